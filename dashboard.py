@@ -1,0 +1,19 @@
+"""loti-demand dashboard: page config, the page registry, then the chosen page runs.
+
+Serve it with `streamlit run dashboard.py`. It reads the warehouse named by LOTI_DEMAND_WAREHOUSE
+(default data/warehouse.duckdb) and builds the sample warehouse first if there is none.
+"""
+
+import streamlit as st
+
+from loti_demand import ui
+
+st.set_page_config(page_title="loti-demand: London tech demand", page_icon=":material/insights:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+]
+
+page = st.navigation(PAGES)
+ui.ensure_warehouse()
+page.run()

@@ -1,0 +1,4 @@
+from loti_demand.cli import main
+
+if __name__ == "__main__":
+    main()

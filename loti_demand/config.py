@@ -1,0 +1,68 @@
+"""Every setting in one declared table, with defaults, help and LOTI_DEMAND_* environment overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+ENV_PREFIX = "LOTI_DEMAND_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | int | bool | None
+    help: str
+    type: type = str
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data", "data/sample", "Input data folder: spend/<borough>/*, procurement/*, challenges/*."),
+    Setting("warehouse", "data/warehouse.duckdb", "The DuckDB warehouse file the CLI builds and the dashboard reads."),
+    Setting("reference", "data/reference", "Reference data folder (boroughs, aliases, tech taxonomy)."),
+    Setting("boundaries", None, "Optional official borough boundaries (GeoJSON, shapefile or GeoPackage, any CRS)."),
+    Setting("raw_dir", "data/raw", "Where `fetch` saves raw API responses before ingesting them."),
+    Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
+    Setting("strict", False, "Fail a build when any line is quarantined.", bool),
+    Setting("require_browser", False, "Make missing Chromium a test failure rather than a skip.", bool),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _convert(setting: Setting, raw: str) -> str | int | bool:
+    if setting.type is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if setting.type is int:
+        return int(raw)
+    return raw
+
+
+def get(name: str) -> str | int | bool | None:
+    """Return a setting's effective value: the environment override if set, else the default."""
+    setting = _BY_NAME[name]
+    raw = os.environ.get(setting.env_var)
+    if raw is None or raw == "":
+        return setting.default
+    return _convert(setting, raw)
+
+
+def path(name: str) -> Path | None:
+    """Return a path setting resolved against the project folder when relative."""
+    value = get(name)
+    if value is None:
+        return None
+    p = Path(str(value))
+    return p if p.is_absolute() else PROJECT_DIR / p
+
+
+def effective() -> list[tuple[str, str, object, str]]:
+    """(name, env var, value, help) for every setting, for `loti-demand settings`."""
+    return [(s.name, s.env_var, get(s.name), s.help) for s in SETTINGS]

@@ -1,0 +1,48 @@
+"""One exception tree: every error a user can cause is a LotiDemandError with a plain-English message."""
+
+from __future__ import annotations
+
+
+class LotiDemandError(Exception):
+    """An error the user can act on. The CLI prints the message and exits 1, never a traceback."""
+
+
+class InputFileError(LotiDemandError):
+    """An input file cannot be read at all (binary, no recognisable header, unsupported format)."""
+
+    def __init__(self, path: str, problem: str, hint: str = "") -> None:
+        self.path = path
+        self.problem = problem
+        self.hint = hint
+        message = f"{path}: {problem}"
+        if hint:
+            message += f"\n  What to do: {hint}"
+        super().__init__(message)
+
+
+class MissingColumnsError(InputFileError):
+    """Required Transparency Code columns could not be found in a spend file's header."""
+
+
+class SummaryOnlyError(InputFileError):
+    """The file holds totals per supplier (a pivot export), not individual payment lines."""
+
+
+class StrictModeError(LotiDemandError):
+    """--strict was given and at least one line was quarantined."""
+
+
+class BuildCheckError(LotiDemandError):
+    """A model check failed, so the new warehouse was not put in place."""
+
+
+class WarehouseMissingError(LotiDemandError):
+    """The warehouse file does not exist yet."""
+
+
+class FetchError(LotiDemandError):
+    """A remote API could not be reached or answered with something unusable."""
+
+
+class LotiDemandWarning(UserWarning):
+    """A value problem that quarantines a line but does not stop the build."""

@@ -1,0 +1,61 @@
+"""The one CSV writer: the CLI `export` command and every download button use it.
+
+Cells that a spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return) are
+prefixed with an apostrophe; numbers stay numbers. Headers come from metrics.label so the CSV names
+match the screen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pandas as pd
+
+from loti_demand import config
+from loti_demand.exceptions import LotiDemandError
+from loti_demand.metrics import label
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv_bytes(
+    df: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    notes: Sequence[str] = (),
+    bom: bool = True,
+    max_rows: int | None = None,
+) -> bytes:
+    """CSV bytes for a DataFrame: labelled headers, stable column order, UTF-8 (with BOM for Excel)."""
+    limit = max_rows if max_rows is not None else int(config.get("max_export_rows"))
+    if len(df) > limit:
+        raise LotiDemandError(
+            f"the export has {len(df):,} rows, more than the limit of {limit:,}; narrow the filters "
+            "or raise LOTI_DEMAND_MAX_EXPORT_ROWS"
+        )
+    columns = list(columns or df.columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label(c) for c in columns])
+    for row in df[columns].itertuples(index=False, name=None):
+        writer.writerow([safe_cell(v) for v in row])
+    for note in notes:
+        writer.writerow([safe_cell("# " + note)])
+    data = buffer.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if bom else data

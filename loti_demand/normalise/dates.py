@@ -1,0 +1,62 @@
+"""Parse payment dates as councils publish them, always day-first (UK).
+
+Accepted: 31/01/2024, 31-01-2024, 31.01.2024, 31/01/24, 31-Jan-2024, 31 January 2024, 2024-01-31,
+2024-01-31T00:00:00, '31/01/2024 00:00:00', and Excel serial day numbers (45322). The SQL macro
+`parse_date` in warehouse/models/macros.sql is the bulk twin of this function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_FORMATS = (
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%B-%Y",
+    "%d/%m/%y",
+    "%d-%b-%y",
+)
+_TIME_SUFFIX = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+def parse_date(text: object) -> dt.date | None:
+    """Return the date, or None when the text is not a plausible UK date (1990 to 2100)."""
+    if text is None:
+        return None
+    if isinstance(text, dt.datetime):
+        return _plausible(text.date())
+    if isinstance(text, dt.date):
+        return _plausible(text)
+    value = str(text).strip()
+    if not value or len(value) > 40:
+        return None
+    if _SERIAL.match(value):
+        return _plausible(EXCEL_EPOCH + dt.timedelta(days=int(float(value))))
+    value = _TIME_SUFFIX.sub("", value)
+    for fmt in _FORMATS:
+        try:
+            return _plausible(dt.datetime.strptime(value, fmt).date())
+        except ValueError:
+            continue
+    return None
+
+
+def _plausible(day: dt.date) -> dt.date | None:
+    return day if EARLIEST <= day <= LATEST else None
+
+
+def financial_year(day: dt.date) -> str:
+    """UK financial year label, '2024-25' for 1 April 2024 to 31 March 2025."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"

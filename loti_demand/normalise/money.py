@@ -1,0 +1,52 @@
+"""Parse money as councils publish it: '£1,234.50', '(12.00)', '1234.50-', '99.00CR', ' 222,441.16 '.
+
+The warehouse parses amounts in bulk with the SQL macro `parse_amount` (warehouse/models/macros.sql);
+this function is its Python twin, used for single values and as the oracle in the differential test.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_STRIP = re.compile(r"[£,\s\u00a0]|GBP|Â", re.IGNORECASE)
+_AMOUNT = re.compile(r"^(\()?(-)?(\d+(?:\.\d*)?|\.\d+)(-)?(CR|DR)?(\))?$")
+PENNY = Decimal("0.01")
+
+
+def parse_amount(text: object) -> Decimal | None:
+    """Return the amount in pounds as a Decimal rounded to the penny, or None if it is not a number.
+
+    Half-pennies round away from zero, as DuckDB's DECIMAL cast does.
+    Credits: brackets, a leading or trailing minus, or a trailing 'CR' make the amount negative.
+    """
+    if text is None:
+        return None
+    if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
+        return Decimal(text).quantize(PENNY, ROUND_HALF_UP)
+    if isinstance(text, float):
+        text = repr(text)
+    cleaned = _STRIP.sub("", str(text)).upper()
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        return None
+    open_b, lead_minus, digits, trail_minus, suffix, close_b = match.groups()
+    if bool(open_b) != bool(close_b):
+        return None
+    signs = [bool(open_b), bool(lead_minus), bool(trail_minus), suffix == "CR"]
+    if sum(signs) > 1:
+        return None
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:  # pragma: no cover - the regex admits only digits
+        return None
+    if len(digits.split(".")[0]) > 16:
+        return None
+    value = value.quantize(PENNY, ROUND_HALF_UP)
+    return -value if any(signs) else value
+
+
+def format_amount(value: Decimal) -> str:
+    """Format as a council would: '£1,234.50', credits in brackets '(£12.00)'."""
+    text = f"£{abs(value):,.2f}"
+    return f"({text})" if value < 0 else text

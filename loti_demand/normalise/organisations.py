@@ -1,0 +1,60 @@
+"""Resolve an organisation (a council, a buyer in a notice) to a London borough GSS code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from loti_demand.normalise.text import fold
+
+GSS_BOROUGH = re.compile(r"E090000(0[1-9]|[12]\d|3[0-3])")
+# Words that decorate a council's name without identifying it.
+_DECORATION = re.compile(
+    r"\b(the|london borough of|royal borough of|borough of|lb of|lb|council|london borough council|"
+    r"borough council|city council|corporation|the mayor and burgesses of)\b"
+)
+
+
+def borough_from_identifier(identifier: object) -> str | None:
+    """'GB-LAC-E09000003', 'E09000003' or an ONS URI -> 'E09000003'; None when no borough code is in it."""
+    if not identifier:
+        return None
+    match = GSS_BOROUGH.search(str(identifier).upper())
+    return match.group(0) if match else None
+
+
+def name_key(name: str) -> str:
+    """Fold a name and strip the decoration, so 'London Borough of Merton' and 'Merton Council' agree."""
+    key = _DECORATION.sub(" ", fold(name))
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Index aliases by their folded form and by their undecorated key; ambiguous keys are dropped."""
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for alias, code in aliases.items():
+        for key in {fold(alias), name_key(alias)}:
+            if not key:
+                continue
+            if key in index and index[key] != code:
+                ambiguous.add(key)
+            index[key] = code
+    for key in ambiguous:
+        del index[key]
+    return index
+
+
+def match_borough(name: object, alias_index: Mapping[str, str]) -> str | None:
+    """Return the GSS code of the borough the name refers to, or None."""
+    if not name:
+        return None
+    text = str(name)
+    code = borough_from_identifier(text)
+    if code:
+        return code
+    folded = fold(text)
+    if folded in alias_index:
+        return alias_index[folded]
+    key = name_key(text)
+    return alias_index.get(key)

@@ -1,0 +1,73 @@
+"""The query API the pages, the CLI and the benchmark call: one function per .sql file in this folder.
+
+Every value is a bound parameter. Each query is registered with example parameters so the benchmark can
+time exactly the queries the pages run (`QUERIES`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+QUERIES_DIR = Path(__file__).parent
+
+
+@cache
+def sql(name: str) -> str:
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run queries/<name>.sql with named parameters and return a DataFrame."""
+    return con.execute(sql(name), params).df()
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    function: Callable[..., pd.DataFrame]
+    example: Callable[[duckdb.DuckDBPyConnection], dict]
+
+
+QUERIES: dict[str, Query] = {}
+
+
+def query(example: Callable[[duckdb.DuckDBPyConnection], dict] = lambda con: {}):
+    """Register a query function with a way to make example parameters for the benchmark."""
+
+    def register(function: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+        QUERIES[function.__name__] = Query(function.__name__, function, example)
+        return function
+
+    return register
+
+
+def as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The date the data runs to: figures for 'the last 12 months' end here."""
+    rows = con.execute("select data_as_of from build_info").fetchall()
+    return rows[0][0] if rows and rows[0][0] else dt.date.today()
+
+
+def _as_of_example(con: duckdb.DuckDBPyConnection) -> dict:
+    return {"as_of": as_of(con)}
+
+
+@query()
+def build_info(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "build_info")
+
+
+@query(_as_of_example)
+def headline(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    return run(con, "headline", as_of=as_of)
+
+
+@query(_as_of_example)
+def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
+    return run(con, "tech_spend_by_category", as_of=as_of)

@@ -1,0 +1,53 @@
+"""Sniff a text file: its encoding, delimiter and the row that holds the header. Say what was found."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def looks_binary(sample: bytes) -> bool:
+    """True for content no council CSV holds: NUL bytes or many control characters."""
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    return len(_BINARY_CONTROL.findall(sample)) > max(8, len(sample) // 200)
+
+
+def detect_encoding(data: bytes) -> str:
+    """Return 'utf-8-sig' (UTF-8, with or without a BOM) when the bytes decode as UTF-8, else 'cp1252'.
+
+    cp1252 is what Windows finance systems export; bytes it leaves undefined fall back to latin-1.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def detect_delimiter(text_sample: str) -> str:
+    """Pick the delimiter among , ; tab | that splits the first lines most consistently."""
+    lines = [ln for ln in text_sample.splitlines()[:60] if ln.strip()]
+    best, best_score = ",", -1
+    for delim in (",", "\t", ";", "|"):
+        counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
+        if not counts:
+            continue
+        wide = [c for c in counts if c > 1]
+        score = len(wide) * (max(wide) if wide else 0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best

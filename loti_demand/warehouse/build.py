@@ -1,0 +1,307 @@
+"""Build the warehouse: load raw tables, run the models in their declared order, check, then swap atomically.
+
+Every build writes a new file beside the warehouse and moves it into place only when every model and
+check has passed, so a failed or killed build leaves the previous warehouse byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from loti_demand import __version__
+from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
+from loti_demand.reference import Reference
+from loti_demand.warehouse import enrich
+from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar
+from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file
+
+SAMPLE_MARKER = "SAMPLE.md"
+KINDS = ("spend", "procurement", "challenges")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A model file; its folder decides materialisation (staging = view, everything else = table)."""
+
+    path: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def materialisation(self) -> str:
+        return "view" if self.path.startswith("staging/") else "table"
+
+    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+        body = (MODELS_DIR / self.path).read_text(encoding="utf-8")
+        con.execute(f"create or replace {self.materialisation} {self.name} as\n{body}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """A Python step that reads earlier models and creates the named int_* tables."""
+
+    function: Callable[[duckdb.DuckDBPyConnection, Reference], None]
+    creates: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+        self.function(con, ref)
+
+
+# The declared build order. tests/test_models.py checks every model reads only what an earlier one made.
+MODELS: tuple[Sql | Step, ...] = (
+    Sql("staging/stg_spend.sql"),
+    Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
+    Step(enrich.classify_spend, ("int_spend_classification",)),
+    Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
+    Step(enrich.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
+    Sql("intermediate/int_spend_lines.sql"),
+    Sql("marts/boroughs.sql"),
+    Sql("marts/suppliers.sql"),
+    Sql("marts/spend.sql"),
+    Sql("marts/notices.sql"),
+    Sql("marts/procurements.sql"),
+    Sql("marts/challenges.sql"),
+    Sql("marts/challenge_boroughs.sql"),
+    Sql("marts/source_files.sql"),
+    Sql("marts/load_issues.sql"),
+    Sql("aggregates/agg_spend_by_borough_month.sql"),
+    Sql("aggregates/agg_spend_by_supplier.sql"),
+    Sql("marts/build_info.sql"),
+)
+
+
+@dataclass
+class BuildReport:
+    warehouse: Path
+    files: list[FileResult] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary_rows(self) -> list[tuple[str, int]]:
+        return list(self.counts.items())
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Copy the reference CSVs into ref_* tables (all text; marts cast them)."""
+    for name in ("boroughs", "borough_aliases", "london_bodies", "tech_categories", "tech_rules"):
+        path = ref.folder / f"{name}.csv"
+        con.execute(
+            f"create or replace table ref_{name} as select * from read_csv($path, all_varchar = true, header = true)",
+            {"path": str(path)},
+        )
+    con.execute("create or replace table ref_manifest as select $v as taxonomy_version", {"v": ref.taxonomy_version})
+
+
+def run_models(con: duckdb.DuckDBPyConnection, ref: Reference, progress: Progress | None = None) -> None:
+    run_sql_file(con, MODELS_DIR / "macros.sql")
+    for model in MODELS:
+        if progress:
+            progress(f"model {model.name}")
+        try:
+            model.run(con, ref)
+        except duckdb.Error as exc:
+            raise BuildCheckError(f"model {model.name} failed: {exc}") from exc
+
+
+@dataclass
+class CheckFailure:
+    check: str
+    rows: list[tuple]
+
+    def __str__(self) -> str:
+        shown = "; ".join(str(r) for r in self.rows[:5])
+        more = f" (and {len(self.rows) - 5} more)" if len(self.rows) > 5 else ""
+        return f"{self.check}: {len(self.rows)} failing row(s): {shown}{more}"
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[CheckFailure]:
+    """Run every checks/*.sql; each selects the rows that break an invariant, so none means it passed."""
+    failures = []
+    for path in sorted(CHECKS_DIR.glob("*.sql")):
+        rows = con.execute(path.read_text(encoding="utf-8")).fetchall()
+        if rows:
+            failures.append(CheckFailure(path.stem, rows))
+    return failures
+
+
+def check_names() -> list[str]:
+    return [p.stem for p in sorted(CHECKS_DIR.glob("*.sql"))]
+
+
+@contextlib.contextmanager
+def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a fresh copy; move it over `warehouse` only if the block succeeds."""
+    warehouse = Path(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if start_from_existing:
+        shutil.copyfile(warehouse, tmp)
+    con = connect(tmp)
+    try:
+        # One transaction for the whole build: per-statement commits would cost a WAL flush each.
+        con.execute("begin transaction")
+        yield con
+        con.execute("commit")
+        con.execute("checkpoint")
+        con.close()
+        os.replace(tmp, warehouse)
+    except BaseException:
+        con.close()
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def spend_folders(data_dir: Path, ref: Reference) -> list[tuple[Path, str]]:
+    """(folder, borough_code) for each spend/<borough name or GSS code>/ folder."""
+    root = data_dir / "spend"
+    if not root.is_dir():
+        return []
+    folders = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        code = ref.borough_code(folder.name.replace("_", " ").replace("-", " "))
+        if code is None:
+            raise InputFileError(
+                str(folder.relative_to(data_dir)),
+                "is not named after a London borough",
+                "name each spend folder after its borough (e.g. 'camden' or 'E09000007')",
+            )
+        folders.append((folder, code))
+    return folders
+
+
+def _data_files(folder: Path) -> list[Path]:
+    skip = {"mapping.csv", "readme.md", SAMPLE_MARKER.lower()}
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and p.name.lower() not in skip)
+
+
+def read_mapping(path: Path) -> dict[str, str] | None:
+    """A per-borough mapping.csv (columns field,column) naming the council's column for each field."""
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
+
+
+def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:
+    writer = RawWriter(con)
+    results: list[FileResult] = []
+    for folder, code in spend_folders(data_dir, ref):
+        mapping = read_mapping(folder / "mapping.csv")
+        for path in _data_files(folder):
+            if progress:
+                progress(f"reading {path.relative_to(data_dir)}")
+            results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), borough_code=code,
+                                   mapping=mapping, skip_bad_files=skip_bad_files)
+    for kind in ("procurement", "challenges"):
+        for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
+            if progress:
+                progress(f"reading {path.relative_to(data_dir)}")
+            results += ingest_file(writer, kind, path, name=str(path.relative_to(data_dir)),
+                                   skip_bad_files=skip_bad_files)
+    writer.flush()
+    return results
+
+
+def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Progress | None) -> dict[str, int]:
+    con.execute("create or replace table ref_build as select $s as is_sample, $v as version, $t as built_at",
+                {"s": is_sample, "v": __version__, "t": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
+    run_models(con, ref, progress)
+    failures = run_checks(con)
+    if failures:
+        raise BuildCheckError("model checks failed, the warehouse was not replaced:\n  "
+                              + "\n  ".join(str(f) for f in failures))
+    counts = dict(con.execute("""
+        select 'spend lines loaded', count(*) from spend
+        union all select 'spend lines duplicate', count(*) from int_spend_lines where status = 'duplicate'
+        union all select 'spend lines quarantined', count(*) from int_spend_lines where status = 'quarantined'
+        union all select 'notices', count(*) from notices
+        union all select 'procurements', count(*) from procurements
+        union all select 'challenges', count(*) from challenges
+        union all select 'challenges rejected', count(*) from int_challenges where problem is not null
+        union all select 'files rejected', count(*) from source_files where status = 'rejected'
+    """).fetchall())
+    quarantined = counts["spend lines quarantined"] + counts["challenges rejected"] + counts["files rejected"]
+    if strict and quarantined:
+        raise StrictModeError(
+            f"--strict: {quarantined} line(s) or file(s) were quarantined; see load_issues "
+            "(run without --strict to build anyway, then query load_issues)"
+        )
+    return counts
+
+
+def build(
+    data_dir: Path,
+    warehouse: Path,
+    *,
+    strict: bool = False,
+    skip_bad_files: bool = False,
+    progress: Progress | None = None,
+    reference: Reference | None = None,
+) -> BuildReport:
+    """Build a new warehouse from a data folder and put it in place atomically."""
+    data_dir, warehouse = Path(data_dir), Path(warehouse)
+    if not data_dir.is_dir():
+        raise LotiDemandError(f"{data_dir}: no such data folder (expected spend/, procurement/, challenges/)")
+    ref = reference or Reference()
+    report = BuildReport(warehouse)
+    with new_version(warehouse, start_from_existing=False) as con:
+        run_sql_file(con, MODELS_DIR / "raw.sql")
+        load_reference(con, ref)
+        report.files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
+        is_sample = (data_dir / SAMPLE_MARKER).is_file()
+        report.counts = _finish(con, ref, strict=strict, is_sample=is_sample, progress=progress)
+    return report
+
+
+def add_files(
+    warehouse: Path,
+    kind: str,
+    files: Sequence[Path],
+    *,
+    borough_code: str | None = None,
+    mapping: dict[str, str] | None = None,
+    strict: bool = False,
+    skip_bad_files: bool = False,
+    progress: Progress | None = None,
+    reference: Reference | None = None,
+) -> BuildReport:
+    """Add files to an existing warehouse (or a new one), with the same atomicity as build."""
+    warehouse = Path(warehouse)
+    ref = reference or Reference()
+    report = BuildReport(warehouse)
+    with new_version(warehouse, start_from_existing=warehouse.exists()) as con:
+        run_sql_file(con, MODELS_DIR / "raw.sql")
+        load_reference(con, ref)
+        was_sample = _has_table(con, "ref_build") and bool(scalar(con, "select is_sample from ref_build"))
+        writer = RawWriter(con)
+        for path in files:
+            if progress:
+                progress(f"reading {path}")
+            report.files += ingest_file(writer, kind, Path(path), name=str(path), borough_code=borough_code,
+                                        mapping=mapping, skip_bad_files=skip_bad_files)
+        writer.flush()
+        report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
+    return report
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(scalar(con, "select count(*) from information_schema.tables where table_name = $n", {"n": name}))

@@ -1,0 +1,12 @@
+-- Primary keys are unique and not null.
+select 'spend', source_file || ':' || source_row from spend group by source_file, source_row having count(*) > 1
+union all
+select 'boroughs', borough_code from boroughs group by borough_code having count(*) > 1 or borough_code is null
+union all
+select 'procurements', ocid from procurements group by ocid having count(*) > 1 or ocid is null
+union all
+select 'challenges', challenge_id from challenges group by challenge_id having count(*) > 1 or challenge_id is null
+union all
+select 'suppliers', supplier_id from suppliers where supplier_id is not null group by supplier_id having count(*) > 1
+union all
+select 'boroughs (expected 33)', cast(count(*) as varchar) from boroughs having count(*) <> 33

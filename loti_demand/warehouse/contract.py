@@ -1,0 +1,43 @@
+"""The public warehouse contract: tables and columns documented in warehouse/docs/*.csv.
+
+The README's "Warehouse tables" section is generated from these files (`python -m loti_demand docs
+--update-readme`), and tests/test_docs.py checks both the section and the real column types.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+DOCS_DIR = Path(__file__).parent / "docs"
+BEGIN = "<!-- warehouse-tables:begin -->"
+END = "<!-- warehouse-tables:end -->"
+
+
+def tables() -> list[tuple[str, str]]:
+    with (DOCS_DIR / "_tables.csv").open(encoding="utf-8", newline="") as fh:
+        return [(r["table"], r["description"]) for r in csv.DictReader(fh)]
+
+
+def columns(table: str) -> list[dict[str, str]]:
+    with (DOCS_DIR / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def markdown() -> str:
+    parts = [BEGIN]
+    for table, description in tables():
+        parts.append(f"\n### `{table}`\n\n{description}\n\n| column | type | description |\n|---|---|---|")
+        parts.extend(f"| `{c['column']}` | {c['type']} | {c['description']} |" for c in columns(table))
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def update_readme(readme: Path) -> bool:
+    """Rewrite the generated section of the README; True when it changed."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    new = text[:start] + markdown() + text[end:]
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text

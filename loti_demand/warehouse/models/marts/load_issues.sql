@@ -1,0 +1,25 @@
+-- One row per quarantined line or file-level problem, with the file, row, column and what to do.
+select source_file, source_row, column_name, raw_value, problem
+from raw_load_issues
+
+union all
+
+select
+    source_file,
+    source_row,
+    problem_column as column_name,
+    case problem_column
+        when 'payment_date' then payment_date_raw
+        when 'irrecoverable_vat' then vat_raw
+        else amount_raw
+    end as raw_value,
+    problem
+from int_spend_lines
+where status = 'quarantined'
+
+union all
+
+select source_file, source_row, problem_column, problem_value, problem
+from int_challenges
+where problem is not null
+order by source_file, source_row

@@ -1,0 +1,44 @@
+-- One row per input file (a ZIP member counts as a file): what was detected and how every line was accounted.
+with spend_counts as (
+    select
+        file_id,
+        count(*) filter (where status = 'loaded') as rows_loaded,
+        count(*) filter (where status = 'duplicate') as rows_duplicate,
+        count(*) filter (where status = 'quarantined') as rows_quarantined,
+        sum(amount_gbp) filter (where status = 'loaded') as total_amount_gbp
+    from int_spend_lines
+    group by file_id
+),
+
+other_counts as (
+    select file_id, count(*) as rows_loaded from int_notices group by file_id
+    union all
+    select file_id, count(*) from int_challenges where problem is null group by file_id
+),
+
+other_quarantine as (
+    select file_id, count(*) as rows_quarantined from int_challenges where problem is not null group by file_id
+)
+
+select
+    files.path,
+    files.sha256,
+    files.kind,
+    files.borough_code,
+    files.detected_format,
+    files.encoding,
+    files.header_row,
+    files.column_mapping,
+    files.lines_read,
+    coalesce(spend_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
+    coalesce(spend_counts.rows_duplicate, 0) as rows_duplicate,
+    coalesce(spend_counts.rows_quarantined, other_quarantine.rows_quarantined, 0) as rows_quarantined,
+    coalesce(spend_counts.total_amount_gbp, 0) as total_amount_gbp,
+    files.status,
+    files.problem,
+    files.ingested_at
+from raw_source_files as files
+left join spend_counts on files.file_id = spend_counts.file_id
+left join other_counts on files.file_id = other_counts.file_id
+left join other_quarantine on files.file_id = other_quarantine.file_id
+order by files.file_id

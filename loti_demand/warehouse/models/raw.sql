@@ -1,0 +1,90 @@
+-- Raw tables: every input line as loaded, as text, with provenance. Nothing here is cleaned.
+create table if not exists raw_source_files (
+    file_id integer not null,
+    path varchar not null,
+    sha256 varchar,
+    kind varchar not null,            -- spend | procurement | challenges
+    borough_code varchar,
+    detected_format varchar,
+    encoding varchar,
+    header_row integer,
+    column_mapping varchar,           -- JSON: Transparency Code field -> column as published
+    lines_read integer not null,      -- non-blank lines after the header (spend), releases (OCDS), rows (challenges)
+    status varchar not null,          -- loaded | rejected
+    problem varchar,
+    ingested_at timestamp not null
+);
+
+create table if not exists raw_spend (
+    file_id integer not null,
+    source_file varchar not null,
+    source_row integer not null,
+    borough_code varchar not null,
+    payment_date varchar,
+    service_area varchar,
+    supplier_name varchar,
+    expenditure_category varchar,
+    purpose varchar,
+    amount varchar,
+    irrecoverable_vat varchar,
+    transaction_id varchar,
+    supplier_ref varchar,
+    vat_number varchar,
+    company_number varchar,
+    proclass_code varchar,
+    proclass_label varchar,
+    invoice_number varchar,
+    ingested_at timestamp not null
+);
+
+create table if not exists raw_ocds_releases (
+    file_id integer not null,
+    source_file varchar not null,
+    source_row integer not null,
+    ocid varchar,
+    release_id varchar,
+    release_date varchar,
+    release_json json not null,
+    ingested_at timestamp not null
+);
+
+create table if not exists raw_challenges (
+    file_id integer not null,
+    source_file varchar not null,
+    source_row integer not null,
+    id varchar,
+    title varchar,
+    statement varchar,
+    boroughs varchar,
+    theme varchar,
+    status varchar,
+    opens_on varchar,
+    closes_on varchar,
+    budget_gbp varchar,
+    url varchar,
+    contact varchar,
+    tech_category varchar,
+    outcome_ocid varchar,
+    ingested_at timestamp not null
+);
+
+create table if not exists raw_load_issues (
+    source_file varchar not null,
+    source_row integer,
+    column_name varchar,
+    raw_value varchar,
+    problem varchar not null
+);
+
+create table if not exists raw_fetch_log (
+    source varchar not null,          -- fts | contracts-finder
+    fetched_at timestamp not null,
+    window_from varchar,
+    window_to varchar,
+    pages integer,
+    releases integer,
+    stated_total integer,
+    last_date_fetched varchar,
+    status varchar,
+    problem varchar
+);

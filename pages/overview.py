@@ -1,0 +1,43 @@
+"""Overview: London-wide tech spend, pipeline and open challenges, with the data-as-of date."""
+
+import streamlit as st
+
+from loti_demand import charts, ui
+from loti_demand.metrics import MEASURES
+
+ui.page_header(
+    "Overview",
+    "London's technology demand in one place: what the 32 boroughs and the City spend on technology, "
+    "what they plan to buy, and the problems they invite innovators to solve.",
+)
+as_of = ui.as_of()
+head = ui.query("headline", as_of=as_of).iloc[0]
+
+cols = st.columns(3)
+cols[0].metric(
+    "Tech spend, last 12 months", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
+    help=MEASURES["tech_spend_gbp"].definition,
+)
+cols[1].metric(
+    "Pipeline value, next 18 months", MEASURES["pipeline_value_gbp"].format(head["pipeline_value_gbp"]),
+    help=MEASURES["pipeline_value_gbp"].definition,
+)
+cols[2].metric("Open challenges", MEASURES["open_challenges"].format(head["open_challenges"]),
+               help=MEASURES["open_challenges"].definition)
+st.caption(
+    f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of 33 authorities' spend files "
+    f"({int(head['lines'] or 0):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
+    f"pipeline from {int(head['pipeline_count'])} London procurement notices expected to come to market "
+    "in the next 18 months."
+)
+
+by_category = ui.query("tech_spend_by_category", as_of=as_of)
+st.subheader("Tech spend by category, last 12 months")
+summary = charts.text_summary_of_bars(by_category, value="tech_spend_gbp", name="tech_category_label")
+st.plotly_chart(
+    charts.category_bar_figure(by_category, title="Tech spend by category"),
+    key="overview_categories", alt=summary,
+)
+st.write(summary)
+ui.table(by_category, ["tech_category_label", "tech_spend_gbp", "lines"], key="overview_categories_table",
+         file_name="tech_spend_by_category.csv")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the sample warehouse built once per session, paths to the real shared data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from loti_demand.warehouse.build import build
+from loti_demand.warehouse.db import connect
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE = PROJECT / "data" / "sample"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = PROJECT.parent / "shared" / "data" / "real"
+
+
+def real_file(relative: str) -> Path:
+    """A file under ../shared/data/real, or skip the test cleanly when the shared data is absent."""
+    path = REAL / relative
+    if not path.exists():
+        pytest.skip(f"shared real data not present: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built from the committed sample data (read it, never write it)."""
+    path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
+    build(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def sample_con(sample_warehouse: Path):
+    con = connect(sample_warehouse, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A small data folder: one spend file for Camden, one OCDS package, one challenges file."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data", root)
+    return root

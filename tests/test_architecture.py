@@ -1,0 +1,31 @@
+"""House rules that code review would otherwise have to catch."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGES = sorted((PROJECT / "pages").glob("*.py"))
+
+
+def test_only_ui_pages_and_dashboard_import_streamlit() -> None:
+    offenders = [
+        str(p.relative_to(PROJECT)) for p in (PROJECT / "loti_demand").rglob("*.py")
+        if p.name != "ui.py" and re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.M)
+    ]
+    assert offenders == []
+
+
+def test_pages_hold_no_sql() -> None:
+    sql = re.compile(r"\b(select|insert|update|delete)\b[\s\S]{0,80}\bfrom\b", re.I)
+    assert [p.name for p in PAGES if sql.search(p.read_text())] == []
+
+
+def test_pages_are_thin() -> None:
+    assert [p.name for p in PAGES if len(p.read_text().splitlines()) > 120] == []
+
+
+def test_every_page_file_is_registered() -> None:
+    dashboard = (PROJECT / "dashboard.py").read_text()
+    assert [p.name for p in PAGES if f'"pages/{p.name}"' not in dashboard] == []

@@ -1,0 +1,75 @@
+"""The model layer: declared order, the public contract, model checks as data."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from loti_demand.warehouse import contract
+from loti_demand.warehouse.build import MODELS, Sql
+from loti_demand.warehouse.db import MODELS_DIR
+
+RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "raw_load_issues", "raw_fetch_log"}
+REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_categories", "ref_tech_rules",
+       "ref_manifest", "ref_build"}
+STEP_READS = {"resolve_suppliers": {"stg_spend"}, "classify_spend": {"stg_spend"},
+              "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"}}
+
+
+def _objects_read(sql: str) -> set[str]:
+    names = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", sql.lower()))
+    ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", sql.lower()))
+    return names - ctes
+
+
+def test_every_model_reads_only_earlier_models_or_raw_tables() -> None:
+    made: set[str] = set()
+    for model in MODELS:
+        if isinstance(model, Sql):
+            reads = _objects_read((MODELS_DIR / model.path).read_text())
+            created = {model.name}
+        else:
+            reads, created = STEP_READS[model.name], set(model.creates)
+        unknown = reads - made - RAW - REF
+        assert not unknown, f"{model.name} reads {unknown} before they are built"
+        assert not (created & made), f"{model.name} re-creates {created & made}"
+        made |= created
+
+
+def test_every_model_file_is_in_the_build_order() -> None:
+    declared = {m.path for m in MODELS if isinstance(m, Sql)}
+    on_disk = {str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.sql")} - {"raw.sql", "macros.sql"}
+    assert on_disk == declared
+
+
+@pytest.mark.parametrize("table", [t for t, _ in contract.tables()])
+def test_contract_columns_and_types(sample_con: duckdb.DuckDBPyConnection, table: str) -> None:
+    actual = [(r[0], r[1]) for r in sample_con.execute(f"describe {table}").fetchall()]
+    documented = [(c["column"], c["type"]) for c in contract.columns(table)]
+    assert actual == documented
+
+
+def test_money_is_decimal_never_float(sample_con) -> None:
+    rows = sample_con.execute(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where column_name like '%_gbp' and data_type not like 'DECIMAL%'"
+    ).fetchall()
+    assert rows == []
+
+
+def test_aggregates_reconcile_to_the_penny(sample_con) -> None:
+    agg, mart = sample_con.execute(
+        "select (select sum(amount_gbp) from agg_spend_by_borough_month), (select sum(amount_gbp) from spend)"
+    ).fetchall()[0]
+    assert agg == mart
+
+
+def test_accounting_balances_for_every_sample_file(sample_con) -> None:
+    unbalanced = sample_con.execute(
+        "select path from source_files where lines_read <> rows_loaded + rows_duplicate + rows_quarantined"
+    ).fetchall()
+    assert unbalanced == []
+    assert sample_con.execute("select count(*) from raw_spend").fetchall()[0][0] == sample_con.execute(
+        "select sum(lines_read) from source_files where kind = 'spend'").fetchall()[0][0]

@@ -1,0 +1,117 @@
+"""Amount and date parsers: real oddities, property tests, and agreement with the SQL macros."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loti_demand.normalise.dates import parse_date
+from loti_demand.normalise.money import format_amount, parse_amount
+from loti_demand.warehouse.db import MODELS_DIR
+
+AMOUNTS = [
+    ("1,234.5", Decimal("1234.50")),
+    ("£1,234.50", Decimal("1234.50")),
+    ("(12.00)", Decimal("-12.00")),
+    ("(£120.00)", Decimal("-120.00")),
+    ("£-3", Decimal("-3.00")),
+    ("-1,534.24", Decimal("-1534.24")),
+    ("1534.24-", Decimal("-1534.24")),
+    ("99.00CR", Decimal("-99.00")),
+    ("99.00 CR", Decimal("-99.00")),
+    (" 222,441.16 ", Decimal("222441.16")),
+    ("Â£500", Decimal("500.00")),
+    ("0.01", Decimal("0.01")),
+    ("12.345", Decimal("12.35")),
+    (".5", Decimal("0.50")),
+    ("TBC", None),
+    ("", None),
+    ("1.2.3", None),
+    ("--5", None),
+    ("(5", None),
+    ("-(5)", None),
+]
+DATES = [
+    ("31/01/2024", dt.date(2024, 1, 31)),
+    ("1/2/2024", dt.date(2024, 2, 1)),
+    ("01-02-2024", dt.date(2024, 2, 1)),
+    ("05-Apr-2024", dt.date(2024, 4, 5)),
+    ("05-APR-2024", dt.date(2024, 4, 5)),
+    ("5 April 2024", dt.date(2024, 4, 5)),
+    ("2024-04-05", dt.date(2024, 4, 5)),
+    ("2024-04-05T00:00:00", dt.date(2024, 4, 5)),
+    ("05/04/2024 00:00:00", dt.date(2024, 4, 5)),
+    ("05/04/24", dt.date(2024, 4, 5)),
+    ("45322", dt.date(2024, 1, 31)),
+    ("31/02/2025", None),
+    ("13/13/2024", None),
+    ("tomorrow", None),
+    ("01/01/1850", None),
+]
+
+
+@pytest.fixture(scope="module")
+def macros():
+    con = duckdb.connect()
+    con.execute((MODELS_DIR / "macros.sql").read_text())
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize(("text", "expected"), AMOUNTS)
+def test_parse_amount(text: str, expected: Decimal | None, macros) -> None:
+    assert parse_amount(text) == expected
+    assert macros.execute("select parse_amount($1)", [text]).fetchall()[0][0] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), DATES)
+def test_parse_date(text: str, expected: dt.date | None, macros) -> None:
+    assert parse_date(text) == expected
+    assert macros.execute("select plausible_date(parse_date($1))", [text]).fetchall()[0][0] == expected
+
+
+@given(st.text(max_size=40))
+def test_parse_amount_never_raises(text: str) -> None:
+    result = parse_amount(text)
+    assert result is None or isinstance(result, Decimal)
+
+
+@given(st.text(max_size=60))
+def test_parse_date_never_raises(text: str) -> None:
+    result = parse_date(text)
+    assert result is None or isinstance(result, dt.date)
+
+
+@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False))
+def test_formatted_amount_round_trips(value: Decimal) -> None:
+    assert parse_amount(format_amount(value)) == value
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
+       st.sampled_from(["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y"]))
+def test_formatted_date_round_trips(day: dt.date, fmt: str) -> None:
+    assert parse_date(day.strftime(fmt)) == day
+
+
+AMOUNTISH = st.text(alphabet="0123456789.,-()£ CRD", max_size=16)
+
+
+@settings(max_examples=300)
+@given(st.one_of(AMOUNTISH, st.text(max_size=12)))
+def test_sql_and_python_amount_parsers_agree(macros, text: str) -> None:
+    assert macros.execute("select parse_amount($1)", [text]).fetchall()[0][0] == parse_amount(text)
+
+
+DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy", max_size=20)
+
+
+@settings(max_examples=300)
+@given(st.one_of(DATEISH, st.text(max_size=12)))
+def test_sql_and_python_date_parsers_agree(macros, text: str) -> None:
+    sql = macros.execute("select plausible_date(parse_date($1))", [text]).fetchall()[0][0]
+    assert sql == parse_date(text)
