@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from loti_demand.exceptions import InputFileError
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
-from loti_demand.warehouse.db import load, scalar
+from loti_demand.warehouse.db import scalar
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
 SCHEMAS = {
@@ -29,10 +30,8 @@ SCHEMAS = {
         ("detected_format", _STR), ("encoding", _STR), ("header_row", _INT), ("column_mapping", _STR),
         ("lines_read", _INT), ("status", _STR), ("problem", _STR), ("ingested_at", _TS),
     ]),
-    "raw_spend": pa.schema([
-        ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("borough_code", _STR),
-        *[(f, _STR) for f in SPEND_FIELDS], ("ingested_at", _TS),
-    ]),
+    # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
+    "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS]]),
     "raw_ocds_releases": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("ocid", _STR), ("release_id", _STR),
         ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS),
@@ -46,6 +45,7 @@ SCHEMAS = {
     ]),
 }
 FLUSH_ROWS = 500_000
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -59,22 +59,26 @@ class FileResult:
 
 
 class RawWriter:
-    """Buffers rows for the raw tables and writes them in bulk; call flush() before running models."""
+    """Buffers rows for the raw tables as Arrow and writes them in bulk; call flush() before running models."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
-        self._buffers: dict[str, list[dict[str, list]]] = {name: [] for name in SCHEMAS}
+        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
         self._buffered = 0
 
     def new_file_id(self) -> int:
         self._next_id += 1
         return self._next_id - 1
 
-    def add(self, table: str, columns: dict[str, list]) -> None:
+    def add(self, table: str, columns: dict[str, list] | pa.Table) -> None:
+        """Buffer rows: column lists (converted with the table's schema) or an Arrow table in schema order."""
+        schema = SCHEMAS[table]
+        if not isinstance(columns, pa.Table):
+            columns = pa.table({name: pa.array(columns[name], type=schema.field(name).type) for name in schema.names})
         self._buffers[table].append(columns)
-        self._buffered += len(next(iter(columns.values()), []))
+        self._buffered += columns.num_rows
         if self._buffered >= FLUSH_ROWS:
             self.flush()
 
@@ -85,9 +89,16 @@ class RawWriter:
         for table, chunks in self._buffers.items():
             if not chunks:
                 continue
-            merged = {name: [v for chunk in chunks for v in chunk[name]] for name in SCHEMAS[table].names}
-            load(self.con, table, merged, SCHEMAS[table])
+            merged = pa.concat_tables(chunks)
             chunks.clear()
+            if merged.num_rows == 0:
+                continue
+            self.con.register("_incoming", merged)
+            try:
+                names = ", ".join(merged.schema.names)
+                self.con.execute(f"insert into {table} ({names}) select {names} from _incoming")
+            finally:
+                self.con.unregister("_incoming")
         self._buffered = 0
 
 
@@ -100,13 +111,16 @@ def ingest_file(
     borough_code: str | None = None,
     mapping: dict[str, str] | None = None,
     skip_bad_files: bool = False,
+    progress: Progress | None = None,
 ) -> list[FileResult]:
     """Read one file with the reader registered for `kind` and buffer its rows for the raw tables."""
     name = name or str(path)
     try:
         kwargs = {"mapping": mapping} if kind == "spend" else {}
         tables = READERS[kind](path, name=name, **kwargs)
-        loader = {"spend": _spend, "procurement": _ocds, "challenges": _challenges}[kind]
+        if kind == "spend":
+            return [_spend(writer, table, borough_code, progress) for table in tables]
+        loader = {"procurement": _ocds, "challenges": _challenges}[kind]
         return [loader(writer, table, borough_code) for table in tables]
     except InputFileError as exc:
         if not skip_bad_files:
@@ -125,13 +139,19 @@ def _file_row(writer: RawWriter, file_id: int, kind: str, table, borough_code: s
                    status="loaded", ingested_at=writer.now, **extra)
 
 
-def _spend(writer: RawWriter, table, borough_code: str | None) -> FileResult:
+def _spend(writer: RawWriter, table, borough_code: str | None, progress: Progress | None = None) -> FileResult:
+    """Buffer one spend table. Its rows reach the writer only once the whole file has been read, so a file
+    that fails part-way (and is skipped with --skip-bad-files) leaves no rows behind."""
     file_id = writer.new_file_id()
+    schema = SCHEMAS["raw_spend"]
+    read: list[pa.Table] = []
     for batch in table.batches():
-        n = len(batch["source_row"])
-        batch.update(file_id=[file_id] * n, source_file=[table.source_file] * n, borough_code=[borough_code] * n,
-                     ingested_at=[writer.now] * n)
-        writer.add("raw_spend", batch)
+        ids = pa.repeat(pa.scalar(file_id, _INT), batch.num_rows)
+        read.append(pa.table([ids, *batch.columns], schema=schema))
+        if progress and len(read) > 1:
+            progress(f"{table.source_file}: {table.lines_read:,} lines read")
+    for chunk in read:
+        writer.add("raw_spend", chunk)
     _file_row(writer, file_id, "spend", table, borough_code, table.lines_read, encoding=table.encoding,
               header_row=table.header_row, column_mapping=json.dumps(table.mapping))
     return FileResult(table.source_file, "spend", table.detected_format, table.lines_read)
