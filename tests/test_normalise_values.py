@@ -101,7 +101,7 @@ def test_formatted_date_round_trips(day: dt.date, fmt: str) -> None:
 AMOUNTISH = st.text(alphabet="0123456789.,-()£ CRD", max_size=16)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.one_of(AMOUNTISH, st.text(max_size=12)))
 def test_sql_and_python_amount_parsers_agree(macros, text: str) -> None:
     assert macros.execute("select parse_amount($1)", [text]).fetchall()[0][0] == parse_amount(text)
@@ -110,7 +110,7 @@ def test_sql_and_python_amount_parsers_agree(macros, text: str) -> None:
 DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy", max_size=20)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.one_of(DATEISH, st.text(max_size=12)))
 def test_sql_and_python_date_parsers_agree(macros, text: str) -> None:
     sql = macros.execute("select plausible_date(parse_date($1))", [text]).fetchall()[0][0]
