@@ -31,6 +31,9 @@ class Classifier:
         self._keywords = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "keyword"]
         self._keywords.sort(key=lambda cr: -cr[1].priority)
         self._suppliers = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "supplier"]
+        # One combined search first: most supplier names match no rule, and then one search is all they cost.
+        self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._suppliers) or "(?!)",
+                                        re.IGNORECASE)
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
 
     def classify_cpv(self, cpv: object) -> tuple[str | None, str | None]:
@@ -52,6 +55,44 @@ class Classifier:
                 return rule
         return None
 
+    def classify_text(
+        self,
+        expenditure_category: str | None,
+        purpose: str | None = None,
+        proclass_code: str | None = None,
+        proclass_label: str | None = None,
+    ) -> tuple[str | None, str | None, bool]:
+        """(tech_category, reason, excluded) from what a spend line says it bought.
+
+        ProClass codes win; then keywords in the expenditure category, then in the purpose. `excluded` is
+        True when an exclusion rule matched the text ("network rail", "premises licence"...): such a line
+        may not be called tech by its supplier either.
+        """
+        rule = self._proclass_match(proclass_code, proclass_label)
+        if rule:
+            return rule.tech_category, f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}", False
+        excluded = False
+        for field_name, text in (("expenditure category", expenditure_category), ("purpose", purpose)):
+            if not text:
+                continue
+            if any(x.search(text) for x in self._exclude):
+                excluded = True
+                continue
+            for regex, rule in self._keywords:
+                if regex.search(text):
+                    return rule.tech_category, f"{field_name} '{text}' matches keyword {rule.pattern}", False
+        return None, None, excluded
+
+    def classify_supplier(self, *names: str | None) -> tuple[str | None, str | None]:
+        """(tech_category, reason) when one of the supplier's names is a known tech supplier."""
+        for name in names:
+            if not name or not self._any_supplier.search(name):
+                continue
+            for regex, rule in self._suppliers:
+                if regex.search(name):
+                    return rule.tech_category, f"supplier '{name}' is a known tech supplier ({rule.pattern})"
+        return None, None
+
     def classify_spend(
         self,
         expenditure_category: str | None,
@@ -60,20 +101,10 @@ class Classifier:
         proclass_label: str | None = None,
         supplier_name: str | None = None,
     ) -> tuple[str | None, str | None]:
-        """Return (tech_category, reason) for one spend line, (None, None) when it is not tech."""
-        rule = self._proclass_match(proclass_code, proclass_label)
-        if rule:
-            return rule.tech_category, f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
-        for field_name, text in (("expenditure category", expenditure_category), ("purpose", purpose)):
-            if not text or any(x.search(text) for x in self._exclude):
-                continue
-            for regex, rule in self._keywords:
-                if regex.search(text):
-                    return rule.tech_category, f"{field_name} '{text}' matches keyword {rule.pattern}"
-        if supplier_name and not any(
-            t and any(x.search(t) for x in self._exclude) for t in (expenditure_category, purpose)
-        ):
-            for regex, rule in self._suppliers:
-                if regex.search(supplier_name):
-                    return rule.tech_category, f"supplier '{supplier_name}' is a known tech supplier ({rule.pattern})"
-        return None, None
+        """Return (tech_category, reason) for one spend line, (None, None) when it is not tech.
+
+        The build does the same in two steps (text once per distinct text, supplier once per supplier)."""
+        tech, reason, excluded = self.classify_text(expenditure_category, purpose, proclass_code, proclass_label)
+        if tech or excluded:
+            return tech, reason
+        return self.classify_supplier(supplier_name)

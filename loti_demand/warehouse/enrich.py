@@ -3,6 +3,7 @@ classification, OCDS compilation and challenge validation. Each reads staging da
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable
 from functools import cache
@@ -11,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from loti_demand.normalise.suppliers import is_redacted, supplier_key
+from loti_demand.normalise.supplier_resolution import Override, Published, resolve
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
 
@@ -31,66 +32,81 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: Iterable[dict
 SUPPLIER_SCHEMA = pa.schema([
     ("supplier_name", pa.string()), ("supplier_id", pa.string()), ("canonical_name", pa.string()),
     ("match_method", pa.string()), ("confidence", pa.float64()), ("reason", pa.string()),
-    ("company_number", pa.string()), ("is_redacted", pa.bool_()),
+    ("company_number", pa.string()), ("vat_number", pa.string()),
 ])
 
 
 def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Give each distinct published supplier name a supplier_id by its normalised key."""
-    names = con.execute(
-        "select supplier_name, any_value(company_number) from stg_spend "
-        "where problem is null and supplier_name is not null group by supplier_name"
-    ).fetchall()
-    rows = []
-    for name, company in names:
-        if is_redacted(name):
-            rows.append({"supplier_name": name, "supplier_id": None, "canonical_name": None,
-                         "match_method": "redacted", "confidence": 1.0,
-                         "reason": "the council withheld this payee's name", "company_number": None,
-                         "is_redacted": True})
-            continue
-        key = supplier_key(name)
-        rows.append({"supplier_name": name, "supplier_id": key, "canonical_name": name,
-                     "match_method": "normalised name", "confidence": 1.0,
-                     "reason": f"name normalises to '{key}'", "company_number": company, "is_redacted": False})
-    # The canonical name of a supplier is its most frequent published spelling.
-    replace_table(con, "int_supplier_matches", rows, SUPPLIER_SCHEMA)
-    con.execute("""
-        create or replace table int_supplier_matches as
-        with freq as (
-            select supplier_name, count(*) as n from stg_spend where problem is null group by supplier_name
-        ), best as (
-            select m.supplier_id, arg_max(m.supplier_name, f.n) as canonical_name
-            from int_supplier_matches m join freq f using (supplier_name)
-            where m.supplier_id is not null group by m.supplier_id
-        )
-        select m.* exclude (canonical_name), b.canonical_name
-        from int_supplier_matches m left join best b using (supplier_id)
-    """)
+    """Resolve each distinct published supplier name once (identifiers, normalised name, fuzzy, overrides).
+
+    Redacted payees never reach this step: staging has already withheld their names.
+    """
+    rows = con.execute("""
+        select
+            supplier_name,
+            count(*) as lines,
+            any_value(borough_code) as borough_code,
+            list(distinct supplier_ref) filter (where supplier_ref is not null) as refs,
+            list(distinct vat_number) filter (where vat_number is not null) as vats,
+            list(distinct company_number) filter (where company_number is not null) as companies
+        from int_spend_lines
+        where problem is null and supplier_name is not null
+        group by supplier_name
+    """).fetchall()
+    published = [Published(name, lines, borough, tuple(refs or ()), tuple(vats or ()), tuple(companies or ()))
+                 for name, lines, borough, refs, vats, companies in rows]
+    matches = resolve(published, load_overrides(ref.folder))
+    replace_table(con, "int_supplier_matches", (m.__dict__ for m in matches), SUPPLIER_SCHEMA)
 
 
-CLASS_SCHEMA = pa.schema([
+def load_overrides(folder: Path) -> list[Override]:
+    """data/reference/supplier_overrides.csv: supplier_name, canonical_name, note (absent file = none)."""
+    path = folder / "supplier_overrides.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [Override(r["supplier_name"].strip(), r["canonical_name"].strip(), (r.get("note") or "").strip())
+                for r in csv.DictReader(fh) if (r.get("supplier_name") or "").strip()
+                and (r.get("canonical_name") or "").strip()]
+
+
+TEXT_CLASS_SCHEMA = pa.schema([
     ("expenditure_category", pa.string()), ("purpose", pa.string()), ("proclass_code", pa.string()),
-    ("proclass_label", pa.string()), ("supplier_name", pa.string()), ("tech_category", pa.string()),
-    ("classification_reason", pa.string()),
+    ("proclass_label", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
+    ("is_excluded", pa.bool_()),
+])
+SUPPLIER_CLASS_SCHEMA = pa.schema([
+    ("supplier_name", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
 ])
 
 
 def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Classify each distinct (category, purpose, ProClass, supplier) combination once."""
+    """Classify each distinct (category, purpose, ProClass) once, and each distinct supplier once.
+
+    The spend mart takes the text's category; the supplier's only when the text says nothing and no
+    exclusion rule matched it.
+    """
     classifier = Classifier(ref.table("tech_rules"))
-    combos = con.execute(
-        "select distinct expenditure_category, purpose, proclass_code, proclass_label, supplier_name "
-        "from stg_spend where problem is null"
+    texts = con.execute(
+        "select distinct expenditure_category, purpose, proclass_code, proclass_label "
+        "from int_spend_lines where problem is null"
     ).fetchall()
     rows = []
-    for category, purpose, code, label, supplier in combos:
-        supplier_for_rules = None if is_redacted(supplier) else supplier
-        tech, reason = classifier.classify_spend(category, purpose, code, label, supplier_for_rules)
+    for category, purpose, code, label in texts:
+        tech, reason, excluded = classifier.classify_text(category, purpose, code, label)
         rows.append({"expenditure_category": category, "purpose": purpose, "proclass_code": code,
-                     "proclass_label": label, "supplier_name": supplier, "tech_category": tech,
-                     "classification_reason": reason})
-    replace_table(con, "int_spend_classification", rows, CLASS_SCHEMA)
+                     "proclass_label": label, "tech_category": tech, "classification_reason": reason,
+                     "is_excluded": excluded})
+    replace_table(con, "int_spend_classification", rows, TEXT_CLASS_SCHEMA)
+    suppliers = con.execute(
+        "select supplier_name, canonical_name from int_supplier_matches"
+    ).fetchall()
+    found = []
+    for name, canonical in suppliers:
+        tech, reason = classifier.classify_supplier(name, canonical)
+        if tech:
+            found.append({"supplier_name": name, "tech_category": tech, "classification_reason": reason})
+    replace_table(con, "int_supplier_classification", found, SUPPLIER_CLASS_SCHEMA)
 
 
 NOTICE_FIELDS = [

@@ -5,6 +5,7 @@ with spend_counts as (
         count(*) filter (where status = 'loaded') as rows_loaded,
         count(*) filter (where status = 'duplicate') as rows_duplicate,
         count(*) filter (where status = 'quarantined') as rows_quarantined,
+        count(*) filter (where status = 'quarantined' and is_total_row) as rows_totals,
         sum(amount_gbp) filter (where status = 'loaded') as total_amount_gbp
     from int_spend_lines
     group by file_id
@@ -33,6 +34,7 @@ select
     coalesce(spend_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
     coalesce(spend_counts.rows_duplicate, 0) as rows_duplicate,
     coalesce(spend_counts.rows_quarantined, other_quarantine.rows_quarantined, 0) as rows_quarantined,
+    coalesce(spend_counts.rows_totals, 0) as rows_totals,
     coalesce(spend_counts.total_amount_gbp, 0) as total_amount_gbp,
     files.status,
     files.problem,
