@@ -31,6 +31,7 @@ class Classifier:
         self._keywords = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "keyword"]
         self._keywords.sort(key=lambda cr: -cr[1].priority)
         self._suppliers = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "supplier"]
+        self._suppliers.sort(key=lambda cr: -cr[1].priority)  # named suppliers before generic name patterns
         # One combined search first: most supplier names match no rule, and then one search is all they cost.
         self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._suppliers) or "(?!)",
                                         re.IGNORECASE)
@@ -64,24 +65,37 @@ class Classifier:
     ) -> tuple[str | None, str | None, bool]:
         """(tech_category, reason, excluded) from what a spend line says it bought.
 
-        ProClass codes win; then keywords in the expenditure category, then in the purpose. `excluded` is
-        True when an exclusion rule matched the text ("network rail", "premises licence"...): such a line
-        may not be called tech by its supplier either.
+        An exclusion rule matching the text ("network rail", "salary sacrifice", "stationery"...) makes the
+        line not tech, whatever its ProClass code or supplier: `excluded` is then True. Otherwise a ProClass
+        ICT code makes it tech, and a specific keyword in the text (not the generic "IT purchases") may
+        name the category more precisely than ProClass's coarse headings. Without ProClass, keywords in the
+        expenditure category, then in the purpose, decide.
         """
+        texts = [("expenditure category", t) for t in (expenditure_category,) if t]
+        texts += [("purpose", t) for t in (purpose,) if t]
+        if any(x.search(text) for _, text in texts for x in self._exclude):
+            return None, None, True
+        keyword = self._keyword_match(texts)
         rule = self._proclass_match(proclass_code, proclass_label)
         if rule:
-            return rule.tech_category, f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}", False
-        excluded = False
-        for field_name, text in (("expenditure category", expenditure_category), ("purpose", purpose)):
-            if not text:
-                continue
-            if any(x.search(text) for x in self._exclude):
-                excluded = True
-                continue
+            reason = f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
+            if keyword and keyword[0].tech_category not in ("ict_other", rule.tech_category):
+                kw_rule, field_name, text = keyword
+                detail = f"{reason}; {field_name} '{text}' matches keyword {kw_rule.pattern}"
+                return kw_rule.tech_category, detail, False
+            return rule.tech_category, reason, False
+        if keyword:
+            kw_rule, field_name, text = keyword
+            return kw_rule.tech_category, f"{field_name} '{text}' matches keyword {kw_rule.pattern}", False
+        return None, None, False
+
+    def _keyword_match(self, texts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
+        """The highest-priority keyword of the first field (category, then purpose) that has any."""
+        for field_name, text in texts:
             for regex, rule in self._keywords:
                 if regex.search(text):
-                    return rule.tech_category, f"{field_name} '{text}' matches keyword {rule.pattern}", False
-        return None, None, excluded
+                    return rule, field_name, text
+        return None
 
     def classify_supplier(self, *names: str | None) -> tuple[str | None, str | None]:
         """(tech_category, reason) when one of the supplier's names is a known tech supplier."""

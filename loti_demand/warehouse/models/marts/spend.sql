@@ -1,6 +1,7 @@
 -- One row per loaded payment line (duplicates and quarantined lines excluded), with the resolved supplier and
 -- the tech category. Redacted payees keep their amount; their name was withheld in staging (supplier_name NULL).
--- The category comes from what the line says it bought; the supplier's category only when the text is silent.
+-- The category comes from what the line says it bought; the supplier's category when the text is silent, or
+-- when the text says only "IT" (ict_other) and the supplier is a known specialist (a data or software firm).
 with lines as (
     select * from int_spend_lines where status = 'loaded'
 )
@@ -22,9 +23,15 @@ select
     lines.service_area,
     lines.purpose,
     lines.proclass_code,
-    coalesce(text_class.tech_category, case when not text_class.is_excluded then supplier_class.tech_category end)
-        as tech_category,
     case
+        when text_class.tech_category = 'ict_other' and supplier_class.tech_category <> 'ict_other'
+            then supplier_class.tech_category
+        when text_class.tech_category is not null then text_class.tech_category
+        when not text_class.is_excluded then supplier_class.tech_category
+    end as tech_category,
+    case
+        when text_class.tech_category = 'ict_other' and supplier_class.tech_category <> 'ict_other'
+            then text_class.classification_reason || '; ' || supplier_class.classification_reason
         when text_class.tech_category is not null then text_class.classification_reason
         when not text_class.is_excluded then supplier_class.classification_reason
     end as classification_reason,
