@@ -85,6 +85,12 @@ def _print_report(report) -> None:
                f"rejected: {sum(f.status == 'rejected' for f in files)}")
     for name, value in report.counts.items():
         click.echo(f"  {name}: {value:,}")
+    from loti_demand.summary import file_table
+
+    table = file_table(report.file_rows)
+    if table:
+        click.echo("")
+        click.echo(table)
 
 
 @cli.command()
@@ -231,16 +237,24 @@ def docs(update_readme: bool) -> None:
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/bench"),
               show_default=True, help="Where to write the generated inputs and the warehouse.")
 @click.option("--repeat", type=int, default=20, show_default=True, help="Timed runs per query.")
-def bench(lines: int, releases: int, work_dir: Path, repeat: int) -> None:
-    """Benchmark: generate N payment lines, build, and report timings, size, memory and query latency.
+@click.option("--ingest-lines", type=int, default=1_000_000, show_default=True,
+              help="Lines in the single CSV the ingest measurement reads.")
+@click.option("--ingest-only", is_flag=True, help="Only measure ingest speed (no full build, no queries).")
+def bench(lines: int, releases: int, work_dir: Path, repeat: int, ingest_lines: int, ingest_only: bool) -> None:
+    """Benchmark: ingest speed for one large CSV, then generate N payment lines, build, and report timings,
+    size, memory and query latency.
 
     \b
     Example:
       python -m loti_demand bench --lines 1000000 --releases 10000
+      python -m loti_demand bench --ingest-only --ingest-lines 1000000
     """
     from loti_demand.bench import run_benchmark
+    from loti_demand.bench_ingest import run_ingest_benchmark
 
-    run_benchmark(lines=lines, releases=releases, work_dir=work_dir, repeat=repeat, echo=click.echo)
+    run_ingest_benchmark(lines=ingest_lines, work_dir=work_dir, echo=click.echo)
+    if not ingest_only:
+        run_benchmark(lines=lines, releases=releases, work_dir=work_dir, repeat=repeat, echo=click.echo)
 
 
 def main() -> None:

@@ -19,7 +19,8 @@ STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_
 
 
 def _objects_read(sql: str) -> set[str]:
-    names = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", sql.lower()))
+    sql = re.sub(r"--[^\n]*", "", sql)  # "from data/reference/boroughs.csv" in a comment is not a read
+    names = set(re.findall(r"(?<!distinct )\b(?:from|join)\s+([a-z_][a-z0-9_]*)", sql.lower()))
     ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", sql.lower()))
     return names - ctes
 

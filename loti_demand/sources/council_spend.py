@@ -47,6 +47,7 @@ XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", *SPREADSHEET_SUFFIXES)
+PYTHON_BATCH_ROWS = 50_000  # the slow paths (csv module, spreadsheets) report progress more often
 HEAD_BYTES = 1 << 20  # the header is looked for in the first MiB (HEADER_SCAN_ROWS rows at most)
 THREADED_DIGEST_BYTES = 8 << 20
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
@@ -70,6 +71,7 @@ class SpendTable:
     produce: Callable[[], Iterator[pa.Table]] = field(default=lambda: iter(()), repr=False)
     lines_read: int = 0
     parser: str = "python"
+    expected_lines: int | None = None  # exact on the fast path, an estimate otherwise (for progress only)
 
     @property
     def sha256(self) -> str:
@@ -141,6 +143,8 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
     fmt = "csv" if delimiter == "," else f"csv (delimiter {delimiter!r})"
     table = _table(name, digest, fmt, encoding, header_row, cells, positions)
 
+    table.expected_lines = max(0, data.count(b"\n") - header_end)
+
     def python_rows() -> Rows:
         text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
         rows = _csv_errors(read_python(text, 1, delimiter), name)
@@ -157,6 +161,7 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
         table.produce = lambda: _python_batches(python_rows(), positions)
         return table
     table.parser = "fast"
+    table.expected_lines = parsed.num_rows
     table.produce = lambda: _fast_batches(numbers, parsed, positions)
     return table
 
@@ -224,7 +229,7 @@ def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, 
         width = len(cells)
         for fld, i in fields:
             columns[fld].append(cells[i] if i is not None and i < width else None)
-        if len(numbers) >= BATCH_ROWS:
+        if len(numbers) >= PYTHON_BATCH_ROWS:
             yield _arrow(numbers, columns)
             numbers, columns = [], {f: [] for f in SPEND_FIELDS}
     if numbers:

@@ -96,6 +96,7 @@ class BuildReport:
     warehouse: Path
     files: list[FileResult] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    file_rows: list[dict] = field(default_factory=list)  # source_files rows for this run's files
 
     def summary_rows(self) -> list[tuple[str, int]]:
         return list(self.counts.items())
@@ -215,7 +216,7 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
             results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), borough_code=code,
-                                   mapping=mapping, skip_bad_files=skip_bad_files)
+                                   mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
     for kind in ("procurement", "challenges"):
         for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
             if progress:
@@ -277,6 +278,7 @@ def build(
         report.files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
         is_sample = (data_dir / SAMPLE_MARKER).is_file()
         report.counts = _finish(con, ref, strict=strict, is_sample=is_sample, progress=progress)
+        report.file_rows = file_summaries(con, report.files)
     return report
 
 
@@ -305,10 +307,26 @@ def add_files(
             if progress:
                 progress(f"reading {path}")
             report.files += ingest_file(writer, kind, Path(path), name=str(path), borough_code=borough_code,
-                                        mapping=mapping, skip_bad_files=skip_bad_files)
+                                        mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
         writer.flush()
         report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
+        report.file_rows = file_summaries(con, report.files)
     return report
+
+
+def file_summaries(con, files: Sequence[FileResult]) -> list[dict]:
+    """The source_files rows of the files just read, in reading order, for the per-file summary."""
+    ids = [f.file_id for f in files if f.file_id is not None]
+    if not ids:
+        return []
+    cursor = con.execute(
+        "select path, kind, detected_format, encoding, lines_read, rows_loaded, rows_duplicate, rows_quarantined, "
+        "rows_totals, total_amount_gbp, status, problem from source_files where file_id in (select unnest($ids)) "
+        "order by file_id",
+        {"ids": ids},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _has_table(con, name: str) -> bool:

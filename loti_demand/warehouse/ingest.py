@@ -56,6 +56,7 @@ class FileResult:
     lines_read: int
     status: str = "loaded"
     problem: str | None = None
+    file_id: int | None = None
 
 
 class RawWriter:
@@ -125,12 +126,13 @@ def ingest_file(
     except InputFileError as exc:
         if not skip_bad_files:
             raise
-        writer.add_row("raw_source_files", file_id=writer.new_file_id(), path=name, kind=kind,
+        file_id = writer.new_file_id()
+        writer.add_row("raw_source_files", file_id=file_id, path=name, kind=kind,
                        borough_code=borough_code, lines_read=0, status="rejected", problem=exc.problem,
                        ingested_at=writer.now)
         hint = f" ({exc.hint})" if exc.hint else ""
         writer.add_row("raw_load_issues", source_file=name, problem=f"file rejected: {exc.problem}{hint}")
-        return [FileResult(name, kind, None, 0, "rejected", exc.problem)]
+        return [FileResult(name, kind, None, 0, "rejected", exc.problem, file_id)]
 
 
 def _file_row(writer: RawWriter, file_id: int, kind: str, table, borough_code: str | None, lines: int, **extra):
@@ -148,13 +150,27 @@ def _spend(writer: RawWriter, table, borough_code: str | None, progress: Progres
     for batch in table.batches():
         ids = pa.repeat(pa.scalar(file_id, _INT), batch.num_rows)
         read.append(pa.table([ids, *batch.columns], schema=schema))
-        if progress and len(read) > 1:
-            progress(f"{table.source_file}: {table.lines_read:,} lines read")
+        if progress and (len(read) > 1 or (table.expected_lines or 0) > PROGRESS_LINES):
+            progress(_progress_line(table))
     for chunk in read:
         writer.add("raw_spend", chunk)
     _file_row(writer, file_id, "spend", table, borough_code, table.lines_read, encoding=table.encoding,
               header_row=table.header_row, column_mapping=json.dumps(table.mapping))
-    return FileResult(table.source_file, "spend", table.detected_format, table.lines_read)
+    return FileResult(table.source_file, "spend", table.detected_format, table.lines_read, file_id=file_id)
+
+
+PROGRESS_LINES = 100_000
+
+
+def _progress_line(table) -> str:
+    """'spend.csv: 400,000 of ~1,000,000 lines [########............] 40%'."""
+    done, expected = table.lines_read, table.expected_lines
+    if not expected:
+        return f"{table.source_file}: {done:,} lines read"
+    share = min(1.0, done / expected)
+    bar = "#" * round(share * 20) + "." * (20 - round(share * 20))
+    approx = "" if table.parser == "fast" else "~"
+    return f"{table.source_file}: {done:,} of {approx}{expected:,} lines [{bar}] {share:.0%}"
 
 
 def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
@@ -170,7 +186,7 @@ def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
     columns.update(file_id=[file_id] * n, source_file=[ocds_file.source_file] * n, ingested_at=[writer.now] * n)
     writer.add("raw_ocds_releases", columns)
     _file_row(writer, file_id, "procurement", ocds_file, None, n, encoding="utf-8")
-    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, n)
+    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, n, file_id=file_id)
 
 
 def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> FileResult:
@@ -185,4 +201,4 @@ def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> 
                    ingested_at=[writer.now] * n)
     writer.add("raw_challenges", columns)
     _file_row(writer, file_id, "challenges", challenge_file, None, n, header_row=1)
-    return FileResult(challenge_file.source_file, "challenges", challenge_file.detected_format, n)
+    return FileResult(challenge_file.source_file, "challenges", challenge_file.detected_format, n, file_id=file_id)

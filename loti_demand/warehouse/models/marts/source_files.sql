@@ -22,6 +22,7 @@ other_quarantine as (
 )
 
 select
+    files.file_id,
     files.path,
     files.sha256,
     files.kind,
