@@ -190,8 +190,9 @@ class ExpenseType:
     scale: float = 1.0
 
     def category_in(self, layout: str) -> str | None:
-        """The tech category the rules give this line in a layout: the ProClass code decides in 'lga'."""
-        if layout == "lga" and self.tech_category:
+        """The tech category the rules give this line in a layout. In 'lga' the ProClass code makes the line
+        tech, and a specific keyword in its text names the category more precisely (taxonomy 2026.2)."""
+        if layout == "lga" and self.tech_category == "ict_other":
             return PROCLASS_CATEGORIES[self.proclass[1]]
         return self.tech_category
 
