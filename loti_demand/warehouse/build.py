@@ -20,6 +20,7 @@ import duckdb
 from loti_demand import __version__
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Reference
+from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse import enrich
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar
 from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file
@@ -204,7 +205,8 @@ def read_mapping(path: Path) -> dict[str, str] | None:
     if not path.is_file():
         return None
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
+        mapping = {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
+    return validate_mapping(mapping, str(path))
 
 
 def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:
