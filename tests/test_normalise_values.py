@@ -35,6 +35,10 @@ AMOUNTS = [
     ("--5", None),
     ("(5", None),
     ("-(5)", None),
+    ("\u22121,534.24", Decimal("-1534.24")),  # a typographic minus sign
+    ("99.00DR", Decimal("99.00")),
+    ("1e5", None),
+    ("00000000000000000001", None),  # 20 digits before the point: more than DECIMAL(18,2) holds
 ]
 DATES = [
     ("31/01/2024", dt.date(2024, 1, 31)),
@@ -52,6 +56,10 @@ DATES = [
     ("13/13/2024", None),
     ("tomorrow", None),
     ("01/01/1850", None),
+    ("\x0b31/01/2024\x0c", dt.date(2024, 1, 31)),  # vertical tab and form feed are whitespace...
+    ("31/01/2024v", None),  # ...and the letter v is not (DuckDB reads E'\\v' as 'v')
+    ("5  April  2024", dt.date(2024, 4, 5)),
+    ("31/01-2024", None),  # one separator per date
 ]
 
 

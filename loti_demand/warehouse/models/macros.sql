@@ -2,6 +2,11 @@
 -- normalise/suppliers.py; tests/test_normalise_values.py checks each pair agrees on arbitrary text.
 -- Character classes are spelled out (not \s, \d) so that Python's re and DuckDB's RE2 mean the same thing.
 
+-- Trim the same whitespace as the Python twins (space, tab, newline, vertical tab, form feed, return). Spelled
+-- with chr(): DuckDB's E'' strings know \t and \n but read '\v' and '\f' as the letters v and f.
+create or replace macro trim_ws(s) as
+    trim(s, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13));
+
 -- '£(1,234.50)' -> '(1234.50)': drop currency marks, thousands separators and spaces; U+2212 minus -> '-'.
 create or replace macro amount_text(s) as
     replace(regexp_replace(s, '[£, \t\n\r\f\v\x{00a0}\x{2009}\x{202f}]|[Gg][Bb][Pp]|Â', '', 'g'), '−', '-');
@@ -37,7 +42,7 @@ create or replace macro parse_amount(s) as (
 -- Trim, squeeze whitespace runs to one space, drop a trailing time of day ('31/01/2024 00:00:00').
 create or replace macro date_text(s) as
     regexp_replace(
-        regexp_replace(trim(s, e' \t\n\r\f\v'), '[ \t\n\r\f\v]+', ' ', 'g'),
+        regexp_replace(trim_ws(s), '[ \t\n\r\f\v]+', ' ', 'g'),
         '[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$', ''
     );
 
@@ -88,6 +93,6 @@ create or replace macro is_redacted_name(s) as
 -- The council marks the payee as a private person (twin: normalise.suppliers.is_individual_payee_type).
 create or replace macro is_individual_payee(s) as
     regexp_full_match(
-        trim(s, e' \t\n\r\f\v'),
-        '(?i)indv|individual|individuals|private individual|person|private person|personal|sole individual'
+        trim_ws(s),
+        '(?i)(?:indv|individual|individuals|private individual|person|private person|personal|sole individual)'
     );

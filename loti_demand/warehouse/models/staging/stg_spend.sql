@@ -121,16 +121,16 @@ select
     *,
     case
         when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
-        when amount_gbp is null and nullif(trim(amount_raw, e' \t'), '') is null then 'amount is blank'
+        when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
         when amount_gbp is null then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))'
         when payment_date is null and payment_date_raw is null then 'date is blank'
         when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
-        when irrecoverable_vat_gbp is null and nullif(trim(vat_raw, e' \t'), '') is not null
+        when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null
             then 'irrecoverable VAT is not a number'
     end as problem,
     case
         when is_total_row or amount_gbp is null then 'amount'
         when payment_date is null then 'payment_date'
-        when irrecoverable_vat_gbp is null and nullif(trim(vat_raw, e' \t'), '') is not null then 'irrecoverable_vat'
+        when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null then 'irrecoverable_vat'
     end as problem_column
 from flagged
