@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REAL_SPEND_FOLDERS
+from realdata import REAL_SPEND_FOLDERS
 
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
-from conftest import real_file
+from realdata import real_file
 
 from loti_demand.exceptions import SummaryOnlyError
 from loti_demand.sources.council_spend import read_spend
