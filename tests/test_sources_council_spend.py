@@ -25,6 +25,12 @@ from loti_demand.warehouse.build import read_mapping
 HEADER = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount,Expense Type"
 
 
+@pytest.fixture(autouse=True)
+def fast_path_for_small_files(monkeypatch):
+    """The fast path normally starts at 256 KiB; these small files must exercise it too."""
+    monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 0)
+
+
 def rows_of(tables) -> list[dict]:
     return [row for table in tables for batch in table.batches() for row in batch.to_pylist()]
 
@@ -61,6 +67,12 @@ def test_header_after_a_report_preamble_and_exact_line_numbers() -> None:
     assert [r["source_row"] for r in rows] == [5, 9, 10]
     assert rows[1]["supplier_name"] == "Acme, Repairs & Co"
     assert table.mapping["amount"] == "Amount" and table.mapping["expenditure_category"] == "Expense Type"
+
+
+def test_small_files_take_the_csv_module_path(monkeypatch) -> None:
+    monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 256 << 10)
+    tables, rows = read_text(f"{HEADER}\nCamden,Digital,A Ltd,02/04/2025,T1,500.00,Software\n")
+    assert tables[0].parser == "python" and [r["source_row"] for r in rows] == [2]
 
 
 def test_quoted_newlines_take_the_python_path_with_physical_line_numbers() -> None:

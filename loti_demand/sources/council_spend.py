@@ -50,6 +50,7 @@ MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", *SPREADSHEET_SUFFIXES)
 PYTHON_BATCH_ROWS = 50_000  # the slow paths (csv module, spreadsheets) report progress more often
 HEAD_BYTES = 1 << 20  # the header is looked for in the first MiB (HEADER_SCAN_ROWS rows at most)
 THREADED_DIGEST_BYTES = 8 << 20
+FAST_PATH_MIN_BYTES = 256 << 10  # below this, pyarrow's per-call set-up (milliseconds) costs more than it saves
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
@@ -152,6 +153,8 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
 
     utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding in ("utf-8", "utf-8-sig") else None
     try:
+        if len(data) < FAST_PATH_MIN_BYTES:
+            raise NotFastPath("small file: the csv module is quicker than starting pyarrow's reader")
         if utf8 is None:
             utf8 = data.decode(encoding, errors="replace").removeprefix("\ufeff").encode("utf-8")
         if b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n"):

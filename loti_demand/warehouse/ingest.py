@@ -90,7 +90,7 @@ class RawWriter:
         for table, chunks in self._buffers.items():
             if not chunks:
                 continue
-            merged = pa.concat_tables(chunks)
+            merged = pa.concat_tables(chunks).combine_chunks()  # one batch per column: thousands of tiny files
             chunks.clear()
             if merged.num_rows == 0:
                 continue
