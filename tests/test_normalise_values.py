@@ -123,3 +123,27 @@ DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy\t\n\x0b\x1c"
 def test_sql_and_python_date_parsers_agree(macros, text: str) -> None:
     sql = macros.execute("select plausible_date(parse_date($1))", [text]).fetchall()[0][0]
     assert sql == parse_date(text)
+
+
+CREDIT_STYLES = [
+    lambda v: f"{v:,.2f}",                       # 1,234.50 / -1,234.50
+    lambda v: f"{abs(v):.2f}-" if v < 0 else f"{v:.2f}",  # trailing minus (ledger exports)
+    lambda v: f"{abs(v):,.2f}CR" if v < 0 else f"{v:,.2f}",  # CR suffix
+    lambda v: f"({abs(v):,.2f})" if v < 0 else f"{v:,.2f}",  # brackets
+    lambda v: f" {v:,.2f} ",                     # Devon's padded, quoted amounts
+    lambda v: f"£{v:.2f}",                       # £-3.00
+]
+
+
+@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False),
+       st.sampled_from(CREDIT_STYLES))
+def test_amounts_in_every_published_style_round_trip(value: Decimal, style) -> None:
+    assert parse_amount(style(value)) == value
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_excel_serials_and_timestamps_round_trip(day: dt.date) -> None:
+    serial = (day - dt.date(1899, 12, 30)).days
+    assert parse_date(str(serial)) == day
+    assert parse_date(f"{day.isoformat()}T00:00:00") == day
+    assert parse_date(day.strftime("%d/%m/%Y 00:00:00")) == day

@@ -163,3 +163,20 @@ def test_suppliers_mart_and_overrides_file(data_dir: Path, tmp_path: Path) -> No
                                                    "normalised name, override")
     assert not any("redact" in str(v).lower() for v in suppliers.values())
     assert run_checks(con) == []
+
+
+def test_every_published_name_says_how_it_was_matched(real_spend_con) -> None:
+    rows = real_spend_con.execute(
+        "select match_method, count(*), min(confidence), bool_and(reason is not null) from supplier_aliases "
+        "group by 1 order by 1").fetchall()
+    methods = {r[0]: r[1:] for r in rows}
+    assert set(methods) <= {"normalised name", "company number", "supplier id", "VAT number", "fuzzy", "override"}
+    assert {"normalised name", "supplier id", "VAT number", "fuzzy"} <= set(methods)
+    assert all(r[3] for r in rows) and methods["fuzzy"][1] >= 0.9
+    # One VAT group registration, five spellings (care homes of one company): one supplier, each reason
+    # naming another spelling; 'HC-ONE NO.1 LIMITED' shares no identifier with them and stays apart.
+    hc_one = real_spend_con.execute(
+        "select supplier_name, supplier_id, reason from supplier_aliases where supplier_name ilike 'HC-One L%'"
+    ).fetchall()
+    assert len(hc_one) == 6 and len({r[1] for r in hc_one}) == 1
+    assert all(not reason.endswith(f"'{name}'") for name, _, reason in hc_one if reason.startswith("same VAT"))

@@ -72,10 +72,11 @@ class Match:
 class _Graph:
     edges: dict[str, list[tuple[str, float, str, str]]] = field(default_factory=lambda: defaultdict(list))
 
-    def link(self, a: str, b: str, confidence: float, method: str, reason: str) -> None:
+    def link(self, a: str, b: str, confidence: float, method: str, reason: str, reason_from_b: str = "") -> None:
+        """Join a and b. `reason` explains b's match when reached from a; `reason_from_b` the other way."""
         if a != b:
             self.edges[a].append((b, confidence, method, reason))
-            self.edges[b].append((a, confidence, method, reason))
+            self.edges[b].append((a, confidence, method, reason_from_b or reason))
 
 
 def resolve(published: Iterable[Published], overrides: Iterable[Override] = ()) -> list[Match]:
@@ -129,8 +130,8 @@ def _link_identifiers(graph: _Graph, by_key: dict[str, list[Published]]) -> None
             for b in ordered[i + 1:]:
                 # Company numbers name one legal entity; VAT numbers and council ids can cover a group.
                 if method == "company number" or same_name_words(names[a], names[b]):
-                    graph.link(a, b, CONFIDENCE[method], method,
-                               f"same {method} {value} as '{names[a] if b == ordered[-1] else names[b]}'")
+                    graph.link(a, b, CONFIDENCE[method], method, f"same {method} {value} as '{names[a]}'",
+                               f"same {method} {value} as '{names[b]}'")
 
 
 def _link_fuzzy(graph: _Graph, keys: list[str]) -> None:
@@ -148,7 +149,8 @@ def _link_fuzzy(graph: _Graph, keys: list[str]) -> None:
             for i, j in zip(*scores.nonzero(), strict=True):
                 a, b = chunk[i], block[j]
                 if a < b and (score := near_spelling(a, b, FUZZY_MIN)):
-                    graph.link(a, b, score / 100, "fuzzy", f"spelled like '{b}' ({score:.0f}% alike)")
+                    graph.link(a, b, score / 100, "fuzzy", f"spelled like '{a}' ({score:.0f}% alike)",
+                               f"spelled like '{b}' ({score:.0f}% alike)")
 
 
 def _components(graph: _Graph, keys: Iterable[str]) -> list[list[str]]:

@@ -79,6 +79,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Step(enrich.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("marts/boroughs.sql"),
     Sql("marts/suppliers.sql"),
+    Sql("marts/supplier_aliases.sql"),
     Sql("marts/spend.sql"),
     Sql("marts/notices.sql"),
     Sql("marts/procurements.sql"),

@@ -9,4 +9,6 @@ select 'challenges', challenge_id from challenges group by challenge_id having c
 union all
 select 'suppliers', supplier_id from suppliers where supplier_id is not null group by supplier_id having count(*) > 1
 union all
+select 'supplier_aliases', supplier_name from supplier_aliases group by supplier_name having count(*) > 1
+union all
 select 'boroughs (expected 33)', cast(count(*) as varchar) from boroughs having count(*) <> 33

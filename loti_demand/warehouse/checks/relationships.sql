@@ -13,5 +13,8 @@ union all
 select 'spend.supplier_id', supplier_id from spend
 where supplier_id is not null and supplier_id not in (select supplier_id from suppliers)
 union all
+select 'supplier_aliases.supplier_id', supplier_id from supplier_aliases
+where supplier_id not in (select supplier_id from suppliers)
+union all
 select 'spend redacted names exposed', source_file || ':' || source_row from spend
 where is_redacted and supplier_name is not null
