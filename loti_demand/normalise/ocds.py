@@ -1,34 +1,95 @@
-"""Flatten an OCDS release (or a compiled release) into the columns of `notices` / `procurements`."""
+"""Flatten an OCDS release (or a compiled release) into the columns of `notices` / `procurements`.
+
+Pure functions over parsed JSON. The classifications are declared as tables, so a new publisher's codes are
+added here as data, not as new branches:
+
+- STAGE_BY_TAG: release tag -> stage (planning, tender, award, contract); a release with several tags takes
+  the furthest; a release without a known tag (a compiled release) takes the furthest stage its content shows.
+- NOTICE_CODES, DOCUMENT_TYPES, TAG_NOTICE_TYPES: notice type, tried in that order (see `notice_type`).
+- Buyer -> borough: identifier, then name, then London body, then region (see `resolve_buyer`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from loti_demand.normalise.organisations import borough_from_identifier, match_borough
+from loti_demand.normalise.text import clean_text
 
-# Contracts Finder documentType values and UK notice codes -> notice type shown to users.
+STAGE_ORDER = ("planning", "tender", "award", "contract")
+# OCDS releaseTag codelist (1.1) plus the UK extension's implementation tags.
+STAGE_BY_TAG = {
+    "planning": "planning", "planningUpdate": "planning",
+    "tender": "tender", "tenderAmendment": "tender", "tenderUpdate": "tender", "tenderCancellation": "tender",
+    "award": "award", "awardUpdate": "award", "awardCancellation": "award",
+    "contract": "contract", "contractUpdate": "contract", "contractAmendment": "contract",
+    "implementation": "contract", "implementationUpdate": "contract", "contractTermination": "contract",
+}
+
+# 1. A Procurement Act notice code in a document's `noticeType` (Find a Tender: the document whose id is the
+#    notice id, e.g. {"id": "019779-2025", "documentType": "plannedProcurementNotice", "noticeType": "UK3"}).
+NOTICE_CODES = {
+    "UK1": "UK1 pipeline", "UK2": "UK2 engagement", "UK3": "UK3 planned", "UK4": "UK4 tender",
+    "UK5": "UK5 transparency", "UK6": "award", "UK7": "contract", "UK8": "payments", "UK9": "contract",
+    "UK10": "contract change", "UK11": "termination", "UK12": "termination", "UK13": "dynamic market",
+    "UK14": "dynamic market", "UK15": "dynamic market", "UK16": "dynamic market", "UK17": "payments",
+}
+# 2. The documentType of the notice document: Contracts Finder, the OCDS codelist and the ocds_uk_extension.
+#    (OCDS defines contractNotice as the notice of a signed contract, not the EU "contract notice".)
 DOCUMENT_TYPES = {
     "pipelineNotice": "UK1 pipeline",
     "marketEngagementNotice": "UK2 engagement",
     "plannedProcurementNotice": "UK3 planned",
     "tenderNotice": "UK4 tender",
+    "transparencyNotice": "UK5 transparency",
     "awardNotice": "award",
-    "contractNotice": "tender",
-    "contractAwardNotice": "award",
+    "contractNotice": "contract",
+    "implementationNotice": "contract",
+    "tenderCancellationNotice": "termination",
+    "contractTerminationNotice": "termination",
 }
-UK_NOTICES = {
-    "UK1": "UK1 pipeline", "UK2": "UK2 engagement", "UK3": "UK3 planned", "UK4": "UK4 tender",
-    "UK5": "transparency", "UK6": "award", "UK7": "contract", "UK8": "payments", "UK9": "contract",
-    "UK10": "contract", "UK11": "contract", "UK12": "contract", "UK13": "contract", "UK14": "contract",
+# 3. The release tags, when no notice document says more (a planning release with an engagement milestone is a
+#    preliminary market engagement notice, as Find a Tender publishes them).
+TAG_NOTICE_TYPES = {
+    "tenderCancellation": "termination", "awardCancellation": "termination", "contractTermination": "termination",
+    "contract": "contract", "contractUpdate": "contract", "contractAmendment": "contract change",
+    "implementation": "contract", "implementationUpdate": "contract",
+    "award": "award", "awardUpdate": "award",
+    "tender": "UK4 tender", "tenderAmendment": "UK4 tender", "tenderUpdate": "UK4 tender",
 }
-STAGE_ORDER = ("planning", "tender", "award", "contract")
-_UK = re.compile(r"\bUK(\d{1,2})\b")
+_UK_CODE = re.compile(r"\bUK(\d{1,2})\b")
+LONDON_REGIONS = ("LONDON", "GREATER LONDON")
+# Awards and contracts with these statuses are not money committed.
+_DEAD = {"cancelled", "unsuccessful", "terminated"}
+
+# Mojibake: UTF-8 read as cp1252 ("Â£" for "£", "â€¯" for a narrow space), and "\r\n" escapes that lost
+# their backslashes ("GP.rnrnThe"), seen in Contracts Finder releases copied through other tools.
+_CONT = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+         r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")  # cp1252 text of bytes 0x80-0xBF
+_MOJIBAKE = re.compile(rf"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+_LOST_CRLF = re.compile(r"(?:rn){2}(?=[A-Z0-9])|(?<=[.:;!?)])rn(?=[A-Z0-9])")
 
 
-def _get(doc: Mapping, *keys: str) -> object:
-    value: object = doc
+def repair_text(value: object) -> str | None:
+    """Repair mojibake and lost line breaks, then trim and collapse whitespace; None for blank text."""
+    if not isinstance(value, str):
+        return clean_text(value) if value is not None and not isinstance(value, (dict, list)) else None
+    text = _MOJIBAKE.sub(_unmangle, value) if max(value, default=" ") >= "\u00c2" else value
+    return clean_text(_LOST_CRLF.sub("\n", text))
+
+
+def _unmangle(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return match.group(0)
+
+
+def _get(doc: object, *keys: str) -> object:
+    value = doc
     for key in keys:
         if not isinstance(value, Mapping):
             return None
@@ -36,79 +97,268 @@ def _get(doc: Mapping, *keys: str) -> object:
     return value
 
 
-def _money(value: object) -> Decimal | None:
-    if not isinstance(value, Mapping) or value.get("amount") in (None, ""):
+def _objects(value: object) -> list[Mapping]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _live(entries: object) -> list[Mapping]:
+    """Awards or contracts that still stand (not cancelled, unsuccessful or terminated)."""
+    return [e for e in _objects(entries) if str(e.get("status")) not in _DEAD]
+
+
+def _is(value: object, *allowed: str) -> bool:
+    return isinstance(value, str) and value in allowed
+
+
+def parse_money(value: object) -> Decimal | None:
+    """An OCDS Value object in pounds, to the penny; None when absent, not a number or not in GBP.
+
+    A missing currency is read as GBP: UK publishers leave it out."""
+    if not isinstance(value, Mapping) or value.get("amount") in (None, "") or isinstance(value.get("amount"), bool):
         return None
-    currency = value.get("currency") or "GBP"
-    if currency != "GBP":
+    if (value.get("currency") or "GBP") != "GBP":
         return None
     try:
-        return Decimal(str(value["amount"])).quantize(Decimal("0.01"))
+        amount = Decimal(str(value["amount"]).replace(",", "")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() and abs(amount) < Decimal("1e16") else None
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal("0.00")) if present else None
+
+
+def parse_ocds_date(value: object) -> dt.date | None:
+    """The calendar date of an OCDS date-time as published ('2025-04-23T23:59:59+01:00' -> 2025-04-23)."""
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
         return None
 
 
-def _documents(release: Mapping) -> list[Mapping]:
-    docs = []
-    for section in ("planning", "tender"):
-        items = _get(release, section, "documents")
-        if isinstance(items, list):
-            docs.extend(d for d in items if isinstance(d, Mapping))
-    return docs
+def parse_ocds_timestamp(value: object) -> dt.datetime | None:
+    """An OCDS date-time as a naive UTC timestamp (offsets applied; no offset = UTC)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        day = parse_ocds_date(value)
+        return dt.datetime(day.year, day.month, day.day) if day else None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return stamp
 
 
-def notice_type(release: Mapping) -> str | None:
-    """UK notice code or Contracts Finder documentType, the most specific the release carries."""
-    for doc in reversed(_documents(release)):
-        for key in ("noticeType", "documentType"):
-            value = str(doc.get(key) or "")
-            match = _UK.search(value.upper())
-            if match and f"UK{match.group(1)}" in UK_NOTICES:
-                return UK_NOTICES[f"UK{match.group(1)}"]
-    for doc in reversed(_documents(release)):
-        if doc.get("documentType") in DOCUMENT_TYPES:
-            return DOCUMENT_TYPES[doc["documentType"]]
-    return None
+def tags(release: Mapping) -> list[str]:
+    raw = release.get("tag") or []
+    return [str(t) for t in ([raw] if isinstance(raw, str) else raw if isinstance(raw, list) else [])]
 
 
 def stage(release: Mapping) -> str:
-    """The furthest stage the release reaches: contract > award > tender > planning."""
-    tags = release.get("tag") or []
-    tags = [tags] if isinstance(tags, str) else list(tags)
-    if release.get("contracts") or any(str(t).startswith("contract") for t in tags):
+    """The furthest stage the release reaches by its tags; by its content when no tag says."""
+    from_tags = [STAGE_BY_TAG[t] for t in tags(release) if t in STAGE_BY_TAG]
+    if from_tags:
+        return furthest(from_tags)
+    if _objects(release.get("contracts")):
         return "contract"
-    if release.get("awards") or any(str(t).startswith("award") for t in tags):
+    if _objects(release.get("awards")):
         return "award"
-    if any(str(t).startswith("tender") for t in tags):
+    tender_status = str(_get(release, "tender", "status") or "")
+    if isinstance(release.get("tender"), Mapping) and tender_status not in {"planning", "planned"}:
         return "tender"
-    if any(str(t).startswith("planning") for t in tags):
-        return "planning"
-    return "tender" if release.get("tender") else "planning"
+    return "planning"
+
+
+def furthest(stages: Iterable[str | None]) -> str:
+    known = [s for s in stages if s in STAGE_ORDER]
+    return max(known, key=STAGE_ORDER.index) if known else "planning"
+
+
+def _notice_documents(release: Mapping) -> list[Mapping]:
+    docs = [*_objects(_get(release, "planning", "documents")), *_objects(_get(release, "tender", "documents"))]
+    for section in ("awards", "contracts"):
+        for item in _objects(release.get(section)):
+            docs.extend(_objects(item.get("documents")))
+    return [d for d in docs if isinstance(d.get("noticeType"), str) or _is(d.get("documentType"), *DOCUMENT_TYPES)]
+
+
+def _this_notice(release: Mapping) -> Mapping | None:
+    """The document that is this release's notice: the one whose id is the release id (Find a Tender), else
+    the latest published (ties: the last listed)."""
+    docs = _notice_documents(release)
+    if not docs:
+        return None
+    own = [d for d in docs if release.get("id") is not None and str(d.get("id")) == str(release.get("id"))]
+    if own:
+        return own[-1]
+    return max(reversed(docs), key=lambda d: str(d.get("datePublished") or ""))
+
+
+def notice_type(release: Mapping) -> tuple[str | None, str | None]:
+    """(notice type, the rule that set it): UK code, then documentType, then tags; (None, None) if unknown."""
+    doc = _this_notice(release)
+    if doc is not None:
+        match = _UK_CODE.search(str(doc.get("noticeType") or "").upper())
+        if match and f"UK{match.group(1)}" in NOTICE_CODES:
+            return NOTICE_CODES[f"UK{match.group(1)}"], f"noticeType UK{match.group(1)}"
+        if _is(doc.get("documentType"), *DOCUMENT_TYPES):
+            return DOCUMENT_TYPES[doc["documentType"]], f"documentType {doc['documentType']}"
+    release_tags = tags(release)
+    for tag, kind in TAG_NOTICE_TYPES.items():  # declared order: cancellations first, then the furthest stage
+        if tag in release_tags:
+            return kind, f"tag {tag}"
+    if any(STAGE_BY_TAG.get(t) == "planning" for t in release_tags):
+        milestones = _objects(_get(release, "planning", "milestones"))
+        if any(_is(m.get("type"), "engagement") for m in milestones):
+            return "UK2 engagement", "tag planning with an engagement milestone"
+        if _get(release, "tender", "communication", "futureNoticeDate"):
+            return "UK3 planned", "tag planning with a future notice date"
+    return None, None
 
 
 def _buyer(release: Mapping) -> Mapping:
+    """The buyer's party (merged with the buyer reference), or the reference alone."""
     buyer = release.get("buyer") if isinstance(release.get("buyer"), Mapping) else {}
-    for party in release.get("parties") or []:
-        if isinstance(party, Mapping) and (
-            party.get("id") == buyer.get("id") or "buyer" in (party.get("roles") or [])
-        ):
-            return {**party, **{k: v for k, v in buyer.items() if v}}
-    return buyer
+    parties = _objects(release.get("parties"))
+    party = next((p for p in parties if buyer.get("id") is not None and p.get("id") == buyer.get("id")), None)
+    party = party or next((p for p in parties if isinstance(p.get("roles"), list) and "buyer" in p["roles"]), None)
+    if party is None:
+        return buyer
+    return {**party, **{k: v for k, v in buyer.items() if v and isinstance(k, str)}}
 
 
-def _is_london(buyer: Mapping, release: Mapping, london_body: Callable[[str], bool]) -> bool:
-    region = str(_get(buyer, "address", "region") or "").upper()
-    if region.startswith("UKI") or region == "LONDON":
-        return True
-    if london_body(str(buyer.get("name") or "")):
-        return True
-    for item in _get(release, "tender", "items") or []:
-        for address in (item.get("deliveryAddresses") or []) if isinstance(item, Mapping) else []:
-            if str(_get(address, "region") or "").strip().upper() in {"LONDON", "GREATER LONDON"}:
-                return True
-            if str(_get(address, "region") or "").upper().startswith("UKI"):
-                return True
-    return False
+def _identifiers(buyer: Mapping) -> list[str]:
+    ids = [buyer.get("id")]
+    for ident in (buyer.get("identifier"), *_objects(buyer.get("additionalIdentifiers"))):
+        if isinstance(ident, Mapping) and ident.get("id"):
+            ids.append(f"{ident.get('scheme') or ''}-{ident['id']}")
+    return [str(i) for i in ids if i]
+
+
+def _regions(release: Mapping, buyer: Mapping) -> Iterable[tuple[str, str]]:
+    yield "buyer region", str(_get(buyer, "address", "region") or "")
+    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    places = [*_objects(tender.get("deliveryAddresses"))]
+    for item in [*_objects(tender.get("items")), *_objects(tender.get("lots"))]:
+        places += _objects(item.get("deliveryAddresses"))
+        places += [a for a in _objects(item.get("deliveryLocations")) if isinstance(a.get("address"), Mapping)]
+    for place in places:
+        yield "delivery region", str(_get(place, "region") or _get(place, "address", "region") or "")
+
+
+def resolve_buyer(
+    release: Mapping, alias_index: Mapping[str, str], london_body: Callable[[str], bool] = lambda name: False
+) -> tuple[str | None, bool, str | None]:
+    """(borough_code, is_london, how): by identifier (GB-LAC-E09..., ONS codes), then by name with the aliases,
+    then as a London body that is not a borough, then by a London region (ITL/NUTS UKI*, or 'London') of the
+    buyer or of a delivery address. Other buyers: (None, False, None)."""
+    buyer = _buyer(release)
+    for ident in _identifiers(buyer):
+        code = borough_from_identifier(ident)
+        if code:
+            return code, True, f"identifier {ident}"
+    names = [n for n in (buyer.get("name"), _get(buyer, "identifier", "legalName")) if isinstance(n, str)]
+    for name in names:
+        code = match_borough(repair_text(name), alias_index)
+        if code:
+            return code, True, f"name '{repair_text(name)}'"
+    for name in names:
+        if london_body(repair_text(name) or ""):
+            return None, True, f"London body '{repair_text(name)}'"
+    for what, published in _regions(release, buyer):
+        region = published.strip().upper()
+        if region.startswith(("UKI", "TLI")) or region in LONDON_REGIONS:
+            return None, True, f"{what} {published.strip()}"
+    return None, False, None
+
+
+def _cpv(release: Mapping) -> list[str]:
+    """CPV codes: the tender's main classification first, then items, lots, awards' and contracts' items."""
+    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    found = [_get(tender, "classification")]
+    items = [*_objects(tender.get("items"))]
+    for section in ("awards", "contracts"):
+        for entry in _objects(release.get(section)):
+            items += _objects(entry.get("items"))
+    for item in items:
+        found += [item.get("classification"), *_objects(item.get("additionalClassifications"))]
+    codes = []
+    for classification in found:
+        if isinstance(classification, Mapping) and str(classification.get("scheme") or "CPV").upper() == "CPV":
+            code = str(classification.get("id") or "").strip()
+            if code and code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _classify(codes: list[str], classify_cpv: Callable[[object], tuple[str | None, str | None]]):
+    for code in codes:
+        category, reason = classify_cpv(code)
+        if category:
+            return category, reason
+    return None, None
+
+
+def _periods(release: Mapping) -> list[Mapping]:
+    """Contract periods, most authoritative first: signed contracts, then awards, then the tender's."""
+    periods = [c.get("period") for c in _live(release.get("contracts")) if isinstance(c.get("period"), Mapping)]
+    if not periods:
+        awards = _live(release.get("awards"))
+        periods = [a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), Mapping)]
+    if not periods:
+        tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+        periods = [p for p in [tender.get("contractPeriod")] if isinstance(p, Mapping)]
+        periods += [lot.get("contractPeriod") for lot in _objects(tender.get("lots"))
+                    if isinstance(lot.get("contractPeriod"), Mapping)]
+    return periods
+
+
+def _expected_market_date(release: Mapping) -> dt.date | None:
+    """When the buyer expects to go to market: the future notice date it states, else (still planning) the
+    planned tender start, else the end of preliminary market engagement."""
+    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    stated = parse_ocds_date(_get(tender, "communication", "futureNoticeDate"))
+    if stated:
+        return stated
+    if _is(tender.get("status"), "planning", "planned"):
+        start = parse_ocds_date(_get(tender, "tenderPeriod", "startDate"))
+        if start:
+            return start
+    engagement = [parse_ocds_date(m.get("dueDate")) for m in _objects(_get(release, "planning", "milestones"))
+                  if _is(m.get("type"), "engagement", "preProcurement")]
+    engagement = [d for d in engagement if d]
+    return max(engagement) if engagement else None
+
+
+def _sme(tender: Mapping) -> bool | None:
+    lots = _objects(tender.get("lots"))
+    flags = [f for f in (_get(tender, "suitability", "sme"), *(_get(lot, "suitability", "sme") for lot in lots))
+             if isinstance(f, bool)]
+    return any(flags) if flags else None
+
+
+def _planned_value(release: Mapping, tender: Mapping) -> Decimal | None:
+    value = parse_money(tender.get("value"))
+    if value is None:
+        value = parse_money(_get(release, "planning", "budget", "amount"))
+    if value is None:
+        value = _sum(parse_money(b.get("amount")) for b in _objects(_get(release, "planning", "budget",
+                                                                             "budgetBreakdown")))
+    if value is None:
+        value = _sum(parse_money(lot.get("value")) for lot in _objects(tender.get("lots")))
+    return value
+
+
+def _title(release: Mapping, tender: Mapping) -> str | None:
+    candidates = [tender.get("title"), release.get("title"), _get(release, "planning", "project", "title"),
+                  *(a.get("title") for a in _objects(release.get("awards"))),
+                  *(c.get("title") for c in _objects(release.get("contracts")))]
+    return next((t for t in (repair_text(c) for c in candidates) if t), None)
 
 
 def flatten(
@@ -117,67 +367,68 @@ def flatten(
     classify_cpv: Callable[[object], tuple[str | None, str | None]],
     london_body: Callable[[str], bool] = lambda name: False,
 ) -> dict:
-    """The notice/procurement columns of one release. Values stay Python types; the loader casts them."""
+    """The notice/procurement columns of one release, as Python values (Decimal, date, datetime)."""
     tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
     buyer = _buyer(release)
-    borough = borough_from_identifier(buyer.get("id")) or match_borough(buyer.get("name"), alias_index)
-    for ident in (buyer.get("identifier") or {}, *(buyer.get("additionalIdentifiers") or [])):
-        if not borough and isinstance(ident, Mapping):
-            borough = borough_from_identifier(ident.get("id")) if ident.get("scheme") in {"GB-LAC", "GB-ONS"} else None
-    cpv = _get(tender, "classification", "id")
-    if not cpv:
-        for item in tender.get("items") or []:
-            if isinstance(item, Mapping) and _get(item, "classification", "id"):
-                cpv = _get(item, "classification", "id")
-                break
-    category, reason = classify_cpv(cpv)
-    awards = [a for a in release.get("awards") or [] if isinstance(a, Mapping)]
-    contracts = [c for c in release.get("contracts") or [] if isinstance(c, Mapping)]
-    suppliers = sorted({s.get("name") for a in awards for s in a.get("suppliers") or []
-                        if isinstance(s, Mapping) and s.get("name")})
-    award_values = [v for v in (_money(a.get("value")) for a in awards) if v is not None]
-    period = next((c.get("period") for c in contracts if isinstance(c.get("period"), Mapping)), None) or next(
-        (a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), Mapping)), None
-    ) or tender.get("contractPeriod") or {}
-    planning_milestones = _get(release, "planning", "milestones") or []
-    engagement = [m.get("dueDate") for m in planning_milestones if isinstance(m, Mapping) and m.get("dueDate")]
+    borough, is_london, buyer_match = resolve_buyer(release, alias_index, london_body)
+    codes = _cpv(release)
+    category, reason = _classify(codes, classify_cpv)
+    awards = _live(release.get("awards"))
+    contracts = _live(release.get("contracts"))
+    suppliers = sorted({n for a in awards for s in _objects(a.get("suppliers")) if (n := repair_text(s.get("name")))})
+    periods = _periods(release)
+    starts = [d for d in (parse_ocds_date(p.get("startDate")) for p in periods) if d]
+    ends = [d for d in (parse_ocds_date(p.get("endDate")) for p in periods) if d]
+    kind, kind_reason = notice_type(release)
     return {
-        "ocid": release.get("ocid"),
-        "release_id": release.get("id"),
-        "release_date": release.get("date"),
-        "tags": ";".join(release.get("tag") or []) if isinstance(release.get("tag"), list) else release.get("tag"),
-        "buyer_id": buyer.get("id"),
-        "buyer_name": buyer.get("name"),
+        "ocid": _text(release.get("ocid")),
+        "release_id": _text(release.get("id")),
+        "release_date": parse_ocds_timestamp(release.get("date")),
+        "tags": ";".join(tags(release)) or None,
+        "buyer_id": _text(buyer.get("id")),
+        "buyer_name": repair_text(buyer.get("name")),
         "borough_code": borough,
-        "is_london": bool(borough) or _is_london(buyer, release, london_body),
+        "is_london": is_london,
+        "buyer_match": buyer_match,
         "stage": stage(release),
-        "notice_type": notice_type(release),
-        "title": tender.get("title") or _get(release, "planning", "project", "title"),
-        "description": tender.get("description"),
-        "cpv_code": str(cpv) if cpv else None,
+        "notice_type": kind,
+        "notice_type_reason": kind_reason,
+        "title": _title(release, tender),
+        "description": repair_text(tender.get("description") or release.get("description")),
+        "cpv_code": codes[0] if codes else None,
         "tech_category": category,
         "classification_reason": reason,
-        "value_gbp": _money(tender.get("value")) or _money(_get(release, "planning", "budget", "amount")),
-        "award_value_gbp": sum(award_values) if award_values else None,
+        "value_gbp": _planned_value(release, tender),
+        "award_value_gbp": _sum(parse_money(a.get("value")) for a in awards),
+        "contract_value_gbp": _sum(parse_money(c.get("value")) for c in contracts),
         "supplier_names": "; ".join(suppliers) or None,
-        "tender_start": _get(tender, "tenderPeriod", "startDate"),
-        "tender_end": _get(tender, "tenderPeriod", "endDate"),
-        "contract_start": period.get("startDate"),
-        "contract_end": period.get("endDate"),
-        "expected_market_date": min(engagement) if engagement else _get(tender, "communication", "futureNoticeDate"),
-        "is_sme_suitable": _get(tender, "suitability", "sme"),
-        "status": tender.get("status"),
+        "tender_start": parse_ocds_date(_get(tender, "tenderPeriod", "startDate")),
+        "tender_end": parse_ocds_date(_get(tender, "tenderPeriod", "endDate")),
+        "contract_start": min(starts) if starts else None,
+        "contract_end": max(ends) if ends else None,
+        "expected_market_date": _expected_market_date(release),
+        "is_sme_suitable": _sme(tender),
+        "status": _text(tender.get("status")),
         "url": _url(release),
     }
 
 
+def _text(value: object) -> str | None:
+    return None if value is None or isinstance(value, (dict, list)) else (str(value).strip() or None)
+
+
 def _url(release: Mapping) -> str | None:
-    for doc in _documents(release):
-        if doc.get("url"):
-            return str(doc["url"])
+    doc = _this_notice(release)
+    if doc is not None and doc.get("url"):
+        return str(doc["url"])
     ocid = str(release.get("ocid") or "")
     if ocid.startswith("ocds-h6vhtk-") and release.get("id"):
         return f"https://www.find-tender.service.gov.uk/Notice/{release['id']}"
-    if ocid.startswith("ocds-b5fd17-"):
-        return f"https://www.contractsfinder.service.gov.uk/Notice/{ocid.removeprefix('ocds-b5fd17-')}"
+    for doc in _notice_documents(release):
+        if doc.get("url"):
+            return str(doc["url"])
+    # Contracts Finder release ids are the notice id plus a version number: "<notice uuid>-819950".
+    notice = re.match(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-\d+$", str(release.get("id")))
+    if ocid.startswith("ocds-b5fd17-") and notice:
+        return f"https://www.contractsfinder.service.gov.uk/Notice/{notice.group(1)}"
     return None

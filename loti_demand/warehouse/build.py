@@ -80,6 +80,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/challenge_boroughs.sql"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
+    Sql("marts/fetch_log.sql"),
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
     Sql("marts/build_info.sql"),
@@ -234,12 +235,15 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
         union all select 'spend lines duplicate', count(*) from int_spend_lines where status = 'duplicate'
         union all select 'spend lines quarantined', count(*) from int_spend_lines where status = 'quarantined'
         union all select 'notices', count(*) from notices
+        union all select 'notices duplicate', count(*) from int_notices where load_status = 'duplicate'
+        union all select 'notices quarantined', count(*) from int_notices where load_status = 'quarantined'
         union all select 'procurements', count(*) from procurements
         union all select 'challenges', count(*) from challenges
         union all select 'challenges rejected', count(*) from int_challenges where problem is not null
         union all select 'files rejected', count(*) from source_files where status = 'rejected'
     """).fetchall())
-    quarantined = counts["spend lines quarantined"] + counts["challenges rejected"] + counts["files rejected"]
+    quarantined = (counts["spend lines quarantined"] + counts["challenges rejected"] + counts["files rejected"]
+                   + counts["notices quarantined"])
     if strict and quarantined:
         raise StrictModeError(
             f"--strict: {quarantined} line(s) or file(s) were quarantined; see load_issues "
