@@ -60,6 +60,12 @@ TAG_NOTICE_TYPES = {
     "award": "award", "awardUpdate": "award",
     "tender": "UK4 tender", "tenderAmendment": "UK4 tender", "tenderUpdate": "UK4 tender",
 }
+# The stage each notice type belongs to: a document of an earlier stage is not the release's own notice.
+NOTICE_STAGES = {
+    "UK1 pipeline": "planning", "UK2 engagement": "planning", "UK3 planned": "planning", "UK4 tender": "tender",
+    "UK5 transparency": "tender", "dynamic market": "tender", "award": "award", "contract": "contract",
+    "contract change": "contract", "payments": "contract",
+}
 _UK_CODE = re.compile(r"\bUK(\d{1,2})\b")
 LONDON_REGIONS = ("LONDON", "GREATER LONDON")
 # Awards and contracts with these statuses are not money committed.
@@ -70,7 +76,7 @@ _DEAD = {"cancelled", "unsuccessful", "terminated"}
 _CONT = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
          r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")  # cp1252 text of bytes 0x80-0xBF
 _MOJIBAKE = re.compile(rf"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
-_LOST_CRLF = re.compile(r"(?:rn){2}(?=[A-Z0-9])|(?<=[.:;!?)])rn(?=[A-Z0-9])")
+_LOST_CRLF = re.compile(r"(?:rn){2}(?=[A-Z0-9]|https?:)|(?<![A-Za-z])rn(?=[A-Z0-9])")
 
 
 def repair_text(value: object) -> str | None:
@@ -187,27 +193,38 @@ def _notice_documents(release: Mapping) -> list[Mapping]:
     return [d for d in docs if isinstance(d.get("noticeType"), str) or _is(d.get("documentType"), *DOCUMENT_TYPES)]
 
 
-def _this_notice(release: Mapping) -> Mapping | None:
-    """The document that is this release's notice: the one whose id is the release id (Find a Tender), else
-    the latest published (ties: the last listed)."""
+def _notice_candidates(release: Mapping) -> list[Mapping]:
+    """Notice documents, most likely to be this release's own first: the one whose id is the release id (Find a
+    Tender), then the latest published (ties: the last listed)."""
     docs = _notice_documents(release)
-    if not docs:
-        return None
     own = [d for d in docs if release.get("id") is not None and str(d.get("id")) == str(release.get("id"))]
-    if own:
-        return own[-1]
-    return max(reversed(docs), key=lambda d: str(d.get("datePublished") or ""))
+    rest = [d for d in docs if d not in own]
+    order = sorted(range(len(rest)), key=lambda i: (str(rest[i].get("datePublished") or ""), i), reverse=True)
+    return [*reversed(own), *(rest[i] for i in order)]
+
+
+def _document_notice_type(doc: Mapping) -> tuple[str | None, str | None]:
+    match = _UK_CODE.search(str(doc.get("noticeType") or "").upper())
+    if match and f"UK{match.group(1)}" in NOTICE_CODES:
+        return NOTICE_CODES[f"UK{match.group(1)}"], f"noticeType UK{match.group(1)}"
+    if _is(doc.get("documentType"), *DOCUMENT_TYPES):
+        return DOCUMENT_TYPES[doc["documentType"]], f"documentType {doc['documentType']}"
+    return None, None
 
 
 def notice_type(release: Mapping) -> tuple[str | None, str | None]:
-    """(notice type, the rule that set it): UK code, then documentType, then tags; (None, None) if unknown."""
-    doc = _this_notice(release)
-    if doc is not None:
-        match = _UK_CODE.search(str(doc.get("noticeType") or "").upper())
-        if match and f"UK{match.group(1)}" in NOTICE_CODES:
-            return NOTICE_CODES[f"UK{match.group(1)}"], f"noticeType UK{match.group(1)}"
-        if _is(doc.get("documentType"), *DOCUMENT_TYPES):
-            return DOCUMENT_TYPES[doc["documentType"]], f"documentType {doc['documentType']}"
+    """(notice type, the rule that set it): UK code, then documentType, then tags; (None, None) if unknown.
+
+    A later release often carries the documents of earlier notices (a contract release still lists the tender
+    notice), so a document only counts when it is the release's own (same id) or of the release's stage or later.
+    """
+    release_stage = stage(release)
+    own_id = str(release.get("id"))
+    for doc in _notice_candidates(release):
+        kind, reason = _document_notice_type(doc)
+        earlier = STAGE_ORDER.index(NOTICE_STAGES.get(kind) or release_stage) < STAGE_ORDER.index(release_stage)
+        if kind and (str(doc.get("id")) == own_id or not earlier):
+            return kind, reason
     release_tags = tags(release)
     for tag, kind in TAG_NOTICE_TYPES.items():  # declared order: cancellations first, then the furthest stage
         if tag in release_tags:
@@ -330,7 +347,7 @@ def _expected_market_date(release: Mapping) -> dt.date | None:
         if start:
             return start
     engagement = [parse_ocds_date(m.get("dueDate")) for m in _objects(_get(release, "planning", "milestones"))
-                  if _is(m.get("type"), "engagement", "preProcurement")]
+                  if _is(m.get("type"), "engagement")]
     engagement = [d for d in engagement if d]
     return max(engagement) if engagement else None
 
@@ -418,9 +435,9 @@ def _text(value: object) -> str | None:
 
 
 def _url(release: Mapping) -> str | None:
-    doc = _this_notice(release)
-    if doc is not None and doc.get("url"):
-        return str(doc["url"])
+    for doc in _notice_candidates(release)[:1]:
+        if doc.get("url"):
+            return str(doc["url"])
     ocid = str(release.get("ocid") or "")
     if ocid.startswith("ocds-h6vhtk-") and release.get("id"):
         return f"https://www.find-tender.service.gov.uk/Notice/{release['id']}"
