@@ -197,10 +197,14 @@ def _notice_candidates(release: Mapping) -> list[Mapping]:
     """Notice documents, most likely to be this release's own first: the one whose id is the release id (Find a
     Tender), then the latest published (ties: the last listed)."""
     docs = _notice_documents(release)
-    own = [d for d in docs if release.get("id") is not None and str(d.get("id")) == str(release.get("id"))]
+    own = [d for d in docs if _is_own(d, release)]
     rest = [d for d in docs if d not in own]
     order = sorted(range(len(rest)), key=lambda i: (str(rest[i].get("datePublished") or ""), i), reverse=True)
     return [*reversed(own), *(rest[i] for i in order)]
+
+
+def _is_own(doc: Mapping, release: Mapping) -> bool:
+    return release.get("id") is not None and doc.get("id") is not None and str(doc["id"]) == str(release["id"])
 
 
 def _document_notice_type(doc: Mapping) -> tuple[str | None, str | None]:
@@ -219,11 +223,11 @@ def notice_type(release: Mapping) -> tuple[str | None, str | None]:
     notice), so a document only counts when it is the release's own (same id) or of the release's stage or later.
     """
     release_stage = stage(release)
-    own_id = str(release.get("id"))
+    own = [d for d in _notice_documents(release) if _is_own(d, release)]
     for doc in _notice_candidates(release):
         kind, reason = _document_notice_type(doc)
         earlier = STAGE_ORDER.index(NOTICE_STAGES.get(kind) or release_stage) < STAGE_ORDER.index(release_stage)
-        if kind and (str(doc.get("id")) == own_id or not earlier):
+        if kind and (doc in own or not earlier):
             return kind, reason
     release_tags = tags(release)
     for tag, kind in TAG_NOTICE_TYPES.items():  # declared order: cancellations first, then the furthest stage

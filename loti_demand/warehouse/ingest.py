@@ -46,7 +46,7 @@ SCHEMAS = {
     ]),
 }
 FLUSH_ROWS = 500_000
-FLUSH_BYTES = 16 << 20  # OCDS releases are kilobytes each: flush by size too, so memory stays bounded
+FLUSH_BYTES = 8 << 20  # OCDS releases are kilobytes each: flush by size too, so memory stays bounded
 OCDS_BATCH = 2_000
 
 
