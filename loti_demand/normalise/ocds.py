@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from loti_demand.normalise.organisations import borough_from_identifier, match_borough
@@ -97,14 +97,14 @@ def _unmangle(match: re.Match[str]) -> str:
 def _get(doc: object, *keys: str) -> object:
     value = doc
     for key in keys:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return None
         value = value.get(key)
     return value
 
 
 def _objects(value: object) -> list[Mapping]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _live(entries: object) -> list[Mapping]:
@@ -112,7 +112,7 @@ def _live(entries: object) -> list[Mapping]:
     return [e for e in _objects(entries) if str(e.get("status")) not in _DEAD]
 
 
-def _is(value: object, *allowed: str) -> bool:
+def _is(value: object, allowed: Container[str]) -> bool:
     return isinstance(value, str) and value in allowed
 
 
@@ -120,7 +120,7 @@ def parse_money(value: object) -> Decimal | None:
     """An OCDS Value object in pounds, to the penny; None when absent, not a number or not in GBP.
 
     A missing currency is read as GBP: UK publishers leave it out."""
-    if not isinstance(value, Mapping) or value.get("amount") in (None, "") or isinstance(value.get("amount"), bool):
+    if not isinstance(value, dict) or value.get("amount") in (None, "") or isinstance(value.get("amount"), bool):
         return None
     if (value.get("currency") or "GBP") != "GBP":
         return None
@@ -175,7 +175,7 @@ def stage(release: Mapping) -> str:
     if _objects(release.get("awards")):
         return "award"
     tender_status = str(_get(release, "tender", "status") or "")
-    if isinstance(release.get("tender"), Mapping) and tender_status not in {"planning", "planned"}:
+    if isinstance(release.get("tender"), dict) and tender_status not in {"planning", "planned"}:
         return "tender"
     return "planning"
 
@@ -190,7 +190,7 @@ def _notice_documents(release: Mapping) -> list[Mapping]:
     for section in ("awards", "contracts"):
         for item in _objects(release.get(section)):
             docs.extend(_objects(item.get("documents")))
-    return [d for d in docs if isinstance(d.get("noticeType"), str) or _is(d.get("documentType"), *DOCUMENT_TYPES)]
+    return [d for d in docs if isinstance(d.get("noticeType"), str) or _is(d.get("documentType"), DOCUMENT_TYPES)]
 
 
 def _notice_candidates(release: Mapping) -> list[Mapping]:
@@ -211,23 +211,22 @@ def _document_notice_type(doc: Mapping) -> tuple[str | None, str | None]:
     match = _UK_CODE.search(str(doc.get("noticeType") or "").upper())
     if match and f"UK{match.group(1)}" in NOTICE_CODES:
         return NOTICE_CODES[f"UK{match.group(1)}"], f"noticeType UK{match.group(1)}"
-    if _is(doc.get("documentType"), *DOCUMENT_TYPES):
+    if _is(doc.get("documentType"), DOCUMENT_TYPES):
         return DOCUMENT_TYPES[doc["documentType"]], f"documentType {doc['documentType']}"
     return None, None
 
 
-def notice_type(release: Mapping) -> tuple[str | None, str | None]:
+def notice_type(release: Mapping, candidates: list[Mapping] | None = None) -> tuple[str | None, str | None]:
     """(notice type, the rule that set it): UK code, then documentType, then tags; (None, None) if unknown.
 
     A later release often carries the documents of earlier notices (a contract release still lists the tender
     notice), so a document only counts when it is the release's own (same id) or of the release's stage or later.
     """
     release_stage = stage(release)
-    own = [d for d in _notice_documents(release) if _is_own(d, release)]
-    for doc in _notice_candidates(release):
+    for doc in _notice_candidates(release) if candidates is None else candidates:
         kind, reason = _document_notice_type(doc)
         earlier = STAGE_ORDER.index(NOTICE_STAGES.get(kind) or release_stage) < STAGE_ORDER.index(release_stage)
-        if kind and (doc in own or not earlier):
+        if kind and (_is_own(doc, release) or not earlier):
             return kind, reason
     release_tags = tags(release)
     for tag, kind in TAG_NOTICE_TYPES.items():  # declared order: cancellations first, then the furthest stage
@@ -235,7 +234,7 @@ def notice_type(release: Mapping) -> tuple[str | None, str | None]:
             return kind, f"tag {tag}"
     if any(STAGE_BY_TAG.get(t) == "planning" for t in release_tags):
         milestones = _objects(_get(release, "planning", "milestones"))
-        if any(_is(m.get("type"), "engagement") for m in milestones):
+        if any(_is(m.get("type"), {"engagement"}) for m in milestones):
             return "UK2 engagement", "tag planning with an engagement milestone"
         if _get(release, "tender", "communication", "futureNoticeDate"):
             return "UK3 planned", "tag planning with a future notice date"
@@ -244,7 +243,7 @@ def notice_type(release: Mapping) -> tuple[str | None, str | None]:
 
 def _buyer(release: Mapping) -> Mapping:
     """The buyer's party (merged with the buyer reference), or the reference alone."""
-    buyer = release.get("buyer") if isinstance(release.get("buyer"), Mapping) else {}
+    buyer = release.get("buyer") if isinstance(release.get("buyer"), dict) else {}
     parties = _objects(release.get("parties"))
     party = next((p for p in parties if buyer.get("id") is not None and p.get("id") == buyer.get("id")), None)
     party = party or next((p for p in parties if isinstance(p.get("roles"), list) and "buyer" in p["roles"]), None)
@@ -256,18 +255,18 @@ def _buyer(release: Mapping) -> Mapping:
 def _identifiers(buyer: Mapping) -> list[str]:
     ids = [buyer.get("id")]
     for ident in (buyer.get("identifier"), *_objects(buyer.get("additionalIdentifiers"))):
-        if isinstance(ident, Mapping) and ident.get("id"):
+        if isinstance(ident, dict) and ident.get("id"):
             ids.append(f"{ident.get('scheme') or ''}-{ident['id']}")
     return [str(i) for i in ids if i]
 
 
 def _regions(release: Mapping, buyer: Mapping) -> Iterable[tuple[str, str]]:
     yield "buyer region", str(_get(buyer, "address", "region") or "")
-    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     places = [*_objects(tender.get("deliveryAddresses"))]
     for item in [*_objects(tender.get("items")), *_objects(tender.get("lots"))]:
         places += _objects(item.get("deliveryAddresses"))
-        places += [a for a in _objects(item.get("deliveryLocations")) if isinstance(a.get("address"), Mapping)]
+        places += [a for a in _objects(item.get("deliveryLocations")) if isinstance(a.get("address"), dict)]
     for place in places:
         yield "delivery region", str(_get(place, "region") or _get(place, "address", "region") or "")
 
@@ -300,7 +299,7 @@ def resolve_buyer(
 
 def _cpv(release: Mapping) -> list[str]:
     """CPV codes: the tender's main classification first, then items, lots, awards' and contracts' items."""
-    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     found = [_get(tender, "classification")]
     items = [*_objects(tender.get("items"))]
     for section in ("awards", "contracts"):
@@ -310,7 +309,7 @@ def _cpv(release: Mapping) -> list[str]:
         found += [item.get("classification"), *_objects(item.get("additionalClassifications"))]
     codes = []
     for classification in found:
-        if isinstance(classification, Mapping) and str(classification.get("scheme") or "CPV").upper() == "CPV":
+        if isinstance(classification, dict) and str(classification.get("scheme") or "CPV").upper() == "CPV":
             code = str(classification.get("id") or "").strip()
             if code and code not in codes:
                 codes.append(code)
@@ -327,31 +326,31 @@ def _classify(codes: list[str], classify_cpv: Callable[[object], tuple[str | Non
 
 def _periods(release: Mapping) -> list[Mapping]:
     """Contract periods, most authoritative first: signed contracts, then awards, then the tender's."""
-    periods = [c.get("period") for c in _live(release.get("contracts")) if isinstance(c.get("period"), Mapping)]
+    periods = [c.get("period") for c in _live(release.get("contracts")) if isinstance(c.get("period"), dict)]
     if not periods:
         awards = _live(release.get("awards"))
-        periods = [a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), Mapping)]
+        periods = [a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), dict)]
     if not periods:
-        tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
-        periods = [p for p in [tender.get("contractPeriod")] if isinstance(p, Mapping)]
+        tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+        periods = [p for p in [tender.get("contractPeriod")] if isinstance(p, dict)]
         periods += [lot.get("contractPeriod") for lot in _objects(tender.get("lots"))
-                    if isinstance(lot.get("contractPeriod"), Mapping)]
+                    if isinstance(lot.get("contractPeriod"), dict)]
     return periods
 
 
 def _expected_market_date(release: Mapping) -> dt.date | None:
     """When the buyer expects to go to market: the future notice date it states, else (still planning) the
     planned tender start, else the end of preliminary market engagement."""
-    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     stated = parse_ocds_date(_get(tender, "communication", "futureNoticeDate"))
     if stated:
         return stated
-    if _is(tender.get("status"), "planning", "planned"):
+    if _is(tender.get("status"), {"planning", "planned"}):
         start = parse_ocds_date(_get(tender, "tenderPeriod", "startDate"))
         if start:
             return start
     engagement = [parse_ocds_date(m.get("dueDate")) for m in _objects(_get(release, "planning", "milestones"))
-                  if _is(m.get("type"), "engagement")]
+                  if _is(m.get("type"), {"engagement"})]
     engagement = [d for d in engagement if d]
     return max(engagement) if engagement else None
 
@@ -389,7 +388,7 @@ def flatten(
     london_body: Callable[[str], bool] = lambda name: False,
 ) -> dict:
     """The notice/procurement columns of one release, as Python values (Decimal, date, datetime)."""
-    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     buyer = _buyer(release)
     borough, is_london, buyer_match = resolve_buyer(release, alias_index, london_body)
     codes = _cpv(release)
@@ -400,7 +399,8 @@ def flatten(
     periods = _periods(release)
     starts = [d for d in (parse_ocds_date(p.get("startDate")) for p in periods) if d]
     ends = [d for d in (parse_ocds_date(p.get("endDate")) for p in periods) if d]
-    kind, kind_reason = notice_type(release)
+    candidates = _notice_candidates(release)
+    kind, kind_reason = notice_type(release, candidates)
     return {
         "ocid": _text(release.get("ocid")),
         "release_id": _text(release.get("id")),
@@ -430,7 +430,7 @@ def flatten(
         "expected_market_date": _expected_market_date(release),
         "is_sme_suitable": _sme(tender),
         "status": _text(tender.get("status")),
-        "url": _url(release),
+        "url": _url(release, candidates),
     }
 
 
@@ -438,14 +438,14 @@ def _text(value: object) -> str | None:
     return None if value is None or isinstance(value, (dict, list)) else (str(value).strip() or None)
 
 
-def _url(release: Mapping) -> str | None:
-    for doc in _notice_candidates(release)[:1]:
+def _url(release: Mapping, candidates: list[Mapping]) -> str | None:
+    for doc in candidates[:1]:
         if doc.get("url"):
             return str(doc["url"])
     ocid = str(release.get("ocid") or "")
     if ocid.startswith("ocds-h6vhtk-") and release.get("id"):
         return f"https://www.find-tender.service.gov.uk/Notice/{release['id']}"
-    for doc in _notice_documents(release):
+    for doc in candidates:
         if doc.get("url"):
             return str(doc["url"])
     # Contracts Finder release ids are the notice id plus a version number: "<notice uuid>-819950".

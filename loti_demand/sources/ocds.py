@@ -78,6 +78,7 @@ class OcdsFile:
 
     @property
     def releases(self) -> Iterator[RawRelease]:
+        self.lines_read = self.quarantined = 0
         try:
             raw = gzip.open(self.path, "rb") if self.gzipped else self.path.open("rb")  # noqa: SIM115 - closed below
         except OSError as exc:

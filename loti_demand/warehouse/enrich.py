@@ -7,7 +7,7 @@ import json
 import warnings
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -188,10 +188,12 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
     with ocdsmerge into int_procurements. Pages through the releases so memory does not grow with the data."""
     from loti_demand.normalise.ocds import flatten
 
-    classifier = Classifier(ref.table("tech_rules"))
+    # Classification and London-body lookups run once per distinct CPV code and buyer name.
+    classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
+    london_body = lru_cache(maxsize=None)(ref.london_body_index)
 
     def flat(release: dict) -> dict:
-        return flatten(release, ref.alias_index, classifier.classify_cpv, ref.london_body_index)
+        return flatten(release, ref.alias_index, classify_cpv, london_body)
 
     notices = _TableWriter(con, "int_notices", NOTICE_SCHEMA)
     procurements = _TableWriter(con, "int_procurements", PROCUREMENT_SCHEMA)
