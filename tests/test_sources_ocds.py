@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loti_demand.exceptions import InputFileError
-from loti_demand.normalise.ocds import flatten, notice_type, repair_text, resolve_buyer, stage
+from loti_demand.normalise.notice_types import notice_type, stage
+from loti_demand.normalise.ocds import flatten, repair_text, resolve_buyer
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
 from loti_demand.sources.ocds import read_ocds

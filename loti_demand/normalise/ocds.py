@@ -1,72 +1,28 @@
 """Flatten an OCDS release (or a compiled release) into the columns of `notices` / `procurements`.
 
-Pure functions over parsed JSON. The classifications are declared as tables, so a new publisher's codes are
-added here as data, not as new branches:
-
-- STAGE_BY_TAG: release tag -> stage (planning, tender, award, contract); a release with several tags takes
-  the furthest; a release without a known tag (a compiled release) takes the furthest stage its content shows.
-- NOTICE_CODES, DOCUMENT_TYPES, TAG_NOTICE_TYPES: notice type, tried in that order (see `notice_type`).
-- Buyer -> borough: identifier, then name, then London body, then region (see `resolve_buyer`).
+Pure functions over parsed JSON. Stage and notice type come from the declared tables in notice_types.py;
+buyer -> borough is identifier, then name, then London body, then region (see `resolve_buyer`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from loti_demand.normalise.notice_types import (
+    get_in,
+    is_one_of,
+    notice_type,
+    objects,
+    ranked_notice_documents,
+    stage,
+    tags,
+)
 from loti_demand.normalise.organisations import borough_from_identifier, match_borough
 from loti_demand.normalise.text import clean_text
 
-STAGE_ORDER = ("planning", "tender", "award", "contract")
-# OCDS releaseTag codelist (1.1) plus the UK extension's implementation tags.
-STAGE_BY_TAG = {
-    "planning": "planning", "planningUpdate": "planning",
-    "tender": "tender", "tenderAmendment": "tender", "tenderUpdate": "tender", "tenderCancellation": "tender",
-    "award": "award", "awardUpdate": "award", "awardCancellation": "award",
-    "contract": "contract", "contractUpdate": "contract", "contractAmendment": "contract",
-    "implementation": "contract", "implementationUpdate": "contract", "contractTermination": "contract",
-}
-
-# 1. A Procurement Act notice code in a document's `noticeType` (Find a Tender: the document whose id is the
-#    notice id, e.g. {"id": "019779-2025", "documentType": "plannedProcurementNotice", "noticeType": "UK3"}).
-NOTICE_CODES = {
-    "UK1": "UK1 pipeline", "UK2": "UK2 engagement", "UK3": "UK3 planned", "UK4": "UK4 tender",
-    "UK5": "UK5 transparency", "UK6": "award", "UK7": "contract", "UK8": "payments", "UK9": "contract",
-    "UK10": "contract change", "UK11": "termination", "UK12": "termination", "UK13": "dynamic market",
-    "UK14": "dynamic market", "UK15": "dynamic market", "UK16": "dynamic market", "UK17": "payments",
-}
-# 2. The documentType of the notice document: Contracts Finder, the OCDS codelist and the ocds_uk_extension.
-#    (OCDS defines contractNotice as the notice of a signed contract, not the EU "contract notice".)
-DOCUMENT_TYPES = {
-    "pipelineNotice": "UK1 pipeline",
-    "marketEngagementNotice": "UK2 engagement",
-    "plannedProcurementNotice": "UK3 planned",
-    "tenderNotice": "UK4 tender",
-    "transparencyNotice": "UK5 transparency",
-    "awardNotice": "award",
-    "contractNotice": "contract",
-    "implementationNotice": "contract",
-    "tenderCancellationNotice": "termination",
-    "contractTerminationNotice": "termination",
-}
-# 3. The release tags, when no notice document says more (a planning release with an engagement milestone is a
-#    preliminary market engagement notice, as Find a Tender publishes them).
-TAG_NOTICE_TYPES = {
-    "tenderCancellation": "termination", "awardCancellation": "termination", "contractTermination": "termination",
-    "contract": "contract", "contractUpdate": "contract", "contractAmendment": "contract change",
-    "implementation": "contract", "implementationUpdate": "contract",
-    "award": "award", "awardUpdate": "award",
-    "tender": "UK4 tender", "tenderAmendment": "UK4 tender", "tenderUpdate": "UK4 tender",
-}
-# The stage each notice type belongs to: a document of an earlier stage is not the release's own notice.
-NOTICE_STAGES = {
-    "UK1 pipeline": "planning", "UK2 engagement": "planning", "UK3 planned": "planning", "UK4 tender": "tender",
-    "UK5 transparency": "tender", "dynamic market": "tender", "award": "award", "contract": "contract",
-    "contract change": "contract", "payments": "contract",
-}
-_UK_CODE = re.compile(r"\bUK(\d{1,2})\b")
 LONDON_REGIONS = ("LONDON", "GREATER LONDON")
 # Awards and contracts with these statuses are not money committed.
 _DEAD = {"cancelled", "unsuccessful", "terminated"}
@@ -94,26 +50,9 @@ def _unmangle(match: re.Match[str]) -> str:
         return match.group(0)
 
 
-def _get(doc: object, *keys: str) -> object:
-    value = doc
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
-def _objects(value: object) -> list[Mapping]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def _live(entries: object) -> list[Mapping]:
     """Awards or contracts that still stand (not cancelled, unsuccessful or terminated)."""
-    return [e for e in _objects(entries) if str(e.get("status")) not in _DEAD]
-
-
-def _is(value: object, allowed: Container[str]) -> bool:
-    return isinstance(value, str) and value in allowed
+    return [e for e in objects(entries) if str(e.get("status")) not in _DEAD]
 
 
 def parse_money(value: object) -> Decimal | None:
@@ -160,91 +99,10 @@ def parse_ocds_timestamp(value: object) -> dt.datetime | None:
     return stamp
 
 
-def tags(release: Mapping) -> list[str]:
-    raw = release.get("tag") or []
-    return [str(t) for t in ([raw] if isinstance(raw, str) else raw if isinstance(raw, list) else [])]
-
-
-def stage(release: Mapping) -> str:
-    """The furthest stage the release reaches by its tags; by its content when no tag says."""
-    from_tags = [STAGE_BY_TAG[t] for t in tags(release) if t in STAGE_BY_TAG]
-    if from_tags:
-        return furthest(from_tags)
-    if _objects(release.get("contracts")):
-        return "contract"
-    if _objects(release.get("awards")):
-        return "award"
-    tender_status = str(_get(release, "tender", "status") or "")
-    if isinstance(release.get("tender"), dict) and tender_status not in {"planning", "planned"}:
-        return "tender"
-    return "planning"
-
-
-def furthest(stages: Iterable[str | None]) -> str:
-    known = [s for s in stages if s in STAGE_ORDER]
-    return max(known, key=STAGE_ORDER.index) if known else "planning"
-
-
-def _notice_documents(release: Mapping) -> list[Mapping]:
-    docs = [*_objects(_get(release, "planning", "documents")), *_objects(_get(release, "tender", "documents"))]
-    for section in ("awards", "contracts"):
-        for item in _objects(release.get(section)):
-            docs.extend(_objects(item.get("documents")))
-    return [d for d in docs if isinstance(d.get("noticeType"), str) or _is(d.get("documentType"), DOCUMENT_TYPES)]
-
-
-def _notice_candidates(release: Mapping) -> list[Mapping]:
-    """Notice documents, most likely to be this release's own first: the one whose id is the release id (Find a
-    Tender), then the latest published (ties: the last listed)."""
-    docs = _notice_documents(release)
-    own = [d for d in docs if _is_own(d, release)]
-    rest = [d for d in docs if d not in own]
-    order = sorted(range(len(rest)), key=lambda i: (str(rest[i].get("datePublished") or ""), i), reverse=True)
-    return [*reversed(own), *(rest[i] for i in order)]
-
-
-def _is_own(doc: Mapping, release: Mapping) -> bool:
-    return release.get("id") is not None and doc.get("id") is not None and str(doc["id"]) == str(release["id"])
-
-
-def _document_notice_type(doc: Mapping) -> tuple[str | None, str | None]:
-    match = _UK_CODE.search(str(doc.get("noticeType") or "").upper())
-    if match and f"UK{match.group(1)}" in NOTICE_CODES:
-        return NOTICE_CODES[f"UK{match.group(1)}"], f"noticeType UK{match.group(1)}"
-    if _is(doc.get("documentType"), DOCUMENT_TYPES):
-        return DOCUMENT_TYPES[doc["documentType"]], f"documentType {doc['documentType']}"
-    return None, None
-
-
-def notice_type(release: Mapping, candidates: list[Mapping] | None = None) -> tuple[str | None, str | None]:
-    """(notice type, the rule that set it): UK code, then documentType, then tags; (None, None) if unknown.
-
-    A later release often carries the documents of earlier notices (a contract release still lists the tender
-    notice), so a document only counts when it is the release's own (same id) or of the release's stage or later.
-    """
-    release_stage = stage(release)
-    for doc in _notice_candidates(release) if candidates is None else candidates:
-        kind, reason = _document_notice_type(doc)
-        earlier = STAGE_ORDER.index(NOTICE_STAGES.get(kind) or release_stage) < STAGE_ORDER.index(release_stage)
-        if kind and (_is_own(doc, release) or not earlier):
-            return kind, reason
-    release_tags = tags(release)
-    for tag, kind in TAG_NOTICE_TYPES.items():  # declared order: cancellations first, then the furthest stage
-        if tag in release_tags:
-            return kind, f"tag {tag}"
-    if any(STAGE_BY_TAG.get(t) == "planning" for t in release_tags):
-        milestones = _objects(_get(release, "planning", "milestones"))
-        if any(_is(m.get("type"), {"engagement"}) for m in milestones):
-            return "UK2 engagement", "tag planning with an engagement milestone"
-        if _get(release, "tender", "communication", "futureNoticeDate"):
-            return "UK3 planned", "tag planning with a future notice date"
-    return None, None
-
-
 def _buyer(release: Mapping) -> Mapping:
     """The buyer's party (merged with the buyer reference), or the reference alone."""
     buyer = release.get("buyer") if isinstance(release.get("buyer"), dict) else {}
-    parties = _objects(release.get("parties"))
+    parties = objects(release.get("parties"))
     party = next((p for p in parties if buyer.get("id") is not None and p.get("id") == buyer.get("id")), None)
     party = party or next((p for p in parties if isinstance(p.get("roles"), list) and "buyer" in p["roles"]), None)
     if party is None:
@@ -254,21 +112,21 @@ def _buyer(release: Mapping) -> Mapping:
 
 def _identifiers(buyer: Mapping) -> list[str]:
     ids = [buyer.get("id")]
-    for ident in (buyer.get("identifier"), *_objects(buyer.get("additionalIdentifiers"))):
+    for ident in (buyer.get("identifier"), *objects(buyer.get("additionalIdentifiers"))):
         if isinstance(ident, dict) and ident.get("id"):
             ids.append(f"{ident.get('scheme') or ''}-{ident['id']}")
     return [str(i) for i in ids if i]
 
 
 def _regions(release: Mapping, buyer: Mapping) -> Iterable[tuple[str, str]]:
-    yield "buyer region", str(_get(buyer, "address", "region") or "")
+    yield "buyer region", str(get_in(buyer, "address", "region") or "")
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    places = [*_objects(tender.get("deliveryAddresses"))]
-    for item in [*_objects(tender.get("items")), *_objects(tender.get("lots"))]:
-        places += _objects(item.get("deliveryAddresses"))
-        places += [a for a in _objects(item.get("deliveryLocations")) if isinstance(a.get("address"), dict)]
+    places = [*objects(tender.get("deliveryAddresses"))]
+    for item in [*objects(tender.get("items")), *objects(tender.get("lots"))]:
+        places += objects(item.get("deliveryAddresses"))
+        places += [a for a in objects(item.get("deliveryLocations")) if isinstance(a.get("address"), dict)]
     for place in places:
-        yield "delivery region", str(_get(place, "region") or _get(place, "address", "region") or "")
+        yield "delivery region", str(get_in(place, "region") or get_in(place, "address", "region") or "")
 
 
 def resolve_buyer(
@@ -282,7 +140,7 @@ def resolve_buyer(
         code = borough_from_identifier(ident)
         if code:
             return code, True, f"identifier {ident}"
-    names = [n for n in (buyer.get("name"), _get(buyer, "identifier", "legalName")) if isinstance(n, str)]
+    names = [n for n in (buyer.get("name"), get_in(buyer, "identifier", "legalName")) if isinstance(n, str)]
     for name in names:
         code = match_borough(repair_text(name), alias_index)
         if code:
@@ -300,13 +158,13 @@ def resolve_buyer(
 def _cpv(release: Mapping) -> list[str]:
     """CPV codes: the tender's main classification first, then items, lots, awards' and contracts' items."""
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    found = [_get(tender, "classification")]
-    items = [*_objects(tender.get("items"))]
+    found = [get_in(tender, "classification")]
+    items = [*objects(tender.get("items"))]
     for section in ("awards", "contracts"):
-        for entry in _objects(release.get(section)):
-            items += _objects(entry.get("items"))
+        for entry in objects(release.get(section)):
+            items += objects(entry.get("items"))
     for item in items:
-        found += [item.get("classification"), *_objects(item.get("additionalClassifications"))]
+        found += [item.get("classification"), *objects(item.get("additionalClassifications"))]
     codes = []
     for classification in found:
         if isinstance(classification, dict) and str(classification.get("scheme") or "CPV").upper() == "CPV":
@@ -333,7 +191,7 @@ def _periods(release: Mapping) -> list[Mapping]:
     if not periods:
         tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
         periods = [p for p in [tender.get("contractPeriod")] if isinstance(p, dict)]
-        periods += [lot.get("contractPeriod") for lot in _objects(tender.get("lots"))
+        periods += [lot.get("contractPeriod") for lot in objects(tender.get("lots"))
                     if isinstance(lot.get("contractPeriod"), dict)]
     return periods
 
@@ -342,22 +200,22 @@ def _expected_market_date(release: Mapping) -> dt.date | None:
     """When the buyer expects to go to market: the future notice date it states, else (still planning) the
     planned tender start, else the end of preliminary market engagement."""
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    stated = parse_ocds_date(_get(tender, "communication", "futureNoticeDate"))
+    stated = parse_ocds_date(get_in(tender, "communication", "futureNoticeDate"))
     if stated:
         return stated
-    if _is(tender.get("status"), {"planning", "planned"}):
-        start = parse_ocds_date(_get(tender, "tenderPeriod", "startDate"))
+    if is_one_of(tender.get("status"), {"planning", "planned"}):
+        start = parse_ocds_date(get_in(tender, "tenderPeriod", "startDate"))
         if start:
             return start
-    engagement = [parse_ocds_date(m.get("dueDate")) for m in _objects(_get(release, "planning", "milestones"))
-                  if _is(m.get("type"), {"engagement"})]
+    engagement = [parse_ocds_date(m.get("dueDate")) for m in objects(get_in(release, "planning", "milestones"))
+                  if is_one_of(m.get("type"), {"engagement"})]
     engagement = [d for d in engagement if d]
     return max(engagement) if engagement else None
 
 
 def _sme(tender: Mapping) -> bool | None:
-    lots = _objects(tender.get("lots"))
-    flags = [f for f in (_get(tender, "suitability", "sme"), *(_get(lot, "suitability", "sme") for lot in lots))
+    lots = objects(tender.get("lots"))
+    flags = [f for f in (get_in(tender, "suitability", "sme"), *(get_in(lot, "suitability", "sme") for lot in lots))
              if isinstance(f, bool)]
     return any(flags) if flags else None
 
@@ -365,19 +223,19 @@ def _sme(tender: Mapping) -> bool | None:
 def _planned_value(release: Mapping, tender: Mapping) -> Decimal | None:
     value = parse_money(tender.get("value"))
     if value is None:
-        value = parse_money(_get(release, "planning", "budget", "amount"))
+        value = parse_money(get_in(release, "planning", "budget", "amount"))
     if value is None:
-        value = _sum(parse_money(b.get("amount")) for b in _objects(_get(release, "planning", "budget",
+        value = _sum(parse_money(b.get("amount")) for b in objects(get_in(release, "planning", "budget",
                                                                              "budgetBreakdown")))
     if value is None:
-        value = _sum(parse_money(lot.get("value")) for lot in _objects(tender.get("lots")))
+        value = _sum(parse_money(lot.get("value")) for lot in objects(tender.get("lots")))
     return value
 
 
 def _title(release: Mapping, tender: Mapping) -> str | None:
-    candidates = [tender.get("title"), release.get("title"), _get(release, "planning", "project", "title"),
-                  *(a.get("title") for a in _objects(release.get("awards"))),
-                  *(c.get("title") for c in _objects(release.get("contracts")))]
+    candidates = [tender.get("title"), release.get("title"), get_in(release, "planning", "project", "title"),
+                  *(a.get("title") for a in objects(release.get("awards"))),
+                  *(c.get("title") for c in objects(release.get("contracts")))]
     return next((t for t in (repair_text(c) for c in candidates) if t), None)
 
 
@@ -395,11 +253,11 @@ def flatten(
     category, reason = _classify(codes, classify_cpv)
     awards = _live(release.get("awards"))
     contracts = _live(release.get("contracts"))
-    suppliers = sorted({n for a in awards for s in _objects(a.get("suppliers")) if (n := repair_text(s.get("name")))})
+    suppliers = sorted({n for a in awards for s in objects(a.get("suppliers")) if (n := repair_text(s.get("name")))})
     periods = _periods(release)
     starts = [d for d in (parse_ocds_date(p.get("startDate")) for p in periods) if d]
     ends = [d for d in (parse_ocds_date(p.get("endDate")) for p in periods) if d]
-    candidates = _notice_candidates(release)
+    candidates = ranked_notice_documents(release)
     kind, kind_reason = notice_type(release, candidates)
     return {
         "ocid": _text(release.get("ocid")),
@@ -423,8 +281,8 @@ def flatten(
         "award_value_gbp": _sum(parse_money(a.get("value")) for a in awards),
         "contract_value_gbp": _sum(parse_money(c.get("value")) for c in contracts),
         "supplier_names": "; ".join(suppliers) or None,
-        "tender_start": parse_ocds_date(_get(tender, "tenderPeriod", "startDate")),
-        "tender_end": parse_ocds_date(_get(tender, "tenderPeriod", "endDate")),
+        "tender_start": parse_ocds_date(get_in(tender, "tenderPeriod", "startDate")),
+        "tender_end": parse_ocds_date(get_in(tender, "tenderPeriod", "endDate")),
         "contract_start": min(starts) if starts else None,
         "contract_end": max(ends) if ends else None,
         "expected_market_date": _expected_market_date(release),

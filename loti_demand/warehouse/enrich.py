@@ -233,7 +233,7 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
 def _procurement(group: list[tuple[dict, dict]], flat: Callable[[dict], dict]) -> dict:
     """One process: the compiled release flattened, with what only the notice history knows (furthest stage,
     latest notice type and link, dates of the first and latest release)."""
-    from loti_demand.normalise.ocds import furthest
+    from loti_demand.normalise.notice_types import furthest
 
     compiled, problem = compile_release([release for release, _ in group])
     rows = [r for _, r in group]
