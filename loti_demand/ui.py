@@ -15,8 +15,10 @@ from loti_demand.exceptions import LotiDemandError
 
 CSS = """
 <style>
-/* Streamlit's default caption grey (#808495-ish) fails WCAG AA contrast; darken it. */
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption { color: #474747 !important; }
+/* Streamlit's captions are grey at reduced opacity, which fails WCAG AA contrast (3.2:1); make them 9:1. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #474747 !important; opacity: 1 !important;
+}
 </style>
 """
 
@@ -122,3 +124,87 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         f"Download this table as CSV ({len(shown):,} rows)", data=data, file_name=file_name, mime="text/csv",
         key=f"{key}_download", on_click="ignore", icon=":material/download:",
     )
+
+
+# --- Filters kept in the URL, so a copied link reopens the same view -------------------------------------
+#
+# Each widget is seeded once per session from st.query_params (validated against an allow-list: an unknown
+# value is ignored with a notice), and writes its value back to the URL on every run. Defaults are left out
+# of the URL to keep links short.
+
+
+def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) -> None:
+    if key in st.session_state or key not in st.query_params:
+        return
+    raw = st.query_params.get_all(key) if multi else [st.query_params[key]]
+    values = [v for part in raw for v in (part.split(",") if multi else [part]) if v != ""]
+    if allowed is not None:
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            st.session_state.setdefault("_ignored_params", []).append(
+                f"{label}: {', '.join(repr(b[:40]) for b in bad)}")
+        values = [v for v in values if v in allowed]
+    if multi:
+        st.session_state[key] = values
+    elif values:
+        st.session_state[key] = values[0]
+
+
+def _write(key: str, value: object, default: object) -> None:
+    if value == default or value in (None, "", []):
+        st.query_params.pop(key, None)
+    elif isinstance(value, list):
+        st.query_params[key] = ",".join(str(v) for v in value)
+    else:
+        st.query_params[key] = str(value)
+
+
+def url_selectbox(label: str, options: list[str], *, key: str, default: str | None = None,
+                  format_func=str, help: str | None = None) -> str:
+    """A selectbox whose value lives in the URL as ?key=value."""
+    _seed(key, [str(o) for o in options], label)
+    if key not in st.session_state:
+        st.session_state[key] = default if default is not None else options[0]
+    value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    _write(key, value, default if default is not None else options[0])
+    return value
+
+
+def url_multiselect(label: str, options: list[str], *, key: str, format_func=str, help: str | None = None,
+                    placeholder: str = "All") -> list[str]:
+    """A multiselect whose values live in the URL as ?key=a,b (empty = all)."""
+    _seed(key, [str(o) for o in options], label, multi=True)
+    values = st.multiselect(label, options, key=key, format_func=format_func, help=help, placeholder=placeholder)
+    _write(key, list(values), [])
+    return list(values)
+
+
+def url_text(label: str, *, key: str, help: str | None = None, max_chars: int = 100) -> str:
+    """A text input (e.g. a search box) whose value lives in the URL."""
+    _seed(key, None, label)
+    if key in st.session_state:
+        st.session_state[key] = str(st.session_state[key])[:max_chars]
+    value = st.text_input(label, key=key, help=help, max_chars=max_chars)
+    _write(key, value.strip(), "")
+    return value.strip()
+
+
+def url_number(label: str, *, key: str, default: int, min_value: int, max_value: int, step: int = 1,
+               help: str | None = None) -> int:
+    """A whole-number input whose value lives in the URL; out-of-range or non-numeric values are ignored."""
+    allowed = [str(n) for n in range(min_value, max_value + 1)]
+    _seed(key, allowed, label)
+    if key not in st.session_state:
+        st.session_state[key] = default
+    else:
+        st.session_state[key] = int(st.session_state[key])
+    value = int(st.number_input(label, min_value=min_value, max_value=max_value, step=step, key=key, help=help))
+    _write(key, value, default)
+    return value
+
+
+def ignored_params_notice() -> None:
+    """Say which values in the link were not recognised (call once per page, after the filters)."""
+    ignored = st.session_state.pop("_ignored_params", None)
+    if ignored:
+        st.warning("Some values in the link were not recognised and were ignored: " + "; ".join(ignored))
