@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import REAL, real_file
 
 from loti_demand.warehouse.build import add_files, run_checks
 from loti_demand.warehouse.db import connect
+from tests.conftest import REAL, real_file
 
 CF = "procurement/contracts_finder_releases"
 BARNET = "procurement/ocds_standard_examples"
