@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from realdata import REAL, REAL_SPEND_FOLDERS, real_file  # noqa: F401 - real_file and REAL are used by tests
 
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
@@ -19,6 +18,15 @@ settings.load_profile("loti")
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "sample"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = PROJECT.parent / "shared" / "data" / "real"
+
+
+def real_file(relative: str) -> Path:
+    """A file under ../shared/data/real, or skip the test cleanly when the shared data is absent."""
+    path = REAL / relative
+    if not path.exists():
+        pytest.skip(f"shared real data not present: {path}")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +50,17 @@ def data_dir(tmp_path: Path) -> Path:
     root = tmp_path / "data"
     shutil.copytree(FIXTURES / "data", root)
     return root
+
+
+# The real spend files (../shared/data/real/spend), each under a London borough folder: Lambeth's own file
+# under lambeth, the non-London publishers under stand-in boroughs (ingest accepts any --borough for them).
+REAL_SPEND_FOLDERS = {
+    "lambeth": ["lambeth_2012-06_invoices_over_500.csv"],
+    "camden": ["devon_DCCSpendingOver500_201202.csv", "devon_DCCSpendingOver500_202603.csv"],
+    "hackney": ["oxford_city_expenditure-over-500-jan-mar-2014.csv",
+                "oxford_city_expenditure-over-500-jan-mar-2018.csv"],
+    "islington": ["trafford-supplier-spend-2026-27.zip"],
+}
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from realdata import REAL_SPEND_FOLDERS
 
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
+from tests.conftest import REAL_SPEND_FOLDERS
 
 LABELS = Path(__file__).resolve().parent / "labels" / "spend_tech_labels.csv"
 CATEGORIES = {r["tech_category"] for r in Reference().table("tech_categories")}

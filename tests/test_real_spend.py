@@ -21,12 +21,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
-from realdata import real_file
 
 from loti_demand.exceptions import SummaryOnlyError
 from loti_demand.sources.council_spend import read_spend
 from loti_demand.warehouse.build import add_files, run_checks
 from loti_demand.warehouse.db import connect
+from tests.conftest import real_file
 
 
 @dataclass(frozen=True)

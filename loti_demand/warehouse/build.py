@@ -87,6 +87,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/challenge_boroughs.sql"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
+    Sql("marts/fetch_log.sql"),
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
     Sql("marts/build_info.sql"),
@@ -98,7 +99,9 @@ class BuildReport:
     warehouse: Path
     files: list[FileResult] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    file_rows: list[dict] = field(default_factory=list)  # source_files rows for this run's files
+    # (path, format, lines read, loaded, duplicate, quarantined, status, problem) for the files just added
+    file_rows: list[tuple] = field(default_factory=list)
+    spend_files: list[dict] = field(default_factory=list)  # source_files rows of the spend files just read
 
     def summary_rows(self) -> list[tuple[str, int]]:
         return list(self.counts.items())
@@ -244,6 +247,8 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
         union all select 'spend lines quarantined', count(*) from int_spend_lines where status = 'quarantined'
         union all select 'spend totals rows excluded', count(*) from int_spend_lines where is_total_row
         union all select 'notices', count(*) from notices
+        union all select 'notices duplicate', count(*) from int_notices where load_status = 'duplicate'
+        union all select 'notices quarantined', count(*) from int_notices where load_status = 'quarantined'
         union all select 'procurements', count(*) from procurements
         union all select 'challenges', count(*) from challenges
         union all select 'challenges rejected', count(*) from int_challenges where problem is not null
@@ -251,7 +256,7 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
     """).fetchall())
     # Totals rows are quarantined by design (they would count money twice), so they do not fail --strict.
     quarantined = (counts["spend lines quarantined"] - counts["spend totals rows excluded"]
-                   + counts["challenges rejected"] + counts["files rejected"])
+                   + counts["challenges rejected"] + counts["files rejected"] + counts["notices quarantined"])
     if strict and quarantined:
         raise StrictModeError(
             f"--strict: {quarantined} line(s) or file(s) were quarantined; see load_issues "
@@ -281,7 +286,7 @@ def build(
         report.files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
         is_sample = (data_dir / SAMPLE_MARKER).is_file()
         report.counts = _finish(con, ref, strict=strict, is_sample=is_sample, progress=progress)
-        report.file_rows = file_summaries(con, report.files)
+        report.spend_files = file_summaries(con, report.files)
     return report
 
 
@@ -296,8 +301,11 @@ def add_files(
     skip_bad_files: bool = False,
     progress: Progress | None = None,
     reference: Reference | None = None,
+    before_models: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> BuildReport:
-    """Add files to an existing warehouse (or a new one), with the same atomicity as build."""
+    """Add files to an existing warehouse (or a new one), with the same atomicity as build.
+
+    `before_models` runs in the same transaction once the files are loaded (fetch records its log there)."""
     warehouse = Path(warehouse)
     ref = reference or Reference()
     report = BuildReport(warehouse)
@@ -312,14 +320,19 @@ def add_files(
             report.files += ingest_file(writer, kind, Path(path), name=str(path), borough_code=borough_code,
                                         mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
         writer.flush()
+        if before_models:
+            before_models(con)
         report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
-        report.file_rows = file_summaries(con, report.files)
+        report.file_rows = con.execute(
+            "select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined, status, problem "
+            "from source_files where ingested_at = $now", {"now": writer.now}).fetchall()
+        report.spend_files = file_summaries(con, report.files)
     return report
 
 
 def file_summaries(con, files: Sequence[FileResult]) -> list[dict]:
-    """The source_files rows of the files just read, in reading order, for the per-file summary."""
-    ids = [f.file_id for f in files if f.file_id is not None]
+    """The source_files rows of the spend files just read, in reading order, for the per-file summary."""
+    ids = [f.file_id for f in files if f.file_id is not None and f.kind == "spend"]
     if not ids:
         return []
     cursor = con.execute(
