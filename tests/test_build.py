@@ -113,7 +113,7 @@ def test_challenges_valid_and_invalid_rows(data_dir: Path, tmp_path: Path) -> No
         ("E09000007",), ("E09000024",)]
     problems = con.execute(
         "select source_row, problem from load_issues where source_file like 'challenges/%' order by 1").fetchall()
-    assert problems[0] == (3, "title is missing")
+    assert problems[0] == (3, "line 3: title is missing")
     assert "unknown borough 'Atlantis'" in problems[1][1]
 
 
