@@ -24,6 +24,7 @@ OCID = re.compile(r"^ocds-[a-z0-9]{6}-\S+$")
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ROW_SHAPE = ""  # the column of a problem with the row as a whole (not an object, too many cells)
+HINT = "(hint)"  # the column of advice that is added only when the row has other problems
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ def validate_challenge(raw: Mapping[str, str | None], rules: ChallengeRules) -> 
     _links(raw, problems)
     category, reason = _category(raw, rules, problems)
     reported = {p.column for p in problems}
-    problems += [p for p in shape if p.column not in reported]  # schema errors the checks above did not word
+    problems += [p for p in shape if p.column not in reported and p.column != HINT]  # what the checks missed
+    if problems:
+        problems += [p for p in shape if p.column == HINT]
     row = _clean_row(raw, status, opens, closes, budget, reason, category)
     return ChallengeResult(row, codes, problems)
 
@@ -243,7 +246,7 @@ def validate_rows(
 
 def issue_fields(problems: list[Problem]) -> tuple[str | None, str | None]:
     """load_issues column_name and raw_value for a row's problems: the columns named, and the value when one."""
-    columns = list(dict.fromkeys(p.column for p in problems if p.column))
+    columns = list(dict.fromkeys(p.column for p in problems if p.column and p.column != HINT))
     values = [p.value for p in problems if p.value is not None]
     return (", ".join(columns) or None), (values[0] if len(values) == 1 else "; ".join(values) or None)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from loti_demand import config
 from loti_demand.exceptions import InputFileError
+from loti_demand.normalise.challenges import HINT, ROW_SHAPE
 from loti_demand.sources.detect import detect_encoding, looks_binary
 
 CHALLENGE_FIELDS = (
@@ -102,16 +103,18 @@ def _record(header: list[str], cells: list[str], unit: str, number: int) -> dict
     for heading, cell in zip(header, cells, strict=False):
         if heading in row:
             row[heading] = cell.strip() or None
-    extra = [c for c in cells[len(header):] if c.strip()]
     unlabelled = [c for h, c in zip(header, cells, strict=False) if not h and c.strip()]
-    if extra:
-        problem = (f"{unit} {number} has {len(header) + len(extra)} cells but the header has {len(header)} "
-                   "columns (put text that contains commas in double quotes)")
+    too_many = (f"{unit} {number} has {len(cells)} cells but the header has {len(header)} columns "
+                "(put text that contains commas in double quotes)")
+    if any(c.strip() for c in cells[len(header):]):
+        row["schema_problems"] = json.dumps([[ROW_SHAPE, too_many]])
     elif unlabelled:
-        problem = f"{unit} {number} has a value ('{unlabelled[0]}') in a column with no heading"
-    else:
-        return row
-    row["schema_problems"] = json.dumps([["", problem]])
+        row["schema_problems"] = json.dumps([[ROW_SHAPE, f"{unit} {number} has a value ('{unlabelled[0]}') in "
+                                              "a column with no heading"]])
+    elif len(cells) > len(header):
+        # Empty trailing cells are harmless (spreadsheets add them), but if the row has other problems a
+        # shifted column is the likely cause, so the hint goes with them.
+        row["schema_problems"] = json.dumps([[HINT, too_many]])
     return row
 
 
@@ -208,8 +211,8 @@ def _json_rows(data: bytes, name: str) -> list[Row]:
     rows: list[Row] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problem = [["", f"challenge {number} in the JSON array (index {number - 1}) is "
-                            f"{type(item).__name__}, not a JSON object with the challenge fields"]]
+            kind = _JSON_TYPES.get(_json_type(item), "something else")
+            problem = [[ROW_SHAPE, f"this item is {kind}, not an object with the challenge fields"]]
             rows.append((number, dict.fromkeys(CHALLENGE_FIELDS) | {"schema_problems": json.dumps(problem)}))
             continue
         row: dict[str, str | None] = {f: _json_text(item.get(f)) for f in CHALLENGE_FIELDS}
@@ -237,6 +240,11 @@ _JSON_TYPES = {"string": "text", "number": "a number", "integer": "a whole numbe
                "object": "an object", "null": "empty (null)", "boolean": "true or false"}
 
 
+def _json_type(value: object) -> str:
+    kinds = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object"}
+    return "null" if value is None else kinds.get(type(value), "object")
+
+
 def _schema_problem(error) -> tuple[str, str]:
     """A jsonschema error as (column, plain-English message)."""
     column = str(error.absolute_path[0]) if error.absolute_path else ""
@@ -250,6 +258,9 @@ def _schema_problem(error) -> tuple[str, str]:
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         column = missing[0] if missing else column
         return column, f"{column} is missing"
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
+        return column, f"{column} '{error.instance}' should be one of {allowed}"
     if error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return column, f"{column} should be {' or '.join(_JSON_TYPES.get(t, t) for t in wanted)}"
