@@ -4,6 +4,7 @@ the shared page furniture (sample-data banner, data-as-of line) and URL-synced f
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -110,6 +111,8 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         measure = MEASURES.get(column)
         if measure and measure.fmt.startswith("gbp"):
             column_config[column] = st.column_config.NumberColumn(label(column), format="£%.2f")
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
         else:
             column_config[column] = st.column_config.Column(label(column))
     st.dataframe(shown, hide_index=True, column_config=column_config, key=key)
@@ -122,3 +125,117 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         f"Download this table as CSV ({len(shown):,} rows)", data=data, file_name=file_name, mime="text/csv",
         key=f"{key}_download", on_click="ignore", icon=":material/download:",
     )
+
+
+# --- Filters kept in the URL ------------------------------------------------------------------------------
+# A copied link reopens the same view: each widget starts from its ?param= in the query string (checked
+# against the widget's allowed values; anything else is ignored with a notice) and writes its value back
+# whenever it changes. Defaults are left out of the URL, so a plain link stays plain.
+
+ALL = ""
+
+
+def _start_from_url(key: str, param: str, label: str, allowed: object) -> None:
+    if key in st.session_state or param not in st.query_params:
+        return
+    value = st.query_params[param]
+    if allowed is None or value in allowed:
+        st.session_state[key] = value
+    else:
+        st.info(f"The link asked for {label.lower()} “{value}”, which is not one of the choices here, "
+                "so that filter is not applied.", icon=":material/link_off:")
+
+
+def _write_to_url(param: str, value: object, default: object = ALL) -> None:
+    if value is None or value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != str(value):
+        st.query_params[param] = str(value)
+
+
+def url_choice(label: str, options: dict[str, str], *, key: str, param: str, none_label: str = "All",
+               help: str | None = None, container=None) -> str | None:
+    """A selectbox kept in the URL as ?param=value; `options` maps each value to its label.
+
+    Returns the chosen value, or None for the first choice (`none_label`, e.g. "All").
+    """
+    _start_from_url(key, param, label, options)
+    if st.session_state.get(key, ALL) not in (ALL, *options):
+        del st.session_state[key]  # the choice is no longer offered (the data changed)
+    where = container or st
+    value = where.selectbox(label, [ALL, *options], key=key, help=help,
+                            format_func=lambda v: none_label if v == ALL else options[v])
+    _write_to_url(param, value)
+    return value or None
+
+
+def url_text(label: str, *, key: str, param: str, max_chars: int = 100, placeholder: str = "",
+             help: str | None = None, container=None) -> str | None:
+    """A text box kept in the URL as ?param=text; returns the stripped text or None when empty."""
+    if key not in st.session_state and param in st.query_params:
+        st.session_state[key] = st.query_params[param][:max_chars]
+    where = container or st
+    value = where.text_input(label, key=key, max_chars=max_chars, placeholder=placeholder, help=help).strip()
+    _write_to_url(param, value)
+    return value or None
+
+
+def facet_options(name: str, **params: object) -> dict[str, dict[str, str]]:
+    """Choices for filter widgets from a query returning (kind, value, label, n): {kind: {value: "label (n)"}}.
+
+    The query's order is kept; a row of kind 'total' gives {"total": {"": "n"}}.
+    """
+    options: dict[str, dict[str, str]] = {}
+    for kind, value, label, n in query(name, **params)[["kind", "value", "label", "n"]].itertuples(index=False):
+        if kind == "total":
+            options["total"] = {ALL: str(int(n))}
+        else:
+            options.setdefault(kind, {})[str(value)] = f"{label} ({int(n):,})"
+    return options
+
+
+def reference_date():
+    """The date 'today' means on the dashboard: the real date, except on the synthetic sample, whose fixed
+    dates would drift out of range, where it is the sample's data-as-of date."""
+    import datetime as dt
+
+    info = query("build_info").iloc[0]
+    if bool(info["is_sample"]) and not pd.isna(info["data_as_of"]):
+        return pd.Timestamp(info["data_as_of"]).date()
+    return dt.date.today()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Text from a publisher, escaped so Streamlit shows it as typed (no markdown, links, images or LaTeX)."""
+    if is_missing(text):
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def facts(items: dict[str, object]) -> None:
+    """A short list of labelled facts ("**Closes:** 30 June 2025"); empty values are shown as "not stated"."""
+    st.markdown("\n".join(f"- **{label}:** {'not stated' if is_missing(value) else plain(value)}"
+                          for label, value in items.items()))
+
+
+def is_missing(value: object) -> bool:
+    """True for None, empty text, NaN and NaT (pandas gives all of these for a NULL)."""
+    return value is None or value == "" or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def link(text: object, url: object) -> str:
+    """A markdown link showing `text` as typed, or just the text when the address is not http(s)."""
+    label = plain(text)
+    if is_missing(url) or not re.match(r"^https?://", str(url), re.IGNORECASE):
+        return label
+    safe = re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group(0)):02X}", str(url))
+    return f"[{label}]({safe})"
+
+
+def long_date(value: object) -> str | None:
+    """'30 June 2025', or None for a missing date."""
+    return None if is_missing(value) else pd.Timestamp(value).strftime("%-d %B %Y")

@@ -1,0 +1,76 @@
+"""Challenges: search the problems London boroughs invite innovators to solve, filter them, read one in full,
+see which led to a procurement, and download the list. Filters live in the URL so a link reopens the view."""
+
+import streamlit as st
+
+from loti_demand import ui
+
+ui.page_header(
+    "Challenges",
+    "Problems London boroughs have asked innovators to help solve, from every borough that publishes them "
+    "in the open challenge format. Search and filter the list, open a challenge to read it in full, and "
+    "download what you see.",
+)
+facets = ui.facet_options("challenge_filter_options")
+total = int(facets.get("total", {}).get(ui.ALL, 0))
+if not total:
+    st.info("No challenge statements have been loaded yet. Boroughs can publish them with the template in "
+            "data/reference/challenges_template.csv (see 'Publishing challenges' in the README).")
+    st.stop()
+
+today = ui.reference_date()
+search = ui.url_text("Search titles and statements", key="ch_q", param="q", placeholder="for example: damp sensors",
+                     help="Shows challenges containing every word you type, in any order, in any case.")
+cols = st.columns(5)
+borough = ui.url_choice("Borough", facets.get("borough", {}), key="ch_borough", param="borough", container=cols[0],
+                        help="A challenge shared by several boroughs is listed under each of them.")
+theme = ui.url_choice("Theme", facets.get("theme", {}), key="ch_theme", param="theme", container=cols[1])
+category = ui.url_choice("Tech category", facets.get("tech_category", {}), key="ch_category", param="category",
+                         container=cols[2], help="Given by the borough, or inferred from the title and statement.")
+status = ui.url_choice("Status", facets.get("status", {}), key="ch_status", param="status", container=cols[3])
+closing = ui.url_choice("Closing within", {d: f"{d} days" for d in ("7", "14", "30", "60", "90")},
+                        key="ch_closing", param="closing", none_label="Any time", container=cols[4],
+                        help=f"Closing date between {ui.long_date(today)} and the number of days chosen.")
+
+found = ui.query("challenges_list", q=search, borough=borough, theme=theme, tech_category=category, status=status,
+                 closing_within_days=int(closing) if closing else None, today=today)
+named = int((found["led_to_procurement"] == "Named by the borough").sum())
+suggested = int((found["led_to_procurement"] == "Suggested (unconfirmed)").sum())
+st.subheader(f"{len(found):,} of {total:,} challenges")
+st.write(f"{named + suggested} of these {len(found):,} challenges led to a procurement: {named} named by the "
+         f"borough that set it, and {suggested} more suggested by matching procurement notices (not confirmed).")
+if found.empty:
+    st.warning("No challenges match this search and these filters. Remove a word or set a filter back to "
+               "“All” to see more.")
+    st.stop()
+ui.table(found, ["challenge_id", "title", "borough_names", "theme", "tech_category_label", "status", "opens_on",
+                 "closes_on", "budget_gbp", "led_to_procurement", "url"],
+         key="challenges_table", file_name="challenges.csv")
+
+st.subheader("Read a challenge in full")
+chosen = ui.url_choice("Challenge", dict(zip(found["challenge_id"], found["title"], strict=True)),
+                       key="ch_detail", param="challenge", none_label="Choose a challenge from the list")
+if chosen:
+    detail = ui.query("challenge_detail", challenge_id=chosen).iloc[0]
+    st.markdown(f"#### {ui.plain(detail['title'])}")
+    st.markdown(ui.plain(detail["statement"]))
+    category_text = (f"{detail['tech_category_label']} ({detail['tech_category_reason']})"
+                     if detail["tech_category_label"] else detail["tech_category_reason"])
+    ui.facts({
+        "Boroughs": detail["borough_names"], "Theme": detail["theme"], "Status": detail["status"],
+        "Opens": ui.long_date(detail["opens_on"]), "Closes": ui.long_date(detail["closes_on"]),
+        "Budget": None if ui.is_missing(detail["budget_gbp"]) else f"£{float(detail['budget_gbp']):,.2f}",
+        "Tech category": category_text, "Contact": detail["contact"], "Challenge id": detail["challenge_id"],
+    })
+    if not ui.is_missing(detail["url"]):
+        st.link_button("Read and respond on the publisher's website", detail["url"], icon=":material/open_in_new:")
+    outcomes = ui.query("challenge_outcomes_for", challenge_id=chosen)
+    st.markdown("##### Procurements that followed")
+    if outcomes.empty:
+        st.write("None known: the borough has not named one, and no notice from the same borough and tech "
+                 "category published after the challenge opened has a similar text.")
+    for row in outcomes.itertuples(index=False):
+        kind = "Named by the borough" if row.match_type == "explicit" else "Suggested match (not confirmed)"
+        title = ui.link(row.title if not ui.is_missing(row.title) else "title not known", row.url)
+        reason = row.reason[:1].upper() + row.reason[1:]
+        st.markdown(f"- **{kind}:** {title} ({ui.plain(row.ocid)}). {ui.plain(reason)}.")
