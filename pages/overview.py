@@ -32,7 +32,7 @@ st.caption(
 )
 
 by_category = ui.query("tech_spend_by_category", as_of=as_of)
-st.subheader("Tech spend by category, last 12 months")
+st.header("Tech spend by category, last 12 months")
 summary = charts.text_summary_of_bars(by_category, value="tech_spend_gbp", name="tech_category_label")
 st.plotly_chart(
     charts.category_bar_figure(by_category, title="Tech spend by category"),

@@ -1,0 +1,127 @@
+"""Real-browser fixtures: the Streamlit server on a free port over the sample warehouse, and Debian's Chromium
+driven by Playwright (`playwright install` cannot download browsers here, so executable_path is given).
+
+Without Chromium these tests skip with a message, unless LOTI_DEMAND_REQUIRE_BROWSER=1 (set by .ci/run), which
+makes a missing browser a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from loti_demand import config
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+REGISTERED = re.findall(r'st\.Page\("(pages/([a-z_]+)\.py)"', (PROJECT / "dashboard.py").read_text())
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _require(condition: bool, message: str) -> None:
+    if condition:
+        return
+    if config.get("require_browser"):
+        pytest.fail(f"{message} (LOTI_DEMAND_REQUIRE_BROWSER=1 makes this a failure)")
+    pytest.skip(f"{message}; install Debian's chromium to run the browser tests")
+
+
+def page_urls() -> list[tuple[str, str]]:
+    """(page file, URL path) for every registered page; the first is the default page at '/'."""
+    return [(file, "" if i == 0 else name) for i, (file, name) in enumerate(REGISTERED)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_warehouse: Path):
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    port = _free_port()
+    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(sample_warehouse)}
+    log_path = sample_warehouse.parent / "streamlit.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        log.close()
+        pytest.fail("the Streamlit server did not start within 60 s:\n" + log_path.read_text()[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    tab.console_messages = []  # type: ignore[attr-defined]
+    tab.on("console", lambda m: tab.console_messages.append((m.type, m.text, m.location.get("url", ""))))
+    yield tab
+    context.close()
+
+
+def wait_for_app(page, timeout: int = 60_000) -> None:
+    """Wait until the app is connected and its script has finished running."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+
+
+# Console noise that is not the app's own: blocked external hosts (icon fonts), Streamlit's deep-link probes.
+HARMLESS = re.compile(r"fonts\.gstatic|ERR_NAME_NOT_RESOLVED|_stcore/(health|host-config)|favicon|"
+                      r"GPU stall|WebGL|ERR_CONNECTION_REFUSED|net::ERR_")
+
+
+def own_console_errors(page) -> list[str]:
+    return [text for kind, text, url in page.console_messages
+            if kind == "error" and not HARMLESS.search(text + " " + url)]
+
+
+def run_axe(page) -> dict:
+    _require(AXE_JS.exists(), f"axe-core not found at {AXE_JS}; run `npm ci`")
+    page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
