@@ -36,7 +36,7 @@ found = ui.query("challenges_list", q=search, borough=borough, theme=theme, tech
                  closing_within_days=int(closing) if closing else None, today=today)
 named = int((found["led_to_procurement"] == "Named by the borough").sum())
 suggested = int((found["led_to_procurement"] == "Suggested (unconfirmed)").sum())
-st.subheader(f"{len(found):,} of {total:,} challenges")
+st.header(f"{len(found):,} of {total:,} challenges")
 st.write(f"{named + suggested} of these {len(found):,} challenges led to a procurement: {named} named by the "
          f"borough that set it, and {suggested} more suggested by matching procurement notices (not confirmed).")
 if found.empty:
@@ -47,12 +47,12 @@ ui.table(found, ["challenge_id", "title", "borough_names", "theme", "tech_catego
                  "closes_on", "budget_gbp", "led_to_procurement", "url"],
          key="challenges_table", file_name="challenges.csv")
 
-st.subheader("Read a challenge in full")
+st.header("Read a challenge in full")
 chosen = ui.url_choice("Challenge", dict(zip(found["challenge_id"], found["title"], strict=True)),
                        key="ch_detail", param="challenge", none_label="Choose a challenge from the list")
 if chosen:
     detail = ui.query("challenge_detail", challenge_id=chosen).iloc[0]
-    st.markdown(f"#### {ui.plain(detail['title'])}")
+    st.subheader(ui.plain(detail["title"]), anchor=False)
     st.markdown(ui.plain(detail["statement"]))
     category_text = (f"{detail['tech_category_label']} ({detail['tech_category_reason']})"
                      if detail["tech_category_label"] else detail["tech_category_reason"])
@@ -65,7 +65,7 @@ if chosen:
     if not ui.is_missing(detail["url"]):
         st.link_button("Read and respond on the publisher's website", detail["url"], icon=":material/open_in_new:")
     outcomes = ui.query("challenge_outcomes_for", challenge_id=chosen)
-    st.markdown("##### Procurements that followed")
+    st.markdown("#### Procurements that followed")
     if outcomes.empty:
         st.write("None known: the borough has not named one, and no notice from the same borough and tech "
                  "category published after the challenge opened has a similar text.")
