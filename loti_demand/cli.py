@@ -147,6 +147,24 @@ def _ingest(kind: str, warehouse: Path, files: tuple[Path, ...], strict: bool, s
                        mapping=read_mapping(mapping) if mapping else None, strict=strict,
                        skip_bad_files=skip_bad_files, progress=_progress, reference=ref)
     _print_report(report)
+    if kind == "challenges":
+        _print_rejected_rows(warehouse, [f.path for f in report.files])
+
+
+def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
+    """List the rows of the files just ingested that were not loaded, one message each."""
+    from loti_demand.warehouse.db import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        rows = con.execute("select problem from load_issues where list_contains($paths, source_file) "
+                           "order by source_file, source_row", {"paths": paths}).fetchall()
+    finally:
+        con.close()
+    if rows:
+        click.echo("  rows not loaded (see load_issues):")
+    for (problem,) in rows:
+        click.echo(f"    {problem}")
 
 
 @ingest.command("spend")

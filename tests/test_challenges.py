@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from loti_demand.cli import cli
@@ -411,6 +413,8 @@ def test_ingest_challenges_loads_json_and_xlsx(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ingest", "challenges", "--warehouse", str(warehouse), str(book), str(doc)])
     assert result.exit_code == 0, result.output
     assert "challenges: 2" in result.stdout and "challenges rejected: 1" in result.stdout
+    assert result.stdout.endswith("rows not loaded (see load_issues):\n"
+                                  "    row 4: opens_on '2025-13-01' is not a date written YYYY-MM-DD\n")
 
 
 # --- challenge -> procurement -------------------------------------------------------------------------------
@@ -466,3 +470,49 @@ def test_challenge_outcomes_are_explicit_or_suggested_with_reasons(data_dir: Pat
     assert suggested[4].endswith("first notice published 2 months after the challenge opened")
     assert outcomes[1][4] == "named by the publisher as outcome_ocid; procurement not in the warehouse"
     assert run_checks(con) == []
+
+
+# --- property tests: any text gives problems, never an exception --------------------------------------------
+
+def _field(*likely: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.none(), st.text(max_size=40), *likely)
+
+
+_DATES = st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat)
+ROWS = st.fixed_dictionaries({
+    "id": _field(st.from_regex(r"[a-z]+-[0-9]{1,3}", fullmatch=True)),
+    "title": _field(st.just("Spot damp early")),
+    "statement": _field(st.just("Air quality sensors in homes")),
+    "boroughs": _field(st.lists(st.sampled_from(["Camden", "LB Merton", "E09000033", "Gotham"]), min_size=1,
+                                max_size=3).map(";".join)),
+    "theme": _field(), "status": _field(st.sampled_from(["open", "Closed", "awarded", "pending"])),
+    "opens_on": _field(_DATES), "closes_on": _field(_DATES),
+    "budget_gbp": _field(st.decimals(-10, 10**7, places=2, allow_nan=False).map(str)),
+    "url": _field(st.just("https://example.org/x")), "contact": _field(),
+    "tech_category": _field(st.sampled_from(["software", "blockchain"])),
+    "outcome_ocid": _field(st.just("ocds-b5fd17-aaaa")),
+})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ROWS)
+def test_the_validator_never_raises_and_names_real_columns(rules, raw) -> None:
+    result = validate_challenge(raw, rules)
+    assert {p.column for p in result.problems} <= {*CHALLENGE_FIELDS, ""}
+    assert result.is_valid == (not result.problems)
+    if result.is_valid:
+        assert result.row["id"] and result.row["title"] and result.borough_codes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_the_csv_reader_reads_or_rejects_any_text_with_a_message(tmp_path_factory, text) -> None:
+    path = tmp_path_factory.mktemp("csv") / "c.csv"
+    path.write_text(",".join(CHALLENGE_FIELDS) + "\n" + text, encoding="utf-8")
+    try:
+        (file,) = read_challenges(path)
+    except InputFileError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    assert all(number >= 2 for number, _ in file.rows)
+    assert [n for n, _ in file.rows] == sorted({n for n, _ in file.rows})
