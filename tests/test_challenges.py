@@ -65,6 +65,7 @@ def good(**changes: str | None) -> dict[str, str | None]:
                                              "(did you mean 2025-03-01?)"),
     ({"closes_on": "2025-02-30"}, "closes_on", "closes_on '2025-02-30' is not a date written YYYY-MM-DD"),
     ({"closes_on": "2025-06-30T12:00"}, "closes_on", "is not a date written YYYY-MM-DD"),
+    ({"opens_on": "0202-03-01"}, "opens_on", "opens_on 0202-03-01 is not a plausible date (check the year)"),
     ({"status": "pending"}, "status", "status 'pending' is not open, closed or awarded"),
     ({"status": None}, "status", "status is missing"),
     ({"budget_gbp": "TBC"}, "budget_gbp", "budget_gbp 'TBC' is not an amount in pounds"),

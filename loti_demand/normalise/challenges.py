@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from loti_demand.normalise.dates import parse_date
+from loti_demand.normalise.dates import EARLIEST, LATEST, parse_date
 from loti_demand.normalise.money import parse_amount
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import clean_text
@@ -84,6 +84,9 @@ def _date(column: str, value: str | None, problems: list[Problem]) -> dt.date | 
             parsed = dt.date.fromisoformat(value)
         except ValueError:
             parsed = None
+    if parsed is not None and not EARLIEST <= parsed <= LATEST:
+        problems.append(Problem(column, f"{column} {value} is not a plausible date (check the year)", value))
+        return None
     if parsed is None:
         guess = parse_date(value)
         hint = f" (did you mean {guess.isoformat()}?)" if guess else ""
@@ -196,7 +199,7 @@ def validate_challenge(raw: Mapping[str, str | None], rules: ChallengeRules) -> 
            for k, v in raw.items()}
     shape = _schema_problems(raw)
     if any(p.column == ROW_SHAPE for p in shape):
-        return ChallengeResult(_clean_row(raw, None, None, None, None, ""), [], shape)
+        return ChallengeResult(_clean_row(raw), [], shape)
     problems: list[Problem] = []
     _required_text(raw, problems)
     codes = _boroughs(raw.get("boroughs"), rules, problems)
@@ -211,11 +214,13 @@ def validate_challenge(raw: Mapping[str, str | None], rules: ChallengeRules) -> 
     problems += [p for p in shape if p.column not in reported and p.column != HINT]  # what the checks missed
     if problems:
         problems += [p for p in shape if p.column == HINT]
-    row = _clean_row(raw, status, opens, closes, budget, reason, category)
+    row = _clean_row(raw, status=status, opens=opens, closes=closes, budget=budget, category=category, reason=reason)
     return ChallengeResult(row, codes, problems)
 
 
-def _clean_row(raw: Mapping, status, opens, closes, budget, reason: str, category: str | None = None) -> dict:
+def _clean_row(raw: Mapping, *, status: str | None = None, opens: dt.date | None = None,
+               closes: dt.date | None = None, budget: Decimal | None = None, category: str | None = None,
+               reason: str = "") -> dict:
     return {
         "id": raw.get("id"), "title": raw.get("title"), "statement": raw.get("statement"),
         "boroughs": raw.get("boroughs"), "theme": raw.get("theme"), "status": status,
