@@ -269,6 +269,22 @@ def settings() -> None:
 
 
 @cli.command()
+@warehouse_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/screenshots"),
+              show_default=True, help="Folder for the PNG files.")
+def screenshots(warehouse: Path, out: Path) -> None:
+    """Screenshot every registered dashboard page in headless Chromium (for the README and reviews).
+
+    \b
+    Example:
+      python -m loti_demand screenshots --warehouse data/warehouse.duckdb --out docs/screenshots
+    """
+    from loti_demand.screenshots import take_screenshots
+
+    take_screenshots(warehouse, out, echo=click.echo)
+
+
+@cli.command()
 @click.option("--update-readme", is_flag=True, help="Rewrite the README's 'Warehouse tables' section.")
 def docs(update_readme: bool) -> None:
     """Print the warehouse contract (tables and columns) as Markdown.

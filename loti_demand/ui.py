@@ -129,59 +129,100 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
     )
 
 
-# --- Filters kept in the URL ------------------------------------------------------------------------------
-# A copied link reopens the same view: each widget starts from its ?param= in the query string (checked
-# against the widget's allowed values; anything else is ignored with a notice) and writes its value back
-# whenever it changes. Defaults are left out of the URL, so a plain link stays plain.
+# --- Filters kept in the URL, so a copied link reopens the same view -------------------------------------
+#
+# Each widget is seeded once per session from st.query_params (validated against an allow-list: an unknown
+# value is ignored with a notice), and writes its value back to the URL on every run. Defaults are left out
+# of the URL to keep links short.
 
-ALL = ""
 
-
-def _start_from_url(key: str, param: str, label: str, allowed: object) -> None:
-    if key in st.session_state or param not in st.query_params:
+def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) -> None:
+    if key in st.session_state or key not in st.query_params:
         return
-    value = st.query_params[param]
-    if allowed is None or value in allowed:
-        st.session_state[key] = value
+    raw = st.query_params.get_all(key) if multi else [st.query_params[key]]
+    values = [v for part in raw for v in (part.split(",") if multi else [part]) if v != ""]
+    if allowed is not None:
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            st.session_state.setdefault("_ignored_params", []).append(
+                f"{label}: {', '.join(repr(b[:40]) for b in bad)}")
+        values = [v for v in values if v in allowed]
+    if multi:
+        st.session_state[key] = values
+    elif values:
+        st.session_state[key] = values[0]
+
+
+def _write(key: str, value: object, default: object) -> None:
+    if value == default or value in (None, "", []):
+        st.query_params.pop(key, None)
+    elif isinstance(value, list):
+        st.query_params[key] = ",".join(str(v) for v in value)
     else:
-        st.info(f"The link asked for {label.lower()} “{value}”, which is not one of the choices here, "
-                "so that filter is not applied.", icon=":material/link_off:")
+        st.query_params[key] = str(value)
 
 
-def _write_to_url(param: str, value: object, default: object = ALL) -> None:
-    if value is None or value == default:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != str(value):
-        st.query_params[param] = str(value)
+def url_selectbox(label: str, options: list[str], *, key: str, default: str | None = None,
+                  format_func=str, help: str | None = None) -> str:
+    """A selectbox whose value lives in the URL as ?key=value."""
+    _seed(key, [str(o) for o in options], label)
+    if key not in st.session_state:
+        st.session_state[key] = default if default is not None else options[0]
+    value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    _write(key, value, default if default is not None else options[0])
+    return value
 
 
-def url_choice(label: str, options: dict[str, str], *, key: str, param: str, none_label: str = "All",
-               help: str | None = None, container=None) -> str | None:
-    """A selectbox kept in the URL as ?param=value; `options` maps each value to its label.
+def url_multiselect(label: str, options: list[str], *, key: str, format_func=str, help: str | None = None,
+                    placeholder: str = "All") -> list[str]:
+    """A multiselect whose values live in the URL as ?key=a,b (empty = all)."""
+    _seed(key, [str(o) for o in options], label, multi=True)
+    values = st.multiselect(label, options, key=key, format_func=format_func, help=help, placeholder=placeholder)
+    _write(key, list(values), [])
+    return list(values)
 
-    Returns the chosen value, or None for the first choice (`none_label`, e.g. "All").
-    """
-    _start_from_url(key, param, label, options)
-    if st.session_state.get(key, ALL) not in (ALL, *options):
-        del st.session_state[key]  # the choice is no longer offered (the data changed)
-    where = container or st
-    value = where.selectbox(label, [ALL, *options], key=key, help=help,
-                            format_func=lambda v: none_label if v == ALL else options[v])
-    _write_to_url(param, value)
+
+def url_text(label: str, *, key: str, help: str | None = None, max_chars: int = 100) -> str:
+    """A text input (e.g. a search box) whose value lives in the URL."""
+    _seed(key, None, label)
+    if key in st.session_state:
+        st.session_state[key] = str(st.session_state[key])[:max_chars]
+    value = st.text_input(label, key=key, help=help, max_chars=max_chars)
+    _write(key, value.strip(), "")
+    return value.strip()
+
+
+def url_number(label: str, *, key: str, default: int, min_value: int, max_value: int, step: int = 1,
+               help: str | None = None) -> int:
+    """A whole-number input whose value lives in the URL; out-of-range or non-numeric values are ignored."""
+    allowed = [str(n) for n in range(min_value, max_value + 1)]
+    _seed(key, allowed, label)
+    if key not in st.session_state:
+        st.session_state[key] = default
+    else:
+        st.session_state[key] = int(st.session_state[key])
+    value = int(st.number_input(label, min_value=min_value, max_value=max_value, step=step, key=key, help=help))
+    _write(key, value, default)
+    return value
+
+
+def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str = "All",
+              help: str | None = None) -> str | None:
+    """A url_selectbox over {value: label} choices (e.g. from facet_options) with a first "All" choice;
+    returns the chosen value, or None for "All"."""
+    value = url_selectbox(label, ["", *options], key=key, help=help,
+                          format_func=lambda v: options.get(v, none_label) if v else none_label)
     return value or None
 
 
-def url_text(label: str, *, key: str, param: str, max_chars: int = 100, placeholder: str = "",
-             help: str | None = None, container=None) -> str | None:
-    """A text box kept in the URL as ?param=text; returns the stripped text or None when empty."""
-    if key not in st.session_state and param in st.query_params:
-        st.session_state[key] = st.query_params[param][:max_chars]
-    where = container or st
-    value = where.text_input(label, key=key, max_chars=max_chars, placeholder=placeholder, help=help).strip()
-    _write_to_url(param, value)
-    return value or None
+def ignored_params_notice() -> None:
+    """Say which values in the link were not recognised (call once per page, after the filters)."""
+    ignored = st.session_state.pop("_ignored_params", None)
+    if ignored:
+        st.warning("Some values in the link were not recognised and were ignored: " + "; ".join(ignored))
 
+
+# --- Helpers for pages listing records (facets, safe publisher text, facts) --------------------------------
 
 def facet_options(name: str, **params: object) -> dict[str, dict[str, str]]:
     """Choices for filter widgets from a query returning (kind, value, label, n): {kind: {value: "label (n)"}}.
@@ -191,7 +232,7 @@ def facet_options(name: str, **params: object) -> dict[str, dict[str, str]]:
     options: dict[str, dict[str, str]] = {}
     for kind, value, label, n in query(name, **params)[["kind", "value", "label", "n"]].itertuples(index=False):
         if kind == "total":
-            options["total"] = {ALL: str(int(n))}
+            options["total"] = {"": str(int(n))}
         else:
             options.setdefault(kind, {})[str(value)] = f"{label} ({int(n):,})"
     return options

@@ -12,25 +12,32 @@ ui.page_header(
     "download what you see.",
 )
 facets = ui.facet_options("challenge_filter_options")
-total = int(facets.get("total", {}).get(ui.ALL, 0))
+total = int(facets.get("total", {}).get("", 0))
 if not total:
     st.info("No challenge statements have been loaded yet. Boroughs can publish them with the template in "
             "data/reference/challenges_template.csv (see 'Publishing challenges' in the README).")
     st.stop()
 
+
 today = ui.reference_date()
-search = ui.url_text("Search titles and statements", key="ch_q", param="q", placeholder="for example: damp sensors",
-                     help="Shows challenges containing every word you type, in any order, in any case.")
+search = ui.url_text("Search titles and statements", key="q",
+                     help="Shows challenges containing every word you type (for example: damp sensors), "
+                     "in any order and any case.")
 cols = st.columns(5)
-borough = ui.url_choice("Borough", facets.get("borough", {}), key="ch_borough", param="borough", container=cols[0],
-                        help="A challenge shared by several boroughs is listed under each of them.")
-theme = ui.url_choice("Theme", facets.get("theme", {}), key="ch_theme", param="theme", container=cols[1])
-category = ui.url_choice("Tech category", facets.get("tech_category", {}), key="ch_category", param="category",
-                         container=cols[2], help="Given by the borough, or inferred from the title and statement.")
-status = ui.url_choice("Status", facets.get("status", {}), key="ch_status", param="status", container=cols[3])
-closing = ui.url_choice("Closing within", {d: f"{d} days" for d in ("7", "14", "30", "60", "90")},
-                        key="ch_closing", param="closing", none_label="Any time", container=cols[4],
-                        help=f"Closing date between {ui.long_date(today)} and the number of days chosen.")
+with cols[0]:
+    borough = ui.url_facet("Borough", facets.get("borough", {}), key="borough",
+                     help="A challenge shared by several boroughs is listed under each of them.")
+with cols[1]:
+    theme = ui.url_facet("Theme", facets.get("theme", {}), key="theme")
+with cols[2]:
+    category = ui.url_facet("Tech category", facets.get("tech_category", {}), key="category",
+                      help="Given by the borough, or inferred from the title and statement.")
+with cols[3]:
+    status = ui.url_facet("Status", facets.get("status", {}), key="status")
+with cols[4]:
+    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in ("7", "14", "30", "60", "90")}, key="closing",
+                     help=f"Closing date from {ui.long_date(today)} to that many days later.", none_label="Any time")
+ui.ignored_params_notice()
 
 found = ui.query("challenges_list", q=search, borough=borough, theme=theme, tech_category=category, status=status,
                  closing_within_days=int(closing) if closing else None, today=today)
@@ -48,8 +55,8 @@ ui.table(found, ["challenge_id", "title", "borough_names", "theme", "tech_catego
          key="challenges_table", file_name="challenges.csv")
 
 st.header("Read a challenge in full")
-chosen = ui.url_choice("Challenge", dict(zip(found["challenge_id"], found["title"], strict=True)),
-                       key="ch_detail", param="challenge", none_label="Choose a challenge from the list")
+chosen = ui.url_facet("Challenge", dict(zip(found["challenge_id"], found["title"], strict=True)), key="challenge",
+                none_label="Choose a challenge from the list")
 if chosen:
     detail = ui.query("challenge_detail", challenge_id=chosen).iloc[0]
     st.subheader(ui.plain(detail["title"]), anchor=False)

@@ -6,9 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
+
+# No per-example deadline: the shared 2-core machine makes timings noisy, and no test here is about speed.
+settings.register_profile("loti", deadline=None)
+settings.load_profile("loti")
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "sample"

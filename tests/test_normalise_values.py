@@ -98,7 +98,7 @@ def test_formatted_date_round_trips(day: dt.date, fmt: str) -> None:
     assert parse_date(day.strftime(fmt)) == day
 
 
-AMOUNTISH = st.text(alphabet="0123456789.,-()£ CRD", max_size=16)
+AMOUNTISH = st.text(alphabet="0123456789.,-()£ CRD\t\x0b\x1c\u00a0", max_size=16)
 
 
 @settings(max_examples=300)
@@ -107,7 +107,7 @@ def test_sql_and_python_amount_parsers_agree(macros, text: str) -> None:
     assert macros.execute("select parse_amount($1)", [text]).fetchall()[0][0] == parse_amount(text)
 
 
-DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy", max_size=20)
+DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy\t\n\x0b\x1c", max_size=20)
 
 
 @settings(max_examples=300)

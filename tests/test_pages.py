@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loti_demand.navigation import registered_pages
+
 PROJECT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(PROJECT / "dashboard.py")
-REGISTERED = re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (PROJECT / "dashboard.py").read_text())
+REGISTERED = [page.path for page in registered_pages()]
 
 
 @pytest.fixture
@@ -21,7 +22,8 @@ def app(sample_warehouse: Path, monkeypatch) -> AppTest:
 
 
 def test_pages_are_registered() -> None:
-    assert "pages/overview.py" in REGISTERED
+    assert REGISTERED[0] == "pages/overview.py"
+    assert registered_pages()[0].url_path == ""
 
 
 @pytest.mark.parametrize("page", REGISTERED)

@@ -23,8 +23,9 @@ _FORMATS = (
     "%d/%m/%y",
     "%d-%b-%y",
 )
-_TIME_SUFFIX = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+_TIME_SUFFIX = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
+_SERIAL = re.compile(r"^\d{5}(\.0+)?$", re.ASCII)
+_WHITESPACE = " \t\n\r\f\v"  # the same characters the SQL twin trims
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EARLIEST = dt.date(1990, 1, 1)
 LATEST = dt.date(2100, 12, 31)
@@ -38,8 +39,8 @@ def parse_date(text: object) -> dt.date | None:
         return _plausible(text.date())
     if isinstance(text, dt.date):
         return _plausible(text)
-    value = str(text).strip()
-    if not value or len(value) > 40:
+    value = str(text).strip(_WHITESPACE)
+    if not value or len(value) > 40 or not value.isascii():
         return None
     if _SERIAL.match(value):
         return _plausible(EXCEL_EPOCH + dt.timedelta(days=int(float(value))))

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-_STRIP = re.compile(r"[£,\s\u00a0]|GBP|Â", re.IGNORECASE)
-_AMOUNT = re.compile(r"^(\()?(-)?(\d+(?:\.\d*)?|\.\d+)(-)?(CR|DR)?(\))?$")
+# Whitespace is spelled out (not \s) so that Python and DuckDB's RE2 strip exactly the same characters.
+_STRIP = re.compile("[£, \t\n\r\f\v\u00a0]|GBP|Â", re.IGNORECASE)
+_AMOUNT = re.compile(r"^(\()?(-)?(\d+(?:\.\d*)?|\.\d+)(-)?(CR|DR)?(\))?$", re.ASCII)
 PENNY = Decimal("0.01")
 
 

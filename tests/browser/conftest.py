@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from loti_demand import config
+from loti_demand.navigation import registered_pages
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
-REGISTERED = re.findall(r'st\.Page\("(pages/([a-z_]+)\.py)"', (PROJECT / "dashboard.py").read_text())
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -38,8 +38,8 @@ def _require(condition: bool, message: str) -> None:
 
 
 def page_urls() -> list[tuple[str, str]]:
-    """(page file, URL path) for every registered page; the first is the default page at '/'."""
-    return [(file, "" if i == 0 else name) for i, (file, name) in enumerate(REGISTERED)]
+    """(page file, URL path) for every registered page; the default page is at '/'."""
+    return [(page.path, page.url_path) for page in registered_pages()]
 
 
 def _free_port() -> int:

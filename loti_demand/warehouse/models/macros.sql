@@ -2,8 +2,12 @@
 -- tests/test_normalise_differential.py checks the two agree on arbitrary text.
 
 -- '£(1,234.50)' -> '(1234.50)': drop currency marks, thousands separators and spaces.
+-- Trim the same whitespace as the Python twins (space, tab, newline, vertical tab, form feed, return).
+create or replace macro trim_ws(s) as
+    trim(s, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13));
+
 create or replace macro amount_text(s) as
-    regexp_replace(upper(s), '[£,\s\x{00a0}]|GBP|Â', '', 'g');
+    regexp_replace(upper(s), '[£, \t\n\r\f\v\x{00a0}]|GBP|Â', '', 'g');
 
 create or replace macro parse_amount(s) as (
     case
@@ -28,14 +32,14 @@ create or replace macro parse_amount(s) as (
 );
 
 create or replace macro date_text(s) as
-    regexp_replace(trim(s), '[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$', '');
+    regexp_replace(trim_ws(s), '[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$', '');
 
 -- Two-digit years ('05/04/24') are tried only with %y formats: DuckDB's %Y would read them as year 24.
 create or replace macro parse_date(s) as (
     case
-        when s is null or length(trim(s)) > 40 then null
-        when regexp_full_match(trim(s), '\d{5}(\.0+)?')
-            then date '1899-12-30' + cast(cast(trim(s) as double) as integer)
+        when s is null or length(trim_ws(s)) > 40 then null
+        when regexp_full_match(trim_ws(s), '\d{5}(\.0+)?')
+            then date '1899-12-30' + cast(cast(trim_ws(s) as double) as integer)
         when regexp_full_match(date_text(s), '\d{1,2}[/-][0-9A-Za-z]{1,9}[/-]\d{2}')
             then cast(try_strptime(date_text(s), ['%d/%m/%y', '%d-%b-%y']) as date)
         else cast(try_strptime(
