@@ -517,3 +517,38 @@ def test_the_csv_reader_reads_or_rejects_any_text_with_a_message(tmp_path_factor
         return
     assert all(number >= 2 for number, _ in file.rows)
     assert [n for n, _ in file.rows] == sorted({n for n, _ in file.rows})
+
+
+# --- real challenge texts (NCSC, DASA and Innovate UK KTN, scraped to Turtle by pivotlabs-vc) ----------------
+
+def real_challenges(name: str) -> list[tuple[str, str]]:
+    """(title, text) of each challenge in a pivotlabs Turtle file: just enough Turtle for these files."""
+    import re
+
+    from tests.conftest import real_file
+
+    text = real_file(f"challenges/pivotlabs_innovation_graph_{name}.ttl").read_text(encoding="utf-8")
+    literal = r'(?:"""(.*?)"""|"((?:[^"\\]|\\.)*)")'
+    found = []
+    for block in re.split(r"\n(?=<http://pivotlabs\.vc/innov/challenge/)", text):
+        if "innov/t/challenge>" not in block:
+            continue
+        title, comment = (re.search(rf"{key} {literal}", block, re.S) for key in ("ns1:title", "rdfs:comment"))
+        found.append(((title.group(1) or title.group(2)) if title else "",
+                      (comment.group(1) or comment.group(2)) if comment else ""))
+    return found
+
+
+def test_tech_category_inference_on_real_challenge_texts(rules) -> None:
+    ncsc, ktn = real_challenges("ncsc"), real_challenges("ktn")
+    assert (len(ncsc), len(ktn)) == (12, 673)
+    results = {name: [(t, s, *rules.classifier.classify_text([("title", t), ("statement", s)])) for t, s in items]
+               for name, items in (("ncsc", ncsc), ("ktn", ktn))}
+    for title, statement, category, reason in results["ncsc"] + results["ktn"]:
+        if category:  # the reason quotes words that are really in the challenge
+            quoted = reason.split('"')[1]
+            assert quoted.lower() in (title + " " + statement).lower(), reason
+    ncsc_cyber = sum(r[2] == "cyber_security" for r in results["ncsc"])
+    assert ncsc_cyber >= 6, "the National Cyber Security Centre's challenges are mostly cyber security"
+    # Innovate UK KTN calls are mostly not IT: long texts must not be pulled into a category by stray words.
+    assert sum(r[2] is not None for r in results["ktn"]) / len(ktn) < 0.10
