@@ -290,11 +290,22 @@ def test_the_schema_accepts_the_template_and_the_valid_fixture_rows() -> None:
 
 
 def test_the_schema_accepts_the_sample_challenges() -> None:
-    if not SAMPLE_CHALLENGES.exists():
-        pytest.skip("the sample challenges have not been generated in this checkout")
     items = standard_items(SAMPLE_CHALLENGES)
-    assert len(items) > 20
+    assert len(items) == 40
     assert schema_errors({"challenges": items}) == []
+
+
+def test_the_sample_challenges_validate_and_inference_agrees_with_the_publishers(rules) -> None:
+    report = validate_challenge_file(SAMPLE_CHALLENGES)
+    assert (len(report.valid), len(report.invalid)) == (40, 0)
+    with SAMPLE_CHALLENGES.open(encoding="utf-8", newline="") as fh:
+        given = [r for r in csv.DictReader(fh) if r["tech_category"]]
+    inferred = [rules.classifier.classify_text([("title", r["title"]), ("statement", r["statement"])])[0]
+                for r in given]
+    assert len(given) >= 10
+    assert sum(i == r["tech_category"] for i, r in zip(inferred, given, strict=True)) / len(given) >= 0.8
+    blanks = [r for _, r in report.valid if r.row["tech_category_reason"] != "given by the publisher"]
+    assert sum(r.row["tech_category"] is not None for r in blanks) / len(blanks) >= 0.6
 
 
 @pytest.mark.parametrize("broken", [

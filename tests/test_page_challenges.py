@@ -176,3 +176,20 @@ def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch) -> None
     assert downloaded["Closes on"].tolist() == ["2025-02-28", day(10), ""]
     assert downloaded["Boroughs"].tolist() == ["Camden", "Camden; Merton", "Camden"]
     assert app.download_button[0].label == "Download this table as CSV (3 rows)"
+
+
+def test_on_the_sample_closing_dates_count_from_its_as_of_date(sample_warehouse: Path, monkeypatch) -> None:
+    from loti_demand.warehouse.db import connect
+
+    con = connect(sample_warehouse, read_only=True)
+    as_of = con.execute("select data_as_of from build_info").fetchall()[0][0]
+    con.close()
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/challenges.py").run()
+    assert f"from {as_of:%-d %B %Y}" in at.selectbox(key="closing").help
+    at.selectbox(key="closing").set_value("90").run()
+    closes = pd.to_datetime(at.dataframe[0].value["closes_on"]).dt.date
+    assert len(closes) and all(as_of <= d <= as_of + dt.timedelta(days=90) for d in closes)
+
