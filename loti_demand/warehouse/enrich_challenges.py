@@ -91,18 +91,14 @@ def match_challenge_outcomes(con: duckdb.DuckDBPyConnection, ref: Reference) -> 
     """Suggest procurements that may have followed each challenge: same borough, same tech category, first
     notice published after the challenge opened (within WINDOW_MONTHS) and similar text."""
     candidates = con.execute(f"""
-        with first_notice as (
-            select ocid, cast(min(release_date) as date) as first_published from notices group by ocid
-        )
         select c.challenge_id, c.title, c.statement, c.opens_on, c.tech_category, cb.borough_code,
-            p.ocid, p.title, p.description, f.first_published
+            p.ocid, p.title, p.description, cast(p.first_release_date as date) as first_published
         from challenges as c
         inner join challenge_boroughs as cb on cb.challenge_id = c.challenge_id
         inner join procurements as p on p.borough_code = cb.borough_code and p.tech_category = c.tech_category
-        inner join first_notice as f on f.ocid = p.ocid
         where c.opens_on is not null
-            and f.first_published >= c.opens_on
-            and f.first_published < c.opens_on + interval {matching.WINDOW_MONTHS} month
+            and cast(p.first_release_date as date) >= c.opens_on
+            and cast(p.first_release_date as date) < c.opens_on + interval {matching.WINDOW_MONTHS} month
             and p.ocid is distinct from c.outcome_ocid
         order by c.challenge_id, p.ocid
     """).fetchall()
