@@ -109,7 +109,7 @@ def classifier() -> Classifier:
     ("GAS - GENERAL", None, None, None),
 ])
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
-    assert classifier.classify_text(category, purpose, code)[0] == expected
+    assert classifier.classify_spend_text(category, purpose, code)[0] == expected
 
 
 @pytest.mark.parametrize(("category", "supplier", "expected"), [

@@ -56,7 +56,7 @@ class Classifier:
                 return rule
         return None
 
-    def classify_text(
+    def classify_spend_text(
         self,
         expenditure_category: str | None,
         purpose: str | None = None,
@@ -118,7 +118,25 @@ class Classifier:
         """Return (tech_category, reason) for one spend line, (None, None) when it is not tech.
 
         The build does the same in two steps (text once per distinct text, supplier once per supplier)."""
-        tech, reason, excluded = self.classify_text(expenditure_category, purpose, proclass_code, proclass_label)
+        tech, reason, excluded = self.classify_spend_text(expenditure_category, purpose, proclass_code, proclass_label)
         if tech or excluded:
             return tech, reason
         return self.classify_supplier(supplier_name)
+
+    def classify_text(self, fields: Iterable[tuple[str, str | None]]) -> tuple[str | None, str | None]:
+        """Return (tech_category, reason) for free text such as a challenge's title and statement.
+
+        Fields are tried in order (the first with a match wins), keyword rules by priority. Unlike
+        classify_spend, an exclude rule vetoes only the keyword matches it overlaps: a long statement that
+        mentions "data protection" somewhere may still be about sensors elsewhere.
+        """
+        for field_name, text in fields:
+            if not text:
+                continue
+            vetoed = [m.span() for x in self._exclude for m in x.finditer(text)]
+            for regex, rule in self._keywords:
+                for match in regex.finditer(text):
+                    start, end = match.span()
+                    if not any(start < v_end and v_start < end for v_start, v_end in vetoed):
+                        return rule.tech_category, f'the {field_name} mentions "{match.group(0).strip()}"'
+        return None, None
