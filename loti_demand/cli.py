@@ -85,7 +85,7 @@ def _print_report(report) -> None:
                f"rejected: {sum(f.status == 'rejected' for f in files)}")
     for name, value in report.counts.items():
         click.echo(f"  {name}: {value:,}")
-    from loti_demand.summary import file_table
+    from loti_demand.file_summary import file_table
 
     table = file_table(report.spend_files)
     if table:
