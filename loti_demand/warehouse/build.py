@@ -76,12 +76,14 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/spend.sql"),
     Sql("marts/notices.sql"),
     Sql("marts/procurements.sql"),
+    Sql("marts/demand_items.sql"),
     Sql("marts/challenges.sql"),
     Sql("marts/challenge_boroughs.sql"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
+    Sql("aggregates/agg_spend_quality_by_borough_month.sql"),
     Sql("marts/build_info.sql"),
 )
 
