@@ -9,9 +9,9 @@ ui.page_header(
     "Download a summary of London's tech demand (spend, upcoming procurements, contracts ending and challenges) "
     "by borough, tech category and period, as a CSV file that spreadsheets and analysis tools read directly.",
 )
-AREA = {"borough": "By borough", "": "London-wide total"}
-CATEGORY = {"category": "By tech category", "": "All tech categories together"}
-PERIOD = {"quarter": "By quarter", "month": "By month", "financial_year": "By financial year", "": "Whole period"}
+AREA = {"borough": "By borough", "london": "London-wide total"}
+CATEGORY = {"category": "By tech category", "all": "All tech categories together"}
+PERIOD = {"quarter": "By quarter", "month": "By month", "financial_year": "By financial year", "whole": "Whole period"}
 
 cols = st.columns(3)
 with cols[0]:
@@ -30,7 +30,7 @@ with cols[1]:
     last = ui.url_selectbox("To month", choices, key="to", format_func=lambda m: m or "Latest")
 ui.ignored_params_notice()
 
-by = tuple(d for d in (area, category, period) if d)
+by = tuple(d for d in (area, category, period) if d in summary.DIMENSIONS)
 month_from, month_to = summary.parse_month(first, "From"), summary.parse_month(last, "To")
 if month_from and month_to and month_from > month_to:
     st.warning("The 'From month' is after the 'To month': choose an earlier 'From month'.")

@@ -50,3 +50,17 @@ def data_dir(tmp_path: Path) -> Path:
     root = tmp_path / "data"
     shutil.copytree(FIXTURES / "data", root)
     return root
+
+
+@pytest.fixture(scope="session")
+def demand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small warehouse whose demand items we control: the Camden spend and challenges fixtures plus
+    tests/fixtures/demand/procurement (pipeline, tender and award notices at the rule's edges; data as of
+    2025-12-31)."""
+    root = tmp_path_factory.mktemp("demand") / "data"
+    for part in ("spend", "challenges"):
+        shutil.copytree(FIXTURES / "data" / part, root / part)
+    shutil.copytree(FIXTURES / "demand" / "procurement", root / "procurement")
+    path = root.parent / "warehouse.duckdb"
+    build(root, path)
+    return path
