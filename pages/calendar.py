@@ -75,4 +75,4 @@ if items.empty:
 else:
     ui.table(items, ["expected_date", "is_due_now", "area_name", "title", "url", "tech_category_label", "confidence",
                      "value_gbp", "value_band_label", "date_basis", "contract_end", "notice_type", "sme_suitability",
-                     "buyer_name"], key="calendar_table", file_name="demand_calendar.csv")
+                     "buyer_name", "ocid"], key="calendar_table", file_name="demand_calendar.csv")

@@ -60,5 +60,5 @@ else:
              file_name="collaboration_candidates.csv")
     st.header("The evidence: procurements in each group")
     ui.table(items, ["group_id", "area_name", "title", "expected_date", "confidence", "value_gbp", "url",
-                     "contract_end", "tech_category_label", "buyer_name"], key="collaboration_items",
+                     "contract_end", "tech_category_label", "buyer_name", "ocid"], key="collaboration_items",
              file_name="collaboration_evidence.csv")
