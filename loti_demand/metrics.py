@@ -14,7 +14,7 @@ class Measure:
     fmt: str  # "gbp", "gbp_per_head", "count"
 
     def format(self, value: object) -> str:
-        if value is None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         number = float(value)
         if self.fmt == "gbp":
