@@ -242,7 +242,7 @@ def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_
     con.close()
     try:
         if out == "-":
-            click.get_binary_stream("stdout").write(data)
+            click.echo(data, nl=False)
         else:
             Path(out).write_bytes(data)
             notes_path = notes_path or Path(out).with_suffix(".notes.md")
