@@ -56,4 +56,4 @@ st.markdown(
 )
 st.markdown("\n".join(notes.splitlines()[2:]).replace("## Columns", "### Columns"))
 st.subheader("The same file from the command line")
-st.code(summary.command_line(by, month_from, month_to, f"{stem}.csv"), language="bash")
+st.code(summary.command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)
