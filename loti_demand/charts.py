@@ -21,8 +21,10 @@ def _layout(fig: go.Figure, title: str) -> go.Figure:
         paper_bgcolor="white",
         colorway=OKABE_ITO,
     )
-    fig.update_xaxes(gridcolor="#e5e5e5", linecolor="#595959", tickfont={"color": "#1f1f1f"})
-    fig.update_yaxes(gridcolor="#e5e5e5", linecolor="#595959", tickfont={"color": "#1f1f1f"})
+    dark = {"color": "#1f1f1f"}  # plotly's default greys for ticks and titles fall short of 4.5:1 contrast
+    fig.update_xaxes(gridcolor="#e5e5e5", linecolor="#595959", tickfont=dark, title_font=dark)
+    fig.update_yaxes(gridcolor="#e5e5e5", linecolor="#595959", tickfont=dark, title_font=dark)
+    fig.update_layout(legend_font=dark, legend_title_font=dark)
     return fig
 
 
