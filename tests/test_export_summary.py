@@ -243,6 +243,13 @@ def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch) -
     assert at.query_params["period"] == "month" and len(at.dataframe[0].value) == 12
 
 
+def test_page_caps_large_exports_with_a_clear_message(sample_warehouse: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_MAX_EXPORT_ROWS", "100")
+    at, captured = _app(sample_warehouse, monkeypatch)
+    assert "more than the limit of 100" in at.warning[0].value
+    assert not [n for n in captured if n.startswith("demand_summary") and n.endswith(".csv")]
+
+
 def test_page_says_when_the_months_are_the_wrong_way_round(sample_warehouse: Path, monkeypatch) -> None:
     at, _ = _app(sample_warehouse, monkeypatch, **{"from": "2025-06", "to": "2025-01"})
     assert "after the 'To month'" in at.warning[0].value
