@@ -15,7 +15,7 @@ cols = st.columns(4)
 with cols[0]:
     categories = ui.category_filter()
 with cols[1]:
-    borough = ui.borough_choice("Show groups that include", key="borough")
+    borough = ui.borough_choice("Show groups that include", key="includes")
 with cols[2]:
     within = ui.url_number("Within how many months", key="within", default=6, min_value=1, max_value=24,
                            help="Items join a group when they fall within this many months of its first item.")

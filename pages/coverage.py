@@ -11,7 +11,7 @@ ui.page_header(
 )
 KINDS = {"": "All sources", "spend": "Spend files", "procurement": "Procurement notices", "challenges": "Challenges"}
 
-period = ui.url_number("Period: months up to the data-as-of date", key="months", default=12, min_value=1,
+period = ui.url_number("Period: months up to the data-as-of date", key="months_back", default=12, min_value=1,
                        max_value=60, help="Months with data, payees and the score are measured over this period.")
 ui.ignored_params_notice()
 as_of = ui.as_of()
@@ -37,7 +37,7 @@ cols = st.columns(2)
 with cols[0]:
     kind = ui.url_selectbox("Source", list(KINDS), key="source", format_func=KINDS.get)
 with cols[1]:
-    area = ui.borough_choice("Borough", key="borough")
+    area = ui.borough_choice("Borough", key="files_borough")
 files = ui.query("coverage_source_files", kind=kind, area=area)
 if files.empty:
     ui.no_data("No files of this kind have been loaded.")

@@ -17,7 +17,7 @@ cols = st.columns(3)
 with cols[0]:
     area = ui.url_selectbox("Area", list(AREA), key="area", format_func=AREA.get)
 with cols[1]:
-    category = ui.url_selectbox("Tech category", list(CATEGORY), key="category", format_func=CATEGORY.get)
+    category = ui.url_selectbox("Tech category", list(CATEGORY), key="categories", format_func=CATEGORY.get)
 with cols[2]:
     period = ui.url_selectbox("Period", list(PERIOD), key="period", format_func=PERIOD.get)
 span = ui.query("summary_months").iloc[0]

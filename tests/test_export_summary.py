@@ -226,7 +226,7 @@ def test_page_download_is_byte_for_byte_the_cli_file(sample_warehouse: Path, sam
 
 
 def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch) -> None:
-    params = {"area": "london", "category": "all", "period": "financial_year", "from": "2024-04", "to": "2025-03"}
+    params = {"area": "london", "categories": "all", "period": "financial_year", "from": "2024-04", "to": "2025-03"}
     at, captured = _app(sample_warehouse, monkeypatch, **params)
     for key, value in params.items():
         assert at.selectbox(key=key).value == value

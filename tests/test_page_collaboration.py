@@ -111,13 +111,13 @@ def _shown_groups(at: AppTest) -> set[frozenset[str]]:
     {"within": "3"},
     {"within": "12", "months": "12"},
     {"category": "software"},
-    {"borough": "E09000022"},
+    {"includes": "E09000022"},
 ])
 def test_page_matches_pandas_for_each_filter_and_restores_from_the_link(sample_warehouse: Path, monkeypatch,
                                                                        params: dict) -> None:
     at = _app(sample_warehouse, monkeypatch, **params)
     want = _want(sample_warehouse, within=int(params.get("within", 6)), ahead=int(params.get("months", 18)),
-                 category=params.get("category"), borough=params.get("borough"))
+                 category=params.get("category"), borough=params.get("includes"))
     assert want, "choose filters that find candidates in the sample"
     assert _shown_groups(at) == want
     groups = at.dataframe[0].value
@@ -166,3 +166,24 @@ def test_no_candidates_says_so(demand_warehouse: Path, monkeypatch) -> None:
     assert len(at.dataframe) == 0
     assert any("No two boroughs" in i.value for i in at.info)
     assert {m.label: m.value for m in at.metric}["Candidate groups"] == "0"
+
+
+def test_moving_between_pages_leaks_no_filter_into_another_meaning(sample_warehouse: Path, monkeypatch) -> None:
+    """Filters with different meanings have different keys, so a value set on one page never changes another's
+    (only the identical months-ahead filter of the two demand pages may carry over)."""
+    at = _app(sample_warehouse, monkeypatch)
+    at.switch_page("pages/calendar.py").run()
+    at.multiselect(key="category").set_value(["software"]).run()
+    at.multiselect(key="borough").set_value(["E09000022"]).run()
+    at.number_input(key="months").set_value(6).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="includes").value == ""
+    assert at.number_input(key="within").value == 6
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    assert at.number_input(key="months_back").value == 12
+    assert (at.selectbox(key="source").value, at.selectbox(key="files_borough").value) == ("", "")
+    at.switch_page("pages/exports.py").run()
+    assert not at.exception
+    assert [at.selectbox(key=k).value for k in ("area", "categories", "period")] == ["borough", "category", "quarter"]

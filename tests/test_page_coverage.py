@@ -171,9 +171,9 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
 def test_filters_restore_from_the_link_and_match_sql(sample_warehouse: Path, sample_con, monkeypatch) -> None:
     file = sample_con.execute("select source_file from load_issues group by 1 order by count(*) desc, 1 limit 1"
                               ).fetchall()[0][0]
-    at = _app(sample_warehouse, monkeypatch, months="40", source="spend", borough="E09000007", file=file)
-    assert at.number_input(key="months").value == 40
-    assert (at.selectbox(key="source").value, at.selectbox(key="borough").value) == ("spend", "E09000007")
+    at = _app(sample_warehouse, monkeypatch, months_back="40", source="spend", files_borough="E09000007", file=file)
+    assert at.number_input(key="months_back").value == 40
+    assert (at.selectbox(key="source").value, at.selectbox(key="files_borough").value) == ("spend", "E09000007")
     assert at.selectbox(key="file").value == file
     coverage, files, issues, _ = (d.value for d in at.dataframe)
     assert set(coverage["completeness_score"].dropna()) == {90}
