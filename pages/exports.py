@@ -40,8 +40,9 @@ notes = summary.notes(ui.connection(), by=by, month_from=month_from, month_to=mo
 stem = summary.file_stem(by, month_from, month_to, ui.as_of())
 
 st.header("Demand summary")
-st.caption(f"{len(table):,} rows. Technology only. Spend is money paid; pipeline and contract values are "
-           "estimates and awarded values: do not add them together. Definitions are below and in the notes file.")
+st.caption(f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
+           "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
+           "are below and in the notes file.")
 if table.empty:
     ui.no_data("No data for these months.")
 else:
