@@ -243,3 +243,12 @@ def test_no_match_says_so(demand_warehouse: Path, monkeypatch) -> None:
     assert not at.dataframe
     assert any("No procurements match" in i.value for i in at.info)
     assert at.get("plotly_chart")[0].proto.alt.startswith("No procurements are expected")
+
+
+def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehouse: Path, sample_con,
+                                                                   monkeypatch) -> None:
+    at = _app(sample_warehouse, monkeypatch, evidence="statutory")
+    shown = _shown(at)
+    head = queries.headline(sample_con, as_of=queries.as_of(sample_con)).iloc[0]
+    assert int(head["pipeline_count"]) == len(shown)
+    assert round(float(head["pipeline_value_gbp"]), 2) == round(float(shown["value_gbp"].sum()), 2)
