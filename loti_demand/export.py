@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import numbers
 from collections.abc import Sequence
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from loti_demand import config
@@ -26,7 +28,11 @@ def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    if value is pd.NA:  # nullable integer and boolean columns
+        return ""
+    # numbers.Number covers numpy scalars too (a nullable Int64 column yields numpy.int64): a negative number
+    # must stay a number, not be neutralised as if it were a formula.
+    if isinstance(value, (numbers.Number, Decimal)) and not isinstance(value, (bool, np.bool_)):
         return value
     text = str(value)
     if text.startswith(_FORMULA_START):
