@@ -38,15 +38,17 @@ def _warehouse_version(path: Path) -> tuple[int, int]:
 
 @st.cache_resource(max_entries=2)
 def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    from loti_demand.warehouse.db import connect
+    from loti_demand.warehouse.db import connect, lock_down
 
-    return connect(path, read_only=True)
+    return lock_down(connect(path, read_only=True))
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the current warehouse (one cached read-only connection per warehouse version)."""
+    from loti_demand.warehouse.db import cursor
+
     path = warehouse_path()
-    return _connection(str(path), _warehouse_version(path)).cursor()
+    return cursor(_connection(str(path), _warehouse_version(path)))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
