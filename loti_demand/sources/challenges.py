@@ -11,6 +11,7 @@ from pathlib import Path
 
 from loti_demand.exceptions import InputFileError
 from loti_demand.sources.detect import detect_encoding
+from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 
 CHALLENGE_FIELDS = (
     "id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on", "budget_gbp", "url",
@@ -49,6 +50,8 @@ def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFil
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputFileError(name, f"is not valid JSON ({exc})",
                                  "see data/reference/challenge.schema.json") from exc
+        except RecursionError as exc:
+            raise InputFileError(name, TOO_DEEP, TOO_DEEP_HINT) from exc
         items = doc.get("challenges") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
             raise InputFileError(name, "has no list of challenges", "expected {\"challenges\": [...]} or a JSON array")
@@ -58,13 +61,31 @@ def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFil
     if suffix == ".xlsx":
         import openpyxl
 
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        table = [[("" if v is None else str(v.date() if hasattr(v, "date") else v)) for v in row]
-                 for row in book.worksheets[0].iter_rows(values_only=True)]
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            table = [[("" if v is None else str(v.date() if hasattr(v, "date") else v)) for v in row]
+                     for row in book.worksheets[0].iter_rows(values_only=True)]
+        except Exception as exc:  # openpyxl raises many types for damaged files
+            raise InputFileError(name, f"is not a readable Excel workbook ({exc})",
+                                 "re-export it as XLSX or CSV") from exc
         return [ChallengeFile(name, sha, "xlsx", _dict_rows(table, name))]
     encoding = detect_encoding(data)
-    table = list(csv.reader(io.StringIO(data.decode(encoding, errors="replace"), newline="")))
+    table = _csv_table(data.decode(encoding, errors="replace"), name)
     return [ChallengeFile(name, sha, f"csv, {encoding}", _dict_rows(table, name))]
+
+
+def _csv_table(text: str, name: str) -> list[list[str]]:
+    """All rows; a malformed record (NUL byte, a field over the csv module's limit) names its first line."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    table, line = [], 1
+    try:
+        for cells in reader:
+            table.append(cells)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputFileError(name, f"is not well-formed CSV at line {line}: {exc}",
+                             "re-export it as CSV (UTF-8) from the spreadsheet it came from") from exc
+    return table
 
 
 def _dict_rows(table: list[list[str]], name: str) -> list[tuple[int, dict[str, str | None]]]:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -173,7 +174,12 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None) -> list[Sp
         raise InputFileError(name, "holds no CSV or Excel file", "a ZIP must contain .csv, .xlsx or .xls files")
     tables: list[SpendTable] = []
     for member in members:
-        tables.extend(read_spend_bytes(archive.read(member), name=f"{name}!{member.filename}", mapping=mapping))
+        try:
+            data = archive.read(member)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise InputFileError(f"{name}!{member.filename}", f"cannot be extracted from the ZIP archive ({exc})",
+                                 "re-download the archive") from exc
+        tables.extend(read_spend_bytes(data, name=f"{name}!{member.filename}", mapping=mapping))
     for table in tables:
         table.detected_format = f"zip/{table.detected_format}"
     return tables

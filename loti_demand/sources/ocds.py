@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loti_demand.exceptions import InputFileError
+from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 
 
 @dataclass
@@ -55,6 +56,8 @@ def _parse(text: str, name: str) -> tuple[str, dict, Iterator[tuple[int, dict]]]
         doc = json.loads(stripped)
     except json.JSONDecodeError:
         return "json-lines", {}, _json_lines(stripped, name)
+    except RecursionError as exc:
+        raise InputFileError(name, TOO_DEEP, TOO_DEEP_HINT) from exc
     return _shape(doc, name)
 
 
@@ -67,23 +70,21 @@ def _json_lines(text: str, name: str) -> Iterator[tuple[int, dict]]:
             doc = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputFileError(name, f"line {number} is not valid JSON ({exc.msg})", "check the file") from exc
+        except RecursionError as exc:
+            raise InputFileError(name, f"line {number} {TOO_DEEP}", TOO_DEEP_HINT) from exc
         _, _, items = _shape(doc, name)
         releases.extend((number, r) for _, r in items)
     return iter(releases)
 
 
 def _shape(doc: object, name: str) -> tuple[str, dict, Iterator[tuple[int, dict]]]:
-    if isinstance(doc, list):
-        return "release-array", {}, iter(
-            (i, r) for i, r in enumerate(doc, start=1) if isinstance(r, dict) and "ocid" in r
-        )
+    if isinstance(doc, list):  # every item is passed on: one that is not a release is refused by position
+        return "release-array", {}, iter(enumerate(doc, start=1))
     if not isinstance(doc, dict):
         raise InputFileError(name, "is JSON but not an OCDS object", "expected a release or record package")
     package = {k: v for k, v in doc.items() if k not in {"releases", "records"}}
     if isinstance(doc.get("releases"), list):
-        return "release-package", package, iter(
-            (i, r) for i, r in enumerate(doc["releases"], start=1) if isinstance(r, dict)
-        )
+        return "release-package", package, iter(enumerate(doc["releases"], start=1))
     if isinstance(doc.get("records"), list):
         return "record-package", package, iter(_record_releases(doc["records"]))
     if "ocid" in doc:

@@ -3,14 +3,17 @@ classification, OCDS compilation and challenge validation. Each reads staging da
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.suppliers import is_redacted, supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
@@ -138,23 +141,53 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
     def finish(group: list[dict]) -> None:
         if not group:
             return
-        compiled = merger.create_compiled_release(group)
-        row = flatten(compiled, ref.alias_index, classifier.classify_cpv, london_bodies)
+        with _release_shape(*where):
+            compiled = merger.create_compiled_release(group)
+            row = _typed(flatten(compiled, ref.alias_index, classifier.classify_cpv, london_bodies))
         row.update(release_count=len(group), last_release_date=max(str(r.get("date") or "") for r in group))
         procurements.append(row)
 
+    where = ("", 0)
     while batch := cursor.fetchmany(2000):
         for file_id, source_file, source_row, ocid, text in batch:
             release = json.loads(text)
             if current and current[0].get("ocid") != ocid:
                 finish(current)
                 current = []
+            where = (source_file, source_row)
             current.append(release)
-            row = flatten(release, ref.alias_index, classifier.classify_cpv, london_bodies)
+            with _release_shape(source_file, source_row):
+                row = _typed(flatten(release, ref.alias_index, classifier.classify_cpv, london_bodies))
             notices.append({"file_id": file_id, "source_file": source_file, "source_row": source_row, **row})
     finish(current)
     replace_table(con, "int_notices", notices, NOTICE_SCHEMA)
     replace_table(con, "int_procurements", procurements, PROCUREMENT_SCHEMA)
+
+
+_PY_TYPES = {pa.string(): str, pa.bool_(): bool, DEC: Decimal}
+_NOTICE_TYPES = [(name, _PY_TYPES[kind]) for name, kind in NOTICE_FIELDS]
+
+
+def _typed(row: dict) -> dict:
+    """Raise TypeError when a flattened field is not of its column's type (an id published as a list...)."""
+    for name, kind in _NOTICE_TYPES:
+        value = row.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(f"{name} is a JSON {type(value).__name__}, not {kind.__name__}")
+    return row
+
+
+@contextlib.contextmanager
+def _release_shape(source_file: str, source_row: int):
+    """A release whose fields have the wrong JSON types (an object where OCDS has a list, ...) stops the build
+    with a message naming its file and position, instead of a Python error."""
+    try:
+        yield
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+        raise InputFileError(
+            source_file, f"release {source_row} does not have the shape of an OCDS release ({exc})",
+            "check the file against the OCDS 1.1 release schema, or build with that file left out",
+        ) from exc
 
 
 CHALLENGE_SCHEMA = pa.schema([

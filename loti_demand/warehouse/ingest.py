@@ -20,6 +20,7 @@ from loti_demand.exceptions import InputFileError
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
+from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 from loti_demand.warehouse.db import load, scalar
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
@@ -78,6 +79,11 @@ class RawWriter:
         if self._buffered >= FLUSH_ROWS:
             self.flush()
 
+    def discard(self, table: str, file_id: int) -> None:
+        """Forget every row of one file, buffered or already written (a file found unreadable part-way)."""
+        self._buffers[table] = [c for c in self._buffers[table] if file_id not in c.get("file_id", ())]
+        self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
+
     def add_row(self, table: str, **values: object) -> None:
         self.add(table, {name: [values.get(name)] for name in SCHEMAS[table].names})
 
@@ -108,9 +114,13 @@ def ingest_file(
         tables = READERS[kind](path, name=name, **kwargs)
         loader = {"spend": _spend, "procurement": _ocds, "challenges": _challenges}[kind]
         return [loader(writer, table, borough_code) for table in tables]
-    except InputFileError as exc:
+    except (InputFileError, RecursionError) as error:
+        # RecursionError: JSON nested deeper than the parser allows, met while reading or re-serialising it.
+        exc = error if isinstance(error, InputFileError) else InputFileError(name, TOO_DEEP, TOO_DEEP_HINT)
         if not skip_bad_files:
-            raise
+            if exc is error:
+                raise
+            raise exc from error
         writer.add_row("raw_source_files", file_id=writer.new_file_id(), path=name, kind=kind,
                        borough_code=borough_code, lines_read=0, status="rejected", problem=exc.problem,
                        ingested_at=writer.now)
@@ -127,11 +137,15 @@ def _file_row(writer: RawWriter, file_id: int, kind: str, table, borough_code: s
 
 def _spend(writer: RawWriter, table, borough_code: str | None) -> FileResult:
     file_id = writer.new_file_id()
-    for batch in table.batches():
-        n = len(batch["source_row"])
-        batch.update(file_id=[file_id] * n, source_file=[table.source_file] * n, borough_code=[borough_code] * n,
-                     ingested_at=[writer.now] * n)
-        writer.add("raw_spend", batch)
+    try:
+        for batch in table.batches():
+            n = len(batch["source_row"])
+            batch.update(file_id=[file_id] * n, source_file=[table.source_file] * n,
+                         borough_code=[borough_code] * n, ingested_at=[writer.now] * n)
+            writer.add("raw_spend", batch)
+    except InputFileError:  # found unreadable part-way: none of its lines may stay (--skip-bad-files)
+        writer.discard("raw_spend", file_id)
+        raise
     _file_row(writer, file_id, "spend", table, borough_code, table.lines_read, encoding=table.encoding,
               header_row=table.header_row, column_mapping=json.dumps(table.mapping))
     return FileResult(table.source_file, "spend", table.detected_format, table.lines_read)
@@ -141,9 +155,12 @@ def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
     file_id = writer.new_file_id()
     columns: dict[str, list] = {name: [] for name in SCHEMAS["raw_ocds_releases"].names}
     for position, release in ocds_file.releases:
+        if not isinstance(release, dict) or not _ocid(release.get("ocid")):
+            raise InputFileError(ocds_file.source_file, f"item {position} is not an OCDS release with an ocid",
+                                 "every release needs an 'ocid'; check the file is OCDS 1.1")
         columns["source_row"].append(position)
-        columns["ocid"].append(release.get("ocid"))
-        columns["release_id"].append(release.get("id"))
+        columns["ocid"].append(_ocid(release.get("ocid")))
+        columns["release_id"].append(_json_text(release.get("id")))
         columns["release_date"].append(str(release.get("date") or ""))
         columns["release_json"].append(json.dumps(release))
     n = len(columns["source_row"])
@@ -151,6 +168,18 @@ def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
     writer.add("raw_ocds_releases", columns)
     _file_row(writer, file_id, "procurement", ocds_file, None, n, encoding="utf-8")
     return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, n)
+
+
+def _ocid(value: object) -> str | None:
+    """The ocid: OCDS requires a non-blank string; anything else means the item is not a release."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _json_text(value: object) -> str | None:
+    """A JSON scalar as text (an ocid published as a number is still an id); objects and arrays as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
 
 
 def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> FileResult:
