@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+import numbers
 from collections.abc import Sequence
-from decimal import Decimal
 
 import pandas as pd
 
@@ -24,10 +23,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA:
         return ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return value
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):  # numpy and nullable ints too
+        return "" if value != value else value  # NaN is the one value not equal to itself
     text = str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text

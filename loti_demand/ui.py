@@ -4,6 +4,7 @@ the shared page furniture (sample-data banner, data-as-of line) and URL-synced f
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -142,14 +143,22 @@ def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) 
     values = [v for part in raw for v in (part.split(",") if multi else [part]) if v != ""]
     if allowed is not None:
         bad = [v for v in values if v not in allowed]
-        if bad:
+        if bad:  # shown escaped: a link must not be able to put markdown (links, images) into the notice
             st.session_state.setdefault("_ignored_params", []).append(
-                f"{label}: {', '.join(repr(b[:40]) for b in bad)}")
+                f"{_escape_markdown(label)}: {', '.join(_escape_markdown(repr(b[:40])) for b in bad)}")
         values = [v for v in values if v in allowed]
     if multi:
         st.session_state[key] = values
     elif values:
         st.session_state[key] = values[0]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def _escape_markdown(text: str) -> str:
+    """Text shown as typed inside st.markdown/st.warning: no emphasis, links, images, LaTeX or icons."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _write(key: str, value: object, default: object) -> None:
