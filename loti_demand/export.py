@@ -26,7 +26,7 @@ def safe_cell(value: object) -> object:
     if value is None or value is pd.NaT or value is pd.NA:
         return ""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):  # numpy and nullable ints too
-        return "" if value != value else value  # NaN is the one value not equal to itself
+        return "" if pd.isna(value) else value
     text = str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text
