@@ -50,3 +50,34 @@ def data_dir(tmp_path: Path) -> Path:
     root = tmp_path / "data"
     shutil.copytree(FIXTURES / "data", root)
     return root
+
+
+# The real spend files (../shared/data/real/spend), each under a London borough folder: Lambeth's own file
+# under lambeth, the non-London publishers under stand-in boroughs (ingest accepts any --borough for them).
+REAL_SPEND_FOLDERS = {
+    "lambeth": ["lambeth_2012-06_invoices_over_500.csv"],
+    "camden": ["devon_DCCSpendingOver500_201202.csv", "devon_DCCSpendingOver500_202603.csv"],
+    "hackney": ["oxford_city_expenditure-over-500-jan-mar-2014.csv",
+                "oxford_city_expenditure-over-500-jan-mar-2018.csv"],
+    "islington": ["trafford-supplier-spend-2026-27.zip"],
+}
+
+
+@pytest.fixture(scope="session")
+def real_spend_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from every real spend file that holds payment lines (read it, never write it)."""
+    root = tmp_path_factory.mktemp("real") / "data"
+    for folder, names in REAL_SPEND_FOLDERS.items():
+        (root / "spend" / folder).mkdir(parents=True)
+        for name in names:
+            (root / "spend" / folder / name).symlink_to(real_file(f"spend/{name}"))
+    path = root.parent / "warehouse.duckdb"
+    build(root, path)
+    return path
+
+
+@pytest.fixture
+def real_spend_con(real_spend_warehouse: Path):
+    con = connect(real_spend_warehouse, read_only=True)
+    yield con
+    con.close()

@@ -9,17 +9,19 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# Whitespace is spelled out (not \s) so that Python and DuckDB's RE2 strip exactly the same characters.
-_STRIP = re.compile("[£, \t\n\r\f\v\u00a0]|GBP|Â", re.IGNORECASE)
-_AMOUNT = re.compile(r"^(\()?(-)?(\d+(?:\.\d*)?|\.\d+)(-)?(CR|DR)?(\))?$", re.ASCII)
+# Character classes are spelled out so that the SQL twin (RE2) means exactly the same.
+_STRIP = re.compile("[£, \t\n\r\f\v\u00a0\u2009\u202f]|[Gg][Bb][Pp]|Â")
+_AMOUNT = re.compile(r"^(\()?(-)?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(-)?([Cc][Rr]|[Dd][Rr])?(\))?$")
 PENNY = Decimal("0.01")
+LIMIT = Decimal(10) ** 16  # DECIMAL(18,2) holds 16 digits before the point
 
 
 def parse_amount(text: object) -> Decimal | None:
     """Return the amount in pounds as a Decimal rounded to the penny, or None if it is not a number.
 
     Half-pennies round away from zero, as DuckDB's DECIMAL cast does.
-    Credits: brackets, a leading or trailing minus, or a trailing 'CR' make the amount negative.
+    Credits: brackets, a leading or trailing minus, or a trailing 'CR' make the amount negative; two credit
+    marks at once ('-(5)') are refused rather than guessed. 'DR' (debit) is accepted and positive.
     """
     if text is None:
         return None
@@ -27,14 +29,14 @@ def parse_amount(text: object) -> Decimal | None:
         return Decimal(text).quantize(PENNY, ROUND_HALF_UP)
     if isinstance(text, float):
         text = repr(text)
-    cleaned = _STRIP.sub("", str(text)).upper()
-    match = _AMOUNT.match(cleaned)
+    cleaned = _STRIP.sub("", str(text)).replace("\u2212", "-")
+    match = _AMOUNT.fullmatch(cleaned)
     if not match:
         return None
     open_b, lead_minus, digits, trail_minus, suffix, close_b = match.groups()
     if bool(open_b) != bool(close_b):
         return None
-    signs = [bool(open_b), bool(lead_minus), bool(trail_minus), suffix == "CR"]
+    signs = [bool(open_b), bool(lead_minus), bool(trail_minus), (suffix or "").upper() == "CR"]
     if sum(signs) > 1:
         return None
     try:
@@ -44,6 +46,8 @@ def parse_amount(text: object) -> Decimal | None:
     if len(digits.split(".")[0]) > 16:
         return None
     value = value.quantize(PENNY, ROUND_HALF_UP)
+    if value >= LIMIT:
+        return None
     return -value if any(signs) else value
 
 

@@ -1,24 +1,39 @@
-"""Normalise supplier names so spelling variants of one company share a key.
+"""Supplier names and identifiers: redaction, a matching key, identifier clean-up, fuzzy comparison.
 
-'MICROSOFT LTD', 'Microsoft Limited' and 'Microsoft Ltd.' all give 'microsoft'. Trading names
-('ACME LTD T/A WIDGETCO') keep the legal name part.
+'MICROSOFT LTD', 'Microsoft Limited' and 'Microsoft Ltd.' all give the key 'microsoft'. Trading names
+('ACME LTD T/A WIDGETCO') keep the legal name part. Pure functions; the build step that uses them is
+warehouse/enrich.py (resolve_suppliers), which runs once per distinct published name.
 """
 
 from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from loti_demand.normalise.text import fold
 
-_TRADING_AS = re.compile(r"\s+(t/a|ta|trading as)\s+.*$", re.IGNORECASE)
+_TRADING_AS = re.compile(r"\s+(?:t/a|t/as|trading as)\s+.*$|\s*\((?:t/a|trading as)\s+[^)]*\)", re.IGNORECASE)
 _SUFFIXES = re.compile(
-    r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|uk|gb|group|holdings|the)\b"
+    r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|uk|gb|group|holdings|the|cic|cio)\b"
 )
+# ASCII semantics in both Python and SQL (macros.sql is_redacted_name): the test compares them on ASCII text.
 REDACTED = re.compile(
-    r"redact|personal data|data protection|dp act|gdpr|withheld|private individual|\bindividual\b|"
-    r"name removed|not disclosed|confidential",
-    re.IGNORECASE,
+    r"redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|"
+    r"name removed|not disclosed|private individual|"
+    r"^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown)[^0-9A-Za-z]*$",
+    re.IGNORECASE | re.ASCII,
 )
+INDIVIDUAL_PAYEE = re.compile(
+    r"indv|individual|individuals|private individual|person|private person|personal|sole individual",
+    re.IGNORECASE | re.ASCII,
+)
+_DIGITS = re.compile(r"[0-9]+")
+_NOISE_WORDS = frozenset({
+    "limited", "ltd", "plc", "llp", "lp", "llc", "inc", "incorporated", "co", "company", "uk", "gb", "the", "cic",
+    "cio", "t", "a", "ta", "and", "of",
+})
+_JUNK_IDS = {"", "na", "n/a", "none", "null", "nil", "tbc", "unknown", "redacted", "0", "-"}
 
 
 def is_redacted(name: str | None) -> bool:
@@ -26,11 +41,83 @@ def is_redacted(name: str | None) -> bool:
     return bool(name) and bool(REDACTED.search(name))
 
 
+def is_individual_payee_type(payee_type: str | None) -> bool:
+    """True when the payee type column marks a private person (Devon's creditor type INDV)."""
+    return bool(payee_type) and bool(INDIVIDUAL_PAYEE.fullmatch(payee_type.strip(" \t\n\r\f\v")))
+
+
 def supplier_key(name: str | None) -> str | None:
-    """A matching key for a supplier name; None for blank or redacted names."""
+    """A matching key for a supplier name; None for blank or redacted names.
+
+    Case, punctuation, '&'/'and', legal-form words (Ltd, Limited, PLC, LLP, ...) and a trading-as part
+    are ignored: 'Brightline Software Limited' and 'BRIGHTLINE SOFTWARE LTD.' share 'brightline software'.
+    """
     if not name or is_redacted(name):
         return None
     legal = _TRADING_AS.sub("", name.strip())
     key = _SUFFIXES.sub(" ", fold(legal))
     key = re.sub(r"\s+", " ", key).strip()
     return key or fold(legal) or None
+
+
+def clean_identifier(value: str | None, kind: str) -> str | None:
+    """Normalise a published identifier, or None when it is a placeholder ('NA', '0', 'Redacted').
+
+    kind: 'company' (Companies House: 8 characters, zero-padded), 'vat' (digits, 'GB' prefix dropped) or
+    'supplier' (the council's own id, compared as published without spaces).
+    """
+    if value is None:
+        return None
+    text = re.sub(r"[\s.]+", "", str(value)).upper()
+    if text.lower() in _JUNK_IDS or is_redacted(text) or set(text) <= {"0", "-"}:
+        return None
+    if kind == "vat":
+        text = text.removeprefix("GB")
+        return text if re.fullmatch(r"[0-9]{9}([0-9]{3})?", text) else None
+    if kind == "company":
+        if re.fullmatch(r"[0-9]{1,8}", text):
+            return text.zfill(8)
+        return text if re.fullmatch(r"(SC|NI|OC|SO|NC|R0|IP|SP|RS|LP|SL|FC|GE)[0-9]{6}", text) else None
+    return text
+
+
+def name_tokens(name: str) -> frozenset[str]:
+    """The words of a name that identify it: folded, legal-form and trading-as words dropped, t/a part kept."""
+    return frozenset(fold(name).split()) - _NOISE_WORDS
+
+
+def same_name_words(a: str, b: str) -> bool:
+    """True when one name's identifying words are all among the other's ('HC-One Ltd' and 'HC-One Ltd (Acorn
+    Hollow)'; 'L&Q T/A London & Quadrant Housing' and 'London and Quadrant'), or the words are the same in
+    another order ('O J WILLIAMS' and 'WILLIAMS O J')."""
+    ta, tb = name_tokens(a), name_tokens(b)
+    small, large = sorted((ta, tb), key=len)
+    return bool(small) and any(len(t) >= 3 for t in small) and small <= large
+
+
+def name_digits(key: str) -> tuple[str, ...]:
+    """The numbers in a name: 'Unit 4 Ltd' and 'Unit 5 Ltd' differ, so they never match fuzzily."""
+    return tuple(_DIGITS.findall(key))
+
+
+def near_spelling(a: str, b: str, minimum: float = 90, word_minimum: float = 85) -> float:
+    """Similarity (0-100) of two supplier keys when they are spellings of one name, else 0.
+
+    Whole keys must be `minimum` alike (rapidfuzz Indel ratio), their numbers equal, and every word of one
+    that is not in the other must be a near spelling (`word_minimum`) of such a word, or a truncation
+    residue of at most two letters at the end: 'exeter community initiative(s)' match, 'university of
+    manchester' and 'university of chester' do not (manchester/chester are only 82% alike).
+    """
+    if name_digits(a) != name_digits(b):
+        return 0.0
+    score = fuzz.ratio(a, b)
+    if score < minimum:
+        return 0.0
+    wa, wb = a.split(), b.split()
+    only_a, only_b = [w for w in wa if w not in wb], [w for w in wb if w not in wa]
+    for words, others, full in ((only_a, only_b, wa), (only_b, only_a, wb)):
+        for word in words:
+            close = max((fuzz.ratio(word, o) for o in others), default=0)
+            if close < word_minimum and not (len(word) <= 2 and word == full[-1]):
+                return 0.0
+    return score

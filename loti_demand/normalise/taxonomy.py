@@ -31,6 +31,10 @@ class Classifier:
         self._keywords = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "keyword"]
         self._keywords.sort(key=lambda cr: -cr[1].priority)
         self._suppliers = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "supplier"]
+        self._suppliers.sort(key=lambda cr: -cr[1].priority)  # named suppliers before generic name patterns
+        # One combined search first: most supplier names match no rule, and then one search is all they cost.
+        self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._suppliers) or "(?!)",
+                                        re.IGNORECASE)
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
 
     def classify_cpv(self, cpv: object) -> tuple[str | None, str | None]:
@@ -52,6 +56,57 @@ class Classifier:
                 return rule
         return None
 
+    def classify_spend_text(
+        self,
+        expenditure_category: str | None,
+        purpose: str | None = None,
+        proclass_code: str | None = None,
+        proclass_label: str | None = None,
+    ) -> tuple[str | None, str | None, bool]:
+        """(tech_category, reason, excluded) from what a spend line says it bought.
+
+        An exclusion rule matching the text ("network rail", "salary sacrifice", "stationery"...) makes the
+        line not tech, whatever its ProClass code or supplier: `excluded` is then True. Otherwise a ProClass
+        ICT code makes it tech, and a specific keyword in the text (not the generic "IT purchases") may
+        name the category more precisely than ProClass's coarse headings. Without ProClass, keywords in the
+        expenditure category, then in the purpose, decide.
+        """
+        texts = [("expenditure category", t) for t in (expenditure_category,) if t]
+        texts += [("purpose", t) for t in (purpose,) if t]
+        if any(x.search(text) for _, text in texts for x in self._exclude):
+            return None, None, True
+        keyword = self._keyword_match(texts)
+        rule = self._proclass_match(proclass_code, proclass_label)
+        if rule:
+            reason = f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
+            if keyword and keyword[0].tech_category not in ("ict_other", rule.tech_category):
+                kw_rule, field_name, text = keyword
+                detail = f"{reason}; {field_name} '{text}' matches keyword {kw_rule.pattern}"
+                return kw_rule.tech_category, detail, False
+            return rule.tech_category, reason, False
+        if keyword:
+            kw_rule, field_name, text = keyword
+            return kw_rule.tech_category, f"{field_name} '{text}' matches keyword {kw_rule.pattern}", False
+        return None, None, False
+
+    def _keyword_match(self, texts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
+        """The highest-priority keyword of the first field (category, then purpose) that has any."""
+        for field_name, text in texts:
+            for regex, rule in self._keywords:
+                if regex.search(text):
+                    return rule, field_name, text
+        return None
+
+    def classify_supplier(self, *names: str | None) -> tuple[str | None, str | None]:
+        """(tech_category, reason) when one of the supplier's names is a known tech supplier."""
+        for name in names:
+            if not name or not self._any_supplier.search(name):
+                continue
+            for regex, rule in self._suppliers:
+                if regex.search(name):
+                    return rule.tech_category, f"supplier '{name}' is a known tech supplier ({rule.pattern})"
+        return None, None
+
     def classify_spend(
         self,
         expenditure_category: str | None,
@@ -60,20 +115,28 @@ class Classifier:
         proclass_label: str | None = None,
         supplier_name: str | None = None,
     ) -> tuple[str | None, str | None]:
-        """Return (tech_category, reason) for one spend line, (None, None) when it is not tech."""
-        rule = self._proclass_match(proclass_code, proclass_label)
-        if rule:
-            return rule.tech_category, f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
-        for field_name, text in (("expenditure category", expenditure_category), ("purpose", purpose)):
-            if not text or any(x.search(text) for x in self._exclude):
+        """Return (tech_category, reason) for one spend line, (None, None) when it is not tech.
+
+        The build does the same in two steps (text once per distinct text, supplier once per supplier)."""
+        tech, reason, excluded = self.classify_spend_text(expenditure_category, purpose, proclass_code, proclass_label)
+        if tech or excluded:
+            return tech, reason
+        return self.classify_supplier(supplier_name)
+
+    def classify_text(self, fields: Iterable[tuple[str, str | None]]) -> tuple[str | None, str | None]:
+        """Return (tech_category, reason) for free text such as a challenge's title and statement.
+
+        Fields are tried in order (the first with a match wins), keyword rules by priority. Unlike
+        classify_spend, an exclude rule vetoes only the keyword matches it overlaps: a long statement that
+        mentions "data protection" somewhere may still be about sensors elsewhere.
+        """
+        for field_name, text in fields:
+            if not text:
                 continue
+            vetoed = [m.span() for x in self._exclude for m in x.finditer(text)]
             for regex, rule in self._keywords:
-                if regex.search(text):
-                    return rule.tech_category, f"{field_name} '{text}' matches keyword {rule.pattern}"
-        if supplier_name and not any(
-            t and any(x.search(t) for x in self._exclude) for t in (expenditure_category, purpose)
-        ):
-            for regex, rule in self._suppliers:
-                if regex.search(supplier_name):
-                    return rule.tech_category, f"supplier '{supplier_name}' is a known tech supplier ({rule.pattern})"
+                for match in regex.finditer(text):
+                    start, end = match.span()
+                    if not any(start < v_end and v_start < end for v_start, v_end in vetoed):
+                        return rule.tech_category, f'the {field_name} mentions "{match.group(0).strip()}"'
         return None, None

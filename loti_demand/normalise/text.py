@@ -23,7 +23,10 @@ def clean_text(value: object) -> str | None:
 
 def fold(value: str) -> str:
     """Lower-case ASCII fold for matching: 'Hammersmith & Fulham' -> 'hammersmith and fulham'."""
-    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii").lower()
+    if value.isascii():  # the common case, and the same result without the Unicode round trip
+        text = value.lower()
+    else:
+        text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return _SPACE.sub(" ", text).strip()

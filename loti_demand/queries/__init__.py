@@ -7,6 +7,7 @@ time exactly the queries the pages run (`QUERIES`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -71,3 +72,109 @@ def headline(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
 @query(_as_of_example)
 def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     return run(con, "tech_spend_by_category", as_of=as_of)
+
+
+# --- Challenges -----------------------------------------------------------------------------------------
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search box, lower-cased, at most 10: every one must appear in the text searched."""
+    return re.findall(r"\w+", (text or "").lower())[:10]
+
+
+def _challenges_example(con: duckdb.DuckDBPyConnection) -> dict:
+    return {"q": "data", "borough": "E09000007", "status": "open", "closing_within_days": 90, "today": as_of(con)}
+
+
+@query(_challenges_example)
+def challenges_list(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    q: str | None = None,
+    borough: str | None = None,
+    theme: str | None = None,
+    tech_category: str | None = None,
+    status: str | None = None,
+    closing_within_days: int | None = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Challenges matching a search (all words, in the title or statement, any case) and filters, soonest
+    closing first. closing_within_days counts from `today` (default: the real date)."""
+    return run(con, "challenges_list", words=search_words(q), borough=borough, theme=theme,
+               tech_category=tech_category, status=status, closing_within_days=closing_within_days,
+               today=today or dt.date.today())
+
+
+@query()
+def challenge_filter_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "challenge_filter_options")
+
+
+def _one_challenge(con: duckdb.DuckDBPyConnection) -> dict:
+    rows = con.execute("select min(challenge_id) from challenges").fetchall()
+    return {"challenge_id": rows[0][0] if rows else ""}
+
+
+@query(_one_challenge)
+def challenge_detail(con: duckdb.DuckDBPyConnection, *, challenge_id: str) -> pd.DataFrame:
+    return run(con, "challenge_detail", challenge_id=challenge_id)
+
+
+@query(_one_challenge)
+def challenge_outcomes_for(con: duckdb.DuckDBPyConnection, *, challenge_id: str) -> pd.DataFrame:
+    return run(con, "challenge_outcomes_for", challenge_id=challenge_id)
+
+
+# Procurement thresholds (Procurement Act 2023, from 1 January 2024, VAT inclusive): sub-central authorities'
+# goods and services. Used by expiring_contracts to choose how early re-procurement is expected.
+SUB_CENTRAL_THRESHOLD_GBP = 214_904
+
+
+def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
+    def example(con: duckdb.DuckDBPyConnection) -> dict:
+        start = as_of(con)
+        return {"date_from": start, "date_to": _add_months(start, months)}
+
+    return example
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+@query(_window_example(18))
+def pipeline(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    borough_code: str | None = None,
+    tech_category: str | None = None,
+    notice_type: str | None = None,
+    sme_only: bool | None = None,
+) -> pd.DataFrame:
+    """Upcoming London procurements (planning and tender notices) with a key date in the window."""
+    return run(con, "pipeline", **{"from": date_from, "to": date_to}, borough_code=borough_code,
+               tech_category=tech_category, notice_type=notice_type, sme_only=sme_only)
+
+
+@query(_window_example(24))
+def expiring_contracts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    borough_code: str | None = None,
+    tech_category: str | None = None,
+    threshold_gbp: int = SUB_CENTRAL_THRESHOLD_GBP,
+) -> pd.DataFrame:
+    """London contracts ending in the window, with incumbents and the expected re-procurement date."""
+    return run(con, "expiring_contracts", **{"from": date_from, "to": date_to}, borough_code=borough_code,
+               tech_category=tech_category, threshold_gbp=threshold_gbp)
+
+
+@query()
+def fetch_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every API fetch, newest first."""
+    return run(con, "fetch_log")

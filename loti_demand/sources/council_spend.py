@@ -1,129 +1,95 @@
-"""Read "spend over £500" files (CSV, XLSX, XLS, or ZIP archives of them) into raw text rows.
+"""Read "spend over £500" files (CSV in any common encoding, XLSX, XLS, or ZIP archives of them) into raw text.
 
 The reader finds the header row after any report preamble, maps the council's column names onto the
-Transparency Code fields through the declared synonyms table (data/reference/spend_columns.csv), and
-yields every non-blank line after the header as text with its line number. It never cleans values:
-amounts, dates and totals rows are judged by the staging model, so every line is accounted for.
+Transparency Code fields through the declared synonyms table (data/reference/spend_columns.csv, plus an
+optional per-borough mapping), and yields every non-blank line after the header as text with its line
+number, in Arrow batches. It never cleans values: amounts, dates, totals rows and redactions are judged
+set-wide by the staging model, so every line is accounted for. What it detected (format, encoding,
+header row, mapping) travels with the rows and is stored per file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
-import re
+import math
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from decimal import Decimal
 from pathlib import Path
 
-from loti_demand import config
-from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
-from loti_demand.sources.detect import detect_delimiter, detect_encoding, looks_binary
+import numpy as np
+import pyarrow as pa
 
-SPEND_FIELDS = (
-    "payment_date",
-    "service_area",
-    "supplier_name",
-    "expenditure_category",
-    "purpose",
-    "amount",
-    "irrecoverable_vat",
-    "transaction_id",
-    "supplier_ref",
-    "vat_number",
-    "company_number",
-    "proclass_code",
-    "proclass_label",
-    "invoice_number",
+from loti_demand.exceptions import InputFileError
+from loti_demand.sources import spend_header
+from loti_demand.sources.delimited import (
+    BATCH_ROWS,
+    NotFastPath,
+    is_blank,
+    read_fast,
+    read_python,
+    split_after_line,
 )
-REQUIRED = ("payment_date", "supplier_name", "amount")
-HEADER_SCAN_ROWS = 60
-_KEY = re.compile(r"[^a-z0-9£]+")
+from loti_demand.sources.detect import detect_delimiter, detect_encoding, looks_binary
+from loti_demand.sources.spend_header import REQUIRED, SPEND_FIELDS, header_key, load_synonyms, map_header
 
+__all__ = ["REQUIRED", "SPEND_FIELDS", "SpendTable", "header_key", "load_synonyms", "map_header", "read_spend"]
 
-def header_key(header: object) -> str:
-    """'  Amount ' -> 'amount'; 'Invoice Nett Amount' -> 'invoicenettamount'."""
-    return _KEY.sub("", str(header or "").lower().replace("\ufeff", ""))
-
-
-def load_synonyms(folder: Path | None = None) -> list[tuple[str, str]]:
-    """(field, header key) pairs in priority order from data/reference/spend_columns.csv."""
-    return _synonyms(folder or config.path("reference"))
-
-
-@cache
-def _synonyms(folder: Path) -> list[tuple[str, str]]:
-    path = folder / "spend_columns.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["field"], header_key(r["header"])) for r in csv.DictReader(fh)]
-
-
-def map_header(cells: list[str], synonyms: list[tuple[str, str]]) -> dict[str, int]:
-    """Map Transparency Code fields to column positions; the first synonym in the table wins."""
-    keys = [header_key(c) for c in cells]
-    mapping: dict[str, int] = {}
-    for fld, syn in synonyms:
-        if fld in mapping or syn not in keys:
-            continue
-        position = keys.index(syn)
-        if position not in mapping.values():
-            mapping[fld] = position
-    return mapping
-
-
-BATCH_ROWS = 50_000
+BATCH_SCHEMA = pa.schema([("source_row", pa.int32()), *[(f, pa.string()) for f in SPEND_FIELDS]])
+Rows = Iterator[tuple[int, list[str]]]
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", *SPREADSHEET_SUFFIXES)
+PYTHON_BATCH_ROWS = 50_000  # the slow paths (csv module, spreadsheets) report progress more often
+HEAD_BYTES = 1 << 20  # the header is looked for in the first MiB (HEADER_SCAN_ROWS rows at most)
+THREADED_DIGEST_BYTES = 8 << 20
+FAST_PATH_MIN_BYTES = 256 << 10  # below this, pyarrow's per-call set-up (milliseconds) costs more than it saves
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
 @dataclass
 class SpendTable:
     """One table of payment lines read from a file (a ZIP gives one per member).
 
-    Lines are streamed: iterate `batches()` once; `lines_read` counts the non-blank lines seen so far.
+    Iterate `batches()` once: Arrow tables with `source_row` and every field of SPEND_FIELDS as text
+    (NULL where the file has no such column). `lines_read` counts the non-blank lines seen so far.
     """
 
     source_file: str
-    sha256: str
+    digest: Callable[[], str] = field(repr=False)
     detected_format: str
     encoding: str | None
     header_row: int
     columns_found: list[str]
     mapping: dict[str, str]
-    positions: dict[str, int] = field(default_factory=dict)
-    remaining: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
+    produce: Callable[[], Iterator[pa.Table]] = field(default=lambda: iter(()), repr=False)
     lines_read: int = 0
+    parser: str = "python"
+    expected_lines: int | None = None  # exact on the fast path, an estimate otherwise (for progress only)
 
-    def batches(self, size: int = BATCH_ROWS) -> Iterator[dict[str, list]]:
-        """Column-oriented batches: {'source_row': [...], 'payment_date': [...], ...}."""
-        fields = [(f, self.positions.get(f)) for f in SPEND_FIELDS]
-        batch: dict[str, list] = {f: [] for f in ("source_row", *SPEND_FIELDS)}
-        for number, cells in self.remaining:
-            if not any(c.strip() for c in cells):
-                continue
-            self.lines_read += 1
-            batch["source_row"].append(number)
-            width = len(cells)
-            for fld, i in fields:
-                value = cells[i] if i is not None and i < width else None
-                batch[fld].append(value if value is None or value.strip() else None)
-            if len(batch["source_row"]) >= size:
-                yield batch
-                batch = {f: [] for f in batch}
-        if batch["source_row"]:
-            yield batch
+    @property
+    def sha256(self) -> str:
+        return self.digest()
+
+    def batches(self) -> Iterator[pa.Table]:
+        for table in self.produce():
+            self.lines_read += table.num_rows
+            yield table
 
     def describe(self) -> str:
         enc = f", {self.encoding}" if self.encoding else ""
-        return f"{self.detected_format}{enc}, header on row {self.header_row}, {self.lines_read} lines"
+        return f"{self.detected_format}{enc}, header on row {self.header_row}, {self.lines_read:,} lines"
 
 
-def read_spend(
-    path: Path, *, name: str | None = None, mapping: dict[str, str] | None = None
-) -> list[SpendTable]:
-    """Read one spend file. Raises InputFileError (naming the file) when it cannot be read at all."""
+def read_spend(path: Path, *, name: str | None = None, mapping: dict[str, str] | None = None) -> list[SpendTable]:
+    """Read one spend file. Raises InputFileError (naming the file and what was expected) when it cannot be read."""
     name = name or str(path)
     try:
         data = path.read_bytes()
@@ -133,34 +99,148 @@ def read_spend(
 
 
 def read_spend_bytes(data: bytes, *, name: str, mapping: dict[str, str] | None = None) -> list[SpendTable]:
-    synonyms = _with_overrides(load_synonyms(), mapping)
-    lower = name.lower()
-    if data[:4] == b"PK\x03\x04" and lower.endswith(".zip"):
+    """Read spend data from bytes; the format is detected from the content, not the file name."""
+    synonyms = spend_header.with_mapping(load_synonyms(), mapping)
+    sha = _digest(data)
+    if data[:4] == ZIP_MAGIC and _is_xlsx(data):
+        return [_read_sheets(_xlsx_sheets(data, name), name, sha, "xlsx", synonyms)]
+    if data[:4] == ZIP_MAGIC:
         return _read_zip(data, name, mapping)
-    if data[:4] == b"PK\x03\x04":
-        return [_read_rows(_xlsx_rows(data, name), name, data, "xlsx", None, synonyms)]
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return [_read_rows(_xls_rows(data, name), name, data, "xls", None, synonyms)]
-    if not data.strip():
+    if data[:8] == XLS_MAGIC:
+        return [_read_sheets(_xls_sheets(data, name), name, sha, "xls", synonyms)]
+    if not data[:65536].strip() and not data.strip():
         raise InputFileError(name, "is empty", "check the download finished; a spend file needs a header row")
-    if looks_binary(data[:65536]):
+    if data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and looks_binary(data[:65536]):
         raise InputFileError(
             name,
             "is not a CSV or Excel file (it looks binary)",
             "spend files must be CSV, XLSX, XLS or a ZIP of those; re-download or re-export it",
         )
+    return [_read_text(data, name, sha, synonyms)]
+
+
+def _digest(data: bytes) -> Callable[[], str]:
+    """SHA-256 of the bytes; for big files it is computed in a thread while the file is parsed."""
+    if len(data) < THREADED_DIGEST_BYTES:
+        value = hashlib.sha256(data).hexdigest()
+        return lambda: value
+    return _HASHER.submit(lambda: hashlib.sha256(data).hexdigest()).result
+
+
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list[tuple[str, str]]) -> SpendTable:
     encoding = detect_encoding(data)
-    text = data.decode(encoding, errors="replace")
-    delimiter = detect_delimiter(text[:65536])
-    rows = _csv_rows(text, delimiter)
+    head = data[:HEAD_BYTES].decode(encoding, errors="replace").removeprefix("\ufeff")
+    delimiter = detect_delimiter(head[:65536])
+    header_row, header_end, cells, positions = _find_header(_csv_errors(read_python(head, 1, delimiter), name),
+                                                            name, synonyms)
     fmt = "csv" if delimiter == "," else f"csv (delimiter {delimiter!r})"
-    return [_read_rows(rows, name, data, fmt, encoding, synonyms)]
+    table = _table(name, digest, fmt, encoding, header_row, cells, positions)
+
+    table.expected_lines = max(0, data.count(b"\n") - header_end)
+
+    def python_rows() -> Rows:
+        text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
+        rows = _csv_errors(read_python(text, 1, delimiter), name)
+        return (row for row in rows if row[0] > header_end)
+
+    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding in ("utf-8", "utf-8-sig") else None
+    try:
+        if len(data) < FAST_PATH_MIN_BYTES:
+            raise NotFastPath("small file: the csv module is quicker than starting pyarrow's reader")
+        if utf8 is None:
+            utf8 = data.decode(encoding, errors="replace").removeprefix("\ufeff").encode("utf-8")
+        if b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n"):
+            raise NotFastPath("lone carriage returns: the csv module and a byte scan count lines differently")
+        numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
+    except NotFastPath:
+        table.produce = lambda: _python_batches(python_rows(), positions)
+        return table
+    table.parser = "fast"
+    table.expected_lines = parsed.num_rows
+    table.produce = lambda: _fast_batches(numbers, parsed, positions)
+    return table
 
 
-def _with_overrides(synonyms: list[tuple[str, str]], mapping: dict[str, str] | None) -> list[tuple[str, str]]:
-    if not mapping:
-        return synonyms
-    return [(fld, header_key(col)) for fld, col in mapping.items()] + synonyms
+def _csv_errors(rows: Rows, name: str) -> Rows:
+    """Name the file and line when the csv module cannot parse it (e.g. a NUL byte or an unclosed quote)."""
+    line = 1
+    try:
+        for line, cells in rows:
+            yield line, cells
+    except csv.Error as exc:
+        raise InputFileError(name, f"is not well-formed CSV near line {line}: {exc}",
+                             "re-export the file as CSV (UTF-8) from the spreadsheet it came from") from exc
+
+
+def _find_header(rows: Rows, name: str, synonyms) -> tuple[int, int, list[str], dict[str, int]]:
+    """(header line, last physical line of the header, header cells, field positions); raises if not found."""
+    scanned: list[tuple[int, list[str]]] = []
+    for number, cells in rows:
+        scanned.append((number, cells))
+        positions = map_header(cells, synonyms)
+        if all(f in positions for f in REQUIRED):
+            return number, number + _extra_lines(cells), cells, positions
+        if len(scanned) >= spend_header.HEADER_SCAN_ROWS:
+            break
+    spend_header.raise_no_header(name, scanned, synonyms)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _extra_lines(cells: list[str]) -> int:
+    """Physical lines a header record spans beyond its first (a quoted newline inside a column name)."""
+    return sum(c.count("\n") for c in cells)
+
+
+def _table(name, digest, fmt, encoding, header_row, cells, positions) -> SpendTable:
+    return SpendTable(
+        source_file=name,
+        digest=digest,
+        detected_format=fmt,
+        encoding=encoding,
+        header_row=header_row,
+        columns_found=[str(c).strip() for c in cells],
+        mapping={f: str(cells[i]).strip() for f, i in positions.items()},
+    )
+
+
+def _fast_batches(numbers: np.ndarray, parsed: pa.Table, positions: dict[str, int]) -> Iterator[pa.Table]:
+    for start in range(0, parsed.num_rows, BATCH_ROWS):
+        chunk = parsed.slice(start, BATCH_ROWS)
+        columns = [pa.array(numbers[start:start + BATCH_ROWS], type=pa.int32())]
+        for fld in SPEND_FIELDS:
+            i = positions.get(fld)
+            columns.append(chunk.column(i) if i is not None else pa.nulls(chunk.num_rows, pa.string()))
+        yield pa.Table.from_arrays(columns, schema=BATCH_SCHEMA)
+
+
+def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, int]) -> Iterator[pa.Table]:
+    fields = [(f, positions.get(f)) for f in SPEND_FIELDS]
+    numbers: list[int] = []
+    columns: dict[str, list] = {f: [] for f in SPEND_FIELDS}
+    for number, cells in rows:
+        if is_blank(cells):
+            continue
+        numbers.append(number)
+        width = len(cells)
+        for fld, i in fields:
+            columns[fld].append(cells[i] if i is not None and i < width else None)
+        if len(numbers) >= PYTHON_BATCH_ROWS:
+            yield _arrow(numbers, columns)
+            numbers, columns = [], {f: [] for f in SPEND_FIELDS}
+    if numbers:
+        yield _arrow(numbers, columns)
+
+
+def _arrow(numbers: list[int], columns: dict[str, list]) -> pa.Table:
+    return pa.Table.from_pydict({"source_row": numbers, **columns}, schema=BATCH_SCHEMA)
 
 
 def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None) -> list[SpendTable]:
@@ -168,151 +248,103 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None) -> list[Sp
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise InputFileError(name, "is not a readable ZIP archive", "re-download the archive") from exc
-    members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(
-        (".csv", ".txt", ".xlsx", ".xls"))]
-    if not members:
-        raise InputFileError(name, "holds no CSV or Excel file", "a ZIP must contain .csv, .xlsx or .xls files")
+    members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+               and not Path(m.filename).name.startswith(".")]
+    usable = [m for m in members if m.filename.lower().endswith(MEMBER_SUFFIXES)]
+    if not usable:
+        found = ", ".join(m.filename for m in members) or "nothing"
+        raise InputFileError(name, f"holds no CSV or Excel file (it holds {found})",
+                             "a ZIP must contain .csv, .xlsx or .xls spend files")
     tables: list[SpendTable] = []
-    for member in members:
+    for member in usable:
         try:
-            data = archive.read(member)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise InputFileError(f"{name}!{member.filename}", f"cannot be extracted from the ZIP archive ({exc})",
+            content = archive.read(member)
+        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+            raise InputFileError(f"{name}!{member.filename}", f"cannot be extracted ({exc})",
                                  "re-download the archive") from exc
-        tables.extend(read_spend_bytes(data, name=f"{name}!{member.filename}", mapping=mapping))
+        tables.extend(read_spend_bytes(content, name=f"{name}!{member.filename}", mapping=mapping))
     for table in tables:
         table.detected_format = f"zip/{table.detected_format}"
     return tables
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    try:
-        for cells in reader:
-            yield line, cells
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputFileError("", f"line {line}: {exc}") from exc
+# Spreadsheets ---------------------------------------------------------------------------------------------
+
+Sheets = Iterator[tuple[str, Callable[[], Rows]]]
 
 
-def _cell_text(value: object) -> str:
+def _read_sheets(sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms) -> SpendTable:
+    """Use the first sheet with a recognisable header; say which sheet when it is not the first."""
+    first_error: InputFileError | None = None
+    for index, (sheet, open_rows) in enumerate(sheets):
+        rows = open_rows()
+        try:
+            header_row, _, cells, positions = _find_header(rows, name, synonyms)
+        except InputFileError as exc:
+            first_error = first_error or exc
+            continue
+        label = fmt if index == 0 else f"{fmt} (sheet {sheet!r})"
+        table = _table(name, digest, label, None, header_row, cells, positions)
+        table.produce = lambda rows=rows, positions=positions: _python_batches(rows, positions)
+        return table
+    if first_error is None:
+        raise InputFileError(name, f"is an {fmt.upper()} workbook with no sheets", "re-export it as CSV")
+    raise first_error
+
+
+def cell_text(value: object) -> str:
+    """Spreadsheet cell -> text as a council would type it: dates ISO, numbers without exponents."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return repr(value)
+        if not math.isfinite(value):
+            return str(value)
+        return format(Decimal(repr(value)), "f")
     return str(value)
 
 
-def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_sheets(data: bytes, name: str) -> Sheets:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputFileError(name, f"is not a readable Excel workbook ({exc})", "re-export it as XLSX or CSV") from exc
-    sheet = book.worksheets[0]
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, [_cell_text(v) for v in values]
-    book.close()
+
+    def rows_of(sheet) -> Rows:
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, [cell_text(v) for v in values]
+
+    for sheet in book.worksheets:
+        yield sheet.title, lambda sheet=sheet: rows_of(sheet)
 
 
-def _xls_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
+def _xls_sheets(data: bytes, name: str) -> Sheets:
     import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data)
-    except Exception as exc:
+    except Exception as exc:  # xlrd raises many types for damaged files
         raise InputFileError(name, f"is not a readable XLS workbook ({exc})", "re-export it as XLSX or CSV") from exc
-    sheet = book.sheet_by_index(0)
-    for r in range(sheet.nrows):
-        cells = []
-        for c in range(sheet.ncols):
-            cell = sheet.cell(r, c)
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                cells.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date().isoformat())
-            else:
-                cells.append(_cell_text(cell.value))
-        yield r + 1, cells
+
+    def rows_of(sheet) -> Rows:
+        for r in range(sheet.nrows):
+            yield r + 1, [_xls_cell(sheet.cell(r, c), book.datemode, xlrd) for c in range(sheet.ncols)]
+
+    for sheet in book.sheets():
+        yield sheet.name, lambda sheet=sheet: rows_of(sheet)
 
 
-def _read_rows(
-    rows: Iterable[tuple[int, list[str]]],
-    name: str,
-    data: bytes,
-    fmt: str,
-    encoding: str | None,
-    synonyms: list[tuple[str, str]],
-) -> SpendTable:
-    iterator = iter(rows)
-    scanned: list[tuple[int, list[str]]] = []
-    header: tuple[int, list[str], dict[str, int]] | None = None
-    try:
-        for number, cells in iterator:
-            scanned.append((number, cells))
-            positions = map_header(cells, synonyms)
-            if "amount" in positions and sum(f in positions for f in REQUIRED) == len(REQUIRED):
-                header = (number, cells, positions)
-                break
-            if len(scanned) >= HEADER_SCAN_ROWS:
-                break
-        if header is None:
-            _raise_no_header(name, scanned, synonyms)
-        header_row, header_cells, positions = header
-    except InputFileError as exc:
-        if not exc.path:
-            raise InputFileError(name, exc.problem, "check the file is a well-formed CSV") from exc
-        raise
-    return SpendTable(
-        source_file=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        detected_format=fmt,
-        encoding=encoding,
-        header_row=header_row,
-        columns_found=[c.strip() for c in header_cells],
-        mapping={f: header_cells[i].strip() for f, i in positions.items()},
-        positions=positions,
-        remaining=_named_errors(iterator, name),
-    )
-
-
-def _named_errors(rows: Iterator[tuple[int, list[str]]], name: str) -> Iterator[tuple[int, list[str]]]:
-    """Re-raise a CSV error met while streaming with the file's name."""
-    try:
-        yield from rows
-    except InputFileError as exc:
-        if exc.path:
-            raise
-        raise InputFileError(name, exc.problem, "check the file is a well-formed CSV") from exc
-
-
-def _raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms) -> None:
-    nonblank = [(n, c) for n, c in scanned if any(x.strip() for x in c)]
-    if not nonblank:
-        raise InputFileError(name, "has no rows", "a spend file needs a header row and payment lines")
-    best_number, best = max(nonblank, key=lambda nc: (len(map_header(nc[1], synonyms)), -nc[0]))
-    found = map_header(best, synonyms)
-    shown = ", ".join(repr(c.strip()) for c in best if c.strip()) or "(none)"
-    text = " ".join(" ".join(c) for _, c in nonblank).lower()
-    if "supplier_name" in found and "payment_date" not in found and (
-        "total" in text or "sum of" in text
-    ):
-        raise SummaryOnlyError(
-            name,
-            f"holds totals per supplier, not individual payments (columns on row {best_number}: {shown})",
-            "the Transparency Code requires each payment over £500 with its date; ingest the council's "
-            "transaction-level file instead",
-        )
-    missing = [f for f in REQUIRED if f not in found]
-    raise MissingColumnsError(
-        name,
-        f"no header row with the required columns {', '.join(REQUIRED)} in the first {HEADER_SCAN_ROWS} rows; "
-        f"missing {', '.join(missing)}; the likeliest header (row {best_number}) has columns: {shown}",
-        "add the council's column names to data/reference/spend_columns.csv, or give a mapping file "
-        "(spend/<borough>/mapping.csv with columns field,column, or --mapping) naming the column for each "
-        "missing field",
-    )
+def _xls_cell(cell, datemode: int, xlrd) -> str:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode).date().isoformat()
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell_text(cell.value)
+    return cell_text(cell.value)

@@ -20,12 +20,15 @@ def looks_binary(sample: bytes) -> bool:
 
 
 def detect_encoding(data: bytes) -> str:
-    """Return 'utf-8-sig' (UTF-8, with or without a BOM) when the bytes decode as UTF-8, else 'cp1252'.
+    """Return 'utf-8-sig' (UTF-8 with a BOM), 'utf-16' (a UTF-16 BOM: Excel's "Unicode text"), 'utf-8' when
+    the bytes decode as UTF-8, else 'cp1252'.
 
     cp1252 is what Windows finance systems export; bytes it leaves undefined fall back to latin-1.
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     try:
         data.decode("utf-8")
         return "utf-8"

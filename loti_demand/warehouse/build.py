@@ -21,7 +21,8 @@ import duckdb
 from loti_demand import __version__
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Reference
-from loti_demand.warehouse import enrich
+from loti_demand.sources.spend_header import validate_mapping
+from loti_demand.warehouse import enrich, enrich_challenges
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar
 from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file
 
@@ -32,7 +33,8 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Sql:
-    """A model file; its folder decides materialisation (staging = view, everything else = table)."""
+    """A model file; its folder decides materialisation: staging = view, intermediate = temp table (build-internal,
+    never written to the warehouse file: compressing a million-row table for nothing cost seconds), else table."""
 
     path: str
 
@@ -42,10 +44,14 @@ class Sql:
 
     @property
     def materialisation(self) -> str:
-        return "view" if self.path.startswith("staging/") else "table"
+        if self.path.startswith("staging/"):
+            return "view"
+        return "temp table" if self.path.startswith("intermediate/") else "table"
 
     def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
         body = (MODELS_DIR / self.path).read_text(encoding="utf-8")
+        if self.materialisation == "temp table":  # a warehouse built before kept it in the file
+            con.execute(f"drop table if exists main.{self.name}")
         con.execute(f"create or replace {self.materialisation} {self.name} as\n{body}")
 
 
@@ -67,20 +73,24 @@ class Step:
 # The declared build order. tests/test_models.py checks every model reads only what an earlier one made.
 MODELS: tuple[Sql | Step, ...] = (
     Sql("staging/stg_spend.sql"),
-    Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
-    Step(enrich.classify_spend, ("int_spend_classification",)),
-    Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
-    Step(enrich.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("intermediate/int_spend_lines.sql"),
+    Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
+    Step(enrich.classify_spend, ("int_spend_classification", "int_supplier_classification")),
+    Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
+    Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("marts/boroughs.sql"),
     Sql("marts/suppliers.sql"),
+    Sql("marts/supplier_aliases.sql"),
     Sql("marts/spend.sql"),
     Sql("marts/notices.sql"),
     Sql("marts/procurements.sql"),
     Sql("marts/challenges.sql"),
     Sql("marts/challenge_boroughs.sql"),
+    Step(enrich_challenges.match_challenge_outcomes, ("int_challenge_matches",)),
+    Sql("marts/challenge_outcomes.sql"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
+    Sql("marts/fetch_log.sql"),
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
     Sql("marts/build_info.sql"),
@@ -92,6 +102,9 @@ class BuildReport:
     warehouse: Path
     files: list[FileResult] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # (path, format, lines read, loaded, duplicate, quarantined, status, problem) for the files just added
+    file_rows: list[tuple] = field(default_factory=list)
+    spend_files: list[dict] = field(default_factory=list)  # source_files rows of the spend files just read
 
     def summary_rows(self) -> list[tuple[str, int]]:
         return list(self.counts.items())
@@ -220,7 +233,8 @@ def read_mapping(path: Path) -> dict[str, str] | None:
     if not path.is_file():
         return None
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
+        mapping = {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
+    return validate_mapping(mapping, str(path))
 
 
 def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:
@@ -232,7 +246,7 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
             results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), borough_code=code,
-                                   mapping=mapping, skip_bad_files=skip_bad_files)
+                                   mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
     for kind in ("procurement", "challenges"):
         for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
             if progress:
@@ -255,13 +269,18 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
         select 'spend lines loaded', count(*) from spend
         union all select 'spend lines duplicate', count(*) from int_spend_lines where status = 'duplicate'
         union all select 'spend lines quarantined', count(*) from int_spend_lines where status = 'quarantined'
+        union all select 'spend totals rows excluded', count(*) from int_spend_lines where is_total_row
         union all select 'notices', count(*) from notices
+        union all select 'notices duplicate', count(*) from int_notices where load_status = 'duplicate'
+        union all select 'notices quarantined', count(*) from int_notices where load_status = 'quarantined'
         union all select 'procurements', count(*) from procurements
         union all select 'challenges', count(*) from challenges
         union all select 'challenges rejected', count(*) from int_challenges where problem is not null
         union all select 'files rejected', count(*) from source_files where status = 'rejected'
     """).fetchall())
-    quarantined = counts["spend lines quarantined"] + counts["challenges rejected"] + counts["files rejected"]
+    # Totals rows are quarantined by design (they would count money twice), so they do not fail --strict.
+    quarantined = (counts["spend lines quarantined"] - counts["spend totals rows excluded"]
+                   + counts["challenges rejected"] + counts["files rejected"] + counts["notices quarantined"])
     if strict and quarantined:
         raise StrictModeError(
             f"--strict: {quarantined} line(s) or file(s) were quarantined; see load_issues "
@@ -291,6 +310,7 @@ def build(
         report.files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
         is_sample = (data_dir / SAMPLE_MARKER).is_file()
         report.counts = _finish(con, ref, strict=strict, is_sample=is_sample, progress=progress)
+        report.spend_files = file_summaries(con, report.files)
     return report
 
 
@@ -305,8 +325,11 @@ def add_files(
     skip_bad_files: bool = False,
     progress: Progress | None = None,
     reference: Reference | None = None,
+    before_models: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> BuildReport:
-    """Add files to an existing warehouse (or a new one), with the same atomicity as build."""
+    """Add files to an existing warehouse (or a new one), with the same atomicity as build.
+
+    `before_models` runs in the same transaction once the files are loaded (fetch records its log there)."""
     warehouse = Path(warehouse)
     ref = reference or Reference()
     report = BuildReport(warehouse)
@@ -319,10 +342,31 @@ def add_files(
             if progress:
                 progress(f"reading {path}")
             report.files += ingest_file(writer, kind, Path(path), name=str(path), borough_code=borough_code,
-                                        mapping=mapping, skip_bad_files=skip_bad_files)
+                                        mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
         writer.flush()
+        if before_models:
+            before_models(con)
         report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
+        report.file_rows = con.execute(
+            "select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined, status, problem "
+            "from source_files where ingested_at = $now", {"now": writer.now}).fetchall()
+        report.spend_files = file_summaries(con, report.files)
     return report
+
+
+def file_summaries(con, files: Sequence[FileResult]) -> list[dict]:
+    """The source_files rows of the spend files just read, in reading order, for the per-file summary."""
+    ids = [f.file_id for f in files if f.file_id is not None and f.kind == "spend"]
+    if not ids:
+        return []
+    cursor = con.execute(
+        "select path, kind, detected_format, encoding, lines_read, rows_loaded, rows_duplicate, rows_quarantined, "
+        "rows_totals, total_amount_gbp, status, problem from source_files where file_id in (select unnest($ids)) "
+        "order by file_id",
+        {"ids": ids},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _has_table(con, name: str) -> bool:

@@ -1,22 +1,24 @@
 """Python steps of the build, run once per distinct value (not per line): supplier resolution, spend
-classification, OCDS compilation and challenge validation. Each reads staging data and writes an int_* table."""
+classification and OCDS compilation (the challenge steps are in enrich_challenges.py). Each reads staging
+data and writes an int_* table."""
 
 from __future__ import annotations
 
-import contextlib
+import csv
 import json
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from loti_demand.exceptions import InputFileError
-from loti_demand.normalise.suppliers import is_redacted, supplier_key
+from loti_demand.normalise.supplier_resolution import Override, Published, resolve
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
+from loti_demand.warehouse.db import load, scalar
 
 DEC = pa.decimal128(18, 2)
 
@@ -34,81 +36,102 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: Iterable[dict
 SUPPLIER_SCHEMA = pa.schema([
     ("supplier_name", pa.string()), ("supplier_id", pa.string()), ("canonical_name", pa.string()),
     ("match_method", pa.string()), ("confidence", pa.float64()), ("reason", pa.string()),
-    ("company_number", pa.string()), ("is_redacted", pa.bool_()),
+    ("company_number", pa.string()), ("vat_number", pa.string()),
 ])
 
 
 def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Give each distinct published supplier name a supplier_id by its normalised key."""
-    names = con.execute(
-        "select supplier_name, any_value(company_number) from stg_spend "
-        "where problem is null and supplier_name is not null group by supplier_name"
-    ).fetchall()
-    rows = []
-    for name, company in names:
-        if is_redacted(name):
-            rows.append({"supplier_name": name, "supplier_id": None, "canonical_name": None,
-                         "match_method": "redacted", "confidence": 1.0,
-                         "reason": "the council withheld this payee's name", "company_number": None,
-                         "is_redacted": True})
-            continue
-        key = supplier_key(name)
-        rows.append({"supplier_name": name, "supplier_id": key, "canonical_name": name,
-                     "match_method": "normalised name", "confidence": 1.0,
-                     "reason": f"name normalises to '{key}'", "company_number": company, "is_redacted": False})
-    # The canonical name of a supplier is its most frequent published spelling.
-    replace_table(con, "int_supplier_matches", rows, SUPPLIER_SCHEMA)
-    con.execute("""
-        create or replace table int_supplier_matches as
-        with freq as (
-            select supplier_name, count(*) as n from stg_spend where problem is null group by supplier_name
-        ), best as (
-            select m.supplier_id, arg_max(m.supplier_name, f.n) as canonical_name
-            from int_supplier_matches m join freq f using (supplier_name)
-            where m.supplier_id is not null group by m.supplier_id
-        )
-        select m.* exclude (canonical_name), b.canonical_name
-        from int_supplier_matches m left join best b using (supplier_id)
-    """)
+    """Resolve each distinct published supplier name once (identifiers, normalised name, fuzzy, overrides).
+
+    Redacted payees never reach this step: staging has already withheld their names.
+    """
+    rows = con.execute("""
+        select
+            supplier_name,
+            count(*) as lines,
+            any_value(borough_code) as borough_code,
+            list(distinct supplier_ref) filter (where supplier_ref is not null) as refs,
+            list(distinct vat_number) filter (where vat_number is not null) as vats,
+            list(distinct company_number) filter (where company_number is not null) as companies
+        from int_spend_lines
+        where problem is null and supplier_name is not null
+        group by supplier_name
+    """).fetchall()
+    published = [Published(name, lines, borough, tuple(refs or ()), tuple(vats or ()), tuple(companies or ()))
+                 for name, lines, borough, refs, vats, companies in rows]
+    matches = resolve(published, load_overrides(ref.folder))
+    replace_table(con, "int_supplier_matches", (m.__dict__ for m in matches), SUPPLIER_SCHEMA)
 
 
-CLASS_SCHEMA = pa.schema([
+def load_overrides(folder: Path) -> list[Override]:
+    """data/reference/supplier_overrides.csv: supplier_name, canonical_name, note (absent file = none)."""
+    path = folder / "supplier_overrides.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [Override(r["supplier_name"].strip(), r["canonical_name"].strip(), (r.get("note") or "").strip())
+                for r in csv.DictReader(fh) if (r.get("supplier_name") or "").strip()
+                and (r.get("canonical_name") or "").strip()]
+
+
+TEXT_CLASS_SCHEMA = pa.schema([
     ("expenditure_category", pa.string()), ("purpose", pa.string()), ("proclass_code", pa.string()),
-    ("proclass_label", pa.string()), ("supplier_name", pa.string()), ("tech_category", pa.string()),
-    ("classification_reason", pa.string()),
+    ("proclass_label", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
+    ("is_excluded", pa.bool_()),
+])
+SUPPLIER_CLASS_SCHEMA = pa.schema([
+    ("supplier_name", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
 ])
 
 
 def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Classify each distinct (category, purpose, ProClass, supplier) combination once."""
+    """Classify each distinct (category, purpose, ProClass) once, and each distinct supplier once.
+
+    The spend mart takes the text's category; the supplier's only when the text says nothing and no
+    exclusion rule matched it.
+    """
     classifier = Classifier(ref.table("tech_rules"))
-    combos = con.execute(
-        "select distinct expenditure_category, purpose, proclass_code, proclass_label, supplier_name "
-        "from stg_spend where problem is null"
+    texts = con.execute(
+        "select distinct expenditure_category, purpose, proclass_code, proclass_label "
+        "from int_spend_lines where problem is null"
     ).fetchall()
     rows = []
-    for category, purpose, code, label, supplier in combos:
-        supplier_for_rules = None if is_redacted(supplier) else supplier
-        tech, reason = classifier.classify_spend(category, purpose, code, label, supplier_for_rules)
+    for category, purpose, code, label in texts:
+        tech, reason, excluded = classifier.classify_spend_text(category, purpose, code, label)
         rows.append({"expenditure_category": category, "purpose": purpose, "proclass_code": code,
-                     "proclass_label": label, "supplier_name": supplier, "tech_category": tech,
-                     "classification_reason": reason})
-    replace_table(con, "int_spend_classification", rows, CLASS_SCHEMA)
+                     "proclass_label": label, "tech_category": tech, "classification_reason": reason,
+                     "is_excluded": excluded})
+    replace_table(con, "int_spend_classification", rows, TEXT_CLASS_SCHEMA)
+    suppliers = con.execute(
+        "select supplier_name, canonical_name from int_supplier_matches"
+    ).fetchall()
+    found = []
+    for name, canonical in suppliers:
+        tech, reason = classifier.classify_supplier(name, canonical)
+        if tech:
+            found.append({"supplier_name": name, "tech_category": tech, "classification_reason": reason})
+    replace_table(con, "int_supplier_classification", found, SUPPLIER_CLASS_SCHEMA)
 
 
-NOTICE_FIELDS = [
-    ("ocid", pa.string()), ("release_id", pa.string()), ("release_date", pa.string()), ("tags", pa.string()),
-    ("buyer_id", pa.string()), ("buyer_name", pa.string()), ("borough_code", pa.string()),
-    ("is_london", pa.bool_()), ("stage", pa.string()), ("notice_type", pa.string()), ("title", pa.string()),
-    ("description", pa.string()), ("cpv_code", pa.string()), ("tech_category", pa.string()),
-    ("classification_reason", pa.string()), ("value_gbp", DEC), ("award_value_gbp", DEC),
-    ("supplier_names", pa.string()), ("tender_start", pa.string()), ("tender_end", pa.string()),
-    ("contract_start", pa.string()), ("contract_end", pa.string()), ("expected_market_date", pa.string()),
-    ("is_sme_suitable", pa.bool_()), ("status", pa.string()), ("url", pa.string()),
+_S, _B, _D, _TS = pa.string(), pa.bool_(), pa.date32(), pa.timestamp("us")
+_BUYER_TO_URL = [
+    ("buyer_id", _S), ("buyer_name", _S), ("borough_code", _S), ("is_london", _B), ("buyer_match", _S),
+    ("stage", _S), ("notice_type", _S), ("notice_type_reason", _S), ("title", _S), ("description", _S),
+    ("cpv_code", _S), ("tech_category", _S), ("classification_reason", _S), ("value_gbp", DEC),
+    ("award_value_gbp", DEC), ("contract_value_gbp", DEC), ("supplier_names", _S), ("tender_start", _D),
+    ("tender_end", _D), ("contract_start", _D), ("contract_end", _D), ("expected_market_date", _D),
+    ("is_sme_suitable", _B), ("status", _S), ("url", _S),
 ]
-NOTICE_SCHEMA = pa.schema([("file_id", pa.int32()), ("source_file", pa.string()), ("source_row", pa.int32()),
-                           *NOTICE_FIELDS])
-PROCUREMENT_SCHEMA = pa.schema([*NOTICE_FIELDS, ("release_count", pa.int32()), ("last_release_date", pa.string())])
+NOTICE_SCHEMA = pa.schema([
+    ("file_id", pa.int32()), ("source_file", _S), ("source_row", pa.int32()),
+    ("load_status", _S), ("problem", _S), ("raw_excerpt", _S),  # loaded | duplicate | quarantined
+    ("ocid", _S), ("release_id", _S), ("release_date", _TS), ("tags", _S), *_BUYER_TO_URL,
+])
+PROCUREMENT_SCHEMA = pa.schema([
+    ("ocid", _S), *_BUYER_TO_URL, ("release_count", pa.int32()), ("first_release_date", _TS),
+    ("last_release_date", _TS), ("merge_problem", _S),
+])
+OCDS_PAGE = 5_000
 
 
 OCDS_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-schema-1.1.4.json"
@@ -122,99 +145,122 @@ def ocds_merge_rules() -> dict:
     return get_merge_rules(json.loads(OCDS_SCHEMA.read_text(encoding="utf-8")))
 
 
-def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Flatten every release into int_notices; merge each ocid's releases (ocdsmerge) into int_procurements."""
-    from ocdsmerge import Merger
+def compile_release(releases: list[dict]) -> tuple[dict, str | None]:
+    """Merge one process's releases (already in date order) with ocdsmerge into its compiled release.
 
+    Returns (compiled, problem). ocdsmerge's warnings (e.g. two awards with one id) become the problem text; if
+    it cannot merge at all, the latest release stands in for the compiled one and the problem says so."""
+    from ocdsmerge import CompiledRelease
+    from ocdsmerge.exceptions import OCDSMergeError
+
+    merged = CompiledRelease(merge_rules=ocds_merge_rules())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for release in releases:
+                merged.append(release)
+            compiled = merged.asdict()
+        except (OCDSMergeError, TypeError, ValueError, AttributeError) as exc:
+            return releases[-1], f"ocdsmerge could not merge the releases ({exc}); the latest release is shown"
+    notes = sorted({str(w.message) for w in caught})
+    return compiled, "; ".join(notes) or None
+
+
+class _TableWriter:
+    """Create an int_* table and append rows to it in Arrow batches, so memory stays bounded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema) -> None:
+        self.con, self.name, self.schema, self.rows = con, name, schema, []
+        replace_table(con, name, [], schema)
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= OCDS_PAGE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            load(self.con, self.name, {n: [r.get(n) for r in self.rows] for n in self.schema.names}, self.schema)
+            self.rows = []
+
+
+# Releases in process order: by ocid, then by publication instant (offsets applied), then as read. A release
+# already loaded (same ocid, id and date) from an earlier file or position is a duplicate.
+_ORDERED = """
+create or replace temp table _ocds_ordered as
+select
+    row_number() over (
+        order by ocid, try_cast(release_date as timestamptz), release_date, file_id, source_row
+    ) as seq,
+    file_id, source_file, source_row, ocid, problem, release_json,
+    problem is null and row_number() over (
+        partition by ocid, release_id, release_date, problem is null order by file_id, source_row
+    ) > 1 as is_duplicate
+from raw_ocds_releases
+"""
+
+
+def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Flatten every release into int_notices (with its load status) and merge each ocid's loaded releases
+    with ocdsmerge into int_procurements. Pages through the releases so memory does not grow with the data."""
     from loti_demand.normalise.ocds import flatten
 
-    classifier = Classifier(ref.table("tech_rules"))
-    london_bodies = ref.london_body_index
-    merger = Merger(merge_rules=ocds_merge_rules())
-    notices, procurements = [], []
-    current: list[dict] = []
-    cursor = con.execute(
-        "select file_id, source_file, source_row, ocid, release_json from raw_ocds_releases "
-        "order by ocid, release_date, file_id, source_row"
-    )
+    # Classification and London-body lookups run once per distinct CPV code and buyer name.
+    classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
+    london_body = lru_cache(maxsize=None)(ref.london_body_index)
 
-    def finish(group: list[dict]) -> None:
-        if not group:
-            return
-        with _release_shape(*where):
-            compiled = merger.create_compiled_release(group)
-            row = _typed(flatten(compiled, ref.alias_index, classifier.classify_cpv, london_bodies))
-        row.update(release_count=len(group), last_release_date=max(str(r.get("date") or "") for r in group))
-        procurements.append(row)
+    def flat(release: dict) -> dict:
+        return flatten(release, ref.alias_index, classify_cpv, london_body)
 
-    where = ("", 0)
-    while batch := cursor.fetchmany(2000):
-        for file_id, source_file, source_row, ocid, text in batch:
-            release = json.loads(text)
-            if current and current[0].get("ocid") != ocid:
-                finish(current)
-                current = []
-            where = (source_file, source_row)
-            current.append(release)
-            with _release_shape(source_file, source_row):
-                row = _typed(flatten(release, ref.alias_index, classifier.classify_cpv, london_bodies))
-            notices.append({"file_id": file_id, "source_file": source_file, "source_row": source_row, **row})
-    finish(current)
-    replace_table(con, "int_notices", notices, NOTICE_SCHEMA)
-    replace_table(con, "int_procurements", procurements, PROCUREMENT_SCHEMA)
+    notices = _TableWriter(con, "int_notices", NOTICE_SCHEMA)
+    procurements = _TableWriter(con, "int_procurements", PROCUREMENT_SCHEMA)
+    group: list[tuple[dict, dict]] = []
+    group_ocid = None
+    con.execute(_ORDERED)
+    total = int(scalar(con, "select count(*) from _ocds_ordered"))
+    for first in range(0, total, OCDS_PAGE):
+        page = con.execute(
+            "select file_id, source_file, source_row, ocid, problem, is_duplicate, release_json "
+            "from _ocds_ordered where seq > $a and seq <= $b order by seq",
+            {"a": first, "b": first + OCDS_PAGE},
+        ).fetchall()
+        for file_id, source_file, source_row, ocid, problem, is_duplicate, text in page:
+            where = {"file_id": file_id, "source_file": source_file, "source_row": source_row}
+            if problem is not None:
+                notices.add({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
+                continue
+            release = json.loads(text, parse_float=Decimal)
+            if is_duplicate:
+                notices.add({**where, "load_status": "duplicate", "ocid": ocid, "release_id": str(release.get("id"))})
+                continue
+            if group and group_ocid != ocid:
+                procurements.add(_procurement(group, flat))
+                group = []
+            group_ocid = ocid
+            row = {**flat(release), "ocid": ocid}
+            group.append((release, row))
+            notices.add({**where, "load_status": "loaded", **row})
+    if group:
+        procurements.add(_procurement(group, flat))
+    notices.flush()
+    procurements.flush()
+    con.execute("drop table _ocds_ordered")
 
 
-_PY_TYPES = {pa.string(): str, pa.bool_(): bool, DEC: Decimal}
-_NOTICE_TYPES = [(name, _PY_TYPES[kind]) for name, kind in NOTICE_FIELDS]
+def _procurement(group: list[tuple[dict, dict]], flat: Callable[[dict], dict]) -> dict:
+    """One process: the compiled release flattened, with what only the notice history knows (furthest stage,
+    latest notice type and link, dates of the first and latest release)."""
+    from loti_demand.normalise.notice_types import furthest
 
-
-def _typed(row: dict) -> dict:
-    """Raise TypeError when a flattened field is not of its column's type (an id published as a list...)."""
-    for name, kind in _NOTICE_TYPES:
-        value = row.get(name)
-        if value is not None and not isinstance(value, kind):
-            raise TypeError(f"{name} is a JSON {type(value).__name__}, not {kind.__name__}")
+    compiled, problem = compile_release([release for release, _ in group])
+    rows = [r for _, r in group]
+    row = {**flat(compiled), "ocid": rows[0]["ocid"]}
+    row["stage"] = furthest(r["stage"] for r in rows)
+    typed = [r for r in rows if r["notice_type"]]
+    if typed:
+        row["notice_type"], row["notice_type_reason"] = typed[-1]["notice_type"], typed[-1]["notice_type_reason"]
+    row["url"] = next((r["url"] for r in reversed(rows) if r["url"]), row["url"])
+    dates = [r["release_date"] for r in rows if r["release_date"]]
+    row.update(release_count=len(rows), first_release_date=min(dates, default=None),
+               last_release_date=max(dates, default=None), merge_problem=problem)
     return row
-
-
-@contextlib.contextmanager
-def _release_shape(source_file: str, source_row: int):
-    """A release whose fields have the wrong JSON types (an object where OCDS has a list, ...) stops the build
-    with a message naming its file and position, instead of a Python error."""
-    try:
-        yield
-    except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
-        raise InputFileError(
-            source_file, f"release {source_row} does not have the shape of an OCDS release ({exc})",
-            "check the file against the OCDS 1.1 release schema, or build with that file left out",
-        ) from exc
-
-
-CHALLENGE_SCHEMA = pa.schema([
-    ("file_id", pa.int32()), ("source_file", pa.string()), ("source_row", pa.int32()),
-    ("id", pa.string()), ("title", pa.string()), ("statement", pa.string()), ("theme", pa.string()),
-    ("status", pa.string()), ("opens_on", pa.string()), ("closes_on", pa.string()), ("budget_gbp", pa.string()),
-    ("url", pa.string()), ("contact", pa.string()), ("tech_category", pa.string()),
-    ("tech_category_reason", pa.string()), ("outcome_ocid", pa.string()),
-    ("problem", pa.string()), ("problem_column", pa.string()), ("problem_value", pa.string()),
-])
-CHALLENGE_BOROUGH_SCHEMA = pa.schema([("challenge_id", pa.string()), ("borough_code", pa.string())])
-
-
-def validate_challenges(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Validate each challenge row; valid rows and their boroughs go on, invalid rows carry their problem."""
-    from loti_demand.normalise.challenges import validate_challenge
-
-    classifier = Classifier(ref.table("tech_rules"))
-    cursor = con.execute("select * exclude (ingested_at) from raw_challenges order by file_id, source_row")
-    columns = [d[0] for d in cursor.description]
-    rows, boroughs, seen = [], [], set()
-    for values in cursor.fetchall():
-        raw = dict(zip(columns, values, strict=True))
-        result = validate_challenge(raw, ref, classifier, seen_ids=seen)
-        rows.append({k: raw.get(k) for k in ("file_id", "source_file", "source_row")} | result.row)
-        if result.problem is None:
-            seen.add(result.row["id"])
-            boroughs.extend({"challenge_id": result.row["id"], "borough_code": c} for c in result.borough_codes)
-    replace_table(con, "int_challenges", rows, CHALLENGE_SCHEMA)
-    replace_table(con, "int_challenge_boroughs", boroughs, CHALLENGE_BOROUGH_SCHEMA)

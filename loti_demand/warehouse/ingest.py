@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loti_demand.exceptions import InputFileError
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
-from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
-from loti_demand.warehouse.db import load, scalar
+from loti_demand.warehouse.db import scalar
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
 SCHEMAS = {
@@ -30,23 +31,24 @@ SCHEMAS = {
         ("detected_format", _STR), ("encoding", _STR), ("header_row", _INT), ("column_mapping", _STR),
         ("lines_read", _INT), ("status", _STR), ("problem", _STR), ("ingested_at", _TS),
     ]),
-    "raw_spend": pa.schema([
-        ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("borough_code", _STR),
-        *[(f, _STR) for f in SPEND_FIELDS], ("ingested_at", _TS),
-    ]),
+    # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
+    "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS]]),
     "raw_ocds_releases": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("ocid", _STR), ("release_id", _STR),
-        ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS),
+        ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS), ("problem", _STR),
     ]),
     "raw_challenges": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), *[(f, _STR) for f in CHALLENGE_FIELDS],
-        ("ingested_at", _TS),
+        ("schema_problems", _STR), ("ingested_at", _TS),
     ]),
     "raw_load_issues": pa.schema([
         ("source_file", _STR), ("source_row", _INT), ("column_name", _STR), ("raw_value", _STR), ("problem", _STR),
     ]),
 }
 FLUSH_ROWS = 500_000
+FLUSH_BYTES = 8 << 20  # OCDS releases are kilobytes each: flush by size too, so memory stays bounded
+OCDS_BATCH = 2_000
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -57,31 +59,38 @@ class FileResult:
     lines_read: int
     status: str = "loaded"
     problem: str | None = None
+    file_id: int | None = None
 
 
 class RawWriter:
-    """Buffers rows for the raw tables and writes them in bulk; call flush() before running models."""
+    """Buffers rows for the raw tables as Arrow and writes them in bulk; call flush() before running models."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
-        self._buffers: dict[str, list[dict[str, list]]] = {name: [] for name in SCHEMAS}
+        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
         self._buffered = 0
+        self._buffered_bytes = 0
 
     def new_file_id(self) -> int:
         self._next_id += 1
         return self._next_id - 1
 
-    def add(self, table: str, columns: dict[str, list]) -> None:
+    def add(self, table: str, columns: dict[str, list] | pa.Table, nbytes: int = 0) -> None:
+        """Buffer rows: column lists (converted with the table's schema) or an Arrow table in schema order."""
+        schema = SCHEMAS[table]
+        if not isinstance(columns, pa.Table):
+            columns = pa.table({name: pa.array(columns[name], type=schema.field(name).type) for name in schema.names})
         self._buffers[table].append(columns)
-        self._buffered += len(next(iter(columns.values()), []))
-        if self._buffered >= FLUSH_ROWS:
+        self._buffered += columns.num_rows
+        self._buffered_bytes += nbytes
+        if self._buffered >= FLUSH_ROWS or self._buffered_bytes >= FLUSH_BYTES:
             self.flush()
 
     def discard(self, table: str, file_id: int) -> None:
         """Forget every row of one file, buffered or already written (a file found unreadable part-way)."""
-        self._buffers[table] = [c for c in self._buffers[table] if file_id not in c.get("file_id", ())]
+        self._buffers[table] = [c.filter(pc.not_equal(c["file_id"], file_id)) for c in self._buffers[table]]
         self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
 
     def add_row(self, table: str, **values: object) -> None:
@@ -91,10 +100,18 @@ class RawWriter:
         for table, chunks in self._buffers.items():
             if not chunks:
                 continue
-            merged = {name: [v for chunk in chunks for v in chunk[name]] for name in SCHEMAS[table].names}
-            load(self.con, table, merged, SCHEMAS[table])
+            merged = pa.concat_tables(chunks).combine_chunks()  # one batch per column: thousands of tiny files
             chunks.clear()
+            if merged.num_rows == 0:
+                continue
+            self.con.register("_incoming", merged)
+            try:
+                names = ", ".join(merged.schema.names)
+                self.con.execute(f"insert into {table} ({names}) select {names} from _incoming")
+            finally:
+                self.con.unregister("_incoming")
         self._buffered = 0
+        self._buffered_bytes = 0
 
 
 def ingest_file(
@@ -106,27 +123,27 @@ def ingest_file(
     borough_code: str | None = None,
     mapping: dict[str, str] | None = None,
     skip_bad_files: bool = False,
+    progress: Progress | None = None,
 ) -> list[FileResult]:
     """Read one file with the reader registered for `kind` and buffer its rows for the raw tables."""
     name = name or str(path)
     try:
         kwargs = {"mapping": mapping} if kind == "spend" else {}
         tables = READERS[kind](path, name=name, **kwargs)
-        loader = {"spend": _spend, "procurement": _ocds, "challenges": _challenges}[kind]
+        if kind == "spend":
+            return [_spend(writer, table, borough_code, progress) for table in tables]
+        loader = {"procurement": _ocds, "challenges": _challenges}[kind]
         return [loader(writer, table, borough_code) for table in tables]
-    except (InputFileError, RecursionError) as error:
-        # RecursionError: JSON nested deeper than the parser allows, met while reading or re-serialising it.
-        exc = error if isinstance(error, InputFileError) else InputFileError(name, TOO_DEEP, TOO_DEEP_HINT)
+    except InputFileError as exc:
         if not skip_bad_files:
-            if exc is error:
-                raise
-            raise exc from error
-        writer.add_row("raw_source_files", file_id=writer.new_file_id(), path=name, kind=kind,
+            raise
+        file_id = writer.new_file_id()
+        writer.add_row("raw_source_files", file_id=file_id, path=name, kind=kind,
                        borough_code=borough_code, lines_read=0, status="rejected", problem=exc.problem,
                        ingested_at=writer.now)
         hint = f" ({exc.hint})" if exc.hint else ""
         writer.add_row("raw_load_issues", source_file=name, problem=f"file rejected: {exc.problem}{hint}")
-        return [FileResult(name, kind, None, 0, "rejected", exc.problem)]
+        return [FileResult(name, kind, None, 0, "rejected", exc.problem, file_id)]
 
 
 def _file_row(writer: RawWriter, file_id: int, kind: str, table, borough_code: str | None, lines: int, **extra):
@@ -135,51 +152,72 @@ def _file_row(writer: RawWriter, file_id: int, kind: str, table, borough_code: s
                    status="loaded", ingested_at=writer.now, **extra)
 
 
-def _spend(writer: RawWriter, table, borough_code: str | None) -> FileResult:
+def _spend(writer: RawWriter, table, borough_code: str | None, progress: Progress | None = None) -> FileResult:
+    """Buffer one spend table. Its rows reach the writer only once the whole file has been read, so a file
+    that fails part-way (and is skipped with --skip-bad-files) leaves no rows behind."""
     file_id = writer.new_file_id()
-    try:
-        for batch in table.batches():
-            n = len(batch["source_row"])
-            batch.update(file_id=[file_id] * n, source_file=[table.source_file] * n,
-                         borough_code=[borough_code] * n, ingested_at=[writer.now] * n)
-            writer.add("raw_spend", batch)
-    except InputFileError:  # found unreadable part-way: none of its lines may stay (--skip-bad-files)
-        writer.discard("raw_spend", file_id)
-        raise
+    schema = SCHEMAS["raw_spend"]
+    read: list[pa.Table] = []
+    for batch in table.batches():
+        ids = pa.repeat(pa.scalar(file_id, _INT), batch.num_rows)
+        read.append(pa.table([ids, *batch.columns], schema=schema))
+        if progress and (len(read) > 1 or (table.expected_lines or 0) > PROGRESS_LINES):
+            progress(_progress_line(table))
+    for chunk in read:
+        writer.add("raw_spend", chunk)
     _file_row(writer, file_id, "spend", table, borough_code, table.lines_read, encoding=table.encoding,
               header_row=table.header_row, column_mapping=json.dumps(table.mapping))
-    return FileResult(table.source_file, "spend", table.detected_format, table.lines_read)
+    return FileResult(table.source_file, "spend", table.detected_format, table.lines_read, file_id=file_id)
+
+
+PROGRESS_LINES = 100_000
+
+
+def _progress_line(table) -> str:
+    """'spend.csv: 400,000 of ~1,000,000 lines [########............] 40%'."""
+    done, expected = table.lines_read, table.expected_lines
+    if not expected:
+        return f"{table.source_file}: {done:,} lines read"
+    share = min(1.0, done / expected)
+    bar = "#" * round(share * 20) + "." * (20 - round(share * 20))
+    approx = "" if table.parser == "fast" else "~"
+    return f"{table.source_file}: {done:,} of {approx}{expected:,} lines [{bar}] {share:.0%}"
 
 
 def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
+    """Stream an OCDS file's releases into raw_ocds_releases in batches; items that are not releases go in too,
+    with their problem, so the build quarantines and counts them. A file found malformed part-way is
+    forgotten entirely before the error goes on."""
     file_id = writer.new_file_id()
-    columns: dict[str, list] = {name: [] for name in SCHEMAS["raw_ocds_releases"].names}
-    for position, release in ocds_file.releases:
-        if not isinstance(release, dict) or not _ocid(release.get("ocid")):
-            raise InputFileError(ocds_file.source_file, f"item {position} is not an OCDS release with an ocid",
-                                 "every release needs an 'ocid'; check the file is OCDS 1.1")
-        columns["source_row"].append(position)
-        columns["ocid"].append(_ocid(release.get("ocid")))
-        columns["release_id"].append(_json_text(release.get("id")))
-        columns["release_date"].append(str(release.get("date") or ""))
-        columns["release_json"].append(json.dumps(release))
-    n = len(columns["source_row"])
-    columns.update(file_id=[file_id] * n, source_file=[ocds_file.source_file] * n, ingested_at=[writer.now] * n)
-    writer.add("raw_ocds_releases", columns)
-    _file_row(writer, file_id, "procurement", ocds_file, None, n, encoding="utf-8")
-    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, n)
+    names = SCHEMAS["raw_ocds_releases"].names
+    columns: dict[str, list] = {name: [] for name in names}
+    size = 0
 
+    def add_batch() -> None:
+        nonlocal columns, size
+        n = len(columns["source_row"])
+        columns.update(file_id=[file_id] * n, source_file=[ocds_file.source_file] * n, ingested_at=[writer.now] * n)
+        writer.add("raw_ocds_releases", columns, nbytes=size)
+        columns, size = {name: [] for name in names}, 0
 
-def _ocid(value: object) -> str | None:
-    """The ocid: OCDS requires a non-blank string; anything else means the item is not a release."""
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _json_text(value: object) -> str | None:
-    """A JSON scalar as text (an ocid published as a number is still an id); objects and arrays as JSON."""
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value)
+    try:
+        for item in ocds_file.releases:
+            columns["source_row"].append(item.position)
+            columns["ocid"].append(item.ocid)
+            columns["release_id"].append(item.release_id)
+            columns["release_date"].append(item.date)
+            columns["release_json"].append(item.text)
+            columns["problem"].append(item.problem)
+            size += len(item.text)
+            if len(columns["source_row"]) >= OCDS_BATCH or size >= FLUSH_BYTES:
+                add_batch()
+    except InputFileError:
+        writer.discard("raw_ocds_releases", file_id)
+        raise
+    add_batch()
+    _file_row(writer, file_id, "procurement", ocds_file, None, ocds_file.lines_read, encoding=ocds_file.encoding)
+    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, ocds_file.lines_read,
+                      file_id=file_id)
 
 
 def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> FileResult:
@@ -187,11 +225,11 @@ def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> 
     columns: dict[str, list] = {name: [] for name in SCHEMAS["raw_challenges"].names}
     for number, row in challenge_file.rows:
         columns["source_row"].append(number)
-        for fld in CHALLENGE_FIELDS:
+        for fld in (*CHALLENGE_FIELDS, "schema_problems"):
             columns[fld].append(row.get(fld))
     n = len(columns["source_row"])
     columns.update(file_id=[file_id] * n, source_file=[challenge_file.source_file] * n,
                    ingested_at=[writer.now] * n)
     writer.add("raw_challenges", columns)
     _file_row(writer, file_id, "challenges", challenge_file, None, n, header_row=1)
-    return FileResult(challenge_file.source_file, "challenges", challenge_file.detected_format, n)
+    return FileResult(challenge_file.source_file, "challenges", challenge_file.detected_format, n, file_id=file_id)

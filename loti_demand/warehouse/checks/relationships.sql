@@ -13,5 +13,17 @@ union all
 select 'spend.supplier_id', supplier_id from spend
 where supplier_id is not null and supplier_id not in (select supplier_id from suppliers)
 union all
+select 'supplier_aliases.supplier_id', supplier_id from supplier_aliases
+where supplier_id not in (select supplier_id from suppliers)
+union all
 select 'spend redacted names exposed', source_file || ':' || source_row from spend
 where is_redacted and supplier_name is not null
+union all
+select 'challenge_outcomes.challenge_id', challenge_id from challenge_outcomes
+where challenge_id not in (select challenge_id from challenges)
+union all
+select 'challenge_outcomes.ocid (suggested)', ocid from challenge_outcomes
+where match_type = 'suggested' and ocid not in (select ocid from procurements)
+union all
+select 'challenges without a borough', challenge_id from challenges
+where challenge_id not in (select challenge_id from challenge_boroughs)

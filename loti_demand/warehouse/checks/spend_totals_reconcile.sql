@@ -1,12 +1,20 @@
--- Each file's loaded total equals the sum of its lines in `spend`, and the aggregates equal `spend`.
+-- Each file's loaded total equals the sum of its lines in `spend`, and the aggregates equal `spend`. A path
+-- ingested twice has two source_files rows (the second all duplicates), so totals are compared per path.
 with by_file as (
     select source_file, sum(amount_gbp) as amount_gbp from spend group by source_file
+),
+
+files as (
+    select path, sum(total_amount_gbp) as total_amount_gbp
+    from source_files
+    where kind = 'spend' and status = 'loaded'
+    group by path
 )
 
 select f.path, f.total_amount_gbp, b.amount_gbp
-from source_files as f
+from files as f
 left join by_file as b on f.path = b.source_file
-where f.kind = 'spend' and f.status = 'loaded' and f.total_amount_gbp <> coalesce(b.amount_gbp, 0)
+where f.total_amount_gbp <> coalesce(b.amount_gbp, 0)
 
 union all
 

@@ -1,54 +1,98 @@
--- Value parsers used by the staging models. Python twins: normalise/money.py and normalise/dates.py;
--- tests/test_normalise_differential.py checks the two agree on arbitrary text.
+-- Value parsers used by the staging models. Python twins: normalise/money.py, normalise/dates.py and
+-- normalise/suppliers.py; tests/test_normalise_values.py checks each pair agrees on arbitrary text.
+-- Character classes are spelled out (not \s, \d) so that Python's re and DuckDB's RE2 mean the same thing.
 
--- '£(1,234.50)' -> '(1234.50)': drop currency marks, thousands separators and spaces.
--- Trim the same whitespace as the Python twins (space, tab, newline, vertical tab, form feed, return).
+-- Trim the same whitespace as the Python twins (space, tab, newline, vertical tab, form feed, return). Spelled
+-- with chr(): DuckDB's E'' strings know \t and \n but read '\v' and '\f' as the letters v and f.
 create or replace macro trim_ws(s) as
     trim(s, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13));
 
+-- '£(1,234.50)' -> '(1234.50)': drop currency marks, thousands separators and spaces; U+2212 minus -> '-'.
 create or replace macro amount_text(s) as
-    regexp_replace(upper(s), '[£, \t\n\r\f\v\x{00a0}]|GBP|Â', '', 'g');
+    replace(regexp_replace(s, '[£, \t\n\r\f\v\x{00a0}\x{2009}\x{202f}]|[Gg][Bb][Pp]|Â', '', 'g'), '−', '-');
 
-create or replace macro parse_amount(s) as (
+-- The parts of a cleaned amount: '(', '-', digits, '-', 'CR'/'DR', ')'; digits = '' when it is not a number.
+create or replace macro amount_parts(t) as
+    regexp_extract(
+        t,
+        '^(\(?)(-?)([0-9]{1,16}(?:\.[0-9]*)?|\.[0-9]+)(-?)((?:[Cc][Rr]|[Dd][Rr])?)(\)?)$',
+        ['open', 'lead', 'digits', 'trail', 'suffix', 'close']
+    );
+
+-- Brackets, a leading or trailing minus, or CR make a credit (negative); two credit marks at once are an error.
+create or replace macro amount_from_parts(p) as (
     case
-        when regexp_full_match(amount_text(s), '\(?-?(\d{1,16}(\.\d*)?|\.\d+)-?(CR|DR)?\)?')
-            and (starts_with(amount_text(s), '(') = ends_with(amount_text(s), ')'))
-            and (
-                (case when starts_with(amount_text(s), '(') then 1 else 0 end)
-                + (case when regexp_matches(amount_text(s), '^\(?-') then 1 else 0 end)
-                + (case when regexp_matches(amount_text(s), '\d\.?\d*-(CR|DR)?\)?$') then 1 else 0 end)
-                + (case when regexp_matches(amount_text(s), 'CR\)?$') then 1 else 0 end)
-            ) <= 1
-        then
-            (case
-                when starts_with(amount_text(s), '(')
-                    or regexp_matches(amount_text(s), '^\(?-')
-                    or regexp_matches(amount_text(s), '\d\.?\d*-(CR|DR)?\)?$')
-                    or regexp_matches(amount_text(s), 'CR\)?$')
-                then -1 else 1
-            end)
-            * try_cast(regexp_extract(amount_text(s), '(\d+(\.\d*)?|\.\d+)', 1) as decimal(18, 2))
+        when p.digits <> '' and (p.open = '') = (p.close = '')
+            and cast(p.open <> '' as integer) + cast(p.lead <> '' as integer) + cast(p.trail <> '' as integer)
+            + cast(upper(p.suffix) = 'CR' as integer) <= 1
+        then (case when p.open <> '' or p.lead <> '' or p.trail <> '' or upper(p.suffix) = 'CR' then -1 else 1 end)
+            * try_cast(p.digits as decimal(18, 2))
     end
 );
 
+-- Plain numbers ('1039.93', ' 1,534.24 ', '-12.00') take a cheap cast; the rest go through the parts.
+create or replace macro parse_amount(s) as (
+    case
+        when regexp_full_match(replace(s, ',', ''), ' *-?[0-9]{1,16}(\.[0-9]*)? *')
+            then try_cast(replace(s, ',', '') as decimal(18, 2))
+        else amount_from_parts(amount_parts(amount_text(s)))
+    end
+);
+
+-- Trim, squeeze whitespace runs to one space, drop a trailing time of day ('31/01/2024 00:00:00').
 create or replace macro date_text(s) as
-    regexp_replace(trim_ws(s), '[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$', '');
+    regexp_replace(
+        regexp_replace(trim_ws(s), '[ \t\n\r\f\v]+', ' ', 'g'),
+        '[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$', ''
+    );
+
+-- Day-first numeric dates with one separator ('31/01/2024', '1.2.2024'): the common case, parsed cheaply.
+create or replace macro dmy_parts(t) as
+    regexp_extract(t, '^([0-9]{1,2})([/.-])([0-9]{1,2})([/.-])([0-9]{4})$', ['d', 's1', 'm', 's2', 'y']);
+
+create or replace macro dmy_date(p) as (
+    case when p.s1 = p.s2 then try_cast(p.y || '-' || lpad(p.m, 2, '0') || '-' || lpad(p.d, 2, '0') as date) end
+);
 
 -- Two-digit years ('05/04/24') are tried only with %y formats: DuckDB's %Y would read them as year 24.
-create or replace macro parse_date(s) as (
+create or replace macro parse_date_text(t) as (
     case
-        when s is null or length(trim_ws(s)) > 40 then null
-        when regexp_full_match(trim_ws(s), '\d{5}(\.0+)?')
-            then date '1899-12-30' + cast(cast(trim_ws(s) as double) as integer)
-        when regexp_full_match(date_text(s), '\d{1,2}[/-][0-9A-Za-z]{1,9}[/-]\d{2}')
-            then cast(try_strptime(date_text(s), ['%d/%m/%y', '%d-%b-%y']) as date)
+        when t is null or length(t) > 40 or not regexp_full_match(t, '[\x20-\x7e]*') then null
+        when regexp_full_match(t, '[0-9]{5}(\.0+)?') then date '1899-12-30' + cast(cast(t as double) as integer)
+        when dmy_parts(t).y <> '' then dmy_date(dmy_parts(t))
+        when regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(t as date)
+        when regexp_full_match(t, '[0-9]{1,2}[/-][0-9A-Za-z]{1,9}[/-][0-9]{2}')
+            then cast(try_strptime(t, ['%d/%m/%y', '%d-%b-%y']) as date)
         else cast(try_strptime(
-            date_text(s),
+            t,
             ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d', '%d-%b-%Y', '%d %b %Y',
              '%d %B %Y', '%d-%B-%Y']
         ) as date)
     end
 );
 
+create or replace macro parse_date(s) as parse_date_text(date_text(s));
+
 create or replace macro plausible_date(d) as
     case when d between date '1990-01-01' and date '2100-12-31' then d end;
+
+-- Text as published, tidied: stray characters (Lambeth's '†', no-break spaces, BOMs) become spaces, runs of
+-- whitespace collapse to one space, blank becomes NULL.
+create or replace macro tidy_text(s) as
+    nullif(trim(regexp_replace(s, '[ \t\n\r\f\v\x{00a0}\x{2020}\x{2021}\x{feff}]+', ' ', 'g')), '');
+
+-- The council withheld the payee's name (twin: normalise.suppliers.is_redacted).
+create or replace macro is_redacted_name(s) as
+    regexp_matches(
+        s,
+        '(?i)redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|'
+        || 'name removed|not disclosed|private individual|'
+        || '^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown)[^0-9A-Za-z]*$'
+    );
+
+-- The council marks the payee as a private person (twin: normalise.suppliers.is_individual_payee_type).
+create or replace macro is_individual_payee(s) as
+    regexp_full_match(
+        trim_ws(s),
+        '(?i)(?:indv|individual|individuals|private individual|person|private person|personal|sole individual)'
+    );

@@ -15,11 +15,14 @@ create table if not exists raw_source_files (
     ingested_at timestamp not null
 );
 
+-- One row per non-blank line after the header. The file's path, borough and ingest time are per file: they
+-- live in raw_source_files (joined on file_id in stg_spend) rather than being copied onto a million rows,
+-- which made loading several times slower. The columns stay for warehouses built before that change.
 create table if not exists raw_spend (
     file_id integer not null,
-    source_file varchar not null,
+    source_file varchar,              -- NULL: see raw_source_files.path
     source_row integer not null,
-    borough_code varchar not null,
+    borough_code varchar,             -- NULL: see raw_source_files.borough_code
     payment_date varchar,
     service_area varchar,
     supplier_name varchar,
@@ -34,8 +37,15 @@ create table if not exists raw_spend (
     proclass_code varchar,
     proclass_label varchar,
     invoice_number varchar,
-    ingested_at timestamp not null
+    payee_type varchar,               -- creditor / payee type as published (e.g. Devon's INDV = individual)
+    ingested_at timestamp             -- NULL: see raw_source_files.ingested_at
 );
+
+-- Warehouses built before payee_type and per-file provenance get them on their next ingest.
+alter table raw_spend add column if not exists payee_type varchar;
+alter table raw_spend alter column source_file drop not null;
+alter table raw_spend alter column borough_code drop not null;
+alter table raw_spend alter column ingested_at drop not null;
 
 create table if not exists raw_ocds_releases (
     file_id integer not null,
@@ -44,9 +54,12 @@ create table if not exists raw_ocds_releases (
     ocid varchar,
     release_id varchar,
     release_date varchar,
-    release_json json not null,
-    ingested_at timestamp not null
+    release_json json not null,       -- the item's JSON text as published
+    ingested_at timestamp not null,
+    problem varchar                   -- why the item is not a loadable release (quarantined); NULL for releases
 );
+-- Warehouses built before the column existed.
+alter table raw_ocds_releases add column if not exists problem varchar;
 
 create table if not exists raw_challenges (
     file_id integer not null,
@@ -67,6 +80,9 @@ create table if not exists raw_challenges (
     outcome_ocid varchar,
     ingested_at timestamp not null
 );
+-- JSON list of [column, problem] the reader found (JSON Schema errors, a CSV line with too many cells).
+-- Added after the first release: older warehouses gain the column when files are next ingested.
+alter table raw_challenges add column if not exists schema_problems varchar;
 
 create table if not exists raw_load_issues (
     source_file varchar not null,

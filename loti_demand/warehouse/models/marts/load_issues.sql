@@ -8,11 +8,14 @@ select
     source_file,
     source_row,
     problem_column as column_name,
-    case problem_column
-        when 'payment_date' then payment_date_raw
-        when 'irrecoverable_vat' then vat_raw
-        else amount_raw
-    end as raw_value,
+    nullif(
+        case problem_column
+            when 'payment_date' then payment_date_raw
+            when 'irrecoverable_vat' then vat_raw
+            else amount_raw
+        end,
+        ''
+    ) as raw_value,
     problem
 from int_spend_lines
 where status = 'quarantined'
@@ -22,4 +25,10 @@ union all
 select source_file, source_row, problem_column, problem_value, problem
 from int_challenges
 where problem is not null
+
+union all
+
+select source_file, source_row, 'release' as column_name, raw_excerpt as raw_value, problem
+from int_notices
+where load_status = 'quarantined'
 order by source_file, source_row

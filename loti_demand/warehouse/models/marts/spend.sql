@@ -1,5 +1,7 @@
--- One row per loaded payment line (duplicates and quarantined lines excluded), with the resolved supplier
--- and the tech category. Redacted payees keep their amount; their name is never exposed (supplier_name NULL).
+-- One row per loaded payment line (duplicates and quarantined lines excluded), with the resolved supplier and
+-- the tech category. Redacted payees keep their amount; their name was withheld in staging (supplier_name NULL).
+-- The category comes from what the line says it bought; the supplier's category when the text is silent, or
+-- when the text says only "IT" (ict_other) and the supplier is a known specialist (a data or software firm).
 with lines as (
     select * from int_spend_lines where status = 'loaded'
 )
@@ -13,27 +15,38 @@ select
     lines.amount_gbp,
     lines.irrecoverable_vat_gbp,
     -- supplier
-    case when matches.is_redacted then null else lines.supplier_name end as supplier_name,
+    lines.supplier_name,
     matches.supplier_id,
-    coalesce(matches.is_redacted, false) as is_redacted,
+    lines.is_redacted,
     -- what was bought
     lines.expenditure_category,
     lines.service_area,
     lines.purpose,
     lines.proclass_code,
-    cls.tech_category,
-    cls.classification_reason,
+    case
+        when text_class.tech_category = 'ict_other' and supplier_class.tech_category <> 'ict_other'
+            then supplier_class.tech_category
+        when text_class.tech_category is not null then text_class.tech_category
+        when not text_class.is_excluded then supplier_class.tech_category
+    end as tech_category,
+    case
+        when text_class.tech_category = 'ict_other' and supplier_class.tech_category <> 'ict_other'
+            then text_class.classification_reason || '; ' || supplier_class.classification_reason
+        when text_class.tech_category is not null then text_class.classification_reason
+        when not text_class.is_excluded then supplier_class.classification_reason
+    end as classification_reason,
     lines.transaction_id,
     -- provenance
     lines.source_file,
     lines.source_row
 from lines
 left join int_supplier_matches as matches
-    on lines.supplier_name is not distinct from matches.supplier_name
-left join int_spend_classification as cls
-    on lines.expenditure_category is not distinct from cls.expenditure_category
-    and lines.purpose is not distinct from cls.purpose
-    and lines.proclass_code is not distinct from cls.proclass_code
-    and lines.proclass_label is not distinct from cls.proclass_label
-    and lines.supplier_name is not distinct from cls.supplier_name
-order by lines.borough_code, lines.payment_date
+    on lines.supplier_name = matches.supplier_name
+left join int_spend_classification as text_class
+    on lines.expenditure_category is not distinct from text_class.expenditure_category
+    and lines.purpose is not distinct from text_class.purpose
+    and lines.proclass_code is not distinct from text_class.proclass_code
+    and lines.proclass_label is not distinct from text_class.proclass_label
+left join int_supplier_classification as supplier_class
+    on lines.supplier_name = supplier_class.supplier_name
+order by lines.borough_code, lines.payment_date, lines.source_file, lines.source_row

@@ -1,59 +1,136 @@
--- One row per non-blank payment line read from a spend file: values parsed, the line's problem named.
--- A line with a problem is quarantined (load_issues); the rest go on to `spend`.
+-- One row per non-blank line read after the header of a spend file, values parsed and the line's problem named.
+-- Totals rows (an amount with no date and no transaction reference, and no supplier or a 'Total' label) are
+-- flagged. Redacted payees lose their name here and keep their amount. Text and dates are parsed once per
+-- distinct value and joined back: a million lines hold a few thousand distinct dates and names.
 with source as (
-    select * from raw_spend
+    select
+        raw.file_id,
+        files.path as source_file,
+        raw.source_row,
+        files.borough_code,
+        raw.payment_date,
+        raw.service_area,
+        raw.supplier_name,
+        raw.expenditure_category,
+        raw.purpose,
+        raw.amount,
+        raw.irrecoverable_vat,
+        raw.transaction_id,
+        raw.supplier_ref,
+        raw.vat_number,
+        raw.company_number,
+        raw.proclass_code,
+        raw.proclass_label,
+        raw.payee_type
+    from raw_spend as raw
+    inner join raw_source_files as files on raw.file_id = files.file_id
 ),
 
-parsed as (
+-- Each text column is tidied once per distinct value (a few thousand in a million lines) and joined back.
+payee_names as (
+    select v, tidy_text(v) as t, coalesce(is_redacted_name(tidy_text(v)), false) as is_redacted
+    from (select distinct supplier_name as v from raw_spend)
+),
+
+payee_types as (
+    select v, tidy_text(v) as t, coalesce(is_individual_payee(v), false) as is_individual
+    from (select distinct payee_type as v from raw_spend)
+),
+
+service_areas as (select v, tidy_text(v) as t from (select distinct service_area as v from raw_spend)),
+categories as (select v, tidy_text(v) as t from (select distinct expenditure_category as v from raw_spend)),
+purposes as (select v, tidy_text(v) as t from (select distinct purpose as v from raw_spend)),
+proclass_codes as (select v, tidy_text(v) as t from (select distinct proclass_code as v from raw_spend)),
+proclass_labels as (select v, tidy_text(v) as t from (select distinct proclass_label as v from raw_spend)),
+supplier_refs as (select v, tidy_text(v) as t from (select distinct supplier_ref as v from raw_spend)),
+vat_numbers as (select v, tidy_text(v) as t from (select distinct vat_number as v from raw_spend)),
+company_numbers as (select v, tidy_text(v) as t from (select distinct company_number as v from raw_spend)),
+
+dates as (
+    select
+        payment_date,
+        tidy_text(payment_date) as payment_date_t,
+        plausible_date(parse_date(payment_date)) as payment_date_parsed
+    from (select distinct payment_date from raw_spend)
+),
+
+joined as (
     select
         -- ids and provenance
-        file_id,
-        source_file,
-        source_row,
-        borough_code,
-        nullif(trim(transaction_id), '') as transaction_id,
-        -- text as published
-        nullif(regexp_replace(trim(supplier_name), '\s+', ' ', 'g'), '') as supplier_name,
-        nullif(trim(service_area), '') as service_area,
-        nullif(trim(expenditure_category), '') as expenditure_category,
-        nullif(trim(purpose), '') as purpose,
-        nullif(trim(supplier_ref), '') as supplier_ref,
-        nullif(trim(vat_number), '') as vat_number,
-        nullif(trim(company_number), '') as company_number,
-        nullif(trim(proclass_code), '') as proclass_code,
-        nullif(trim(proclass_label), '') as proclass_label,
-        -- numerics
-        amount as amount_raw,
-        parse_amount(amount) as amount_gbp,
-        irrecoverable_vat as vat_raw,
-        parse_amount(irrecoverable_vat) as irrecoverable_vat_gbp,
-        -- dates
-        payment_date as payment_date_raw,
-        plausible_date(parse_date(payment_date)) as payment_date,
-        -- flags
-        regexp_matches(
-            lower(concat_ws(' ', supplier_name, payment_date, transaction_id, service_area, expenditure_category,
-                purpose)),
-            '^\s*((grand|sub)[\s-]?)?totals?\b|\b(grand|sub)[\s-]?totals?\b'
-        )
-        or (supplier_name is null and payment_date is null and transaction_id is null and amount is not null)
-            as is_total_row
+        source.file_id,
+        source.source_file,
+        source.source_row,
+        source.borough_code,
+        case
+            when source.transaction_id like ' %' or source.transaction_id like '% '
+                then nullif(trim(source.transaction_id), '')
+            else nullif(source.transaction_id, '')
+        end as transaction_id,
+        -- text as published, tidied; a redacted payee's name is withheld
+        coalesce(pn.is_redacted or pt.is_individual, false) as is_redacted,
+        case when not coalesce(pn.is_redacted or pt.is_individual, false) then pn.t end as supplier_name,
+        sa.t as service_area,
+        ec.t as expenditure_category,
+        pu.t as purpose,
+        sr.t as supplier_ref,
+        vn.t as vat_number,
+        cn.t as company_number,
+        pc.t as proclass_code,
+        pl.t as proclass_label,
+        pt.t as payee_type,
+        -- raw values, kept for load_issues
+        source.amount as amount_raw,
+        source.irrecoverable_vat as vat_raw,
+        d.payment_date_t as payment_date_raw,
+        -- parsed
+        parse_amount(source.amount) as amount_gbp,
+        parse_amount(source.irrecoverable_vat) as irrecoverable_vat_gbp,
+        d.payment_date_parsed as payment_date
     from source
+    left join payee_names as pn on source.supplier_name = pn.v
+    left join payee_types as pt on source.payee_type = pt.v
+    left join service_areas as sa on source.service_area = sa.v
+    left join categories as ec on source.expenditure_category = ec.v
+    left join purposes as pu on source.purpose = pu.v
+    left join proclass_codes as pc on source.proclass_code = pc.v
+    left join proclass_labels as pl on source.proclass_label = pl.v
+    left join supplier_refs as sr on source.supplier_ref = sr.v
+    left join vat_numbers as vn on source.vat_number = vn.v
+    left join company_numbers as cn on source.company_number = cn.v
+    left join dates as d on source.payment_date = d.payment_date
+),
+
+flagged as (
+    select
+        *,
+        coalesce(
+            case
+                when amount_gbp is not null and transaction_id is null and payment_date is null
+                    then supplier_name is null and not is_redacted
+                    or regexp_matches(
+                        concat_ws(' | ', supplier_name, service_area, expenditure_category, purpose, payment_date_raw),
+                        '(?i)(^|\| )[^0-9A-Za-z|]*((grand|sub)[ -]?)?totals?\b|\btotals?[^0-9A-Za-z|]*($| \|)'
+                    )
+            end,
+            false
+        ) as is_total_row
+    from joined
 )
 
 select
     *,
     case
         when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
-        when amount_raw is null then 'amount is blank'
-        when amount_gbp is null then 'amount is not a number'
-        when payment_date_raw is null then 'date is blank'
+        when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
+        when amount_gbp is null then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))'
+        when payment_date is null and payment_date_raw is null then 'date is blank'
         when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
-        when vat_raw is not null and irrecoverable_vat_gbp is null then 'irrecoverable VAT is not a number'
+        when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null
+            then 'irrecoverable VAT is not a number'
     end as problem,
     case
-        when is_total_row or amount_raw is null or amount_gbp is null then 'amount'
+        when is_total_row or amount_gbp is null then 'amount'
         when payment_date is null then 'payment_date'
-        when vat_raw is not null and irrecoverable_vat_gbp is null then 'irrecoverable_vat'
+        when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null then 'irrecoverable_vat'
     end as problem_column
-from parsed
+from flagged

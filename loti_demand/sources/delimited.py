@@ -1,0 +1,129 @@
+"""Read the body of a delimited text file (the lines after its header) into Arrow, with exact line numbers.
+
+Two paths give the same rows:
+- fast: pyarrow's multi-threaded CSV parser, used when every record is one physical line (no quoted
+  newlines, no lone carriage returns) and every line has the header's number of cells. The line number
+  of each row is worked out from the newline positions: the parser skips empty lines and nothing else,
+  so the n-th row is the n-th non-empty line.
+- python: the standard csv module, line by line, for everything else (it tracks physical lines itself).
+
+Both drop blank lines by one rule (see `is_blank`): a line is blank when none of its cells holds a
+letter or a digit, so ",,,,", whitespace and stray characters such as Lambeth's "†" are blank, while
+",,xxx,," is a line (and will be quarantined). Blank lines are not counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+BATCH_ROWS = 200_000
+_ALNUM = re.compile(r"[^\W_]")
+_ALNUM_RE2 = r"[\p{L}\p{N}]"
+_ASCII_ALNUM = "[0-9A-Za-z]"
+
+
+class NotFastPath(Exception):
+    """The fast path cannot give exact line numbers for this body; use the python path."""
+
+
+def is_blank(cells: Iterable[str | None]) -> bool:
+    """True when no cell holds a letter or a digit (',,,', '  ', '† † †' are blank)."""
+    return not any(c and _ALNUM.search(c) for c in cells)
+
+
+def nonempty_line_numbers(body: bytes, first_line: int) -> np.ndarray:
+    """Line numbers of the non-empty physical lines of `body`, whose first line is number `first_line`.
+
+    Raises NotFastPath when a record might span lines (an odd number of quotes before a newline) or
+    the file uses lone carriage returns as line ends.
+    """
+    if body.count(b"\r") != body.count(b"\r\n"):
+        raise NotFastPath("lone carriage returns")
+    arr = np.frombuffer(body, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(body)]))
+    if starts[-1] == len(body):  # the body ends with a newline: no line after it
+        starts, ends = starts[:-1], ends[:-1]
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    if b'"' in body and np.bitwise_xor.reduceat((arr == 34).view(np.uint8), starts).any():
+        raise NotFastPath("quoted newlines")
+    lengths = ends - starts
+    has_cr = np.zeros(len(lengths), dtype=bool)
+    nonzero = lengths > 0
+    has_cr[nonzero] = arr[ends[nonzero] - 1] == 13
+    return first_line + np.flatnonzero(lengths - has_cr > 0).astype(np.int64)
+
+
+def read_fast(body: bytes, first_line: int, width: int, delimiter: str) -> tuple[np.ndarray, pa.Table]:
+    """(line numbers, table of `width` string columns c0..) for the non-blank lines of a UTF-8 body.
+
+    Raises NotFastPath when the body needs the python path (see the module docstring).
+    """
+    numbers = nonempty_line_numbers(body, first_line)
+    names = [f"c{i}" for i in range(width)]
+    if not len(numbers):
+        return numbers, pa.table({n: pa.array([], pa.string()) for n in names})
+
+    def refuse(row: pacsv.InvalidRow) -> str:
+        return "error"
+
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=refuse),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise NotFastPath(str(exc)) from exc
+    if table.num_rows != len(numbers):
+        raise NotFastPath("row count differs from the non-empty line count")
+    keep = _non_blank(table)
+    return numbers[keep], table.filter(pa.array(keep))
+
+
+def _non_blank(table: pa.Table) -> np.ndarray:
+    """Boolean mask of rows where some cell holds a letter or digit. Cheap ASCII test first, the Unicode
+    one only for rows still undecided, column by column: a typical file costs one pass over one column."""
+    keep = np.zeros(table.num_rows, dtype=bool)
+    undecided = np.arange(table.num_rows)
+    for column in table.columns:
+        for pattern in (_ASCII_ALNUM, _ALNUM_RE2):
+            if not len(undecided):
+                return keep
+            values = column.take(pa.array(undecided)) if len(undecided) < table.num_rows else column
+            has = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+            keep[undecided[has]] = True
+            undecided = undecided[~has]
+    return keep
+
+
+def read_python(text: str, first_line: int, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) for every row of a text body; raises csv.Error on malformed CSV."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = first_line
+    for cells in reader:
+        yield line, cells
+        line = first_line + reader.line_num
+
+
+def split_after_line(data: bytes, line: int) -> tuple[bytes, bytes]:
+    """Split bytes after physical line `line` (1-based; lines end with '\\n')."""
+    position = 0
+    for _ in range(line):
+        found = data.find(b"\n", position)
+        if found < 0:
+            return data, b""
+        position = found + 1
+    return data[:position], data[position:]

@@ -1,0 +1,297 @@
+"""The spend reader: encodings, delimiters, preambles, spreadsheets, ZIPs, mappings, exact line numbers, and
+clear refusals for files it cannot read."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
+from loti_demand.sources import council_spend, delimited
+from loti_demand.sources.council_spend import cell_text, read_spend, read_spend_bytes
+from loti_demand.sources.delimited import is_blank
+from loti_demand.sources.spend_header import validate_mapping
+from loti_demand.warehouse.build import read_mapping
+
+HEADER = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount,Expense Type"
+
+
+@pytest.fixture(autouse=True)
+def fast_path_for_small_files(monkeypatch):
+    """The fast path normally starts at 256 KiB; these small files must exercise it too."""
+    monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 0)
+
+
+def rows_of(tables) -> list[dict]:
+    return [row for table in tables for batch in table.batches() for row in batch.to_pylist()]
+
+
+def read_text(text: str, encoding: str = "utf-8", name: str = "x.csv") -> tuple[list, list[dict]]:
+    tables = read_spend_bytes(text.encode(encoding), name=name)
+    return tables, rows_of(tables)
+
+
+def python_path(monkeypatch) -> None:
+    """Make every CSV take the csv-module path."""
+    def refuse(*args, **kwargs):
+        raise delimited.NotFastPath("forced")
+
+    monkeypatch.setattr(council_spend, "read_fast", refuse)
+
+
+def test_header_after_a_report_preamble_and_exact_line_numbers() -> None:
+    text = (
+        "London Borough of Camden Payments Over £500\n"
+        "Report Date:† 02/07/2012† 16:59:18,,,,,,\n"
+        "\n"
+        f"{HEADER}\n"
+        "Camden,Digital,Brightline Software Ltd,02/04/2025,T1,\"12,500.00\",Software Licences\n"
+        "\n"
+        ",,,,,,\n"
+        ",†††,,,,,\n"
+        "Camden,Housing,\"Acme, Repairs & Co\",16/04/2025,T3,800.00,Building Repairs\n"
+        ",,,,,\"13,300.00\",\n"
+    )
+    tables, rows = read_text(text)
+    table = tables[0]
+    assert (table.header_row, table.parser, table.lines_read) == (4, "fast", 3)
+    assert [r["source_row"] for r in rows] == [5, 9, 10]
+    assert rows[1]["supplier_name"] == "Acme, Repairs & Co"
+    assert table.mapping["amount"] == "Amount" and table.mapping["expenditure_category"] == "Expense Type"
+
+
+def test_small_files_take_the_csv_module_path(monkeypatch) -> None:
+    monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 256 << 10)
+    tables, rows = read_text(f"{HEADER}\nCamden,Digital,A Ltd,02/04/2025,T1,500.00,Software\n")
+    assert tables[0].parser == "python" and [r["source_row"] for r in rows] == [2]
+
+
+def test_quoted_newlines_take_the_python_path_with_physical_line_numbers() -> None:
+    text = (
+        f"{HEADER}\n"
+        "Camden,Digital,\"Brightline\nSoftware Ltd\",02/04/2025,T1,500.00,Software\n"
+        "Camden,Digital,Northwind Ltd,03/04/2025,T2,600.00,Hosting\n"
+    )
+    tables, rows = read_text(text)
+    assert tables[0].parser == "python"
+    assert [r["source_row"] for r in rows] == [2, 4]
+    assert rows[0]["supplier_name"] == "Brightline\nSoftware Ltd"
+
+
+def test_lone_carriage_returns_are_counted_as_line_ends() -> None:
+    text = f"{HEADER}\r,,,,,,\rCamden,Digital,A Ltd,02/04/2025,T1,500.00,Software\r"
+    tables, rows = read_text(text)
+    assert tables[0].parser == "python"
+    assert [r["source_row"] for r in rows] == [3]
+
+
+CELL = st.text(alphabet='ab1 ,"\n†\t£', max_size=6)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL, min_size=1, max_size=9), max_size=8), st.sampled_from(["\n", "\r\n"]),
+       st.booleans())
+def test_fast_and_python_paths_give_the_same_lines(monkeypatch, rows, newline, blank_lines) -> None:
+    """Property: whatever the cells (quotes, commas, newlines, daggers, blanks), both paths agree on every
+    line, its number and its values; and the fast path is only taken when it can be exact."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=newline)
+    writer.writerow(HEADER.split(","))
+    for row in rows:
+        writer.writerow(row)
+        if blank_lines:
+            buffer.write(newline)
+    data = buffer.getvalue().encode("utf-8")
+    fast = rows_of(read_spend_bytes(data, name="p.csv"))
+    with monkeypatch.context() as patch:
+        python_path(patch)
+        slow = rows_of(read_spend_bytes(data, name="p.csv"))
+    assert fast == slow
+    assert len(slow) == sum(1 for row in rows if not is_blank(row))
+
+
+@pytest.mark.parametrize(("encoding", "prefix", "detected"), [
+    ("utf-8", b"", "utf-8"),
+    ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
+    ("cp1252", b"", "cp1252"),
+    ("utf-16", b"", "utf-16"),
+])
+def test_encodings_are_detected_and_reported(encoding: str, prefix: bytes, detected: str) -> None:
+    text = "Payment Date,Supplier Name,Amount\r\n01/04/2025,Café Nero – Holborn,£1,234.50\r\n"
+    text = text.replace("£1,234.50", '"£1,234.50"')
+    data = prefix + text.encode(encoding)
+    tables = read_spend_bytes(data, name="e.csv")
+    rows = rows_of(tables)
+    assert tables[0].encoding == detected
+    assert rows[0]["supplier_name"] == "Café Nero – Holborn" and rows[0]["amount"] == "£1,234.50"
+
+
+def test_bytes_cp1252_leaves_undefined_are_read_as_latin1() -> None:
+    data = "Payment Date,Supplier Name,Amount\n01/04/2025,Caf\xe9 \x81,500\n".encode("latin-1")
+    tables = read_spend_bytes(data, name="l.csv")
+    assert tables[0].encoding == "latin-1" and rows_of(tables)[0]["supplier_name"] == "Café \x81"
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_other_delimiters_are_detected(delimiter: str) -> None:
+    text = delimiter.join(["Payment Date", "Supplier Name", "Amount"]) + "\n"
+    text += delimiter.join(["01/04/2025", "Acme Ltd", "500.00"]) + "\n"
+    tables, rows = read_text(text)
+    assert repr(delimiter) in tables[0].detected_format
+    assert rows[0]["supplier_name"] == "Acme Ltd"
+
+
+def test_blank_rule() -> None:
+    assert is_blank(["", " ", "†††", ",", "\u00a0"])
+    assert not is_blank(["", "xxx", ""])
+    assert not is_blank(["", "0"])
+
+
+def _workbook(tmp_path: Path) -> Path:
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes["A1"] = "This workbook lists payments over £500."
+    sheet = book.create_sheet("Payments")
+    sheet.append(["Payments over £500, April 2025"])
+    sheet.append([])
+    sheet.append(["Payment Date", "Supplier", "Net Amount", "Expense Type"])
+    sheet.append([dt.datetime(2025, 4, 2), "Brightline Software Ltd", 12500.5, "Software Licences"])
+    sheet.append([None, None, None, None])
+    sheet.append([45760, "Acme Ltd", -120, "Repairs"])
+    path = tmp_path / "payments.xlsx"
+    book.save(path)
+    return path
+
+
+def test_xlsx_date_cells_serials_preamble_and_the_sheet_with_the_payments(tmp_path: Path) -> None:
+    tables = read_spend(_workbook(tmp_path))
+    rows = rows_of(tables)
+    assert tables[0].detected_format == "xlsx (sheet 'Payments')" and tables[0].header_row == 3
+    assert [r["source_row"] for r in rows] == [4, 6]
+    assert rows[0]["payment_date"] == "2025-04-02" and rows[0]["amount"] == "12500.5"
+    assert rows[1]["payment_date"] == "45760" and rows[1]["amount"] == "-120"
+
+
+def test_xls_cells_through_xlrd(monkeypatch) -> None:
+    """No maintained library writes XLS any more, so the xlrd calls are given a workbook double."""
+    import xlrd
+
+    class Cell:
+        def __init__(self, ctype, value):
+            self.ctype, self.value = ctype, value
+
+    class Sheet:
+        name, nrows, ncols = "Sheet1", 2, 3
+
+        def __init__(self):
+            self.grid = [[Cell(1, "Payment Date"), Cell(1, "Supplier Name"), Cell(1, "Amount")],
+                         [Cell(xlrd.XL_CELL_DATE, 45748.0), Cell(1, "Acme Ltd"), Cell(2, 1534.24)]]
+
+        def cell(self, r, c):
+            return self.grid[r][c]
+
+    class Book:
+        datemode = 0
+
+        def sheets(self):
+            return [Sheet()]
+
+    monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents: Book())
+    tables = read_spend_bytes(council_spend.XLS_MAGIC + b"\x00" * 100, name="old.xls")
+    assert tables[0].detected_format == "xls"
+    assert rows_of(tables) == [{"source_row": 2, "payment_date": "2025-04-01", "service_area": None,
+                                "supplier_name": "Acme Ltd", "expenditure_category": None, "purpose": None,
+                                "amount": "1534.24", "irrecoverable_vat": None, "transaction_id": None,
+                                "supplier_ref": None, "vat_number": None, "company_number": None,
+                                "proclass_code": None, "proclass_label": None, "invoice_number": None,
+                                "payee_type": None}]
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1234.5, "1234.5"), (1e-05, "0.00001"), (1e16, "10000000000000000"), (3, "3"),
+    (dt.datetime(2025, 4, 2, 13, 5), "2025-04-02"), (dt.date(2025, 4, 2), "2025-04-02"), (None, ""), (True, "TRUE"),
+])
+def test_spreadsheet_cells_become_the_text_a_council_would_type(value, text: str) -> None:
+    assert cell_text(value) == text
+
+
+def test_zip_members_are_read_and_named_inside_the_archive(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("q1.csv", "Payment Date,Supplier Name,Amount\n2025-04-01,Acme Ltd,500\n")
+        archive.write(_workbook(tmp_path), "q2.xlsx")
+        archive.writestr("__MACOSX/._q1.csv", b"\x00\x05")
+    path = tmp_path / "spend.zip"
+    path.write_bytes(buffer.getvalue())
+    tables = read_spend(path, name="spend/camden/spend.zip")
+    assert [(t.source_file, t.detected_format) for t in tables] == [
+        ("spend/camden/spend.zip!q1.csv", "zip/csv"), ("spend/camden/spend.zip!q2.xlsx", "zip/xlsx (sheet 'Payments')")]
+    assert len(rows_of(tables)) == 3
+
+
+def test_a_zip_without_spend_files_says_what_it_holds(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("report.pdf", b"%PDF-1.4")
+    with pytest.raises(InputFileError, match=r"holds no CSV or Excel file \(it holds report\.pdf\)"):
+        read_spend_bytes(buffer.getvalue(), name="a.zip")
+
+
+@pytest.mark.parametrize(("data", "problem"), [
+    (b"", "is empty"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x00<<>>stream\x00\x01\x02\x03" * 20, "looks binary"),
+    (b"PK\x03\x04not really a zip", "is not a readable ZIP archive"),
+])
+def test_unreadable_files_are_refused_with_the_file_named(data: bytes, problem: str) -> None:
+    with pytest.raises(InputFileError, match=problem) as caught:
+        read_spend_bytes(data, name="spend/camden/broken.csv")
+    assert str(caught.value).startswith("spend/camden/broken.csv: ")
+    assert "What to do:" in str(caught.value) or problem == "is not a readable ZIP archive"
+
+
+def test_missing_columns_lists_what_was_found_and_how_to_map_it() -> None:
+    text = "Paid On,Vendor Ref Name,Net Value\n01/04/2025,Acme Ltd,500\n"
+    with pytest.raises(MissingColumnsError) as caught:
+        read_text(text, name="spend/camden/odd.csv")
+    message = str(caught.value)
+    assert "missing payment_date, supplier_name" in message
+    assert "'Paid On', 'Vendor Ref Name', 'Net Value'" in message
+    assert "spend_columns.csv" in message and "mapping.csv" in message and "field,column" in message
+
+
+def test_a_mapping_file_reads_an_odd_layout(tmp_path: Path) -> None:
+    mapping_file = tmp_path / "mapping.csv"
+    mapping_file.write_text("field,column\npayment_date,Paid On\nsupplier_name,Vendor Ref Name\n", encoding="utf-8")
+    mapping = read_mapping(mapping_file)
+    tables = read_spend_bytes(b"Paid On,Vendor Ref Name,Net Value\n01/04/2025,Acme Ltd,500\n", name="odd.csv",
+                              mapping=mapping)
+    row = rows_of(tables)[0]
+    assert (row["payment_date"], row["supplier_name"], row["amount"]) == ("01/04/2025", "Acme Ltd", "500")
+
+
+def test_a_mapping_file_naming_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="unknown field"):
+        validate_mapping({"supplier": "Vendor"}, "mapping.csv")
+    mapping_file = tmp_path / "mapping.csv"
+    mapping_file.write_text("field,column\nsupplier,Vendor\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"mapping\.csv: names unknown field\(s\) supplier"):
+        read_mapping(mapping_file)
+
+
+@pytest.mark.parametrize("text", [
+    "Sum of Invoice Nett Amount,\nSupplier Name,Total\nAcme Ltd,\"3,158.77\"\nGrand Total,\"3,158.77\"\n",
+    "Row Labels,Sum of Amount\nAcme Ltd,500\nGrand Total,500\n",
+])
+def test_summary_publications_are_rejected_with_an_explanation(text: str) -> None:
+    with pytest.raises(SummaryOnlyError, match="not individual payments"):
+        read_text(text)
