@@ -23,8 +23,8 @@ GIB = 1 << 30
 
 SPEND_HEADER = b"Date,Supplier Name,Amount,Expense Type,Transaction Number\r\n"
 SPEND_ROW = b'01/05/2025,Northwind Cloud Ltd,"2,000.00",Hosting Services,X1\r\n'
-CHALLENGE_HEADER = b"id,title,statement,boroughs,theme,status,opens_on,closes_on\n"
-CHALLENGE_ROW = b"CH-9,Find damp early,Sensors in homes,Camden,Housing,open,2025-03-01,2025-06-30\n"
+CHALLENGE_HEADER = b"id,title,statement,boroughs,theme,status,opens_on,closes_on,budget_gbp,url\n"
+CHALLENGE_ROW = b"CH-9,Find damp early,Sensors in homes,Camden,Housing,open,2025-03-01,2025-06-30,,\n"
 
 
 def _sample_xlsx() -> bytes:
@@ -134,7 +134,8 @@ CASES: list[Case] = [
                 + b'{"a": ' * 20_000 + b"1" + b"}" * 20_000 + b"}]}")),
     Case("procurement", "bad-line-3.jsonl", _bytes(b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
                                                    b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
-                                                   b'{"ocid": "ocds-x-3", "id": \n'), line=3),
+                                                   b'{"ocid": "ocds-x-3", "id": "3",, "date": "2025-01-01"}\n'
+                                                   b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'), line=3),
     Case("procurement", "a-string.json", _bytes(b'"just a string"')),
     Case("procurement", "a-number.json", _bytes(b"42")),
     Case("procurement", "array-of-junk.json", _bytes(b'[1, "x", null, [], {"no": "ocid"}]'), "either"),
@@ -145,6 +146,9 @@ CASES: list[Case] = [
         {"ocid": "ocds-x-2", "id": "2", "date": "2025-13-45", "tender": {"value": {"amount": "lots"},
                                                                            "items": "none"}},
     ]}).encode()), "either"),
+    Case("procurement", "raw-tab-and-nul-in-title.json", _bytes(
+        b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01T00:00:00Z", '
+        b'"tender": {"title": "Cloud\thosting\x00 and\nsupport"}}]}'), "either"),
     Case("procurement", "truncated.json.gz", _bytes(gzip.compress(_OCDS)[:200])),
     Case("procurement", "gigabyte-line.json", _sparse(b'{"releases": [{"ocid": "'), line=1),
     # --- challenges (CSV, JSON, XLSX) ---

@@ -97,6 +97,10 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/db.py", "cursor"): "the READ_ALIAS constant",
     ("loti_demand/warehouse/enrich.py", "replace_table"): "int_* table names from code constants",
     ("loti_demand/warehouse/ingest.py", "discard"): "raw table names from the SCHEMAS constant",
+    ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",
+    ("loti_demand/warehouse/enrich_challenges.py", "validate_challenges"): "column names from CHALLENGE_FIELDS",
+    ("loti_demand/warehouse/enrich_challenges.py", "match_challenge_outcomes"):
+        "the integer constant challenge_matching.WINDOW_MONTHS",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
 
@@ -147,10 +151,10 @@ def _hostile_data(root: Path) -> Path:
         quoted = value.replace('"', '""')
         lines.append(f'0{1 + i % 9}/05/2025,"{quoted}","{1000 + i}.00",Software Licences,INJ{i},"{quoted}"')
     (data / "spend" / "camden" / "hostile.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rows = ["id,title,statement,boroughs,theme,status,opens_on,closes_on"]
+    rows = ["id,title,statement,boroughs,theme,status,opens_on,closes_on,budget_gbp,url"]
     for i, value in enumerate(INJECTIONS):
         quoted = value.replace('"', '""')
-        rows.append(f'INJ-{i},"{quoted}","{quoted}",Camden,"{quoted}",open,2025-03-01,2025-12-31')
+        rows.append(f'INJ-{i},"{quoted}","{quoted}",Camden,"{quoted}",open,2025-03-01,2025-12-31,,')
     (data / "challenges" / "hostile.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return data
 

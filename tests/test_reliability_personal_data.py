@@ -20,19 +20,19 @@ from tests.reliability_pages import PAGES, capturing_downloads, page_text, recor
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures" / "data"
 # What the councils published in the payee column; none of it may be shown.
-WITHHELD = ["REDACTED", "Redacted under DP Act", "Personal data", "REDACTED UNDER DP ACT", "Jane Doe - Individual",
-            "Withheld: John Q Public"]
+WITHHELD = ["REDACTED", "Redacted under DP Act", "Personal data", "REDACTED UNDER DP ACT", "Withheld: John Q Public",
+            "Jane Doe (creditor type Individual)"]
 # Fragments that must never appear anywhere (the bare word REDACTED is checked as a whole value).
 NEVER_SHOWN = ["Redacted under DP Act", "REDACTED UNDER DP ACT", "Personal data", "Jane Doe", "John Q Public"]
-PII_CSV = """Date,Supplier Name,Amount,Expense Type,Transaction Number
-01/05/2025,REDACTED,"1,000.00",Residential Care,P1
-02/05/2025,Redacted under DP Act,"2,000.00",Software Licences,P2
-03/05/2025,Personal data,"3,000.00",Software Licences,P3
-04/05/2025,REDACTED UNDER DP ACT,"4,000.00",Hosting Services,P4
-05/05/2025,Jane Doe - Individual,"5,000.00",Software Licences,P5
-06/05/2025,Withheld: John Q Public,"6,000.00",Foster Care,P6
-07/05/2025,Jane Doe - Individual,TBC,Residential Care,P7
-31/02/2025,Withheld: John Q Public,"700.00",Residential Care,P8
+PII_CSV = """Date,Supplier Name,Creditor Type,Amount,Expense Type,Transaction Number
+01/05/2025,REDACTED,,"1,000.00",Residential Care,P1
+02/05/2025,Redacted under DP Act,,"2,000.00",Software Licences,P2
+03/05/2025,Personal data,,"3,000.00",Software Licences,P3
+04/05/2025,REDACTED UNDER DP ACT,,"4,000.00",Hosting Services,P4
+05/05/2025,Jane Doe,Individual,"5,000.00",Software Licences,P5
+06/05/2025,Withheld: John Q Public,,"6,000.00",Foster Care,P6
+07/05/2025,Jane Doe,Individual,TBC,Residential Care,P7
+31/02/2025,Withheld: John Q Public,,"700.00",Residential Care,P8
 """
 
 
