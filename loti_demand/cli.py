@@ -10,9 +10,15 @@ import click
 from loti_demand import config
 from loti_demand.exceptions import LotiDemandError
 
+EXIT_UNEXPECTED = 70  # EX_SOFTWARE: a bug in loti-demand rather than a problem with the input
+
 
 class Group(click.Group):
-    """Turn every LotiDemandError into a plain message and exit code 1: never a traceback."""
+    """Turn every LotiDemandError into a plain message and exit code 1: never a traceback.
+
+    Any other exception is a bug: it is reported in one line with exit code 70 (LOTI_DEMAND_DEBUG=1 shows the
+    traceback). Builds and ingests are atomic, so the warehouse is unchanged either way.
+    """
 
     def invoke(self, ctx: click.Context):
         try:
@@ -23,6 +29,17 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted: the warehouse was not changed.", err=True)
             sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if config.get("debug"):
+                raise
+            detail = " ".join(str(exc).split())[:300]
+            click.secho(f"Unexpected error ({type(exc).__name__}): {detail}", fg="red", err=True)
+            click.echo("This is a bug in loti-demand: please report it with the command you ran. "
+                       "A build or ingest that stops like this leaves the warehouse unchanged. "
+                       "Run again with LOTI_DEMAND_DEBUG=1 to see the full traceback.", err=True)
+            sys.exit(EXIT_UNEXPECTED)
 
 
 def warehouse_option(function):

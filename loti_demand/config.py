@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
     Setting("strict", False, "Fail a build when any line is quarantined.", bool),
     Setting("require_browser", False, "Make missing Chromium a test failure rather than a skip.", bool),
+    Setting("debug", False, "Show the full Python traceback of an unexpected error (for bug reports).", bool),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -7,10 +7,15 @@ class LotiDemandError(Exception):
     """An error the user can act on. The CLI prints the message and exits 1, never a traceback."""
 
 
+MAX_PROBLEM_CHARS = 1000
+
+
 class InputFileError(LotiDemandError):
     """An input file cannot be read at all (binary, no recognisable header, unsupported format)."""
 
     def __init__(self, path: str, problem: str, hint: str = "") -> None:
+        if len(problem) > MAX_PROBLEM_CHARS:  # e.g. a 'header' that is really a megabyte of junk
+            problem = problem[:MAX_PROBLEM_CHARS] + " [...]"
         self.path = path
         self.problem = problem
         self.hint = hint

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import numbers
 from collections.abc import Sequence
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -26,14 +24,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA:
         return ""
-    if value is pd.NA:  # nullable integer and boolean columns
-        return ""
-    # numbers.Number covers numpy scalars too (a nullable Int64 column yields numpy.int64): a negative number
-    # must stay a number, not be neutralised as if it were a formula.
-    if isinstance(value, (numbers.Number, Decimal)) and not isinstance(value, (bool, np.bool_)):
-        return value
+    # numbers.Number covers Decimal and numpy scalars (a nullable Int64 column yields numpy.int64): a negative
+    # number must stay a number, not be neutralised as if it were a formula.
+    if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):
+        return "" if pd.isna(value) else value
     text = str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text

@@ -41,15 +41,17 @@ def _warehouse_version(path: Path) -> tuple[int, int]:
 
 @st.cache_resource(max_entries=2)
 def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    from loti_demand.warehouse.db import connect
+    from loti_demand.warehouse.db import connect, lock_down
 
-    return connect(path, read_only=True)
+    return lock_down(connect(path, read_only=True))
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the current warehouse (one cached read-only connection per warehouse version)."""
+    from loti_demand.warehouse.db import cursor
+
     path = warehouse_path()
-    return _connection(str(path), _warehouse_version(path)).cursor()
+    return cursor(_connection(str(path), _warehouse_version(path)))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -157,9 +159,9 @@ def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) 
     values = [v for part in raw for v in (part.split(",") if multi else [part]) if v != ""]
     if allowed is not None:
         bad = [v for v in values if v not in allowed]
-        if bad:
+        if bad:  # shown escaped: a link must not be able to put markdown (links, images) into the notice
             st.session_state.setdefault("_ignored_params", []).append(
-                f"{label}: {', '.join(repr(b[:40]) for b in bad)}")
+                f"{plain(label)}: {', '.join(plain(repr(b[:40])) for b in bad)}")
         values = [v for v in values if v in allowed]
     if multi:
         st.session_state[key] = values

@@ -44,4 +44,4 @@ def test_unknown_and_injected_values_are_ignored_with_a_notice() -> None:
     at.run()
     assert _state(at) == "state=E09000007|software||30"
     assert "not recognised" in at.warning[0].value
-    assert "<script>" in at.warning[0].value  # shown as text, never as markup
+    assert "\\<script\\>" in at.warning[0].value  # shown as text (markdown-escaped), never as markup

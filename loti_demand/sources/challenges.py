@@ -25,6 +25,7 @@ from loti_demand import config
 from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.challenges import HINT, ROW_SHAPE
 from loti_demand.sources.detect import detect_encoding, looks_binary
+from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 
 CHALLENGE_FIELDS = (
     "id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on", "budget_gbp", "url",
@@ -65,7 +66,12 @@ def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFil
     if looks_binary(data[:4096]):
         raise InputFileError(name, "is not a text CSV file", f"save it as CSV UTF-8; {TEMPLATE_HINT}")
     encoding = detect_encoding(data)
-    return [ChallengeFile(name, sha, f"csv, {encoding}", _csv_rows(data.decode(encoding), name))]
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:  # e.g. a UTF-16 byte-order mark on a file that is not UTF-16
+        raise InputFileError(name, f"is not readable {encoding} text (byte {exc.start + 1})",
+                             f"save it as CSV UTF-8; {TEMPLATE_HINT}") from exc
+    return [ChallengeFile(name, sha, f"csv, {encoding}", _csv_rows(text, name))]
 
 
 # --- CSV and XLSX: a header row naming the standard's columns ---------------------------------------------
@@ -133,7 +139,8 @@ def _csv_rows(text: str, name: str) -> list[Row]:
                 continue
             rows.append((line, _record(header, cells, "line", line)))
     except csv.Error as exc:
-        raise InputFileError(name, f"is not a readable CSV file near line {reader.line_num} ({exc})",
+        # `start` is where the failing record begins (reader.line_num is wherever the parser gave up).
+        raise InputFileError(name, f"is not a readable CSV file near line {start} ({exc})",
                              TEMPLATE_HINT) from exc
     if header is None:
         raise InputFileError(name, "is empty", TEMPLATE_HINT)
@@ -203,6 +210,8 @@ def _json_rows(data: bytes, name: str) -> list[Row]:
     except json.JSONDecodeError as exc:
         raise InputFileError(name, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                              "check the file with a JSON validator") from exc
+    except RecursionError as exc:
+        raise InputFileError(name, TOO_DEEP, TOO_DEEP_HINT) from exc
     items = doc.get("challenges") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise InputFileError(name, "has no list of challenges",

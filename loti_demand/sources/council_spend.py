@@ -17,6 +17,7 @@ import hashlib
 import io
 import math
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -171,10 +172,11 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
 
 def _csv_errors(rows: Rows, name: str) -> Rows:
     """Name the file and line when the csv module cannot parse it (e.g. a NUL byte or an unclosed quote)."""
-    line = 1
+    line = 1  # where the next record starts: the error is in that record, not the last good one
     try:
-        for line, cells in rows:
-            yield line, cells
+        for number, cells in rows:
+            yield number, cells
+            line = number + 1 + sum(c.count("\n") for c in cells)
     except csv.Error as exc:
         raise InputFileError(name, f"is not well-formed CSV near line {line}: {exc}",
                              "re-export the file as CSV (UTF-8) from the spreadsheet it came from") from exc
@@ -259,7 +261,7 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None) -> list[Sp
     for member in usable:
         try:
             content = archive.read(member)
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, zlib.error, EOFError, ValueError) as exc:
             raise InputFileError(f"{name}!{member.filename}", f"cannot be extracted ({exc})",
                                  "re-download the archive") from exc
         tables.extend(read_spend_bytes(content, name=f"{name}!{member.filename}", mapping=mapping))

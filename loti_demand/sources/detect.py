@@ -41,12 +41,19 @@ def detect_encoding(data: bytes) -> str:
         return "latin-1"
 
 
+def _width(line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:  # e.g. a field over the csv module's size limit: the reader reports it with its line
+        return 0
+
+
 def detect_delimiter(text_sample: str) -> str:
     """Pick the delimiter among , ; tab | that splits the first lines most consistently."""
     lines = [ln for ln in text_sample.splitlines()[:60] if ln.strip()]
     best, best_score = ",", -1
     for delim in (",", "\t", ";", "|"):
-        counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
+        counts = [_width(ln, delim) for ln in lines]
         if not counts:
             continue
         wide = [c for c in counts if c > 1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import glob
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -158,14 +159,35 @@ def check_names() -> list[str]:
     return [p.stem for p in sorted(CHECKS_DIR.glob("*.sql"))]
 
 
+def remove_stale_builds(warehouse: Path) -> list[Path]:
+    """Delete the temporary files of builds whose process is gone (killed, or the machine stopped), and any of
+    this process's own; a build still running elsewhere keeps its file. Returns what was removed."""
+    removed = []
+    for leftover in warehouse.parent.glob(glob.escape(f".{warehouse.name}.building-") + "*"):
+        pid = leftover.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and (int(pid) == os.getpid() or not _process_alive(int(pid))):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a fresh copy; move it over `warehouse` only if the block succeeds."""
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    remove_stale_builds(warehouse)
     if start_from_existing:
         shutil.copyfile(warehouse, tmp)
     con = connect(tmp)

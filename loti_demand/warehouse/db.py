@@ -8,20 +8,56 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from loti_demand.exceptions import WarehouseMissingError
+from loti_demand.exceptions import LotiDemandError, WarehouseMissingError
 
 MODELS_DIR = Path(__file__).parent / "models"
 CHECKS_DIR = Path(__file__).parent / "checks"
 
 
+READ_ALIAS = "warehouse"
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. Read-only connections never create a file."""
+    """Open the warehouse. Read-only connections never create a file, and always see the file now at `path`.
+
+    DuckDB caches database instances by path within a process, so `duckdb.connect(path, read_only=True)` after a
+    rebuild swapped the file would return the old instance (duckdb/duckdb#15912) for as long as any connection to
+    it is open: a dashboard would keep showing the old data. A read-only connection is therefore a fresh
+    in-memory instance with the file ATTACHed read-only and made the default database. Its cursors need
+    `cursor(con)` (a plain `.cursor()` does not inherit the default database).
+    """
     path = Path(path)
-    if read_only and not path.exists():
+    if not read_only:
+        return duckdb.connect(str(path))
+    if not path.exists():
         raise WarehouseMissingError(
             f"{path}: no warehouse here yet; build one with `python -m loti_demand build --warehouse {path}`"
         )
-    return duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach $path as {READ_ALIAS} (read_only)", {"path": str(path)})
+        con.execute(f"use {READ_ALIAS}")
+    except duckdb.Error as exc:
+        con.close()
+        raise LotiDemandError(f"{path}: is not a readable DuckDB warehouse ({exc}); rebuild it with "
+                              f"`python -m loti_demand build --warehouse {path}`") from exc
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor (for one thread) on a connection from `connect`, reading the same warehouse."""
+    cur = con.cursor()
+    if scalar(con, "select count(*) from duckdb_databases() where database_name = $a", {"a": READ_ALIAS}):
+        cur.execute(f"use {READ_ALIAS}")
+    return cur
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Forbid file and network access and further configuration changes (the dashboard's connection: even a
+    query it should never run could not read, write or attach a file)."""
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:

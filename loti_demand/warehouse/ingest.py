@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from loti_demand.exceptions import InputFileError
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
+from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 from loti_demand.warehouse.db import scalar
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
@@ -206,7 +208,7 @@ def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
             columns["ocid"].append(item.ocid)
             columns["release_id"].append(item.release_id)
             columns["release_date"].append(item.date)
-            columns["release_json"].append(item.text)
+            columns["release_json"].append(_storable_json(item))
             columns["problem"].append(item.problem)
             size += len(item.text)
             if len(columns["source_row"]) >= OCDS_BATCH or size >= FLUSH_BYTES:
@@ -214,10 +216,31 @@ def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
     except InputFileError:
         writer.discard("raw_ocds_releases", file_id)
         raise
+    except RecursionError as exc:  # JSON nested deeper than the parser allows
+        writer.discard("raw_ocds_releases", file_id)
+        raise InputFileError(ocds_file.source_file, TOO_DEEP, TOO_DEEP_HINT) from exc
     add_batch()
     _file_row(writer, file_id, "procurement", ocds_file, None, ocds_file.lines_read, encoding=ocds_file.encoding)
     return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, ocds_file.lines_read,
                       file_id=file_id)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_STRICT = json.JSONDecoder(strict=True)
+
+
+def _storable_json(item) -> str:
+    """The release's text as published, unless a string in it holds a raw control character (a tab or newline
+    typed into a title, a stray NUL): the reader accepts those, DuckDB's JSON type does not, so such a release
+    is stored re-serialised (the same value, with the characters escaped)."""
+    text = item.text
+    if item.release is None or not _CONTROL.search(text):
+        return text
+    try:
+        _STRICT.decode(text)
+    except ValueError:
+        return json.dumps(item.release, ensure_ascii=False)
+    return text
 
 
 def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> FileResult:

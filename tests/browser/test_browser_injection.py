@@ -1,0 +1,115 @@
+"""Script injection in a real browser: hostile link values and hostile data (supplier names, challenge titles and
+statements) are shown as text; no script runs (no alert dialog), no injected image or javascript: link exists."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from loti_demand.warehouse.build import build
+from tests.browser.conftest import CHROMIUM, PROJECT, _free_port, _require, page_urls, wait_for_app
+from tests.test_reliability_injection import _hostile_data
+
+XSS = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(2)</script>"
+LINK = "[click me](javascript:alert(3))"
+
+
+def _serve(script: str, warehouse: Path, log_path: Path):
+    port = _free_port()
+    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse)}
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return proc, log, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    log.close()
+    pytest.fail("the Streamlit server did not start within 60 s:\n" + log_path.read_text()[-2000:])
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    root = tmp_path_factory.mktemp("hostile_browser")
+    warehouse = root / "w.duckdb"
+    build(_hostile_data(root), warehouse)
+    proc, log, url = _serve("dashboard.py", warehouse, root / "dashboard.log")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def widget_server(tmp_path_factory):
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    root = tmp_path_factory.mktemp("widget_browser")
+    proc, log, url = _serve("tests/fixtures/apps/url_state_app.py", root / "unused.duckdb", root / "widgets.log")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+def _watch_dialogs(page) -> list[str]:
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return dialogs
+
+
+def _assert_nothing_injected(page, dialogs: list[str]) -> None:
+    page.wait_for_timeout(500)  # an onerror handler fires right after the image fails to load
+    assert dialogs == [], f"a script ran: {dialogs}"
+    assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0, "an injected <img> reached the DOM"
+    assert page.locator('[data-testid="stMain"] script').count() == 0
+    assert page.locator('a[href^="javascript"]').count() == 0, "an injected javascript: link reached the DOM"
+
+
+@pytest.mark.browser
+def test_injected_link_values_are_shown_as_text(page, widget_server: str) -> None:
+    dialogs = _watch_dialogs(page)
+    query = urllib.parse.urlencode({"borough": XSS, "cat": SCRIPT, "q": LINK})
+    page.goto(f"{widget_server}/?{query}")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stAlert"]', timeout=60_000)
+    notice = page.get_by_test_id("stAlert").inner_text()
+    assert XSS[:28] in notice and SCRIPT[:28] in notice, notice
+    assert page.get_by_test_id("stTextInput").locator("input").input_value() == LINK
+    _assert_nothing_injected(page, dialogs)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("file", "path"), page_urls(), ids=[f for f, _ in page_urls()])
+def test_every_page_shows_hostile_data_and_links_as_text(page, hostile_server: str, file: str, path: str) -> None:
+    dialogs = _watch_dialogs(page)
+    query = urllib.parse.urlencode({"q": XSS, "supplier": SCRIPT, "borough": LINK, "search": XSS})
+    page.goto(f"{hostile_server}/{path}?{query}")
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    text = page.get_by_test_id("stMain").inner_text()
+    # Wherever the page shows the hostile supplier names or challenge titles, they appear literally.
+    for value in (XSS, SCRIPT):
+        if value[1:12] in text:
+            assert value in text, f"{file}: {value!r} was altered on the way to the page"
+    _assert_nothing_injected(page, dialogs)

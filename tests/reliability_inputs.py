@@ -1,0 +1,173 @@
+"""Hand-made broken inputs for every reader, shared by the fuzz tests (in-process and through the CLI).
+
+Each case is (kind, file name, how to make it, expected): expected is "error" (the file must be refused with
+a message naming it; `line` is the line the message must name, where one is meaningful) or "either" (it may
+load, but then every line must be accounted for). The "1 GB line" cases are sparse files: 1 GiB long on paper,
+a few bytes on disk, refused by the line limit after reading its first chunk.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE = PROJECT / "data" / "sample"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
+GIB = 1 << 30
+
+SPEND_HEADER = b"Date,Supplier Name,Amount,Expense Type,Transaction Number\r\n"
+SPEND_ROW = b'01/05/2025,Northwind Cloud Ltd,"2,000.00",Hosting Services,X1\r\n'
+CHALLENGE_HEADER = b"id,title,statement,boroughs,theme,status,opens_on,closes_on,budget_gbp,url\n"
+CHALLENGE_ROW = b"CH-9,Find damp early,Sensors in homes,Camden,Housing,open,2025-03-01,2025-06-30,,\n"
+
+
+def _sample_xlsx() -> bytes:
+    return next((SAMPLE / "spend").glob("*/*.xlsx")).read_bytes()
+
+
+def _ocds_package() -> bytes:
+    return (FIXTURES / "procurement" / "ocds_release-package_camden.json").read_bytes()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _damaged(data: bytes) -> bytes:
+    """Flip the bits of 50 bytes of compressed data inside a ZIP member."""
+    return data[:40] + bytes(b ^ 0x5A for b in data[40:90]) + data[90:]
+
+
+def _sparse(prefix: bytes, size: int = GIB, suffix: bytes = b"") -> Callable[[Path], None]:
+    """A file of `size` bytes whose middle is a hole (reads as NUL bytes, takes no disk space)."""
+
+    def make(path: Path) -> None:
+        with path.open("wb") as fh:
+            fh.write(prefix)
+            fh.truncate(size - len(suffix))
+            fh.seek(size - len(suffix))
+            fh.write(suffix)
+
+    return make
+
+
+def _long_line(prefix: bytes, filler: bytes, size: int, suffix: bytes = b"\n") -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        with path.open("wb") as fh:
+            fh.write(prefix)
+            fh.write(filler * (size // len(filler)))
+            fh.write(suffix)
+
+    return make
+
+
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data)
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    name: str
+    make: Callable[[Path], None]
+    expected: str = "error"
+    line: int | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+_JUNK = bytes(range(256)) * 64
+_DEEP = b"[" * 50_000 + b"]" * 50_000
+_OCDS = _ocds_package() if (FIXTURES / "procurement").exists() else b"{}"
+
+CASES: list[Case] = [
+    # --- spend (CSV, XLSX, XLS, ZIP) ---
+    Case("spend", "empty.csv", _bytes(b"")),
+    Case("spend", "blank-lines.csv", _bytes(b"\r\n  \r\n\t\r\n")),
+    Case("spend", "binary-junk.csv", _bytes(_JUNK)),
+    Case("spend", "png-renamed.csv", _bytes(b"\x89PNG\r\n\x1a\n" + _JUNK)),
+    Case("spend", "nul-in-row-3.csv", _bytes(SPEND_HEADER + SPEND_ROW + b"02/05/2025,Acme\x00Ltd,500,X,X2\r\n")),
+    Case("spend", "huge-field-after-60000-lines.csv",
+         _bytes(SPEND_HEADER + SPEND_ROW * 60_000 + b'03/05/2025,"' + b"Note\n" * 30_000 + b'",1,X,X3\r\n'),
+         line=60_002),
+    Case("spend", "wide-unquoted-line.csv", _bytes(SPEND_HEADER + b"x" * 300_000 + b"\r\n" + SPEND_ROW), line=2),
+    Case("spend", "huge-quoted-field.csv",
+         _bytes(SPEND_HEADER + SPEND_ROW + b'03/05/2025,"' + b"A very long note\n" * 9000 + b'",1,X,X3\r\n'),
+         line=3),
+    Case("spend", "two-mib-line.csv", _long_line(SPEND_HEADER + SPEND_ROW, b"x,", 2 << 20), line=3),
+    Case("spend", "gigabyte-line.csv", _sparse(SPEND_HEADER + b"01/05/2025,"), line=2),
+    Case("spend", "gigabyte-no-newline.csv", _sparse(b"Date,Supplier Name,Amount"), line=1),
+    Case("spend", "utf16-with-bom.csv", _bytes((SPEND_HEADER + SPEND_ROW).decode().encode("utf-16")), "either"),
+    Case("spend", "cp1252.csv", _bytes(SPEND_HEADER + SPEND_ROW.replace(b"Ltd", b"Lt\xe9e")), "either"),
+    Case("spend", "ragged-rows.csv", _bytes(SPEND_HEADER + b"01/05/2025,Acme\r\n" + SPEND_ROW
+                                            + b"01/05/2025,A,1,B,C,D,E,F,G,H\r\n,,,,,,,,,,,,\r\n"), "either"),
+    Case("spend", "unterminated-quote.csv", _bytes(SPEND_HEADER + SPEND_ROW + b'02/05/2025,"Acme,500,X,X2\r\n'),
+         "either"),
+    Case("spend", "header-only.csv", _bytes(SPEND_HEADER), "either"),
+    Case("spend", "no-header.csv", _bytes(b"hello,world\r\n1,2\r\n" * 80)),
+    Case("spend", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
+    Case("spend", "zip-magic-junk.xlsx", _bytes(b"PK\x03\x04" + _JUNK)),
+    Case("spend", "ole-magic-junk.xls", _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + _JUNK)),
+    Case("spend", "truncated.zip", _bytes(_zip({"a.csv": SPEND_HEADER + SPEND_ROW * 400})[:300])),
+    Case("spend", "damaged-member.zip", _bytes(_damaged(_zip({"a.csv": SPEND_HEADER + SPEND_ROW * 50})))),
+    Case("spend", "empty.zip", _bytes(_zip({}))),
+    # --- procurement (OCDS JSON) ---
+    Case("procurement", "empty.json", _bytes(b"")),
+    Case("procurement", "binary-junk.json", _bytes(_JUNK)),
+    Case("procurement", "truncated-package.json", _bytes(_OCDS[: len(_OCDS) // 2])),
+    Case("procurement", "latin1.json", _bytes(b'{"releases": [{"ocid": "ocds-x-1", "title": "Caf\xe9"}]}')),
+    Case("procurement", "deeply-nested.json", _bytes(_DEEP)),
+    Case("procurement", "deeply-nested-release.json",
+         _bytes(b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01", "tender": '
+                + b'{"a": ' * 20_000 + b"1" + b"}" * 20_000 + b"}]}")),
+    Case("procurement", "bad-line-3.jsonl", _bytes(b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
+                                                   b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
+                                                   b'{"ocid": "ocds-x-3", "id": "3",, "date": "2025-01-01"}\n'
+                                                   b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'), line=3),
+    Case("procurement", "a-string.json", _bytes(b'"just a string"')),
+    Case("procurement", "a-number.json", _bytes(b"42")),
+    Case("procurement", "array-of-junk.json", _bytes(b'[1, "x", null, [], {"no": "ocid"}]'), "either"),
+    Case("procurement", "releases-not-a-list.json", _bytes(b'{"releases": "x"}')),
+    Case("procurement", "wrong-types.json", _bytes(json.dumps({"releases": [
+        {"ocid": 5, "id": ["x"], "date": {"y": 1}, "tag": 7, "tender": "x", "awards": {"a": 1},
+         "buyer": [1], "parties": "p", "contracts": [1, "c", None]},
+        {"ocid": "ocds-x-2", "id": "2", "date": "2025-13-45", "tender": {"value": {"amount": "lots"},
+                                                                           "items": "none"}},
+    ]}).encode()), "either"),
+    Case("procurement", "raw-tab-and-nul-in-title.json", _bytes(
+        b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01T00:00:00Z", '
+        b'"tender": {"title": "Cloud\thosting\x00 and\nsupport"}}]}'), "either"),
+    Case("procurement", "truncated.json.gz", _bytes(gzip.compress(_OCDS)[:200])),
+    Case("procurement", "gigabyte-line.json", _sparse(b'{"releases": [{"ocid": "'), line=1),
+    # --- challenges (CSV, JSON, XLSX) ---
+    Case("challenges", "empty.csv", _bytes(b"")),
+    Case("challenges", "binary-junk.csv", _bytes(_JUNK), "either"),
+    Case("challenges", "nul-in-row-2.csv", _bytes(CHALLENGE_HEADER + b"CH-9,Damp\x00,x,Camden,H,open,,\n"), "either"),
+    Case("challenges", "huge-quoted-field.csv",
+         _bytes(CHALLENGE_HEADER + b'CH-9,"' + b"Long text\n" * 15000 + b'",x,Camden,H,open,,\n'), line=2),
+    Case("challenges", "gigabyte-line.csv", _sparse(CHALLENGE_HEADER + b"CH-9,"), line=2),
+    Case("challenges", "ragged.csv", _bytes(CHALLENGE_HEADER + b"CH-9,Damp\nCH-10,A,B,Camden,H,open,,,,,,,,,,\n"
+                                            + CHALLENGE_ROW), "either"),
+    Case("challenges", "deeply-nested.json", _bytes(_DEEP)),
+    Case("challenges", "not-json.json", _bytes(b"{'id': 1,")),
+    Case("challenges", "wrong-shape.json", _bytes(b'{"challenges": 5}')),
+    Case("challenges", "wrong-types.json", _bytes(json.dumps({"challenges": [
+        1, "x", None, {"id": {"a": 1}, "title": ["t", 2], "statement": 3.5, "boroughs": {"b": "Camden"},
+                       "status": True, "opens_on": [], "budget_gbp": {"x": 1}},
+        {"id": "CH-1", "title": "T", "statement": "S", "boroughs": ["Camden", 7, None], "status": "open"},
+    ]}).encode()), "either"),
+    Case("challenges", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
+    Case("challenges", "zip-magic-junk.xlsx", _bytes(b"PK\x03\x04" + _JUNK)),
+]

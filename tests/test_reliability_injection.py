@@ -1,0 +1,208 @@
+"""Injection: SQL and script strings in URLs and in data fields are ignored or shown as text, never run; every
+query value is a bound parameter; HTML is allowed only for the dashboard's fixed CSS."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand.export import to_csv_bytes
+from loti_demand.warehouse.build import build
+from loti_demand.warehouse.db import connect
+from tests.reliability_pages import (
+    INJECTIONS,
+    MARKDOWN_SPECIAL,
+    PAGES,
+    PROJECT,
+    allowed_html,
+    markdown_elements,
+    recording_url_params,
+    run_page,
+)
+from tests.test_export_safety import assert_no_formula_cells
+
+URL_APP = str(PROJECT / "tests" / "fixtures" / "apps" / "url_state_app.py")
+# A few per page keep AppTest runs modest; the widget app below takes every string.
+PAGE_INJECTIONS = [INJECTIONS[i] for i in (0, 1, 5, 6, 9, 12, 13, 15, 20, 21)]
+
+
+def _escaped(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+@pytest.mark.parametrize("value", INJECTIONS, ids=range(len(INJECTIONS)))
+def test_every_url_widget_ignores_or_quotes_an_injected_value(value: str) -> None:
+    at = AppTest.from_file(URL_APP)
+    at.query_params.update({"borough": value, "cat": value, "q": value, "days": value, "unknown": value})
+    at.run()
+    assert not at.exception
+    state = next(m.value for m in at.markdown if m.value.startswith("state="))
+    borough, cats, *middle, days = state.removeprefix("state=").split("|")
+    q = "|".join(middle)
+    assert (borough, days) == ("E09000007", "30"), "allow-listed widgets keep their default"
+    assert set(cats.split(",")) <= {"", "software", "devices", "cyber_security"}
+    assert q == value.strip()[:100], "free text is kept as plain search text, capped"
+    [notice] = at.warning
+    assert "not recognised" in notice.value
+    assert _escaped(repr(value[:40])) in notice.value, "the ignored value is shown escaped, as text"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_ignores_injected_url_parameters(page: str, sample_warehouse: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    with recording_url_params(monkeypatch) as params:
+        baseline = run_page(page)
+    assert not baseline.exception
+    tables = [df.value for df in baseline.dataframe]
+    free_text = [name for name, allowed in params.items() if allowed is None]
+    for value in PAGE_INJECTIONS:
+        at = run_page(page, {**dict.fromkeys(params, value), "unknown_param": value})
+        assert not at.exception, f"{page} with {value[:30]!r}: {at.exception}"
+        assert allowed_html(at) == allowed_html(baseline)
+        for element in markdown_elements(at):
+            assert value not in element.value or not MARKDOWN_SPECIAL & set(value), (
+                f"{page}: {value[:30]!r} reached a markdown element unescaped")
+        if not free_text:
+            assert len(at.dataframe) == len(tables)
+            for shown, before in zip(at.dataframe, tables, strict=True):
+                assert shown.value.equals(before), f"{page}: an injected link changed a table"
+        if any(allowed is not None for allowed in params.values()):
+            assert any("not recognised" in w.value for w in at.warning), f"{page}: no notice for {value[:30]!r}"
+
+
+def test_html_is_allowed_only_for_the_fixed_css() -> None:
+    sources = [*(PROJECT / "loti_demand").rglob("*.py"), *(PROJECT / "pages").glob("*.py"), PROJECT / "dashboard.py"]
+    uses = [(str(p.relative_to(PROJECT)), line.strip()) for p in sources
+            for line in p.read_text(encoding="utf-8").splitlines()
+            if "unsafe_allow_html" in line or re.search(r"\bst\.html\(|components\.html\(", line)]
+    assert uses == [("loti_demand/ui.py", "st.markdown(CSS, unsafe_allow_html=True)")]
+    from loti_demand.ui import CSS
+
+    assert re.fullmatch(r"\s*<style>[^<]*</style>\s*", CSS), "the CSS holds no markup but a style block"
+
+
+# --- every query value is a bound parameter -------------------------------------------------------------------
+
+# Formatted SQL that is allowed, with why: only identifiers from code constants, never a value.
+ALLOWED_FORMATTED_SQL = {
+    ("loti_demand/warehouse/build.py", "run"): "model materialisation and name from the MODELS constant",
+    ("loti_demand/warehouse/build.py", "load_reference"): "ref_<name> from a literal tuple of reference tables",
+    ("loti_demand/warehouse/db.py", "load"): "raw table and column names from the SCHEMAS constant",
+    ("loti_demand/warehouse/db.py", "connect"): "the READ_ALIAS constant (the path itself is bound: $path)",
+    ("loti_demand/warehouse/db.py", "cursor"): "the READ_ALIAS constant",
+    ("loti_demand/warehouse/enrich.py", "replace_table"): "int_* table names from code constants",
+    ("loti_demand/warehouse/ingest.py", "discard"): "raw table names from the SCHEMAS constant",
+    ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",
+    ("loti_demand/warehouse/enrich_challenges.py", "validate_challenges"): "column names from CHALLENGE_FIELDS",
+    ("loti_demand/warehouse/enrich_challenges.py", "match_challenge_outcomes"):
+        "the integer constant challenge_matching.WINDOW_MONTHS",
+}
+_SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
+
+
+def _formatted_sql_calls(path: Path) -> list[tuple[str, int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SQL_CALLS
+                and node.args):
+            continue
+        sql = node.args[0]
+        formatted = isinstance(sql, ast.JoinedStr) or (
+            isinstance(sql, ast.BinOp) and isinstance(sql.op, (ast.Mod, ast.Add))) or (
+            isinstance(sql, ast.Call) and isinstance(sql.func, ast.Attribute) and sql.func.attr == "format")
+        if formatted:
+            function = node
+            while function in parents and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function = parents[function]
+            found.append((getattr(function, "name", "<module>"), node.lineno, ast.unparse(sql)[:80]))
+    return found
+
+
+def test_no_value_is_ever_formatted_into_sql() -> None:
+    unexpected = []
+    for path in sorted((PROJECT / "loti_demand").rglob("*.py")):
+        relative = str(path.relative_to(PROJECT))
+        for function, line, sql in _formatted_sql_calls(path):
+            if (relative, function) not in ALLOWED_FORMATTED_SQL:
+                unexpected.append(f"{relative}:{line} in {function}(): {sql}")
+    assert unexpected == [], "formatted SQL: bind values as $params, or add a justified identifier-only entry"
+
+
+def test_query_files_take_values_only_as_parameters() -> None:
+    for path in (PROJECT / "loti_demand" / "queries").glob("*.sql"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\{[a-z_]+\}|%\(|%s", text), f"{path.name} has a format placeholder"
+
+
+# --- hostile strings inside the data ----------------------------------------------------------------------------
+
+def _hostile_data(root: Path) -> Path:
+    data = root / "data"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "data", data)
+    lines = ["Date,Supplier Name,Amount,Expense Type,Transaction Number,Description"]
+    for i, value in enumerate(INJECTIONS):
+        quoted = value.replace('"', '""')
+        lines.append(f'0{1 + i % 9}/05/2025,"{quoted}","{1000 + i}.00",Software Licences,INJ{i},"{quoted}"')
+    (data / "spend" / "camden" / "hostile.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = ["id,title,statement,boroughs,theme,status,opens_on,closes_on,budget_gbp,url"]
+    for i, value in enumerate(INJECTIONS):
+        quoted = value.replace('"', '""')
+        rows.append(f'INJ-{i},"{quoted}","{quoted}",Camden,"{quoted}",open,2025-03-01,2025-12-31,,')
+    (data / "challenges" / "hostile.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def hostile_warehouse(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    warehouse = root / "w.duckdb"
+    build(_hostile_data(root), warehouse)
+    return warehouse
+
+
+def test_hostile_strings_are_stored_exactly_as_published(hostile_warehouse: Path) -> None:
+    con = connect(hostile_warehouse, read_only=True)
+    try:
+        suppliers = {r[0] for r in con.execute("select supplier_name from spend").fetchall()}
+        titles = {r[0] for r in con.execute("select title from challenges").fetchall()}
+        assert con.execute("select count(*) from spend").fetchall()[0][0] > len(INJECTIONS) - 3, "tables intact"
+    finally:
+        con.close()
+    stored = {v for v in INJECTIONS if " ".join(v.split()) in suppliers}
+    assert len(stored) >= len(INJECTIONS) - 2, f"missing: {set(INJECTIONS) - stored}"
+    assert {v for v in INJECTIONS if v.strip() in titles or " ".join(v.split()) in titles}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_hostile_data_as_text(page: str, hostile_warehouse: Path, monkeypatch) -> None:
+    from tests.reliability_pages import capturing_downloads
+
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(hostile_warehouse))
+    with capturing_downloads(monkeypatch) as downloads:
+        at = run_page(page)
+    assert not at.exception, at.exception
+    assert len(allowed_html(at)) <= 1
+    for element in markdown_elements(at):
+        for value in INJECTIONS:
+            assert value not in element.value or not MARKDOWN_SPECIAL & set(value), (
+                f"{page}: {value[:30]!r} reached a markdown element unescaped")
+    for name, data in downloads.items():
+        assert_no_formula_cells(data, name)
+
+
+def test_hostile_supplier_names_export_as_inert_text(hostile_warehouse: Path) -> None:
+    con = connect(hostile_warehouse, read_only=True)
+    try:
+        df = con.execute("select supplier_name, amount_gbp, purpose from spend order by source_row").df()
+    finally:
+        con.close()
+    data = to_csv_bytes(df)
+    assert_no_formula_cells(data, "spend.csv")
+    assert "'=HYPERLINK" in data.decode("utf-8-sig")
