@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from loti_demand.warehouse.build import build
 from tests.browser.conftest import CHROMIUM, PROJECT, _free_port, _require, page_urls, wait_for_app
@@ -93,9 +94,10 @@ def test_injected_link_values_are_shown_as_text(page, widget_server: str) -> Non
     page.goto(f"{widget_server}/?{query}")
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stAlert"]', timeout=60_000)
-    notice = page.get_by_test_id("stAlert").inner_text()
-    assert XSS[:28] in notice and SCRIPT[:28] in notice, notice
-    assert page.get_by_test_id("stTextInput").locator("input").input_value() == LINK
+    # expect() retries until the rerun that applies the link's values has drawn (a plain read can race it)
+    expect(page.get_by_test_id("stAlert")).to_contain_text(XSS[:28], timeout=30_000)
+    expect(page.get_by_test_id("stAlert")).to_contain_text(SCRIPT[:28], timeout=30_000)
+    expect(page.get_by_test_id("stTextInput").locator("input")).to_have_value(LINK, timeout=30_000)
     _assert_nothing_injected(page, dialogs)
 
 
