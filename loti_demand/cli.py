@@ -379,6 +379,66 @@ def fetch_contracts_finder(warehouse, since, until, stages, raw_dir) -> None:
     _fetch("contracts-finder", warehouse, since, until, stages, raw_dir)
 
 
+@cli.group()
+def export() -> None:
+    """Export CSV files (the same files the dashboard's download buttons give)."""
+
+
+@export.command("summary")
+@warehouse_option
+@click.option("--by", "by_text", default=",".join(("borough", "category", "quarter")), show_default=True,
+              help="Comma-separated dimensions, from: borough, category, month, quarter, financial_year.")
+@click.option("--from", "month_from", metavar="YYYY-MM", help="First month to include (default: the earliest).")
+@click.option("--to", "month_to", metavar="YYYY-MM", help="Last month to include (default: the latest).")
+@click.option("--out", required=True, metavar="FILE", help="CSV file to write, or - for standard output.")
+@click.option("--notes", "notes_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Where to write the notes (data as of, definitions). Default: beside --out as NAME.notes.md; "
+                   "with --out - none unless given.")
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="Start the CSV with a UTF-8 byte-order mark (helps Excel; --no-bom for other tools).")
+def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_to: str | None, out: str,
+                   notes_path: Path | None, bom: bool) -> None:
+    """Demand summary by borough x tech category x period: tech spend, pipeline, expiring contracts, challenges.
+
+    The CSV has one header row and data rows; definitions and the data-as-of date go in a notes file beside it.
+
+    \b
+    Example:
+      python -m loti_demand export summary --by borough,category,quarter --from 2025-04 --to 2026-03 --out s.csv
+      python -m loti_demand export summary --by category,financial_year --out -
+    """
+    from loti_demand import summary
+    from loti_demand.export import to_csv_bytes
+    from loti_demand.warehouse.db import connect
+
+    def parsed(option: str, parse, *args):
+        try:
+            return parse(*args)
+        except LotiDemandError as exc:
+            raise click.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=f"'{option}'") from exc
+
+    by = parsed("--by", summary.parse_by, by_text)
+    first = parsed("--from", summary.parse_month, month_from, "--from")
+    last = parsed("--to", summary.parse_month, month_to, "--to")
+    con = connect(warehouse, read_only=True)
+    df = summary.demand_summary(con, by=by, month_from=first, month_to=last)
+    data = to_csv_bytes(df, bom=bom)
+    text = summary.notes(con, by=by, month_from=first, month_to=last, rows=len(df))
+    con.close()
+    try:
+        if out == "-":
+            click.echo(data, nl=False)
+        else:
+            Path(out).write_bytes(data)
+            notes_path = notes_path or Path(out).with_suffix(".notes.md")
+            click.echo(f"Wrote {len(df):,} rows to {out}", err=True)
+        if notes_path:
+            notes_path.write_text(text, encoding="utf-8")
+            click.echo(f"Wrote the notes (definitions, data as of) to {notes_path}", err=True)
+    except OSError as exc:
+        raise LotiDemandError(f"could not write {exc.filename}: {exc.strerror}") from exc
+
+
 @cli.command()
 def settings() -> None:
     """Print every setting, its environment variable and its effective value.

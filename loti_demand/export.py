@@ -12,6 +12,7 @@ import io
 import numbers
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from loti_demand import config
@@ -25,7 +26,9 @@ def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
     if value is None or value is pd.NaT or value is pd.NA:
         return ""
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):  # numpy and nullable ints too
+    # numbers.Number covers Decimal and numpy scalars (a nullable Int64 column yields numpy.int64): a negative
+    # number must stay a number, not be neutralised as if it were a formula.
+    if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):
         return "" if pd.isna(value) else value
     text = str(value)
     if text.startswith(_FORMULA_START):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -13,7 +14,7 @@ class Measure:
     fmt: str  # "gbp", "gbp_per_head", "count"
 
     def format(self, value: object) -> str:
-        if value is None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         number = float(value)
         if self.fmt == "gbp":
@@ -51,10 +52,22 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("open_challenges", "Open challenges", "Challenge statements with status open.", "count"),
     Measure("contracts_expiring", "Contracts expiring",
             "Awarded contracts whose end date falls in the period.", "count"),
-    Measure("expiring_value_gbp", "Expiring contract value (£)", "Award value of the contracts expiring.", "gbp"),
+    Measure("expiring_value_gbp", "Expiring contract value (£)",
+            "Awarded value of the contracts expiring (the estimated value where no award value is published).",
+            "gbp"),
     Measure("lines", "Payment lines", "Number of payment lines behind the figure.", "count"),
     Measure("share_pct", "Market share (%)", "Supplier's share of the category's tech spend.", "count"),
     Measure("budget_gbp", "Budget (£)", "The budget a borough states for a challenge, where it gives one.", "gbp"),
+    Measure("challenges_opened", "Challenges opened",
+            "Challenge statements that opened in the period (by opening date). A challenge set jointly by several "
+            "boroughs counts once for each of them, and once in a London-wide total.", "count"),
+    Measure("value_gbp", "Value (£)",
+            "The notice's estimated value for an upcoming procurement; the awarded value (or, failing that, the "
+            "estimated value) for a contract that is ending.", "gbp"),
+    Measure("group_value_gbp", "Combined value (£)", "Sum of the stated values of the items in the group; "
+            "items without a value are left out of the sum.", "gbp"),
+    Measure("items", "Items", "Procurements in the group.", "count"),
+    Measure("borough_count", "Boroughs", "Distinct boroughs in the group.", "count"),
 )}
 
 DIMENSIONS: dict[str, str] = {
@@ -70,7 +83,126 @@ DIMENSIONS: dict[str, str] = {
     "borough_names": "Boroughs",
     "led_to_procurement": "Led to a procurement",
     "url": "Web page",
+    "month": "Month",
+    # demand calendar and collaboration finder
+    "area_name": "Borough or body",
+    "buyer_name": "Buyer",
+    "title": "Title",
+    "confidence": "Confidence",
+    "date_basis": "Date from",
+    "expected_date": "Expected date",
+    "is_due_now": "Already due",
+    "contract_end": "Contract end",
+    "notice_type": "Notice type",
+    "value_band_label": "Value band",
+    "sme_suitability": "Suitable for SMEs",
+    "notice_url": "Link to notice",
+    "ocid": "OCDS ID",
+    "group_id": "Group",
+    "group_boroughs": "Boroughs in the group",
+    "group_start": "Earliest date",
+    "group_end": "Latest date",
 }
+
+# --- Demand calendar rules (shared by the demand_items mart's documentation, the pages and the exports) ------
+
+STATUTORY = "statutory notice"
+INFERRED = "inferred from contract end date"
+LONDON_WIDE = "London-wide body"  # a London buyer that is not a borough (GLA, TfL, London Councils...)
+
+
+@dataclass(frozen=True)
+class ReprocurementRule:
+    """When a buyer is expected to go back to market for a contract that is ending (an inference, not a notice).
+
+    Mirrored in warehouse/models/marts/demand_items.sql; tests/test_page_calendar.py checks they agree.
+    """
+
+    threshold_gbp: int = 2_000_000  # UK1 pipeline notices list contracts over £2m
+    lead_months_large: int = 12
+    lead_months_small: int = 6
+
+    def lead_months(self, value_gbp: float | None) -> int:
+        large = value_gbp is not None and value_gbp >= self.threshold_gbp
+        return self.lead_months_large if large else self.lead_months_small
+
+    def explain(self) -> str:
+        return (f"For a contract that is ending we expect the buyer to go back to market "
+                f"{self.lead_months_large} months before its end date when it is worth "
+                f"{format_gbp(self.threshold_gbp)} or more (the size of contract a UK1 pipeline notice must list), "
+                f"and {self.lead_months_small} months before otherwise, including when no value is published.")
+
+
+REPROCUREMENT = ReprocurementRule()
+
+
+@dataclass(frozen=True)
+class ValueBand:
+    key: str
+    label: str
+    lower: float | None  # inclusive
+    upper: float | None  # exclusive
+
+
+# Mirrored in demand_items.sql (value_band); a test checks every row agrees with value_band() below.
+VALUE_BANDS: tuple[ValueBand, ...] = (
+    ValueBand("under_100k", "Under £100k", 0, 100_000),
+    ValueBand("100k_500k", "£100k to under £500k", 100_000, 500_000),
+    ValueBand("500k_2m", "£500k to under £2m", 500_000, 2_000_000),
+    ValueBand("2m_10m", "£2m to under £10m", 2_000_000, 10_000_000),
+    ValueBand("10m_plus", "£10m or more", 10_000_000, None),
+    ValueBand("unknown", "Value not published", None, None),
+)
+VALUE_BAND_LABELS = {b.key: b.label for b in VALUE_BANDS}
+
+
+def value_band(value_gbp: float | None) -> str:
+    """The key of the band a value falls in; 'unknown' when there is no value (negative values count as under £100k)."""
+    if value_gbp is None or math.isnan(value_gbp):
+        return "unknown"
+    for band in VALUE_BANDS:
+        if band.upper is not None and value_gbp < band.upper:
+            return band.key
+    return "10m_plus"
+
+
+@dataclass(frozen=True)
+class QualityComponent:
+    name: str
+    label: str
+    definition: str
+
+
+# The borough publication-quality score: each component is 0-100; the score is their plain average, leaving out
+# a component that does not apply (shown as blank). Computed in queries/coverage_by_borough.sql with these rules'
+# numbers passed as parameters (QUALITY_RULES).
+QUALITY_RULES = {"grace_months": 1, "points_per_month": 10, "award_wait_months": 6}
+QUALITY_COMPONENTS: tuple[QualityComponent, ...] = (
+    QualityComponent(
+        "timeliness_score", "Timeliness (0-100)",
+        f"100 when the latest month of spend data is no more than {QUALITY_RULES['grace_months']} month behind the "
+        f"data-as-of month; {QUALITY_RULES['points_per_month']} points fewer for each month beyond that, down to 0. "
+        "0 when the borough has published no spend data."),
+    QualityComponent(
+        "completeness_score", "Months complete (0-100)",
+        "Months in the period with at least one payment line, as a share of the months in the period."),
+    QualityComponent(
+        "clean_lines_score", "Lines loaded cleanly (0-100)",
+        "Share of the lines read from the borough's spend files (all files, any period) that were not quarantined. "
+        "Totals rows and lines with unreadable dates or amounts count against it. Blank when no files."),
+    QualityComponent(
+        "supplier_identified_score", "Payees identified (0-100)",
+        "Share of payment lines in the period whose payee is named and matched to a supplier. Redacted payees "
+        "count against it. Blank when there are no lines in the period."),
+    QualityComponent(
+        "tender_award_score", "Tenders with an award (0-100)",
+        f"Share of the borough's tenders whose bid deadline was at least {QUALITY_RULES['award_wait_months']} "
+        "months before the data-as-of date that have an award published under the same OCDS ID. Blank when there "
+        "are no such tenders."),
+)
+QUALITY_SCORE = QualityComponent(
+    "quality_score", "Publication-quality score (0-100)",
+    "The average of the components that apply to the borough, rounded to a whole number.")
 
 
 def label(column: str) -> str:
@@ -78,3 +210,40 @@ def label(column: str) -> str:
     if column in MEASURES:
         return MEASURES[column].label
     return DIMENSIONS.get(column, column.replace("_", " ").capitalize())
+
+# Column headers of the Data and coverage page.
+DIMENSIONS.update({
+    "spend_files": "Spend files",
+    "first_month": "First month",
+    "latest_month": "Latest month",
+    "latest_file": "Latest file",
+    "months_with_data": "Months with data",
+    "months_expected": "Months in period",
+    "lines_read": "Lines read (all files)",
+    "lines_loaded": "Lines loaded (all files)",
+    "lines_duplicate": "Duplicate lines (all files)",
+    "lines_quarantined": "Quarantined lines (all files)",
+    "lines_in_period": "Payment lines in period",
+    "unresolved_lines": "Payee not matched (not redacted)",
+    "redacted_lines": "Payee redacted",
+    "notices": "Notices",
+    "procurements": "Procurements",
+    "tenders_due_award": "Tenders due an award",
+    "tenders_awarded": "Of which awarded",
+    **{c.name: c.label for c in (*QUALITY_COMPONENTS, QUALITY_SCORE)},
+    "path": "File",
+    "kind": "Source",
+    "detected_format": "Format detected",
+    "encoding": "Encoding",
+    "rows_read": "Lines read",
+    "rows_loaded": "Loaded",
+    "rows_duplicate": "Duplicate",
+    "rows_quarantined": "Quarantined",
+    "status": "Status",
+    "problem": "Problem",
+    "source_file": "File",
+    "source_row": "Line or row",
+    "column_name": "Column",
+    "raw_value": "Value as published",
+    "description": "What it covers",
+})

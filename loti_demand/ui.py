@@ -3,6 +3,7 @@ the shared page furniture (sample-data banner, data-as-of line) and URL-synced f
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import threading
@@ -85,8 +86,10 @@ def ensure_warehouse() -> None:
             st.stop()
 
 
-def as_of():
-    return query("build_info").iloc[0]["data_as_of"]
+def as_of() -> dt.date:
+    """The data-as-of date (today when the warehouse holds no dated rows)."""
+    value = query("build_info").iloc[0]["data_as_of"]
+    return dt.date.today() if pd.isna(value) else pd.Timestamp(value).date()
 
 
 def page_header(title: str, intro: str) -> None:
@@ -121,9 +124,13 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
     for column in columns:
         measure = MEASURES.get(column)
         if measure and measure.fmt.startswith("gbp"):
-            column_config[column] = st.column_config.NumberColumn(label(column), format="£%.2f")
+            column_config[column] = st.column_config.NumberColumn(label(column), format="£%,.2f")
         elif pd.api.types.is_datetime64_any_dtype(shown[column]):
             column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
+        elif column == "notice_url":
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open notice")
+        elif column == "url":
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open")
         else:
             column_config[column] = st.column_config.Column(label(column))
     st.dataframe(shown, hide_index=True, column_config=column_config, key=key)
@@ -291,3 +298,42 @@ def link(text: object, url: object) -> str:
 def long_date(value: object) -> str | None:
     """'30 June 2025', or None for a missing date."""
     return None if is_missing(value) else pd.Timestamp(value).strftime("%-d %B %Y")
+# --- Shared pieces of the demand and coverage pages ----------------------------------------------------------
+
+
+def category_filter(*, key: str = "category") -> list[str]:
+    """Tech categories to show (empty = all), kept in the URL."""
+    cats = query("tech_categories")
+    labels = dict(zip(cats["tech_category"], cats["tech_category_label"], strict=True))
+    return url_multiselect("Tech category", list(labels), key=key, format_func=labels.get,
+                           placeholder="All categories")
+
+
+def borough_labels(*, london_wide: bool = False) -> dict[str, str]:
+    """{GSS code: name} for the 33 authorities, plus 'london_wide' for London buyers that are not boroughs."""
+    from loti_demand.metrics import LONDON_WIDE
+
+    options = query("borough_options")
+    labels = dict(zip(options["borough_code"], options["borough_name"], strict=True))
+    return {**labels, "london_wide": LONDON_WIDE} if london_wide else labels
+
+
+def borough_choice(label: str, *, key: str, everyone: str = "All boroughs") -> str:
+    """One borough (GSS code) or '' for all, kept in the URL."""
+    labels = borough_labels()
+    return url_selectbox(label, ["", *labels], key=key, format_func=lambda c: labels.get(c, everyone))
+
+
+def chart(fig, *, key: str, summary: str) -> None:
+    """A chart with its text summary as alt text and as a visible sentence beneath it."""
+    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False})
+    st.write(summary)
+
+
+def text_download(label: str, text: str, *, file_name: str, key: str) -> None:
+    st.download_button(label, data=text.encode("utf-8"), file_name=file_name, mime="text/markdown", key=key,
+                       on_click="ignore", icon=":material/description:")
+
+
+def no_data(message: str) -> None:
+    st.info(message, icon=":material/info:")

@@ -1,5 +1,6 @@
 """Overview: London-wide tech spend, pipeline and open challenges, with the data-as-of date."""
 
+import pandas as pd
 import streamlit as st
 
 from loti_demand import charts, ui
@@ -26,9 +27,9 @@ cols[2].metric("Open challenges", MEASURES["open_challenges"].format(head["open_
                help=MEASURES["open_challenges"].definition)
 st.caption(
     f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of 33 authorities' spend files "
-    f"({int(head['lines'] or 0):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
-    f"pipeline from {int(head['pipeline_count'])} London procurement notices expected to come to market "
-    "in the next 18 months."
+    f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
+    f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
+    "in the next 18 months (see the Demand calendar)."
 )
 
 by_category = ui.query("tech_spend_by_category", as_of=as_of)

@@ -81,3 +81,15 @@ def real_spend_con(real_spend_warehouse: Path):
     con = connect(real_spend_warehouse, read_only=True)
     yield con
     con.close()
+@pytest.fixture(scope="session")
+def demand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small warehouse whose demand items we control: the Camden spend and challenges fixtures plus
+    tests/fixtures/demand/procurement (pipeline, tender and award notices at the rule's edges; data as of
+    2025-12-31)."""
+    root = tmp_path_factory.mktemp("demand") / "data"
+    for part in ("spend", "challenges"):
+        shutil.copytree(FIXTURES / "data" / part, root / part)
+    shutil.copytree(FIXTURES / "demand" / "procurement", root / "procurement")
+    path = root.parent / "warehouse.duckdb"
+    build(root, path)
+    return path

@@ -142,7 +142,7 @@ def test_expiring_and_pipeline_queries_on_real_notices(real_con) -> None:
     greenwich = expiring[expiring["borough_code"] == GREENWICH].iloc[0]
     assert greenwich["incumbent_suppliers"] == "SDK (Environmental) Ltd"
     assert greenwich["value_gbp"] == Decimal("507840.00")
-    assert str(greenwich["expected_reprocurement_date"])[:10] == "2027-03-31"  # 12 months: above the threshold
+    assert str(greenwich["expected_reprocurement_date"])[:10] == "2027-09-30"  # 6 months: under £2m
     assert greenwich["confidence"] == "inferred from contract end date"
     assert set(expiring["borough_code"]) == {MERTON, WESTMINSTER, GREENWICH, ENFIELD}
     pipeline = queries.pipeline(real_con, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))

@@ -124,11 +124,6 @@ def challenge_outcomes_for(con: duckdb.DuckDBPyConnection, *, challenge_id: str)
     return run(con, "challenge_outcomes_for", challenge_id=challenge_id)
 
 
-# Procurement thresholds (Procurement Act 2023, from 1 January 2024, VAT inclusive): sub-central authorities'
-# goods and services. Used by expiring_contracts to choose how early re-procurement is expected.
-SUB_CENTRAL_THRESHOLD_GBP = 214_904
-
-
 def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
     def example(con: duckdb.DuckDBPyConnection) -> dict:
         start = as_of(con)
@@ -167,14 +162,139 @@ def expiring_contracts(
     date_to: dt.date,
     borough_code: str | None = None,
     tech_category: str | None = None,
-    threshold_gbp: int = SUB_CENTRAL_THRESHOLD_GBP,
 ) -> pd.DataFrame:
-    """London contracts ending in the window, with incumbents and the expected re-procurement date."""
+    """London contracts ending in the window, with incumbents and the expected re-procurement date (the rule is
+    metrics.REPROCUREMENT, applied once in the demand_items mart)."""
     return run(con, "expiring_contracts", **{"from": date_from, "to": date_to}, borough_code=borough_code,
-               tech_category=tech_category, threshold_gbp=threshold_gbp)
+               tech_category=tech_category)
 
 
 @query()
 def fetch_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every API fetch, newest first."""
     return run(con, "fetch_log")
+# --- Demand calendar, collaboration finder, data and coverage, exports ---------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    next_month = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month + 1, min(day.day, last_day))
+
+
+def month_end(day: dt.date) -> dt.date:
+    return add_months(day.replace(day=1), 1) - dt.timedelta(days=1)
+
+
+def months_ahead(start: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """(start, the last day of the month `months` after start): the calendar's window."""
+    return start, month_end(add_months(start.replace(day=1), months))
+
+
+def month_starts(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    """The first day of every month from date_from's month to date_to's month."""
+    months, month = [], date_from.replace(day=1)
+    while month <= date_to:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def months_back(end: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """(the first day of the month `months - 1` before end's month, end): a period of whole months to end."""
+    return add_months(end.replace(day=1), 1 - months), end
+
+
+def _window_example(con: duckdb.DuckDBPyConnection) -> dict:
+    date_from, date_to = months_ahead(as_of(con), 18)
+    return {"date_from": date_from, "date_to": date_to}
+
+
+def _with_label(df: pd.DataFrame) -> pd.DataFrame:
+    from loti_demand.metrics import VALUE_BAND_LABELS
+
+    if "value_band" in df:
+        df.insert(df.columns.get_loc("value_band") + 1, "value_band_label", df["value_band"].map(VALUE_BAND_LABELS))
+    return df
+
+
+@query(_window_example)
+def demand_calendar(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
+                    categories: tuple[str, ...] = (), areas: tuple[str, ...] = (),
+                    value_bands: tuple[str, ...] = (), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
+    """Upcoming London tech procurements and expected re-procurements in the window, one row per procurement.
+
+    Empty tuples and 'any' mean no filter; areas hold GSS codes and 'london_wide'; sme is any, yes, no or unknown;
+    confidence is any or one of metrics.STATUTORY / metrics.INFERRED.
+    """
+    return _with_label(run(con, "demand_calendar", date_from=date_from, date_to=date_to, categories=list(categories),
+                           areas=list(areas), value_bands=list(value_bands), sme=sme, confidence=confidence))
+
+
+@query()
+def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "demand_undated")
+
+
+@query(lambda con: {**_window_example(con), "window_months": 6})
+def collaboration_candidates(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
+                             window_months: int, categories: tuple[str, ...] = (), area: str = "") -> pd.DataFrame:
+    """Boroughs buying the same tech category within `window_months` of each other: one row per item in a group."""
+    return run(con, "collaboration_candidates", date_from=date_from, date_to=date_to, window_months=window_months,
+               categories=list(categories), area=area)
+
+
+def _coverage_example(con: duckdb.DuckDBPyConnection) -> dict:
+    date_from, date_to = months_back(as_of(con), 12)
+    return {"date_from": date_from, "date_to": date_to, "as_of": as_of(con)}
+
+
+@query(_coverage_example)
+def coverage_by_borough(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
+                        as_of: dt.date) -> pd.DataFrame:
+    """Per borough: months covered, file accounting, payee matching, notices and the publication-quality score."""
+    from loti_demand.metrics import QUALITY_RULES
+
+    return run(con, "coverage_by_borough", date_from=date_from, date_to=date_to, as_of=as_of, **QUALITY_RULES)
+
+
+@query()
+def coverage_source_files(con: duckdb.DuckDBPyConnection, *, kind: str = "", area: str = "") -> pd.DataFrame:
+    return run(con, "coverage_source_files", kind=kind, area=area)
+
+
+@query()
+def load_issue_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "load_issue_files")
+
+
+@query()
+def load_issues_list(con: duckdb.DuckDBPyConnection, *, source_file: str = "") -> pd.DataFrame:
+    return run(con, "load_issues_list", source_file=source_file)
+
+
+@query()
+def tech_categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "tech_categories")
+
+
+@query()
+def borough_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "borough_options")
+
+
+@query(lambda con: {"by": ("borough", "category", "quarter")})
+def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
+                   month_to: dt.date | None = None) -> pd.DataFrame:
+    """The export summary (see loti_demand.summary): the same function for the Exports page and the CLI."""
+    from loti_demand import summary
+
+    return summary.demand_summary(con, by=by, month_from=month_from, month_to=month_to)
+
+
+@query()
+def summary_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "summary_months")

@@ -84,6 +84,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/spend.sql"),
     Sql("marts/notices.sql"),
     Sql("marts/procurements.sql"),
+    Sql("marts/demand_items.sql"),
     Sql("marts/challenges.sql"),
     Sql("marts/challenge_boroughs.sql"),
     Step(enrich_challenges.match_challenge_outcomes, ("int_challenge_matches",)),
@@ -93,6 +94,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/fetch_log.sql"),
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
+    Sql("aggregates/agg_spend_quality_by_borough_month.sql"),
     Sql("marts/build_info.sql"),
 )
 

@@ -39,5 +39,5 @@ def test_every_download_starts_with_csv(page, app_url: str, file: str, path: str
         with page.expect_download() as download:
             buttons.nth(i).get_by_role("button").click()
         text = download.value.path().read_text(encoding="utf-8-sig")
-        assert download.value.suggested_filename.endswith(".csv")
+        assert download.value.suggested_filename.endswith((".csv", ".notes.md"))  # a CSV, or its notes
         assert text.count("\n") >= 2, f"{download.value.suggested_filename} is empty"

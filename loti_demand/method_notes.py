@@ -1,0 +1,39 @@
+"""Plain-English method notes for the Data and coverage page (kept here so the page stays thin)."""
+
+from __future__ import annotations
+
+from loti_demand.metrics import QUALITY_COMPONENTS, QUALITY_SCORE, REPROCUREMENT
+
+
+def score_method() -> str:
+    parts = [f"- **{c.label}**: {c.definition}" for c in QUALITY_COMPONENTS]
+    return "\n".join([*parts, f"- **{QUALITY_SCORE.label}**: {QUALITY_SCORE.definition}"])
+
+
+def how_figures_are_computed(taxonomy_version: str) -> str:
+    return f"""
+- **Spend** comes from the files each council publishes under the Local Government Transparency Code 2015
+  (payments over £500). Every line of every file is either loaded, counted as a duplicate of a line already
+  loaded, or quarantined with a reason (listed above), and those counts add up for every file.
+- **What "tech" means**: a payment, notice or challenge is technology when the tech taxonomy (version
+  **{taxonomy_version}**) places it in one of the categories listed below. Spend lines are classified by their
+  ProClass code, words in their expense type or description, or a known technology supplier; notices by their CPV
+  code; challenges by the category their publisher gives or words in their text. Anything the taxonomy does not
+  place is not counted as tech.
+- **Notices and procurements** come from Find a Tender and Contracts Finder (OCDS). A procurement is one OCDS
+  process, compiled from all its notices.
+- **Inferred re-procurement dates**: {REPROCUREMENT.explain()}
+- **Data as of** is the later of the latest payment date and the latest notice date.
+"""
+
+
+LIMITATIONS = """
+- Councils publish in different layouts and at different times; a month with no file looks the same as a month
+  with no spending. The *Months with data* column shows where files are missing.
+- Redacted payees are counted in totals but cannot be matched to a supplier.
+- A tender and its award are sometimes published under different OCDS IDs, so *Tenders with an award* can be
+  too low for some buyers.
+- Values in notices are the buyer's estimate; contract values are what was awarded. Neither is money spent.
+- The tech classification is rule-based. It misses tech bought under vague descriptions and can catch some
+  non-tech lines; the category *Other or unspecified IT* holds lines that are clearly IT but not specific.
+"""

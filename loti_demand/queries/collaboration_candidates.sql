@@ -1,0 +1,93 @@
+-- Candidate joint procurements: two or more boroughs buying the same tech category at about the same time.
+-- Items: the demand calendar's borough items between $date_from and $date_to (London-wide bodies left out), each
+-- placed at its expected date (an inferred re-procurement already due is placed on $date_from). Rule: within a
+-- category, take the items in date order; a group starts at the earliest item and takes every item up to
+-- $window_months months after it; the next item starts the next group. A group is a candidate when it holds items
+-- from two or more boroughs. One row per item in a candidate group, with the group's facts repeated.
+-- $area = '' for all groups, or a GSS code for the groups that include that borough.
+with recursive items as (
+    select
+        d.*,
+        greatest(d.expected_date, $date_from) as placed_on,
+        row_number() over (partition by d.tech_category order by greatest(d.expected_date, $date_from), d.ocid)
+            as position
+    from demand_items as d
+    where d.borough_code is not null
+        and d.tech_category is not null
+        and d.expected_date <= $date_to
+        and d.due_until >= $date_from
+        and (len($categories) = 0 or list_contains($categories, d.tech_category))
+),
+
+walk (tech_category, position, group_no, group_first) as (
+    select tech_category, position, 1, placed_on
+    from items
+    where position = 1
+    union all
+    select
+        i.tech_category,
+        i.position,
+        case when i.placed_on > w.group_first + to_months($window_months) then w.group_no + 1 else w.group_no end,
+        case when i.placed_on > w.group_first + to_months($window_months) then i.placed_on else w.group_first end
+    from walk as w
+    inner join items as i on w.tech_category = i.tech_category and i.position = w.position + 1
+),
+
+numbered as (
+    select
+        i.*,
+        w.group_no
+    from items as i
+    inner join walk as w on i.tech_category = w.tech_category and i.position = w.position
+),
+
+groups as (
+    select
+        tech_category,
+        group_no,
+        count(distinct borough_code) as borough_count,
+        count(*) as items,
+        string_agg(distinct area_name, '; ' order by area_name) as group_boroughs,
+        list(distinct borough_code) as group_codes,
+        min(placed_on) as group_start,
+        max(placed_on) as group_end,
+        sum(value_gbp) as group_value_gbp
+    from numbered
+    group by tech_category, group_no
+    having count(distinct borough_code) >= 2
+),
+
+chosen as (
+    select
+        *,
+        row_number() over (order by group_start, tech_category, group_no) as group_rank
+    from groups
+    where $area = '' or list_contains(group_codes, $area)
+)
+
+select
+    'Group ' || g.group_rank as group_id,
+    g.group_rank,
+    g.tech_category,
+    c.label as tech_category_label,
+    g.group_boroughs,
+    g.borough_count,
+    g.items,
+    g.group_start,
+    g.group_end,
+    g.group_value_gbp,
+    n.borough_code,
+    n.area_name,
+    n.buyer_name,
+    n.title,
+    n.confidence,
+    n.expected_date,
+    n.placed_on,
+    n.contract_end,
+    n.value_gbp,
+    n.url as notice_url,
+    n.ocid
+from chosen as g
+inner join numbered as n on g.tech_category = n.tech_category and g.group_no = n.group_no
+inner join ref_tech_categories as c on g.tech_category = c.tech_category
+order by g.group_rank, n.placed_on, n.area_name, n.ocid

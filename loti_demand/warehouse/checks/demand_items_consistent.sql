@@ -1,0 +1,28 @@
+-- demand_items: one row per ocid, only London procurements, every live London procurement present, and every
+-- inferred date follows the lead-time rule.
+select 'demand_items: duplicate ocid' as problem, ocid from demand_items group by ocid having count(*) > 1
+
+union all
+
+select 'demand_items: not a London procurement', d.ocid
+from demand_items as d
+left join procurements as p on d.ocid = p.ocid
+where not coalesce(p.is_london, false)
+
+union all
+
+select 'demand_items: inferred date does not follow the rule', ocid
+from demand_items
+where confidence = 'inferred from contract end date'
+    and contract_end is not null
+    and (lead_months <> case when value_gbp >= 2000000 then 12 else 6 end
+        or expected_date <> cast(contract_end - to_months(lead_months) as date))
+
+union all
+
+select 'demand_items: London procurement missing', ocid
+from procurements
+where is_london
+    and coalesce(status, '') not in ('cancelled', 'withdrawn', 'unsuccessful')
+    and (coalesce(status, '') <> 'complete' or stage in ('award', 'contract'))
+    and ocid not in (select ocid from demand_items)

@@ -1,0 +1,78 @@
+"""Demand calendar: upcoming London tech procurements and expected re-procurements, by expected month."""
+
+import streamlit as st
+
+from loti_demand import charts, queries, ui
+from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
+
+ui.page_header(
+    "Demand calendar",
+    "When London's boroughs and London-wide bodies are expected to buy technology: dated by their published "
+    "notices, or inferred from the end dates of contracts they have already let.",
+)
+SME = {"any": "Any", "yes": "Yes", "no": "No", "unknown": "Not stated"}
+EVIDENCE = {"any": "Both", "statutory": "Statutory notices only", "inferred": "Inferred from contract ends only"}
+CONFIDENCE = {"any": "any", "statutory": STATUTORY, "inferred": INFERRED}
+
+areas_available = ui.borough_labels(london_wide=True)
+cols = st.columns(3)
+with cols[0]:
+    categories = ui.category_filter()
+with cols[1]:
+    areas = ui.url_multiselect("Borough or London-wide body", list(areas_available), key="borough",
+                               format_func=areas_available.get, placeholder="All boroughs and bodies")
+with cols[2]:
+    bands = ui.url_multiselect("Value band", list(VALUE_BAND_LABELS), key="value", format_func=VALUE_BAND_LABELS.get,
+                               placeholder="Any value")
+cols = st.columns(3)
+with cols[0]:
+    sme = ui.url_selectbox("Suitable for small businesses (SMEs)", list(SME), key="sme", format_func=SME.get)
+with cols[1]:
+    evidence = ui.url_selectbox("Evidence", list(EVIDENCE), key="evidence", format_func=EVIDENCE.get)
+with cols[2]:
+    ahead = ui.url_number("Months ahead", key="months", default=18, min_value=1, max_value=36)
+ui.ignored_params_notice()
+
+as_of = ui.as_of()
+date_from, date_to = queries.months_ahead(as_of, ahead)
+items = ui.query("demand_calendar", date_from=date_from, date_to=date_to, categories=tuple(categories),
+                 areas=tuple(areas), value_bands=tuple(bands), sme=sme, confidence=CONFIDENCE[evidence])
+undated = ui.query("demand_undated")
+
+cols = st.columns(3)
+cols[0].metric("Procurements expected", f"{len(items):,}")
+cols[1].metric("From statutory notices", f"{int((items['confidence'] == STATUTORY).sum()):,}")
+cols[2].metric("Inferred from contract end dates", f"{int((items['confidence'] == INFERRED).sum()):,}")
+undated_count = int(undated["items"].sum())
+st.caption(
+    f"From the data-as-of date, {as_of:%-d %B %Y}, to {date_to:%-d %B %Y}. London buyers and technology "
+    "categories only." + (f" {undated_count:,} London tech procurements give no date at all and cannot be placed "
+                          "on the calendar." if undated_count else "")
+)
+
+st.header("Expected procurements per month")
+months = queries.month_starts(date_from, date_to)
+ui.chart(charts.demand_timeline_figure(items, months), key="calendar_timeline",
+         summary=charts.demand_timeline_summary(items, months))
+
+with st.expander("How the dates and the confidence are worked out"):
+    st.markdown(
+        f"- **{STATUTORY.capitalize()}**: a published notice gives the date. Pipeline (UK1), preliminary market "
+        "engagement (UK2) and planned procurement (UK3) notices give the expected date the buyer goes to market; "
+        "a tender notice (UK4, or a Contracts Finder opportunity) gives the deadline for bids.\n"
+        f"- **{INFERRED.capitalize()}**: no notice yet, so we estimate. {REPROCUREMENT.explain()} This is our "
+        "assumption, not the buyer's plan.\n"
+        "- A contract whose estimated date has already passed but which has not yet ended is **already due**: it "
+        "is counted in the first month.\n"
+        "- A replacement tender and the contract it replaces can both appear when they have different OCDS IDs.\n"
+        "- Cancelled and withdrawn procurements are left out. Buyers that are not boroughs, such as the GLA and "
+        "TfL, are shown as *London-wide body*."
+    )
+
+st.header("Procurements in the calendar")
+if items.empty:
+    ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
+else:
+    ui.table(items, ["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
+                     "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "notice_type",
+                     "sme_suitability", "buyer_name", "ocid"], key="calendar_table", file_name="demand_calendar.csv")

@@ -1,0 +1,76 @@
+"""Data and coverage: what each borough publishes, how cleanly it loads, and how the figures are made."""
+
+import streamlit as st
+
+from loti_demand import charts, method_notes, queries, ui
+
+ui.page_header(
+    "Data and coverage",
+    "What each borough publishes, how complete and timely it is, what could not be loaded and why, and how every "
+    "figure on this dashboard is worked out.",
+)
+KINDS = {"": "All sources", "spend": "Spend files", "procurement": "Procurement notices", "challenges": "Challenges"}
+
+period = ui.url_number("Period: months up to the data-as-of date", key="months_back", default=12, min_value=1,
+                       max_value=60, help="Months with data, payees and the score are measured over this period.")
+ui.ignored_params_notice()
+as_of = ui.as_of()
+date_from, date_to = queries.months_back(as_of, period)
+coverage = ui.query("coverage_by_borough", date_from=date_from, date_to=date_to, as_of=as_of)
+boroughs = coverage[coverage["borough_code"].notna()]
+st.caption(f"Period: {date_from:%B %Y} to {date_to:%-d %B %Y} ({period} months). "
+           f"{int((boroughs['spend_files'] > 0).sum())} of {len(boroughs)} authorities have spend files loaded.")
+
+st.header("Publication-quality score by borough")
+ui.chart(charts.score_bar_figure(boroughs, value="quality_score", name="borough_name",
+                                 title="Publication-quality score (0-100)"),
+         key="coverage_scores", summary=charts.score_summary(boroughs, value="quality_score", name="borough_name"))
+st.subheader("How the score is worked out")
+st.markdown(method_notes.score_method())
+
+st.header("Coverage by borough")
+ui.table(coverage, [c for c in coverage.columns if c not in ("borough_code",)], key="coverage_table",
+         file_name=f"coverage_by_borough_{date_from:%Y-%m}_to_{date_to:%Y-%m}.csv")
+
+st.header("Files loaded")
+cols = st.columns(2)
+with cols[0]:
+    kind = ui.url_selectbox("Source", list(KINDS), key="source", format_func=KINDS.get)
+with cols[1]:
+    area = ui.borough_choice("Borough", key="files_borough")
+files = ui.query("coverage_source_files", kind=kind, area=area)
+if files.empty:
+    ui.no_data("No files of this kind have been loaded.")
+else:
+    ui.table(files, list(files.columns), key="coverage_files", file_name="source_files.csv")
+
+st.header("Quarantined lines and rejected files")
+issue_files = ui.query("load_issue_files")
+if issue_files.empty:
+    ui.no_data("No lines were quarantined and no file was rejected.")
+else:
+    counts = dict(zip(issue_files["source_file"], issue_files["issues"], strict=True))
+    total = sum(counts.values())
+    chosen = ui.url_selectbox("File", ["", *counts], key="file",
+                              format_func=lambda f: f"{f} ({counts[f]:,})" if f else f"All files ({total:,})")
+    issues = ui.query("load_issues_list", source_file=chosen)
+    ui.table(issues, list(issues.columns), key="coverage_issues", file_name="load_issues.csv")
+
+st.header("API fetch log")
+fetches = ui.query("fetch_log")
+if fetches.empty:
+    ui.no_data("No fetch log: this warehouse was built from files, not fetched from the Find a Tender or "
+               "Contracts Finder APIs.")
+else:
+    ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
+
+st.header("Method notes")
+info = ui.query("build_info").iloc[0]
+st.subheader("How the figures are computed")
+st.markdown(method_notes.how_figures_are_computed(str(info["taxonomy_version"])))
+st.subheader(f"Tech categories (taxonomy version {info['taxonomy_version']})")
+categories = ui.query("tech_categories")
+ui.table(categories, ["tech_category_label", "description"], key="coverage_categories",
+         file_name="tech_categories.csv")
+st.subheader("Known limitations")
+st.markdown(method_notes.LIMITATIONS)

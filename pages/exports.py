@@ -1,0 +1,60 @@
+"""Exports: the demand summary by borough x tech category x period, as CSV with its notes."""
+
+import streamlit as st
+
+from loti_demand import queries, summary, ui
+
+ui.page_header(
+    "Exports",
+    "Download a summary of London's tech demand (spend, upcoming procurements, contracts ending and challenges) "
+    "by borough, tech category and period, as a CSV file that spreadsheets and analysis tools read directly.",
+)
+AREA = {"borough": "By borough", "london": "London-wide total"}
+CATEGORY = {"category": "By tech category", "all": "All tech categories together"}
+PERIOD = {"quarter": "By quarter", "month": "By month", "financial_year": "By financial year", "whole": "Whole period"}
+
+cols = st.columns(3)
+with cols[0]:
+    area = ui.url_selectbox("Area", list(AREA), key="area", format_func=AREA.get)
+with cols[1]:
+    category = ui.url_selectbox("Tech category", list(CATEGORY), key="categories", format_func=CATEGORY.get)
+with cols[2]:
+    period = ui.url_selectbox("Period", list(PERIOD), key="period", format_func=PERIOD.get)
+span = ui.query("summary_months").iloc[0]
+months = [] if span.isna().any() else queries.month_starts(span["first_month"].date(), span["last_month"].date())
+choices = ["", *(f"{m:%Y-%m}" for m in months)]
+cols = st.columns(2)
+with cols[0]:
+    first = ui.url_selectbox("From month", choices, key="from", format_func=lambda m: m or "Earliest")
+with cols[1]:
+    last = ui.url_selectbox("To month", choices, key="to", format_func=lambda m: m or "Latest")
+ui.ignored_params_notice()
+
+by = tuple(d for d in (area, category, period) if d in summary.DIMENSIONS)
+month_from, month_to = summary.parse_month(first, "From"), summary.parse_month(last, "To")
+if month_from and month_to and month_from > month_to:
+    st.warning("The 'From month' is after the 'To month': choose an earlier 'From month'.")
+    st.stop()
+table = ui.query("demand_summary", by=by, month_from=month_from, month_to=month_to)
+notes = summary.notes(ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table))
+stem = summary.file_stem(by, month_from, month_to, ui.as_of())
+
+st.header("Demand summary")
+st.caption(f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
+           "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
+           "are below and in the notes file.")
+if table.empty:
+    ui.no_data("No data for these months.")
+else:
+    ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv")
+ui.text_download("Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md",
+                 key="summary_notes")
+
+st.header("About this export")
+st.markdown(
+    "The CSV file has one header row and one row per combination, nothing else, so any tool reads it as it is. "
+    "The data-as-of date and the definition of every column are in the notes file beside it, and below."
+)
+st.markdown("\n".join(notes.splitlines()[2:]).replace("## Columns", "### Columns"))
+st.subheader("The same file from the command line")
+st.code(summary.command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)

@@ -1,0 +1,307 @@
+"""The demand summary export: equal to independent pandas aggregations of the marts, the same bytes from the CLI
+and the Exports page, clear CLI errors and exit codes, and a CSV writer that neutralises formulas but keeps
+numbers as numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
+
+from loti_demand import summary
+from loti_demand.cli import cli
+from loti_demand.exceptions import LotiDemandError
+from loti_demand.export import safe_cell, to_csv_bytes
+from loti_demand.metrics import INFERRED, MEASURES, STATUTORY
+from tests import demand_expected
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def _quarter(month: pd.Timestamp) -> str:
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+
+
+def _financial_year(month: pd.Timestamp) -> str:
+    start = month.year - (month.month < 4)
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+PERIODS = {"month": lambda m: f"{m:%Y-%m}", "quarter": _quarter, "financial_year": _financial_year}
+KEYS = {"borough": "borough_code", "category": "tech_category"}
+
+
+def _spend_by(con, by: tuple[str, ...], first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:
+    """Tech spend and lines grouped by hand from the `spend` mart."""
+    spend = con.execute("select borough_code, tech_category, payment_month, amount_gbp from spend "
+                        "where tech_category is not null").df()
+    if first:
+        spend = spend[spend["payment_month"] >= pd.Timestamp(first)]
+    if last:
+        spend = spend[spend["payment_month"] <= pd.Timestamp(last)]
+    keys = []
+    for d in by:
+        if d in PERIODS:
+            spend[d] = spend["payment_month"].map(PERIODS[d])
+            keys.append(d)
+        else:
+            keys.append(KEYS[d])
+    grouped = spend.groupby(keys).agg(tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"))
+    return grouped.reset_index()
+
+
+@pytest.mark.parametrize(("by", "first", "last"), [
+    (("borough", "category", "quarter"), None, None),
+    (("category", "financial_year"), dt.date(2024, 4, 1), dt.date(2026, 3, 1)),
+    (("month", "borough"), dt.date(2025, 1, 1), dt.date(2025, 6, 1)),
+])
+def test_spend_measures_equal_a_pandas_aggregation_of_spend(sample_con, by, first, last) -> None:
+    got = summary.demand_summary(sample_con, by=by, month_from=first, month_to=last)
+    keys = [KEYS.get(d, d) for d in by]
+    assert got.columns.tolist() == summary.columns_for(by)
+    want = _spend_by(sample_con, by, first, last)
+    merged = got[got["lines"] > 0].merge(want, on=keys, how="outer", suffixes=("", "_pandas"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    assert (merged["lines"] == merged["lines_pandas"]).all()
+    assert (merged["tech_spend_gbp"].round(2) == merged["tech_spend_gbp_pandas"].round(2)).all()
+    assert len(merged) > 20
+
+
+def test_column_order_follows_by_and_totals_hold(sample_con) -> None:
+    got = summary.demand_summary(sample_con, by=("quarter", "borough"))
+    assert got.columns.tolist() == ["quarter", "borough_code", "borough_name", *summary.MEASURE_COLUMNS]
+    total = summary.demand_summary(sample_con, by=())
+    assert len(total) == 1
+    spend = sample_con.execute("select sum(amount_gbp), count(*) from spend where tech_category is not null"
+                               ).fetchall()[0]
+    assert round(float(total["tech_spend_gbp"].iloc[0]), 2) == round(float(spend[0]), 2)
+    assert int(total["lines"].iloc[0]) == spend[1]
+    assert round(got["tech_spend_gbp"].sum(), 2) == round(float(spend[0]), 2)
+
+
+def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None:
+    got = summary.demand_summary(sample_con, by=("borough", "financial_year")).fillna({"borough_code": "-"})
+    items = demand_expected.demand_items(sample_con)
+    items = items[items["tech_category"].notna()].fillna({"borough_code": "-"})
+    pipeline = items[(items["confidence"] == STATUTORY) & items["expected_date"].notna()].assign(
+        financial_year=lambda d: d["expected_date"].map(_financial_year))
+    expiring = items[(items["confidence"] == INFERRED) & items["contract_end"].notna()].assign(
+        financial_year=lambda d: pd.to_datetime(d["contract_end"]).map(_financial_year))
+    keyed = got.set_index(["borough_code", "financial_year"])
+    for (code, year), rows in pipeline.groupby(["borough_code", "financial_year"]):
+        assert keyed.loc[(code, year), "pipeline_count"] == len(rows)
+        assert round(keyed.loc[(code, year), "pipeline_value_gbp"], 2) == round(rows["value_gbp"].fillna(0).sum(), 2)
+    for (code, year), rows in expiring.groupby(["borough_code", "financial_year"]):
+        assert keyed.loc[(code, year), "contracts_expiring"] == len(rows)
+    assert got["pipeline_count"].sum() == len(pipeline)
+    assert got["contracts_expiring"].sum() == len(expiring)
+    challenges = sample_con.execute(
+        "select cb.borough_code, c.opens_on from challenges c join challenge_boroughs cb using (challenge_id) "
+        "where c.tech_category is not null").df()
+    assert got["challenges_opened"].sum() == len(challenges)
+    london = summary.demand_summary(sample_con, by=())  # a challenge shared by boroughs counts once London-wide
+    distinct = sample_con.execute("select count(*) from challenges where tech_category is not null").fetchall()[0][0]
+    assert int(london["challenges_opened"].iloc[0]) == distinct < len(challenges)
+
+
+def test_bad_requests_are_clear_errors(sample_con) -> None:
+    with pytest.raises(LotiDemandError, match="'year' is not a dimension; choose from borough, category"):
+        summary.parse_by("borough,year")
+    with pytest.raises(LotiDemandError, match="each dimension may be given once"):
+        summary.parse_by("borough,borough")
+    with pytest.raises(LotiDemandError, match="write it as YYYY-MM"):
+        summary.parse_month("2025-4-1", "--from")
+    with pytest.raises(LotiDemandError, match="after --to"):
+        summary.demand_summary(sample_con, by=("month",), month_from=dt.date(2026, 1, 1),
+                               month_to=dt.date(2025, 1, 1))
+
+
+# --- The command line ---------------------------------------------------------------------------------------
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(cli, ["export", "summary", *args])
+
+
+def test_cli_writes_the_library_csv_to_stdout(sample_warehouse: Path, sample_con) -> None:
+    result = _cli("--warehouse", str(sample_warehouse), "--by", "borough,category,quarter", "--out", "-")
+    assert result.exit_code == 0, result.output
+    expected = to_csv_bytes(summary.demand_summary(sample_con, by=("borough", "category", "quarter")))
+    assert result.stdout_bytes == expected
+    df = pd.read_csv(io.BytesIO(result.stdout_bytes), encoding="utf-8-sig")
+    assert df.columns.tolist()[:5] == ["GSS code", "Borough", "Tech category code", "Tech category", "Quarter"]
+    assert df["Tech spend (£)"].dtype.kind == "f" and df["Payment lines"].dtype.kind == "i"
+
+
+def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp_path: Path) -> None:
+    out = tmp_path / "summary.csv"
+    result = _cli("-w", str(sample_warehouse), "--by", "category,financial_year", "--from", "2025-04", "--to",
+                  "2026-03", "--out", str(out), "--no-bom")
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output
+    data = out.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(out)
+    assert set(df["Financial year"]) == {"2025-26"}
+    notes = (tmp_path / "summary.notes.md").read_text()
+    as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
+    assert f"Data as of: {as_of:%Y-%m-%d}" in notes
+    for column in summary.columns_for(("category", "financial_year")):
+        if column in MEASURES:
+            assert f"| {MEASURES[column].label} | {MEASURES[column].definition} |" in notes
+    assert "--by category,financial_year --from 2025-04 --to 2026-03" in notes
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--by", "borough,year"], 2, "Invalid value for '--by': 'year' is not a dimension"),
+    (["--by", "borough", "--from", "April"], 2, "Invalid value for '--from': 'April' is not a month"),
+    (["--from", "2026-01", "--to", "2025-01"], 1, "--from 2026-01 is after --to 2025-01"),
+])
+def test_cli_errors_and_exit_codes(sample_warehouse: Path, args, code: int, message: str) -> None:
+    result = _cli("-w", str(sample_warehouse), *args, "--out", "-")
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_missing_warehouse_cap_and_unwritable_out(sample_warehouse: Path, tmp_path: Path, monkeypatch) -> None:
+    missing = _cli("-w", str(tmp_path / "none.duckdb"), "--out", "-")
+    assert missing.exit_code == 1 and "no warehouse here yet" in missing.output
+    unwritable = _cli("-w", str(sample_warehouse), "--out", str(tmp_path / "no" / "such" / "dir.csv"))
+    assert unwritable.exit_code == 1 and "could not write" in unwritable.output
+    monkeypatch.setenv("LOTI_DEMAND_MAX_EXPORT_ROWS", "10")
+    capped = _cli("-w", str(sample_warehouse), "--out", "-")
+    assert capped.exit_code == 1
+    assert "more than the limit of 10" in capped.output and "LOTI_DEMAND_MAX_EXPORT_ROWS" in capped.output
+
+
+def test_cli_help_has_an_example() -> None:
+    result = CliRunner().invoke(cli, ["export", "summary", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--by borough,category,quarter" in result.output
+
+
+# --- The Exports page -------------------------------------------------------------------------------------
+
+
+def _app(warehouse: Path, monkeypatch, **params: str) -> tuple[AppTest, dict[str, bytes]]:
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        captured[filename] = data
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page("pages/exports.py").run()
+    assert not at.exception, at.exception
+    return at, captured
+
+
+def test_page_download_is_byte_for_byte_the_cli_file(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+    at, captured = _app(sample_warehouse, monkeypatch)
+    as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
+    stem = f"demand_summary_by_borough_category_quarter_as_of_{as_of:%Y-%m-%d}"
+    cli_bytes = _cli("-w", str(sample_warehouse), "--by", "borough,category,quarter", "--out", "-").stdout_bytes
+    assert captured[f"{stem}.csv"] == cli_bytes
+    shown = at.dataframe[0].value
+    assert len(shown) == len(pd.read_csv(io.BytesIO(cli_bytes), encoding="utf-8-sig"))
+    notes = captured[f"{stem}.notes.md"].decode()
+    assert f"Data as of: {as_of:%Y-%m-%d}" in notes and "| Tech spend (£) |" in notes
+    assert "python -m loti_demand export summary --by borough,category,quarter --out" in at.code[0].value
+
+
+def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+    params = {"area": "london", "categories": "all", "period": "financial_year", "from": "2024-04", "to": "2025-03"}
+    at, captured = _app(sample_warehouse, monkeypatch, **params)
+    for key, value in params.items():
+        assert at.selectbox(key=key).value == value
+        assert at.query_params[key] == value
+    shown = at.dataframe[0].value
+    want = summary.demand_summary(sample_con, by=("financial_year",), month_from=dt.date(2024, 4, 1),
+                                  month_to=dt.date(2025, 3, 1))
+    assert shown["financial_year"].tolist() == want["financial_year"].tolist() == ["2024-25"]
+    pandas_total = _spend_by(sample_con, ("financial_year",), dt.date(2024, 4, 1), dt.date(2025, 3, 1))
+    assert round(shown["tech_spend_gbp"].iloc[0], 2) == round(pandas_total["tech_spend_gbp"].iloc[0], 2)
+    name = next(n for n in captured if n.startswith("demand_summary") and n.endswith(".csv"))
+    assert name.startswith("demand_summary_by_financial_year_2024-04_to_2025-03_as_of_")
+    at.selectbox(key="period").set_value("month").run()
+    assert at.query_params["period"] == "month" and len(at.dataframe[0].value) == 12
+
+
+def test_page_caps_large_exports_with_a_clear_message(sample_warehouse: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_MAX_EXPORT_ROWS", "100")
+    at, captured = _app(sample_warehouse, monkeypatch)
+    assert "more than the limit of 100" in at.warning[0].value
+    assert not [n for n in captured if n.startswith("demand_summary") and n.endswith(".csv")]
+
+
+def test_page_says_when_the_months_are_the_wrong_way_round(sample_warehouse: Path, monkeypatch) -> None:
+    at, _ = _app(sample_warehouse, monkeypatch, **{"from": "2025-06", "to": "2025-01"})
+    assert "after the 'To month'" in at.warning[0].value
+    assert not at.dataframe
+
+
+# --- The CSV writer: formula injection --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+44 20 7946 0000", "'+44 20 7946 0000"),
+    ("-Hardware support", "'-Hardware support"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tTabbed", "'\tTabbed"),
+    ("\rReturn", "'\rReturn"),
+    ("-5", "'-5"),  # text that looks like a number is still text
+    ("Acme Ltd", "Acme Ltd"),
+    (-5, -5),
+    (-2.5, -2.5),
+    (Decimal("-3.25"), Decimal("-3.25")),
+    (0, 0),
+    (True, "True"),
+    (np.int64(-7), -7),
+    (np.float64(-7.5), -7.5),
+    (None, ""),
+    (float("nan"), ""),
+    (pd.NA, ""),
+    (pd.NaT, ""),
+])
+def test_safe_cell(value, expected) -> None:
+    assert safe_cell(value) == expected
+
+
+def test_csv_keeps_negative_amounts_numeric_and_quotes_text_formulas() -> None:
+    df = duckdb.connect().execute(
+        "select * from (values ('=cmd|'' /C calc''!A0', -1234.50::decimal(18,2), -3::bigint, date '2025-04-01'), "
+        "('-Refund', 99.99::decimal(18,2), null::bigint, null::date)) t(supplier_name, tech_spend_gbp, lines, month)"
+    ).df()
+    data = to_csv_bytes(df)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines() == [
+        "Supplier,Tech spend (£),Payment lines,Month",
+        "'=cmd|' /C calc'!A0,-1234.5,-3,2025-04-01",
+        "'-Refund,99.99,,",
+    ]
+    back = pd.read_csv(io.StringIO(text))
+    assert back["Tech spend (£)"].tolist() == [-1234.5, 99.99]
+    assert back["Supplier"].tolist() == ["'=cmd|' /C calc'!A0", "'-Refund"]
+
+
+def test_csv_cap_is_a_clear_error() -> None:
+    with pytest.raises(LotiDemandError, match="3 rows, more than the limit of 2; narrow the filters"):
+        to_csv_bytes(pd.DataFrame({"a": [1, 2, 3]}), max_rows=2)

@@ -1,0 +1,254 @@
+"""Demand calendar: the demand_items rules on a fixture we control, the query's window and filters, and the page
+(each filter, URL round trip, download = table) against an independent pandas implementation on the sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand import queries
+from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BANDS, value_band
+from loti_demand.warehouse.db import connect
+from tests import demand_expected
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGE = "pages/calendar.py"
+D = dt.date
+
+# ocid -> (confidence, expected date, lead months, value band, area): every value decided when the fixture was written
+FIXTURE_ITEMS = {
+    "dd-s1": (STATUTORY, D(2026, 3, 15), None, "2m_10m", "Camden"),
+    "dd-s2": (STATUTORY, D(2026, 5, 10), None, "100k_500k", "Islington"),  # pipeline release reported as 'tender'
+    "dd-s3": (STATUTORY, D(2026, 2, 20), None, "500k_2m", "Hackney"),  # tender deadline
+    "dd-s4": (STATUTORY, D(2026, 4, 1), None, "10m_plus", "London-wide body"),  # GLA, £10m exactly
+    "dd-s7": (STATUTORY, D(2028, 1, 1), None, "500k_2m", "Camden"),
+    "dd-s8": (STATUTORY, D(2026, 4, 1), None, "500k_2m", "Camden"),  # not tech
+    "dd-s9": (STATUTORY, None, None, "2m_10m", "Merton"),  # no date at all
+    "dd-s10": (STATUTORY, D(2025, 11, 1), None, "100k_500k", "Islington"),  # deadline passed
+    "dd-s11": (STATUTORY, D(2026, 9, 1), None, "100k_500k", "Camden"),
+    "dd-i1": (INFERRED, D(2026, 3, 31), 12, "2m_10m", "Merton"),  # £3m: 12 months before 31 Mar 2027
+    "dd-i2": (INFERRED, D(2026, 2, 28), 6, "500k_2m", "Hackney"),  # £1,999,999.99: 6 months, clamped month end
+    "dd-i3": (INFERRED, D(2025, 6, 30), 12, "2m_10m", "Camden"),  # £2m exactly (estimate, no award value)
+    "dd-i4": (INFERRED, D(2027, 6, 30), 6, "unknown", "Islington"),  # no value: 6 months
+    "dd-i5": (INFERRED, D(2025, 6, 1), 6, "under_100k", "Hackney"),  # ended before the data-as-of date
+    "dd-i6": (INFERRED, None, 6, "under_100k", "Camden"),  # no end date
+    "dd-i7": (INFERRED, D(2026, 4, 15), 6, "under_100k", "Islington"),
+}
+AS_OF = D(2025, 12, 31)
+IN_18_MONTHS = {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11", "dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}
+
+
+@pytest.fixture
+def demand_con(demand_warehouse: Path):
+    con = connect(demand_warehouse, read_only=True)
+    yield con
+    con.close()
+
+
+def test_demand_items_follow_the_rules_on_the_fixture(demand_con) -> None:
+    rows = demand_con.execute(
+        "select ocid, confidence, expected_date, lead_months, value_band, area_name from demand_items").fetchall()
+    got = {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+    assert got == FIXTURE_ITEMS  # the cancelled tender (dd-s5) and the Kent buyer (dd-s6) are not there
+
+
+def test_only_http_links_are_kept(demand_con) -> None:
+    urls = dict(demand_con.execute("select ocid, url from demand_items").fetchall())
+    assert urls["dd-i3"] is None  # published as javascript:alert(1)
+    assert urls["dd-s1"] == "https://example.org/notice/dd-s1"
+
+
+def test_value_bands_and_lead_times_agree_with_metrics(sample_con, demand_con) -> None:
+    for con in (sample_con, demand_con):
+        for value, band, lead, confidence in con.execute(
+                "select value_gbp, value_band, lead_months, confidence from demand_items").fetchall():
+            number = None if value is None else float(value)
+            assert band == value_band(number)
+            if confidence == INFERRED:
+                assert lead == REPROCUREMENT.lead_months(number)
+    assert [b.key for b in VALUE_BANDS] == ["under_100k", "100k_500k", "500k_2m", "2m_10m", "10m_plus", "unknown"]
+    assert value_band(99_999.99) == "under_100k" and value_band(100_000) == "100k_500k"
+    assert value_band(10_000_000) == "10m_plus" and value_band(None) == "unknown"
+
+
+def test_demand_items_agree_with_the_independent_implementation(sample_con) -> None:
+    got = sample_con.execute("select ocid, confidence, expected_date from demand_items order by ocid").df()
+    want = demand_expected.demand_items(sample_con).sort_values("ocid").reset_index(drop=True)
+    assert got["ocid"].tolist() == want["ocid"].tolist()
+    assert got["confidence"].tolist() == want["confidence"].tolist()
+    assert pd.to_datetime(got["expected_date"]).tolist() == pd.to_datetime(want["expected_date"]).tolist()
+
+
+def _calendar(con, months: int = 18, **filters) -> set[str]:
+    date_from, date_to = queries.months_ahead(AS_OF, months)
+    return set(queries.demand_calendar(con, date_from=date_from, date_to=date_to, **filters)["ocid"])
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({}, IN_18_MONTHS),
+    ({"areas": ("london_wide",)}, {"dd-s4"}),
+    ({"areas": ("E09000012", "E09000024")}, {"dd-s3", "dd-i1", "dd-i2"}),
+    ({"categories": ("it_services",)}, {"dd-s3", "dd-s11", "dd-i2"}),
+    ({"value_bands": ("unknown", "10m_plus")}, {"dd-i4", "dd-s4"}),
+    ({"sme": "yes"}, {"dd-s2"}),
+    ({"sme": "no"}, {"dd-s3"}),
+    ({"sme": "unknown"}, IN_18_MONTHS - {"dd-s2", "dd-s3"}),
+    ({"confidence": STATUTORY}, {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11"}),
+    ({"confidence": INFERRED}, {"dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}),
+])
+def test_calendar_filters_on_the_fixture(demand_con, filters: dict, expected: set[str]) -> None:
+    assert _calendar(demand_con, **filters) == expected
+
+
+def test_calendar_window_edges_and_due_now(demand_con) -> None:
+    assert _calendar(demand_con, months=3) == {"dd-s1", "dd-s3", "dd-i1", "dd-i2", "dd-i3"}
+    # 2027-06-30 is the last day of an 18-month window; the 2028 pipeline item needs 25 months
+    assert "dd-i4" in _calendar(demand_con, months=18) and "dd-i4" not in _calendar(demand_con, months=17)
+    assert "dd-s7" in _calendar(demand_con, months=25)
+    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
+    assert df["is_due_now"].to_dict() == {o: o == "dd-i3" for o in IN_18_MONTHS}
+    assert pd.Timestamp(df.loc["dd-i3", "calendar_month"]) == pd.Timestamp("2025-12-01")  # placed in the first month
+    undated = dict(queries.demand_undated(demand_con).itertuples(index=False, name=None))
+    assert undated == {STATUTORY: 1, INFERRED: 1}
+
+
+# --- The page, on the sample warehouse ---------------------------------------------------------------------
+
+
+def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _expected(warehouse: Path, months: int = 18) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    as_of = queries.as_of(con)
+    date_from, date_to = queries.months_ahead(as_of, months)
+    df = demand_expected.calendar(con, date_from, date_to)
+    con.close()
+    return df
+
+
+def _shown(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_page_shows_exactly_the_independent_calendar(sample_warehouse: Path, monkeypatch) -> None:
+    at = _app(sample_warehouse, monkeypatch)
+    want = _expected(sample_warehouse)
+    shown = _shown(at)
+    assert len(shown) > 20
+    assert sorted(shown["ocid"]) == sorted(want["ocid"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Procurements expected"] == f"{len(want):,}"
+    assert metrics["From statutory notices"] == str(int((want["confidence"] == STATUTORY).sum()))
+    assert int(shown["is_due_now"].sum()) == int(want["is_due_now"].sum())
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["Statutory notice", "Inferred from contract end date"]
+    assert sum(sum(t["y"]) for t in spec["data"]) == len(want)
+    alt = at.get("plotly_chart")[0].proto.alt
+    assert alt.startswith(f"{len(want)} procurements expected") and any(m.value == alt for m in at.markdown)
+
+
+@pytest.mark.parametrize(("params", "keep"), [
+    ({"category": "software,it_services"}, lambda d: d["tech_category"].isin(["software", "it_services"])),
+    ({"borough": "london_wide"}, lambda d: d["borough_code"].isna()),
+    ({"borough": "E09000022,E09000028"}, lambda d: d["borough_code"].isin(["E09000022", "E09000028"])),
+    ({"value": "under_100k,unknown"},
+     lambda d: d["value_gbp"].map(lambda v: value_band(None if pd.isna(v) else v)).isin(["under_100k", "unknown"])),
+    ({"sme": "yes"}, lambda d: d["is_sme_suitable"].fillna(False).astype(bool)),
+    ({"sme": "unknown"}, lambda d: d["is_sme_suitable"].isna()),
+    ({"evidence": "inferred"}, lambda d: d["confidence"] == INFERRED),
+])
+def test_each_filter_matches_pandas_and_restores_from_the_link(sample_warehouse: Path, monkeypatch, params, keep):
+    at = _app(sample_warehouse, monkeypatch, **params)
+    want = _expected(sample_warehouse)
+    want = want[keep(want)]
+    assert len(want) > 0, "choose filters that match something in the sample"
+    assert sorted(_shown(at)["ocid"]) == sorted(want["ocid"])
+    for key, value in params.items():  # the widgets show the link's values, and the link is kept
+        widget = next(w for w in (*at.multiselect, *at.selectbox) if w.key == key)
+        assert (",".join(widget.value) if isinstance(widget.value, list) else widget.value) == value
+        assert at.query_params[key] == value
+    assert not at.warning
+
+
+def test_months_ahead_changes_the_window_and_the_url(sample_warehouse: Path, monkeypatch) -> None:
+    at = _app(sample_warehouse, monkeypatch)
+    at.number_input(key="months").set_value(6).run()
+    assert at.query_params["months"] == "6"
+    assert len(_shown(at)) == len(_expected(sample_warehouse, months=6))
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(spec["data"][0]["x"]) == 7  # the as-of month and the six after it
+
+
+def test_unknown_link_values_are_ignored_with_a_notice(sample_warehouse: Path, monkeypatch) -> None:
+    at = _app(sample_warehouse, monkeypatch, borough="Atlantis", sme="maybe", months="999")
+    assert "not recognised" in at.warning[0].value
+    assert len(_shown(at)) == len(_expected(sample_warehouse))
+
+
+def _capture_downloads(monkeypatch) -> dict[str, bytes]:
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        captured[filename] = data
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return captured
+
+
+def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch) -> None:
+    captured = _capture_downloads(monkeypatch)
+    at = _app(sample_warehouse, monkeypatch, category="software")
+    shown = _shown(at)
+    got = pd.read_csv(io.BytesIO(captured["demand_calendar.csv"]), encoding="utf-8-sig")
+    assert len(got) == len(shown)
+    assert got.columns[:5].tolist() == ["Expected date", "Already due", "Borough or body", "Title", "Link to notice"]
+    assert got["Title"].tolist() == shown["title"].tolist()
+    assert got["OCDS ID"].tolist() == shown["ocid"].tolist()
+    assert got["Expected date"].tolist() == [f"{d:%Y-%m-%d}" for d in shown["expected_date"]]
+    assert got["Value (£)"].round(2).tolist() == shown["value_gbp"].astype(float).round(2).tolist()
+
+
+def test_download_neutralises_formulas_but_keeps_numbers(demand_warehouse: Path, monkeypatch) -> None:
+    captured = _capture_downloads(monkeypatch)
+    _app(demand_warehouse, monkeypatch)
+    text = captured["demand_calendar.csv"].decode("utf-8-sig")
+    assert "'=SUM(A1) Electoral software" in text and "'-Hardware support" in text
+    got = pd.read_csv(io.StringIO(text))
+    assert got.loc[got["Title"] == "'=SUM(A1) Electoral software", "Value (£)"].item() == 100000
+    assert got["Value (£)"].dtype.kind == "f"
+
+
+def test_no_match_says_so(demand_warehouse: Path, monkeypatch) -> None:
+    at = _app(demand_warehouse, monkeypatch, borough="london_wide", evidence="inferred")
+    assert not at.dataframe
+    assert any("No procurements match" in i.value for i in at.info)
+    assert at.get("plotly_chart")[0].proto.alt.startswith("No procurements are expected")
+
+
+def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehouse: Path, sample_con,
+                                                                   monkeypatch) -> None:
+    at = _app(sample_warehouse, monkeypatch, evidence="statutory")
+    shown = _shown(at)
+    head = queries.headline(sample_con, as_of=queries.as_of(sample_con)).iloc[0]
+    assert int(head["pipeline_count"]) == len(shown)
+    assert round(float(head["pipeline_value_gbp"]), 2) == round(float(shown["value_gbp"].sum()), 2)
