@@ -16,6 +16,8 @@ class InputFileError(LotiDemandError):
     def __init__(self, path: str, problem: str, hint: str = "") -> None:
         if len(problem) > MAX_PROBLEM_CHARS:  # e.g. a 'header' that is really a megabyte of junk
             problem = problem[:MAX_PROBLEM_CHARS] + " [...]"
+        if len(hint) > MAX_PROBLEM_CHARS:
+            hint = hint[:MAX_PROBLEM_CHARS] + " [...]"
         self.path = path
         self.problem = problem
         self.hint = hint

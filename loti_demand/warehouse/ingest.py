@@ -234,12 +234,15 @@ def _storable_json(item) -> str:
     typed into a title, a stray NUL): the reader accepts those, DuckDB's JSON type does not, so such a release
     is stored re-serialised (the same value, with the characters escaped)."""
     text = item.text
-    if item.release is None or not _CONTROL.search(text):
+    if not _CONTROL.search(text):
         return text
     try:
         _STRICT.decode(text)
     except ValueError:
-        return json.dumps(item.release, ensure_ascii=False)
+        try:
+            return json.dumps(json.loads(text, strict=False), ensure_ascii=False)
+        except ValueError:  # not JSON at all (a quarantined item): keep its text as a JSON string
+            return json.dumps(text, ensure_ascii=False)
     return text
 
 
