@@ -3,7 +3,9 @@ the shared page furniture (sample-data banner, data-as-of line) and URL-synced f
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -28,7 +30,8 @@ def warehouse_path() -> Path:
 
 
 def _warehouse_version(path: Path) -> tuple[int, int]:
-    """Changes whenever a build swaps in a new file, which invalidates every cache below."""
+    """Changes whenever a build swaps in a new file (a new inode, a new mtime), which invalidates every cache
+    below: results are cached per (query, parameters, warehouse path, version)."""
     try:
         stat = os.stat(path)
     except FileNotFoundError:
@@ -36,28 +39,70 @@ def _warehouse_version(path: Path) -> tuple[int, int]:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-@st.cache_resource(max_entries=2)
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.cursor().close()
+    except duckdb.ConnectionException:
+        return False
+    return True
+
+
+# DuckDB keeps one database instance per file path in a process: while a connection to the replaced file is
+# open, connecting to the same path again would still read the OLD file. So opening a new version first closes
+# the previous version's connection (its in-flight queries are retried, see _cached_query); this also releases
+# the replaced file instead of keeping it open (and on disk) for ever.
+_OPENED: dict[str, duckdb.DuckDBPyConnection] = {}
+_OPENED_LOCK = threading.Lock()
+
+
+@st.cache_resource(max_entries=4, on_release=_close, validate=_is_open, show_spinner=False)
 def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     from loti_demand.warehouse.db import connect
 
-    return connect(path, read_only=True)
+    with _OPENED_LOCK:
+        previous = _OPENED.pop(path, None)
+        if previous is not None:
+            _close(previous)
+        con = connect(path, read_only=True)
+        _OPENED[path] = con
+    return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the current warehouse (one cached read-only connection per warehouse version)."""
+    """A cursor on the current warehouse (one cached read-only connection per warehouse version); close it
+    after use."""
     path = warehouse_path()
     return _connection(str(path), _warehouse_version(path)).cursor()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_query(name: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    return queries.QUERIES[name].function(connection(), **dict(params))
+def _cached_query(name: str, path: str, version: tuple[int, int],
+                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    # The connection of exactly this version: re-reading the version here could cache new data under an old key.
+    try:
+        return _run(name, path, version, params)
+    except duckdb.ConnectionException:
+        # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
+        return _run(name, path, _warehouse_version(Path(path)), params)
+
+
+def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    cursor = _connection(path, version).cursor()
+    try:
+        return queries.QUERIES[name].function(cursor, **dict(params))
+    finally:
+        cursor.close()
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run a registered query, cached by name, parameters and warehouse version."""
-    version = _warehouse_version(warehouse_path())
-    return _cached_query(name, version, tuple(sorted(params.items())))
+    path = warehouse_path()
+    return _cached_query(name, str(path), _warehouse_version(path), tuple(sorted(params.items())))
 
 
 def ensure_warehouse() -> None:
