@@ -133,7 +133,7 @@ def ingest() -> None:
 
 
 def _ingest(kind: str, warehouse: Path, files: tuple[Path, ...], strict: bool, skip_bad_files: bool,
-            borough: str | None = None, mapping: Path | None = None) -> None:
+            borough: str | None = None, mapping: Path | None = None, per_file: bool = False) -> None:
     from loti_demand.reference import Reference
     from loti_demand.warehouse.build import add_files, read_mapping
 
@@ -147,6 +147,18 @@ def _ingest(kind: str, warehouse: Path, files: tuple[Path, ...], strict: bool, s
                        mapping=read_mapping(mapping) if mapping else None, strict=strict,
                        skip_bad_files=skip_bad_files, progress=_progress, reference=ref)
     _print_report(report)
+    if per_file:
+        _print_files(report)
+
+
+def _print_files(report) -> None:
+    """One line per file: what was detected and how every release was accounted for."""
+    for path, fmt, read, loaded, duplicate, quarantined, status, problem in report.file_rows:
+        if status == "rejected":
+            click.echo(f"  {path}: rejected ({problem})")
+        else:
+            click.echo(f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
+                       f"{quarantined:,} quarantined")
 
 
 @ingest.command("spend")
@@ -171,13 +183,17 @@ def ingest_spend(warehouse, borough, mapping, strict, skip_bad_files, files) -> 
 @build_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def ingest_procurement(warehouse, strict, skip_bad_files, files) -> None:
-    """Ingest OCDS files (release or record packages, releases, JSON Lines; gzip allowed).
+    """Ingest OCDS files and print, per file, the format detected and the releases read, loaded, duplicate and
+    quarantined.
+
+    Release or record packages, single releases, arrays, JSON Lines or concatenated JSON; gzip allowed. A file
+    with malformed JSON anywhere is refused whole, naming the line (--skip-bad-files records it and goes on).
 
     \b
     Example:
-      python -m loti_demand ingest procurement releases.json
+      python -m loti_demand ingest procurement --warehouse data/warehouse.duckdb releases.json more.jsonl.gz
     """
-    _ingest("procurement", warehouse, files, strict, skip_bad_files)
+    _ingest("procurement", warehouse, files, strict, skip_bad_files, per_file=True)
 
 
 @ingest.command("challenges")
@@ -192,6 +208,90 @@ def ingest_challenges(warehouse, strict, skip_bad_files, files) -> None:
       python -m loti_demand ingest challenges challenges.csv
     """
     _ingest("challenges", warehouse, files, strict, skip_bad_files)
+
+
+@cli.group()
+def fetch() -> None:
+    """Fetch OCDS notices from the Find a Tender or Contracts Finder API into the warehouse."""
+
+
+def fetch_options(function):
+    function = click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path),
+                            default=lambda: config.path("raw_dir"), show_default="data/raw or $LOTI_DEMAND_RAW_DIR",
+                            help="Where to save the raw pages.")(function)
+    function = click.option("--stages", default="", help="Comma-separated stages to fetch (default: all).")(function)
+    function = click.option("--until", help="End of the window (default: now).")(function)
+    function = click.option("--since", help="Start of the window, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS "
+                                            "(default: resume from the last complete fetch).")(function)
+    return warehouse_option(function)
+
+
+def _fetch(source: str, warehouse: Path, since: str | None, until: str | None, stages: str, raw_dir: Path) -> None:
+    from loti_demand.sources import connectors
+    from loti_demand.warehouse.build import add_files
+    from loti_demand.warehouse.db import connect
+
+    start = connectors.parse_when(since) if since else None
+    if start is None and warehouse.exists():
+        con = connect(warehouse, read_only=True)
+        try:
+            start = connectors.last_fetched(con, source)
+        finally:
+            con.close()
+    if start is None:
+        raise LotiDemandError(f"no earlier {source} fetch is recorded in {warehouse}: give --since YYYY-MM-DD")
+    api = connectors.APIS[source]
+    policy = connectors.FetchPolicy(timeout=float(config.get("fetch_timeout")),
+                                    rate_limit_wait=float(config.get("fetch_rate_limit_wait")))
+    click.echo(f"Fetching {api.label} from {start:%Y-%m-%d %H:%M:%S}", err=True)
+    result = connectors.fetch(source, start, connectors.parse_when(until) if until else None,
+                              base_url=str(config.get(api.url_setting)), raw_dir=raw_dir,
+                              stages=[s.strip() for s in stages.split(",") if s.strip()], policy=policy,
+                              progress=_progress)
+    if result.status != "ok" and not result.pages:
+        raise LotiDemandError(f"{api.label}: {result.problem}; nothing was fetched")
+    click.echo(result.summary())
+    report = add_files(warehouse, "procurement", [p.path for p in result.pages], progress=_progress,
+                       before_models=lambda con: connectors.record_fetch(con, result))
+    _print_report(report)
+    if result.status != "ok":
+        raise LotiDemandError(
+            f"{api.label}: the fetch stopped: {result.problem}. The {len(result.pages)} page(s) before it "
+            f"({result.releases:,} releases) were saved and ingested; run the command again to retry "
+            "(it resumes from the last complete fetch)")
+    if result.problem:
+        click.secho(f"Warning: {result.problem}", fg="yellow", err=True)
+
+
+@fetch.command("fts")
+@fetch_options
+def fetch_fts(warehouse, since, until, stages, raw_dir) -> None:
+    """Fetch Find a Tender release packages updated in a window, save them and ingest them.
+
+    Pages through the API 100 releases at a time, obeys Retry-After on 429/503, and records the fetch in
+    fetch_log; without --since it resumes where the last complete fetch ended.
+
+    \b
+    Example:
+      python -m loti_demand fetch fts --since 2025-04-01 --until 2025-05-01 --stages planning,tender
+    """
+    _fetch("fts", warehouse, since, until, stages, raw_dir)
+
+
+@fetch.command("contracts-finder")
+@fetch_options
+def fetch_contracts_finder(warehouse, since, until, stages, raw_dir) -> None:
+    """Fetch Contracts Finder notices published in a window, save them and ingest them.
+
+    Pages through the OCDS search 100 releases at a time; its rate limit (an HTTP 403 page) makes it wait
+    fetch_rate_limit_wait seconds (5 minutes by default). Without --since it resumes where the last complete
+    fetch ended.
+
+    \b
+    Example:
+      python -m loti_demand fetch contracts-finder --since 2025-04-01 --stages planning,tender
+    """
+    _fetch("contracts-finder", warehouse, since, until, stages, raw_dir)
 
 
 @cli.command()

@@ -105,14 +105,20 @@ def query(name: str, **params: object) -> pd.DataFrame:
     return _cached_query(name, str(path), _warehouse_version(path), tuple(sorted(params.items())))
 
 
+_FIRST_BUILD = threading.Lock()
+
+
 def ensure_warehouse() -> None:
-    """Build the sample warehouse on first run, with a spinner, if none exists yet."""
+    """Build the sample warehouse on first run, with a spinner, if none exists yet (once, even when several
+    sessions open at the same moment)."""
     path = warehouse_path()
     if path.exists():
         return
     from loti_demand.warehouse.build import build
 
-    with st.spinner("Building the sample warehouse for the first time (about a minute)..."):
+    with st.spinner("Building the sample warehouse for the first time (under a minute)..."), _FIRST_BUILD:
+        if path.exists():
+            return
         try:
             build(config.path("data"), path)
         except LotiDemandError as exc:

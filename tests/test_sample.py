@@ -183,8 +183,10 @@ def test_procurement_packages_read_back_with_processes_spread_over_releases(gene
     releases = []
     for path in sorted((root / "procurement").glob("*.json")):
         (package,) = read_ocds(path)
+        items = list(package.releases)  # streamed: the format is known once the file has been read
         assert package.detected_format == "release-package" and package.package["version"] == "1.1"
-        releases += [r for _, r in package.releases]
+        assert all(item.problem is None for item in items)
+        releases += [item.release for item in items]
     assert len(releases) == counts["procurement_releases"]
     assert len({r["id"] for r in releases}) == len(releases)
     by_ocid = Counter(r["ocid"] for r in releases)

@@ -33,7 +33,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from loti_demand.reference import Reference
-from loti_demand.sample import DEPARTMENTS, NON_TECH_TYPES, PROJECTS, SYSTEMS, TEAMS, TECH_DEPARTMENTS, TECH_TYPES
+from loti_demand.sample.expenses import (
+    DEPARTMENTS,
+    NON_TECH_TYPES,
+    PROJECTS,
+    SYSTEMS,
+    TEAMS,
+    TECH_DEPARTMENTS,
+    TECH_TYPES,
+)
 
 GENERATOR_VERSION = 1
 FIRST_MONTH = dt.date(2016, 4, 1)  # ten financial years: April 2016 to March 2026

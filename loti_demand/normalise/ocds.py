@@ -1,114 +1,242 @@
-"""Flatten an OCDS release (or a compiled release) into the columns of `notices` / `procurements`."""
+"""Flatten an OCDS release (or a compiled release) into the columns of `notices` / `procurements`.
+
+Pure functions over parsed JSON. Stage and notice type come from the declared tables in notice_types.py;
+buyer -> borough is identifier, then name, then London body, then region (see `resolve_buyer`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from loti_demand.normalise.notice_types import (
+    get_in,
+    is_one_of,
+    notice_type,
+    objects,
+    ranked_notice_documents,
+    stage,
+    tags,
+)
 from loti_demand.normalise.organisations import borough_from_identifier, match_borough
+from loti_demand.normalise.text import clean_text
 
-# Contracts Finder documentType values and UK notice codes -> notice type shown to users.
-DOCUMENT_TYPES = {
-    "pipelineNotice": "UK1 pipeline",
-    "marketEngagementNotice": "UK2 engagement",
-    "plannedProcurementNotice": "UK3 planned",
-    "tenderNotice": "UK4 tender",
-    "awardNotice": "award",
-    "contractNotice": "tender",
-    "contractAwardNotice": "award",
-}
-UK_NOTICES = {
-    "UK1": "UK1 pipeline", "UK2": "UK2 engagement", "UK3": "UK3 planned", "UK4": "UK4 tender",
-    "UK5": "transparency", "UK6": "award", "UK7": "contract", "UK8": "payments", "UK9": "contract",
-    "UK10": "contract", "UK11": "contract", "UK12": "contract", "UK13": "contract", "UK14": "contract",
-}
-STAGE_ORDER = ("planning", "tender", "award", "contract")
-_UK = re.compile(r"\bUK(\d{1,2})\b")
+LONDON_REGIONS = ("LONDON", "GREATER LONDON")
+# Awards and contracts with these statuses are not money committed.
+_DEAD = {"cancelled", "unsuccessful", "terminated"}
+
+# Mojibake: UTF-8 read as cp1252 ("Â£" for "£", "â€¯" for a narrow space), and "\r\n" escapes that lost
+# their backslashes ("GP.rnrnThe"), seen in Contracts Finder releases copied through other tools.
+_CONT = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+         r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")  # cp1252 text of bytes 0x80-0xBF
+_MOJIBAKE = re.compile(rf"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+_LOST_CRLF = re.compile(r"(?:rn){2}(?=[A-Z0-9]|https?:)|(?<![A-Za-z])rn(?=[A-Z0-9])")
 
 
-def _get(doc: Mapping, *keys: str) -> object:
-    value: object = doc
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
+def repair_text(value: object) -> str | None:
+    """Repair mojibake and lost line breaks, then trim and collapse whitespace; None for blank text."""
+    if not isinstance(value, str):
+        return clean_text(value) if value is not None and not isinstance(value, (dict, list)) else None
+    text = _MOJIBAKE.sub(_unmangle, value) if max(value, default=" ") >= "\u00c2" else value
+    return clean_text(_LOST_CRLF.sub("\n", text))
 
 
-def _money(value: object) -> Decimal | None:
-    if not isinstance(value, Mapping) or value.get("amount") in (None, ""):
+def _unmangle(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return match.group(0)
+
+
+def _live(entries: object) -> list[Mapping]:
+    """Awards or contracts that still stand (not cancelled, unsuccessful or terminated)."""
+    return [e for e in objects(entries) if str(e.get("status")) not in _DEAD]
+
+
+def parse_money(value: object) -> Decimal | None:
+    """An OCDS Value object in pounds, to the penny; None when absent, not a number or not in GBP.
+
+    A missing currency is read as GBP: UK publishers leave it out."""
+    if not isinstance(value, dict) or value.get("amount") in (None, "") or isinstance(value.get("amount"), bool):
         return None
-    currency = value.get("currency") or "GBP"
-    if currency != "GBP":
+    if (value.get("currency") or "GBP") != "GBP":
         return None
     try:
-        return Decimal(str(value["amount"])).quantize(Decimal("0.01"))
+        amount = Decimal(str(value["amount"]).replace(",", "")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() and abs(amount) < Decimal("1e16") else None
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal("0.00")) if present else None
+
+
+def parse_ocds_date(value: object) -> dt.date | None:
+    """The calendar date of an OCDS date-time as published ('2025-04-23T23:59:59+01:00' -> 2025-04-23)."""
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
         return None
 
 
-def _documents(release: Mapping) -> list[Mapping]:
-    docs = []
-    for section in ("planning", "tender"):
-        items = _get(release, section, "documents")
-        if isinstance(items, list):
-            docs.extend(d for d in items if isinstance(d, Mapping))
-    return docs
-
-
-def notice_type(release: Mapping) -> str | None:
-    """UK notice code or Contracts Finder documentType, the most specific the release carries."""
-    for doc in reversed(_documents(release)):
-        for key in ("noticeType", "documentType"):
-            value = str(doc.get(key) or "")
-            match = _UK.search(value.upper())
-            if match and f"UK{match.group(1)}" in UK_NOTICES:
-                return UK_NOTICES[f"UK{match.group(1)}"]
-    for doc in reversed(_documents(release)):
-        if doc.get("documentType") in DOCUMENT_TYPES:
-            return DOCUMENT_TYPES[doc["documentType"]]
-    return None
-
-
-def stage(release: Mapping) -> str:
-    """The furthest stage the release reaches: contract > award > tender > planning."""
-    tags = release.get("tag") or []
-    tags = [tags] if isinstance(tags, str) else list(tags)
-    if release.get("contracts") or any(str(t).startswith("contract") for t in tags):
-        return "contract"
-    if release.get("awards") or any(str(t).startswith("award") for t in tags):
-        return "award"
-    if any(str(t).startswith("tender") for t in tags):
-        return "tender"
-    if any(str(t).startswith("planning") for t in tags):
-        return "planning"
-    return "tender" if release.get("tender") else "planning"
+def parse_ocds_timestamp(value: object) -> dt.datetime | None:
+    """An OCDS date-time as a naive UTC timestamp (offsets applied; no offset = UTC)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        day = parse_ocds_date(value)
+        return dt.datetime(day.year, day.month, day.day) if day else None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return stamp
 
 
 def _buyer(release: Mapping) -> Mapping:
-    buyer = release.get("buyer") if isinstance(release.get("buyer"), Mapping) else {}
-    for party in release.get("parties") or []:
-        if isinstance(party, Mapping) and (
-            party.get("id") == buyer.get("id") or "buyer" in (party.get("roles") or [])
-        ):
-            return {**party, **{k: v for k, v in buyer.items() if v}}
-    return buyer
+    """The buyer's party (merged with the buyer reference), or the reference alone."""
+    buyer = release.get("buyer") if isinstance(release.get("buyer"), dict) else {}
+    parties = objects(release.get("parties"))
+    party = next((p for p in parties if buyer.get("id") is not None and p.get("id") == buyer.get("id")), None)
+    party = party or next((p for p in parties if isinstance(p.get("roles"), list) and "buyer" in p["roles"]), None)
+    if party is None:
+        return buyer
+    return {**party, **{k: v for k, v in buyer.items() if v and isinstance(k, str)}}
 
 
-def _is_london(buyer: Mapping, release: Mapping, london_body: Callable[[str], bool]) -> bool:
-    region = str(_get(buyer, "address", "region") or "").upper()
-    if region.startswith("UKI") or region == "LONDON":
-        return True
-    if london_body(str(buyer.get("name") or "")):
-        return True
-    for item in _get(release, "tender", "items") or []:
-        for address in (item.get("deliveryAddresses") or []) if isinstance(item, Mapping) else []:
-            if str(_get(address, "region") or "").strip().upper() in {"LONDON", "GREATER LONDON"}:
-                return True
-            if str(_get(address, "region") or "").upper().startswith("UKI"):
-                return True
-    return False
+def _identifiers(buyer: Mapping) -> list[str]:
+    ids = [buyer.get("id")]
+    for ident in (buyer.get("identifier"), *objects(buyer.get("additionalIdentifiers"))):
+        if isinstance(ident, dict) and ident.get("id"):
+            ids.append(f"{ident.get('scheme') or ''}-{ident['id']}")
+    return [str(i) for i in ids if i]
+
+
+def _regions(release: Mapping, buyer: Mapping) -> Iterable[tuple[str, str]]:
+    yield "buyer region", str(get_in(buyer, "address", "region") or "")
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    places = [*objects(tender.get("deliveryAddresses"))]
+    for item in [*objects(tender.get("items")), *objects(tender.get("lots"))]:
+        places += objects(item.get("deliveryAddresses"))
+        places += [a for a in objects(item.get("deliveryLocations")) if isinstance(a.get("address"), dict)]
+    for place in places:
+        yield "delivery region", str(get_in(place, "region") or get_in(place, "address", "region") or "")
+
+
+def resolve_buyer(
+    release: Mapping, alias_index: Mapping[str, str], london_body: Callable[[str], bool] = lambda name: False
+) -> tuple[str | None, bool, str | None]:
+    """(borough_code, is_london, how): by identifier (GB-LAC-E09..., ONS codes), then by name with the aliases,
+    then as a London body that is not a borough, then by a London region (ITL/NUTS UKI*, or 'London') of the
+    buyer or of a delivery address. Other buyers: (None, False, None)."""
+    buyer = _buyer(release)
+    for ident in _identifiers(buyer):
+        code = borough_from_identifier(ident)
+        if code:
+            return code, True, f"identifier {ident}"
+    names = [n for n in (buyer.get("name"), get_in(buyer, "identifier", "legalName")) if isinstance(n, str)]
+    for name in names:
+        code = match_borough(repair_text(name), alias_index)
+        if code:
+            return code, True, f"name '{repair_text(name)}'"
+    for name in names:
+        if london_body(repair_text(name) or ""):
+            return None, True, f"London body '{repair_text(name)}'"
+    for what, published in _regions(release, buyer):
+        region = published.strip().upper()
+        if region.startswith(("UKI", "TLI")) or region in LONDON_REGIONS:
+            return None, True, f"{what} {published.strip()}"
+    return None, False, None
+
+
+def _cpv(release: Mapping) -> list[str]:
+    """CPV codes: the tender's main classification first, then items, lots, awards' and contracts' items."""
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    found = [get_in(tender, "classification")]
+    items = [*objects(tender.get("items"))]
+    for section in ("awards", "contracts"):
+        for entry in objects(release.get(section)):
+            items += objects(entry.get("items"))
+    for item in items:
+        found += [item.get("classification"), *objects(item.get("additionalClassifications"))]
+    codes = []
+    for classification in found:
+        if isinstance(classification, dict) and str(classification.get("scheme") or "CPV").upper() == "CPV":
+            code = str(classification.get("id") or "").strip()
+            if code and code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _classify(codes: list[str], classify_cpv: Callable[[object], tuple[str | None, str | None]]):
+    for code in codes:
+        category, reason = classify_cpv(code)
+        if category:
+            return category, reason
+    return None, None
+
+
+def _periods(release: Mapping) -> list[Mapping]:
+    """Contract periods, most authoritative first: signed contracts, then awards, then the tender's."""
+    periods = [c.get("period") for c in _live(release.get("contracts")) if isinstance(c.get("period"), dict)]
+    if not periods:
+        awards = _live(release.get("awards"))
+        periods = [a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), dict)]
+    if not periods:
+        tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+        periods = [p for p in [tender.get("contractPeriod")] if isinstance(p, dict)]
+        periods += [lot.get("contractPeriod") for lot in objects(tender.get("lots"))
+                    if isinstance(lot.get("contractPeriod"), dict)]
+    return periods
+
+
+def _expected_market_date(release: Mapping) -> dt.date | None:
+    """When the buyer expects to go to market: the future notice date it states, else (still planning) the
+    planned tender start, else the end of preliminary market engagement."""
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
+    stated = parse_ocds_date(get_in(tender, "communication", "futureNoticeDate"))
+    if stated:
+        return stated
+    if is_one_of(tender.get("status"), {"planning", "planned"}):
+        start = parse_ocds_date(get_in(tender, "tenderPeriod", "startDate"))
+        if start:
+            return start
+    engagement = [parse_ocds_date(m.get("dueDate")) for m in objects(get_in(release, "planning", "milestones"))
+                  if is_one_of(m.get("type"), {"engagement"})]
+    engagement = [d for d in engagement if d]
+    return max(engagement) if engagement else None
+
+
+def _sme(tender: Mapping) -> bool | None:
+    lots = objects(tender.get("lots"))
+    flags = [f for f in (get_in(tender, "suitability", "sme"), *(get_in(lot, "suitability", "sme") for lot in lots))
+             if isinstance(f, bool)]
+    return any(flags) if flags else None
+
+
+def _planned_value(release: Mapping, tender: Mapping) -> Decimal | None:
+    value = parse_money(tender.get("value"))
+    if value is None:
+        value = parse_money(get_in(release, "planning", "budget", "amount"))
+    if value is None:
+        value = _sum(parse_money(b.get("amount")) for b in objects(get_in(release, "planning", "budget",
+                                                                             "budgetBreakdown")))
+    if value is None:
+        value = _sum(parse_money(lot.get("value")) for lot in objects(tender.get("lots")))
+    return value
+
+
+def _title(release: Mapping, tender: Mapping) -> str | None:
+    candidates = [tender.get("title"), release.get("title"), get_in(release, "planning", "project", "title"),
+                  *(a.get("title") for a in objects(release.get("awards"))),
+                  *(c.get("title") for c in objects(release.get("contracts")))]
+    return next((t for t in (repair_text(c) for c in candidates) if t), None)
 
 
 def flatten(
@@ -117,67 +245,69 @@ def flatten(
     classify_cpv: Callable[[object], tuple[str | None, str | None]],
     london_body: Callable[[str], bool] = lambda name: False,
 ) -> dict:
-    """The notice/procurement columns of one release. Values stay Python types; the loader casts them."""
-    tender = release.get("tender") if isinstance(release.get("tender"), Mapping) else {}
+    """The notice/procurement columns of one release, as Python values (Decimal, date, datetime)."""
+    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     buyer = _buyer(release)
-    borough = borough_from_identifier(buyer.get("id")) or match_borough(buyer.get("name"), alias_index)
-    for ident in (buyer.get("identifier") or {}, *(buyer.get("additionalIdentifiers") or [])):
-        if not borough and isinstance(ident, Mapping):
-            borough = borough_from_identifier(ident.get("id")) if ident.get("scheme") in {"GB-LAC", "GB-ONS"} else None
-    cpv = _get(tender, "classification", "id")
-    if not cpv:
-        for item in tender.get("items") or []:
-            if isinstance(item, Mapping) and _get(item, "classification", "id"):
-                cpv = _get(item, "classification", "id")
-                break
-    category, reason = classify_cpv(cpv)
-    awards = [a for a in release.get("awards") or [] if isinstance(a, Mapping)]
-    contracts = [c for c in release.get("contracts") or [] if isinstance(c, Mapping)]
-    suppliers = sorted({s.get("name") for a in awards for s in a.get("suppliers") or []
-                        if isinstance(s, Mapping) and s.get("name")})
-    award_values = [v for v in (_money(a.get("value")) for a in awards) if v is not None]
-    period = next((c.get("period") for c in contracts if isinstance(c.get("period"), Mapping)), None) or next(
-        (a.get("contractPeriod") for a in awards if isinstance(a.get("contractPeriod"), Mapping)), None
-    ) or tender.get("contractPeriod") or {}
-    planning_milestones = _get(release, "planning", "milestones") or []
-    engagement = [m.get("dueDate") for m in planning_milestones if isinstance(m, Mapping) and m.get("dueDate")]
+    borough, is_london, buyer_match = resolve_buyer(release, alias_index, london_body)
+    codes = _cpv(release)
+    category, reason = _classify(codes, classify_cpv)
+    awards = _live(release.get("awards"))
+    contracts = _live(release.get("contracts"))
+    suppliers = sorted({n for a in awards for s in objects(a.get("suppliers")) if (n := repair_text(s.get("name")))})
+    periods = _periods(release)
+    starts = [d for d in (parse_ocds_date(p.get("startDate")) for p in periods) if d]
+    ends = [d for d in (parse_ocds_date(p.get("endDate")) for p in periods) if d]
+    candidates = ranked_notice_documents(release)
+    kind, kind_reason = notice_type(release, candidates)
     return {
-        "ocid": release.get("ocid"),
-        "release_id": release.get("id"),
-        "release_date": release.get("date"),
-        "tags": ";".join(release.get("tag") or []) if isinstance(release.get("tag"), list) else release.get("tag"),
-        "buyer_id": buyer.get("id"),
-        "buyer_name": buyer.get("name"),
+        "ocid": _text(release.get("ocid")),
+        "release_id": _text(release.get("id")),
+        "release_date": parse_ocds_timestamp(release.get("date")),
+        "tags": ";".join(tags(release)) or None,
+        "buyer_id": _text(buyer.get("id")),
+        "buyer_name": repair_text(buyer.get("name")),
         "borough_code": borough,
-        "is_london": bool(borough) or _is_london(buyer, release, london_body),
+        "is_london": is_london,
+        "buyer_match": buyer_match,
         "stage": stage(release),
-        "notice_type": notice_type(release),
-        "title": tender.get("title") or _get(release, "planning", "project", "title"),
-        "description": tender.get("description"),
-        "cpv_code": str(cpv) if cpv else None,
+        "notice_type": kind,
+        "notice_type_reason": kind_reason,
+        "title": _title(release, tender),
+        "description": repair_text(tender.get("description") or release.get("description")),
+        "cpv_code": codes[0] if codes else None,
         "tech_category": category,
         "classification_reason": reason,
-        "value_gbp": _money(tender.get("value")) or _money(_get(release, "planning", "budget", "amount")),
-        "award_value_gbp": sum(award_values) if award_values else None,
+        "value_gbp": _planned_value(release, tender),
+        "award_value_gbp": _sum(parse_money(a.get("value")) for a in awards),
+        "contract_value_gbp": _sum(parse_money(c.get("value")) for c in contracts),
         "supplier_names": "; ".join(suppliers) or None,
-        "tender_start": _get(tender, "tenderPeriod", "startDate"),
-        "tender_end": _get(tender, "tenderPeriod", "endDate"),
-        "contract_start": period.get("startDate"),
-        "contract_end": period.get("endDate"),
-        "expected_market_date": min(engagement) if engagement else _get(tender, "communication", "futureNoticeDate"),
-        "is_sme_suitable": _get(tender, "suitability", "sme"),
-        "status": tender.get("status"),
-        "url": _url(release),
+        "tender_start": parse_ocds_date(get_in(tender, "tenderPeriod", "startDate")),
+        "tender_end": parse_ocds_date(get_in(tender, "tenderPeriod", "endDate")),
+        "contract_start": min(starts) if starts else None,
+        "contract_end": max(ends) if ends else None,
+        "expected_market_date": _expected_market_date(release),
+        "is_sme_suitable": _sme(tender),
+        "status": _text(tender.get("status")),
+        "url": _url(release, candidates),
     }
 
 
-def _url(release: Mapping) -> str | None:
-    for doc in _documents(release):
+def _text(value: object) -> str | None:
+    return None if value is None or isinstance(value, (dict, list)) else (str(value).strip() or None)
+
+
+def _url(release: Mapping, candidates: list[Mapping]) -> str | None:
+    for doc in candidates[:1]:
         if doc.get("url"):
             return str(doc["url"])
     ocid = str(release.get("ocid") or "")
     if ocid.startswith("ocds-h6vhtk-") and release.get("id"):
         return f"https://www.find-tender.service.gov.uk/Notice/{release['id']}"
-    if ocid.startswith("ocds-b5fd17-"):
-        return f"https://www.contractsfinder.service.gov.uk/Notice/{ocid.removeprefix('ocds-b5fd17-')}"
+    for doc in candidates:
+        if doc.get("url"):
+            return str(doc["url"])
+    # Contracts Finder release ids are the notice id plus a version number: "<notice uuid>-819950".
+    notice = re.match(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-\d+$", str(release.get("id")))
+    if ocid.startswith("ocds-b5fd17-") and notice:
+        return f"https://www.contractsfinder.service.gov.uk/Notice/{notice.group(1)}"
     return None

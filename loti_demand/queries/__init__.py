@@ -73,6 +73,62 @@ def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     return run(con, "tech_spend_by_category", as_of=as_of)
 
 
+# Procurement thresholds (Procurement Act 2023, from 1 January 2024, VAT inclusive): sub-central authorities'
+# goods and services. Used by expiring_contracts to choose how early re-procurement is expected.
+SUB_CENTRAL_THRESHOLD_GBP = 214_904
+
+
+def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
+    def example(con: duckdb.DuckDBPyConnection) -> dict:
+        start = as_of(con)
+        return {"date_from": start, "date_to": _add_months(start, months)}
+
+    return example
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+@query(_window_example(18))
+def pipeline(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    borough_code: str | None = None,
+    tech_category: str | None = None,
+    notice_type: str | None = None,
+    sme_only: bool | None = None,
+) -> pd.DataFrame:
+    """Upcoming London procurements (planning and tender notices) with a key date in the window."""
+    return run(con, "pipeline", **{"from": date_from, "to": date_to}, borough_code=borough_code,
+               tech_category=tech_category, notice_type=notice_type, sme_only=sme_only)
+
+
+@query(_window_example(24))
+def expiring_contracts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    borough_code: str | None = None,
+    tech_category: str | None = None,
+    threshold_gbp: int = SUB_CENTRAL_THRESHOLD_GBP,
+) -> pd.DataFrame:
+    """London contracts ending in the window, with incumbents and the expected re-procurement date."""
+    return run(con, "expiring_contracts", **{"from": date_from, "to": date_to}, borough_code=borough_code,
+               tech_category=tech_category, threshold_gbp=threshold_gbp)
+
+
+@query()
+def fetch_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every API fetch, newest first."""
+    return run(con, "fetch_log")
+
+
 def _busiest_borough_month(con: duckdb.DuckDBPyConnection) -> dict:
     rows = con.execute(
         "select borough_code, payment_month from agg_spend_by_borough_month "

@@ -1,107 +1,354 @@
-"""Read OCDS releases from release packages, record packages, single releases, JSON arrays and JSON Lines
-(optionally gzipped), yielding each release with its position in the file."""
+"""Read OCDS releases from release packages, record packages, single releases, JSON arrays, JSON Lines and
+concatenated JSON (several documents back to back, even on one line), optionally gzipped, as a stream.
+
+The file is decoded in chunks and each release is parsed on its own with `json.JSONDecoder.raw_decode`, so a
+package of hundreds of MB never has to fit in memory, every release keeps its text as published (the raw
+table stores it unchanged) and a syntax error is reported with its exact line and column. (ijson streams too,
+but its C backend cannot say where an error is, and it would have to re-serialise every release.)
+
+Policy (see README, "Procurement files"):
+- a file that is not JSON, not UTF-8, a broken gzip, or malformed anywhere is unreadable: InputFileError naming
+  the file, line and column. Nothing from it is loaded (`--skip-bad-files` records it as rejected instead);
+- an item that is JSON but not an OCDS release (not an object, no ocid, no id, no date) is yielded with a
+  `problem`, so it is quarantined with that reason and still counted: lines_read = loaded + duplicate +
+  quarantined holds per file;
+- in a record package, each record's embedded releases are read; a record with only linked releases uses its
+  compiledRelease; a record with neither is quarantined.
+"""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, NoReturn
 
 from loti_demand.exceptions import InputFileError
+
+CHUNK = 1 << 20  # characters decoded per read
+_DECODER = json.JSONDecoder(strict=False)  # publishers leave raw tabs and newlines inside strings
+_WS = " \t\r\n"
+_SHAPES = {"releases": "release-package", "records": "record-package"}
+# A decode error this close to the end of the buffer may only mean the value continues in the next chunk.
+_INCOMPLETE_MARGIN = 16
+
+
+@dataclass
+class RawRelease:
+    """One item of an OCDS file: a release (with its text as published) or a quarantined item."""
+
+    position: int  # 1-based ordinal of the item in the file
+    line: int  # line where it starts
+    text: str
+    release: dict | None
+    problem: str | None = None
+
+    @property
+    def ocid(self) -> str | None:
+        return _text(self.release.get("ocid")) if self.release else None
+
+    @property
+    def release_id(self) -> str | None:
+        return _text(self.release.get("id")) if self.release else None
+
+    @property
+    def date(self) -> str | None:
+        return _text(self.release.get("date")) if self.release else None
 
 
 @dataclass
 class OcdsFile:
+    """An OCDS file being read. `releases` is a one-shot iterator; the counts and detected_format are final once
+    it is exhausted."""
+
     source_file: str
     sha256: str
-    detected_format: str
-    releases: list[tuple[int, dict]] = field(default_factory=list)
+    path: Path
+    gzipped: bool
+    encoding: str = "utf-8"
+    detected_format: str = "unknown"
     package: dict = field(default_factory=dict)
+    lines_read: int = 0
+    quarantined: int = 0
+
+    @property
+    def releases(self) -> Iterator[RawRelease]:
+        self.lines_read = self.quarantined = 0
+        try:
+            raw = gzip.open(self.path, "rb") if self.gzipped else self.path.open("rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputFileError(self.source_file, f"cannot be opened ({exc.strerror or exc})") from exc
+        with raw:
+            stream = _Stream(raw, self.source_file)
+            for item in _Walker(stream, self).items():
+                self.lines_read += 1
+                self.quarantined += item.problem is not None
+                yield item
+            self.encoding = stream.encoding
 
 
 def read_ocds(path: Path, *, name: str | None = None) -> list[OcdsFile]:
+    """Open an OCDS file for streaming; the releases are read when `OcdsFile.releases` is iterated."""
     name = name or str(path)
+    path = Path(path)
+    digest = hashlib.sha256()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            head = fh.read(2)
+            digest.update(head)
+            for block in iter(lambda: fh.read(CHUNK), b""):
+                digest.update(block)
     except OSError as exc:
         raise InputFileError(name, f"cannot be opened ({exc.strerror or exc})") from exc
-    sha = hashlib.sha256(data).hexdigest()
-    gz = data[:2] == b"\x1f\x8b"
-    if gz:
+    return [OcdsFile(name, digest.hexdigest(), path, gzipped=head == b"\x1f\x8b")]
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class _Stream:
+    """Decoded text read in chunks. `buf[pos:]` is unread; text well before `pos` is dropped (compact)."""
+
+    def __init__(self, raw: BinaryIO, name: str) -> None:
+        self.raw, self.name = raw, name
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.buf, self.pos, self.eof = "", 0, False
+        self.base_line = 1  # line number of buf[0]
+        self._mark, self._mark_line = 0, 1  # a position in buf and its line, so line numbers are counted once
+        self.bytes_read = 0
+        self.encoding = "utf-8"
+
+    def fill(self) -> bool:
+        """Append the next chunk (at least as much as is buffered, so a huge value is re-read few times)."""
+        if self.eof:
+            return False
+        size = max(CHUNK, len(self.buf) - self.pos)
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputFileError(name, "is not a readable gzip file", "re-download it") from exc
-    text = _decode(data, name)
-    shape, package, releases = _parse(text, name)
-    return [OcdsFile(name, sha, ("gzip/" if gz else "") + shape, list(releases), package)]
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(name, f"is not UTF-8 JSON (byte {exc.start})", "OCDS files must be UTF-8 JSON") from exc
-
-
-def _parse(text: str, name: str) -> tuple[str, dict, Iterator[tuple[int, dict]]]:
-    stripped = text.strip()
-    if not stripped:
-        raise InputFileError(name, "is empty", "expected an OCDS release package, record package or releases")
-    try:
-        doc = json.loads(stripped)
-    except json.JSONDecodeError:
-        return "json-lines", {}, _json_lines(stripped, name)
-    return _shape(doc, name)
-
-
-def _json_lines(text: str, name: str) -> Iterator[tuple[int, dict]]:
-    releases = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+            data = self.raw.read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputFileError(self.name, f"is not a readable gzip file ({exc})", "re-download it") from exc
         try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(name, f"line {number} is not valid JSON ({exc.msg})", "check the file") from exc
-        _, _, items = _shape(doc, name)
-        releases.extend((number, r) for _, r in items)
-    return iter(releases)
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(self.name, f"is not UTF-8 (byte {self.bytes_read + exc.start + 1})",
+                                 "OCDS files must be UTF-8 JSON; re-save it as UTF-8") from exc
+        if self.bytes_read == 0 and text.startswith("\ufeff"):
+            text, self.encoding = text[1:], "utf-8-sig"
+        self.bytes_read += len(data)
+        self.eof = not data
+        self.buf += text
+        return bool(data)
 
+    def compact(self) -> None:
+        """Drop text already read (keeping a little, to tell whether the next value starts a line)."""
+        drop = self.pos - 64
+        if drop > CHUNK:
+            line = self.line_of(drop)
+            self.buf, self.pos = self.buf[drop:], self.pos - drop
+            self.base_line, self._mark, self._mark_line = line, 0, line
 
-def _shape(doc: object, name: str) -> tuple[str, dict, Iterator[tuple[int, dict]]]:
-    if isinstance(doc, list):
-        return "release-array", {}, iter(
-            (i, r) for i, r in enumerate(doc, start=1) if isinstance(r, dict) and "ocid" in r
+    def line_of(self, index: int) -> int:
+        if index < self._mark:
+            self._mark, self._mark_line = 0, self.base_line
+        self._mark_line += self.buf.count("\n", self._mark, index)
+        self._mark = index
+        return self._mark_line
+
+    def at_line_start(self) -> bool:
+        i = self.pos - 1
+        while i >= 0 and self.buf[i] in " \t\r":
+            i -= 1
+        return i < 0 or self.buf[i] == "\n"
+
+    def peek(self) -> str | None:
+        """Skip whitespace; the next character, or None at the end of the file."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _WS:
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.fill():
+                return None
+
+    def expect(self, allowed: str, what: str) -> str:
+        char = self.peek()
+        if char is None or char not in allowed:
+            self.error(self.pos, f"expected {what}" + (" but the file ends" if char is None else ""))
+        self.pos += 1
+        return char
+
+    def value(self) -> tuple[object, int, int]:
+        """Decode the JSON value at pos; (value, start, end). Reads more text while the value is incomplete."""
+        if self.peek() is None:
+            self.error(self.pos, "expected a value but the file ends")
+        start = self.pos
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, start)
+            except json.JSONDecodeError as exc:
+                incomplete = exc.pos >= len(self.buf) - _INCOMPLETE_MARGIN or exc.msg.startswith("Unterminated")
+                if incomplete and self.fill():
+                    continue
+                self.error(exc.pos, exc.msg)
+            if end >= len(self.buf) and self.fill():  # a number or literal may continue in the next chunk
+                continue
+            self.pos = end
+            return value, start, end
+
+    def error(self, index: int, message: str) -> NoReturn:
+        line = self.line_of(index)
+        col = index - (self.buf.rfind("\n", 0, index) + 1) + 1
+        raise InputFileError(
+            self.name, f"is not valid JSON at line {line}, column {col}: {message}",
+            "fix or re-download the file; nothing from it was loaded (use --skip-bad-files to go on without it)",
         )
-    if not isinstance(doc, dict):
-        raise InputFileError(name, "is JSON but not an OCDS object", "expected a release or record package")
-    package = {k: v for k, v in doc.items() if k not in {"releases", "records"}}
-    if isinstance(doc.get("releases"), list):
-        return "release-package", package, iter(
-            (i, r) for i, r in enumerate(doc["releases"], start=1) if isinstance(r, dict)
-        )
-    if isinstance(doc.get("records"), list):
-        return "record-package", package, iter(_record_releases(doc["records"]))
-    if "ocid" in doc:
-        return "release", {}, iter([(1, doc)])
-    raise InputFileError(
-        name, "is JSON but has no 'releases', 'records' or 'ocid'", "expected OCDS 1.1 release or record packages"
-    )
 
 
-def _record_releases(records: list) -> Iterator[tuple[int, dict]]:
-    position = 0
-    for record in records:
+class _Walker:
+    """Walk the top-level values of a file and yield every release-level item in order."""
+
+    def __init__(self, stream: _Stream, file: OcdsFile) -> None:
+        self.s, self.file = stream, file
+        self.position = 0
+        self.shapes: list[str] = []
+        self.one_per_line = True
+
+    def items(self) -> Iterator[RawRelease]:
+        if self.s.peek() is None:
+            raise InputFileError(self.file.source_file, "is empty",
+                                 "expected an OCDS release package, record package or releases")
+        while (char := self.s.peek()) is not None:
+            if self.shapes and not self.s.at_line_start():
+                self.one_per_line = False
+            if char == "{":
+                yield from self._object()
+            elif char == "[":
+                self.shapes.append("release-array")
+                yield from self._array(self._array_item)
+            else:
+                value, start, end = self.s.value()
+                self._not_ocds_if_alone(f"is JSON ({release_problem(value)})")
+                self.shapes.append("value")
+                yield self._item(start, self.s.buf[start:end], value)
+            self.s.compact()
+        self.file.detected_format = self._format()
+
+    def _not_ocds_if_alone(self, problem: str) -> None:
+        """A file whose only value is not OCDS is not an OCDS file at all: an error, not a quarantined line."""
+        if not self.shapes and self.s.peek() is None:
+            raise InputFileError(self.file.source_file, problem,
+                                 "expected OCDS 1.1 release packages, record packages or releases")
+
+    def _format(self) -> str:
+        shapes = "+".join(dict.fromkeys(self.shapes))
+        if len(self.shapes) > 1:
+            shapes = ("json-lines" if self.one_per_line else "concatenated-json") + " of " + shapes
+        return ("gzip/" if self.file.gzipped else "") + shapes
+
+    def _item(self, start: int, text: str, value: object, problem: str | None = None) -> RawRelease:
+        """A release-level item; one that is not an OCDS release carries the reason it is quarantined."""
+        self.position += 1
+        line = self.s.line_of(start)
+        problem = problem or release_problem(value)
+        if problem:
+            return RawRelease(self.position, line, text, None, f"{problem} (item {self.position}, line {line})")
+        return RawRelease(self.position, line, text, value)  # type: ignore[arg-type]
+
+    def _object(self) -> Iterator[RawRelease]:
+        """A top-level object: a package (its releases or records are streamed) or a single release."""
+        s = self.s
+        start = s.pos
+        s.pos += 1
+        meta: dict = {}
+        streamed = False
+        if s.peek() == "}":
+            s.pos += 1
+        else:
+            while True:
+                if s.peek() != '"':
+                    s.error(s.pos, "expected a property name in double quotes")
+                key = s.value()[0]
+                s.expect(":", "':'")
+                if key in _SHAPES and s.peek() == "[" and not streamed:
+                    streamed = True
+                    self.shapes.append(_SHAPES[key])
+                    yield from self._array(self._package_item if key == "releases" else self._record)
+                else:
+                    meta[key] = s.value()[0]
+                if s.expect(",}", "',' or '}'") == "}":
+                    break
+        if streamed:
+            self.file.package = self.file.package or meta
+            return
+        end = s.pos
+        if "ocid" not in meta:
+            self._not_ocds_if_alone("is JSON but has no 'releases', 'records' or 'ocid'")
+        self.shapes.append("release")
+        yield self._item(start, s.buf[start:end], meta)
+
+    def _array(self, handle: Callable[[object, int, int], Iterator[RawRelease]]) -> Iterator[RawRelease]:
+        s = self.s
+        s.expect("[", "'['")
+        if s.peek() == "]":
+            s.pos += 1
+            return
+        while True:
+            s.compact()
+            value, start, end = s.value()
+            yield from handle(value, start, end)
+            if s.expect(",]", "',' or ']'") == "]":
+                return
+
+    def _package_item(self, value: object, start: int, end: int) -> Iterator[RawRelease]:
+        yield self._item(start, self.s.buf[start:end], value)
+
+    def _array_item(self, value: object, start: int, end: int) -> Iterator[RawRelease]:
+        """An item of a top-level array: a release, or a whole package (rare; its releases are expanded)."""
+        if isinstance(value, dict) and "ocid" not in value and isinstance(value.get("releases"), list):
+            for release in value["releases"]:
+                yield self._item(start, json.dumps(release, ensure_ascii=False), release)
+        elif isinstance(value, dict) and "ocid" not in value and isinstance(value.get("records"), list):
+            for record in value["records"]:
+                yield from self._record(record, start, end)
+        else:
+            yield self._item(start, self.s.buf[start:end], value)
+
+    def _record(self, record: object, start: int, end: int) -> Iterator[RawRelease]:
         if not isinstance(record, dict):
-            continue
-        for release in record.get("releases") or []:
-            position += 1
-            if isinstance(release, dict) and "ocid" in release:
-                yield position, release
-        if not record.get("releases") and isinstance(record.get("compiledRelease"), dict):
-            position += 1
-            yield position, record["compiledRelease"]
+            yield self._item(start, self.s.buf[start:end], record, "record is not a JSON object")
+            return
+        embedded = [r for r in record.get("releases") or [] if not (isinstance(r, dict) and _is_linked(r))]
+        if embedded:
+            for release in embedded:
+                yield self._item(start, json.dumps(release, ensure_ascii=False), release)
+        elif isinstance(record.get("compiledRelease"), dict):
+            compiled = record["compiledRelease"]
+            yield self._item(start, json.dumps(compiled, ensure_ascii=False), compiled)
+        else:
+            yield self._item(start, self.s.buf[start:end], record,
+                             "record has no embedded releases and no compiledRelease")
+
+
+def _is_linked(release: dict) -> bool:
+    """A linked release in a record: a URL to the release, not its data."""
+    return "url" in release and "ocid" not in release and "tender" not in release
+
+
+def release_problem(value: object) -> str | None:
+    """Why an item cannot be loaded as an OCDS release, or None when it can."""
+    if not isinstance(value, dict):
+        kind = {list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(type(value), "a number")
+        return f"item is {kind}, not an OCDS release object"
+    for key, what in (("ocid", "ocid"), ("id", "release id"), ("date", "date")):
+        if _text(value.get(key)) is None:
+            return f"object has no {what}: not an OCDS release"
+    return None

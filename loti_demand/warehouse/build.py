@@ -80,6 +80,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/challenge_boroughs.sql"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
+    Sql("marts/fetch_log.sql"),
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
     Sql("marts/build_info.sql"),
@@ -91,6 +92,8 @@ class BuildReport:
     warehouse: Path
     files: list[FileResult] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # (path, format, lines read, loaded, duplicate, quarantined, status, problem) for the files just added
+    file_rows: list[tuple] = field(default_factory=list)
 
     def summary_rows(self) -> list[tuple[str, int]]:
         return list(self.counts.items())
@@ -234,12 +237,15 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
         union all select 'spend lines duplicate', count(*) from int_spend_lines where status = 'duplicate'
         union all select 'spend lines quarantined', count(*) from int_spend_lines where status = 'quarantined'
         union all select 'notices', count(*) from notices
+        union all select 'notices duplicate', count(*) from int_notices where load_status = 'duplicate'
+        union all select 'notices quarantined', count(*) from int_notices where load_status = 'quarantined'
         union all select 'procurements', count(*) from procurements
         union all select 'challenges', count(*) from challenges
         union all select 'challenges rejected', count(*) from int_challenges where problem is not null
         union all select 'files rejected', count(*) from source_files where status = 'rejected'
     """).fetchall())
-    quarantined = counts["spend lines quarantined"] + counts["challenges rejected"] + counts["files rejected"]
+    quarantined = (counts["spend lines quarantined"] + counts["challenges rejected"] + counts["files rejected"]
+                   + counts["notices quarantined"])
     if strict and quarantined:
         raise StrictModeError(
             f"--strict: {quarantined} line(s) or file(s) were quarantined; see load_issues "
@@ -283,8 +289,11 @@ def add_files(
     skip_bad_files: bool = False,
     progress: Progress | None = None,
     reference: Reference | None = None,
+    before_models: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> BuildReport:
-    """Add files to an existing warehouse (or a new one), with the same atomicity as build."""
+    """Add files to an existing warehouse (or a new one), with the same atomicity as build.
+
+    `before_models` runs in the same transaction once the files are loaded (fetch records its log there)."""
     warehouse = Path(warehouse)
     ref = reference or Reference()
     report = BuildReport(warehouse)
@@ -299,7 +308,12 @@ def add_files(
             report.files += ingest_file(writer, kind, Path(path), name=str(path), borough_code=borough_code,
                                         mapping=mapping, skip_bad_files=skip_bad_files)
         writer.flush()
+        if before_models:
+            before_models(con)
         report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
+        report.file_rows = con.execute(
+            "select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined, status, problem "
+            "from source_files where ingested_at = $now", {"now": writer.now}).fetchall()
     return report
 
 

@@ -4,8 +4,10 @@ classification, OCDS compilation and challenge validation. Each reads staging da
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from functools import cache
+import warnings
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,7 @@ import pyarrow as pa
 from loti_demand.normalise.suppliers import is_redacted, supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
+from loti_demand.warehouse.db import load, scalar
 
 DEC = pa.decimal128(18, 2)
 
@@ -93,19 +96,25 @@ def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     replace_table(con, "int_spend_classification", rows, CLASS_SCHEMA)
 
 
-NOTICE_FIELDS = [
-    ("ocid", pa.string()), ("release_id", pa.string()), ("release_date", pa.string()), ("tags", pa.string()),
-    ("buyer_id", pa.string()), ("buyer_name", pa.string()), ("borough_code", pa.string()),
-    ("is_london", pa.bool_()), ("stage", pa.string()), ("notice_type", pa.string()), ("title", pa.string()),
-    ("description", pa.string()), ("cpv_code", pa.string()), ("tech_category", pa.string()),
-    ("classification_reason", pa.string()), ("value_gbp", DEC), ("award_value_gbp", DEC),
-    ("supplier_names", pa.string()), ("tender_start", pa.string()), ("tender_end", pa.string()),
-    ("contract_start", pa.string()), ("contract_end", pa.string()), ("expected_market_date", pa.string()),
-    ("is_sme_suitable", pa.bool_()), ("status", pa.string()), ("url", pa.string()),
+_S, _B, _D, _TS = pa.string(), pa.bool_(), pa.date32(), pa.timestamp("us")
+_BUYER_TO_URL = [
+    ("buyer_id", _S), ("buyer_name", _S), ("borough_code", _S), ("is_london", _B), ("buyer_match", _S),
+    ("stage", _S), ("notice_type", _S), ("notice_type_reason", _S), ("title", _S), ("description", _S),
+    ("cpv_code", _S), ("tech_category", _S), ("classification_reason", _S), ("value_gbp", DEC),
+    ("award_value_gbp", DEC), ("contract_value_gbp", DEC), ("supplier_names", _S), ("tender_start", _D),
+    ("tender_end", _D), ("contract_start", _D), ("contract_end", _D), ("expected_market_date", _D),
+    ("is_sme_suitable", _B), ("status", _S), ("url", _S),
 ]
-NOTICE_SCHEMA = pa.schema([("file_id", pa.int32()), ("source_file", pa.string()), ("source_row", pa.int32()),
-                           *NOTICE_FIELDS])
-PROCUREMENT_SCHEMA = pa.schema([*NOTICE_FIELDS, ("release_count", pa.int32()), ("last_release_date", pa.string())])
+NOTICE_SCHEMA = pa.schema([
+    ("file_id", pa.int32()), ("source_file", _S), ("source_row", pa.int32()),
+    ("load_status", _S), ("problem", _S), ("raw_excerpt", _S),  # loaded | duplicate | quarantined
+    ("ocid", _S), ("release_id", _S), ("release_date", _TS), ("tags", _S), *_BUYER_TO_URL,
+])
+PROCUREMENT_SCHEMA = pa.schema([
+    ("ocid", _S), *_BUYER_TO_URL, ("release_count", pa.int32()), ("first_release_date", _TS),
+    ("last_release_date", _TS), ("merge_problem", _S),
+])
+OCDS_PAGE = 5_000
 
 
 OCDS_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-schema-1.1.4.json"
@@ -119,42 +128,125 @@ def ocds_merge_rules() -> dict:
     return get_merge_rules(json.loads(OCDS_SCHEMA.read_text(encoding="utf-8")))
 
 
-def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Flatten every release into int_notices; merge each ocid's releases (ocdsmerge) into int_procurements."""
-    from ocdsmerge import Merger
+def compile_release(releases: list[dict]) -> tuple[dict, str | None]:
+    """Merge one process's releases (already in date order) with ocdsmerge into its compiled release.
 
+    Returns (compiled, problem). ocdsmerge's warnings (e.g. two awards with one id) become the problem text; if
+    it cannot merge at all, the latest release stands in for the compiled one and the problem says so."""
+    from ocdsmerge import CompiledRelease
+    from ocdsmerge.exceptions import OCDSMergeError
+
+    merged = CompiledRelease(merge_rules=ocds_merge_rules())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for release in releases:
+                merged.append(release)
+            compiled = merged.asdict()
+        except (OCDSMergeError, TypeError, ValueError, AttributeError) as exc:
+            return releases[-1], f"ocdsmerge could not merge the releases ({exc}); the latest release is shown"
+    notes = sorted({str(w.message) for w in caught})
+    return compiled, "; ".join(notes) or None
+
+
+class _TableWriter:
+    """Create an int_* table and append rows to it in Arrow batches, so memory stays bounded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema) -> None:
+        self.con, self.name, self.schema, self.rows = con, name, schema, []
+        replace_table(con, name, [], schema)
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= OCDS_PAGE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            load(self.con, self.name, {n: [r.get(n) for r in self.rows] for n in self.schema.names}, self.schema)
+            self.rows = []
+
+
+# Releases in process order: by ocid, then by publication instant (offsets applied), then as read. A release
+# already loaded (same ocid, id and date) from an earlier file or position is a duplicate.
+_ORDERED = """
+create or replace temp table _ocds_ordered as
+select
+    row_number() over (
+        order by ocid, try_cast(release_date as timestamptz), release_date, file_id, source_row
+    ) as seq,
+    file_id, source_file, source_row, ocid, problem, release_json,
+    problem is null and row_number() over (
+        partition by ocid, release_id, release_date, problem is null order by file_id, source_row
+    ) > 1 as is_duplicate
+from raw_ocds_releases
+"""
+
+
+def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Flatten every release into int_notices (with its load status) and merge each ocid's loaded releases
+    with ocdsmerge into int_procurements. Pages through the releases so memory does not grow with the data."""
     from loti_demand.normalise.ocds import flatten
 
-    classifier = Classifier(ref.table("tech_rules"))
-    london_bodies = ref.london_body_index
-    merger = Merger(merge_rules=ocds_merge_rules())
-    notices, procurements = [], []
-    current: list[dict] = []
-    cursor = con.execute(
-        "select file_id, source_file, source_row, ocid, release_json from raw_ocds_releases "
-        "order by ocid, release_date, file_id, source_row"
-    )
+    # Classification and London-body lookups run once per distinct CPV code and buyer name.
+    classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
+    london_body = lru_cache(maxsize=None)(ref.london_body_index)
 
-    def finish(group: list[dict]) -> None:
-        if not group:
-            return
-        compiled = merger.create_compiled_release(group)
-        row = flatten(compiled, ref.alias_index, classifier.classify_cpv, london_bodies)
-        row.update(release_count=len(group), last_release_date=max(str(r.get("date") or "") for r in group))
-        procurements.append(row)
+    def flat(release: dict) -> dict:
+        return flatten(release, ref.alias_index, classify_cpv, london_body)
 
-    while batch := cursor.fetchmany(2000):
-        for file_id, source_file, source_row, ocid, text in batch:
-            release = json.loads(text)
-            if current and current[0].get("ocid") != ocid:
-                finish(current)
-                current = []
-            current.append(release)
-            row = flatten(release, ref.alias_index, classifier.classify_cpv, london_bodies)
-            notices.append({"file_id": file_id, "source_file": source_file, "source_row": source_row, **row})
-    finish(current)
-    replace_table(con, "int_notices", notices, NOTICE_SCHEMA)
-    replace_table(con, "int_procurements", procurements, PROCUREMENT_SCHEMA)
+    notices = _TableWriter(con, "int_notices", NOTICE_SCHEMA)
+    procurements = _TableWriter(con, "int_procurements", PROCUREMENT_SCHEMA)
+    group: list[tuple[dict, dict]] = []
+    group_ocid = None
+    con.execute(_ORDERED)
+    total = int(scalar(con, "select count(*) from _ocds_ordered"))
+    for first in range(0, total, OCDS_PAGE):
+        page = con.execute(
+            "select file_id, source_file, source_row, ocid, problem, is_duplicate, release_json "
+            "from _ocds_ordered where seq > $a and seq <= $b order by seq",
+            {"a": first, "b": first + OCDS_PAGE},
+        ).fetchall()
+        for file_id, source_file, source_row, ocid, problem, is_duplicate, text in page:
+            where = {"file_id": file_id, "source_file": source_file, "source_row": source_row}
+            if problem is not None:
+                notices.add({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
+                continue
+            release = json.loads(text, parse_float=Decimal)
+            if is_duplicate:
+                notices.add({**where, "load_status": "duplicate", "ocid": ocid, "release_id": str(release.get("id"))})
+                continue
+            if group and group_ocid != ocid:
+                procurements.add(_procurement(group, flat))
+                group = []
+            group_ocid = ocid
+            row = {**flat(release), "ocid": ocid}
+            group.append((release, row))
+            notices.add({**where, "load_status": "loaded", **row})
+    if group:
+        procurements.add(_procurement(group, flat))
+    notices.flush()
+    procurements.flush()
+    con.execute("drop table _ocds_ordered")
+
+
+def _procurement(group: list[tuple[dict, dict]], flat: Callable[[dict], dict]) -> dict:
+    """One process: the compiled release flattened, with what only the notice history knows (furthest stage,
+    latest notice type and link, dates of the first and latest release)."""
+    from loti_demand.normalise.notice_types import furthest
+
+    compiled, problem = compile_release([release for release, _ in group])
+    rows = [r for _, r in group]
+    row = {**flat(compiled), "ocid": rows[0]["ocid"]}
+    row["stage"] = furthest(r["stage"] for r in rows)
+    typed = [r for r in rows if r["notice_type"]]
+    if typed:
+        row["notice_type"], row["notice_type_reason"] = typed[-1]["notice_type"], typed[-1]["notice_type_reason"]
+    row["url"] = next((r["url"] for r in reversed(rows) if r["url"]), row["url"])
+    dates = [r["release_date"] for r in rows if r["release_date"]]
+    row.update(release_count=len(rows), first_release_date=min(dates, default=None),
+               last_release_date=max(dates, default=None), merge_problem=problem)
+    return row
 
 
 CHALLENGE_SCHEMA = pa.schema([

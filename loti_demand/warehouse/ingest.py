@@ -35,7 +35,7 @@ SCHEMAS = {
     ]),
     "raw_ocds_releases": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("ocid", _STR), ("release_id", _STR),
-        ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS),
+        ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS), ("problem", _STR),
     ]),
     "raw_challenges": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), *[(f, _STR) for f in CHALLENGE_FIELDS],
@@ -46,6 +46,8 @@ SCHEMAS = {
     ]),
 }
 FLUSH_ROWS = 500_000
+FLUSH_BYTES = 8 << 20  # OCDS releases are kilobytes each: flush by size too, so memory stays bounded
+OCDS_BATCH = 2_000
 
 
 @dataclass
@@ -67,16 +69,23 @@ class RawWriter:
         self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
         self._buffers: dict[str, list[dict[str, list]]] = {name: [] for name in SCHEMAS}
         self._buffered = 0
+        self._buffered_bytes = 0
 
     def new_file_id(self) -> int:
         self._next_id += 1
         return self._next_id - 1
 
-    def add(self, table: str, columns: dict[str, list]) -> None:
+    def add(self, table: str, columns: dict[str, list], nbytes: int = 0) -> None:
         self._buffers[table].append(columns)
         self._buffered += len(next(iter(columns.values()), []))
-        if self._buffered >= FLUSH_ROWS:
+        self._buffered_bytes += nbytes
+        if self._buffered >= FLUSH_ROWS or self._buffered_bytes >= FLUSH_BYTES:
             self.flush()
+
+    def discard(self, table: str, file_id: int) -> None:
+        """Forget every row of one file, buffered or already written (a file found unreadable part-way)."""
+        self._buffers[table] = [c for c in self._buffers[table] if file_id not in c.get("file_id", ())]
+        self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
 
     def add_row(self, table: str, **values: object) -> None:
         self.add(table, {name: [values.get(name)] for name in SCHEMAS[table].names})
@@ -89,6 +98,7 @@ class RawWriter:
             load(self.con, table, merged, SCHEMAS[table])
             chunks.clear()
         self._buffered = 0
+        self._buffered_bytes = 0
 
 
 def ingest_file(
@@ -138,19 +148,38 @@ def _spend(writer: RawWriter, table, borough_code: str | None) -> FileResult:
 
 
 def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
+    """Stream an OCDS file's releases into raw_ocds_releases in batches; items that are not releases go in too,
+    with their problem, so the build quarantines and counts them. A file found malformed part-way is
+    forgotten entirely before the error goes on."""
     file_id = writer.new_file_id()
-    columns: dict[str, list] = {name: [] for name in SCHEMAS["raw_ocds_releases"].names}
-    for position, release in ocds_file.releases:
-        columns["source_row"].append(position)
-        columns["ocid"].append(release.get("ocid"))
-        columns["release_id"].append(release.get("id"))
-        columns["release_date"].append(str(release.get("date") or ""))
-        columns["release_json"].append(json.dumps(release))
-    n = len(columns["source_row"])
-    columns.update(file_id=[file_id] * n, source_file=[ocds_file.source_file] * n, ingested_at=[writer.now] * n)
-    writer.add("raw_ocds_releases", columns)
-    _file_row(writer, file_id, "procurement", ocds_file, None, n, encoding="utf-8")
-    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, n)
+    names = SCHEMAS["raw_ocds_releases"].names
+    columns: dict[str, list] = {name: [] for name in names}
+    size = 0
+
+    def add_batch() -> None:
+        nonlocal columns, size
+        n = len(columns["source_row"])
+        columns.update(file_id=[file_id] * n, source_file=[ocds_file.source_file] * n, ingested_at=[writer.now] * n)
+        writer.add("raw_ocds_releases", columns, nbytes=size)
+        columns, size = {name: [] for name in names}, 0
+
+    try:
+        for item in ocds_file.releases:
+            columns["source_row"].append(item.position)
+            columns["ocid"].append(item.ocid)
+            columns["release_id"].append(item.release_id)
+            columns["release_date"].append(item.date)
+            columns["release_json"].append(item.text)
+            columns["problem"].append(item.problem)
+            size += len(item.text)
+            if len(columns["source_row"]) >= OCDS_BATCH or size >= FLUSH_BYTES:
+                add_batch()
+    except InputFileError:
+        writer.discard("raw_ocds_releases", file_id)
+        raise
+    add_batch()
+    _file_row(writer, file_id, "procurement", ocds_file, None, ocds_file.lines_read, encoding=ocds_file.encoding)
+    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, ocds_file.lines_read)
 
 
 def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> FileResult:

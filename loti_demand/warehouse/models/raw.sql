@@ -44,9 +44,12 @@ create table if not exists raw_ocds_releases (
     ocid varchar,
     release_id varchar,
     release_date varchar,
-    release_json json not null,
-    ingested_at timestamp not null
+    release_json json not null,       -- the item's JSON text as published
+    ingested_at timestamp not null,
+    problem varchar                   -- why the item is not a loadable release (quarantined); NULL for releases
 );
+-- Warehouses built before the column existed.
+alter table raw_ocds_releases add column if not exists problem varchar;
 
 create table if not exists raw_challenges (
     file_id integer not null,

@@ -22,4 +22,10 @@ union all
 select source_file, source_row, problem_column, problem_value, problem
 from int_challenges
 where problem is not null
+
+union all
+
+select source_file, source_row, 'release' as column_name, raw_excerpt as raw_value, problem
+from int_notices
+where load_status = 'quarantined'
 order by source_file, source_row

@@ -1,31 +1,38 @@
 -- One row per OCDS release (notice) as published, with the buyer resolved to a borough.
+-- Source: int_notices (compile_procurements); duplicates and quarantined items stay there for the accounting.
 select
     -- ids
     ocid,
     release_id,
-    try_cast(release_date as timestamp) as release_date,
+    release_date,
     tags,
     -- buyer
     buyer_id,
     buyer_name,
     borough_code,
     is_london,
-    -- what and when
+    buyer_match,
+    -- what
     stage,
     notice_type,
+    notice_type_reason,
     title,
     description,
     cpv_code,
     tech_category,
     classification_reason,
+    -- money
     value_gbp,
     award_value_gbp,
+    contract_value_gbp,
     supplier_names,
-    cast(try_cast(tender_start as timestamp) as date) as tender_start,
-    cast(try_cast(tender_end as timestamp) as date) as tender_end,
-    cast(try_cast(contract_start as timestamp) as date) as contract_start,
-    cast(try_cast(contract_end as timestamp) as date) as contract_end,
-    cast(try_cast(expected_market_date as timestamp) as date) as expected_market_date,
+    -- dates
+    tender_start,
+    tender_end,
+    contract_start,
+    contract_end,
+    expected_market_date,
+    -- flags and links
     is_sme_suitable,
     status,
     url,
@@ -33,4 +40,5 @@ select
     source_file,
     source_row
 from int_notices
-order by ocid, release_date
+where load_status = 'loaded'
+order by ocid, release_date, source_file, source_row

@@ -10,10 +10,18 @@ with spend_counts as (
     group by file_id
 ),
 
+ocds_counts as (
+    select
+        file_id,
+        count(*) filter (where load_status = 'loaded') as rows_loaded,
+        count(*) filter (where load_status = 'duplicate') as rows_duplicate,
+        count(*) filter (where load_status = 'quarantined') as rows_quarantined
+    from int_notices
+    group by file_id
+),
+
 other_counts as (
-    select file_id, count(*) as rows_loaded from int_notices group by file_id
-    union all
-    select file_id, count(*) from int_challenges where problem is null group by file_id
+    select file_id, count(*) as rows_loaded from int_challenges where problem is null group by file_id
 ),
 
 other_quarantine as (
@@ -30,15 +38,17 @@ select
     files.header_row,
     files.column_mapping,
     files.lines_read,
-    coalesce(spend_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
-    coalesce(spend_counts.rows_duplicate, 0) as rows_duplicate,
-    coalesce(spend_counts.rows_quarantined, other_quarantine.rows_quarantined, 0) as rows_quarantined,
+    coalesce(spend_counts.rows_loaded, ocds_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
+    coalesce(spend_counts.rows_duplicate, ocds_counts.rows_duplicate, 0) as rows_duplicate,
+    coalesce(spend_counts.rows_quarantined, ocds_counts.rows_quarantined, other_quarantine.rows_quarantined, 0)
+        as rows_quarantined,
     coalesce(spend_counts.total_amount_gbp, 0) as total_amount_gbp,
     files.status,
     files.problem,
     files.ingested_at
 from raw_source_files as files
 left join spend_counts on files.file_id = spend_counts.file_id
+left join ocds_counts on files.file_id = ocds_counts.file_id
 left join other_counts on files.file_id = other_counts.file_id
 left join other_quarantine on files.file_id = other_quarantine.file_id
 order by files.file_id

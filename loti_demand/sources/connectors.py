@@ -1,0 +1,330 @@
+"""Fetch OCDS release packages from the Find a Tender and Contracts Finder APIs, page by page.
+
+Each page is saved as it came (data/raw/<source>/<fetch>/page-NNNN.json) before anything else happens, so a
+fetch that stops part-way keeps what it got. Harvesters of these APIs are known to under-collect silently, so
+the result counts pages and releases, keeps any total the API states, and says why it stopped.
+
+- Paging: the OCDS pagination extension. The next cursor is read from the package's `links.next` URL and sent
+  with the same query to our configured base URL (so a test server or a mirror works the same way).
+- Waits: 429 and 503 carry Retry-After (seconds or an HTTP date), which is obeyed; Contracts Finder's rate limit
+  is an HTTP 403 HTML page, after which no request may be made for 5 minutes (setting fetch_rate_limit_wait);
+  other 5xx answers and read timeouts back off 2, 4, 8... seconds. Retries per page are bounded.
+- Offline (DNS failure, refused or timed-out connection): fail at once with a clear message, no retries.
+Endpoints: ../shared/notes/data-sources.md sections 2 and 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from loti_demand.exceptions import FetchError
+
+PAGE_LIMIT = 100
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the APIs take 19-character date-times
+# Fields where a package may state how many results the query matched (checked at the top and in `links`).
+STATED_TOTAL_FIELDS = ("total", "totalCount", "count", "numberOfResults")
+
+
+@dataclass(frozen=True)
+class Api:
+    source: str
+    label: str
+    url_setting: str
+    path: str
+    from_param: str
+    to_param: str
+    stages: tuple[str, ...]
+    forbidden_means_rate_limit: bool = False
+
+
+APIS = {
+    "fts": Api("fts", "Find a Tender", "fts_url", "/api/1.0/ocdsReleasePackages", "updatedFrom", "updatedTo",
+               ("planning", "tender", "award")),
+    "contracts-finder": Api("contracts-finder", "Contracts Finder", "contracts_finder_url",
+                            "/Published/Notices/OCDS/Search", "publishedFrom", "publishedTo",
+                            ("planning", "tender", "award", "implementation"), forbidden_means_rate_limit=True),
+}
+
+
+@dataclass
+class FetchPolicy:
+    """How patient to be. `sleep` is injectable so tests record waits instead of sleeping."""
+
+    timeout: float = 30.0
+    rate_limit_wait: float = 300.0
+    max_attempts: int = 5
+    backoff: float = 2.0
+    max_wait: float = 900.0
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class Page:
+    number: int
+    path: Path
+    releases: int
+
+
+@dataclass
+class FetchResult:
+    source: str
+    window_from: dt.datetime
+    window_to: dt.datetime | None
+    fetched_at: dt.datetime
+    folder: Path
+    pages: list[Page] = field(default_factory=list)
+    stated_total: int | None = None
+    status: str = "ok"
+    problem: str | None = None
+    waits: list[float] = field(default_factory=list)
+
+    @property
+    def releases(self) -> int:
+        return sum(p.releases for p in self.pages)
+
+    @property
+    def last_date_fetched(self) -> str | None:
+        """The date the window is complete to; None unless every page came back."""
+        if self.status != "ok":
+            return None
+        return (self.window_to or self.fetched_at).strftime(DATE_FORMAT)
+
+    def summary(self) -> str:
+        label = APIS[self.source].label
+        total = f" (the API stated {self.stated_total})" if self.stated_total is not None else " (no total stated)"
+        window = f"{self.window_from:%Y-%m-%d %H:%M:%S} to {(self.window_to or self.fetched_at):%Y-%m-%d %H:%M:%S}"
+        return (f"{label}, {window}: {len(self.pages)} page(s), {self.releases:,} release(s){total}; "
+                f"saved in {self.folder}")
+
+
+class _Stop(Exception):
+    """The fetch cannot go on; the pages saved so far are kept."""
+
+
+def parse_when(text: str) -> dt.datetime:
+    """'2025-01-31' or '2025-01-31T12:00:00' -> datetime (UTC, naive)."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise FetchError(f"{text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS") from exc
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def fetch(
+    source: str,
+    since: dt.datetime,
+    until: dt.datetime | None = None,
+    *,
+    base_url: str,
+    raw_dir: Path,
+    stages: Sequence[str] = (),
+    policy: FetchPolicy | None = None,
+    session: requests.Session | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FetchResult:
+    """Page through one API for a date window, saving each page. Raises FetchError when nothing could be
+    fetched (offline, refused, a bad first answer); otherwise returns a result whose status says whether every
+    page came back."""
+    api = APIS[source]
+    unknown = [s for s in stages if s not in api.stages]
+    if unknown:
+        raise FetchError(f"{api.label} has no stage {unknown[0]!r}; choose from {', '.join(api.stages)}")
+    if until is not None and until < since:
+        raise FetchError(f"--until {until:%Y-%m-%d} is before --since {since:%Y-%m-%d}")
+    policy = policy or FetchPolicy()
+    fetched_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    stamp = f"{fetched_at:%Y%m%dT%H%M%SZ}_{since:%Y%m%dT%H%M%S}_{(until or fetched_at):%Y%m%dT%H%M%S}"
+    result = FetchResult(source, since, until, fetched_at, Path(raw_dir) / source / stamp)
+    params = {api.from_param: since.strftime(DATE_FORMAT), "limit": PAGE_LIMIT}
+    if until is not None:
+        params[api.to_param] = until.strftime(DATE_FORMAT)
+    if stages:
+        params["stages"] = ",".join(stages)
+    client = _Client(api, base_url.rstrip("/"), session or requests.Session(), policy, result)
+    cursor, seen = None, set()
+    try:
+        while True:
+            body = client.get({**params, **({"cursor": cursor} if cursor else {})}, len(result.pages) + 1)
+            package = _package(body, len(result.pages) + 1, result.folder)
+            page = _save(result, body, package)
+            if progress:
+                progress(f"page {page.number}: {page.releases} release(s)")
+            result.stated_total = result.stated_total if result.stated_total is not None else _stated_total(package)
+            cursor = next_cursor(package)
+            if cursor is None:
+                break
+            if cursor in seen:
+                raise _Stop(f"the API gave cursor {cursor!r} twice; stopped to avoid a loop")
+            seen.add(cursor)
+    except _Stop as exc:
+        result.status, result.problem = "failed", str(exc)
+    if result.status == "ok" and result.stated_total is not None and result.stated_total != result.releases:
+        result.problem = (f"the API stated {result.stated_total} release(s) but {result.releases} were fetched: "
+                          "the harvest may be incomplete")
+    return result
+
+
+class _Client:
+    def __init__(self, api: Api, base_url: str, session: requests.Session, policy: FetchPolicy,
+                 result: FetchResult) -> None:
+        self.api, self.base_url, self.session, self.policy, self.result = api, base_url, session, policy, result
+
+    def get(self, params: dict, number: int) -> bytes:
+        """One page's body, waiting and retrying as the API asks; raises _Stop or FetchError when it cannot."""
+        url = self.base_url + self.api.path
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                response = self.session.get(url, params=params, timeout=self.policy.timeout,
+                                            headers={"Accept": "application/json"})
+            except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
+                self._unreachable(exc, number)
+            except requests.Timeout:
+                self._wait(self.policy.backoff ** attempt, number, "timed out")
+                continue
+            if response.status_code == 200:
+                return response.content
+            wait = self._retry_wait(response, attempt)
+            if wait is None:
+                raise self._refused(response, number)
+            self._wait(wait, number, f"HTTP {response.status_code}")
+        raise _Stop(f"page {number}: gave up after {self.policy.max_attempts} attempts (the API kept refusing)")
+
+    def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
+        """Seconds to wait before asking again, or None when asking again will not help."""
+        status = response.status_code
+        stated = retry_after(response.headers.get("Retry-After"))
+        if status in (429, 503):
+            return stated if stated is not None else self.policy.backoff ** attempt
+        if status == 403 and self.api.forbidden_means_rate_limit:
+            return stated if stated is not None else self.policy.rate_limit_wait
+        if status >= 500:
+            return self.policy.backoff ** attempt
+        return None
+
+    def _wait(self, seconds: float, number: int, why: str) -> None:
+        if seconds > self.policy.max_wait:
+            raise _Stop(f"page {number}: {why}, and the API asked us to wait {seconds:.0f} s; try again later")
+        self.result.waits.append(seconds)
+        self.policy.sleep(seconds)
+
+    def _refused(self, response: requests.Response, number: int) -> Exception:
+        text = re.sub(r"<[^>]+>|\s+", " ", response.text[:300]).strip()
+        message = f"{self.api.label} answered HTTP {response.status_code} for page {number}: {text[:200]}"
+        return FetchError(message) if number == 1 else _Stop(message)
+
+    def _unreachable(self, exc: Exception, number: int) -> None:
+        setting = "LOTI_DEMAND_" + self.api.url_setting.upper()
+        message = (f"cannot reach {self.api.label} at {self.base_url} ({_reason(exc)}). Are you offline? "
+                   f"Check the connection, or the {setting} setting")
+        if number == 1:
+            raise FetchError(message + "; nothing was fetched") from exc
+        raise _Stop(f"page {number}: {message}")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for pattern, reason in (("Name or service not known|NameResolution|getaddrinfo|nodename", "host name not found"),
+                            ("refused", "connection refused"), ("timed out|Timeout", "connection timed out")):
+        if re.search(pattern, text, re.IGNORECASE):
+            return reason
+    return text[:120]
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _package(body: bytes, number: int, folder: Path) -> dict:
+    """The page as a release package; a page that is not one stops the fetch (its bytes are kept aside)."""
+    try:
+        package = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        kept = _keep_bad(folder, number, body)
+        raise _Stop(f"page {number} is not valid JSON{where} ({getattr(exc, 'msg', exc)}); kept as {kept}") from exc
+    if not isinstance(package, dict) or not isinstance(package.get("releases"), list):
+        kept = _keep_bad(folder, number, body)
+        raise _Stop(f"page {number} is JSON but not an OCDS release package; kept as {kept}")
+    return package
+
+
+def _keep_bad(folder: Path, number: int, body: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"page-{number:04d}.malformed"
+    path.write_bytes(body)
+    return path
+
+
+def _save(result: FetchResult, body: bytes, package: dict) -> Page:
+    result.folder.mkdir(parents=True, exist_ok=True)
+    number = len(result.pages) + 1
+    path = result.folder / f"page-{number:04d}.json"
+    path.write_bytes(body)
+    page = Page(number, path, len(package["releases"]))
+    result.pages.append(page)
+    return page
+
+
+def next_cursor(package: dict) -> str | None:
+    """The cursor in the package's links.next URL, or None on the last page."""
+    links = package.get("links")
+    nxt = links.get("next") if isinstance(links, dict) else None
+    if not isinstance(nxt, str) or not nxt.strip():
+        return None
+    values = parse_qs(urlsplit(nxt).query).get("cursor")
+    return values[0] if values and values[0] else None
+
+
+def _stated_total(package: dict) -> int | None:
+    for where in (package, package.get("links") if isinstance(package.get("links"), dict) else {}):
+        for name in STATED_TOTAL_FIELDS:
+            value = where.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+    return None
+
+
+def last_fetched(con, source: str) -> dt.datetime | None:
+    """Where the next fetch resumes: the end of the latest complete fetch recorded in the warehouse."""
+    from loti_demand.warehouse.db import scalar
+
+    value = scalar(con, "select max(last_date_fetched) from raw_fetch_log where source = $s and status = 'ok'",
+                   {"s": source})
+    return parse_when(str(value)) if value else None
+
+
+def record_fetch(con, result: FetchResult) -> None:
+    """Add the fetch to raw_fetch_log (inside the build transaction that ingests its pages)."""
+    con.execute(
+        "insert into raw_fetch_log values ($source, $fetched_at, $from, $to, $pages, $releases, $total, $last, "
+        "$status, $problem)",
+        {"source": result.source, "fetched_at": result.fetched_at,
+         "from": result.window_from.strftime(DATE_FORMAT),
+         "to": result.window_to.strftime(DATE_FORMAT) if result.window_to else None,
+         "pages": len(result.pages), "releases": result.releases, "total": result.stated_total,
+         "last": result.last_date_fetched, "status": result.status, "problem": result.problem},
+    )
