@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from loti_demand.bench.raw import Raw
@@ -57,18 +58,11 @@ def _spend_window(raw: Raw, as_of: dt.date) -> pd.DataFrame:
     return raw.spend[(month > low) & (month <= high)]
 
 
-def compile_processes(releases: pd.DataFrame) -> pd.DataFrame:
-    """Each process's latest state from its releases (the analyst's stand-in for OCDS merging)."""
-    return releases.groupby("ocid", sort=False).agg(
-        has_award=("has_award", "any"), is_london=("is_london", "last"), expected=("milestone_due", "min"),
-        tender_start=("tender_start", "last"), tender_end=("tender_end", "last"), value_gbp=("value_gbp", "last"))
-
-
 def _pipeline(raw: Raw, as_of: dt.date, months: int) -> pd.DataFrame:
-    processes = compile_processes(raw.releases)
-    key = processes["expected"].fillna(processes["tender_end"]).fillna(processes["tender_start"])
+    processes = raw.processes
+    key = processes["expected_market_date"].fillna(processes["tender_end"]).fillna(processes["tender_start"])
     due = (key >= pd.Timestamp(as_of)) & (key <= pd.Timestamp(add_months(as_of, months)))
-    return processes[processes["is_london"] & ~processes["has_award"] & due]
+    return processes[processes["is_london"] & processes["stage"].isin(["planning", "tender"]) & due]
 
 
 # --- headline ------------------------------------------------------------------------------------------------
@@ -88,24 +82,16 @@ def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
     }])
 
 
-PROCESSES_SQL = """
-    processes as (
-        select ocid, max(has_award) as has_award, max(is_london) as is_london, min(milestone_due) as expected,
-            max(tender_start) as tender_start, max(tender_end) as tender_end, max(value_gbp) as value_gbp
-        from releases group by ocid
-    )"""
-
-
 def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
-    return _sql(con, f"""
+    return _sql(con, """
         with window as (
             select borough_code, amount_gbp, tech_category from spend
             where payment_month > :low and payment_month <= :high
         ),
-        {PROCESSES_SQL},
         pipeline as (
             select * from processes
-            where is_london and not has_award and coalesce(expected, tender_end, tender_start) between :high and :due
+            where is_london and stage in ('planning', 'tender')
+                and coalesce(expected_market_date, tender_end, tender_start) between :high and :due
         )
         select
             (select sum(amount_gbp) from window where tech_category is not null) as tech_spend_gbp,
@@ -168,10 +154,121 @@ def spend_lines_sqlite(con: sqlite3.Connection, *, borough_code: str, month: dt.
     """, borough=borough_code, month=month.isoformat(), tech=tech_category, limit=limit)
 
 
+# --- pipeline and expiring_contracts ------------------------------------------------------------------------
+
+PIPELINE_COLUMNS = ["ocid", "borough_code", "buyer_name", "title", "tech_category", "stage", "notice_type", "key_date",
+                    "key_date_basis", "expected_market_date", "tender_start", "tender_end", "value_gbp",
+                    "is_sme_suitable", "url", "confidence"]
+CLOSED = ["cancelled", "withdrawn", "unsuccessful", "complete"]
+
+
+def _optional(frame: pd.DataFrame, column: str, value: object) -> pd.Series:
+    return pd.Series(True, index=frame.index) if value is None else frame[column] == value
+
+
+def pipeline_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, borough_code: str | None = None,
+                    tech_category: str | None = None, notice_type: str | None = None,
+                    sme_only: bool | None = None) -> pd.DataFrame:
+    p = raw.processes
+    p = p[p["is_london"] & p["stage"].isin(["planning", "tender"]) & ~p["tender_status"].fillna("").isin(CLOSED)]
+    planning = p["stage"] == "planning"
+    p = p.assign(
+        key_date=p["expected_market_date"].fillna(p["tender_start"]).where(
+            planning, p["tender_end"].fillna(p["tender_start"])),
+        key_date_basis=np.select(
+            [planning & p["expected_market_date"].notna(), planning, p["tender_end"].notna()],
+            ["expected approach to market", "planned tender start", "bid deadline"], "tender start"),
+        confidence="statutory notice")
+    chosen = ((p["key_date"] >= pd.Timestamp(date_from)) & (p["key_date"] <= pd.Timestamp(date_to))
+              & _optional(p, "borough_code", borough_code) & _optional(p, "tech_category", tech_category)
+              & _optional(p, "notice_type", notice_type))
+    if sme_only:
+        chosen &= p["is_sme_suitable"].fillna(False).astype(bool)
+    return p[chosen].sort_values(["key_date", "ocid"])[PIPELINE_COLUMNS]
+
+
+def pipeline_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date, borough_code: str | None = None,
+                    tech_category: str | None = None, notice_type: str | None = None,
+                    sme_only: bool | None = None) -> pd.DataFrame:
+    return _sql(con, f"""
+        with upcoming as (
+            select *,
+                case when stage = 'planning' then coalesce(expected_market_date, tender_start)
+                    else coalesce(tender_end, tender_start) end as key_date,
+                case
+                    when stage = 'planning' and expected_market_date is not null then 'expected approach to market'
+                    when stage = 'planning' then 'planned tender start'
+                    when tender_end is not null then 'bid deadline'
+                    else 'tender start'
+                end as key_date_basis,
+                'statutory notice' as confidence
+            from processes
+            where is_london and stage in ('planning', 'tender')
+                and coalesce(tender_status, '') not in ('cancelled', 'withdrawn', 'unsuccessful', 'complete')
+        )
+        select {', '.join(PIPELINE_COLUMNS)} from upcoming
+        where key_date between :date_from and :date_to
+            and (:borough is null or borough_code = :borough) and (:tech is null or tech_category = :tech)
+            and (:notice is null or notice_type = :notice) and (:sme is null or not :sme or is_sme_suitable)
+        order by key_date, ocid
+    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), borough=borough_code, tech=tech_category,
+                notice=notice_type, sme=sme_only)
+
+
+EXPIRING_COLUMNS = ["ocid", "borough_code", "buyer_name", "title", "tech_category", "stage", "incumbent_suppliers",
+                    "value_gbp", "contract_start", "contract_end", "expected_reprocurement_date", "reprocurement_rule",
+                    "url", "confidence"]
+
+
+def expiring_contracts_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, borough_code: str | None = None,
+                              tech_category: str | None = None, threshold_gbp: int = 214_904) -> pd.DataFrame:
+    p = raw.processes
+    p = p[p["is_london"] & p["stage"].isin(["award", "contract"]) & p["contract_end"].notna()]
+    value = p["award_value_gbp"].fillna(p["value_gbp"])
+    lead = np.select([value >= 2_000_000, (value >= threshold_gbp) | value.isna()], [18, 12], 6)
+    ends = p["contract_end"].dt.date
+    p = p.assign(
+        incumbent_suppliers=p["supplier_names"], value_gbp=value,
+        expected_reprocurement_date=[add_months(end, -int(months)) for end, months in zip(ends, lead, strict=True)],
+        reprocurement_rule=[f"{months} months before the contract ends" for months in lead],
+        confidence="inferred from contract end date")
+    chosen = ((p["contract_end"] >= pd.Timestamp(date_from)) & (p["contract_end"] <= pd.Timestamp(date_to))
+              & _optional(p, "borough_code", borough_code) & _optional(p, "tech_category", tech_category))
+    return p[chosen].sort_values(["contract_end", "ocid"])[EXPIRING_COLUMNS]
+
+
+def expiring_contracts_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
+                              borough_code: str | None = None, tech_category: str | None = None,
+                              threshold_gbp: int = 214_904) -> pd.DataFrame:
+    frame = _sql(con, """
+        with ending as (
+            select *, supplier_names as incumbent_suppliers, coalesce(award_value_gbp, value_gbp) as value_now,
+                'inferred from contract end date' as confidence
+            from processes
+            where is_london and stage in ('award', 'contract') and contract_end is not null
+        )
+        select *, case when value_now >= 2000000 then 18 when value_now >= :threshold or value_now is null then 12
+            else 6 end as lead_months
+        from ending
+        where contract_end between :date_from and :date_to
+            and (:borough is null or borough_code = :borough) and (:tech is null or tech_category = :tech)
+        order by contract_end, ocid
+    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), borough=borough_code, tech=tech_category,
+                 threshold=threshold_gbp)
+    # SQLite's date(x, '-12 months') overflows into the next month; shift in Python as DuckDB does.
+    frame["expected_reprocurement_date"] = [add_months(dt.date.fromisoformat(end), -int(months)) for end, months
+                                            in zip(frame["contract_end"], frame["lead_months"], strict=True)]
+    frame["reprocurement_rule"] = frame["lead_months"].astype(str) + " months before the contract ends"
+    return frame.rename(columns={"value_gbp": "planned_value_gbp", "value_now": "value_gbp"})[EXPIRING_COLUMNS]
+
+
 EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "build_info": Exempt("one row of build metadata, read from a one-row table: nothing to compare"),
     "headline": Equivalent(headline_pandas, headline_sqlite),
     "tech_spend_by_category": Equivalent(tech_spend_by_category_pandas, tech_spend_by_category_sqlite),
+    "pipeline": Equivalent(pipeline_pandas, pipeline_sqlite),
+    "expiring_contracts": Equivalent(expiring_contracts_pandas, expiring_contracts_sqlite),
+    "fetch_log": Exempt("the log of API fetches (none in generated data): a few rows read as stored"),
     "spend_lines": Equivalent(spend_lines_pandas, spend_lines_sqlite,
                               not_compared=("transaction_id", "source_file", "source_row")),
 }

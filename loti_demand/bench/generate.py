@@ -24,7 +24,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from loti_demand.bench.releases import generate_releases
+from loti_demand.bench.text import FIRST_MONTH, MONTHS, const, counter_text, date_text, join, money_text
 from loti_demand.reference import Reference
 from loti_demand.sample.expenses import (
     DEPARTMENTS,
@@ -43,9 +45,7 @@ from loti_demand.sample.expenses import (
     TECH_TYPES,
 )
 
-GENERATOR_VERSION = 1
-FIRST_MONTH = dt.date(2016, 4, 1)  # ten financial years: April 2016 to March 2026
-MONTHS = 120
+GENERATOR_VERSION = 2  # bump when the output changes, so saved inputs are regenerated
 LAYOUTS = ("lga", "preamble", "bom")
 ENTITIES = 30_000
 POPULAR = 3_000  # entities with several spellings
@@ -274,68 +274,6 @@ def borough_lines(tables: Tables, borough: int, counts: np.ndarray, seed: int) -
     })
 
 
-# --- Text rendering, all in Arrow kernels ------------------------------------------------------------------
-
-
-# Lookup tables: a string kernel per value is slow (strftime costs ~15 us a value), a take() is not.
-PLAIN = pa.array([str(i) for i in range(10_000)])
-DIGITS3 = pa.array([f"{i:03d}" for i in range(1000)])
-DIGITS4 = pa.array([f"{i:04d}" for i in range(10_000)])
-DIGITS2 = pa.array([f"{i:02d}" for i in range(100)])
-
-
-def _take(table: pa.Array, index: np.ndarray) -> pa.Array:
-    return pc.take(table, pa.array(index))
-
-
-def _const(value: str, n: int) -> pa.Array:
-    return _take(pa.array([value]), np.zeros(n, dtype=np.int32))
-
-
-def _join(*parts) -> pa.Array:
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def counter_text(values: np.ndarray, width: int) -> pa.Array:
-    """Zero-padded counters of 8 digits ('00012345'), or 9 with a leading digit."""
-    text = _join(_take(DIGITS4, values // 10_000 % 10_000), _take(DIGITS4, values % 10_000))
-    return _join(_take(PLAIN, values // 100_000_000), text) if width > 8 else text
-
-
-def money_text(cents: np.ndarray, *, thousands: bool, whole_pounds_bare: bool = False) -> pa.Array:
-    """Cents (below 10 million pounds) as '-1234.56', or '-1,234.56' with thousands separators ('900' for whole
-    pounds if asked)."""
-    size = np.abs(cents)
-    pounds, pence = size // 100, size % 100
-    if thousands:
-        millions, grand, units = pounds // 1_000_000, (pounds // 1000) % 1000, pounds % 1000
-        big = _join(_take(PLAIN, millions), ",", _take(DIGITS3, grand), ",", _take(DIGITS3, units))
-        mid = _join(_take(PLAIN, grand), ",", _take(DIGITS3, units))
-        whole = pc.if_else(pa.array(pounds >= 1_000_000), big,
-                           pc.if_else(pa.array(pounds >= 1000), mid, _take(PLAIN, units)))
-    else:
-        high = _join(_take(PLAIN, pounds // 1000), _take(DIGITS3, pounds % 1000))
-        whole = pc.if_else(pa.array(pounds >= 1000), high, _take(PLAIN, pounds % 1000))
-    text = _join(whole, ".", _take(DIGITS2, pence))
-    if whole_pounds_bare:
-        text = pc.if_else(pa.array(pence == 0), whole, text)
-    return pc.if_else(pa.array(cents < 0), _join("-", text), text)
-
-
-FIRST_DAY = np.datetime64(FIRST_MONTH) - 31
-
-
-@cache
-def _days(fmt: str) -> pa.Array:
-    first = FIRST_DAY.astype(dt.date)
-    return pa.array([(first + dt.timedelta(days=i)).strftime(fmt) for i in range(MONTHS * 31 + 62)])
-
-
-def date_text(dates: np.ndarray, fmt: str) -> pa.Array:
-    """Dates (datetime64[D]) formatted through a table of every day in the ten years."""
-    return _take(_days(fmt), (dates - FIRST_DAY).astype(np.int64))
-
-
 def _service(tables: Tables, lines: pa.Table) -> pa.Array:
     names, offsets, counts = tables.services
     kind = lines["kind"].to_numpy()
@@ -379,22 +317,22 @@ def render(layout: str, tables: Tables, lines: pa.Table, borough: int, info: dic
         kind = lines["kind"]
         month_end = (dates.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
         columns = [
-            _const(f"London Borough of {name}", n),
-            _const(f"http://opendatacommunities.org/id/london-borough-council/{code}", n),
+            const(f"London Borough of {name}", n),
+            const(f"http://opendatacommunities.org/id/london-borough-council/{code}", n),
             date_text(month_end, "%Y-%m-%d"), pc.utf8_upper(_service(tables, lines)), payee,
-            date_text(dates, "%Y-%m-%d"), _join(code[-2:], counter_text(counter, 8)),
-            money_text(cents, thousands=False), _const("0.00", n), _purpose(tables, lines), pc.take(label, kind),
+            date_text(dates, "%Y-%m-%d"), join(code[-2:], counter_text(counter, 8)),
+            money_text(cents, thousands=False), const("0.00", n), _purpose(tables, lines), pc.take(label, kind),
             pc.take(proclass, kind),
         ]
     elif layout == "preamble":
         columns = [
-            _const(name, n), _service(tables, lines), payee, date_text(dates, "%d/%m/%Y"),
+            const(name, n), _service(tables, lines), payee, date_text(dates, "%d/%m/%Y"),
             money_text(cents, thousands=True, whole_pounds_bare=True), pc.utf8_upper(_label(tables, lines, borough)),
         ]
     else:
         columns = [
-            _const(code, n), _const(f"London Borough of {name}", n), date_text(dates, "%d/%m/%Y"),
-            _join("AP", counter_text(counter, 9)), _join(" ", money_text(cents, thousands=True), " "), payee,
+            const(code, n), const(f"London Borough of {name}", n), date_text(dates, "%d/%m/%Y"),
+            join("AP", counter_text(counter, 9)), join(" ", money_text(cents, thousands=True), " "), payee,
             _service(tables, lines), _label(tables, lines, borough),
         ]
     return pa.table(columns, names=list(HEADERS[layout]))
@@ -457,95 +395,6 @@ def generate_spend(root: Path, params: BenchParams, result: GeneratedData | None
                 result.lines_by_layout[layout] = result.lines_by_layout.get(layout, 0) + int(n)
             offset += int(n)
     return result
-
-
-# --- OCDS releases -----------------------------------------------------------------------------------------
-
-# (CPV code, share): about 60% of processes buy technology.
-CPV_CODES = (("48000000", 12), ("72000000", 10), ("72222300", 8), ("48810000", 5), ("72400000", 5),
-             ("30213000", 5), ("32412000", 5), ("72310000", 4), ("48730000", 3), ("72413000", 3),
-             ("45000000", 14), ("85000000", 10), ("90500000", 8), ("79000000", 8))
-NON_LONDON_BUYERS = (
-    ("Kent County Council", "E10000016", "UKJ4"), ("Surrey County Council", "E10000030", "UKJ2"),
-    ("Essex County Council", "E10000012", "UKH3"), ("Hertfordshire County Council", "E10000015", "UKH2"),
-)
-LIFECYCLES = (("planning",), ("planning", "tender"), ("tender",), ("tender", "award"), ("planning", "tender", "award"))
-RELEASES_PER_FILE = 10_000
-LAST_RELEASE = dt.date(2026, 3, 31)
-
-
-def _iso(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
-
-
-def _draws(rng: np.random.Generator, n: int, boroughs: int) -> list[tuple]:
-    """Every random choice for n processes, drawn at once (a numpy call per value would dominate)."""
-    codes, shares = zip(*CPV_CODES, strict=True)
-    columns = (
-        rng.choice(len(LIFECYCLES), n, p=[0.3, 0.2, 0.2, 0.15, 0.15]), rng.random(n) < 0.85,
-        rng.integers(0, boroughs, n), rng.integers(0, len(NON_LONDON_BUYERS), n),
-        rng.choice(len(codes), n, p=np.array(shares) / sum(shares)), rng.integers(0, 800, n),
-        rng.integers(20, 5000, n) * 1000, rng.integers(30, 500, n), rng.integers(20, 400, n),
-        rng.integers(20, 200, (n, 3)).tolist(), rng.integers(1, 900, n),
-    )
-    return list(zip(*[c if isinstance(c, list) else c.tolist() for c in columns], strict=True))
-
-
-def process_releases(i: int, draw: tuple, boroughs: list[dict[str, str]]) -> list[dict]:
-    """The releases of one procurement process: planning, tender and award notices as it goes on."""
-    lifecycle, london, borough, other, cpv, back, value, due, tender_days, gaps, contractor = draw
-    ocid = f"ocds-h6vhtk-{i:07x}"
-    if london:
-        b = boroughs[borough]
-        buyer = {"id": f"GB-LAC-{b['borough_code']}", "name": f"London Borough of {b['borough_name']}",
-                 "address": {"region": "UKI"}}
-    else:
-        name, code, region = NON_LONDON_BUYERS[other]
-        buyer = {"id": f"GB-LAC-{code}", "name": name, "address": {"region": region}}
-    day = LAST_RELEASE - dt.timedelta(days=back)
-    tender = {"id": f"{ocid}-tender", "title": f"Procurement {i:06d}", "description": f"Services for process {i}",
-              "classification": {"scheme": "CPV", "id": CPV_CODES[cpv][0]},
-              "value": {"amount": value, "currency": "GBP"}, "status": "planned"}
-    releases = []
-    for n, stage in enumerate(LIFECYCLES[lifecycle]):
-        release = {"ocid": ocid, "id": f"{ocid}-{n + 1}", "date": _iso(min(day, LAST_RELEASE)), "tag": [stage],
-                   "initiationType": "tender", "buyer": buyer, "tender": dict(tender)}
-        if stage == "planning":
-            release["planning"] = {"milestones": [{"id": "1", "type": "engagement",
-                                                   "dueDate": _iso(day + dt.timedelta(days=due))}]}
-        if stage in ("tender", "award"):
-            release["tender"].update(status="active" if stage == "tender" else "complete", tenderPeriod={
-                "startDate": _iso(day), "endDate": _iso(day + dt.timedelta(days=tender_days))})
-            tender = release["tender"]
-        if stage == "award":
-            release["awards"] = [{"id": f"{ocid}-award-1", "status": "active",
-                                  "value": {"amount": value, "currency": "GBP"},
-                                  "suppliers": [{"name": f"Contractor {contractor:03d} Ltd"}]}]
-        releases.append(release)
-        day += dt.timedelta(days=gaps[n])
-    return releases
-
-
-def generate_releases(root: Path, releases: int, seed: int = 42) -> int:
-    """Write `releases` OCDS releases as release packages of 10,000 under root/procurement/. Returns files."""
-    boroughs = Reference().boroughs
-    draws = _draws(np.random.default_rng([seed, 3]), releases, len(boroughs))
-    folder = root / "procurement"
-    folder.mkdir(parents=True, exist_ok=True)
-    pending: list[dict] = []
-    files = 0
-    for process, draw in enumerate(draws):
-        batch = process_releases(process, draw, boroughs)[:releases]
-        releases -= len(batch)
-        pending.extend(batch)
-        if len(pending) >= RELEASES_PER_FILE or releases == 0:
-            package = {"uri": f"https://example.invalid/bench/{files}", "version": "1.1",
-                       "publishedDate": _iso(LAST_RELEASE), "releases": pending}
-            (folder / f"releases-{files:04d}.json").write_text(json.dumps(package), encoding="utf-8")
-            files, pending = files + 1, []
-        if releases == 0:
-            break
-    return files
 
 
 # --- Reuse across runs -------------------------------------------------------------------------------------

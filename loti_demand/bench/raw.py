@@ -45,6 +45,7 @@ class Raw:
 
     spend: pd.DataFrame
     releases: pd.DataFrame
+    processes: pd.DataFrame  # the releases compiled per process, once, as an analyst would before asking
     tech_categories: pd.DataFrame
     challenges: pd.DataFrame
 
@@ -112,28 +113,99 @@ def classify(spend: pd.DataFrame, classifier: Classifier) -> pd.Series:
     return pd.Series(merged["tech_category"].to_numpy(), index=spend.index, dtype="str")
 
 
-def _first_due(release: dict) -> str | None:
-    dates = [m.get("dueDate") for m in (release.get("planning") or {}).get("milestones") or [] if m.get("dueDate")]
-    return min(dates) if dates else None
+STAGES = ("planning", "tender", "award", "contract")
+# The analyst's reading of a release's tag: its stage and the notice it is (a planning release with an
+# engagement milestone is a market engagement notice).
+TAG_STAGE = {"planning": 0, "tender": 1, "award": 2, "contract": 3}
+TAG_NOTICE = {"tender": "UK4 tender", "award": "award", "contract": "contract"}
+FTS_NOTICE_URL = "https://www.find-tender.service.gov.uk/Notice/"
+RELEASE_COLUMNS = ["ocid", "release_id", "release_date", "stage_rank", "notice_type", "buyer_name", "borough_code",
+                   "is_london", "title", "cpv", "tender_status", "value_gbp", "award_value_gbp", "supplier_names",
+                   "engagement_due", "tender_start", "tender_end", "contract_start", "contract_end"]
+DATE_COLUMNS = ("engagement_due", "tender_start", "tender_end", "contract_start", "contract_end")
 
 
-def read_releases(data_dir: Path) -> pd.DataFrame:
-    """One row per OCDS release with the fields the questions use, sorted by process and date."""
-    rows = []
-    for path in sorted((data_dir / "procurement").glob("*.json")):
-        for release in json.loads(path.read_text(encoding="utf-8")).get("releases", []):
-            tender, buyer = release.get("tender") or {}, release.get("buyer") or {}
-            period = tender.get("tenderPeriod") or {}
-            region = str((buyer.get("address") or {}).get("region") or "")
-            rows.append((release.get("ocid"), release.get("date"), bool(release.get("awards")), _first_due(release),
-                         period.get("startDate"), period.get("endDate"), (tender.get("value") or {}).get("amount"),
-                         bool(LONDON_GSS.search(str(buyer.get("id") or ""))) or region.upper().startswith("UKI")))
-    frame = pd.DataFrame(rows, columns=["ocid", "release_date", "has_award", "milestone_due", "tender_start",
-                                        "tender_end", "value_gbp", "is_london"])
-    for column in ("release_date", "milestone_due", "tender_start", "tender_end"):
-        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None).astype("datetime64[us]")
-    frame["value_gbp"] = frame["value_gbp"].astype("float64")
+def _release_row(release: dict) -> tuple:
+    tender, buyer = release.get("tender") or {}, release.get("buyer") or {}
+    tag = (release.get("tag") or [""])[-1]
+    milestones = (release.get("planning") or {}).get("milestones") or []
+    due = [m["dueDate"] for m in milestones if m.get("type") == "engagement" and m.get("dueDate")]
+    awards = release.get("awards") or []
+    periods = [a["contractPeriod"] for a in awards if a.get("contractPeriod")]
+    code = LONDON_GSS.search(str(buyer.get("id") or ""))
+    region = str((buyer.get("address") or {}).get("region") or "").upper()
+    notice = TAG_NOTICE.get(tag) or ("UK2 engagement" if tag == "planning" and due else None)
+    return (release.get("ocid"), release.get("id"), release.get("date"), TAG_STAGE.get(tag, 0), notice,
+            buyer.get("name"), code.group(0) if code else None, bool(code) or region.startswith("UKI"),
+            tender.get("title"), (tender.get("classification") or {}).get("id"), tender.get("status"),
+            (tender.get("value") or {}).get("amount"),
+            sum(a["value"]["amount"] for a in awards if a.get("value")) if awards else None,
+            "; ".join(sorted({s["name"] for a in awards for s in a.get("suppliers") or []})) or None,
+            max(due) if due else None, (tender.get("tenderPeriod") or {}).get("startDate"),
+            (tender.get("tenderPeriod") or {}).get("endDate"), min((p["startDate"] for p in periods), default=None),
+            max((p["endDate"] for p in periods), default=None))
+
+
+def read_releases(data_dir: Path, classifier: Classifier) -> pd.DataFrame:
+    """One row per OCDS release with the fields the questions use, in process and date order; the tech category
+    from the taxonomy's CPV rules, looked up once per distinct code."""
+    rows = [_release_row(release) for path in sorted((data_dir / "procurement").glob("*.json"))
+            for release in json.loads(path.read_text(encoding="utf-8")).get("releases", [])]
+    frame = pd.DataFrame(rows, columns=RELEASE_COLUMNS)
+    frame["release_date"] = pd.to_datetime(frame["release_date"], utc=True).dt.tz_localize(None)
+    for column in DATE_COLUMNS:
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None).dt.normalize()
+    for column in ("value_gbp", "award_value_gbp"):
+        frame[column] = frame[column].astype("float64")
+    categories = {cpv: classifier.classify_cpv(cpv)[0] for cpv in frame["cpv"].dropna().unique()}
+    frame["tech_category"] = frame["cpv"].map(categories).astype("str")
     return frame.sort_values(["ocid", "release_date"], kind="stable").reset_index(drop=True)
+
+
+def compile_processes(releases: pd.DataFrame) -> pd.DataFrame:
+    """Each process's latest state: its furthest stage, and each field's latest published value."""
+    latest = [c for c in RELEASE_COLUMNS if c not in ("ocid", "stage_rank", "engagement_due")] + ["tech_category"]
+    grouped = releases.groupby("ocid", sort=False)
+    out = grouped[latest].last().join(grouped.agg(stage_rank=("stage_rank", "max"),
+                                                  engagement_due=("engagement_due", "max"))).reset_index()
+    out["stage"] = np.array(STAGES)[out["stage_rank"].to_numpy()]
+    planned = out["tender_status"].isin(["planning", "planned"]) & out["tender_start"].notna()
+    out["expected_market_date"] = out["tender_start"].where(planned, out["engagement_due"])
+    out["url"] = FTS_NOTICE_URL + out["release_id"]
+    out["is_sme_suitable"] = None
+    out["is_london"] = out["is_london"].astype(bool)
+    return out
+
+
+# The same compile in SQL, for SQLite: latest row's status, notice and id; the furthest stage; the (repeated)
+# values of the other fields.
+SQLITE_PROCESSES = """
+create table processes as
+with numbered as (
+    select *, row_number() over (partition by ocid order by release_date desc, seq desc) as newest from releases
+),
+compiled as (
+    select
+        ocid, max(stage_rank) as stage_rank, max(case when newest = 1 then notice_type end) as notice_type,
+        max(buyer_name) as buyer_name, max(borough_code) as borough_code, max(is_london) as is_london,
+        max(title) as title, max(tech_category) as tech_category,
+        max(case when newest = 1 then tender_status end) as tender_status,
+        max(value_gbp) as value_gbp, max(award_value_gbp) as award_value_gbp,
+        max(supplier_names) as supplier_names, max(engagement_due) as engagement_due,
+        max(tender_start) as tender_start, max(tender_end) as tender_end,
+        max(contract_start) as contract_start, max(contract_end) as contract_end,
+        max(case when newest = 1 then release_id end) as release_id
+    from numbered group by ocid
+)
+select
+    *,
+    case stage_rank when 0 then 'planning' when 1 then 'tender' when 2 then 'award' else 'contract' end as stage,
+    case when tender_status in ('planning', 'planned') and tender_start is not null then tender_start
+        else engagement_due end as expected_market_date,
+    'https://www.find-tender.service.gov.uk/Notice/' || release_id as url,
+    null as is_sme_suitable
+from compiled;
+"""
 
 
 def read_challenges(data_dir: Path) -> pd.DataFrame:
@@ -146,7 +218,9 @@ def load_raw(data_dir: Path, reference: Reference | None = None) -> Raw:
     ref = reference or Reference()
     categories = pd.DataFrame(ref.table("tech_categories"))[["tech_category", "label", "sort_order"]]
     categories["sort_order"] = categories["sort_order"].astype(int)
-    return Raw(read_spend(data_dir, Classifier(ref.table("tech_rules"))), read_releases(data_dir), categories,
+    classifier = Classifier(ref.table("tech_rules"))
+    releases = read_releases(data_dir, classifier)
+    return Raw(read_spend(data_dir, classifier), releases, compile_processes(releases), categories,
                read_challenges(data_dir))
 
 
@@ -156,8 +230,10 @@ SQLITE_SCHEMA = """
 create table spend (borough_code text, payment_date text, payment_month text, amount_gbp real,
     supplier_name text, is_redacted integer, expenditure_category text, service_area text, purpose text,
     proclass_code text, proclass_label text, tech_category text, source_file text);
-create table releases (ocid text, release_date text, has_award integer, milestone_due text, tender_start text,
-    tender_end text, value_gbp real, is_london integer);
+create table releases (seq integer, ocid text, release_id text, release_date text, stage_rank integer,
+    notice_type text, buyer_name text, borough_code text, is_london integer, title text, cpv text, tender_status text,
+    value_gbp real, award_value_gbp real, supplier_names text, engagement_due text, tender_start text,
+    tender_end text, contract_start text, contract_end text, tech_category text);
 create table tech_categories (tech_category text, label text, sort_order integer);
 create table challenges (status text);
 """
@@ -201,8 +277,8 @@ def load_sqlite(raw: Raw, path: Path) -> sqlite3.Connection:
     con.executescript("pragma journal_mode = off; pragma synchronous = off;" + SQLITE_SCHEMA)
     with con:
         _insert(con, "spend", raw.spend)
-        _insert(con, "releases", raw.releases)
+        _insert(con, "releases", raw.releases.reset_index(names="seq"))
         _insert(con, "tech_categories", raw.tech_categories)
         _insert(con, "challenges", raw.challenges)
-    con.executescript(SQLITE_INDEXES + "analyze;")
+    con.executescript(SQLITE_INDEXES + SQLITE_PROCESSES + "analyze;")
     return con
