@@ -177,6 +177,7 @@ def time_checks(warehouse: Path) -> list[tuple[str, float]]:
     from loti_demand.warehouse.db import CHECKS_DIR, connect
 
     con = connect(warehouse, read_only=True)
+    con.execute("set enable_progress_bar = false")
     try:
         results = []
         for path in sorted(CHECKS_DIR.glob("*.sql")):

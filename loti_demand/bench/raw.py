@@ -101,16 +101,31 @@ def read_spend(data_dir: Path, classifier: Classifier) -> pd.DataFrame:
     return spend[list(SPEND_COLUMNS)]
 
 
+TEXT_KEYS = ["expenditure_category", "purpose", "proclass_code", "proclass_label"]
+
+
+def _text_args(row: tuple) -> list[str | None]:
+    return [None if pd.isna(v) else v for v in row]
+
+
 def classify(spend: pd.DataFrame, classifier: Classifier) -> pd.Series:
-    """The tech category of each line, classifying each distinct (category, purpose, ProClass) text once."""
-    keys = ["expenditure_category", "purpose", "proclass_code", "proclass_label"]
-    distinct = spend[keys].drop_duplicates().reset_index(drop=True)
-    distinct["tech_category"] = [
-        classifier.classify_spend(*(None if pd.isna(v) else v for v in row))[0]
-        for row in distinct.itertuples(index=False, name=None)
-    ]
-    merged = spend[keys].merge(distinct, on=keys, how="left")
-    return pd.Series(merged["tech_category"].to_numpy(), index=spend.index, dtype="str")
+    """Each line's tech category by the taxonomy's per-line rule (classify_spend), asked as few times as
+    possible: once per distinct text (category, purpose, ProClass); then, for lines whose text says nothing,
+    once per distinct (text, supplier) pair of the suppliers whose name alone is tech."""
+    texts = spend[TEXT_KEYS].drop_duplicates().reset_index(drop=True)
+    texts["by_text"] = [classifier.classify_spend(*_text_args(row), None)[0]
+                        for row in texts.itertuples(index=False, name=None)]
+    lines = spend[[*TEXT_KEYS, "supplier_name"]].merge(texts, on=TEXT_KEYS, how="left")
+    names = pd.Series(lines.loc[lines["by_text"].isna(), "supplier_name"].dropna().unique())
+    tech_names = set(names[[classifier.classify_spend(None, None, None, None, n)[0] is not None for n in names]])
+    asked = lines["by_text"].isna() & lines["supplier_name"].isin(tech_names)
+    pairs = lines.loc[asked, [*TEXT_KEYS, "supplier_name"]].drop_duplicates().reset_index(drop=True)
+    pairs["by_supplier"] = [classifier.classify_spend(*_text_args(row[:-1]), row[-1])[0]
+                            for row in pairs.itertuples(index=False, name=None)]
+    lines = lines.merge(pairs, on=[*TEXT_KEYS, "supplier_name"], how="left")
+    by_text = lines["by_text"].to_numpy(dtype=object, na_value=None)
+    by_supplier = lines["by_supplier"].to_numpy(dtype=object, na_value=None)
+    return pd.Series(np.where(pd.isna(by_text), by_supplier, by_text), index=spend.index, dtype="str")
 
 
 STAGES = ("planning", "tender", "award", "contract")
