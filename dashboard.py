@@ -12,6 +12,7 @@ st.set_page_config(page_title="loti-demand: London tech demand", page_icon=":mat
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/challenges.py", title="Challenges", icon=":material/lightbulb:"),
 ]
 
 page = st.navigation(PAGES)

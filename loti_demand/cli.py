@@ -149,6 +149,8 @@ def _ingest(kind: str, warehouse: Path, files: tuple[Path, ...], strict: bool, s
     _print_report(report)
     if per_file:
         _print_files(report)
+    if kind == "challenges":
+        _print_rejected_rows(warehouse, [f.path for f in report.files])
 
 
 def _print_files(report) -> None:
@@ -159,6 +161,22 @@ def _print_files(report) -> None:
         else:
             click.echo(f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
                        f"{quarantined:,} quarantined")
+
+
+def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
+    """List the rows of the files just ingested that were not loaded, one message each."""
+    from loti_demand.warehouse.db import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        rows = con.execute("select problem from load_issues where list_contains($paths, source_file) "
+                           "order by source_file, source_row", {"paths": paths}).fetchall()
+    finally:
+        con.close()
+    if rows:
+        click.echo("  rows not loaded (see load_issues):")
+    for (problem,) in rows:
+        click.echo(f"    {problem}")
 
 
 @ingest.command("spend")
@@ -208,6 +226,50 @@ def ingest_challenges(warehouse, strict, skip_bad_files, files) -> None:
       python -m loti_demand ingest challenges challenges.csv
     """
     _ingest("challenges", warehouse, files, strict, skip_bad_files)
+
+
+@cli.group()
+def validate() -> None:
+    """Check files against their standard and report, without touching any warehouse."""
+
+
+@validate.command("challenges")
+@click.option("--show-valid", is_flag=True, help="Also list each valid row with its boroughs and tech category.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def validate_challenges(show_valid: bool, files: tuple[Path, ...]) -> None:
+    """Validate challenge files (CSV, JSON or XLSX) against the challenge standard.
+
+    Prints the valid and invalid row counts and one message per invalid row; exits 1 if any row or file
+    is invalid, 0 otherwise. See data/reference/challenge.schema.json and challenges_template.csv.
+
+    \b
+    Example:
+      python -m loti_demand validate challenges challenges.csv
+    """
+    from loti_demand.exceptions import InputFileError
+    from loti_demand.reference import Reference
+    from loti_demand.validate import validate_challenge_file
+
+    ref, failed = Reference(), 0
+    for path in files:
+        try:
+            report = validate_challenge_file(path, ref)
+        except InputFileError as exc:
+            click.secho(f"{exc}", fg="red", err=True)
+            failed += 1
+            continue
+        rows = len(report.results)
+        click.echo(f"{report.source_file} ({report.detected_format}): {rows} row{'' if rows == 1 else 's'}, "
+                   f"{len(report.valid)} valid, {len(report.invalid)} invalid")
+        for message in report.messages():
+            click.echo(f"  {message}")
+        if show_valid:
+            for line in report.summaries(ref.borough_names):
+                click.echo(f"  ok {line}")
+        failed += bool(report.invalid)
+    if failed:
+        click.echo(f"{failed} of {len(files)} file(s) need fixing.", err=True)
+        sys.exit(1)
 
 
 @cli.group()

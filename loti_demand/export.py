@@ -24,7 +24,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> object:
     """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
@@ -53,9 +53,18 @@ def to_csv_bytes(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label(c) for c in columns])
-    for row in df[columns].itertuples(index=False, name=None):
+    for row in _dates_as_dates(df[columns]).itertuples(index=False, name=None):
         writer.writerow([safe_cell(v) for v in row])
     for note in notes:
         writer.writerow([safe_cell("# " + note)])
     data = buffer.getvalue().encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def _dates_as_dates(df: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB DATE columns arrive as midnight timestamps: write those columns as 2025-03-01, not with 00:00:00."""
+    dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])
+             and (df[c].dropna() == df[c].dropna().dt.normalize()).all()]
+    if not dates:
+        return df
+    return df.assign(**{c: df[c].dt.date.astype(object).where(df[c].notna(), None) for c in dates})

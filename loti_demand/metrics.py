@@ -54,6 +54,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("expiring_value_gbp", "Expiring contract value (£)", "Award value of the contracts expiring.", "gbp"),
     Measure("lines", "Payment lines", "Number of payment lines behind the figure.", "count"),
     Measure("share_pct", "Market share (%)", "Supplier's share of the category's tech spend.", "count"),
+    Measure("budget_gbp", "Budget (£)", "The budget a borough states for a challenge, where it gives one.", "gbp"),
 )}
 
 DIMENSIONS: dict[str, str] = {
@@ -65,6 +66,10 @@ DIMENSIONS: dict[str, str] = {
     "quarter": "Quarter",
     "financial_year": "Financial year",
     "supplier_name": "Supplier",
+    "challenge_id": "Challenge id",
+    "borough_names": "Boroughs",
+    "led_to_procurement": "Led to a procurement",
+    "url": "Web page",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         measure = MEASURES.get(column)
         if measure and measure.fmt.startswith("gbp"):
             column_config[column] = st.column_config.NumberColumn(label(column), format="£%.2f")
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
         else:
             column_config[column] = st.column_config.Column(label(column))
     st.dataframe(shown, hide_index=True, column_config=column_config, key=key)
@@ -254,8 +257,79 @@ def url_number(label: str, *, key: str, default: int, min_value: int, max_value:
     return value
 
 
+def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str = "All",
+              help: str | None = None) -> str | None:
+    """A url_selectbox over {value: label} choices (e.g. from facet_options) with a first "All" choice;
+    returns the chosen value, or None for "All"."""
+    value = url_selectbox(label, ["", *options], key=key, help=help,
+                          format_func=lambda v: options.get(v, none_label) if v else none_label)
+    return value or None
+
+
 def ignored_params_notice() -> None:
     """Say which values in the link were not recognised (call once per page, after the filters)."""
     ignored = st.session_state.pop("_ignored_params", None)
     if ignored:
         st.warning("Some values in the link were not recognised and were ignored: " + "; ".join(ignored))
+
+
+# --- Helpers for pages listing records (facets, safe publisher text, facts) --------------------------------
+
+def facet_options(name: str, **params: object) -> dict[str, dict[str, str]]:
+    """Choices for filter widgets from a query returning (kind, value, label, n): {kind: {value: "label (n)"}}.
+
+    The query's order is kept; a row of kind 'total' gives {"total": {"": "n"}}.
+    """
+    options: dict[str, dict[str, str]] = {}
+    for kind, value, label, n in query(name, **params)[["kind", "value", "label", "n"]].itertuples(index=False):
+        if kind == "total":
+            options["total"] = {"": str(int(n))}
+        else:
+            options.setdefault(kind, {})[str(value)] = f"{label} ({int(n):,})"
+    return options
+
+
+def reference_date():
+    """The date 'today' means on the dashboard: the real date, except on the synthetic sample, whose fixed
+    dates would drift out of range, where it is the sample's data-as-of date."""
+    import datetime as dt
+
+    info = query("build_info").iloc[0]
+    if bool(info["is_sample"]) and not pd.isna(info["data_as_of"]):
+        return pd.Timestamp(info["data_as_of"]).date()
+    return dt.date.today()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Text from a publisher, escaped so Streamlit shows it as typed (no markdown, links, images or LaTeX)."""
+    if is_missing(text):
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def facts(items: dict[str, object]) -> None:
+    """A short list of labelled facts ("**Closes:** 30 June 2025"); empty values are shown as "not stated"."""
+    st.markdown("\n".join(f"- **{label}:** {'not stated' if is_missing(value) else plain(value)}"
+                          for label, value in items.items()))
+
+
+def is_missing(value: object) -> bool:
+    """True for None, empty text, NaN and NaT (pandas gives all of these for a NULL)."""
+    return value is None or value == "" or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def link(text: object, url: object) -> str:
+    """A markdown link showing `text` as typed, or just the text when the address is not http(s)."""
+    label = plain(text)
+    if is_missing(url) or not re.match(r"^https?://", str(url), re.IGNORECASE):
+        return label
+    safe = re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group(0)):02X}", str(url))
+    return f"[{label}]({safe})"
+
+
+def long_date(value: object) -> str | None:
+    """'30 June 2025', or None for a missing date."""
+    return None if is_missing(value) else pd.Timestamp(value).strftime("%-d %B %Y")

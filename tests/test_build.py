@@ -113,8 +113,8 @@ def test_challenges_valid_and_invalid_rows(data_dir: Path, tmp_path: Path) -> No
         ("E09000007",), ("E09000024",)]
     problems = con.execute(
         "select source_row, problem from load_issues where source_file like 'challenges/%' order by 1").fetchall()
-    assert problems[0] == (3, "title is missing")
-    assert "unknown borough 'Atlantis'" in problems[1][1]
+    assert problems[0] == (3, "line 3: title is missing")
+    assert "'Atlantis' is not a London borough" in problems[1][1]
 
 
 def test_sample_warehouse_passes_checks(sample_con) -> None:

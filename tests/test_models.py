@@ -15,7 +15,8 @@ RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "
 REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_categories", "ref_tech_rules",
        "ref_manifest", "ref_build"}
 STEP_READS = {"resolve_suppliers": {"stg_spend"}, "classify_spend": {"stg_spend"},
-              "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"}}
+              "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
+              "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"}}
 
 
 def _objects_read(sql: str) -> set[str]:

@@ -77,3 +77,21 @@ class Classifier:
                 if regex.search(supplier_name):
                     return rule.tech_category, f"supplier '{supplier_name}' is a known tech supplier ({rule.pattern})"
         return None, None
+
+    def classify_text(self, fields: Iterable[tuple[str, str | None]]) -> tuple[str | None, str | None]:
+        """Return (tech_category, reason) for free text such as a challenge's title and statement.
+
+        Fields are tried in order (the first with a match wins), keyword rules by priority. Unlike
+        classify_spend, an exclude rule vetoes only the keyword matches it overlaps: a long statement that
+        mentions "data protection" somewhere may still be about sensors elsewhere.
+        """
+        for field_name, text in fields:
+            if not text:
+                continue
+            vetoed = [m.span() for x in self._exclude for m in x.finditer(text)]
+            for regex, rule in self._keywords:
+                for match in regex.finditer(text):
+                    start, end = match.span()
+                    if not any(start < v_end and v_start < end for v_start, v_end in vetoed):
+                        return rule.tech_category, f'the {field_name} mentions "{match.group(0).strip()}"'
+        return None, None

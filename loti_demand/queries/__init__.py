@@ -7,6 +7,7 @@ time exactly the queries the pages run (`QUERIES`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -71,6 +72,56 @@ def headline(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
 @query(_as_of_example)
 def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
     return run(con, "tech_spend_by_category", as_of=as_of)
+
+
+# --- Challenges -----------------------------------------------------------------------------------------
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search box, lower-cased, at most 10: every one must appear in the text searched."""
+    return re.findall(r"\w+", (text or "").lower())[:10]
+
+
+def _challenges_example(con: duckdb.DuckDBPyConnection) -> dict:
+    return {"q": "data", "borough": "E09000007", "status": "open", "closing_within_days": 90, "today": as_of(con)}
+
+
+@query(_challenges_example)
+def challenges_list(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    q: str | None = None,
+    borough: str | None = None,
+    theme: str | None = None,
+    tech_category: str | None = None,
+    status: str | None = None,
+    closing_within_days: int | None = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Challenges matching a search (all words, in the title or statement, any case) and filters, soonest
+    closing first. closing_within_days counts from `today` (default: the real date)."""
+    return run(con, "challenges_list", words=search_words(q), borough=borough, theme=theme,
+               tech_category=tech_category, status=status, closing_within_days=closing_within_days,
+               today=today or dt.date.today())
+
+
+@query()
+def challenge_filter_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "challenge_filter_options")
+
+
+def _one_challenge(con: duckdb.DuckDBPyConnection) -> dict:
+    rows = con.execute("select min(challenge_id) from challenges").fetchall()
+    return {"challenge_id": rows[0][0] if rows else ""}
+
+
+@query(_one_challenge)
+def challenge_detail(con: duckdb.DuckDBPyConnection, *, challenge_id: str) -> pd.DataFrame:
+    return run(con, "challenge_detail", challenge_id=challenge_id)
+
+
+@query(_one_challenge)
+def challenge_outcomes_for(con: duckdb.DuckDBPyConnection, *, challenge_id: str) -> pd.DataFrame:
+    return run(con, "challenge_outcomes_for", challenge_id=challenge_id)
 
 
 # Procurement thresholds (Procurement Act 2023, from 1 January 2024, VAT inclusive): sub-central authorities'

@@ -20,7 +20,7 @@ import duckdb
 from loti_demand import __version__
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Reference
-from loti_demand.warehouse import enrich
+from loti_demand.warehouse import enrich, enrich_challenges
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar
 from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file
 
@@ -69,7 +69,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
     Step(enrich.classify_spend, ("int_spend_classification",)),
     Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
-    Step(enrich.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
+    Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("intermediate/int_spend_lines.sql"),
     Sql("marts/boroughs.sql"),
     Sql("marts/suppliers.sql"),
@@ -78,6 +78,8 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/procurements.sql"),
     Sql("marts/challenges.sql"),
     Sql("marts/challenge_boroughs.sql"),
+    Step(enrich_challenges.match_challenge_outcomes, ("int_challenge_matches",)),
+    Sql("marts/challenge_outcomes.sql"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
     Sql("marts/fetch_log.sql"),

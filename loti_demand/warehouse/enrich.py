@@ -1,5 +1,6 @@
 """Python steps of the build, run once per distinct value (not per line): supplier resolution, spend
-classification, OCDS compilation and challenge validation. Each reads staging data and writes an int_* table."""
+classification and OCDS compilation (the challenge steps are in enrich_challenges.py). Each reads staging
+data and writes an int_* table."""
 
 from __future__ import annotations
 
@@ -247,33 +248,3 @@ def _procurement(group: list[tuple[dict, dict]], flat: Callable[[dict], dict]) -
     row.update(release_count=len(rows), first_release_date=min(dates, default=None),
                last_release_date=max(dates, default=None), merge_problem=problem)
     return row
-
-
-CHALLENGE_SCHEMA = pa.schema([
-    ("file_id", pa.int32()), ("source_file", pa.string()), ("source_row", pa.int32()),
-    ("id", pa.string()), ("title", pa.string()), ("statement", pa.string()), ("theme", pa.string()),
-    ("status", pa.string()), ("opens_on", pa.string()), ("closes_on", pa.string()), ("budget_gbp", pa.string()),
-    ("url", pa.string()), ("contact", pa.string()), ("tech_category", pa.string()),
-    ("tech_category_reason", pa.string()), ("outcome_ocid", pa.string()),
-    ("problem", pa.string()), ("problem_column", pa.string()), ("problem_value", pa.string()),
-])
-CHALLENGE_BOROUGH_SCHEMA = pa.schema([("challenge_id", pa.string()), ("borough_code", pa.string())])
-
-
-def validate_challenges(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Validate each challenge row; valid rows and their boroughs go on, invalid rows carry their problem."""
-    from loti_demand.normalise.challenges import validate_challenge
-
-    classifier = Classifier(ref.table("tech_rules"))
-    cursor = con.execute("select * exclude (ingested_at) from raw_challenges order by file_id, source_row")
-    columns = [d[0] for d in cursor.description]
-    rows, boroughs, seen = [], [], set()
-    for values in cursor.fetchall():
-        raw = dict(zip(columns, values, strict=True))
-        result = validate_challenge(raw, ref, classifier, seen_ids=seen)
-        rows.append({k: raw.get(k) for k in ("file_id", "source_file", "source_row")} | result.row)
-        if result.problem is None:
-            seen.add(result.row["id"])
-            boroughs.extend({"challenge_id": result.row["id"], "borough_code": c} for c in result.borough_codes)
-    replace_table(con, "int_challenges", rows, CHALLENGE_SCHEMA)
-    replace_table(con, "int_challenge_boroughs", boroughs, CHALLENGE_BOROUGH_SCHEMA)

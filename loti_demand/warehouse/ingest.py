@@ -39,7 +39,7 @@ SCHEMAS = {
     ]),
     "raw_challenges": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), *[(f, _STR) for f in CHALLENGE_FIELDS],
-        ("ingested_at", _TS),
+        ("schema_problems", _STR), ("ingested_at", _TS),
     ]),
     "raw_load_issues": pa.schema([
         ("source_file", _STR), ("source_row", _INT), ("column_name", _STR), ("raw_value", _STR), ("problem", _STR),
@@ -187,7 +187,7 @@ def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> 
     columns: dict[str, list] = {name: [] for name in SCHEMAS["raw_challenges"].names}
     for number, row in challenge_file.rows:
         columns["source_row"].append(number)
-        for fld in CHALLENGE_FIELDS:
+        for fld in (*CHALLENGE_FIELDS, "schema_problems"):
             columns[fld].append(row.get(fld))
     n = len(columns["source_row"])
     columns.update(file_id=[file_id] * n, source_file=[challenge_file.source_file] * n,

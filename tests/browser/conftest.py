@@ -106,6 +106,11 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+    # ui.page_header's stylesheet (the caption contrast fix) is a markdown element whose renderer loads
+    # lazily, so it can mount after the script finished; auditing before it would judge Streamlit's default
+    # grey (seen on 1 in 10 loads of any page).
+    page.wait_for_function("() => [...document.querySelectorAll('style')]"
+                           ".some(s => s.textContent.includes('stCaptionContainer'))", timeout=timeout)
 
 
 # Console noise that is not the app's own: blocked external hosts (icon fonts), Streamlit's deep-link probes.

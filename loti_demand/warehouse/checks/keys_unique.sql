@@ -10,3 +10,9 @@ union all
 select 'suppliers', supplier_id from suppliers where supplier_id is not null group by supplier_id having count(*) > 1
 union all
 select 'boroughs (expected 33)', cast(count(*) as varchar) from boroughs having count(*) <> 33
+union all
+select 'challenge_outcomes', challenge_id || ' -> ' || ocid from challenge_outcomes
+group by challenge_id, ocid having count(*) > 1
+union all
+select 'challenge_boroughs', challenge_id || ' ' || borough_code from challenge_boroughs
+group by challenge_id, borough_code having count(*) > 1

@@ -15,3 +15,12 @@ where supplier_id is not null and supplier_id not in (select supplier_id from su
 union all
 select 'spend redacted names exposed', source_file || ':' || source_row from spend
 where is_redacted and supplier_name is not null
+union all
+select 'challenge_outcomes.challenge_id', challenge_id from challenge_outcomes
+where challenge_id not in (select challenge_id from challenges)
+union all
+select 'challenge_outcomes.ocid (suggested)', ocid from challenge_outcomes
+where match_type = 'suggested' and ocid not in (select ocid from procurements)
+union all
+select 'challenges without a borough', challenge_id from challenges
+where challenge_id not in (select challenge_id from challenge_boroughs)

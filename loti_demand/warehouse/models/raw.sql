@@ -70,6 +70,9 @@ create table if not exists raw_challenges (
     outcome_ocid varchar,
     ingested_at timestamp not null
 );
+-- JSON list of [column, problem] the reader found (JSON Schema errors, a CSV line with too many cells).
+-- Added after the first release: older warehouses gain the column when files are next ingested.
+alter table raw_challenges add column if not exists schema_problems varchar;
 
 create table if not exists raw_load_issues (
     source_file varchar not null,

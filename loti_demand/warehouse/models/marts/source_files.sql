@@ -21,11 +21,18 @@ ocds_counts as (
 ),
 
 other_counts as (
-    select file_id, count(*) as rows_loaded from int_challenges where problem is null group by file_id
+    select file_id, count(*) as rows_loaded from int_challenges
+    where problem is null and superseded_by is null group by file_id
 ),
 
-other_quarantine as (
-    select file_id, count(*) as rows_quarantined from int_challenges where problem is not null group by file_id
+-- A challenge row replaced by a later file with the same id counts as a duplicate of its file.
+challenge_counts as (
+    select
+        file_id,
+        count(*) filter (where superseded_by is not null) as rows_duplicate,
+        count(*) filter (where problem is not null) as rows_quarantined
+    from int_challenges
+    group by file_id
 )
 
 select
@@ -39,8 +46,9 @@ select
     files.column_mapping,
     files.lines_read,
     coalesce(spend_counts.rows_loaded, ocds_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
-    coalesce(spend_counts.rows_duplicate, ocds_counts.rows_duplicate, 0) as rows_duplicate,
-    coalesce(spend_counts.rows_quarantined, ocds_counts.rows_quarantined, other_quarantine.rows_quarantined, 0)
+    coalesce(spend_counts.rows_duplicate, ocds_counts.rows_duplicate, challenge_counts.rows_duplicate, 0)
+        as rows_duplicate,
+    coalesce(spend_counts.rows_quarantined, ocds_counts.rows_quarantined, challenge_counts.rows_quarantined, 0)
         as rows_quarantined,
     coalesce(spend_counts.total_amount_gbp, 0) as total_amount_gbp,
     files.status,
@@ -50,5 +58,5 @@ from raw_source_files as files
 left join spend_counts on files.file_id = spend_counts.file_id
 left join ocds_counts on files.file_id = ocds_counts.file_id
 left join other_counts on files.file_id = other_counts.file_id
-left join other_quarantine on files.file_id = other_quarantine.file_id
+left join challenge_counts on files.file_id = challenge_counts.file_id
 order by files.file_id

@@ -1,0 +1,117 @@
+"""Python build steps for challenge statements: validate every row, and suggest the procurement that followed.
+
+validate_challenges -> int_challenges (every row, with its problem or None) and int_challenge_boroughs.
+match_challenge_outcomes -> int_challenge_matches (suggested challenge -> procurement links, with reasons).
+
+Ids: an id may appear once per file. When a later file (a re-publication) repeats an id for an overlapping
+set of boroughs, the later row replaces the earlier one, which is then counted as a duplicate of its file;
+when the boroughs do not overlap, two publishers have chosen the same id and the later row is rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+
+import duckdb
+import pyarrow as pa
+
+from loti_demand.normalise import challenge_matching as matching
+from loti_demand.normalise.challenges import (
+    ChallengeRules,
+    Problem,
+    combined_message,
+    issue_fields,
+    location,
+    validate_rows,
+)
+from loti_demand.reference import Reference
+from loti_demand.sources.challenges import CHALLENGE_FIELDS
+from loti_demand.warehouse.enrich import replace_table
+
+_S = pa.string()
+CHALLENGE_SCHEMA = pa.schema([
+    ("file_id", pa.int32()), ("source_file", _S), ("source_row", pa.int32()),
+    *[(f, _S) for f in CHALLENGE_FIELDS[:-1]], ("tech_category_reason", _S), ("outcome_ocid", _S),
+    ("problem", _S), ("problem_column", _S), ("problem_value", _S), ("superseded_by", _S),
+])
+CHALLENGE_BOROUGH_SCHEMA = pa.schema([("challenge_id", _S), ("borough_code", _S), ("position", pa.int32())])
+MATCH_SCHEMA = pa.schema([("challenge_id", _S), ("ocid", _S), ("borough_code", _S), ("score", pa.int32()),
+                          ("reason", _S)])
+
+
+def validate_challenges(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Validate each challenge row, file by file; valid rows and their boroughs go on, invalid rows carry
+    one combined problem message."""
+    rules = ChallengeRules.from_reference(ref)
+    formats = dict(con.execute("select file_id, detected_format from raw_source_files").fetchall())
+    fields = ", ".join((*CHALLENGE_FIELDS, "schema_problems"))
+    raw = con.execute(f"select file_id, source_file, source_row, {fields} from raw_challenges "
+                      "order by file_id, source_row").fetchall()
+    rows: list[dict] = []
+    current: dict[str, dict] = {}  # id -> the row that holds it now
+    for file_id, group in groupby(raw, key=lambda r: r[0]):
+        records = list(group)
+        source_file, fmt = records[0][1], formats.get(file_id)
+        parsed = [(r[2], dict(zip((*CHALLENGE_FIELDS, "schema_problems"), r[3:], strict=True))) for r in records]
+        for number, result in validate_rows(parsed, rules, fmt):
+            out = {"file_id": file_id, "source_file": source_file, "source_row": number, **result.row,
+                   "superseded_by": None, "_codes": result.borough_codes, "_where": location(fmt, number)}
+            where = out["_where"]
+            if result.is_valid:
+                _take_id(out, current, ref, where, result.problems)
+            if result.problems:
+                column, value = issue_fields(result.problems)
+                out.update(problem=combined_message(where, result.problems), problem_column=column,
+                           problem_value=value)
+            rows.append(out)
+    boroughs = [{"challenge_id": cid, "borough_code": code, "position": i}
+                for cid, row in current.items() for i, code in enumerate(row["_codes"], start=1)]
+    replace_table(con, "int_challenges", rows, CHALLENGE_SCHEMA)
+    replace_table(con, "int_challenge_boroughs", boroughs, CHALLENGE_BOROUGH_SCHEMA)
+
+
+def _take_id(out: dict, current: dict[str, dict], ref: Reference, where: str, problems: list[Problem]) -> None:
+    """Give the row its id, replacing an earlier file's row for the same boroughs, or record a clash."""
+    earlier = current.get(out["id"])
+    if earlier is not None and not set(earlier["_codes"]) & set(out["_codes"]):
+        names = ", ".join(ref.borough_names[c] for c in earlier["_codes"])
+        first = ref.borough_names[out["_codes"][0]].lower().replace(" ", "-")
+        problems.append(Problem("id", (
+            f"id '{out['id']}' is already used by {earlier['source_file']} {earlier['_where']} for {names} "
+            f"(ids must be unique London-wide: start yours with your borough, e.g. {first}-{out['id']})"
+        ), out["id"]))
+        return
+    if earlier is not None:
+        earlier["superseded_by"] = f"{out['source_file']} {where}"
+    current[out["id"]] = out
+
+
+def match_challenge_outcomes(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Suggest procurements that may have followed each challenge: same borough, same tech category, first
+    notice published after the challenge opened (within WINDOW_MONTHS) and similar text."""
+    candidates = con.execute(f"""
+        select c.challenge_id, c.title, c.statement, c.opens_on, c.tech_category, cb.borough_code,
+            p.ocid, p.title, p.description, cast(p.first_release_date as date) as first_published
+        from challenges as c
+        inner join challenge_boroughs as cb on cb.challenge_id = c.challenge_id
+        inner join procurements as p on p.borough_code = cb.borough_code and p.tech_category = c.tech_category
+        where c.opens_on is not null
+            and cast(p.first_release_date as date) >= c.opens_on
+            and cast(p.first_release_date as date) < c.opens_on + interval {matching.WINDOW_MONTHS} month
+            and p.ocid is distinct from c.outcome_ocid
+        order by c.challenge_id, p.ocid
+    """).fetchall()
+    labels = {r["tech_category"]: r["label"] for r in ref.table("tech_categories")}
+    scored: dict[str, list[dict]] = {}
+    for cid, title, statement, opens, category, code, ocid, p_title, description, published in candidates:
+        sim = matching.similarity(title, statement, p_title, description)
+        if not matching.is_suggestion(sim):
+            continue
+        reason = matching.match_reason(ref.borough_names[code], labels.get(category, category), sim,
+                                       matching.months_after(opens, published or dt.date.max))
+        scored.setdefault(cid, []).append({"challenge_id": cid, "ocid": ocid, "borough_code": code,
+                                           "score": sim.score, "reason": reason})
+    rows = [m for found in scored.values()
+            for m in sorted(found, key=lambda m: (-m["score"], m["ocid"]))[:matching.MAX_SUGGESTIONS]]
+    replace_table(con, "int_challenge_matches", rows, MATCH_SCHEMA)

@@ -1,0 +1,195 @@
+"""The Challenges page (AppTest): search, each filter, filters kept in the URL, the detail view, the
+outcome counts and the CSV export, on a small warehouse whose dates are relative to today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand.sources.challenges import CHALLENGE_FIELDS
+from loti_demand.warehouse.build import build
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
+TODAY = dt.date.today()
+
+
+def day(offset: int) -> str:
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+# id, title, statement, boroughs, theme, status, opens_on, closes_on, tech_category, outcome_ocid
+CHALLENGES = [
+    ("c-damp", "Spot damp and mould early", "We want air quality sensors in homes at risk of damp.",
+     "Camden;Merton", "Housing", "open", day(-30), day(10), "", ""),
+    ("c-cyber", "Cyber resilience for schools", "Schools need affordable penetration testing.",
+     "Hackney", "Education", "open", day(-20), day(45), "", ""),
+    ("c-library", "Book library rooms online", "Residents want a website to book rooms.",
+     "Lambeth", "Culture", "open", day(-5), day(80), "", ""),
+    ("c-housing", "Replace the housing management system", "Our housing management system is slow.",
+     "Camden", "Housing", "closed", "2025-01-10", "2025-02-28", "software", ""),
+    ("c-roads", "Road condition data", "Know which roads need resurfacing first.",
+     "Camden", "Highways", "awarded", "2025-01-01", "", "data_analytics", "ocds-b5fd17-aaaa"),
+    ("c-lonely", "Lonely older residents", "Help older residents who live alone feel less isolated.",
+     "Sutton", "Adult social care", "open", day(-3), "", "", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def page_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("page") / "data"
+    shutil.copytree(FIXTURES, root)
+    lines = [",".join(CHALLENGE_FIELDS)]
+    for cid, title, statement, boroughs, theme, status, opens, closes, category, ocid in CHALLENGES:
+        lines.append(f'{cid},{title},"{statement}",{boroughs},{theme},{status},{opens},{closes},,'
+                     f"https://challenges.example.org/{cid},,{category},{ocid}")
+    (root / "challenges" / "challenges_mixed.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    warehouse = root.parent / "warehouse.duckdb"
+    build(root, warehouse)
+    return warehouse
+
+
+@pytest.fixture
+def app(page_warehouse: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(page_warehouse))
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/challenges.py")
+    return at
+
+
+def shown(at: AppTest) -> list[str]:
+    assert not at.exception, at.exception
+    return at.dataframe[0].value["challenge_id"].tolist() if at.dataframe else []
+
+
+def test_the_list_shows_every_challenge_soonest_closing_first(app: AppTest) -> None:
+    app.run()
+    assert shown(app) == ["c-housing", "c-damp", "c-cyber", "c-library", "c-lonely", "c-roads"]
+    assert app.header[0].value == "6 of 6 challenges"
+    assert all(w.label for w in (*app.selectbox, *app.text_input)), "every widget has a label"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("damp", ["c-damp"]),
+    ("MOULD Damp", ["c-damp"]),  # every word, any order, any case
+    ("penetration", ["c-cyber"]),  # the statement is searched too
+    ("residents", ["c-library", "c-lonely"]),
+])
+def test_search_narrows_the_list(app: AppTest, words: str, expected: list[str]) -> None:
+    app.run()
+    app.text_input(key="q").input(words).run()
+    assert shown(app) == expected
+    assert app.query_params["q"] == words
+
+
+def test_a_search_with_no_match_says_what_to_do(app: AppTest) -> None:
+    app.run()
+    app.text_input(key="q").input("damp cyber").run()
+    assert shown(app) == []
+    assert "No challenges match" in app.warning[0].value
+
+
+@pytest.mark.parametrize(("key", "value", "param", "expected"), [
+    ("borough", "E09000024", "borough", ["c-damp"]),  # Merton shares c-damp with Camden
+    ("borough", "E09000007", "borough", ["c-housing", "c-damp", "c-roads"]),
+    ("theme", "Housing", "theme", ["c-housing", "c-damp"]),
+    ("category", "cyber_security", "category", ["c-cyber"]),
+    ("status", "closed", "status", ["c-housing"]),
+    ("status", "open", "status", ["c-damp", "c-cyber", "c-library", "c-lonely"]),
+    ("closing", "14", "closing", ["c-damp"]),
+    ("closing", "60", "closing", ["c-damp", "c-cyber"]),
+])
+def test_each_filter_narrows_the_list_and_is_kept_in_the_url(app: AppTest, key, value, param, expected) -> None:
+    app.run()
+    app.selectbox(key=key).set_value(value).run()
+    assert shown(app) == expected
+    assert app.query_params[param] == value
+    app.selectbox(key=key).set_value("").run()  # back to "All": the parameter leaves the URL
+    assert len(shown(app)) == 6 and param not in app.query_params
+
+
+def test_a_copied_link_reopens_the_same_view(app: AppTest) -> None:
+    app.query_params.update({"q": "sensors", "borough": "E09000024", "status": "open", "challenge": "c-damp"})
+    app.run()
+    assert shown(app) == ["c-damp"]
+    assert app.text_input(key="q").value == "sensors"
+    assert app.selectbox(key="borough").value == "E09000024"
+    assert app.selectbox(key="challenge").value == "c-damp"
+    assert app.subheader[0].value == "Spot damp and mould early"
+
+
+def test_an_unknown_value_in_a_link_is_ignored_with_a_notice(app: AppTest) -> None:
+    app.query_params.update({"borough": "Gotham", "status": "open"})
+    app.run()
+    assert shown(app) == ["c-damp", "c-cyber", "c-library", "c-lonely"]
+    assert app.warning[0].value == "Some values in the link were not recognised and were ignored: Borough: 'Gotham'"
+    assert "borough" not in app.query_params and app.query_params["status"] == "open"
+
+
+def test_the_page_counts_challenges_that_led_to_a_procurement(app: AppTest) -> None:
+    app.run()
+    sentence = next(m.value for m in app.markdown if "led to a procurement" in m.value)
+    assert sentence.startswith("2 of these 6 challenges led to a procurement: 1 named by the borough that set it, "
+                               "and 1 more suggested by matching procurement notices (not confirmed).")
+    table = app.dataframe[0].value.set_index("challenge_id")["led_to_procurement"]
+    assert table["c-roads"] == "Named by the borough" and table["c-housing"] == "Suggested (unconfirmed)"
+
+
+def test_the_detail_view_shows_the_statement_facts_and_the_reason_for_a_suggestion(app: AppTest) -> None:
+    app.run()
+    app.selectbox(key="challenge").set_value("c-housing").run()
+    text = "\n".join(m.value for m in app.markdown).replace("\\", "")  # as rendered: escapes removed
+    assert "Our housing management system is slow" in text
+    assert "**Boroughs:** Camden" in text and "**Closes:** 28 February 2025" in text
+    assert "**Tech category:** Software and licences (given by the publisher)" in text
+    assert "**Suggested match (not confirmed):** [Housing management system replacement](https://" in text
+    assert "Same borough (Camden), same category (Software and licences)" in text
+    assert app.query_params["challenge"] == "c-housing"
+
+
+def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch) -> None:
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        captured[filename] = data
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    app.query_params["borough"] = "E09000007"
+    app.run()
+    table = app.dataframe[0].value
+    downloaded = pd.read_csv(io.BytesIO(captured["challenges.csv"]), encoding="utf-8-sig", dtype=str,
+                             keep_default_na=False)
+    assert list(downloaded.columns) == ["Challenge id", "Title", "Boroughs", "Theme", "Tech category", "Status",
+                                        "Opens on", "Closes on", "Budget (£)", "Led to a procurement", "Web page"]
+    assert downloaded["Challenge id"].tolist() == table["challenge_id"].tolist() == ["c-housing", "c-damp", "c-roads"]
+    assert downloaded["Closes on"].tolist() == ["2025-02-28", day(10), ""]
+    assert downloaded["Boroughs"].tolist() == ["Camden", "Camden; Merton", "Camden"]
+    assert app.download_button[0].label == "Download this table as CSV (3 rows)"
+
+
+def test_on_the_sample_closing_dates_count_from_its_as_of_date(sample_warehouse: Path, monkeypatch) -> None:
+    from loti_demand.warehouse.db import connect
+
+    con = connect(sample_warehouse, read_only=True)
+    as_of = con.execute("select data_as_of from build_info").fetchall()[0][0]
+    con.close()
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/challenges.py").run()
+    assert f"from {as_of:%-d %B %Y}" in at.selectbox(key="closing").help
+    at.selectbox(key="closing").set_value("90").run()
+    closes = pd.to_datetime(at.dataframe[0].value["closes_on"]).dt.date
+    assert len(closes) and all(as_of <= d <= as_of + dt.timedelta(days=90) for d in closes)
+
