@@ -34,6 +34,7 @@ import pyarrow.csv as pacsv
 
 from loti_demand.bench.releases import generate_releases
 from loti_demand.bench.text import FIRST_MONTH, MONTHS, const, counter_text, date_text, join, money_text
+from loti_demand.config import PROJECT_DIR
 from loti_demand.reference import Reference
 from loti_demand.sample.expenses import (
     DEPARTMENTS,
@@ -402,15 +403,27 @@ def generate_spend(root: Path, params: BenchParams, result: GeneratedData | None
 MANIFEST = "bench-manifest.json"
 
 
+# Challenge statements are a few hundred rows London-wide, not a scale question: the committed sample's are used.
+SAMPLE_CHALLENGES = PROJECT_DIR / "data" / "sample" / "challenges" / "challenges.csv"
+
+
+def _copy_challenges(folder: Path) -> None:
+    target = folder / "challenges" / SAMPLE_CHALLENGES.name
+    if SAMPLE_CHALLENGES.is_file() and not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SAMPLE_CHALLENGES, target)
+
+
 def ensure_data(folder: Path, params: BenchParams) -> GeneratedData:
     """Generate the inputs into `folder`, or reuse them when a previous run used the same parameters."""
     manifest = folder / MANIFEST
+    _copy_challenges(folder)
     if manifest.is_file():
         saved = json.loads(manifest.read_text(encoding="utf-8"))
         if saved.get("params") == asdict(params):
             return GeneratedData(folder, params, saved["lines_by_layout"], saved["files_by_layout"],
                                  saved["layout_of_borough"], saved["release_files"], saved["seconds"], reused=True)
-    for sub in ("spend", "procurement", "challenges"):
+    for sub in ("spend", "procurement"):
         shutil.rmtree(folder / sub, ignore_errors=True)
     manifest.unlink(missing_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
