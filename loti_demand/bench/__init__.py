@@ -61,7 +61,9 @@ def run_benchmark(options: BenchOptions, echo: Callable[[str], None] = print) ->
     if options.pandas or options.sqlite:
         _compare(options, results, data.folder, warehouse, work, echo)
     echo(f"Running every page in AppTest ({options.page_reruns} reruns each) ...")
-    results.pages = measure.time_pages(warehouse, options.page_reruns)
+    from loti_demand.bench.apptest import time_pages
+
+    results.pages = time_pages(warehouse, options.page_reruns)
     if options.first_paint:
         from loti_demand.bench.browser import first_paint
 

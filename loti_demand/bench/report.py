@@ -6,9 +6,10 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from loti_demand.bench.apptest import PageMeasure
 from loti_demand.bench.browser import PaintMeasure
 from loti_demand.bench.generate import GeneratedData
-from loti_demand.bench.measure import BuildMeasure, PageMeasure, QueryMeasure
+from loti_demand.bench.measure import BuildMeasure, QueryMeasure
 
 Echo = Callable[[str], None]
 
