@@ -3,6 +3,7 @@ the shared page furniture (sample-data banner, data-as-of line) and URL-synced f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -31,7 +32,8 @@ def warehouse_path() -> Path:
 
 
 def _warehouse_version(path: Path) -> tuple[int, int]:
-    """Changes whenever a build swaps in a new file, which invalidates every cache below."""
+    """Changes whenever a build swaps in a new file (a new inode, a new mtime), which invalidates every cache
+    below: results are cached per (query, parameters, warehouse path, version)."""
     try:
         stat = os.stat(path)
     except FileNotFoundError:
@@ -39,7 +41,23 @@ def _warehouse_version(path: Path) -> tuple[int, int]:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-@st.cache_resource(max_entries=2)
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.cursor().close()
+    except duckdb.ConnectionException:
+        return False
+    return True
+
+
+# Each warehouse version gets its own connection (warehouse.db.connect ATTACHes the file in a fresh instance, so a
+# new version is never served from DuckDB's per-path instance cache); when a version leaves the cache its
+# connection is closed, which releases the replaced file instead of keeping it open (and on disk) for ever.
+@st.cache_resource(max_entries=4, on_release=_close, validate=_is_open, show_spinner=False)
 def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     from loti_demand.warehouse.db import connect, lock_down
 
@@ -55,14 +73,30 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_query(name: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    return queries.QUERIES[name].function(connection(), **dict(params))
+def _cached_query(name: str, path: str, version: tuple[int, int],
+                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    # The connection of exactly this version: re-reading the version here could cache new data under an old key.
+    try:
+        return _run(name, path, version, params)
+    except duckdb.ConnectionException:
+        # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
+        return _run(name, path, _warehouse_version(Path(path)), params)
+
+
+def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    from loti_demand.warehouse.db import cursor
+
+    cur = cursor(_connection(path, version))
+    try:
+        return queries.QUERIES[name].function(cur, **dict(params))
+    finally:
+        cur.close()
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run a registered query, cached by name, parameters and warehouse version."""
-    version = _warehouse_version(warehouse_path())
-    return _cached_query(name, version, tuple(sorted(params.items())))
+    path = warehouse_path()
+    return _cached_query(name, str(path), _warehouse_version(path), tuple(sorted(params.items())))
 
 
 _FIRST_BUILD = threading.Lock()

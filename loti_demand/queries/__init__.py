@@ -298,3 +298,26 @@ def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month
 @query()
 def summary_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "summary_months")
+
+
+def _busiest_borough_month(con: duckdb.DuckDBPyConnection) -> dict:
+    rows = con.execute(
+        "select borough_code, payment_month from agg_spend_by_borough_month "
+        "group by all order by payment_month desc, sum(lines) desc limit 1"
+    ).fetchall()
+    borough_code, month = rows[0] if rows else ("E09000001", dt.date(2000, 1, 1))
+    return {"borough_code": borough_code, "month": month, "tech_category": None, "limit": 100}
+
+
+@query(_busiest_borough_month)
+def spend_lines(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    borough_code: str,
+    month: dt.date,
+    tech_category: str | None = None,
+    limit: int = 100,
+) -> pd.DataFrame:
+    """Drill-down: one borough's largest payment lines in one month, optionally of one tech category."""
+    return run(con, "spend_lines", borough_code=borough_code, month=month, tech_category=tech_category,
+               limit=limit)
