@@ -12,6 +12,9 @@ st.set_page_config(page_title="loti-demand: London tech demand", page_icon=":mat
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/map.py", title="Borough map", icon=":material/map:"),
+    st.Page("pages/spend.py", title="Spend and suppliers", icon=":material/payments:"),
+    st.Page("pages/borough.py", title="Borough profile", icon=":material/location_city:"),
 ]
 
 page = st.navigation(PAGES)
