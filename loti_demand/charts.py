@@ -252,9 +252,11 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
     """
     value = "tech_spend_per_resident_gbp"
     data = df[df[value].notna() & (df["borough_code"] != CITY_OF_LONDON)].sort_values(value, ascending=True)
-    colours = [HIGHLIGHT if code in highlight else OKABE_ITO[0] for code in data["borough_code"]]
-    fig = go.Figure(go.Bar(
-        x=data[value].astype(float), y=data["borough_name"], orientation="h", marker_color=colours,
+    chosen = [code in highlight for code in data["borough_code"]]
+    fig = go.Figure(go.Bar(  # chosen boroughs differ in colour and in hatching, not colour alone
+        x=data[value].astype(float), y=data["borough_name"], orientation="h",
+        marker={"color": [HIGHLIGHT if c else OKABE_ITO[0] for c in chosen],
+                "pattern": {"shape": ["/" if c else "" for c in chosen], "fgcolor": "#ffffff", "solidity": 0.3}},
         hovertemplate="%{y}: £%{x:,.2f} per resident<extra></extra>",
     ))
     median = df["london_median_per_resident_gbp"].dropna()

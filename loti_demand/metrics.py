@@ -63,14 +63,14 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
             "Supplier's share of the tech spend paid to named suppliers in the selection. Payments whose payee the "
             "council redacted are left out, because they cannot be given to a supplier, and so are suppliers whose "
             "credit notes exceed their payments in the period.", "pct"),
-    Measure("hhi", "Concentration (HHI, 0 to 10,000)",
+    Measure("hhi", "HHI (0 to 10,000)",
             "Herfindahl-Hirschman Index: add up the square of every supplier's market share in per cent. 10,000 "
             "means one supplier has all the spend. The UK merger assessment guidelines (OFT1254, 2010, section 5.3) "
             "call a market over 1,000 concentrated and over 2,000 highly concentrated.", "index"),
-    Measure("top3_share_pct", "Top 3 suppliers' share (%)",
+    Measure("top3_share_pct", "Top 3 share (%)",
             "Share of the named-supplier tech spend that went to the three largest suppliers.", "pct"),
     Measure("suppliers", "Suppliers", "Number of named suppliers paid.", "count"),
-    Measure("named_spend_gbp", "Tech spend with named suppliers (£)",
+    Measure("named_spend_gbp", "Named-supplier spend (£)",
             "Tech spend whose payee was published (not redacted), with suppliers paid more than they credited: the "
             "base for market shares.", "gbp"),
     Measure("london_median_per_resident_gbp", "London median per resident (£)",
@@ -124,7 +124,7 @@ DIMENSIONS: dict[str, str] = {
     "closes_on": "Closes on",
     "url": "Link",
     "is_sme_suitable": "Suitable for SMEs",
-    "concentration": "What the concentration means",
+    "concentration": "Concentration",
     "rank": "Rank",
 }
 

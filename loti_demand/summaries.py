@@ -158,9 +158,13 @@ def sme_sentence(row: pd.Series, window: str) -> str:
     if count == 0:
         return f"There are no notices in {where}, so nothing can be said about SME suitability."
     if saying == 0:
-        return f"None of the {count} notices in {where} say whether the opportunity suits SMEs."
-    silent_value = float(row["pipeline_value_gbp"]) - float(row["value_saying_gbp"])
-    return (f"Of the {count} notices in {where}, {saying} say whether the opportunity suits SMEs. Of their value, "
+        return f"None of the {plural(count, 'notice', 'notices')} in {where} say whether the opportunity suits SMEs."
+    text = (f"Of the {plural(count, 'notice', 'notices')} in {where}, {saying:,} "
+            f"{'says' if saying == 1 else 'say'} whether the opportunity suits SMEs. Of their value, "
             f"{MEASURES['sme_share_pct'].format(row['sme_share_pct'])} ({fmt(row['sme_suitable_value_gbp'])} of "
-            f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs. The other {count - saying} notices "
-            f"({fmt(silent_value)}) do not say.")
+            f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs.")
+    if count > saying:
+        silent_value = float(row["pipeline_value_gbp"]) - float(row["value_saying_gbp"])
+        text += (f" The other {plural(count - saying, 'notice', 'notices')} ({fmt(silent_value)}) "
+                 f"{'does' if count - saying == 1 else 'do'} not say.")
+    return text

@@ -13,7 +13,8 @@ as_of = ui.as_of()
 SPEND = ("tech_spend_gbp", "tech_spend_per_resident_gbp")
 FORWARD = ("pipeline_value_gbp", "contracts_expiring")
 
-filters = st.columns(3)
+shapes, problem = ui.boundaries()
+filters = st.columns(4 if shapes is not None else 3)
 with filters[0]:
     measure = ui.url_selectbox("Measure", list(MAP_MEASURES), key="measure", format_func=label)
 if measure in SPEND:
@@ -31,11 +32,11 @@ with filters[1]:
                                                "ahead from the data-as-of date; open challenges are as they stand.")
 with filters[2]:
     category = ui.category_selectbox()
-shapes, problem = ui.boundaries()
-views = {"tiles": "Tile map: one equal square per borough", "geographic": "Geographic map: official boundaries"}
+views = {"tiles": "Tile map (equal squares)", "geographic": "Geographic map (boundaries)"}
 view = "tiles"
 if shapes is not None:
-    view = ui.url_selectbox("Map style", list(views), key="view", format_func=views.get)
+    with filters[3]:
+        view = ui.url_selectbox("Map style", list(views), key="view", format_func=views.get)
 ui.ignored_params_notice()
 st.caption(MEASURES[measure].definition)
 

@@ -13,7 +13,7 @@ if not windows:
     st.info("No spend data has been loaded yet, so there is nothing to show here. See the README to build the "
             "warehouse from council spend files.")
     st.stop()
-filters = st.columns([2, 1, 1])
+filters = st.columns([2, 1.2, 1.4])
 with filters[0]:
     boroughs = tuple(ui.url_multiselect("Boroughs", list(names), key="boroughs", format_func=names.get,
                                         placeholder="All London"))
@@ -59,7 +59,7 @@ st.write("Two measures show whether a few suppliers take most of the money. The 
          "the spend that went to the three largest suppliers. The **HHI** (Herfindahl-Hirschman Index) adds up "
          "the square of every supplier's share in per cent: it runs from near 0 (many small suppliers) to 10,000 "
          "(one supplier takes everything). UK competition guidance calls a market over 1,000 concentrated and "
-         "over 2,000 highly concentrated. Categories with only a handful of suppliers will always score high.")
+         "over 2,000 highly concentrated. A category with only a handful of suppliers always scores high.")
 concentration = ui.query("supplier_concentration", **where)
 concentration["concentration"] = concentration["hhi"].map(metrics.concentration_band)
 ui.table_or_note(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
@@ -78,7 +78,7 @@ st.header("Boroughs compared per resident")
 per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
 ui.chart(charts.per_resident_figure(per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs),
          key="spend_per_resident", summary=summaries.per_resident_summary(per_head))
-st.caption(("Your chosen boroughs are highlighted in orange-red. " if boroughs else "")
+st.caption(("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
            + "The dashed line is the London median. " + summaries.PER_RESIDENT_NOTE)
 ui.table(per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
          ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],

@@ -188,7 +188,8 @@ def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
     assert csv["Supplier"].tolist() == suppliers["supplier_name"].tolist()
     assert csv["Market share (%)"].tolist() == pytest.approx(suppliers["share_pct"].tolist())
     concentration = pd.read_csv(io.BytesIO(downloads["supplier_concentration_last12.csv"]), encoding="utf-8-sig")
-    assert "Concentration (HHI, 0 to 10,000)" in concentration.columns
+    assert list(concentration.columns) == ["Tech category", "Named-supplier spend (£)", "Suppliers", "Top 3 share (%)",
+                                           "HHI (0 to 10,000)", "Concentration"]
 
 
 @pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])

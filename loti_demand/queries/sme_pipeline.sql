@@ -18,6 +18,6 @@ select
     count(is_sme_suitable) as notices_saying,
     coalesce(sum(value_gbp) filter (where is_sme_suitable is not null), 0) as value_saying_gbp,
     coalesce(sum(value_gbp) filter (where is_sme_suitable), 0) as sme_suitable_value_gbp,
-    100 * cast(sum(value_gbp) filter (where is_sme_suitable) as double)
+    100 * cast(coalesce(sum(value_gbp) filter (where is_sme_suitable), 0) as double)
         / nullif(sum(value_gbp) filter (where is_sme_suitable is not null), 0) as sme_share_pct
 from pipeline
