@@ -467,6 +467,36 @@ def screenshots(warehouse: Path, out: Path) -> None:
     take_screenshots(warehouse, out, echo=click.echo)
 
 
+@cli.group()
+def boundaries() -> None:
+    """Official London borough boundaries for the geographic map."""
+
+
+@boundaries.command("fetch")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: config.PROJECT_DIR / "data" / "boundaries" / "london_boroughs.geojson",
+              show_default="data/boundaries/london_boroughs.geojson", help="Where to save the GeoJSON.")
+@click.option("--url", default=lambda: config.get("boundaries_url"), show_default="$LOTI_DEMAND_BOUNDARIES_URL",
+              help="ArcGIS REST query returning GeoJSON (defaults to the ONS Open Geography Portal).")
+@click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for the server.")
+def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
+    """Download London borough boundaries from the ONS Open Geography Portal (needs internet).
+
+    Checks that all 33 London authorities (E09 codes) are there before saving.
+
+    \b
+    Example:
+      python -m loti_demand boundaries fetch --out data/boundaries/london_boroughs.geojson
+    """
+    from loti_demand.geo import fetch_boundaries
+
+    click.echo(f"Downloading London borough boundaries from {url.split('?', maxsplit=1)[0]} ...", err=True)
+    codes = fetch_boundaries(url, out, timeout=timeout)
+    click.echo(f"Saved {len(codes)} London borough boundaries to {out}")
+    click.echo("To use them on the Borough map page, set the boundaries setting before starting the dashboard:")
+    click.echo(f"  export LOTI_DEMAND_BOUNDARIES={out}")
+
+
 @cli.command()
 @click.option("--update-readme", is_flag=True, help="Rewrite the README's 'Warehouse tables' section.")
 def docs(update_readme: bool) -> None:

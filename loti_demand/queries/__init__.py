@@ -274,6 +274,35 @@ def load_issue_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 @query()
 def load_issues_list(con: duckdb.DuckDBPyConnection, *, source_file: str = "") -> pd.DataFrame:
     return run(con, "load_issues_list", source_file=source_file)
+# --- Map, borough profile and spend pages -----------------------------------------------------------------
+# Windows are inclusive dates (loti_demand.periods); `boroughs` is a tuple of GSS codes, empty = all London;
+# `category` is a tech_category code or None = all tech categories.
+
+GRAINS = ("month", "quarter")
+
+
+def _codes(boroughs: tuple[str, ...] | list[str] | None) -> list[str] | None:
+    return list(boroughs) if boroughs else None
+
+
+def _last12(con: duckdb.DuckDBPyConnection) -> dict:
+    end = as_of(con)
+    return {"start": end - dt.timedelta(days=365), "end": end}
+
+
+def _next18(con: duckdb.DuckDBPyConnection) -> dict:
+    start = as_of(con)
+    return {"start": start, "end": start + dt.timedelta(days=548)}
+
+
+def _a_borough(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("select borough_code from agg_spend_by_borough_month order by borough_code limit 1").fetchall()
+    return rows[0][0] if rows else "E09000001"
+
+
+@query()
+def data_dates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "data_dates")
 
 
 @query()
@@ -321,3 +350,72 @@ def spend_lines(
     """Drill-down: one borough's largest payment lines in one month, optionally of one tech category."""
     return run(con, "spend_lines", borough_code=borough_code, month=month, tech_category=tech_category,
                limit=limit)
+def borough_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "borough_list")
+
+
+@query(lambda con: {**_last12(con), "category": None})
+def borough_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                     category: str | None = None) -> pd.DataFrame:
+    return run(con, "borough_measures", start=start, end=end, category=category)
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None})
+def spend_summary(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                  category: str | None = None) -> pd.DataFrame:
+    return run(con, "spend_summary", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None, "grain": "month"})
+def spend_over_time(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                    category: str | None = None, grain: str = "month") -> pd.DataFrame:
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    return run(con, "spend_over_time", start=start, end=end, boroughs=_codes(boroughs), category=category,
+               grain=grain)
+
+
+@query(lambda con: {**_last12(con), "boroughs": (_a_borough(con),)})
+def category_spend(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                   boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+    return run(con, "category_spend", start=start, end=end, boroughs=_codes(boroughs))
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None, "limit": 10})
+def top_suppliers(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                  category: str | None = None, limit: int = 10) -> pd.DataFrame:
+    """The `limit` largest suppliers plus one more when there are more (so the page can say so)."""
+    return run(con, "top_suppliers", start=start, end=end, boroughs=_codes(boroughs), category=category,
+               limit=int(limit))
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None})
+def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                           boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
+    return run(con, "supplier_concentration", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_next18(con), "boroughs": (), "category": None})
+def sme_pipeline(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                 category: str | None = None) -> pd.DataFrame:
+    return run(con, "sme_pipeline", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_next18(con), "borough": _a_borough(con)})
+def borough_pipeline(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return run(con, "borough_pipeline", borough=borough, start=start, end=end)
+
+
+@query(lambda con: {"borough": _a_borough(con)})
+def borough_challenges(con: duckdb.DuckDBPyConnection, *, borough: str) -> pd.DataFrame:
+    return run(con, "borough_challenges", borough=borough)
+
+
+@query(lambda con: {**_next18(con), "borough": _a_borough(con)})
+def borough_expiring(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return run(con, "borough_expiring", borough=borough, start=start, end=end)
+
+
+@query(lambda con: {"borough": _a_borough(con)})
+def borough_coverage(con: duckdb.DuckDBPyConnection, *, borough: str) -> pd.DataFrame:
+    return run(con, "borough_coverage", borough=borough)
