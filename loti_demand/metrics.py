@@ -61,8 +61,6 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
             "Awarded value of the contracts expiring (the estimated value where no award value is published).",
             "gbp"),
     Measure("lines", "Payment lines", "Number of payment lines behind the figure.", "count"),
-    Measure("share_pct", "Market share (%)", "Supplier's share of the category's tech spend.", "count"),
-    Measure("budget_gbp", "Budget (£)", "The budget a borough states for a challenge, where it gives one.", "gbp"),
     Measure("challenges_opened", "Challenges opened",
             "Challenge statements that opened in the period (by opening date). A challenge set jointly by several "
             "boroughs counts once for each of them, and once in a London-wide total.", "count"),
@@ -102,8 +100,6 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("lines_quarantined", "Lines quarantined",
             "Lines set aside because a value could not be read (see load_issues).", "count"),
     Measure("lines_duplicate", "Duplicate lines", "Lines already loaded from an earlier file.", "count"),
-    Measure("value_gbp", "Estimated value (£)", "The buyer's estimate of the contract value in the notice.",
-            "gbp"),
     Measure("award_value_gbp", "Award value (£)", "Total value of the contract as awarded.", "gbp"),
     Measure("budget_gbp", "Budget (£)", "Budget stated in the challenge, where given.", "gbp"),
     Measure("sme_suitable_value_gbp", "Pipeline value marked suitable for SMEs (£)",

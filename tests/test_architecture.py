@@ -34,3 +34,8 @@ def test_pages_are_thin() -> None:
 def test_every_page_file_is_registered() -> None:
     dashboard = (PROJECT / "dashboard.py").read_text()
     assert [p.name for p in PAGES if f'"pages/{p.name}"' not in dashboard] == []
+
+
+def test_measures_are_defined_once() -> None:
+    names = re.findall(r'Measure\("([a-z_0-9]+)"', (PROJECT / "loti_demand" / "metrics.py").read_text())
+    assert sorted({n for n in names if names.count(n) > 1}) == []

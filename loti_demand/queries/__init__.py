@@ -127,15 +127,9 @@ def challenge_outcomes_for(con: duckdb.DuckDBPyConnection, *, challenge_id: str)
 def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
     def example(con: duckdb.DuckDBPyConnection) -> dict:
         start = as_of(con)
-        return {"date_from": start, "date_to": _add_months(start, months)}
+        return {"date_from": start, "date_to": add_months(start, months)}
 
     return example
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
 
 
 @query(_window_example(18))
@@ -208,7 +202,7 @@ def months_back(end: dt.date, months: int) -> tuple[dt.date, dt.date]:
     return add_months(end.replace(day=1), 1 - months), end
 
 
-def _window_example(con: duckdb.DuckDBPyConnection) -> dict:
+def _calendar_example(con: duckdb.DuckDBPyConnection) -> dict:
     date_from, date_to = months_ahead(as_of(con), 18)
     return {"date_from": date_from, "date_to": date_to}
 
@@ -221,7 +215,7 @@ def _with_label(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-@query(_window_example)
+@query(_calendar_example)
 def demand_calendar(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
                     categories: tuple[str, ...] = (), areas: tuple[str, ...] = (),
                     value_bands: tuple[str, ...] = (), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
@@ -239,7 +233,7 @@ def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "demand_undated")
 
 
-@query(lambda con: {**_window_example(con), "window_months": 6})
+@query(lambda con: {**_calendar_example(con), "window_months": 6})
 def collaboration_candidates(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
                              window_months: int, categories: tuple[str, ...] = (), area: str = "") -> pd.DataFrame:
     """Boroughs buying the same tech category within `window_months` of each other: one row per item in a group."""
@@ -350,6 +344,9 @@ def spend_lines(
     """Drill-down: one borough's largest payment lines in one month, optionally of one tech category."""
     return run(con, "spend_lines", borough_code=borough_code, month=month, tech_category=tech_category,
                limit=limit)
+
+
+@query()
 def borough_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "borough_list")
 
