@@ -43,7 +43,7 @@ class BuildMeasure:
     seconds: float
     counts: dict[str, int]
     peak_rss_mb: float
-    phases: list[tuple[str, float]]  # (phase, seconds) in build order
+    phases: list[tuple[str, float, float]]  # (phase, seconds, peak RSS MB by its end) in build order
     spend_read_seconds: float
     spend_models_seconds: float
 
@@ -57,23 +57,27 @@ def is_spend_model(name: str) -> bool:
     return ("spend" in name or "supplier" in name) and not name.startswith("agg_")
 
 
-def phases(events: list[tuple[float, str]], total: float) -> list[tuple[str, float]]:
-    """Turn progress events into (phase, seconds): reading spend, reading other files, then each model."""
+def phases(events: list[tuple], total: float, peak_kb: int = 0) -> list[tuple[str, float, float]]:
+    """Turn progress events (seconds, message[, peak RSS KB so far]) into (phase, seconds, peak RSS MB at its end):
+    reading spend, reading other files, then each model."""
     marks: list[tuple[str, float]] = []
-    for at, message in events:
+    peaks: list[int] = []
+    for at, message, *rss in events:
         if message.startswith("reading "):
             name = "read spend files" if message.startswith("reading spend") else "read other files"
         else:
             name = message.removeprefix("model ")
         if not marks or marks[-1][0] != name:
             marks.append((name, at))
+            peaks.append(rss[0] if rss else 0)
     if not marks:
-        return [("build", total)]
-    result = [("start", marks[0][1])] if marks[0][1] > 0.05 else []
-    for (name, at), (_, nxt) in zip(marks, [*marks[1:], ("checks, commit and swap", total)], strict=True):
-        result.append((name, nxt - at))
+        return [("build", total, peak_kb / 1024)]
+    ends = [*peaks[1:], peak_kb]  # the peak so far when the next phase starts is this phase's
+    result = [("start", marks[0][1], peaks[0] / 1024)] if marks[0][1] > 0.05 else []
+    for (name, at), (_, nxt), end in zip(marks, [*marks[1:], ("end", total)], ends, strict=True):
+        result.append((name, nxt - at, end / 1024))
     last = result.pop()
-    return [*result, (f"{last[0]}, checks, commit and swap", last[1])]
+    return [*result, (f"{last[0]}, checks, commit and swap", last[1], last[2])]
 
 
 def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
@@ -88,11 +92,11 @@ def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
     result = json.loads(out.read_text(encoding="utf-8"))
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     peak_kb = result["max_rss_kb"] if children == before else max(result["max_rss_kb"], children)
-    steps = phases([tuple(e) for e in result["events"]], result["seconds"])
+    steps = phases([tuple(e) for e in result["events"]], result["seconds"], result["max_rss_kb"])
     return BuildMeasure(
         seconds=result["seconds"], counts=result["counts"], peak_rss_mb=peak_kb / 1024, phases=steps,
-        spend_read_seconds=sum(s for n, s in steps if n == "read spend files"),
-        spend_models_seconds=sum(s for n, s in steps if is_spend_model(n)),
+        spend_read_seconds=sum(s for n, s, _ in steps if n == "read spend files"),
+        spend_models_seconds=sum(s for n, s, _ in steps if is_spend_model(n)),
     )
 
 

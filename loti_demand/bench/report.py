@@ -71,7 +71,11 @@ def print_build(results: Results, echo: Echo) -> None:
     echo(f"  warehouse size {results.warehouse_mb:,.1f} MB ({per_line:,.0f} bytes per line); "
          f"peak RSS of the build process {build.peak_rss_mb:,.0f} MB")
     slowest = sorted(build.phases, key=lambda p: -p[1])[:10]
-    echo("  slowest phases: " + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
+    echo("  slowest phases: " + "; ".join(f"{name} {seconds:.1f} s" for name, seconds, _ in slowest))
+    growth = [(name, end - before) for (name, _, end), (_, _, before)
+              in zip(build.phases, [("", 0, 0.0), *build.phases[:-1]], strict=True) if end - before >= 50]
+    if growth:
+        echo("  peak RSS grew during: " + "; ".join(f"{name} +{mb:,.0f} MB" for name, mb in growth))
     if results.checks:
         echo("  checks on the built warehouse: " + "; ".join(f"{n} {ms:,.0f} ms" for n, ms in results.checks))
 
