@@ -23,15 +23,19 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(len(ordered) * pct / 100) - 1))]
 
 
-def time_calls(call: Callable[[], object], repeat: int, warm_up: int = 1) -> list[float]:
-    """Milliseconds of `repeat` calls after `warm_up` untimed ones."""
+def time_calls(call: Callable[[], object], repeat: int, warm_up: int = 1,
+               cpu: list[float] | None = None) -> list[float]:
+    """Milliseconds of `repeat` calls after `warm_up` untimed ones; with `cpu`, also the process CPU time of each
+    (all threads), which a busy shared machine inflates far less than the elapsed time."""
     for _ in range(warm_up):
         call()
     samples = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - started_cpu) * 1000)
     return samples
 
 
@@ -109,6 +113,7 @@ class QueryMeasure:
     params: dict
     rows: int
     duck_ms: list[float]
+    duck_cpu_ms: list[float] = field(default_factory=list)
     pandas_ms: list[float] = field(default_factory=list)
     sqlite_ms: list[float] = field(default_factory=list)
     exempt: str | None = None
@@ -138,8 +143,9 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
         for name, query in queries.QUERIES.items():
             params = query.example(con)
             rows = len(query.function(con, **params))
-            samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat)
-            results.append(QueryMeasure(name, params, rows, samples))
+            cpu: list[float] = []
+            samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
+            results.append(QueryMeasure(name, params, rows, samples, cpu))
         return results
     finally:
         con.close()
