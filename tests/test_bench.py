@@ -152,10 +152,12 @@ def test_differences_are_reported_to_the_penny() -> None:
 def test_percentile_and_build_phases() -> None:
     samples = [float(i) for i in range(1, 21)]
     assert percentile(samples, 50) == 10 and percentile(samples, 95) == 19 and percentile([3.0], 95) == 3
-    events = [(0.1, "reading spend/a.csv"), (2.0, "reading spend/b.csv"), (3.0, "reading procurement/x.json"),
-              (4.0, "model stg_spend"), (6.0, "model build_info")]
-    assert phases(events, 10.0) == [("start", 0.1), ("read spend files", 2.9), ("read other files", 1.0),
-                                    ("stg_spend", 2.0), ("build_info, checks, commit and swap", 4.0)]
+    events = [(0.1, "reading spend/a.csv", 1024), (2.0, "reading spend/b.csv", 2048),
+              (3.0, "reading procurement/x.json", 3072), (4.0, "model stg_spend", 3072),
+              (6.0, "model build_info", 5120)]
+    assert phases(events, 10.0, 6144) == [
+        ("start", 0.1, 1.0), ("read spend files", 2.9, 3.0), ("read other files", 1.0, 3.0), ("stg_spend", 2.0, 5.0),
+        ("build_info, checks, commit and swap", 4.0, 6.0)]
 
 
 def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:

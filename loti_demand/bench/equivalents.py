@@ -51,11 +51,12 @@ def _sum(series: pd.Series) -> float | None:
     return float(series.sum()) if len(series) else None
 
 
-def _spend_window(raw: Raw, as_of: dt.date) -> pd.DataFrame:
-    """Lines whose month falls in the 12 months to as_of."""
+def _spend_window(raw: Raw, as_of: dt.date, columns: list[str]) -> pd.DataFrame:
+    """The given columns of the lines whose month falls in the 12 months to as_of (only the columns asked for
+    are copied, as a careful analyst would)."""
     month = raw.spend["payment_month"]
     low, high = pd.Timestamp(add_months(as_of, -12)), pd.Timestamp(as_of)
-    return raw.spend[(month > low) & (month <= high)]
+    return raw.spend.loc[(month > low) & (month <= high), columns]
 
 
 def _pipeline(raw: Raw, as_of: dt.date, months: int) -> pd.DataFrame:
@@ -69,11 +70,11 @@ def _pipeline(raw: Raw, as_of: dt.date, months: int) -> pd.DataFrame:
 
 
 def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
-    window = _spend_window(raw, as_of)
-    tech = window[window["tech_category"].notna()]
+    window = _spend_window(raw, as_of, ["borough_code", "amount_gbp", "tech_category"])
+    tech = window["amount_gbp"][window["tech_category"].notna()]
     pipeline = _pipeline(raw, as_of, 18)
     return pd.DataFrame([{
-        "tech_spend_gbp": _sum(tech["amount_gbp"]),
+        "tech_spend_gbp": _sum(tech),
         "boroughs_with_spend": window["borough_code"].nunique(),
         "lines": len(tech) or None,
         "pipeline_value_gbp": _sum(pipeline["value_gbp"]),
@@ -107,7 +108,7 @@ def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
 
 
 def tech_spend_by_category_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
-    window = _spend_window(raw, as_of)
+    window = _spend_window(raw, as_of, ["amount_gbp", "tech_category"])
     totals = window.groupby("tech_category").agg(tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"))
     out = raw.tech_categories.merge(totals, left_on="tech_category", right_index=True, how="left")
     out = out.fillna({"tech_spend_gbp": 0.0, "lines": 0}).sort_values(

@@ -23,15 +23,19 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(len(ordered) * pct / 100) - 1))]
 
 
-def time_calls(call: Callable[[], object], repeat: int, warm_up: int = 1) -> list[float]:
-    """Milliseconds of `repeat` calls after `warm_up` untimed ones."""
+def time_calls(call: Callable[[], object], repeat: int, warm_up: int = 1,
+               cpu: list[float] | None = None) -> list[float]:
+    """Milliseconds of `repeat` calls after `warm_up` untimed ones; with `cpu`, also the process CPU time of each
+    (all threads), which a busy shared machine inflates far less than the elapsed time."""
     for _ in range(warm_up):
         call()
     samples = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - started_cpu) * 1000)
     return samples
 
 
@@ -43,7 +47,7 @@ class BuildMeasure:
     seconds: float
     counts: dict[str, int]
     peak_rss_mb: float
-    phases: list[tuple[str, float]]  # (phase, seconds) in build order
+    phases: list[tuple[str, float, float]]  # (phase, seconds, peak RSS MB by its end) in build order
     spend_read_seconds: float
     spend_models_seconds: float
 
@@ -57,23 +61,27 @@ def is_spend_model(name: str) -> bool:
     return ("spend" in name or "supplier" in name) and not name.startswith("agg_")
 
 
-def phases(events: list[tuple[float, str]], total: float) -> list[tuple[str, float]]:
-    """Turn progress events into (phase, seconds): reading spend, reading other files, then each model."""
+def phases(events: list[tuple], total: float, peak_kb: int = 0) -> list[tuple[str, float, float]]:
+    """Turn progress events (seconds, message[, peak RSS KB so far]) into (phase, seconds, peak RSS MB at its end):
+    reading spend, reading other files, then each model."""
     marks: list[tuple[str, float]] = []
-    for at, message in events:
+    peaks: list[int] = []
+    for at, message, *rss in events:
         if message.startswith("reading "):
             name = "read spend files" if message.startswith("reading spend") else "read other files"
         else:
             name = message.removeprefix("model ")
         if not marks or marks[-1][0] != name:
             marks.append((name, at))
+            peaks.append(rss[0] if rss else 0)
     if not marks:
-        return [("build", total)]
-    result = [("start", marks[0][1])] if marks[0][1] > 0.05 else []
-    for (name, at), (_, nxt) in zip(marks, [*marks[1:], ("checks, commit and swap", total)], strict=True):
-        result.append((name, nxt - at))
+        return [("build", total, peak_kb / 1024)]
+    ends = [*peaks[1:], peak_kb]  # the peak so far when the next phase starts is this phase's
+    result = [("start", marks[0][1], peaks[0] / 1024)] if marks[0][1] > 0.05 else []
+    for (name, at), (_, nxt), end in zip(marks, [*marks[1:], ("end", total)], ends, strict=True):
+        result.append((name, nxt - at, end / 1024))
     last = result.pop()
-    return [*result, (f"{last[0]}, checks, commit and swap", last[1])]
+    return [*result, (f"{last[0]}, checks, commit and swap", last[1], last[2])]
 
 
 def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
@@ -88,11 +96,11 @@ def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
     result = json.loads(out.read_text(encoding="utf-8"))
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     peak_kb = result["max_rss_kb"] if children == before else max(result["max_rss_kb"], children)
-    steps = phases([tuple(e) for e in result["events"]], result["seconds"])
+    steps = phases([tuple(e) for e in result["events"]], result["seconds"], result["max_rss_kb"])
     return BuildMeasure(
         seconds=result["seconds"], counts=result["counts"], peak_rss_mb=peak_kb / 1024, phases=steps,
-        spend_read_seconds=sum(s for n, s in steps if n == "read spend files"),
-        spend_models_seconds=sum(s for n, s in steps if is_spend_model(n)),
+        spend_read_seconds=sum(s for n, s, _ in steps if n == "read spend files"),
+        spend_models_seconds=sum(s for n, s, _ in steps if is_spend_model(n)),
     )
 
 
@@ -105,6 +113,7 @@ class QueryMeasure:
     params: dict
     rows: int
     duck_ms: list[float]
+    duck_cpu_ms: list[float] = field(default_factory=list)
     pandas_ms: list[float] = field(default_factory=list)
     sqlite_ms: list[float] = field(default_factory=list)
     exempt: str | None = None
@@ -134,8 +143,9 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
         for name, query in queries.QUERIES.items():
             params = query.example(con)
             rows = len(query.function(con, **params))
-            samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat)
-            results.append(QueryMeasure(name, params, rows, samples))
+            cpu: list[float] = []
+            samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
+            results.append(QueryMeasure(name, params, rows, samples, cpu))
         return results
     finally:
         con.close()

@@ -71,7 +71,11 @@ def print_build(results: Results, echo: Echo) -> None:
     echo(f"  warehouse size {results.warehouse_mb:,.1f} MB ({per_line:,.0f} bytes per line); "
          f"peak RSS of the build process {build.peak_rss_mb:,.0f} MB")
     slowest = sorted(build.phases, key=lambda p: -p[1])[:10]
-    echo("  slowest phases: " + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
+    echo("  slowest phases: " + "; ".join(f"{name} {seconds:.1f} s" for name, seconds, _ in slowest))
+    growth = [(name, end - before) for (name, _, end), (_, _, before)
+              in zip(build.phases, [("", 0, 0.0), *build.phases[:-1]], strict=True) if end - before >= 50]
+    if growth:
+        echo("  peak RSS grew during: " + "; ".join(f"{name} +{mb:,.0f} MB" for name, mb in growth))
     if results.checks:
         echo("  checks on the built warehouse: " + "; ".join(f"{n} {ms:,.0f} ms" for n, ms in results.checks))
 
@@ -79,8 +83,8 @@ def print_build(results: Results, echo: Echo) -> None:
 def print_queries(results: Results, echo: Echo) -> None:
     if results.load_seconds:
         echo("raw lines loaded for comparison: " + "; ".join(f"{k} {v:.1f} s" for k, v in results.load_seconds.items()))
-    echo(f"{'query':<28} {'rows':>6} {'DuckDB p50':>10} {'p95':>8} {'pandas':>9} {'SQLite':>9} {'pandas/':>8} "
-         f"{'SQLite/':>8}  same answers")
+    echo(f"{'query':<28} {'rows':>6} {'DuckDB p50':>10} {'p95':>8} {'cpu p50':>8} {'pandas':>9} {'SQLite':>9} "
+         f"{'pandas/':>8} {'SQLite/':>8}  same answers")
     for q in results.queries:
         pandas = statistics.median(q.pandas_ms) if q.pandas_ms else None
         sqlite = statistics.median(q.sqlite_ms) if q.sqlite_ms else None
@@ -89,9 +93,11 @@ def print_queries(results: Results, echo: Echo) -> None:
         else:
             same = "; ".join(f"{engine}: {'yes' if not p else 'NO ' + ', '.join(p[:3])}" for engine, p in
                              q.problems.items()) or "not compared"
-        echo(f"{q.name:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(pandas):>9} {_ms(sqlite):>9} "
-             f"{_ratio(q.ratio('pandas')):>8} {_ratio(q.ratio('sqlite')):>8}  {same}")
-    echo("  (ms; pandas and SQLite answer the same question over the raw lines; ratios are their median / DuckDB p50)")
+        cpu = statistics.median(q.duck_cpu_ms) if q.duck_cpu_ms else None
+        echo(f"{q.name:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(cpu):>8} {_ms(pandas):>9} "
+             f"{_ms(sqlite):>9} {_ratio(q.ratio('pandas')):>8} {_ratio(q.ratio('sqlite')):>8}  {same}")
+    echo("  (ms elapsed, and DuckDB's CPU time; pandas and SQLite answer the same question over the raw lines;"
+         " ratios are their median / DuckDB p50)")
 
 
 def print_pages(results: Results, echo: Echo) -> None:
