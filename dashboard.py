@@ -12,9 +12,12 @@ st.set_page_config(page_title="loti-demand: London tech demand", page_icon=":mat
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/challenges.py", title="Challenges", icon=":material/lightbulb:"),
+    st.Page("pages/map.py", title="Borough map", icon=":material/map:"),
+    st.Page("pages/spend.py", title="Spend and suppliers", icon=":material/payments:"),
+    st.Page("pages/borough.py", title="Borough profile", icon=":material/location_city:"),
     st.Page("pages/calendar.py", title="Demand calendar", icon=":material/calendar_month:"),
     st.Page("pages/collaboration.py", title="Collaboration finder", icon=":material/handshake:"),
+    st.Page("pages/challenges.py", title="Challenges", icon=":material/lightbulb:"),
     st.Page("pages/coverage.py", title="Data and coverage", icon=":material/fact_check:"),
     st.Page("pages/exports.py", title="Exports", icon=":material/download:"),
 ]

@@ -12,11 +12,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from loti_demand.bench import CATEGORIES, SERVICES
 from loti_demand.reference import Reference
 
 INGEST_PURPOSES = ["Annual licence renewal", "Laptop refresh", "Mobile airtime", "Agency cover", "Roof repairs",
                    "Placement fees", "Waste contract", "Office supplies", "Counsel fees", "School meals"]
+
+CATEGORIES = ["Software Licences", "IT Hardware", "Telephony", "IT Consultancy", "Hosting Services",
+              "Agency Staff", "Building Repairs", "Residential Care", "Waste Collection", "Stationery",
+              "Legal Fees", "Catering", "Rents", "Utilities - Electricity", "Grants to Voluntary Orgs"]
+SERVICES = ["Digital", "Housing", "Adults", "Children's Services", "Environment", "Finance", "Regeneration"]
 
 
 def generate_ingest_csv(path: Path, lines: int, seed: int = 3) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from loti_demand.metrics import label
+from loti_demand.metrics import MEASURES, label
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "Cividis"
@@ -124,3 +126,229 @@ def score_summary(df: pd.DataFrame, *, value: str, name: str) -> str:
     low, high = data.iloc[0], data.iloc[-1]
     return (f"Scores for {len(data)} boroughs range from {int(low[value])} ({low[name]}) to {int(high[value])} "
             f"({high[name]}); the median is {float(data[value].median()):.0f}.")
+# --- Borough map, borough profile and spend pages -----------------------------------------------------------
+
+# Three-letter labels for the tile map, as on the "London Squared" map.
+BOROUGH_ABBREVIATIONS = {
+    "E09000001": "CTY", "E09000002": "BAR", "E09000003": "BRN", "E09000004": "BXL", "E09000005": "BRT",
+    "E09000006": "BRM", "E09000007": "CMD", "E09000008": "CRD", "E09000009": "EAL", "E09000010": "ENF",
+    "E09000011": "GRN", "E09000012": "HCK", "E09000013": "HMS", "E09000014": "HGY", "E09000015": "HRW",
+    "E09000016": "HAV", "E09000017": "HDN", "E09000018": "HNS", "E09000019": "ISL", "E09000020": "KNS",
+    "E09000021": "KTN", "E09000022": "LAM", "E09000023": "LSH", "E09000024": "MRT", "E09000025": "NWM",
+    "E09000026": "RED", "E09000027": "RCH", "E09000028": "SWK", "E09000029": "STN", "E09000030": "TOW",
+    "E09000031": "WFR", "E09000032": "WND", "E09000033": "WST",
+}
+NO_DATA_COLOUR = "#d9d9d9"
+HIGHLIGHT = OKABE_ITO[5]  # vermillion: chosen boroughs stand out from the blue bars
+AREA_COLOURS = [c for c in OKABE_ITO if c != "#F0E442"]  # yellow is too faint on white for a filled area
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour given as 0-255 channels."""
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    if colour.startswith("#"):
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(float(v) for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3])
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with the background (WCAG contrast ratio)."""
+    lum = _luminance(_rgb(background))
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def _scale_colours(values: pd.Series, scale: str = SEQUENTIAL) -> list[str]:
+    """The colour each value gets on the sequential scale, with the same min-max the colour bar uses."""
+    from plotly.colors import sample_colorscale
+
+    numbers = values.astype(float)
+    low, high, _ = colour_range(values)
+    span = (high - low) or 1.0
+    return sample_colorscale(scale, [min(max((v - low) / span, 0.0), 1.0) for v in numbers])
+
+
+def _has_value(df: pd.DataFrame, value: str) -> pd.Series:
+    return df[value].notna()
+
+
+def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 times a power of ten) spanning low..high; whole numbers if `whole`."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low] if math.isfinite(low) else []
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
+    first = math.ceil(low / step) * step
+    return [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def colour_range(values: pd.Series) -> tuple[float, float, bool]:
+    """(low, high, capped) for a colour scale. One value more than twice the next (the City of London per
+    resident, say) would leave every other borough the same colour, so the scale then stops at the next value
+    and its top reads 'or more'; hover text and the table keep the real figure."""
+    numbers = values.dropna().astype(float).sort_values(ascending=False)
+    if numbers.empty:
+        return 0.0, 1.0, False
+    low, high = float(numbers.min()), float(numbers.iloc[0])
+    if len(numbers) >= 3 and numbers.iloc[1] > low and high > 2 * numbers.iloc[1]:
+        return low, float(numbers.iloc[1]), True
+    return low, high, False
+
+
+def colour_bar(values: pd.Series, value: str) -> dict:
+    """A colour bar titled with the measure label, its ticks written the way the page writes the measure."""
+    measure = MEASURES.get(value)
+    low, high, capped = colour_range(values)
+    bar = {"title": {"text": label(value), "side": "right"}, "thickness": 16, "outlinewidth": 0}
+    if measure and values.notna().any():
+        ticks = nice_ticks(low, high, whole=measure.fmt in ("count", "index"))
+        text = [measure.format(t) for t in ticks]
+        if capped:  # the top of the scale says "or more"; drop a round tick that would overprint it
+            keep = [i for i, t in enumerate(ticks) if high - t > 0.08 * (high - low)]
+            ticks = [*(ticks[i] for i in keep), high]
+            text = [*(text[i] for i in keep), f"{measure.format(high)} or more"]
+        bar.update(tickmode="array", tickvals=ticks, ticktext=text)
+    return bar
+
+
+def tile_map_figure(df: pd.DataFrame, value: str, *, title: str = "", coverage: str | None = None) -> go.Figure:
+    """One square per borough at (tile_col, tile_row), coloured by `value` on a colour-blind-safe scale.
+
+    Boroughs with no value (no data) are grey. Squares carry the borough's three-letter label in black or
+    white for contrast; hovering shows the name and the value. `coverage` names a column shown on hover.
+    """
+    measure = MEASURES.get(value)
+    fmt = measure.format if measure else str
+    data = df.copy()
+    has = _has_value(data, value)
+    rows, cols = int(data["tile_row"].max()) + 1, int(data["tile_col"].max()) + 1
+    grid = [[None] * cols for _ in range(rows)]
+    blank = [[None] * cols for _ in range(rows)]
+    for _, row in data.iterrows():
+        r, c = int(row["tile_row"]), int(row["tile_col"])
+        if pd.notna(row[value]):
+            grid[r][c] = float(row[value])
+        else:
+            blank[r][c] = 1
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(z=blank, colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
+                             hoverinfo="skip", xgap=4, ygap=4, name="No data"))
+    low, high, _ = colour_range(data[value])
+    fig.add_trace(go.Heatmap(
+        z=grid, colorscale=SEQUENTIAL, zmin=low, zmax=high, xgap=4, ygap=4, hoverinfo="skip", name=label(value),
+        colorbar=colour_bar(data[value], value),
+    ))
+    colours = pd.Series(NO_DATA_COLOUR, index=data.index, dtype="object")
+    if has.any():
+        colours[has] = _scale_colours(data.loc[has, value])
+    hover = [
+        f"<b>{row['borough_name']}</b><br>{label(value)}: "
+        + (fmt(row[value]) if pd.notna(row[value]) else "no data")
+        + (f"<br>{label(coverage)}: {row[coverage]}" if coverage else "")
+        for _, row in data.iterrows()
+    ]
+    fig.add_trace(go.Scatter(
+        x=data["tile_col"], y=data["tile_row"], mode="markers+text",
+        text=[BOROUGH_ABBREVIATIONS.get(c, c[-3:]) for c in data["borough_code"]],
+        textfont={"color": [text_colour(c) for c in colours], "size": 13},
+        marker={"symbol": "square", "size": 44, "opacity": 0},
+        customdata=data[["borough_code", "borough_name"]].to_numpy(),
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="Boroughs",
+    ))
+    fig.update_xaxes(visible=False, range=[-0.5, cols - 0.5], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[rows - 0.5, -0.5], fixedrange=True, scaleanchor="x", scaleratio=1)
+    fig = _layout(fig, title or label(value))
+    fig.update_layout(height=560, hovermode="closest", dragmode=False, clickmode="event+select")
+    return fig
+
+
+def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", max_series: int = 7) -> go.Figure:
+    """Stacked areas of tech spend by category over time: the largest categories, the rest as 'Other'."""
+    data = df.copy()
+    totals = data.groupby("tech_category_label")["tech_spend_gbp"].sum().sort_values(ascending=False)
+    keep = list(totals.index[:max_series]) if len(totals) > max_series + 1 else list(totals.index)
+    data["series"] = data["tech_category_label"].where(data["tech_category_label"].isin(keep), "Other categories")
+    pivot = data.pivot_table(index="period_start", columns="series", values="tech_spend_gbp", aggfunc="sum",
+                             fill_value=0)
+    fig = go.Figure()
+    order = keep + (["Other categories"] if "Other categories" in pivot.columns else [])
+    for i, series in enumerate(order):
+        colour = AREA_COLOURS[i] if series != "Other categories" else "#999999"
+        fig.add_trace(go.Scatter(
+            x=pivot.index, y=pivot[series].astype(float), name=series, stackgroup="one", mode="lines",
+            line={"width": 0.5, "color": colour}, fillcolor=colour,
+            hovertemplate=f"{series}<br>%{{x|%b %Y}}: £%{{y:,.0f}}<extra></extra>",
+        ))
+    fig.update_xaxes(title_text="Quarter starting" if grain == "quarter" else "Month",
+                     dtick="M3" if grain == "quarter" else None, tickformat="%b %Y")
+    fig.update_yaxes(title_text=label("tech_spend_gbp"), tickprefix="£", tickformat="~s")
+    fig = _layout(fig, title)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2}, height=460, hovermode="x unified")
+    return fig
+
+
+def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend_gbp") -> go.Figure:
+    """Bars of a monthly total (categories summed)."""
+    data = df.groupby("period_start", as_index=False)[value].sum()
+    fig = go.Figure(go.Bar(x=data["period_start"], y=data[value].astype(float), marker_color=OKABE_ITO[0],
+                           hovertemplate="%{x|%B %Y}: £%{y:,.0f}<extra></extra>"))
+    fig.update_xaxes(title_text="Month", tickformat="%b %Y")
+    fig.update_yaxes(title_text=label(value), tickprefix="£", tickformat="~s")
+    fig = _layout(fig, title)
+    fig.update_layout(height=380)
+    return fig
+
+
+CITY_OF_LONDON = "E09000001"
+
+
+def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, ...] = ()) -> go.Figure:
+    """Boroughs sorted by tech spend per resident, the chosen ones highlighted, with the London median line.
+
+    The City of London is left off: with about 11,000 residents and a large working population its figure is
+    many times the others' and would squash every other bar (the summary and the table still give it).
+    """
+    value = "tech_spend_per_resident_gbp"
+    data = df[df[value].notna() & (df["borough_code"] != CITY_OF_LONDON)].sort_values(value, ascending=True)
+    chosen = [code in highlight for code in data["borough_code"]]
+    fig = go.Figure(go.Bar(  # chosen boroughs differ in colour and in hatching, not colour alone
+        x=data[value].astype(float), y=data["borough_name"], orientation="h",
+        marker={"color": [HIGHLIGHT if c else OKABE_ITO[0] for c in chosen],
+                "pattern": {"shape": ["/" if c else "" for c in chosen], "fgcolor": "#ffffff", "solidity": 0.3}},
+        hovertemplate="%{y}: £%{x:,.2f} per resident<extra></extra>",
+    ))
+    median = df["london_median_per_resident_gbp"].dropna()
+    if len(median):
+        median = median.iloc[0]
+        fig.add_vline(x=float(median), line_dash="dash", line_color="#000000", line_width=2,
+                      annotation_text=f"London median £{float(median):,.2f}", annotation_position="top")
+    fig.update_xaxes(title_text=label(value), tickprefix="£")
+    fig.update_yaxes(title_text=None, automargin=True, dtick=1)
+    fig = _layout(fig, title)
+    fig.update_layout(height=max(320, 22 * len(data) + 120), margin={"t": 70})
+    return fig
+
+
+def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
+    """Horizontal bars of suppliers' market share, largest at the top."""
+    data = df.sort_values("share_pct", ascending=True)
+    fig = go.Figure(go.Bar(
+        x=data["share_pct"].astype(float), y=data["supplier_name"], orientation="h", marker_color=OKABE_ITO[0],
+        customdata=data["tech_spend_gbp"].astype(float),
+        hovertemplate="%{y}: %{x:.1f}% (£%{customdata:,.0f})<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=label("share_pct"), ticksuffix="%")
+    fig.update_yaxes(title_text=None, automargin=True, dtick=1)
+    fig = _layout(fig, title)
+    fig.update_layout(height=max(300, 26 * len(data) + 110))
+    return fig

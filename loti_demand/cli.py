@@ -467,6 +467,36 @@ def screenshots(warehouse: Path, out: Path) -> None:
     take_screenshots(warehouse, out, echo=click.echo)
 
 
+@cli.group()
+def boundaries() -> None:
+    """Official London borough boundaries for the geographic map."""
+
+
+@boundaries.command("fetch")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: config.PROJECT_DIR / "data" / "boundaries" / "london_boroughs.geojson",
+              show_default="data/boundaries/london_boroughs.geojson", help="Where to save the GeoJSON.")
+@click.option("--url", default=lambda: config.get("boundaries_url"), show_default="$LOTI_DEMAND_BOUNDARIES_URL",
+              help="ArcGIS REST query returning GeoJSON (defaults to the ONS Open Geography Portal).")
+@click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for the server.")
+def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
+    """Download London borough boundaries from the ONS Open Geography Portal (needs internet).
+
+    Checks that all 33 London authorities (E09 codes) are there before saving.
+
+    \b
+    Example:
+      python -m loti_demand boundaries fetch --out data/boundaries/london_boroughs.geojson
+    """
+    from loti_demand.geo import fetch_boundaries
+
+    click.echo(f"Downloading London borough boundaries from {url.split('?', maxsplit=1)[0]} ...", err=True)
+    codes = fetch_boundaries(url, out, timeout=timeout)
+    click.echo(f"Saved {len(codes)} London borough boundaries to {out}")
+    click.echo("To use them on the Borough map page, set the boundaries setting before starting the dashboard:")
+    click.echo(f"  export LOTI_DEMAND_BOUNDARIES={out}")
+
+
 @cli.command()
 @click.option("--update-readme", is_flag=True, help="Rewrite the README's 'Warehouse tables' section.")
 def docs(update_readme: bool) -> None:
@@ -491,25 +521,40 @@ def docs(update_readme: bool) -> None:
 @click.option("--releases", type=int, default=100_000, show_default=True, help="Synthetic OCDS releases.")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/bench"),
               show_default=True, help="Where to write the generated inputs and the warehouse.")
-@click.option("--repeat", type=int, default=20, show_default=True, help="Timed runs per query.")
+@click.option("--repeat", type=int, default=20, show_default=True, help="Timed runs per query (after a warm-up).")
+@click.option("--months", type=click.IntRange(1, 120), default=120, show_default=True,
+              help="Spread the lines over the last N months of the ten years (fewer files for quick runs).")
+@click.option("--skip-pandas", is_flag=True, help="Do not time the pandas equivalents.")
+@click.option("--skip-sqlite", is_flag=True, help="Do not load SQLite or time its equivalents.")
+@click.option("--first-paint", is_flag=True, help="Also time each page's first paint in Chromium (warm server).")
 @click.option("--ingest-lines", type=int, default=1_000_000, show_default=True,
-              help="Lines in the single CSV the ingest measurement reads.")
-@click.option("--ingest-only", is_flag=True, help="Only measure ingest speed (no full build, no queries).")
-def bench(lines: int, releases: int, work_dir: Path, repeat: int, ingest_lines: int, ingest_only: bool) -> None:
-    """Benchmark: ingest speed for one large CSV, then generate N payment lines, build, and report timings,
-    size, memory and query latency.
+              help="Lines in the single realistic CSV the ingest measurement reads.")
+@click.option("--ingest-only", is_flag=True, help="Only measure ingest speed of one CSV (no full build, no queries).")
+def bench(lines: int, releases: int, work_dir: Path, repeat: int, months: int, skip_pandas: bool, skip_sqlite: bool,
+          first_paint: bool, ingest_lines: int, ingest_only: bool) -> None:
+    """Benchmark: generate N payment lines in three council layouts and OCDS releases, build, and report build
+    time, ingest lines/s, size, peak memory, every registered query's p50/p95, the same questions in pandas and
+    SQLite, AppTest reruns and (optionally) first paint, with a verdict against each target. `--ingest-only`
+    times the ingest of one large CSV instead.
+
+    Generated inputs are kept in the work folder and reused when the parameters are the same.
 
     \b
     Example:
       python -m loti_demand bench --lines 1000000 --releases 10000
+      python -m loti_demand bench --first-paint          # 10 million lines, 100,000 releases
       python -m loti_demand bench --ingest-only --ingest-lines 1000000
     """
-    from loti_demand.bench import run_benchmark
-    from loti_demand.bench_ingest import run_ingest_benchmark
+    from loti_demand.bench import BenchOptions, run_benchmark
 
-    run_ingest_benchmark(lines=ingest_lines, work_dir=work_dir, echo=click.echo)
-    if not ingest_only:
-        run_benchmark(lines=lines, releases=releases, work_dir=work_dir, repeat=repeat, echo=click.echo)
+    if ingest_only:
+        from loti_demand.bench_ingest import run_ingest_benchmark
+
+        run_ingest_benchmark(lines=ingest_lines, work_dir=work_dir, echo=click.echo)
+        return
+    run_benchmark(BenchOptions(lines=lines, releases=releases, work_dir=work_dir, repeat=repeat, months=months,
+                               pandas=not skip_pandas, sqlite=not skip_sqlite, first_paint=first_paint),
+                  echo=click.echo)
 
 
 def main() -> None:

@@ -10,6 +10,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
 ENV_PREFIX = "LOTI_DEMAND_"
+# ONS Open Geography Portal: Local Authority Districts (December 2024) Boundaries UK BGC (generalised to 20 m,
+# clipped to the coastline), filtered to London's E09 codes, reprojected by the server to WGS84, as GeoJSON.
+BOUNDARIES_URL = (
+    "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
+    "Local_Authority_Districts_December_2024_Boundaries_UK_BGC/FeatureServer/0/query"
+    "?where=LAD24CD%20LIKE%20%27E09%25%27&outFields=LAD24CD,LAD24NM&outSR=4326&f=geojson"
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warehouse", "data/warehouse.duckdb", "The DuckDB warehouse file the CLI builds and the dashboard reads."),
     Setting("reference", "data/reference", "Reference data folder (boroughs, aliases, tech taxonomy)."),
     Setting("boundaries", None, "Optional official borough boundaries (GeoJSON, shapefile or GeoPackage, any CRS)."),
+    Setting("boundaries_url", BOUNDARIES_URL,
+            "ArcGIS REST query `boundaries fetch` downloads London borough boundaries from (ONS Open Geography "
+            "Portal, Local Authority Districts, E09 codes only, WGS84 GeoJSON)."),
     Setting("raw_dir", "data/raw", "Where `fetch` saves raw API responses before ingesting them."),
     Setting("fts_url", "https://www.find-tender.service.gov.uk", "Base URL of the Find a Tender API (`fetch fts`)."),
     Setting("contracts_finder_url", "https://www.contractsfinder.service.gov.uk",

@@ -3,6 +3,7 @@ the shared page furniture (sample-data banner, data-as-of line) and URL-synced f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -31,7 +32,8 @@ def warehouse_path() -> Path:
 
 
 def _warehouse_version(path: Path) -> tuple[int, int]:
-    """Changes whenever a build swaps in a new file, which invalidates every cache below."""
+    """Changes whenever a build swaps in a new file (a new inode, a new mtime), which invalidates every cache
+    below: results are cached per (query, parameters, warehouse path, version)."""
     try:
         stat = os.stat(path)
     except FileNotFoundError:
@@ -39,7 +41,23 @@ def _warehouse_version(path: Path) -> tuple[int, int]:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-@st.cache_resource(max_entries=2)
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.cursor().close()
+    except duckdb.ConnectionException:
+        return False
+    return True
+
+
+# Each warehouse version gets its own connection (warehouse.db.connect ATTACHes the file in a fresh instance, so a
+# new version is never served from DuckDB's per-path instance cache); when a version leaves the cache its
+# connection is closed, which releases the replaced file instead of keeping it open (and on disk) for ever.
+@st.cache_resource(max_entries=4, on_release=_close, validate=_is_open, show_spinner=False)
 def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     from loti_demand.warehouse.db import connect, lock_down
 
@@ -55,14 +73,30 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_query(name: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    return queries.QUERIES[name].function(connection(), **dict(params))
+def _cached_query(name: str, path: str, version: tuple[int, int],
+                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    # The connection of exactly this version: re-reading the version here could cache new data under an old key.
+    try:
+        return _run(name, path, version, params)
+    except duckdb.ConnectionException:
+        # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
+        return _run(name, path, _warehouse_version(Path(path)), params)
+
+
+def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    from loti_demand.warehouse.db import cursor
+
+    cur = cursor(_connection(path, version))
+    try:
+        return queries.QUERIES[name].function(cur, **dict(params))
+    finally:
+        cur.close()
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run a registered query, cached by name, parameters and warehouse version."""
-    version = _warehouse_version(warehouse_path())
-    return _cached_query(name, version, tuple(sorted(params.items())))
+    path = warehouse_path()
+    return _cached_query(name, str(path), _warehouse_version(path), tuple(sorted(params.items())))
 
 
 _FIRST_BUILD = threading.Lock()
@@ -92,8 +126,24 @@ def as_of() -> dt.date:
     return dt.date.today() if pd.isna(value) else pd.Timestamp(value).date()
 
 
+def _leave_legacy_multipage_mode() -> None:
+    """Make a deep link (/map?...) to a freshly started server run through dashboard.py's st.navigation.
+
+    Streamlit assumes the old `pages/` folder mode until the entry script has called st.navigation once, so the
+    first visitors after a restart who open a link to a page other than the front page would get that page
+    alone: no page config and a navigation list made of file names. Switching the flag off and rerunning
+    sends the same URL through dashboard.py. (Renaming pages/ would avoid this; see STYLE.md section A.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(title: str, intro: str) -> None:
     """Title, a one-line purpose, the sample-data banner and the data-as-of line: on every page."""
+    _leave_legacy_multipage_mode()
     st.markdown(CSS, unsafe_allow_html=True)
     st.title(title)
     st.write(intro)
@@ -119,7 +169,11 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
     from loti_demand.export import to_csv_bytes
     from loti_demand.metrics import MEASURES, label
 
-    shown = df[columns]
+    shown = df[columns].copy()
+    for column in columns:  # dates held as midnight timestamps show and download as plain dates
+        if pd.api.types.is_datetime64_any_dtype(shown[column]) and (shown[column].dropna().dt.normalize()
+                                                                   == shown[column].dropna()).all():
+            shown[column] = shown[column].dt.date
     column_config = {}
     for column in columns:
         measure = MEASURES.get(column)
@@ -129,6 +183,12 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
             column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
         elif column == "notice_url":
             column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open notice")
+        if measure and measure.fmt.startswith("gbp"):  # the header says (£); GOV.UK style groups thousands
+            column_config[column] = st.column_config.NumberColumn(label(column), format="localized", step=0.01)
+        elif measure and measure.fmt == "pct":
+            column_config[column] = st.column_config.NumberColumn(label(column), format="%.1f%%")
+        elif measure and measure.fmt == "index":
+            column_config[column] = st.column_config.NumberColumn(label(column), format="%.0f")
         elif column == "url":
             column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open")
         else:
@@ -324,12 +384,6 @@ def borough_choice(label: str, *, key: str, everyone: str = "All boroughs") -> s
     return url_selectbox(label, ["", *labels], key=key, format_func=lambda c: labels.get(c, everyone))
 
 
-def chart(fig, *, key: str, summary: str) -> None:
-    """A chart with its text summary as alt text and as a visible sentence beneath it."""
-    st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False})
-    st.write(summary)
-
-
 def text_download(label: str, text: str, *, file_name: str, key: str) -> None:
     st.download_button(label, data=text.encode("utf-8"), file_name=file_name, mime="text/markdown", key=key,
                        on_click="ignore", icon=":material/description:")
@@ -337,3 +391,101 @@ def text_download(label: str, text: str, *, file_name: str, key: str) -> None:
 
 def no_data(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+# --- Shared pieces for the map, borough profile and spend pages ---------------------------------------------
+
+
+def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_mode=("points",)):
+    """A plotly chart with alt text, followed by the same one-sentence summary as text for everyone."""
+    event = st.plotly_chart(fig, key=key, alt=summary, on_select=on_select, selection_mode=selection_mode,
+                            config={"displaylogo": False})
+    st.write(summary)
+    return event
+
+
+def borough_names() -> dict[str, str]:
+    """GSS code -> borough name, in name order."""
+    df = query("borough_list")
+    return dict(zip(df["borough_code"], df["borough_name"], strict=True))
+
+
+def category_selectbox(*, key: str = "category", label: str = "Tech category") -> str | None:
+    """Pick one tech category or all of them (None); kept in the URL."""
+    df = query("tech_categories")
+    labels = {"all": "All tech categories", **dict(zip(df["tech_category"], df["tech_category_label"], strict=True))}
+    value = url_selectbox(label, list(labels), key=key, format_func=labels.get)
+    return None if value == "all" else value
+
+
+def category_label(category: str | None) -> str:
+    df = query("tech_categories")
+    labels = dict(zip(df["tech_category"], df["tech_category_label"], strict=True))
+    return labels.get(category, "All tech categories") if category else "All tech categories"
+
+
+def period_selectbox(periods: list, *, key: str = "period", label: str = "Period", help: str | None = None):
+    """Pick one of the periods (loti_demand.periods.Period) worked out from the data; kept in the URL by key."""
+    by_key = {p.key: p for p in periods}
+    chosen = url_selectbox(label, list(by_key), key=key, format_func=lambda k: by_key[k].label, help=help)
+    return by_key[chosen]
+
+
+def spend_periods() -> list:
+    from loti_demand import periods
+
+    dates = query("data_dates").iloc[0]
+    return periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of())
+
+
+def top_n(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, bool]:
+    """The first n rows of a query that fetched n + 1, and whether there were more."""
+    return df.head(n), len(df) > n
+
+
+def _boundaries_version(path: Path) -> tuple[str, int]:
+    try:
+        return str(path), os.stat(path).st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the borough boundaries...")
+def _boundaries(path: str, version: int):
+    from loti_demand import geo
+
+    return geo.read_boundaries(path)
+
+
+def boundaries():
+    """(boundaries GeoDataFrame or None, message): None with no message when the setting is not set; None with
+    the reason when the file cannot be used."""
+    path = config.path("boundaries")
+    if path is None:
+        return None, None
+    try:
+        return _boundaries(*_boundaries_version(path)), None
+    except LotiDemandError as exc:
+        return None, str(exc)
+
+
+def table_or_note(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, empty: str) -> None:
+    """ui.table when there are rows; otherwise a plain sentence saying there is nothing (and no empty download)."""
+    if df.empty:
+        st.write(empty)
+    else:
+        table(df, columns, key=key, file_name=file_name)
+
+
+def selected_borough(event) -> str | None:
+    """The GSS code of the borough clicked on a map (tile or geographic), if any."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
+    if not points and hasattr(event, "selection"):
+        points = event.selection.get("points", [])
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple) and custom and str(custom[0]).startswith("E09"):
+            return str(custom[0])
+        if str(point.get("location", "")).startswith("E09"):
+            return str(point["location"])
+    return None

@@ -93,3 +93,30 @@ def demand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = root.parent / "warehouse.duckdb"
     build(root, path)
     return path
+@pytest.fixture(scope="session")
+def partial_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Warehouses with a source missing, for 'no data' paths: {'spend_only': ..., 'no_spend': ...}."""
+    made = {}
+    for name, kinds in {"spend_only": ("spend",), "no_spend": ("procurement", "challenges")}.items():
+        root = tmp_path_factory.mktemp(name)
+        for kind in kinds:
+            shutil.copytree(FIXTURES / "data" / kind, root / "data" / kind)
+        build(root / "data", root / "warehouse.duckdb")
+        made[name] = root / "warehouse.duckdb"
+    return made
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every file a download button offered during the AppTest runs, by file name (the bytes the user gets)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        captured[filename] = data
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return captured

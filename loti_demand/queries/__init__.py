@@ -127,15 +127,9 @@ def challenge_outcomes_for(con: duckdb.DuckDBPyConnection, *, challenge_id: str)
 def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
     def example(con: duckdb.DuckDBPyConnection) -> dict:
         start = as_of(con)
-        return {"date_from": start, "date_to": _add_months(start, months)}
+        return {"date_from": start, "date_to": add_months(start, months)}
 
     return example
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
 
 
 @query(_window_example(18))
@@ -208,7 +202,7 @@ def months_back(end: dt.date, months: int) -> tuple[dt.date, dt.date]:
     return add_months(end.replace(day=1), 1 - months), end
 
 
-def _window_example(con: duckdb.DuckDBPyConnection) -> dict:
+def _calendar_example(con: duckdb.DuckDBPyConnection) -> dict:
     date_from, date_to = months_ahead(as_of(con), 18)
     return {"date_from": date_from, "date_to": date_to}
 
@@ -221,7 +215,7 @@ def _with_label(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-@query(_window_example)
+@query(_calendar_example)
 def demand_calendar(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
                     categories: tuple[str, ...] = (), areas: tuple[str, ...] = (),
                     value_bands: tuple[str, ...] = (), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
@@ -239,7 +233,7 @@ def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "demand_undated")
 
 
-@query(lambda con: {**_window_example(con), "window_months": 6})
+@query(lambda con: {**_calendar_example(con), "window_months": 6})
 def collaboration_candidates(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
                              window_months: int, categories: tuple[str, ...] = (), area: str = "") -> pd.DataFrame:
     """Boroughs buying the same tech category within `window_months` of each other: one row per item in a group."""
@@ -274,6 +268,35 @@ def load_issue_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 @query()
 def load_issues_list(con: duckdb.DuckDBPyConnection, *, source_file: str = "") -> pd.DataFrame:
     return run(con, "load_issues_list", source_file=source_file)
+# --- Map, borough profile and spend pages -----------------------------------------------------------------
+# Windows are inclusive dates (loti_demand.periods); `boroughs` is a tuple of GSS codes, empty = all London;
+# `category` is a tech_category code or None = all tech categories.
+
+GRAINS = ("month", "quarter")
+
+
+def _codes(boroughs: tuple[str, ...] | list[str] | None) -> list[str] | None:
+    return list(boroughs) if boroughs else None
+
+
+def _last12(con: duckdb.DuckDBPyConnection) -> dict:
+    end = as_of(con)
+    return {"start": end - dt.timedelta(days=365), "end": end}
+
+
+def _next18(con: duckdb.DuckDBPyConnection) -> dict:
+    start = as_of(con)
+    return {"start": start, "end": start + dt.timedelta(days=548)}
+
+
+def _a_borough(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("select borough_code from agg_spend_by_borough_month order by borough_code limit 1").fetchall()
+    return rows[0][0] if rows else "E09000001"
+
+
+@query()
+def data_dates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "data_dates")
 
 
 @query()
@@ -298,3 +321,98 @@ def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month
 @query()
 def summary_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "summary_months")
+
+
+def _busiest_borough_month(con: duckdb.DuckDBPyConnection) -> dict:
+    rows = con.execute(
+        "select borough_code, payment_month from agg_spend_by_borough_month "
+        "group by all order by payment_month desc, sum(lines) desc limit 1"
+    ).fetchall()
+    borough_code, month = rows[0] if rows else ("E09000001", dt.date(2000, 1, 1))
+    return {"borough_code": borough_code, "month": month, "tech_category": None, "limit": 100}
+
+
+@query(_busiest_borough_month)
+def spend_lines(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    borough_code: str,
+    month: dt.date,
+    tech_category: str | None = None,
+    limit: int = 100,
+) -> pd.DataFrame:
+    """Drill-down: one borough's largest payment lines in one month, optionally of one tech category."""
+    return run(con, "spend_lines", borough_code=borough_code, month=month, tech_category=tech_category,
+               limit=limit)
+
+
+@query()
+def borough_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "borough_list")
+
+
+@query(lambda con: {**_last12(con), "category": None})
+def borough_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                     category: str | None = None) -> pd.DataFrame:
+    return run(con, "borough_measures", start=start, end=end, category=category)
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None})
+def spend_summary(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                  category: str | None = None) -> pd.DataFrame:
+    return run(con, "spend_summary", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None, "grain": "month"})
+def spend_over_time(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                    category: str | None = None, grain: str = "month") -> pd.DataFrame:
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    return run(con, "spend_over_time", start=start, end=end, boroughs=_codes(boroughs), category=category,
+               grain=grain)
+
+
+@query(lambda con: {**_last12(con), "boroughs": (_a_borough(con),)})
+def category_spend(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                   boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+    return run(con, "category_spend", start=start, end=end, boroughs=_codes(boroughs))
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None, "limit": 10})
+def top_suppliers(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                  category: str | None = None, limit: int = 10) -> pd.DataFrame:
+    """The `limit` largest suppliers plus one more when there are more (so the page can say so)."""
+    return run(con, "top_suppliers", start=start, end=end, boroughs=_codes(boroughs), category=category,
+               limit=int(limit))
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None})
+def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                           boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
+    return run(con, "supplier_concentration", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_next18(con), "boroughs": (), "category": None})
+def sme_pipeline(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                 category: str | None = None) -> pd.DataFrame:
+    return run(con, "sme_pipeline", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_next18(con), "borough": _a_borough(con)})
+def borough_pipeline(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return run(con, "borough_pipeline", borough=borough, start=start, end=end)
+
+
+@query(lambda con: {"borough": _a_borough(con)})
+def borough_challenges(con: duckdb.DuckDBPyConnection, *, borough: str) -> pd.DataFrame:
+    return run(con, "borough_challenges", borough=borough)
+
+
+@query(lambda con: {**_next18(con), "borough": _a_borough(con)})
+def borough_expiring(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return run(con, "borough_expiring", borough=borough, start=start, end=end)
+
+
+@query(lambda con: {"borough": _a_borough(con)})
+def borough_coverage(con: duckdb.DuckDBPyConnection, *, borough: str) -> pd.DataFrame:
+    return run(con, "borough_coverage", borough=borough)

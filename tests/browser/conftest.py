@@ -21,6 +21,7 @@ import pytest
 
 from loti_demand import config
 from loti_demand.navigation import registered_pages
+from tests.conftest import real_file
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -48,12 +49,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(sample_warehouse: Path):
+def _serve(warehouse: Path, **env: str):
+    """Run the dashboard on a free port over `warehouse` (extra LOTI_DEMAND_* settings in env); yield its URL."""
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     port = _free_port()
-    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(sample_warehouse)}
-    log_path = sample_warehouse.parent / "streamlit.log"
+    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse), **env}
+    log_path = warehouse.parent / f"streamlit-{port}.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
@@ -82,7 +83,20 @@ def app_url(sample_warehouse: Path):
 
 
 @pytest.fixture(scope="session")
-def browser(app_url: str):
+def app_url(sample_warehouse: Path):
+    yield from _serve(sample_warehouse)
+
+
+@pytest.fixture(scope="session")
+def boundaries_app_url(sample_warehouse: Path):
+    """A second server whose Borough map can draw official boundaries (the real GeoJSON in the shared data)."""
+    boundaries = real_file("boundaries/London_Borough_Excluding_MHW.geojson")
+    yield from _serve(sample_warehouse, LOTI_DEMAND_BOUNDARIES=str(boundaries))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -102,15 +116,19 @@ def page(browser, tmp_path: Path):
 
 
 def wait_for_app(page, timeout: int = 60_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
+    """Wait until the app is connected and its script has finished running.
+
+    The heading comes first: before the first run starts the script state already reads notRunning, and a check
+    made while the page is still drawing sees half-styled elements (captions in Streamlit's default grey).
+    """
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
     # ui.page_header's stylesheet (the caption contrast fix) is a markdown element whose renderer loads
     # lazily, so it can mount after the script finished; auditing before it would judge Streamlit's default
     # grey (seen on 1 in 10 loads of any page).
     page.wait_for_function("() => [...document.querySelectorAll('style')]"
                            ".some(s => s.textContent.includes('stCaptionContainer'))", timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
 # Console noise that is not the app's own: blocked external hosts (icon fonts), Streamlit's deep-link probes.

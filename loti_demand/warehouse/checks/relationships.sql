@@ -1,5 +1,7 @@
 -- Foreign keys resolve: every borough code is a known borough, every challenge borough a known challenge.
-select 'spend.borough_code', borough_code from spend where borough_code not in (select borough_code from boroughs)
+-- Keys of `spend` (millions of lines) are checked once per distinct value.
+select 'spend.borough_code', borough_code from (select distinct borough_code from spend)
+where borough_code not in (select borough_code from boroughs)
 union all
 select 'procurements.borough_code', borough_code from procurements
 where borough_code is not null and borough_code not in (select borough_code from boroughs)
@@ -10,8 +12,9 @@ union all
 select 'challenge_boroughs.challenge_id', challenge_id from challenge_boroughs
 where challenge_id not in (select challenge_id from challenges)
 union all
-select 'spend.supplier_id', supplier_id from spend
-where supplier_id is not null and supplier_id not in (select supplier_id from suppliers)
+-- (suppliers has a NULL supplier_id row for redacted payees: NOT IN over a NULL would never be true.)
+select 'spend.supplier_id', supplier_id from (select distinct supplier_id from spend where supplier_id is not null)
+where supplier_id not in (select supplier_id from suppliers where supplier_id is not null)
 union all
 select 'supplier_aliases.supplier_id', supplier_id from supplier_aliases
 where supplier_id not in (select supplier_id from suppliers)

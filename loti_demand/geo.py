@@ -1,0 +1,222 @@
+"""Official borough boundaries keyed by GSS code, and the geographic map figure. Pure: no Streamlit.
+
+Boundaries come from a file the user supplies (GeoJSON, shapefile, GeoPackage or a zipped shapefile, in any
+coordinate reference system) or from `python -m loti_demand boundaries fetch`, which downloads them from the
+ONS Open Geography Portal. They are reprojected to WGS84 (EPSG:4326), matched to boroughs through whichever
+column holds E09 codes (GSS_CODE, LAD22CD, LAD24CD, ...), and simplified so the map draws quickly.
+
+The map uses plotly's `choropleth_map` with the blank "white-bg" style: it needs no map tiles or other
+files from the internet, so it works offline (the older `choropleth` fetches a world outline from a CDN).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import shapely
+
+from loti_demand.charts import NO_DATA_COLOUR, SEQUENTIAL, _layout, colour_bar, colour_range
+from loti_demand.exceptions import FetchError, InputFileError
+from loti_demand.metrics import MEASURES, label
+
+ATTRIBUTION = "Contains National Statistics and OS data © Crown copyright and database right"
+LONDON_CODES = tuple(f"E09{n:06d}" for n in range(1, 34))
+_GSS = re.compile(r"^E09\d{6}$")
+SIMPLIFY_METRES = 50  # generalise to 50 m: under a pixel at the map's zoom (about 95 m), a fraction of the points
+MAX_DOWNLOAD_BYTES = 100_000_000
+MANUAL = ("download 'Local Authority Districts (December 2024) Boundaries UK BGC' as GeoJSON or shapefile from "
+          "https://geoportal.statistics.gov.uk and set LOTI_DEMAND_BOUNDARIES to the file")
+HOW_TO_GET = ("Run `python -m loti_demand boundaries fetch` (downloads London borough boundaries from the ONS "
+              f"Open Geography Portal), or {MANUAL}.")
+
+
+def find_code_column(df: pd.DataFrame) -> str | None:
+    """The column whose values are London borough GSS codes (E09...), whatever it is called; None if none."""
+    best, best_count = None, 0
+    for column in df.columns:
+        if column == "geometry":
+            continue
+        values = df[column].astype("string").str.strip()
+        count = int(values.str.match(_GSS.pattern).fillna(False).sum())
+        if count > best_count:
+            best, best_count = column, count
+    return best
+
+
+def _guess_crs(gdf: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
+    """A file without a CRS: longitude/latitude or British National Grid, told apart by the coordinates."""
+    minx, miny, maxx, maxy = gdf.total_bounds
+    if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90:
+        return gdf.set_crs(4326)
+    if min(minx, miny) >= 0 and maxx <= 700_000 and maxy <= 1_300_000:
+        return gdf.set_crs(27700)
+    raise InputFileError(str(path), "the file does not say which coordinate reference system it uses",
+                         "supply the .prj file with a shapefile, or save the file as GeoJSON in WGS84")
+
+
+def read_boundaries(path: str | Path, *, simplify_metres: float = SIMPLIFY_METRES) -> gpd.GeoDataFrame:
+    """London borough boundaries from a file: one row per E09 code, columns borough_code and geometry, EPSG:4326.
+
+    Rows for other areas (a file of every UK district) are dropped. Raises InputFileError when the file
+    cannot be read or holds no London borough codes.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(str(path), "no such file", HOW_TO_GET)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types; all mean "not a readable spatial file"
+        raise InputFileError(str(path), f"could not be read as boundaries ({exc})",
+                             "use a GeoJSON, shapefile (.shp with its .shx, .dbf and .prj) or GeoPackage") from exc
+    column = find_code_column(gdf)
+    if column is None:
+        raise InputFileError(str(path), "no column holds London borough GSS codes (E09000001 to E09000033); "
+                             f"the columns are {', '.join(map(str, gdf.columns))}",
+                             "use local authority district boundaries that carry ONS codes")
+    if gdf.crs is None:
+        gdf = _guess_crs(gdf, path)
+    gdf = gdf.assign(borough_code=gdf[column].astype("string").str.strip())
+    gdf = gdf[gdf["borough_code"].isin(LONDON_CODES)][["borough_code", "geometry"]]
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    gdf = gdf.dissolve(by="borough_code", as_index=False)  # one shape per borough, even if split in the file
+    metric = gdf.to_crs(27700)
+    metric["geometry"] = metric.geometry.make_valid()
+    if simplify_metres:
+        try:
+            metric["geometry"] = metric.geometry.simplify_coverage(simplify_metres)  # keeps shared edges shared
+        except Exception:  # not a clean coverage (overlaps): simplify each shape on its own
+            metric["geometry"] = metric.geometry.simplify(simplify_metres, preserve_topology=True)
+    result = metric.to_crs(4326)
+    result["geometry"] = shapely.set_precision(result.geometry.values, 1e-5)  # about 1 m: halves the GeoJSON
+    return result.sort_values("borough_code").reset_index(drop=True)
+
+
+def missing_codes(boundaries: gpd.GeoDataFrame) -> list[str]:
+    """London borough codes the boundaries do not cover."""
+    return sorted(set(LONDON_CODES) - set(boundaries["borough_code"]))
+
+
+def center_and_zoom(boundaries: gpd.GeoDataFrame, *, width: int = 800, height: int = 560) -> tuple[dict, float]:
+    """Map centre and a zoom level that fits the boundaries in a width x height pixel map (Web Mercator)."""
+    minx, miny, maxx, maxy = boundaries.total_bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    zoom_x = math.log2(width * 360 / (512 * max(maxx - minx, 1e-6)))
+    zoom_y = math.log2(height * 2 * math.pi / (512 * max(mercator_y(maxy) - mercator_y(miny), 1e-9)))
+    return {"lon": float(minx + maxx) / 2, "lat": float(miny + maxy) / 2}, round(min(zoom_x, zoom_y) - 0.15, 2)
+
+
+def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value: str, *, title: str = "",
+                          coverage: str | None = None) -> go.Figure:
+    """A choropleth of `value` by borough on the official boundaries; boroughs without a value are grey."""
+    geojson = json.loads(boundaries.to_json(drop_id=True))
+    measure = MEASURES.get(value)
+    fmt = measure.format if measure else str
+    data = df[df["borough_code"].isin(boundaries["borough_code"])].copy()
+    data["shown"] = [fmt(v) if pd.notna(v) else "no data" for v in data[value]]
+    data["coverage_text"] = data[coverage].astype(str) if coverage else ""
+    center, zoom = center_and_zoom(boundaries)
+    with_value = data[data[value].notna()].assign(**{value: lambda d: d[value].astype(float)})
+    fig = px.choropleth_map(
+        with_value, geojson=geojson, locations="borough_code", featureidkey="properties.borough_code",
+        color=value, color_continuous_scale=SEQUENTIAL, map_style="white-bg", center=center, zoom=zoom,
+        custom_data=["borough_code", "borough_name", "shown", "coverage_text"], opacity=1,
+        labels={value: label(value)}, range_color=colour_range(data[value])[:2],
+    )
+    hover = "<b>%{customdata[1]}</b><br>" + label(value) + ": %{customdata[2]}"
+    if coverage:
+        hover += "<br>" + label(coverage) + ": %{customdata[3]}"
+    fig.update_traces(marker_line_color="#ffffff", marker_line_width=1, hovertemplate=hover + "<extra></extra>")
+    blank = data[data[value].isna()]
+    if not blank.empty:
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=blank["borough_code"], featureidkey="properties.borough_code",
+            z=[0] * len(blank), colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
+            customdata=blank[["borough_code", "borough_name", "shown", "coverage_text"]].to_numpy(),
+            hovertemplate=hover + "<extra></extra>", marker_line_color="#ffffff", marker_line_width=1,
+            name="No data",
+        ))
+    fig = _layout(fig, title or label(value))
+    fig.update_layout(height=560, coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
+    fig.add_annotation(text=ATTRIBUTION, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+                       showarrow=False, font={"size": 11, "color": "#1f1f1f"}, bgcolor="rgba(255,255,255,0.85)")
+    return fig
+
+
+# --- Downloading boundaries (the `boundaries fetch` command) --------------------------------------------------
+
+
+def validate_feature_collection(data: object, source: str) -> list[str]:
+    """The London borough codes in a GeoJSON FeatureCollection; FetchError unless all 33 are there."""
+    if isinstance(data, dict) and "error" in data:  # ArcGIS reports failures as JSON with HTTP 200
+        error = data["error"] if isinstance(data["error"], dict) else {"message": data["error"]}
+        raise FetchError(f"{source} answered with an error: {error.get('message', error)} "
+                         f"(code {error.get('code', '?')}). Check the boundaries_url setting.")
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise FetchError(f"{source} did not return a GeoJSON FeatureCollection. Check the boundaries_url "
+                         "setting asks for f=geojson.")
+    if (data.get("properties") or {}).get("exceededTransferLimit"):
+        raise FetchError(f"{source} returned only part of the features (exceededTransferLimit). Narrow the query "
+                         "to London (LAD..CD LIKE 'E09%').")
+    rows = [f.get("properties") or {} for f in data.get("features", []) if isinstance(f, dict)]
+    column = find_code_column(pd.DataFrame(rows)) if rows else None
+    codes = sorted({str(r[column]).strip() for r in rows if column and _GSS.match(str(r.get(column, "")).strip())})
+    missing = sorted(set(LONDON_CODES) - set(codes))
+    if missing:
+        raise FetchError(f"{source} returned {len(codes)} of the 33 London boroughs; missing: "
+                         f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}.")
+    return codes
+
+
+def fetch_boundaries(url: str, out: Path, *, timeout: float = 60) -> list[str]:
+    """Download London borough boundaries as GeoJSON from `url`, check all 33 are there, save them to `out`.
+
+    The file is written only when it is valid (via a temporary file), so a failed fetch leaves any earlier
+    download in place. Returns the borough codes saved.
+    """
+    host = urllib.parse.urlsplit(url).netloc or url
+    request = urllib.request.Request(url, headers={"User-Agent": "loti-demand (boundaries fetch)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read(MAX_DOWNLOAD_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise FetchError(f"{host} answered HTTP {exc.code} ({exc.reason}) for the boundaries query. Check the "
+                         f"boundaries_url setting.\n  Or {MANUAL}.") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FetchError(f"could not reach {host} to download the boundaries ({reason}). This needs an internet "
+                         f"connection; are you offline?\n  Or {MANUAL}.") from exc
+    if len(body) > MAX_DOWNLOAD_BYTES:
+        raise FetchError(f"{host} returned more than {MAX_DOWNLOAD_BYTES:,} bytes; that is not a London query.")
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise FetchError(f"{host} did not return JSON (it began {body[:80]!r}). Check the boundaries_url "
+                         "setting.") from exc
+    codes = validate_feature_collection(data, host)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".boundaries-", suffix=".geojson", dir=out.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(body)
+    try:
+        read_boundaries(tmp)  # the dashboard must be able to read what we save
+    except InputFileError as exc:
+        os.unlink(tmp)
+        raise FetchError(f"the boundaries from {host} could not be read: {exc.problem}") from exc
+    os.replace(tmp, out)
+    return codes

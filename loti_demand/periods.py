@@ -1,0 +1,107 @@
+"""Reporting periods the pages offer, worked out from the dates the data actually covers. Pure: no I/O.
+
+A period is an inclusive date window. Spend periods look back (the latest 12 months of data, each UK
+financial year from 1 April to 31 March, all months); forward periods look ahead from the data-as-of date
+(the pipeline and contract expiries), so a user never picks a window the measure cannot fill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # the value kept in the URL: last12, fy2025, all, next12, next18, now
+    label: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def months(self) -> int:
+        """Calendar months the window touches (12 for a financial year)."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def phrase(self) -> str:
+        """The label for use inside a sentence: 'latest 12 months (Apr 2025 to Mar 2026)'."""
+        return self.label[:1].lower() + self.label[1:] if not self.label[:1].isdigit() else self.label
+
+    @property
+    def grain(self) -> str:
+        """Month for windows up to two years; quarter beyond, so trend charts stay readable."""
+        return "month" if self.months <= 24 else "quarter"
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return _add_months(_month_start(day), 1) - dt.timedelta(days=1)
+
+
+def financial_year(day: dt.date) -> int:
+    """The year a UK financial year starts in: 1 April 2025 to 31 March 2026 is 2025."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fy_label(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def spend_periods(first_month: object, last_month: object, as_of: object) -> list[Period]:
+    """The latest 12 months (the default), each financial year the spend data touches (newest first), all months.
+
+    A financial year the data covers only in part says so in its label.
+    """
+    first, last, as_of = _date(first_month), _date(last_month), _date(as_of)
+    if first is None or last is None or as_of is None:
+        return []
+    end_month = _month_start(min(as_of, last))
+    last12 = Period("last12", f"Latest 12 months ({_add_months(end_month, -11):%b %Y} to {end_month:%b %Y})",
+                    _add_months(end_month, -11), _month_end(end_month))
+    periods = [last12]
+    for year in range(financial_year(last), financial_year(first) - 1, -1):
+        start, end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+        covered = (max(start, first), min(end, _month_end(last)))
+        label = f"{fy_label(year)} financial year"
+        if covered != (start, end):
+            label += f" (data {covered[0]:%b %Y} to {covered[1]:%b %Y} only)"
+        periods.append(Period(f"fy{year}", label, start, end))
+    periods.append(Period("all", f"All months ({first:%b %Y} to {last:%b %Y})", _month_start(first),
+                          _month_end(last)))
+    return periods
+
+
+def forward_periods(as_of: object) -> list[Period]:
+    """Windows that start at the data-as-of date: the next 18 months (the default), the next 12, two years."""
+    as_of = _date(as_of)
+    if as_of is None:
+        return []
+    return [
+        Period("next18", f"Next 18 months (to {_add_months(as_of, 18):%b %Y})", as_of, _add_months(as_of, 18)),
+        Period("next12", f"Next 12 months (to {_add_months(as_of, 12):%b %Y})", as_of, _add_months(as_of, 12)),
+        Period("next24", f"Next 2 years (to {_add_months(as_of, 24):%b %Y})", as_of, _add_months(as_of, 24)),
+    ]
+
+
+def current_period(as_of: object) -> list[Period]:
+    """For measures that describe things as they stand (open challenges): one 'now' window."""
+    as_of = _date(as_of)
+    if as_of is None:
+        return []
+    return [Period("now", f"As they stand on {as_of:%-d %B %Y}", as_of, as_of)]

@@ -1,0 +1,89 @@
+-- One row per borough: every map measure for the window $start..$end and tech category $category (NULL = all
+-- tech), with the coverage behind it. Tech spend is NULL (no data), not 0, when the borough has no spend lines
+-- in the window. Pipeline: tech notices at planning or tender stage expected to come to market in the window.
+with spend as (
+    select
+        borough_code,
+        sum(amount_gbp) filter (
+            where tech_category is not null and ($category is null or tech_category = $category)
+        ) as tech_spend_gbp,
+        cast(sum(lines) filter (
+            where tech_category is not null and ($category is null or tech_category = $category)
+        ) as bigint) as lines,
+        count(distinct payment_month) as months_covered
+    from agg_spend_by_borough_month
+    where payment_month between $start and $end
+    group by borough_code
+),
+
+tech_procurements as (
+    select *, coalesce(expected_market_date, tender_end, tender_start) as market_date
+    from procurements
+    where borough_code is not null
+        and tech_category is not null
+        and ($category is null or tech_category = $category)
+),
+
+pipeline as (
+    select borough_code, sum(value_gbp) as pipeline_value_gbp, count(*) as pipeline_count
+    from tech_procurements
+    where stage in ('planning', 'tender') and market_date between $start and $end
+    group by borough_code
+),
+
+expiring as (
+    select borough_code, count(*) as contracts_expiring, sum(award_value_gbp) as expiring_value_gbp
+    from tech_procurements
+    where stage in ('award', 'contract') and contract_end between $start and $end
+    group by borough_code
+),
+
+notices as (
+    select borough_code, count(*) as notices from tech_procurements group by borough_code
+),
+
+challenge_counts as (
+    select
+        cb.borough_code,
+        count(*) filter (where c.status = 'open') as open_challenges,
+        count(*) as challenge_statements
+    from challenge_boroughs as cb
+    inner join challenges as c on cb.challenge_id = c.challenge_id
+    where $category is null or c.tech_category = $category
+    group by cb.borough_code
+),
+
+joined as (
+    select
+        b.borough_code,
+        b.borough_name,
+        b.population,
+        b.population_year,
+        b.tile_col,
+        b.tile_row,
+        case when s.months_covered > 0 then coalesce(s.tech_spend_gbp, 0) end as tech_spend_gbp,
+        case when s.months_covered > 0
+            then cast(coalesce(s.tech_spend_gbp, 0) as double) / nullif(b.population, 0)
+        end as tech_spend_per_resident_gbp,
+        coalesce(s.lines, 0) as lines,
+        coalesce(s.months_covered, 0) as months_covered,
+        coalesce(p.pipeline_value_gbp, 0) as pipeline_value_gbp,
+        coalesce(p.pipeline_count, 0) as pipeline_count,
+        coalesce(e.contracts_expiring, 0) as contracts_expiring,
+        coalesce(e.expiring_value_gbp, 0) as expiring_value_gbp,
+        coalesce(n.notices, 0) as notices,
+        coalesce(c.open_challenges, 0) as open_challenges,
+        coalesce(c.challenge_statements, 0) as challenge_statements
+    from boroughs as b
+    left join spend as s on b.borough_code = s.borough_code
+    left join pipeline as p on b.borough_code = p.borough_code
+    left join expiring as e on b.borough_code = e.borough_code
+    left join notices as n on b.borough_code = n.borough_code
+    left join challenge_counts as c on b.borough_code = c.borough_code
+)
+
+select
+    *,
+    median(tech_spend_per_resident_gbp) over () as london_median_per_resident_gbp
+from joined
+order by borough_name

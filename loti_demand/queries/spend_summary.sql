@@ -1,0 +1,12 @@
+-- One row: tech spend in the window for the chosen boroughs ($boroughs, NULL = all) and category ($category,
+-- NULL = all tech), with its coverage: authorities with data, payment lines, redacted lines.
+select
+    coalesce(sum(amount_gbp) filter (where tech_category is not null), 0) as tech_spend_gbp,
+    cast(coalesce(sum(lines) filter (where tech_category is not null), 0) as bigint) as lines,
+    cast(coalesce(sum(redacted_lines) filter (where tech_category is not null), 0) as bigint) as redacted_lines,
+    count(distinct borough_code) as boroughs_with_data,
+    count(distinct payment_month) as months_with_data
+from agg_spend_by_borough_month
+where payment_month between $start and $end
+    and ($boroughs is null or list_contains($boroughs, borough_code))
+    and ($category is null or tech_category = $category or tech_category is null)

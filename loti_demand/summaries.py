@@ -1,0 +1,170 @@
+"""Plain-English sentences that go with the charts and totals: the one-sentence summaries that are each chart's
+alt text and are shown as text for everyone, and the coverage statements beside the figures. Pure: no Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loti_demand.charts import CITY_OF_LONDON
+from loti_demand.metrics import MEASURES, label
+
+
+def map_summary(df: pd.DataFrame, value: str, *, name: str = "borough_name") -> str:
+    """One sentence for screen readers: the highest and lowest boroughs, and how many have no data."""
+    measure = MEASURES.get(value)
+    fmt = measure.format if measure else str
+    data = df[df[value].notna()].sort_values([value, name], ascending=[False, True])
+    missing = len(df) - len(data)
+    if data.empty:
+        return f"No borough has data for {label(value).lower()} in this selection."
+    top, bottom = data.iloc[0], data.iloc[-1]
+    if len(data) == 1:
+        text = f"{label(value)}: only {top[name]} has data ({fmt(top[value])})"
+    else:
+        text = (f"{label(value)}: highest in {top[name]} ({fmt(top[value])}), "
+                f"lowest in {bottom[name]} ({fmt(bottom[value])})")
+    if missing:
+        text += f"; {plural(missing, 'other borough has', 'other boroughs have')} no data"
+    return text + "."
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 month', '3 months': the count and the right form of the words after it."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def trend_summary(df: pd.DataFrame, *, value: str = "tech_spend_gbp", grain: str = "month") -> str:
+    """One sentence on a time series: total, highest and lowest period."""
+    data = df.groupby("period_start")[value].sum()
+    if data.empty:
+        return "No tech spend in this selection."
+    fmt = MEASURES[value].format
+    when = "%B %Y" if grain == "month" else "the quarter starting %B %Y"
+    high, low = pd.Timestamp(data.idxmax()), pd.Timestamp(data.idxmin())
+    if len(data) == 1:
+        return f"{fmt(data.sum())} in {high:{when}}."
+    return (f"{fmt(data.sum())} over {plural(len(data), grain, grain + 's')}; highest in {high:{when}} "
+            f"({fmt(data.max())}), lowest in {low:{when}} ({fmt(data.min())}).")
+
+
+def per_resident_summary(df: pd.DataFrame) -> str:
+    value = "tech_spend_per_resident_gbp"
+    data = df[df[value].notna()].sort_values(value, ascending=False)
+    if data.empty:
+        return "No borough has tech spend data in this selection."
+    fmt = MEASURES[value].format
+    boroughs = data[data["borough_code"] != CITY_OF_LONDON]
+    text = (f"London median {fmt(data.iloc[0]['london_median_per_resident_gbp'])} across "
+            f"{plural(len(data), 'authority', 'authorities')} with data.")
+    if len(boroughs) > 1:
+        text = (f"Highest tech spend per resident among the boroughs: {boroughs.iloc[0]['borough_name']} "
+                f"({fmt(boroughs.iloc[0][value])}); lowest: {boroughs.iloc[-1]['borough_name']} "
+                f"({fmt(boroughs.iloc[-1][value])}). " + text)
+    city = data[data["borough_code"] == CITY_OF_LONDON]
+    if len(city):
+        text += (f" The City of London ({fmt(city.iloc[0][value])} per resident) is left off the chart because it "
+                 "has few residents; it is in the table.")
+    return text
+
+
+def supplier_summary(df: pd.DataFrame) -> str:
+    data = df[df["share_pct"].notna()]
+    if data.empty:
+        return "No tech spend with named suppliers in this selection."
+    first = data.iloc[0]
+    text = (f"The largest supplier, {first['supplier_name']}, took {first['share_pct']:.1f}% of the "
+            "named-supplier tech spend")
+    if len(data) > 1:
+        text += f"; the largest {min(3, len(data))} took {data.head(3)['share_pct'].sum():.1f}% between them"
+    return text + "."
+
+
+PER_RESIDENT_NOTE = ("Per resident figures divide by the ONS mid-year population estimate. The City of London has "
+                     "few residents (about 11,000) but a large working population, so its figure is not comparable.")
+
+
+# The coverage column shown beside each map measure: what the figure rests on.
+MAP_COVERAGE = {
+    "tech_spend_gbp": "months_covered",
+    "tech_spend_per_resident_gbp": "months_covered",
+    "pipeline_value_gbp": "notices",
+    "contracts_expiring": "notices",
+    "open_challenges": "challenge_statements",
+}
+
+
+def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int) -> str:
+    """What the map's figures rest on, in one sentence, stated beside the totals."""
+    if MAP_COVERAGE.get(value) == "months_covered":
+        with_data = int((df["months_covered"] > 0).sum())
+        partial = int(((df["months_covered"] > 0) & (df["months_covered"] < period_months)).sum())
+        text = (f"Coverage: spend files from {with_data} of {len(df)} authorities have data in this period "
+                f"({int(df['lines'].sum()):,} tech payment lines).")
+        if partial:
+            text += (f" {plural(partial, 'of them covers', 'of them cover')} fewer than {period_months} months, so "
+                     "those totals cover part of the period only (see the months column in the table).")
+        if value == "tech_spend_per_resident_gbp":
+            text += " " + PER_RESIDENT_NOTE
+        return text
+    if value == "pipeline_value_gbp":
+        return (f"Coverage: {int(df['pipeline_count'].sum()):,} tech procurement notices by London boroughs expected "
+                "to come to market in this period. Notices from London-wide buyers (such as the GLA group or the "
+                "NHS) are not mapped, because they do not belong to one borough.")
+    if value == "contracts_expiring":
+        return (f"Coverage: {int(df['contracts_expiring'].sum()):,} awarded tech contracts by London boroughs end in "
+                f"this period, from {int(df['notices'].sum()):,} tech procurement notices by boroughs in all.")
+    total = int(df["open_challenges"].sum())
+    return (f"Coverage: open challenge statements counted for each borough that set them ({total:,} in all: a "
+            "challenge set by several boroughs counts once for each of them).")
+
+
+def per_resident_comparison(row: pd.Series) -> str:
+    """'£52.14 per resident, 26% above the London median of £41.35 ...' for one borough_measures row."""
+    value, median = row["tech_spend_per_resident_gbp"], row["london_median_per_resident_gbp"]
+    if pd.isna(value):
+        return "No per-resident figure: the borough has no spend data in this period."
+    fmt = MEASURES["tech_spend_per_resident_gbp"].format
+    text = f"{fmt(value)} of tech spend per resident"
+    if pd.notna(median) and float(median):
+        diff = 100 * (float(value) - float(median)) / float(median)
+        side = "above" if diff > 0.05 else "below" if diff < -0.05 else "the same as"
+        text += (f", {abs(diff):.0f}% {side} the London median of {fmt(median)}" if side != "the same as"
+                 else f", the same as the London median of {fmt(median)}")
+    return (text + f" (population {int(row['population']):,}, ONS mid-{int(row['population_year'])} estimate).")
+
+
+def coverage_summary(row: pd.Series, name: str) -> str:
+    """What one borough's spend figures rest on, in plain English, for a borough_coverage row."""
+    if not row["spend_files"]:
+        return f"No spend files have been loaded for {name}, so its spend figures are missing, not zero."
+    if not row["months_covered"]:
+        return (f"{plural(int(row['spend_files']), 'spend file has', 'spend files have')} been read for {name}, but "
+                f"none of their lines could be loaded ({int(row['lines_quarantined']):,} set aside).")
+    text = (f"{name}'s spend figures rest on {int(row['spend_files']):,} spend files covering "
+            f"{int(row['months_covered'])} months ({pd.Timestamp(row['first_month']):%B %Y} to "
+            f"{pd.Timestamp(row['last_month']):%B %Y}): {int(row['lines']):,} payment lines loaded, "
+            f"{int(row['lines_duplicate']):,} duplicate lines skipped and {int(row['lines_quarantined']):,} "
+            "lines set aside because a value could not be read.")
+    if row.get("files_rejected"):
+        text += f" {int(row['files_rejected'])} files could not be read at all."
+    return text + f" Latest file read: {row['latest_file']}."
+
+
+def sme_sentence(row: pd.Series, window: str) -> str:
+    """What the pipeline notices say about SME suitability (sme_pipeline row), honest about notices that say nothing."""
+    fmt = MEASURES["pipeline_value_gbp"].format
+    count, saying = int(row["pipeline_count"]), int(row["notices_saying"])
+    where = f"the London tech pipeline for this selection over the {window}"
+    if count == 0:
+        return f"There are no notices in {where}, so nothing can be said about SME suitability."
+    if saying == 0:
+        return f"None of the {plural(count, 'notice', 'notices')} in {where} say whether the opportunity suits SMEs."
+    text = (f"Of the {plural(count, 'notice', 'notices')} in {where}, {saying:,} "
+            f"{'says' if saying == 1 else 'say'} whether the opportunity suits SMEs. Of their value, "
+            f"{MEASURES['sme_share_pct'].format(row['sme_share_pct'])} ({fmt(row['sme_suitable_value_gbp'])} of "
+            f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs.")
+    if count > saying:
+        silent_value = float(row["pipeline_value_gbp"]) - float(row["value_saying_gbp"])
+        text += (f" The other {plural(count - saying, 'notice', 'notices')} ({fmt(silent_value)}) "
+                 f"{'does' if count - saying == 1 else 'do'} not say.")
+    return text

@@ -1,0 +1,82 @@
+"""Borough profile (?borough=E09...): one borough's tech spend, suppliers, pipeline, challenges, expiring contracts
+and what the figures rest on."""
+
+import streamlit as st
+
+from loti_demand import charts, periods, summaries, ui
+from loti_demand.metrics import MEASURES
+
+ui.page_header("Borough profile", "One borough's technology demand: what it spends and with whom, what it plans "
+                                  "to buy, the problems it has set, and how complete its data is.")
+names = ui.borough_names()
+code = ui.url_selectbox("Borough", list(names), key="borough", format_func=names.get)
+ui.ignored_params_notice()
+name, as_of, gbp = names[code], ui.as_of(), MEASURES["tech_spend_gbp"].format
+windows = ui.spend_periods()
+
+st.header(f"{name}: tech spend")
+if not windows:
+    st.write("No spend data has been loaded yet.")
+else:
+    last12, every = windows[0], windows[-1]
+    row = ui.query("borough_measures", start=last12.start, end=last12.end).set_index("borough_code").loc[code]
+    st.metric(f"Tech spend, {last12.phrase}", gbp(row["tech_spend_gbp"]) if row["months_covered"] else "No data")
+    st.write(summaries.per_resident_comparison(row))
+    st.caption(f"Coverage: {int(row['months_covered'])} of {last12.months} months of {name}'s spend files in this "
+               f"period, {int(row['lines']):,} tech payment lines.")
+
+    st.subheader("Tech spend by month")
+    trend = ui.query("spend_over_time", start=every.start, end=every.end, boroughs=(code,), grain="month")
+    if trend.empty:
+        st.write(f"No tech spend found in {name}'s spend files.")
+    else:
+        ui.chart(charts.monthly_bar_figure(trend, title=f"{name}: tech spend by month"), key="borough_trend",
+                 summary=summaries.trend_summary(trend))
+
+    st.subheader(f"Tech categories, {last12.phrase}")
+    cats = ui.query("category_spend", start=last12.start, end=last12.end, boroughs=(code,))
+    if not cats.empty:
+        summary = charts.text_summary_of_bars(cats, value="tech_spend_gbp", name="tech_category_label")
+        ui.chart(charts.category_bar_figure(cats, title=f"{name}: tech spend by category"), key="borough_cats",
+                 summary=summary)
+    ui.table_or_note(cats, ["tech_category_label", "tech_spend_gbp", "lines"], key="borough_cats_table",
+                     file_name=f"{code}_tech_spend_by_category.csv", empty="No tech spend in this period.")
+
+    st.subheader(f"Top suppliers, {last12.phrase}")
+    suppliers, more = ui.top_n(ui.query("top_suppliers", start=last12.start, end=last12.end, boroughs=(code,),
+                                        limit=10), 10)
+    if not suppliers.empty:
+        st.write(summaries.supplier_summary(suppliers) + " Shares are of this borough's named-supplier tech spend.")
+    ui.table_or_note(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
+                     key="borough_suppliers", file_name=f"{code}_top_suppliers.csv",
+                     empty="No tech spend with named suppliers in this period.")
+    if more:
+        st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - 10} smaller suppliers are not shown. See "
+                 "Spend and suppliers for the full list.")
+
+ahead = periods.forward_periods(as_of)
+if ahead:
+    window = ahead[0]
+    st.header(f"Pipeline: tech procurements expected in the {window.phrase}")
+    ui.table_or_note(ui.query("borough_pipeline", borough=code, start=window.start, end=window.end),
+                     ["market_date", "title", "notice_type", "tech_category_label", "value_gbp", "is_sme_suitable",
+                      "url"], key="borough_pipeline", file_name=f"{code}_pipeline.csv",
+                     empty=f"No tech procurement notices from {name} are expected to come to market in this period.")
+    st.header(f"Tech contracts ending in the {window.phrase}")
+    ui.table_or_note(ui.query("borough_expiring", borough=code, start=window.start, end=window.end),
+                     ["contract_end", "title", "supplier_names", "tech_category_label", "award_value_gbp", "url"],
+                     key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
+                     empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.")
+
+st.header("Open challenges")
+ui.table_or_note(ui.query("borough_challenges", borough=code),
+                 ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
+                 key="borough_challenges", file_name=f"{code}_open_challenges.csv",
+                 empty=f"{name} has no open challenge statements.")
+
+st.header("Data coverage")
+cover = ui.query("borough_coverage", borough=code)
+st.write(summaries.coverage_summary(cover.iloc[0], name))
+if int(cover["spend_files"].iloc[0]):
+    ui.table(cover, ["months_covered", "first_month", "last_month", "spend_files", "lines", "lines_duplicate",
+                     "lines_quarantined", "latest_file"], key="borough_coverage", file_name=f"{code}_coverage.csv")

@@ -1,0 +1,76 @@
+"""Borough map: one measure per borough, on a square tile map (always) or the official boundaries (when set)."""
+
+import streamlit as st
+
+from loti_demand import charts, periods, summaries, ui
+from loti_demand.metrics import MAP_MEASURES, MEASURES, label
+
+ui.page_header(
+    "Borough map",
+    "Compare London's 32 boroughs and the City on one measure at a time. Choose a borough to open its profile.",
+)
+as_of = ui.as_of()
+SPEND = ("tech_spend_gbp", "tech_spend_per_resident_gbp")
+FORWARD = ("pipeline_value_gbp", "contracts_expiring")
+
+shapes, problem = ui.boundaries()
+filters = st.columns(4 if shapes is not None else 3)
+with filters[0]:
+    measure = ui.url_selectbox("Measure", list(MAP_MEASURES), key="measure", format_func=label)
+if measure in SPEND:
+    windows = ui.spend_periods()
+elif measure in FORWARD:
+    windows = periods.forward_periods(as_of)
+else:
+    windows = periods.current_period(as_of)
+if not windows:
+    st.info("No data has been loaded for this measure yet, so there is nothing to map. Build the warehouse from "
+            "spend files and procurement notices: see the README.")
+    st.stop()
+with filters[1]:
+    period = ui.period_selectbox(windows, help="Spend measures look back; pipeline and expiring contracts look "
+                                               "ahead from the data-as-of date; open challenges are as they stand.")
+with filters[2]:
+    category = ui.category_selectbox()
+views = {"tiles": "Tile map (equal squares)", "geographic": "Geographic map (boundaries)"}
+view = "tiles"
+if shapes is not None:
+    with filters[3]:
+        view = ui.url_selectbox("Map style", list(views), key="view", format_func=views.get)
+ui.ignored_params_notice()
+st.caption(MEASURES[measure].definition)
+
+df = ui.query("borough_measures", start=period.start, end=period.end, category=category)
+coverage = summaries.MAP_COVERAGE[measure]
+st.caption(summaries.map_coverage_sentence(df, measure, period_months=period.months))
+
+st.header(f"{label(measure)} by borough")
+title = f"{label(measure)}, {period.phrase}" + (f", {ui.category_label(category)}" if category else "")
+if view == "geographic":
+    from loti_demand import geo
+
+    figure = geo.geographic_map_figure(shapes, df, measure, title=title, coverage=coverage)
+else:
+    figure = charts.tile_map_figure(df, measure, title=title, coverage=coverage)
+event = ui.chart(figure, key="map_chart", summary=summaries.map_summary(df, measure), on_select="rerun")
+if code := ui.selected_borough(event):
+    st.switch_page("pages/borough.py", query_params={"borough": code})
+st.caption("Grey: no data for this period. Select a borough on the map to open its profile.")
+if view == "geographic":
+    st.caption(geo.ATTRIBUTION)
+if problem:
+    st.warning(f"The boundaries file could not be used, so the tile map is shown: {problem}")
+elif shapes is None:
+    st.write("The tile map gives every borough an equal square, so small boroughs are as easy to see as large "
+             "ones. To switch to the boroughs' real shapes, run `python -m loti_demand boundaries fetch` (needs "
+             "internet) or set LOTI_DEMAND_BOUNDARIES to an official boundaries file: see Maps in the README.")
+
+st.header("Open a borough profile")
+names = ui.borough_names()
+chosen = st.selectbox("Borough", list(names), format_func=names.get, key="map_open_borough")
+st.page_link("pages/borough.py", label=f"Open the {names[chosen]} profile", query_params={"borough": chosen},
+             icon=":material/arrow_forward:")
+
+st.header("The figures behind the map")
+ui.table(df, ["borough_name", measure, "population", coverage], key="map_table",
+         file_name=f"borough_map_{measure}_{period.key}{'_' + category if category else ''}.csv")

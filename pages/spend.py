@@ -1,0 +1,85 @@
+"""Spend and suppliers: tech spend over time, the largest suppliers, how concentrated each category is, what can
+be said about SMEs, and boroughs compared per resident."""
+
+import streamlit as st
+
+from loti_demand import charts, metrics, periods, summaries, ui
+from loti_demand.metrics import MEASURES
+
+ui.page_header("Spend and suppliers", "Who London's councils pay for technology, for what, and how concentrated "
+                                      "that spending is.")
+names, windows = ui.borough_names(), ui.spend_periods()
+if not windows:
+    st.info("No spend data has been loaded yet, so there is nothing to show here. See the README to build the "
+            "warehouse from council spend files.")
+    st.stop()
+filters = st.columns([2, 1.2, 1.4])
+with filters[0]:
+    boroughs = tuple(ui.url_multiselect("Boroughs", list(names), key="boroughs", format_func=names.get,
+                                        placeholder="All London"))
+with filters[1]:
+    category = ui.category_selectbox()
+with filters[2]:
+    period = ui.period_selectbox(windows)
+ui.ignored_params_notice()
+where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
+head = ui.query("spend_summary", **where).iloc[0]
+scope = f"{len(boroughs)} chosen" if boroughs else str(len(names))
+st.metric(f"Tech spend, {period.phrase}", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
+          help=MEASURES["tech_spend_gbp"].definition)
+st.caption(f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
+           f"this period: {int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} "
+           "have the payee redacted (they count in totals but not in supplier shares).")
+
+st.header("Tech spend over time")
+trend = ui.query("spend_over_time", **where, grain=period.grain)
+if trend.empty:
+    st.write("No tech spend in this selection.")
+else:
+    ui.chart(charts.spend_trend_figure(trend, title=f"Tech spend by category, {period.phrase}", grain=period.grain),
+             key="spend_trend", summary=summaries.trend_summary(trend, grain=period.grain))
+    ui.table(trend, ["period_start", "tech_category_label", "tech_spend_gbp", "lines"], key="spend_trend_table",
+             file_name=f"tech_spend_over_time_{period.key}.csv")
+
+st.header("Top suppliers")
+n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_value=50)
+suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
+if not suppliers.empty:
+    ui.chart(charts.supplier_bar_figure(suppliers, title="Market share of the largest tech suppliers"),
+             key="spend_suppliers", summary=summaries.supplier_summary(suppliers))
+ui.table_or_note(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+                 key="spend_suppliers_table", file_name=f"top_suppliers_{period.key}.csv",
+                 empty="No tech spend with named suppliers in this selection.")
+if more:
+    st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
+             "'Suppliers to show' to see more.")
+
+st.header("How concentrated is each category?")
+st.write("Two measures show whether a few suppliers take most of the money. The **top 3 share** is the part of "
+         "the spend that went to the three largest suppliers. The **HHI** (Herfindahl-Hirschman Index) adds up "
+         "the square of every supplier's share in per cent: it runs from near 0 (many small suppliers) to 10,000 "
+         "(one supplier takes everything). UK competition guidance calls a market over 1,000 concentrated and "
+         "over 2,000 highly concentrated. A category with only a handful of suppliers always scores high.")
+concentration = ui.query("supplier_concentration", **where)
+concentration["concentration"] = concentration["hhi"].map(metrics.concentration_band)
+ui.table_or_note(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
+                                 "concentration"], key="spend_concentration",
+                 file_name=f"supplier_concentration_{period.key}.csv", empty="No named-supplier spend to measure.")
+
+st.header("Small and medium-sized enterprises (SMEs)")
+st.write("Council spend files do not say which suppliers are SMEs, so this dashboard cannot show how much of the "
+         "spend above goes to them.")
+ahead = periods.forward_periods(ui.as_of())
+if ahead:
+    sme = ui.query("sme_pipeline", start=ahead[0].start, end=ahead[0].end, boroughs=boroughs, category=category)
+    st.write(summaries.sme_sentence(sme.iloc[0], ahead[0].phrase))
+
+st.header("Boroughs compared per resident")
+per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
+ui.chart(charts.per_resident_figure(per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs),
+         key="spend_per_resident", summary=summaries.per_resident_summary(per_head))
+st.caption(("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
+           + "The dashed line is the London median. " + summaries.PER_RESIDENT_NOTE)
+ui.table(per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
+         ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
+         key="spend_per_resident_table", file_name=f"tech_spend_per_resident_{period.key}.csv")

@@ -1,0 +1,171 @@
+"""The benchmark: a deterministic generator in the declared layouts, pandas and SQLite equivalents that give the
+same answers as the registered queries (to the penny), no registered query left out of the comparison, and the
+command end to end at tiny N. Nothing here asserts a timing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from loti_demand import queries
+from loti_demand.bench.equivalents import EQUIVALENTS, Equivalent, Exempt, add_months, differences
+from loti_demand.bench.generate import HEADERS, LAYOUTS, BenchParams, Tables, ensure_data
+from loti_demand.bench.measure import percentile, phases
+from loti_demand.bench.raw import load_raw, load_sqlite, sniff_layout
+from loti_demand.bench.text import money_text
+from loti_demand.cli import cli
+from loti_demand.normalise.suppliers import is_redacted, supplier_key
+from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.reference import Reference
+from loti_demand.warehouse.build import build
+from loti_demand.warehouse.db import connect
+
+SMALL = BenchParams(lines=5_000, releases=300, months=12)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory: pytest.TempPathFactory):
+    """5,000 generated lines and 300 releases, built, and loaded into pandas and SQLite."""
+    folder = tmp_path_factory.mktemp("bench")
+    data = ensure_data(folder / "data", SMALL)
+    warehouse = folder / "warehouse.duckdb"
+    report = build(data.folder, warehouse)
+    raw = load_raw(data.folder)
+    sqlite_con = load_sqlite(raw, folder / "raw.sqlite")
+    con = connect(warehouse, read_only=True)
+    yield data, report, con, raw, sqlite_con
+    con.close()
+    sqlite_con.close()
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for sub in ("spend", "procurement") for p in sorted((folder / sub).rglob("*")) if p.is_file()}
+
+
+def test_generator_is_deterministic(small, tmp_path: Path) -> None:
+    data = small[0]
+    again = ensure_data(tmp_path / "again", SMALL)
+    assert _digest(again.folder) == _digest(data.folder)
+    assert not again.reused and ensure_data(tmp_path / "again", SMALL).reused, "same parameters: reused"
+
+
+def test_generator_writes_the_declared_layouts_and_line_counts(small) -> None:
+    data, report = small[0], small[1]
+    assert data.spend_lines == SMALL.lines
+    assert set(data.lines_by_layout) == set(LAYOUTS)
+    counted = dict.fromkeys(LAYOUTS, 0)
+    for path in sorted((data.folder / "spend").glob("*/*.csv")):
+        head = path.read_bytes()
+        layout, skip = sniff_layout(head[:2048])
+        lines = head.decode("utf-8-sig").splitlines()
+        header = lines[skip].split(",")
+        assert tuple(header) == HEADERS[layout]
+        trailer = 2 if layout == "bom" else 0  # a blank row and an unlabelled grand total
+        counted[layout] += len(lines) - skip - 1 - trailer
+    assert counted == data.lines_by_layout
+    assert len(list((data.folder / "procurement").glob("*.json"))) == data.release_files
+    assert report.counts["spend lines loaded"] == SMALL.lines
+    assert report.counts["spend lines quarantined"] == data.files_by_layout["bom"], "only the grand-total rows"
+    assert report.counts["notices"] == SMALL.releases
+
+
+def test_amounts_are_written_as_councils_print_them() -> None:
+    cents = np.array([123456, -50000, 100, 123456789, 99])
+    assert money_text(cents, thousands=False).to_pylist() == ["1234.56", "-500.00", "1.00", "1234567.89", "0.99"]
+    assert money_text(cents, thousands=True, whole_pounds_bare=True).to_pylist() == [
+        "1,234.56", "-500", "1", "1,234,567.89", "0.99"]
+
+
+def test_suppliers_are_fictional_and_their_spellings_resolve_together() -> None:
+    tables = Tables(42)
+    classifier = Classifier(Reference().table("tech_rules"))
+    names = tables.names.to_pylist()
+    assert not [n for n in names if not is_redacted(n) and classifier.classify_spend(None, None, None, None, n)[0]]
+    for entity in (1, 2, 3, 500, 2999):
+        start = int(tables.name_offset[entity])
+        spellings = names[start:start + int(tables.spellings[entity])]
+        assert len(spellings) >= 2 and len({supplier_key(s) for s in spellings}) == 1, spellings
+    redacted = names[:int(tables.spellings[0])]
+    assert all(is_redacted(n) for n in redacted)
+
+
+def test_every_registered_query_has_an_equivalent_or_an_exemption() -> None:
+    missing = sorted(set(queries.QUERIES) - set(EQUIVALENTS))
+    assert missing == [], f"add pandas and SQLite equivalents (or an exemption) in bench/equivalents.py: {missing}"
+    assert sorted(set(EQUIVALENTS) - set(queries.QUERIES)) == [], "equivalents for queries that no longer exist"
+    assert all(e.reason for e in EQUIVALENTS.values() if isinstance(e, Exempt))
+
+
+def _cases() -> list[tuple[str, str]]:
+    return [(name, engine) for name, e in EQUIVALENTS.items() if isinstance(e, Equivalent)
+            for engine in ("pandas", "sqlite")]
+
+
+# Parameters beyond each query's example, so filters and windows are exercised too: each makes extra parameters
+# from the example's answer (so a filter picks a value that is there).
+def _some(frame, column: str) -> str:
+    return str(frame[column].dropna().iloc[0])
+
+
+MORE_PARAMS = {
+    "spend_lines": [lambda found: {"tech_category": "software"}, lambda found: {"limit": 5}],
+    "headline": [lambda found: {"as_of_shift_months": -6}],
+    "tech_spend_by_category": [lambda found: {"as_of_shift_months": -3}],
+    "pipeline": [lambda found: {"borough_code": _some(found, "borough_code")},
+                 lambda found: {"tech_category": _some(found, "tech_category")},
+                 lambda found: {"notice_type": "UK4 tender"}, lambda found: {"sme_only": True}],
+    "expiring_contracts": [lambda found: {"tech_category": _some(found, "tech_category")},
+                           lambda found: {"threshold_gbp": 1_000_000}],
+}
+
+
+@pytest.mark.parametrize(("name", "engine"), _cases())
+def test_pandas_and_sqlite_give_the_same_answers_as_duckdb(small, name: str, engine: str) -> None:
+    con, raw, sqlite_con = small[2], small[3], small[4]
+    equivalent = EQUIVALENTS[name]
+    function, target = (equivalent.pandas, raw) if engine == "pandas" else (equivalent.sqlite, sqlite_con)
+    example = queries.QUERIES[name].example(con)
+    found = queries.QUERIES[name].function(con, **example)
+    assert len(found) > 0, "the example parameters find something to compare"
+    for extra in [lambda found: {}, *MORE_PARAMS.get(name, [])]:
+        params = {**example, **extra(found)}
+        if "as_of_shift_months" in params:
+            params["as_of"] = add_months(params["as_of"], params.pop("as_of_shift_months"))
+        expected = queries.QUERIES[name].function(con, **params)
+        assert differences(expected, function(target, **params), equivalent.not_compared) == [], params
+
+
+def test_differences_are_reported_to_the_penny() -> None:
+    import pandas as pd
+
+    left = pd.DataFrame({"a": ["x"], "amount_gbp": [10.00]})
+    assert differences(left, pd.DataFrame({"a": ["x"], "amount_gbp": [10.004]})) == []
+    assert differences(left, pd.DataFrame({"a": ["x"], "amount_gbp": [10.01]})) != []
+    assert differences(left, pd.DataFrame({"a": ["x"]})) == ["columns missing: ['amount_gbp']"]
+
+
+def test_percentile_and_build_phases() -> None:
+    samples = [float(i) for i in range(1, 21)]
+    assert percentile(samples, 50) == 10 and percentile(samples, 95) == 19 and percentile([3.0], 95) == 3
+    events = [(0.1, "reading spend/a.csv", 1024), (2.0, "reading spend/b.csv", 2048),
+              (3.0, "reading procurement/x.json", 3072), (4.0, "model stg_spend", 3072),
+              (6.0, "model build_info", 5120)]
+    assert phases(events, 10.0, 6144) == [
+        ("start", 0.1, 1.0), ("read spend files", 2.9, 3.0), ("read other files", 1.0, 3.0), ("stg_spend", 2.0, 5.0),
+        ("build_info, checks, commit and swap", 4.0, 6.0)]
+
+
+def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--lines", "2000", "--releases", "200", "--repeat", "2",
+                                      "--months", "6", "--work-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in queries.QUERIES:
+        assert f"\n{name} " in result.output
+    assert "PASS  same answers from all engines: all agree" in result.output
+    assert "AppTest Overview:" in result.output
+    assert "verdict (targets are for 10,000,000 lines; this run has 2,000)" in result.output

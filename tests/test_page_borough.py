@@ -1,0 +1,177 @@
+"""Borough profile page (AppTest on the sample warehouse): ?borough=E09... opens one borough, and every section
+matches an independent computation over the marts for that borough."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand import metrics
+
+PROJECT = Path(__file__).resolve().parent.parent
+DASHBOARD = str(PROJECT / "dashboard.py")
+
+
+@pytest.fixture
+def app(sample_warehouse: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    return AppTest.from_file(DASHBOARD, default_timeout=60)
+
+
+def open_profile(app: AppTest, **params: str) -> AppTest:
+    app.query_params.update(params)
+    app.run()
+    app.switch_page("pages/borough.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Borough profile"
+    return app
+
+
+def table_with(app: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+def plotted(array) -> list[float]:
+    """Values from a plotly spec, which packs numeric arrays as base64 typed arrays."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def text(app: AppTest) -> str:
+    return " ".join(m.value for m in app.markdown) + " " + " ".join(c.value for c in app.caption)
+
+
+def window(con, months: int = 18) -> tuple[dt.date, dt.date]:
+    as_of = con.execute("select data_as_of from build_info").fetchall()[0][0]
+    return as_of, (pd.Timestamp(as_of) + pd.DateOffset(months=months)).date()
+
+
+def latest_12_spend(con) -> pd.DataFrame:
+    last = pd.Timestamp(con.execute("select max(payment_month) from spend").fetchall()[0][0])
+    lines = con.execute("select * from spend").df()
+    return lines[lines["payment_month"] > last - pd.DateOffset(months=12)]
+
+
+@pytest.mark.parametrize("code", ["E09000007", "E09000001", "E09000033"])
+def test_spend_and_per_resident_comparison(app: AppTest, sample_con, code: str) -> None:
+    open_profile(app, borough=code)
+    name, population = sample_con.execute("select borough_name, population from boroughs where borough_code = $c",
+                                          {"c": code}).fetchall()[0]
+    assert app.selectbox(key="borough").value == code
+    assert app.header[0].value == f"{name}: tech spend"
+    recent = latest_12_spend(sample_con)
+    tech = recent[recent["tech_category"].notna()]
+    mine = tech[tech["borough_code"] == code]
+    assert app.metric[0].value == metrics.format_gbp(float(mine["amount_gbp"].sum()))
+    per_head = tech.groupby("borough_code")["amount_gbp"].sum().astype(float) / sample_con.execute(
+        "select borough_code, population from boroughs").df().set_index("borough_code")["population"]
+    median, value = per_head.median(), float(mine["amount_gbp"].sum()) / population
+    sentence = next(m.value for m in app.markdown if "per resident" in m.value)
+    assert sentence.startswith(f"£{value:,.2f} of tech spend per resident")
+    side = "above" if value > median else "below"
+    assert f"{abs(100 * (value - median) / median):.0f}% {side} the London median of £{median:,.2f}" in sentence
+    assert f"{len(mine):,} tech payment lines" in text(app)
+
+
+def test_trend_categories_and_suppliers(app: AppTest, sample_con) -> None:
+    code = "E09000022"
+    open_profile(app, borough=code)
+    lines = sample_con.execute("select * from spend where borough_code = $c and tech_category is not null",
+                               {"c": code}).df()
+    trend = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    monthly = lines.groupby("payment_month")["amount_gbp"].sum().astype(float)
+    assert plotted(trend["y"]) == pytest.approx(monthly.tolist())
+    recent = latest_12_spend(sample_con)
+    recent = recent[(recent["borough_code"] == code) & recent["tech_category"].notna()]
+    categories = table_with(app, "tech_category_label")
+    expected = recent.groupby("tech_category")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
+    assert categories["tech_spend_gbp"].astype(float).tolist() == pytest.approx(expected.tolist())
+    suppliers = table_with(app, "supplier_name")
+    named = recent[~recent["is_redacted"]].groupby("supplier_id")["amount_gbp"].sum().astype(float)
+    named = named[named > 0].sort_values(ascending=False)
+    assert suppliers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(named.head(10).tolist())
+    assert suppliers["share_pct"].tolist() == pytest.approx((100 * named / named.sum()).head(10).tolist())
+    if len(named) > 10:
+        assert f"More: {len(named) - 10} smaller suppliers" in text(app)
+
+
+def test_pipeline_expiring_and_challenges(app: AppTest, sample_con) -> None:
+    code = "E09000001"
+    open_profile(app, borough=code)
+    start, end = window(sample_con)
+    p = sample_con.execute("select * from procurements where borough_code = $c and tech_category is not null",
+                           {"c": code}).df()
+    when = p["expected_market_date"].fillna(p["tender_end"]).fillna(p["tender_start"]).dt.date
+    pipeline = p[p["stage"].isin(["planning", "tender"]) & (when >= start) & (when <= end)]
+    ends = p["contract_end"].dt.date
+    expiring = p[p["stage"].isin(["award", "contract"]) & (ends >= start) & (ends <= end)]
+    challenges = sample_con.execute(
+        "select c.title from challenges c join challenge_boroughs b using (challenge_id) "
+        "where b.borough_code = $c and c.status = 'open'", {"c": code}).df()
+    assert len(pipeline) and len(expiring) and len(challenges), "the sample exercises every section"
+    assert sorted(table_with(app, "notice_type")["title"]) == sorted(pipeline["title"])
+    assert sorted(table_with(app, "supplier_names")["title"]) == sorted(expiring["title"])
+    assert sorted(table_with(app, "theme")["title"]) == sorted(challenges["title"])
+
+
+def test_data_coverage(app: AppTest, sample_con) -> None:
+    code = "E09000006"
+    open_profile(app, borough=code)
+    files = sample_con.execute("select * from source_files where kind = 'spend' and borough_code = $c",
+                               {"c": code}).df()
+    months = sample_con.execute("select count(distinct payment_month) from spend where borough_code = $c",
+                                {"c": code}).fetchall()[0][0]
+    issues = sample_con.execute("select count(*) from load_issues where source_file in (select path from "
+                                "source_files where borough_code = $c) and source_row is not null",
+                                {"c": code}).fetchall()[0][0]
+    coverage = table_with(app, "latest_file").iloc[0]
+    assert (coverage["spend_files"], coverage["months_covered"]) == (len(files), months)
+    assert coverage["lines_quarantined"] == issues == files["rows_quarantined"].sum()
+    assert coverage["latest_file"] in set(files["path"])
+    assert f"rest on {len(files)} spend files covering {months} months" in text(app)
+
+
+def test_choosing_another_borough_updates_the_link(app: AppTest) -> None:
+    open_profile(app, borough="E09000007")
+    app.selectbox(key="borough").set_value("E09000010").run()
+    assert app.query_params["borough"] == "E09000010"
+    assert app.header[0].value == "Enfield: tech spend"
+
+
+def test_an_unknown_borough_in_the_link_is_ignored_with_a_notice(app: AppTest) -> None:
+    open_profile(app, borough="E09999999")
+    assert "not recognised" in app.warning[0].value and "E09999999" in app.warning[0].value
+    assert app.selectbox(key="borough").value == "E09000002"  # the first borough by name
+
+
+def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
+    open_profile(app, borough="E09000007")
+    categories = table_with(app, "tech_category_label")
+    csv = pd.read_csv(io.BytesIO(downloads["E09000007_tech_spend_by_category.csv"]), encoding="utf-8-sig")
+    assert list(csv.columns) == ["Tech category", "Tech spend (£)", "Payment lines"]
+    assert csv["Tech category"].tolist() == categories["tech_category_label"].tolist()
+    assert csv["Tech spend (£)"].tolist() == pytest.approx(categories["tech_spend_gbp"].astype(float).tolist())
+    coverage = pd.read_csv(io.BytesIO(downloads["E09000007_coverage.csv"]), encoding="utf-8-sig")
+    assert coverage["First month"].tolist() == [str(table_with(app, "latest_file")["first_month"].iloc[0])]
+
+
+@pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])
+def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse: str) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(partial_warehouses[warehouse]))
+    app = open_profile(AppTest.from_file(DASHBOARD, default_timeout=60), borough="E09000007")
+    words = text(app)
+    if warehouse == "no_spend":
+        assert "No spend data has been loaded yet." in words
+        assert "No spend files have been loaded for Camden" in words
+    else:
+        assert "No tech procurement notices from Camden" in words and "Camden has no open challenge" in words
+        assert app.metric[0].value.startswith("£")

@@ -1,0 +1,203 @@
+"""Spend and suppliers page (AppTest on the sample warehouse): totals, trend, top suppliers, concentration, SME
+pipeline share and the per-resident comparison all follow the filters, checked against independent pandas over the
+`spend` and `procurements` marts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand import metrics
+from loti_demand.queries import QUERIES_DIR
+
+PROJECT = Path(__file__).resolve().parent.parent
+DASHBOARD = str(PROJECT / "dashboard.py")
+SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "challenges",
+                "challenge_boroughs", "source_files", "suppliers", "build_info", "ref_tech_categories"}
+PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures", "spend_summary", "spend_over_time",
+                "category_spend", "top_suppliers", "supplier_concentration", "sme_pipeline", "borough_pipeline",
+                "borough_challenges", "borough_expiring", "borough_coverage"]
+
+
+@pytest.fixture
+def app(sample_warehouse: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    return AppTest.from_file(DASHBOARD, default_timeout=60)
+
+
+def open_spend(app: AppTest, **params: str) -> AppTest:
+    app.query_params.update(params)
+    app.run()
+    app.switch_page("pages/spend.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Spend and suppliers"
+    return app
+
+
+def tech_lines(con, start: dt.date, end: dt.date, boroughs=(), category=None) -> pd.DataFrame:
+    lines = con.execute("select * from spend where tech_category is not null").df()
+    lines = lines[(lines["payment_month"].dt.date >= start) & (lines["payment_month"].dt.date <= end)]
+    if boroughs:
+        lines = lines[lines["borough_code"].isin(boroughs)]
+    if category:
+        lines = lines[lines["tech_category"] == category]
+    return lines
+
+
+def latest_12(con) -> tuple[dt.date, dt.date]:
+    last = pd.Timestamp(con.execute("select max(payment_month) from spend").fetchall()[0][0])
+    return (last - pd.DateOffset(months=11)).date(), (last + pd.offsets.MonthEnd(0)).date()
+
+
+TABLES = {"spend_trend_table": "period_start", "spend_suppliers_table": "supplier_name",
+          "spend_concentration": "hhi", "spend_per_resident_table": "tech_spend_per_resident_gbp"}
+
+
+def table(app: AppTest, key: str) -> pd.DataFrame:
+    """The table a page shows, told apart by a column only it has (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in app.dataframe if TABLES[key] in d.value.columns)
+
+
+def test_page_queries_read_only_small_tables() -> None:
+    """Performance rule: every page view comes from aggregates and small marts, never `spend` line by line."""
+    for name in PAGE_QUERIES:
+        text = re.sub(r"--[^\n]*", "", (QUERIES_DIR / f"{name}.sql").read_text()).lower()
+        ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", text))
+        read = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", text)) - ctes
+        assert read <= SMALL_TABLES, f"{name} reads {read - SMALL_TABLES}"
+
+
+@pytest.mark.parametrize(("boroughs", "category", "period"), [
+    ((), None, "last12"),
+    (("E09000007", "E09000022"), None, "last12"),
+    ((), "software", "fy2024"),
+    (("E09000033",), "it_services", "all"),
+])
+def test_filters_change_total_trend_and_suppliers(app: AppTest, sample_con, boroughs, category, period) -> None:
+    open_spend(app)
+    if boroughs:
+        app.multiselect(key="boroughs").set_value(list(boroughs)).run()
+    if category:
+        app.selectbox(key="category").set_value(category).run()
+    app.selectbox(key="period").set_value(period).run()
+    assert not app.exception
+    if period == "last12":
+        start, end = latest_12(sample_con)
+    elif period == "all":
+        start, end = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
+    else:
+        start, end = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
+    lines = tech_lines(sample_con, start, end, boroughs, category)
+    assert len(lines) > 0
+    assert app.metric[0].value == metrics.format_gbp(float(lines["amount_gbp"].sum()))
+    coverage = next(c.value for c in app.caption if c.value.startswith("Coverage"))
+    assert f"{len(lines):,} tech payment lines" in coverage
+    trend = table(app, "spend_trend_table")
+    assert float(trend["tech_spend_gbp"].sum()) == pytest.approx(float(lines["amount_gbp"].sum()))
+    assert int(trend["lines"].sum()) == len(lines)
+    if period == "all":  # long windows go by quarter
+        assert {pd.Timestamp(d).month for d in trend["period_start"]} <= {1, 4, 7, 10}
+    named = lines[~lines["is_redacted"]].groupby("supplier_id")["amount_gbp"].sum().astype(float)
+    named = named[named > 0].sort_values(ascending=False)
+    suppliers = table(app, "spend_suppliers_table")
+    assert suppliers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(named.head(10).tolist())
+    assert suppliers["share_pct"].tolist() == pytest.approx((100 * named / named.sum()).head(10).tolist())
+    concentration = table(app, "spend_concentration").set_index("tech_category_label")
+    by_category = lines[~lines["is_redacted"]].groupby(["tech_category", "supplier_id"])["amount_gbp"].sum()
+    assert len(concentration) == by_category.index.get_level_values(0).nunique()
+    labels = dict(sample_con.execute("select tech_category, label from ref_tech_categories").fetchall())
+    for code, amounts in by_category.groupby(level=0):
+        row = concentration.loc[labels[code]]
+        assert row["hhi"] == pytest.approx(metrics.hhi(amounts))
+        assert row["concentration"] == metrics.concentration_band(metrics.hhi(amounts))
+
+
+def test_top_n_says_when_there_are_more(app: AppTest, sample_con) -> None:
+    open_spend(app, top="5")
+    assert app.number_input(key="top").value == 5
+    assert len(table(app, "spend_suppliers_table")) == 5
+    start, end = latest_12(sample_con)
+    lines = tech_lines(sample_con, start, end)
+    total = lines[~lines["is_redacted"]]["supplier_id"].nunique()
+    assert any(m.value.startswith(f"More: {total - 5} smaller suppliers") for m in app.markdown)
+    app.number_input(key="top").set_value(50).run()
+    assert len(table(app, "spend_suppliers_table")) == min(50, total)
+    more = [m.value for m in app.markdown if m.value.startswith("More:")]
+    assert more == ([f"More: {total - 50} smaller suppliers are not shown. Raise 'Suppliers to show' to see more."]
+                    if total > 50 else [])
+
+
+def test_sme_view_is_honest_about_what_the_data_says(app: AppTest, sample_con) -> None:
+    open_spend(app)
+    text = " ".join(m.value for m in app.markdown)
+    assert "Council spend files do not say which suppliers are SMEs" in text
+    as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
+    end = (pd.Timestamp(as_of) + pd.DateOffset(months=18)).date()
+    p = sample_con.execute("select * from procurements where is_london and tech_category is not null").df()
+    when = p["expected_market_date"].fillna(p["tender_end"]).fillna(p["tender_start"]).dt.date
+    pipe = p[p["stage"].isin(["planning", "tender"]) & (when >= as_of) & (when <= end)]
+    saying = pipe[pipe["is_sme_suitable"].notna()]
+    share = 100 * saying[saying["is_sme_suitable"].astype(bool)]["value_gbp"].sum() / saying["value_gbp"].sum()
+    assert f"Of the {len(pipe)} notices" in text and f"{len(saying)} say whether" in text
+    assert f"{share:.1f}%" in text
+
+
+def test_boroughs_compared_per_resident_with_the_london_median(app: AppTest, sample_con) -> None:
+    open_spend(app, boroughs="E09000007")
+    start, end = latest_12(sample_con)
+    lines = tech_lines(sample_con, start, end)
+    population = dict(sample_con.execute("select borough_name, population from boroughs").fetchall())
+    names = dict(sample_con.execute("select borough_code, borough_name from boroughs").fetchall())
+    totals = lines.groupby("borough_code")["amount_gbp"].sum()
+    per_head = {names[c]: float(a) / population[names[c]] for c, a in totals.items()}
+    shown = table(app, "spend_per_resident_table")
+    assert dict(zip(shown["borough_name"], shown["tech_spend_per_resident_gbp"], strict=True)) == pytest.approx(
+        per_head)
+    assert shown["tech_spend_per_resident_gbp"].is_monotonic_decreasing
+    chart = json.loads(app.get("plotly_chart")[-1].proto.spec)
+    assert "City of London" not in chart["data"][0]["y"] and len(chart["data"][0]["y"]) == 32
+    median = pd.Series(list(per_head.values())).median()
+    assert chart["layout"]["shapes"][0]["x0"] == pytest.approx(median)
+    colours = dict(zip(chart["data"][0]["y"], chart["data"][0]["marker"]["color"], strict=True))
+    assert colours["Camden"] != colours["Barnet"]  # the chosen borough stands out
+
+
+def test_a_link_reopens_the_same_view(app: AppTest) -> None:
+    open_spend(app, boroughs="E09000007,E09000022", category="software", period="fy2024", top="7")
+    assert app.multiselect(key="boroughs").value == ["E09000007", "E09000022"]
+    assert app.selectbox(key="category").value == "software"
+    assert app.selectbox(key="period").value == "fy2024"
+    assert app.number_input(key="top").value == 7
+    assert dict(app.query_params) == {"boroughs": "E09000007,E09000022", "category": "software", "period": "fy2024",
+                                      "top": "7"}
+    assert "2024-25 financial year" in app.metric[0].label
+
+
+def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
+    open_spend(app, category="devices")
+    suppliers = table(app, "spend_suppliers_table")
+    csv = pd.read_csv(io.BytesIO(downloads["top_suppliers_last12.csv"]), encoding="utf-8-sig")
+    assert list(csv.columns) == ["Rank", "Supplier", "Tech spend (£)", "Market share (%)", "Payment lines", "Boroughs"]
+    assert csv["Supplier"].tolist() == suppliers["supplier_name"].tolist()
+    assert csv["Market share (%)"].tolist() == pytest.approx(suppliers["share_pct"].tolist())
+    concentration = pd.read_csv(io.BytesIO(downloads["supplier_concentration_last12.csv"]), encoding="utf-8-sig")
+    assert list(concentration.columns) == ["Tech category", "Named-supplier spend (£)", "Suppliers", "Top 3 share (%)",
+                                           "HHI (0 to 10,000)", "Concentration"]
+
+
+@pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])
+def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse: str) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(partial_warehouses[warehouse]))
+    app = open_spend(AppTest.from_file(DASHBOARD, default_timeout=60))
+    text = " ".join(m.value for m in app.markdown) + " ".join(i.value for i in app.info)
+    if warehouse == "no_spend":
+        assert "No spend data has been loaded yet" in text
+    else:
+        assert "There are no notices in the London tech pipeline" in text

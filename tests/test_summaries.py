@@ -1,0 +1,58 @@
+"""The sentences beside charts and totals stay true and grammatical at the edges (one item, none, missing data)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loti_demand import summaries
+
+
+def _sme(count, saying, value, value_saying, suitable):
+    share = 100 * suitable / value_saying if value_saying else None
+    return pd.Series({"pipeline_count": count, "notices_saying": saying, "pipeline_value_gbp": value,
+                      "value_saying_gbp": value_saying, "sme_suitable_value_gbp": suitable, "sme_share_pct": share})
+
+
+def test_sme_sentence() -> None:
+    assert summaries.sme_sentence(_sme(0, 0, 0, 0, 0), "next 18 months").startswith("There are no notices")
+    assert summaries.sme_sentence(_sme(3, 0, 9e6, 0, 0), "next 18 months").startswith(
+        "None of the 3 notices in the London tech pipeline")
+    one = summaries.sme_sentence(_sme(1, 1, 537_000, 537_000, 0), "next 18 months")
+    assert "Of the 1 notice in" in one and "1 says whether" in one and "0.0% (£0 of £537k)" in one
+    assert "do not say" not in one
+    mixed = summaries.sme_sentence(_sme(5, 2, 10e6, 4e6, 1e6), "next 12 months")
+    assert "25.0% (£1.0m of £4.0m)" in mixed and "The other 3 notices (£6.0m) do not say." in mixed
+
+
+def test_map_summary() -> None:
+    df = pd.DataFrame({"borough_name": ["A", "B", "C"], "tech_spend_gbp": [5e6, None, 1e6]})
+    assert summaries.map_summary(df, "tech_spend_gbp") == (
+        "Tech spend (£): highest in A (£5.0m), lowest in C (£1.0m); 1 other borough has no data.")
+    only = df.assign(tech_spend_gbp=[5e6, None, None])
+    assert summaries.map_summary(only, "tech_spend_gbp") == (
+        "Tech spend (£): only A has data (£5.0m); 2 other boroughs have no data.")
+    assert summaries.map_summary(df.assign(tech_spend_gbp=None), "tech_spend_gbp").startswith("No borough has data")
+
+
+def test_trend_summary() -> None:
+    df = pd.DataFrame({"period_start": pd.to_datetime(["2025-04-01", "2025-07-01"]), "tech_spend_gbp": [2e6, 3e6]})
+    assert summaries.trend_summary(df, grain="quarter") == (
+        "£5.0m over 2 quarters; highest in the quarter starting July 2025 (£3.0m), lowest in the quarter "
+        "starting April 2025 (£2.0m).")
+    assert summaries.trend_summary(df.head(1)) == "£2.0m in April 2025."
+
+
+def test_coverage_and_per_resident_sentences() -> None:
+    none = pd.Series({"spend_files": 0, "months_covered": 0})
+    assert "missing, not zero" in summaries.coverage_summary(none, "Camden")
+    unread = pd.Series({"spend_files": 2, "months_covered": 0, "lines_quarantined": 40})
+    assert summaries.coverage_summary(unread, "Camden") == (
+        "2 spend files have been read for Camden, but none of their lines could be loaded (40 set aside).")
+    row = pd.Series({"tech_spend_per_resident_gbp": 60.0, "london_median_per_resident_gbp": 50.0,
+                     "population": 200_000, "population_year": 2020})
+    assert summaries.per_resident_comparison(row) == (
+        "£60.00 of tech spend per resident, 20% above the London median of £50.00 (population 200,000, ONS "
+        "mid-2020 estimate).")
+    missing = row.copy()
+    missing["tech_spend_per_resident_gbp"] = None
+    assert summaries.per_resident_comparison(missing).startswith("No per-resident figure")

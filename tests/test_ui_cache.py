@@ -1,0 +1,109 @@
+"""Caching in ui.py is correct: results are cached per (query, parameters, warehouse version), a rebuild (the
+atomic swap) shows new figures without a restart, and a replaced warehouse's connection is closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand import queries, ui
+from loti_demand.metrics import MEASURES
+from loti_demand.warehouse.build import build
+from loti_demand.warehouse.db import connect
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+EXTRA_LINE = (
+    "Body,Department,Supplier Name,Invoice Creation Date,Invoice Nett Amount,Subj Description,Transaction Number\n"
+    'Camden,Digital,Larkspur Systems Ltd,22/04/2025,"40,000.00",Software Licences,T9001\n'
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    ui._cached_query.clear()
+    ui._connection.clear()
+    yield
+    ui._cached_query.clear()
+    ui._connection.clear()
+
+
+def _tech_spend_shown(app: AppTest) -> str:
+    return next(m.value for m in app.metric if m.label == "Tech spend, last 12 months")
+
+
+def _tech_spend_in(warehouse: Path) -> str:
+    con = connect(warehouse, read_only=True)
+    try:
+        head = queries.headline(con, as_of=queries.as_of(con))
+    finally:
+        con.close()
+    return MEASURES["tech_spend_gbp"].format(head.iloc[0]["tech_spend_gbp"])
+
+
+def test_a_rebuild_shows_new_figures_on_the_next_run(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    build(data_dir, warehouse)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not app.exception, app.exception
+    before = _tech_spend_shown(app)
+    assert before == _tech_spend_in(warehouse)
+    app.run()
+    assert _tech_spend_shown(app) == before, "a rerun on the same warehouse shows the same (cached) figure"
+
+    (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
+    build(data_dir, warehouse)  # swapped in atomically at the same path, as a scheduled rebuild would
+    app.run()
+    assert not app.exception, app.exception
+    after = _tech_spend_shown(app)
+    assert after != before
+    assert after == _tech_spend_in(warehouse)
+
+
+def test_different_parameters_are_cached_separately(sample_warehouse: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    registered = queries.QUERIES["headline"]
+    calls: list[dict] = []
+
+    def counting(con, **params):
+        calls.append(params)
+        return registered.function(con, **params)
+
+    monkeypatch.setitem(queries.QUERIES, "headline", queries.Query("headline", counting, registered.example))
+    con = connect(sample_warehouse, read_only=True)
+    as_of = queries.as_of(con)
+    con.close()
+    earlier = as_of - dt.timedelta(days=400)
+
+    first = ui.query("headline", as_of=as_of)
+    again = ui.query("headline", as_of=as_of)
+    other = ui.query("headline", as_of=earlier)
+    assert [c["as_of"] for c in calls] == [as_of, earlier], "one run per parameter set; the repeat came from cache"
+    assert first.equals(again)
+    assert not first.equals(other), "the two parameter sets give different figures, each cached on its own"
+
+
+def test_each_version_gets_its_own_connection_and_old_ones_are_released(data_dir: Path, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    build(data_dir, warehouse)
+    first = ui._connection(str(warehouse), ui._warehouse_version(warehouse))
+    assert ui._connection(str(warehouse), ui._warehouse_version(warehouse)) is first, "one connection per version"
+    (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
+    report = build(data_dir, warehouse)
+    second = ui._connection(str(warehouse), ui._warehouse_version(warehouse))
+    assert second is not first
+    assert second.execute("select count(*) from spend").fetchall() == [(report.counts["spend lines loaded"],)]
+    # The replaced file's connection is closed once it leaves the cache (at most four versions are kept).
+    for _ in range(4):
+        build(data_dir, warehouse)
+        ui.query("build_info")
+    with pytest.raises(duckdb.ConnectionException):
+        first.execute("select 1").fetchall()
+
+
