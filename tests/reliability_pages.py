@@ -70,10 +70,11 @@ def recording_url_params(monkeypatch) -> Iterator[dict[str, list[str] | None]]:
 
 
 def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT / page), default_timeout=120)
+    """Open one registered page through the dashboard's navigation, as a link to it would (page links resolve)."""
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=120)
     if params:
         at.query_params.update(params)
-    return at.run()
+    return at.switch_page(page).run()
 
 
 @contextmanager
