@@ -192,42 +192,33 @@ def test_cli_help_has_an_example() -> None:
 # --- The Exports page -------------------------------------------------------------------------------------
 
 
-def _app(warehouse: Path, monkeypatch, **params: str) -> tuple[AppTest, dict[str, bytes]]:
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, data, mimetype, kind, filename=None):
-        captured[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.query_params.update(params)
     at.run()
     at.switch_page("pages/exports.py").run()
     assert not at.exception, at.exception
-    return at, captured
+    return at
 
 
-def test_page_download_is_byte_for_byte_the_cli_file(sample_warehouse: Path, sample_con, monkeypatch) -> None:
-    at, captured = _app(sample_warehouse, monkeypatch)
+def test_page_download_is_byte_for_byte_the_cli_file(sample_warehouse: Path, sample_con, monkeypatch,
+                                                     downloads: dict) -> None:
+    at = _app(sample_warehouse, monkeypatch)
     as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
     stem = f"demand_summary_by_borough_category_quarter_as_of_{as_of:%Y-%m-%d}"
     cli_bytes = _cli("-w", str(sample_warehouse), "--by", "borough,category,quarter", "--out", "-").stdout_bytes
-    assert captured[f"{stem}.csv"] == cli_bytes
+    assert downloads[f"{stem}.csv"] == cli_bytes
     shown = at.dataframe[0].value
     assert len(shown) == len(pd.read_csv(io.BytesIO(cli_bytes), encoding="utf-8-sig"))
-    notes = captured[f"{stem}.notes.md"].decode()
+    notes = downloads[f"{stem}.notes.md"].decode()
     assert f"Data as of: {as_of:%Y-%m-%d}" in notes and "| Tech spend (£) |" in notes
     assert "python -m loti_demand export summary --by borough,category,quarter --out" in at.code[0].value
 
 
-def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch, downloads: dict) -> None:
     params = {"area": "london", "categories": "all", "period": "financial_year", "from": "2024-04", "to": "2025-03"}
-    at, captured = _app(sample_warehouse, monkeypatch, **params)
+    at = _app(sample_warehouse, monkeypatch, **params)
     for key, value in params.items():
         assert at.selectbox(key=key).value == value
         assert at.query_params[key] == value
@@ -237,21 +228,21 @@ def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch) -
     assert shown["financial_year"].tolist() == want["financial_year"].tolist() == ["2024-25"]
     pandas_total = _spend_by(sample_con, ("financial_year",), dt.date(2024, 4, 1), dt.date(2025, 3, 1))
     assert round(shown["tech_spend_gbp"].iloc[0], 2) == round(pandas_total["tech_spend_gbp"].iloc[0], 2)
-    name = next(n for n in captured if n.startswith("demand_summary") and n.endswith(".csv"))
+    name = next(n for n in downloads if n.startswith("demand_summary") and n.endswith(".csv"))
     assert name.startswith("demand_summary_by_financial_year_2024-04_to_2025-03_as_of_")
     at.selectbox(key="period").set_value("month").run()
     assert at.query_params["period"] == "month" and len(at.dataframe[0].value) == 12
 
 
-def test_page_caps_large_exports_with_a_clear_message(sample_warehouse: Path, monkeypatch) -> None:
+def test_page_caps_large_exports_with_a_clear_message(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
     monkeypatch.setenv("LOTI_DEMAND_MAX_EXPORT_ROWS", "100")
-    at, captured = _app(sample_warehouse, monkeypatch)
+    at = _app(sample_warehouse, monkeypatch)
     assert "more than the limit of 100" in at.warning[0].value
-    assert not [n for n in captured if n.startswith("demand_summary") and n.endswith(".csv")]
+    assert not [n for n in downloads if n.startswith("demand_summary") and n.endswith(".csv")]
 
 
 def test_page_says_when_the_months_are_the_wrong_way_round(sample_warehouse: Path, monkeypatch) -> None:
-    at, _ = _app(sample_warehouse, monkeypatch, **{"from": "2025-06", "to": "2025-01"})
+    at = _app(sample_warehouse, monkeypatch, **{"from": "2025-06", "to": "2025-01"})
     assert "after the 'To month'" in at.warning[0].value
     assert not at.dataframe
 

@@ -201,25 +201,10 @@ def test_unknown_link_values_are_ignored_with_a_notice(sample_warehouse: Path, m
     assert len(_shown(at)) == len(_expected(sample_warehouse))
 
 
-def _capture_downloads(monkeypatch) -> dict[str, bytes]:
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, data, mimetype, kind, filename=None):
-        captured[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return captured
-
-
-def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch) -> None:
-    captured = _capture_downloads(monkeypatch)
+def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
     at = _app(sample_warehouse, monkeypatch, category="software")
     shown = _shown(at)
-    got = pd.read_csv(io.BytesIO(captured["demand_calendar.csv"]), encoding="utf-8-sig")
+    got = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig")
     assert len(got) == len(shown)
     assert got.columns[:5].tolist() == ["Expected date", "Already due", "Borough or body", "Title", "Link to notice"]
     assert got["Title"].tolist() == shown["title"].tolist()
@@ -228,10 +213,9 @@ def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch) ->
     assert got["Value (£)"].round(2).tolist() == shown["value_gbp"].astype(float).round(2).tolist()
 
 
-def test_download_neutralises_formulas_but_keeps_numbers(demand_warehouse: Path, monkeypatch) -> None:
-    captured = _capture_downloads(monkeypatch)
+def test_download_neutralises_formulas_but_keeps_numbers(demand_warehouse: Path, monkeypatch, downloads: dict) -> None:
     _app(demand_warehouse, monkeypatch)
-    text = captured["demand_calendar.csv"].decode("utf-8-sig")
+    text = downloads["demand_calendar.csv"].decode("utf-8-sig")
     assert "'=SUM(A1) Electoral software" in text and "'-Hardware support" in text
     got = pd.read_csv(io.StringIO(text))
     assert got.loc[got["Title"] == "'=SUM(A1) Electoral software", "Value (£)"].item() == 100000

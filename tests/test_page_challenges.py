@@ -154,21 +154,11 @@ def test_the_detail_view_shows_the_statement_facts_and_the_reason_for_a_suggesti
     assert app.query_params["challenge"] == "c-housing"
 
 
-def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch) -> None:
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, data, mimetype, kind, filename=None):
-        captured[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch, downloads: dict) -> None:
     app.query_params["borough"] = "E09000007"
     app.run()
     table = app.dataframe[0].value
-    downloaded = pd.read_csv(io.BytesIO(captured["challenges.csv"]), encoding="utf-8-sig", dtype=str,
+    downloaded = pd.read_csv(io.BytesIO(downloads["challenges.csv"]), encoding="utf-8-sig", dtype=str,
                              keep_default_na=False)
     assert list(downloaded.columns) == ["Challenge id", "Title", "Boroughs", "Theme", "Tech category", "Status",
                                         "Opens on", "Closes on", "Budget (£)", "Led to a procurement", "Web page"]

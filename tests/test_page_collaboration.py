@@ -137,21 +137,11 @@ def test_changing_the_gap_updates_the_url_and_the_groups(sample_warehouse: Path,
     assert _shown_groups(at) == _want(sample_warehouse, within=2)
 
 
-def test_downloads_equal_the_tables_shown(sample_warehouse: Path, monkeypatch) -> None:
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, data, mimetype, kind, filename=None):
-        captured[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+def test_downloads_equal_the_tables_shown(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
     at = _app(sample_warehouse, monkeypatch)
     groups, items = at.dataframe[0].value, at.dataframe[1].value
-    got_groups = pd.read_csv(io.BytesIO(captured["collaboration_candidates.csv"]), encoding="utf-8-sig")
-    got_items = pd.read_csv(io.BytesIO(captured["collaboration_evidence.csv"]), encoding="utf-8-sig")
+    got_groups = pd.read_csv(io.BytesIO(downloads["collaboration_candidates.csv"]), encoding="utf-8-sig")
+    got_items = pd.read_csv(io.BytesIO(downloads["collaboration_evidence.csv"]), encoding="utf-8-sig")
     assert got_groups["Group"].tolist() == groups["group_id"].tolist()
     assert got_groups["Boroughs in the group"].tolist() == groups["group_boroughs"].tolist()
     values = groups["group_value_gbp"].astype(float).round(2).tolist()

@@ -126,22 +126,8 @@ def _app(warehouse: Path, monkeypatch, page: str = PAGE, **params: str) -> AppTe
     return at
 
 
-def _capture(monkeypatch) -> dict[str, bytes]:
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, data, mimetype, kind, filename=None):
-        captured[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return captured
-
-
-def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, monkeypatch) -> None:
-    captured = _capture(monkeypatch)
+def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, monkeypatch,
+                                         downloads: dict[str, bytes]) -> None:
     at = _app(sample_warehouse, monkeypatch)
     coverage, files, issues, categories = (d.value for d in at.dataframe)
     want = _coverage(sample_con, 12)
@@ -158,12 +144,12 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith("Scores for 33 boroughs range from")
     assert any("No fetch log" in i.value for i in at.info)
-    got = pd.read_csv(io.BytesIO(captured["coverage_by_borough_2025-04_to_2026-03.csv"]), encoding="utf-8-sig")
+    got = pd.read_csv(io.BytesIO(downloads["coverage_by_borough_2025-04_to_2026-03.csv"]), encoding="utf-8-sig")
     assert got["Borough"].tolist() == coverage["borough_name"].tolist()
     assert got["Publication-quality score (0-100)"].fillna(-1).astype(int).tolist() == (
         coverage["quality_score"].fillna(-1).astype(int).tolist())
     assert got["Latest month"].iloc[0] == f"{coverage['latest_month'].iloc[0]:%Y-%m-%d}"
-    got_issues = pd.read_csv(io.BytesIO(captured["load_issues.csv"]), encoding="utf-8-sig", dtype=str)
+    got_issues = pd.read_csv(io.BytesIO(downloads["load_issues.csv"]), encoding="utf-8-sig", dtype=str)
     assert got_issues["File"].tolist() == issues["source_file"].tolist()
     assert got_issues["Problem"].tolist() == issues["problem"].tolist()
 

@@ -48,23 +48,13 @@ def test_overview_shows_non_zero_figures_for_all_three_sources(app: AppTest) -> 
     assert chart["data"][0]["type"] == "bar" and len(chart["data"][0]["y"]) >= 10
 
 
-def test_overview_table_matches_its_download(app: AppTest, monkeypatch) -> None:
+def test_overview_table_matches_its_download(app: AppTest, monkeypatch, downloads: dict) -> None:
     import io
 
     import pandas as pd
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, data, mimetype, kind, filename=None):
-        captured[filename] = data
-        return original(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     app.run()
     shown = app.dataframe[0].value
-    downloaded = pd.read_csv(io.BytesIO(captured["tech_spend_by_category.csv"]), encoding="utf-8-sig")
+    downloaded = pd.read_csv(io.BytesIO(downloads["tech_spend_by_category.csv"]), encoding="utf-8-sig")
     assert list(downloaded.columns) == ["Tech category", "Tech spend (£)", "Payment lines"]
     assert downloaded["Tech category"].tolist() == shown["tech_category_label"].tolist()
     assert [round(float(v), 2) for v in downloaded["Tech spend (£)"]] == [
