@@ -4,6 +4,7 @@ query value is a bound parameter; HTML is allowed only for the dashboard's fixed
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 from pathlib import Path
@@ -157,7 +158,28 @@ def _hostile_data(root: Path) -> Path:
         quoted = value.replace('"', '""')
         rows.append(f'INJ-{i},"{quoted}","{quoted}",Camden,"{quoted}",open,2025-03-01,2025-12-31,,')
     (data / "challenges" / "hostile.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (data / "procurement" / "hostile.json").write_text(json.dumps(_hostile_releases()), encoding="utf-8")
     return data
+
+
+def _hostile_releases() -> dict:
+    """One awarded software procurement per hostile string, as its title, description and supplier name."""
+    buyer = {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"}
+    releases = []
+    for i, value in enumerate(INJECTIONS):
+        supplier = {"id": f"GB-COH-9{i:07d}", "name": value}
+        releases.append({
+            "ocid": f"ocds-h6vhtk-inj{i:03d}", "id": f"inj-{i}", "date": "2025-05-01T09:00:00Z", "tag": ["award"],
+            "initiationType": "tender", "buyer": buyer,
+            "parties": [{**buyer, "roles": ["buyer"]}, {**supplier, "roles": ["supplier"]}],
+            "tender": {"id": f"t{i}", "title": value, "description": value, "status": "complete",
+                       "classification": {"scheme": "CPV", "id": "48000000"}},
+            "awards": [{"id": f"a{i}", "status": "active", "value": {"amount": 100_000 + i, "currency": "GBP"},
+                        "suppliers": [supplier],
+                        "contractPeriod": {"startDate": "2025-06-01T00:00:00Z", "endDate": "2026-09-30T00:00:00Z"}}],
+        })
+    return {"uri": "https://example.org/hostile", "publishedDate": "2025-05-01T00:00:00Z", "version": "1.1",
+            "publisher": {"name": "Fixture"}, "releases": releases}
 
 
 @pytest.fixture(scope="module")
@@ -173,12 +195,18 @@ def test_hostile_strings_are_stored_exactly_as_published(hostile_warehouse: Path
     try:
         suppliers = {r[0] for r in con.execute("select supplier_name from spend").fetchall()}
         titles = {r[0] for r in con.execute("select title from challenges").fetchall()}
+        procurements = {r[0] for r in con.execute("select title from procurements where ocid like '%inj%'").fetchall()}
+        incumbents = {r[0] for r in con.execute(
+            "select supplier_names from procurements where ocid like '%inj%'").fetchall()}
         assert con.execute("select count(*) from spend").fetchall()[0][0] > len(INJECTIONS) - 3, "tables intact"
     finally:
         con.close()
     stored = {v for v in INJECTIONS if " ".join(v.split()) in suppliers}
     assert len(stored) >= len(INJECTIONS) - 2, f"missing: {set(INJECTIONS) - stored}"
     assert {v for v in INJECTIONS if v.strip() in titles or " ".join(v.split()) in titles}
+    assert len(procurements) == len(INJECTIONS), "every hostile notice is loaded"
+    assert {v for v in INJECTIONS if v.strip() in procurements or " ".join(v.split()) in procurements}
+    assert {v for v in INJECTIONS if " ".join(v.split()) in incumbents}
 
 
 @pytest.mark.parametrize("page", PAGES)
