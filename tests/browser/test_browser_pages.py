@@ -3,6 +3,8 @@ passes axe-core with no serious or critical violations, and its CSV downloads st
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser.conftest import own_console_errors, page_urls, run_axe, wait_for_app
@@ -12,7 +14,7 @@ PAGES = page_urls()
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("file", "path"), PAGES, ids=[f for f, _ in PAGES])
-def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str) -> None:
+def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str, record_property) -> None:
     page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0, "the page raised an exception"
@@ -22,8 +24,11 @@ def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str
         assert drawn > 0, "a chart rendered without any marks"
     assert own_console_errors(page) == []
     result = run_axe(page)
-    violations = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]]
-    print(f"\naxe {file}: {len(result['passes'])} passes, {len(violations)} violations {violations}")
+    # printed per page in the terminal summary (tests/conftest.py), also when every test passes
+    record_property("axe", json.dumps({
+        "page": file, "passes": len(result["passes"]),
+        "violations": [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])} for v in result["violations"]],
+    }))
     serious = [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]
                if v["impact"] in ("serious", "critical")]
     assert serious == [], f"{file}: serious or critical accessibility violations {serious}"
