@@ -31,9 +31,16 @@ def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str
     wait_for_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0, "the page raised an exception"
     assert "synthetic sample data" in page.get_by_test_id("stMain").inner_text()
-    for chart in page.locator(".js-plotly-plot").all():
-        drawn = chart.locator("g.trace, .choroplethlayer path, canvas").count()
-        assert drawn > 0, "a chart rendered without any marks"
+    charts = page.get_by_test_id("stPlotlyChart")
+    if path not in ("challenges", "collaboration", "exports"):  # every other page has at least one chart
+        expect(charts.first).to_be_visible(timeout=30_000)
+    count = -1
+    while count != charts.count():  # let the main area finish mounting
+        count = charts.count()
+        page.wait_for_timeout(500)
+    for i in range(count):  # each chart draws marks (bars, lines, tiles, polygons), not only axes and a legend
+        expect(charts.nth(i).locator("g.trace, g.heatmaplayer image, .choroplethlayer path, canvas").first
+               ).to_be_attached(timeout=30_000)
     assert own_console_errors(page) == []
     result = run_axe(page)
     # printed per page in the terminal summary (tests/conftest.py), also when every test passes
