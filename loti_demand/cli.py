@@ -454,7 +454,7 @@ def settings() -> None:
 @cli.command()
 @warehouse_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/screenshots"),
-              show_default=True, help="Folder for the PNG files.")
+              show_default=True, help="Folder for the JPEG files.")
 def screenshots(warehouse: Path, out: Path) -> None:
     """Screenshot every registered dashboard page in headless Chromium (for the README and reviews).
 

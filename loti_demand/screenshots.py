@@ -1,5 +1,8 @@
-"""Take a full-page screenshot of every registered dashboard page in headless Chromium, for the README and for
-reviewing changes: `python -m loti_demand screenshots --out docs/screenshots`."""
+"""Take a screenshot of every registered dashboard page in headless Chromium, for the README and for reviewing
+changes: `python -m loti_demand screenshots --out docs/screenshots`.
+
+Each page is captured once it has finished drawing (script done, charts drawn), 1280 pixels wide and at most
+MAX_HEIGHT tall, as a JPEG of quality 80 (a long page as PNG would be megabytes)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,17 @@ from loti_demand.config import PROJECT_DIR
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.navigation import registered_pages
 
+MAX_HEIGHT = 1800
+# Done: connected, the title drawn, the page's stylesheet mounted, the script finished, and every chart has marks.
+READY = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testConnectionState !== 'CONNECTED') return false;
+  if (app.dataset.testScriptState !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (![...document.querySelectorAll('style')].some(s => s.textContent.includes('stCaptionContainer'))) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+    c => c.querySelector('g.trace, g.heatmaplayer image, .choroplethlayer path, canvas'));
+}"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -46,8 +60,8 @@ def _start_server(warehouse: Path, port: int) -> subprocess.Popen:
 
 
 def take_screenshots(warehouse: Path, out: Path, *, echo: Callable[[str], None] = print,
-                     width: int = 1400) -> list[Path]:
-    """Serve the dashboard on `warehouse` and save one PNG per registered page into `out`."""
+                     width: int = 1280) -> list[Path]:
+    """Serve the dashboard on `warehouse` and save one JPEG per registered page into `out`."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         raise LotiDemandError("Chromium is needed for screenshots: install Debian's `chromium` package")
@@ -65,11 +79,17 @@ def take_screenshots(warehouse: Path, out: Path, *, echo: Callable[[str], None] 
             page = browser.new_page(viewport={"width": width, "height": 1000})
             for info in registered_pages():
                 page.goto(f"http://127.0.0.1:{port}/{info.url_path}")
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
                 page.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
-                page.wait_for_timeout(1500)  # let plotly finish drawing
-                target = out / f"{Path(info.path).stem}.png"
-                page.screenshot(path=str(target), full_page=True)
+                page.wait_for_function(READY, timeout=90_000)
+                # Streamlit scrolls inside its main area, so a full-page shot is one screen: grow the window to
+                # the content (up to MAX_HEIGHT) instead, then let plotly re-layout and the map's tiles settle.
+                content = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                page.set_viewport_size({"width": width, "height": max(1000, min(int(content), MAX_HEIGHT))})
+                page.wait_for_timeout(1500)
+                page.wait_for_function(READY, timeout=90_000)
+                target = out / f"{Path(info.path).stem}.jpg"
+                page.screenshot(path=str(target), type="jpeg", quality=80)
+                page.set_viewport_size({"width": width, "height": 1000})
                 echo(f"  {info.title}: {target}")
                 saved.append(target)
             browser.close()

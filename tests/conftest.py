@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,34 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     return captured
+
+
+# --- axe-core results per page in the test output ------------------------------------------------------------
+# The browser tests record each page's axe result as a user property (record_property("axe", ...)); the reports
+# carry it to this process even under pytest-xdist, and the terminal summary prints one line per page, whether
+# the tests passed or failed.
+
+_AXE_RESULTS: dict[str, dict] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == "axe":
+            result = json.loads(value) if isinstance(value, str) else value
+            _AXE_RESULTS[result["page"]] = result
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not _AXE_RESULTS:
+        return
+    terminalreporter.write_sep("=", "axe-core accessibility results per page (WCAG 2.2 AA + best practice)")
+    width = max(len(p) for p in _AXE_RESULTS)
+    terminalreporter.write_line(f"{'page':<{width}}  passes  violations  serious+critical  rules violated")
+    for page in sorted(_AXE_RESULTS):
+        r = _AXE_RESULTS[page]
+        serious = sum(1 for v in r["violations"] if v["impact"] in ("serious", "critical"))
+        rules = ", ".join(f"{v['id']} ({v['impact']}, {v['nodes']} nodes)" for v in r["violations"]) or "-"
+        terminalreporter.write_line(f"{page:<{width}}  {r['passes']:>6}  {len(r['violations']):>10}  "
+                                    f"{serious:>16}  {rules}")

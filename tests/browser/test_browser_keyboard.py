@@ -1,0 +1,133 @@
+"""Every page works by keyboard alone (WCAG 2.1.1, 2.4.3, 2.4.7): Tab from the top of the page reaches the skip
+link, every sidebar page link in order, and every filter widget and download button of the page; each of them
+shows a visible focus indicator; a selectbox can be changed with the arrow keys and Enter (and the URL follows);
+a sidebar page link opens its page with Enter."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image, ImageChops
+from playwright.sync_api import expect
+
+from loti_demand.navigation import registered_pages
+from tests.browser.conftest import own_console_errors, page_urls, wait_for_app
+
+PAGES = page_urls()
+# What a keyboard user must be able to reach: the page links and the page's filters and downloads.
+MAIN_TARGETS = ('[data-testid="stMain"] :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"], '
+           '[data-testid="stTextInput"], [data-testid="stNumberInput"]) input, '
+                '[data-testid="stMain"] [data-testid="stDownloadButton"] button')
+TARGETS = '[data-testid="stSidebarNavLink"], ' + MAIN_TARGETS
+
+# Tag each visible target with its position, then report which target (if any) holds the focus.
+TAG_TARGETS = """sel => { const found = [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null);
+  found.forEach((e, i) => e.setAttribute('data-kb-target', String(i)));
+  return found.map(e => e.getAttribute('aria-label') || e.innerText.trim().split('\\n').pop()); }"""
+FOCUSED = """() => { const e = document.activeElement;
+  return {target: e.getAttribute('data-kb-target'), body: e === document.body,
+          skip: !!e.closest('[data-testid="stSkipToContent"]')}; }"""
+
+
+def _changed_pixels(page, element) -> int:
+    """How many pixels around `element` look different with the focus on it than without (a focus ring shows)."""
+    widget = element.evaluate_handle(
+        "e => e.closest('[data-testid=stSidebarNavLink], [data-testid=stSelectbox], [data-testid=stMultiSelect], "
+        "[data-testid=stTextInput], [data-testid=stNumberInput], [data-testid=stDownloadButton]') || e").as_element()
+    box = widget.bounding_box()
+    clip = {"x": max(box["x"] - 6, 0), "y": max(box["y"] - 6, 0), "width": box["width"] + 12,
+            "height": box["height"] + 12}
+    focused = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    element.evaluate("e => e.blur()")
+    page.wait_for_timeout(150)  # focus styles have short CSS transitions
+    blurred = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    element.evaluate("e => e.focus()")  # carry on tabbing from here
+    difference = ImageChops.difference(focused, blurred).convert("L")
+    return difference.point(lambda v: 255 if v > 40 else 0).histogram()[255]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("file", "path"), PAGES, ids=[f for f, _ in PAGES])
+def test_tab_reaches_navigation_filters_and_downloads_with_visible_focus(page, app_url: str, file: str,
+                                                                         path: str) -> None:
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
+    # the main area's widgets can still be mounting when the script state first reads notRunning
+    page.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=MAIN_TARGETS,
+                           timeout=30_000)
+    labels = page.evaluate(TAG_TARGETS, TARGETS)
+    nav_count = len(registered_pages())
+    assert len(labels) > nav_count, f"{file}: no filter widget or download button to reach"
+    order, faint, skip_link = [], [], False
+    for _ in range(400):  # once round the whole page: until the focus wraps back to the top
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUSED)
+        skip_link = skip_link or focus["skip"]
+        if (focus["body"] or focus["skip"]) and order:
+            break
+        if focus["target"] is None or int(focus["target"]) in order:
+            continue
+        index = int(focus["target"])
+        order.append(index)
+        element = page.locator(f'[data-kb-target="{index}"]').element_handle()
+        if (changed := _changed_pixels(page, element)) < 100:
+            faint.append((labels[index], changed))
+    assert skip_link, f"{file}: the first Tab does not reach the 'Skip to main content' link"
+    assert order[:nav_count] == list(range(nav_count)), f"{file}: the page links are not reached first, in order"
+    missed = [labels[i] for i in range(len(labels)) if i not in order]
+    assert missed == [], f"{file}: Tab never reaches {missed}"
+    assert faint == [], f"{file}: no visible focus indicator on (label, changed pixels) {faint}"
+    assert own_console_errors(page) == []
+
+
+def _tab_to(page, name: str) -> None:
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == name:
+            return
+    pytest.fail(f"Tab never reached {name!r}")
+
+
+@pytest.mark.browser
+def test_a_selectbox_changes_by_keyboard_and_the_link_follows(page, app_url: str) -> None:
+    page.goto(f"{app_url}/spend")
+    wait_for_app(page)
+    metric = page.get_by_test_id("stMetricLabel").first
+    before_label = metric.inner_text()  # "Tech spend, latest 12 months (...)"
+    period = page.get_by_test_id("stSelectbox").filter(has_text="Period").locator("input")
+    before = period.input_value()
+    _tab_to(page, "Period")
+    page.keyboard.press("ArrowDown")  # opens the list
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]period="), timeout=30_000)
+    wait_for_app(page)
+    chosen = period.input_value()
+    assert chosen != before
+    expect(metric).not_to_have_text(before_label, timeout=30_000)  # the headline is for the new period
+    # the link now reopens this view
+    link = page.url
+    page.goto(link)
+    wait_for_app(page)
+    expect(page.get_by_test_id("stSelectbox").filter(has_text="Period").locator("input")).to_have_value(chosen)
+
+
+@pytest.mark.browser
+def test_a_sidebar_page_link_opens_with_enter(page, app_url: str) -> None:
+    page.goto(app_url)
+    wait_for_app(page)
+    target = registered_pages()[-1]  # the last page: every other link is tabbed past on the way
+    for _ in range(len(registered_pages()) + 2):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.innerText").strip().endswith(target.title):
+            break
+    else:
+        pytest.fail(f"Tab never reached the {target.title!r} page link")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=target.title, level=1)).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    assert page.url.rstrip("/").endswith(f"/{target.url_path}")
+    assert page.locator('[data-testid="stException"]').count() == 0

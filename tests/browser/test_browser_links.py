@@ -1,0 +1,130 @@
+"""A copied URL restores the view, in a real browser: every page that keeps its filters in the URL opens from a
+link with the filters set (values taken from the sample warehouse) and its widgets show them; after a filter is
+changed on the page, the address bar's URL opened in a fresh browser context shows the same widget values."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+from playwright.sync_api import expect
+
+from loti_demand import queries
+from loti_demand.metrics import VALUE_BAND_LABELS, label
+from tests.browser.conftest import page_urls, wait_for_app
+
+# Every widget in the main area with its label and what it shows (multiselects: the chosen tags).
+SNAPSHOT = """() => [...document.querySelectorAll('[data-testid="stMain"] :is([data-testid="stSelectbox"], '
+  + '[data-testid="stMultiSelect"], [data-testid="stNumberInput"], [data-testid="stTextInput"])')]
+  .map(w => [w.querySelector('label').innerText.trim(),
+             w.dataset.testid === 'stMultiSelect'
+               ? [...w.querySelectorAll('[data-tag]')].map(t => t.getAttribute('aria-label')).join(' | ')
+               : w.querySelector('input').value])"""
+
+
+def _link_specs(con) -> dict[str, dict]:
+    """Per page: link parameters (valid, non-default values from the sample warehouse), what the widgets must show,
+    and the selectbox to change on the page."""
+    boroughs = dict(zip(queries.borough_list(con)["borough_name"], queries.borough_list(con)["borough_code"],
+                        strict=True))
+    categories = dict(zip(queries.tech_categories(con)["tech_category"],
+                          queries.tech_categories(con)["tech_category_label"], strict=True))
+    facets = queries.challenge_filter_options(con)
+    theme = facets[facets["kind"] == "theme"].iloc[0]
+    status = facets[facets["kind"] == "status"].iloc[0]
+    return {
+        "map": {"params": {"measure": "contracts_expiring", "period": "next12", "category": "cloud_hosting"},
+                "shows": {"Measure": label("contracts_expiring"), "Period": "Next 12 months (to Mar 2027)",
+                          "Tech category": categories["cloud_hosting"]},
+                "change": "Tech category"},
+        "spend": {"params": {"boroughs": f"{boroughs['Camden']},{boroughs['Barnet']}", "category": "software",
+                             "period": "fy2024", "top": "15"},
+                  "shows": {"Boroughs": "Camden | Barnet", "Tech category": categories["software"],
+                            "Period": "2024-25 financial year", "Suppliers to show": "15"},
+                  "change": "Period"},
+        "borough": {"params": {"borough": boroughs["Camden"]}, "shows": {"Borough": "Camden"}, "change": "Borough"},
+        "calendar": {"params": {"category": "software,cloud_hosting", "value": "under_100k", "evidence": "inferred",
+                                "months": "24"},
+                     "shows": {"Tech category": f"{categories['software']} | {categories['cloud_hosting']}",
+                               "Value band": VALUE_BAND_LABELS["under_100k"],
+                               "Evidence": "Inferred from contract ends only", "Months ahead": "24"},
+                     "change": "Suitable for small businesses (SMEs)"},
+        "collaboration": {"params": {"category": "devices", "includes": boroughs["Barnet"], "within": "3",
+                                     "months": "24"},
+                          "shows": {"Tech category": categories["devices"], "Show groups that include": "Barnet",
+                                    "Within how many months": "3", "Months ahead": "24"},
+                          "change": "Show groups that include"},
+        "challenges": {"params": {"q": "data", "theme": theme["value"], "status": status["value"]},
+                       "shows": {"Search titles and statements": "data",
+                                 "Theme": f"{theme['label']} ({int(theme['n']):,})",
+                                 "Status": f"{status['label']} ({int(status['n']):,})"},
+                       "change": "Closing within"},
+        "coverage": {"params": {"months_back": "24", "source": "procurement"},
+                     "shows": {"Period: months up to the data-as-of date": "24", "Source": "Procurement notices"},
+                     "change": "Source"},
+        "exports": {"params": {"area": "london", "categories": "all", "period": "financial_year", "from": "2024-04",
+                               "to": "2025-03"},
+                    "shows": {"Area": "London-wide total", "Tech category": "All tech categories together",
+                              "Period": "By financial year", "From month": "2024-04", "To month": "2025-03"},
+                    "change": "Period"},
+    }
+
+
+LINKED = [(file, path) for file, path in page_urls() if path]  # the Overview page has no filters
+
+
+def _snapshot(page) -> dict[str, str]:
+    return dict(page.evaluate(SNAPSHOT))
+
+
+def _params(url: str) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("file", "path"), LINKED, ids=[f for f, _ in LINKED])
+def test_a_copied_url_restores_the_view(page, browser, app_url: str, sample_con, file: str, path: str) -> None:
+    specs = _link_specs(sample_con)
+    assert set(specs) == {p for _, p in LINKED}, "every page with filters needs a link spec here"
+    spec = specs[path]
+    page.goto(f"{app_url}/{path}?{urllib.parse.urlencode(spec['params'])}")
+    wait_for_app(page)
+    shown = {}
+    for _ in range(120):  # the rerun that applies the link's values can land after the first notRunning
+        shown = _snapshot(page)
+        if all(shown.get(name) == value for name, value in spec["shows"].items()):
+            break
+        page.wait_for_timeout(250)
+    assert {name: shown.get(name) for name in spec["shows"]} == spec["shows"], "the widgets do not show the link"
+    assert "were not recognised" not in page.get_by_test_id("stMain").inner_text()
+    assert _params(page.url) == spec["params"], "the page rewrote the link's values"
+    before = _snapshot(page)
+
+    # Change one filter on the page, then open the address bar's URL in a fresh context (no shared session).
+    link_search = urllib.parse.urlsplit(page.url).query
+    select = page.get_by_label(spec["change"], exact=True)
+    current = select.input_value()
+    select.click()
+    if not page.get_by_role("listbox").is_visible():
+        select.press("ArrowDown")
+    expect(page.get_by_role("listbox")).to_be_visible()
+    option = page.get_by_role("option").filter(has_not_text=re.compile(f"^{re.escape(current)}$")).first
+    choice = option.inner_text().strip()
+    option.click()
+    expect(select).to_have_value(choice, timeout=30_000)
+    page.wait_for_function("search => location.search.replace(/^[?]/, '') !== search", arg=link_search,
+                           timeout=30_000)  # the URL follows the change
+    wait_for_app(page)
+    after = _snapshot(page)
+    assert after != before and after[spec["change"]] == choice
+    copied = page.url
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        fresh = context.new_page()
+        fresh.goto(copied)
+        wait_for_app(fresh)
+        expect(fresh.get_by_label(spec["change"], exact=True)).to_have_value(choice, timeout=30_000)
+        assert _snapshot(fresh) == after, f"{copied} did not restore the view"
+    finally:
+        context.close()
