@@ -45,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Base URL of the Contracts Finder API (`fetch contracts-finder`)."),
     Setting("fetch_rate_limit_wait", 300, "Seconds to wait after Contracts Finder's rate-limit page (HTTP 403).", int),
     Setting("fetch_timeout", 30, "Seconds to wait for an API answer before retrying.", int),
+    Setting("build_memory_limit", "1GB",
+            "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
+            "beyond this); a DuckDB size such as 1GB or 500MB."),
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
     Setting("strict", False, "Fail a build when any line is quarantined.", bool),
     Setting("require_browser", False, "Make missing Chromium a test failure rather than a skip.", bool),

@@ -125,3 +125,21 @@ def test_sample_warehouse_passes_checks(sample_con) -> None:
     ).fetchall()[0]
     assert counts[0] > 10_000 and counts[1] > 100 and counts[2] > 20
     assert counts[3] == 33 and counts[4] is True
+
+
+def test_builds_cap_duckdb_memory_and_a_bad_cap_is_named(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from loti_demand.exceptions import LotiDemandError
+
+    monkeypatch.setenv("LOTI_DEMAND_BUILD_MEMORY_LIMIT", "300MB")
+    con = connect(tmp_path / "cap.duckdb")
+    try:
+        limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    finally:
+        con.close()
+    assert limit == "286.1 MiB"  # DuckDB reports 300 MB in MiB
+    warehouse = tmp_path / "w.duckdb"
+    build(data_dir, warehouse)  # the models fit in the cap (they spill beyond it)
+    monkeypatch.setenv("LOTI_DEMAND_BUILD_MEMORY_LIMIT", "lots")
+    with pytest.raises(LotiDemandError, match="LOTI_DEMAND_BUILD_MEMORY_LIMIT.*1GB"):
+        build(data_dir, tmp_path / "other.duckdb")
+    assert warehouse.exists() and not (tmp_path / "other.duckdb").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from loti_demand import config
 from loti_demand.exceptions import LotiDemandError, WarehouseMissingError
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -28,7 +29,10 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     """
     path = Path(path)
     if not read_only:
-        return duckdb.connect(str(path))
+        try:
+            return duckdb.connect(str(path), config={"memory_limit": str(config.get("build_memory_limit"))})
+        except (duckdb.ParserException, duckdb.InvalidInputException) as exc:
+            raise LotiDemandError(f"LOTI_DEMAND_BUILD_MEMORY_LIMIT: {exc}; give a size such as 1GB") from exc
     if not path.exists():
         raise WarehouseMissingError(
             f"{path}: no warehouse here yet; build one with `python -m loti_demand build --warehouse {path}`"
