@@ -140,6 +140,6 @@ def test_builds_cap_duckdb_memory_and_a_bad_cap_is_named(data_dir: Path, tmp_pat
     warehouse = tmp_path / "w.duckdb"
     build(data_dir, warehouse)  # the models fit in the cap (they spill beyond it)
     monkeypatch.setenv("LOTI_DEMAND_BUILD_MEMORY_LIMIT", "lots")
-    with pytest.raises(LotiDemandError, match="LOTI_DEMAND_BUILD_MEMORY_LIMIT.*1GB"):
+    with pytest.raises(LotiDemandError, match=r"LOTI_DEMAND_BUILD_MEMORY_LIMIT.*1GB"):
         build(data_dir, tmp_path / "other.duckdb")
     assert warehouse.exists() and not (tmp_path / "other.duckdb").exists()
