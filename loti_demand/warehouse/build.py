@@ -192,7 +192,8 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         shutil.copyfile(warehouse, tmp)
     con = connect(tmp)
     try:
-        # One transaction for the whole build: per-statement commits would cost a WAL flush each.
+        # One transaction, committed only by the raw writer after each bulk flush: per-statement commits would
+        # cost a WAL flush each. Atomicity comes from the swap below, not from the transaction.
         con.execute("begin transaction")
         yield con
         con.execute("commit")
@@ -240,7 +241,7 @@ def read_mapping(path: Path) -> dict[str, str] | None:
 
 
 def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:
-    writer = RawWriter(con)
+    writer = RawWriter(con, commit_each_flush=True)
     results: list[FileResult] = []
     for folder, code in spend_folders(data_dir, ref):
         mapping = read_mapping(folder / "mapping.csv")
@@ -339,7 +340,7 @@ def add_files(
         run_sql_file(con, MODELS_DIR / "raw.sql")
         load_reference(con, ref)
         was_sample = _has_table(con, "ref_build") and bool(scalar(con, "select is_sample from ref_build"))
-        writer = RawWriter(con)
+        writer = RawWriter(con, commit_each_flush=True)
         for path in files:
             if progress:
                 progress(f"reading {path}")

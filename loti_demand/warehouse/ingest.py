@@ -67,8 +67,12 @@ class FileResult:
 class RawWriter:
     """Buffers rows for the raw tables as Arrow and writes them in bulk; call flush() before running models."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, commit_each_flush: bool = False) -> None:
         self.con = con
+        # A build runs in a transaction on a copy of the warehouse that is swapped in only on success
+        # (db.new_version), so it can commit each flush: an open transaction keeps every raw line in memory
+        # until the end (about 2 GB per 10 million lines) where committed lines go to disk.
+        self.commit_each_flush = commit_each_flush
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
         self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
@@ -112,6 +116,9 @@ class RawWriter:
                 self.con.execute(f"insert into {table} ({names}) select {names} from _incoming")
             finally:
                 self.con.unregister("_incoming")
+        if self.commit_each_flush and self._buffered:
+            self.con.execute("commit")
+            self.con.execute("begin transaction")
         self._buffered = 0
         self._buffered_bytes = 0
 
