@@ -104,10 +104,10 @@ def read_spend(data_dir: Path, classifier: Classifier) -> tuple[pd.DataFrame, pd
     withheld = names[names.map(is_redacted).astype(bool)]
     spend["is_redacted"] = spend["supplier_name"].isin(withheld)
     spend.loc[spend["is_redacted"], "supplier_name"] = pd.NA
-    spend["tech_category"] = classify(spend, classifier)
-    spend["borough_code"] = spend["borough_code"].astype("category")
     resolved = resolve_suppliers(spend).set_index("supplier_name")
     spend["supplier_id"] = spend["supplier_name"].map(resolved["supplier_id"]).astype("str")
+    spend["tech_category"] = classify(spend, classifier, resolved["canonical_name"])
+    spend["borough_code"] = spend["borough_code"].astype("category")
     suppliers = resolved.drop_duplicates("supplier_id")[["supplier_id", "canonical_name"]].reset_index(drop=True)
     return spend[list(SPEND_COLUMNS)], suppliers
 
@@ -132,24 +132,26 @@ def _text_args(row: tuple) -> list[str | None]:
     return [None if pd.isna(v) else v for v in row]
 
 
-def classify(spend: pd.DataFrame, classifier: Classifier) -> pd.Series:
-    """Each line's tech category by the taxonomy's per-line rule (classify_spend), asked as few times as
-    possible: once per distinct text (category, purpose, ProClass); then, for lines whose text says nothing,
-    once per distinct (text, supplier) pair of the suppliers whose name alone is tech."""
+def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series) -> pd.Series:
+    """Each line's tech category by the spend mart's rule, asked as few times as possible: the text (category,
+    purpose, ProClass) once per distinct text; the supplier once per distinct payee spelling (by its spelling or
+    its resolved canonical name). The text's category wins, except that a supplier known for a specific category
+    refines a text that says only 'ict_other'; the supplier's category counts only when the text says nothing and
+    no exclusion rule matched it."""
     texts = spend[TEXT_KEYS].drop_duplicates().reset_index(drop=True)
-    texts["by_text"] = [classifier.classify_spend(*_text_args(row), None)[0]
-                        for row in texts.itertuples(index=False, name=None)]
-    lines = spend[[*TEXT_KEYS, "supplier_name"]].merge(texts, on=TEXT_KEYS, how="left")
-    names = pd.Series(lines.loc[lines["by_text"].isna(), "supplier_name"].dropna().unique())
-    tech_names = set(names[[classifier.classify_spend(None, None, None, None, n)[0] is not None for n in names]])
-    asked = lines["by_text"].isna() & lines["supplier_name"].isin(tech_names)
-    pairs = lines.loc[asked, [*TEXT_KEYS, "supplier_name"]].drop_duplicates().reset_index(drop=True)
-    pairs["by_supplier"] = [classifier.classify_spend(*_text_args(row[:-1]), row[-1])[0]
-                            for row in pairs.itertuples(index=False, name=None)]
-    lines = lines.merge(pairs, on=[*TEXT_KEYS, "supplier_name"], how="left")
+    asked = [classifier.classify_spend_text(*_text_args(row)) for row in texts.itertuples(index=False, name=None)]
+    texts["by_text"] = [tech for tech, _, _ in asked]
+    texts["excluded"] = [bool(excluded) for _, _, excluded in asked]
+    lines = spend[TEXT_KEYS].merge(texts, on=TEXT_KEYS, how="left")
+    names = spend["supplier_name"].dropna().unique()
+    by_name = {name: classifier.classify_supplier(name, canonical.get(name))[0] for name in names}
+    by_supplier = spend["supplier_name"].map(by_name).to_numpy(dtype=object, na_value=None)
     by_text = lines["by_text"].to_numpy(dtype=object, na_value=None)
-    by_supplier = lines["by_supplier"].to_numpy(dtype=object, na_value=None)
-    return pd.Series(np.where(pd.isna(by_text), by_supplier, by_text), index=spend.index, dtype="str")
+    excluded = lines["excluded"].to_numpy(dtype=bool)
+    refined = (by_text == "ict_other") & pd.notna(by_supplier) & (by_supplier != "ict_other")
+    tech = np.where(refined, by_supplier, np.where(pd.notna(by_text), by_text,
+                                                   np.where(excluded, None, by_supplier)))
+    return pd.Series(tech, index=spend.index, dtype="str")
 
 
 STAGES = ("planning", "tender", "award", "contract")
