@@ -66,21 +66,91 @@ def _pipeline(raw: Raw, as_of: dt.date, months: int) -> pd.DataFrame:
     return processes[processes["is_london"] & processes["stage"].isin(["planning", "tender"]) & due]
 
 
+# --- demand_items: the rules of the demand_items mart, applied per question to the compiled processes ---------
+
+STATUTORY, INFERRED, LONDON_WIDE = "statutory notice", "inferred from contract end date", "London-wide body"
+PLANNING_NOTICES = ["UK1 pipeline", "UK2 engagement", "UK3 planned"]
+BANDS = [(100_000, "under_100k"), (500_000, "100k_500k"), (2_000_000, "500k_2m"), (10_000_000, "2m_10m")]
+
+
+def _first(*series: pd.Series) -> pd.Series:
+    out = series[0]
+    for other in series[1:]:
+        out = out.fillna(other)
+    return out
+
+
+def demand_items(raw: Raw) -> pd.DataFrame:
+    """London procurements that signal demand: statutory notices dated by the notice, awarded contracts dated by
+    their end less the lead time (12 months at £2m or more, else 6)."""
+    p = raw.processes[raw.processes["is_london"]]
+    status = p["tender_status"].fillna("")
+    inferred = (p["stage"].isin(["award", "contract"]) | p["notice_type"].isin(["award", "contract"])
+                | p["award_value_gbp"].notna() | p["supplier_names"].notna())
+    statutory = p["stage"].isin(["planning", "tender"]) & (status != "complete")
+    closed = status.isin(["cancelled", "withdrawn", "unsuccessful"])
+    p = p.assign(confidence=np.select([closed, inferred, statutory], [None, INFERRED, STATUTORY], None),
+                 status=p["tender_status"])
+    p = p[p["confidence"].notna()]
+    inferred = p["confidence"] == INFERRED
+    planning = (p["notice_type"].isin(PLANNING_NOTICES) | p["status"].isin(["planning", "planned"])
+                | (p["stage"] == "planning"))
+    emd, start, end = p["expected_market_date"], p["tender_start"], p["tender_end"]
+    value = p["award_value_gbp"].fillna(p["value_gbp"]).where(inferred, p["value_gbp"])
+    notice_date = _first(emd, start, end).where(planning, _first(end, start, emd)).where(~inferred)
+    basis = np.select(
+        [inferred, planning & emd.notna(), planning & start.notna(), end.notna(), start.notna(), emd.notna()],
+        [None, "expected market date", "planned tender start", "tender deadline", "tender start",
+         "expected market date"], None)
+    lead = pd.Series(np.where(value >= 2_000_000, 12, 6), index=p.index).where(inferred)
+    shifted = [add_months(e.date(), -int(m)) if inferred_ and pd.notna(e) else None
+               for e, m, inferred_ in zip(p["contract_end"], lead.fillna(0), inferred, strict=True)]
+    dated = inferred & p["contract_end"].notna()
+    names = raw.boroughs.set_index("borough_code")["borough_name"]
+    return pd.DataFrame({
+        "ocid": p["ocid"], "borough_code": p["borough_code"],
+        "area_name": p["borough_code"].map(names).fillna(LONDON_WIDE), "buyer_name": p["buyer_name"],
+        "title": p["title"], "tech_category": p["tech_category"], "notice_type": p["notice_type"],
+        "stage": p["stage"], "status": p["status"], "confidence": p["confidence"],
+        "date_basis": np.where(dated, "contract end minus " + lead.fillna(0).astype(int).astype(str) + " months",
+                               basis),
+        "lead_months": lead,
+        "expected_date": pd.to_datetime(pd.Series(shifted, index=p.index)).where(inferred, notice_date),
+        "due_until": p["contract_end"].where(inferred, notice_date),
+        "contract_start": p["contract_start"], "contract_end": p["contract_end"],
+        "supplier_names": p["supplier_names"], "value_gbp": value.round(2),
+        "value_band": np.select([value.isna(), *[value < upper for upper, _ in BANDS]],
+                                ["unknown", *[key for _, key in BANDS]], "10m_plus"),
+        "is_sme_suitable": p["is_sme_suitable"],
+        "url": p["url"].where(p["url"].str.match(r"^https?://", na=False)),
+    })
+
+
+def _between(series: pd.Series, low: dt.date, high: dt.date) -> pd.Series:
+    return (series >= pd.Timestamp(low)) & (series <= pd.Timestamp(high))
+
+
 # --- headline ------------------------------------------------------------------------------------------------
 
 
 def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
     window = _spend_window(raw, as_of, ["borough_code", "amount_gbp", "tech_category"])
     tech = window["amount_gbp"][window["tech_category"].notna()]
-    pipeline = _pipeline(raw, as_of, 18)
+    items = demand_items(raw)
+    due = _between(items["expected_date"], as_of, _last_day(add_months(as_of, 18)))
+    pipeline = items[(items["confidence"] == STATUTORY) & items["tech_category"].notna() & due]
     return pd.DataFrame([{
         "tech_spend_gbp": _sum(tech),
         "boroughs_with_spend": window["borough_code"].nunique(),
         "lines": len(tech) or None,
-        "pipeline_value_gbp": _sum(pipeline["value_gbp"]),
+        "pipeline_value_gbp": _sum(pipeline["value_gbp"].dropna()) if pipeline["value_gbp"].notna().any() else None,
         "pipeline_count": len(pipeline),
         "open_challenges": int((raw.challenges["status"] == "open").sum()),
     }])
+
+
+def _last_day(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
@@ -90,9 +160,9 @@ def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
             where payment_month > :low and payment_month <= :high
         ),
         pipeline as (
-            select * from processes
-            where is_london and stage in ('planning', 'tender')
-                and coalesce(expected_market_date, tender_end, tender_start) between :high and :due
+            select value_gbp from demand_items
+            where confidence = 'statutory notice' and tech_category is not null
+                and expected_date between :high and :due
         )
         select
             (select sum(amount_gbp) from window where tech_category is not null) as tech_spend_gbp,
@@ -101,7 +171,8 @@ def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
             (select sum(value_gbp) from pipeline) as pipeline_value_gbp,
             (select count(*) from pipeline) as pipeline_count,
             (select count(*) from challenges where status = 'open') as open_challenges
-    """, low=add_months(as_of, -12).isoformat(), high=as_of.isoformat(), due=add_months(as_of, 18).isoformat())
+    """, low=add_months(as_of, -12).isoformat(), high=as_of.isoformat(),
+                due=_last_day(add_months(as_of, 18)).isoformat())
 
 
 # --- tech_spend_by_category ----------------------------------------------------------------------------------
@@ -219,48 +290,678 @@ def pipeline_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.
 EXPIRING_COLUMNS = ["ocid", "borough_code", "buyer_name", "title", "tech_category", "stage", "incumbent_suppliers",
                     "value_gbp", "contract_start", "contract_end", "expected_reprocurement_date", "reprocurement_rule",
                     "url", "confidence"]
+EXPIRING_RENAMES = {"supplier_names": "incumbent_suppliers", "expected_date": "expected_reprocurement_date",
+                    "date_basis": "reprocurement_rule"}
 
 
 def expiring_contracts_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, borough_code: str | None = None,
-                              tech_category: str | None = None, threshold_gbp: int = 214_904) -> pd.DataFrame:
-    p = raw.processes
-    p = p[p["is_london"] & p["stage"].isin(["award", "contract"]) & p["contract_end"].notna()]
-    value = p["award_value_gbp"].fillna(p["value_gbp"])
-    lead = np.select([value >= 2_000_000, (value >= threshold_gbp) | value.isna()], [18, 12], 6)
-    ends = p["contract_end"].dt.date
-    p = p.assign(
-        incumbent_suppliers=p["supplier_names"], value_gbp=value,
-        expected_reprocurement_date=[add_months(end, -int(months)) for end, months in zip(ends, lead, strict=True)],
-        reprocurement_rule=[f"{months} months before the contract ends" for months in lead],
-        confidence="inferred from contract end date")
-    chosen = ((p["contract_end"] >= pd.Timestamp(date_from)) & (p["contract_end"] <= pd.Timestamp(date_to))
-              & _optional(p, "borough_code", borough_code) & _optional(p, "tech_category", tech_category))
-    return p[chosen].sort_values(["contract_end", "ocid"])[EXPIRING_COLUMNS]
+                              tech_category: str | None = None) -> pd.DataFrame:
+    d = demand_items(raw)
+    chosen = ((d["confidence"] == INFERRED) & _between(d["contract_end"], date_from, date_to)
+              & _optional(d, "borough_code", borough_code) & _optional(d, "tech_category", tech_category))
+    return d[chosen].sort_values(["contract_end", "ocid"]).rename(columns=EXPIRING_RENAMES)[EXPIRING_COLUMNS]
 
 
 def expiring_contracts_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
-                              borough_code: str | None = None, tech_category: str | None = None,
-                              threshold_gbp: int = 214_904) -> pd.DataFrame:
-    frame = _sql(con, """
-        with ending as (
-            select *, supplier_names as incumbent_suppliers, coalesce(award_value_gbp, value_gbp) as value_now,
-                'inferred from contract end date' as confidence
-            from processes
-            where is_london and stage in ('award', 'contract') and contract_end is not null
-        )
-        select *, case when value_now >= 2000000 then 18 when value_now >= :threshold or value_now is null then 12
-            else 6 end as lead_months
-        from ending
-        where contract_end between :date_from and :date_to
+                              borough_code: str | None = None, tech_category: str | None = None) -> pd.DataFrame:
+    return _sql(con, """
+        select ocid, borough_code, buyer_name, title, tech_category, stage, supplier_names as incumbent_suppliers,
+            value_gbp, contract_start, contract_end, expected_date as expected_reprocurement_date,
+            date_basis as reprocurement_rule, url, confidence
+        from demand_items
+        where confidence = 'inferred from contract end date' and contract_end between :date_from and :date_to
             and (:borough is null or borough_code = :borough) and (:tech is null or tech_category = :tech)
         order by contract_end, ocid
-    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), borough=borough_code, tech=tech_category,
-                 threshold=threshold_gbp)
-    # SQLite's date(x, '-12 months') overflows into the next month; shift in Python as DuckDB does.
-    frame["expected_reprocurement_date"] = [add_months(dt.date.fromisoformat(end), -int(months)) for end, months
-                                            in zip(frame["contract_end"], frame["lead_months"], strict=True)]
-    frame["reprocurement_rule"] = frame["lead_months"].astype(str) + " months before the contract ends"
-    return frame.rename(columns={"value_gbp": "planned_value_gbp", "value_now": "value_gbp"})[EXPIRING_COLUMNS]
+    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), borough=borough_code, tech=tech_category)
+
+
+# --- Map, borough profile and spend pages: payment lines in a window of payment months ---------------------
+
+
+def _lines(raw: Raw, start: dt.date, end: dt.date, columns: list[str], boroughs: tuple[str, ...] | None = None,
+           category: str | None = None, tech_only: bool = True, keep_untagged: bool = False) -> pd.DataFrame:
+    """The given columns of the lines paid in months start..end, of the chosen boroughs and tech category
+    (keep_untagged also keeps the lines that are not tech, for coverage counts)."""
+    spend = raw.spend
+    chosen = _between(spend["payment_month"], start, end)
+    if boroughs:
+        chosen &= spend["borough_code"].isin(list(boroughs))
+    tech = spend["tech_category"]
+    if category is not None:
+        chosen &= (tech == category) | (tech.isna() if keep_untagged else False)
+    elif tech_only:
+        chosen &= tech.notna()
+    return spend.loc[chosen, columns]
+
+
+def _in_boroughs(boroughs: tuple[str, ...] | None) -> tuple[str, dict]:
+    """A SQL condition on borough_code for the chosen boroughs (none = all) and its parameters."""
+    codes = list(boroughs or ())
+    if not codes:
+        return "1", {}
+    marks = ", ".join(f":b{i}" for i in range(len(codes)))
+    return f"borough_code in ({marks})", {f"b{i}": code for i, code in enumerate(codes)}
+
+
+def _labelled(tech_categories: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's rows of a known tech category, with its label and sort order."""
+    categories = tech_categories.rename(columns={"label": "tech_category_label"})
+    return frame.merge(categories, on="tech_category", how="inner")
+
+
+def borough_measures_pandas(raw: Raw, *, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
+    window = _lines(raw, start, end, ["borough_code", "payment_month", "tech_category", "amount_gbp"],
+                    tech_only=False)
+    tech = window[window["tech_category"].notna() & (True if category is None
+                                                     else window["tech_category"] == category)]
+    spend = pd.DataFrame({
+        "months_covered": window.groupby("borough_code", observed=True)["payment_month"].nunique(),
+        "tech_spend_gbp": tech.groupby("borough_code", observed=True)["amount_gbp"].sum(),
+        "lines": tech.groupby("borough_code", observed=True).size()})
+    spend.index = spend.index.astype(str)
+    p = raw.processes
+    p = p[p["borough_code"].notna() & p["tech_category"].notna() & _optional(p, "tech_category", category)]
+    market = _first(p["expected_market_date"], p["tender_end"], p["tender_start"])
+    pipeline = p[p["stage"].isin(["planning", "tender"]) & _between(market, start, end)].groupby("borough_code").agg(
+        pipeline_value_gbp=("value_gbp", "sum"), pipeline_count=("ocid", "size"))
+    expiring = p[p["stage"].isin(["award", "contract"]) & _between(p["contract_end"], start, end)].groupby(
+        "borough_code").agg(contracts_expiring=("ocid", "size"), expiring_value_gbp=("award_value_gbp", "sum"))
+    notices = p.groupby("borough_code").size().rename("notices")
+    challenges = raw.challenge_boroughs.merge(raw.challenges, on="challenge_id")
+    if category is not None:
+        challenges = challenges[challenges["tech_category"] == category]
+    counts = challenges.groupby("borough_code").agg(
+        open_challenges=("status", lambda s: int((s == "open").sum())), challenge_statements=("status", "size"))
+    out = raw.boroughs.set_index("borough_code").join([spend, pipeline, expiring, notices, counts])
+    covered = out["months_covered"].fillna(0) > 0
+    out["tech_spend_gbp"] = out["tech_spend_gbp"].fillna(0).where(covered)
+    out["tech_spend_per_resident_gbp"] = out["tech_spend_gbp"] / out["population"].replace(0, np.nan)
+    for column in ("lines", "months_covered", "pipeline_value_gbp", "pipeline_count", "contracts_expiring",
+                   "expiring_value_gbp", "notices", "open_challenges", "challenge_statements"):
+        out[column] = out[column].fillna(0)
+    out["london_median_per_resident_gbp"] = out["tech_spend_per_resident_gbp"].median()
+    return out.reset_index().sort_values("borough_name")
+
+
+def borough_measures_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
+                            category: str | None = None) -> pd.DataFrame:
+    frame = _sql(con, """
+        with spend_by as (
+            select borough_code,
+                sum(case when tech_category is not null and (:cat is null or tech_category = :cat)
+                    then amount_gbp end) as tech_spend_gbp,
+                sum(tech_category is not null and (:cat is null or tech_category = :cat)) as lines,
+                count(distinct payment_month) as months_covered
+            from spend where payment_month between :start and :end group by borough_code
+        ),
+        tech as (
+            select *, coalesce(expected_market_date, tender_end, tender_start) as market_date from processes
+            where borough_code is not null and tech_category is not null and (:cat is null or tech_category = :cat)
+        ),
+        pipeline as (
+            select borough_code, sum(value_gbp) as pipeline_value_gbp, count(*) as pipeline_count from tech
+            where stage in ('planning', 'tender') and market_date between :start and :end group by borough_code
+        ),
+        expiring as (
+            select borough_code, count(*) as contracts_expiring, sum(award_value_gbp) as expiring_value_gbp
+            from tech where stage in ('award', 'contract') and contract_end between :start and :end
+            group by borough_code
+        ),
+        notices as (select borough_code, count(*) as notices from tech group by borough_code),
+        challenge_counts as (
+            select cb.borough_code, sum(c.status = 'open') as open_challenges, count(*) as challenge_statements
+            from challenge_boroughs as cb join challenges as c on cb.challenge_id = c.challenge_id
+            where :cat is null or c.tech_category = :cat group by cb.borough_code
+        )
+        select b.*,
+            case when s.months_covered > 0 then coalesce(s.tech_spend_gbp, 0) end as tech_spend_gbp,
+            case when s.months_covered > 0 then coalesce(s.tech_spend_gbp, 0) * 1.0 / nullif(b.population, 0) end
+                as tech_spend_per_resident_gbp,
+            coalesce(s.lines, 0) as lines, coalesce(s.months_covered, 0) as months_covered,
+            coalesce(p.pipeline_value_gbp, 0) as pipeline_value_gbp, coalesce(p.pipeline_count, 0) as pipeline_count,
+            coalesce(e.contracts_expiring, 0) as contracts_expiring,
+            coalesce(e.expiring_value_gbp, 0) as expiring_value_gbp, coalesce(n.notices, 0) as notices,
+            coalesce(c.open_challenges, 0) as open_challenges,
+            coalesce(c.challenge_statements, 0) as challenge_statements
+        from boroughs as b
+        left join spend_by as s on b.borough_code = s.borough_code
+        left join pipeline as p on b.borough_code = p.borough_code
+        left join expiring as e on b.borough_code = e.borough_code
+        left join notices as n on b.borough_code = n.borough_code
+        left join challenge_counts as c on b.borough_code = c.borough_code
+        order by b.borough_name
+    """, start=start.isoformat(), end=end.isoformat(), cat=category)
+    # SQLite has no median: the one London figure is taken from the 33 rows.
+    frame["london_median_per_resident_gbp"] = frame["tech_spend_per_resident_gbp"].median()
+    return frame
+
+
+def category_spend_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+    lines = _lines(raw, start, end, ["tech_category", "amount_gbp"], boroughs)
+    out = lines.groupby("tech_category").agg(tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"))
+    return _labelled(raw.tech_categories, out.reset_index()).sort_values(["tech_spend_gbp", "tech_category"],
+                                                         ascending=[False, True])
+
+
+def category_spend_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
+                          boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+    where, params = _in_boroughs(boroughs)
+    return _sql(con, f"""
+        select c.tech_category, c.label as tech_category_label, sum(s.amount_gbp) as tech_spend_gbp,
+            count(*) as lines
+        from spend as s join tech_categories as c on s.tech_category = c.tech_category
+        where s.payment_month between :start and :end and {where}
+        group by c.tech_category, c.label
+        order by tech_spend_gbp desc, c.tech_category
+    """, start=start.isoformat(), end=end.isoformat(), **params)
+
+
+def spend_over_time_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                           category: str | None = None, grain: str = "month") -> pd.DataFrame:
+    lines = _lines(raw, start, end, ["payment_month", "tech_category", "amount_gbp"], boroughs, category)
+    period = lines["payment_month"].dt.to_period("M" if grain == "month" else "Q").dt.start_time
+    out = lines.assign(period_start=period).groupby(["period_start", "tech_category"]).agg(
+        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size")).reset_index()
+    return _labelled(raw.tech_categories, out).sort_values(["period_start", "sort_order"])
+
+
+def spend_over_time_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                           category: str | None = None, grain: str = "month") -> pd.DataFrame:
+    where, params = _in_boroughs(boroughs)
+    period = ("s.payment_month" if grain == "month" else
+              "printf('%s-%02d-01', substr(s.payment_month, 1, 4), "
+              "(cast(substr(s.payment_month, 6, 2) as integer) - 1) / 3 * 3 + 1)")
+    return _sql(con, f"""
+        select {period} as period_start, s.tech_category, c.label as tech_category_label,
+            sum(s.amount_gbp) as tech_spend_gbp, count(*) as lines
+        from spend as s join tech_categories as c on s.tech_category = c.tech_category
+        where s.payment_month between :start and :end and {where} and (:cat is null or s.tech_category = :cat)
+        group by 1, 2, 3
+        order by 1, min(c.sort_order)
+    """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+
+
+def spend_summary_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                         category: str | None = None) -> pd.DataFrame:
+    lines = _lines(raw, start, end, ["borough_code", "payment_month", "tech_category", "amount_gbp", "is_redacted"],
+                   boroughs, category, tech_only=False, keep_untagged=True)
+    tech = lines[lines["tech_category"].notna()]
+    return pd.DataFrame([{
+        "tech_spend_gbp": float(tech["amount_gbp"].sum()), "lines": len(tech),
+        "redacted_lines": int(tech["is_redacted"].sum()),
+        "boroughs_with_data": lines["borough_code"].nunique(), "months_with_data": lines["payment_month"].nunique(),
+    }])
+
+
+def spend_summary_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                         category: str | None = None) -> pd.DataFrame:
+    where, params = _in_boroughs(boroughs)
+    return _sql(con, f"""
+        select
+            coalesce(sum(case when tech_category is not null then amount_gbp end), 0) as tech_spend_gbp,
+            coalesce(sum(tech_category is not null), 0) as lines,
+            coalesce(sum(tech_category is not null and is_redacted), 0) as redacted_lines,
+            count(distinct borough_code) as boroughs_with_data,
+            count(distinct payment_month) as months_with_data
+        from spend
+        where payment_month between :start and :end and {where}
+            and (:cat is null or tech_category = :cat or tech_category is null)
+    """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+
+
+def _by_supplier(raw: Raw, start: dt.date, end: dt.date, boroughs, category, keys: list[str]) -> pd.DataFrame:
+    lines = _lines(raw, start, end, ["borough_code", "tech_category", "supplier_id", "amount_gbp", "is_redacted"],
+                   boroughs, category)
+    lines = lines[~lines["is_redacted"]]
+    return lines.groupby(keys, dropna=False, observed=True).agg(
+        amount_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"),
+        boroughs=("borough_code", "nunique")).reset_index()
+
+
+def top_suppliers_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                         category: str | None = None, limit: int = 10) -> pd.DataFrame:
+    s = _by_supplier(raw, start, end, boroughs, category, ["supplier_id"]).rename(
+        columns={"amount_gbp": "tech_spend_gbp"})
+    s = s.sort_values(["tech_spend_gbp", "supplier_id"], ascending=[False, True], na_position="last")
+    positive = s["tech_spend_gbp"].where(s["tech_spend_gbp"] > 0)
+    s = s.assign(rank=np.arange(1, len(s) + 1), share_pct=100 * positive / positive.sum(), suppliers_total=len(s))
+    names = raw.suppliers.set_index("supplier_id")["canonical_name"]
+    s["supplier_name"] = s["supplier_id"].map(names).fillna(s["supplier_id"])
+    return s.head(limit + 1)
+
+
+def top_suppliers_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                         category: str | None = None, limit: int = 10) -> pd.DataFrame:
+    where, params = _in_boroughs(boroughs)
+    return _sql(con, f"""
+        with by_supplier as (
+            select supplier_id, sum(amount_gbp) as tech_spend_gbp, count(*) as lines,
+                count(distinct borough_code) as boroughs
+            from spend
+            where tech_category is not null and not is_redacted and payment_month between :start and :end
+                and {where} and (:cat is null or tech_category = :cat)
+            group by supplier_id
+        )
+        select
+            row_number() over (order by s.tech_spend_gbp desc, s.supplier_id is null, s.supplier_id) as rank,
+            s.supplier_id, coalesce(sup.canonical_name, s.supplier_id) as supplier_name, s.tech_spend_gbp,
+            case when s.tech_spend_gbp > 0 then 100 * s.tech_spend_gbp
+                / sum(case when s.tech_spend_gbp > 0 then s.tech_spend_gbp end) over () end as share_pct,
+            s.lines, s.boroughs, count(*) over () as suppliers_total
+        from by_supplier as s left join suppliers as sup on s.supplier_id = sup.supplier_id
+        order by rank
+        limit :limit + 1
+    """, start=start.isoformat(), end=end.isoformat(), cat=category, limit=int(limit), **params)
+
+
+def supplier_concentration_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                                  category: str | None = None) -> pd.DataFrame:
+    s = _by_supplier(raw, start, end, boroughs, category, ["tech_category", "supplier_id"])
+    s = s[s["amount_gbp"] > 0].sort_values(["tech_category", "amount_gbp", "supplier_id"],
+                                           ascending=[True, False, True], na_position="last")
+    total = s.groupby("tech_category")["amount_gbp"].transform("sum")
+    s = s.assign(share=100 * s["amount_gbp"] / total.replace(0, np.nan),
+                 position=s.groupby("tech_category").cumcount() + 1)
+    s["square"], s["top3"] = s["share"] ** 2, s["share"].where(s["position"] <= 3)
+    out = s.groupby("tech_category").agg(named_spend_gbp=("amount_gbp", "sum"), suppliers=("amount_gbp", "size"),
+                                         hhi=("square", "sum"), top3_share_pct=("top3", "sum")).reset_index()
+    out = _labelled(raw.tech_categories, out)
+    return out.sort_values(["named_spend_gbp", "tech_category"], ascending=[False, True])
+
+
+def supplier_concentration_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
+                                  boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
+    where, params = _in_boroughs(boroughs)
+    return _sql(con, f"""
+        with by_supplier as (
+            select tech_category, supplier_id, sum(amount_gbp) as amount_gbp
+            from spend
+            where tech_category is not null and not is_redacted and payment_month between :start and :end
+                and {where} and (:cat is null or tech_category = :cat)
+            group by tech_category, supplier_id
+            having sum(amount_gbp) > 0
+        ),
+        shares as (
+            select tech_category, amount_gbp,
+                100 * amount_gbp / nullif(sum(amount_gbp) over (partition by tech_category), 0) as share,
+                row_number() over (partition by tech_category
+                                   order by amount_gbp desc, supplier_id is null, supplier_id) as position
+            from by_supplier
+        )
+        select s.tech_category, c.label as tech_category_label, sum(s.amount_gbp) as named_spend_gbp,
+            count(*) as suppliers, sum(s.share * s.share) as hhi,
+            sum(case when s.position <= 3 then s.share end) as top3_share_pct
+        from shares as s join tech_categories as c on s.tech_category = c.tech_category
+        group by s.tech_category, c.label
+        order by named_spend_gbp desc, s.tech_category
+    """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+
+
+# --- Procurement questions: borough profile, SME pipeline, demand calendar, collaboration finder -----------
+
+
+def _market_date(p: pd.DataFrame) -> pd.Series:
+    return _first(p["expected_market_date"], p["tender_end"], p["tender_start"])
+
+
+def borough_pipeline_pandas(raw: Raw, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    p = raw.processes
+    p = p[(p["borough_code"] == borough) & p["stage"].isin(["planning", "tender"])]
+    p = p.assign(market_date=_market_date(p))
+    p = _labelled(raw.tech_categories, p[_between(p["market_date"], start, end)])
+    return p.sort_values(["market_date", "title"])[["market_date", "title", "notice_type", "tech_category_label",
+                                                    "value_gbp", "is_sme_suitable", "url"]]
+
+
+def borough_pipeline_sqlite(con: sqlite3.Connection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        select coalesce(p.expected_market_date, p.tender_end, p.tender_start) as market_date, p.title,
+            p.notice_type, c.label as tech_category_label, p.value_gbp, p.is_sme_suitable, p.url
+        from processes as p join tech_categories as c on p.tech_category = c.tech_category
+        where p.borough_code = :borough and p.stage in ('planning', 'tender')
+            and coalesce(p.expected_market_date, p.tender_end, p.tender_start) between :start and :end
+        order by market_date, p.title
+    """, borough=borough, start=start.isoformat(), end=end.isoformat())
+
+
+def borough_expiring_pandas(raw: Raw, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    p = raw.processes
+    p = p[(p["borough_code"] == borough) & p["stage"].isin(["award", "contract"])
+          & _between(p["contract_end"], start, end)]
+    return _labelled(raw.tech_categories, p).sort_values(["contract_end", "title"])[
+        ["contract_end", "title", "supplier_names", "tech_category_label", "award_value_gbp", "url"]]
+
+
+def borough_expiring_sqlite(con: sqlite3.Connection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        select p.contract_end, p.title, p.supplier_names, c.label as tech_category_label, p.award_value_gbp, p.url
+        from processes as p join tech_categories as c on p.tech_category = c.tech_category
+        where p.borough_code = :borough and p.stage in ('award', 'contract')
+            and p.contract_end between :start and :end
+        order by p.contract_end, p.title
+    """, borough=borough, start=start.isoformat(), end=end.isoformat())
+
+
+def sme_pipeline_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                        category: str | None = None) -> pd.DataFrame:
+    p = raw.processes
+    chosen = (p["is_london"] & p["stage"].isin(["planning", "tender"]) & p["tech_category"].notna()
+              & _optional(p, "tech_category", category) & _between(_market_date(p), start, end))
+    if boroughs:
+        chosen &= p["borough_code"].isin(list(boroughs))
+    p = p[chosen]
+    said = p["is_sme_suitable"].notna()
+    value, suitable = p["value_gbp"], p["is_sme_suitable"].fillna(False).astype(bool)
+    saying = float(value[said].sum())
+    return pd.DataFrame([{
+        "pipeline_count": len(p), "pipeline_value_gbp": float(value.sum()), "notices_saying": int(said.sum()),
+        "value_saying_gbp": saying, "sme_suitable_value_gbp": float(value[suitable].sum()),
+        "sme_share_pct": 100 * float(value[suitable].sum()) / saying if said.any() and saying else None,
+    }])
+
+
+def sme_pipeline_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
+                        category: str | None = None) -> pd.DataFrame:
+    where, params = _in_boroughs(boroughs)
+    return _sql(con, f"""
+        with pipeline as (
+            select value_gbp, is_sme_suitable from processes
+            where is_london and stage in ('planning', 'tender') and tech_category is not null
+                and (:cat is null or tech_category = :cat) and {where}
+                and coalesce(expected_market_date, tender_end, tender_start) between :start and :end
+        )
+        select count(*) as pipeline_count, coalesce(sum(value_gbp), 0) as pipeline_value_gbp,
+            count(is_sme_suitable) as notices_saying,
+            coalesce(sum(case when is_sme_suitable is not null then value_gbp end), 0) as value_saying_gbp,
+            coalesce(sum(case when is_sme_suitable then value_gbp end), 0) as sme_suitable_value_gbp,
+            100.0 * coalesce(sum(case when is_sme_suitable then value_gbp end), 0)
+                / nullif(sum(case when is_sme_suitable is not null then value_gbp end), 0) as sme_share_pct
+        from pipeline
+    """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+
+
+SME_TEXT = {True: "Yes", False: "No"}
+CALENDAR_COLUMNS = ["calendar_month", "expected_date", "is_due_now", "area_name", "buyer_name", "title",
+                    "tech_category", "tech_category_label", "confidence", "date_basis", "value_gbp", "value_band",
+                    "value_band_label", "contract_end", "notice_type", "sme_suitability", "notice_url", "ocid"]
+
+
+def _calendar_filters(d: pd.DataFrame, date_from: dt.date, date_to: dt.date, categories=(), areas=(),
+                      value_bands=(), sme: str = "any", confidence: str = "any") -> pd.Series:
+    chosen = (d["expected_date"] <= pd.Timestamp(date_to)) & (d["due_until"] >= pd.Timestamp(date_from))
+    if categories:
+        chosen &= d["tech_category"].isin(list(categories))
+    if areas:
+        chosen &= d["borough_code"].fillna("london_wide").isin(list(areas))
+    if value_bands:
+        chosen &= d["value_band"].isin(list(value_bands))
+    said = d["is_sme_suitable"]
+    if sme != "any":
+        chosen &= {"yes": said.eq(True), "no": said.eq(False), "unknown": said.isna()}[sme].astype(bool)
+    if confidence != "any":
+        chosen &= d["confidence"] == confidence
+    return chosen
+
+
+def demand_calendar_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, categories=(), areas=(),
+                           value_bands=(), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
+    from loti_demand.metrics import VALUE_BAND_LABELS
+
+    d = demand_items(raw)
+    d = d[_calendar_filters(d, date_from, date_to, categories, areas, value_bands, sme, confidence)]
+    d = _labelled(raw.tech_categories, d)
+    placed = d["expected_date"].clip(lower=pd.Timestamp(date_from))
+    d = d.assign(calendar_month=placed.dt.to_period("M").dt.start_time,
+                 is_due_now=d["expected_date"] < pd.Timestamp(date_from),
+                 value_band_label=d["value_band"].map(VALUE_BAND_LABELS),
+                 sme_suitability=d["is_sme_suitable"].map(SME_TEXT).fillna("Not stated"), notice_url=d["url"])
+    return d.sort_values(["calendar_month", "expected_date", "area_name", "title", "ocid"])[CALENDAR_COLUMNS]
+
+
+def _in_list(column: str, values, name: str) -> tuple[str, dict]:
+    values = list(values or ())
+    if not values:
+        return "1", {}
+    marks = ", ".join(f":{name}{i}" for i in range(len(values)))
+    return f"{column} in ({marks})", {f"{name}{i}": v for i, v in enumerate(values)}
+
+
+def demand_calendar_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date, categories=(),
+                           areas=(), value_bands=(), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
+    from loti_demand.metrics import VALUE_BAND_LABELS
+
+    conditions, params = zip(_in_list("d.tech_category", categories, "c"),
+                             _in_list("coalesce(d.borough_code, 'london_wide')", areas, "a"),
+                             _in_list("d.value_band", value_bands, "v"), strict=True)
+    frame = _sql(con, f"""
+        select substr(max(d.expected_date, :date_from), 1, 7) || '-01' as calendar_month, d.expected_date,
+            d.expected_date < :date_from as is_due_now, d.area_name, d.buyer_name, d.title, d.tech_category,
+            c.label as tech_category_label, d.confidence, d.date_basis, d.value_gbp, d.value_band, d.contract_end,
+            d.notice_type,
+            case d.is_sme_suitable when 1 then 'Yes' when 0 then 'No' else 'Not stated' end as sme_suitability,
+            d.url as notice_url, d.ocid
+        from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
+        where d.expected_date <= :date_to and d.due_until >= :date_from and {' and '.join(conditions)}
+            and (:sme = 'any' or (:sme = 'yes' and d.is_sme_suitable) or (:sme = 'no' and not d.is_sme_suitable)
+                 or (:sme = 'unknown' and d.is_sme_suitable is null))
+            and (:confidence = 'any' or d.confidence = :confidence)
+        order by calendar_month, d.expected_date, d.area_name, d.title, d.ocid
+    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), sme=sme, confidence=confidence,
+                 **{k: v for p in params for k, v in p.items()})
+    labels = frame["value_band"].map(VALUE_BAND_LABELS)
+    frame.insert(frame.columns.get_loc("value_band") + 1, "value_band_label", labels)
+    return frame
+
+
+COLLABORATION_COLUMNS = ["group_id", "group_rank", "tech_category", "tech_category_label", "group_boroughs",
+                         "borough_count", "items", "group_start", "group_end", "group_value_gbp", "borough_code",
+                         "area_name", "buyer_name", "title", "confidence", "expected_date", "placed_on",
+                         "contract_end", "value_gbp", "notice_url", "ocid"]
+
+
+def _collaboration_groups(tech_categories: pd.DataFrame, items: pd.DataFrame, date_from: dt.date, window_months: int,
+                          area: str) -> pd.DataFrame:
+    """The grouping walk over the chosen items (shared by both engines: it is sequential per category)."""
+    items = items.assign(placed_on=pd.to_datetime(items["expected_date"]).clip(lower=pd.Timestamp(date_from)))
+    items = items.sort_values(["tech_category", "placed_on", "ocid"]).reset_index(drop=True)
+    numbers, category, number, first = [], None, 0, None
+    for tech, placed in zip(items["tech_category"], items["placed_on"], strict=True):
+        if tech != category:
+            category, number, first = tech, 1, placed
+        elif placed.date() > add_months(first.date(), window_months):
+            number, first = number + 1, placed
+        numbers.append(number)
+    items["group_no"] = numbers
+    grouped = items.groupby(["tech_category", "group_no"])
+    groups = grouped.agg(borough_count=("borough_code", "nunique"), items=("ocid", "size"),
+                         group_start=("placed_on", "min"), group_end=("placed_on", "max"),
+                         group_value_gbp=("value_gbp", lambda v: v.sum(min_count=1))).reset_index()
+    groups["group_boroughs"] = grouped["area_name"].agg(lambda a: "; ".join(sorted(set(a)))).to_numpy()
+    groups["codes"] = grouped["borough_code"].agg(set).to_numpy()
+    groups = groups[groups["borough_count"] >= 2]
+    if area:
+        groups = groups[[area in codes for codes in groups["codes"]]]
+    groups = groups.sort_values(["group_start", "tech_category", "group_no"])
+    groups["group_rank"] = np.arange(1, len(groups) + 1)
+    groups["group_id"] = "Group " + groups["group_rank"].astype(str)
+    out = _labelled(tech_categories, groups.drop(columns="codes").merge(items, on=["tech_category", "group_no"]))
+    out = out.rename(columns={"url": "notice_url"})
+    return out.sort_values(["group_rank", "placed_on", "area_name", "ocid"])[COLLABORATION_COLUMNS]
+
+
+def collaboration_candidates_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, window_months: int,
+                                    categories=(), area: str = "") -> pd.DataFrame:
+    d = demand_items(raw)
+    chosen = (d["borough_code"].notna() & d["tech_category"].notna() & (d["expected_date"] <= pd.Timestamp(date_to))
+              & (d["due_until"] >= pd.Timestamp(date_from)))
+    if categories:
+        chosen &= d["tech_category"].isin(list(categories))
+    return _collaboration_groups(raw.tech_categories, d[chosen], date_from, window_months, area)
+
+
+def collaboration_candidates_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
+                                    window_months: int, categories=(), area: str = "") -> pd.DataFrame:
+    where, params = _in_list("tech_category", categories, "c")
+    items = _sql(con, f"""
+        select * from demand_items
+        where borough_code is not null and tech_category is not null and expected_date <= :date_to
+            and due_until >= :date_from and {where}
+    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), **params)
+
+    categories = _sql(con, "select tech_category, label, sort_order from tech_categories")
+    return _collaboration_groups(categories, items, date_from, window_months, area)
+
+
+# --- demand_summary (Exports page): spend, pipeline, expiring contracts and challenges by chosen dimensions ---
+
+SUMMARY_MEASURES = {"tech_spend_gbp": 0.0, "lines": 0, "pipeline_count": 0, "pipeline_value_gbp": 0.0,
+                    "contracts_expiring": 0, "expiring_value_gbp": 0.0}
+
+
+def _month(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series).dt.to_period("M").dt.start_time
+
+
+def demand_summary_pandas(raw: Raw, *, by: tuple[str, ...], month_from: dt.date | None = None,
+                          month_to: dt.date | None = None) -> pd.DataFrame:
+    from loti_demand.summary import DIMENSIONS, columns_for
+
+    tech = raw.spend[raw.spend["tech_category"].notna()]
+    spend = tech.groupby(["borough_code", "tech_category", "payment_month"], observed=True).agg(
+        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size")).reset_index()
+    spend = spend.rename(columns={"payment_month": "month"})
+    spend["borough_code"] = spend["borough_code"].astype(str)
+    d = demand_items(raw)
+    d = d[d["tech_category"].notna()]
+    notices = d[(d["confidence"] == STATUTORY) & d["expected_date"].notna()]
+    pipeline = pd.DataFrame({"borough_code": notices["borough_code"], "tech_category": notices["tech_category"],
+                             "month": _month(notices["expected_date"]), "pipeline_count": 1,
+                             "pipeline_value_gbp": notices["value_gbp"]})
+    ending = d[(d["confidence"] == INFERRED) & d["contract_end"].notna()]
+    expiry = pd.DataFrame({"borough_code": ending["borough_code"], "tech_category": ending["tech_category"],
+                           "month": _month(ending["contract_end"]), "contracts_expiring": 1,
+                           "expiring_value_gbp": ending["value_gbp"]})
+    c = raw.challenges[raw.challenges["tech_category"].notna() & raw.challenges["opens_on"].notna()]
+    c = c.merge(raw.challenge_boroughs, on="challenge_id")
+    challenges = pd.DataFrame({"borough_code": c["borough_code"], "tech_category": c["tech_category"],
+                               "month": _month(c["opens_on"]), "challenge_id": c["challenge_id"]})
+    facts = pd.concat([spend, pipeline, expiry, challenges], ignore_index=True)
+    facts = _labelled(raw.tech_categories, facts)
+    if month_from:
+        facts = facts[facts["month"] >= pd.Timestamp(month_from)]
+    if month_to:
+        facts = facts[facts["month"] <= pd.Timestamp(month_to)]
+    names = raw.boroughs.set_index("borough_code")["borough_name"]
+    month = facts["month"]
+    fy_start = month.dt.year - (month.dt.month < 4)
+    facts = facts.assign(
+        borough_name=facts["borough_code"].map(names).fillna(LONDON_WIDE),
+        quarter=month.dt.year.astype(str) + "-Q" + month.dt.quarter.astype(str),
+        financial_year=fy_start.astype(str) + "-" + ((fy_start + 1) % 100).astype(str).str.zfill(2),
+        month=month.dt.strftime("%Y-%m"))
+    keys = [c for d in by for c in DIMENSIONS[d]]
+    grouped = facts.groupby(keys, dropna=False) if keys else facts.groupby(lambda _: 0)
+    out = grouped.agg(**{m: (m, "sum") for m in SUMMARY_MEASURES},
+                      challenges_opened=("challenge_id", "nunique")).reset_index(drop=not keys)
+    return out[columns_for(by)]
+
+
+def demand_summary_sqlite(con: sqlite3.Connection, *, by: tuple[str, ...], month_from: dt.date | None = None,
+                          month_to: dt.date | None = None) -> pd.DataFrame:
+    from loti_demand.summary import DIMENSIONS, columns_for
+
+    flags = {f"by_{d}": d in by for d in DIMENSIONS}
+    frame = _sql(con, """
+        with facts as (
+            select borough_code, tech_category, payment_month as month, sum(amount_gbp) as tech_spend_gbp,
+                count(*) as lines, null as pipeline_count, null as pipeline_value_gbp, null as contracts_expiring,
+                null as expiring_value_gbp, null as challenge_id
+            from spend where tech_category is not null group by borough_code, tech_category, payment_month
+            union all
+            select borough_code, tech_category, substr(expected_date, 1, 7) || '-01', null, null, 1, value_gbp,
+                null, null, null
+            from demand_items
+            where confidence = 'statutory notice' and tech_category is not null and expected_date is not null
+            union all
+            select borough_code, tech_category, substr(contract_end, 1, 7) || '-01', null, null, null, null, 1,
+                value_gbp, null
+            from demand_items
+            where confidence = 'inferred from contract end date' and tech_category is not null
+                and contract_end is not null
+            union all
+            select cb.borough_code, c.tech_category, substr(c.opens_on, 1, 7) || '-01', null, null, null, null, null,
+                null, c.challenge_id
+            from challenges as c join challenge_boroughs as cb on c.challenge_id = cb.challenge_id
+            where c.tech_category is not null and c.opens_on is not null
+        ),
+        labelled as (
+            select f.*, coalesce(b.borough_name, 'London-wide body') as borough_name,
+                c.label as tech_category_label,
+                cast(substr(f.month, 1, 4) as integer) - (cast(substr(f.month, 6, 2) as integer) < 4) as fy_start
+            from facts as f
+            left join boroughs as b on f.borough_code = b.borough_code
+            join tech_categories as c on f.tech_category = c.tech_category
+            where (:month_from is null or f.month >= :month_from) and (:month_to is null or f.month <= :month_to)
+        )
+        select
+            case when :by_borough then borough_code end as borough_code,
+            case when :by_borough then borough_name end as borough_name,
+            case when :by_category then tech_category end as tech_category,
+            case when :by_category then tech_category_label end as tech_category_label,
+            case when :by_month then substr(month, 1, 7) end as month,
+            case when :by_quarter then substr(month, 1, 4) || '-Q' || ((cast(substr(month, 6, 2) as integer) + 2) / 3)
+                end as quarter,
+            case when :by_financial_year then fy_start || '-' || printf('%02d', (fy_start + 1) % 100) end
+                as financial_year,
+            coalesce(sum(tech_spend_gbp), 0) as tech_spend_gbp, coalesce(sum(lines), 0) as lines,
+            coalesce(sum(pipeline_count), 0) as pipeline_count,
+            coalesce(sum(pipeline_value_gbp), 0) as pipeline_value_gbp,
+            coalesce(sum(contracts_expiring), 0) as contracts_expiring,
+            coalesce(sum(expiring_value_gbp), 0) as expiring_value_gbp,
+            count(distinct challenge_id) as challenges_opened
+        from labelled
+        group by 1, 2, 3, 4, 5, 6, 7
+    """, month_from=month_from.isoformat() if month_from else None,
+                 month_to=month_to.isoformat() if month_to else None, **flags)
+    return frame[columns_for(by)]
+
+
+# --- Period choices: the first and last months with data ---------------------------------------------------
+
+
+def data_dates_pandas(raw: Raw) -> pd.DataFrame:
+    month = raw.spend["payment_month"]
+    return pd.DataFrame([{"first_spend_month": month.min(), "last_spend_month": month.max()}])
+
+
+def data_dates_sqlite(con: sqlite3.Connection) -> pd.DataFrame:
+    return _sql(con, "select min(payment_month) as first_spend_month, max(payment_month) as last_spend_month "
+                     "from spend")
+
+
+def summary_months_pandas(raw: Raw) -> pd.DataFrame:
+    d = demand_items(raw)
+    d = d[d["tech_category"].notna()]
+    months = pd.concat([
+        raw.spend.loc[raw.spend["tech_category"].notna(), "payment_month"].agg(["min", "max"]),
+        _month(d.loc[d["confidence"] == STATUTORY, "expected_date"]),
+        _month(d.loc[d["confidence"] == INFERRED, "contract_end"]),
+        _month(raw.challenges.loc[raw.challenges["tech_category"].notna(), "opens_on"])])
+    return pd.DataFrame([{"first_month": months.min(), "last_month": months.max()}])
+
+
+def summary_months_sqlite(con: sqlite3.Connection) -> pd.DataFrame:
+    return _sql(con, """
+        select min(month) as first_month, max(month) as last_month from (
+            select min(payment_month) as month from spend where tech_category is not null
+            union all select max(payment_month) from spend where tech_category is not null
+            union all select substr(expected_date, 1, 7) || '-01' from demand_items
+            where tech_category is not null and confidence = 'statutory notice'
+            union all select substr(contract_end, 1, 7) || '-01' from demand_items
+            where tech_category is not null and confidence = 'inferred from contract end date'
+            union all select substr(opens_on, 1, 7) || '-01' from challenges where tech_category is not null
+        )
+    """)
 
 
 EQUIVALENTS: dict[str, Equivalent | Exempt] = {
@@ -278,6 +979,34 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "challenge_outcomes_for": Exempt("one challenge's outcomes, found by the build's matching step"),
     "spend_lines": Equivalent(spend_lines_pandas, spend_lines_sqlite,
                               not_compared=("transaction_id", "source_file", "source_row")),
+    "borough_measures": Equivalent(borough_measures_pandas, borough_measures_sqlite),
+    "category_spend": Equivalent(category_spend_pandas, category_spend_sqlite),
+    "spend_over_time": Equivalent(spend_over_time_pandas, spend_over_time_sqlite),
+    "spend_summary": Equivalent(spend_summary_pandas, spend_summary_sqlite),
+    "top_suppliers": Equivalent(top_suppliers_pandas, top_suppliers_sqlite),
+    "supplier_concentration": Equivalent(supplier_concentration_pandas, supplier_concentration_sqlite),
+    "borough_pipeline": Equivalent(borough_pipeline_pandas, borough_pipeline_sqlite),
+    "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite),
+    "sme_pipeline": Equivalent(sme_pipeline_pandas, sme_pipeline_sqlite),
+    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite),
+    "data_dates": Equivalent(data_dates_pandas, data_dates_sqlite),
+    "summary_months": Equivalent(summary_months_pandas, summary_months_sqlite),
+    # Lookups over the small reference, build-metadata and provenance tables: nothing per payment line to compare.
+    "demand_undated": Exempt("counts of procurements with no date at all (none in generated notices, which are "
+                             "always dated): an empty answer, nothing to compare"),
+    "tech_categories": Exempt("the taxonomy's 13 categories read from the reference table as stored"),
+    "borough_options": Exempt("the 33 boroughs' codes and names read from the reference list as stored"),
+    "borough_list": Exempt("the 33 boroughs' reference rows (names, population, tile positions) as stored"),
+    "borough_challenges": Exempt("one borough's open challenge statements out of a few dozen, read as stored"),
+    "borough_coverage": Exempt("one borough's file accounting from the build's own provenance (source_files: "
+                               "files read, rejected, duplicate and quarantined lines), which raw lines do not have"),
+    "coverage_by_borough": Exempt("publication-quality scores from the build's file accounting, load issues and "
+                                  "payee-matching methods, which an analyst's raw lines do not have"),
+    "coverage_source_files": Exempt("the build's list of input files and how each line was accounted for"),
+    "load_issue_files": Exempt("the build's quarantine log grouped by file: build provenance, not payment lines"),
+    "load_issues_list": Exempt("the build's quarantined rows as stored: build provenance, not payment lines"),
+    "collaboration_candidates": Equivalent(collaboration_candidates_pandas, collaboration_candidates_sqlite),
+    "demand_summary": Equivalent(demand_summary_pandas, demand_summary_sqlite),
 }
 
 

@@ -7,6 +7,7 @@ Nothing here reads the warehouse: both engines start from the generated files.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sqlite3
@@ -17,13 +18,15 @@ import numpy as np
 import pandas as pd
 
 from loti_demand.bench.generate import HEADERS
+from loti_demand.normalise.challenges import ChallengeRules, validate_challenge
+from loti_demand.normalise.supplier_resolution import Published, resolve
 from loti_demand.normalise.suppliers import is_redacted
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
 
 SPEND_COLUMNS = ("borough_code", "payment_date", "payment_month", "amount_gbp", "supplier_name", "is_redacted",
                  "expenditure_category", "service_area", "purpose", "proclass_code", "proclass_label",
-                 "tech_category", "source_file")
+                 "tech_category", "source_file", "supplier_id")
 # Each layout's columns -> the names used below.
 RENAMES = {
     "lga": {"OrganisationalUnit": "service_area", "BeneficiaryName": "supplier_name", "PaymentDate": "payment_date",
@@ -41,13 +44,17 @@ LONDON_GSS = re.compile(r"E090000(0[1-9]|[12]\d|3[0-3])")
 
 @dataclass
 class Raw:
-    """The pandas side: payment lines, OCDS releases (one row each), the taxonomy's categories, challenges."""
+    """The pandas side: payment lines, OCDS releases (one row each), the taxonomy's categories, challenges, the
+    boroughs (reference list) and the suppliers the payees' spellings resolve to."""
 
     spend: pd.DataFrame
     releases: pd.DataFrame
     processes: pd.DataFrame  # the releases compiled per process, once, as an analyst would before asking
     tech_categories: pd.DataFrame
-    challenges: pd.DataFrame
+    challenges: pd.DataFrame  # challenge_id, status, tech_category, opens_on (valid statements only)
+    boroughs: pd.DataFrame
+    suppliers: pd.DataFrame  # supplier_id, canonical_name
+    challenge_boroughs: pd.DataFrame  # challenge_id, borough_code
 
 
 def sniff_layout(head: bytes) -> tuple[str, int]:
@@ -68,8 +75,9 @@ def _read_file(path: Path) -> tuple[str, pd.DataFrame]:
                                keep_default_na=False, na_values=[""])
 
 
-def read_spend(data_dir: Path, classifier: Classifier) -> pd.DataFrame:
-    """Every payment line of every spend file: dates and amounts parsed, tech category from the taxonomy."""
+def read_spend(data_dir: Path, classifier: Classifier) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every payment line of every spend file: dates and amounts parsed, tech category from the taxonomy, payee
+    resolved to a supplier; and the suppliers (supplier_id, canonical_name)."""
     by_layout: dict[str, list[tuple[Path, pd.DataFrame]]] = {}
     for path in sorted((data_dir / "spend").glob("*/*.csv")):
         layout, frame = _read_file(path)
@@ -96,9 +104,25 @@ def read_spend(data_dir: Path, classifier: Classifier) -> pd.DataFrame:
     withheld = names[names.map(is_redacted).astype(bool)]
     spend["is_redacted"] = spend["supplier_name"].isin(withheld)
     spend.loc[spend["is_redacted"], "supplier_name"] = pd.NA
-    spend["tech_category"] = classify(spend, classifier)
+    resolved = resolve_suppliers(spend).set_index("supplier_name")
+    spend["supplier_id"] = spend["supplier_name"].map(resolved["supplier_id"]).astype("str")
+    spend["tech_category"] = classify(spend, classifier, resolved["canonical_name"])
     spend["borough_code"] = spend["borough_code"].astype("category")
-    return spend[list(SPEND_COLUMNS)]
+    suppliers = resolved.drop_duplicates("supplier_id")[["supplier_id", "canonical_name"]].reset_index(drop=True)
+    return spend[list(SPEND_COLUMNS)], suppliers
+
+
+def resolve_suppliers(spend: pd.DataFrame, reference: Reference | None = None) -> pd.DataFrame:
+    """Each distinct payee spelling resolved once with the project's resolver and the officers' overrides (the
+    generated files carry no supplier identifiers, so names and line counts are all it uses): supplier_id and
+    canonical_name by name."""
+    from loti_demand.warehouse.enrich import load_overrides
+
+    counts = spend["supplier_name"].value_counts()
+    overrides = load_overrides((reference or Reference()).folder)
+    matches = resolve((Published(str(name), int(lines)) for name, lines in counts.items()), overrides)
+    return pd.DataFrame([(m.supplier_name, m.supplier_id, m.canonical_name) for m in matches],
+                        columns=["supplier_name", "supplier_id", "canonical_name"])
 
 
 TEXT_KEYS = ["expenditure_category", "purpose", "proclass_code", "proclass_label"]
@@ -108,24 +132,26 @@ def _text_args(row: tuple) -> list[str | None]:
     return [None if pd.isna(v) else v for v in row]
 
 
-def classify(spend: pd.DataFrame, classifier: Classifier) -> pd.Series:
-    """Each line's tech category by the taxonomy's per-line rule (classify_spend), asked as few times as
-    possible: once per distinct text (category, purpose, ProClass); then, for lines whose text says nothing,
-    once per distinct (text, supplier) pair of the suppliers whose name alone is tech."""
+def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series) -> pd.Series:
+    """Each line's tech category by the spend mart's rule, asked as few times as possible: the text (category,
+    purpose, ProClass) once per distinct text; the supplier once per distinct payee spelling (by its spelling or
+    its resolved canonical name). The text's category wins, except that a supplier known for a specific category
+    refines a text that says only 'ict_other'; the supplier's category counts only when the text says nothing and
+    no exclusion rule matched it."""
     texts = spend[TEXT_KEYS].drop_duplicates().reset_index(drop=True)
-    texts["by_text"] = [classifier.classify_spend(*_text_args(row), None)[0]
-                        for row in texts.itertuples(index=False, name=None)]
-    lines = spend[[*TEXT_KEYS, "supplier_name"]].merge(texts, on=TEXT_KEYS, how="left")
-    names = pd.Series(lines.loc[lines["by_text"].isna(), "supplier_name"].dropna().unique())
-    tech_names = set(names[[classifier.classify_spend(None, None, None, None, n)[0] is not None for n in names]])
-    asked = lines["by_text"].isna() & lines["supplier_name"].isin(tech_names)
-    pairs = lines.loc[asked, [*TEXT_KEYS, "supplier_name"]].drop_duplicates().reset_index(drop=True)
-    pairs["by_supplier"] = [classifier.classify_spend(*_text_args(row[:-1]), row[-1])[0]
-                            for row in pairs.itertuples(index=False, name=None)]
-    lines = lines.merge(pairs, on=[*TEXT_KEYS, "supplier_name"], how="left")
+    asked = [classifier.classify_spend_text(*_text_args(row)) for row in texts.itertuples(index=False, name=None)]
+    texts["by_text"] = [tech for tech, _, _ in asked]
+    texts["excluded"] = [bool(excluded) for _, _, excluded in asked]
+    lines = spend[TEXT_KEYS].merge(texts, on=TEXT_KEYS, how="left")
+    names = spend["supplier_name"].dropna().unique()
+    by_name = {name: classifier.classify_supplier(name, canonical.get(name))[0] for name in names}
+    by_supplier = spend["supplier_name"].map(by_name).to_numpy(dtype=object, na_value=None)
     by_text = lines["by_text"].to_numpy(dtype=object, na_value=None)
-    by_supplier = lines["by_supplier"].to_numpy(dtype=object, na_value=None)
-    return pd.Series(np.where(pd.isna(by_text), by_supplier, by_text), index=spend.index, dtype="str")
+    excluded = lines["excluded"].to_numpy(dtype=bool)
+    refined = (by_text == "ict_other") & pd.notna(by_supplier) & (by_supplier != "ict_other")
+    tech = np.where(refined, by_supplier, np.where(pd.notna(by_text), by_text,
+                                                   np.where(excluded, None, by_supplier)))
+    return pd.Series(tech, index=spend.index, dtype="str")
 
 
 STAGES = ("planning", "tender", "award", "contract")
@@ -220,23 +246,117 @@ select
     'https://www.find-tender.service.gov.uk/Notice/' || release_id as url,
     null as is_sme_suitable
 from compiled;
+
+-- The demand_items mart's rules (confidence, dating, the re-procurement lead time, value bands) as a view, so
+-- each question recomputes them from the processes. Months are shifted with the day clamped to the month's end,
+-- as DuckDB does (SQLite's own date(x, '-6 months') runs over into the next month).
+create view demand_items as
+with classified as (
+    select
+        p.*, p.tender_status as status,
+        case
+            when coalesce(p.tender_status, '') in ('cancelled', 'withdrawn', 'unsuccessful') then null
+            when p.stage in ('award', 'contract') or p.notice_type in ('award', 'contract')
+                or p.award_value_gbp is not null or p.supplier_names is not null
+                then 'inferred from contract end date'
+            when p.stage in ('planning', 'tender') and coalesce(p.tender_status, '') <> 'complete'
+                then 'statutory notice'
+        end as confidence,
+        coalesce(p.notice_type in ('UK1 pipeline', 'UK2 engagement', 'UK3 planned')
+            or p.tender_status in ('planning', 'planned') or p.stage = 'planning', 0) as is_planning_notice
+    from processes as p
+    where p.is_london
+),
+dated as (
+    select *,
+        case when confidence = 'inferred from contract end date' then coalesce(award_value_gbp, value_gbp)
+            else value_gbp end as item_value_gbp,
+        case
+            when confidence = 'inferred from contract end date' then null
+            when is_planning_notice then coalesce(expected_market_date, tender_start, tender_end)
+            else coalesce(tender_end, tender_start, expected_market_date)
+        end as notice_date,
+        case
+            when confidence = 'inferred from contract end date' then null
+            when is_planning_notice and expected_market_date is not null then 'expected market date'
+            when is_planning_notice and tender_start is not null then 'planned tender start'
+            when tender_end is not null then 'tender deadline'
+            when tender_start is not null then 'tender start'
+            when expected_market_date is not null then 'expected market date'
+        end as notice_date_basis
+    from classified
+    where confidence is not null
+),
+ruled as (
+    select *,
+        case when confidence <> 'inferred from contract end date' then null when item_value_gbp >= 2000000 then 12
+            else 6 end as lead_months
+    from dated
+)
+select
+    r.ocid, r.borough_code, coalesce(b.borough_name, 'London-wide body') as area_name, r.buyer_name, r.title,
+    r.tech_category, r.notice_type, r.stage, r.status, r.confidence,
+    case when r.lead_months is not null and r.contract_end is not null
+        then 'contract end minus ' || r.lead_months || ' months' else r.notice_date_basis end as date_basis,
+    r.lead_months,
+    case when r.lead_months is not null then min(
+            date(r.contract_end, 'start of month', '-' || r.lead_months || ' months',
+                 '+' || (cast(strftime('%d', r.contract_end) as integer) - 1) || ' days'),
+            date(r.contract_end, 'start of month', '-' || r.lead_months || ' months', '+1 month', '-1 day'))
+        else r.notice_date end as expected_date,
+    case when r.lead_months is not null then r.contract_end else r.notice_date end as due_until,
+    r.contract_start, r.contract_end, r.supplier_names, round(r.item_value_gbp, 2) as value_gbp,
+    case
+        when r.item_value_gbp is null then 'unknown'
+        when r.item_value_gbp < 100000 then 'under_100k'
+        when r.item_value_gbp < 500000 then '100k_500k'
+        when r.item_value_gbp < 2000000 then '500k_2m'
+        when r.item_value_gbp < 10000000 then '2m_10m'
+        else '10m_plus'
+    end as value_band,
+    r.is_sme_suitable,
+    case when r.url like 'http://%' or r.url like 'https://%' then r.url end as url
+from ruled as r
+left join boroughs as b on r.borough_code = b.borough_code;
 """
 
 
-def read_challenges(data_dir: Path) -> pd.DataFrame:
+def read_challenges(data_dir: Path, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The valid challenge statements (the project's row rules name their boroughs) and their boroughs. The
+    bench's challenge file is one publisher's, so a later file replacing an id does not arise."""
     files = sorted((data_dir / "challenges").glob("*.csv")) if (data_dir / "challenges").is_dir() else []
-    frames = [pd.read_csv(path, dtype=str, usecols=["status"]) for path in files]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"status": pd.Series(dtype="str")})
+    rules = ChallengeRules.from_reference(ref)
+    statements, boroughs = [], []
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                result = validate_challenge(row, rules)
+                if result.is_valid:
+                    cid = result.row["id"]
+                    statements.append((cid, result.row["status"], result.row["tech_category"] or None,
+                                       result.row["opens_on"] or None))
+                    boroughs.extend((cid, code) for code in result.borough_codes)
+    challenges = pd.DataFrame(statements, columns=["challenge_id", "status", "tech_category", "opens_on"])
+    challenges["opens_on"] = pd.to_datetime(challenges["opens_on"])
+    return challenges, pd.DataFrame(boroughs, columns=["challenge_id", "borough_code"])
 
 
 def load_raw(data_dir: Path, reference: Reference | None = None) -> Raw:
     ref = reference or Reference()
     categories = pd.DataFrame(ref.table("tech_categories"))[["tech_category", "label", "sort_order"]]
     categories["sort_order"] = categories["sort_order"].astype(int)
+    boroughs = pd.DataFrame(ref.table("boroughs"))[BOROUGH_COLUMNS]
+    for column in BOROUGH_COLUMNS[2:]:
+        boroughs[column] = boroughs[column].astype(int)
     classifier = Classifier(ref.table("tech_rules"))
     releases = read_releases(data_dir, classifier)
-    return Raw(read_spend(data_dir, classifier), releases, compile_processes(releases), categories,
-               read_challenges(data_dir))
+    spend, suppliers = read_spend(data_dir, classifier)
+    challenges, challenge_boroughs = read_challenges(data_dir, ref)
+    return Raw(spend, releases, compile_processes(releases), categories, challenges, boroughs, suppliers,
+               challenge_boroughs)
+
+
+BOROUGH_COLUMNS = ["borough_code", "borough_name", "population", "population_year", "tile_col", "tile_row"]
 
 
 # --- SQLite -------------------------------------------------------------------------------------------------
@@ -244,13 +364,17 @@ def load_raw(data_dir: Path, reference: Reference | None = None) -> Raw:
 SQLITE_SCHEMA = """
 create table spend (borough_code text, payment_date text, payment_month text, amount_gbp real,
     supplier_name text, is_redacted integer, expenditure_category text, service_area text, purpose text,
-    proclass_code text, proclass_label text, tech_category text, source_file text);
+    proclass_code text, proclass_label text, tech_category text, source_file text, supplier_id text);
 create table releases (seq integer, ocid text, release_id text, release_date text, stage_rank integer,
     notice_type text, buyer_name text, borough_code text, is_london integer, title text, cpv text, tender_status text,
     value_gbp real, award_value_gbp real, supplier_names text, engagement_due text, tender_start text,
     tender_end text, contract_start text, contract_end text, tech_category text);
 create table tech_categories (tech_category text, label text, sort_order integer);
-create table challenges (status text);
+create table challenges (challenge_id text, status text, tech_category text, opens_on text);
+create table challenge_boroughs (challenge_id text, borough_code text);
+create table boroughs (borough_code text, borough_name text, population integer, population_year integer,
+    tile_col integer, tile_row integer);
+create table suppliers (supplier_id text, canonical_name text);
 """
 # What a Datasette user adds for the facets they click on (borough, category) plus the process key.
 SQLITE_INDEXES = """
@@ -295,5 +419,8 @@ def load_sqlite(raw: Raw, path: Path) -> sqlite3.Connection:
         _insert(con, "releases", raw.releases.reset_index(names="seq"))
         _insert(con, "tech_categories", raw.tech_categories)
         _insert(con, "challenges", raw.challenges)
+        _insert(con, "challenge_boroughs", raw.challenge_boroughs)
+        _insert(con, "boroughs", raw.boroughs)
+        _insert(con, "suppliers", raw.suppliers)
     con.executescript(SQLITE_INDEXES + SQLITE_PROCESSES + "analyze;")
     return con

@@ -126,8 +126,9 @@ def verdicts(results: Results) -> list[tuple[str, bool | None, str]]:
         else:
             out.append((f">= {target}x faster than {engine}", None, "not measured"))
     wrong = [q.name for q in compared if any(q.problems.values())]
-    out.append(("same answers from all engines", not wrong if compared else None,
-                f"differences in {', '.join(wrong)}" if wrong else "all agree"))
+    asked = any(q.problems for q in compared)  # no engine asked (--skip-pandas --skip-sqlite): nothing agreed
+    out.append(("same answers from all engines", not wrong if asked else None,
+                f"differences in {', '.join(wrong)}" if wrong else "all agree" if asked else "not compared"))
     if results.pages:
         slow = max(results.pages, key=lambda p: statistics.median(p.rerun_ms))
         out.append((f"every page reruns in AppTest in <= {PAGE_RERUN_MS} ms",
