@@ -117,11 +117,18 @@ class Classifier:
     ) -> tuple[str | None, str | None]:
         """Return (tech_category, reason) for one spend line, (None, None) when it is not tech.
 
-        The build does the same in two steps (text once per distinct text, supplier once per supplier)."""
+        What the line says it bought decides; the supplier decides when the text is silent, or refines a text
+        that says only "IT" (ict_other) when the supplier is a known specialist. The build does the same in two
+        steps (text once per distinct text, supplier once per supplier) joined in the spend mart (spend.sql)."""
         tech, reason, excluded = self.classify_spend_text(expenditure_category, purpose, proclass_code, proclass_label)
-        if tech or excluded:
+        if excluded or (tech and tech != "ict_other"):
             return tech, reason
-        return self.classify_supplier(supplier_name)
+        supplier_tech, supplier_reason = self.classify_supplier(supplier_name)
+        if tech == "ict_other":
+            if supplier_tech and supplier_tech != "ict_other":
+                return supplier_tech, f"{reason}; {supplier_reason}"
+            return tech, reason
+        return supplier_tech, supplier_reason
 
     def classify_text(self, fields: Iterable[tuple[str, str | None]]) -> tuple[str | None, str | None]:
         """Return (tech_category, reason) for free text such as a challenge's title and statement.
