@@ -548,7 +548,7 @@ def bench(lines: int, releases: int, work_dir: Path, repeat: int, months: int, s
     from loti_demand.bench import BenchOptions, run_benchmark
 
     if ingest_only:
-        from loti_demand.bench_ingest import run_ingest_benchmark
+        from loti_demand.bench.ingest import run_ingest_benchmark
 
         run_ingest_benchmark(lines=ingest_lines, work_dir=work_dir, echo=click.echo)
         return
