@@ -9,7 +9,6 @@ validator (normalise/challenges.py) words them together with its own.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
 import hashlib
 import io
@@ -24,6 +23,7 @@ from pathlib import Path
 from loti_demand import config
 from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.challenges import HINT, ROW_SHAPE
+from loti_demand.sources.council_spend import cell_text
 from loti_demand.sources.detect import detect_encoding, looks_binary
 from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 
@@ -147,18 +147,6 @@ def _csv_rows(text: str, name: str) -> list[Row]:
     return rows
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _xlsx_rows(data: bytes, name: str) -> tuple[str, list[Row]]:
     import openpyxl
 
@@ -174,7 +162,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[str, list[Row]]:
     header: list[str] | None = None
     rows: list[Row] = []
     for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
+        cells = [cell_text(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
         if header is None:
