@@ -3,14 +3,12 @@ until the page's heading is shown, its script has finished and every chart is dr
 
 from __future__ import annotations
 
-import shutil
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from loti_demand.exceptions import LotiDemandError
 from loti_demand.navigation import registered_pages
-from loti_demand.screenshots import CHROMIUM_ARGS, _free_port, _start_server
+from loti_demand.screenshots import served_in_chromium
 
 # Resolves to performance.now() (ms since navigation start) once the page is complete, else false.
 PAINTED = """() => {
@@ -36,28 +34,15 @@ class PaintMeasure:
 
 def first_paint(warehouse: Path, loads: int = 5) -> list[PaintMeasure]:
     """Load each registered page once to warm the server, then `loads` timed times in a fresh tab."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        raise LotiDemandError("--first-paint needs Chromium: install Debian's `chromium` package")
-    from playwright.sync_api import sync_playwright
-
-    port = _free_port()
-    server = _start_server(warehouse, port)
     results = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            pages = registered_pages()
-            for info in pages:
-                _load(context, f"http://127.0.0.1:{port}/{info.url_path}")
-            for info in pages:
-                url = f"http://127.0.0.1:{port}/{info.url_path}"
-                results.append(PaintMeasure(info.title, [_load(context, url) for _ in range(loads)]))
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served_in_chromium(warehouse, needed_for="--first-paint") as (browser, base_url):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pages = registered_pages()
+        for info in pages:
+            _load(context, f"{base_url}/{info.url_path}")
+        for info in pages:
+            url = f"{base_url}/{info.url_path}"
+            results.append(PaintMeasure(info.title, [_load(context, url) for _ in range(loads)]))
     return results
 
 
