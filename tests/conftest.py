@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from streamlit.testing.v1 import AppTest
 
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
@@ -20,6 +21,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "sample"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = PROJECT.parent / "shared" / "data" / "real"
+
+
+def open_page(warehouse: Path, monkeypatch, page: str, **params: str) -> AppTest:
+    """A visitor following a link to `page` on `warehouse`: the dashboard's first run (the Overview), then the page."""
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception  # the Overview, which runs first, copes with every warehouse too
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
 
 
 def real_file(relative: str) -> Path:
@@ -94,6 +107,13 @@ def demand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = root.parent / "warehouse.duckdb"
     build(root, path)
     return path
+
+
+@pytest.fixture
+def demand_con(demand_warehouse: Path):
+    con = connect(demand_warehouse, read_only=True)
+    yield con
+    con.close()
 @pytest.fixture(scope="session")
 def partial_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Warehouses with a source missing, for 'no data' paths: {'spend_only': ..., 'no_spend': ...}."""

@@ -22,8 +22,7 @@ from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import safe_cell, to_csv_bytes
 from loti_demand.metrics import INFERRED, MEASURES, STATUTORY
 from tests import demand_expected
-
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+from tests.conftest import open_page
 
 
 def _quarter(month: pd.Timestamp) -> str:
@@ -193,13 +192,7 @@ def test_cli_help_has_an_example() -> None:
 
 
 def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page("pages/exports.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(warehouse, monkeypatch, "pages/exports.py", **params)
 
 
 def test_page_download_is_byte_for_byte_the_cli_file(sample_warehouse: Path, sample_con, monkeypatch,

@@ -15,10 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import queries
 from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BANDS, value_band
-from loti_demand.warehouse.db import connect
 from tests import demand_expected
+from tests.conftest import open_page
 
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/calendar.py"
 D = dt.date
 
@@ -43,13 +42,6 @@ FIXTURE_ITEMS = {
 }
 AS_OF = D(2025, 12, 31)
 IN_18_MONTHS = {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11", "dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}
-
-
-@pytest.fixture
-def demand_con(demand_warehouse: Path):
-    con = connect(demand_warehouse, read_only=True)
-    yield con
-    con.close()
 
 
 def test_demand_items_follow_the_rules_on_the_fixture(demand_con) -> None:
@@ -124,13 +116,7 @@ def test_calendar_window_edges_and_due_now(demand_con) -> None:
 
 
 def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(warehouse, monkeypatch, PAGE, **params)
 
 
 def _expected(warehouse: Path, months: int = 18) -> pd.DataFrame:

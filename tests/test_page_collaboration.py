@@ -13,10 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loti_demand import queries
-from loti_demand.warehouse.db import connect
 from tests import demand_expected
+from tests.conftest import open_page
 
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/collaboration.py"
 AS_OF = dt.date(2025, 12, 31)
 
@@ -25,13 +24,6 @@ def _groups(con, months: int = 18, **params) -> list[tuple[str, frozenset[str]]]
     date_from, date_to = queries.months_ahead(AS_OF, months)
     df = queries.collaboration_candidates(con, date_from=date_from, date_to=date_to, **params)
     return [(g, frozenset(d["ocid"])) for g, d in df.groupby("group_id", sort=False)]
-
-
-@pytest.fixture
-def demand_con(demand_warehouse: Path):
-    con = connect(demand_warehouse, read_only=True)
-    yield con
-    con.close()
 
 
 def test_groups_on_the_fixture(demand_con) -> None:
@@ -75,13 +67,7 @@ def test_grouping_agrees_with_the_independent_implementation(sample_con, months:
 
 
 def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(warehouse, monkeypatch, PAGE, **params)
 
 
 def _want(warehouse: Path, within: int = 6, ahead: int = 18, category: str | None = None,

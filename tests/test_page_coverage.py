@@ -19,8 +19,8 @@ from loti_demand import queries
 from loti_demand.metrics import QUALITY_RULES
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
+from tests.conftest import open_page
 
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGE = "pages/coverage.py"
 COMPONENTS = ["timeliness_score", "completeness_score", "clean_lines_score", "supplier_identified_score",
@@ -116,14 +116,7 @@ def test_coverage_agrees_with_pandas(sample_con, months: int) -> None:
 
 
 def _app(warehouse: Path, monkeypatch, page: str = PAGE, **params: str) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, at.exception  # the Overview, which runs first, copes with an empty source too
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(warehouse, monkeypatch, page, **params)
 
 
 def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, monkeypatch,
