@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from loti_demand.metrics import STATUTORY
 from loti_demand.warehouse.build import add_files, run_checks
 from loti_demand.warehouse.db import connect
 from tests.conftest import REAL, real_file
@@ -135,7 +136,7 @@ def test_planning_notices_keep_their_dates_and_sme_flag(real_con) -> None:
     assert dates["cf_release139"] == (dt.date(2025, 3, 31), True)  # end of market engagement
 
 
-def test_expiring_and_pipeline_queries_on_real_notices(real_con) -> None:
+def test_expiring_contracts_and_upcoming_notices_on_real_notices(real_con) -> None:
     from loti_demand import queries
 
     expiring = queries.expiring_contracts(real_con, date_from=dt.date(2025, 1, 1), date_to=dt.date(2028, 12, 31))
@@ -145,9 +146,11 @@ def test_expiring_and_pipeline_queries_on_real_notices(real_con) -> None:
     assert str(greenwich["expected_reprocurement_date"])[:10] == "2027-09-30"  # 6 months: under £2m
     assert greenwich["confidence"] == "inferred from contract end date"
     assert set(expiring["borough_code"]) == {MERTON, WESTMINSTER, GREENWICH, ENFIELD}
-    pipeline = queries.pipeline(real_con, date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))
-    assert list(pipeline["borough_code"].fillna("-")) == [ISLINGTON, HARROW, EALING, "-"]  # Lancashire left out
-    assert set(pipeline["confidence"]) == {"statutory notice"}
+    upcoming = real_con.execute(
+        "select borough_code, date_basis from demand_items where confidence = $c and expected_date between $f and $t "
+        "order by expected_date, ocid", {"c": STATUTORY, "f": dt.date(2025, 1, 1), "t": dt.date(2025, 12, 31)})
+    assert upcoming.fetchall() == [(ISLINGTON, "tender deadline"), (HARROW, "tender deadline"),
+                                   (EALING, "tender deadline"), (None, "expected market date")]  # Lancashire left out
 
 
 def test_barnet_tender_award_contract_compiles_to_its_contract_state(tmp_path: Path) -> None:

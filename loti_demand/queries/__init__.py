@@ -132,22 +132,6 @@ def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
     return example
 
 
-@query(_window_example(18))
-def pipeline(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    date_from: dt.date,
-    date_to: dt.date,
-    borough_code: str | None = None,
-    tech_category: str | None = None,
-    notice_type: str | None = None,
-    sme_only: bool | None = None,
-) -> pd.DataFrame:
-    """Upcoming London procurements (planning and tender notices) with a key date in the window."""
-    return run(con, "pipeline", **{"from": date_from, "to": date_to}, borough_code=borough_code,
-               tech_category=tech_category, notice_type=notice_type, sme_only=sme_only)
-
-
 @query(_window_example(24))
 def expiring_contracts(
     con: duckdb.DuckDBPyConnection,
