@@ -2,86 +2,63 @@
 -- period, for months $month_from..$month_to (NULL = open). Each measure is placed in a month by its own date
 -- (payment month, expected market date or tender deadline, contract end date, opening date). The $by_* flags
 -- choose the dimensions: a dimension not chosen is NULL on every row, so GROUP BY collapses it. Tech only.
-with spend_facts as (
-    select
-        borough_code,
-        tech_category,
-        payment_month as month,
-        amount_gbp as tech_spend_gbp,
-        lines
-    from agg_spend_by_borough_month
-    where tech_category is not null
-),
+-- Spend, pipeline and expiries come pre-summed by area x category x month (agg_demand_by_borough_month). Rows come
+-- unordered: demand_summary() sorts them by the chosen dimensions.
+with facts as (
+    select * from agg_demand_by_borough_month
 
-pipeline_facts as (
-    select
-        borough_code,
-        tech_category,
-        date_trunc('month', expected_date) as month,
-        1 as pipeline_count,
-        value_gbp as pipeline_value_gbp
-    from demand_items
-    where confidence = 'statutory notice' and tech_category is not null and expected_date is not null
-),
+    union all by name
 
-expiry_facts as (
-    select
-        borough_code,
-        tech_category,
-        date_trunc('month', contract_end) as month,
-        1 as contracts_expiring,
-        value_gbp as expiring_value_gbp
-    from demand_items
-    where confidence = 'inferred from contract end date' and tech_category is not null and contract_end is not null
-),
-
-challenge_facts as (
     select
         cb.borough_code,
         c.tech_category,
-        date_trunc('month', c.opens_on) as month,
-        c.challenge_id
+        cast(date_trunc('month', c.opens_on) as date) as month,
+        -- a challenge has one category and opening month, so counting it at its first borough only counts it
+        -- once whenever boroughs are collapsed
+        row_number() over (partition by c.challenge_id order by cb.borough_code) = 1 as is_first_borough
     from challenges as c
     inner join challenge_boroughs as cb on c.challenge_id = cb.challenge_id
-    where c.tech_category is not null and c.opens_on is not null
+    where c.tech_category in (select r.tech_category from ref_tech_categories as r)
+        and c.opens_on is not null
 ),
 
-facts as (
-    select * from spend_facts
-    union all by name select * from pipeline_facts
-    union all by name select * from expiry_facts
-    union all by name select * from challenge_facts
-),
-
-labelled as (
+summed as (
     select
-        f.*,
-        coalesce(b.borough_name, 'London-wide body') as borough_name,
-        c.label as tech_category_label,
-        year(f.month) - case when month(f.month) < 4 then 1 else 0 end as fy_start
+        case when $by_borough then borough_code end as borough_code,
+        case when $by_category then tech_category end as tech_category,
+        case when $by_month then strftime(f.month, '%Y-%m') end as month,
+        case when $by_quarter then year(f.month) || '-Q' || quarter(f.month) end as quarter,
+        case when $by_financial_year then year(f.month) - case when month(f.month) < 4 then 1 else 0 end end
+            as fy_start,
+        coalesce(sum(tech_spend_gbp), 0) as tech_spend_gbp,
+        cast(coalesce(sum(lines), 0) as bigint) as lines,
+        cast(coalesce(sum(pipeline_count), 0) as bigint) as pipeline_count,
+        coalesce(sum(pipeline_value_gbp), 0) as pipeline_value_gbp,
+        cast(coalesce(sum(contracts_expiring), 0) as bigint) as contracts_expiring,
+        coalesce(sum(expiring_value_gbp), 0) as expiring_value_gbp,
+        count(*) filter (where is_first_borough or ($by_borough and is_first_borough is not null))
+            as challenges_opened
     from facts as f
-    left join boroughs as b on f.borough_code = b.borough_code
-    inner join ref_tech_categories as c on f.tech_category = c.tech_category
     where ($month_from is null or f.month >= $month_from)
         and ($month_to is null or f.month <= $month_to)
+    group by all
 )
 
 select
-    case when $by_borough then borough_code end as borough_code,
-    case when $by_borough then borough_name end as borough_name,
-    case when $by_category then tech_category end as tech_category,
-    case when $by_category then tech_category_label end as tech_category_label,
-    case when $by_month then strftime(month, '%Y-%m') end as month,
-    case when $by_quarter then year(month) || '-Q' || quarter(month) end as quarter,
-    case when $by_financial_year then fy_start || '-' || lpad(cast((fy_start + 1) % 100 as varchar), 2, '0') end
-        as financial_year,
-    coalesce(sum(tech_spend_gbp), 0) as tech_spend_gbp,
-    cast(coalesce(sum(lines), 0) as bigint) as lines,
-    cast(coalesce(sum(pipeline_count), 0) as bigint) as pipeline_count,
-    coalesce(sum(pipeline_value_gbp), 0) as pipeline_value_gbp,
-    cast(coalesce(sum(contracts_expiring), 0) as bigint) as contracts_expiring,
-    coalesce(sum(expiring_value_gbp), 0) as expiring_value_gbp,
-    count(distinct challenge_id) as challenges_opened
-from labelled
-group by all
-order by all
+    s.borough_code,
+    case when $by_borough then coalesce(b.borough_name, 'London-wide body') end as borough_name,
+    s.tech_category,
+    c.label as tech_category_label,
+    s.month,
+    s.quarter,
+    s.fy_start || '-' || lpad(cast((s.fy_start + 1) % 100 as varchar), 2, '0') as financial_year,
+    s.tech_spend_gbp,
+    s.lines,
+    s.pipeline_count,
+    s.pipeline_value_gbp,
+    s.contracts_expiring,
+    s.expiring_value_gbp,
+    s.challenges_opened
+from summed as s
+left join boroughs as b on s.borough_code = b.borough_code
+left join ref_tech_categories as c on s.tech_category = c.tech_category

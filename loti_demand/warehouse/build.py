@@ -95,6 +95,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("aggregates/agg_spend_by_borough_month.sql"),
     Sql("aggregates/agg_spend_by_supplier.sql"),
     Sql("aggregates/agg_spend_quality_by_borough_month.sql"),
+    Sql("aggregates/agg_demand_by_borough_month.sql"),
     Sql("marts/build_info.sql"),
 )
 
