@@ -5,9 +5,13 @@
 -- $window_months months after it; the next item starts the next group. A group is a candidate when it holds items
 -- from two or more boroughs. One row per item in a candidate group, with the group's facts repeated.
 -- $area = '' for all groups, or a GSS code for the groups that include that borough.
-with recursive items as (
+with recursive items as materialized (
     select
-        d.*,
+        d.ocid,
+        d.tech_category,
+        d.borough_code,
+        d.area_name,
+        d.value_gbp,
         greatest(d.expected_date, $date_from) as placed_on,
         row_number() over (partition by d.tech_category order by greatest(d.expected_date, $date_from), d.ocid)
             as position
@@ -19,26 +23,38 @@ with recursive items as (
         and (len($categories) = 0 or list_contains($categories, d.tech_category))
 ),
 
-walk (tech_category, position, group_no, group_first) as (
-    select tech_category, position, 1, placed_on
+-- Each item's reach: the position of the first later item more than $window_months after it (a RANGE frame
+-- counts the items from its first same-day peer to its window's end). Walking from group start to group start
+-- takes one step per group, not one per item.
+reach as materialized (
+    select
+        tech_category,
+        position,
+        min(position) over (partition by tech_category, placed_on)
+            + count(*) over (
+                partition by tech_category order by placed_on
+                range between current row and to_months($window_months) following
+            ) as next_start
+    from items
+),
+
+starts (tech_category, position, group_no) as (
+    select tech_category, position, 1
     from items
     where position = 1
     union all
-    select
-        i.tech_category,
-        i.position,
-        case when i.placed_on > w.group_first + to_months($window_months) then w.group_no + 1 else w.group_no end,
-        case when i.placed_on > w.group_first + to_months($window_months) then i.placed_on else w.group_first end
-    from walk as w
-    inner join items as i on w.tech_category = i.tech_category and i.position = w.position + 1
+    select s.tech_category, r.next_start, s.group_no + 1
+    from starts as s
+    inner join reach as r on s.tech_category = r.tech_category and s.position = r.position
+    inner join items as i on r.tech_category = i.tech_category and r.next_start = i.position
 ),
 
 numbered as (
     select
         i.*,
-        w.group_no
+        s.group_no
     from items as i
-    inner join walk as w on i.tech_category = w.tech_category and i.position = w.position
+    asof inner join starts as s on i.tech_category = s.tech_category and i.position >= s.position
 ),
 
 groups as (
@@ -78,16 +94,17 @@ select
     g.group_value_gbp,
     n.borough_code,
     n.area_name,
-    n.buyer_name,
-    n.title,
-    n.confidence,
-    n.expected_date,
+    d.buyer_name,
+    d.title,
+    d.confidence,
+    d.expected_date,
     n.placed_on,
-    n.contract_end,
+    d.contract_end,
     n.value_gbp,
-    n.url as notice_url,
+    d.url as notice_url,
     n.ocid
 from chosen as g
 inner join numbered as n on g.tech_category = n.tech_category and g.group_no = n.group_no
+inner join demand_items as d on n.ocid = d.ocid
 inner join ref_tech_categories as c on g.tech_category = c.tech_category
 order by g.group_rank, n.placed_on, n.area_name, n.ocid
