@@ -10,23 +10,25 @@ with by_supplier as (
     having sum(amount_gbp) > 0  -- a supplier whose credits exceed its payments has no share of the market
 ),
 
-shares as (
+totals as (
     select
         tech_category,
-        amount_gbp,
-        100 * cast(amount_gbp as double) / nullif(sum(amount_gbp) over (partition by tech_category), 0) as share,
-        row_number() over (partition by tech_category order by amount_gbp desc, supplier_id) as position
+        sum(amount_gbp) as named_spend_gbp,
+        count(*) as suppliers,
+        max(amount_gbp, 3) as top3_amounts  -- the three largest
     from by_supplier
+    group by tech_category
 )
 
 select
-    s.tech_category,
+    t.tech_category,
     c.label as tech_category_label,
-    sum(s.amount_gbp) as named_spend_gbp,
-    count(*) as suppliers,
-    sum(s.share * s.share) as hhi,
-    sum(s.share) filter (where s.position <= 3) as top3_share_pct
-from shares as s
-inner join ref_tech_categories as c on s.tech_category = c.tech_category
-group by s.tech_category, c.label
-order by named_spend_gbp desc, s.tech_category
+    t.named_spend_gbp,
+    t.suppliers,
+    sum(pow(100 * cast(s.amount_gbp as double) / t.named_spend_gbp, 2)) as hhi,
+    list_sum(list_transform(t.top3_amounts, lambda a: 100 * cast(a as double) / t.named_spend_gbp)) as top3_share_pct
+from by_supplier as s
+inner join totals as t on s.tech_category = t.tech_category
+inner join ref_tech_categories as c on t.tech_category = c.tech_category
+group by all
+order by t.named_spend_gbp desc, t.tech_category
