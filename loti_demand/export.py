@@ -36,6 +36,16 @@ def safe_cell(value: object) -> object:
     return text
 
 
+def check_size(rows: int, max_rows: int | None = None) -> None:
+    """Raise a clear error when an export would hold more rows than the configured limit."""
+    limit = max_rows if max_rows is not None else int(config.get("max_export_rows"))
+    if rows > limit:
+        raise LotiDemandError(
+            f"the export has {rows:,} rows, more than the limit of {limit:,}; narrow the filters "
+            "or raise LOTI_DEMAND_MAX_EXPORT_ROWS"
+        )
+
+
 def to_csv_bytes(
     df: pd.DataFrame,
     *,
@@ -45,12 +55,7 @@ def to_csv_bytes(
     max_rows: int | None = None,
 ) -> bytes:
     """CSV bytes for a DataFrame: labelled headers, stable column order, UTF-8 (with BOM for Excel)."""
-    limit = max_rows if max_rows is not None else int(config.get("max_export_rows"))
-    if len(df) > limit:
-        raise LotiDemandError(
-            f"the export has {len(df):,} rows, more than the limit of {limit:,}; narrow the filters "
-            "or raise LOTI_DEMAND_MAX_EXPORT_ROWS"
-        )
+    check_size(len(df), max_rows)
     columns = list(columns or df.columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

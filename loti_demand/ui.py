@@ -168,9 +168,12 @@ def _date(value: object) -> str:
     return pd.Timestamp(value).strftime("%-d %B %Y")
 
 
+LAZY_ROWS = 2_000
+
+
 def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> None:
     """Show a table with labelled headers and a CSV download of exactly the rows and columns shown."""
-    from loti_demand.export import to_csv_bytes
+    from loti_demand.export import check_size, to_csv_bytes
     from loti_demand.metrics import MEASURES, label
 
     shown = df[columns].copy()
@@ -181,31 +184,33 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
     column_config = {}
     for column in columns:
         measure = MEASURES.get(column)
-        if measure and measure.fmt.startswith("gbp"):
-            column_config[column] = st.column_config.NumberColumn(label(column), format="£%,.2f")
-        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
-            column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
-        elif column == "notice_url":
-            column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open notice")
         if measure and measure.fmt.startswith("gbp"):  # the header says (£); GOV.UK style groups thousands
             column_config[column] = st.column_config.NumberColumn(label(column), format="localized", step=0.01)
         elif measure and measure.fmt == "pct":
             column_config[column] = st.column_config.NumberColumn(label(column), format="%.1f%%")
         elif measure and measure.fmt == "index":
             column_config[column] = st.column_config.NumberColumn(label(column), format="%.0f")
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
+        elif column == "notice_url":
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open notice")
         elif column == "url":
             column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open")
         else:
             column_config[column] = st.column_config.Column(label(column))
-    st.dataframe(shown, hide_index=True, column_config=column_config, key=key)
+    # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
+    # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
+    st.dataframe(shown, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
     try:
-        data = to_csv_bytes(shown)
+        check_size(len(shown))
     except LotiDemandError as exc:
         st.warning(str(exc))
         return
+    # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
+    # than the page takes to draw.
     st.download_button(
-        f"Download this table as CSV ({len(shown):,} rows)", data=data, file_name=file_name, mime="text/csv",
-        key=f"{key}_download", on_click="ignore", icon=":material/download:",
+        f"Download this table as CSV ({len(shown):,} rows)", data=lambda: to_csv_bytes(shown), file_name=file_name,
+        mime="text/csv", key=f"{key}_download", on_click="ignore", icon=":material/download:",
     )
 
 

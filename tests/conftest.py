@@ -130,16 +130,23 @@ def partial_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
     """Every file a download button offered during the AppTest runs, by file name (the bytes the user gets)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     captured: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
+    original_deferred = MediaFileManager.add_deferred
 
     def spy(self, data, mimetype, kind, filename=None):
         captured[filename] = data
         return original(self, data, mimetype, kind, filename)
 
+    def spy_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data_callable()  # what pressing the button would send
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return captured
 
 
