@@ -13,9 +13,10 @@ with facts as (
         cb.borough_code,
         c.tech_category,
         cast(date_trunc('month', c.opens_on) as date) as month,
-        -- a challenge has one category and opening month, so counting it at its first borough only counts it
-        -- once whenever boroughs are collapsed
-        row_number() over (partition by c.challenge_id order by cb.borough_code) = 1 as is_first_borough
+        1 as challenge_boroughs,
+        -- a challenge has one category and opening month, so counting it at its first borough alone counts it
+        -- once when boroughs are collapsed
+        cast(row_number() over (partition by c.challenge_id order by cb.borough_code) = 1 as integer) as challenges
     from challenges as c
     inner join challenge_boroughs as cb on c.challenge_id = cb.challenge_id
     where c.tech_category in (select r.tech_category from ref_tech_categories as r)
@@ -36,7 +37,7 @@ summed as (
         coalesce(sum(pipeline_value_gbp), 0) as pipeline_value_gbp,
         cast(coalesce(sum(contracts_expiring), 0) as bigint) as contracts_expiring,
         coalesce(sum(expiring_value_gbp), 0) as expiring_value_gbp,
-        count(*) filter (where is_first_borough or ($by_borough and is_first_borough is not null))
+        cast(coalesce(sum(case when $by_borough then challenge_boroughs else challenges end), 0) as bigint)
             as challenges_opened
     from facts as f
     where ($month_from is null or f.month >= $month_from)
