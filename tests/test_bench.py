@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from loti_demand import queries
-from loti_demand.bench.equivalents import EQUIVALENTS, Equivalent, Exempt, add_months, differences
+from loti_demand.bench.equivalents import EQUIVALENTS, Equivalent, Exempt, differences
 from loti_demand.bench.generate import HEADERS, LAYOUTS, BenchParams, Tables, ensure_data
 from loti_demand.bench.measure import percentile, phases
 from loti_demand.bench.raw import load_raw, load_sqlite, sniff_layout
@@ -165,7 +165,7 @@ def test_pandas_and_sqlite_give_the_same_answers_as_duckdb(small, name: str, eng
     for extra in [lambda found, con: {}, *MORE_PARAMS.get(name, [])]:
         params = {**example, **extra(found, con)}
         if "as_of_shift_months" in params:
-            params["as_of"] = add_months(params["as_of"], params.pop("as_of_shift_months"))
+            params["as_of"] = queries.add_months(params["as_of"], params.pop("as_of_shift_months"))
         expected = queries.QUERIES[name].function(con, **params)
         compared += len(expected)
         assert differences(expected, function(target, **params), equivalent.not_compared) == [], params

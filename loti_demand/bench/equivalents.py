@@ -8,7 +8,6 @@ generated dataset. When you add a query for a page, add its two equivalents next
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import sqlite3
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from loti_demand.bench.raw import Raw
+from loti_demand.queries import add_months, month_end
 
 
 @dataclass(frozen=True)
@@ -32,13 +32,6 @@ class Equivalent:
 @dataclass(frozen=True)
 class Exempt:
     reason: str
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar month arithmetic as DuckDB's `date + interval n month` does it (clamped to the month's end)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _sql(con: sqlite3.Connection, sql: str, **params: object) -> pd.DataFrame:
@@ -57,13 +50,6 @@ def _spend_window(raw: Raw, as_of: dt.date, columns: list[str]) -> pd.DataFrame:
     month = raw.spend["payment_month"]
     low, high = pd.Timestamp(add_months(as_of, -12)), pd.Timestamp(as_of)
     return raw.spend.loc[(month > low) & (month <= high), columns]
-
-
-def _pipeline(raw: Raw, as_of: dt.date, months: int) -> pd.DataFrame:
-    processes = raw.processes
-    key = processes["expected_market_date"].fillna(processes["tender_end"]).fillna(processes["tender_start"])
-    due = (key >= pd.Timestamp(as_of)) & (key <= pd.Timestamp(add_months(as_of, months)))
-    return processes[processes["is_london"] & processes["stage"].isin(["planning", "tender"]) & due]
 
 
 # --- demand_items: the rules of the demand_items mart, applied per question to the compiled processes ---------
@@ -137,7 +123,7 @@ def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
     window = _spend_window(raw, as_of, ["borough_code", "amount_gbp", "tech_category"])
     tech = window["amount_gbp"][window["tech_category"].notna()]
     items = demand_items(raw)
-    due = _between(items["expected_date"], as_of, _last_day(add_months(as_of, 18)))
+    due = _between(items["expected_date"], as_of, month_end(add_months(as_of, 18)))
     pipeline = items[(items["confidence"] == STATUTORY) & items["tech_category"].notna() & due]
     return pd.DataFrame([{
         "tech_spend_gbp": _sum(tech),
@@ -147,10 +133,6 @@ def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
         "pipeline_count": len(pipeline),
         "open_challenges": int((raw.challenges["status"] == "open").sum()),
     }])
-
-
-def _last_day(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
@@ -172,7 +154,7 @@ def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
             (select count(*) from pipeline) as pipeline_count,
             (select count(*) from challenges where status = 'open') as open_challenges
     """, low=add_months(as_of, -12).isoformat(), high=as_of.isoformat(),
-                due=_last_day(add_months(as_of, 18)).isoformat())
+                due=month_end(add_months(as_of, 18)).isoformat())
 
 
 # --- tech_spend_by_category ----------------------------------------------------------------------------------
