@@ -75,7 +75,7 @@ def _read_file(path: Path) -> tuple[str, pd.DataFrame]:
                                keep_default_na=False, na_values=[""])
 
 
-def read_spend(data_dir: Path, classifier: Classifier) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_spend(data_dir: Path, classifier: Classifier, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every payment line of every spend file: dates and amounts parsed, tech category from the taxonomy, payee
     resolved to a supplier; and the suppliers (supplier_id, canonical_name)."""
     by_layout: dict[str, list[tuple[Path, pd.DataFrame]]] = {}
@@ -104,7 +104,7 @@ def read_spend(data_dir: Path, classifier: Classifier) -> tuple[pd.DataFrame, pd
     withheld = names[names.map(is_redacted).astype(bool)]
     spend["is_redacted"] = spend["supplier_name"].isin(withheld)
     spend.loc[spend["is_redacted"], "supplier_name"] = pd.NA
-    resolved = resolve_suppliers(spend).set_index("supplier_name")
+    resolved = resolve_suppliers(spend, ref).set_index("supplier_name")
     spend["supplier_id"] = spend["supplier_name"].map(resolved["supplier_id"]).astype("str")
     spend["tech_category"] = classify(spend, classifier, resolved["canonical_name"])
     spend["borough_code"] = spend["borough_code"].astype("category")
@@ -112,14 +112,14 @@ def read_spend(data_dir: Path, classifier: Classifier) -> tuple[pd.DataFrame, pd
     return spend[list(SPEND_COLUMNS)], suppliers
 
 
-def resolve_suppliers(spend: pd.DataFrame, reference: Reference | None = None) -> pd.DataFrame:
+def resolve_suppliers(spend: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     """Each distinct payee spelling resolved once with the project's resolver and the officers' overrides (the
     generated files carry no supplier identifiers, so names and line counts are all it uses): supplier_id and
     canonical_name by name."""
     from loti_demand.warehouse.enrich import load_overrides
 
     counts = spend["supplier_name"].value_counts()
-    overrides = load_overrides((reference or Reference()).folder)
+    overrides = load_overrides(ref.folder)
     matches = resolve((Published(str(name), int(lines)) for name, lines in counts.items()), overrides)
     return pd.DataFrame([(m.supplier_name, m.supplier_id, m.canonical_name) for m in matches],
                         columns=["supplier_name", "supplier_id", "canonical_name"])
@@ -350,7 +350,7 @@ def load_raw(data_dir: Path, reference: Reference | None = None) -> Raw:
         boroughs[column] = boroughs[column].astype(int)
     classifier = Classifier(ref.table("tech_rules"))
     releases = read_releases(data_dir, classifier)
-    spend, suppliers = read_spend(data_dir, classifier)
+    spend, suppliers = read_spend(data_dir, classifier, ref)
     challenges, challenge_boroughs = read_challenges(data_dir, ref)
     return Raw(spend, releases, compile_processes(releases), categories, challenges, boroughs, suppliers,
                challenge_boroughs)
