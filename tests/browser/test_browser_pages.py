@@ -53,6 +53,11 @@ def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str
     assert serious == [], f"{file}: serious or critical accessibility violations {serious}"
 
 
+CALENDAR_COLUMNS = ["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
+                    "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "notice_type",
+                    "sme_suitability", "buyer_name", "ocid"]
+
+
 def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
     """Per page: (link to a pinned view, the main table's file name, the CSV the library gives for that view),
     worked out here from the query functions and the one CSV writer, as the CLI would."""
@@ -84,9 +89,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         "calendar": ("", "demand_calendar.csv", to_csv_bytes(
             run("demand_calendar", date_from=ahead[0], date_to=ahead[1], categories=(), areas=(), value_bands=(),
                 sme="any", confidence="any"),
-            columns=["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
-                     "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "notice_type",
-                     "sme_suitability", "buyer_name", "ocid"])),
+            columns=CALENDAR_COLUMNS)),
         "collaboration": ("", "collaboration_candidates.csv", to_csv_bytes(
             collaboration, columns=["group_id", "tech_category_label", "group_start", "group_end", "borough_count",
                                     "items", "group_value_gbp", "group_boroughs"])),
