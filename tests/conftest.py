@@ -114,6 +114,8 @@ def demand_con(demand_warehouse: Path):
     con = connect(demand_warehouse, read_only=True)
     yield con
     con.close()
+
+
 @pytest.fixture(scope="session")
 def partial_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Warehouses with a source missing, for 'no data' paths: {'spend_only': ..., 'no_spend': ...}."""
