@@ -69,7 +69,7 @@ def test_page_queries_read_only_small_tables() -> None:
     """Performance rule: every page view comes from aggregates and small marts, never `spend` line by line."""
     for name in PAGE_QUERIES:
         text = re.sub(r"--[^\n]*", "", (QUERIES_DIR / f"{name}.sql").read_text()).lower()
-        ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", text))
+        ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s+(?:not\s+)?(?:materialized\s*)?\(", text))
         read = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", text)) - ctes
         assert read <= SMALL_TABLES, f"{name} reads {read - SMALL_TABLES}"
 

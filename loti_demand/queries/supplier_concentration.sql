@@ -1,12 +1,12 @@
 -- Per tech category: how concentrated the named-supplier spend is in the window, for the chosen boroughs
 -- ($boroughs, NULL = all) and category ($category, NULL = every category). HHI = sum of squared % shares.
 with by_supplier as (
-    select tech_category, supplier_id, sum(amount_gbp) as amount_gbp
+    select tech_category, sum(amount_gbp) as amount_gbp
     from agg_spend_by_supplier
     where payment_month between $start and $end
         and ($boroughs is null or list_contains($boroughs, borough_code))
         and ($category is null or tech_category = $category)
-    group by tech_category, supplier_id
+    group by tech_category, supplier_key
     having sum(amount_gbp) > 0  -- a supplier whose credits exceed its payments has no share of the market
 ),
 
