@@ -86,8 +86,8 @@ def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month
     by = parse_by(by)
     if month_from and month_to and month_from > month_to:
         raise LotiDemandError(f"--from {month_from:%Y-%m} is after --to {month_to:%Y-%m}")
-    df = queries.run(con, "demand_summary", month_from=month_from, month_to=month_to,
-                     **{f"by_{d}": d in by for d in DIMENSIONS})
+    df = queries.run_long(con, "demand_summary", month_from=month_from, month_to=month_to,
+                          **{f"by_{d}": d in by for d in DIMENSIONS})
     columns = columns_for(by)
     dims = [c for d in by for c in DIMENSIONS[d][:1]]
     return df[columns].sort_values(dims, kind="stable").reset_index(drop=True) if dims else df[columns]

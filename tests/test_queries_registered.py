@@ -20,6 +20,47 @@ def test_query_runs_with_its_example(sample_con, name: str) -> None:
 
 
 def test_every_sql_file_is_run_by_a_registered_function() -> None:
-    used = set(re.findall(r'run\(con, "([a-z_]+)"', SOURCE)) | {"demand_summary"}  # run from loti_demand.summary
+    used = set(re.findall(r'run(?:_long)?\(con, "([a-z_]+)"', SOURCE)) | {"demand_summary"}  # from loti_demand.summary
     on_disk = {p.stem for p in queries.QUERIES_DIR.glob("*.sql")}
     assert on_disk - used == set()
+
+
+LONG_ANSWERS = {"expiring_contracts", "demand_calendar", "collaboration_candidates", "demand_summary"}
+
+
+def test_run_long_gives_exactly_the_frame_run_gives(sample_con, demand_con, monkeypatch) -> None:
+    """The long-answer path (text through Arrow) changes speed, not results: same values, order and types."""
+    calls = []
+    real = queries.run_long
+
+    def spy(con, name, **params):
+        calls.append((con, name, params))
+        return real(con, name, **params)
+
+    monkeypatch.setattr(queries, "run_long", spy)
+    for con in (sample_con, demand_con):
+        for query in queries.QUERIES.values():
+            query.function(con, **query.example(con))
+    assert {name for _, name, _ in calls} == LONG_ANSWERS
+    rows = 0
+    for con, name, params in calls:
+        expected, got = queries.run(con, name, **params), real(con, name, **params)
+        if name == "demand_summary":  # its rows come unordered (loti_demand.summary sorts them)
+            expected, got = (df.sort_values(list(df.columns)).reset_index(drop=True) for df in (expected, got))
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        rows += len(got)
+    assert rows > 1000
+
+
+EDGE = """select * from (values
+    ('a', null::varchar, 'x', date '2024-01-02', 1.05::decimal(18, 2), null::integer, true, null::boolean, [1, 2]),
+    ('b', null, null, null, null, 5, false, true, null)
+) as t(text, no_text, some_text, day, amount, count, flag, maybe, numbers)"""
+
+
+@pytest.mark.parametrize("sql", [EDGE, EDGE + " where text = 'a'", EDGE + " where false", "select 'a' as only_text",
+                                 "select 1 as no_text"])
+def test_run_long_keeps_duckdbs_types_for_nulls_and_empty_answers(sample_con, monkeypatch, sql: str) -> None:
+    monkeypatch.setattr(queries, "sql", lambda name: sql)
+    pd.testing.assert_frame_equal(queries.run_long(sample_con, "edge"), queries.run(sample_con, "edge"),
+                                  check_exact=True)
