@@ -47,43 +47,63 @@ starts (tech_category, group_no, group_start, days) as (
     where next_start is not null
 ),
 
+-- Each item's group: how many of its category's group starts are on or before it.
 numbered as (
     select
         i.*,
-        s.group_no
+        len(list_filter(s.starts, lambda start: start <= i.placed_on)) as group_no
     from items as i
-    asof inner join starts as s on i.tech_category = s.tech_category and i.placed_on >= s.group_start
+    inner join (
+        select tech_category, list(group_start) as starts from starts group by tech_category
+    ) as s on i.tech_category = s.tech_category
+),
+
+-- A borough's items in a group (area_name is the borough's name, one per code).
+group_boroughs as (
+    select
+        tech_category,
+        group_no,
+        borough_code,
+        area_name,
+        count(*) as items,
+        min(placed_on) as first_on,
+        max(placed_on) as last_on,
+        sum(value_gbp) as value_gbp
+    from numbered
+    group by all
 ),
 
 groups as (
     select
         tech_category,
         group_no,
-        count(distinct borough_code) as borough_count,
-        count(*) as items,
-        string_agg(distinct area_name, '; ' order by area_name) as group_boroughs,
-        list(distinct borough_code) as group_codes,
-        min(placed_on) as group_start,
-        max(placed_on) as group_end,
+        count(*) as borough_count,
+        cast(sum(items) as bigint) as items,
+        string_agg(area_name, '; ' order by area_name) as group_boroughs,
+        list(borough_code) as group_codes,
+        min(first_on) as group_start,
+        max(last_on) as group_end,
         sum(value_gbp) as group_value_gbp
-    from numbered
+    from group_boroughs
     group by tech_category, group_no
-    having count(distinct borough_code) >= 2
+    having count(*) >= 2
 ),
 
 chosen as (
     select
-        *,
-        row_number() over (order by group_start, tech_category, group_no) as group_rank
-    from groups
-    where $area = '' or list_contains(group_codes, $area)
+        g.*,
+        c.label as tech_category_label,
+        row_number() over (order by g.group_start, g.tech_category, g.group_no) as group_rank
+    from groups as g
+    inner join ref_tech_categories as c on g.tech_category = c.tech_category
+    where $area = '' or list_contains(g.group_codes, $area)
 )
 
 select
     'Group ' || g.group_rank as group_id,
     g.group_rank,
     g.tech_category,
-    c.label as tech_category_label,
+    g.tech_category_label,
     g.group_boroughs,
     g.borough_count,
     g.items,
@@ -103,5 +123,4 @@ select
     n.ocid
 from chosen as g
 inner join numbered as n on g.tech_category = n.tech_category and g.group_no = n.group_no
-inner join ref_tech_categories as c on g.tech_category = c.tech_category
 order by g.group_rank, n.placed_on, n.area_name, n.ocid
