@@ -2,8 +2,9 @@
 -- period, for months $month_from..$month_to (NULL = open). Each measure is placed in a month by its own date
 -- (payment month, expected market date or tender deadline, contract end date, opening date). The $by_* flags
 -- choose the dimensions: a dimension not chosen is NULL on every row, so GROUP BY collapses it. Tech only.
--- Spend, pipeline and expiries come pre-summed by area x category x month (agg_demand_by_borough_month). Rows come
--- unordered: demand_summary() sorts them by the chosen dimensions.
+-- Spend, pipeline and expiries come pre-summed by area x category x month (agg_demand_by_borough_month). Periods are
+-- grouped as dates and written as text only on the summed rows. Rows come unordered: demand_summary() sorts them
+-- by the chosen dimensions.
 with facts as (
     select * from agg_demand_by_borough_month
 
@@ -27,8 +28,8 @@ summed as (
     select
         case when $by_borough then borough_code end as borough_code,
         case when $by_category then tech_category end as tech_category,
-        case when $by_month then strftime(f.month, '%Y-%m') end as month,
-        case when $by_quarter then year(f.month) || '-Q' || quarter(f.month) end as quarter,
+        case when $by_month then f.month end as month_start,
+        case when $by_quarter then date_trunc('quarter', f.month) end as quarter_start,
         case when $by_financial_year then year(f.month) - case when month(f.month) < 4 then 1 else 0 end end
             as fy_start,
         coalesce(sum(tech_spend_gbp), 0) as tech_spend_gbp,
@@ -50,8 +51,8 @@ select
     case when $by_borough then coalesce(b.borough_name, 'London-wide body') end as borough_name,
     s.tech_category,
     c.label as tech_category_label,
-    s.month,
-    s.quarter,
+    strftime(s.month_start, '%Y-%m') as month,
+    year(s.quarter_start) || '-Q' || quarter(s.quarter_start) as quarter,
     s.fy_start || '-' || lpad(cast((s.fy_start + 1) % 100 as varchar), 2, '0') as financial_year,
     s.tech_spend_gbp,
     s.lines,
