@@ -27,7 +27,7 @@ HEADER = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount,E
 
 @pytest.fixture(autouse=True)
 def fast_path_for_small_files(monkeypatch):
-    """The fast path normally starts at 256 KiB; these small files must exercise it too."""
+    """The fast path normally starts at 32 KiB; these small files must exercise it too."""
     monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 0)
 
 
@@ -70,7 +70,7 @@ def test_header_after_a_report_preamble_and_exact_line_numbers() -> None:
 
 
 def test_small_files_take_the_csv_module_path(monkeypatch) -> None:
-    monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 256 << 10)
+    monkeypatch.setattr(council_spend, "FAST_PATH_MIN_BYTES", 32 << 10)
     tables, rows = read_text(f"{HEADER}\nCamden,Digital,A Ltd,02/04/2025,T1,500.00,Software\n")
     assert tables[0].parser == "python" and [r["source_row"] for r in rows] == [2]
 

@@ -24,7 +24,7 @@ from loti_demand.reference import Reference
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse import enrich, enrich_challenges
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar
-from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file
+from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file, read_ahead, read_spend_now
 
 SAMPLE_MARKER = "SAMPLE.md"
 KINDS = ("spend", "procurement", "challenges")
@@ -246,11 +246,15 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
     results: list[FileResult] = []
     for folder, code in spend_folders(data_dir, ref):
         mapping = read_mapping(folder / "mapping.csv")
-        for path in _data_files(folder):
+
+        def read(path: Path, mapping=mapping) -> list:
+            return read_spend_now(path, name=str(path.relative_to(data_dir)), mapping=mapping)
+
+        for path, reader in read_ahead(_data_files(folder), read):
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
             results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), borough_code=code,
-                                   mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
+                                   mapping=mapping, skip_bad_files=skip_bad_files, progress=progress, read=reader)
     for kind in ("procurement", "challenges"):
         for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
             if progress:
