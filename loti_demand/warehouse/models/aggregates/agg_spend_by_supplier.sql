@@ -21,8 +21,10 @@ supplier_keys as (
 ),
 
 borough_bits as (
-    select borough_code, cast(1 as ubigint) << cast(row_number() over (order by borough_code) - 1 as integer)
-        as borough_bit
+    select
+        borough_code,
+        cast(cast(1 as ubigint) << cast(row_number() over (order by borough_code) - 1 as integer) as ubigint)
+            as borough_bit
     from boroughs
 )
 
