@@ -5,20 +5,21 @@ from raw_load_issues
 union all
 
 select
-    source_file,
-    source_row,
-    problem_column as column_name,
+    files.path as source_file,
+    lines.source_row,
+    lines.problem_column as column_name,
     nullif(
-        case problem_column
-            when 'payment_date' then payment_date_raw
-            when 'irrecoverable_vat' then vat_raw
-            else amount_raw
+        case lines.problem_column
+            when 'payment_date' then lines.payment_date_raw
+            when 'irrecoverable_vat' then lines.vat_raw
+            else lines.amount_raw
         end,
         ''
     ) as raw_value,
-    problem
-from int_spend_lines
-where status = 'quarantined'
+    lines.problem
+from int_spend_lines as lines
+inner join raw_source_files as files on lines.file_id = files.file_id
+where lines.status = 'quarantined'
 
 union all
 

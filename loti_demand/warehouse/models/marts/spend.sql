@@ -1,5 +1,6 @@
 -- One row per loaded payment line (duplicates and quarantined lines excluded), with the resolved supplier and
--- the tech category. Redacted payees keep their amount; their name was withheld in staging (supplier_name NULL).
+-- the tech category, stored in borough, date and file order. Redacted payees keep their amount; their name was
+-- withheld in staging (supplier_name NULL).
 -- The category comes from what the line says it bought; the supplier's category when the text is silent, or
 -- when the text says only "IT" (ict_other) and the supplier is a known specialist (a data or software firm).
 with lines as (
@@ -37,9 +38,10 @@ select
     end as classification_reason,
     lines.transaction_id,
     -- provenance
-    lines.source_file,
+    files.path as source_file,
     lines.source_row
 from lines
+inner join raw_source_files as files on lines.file_id = files.file_id
 left join int_supplier_matches as matches
     on lines.supplier_name = matches.supplier_name
 left join int_spend_classification as text_class
@@ -49,4 +51,4 @@ left join int_spend_classification as text_class
     and lines.proclass_label is not distinct from text_class.proclass_label
 left join int_supplier_classification as supplier_class
     on lines.supplier_name = supplier_class.supplier_name
-order by lines.borough_code, lines.payment_date, lines.source_file, lines.source_row
+order by lines.borough_code, lines.payment_date, lines.file_id, lines.source_row

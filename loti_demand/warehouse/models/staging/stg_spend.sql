@@ -2,10 +2,11 @@
 -- Totals rows (an amount with no date and no transaction reference, and no supplier or a 'Total' label) are
 -- flagged. Redacted payees lose their name here and keep their amount. Text and dates are parsed once per
 -- distinct value and joined back: a million lines hold a few thousand distinct dates and names.
+-- Lines carry their file_id; the marts join the file's path back (a path on every line would be ten million
+-- strings in the build's largest table, which then spills to disk under the build's memory limit).
 with source as (
     select
         raw.file_id,
-        files.path as source_file,
         raw.source_row,
         files.borough_code,
         raw.payment_date,
@@ -58,7 +59,6 @@ joined as (
     select
         -- ids and provenance
         source.file_id,
-        source.source_file,
         source.source_row,
         source.borough_code,
         case
