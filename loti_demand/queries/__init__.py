@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -39,9 +38,7 @@ def run_long(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.
     still goes through DuckDB's conversion, so types, NULLs and decimals are exactly those `run` gives. Only
     use it where the rows are many: the round trip costs about 2 ms.
     """
-    with warnings.catch_warnings():  # DuckDB 2 warns that to_arrow_table's default batch size will change
-        warnings.simplefilter("ignore")
-        table = con.execute(sql(name), params).to_arrow_table()
+    table = con.sql(sql(name), params=params).to_arrow_table()
     text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     rest = table.drop_columns(text)
     df = con.from_arrow(rest).df() if rest.num_columns else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
