@@ -42,7 +42,7 @@ def test_readers_come_in_order_with_each_files_rows_and_error(tmp_path: Path) ->
     assert seen == paths
 
 
-def test_files_over_the_limit_are_read_in_turn_by_the_caller(tmp_path: Path, monkeypatch) -> None:
+def test_files_over_the_limit_are_left_to_the_caller(tmp_path: Path, monkeypatch) -> None:
     paths = spend_files(tmp_path / "camden", 4)
     paths[2].write_text(HEADER + "Camden,Digital,Big Ltd,01/04/2025,TB,500.00,Software\n" * 40)
     monkeypatch.setattr(ingest, "READ_AHEAD_MAX_BYTES", 1_000)
@@ -52,12 +52,9 @@ def test_files_over_the_limit_are_read_in_turn_by_the_caller(tmp_path: Path, mon
         threads[path] = threading.current_thread().name
         return ingest.read_spend_now(path, name=path.name)
 
-    for path, reader in ingest.read_ahead(paths, read):
-        if path == paths[2]:
-            assert paths[2] not in threads  # not started ahead
-        reader()
-    assert threads[paths[2]] == threading.current_thread().name
-    assert all(threads[p].startswith("read-ahead") for p in paths if p != paths[2])
+    readers = dict(ingest.read_ahead(paths, read))
+    assert readers[paths[2]] is None and paths[2] not in threads  # left to the caller, never started ahead
+    assert all(readers[p]() and threads[p].startswith("read-ahead") for p in paths if p != paths[2])
 
 
 def test_a_build_reading_ahead_loads_every_file_once_in_order(tmp_path: Path, monkeypatch) -> None:

@@ -56,7 +56,7 @@ OCDS_BATCH = 2_000
 # GIL): 1.5x faster reading on 2 CPUs. Files over READ_AHEAD_MAX_BYTES are read in turn, so memory stays bounded
 # and their progress lines come as they are read.
 READ_AHEAD_FILES = 2
-READ_AHEAD_MAX_BYTES = 64 << 20
+READ_AHEAD_MAX_BYTES = 16 << 20
 Progress = Callable[[str], None]
 
 
@@ -138,9 +138,11 @@ def read_spend_now(path: Path, *, name: str, mapping: dict[str, str] | None = No
     return tables
 
 
-def read_ahead(paths: Iterable[Path], read: Callable[[Path], list]) -> Iterator[tuple[Path, Callable[[], list]]]:
+def read_ahead(paths: Iterable[Path], read: Callable[[Path], list],
+               ) -> Iterator[tuple[Path, Callable[[], list] | None]]:
     """(path, reader) in order, where calling the reader gives `read(path)` or raises what it raised. Up to
-    READ_AHEAD_FILES files are read in threads ahead of the one the caller is loading."""
+    READ_AHEAD_FILES files are read in threads ahead of the one the caller is loading. A file over
+    READ_AHEAD_MAX_BYTES comes with no reader: the caller reads it in turn (ingest_file's own reader)."""
 
     def size(path: Path) -> int:
         try:
@@ -149,12 +151,9 @@ def read_ahead(paths: Iterable[Path], read: Callable[[Path], list]) -> Iterator[
             return 0
 
     with ThreadPoolExecutor(READ_AHEAD_FILES, thread_name_prefix="read-ahead") as pool:
-        queue: deque[tuple[Path, Callable[[], list]]] = deque()
+        queue: deque[tuple[Path, Callable[[], list] | None]] = deque()
         for path in paths:
-            if size(path) <= READ_AHEAD_MAX_BYTES:
-                queue.append((path, pool.submit(read, path).result))
-            else:
-                queue.append((path, lambda path=path: read(path)))
+            queue.append((path, pool.submit(read, path).result if size(path) <= READ_AHEAD_MAX_BYTES else None))
             if len(queue) > READ_AHEAD_FILES:
                 yield queue.popleft()
         yield from queue
