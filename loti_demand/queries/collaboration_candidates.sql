@@ -3,8 +3,9 @@
 -- placed at its expected date (an inferred re-procurement already due is placed on $date_from). Rule: within a
 -- category, take the items in date order; a group starts at the earliest item and takes every item up to
 -- $window_months months after it; the next item starts the next group. So a group is fixed by its start date, and
--- the walk from one start to the next takes one step per group over each category's list of distinct dates. A group is a candidate when it holds items
--- from two or more boroughs. One row per item in a candidate group, with the group's facts repeated.
+-- the walk from one start to the next takes one step per group over each category's list of distinct dates. A
+-- group is a candidate when it holds items from two or more boroughs. One row per item in a candidate group, with
+-- the group's facts repeated.
 -- $area = '' for all groups, or a GSS code for the groups that include that borough.
 with recursive items as materialized (
     select
