@@ -251,7 +251,7 @@ def url_selectbox(label: str, options: list[str], *, key: str, default: str | No
                   format_func=str, help: str | None = None) -> str:
     """A selectbox whose value lives in the URL as ?key=value."""
     _seed(key, [str(o) for o in options], label)
-    if key not in st.session_state:
+    if st.session_state.get(key) not in options:  # unset, or a choice the current filters no longer offer
         st.session_state[key] = default if default is not None else options[0]
     value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
     _write(key, value, default if default is not None else options[0])

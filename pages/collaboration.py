@@ -25,13 +25,12 @@ ui.ignored_params_notice()
 
 as_of = ui.as_of()
 date_from, date_to = queries.months_ahead(as_of, ahead)
-items = ui.query("collaboration_candidates", date_from=date_from, date_to=date_to, window_months=within,
-                 categories=tuple(categories), area=borough)
-groups = items.drop_duplicates("group_id")
+groups = ui.query("collaboration_groups", date_from=date_from, date_to=date_to, window_months=within,
+                  categories=tuple(categories), area=borough)
 
 cols = st.columns(3)
 cols[0].metric("Candidate groups", f"{len(groups):,}")
-cols[1].metric("Boroughs involved", f"{items['borough_code'].nunique():,}")
+cols[1].metric("Boroughs involved", f"{len({c for codes in groups['group_codes'] for c in codes}):,}")
 cols[2].metric("Combined stated value", MEASURES["group_value_gbp"].format(groups["group_value_gbp"].sum()),
                help=MEASURES["group_value_gbp"].definition)
 st.caption(
@@ -59,6 +58,14 @@ else:
                       "group_value_gbp", "group_boroughs"], key="collaboration_groups",
              file_name="collaboration_candidates.csv")
     st.header("The evidence: procurements in each group")
+    names = {g.group_id: f"{g.group_id}: {g.tech_category_label}, {g.borough_count} boroughs from "
+             f"{g.group_start:%B %Y}" for g in groups.itertuples()}
+    shown = ui.url_selectbox("Show the procurements of", ["", *names], key="group",
+                             format_func=lambda g: names.get(g, "All candidate groups"))
+    ui.ignored_params_notice()  # a group named in the link that these filters do not find
+    chosen = groups[groups["group_id"] == shown] if shown else groups
+    items = ui.query("collaboration_evidence", date_from=date_from, date_to=date_to,
+                     groups=queries.group_keys(chosen))
     ui.table(items, ["group_id", "area_name", "title", "expected_date", "confidence", "value_gbp", "notice_url",
                      "contract_end", "tech_category_label", "buyer_name", "ocid"], key="collaboration_items",
-             file_name="collaboration_evidence.csv")
+             file_name=f"collaboration_evidence{'_' + shown.replace(' ', '_').lower() if shown else ''}.csv")

@@ -111,6 +111,10 @@ def _cases() -> list[tuple[str, str]]:
 
 # Parameters beyond each query's example, so filters and windows are exercised too: each makes extra parameters
 # from the example's answer and the warehouse (so a filter picks a value that is there).
+def _example(con, name: str) -> dict:
+    return queries.QUERIES[name].example(con)
+
+
 def _some(frame, column: str) -> str:
     return str(frame[column].dropna().iloc[0])
 
@@ -147,8 +151,10 @@ MORE_PARAMS = {
                         lambda found, con: {"categories": (_some(found, "tech_category"),)},
                         lambda found, con: {"value_bands": (_some(found, "value_band"),), "sme": "unknown"},
                         lambda found, con: {"areas": ("london_wide", "E09000007")}],
-    "collaboration_candidates": [lambda found, con: {"window_months": 3},
-                                 lambda found, con: {"area": _some(found, "borough_code")}],
+    "collaboration_groups": [lambda found, con: {"window_months": 3},
+                             lambda found, con: {"area": list(found["group_codes"].iloc[-1])[-1]}],
+    "collaboration_evidence": [lambda found, con: {"groups": _example(con, "collaboration_evidence")["groups"][-1:]},
+                               lambda found, con: {"groups": ()}],
     "demand_summary": [lambda found, con: {"by": ("borough", "month")},
                        lambda found, con: {"by": ("category", "financial_year")}, lambda found, con: {"by": ()}],
 }

@@ -20,9 +20,18 @@ PAGE = "pages/collaboration.py"
 AS_OF = dt.date(2025, 12, 31)
 
 
+def _candidates(con, date_from: dt.date, date_to: dt.date, **params) -> pd.DataFrame:
+    """Every candidate group's procurements, as the page finds them: the groups, then their evidence."""
+    groups = queries.collaboration_groups(con, date_from=date_from, date_to=date_to, **params)
+    items = queries.collaboration_evidence(con, date_from=date_from, date_to=date_to,
+                                           groups=queries.group_keys(groups))
+    return items.merge(groups.drop(columns=["tech_category", "tech_category_label", "group_rank"]), on="group_id",
+                       validate="many_to_one")
+
+
 def _groups(con, months: int = 18, **params) -> list[tuple[str, frozenset[str]]]:
     date_from, date_to = queries.months_ahead(AS_OF, months)
-    df = queries.collaboration_candidates(con, date_from=date_from, date_to=date_to, **params)
+    df = _candidates(con, date_from, date_to, **params)
     return [(g, frozenset(d["ocid"])) for g, d in df.groupby("group_id", sort=False)]
 
 
@@ -39,9 +48,11 @@ def test_groups_on_the_fixture(demand_con) -> None:
 
 def test_group_facts_and_filters_on_the_fixture(demand_con) -> None:
     date_from, date_to = queries.months_ahead(AS_OF, 18)
-    df = queries.collaboration_candidates(demand_con, date_from=date_from, date_to=date_to, window_months=6)
+    df = queries.collaboration_groups(demand_con, date_from=date_from, date_to=date_to, window_months=6)
+    assert len(df) == 1
     group = df.iloc[0]
     assert group["group_boroughs"] == "Camden; Islington; Merton"
+    assert sorted(group["group_codes"]) == ["E09000007", "E09000019", "E09000024"]
     assert (group["borough_count"], group["items"]) == (3, 4)
     assert (group["group_start"].date(), group["group_end"].date()) == (dt.date(2026, 3, 15), dt.date(2026, 5, 10))
     assert float(group["group_value_gbp"]) == 2_500_000 + 3_000_000 + 50_000 + 100_000
@@ -56,11 +67,32 @@ def test_group_facts_and_filters_on_the_fixture(demand_con) -> None:
 def test_grouping_agrees_with_the_independent_implementation(sample_con, months: int) -> None:
     as_of = queries.as_of(sample_con)
     date_from, date_to = queries.months_ahead(as_of, 18)
-    df = queries.collaboration_candidates(sample_con, date_from=date_from, date_to=date_to, window_months=months)
+    df = _candidates(sample_con, date_from, date_to, window_months=months)
     got = {frozenset(d["ocid"]) for _, d in df.groupby("group_id")}
     want = set(demand_expected.collaboration_groups(sample_con, date_from, date_to, months))
     assert got == want
     assert len(got) >= 3
+    counted = df.groupby("group_id").agg(items=("ocid", "size"), boroughs=("borough_code", "nunique"),
+                                         value=("value_gbp", "sum"), start=("placed_on", "min"))
+    groups = df.drop_duplicates("group_id").set_index("group_id").loc[counted.index]
+    assert (counted["items"] == groups["items"]).all() and (counted["boroughs"] == groups["borough_count"]).all()
+    assert (counted["start"] == groups["group_start"]).all()
+    assert (counted["value"].round(2) == groups["group_value_gbp"].round(2)).all()
+
+
+def test_evidence_of_one_group_is_that_group_alone(sample_con) -> None:
+    date_from, date_to = queries.months_ahead(queries.as_of(sample_con), 18)
+    groups = queries.collaboration_groups(sample_con, date_from=date_from, date_to=date_to, window_months=6)
+    every = queries.collaboration_evidence(sample_con, date_from=date_from, date_to=date_to,
+                                           groups=queries.group_keys(groups))
+    for _, group in groups.iterrows():
+        one = queries.collaboration_evidence(sample_con, date_from=date_from, date_to=date_to,
+                                             groups=queries.group_keys(group.to_frame().T))
+        assert one["group_id"].unique().tolist() == [group["group_id"]]
+        expected = every[every["group_id"] == group["group_id"]].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
+    none = queries.collaboration_evidence(sample_con, date_from=date_from, date_to=date_to, groups=())
+    assert none.empty and list(none.columns) == list(every.columns)
 
 
 # --- The page ---------------------------------------------------------------------------------------------
@@ -121,6 +153,43 @@ def test_changing_the_gap_updates_the_url_and_the_groups(sample_warehouse: Path,
     at.number_input(key="within").set_value(2).run()
     assert at.query_params["within"] == "2"
     assert _shown_groups(at) == _want(sample_warehouse, within=2)
+
+
+def test_choosing_a_group_shows_its_procurements_alone_and_the_link_keeps_it(sample_warehouse: Path, monkeypatch,
+                                                                              downloads: dict) -> None:
+    at = _app(sample_warehouse, monkeypatch)
+    every = _shown_groups(at)
+    choice = at.selectbox(key="group")
+    assert choice.value == "" and choice.format_func("") == "All candidate groups"
+    groups = at.dataframe[0].value
+    second = groups.iloc[1]
+    assert choice.format_func("Group 2") == (f"Group 2: {second['tech_category_label']}, {second['borough_count']} "
+                                             f"boroughs from {second['group_start']:%B %Y}")
+    choice.set_value("Group 2").run()
+    assert at.query_params["group"] == "Group 2"
+    items = at.dataframe[1].value
+    assert set(items["group_id"]) == {"Group 2"} and len(items) == second["items"]
+    assert _shown_groups(at) < every and frozenset(items["ocid"]) in every
+    assert len(at.dataframe[0].value) == len(groups)  # the groups table and the metrics still count every group
+    got = pd.read_csv(io.BytesIO(downloads["collaboration_evidence_group_2.csv"]), encoding="utf-8-sig")
+    assert got["OCDS ID"].tolist() == items["ocid"].tolist()
+
+    again = _app(sample_warehouse, monkeypatch, group="Group 2")  # the copied link
+    assert set(again.dataframe[1].value["group_id"]) == {"Group 2"}
+
+
+def test_a_group_the_filters_no_longer_offer_falls_back_to_all(sample_warehouse: Path, monkeypatch) -> None:
+    at = _app(sample_warehouse, monkeypatch, group="Group 99")
+    assert any("Group 99" in w.value for w in at.warning)  # named as ignored, not an error
+    assert at.selectbox(key="group").value == ""
+    last = f"Group {len(at.dataframe[0].value)}"
+    at.selectbox(key="group").set_value(last).run()
+    assert at.query_params["group"] == last
+    at.number_input(key="within").set_value(24).run()  # wider windows: fewer, larger groups
+    assert not at.exception
+    assert len(at.dataframe[0].value) < int(last.split()[1])
+    assert at.selectbox(key="group").value == "" and "group" not in at.query_params
+    assert set(at.dataframe[1].value["group_id"]) == set(at.dataframe[0].value["group_id"])
 
 
 def test_downloads_equal_the_tables_shown(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:

@@ -680,10 +680,11 @@ def demand_calendar_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_
     return frame
 
 
-COLLABORATION_COLUMNS = ["group_id", "group_rank", "tech_category", "tech_category_label", "group_boroughs",
-                         "borough_count", "items", "group_start", "group_end", "group_value_gbp", "borough_code",
-                         "area_name", "buyer_name", "title", "confidence", "expected_date", "placed_on",
-                         "contract_end", "value_gbp", "notice_url", "ocid"]
+GROUP_COLUMNS = ["group_id", "group_rank", "tech_category", "tech_category_label", "group_boroughs", "group_codes",
+                 "borough_count", "items", "group_start", "group_end", "group_value_gbp"]
+EVIDENCE_COLUMNS = ["group_id", "group_rank", "tech_category", "tech_category_label", "borough_code", "area_name",
+                    "buyer_name", "title", "confidence", "expected_date", "placed_on", "contract_end", "value_gbp",
+                    "notice_url", "ocid"]
 
 
 def _collaboration_groups(tech_categories: pd.DataFrame, items: pd.DataFrame, date_from: dt.date, window_months: int,
@@ -704,30 +705,32 @@ def _collaboration_groups(tech_categories: pd.DataFrame, items: pd.DataFrame, da
                          group_start=("placed_on", "min"), group_end=("placed_on", "max"),
                          group_value_gbp=("value_gbp", lambda v: v.sum(min_count=1))).reset_index()
     groups["group_boroughs"] = grouped["area_name"].agg(lambda a: "; ".join(sorted(set(a)))).to_numpy()
-    groups["codes"] = grouped["borough_code"].agg(set).to_numpy()
+    groups["group_codes"] = grouped["borough_code"].agg(lambda c: sorted(set(c))).to_numpy()
     groups = groups[groups["borough_count"] >= 2]
     if area:
-        groups = groups[[area in codes for codes in groups["codes"]]]
+        groups = groups[[area in codes for codes in groups["group_codes"]]]
     groups = groups.sort_values(["group_start", "tech_category", "group_no"])
     groups["group_rank"] = np.arange(1, len(groups) + 1)
     groups["group_id"] = "Group " + groups["group_rank"].astype(str)
-    out = _labelled(tech_categories, groups.drop(columns="codes").merge(items, on=["tech_category", "group_no"]))
-    out = out.rename(columns={"url": "notice_url"})
-    return out.sort_values(["group_rank", "placed_on", "area_name", "ocid"])[COLLABORATION_COLUMNS]
+    return _labelled(tech_categories, groups)[GROUP_COLUMNS]
 
 
-def collaboration_candidates_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, window_months: int,
-                                    categories=(), area: str = "") -> pd.DataFrame:
+def _live_items(d: pd.DataFrame, date_from: dt.date, date_to: dt.date) -> pd.Series:
+    return (d["borough_code"].notna() & d["tech_category"].notna() & (d["expected_date"] <= pd.Timestamp(date_to))
+            & (d["due_until"] >= pd.Timestamp(date_from)))
+
+
+def collaboration_groups_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, window_months: int,
+                                categories=(), area: str = "") -> pd.DataFrame:
     d = demand_items(raw)
-    chosen = (d["borough_code"].notna() & d["tech_category"].notna() & (d["expected_date"] <= pd.Timestamp(date_to))
-              & (d["due_until"] >= pd.Timestamp(date_from)))
+    chosen = _live_items(d, date_from, date_to)
     if categories:
         chosen &= d["tech_category"].isin(list(categories))
     return _collaboration_groups(raw.tech_categories, d[chosen], date_from, window_months, area)
 
 
-def collaboration_candidates_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
-                                    window_months: int, categories=(), area: str = "") -> pd.DataFrame:
+def collaboration_groups_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
+                                window_months: int, categories=(), area: str = "") -> pd.DataFrame:
     where, params = _in_list("tech_category", categories, "c")
     items = _sql(con, f"""
         select * from demand_items
@@ -737,6 +740,34 @@ def collaboration_candidates_sqlite(con: sqlite3.Connection, *, date_from: dt.da
 
     categories = _sql(con, "select tech_category, label, sort_order from tech_categories")
     return _collaboration_groups(categories, items, date_from, window_months, area)
+
+
+def _evidence(tech_categories: pd.DataFrame, items: pd.DataFrame, date_from: dt.date, groups) -> pd.DataFrame:
+    """Each chosen group's items: its category's items placed from its first to its last date."""
+    chosen = pd.DataFrame(list(groups), columns=["group_rank", "tech_category", "group_start", "group_end"])
+    items = items.assign(placed_on=pd.to_datetime(items["expected_date"]).clip(lower=pd.Timestamp(date_from)))
+    out = chosen.merge(items, on="tech_category")
+    out = out[(out["placed_on"] >= pd.to_datetime(out["group_start"]))
+              & (out["placed_on"] <= pd.to_datetime(out["group_end"]))]
+    out = _labelled(tech_categories, out).rename(columns={"url": "notice_url"})
+    out["group_id"] = "Group " + out["group_rank"].astype(str)
+    return out.sort_values(["group_rank", "placed_on", "area_name", "ocid"])[EVIDENCE_COLUMNS]
+
+
+def collaboration_evidence_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, groups) -> pd.DataFrame:
+    d = demand_items(raw)
+    return _evidence(raw.tech_categories, d[_live_items(d, date_from, date_to)], date_from, groups)
+
+
+def collaboration_evidence_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
+                                  groups) -> pd.DataFrame:
+    where, params = _in_list("tech_category", sorted({g[1] for g in groups}), "c")
+    items = _sql(con, f"""
+        select * from demand_items
+        where borough_code is not null and expected_date <= :date_to and due_until >= :date_from and {where}
+    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), **params)
+    categories = _sql(con, "select tech_category, label, sort_order from tech_categories")
+    return _evidence(categories, items, date_from, groups)
 
 
 # --- demand_summary (Exports page): spend, pipeline, expiring contracts and challenges by chosen dimensions ---
@@ -931,7 +962,8 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "coverage_source_files": Exempt("the build's list of input files and how each line was accounted for"),
     "load_issue_files": Exempt("the build's quarantine log grouped by file: build provenance, not payment lines"),
     "load_issues_list": Exempt("the build's quarantined rows as stored: build provenance, not payment lines"),
-    "collaboration_candidates": Equivalent(collaboration_candidates_pandas, collaboration_candidates_sqlite),
+    "collaboration_groups": Equivalent(collaboration_groups_pandas, collaboration_groups_sqlite),
+    "collaboration_evidence": Equivalent(collaboration_evidence_pandas, collaboration_evidence_sqlite),
     "demand_summary": Equivalent(demand_summary_pandas, demand_summary_sqlite),
 }
 
@@ -943,6 +975,8 @@ def _value(value: object) -> object:
     """A comparable form: numbers to the penny, dates as ISO days, missing values as None."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(_value(v) for v in value)
     try:
         if pd.isna(value):
             return None

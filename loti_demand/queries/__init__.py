@@ -241,11 +241,35 @@ def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 @query(lambda con: {**_calendar_example(con), "window_months": 6})
-def collaboration_candidates(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
-                             window_months: int, categories: tuple[str, ...] = (), area: str = "") -> pd.DataFrame:
-    """Boroughs buying the same tech category within `window_months` of each other: one row per item in a group."""
-    return run_long(con, "collaboration_candidates", date_from=date_from, date_to=date_to,
-                    window_months=window_months, categories=list(categories), area=area)
+def collaboration_groups(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
+                         window_months: int, categories: tuple[str, ...] = (), area: str = "") -> pd.DataFrame:
+    """Boroughs buying the same tech category within `window_months` of each other: one row per candidate group."""
+    return run(con, "collaboration_groups", date_from=date_from, date_to=date_to, window_months=window_months,
+               categories=list(categories), area=area)
+
+
+GroupKey = tuple[int, str, dt.date, dt.date]
+
+
+def group_keys(groups: pd.DataFrame) -> tuple[GroupKey, ...]:
+    """(rank, tech category, first date, last date) of each row of collaboration_groups: what fixes its items."""
+    return tuple((int(rank), category, pd.Timestamp(start).date(), pd.Timestamp(end).date())
+                 for rank, category, start, end in zip(groups["group_rank"], groups["tech_category"],
+                                                       groups["group_start"], groups["group_end"], strict=True))
+
+
+def _evidence_example(con: duckdb.DuckDBPyConnection) -> dict:
+    window = _calendar_example(con)
+    return {**window, "groups": group_keys(collaboration_groups(con, **window, window_months=6))}
+
+
+@query(_evidence_example)
+def collaboration_evidence(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
+                           groups: tuple[GroupKey, ...]) -> pd.DataFrame:
+    """The procurements in the chosen groups (`group_keys` of collaboration_groups found with the same dates)."""
+    ranks, categories, starts, ends = (list(column) for column in zip(*groups, strict=True)) if groups else ([],) * 4
+    return run_long(con, "collaboration_evidence", date_from=date_from, date_to=date_to, group_ranks=ranks,
+                    tech_categories=categories, group_starts=starts, group_ends=ends)
 
 
 def _coverage_example(con: duckdb.DuckDBPyConnection) -> dict:

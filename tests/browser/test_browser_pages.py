@@ -71,8 +71,8 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
     camden = dict(zip(run("borough_list")["borough_name"], run("borough_list")["borough_code"], strict=True))["Camden"]
     ahead, back = queries.months_ahead(as_of, 18), queries.months_back(as_of, 12)
     measure = "tech_spend_per_resident_gbp"
-    collaboration = run("collaboration_candidates", date_from=ahead[0], date_to=ahead[1], window_months=6,
-                        categories=(), area="").drop_duplicates("group_id")
+    collaboration = run("collaboration_groups", date_from=ahead[0], date_to=ahead[1], window_months=6,
+                        categories=(), area="")
     coverage = run("coverage_by_borough", date_from=back[0], date_to=back[1], as_of=as_of)
     return {
         "": ("", "tech_spend_by_category.csv", to_csv_bytes(

@@ -4,22 +4,15 @@
 -- category, take the items in date order; a group starts at the earliest item and takes every item up to
 -- $window_months months after it; the next item starts the next group. So a group is fixed by its start date, and
 -- the walk from one start to the next takes one step per group over each category's list of distinct dates. A
--- group is a candidate when it holds items from two or more boroughs. One row per item in a candidate group, with
--- the group's facts repeated.
+-- group is a candidate when it holds items from two or more boroughs. One row per candidate group; its items are
+-- those of its category placed from group_start to group_end (collaboration_evidence.sql).
 -- $area = '' for all groups, or a GSS code for the groups that include that borough.
 with recursive items as materialized (
     select
-        d.ocid,
         d.tech_category,
         d.borough_code,
         d.area_name,
-        d.buyer_name,
-        d.title,
-        d.confidence,
-        d.expected_date,
-        d.contract_end,
         d.value_gbp,
-        d.url,
         greatest(d.expected_date, $date_from) as placed_on
     from demand_items as d
     where d.borough_code is not null
@@ -81,7 +74,7 @@ groups as (
         count(*) as borough_count,
         cast(sum(items) as bigint) as items,
         string_agg(area_name, '; ' order by area_name) as group_boroughs,
-        list(borough_code) as group_codes,
+        list(borough_code order by borough_code) as group_codes,
         min(first_on) as group_start,
         max(last_on) as group_end,
         sum(value_gbp) as group_value_gbp
@@ -101,27 +94,16 @@ chosen as (
 )
 
 select
-    'Group ' || g.group_rank as group_id,
-    g.group_rank,
-    g.tech_category,
-    g.tech_category_label,
-    g.group_boroughs,
-    g.borough_count,
-    g.items,
-    g.group_start,
-    g.group_end,
-    g.group_value_gbp,
-    n.borough_code,
-    n.area_name,
-    n.buyer_name,
-    n.title,
-    n.confidence,
-    n.expected_date,
-    n.placed_on,
-    n.contract_end,
-    n.value_gbp,
-    n.url as notice_url,
-    n.ocid
-from chosen as g
-inner join numbered as n on g.tech_category = n.tech_category and g.group_no = n.group_no
-order by g.group_rank, n.placed_on, n.area_name, n.ocid
+    'Group ' || group_rank as group_id,
+    group_rank,
+    tech_category,
+    tech_category_label,
+    group_boroughs,
+    group_codes,
+    borough_count,
+    items,
+    group_start,
+    group_end,
+    group_value_gbp
+from chosen
+order by group_rank
