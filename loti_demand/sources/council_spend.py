@@ -152,8 +152,6 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
     fmt = "csv" if delimiter == "," else f"csv (delimiter {delimiter!r})"
     table = _table(name, digest, fmt, encoding, header_row, cells, positions)
 
-    table.expected_lines = max(0, data.count(b"\n") - header_end)
-
     def python_rows() -> Rows:
         text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
         rows = _csv_errors(read_python(text, 1, delimiter), name)
@@ -169,6 +167,7 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
             raise NotFastPath("lone carriage returns: the csv module and a byte scan count lines differently")
         numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
     except NotFastPath:
+        table.expected_lines = max(0, data.count(b"\n") - header_end)
         table.produce = lambda: _python_batches(python_rows(), positions)
         return table
     table.parser = "fast"
