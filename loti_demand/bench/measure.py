@@ -58,7 +58,7 @@ class BuildMeasure:
 
 def is_spend_model(name: str) -> bool:
     """Models that parse, normalise, dedupe, resolve and classify payment lines: the ingest of spend."""
-    return ("spend" in name or "supplier" in name) and not name.startswith("agg_")
+    return ("spend" in name or "supplier" in name) and not name.startswith(("agg_", "read "))
 
 
 def phases(events: list[tuple], total: float, peak_kb: int = 0) -> list[tuple[str, float, float]]:
