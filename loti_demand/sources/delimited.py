@@ -65,7 +65,7 @@ def nonempty_lines(body: bytes, first_line: int) -> tuple[np.ndarray, np.ndarray
     nonzero = lengths > 0
     has_cr[nonzero] = arr[ends[nonzero] - 1] == 13
     nonempty = np.flatnonzero(lengths - has_cr > 0)
-    # Summed from each non-empty line's start to the next one's: the stretch between is newlines and empty lines.
+    # OR-ed from each non-empty line's start to the next one's: what lies between is newlines and empty lines.
     alnum = (np.bitwise_or.reduceat(_ascii_alnum(arr), starts[nonempty]) if len(nonempty)
              else np.zeros(0, np.uint8)).astype(bool)
     return first_line + nonempty.astype(np.int64), alnum
