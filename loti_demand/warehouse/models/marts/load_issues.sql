@@ -8,14 +8,7 @@ select
     files.path as source_file,
     lines.source_row,
     lines.problem_column as column_name,
-    nullif(
-        case lines.problem_column
-            when 'payment_date' then lines.payment_date_raw
-            when 'irrecoverable_vat' then lines.vat_raw
-            else lines.amount_raw
-        end,
-        ''
-    ) as raw_value,
+    lines.problem_value as raw_value,
     lines.problem
 from int_spend_lines as lines
 inner join raw_source_files as files on lines.file_id = files.file_id

@@ -115,22 +115,38 @@ flagged as (
             false
         ) as is_total_row
     from joined
+),
+
+problems as (
+    select
+        *,
+        case
+            when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
+            when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
+            when amount_gbp is null then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))'
+            when payment_date is null and payment_date_raw is null then 'date is blank'
+            when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
+            when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null
+                then 'irrecoverable VAT is not a number'
+        end as problem,
+        case
+            when is_total_row or amount_gbp is null then 'amount'
+            when payment_date is null then 'payment_date'
+            when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null then 'irrecoverable_vat'
+        end as problem_column
+    from flagged
 )
 
+-- The raw text of a line's values is kept only where it is the problem (for load_issues): three strings on every
+-- line would be most of the build's largest table.
 select
-    *,
-    case
-        when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
-        when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
-        when amount_gbp is null then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))'
-        when payment_date is null and payment_date_raw is null then 'date is blank'
-        when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
-        when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null
-            then 'irrecoverable VAT is not a number'
-    end as problem,
-    case
-        when is_total_row or amount_gbp is null then 'amount'
-        when payment_date is null then 'payment_date'
-        when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null then 'irrecoverable_vat'
-    end as problem_column
-from flagged
+    * exclude (amount_raw, vat_raw, payment_date_raw, payee_type),
+    nullif(
+        case problem_column
+            when 'payment_date' then payment_date_raw
+            when 'irrecoverable_vat' then vat_raw
+            when 'amount' then amount_raw
+        end,
+        ''
+    ) as problem_value
+from problems
