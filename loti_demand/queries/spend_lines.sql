@@ -1,5 +1,6 @@
 -- Drill-down: the largest payment lines of one borough in one month (optionally one tech category), largest
--- first. `spend` is stored sorted by borough and date, so zone maps skip every other borough-month.
+-- first. `spend` keeps each borough's lines together (a build reads one borough at a time), so zone maps skip
+-- every other borough's row groups.
 select
     payment_date,
     supplier_name,
