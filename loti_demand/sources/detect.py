@@ -51,8 +51,11 @@ def _width(line: str, delimiter: str) -> int:
 def detect_delimiter(text_sample: str) -> str:
     """Pick the delimiter among , ; tab | that splits the first lines most consistently."""
     lines = [ln for ln in text_sample.splitlines()[:60] if ln.strip()]
+    head = "\n".join(lines)
     best, best_score = ",", -1
     for delim in (",", "\t", ";", "|"):
+        if delim != "," and delim not in head:  # every line would be one cell: it cannot beat the comma
+            continue
         counts = [_width(ln, delim) for ln in lines]
         if not counts:
             continue
