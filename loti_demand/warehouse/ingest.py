@@ -83,6 +83,7 @@ class RawWriter:
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
         self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
+        self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}  # single rows, made a table at flush
         self._buffered = 0
         self._buffered_bytes = 0
 
@@ -104,12 +105,21 @@ class RawWriter:
     def discard(self, table: str, file_id: int) -> None:
         """Forget every row of one file, buffered or already written (a file found unreadable part-way)."""
         self._buffers[table] = [c.filter(pc.not_equal(c["file_id"], file_id)) for c in self._buffers[table]]
+        self._rows[table] = [r for r in self._rows[table] if r.get("file_id") != file_id]
         self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
 
     def add_row(self, table: str, **values: object) -> None:
-        self.add(table, {name: [values.get(name)] for name in SCHEMAS[table].names})
+        """Buffer one row (a file's record or a file-level problem); rows become one Arrow table at flush."""
+        self._rows[table].append(values)
+        self._buffered += 1
+        if self._buffered >= FLUSH_ROWS:
+            self.flush()
 
     def flush(self) -> None:
+        for table, rows in self._rows.items():
+            if rows:
+                self._buffers[table].append(pa.Table.from_pylist(rows, schema=SCHEMAS[table]))
+                rows.clear()
         for table, chunks in self._buffers.items():
             if not chunks:
                 continue
