@@ -729,15 +729,19 @@ def collaboration_groups_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.dat
     return _collaboration_groups(raw.tech_categories, d[chosen], date_from, window_months, area)
 
 
-def collaboration_groups_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
-                                window_months: int, categories=(), area: str = "") -> pd.DataFrame:
+def _live_items_sqlite(con: sqlite3.Connection, date_from: dt.date, date_to: dt.date, categories) -> pd.DataFrame:
+    """`_live_items` in SQL, for the chosen categories (none = all)."""
     where, params = _in_list("tech_category", categories, "c")
-    items = _sql(con, f"""
+    return _sql(con, f"""
         select * from demand_items
         where borough_code is not null and tech_category is not null and expected_date <= :date_to
             and due_until >= :date_from and {where}
     """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), **params)
 
+
+def collaboration_groups_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
+                                window_months: int, categories=(), area: str = "") -> pd.DataFrame:
+    items = _live_items_sqlite(con, date_from, date_to, categories)
     categories = _sql(con, "select tech_category, label, sort_order from tech_categories")
     return _collaboration_groups(categories, items, date_from, window_months, area)
 
@@ -761,11 +765,7 @@ def collaboration_evidence_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.d
 
 def collaboration_evidence_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_to: dt.date,
                                   groups) -> pd.DataFrame:
-    where, params = _in_list("tech_category", sorted({g[1] for g in groups}), "c")
-    items = _sql(con, f"""
-        select * from demand_items
-        where borough_code is not null and expected_date <= :date_to and due_until >= :date_from and {where}
-    """, date_from=date_from.isoformat(), date_to=date_to.isoformat(), **params)
+    items = _live_items_sqlite(con, date_from, date_to, sorted({g[1] for g in groups}))
     categories = _sql(con, "select tech_category, label, sort_order from tech_categories")
     return _evidence(categories, items, date_from, groups)
 
