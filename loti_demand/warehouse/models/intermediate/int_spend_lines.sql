@@ -15,10 +15,9 @@ with keys as (
         is_redacted,
         amount_gbp,
         case when transaction_id is null then [service_area, expenditure_category, purpose] end as details,
-        hash(
-            borough_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp,
-            case when transaction_id is null then [service_area, expenditure_category, purpose] end
-        ) as dedupe_hash
+        -- `details` is the alias just above (DuckDB lets a select list use its earlier aliases)
+        hash(borough_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp, details)
+            as dedupe_hash
     from stg_spend
     where problem is null
 ),
