@@ -74,6 +74,26 @@ def test_a_republished_payment_counts_once_however_often_it_repeats(tmp_path: Pa
     assert con.execute("select count(*), sum(amount_gbp) from spend").fetchall() == [(4, Decimal("2300.00"))]
 
 
+def test_files_are_compared_where_their_dates_meet_even_on_one_day(tmp_path: Path) -> None:
+    con = ingest(tmp_path,
+                 ("march.csv", "01/03/2025,T0,Acme Ltd,100.00,Gas,Business\n"
+                               "31/03/2025,T1,Acme Ltd,500.00,Gas,Business\n"),
+                 ("april.csv", "01/04/2025,T2,Acme Ltd,500.00,Gas,Business\n"),
+                 # starts on March's last day: its first line repeats March's last payment
+                 ("republished.csv", "31/03/2025,T1,Acme Ltd,500.00,Gas,Business\n"
+                                     "30/04/2025,T3,Acme Ltd,200.00,Gas,Business\n"))
+    assert [c[:4] for c in counts(con)] == [(2, 2, 0, 0), (1, 1, 0, 0), (2, 1, 1, 0)]
+
+
+def test_the_same_payment_in_another_boroughs_file_is_not_a_duplicate(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    for name, borough in (("camden.csv", "E09000007"), ("hackney.csv", "E09000012")):
+        (tmp_path / name).write_text(HEADER + "01/04/2025,T1,Acme Ltd,500.00,Gas,Business\n", encoding="utf-8")
+        add_files(warehouse, "spend", [tmp_path / name], borough_code=borough)
+    con = connect(warehouse, read_only=True)
+    assert [c[:3] for c in counts(con)] == [(1, 1, 0), (1, 1, 0)]
+
+
 def test_lines_without_a_reference_are_compared_on_what_they_bought(tmp_path: Path) -> None:
     con = ingest(tmp_path, ("a.csv", "01/04/2025,,Acme Ltd,500.00,Gas,Business\n"),
                  ("b.csv", "01/04/2025,,Acme Ltd,500.00,Electricity,Business\n"

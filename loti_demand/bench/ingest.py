@@ -96,7 +96,8 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
         writer = RawWriter(con)
         ingest_file(writer, "spend", path, borough_code="E09000007")
         writer.flush()
-        for model in ("staging/stg_spend.sql", "intermediate/int_spend_lines.sql"):
+        for model in ("staging/stg_spend.sql", "intermediate/int_spend_duplicates.sql",
+                      "intermediate/int_spend_lines.sql"):
             Sql(model).run(con, Reference())
         normalised = con.execute("select count(*) from int_spend_lines").fetchall()[0][0]
         wall, cpu = clock.stop()

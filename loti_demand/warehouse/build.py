@@ -73,6 +73,7 @@ class Step:
 # The declared build order. tests/test_models.py checks every model reads only what an earlier one made.
 MODELS: tuple[Sql | Step, ...] = (
     Sql("staging/stg_spend.sql"),
+    Sql("intermediate/int_spend_duplicates.sql"),
     Sql("intermediate/int_spend_lines.sql"),
     Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
     Step(enrich.classify_spend, ("int_spend_classification", "int_supplier_classification")),
