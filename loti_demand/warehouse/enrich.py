@@ -45,16 +45,30 @@ def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
     Redacted payees never reach this step: staging has already withheld their names.
     """
+    # Grouped twice: first by name and identifiers (a few per name), then by name. Listing the distinct
+    # identifiers straight from ten million lines took three times as long.
     rows = con.execute("""
+        with spellings as (
+            select
+                supplier_name,
+                supplier_ref,
+                vat_number,
+                company_number,
+                count(*) as lines,
+                any_value(borough_code) as borough_code
+            from int_spend_lines
+            where problem is null and supplier_name is not null
+            group by supplier_name, supplier_ref, vat_number, company_number
+        )
+
         select
             supplier_name,
-            count(*) as lines,
+            sum(lines) as lines,
             any_value(borough_code) as borough_code,
             list(distinct supplier_ref) filter (where supplier_ref is not null) as refs,
             list(distinct vat_number) filter (where vat_number is not null) as vats,
             list(distinct company_number) filter (where company_number is not null) as companies
-        from int_spend_lines
-        where problem is null and supplier_name is not null
+        from spellings
         group by supplier_name
     """).fetchall()
     published = [Published(name, lines, borough, tuple(refs or ()), tuple(vats or ()), tuple(companies or ()))
