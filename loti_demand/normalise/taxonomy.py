@@ -36,6 +36,8 @@ class Classifier:
         self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._suppliers) or "(?!)",
                                         re.IGNORECASE)
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
+        # Each name is searched once: a build asks of every payee's name and of its canonical name, mostly the same.
+        self._supplier_rules: dict[str, tuple[str, str] | tuple[()]] = {}
 
     def classify_cpv(self, cpv: object) -> tuple[str | None, str | None]:
         """CPV '48000000-8' -> ('software', 'CPV 48000000 starts 48'); the longest matching prefix wins."""
@@ -100,12 +102,20 @@ class Classifier:
     def classify_supplier(self, *names: str | None) -> tuple[str | None, str | None]:
         """(tech_category, reason) when one of the supplier's names is a known tech supplier."""
         for name in names:
-            if not name or not self._any_supplier.search(name):
-                continue
+            if name:
+                found = self._supplier_rules.get(name)
+                if found is None:
+                    found = self._supplier_rules[name] = self._supplier_rule(name)
+                if found:
+                    return found
+        return None, None
+
+    def _supplier_rule(self, name: str) -> tuple[str, str] | tuple[()]:
+        if self._any_supplier.search(name):
             for regex, rule in self._suppliers:
                 if regex.search(name):
                     return rule.tech_category, f"supplier '{name}' is a known tech supplier ({rule.pattern})"
-        return None, None
+        return ()
 
     def classify_spend(
         self,
