@@ -15,7 +15,7 @@ overlapping as (
     select distinct a.file_id
     from file_ranges as a
     inner join file_ranges as b
-        on a.borough_code = b.borough_code
+        on a.borough_code is not distinct from b.borough_code
         and a.file_id <> b.file_id
         and a.first_date <= b.last_date
         and b.first_date <= a.last_date
