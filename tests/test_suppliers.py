@@ -104,15 +104,24 @@ def test_a_vat_group_number_links_only_names_that_agree() -> None:
 
 
 def test_a_council_supplier_id_counts_within_its_borough_only() -> None:
-    got = matches(Published("Young Devon", 5, "E09000001", supplier_refs=("120708",)),
-                  Published("Young Devon (Ivybridge)", 1, "E09000001", supplier_refs=("120708",)),
-                  Published("Young Devon Youth Club", 1, "E09000002", supplier_refs=("120708",)))
+    got = matches(Published("Young Devon", 5, supplier_refs=(("E09000001", "120708"),)),
+                  Published("Young Devon (Ivybridge)", 1, supplier_refs=(("E09000001", "120708"),)),
+                  Published("Young Devon Youth Club", 1, supplier_refs=(("E09000002", "120708"),)))
     assert got["Young Devon (Ivybridge)"][2:] == ("supplier id", 0.95)
     assert got["Young Devon Youth Club"][0] != got["Young Devon"][0]
 
 
+def test_a_name_paid_by_two_councils_keeps_each_councils_id_in_its_own_borough() -> None:
+    # Young Devon is 120708 at the City and 555 at Barking; 555 at the City is someone else's id
+    got = matches(Published("Young Devon", 5, supplier_refs=(("E09000001", "120708"), ("E09000002", "555"))),
+                  Published("Young Devon (Barking)", 1, supplier_refs=(("E09000002", "555"),)),
+                  Published("Young Devon Youth Club", 1, supplier_refs=(("E09000001", "555"),)))
+    assert got["Young Devon (Barking)"][2:] == ("supplier id", 0.95)
+    assert got["Young Devon Youth Club"][0] != got["Young Devon"][0]
+
+
 def test_an_identifier_shared_by_many_names_is_a_sundry_account_and_ignored() -> None:
-    names = [Published(f"Payee {letter} Refund", 1, "E09000001", supplier_refs=("20000000",))
+    names = [Published(f"Payee {letter} Refund", 1, supplier_refs=(("E09000001", "20000000"),))
              for letter in "ABCDEFGHIJKL"]
     assert len({v[0] for v in matches(*names).values()}) == len(names)
 

@@ -43,8 +43,9 @@ class Published:
 
     name: str
     lines: int = 1
-    borough_code: str | None = None
-    supplier_refs: tuple[str, ...] = ()
+    # (borough_code, id) pairs: a council's supplier id means something only within that council, and one name
+    # may be paid by several councils under ids of their own.
+    supplier_refs: tuple[tuple[str | None, str], ...] = ()
     vat_numbers: tuple[str, ...] = ()
     company_numbers: tuple[str, ...] = ()
 
@@ -113,14 +114,14 @@ def _link_identifiers(graph: _Graph, by_key: dict[str, list[Published]]) -> None
     holders: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (method, value) -> {key: a name}
     for key, records in by_key.items():
         for record in records:
-            for method, kind, values in (("supplier id", "supplier", record.supplier_refs),
-                                         ("VAT number", "vat", record.vat_numbers),
+            for borough, raw in record.supplier_refs:
+                if (value := clean_identifier(raw, "supplier")) is not None:
+                    holders[("supplier id", f"{borough}:{value}")].setdefault(key, record.name)
+            for method, kind, values in (("VAT number", "vat", record.vat_numbers),
                                          ("company number", "company", record.company_numbers)):
                 for raw in values:
-                    value = clean_identifier(raw, kind)
-                    if value is not None:
-                        scope = f"{record.borough_code}:{value}" if method == "supplier id" else value
-                        holders[(method, scope)].setdefault(key, record.name)
+                    if (value := clean_identifier(raw, kind)) is not None:
+                        holders[(method, value)].setdefault(key, record.name)
     for (method, scope), names in holders.items():
         if len(names) < 2 or len(names) > GENERIC_IDENTIFIER_KEYS:
             continue
