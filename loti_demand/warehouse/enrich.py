@@ -45,27 +45,27 @@ def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
     Redacted payees never reach this step: staging has already withheld their names.
     """
-    # Grouped twice: first by name, borough and identifiers (a few per name), then by name. Listing the distinct
+    # Grouped twice: first by name and identifiers (a few per name), then by name. Listing the distinct
     # identifiers straight from ten million lines took three times as long. A council's supplier id keeps its
-    # borough: it names a supplier only within that council.
+    # borough, as it names a supplier only within that council; lines without one are not split by borough.
     rows = con.execute("""
         with spellings as (
             select
                 supplier_name,
-                borough_code,
+                case when supplier_ref is not null then borough_code end as ref_borough,
                 supplier_ref,
                 vat_number,
                 company_number,
                 count(*) as lines
             from int_spend_lines
             where problem is null and supplier_name is not null
-            group by supplier_name, borough_code, supplier_ref, vat_number, company_number
+            group by supplier_name, ref_borough, supplier_ref, vat_number, company_number
         )
 
         select
             supplier_name,
             sum(lines) as lines,
-            list(distinct [borough_code, supplier_ref]) filter (where supplier_ref is not null) as refs,
+            list(distinct [ref_borough, supplier_ref]) filter (where supplier_ref is not null) as refs,
             list(distinct vat_number) filter (where vat_number is not null) as vats,
             list(distinct company_number) filter (where company_number is not null) as companies
         from spellings
