@@ -202,6 +202,14 @@ def test_percentile_and_build_phases() -> None:
         "stg_spend", "int_spend_lines", "resolve_suppliers", "spend"]
 
 
+def test_ingest_only_bench_runs_the_builds_spend_models_and_reports_each_stage(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--ingest-only", "--ingest-lines", "2000", "--work-dir",
+                                      str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for stage in ("read (file to Arrow", "read + normalise (", "whole `ingest spend`"):
+        assert f"\n  {stage}" in result.output
+
+
 def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["bench", "--lines", "2000", "--releases", "200", "--repeat", "2",
                                       "--months", "6", "--work-dir", str(tmp_path)])
