@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Classifier:
                                         re.IGNORECASE)
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
         # Each name is searched once: a build asks of every payee's name and of its canonical name, mostly the same.
-        self._supplier_rules: dict[str, tuple[str, str] | tuple[()]] = {}
+        self._supplier_rule = cache(self._supplier_rule)
 
     def classify_cpv(self, cpv: object) -> tuple[str | None, str | None]:
         """CPV '48000000-8' -> ('software', 'CPV 48000000 starts 48'); the longest matching prefix wins."""
@@ -102,12 +103,8 @@ class Classifier:
     def classify_supplier(self, *names: str | None) -> tuple[str | None, str | None]:
         """(tech_category, reason) when one of the supplier's names is a known tech supplier."""
         for name in names:
-            if name:
-                found = self._supplier_rules.get(name)
-                if found is None:
-                    found = self._supplier_rules[name] = self._supplier_rule(name)
-                if found:
-                    return found
+            if name and (found := self._supplier_rule(name)):
+                return found
         return None, None
 
     def _supplier_rule(self, name: str) -> tuple[str, str] | tuple[()]:
