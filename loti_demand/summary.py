@@ -80,17 +80,61 @@ def columns_for(by: tuple[str, ...]) -> list[str]:
     return [c for d in by for c in DIMENSIONS[d]] + list(MEASURE_COLUMNS)
 
 
+def grain(by: tuple[str, ...]) -> str:
+    """The chosen dimensions in DIMENSIONS order, e.g. 'borough,category,quarter': the key of agg_demand_summary."""
+    return ",".join(d for d in DIMENSIONS if d in by)
+
+
+# Every choice of dimensions the summary offers: area or not, category or not, and one period or none.
+GRAINS = tuple(tuple(d for d in (area, category, period) if d)
+               for area in ("borough", None) for category in ("category", None)
+               for period in ("month", "quarter", "financial_year", None))
+
+
 def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
                    month_to: dt.date | None = None) -> pd.DataFrame:
-    """The summary table for the chosen dimensions (in the order given) and months (inclusive; None = open)."""
+    """The summary table for the chosen dimensions (in the order given) and months (inclusive; None = open).
+
+    Over the whole period (no months chosen, as the Exports page opens) the build has already grouped the rows
+    (agg_demand_summary); a range of months groups the monthly facts here. Both give the same table.
+    """
+    by = parse_by(by)
+    if month_from is None and month_to is None:
+        return _arranged(queries.run_long(con, "demand_summary_whole_period", grain=grain(by)), by)
+    return grouped(con, by=by, month_from=month_from, month_to=month_to)
+
+
+def grouped(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None,
+            month_to: dt.date | None) -> pd.DataFrame:
+    """demand_summary() grouped from the monthly facts for any months (the build stores it for the whole period)."""
     by = parse_by(by)
     if month_from and month_to and month_from > month_to:
         raise LotiDemandError(f"--from {month_from:%Y-%m} is after --to {month_to:%Y-%m}")
-    df = queries.run_long(con, "demand_summary", month_from=month_from, month_to=month_to,
-                          **{f"by_{d}": d in by for d in DIMENSIONS})
-    columns = columns_for(by)
-    dims = [c for d in by for c in DIMENSIONS[d][:1]]
-    return df[columns].sort_values(dims, kind="stable").reset_index(drop=True) if dims else df[columns]
+    df = queries.run_long(con, "demand_summary", **_params(by, month_from, month_to))
+    return _arranged(df.sort_values("row_no"), by)
+
+
+def _params(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None) -> dict:
+    return {"grain": grain(by), "month_from": month_from, "month_to": month_to,
+            **{f"by_{d}": d in by for d in DIMENSIONS}}
+
+
+def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
+    """Rows in row_no order (by the chosen dimensions in DIMENSIONS order) -> the chosen columns, sorted by the
+    chosen dimensions in the order given."""
+    df = df[columns_for(by)].reset_index(drop=True)
+    if grain(by) == ",".join(by):
+        return df
+    return df.sort_values([DIMENSIONS[d][0] for d in by], kind="stable").reset_index(drop=True)
+
+
+def store_whole_period(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
+    """Build step: agg_demand_summary holds the demand summary over the whole period for each of the 16 GRAINS,
+    from the same query the Exports page runs for a range of months."""
+    con.execute("drop table if exists agg_demand_summary")
+    for i, dims in enumerate(GRAINS):
+        con.execute(("create table agg_demand_summary as\n" if i == 0 else "insert into agg_demand_summary\n")
+                    + queries.sql("demand_summary"), _params(dims, None, None))
 
 
 def file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:

@@ -1,5 +1,6 @@
 """The model checks still catch what they are for after being rewritten for speed at millions of lines: a repeated
-spend key, an unknown borough and an unknown supplier are each reported."""
+spend key, an unknown borough and an unknown supplier are each reported, and so is a stored summary that has lost
+rows."""
 
 from __future__ import annotations
 
@@ -39,3 +40,13 @@ def test_unknown_borough_and_supplier_are_reported(data_dir: Path, tmp_path: Pat
     failures = {f.check: f.rows for f in run_checks(con)}
     assert ("spend.borough_code", "E09000099") in failures["relationships"]
     assert ("spend.supplier_id", "no such supplier") in failures["relationships"]
+
+
+def test_a_stored_summary_that_no_longer_adds_up_is_reported(data_dir: Path, tmp_path: Path) -> None:
+    con = _broken_copy(data_dir, tmp_path, """
+        delete from agg_demand_summary where grain = 'borough,quarter' and row_no = 1;
+        delete from agg_demand_summary where grain = 'month';
+    """)
+    failures = {f.check: f.rows for f in run_checks(con)}
+    assert sorted(row[0] for row in failures["spend_totals_reconcile"]) == ["agg_demand_summary borough,quarter",
+                                                                      "agg_demand_summary grains"]

@@ -86,6 +86,20 @@ def test_column_order_follows_by_and_totals_hold(sample_con) -> None:
     assert round(got["tech_spend_gbp"].sum(), 2) == round(float(spend[0]), 2)
 
 
+@pytest.mark.parametrize("by", [*summary.GRAINS, ("quarter", "borough"), ("financial_year", "category", "borough")],
+                         ids=lambda by: ",".join(by) or "total")
+def test_the_stored_whole_period_is_the_table_grouped_now(demand_con, by) -> None:
+    """Without months the summary comes from the build's agg_demand_summary: exactly the table that grouping the
+    monthly facts gives (values, row order and types), for every choice of dimensions and an order of them."""
+    stored = summary.demand_summary(demand_con, by=by)
+    pd.testing.assert_frame_equal(stored, summary.grouped(demand_con, by=by, month_from=None, month_to=None),
+                                  check_exact=True)
+    assert stored.columns.tolist() == summary.columns_for(by)
+    assert len(summary.GRAINS) == 16 and (len(stored) > 1 or not by)
+    keys = [summary.DIMENSIONS[d][0] for d in by]  # sorted by the chosen dimensions in the order given
+    pd.testing.assert_frame_equal(stored, stored.sort_values(keys).reset_index(drop=True) if keys else stored)
+
+
 def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None:
     got = summary.demand_summary(sample_con, by=("borough", "financial_year")).fillna({"borough_code": "-"})
     items = demand_expected.demand_items(sample_con)

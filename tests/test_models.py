@@ -16,7 +16,8 @@ REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_cat
        "ref_manifest", "ref_build"}
 STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_spend_lines", "int_supplier_matches"},
               "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
-              "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"}}
+              "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"},
+              "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"}}
 
 
 def _objects_read(sql: str) -> set[str]:

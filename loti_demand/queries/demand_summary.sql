@@ -3,8 +3,9 @@
 -- (payment month, expected market date or tender deadline, contract end date, opening date). The $by_* flags
 -- choose the dimensions: a dimension not chosen is NULL on every row, so GROUP BY collapses it. Tech only.
 -- Spend, pipeline and expiries come pre-summed by area x category x month (agg_demand_by_borough_month). Periods are
--- grouped as dates and written as text only on the summed rows. Rows come unordered: demand_summary() sorts them
--- by the chosen dimensions.
+-- grouped as dates and written as text only on the summed rows. Rows come unordered; row_no numbers them by the
+-- chosen dimensions. $grain names the choice (summary.grain): the build stores this query's answer for the whole
+-- period under it (summary.store_whole_period -> agg_demand_summary).
 with facts as (
     select * from agg_demand_by_borough_month
 
@@ -47,6 +48,8 @@ summed as (
 )
 
 select
+    $grain as grain,
+    row_number() over (order by s.borough_code, s.tech_category, s.month_start, s.quarter_start, s.fy_start) as row_no,
     s.borough_code,
     case when $by_borough then coalesce(b.borough_name, 'London-wide body') end as borough_name,
     s.tech_category,

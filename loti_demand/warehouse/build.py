@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from loti_demand import __version__
+from loti_demand import __version__, summary
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Reference
 from loti_demand.sources.spend_header import validate_mapping
@@ -57,7 +57,7 @@ class Sql:
 
 @dataclass(frozen=True)
 class Step:
-    """A Python step that reads earlier models and creates the named int_* tables."""
+    """A Python step that reads earlier models and creates the named tables."""
 
     function: Callable[[duckdb.DuckDBPyConnection, Reference], None]
     creates: tuple[str, ...]
@@ -97,6 +97,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("aggregates/agg_spend_by_supplier.sql"),
     Sql("aggregates/agg_spend_quality_by_borough_month.sql"),
     Sql("aggregates/agg_demand_by_borough_month.sql"),
+    Step(summary.store_whole_period, ("agg_demand_summary",)),
     Sql("marts/build_info.sql"),
 )
 

@@ -1,5 +1,6 @@
 -- Each file's loaded total equals the sum of its lines in `spend`, and the aggregates equal `spend`. A path
--- ingested twice has two source_files rows (the second all duplicates), so totals are compared per path.
+-- ingested twice has two source_files rows (the second all duplicates), so totals are compared per path. The stored
+-- demand summary holds all 16 of its grains, and each adds up to the tech spend.
 with by_file as (
     select source_file, sum(amount_gbp) as amount_gbp from spend group by source_file
 ),
@@ -29,3 +30,17 @@ select 'agg_spend_by_supplier', (select sum(amount_gbp) from agg_spend_by_suppli
     (select sum(amount_gbp) from spend where tech_category is not null and not is_redacted)
 where (select coalesce(sum(amount_gbp), 0) from agg_spend_by_supplier)
     <> (select coalesce(sum(amount_gbp), 0) from spend where tech_category is not null and not is_redacted)
+
+union all
+
+select 'agg_demand_summary ' || grain, sum(tech_spend_gbp),
+    (select coalesce(sum(amount_gbp), 0) from spend where tech_category is not null)
+from agg_demand_summary
+group by grain
+having sum(tech_spend_gbp) <> (select coalesce(sum(amount_gbp), 0) from spend where tech_category is not null)
+
+union all
+
+select 'agg_demand_summary grains', count(distinct grain), 16
+from agg_demand_summary
+having count(distinct grain) <> 16

@@ -1,0 +1,6 @@
+-- The demand summary over the whole period for one choice of dimensions ($grain, e.g. 'borough,category,quarter'),
+-- as the build stored it from demand_summary.sql, in row_no order.
+select *
+from agg_demand_summary
+where grain = $grain
+order by row_no
