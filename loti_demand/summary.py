@@ -14,6 +14,7 @@ import re
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loti_demand import queries
 from loti_demand.exceptions import LotiDemandError
@@ -131,10 +132,13 @@ def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
 def store_whole_period(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
     """Build step: agg_demand_summary holds the demand summary over the whole period for each of the 16 GRAINS,
     from the same query the Exports page runs for a range of months."""
-    con.execute("drop table if exists agg_demand_summary")
-    for i, dims in enumerate(GRAINS):
-        con.execute(("create table agg_demand_summary as\n" if i == 0 else "insert into agg_demand_summary\n")
-                    + queries.sql("demand_summary"), _params(dims, None, None))
+    answers = pa.concat_tables([con.sql(queries.sql("demand_summary"), params=_params(dims, None, None))
+                                .to_arrow_table() for dims in GRAINS])
+    con.register("_answers", answers)
+    try:
+        con.execute("create or replace table agg_demand_summary as select * from _answers")
+    finally:
+        con.unregister("_answers")
 
 
 def file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:
