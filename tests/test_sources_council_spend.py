@@ -19,6 +19,7 @@ from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryO
 from loti_demand.sources import council_spend, delimited
 from loti_demand.sources.council_spend import cell_text, read_spend, read_spend_bytes
 from loti_demand.sources.delimited import is_blank, nonempty_lines, read_fast
+from loti_demand.sources.detect import looks_binary
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse.build import read_mapping
 
@@ -269,6 +270,18 @@ def test_unreadable_files_are_refused_with_the_file_named(data: bytes, problem: 
         read_spend_bytes(data, name="spend/camden/broken.csv")
     assert str(caught.value).startswith("spend/camden/broken.csv: ")
     assert "What to do:" in str(caught.value) or problem == "is not a readable ZIP archive"
+
+
+def test_many_control_characters_without_a_nul_look_binary() -> None:
+    """More than one control character in 200 (and more than 8) is binary; tabs, line ends, form feeds, escapes
+    and DEL are text."""
+    text = b"Date,Supplier,Amount\r\n" + b"01/04/2025,Acme\tLtd\x1b,500\x0c\n" * 80  # 2,102 bytes
+    assert not looks_binary(text)
+    assert not looks_binary(text + b"\x01" * 10 + b"\x7f" * 5)  # 10 controls in 2,117 bytes: not over 10
+    binary = text + b"\x01\x02\x08\x0e\x10\x11\x1a\x1c\x1e\x1f\x01"  # 11 in 2,113 bytes
+    assert looks_binary(binary)
+    with pytest.raises(InputFileError, match="looks binary"):
+        read_spend_bytes(binary, name="spend/camden/odd.csv")
 
 
 def test_missing_columns_lists_what_was_found_and_how_to_map_it() -> None:
