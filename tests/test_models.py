@@ -9,7 +9,7 @@ import pytest
 
 from loti_demand.warehouse import contract
 from loti_demand.warehouse.build import MODELS, Sql
-from loti_demand.warehouse.db import MODELS_DIR
+from loti_demand.warehouse.db import MODELS_DIR, STEPS_DIR
 
 RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "raw_load_issues", "raw_fetch_log"}
 REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_categories", "ref_tech_rules",
@@ -40,6 +40,12 @@ def test_every_model_reads_only_earlier_models_or_raw_tables() -> None:
         assert not unknown, f"{model.name} reads {unknown} before they are built"
         assert not (created & made), f"{model.name} re-creates {created & made}"
         made |= created
+
+
+def test_every_step_sql_file_is_run() -> None:
+    source = "\n".join(p.read_text() for p in MODELS_DIR.parent.parent.rglob("*.py"))
+    used = set(re.findall(r'step_sql\("([a-z_]+)"\)', source))
+    assert {p.stem for p in STEPS_DIR.glob("*.sql")} == used
 
 
 def test_every_model_file_is_in_the_build_order() -> None:

@@ -101,8 +101,6 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/enrich_challenges.py", "validate_challenges"): "column names from CHALLENGE_FIELDS",
     ("loti_demand/bench/raw.py", "_insert"): "benchmark SQLite table names from literals and '?' placeholders",
-    ("loti_demand/warehouse/enrich_challenges.py", "match_challenge_outcomes"):
-        "the integer constant challenge_matching.WINDOW_MONTHS",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
 

@@ -23,7 +23,7 @@ from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandEr
 from loti_demand.reference import Reference
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse import enrich, enrich_challenges
-from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar
+from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file, read_ahead, read_spend_now
 
 SAMPLE_MARKER = "SAMPLE.md"
@@ -275,19 +275,7 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
     if failures:
         raise BuildCheckError("model checks failed, the warehouse was not replaced:\n  "
                               + "\n  ".join(str(f) for f in failures))
-    counts = dict(con.execute("""
-        select 'spend lines loaded', count(*) from spend
-        union all select 'spend lines duplicate', count(*) from int_spend_lines where status = 'duplicate'
-        union all select 'spend lines quarantined', count(*) from int_spend_lines where status = 'quarantined'
-        union all select 'spend totals rows excluded', count(*) from int_spend_lines where is_total_row
-        union all select 'notices', count(*) from notices
-        union all select 'notices duplicate', count(*) from int_notices where load_status = 'duplicate'
-        union all select 'notices quarantined', count(*) from int_notices where load_status = 'quarantined'
-        union all select 'procurements', count(*) from procurements
-        union all select 'challenges', count(*) from challenges
-        union all select 'challenges rejected', count(*) from int_challenges where problem is not null
-        union all select 'files rejected', count(*) from source_files where status = 'rejected'
-    """).fetchall())
+    counts = dict(con.execute(step_sql("build_counts")).fetchall())
     # Totals rows are quarantined by design (they would count money twice), so they do not fail --strict.
     quarantined = (counts["spend lines quarantined"] - counts["spend totals rows excluded"]
                    + counts["challenges rejected"] + counts["files rejected"] + counts["notices quarantined"])

@@ -13,6 +13,7 @@ from loti_demand.exceptions import LotiDemandError, WarehouseMissingError
 
 MODELS_DIR = Path(__file__).parent / "models"
 CHECKS_DIR = Path(__file__).parent / "checks"
+STEPS_DIR = Path(__file__).parent / "steps"  # the SQL that the build's Python steps run
 
 
 READ_ALIAS = "warehouse"
@@ -62,6 +63,11 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
+
+
+def step_sql(name: str) -> str:
+    """The text of steps/<name>.sql."""
+    return (STEPS_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:

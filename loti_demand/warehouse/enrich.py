@@ -18,7 +18,7 @@ import pyarrow as pa
 from loti_demand.normalise.supplier_resolution import Override, Published, resolve
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
-from loti_demand.warehouse.db import load, scalar
+from loti_demand.warehouse.db import load, scalar, step_sql
 
 DEC = pa.decimal128(18, 2)
 
@@ -45,32 +45,7 @@ def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
     Redacted payees never reach this step: staging has already withheld their names.
     """
-    # Grouped twice: first by name and identifiers (a few per name), then by name. Listing the distinct
-    # identifiers straight from ten million lines took three times as long. A council's supplier id keeps its
-    # borough, as it names a supplier only within that council; lines without one are not split by borough.
-    rows = con.execute("""
-        with spellings as (
-            select
-                supplier_name,
-                case when supplier_ref is not null then borough_code end as ref_borough,
-                supplier_ref,
-                vat_number,
-                company_number,
-                count(*) as lines
-            from int_spend_lines
-            where problem is null and supplier_name is not null
-            group by supplier_name, ref_borough, supplier_ref, vat_number, company_number
-        )
-
-        select
-            supplier_name,
-            sum(lines) as lines,
-            list(distinct [ref_borough, supplier_ref]) filter (where supplier_ref is not null) as refs,
-            list(distinct vat_number) filter (where vat_number is not null) as vats,
-            list(distinct company_number) filter (where company_number is not null) as companies
-        from spellings
-        group by supplier_name
-    """).fetchall()
+    rows = con.execute(step_sql("supplier_spellings")).fetchall()
     published = [Published(name, lines, tuple(tuple(pair) for pair in refs or ()), tuple(vats or ()),
                            tuple(companies or ())) for name, lines, refs, vats, companies in rows]
     matches = resolve(published, load_overrides(ref.folder))
@@ -198,22 +173,6 @@ class _TableWriter:
             self.rows = []
 
 
-# Releases in process order: by ocid, then by publication instant (offsets applied), then as read. A release
-# already loaded (same ocid, id and date) from an earlier file or position is a duplicate.
-_ORDERED = """
-create or replace temp table _ocds_ordered as
-select
-    row_number() over (
-        order by ocid, try_cast(release_date as timestamptz), release_date, file_id, source_row
-    ) as seq,
-    file_id, source_file, source_row, ocid, problem, release_json,
-    problem is null and row_number() over (
-        partition by ocid, release_id, release_date, problem is null order by file_id, source_row
-    ) > 1 as is_duplicate
-from raw_ocds_releases
-"""
-
-
 def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Flatten every release into int_notices (with its load status) and merge each ocid's loaded releases
     with ocdsmerge into int_procurements. Pages through the releases so memory does not grow with the data."""
@@ -230,7 +189,7 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
     procurements = _TableWriter(con, "int_procurements", PROCUREMENT_SCHEMA)
     group: list[tuple[dict, dict]] = []
     group_ocid = None
-    con.execute(_ORDERED)
+    con.execute(step_sql("ocds_ordered"))
     total = int(scalar(con, "select count(*) from _ocds_ordered"))
     for first in range(0, total, OCDS_PAGE):
         page = con.execute(

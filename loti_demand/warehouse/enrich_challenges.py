@@ -27,6 +27,7 @@ from loti_demand.normalise.challenges import (
 )
 from loti_demand.reference import Reference
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
+from loti_demand.warehouse.db import step_sql
 from loti_demand.warehouse.enrich import replace_table
 
 _S = pa.string()
@@ -90,18 +91,8 @@ def _take_id(out: dict, current: dict[str, dict], ref: Reference, where: str, pr
 def match_challenge_outcomes(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Suggest procurements that may have followed each challenge: same borough, same tech category, first
     notice published after the challenge opened (within WINDOW_MONTHS) and similar text."""
-    candidates = con.execute(f"""
-        select c.challenge_id, c.title, c.statement, c.opens_on, c.tech_category, cb.borough_code,
-            p.ocid, p.title, p.description, cast(p.first_release_date as date) as first_published
-        from challenges as c
-        inner join challenge_boroughs as cb on cb.challenge_id = c.challenge_id
-        inner join procurements as p on p.borough_code = cb.borough_code and p.tech_category = c.tech_category
-        where c.opens_on is not null
-            and cast(p.first_release_date as date) >= c.opens_on
-            and cast(p.first_release_date as date) < c.opens_on + interval {matching.WINDOW_MONTHS} month
-            and p.ocid is distinct from c.outcome_ocid
-        order by c.challenge_id, p.ocid
-    """).fetchall()
+    candidates = con.execute(step_sql("challenge_outcome_candidates"),
+                             {"window_months": matching.WINDOW_MONTHS}).fetchall()
     labels = {r["tech_category"]: r["label"] for r in ref.table("tech_categories")}
     scored: dict[str, list[dict]] = {}
     for cid, title, statement, opens, category, code, ocid, p_title, description, published in candidates:
