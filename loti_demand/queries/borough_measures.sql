@@ -24,22 +24,20 @@ tech_procurements as (
         and ($category is null or tech_category = $category)
 ),
 
-pipeline as (
-    select borough_code, sum(value_gbp) as pipeline_value_gbp, count(*) as pipeline_count
+procurement_counts as (
+    select
+        borough_code,
+        sum(value_gbp) filter (where stage in ('planning', 'tender') and market_date between $start and $end)
+            as pipeline_value_gbp,
+        count(*) filter (where stage in ('planning', 'tender') and market_date between $start and $end)
+            as pipeline_count,
+        count(*) filter (where stage in ('award', 'contract') and contract_end between $start and $end)
+            as contracts_expiring,
+        sum(award_value_gbp) filter (where stage in ('award', 'contract') and contract_end between $start and $end)
+            as expiring_value_gbp,
+        count(*) as notices
     from tech_procurements
-    where stage in ('planning', 'tender') and market_date between $start and $end
     group by borough_code
-),
-
-expiring as (
-    select borough_code, count(*) as contracts_expiring, sum(award_value_gbp) as expiring_value_gbp
-    from tech_procurements
-    where stage in ('award', 'contract') and contract_end between $start and $end
-    group by borough_code
-),
-
-notices as (
-    select borough_code, count(*) as notices from tech_procurements group by borough_code
 ),
 
 challenge_counts as (
@@ -69,16 +67,14 @@ joined as (
         coalesce(s.months_covered, 0) as months_covered,
         coalesce(p.pipeline_value_gbp, 0) as pipeline_value_gbp,
         coalesce(p.pipeline_count, 0) as pipeline_count,
-        coalesce(e.contracts_expiring, 0) as contracts_expiring,
-        coalesce(e.expiring_value_gbp, 0) as expiring_value_gbp,
-        coalesce(n.notices, 0) as notices,
+        coalesce(p.contracts_expiring, 0) as contracts_expiring,
+        coalesce(p.expiring_value_gbp, 0) as expiring_value_gbp,
+        coalesce(p.notices, 0) as notices,
         coalesce(c.open_challenges, 0) as open_challenges,
         coalesce(c.challenge_statements, 0) as challenge_statements
     from boroughs as b
     left join spend as s on b.borough_code = s.borough_code
-    left join pipeline as p on b.borough_code = p.borough_code
-    left join expiring as e on b.borough_code = e.borough_code
-    left join notices as n on b.borough_code = n.borough_code
+    left join procurement_counts as p on b.borough_code = p.borough_code
     left join challenge_counts as c on b.borough_code = c.borough_code
 )
 
