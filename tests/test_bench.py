@@ -168,7 +168,8 @@ def test_pandas_and_sqlite_give_the_same_answers_as_duckdb(small, name: str, eng
     example = queries.QUERIES[name].example(con)
     found = queries.QUERIES[name].function(con, **example)
     compared = 0
-    for extra in [lambda found, con: {}, *MORE_PARAMS.get(name, [])]:
+    variants = [lambda found, con, example=example: example(con) for _, example in queries.QUERIES[name].variants]
+    for extra in [lambda found, con: {}, *MORE_PARAMS.get(name, []), *variants]:
         params = {**example, **extra(found, con)}
         if "as_of_shift_months" in params:
             params["as_of"] = queries.add_months(params["as_of"], params.pop("as_of_shift_months"))
@@ -214,8 +215,11 @@ def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["bench", "--lines", "2000", "--releases", "200", "--repeat", "2",
                                       "--months", "6", "--work-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    for name in queries.QUERIES:
+    for name, query in queries.QUERIES.items():
         assert f"\n{name} " in result.output
+        for label, _ in query.variants:  # timed and compared as well, on their own row
+            row = next(line for line in result.output.splitlines() if line.startswith(f"{label} "))
+            assert row.endswith("pandas: yes; sqlite: yes"), row
     assert "PASS  same answers from all engines: all agree" in result.output
     assert "AppTest Overview:" in result.output
     assert "verdict (targets are for 10,000,000 lines; this run has 2,000)" in result.output

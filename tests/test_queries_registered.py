@@ -15,8 +15,8 @@ SOURCE = (queries.QUERIES_DIR / "__init__.py").read_text()
 @pytest.mark.parametrize("name", sorted(queries.QUERIES))
 def test_query_runs_with_its_example(sample_con, name: str) -> None:
     query = queries.QUERIES[name]
-    df = query.function(sample_con, **query.example(sample_con))
-    assert isinstance(df, pd.DataFrame)
+    for example in (query.example, *(example for _, example in query.variants)):
+        assert isinstance(query.function(sample_con, **example(sample_con)), pd.DataFrame)
 
 
 def test_every_sql_file_is_run_by_a_registered_function() -> None:

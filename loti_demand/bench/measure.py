@@ -118,6 +118,10 @@ class QueryMeasure:
     sqlite_ms: list[float] = field(default_factory=list)
     exempt: str | None = None
     problems: dict[str, list[str]] = field(default_factory=dict)  # engine -> differences from DuckDB
+    label: str = ""  # a variant's name in the report (queries.Query.variants); the query's name when empty
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.name
 
     @property
     def p50(self) -> float:
@@ -141,11 +145,12 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
     try:
         results = []
         for name, query in queries.QUERIES.items():
-            params = query.example(con)
-            rows = len(query.function(con, **params))
-            cpu: list[float] = []
-            samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
-            results.append(QueryMeasure(name, params, rows, samples, cpu))
+            for label, example in ((name, query.example), *query.variants):
+                params = example(con)
+                rows = len(query.function(con, **params))
+                cpu: list[float] = []
+                samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
+                results.append(QueryMeasure(name, params, rows, samples, cpu, label=label))
         return results
     finally:
         con.close()

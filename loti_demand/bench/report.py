@@ -94,7 +94,7 @@ def print_queries(results: Results, echo: Echo) -> None:
             same = "; ".join(f"{engine}: {'yes' if not p else 'NO ' + ', '.join(p[:3])}" for engine, p in
                              q.problems.items()) or "not compared"
         cpu = statistics.median(q.duck_cpu_ms) if q.duck_cpu_ms else None
-        echo(f"{q.name:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(cpu):>8} {_ms(pandas):>9} "
+        echo(f"{q.label:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(cpu):>8} {_ms(pandas):>9} "
              f"{_ms(sqlite):>9} {_ratio(q.ratio('pandas')):>8} {_ratio(q.ratio('sqlite')):>8}  {same}")
     echo("  (ms elapsed, and DuckDB's CPU time; pandas and SQLite answer the same question over the raw lines;"
          " ratios are their median / DuckDB p50)")
@@ -116,16 +116,16 @@ def verdicts(results: Results) -> list[tuple[str, bool | None, str]]:
     worst_p95 = max(results.queries, key=lambda q: q.p95)
     out: list[tuple[str, bool | None, str]] = [
         (f"every query p95 <= {QUERY_P95_MS} ms", worst_p95.p95 <= QUERY_P95_MS,
-         f"worst {worst_p95.name} {worst_p95.p95:,.1f} ms"),
+         f"worst {worst_p95.label} {worst_p95.p95:,.1f} ms"),
     ]
     for engine, target in (("pandas", PANDAS_RATIO), ("sqlite", SQLITE_RATIO)):
-        ratios = [(q.ratio(engine), q.name) for q in compared if q.ratio(engine) is not None]
+        ratios = [(q.ratio(engine), q.label) for q in compared if q.ratio(engine) is not None]
         if ratios:
             low = min(ratios)
             out.append((f">= {target}x faster than {engine}", low[0] >= target, f"lowest {low[1]} {low[0]:,.0f}x"))
         else:
             out.append((f">= {target}x faster than {engine}", None, "not measured"))
-    wrong = [q.name for q in compared if any(q.problems.values())]
+    wrong = [q.label for q in compared if any(q.problems.values())]
     asked = any(q.problems for q in compared)  # no engine asked (--skip-pandas --skip-sqlite): nothing agreed
     out.append(("same answers from all engines", not wrong if asked else None,
                 f"differences in {', '.join(wrong)}" if wrong else "all agree" if asked else "not compared"))

@@ -51,21 +51,26 @@ def run_long(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.
     return df
 
 
+Example = Callable[[duckdb.DuckDBPyConnection], dict]
+
+
 @dataclass(frozen=True)
 class Query:
     name: str
     function: Callable[..., pd.DataFrame]
-    example: Callable[[duckdb.DuckDBPyConnection], dict]
+    example: Example
+    # (label, example) for parameters that take another path through the function, timed as well
+    variants: tuple[tuple[str, Example], ...] = ()
 
 
 QUERIES: dict[str, Query] = {}
 
 
-def query(example: Callable[[duckdb.DuckDBPyConnection], dict] = lambda con: {}):
+def query(example: Example = lambda con: {}, variants: tuple[tuple[str, Example], ...] = ()):
     """Register a query function with a way to make example parameters for the benchmark."""
 
     def register(function: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
-        QUERIES[function.__name__] = Query(function.__name__, function, example)
+        QUERIES[function.__name__] = Query(function.__name__, function, example, variants)
         return function
 
     return register
@@ -340,7 +345,14 @@ def borough_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "borough_options")
 
 
-@query(lambda con: {"by": ("borough", "category", "quarter")})
+def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
+    """The default dimensions over the 24 months to the data-as-of date: grouped when asked, not stored."""
+    last = as_of(con).replace(day=1)
+    return {"by": ("borough", "category", "quarter"), "month_from": add_months(last, -23), "month_to": last}
+
+
+@query(lambda con: {"by": ("borough", "category", "quarter")},
+       variants=(("demand_summary, 24 months", _summary_range_example),))
 def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
                    month_to: dt.date | None = None) -> pd.DataFrame:
     """The export summary (see loti_demand.summary): the same function for the Exports page and the CLI."""
