@@ -110,6 +110,7 @@ def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
 @dataclass
 class QueryMeasure:
     name: str
+    label: str  # the row in the report: the query's name, or a variant's label (queries.Query.variants)
     params: dict
     rows: int
     duck_ms: list[float]
@@ -118,10 +119,6 @@ class QueryMeasure:
     sqlite_ms: list[float] = field(default_factory=list)
     exempt: str | None = None
     problems: dict[str, list[str]] = field(default_factory=dict)  # engine -> differences from DuckDB
-    label: str = ""  # a variant's name in the report (queries.Query.variants); the query's name when empty
-
-    def __post_init__(self) -> None:
-        self.label = self.label or self.name
 
     @property
     def p50(self) -> float:
@@ -150,7 +147,7 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
                 rows = len(query.function(con, **params))
                 cpu: list[float] = []
                 samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
-                results.append(QueryMeasure(name, params, rows, samples, cpu, label=label))
+                results.append(QueryMeasure(name, label, params, rows, samples, cpu))
         return results
     finally:
         con.close()
