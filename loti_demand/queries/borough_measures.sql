@@ -17,7 +17,13 @@ with spend as (
 ),
 
 tech_procurements as (
-    select *, coalesce(expected_market_date, tender_end, tender_start) as market_date
+    select
+        borough_code,
+        value_gbp,
+        award_value_gbp,
+        stage in ('planning', 'tender')
+        and coalesce(expected_market_date, tender_end, tender_start) between $start and $end as is_pipeline,
+        stage in ('award', 'contract') and contract_end between $start and $end as is_expiring
     from procurements
     where borough_code is not null
         and tech_category is not null
@@ -27,14 +33,10 @@ tech_procurements as (
 procurement_counts as (
     select
         borough_code,
-        sum(value_gbp) filter (where stage in ('planning', 'tender') and market_date between $start and $end)
-            as pipeline_value_gbp,
-        count(*) filter (where stage in ('planning', 'tender') and market_date between $start and $end)
-            as pipeline_count,
-        count(*) filter (where stage in ('award', 'contract') and contract_end between $start and $end)
-            as contracts_expiring,
-        sum(award_value_gbp) filter (where stage in ('award', 'contract') and contract_end between $start and $end)
-            as expiring_value_gbp,
+        sum(value_gbp) filter (where is_pipeline) as pipeline_value_gbp,
+        count(*) filter (where is_pipeline) as pipeline_count,
+        count(*) filter (where is_expiring) as contracts_expiring,
+        sum(award_value_gbp) filter (where is_expiring) as expiring_value_gbp,
         count(*) as notices
     from tech_procurements
     group by borough_code
