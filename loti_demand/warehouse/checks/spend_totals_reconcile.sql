@@ -11,6 +11,10 @@ files as (
     from source_files
     where kind = 'spend' and status = 'loaded'
     group by path
+),
+
+tech_spend as (
+    select coalesce(sum(amount_gbp), 0) as amount_gbp from spend where tech_category is not null
 )
 
 select f.path, f.total_amount_gbp, b.amount_gbp
@@ -34,11 +38,11 @@ where (select coalesce(sum(amount_gbp), 0) from agg_spend_by_supplier)
 
 union all
 
-select 'agg_demand_summary ' || grain, sum(tech_spend_gbp),
-    (select coalesce(sum(amount_gbp), 0) from spend where tech_category is not null)
-from agg_demand_summary
-group by grain
-having sum(tech_spend_gbp) <> (select coalesce(sum(amount_gbp), 0) from spend where tech_category is not null)
+select 'agg_demand_summary ' || d.grain, sum(d.tech_spend_gbp), any_value(t.amount_gbp)
+from agg_demand_summary as d
+cross join tech_spend as t
+group by d.grain
+having sum(d.tech_spend_gbp) <> any_value(t.amount_gbp)
 
 union all
 
