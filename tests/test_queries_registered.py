@@ -52,9 +52,10 @@ def test_run_long_gives_exactly_the_frame_run_gives(sample_con, demand_con, monk
 
 
 EDGE = """select * from (values
-    ('a', null::varchar, 'x', date '2024-01-02', 1.05::decimal(18, 2), null::integer, true, null::boolean, [1, 2]),
-    ('b', null, null, null, null, 5, false, true, null)
-) as t(text, no_text, some_text, day, amount, count, flag, maybe, numbers)"""
+    ('a', null::varchar, 'x', date '2024-01-02', 0.35::decimal(18, 2), null::integer, true, null::boolean, [1, 2],
+     -1234567.57::decimal(18, 2), 1.5::double, timestamp '2024-01-02 03:04:05', 7::bigint, 0.35::decimal(38, 2)),
+    ('b', null, null, null, null, 5, false, true, null, 0.69, null, null, 8, null)
+) as t(text, no_text, some_text, day, amount, count, flag, maybe, numbers, credit, ratio, stamped, whole, wide)"""
 
 
 @pytest.mark.parametrize("sql", [EDGE, EDGE + " where text = 'a'", EDGE + " where false", "select 'a' as only_text",
