@@ -101,7 +101,8 @@ def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month
     """
     by = parse_by(by)
     if month_from is None and month_to is None:
-        return _arranged(queries.run_long(con, "demand_summary_whole_period", grain=grain(by)), by)
+        return _arranged(queries.run_long(con, "demand_summary_whole_period", only=tuple(columns_for(by)),
+                                          grain=grain(by)), by)
     return grouped(con, by=by, month_from=month_from, month_to=month_to)
 
 
@@ -111,7 +112,8 @@ def grouped(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: 
     by = parse_by(by)
     if month_from and month_to and month_from > month_to:
         raise LotiDemandError(f"--from {month_from:%Y-%m} is after --to {month_to:%Y-%m}")
-    df = queries.run_long(con, "demand_summary", **_params(by, month_from, month_to))
+    df = queries.run_long(con, "demand_summary", only=(*columns_for(by), "row_no"),
+                          **_params(by, month_from, month_to))
     return _arranged(df.sort_values("row_no"), by)
 
 
