@@ -150,6 +150,7 @@ DIMENSIONS: dict[str, str] = {
     "inner_outer": "Inner or Outer London",
     "market_date": "Expected to come to market",
     "supplier_names": "Suppliers",
+    "incumbent_suppliers": "Current supplier(s)",
     "theme": "Theme",
     "closes_on": "Closes on",
     "is_sme_suitable": "Suitable for SMEs",

@@ -61,7 +61,8 @@ with st.expander("How the dates and the confidence are worked out"):
         "engagement (UK2) and planned procurement (UK3) notices give the expected date the buyer goes to market; "
         "a tender notice (UK4, or a Contracts Finder opportunity) gives the deadline for bids.\n"
         f"- **{INFERRED.capitalize()}**: no notice yet, so we estimate. {REPROCUREMENT.explain()} This is our "
-        "assumption, not the buyer's plan.\n"
+        "assumption, not the buyer's plan. *Current supplier(s)* are the ones the "
+        "contract was awarded to, as published.\n"
         "- A contract whose estimated date has already passed but which has not yet ended is **already due**: it "
         "is counted in the first month.\n"
         "- A replacement tender and the contract it replaces can both appear when they have different OCDS IDs.\n"
@@ -74,5 +75,6 @@ if items.empty:
     ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
 else:
     ui.table(items, ["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
-                     "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "notice_type",
-                     "sme_suitability", "buyer_name", "ocid"], key="calendar_table", file_name="demand_calendar.csv")
+                     "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "incumbent_suppliers",
+                     "notice_type", "sme_suitability", "buyer_name", "ocid"], key="calendar_table",
+             file_name="demand_calendar.csv")

@@ -132,8 +132,6 @@ MORE_PARAMS = {
     "spend_lines": [lambda found, con: {"tech_category": "software"}, lambda found, con: {"limit": 5}],
     "headline": [lambda found, con: {"as_of_shift_months": -6}],
     "tech_spend_by_category": [lambda found, con: {"as_of_shift_months": -3}],
-    "expiring_contracts": [lambda found, con: {"tech_category": _some(found, "tech_category")},
-                           lambda found, con: {"borough_code": _some(found, "borough_code")}],
     "borough_measures": [lambda found, con: {"category": "software"}],
     "spend_summary": [lambda found, con: {"category": "software"},
                       lambda found, con: {"boroughs": ("E09000001", "E09000007")}],

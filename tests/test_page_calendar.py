@@ -112,6 +112,13 @@ def test_calendar_window_edges_and_due_now(demand_con) -> None:
     assert undated == {STATUTORY: 1, INFERRED: 1}
 
 
+def test_a_contract_names_its_current_supplier_and_a_notice_none(demand_con) -> None:
+    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
+    named = df["incumbent_suppliers"].dropna().to_dict()
+    assert named == {o: "Fixture Supplier Ltd" for o in IN_18_MONTHS if FIXTURE_ITEMS[o][0] == INFERRED}
+
+
 # --- The page, on the sample warehouse ---------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ def test_every_sql_file_is_run_by_a_registered_function() -> None:
     assert on_disk - used == set()
 
 
-LONG_ANSWERS = {"expiring_contracts", "demand_calendar", "collaboration_evidence", "demand_summary_whole_period"}
+LONG_ANSWERS = {"demand_calendar", "collaboration_evidence", "demand_summary_whole_period"}
 
 
 def test_run_long_gives_exactly_the_frame_run_gives(sample_con, demand_con, monkeypatch) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from loti_demand.metrics import STATUTORY
+from loti_demand.metrics import INFERRED, STATUTORY
 from loti_demand.warehouse.build import add_files, run_checks
 from loti_demand.warehouse.db import connect
 from tests.conftest import REAL, real_file
@@ -136,16 +136,15 @@ def test_planning_notices_keep_their_dates_and_sme_flag(real_con) -> None:
     assert dates["cf_release139"] == (dt.date(2025, 3, 31), True)  # end of market engagement
 
 
-def test_expiring_contracts_and_upcoming_notices_on_real_notices(real_con) -> None:
-    from loti_demand import queries
-
-    expiring = queries.expiring_contracts(real_con, date_from=dt.date(2025, 1, 1), date_to=dt.date(2028, 12, 31))
-    greenwich = expiring[expiring["borough_code"] == GREENWICH].iloc[0]
-    assert greenwich["incumbent_suppliers"] == "SDK (Environmental) Ltd"
-    assert greenwich["value_gbp"] == Decimal("507840.00")
-    assert str(greenwich["expected_reprocurement_date"])[:10] == "2027-09-30"  # 6 months: under £2m
-    assert greenwich["confidence"] == "inferred from contract end date"
-    assert set(expiring["borough_code"]) == {MERTON, WESTMINSTER, GREENWICH, ENFIELD}
+def test_contracts_ending_and_upcoming_notices_on_real_notices(real_con) -> None:
+    ending = real_con.execute(
+        "select borough_code, incumbent_suppliers, value_gbp, expected_date from demand_items where confidence = $c "
+        "and contract_end between $f and $t order by contract_end, ocid",
+        {"c": INFERRED, "f": dt.date(2025, 1, 1), "t": dt.date(2028, 12, 31)}).fetchall()
+    greenwich = next(row for row in ending if row[0] == GREENWICH)
+    # the supplier the contract was awarded to; re-procurement 6 months before the end, as it is under £2m
+    assert greenwich[1:] == ("SDK (Environmental) Ltd", Decimal("507840.00"), dt.date(2027, 9, 30))
+    assert {row[0] for row in ending} == {MERTON, WESTMINSTER, GREENWICH, ENFIELD}
     upcoming = real_con.execute(
         "select borough_code, date_basis from demand_items where confidence = $c and expected_date between $f and $t "
         "order by expected_date, ocid", {"c": STATUTORY, "f": dt.date(2025, 1, 1), "t": dt.date(2025, 12, 31)})

@@ -184,29 +184,6 @@ def challenge_outcomes_for(con: duckdb.DuckDBPyConnection, *, challenge_id: str)
     return run(con, "challenge_outcomes_for", challenge_id=challenge_id)
 
 
-def _window_example(months: int) -> Callable[[duckdb.DuckDBPyConnection], dict]:
-    def example(con: duckdb.DuckDBPyConnection) -> dict:
-        start = as_of(con)
-        return {"date_from": start, "date_to": add_months(start, months)}
-
-    return example
-
-
-@query(_window_example(24))
-def expiring_contracts(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    date_from: dt.date,
-    date_to: dt.date,
-    borough_code: str | None = None,
-    tech_category: str | None = None,
-) -> pd.DataFrame:
-    """London contracts ending in the window, with incumbents and the expected re-procurement date (the rule is
-    metrics.REPROCUREMENT, applied once in the demand_items mart)."""
-    return run_long(con, "expiring_contracts", **{"from": date_from, "to": date_to}, borough_code=borough_code,
-                    tech_category=tech_category)
-
-
 @query()
 def fetch_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every API fetch, newest first."""

@@ -17,6 +17,7 @@ select
     d.value_gbp,
     d.value_band,
     d.contract_end,
+    d.incumbent_suppliers,
     d.notice_type,
     case d.is_sme_suitable when true then 'Yes' when false then 'No' else 'Not stated' end as sme_suitability,
     d.url as notice_url,

@@ -90,6 +90,7 @@ select
         else r.notice_date
     end as due_until,
     r.contract_end,
+    r.supplier_names as incumbent_suppliers,
     -- value
     cast(r.item_value_gbp as decimal(18, 2)) as value_gbp,
     case
