@@ -221,3 +221,21 @@ def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
     assert "PASS  same answers from all engines: all agree" in result.output
     assert "AppTest Overview:" in result.output
     assert "verdict (targets are for 10,000,000 lines; this run has 2,000)" in result.output
+
+
+def test_the_ratio_verdicts_count_the_questions_that_meet_them() -> None:
+    from types import SimpleNamespace
+
+    from loti_demand.bench.measure import QueryMeasure
+    from loti_demand.bench.report import verdicts
+
+    def measure(label: str, duck: float, pandas: float, sqlite: float, exempt: str | None = None) -> QueryMeasure:
+        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas], sqlite_ms=[sqlite], exempt=exempt)
+
+    results = SimpleNamespace(
+        queries=[measure("fast", 1.0, 40.0, 200.0), measure("slow", 2.0, 20.0, 400.0),
+                 measure("small", 1.0, 10.0, 10.0, exempt="reads a reference table")],
+        pages=[], paint=[], ingest_lines_per_s=0.0, build=SimpleNamespace(peak_rss_mb=1.0))
+    figures = {target: (met, figure) for target, met, figure in verdicts(results)}
+    assert figures[">= 30x faster than pandas"] == (False, "1 of 2 questions; lowest slow 10x")
+    assert figures[">= 150x faster than sqlite"] == (True, "2 of 2 questions; lowest fast 200x")

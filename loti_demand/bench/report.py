@@ -122,7 +122,9 @@ def verdicts(results: Results) -> list[tuple[str, bool | None, str]]:
         ratios = [(q.ratio(engine), q.label) for q in compared if q.ratio(engine) is not None]
         if ratios:
             low = min(ratios)
-            out.append((f">= {target}x faster than {engine}", low[0] >= target, f"lowest {low[1]} {low[0]:,.0f}x"))
+            met = sum(ratio >= target for ratio, _ in ratios)
+            out.append((f">= {target}x faster than {engine}", low[0] >= target,
+                        f"{met} of {len(ratios)} questions; lowest {low[1]} {low[0]:,.0f}x"))
         else:
             out.append((f">= {target}x faster than {engine}", None, "not measured"))
     wrong = [q.label for q in compared if any(q.problems.values())]

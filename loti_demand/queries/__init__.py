@@ -39,7 +39,8 @@ def run_long(con: duckdb.DuckDBPyConnection, name: str, *, only: tuple[str, ...]
     and building a frame column by column costs about 0.5 ms a column. Here the answer comes as Arrow and becomes
     a frame in one conversion, with each column in the type `run` gives it; the few columns whose type only
     DuckDB's conversion gives (NULLs in whole numbers or true/false, lists, text with no text at all, decimals
-    too large to be exact in a float) still go through it. Only use it where the rows are many: for a short answer the Arrow round trip costs more.
+    too large to be exact in a float) still go through it. Only use it where the rows are many: for a short
+    answer (a few hundred rows) `run` is 1-4 ms faster.
     """
     relation = con.sql(sql(name), params=params)
     table = (relation.select(*only) if only else relation).to_arrow_table()
