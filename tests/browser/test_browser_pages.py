@@ -54,8 +54,8 @@ def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str
 
 
 CALENDAR_COLUMNS = ["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
-                    "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "notice_type",
-                    "sme_suitability", "buyer_name", "ocid"]
+                    "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "incumbent_suppliers",
+                    "notice_type", "sme_suitability", "buyer_name", "ocid"]
 
 
 def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
