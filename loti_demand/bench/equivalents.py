@@ -208,13 +208,11 @@ def spend_lines_sqlite(con: sqlite3.Connection, *, borough_code: str, month: dt.
     """, borough=borough_code, month=month.isoformat(), tech=tech_category, limit=limit)
 
 
-# --- helpers for optional filters ------------------------------------------------------------------------
+# --- Map, borough profile and spend pages: payment lines in a window of payment months ---------------------
+
 
 def _optional(frame: pd.DataFrame, column: str, value: object) -> pd.Series:
     return pd.Series(True, index=frame.index) if value is None else frame[column] == value
-
-
-# --- Map, borough profile and spend pages: payment lines in a window of payment months ---------------------
 
 
 def _lines(raw: Raw, start: dt.date, end: dt.date, columns: list[str], boroughs: tuple[str, ...] | None = None,
