@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
@@ -103,6 +103,7 @@ CELL = st.text(alphabet='ab1 ,"\n†\t£é٣_\u00a0', max_size=6)
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(CELL, min_size=1, max_size=9), max_size=8), st.sampled_from(["\n", "\r\n"]),
        st.booleans())
+@example(rows=[["1\t"], ["1\t"], ["1\t\t"]], newline="\n", blank_lines=False)  # tabs outnumber the header's commas
 def test_fast_and_python_paths_give_the_same_lines(monkeypatch, rows, newline, blank_lines) -> None:
     """Property: whatever the cells (quotes, commas, newlines, daggers, blanks), both paths agree on every
     line, its number and its values; and the fast path is only taken when it can be exact."""
@@ -120,6 +121,17 @@ def test_fast_and_python_paths_give_the_same_lines(monkeypatch, rows, newline, b
         slow = rows_of(read_spend_bytes(data, name="p.csv"))
     assert fast == slow
     assert len(slow) == sum(1 for row in rows if not is_blank(row))
+
+
+def test_the_header_decides_the_delimiter_when_cells_hold_another() -> None:
+    """Cells padded with tabs in a comma-separated file make its payment lines split wider on tabs than on
+    commas; the header row only splits on commas, so commas it is, and every line keeps its values."""
+    padded = "Software" + "\t" * 12
+    lines = [HEADER, *[f"Camden,IT,Supplier {i},0{i}/04/2025,T{i},{i}00.00,{padded}" for i in (1, 2, 3)]]
+    tables, rows = read_text("\n".join(lines) + "\n")
+    assert tables[0].detected_format == "csv"
+    assert [(r["source_row"], r["supplier_name"], r["amount"], r["expenditure_category"]) for r in rows] == [
+        (n + 1, f"Supplier {n}", f"{n}00.00", padded) for n in (1, 2, 3)]
 
 
 @pytest.mark.parametrize(("encoding", "prefix", "detected"), [

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from loti_demand.exceptions import InputFileError
+from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
 from loti_demand.sources import spend_header
 from loti_demand.sources.delimited import (
     BATCH_ROWS,
@@ -37,7 +37,7 @@ from loti_demand.sources.delimited import (
     read_python,
     split_after_line,
 )
-from loti_demand.sources.detect import detect_delimiter, detect_encoding, looks_binary
+from loti_demand.sources.detect import DELIMITERS, detect_delimiter, detect_encoding, looks_binary
 from loti_demand.sources.spend_header import REQUIRED, SPEND_FIELDS, header_key, load_synonyms, map_header
 
 __all__ = ["REQUIRED", "SPEND_FIELDS", "SpendTable", "header_key", "load_synonyms", "map_header", "read_spend"]
@@ -147,8 +147,20 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
     encoding = detect_encoding(data)
     head = data[:HEAD_BYTES].decode(encoding, errors="replace").removeprefix("\ufeff")
     delimiter = detect_delimiter(head[:65536])
-    header_row, header_end, cells, positions = _find_header(_csv_errors(read_python(head, 1, delimiter), name),
-                                                            name, synonyms)
+    try:
+        header_row, header_end, cells, positions = _header(head, delimiter, name, synonyms)
+    except (MissingColumnsError, SummaryOnlyError) as no_header:
+        # The line widths can point to the wrong delimiter when the cells hold another one (tabs typed into a
+        # comma-separated file): the header decides. The error stays that of the likeliest delimiter.
+        for other in (d for d in DELIMITERS if d != delimiter and d in head):
+            try:
+                header_row, header_end, cells, positions = _header(head, other, name, synonyms)
+            except InputFileError:
+                continue
+            delimiter = other
+            break
+        else:
+            raise no_header
     fmt = "csv" if delimiter == "," else f"csv (delimiter {delimiter!r})"
     table = _table(name, digest, fmt, encoding, header_row, cells, positions)
 
@@ -174,6 +186,10 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
     table.expected_lines = parsed.num_rows
     table.produce = lambda: _fast_batches(numbers, parsed, positions)
     return table
+
+
+def _header(head: str, delimiter: str, name: str, synonyms) -> tuple[int, int, list[str], dict[str, int]]:
+    return _find_header(_csv_errors(read_python(head, 1, delimiter), name), name, synonyms)
 
 
 def _csv_errors(rows: Rows, name: str) -> Rows:

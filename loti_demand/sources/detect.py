@@ -49,12 +49,15 @@ def _width(line: str, delimiter: str) -> int:
         return 0
 
 
+DELIMITERS = (",", "\t", ";", "|")
+
+
 def detect_delimiter(text_sample: str) -> str:
     """Pick the delimiter among , ; tab | that splits the first lines most consistently."""
     lines = [ln for ln in text_sample.splitlines()[:60] if ln.strip()]
     head = "\n".join(lines)
     best, best_score = ",", -1
-    for delim in (",", "\t", ";", "|"):
+    for delim in DELIMITERS:
         if delim != "," and delim not in head:  # every line would be one cell: it cannot beat the comma
             continue
         counts = [_width(ln, delim) for ln in lines]
