@@ -19,6 +19,7 @@ import pyarrow as pa
 from loti_demand import queries
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import MEASURES, label
+from loti_demand.warehouse.db import create_from_arrow
 
 # Allow-listed dimensions -> the columns each adds, in order.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -136,11 +137,7 @@ def store_whole_period(con: duckdb.DuckDBPyConnection, ref: object = None) -> No
     from the same query the Exports page runs for a range of months."""
     answers = pa.concat_tables([con.sql(queries.sql("demand_summary"), params=_params(dims, None, None))
                                 .to_arrow_table() for dims in GRAINS])
-    con.register("_answers", answers)
-    try:
-        con.execute("create or replace table agg_demand_summary as select * from _answers")
-    finally:
-        con.unregister("_answers")
+    create_from_arrow(con, "agg_demand_summary", answers)
 
 
 def file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:

@@ -89,6 +89,15 @@ def load(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Seque
     return arrow.num_rows
 
 
+def create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Create or replace table `name` holding the rows of an Arrow table, in its types."""
+    con.register("_arrow_rows", table)
+    try:
+        con.execute(f"create or replace table {name} as select * from _arrow_rows")
+    finally:
+        con.unregister("_arrow_rows")
+
+
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
 

@@ -18,19 +18,14 @@ import pyarrow as pa
 from loti_demand.normalise.supplier_resolution import Override, Published, resolve
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
-from loti_demand.warehouse.db import load, scalar, step_sql
+from loti_demand.warehouse.db import create_from_arrow, load, scalar, step_sql
 
 DEC = pa.decimal128(18, 2)
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: Iterable[dict], schema: pa.Schema) -> None:
     """Create or replace table `name` from Python rows with an explicit Arrow schema."""
-    table = pa.Table.from_pylist(list(rows), schema=schema)
-    con.register("_rows", table)
-    try:
-        con.execute(f"create or replace table {name} as select * from _rows")
-    finally:
-        con.unregister("_rows")
+    create_from_arrow(con, name, pa.Table.from_pylist(list(rows), schema=schema))
 
 
 SUPPLIER_SCHEMA = pa.schema([
