@@ -1,6 +1,6 @@
 """The model checks still catch what they are for after being rewritten for speed at millions of lines: a repeated
 spend key, an unknown borough and an unknown supplier are each reported, and so is a stored summary that has lost
-rows."""
+rows, or stored supplier spend."""
 
 from __future__ import annotations
 
@@ -50,3 +50,22 @@ def test_a_stored_summary_that_no_longer_adds_up_is_reported(data_dir: Path, tmp
     failures = {f.check: f.rows for f in run_checks(con)}
     assert sorted(row[0] for row in failures["spend_totals_reconcile"]) == ["agg_demand_summary borough,quarter",
                                                                       "agg_demand_summary grains"]
+
+
+def test_stored_supplier_spend_that_no_longer_adds_up_is_reported(data_dir: Path, tmp_path: Path) -> None:
+    first = "(select {} from spend_periods order by all limit 1)"
+    last = "(select {} from spend_periods order by all desc limit 1)"
+    con = _broken_copy(data_dir, tmp_path, f"""
+        update agg_suppliers_by_period set window_spend_gbp = window_spend_gbp + 0.01
+        where period_start = {first.format("period_start")} and period_end = {first.format("period_end")}
+            and tech_category is null;
+        update agg_suppliers_by_period set window_spend_gbp = window_spend_gbp - 0.01
+        where period_start = {last.format("period_start")} and period_end = {last.format("period_end")}
+            and tech_category = (select min(tech_category) from agg_suppliers_by_period);
+    """)
+    failures = {f.check: f.rows for f in run_checks(con)}
+    windows = con.execute("select strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m') "
+                          "from spend_periods order by all").fetchall()
+    assert len(windows) > 1
+    assert sorted(row[0] for row in failures["spend_totals_reconcile"]) == [
+        f"agg_suppliers_by_period {windows[0][0]}", f"agg_suppliers_by_period {windows[-1][0]}"]

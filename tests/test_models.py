@@ -17,7 +17,9 @@ REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_cat
 STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_spend_lines", "int_supplier_matches"},
               "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
               "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"},
-              "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"}}
+              "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"},
+              "store_spend_periods": {"agg_spend_by_borough_month", "build_info"},
+              "store_supplier_concentration": {"spend_periods", "agg_spend_by_supplier", "ref_tech_categories"}}
 
 
 def _objects_read(sql: str) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from loti_demand import metrics, periods, queries
@@ -76,3 +77,109 @@ def test_sql_concentration_and_shares_agree_with_the_reference(sample_con) -> No
     shown = top.dropna(subset=["share_pct"])
     assert dict(zip(shown["supplier_id"], shown["share_pct"], strict=True)) == pytest.approx(expected)
     assert len(top) == len(london)
+
+
+def test_the_build_stores_the_spend_periods_the_pages_offer(sample_con) -> None:
+    dates = queries.data_dates(sample_con).iloc[0]
+    offered = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], queries.as_of(sample_con))
+    stored = sample_con.execute("select period_start, period_end from spend_periods order by all").fetchall()
+    assert stored == sorted({(p.start, p.end) for p in offered})
+    assert len(stored) == 4 and len(offered) == 5  # the latest 12 months is also the 2025-26 financial year
+
+
+def _stored_windows(con) -> list[tuple[dt.date, dt.date]]:
+    return con.execute("select period_start, period_end from spend_periods order by all").fetchall()
+
+
+def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(sample_con, monkeypatch) -> None:
+    """Over every stored window, for all tech and each category: the same rows, values, order and types as
+    top_suppliers.sql and supplier_concentration.sql give, and the functions read them from the stored tables."""
+    read = []
+    real_run = queries.run
+    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+    categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
+    compared = 0
+    for start, end in _stored_windows(sample_con):
+        for category in categories:
+            for limit in (7, queries.STORED_SUPPLIER_RANKS - 1):  # the Spend page's default and its most
+                read.clear()
+                top = queries.top_suppliers(sample_con, start=start, end=end, category=category, limit=limit)
+                if not top.empty:
+                    assert read == ["top_suppliers_stored"]
+                    assert len(top) == min(limit + 1, top["suppliers_total"].iloc[0])
+                grouped = real_run(sample_con, "top_suppliers", start=start, end=end, boroughs=None,
+                                   category=category, limit=limit)
+                pd.testing.assert_frame_equal(top, grouped, check_exact=True)
+                compared += len(top)
+            read.clear()
+            concentration = queries.supplier_concentration(sample_con, start=start, end=end, category=category)
+            if not concentration.empty:
+                assert read == ["supplier_concentration_stored"]
+            grouped = real_run(sample_con, "supplier_concentration", start=start, end=end, boroughs=None,
+                               category=category)
+            pd.testing.assert_frame_equal(concentration, grouped, check_exact=False, rtol=1e-12)
+            compared += len(concentration)
+    assert compared > 500
+
+
+def test_other_choices_group_the_monthly_mart(sample_con, monkeypatch) -> None:
+    read = []
+    real_run = queries.run
+    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+    start, end = _stored_windows(sample_con)[-1]
+    one_borough = queries.top_suppliers(sample_con, start=start, end=end, boroughs=("E09000007",))
+    assert read == ["top_suppliers"] and one_borough["boroughs"].eq(1).all() and len(one_borough) == 11
+    read.clear()
+    everyone = queries.top_suppliers(sample_con, start=start, end=end, limit=queries.STORED_SUPPLIER_RANKS)
+    assert read == ["top_suppliers"] and len(everyone) > queries.STORED_SUPPLIER_RANKS  # more than the build keeps
+    read.clear()
+    quarter = queries.supplier_concentration(sample_con, start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
+    assert read == ["supplier_concentration_stored", "supplier_concentration"] and len(quarter) > 5
+    year = queries.supplier_concentration(sample_con, start=start, end=end).set_index("tech_category")
+    spend = quarter.set_index("tech_category")["named_spend_gbp"]
+    assert (spend < year.loc[spend.index, "named_spend_gbp"]).all()  # a quarter of the year
+
+
+def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_kept() -> None:
+    """On a monthly mart made to hold the cases the sample lacks: a supplier whose credits exceed its payments
+    (no share, and out of the share base), two suppliers tied on spend (ordered by supplier_id), one paid in two
+    categories and, in one of them, two boroughs, and more suppliers than the build keeps."""
+    import duckdb
+
+    from loti_demand.warehouse.build import Sql
+
+    con = duckdb.connect()
+    con.execute("""
+        create table agg_spend_by_supplier as
+        select * from (values
+            ('E09000007', date '2025-04-01', 'software', 'acme', 900.00::decimal(18, 2), 2::bigint, 1, 1::ubigint),
+            ('E09000022', date '2025-05-01', 'cloud', 'acme', 300.00, 1, 1, 2),
+            ('E09000022', date '2025-08-01', 'software', 'acme', 100.00, 1, 1, 2),
+            ('E09000007', date '2025-06-01', 'software', 'brill', 500.00, 1, 2, 1),
+            ('E09000007', date '2025-06-01', 'software', 'cove', 500.00, 1, 3, 1),
+            ('E09000007', date '2025-07-01', 'software', 'dross', -700.00, 1, 4, 1),
+            ('E09000007', date '2025-07-01', 'software', 'dross', 200.00, 1, 4, 1),
+            ('E09000007', date '2024-07-01', 'software', 'acme', 99999.00, 1, 1, 1)
+        ) as t(borough_code, payment_month, tech_category, supplier_id, amount_gbp, lines, supplier_key, borough_bit)
+        union all
+        select 'E09000022', date '2026-01-01', 'cloud', 'small ' || i, 10.00 + i, 1, 100 + i, 2 from range(60) as r(i)
+    """)
+    con.execute("create table suppliers as select 'acme' as supplier_id, 'ACME Ltd' as canonical_name")
+    con.execute("create table spend_periods as select date '2025-04-01' as period_start, "
+                "date '2026-03-31' as period_end")
+    Sql("aggregates/agg_suppliers_by_period.sql").run(con, None)
+    window = {"start": dt.date(2025, 4, 1), "end": dt.date(2026, 3, 31)}
+    for category in (None, "software", "cloud"):
+        for limit in (2, 50):
+            stored = queries.top_suppliers(con, **window, category=category, limit=limit)
+            grouped = queries.run(con, "top_suppliers", **window, boroughs=None, category=category, limit=limit)
+            pd.testing.assert_frame_equal(stored, grouped, check_exact=True)
+    everything = queries.top_suppliers(con, **window, limit=50)
+    assert len(everything) == 51 and everything["suppliers_total"].iloc[0] == 64
+    acme, brill, cove = everything.head(3).itertuples()
+    assert (acme.supplier_name, acme.tech_spend_gbp, acme.lines, acme.boroughs) == ("ACME Ltd", 1300.0, 4, 2)
+    assert (brill.supplier_id, cove.supplier_id) == ("brill", "cove")  # tied on 500: by supplier_id
+    software = queries.top_suppliers(con, **window, category="software", limit=10).set_index("supplier_id")
+    assert pd.isna(software.loc["dross", "share_pct"]) and software.loc["dross", "tech_spend_gbp"] == -500
+    assert software.loc["acme", "share_pct"] == pytest.approx(100 * 1000 / 2000)  # dross is not in the base
+    assert software.loc["acme", "boroughs"] == 2

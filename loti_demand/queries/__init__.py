@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from loti_demand import periods
+
 QUERIES_DIR = Path(__file__).parent
 
 
@@ -327,6 +329,11 @@ def _codes(boroughs: tuple[str, ...] | list[str] | None) -> list[str] | None:
 
 
 def _last12(con: duckdb.DuckDBPyConnection) -> dict:
+    """The window the spend pages open with: the latest 12 months of spend data."""
+    dates = run(con, "data_dates").iloc[0]
+    offered = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of(con))
+    if offered:
+        return {"start": offered[0].start, "end": offered[0].end}
     end = as_of(con)
     return {"start": end - dt.timedelta(days=365), "end": end}
 
@@ -432,17 +439,38 @@ def category_spend(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.da
     return run(con, "category_spend", start=start, end=end, boroughs=_codes(boroughs))
 
 
-@query(lambda con: {**_last12(con), "boroughs": (), "category": None, "limit": 10})
+STORED_SUPPLIER_RANKS = 51  # agg_suppliers_by_period: the Spend page shows at most 50, and one more says there are more
+
+
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None, "limit": 10},
+       variants=(("top_suppliers, one borough", lambda con: {**_last12(con), "boroughs": (_a_borough(con),),
+                                                            "category": None, "limit": 10}),))
 def top_suppliers(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
                   category: str | None = None, limit: int = 10) -> pd.DataFrame:
-    """The `limit` largest suppliers plus one more when there are more (so the page can say so)."""
+    """The `limit` largest suppliers plus one more when there are more (so the page can say so).
+
+    For every borough over a spend period the pages offer, the build has stored the first STORED_SUPPLIER_RANKS
+    (agg_suppliers_by_period); any other choice groups the monthly mart. Both give the same answer.
+    """
+    if not boroughs and limit < STORED_SUPPLIER_RANKS:
+        stored = run(con, "top_suppliers_stored", start=start, end=end, category=category, limit=int(limit))
+        if not stored.empty:
+            return stored
     return run(con, "top_suppliers", start=start, end=end, boroughs=_codes(boroughs), category=category,
                limit=int(limit))
 
 
-@query(lambda con: {**_last12(con), "boroughs": (), "category": None})
+@query(lambda con: {**_last12(con), "boroughs": (), "category": None},
+       variants=(("supplier_concentration, one borough",
+                  lambda con: {**_last12(con), "boroughs": (_a_borough(con),), "category": None}),))
 def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
                            boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
+    """How concentrated each category's named-supplier spend is. As with top_suppliers, the build has stored the
+    answer for every borough over the periods the pages offer (agg_concentration_by_period)."""
+    if not boroughs:
+        stored = run(con, "supplier_concentration_stored", start=start, end=end, category=category)
+        if not stored.empty:
+            return stored
     return run(con, "supplier_concentration", start=start, end=end, boroughs=_codes(boroughs), category=category)
 
 

@@ -22,7 +22,7 @@ from loti_demand import __version__, summary
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Reference
 from loti_demand.sources.spend_header import validate_mapping
-from loti_demand.warehouse import enrich, enrich_challenges
+from loti_demand.warehouse import enrich, enrich_challenges, stored
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file, read_ahead, read_spend_now
 
@@ -99,6 +99,9 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("aggregates/agg_demand_by_borough_month.sql"),
     Step(summary.store_whole_period, ("agg_demand_summary",)),
     Sql("marts/build_info.sql"),
+    Step(stored.store_spend_periods, ("spend_periods",)),
+    Sql("aggregates/agg_suppliers_by_period.sql"),
+    Step(stored.store_supplier_concentration, ("agg_concentration_by_period",)),
 )
 
 

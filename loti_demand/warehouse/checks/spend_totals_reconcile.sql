@@ -1,7 +1,8 @@
 -- Each file's loaded total equals the sum of its lines in `spend`, and the aggregates equal `spend`. A path
 -- ingested twice has two source_files rows (the second all duplicates), so totals are compared per path. The stored
 -- demand summary holds all 16 of its grains (or none, when there is no tech demand), each adding up to the tech
--- spend.
+-- spend. So does each spend period's stored supplier spend (agg_suppliers_by_period), all tech and by category, to the
+-- monthly mart over the same months.
 with by_file as (
     select source_file, sum(amount_gbp) as amount_gbp from spend group by source_file
 ),
@@ -15,6 +16,22 @@ files as (
 
 tech_spend as (
     select coalesce(sum(amount_gbp), 0) as amount_gbp from spend where tech_category is not null
+),
+
+supplier_windows as (
+    select
+        p.period_start,
+        p.period_end,
+        (select coalesce(sum(m.amount_gbp), 0) from agg_spend_by_supplier as m
+            where m.payment_month between p.period_start and p.period_end) as monthly_gbp,
+        (select coalesce(any_value(s.window_spend_gbp), 0) from agg_suppliers_by_period as s
+            where s.period_start = p.period_start and s.period_end = p.period_end and s.tech_category is null)
+            as all_tech_gbp,
+        (select coalesce(sum(c.window_spend_gbp), 0) from (
+            select any_value(s.window_spend_gbp) as window_spend_gbp from agg_suppliers_by_period as s
+            where s.period_start = p.period_start and s.period_end = p.period_end and s.tech_category is not null
+            group by s.tech_category) as c) as by_category_gbp
+    from spend_periods as p
 )
 
 select f.path, f.total_amount_gbp, b.amount_gbp
@@ -49,3 +66,10 @@ union all
 select 'agg_demand_summary grains', count(distinct grain), 16
 from agg_demand_summary
 having count(distinct grain) not in (0, 16)
+
+union all
+
+select 'agg_suppliers_by_period ' || strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m'),
+    all_tech_gbp, monthly_gbp
+from supplier_windows
+where all_tech_gbp <> monthly_gbp or by_category_gbp <> monthly_gbp
