@@ -53,8 +53,8 @@ def test_a_stored_summary_that_no_longer_adds_up_is_reported(data_dir: Path, tmp
 
 
 def test_stored_supplier_spend_that_no_longer_adds_up_is_reported(data_dir: Path, tmp_path: Path) -> None:
-    first = "(select {} from spend_periods order by all limit 1)"
-    last = "(select {} from spend_periods order by all desc limit 1)"
+    first = "(select {} from page_periods where kind = 'spend' order by all limit 1)"
+    last = "(select {} from page_periods where kind = 'spend' order by all desc limit 1)"
     con = _broken_copy(data_dir, tmp_path, f"""
         update agg_suppliers_by_period set window_spend_gbp = window_spend_gbp + 0.01
         where period_start = {first.format("period_start")} and period_end = {first.format("period_end")}
@@ -65,7 +65,7 @@ def test_stored_supplier_spend_that_no_longer_adds_up_is_reported(data_dir: Path
     """)
     failures = {f.check: f.rows for f in run_checks(con)}
     windows = con.execute("select strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m') "
-                          "from spend_periods order by all").fetchall()
+                          "from page_periods where kind = 'spend' order by all").fetchall()
     assert len(windows) > 1
     assert sorted(row[0] for row in failures["spend_totals_reconcile"]) == [
         f"agg_suppliers_by_period {windows[0][0]}", f"agg_suppliers_by_period {windows[-1][0]}"]

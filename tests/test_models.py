@@ -18,8 +18,10 @@ STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_
               "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
               "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"},
               "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"},
-              "store_spend_periods": {"agg_spend_by_borough_month", "build_info"},
-              "store_supplier_concentration": {"spend_periods", "agg_spend_by_supplier", "ref_tech_categories"}}
+              "store_page_periods": {"agg_spend_by_borough_month", "build_info"},
+              "store_borough_measures": {"page_periods", "ref_tech_categories", "agg_spend_by_borough_month",
+                                         "procurements", "challenge_boroughs", "challenges", "boroughs"},
+              "store_supplier_concentration": {"page_periods", "agg_spend_by_supplier", "ref_tech_categories"}}
 
 
 def _objects_read(sql: str) -> set[str]:
@@ -64,13 +66,15 @@ def test_contract_columns_and_types(sample_con: duckdb.DuckDBPyConnection, table
 
 
 def test_money_is_decimal_never_float(sample_con) -> None:
+    """Amounts and their sums are exact. A figure per resident is a ratio of an exact sum, so it is a float."""
     public = [t for t, _ in contract.tables()]
     rows = sample_con.execute(
         "select table_name, column_name, data_type from information_schema.columns "
         "where column_name like '%_gbp' and data_type not like 'DECIMAL%' and list_contains($t, table_name)",
         {"t": public},
     ).fetchall()
-    assert rows == []
+    assert rows == [("agg_borough_measures_by_period", "tech_spend_per_resident_gbp", "DOUBLE"),
+                    ("agg_borough_measures_by_period", "london_median_per_resident_gbp", "DOUBLE")]
 
 
 def test_aggregates_reconcile_to_the_penny(sample_con) -> None:

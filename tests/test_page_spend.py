@@ -21,10 +21,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(PROJECT / "dashboard.py")
 SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "challenges",
                 "challenge_boroughs", "source_files", "suppliers", "build_info", "ref_tech_categories",
-                "agg_suppliers_by_period", "agg_concentration_by_period"}
-PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures", "spend_summary", "spend_over_time",
-                "category_spend", "top_suppliers", "top_suppliers_stored", "supplier_concentration",
-                "supplier_concentration_stored", "sme_pipeline", "borough_pipeline",
+                "agg_suppliers_by_period", "agg_concentration_by_period", "agg_borough_measures_by_period"}
+PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures", "borough_measures_stored",
+                "spend_summary", "spend_over_time", "category_spend", "top_suppliers", "top_suppliers_stored",
+                "supplier_concentration", "supplier_concentration_stored", "sme_pipeline", "borough_pipeline",
                 "borough_challenges", "borough_expiring", "borough_coverage"]
 
 

@@ -79,16 +79,39 @@ def test_sql_concentration_and_shares_agree_with_the_reference(sample_con) -> No
     assert len(top) == len(london)
 
 
-def test_the_build_stores_the_spend_periods_the_pages_offer(sample_con) -> None:
+def test_the_build_stores_the_periods_the_pages_offer(sample_con) -> None:
     dates = queries.data_dates(sample_con).iloc[0]
-    offered = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], queries.as_of(sample_con))
-    stored = sample_con.execute("select period_start, period_end from spend_periods order by all").fetchall()
-    assert stored == sorted({(p.start, p.end) for p in offered})
-    assert len(stored) == 4 and len(offered) == 5  # the latest 12 months is also the 2025-26 financial year
+    as_of = queries.as_of(sample_con)
+    spend = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of)
+    stored = sample_con.execute("select kind, period_start, period_end from page_periods order by all").fetchall()
+    assert stored == sorted({("spend", p.start, p.end) for p in spend}
+                            | {("forward", p.start, p.end) for p in periods.forward_periods(as_of)}
+                            | {("current", as_of, as_of)})
+    assert len(stored) == 4 + 3 + 1 and len(spend) == 5  # the latest 12 months is also the 2025-26 financial year
 
 
-def _stored_windows(con) -> list[tuple[dt.date, dt.date]]:
-    return con.execute("select period_start, period_end from spend_periods order by all").fetchall()
+def _stored_windows(con, kind: str = "spend") -> list[tuple[dt.date, dt.date]]:
+    return con.execute("select period_start, period_end from page_periods where kind = $kind order by all",
+                       {"kind": kind}).fetchall()
+
+
+def test_stored_borough_measures_are_the_measures_worked_out_for_the_window(sample_con, monkeypatch) -> None:
+    read = []
+    real_run = queries.run
+    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+    categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
+    windows = [w for kind in ("spend", "forward", "current") for w in _stored_windows(sample_con, kind)]
+    for start, end in windows:
+        for category in categories:
+            read.clear()
+            stored = queries.borough_measures(sample_con, start=start, end=end, category=category)
+            assert read == ["borough_measures_stored"] and len(stored) == 33
+            live = real_run(sample_con, "borough_measures", start=start, end=end, category=category)
+            pd.testing.assert_frame_equal(stored, live, check_exact=False, rtol=1e-12)
+    read.clear()
+    quarter = queries.borough_measures(sample_con, start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
+    assert read == ["borough_measures_stored", "borough_measures"]
+    assert quarter["months_covered"].max() == 3 and quarter["tech_spend_gbp"].sum() > 0
 
 
 def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(sample_con, monkeypatch) -> None:
@@ -165,7 +188,7 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
         select 'E09000022', date '2026-01-01', 'cloud', 'small ' || i, 10.00 + i, 1, 100 + i, 2 from range(60) as r(i)
     """)
     con.execute("create table suppliers as select 'acme' as supplier_id, 'ACME Ltd' as canonical_name")
-    con.execute("create table spend_periods as select date '2025-04-01' as period_start, "
+    con.execute("create table page_periods as select 'spend' as kind, date '2025-04-01' as period_start, "
                 "date '2026-03-31' as period_end")
     Sql("aggregates/agg_suppliers_by_period.sql").run(con, None)
     window = {"start": dt.date(2025, 4, 1), "end": dt.date(2026, 3, 31)}

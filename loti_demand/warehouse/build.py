@@ -99,7 +99,8 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("aggregates/agg_demand_by_borough_month.sql"),
     Step(summary.store_whole_period, ("agg_demand_summary",)),
     Sql("marts/build_info.sql"),
-    Step(stored.store_spend_periods, ("spend_periods",)),
+    Step(stored.store_page_periods, ("page_periods",)),
+    Step(stored.store_borough_measures, ("agg_borough_measures_by_period",)),
     Sql("aggregates/agg_suppliers_by_period.sql"),
     Step(stored.store_supplier_concentration, ("agg_concentration_by_period",)),
 )

@@ -31,7 +31,8 @@ supplier_windows as (
             select any_value(s.window_spend_gbp) as window_spend_gbp from agg_suppliers_by_period as s
             where s.period_start = p.period_start and s.period_end = p.period_end and s.tech_category is not null
             group by s.tech_category) as c) as by_category_gbp
-    from spend_periods as p
+    from page_periods as p
+    where p.kind = 'spend'
 )
 
 select f.path, f.total_amount_gbp, b.amount_gbp

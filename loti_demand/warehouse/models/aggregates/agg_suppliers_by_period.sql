@@ -1,4 +1,4 @@
--- The 51 largest suppliers London-wide for each spend period the pages offer (spend_periods) and tech category
+-- The 51 largest suppliers London-wide for each spend period the pages offer (page_periods) and tech category
 -- (NULL = all tech): the answer top_suppliers.sql gives for that window, category and every borough with a limit
 -- of up to 50 (plus one, to say there are more), so the Spend page reads its top N (at most 50) as stored instead
 -- of grouping 150,000 monthly rows per click. Same definitions as top_suppliers.sql: rank by spend then
@@ -15,7 +15,8 @@ with by_category as (
         cast(sum(s.lines) as bigint) as lines,
         bit_or(s.borough_bit) as borough_mask
     from agg_spend_by_supplier as s
-    inner join spend_periods as p on s.payment_month between p.period_start and p.period_end
+    inner join page_periods as p
+        on p.kind = 'spend' and s.payment_month between p.period_start and p.period_end
     group by p.period_start, p.period_end, s.tech_category, s.supplier_key
 ),
 
