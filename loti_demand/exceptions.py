@@ -30,9 +30,13 @@ class InputFileError(LotiDemandError):
 class MissingColumnsError(InputFileError):
     """Required Transparency Code columns could not be found in a spend file's header."""
 
+    recognised = 0  # the spend fields that the likeliest header row does name
+
 
 class SummaryOnlyError(InputFileError):
     """The file holds totals per supplier (a pivot export), not individual payment lines."""
+
+    recognised = 0  # as MissingColumnsError
 
 
 class StrictModeError(LotiDemandError):

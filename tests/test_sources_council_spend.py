@@ -134,6 +134,18 @@ def test_the_header_decides_the_delimiter_when_cells_hold_another() -> None:
         (n + 1, f"Supplier {n}", f"{n}00.00", padded) for n in (1, 2, 3)]
 
 
+def test_a_missing_column_is_reported_with_the_header_split_as_the_council_wrote_it() -> None:
+    """Commas inside the cells of a semicolon-separated file make its lines split wider on commas. When the header
+    lacks a column, the error lists the header's columns split on semicolons, not as one cell."""
+    lines = ["Payment Date;Supplier Name;Net", *[f"0{i}/04/2025;Acme, Ltd, Unit {i}, Camden;1.234,5{i}"
+                                               for i in range(1, 6)]]
+    with pytest.raises(MissingColumnsError) as caught:
+        read_text("\n".join(lines) + "\n")
+    assert "missing amount. The likeliest header (row 1) has columns: 'Payment Date', 'Supplier Name', 'Net'" in (
+        caught.value.problem)
+    assert "e.g. 'amount,Net'" in caught.value.hint
+
+
 @pytest.mark.parametrize(("encoding", "prefix", "detected"), [
     ("utf-8", b"", "utf-8"),
     ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),

@@ -151,16 +151,20 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
         header_row, header_end, cells, positions = _header(head, delimiter, name, synonyms)
     except (MissingColumnsError, SummaryOnlyError) as no_header:
         # The line widths can point to the wrong delimiter when the cells hold another one (tabs typed into a
-        # comma-separated file): the header decides. The error stays that of the likeliest delimiter.
+        # comma-separated file): the header decides. When none finds it, the error is that of the delimiter that
+        # splits the likeliest header into the most recognised columns (the likeliest delimiter's on a tie), so
+        # it lists the columns as the council wrote them.
+        errors: list[InputFileError] = [no_header]
         for other in (d for d in DELIMITERS if d != delimiter and d in head):
             try:
                 header_row, header_end, cells, positions = _header(head, other, name, synonyms)
-            except InputFileError:
+            except InputFileError as error:
+                errors.append(error)
                 continue
             delimiter = other
             break
         else:
-            raise no_header
+            raise max(errors, key=lambda error: getattr(error, "recognised", -1))
     fmt = "csv" if delimiter == "," else f"csv (delimiter {delimiter!r})"
     table = _table(name, digest, fmt, encoding, header_row, cells, positions)
 

@@ -100,22 +100,25 @@ def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: l
     if "payment_date" not in found and ("supplier_name" in found or _PIVOT.search(text)) and (
         _PIVOT.search(text) or re.search(r"\btotals?\b", text, re.IGNORECASE)
     ):
-        raise SummaryOnlyError(
+        error: InputFileError = SummaryOnlyError(
             name,
             f"is a summary (totals per supplier or a pivot table), not individual payments "
             f"(columns on row {best_number}: {shown})",
             "the Transparency Code requires each payment over £500 with its date and amount; ingest the "
             "council's transaction-level file for the same period instead",
         )
-    missing = [f for f in REQUIRED if f not in found]
-    raise MissingColumnsError(
-        name,
-        f"no header row with the required columns ({', '.join(REQUIRED)}) in the first {HEADER_SCAN_ROWS} rows; "
-        f"missing {', '.join(missing)}. The likeliest header (row {best_number}) has columns: {shown}",
-        "add the council's column names to data/reference/spend_columns.csv (columns field,header), or put a "
-        "mapping.csv beside the file (spend/<borough>/mapping.csv, or --mapping FILE for ingest) with columns "
-        f"field,column, e.g. 'amount,{_example(best)}'",
-    )
+    else:
+        missing = [f for f in REQUIRED if f not in found]
+        error = MissingColumnsError(
+            name,
+            f"no header row with the required columns ({', '.join(REQUIRED)}) in the first {HEADER_SCAN_ROWS} "
+            f"rows; missing {', '.join(missing)}. The likeliest header (row {best_number}) has columns: {shown}",
+            "add the council's column names to data/reference/spend_columns.csv (columns field,header), or put a "
+            "mapping.csv beside the file (spend/<borough>/mapping.csv, or --mapping FILE for ingest) with columns "
+            f"field,column, e.g. 'amount,{_example(best)}'",
+        )
+    error.recognised = len(found)  # the reader compares it between delimiters
+    raise error
 
 
 def _example(cells: list[str]) -> str:
