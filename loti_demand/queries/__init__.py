@@ -328,10 +328,26 @@ def _codes(boroughs: tuple[str, ...] | list[str] | None) -> list[str] | None:
     return list(boroughs) if boroughs else None
 
 
+def spend_periods(con: duckdb.DuckDBPyConnection) -> list[periods.Period]:
+    """The spend periods the pages offer for this warehouse (ui.spend_periods: the same, through the page cache)."""
+    dates = run(con, "data_dates").iloc[0]
+    return periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of(con))
+
+
+def _stored_or_run(con: duckdb.DuckDBPyConnection, name: str, stored: dict | None, **params: object
+                   ) -> pd.DataFrame:
+    """<name>_stored.sql with the `stored` parameters: the answer the build stored for a period the pages offer;
+    when there is none (no rows, or `stored` is None: a choice the build does not store), <name>.sql."""
+    if stored is not None:
+        found = run(con, f"{name}_stored", **stored)
+        if not found.empty:
+            return found
+    return run(con, name, **params)
+
+
 def _last12(con: duckdb.DuckDBPyConnection) -> dict:
     """The window the spend pages open with: the latest 12 months of spend data."""
-    dates = run(con, "data_dates").iloc[0]
-    offered = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of(con))
+    offered = spend_periods(con)
     if offered:
         return {"start": offered[0].start, "end": offered[0].end}
     end = as_of(con)
@@ -417,10 +433,8 @@ def borough_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.
                      category: str | None = None) -> pd.DataFrame:
     """Every map measure for every borough. For the periods the pages offer the build has stored the answer
     (agg_borough_measures_by_period); any other window is worked out here. Both give the same answer."""
-    stored = run(con, "borough_measures_stored", start=start, end=end, category=category)
-    if not stored.empty:
-        return stored
-    return run(con, "borough_measures", start=start, end=end, category=category)
+    where = {"start": start, "end": end, "category": category}
+    return _stored_or_run(con, "borough_measures", where, **where)
 
 
 @query(lambda con: {**_last12(con), "boroughs": (), "category": None})
@@ -457,12 +471,9 @@ def top_suppliers(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.dat
     For every borough over a spend period the pages offer, the build has stored the first STORED_SUPPLIER_RANKS
     (agg_suppliers_by_period); any other choice groups the monthly mart. Both give the same answer.
     """
-    if not boroughs and limit < STORED_SUPPLIER_RANKS:
-        stored = run(con, "top_suppliers_stored", start=start, end=end, category=category, limit=int(limit))
-        if not stored.empty:
-            return stored
-    return run(con, "top_suppliers", start=start, end=end, boroughs=_codes(boroughs), category=category,
-               limit=int(limit))
+    where = {"start": start, "end": end, "category": category, "limit": int(limit)}
+    return _stored_or_run(con, "top_suppliers", where if not boroughs and limit < STORED_SUPPLIER_RANKS else None,
+                          **where, boroughs=_codes(boroughs))
 
 
 @query(lambda con: {**_last12(con), "boroughs": (), "category": None},
@@ -472,11 +483,9 @@ def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, en
                            boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
     """How concentrated each category's named-supplier spend is. As with top_suppliers, the build has stored the
     answer for every borough over the periods the pages offer (agg_concentration_by_period)."""
-    if not boroughs:
-        stored = run(con, "supplier_concentration_stored", start=start, end=end, category=category)
-        if not stored.empty:
-            return stored
-    return run(con, "supplier_concentration", start=start, end=end, boroughs=_codes(boroughs), category=category)
+    where = {"start": start, "end": end, "category": category}
+    return _stored_or_run(con, "supplier_concentration", where if not boroughs else None, **where,
+                          boroughs=_codes(boroughs))
 
 
 @query(lambda con: {**_next18(con), "boroughs": (), "category": None})

@@ -27,10 +27,9 @@ LEAD = pa.schema([("period_start", pa.date32()), ("period_end", pa.date32()), ("
 def store_page_periods(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
     """page_periods: each distinct window of each kind the pages offer for this data, worked out as they do (the
     latest 12 months is often also the latest financial year: one window)."""
-    dates = queries.run(con, "data_dates").iloc[0]
     as_of = queries.as_of(con)
-    offered = {"spend": periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of),
-               "forward": periods.forward_periods(as_of), "current": periods.current_period(as_of)}
+    offered = {"spend": queries.spend_periods(con), "forward": periods.forward_periods(as_of),
+               "current": periods.current_period(as_of)}
     rows = sorted({(p.start, p.end, kind) for kind, found in offered.items() for p in found})
     replace_table(con, "page_periods", ({"period_start": s, "period_end": e, "kind": k} for s, e, k in rows),
                   PAGE_PERIODS)
@@ -40,7 +39,7 @@ def store_borough_measures(con: duckdb.DuckDBPyConnection, ref: object = None) -
     """agg_borough_measures_by_period: borough_measures.sql's answer for each window in page_periods, for all tech
     (tech_category NULL) and for each category."""
     windows = con.execute("select distinct period_start, period_end from page_periods order by all").fetchall()
-    categories = [None, *(r[0] for r in con.execute("select tech_category from ref_tech_categories").fetchall())]
+    categories = [None, *queries.tech_categories(con)["tech_category"]]
     keys = [(start, end, category) for start, end in windows for category in categories]
     create_from_arrow(con, "agg_borough_measures_by_period", _answers(
         con, "borough_measures", LEAD.names, keys, lambda start, end, category: {"start": start, "end": end,
