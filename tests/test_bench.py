@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -229,13 +230,41 @@ def test_the_ratio_verdicts_count_the_questions_that_meet_them() -> None:
     from loti_demand.bench.measure import QueryMeasure
     from loti_demand.bench.report import verdicts
 
-    def measure(label: str, duck: float, pandas: float, sqlite: float, exempt: str | None = None) -> QueryMeasure:
-        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas], sqlite_ms=[sqlite], exempt=exempt)
+    def measure(label: str, duck: float, pandas: float, sqlite: float, exempt: str | None = None,
+                floor: float = 0.5) -> QueryMeasure:
+        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas], sqlite_ms=[sqlite], exempt=exempt,
+                            answer_ms=[floor] * 3)
 
     results = SimpleNamespace(
         queries=[measure("fast", 1.0, 40.0, 200.0), measure("slow", 2.0, 20.0, 400.0),
-                 measure("small", 1.0, 10.0, 10.0, exempt="reads a reference table")],
+                 measure("small", 1.0, 10.0, 10.0, exempt="reads a reference table", floor=5.0)],
         pages=[], paint=[], ingest_lines_per_s=0.0, build=SimpleNamespace(peak_rss_mb=1.0))
     figures = {target: (met, figure) for target, met, figure in verdicts(results)}
     assert figures[">= 30x faster than pandas"] == (False, "1 of 2 questions; lowest slow 10x")
     assert figures[">= 150x faster than sqlite"] == (True, "2 of 2 questions; lowest fast 200x")
+
+    # 'slow' needs 20 / 30 = 0.67 ms for pandas and 400 / 150 = 2.67 ms for SQLite: with reading its answer back
+    # taking 1 ms, only the first is out of reach. The exempt question is not counted however slow its floor.
+    results.queries[1].answer_ms = [1.0] * 3
+    figures = {target: (met, figure) for target, met, figure in verdicts(results)}
+    assert figures[">= 30x faster than pandas"] == (
+        False, "1 of 2 questions; lowest slow 10x; 1 cannot meet it, as their floor is above pandas's time / 30: slow")
+    assert figures[">= 150x faster than sqlite"] == (True, "2 of 2 questions; lowest fast 200x")
+
+
+def test_the_floor_reads_back_exactly_the_answer_of_every_registered_query(sample_con) -> None:
+    """The floor is a fair one only if what it reads back is the query's answer, in the same types."""
+    import duckdb
+
+    from loti_demand.bench.measure import answer_reads, time_answer_read
+
+    for name, query in queries.QUERIES.items():
+        for label, example in ((name, query.example), *query.variants):
+            answer = query.function(sample_con, **example(sample_con))
+            con = duckdb.connect()
+            as_df, as_frame, as_arrow, as_tuples = answer_reads(con, answer)
+            pd.testing.assert_frame_equal(as_df(), answer, obj=label)
+            pd.testing.assert_frame_equal(as_frame(), answer, obj=label)
+            assert as_arrow().to_pandas().shape == answer.shape and len(as_tuples()) == len(answer), label
+            con.close()
+    assert len(time_answer_read(answer, 4)) == 4

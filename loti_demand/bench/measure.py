@@ -13,8 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loti_demand.exceptions import LotiDemandError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -119,6 +123,7 @@ class QueryMeasure:
     sqlite_ms: list[float] = field(default_factory=list)
     exempt: str | None = None
     problems: dict[str, list[str]] = field(default_factory=dict)  # engine -> differences from DuckDB
+    answer_ms: list[float] = field(default_factory=list)  # reading the answer back (time_answer_read)
 
     @property
     def p50(self) -> float:
@@ -128,9 +133,19 @@ class QueryMeasure:
     def p95(self) -> float:
         return percentile(self.duck_ms, 95)
 
+    @property
+    def answer_p50(self) -> float | None:
+        return statistics.median(self.answer_ms) if self.answer_ms else None
+
     def ratio(self, engine: str) -> float | None:
         samples = self.pandas_ms if engine == "pandas" else self.sqlite_ms
         return statistics.median(samples) / self.p50 if samples and self.p50 else None
+
+    def below_floor(self, engine: str, target: float) -> bool:
+        """Could no query meet `target` times faster than `engine` on this question? True when even reading the
+        answer back from a table holding exactly it takes longer than the engine's time divided by the target."""
+        samples = self.pandas_ms if engine == "pandas" else self.sqlite_ms
+        return bool(samples and self.answer_ms) and statistics.median(samples) / target < self.answer_p50
 
 
 def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
@@ -147,10 +162,38 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
                 rows = len(query.function(con, **params))
                 cpu: list[float] = []
                 samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
-                results.append(QueryMeasure(name, label, params, rows, samples, cpu))
+                answer = time_answer_read(query.function(con, **params), repeat)
+                results.append(QueryMeasure(name, label, params, rows, samples, cpu, answer_ms=answer))
         return results
     finally:
         con.close()
+
+
+def time_answer_read(answer: pd.DataFrame, repeat: int) -> list[float]:
+    """Milliseconds to read `answer` back from a DuckDB table holding exactly it, the quickest of four ways: the
+    floor under any query that gives this answer, however much of it a build stores beforehand."""
+    import duckdb
+
+    con = duckdb.connect()  # in memory: the answer uncompressed, so if anything quicker to read than from a file
+    try:
+        return min((time_calls(read, repeat) for read in answer_reads(con, answer)), key=statistics.median)
+    finally:
+        con.close()
+
+
+def answer_reads(con, answer: pd.DataFrame) -> tuple[Callable[[], object], ...]:
+    """Store `answer` as table `answer` in `con`; ways to read it back: the query layer's two ways to a DataFrame
+    (`.df()` as `run` does, Arrow as `run_long` does), then the rows as Arrow or as Python tuples, with no
+    DataFrame made at all."""
+    from loti_demand import queries
+
+    con.register("_answer", answer)
+    con.execute("create table answer as select * from _answer")
+    con.unregister("_answer")
+    return (lambda: con.execute("select * from answer").df(),
+            lambda: queries.arrow_frame(con, con.sql("select * from answer").to_arrow_table()),
+            lambda: con.sql("select * from answer").to_arrow_table(),
+            lambda: con.execute("select * from answer").fetchall())
 
 
 def compare_engines(measures: list[QueryMeasure], warehouse: Path, *, raw=None, sqlite_con=None,

@@ -45,7 +45,11 @@ def run_long(con: duckdb.DuckDBPyConnection, name: str, *, only: tuple[str, ...]
     answer (a few hundred rows) `run` is 1-4 ms faster.
     """
     relation = con.sql(sql(name), params=params)
-    table = (relation.select(*only) if only else relation).to_arrow_table()
+    return arrow_frame(con, (relation.select(*only) if only else relation).to_arrow_table())
+
+
+def arrow_frame(con: duckdb.DuckDBPyConnection, table: pa.Table) -> pd.DataFrame:
+    """An answer DuckDB gave as Arrow, as the DataFrame `.df()` would give (see run_long)."""
     ready = {f.name: _as_duckdb_would_convert(column) for f, column in zip(table.schema, table.columns, strict=True)}
     fast = [n for n, column in ready.items() if column is not None]
     if fast:
