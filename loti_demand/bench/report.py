@@ -44,6 +44,10 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f}"
 
 
+def _floor(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
 def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}x"
 
@@ -94,7 +98,7 @@ def print_queries(results: Results, echo: Echo) -> None:
             same = "; ".join(f"{engine}: {'yes' if not p else 'NO ' + ', '.join(p[:3])}" for engine, p in
                              q.problems.items()) or "not compared"
         cpu = statistics.median(q.duck_cpu_ms) if q.duck_cpu_ms else None
-        echo(f"{q.label:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(cpu):>8} {_ms(q.answer_p50):>7} "
+        echo(f"{q.label:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(cpu):>8} {_floor(q.answer_p50):>7} "
              f"{_ms(pandas):>9} {_ms(sqlite):>9} {_ratio(q.ratio('pandas')):>8} {_ratio(q.ratio('sqlite')):>8}  {same}")
     echo("  (ms elapsed, and DuckDB's CPU time; floor: p50 of reading the answer's rows back from a DuckDB table"
          " holding exactly it, as a DataFrame, Arrow or tuples, whichever is quickest: no query giving this answer"
