@@ -27,7 +27,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import shapely
 
-from loti_demand.charts import NO_DATA_COLOUR, SEQUENTIAL, _layout, colour_bar, colour_range
+from loti_demand.charts import NO_DATA_COLOUR, SEQUENTIAL, colour_bar, colour_range, house_layout
 from loti_demand.exceptions import FetchError, InputFileError
 from loti_demand.metrics import MEASURES, label
 
@@ -150,8 +150,8 @@ def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value:
             hovertemplate=hover + "<extra></extra>", marker_line_color="#ffffff", marker_line_width=1,
             name="No data",
         ))
-    fig = _layout(fig, title or label(value))
-    fig.update_layout(height=560, coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
+    fig.update_layout(house_layout(title or label(value)), height=560,
+                      coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
     fig.add_annotation(text=ATTRIBUTION, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
                        showarrow=False, font={"size": 11, "color": "#1f1f1f"}, bgcolor="rgba(255,255,255,0.85)")
     return fig

@@ -152,8 +152,17 @@ def test_page_shows_exactly_the_independent_calendar(sample_warehouse: Path, mon
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [t["name"] for t in spec["data"]] == ["Statutory notice", "Inferred from contract end date"]
     assert sum(sum(t["y"]) for t in spec["data"]) == len(want)
+    # each month's bars: an item counts in its expected month, or in the first month when it is already due
+    first = pd.Timestamp(spec["data"][0]["x"][0])
+    placed = want["expected_date"].where(~want["is_due_now"], first)
+    by_month = want.assign(month=placed.dt.strftime("%b %Y")).groupby(["confidence", "month"]).size()
+    for trace, confidence in zip(spec["data"], (STATUTORY, INFERRED), strict=True):
+        assert trace["y"] == [int(by_month.get((confidence, m), 0)) for m in trace["x"]]
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith(f"{len(want)} procurements expected") and any(m.value == alt for m in at.markdown)
+    per_month = placed.dt.to_period("M").value_counts()
+    busiest = min(per_month.index, key=lambda m: (-per_month[m], m))
+    assert alt.endswith(f"The busiest month is {busiest.strftime('%B %Y')} with {per_month[busiest]}.")
 
 
 @pytest.mark.parametrize(("params", "keep"), [
