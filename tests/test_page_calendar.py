@@ -112,6 +112,17 @@ def test_calendar_window_edges_and_due_now(demand_con) -> None:
     assert undated == {STATUTORY: 1, INFERRED: 1}
 
 
+def test_calendar_rows_are_in_month_date_area_title_order(sample_con) -> None:
+    """Rows come by month, then date, area, title and ocid, already-due items (placed in the first month) too."""
+    as_of = queries.as_of(sample_con)
+    for months in (2, 18):
+        date_from, date_to = queries.months_ahead(as_of, months)
+        df = queries.demand_calendar(sample_con, date_from=date_from, date_to=date_to)
+        assert df["is_due_now"].any() and df["calendar_month"].nunique() > 1
+        want = df.sort_values(["calendar_month", "expected_date", "area_name", "title", "ocid"], na_position="last")
+        assert list(df["ocid"]) == list(want["ocid"])
+
+
 def test_a_contract_names_its_current_supplier_and_a_notice_none(demand_con) -> None:
     date_from, date_to = queries.months_ahead(AS_OF, 18)
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")

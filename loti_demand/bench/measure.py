@@ -1,5 +1,6 @@
-"""Measurements: the build in a child process (phases, peak RSS), every registered query on DuckDB, the same
-questions on pandas and SQLite, the model checks, and AppTest reruns of every registered page."""
+"""Measurements: the build in a child process (phases, peak RSS), every registered query on DuckDB with the floor
+under its answer, the same questions on pandas and SQLite, the model checks, and AppTest reruns of every
+registered page."""
 
 from __future__ import annotations
 
