@@ -138,15 +138,20 @@ class QueryMeasure:
     def answer_p50(self) -> float | None:
         return statistics.median(self.answer_ms) if self.answer_ms else None
 
-    def ratio(self, engine: str) -> float | None:
+    def engine_p50(self, engine: str) -> float | None:
+        """Median ms of 'pandas' or 'sqlite' answering the same question, or None when not timed."""
         samples = self.pandas_ms if engine == "pandas" else self.sqlite_ms
-        return statistics.median(samples) / self.p50 if samples and self.p50 else None
+        return statistics.median(samples) if samples else None
+
+    def ratio(self, engine: str) -> float | None:
+        other = self.engine_p50(engine)
+        return other / self.p50 if other is not None and self.p50 else None
 
     def below_floor(self, engine: str, target: float) -> bool:
         """Could no query meet `target` times faster than `engine` on this question? True when even reading the
         answer back from a table holding exactly it takes longer than the engine's time divided by the target."""
-        samples = self.pandas_ms if engine == "pandas" else self.sqlite_ms
-        return bool(samples and self.answer_ms) and statistics.median(samples) / target < self.answer_p50
+        other, floor = self.engine_p50(engine), self.answer_p50
+        return other is not None and floor is not None and other / target < floor
 
 
 def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
@@ -160,11 +165,11 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
         for name, query in queries.QUERIES.items():
             for label, example in ((name, query.example), *query.variants):
                 params = example(con)
-                rows = len(query.function(con, **params))
+                answer = query.function(con, **params)
                 cpu: list[float] = []
                 samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
-                answer = time_answer_read(query.function(con, **params), repeat)
-                results.append(QueryMeasure(name, label, params, rows, samples, cpu, answer_ms=answer))
+                results.append(QueryMeasure(name, label, params, len(answer), samples, cpu,
+                                            answer_ms=time_answer_read(answer, repeat)))
         return results
     finally:
         con.close()

@@ -90,8 +90,7 @@ def print_queries(results: Results, echo: Echo) -> None:
     echo(f"{'query':<28} {'rows':>6} {'DuckDB p50':>10} {'p95':>8} {'cpu p50':>8} {'floor':>7} {'pandas':>9} "
          f"{'SQLite':>9} {'pandas/':>8} {'SQLite/':>8}  same answers")
     for q in results.queries:
-        pandas = statistics.median(q.pandas_ms) if q.pandas_ms else None
-        sqlite = statistics.median(q.sqlite_ms) if q.sqlite_ms else None
+        pandas, sqlite = q.engine_p50("pandas"), q.engine_p50("sqlite")
         if q.exempt:
             same = f"exempt: {q.exempt}"
         else:
