@@ -141,9 +141,9 @@ def test_a_missing_column_is_reported_with_the_header_split_as_the_council_wrote
                                                for i in range(1, 6)]]
     with pytest.raises(MissingColumnsError) as caught:
         read_text("\n".join(lines) + "\n")
-    assert "missing amount. The likeliest header (row 1) has columns: 'Payment Date', 'Supplier Name', 'Net'" in (
-        caught.value.problem)
-    assert "e.g. 'amount,Net'" in caught.value.hint
+    assert ("missing amount (amount could be 'Net'). The likeliest header (row 1) has columns: 'Payment Date', "
+            "'Supplier Name', 'Net'") in caught.value.problem
+    assert "field,column\n  amount,Net\n" in caught.value.hint
 
 
 @pytest.mark.parametrize(("encoding", "prefix", "detected"), [
@@ -314,8 +314,54 @@ def test_missing_columns_lists_what_was_found_and_how_to_map_it() -> None:
         read_text(text, name="spend/camden/odd.csv")
     message = str(caught.value)
     assert "missing payment_date, supplier_name" in message
+    assert "payment_date could be 'Paid On'; supplier_name could be 'Vendor Ref Name'" in message
     assert "'Paid On', 'Vendor Ref Name', 'Net Value'" in message
-    assert "spend_columns.csv" in message and "mapping.csv" in message and "field,column" in message
+    assert "field,column\n  payment_date,Paid On\n  supplier_name,Vendor Ref Name\n" in message
+    assert "spend_columns.csv" in message
+
+
+@pytest.mark.parametrize(("header", "row", "problem", "lines"), [
+    # Only the fields that are missing are named, each with the column whose values are of its kind.
+    ("Vendor ID,Vendor Name,Cost Element,Document No,Amount,Last Modified",
+     "18000063,ACME LTD,544076,1900017038,12.50,15/08/2019",
+     "missing payment_date (payment_date could be 'Last Modified')", ["payment_date,Last Modified"]),
+    ("Entity,Payee,Account,Ref,Value (ex VAT)", 'TTL,ACME LTD,IT Consultancy,1004\\19,"1,234.00"',
+     "missing payment_date, amount (no column looks like payment_date; amount could be 'Value (ex VAT)')",
+     ["payment_date,<the column holding the payment date>", "amount,Value (ex VAT)"]),
+    ("Date,Supplier,Cost Centre,Sum Paid GBP", "01/04/2025,ACME LTD,ICT Services,99.10",
+     "missing amount (amount could be 'Sum Paid GBP')", ["amount,Sum Paid GBP"]),
+])
+def test_the_hint_names_the_missing_field_and_the_column_that_holds_it(header, row, problem, lines) -> None:
+    with pytest.raises(MissingColumnsError) as caught:
+        read_text(f"{header}\n{row}\n{row}\n", name="spend/gla/odd.csv")
+    assert problem in caught.value.problem
+    assert "field,column\n" + "".join(f"  {line}\n" for line in lines) in caught.value.hint
+
+
+def test_sap_exports_of_the_gla_group_load_with_no_mapping() -> None:
+    """The GLA's and TfL's SAP exports: Clearing Date, Vendor Name, Document No(.), an Entity per line, a numeric cost
+    element beside the account's description, card merchant categories mostly blank, a preamble (GLA)."""
+    gla = ("\ufeff,Report of all payments made by GLA for value equal to or greater than £ 250.00 Excl. VAT,,,,,,\n"
+           ",Reporting Period : ,12,,,,,\n,,,,,,,\n"
+           ",Vendor ID,Vendor Name,Cost Element,Expenditure Account Code Description,Document No,Amount,Clearing Date\n"
+           ',18000063,ACME SYSTEMS LTD,536300,COMPUTER HARDWARE,1900017038,"4,007.00",06 Feb  2013\n'
+           ",15500097,LONDON BOROUGH OF CAMDEN,544075,Grants to External Organisations,5107795327,(829.50),"
+           "14 Feb  2013\n")
+    tables, rows = read_text(gla, name="spend/gla/gla-2013-p12.csv")
+    assert tables[0].header_row == 4
+    assert tables[0].mapping == {"payment_date": "Clearing Date", "supplier_name": "Vendor Name",
+                                 "expenditure_category": "Expenditure Account Code Description",
+                                 "amount": "Amount", "transaction_id": "Document No", "supplier_ref": "Vendor ID"}
+    assert [(r["payment_date"], r["amount"], r["expenditure_category"]) for r in rows] == [
+        ("06 Feb  2013", "4,007.00", "COMPUTER HARDWARE"),
+        ("14 Feb  2013", "(829.50)", "Grants to External Organisations")]
+    tfl = ("Entity,Vendor Name,Expenditure Account,Document Number,Clearing Date,Amount,Merchant Category\n"
+           "TRANSPORT TRADING LTD,ACME NETWORKS LTD,IT Consultancy,1004\\1901685374,2022-06-10,68879.78,\n"
+           "LONDON UNDERGROUND LIMITED,CARD MERCHANT,Computer Hardware,1005\\5110116936,2022-06-24,1200.00,5045\n")
+    tables, rows = read_text(tfl, name="spend/tfl/2023-p03.csv")
+    assert tables[0].mapping["expenditure_category"] == "Expenditure Account"
+    assert tables[0].mapping["transaction_id"] == "Document Number"
+    assert [r["expenditure_category"] for r in rows] == ["IT Consultancy", "Computer Hardware"]
 
 
 def test_a_mapping_file_reads_an_odd_layout(tmp_path: Path) -> None:

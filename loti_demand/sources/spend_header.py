@@ -109,18 +109,62 @@ def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: l
         )
     else:
         missing = [f for f in REQUIRED if f not in found]
+        rows = [c for n, c in nonblank if n > best_number]
+        taken = set(found.values())
+        guesses = {f: candidate_columns(f, best, rows, taken) for f in missing}
+        said = "; ".join(f"{f} could be {_or(guesses[f])}" if guesses[f] else f"no column looks like {f}"
+                         for f in missing)
+        lines = "\n".join(f"  {f},{guesses[f][0] if guesses[f] else '<the column holding the ' + _WHAT[f] + '>'}"
+                          for f in missing)
         error = MissingColumnsError(
             name,
             f"no header row with the required columns ({', '.join(REQUIRED)}) in the first {HEADER_SCAN_ROWS} "
-            f"rows; missing {', '.join(missing)}. The likeliest header (row {best_number}) has columns: {shown}",
-            "add the council's column names to data/reference/spend_columns.csv (columns field,header), or put a "
-            "mapping.csv beside the file (spend/<borough>/mapping.csv, or --mapping FILE for ingest) with columns "
-            f"field,column, e.g. 'amount,{_example(best)}'",
+            f"rows; missing {', '.join(missing)} ({said}). The likeliest header (row {best_number}) has "
+            f"columns: {shown}",
+            "put a mapping.csv beside the file (spend/<publisher>/mapping.csv, or --mapping FILE for ingest) with "
+            f"these lines:\n  field,column\n{lines}\nor add the column names to data/reference/spend_columns.csv "
+            "(columns field,header) so every publisher's files are read",
         )
     error.recognised = len(found)  # the reader compares it between delimiters
     raise error
 
 
-def _example(cells: list[str]) -> str:
-    named = [str(c).strip() for c in cells if str(c).strip()]
-    return named[-1] if named else "Net Value"
+_WHAT = {"payment_date": "payment date", "supplier_name": "supplier's name", "amount": "amount paid"}
+# Words a council's header uses for each required field, whatever its finance system calls it.
+_HEADER_WORDS = {
+    "payment_date": re.compile(r"date|paid|cleared|posted|period", re.IGNORECASE),
+    "supplier_name": re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient|name|company",
+                                re.IGNORECASE),
+    "amount": re.compile(r"amount|value|total|net|gross|paid|£|gbp|sum", re.IGNORECASE),
+}
+
+
+def candidate_columns(fld: str, header: list[str], rows: list[list[str]], taken: set[int]) -> list[str]:
+    """The columns of `header` (not already used) that could hold a required field, likeliest first: judged by
+    what the data rows below it hold (dates, amounts, names) and, without data rows, by the header's words."""
+    from loti_demand.normalise.dates import parse_date
+    from loti_demand.normalise.money import parse_amount
+
+    scored = []
+    for i, cell in enumerate(header):
+        title = str(cell).strip()
+        if i in taken or not title:
+            continue
+        values = [str(r[i]).strip() for r in rows if i < len(r) and str(r[i]).strip()]
+        named = bool(_HEADER_WORDS[fld].search(title))
+        if values:
+            dates = sum(parse_date(v) is not None for v in values) / len(values)
+            amounts = sum(parse_amount(v) is not None and parse_date(v) is None for v in values) / len(values)
+            words = sum(sum(ch.isalpha() for ch in v) >= 3 for v in values) / len(values)
+            share = {"payment_date": dates, "amount": amounts, "supplier_name": words * (1 - dates)}[fld]
+            if share < 0.8:
+                continue
+            scored.append((share + named, i, title))
+        elif named:
+            scored.append((1.0, i, title))
+    return [title for _, _, title in sorted(scored, key=lambda t: (-t[0], t[1]))[:3]]
+
+
+def _or(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
