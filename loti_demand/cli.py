@@ -156,17 +156,12 @@ def ingest() -> None:
 
 
 def _ingest(kind: str, warehouse: Path, files: tuple[Path, ...], strict: bool, skip_bad_files: bool,
-            borough: str | None = None, mapping: Path | None = None, per_file: bool = False) -> None:
+            publisher: str | None = None, mapping: Path | None = None, per_file: bool = False) -> None:
     from loti_demand.reference import Reference
-    from loti_demand.warehouse.build import add_files, read_mapping
+    from loti_demand.warehouse.build import add_files, read_mapping, resolve_publisher
 
     ref = Reference()
-    code = None
-    if borough:
-        code = ref.borough_code(borough)
-        if code is None:
-            raise LotiDemandError(f"--borough {borough!r} is not a London borough name, alias or GSS code")
-    report = add_files(warehouse, kind, list(files), borough_code=code,
+    report = add_files(warehouse, kind, list(files), publisher=resolve_publisher(ref, publisher) if publisher else None,
                        mapping=read_mapping(mapping) if mapping else None, strict=strict,
                        skip_bad_files=skip_bad_files, progress=_progress, reference=ref)
     _print_report(report)
@@ -204,19 +199,22 @@ def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
 
 @ingest.command("spend")
 @warehouse_option
-@click.option("--borough", required=True, help="Borough name, alias or GSS code the files belong to.")
+@click.option("--publisher", "--borough", "publisher", required=True, metavar="NAME|CODE",
+              help="Who published the files: a borough's name, alias or GSS code (Lambeth, E09000022), or a "
+                   "London-wide body's name or code (Greater London Authority, GLA, TfL, MOPAC...).")
 @click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="CSV with columns field,column naming the council's column for each field.")
 @build_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-def ingest_spend(warehouse, borough, mapping, strict, skip_bad_files, files) -> None:
-    """Ingest council spend files (CSV, XLSX, XLS or ZIP).
+def ingest_spend(warehouse, publisher, mapping, strict, skip_bad_files, files) -> None:
+    """Ingest spend files (CSV, XLSX, XLS or ZIP) of a borough or a London-wide body.
 
     \b
     Example:
-      python -m loti_demand ingest spend --borough Lambeth lambeth-2024-06.csv
+      python -m loti_demand ingest spend --publisher Lambeth lambeth-2024-06.csv
+      python -m loti_demand ingest spend --publisher "Transport for London" tfl-2025-p03.csv
     """
-    _ingest("spend", warehouse, files, strict, skip_bad_files, borough=borough, mapping=mapping)
+    _ingest("spend", warehouse, files, strict, skip_bad_files, publisher=publisher, mapping=mapping)
 
 
 @ingest.command("procurement")

@@ -117,6 +117,7 @@ MAP_MEASURES = ("tech_spend_gbp", "tech_spend_per_resident_gbp", "pipeline_value
 DIMENSIONS: dict[str, str] = {
     "borough_code": "GSS code",
     "borough_name": "Borough",
+    "publisher_name": "London-wide body",
     "tech_category": "Tech category code",
     "tech_category_label": "Tech category",
     "payment_month": "Month",

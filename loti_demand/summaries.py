@@ -168,3 +168,39 @@ def sme_sentence(row: pd.Series, window: str) -> str:
         text += (f" The other {plural(count - saying, 'notice', 'notices')} ({fmt(silent_value)}) "
                  f"{'does' if count - saying == 1 else 'do'} not say.")
     return text
+
+
+def bodies_sentence(count: int, amount: object, bodies: dict[str, str]) -> str:
+    """Whether a London total includes London-wide bodies' spend, and how much of it is theirs."""
+    if not count:
+        return "Tech spend includes no London-wide body such as the GLA (none has spend data in this selection)."
+    names = " and ".join(bodies.values()) if len(bodies) <= 3 else f"{len(bodies)} London-wide bodies"
+    return (f"Tech spend includes {MEASURES['tech_spend_gbp'].format(amount)} paid by "
+            f"{plural(count, 'London-wide body', 'London-wide bodies')} ({names}), which are never counted in a "
+            "borough's or a per-resident figure.")
+
+
+def spend_coverage_sentence(head: pd.Series, *, chosen: tuple[str, ...], boroughs: dict[str, str],
+                            bodies: dict[str, str]) -> str:
+    """The coverage beside a spend total: authorities (and London-wide bodies) with data, lines, redactions."""
+    chosen_boroughs = [c for c in chosen if c in boroughs]
+    chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
+    scope = f"{len(chosen_boroughs)} chosen" if chosen else str(len(boroughs))
+    text = (f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
+            f"this period: {int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} have "
+            "the payee redacted (they count in totals but not in supplier shares).")
+    if chosen_bodies or not chosen:
+        text += " " + bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies)
+    return text
+
+
+def bodies_list_sentence(df: pd.DataFrame, value: str, *, per_resident: bool) -> str:
+    """What the London-wide bodies' list beside the map shows, and why they are not on it."""
+    text = ("London-wide bodies such as the GLA and TfL serve all of London, so they have no place on a borough "
+            "map; their figures are listed here instead, and London totals include them.")
+    if per_resident:
+        text += " Per-resident figures are for boroughs only, so the bodies' tech spend is shown."
+    if not df.empty and df[value].notna().any():
+        top = df.sort_values(value, ascending=False).iloc[0]
+        text += f" Largest: {top['publisher_name']} ({MEASURES[value].format(top[value])})."
+    return text

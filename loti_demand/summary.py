@@ -45,7 +45,8 @@ PERIOD_RULES = {
 }
 DIMENSION_NOTES = {
     "borough_code": "ONS GSS code of the borough; blank for London-wide bodies (GLA, TfL, London Councils).",
-    "borough_name": "Borough name, or \"London-wide body\" for London buyers that are not boroughs.",
+    "borough_name": "Borough name; for a London-wide body its own name (Greater London Authority, Transport for "
+                    "London...), or \"London-wide body\" for other London buyers that are not boroughs.",
     "tech_category": "Tech category code from the taxonomy.",
     "tech_category_label": "Tech category name.",
     "month": "Calendar month, YYYY-MM.",

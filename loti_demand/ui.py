@@ -419,6 +419,12 @@ def borough_names() -> dict[str, str]:
     return dict(zip(df["borough_code"], df["borough_name"], strict=True))
 
 
+def body_names() -> dict[str, str]:
+    """Code -> name of the London-wide bodies (GLA, TfL...) whose spend the warehouse holds, in name order."""
+    df = query("spend_bodies")
+    return dict(zip(df["publisher_code"], df["publisher_name"], strict=True))
+
+
 def category_selectbox(*, key: str = "category", label: str = "Tech category") -> str | None:
     """Pick one tech category or all of them (None); kept in the URL."""
     df = query("tech_categories")

@@ -74,3 +74,14 @@ st.page_link("pages/borough.py", label=f"Open the {names[chosen]} profile", quer
 st.header("The figures behind the map")
 ui.table(df, ["borough_name", measure, "population", coverage], key="map_table",
          file_name=f"borough_map_{measure}_{period.key}{'_' + category if category else ''}.csv")
+
+st.header("London-wide bodies")
+bodies = ui.query("body_measures", start=period.start, end=period.end, category=category)
+body_measure = "tech_spend_gbp" if measure == "tech_spend_per_resident_gbp" else measure
+if measure == "open_challenges":
+    st.write("Challenge statements are set by boroughs, so London-wide bodies have none to show here.")
+else:
+    st.write(summaries.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
+    ui.table_or_note(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
+                     file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
+                     empty="No London-wide body has data for this measure in the warehouse.")

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from loti_demand import charts, ui
+from loti_demand import charts, summaries, ui
 from loti_demand.metrics import MEASURES
 
 ui.page_header(
     "Overview",
-    "London's technology demand in one place: what the 32 boroughs and the City spend on technology, "
-    "what they plan to buy, and the problems they invite innovators to solve.",
+    "London's technology demand in one place: what the 32 boroughs, the City and London-wide bodies such as the GLA "
+    "spend on technology, what they plan to buy, and the problems boroughs invite innovators to solve.",
 )
 as_of = ui.as_of()
 head = ui.query("headline", as_of=as_of).iloc[0]
@@ -29,7 +29,8 @@ st.caption(
     f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of 33 authorities' spend files "
     f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
     f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
-    "in the next 18 months (see the Demand calendar)."
+    "in the next 18 months (see the Demand calendar). "
+    + summaries.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names())
 )
 
 by_category = ui.query("tech_spend_by_category", as_of=as_of)

@@ -6,17 +6,18 @@ import streamlit as st
 from loti_demand import charts, metrics, periods, summaries, ui
 from loti_demand.metrics import MEASURES
 
-ui.page_header("Spend and suppliers", "Who London's councils pay for technology, for what, and how concentrated "
-                                      "that spending is.")
-names, windows = ui.borough_names(), ui.spend_periods()
+ui.page_header("Spend and suppliers", "Who London's councils and London-wide bodies pay for technology, for what, "
+                                      "and how concentrated that spending is.")
+names, bodies, windows = ui.borough_names(), ui.body_names(), ui.spend_periods()
+publishers = {**names, **bodies}
 if not windows:
     st.info("No spend data has been loaded yet, so there is nothing to show here. See the README to build the "
             "warehouse from council spend files.")
     st.stop()
 filters = st.columns([2, 1.2, 1.4])
 with filters[0]:
-    boroughs = tuple(ui.url_multiselect("Boroughs", list(names), key="boroughs", format_func=names.get,
-                                        placeholder="All London"))
+    boroughs = tuple(ui.url_multiselect("Boroughs or London-wide bodies", list(publishers), key="boroughs",
+                                        format_func=publishers.get, placeholder="All London"))
 with filters[1]:
     category = ui.category_selectbox()
 with filters[2]:
@@ -24,12 +25,9 @@ with filters[2]:
 ui.ignored_params_notice()
 where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
 head = ui.query("spend_summary", **where).iloc[0]
-scope = f"{len(boroughs)} chosen" if boroughs else str(len(names))
 st.metric(f"Tech spend, {period.phrase}", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
           help=MEASURES["tech_spend_gbp"].definition)
-st.caption(f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
-           f"this period: {int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} "
-           "have the payee redacted (they count in totals but not in supplier shares).")
+st.caption(summaries.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies))
 
 st.header("Tech spend over time")
 trend = ui.query("spend_over_time", **where, grain=period.grain)

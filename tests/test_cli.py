@@ -70,7 +70,7 @@ def test_ingest_with_unknown_borough_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ingest", "spend", "--warehouse", str(tmp_path / "w.duckdb"),
                                       "--borough", "Gotham", str(extra)])
     assert result.exit_code == 1
-    assert "'Gotham' is not a London borough" in result.output
+    assert "'Gotham' is not a London borough or London-wide body" in result.output
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):

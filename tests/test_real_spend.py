@@ -250,7 +250,7 @@ def test_skip_bad_files_records_the_pivot_and_loads_the_rest(tmp_path: Path) -> 
     warehouse = tmp_path / "w.duckdb"
     report = add_files(warehouse, "spend", [real_file("spend/lambeth_2012-05_supplier_totals.csv"),
                                             real_file("spend/oxford_city_expenditure-over-500-jan-mar-2018.csv")],
-                       borough_code="E09000022", skip_bad_files=True)
+                       publisher="E09000022", skip_bad_files=True)
     assert [f.status for f in report.files] == ["rejected", "loaded"]
     con = connect(warehouse, read_only=True)
     rejected = con.execute("select status, problem, lines_read from source_files where path like '%supplier_totals%'"
@@ -267,7 +267,7 @@ def test_republished_lines_count_once(tmp_path: Path) -> None:
     overlap = tmp_path / "oxford-republished.csv"
     overlap.write_bytes(b"\r\n".join(lines[:1] + lines[600:]))  # header + the second half, same lines
     warehouse = tmp_path / "w.duckdb"
-    add_files(warehouse, "spend", [original, overlap], borough_code="E09000012")
+    add_files(warehouse, "spend", [original, overlap], publisher="E09000012")
     con = connect(warehouse, read_only=True)
     rows = con.execute("select lines_read, rows_loaded, rows_duplicate, rows_quarantined from source_files "
                        "order by file_id").fetchall()

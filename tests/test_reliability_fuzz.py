@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loti_demand.exceptions import InputFileError, LotiDemandError
+from loti_demand.reference import Reference
 from loti_demand.sources import READERS
 from loti_demand.sources import limits as limits_module
 from loti_demand.warehouse.build import add_files, run_checks
@@ -61,7 +62,7 @@ def test_broken_input_is_refused_by_name_or_fully_accounted(case: Case, tmp_path
     case.make(path)
     warehouse = tmp_path / "w.duckdb"
     try:
-        add_files(warehouse, case.kind, [path], borough_code=BOROUGH.get(case.kind))
+        add_files(warehouse, case.kind, [path], publisher=BOROUGH.get(case.kind))
     except LotiDemandError as exc:
         assert isinstance(exc, InputFileError), f"{type(exc).__name__}: {exc}"
         assert_names_the_file(exc, case.name, case.line)
@@ -79,7 +80,7 @@ def test_skip_bad_files_records_a_refused_file_and_the_rest_still_balances(case:
     path = tmp_path / case.name
     case.make(path)
     warehouse = tmp_path / "w.duckdb"
-    report = add_files(warehouse, case.kind, [path], borough_code=BOROUGH.get(case.kind), skip_bad_files=True)
+    report = add_files(warehouse, case.kind, [path], publisher=BOROUGH.get(case.kind), skip_bad_files=True)
     assert [f.status for f in report.files] == ["rejected"]
     con = connect(warehouse, read_only=True)
     try:
@@ -138,7 +139,7 @@ def _ingest_in_memory(kind: str, path: Path, name: str) -> None:
     try:
         run_sql_file(con, MODELS_DIR / "raw.sql")
         writer = RawWriter(con)
-        ingest_file(writer, kind, path, name=name, borough_code=BOROUGH.get(kind))
+        ingest_file(writer, kind, path, name=name, publisher=Reference().publisher(CAMDEN) if kind == "spend" else None)
         writer.flush()
     finally:
         con.close()
@@ -198,7 +199,7 @@ def test_generated_spend_files_build_and_balance(rows: list[list[str]], tmp_path
     path.write_bytes(_csv(rows))
     warehouse = folder / "w.duckdb"
     try:
-        add_files(warehouse, "spend", [path], borough_code=CAMDEN)
+        add_files(warehouse, "spend", [path], publisher=CAMDEN)
     except InputFileError as exc:
         assert_names_the_file(exc, "generated.csv")
         return

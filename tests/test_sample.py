@@ -80,23 +80,25 @@ def test_every_borough_and_every_layout_is_present(generated) -> None:
     root, counts = generated
     boroughs = sample.load_boroughs(REFERENCE, sample.DEFAULT_SEED)
     folders = {p.name for p in (root / "spend").iterdir() if p.is_dir()}
-    assert folders == {b.slug for b in boroughs} and len(folders) == 33
+    bodies = {b.slug: b.layout for b in sample.load_bodies()}
+    assert bodies == {"greater-london-authority": "sap-gla", "transport-for-london": "sap-tfl"}
+    assert folders == {b.slug for b in boroughs} | set(bodies) and len(folders) == 35
     assert all(any((root / "spend" / slug).iterdir()) for slug in folders)
     assert Counter(b.layout for b in boroughs) == Counter({"preamble": 7, "lga": 7, "bom": 7, "xlsx": 6,
                                                            "cp1252": 6})
-    assert tuple(sample.LAYOUTS) == sample.LAYOUT_NAMES
+    assert tuple(sample.LAYOUTS) == sample.LAYOUT_NAMES + sample.BODY_LAYOUT_NAMES
     suffixes = {p.suffix for p in (root / "spend").rglob("*") if p.is_file()}
     assert suffixes == {".csv", ".xlsx", ".zip"}
     assert counts["spend_files"] == sum(1 for p in (root / "spend").rglob("*") if p.is_file())
-    assert 200 * 99 <= counts["spend_lines"] <= 320 * 99
+    assert 200 * 105 <= counts["spend_lines"] <= 320 * 105  # 33 boroughs and 2 bodies over 3 years
     assert 200 <= counts["procurement_processes"] <= 240 and counts["challenges_lines"] == 40
 
 
 def test_every_spend_file_reads_back_with_the_layout_detected(generated, spend_tables) -> None:
     _, counts = generated
-    layouts = {b.slug: b.layout for b in sample.load_boroughs(REFERENCE, sample.DEFAULT_SEED)}
+    layouts = {b.slug: b.layout for b in sample.load_boroughs(REFERENCE, sample.DEFAULT_SEED) + sample.load_bodies()}
     expected = {"preamble": ("utf-8", range(7, 11)), "bom": ("utf-8-sig", [1]), "cp1252": ("cp1252", [1]),
-                "lga": ("utf-8", [1]), "xlsx": (None, [3])}
+                "lga": ("utf-8", [1]), "xlsx": (None, [3]), "sap-gla": ("cp1252", [7]), "sap-tfl": ("utf-8", [1])}
     seen: Counter[str] = Counter()
     lines = 0
     for path, table, rows in spend_tables:
@@ -106,7 +108,7 @@ def test_every_spend_file_reads_back_with_the_layout_detected(generated, spend_t
         assert {"payment_date", "supplier_name", "amount"} <= set(table.mapping), path
         assert table.encoding == expected[layout][0], path
         assert table.header_row in expected[layout][1], path
-    assert set(seen) == set(sample.LAYOUT_NAMES)
+    assert set(seen) == set(sample.LAYOUT_NAMES + sample.BODY_LAYOUT_NAMES)
     assert lines == counts["spend_lines"]
 
 
@@ -130,7 +132,7 @@ def test_transaction_numbers_are_unique_within_a_borough_but_for_the_repeats(spe
         numbers.setdefault(folder, Counter()).update(str(r["transaction_id"]) for r in rows if r["transaction_id"])
     repeated = {folder: sum(n - 1 for n in counter.values()) for folder, counter in numbers.items()}
     assert sorted(n for n in repeated.values() if n) == [sample.REPEATED_LINES] * 2
-    layouts = {b.slug: b.layout for b in sample.load_boroughs(REFERENCE, sample.DEFAULT_SEED)}
+    layouts = {b.slug: b.layout for b in sample.load_boroughs(REFERENCE, sample.DEFAULT_SEED) + sample.load_bodies()}
     assert {folder for folder in layouts if layouts[folder] != "preamble"} == {f for f, c in numbers.items() if c}
 
 
@@ -143,7 +145,7 @@ def test_spend_values_parse_apart_from_the_deliberate_faults(spend_tables) -> No
     assert all("31" in str(row["payment_date"]) for row in bad_dates) and len(bad_dates) >= 3
 
 
-@pytest.mark.parametrize("layout", sample.LAYOUT_NAMES)
+@pytest.mark.parametrize("layout", sample.LAYOUT_NAMES + sample.BODY_LAYOUT_NAMES)
 def test_expense_labels_and_purposes_classify_as_intended(classifier: Classifier, layout: str) -> None:
     """Tech wording lands in its category (the ProClass code decides in 'lga'); the rest is not tech."""
     for expense in (*sample.TECH_TYPES, *sample.NON_TECH_TYPES):

@@ -305,21 +305,24 @@ def _buyer_release(name: str, buyer_id: str = "GB-CFS-1", region: str | None = N
 
 
 @pytest.mark.parametrize(("rel", "expected"), [
-    (_buyer_release("Anything", "GB-LAC-E09000003"), ("E09000003", True, "identifier GB-LAC-E09000003")),
-    (_buyer_release("Barnet", scheme="GB-LAC", id="E09000003"), ("E09000003", True, "identifier GB-LAC-E09000003")),
-    (_buyer_release("London Borough of Merton"), ("E09000024", True, "name 'London Borough of Merton'")),
-    (_buyer_release("Merton Council"), ("E09000024", True, "name 'Merton Council'")),
-    (_buyer_release("Royal Borough of Greenwich"), ("E09000011", True, "name 'Royal Borough of Greenwich'")),
-    (_buyer_release("Transport for London"), (None, True, "London body 'Transport for London'")),
-    (_buyer_release("Greater London Authority"), (None, True, "London body 'Greater London Authority'")),
-    (_buyer_release("London Councils"), (None, True, "London body 'London Councils'")),
-    (_buyer_release("Some London Trust", region="UKI32"), (None, True, "buyer region UKI32")),
-    (_buyer_release("A national agency", delivery="London"), (None, True, "delivery region London")),
-    (_buyer_release("Lancashire Constabulary", delivery="North West"), (None, False, None)),
-    (_buyer_release("Hampshire County Council", region="UKJ36"), (None, False, None)),
+    (_buyer_release("Anything", "GB-LAC-E09000003"),
+     ("E09000003", True, "identifier GB-LAC-E09000003", "E09000003")),
+    (_buyer_release("Barnet", scheme="GB-LAC", id="E09000003"),
+     ("E09000003", True, "identifier GB-LAC-E09000003", "E09000003")),
+    (_buyer_release("London Borough of Merton"), ("E09000024", True, "name 'London Borough of Merton'", "E09000024")),
+    (_buyer_release("Merton Council"), ("E09000024", True, "name 'Merton Council'", "E09000024")),
+    (_buyer_release("Royal Borough of Greenwich"),
+     ("E09000011", True, "name 'Royal Borough of Greenwich'", "E09000011")),
+    (_buyer_release("Transport for London"), (None, True, "London body 'Transport for London'", "TFL")),
+    (_buyer_release("Greater London Authority"), (None, True, "London body 'Greater London Authority'", "GLA")),
+    (_buyer_release("London Councils"), (None, True, "London body 'London Councils'", "LCOUNCILS")),
+    (_buyer_release("Some London Trust", region="UKI32"), (None, True, "buyer region UKI32", None)),
+    (_buyer_release("A national agency", delivery="London"), (None, True, "delivery region London", None)),
+    (_buyer_release("Lancashire Constabulary", delivery="North West"), (None, False, None, None)),
+    (_buyer_release("Hampshire County Council", region="UKJ36"), (None, False, None, None)),
 ])
 def test_buyer_resolution(rel: dict, expected: tuple) -> None:
-    assert resolve_buyer(rel, REF.alias_index, REF.london_body_index) == expected
+    assert resolve_buyer(rel, REF.alias_index, REF.london_body_code) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -349,7 +352,7 @@ def test_flatten_values_dates_and_sme() -> None:
                    {"status": "cancelled", "value": {"amount": 5000}, "suppliers": [{"name": "Gone Ltd"}]},
                    {"status": "active", "value": {"amount": 100, "currency": "EUR"}, "suppliers": [{"name": "A Ltd"}]}],
     }
-    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_index)
+    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code)
     assert row["release_date"] == dt.datetime(2025, 4, 23, 22, 59, 59)  # UTC
     assert row["value_gbp"] == Decimal("1250.50")
     assert row["award_value_gbp"] == Decimal("900.00")  # cancelled and non-GBP awards are not counted
@@ -369,5 +372,5 @@ _keys = st.sampled_from(["ocid", "id", "date", "tag", "buyer", "parties", "tende
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(_keys, _json, max_size=8))
 def test_flatten_never_raises_on_odd_json(rel: dict) -> None:
-    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_index)
+    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code)
     assert row["stage"] in {"planning", "tender", "award", "contract"}

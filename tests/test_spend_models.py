@@ -29,7 +29,7 @@ def ingest(tmp_path: Path, *files: tuple[str, str], strict: bool = False) -> duc
         path.write_text(HEADER + body, encoding="utf-8")
         paths.append(path)
     warehouse = tmp_path / "w.duckdb"
-    add_files(warehouse, "spend", paths, borough_code="E09000007", strict=strict)
+    add_files(warehouse, "spend", paths, publisher="E09000007", strict=strict)
     return connect(warehouse, read_only=True)
 
 
@@ -89,7 +89,7 @@ def test_the_same_payment_in_another_boroughs_file_is_not_a_duplicate(tmp_path: 
     warehouse = tmp_path / "w.duckdb"
     for name, borough in (("camden.csv", "E09000007"), ("hackney.csv", "E09000012")):
         (tmp_path / name).write_text(HEADER + "01/04/2025,T1,Acme Ltd,500.00,Gas,Business\n", encoding="utf-8")
-        add_files(warehouse, "spend", [tmp_path / name], borough_code=borough)
+        add_files(warehouse, "spend", [tmp_path / name], publisher=borough)
     con = connect(warehouse, read_only=True)
     assert [c[:3] for c in counts(con)] == [(1, 1, 0), (1, 1, 0)]
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from loti_demand.normalise.notice_types import (
     get_in,
@@ -129,30 +130,40 @@ def _regions(release: Mapping, buyer: Mapping) -> Iterable[tuple[str, str]]:
         yield "delivery region", str(get_in(place, "region") or get_in(place, "address", "region") or "")
 
 
+class Buyer(NamedTuple):
+    """Who bought: a borough (publisher_code = borough_code), a London-wide body (publisher_code = its body_code,
+    borough_code None), another London buyer (both None, is_london) or a buyer outside London."""
+
+    borough_code: str | None
+    is_london: bool
+    how: str | None
+    publisher_code: str | None = None
+
+
 def resolve_buyer(
-    release: Mapping, alias_index: Mapping[str, str], london_body: Callable[[str], bool] = lambda name: False
-) -> tuple[str | None, bool, str | None]:
-    """(borough_code, is_london, how): by identifier (GB-LAC-E09..., ONS codes), then by name with the aliases,
-    then as a London body that is not a borough, then by a London region (ITL/NUTS UKI*, or 'London') of the
-    buyer or of a delivery address. Other buyers: (None, False, None)."""
+    release: Mapping, alias_index: Mapping[str, str], london_body: Callable[[str], str | None] = lambda name: None
+) -> Buyer:
+    """By identifier (GB-LAC-E09..., ONS codes), then by name with the aliases, then as a London body that is not a
+    borough (`london_body` gives its code), then by a London region (ITL/NUTS UKI*, or 'London') of the buyer or of
+    a delivery address. Other buyers: Buyer(None, False, None)."""
     buyer = _buyer(release)
     for ident in _identifiers(buyer):
         code = borough_from_identifier(ident)
         if code:
-            return code, True, f"identifier {ident}"
+            return Buyer(code, True, f"identifier {ident}", code)
     names = [n for n in (buyer.get("name"), get_in(buyer, "identifier", "legalName")) if isinstance(n, str)]
     for name in names:
         code = match_borough(repair_text(name), alias_index)
         if code:
-            return code, True, f"name '{repair_text(name)}'"
+            return Buyer(code, True, f"name '{repair_text(name)}'", code)
     for name in names:
-        if london_body(repair_text(name) or ""):
-            return None, True, f"London body '{repair_text(name)}'"
+        if body := london_body(repair_text(name) or ""):
+            return Buyer(None, True, f"London body '{repair_text(name)}'", body)
     for what, published in _regions(release, buyer):
         region = published.strip().upper()
         if region.startswith(("UKI", "TLI")) or region in LONDON_REGIONS:
-            return None, True, f"{what} {published.strip()}"
-    return None, False, None
+            return Buyer(None, True, f"{what} {published.strip()}")
+    return Buyer(None, False, None)
 
 
 def _cpv(release: Mapping) -> list[str]:
@@ -243,12 +254,12 @@ def flatten(
     release: Mapping,
     alias_index: Mapping[str, str],
     classify_cpv: Callable[[object], tuple[str | None, str | None]],
-    london_body: Callable[[str], bool] = lambda name: False,
+    london_body: Callable[[str], str | None] = lambda name: None,
 ) -> dict:
     """The notice/procurement columns of one release, as Python values (Decimal, date, datetime)."""
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     buyer = _buyer(release)
-    borough, is_london, buyer_match = resolve_buyer(release, alias_index, london_body)
+    borough, is_london, buyer_match, publisher = resolve_buyer(release, alias_index, london_body)
     codes = _cpv(release)
     category, reason = _classify(codes, classify_cpv)
     awards = _live(release.get("awards"))
@@ -267,6 +278,7 @@ def flatten(
         "buyer_id": _text(buyer.get("id")),
         "buyer_name": repair_text(buyer.get("name")),
         "borough_code": borough,
+        "publisher_code": publisher,
         "is_london": is_london,
         "buyer_match": buyer_match,
         "stage": stage(release),

@@ -322,8 +322,9 @@ def load_issue_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def load_issues_list(con: duckdb.DuckDBPyConnection, *, source_file: str = "") -> pd.DataFrame:
     return run(con, "load_issues_list", source_file=source_file)
 # --- Map, borough profile and spend pages -----------------------------------------------------------------
-# Windows are inclusive dates (loti_demand.periods); `boroughs` is a tuple of GSS codes, empty = all London;
-# `category` is a tech_category code or None = all tech categories.
+# Windows are inclusive dates (loti_demand.periods); `boroughs` is a tuple of publisher codes (boroughs' GSS codes,
+# London-wide bodies' codes such as GLA), empty = all London, bodies included; `category` is a tech_category code
+# or None = all tech categories.
 
 GRAINS = ("month", "quarter")
 
@@ -430,6 +431,18 @@ def spend_lines(
 @query()
 def borough_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "borough_list")
+
+
+@query()
+def spend_bodies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "spend_bodies")
+
+
+@query(lambda con: {**_last12(con), "category": None})
+def body_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                  category: str | None = None) -> pd.DataFrame:
+    """The map measures of the London-wide bodies with spend or tech notices (listed beside the borough map)."""
+    return run(con, "body_measures", start=start, end=end, category=category)
 
 
 @query(lambda con: {**_last12(con), "category": None})

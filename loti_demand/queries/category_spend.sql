@@ -7,6 +7,6 @@ select
 from agg_spend_by_borough_month as a
 inner join ref_tech_categories as c on a.tech_category = c.tech_category
 where a.payment_month between $start and $end
-    and ($boroughs is null or list_contains($boroughs, a.borough_code))
+    and ($boroughs is null or list_contains($boroughs, a.publisher_code))
 group by c.tech_category, c.label
 order by tech_spend_gbp desc, c.tech_category

@@ -1,5 +1,6 @@
--- The demand summary: tech spend, pipeline, expiring contracts and challenges by borough x tech category x
--- period, for months $month_from..$month_to (NULL = open). Each measure is placed in a month by its own date
+-- The demand summary: tech spend, pipeline, expiring contracts and challenges by area x tech category x
+-- period (an area is a borough, a London-wide body under its own name with no GSS code, or 'London-wide body' for
+-- other London buyers), for months $month_from..$month_to (NULL = open). Each measure is placed in a month by its own date
 -- (payment month, expected market date or tender deadline, contract end date, opening date). The $by_* flags
 -- choose the dimensions: a dimension not chosen is NULL on every row, so GROUP BY collapses it. Tech only.
 -- Spend, pipeline and expiries come pre-summed by area x category x month (agg_demand_by_borough_month). Periods are
@@ -13,6 +14,7 @@ with facts as (
 
     select
         cb.borough_code,
+        cb.borough_code as publisher_code,
         c.tech_category,
         cast(date_trunc('month', c.opens_on) as date) as month,
         1 as challenge_boroughs,
@@ -28,6 +30,7 @@ with facts as (
 summed as (
     select
         case when $by_borough then borough_code end as borough_code,
+        case when $by_borough then publisher_code end as publisher_code,
         case when $by_category then tech_category end as tech_category,
         case when $by_month then f.month end as month_start,
         case when $by_quarter then date_trunc('quarter', f.month) end as quarter_start,
@@ -49,9 +52,11 @@ summed as (
 
 select
     $grain as grain,
-    row_number() over (order by s.borough_code, s.tech_category, s.month_start, s.quarter_start, s.fy_start) as row_no,
+    row_number() over (
+        order by s.borough_code, p.publisher_name, s.tech_category, s.month_start, s.quarter_start, s.fy_start
+    ) as row_no,
     s.borough_code,
-    case when $by_borough then coalesce(b.borough_name, 'London-wide body') end as borough_name,
+    case when $by_borough then coalesce(b.borough_name, p.publisher_name, 'London-wide body') end as borough_name,
     s.tech_category,
     c.label as tech_category_label,
     strftime(s.month_start, '%Y-%m') as month,
@@ -66,4 +71,5 @@ select
     s.challenges_opened
 from summed as s
 left join boroughs as b on s.borough_code = b.borough_code
+left join publishers as p on s.publisher_code = p.publisher_code
 left join ref_tech_categories as c on s.tech_category = c.tech_category

@@ -1,9 +1,13 @@
--- Overview headline figures for the 12 months to $as_of (spend) and the 18 months from $as_of (tech pipeline).
+-- Overview headline figures for the 12 months to $as_of (spend: the boroughs' and London-wide bodies', with the
+-- bodies' part) and the 18 months from $as_of (tech pipeline).
 -- One pass over each table, each figure a filtered aggregate (six scalar subqueries cost a quarter more).
 with spend_window as (
     select
         sum(amount_gbp) filter (where tech_category is not null) as tech_spend_gbp,
         count(distinct borough_code) as boroughs_with_spend,
+        count(distinct publisher_code) filter (where borough_code is null) as bodies_with_data,
+        coalesce(sum(amount_gbp) filter (where tech_category is not null and borough_code is null), 0)
+            as bodies_tech_spend_gbp,
         sum(lines) filter (where tech_category is not null) as lines
     from agg_spend_by_borough_month
     where payment_month > $as_of - interval 12 month and payment_month <= $as_of
@@ -28,6 +32,8 @@ open_challenges as (
 select
     s.tech_spend_gbp,
     s.boroughs_with_spend,
+    s.bodies_with_data,
+    s.bodies_tech_spend_gbp,
     s.lines,
     p.pipeline_value_gbp,
     p.pipeline_count,

@@ -8,7 +8,7 @@ with pipeline as (
         and stage in ('planning', 'tender')
         and tech_category is not null
         and ($category is null or tech_category = $category)
-        and ($boroughs is null or list_contains($boroughs, borough_code))
+        and ($boroughs is null or list_contains($boroughs, publisher_code))
         and coalesce(expected_market_date, tender_end, tender_start) between $start and $end
 )
 

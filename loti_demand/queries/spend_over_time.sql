@@ -9,7 +9,7 @@ select
 from agg_spend_by_borough_month as a
 inner join ref_tech_categories as c on a.tech_category = c.tech_category
 where a.payment_month between $start and $end
-    and ($boroughs is null or list_contains($boroughs, a.borough_code))
+    and ($boroughs is null or list_contains($boroughs, a.publisher_code))
     and ($category is null or a.tech_category = $category)
 group by all
 order by period_start, cast(any_value(c.sort_order) as integer)

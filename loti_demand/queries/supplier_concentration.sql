@@ -4,7 +4,7 @@ with by_supplier as (
     select tech_category, sum(amount_gbp) as amount_gbp
     from agg_spend_by_supplier
     where payment_month between $start and $end
-        and ($boroughs is null or list_contains($boroughs, borough_code))
+        and ($boroughs is null or list_contains($boroughs, publisher_code))
         and ($category is null or tech_category = $category)
     group by tech_category, supplier_key
     having sum(amount_gbp) > 0  -- a supplier whose credits exceed its payments has no share of the market

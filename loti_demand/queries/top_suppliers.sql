@@ -11,7 +11,7 @@ with by_supplier as materialized (
         cast(bit_count(bit_or(borough_bit)) as bigint) as boroughs
     from agg_spend_by_supplier
     where payment_month between $start and $end
-        and ($boroughs is null or list_contains($boroughs, borough_code))
+        and ($boroughs is null or list_contains($boroughs, publisher_code))
         and ($category is null or tech_category = $category)
     group by supplier_key
 ),

@@ -1,6 +1,7 @@
 """Generate synthetic but realistic input data, in the formats councils and government really publish.
 
-`generate(out_dir)` writes `spend/<borough>/...` (five council layouts, three financial years),
+`generate(out_dir)` writes `spend/<borough>/...` (five council layouts, three financial years) and
+`spend/<body>/...` for the GLA and TfL (their SAP exports),
 `procurement/*.json` (OCDS 1.1 release packages in the Find a Tender and Contracts Finder styles) and
 `challenges/challenges.csv`. Everything is derived from the seed and fixed dates: two runs give the same
 bytes. Supplier, project and challenge names are fictional. Standard library plus openpyxl only.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loti_demand.sample.boroughs import load_boroughs
+from loti_demand.sample.boroughs import load_bodies, load_boroughs
 from loti_demand.sample.challenges import (
     CHALLENGE_COLUMNS,
     LINKED_CHALLENGES,
@@ -22,7 +23,7 @@ from loti_demand.sample.challenges import (
     build_challenges,
     challenge_rows,
 )
-from loti_demand.sample.constants import DEFAULT_SEED, LAYOUT_NAMES, MARKER, REPEATED_LINES
+from loti_demand.sample.constants import BODY_LAYOUT_NAMES, DEFAULT_SEED, LAYOUT_NAMES, MARKER, REPEATED_LINES
 from loti_demand.sample.expenses import NON_TECH_TYPES, PROCLASS_CATEGORIES, PROJECTS, SYSTEMS, TEAMS, TECH_TYPES
 from loti_demand.sample.layouts import LAYOUTS
 from loti_demand.sample.output import prepare, sample_readme, write_challenges, write_procurement, write_spend
@@ -33,6 +34,7 @@ from loti_demand.sample.supplier_names import REDACTED_NAMES
 from loti_demand.sample.suppliers import NAME_STYLES, build_suppliers, supplier_spelling
 
 __all__ = [
+    "BODY_LAYOUT_NAMES",
     "CHALLENGE_COLUMNS",
     "DEFAULT_SEED",
     "LAYOUTS",
@@ -54,6 +56,7 @@ __all__ = [
     "build_suppliers",
     "default_reference_dir",
     "generate",
+    "load_bodies",
     "load_boroughs",
     "supplier_spelling",
 ]
@@ -77,10 +80,11 @@ def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, reference_dir: Path | N
     prepare(out_dir)
     boroughs = load_boroughs(reference_dir, seed)
     suppliers = build_suppliers(seed)
-    counts = write_spend(out_dir, build_spend(boroughs, suppliers, seed))
+    # The bodies come after the boroughs, whose payments stay as they were before the bodies were added.
+    counts = write_spend(out_dir, build_spend(boroughs + load_bodies(), suppliers, seed))
     processes = build_processes(load_buyers(reference_dir, boroughs), boroughs, suppliers, seed)
     counts |= write_procurement(out_dir, processes)
     counts |= write_challenges(out_dir, challenge_rows(build_challenges(processes, boroughs, seed), reference_dir,
                                                        seed))
-    (out_dir / MARKER).write_text(sample_readme(boroughs), encoding="utf-8")
+    (out_dir / MARKER).write_text(sample_readme(boroughs + load_bodies()), encoding="utf-8")
     return counts

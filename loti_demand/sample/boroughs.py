@@ -1,4 +1,5 @@
-"""The 33 London boroughs as the sample sees them, each with its publication layout."""
+"""The 33 London boroughs as the sample sees them, each with its publication layout, and the London-wide bodies
+whose spend the sample holds too."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loti_demand.sample.common import read_csv_rows, slugify
-from loti_demand.sample.constants import LAYOUT_NAMES
+from loti_demand.sample.constants import BODIES, LAYOUT_NAMES
 
 ROYAL_BOROUGHS = {"E09000020", "E09000021", "E09000011"}
 
@@ -26,6 +27,8 @@ class Borough:
     @property
     def official_name(self) -> str:
         """The council's corporate name as it heads its own publications."""
+        if not self.code.startswith("E09"):  # a London-wide body
+            return self.name
         if self.code == "E09000001":
             return "City of London Corporation"
         if self.code == "E09000033":
@@ -43,3 +46,8 @@ def load_boroughs(reference_dir: Path, seed: int) -> list[Borough]:
     layout_of = {index: names[position % len(names)] for position, index in enumerate(order)}
     return [Borough(r["borough_code"], r["borough_name"], int(r["population"]), layout_of[i])
             for i, r in enumerate(rows)]
+
+
+def load_bodies() -> list[Borough]:
+    """The London-wide bodies that publish spend in the sample (GLA, TfL), sized like a large borough."""
+    return [Borough(code, name, 600_000, layout) for code, name, layout in BODIES]

@@ -16,3 +16,6 @@ BAD_LINE_RATE = 1 / 1500
 REPEATED_LINES = 10
 MARKER = "SAMPLE.md"
 LAYOUT_NAMES = ("preamble", "lga", "bom", "xlsx", "cp1252")
+# The London-wide bodies with sample spend, each in its own SAP export layout: (code, name, layout).
+BODIES = (("GLA", "Greater London Authority", "sap-gla"), ("TFL", "Transport for London", "sap-tfl"))
+BODY_LAYOUT_NAMES = tuple(layout for _, _, layout in BODIES)

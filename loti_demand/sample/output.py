@@ -58,10 +58,10 @@ def write_challenges(out_dir: Path, rows: list[list[str]]) -> dict[str, int]:
     return {"challenges_files": 1, "challenges_lines": len(rows) - 1}
 
 
-def sample_readme(boroughs: list[Borough]) -> str:
-    """SAMPLE.md: what this folder is, how it was made, and which layout each borough uses."""
+def sample_readme(publishers: list[Borough]) -> str:
+    """SAMPLE.md: what this folder is, how it was made, and which layout each borough or body uses."""
     layouts = "\n".join(f"  - `{layout.name}`: {layout.description}." for layout in LAYOUTS.values())
-    table = "\n".join(f"| {b.name} | `spend/{b.slug}/` | {b.layout} |" for b in boroughs)
+    table = "\n".join(f"| {b.name} | `spend/{b.slug}/` | {b.layout} |" for b in publishers)
     # The text still names `loti_demand/sample.py`, the module before it became this package: changing it
     # would change the committed data/sample/SAMPLE.md, which the split into a package left byte-identical.
     return f"""# Synthetic sample data
@@ -77,7 +77,8 @@ dashboard looks like London; the figures are not any council's real spending. Li
 ## What is here
 
 - `spend/<borough>/`: payments over £500 for April 2023 to March 2026, for all 33 London boroughs, each in
-  one of five layouts imitating real council publications:
+  one of five layouts imitating real council publications, and `spend/<body>/` for two London-wide bodies,
+  the Greater London Authority and Transport for London, in their SAP exports:
 {layouts}
 - `procurement/`: OCDS 1.1 release packages in the Find a Tender (`fts-*.json`, UK1-UK7 notice codes) and
   Contracts Finder (`contracts-finder-*.json`) styles, about 220 procurement processes by boroughs, other
@@ -88,9 +89,9 @@ Deliberate faults, so the data-quality views have something to show: about one l
 of `TBC` or the date 31 February; two boroughs' 2024-25 Q3 files repeat the last {REPEATED_LINES} lines of
 Q2; about 1% of non-tech payees are redacted.
 
-## Layout of each borough
+## Layout of each borough and body
 
-| Borough | Folder | Layout |
+| Borough or body | Folder | Layout |
 |---|---|---|
 {table}
 """

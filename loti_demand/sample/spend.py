@@ -87,6 +87,7 @@ class BoroughBook:
 
 TRANSACTION_FORMATS = {
     "preamble": "INV{:07d}", "lga": "51{:08d}", "bom": "{:08d}", "xlsx": "PV{:07d}", "cp1252": "{:09d}",
+    "sap-gla": "19{:08d}", "sap-tfl": "1004\\51{:08d}",
 }
 
 

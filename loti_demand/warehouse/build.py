@@ -20,11 +20,18 @@ import duckdb
 
 from loti_demand import __version__, summary
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
-from loti_demand.reference import Reference
+from loti_demand.reference import Publisher, Reference
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse import enrich, enrich_challenges, stored
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
-from loti_demand.warehouse.ingest import FileResult, RawWriter, ingest_file, read_ahead, read_spend_now
+from loti_demand.warehouse.ingest import (
+    FileResult,
+    RawWriter,
+    ingest_file,
+    read_ahead,
+    read_spend_now,
+    reject_file,
+)
 
 SAMPLE_MARKER = "SAMPLE.md"
 KINDS = ("spend", "procurement", "challenges")
@@ -80,6 +87,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
     Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("marts/boroughs.sql"),
+    Sql("marts/publishers.sql"),
     Sql("marts/suppliers.sql"),
     Sql("marts/supplier_aliases.sql"),
     Sql("marts/spend.sql"),
@@ -214,22 +222,44 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         raise
 
 
-def spend_folders(data_dir: Path, ref: Reference) -> list[tuple[Path, str]]:
-    """(folder, borough_code) for each spend/<borough name or GSS code>/ folder."""
+def spend_folders(data_dir: Path, ref: Reference, *, skip_bad_files: bool = False,
+                  rejected: list[tuple[str, InputFileError]] | None = None) -> list[tuple[Path, Publisher]]:
+    """(folder, publisher) for each spend/<borough or London-wide body>/ folder.
+
+    A folder named after neither raises InputFileError naming it; with skip_bad_files it is left out and added to
+    `rejected` (its name, the error) so the build can record it."""
     root = data_dir / "spend"
     if not root.is_dir():
         return []
     folders = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        code = ref.borough_code(folder.name.replace("_", " ").replace("-", " "))
-        if code is None:
-            raise InputFileError(
+        publisher = ref.publisher(folder.name)
+        if publisher is None:
+            error = InputFileError(
                 str(folder.relative_to(data_dir)),
-                "is not named after a London borough",
-                "name each spend folder after its borough (e.g. 'camden' or 'E09000007')",
+                "is not named after a London borough or London-wide body",
+                "name each spend folder after its publisher, e.g. 'camden', 'E09000007', 'greater-london-authority' "
+                "or 'tfl' (the bodies are listed in data/reference/london_bodies.csv); run with --skip-bad-files "
+                "to build without it",
             )
-        folders.append((folder, code))
+            if not skip_bad_files:
+                raise error
+            if rejected is not None:
+                rejected.append((str(folder.relative_to(data_dir)), error))
+            continue
+        folders.append((folder, publisher))
     return folders
+
+
+def resolve_publisher(ref: Reference, name_or_code: str) -> Publisher:
+    """The borough or London-wide body a name, alias or code names; LotiDemandError when it names neither."""
+    publisher = ref.publisher(name_or_code)
+    if publisher is None:
+        raise LotiDemandError(
+            f"{name_or_code!r} is not a London borough or London-wide body: give a borough's name or GSS code "
+            "(e.g. Camden or E09000007) or a body's name or code from data/reference/london_bodies.csv "
+            "(e.g. 'Greater London Authority', GLA, TfL)")
+    return publisher
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -250,7 +280,11 @@ def read_mapping(path: Path) -> dict[str, str] | None:
 def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:
     writer = RawWriter(con, commit_each_flush=True)
     results: list[FileResult] = []
-    for folder, code in spend_folders(data_dir, ref):
+    rejected: list[tuple[str, InputFileError]] = []
+    folders = spend_folders(data_dir, ref, skip_bad_files=skip_bad_files, rejected=rejected)
+    for name, error in rejected:
+        results.append(reject_file(writer, "spend", name, error, what="folder"))
+    for folder, publisher in folders:
         mapping = read_mapping(folder / "mapping.csv")
 
         def read(path: Path, mapping=mapping) -> list:
@@ -259,7 +293,7 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
         for path, reader in read_ahead(_data_files(folder), read):
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
-            results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), borough_code=code,
+            results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), publisher=publisher,
                                    mapping=mapping, skip_bad_files=skip_bad_files, progress=progress, read=reader)
     for kind in ("procurement", "challenges"):
         for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
@@ -321,7 +355,7 @@ def add_files(
     kind: str,
     files: Sequence[Path],
     *,
-    borough_code: str | None = None,
+    publisher: Publisher | str | None = None,
     mapping: dict[str, str] | None = None,
     strict: bool = False,
     skip_bad_files: bool = False,
@@ -331,9 +365,12 @@ def add_files(
 ) -> BuildReport:
     """Add files to an existing warehouse (or a new one), with the same atomicity as build.
 
+    Spend files need their publisher: a Publisher, or a borough or London-wide body's name, alias or code.
     `before_models` runs in the same transaction once the files are loaded (fetch records its log there)."""
     warehouse = Path(warehouse)
     ref = reference or Reference()
+    if isinstance(publisher, str):
+        publisher = resolve_publisher(ref, publisher)
     report = BuildReport(warehouse)
     with new_version(warehouse, start_from_existing=warehouse.exists()) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")
@@ -343,7 +380,7 @@ def add_files(
         for path in files:
             if progress:
                 progress(f"reading {path}")
-            report.files += ingest_file(writer, kind, Path(path), name=str(path), borough_code=borough_code,
+            report.files += ingest_file(writer, kind, Path(path), name=str(path), publisher=publisher,
                                         mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
         writer.flush()
         if before_models:

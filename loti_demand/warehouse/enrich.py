@@ -99,7 +99,8 @@ def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
 _S, _B, _D, _TS = pa.string(), pa.bool_(), pa.date32(), pa.timestamp("us")
 _BUYER_TO_URL = [
-    ("buyer_id", _S), ("buyer_name", _S), ("borough_code", _S), ("is_london", _B), ("buyer_match", _S),
+    ("buyer_id", _S), ("buyer_name", _S), ("borough_code", _S), ("publisher_code", _S), ("is_london", _B),
+    ("buyer_match", _S),
     ("stage", _S), ("notice_type", _S), ("notice_type_reason", _S), ("title", _S), ("description", _S),
     ("cpv_code", _S), ("tech_category", _S), ("classification_reason", _S), ("value_gbp", DEC),
     ("award_value_gbp", DEC), ("contract_value_gbp", DEC), ("supplier_names", _S), ("tender_start", _D),
@@ -175,7 +176,7 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
 
     # Classification and London-body lookups run once per distinct CPV code and buyer name.
     classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
-    london_body = lru_cache(maxsize=None)(ref.london_body_index)
+    london_body = lru_cache(maxsize=None)(ref.london_body_code)
 
     def flat(release: dict) -> dict:
         return flatten(release, ref.alias_index, classify_cpv, london_body)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loti_demand.exceptions import InputFileError
+from loti_demand.reference import Publisher
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
@@ -32,8 +33,8 @@ _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
 SCHEMAS = {
     "raw_source_files": pa.schema([
         ("file_id", _INT), ("path", _STR), ("sha256", _STR), ("kind", _STR), ("borough_code", _STR),
-        ("detected_format", _STR), ("encoding", _STR), ("header_row", _INT), ("column_mapping", _STR),
-        ("lines_read", _INT), ("status", _STR), ("problem", _STR), ("ingested_at", _TS),
+        ("publisher_code", _STR), ("detected_format", _STR), ("encoding", _STR), ("header_row", _INT),
+        ("column_mapping", _STR), ("lines_read", _INT), ("status", _STR), ("problem", _STR), ("ingested_at", _TS),
     ]),
     # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
     "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS]]),
@@ -175,41 +176,54 @@ def ingest_file(
     path: Path,
     *,
     name: str | None = None,
-    borough_code: str | None = None,
+    publisher: Publisher | None = None,
     mapping: dict[str, str] | None = None,
     skip_bad_files: bool = False,
     progress: Progress | None = None,
     read: Callable[[], list] | None = None,
 ) -> list[FileResult]:
     """Read one file with the reader registered for `kind` (or call `read`, a reader already started by
-    read_ahead) and buffer its rows for the raw tables."""
+    read_ahead) and buffer its rows for the raw tables. Spend files belong to a publisher (a borough or a
+    London-wide body)."""
     name = name or str(path)
     try:
         kwargs = {"mapping": mapping} if kind == "spend" else {}
         tables = read() if read else READERS[kind](path, name=name, **kwargs)
         if kind == "spend":
-            return [_spend(writer, table, borough_code, progress) for table in tables]
+            return [_spend(writer, table, publisher, progress) for table in tables]
         loader = {"procurement": _ocds, "challenges": _challenges}[kind]
-        return [loader(writer, table, borough_code) for table in tables]
+        return [loader(writer, table) for table in tables]
     except InputFileError as exc:
         if not skip_bad_files:
             raise
-        file_id = writer.new_file_id()
-        writer.add_row("raw_source_files", file_id=file_id, path=name, kind=kind,
-                       borough_code=borough_code, lines_read=0, status="rejected", problem=exc.problem,
-                       ingested_at=writer.now)
-        hint = f" ({exc.hint})" if exc.hint else ""
-        writer.add_row("raw_load_issues", source_file=name, problem=f"file rejected: {exc.problem}{hint}")
-        return [FileResult(name, kind, None, 0, "rejected", exc.problem, file_id)]
+        return [reject_file(writer, kind, name, exc, publisher=publisher)]
 
 
-def _file_row(writer: RawWriter, file_id: int, kind: str, table, borough_code: str | None, lines: int, **extra):
+def reject_file(writer: RawWriter, kind: str, name: str, exc: InputFileError, *, what: str = "file",
+                publisher: Publisher | None = None) -> FileResult:
+    """Record a file (or a whole folder) that could not be read, with its problem, in raw_source_files and
+    raw_load_issues (--skip-bad-files)."""
+    file_id = writer.new_file_id()
+    writer.add_row("raw_source_files", file_id=file_id, path=name, kind=kind, lines_read=0, status="rejected",
+                   problem=exc.problem, ingested_at=writer.now, **_publisher_columns(publisher))
+    hint = f" ({exc.hint})" if exc.hint else ""
+    writer.add_row("raw_load_issues", source_file=name, problem=f"{what} rejected: {exc.problem}{hint}")
+    return FileResult(name, kind, None, 0, "rejected", exc.problem, file_id)
+
+
+def _publisher_columns(publisher: Publisher | None) -> dict[str, str | None]:
+    if publisher is None:
+        return {"borough_code": None, "publisher_code": None}
+    return {"borough_code": publisher.borough_code, "publisher_code": publisher.code}
+
+
+def _file_row(writer: RawWriter, file_id: int, kind: str, table, publisher: Publisher | None, lines: int, **extra):
     writer.add_row("raw_source_files", file_id=file_id, path=table.source_file, sha256=table.sha256, kind=kind,
-                   borough_code=borough_code, detected_format=table.detected_format, lines_read=lines,
-                   status="loaded", ingested_at=writer.now, **extra)
+                   detected_format=table.detected_format, lines_read=lines, status="loaded",
+                   ingested_at=writer.now, **_publisher_columns(publisher), **extra)
 
 
-def _spend(writer: RawWriter, table, borough_code: str | None, progress: Progress | None = None) -> FileResult:
+def _spend(writer: RawWriter, table, publisher: Publisher | None, progress: Progress | None = None) -> FileResult:
     """Buffer one spend table. Its rows reach the writer only once the whole file has been read, so a file
     that fails part-way (and is skipped with --skip-bad-files) leaves no rows behind."""
     file_id = writer.new_file_id()
@@ -222,7 +236,7 @@ def _spend(writer: RawWriter, table, borough_code: str | None, progress: Progres
             progress(_progress_line(table))
     for chunk in read:
         writer.add("raw_spend", chunk)
-    _file_row(writer, file_id, "spend", table, borough_code, table.lines_read, encoding=table.encoding,
+    _file_row(writer, file_id, "spend", table, publisher, table.lines_read, encoding=table.encoding,
               header_row=table.header_row, column_mapping=json.dumps(table.mapping))
     return FileResult(table.source_file, "spend", table.detected_format, table.lines_read, file_id=file_id)
 
@@ -241,7 +255,7 @@ def _progress_line(table) -> str:
     return f"{table.source_file}: {done:,} of {approx}{expected:,} lines [{bar}] {share:.0%}"
 
 
-def _ocds(writer: RawWriter, ocds_file, borough_code: str | None) -> FileResult:
+def _ocds(writer: RawWriter, ocds_file) -> FileResult:
     """Stream an OCDS file's releases into raw_ocds_releases in batches; items that are not releases go in too,
     with their problem, so the build quarantines and counts them. A file found malformed part-way is
     forgotten entirely before the error goes on."""
@@ -301,7 +315,7 @@ def _storable_json(item) -> str:
     return text
 
 
-def _challenges(writer: RawWriter, challenge_file, borough_code: str | None) -> FileResult:
+def _challenges(writer: RawWriter, challenge_file) -> FileResult:
     file_id = writer.new_file_id()
     columns: dict[str, list] = {name: [] for name in SCHEMAS["raw_challenges"].names}
     for number, row in challenge_file.rows:

@@ -11,6 +11,9 @@ group by source_file, source_row having count(*) > 1
 union all
 select 'boroughs', borough_code from boroughs group by borough_code having count(*) > 1 or borough_code is null
 union all
+select 'publishers', publisher_code from publishers group by publisher_code
+having count(*) > 1 or publisher_code is null
+union all
 select 'procurements', ocid from procurements group by ocid having count(*) > 1 or ocid is null
 union all
 select 'challenges', challenge_id from challenges group by challenge_id having count(*) > 1 or challenge_id is null

@@ -1,7 +1,12 @@
--- Foreign keys resolve: every borough code is a known borough, every challenge borough a known challenge.
--- Keys of `spend` (millions of lines) are checked once per distinct value.
-select 'spend.borough_code', borough_code from (select distinct borough_code from spend)
-where borough_code not in (select borough_code from boroughs)
+-- Foreign keys resolve: every borough code is a known borough, every publisher a known publisher whose borough
+-- agrees, every challenge borough a known challenge. Keys of `spend` (millions of lines) are checked once per
+-- distinct value.
+select 'spend.publisher_code', publisher_code from (select distinct publisher_code from spend)
+where publisher_code is null or publisher_code not in (select publisher_code from publishers)
+union all
+select 'spend.borough_code', s.borough_code from (select distinct publisher_code, borough_code from spend) as s
+left join publishers as p on s.publisher_code = p.publisher_code
+where s.borough_code is distinct from p.borough_code
 union all
 select 'procurements.borough_code', borough_code from procurements
 where borough_code is not null and borough_code not in (select borough_code from boroughs)

@@ -4,7 +4,8 @@ create table if not exists raw_source_files (
     path varchar not null,
     sha256 varchar,
     kind varchar not null,            -- spend | procurement | challenges
-    borough_code varchar,
+    borough_code varchar,             -- spend files of a borough: its GSS code; NULL for a London-wide body
+    publisher_code varchar,           -- spend files: the borough's GSS code or the body's code (GLA, TFL...)
     detected_format varchar,
     encoding varchar,
     header_row integer,
@@ -41,7 +42,9 @@ create table if not exists raw_spend (
     ingested_at timestamp             -- NULL: see raw_source_files.ingested_at
 );
 
--- Warehouses built before payee_type and per-file provenance get them on their next ingest.
+-- Warehouses built before publishers, payee_type and per-file provenance get them on their next ingest.
+alter table raw_source_files add column if not exists publisher_code varchar;
+update raw_source_files set publisher_code = borough_code where publisher_code is null and borough_code is not null;
 alter table raw_spend add column if not exists payee_type varchar;
 alter table raw_spend alter column source_file drop not null;
 alter table raw_spend alter column borough_code drop not null;

@@ -1,9 +1,11 @@
 -- One row per area x tech category x month with tech demand: tech spend (by payment month), statutory notices
--- (by the expected market date or tender deadline) and contracts expiring (by end date). borough_code is NULL for
--- London-wide bodies. The demand summary export reads it; challenges are counted there, from the challenge tables.
+-- (by the expected market date or tender deadline) and contracts expiring (by end date). An area is a borough, a
+-- London-wide body (borough_code NULL, publisher_code its code) or another London buyer (both NULL). The demand
+-- summary export reads it; challenges are counted there, from the challenge tables.
 with facts as (
     select
         borough_code,
+        publisher_code,
         tech_category,
         payment_month as month,
         amount_gbp as tech_spend_gbp,
@@ -15,6 +17,7 @@ with facts as (
 
     select
         borough_code,
+        publisher_code,
         tech_category,
         date_trunc('month', expected_date) as month,
         1 as pipeline_count,
@@ -26,6 +29,7 @@ with facts as (
 
     select
         borough_code,
+        publisher_code,
         tech_category,
         date_trunc('month', contract_end) as month,
         1 as contracts_expiring,
@@ -36,6 +40,7 @@ with facts as (
 
 select
     f.borough_code,
+    f.publisher_code,
     f.tech_category,
     cast(f.month as date) as month,
     cast(sum(f.tech_spend_gbp) as decimal(18, 2)) as tech_spend_gbp,
@@ -47,4 +52,4 @@ select
 from facts as f
 where f.tech_category in (select c.tech_category from ref_tech_categories as c)
 group by all
-order by f.borough_code, month, f.tech_category
+order by f.borough_code, f.publisher_code, month, f.tech_category

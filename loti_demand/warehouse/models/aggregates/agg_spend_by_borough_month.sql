@@ -1,11 +1,13 @@
--- One row per borough x month x tech category (NULL = not tech): the small table the dashboard reads.
+-- One row per publisher x month x tech category (NULL = not tech): the small table the dashboard reads. A
+-- publisher is a borough (borough_code = publisher_code) or a London-wide body (borough_code NULL).
 select
-    borough_code,
+    publisher_code,
+    any_value(borough_code) as borough_code,
     payment_month,
     tech_category,
     sum(amount_gbp) as amount_gbp,
     count(*) as lines,
     count(*) filter (where is_redacted) as redacted_lines
 from spend
-group by all
-order by borough_code, payment_month, tech_category
+group by publisher_code, payment_month, tech_category
+order by publisher_code, payment_month, tech_category

@@ -1,10 +1,12 @@
--- One row per borough x month x tech category x supplier, for tech lines only: top suppliers and concentration.
+-- One row per publisher x month x tech category x supplier, for tech lines only: top suppliers and concentration.
 -- Stored in month order, so a query for a window reads only that window's row groups (zone maps).
 -- supplier_key and borough_bit stand in for the two text keys when a query groups 20,000 suppliers: grouping by
 -- an integer, and counting a supplier's boroughs as the set bits of a mask, is several times faster than text.
+-- A London-wide body's rows have borough_bit 0: they count towards no borough.
 with by_month as (
     select
-        borough_code,
+        publisher_code,
+        any_value(borough_code) as borough_code,
         payment_month,
         tech_category,
         supplier_id,
@@ -12,7 +14,7 @@ with by_month as (
         count(*) as lines
     from spend
     where tech_category is not null and not is_redacted
-    group by all
+    group by publisher_code, payment_month, tech_category, supplier_id
 ),
 
 supplier_keys as (
@@ -29,6 +31,7 @@ borough_bits as (
 )
 
 select
+    m.publisher_code,
     m.borough_code,
     m.payment_month,
     m.tech_category,
@@ -36,8 +39,8 @@ select
     m.amount_gbp,
     m.lines,
     k.supplier_key,
-    b.borough_bit
+    coalesce(b.borough_bit, cast(0 as ubigint)) as borough_bit
 from by_month as m
 inner join supplier_keys as k on m.supplier_id is not distinct from k.supplier_id
-inner join borough_bits as b on m.borough_code = b.borough_code
-order by m.payment_month, m.borough_code, m.tech_category, m.supplier_id
+left join borough_bits as b on m.borough_code = b.borough_code
+order by m.payment_month, m.publisher_code, m.tech_category, m.supplier_id

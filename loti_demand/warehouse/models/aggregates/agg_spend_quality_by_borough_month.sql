@@ -1,7 +1,8 @@
--- One row per borough x month: how many payment lines have an identified payee, an unmatched one or a redacted
+-- One row per publisher x month: how many payment lines have an identified payee, an unmatched one or a redacted
 -- one, and the file holding the month's latest payment. Read by the Data and coverage page (never `spend`).
 select
-    borough_code,
+    publisher_code,
+    any_value(borough_code) as borough_code,
     payment_month,
     count(*) as lines,
     sum(amount_gbp) as amount_gbp,
@@ -12,5 +13,5 @@ select
     -- latest payment date first, then the later path, so ties resolve the same way every build
     arg_max(source_file, strftime(payment_date, '%Y%m%d') || source_file) as latest_source_file
 from spend
-group by borough_code, payment_month
-order by borough_code, payment_month
+group by publisher_code, payment_month
+order by publisher_code, payment_month

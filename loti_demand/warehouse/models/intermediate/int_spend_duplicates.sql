@@ -1,21 +1,21 @@
--- One row per staged payment line that repeats a payment of an earlier file: same borough, transaction reference,
+-- One row per staged payment line that repeats a payment of an earlier file: same publisher, transaction reference,
 -- date, supplier and amount (with no reference: same service area, category and purpose too). Lines repeated
 -- within one file are separate payments, so the n-th copy in a later file is a duplicate only if an earlier file
 -- has n copies.
--- A repeat has the same borough and date as its original, so it can only lie in a file whose dates overlap another
--- file of the same borough. Only those files' lines are compared (a council's monthly files never overlap; a
+-- A repeat has the same publisher and date as its original, so it can only lie in a file whose dates overlap another
+-- file of the same publisher. Only those files' lines are compared (a council's monthly files never overlap; a
 -- republished year does); the comparison by key hash then runs on them alone.
 with file_ranges as (
-    select file_id, borough_code, min(payment_date) as first_date, max(payment_date) as last_date
+    select file_id, publisher_code, min(payment_date) as first_date, max(payment_date) as last_date
     from stg_spend
-    group by file_id, borough_code
+    group by file_id, publisher_code
 ),
 
 overlapping as (
     select distinct a.file_id
     from file_ranges as a
     inner join file_ranges as b
-        on a.borough_code is not distinct from b.borough_code
+        on a.publisher_code is not distinct from b.publisher_code
         and a.file_id <> b.file_id
         and a.first_date <= b.last_date
         and b.first_date <= a.last_date
@@ -25,7 +25,7 @@ keys as (
     select
         file_id,
         source_row,
-        borough_code,
+        publisher_code,
         transaction_id,
         payment_date,
         supplier_name,
@@ -33,7 +33,7 @@ keys as (
         amount_gbp,
         case when transaction_id is null then [service_area, expenditure_category, purpose] end as details,
         -- `details` is the alias just above (DuckDB lets a select list use its earlier aliases)
-        hash(borough_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp, details)
+        hash(publisher_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp, details)
             as dedupe_hash
     from stg_spend
     where problem is null and file_id in (select file_id from overlapping)
@@ -45,7 +45,7 @@ candidates as (
     select
         *,
         row_number() over (
-            partition by file_id, borough_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp,
+            partition by file_id, publisher_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp,
                 details
             order by source_row
         ) as occurrence
@@ -58,6 +58,6 @@ candidates as (
 select file_id, source_row
 from candidates
 qualify file_id > min(file_id) over (
-    partition by borough_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp, details,
+    partition by publisher_code, transaction_id, payment_date, supplier_name, is_redacted, amount_gbp, details,
         occurrence
 )

@@ -65,7 +65,8 @@ select
     -- ids
     r.ocid,
     r.borough_code,
-    coalesce(b.borough_name, 'London-wide body') as area_name,
+    r.publisher_code,
+    coalesce(b.borough_name, pub.publisher_name, 'London-wide body') as area_name,
     r.buyer_name,
     -- what
     r.title,
@@ -105,4 +106,5 @@ select
     case when regexp_matches(r.url, '^https?://') then r.url end as url
 from ruled as r
 left join boroughs as b on r.borough_code = b.borough_code
+left join publishers as pub on r.publisher_code = pub.publisher_code
 order by expected_date nulls last, r.ocid

@@ -10,6 +10,7 @@ select
     buyer_id,
     buyer_name,
     borough_code,
+    publisher_code,
     is_london,
     buyer_match,
     -- what

@@ -6,6 +6,7 @@ select
     buyer_id,
     buyer_name,
     borough_code,
+    publisher_code,
     is_london,
     buyer_match,
     -- what

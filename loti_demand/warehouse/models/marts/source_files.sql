@@ -42,6 +42,7 @@ select
     files.sha256,
     files.kind,
     files.borough_code,
+    files.publisher_code,
     files.detected_format,
     files.encoding,
     files.header_row,

@@ -10,7 +10,8 @@ with lines as (
 )
 
 select
-    -- ids
+    -- ids: the publisher (a borough, or a London-wide body with borough_code NULL)
+    lines.publisher_code,
     lines.borough_code,
     cast(date_trunc('month', lines.payment_date) as date) as payment_month,
     lines.payment_date,

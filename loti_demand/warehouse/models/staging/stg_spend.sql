@@ -9,6 +9,7 @@ with source as (
         raw.file_id,
         raw.source_row,
         files.borough_code,
+        coalesce(files.publisher_code, files.borough_code) as publisher_code,
         raw.payment_date,
         raw.service_area,
         raw.supplier_name,
@@ -61,6 +62,7 @@ joined as (
         source.file_id,
         source.source_row,
         source.borough_code,
+        source.publisher_code,
         case
             when source.transaction_id like ' %' or source.transaction_id like '% '
                 then nullif(trim(source.transaction_id), '')

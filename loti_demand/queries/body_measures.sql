@@ -1,0 +1,61 @@
+-- One row per London-wide body (GLA, TfL...) with spend or tech notices: the map measures that apply to a body
+-- for the window $start..$end and tech category $category (NULL = all tech), with the same definitions as
+-- borough_measures.sql (per-resident figures and challenges are the boroughs' alone).
+with spend as (
+    select
+        publisher_code,
+        sum(amount_gbp) filter (
+            where tech_category is not null and ($category is null or tech_category = $category)
+        ) as tech_spend_gbp,
+        cast(sum(lines) filter (
+            where tech_category is not null and ($category is null or tech_category = $category)
+        ) as bigint) as lines,
+        count(distinct payment_month) as months_covered
+    from agg_spend_by_borough_month
+    where borough_code is null and payment_month between $start and $end
+    group by publisher_code
+),
+
+tech_procurements as (
+    select
+        publisher_code,
+        value_gbp,
+        award_value_gbp,
+        stage in ('planning', 'tender')
+        and coalesce(expected_market_date, tender_end, tender_start) between $start and $end as is_pipeline,
+        stage in ('award', 'contract') and contract_end between $start and $end as is_expiring
+    from procurements
+    where borough_code is null
+        and publisher_code is not null
+        and tech_category is not null
+        and ($category is null or tech_category = $category)
+),
+
+procurement_counts as (
+    select
+        publisher_code,
+        sum(value_gbp) filter (where is_pipeline) as pipeline_value_gbp,
+        count(*) filter (where is_pipeline) as pipeline_count,
+        count(*) filter (where is_expiring) as contracts_expiring,
+        sum(award_value_gbp) filter (where is_expiring) as expiring_value_gbp,
+        count(*) as notices
+    from tech_procurements
+    group by publisher_code
+)
+
+select
+    p.publisher_code,
+    p.publisher_name,
+    case when s.months_covered > 0 then coalesce(s.tech_spend_gbp, 0) end as tech_spend_gbp,
+    coalesce(s.lines, 0) as lines,
+    coalesce(s.months_covered, 0) as months_covered,
+    coalesce(c.pipeline_value_gbp, 0) as pipeline_value_gbp,
+    coalesce(c.pipeline_count, 0) as pipeline_count,
+    coalesce(c.contracts_expiring, 0) as contracts_expiring,
+    coalesce(c.expiring_value_gbp, 0) as expiring_value_gbp,
+    coalesce(c.notices, 0) as notices
+from publishers as p
+left join spend as s on p.publisher_code = s.publisher_code
+left join procurement_counts as c on p.publisher_code = c.publisher_code
+where p.borough_code is null and (s.publisher_code is not null or c.publisher_code is not null)
+order by p.publisher_name
