@@ -35,13 +35,15 @@ def _financial_year(month: pd.Timestamp) -> str:
 
 
 PERIODS = {"month": lambda m: f"{m:%Y-%m}", "quarter": _quarter, "financial_year": _financial_year}
-KEYS = {"borough": "borough_code", "category": "tech_category"}
+# A London-wide body's rows have no GSS code: areas are told apart by name.
+KEYS = {"borough": "borough_name", "category": "tech_category"}
 
 
 def _spend_by(con, by: tuple[str, ...], first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:
-    """Tech spend and lines grouped by hand from the `spend` mart."""
-    spend = con.execute("select borough_code, tech_category, payment_month, amount_gbp from spend "
-                        "where tech_category is not null").df()
+    """Tech spend and lines grouped by hand from the `spend` mart, by the name of the borough or body that paid."""
+    spend = con.execute("select p.publisher_name as borough_name, s.tech_category, s.payment_month, s.amount_gbp "
+                        "from spend as s join publishers as p on s.publisher_code = p.publisher_code "
+                        "where s.tech_category is not null").df()
     if first:
         spend = spend[spend["payment_month"] >= pd.Timestamp(first)]
     if last:

@@ -40,7 +40,7 @@ def _link_specs(con) -> dict[str, dict]:
                 "change": "Tech category"},
         "spend": {"params": {"boroughs": f"{boroughs['Camden']},{boroughs['Barnet']}", "category": "software",
                              "period": "fy2024", "top": "15"},
-                  "shows": {"Boroughs": "Camden | Barnet", "Tech category": categories["software"],
+                  "shows": {"Boroughs or London-wide bodies": "Camden | Barnet", "Tech category": categories["software"],
                             "Period": "2024-25 financial year", "Suppliers to show": "15"},
                   "change": "Period"},
         "borough": {"params": {"borough": boroughs["Camden"]}, "shows": {"Borough": "Camden"}, "change": "Borough"},
