@@ -45,7 +45,8 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             confidence, due_until, value, lead = "statutory notice", expected, p.value_gbp, None
         else:
             continue
-        rows.append({"ocid": p.ocid, "borough_code": p.borough_code, "tech_category": p.tech_category,
+        rows.append({"ocid": p.ocid, "borough_code": p.borough_code, "publisher_code": p.publisher_code,
+                     "tech_category": p.tech_category,
                      "confidence": confidence, "expected_date": expected, "due_until": due_until,
                      "value_gbp": None if pd.isna(value) else float(value), "lead_months": lead,
                      "is_sme_suitable": p.is_sme_suitable, "contract_end": p.contract_end})

@@ -103,19 +103,23 @@ def test_the_stored_whole_period_is_the_table_grouped_now(demand_con, by) -> Non
 
 
 def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None:
-    got = summary.demand_summary(sample_con, by=("borough", "financial_year")).fillna({"borough_code": "-"})
+    got = summary.demand_summary(sample_con, by=("borough", "financial_year"))
     items = demand_expected.demand_items(sample_con)
-    items = items[items["tech_category"].notna()].fillna({"borough_code": "-"})
+    # areas by name: a borough, a London-wide body named in london_bodies.csv, or any other London buyer
+    names = dict(sample_con.execute("select publisher_code, publisher_name from publishers").fetchall())
+    items = items[items["tech_category"].notna()].assign(
+        borough_name=lambda d: d["publisher_code"].map(names).fillna("London-wide body"))
     pipeline = items[(items["confidence"] == STATUTORY) & items["expected_date"].notna()].assign(
         financial_year=lambda d: d["expected_date"].map(_financial_year))
     expiring = items[(items["confidence"] == INFERRED) & items["contract_end"].notna()].assign(
         financial_year=lambda d: pd.to_datetime(d["contract_end"]).map(_financial_year))
-    keyed = got.set_index(["borough_code", "financial_year"])
-    for (code, year), rows in pipeline.groupby(["borough_code", "financial_year"]):
-        assert keyed.loc[(code, year), "pipeline_count"] == len(rows)
-        assert round(keyed.loc[(code, year), "pipeline_value_gbp"], 2) == round(rows["value_gbp"].fillna(0).sum(), 2)
-    for (code, year), rows in expiring.groupby(["borough_code", "financial_year"]):
-        assert keyed.loc[(code, year), "contracts_expiring"] == len(rows)
+    keyed = got.set_index(["borough_name", "financial_year"])
+    assert keyed.index.is_unique
+    for (area, year), rows in pipeline.groupby(["borough_name", "financial_year"]):
+        assert keyed.loc[(area, year), "pipeline_count"] == len(rows)
+        assert round(keyed.loc[(area, year), "pipeline_value_gbp"], 2) == round(rows["value_gbp"].fillna(0).sum(), 2)
+    for (area, year), rows in expiring.groupby(["borough_name", "financial_year"]):
+        assert keyed.loc[(area, year), "contracts_expiring"] == len(rows)
     assert got["pipeline_count"].sum() == len(pipeline)
     assert got["contracts_expiring"].sum() == len(expiring)
     challenges = sample_con.execute(
