@@ -251,7 +251,7 @@ def test_xls_cells_through_xlrd(monkeypatch) -> None:
                                 "amount": "1534.24", "irrecoverable_vat": None, "transaction_id": None,
                                 "supplier_ref": None, "vat_number": None, "company_number": None,
                                 "proclass_code": None, "proclass_label": None, "invoice_number": None,
-                                "payee_type": None}]
+                                "payee_type": None, "descriptions": None}]
 
 
 @pytest.mark.parametrize(("value", "text"), [

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
 from loti_demand.sources import spend_header
@@ -38,11 +39,22 @@ from loti_demand.sources.delimited import (
     split_after_line,
 )
 from loti_demand.sources.detect import DELIMITERS, detect_delimiter, detect_encoding, looks_binary
-from loti_demand.sources.spend_header import REQUIRED, SPEND_FIELDS, header_key, load_synonyms, map_header
+from loti_demand.sources.spend_header import (
+    REQUIRED,
+    SPEND_FIELDS,
+    description_columns,
+    header_key,
+    load_synonyms,
+    map_header,
+)
 
 __all__ = ["REQUIRED", "SPEND_FIELDS", "SpendTable", "header_key", "load_synonyms", "map_header", "read_spend"]
 
-BATCH_SCHEMA = pa.schema([("source_row", pa.int32()), *[(f, pa.string()) for f in SPEND_FIELDS]])
+# `descriptions`: every descriptive column of the line as 'Header: value' parts joined by ' | ' (see describe()).
+BATCH_SCHEMA = pa.schema([("source_row", pa.int32()), *[(f, pa.string()) for f in SPEND_FIELDS],
+                          ("descriptions", pa.string())])
+DESCRIPTION_JOIN = " | "
+_WORDY = r"(?s)[A-Za-z].*[A-Za-z]"  # a description has words: at least two letters (a numeric code has none)
 Rows = Iterator[tuple[int, list[str]]]
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -61,8 +73,8 @@ _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 class SpendTable:
     """One table of payment lines read from a file (a ZIP gives one per member).
 
-    Iterate `batches()` once: Arrow tables with `source_row` and every field of SPEND_FIELDS as text
-    (NULL where the file has no such column). `lines_read` counts the non-blank lines seen so far.
+    Iterate `batches()` once: Arrow tables with `source_row`, every field of SPEND_FIELDS as text (NULL where the
+    file has no such column) and `descriptions`. `lines_read` counts the non-blank lines seen so far.
     """
 
     source_file: str
@@ -72,6 +84,7 @@ class SpendTable:
     header_row: int
     columns_found: list[str]
     mapping: dict[str, str]
+    described: list[tuple[int, str]] = field(default_factory=list)  # (position, header) of descriptive columns
     produce: Callable[[], Iterator[pa.Table]] = field(default=lambda: iter(()), repr=False)
     lines_read: int = 0
     parser: str = "python"
@@ -184,11 +197,11 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
         numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
     except NotFastPath:
         table.expected_lines = max(0, data.count(b"\n") - header_end)
-        table.produce = lambda: _python_batches(python_rows(), positions)
+        table.produce = lambda: _python_batches(python_rows(), positions, table.described)
         return table
     table.parser = "fast"
     table.expected_lines = parsed.num_rows
-    table.produce = lambda: _fast_batches(numbers, parsed, positions)
+    table.produce = lambda: _fast_batches(numbers, parsed, positions, table.described)
     return table
 
 
@@ -236,23 +249,55 @@ def _table(name, digest, fmt, encoding, header_row, cells, positions) -> SpendTa
         header_row=header_row,
         columns_found=[str(c).strip() for c in cells],
         mapping={f: str(cells[i]).strip() for f, i in positions.items()},
+        described=description_columns(cells, positions),
     )
 
 
-def _fast_batches(numbers: np.ndarray, parsed: pa.Table, positions: dict[str, int]) -> Iterator[pa.Table]:
+def _fast_batches(numbers: np.ndarray, parsed: pa.Table, positions: dict[str, int],
+                  described: list[tuple[int, str]]) -> Iterator[pa.Table]:
     for start in range(0, parsed.num_rows, BATCH_ROWS):
         chunk = parsed.slice(start, BATCH_ROWS)
         columns = [pa.array(numbers[start:start + BATCH_ROWS], type=pa.int32())]
         for fld in SPEND_FIELDS:
             i = positions.get(fld)
             columns.append(chunk.column(i) if i is not None else pa.nulls(chunk.num_rows, pa.string()))
+        columns.append(_describe_columns([(header, chunk.column(i)) for i, header in described], chunk.num_rows))
         yield pa.Table.from_arrays(columns, schema=BATCH_SCHEMA)
 
 
-def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, int]) -> Iterator[pa.Table]:
+def _describe_columns(columns: list[tuple[str, pa.ChunkedArray]], rows: int) -> pa.Array:
+    """describe() for whole columns at once, in Arrow. (Each part ends with the separator, cut off the joined
+    text: pyarrow's null-skipping join drops rows whose parts are all null.)"""
+    if not columns:
+        return pa.nulls(rows, pa.string())
+    parts = []
+    for header, column in columns:
+        value = pc.utf8_trim_whitespace(column)
+        part = pc.binary_join_element_wise(pa.scalar(f"{header}: "), value, pa.scalar(DESCRIPTION_JOIN), "")
+        parts.append(pc.if_else(pc.match_substring_regex(value, _WORDY), part, pa.scalar("")))
+    joined = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
+    joined = pc.utf8_slice_codeunits(joined, 0, -len(DESCRIPTION_JOIN))
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined).combine_chunks()
+
+
+def describe(cells: list[str], described: list[tuple[int, str]]) -> str | None:
+    """'Expenditure Account: IT Consultancy | Entity: TRANSPORT TRADING LTD': every descriptive column of a line
+    that holds words (a numeric code is left out), in the file's column order; None when none does."""
+    parts = []
+    width = len(cells)
+    for i, header in described:
+        value = cells[i].strip() if i < width and cells[i] else ""
+        if sum(ch.isascii() and ch.isalpha() for ch in value) >= 2:
+            parts.append(f"{header}: {value}")
+    return DESCRIPTION_JOIN.join(parts) or None
+
+
+def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, int],
+                    described: list[tuple[int, str]]) -> Iterator[pa.Table]:
     fields = [(f, positions.get(f)) for f in SPEND_FIELDS]
+    names = (*SPEND_FIELDS, "descriptions")
     numbers: list[int] = []
-    columns: dict[str, list] = {f: [] for f in SPEND_FIELDS}
+    columns: dict[str, list] = {f: [] for f in names}
     for number, cells in rows:
         if is_blank(cells):
             continue
@@ -260,9 +305,10 @@ def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, 
         width = len(cells)
         for fld, i in fields:
             columns[fld].append(cells[i] if i is not None and i < width else None)
+        columns["descriptions"].append(describe(cells, described))
         if len(numbers) >= PYTHON_BATCH_ROWS:
             yield _arrow(numbers, columns)
-            numbers, columns = [], {f: [] for f in SPEND_FIELDS}
+            numbers, columns = [], {f: [] for f in names}
     if numbers:
         yield _arrow(numbers, columns)
 
@@ -313,7 +359,8 @@ def _read_sheets(sheets: Sheets, name: str, digest: Callable[[], str], fmt: str,
             continue
         label = fmt if index == 0 else f"{fmt} (sheet {sheet!r})"
         table = _table(name, digest, label, None, header_row, cells, positions)
-        table.produce = lambda rows=rows, positions=positions: _python_batches(rows, positions)
+        table.produce = lambda rows=rows, positions=positions, table=table: _python_batches(rows, positions,
+                                                                                        table.described)
         return table
     if first_error is None:
         raise InputFileError(name, f"is an {fmt.upper()} workbook with no sheets", "re-export it as CSV")

@@ -34,6 +34,14 @@ SPEND_FIELDS = (
     "payee_type",
 )
 REQUIRED = ("payment_date", "supplier_name", "amount")
+# Fields that say who was paid, when, how much and under which reference: never a description of what was bought.
+IDENTITY_FIELDS = frozenset(SPEND_FIELDS) - {"service_area", "expenditure_category", "purpose", "proclass_label"}
+# Header words of columns that hold no description either: dates, money, references, the paying organisation.
+_NOT_DESCRIPTIVE_WORDS = frozenset({
+    "date", "amount", "value", "total", "net", "gross", "vat", "gbp", "number", "no", "num", "ref", "reference",
+    "id", "uri", "url", "link", "postcode", "body", "organisation", "organization", "currency",
+})
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 HEADER_SCAN_ROWS = 60
 _KEY = re.compile(r"[^a-z0-9£]+")
 _PIVOT = re.compile(r"\b(sum of|count of|row labels|grand total)\b", re.IGNORECASE)
@@ -67,6 +75,23 @@ def map_header(cells: list[str], synonyms: list[tuple[str, str]]) -> dict[str, i
         if position not in mapping.values():
             mapping[fld] = position
     return mapping
+
+
+def description_columns(cells: list[str], positions: dict[str, int]) -> list[tuple[int, str]]:
+    """(position, header) of every column that may describe what was bought or who bought it: the mapped category,
+    purpose, service area and ProClass label, and every other column whose header is not a date, an amount, a
+    reference or the paying organisation. Each column is read on its own, so two columns with one header are
+    both read. Whether a value is a description (words, not a numeric code) is judged per value by the reader."""
+    identity = {i for f, i in positions.items() if f in IDENTITY_FIELDS}
+    chosen = []
+    for i, cell in enumerate(cells):
+        header = str(cell).strip().rstrip(":").strip()
+        words = set(re.split(r"[^a-z0-9£]+", _CAMEL.sub(r"\1 \2", header).lower())) - {""}
+        described = i in positions.values() and i not in identity
+        if i in identity or not header or (not described and (words & _NOT_DESCRIPTIVE_WORDS or "£" in header)):
+            continue
+        chosen.append((i, header))
+    return chosen
 
 
 def validate_mapping(mapping: dict[str, str], source: str) -> dict[str, str]:

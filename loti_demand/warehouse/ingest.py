@@ -37,7 +37,8 @@ SCHEMAS = {
         ("column_mapping", _STR), ("lines_read", _INT), ("status", _STR), ("problem", _STR), ("ingested_at", _TS),
     ]),
     # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
-    "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS]]),
+    "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS],
+                            ("descriptions", _STR)]),
     "raw_ocds_releases": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("ocid", _STR), ("release_id", _STR),
         ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS), ("problem", _STR),

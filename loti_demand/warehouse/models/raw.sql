@@ -39,13 +39,15 @@ create table if not exists raw_spend (
     proclass_label varchar,
     invoice_number varchar,
     payee_type varchar,               -- creditor / payee type as published (e.g. Devon's INDV = individual)
-    ingested_at timestamp             -- NULL: see raw_source_files.ingested_at
+    ingested_at timestamp,            -- NULL: see raw_source_files.ingested_at
+    descriptions varchar              -- every descriptive column: 'Header: value | Header: value'
 );
 
 -- Warehouses built before publishers, payee_type and per-file provenance get them on their next ingest.
 alter table raw_source_files add column if not exists publisher_code varchar;
 update raw_source_files set publisher_code = borough_code where publisher_code is null and borough_code is not null;
 alter table raw_spend add column if not exists payee_type varchar;
+alter table raw_spend add column if not exists descriptions varchar;
 alter table raw_spend alter column source_file drop not null;
 alter table raw_spend alter column borough_code drop not null;
 alter table raw_spend alter column ingested_at drop not null;

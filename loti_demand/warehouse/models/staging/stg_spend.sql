@@ -23,7 +23,8 @@ with source as (
         raw.company_number,
         raw.proclass_code,
         raw.proclass_label,
-        raw.payee_type
+        raw.payee_type,
+        raw.descriptions
     from raw_spend as raw
     inner join raw_source_files as files on raw.file_id = files.file_id
 ),
@@ -44,6 +45,7 @@ categories as (select v, tidy_text(v) as t from (select distinct expenditure_cat
 purposes as (select v, tidy_text(v) as t from (select distinct purpose as v from raw_spend)),
 proclass_codes as (select v, tidy_text(v) as t from (select distinct proclass_code as v from raw_spend)),
 proclass_labels as (select v, tidy_text(v) as t from (select distinct proclass_label as v from raw_spend)),
+descriptions as (select v, tidy_text(v) as t from (select distinct descriptions as v from raw_spend)),
 supplier_refs as (select v, tidy_text(v) as t from (select distinct supplier_ref as v from raw_spend)),
 vat_numbers as (select v, tidy_text(v) as t from (select distinct vat_number as v from raw_spend)),
 company_numbers as (select v, tidy_text(v) as t from (select distinct company_number as v from raw_spend)),
@@ -52,8 +54,25 @@ dates as (
     select
         payment_date,
         tidy_text(payment_date) as payment_date_t,
-        plausible_date(parse_date(payment_date)) as payment_date_parsed
+        plausible_date(parse_date(payment_date)) as payment_date_parsed,
+        -- the same date read month first (03/31/2024): for the files whose dates show they are written that way
+        plausible_date(parse_date(regexp_replace(payment_date, '^\s*(\d{1,2})([/.-])(\d{1,2})([/.-])', '\3\2\1\4')))
+            as payment_date_month_first
     from (select distinct payment_date from raw_spend)
+),
+
+-- A file's numeric dates are read day first (UK), unless some have a second number over 12 and none a first
+-- number over 12: then the file writes them month first (a US-style export, 12/31/2009), and all of its dates are
+-- read that way. A file with both is read day first, and the dates that cannot be are quarantined.
+date_orders as (
+    select
+        file_id,
+        count(*) filter (where try_cast(regexp_extract(payment_date, '^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b', 2)
+            as integer) > 12) > 0
+        and count(*) filter (where try_cast(regexp_extract(payment_date, '^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b', 1)
+            as integer) > 12) = 0 as is_month_first
+    from (select distinct file_id, payment_date from raw_spend)
+    group by file_id
 ),
 
 joined as (
@@ -80,6 +99,9 @@ joined as (
         pc.t as proclass_code,
         pl.t as proclass_label,
         pt.t as payee_type,
+        -- every descriptive column ('Header: value | ...'), which the classification reads; a warehouse built
+        -- before it had them says what the category and purpose columns say
+        coalesce(ds.t, nullif(concat_ws(' | ', 'Category: ' || ec.t, 'Purpose: ' || pu.t), '')) as descriptions,
         -- raw values, kept for load_issues
         source.amount as amount_raw,
         source.irrecoverable_vat as vat_raw,
@@ -87,7 +109,7 @@ joined as (
         -- parsed
         parse_amount(source.amount) as amount_gbp,
         parse_amount(source.irrecoverable_vat) as irrecoverable_vat_gbp,
-        d.payment_date_parsed as payment_date
+        case when o.is_month_first then d.payment_date_month_first else d.payment_date_parsed end as payment_date
     from source
     left join payee_names as pn on source.supplier_name = pn.v
     left join payee_types as pt on source.payee_type = pt.v
@@ -96,10 +118,12 @@ joined as (
     left join purposes as pu on source.purpose = pu.v
     left join proclass_codes as pc on source.proclass_code = pc.v
     left join proclass_labels as pl on source.proclass_label = pl.v
+    left join descriptions as ds on source.descriptions = ds.v
     left join supplier_refs as sr on source.supplier_ref = sr.v
     left join vat_numbers as vn on source.vat_number = vn.v
     left join company_numbers as cn on source.company_number = cn.v
     left join dates as d on source.payment_date = d.payment_date
+    left join date_orders as o on source.file_id = o.file_id
 ),
 
 flagged as (
