@@ -44,8 +44,26 @@ def format_gbp(value: float) -> str:
 
 MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("tech_spend_gbp", "Tech spend (£)",
-            "Sum of payment lines over £500 classified as technology, net of credit notes, from council spend files.",
-            "gbp"),
+            "Sum of payment lines over £500 classified as technology, net of credit notes, from the spend files of "
+            "boroughs and London-wide bodies: lines whose own words say technology (high confidence) and lines whose "
+            "words are silent but whose supplier is known for technology (medium).", "gbp"),
+    Measure("possible_tech_gbp", "Possibly tech (£)",
+            "Spend not counted as tech spend because only the buying department, or a general heading such as "
+            "'Communications & Computing', suggests technology (low confidence).", "gbp"),
+    Measure("by_text_gbp", "Tech spend found by the line's words (£)",
+            "Tech spend whose line says what was bought: an expense type, account, purpose or ProClass code.", "gbp"),
+    Measure("by_heading_gbp", "By a general heading alone (£)",
+            "Tech spend whose only description is a general heading such as 'Communications & Computing'.", "gbp"),
+    Measure("by_supplier_gbp", "By the supplier's record (£)",
+            "Tech spend whose line is silent but whose supplier is on the kept list of technology suppliers or has "
+            "won technology contracts in the notices.", "gbp"),
+    Measure("by_name_signal_gbp", "By the supplier's name (£)",
+            "Tech spend whose line is silent but whose supplier is named as a technology company ('... Software "
+            "Ltd').", "gbp"),
+    Measure("by_correction_gbp", "By an officer's correction (£)",
+            "Tech spend classified by a correction in data/reference/classification_corrections.csv.", "gbp"),
+    Measure("unclassified_share_pct", "Share of spend not tech (%)",
+            "Share of all the publisher's spend that nothing suggests is technology.", "pct"),
     Measure("tech_spend_per_resident_gbp", "Tech spend per resident (£)",
             "Tech spend divided by the borough's ONS mid-year population (see boroughs.population_year).",
             "gbp_per_head"),

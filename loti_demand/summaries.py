@@ -204,3 +204,13 @@ def bodies_list_sentence(df: pd.DataFrame, value: str, *, per_resident: bool) ->
         top = df.sort_values(value, ascending=False).iloc[0]
         text += f" Largest: {top['publisher_name']} ({MEASURES[value].format(top[value])})."
     return text
+
+
+def possible_tech_sentence(possible: pd.Series) -> str:
+    """What the tech total leaves out because it is only possibly tech."""
+    amount = float(possible["possible_tech_gbp"])
+    if not amount:
+        return "No further spend is only possibly tech."
+    return (f"A further {MEASURES['possible_tech_gbp'].format(amount)} ({int(possible['possible_tech_lines']):,} "
+            "lines) is possibly tech: only the buying department or a general heading suggests it, so it is not "
+            "counted.")

@@ -32,6 +32,16 @@ st.header("Coverage by borough")
 ui.table(coverage, [c for c in coverage.columns if c not in ("borough_code",)], key="coverage_table",
          file_name=f"coverage_by_borough_{date_from:%Y-%m}_to_{date_to:%Y-%m}.csv")
 
+st.header("How tech spend was identified")
+st.write("Each payment line is read whole: what it says was bought decides (high confidence); where it says "
+         "nothing, what its supplier is known for (the kept list of technology suppliers, the technology contracts "
+         "it has won, or its name) decides (medium). Lines that only the buying department suggests are technology "
+         "are not counted: they are shown as possibly tech. An officer can correct any of it in "
+         "data/reference/classification_corrections.csv.")
+identified = ui.query("classification_coverage")
+ui.table_or_note(identified, [c for c in identified.columns if c != "borough_code"], key="coverage_classification",
+                 file_name="tech_spend_identification.csv", empty="No spend lines have been loaded.")
+
 st.header("Files loaded")
 cols = st.columns(2)
 with cols[0]:

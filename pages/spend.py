@@ -27,7 +27,9 @@ where = {"start": period.start, "end": period.end, "boroughs": boroughs, "catego
 head = ui.query("spend_summary", **where).iloc[0]
 st.metric(f"Tech spend, {period.phrase}", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
           help=MEASURES["tech_spend_gbp"].definition)
-st.caption(summaries.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies))
+possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
+st.caption(summaries.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies) + " "
+           + summaries.possible_tech_sentence(possible))
 
 st.header("Tech spend over time")
 trend = ui.query("spend_over_time", **where, grain=period.grain)

@@ -82,7 +82,7 @@ def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> Non
 
 @pytest.fixture(scope="module")
 def classifier() -> Classifier:
-    return Classifier(Reference().table("tech_rules"))
+    return Classifier.from_reference(Reference())
 
 
 @pytest.mark.parametrize(("category", "purpose", "code", "expected"), [
@@ -129,7 +129,8 @@ def test_supplier_signals_only_when_the_text_is_silent(classifier: Classifier, c
 
 def test_every_decision_names_its_rule(classifier: Classifier) -> None:
     category, reason = classifier.classify_spend("Consultants Fees", None, None, None, "ROCKET SOFTWARE UK LTD")
-    assert category == "software" and reason.startswith("supplier 'ROCKET SOFTWARE UK LTD' is a known tech supplier")
+    assert category == "software" and reason.startswith("supplier 'ROCKET SOFTWARE UK LTD' is named as a technology "
+                                                        "company")
     category, reason = classifier.classify_spend(None, "IT MAINT SOFTWARE", "271600")
     assert reason.startswith("ProClass 271600 matches 2716")
 

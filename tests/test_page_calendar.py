@@ -26,7 +26,7 @@ FIXTURE_ITEMS = {
     "dd-s1": (STATUTORY, D(2026, 3, 15), None, "2m_10m", "Camden"),
     "dd-s2": (STATUTORY, D(2026, 5, 10), None, "100k_500k", "Islington"),  # pipeline release reported as 'tender'
     "dd-s3": (STATUTORY, D(2026, 2, 20), None, "500k_2m", "Hackney"),  # tender deadline
-    "dd-s4": (STATUTORY, D(2026, 4, 1), None, "10m_plus", "London-wide body"),  # GLA, £10m exactly
+    "dd-s4": (STATUTORY, D(2026, 4, 1), None, "10m_plus", "Greater London Authority"),  # a London-wide body, £10m
     "dd-s7": (STATUTORY, D(2028, 1, 1), None, "500k_2m", "Camden"),
     "dd-s8": (STATUTORY, D(2026, 4, 1), None, "500k_2m", "Camden"),  # not tech
     "dd-s9": (STATUTORY, None, None, "2m_10m", "Merton"),  # no date at all

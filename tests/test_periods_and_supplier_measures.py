@@ -174,7 +174,7 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
     con = duckdb.connect()
     con.execute("""
         create table agg_spend_by_supplier as
-        select * from (values
+        select borough_code as publisher_code, * from (values
             ('E09000007', date '2025-04-01', 'software', 'acme', 900.00::decimal(18, 2), 2::bigint, 1, 1::ubigint),
             ('E09000022', date '2025-05-01', 'cloud', 'acme', 300.00, 1, 1, 2),
             ('E09000022', date '2025-08-01', 'software', 'acme', 100.00, 1, 1, 2),
@@ -185,7 +185,8 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
             ('E09000007', date '2024-07-01', 'software', 'acme', 99999.00, 1, 1, 1)
         ) as t(borough_code, payment_month, tech_category, supplier_id, amount_gbp, lines, supplier_key, borough_bit)
         union all
-        select 'E09000022', date '2026-01-01', 'cloud', 'small ' || i, 10.00 + i, 1, 100 + i, 2 from range(60) as r(i)
+        select 'E09000022', 'E09000022', date '2026-01-01', 'cloud', 'small ' || i, 10.00 + i, 1, 100 + i, 2
+        from range(60) as r(i)
     """)
     con.execute("create table suppliers as select 'acme' as supplier_id, 'ACME Ltd' as canonical_name")
     con.execute("create table page_periods as select 'spend' as kind, date '2025-04-01' as period_start, "

@@ -59,7 +59,7 @@ def spend_tables(generated) -> list[tuple[Path, object, list[dict[str, object]]]
 
 @pytest.fixture(scope="module")
 def classifier() -> Classifier:
-    return Classifier(Reference(REFERENCE).table("tech_rules"))
+    return Classifier.from_reference(Reference(REFERENCE))
 
 
 def test_generation_is_byte_for_byte_deterministic(generated, tmp_path: Path) -> None:

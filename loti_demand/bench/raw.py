@@ -20,8 +20,8 @@ import pandas as pd
 from loti_demand.bench.generate import HEADERS
 from loti_demand.normalise.challenges import ChallengeRules, validate_challenge
 from loti_demand.normalise.supplier_resolution import Published, resolve
-from loti_demand.normalise.suppliers import is_redacted
-from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.suppliers import is_redacted, supplier_key
+from loti_demand.normalise.taxonomy import Classifier, award_evidence
 from loti_demand.reference import Reference
 
 SPEND_COLUMNS = ("borough_code", "payment_date", "payment_month", "amount_gbp", "supplier_name", "is_redacted",
@@ -75,9 +75,10 @@ def _read_file(path: Path) -> tuple[str, pd.DataFrame]:
                                keep_default_na=False, na_values=[""])
 
 
-def read_spend(data_dir: Path, classifier: Classifier, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every payment line of every spend file: dates and amounts parsed, tech category from the taxonomy, payee
-    resolved to a supplier; and the suppliers (supplier_id, canonical_name)."""
+def read_spend(data_dir: Path, classifier: Classifier, ref: Reference, awards: dict | None = None,
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every payment line of every spend file: dates and amounts parsed, tech category from the taxonomy (and the
+    suppliers' contract awards), payee resolved to a supplier; and the suppliers (supplier_id, canonical_name)."""
     by_layout: dict[str, list[tuple[Path, pd.DataFrame]]] = {}
     for path in sorted((data_dir / "spend").glob("*/*.csv")):
         layout, frame = _read_file(path)
@@ -106,7 +107,7 @@ def read_spend(data_dir: Path, classifier: Classifier, ref: Reference) -> tuple[
     spend.loc[spend["is_redacted"], "supplier_name"] = pd.NA
     resolved = resolve_suppliers(spend, ref).set_index("supplier_name")
     spend["supplier_id"] = spend["supplier_name"].map(resolved["supplier_id"]).astype("str")
-    spend["tech_category"] = classify(spend, classifier, resolved["canonical_name"])
+    spend["tech_category"] = classify(spend, classifier, resolved["canonical_name"], awards or {})
     spend["borough_code"] = spend["borough_code"].astype("category")
     suppliers = resolved.drop_duplicates("supplier_id")[["supplier_id", "canonical_name"]].reset_index(drop=True)
     return spend[list(SPEND_COLUMNS)], suppliers
@@ -132,26 +133,41 @@ def _text_args(row: tuple) -> list[str | None]:
     return [None if pd.isna(v) else v for v in row]
 
 
-def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series) -> pd.Series:
+def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series, awards: dict) -> pd.Series:
     """Each line's tech category by the spend mart's rule, asked as few times as possible: the text (category,
     purpose, ProClass) once per distinct text; the supplier once per distinct payee spelling (by its spelling or
-    its resolved canonical name). The text's category wins, except that a supplier known for a specific category
-    refines a text that says only 'ict_other'; the supplier's category counts only when the text says nothing and
-    no exclusion rule matched it."""
+    its resolved canonical name). A staffing agency is never tech; else the text's category wins, except that a
+    supplier known for a specific category refines a text that says only 'ict_other'; the supplier's category counts
+    only when the text says nothing and no exclusion rule matched it."""
     texts = spend[TEXT_KEYS].drop_duplicates().reset_index(drop=True)
     asked = [classifier.classify_spend_text(*_text_args(row)) for row in texts.itertuples(index=False, name=None)]
     texts["by_text"] = [tech for tech, _, _ in asked]
     texts["excluded"] = [bool(excluded) for _, _, excluded in asked]
     lines = spend[TEXT_KEYS].merge(texts, on=TEXT_KEYS, how="left")
     names = spend["supplier_name"].dropna().unique()
-    by_name = {name: classifier.classify_supplier(name, canonical.get(name))[0] for name in names}
+    by_name = {name: _supplier_category(classifier, awards, name, canonical.get(name)) for name in names}
     by_supplier = spend["supplier_name"].map(by_name).to_numpy(dtype=object, na_value=None)
+    agency = by_supplier == EXCLUDED
     by_text = lines["by_text"].to_numpy(dtype=object, na_value=None)
     excluded = lines["excluded"].to_numpy(dtype=bool)
     refined = (by_text == "ict_other") & pd.notna(by_supplier) & (by_supplier != "ict_other")
-    tech = np.where(refined, by_supplier, np.where(pd.notna(by_text), by_text,
-                                                   np.where(excluded, None, by_supplier)))
+    tech = np.where(agency, None, np.where(refined, by_supplier, np.where(pd.notna(by_text), by_text,
+                                                                          np.where(excluded, None, by_supplier))))
     return pd.Series(tech, index=spend.index, dtype="str")
+
+
+EXCLUDED = "excluded"
+
+
+def _supplier_category(classifier: Classifier, awards: dict, name: str, canonical: str | None) -> str | None:
+    """The supplier's category as the build finds it: the kept list, else its contract awards, else a name signal;
+    EXCLUDED for a staffing agency."""
+    found = classifier.classify_supplier(name, canonical)
+    if found.excluded:
+        return EXCLUDED
+    if found.method != "supplier list" and not found.excluded:
+        found = awards.get(supplier_key(name)) or awards.get(supplier_key(canonical)) or found
+    return found.tech_category
 
 
 STAGES = ("planning", "tender", "award", "contract")
@@ -348,12 +364,16 @@ def load_raw(data_dir: Path, reference: Reference | None = None) -> Raw:
     boroughs = pd.DataFrame(ref.table("boroughs"))[BOROUGH_COLUMNS]
     for column in BOROUGH_COLUMNS[2:]:
         boroughs[column] = boroughs[column].astype(int)
-    classifier = Classifier(ref.table("tech_rules"))
+    classifier = Classifier.from_reference(ref)
     releases = read_releases(data_dir, classifier)
-    spend, suppliers = read_spend(data_dir, classifier, ref)
+    processes = compile_processes(releases)
+    awarded = processes[processes["supplier_names"].notna()]
+    awards = award_evidence(zip(awarded["ocid"], awarded["title"], awarded["cpv"], awarded["tech_category"],
+                                awarded["award_value_gbp"].fillna(awarded["value_gbp"]),
+                                awarded["supplier_names"].str.split("; "), strict=True))
+    spend, suppliers = read_spend(data_dir, classifier, ref, awards)
     challenges, challenge_boroughs = read_challenges(data_dir, ref)
-    return Raw(spend, releases, compile_processes(releases), categories, challenges, boroughs, suppliers,
-               challenge_boroughs)
+    return Raw(spend, releases, processes, categories, challenges, boroughs, suppliers, challenge_boroughs)
 
 
 BOROUGH_COLUMNS = ["borough_code", "borough_name", "population", "population_year", "tile_col", "tile_row"]

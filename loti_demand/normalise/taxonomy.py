@@ -1,12 +1,38 @@
-"""Classify spend lines and notices into tech categories with the versioned rules in
-data/reference/tech_rules.csv. Every decision carries the rule that fired, for classification_reason."""
+"""Classify spend lines and notices into tech categories with the versioned rules in data/reference/tech_rules.csv
+and the kept list of technology suppliers in data/reference/tech_suppliers.csv. Every decision carries the rule
+that fired (classification_reason) and how sure it is (confidence).
+
+A spend line is read whole: every descriptive column the file has ('Header: value | ...', see
+sources/council_spend.describe). Columns that say what was bought (expense type, account, subjective, purpose,
+ProClass or merchant category) decide; columns that say who bought it (department, service, cost centre) only
+suggest. Confidence:
+- high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
+- medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
+  contract awards in the warehouse, or a guarded name signal such as '... Software Ltd');
+- low ("possibly tech"): only the buying department or cost centre suggests technology.
+Pages count high and medium as tech spend and state the low amount beside it.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+
+DESCRIPTION_JOIN = " | "
+# Header words of columns that say who bought, not what: they suggest technology (low confidence), never decide.
+WHO_WORDS = frozenset({
+    "department", "directorate", "division", "service", "services", "area", "unit", "team", "portfolio", "centre",
+    "center", "entity", "section", "organisational", "organizational", "profit",
+})
+# ...unless the header also names what was bought ('Service Type', 'Department Account').
+WHAT_WORDS = frozenset({
+    "type", "subjective", "account", "purpose", "classification", "element", "nominal", "merchant", "item", "goods",
+    "narrative",
+})
+_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -17,10 +43,52 @@ class Rule:
     priority: int
 
 
-class Classifier:
-    """Apply CPV, ProClass, keyword and supplier rules; exclusions veto keyword and supplier matches."""
+@dataclass(frozen=True)
+class TextDecision:
+    """What a line's own words say: a category (None when silent), why, how sure, and whether an exclusion rule
+    vetoes technology whatever the supplier (`excluded`)."""
 
-    def __init__(self, rules: Iterable[Mapping[str, str]]) -> None:
+    tech_category: str | None = None
+    reason: str | None = None
+    confidence: str | None = None  # high (what-columns, ProClass) | medium (a standard heading alone) | low
+    # (who-columns only)
+    excluded: bool = False
+    method: str | None = None  # text | proclass | heading | department
+
+
+@dataclass(frozen=True)
+class SupplierDecision:
+    tech_category: str | None = None
+    reason: str | None = None
+    method: str | None = None  # supplier list | name signal (award evidence is added by the build)
+    excluded: bool = False  # a staffing or recruitment agency: not tech, whatever the line's heading says
+
+
+def description_parts(descriptions: str | None) -> list[tuple[str, str]]:
+    """'Expense type: IT Software | Service: Libraries' -> [('Expense type', 'IT Software'), ('Service', ...)].
+    A piece without 'Header: ' continues the value before it (a value holding ' | ')."""
+    parts: list[tuple[str, str]] = []
+    for piece in (descriptions or "").split(DESCRIPTION_JOIN):
+        header, sep, value = piece.partition(": ")
+        if sep and header:
+            parts.append((header, value))
+        elif parts:
+            parts[-1] = (parts[-1][0], parts[-1][1] + DESCRIPTION_JOIN + piece)
+        elif piece.strip():
+            parts.append(("", piece))
+    return parts
+
+
+def is_who_column(header: str) -> bool:
+    """True for a column that says who bought (department, service area, cost centre), not what was bought."""
+    words = set(_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", header).lower()))
+    return bool(words & WHO_WORDS) and not words & WHAT_WORDS
+
+
+class Classifier:
+    """Apply CPV, ProClass, keyword, supplier and name-signal rules; exclusions veto keyword and supplier matches."""
+
+    def __init__(self, rules: Iterable[Mapping[str, str]], suppliers: Iterable[Mapping[str, str]] = ()) -> None:
         self.rules = [
             Rule(r["tech_category"], r["rule_type"].strip().lower(), r["pattern"].strip(), int(r.get("priority") or 0))
             for r in rules
@@ -31,14 +99,30 @@ class Classifier:
         self._proclass = sorted((r for r in self.rules if r.rule_type == "proclass"), key=lambda r: -len(r.pattern))
         self._keywords = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "keyword"]
         self._keywords.sort(key=lambda cr: -cr[1].priority)
-        self._suppliers = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "supplier"]
-        self._suppliers.sort(key=lambda cr: -cr[1].priority)  # named suppliers before generic name patterns
+        # The kept supplier list (named companies, each with its source) before the generic name signals.
+        named = [(re.compile(s["match"], re.IGNORECASE), Rule(s["tech_category"], "supplier list", s["supplier"], 10))
+                 for s in suppliers]
+        signals = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules
+                   if r.rule_type in ("supplier", "name_signal")]
+        signals.sort(key=lambda cr: -cr[1].priority)
+        self._suppliers = named + signals
         # One combined search first: most supplier names match no rule, and then one search is all they cost.
-        self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._suppliers) or "(?!)",
+        self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for r, _ in self._suppliers) or "(?!)",
                                         re.IGNORECASE)
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
-        # Each name is searched once: a build asks of every payee's name and of its canonical name, mostly the same.
+        self._exclude_supplier = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules
+                                  if r.rule_type == "exclude_supplier"]
+        self._generic = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "generic"]
+        # Each name and each value is searched once: a build asks of the same few thousand again and again.
         self._supplier_rule = cache(self._supplier_rule)
+        self._best_keyword = cache(self._best_keyword)
+        self._is_excluded = cache(self._is_excluded)
+        self._is_generic = cache(self._is_generic)
+
+    @classmethod
+    def from_reference(cls, ref) -> Classifier:
+        """The classifier of a Reference: its tech_rules and its kept list of technology suppliers."""
+        return cls(ref.table("tech_rules"), ref.table("tech_suppliers"))
 
     def classify_cpv(self, cpv: object) -> tuple[str | None, str | None]:
         """CPV '48000000-8' -> ('software', 'CPV 48000000 starts 48'); the longest matching prefix wins."""
@@ -59,83 +143,110 @@ class Classifier:
                 return rule
         return None
 
-    def classify_spend_text(
-        self,
-        expenditure_category: str | None,
-        purpose: str | None = None,
-        proclass_code: str | None = None,
-        proclass_label: str | None = None,
-    ) -> tuple[str | None, str | None, bool]:
-        """(tech_category, reason, excluded) from what a spend line says it bought.
+    def _best_keyword(self, value: str) -> Rule | None:
+        return next((rule for regex, rule in self._keywords if regex.search(value)), None)
 
-        An exclusion rule matching the text ("network rail", "salary sacrifice", "stationery"...) makes the
-        line not tech, whatever its ProClass code or supplier: `excluded` is then True. Otherwise a ProClass
-        ICT code makes it tech, and a specific keyword in the text (not the generic "IT purchases") may
-        name the category more precisely than ProClass's coarse headings. Without ProClass, keywords in the
-        expenditure category, then in the purpose, decide.
+    def _is_excluded(self, value: str) -> bool:
+        return any(x.search(value) for x in self._exclude)
+
+    def _is_generic(self, value: str) -> bool:
+        """A standard heading that covers tech and much else ('Communications & Computing', 'Supplies &
+        Services'): other columns are more specific."""
+        return any(x.search(value.strip()) for x in self._generic)
+
+    def classify_line(self, descriptions: str | None, proclass_code: str | None = None,
+                      proclass_label: str | None = None) -> TextDecision:
+        """What a spend line's descriptive columns say it bought.
+
+        An exclusion rule matching what the line says it bought ("network rail", "salary sacrifice",
+        "stationery"...) makes it not tech whatever its ProClass code or supplier (`excluded`). Otherwise a
+        ProClass ICT code makes it tech, and a specific keyword may name the category more precisely than
+        ProClass's coarse headings; without ProClass the highest-priority keyword in any what-column decides (the
+        first such column on a tie). Who-columns (department, cost centre) only suggest, with low confidence.
         """
-        texts = [("expenditure category", t) for t in (expenditure_category,) if t]
-        texts += [("purpose", t) for t in (purpose,) if t]
-        if any(x.search(text) for _, text in texts for x in self._exclude):
-            return None, None, True
-        keyword = self._keyword_match(texts)
+        # Where a file has ProClass codes, the code decides and its label is not read again as words: councils leave
+        # 'ICT : Services' on lines coded to ProClass's root (200000) that are not technology. Without codes, the
+        # label ('ICT.SOFTWARE') is the line's words.
+        parts = [(h, v) for h, v in description_parts(descriptions) if not proclass_code or v != proclass_label]
+        who = [(h, v) for h, v in parts if is_who_column(h)]
+        what = [(h, v) for h, v in parts if not is_who_column(h) and not self._is_generic(v)]
+        generic = [(h, v) for h, v in parts if not is_who_column(h) and self._is_generic(v)]
+        if any(self._is_excluded(v) for _, v in what):
+            return TextDecision(excluded=True)
+        keyword = self._keyword_in(what)
         rule = self._proclass_match(proclass_code, proclass_label)
         if rule:
             reason = f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
             if keyword and keyword[0].tech_category not in ("ict_other", rule.tech_category):
-                kw_rule, field_name, text = keyword
-                detail = f"{reason}; {field_name} '{text}' matches keyword {kw_rule.pattern}"
-                return kw_rule.tech_category, detail, False
-            return rule.tech_category, reason, False
+                kw_rule, header, value = keyword
+                detail = f"{reason}; {_column(header)} '{value}' matches keyword {kw_rule.pattern}"
+                return TextDecision(kw_rule.tech_category, detail, "high", method="proclass")
+            return TextDecision(rule.tech_category, reason, "high", method="proclass")
         if keyword:
-            kw_rule, field_name, text = keyword
-            return kw_rule.tech_category, f"{field_name} '{text}' matches keyword {kw_rule.pattern}", False
-        return None, None, False
+            kw_rule, header, value = keyword
+            return TextDecision(kw_rule.tech_category, f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}",
+                                "high", method="text")
+        heading = self._keyword_in(generic)
+        if heading:  # the line's more specific columns, if it has any, said nothing of technology: only possibly
+            kw_rule, header, value = heading
+            return TextDecision(kw_rule.tech_category, f"{_column(header)} '{value}' (a standard heading that covers "
+                                f"more than technology) matches keyword {kw_rule.pattern}", "low" if what else "medium",
+                                method="heading")
+        suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
+        if suggested:
+            kw_rule, header, value = suggested
+            return TextDecision(kw_rule.tech_category, f"bought by {_column(header)} '{value}' (matches keyword "
+                                f"{kw_rule.pattern}); what was bought does not say", "low", method="department")
+        return TextDecision()
 
-    def _keyword_match(self, texts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
-        """The highest-priority keyword of the first field (category, then purpose) that has any."""
-        for field_name, text in texts:
-            for regex, rule in self._keywords:
-                if regex.search(text):
-                    return rule, field_name, text
-        return None
+    def _keyword_in(self, parts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
+        """The highest-priority keyword found in any of the columns (the first column on a tie)."""
+        best: tuple[Rule, str, str] | None = None
+        for header, value in parts:
+            rule = self._best_keyword(value)
+            if rule and (best is None or rule.priority > best[0].priority):
+                best = (rule, header, value)
+        return best
 
-    def classify_supplier(self, *names: str | None) -> tuple[str | None, str | None]:
-        """(tech_category, reason) when one of the supplier's names is a known tech supplier."""
+    def classify_spend_text(self, expenditure_category: str | None, purpose: str | None = None,
+                            proclass_code: str | None = None, proclass_label: str | None = None
+                            ) -> tuple[str | None, str | None, bool]:
+        """(tech_category, reason, excluded) for a line that has only a category and a purpose column."""
+        decision = self.classify_line(join_descriptions(("expenditure category", expenditure_category),
+                                                        ("purpose", purpose)), proclass_code, proclass_label)
+        return decision.tech_category, decision.reason, decision.excluded
+
+    def classify_supplier(self, *names: str | None) -> SupplierDecision:
+        """What the supplier's name says: a company on the kept supplier list, or a guarded name signal; a
+        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules)."""
+        if any(x.search(name) for name in names if name for x in self._exclude_supplier):
+            return SupplierDecision(excluded=True)
         for name in names:
             if name and (found := self._supplier_rule(name)):
                 return found
-        return None, None
+        return SupplierDecision()
 
-    def _supplier_rule(self, name: str) -> tuple[str, str] | tuple[()]:
+    def _supplier_rule(self, name: str) -> SupplierDecision | None:
         if self._any_supplier.search(name):
             for regex, rule in self._suppliers:
                 if regex.search(name):
-                    return rule.tech_category, f"supplier '{name}' is a known tech supplier ({rule.pattern})"
-        return ()
+                    if rule.rule_type == "supplier list":
+                        return SupplierDecision(rule.tech_category, f"supplier '{name}' is {rule.pattern}, on the "
+                                                "kept list of technology suppliers", "supplier list")
+                    return SupplierDecision(rule.tech_category, f"supplier '{name}' is named as a technology "
+                                            f"company ({rule.pattern})", "name signal")
+        return None
 
-    def classify_spend(
-        self,
-        expenditure_category: str | None,
-        purpose: str | None = None,
-        proclass_code: str | None = None,
-        proclass_label: str | None = None,
-        supplier_name: str | None = None,
-    ) -> tuple[str | None, str | None]:
-        """Return (tech_category, reason) for one spend line, (None, None) when it is not tech.
-
-        What the line says it bought decides; the supplier decides when the text is silent, or refines a text
-        that says only "IT" (ict_other) when the supplier is a known specialist. The build does the same in two
-        steps (text once per distinct text, supplier once per supplier) joined in the spend mart (spend.sql)."""
-        tech, reason, excluded = self.classify_spend_text(expenditure_category, purpose, proclass_code, proclass_label)
-        if excluded or (tech and tech != "ict_other"):
-            return tech, reason
-        supplier_tech, supplier_reason = self.classify_supplier(supplier_name)
-        if tech == "ict_other":
-            if supplier_tech and supplier_tech != "ict_other":
-                return supplier_tech, f"{reason}; {supplier_reason}"
-            return tech, reason
-        return supplier_tech, supplier_reason
+    def classify_spend(self, expenditure_category: str | None, purpose: str | None = None,
+                       proclass_code: str | None = None, proclass_label: str | None = None,
+                       supplier_name: str | None = None) -> tuple[str | None, str | None]:
+        """(tech_category, reason) at the default confidence (high or medium) for a line with a category and a
+        purpose column; (None, None) when it is not tech. The build combines the same decisions in SQL
+        (models/marts/spend.sql) with the supplier's contract awards as well."""
+        text = self.classify_line(join_descriptions(("expenditure category", expenditure_category),
+                                                    ("purpose", purpose)), proclass_code, proclass_label)
+        final = combine(text, self.classify_supplier(supplier_name))
+        return (final[0], final[1]) if final[2] in ("high", "medium") else (None, None)
 
     def classify_text(self, fields: Iterable[tuple[str, str | None]]) -> tuple[str | None, str | None]:
         """Return (tech_category, reason) for free text such as a challenge's title and statement.
@@ -154,3 +265,49 @@ class Classifier:
                     if not any(start < v_end and v_start < end for v_start, v_end in vetoed):
                         return rule.tech_category, f'the {field_name} mentions "{match.group(0).strip()}"'
         return None, None
+
+
+def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
+    """{supplier key: decision} from awarded procurements, rows of (ocid, title, cpv, tech_category, value, supplier
+    names): a supplier that won more technology contracts (CPV) than other contracts is evidence for its payments,
+    and the reason names its largest technology award."""
+    from loti_demand.normalise.suppliers import supplier_key
+
+    won: dict[str, list] = {}
+    for ocid, title, cpv, category, value, names in awards:
+        for name in names or ():
+            if key := supplier_key(name):
+                won.setdefault(key, []).append((category, value or 0, ocid, title, cpv, name))
+    evidence = {}
+    for key, found in won.items():
+        tech = sorted((a for a in found if a[0]), key=lambda a: (-a[1], a[2]))
+        if tech and len(tech) * 2 >= len(found):
+            category = Counter(a[0] for a in tech).most_common(1)[0][0]
+            _, _, ocid, title, cpv, name = tech[0]
+            evidence[key] = SupplierDecision(
+                category, f"supplier '{name}' won {len(tech)} technology contract{'s' if len(tech) > 1 else ''} in "
+                f"the notices, e.g. '{title}' ({ocid}, CPV {cpv})", "contract award")
+    return evidence
+
+
+def join_descriptions(*parts: tuple[str, str | None]) -> str | None:
+    """('expenditure category', 'IT Software'), ('purpose', None) -> 'expenditure category: IT Software'."""
+    return DESCRIPTION_JOIN.join(f"{header}: {value}" for header, value in parts if value) or None
+
+
+def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None, str | None, str | None, str | None]:
+    """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
+    build's SQL (models/marts/spend.sql) follows the same order."""
+    if text.excluded or supplier.excluded:
+        return None, None, None, None
+    if text.confidence == "high":
+        if text.tech_category == "ict_other" and supplier.tech_category not in (None, "ict_other"):
+            return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
+        return text.tech_category, text.reason, "high", text.method
+    if supplier.tech_category:
+        return supplier.tech_category, supplier.reason, "medium", supplier.method
+    return text.tech_category, text.reason, text.confidence, text.method
+
+
+def _column(header: str) -> str:
+    return header or "description"

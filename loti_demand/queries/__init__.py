@@ -505,6 +505,17 @@ def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, en
                           boroughs=_codes(boroughs))
 
 
+@query(lambda con: {**_last12(con), "boroughs": ()})
+def possible_tech(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                  boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+    return run(con, "possible_tech", start=start, end=end, boroughs=_codes(boroughs))
+
+
+@query()
+def classification_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "classification_coverage")
+
+
 @query(lambda con: {**_next18(con), "boroughs": (), "category": None})
 def sme_pipeline(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
                  category: str | None = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import csv
 import json
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,7 +17,9 @@ import duckdb
 import pyarrow as pa
 
 from loti_demand.normalise.supplier_resolution import Override, Published, resolve
-from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.suppliers import supplier_key
+from loti_demand.normalise.taxonomy import Classifier, award_evidence, description_parts
+from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
 from loti_demand.warehouse.db import create_from_arrow, load, scalar, step_sql
 
@@ -59,42 +62,107 @@ def load_overrides(folder: Path) -> list[Override]:
 
 
 TEXT_CLASS_SCHEMA = pa.schema([
-    ("expenditure_category", pa.string()), ("purpose", pa.string()), ("proclass_code", pa.string()),
-    ("proclass_label", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
-    ("is_excluded", pa.bool_()),
+    ("descriptions", pa.string()), ("proclass_code", pa.string()), ("proclass_label", pa.string()),
+    ("tech_category", pa.string()), ("classification_reason", pa.string()), ("confidence", pa.string()),
+    ("method", pa.string()), ("is_excluded", pa.bool_()), ("is_correction", pa.bool_()),
 ])
 SUPPLIER_CLASS_SCHEMA = pa.schema([
     ("supplier_name", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
+    ("method", pa.string()), ("is_correction", pa.bool_()), ("is_excluded", pa.bool_()),
+])
+LINE_CORRECTION_SCHEMA = pa.schema([
+    ("source_file", pa.string()), ("source_row", pa.int32()), ("tech_category", pa.string()),
+    ("classification_reason", pa.string()),
 ])
 
 
 def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Classify each distinct (category, purpose, ProClass) once, and each distinct supplier once.
+    """Classify each distinct line description (with its ProClass code) once, and each distinct supplier once,
+    and list the officer's corrections of single lines; the spend mart combines them (spend.sql).
 
-    The spend mart takes the text's category; the supplier's only when the text says nothing and no
-    exclusion rule matched it.
-    """
-    classifier = Classifier(ref.table("tech_rules"))
+    A supplier is evidence when it is on the kept list of technology suppliers, has won technology contracts in
+    the warehouse's notices (CPV), or carries a guarded name signal, in that order."""
+    classifier = Classifier.from_reference(ref)
+    corrections = load_corrections(ref.folder)
     texts = con.execute(
-        "select distinct expenditure_category, purpose, proclass_code, proclass_label "
-        "from int_spend_lines where problem is null"
+        "select distinct descriptions, proclass_code, proclass_label from int_spend_lines where problem is null"
     ).fetchall()
     rows = []
-    for category, purpose, code, label in texts:
-        tech, reason, excluded = classifier.classify_spend_text(category, purpose, code, label)
-        rows.append({"expenditure_category": category, "purpose": purpose, "proclass_code": code,
-                     "proclass_label": label, "tech_category": tech, "classification_reason": reason,
-                     "is_excluded": excluded})
+    for descriptions, code, label in texts:
+        row = {"descriptions": descriptions, "proclass_code": code, "proclass_label": label, "is_correction": False}
+        fix = corrections.for_text(descriptions)
+        if fix:
+            row.update(tech_category=fix[0], classification_reason=fix[1], confidence="high", method="correction",
+                       is_excluded=False, is_correction=True)
+        else:
+            d = classifier.classify_line(descriptions, code, label)
+            row.update(tech_category=d.tech_category, classification_reason=d.reason, confidence=d.confidence,
+                       method=d.method, is_excluded=d.excluded)
+        rows.append(row)
     replace_table(con, "int_spend_classification", rows, TEXT_CLASS_SCHEMA)
-    suppliers = con.execute(
-        "select supplier_name, canonical_name from int_supplier_matches"
-    ).fetchall()
+    awards = award_evidence(con.execute(step_sql("supplier_awards")).fetchall())
     found = []
-    for name, canonical in suppliers:
-        tech, reason = classifier.classify_supplier(name, canonical)
-        if tech:
-            found.append({"supplier_name": name, "tech_category": tech, "classification_reason": reason})
+    for name, canonical in con.execute("select supplier_name, canonical_name from int_supplier_matches").fetchall():
+        fix = corrections.for_supplier(name, canonical)
+        if fix:
+            found.append({"supplier_name": name, "tech_category": fix[0], "classification_reason": fix[1],
+                          "method": "correction", "is_correction": True, "is_excluded": False})
+            continue
+        d = classifier.classify_supplier(name, canonical)
+        if d.method != "supplier list" and not d.excluded:
+            d = awards.get(supplier_key(name)) or awards.get(supplier_key(canonical)) or d
+        if d.tech_category or d.excluded:
+            found.append({"supplier_name": name, "tech_category": d.tech_category, "classification_reason": d.reason,
+                          "method": d.method, "is_correction": False, "is_excluded": d.excluded})
     replace_table(con, "int_supplier_classification", found, SUPPLIER_CLASS_SCHEMA)
+    replace_table(con, "int_line_corrections", corrections.lines, LINE_CORRECTION_SCHEMA)
+
+
+@dataclass
+class Corrections:
+    """An officer's corrections from data/reference/classification_corrections.csv: by supplier (as published or
+    canonical), by text (a description column's whole value) or by line (path:row). tech_category 'none' means
+    not technology."""
+
+    suppliers: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    texts: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    lines: list[dict] = field(default_factory=list)
+
+    def for_supplier(self, *names: str | None) -> tuple[str | None, str] | None:
+        return next((self.suppliers[k] for n in names if n and (k := fold(n)) in self.suppliers), None)
+
+    def for_text(self, descriptions: str | None) -> tuple[str | None, str] | None:
+        if not self.texts:
+            return None
+        return next((self.texts[k] for _, v in description_parts(descriptions) if (k := fold(v)) in self.texts),
+                    None)
+
+
+def load_corrections(folder: Path) -> Corrections:
+    """Read classification_corrections.csv (columns kind, match, tech_category, note); an absent file = none."""
+    path = folder / "classification_corrections.csv"
+    found = Corrections()
+    if not path.is_file():
+        return found
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for number, row in enumerate(csv.DictReader(fh), start=2):
+            kind, match = (row.get("kind") or "").strip().lower(), (row.get("match") or "").strip()
+            category = (row.get("tech_category") or "").strip()
+            if not (kind and match and category):
+                continue
+            value = None if category == "none" else category
+            reason = (f"corrected by an officer ({path.name} line {number}): "
+                      f"{'not technology' if value is None else category}"
+                      + (f"; {row['note'].strip()}" if (row.get("note") or "").strip() else ""))
+            if kind == "supplier":
+                found.suppliers[fold(match)] = (value, reason)
+            elif kind == "text":
+                found.texts[fold(match)] = (value, reason)
+            elif kind == "line":
+                source_file, _, source_row = match.rpartition(":")
+                found.lines.append({"source_file": source_file, "source_row": int(source_row),
+                                    "tech_category": value, "classification_reason": reason})
+    return found
 
 
 _S, _B, _D, _TS = pa.string(), pa.bool_(), pa.date32(), pa.timestamp("us")

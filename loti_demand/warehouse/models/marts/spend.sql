@@ -1,56 +1,94 @@
 -- One row per loaded payment line (duplicates and quarantined lines excluded), with the resolved supplier and
--- the tech category, stored in the order the lines were read: a build reads each borough's folder in turn, so a
--- borough's lines sit together (sorting 10M wide rows by date too took 8 s of the build and saved about 1 ms on
--- the drill-down, spend_lines).
+-- the tech category, stored in the order the lines were read: a build reads each publisher's folder in turn, so
+-- its lines sit together (sorting 10M wide rows by date too took 8 s of the build and saved about 1 ms on the
+-- drill-down, spend_lines).
 -- Redacted payees keep their amount; their name was withheld in staging (supplier_name NULL).
--- The category comes from what the line says it bought; the supplier's category when the text is silent, or
--- when the text says only "IT" (ict_other) and the supplier is a known specialist (a data or software firm).
+-- The category (normalise/taxonomy.py, `combine`, is the same rule in Python): an officer's correction of the
+-- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
+-- specialist supplier's category where the words say only "IT"; else, unless an exclusion rule vetoes it, what
+-- the supplier is known for (medium); else a standard heading such as 'Communications & Computing' when the
+-- line has no more specific column (medium). Where only the buying department suggests technology the line is
+-- not counted as tech: its guess is kept as possible_tech_category (low confidence, "possibly tech").
 with lines as (
     select * from int_spend_lines where status = 'loaded'
+),
+
+decided as (
+    select
+        lines.*,
+        t.tech_category as t_category,
+        t.classification_reason as t_reason,
+        t.confidence as t_confidence,
+        t.method as t_method,
+        coalesce(t.is_excluded, false) as is_excluded,
+        coalesce(t.is_correction, false) as t_fixed,
+        s.tech_category as s_category,
+        s.classification_reason as s_reason,
+        s.method as s_method,
+        coalesce(s.is_correction, false) as s_fixed,
+        coalesce(s.is_excluded, false) as s_excluded,
+        c.tech_category as c_category,
+        c.classification_reason as c_reason,
+        c.source_row is not null as c_fixed,
+        files.path as source_file
+    from lines
+    inner join raw_source_files as files on lines.file_id = files.file_id
+    left join int_spend_classification as t
+        on lines.descriptions is not distinct from t.descriptions
+        and lines.proclass_code is not distinct from t.proclass_code
+        and lines.proclass_label is not distinct from t.proclass_label
+    left join int_supplier_classification as s
+        on lines.supplier_name = s.supplier_name
+    left join int_line_corrections as c
+        on files.path = c.source_file and lines.source_row = c.source_row
+),
+
+combined as (
+    select
+        *,
+        case
+            when c_fixed then struct_pack(cat := c_category, why := c_reason, sure := 'high', how := 'correction')
+            when t_fixed then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := 'correction')
+            when s_fixed then struct_pack(cat := s_category, why := s_reason, sure := 'high', how := 'correction')
+            when is_excluded or s_excluded then null
+            when t_confidence = 'high' and t_category = 'ict_other' and s_category <> 'ict_other'
+                then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
+            when t_confidence = 'high'
+                then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
+            when s_category is not null
+                then struct_pack(cat := s_category, why := s_reason, sure := 'medium', how := s_method)
+            when t_confidence is not null
+                then struct_pack(cat := t_category, why := t_reason, sure := t_confidence, how := t_method)
+        end as decision
+    from decided
 )
 
 select
     -- ids: the publisher (a borough, or a London-wide body with borough_code NULL)
-    lines.publisher_code,
-    lines.borough_code,
-    cast(date_trunc('month', lines.payment_date) as date) as payment_month,
-    lines.payment_date,
+    publisher_code,
+    borough_code,
+    cast(date_trunc('month', payment_date) as date) as payment_month,
+    payment_date,
     -- money
-    lines.amount_gbp,
-    lines.irrecoverable_vat_gbp,
+    amount_gbp,
+    irrecoverable_vat_gbp,
     -- supplier
-    lines.supplier_name,
+    supplier_name,
     matches.supplier_id,
-    lines.is_redacted,
+    is_redacted,
     -- what was bought
-    lines.expenditure_category,
-    lines.service_area,
-    lines.purpose,
-    lines.proclass_code,
-    case
-        when text_class.tech_category = 'ict_other' and supplier_class.tech_category <> 'ict_other'
-            then supplier_class.tech_category
-        when text_class.tech_category is not null then text_class.tech_category
-        when not text_class.is_excluded then supplier_class.tech_category
-    end as tech_category,
-    case
-        when text_class.tech_category = 'ict_other' and supplier_class.tech_category <> 'ict_other'
-            then text_class.classification_reason || '; ' || supplier_class.classification_reason
-        when text_class.tech_category is not null then text_class.classification_reason
-        when not text_class.is_excluded then supplier_class.classification_reason
-    end as classification_reason,
-    lines.transaction_id,
+    expenditure_category,
+    service_area,
+    purpose,
+    proclass_code,
+    case when decision.sure in ('high', 'medium') then decision.cat end as tech_category,
+    case when decision.sure = 'low' then decision.cat end as possible_tech_category,
+    case when decision.cat is not null then decision.sure end as classification_confidence,
+    decision.how as classification_method,
+    decision.why as classification_reason,
+    transaction_id,
     -- provenance
-    files.path as source_file,
-    lines.source_row
-from lines
-inner join raw_source_files as files on lines.file_id = files.file_id
-left join int_supplier_matches as matches
-    on lines.supplier_name = matches.supplier_name
-left join int_spend_classification as text_class
-    on lines.expenditure_category is not distinct from text_class.expenditure_category
-    and lines.purpose is not distinct from text_class.purpose
-    and lines.proclass_code is not distinct from text_class.proclass_code
-    and lines.proclass_label is not distinct from text_class.proclass_label
-left join int_supplier_classification as supplier_class
-    on lines.supplier_name = supplier_class.supplier_name
+    source_file,
+    source_row
+from combined
+left join int_supplier_matches as matches using (supplier_name)
