@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -85,25 +86,29 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-def retry_wait(response: requests.Response, attempt: int, policy: FetchPolicy, *,
-               forbidden_means_rate_limit: bool = False) -> float | None:
+def retry_wait(
+    response: requests.Response, attempt: int, policy: FetchPolicy, *, forbidden_means_rate_limit: bool = False
+) -> float | None:
     """Seconds to wait before asking again, or None when asking again will not help."""
     status = response.status_code
     stated = retry_after(response.headers.get("Retry-After"))
     if status in (429, 503):
-        return stated if stated is not None else policy.backoff ** attempt
+        return stated if stated is not None else policy.backoff**attempt
     if status == 403 and forbidden_means_rate_limit:
         return stated if stated is not None else policy.rate_limit_wait
     if status >= 500:
-        return policy.backoff ** attempt
+        return policy.backoff**attempt
     return None
 
 
 def unreachable_reason(exc: Exception) -> str:
     """A connection failure in a few plain words."""
     text = str(exc)
-    for pattern, reason in (("Name or service not known|NameResolution|getaddrinfo|nodename", "host name not found"),
-                            ("refused", "connection refused"), ("timed out|Timeout", "connection timed out")):
+    for pattern, reason in (
+        ("Name or service not known|NameResolution|getaddrinfo|nodename", "host name not found"),
+        ("refused", "connection refused"),
+        ("timed out|Timeout", "connection timed out"),
+    ):
         if re.search(pattern, text, re.IGNORECASE):
             return reason
     return text[:120]
@@ -126,7 +131,7 @@ class Body:
 
     url: str
     status: int
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # case-insensitive, as requests gives them
     content: bytes = b""
     path: Path | None = None
     sha256: str = ""
@@ -139,10 +144,10 @@ class Client:
 
     policy: FetchPolicy = field(default_factory=FetchPolicy)
     session: requests.Session = field(default_factory=requests.Session)
-    waits: list[float] = field(default_factory=list)  # every wait asked of `sleep`, pacing included
     _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)  # when each host was last asked
     _delay: dict[str, float] = field(default_factory=dict)  # each host's Crawl-delay
+    _down: dict[str, str] = field(default_factory=dict)  # hosts found unreachable: not asked again this run
 
     def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
         """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
@@ -159,11 +164,12 @@ class Client:
                 continue
             if response.status_code == 304:
                 response.close()
-                return Body(url, 304, dict(response.headers))
+                return Body(url, 304, response.headers)
             if response.status_code != 200:
                 response.close()
-                raise HttpFailure(f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip(),
-                                  response.status_code)
+                raise HttpFailure(
+                    f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip(), response.status_code
+                )
             return self._read(url, response, to_file)
         raise HttpFailure(f"{url}: more than {MAX_REDIRECTS} redirects; not followed")
 
@@ -212,23 +218,30 @@ class Client:
         if last is not None:
             wait = last + max(self.policy.min_interval, self._delay.get(host, 0.0)) - self.policy.clock()
             if wait > 0:
-                self.waits.append(wait)
                 self.policy.sleep(wait)
         self._last[host] = self.policy.clock()
 
     def _request(self, url: str, headers: dict[str, str], *, retry: bool = True) -> requests.Response:
         """One answer (a redirect included), retrying 429/5xx and read timeouts as the policy says (unless not
         `retry`: then the first answer, whatever it is)."""
+        host = host_of(url)
         for attempt in range(1, self.policy.max_attempts + 1):
+            if host in self._down:
+                raise Unreachable(self._down[host])
             self._pace(url)
             try:
-                response = self.session.get(url, headers={"User-Agent": USER_AGENT, **headers}, stream=True,
-                                            timeout=self.policy.timeout, allow_redirects=False)
+                response = self.session.get(
+                    url,
+                    headers={"User-Agent": USER_AGENT, **headers},
+                    stream=True,
+                    timeout=self.policy.timeout,
+                    allow_redirects=False,
+                )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
-                raise Unreachable(f"cannot reach {host_of(url)} ({unreachable_reason(exc)}). Are you offline?") \
-                    from exc
+                self._down[host] = f"cannot reach {host} ({unreachable_reason(exc)}). Are you offline?"
+                raise Unreachable(self._down[host]) from exc
             except requests.Timeout:
-                self._wait(self.policy.backoff ** attempt, url, "timed out")
+                self._wait(self.policy.backoff**attempt, url, "timed out")
                 continue
             except requests.RequestException as exc:
                 raise HttpFailure(f"{url}: {type(exc).__name__}: {str(exc)[:200]}") from exc
@@ -237,22 +250,22 @@ class Client:
                 return response
             response.close()
             self._wait(wait, url, f"HTTP {response.status_code}")
-        raise HttpFailure(f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing "
-                          "or timing out)")
+        raise HttpFailure(
+            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing or timing out)"
+        )
 
     def _wait(self, seconds: float, url: str, why: str) -> None:
         if seconds > self.policy.max_wait:
             raise HttpFailure(f"{url}: {why}, and the server asked us to wait {seconds:.0f} s; try again later")
-        self.waits.append(seconds)
         self.policy.sleep(seconds)
 
     def _read(self, url: str, response: requests.Response, to_file: Path | None) -> Body:
-        body = Body(url, 200, dict(response.headers))
+        body = Body(url, 200, response.headers)
         digest = hashlib.sha256()
         limit = self.policy.max_bytes if to_file else self.policy.max_page_bytes
         started = self.policy.clock()
         try:
-            with (to_file.open("wb") if to_file else _NullFile()) as out:
+            with to_file.open("wb") if to_file else contextlib.nullcontext() as out:
                 parts = []
                 for chunk in _capped(response, limit):
                     if self.policy.clock() - started > self.policy.max_seconds:
@@ -266,8 +279,7 @@ class Client:
         except (requests.RequestException, OSError) as exc:
             raise HttpFailure(f"{url}: the download broke off ({type(exc).__name__}); try again later") from exc
         except _TooLarge as exc:
-            raise HttpFailure(f"{url}: larger than {limit:,} bytes; refused (a spend file is rarely over "
-                              f"{limit // (1024 * 1024)} MB)") from exc
+            raise HttpFailure(f"{url}: larger than {limit:,} bytes; abandoned") from exc
         finally:
             response.close()
         body.sha256, body.path = digest.hexdigest(), to_file
@@ -277,14 +289,6 @@ class Client:
 
 class _TooLarge(Exception):
     pass
-
-
-class _NullFile:
-    def __enter__(self) -> _NullFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _capped(response: requests.Response, limit: int, *, truncate: bool = False) -> Iterator[bytes]:
