@@ -302,9 +302,10 @@ def fetch() -> None:
 
 
 def data_option(function):
-    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=lambda: config.path("data"), show_default="data/sample or $LOTI_DEMAND_DATA",
-                        help="Data folder with spend/<publisher>/, procurement/ and challenges/.")(function)
+    """--data for the fetchers: required, so real downloads never land in the default (the synthetic sample)."""
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+                        help="Data folder to fetch into: spend/<publisher>/, procurement/ (created as needed).")(
+                            function)
 
 
 def spend_source_options(function):

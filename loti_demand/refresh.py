@@ -19,7 +19,7 @@ from loti_demand import config
 from loti_demand.exceptions import FetchError, LotiDemandError
 from loti_demand.sources import connectors, fetch_log
 from loti_demand.sources.http import FetchPolicy
-from loti_demand.sources.spend_fetch import harvest
+from loti_demand.sources.spend_fetch import harvest, refuse_sample
 from loti_demand.sources.spend_sources import SpendSource
 
 SOURCES = ("spend", "fts", "contracts-finder")
@@ -71,6 +71,7 @@ def refresh(
 ) -> RefreshReport:
     """Fetch each chosen source into the data folder, then rebuild the warehouse from it if anything came."""
     data_dir, fetch_policy = Path(data_dir), fetch_policy or policy()
+    refuse_sample(data_dir)
     report = RefreshReport()
     for source in only:
         if source == "spend":
@@ -138,19 +139,9 @@ def fetch_api(
                 policy=fetch_policy,
                 progress=step,
             )
-        except FetchError as exc:
-            fetch_log.append(
-                log,
-                [
-                    {
-                        "source": source,
-                        "fetched_at": fetch_log.now(),
-                        "window_from": start.strftime(connectors.DATE_FORMAT),
-                        "status": "failed",
-                        "problem": str(exc),
-                    }
-                ],
-            )
+        except FetchError as exc:  # nothing fetched (offline, refused): logged, so the coverage page shows it
+            failure = {"source": source, "fetched_at": fetch_log.now(), "status": "failed", "problem": str(exc)}
+            fetch_log.append(log, [{**failure, "window_from": start.strftime(connectors.DATE_FORMAT)}])
             return SourceOutcome(api.label, False, str(exc))
     fetch_log.append(log, [connectors.log_row(result)])
     # Pages without a release add nothing to build (a window with no new notices still saves one page).

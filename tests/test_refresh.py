@@ -199,3 +199,15 @@ def test_fetch_spend_command(servers, clock: Clock, tmp_path: Path) -> None:
     )
     assert offline.exit_code == 1 and "no publisher could be reached" in offline.output
     assert "Traceback" not in offline.output
+
+
+def test_nothing_is_fetched_into_the_synthetic_sample(tmp_path: Path) -> None:
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    (sample / "SAMPLE.md").write_text("synthetic")
+    sources = registry(tmp_path / "spend_sources.csv", "http://127.0.0.1:9/spend")
+    for args in (["refresh", "--warehouse", str(tmp_path / "w.duckdb")], ["fetch", "spend"]):
+        result = CliRunner().invoke(cli, [*args, "--data", str(sample), "--sources", str(sources)])
+        assert result.exit_code == 1 and "is the synthetic sample (it has SAMPLE.md)" in result.output
+    assert sorted(p.name for p in sample.iterdir()) == ["SAMPLE.md"]
+    assert "Missing option '--data'" in CliRunner().invoke(cli, ["fetch", "spend"]).output

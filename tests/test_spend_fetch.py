@@ -235,6 +235,8 @@ def test_page_links_keep_only_web_links_resolved_against_the_base() -> None:
         "https://elsewhere.example/july.csv",
     ]
     assert links[0].text == "April 2025"
+    many = page_links('<a href="x.csv">x' * 20_000, "https://c.example/")[0]  # unclosed links do not nest
+    assert len(many) == 20_000 and many[0].text == "x"
     assert nexts == ["https://council.example/files/?page=2", "https://council.example/files/?page=3"]
 
 

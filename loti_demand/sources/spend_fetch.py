@@ -116,6 +116,7 @@ def harvest(
     """Fetch every source's new and changed files into DIR/spend/<publisher>/. A publisher that fails never
     stops the others; its failure is in the result and the fetch log."""
     data_dir = Path(data_dir)
+    refuse_sample(data_dir)
     client = client or Client(policy or FetchPolicy())
     state = _State(data_dir)
     result = HarvestResult()
@@ -125,6 +126,14 @@ def harvest(
         if progress:
             progress(outcome)
     return result
+
+
+def refuse_sample(data_dir: Path) -> None:
+    """Real downloads never go into the synthetic sample (a folder with warehouse.build's SAMPLE.md marker)."""
+    if (data_dir / "SAMPLE.md").is_file():
+        raise FetchError(
+            f"{data_dir} is the synthetic sample (it has SAMPLE.md): fetch into another folder, e.g. --data data/real"
+        )
 
 
 def _harvest_one(client: Client, state: _State, source: SpendSource) -> PublisherResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urldefrag, urlencode, urljoin, urlsplit
@@ -37,39 +37,50 @@ class Listing:
 
 
 class _Links(HTMLParser):
-    """Every <a>/<area> link of a page with its text, whether it points to the next page, and any <base>."""
+    """Every <a>/<area> link of a page with its text, whether it points to the next page, and any <base>.
+
+    Links do not nest (a browser closes an open <a> when the next one starts), so one is read at a time: a page
+    of unclosed links costs no more than a page of closed ones."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.base: str | None = None
         self.links: list[tuple[str, str, bool]] = []  # (href, text, is_next)
-        self._open: list[list] = []  # [href, text parts, is_next] of the links being read
+        self._open: tuple[str, list[str], bool] | None = None  # the <a> being read: href, text parts, is_next
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: (value or "") for name, value in attrs}
-        rel = values.get("rel", "").lower().split()
-        if tag == "base" and self.base is None and values.get("href"):
-            self.base = values["href"]
-        elif tag == "link" and "next" in rel and values.get("href"):
-            self.links.append((values["href"], "", True))
-        elif tag in ("a", "area") and values.get("href"):
-            is_next = "next" in rel or values.get("aria-label", "").strip().lower() in NEXT_WORDS
-            self._open.append([values["href"], [], is_next])
+        href, rel = values.get("href", "").strip(), values.get("rel", "").lower().split()
+        is_next = "next" in rel or values.get("aria-label", "").strip().lower() in NEXT_WORDS
+        if tag == "base" and self.base is None and href:
+            self.base = href
+        elif tag == "link" and "next" in rel and href:
+            self.links.append((href, "", True))
+        elif tag == "area" and href:  # no content: its text is its alt text
+            self.links.append((href, values.get("alt", "")[:300], is_next))
+        elif tag == "a":
+            self._finish()
+            if href:
+                self._open = (href, [], is_next)
 
     def handle_data(self, data: str) -> None:
-        for link in self._open:
-            link[1].append(data)
+        if self._open and sum(map(len, self._open[1])) < 1000:
+            self._open[1].append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("a", "area") and self._open:
-            href, parts, is_next = self._open.pop()
-            text = " ".join("".join(parts).split())
-            self.links.append((href, text[:300], is_next or text.lower() in NEXT_WORDS))
+        if tag == "a":
+            self._finish()
 
     def close(self) -> None:
         super().close()
-        while self._open:
-            self.handle_endtag("a")
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._open:
+            href, parts, is_next = self._open
+            text = " ".join("".join(parts).split())[:300]
+            self.links.append((href, text, is_next or text.lower() in NEXT_WORDS))
+            self._open = None
 
 
 def page_links(html: str, page_url: str) -> tuple[list[Link], list[str]]:
@@ -80,7 +91,7 @@ def page_links(html: str, page_url: str) -> tuple[list[Link], list[str]]:
     base = urljoin(page_url, parser.base) if parser.base else page_url
     links, nexts = [], []
     for href, text, is_next in parser.links:
-        url = urldefrag(urljoin(base, href.strip())).url
+        url = urldefrag(urljoin(base, href)).url
         if not is_web_url(url):
             continue  # mailto:, javascript:, file:, ftp:, data: ... are never followed
         links.append(Link(url, text))
@@ -129,7 +140,7 @@ def _html_files(client: Client, source: SpendSource, listing: Listing) -> Iterat
                 yield link
 
 
-def _text(content: bytes, headers: dict[str, str]) -> str:
+def _text(content: bytes, headers: Mapping[str, str]) -> str:
     match = re.search(r"charset=([\w-]+)", headers.get("Content-Type", ""), re.IGNORECASE)
     try:
         return content.decode(match.group(1) if match else "utf-8", errors="replace")
