@@ -71,7 +71,7 @@ st.caption("The Local Government Transparency Code asks for spend over £500 at 
            "data due one month after the quarter ends; monthly is the norm. Overdue as of today, by the latest month "
            "of spend loaded; the publishers come from data/reference/spend_sources.csv.")
 timeliness = ui.query("publication_timeliness", today=dt.date.today())
-ui.table(timeliness, [c for c in timeliness.columns if c != "borough_code"], key="coverage_timeliness",
+ui.table(timeliness, [c for c in timeliness.columns if c != "publisher_code"], key="coverage_timeliness",
          file_name="publication_timeliness.csv")
 
 st.header("Method notes")

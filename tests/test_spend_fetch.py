@@ -147,7 +147,7 @@ def source(
     values = dict.fromkeys(COLUMNS, "")
     values.update(
         publisher=publisher,
-        publisher_code=Reference().borough_code(publisher) or "",
+        publisher_code=Reference().publisher(publisher).code,
         listing_type=listing_type,
         file_pattern=file_pattern,
         page_pattern=page_pattern,
@@ -181,21 +181,14 @@ def test_publisher_folder_is_the_slug_of_its_name(name: str, slug: str) -> None:
     assert publisher_slug(name) == slug
 
 
-def test_the_registry_has_every_borough_in_a_folder_the_build_accepts() -> None:
+def test_the_registry_has_every_publisher_in_a_folder_the_build_accepts() -> None:
     sources = read_sources(REGISTRY)
     ref = Reference()
-    boroughs = [s for s in sources if s.publisher_code]
-    assert sorted(s.publisher_code for s in boroughs) == sorted(ref.borough_names)  # all 33, each once
-    for s in boroughs:  # the build resolves spend/<folder>/ to the borough, as it does for hand-made folders
-        assert ref.borough_code(s.folder.replace("-", " ")) == s.publisher_code, s.folder
-    bodies = {s.publisher for s in sources if not s.publisher_code}
-    assert {
-        "Greater London Authority",
-        "Transport for London",
-        "Mayor's Office for Policing and Crime",
-        "London Fire Commissioner",
-        "London Councils",
-    } <= bodies
+    # The build reads spend/<folder>/ as the publisher the registry's publisher_code names.
+    assert {s.folder: s.publisher_code for s in sources} == {s.folder: ref.publisher(s.folder).code for s in sources}
+    codes = [s.publisher_code for s in sources]
+    assert len(set(codes)) == len(codes) and set(ref.borough_names) <= set(codes)  # all 33 authorities, once each
+    assert {"GLA", "TFL", "MOPAC", "LFC", "OPDC", "LLDC", "LCOUNCILS"} <= set(codes)
     for s in sources:  # where no listing was found by search, the row says so instead of guessing a URL
         assert s.listing_url or s.notes, s.publisher
         assert s.found_on_date and s.found_on_page, s.publisher
@@ -429,6 +422,19 @@ def test_london_datastore_api_resources(site: Site, clock: Clock, tmp_path: Path
     )
     assert [f.url.rsplit("/", 1)[-1] for f in result.publishers[0].files] == ["april.csv", "may.csv"]  # in order
     assert files_of(data, "london-fire-commissioner") == {"april.csv": APRIL, "may.csv": MAY}
+    # A London-wide body's folder builds as that body, and its timeliness is reported like a borough's.
+    warehouse = tmp_path / "w.duckdb"
+    build(data, warehouse)
+    con = connect(warehouse, read_only=True)
+    assert con.execute("select distinct publisher_code from source_files").fetchall() == [("LFC",)]
+    row = (
+        queries.publication_timeliness(con, today=dt.date(2025, 7, 31))
+        .set_index("publisher")
+        .loc["London Fire Commissioner"]
+    )
+    con.close()
+    assert (row["publisher_code"], f"{row['latest_month']:%Y-%m}", row["timeliness"]) == ("LFC", "2025-05", "on time")
+    assert (f"{row['due_through']:%Y-%m}", row["months_behind_monthly"]) == ("2025-03", 0)  # Q1 was due by 30 April
 
 
 def test_a_zip_per_year_is_kept_whole_and_built(site: Site, clock: Clock, tmp_path: Path) -> None:

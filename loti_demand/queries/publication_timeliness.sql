@@ -6,16 +6,16 @@
 with publishers as (
     select
         publisher,
-        nullif(publisher_code, '') as borough_code
+        nullif(publisher_code, '') as publisher_code
     from ref_spend_sources
 ),
 
 latest as (
     select
-        borough_code,
+        publisher_code,
         max(payment_month) as latest_month
     from agg_spend_quality_by_borough_month
-    group by borough_code
+    group by publisher_code
 ),
 
 -- listing rows only (a file row names the path it is kept at)
@@ -38,7 +38,7 @@ due as (
 
 select
     p.publisher,
-    p.borough_code,
+    p.publisher_code,
     l.latest_month,
     f.last_fetched_at,
     d.due_through,
@@ -51,7 +51,7 @@ select
     greatest(datediff('month', l.latest_month, d.monthly_due_through), 0) as months_behind_monthly,
     f.last_fetch_problem
 from publishers as p
-left join latest as l on p.borough_code = l.borough_code
+left join latest as l on p.publisher_code = l.publisher_code
 left join fetched as f on p.publisher = f.publisher
 cross join due as d
-order by p.borough_code nulls last, p.publisher
+order by p.publisher_code like 'E09%' desc, p.publisher_code, p.publisher
