@@ -287,6 +287,10 @@ def resume_point(rows: list[dict[str, str]], source: str) -> dt.datetime | None:
 
 def record_fetch(con, result: FetchResult) -> None:
     """Add the fetch to raw_fetch_log (inside the build transaction that ingests its pages)."""
-    row = log_row(result)
-    con.execute(f"insert into raw_fetch_log ({', '.join(row)}) values ({', '.join('$' + c for c in row)})",
-                {**row, "fetched_at": result.fetched_at})
+    con.execute(
+        "insert into raw_fetch_log by name select $source as source, $fetched_at as fetched_at, "
+        "$window_from as window_from, $window_to as window_to, $pages as pages, $releases as releases, "
+        "$stated_total as stated_total, $last_date_fetched as last_date_fetched, $status as status, "
+        "$problem as problem",
+        {**log_row(result), "fetched_at": result.fetched_at},
+    )
