@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from loti_demand import config
 from loti_demand.exceptions import LotiDemandError
 
 EXIT_UNEXPECTED = 70  # EX_SOFTWARE: a bug in loti-demand rather than a problem with the input
+REFRESH_SOURCES = ("spend", "fts", "contracts-finder")  # loti_demand.refresh.SOURCES, without importing requests
 
 
 class Group(click.Group):
@@ -295,7 +297,52 @@ def validate_challenges(show_valid: bool, files: tuple[Path, ...]) -> None:
 
 @cli.group()
 def fetch() -> None:
-    """Fetch OCDS notices from the Find a Tender or Contracts Finder API into the warehouse."""
+    """Fetch council spend files into the data folder, or OCDS notices from the Find a Tender or Contracts Finder
+    API into the warehouse."""
+
+
+def data_option(function):
+    """--data for the fetchers: required, so real downloads never land in the default (the synthetic sample)."""
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+                        help="Data folder to fetch into: spend/<publisher>/, procurement/ (created as needed).")(
+                            function)
+
+
+def spend_source_options(function):
+    function = click.option("--publisher", "publishers", multiple=True,
+                            help="Only this publisher (name, folder name or GSS code); repeat for more.")(function)
+    return click.option("--sources", "registry", type=click.Path(dir_okay=False, path_type=Path),
+                        default=lambda: config.path("reference") / "spend_sources.csv",
+                        show_default="data/reference/spend_sources.csv",
+                        help="The spend source registry: one row per publisher.")(function)
+
+
+@fetch.command("spend")
+@data_option
+@spend_source_options
+def fetch_spend(data_dir: Path, registry: Path, publishers: tuple[str, ...]) -> None:
+    """Download new and changed council spend files into DIR/spend/<publisher>/ from the registry's sources.
+
+    Lists each publisher's files (links on its page, CKAN or London Datastore API), obeys robots.txt, asks each
+    host at most once a second, and keeps every file's URL, time and sha256 in DIR/spend/fetch_log.csv. A file
+    that changed upstream is saved after its old version is moved to DIR/spend/.superseded/; nothing is deleted.
+
+    \b
+    Example:
+      python -m loti_demand fetch spend --data data/real --publisher Camden --publisher Lambeth
+    """
+    from loti_demand.refresh import policy
+    from loti_demand.sources.spend_fetch import harvest
+    from loti_demand.sources.spend_sources import choose, read_sources
+
+    chosen = choose(read_sources(registry), publishers)
+    click.echo(f"Fetching spend files of {len(chosen)} publisher(s) into {data_dir / 'spend'}", err=True)
+    result = harvest(data_dir, chosen, policy=policy(), progress=lambda p: _progress(p.line()))
+    click.echo(result.summary())
+    if result.offline:
+        raise LotiDemandError(f"no publisher could be reached ({result.attempted[0].problem}); nothing was fetched")
+    if result.attempted and all(p.status == "failed" for p in result.attempted):
+        raise LotiDemandError("no publisher's listing could be read; see the lines above")
 
 
 def fetch_options(function):
@@ -375,6 +422,65 @@ def fetch_contracts_finder(warehouse, since, until, stages, raw_dir) -> None:
       python -m loti_demand fetch contracts-finder --since 2025-04-01 --stages planning,tender
     """
     _fetch("contracts-finder", warehouse, since, until, stages, raw_dir)
+
+
+@cli.command()
+@data_option
+@warehouse_option
+@click.option("--since", help="Start of the notices' window, YYYY-MM-DD (default: resume from the data folder's "
+                              "last complete fetch of each API).")
+@click.option("--until", help="End of the notices' window (default: now).")
+@spend_source_options
+@click.option("--only", type=click.Choice(REFRESH_SOURCES), multiple=True,
+              help="Fetch only this source (repeat for more; default: all three).")
+@click.option("--strict", is_flag=True, default=lambda: bool(config.get("strict")),
+              help="Fail the build if any line is quarantined.")
+def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | None, registry: Path,
+            publishers: tuple[str, ...], only: tuple[str, ...], strict: bool) -> None:
+    """Fetch council spend, Find a Tender and Contracts Finder into the data folder, then rebuild the warehouse.
+
+    Each source shows a progress bar and ends with one line; a source that fails never stops the others. The
+    build is atomic and skips unreadable files (recording them in load_issues); when nothing new was fetched
+    (every source offline, say) the warehouse is not touched. Exits 1 if any source or the build failed.
+
+    \b
+    Example:
+      python -m loti_demand refresh --data data/real --since 2025-04-01 --until 2025-07-01
+    """
+    from loti_demand.refresh import refresh as run_refresh
+    from loti_demand.sources import connectors
+    from loti_demand.sources.spend_sources import choose, read_sources
+
+    chosen = choose(read_sources(registry), publishers) if not only or "spend" in only else []
+    report = run_refresh(data_dir, warehouse, sources=chosen, since=connectors.parse_when(since) if since else None,
+                         until=connectors.parse_when(until) if until else None, bar=_bar, strict=strict,
+                         only=only or REFRESH_SOURCES)
+    click.echo("Refresh:")
+    for outcome in report.outcomes:
+        click.echo(f"  {outcome.label}: {'' if outcome.ok else 'FAILED: '}{outcome.line}")
+        for detail in outcome.details:
+            click.echo(f"      {detail}")
+    if report.build is not None:
+        new = report.new_rows
+        click.echo(f"Built {report.build.warehouse}: {new.get('spend', 0):,} new spend line(s) and "
+                   f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched")
+        for name, value in report.build.counts.items():
+            click.echo(f"  {name}: {value:,}")
+    if report.skipped_build:
+        click.echo(report.skipped_build[0].upper() + report.skipped_build[1:] + ".")
+    if report.failed:
+        problems = [o.label for o in report.outcomes if not o.ok] + ([report.build_problem]
+                                                                     if report.build_problem else [])
+        raise LotiDemandError("refresh incomplete: " + "; ".join(problems))
+
+
+@contextlib.contextmanager
+def _bar(label: str, length: int | None):
+    """A progress bar on standard error (of unknown length: a pulse); yields step(item)."""
+    items = range(length) if length is not None else iter(int, 1)  # iter(int, 1): endless, length unknown
+    with click.progressbar(items, label=f"{label:<17}", show_pos=True, item_show_func=lambda item: item,
+                           file=sys.stderr) as bar:
+        yield lambda item: bar.update(1, item)
 
 
 @cli.group()

@@ -45,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Base URL of the Contracts Finder API (`fetch contracts-finder`)."),
     Setting("fetch_rate_limit_wait", 300, "Seconds to wait after Contracts Finder's rate-limit page (HTTP 403).", int),
     Setting("fetch_timeout", 30, "Seconds to wait for an API answer before retrying.", int),
+    Setting("fetch_max_file_mb", 200,
+            "Largest file `fetch spend` downloads, in MB; a larger one is abandoned part-way and logged as failed.",
+            int),
     Setting("build_memory_limit", "1GB",
             "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
             "beyond this); a DuckDB size such as 1GB or 500MB."),

@@ -1,5 +1,7 @@
 """Data and coverage: what each borough publishes, how cleanly it loads, and how the figures are made."""
 
+import datetime as dt
+
 import streamlit as st
 
 from loti_demand import charts, method_notes, queries, ui
@@ -66,13 +68,21 @@ else:
     issues = ui.query("load_issues_list", source_file=chosen)
     ui.table(issues, list(issues.columns), key="coverage_issues", file_name="load_issues.csv")
 
-st.header("API fetch log")
+st.header("Fetch log")
 fetches = ui.query("fetch_log")
 if fetches.empty:
-    ui.no_data("No fetch log: this warehouse was built from files, not fetched from the Find a Tender or "
-               "Contracts Finder APIs.")
+    ui.no_data("No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
+               "Find a Tender or Contracts Finder APIs.")
 else:
     ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
+
+st.header("Publication timeliness")
+st.caption("The Local Government Transparency Code asks for spend over £500 at least quarterly, each quarter's "
+           "data due one month after the quarter ends; monthly is the norm. Overdue as of today, by the latest month "
+           "of spend loaded; the publishers come from data/reference/spend_sources.csv.")
+timeliness = ui.query("publication_timeliness", today=dt.date.today())
+ui.table(timeliness, [c for c in timeliness.columns if c != "publisher_code"], key="coverage_timeliness",
+         file_name="publication_timeliness.csv")
 
 st.header("Method notes")
 info = ui.query("build_info").iloc[0]

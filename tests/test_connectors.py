@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from loti_demand.cli import cli
 from loti_demand.exceptions import FetchError
-from loti_demand.sources import connectors
+from loti_demand.sources import connectors, http
 from loti_demand.warehouse.db import connect
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ocds"
@@ -179,12 +179,12 @@ def test_a_stated_total_that_does_not_match_is_reported(replay, tmp_path: Path) 
 
 @pytest.mark.parametrize(("header", "seconds"), [("1", 1.0), ("2.5", 2.5), (None, None), ("soon", None)])
 def test_retry_after_header(header: str | None, seconds: float | None) -> None:
-    assert connectors.retry_after(header) == seconds
+    assert http.retry_after(header) == seconds
 
 
 def test_retry_after_as_an_http_date() -> None:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=120)
-    assert 100 < connectors.retry_after(later.strftime("%a, %d %b %Y %H:%M:%S GMT")) <= 120
+    assert 100 < http.retry_after(later.strftime("%a, %d %b %Y %H:%M:%S GMT")) <= 120
 
 
 def test_next_cursor_is_read_from_links_next() -> None:

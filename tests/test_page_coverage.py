@@ -122,7 +122,7 @@ def _app(warehouse: Path, monkeypatch, page: str = PAGE, **params: str) -> AppTe
 def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, monkeypatch,
                                          downloads: dict[str, bytes]) -> None:
     at = _app(sample_warehouse, monkeypatch)
-    coverage, files, issues, categories = (d.value for d in at.dataframe)
+    coverage, files, issues, timeliness, categories = (d.value for d in at.dataframe)
     want = _coverage(sample_con, 12)
     assert coverage["borough_name"].tolist() == want["borough_name"].tolist()
     assert coverage["quality_score"].fillna(-1).tolist() == want["quality_score"].fillna(-1).tolist()
@@ -132,8 +132,9 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
     assert f"Tech categories (taxonomy version {taxonomy})" in [s.value for s in at.subheader]
     assert len(categories) == 13
     assert [h.value for h in at.header] == ["Publication-quality score by borough", "Coverage by borough",
-                                           "Files loaded", "Quarantined lines and rejected files", "API fetch log",
-                                           "Method notes"]
+                                           "Files loaded", "Quarantined lines and rejected files", "Fetch log",
+                                           "Publication timeliness", "Method notes"]
+    assert len(timeliness) == 40 and timeliness["publisher"].iloc[0] == "City of London"  # the registry's rows
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith("Scores for 33 boroughs range from")
     assert any("No fetch log" in i.value for i in at.info)
@@ -154,7 +155,7 @@ def test_filters_restore_from_the_link_and_match_sql(sample_warehouse: Path, sam
     assert at.number_input(key="months_back").value == 40
     assert (at.selectbox(key="source").value, at.selectbox(key="files_borough").value) == ("spend", "E09000007")
     assert at.selectbox(key="file").value == file
-    coverage, files, issues, _ = (d.value for d in at.dataframe)
+    coverage, files, issues, _, _ = (d.value for d in at.dataframe)
     assert set(coverage["completeness_score"].dropna()) == {90}
     camden_files = sample_con.execute(
         "select path from source_files where kind = 'spend' and borough_code = 'E09000007' order by path").fetchall()

@@ -313,6 +313,16 @@ def coverage_source_files(con: duckdb.DuckDBPyConnection, *, kind: str = "", are
     return run(con, "coverage_source_files", kind=kind, area=area)
 
 
+def _today_example(con: duckdb.DuckDBPyConnection) -> dict:
+    return {"today": dt.date.today()}
+
+
+@query(_today_example)
+def publication_timeliness(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> pd.DataFrame:
+    """Per spend publisher: the latest month loaded, the last fetch, and whether it is overdue on `today`."""
+    return run(con, "publication_timeliness", today=today)
+
+
 @query()
 def load_issue_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "load_issue_files")

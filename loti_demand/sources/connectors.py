@@ -6,9 +6,10 @@ the result counts pages and releases, keeps any total the API states, and says w
 
 - Paging: the OCDS pagination extension. The next cursor is read from the package's `links.next` URL and sent
   with the same query to our configured base URL (so a test server or a mirror works the same way).
-- Waits: 429 and 503 carry Retry-After (seconds or an HTTP date), which is obeyed; Contracts Finder's rate limit
-  is an HTTP 403 HTML page, after which no request may be made for 5 minutes (setting fetch_rate_limit_wait);
-  other 5xx answers and read timeouts back off 2, 4, 8... seconds. Retries per page are bounded.
+- Waits (the rules shared with the spend harvester, in http.py): 429 and 503 carry Retry-After (seconds or an
+  HTTP date), which is obeyed; Contracts Finder's rate limit is an HTTP 403 HTML page, after which no request
+  may be made for 5 minutes (setting fetch_rate_limit_wait); other 5xx answers and read timeouts back off 2, 4,
+  8... seconds. Retries per page are bounded.
 - Offline (DNS failure, refused or timed-out connection): fail at once with a clear message, no retries.
 Endpoints: ../shared/notes/data-sources.md sections 2 and 3.
 """
@@ -16,10 +17,8 @@ Endpoints: ../shared/notes/data-sources.md sections 2 and 3.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from loti_demand.exceptions import FetchError
+from loti_demand.sources.http import USER_AGENT, FetchPolicy, retry_wait, unreachable_reason
 
 PAGE_LIMIT = 100
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the APIs take 19-character date-times
@@ -54,18 +54,6 @@ APIS = {
                             "/Published/Notices/OCDS/Search", "publishedFrom", "publishedTo",
                             ("planning", "tender", "award", "implementation"), forbidden_means_rate_limit=True),
 }
-
-
-@dataclass
-class FetchPolicy:
-    """How patient to be. `sleep` is injectable so tests record waits instead of sleeping."""
-
-    timeout: float = 30.0
-    rate_limit_wait: float = 300.0
-    max_attempts: int = 5
-    backoff: float = 2.0
-    max_wait: float = 900.0
-    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass
@@ -187,7 +175,7 @@ class _Client:
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
                 response = self.session.get(url, params=params, timeout=self.policy.timeout,
-                                            headers={"Accept": "application/json"})
+                                            headers={"Accept": "application/json", "User-Agent": USER_AGENT})
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
                 self._unreachable(exc, number)
             except requests.Timeout:
@@ -195,23 +183,12 @@ class _Client:
                 continue
             if response.status_code == 200:
                 return response.content
-            wait = self._retry_wait(response, attempt)
+            wait = retry_wait(response, attempt, self.policy,
+                              forbidden_means_rate_limit=self.api.forbidden_means_rate_limit)
             if wait is None:
                 raise self._refused(response, number)
             self._wait(wait, number, f"HTTP {response.status_code}")
         raise _Stop(f"page {number}: gave up after {self.policy.max_attempts} attempts (the API kept refusing)")
-
-    def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
-        """Seconds to wait before asking again, or None when asking again will not help."""
-        status = response.status_code
-        stated = retry_after(response.headers.get("Retry-After"))
-        if status in (429, 503):
-            return stated if stated is not None else self.policy.backoff ** attempt
-        if status == 403 and self.api.forbidden_means_rate_limit:
-            return stated if stated is not None else self.policy.rate_limit_wait
-        if status >= 500:
-            return self.policy.backoff ** attempt
-        return None
 
     def _wait(self, seconds: float, number: int, why: str) -> None:
         if seconds > self.policy.max_wait:
@@ -226,36 +203,11 @@ class _Client:
 
     def _unreachable(self, exc: Exception, number: int) -> None:
         setting = "LOTI_DEMAND_" + self.api.url_setting.upper()
-        message = (f"cannot reach {self.api.label} at {self.base_url} ({_reason(exc)}). Are you offline? "
+        message = (f"cannot reach {self.api.label} at {self.base_url} ({unreachable_reason(exc)}). Are you offline? "
                    f"Check the connection, or the {setting} setting")
         if number == 1:
             raise FetchError(message + "; nothing was fetched") from exc
         raise _Stop(f"page {number}: {message}")
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    for pattern, reason in (("Name or service not known|NameResolution|getaddrinfo|nodename", "host name not found"),
-                            ("refused", "connection refused"), ("timed out|Timeout", "connection timed out")):
-        if re.search(pattern, text, re.IGNORECASE):
-            return reason
-    return text[:120]
-
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _package(body: bytes, number: int, folder: Path) -> dict:
@@ -317,14 +269,28 @@ def last_fetched(con, source: str) -> dt.datetime | None:
     return parse_when(str(value)) if value else None
 
 
+def log_row(result: FetchResult) -> dict[str, object]:
+    """The fetch as a row of a fetch log: raw_fetch_log, or the data folder's log that `refresh` keeps."""
+    return {"source": result.source, "fetched_at": result.fetched_at.strftime(DATE_FORMAT),
+            "window_from": result.window_from.strftime(DATE_FORMAT),
+            "window_to": result.window_to.strftime(DATE_FORMAT) if result.window_to else None,
+            "pages": len(result.pages), "releases": result.releases, "stated_total": result.stated_total,
+            "last_date_fetched": result.last_date_fetched, "status": result.status, "problem": result.problem}
+
+
+def resume_point(rows: list[dict[str, str]], source: str) -> dt.datetime | None:
+    """Where the next fetch resumes by a data folder's fetch log: the end of its latest complete fetch."""
+    ends = [r["last_date_fetched"] for r in rows if r["source"] == source and r["status"] == "ok"
+            and r["last_date_fetched"]]
+    return parse_when(max(ends)) if ends else None
+
+
 def record_fetch(con, result: FetchResult) -> None:
     """Add the fetch to raw_fetch_log (inside the build transaction that ingests its pages)."""
     con.execute(
-        "insert into raw_fetch_log values ($source, $fetched_at, $from, $to, $pages, $releases, $total, $last, "
-        "$status, $problem)",
-        {"source": result.source, "fetched_at": result.fetched_at,
-         "from": result.window_from.strftime(DATE_FORMAT),
-         "to": result.window_to.strftime(DATE_FORMAT) if result.window_to else None,
-         "pages": len(result.pages), "releases": result.releases, "total": result.stated_total,
-         "last": result.last_date_fetched, "status": result.status, "problem": result.problem},
+        "insert into raw_fetch_log by name select $source as source, $fetched_at as fetched_at, "
+        "$window_from as window_from, $window_to as window_to, $pages as pages, $releases as releases, "
+        "$stated_total as stated_total, $last_date_fetched as last_date_fetched, $status as status, "
+        "$problem as problem",
+        {**log_row(result), "fetched_at": result.fetched_at},
     )

@@ -21,6 +21,7 @@ import duckdb
 from loti_demand import __version__, summary
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Publisher, Reference
+from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse import enrich, enrich_challenges, stored
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
@@ -130,7 +131,7 @@ class BuildReport:
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Copy the reference CSVs into ref_* tables (all text; marts cast them)."""
-    for name in ("boroughs", "borough_aliases", "london_bodies", "tech_categories", "tech_rules"):
+    for name in ("boroughs", "borough_aliases", "london_bodies", "tech_categories", "tech_rules", "spend_sources"):
         path = ref.folder / f"{name}.csv"
         con.execute(
             f"create or replace table ref_{name} as select * from read_csv($path, all_varchar = true, header = true)",
@@ -264,9 +265,10 @@ def resolve_publisher(ref: Reference, name_or_code: str) -> Publisher:
 
 
 def _data_files(folder: Path) -> list[Path]:
-    skip = {"mapping.csv", "readme.md", SAMPLE_MARKER.lower()}
+    # fetch_log.csv and *.malformed (a page an API fetch could not read) are the fetchers' records, not inputs.
+    skip = {"mapping.csv", "readme.md", SAMPLE_MARKER.lower(), fetch_log.FILE_NAME}
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and p.name.lower() not in skip)
+                  and p.name.lower() not in skip and p.suffix != ".malformed")
 
 
 def read_mapping(path: Path) -> dict[str, str] | None:
@@ -344,6 +346,7 @@ def build(
     with new_version(warehouse, start_from_existing=False) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")
         load_reference(con, ref)
+        fetch_log.load(con, data_dir)
         report.files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
         is_sample = (data_dir / SAMPLE_MARKER).is_file()
         report.counts = _finish(con, ref, strict=strict, is_sample=is_sample, progress=progress)

@@ -98,7 +98,7 @@ create table if not exists raw_load_issues (
 );
 
 create table if not exists raw_fetch_log (
-    source varchar not null,          -- fts | contracts-finder
+    source varchar not null,          -- fts | contracts-finder | spend
     fetched_at timestamp not null,
     window_from varchar,
     window_to varchar,
@@ -109,3 +109,11 @@ create table if not exists raw_fetch_log (
     status varchar,
     problem varchar
 );
+-- The spend harvester's rows (loaded from DIR/spend/fetch_log.csv at build time) name a publisher and a URL; file
+-- rows also the path the file is kept at and its sha256. Older warehouses gain the columns on their next ingest.
+alter table raw_fetch_log add column if not exists publisher varchar;
+alter table raw_fetch_log add column if not exists url varchar;
+alter table raw_fetch_log add column if not exists path varchar;
+alter table raw_fetch_log add column if not exists sha256 varchar;
+alter table raw_fetch_log add column if not exists bytes bigint;
+alter table raw_fetch_log add column if not exists files integer;

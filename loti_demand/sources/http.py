@@ -1,0 +1,307 @@
+"""The manners every download owes a public web site, shared by the API connectors and the spend harvester.
+
+- Identify ourselves: a User-Agent naming the project.
+- Obey robots.txt (RFC 9309: a missing file allows everything, a server error forbids everything) and its
+  Crawl-delay; ask one host at most once a second.
+- Wait as asked: 429 and 503 carry Retry-After (seconds or an HTTP date); other 5xx answers and read timeouts
+  back off 2, 4, 8... seconds, a bounded number of times.
+- Offline (DNS failure, refused or timed-out connection): fail at once with a clear message, no retries.
+- Bound what is read: a body larger than the cap, or slower than the deadline, is abandoned part-way.
+- Follow redirects by hand, so each hop is checked (http or https only, robots.txt, pacing).
+`sleep` and `clock` are injectable so tests record waits instead of waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email.utils
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+
+from loti_demand import __version__
+from loti_demand.exceptions import FetchError
+
+ROBOTS_TOKEN = "loti-demand"
+USER_AGENT = f"{ROBOTS_TOKEN}/{__version__} (the London tech demand picture; open-data harvester; obeys robots.txt)"
+MAX_REDIRECTS = 5
+MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB; more is ignored
+CHUNK = 64 * 1024
+
+
+@dataclass
+class FetchPolicy:
+    """How patient and how careful to be."""
+
+    timeout: float = 30.0  # seconds to connect, and between bytes of an answer
+    rate_limit_wait: float = 300.0  # Contracts Finder's rate-limit page (HTTP 403)
+    max_attempts: int = 5
+    backoff: float = 2.0
+    max_wait: float = 900.0  # a longer Retry-After gives up instead
+    min_interval: float = 1.0  # seconds between two requests to one host
+    max_bytes: int = 200 * 1024 * 1024  # the largest body a download may have
+    max_page_bytes: int = 5 * 1024 * 1024  # the largest listing page or API answer
+    max_seconds: float = 600.0  # the longest one download may take
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+class Unreachable(FetchError):
+    """The host could not be reached at all (offline, DNS, refused): asking again now will not help."""
+
+
+class HttpFailure(FetchError):
+    """The server answered, but not with what was asked for (after any retries)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Disallowed(HttpFailure):
+    """robots.txt does not allow the URL."""
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def retry_wait(
+    response: requests.Response, attempt: int, policy: FetchPolicy, *, forbidden_means_rate_limit: bool = False
+) -> float | None:
+    """Seconds to wait before asking again, or None when asking again will not help."""
+    status = response.status_code
+    stated = retry_after(response.headers.get("Retry-After"))
+    if status in (429, 503):
+        return stated if stated is not None else policy.backoff**attempt
+    if status == 403 and forbidden_means_rate_limit:
+        return stated if stated is not None else policy.rate_limit_wait
+    if status >= 500:
+        return policy.backoff**attempt
+    return None
+
+
+def unreachable_reason(exc: Exception) -> str:
+    """A connection failure in a few plain words."""
+    text = str(exc)
+    for pattern, reason in (
+        ("Name or service not known|NameResolution|getaddrinfo|nodename", "host name not found"),
+        ("refused", "connection refused"),
+        ("timed out|Timeout", "connection timed out"),
+    ):
+        if re.search(pattern, text, re.IGNORECASE):
+            return reason
+    return text[:120]
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host; links to any other scheme are never followed."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def host_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@dataclass
+class Body:
+    """A complete answer: its final URL, status, headers, and where its bytes went."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]  # case-insensitive, as requests gives them
+    content: bytes = b""
+    path: Path | None = None
+    sha256: str = ""
+    size: int = 0
+
+
+@dataclass
+class Client:
+    """One polite HTTP client for a harvest: robots.txt and pacing are remembered per host."""
+
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    session: requests.Session = field(default_factory=requests.Session)
+    _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
+    _last: dict[str, float] = field(default_factory=dict)  # when each host was last asked
+    _delay: dict[str, float] = field(default_factory=dict)  # each host's Crawl-delay
+    _down: dict[str, str] = field(default_factory=dict)  # hosts found unreachable: not asked again this run
+
+    def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
+        """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
+        (capped at max_bytes). A 304 answer comes back as it is; other non-200 answers raise HttpFailure."""
+        for _ in range(MAX_REDIRECTS + 1):
+            if not is_web_url(url):
+                raise HttpFailure(f"{url}: not an http or https address; not followed")
+            self._check_robots(url)
+            response = self._request(url, headers or {})
+            if response.is_redirect:
+                location = response.headers.get("Location", "")
+                response.close()
+                url = urljoin(url, location)
+                continue
+            if response.status_code == 304:
+                response.close()
+                return Body(url, 304, response.headers)
+            if response.status_code != 200:
+                response.close()
+                raise HttpFailure(
+                    f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip(), response.status_code
+                )
+            return self._read(url, response, to_file)
+        raise HttpFailure(f"{url}: more than {MAX_REDIRECTS} redirects; not followed")
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets us fetch the URL (fetching robots.txt the first time a host is seen)."""
+        host = host_of(url)
+        if host not in self._robots:
+            self._robots[host] = self._fetch_robots(host)
+        rules = self._robots[host]
+        return rules is None or rules.can_fetch(ROBOTS_TOKEN, url)
+
+    def _check_robots(self, url: str) -> None:
+        if not self.allowed(url):
+            raise Disallowed(f"{url}: robots.txt of {host_of(url)} does not allow it; not fetched")
+
+    def _fetch_robots(self, host: str) -> RobotFileParser | None:
+        """The host's rules, or None when it has none (a 4xx answer); a server error forbids everything."""
+        url = host + "/robots.txt"
+        rules = RobotFileParser(url)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._request(url, {}, retry=False)
+            if not response.is_redirect:
+                break
+            response.close()
+            url = urljoin(url, response.headers.get("Location", ""))
+            if not is_web_url(url):
+                break
+        try:
+            if response.status_code >= 500 or response.is_redirect or not is_web_url(url):
+                rules.disallow_all = True
+                return rules
+            if response.status_code != 200:
+                return None
+            text = b"".join(_capped(response, MAX_ROBOTS_BYTES, truncate=True)).decode("utf-8", "replace")
+        finally:
+            response.close()
+        rules.parse(text.splitlines())
+        delay = rules.crawl_delay(ROBOTS_TOKEN)
+        if delay:
+            self._delay[host] = float(delay)
+        return rules
+
+    def _pace(self, url: str) -> None:
+        host = host_of(url)
+        last = self._last.get(host)
+        if last is not None:
+            wait = last + max(self.policy.min_interval, self._delay.get(host, 0.0)) - self.policy.clock()
+            if wait > 0:
+                self.policy.sleep(wait)
+        self._last[host] = self.policy.clock()
+
+    def _request(self, url: str, headers: dict[str, str], *, retry: bool = True) -> requests.Response:
+        """One answer (a redirect included), retrying 429/5xx and read timeouts as the policy says (unless not
+        `retry`: then the first answer, whatever it is)."""
+        host = host_of(url)
+        for attempt in range(1, self.policy.max_attempts + 1):
+            if host in self._down:
+                raise Unreachable(self._down[host])
+            self._pace(url)
+            try:
+                response = self.session.get(
+                    url,
+                    headers={"User-Agent": USER_AGENT, **headers},
+                    stream=True,
+                    timeout=self.policy.timeout,
+                    allow_redirects=False,
+                )
+            except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
+                self._down[host] = f"cannot reach {host} ({unreachable_reason(exc)}). Are you offline?"
+                raise Unreachable(self._down[host]) from exc
+            except requests.Timeout:
+                self._wait(self.policy.backoff**attempt, url, "timed out")
+                continue
+            except requests.RequestException as exc:
+                raise HttpFailure(f"{url}: {type(exc).__name__}: {str(exc)[:200]}") from exc
+            wait = retry_wait(response, attempt, self.policy) if retry and response.status_code >= 400 else None
+            if wait is None:
+                return response
+            response.close()
+            self._wait(wait, url, f"HTTP {response.status_code}")
+        raise HttpFailure(
+            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing or timing out)"
+        )
+
+    def _wait(self, seconds: float, url: str, why: str) -> None:
+        if seconds > self.policy.max_wait:
+            raise HttpFailure(f"{url}: {why}, and the server asked us to wait {seconds:.0f} s; try again later")
+        self.policy.sleep(seconds)
+
+    def _read(self, url: str, response: requests.Response, to_file: Path | None) -> Body:
+        body = Body(url, 200, response.headers)
+        digest = hashlib.sha256()
+        limit = self.policy.max_bytes if to_file else self.policy.max_page_bytes
+        started = self.policy.clock()
+        try:
+            with to_file.open("wb") if to_file else contextlib.nullcontext() as out:
+                parts = []
+                for chunk in _capped(response, limit):
+                    if self.policy.clock() - started > self.policy.max_seconds:
+                        raise HttpFailure(f"{url}: took longer than {self.policy.max_seconds:.0f} s; abandoned")
+                    digest.update(chunk)
+                    body.size += len(chunk)
+                    if to_file:
+                        out.write(chunk)
+                    else:
+                        parts.append(chunk)
+        except (requests.RequestException, OSError) as exc:
+            raise HttpFailure(f"{url}: the download broke off ({type(exc).__name__}); try again later") from exc
+        except _TooLarge as exc:
+            raise HttpFailure(f"{url}: larger than {limit:,} bytes; abandoned") from exc
+        finally:
+            response.close()
+        body.sha256, body.path = digest.hexdigest(), to_file
+        body.content = b"" if to_file else b"".join(parts)
+        return body
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _capped(response: requests.Response, limit: int, *, truncate: bool = False) -> Iterator[bytes]:
+    """The body in chunks, stopping at `limit` bytes (raising _TooLarge unless `truncate`)."""
+    stated = response.headers.get("Content-Length", "")
+    if stated.isdigit() and int(stated) > limit and not truncate:
+        raise _TooLarge
+    seen = 0
+    for chunk in response.iter_content(CHUNK):
+        seen += len(chunk)
+        if seen > limit:
+            if truncate:
+                yield chunk[: len(chunk) - (seen - limit)]
+                return
+            raise _TooLarge
+        yield chunk

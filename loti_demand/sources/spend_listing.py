@@ -1,0 +1,198 @@
+"""List a publisher's spend files: links on its web pages, a CKAN dataset's resources, or a London Datastore
+dataset's resources.
+
+Web pages are parsed with the standard library's HTML parser, never with regular expressions. A listing follows
+pagination (rel="next", or a link reading "Next") and links matching the source's page_pattern, on the same
+host only, up to MAX_PAGES pages. Only http and https links are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urldefrag, urlencode, urljoin, urlsplit
+
+from loti_demand.exceptions import FetchError
+from loti_demand.sources.http import Client, host_of, is_web_url
+from loti_demand.sources.spend_sources import SpendSource
+
+MAX_PAGES = 50
+NEXT_WORDS = {"next", "next page", "next >", "next >>", "next \u203a", "next \u00bb", "\u203a", "\u00bb", ">", ">>"}
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str = ""
+
+
+@dataclass
+class Listing:
+    files: list[Link] = field(default_factory=list)
+    pages: int = 0  # listing pages or API answers read
+    problems: list[str] = field(default_factory=list)  # pages after the first that could not be read
+
+
+class _Links(HTMLParser):
+    """Every <a>/<area> link of a page with its text, whether it points to the next page, and any <base>.
+
+    Links do not nest (a browser closes an open <a> when the next one starts), so one is read at a time: a page
+    of unclosed links costs no more than a page of closed ones."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.links: list[tuple[str, str, bool]] = []  # (href, text, is_next)
+        self._open: tuple[str, list[str], bool] | None = None  # the <a> being read: href, text parts, is_next
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: (value or "") for name, value in attrs}
+        href, rel = values.get("href", "").strip(), values.get("rel", "").lower().split()
+        is_next = "next" in rel or values.get("aria-label", "").strip().lower() in NEXT_WORDS
+        if tag == "base" and self.base is None and href:
+            self.base = href
+        elif tag == "link" and "next" in rel and href:
+            self.links.append((href, "", True))
+        elif tag == "area" and href:  # no content: its text is its alt text
+            self.links.append((href, values.get("alt", "")[:300], is_next))
+        elif tag == "a":
+            self._finish()
+            if href:
+                self._open = (href, [], is_next)
+
+    def handle_data(self, data: str) -> None:
+        if self._open and sum(map(len, self._open[1])) < 1000:
+            self._open[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._finish()
+
+    def close(self) -> None:
+        super().close()
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._open:
+            href, parts, is_next = self._open
+            text = " ".join("".join(parts).split())[:300]
+            self.links.append((href, text, is_next or text.lower() in NEXT_WORDS))
+            self._open = None
+
+
+def page_links(html: str, page_url: str) -> tuple[list[Link], list[str]]:
+    """(every http(s) link on the page, the links to its next page), as absolute URLs without fragments."""
+    parser = _Links()
+    parser.feed(html)
+    parser.close()
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    links, nexts = [], []
+    for href, text, is_next in parser.links:
+        url = urldefrag(urljoin(base, href)).url
+        if not is_web_url(url):
+            continue  # mailto:, javascript:, file:, ftp:, data: ... are never followed
+        links.append(Link(url, text))
+        if is_next:
+            nexts.append(url)
+    return links, nexts
+
+
+def list_files(client: Client, source: SpendSource) -> Listing:
+    """The spend files the source lists, in the order found, each once. Raises FetchError when the listing
+    itself cannot be read."""
+    listing = Listing()
+    found = {
+        "html": _html_files,
+        "ckan": _ckan_files,
+        "datastore": _datastore_files,
+    }[source.listing_type](client, source, listing)
+    seen = set()
+    for link in found:
+        if link.url not in seen and source.is_file(link.url):
+            seen.add(link.url)
+            listing.files.append(link)
+    return listing
+
+
+def _html_files(client: Client, source: SpendSource, listing: Listing) -> Iterator[Link]:
+    start = source.listing_url
+    queue, visited = [start], {start}
+    while queue and listing.pages < MAX_PAGES:
+        page_url = queue.pop(0)
+        try:
+            body = client.get(page_url, headers={"Accept": "text/html,application/xhtml+xml"})
+        except FetchError as exc:
+            if page_url == start:
+                raise
+            listing.problems.append(str(exc))
+            continue
+        listing.pages += 1
+        links, nexts = page_links(_text(body.content, body.headers), body.url)
+        for link in links:
+            follow = link.url in nexts or source.is_listing_page(link.url)
+            if follow and host_of(link.url) == host_of(body.url) and link.url not in visited:
+                visited.add(link.url)
+                queue.append(link.url)
+            else:
+                yield link
+
+
+def _text(content: bytes, headers: Mapping[str, str]) -> str:
+    match = re.search(r"charset=([\w-]+)", headers.get("Content-Type", ""), re.IGNORECASE)
+    try:
+        return content.decode(match.group(1) if match else "utf-8", errors="replace")
+    except LookupError:  # an unknown charset name
+        return content.decode("utf-8", errors="replace")
+
+
+def _dataset_id(url: str) -> str:
+    """The dataset's id or name: the path segment after /dataset/ in a CKAN or Datastore dataset page."""
+    parts = [unquote(p) for p in urlsplit(url).path.split("/") if p]
+    if "dataset" in parts and parts.index("dataset") + 1 < len(parts):
+        return parts[parts.index("dataset") + 1]
+    raise FetchError(f"{url}: not a dataset page (expected .../dataset/<id>); correct catalogue_url")
+
+
+def _api_json(client: Client, url: str, params: dict[str, str] | None = None) -> object:
+    body = client.get(url + (f"?{urlencode(params)}" if params else ""), headers={"Accept": "application/json"})
+    try:
+        return json.loads(body.content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FetchError(f"{url}: the answer is not JSON ({str(exc)[:80]})") from exc
+
+
+def _ckan_files(client: Client, source: SpendSource, listing: Listing) -> Iterator[Link]:
+    """CKAN's package_show: result.resources[].url (https://docs.ckan.org/en/latest/api/)."""
+    url = source.listing_url
+    answer = _api_json(client, host_of(url) + "/api/action/package_show", {"id": _dataset_id(url)})
+    listing.pages += 1
+    result = answer.get("result") if isinstance(answer, dict) else None
+    resources = result.get("resources") if isinstance(result, dict) else None
+    if not isinstance(resources, list):
+        raise FetchError(f"{url}: the CKAN API's answer has no result.resources list")
+    yield from _resource_links(resources, "name")
+
+
+def _datastore_files(client: Client, source: SpendSource, listing: Listing) -> Iterator[Link]:
+    """The London Datastore's dataset API (/api/dataset/<slug>): resources is an object keyed by resource id."""
+    url = source.listing_url
+    answer = _api_json(client, host_of(url) + "/api/dataset/" + _dataset_id(url))
+    listing.pages += 1
+    resources = answer.get("resources") if isinstance(answer, dict) else None
+    if not isinstance(resources, dict):
+        raise FetchError(f"{url}: the Datastore API's answer has no resources object")
+    yield from _resource_links(sorted(resources.values(), key=_order), "title")
+
+
+def _order(resource: object) -> int:
+    order = resource.get("order") if isinstance(resource, dict) else None
+    return order if isinstance(order, int) else 0
+
+
+def _resource_links(resources: list, title: str) -> Iterator[Link]:
+    for resource in resources:
+        if isinstance(resource, dict) and isinstance(resource.get("url"), str) and is_web_url(resource["url"]):
+            yield Link(resource["url"].strip(), str(resource.get(title) or "")[:300])
