@@ -9,14 +9,20 @@ or 'none'. Run `python -m pytest tests/test_classification.py -s` to see the fig
 from __future__ import annotations
 
 import csv
+import json
+import os
+import shutil
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.taxonomy import Classifier, award_evidence
 from loti_demand.reference import Reference
-from tests.conftest import REAL_SPEND_FOLDERS
+from loti_demand.warehouse.build import build, run_checks
+from loti_demand.warehouse.db import connect
+from tests.conftest import PROJECT, REAL_SPEND_FOLDERS
 
 LABELS = Path(__file__).resolve().parent / "labels" / "spend_tech_labels.csv"
 CATEGORIES = {r["tech_category"] for r in Reference().table("tech_categories")}
@@ -142,3 +148,200 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
     assert rows and {r[0] for r in rows} == {"software"}
     assert all("IT purchases" in r[1] or "it (purchases" in r[1] for r in rows)
     assert all("IDOX" in r[1] for r in rows)
+
+
+# --- Reading the whole line -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("descriptions", "expected"), [
+    # the column that says what was bought decides, wherever it is and whatever the others say
+    ("Merchant Category: Eating Places | Expenditure Account: IT Consultancy", ("it_services", "high")),
+    ("Cost Element: Miscellaneous | Expenditure Account Code Description: COMPUTER HARDWARE", ("devices", "high")),
+    ("Account Code: Miscellaneous | Account Code: Software licences", ("software", "high")),  # both columns read
+    # a column that says who bought only suggests: possibly tech
+    ("Service Area: ICT Services | Expense Type: Subscriptions", ("it_services", "low")),
+    ("Cost Centre Description: Corporate ICT", ("ict_other", "low")),
+    # a general heading decides alone, and only suggests beside a more specific column that is silent
+    ("Subjective: Communications & Computing", ("ict_other", "medium")),
+    ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
+    # what the line bought vetoes technology; a department never does
+    ("Service Area: ICT | Expense Type: Stationery", (None, None)),
+    ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
+])
+def test_a_line_is_read_whole(classifier: Classifier, descriptions: str, expected: tuple) -> None:
+    decision = classifier.classify_line(descriptions)
+    assert (decision.tech_category, decision.confidence) == expected
+    if expected[0]:
+        assert decision.reason
+
+
+def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifier: Classifier) -> None:
+    # Trafford leaves 'ICT : Services' on lines coded to ProClass's root: with a code, the code decides
+    line = "Purpose: SUBSCRIPTIONS - CLA licence 26/27 | ProclassLabel: ICT : Services"
+    assert classifier.classify_line(line, "200000", "ICT : Services").tech_category is None
+    # North Tyneside publishes the label alone ('ICT.SOFTWARE'): then it is the line's words
+    line = "Purpose of Spend: Supplies and Services | Procurement Classification: ICT.SOFTWARE"
+    assert classifier.classify_line(line, None, "ICT.SOFTWARE").tech_category == "software"
+
+
+@pytest.mark.parametrize(("text", "supplier", "expected"), [
+    ("IT Consultancy", "THE BRIDGE (IT RECRUITMENT) LIMITED", None),  # agency staff, not a tech purchase
+    ("Agency staff", "Hays Specialist Recruitment Ltd", None),
+    ("Training Expenses", "Computacenter (UK) Limited", "ict_other"),  # on the kept list of tech suppliers
+    ("Equipment General", "Northgate Public Sector Ltd", "software"),
+    ("Equipment General", "Northgate Vehicle Hire Ltd", None),
+])
+def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
+    assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
+
+
+def test_award_evidence_names_the_largest_technology_contract() -> None:
+    awards = [("ocds-1", "Network refresh", "32420000", "networks_telecoms", 900_000, ["Acme Networks Ltd"]),
+              ("ocds-2", "Wi-Fi", "32400000", "networks_telecoms", 50_000, ["ACME NETWORKS LIMITED"]),
+              ("ocds-3", "Cleaning", "90910000", None, 10_000, ["Acme Networks Ltd"]),
+              ("ocds-4", "Grounds", "77310000", None, 10_000, ["Mostly Gardens Ltd"]),
+              ("ocds-5", "Website", "72413000", "digital_delivery", 10_000, ["Mostly Gardens Ltd"]),
+              ("ocds-6", "Mowing", "77310000", None, 10_000, ["Mostly Gardens Ltd"])]
+    evidence = award_evidence(awards)
+    acme = evidence["acme networks"]
+    assert acme.tech_category == "networks_telecoms" and acme.method == "contract award"
+    assert acme.reason == ("supplier 'Acme Networks Ltd' won 2 technology contracts in the notices, e.g. 'Network "
+                           "refresh' (ocds-1, CPV 32420000)")
+    assert "mostly gardens" not in evidence  # one technology contract in three is not evidence
+
+
+def _data_with(tmp_path: Path, spend_rows: list[str], releases: list[dict]) -> Path:
+    root = tmp_path / "data"
+    (root / "spend" / "camden").mkdir(parents=True)
+    (root / "spend" / "camden" / "2025-04.csv").write_text(
+        "Payment Date,Supplier Name,Amount,Expense Type,Service Area\n" + "\n".join(spend_rows) + "\n",
+        encoding="utf-8")
+    (root / "procurement").mkdir()
+    (root / "procurement" / "awards.json").write_text(json.dumps({"releases": releases}), encoding="utf-8")
+    return root
+
+
+def _award(ocid: str, supplier: str, cpv: str) -> dict:
+    return {"ocid": ocid, "id": f"{ocid}-1", "date": "2025-01-01T00:00:00Z", "tag": ["award"],
+            "buyer": {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"},
+            "tender": {"title": f"Contract {ocid}", "classification": {"scheme": "CPV", "id": cpv}},
+            "awards": [{"id": "1", "status": "active", "suppliers": [{"name": supplier}],
+                        "value": {"amount": 100000, "currency": "GBP"}}]}
+
+
+def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path) -> None:
+    rows = ["01/04/2025,Quillon Systems Ltd,1000.00,Equipment,Libraries",  # silent text, a tech award: medium
+            "02/04/2025,Quillon Systems Ltd,2000.00,Building repairs,Libraries",
+            "03/04/2025,Brightwater Ltd,3000.00,Equipment,ICT Services",  # only the department: possibly tech
+            "04/04/2025,Brightwater Ltd,4000.00,Software licences,Libraries",  # text: high, corrected to none
+            "05/04/2025,Cedar Care Ltd,5000.00,Care fees,Adults"]  # nothing
+    data = _data_with(tmp_path, rows, [_award("ocds-q1", "QUILLON SYSTEMS LIMITED", "72000000")])
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    (reference / "classification_corrections.csv").write_text(
+        "kind,match,tech_category,note\n"
+        "line,spend/camden/2025-04.csv:5,none,a refund booked under the wrong account\n"
+        "text,Building repairs,it_infrastructure,the server room fit-out\n"
+        "supplier,cedar care,none,\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    build(data, warehouse, reference=Reference(reference))
+    con = connect(warehouse, read_only=True)
+    got = con.execute("select source_row, tech_category, possible_tech_category, classification_confidence, "
+                      "classification_method, classification_reason from spend order by source_row").fetchall()
+    assert [g[:5] for g in got] == [
+        (2, "it_services", None, "medium", "contract award"),
+        (3, "it_infrastructure", None, "high", "correction"),
+        (4, None, "it_services", "low", "department"),
+        (5, None, None, None, "correction"),
+        (6, None, None, None, "correction"),
+    ]
+    assert "won 1 technology contract in the notices, e.g. 'Contract ocds-q1' (ocds-q1, CPV 72000000)" in got[0][5]
+    assert got[3][5].startswith("corrected by an officer (classification_corrections.csv line 2): not technology")
+    possible = con.execute("select sum(possible_tech_gbp), sum(possible_tech_lines) from agg_spend_by_borough_month"
+                           ).fetchone()
+    assert possible == (Decimal("3000.00"), 1)
+    assert run_checks(con) == []
+
+
+# --- Publishers the rules were not written from (../real-extra, see tests/labels/extra_sources.md) ---------------
+
+EXTRA_LABELS = Path(__file__).resolve().parent / "labels" / "extra_spend_tech_labels.csv"
+# Each publisher's folder in the test warehouse: the GLA and TfL as themselves, the others under stand-in boroughs.
+EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london", "calderdale": "barnet",
+                 "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
+                 "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield"}
+# The two layouts whose supplier column no synonym names: the mapping a user would add (the error says which).
+EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL"}
+
+
+def extra_real() -> Path:
+    path = Path(os.environ.get("LOTI_DEMAND_EXTRA_REAL") or PROJECT.parent / "real-extra")
+    if not (path / "spend").is_dir():
+        pytest.skip(f"the extra real spend files are not present at {path} (see tests/labels/extra_sources.md)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def extra_con(tmp_path_factory: pytest.TempPathFactory):
+    source = extra_real()
+    root = tmp_path_factory.mktemp("extra") / "data"
+    for publisher, folder in EXTRA_FOLDERS.items():
+        target = root / "spend" / folder
+        target.mkdir(parents=True)
+        for path in (source / "spend" / publisher).iterdir():
+            (target / path.name).symlink_to(path)
+        if publisher in EXTRA_MAPPINGS:
+            (target / "mapping.csv").write_text(f"field,column\n{EXTRA_MAPPINGS[publisher]}\n", encoding="utf-8")
+    warehouse = root.parent / "warehouse.duckdb"
+    build(root, warehouse)
+    con = connect(warehouse, read_only=True)
+    yield con
+    con.close()
+
+
+def score_folds(con) -> dict[tuple[str, str], Counter]:
+    """{(fold, publisher): tp, fp, fn, tn, exact} on the extra labels, at the default confidence."""
+    predicted = dict(((f, r), c or "none") for f, r, c in con.execute(
+        "select source_file, source_row, tech_category from spend").fetchall())
+    scores: dict[tuple[str, str], Counter] = {}
+    with EXTRA_LABELS.open(encoding="utf-8", newline="") as fh:
+        for label in csv.DictReader(fh):
+            _, publisher, name = label["path"].split("/", 2)
+            key = (f"spend/{EXTRA_FOLDERS[publisher]}/{name}", int(label["line"]))
+            score = scores.setdefault((label["fold"], publisher), Counter())
+            if key not in predicted:  # quarantined (a card line with no date): it counts in no total
+                score["not loaded"] += 1
+                continue
+            got, truth = predicted[key], label["category"]
+            score["tp" if truth != "none" and got != "none" else "fp" if got != "none" else
+                  "fn" if truth != "none" else "tn"] += 1
+            score["exact"] += truth != "none" and got == truth
+    return scores
+
+
+def _rates(c: Counter) -> tuple[float, float, float]:
+    tp = c["tp"]
+    return (tp / (tp + c["fp"]) if tp + c["fp"] else 1.0, tp / (tp + c["fn"]) if tp + c["fn"] else 1.0,
+            c["exact"] / tp if tp else 1.0)
+
+
+def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
+    """Recall and precision per publisher and fold on real files from ten publishers: the tuning fold (looked at
+    while writing rules) and the locked fold (never looked at line by line). Targets (issue): recall >= 0.90 and
+    precision >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category
+    for >= 80% of true positives. The asserted floors are the figures measured for taxonomy 2026.3; the note on
+    the issue gives the gap to the targets."""
+    scores = score_folds(extra_con)
+    totals: dict[str, Counter] = {}
+    for (fold, publisher), c in sorted(scores.items()):
+        totals.setdefault(fold, Counter()).update(c)
+        precision, recall, exact = _rates(c)
+        print(f"{fold:7} {publisher:20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
+              f"recall {recall:.3f}  exact {exact:.3f}  (labelled lines not loaded: {c['not loaded']})")
+    for fold, c in sorted(totals.items()):
+        precision, recall, exact = _rates(c)
+        print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
+              f"recall {recall:.3f}  exact {exact:.3f}")
+    assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
+    assert _rates(totals["locked"])[1] >= 0.85 and _rates(totals["tuning"])[1] >= 0.78
+    assert _rates(totals["locked"])[2] >= 0.80

@@ -122,7 +122,7 @@ def _app(warehouse: Path, monkeypatch, page: str = PAGE, **params: str) -> AppTe
 def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, monkeypatch,
                                          downloads: dict[str, bytes]) -> None:
     at = _app(sample_warehouse, monkeypatch)
-    coverage, files, issues, timeliness, categories = (d.value for d in at.dataframe)
+    coverage, identified, files, issues, timeliness, categories = (d.value for d in at.dataframe)
     want = _coverage(sample_con, 12)
     assert coverage["borough_name"].tolist() == want["borough_name"].tolist()
     assert coverage["quality_score"].fillna(-1).tolist() == want["quality_score"].fillna(-1).tolist()
@@ -132,8 +132,17 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
     assert f"Tech categories (taxonomy version {taxonomy})" in [s.value for s in at.subheader]
     assert len(categories) == 13
     assert [h.value for h in at.header] == ["Publication-quality score by borough", "Coverage by borough",
-                                           "Files loaded", "Quarantined lines and rejected files", "Fetch log",
+                                           "How tech spend was identified", "Files loaded",
+                                           "Quarantined lines and rejected files", "Fetch log",
                                            "Publication timeliness", "Method notes"]
+    # every publisher with spend (33 boroughs, then the GLA and TfL); the ways tech was found add up to tech spend
+    assert identified["area_name"].tolist()[-2:] == ["Greater London Authority", "Transport for London"]
+    found = identified[[c for c in identified.columns if c.startswith("by_")]].sum(axis=1)
+    tech = dict(sample_con.execute("select coalesce(p.publisher_name, s.publisher_code), sum(s.amount_gbp) "
+                                   "from spend s join publishers p using (publisher_code) "
+                                   "where s.tech_category is not null group by all").fetchall())
+    assert len(identified) == 35 and all(
+        abs(found.iloc[i] - float(tech[name])) < 0.01 for i, name in enumerate(identified["area_name"]))
     assert len(timeliness) == 40 and timeliness["publisher"].iloc[0] == "City of London"  # the registry's rows
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith("Scores for 33 boroughs range from")
@@ -155,7 +164,7 @@ def test_filters_restore_from_the_link_and_match_sql(sample_warehouse: Path, sam
     assert at.number_input(key="months_back").value == 40
     assert (at.selectbox(key="source").value, at.selectbox(key="files_borough").value) == ("spend", "E09000007")
     assert at.selectbox(key="file").value == file
-    coverage, files, issues, _, _ = (d.value for d in at.dataframe)
+    coverage, _, files, issues, _, _ = (d.value for d in at.dataframe)
     assert set(coverage["completeness_score"].dropna()) == {90}
     camden_files = sample_con.execute(
         "select path from source_files where kind = 'spend' and borough_code = 'E09000007' order by path").fetchall()
@@ -177,7 +186,7 @@ def test_fetch_log_is_shown_when_the_warehouse_has_one(sample_warehouse: Path, t
                 "values ('fts', timestamp '2026-03-31 06:00', '2026-03-30', 12, 'ok')")
     con.close()
     at = _app(copy, monkeypatch)
-    fetches = at.dataframe[3].value
+    fetches = at.dataframe[4].value
     assert fetches["source"].tolist() == ["fts"] and fetches["releases"].tolist() == [12]
     assert not any("No fetch log" in i.value for i in at.info)
 

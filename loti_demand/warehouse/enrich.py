@@ -121,7 +121,7 @@ def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 @dataclass
 class Corrections:
     """An officer's corrections from data/reference/classification_corrections.csv: by supplier (as published or
-    canonical), by text (a description column's whole value) or by line (path:row). tech_category 'none' means
+    canonical, compared by supplier_key: case, punctuation and Ltd/Limited ignored), by text (a description column's whole value) or by line (path:row). tech_category 'none' means
     not technology."""
 
     suppliers: dict[str, tuple[str | None, str]] = field(default_factory=dict)
@@ -129,7 +129,7 @@ class Corrections:
     lines: list[dict] = field(default_factory=list)
 
     def for_supplier(self, *names: str | None) -> tuple[str | None, str] | None:
-        return next((self.suppliers[k] for n in names if n and (k := fold(n)) in self.suppliers), None)
+        return next((self.suppliers[k] for n in names if (k := supplier_key(n)) in self.suppliers), None)
 
     def for_text(self, descriptions: str | None) -> tuple[str | None, str] | None:
         if not self.texts:
@@ -155,7 +155,7 @@ def load_corrections(folder: Path) -> Corrections:
                       f"{'not technology' if value is None else category}"
                       + (f"; {row['note'].strip()}" if (row.get("note") or "").strip() else ""))
             if kind == "supplier":
-                found.suppliers[fold(match)] = (value, reason)
+                found.suppliers[supplier_key(match)] = (value, reason)
             elif kind == "text":
                 found.texts[fold(match)] = (value, reason)
             elif kind == "line":
