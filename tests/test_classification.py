@@ -301,8 +301,8 @@ def extra_con(tmp_path_factory: pytest.TempPathFactory):
 
 def score_folds(con) -> dict[tuple[str, str], Counter]:
     """{(fold, publisher): tp, fp, fn, tn, exact} on the extra labels, at the default confidence."""
-    predicted = dict(((f, r), c or "none") for f, r, c in con.execute(
-        "select source_file, source_row, tech_category from spend").fetchall())
+    predicted = {(f, r): c or "none" for f, r, c in con.execute(
+        "select source_file, source_row, tech_category from spend").fetchall()}
     scores: dict[tuple[str, str], Counter] = {}
     with EXTRA_LABELS.open(encoding="utf-8", newline="") as fh:
         for label in csv.DictReader(fh):

@@ -121,8 +121,8 @@ def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 @dataclass
 class Corrections:
     """An officer's corrections from data/reference/classification_corrections.csv: by supplier (as published or
-    canonical, compared by supplier_key: case, punctuation and Ltd/Limited ignored), by text (a description column's whole value) or by line (path:row). tech_category 'none' means
-    not technology."""
+    canonical, compared by supplier_key: case, punctuation and Ltd/Limited ignored), by text (a description
+    column's whole value) or by line (path:row). tech_category 'none' means not technology."""
 
     suppliers: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     texts: dict[str, tuple[str | None, str]] = field(default_factory=dict)
