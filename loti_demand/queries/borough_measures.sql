@@ -21,9 +21,8 @@ tech_procurements as (
         borough_code,
         value_gbp,
         award_value_gbp,
-        stage in ('planning', 'tender')
-        and coalesce(expected_market_date, tender_end, tender_start) between $start and $end as is_pipeline,
-        stage in ('award', 'contract') and contract_end between $start and $end as is_expiring
+        in_pipeline(stage, expected_market_date, tender_end, tender_start, $start, $end) as is_pipeline,
+        expires_in(stage, contract_end, $start, $end) as is_expiring
     from procurements
     where borough_code is not null
         and tech_category is not null

@@ -5,11 +5,10 @@ with pipeline as (
     select value_gbp, is_sme_suitable
     from procurements
     where is_london
-        and stage in ('planning', 'tender')
         and tech_category is not null
         and ($category is null or tech_category = $category)
         and ($boroughs is null or list_contains($boroughs, publisher_code))
-        and coalesce(expected_market_date, tender_end, tender_start) between $start and $end
+        and in_pipeline(stage, expected_market_date, tender_end, tender_start, $start, $end)
 )
 
 select

@@ -96,3 +96,11 @@ create or replace macro is_individual_payee(s) as
         trim_ws(s),
         '(?i)(?:indv|individual|individuals|private individual|person|private person|personal|sole individual)'
     );
+
+-- The map's and profile's pipeline: a tech procurement at planning or tender stage expected to come to market (by its
+-- market date, else its tender deadline or start) in the window; and an awarded contract ending in the window.
+create or replace macro in_pipeline(stage, market_date, tender_end, tender_start, date_from, date_to) as
+    stage in ('planning', 'tender') and coalesce(market_date, tender_end, tender_start) between date_from and date_to;
+
+create or replace macro expires_in(stage, contract_end, date_from, date_to) as
+    stage in ('award', 'contract') and contract_end between date_from and date_to;
