@@ -57,11 +57,15 @@ def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> Non
         "select source_file, source_row, tech_category, classification_reason from spend").fetchall()}
     tp = fp = fn = tn = exact = 0
     misses = []
+    by_publisher: dict[str, Counter] = {}
     for label in labels():
         key = (warehouse_path(label["path"]), int(label["line"]))
         assert key in predicted, f"labelled line {key} is not a loaded line"
         got, reason = predicted[key]
         truth = label["category"]
+        publisher = label["path"].removeprefix("spend/").split("_")[0].split("-")[0]
+        by_publisher.setdefault(publisher, Counter())["tp" if truth != "none" and got != "none" else "fp" if
+                                                      got != "none" else "fn" if truth != "none" else "tn"] += 1
         if truth != "none" and got != "none":
             tp += 1
             exact += truth == got
@@ -78,6 +82,9 @@ def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> Non
     print(f"\ntech vs not tech on {tp + fp + fn + tn} labelled lines: precision {precision:.3f}, recall {recall:.3f} "
           f"(tp {tp}, fp {fp}, fn {fn}, tn {tn})")
     print(f"category-exact: precision {exact_precision:.3f}, recall {exact_recall:.3f}")
+    for publisher, c in sorted(by_publisher.items()):
+        rates = _rates(c)
+        print(f"  {publisher:10} tech lines {c['tp'] + c['fn']:4}  precision {rates[0]:.3f}  recall {rates[1]:.3f}")
     print("\n".join(misses))
     assert precision >= 0.95
     assert recall >= 0.90
