@@ -10,7 +10,7 @@ create table if not exists raw_source_files (
     header_row integer,
     column_mapping varchar,           -- JSON: Transparency Code field -> column as published
     lines_read integer not null,      -- non-blank lines after the header (spend), releases (OCDS), rows (challenges)
-    status varchar not null,          -- loaded | rejected
+    status varchar not null,          -- loaded | rejected | skipped (an archive member that is not a spend file)
     problem varchar,
     ingested_at timestamp not null
 );
@@ -41,7 +41,10 @@ create table if not exists raw_spend (
     ingested_at timestamp             -- NULL: see raw_source_files.ingested_at
 );
 
--- Warehouses built before payee_type and per-file provenance get them on their next ingest.
+-- What the reader found wrong with the line (not in the file's encoding, a control character, a formula with no
+-- saved value); staging quarantines the line with it. Warehouses built before it gain the column on their next
+-- ingest, as they did payee_type and per-file provenance.
+alter table raw_spend add column if not exists read_problem varchar;
 alter table raw_spend add column if not exists payee_type varchar;
 alter table raw_spend alter column source_file drop not null;
 alter table raw_spend alter column borough_code drop not null;
