@@ -344,11 +344,9 @@ class SkippedMember:
     source_file: str
     problem: str
     detected_format: str = "archive member"
-    sha256: str | None = None
-    lines_read: int = 0
 
     def read_now(self) -> None:
-        """Nothing to read (the same interface as SpendTable)."""
+        """Nothing to read (read_now and batches as SpendTable's)."""
 
     def batches(self) -> Iterator[pa.Table]:
         return iter(())

@@ -14,8 +14,8 @@ Two kinds (README, "Input limits"):
   members together, a gzip as it expands) and the compression ratio of each member, members per archive and how
   deeply archives nest, cells per line or row, cells per spreadsheet (those really present: a sheet's claimed
   `dimension` is never trusted), the length of one JSON value read whole, and the wall time per file. The main
-  ones are settings (config.py, LOTI_DEMAND_MAX_*). Exceeding one raises InputFileError naming the file, the
-  limit and the setting that raises it, so with --skip-bad-files the file is recorded as rejected.
+  ones are settings (config.py, LOTI_DEMAND_MAX_*). Exceeding one raises InputLimitError (an InputFileError) naming
+  the file, the limit and the setting that raises it, so with --skip-bad-files the file is recorded as rejected.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def refuse(name: str, problem: str, setting: str | None = None) -> InputLimitErr
 @dataclass
 class Budget:
     """What reading one input file may cost. Create one when the file is opened (the clock starts then) and call its
-    checks as the file streams; each raises InputFileError naming the file and the limit."""
+    checks as the file streams; each raises InputLimitError naming the file and the limit."""
 
     name: str
     max_bytes: int = field(default_factory=lambda: int(config.get("max_file_mb")) * 1_000_000)
@@ -92,11 +92,11 @@ class Budget:
                 "max_seconds_per_file",
             )
 
-    def check_size(self, nbytes: int, what: str = "is") -> None:
-        """Refuse a file (or archive) whose bytes, read or decompressed, are over the limit."""
+    def check_size(self, nbytes: int) -> None:
+        """Refuse a file whose size is over the limit, before reading it."""
         if nbytes > self.max_bytes:
             raise refuse(
-                self.name, f"{what} {_mb(nbytes)}, over the limit of {_mb(self.max_bytes)} for one file", self.setting
+                self.name, f"is {_mb(nbytes)}, over the limit of {_mb(self.max_bytes)} for one file", self.setting
             )
 
     def expand(self, nbytes: int, compressed: int, member: str | None = None, scale: int = 1) -> None:

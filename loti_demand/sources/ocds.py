@@ -35,7 +35,6 @@ from loti_demand.sources.limits import Budget, ocds_budget
 
 CHUNK = 1 << 20  # characters decoded per read
 _DECODER = json.JSONDecoder(strict=False)  # publishers leave raw tabs and newlines inside strings
-_WS = " \t\r\n"
 _NOT_WS = re.compile(r"[^ \t\r\n]")
 # A control character in a release's text, raw or escaped (\u0000): a cheap test before its values are searched.
 _CONTROL_HINT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\u00(?:[01][0-9a-fA-F]|7[fF])")
