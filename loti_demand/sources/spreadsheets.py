@@ -95,7 +95,7 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
                 unsaved = []
                 for element, cell in cells:
                     text = cell_text(cell["value"])
-                    if element.find(FORMULA_TAG) is not None and _unsaved(element, VALUE_TAG):
+                    if cell["value"] is None and element.find(FORMULA_TAG) is not None and _unsaved(element, VALUE_TAG):
                         text = "=" + (element.findtext(FORMULA_TAG) or "(shared formula)")
                         unsaved.append(element.get("r") or f"{get_column_letter(cell['column'])}{number}")
                     texts[cell["column"] - 1] = text
