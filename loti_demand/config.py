@@ -52,6 +52,23 @@ SETTINGS: tuple[Setting, ...] = (
             "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
             "beyond this); a DuckDB size such as 1GB or 500MB."),
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
+    # Input limits (sources/limits.py; README "Input limits"): a file beyond one is refused by name.
+    Setting("max_file_mb", 128,
+            "Largest spend or challenges file, in MB once decompressed (the members of a ZIP together; a workbook's "
+            "XML may reach four times this). Such files are read whole: 128 MB keeps a build under about 1.5 GB.",
+            int),
+    Setting("max_json_file_mb", 2048,
+            "Largest OCDS JSON file, in MB once decompressed (it is streamed, so this bounds time, not memory).", int),
+    Setting("max_json_value_mb", 32,
+            "Largest single JSON value read whole, in MB: one OCDS release or record (and so any string in it), "
+            "or a whole challenges JSON file.", int),
+    Setting("max_compression_ratio", 100,
+            "Most a ZIP member or gzip file may expand, as a multiple of its compressed size (judged once it "
+            "passes 16 MB; real spend files expand about 5 to 20 times).", int),
+    Setting("max_columns", 1000, "Most cells one line or spreadsheet row may hold.", int),
+    Setting("max_sheet_cells", 20_000_000,
+            "Most cells read from one spreadsheet (the cells really present, not the size the sheet claims).", int),
+    Setting("max_seconds_per_file", 600, "Longest time reading one input file may take, in seconds.", int),
     Setting("strict", False, "Fail a build when any line is quarantined.", bool),
     Setting("require_browser", False, "Make missing Chromium a test failure rather than a skip.", bool),
     Setting("debug", False, "Show the full Python traceback of an unexpected error (for bug reports).", bool),

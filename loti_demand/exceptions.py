@@ -27,6 +27,10 @@ class InputFileError(LotiDemandError):
         super().__init__(message)
 
 
+class InputLimitError(InputFileError):
+    """An input file is over one of the input limits (sources/limits.py): too large, too wide, too slow to read."""
+
+
 class MissingColumnsError(InputFileError):
     """Required Transparency Code columns could not be found in a spend file's header."""
 

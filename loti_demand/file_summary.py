@@ -6,13 +6,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 MAX_ROWS = 40
+UNREAD = ("rejected", "skipped")  # a file that could not be read; an archive member that is not a spend file
 HEADERS = ("file", "format", "lines", "loaded", "duplicates", "quarantined", "total £")
 
 
 def file_table(rows: Sequence[dict], max_rows: int = MAX_ROWS) -> str:
     """A plain-text table, one line per file (ZIP members each count), with a total line; '' when empty.
 
-    Quarantined counts say how many of them were totals rows; rejected files show why instead of counts.
+    Quarantined counts say how many of them were totals rows; rejected files (and skipped archive members) show
+    why instead of counts.
     """
     if not rows:
         return ""
@@ -25,14 +27,14 @@ def file_table(rows: Sequence[dict], max_rows: int = MAX_ROWS) -> str:
     lines += [_line(b, widths) for b in body[:-1] if len(rows) > 1] + [_line(body[-1], widths)]
     if len(rows) > max_rows:
         lines.insert(-1, f"... and {len(rows) - max_rows:,} more files (query source_files for all of them)")
-    rejected = [r for r in rows if r.get("status") == "rejected"]
-    lines += [f"rejected: {r['path']}: {r.get('problem')}" for r in rejected[:max_rows]]
+    unread = [r for r in rows if r.get("status") in UNREAD]
+    lines += [f"{r['status']}: {r['path']}: {r.get('problem')}" for r in unread[:max_rows]]
     return "\n".join(lines)
 
 
 def _cells(row: dict) -> tuple[str, ...]:
-    if row.get("status") == "rejected":
-        return (_short(row["path"]), "rejected", "-", "-", "-", "-", "-")
+    if row.get("status") in UNREAD:
+        return (_short(row["path"]), row["status"], "-", "-", "-", "-", "-")
     quarantined = f"{row['rows_quarantined']:,}"
     if row.get("rows_totals"):
         quarantined += f" ({row['rows_totals']:,} totals)"
@@ -44,7 +46,7 @@ def _cells(row: dict) -> tuple[str, ...]:
 
 
 def _total(rows: Sequence[dict]) -> tuple[str, ...]:
-    loaded = [r for r in rows if r.get("status") != "rejected"]
+    loaded = [r for r in rows if r.get("status") not in UNREAD]
 
     def total(key: str) -> int:
         return sum(int(r.get(key) or 0) for r in loaded)

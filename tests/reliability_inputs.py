@@ -2,8 +2,9 @@
 
 Each case is (kind, file name, how to make it, expected): expected is "error" (the file must be refused with
 a message naming it; `line` is the line the message must name, where one is meaningful) or "either" (it may
-load, but then every line must be accounted for). The "1 GB line" cases are sparse files: 1 GiB long on paper,
-a few bytes on disk, refused by the line limit after reading its first chunk.
+load, but then every line must be accounted for). The long-line cases are sparse files: 100 MiB (spend and
+challenges, under their size limit) or 1 GiB (OCDS) long on paper, a few bytes on disk, refused by the line limit
+after reading its first chunk; "gigabyte.csv" is refused by its size before any of it is read.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +39,9 @@ def _ocds_package() -> bytes:
     return (FIXTURES / "procurement" / "ocds_release-package_camden.json").read_bytes()
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
+def zip_of(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
@@ -107,8 +111,9 @@ CASES: list[Case] = [
          _bytes(SPEND_HEADER + SPEND_ROW + b'03/05/2025,"' + b"A very long note\n" * 9000 + b'",1,X,X3\r\n'),
          line=3),
     Case("spend", "two-mib-line.csv", _long_line(SPEND_HEADER + SPEND_ROW, b"x,", 2 << 20), line=3),
-    Case("spend", "gigabyte-line.csv", _sparse(SPEND_HEADER + b"01/05/2025,"), line=2),
-    Case("spend", "gigabyte-no-newline.csv", _sparse(b"Date,Supplier Name,Amount"), line=1),
+    Case("spend", "100mb-line.csv", _sparse(SPEND_HEADER + b"01/05/2025,", 100 << 20), line=2),
+    Case("spend", "100mb-no-newline.csv", _sparse(b"Date,Supplier Name,Amount", 100 << 20), line=1),
+    Case("spend", "gigabyte.csv", _sparse(SPEND_HEADER + SPEND_ROW, suffix=b"\r\n" + SPEND_ROW)),
     Case("spend", "utf16-with-bom.csv", _bytes((SPEND_HEADER + SPEND_ROW).decode().encode("utf-16")), "either"),
     Case("spend", "cp1252.csv", _bytes(SPEND_HEADER + SPEND_ROW.replace(b"Ltd", b"Lt\xe9e")), "either"),
     Case("spend", "ragged-rows.csv", _bytes(SPEND_HEADER + b"01/05/2025,Acme\r\n" + SPEND_ROW
@@ -120,9 +125,9 @@ CASES: list[Case] = [
     Case("spend", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
     Case("spend", "zip-magic-junk.xlsx", _bytes(b"PK\x03\x04" + _JUNK)),
     Case("spend", "ole-magic-junk.xls", _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + _JUNK)),
-    Case("spend", "truncated.zip", _bytes(_zip({"a.csv": SPEND_HEADER + SPEND_ROW * 400})[:300])),
-    Case("spend", "damaged-member.zip", _bytes(_damaged(_zip({"a.csv": SPEND_HEADER + SPEND_ROW * 50})))),
-    Case("spend", "empty.zip", _bytes(_zip({}))),
+    Case("spend", "truncated.zip", _bytes(zip_of({"a.csv": SPEND_HEADER + SPEND_ROW * 400})[:300])),
+    Case("spend", "damaged-member.zip", _bytes(_damaged(zip_of({"a.csv": SPEND_HEADER + SPEND_ROW * 50})))),
+    Case("spend", "empty.zip", _bytes(zip_of({}))),
     # --- procurement (OCDS JSON) ---
     Case("procurement", "empty.json", _bytes(b"")),
     Case("procurement", "binary-junk.json", _bytes(_JUNK)),
@@ -136,6 +141,12 @@ CASES: list[Case] = [
                                                    b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
                                                    b'{"ocid": "ocds-x-3", "id": "3",, "date": "2025-01-01"}\n'
                                                    b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'), line=3),
+    # An unfinished record shows only on the next line; the publisher's bad line is still line 3.
+    Case("procurement", "unfinished-line-3.jsonl", _bytes(b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
+                                                          b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
+                                                          b'{"ocid": "ocds-x-3", "id": "3"\n'
+                                                          b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'),
+         line=3),
     Case("procurement", "a-string.json", _bytes(b'"just a string"')),
     Case("procurement", "a-number.json", _bytes(b"42")),
     Case("procurement", "array-of-junk.json", _bytes(b'[1, "x", null, [], {"no": "ocid"}]'), "either"),
@@ -157,7 +168,7 @@ CASES: list[Case] = [
     Case("challenges", "nul-in-row-2.csv", _bytes(CHALLENGE_HEADER + b"CH-9,Damp\x00,x,Camden,H,open,,\n"), "either"),
     Case("challenges", "huge-quoted-field.csv",
          _bytes(CHALLENGE_HEADER + b'CH-9,"' + b"Long text\n" * 15000 + b'",x,Camden,H,open,,\n'), line=2),
-    Case("challenges", "gigabyte-line.csv", _sparse(CHALLENGE_HEADER + b"CH-9,"), line=2),
+    Case("challenges", "100mb-line.csv", _sparse(CHALLENGE_HEADER + b"CH-9,", 100 << 20), line=2),
     Case("challenges", "ragged.csv", _bytes(CHALLENGE_HEADER + b"CH-9,Damp\nCH-10,A,B,Camden,H,open,,,,,,,,,,\n"
                                             + CHALLENGE_ROW), "either"),
     Case("challenges", "deeply-nested.json", _bytes(_DEEP)),
@@ -171,3 +182,64 @@ CASES: list[Case] = [
     Case("challenges", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
     Case("challenges", "zip-magic-junk.xlsx", _bytes(b"PK\x03\x04" + _JUNK)),
 ]
+
+
+# --- hostile files for the input budgets (test_reliability_budgets.py): big on paper, small on disk ---------------
+
+def deflate_repeated(prefix: bytes, block: bytes, times: int, suffix: bytes = b"") -> tuple[bytes, int, int]:
+    """(raw deflate stream, CRC-32, size) of prefix + block * times + suffix, made in well under a second however
+    large: after a full flush the compressor starts afresh, so the compressed form of a block repeats exactly."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
+    again = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    body = first + again * times + compressor.compress(suffix) + compressor.flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(times):
+        crc = zlib.crc32(block, crc)
+    return body, zlib.crc32(suffix, crc), len(prefix) + len(block) * times + len(suffix)
+
+
+def gzip_repeated(prefix: bytes, block: bytes, times: int, suffix: bytes = b"") -> bytes:
+    body, crc, size = deflate_repeated(prefix, block, times, suffix)
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + body + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+def zip_repeated(member: str, prefix: bytes, block: bytes, times: int) -> bytes:
+    """A ZIP of one deflated member (under 4 GiB) written by hand, so it needs no time to compress."""
+    body, crc, size = deflate_repeated(prefix, block, times)
+    name = member.encode()
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(body), size, len(name), 0) + name
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(body), size, len(name),
+                          0, 0, 0, 0, 0, 0) + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local) + len(body), 0)
+    return local + body + central + end
+
+
+def nested_zips(depth: int, member: str, data: bytes) -> bytes:
+    """`member` inside `depth` archives, each the only member of the next (level1.zip holds level0.zip ...)."""
+    data = zip_of({member: data})
+    for level in range(1, depth):
+        data = zip_of({f"level{level}.zip": data}, zipfile.ZIP_STORED)
+    return data
+
+
+def workbook(rows: list[list], title: str = "Payments", dimension: str | None = None) -> bytes:
+    """An XLSX of `rows` (openpyxl writes formulas with no saved value); `dimension` replaces the size the sheet
+    claims, as a hand-edited or hostile file may."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if dimension is None:
+        return buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"',
+                                               sheet_xml).encode()
+    return zip_of(parts)

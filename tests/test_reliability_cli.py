@@ -22,7 +22,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 FOLDER = {"spend": Path("spend") / "camden", "procurement": Path("procurement"), "challenges": Path("challenges")}
 # One case per reader where the line is known, plus the 1 GB lines and the deep JSON, through `ingest`.
 INGEST_CASES = [c for c in CASES if c.id in {
-    "spend/gigabyte-line.csv", "spend/huge-quoted-field.csv", "procurement/bad-line-3.jsonl",
+    "spend/100mb-line.csv", "spend/gigabyte.csv", "spend/huge-quoted-field.csv", "procurement/bad-line-3.jsonl",
     "procurement/gigabyte-line.json", "procurement/deeply-nested.json", "challenges/huge-quoted-field.csv",
     "challenges/truncated.xlsx"}]
 

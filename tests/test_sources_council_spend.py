@@ -251,7 +251,7 @@ def test_xls_cells_through_xlrd(monkeypatch) -> None:
                                 "amount": "1534.24", "irrecoverable_vat": None, "transaction_id": None,
                                 "supplier_ref": None, "vat_number": None, "company_number": None,
                                 "proclass_code": None, "proclass_label": None, "invoice_number": None,
-                                "payee_type": None, "descriptions": None}]
+                                "payee_type": None, "descriptions": None, "read_problem": None}]
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -272,7 +272,9 @@ def test_zip_members_are_read_and_named_inside_the_archive(tmp_path: Path) -> No
     path.write_bytes(buffer.getvalue())
     tables = read_spend(path, name="spend/camden/spend.zip")
     assert [(t.source_file, t.detected_format) for t in tables] == [
-        ("spend/camden/spend.zip!q1.csv", "zip/csv"), ("spend/camden/spend.zip!q2.xlsx", "zip/xlsx (sheet 'Payments')")]
+        ("spend/camden/spend.zip!q1.csv", "zip/csv"), ("spend/camden/spend.zip!q2.xlsx", "zip/xlsx (sheet 'Payments')"),
+        ("spend/camden/spend.zip!__MACOSX/._q1.csv", "zip/archive member")]
+    assert tables[-1].problem == "not read: a hidden or macOS metadata file, not data"
     assert len(rows_of(tables)) == 3
 
 

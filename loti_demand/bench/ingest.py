@@ -68,7 +68,7 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
     de-duplicated lines, inside one transaction as a build does); and the whole `ingest spend` command.
     Returns {stage: (lines per wall-clock second, CPU seconds)}."""
     from loti_demand.sources.council_spend import read_spend
-    from loti_demand.warehouse.build import MODELS, Sql, add_files, load_reference
+    from loti_demand.warehouse.build import MODELS, Sql, add_files, load_reference, record_build
     from loti_demand.warehouse.db import MODELS_DIR, connect, run_sql_file
     from loti_demand.warehouse.ingest import RawWriter, ingest_file
 
@@ -90,6 +90,7 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
         con.execute("set enable_progress_bar = false")
         run_sql_file(con, MODELS_DIR / "raw.sql")
         load_reference(con, Reference())
+        record_build(con, is_sample=False)
         run_sql_file(con, MODELS_DIR / "macros.sql")
         con.execute("begin transaction")
         clock = _Clock()

@@ -12,12 +12,23 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 # Character classes are spelled out so that the SQL twin (RE2) means exactly the same.
 _STRIP = re.compile("[£, \t\n\r\f\v\u00a0\u2009\u202f]|[Gg][Bb][Pp]|Â")
 _AMOUNT = re.compile(r"^(\()?(-)?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(-)?([Cc][Rr]|[Dd][Rr])?(\))?$")
+_MARK = re.compile(r"([.,])[0-9]{1,2}[^0-9.,]*\Z")
+_SWAP = str.maketrans(".,", ",.")
 PENNY = Decimal("0.01")
 LIMIT = Decimal(10) ** 16  # DECIMAL(18,2) holds 16 digits before the point
 
 
-def parse_amount(text: object) -> Decimal | None:
+def decimal_mark(text: str) -> str:
+    """The decimal mark an amount can only have been written with: ',' for '12,50' or '1.234,56', '.' for '12.50'
+    or '1,234.5'; '' when it does not say ('1,234', '500'). A file's mark is judged from all its amounts (stg_spend)."""
+    match = _MARK.search(text)
+    return match.group(1) if match else ""
+
+
+def parse_amount(text: object, *, decimal_comma: bool = False) -> Decimal | None:
     """Return the amount in pounds as a Decimal rounded to the penny, or None if it is not a number.
+
+    `decimal_comma` reads text from a file written with decimal commas ('1.234,56'): the two marks swap roles.
 
     Half-pennies round away from zero, as DuckDB's DECIMAL cast does.
     Credits: brackets, a leading or trailing minus, or a trailing 'CR' make the amount negative; two credit
@@ -29,7 +40,8 @@ def parse_amount(text: object) -> Decimal | None:
         return Decimal(text).quantize(PENNY, ROUND_HALF_UP)
     if isinstance(text, float):
         text = repr(text)
-    cleaned = _STRIP.sub("", str(text)).replace("\u2212", "-")
+    text = str(text).translate(_SWAP) if decimal_comma else str(text)
+    cleaned = _STRIP.sub("", text).replace("\u2212", "-")
     match = _AMOUNT.fullmatch(cleaned)
     if not match:
         return None

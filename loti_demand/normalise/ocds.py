@@ -56,19 +56,71 @@ def _live(entries: object) -> list[Mapping]:
     return [e for e in objects(entries) if str(e.get("status")) not in _DEAD]
 
 
+MONEY_LIMIT = Decimal("1e16")  # DECIMAL(18, 2) holds 16 digits before the point
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)  # contracts run for decades; later than this is a typing error
+
+
 def parse_money(value: object) -> Decimal | None:
-    """An OCDS Value object in pounds, to the penny; None when absent, not a number or not in GBP.
+    """An OCDS Value object in pounds, to the penny; None when absent, not in GBP, or when it cannot count in a
+    total (see money_problem).
 
     A missing currency is read as GBP: UK publishers leave it out."""
-    if not isinstance(value, dict) or value.get("amount") in (None, "") or isinstance(value.get("amount"), bool):
+    if money_problem(value) or not isinstance(value, dict) or value.get("amount") in (None, ""):
         return None
     if (value.get("currency") or "GBP") != "GBP":
         return None
-    try:
-        amount = Decimal(str(value["amount"]).replace(",", "")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
+    return Decimal(str(value["amount"]).replace(",", "")).quantize(Decimal("0.01"))
+
+
+def money_problem(value: object) -> str | None:
+    """Why an OCDS Value's amount is left out of every total: not a number, not finite (Infinity, NaN), negative,
+    or too large to be true. None when it counts, or when there is no amount."""
+    if not isinstance(value, dict) or value.get("amount") in (None, ""):
         return None
-    return amount if amount.is_finite() and abs(amount) < Decimal("1e16") else None
+    amount = value["amount"]
+    try:
+        number = None if isinstance(amount, bool) else Decimal(str(amount).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None:
+        return f"amount {str(amount)[:40]!r} is not a number"
+    if not number.is_finite():
+        return f"amount {amount} is not a finite number"
+    if number < 0:
+        return f"amount {amount} is negative"
+    if number >= MONEY_LIMIT:
+        return f"amount {amount} is too large to be a real value"
+    return None
+
+
+def date_problem(value: object) -> str | None:
+    """Why an OCDS date is left out: a real date outside 1990 to 2100 (None for any other value)."""
+    day = calendar_date(value)
+    if day and not EARLIEST <= day <= LATEST:
+        return f"date {day.isoformat()} is outside {EARLIEST.year} to {LATEST.year}"
+    return None
+
+
+class Checked:
+    """Reads a release's amounts and dates, noting each one left out and why (notices.value_problems), so that
+    no total includes a negative or infinite amount and no page a date in the year 9999."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def money(self, value: object, where: str) -> Decimal | None:
+        if problem := money_problem(value):
+            self.notes.append(f"{where} {problem}: left out of totals")
+        return parse_money(value)
+
+    def date(self, value: object, where: str) -> dt.date | None:
+        if problem := date_problem(value):
+            self.notes.append(f"{where} {problem}: left out")
+        return parse_ocds_date(value)
+
+    def text(self) -> str | None:
+        return "; ".join(dict.fromkeys(self.notes)) or None
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -76,8 +128,8 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal("0.00")) if present else None
 
 
-def parse_ocds_date(value: object) -> dt.date | None:
-    """The calendar date of an OCDS date-time as published ('2025-04-23T23:59:59+01:00' -> 2025-04-23)."""
+def calendar_date(value: object) -> dt.date | None:
+    """The calendar date of an OCDS date-time as published ('2025-04-23T23:59:59+01:00' -> 2025-04-23), any year."""
     if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
         return None
     try:
@@ -86,15 +138,21 @@ def parse_ocds_date(value: object) -> dt.date | None:
         return None
 
 
+def parse_ocds_date(value: object) -> dt.date | None:
+    """calendar_date, or None outside 1990 to 2100 (a typing error such as 9999-12-31)."""
+    day = calendar_date(value)
+    return day if day and EARLIEST <= day <= LATEST else None
+
+
 def parse_ocds_timestamp(value: object) -> dt.datetime | None:
-    """An OCDS date-time as a naive UTC timestamp (offsets applied; no offset = UTC)."""
-    if not isinstance(value, str):
+    """An OCDS date-time as a naive UTC timestamp (offsets applied; no offset = UTC); None outside 1990 to 2100."""
+    day = parse_ocds_date(value)
+    if day is None:
         return None
     try:
-        stamp = dt.datetime.fromisoformat(value.strip())
+        stamp = dt.datetime.fromisoformat(value.strip())  # type: ignore[union-attr]
     except ValueError:
-        day = parse_ocds_date(value)
-        return dt.datetime(day.year, day.month, day.day) if day else None
+        return dt.datetime(day.year, day.month, day.day)
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
     return stamp
@@ -207,18 +265,19 @@ def _periods(release: Mapping) -> list[Mapping]:
     return periods
 
 
-def _expected_market_date(release: Mapping) -> dt.date | None:
+def _expected_market_date(release: Mapping, check: Checked) -> dt.date | None:
     """When the buyer expects to go to market: the future notice date it states, else (still planning) the
     planned tender start, else the end of preliminary market engagement."""
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    stated = parse_ocds_date(get_in(tender, "communication", "futureNoticeDate"))
+    stated = check.date(get_in(tender, "communication", "futureNoticeDate"), "tender.communication.futureNoticeDate")
     if stated:
         return stated
     if is_one_of(tender.get("status"), {"planning", "planned"}):
-        start = parse_ocds_date(get_in(tender, "tenderPeriod", "startDate"))
+        start = check.date(get_in(tender, "tenderPeriod", "startDate"), "tender.tenderPeriod.startDate")
         if start:
             return start
-    engagement = [parse_ocds_date(m.get("dueDate")) for m in objects(get_in(release, "planning", "milestones"))
+    engagement = [check.date(m.get("dueDate"), "planning.milestones.dueDate")
+                  for m in objects(get_in(release, "planning", "milestones"))
                   if is_one_of(m.get("type"), {"engagement"})]
     engagement = [d for d in engagement if d]
     return max(engagement) if engagement else None
@@ -231,15 +290,15 @@ def _sme(tender: Mapping) -> bool | None:
     return any(flags) if flags else None
 
 
-def _planned_value(release: Mapping, tender: Mapping) -> Decimal | None:
-    value = parse_money(tender.get("value"))
+def _planned_value(release: Mapping, tender: Mapping, check: Checked) -> Decimal | None:
+    value = check.money(tender.get("value"), "tender.value")
     if value is None:
-        value = parse_money(get_in(release, "planning", "budget", "amount"))
+        value = check.money(get_in(release, "planning", "budget", "amount"), "planning.budget.amount")
     if value is None:
-        value = _sum(parse_money(b.get("amount")) for b in objects(get_in(release, "planning", "budget",
-                                                                             "budgetBreakdown")))
+        value = _sum(check.money(b.get("amount"), "planning.budget.budgetBreakdown.amount")
+                     for b in objects(get_in(release, "planning", "budget", "budgetBreakdown")))
     if value is None:
-        value = _sum(parse_money(lot.get("value")) for lot in objects(tender.get("lots")))
+        value = _sum(check.money(lot.get("value"), "tender.lots.value") for lot in objects(tender.get("lots")))
     return value
 
 
@@ -266,8 +325,9 @@ def flatten(
     contracts = _live(release.get("contracts"))
     suppliers = sorted({n for a in awards for s in objects(a.get("suppliers")) if (n := repair_text(s.get("name")))})
     periods = _periods(release)
-    starts = [d for d in (parse_ocds_date(p.get("startDate")) for p in periods) if d]
-    ends = [d for d in (parse_ocds_date(p.get("endDate")) for p in periods) if d]
+    check = Checked()
+    starts = [d for d in (check.date(p.get("startDate"), "contract period startDate") for p in periods) if d]
+    ends = [d for d in (check.date(p.get("endDate"), "contract period endDate") for p in periods) if d]
     candidates = ranked_notice_documents(release)
     kind, kind_reason = notice_type(release, candidates)
     return {
@@ -289,18 +349,19 @@ def flatten(
         "cpv_code": codes[0] if codes else None,
         "tech_category": category,
         "classification_reason": reason,
-        "value_gbp": _planned_value(release, tender),
-        "award_value_gbp": _sum(parse_money(a.get("value")) for a in awards),
-        "contract_value_gbp": _sum(parse_money(c.get("value")) for c in contracts),
+        "value_gbp": _planned_value(release, tender, check),
+        "award_value_gbp": _sum(check.money(a.get("value"), "awards.value") for a in awards),
+        "contract_value_gbp": _sum(check.money(c.get("value"), "contracts.value") for c in contracts),
         "supplier_names": "; ".join(suppliers) or None,
-        "tender_start": parse_ocds_date(get_in(tender, "tenderPeriod", "startDate")),
-        "tender_end": parse_ocds_date(get_in(tender, "tenderPeriod", "endDate")),
+        "tender_start": check.date(get_in(tender, "tenderPeriod", "startDate"), "tender.tenderPeriod.startDate"),
+        "tender_end": check.date(get_in(tender, "tenderPeriod", "endDate"), "tender.tenderPeriod.endDate"),
         "contract_start": min(starts) if starts else None,
         "contract_end": max(ends) if ends else None,
-        "expected_market_date": _expected_market_date(release),
+        "expected_market_date": _expected_market_date(release, check),
         "is_sme_suitable": _sme(tender),
         "status": _text(tender.get("status")),
         "url": _url(release, candidates),
+        "value_problems": check.text(),  # last: every value above has been read
     }
 
 

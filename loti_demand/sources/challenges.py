@@ -15,7 +15,6 @@ import io
 import json
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,9 +22,9 @@ from pathlib import Path
 from loti_demand import config
 from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.challenges import HINT, ROW_SHAPE
-from loti_demand.sources.council_spend import cell_text
-from loti_demand.sources.detect import detect_encoding, looks_binary
-from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
+from loti_demand.sources.detect import control_problem, detect_encoding, looks_binary, refuse_nul
+from loti_demand.sources.limits import TIME_CHECK_EVERY, TOO_DEEP, TOO_DEEP_HINT, Budget
+from loti_demand.sources.spreadsheets import xlsx_sheets
 
 CHALLENGE_FIELDS = (
     "id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on", "budget_gbp", "url",
@@ -49,16 +48,19 @@ class ChallengeFile:
 def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFile]:
     """Read one challenges file; raise InputFileError when the file as a whole cannot be used."""
     name = name or str(path)
+    budget = Budget(name)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(name, f"cannot be opened ({exc.strerror or exc})") from exc
+    budget.check_size(len(data))
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix == ".json":
+        budget.check_value(len(data), 1)  # parsed whole
         return [ChallengeFile(name, sha, "json", _json_rows(data, name))]
     if suffix == ".xlsx":
-        sheet, rows = _xlsx_rows(data, name)
+        sheet, rows = _xlsx_rows(data, name, budget)
         return [ChallengeFile(name, sha, f"xlsx, sheet '{sheet}'", rows)]
     if suffix not in (".csv", ".txt"):
         raise InputFileError(name, f"is a {suffix or 'file without an extension'}, not a CSV, JSON or XLSX file",
@@ -71,7 +73,8 @@ def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFil
     except UnicodeDecodeError as exc:  # e.g. a UTF-16 byte-order mark on a file that is not UTF-16
         raise InputFileError(name, f"is not readable {encoding} text (byte {exc.start + 1})",
                              f"save it as CSV UTF-8; {TEMPLATE_HINT}") from exc
-    return [ChallengeFile(name, sha, f"csv, {encoding}", _csv_rows(text, name))]
+    refuse_nul(text.encode("utf-8"), name)
+    return [ChallengeFile(name, sha, f"csv, {encoding}", _csv_rows(text, name, budget))]
 
 
 # --- CSV and XLSX: a header row naming the standard's columns ---------------------------------------------
@@ -117,6 +120,8 @@ def _record(header: list[str], cells: list[str], unit: str, number: int) -> dict
     elif unlabelled:
         row["schema_problems"] = json.dumps([[ROW_SHAPE, f"{unit} {number} has a value ('{unlabelled[0]}') in "
                                               "a column with no heading"]])
+    elif control := control_problem(cells, header):
+        row["schema_problems"] = json.dumps([[ROW_SHAPE, f"{unit} {number} has a {control}"]])
     elif len(cells) > len(header):
         # Empty trailing cells are harmless (spreadsheets add them), but if the row has other problems a
         # shifted column is the likely cause, so the hint goes with them.
@@ -124,7 +129,7 @@ def _record(header: list[str], cells: list[str], unit: str, number: int) -> dict
     return row
 
 
-def _csv_rows(text: str, name: str) -> list[Row]:
+def _csv_rows(text: str, name: str, budget: Budget) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     rows: list[Row] = []
@@ -132,6 +137,9 @@ def _csv_rows(text: str, name: str) -> list[Row]:
     try:
         for cells in reader:
             line, start = start, reader.line_num + 1  # a quoted statement may span several lines
+            budget.check_columns(len(cells), f"line {line}")
+            if len(rows) % TIME_CHECK_EVERY == 0:
+                budget.check_time(f"line {line}")
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
@@ -147,31 +155,30 @@ def _csv_rows(text: str, name: str) -> list[Row]:
     return rows
 
 
-def _xlsx_rows(data: bytes, name: str) -> tuple[str, list[Row]]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about Excel features it ignores (data validation...)
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputFileError(name, "is not a readable XLSX workbook", f"save it again from Excel; {TEMPLATE_HINT}"
-                             ) from exc
-    # A workbook may hold notes or lists on other sheets: use the one called "challenges", else the first.
-    sheet = next((ws for ws in book.worksheets if ws.title.strip().lower() == "challenges"), book.worksheets[0])
-    header: list[str] | None = None
-    rows: list[Row] = []
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [cell_text(v) for v in values]
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = _header(cells, name, f"row {number} of sheet '{sheet.title}'")
-            continue
-        rows.append((number, _record(header, cells, "row", number)))
+def _xlsx_rows(data: bytes, name: str, budget: Budget) -> tuple[str, list[Row]]:
+    problems: dict[int, str] = {}  # rows with a formula that has no saved value
+    with warnings.catch_warnings():  # openpyxl warns about Excel features it ignores (data validation...)
+        warnings.simplefilter("ignore")
+        sheets = list(xlsx_sheets(data, name, budget, problems))
+        if not sheets:
+            raise InputFileError(name, "is an XLSX workbook with no sheets", TEMPLATE_HINT)
+        # A workbook may hold notes or lists on other sheets: use the one called "challenges", else the first.
+        title, open_rows = next((s for s in sheets if s[0].strip().lower() == "challenges"), sheets[0])
+        header: list[str] | None = None
+        rows: list[Row] = []
+        for number, cells in open_rows():
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = _header(cells, name, f"row {number} of sheet '{title}'")
+                continue
+            row = _record(header, cells, "row", number)
+            if number in problems:
+                row["schema_problems"] = json.dumps([[ROW_SHAPE, problems[number]]])
+            rows.append((number, row))
     if header is None:
-        raise InputFileError(name, f"has nothing on sheet '{sheet.title}'", TEMPLATE_HINT)
-    return sheet.title, rows
+        raise InputFileError(name, f"has nothing on sheet '{title}'", TEMPLATE_HINT)
+    return title, rows
 
 
 # --- JSON: {"challenges": [...]} or a bare array, each item checked against the JSON Schema ---------------

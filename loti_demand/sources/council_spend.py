@@ -12,24 +12,20 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
-import io
-import math
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
-from loti_demand.sources import spend_header
+from loti_demand.exceptions import InputFileError, InputLimitError, MissingColumnsError, SummaryOnlyError
+from loti_demand.sources import spend_header, spreadsheets
 from loti_demand.sources.delimited import (
     BATCH_ROWS,
     NotFastPath,
@@ -38,7 +34,23 @@ from loti_demand.sources.delimited import (
     read_python,
     split_after_line,
 )
-from loti_demand.sources.detect import DELIMITERS, detect_delimiter, detect_encoding, looks_binary
+from loti_demand.sources.detect import (
+    DELIMITERS,
+    control_problem,
+    detect_delimiter,
+    detect_line_encodings,
+    has_controls,
+    looks_binary,
+    refuse_nul,
+)
+from loti_demand.sources.limits import (
+    MAX_ARCHIVE_DEPTH,
+    TIME_CHECK_EVERY,
+    Budget,
+    check_archive,
+    open_archive,
+    refuse,
+)
 from loti_demand.sources.spend_header import (
     REQUIRED,
     SPEND_FIELDS,
@@ -47,19 +59,22 @@ from loti_demand.sources.spend_header import (
     load_synonyms,
     map_header,
 )
+from loti_demand.sources.spreadsheets import Rows, Sheets, cell_text
 
-__all__ = ["REQUIRED", "SPEND_FIELDS", "SpendTable", "header_key", "load_synonyms", "map_header", "read_spend"]
+__all__ = ["REQUIRED", "SPEND_FIELDS", "SkippedMember", "SpendTable", "cell_text", "header_key", "load_synonyms",
+           "map_header", "read_spend"]
 
 # `descriptions`: every descriptive column of the line as 'Header: value' parts joined by ' | ' (see describe()).
+# `read_problem`: what the reader found wrong with a line (not in the file's encoding, a control character, a
+# formula with no saved value); the staging model quarantines the line with it.
 BATCH_SCHEMA = pa.schema([("source_row", pa.int32()), *[(f, pa.string()) for f in SPEND_FIELDS],
-                          ("descriptions", pa.string())])
+                          ("descriptions", pa.string()), ("read_problem", pa.string())])
 DESCRIPTION_JOIN = " | "
 _WORDY = r"(?s)[A-Za-z].*[A-Za-z]"  # a description has words: at least two letters (a numeric code has none)
-Rows = Iterator[tuple[int, list[str]]]
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", *SPREADSHEET_SUFFIXES)
+MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", *SPREADSHEET_SUFFIXES, ".zip")
 PYTHON_BATCH_ROWS = 50_000  # the slow paths (csv module, spreadsheets) report progress more often
 HEAD_BYTES = 1 << 20  # the header is looked for in the first MiB (HEADER_SCAN_ROWS rows at most)
 THREADED_DIGEST_BYTES = 8 << 20
@@ -109,26 +124,33 @@ class SpendTable:
         return f"{self.detected_format}{enc}, header on row {self.header_row}, {self.lines_read:,} lines"
 
 
-def read_spend(path: Path, *, name: str | None = None, mapping: dict[str, str] | None = None) -> list[SpendTable]:
+def read_spend(path: Path, *, name: str | None = None, mapping: dict[str, str] | None = None) -> list[Unit]:
     """Read one spend file. Raises InputFileError (naming the file and what was expected) when it cannot be read."""
     name = name or str(path)
+    budget = Budget(name)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(name, f"cannot be opened ({exc.strerror or exc})") from exc
-    return read_spend_bytes(data, name=name, mapping=mapping)
+    budget.check_size(len(data))
+    return read_spend_bytes(data, name=name, mapping=mapping, budget=budget)
 
 
-def read_spend_bytes(data: bytes, *, name: str, mapping: dict[str, str] | None = None) -> list[SpendTable]:
-    """Read spend data from bytes; the format is detected from the content, not the file name."""
+def read_spend_bytes(data: bytes, *, name: str, mapping: dict[str, str] | None = None, budget: Budget | None = None,
+                     depth: int = 0) -> list[Unit]:
+    """Read spend data from bytes; the format is detected from the content, not the file name. `depth` counts the
+    archives this content came out of."""
+    budget = budget or Budget(name)
     synonyms = spend_header.with_mapping(load_synonyms(), mapping)
     sha = _digest(data)
-    if data[:4] == ZIP_MAGIC and _is_xlsx(data):
-        return [_read_sheets(_xlsx_sheets(data, name), name, sha, "xlsx", synonyms)]
+    if data[:4] == ZIP_MAGIC and _is_xlsx(data, budget):
+        problems: dict[int, str] = {}
+        sheets = spreadsheets.xlsx_sheets(data, name, budget, problems)
+        return [_read_sheets(sheets, name, sha, "xlsx", synonyms, budget, problems)]
     if data[:4] == ZIP_MAGIC:
-        return _read_zip(data, name, mapping)
+        return _read_zip(data, name, mapping, budget, depth + 1)
     if data[:8] == XLS_MAGIC:
-        return [_read_sheets(_xls_sheets(data, name), name, sha, "xls", synonyms)]
+        return [_read_sheets(spreadsheets.xls_sheets(data, name, budget), name, sha, "xls", synonyms, budget, {})]
     if not data[:65536].strip() and not data.strip():
         raise InputFileError(name, "is empty", "check the download finished; a spend file needs a header row")
     if data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and looks_binary(data[:65536]):
@@ -137,7 +159,7 @@ def read_spend_bytes(data: bytes, *, name: str, mapping: dict[str, str] | None =
             "is not a CSV or Excel file (it looks binary)",
             "spend files must be CSV, XLSX, XLS or a ZIP of those; re-download or re-export it",
         )
-    return [_read_text(data, name, sha, synonyms)]
+    return [_read_text(data, name, sha, synonyms, budget)]
 
 
 def _digest(data: bytes) -> Callable[[], str]:
@@ -148,20 +170,24 @@ def _digest(data: bytes) -> Callable[[], str]:
     return _HASHER.submit(lambda: hashlib.sha256(data).hexdigest()).result
 
 
-def _is_xlsx(data: bytes) -> bool:
+def _is_xlsx(data: bytes, budget: Budget) -> bool:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_archive(data, budget) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return False
 
 
-def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list[tuple[str, str]]) -> SpendTable:
-    encoding = detect_encoding(data)
+def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list[tuple[str, str]],
+               budget: Budget) -> SpendTable:
+    encoding, misencoded = detect_line_encodings(data)
+    scanned = data if encoding != "utf-16" else data.decode("utf-16", errors="replace").encode("utf-8")
+    refuse_nul(scanned, name)
+    controls = has_controls(scanned)
     head = data[:HEAD_BYTES].decode(encoding, errors="replace").removeprefix("\ufeff")
     delimiter = detect_delimiter(head[:65536])
     try:
-        header_row, header_end, cells, positions = _header(head, delimiter, name, synonyms)
+        header_row, header_end, cells, positions = _header(head, delimiter, name, synonyms, budget)
     except (MissingColumnsError, SummaryOnlyError) as no_header:
         # The line widths can point to the wrong delimiter when the cells hold another one (tabs typed into a
         # comma-separated file): the header decides. When none finds it, the error is that of the delimiter that
@@ -170,7 +196,7 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
         errors: list[InputFileError] = [no_header]
         for other in (d for d in DELIMITERS if d != delimiter and d in head):
             try:
-                header_row, header_end, cells, positions = _header(head, other, name, synonyms)
+                header_row, header_end, cells, positions = _header(head, other, name, synonyms, budget)
             except InputFileError as error:
                 errors.append(error)
                 continue
@@ -183,21 +209,25 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
 
     def python_rows() -> Rows:
         text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
-        rows = _csv_errors(read_python(text, 1, delimiter), name)
+        rows = _csv_errors(read_python(text, 1, delimiter), name, budget)
         return (row for row in rows if row[0] > header_end)
 
-    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding in ("utf-8", "utf-8-sig") else None
+    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding in ("utf-8", "utf-8-sig") and not misencoded else None
     try:
         if len(data) < FAST_PATH_MIN_BYTES:
             raise NotFastPath("small file: the csv module is quicker than starting pyarrow's reader")
+        if misencoded or controls:
+            raise NotFastPath("lines to judge one by one: some are not in the file's encoding or hold control codes")
         if utf8 is None:
             utf8 = data.decode(encoding, errors="replace").removeprefix("\ufeff").encode("utf-8")
         if b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n"):
             raise NotFastPath("lone carriage returns: the csv module and a byte scan count lines differently")
         numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
     except NotFastPath:
+        problem = _spanned(misencoded) if misencoded else None
         table.expected_lines = max(0, data.count(b"\n") - header_end)
-        table.produce = lambda: _python_batches(python_rows(), positions, table.described)
+        table.produce = lambda: _python_batches(python_rows(), positions, cells, budget, table.described, problem,
+                                                controls=controls)
         return table
     table.parser = "fast"
     table.expected_lines = parsed.num_rows
@@ -205,15 +235,27 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
     return table
 
 
-def _header(head: str, delimiter: str, name: str, synonyms) -> tuple[int, int, list[str], dict[str, int]]:
-    return _find_header(_csv_errors(read_python(head, 1, delimiter), name), name, synonyms)
+def _spanned(problems: dict[int, str]) -> Callable[[int, list[str]], str | None]:
+    """The problem of a record, given problems by physical line: a quoted value may carry a record over lines."""
+
+    def problem(number: int, cells: list[str]) -> str | None:
+        last = number + sum(c.count("\n") for c in cells)
+        return next((problems[n] for n in range(number, last + 1) if n in problems), None)
+
+    return problem
 
 
-def _csv_errors(rows: Rows, name: str) -> Rows:
-    """Name the file and line when the csv module cannot parse it (e.g. a NUL byte or an unclosed quote)."""
+def _header(head: str, delimiter: str, name: str, synonyms, budget: Budget) -> tuple[int, int, list[str], dict]:
+    return _find_header(_csv_errors(read_python(head, 1, delimiter), name, budget), name, synonyms)
+
+
+def _csv_errors(rows: Rows, name: str, budget: Budget) -> Rows:
+    """Name the file and line when the csv module cannot parse it (e.g. an unclosed quote), or a line is too wide."""
     line = 1  # where the next record starts: the error is in that record, not the last good one
     try:
         for number, cells in rows:
+            if len(cells) > budget.max_columns:
+                budget.check_columns(len(cells), f"line {number}")
             yield number, cells
             line = number + 1 + sum(c.count("\n") for c in cells)
     except csv.Error as exc:
@@ -262,6 +304,7 @@ def _fast_batches(numbers: np.ndarray, parsed: pa.Table, positions: dict[str, in
             i = positions.get(fld)
             columns.append(chunk.column(i) if i is not None else pa.nulls(chunk.num_rows, pa.string()))
         columns.append(_describe_columns([(header, chunk.column(i)) for i, header in described], chunk.num_rows))
+        columns.append(pa.nulls(chunk.num_rows, pa.string()))  # read_problem: the fast path reads clean files only
         yield pa.Table.from_arrays(columns, schema=BATCH_SCHEMA)
 
 
@@ -292,134 +335,135 @@ def describe(cells: list[str], described: list[tuple[int, str]]) -> str | None:
     return DESCRIPTION_JOIN.join(parts) or None
 
 
-def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, int],
-                    described: list[tuple[int, str]]) -> Iterator[pa.Table]:
+LineProblem = Callable[[int, list[str]], "str | None"]
+
+
+def _python_batches(rows: Iterable[tuple[int, list[str]]], positions: dict[str, int], header: list[str],
+                    budget: Budget, described: list[tuple[int, str]], line_problem: LineProblem | None = None, *,
+                    controls: bool = True) -> Iterator[pa.Table]:
+    """Batches of the non-blank rows. A row's read_problem is `line_problem`'s answer (a line not in the file's
+    encoding, a formula with no saved value), else a control character in a cell (when `controls`: the file has
+    some)."""
     fields = [(f, positions.get(f)) for f in SPEND_FIELDS]
-    names = (*SPEND_FIELDS, "descriptions")
     numbers: list[int] = []
-    columns: dict[str, list] = {f: [] for f in names}
-    for number, cells in rows:
+    columns: dict[str, list] = {f: [] for f in (*SPEND_FIELDS, "descriptions", "read_problem")}
+    for count, (number, cells) in enumerate(rows):
+        if count % TIME_CHECK_EVERY == 0:
+            budget.check_time(f"line {number}")
         if is_blank(cells):
             continue
+        problem = line_problem(number, cells) if line_problem else None
+        if problem is None and controls:
+            problem = _control_problem(cells, header, budget.name, number)
         numbers.append(number)
+        columns["read_problem"].append(problem)
         width = len(cells)
         for fld, i in fields:
             columns[fld].append(cells[i] if i is not None and i < width else None)
         columns["descriptions"].append(describe(cells, described))
         if len(numbers) >= PYTHON_BATCH_ROWS:
             yield _arrow(numbers, columns)
-            numbers, columns = [], {f: [] for f in names}
+            numbers, columns = [], {f: [] for f in columns}
     if numbers:
         yield _arrow(numbers, columns)
+
+
+def _control_problem(cells: list[str], header: list[str], name: str, number: int) -> str | None:
+    """A control character in a row quarantines it; a NUL refuses the whole file (as in a text file's bytes)."""
+    problem = control_problem(cells, header)
+    if problem and problem.startswith("control character U+0000"):
+        raise InputFileError(name, f"holds a NUL character at line {number} ({problem.split(': ')[0]}): the file is "
+                             "damaged", "re-export the file from the system it came from")
+    return problem and f"{problem}; fix or re-export the file"
 
 
 def _arrow(numbers: list[int], columns: dict[str, list]) -> pa.Table:
     return pa.Table.from_pydict({"source_row": numbers, **columns}, schema=BATCH_SCHEMA)
 
 
-def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None) -> list[SpendTable]:
+@dataclass
+class SkippedMember:
+    """An archive member that is not a spend file: recorded (source_files status 'skipped'), never read."""
+
+    source_file: str
+    problem: str
+    detected_format: str = "archive member"
+
+    def read_now(self) -> None:
+        """Nothing to read (read_now and batches as SpendTable's)."""
+
+    def batches(self) -> Iterator[pa.Table]:
+        return iter(())
+
+
+Unit = SpendTable | SkippedMember
+
+
+def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Budget, depth: int) -> list[Unit]:
+    """Read every spend file in an archive (archives in it too, to MAX_ARCHIVE_DEPTH); name each other member."""
+    if depth > MAX_ARCHIVE_DEPTH:
+        raise refuse(name, f"is an archive nested {depth} deep (archives inside archives), over the limit of "
+                     f"{MAX_ARCHIVE_DEPTH}; unpack it and ingest the spend files it holds")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+        archive = open_archive(data, budget)
+        members = check_archive(archive, budget)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputFileError(name, "is not a readable ZIP archive", "re-download the archive") from exc
-    members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
-               and not Path(m.filename).name.startswith(".")]
-    usable = [m for m in members if m.filename.lower().endswith(MEMBER_SUFFIXES)]
-    if not usable:
-        found = ", ".join(m.filename for m in members) or "nothing"
+    # Tools on Windows may separate folders with a backslash.
+    named = [(m, shown) for m in members if not (shown := m.filename.replace("\\", "/")).endswith("/")]
+    if all(_not_spend(shown) for _, shown in named):
+        found = ", ".join(shown for _, shown in named) or "nothing"
         raise InputFileError(name, f"holds no CSV or Excel file (it holds {found})",
                              "a ZIP must contain .csv, .xlsx or .xls spend files")
-    tables: list[SpendTable] = []
-    for member in usable:
+    units: list[Unit] = []
+    for member, shown in named:
+        if why := _not_spend(shown):
+            units.append(SkippedMember(f"{name}!{shown}", why))
+            continue
         try:
             content = archive.read(member)
         except (zipfile.BadZipFile, OSError, RuntimeError, zlib.error, EOFError, ValueError) as exc:
-            raise InputFileError(f"{name}!{member.filename}", f"cannot be extracted ({exc})",
-                                 "re-download the archive") from exc
-        tables.extend(read_spend_bytes(content, name=f"{name}!{member.filename}", mapping=mapping))
-    for table in tables:
-        table.detected_format = f"zip/{table.detected_format}"
-    return tables
+            raise InputFileError(f"{name}!{shown}", f"cannot be extracted ({exc})", "re-download the archive") from exc
+        units.extend(read_spend_bytes(content, name=f"{name}!{shown}", mapping=mapping, budget=budget, depth=depth))
+    for unit in units:
+        unit.detected_format = f"zip/{unit.detected_format}"
+    return units
 
 
-# Spreadsheets ---------------------------------------------------------------------------------------------
+def _not_spend(member: str) -> str | None:
+    """Why an archive member ('folder/file.pdf') is not read as a spend file; None when it is one."""
+    base = member.rsplit("/", 1)[-1]
+    if member.startswith("__MACOSX/") or base.startswith("."):
+        return "not read: a hidden or macOS metadata file, not data"
+    if not base.lower().endswith(MEMBER_SUFFIXES):
+        return (f"not read: not a spend file (a spend file ends {', '.join(MEMBER_SUFFIXES)}); if it holds payments, "
+                "export them as CSV and ingest that")
+    return None
 
-Sheets = Iterator[tuple[str, Callable[[], Rows]]]
+
+# Spreadsheets ---------------------------------------------------------------------------------------------------
 
 
-def _read_sheets(sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms) -> SpendTable:
-    """Use the first sheet with a recognisable header; say which sheet when it is not the first."""
+def _read_sheets(sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms, budget: Budget,
+                 problems: dict[int, str]) -> SpendTable:
+    """Use the first sheet with a recognisable header; say which sheet when it is not the first. `problems` gets
+    each row's problem (a formula with no saved value) as the sheet's rows are read."""
     first_error: InputFileError | None = None
     for index, (sheet, open_rows) in enumerate(sheets):
+        problems.clear()  # row numbers start again on each sheet
         rows = open_rows()
         try:
             header_row, _, cells, positions = _find_header(rows, name, synonyms)
+        except InputLimitError:
+            raise  # over a budget: the workbook is refused, whichever sheet holds the data
         except InputFileError as exc:
             first_error = first_error or exc
             continue
         label = fmt if index == 0 else f"{fmt} (sheet {sheet!r})"
         table = _table(name, digest, label, None, header_row, cells, positions)
-        table.produce = lambda rows=rows, positions=positions, table=table: _python_batches(rows, positions,
-                                                                                        table.described)
+        table.produce = lambda rows=rows, positions=positions, cells=cells, table=table: _python_batches(
+            rows, positions, cells, budget, table.described, lambda number, _: problems.pop(number, None))
         return table
     if first_error is None:
         raise InputFileError(name, f"is an {fmt.upper()} workbook with no sheets", "re-export it as CSV")
     raise first_error
-
-
-def cell_text(value: object) -> str:
-    """Spreadsheet cell -> text as a council would type it: dates ISO, numbers without exponents."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        return format(Decimal(repr(value)), "f")
-    return str(value)
-
-
-def _xlsx_sheets(data: bytes, name: str) -> Sheets:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputFileError(name, f"is not a readable Excel workbook ({exc})", "re-export it as XLSX or CSV") from exc
-
-    def rows_of(sheet) -> Rows:
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, [cell_text(v) for v in values]
-
-    for sheet in book.worksheets:
-        yield sheet.title, lambda sheet=sheet: rows_of(sheet)
-
-
-def _xls_sheets(data: bytes, name: str) -> Sheets:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data)
-    except Exception as exc:  # xlrd raises many types for damaged files
-        raise InputFileError(name, f"is not a readable XLS workbook ({exc})", "re-export it as XLSX or CSV") from exc
-
-    def rows_of(sheet) -> Rows:
-        for r in range(sheet.nrows):
-            yield r + 1, [_xls_cell(sheet.cell(r, c), book.datemode, xlrd) for c in range(sheet.ncols)]
-
-    for sheet in book.sheets():
-        yield sheet.name, lambda sheet=sheet: rows_of(sheet)
-
-
-def _xls_cell(cell, datemode: int, xlrd) -> str:
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            return xlrd.xldate_as_datetime(cell.value, datemode).date().isoformat()
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return cell_text(cell.value)
-    return cell_text(cell.value)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
+
+from loti_demand.exceptions import InputFileError
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 # Control characters that text files do not hold (tab, newlines, form feed and escape excepted).
@@ -40,6 +43,69 @@ def detect_encoding(data: bytes) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+# Control characters no council types into a cell (tab, line feed and carriage return are text).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# A valid UTF-8 sequence of two to four bytes: text in cp1252 almost never holds one by chance.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+NOT_UTF8 = ("line is not valid UTF-8, the encoding of the rest of the file (it was typed in another encoding); "
+            "re-save the file in one encoding, UTF-8")
+UTF8_IN_CP1252 = ("line is UTF-8 but the rest of the file is Windows-1252 (cp1252): read as the rest, its accented "
+                  "letters would be garbled; re-save the file in one encoding, UTF-8")
+
+
+def has_controls(data: bytes, chunk: int = 4 << 20) -> bool:
+    """True when the bytes hold a control character (see CONTROL); a C-speed scan, a few MB at a time."""
+    return any(len(part) != len(part.translate(None, _CONTROL_BYTES))
+               for part in (data[i:i + chunk] for i in range(0, len(data), chunk)))
+
+
+def refuse_nul(data: bytes, name: str) -> None:
+    """A NUL byte anywhere refuses the file: no text export holds one, and it would end up inside a value."""
+    at = data.find(b"\x00")
+    if at >= 0:
+        line, character = data.count(b"\n", 0, at) + 1, at - data.rfind(b"\n", 0, at)
+        raise InputFileError(
+            name, f"holds a NUL byte at line {line}, character {character}: text files never do, so it is damaged "
+            "or not text", "re-download the file, or re-export it as CSV (UTF-8)")
+
+
+def control_problem(cells: list[str], header: list[str]) -> str | None:
+    """Name the first control character in a row's cells and its column, or None (a cheap test first)."""
+    if not CONTROL.search("".join(cells)):
+        return None
+    i, found = next((i, m.group()) for i, c in enumerate(cells) if (m := CONTROL.search(c)))
+    column = repr(str(header[i]).strip()) if i < len(header) else f"{i + 1}"
+    return f"control character U+{ord(found):04X} in column {column}: not text anyone types, so the line is damaged"
+
+
+def detect_line_encodings(data: bytes) -> tuple[str, dict[int, str]]:
+    """(the file's encoding, {line number: why that line is not text in it}).
+
+    A file is decoded as one encoding. When it is not UTF-8 as a whole yet some of its lines are (a file pasted
+    together from two systems), the encoding of most of its non-ASCII lines wins and each line of the other is
+    named, to be quarantined: decoded as the majority, it would be stored garbled ('CafÃ©').
+    """
+    encoding = detect_encoding(data)
+    if encoding not in ("cp1252", "latin-1") or not _UTF8_MULTIBYTE.search(data):
+        return encoding, {}
+    utf8: list[int] = []
+    other: list[int] = []
+    line, position = 1, 0
+    for match in _NON_ASCII_LINE.finditer(data):
+        line += data.count(b"\n", position, match.start())
+        position = match.start()
+        try:
+            match.group().decode("utf-8")
+            utf8.append(line)
+        except UnicodeDecodeError:
+            other.append(line)
+    if len(utf8) >= len(other):
+        return "utf-8", dict.fromkeys(other, NOT_UTF8)
+    return encoding, dict.fromkeys(utf8, UTF8_IN_CP1252)
 
 
 def _width(line: str, delimiter: str) -> int:

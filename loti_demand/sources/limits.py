@@ -1,26 +1,35 @@
-"""Input limits, checked before a reader sees a file, so a broken or hostile file is refused with a message naming
-the file and line instead of exhausting memory (a reader may read a whole file, or a whole line, into memory).
+"""Input limits, so that a broken or hostile file is refused with a message naming the file (and the line, member
+or sheet) instead of exhausting memory or time.
 
-Policy (README, "Input limits"):
-- a text line (CSV, TSV, a JSON Lines record) may hold at most MAX_LINE_BYTES (1 MiB): no payment line or
-  challenge row comes near it. A quoted CSV field may hold at most 131,072 characters (Python's csv
-  field_size_limit); the readers report a longer one with its line;
-- a JSON file may have lines up to MAX_JSON_LINE_BYTES (256 MiB), because a whole release package is often
-  minified onto one line;
-- JSON nested more deeply than Python's parser allows (about 1,000 levels; OCDS needs fewer than 15) is
-  refused as unreadable (see TOO_DEEP).
+Two kinds (README, "Input limits"):
 
-The check streams the file in chunks of at most the limit, so it never holds more than one chunk: a 1 GB line
-is refused after reading the first MiB of it. Spreadsheets, ZIP and gzip files are binary and not checked here.
+- Line limits, checked before a reader sees a plain text file (`check_input`): a text line (CSV, TSV, a JSON Lines
+  record) may hold at most MAX_LINE_BYTES (1 MiB); no payment line or challenge row comes near it. A quoted CSV
+  field may hold at most 131,072 characters (Python's csv field_size_limit); the readers report a longer one with
+  its line. A JSON file may have lines up to MAX_JSON_LINE_BYTES (256 MiB), because a whole release package is
+  often minified onto one line. JSON nested more deeply than Python's parser allows (about 1,000 levels; OCDS
+  needs fewer than 15) is refused as unreadable (see TOO_DEEP). The check streams the file in chunks of at most
+  the limit, so a 1 GB line is refused after reading the first MiB of it.
+- Budgets, checked by every reader while it streams (`Budget`, one per file): decompressed bytes per file (a ZIP's
+  members together, a gzip as it expands) and the compression ratio of each member, members per archive and how
+  deeply archives nest, cells per line or row, cells per spreadsheet (those really present: a sheet's claimed
+  `dimension` is never trusted), the length of one JSON value read whole, and the wall time per file. The main
+  ones are settings (config.py, LOTI_DEMAND_MAX_*). Exceeding one raises InputLimitError (an InputFileError) naming
+  the file, the limit and the setting that raises it, so with --skip-bad-files the file is recorded as rejected.
 """
 
 from __future__ import annotations
 
 import functools
+import io
+import time
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from loti_demand.exceptions import InputFileError
+from loti_demand import config
+from loti_demand.exceptions import InputFileError, InputLimitError
 
 MAX_LINE_BYTES = 1 << 20
 MAX_JSON_LINE_BYTES = 256 << 20
@@ -29,9 +38,134 @@ BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x1f\x8b")
 TOO_DEEP = "is nested too deeply to read (JSON deeper than about 1,000 levels; OCDS needs fewer than 15)"
 TOO_DEEP_HINT = "check the file is really an OCDS or challenges JSON export"
 
+MAX_ARCHIVE_MEMBERS = 1000  # a council's archive holds a year of monthly files; an XLSX a few dozen parts
+MAX_ARCHIVE_DEPTH = 3  # a ZIP inside a ZIP inside a ZIP; one level deeper is refused
+RATIO_FLOOR_BYTES = 16 << 20  # the compression ratio is judged only for members larger than this
+SPREADSHEET_EXPANSION = 4  # a workbook's XML is streamed; it holds about four times the bytes of the same CSV
+TIME_CHECK_EVERY = 1024  # rows between two looks at the clock
+HINT = (
+    "check the file is what it claims to be (a spend, OCDS or challenges export, not a damaged download or "
+    "a file built to exhaust the machine); if it is genuine, raise the limit with the setting named above "
+    "(see 'Input limits' in the README)"
+)
+
 
 def _mib(n: int) -> str:
     return f"{n / (1 << 20):g} MiB"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n / 1e3:,.1f} kB"
+
+
+def _setting(name: str) -> str:
+    return config.ENV_PREFIX + name.upper()
+
+
+def refuse(name: str, problem: str, setting: str | None = None) -> InputLimitError:
+    """The error for a file over a budget: what was found, the limit, and the setting that raises it."""
+    return InputLimitError(name, f"{problem} ({_setting(setting)})" if setting else problem, HINT)
+
+
+@dataclass
+class Budget:
+    """What reading one input file may cost. Create one when the file is opened (the clock starts then) and call its
+    checks as the file streams; each raises InputLimitError naming the file and the limit."""
+
+    name: str
+    max_bytes: int = field(default_factory=lambda: int(config.get("max_file_mb")) * 1_000_000)
+    max_ratio: int = field(default_factory=lambda: int(config.get("max_compression_ratio")))
+    max_columns: int = field(default_factory=lambda: int(config.get("max_columns")))
+    max_cells: int = field(default_factory=lambda: int(config.get("max_sheet_cells")))
+    max_value_bytes: int = field(default_factory=lambda: int(config.get("max_json_value_mb")) * 1_000_000)
+    max_seconds: float = field(default_factory=lambda: float(config.get("max_seconds_per_file")))
+    setting: str = "max_file_mb"  # the setting behind max_bytes
+    started: float = field(default_factory=time.monotonic)
+    expanded: int = 0  # decompressed bytes so far
+    cells: int = 0  # spreadsheet cells read so far
+
+    def check_time(self, where: str) -> None:
+        if time.monotonic() - self.started > self.max_seconds:
+            raise refuse(
+                self.name,
+                f"took more than {self.max_seconds:g} seconds to read (stopped at {where})",
+                "max_seconds_per_file",
+            )
+
+    def check_size(self, nbytes: int) -> None:
+        """Refuse a file whose size is over the limit, before reading it."""
+        if nbytes > self.max_bytes:
+            raise refuse(
+                self.name, f"is {_mb(nbytes)}, over the limit of {_mb(self.max_bytes)} for one file", self.setting
+            )
+
+    def expand(self, nbytes: int, compressed: int, member: str | None = None, scale: int = 1) -> None:
+        """Count `nbytes` more decompressed bytes (from `compressed` bytes): the total, and the ratio of this part."""
+        self.expanded += nbytes
+        where = f" (member {member!r})" if member else ""
+        if self.expanded > self.max_bytes * scale:
+            raise refuse(
+                self.name, f"expands to more than {_mb(self.max_bytes * scale)} once decompressed{where}", self.setting
+            )
+        if nbytes > RATIO_FLOOR_BYTES and nbytes > self.max_ratio * max(compressed, 1):
+            raise refuse(
+                self.name,
+                f"expands more than {self.max_ratio} times{where}: {_mb(compressed)} "
+                f"compressed to {_mb(nbytes)} or more, the mark of a compression bomb",
+                "max_compression_ratio",
+            )
+
+    def expand_stream(self, total: int, compressed: int) -> None:
+        """A stream (gzip) that has given `total` decompressed bytes from its first `compressed` bytes."""
+        self.expanded = 0
+        self.expand(total, compressed)
+
+    def check_columns(self, count: int, where: str) -> None:
+        if count > self.max_columns:
+            raise refuse(
+                self.name, f"{where} has {count:,} cells, over the limit of {self.max_columns:,} a line", "max_columns"
+            )
+
+    def add_cells(self, count: int, where: str) -> None:
+        self.cells += count
+        if self.cells > self.max_cells:
+            raise refuse(self.name, f"holds more than {self.max_cells:,} cells (stopped at {where})", "max_sheet_cells")
+
+    def check_value(self, nchars: int, line: int) -> None:
+        if nchars > self.max_value_bytes:
+            raise refuse(
+                self.name,
+                f"has a JSON value longer than {_mb(self.max_value_bytes)} starting at line "
+                f"{line} (one release, record or string; real ones are kilobytes)",
+                "max_json_value_mb",
+            )
+
+
+def open_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
+    """Open a ZIP held in memory, once its declared member count is within the budget (ZipFile itself builds an
+    object per member before anything can be checked). Raises zipfile.BadZipFile for a damaged archive."""
+    end = zipfile._EndRecData(io.BytesIO(data))  # the end record, read as ZipFile reads it (zip64 included)
+    if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ARCHIVE_MEMBERS:
+        raise refuse(
+            budget.name,
+            f"is an archive of {end[zipfile._ECD_ENTRIES_TOTAL]:,} members, over the limit of {MAX_ARCHIVE_MEMBERS:,}",
+        )
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def check_archive(archive: zipfile.ZipFile, budget: Budget, *, scale: int = 1) -> list[zipfile.ZipInfo]:
+    """The archive's members, once their count and their declared sizes are within the budget.
+
+    zipfile never yields more than a member's declared size (it stops there and the CRC check fails), so judging
+    the declared sizes before extracting anything is sound."""
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise refuse(
+            budget.name, f"is an archive of {len(members):,} members, over the limit of {MAX_ARCHIVE_MEMBERS:,}"
+        )
+    for member in members:
+        budget.expand(member.file_size, member.compress_size, member.filename, scale)
+    return members
 
 
 def check_line_lengths(path: Path, name: str, limit: int, what: str) -> None:
@@ -46,7 +180,8 @@ def check_line_lengths(path: Path, name: str, limit: int, what: str) -> None:
             first = ends.find(b"\n")
             if run + (len(chunk) if first < 0 else first) > limit:
                 raise InputFileError(
-                    name, f"line {line} is longer than {_mib(limit)}, the limit for one line of {what}",
+                    name,
+                    f"line {line} is longer than {_mib(limit)}, the limit for one line of {what}",
                     "check the file is really a text export of the kind expected (not a database dump or a "
                     "file damaged in transfer); see 'Input limits' in the README",
                 )
@@ -58,18 +193,26 @@ def check_line_lengths(path: Path, name: str, limit: int, what: str) -> None:
 
 
 def check_input(kind: str, path: Path, name: str) -> None:
-    """Apply the line limits that fit the file's kind and format."""
+    """Apply the size and line limits that fit the file's kind and format."""
     try:
+        size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError:
         return  # the reader reports an unreadable file with its own message
+    budget = Budget(name) if kind != "procurement" else ocds_budget(name)
+    budget.check_size(size)
     if head.startswith(BINARY_MAGIC):
         return
     if kind == "procurement" or path.suffix.lower() in (".json", ".jsonl"):
         check_line_lengths(path, name, MAX_JSON_LINE_BYTES, "a JSON file")
     else:
         check_line_lengths(path, name, MAX_LINE_BYTES, "a CSV file")
+
+
+def ocds_budget(name: str) -> Budget:
+    """An OCDS file's budget: it is streamed, so it may be far larger than a file read whole."""
+    return Budget(name, max_bytes=int(config.get("max_json_file_mb")) * 1_000_000, setting="max_json_file_mb")
 
 
 def guarded(kind: str, reader: Callable) -> Callable:

@@ -22,6 +22,7 @@ import codecs
 import gzip
 import hashlib
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,10 +30,14 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 from loti_demand.exceptions import InputFileError
+from loti_demand.sources.detect import CONTROL
+from loti_demand.sources.limits import Budget, ocds_budget
 
 CHUNK = 1 << 20  # characters decoded per read
 _DECODER = json.JSONDecoder(strict=False)  # publishers leave raw tabs and newlines inside strings
-_WS = " \t\r\n"
+_NOT_WS = re.compile(r"[^ \t\r\n]")
+# A control character in a release's text, raw or escaped (\u0000): a cheap test before its values are searched.
+_CONTROL_HINT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\u00(?:[01][0-9a-fA-F]|7[fF])")
 _SHAPES = {"releases": "release-package", "records": "record-package"}
 # A decode error this close to the end of the buffer may only mean the value continues in the next chunk.
 _INCOMPLETE_MARGIN = 16
@@ -84,7 +89,7 @@ class OcdsFile:
         except OSError as exc:
             raise InputFileError(self.source_file, f"cannot be opened ({exc.strerror or exc})") from exc
         with raw:
-            stream = _Stream(raw, self.source_file)
+            stream = _Stream(raw, self.source_file, ocds_budget(self.source_file), self.gzipped)
             for item in _Walker(stream, self).items():
                 self.lines_read += 1
                 self.quarantined += item.problem is not None
@@ -118,14 +123,17 @@ def _text(value: object) -> str | None:
 class _Stream:
     """Decoded text read in chunks. `buf[pos:]` is unread; text well before `pos` is dropped (compact)."""
 
-    def __init__(self, raw: BinaryIO, name: str) -> None:
-        self.raw, self.name = raw, name
+    def __init__(self, raw: BinaryIO, name: str, budget: Budget, gzipped: bool = False) -> None:
+        self.raw, self.name, self.budget, self.gzipped = raw, name, budget, gzipped
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.buf, self.pos, self.eof = "", 0, False
         self.base_line = 1  # line number of buf[0]
         self._mark, self._mark_line = 0, 1  # a position in buf and its line, so line numbers are counted once
         self.bytes_read = 0
         self.encoding = "utf-8"
+        self.pinned: int | None = None  # buf[pinned:] is still needed (a top-level object being read): kept
+        self.item_line = 0  # line where the item being read starts, for error messages
+        self.json_lines = False  # the items so far were one per line, so a broken one is named by its own line
 
     def fill(self) -> bool:
         """Append the next chunk (at least as much as is buffered, so a huge value is re-read few times)."""
@@ -144,17 +152,22 @@ class _Stream:
         if self.bytes_read == 0 and text.startswith("\ufeff"):
             text, self.encoding = text[1:], "utf-8-sig"
         self.bytes_read += len(data)
+        if self.gzipped and data:  # the compressed bytes read so far: the gzip file's position
+            self.budget.expand_stream(self.bytes_read, self.raw.fileobj.tell())  # type: ignore[attr-defined]
+        self.budget.check_time(f"byte {self.bytes_read:,}")
         self.eof = not data
         self.buf += text
         return bool(data)
 
     def compact(self) -> None:
         """Drop text already read (keeping a little, to tell whether the next value starts a line)."""
-        drop = self.pos - 64
+        drop = (self.pos if self.pinned is None else min(self.pos, self.pinned)) - 64
         if drop > CHUNK:
             line = self.line_of(drop)
             self.buf, self.pos = self.buf[drop:], self.pos - drop
             self.base_line, self._mark, self._mark_line = line, 0, line
+            if self.pinned is not None:
+                self.pinned -= drop
 
     def line_of(self, index: int) -> int:
         if index < self._mark:
@@ -170,12 +183,15 @@ class _Stream:
         return i < 0 or self.buf[i] == "\n"
 
     def peek(self) -> str | None:
-        """Skip whitespace; the next character, or None at the end of the file."""
+        """Skip whitespace; the next character, or None at the end of the file. Whitespace read is dropped as it
+        goes (compact), so a gigabyte of it costs neither memory nor a character-by-character loop."""
         while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in _WS:
-                self.pos += 1
-            if self.pos < len(self.buf):
+            found = _NOT_WS.search(self.buf, self.pos)
+            if found:
+                self.pos = found.start()
                 return self.buf[self.pos]
+            self.pos = len(self.buf)
+            self.compact()
             if not self.fill():
                 return None
 
@@ -196,19 +212,35 @@ class _Stream:
                 value, end = _DECODER.raw_decode(self.buf, start)
             except json.JSONDecodeError as exc:
                 incomplete = exc.pos >= len(self.buf) - _INCOMPLETE_MARGIN or exc.msg.startswith("Unterminated")
-                if incomplete and self.fill():
+                if incomplete and self.fill_value(start):
                     continue
                 self.error(exc.pos, exc.msg)
-            if end >= len(self.buf) and self.fill():  # a number or literal may continue in the next chunk
+            if end >= len(self.buf) and self.fill_value(start):  # a number or literal may continue
                 continue
             self.pos = end
             return value, start, end
 
+    def fill_value(self, start: int) -> bool:
+        """fill(), for a value that starts at `start` and is not complete yet: within the budget for one value."""
+        self.budget.check_value(len(self.buf) - start, self.line_of(start))
+        return self.fill()
+
+    def check_item(self, start: int) -> None:
+        """A top-level object read key by key (a single release) is one value too."""
+        if self.pos - start > self.budget.max_value_bytes:
+            self.budget.check_value(self.pos - start, self.line_of(start))
+
     def error(self, index: int, message: str) -> NoReturn:
         line = self.line_of(index)
         col = index - (self.buf.rfind("\n", 0, index) + 1) + 1
+        where = f"line {line}, column {col}: {message}"
+        if self.item_line and self.item_line < line:
+            # In JSON Lines the broken record is the line it starts on (an unfinished one shows up only on the
+            # next line); elsewhere the error's own place comes first, with the item around it.
+            where = (f"line {self.item_line} (the record on it is not complete or well-formed; at {where})"
+                     if self.json_lines else f"{where} (in the item that starts at line {self.item_line})")
         raise InputFileError(
-            self.name, f"is not valid JSON at line {line}, column {col}: {message}",
+            self.name, f"is not valid JSON at {where}",
             "fix or re-download the file; nothing from it was loaded (use --skip-bad-files to go on without it)",
         )
 
@@ -229,6 +261,8 @@ class _Walker:
         while (char := self.s.peek()) is not None:
             if self.shapes and not self.s.at_line_start():
                 self.one_per_line = False
+            self.s.item_line = self.s.line_of(self.s.pos)
+            self.s.json_lines = bool(self.shapes) and self.one_per_line
             if char == "{":
                 yield from self._object()
             elif char == "[":
@@ -258,7 +292,7 @@ class _Walker:
         """A release-level item; one that is not an OCDS release carries the reason it is quarantined."""
         self.position += 1
         line = self.s.line_of(start)
-        problem = problem or release_problem(value)
+        problem = problem or release_problem(value) or (control_problem(value) if _CONTROL_HINT.search(text) else None)
         if problem:
             return RawRelease(self.position, line, text, None, f"{problem} (item {self.position}, line {line})")
         return RawRelease(self.position, line, text, value)  # type: ignore[arg-type]
@@ -266,7 +300,7 @@ class _Walker:
     def _object(self) -> Iterator[RawRelease]:
         """A top-level object: a package (its releases or records are streamed) or a single release."""
         s = self.s
-        start = s.pos
+        s.pinned = s.pos  # until it turns out to be a package, its text may be the item's
         s.pos += 1
         meta: dict = {}
         streamed = False
@@ -278,14 +312,20 @@ class _Walker:
                     s.error(s.pos, "expected a property name in double quotes")
                 key = s.value()[0]
                 s.expect(":", "':'")
-                if key in _SHAPES and s.peek() == "[" and not streamed:
-                    streamed = True
-                    self.shapes.append(_SHAPES[key])
+                if key in _SHAPES and s.peek() == "[":
+                    # Every releases or records array is read: a package that repeats the key ('releases' twice)
+                    # holds the releases of both, where a JSON parser would keep only the last.
+                    if not streamed:
+                        self.shapes.append(_SHAPES[key])
+                    streamed, s.pinned = True, None
                     yield from self._array(self._package_item if key == "releases" else self._record)
                 else:
                     meta[key] = s.value()[0]
+                if s.pinned is not None:
+                    s.check_item(s.pinned)
                 if s.expect(",}", "',' or '}'") == "}":
                     break
+        start, s.pinned = s.pinned, None
         if streamed:
             self.file.package = self.file.package or meta
             return
@@ -303,6 +343,8 @@ class _Walker:
             return
         while True:
             s.compact()
+            s.peek()
+            s.item_line = s.line_of(s.pos)
             value, start, end = s.value()
             yield from handle(value, start, end)
             if s.expect(",]", "',' or ']'") == "]":
@@ -336,6 +378,23 @@ class _Walker:
         else:
             yield self._item(start, self.s.buf[start:end], record,
                              "record has no embedded releases and no compiledRelease")
+
+
+def control_problem(value: object) -> str | None:
+    """Name the first string in a release holding a control character (tab and line breaks are text): NUL and the
+    like are damage, and would be stored inside a title or a supplier's name."""
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if found := CONTROL.search(item):
+                return (f"release holds a control character U+{ord(found.group()):04X} in {path or 'a string'}: "
+                        "not text a publisher types, so the release is damaged")
+        elif isinstance(item, dict):
+            stack += [(f"{path}.{key}" if path else str(key), v) for key, v in reversed(item.items())]
+        elif isinstance(item, list):
+            stack += [(path, v) for v in reversed(item)]
+    return None
 
 
 def _is_linked(release: dict) -> bool:

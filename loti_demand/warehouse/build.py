@@ -308,9 +308,14 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
     return results
 
 
-def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Progress | None) -> dict[str, int]:
+def record_build(con: duckdb.DuckDBPyConnection, *, is_sample: bool) -> None:
+    """ref_build: this build's time (the models judge dates against it), version and whether it is the sample."""
     con.execute("create or replace table ref_build as select $s as is_sample, $v as version, $t as built_at",
                 {"s": is_sample, "v": __version__, "t": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
+
+
+def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Progress | None) -> dict[str, int]:
+    record_build(con, is_sample=is_sample)
     run_models(con, ref, progress)
     failures = run_checks(con)
     if failures:

@@ -5,6 +5,7 @@ data and writes an int_* table."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import warnings
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from loti_demand.normalise.ocds import calendar_date
 from loti_demand.normalise.supplier_resolution import Override, Published, resolve
 from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier, award_evidence, description_parts
@@ -173,7 +175,7 @@ _BUYER_TO_URL = [
     ("cpv_code", _S), ("tech_category", _S), ("classification_reason", _S), ("value_gbp", DEC),
     ("award_value_gbp", DEC), ("contract_value_gbp", DEC), ("supplier_names", _S), ("tender_start", _D),
     ("tender_end", _D), ("contract_start", _D), ("contract_end", _D), ("expected_market_date", _D),
-    ("is_sme_suitable", _B), ("status", _S), ("url", _S),
+    ("is_sme_suitable", _B), ("status", _S), ("url", _S), ("value_problems", _S),
 ]
 NOTICE_SCHEMA = pa.schema([
     ("file_id", pa.int32()), ("source_file", _S), ("source_row", pa.int32()),
@@ -249,6 +251,7 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
     def flat(release: dict) -> dict:
         return flatten(release, ref.alias_index, classify_cpv, london_body)
 
+    last_day = release_date_window(con)
     notices = _TableWriter(con, "int_notices", NOTICE_SCHEMA)
     procurements = _TableWriter(con, "int_procurements", PROCUREMENT_SCHEMA)
     group: list[tuple[dict, dict]] = []
@@ -267,6 +270,9 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
                 notices.add({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
                 continue
             release = json.loads(text, parse_float=Decimal)
+            if problem := release_date_problem(release.get("date"), last_day):
+                notices.add({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
+                continue
             if is_duplicate:
                 notices.add({**where, "load_status": "duplicate", "ocid": ocid, "release_id": str(release.get("id"))})
                 continue
@@ -282,6 +288,23 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
     notices.flush()
     procurements.flush()
     con.execute("drop table _ocds_ordered")
+
+
+def release_date_window(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The last publication date a release may have: ten years after the build (the first is 1 January 1990)."""
+    return scalar(con, "select cast(cast(built_at as date) + interval 10 year as date) from ref_build")
+
+
+def release_date_problem(value: object, last_day: dt.date) -> str | None:
+    """Why a release cannot be loaded for its date: none that reads as one, or one outside 1990 to `last_day`. Such
+    a release is quarantined, so it never moves the data-as-of date (build_info) or the pages' periods."""
+    day = calendar_date(value)
+    if day is None:
+        return f"release date {str(value)[:40]!r} is not a date (expected e.g. 2025-04-23T09:00:00Z)"
+    if not dt.date(1990, 1, 1) <= day <= last_day:
+        return (f"release date {day.isoformat()} is outside the years accepted (1990 to {last_day.year}, ten years "
+                "after the build): a typing error?")
+    return None
 
 
 def _procurement(group: list[tuple[dict, dict]], flat: Callable[[dict], dict]) -> dict:

@@ -25,7 +25,7 @@ from loti_demand.exceptions import InputFileError
 from loti_demand.reference import Publisher
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
-from loti_demand.sources.council_spend import SPEND_FIELDS
+from loti_demand.sources.council_spend import SPEND_FIELDS, SkippedMember
 from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
 from loti_demand.warehouse.db import scalar
 
@@ -38,7 +38,7 @@ SCHEMAS = {
     ]),
     # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
     "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS],
-                            ("descriptions", _STR)]),
+                            ("descriptions", _STR), ("read_problem", _STR)]),
     "raw_ocds_releases": pa.schema([
         ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("ocid", _STR), ("release_id", _STR),
         ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS), ("problem", _STR),
@@ -227,6 +227,8 @@ def _file_row(writer: RawWriter, file_id: int, kind: str, table, publisher: Publ
 def _spend(writer: RawWriter, table, publisher: Publisher | None, progress: Progress | None = None) -> FileResult:
     """Buffer one spend table. Its rows reach the writer only once the whole file has been read, so a file
     that fails part-way (and is skipped with --skip-bad-files) leaves no rows behind."""
+    if isinstance(table, SkippedMember):
+        return _skipped(writer, table, publisher)
     file_id = writer.new_file_id()
     schema = SCHEMAS["raw_spend"]
     read: list[pa.Table] = []
@@ -240,6 +242,16 @@ def _spend(writer: RawWriter, table, publisher: Publisher | None, progress: Prog
     _file_row(writer, file_id, "spend", table, publisher, table.lines_read, encoding=table.encoding,
               header_row=table.header_row, column_mapping=json.dumps(table.mapping))
     return FileResult(table.source_file, "spend", table.detected_format, table.lines_read, file_id=file_id)
+
+
+def _skipped(writer: RawWriter, member: SkippedMember, publisher: Publisher | None) -> FileResult:
+    """An archive member that is not a spend file: a source_files row (status 'skipped') and a load issue."""
+    file_id = writer.new_file_id()
+    writer.add_row("raw_source_files", file_id=file_id, path=member.source_file, kind="spend",
+                   detected_format=member.detected_format, lines_read=0, status="skipped", problem=member.problem,
+                   ingested_at=writer.now, **_publisher_columns(publisher))
+    writer.add_row("raw_load_issues", source_file=member.source_file, problem=f"archive member {member.problem}")
+    return FileResult(member.source_file, "spend", member.detected_format, 0, "skipped", member.problem, file_id)
 
 
 PROGRESS_LINES = 100_000

@@ -39,6 +39,13 @@ create or replace macro parse_amount(s) as (
     end
 );
 
+-- The decimal mark an amount can only have been written with: ',' for '12,50' or '1.234,56', '.' for '12.50' or
+-- '1,234.5' (a mark followed by one or two digits at the end); '' when it does not say ('1,234', '500').
+create or replace macro decimal_mark(s) as regexp_extract(s, '([.,])[0-9]{1,2}[^0-9.,]*$', 1);
+
+-- parse_amount for a file written with decimal commas ('1.234,56'): the two marks swap roles.
+create or replace macro parse_amount_decimal_comma(s) as parse_amount(translate(s, '.,', ',.'));
+
 -- Trim, squeeze whitespace runs to one space, drop a trailing time of day ('31/01/2024 00:00:00').
 create or replace macro date_text(s) as
     regexp_replace(

@@ -11,7 +11,7 @@ create table if not exists raw_source_files (
     header_row integer,
     column_mapping varchar,           -- JSON: Transparency Code field -> column as published
     lines_read integer not null,      -- non-blank lines after the header (spend), releases (OCDS), rows (challenges)
-    status varchar not null,          -- loaded | rejected
+    status varchar not null,          -- loaded | rejected | skipped (an archive member that is not a spend file)
     problem varchar,
     ingested_at timestamp not null
 );
@@ -43,9 +43,12 @@ create table if not exists raw_spend (
     descriptions varchar              -- every descriptive column: 'Header: value | Header: value'
 );
 
--- Warehouses built before publishers, payee_type and per-file provenance get them on their next ingest.
+-- Warehouses built before publishers, descriptions, read_problem (what the reader found wrong with the line: not in
+-- the file's encoding, a control character, a formula with no saved value; staging quarantines the line with it),
+-- payee_type and per-file provenance get them on their next ingest.
 alter table raw_source_files add column if not exists publisher_code varchar;
 update raw_source_files set publisher_code = borough_code where publisher_code is null and borough_code is not null;
+alter table raw_spend add column if not exists read_problem varchar;
 alter table raw_spend add column if not exists payee_type varchar;
 alter table raw_spend add column if not exists descriptions varchar;
 alter table raw_spend alter column source_file drop not null;

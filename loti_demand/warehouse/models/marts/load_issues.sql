@@ -1,4 +1,5 @@
--- One row per quarantined line or file-level problem, with the file, row, column and what to do.
+-- One row per quarantined line or file-level problem, with the file, row, column and what to do; and one per loaded
+-- notice with a value left out (a negative or infinite amount, a date in the year 9999: notices.value_problems).
 select source_file, source_row, column_name, raw_value, problem
 from raw_load_issues
 
@@ -25,4 +26,10 @@ union all
 select source_file, source_row, 'release' as column_name, raw_excerpt as raw_value, problem
 from int_notices
 where load_status = 'quarantined'
+
+union all
+
+select source_file, source_row, 'release' as column_name, null as raw_value, value_problems as problem
+from int_notices
+where load_status = 'loaded' and value_problems is not null
 order by source_file, source_row

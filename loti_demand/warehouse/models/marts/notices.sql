@@ -37,6 +37,7 @@ select
     is_sme_suitable,
     status,
     url,
+    value_problems,
     -- provenance
     source_file,
     source_row

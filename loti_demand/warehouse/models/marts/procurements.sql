@@ -37,6 +37,7 @@ select
     release_count,
     first_release_date,
     last_release_date,
-    merge_problem
+    merge_problem,
+    value_problems
 from int_procurements
 order by ocid

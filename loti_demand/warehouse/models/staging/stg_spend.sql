@@ -1,10 +1,23 @@
 -- One row per non-blank line read after the header of a spend file, values parsed and the line's problem named.
+-- Amounts are read with the file's decimal mark (a few European exports write 1.234,56), judged from all its lines.
+-- Dates outside 1990 to ten years after the build are quarantined.
 -- Totals rows (an amount with no date and no transaction reference, and no supplier or a 'Total' label) are
 -- flagged. Redacted payees lose their name here and keep their amount. Text and dates are parsed once per
 -- distinct value and joined back: a million lines hold a few thousand distinct dates and names.
 -- Lines carry their file_id; the marts join the file's path back (a path on every line would be ten million
 -- strings in the build's largest table, which then spills to disk under the build's memory limit).
-with source as (
+-- A file's decimal mark: a comma when more of its amounts can only be read with one ('12,50', '1.234,56') than with
+-- a point ('12.50', '1,234.56'). Files with neither kind ('500', '1,234') read as UK amounts.
+with decimal_marks as (
+    select
+        file_id,
+        count(*) filter (where mark = ',') as comma_lines,
+        count(*) filter (where mark = '.') as point_lines
+    from (select file_id, decimal_mark(amount) as mark from raw_spend)
+    group by file_id
+),
+
+source as (
     select
         raw.file_id,
         raw.source_row,
@@ -24,9 +37,13 @@ with source as (
         raw.proclass_code,
         raw.proclass_label,
         raw.payee_type,
-        raw.descriptions
+        raw.descriptions,
+        raw.read_problem,
+        coalesce(marks.comma_lines > marks.point_lines, false) as is_decimal_comma,
+        coalesce(marks.comma_lines > 0 and marks.point_lines > 0, false) as has_both_marks
     from raw_spend as raw
     inner join raw_source_files as files on raw.file_id = files.file_id
+    left join decimal_marks as marks on raw.file_id = marks.file_id
 ),
 
 -- Each text column is tidied once per distinct value (a few thousand in a million lines) and joined back.
@@ -50,15 +67,24 @@ supplier_refs as (select v, tidy_text(v) as t from (select distinct supplier_ref
 vat_numbers as (select v, tidy_text(v) as t from (select distinct vat_number as v from raw_spend)),
 company_numbers as (select v, tidy_text(v) as t from (select distinct company_number as v from raw_spend)),
 
+-- Payment dates are accepted from 1990 to ten years after the build; a date outside moves nothing (build_info's
+-- data_as_of, the pages' periods) and its line is quarantined.
 dates as (
     select
         payment_date,
         tidy_text(payment_date) as payment_date_t,
-        plausible_date(parse_date(payment_date)) as payment_date_parsed,
+        case when parsed between date '1990-01-01' and last_day then parsed end as payment_date_parsed,
+        parsed is not null and not parsed between date '1990-01-01' and last_day as is_outside_window,
         -- the same date read month first (03/31/2024): for the files whose dates show they are written that way
-        plausible_date(parse_date(regexp_replace(payment_date, '^\s*(\d{1,2})([/.-])(\d{1,2})([/.-])', '\3\2\1\4')))
-            as payment_date_month_first
-    from (select distinct payment_date from raw_spend)
+        case when swapped between date '1990-01-01' and last_day then swapped end as payment_date_month_first,
+        swapped is not null and not swapped between date '1990-01-01' and last_day as is_outside_window_month_first
+    from
+        (select distinct
+            payment_date,
+            parse_date(payment_date) as parsed,
+            parse_date(regexp_replace(payment_date, '^\s*(\d{1,2})([/.-])(\d{1,2})([/.-])', '\3\2\1\4')) as swapped
+        from raw_spend),
+        (select cast(cast(built_at as date) + interval 10 year as date) as last_day from ref_build)
 ),
 
 -- A file's numeric dates are read day first (UK), unless some have a second number over 12 and none a first
@@ -106,10 +132,26 @@ joined as (
         source.amount as amount_raw,
         source.irrecoverable_vat as vat_raw,
         d.payment_date_t as payment_date_raw,
-        -- parsed
-        parse_amount(source.amount) as amount_gbp,
-        parse_amount(source.irrecoverable_vat) as irrecoverable_vat_gbp,
-        case when o.is_month_first then d.payment_date_month_first else d.payment_date_parsed end as payment_date
+        -- parsed, with the file's decimal mark
+        case when source.is_decimal_comma then parse_amount_decimal_comma(source.amount)
+            else parse_amount(source.amount) end as amount_gbp,
+        case when source.is_decimal_comma then parse_amount_decimal_comma(source.irrecoverable_vat)
+            else parse_amount(source.irrecoverable_vat) end as irrecoverable_vat_gbp,
+        case when o.is_month_first then d.payment_date_month_first else d.payment_date_parsed end as payment_date,
+        case when o.is_month_first then d.is_outside_window_month_first else d.is_outside_window end
+            as is_outside_window,
+        source.read_problem,
+        -- an amount the file's decimal mark does not settle: the other mark ('12,50' among '1,234.56'), or, in a
+        -- file of decimal commas, a comma and three digits ('1,234': thousands, or three decimals?)
+        case
+            when source.has_both_marks and decimal_mark(source.amount) not in ('', case when source.is_decimal_comma
+                then ',' else '.' end)
+                then 'amount is ambiguous: its decimal mark is not the one most of this file uses '
+                    || case when source.is_decimal_comma then '(1.234,56)' else '(1,234.56)' end
+            when source.is_decimal_comma and regexp_matches(source.amount, '^[^.]*,[0-9]{3}[^0-9.,]*$')
+                then 'amount is ambiguous: this file writes decimal commas (1.234,56), so a comma before three '
+                    || 'digits may be a thousands separator or three decimals'
+        end as amount_ambiguity
     from source
     left join payee_names as pn on source.supplier_name = pn.v
     left join payee_types as pt on source.payee_type = pt.v
@@ -147,16 +189,21 @@ problems as (
     select
         *,
         case
+            when read_problem is not null then read_problem
             when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
+            when amount_ambiguity is not null then amount_ambiguity
             when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
             when amount_gbp is null then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))'
             when payment_date is null and payment_date_raw is null then 'date is blank'
+            when is_outside_window
+                then 'date is outside the years accepted (1990 to ten years after the build): a typing error?'
             when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null
                 then 'irrecoverable VAT is not a number'
         end as problem,
         case
-            when is_total_row or amount_gbp is null then 'amount'
+            when read_problem is not null then null
+            when is_total_row or amount_ambiguity is not null or amount_gbp is null then 'amount'
             when payment_date is null then 'payment_date'
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null then 'irrecoverable_vat'
         end as problem_column
@@ -166,7 +213,7 @@ problems as (
 -- The raw text of a line's values is kept only where it is the problem (for load_issues): three strings on every
 -- line would be most of the build's largest table.
 select
-    * exclude (amount_raw, vat_raw, payment_date_raw, payee_type),
+    * exclude (amount_raw, vat_raw, payment_date_raw, payee_type, read_problem, amount_ambiguity, is_outside_window),
     nullif(
         case problem_column
             when 'payment_date' then payment_date_raw

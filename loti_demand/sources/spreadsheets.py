@@ -1,0 +1,166 @@
+"""Read the rows of spreadsheets (XLSX, XLS) as text, within the file's budget (sources/limits.py).
+
+XLSX sheets are parsed here, row by row, rather than through openpyxl's read-only worksheet, for three reasons:
+- a sheet's `dimension` (the size it claims) is never trusted: only the rows and cells really present are read,
+  so a 2 KB workbook claiming a million rows costs nothing (openpyxl pads every row to the claimed width);
+- every parsed element is dropped as soon as it is read, so memory does not grow with the sheet (openpyxl keeps
+  each row's formatting, and an empty element per row);
+- a formula cell with no saved value (a workbook written by a program, never opened in Excel) reads as nothing
+  with openpyxl's `data_only`; here its formula text is kept and the row is reported, never loaded as blank.
+Cell values are still converted by openpyxl's own cell parser (shared strings, dates, numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from xml.etree.ElementTree import Element, iterparse
+
+from loti_demand.exceptions import InputFileError
+from loti_demand.sources.limits import SPREADSHEET_EXPANSION, Budget, check_archive
+
+Rows = Iterator[tuple[int, list[str]]]
+Sheets = Iterator[tuple[str, Callable[[], Rows]]]
+REEXPORT = "re-export it as XLSX or CSV"
+
+
+def cell_text(value: object) -> str:
+    """Spreadsheet cell -> text as a council would type it: dates ISO, numbers without exponents."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def open_xlsx(data: bytes, name: str, budget: Budget, **options):
+    """Open an XLSX workbook with openpyxl once its parts are within the budget (members, expanded size)."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, budget, scale=SPREADSHEET_EXPANSION)
+        return openpyxl.load_workbook(io.BytesIO(data), **options)
+    except InputFileError:
+        raise
+    except Exception as exc:  # openpyxl and zipfile raise many types for damaged files
+        raise InputFileError(name, f"is not a readable XLSX workbook ({exc})", REEXPORT) from exc
+
+
+def xlsx_sheets(data: bytes, name: str, budget: Budget, problems: dict[int, str]) -> Sheets:
+    """(title, rows) for each worksheet. A row with a formula that has no saved value gets its problem in
+    `problems` (row number -> text) before the row is yielded."""
+    book = open_xlsx(data, name, budget, read_only=True, data_only=True)
+    for sheet in book.worksheets:
+        yield sheet.title, lambda sheet=sheet: _xlsx_rows(book, sheet, name, budget, problems)
+
+
+def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str]) -> Rows:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    parser = WorkSheetParser(
+        None,
+        book.shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+    where = f"sheet {sheet.title!r}"
+    number = 0
+    try:
+        with sheet._get_source() as source:
+            for row in _row_elements(source):
+                r = row.get("r")
+                number = int(float(r)) if r else number + 1
+                budget.check_columns(len(row), f"row {number} of {where}")
+                budget.add_cells(len(row) + 1, f"row {number} of {where}")
+                budget.check_time(f"row {number} of {where}")
+                parser.row_counter, parser.col_counter = number, 0
+                cells = [(element, parser.parse_cell(element)) for element in row]
+                texts = [""] * max((cell["column"] for _, cell in cells), default=0)
+                unsaved = []
+                for element, cell in cells:
+                    text = cell_text(cell["value"])
+                    if cell["value"] is None and element.find(FORMULA_TAG) is not None and _unsaved(element, VALUE_TAG):
+                        text = "=" + (element.findtext(FORMULA_TAG) or "(shared formula)")
+                        unsaved.append(element.get("r") or f"{get_column_letter(cell['column'])}{number}")
+                    texts[cell["column"] - 1] = text
+                if unsaved:
+                    problems[number] = (
+                        f"formula with no saved value in cell {', '.join(unsaved[:5])} of {where}: the program that "
+                        "wrote the workbook did not calculate it; open and save it in Excel, or export it as CSV"
+                    )
+                yield number, texts
+    except InputFileError:
+        raise
+    except Exception as exc:  # a damaged sheet: bad XML, a cell reference out of range, a bad shared string
+        raise InputFileError(name, f"is a damaged workbook ({where}, near row {number}: {exc})", REEXPORT) from exc
+
+
+def _unsaved(cell: Element, value_tag: str) -> bool:
+    """A formula cell with no saved value: no value, or an empty one that is not a saved empty string (t="str";
+    openpyxl writes `<v/>` for every formula, Excel an empty <v> only for a formula that gave "")."""
+    return not cell.findtext(value_tag) and cell.get("t") != "str"
+
+
+def _row_elements(source) -> Iterator[Element]:
+    """Each <row> element of a sheet's XML, complete; every element is dropped once read (rows and all else)."""
+    from openpyxl.worksheet._reader import ROW_TAG
+
+    stack: list[Element] = []
+    in_row = False
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            in_row = in_row or element.tag == ROW_TAG
+            continue
+        stack.pop()
+        if element.tag == ROW_TAG:
+            in_row = False
+            yield element
+        elif in_row:
+            continue  # a cell or value: its row reads it
+        element.clear()
+        if stack:
+            stack[-1].remove(element)
+
+
+def xls_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:  # xlrd raises many types for damaged files
+        raise InputFileError(name, f"is not a readable XLS workbook ({exc})", REEXPORT) from exc
+
+    def rows_of(sheet) -> Rows:
+        budget.add_cells(sheet.nrows * sheet.ncols, f"sheet {sheet.name!r}")
+        for r in range(sheet.nrows):
+            budget.check_time(f"row {r + 1} of sheet {sheet.name!r}")
+            yield r + 1, [_xls_cell(sheet.cell(r, c), book.datemode, xlrd) for c in range(sheet.ncols)]
+
+    for sheet in book.sheets():
+        yield sheet.name, lambda sheet=sheet: rows_of(sheet)
+
+
+def _xls_cell(cell, datemode: int, xlrd) -> str:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode).date().isoformat()
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell_text(cell.value)
+    return cell_text(cell.value)
