@@ -392,3 +392,57 @@ def test_a_mapping_file_naming_an_unknown_field_is_refused(tmp_path: Path) -> No
 def test_summary_publications_are_rejected_with_an_explanation(text: str) -> None:
     with pytest.raises(SummaryOnlyError, match="not individual payments"):
         read_text(text)
+
+
+def _shared_strings_workbook(rows: list[list[str]]) -> bytes:
+    """An XLSX whose text cells point into sharedStrings.xml, as Excel writes them (openpyxl writes inline strings)."""
+    strings: list[str] = []
+    xml_rows = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            if value not in strings:
+                strings.append(value)
+            cells.append(f'<c r="{"ABCDEFGH"[c]}{r}" t="s"><v>{strings.index(value)}</v></c>')
+        xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                            '<sheet name="Payments" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{"".join(xml_rows)}</sheetData></worksheet>',
+        "xl/sharedStrings.xml": (f'<sst xmlns="{main}" count="{len(strings)}">'
+                                 + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_an_excel_workbook_with_shared_strings_reads() -> None:
+    """Excel keeps each text once in sharedStrings.xml and points to it from the cells: the sheet's rows resolve
+    them (the workbook's own string list is empty when openpyxl reads read-only)."""
+    data = _shared_strings_workbook([["Payment Date", "Supplier Name", "Amount", "Expense Type"],
+                                     ["01/04/2025", "Acme Ltd", "500.00", "Software licences"]])
+    tables = read_spend_bytes(data, name="spend/camden/excel.xlsx")
+    assert [(r["source_row"], r["supplier_name"], r["amount"], r["expenditure_category"]) for r in rows_of(tables)] == [
+        (2, "Acme Ltd", "500.00", "Software licences")]

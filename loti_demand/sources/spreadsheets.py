@@ -73,7 +73,7 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
 
     parser = WorkSheetParser(
         None,
-        book.shared_strings,
+        sheet._shared_strings,  # the reader's table (the workbook's own list is empty in read-only mode)
         data_only=True,
         epoch=book.epoch,
         date_formats=book._date_formats,
