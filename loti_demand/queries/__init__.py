@@ -302,6 +302,16 @@ def _searched(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, kind: str, key: 
     return _with_search_match(kept.assign(search_text=kept[key].map(text)), found)
 
 
+def _some_ocids(con: duckdb.DuckDBPyConnection) -> dict:
+    return {"ocids": tuple(r[0] for r in con.execute("select ocid from demand_items order by ocid limit 50").fetchall())}
+
+
+@query(_some_ocids)
+def procurement_dates(con: duckdb.DuckDBPyConnection, *, ocids: tuple[str, ...]) -> pd.DataFrame:
+    """Each procurement's bid deadline (tender_end) and latest notice (last_release_date), by ocid."""
+    return run(con, "procurement_dates", ocids=list(ocids))
+
+
 @query()
 def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "demand_undated")
