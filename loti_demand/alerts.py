@@ -249,9 +249,9 @@ def parse_link(link: str) -> tuple[str, dict[str, str]]:
     return page, {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=False).items()}
 
 
-def reference_date(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The date 'today' means for the pages: the real date, but the synthetic sample's data-as-of date."""
-    info = queries.build_info(con).iloc[0]
+def reference_date(info: pd.Series) -> dt.date:
+    """The date 'today' means for the pages, from the build_info row: the real date, except on the synthetic
+    sample, whose fixed dates would drift out of range, where it is the sample's data-as-of date."""
     if bool(info["is_sample"]) and not pd.isna(info["data_as_of"]):
         return pd.Timestamp(info["data_as_of"]).date()
     return dt.date.today()
@@ -285,7 +285,7 @@ def challenges_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -
         theme=_one(params, "theme", choices.get("theme", [""]), "") or None,
         tech_category=_one(params, "category", choices.get("tech_category", [""]), "") or None,
         status=_one(params, "status", choices.get("status", [""]), "") or None,
-        closing_within_days=int(closing) if closing else None, today=reference_date(con))
+        closing_within_days=int(closing) if closing else None, today=reference_date(queries.build_info(con).iloc[0]))
     return View("challenges", title("challenges", params), challenge_entries(found, built_at(con)),
                 challenge_events(found))
 
@@ -304,4 +304,9 @@ def title(page: str, params: Mapping[str, str]) -> str:
 
 def built_at(con: duckdb.DuckDBPyConnection) -> dt.datetime:
     """When the warehouse was built (UTC): the feed's updated time and the calendar's stamp."""
-    return _instant(queries.build_info(con).iloc[0]["built_at"], dt.datetime.now(dt.UTC))
+    return built_at_value(queries.build_info(con).iloc[0]["built_at"])
+
+
+def built_at_value(value: object) -> dt.datetime:
+    """build_info.built_at as an aware datetime (now, if a warehouse has none)."""
+    return _instant(value, dt.datetime.now(dt.UTC))

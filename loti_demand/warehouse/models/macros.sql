@@ -109,5 +109,6 @@ create or replace macro expires_in(stage, contract_end, date_from, date_to) as
 -- `clauses` (SearchQuery.patterns()), one of its phrases as whole words. No clauses: everything matches.
 create or replace macro search_match(stems, clauses) as
     len(clauses) = 0 or list_bool_and(list_transform(
-        clauses, lambda alternatives: list_bool_or(list_transform(alternatives, lambda p: contains(stems, p)))
+        cast(clauses as varchar[][]),
+        lambda alternatives: list_bool_or(list_transform(alternatives, lambda p: contains(cast(stems as varchar), p)))
     ));
