@@ -97,6 +97,7 @@ def _lines(pairs: list[tuple[str, object]]) -> str:
 
 # --- Demand calendar ----------------------------------------------------------------------------------------------
 
+
 def calendar_entries(items: pd.DataFrame, dates: pd.DataFrame, built: dt.datetime) -> list[Entry]:
     """One feed entry per procurement of the calendar (queries.demand_calendar), updated when its latest notice
     was published (inferred re-procurements: when the warehouse was built)."""
@@ -104,21 +105,31 @@ def calendar_entries(items: pd.DataFrame, dates: pd.DataFrame, built: dt.datetim
     entries = []
     for row in items.itertuples(index=False):
         expected = _day(row.expected_date)
-        entries.append(Entry(
-            key=f"notice:{row.ocid}",
-            title=f"{row.title} ({row.area_name})",
-            summary=_lines([
-                ("Expected", f"{expected:%-d %B %Y} ({row.date_basis})" if expected else ""),
-                ("Buyer", row.buyer_name), ("Tech category", row.tech_category_label),
-                ("Value", _money(row.value_gbp)), ("Evidence", row.confidence), ("Notice type", row.notice_type),
-                ("Current contract ends" if row.confidence == INFERRED else "Contract would end",
-                 f"{_day(row.contract_end):%-d %B %Y}" if _day(row.contract_end) else ""),
-                ("Current supplier(s)", row.incumbent_suppliers), ("Suitable for SMEs", row.sme_suitability),
-                ("Process id (OCID)", row.ocid),
-            ]),
-            link=_http(row.notice_url),
-            updated=_instant(latest.get(row.ocid), built) if row.confidence == STATUTORY else built,
-        ))
+        entries.append(
+            Entry(
+                key=f"notice:{row.ocid}",
+                title=f"{row.title} ({row.area_name})",
+                summary=_lines(
+                    [
+                        ("Expected", f"{expected:%-d %B %Y} ({row.date_basis})" if expected else ""),
+                        ("Buyer", row.buyer_name),
+                        ("Tech category", row.tech_category_label),
+                        ("Value", _money(row.value_gbp)),
+                        ("Evidence", row.confidence),
+                        ("Notice type", row.notice_type),
+                        (
+                            "Current contract ends" if row.confidence == INFERRED else "Contract would end",
+                            f"{_day(row.contract_end):%-d %B %Y}" if _day(row.contract_end) else "",
+                        ),
+                        ("Current supplier(s)", row.incumbent_suppliers),
+                        ("Suitable for SMEs", row.sme_suitability),
+                        ("Process id (OCID)", row.ocid),
+                    ]
+                ),
+                link=_http(row.notice_url),
+                updated=_instant(latest.get(row.ocid), built) if row.confidence == STATUTORY else built,
+            )
+        )
     return entries
 
 
@@ -128,43 +139,89 @@ def calendar_events(items: pd.DataFrame, dates: pd.DataFrame) -> list[Event]:
     deadlines = dict(zip(dates["ocid"], dates["tender_end"], strict=True))
     events = []
     for row in items.itertuples(index=False):
-        about = _lines([("Buyer", row.buyer_name), ("Tech category", row.tech_category_label),
-                        ("Value", _money(row.value_gbp)), ("Evidence", row.confidence),
-                        ("Current supplier(s)", row.incumbent_suppliers), ("Process id (OCID)", row.ocid)])
+        about = _lines(
+            [
+                ("Buyer", row.buyer_name),
+                ("Tech category", row.tech_category_label),
+                ("Value", _money(row.value_gbp)),
+                ("Evidence", row.confidence),
+                ("Current supplier(s)", row.incumbent_suppliers),
+                ("Process id (OCID)", row.ocid),
+            ]
+        )
         expected, deadline = _day(row.expected_date), _day(deadlines.get(row.ocid))
         if expected:
             what = "Re-procurement expected" if row.confidence == INFERRED else f"Expected ({row.date_basis})"
-            events.append(Event(f"notice:{row.ocid}:expected", expected, f"{what}: {row.title} ({row.area_name})",
-                                about, _http(row.notice_url)))
+            events.append(
+                Event(
+                    f"notice:{row.ocid}:expected",
+                    expected,
+                    f"{what}: {row.title} ({row.area_name})",
+                    about,
+                    _http(row.notice_url),
+                )
+            )
         if deadline and deadline != expected and row.confidence == STATUTORY:
-            events.append(Event(f"notice:{row.ocid}:deadline", deadline,
-                                f"Deadline for bids: {row.title} ({row.area_name})", about, _http(row.notice_url)))
+            events.append(
+                Event(
+                    f"notice:{row.ocid}:deadline",
+                    deadline,
+                    f"Deadline for bids: {row.title} ({row.area_name})",
+                    about,
+                    _http(row.notice_url),
+                )
+            )
     return events
 
 
 # --- Challenges ---------------------------------------------------------------------------------------------------
 
+
 def challenge_entries(found: pd.DataFrame, built: dt.datetime) -> list[Entry]:
     """One feed entry per challenge (queries.challenges_list)."""
-    return [Entry(
-        key=f"challenge:{row.challenge_id}",
-        title=f"{row.title} ({row.borough_names})",
-        summary=_lines([("Boroughs", row.borough_names), ("Theme", row.theme), ("Status", row.status),
-                        ("Opens", _long(row.opens_on)), ("Closes", _long(row.closes_on)),
-                        ("Budget", _money(row.budget_gbp)), ("Led to a procurement", row.led_to_procurement),
-                        ("Challenge id", row.challenge_id)]),
-        link=_http(row.url),
-        updated=built,
-    ) for row in found.itertuples(index=False)]
+    return [
+        Entry(
+            key=f"challenge:{row.challenge_id}",
+            title=f"{row.title} ({row.borough_names})",
+            summary=_lines(
+                [
+                    ("Boroughs", row.borough_names),
+                    ("Theme", row.theme),
+                    ("Status", row.status),
+                    ("Opens", _long(row.opens_on)),
+                    ("Closes", _long(row.closes_on)),
+                    ("Budget", _money(row.budget_gbp)),
+                    ("Led to a procurement", row.led_to_procurement),
+                    ("Challenge id", row.challenge_id),
+                ]
+            ),
+            link=_http(row.url),
+            updated=built,
+        )
+        for row in found.itertuples(index=False)
+    ]
 
 
 def challenge_events(found: pd.DataFrame) -> list[Event]:
     """Each challenge's closing date as an event (a challenge with no closing date has none)."""
-    return [Event(f"challenge:{row.challenge_id}:closes", _day(row.closes_on),
-                  f"Challenge closes: {row.title} ({row.borough_names})",
-                  _lines([("Theme", row.theme), ("Status", row.status), ("Budget", _money(row.budget_gbp)),
-                          ("Challenge id", row.challenge_id)]), _http(row.url))
-            for row in found.itertuples(index=False) if _day(row.closes_on)]
+    return [
+        Event(
+            f"challenge:{row.challenge_id}:closes",
+            _day(row.closes_on),
+            f"Challenge closes: {row.title} ({row.borough_names})",
+            _lines(
+                [
+                    ("Theme", row.theme),
+                    ("Status", row.status),
+                    ("Budget", _money(row.budget_gbp)),
+                    ("Challenge id", row.challenge_id),
+                ]
+            ),
+            _http(row.url),
+        )
+        for row in found.itertuples(index=False)
+        if _day(row.closes_on)
+    ]
 
 
 def _long(value: object) -> str:
@@ -173,6 +230,7 @@ def _long(value: object) -> str:
 
 
 # --- Writers ------------------------------------------------------------------------------------------------------
+
 
 def atom(entries: list[Entry], *, title: str, link: str | None, updated: dt.datetime) -> bytes:
     """An Atom 1.0 feed of the entries, in their order; its id comes from the title, so it stays the same."""
@@ -223,6 +281,7 @@ def ics(events: list[Event], *, name: str, stamp: dt.datetime) -> bytes:
 
 # --- A page link as a view (for the CLI) --------------------------------------------------------------------------
 
+
 def _one(params: Mapping[str, str], key: str, allowed: list[str], default: str) -> str:
     value = params.get(key, default)
     if value not in allowed:
@@ -234,8 +293,9 @@ def _many(params: Mapping[str, str], key: str, allowed: list[str]) -> tuple[str,
     values = tuple(v for v in params.get(key, "").split(",") if v)
     bad = [v for v in values if v not in allowed]
     if bad:
-        raise LotiDemandError(f"the link's {key} has {', '.join(map(repr, bad))}, not among the choices: "
-                              f"{', '.join(allowed)}")
+        raise LotiDemandError(
+            f"the link's {key} has {', '.join(map(repr, bad))}, not among the choices: {', '.join(allowed)}"
+        )
     return values
 
 
@@ -244,8 +304,10 @@ def parse_link(link: str) -> tuple[str, dict[str, str]]:
     parts = urlsplit(link.strip())
     page = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if page not in PAGES:
-        raise LotiDemandError(f"{link!r} is not a link to a page with alerts: copy the link of the "
-                              f"{' or '.join(PAGES.values())} page (its path ends /{' or /'.join(PAGES)})")
+        raise LotiDemandError(
+            f"{link!r} is not a link to a page with alerts: copy the link of the "
+            f"{' or '.join(PAGES.values())} page (its path ends /{' or /'.join(PAGES)})"
+        )
     return page, {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=False).items()}
 
 
@@ -265,14 +327,21 @@ def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> 
     months = _one(params, "months", [str(n) for n in range(least, most + 1)], str(default))
     date_from, date_to = queries.months_ahead(queries.as_of(con), int(months))
     items = queries.demand_calendar(
-        con, date_from=date_from, date_to=date_to, categories=_many(params, "category", categories),
-        areas=_many(params, "borough", areas), value_bands=_many(params, "value", list(VALUE_BAND_LABELS)),
+        con,
+        date_from=date_from,
+        date_to=date_to,
+        categories=_many(params, "category", categories),
+        areas=_many(params, "borough", areas),
+        value_bands=_many(params, "value", list(VALUE_BAND_LABELS)),
         sme=_one(params, "sme", list(SME), "any"),
-        confidence=CONFIDENCE[_one(params, "evidence", list(EVIDENCE), "any")], q=params.get("q", ""))
+        confidence=CONFIDENCE[_one(params, "evidence", list(EVIDENCE), "any")],
+        q=params.get("q", ""),
+    )
     dates = queries.procurement_dates(con, ocids=tuple(items["ocid"]))
     built = built_at(con)
-    return View("calendar", title("calendar", params), calendar_entries(items, dates, built),
-                calendar_events(items, dates))
+    return View(
+        "calendar", title("calendar", params), calendar_entries(items, dates, built), calendar_events(items, dates)
+    )
 
 
 def challenges_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> View:
@@ -281,13 +350,18 @@ def challenges_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -
     choices = {kind: ["", *group["value"].astype(str)] for kind, group in options.groupby("kind")}
     closing = _one(params, "closing", ["", *CLOSING_DAYS], "")
     found = queries.challenges_list(
-        con, q=params.get("q", ""), borough=_one(params, "borough", choices.get("borough", [""]), "") or None,
+        con,
+        q=params.get("q", ""),
+        borough=_one(params, "borough", choices.get("borough", [""]), "") or None,
         theme=_one(params, "theme", choices.get("theme", [""]), "") or None,
         tech_category=_one(params, "category", choices.get("tech_category", [""]), "") or None,
         status=_one(params, "status", choices.get("status", [""]), "") or None,
-        closing_within_days=int(closing) if closing else None, today=reference_date(queries.build_info(con).iloc[0]))
-    return View("challenges", title("challenges", params), challenge_entries(found, built_at(con)),
-                challenge_events(found))
+        closing_within_days=int(closing) if closing else None,
+        today=reference_date(queries.build_info(con).iloc[0]),
+    )
+    return View(
+        "challenges", title("challenges", params), challenge_entries(found, built_at(con)), challenge_events(found)
+    )
 
 
 def view(con: duckdb.DuckDBPyConnection, link: str) -> View:

@@ -30,7 +30,7 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _QUOTED = re.compile(r'"([^"]*)"?')
 # Left out of a search typed without quotes (they match almost everything); kept inside quoted phrases.
 # "it" is not here: "IT support" is a technology search.
-STOP_WORDS = frozenset("a an and at by for from in of on or the to with".split())
+STOP_WORDS = frozenset(["a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"])
 
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMMER_LOCK = threading.Lock()  # a Snowball stemmer keeps its state between calls: one thread at a time
@@ -76,6 +76,7 @@ def pattern(phrase: Sequence[str]) -> str:
 
 
 # --- Synonyms ---------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Synonyms:
@@ -137,13 +138,16 @@ def read_synonyms(path: Path) -> list[tuple[str, ...]]:
                 continue
             if len([t for t in terms if stems(t)]) < 2:
                 raise InputFileError(
-                    str(path), f"row {row_number}, column terms: {row['terms']!r} is not a group of synonyms",
-                    "give two or more terms with letters or digits, separated by ';' (AI; artificial intelligence)")
+                    str(path),
+                    f"row {row_number}, column terms: {row['terms']!r} is not a group of synonyms",
+                    "give two or more terms with letters or digits, separated by ';' (AI; artificial intelligence)",
+                )
             groups.append(terms)
     return groups
 
 
 # --- Queries ----------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -182,7 +186,7 @@ def _units(text: str) -> list[tuple[bool, str, tuple[str, ...]]]:
     hyphenated word such as 'e-learning' is one part: a phrase of its words)."""
     units, last = [], 0
     for m in [*_QUOTED.finditer(text), None]:
-        before = text[last:m.start() if m else len(text)]
+        before = text[last : m.start() if m else len(text)]
         for chunk in before.split():
             found = stems(chunk)
             if found and not (len(found) == 1 and found[0] in STOP_WORDS):
@@ -207,14 +211,15 @@ def parse(text: str | None, synonyms: Synonyms = Synonyms()) -> SearchQuery:
             run_end = next((j for j in range(i, len(units)) if units[j][0]), len(units))
             n = max(1, synonyms.longest_at([u[2] for u in units[i:run_end]]))
             if n > 1:
-                typed = " ".join(u[1] for u in units[i:i + n])
-                found = tuple(x for u in units[i:i + n] for x in u[2])
+                typed = " ".join(u[1] for u in units[i : i + n])
+                found = tuple(x for u in units[i : i + n] for x in u[2])
         clauses.append(Clause(tuple(synonyms.alternatives(found)) or ((typed, found),)))
         i += n
     return SearchQuery(tuple(dict.fromkeys(clauses)))
 
 
 # --- Showing the matches ----------------------------------------------------------------------------------------
+
 
 def highlight(text: str | None, query: SearchQuery) -> list[tuple[str, bool]]:
     """The text in pieces, (piece, is_match), where a piece is a match when its words are one of the query's
@@ -227,7 +232,7 @@ def highlight(text: str | None, query: SearchQuery) -> list[tuple[str, bool]]:
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
-        n = next((len(p) for p in query.phrases() if tuple(stems_only[i:i + len(p)]) == p), 0)
+        n = next((len(p) for p in query.phrases() if tuple(stems_only[i : i + len(p)]) == p), 0)
         if n:
             spans.append((words[i].start, words[i + n - 1].end))
             i += n
@@ -262,7 +267,7 @@ def mark(text: str | None, query: SearchQuery, *, width: int = 160, before: str 
         end = space
     out = []
     for s, e, is_match in spans:
-        chunk = text[max(s, start):min(e, end)]
+        chunk = text[max(s, start) : min(e, end)]
         if chunk:
             out.append(f"{before}{chunk}{after}" if is_match else chunk)
     return ("…" if start else "") + " ".join("".join(out).split()) + ("…" if end < len(text) else "")

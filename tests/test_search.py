@@ -23,55 +23,61 @@ AS_OF = dt.date(2026, 1, 1)
 def matches(text: str, q: str, synonyms: search.Synonyms = SYNONYMS) -> bool:
     """The Python reading of a match: every clause of the search finds its words in the text."""
     found = search.parse(q, synonyms)
-    return bool(found) and all(any(is_match for _, is_match in search.highlight(text, search.SearchQuery((c,))))
-                               for c in found.clauses)
+    return bool(found) and all(
+        any(is_match for _, is_match in search.highlight(text, search.SearchQuery((c,)))) for c in found.clauses
+    )
 
 
-@pytest.mark.parametrize(("text", "q", "expected"), [
-    # whole words: the issue's "AI" found "air quality" and "repairs"
-    ("Measuring air quality around schools", "AI", False),
-    ("Reporting repairs online", "AI", False),
-    ("Answering questions with AI.", "AI", True),
-    ("Answering questions with A.I. tools", "AI", False),  # "A.I." is two one-letter words
-    ("Answering questions with ai", "AI", True),  # any case
-    # stems: other forms of the word
-    ("Low-cost air quality sensors", "sensor", True),
-    ("Predicting damp", "prediction", True),
-    ("The council's housing service", "councils", True),
-    ("Housing services", "house", True),  # Snowball: housing -> hous, house -> hous
-    ("Cloud hosting", "clouds hosted", True),
-    # every word, in any order; stop words left out
-    ("Spot damp and mould early", "mould damp", True),
-    ("Spot damp and mould early", "damp the mould", True),
-    ("Spot damp early", "damp mould", False),
-    # quoted phrases: these words, in this order, next to each other
-    ("Predicting damp and mould in council homes", '"council homes"', True),
-    ("Homes owned by the council", '"council homes"', False),
-    ("Homes owned by the council", "council homes", True),
-    ("A new case management system", '"case management" system', True),
-    ("Managing a case", '"case management"', False),
-    # a hyphenated word is a phrase of its words
-    ("e-learning for staff", "e-learning", True),
-    ("learning for staff by e-mail", "e-learning", False),
-    # synonyms, both ways, typed with or without quotes
-    ("We want machine learning that flags claims", "AI", True),
-    ("Artificial intelligence in social care", "AI", True),
-    ("Use AI to answer residents", "artificial intelligence", True),
-    ("Use AI to answer residents", '"machine learning"', True),
-    ("Use AI to answer residents", "machine learning", True),
-    ("Machine vision for potholes and learning", "machine learning", False),
-    ("Ransomware: cyber security monitoring", "cybersecurity", True),
-    ("Annual penetration testing", "cyber", True),
-    ("Security guards for the depot", "cyber", False),  # plain "security" is not in the cyber group
-    ("A CRM for the contact centre", "customer relationship management", True),
-])
+@pytest.mark.parametrize(
+    ("text", "q", "expected"),
+    [
+        # whole words: the issue's "AI" found "air quality" and "repairs"
+        ("Measuring air quality around schools", "AI", False),
+        ("Reporting repairs online", "AI", False),
+        ("Answering questions with AI.", "AI", True),
+        ("Answering questions with A.I. tools", "AI", False),  # "A.I." is two one-letter words
+        ("Answering questions with ai", "AI", True),  # any case
+        # stems: other forms of the word
+        ("Low-cost air quality sensors", "sensor", True),
+        ("Predicting damp", "prediction", True),
+        ("The council's housing service", "councils", True),
+        ("Housing services", "house", True),  # Snowball: housing -> hous, house -> hous
+        ("Cloud hosting", "clouds hosted", True),
+        # every word, in any order; stop words left out
+        ("Spot damp and mould early", "mould damp", True),
+        ("Spot damp and mould early", "damp the mould", True),
+        ("Spot damp early", "damp mould", False),
+        # quoted phrases: these words, in this order, next to each other
+        ("Predicting damp and mould in council homes", '"council homes"', True),
+        ("Homes owned by the council", '"council homes"', False),
+        ("Homes owned by the council", "council homes", True),
+        ("A new case management system", '"case management" system', True),
+        ("Managing a case", '"case management"', False),
+        # a hyphenated word is a phrase of its words
+        ("e-learning for staff", "e-learning", True),
+        ("learning for staff by e-mail", "e-learning", False),
+        # synonyms, both ways, typed with or without quotes
+        ("We want machine learning that flags claims", "AI", True),
+        ("Artificial intelligence in social care", "AI", True),
+        ("Use AI to answer residents", "artificial intelligence", True),
+        ("Use AI to answer residents", '"machine learning"', True),
+        ("Use AI to answer residents", "machine learning", True),
+        ("Machine vision for potholes and learning", "machine learning", False),
+        ("Ransomware: cyber security monitoring", "cybersecurity", True),
+        ("Annual penetration testing", "cyber", True),
+        ("Security guards for the depot", "cyber", False),  # plain "security" is not in the cyber group
+        ("A CRM for the contact centre", "customer relationship management", True),
+    ],
+)
 def test_search_finds_whole_words_stems_phrases_and_synonyms(text: str, q: str, expected: bool) -> None:
     assert matches(text, q) is expected
 
 
 def test_the_search_says_what_it_looked_for() -> None:
-    assert search.parse("AI sensors", SYNONYMS).describe() == \
-        'AI (or "artificial intelligence", "machine learning") and sensors'
+    assert (
+        search.parse("AI sensors", SYNONYMS).describe()
+        == 'AI (or "artificial intelligence", "machine learning") and sensors'
+    )
     assert search.parse('the "council homes" damp', SYNONYMS).describe() == '"council homes" and damp'
     assert not search.parse("the and of ''", SYNONYMS)
     assert len(search.parse(" ".join(f"w{n}" for n in range(30))).clauses) == search.MAX_CLAUSES
@@ -81,26 +87,47 @@ def test_the_search_says_what_it_looked_for() -> None:
 def test_matches_are_marked_in_the_text() -> None:
     found = search.parse("AI sensors", SYNONYMS)
     text = "Air sensors for repairs; artificial intelligence reads each sensor. Then AI."
-    assert search.mark(text, found) == \
-        "Air «sensors» for repairs; «artificial intelligence» reads each «sensor». Then «AI»."
+    assert (
+        search.mark(text, found)
+        == "Air «sensors» for repairs; «artificial intelligence» reads each «sensor». Then «AI»."
+    )
     assert search.mark("Nothing here", found) == ""
     long = "word " * 100 + "the AI part " + "word " * 100
     extract = search.mark(long, found, width=60)
     assert "«AI»" in extract and extract.startswith("…") and extract.endswith("…") and len(extract) < 80
 
 
-WORDS = ["ai", "air", "repairs", "sensor", "sensors", "machine", "learning", "council", "homes", "cyber", "security",
-         "data", "the", "e-learning", "Damp", "MOULD"]
+WORDS = [
+    "ai",
+    "air",
+    "repairs",
+    "sensor",
+    "sensors",
+    "machine",
+    "learning",
+    "council",
+    "homes",
+    "cyber",
+    "security",
+    "data",
+    "the",
+    "e-learning",
+    "Damp",
+    "MOULD",
+]
 
 
-@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
-       st.lists(st.sampled_from([*WORDS, '"council homes"', '"machine learning"']), min_size=1, max_size=3))
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
+    st.lists(st.sampled_from([*WORDS, '"council homes"', '"machine learning"']), min_size=1, max_size=3),
+)
 def test_the_sql_match_agrees_with_the_marked_text(index_con, text_words: list[str], q_words: list[str]) -> None:
     """search_match (SQL, on the index) finds a text exactly when every clause has a marked match in it."""
     text, q = " ".join(text_words) + ".", " ".join(q_words)
     found = search.parse(q, SYNONYMS)
-    in_sql = index_con.execute("select search_match($stems, $clauses)",
-                                    {"stems": search.index_text(text), "clauses": found.patterns()}).fetchall()[0][0]
+    in_sql = index_con.execute(
+        "select search_match($stems, $clauses)", {"stems": search.index_text(text), "clauses": found.patterns()}
+    ).fetchall()[0][0]
     assert in_sql is (matches(text, q) if found else True)
 
 
@@ -139,29 +166,35 @@ def test_the_index_holds_every_london_procurement_and_challenge(search_con) -> N
     assert [t for (t,) in terms] == ["AI", "artificial intelligence", "machine learning"]
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("AI", ["c-ai", "c-ml", "c-art"]),
-    ("artificial intelligence", ["c-ai", "c-ml", "c-art"]),
-    ('"machine learning"', ["c-ai", "c-ml", "c-art"]),
-    ("air", ["c-air"]),
-    ("repair", ["c-repairs"]),
-    ("reported", ["c-repairs"]),  # reporting
-    ('"council homes"', ["c-homes"]),
-    ('"homes council"', []),
-    ("housing", ["c-homes", "c-repairs"]),  # the theme is searched too
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("AI", ["c-ai", "c-ml", "c-art"]),
+        ("artificial intelligence", ["c-ai", "c-ml", "c-art"]),
+        ('"machine learning"', ["c-ai", "c-ml", "c-art"]),
+        ("air", ["c-air"]),
+        ("repair", ["c-repairs"]),
+        ("reported", ["c-repairs"]),  # reporting
+        ('"council homes"', ["c-homes"]),
+        ('"homes council"', []),
+        ("housing", ["c-homes", "c-repairs"]),  # the theme is searched too
+    ],
+)
 def test_challenges_are_found_by_word(search_con, q: str, expected: list[str]) -> None:
     assert queries.challenges_list(search_con, q=q, today=AS_OF)["challenge_id"].tolist() == expected
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("AI", ["s-ai", "s-ml", "s-chat"]),  # s-chat: its supplier is Acme AI Ltd
-    ("machine learning", ["s-ai", "s-ml", "s-chat"]),
-    ("air", ["s-air"]),
-    ("consulting", ["s-cyber"]),  # only in its CPV label
-    ("Islington", ["s-repairs"]),  # the buyer
-    ("cyber", ["s-cyber"]),  # penetration testing, by synonym
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("AI", ["s-ai", "s-ml", "s-chat"]),  # s-chat: its supplier is Acme AI Ltd
+        ("machine learning", ["s-ai", "s-ml", "s-chat"]),
+        ("air", ["s-air"]),
+        ("consulting", ["s-cyber"]),  # only in its CPV label
+        ("Islington", ["s-repairs"]),  # the buyer
+        ("cyber", ["s-cyber"]),  # penetration testing, by synonym
+    ],
+)
 def test_notices_are_found_by_word_in_the_calendar_and_the_notice_search(search_con, q, expected) -> None:
     date_from, date_to = queries.months_ahead(AS_OF, 18)
     calendar = queries.demand_calendar(search_con, date_from=date_from, date_to=date_to, q=q)
@@ -182,7 +215,8 @@ def test_on_the_sample_ai_no_longer_finds_air_quality_or_repairs(sample_con) -> 
     """The issue's measurement: Challenges ?q=AI gave 'Measuring air quality' and 'Reporting repairs'."""
     assert queries.challenges_list(sample_con, q="AI").empty
     assert queries.challenges_list(sample_con, q="air quality")["title"].tolist() == [
-        "Measuring air quality around schools"]
+        "Measuring air quality around schools"
+    ]
     cyber = queries.challenges_list(sample_con, q="cyber")
     assert "Keeping housing systems safe from attack" in cyber["title"].tolist()
     assert all("«" in m for m in cyber["search_match"])

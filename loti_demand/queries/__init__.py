@@ -7,7 +7,6 @@ time exactly the queries the pages run (`QUERIES`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -303,7 +302,8 @@ def _searched(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, kind: str, key: 
 
 
 def _some_ocids(con: duckdb.DuckDBPyConnection) -> dict:
-    return {"ocids": tuple(r[0] for r in con.execute("select ocid from demand_items order by ocid limit 50").fetchall())}
+    rows = con.execute("select ocid from demand_items order by ocid limit 50").fetchall()
+    return {"ocids": tuple(ocid for (ocid,) in rows)}
 
 
 @query(_some_ocids)
