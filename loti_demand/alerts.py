@@ -338,10 +338,17 @@ def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> 
         q=params.get("q", ""),
     )
     dates = queries.procurement_dates(con, ocids=tuple(items["ocid"]))
-    built = built_at(con)
-    return View(
-        "calendar", title("calendar", params), calendar_entries(items, dates, built), calendar_events(items, dates)
-    )
+    return calendar_alerts(items, dates, title=title("calendar", params), built=built_at(con))
+
+
+def calendar_alerts(items: pd.DataFrame, dates: pd.DataFrame, *, title: str, built: dt.datetime) -> View:
+    """The feed entries and calendar events of Demand calendar rows (dates: queries.procurement_dates of them)."""
+    return View("calendar", title, calendar_entries(items, dates, built), calendar_events(items, dates))
+
+
+def challenge_alerts(found: pd.DataFrame, *, title: str, built: dt.datetime) -> View:
+    """The feed entries and calendar events of Challenges rows."""
+    return View("challenges", title, challenge_entries(found, built), challenge_events(found))
 
 
 def challenges_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> View:
@@ -359,9 +366,7 @@ def challenges_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -
         closing_within_days=int(closing) if closing else None,
         today=reference_date(queries.build_info(con).iloc[0]),
     )
-    return View(
-        "challenges", title("challenges", params), challenge_entries(found, built_at(con)), challenge_events(found)
-    )
+    return challenge_alerts(found, title=title("challenges", params), built=built_at(con))
 
 
 def view(con: duckdb.DuckDBPyConnection, link: str) -> View:

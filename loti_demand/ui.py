@@ -581,26 +581,28 @@ def copy_link(*, key: str) -> str:
 
 
 def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
-    """Copy link, an Atom feed and a calendar file (.ics) of the rows on screen: alerts without an account."""
+    """Copy link, an Atom feed and a calendar file (.ics) of the rows on screen: alerts without an account. The
+    files are written when their button is pressed."""
+    from functools import partial
+
     from loti_demand import alerts
 
     built = alerts.built_at_value(query("build_info").iloc[0]["built_at"])
     title = alerts.title(page, st.query_params.to_dict())
     if page == "calendar":
         dates = query("procurement_dates", ocids=tuple(rows["ocid"]))
-        entries, events = (lambda: alerts.calendar_entries(rows, dates, built)), (
-            lambda: alerts.calendar_events(rows, dates))
+        view = partial(alerts.calendar_alerts, rows, dates, title=title, built=built)
     else:
-        entries, events = (lambda: alerts.challenge_entries(rows, built)), (lambda: alerts.challenge_events(rows))
+        view = partial(alerts.challenge_alerts, rows, title=title, built=built)
     cols = st.columns([1, 1, 1])
     with cols[0]:
         link = copy_link(key=key)
     cols[1].download_button(
-        "Atom feed of this view", data=lambda: alerts.atom(entries(), title=title, link=link, updated=built),
+        "Atom feed of this view", data=lambda: alerts.atom(view().entries, title=title, link=link, updated=built),
         file_name=f"{page}.atom", mime="application/atom+xml", key=f"{key}_atom", on_click="ignore",
         icon=":material/rss_feed:", help="For a feed reader or an e-mail alert service. To follow this view as it "
         "changes, publish `python -m loti_demand export feed --link LINK` on a schedule.")
     cols[2].download_button(
-        "Calendar file (.ics)", data=lambda: alerts.ics(events(), name=title, stamp=built),
+        "Calendar file (.ics)", data=lambda: alerts.ics(view().events, name=title, stamp=built),
         file_name=f"{page}.ics", mime="text/calendar", key=f"{key}_ics", on_click="ignore",
         icon=":material/event:", help="Dates as all-day events, for Outlook, Google or Apple Calendar.")
