@@ -161,7 +161,7 @@ def search_query(con: duckdb.DuckDBPyConnection, q: str | None) -> search.Search
 def _with_search_match(df: pd.DataFrame, found: search.SearchQuery) -> pd.DataFrame:
     """Replace search_text by search_match: an extract with the words found between « and » ('' with no search)."""
     marks = [search.mark(text, found) if found else "" for text in df.pop("search_text")]
-    return df.assign(search_match=pd.Series(marks, index=df.index, dtype="str"))
+    return df.assign(search_match=marks)  # text, as DuckDB would give it (no rows: objects)
 
 
 @query(lambda con: {"q": "software", "limit": 100})
