@@ -633,12 +633,12 @@ def search(warehouse: Path, words: str, challenges: bool, limit: int) -> None:
     con = connect(warehouse, read_only=True)
     try:
         found = queries.search_query(con, words)
+        if not found:
+            raise LotiDemandError(f"{words!r} holds no words to search for")
         rows = (queries.challenges_list(con, q=words) if challenges
                 else queries.notice_search(con, q=words, limit=limit))
     finally:
         con.close()
-    if not found:
-        raise LotiDemandError(f"{words!r} holds no words to search for")
     click.echo(f"Searched for {found.describe()}: {len(rows):,} {'challenges' if challenges else 'notices'}", err=True)
     key = "challenge_id" if challenges else "ocid"
     for row in rows.itertuples(index=False):

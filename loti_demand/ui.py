@@ -539,15 +539,6 @@ _COPY_LINK = """
   <button type="button" id="{id}" data-link="{link}">Copy link</button>
   <span role="status" aria-live="polite"></span>
   <input type="text" readonly aria-label="Link to this view" value="{link}" hidden>
-</div>
-<style>
-.loti-copy-link button {{ font: inherit; padding: .3rem .75rem; border: 1px solid rgba(49, 51, 63, .3);
-  border-radius: .5rem; background: #fff; color: #31333f; cursor: pointer; }}
-.loti-copy-link button:hover {{ border-color: #244fb4; color: #244fb4; }}
-.loti-copy-link button:focus-visible {{ outline: 3px solid #244fb4; outline-offset: 2px; }}
-.loti-copy-link span {{ margin-left: .5rem; }}
-.loti-copy-link input {{ width: 100%; margin-top: .3rem; font: inherit; }}
-</style>
 <script>
 (() => {{
   const button = document.getElementById("{id}");
@@ -565,6 +556,15 @@ _COPY_LINK = """
   }});
 }})();
 </script>
+</div>
+<style>
+.loti-copy-link button {{ font: inherit; padding: .3rem .75rem; border: 1px solid rgba(49, 51, 63, .3);
+  border-radius: .5rem; background: #fff; color: #31333f; cursor: pointer; }}
+.loti-copy-link button:hover {{ border-color: #244fb4; color: #244fb4; }}
+.loti-copy-link button:focus-visible {{ outline: 3px solid #244fb4; outline-offset: 2px; }}
+.loti-copy-link span {{ margin-left: .5rem; }}
+.loti-copy-link input {{ width: 100%; margin-top: .3rem; font: inherit; }}
+</style>
 """
 
 

@@ -4,6 +4,7 @@ see which led to a procurement, and download the list. Filters live in the URL s
 import streamlit as st
 
 from loti_demand import ui
+from loti_demand.alerts import CLOSING_DAYS
 
 ui.page_header(
     "Challenges",
@@ -36,7 +37,7 @@ with cols[2]:
 with cols[3]:
     status = ui.url_facet("Status", facets.get("status", {}), key="status")
 with cols[4]:
-    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in ("7", "14", "30", "60", "90")}, key="closing",
+    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in CLOSING_DAYS}, key="closing",
                      help=f"Closing date from {ui.long_date(today)} to that many days later.", none_label="Any time")
 ui.ignored_params_notice()
 searched = ui.search_query(search)
