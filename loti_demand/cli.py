@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -541,6 +542,112 @@ def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_
             click.echo(f"Wrote the notes (definitions, data as of) to {notes_path}", err=True)
     except OSError as exc:
         raise LotiDemandError(f"could not write {exc.filename}: {exc.strerror}") from exc
+
+
+def _alert_options(function):
+    function = click.option("--out", required=True, metavar="FILE", help="File to write, or - for standard output.")(
+        function)
+    return click.option("--link", required=True, metavar="URL",
+                        help="The page's link, filters and all, as the dashboard's Copy link gives it "
+                             "(https://HOST/calendar?q=AI&sme=yes), or just its path (challenges?status=open).")(
+        function)
+
+
+def _write_alert(out: str, data: bytes, what: str) -> None:
+    try:
+        if out == "-":
+            click.echo(data, nl=False)
+        else:
+            Path(out).write_bytes(data)
+            click.echo(f"Wrote {what} to {out}", err=True)
+    except OSError as exc:
+        raise LotiDemandError(f"could not write {exc.filename}: {exc.strerror}") from exc
+
+
+@export.command("feed")
+@warehouse_option
+@_alert_options
+def export_feed(warehouse: Path, link: str, out: str) -> None:
+    """An Atom feed of a filtered Demand calendar or Challenges view: one entry per procurement or challenge.
+
+    Run it on a schedule and publish the file, and anyone can follow the view in a feed reader.
+
+    \b
+    Example:
+      python -m loti_demand export feed --link "https://dash.example/calendar?q=AI&sme=yes" --out ai.atom
+      python -m loti_demand export feed --link "challenges?status=open" --out -
+    """
+    from loti_demand import alerts
+    from loti_demand.warehouse.db import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        shown = alerts.view(con, link)
+        data = alerts.atom(shown.entries, title=shown.title, link=link, updated=alerts.built_at(con))
+    finally:
+        con.close()
+    _write_alert(out, data, f"an Atom feed of {len(shown.entries):,} entries")
+
+
+@export.command("ics")
+@warehouse_option
+@_alert_options
+def export_ics(warehouse: Path, link: str, out: str) -> None:
+    """An iCalendar (.ics) file of a filtered Demand calendar or Challenges view.
+
+    Each procurement's expected date and bid deadline, and each challenge's closing date, is an all-day event.
+
+    \b
+    Example:
+      python -m loti_demand export ics --link "https://dash.example/calendar?category=cyber_security" --out cyber.ics
+    """
+    from loti_demand import alerts
+    from loti_demand.warehouse.db import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        shown = alerts.view(con, link)
+        data = alerts.ics(shown.events, name=shown.title, stamp=alerts.built_at(con))
+    finally:
+        con.close()
+    _write_alert(out, data, f"a calendar of {len(shown.events):,} events")
+
+
+@cli.command()
+@warehouse_option
+@click.argument("words")
+@click.option("--challenges", is_flag=True, help="Search the challenges instead of the procurement notices.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="Notices at most.")
+def search(warehouse: Path, words: str, challenges: bool, limit: int) -> None:
+    """Search London's procurement notices (or challenges) for words: whole words in any form, "phrases in
+    quotes", and the synonyms in data/reference/search_synonyms.csv. Matches are marked «like this».
+
+    \b
+    Example:
+      python -m loti_demand search 'AI "case management"'
+      python -m loti_demand search cyber --challenges
+    """
+    from loti_demand import queries
+    from loti_demand.warehouse.db import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        found = queries.search_query(con, words)
+        if not found:
+            raise LotiDemandError(f"{words!r} holds no words to search for")
+        rows = (queries.challenges_list(con, q=words) if challenges
+                else queries.notice_search(con, q=words, limit=limit))
+    finally:
+        con.close()
+    click.echo(f"Searched for {found.describe()}: {len(rows):,} {'challenges' if challenges else 'notices'}", err=True)
+    key = "challenge_id" if challenges else "ocid"
+    for row in rows.itertuples(index=False):
+        click.echo(f"{_one_line(getattr(row, key))}  {_one_line(row.title)}\n    {_one_line(row.search_match)}")
+
+
+def _one_line(value: object) -> str:
+    """Publisher text on one terminal line: control characters (escape sequences, line breaks) become spaces."""
+    return "".join(" " if unicodedata.category(c).startswith("C") else c for c in str(value))
 
 
 @cli.command()

@@ -324,14 +324,10 @@ def facet_options(name: str, **params: object) -> dict[str, dict[str, str]]:
 
 
 def reference_date():
-    """The date 'today' means on the dashboard: the real date, except on the synthetic sample, whose fixed
-    dates would drift out of range, where it is the sample's data-as-of date."""
-    import datetime as dt
+    """The date 'today' means on the dashboard (loti_demand.alerts.reference_date)."""
+    from loti_demand.alerts import reference_date
 
-    info = query("build_info").iloc[0]
-    if bool(info["is_sample"]) and not pd.isna(info["data_as_of"]):
-        return pd.Timestamp(info["data_as_of"]).date()
-    return dt.date.today()
+    return reference_date(query("build_info").iloc[0])
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -504,3 +500,109 @@ def selected_borough(event) -> str | None:
         if str(point.get("location", "")).startswith("E09"):
             return str(point["location"])
     return None
+
+
+# --- Word search and alerts: highlighted matches, Copy link, Atom feed and calendar file ---------------------------
+
+
+def search_query(q: str):
+    """The search box's text as a loti_demand.search.SearchQuery, with the warehouse's synonyms."""
+    return queries.parse_search(query("search_synonyms"), q)
+
+
+def search_note(found) -> None:
+    """Say what a search looked for (its words, phrases and synonyms), so a synonym match is never a surprise."""
+    if found:
+        st.caption(f"Searching for {plain(found.describe())}: whole words in any form (sensor, sensors). "
+                   "Words that match are marked «like this» in the Search match column.")
+
+
+def highlighted(text: object, found) -> str:
+    """Publisher text as markdown (escaped as `plain`), with the words a search found in bold on a highlight."""
+    from loti_demand import search
+
+    return "".join(f"**:orange-background[{plain(' '.join(piece.split()))}]**" if is_match else plain(piece)
+                   for piece, is_match in search.highlight("" if is_missing(text) else str(text), found))
+
+
+def page_link() -> str:
+    """The address of this page with its filters: what Copy link copies and a feed links back to."""
+    from urllib.parse import urlencode
+
+    base = st.context.url or ""
+    params = urlencode(st.query_params.to_dict())
+    return f"{base}?{params}" if params else base
+
+
+_COPY_LINK = """
+<div class="loti-copy-link">
+  <button type="button" id="{id}" data-link="{link}">Copy link</button>
+  <span role="status" aria-live="polite"></span>
+  <input type="text" readonly aria-label="Link to this view" value="{link}" hidden>
+<script>
+(() => {{
+  const button = document.getElementById("{id}");
+  if (!button || button.dataset.ready) return;
+  button.dataset.ready = "1";
+  const status = button.nextElementSibling, field = status.nextElementSibling;
+  button.addEventListener("click", async () => {{
+    try {{
+      await navigator.clipboard.writeText(button.dataset.link);
+      status.textContent = "Link copied";
+    }} catch (error) {{
+      field.hidden = false; field.focus(); field.select();
+      status.textContent = "Copy the selected link (Ctrl+C or Cmd+C)";
+    }}
+  }});
+}})();
+</script>
+</div>
+<style>
+.loti-copy-link button {{ font: inherit; padding: .3rem .75rem; border: 1px solid rgba(49, 51, 63, .3);
+  border-radius: .5rem; background: #fff; color: #31333f; cursor: pointer; }}
+.loti-copy-link button:hover {{ border-color: #244fb4; color: #244fb4; }}
+.loti-copy-link button:focus-visible {{ outline: 3px solid #244fb4; outline-offset: 2px; }}
+.loti-copy-link span {{ margin-left: .5rem; }}
+.loti-copy-link input {{ width: 100%; margin-top: .3rem; font: inherit; }}
+</style>
+"""
+
+
+def copy_link(*, key: str) -> str:
+    """A "Copy link" button that copies this view's address (filters and all), so it can be shared, bookmarked or
+    given to `export feed --link`. Streamlit cannot write to the clipboard from Python, hence the small script;
+    where the browser refuses, the link is shown selected instead. Returns the link."""
+    import html
+
+    link = page_link()
+    st.html(_COPY_LINK.format(id=f"copy-link-{key}", link=html.escape(link, quote=True)),
+            unsafe_allow_javascript=True)
+    return link
+
+
+def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
+    """Copy link, an Atom feed and a calendar file (.ics) of the rows on screen: alerts without an account. The
+    files are written when their button is pressed."""
+    from functools import partial
+
+    from loti_demand import alerts
+
+    built = alerts.built_at_value(query("build_info").iloc[0]["built_at"])
+    title = alerts.title(page, st.query_params.to_dict())
+    if page == "calendar":
+        dates = query("procurement_dates", ocids=tuple(rows["ocid"]))
+        view = partial(alerts.calendar_alerts, rows, dates, title=title, built=built)
+    else:
+        view = partial(alerts.challenge_alerts, rows, title=title, built=built)
+    cols = st.columns([1, 1, 1])
+    with cols[0]:
+        link = copy_link(key=key)
+    cols[1].download_button(
+        "Atom feed of this view", data=lambda: alerts.atom(view().entries, title=title, link=link, updated=built),
+        file_name=f"{page}.atom", mime="application/atom+xml", key=f"{key}_atom", on_click="ignore",
+        icon=":material/rss_feed:", help="For a feed reader or an e-mail alert service. To follow this view as it "
+        "changes, publish `python -m loti_demand export feed --link LINK` on a schedule.")
+    cols[2].download_button(
+        "Calendar file (.ics)", data=lambda: alerts.ics(view().events, name=title, stamp=built),
+        file_name=f"{page}.ics", mime="text/calendar", key=f"{key}_ics", on_click="ignore",
+        icon=":material/event:", help="Dates as all-day events, for Outlook, Google or Apple Calendar.")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from loti_demand import charts, queries, ui
+from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
 from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
 
 ui.page_header(
@@ -10,11 +11,11 @@ ui.page_header(
     "When London's boroughs and London-wide bodies are expected to buy technology: dated by their published "
     "notices, or inferred from the end dates of contracts they have already let.",
 )
-SME = {"any": "Any", "yes": "Yes", "no": "No", "unknown": "Not stated"}
-EVIDENCE = {"any": "Both", "statutory": "Statutory notices only", "inferred": "Inferred from contract ends only"}
-CONFIDENCE = {"any": "any", "statutory": STATUTORY, "inferred": INFERRED}
-
 areas_available = ui.borough_labels(london_wide=True)
+search = ui.url_text("Search notices", key="q",
+                     help='Titles, descriptions, buyers, suppliers and CPV labels containing every word you type, in '
+                     'any form (sensor also finds sensors); put a phrase in quotes ("case management"). Synonyms '
+                     'count: AI also finds "machine learning".')
 cols = st.columns(3)
 with cols[0]:
     categories = ui.category_filter()
@@ -30,13 +31,17 @@ with cols[0]:
 with cols[1]:
     evidence = ui.url_selectbox("Evidence", list(EVIDENCE), key="evidence", format_func=EVIDENCE.get)
 with cols[2]:
-    ahead = ui.url_number("Months ahead", key="months", default=18, min_value=1, max_value=36)
+    ahead = ui.url_number("Months ahead", key="months", default=MONTHS_AHEAD[0], min_value=MONTHS_AHEAD[1],
+                          max_value=MONTHS_AHEAD[2])
 ui.ignored_params_notice()
+searched = ui.search_query(search)
+ui.search_note(searched)
 
 as_of = ui.as_of()
 date_from, date_to = queries.months_ahead(as_of, ahead)
 items = ui.query("demand_calendar", date_from=date_from, date_to=date_to, categories=tuple(categories),
-                 areas=tuple(areas), value_bands=tuple(bands), sme=sme, confidence=CONFIDENCE[evidence])
+                 areas=tuple(areas), value_bands=tuple(bands), sme=sme, confidence=CONFIDENCE[evidence], q=search)
+ui.alert_downloads("calendar", items, key="calendar_alerts")
 undated = ui.query("demand_undated")
 
 cols = st.columns(3)
@@ -74,7 +79,18 @@ st.header("Procurements in the calendar")
 if items.empty:
     ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
 else:
-    ui.table(items, ["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
+    ui.table(items, ["expected_date", "is_due_now", "area_name", "title", *(["search_match"] if searched else []),
+                     "notice_url", "tech_category_label",
                      "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "incumbent_suppliers",
                      "notice_type", "sme_suitability", "buyer_name", "ocid"], key="calendar_table",
              file_name="demand_calendar.csv")
+
+if searched:
+    st.header("Every London notice with these words")
+    notices, more = ui.top_n(ui.query("notice_search", q=search, limit=201), 200)
+    st.write("Past and upcoming, technology or not, latest notice first: the calendar above holds only the tech "
+             "procurements still to come." + (" Showing the latest 200: add words to narrow it." if more else ""))
+    ui.table_or_note(notices, ["last_notice_date", "area_name", "title", "search_match", "notice_url",
+                               "tech_category_label", "notice_type", "status", "value_gbp", "supplier_names",
+                               "tender_end", "contract_end", "ocid"], key="notice_search_table",
+                     file_name="notice_search.csv", empty="No London notice has these words.")

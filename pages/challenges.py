@@ -4,6 +4,7 @@ see which led to a procurement, and download the list. Filters live in the URL s
 import streamlit as st
 
 from loti_demand import ui
+from loti_demand.alerts import CLOSING_DAYS
 
 ui.page_header(
     "Challenges",
@@ -21,8 +22,9 @@ if not total:
 
 today = ui.reference_date()
 search = ui.url_text("Search titles and statements", key="q",
-                     help="Shows challenges containing every word you type (for example: damp sensors), "
-                     "in any order and any case.")
+                     help='Shows challenges containing every word you type, in any order and any form (sensor also '
+                     'finds sensors); put a phrase in quotes ("council homes"). Synonyms count: AI also finds '
+                     '"machine learning".')
 cols = st.columns(5)
 with cols[0]:
     borough = ui.url_facet("Borough", facets.get("borough", {}), key="borough",
@@ -35,12 +37,15 @@ with cols[2]:
 with cols[3]:
     status = ui.url_facet("Status", facets.get("status", {}), key="status")
 with cols[4]:
-    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in ("7", "14", "30", "60", "90")}, key="closing",
+    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in CLOSING_DAYS}, key="closing",
                      help=f"Closing date from {ui.long_date(today)} to that many days later.", none_label="Any time")
 ui.ignored_params_notice()
+searched = ui.search_query(search)
+ui.search_note(searched)
 
 found = ui.query("challenges_list", q=search, borough=borough, theme=theme, tech_category=category, status=status,
                  closing_within_days=int(closing) if closing else None, today=today)
+ui.alert_downloads("challenges", found, key="challenges_alerts")
 named = int((found["led_to_procurement"] == "Named by the borough").sum())
 suggested = int((found["led_to_procurement"] == "Suggested (unconfirmed)").sum())
 st.header(f"{len(found):,} of {total:,} challenges")
@@ -50,8 +55,8 @@ if found.empty:
     st.warning("No challenges match this search and these filters. Remove a word or set a filter back to "
                "“All” to see more.")
     st.stop()
-ui.table(found, ["challenge_id", "title", "borough_names", "theme", "tech_category_label", "status", "opens_on",
-                 "closes_on", "budget_gbp", "led_to_procurement", "url"],
+ui.table(found, ["challenge_id", "title", *(["search_match"] if searched else []), "borough_names", "theme",
+                 "tech_category_label", "status", "opens_on", "closes_on", "budget_gbp", "led_to_procurement", "url"],
          key="challenges_table", file_name="challenges.csv")
 
 st.header("Read a challenge in full")
@@ -60,7 +65,7 @@ chosen = ui.url_facet("Challenge", dict(zip(found["challenge_id"], found["title"
 if chosen:
     detail = ui.query("challenge_detail", challenge_id=chosen).iloc[0]
     st.subheader(ui.plain(detail["title"]), anchor=False)
-    st.markdown(ui.plain(detail["statement"]))
+    st.markdown(ui.highlighted(detail["statement"], searched))
     category_text = (f"{detail['tech_category_label']} ({detail['tech_category_reason']})"
                      if detail["tech_category_label"] else detail["tech_category_reason"])
     ui.facts({

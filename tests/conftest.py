@@ -117,6 +117,28 @@ def demand_con(demand_warehouse: Path):
 
 
 @pytest.fixture(scope="session")
+def search_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small warehouse for the word search and the alerts (tests/fixtures/search): notices and challenges that
+    say AI, artificial intelligence or machine learning, and others that only look alike (air quality, repairs);
+    data as of 2026-01-01."""
+    root = tmp_path_factory.mktemp("search") / "data"
+    (root / "procurement").mkdir(parents=True)
+    (root / "challenges").mkdir()
+    shutil.copy(FIXTURES / "search" / "ocds_release-package_search.json", root / "procurement")
+    shutil.copy(FIXTURES / "search" / "challenges_search.csv", root / "challenges")
+    path = root.parent / "warehouse.duckdb"
+    build(root, path)
+    return path
+
+
+@pytest.fixture
+def search_con(search_warehouse: Path):
+    con = connect(search_warehouse, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
 def partial_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Warehouses with a source missing, for 'no data' paths: {'spend_only': ..., 'no_spend': ...}."""
     made = {}

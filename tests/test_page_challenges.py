@@ -165,7 +165,7 @@ def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch, downloa
     assert downloaded["Challenge id"].tolist() == table["challenge_id"].tolist() == ["c-housing", "c-damp", "c-roads"]
     assert downloaded["Closes on"].tolist() == ["2025-02-28", day(10), ""]
     assert downloaded["Boroughs"].tolist() == ["Camden", "Camden; Merton", "Camden"]
-    assert app.download_button[0].label == "Download this table as CSV (3 rows)"
+    assert app.download_button(key="challenges_table_download").label == "Download this table as CSV (3 rows)"
 
 
 def test_on_the_sample_closing_dates_count_from_its_as_of_date(sample_warehouse: Path, monkeypatch) -> None:

@@ -918,6 +918,9 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     # Challenge statements are a few hundred rows London-wide (the bench uses the sample's), not payment lines;
     # their outcomes come from the build's matching step, which an analyst's query has no equivalent of.
     "challenges_list": Exempt("a search over a few hundred challenge statements, not payment lines"),
+    "search_synonyms": Exempt("the word search's synonym list, read as stored (a few dozen terms)"),
+    "procurement_dates": Exempt("two dates of each of the Demand calendar's procurements, looked up by ocid"),
+    "notice_search": Exempt("a word search over the London notices' text, whose stems only the build's index holds"),
     "challenge_filter_options": Exempt("filter choices counted over a few hundred challenge statements"),
     "challenge_detail": Exempt("one challenge statement by its id"),
     "challenge_outcomes_for": Exempt("one challenge's outcomes, found by the build's matching step"),

@@ -7,7 +7,6 @@ time exactly the queries the pages run (`QUERIES`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from loti_demand import periods
+from loti_demand import periods, search
 
 QUERIES_DIR = Path(__file__).parent
 
@@ -141,12 +140,39 @@ def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     return run(con, "tech_spend_by_category", as_of=as_of)
 
 
+# --- Word search (loti_demand.search) ---------------------------------------------------------------------
+
+@query()
+def search_synonyms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return run(con, "search_synonyms")
+
+
+def parse_search(synonyms: pd.DataFrame, q: str | None) -> search.SearchQuery:
+    """A search box's text as a SearchQuery, with the synonyms of search_synonyms (the warehouse's)."""
+    groups = [tuple((term, tuple(p.split())) for term, p in zip(g["term"], g["pattern"], strict=True))
+              for _, g in synonyms.groupby("group_id", sort=True)]
+    return search.parse(q, search.Synonyms(tuple(groups)))
+
+
+def search_query(con: duckdb.DuckDBPyConnection, q: str | None) -> search.SearchQuery:
+    return parse_search(search_synonyms(con), q)
+
+
+def _with_search_match(df: pd.DataFrame, found: search.SearchQuery) -> pd.DataFrame:
+    """Replace search_text by search_match: an extract with the words found between « and » ('' with no search)."""
+    marks = [search.mark(text, found) if found else "" for text in df.pop("search_text")]
+    return df.assign(search_match=marks)  # text, as DuckDB would give it (no rows: objects)
+
+
+@query(lambda con: {"q": "software", "limit": 100})
+def notice_search(con: duckdb.DuckDBPyConnection, *, q: str, limit: int = 100) -> pd.DataFrame:
+    """London procurement notices a word search finds (title, description, buyer, suppliers, CPV label), latest
+    first, past or upcoming, tech or not: at most `limit` rows. No words, no rows."""
+    found = search_query(con, q)
+    return _with_search_match(run(con, "notice_search", clauses=found.patterns(), limit=int(limit)), found)
+
+
 # --- Challenges -----------------------------------------------------------------------------------------
-
-def search_words(text: str | None) -> list[str]:
-    """The words of a search box, lower-cased, at most 10: every one must appear in the text searched."""
-    return re.findall(r"\w+", (text or "").lower())[:10]
-
 
 def _challenges_example(con: duckdb.DuckDBPyConnection) -> dict:
     return {"q": "data", "borough": "E09000007", "status": "open", "closing_within_days": 90, "today": as_of(con)}
@@ -164,11 +190,14 @@ def challenges_list(
     closing_within_days: int | None = None,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Challenges matching a search (all words, in the title or statement, any case) and filters, soonest
-    closing first. closing_within_days counts from `today` (default: the real date)."""
-    return run(con, "challenges_list", words=search_words(q), borough=borough, theme=theme,
-               tech_category=tech_category, status=status, closing_within_days=closing_within_days,
-               today=today or dt.date.today())
+    """Challenges matching a word search (loti_demand.search, over title, statement and theme) and filters,
+    soonest closing first; search_match marks where the words are. closing_within_days counts from `today`
+    (default: the real date)."""
+    found = search_query(con, q)
+    df = run(con, "challenges_list", clauses=found.patterns(), borough=borough, theme=theme,
+             tech_category=tech_category, status=status, closing_within_days=closing_within_days,
+             today=today or dt.date.today())
+    return _with_search_match(df, found)
 
 
 @query()
@@ -246,15 +275,41 @@ def _with_label(df: pd.DataFrame) -> pd.DataFrame:
 @query(_calendar_example)
 def demand_calendar(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
                     categories: tuple[str, ...] = (), areas: tuple[str, ...] = (),
-                    value_bands: tuple[str, ...] = (), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
+                    value_bands: tuple[str, ...] = (), sme: str = "any", confidence: str = "any",
+                    q: str = "") -> pd.DataFrame:
     """Upcoming London tech procurements and expected re-procurements in the window, one row per procurement.
 
     Empty tuples and 'any' mean no filter; areas hold GSS codes and 'london_wide'; sme is any, yes, no or unknown;
-    confidence is any or one of metrics.STATUTORY / metrics.INFERRED.
+    confidence is any or one of metrics.STATUTORY / metrics.INFERRED. q is a word search (loti_demand.search)
+    over the notices' title, description, buyer, suppliers and CPV label; with it, search_match marks the words.
     """
-    return _with_label(run_long(con, "demand_calendar", date_from=date_from, date_to=date_to,
-                                categories=list(categories), areas=list(areas), value_bands=list(value_bands),
-                                sme=sme, confidence=confidence))
+    df = _with_label(run_long(con, "demand_calendar", date_from=date_from, date_to=date_to,
+                              categories=list(categories), areas=list(areas), value_bands=list(value_bands),
+                              sme=sme, confidence=confidence))
+    return _searched(con, df, "notice", "ocid", q) if q else df
+
+
+def _searched(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, kind: str, key: str, q: str) -> pd.DataFrame:
+    """The rows of df whose document (search_documents of `kind`, by df[key]) the word search q finds, with
+    search_match; df as it is when q holds no words to search."""
+    found = search_query(con, q)
+    if not found:
+        return df
+    hits = run(con, "search_matches", kind=kind, clauses=found.patterns())
+    text = dict(zip(hits["doc_id"], hits["search_text"], strict=True))
+    kept = df[df[key].isin(text)].reset_index(drop=True)
+    return _with_search_match(kept.assign(search_text=kept[key].map(text)), found)
+
+
+def _some_ocids(con: duckdb.DuckDBPyConnection) -> dict:
+    rows = con.execute("select ocid from demand_items order by ocid limit 50").fetchall()
+    return {"ocids": tuple(ocid for (ocid,) in rows)}
+
+
+@query(_some_ocids)
+def procurement_dates(con: duckdb.DuckDBPyConnection, *, ocids: tuple[str, ...]) -> pd.DataFrame:
+    """Each procurement's bid deadline (tender_end) and latest notice (last_release_date), by ocid."""
+    return run(con, "procurement_dates", ocids=list(ocids))
 
 
 @query()

@@ -1,5 +1,6 @@
 -- Challenges matching the page's search and filters, soonest closing first (no closing date last).
--- $words: lower-case words that must all appear in the title or statement (an empty list means no search).
+-- $clauses: the word search (loti_demand.search: whole words by stem, phrases, synonyms) over the title, statement
+-- and theme; an empty list means no search. search_text is the text searched, to show where the words are.
 -- Filters left NULL do not filter; the borough filter counts every borough of a shared challenge.
 with outcomes as (
     select
@@ -32,15 +33,15 @@ select
         when o.has_suggested then 'Suggested (unconfirmed)'
         else 'None known'
     end as led_to_procurement,
-    c.url
+    c.url,
+    s.text as search_text
 from challenges as c
+inner join search_documents as s on s.kind = 'challenge' and c.challenge_id = s.doc_id
 left join names on c.challenge_id = names.challenge_id
 left join outcomes as o on c.challenge_id = o.challenge_id
 left join ref_tech_categories as t on c.tech_category = t.tech_category
 where
-    (len($words) = 0 or list_bool_and(
-        list_transform($words, lambda w: contains(lower(c.title || ' ' || c.statement), w))
-    ))
+    search_match(s.stems, $clauses)
     and ($borough is null or c.challenge_id in (
         select cb.challenge_id from challenge_boroughs as cb where cb.borough_code = $borough
     ))

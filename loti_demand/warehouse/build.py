@@ -23,7 +23,7 @@ from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandEr
 from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
-from loti_demand.warehouse import enrich, enrich_challenges, stored
+from loti_demand.warehouse import enrich, enrich_challenges, enrich_search, stored
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
     FileResult,
@@ -99,6 +99,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("marts/challenge_boroughs.sql"),
     Step(enrich_challenges.match_challenge_outcomes, ("int_challenge_matches",)),
     Sql("marts/challenge_outcomes.sql"),
+    Step(enrich_search.index_search, ("search_documents", "search_synonyms")),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
     Sql("marts/fetch_log.sql"),

@@ -119,7 +119,7 @@ def _downloads(page) -> dict[str, bytes]:
         with page.expect_download() as download:
             button.click()
         name, content = download.value.suggested_filename, download.value.path().read_bytes()
-        assert name.endswith((".csv", ".notes.md")), name  # a CSV, or its notes
+        assert name.endswith((".csv", ".notes.md", ".atom", ".ics")), name  # a CSV or its notes; a feed, a calendar
         if promised := re.search(r"\(([\d,]+) rows?\)", button.inner_text()):
             rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
             assert len(rows) - 1 == int(promised.group(1).replace(",", "")), f"{name}: not the rows promised"

@@ -111,3 +111,11 @@ create or replace macro in_pipeline(stage, market_date, tender_end, tender_start
 
 create or replace macro expires_in(stage, contract_end, date_from, date_to) as
     stage in ('award', 'contract') and contract_end between date_from and date_to;
+
+-- The word search (loti_demand.search): true when `stems` (search_documents.stems) holds, for every clause of
+-- `clauses` (SearchQuery.patterns()), one of its phrases as whole words. No clauses: everything matches.
+create or replace macro search_match(stems, clauses) as
+    len(clauses) = 0 or list_bool_and(list_transform(
+        cast(clauses as varchar[][]),
+        lambda alternatives: list_bool_or(list_transform(alternatives, lambda p: contains(cast(stems as varchar), p)))
+    ));
