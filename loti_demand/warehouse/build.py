@@ -25,7 +25,7 @@ from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
 from loti_demand.warehouse import enrich, enrich_challenges, stored
-from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, check_file, connect, run_sql_file, scalar, step_sql
+from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
     FileResult,
     RawWriter,
@@ -212,7 +212,7 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         warehouse.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_builds(warehouse)
         if start_from_existing:
-            check_file(warehouse)
+            connect(warehouse, read_only=True).close()  # refuses a damaged file, or one that is not a warehouse
             shutil.copyfile(warehouse, tmp)
         con = connect(tmp)
         # One transaction, committed only by the raw writer after each bulk flush: per-statement commits would
@@ -230,7 +230,8 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
-        problem = explain(exc, warehouse=warehouse) if isinstance(exc, Exception) else None
+        cause = exc.__cause__ if isinstance(exc, BuildCheckError) else exc  # a model that met the disk or damage
+        problem = explain(cause, warehouse=warehouse) if isinstance(cause, Exception) else None
         if problem is not None:
             raise problem from exc
         raise
