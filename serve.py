@@ -24,11 +24,14 @@ class WarehouseHealth:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["path"].endswith("/_stcore/health"):
-            # Reading a new warehouse version takes DuckDB a moment: off the event loop.
-            if await run_in_threadpool(health.problem, config.path("warehouse")):
-                await PlainTextResponse("warehouse unreadable", status_code=503)(scope, receive, send)
-                return
+        # Reading a new warehouse version takes DuckDB a moment: off the event loop.
+        if (
+            scope["type"] == "http"
+            and scope["path"].endswith("/_stcore/health")
+            and await run_in_threadpool(health.problem, config.path("warehouse"))
+        ):
+            await PlainTextResponse("warehouse unreadable", status_code=503)(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

@@ -19,8 +19,10 @@ _ELSEWHERE = "choose a folder you can write to"
 WRITE_PROBLEMS: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("the disk is full", _FULL),
     errno.EDQUOT: ("the disk quota is used up", _FULL),
-    errno.EFBIG: ("the file would be larger than this system allows (the disk is full or a size limit was reached)",
-                  _FULL),
+    errno.EFBIG: (
+        "the file would be larger than this system allows (the disk is full or a size limit was reached)",
+        _FULL,
+    ),
     errno.EROFS: ("the file system is read-only", _ELSEWHERE),
     errno.EACCES: ("permission denied", f"give the user running loti-demand access to it, or {_ELSEWHERE}"),
     errno.EPERM: ("operation not permitted", f"give the user running loti-demand access to it, or {_ELSEWHERE}"),
@@ -30,8 +32,11 @@ WRITE_PROBLEMS: dict[int, tuple[str, str]] = {
 }
 # DuckDB reports its own I/O failures as text, with the C library's wording (strerror) and the file in quotes.
 _DUCKDB_WRITE = {os.strerror(code): code for code in WRITE_PROBLEMS}
-_DUCKDB_DAMAGE = re.compile(r"Corrupt database file|Could not read enough bytes|not a valid DuckDB database file|"
-                            r"database has been invalidated", re.IGNORECASE)
+_DUCKDB_DAMAGE = re.compile(
+    r"Corrupt database file|Could not read enough bytes|not a valid DuckDB database file|"
+    r"database has been invalidated",
+    re.IGNORECASE,
+)
 _QUOTED_PATH = re.compile(r'"(/[^"]+)"')
 
 
@@ -39,7 +44,8 @@ def unreadable(path: Path | str, what: str) -> WarehouseUnreadableError:
     """The warehouse at `path` cannot be read because of `what` ("it is truncated ...")."""
     return WarehouseUnreadableError(
         f"{path}: the warehouse cannot be read: {what}. Rebuild it with "
-        f"`python -m loti_demand build --data DIR --warehouse {path}`, or restore it from a backup")
+        f"`python -m loti_demand build --data DIR --warehouse {path}`, or restore it from a backup"
+    )
 
 
 def cannot_write(path: Path | str, code: int) -> CannotWriteError:
