@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 import re
-import statistics
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loti_demand.bench.measure import percentile
 from loti_demand.config import PROJECT_DIR
 from loti_demand.navigation import registered_pages
 
@@ -70,13 +70,6 @@ class LoadResult:
 
     def times(self, page: str | None = None) -> list[float]:
         return [s.seconds for s in self.samples if not s.error and (page is None or s.page == page)]
-
-
-def percentile(values: list[float], pct: int) -> float:
-    """The pct-th percentile (inclusive method); the only value when there is one."""
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 class SimulatedUser:
