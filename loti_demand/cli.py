@@ -150,7 +150,7 @@ def _print_report(report) -> None:
     echo(f"Built {report.warehouse}")
     files = report.files
     echo(f"  files read: {sum(f.status == 'loaded' for f in files)}, "
-               f"rejected: {sum(f.status == 'rejected' for f in files)}")
+         f"rejected: {sum(f.status == 'rejected' for f in files)}")
     for name, value in report.counts.items():
         echo(f"  {name}: {value:,}")
     from loti_demand.file_summary import file_table
@@ -231,7 +231,7 @@ def _print_files(report) -> None:
             echo(f"  {path}: rejected ({problem})")
         else:
             echo(f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
-                       f"{quarantined:,} quarantined")
+                 f"{quarantined:,} quarantined")
 
 
 def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
@@ -334,7 +334,7 @@ def validate_challenges(show_valid: bool, files: tuple[Path, ...]) -> None:
             continue
         rows = len(report.results)
         echo(f"{report.source_file} ({report.detected_format}): {rows} row{'' if rows == 1 else 's'}, "
-                   f"{len(report.valid)} valid, {len(report.invalid)} invalid")
+             f"{len(report.valid)} valid, {len(report.invalid)} invalid")
         for message in report.messages():
             echo(f"  {message}")
         if show_valid:
@@ -514,7 +514,7 @@ def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | Non
     if report.build is not None:
         new = report.new_rows
         echo(f"Built {report.build.warehouse}: {new.get('spend', 0):,} new spend line(s) and "
-                   f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched")
+             f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched")
         for name, value in report.build.counts.items():
             echo(f"  {name}: {value:,}")
     if report.skipped_build:

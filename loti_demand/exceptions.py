@@ -56,7 +56,7 @@ class WarehouseUnreadableError(LotiDemandError):
 
 
 class CannotWriteError(LotiDemandError):
-    """A file or folder cannot be written: the disk is full, read-only or not ours to write, or the path is wrong."""
+    """A file or folder cannot be used: the disk is full or read-only, access is denied, or the path is wrong."""
 
 
 class FetchError(LotiDemandError):

@@ -15,17 +15,19 @@ from loti_demand.exceptions import CannotWriteError, LotiDemandError, WarehouseU
 
 _FULL = "free some space on that disk, or choose a folder on another one"
 _ELSEWHERE = "choose a folder you can write to"
-# errno -> (what is wrong, what to do)
+_ACCESS = "give the user running loti-demand access to it, or choose another folder"
+# errno -> (what is wrong, what to do). Permission and path problems can come from reading as well as writing.
 WRITE_PROBLEMS: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("the disk is full", _FULL),
-    errno.EDQUOT: ("the disk quota is used up", _FULL),
+    errno.ENOSPC: ("cannot write here: the disk is full", _FULL),
+    errno.EDQUOT: ("cannot write here: the disk quota is used up", _FULL),
     errno.EFBIG: (
-        "the file would be larger than this system allows (the disk is full or a size limit was reached)",
+        "cannot write here: the file would be larger than this system allows (the disk is full or a "
+        "size limit was reached)",
         _FULL,
     ),
-    errno.EROFS: ("the file system is read-only", _ELSEWHERE),
-    errno.EACCES: ("permission denied", f"give the user running loti-demand access to it, or {_ELSEWHERE}"),
-    errno.EPERM: ("operation not permitted", f"give the user running loti-demand access to it, or {_ELSEWHERE}"),
+    errno.EROFS: ("cannot write here: the file system is read-only", _ELSEWHERE),
+    errno.EACCES: ("permission denied", _ACCESS),
+    errno.EPERM: ("operation not permitted", _ACCESS),
     errno.ENOTDIR: ("part of the path is a file, not a folder", "choose another path"),
     errno.EEXIST: ("a file is where a folder should be", "choose another path, or move the file"),
     errno.EISDIR: ("it is a folder, not a file", "give a file name"),
@@ -48,16 +50,17 @@ def unreadable(path: Path | str, what: str) -> WarehouseUnreadableError:
     )
 
 
-def cannot_write(path: Path | str, code: int) -> CannotWriteError:
+def cannot_use(path: Path | str, code: int) -> CannotWriteError:
+    """The file or folder at `path` cannot be used because of error number `code` (one of WRITE_PROBLEMS)."""
     problem, advice = WRITE_PROBLEMS[code]
-    return CannotWriteError(f"{path}: cannot write here: {problem}; {advice}")
+    return CannotWriteError(f"{path}: {problem}; {advice}")
 
 
 def explain(exc: BaseException, *, warehouse: Path | str | None = None) -> LotiDemandError | None:
     """The operator's error that `exc` really is (a full disk, a damaged warehouse...), or None when it is none of
     these (then it is a bug). `warehouse` names the file when DuckDB's message does not."""
     if isinstance(exc, OSError) and exc.errno in WRITE_PROBLEMS:
-        return cannot_write(_shown(exc.filename2 or exc.filename or warehouse or "?", warehouse), exc.errno)
+        return cannot_use(_shown(exc.filename2 or exc.filename or warehouse or "?", warehouse), exc.errno)
     if not _is_duckdb_error(exc):
         return None
     message = str(exc)
@@ -73,7 +76,7 @@ def explain(exc: BaseException, *, warehouse: Path | str | None = None) -> LotiD
         return unreadable(path, "it is damaged (a block fails its checksum)")
     for text, code in _DUCKDB_WRITE.items():
         if text in message:
-            return cannot_write(_shown(quoted.group(1) if quoted else warehouse or "?", warehouse), code)
+            return cannot_use(_shown(quoted.group(1) if quoted else warehouse or "?", warehouse), code)
     return None
 
 
