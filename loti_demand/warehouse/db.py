@@ -111,8 +111,9 @@ def read_every_table(con: duckdb.DuckDBPyConnection) -> int:
     tables = [row[0] for row in con.execute(
         "select table_name from duckdb_tables() where database_name = current_database() and not temporary "
         "order by table_name").fetchall()]
-    for table in tables:  # names come from the catalogue; hash() of every column makes DuckDB read them all
-        con.execute(f'select count(*), max(hash(columns(*))) from "{table}"').fetchall()
+    for table in tables:  # names from the catalogue, quoted as identifiers; hash() of every column reads them all
+        name = '"' + table.replace('"', '""') + '"'
+        con.execute(f"select count(*), max(hash(columns(*))) from {name}").fetchall()
     return len(tables)
 
 
