@@ -95,12 +95,18 @@ class SimulatedUser:
         visit = self.number
         while time.monotonic() < self.deadline:
             try:
-                with connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT) as ws:
+                ws = connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT)
+            except OSError:  # TimeoutError included
+                self.result.samples.append(Sample("(connecting)", "open", 0.0, "could not connect"))
+                time.sleep(1)
+                continue
+            with ws:
+                try:
                     while time.monotonic() < self.deadline:
                         self._visit(ws, *self.pages[visit % len(self.pages)])
                         visit += 1
-            except (ConnectionClosed, OSError, TimeoutError):
-                time.sleep(1)  # counted already; start a new session
+                except (ConnectionClosed, OSError):
+                    time.sleep(1)  # counted by _measure; start a new session
 
     def _visit(self, ws, path: str, title: str) -> None:
         page = _Page(path)
@@ -119,11 +125,9 @@ class SimulatedUser:
         start = time.perf_counter()
         try:
             error = page.run(ws)
-        except TimeoutError:
-            self.result.samples.append(Sample(title, action, time.perf_counter() - start, "timeout"))
-            raise
-        except ConnectionClosed:
-            self.result.samples.append(Sample(title, action, time.perf_counter() - start, "connection dropped"))
+        except (ConnectionClosed, OSError) as exc:
+            problem = "timeout" if isinstance(exc, TimeoutError) else "connection dropped"
+            self.result.samples.append(Sample(title, action, time.perf_counter() - start, problem))
             raise
         self.result.samples.append(Sample(title, action, time.perf_counter() - start, error))
 
