@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
@@ -16,40 +16,89 @@ EXIT_UNEXPECTED = 70  # EX_SOFTWARE: a bug in loti-demand rather than a problem 
 REFRESH_SOURCES = ("spend", "fts", "contracts-finder")  # loti_demand.refresh.SOURCES, without importing requests
 
 
+# Control characters from file names and cells (an ANSI escape can recolour, retitle or rewrite the terminal) and
+# the Unicode marks that reorder text are shown escaped; tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    r"""`text` with every control character shown as an escape (\x1b), so printing it cannot drive the terminal."""
+    return _CONTROL.sub(_escaped, str(text))
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def echo(message: object = "", **kwargs) -> None:
+    """click.echo, through printable: everything the CLI prints goes through here or secho."""
+    click.echo(printable(message), **kwargs)
+
+
+def secho(message: object, **kwargs) -> None:
+    click.secho(printable(message), **kwargs)
+
+
+def _write_data(data: bytes) -> None:
+    """A CSV, Atom or iCalendar file to standard output: as it is when piped; escaped when it is a terminal, where a
+    cell could drive it."""
+    if sys.stdout.isatty():
+        echo(data.decode("utf-8-sig").replace("\r\n", "\n"), nl=False)
+    else:
+        click.echo(data, nl=False)
+
+
 class Group(click.Group):
     """Turn every LotiDemandError into a plain message and exit code 1: never a traceback.
 
-    Any other exception is a bug: it is reported in one line with exit code 70 (LOTI_DEMAND_DEBUG=1 shows the
-    traceback). Builds and ingests are atomic, so the warehouse is unchanged either way.
+    So are the operator's problems that arrive as other exceptions (a full or read-only disk, a damaged warehouse:
+    storage.explain). Any other exception is a bug: it is reported in one line with exit code 70
+    (LOTI_DEMAND_DEBUG=1 shows the traceback). Builds and ingests are atomic, so the warehouse is unchanged either
+    way.
     """
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except LotiDemandError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Interrupted: the warehouse was not changed.", err=True)
+            echo("Interrupted: the warehouse was not changed.", err=True)
             sys.exit(130)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.exceptions.ClickException as exc:  # usage errors quote what was typed: file names included
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
             if config.get("debug"):
                 raise
+            from loti_demand.storage import explain
+
+            problem = explain(exc, warehouse=ctx.meta.get("warehouse"))
+            if problem is not None:
+                secho(f"Error: {problem}", fg="red", err=True)
+                sys.exit(1)
             detail = " ".join(str(exc).split())[:300]
-            click.secho(f"Unexpected error ({type(exc).__name__}): {detail}", fg="red", err=True)
-            click.echo("This is a bug in loti-demand: please report it with the command you ran. "
-                       "A build or ingest that stops like this leaves the warehouse unchanged. "
-                       "Run again with LOTI_DEMAND_DEBUG=1 to see the full traceback.", err=True)
+            secho(f"Unexpected error ({type(exc).__name__}): {detail}", fg="red", err=True)
+            echo("This is a bug in loti-demand: please report it with the command you ran. "
+                 "A build or ingest that stops like this leaves the warehouse unchanged. "
+                 "Run again with LOTI_DEMAND_DEBUG=1 to see the full traceback.", err=True)
             sys.exit(EXIT_UNEXPECTED)
+
+
+def _remember_warehouse(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    ctx.meta["warehouse"] = value  # meta is shared by every context: Group.invoke names it in errors
+    return value
 
 
 def warehouse_option(function):
     return click.option(
         "--warehouse", "-w", type=click.Path(dir_okay=False, path_type=Path),
         default=lambda: config.path("warehouse"), show_default="data/warehouse.duckdb or $LOTI_DEMAND_WAREHOUSE",
-        help="The DuckDB warehouse file.",
+        help="The DuckDB warehouse file.", callback=_remember_warehouse,
     )(function)
 
 
@@ -61,7 +110,7 @@ def build_options(function):
 
 
 def _progress(message: str) -> None:
-    click.echo(f"  {message}", err=True)
+    echo(f"  {message}", err=True)
 
 
 @click.group(cls=Group)
@@ -99,40 +148,42 @@ def build(data_dir: Path, warehouse: Path, strict: bool, skip_bad_files: bool, q
 
 
 def _print_report(report) -> None:
-    click.echo(f"Built {report.warehouse}")
+    echo(f"Built {report.warehouse}")
     files = report.files
-    click.echo(f"  files read: {sum(f.status == 'loaded' for f in files)}, "
-               f"rejected: {sum(f.status == 'rejected' for f in files)}")
+    echo(f"  files read: {sum(f.status == 'loaded' for f in files)}, "
+         f"rejected: {sum(f.status == 'rejected' for f in files)}")
     for name, value in report.counts.items():
-        click.echo(f"  {name}: {value:,}")
+        echo(f"  {name}: {value:,}")
     from loti_demand.file_summary import file_table
 
     table = file_table(report.spend_files)
     if table:
-        click.echo("")
-        click.echo(table)
+        echo("")
+        echo(table)
 
 
 @cli.command()
 @warehouse_option
 def check(warehouse: Path) -> None:
-    """Run the model checks (keys, relationships, totals, accounting) against a warehouse.
+    """Read every table back (a damaged block fails its checksum), then run the model checks (keys, relationships,
+    totals, accounting) against a warehouse.
 
     \b
     Example:
       python -m loti_demand check --warehouse data/warehouse.duckdb
     """
     from loti_demand.warehouse.build import check_names, run_checks
-    from loti_demand.warehouse.db import connect
+    from loti_demand.warehouse.db import connect, read_every_table
 
     con = connect(warehouse, read_only=True)
+    echo(f"  ok   every block of the {read_every_table(con)} tables reads back")
     failures = run_checks(con)
     failed = {f.check for f in failures}
     for name in check_names():
-        click.echo(f"  {'FAIL' if name in failed else 'ok  '} {name}")
+        echo(f"  {'FAIL' if name in failed else 'ok  '} {name}")
     if failures:
         raise LotiDemandError("checks failed:\n  " + "\n  ".join(str(f) for f in failures))
-    click.echo(f"All {len(check_names())} checks passed.")
+    echo(f"All {len(check_names())} checks passed.")
 
 
 @cli.command()
@@ -148,9 +199,9 @@ def sample(out: Path) -> None:
     from loti_demand.sample import generate
 
     counts = generate(out)
-    click.echo(f"Wrote sample data to {out}")
+    echo(f"Wrote sample data to {out}")
     for name, value in counts.items():
-        click.echo(f"  {name}: {value:,}")
+        echo(f"  {name}: {value:,}")
 
 
 @cli.group()
@@ -178,10 +229,10 @@ def _print_files(report) -> None:
     """One line per file: what was detected and how every release was accounted for."""
     for path, fmt, read, loaded, duplicate, quarantined, status, problem in report.file_rows:
         if status == "rejected":
-            click.echo(f"  {path}: rejected ({problem})")
+            echo(f"  {path}: rejected ({problem})")
         else:
-            click.echo(f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
-                       f"{quarantined:,} quarantined")
+            echo(f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
+                 f"{quarantined:,} quarantined")
 
 
 def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
@@ -195,9 +246,9 @@ def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
     finally:
         con.close()
     if rows:
-        click.echo("  rows not loaded (see load_issues):")
+        echo("  rows not loaded (see load_issues):")
     for (problem,) in rows:
-        click.echo(f"    {problem}")
+        echo(f"    {problem}")
 
 
 @ingest.command("spend")
@@ -279,20 +330,20 @@ def validate_challenges(show_valid: bool, files: tuple[Path, ...]) -> None:
         try:
             report = validate_challenge_file(path, ref)
         except InputFileError as exc:
-            click.secho(f"{exc}", fg="red", err=True)
+            secho(f"{exc}", fg="red", err=True)
             failed += 1
             continue
         rows = len(report.results)
-        click.echo(f"{report.source_file} ({report.detected_format}): {rows} row{'' if rows == 1 else 's'}, "
-                   f"{len(report.valid)} valid, {len(report.invalid)} invalid")
+        echo(f"{report.source_file} ({report.detected_format}): {rows} row{'' if rows == 1 else 's'}, "
+             f"{len(report.valid)} valid, {len(report.invalid)} invalid")
         for message in report.messages():
-            click.echo(f"  {message}")
+            echo(f"  {message}")
         if show_valid:
             for line in report.summaries(ref.borough_names):
-                click.echo(f"  ok {line}")
+                echo(f"  ok {line}")
         failed += bool(report.invalid)
     if failed:
-        click.echo(f"{failed} of {len(files)} file(s) need fixing.", err=True)
+        echo(f"{failed} of {len(files)} file(s) need fixing.", err=True)
         sys.exit(1)
 
 
@@ -337,9 +388,9 @@ def fetch_spend(data_dir: Path, registry: Path, publishers: tuple[str, ...]) -> 
     from loti_demand.sources.spend_sources import choose, read_sources
 
     chosen = choose(read_sources(registry), publishers)
-    click.echo(f"Fetching spend files of {len(chosen)} publisher(s) into {data_dir / 'spend'}", err=True)
+    echo(f"Fetching spend files of {len(chosen)} publisher(s) into {data_dir / 'spend'}", err=True)
     result = harvest(data_dir, chosen, policy=policy(), progress=lambda p: _progress(p.line()))
-    click.echo(result.summary())
+    echo(result.summary())
     if result.offline:
         raise LotiDemandError(f"no publisher could be reached ({result.attempted[0].problem}); nothing was fetched")
     if result.attempted and all(p.status == "failed" for p in result.attempted):
@@ -374,14 +425,14 @@ def _fetch(source: str, warehouse: Path, since: str | None, until: str | None, s
     api = connectors.APIS[source]
     policy = connectors.FetchPolicy(timeout=float(config.get("fetch_timeout")),
                                     rate_limit_wait=float(config.get("fetch_rate_limit_wait")))
-    click.echo(f"Fetching {api.label} from {start:%Y-%m-%d %H:%M:%S}", err=True)
+    echo(f"Fetching {api.label} from {start:%Y-%m-%d %H:%M:%S}", err=True)
     result = connectors.fetch(source, start, connectors.parse_when(until) if until else None,
                               base_url=str(config.get(api.url_setting)), raw_dir=raw_dir,
                               stages=[s.strip() for s in stages.split(",") if s.strip()], policy=policy,
                               progress=_progress)
     if result.status != "ok" and not result.pages:
         raise LotiDemandError(f"{api.label}: {result.problem}; nothing was fetched")
-    click.echo(result.summary())
+    echo(result.summary())
     report = add_files(warehouse, "procurement", [p.path for p in result.pages], progress=_progress,
                        before_models=lambda con: connectors.record_fetch(con, result))
     _print_report(report)
@@ -391,7 +442,7 @@ def _fetch(source: str, warehouse: Path, since: str | None, until: str | None, s
             f"({result.releases:,} releases) were saved and ingested; run the command again to retry "
             "(it resumes from the last complete fetch)")
     if result.problem:
-        click.secho(f"Warning: {result.problem}", fg="yellow", err=True)
+        secho(f"Warning: {result.problem}", fg="yellow", err=True)
 
 
 @fetch.command("fts")
@@ -456,19 +507,19 @@ def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | Non
     report = run_refresh(data_dir, warehouse, sources=chosen, since=connectors.parse_when(since) if since else None,
                          until=connectors.parse_when(until) if until else None, bar=_bar, strict=strict,
                          only=only or REFRESH_SOURCES)
-    click.echo("Refresh:")
+    echo("Refresh:")
     for outcome in report.outcomes:
-        click.echo(f"  {outcome.label}: {'' if outcome.ok else 'FAILED: '}{outcome.line}")
+        echo(f"  {outcome.label}: {'' if outcome.ok else 'FAILED: '}{outcome.line}")
         for detail in outcome.details:
-            click.echo(f"      {detail}")
+            echo(f"      {detail}")
     if report.build is not None:
         new = report.new_rows
-        click.echo(f"Built {report.build.warehouse}: {new.get('spend', 0):,} new spend line(s) and "
-                   f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched")
+        echo(f"Built {report.build.warehouse}: {new.get('spend', 0):,} new spend line(s) and "
+             f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched")
         for name, value in report.build.counts.items():
-            click.echo(f"  {name}: {value:,}")
+            echo(f"  {name}: {value:,}")
     if report.skipped_build:
-        click.echo(report.skipped_build[0].upper() + report.skipped_build[1:] + ".")
+        echo(report.skipped_build[0].upper() + report.skipped_build[1:] + ".")
     if report.failed:
         problems = [o.label for o in report.outcomes if not o.ok] + ([report.build_problem]
                                                                      if report.build_problem else [])
@@ -479,8 +530,8 @@ def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | Non
 def _bar(label: str, length: int | None):
     """A progress bar on standard error (of unknown length: a pulse); yields step(item)."""
     items = range(length) if length is not None else iter(int, 1)  # iter(int, 1): endless, length unknown
-    with click.progressbar(items, label=f"{label:<17}", show_pos=True, item_show_func=lambda item: item,
-                           file=sys.stderr) as bar:
+    with click.progressbar(items, label=f"{label:<17}", show_pos=True,
+                           item_show_func=lambda item: item and printable(item), file=sys.stderr) as bar:
         yield lambda item: bar.update(1, item)
 
 
@@ -532,16 +583,18 @@ def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_
     con.close()
     try:
         if out == "-":
-            click.echo(data, nl=False)
+            _write_data(data)
         else:
             Path(out).write_bytes(data)
             notes_path = notes_path or Path(out).with_suffix(".notes.md")
-            click.echo(f"Wrote {len(df):,} rows to {out}", err=True)
+            echo(f"Wrote {len(df):,} rows to {out}", err=True)
         if notes_path:
             notes_path.write_text(text, encoding="utf-8")
-            click.echo(f"Wrote the notes (definitions, data as of) to {notes_path}", err=True)
+            echo(f"Wrote the notes (definitions, data as of) to {notes_path}", err=True)
     except OSError as exc:
-        raise LotiDemandError(f"could not write {exc.filename}: {exc.strerror}") from exc
+        from loti_demand.storage import explain
+
+        raise explain(exc) or LotiDemandError(f"could not write {exc.filename}: {exc.strerror}") from exc
 
 
 def _alert_options(function):
@@ -556,10 +609,10 @@ def _alert_options(function):
 def _write_alert(out: str, data: bytes, what: str) -> None:
     try:
         if out == "-":
-            click.echo(data, nl=False)
+            _write_data(data)
         else:
             Path(out).write_bytes(data)
-            click.echo(f"Wrote {what} to {out}", err=True)
+            echo(f"Wrote {what} to {out}", err=True)
     except OSError as exc:
         raise LotiDemandError(f"could not write {exc.filename}: {exc.strerror}") from exc
 
@@ -639,15 +692,15 @@ def search(warehouse: Path, words: str, challenges: bool, limit: int) -> None:
                 else queries.notice_search(con, q=words, limit=limit))
     finally:
         con.close()
-    click.echo(f"Searched for {found.describe()}: {len(rows):,} {'challenges' if challenges else 'notices'}", err=True)
+    echo(f"Searched for {found.describe()}: {len(rows):,} {'challenges' if challenges else 'notices'}", err=True)
     key = "challenge_id" if challenges else "ocid"
     for row in rows.itertuples(index=False):
-        click.echo(f"{_one_line(getattr(row, key))}  {_one_line(row.title)}\n    {_one_line(row.search_match)}")
+        echo(f"{_one_line(getattr(row, key))}  {_one_line(row.title)}\n    {_one_line(row.search_match)}")
 
 
 def _one_line(value: object) -> str:
-    """Publisher text on one terminal line: control characters (escape sequences, line breaks) become spaces."""
-    return "".join(" " if unicodedata.category(c).startswith("C") else c for c in str(value))
+    """Publisher text on one terminal line: line breaks and tabs become spaces (echo escapes the rest)."""
+    return " ".join(str(value).split())
 
 
 @cli.command()
@@ -659,7 +712,7 @@ def settings() -> None:
       python -m loti_demand settings
     """
     for name, env, value, help_text in config.effective():
-        click.echo(f"{name} = {value!r}  (${env})\n    {help_text}")
+        echo(f"{name} = {value!r}  (${env})\n    {help_text}")
 
 
 @cli.command()
@@ -675,7 +728,7 @@ def screenshots(warehouse: Path, out: Path) -> None:
     """
     from loti_demand.screenshots import take_screenshots
 
-    take_screenshots(warehouse, out, echo=click.echo)
+    take_screenshots(warehouse, out, echo=echo)
 
 
 @cli.group()
@@ -701,11 +754,11 @@ def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
     """
     from loti_demand.geo import fetch_boundaries
 
-    click.echo(f"Downloading London borough boundaries from {url.split('?', maxsplit=1)[0]} ...", err=True)
+    echo(f"Downloading London borough boundaries from {url.split('?', maxsplit=1)[0]} ...", err=True)
     codes = fetch_boundaries(url, out, timeout=timeout)
-    click.echo(f"Saved {len(codes)} London borough boundaries to {out}")
-    click.echo("To use them on the Borough map page, set the boundaries setting before starting the dashboard:")
-    click.echo(f"  export LOTI_DEMAND_BOUNDARIES={out}")
+    echo(f"Saved {len(codes)} London borough boundaries to {out}")
+    echo("To use them on the Borough map page, set the boundaries setting before starting the dashboard:")
+    echo(f"  export LOTI_DEMAND_BOUNDARIES={out}")
 
 
 @cli.command()
@@ -722,9 +775,9 @@ def docs(update_readme: bool) -> None:
 
     if update_readme:
         changed = contract.update_readme(PROJECT_DIR / "README.md")
-        click.echo("README.md updated." if changed else "README.md already current.")
+        echo("README.md updated." if changed else "README.md already current.")
     else:
-        click.echo(contract.markdown())
+        echo(contract.markdown())
 
 
 @cli.command()
@@ -741,12 +794,24 @@ def docs(update_readme: bool) -> None:
 @click.option("--ingest-lines", type=int, default=1_000_000, show_default=True,
               help="Lines in the single realistic CSV the ingest measurement reads.")
 @click.option("--ingest-only", is_flag=True, help="Only measure ingest speed of one CSV (no full build, no queries).")
+@click.option("--load-only", is_flag=True,
+              help="Only run the load test: simulated users on one local server while the warehouse is rebuilt.")
+@click.option("--users", type=click.IntRange(1, 100), default=25, show_default=True,
+              help="Load test: simulated users (WebSocket sessions).")
+@click.option("--duration", type=click.IntRange(10, 3600), default=120, show_default=True,
+              help="Load test: seconds the users run.")
+@click.option("--rebuild-every", type=click.IntRange(5, 3600), default=30, show_default=True,
+              help="Load test: seconds between rebuilds swapped in under the users.")
 def bench(lines: int, releases: int, work_dir: Path, repeat: int, months: int, skip_pandas: bool, skip_sqlite: bool,
-          first_paint: bool, ingest_lines: int, ingest_only: bool) -> None:
+          first_paint: bool, ingest_lines: int, ingest_only: bool, load_only: bool, users: int, duration: int,
+          rebuild_every: int) -> None:
     """Benchmark: generate N payment lines in three council layouts and OCDS releases, build, and report build
     time, ingest lines/s, size, peak memory, every registered query's p50/p95, the same questions in pandas and
     SQLite, AppTest reruns and (optionally) first paint, with a verdict against each target. `--ingest-only`
-    times the ingest of one large CSV instead.
+    times the ingest of one large CSV instead; `--load-only` runs the load test instead: simulated users (real
+    clients of Streamlit's WebSocket protocol) through every page, changing filters, on a server on 127.0.0.1
+    over the sample warehouse, while it is rebuilt and swapped under them, reporting p50/p95/p99 page time and
+    errors.
 
     Generated inputs are kept in the work folder and reused when the parameters are the same.
 
@@ -755,17 +820,25 @@ def bench(lines: int, releases: int, work_dir: Path, repeat: int, months: int, s
       python -m loti_demand bench --lines 1000000 --releases 10000
       python -m loti_demand bench --first-paint          # 10 million lines, 100,000 releases
       python -m loti_demand bench --ingest-only --ingest-lines 1000000
+      python -m loti_demand bench --load-only --users 25 --duration 120
     """
     from loti_demand.bench import BenchOptions, run_benchmark
+
+    if load_only:
+        from loti_demand.bench.load import LoadOptions, run_load_test
+
+        run_load_test(LoadOptions(users=users, seconds=duration, rebuild_every=rebuild_every, work_dir=work_dir),
+                      echo=echo)
+        return
 
     if ingest_only:
         from loti_demand.bench.ingest import run_ingest_benchmark
 
-        run_ingest_benchmark(lines=ingest_lines, work_dir=work_dir, echo=click.echo)
+        run_ingest_benchmark(lines=ingest_lines, work_dir=work_dir, echo=echo)
         return
     run_benchmark(BenchOptions(lines=lines, releases=releases, work_dir=work_dir, repeat=repeat, months=months,
                                pandas=not skip_pandas, sqlite=not skip_sqlite, first_paint=first_paint),
-                  echo=click.echo)
+                  echo=echo)
 
 
 def main() -> None:

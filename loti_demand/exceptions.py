@@ -55,6 +55,14 @@ class WarehouseMissingError(LotiDemandError):
     """The warehouse file does not exist yet."""
 
 
+class WarehouseUnreadableError(LotiDemandError):
+    """The warehouse file is damaged (truncated, a block failing its checksum) or is not a loti-demand warehouse."""
+
+
+class CannotWriteError(LotiDemandError):
+    """A file or folder cannot be used: the disk is full or read-only, access is denied, or the path is wrong."""
+
+
 class FetchError(LotiDemandError):
     """A remote API could not be reached or answered with something unusable."""
 

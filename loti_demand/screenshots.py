@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from loti_demand.config import PROJECT_DIR
 from loti_demand.exceptions import LotiDemandError
@@ -46,12 +46,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server(warehouse: Path, port: int) -> subprocess.Popen:
+def _start_server(warehouse: Path, port: int, *, script: str = "dashboard.py", log: IO | None = None
+                  ) -> subprocess.Popen:
+    """Serve `script` over `warehouse` on 127.0.0.1:`port` (its output to `log`, else discarded); wait until healthy."""
     env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=PROJECT_DIR, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else
+        subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

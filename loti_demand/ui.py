@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from loti_demand import config, queries
-from loti_demand.exceptions import LotiDemandError
+from loti_demand.exceptions import LotiDemandError, WarehouseUnreadableError
+from loti_demand.warehouse import health
 
 CSS = """
 <style>
@@ -38,11 +39,7 @@ def warehouse_path() -> Path:
 def _warehouse_version(path: Path) -> tuple[int, int]:
     """Changes whenever a build swaps in a new file (a new inode, a new mtime), which invalidates every cache
     below: results are cached per (query, parameters, warehouse path, version)."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return (0, 0)
-    return (stat.st_ino, stat.st_mtime_ns)
+    return health.version(path)
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
@@ -98,9 +95,22 @@ def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
-    """Run a registered query, cached by name, parameters and warehouse version."""
+    """Run a registered query, cached by name, parameters and warehouse version.
+
+    A query that finds the warehouse damaged records it and reruns the page, which then shows only the
+    "cannot be read" page (ensure_warehouse)."""
     path = warehouse_path()
-    return _cached_query(name, str(path), _warehouse_version(path), tuple(sorted(params.items())))
+    version = _warehouse_version(path)
+    try:
+        return _cached_query(name, str(path), version, tuple(sorted(params.items())))
+    except (LotiDemandError, duckdb.Error) as exc:
+        from loti_demand.storage import explain
+
+        problem = exc if isinstance(exc, LotiDemandError) else explain(exc, warehouse=path)
+        if not isinstance(problem, WarehouseUnreadableError):
+            raise
+        health.record(path, version, str(problem))
+        st.rerun()
 
 
 _FIRST_BUILD = threading.Lock()
@@ -111,6 +121,8 @@ def ensure_warehouse() -> None:
     sessions open at the same moment)."""
     path = warehouse_path()
     if path.exists():
+        if health.problem(path):
+            unreadable_page()
         return
     from loti_demand.warehouse.build import build
 
@@ -122,6 +134,16 @@ def ensure_warehouse() -> None:
         except LotiDemandError as exc:
             st.error(f"The warehouse could not be built: {exc}")
             st.stop()
+
+
+def unreadable_page() -> None:
+    """The one page every address shows while the warehouse cannot be read (the reason is in the server log)."""
+    st.title("The data cannot be read just now")
+    st.error("The warehouse file behind this dashboard is damaged or is not a loti-demand warehouse, so no page "
+             "can be shown. Whoever runs the dashboard can see why in its log and can rebuild the warehouse with "
+             "`python -m loti_demand build`; the pages come back as soon as a good warehouse is in place.",
+             icon=":material/error:")
+    st.stop()
 
 
 def as_of() -> dt.date:
@@ -169,6 +191,7 @@ def _date(value: object) -> str:
 
 
 LAZY_ROWS = 2_000
+LINKS = {"notice_url": "Open notice", "url": "Open"}  # columns shown as links, and the text each link shows
 
 
 def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> None:
@@ -192,10 +215,9 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
             column_config[column] = st.column_config.NumberColumn(label(column), format="%.0f")
         elif pd.api.types.is_datetime64_any_dtype(shown[column]):
             column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
-        elif column == "notice_url":
-            column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open notice")
-        elif column == "url":
-            column_config[column] = st.column_config.LinkColumn(label(column), display_text="Open")
+        elif column in LINKS:
+            shown[column] = shown[column].map(web_url)  # a javascript: address is not shown, nor downloaded
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
         else:
             column_config[column] = st.column_config.Column(label(column))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
@@ -351,12 +373,23 @@ def is_missing(value: object) -> bool:
     return value is None or value == "" or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
+
+
+def web_url(value: object) -> str | None:
+    """`value` if it is an http(s) address, else None: only these are ever rendered as links (a publisher's
+    javascript:, data: or file: address, or one with spaces or control characters hidden in it, is not)."""
+    if is_missing(value) or not _WEB_URL.fullmatch(str(value)):
+        return None
+    return str(value)
+
+
 def link(text: object, url: object) -> str:
     """A markdown link showing `text` as typed, or just the text when the address is not http(s)."""
     label = plain(text)
-    if is_missing(url) or not re.match(r"^https?://", str(url), re.IGNORECASE):
+    if (address := web_url(url)) is None:
         return label
-    safe = re.sub(r"[\s()<>]", lambda m: f"%{ord(m.group(0)):02X}", str(url))
+    safe = re.sub(r"[()<>]", lambda m: f"%{ord(m.group(0)):02X}", address)
     return f"[{label}]({safe})"
 
 

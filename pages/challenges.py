@@ -74,8 +74,8 @@ if chosen:
         "Budget": None if ui.is_missing(detail["budget_gbp"]) else f"£{float(detail['budget_gbp']):,.2f}",
         "Tech category": category_text, "Contact": detail["contact"], "Challenge id": detail["challenge_id"],
     })
-    if not ui.is_missing(detail["url"]):
-        st.link_button("Read and respond on the publisher's website", detail["url"], icon=":material/open_in_new:")
+    if address := ui.web_url(detail["url"]):
+        st.link_button("Read and respond on the publisher's website", address, icon=":material/open_in_new:")
     outcomes = ui.query("challenge_outcomes_for", challenge_id=chosen)
     st.markdown("#### Procurements that followed")
     if outcomes.empty:

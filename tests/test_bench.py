@@ -268,3 +268,21 @@ def test_the_floor_reads_back_exactly_the_answer_of_every_registered_query(sampl
             assert as_arrow().to_pandas().shape == answer.shape and len(as_tuples()) == len(answer), label
             con.close()
     assert len(time_answer_read(answer, 4)) == 4
+
+
+@pytest.mark.slow
+def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path) -> None:
+    from loti_demand.bench.load import LoadOptions, run_load_test
+    from loti_demand.navigation import registered_pages
+    from tests.conftest import FIXTURES
+
+    lines: list[str] = []
+    result = run_load_test(LoadOptions(users=3, seconds=30, rebuild_every=40, think=(0.1, 0.3),
+                                       data=FIXTURES / "data", work_dir=tmp_path), echo=lines.append)
+    assert {s.page for s in result.samples} == {p.title for p in registered_pages()}, "every page was opened"
+    assert any(s.action == "filter" for s in result.samples), "filters were changed"
+    assert result.errors == {}, result.errors
+    assert [code for _, code in result.rebuilds] == [0], "one rebuild was swapped in under the users"
+    assert set(result.health) == {200} and result.server_tracebacks == 0
+    report = "\n".join(lines)
+    assert "p95" in report and "p99" in report and "errors: 0" in report

@@ -115,7 +115,7 @@ def test_check_on_a_file_that_is_not_a_warehouse_is_a_clear_error(tmp_path: Path
     junk.write_bytes(b"not a database" * 100)
     result = CliRunner().invoke(cli, ["check", "--warehouse", str(junk)])
     assert result.exit_code == 1
-    assert "is not a readable DuckDB warehouse" in result.output
+    assert "the warehouse cannot be read: it is not a DuckDB database" in result.output
 
 
 def test_an_unexpected_error_is_one_line_without_traceback_unless_debugging(tmp_path: Path, monkeypatch) -> None:

@@ -96,6 +96,7 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/db.py", "load"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/db.py", "connect"): "the READ_ALIAS constant (the path itself is bound: $path)",
     ("loti_demand/warehouse/db.py", "cursor"): "the READ_ALIAS constant",
+    ("loti_demand/warehouse/db.py", "read_every_table"): "table names from the catalogue, quoted as identifiers",
     ("loti_demand/warehouse/db.py", "create_from_arrow"): "build steps' table names from code constants",
     ("loti_demand/warehouse/ingest.py", "discard"): "raw table names from the SCHEMAS constant",
     ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",

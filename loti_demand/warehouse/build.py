@@ -23,6 +23,7 @@ from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandEr
 from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
+from loti_demand.storage import explain
 from loti_demand.warehouse import enrich, enrich_challenges, enrich_search, stored
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
@@ -201,15 +202,20 @@ def _process_alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a fresh copy; move it over `warehouse` only if the block succeeds."""
+    """Yield a connection to a fresh copy; move it over `warehouse` only if the block succeeds.
+
+    A full or read-only disk, or a damaged warehouse to start from, is an operator's error naming the file
+    (storage.explain), raised after the copy is removed."""
     warehouse = Path(warehouse)
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
-    remove_stale_builds(warehouse)
-    if start_from_existing:
-        shutil.copyfile(warehouse, tmp)
-    con = connect(tmp)
+    con = None
     try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(warehouse)
+        if start_from_existing:
+            connect(warehouse, read_only=True).close()  # refuses a damaged file, or one that is not a warehouse
+            shutil.copyfile(warehouse, tmp)
+        con = connect(tmp)
         # One transaction, committed only by the raw writer after each bulk flush: per-statement commits would
         # cost a WAL flush each. Atomicity comes from the swap below, not from the transaction.
         con.execute("begin transaction")
@@ -218,10 +224,17 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         con.execute("checkpoint")
         con.close()
         os.replace(tmp, warehouse)
-    except BaseException:
-        con.close()
+    except BaseException as exc:
+        if con is not None:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        cause = exc.__cause__ if isinstance(exc, BuildCheckError) else exc  # a model that met the disk or damage
+        problem = explain(cause, warehouse=warehouse) if isinstance(cause, Exception) else None
+        if problem is not None:
+            raise problem from exc
         raise
 
 

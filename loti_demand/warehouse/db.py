@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import struct
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pyarrow as pa
 
 from loti_demand import config
 from loti_demand.exceptions import LotiDemandError, WarehouseMissingError
+from loti_demand.storage import explain, unreadable
 
 MODELS_DIR = Path(__file__).parent / "models"
 CHECKS_DIR = Path(__file__).parent / "checks"
@@ -38,23 +41,80 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise WarehouseMissingError(
             f"{path}: no warehouse here yet; build one with `python -m loti_demand build --warehouse {path}`"
         )
+    check_file(path)
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"attach $path as {READ_ALIAS} (read_only)", {"path": str(path)})
+        # type duckdb: a file of another kind (SQLite, say) is refused, not handed to an extension DuckDB would
+        # try to download.
+        con.execute(f"attach $path as {READ_ALIAS} (type duckdb, read_only)", {"path": str(path)})
         con.execute(f"use {READ_ALIAS}")
+        ours = scalar(con, "select count(*) from duckdb_tables() where database_name = $a and table_name = "
+                           "'build_info'", {"a": READ_ALIAS})
     except duckdb.Error as exc:
         con.close()
-        raise LotiDemandError(f"{path}: is not a readable DuckDB warehouse ({exc}); rebuild it with "
-                              f"`python -m loti_demand build --warehouse {path}`") from exc
+        raise explain(exc, warehouse=path) or unreadable(path, "DuckDB cannot open it") from exc
+    if not ours:
+        con.close()
+        raise unreadable(path, "it is a DuckDB database but not a loti-demand warehouse (it has no build_info table)")
     return con
+
+
+# A DuckDB file starts with a main header and two database headers of 4 KiB each; its blocks follow. Each database
+# header holds, after an 8-byte checksum, the iteration (the newer header wins), the meta block, the free list,
+# the block count and the block size, as little-endian 64-bit integers.
+HEADER_BYTES = 3 * 4096
+_DATABASE_HEADERS = (4096, 8192)
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database, or is shorter than its header says (truncated, say by a copy
+    to a full disk): DuckDB itself opens a truncated file and answers from the blocks that are left until a query
+    reaches a missing one."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(HEADER_BYTES)
+            size = os.fstat(file.fileno()).st_size
+    except OSError as exc:
+        raise explain(exc, warehouse=path) or unreadable(path, exc.strerror or "it cannot be opened") from exc
+    if head[8:12] != b"DUCK":
+        raise unreadable(path, "it is not a DuckDB database")
+    expected = _recorded_size(head)
+    if len(head) < HEADER_BYTES or (expected is not None and size < expected):
+        raise unreadable(path, f"it is truncated: {size:,} bytes, where its header records "
+                               f"{expected or HEADER_BYTES:,}")
+
+
+def _recorded_size(head: bytes) -> int | None:
+    """The file size the newer database header implies, or None when the header does not look like one."""
+    if len(head) < HEADER_BYTES:
+        return None
+    headers = [struct.unpack_from("<5Q", head, offset + 8) for offset in _DATABASE_HEADERS]
+    _iteration, _meta, _free, blocks, block_size = max(headers)
+    if block_size < 4096 or block_size > 2**30 or block_size & (block_size - 1) or blocks > 2**32:
+        return None
+    return HEADER_BYTES + blocks * block_size
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor (for one thread) on a connection from `connect`, reading the same warehouse."""
     cur = con.cursor()
-    if scalar(con, "select count(*) from duckdb_databases() where database_name = $a", {"a": READ_ALIAS}):
+    # Asked of the cursor, not of `con`: DuckDB 2 refuses a call on a connection busy in another thread, and many
+    # sessions take cursors on the dashboard's one connection at once (found by the load test).
+    if scalar(cur, "select count(*) from duckdb_databases() where database_name = $a", {"a": READ_ALIAS}):
         cur.execute(f"use {READ_ALIAS}")
     return cur
+
+
+def read_every_table(con: duckdb.DuckDBPyConnection) -> int:
+    """Read every column of every table of the warehouse (DuckDB verifies each block's checksum as it reads it, so
+    a damaged block raises here rather than in some later query); returns the number of tables."""
+    tables = [row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() and not temporary "
+        "order by table_name").fetchall()]
+    for table in tables:  # names from the catalogue, quoted as identifiers; hash() of every column reads them all
+        name = '"' + table.replace('"', '""') + '"'
+        con.execute(f"select count(*), max(hash(columns(*))) from {name}").fetchall()
+    return len(tables)
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

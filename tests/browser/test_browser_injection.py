@@ -116,3 +116,30 @@ def test_every_page_shows_hostile_data_and_links_as_text(page, hostile_server: s
         if value[1:12] in text:
             assert value in text, f"{file}: {value!r} was altered on the way to the page"
     _assert_nothing_injected(page, dialogs)
+
+
+# The pages whose tables the tester downloaded raw formulas from with the grid's own toolbar.
+RAW_DOWNLOAD_PAGES = ["spend", "calendar", "challenges", "borough?borough=E09000007"]  # Camden: the hostile rows
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", RAW_DOWNLOAD_PAGES)
+def test_tables_offer_no_raw_download_and_their_csv_has_no_formula(page, hostile_server: str, path: str) -> None:
+    from tests.browser.test_browser_pages import _downloads
+    from tests.test_export_safety import assert_no_formula_cells
+
+    page.goto(f"{hostile_server}/{path}")
+    wait_for_app(page)
+    grids = page.get_by_test_id("stDataFrame")
+    expect(grids.first).to_be_visible(timeout=30_000)
+    for i in range(grids.count()):
+        grids.nth(i).scroll_into_view_if_needed()
+        grids.nth(i).hover()
+        toolbar = grids.nth(i).locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]").get_by_test_id(
+            "stElementToolbar")
+        expect(toolbar.get_by_role("button", name="Fullscreen")).to_be_visible()  # the toolbar is there...
+        labels = toolbar.get_by_role("button").evaluate_all("buttons => buttons.map(b => b.ariaLabel)")
+        assert "Download as CSV" not in labels, f"table {i}: {labels}"  # ...without its raw download
+    for name, content in _downloads(page).items():  # the project's own download of each table
+        if name.endswith(".csv"):
+            assert_no_formula_cells(content, name)

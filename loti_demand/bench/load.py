@@ -1,0 +1,321 @@
+"""Load test (`python -m loti_demand bench --load-only`): simulated users on one Streamlit server while the warehouse
+is rebuilt and swapped under them.
+
+Each user is a real client of Streamlit's WebSocket protocol (the BackMsg and ForwardMsg protobufs a browser sends
+and receives at /_stcore/stream): it opens every registered page in turn, changes two of the page's filters (a
+random option of a select box, a random set of a multi-select), and thinks between actions. The page time is from
+sending the request to the server's "script finished", so it is the server's time plus the transfer, without the
+browser's drawing. Errors: a page showing an exception or the "cannot be read" page, a run that does not finish
+within the timeout, a dropped connection. A build of the same data folder swaps a new warehouse in every
+`rebuild_every` seconds; the health check is polled throughout.
+
+The server is started here, on 127.0.0.1, from serve.py; nothing else is contacted.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loti_demand.bench.measure import percentile
+from loti_demand.config import PROJECT_DIR
+from loti_demand.navigation import registered_pages
+
+UNREADABLE_TITLE = "The data cannot be read just now"  # ui.unreadable_page
+RUN_TIMEOUT = 60.0  # seconds for one page run before it counts as an error
+FILTER_CHANGES = 2  # per page visit
+EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus: the run was replaced by a rerun; wait for the next one
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    users: int = 25
+    seconds: float = 120.0
+    rebuild_every: float = 30.0
+    think: tuple[float, float] = (0.5, 2.0)  # seconds a user waits between actions
+    data: Path = PROJECT_DIR / "data" / "sample"
+    work_dir: Path = Path("data/bench")
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class Sample:
+    page: str
+    action: str  # "open" or "filter"
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class LoadResult:
+    options: LoadOptions
+    samples: list[Sample] = field(default_factory=list)
+    rebuilds: list[tuple[float, int]] = field(default_factory=list)  # (seconds, exit code)
+    health: Counter = field(default_factory=Counter)  # status code -> answers
+    server_tracebacks: int = 0
+
+    @property
+    def errors(self) -> Counter:
+        return Counter(s.error for s in self.samples if s.error)
+
+    def times(self, page: str | None = None) -> list[float]:
+        return [s.seconds for s in self.samples if not s.error and (page is None or s.page == page)]
+
+
+class SimulatedUser:
+    """One visitor: a WebSocket session going through the pages from its own starting point."""
+
+    def __init__(
+        self,
+        number: int,
+        url: str,
+        pages: list[tuple[str, str]],
+        options: LoadOptions,
+        deadline: float,
+        result: LoadResult,
+    ) -> None:
+        self.number, self.url, self.pages, self.options = number, url, pages, options
+        self.deadline, self.result = deadline, result
+        self.rng = random.Random(options.seed * 1000 + number)
+
+    def run(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.client import connect
+
+        visit = self.number
+        while time.monotonic() < self.deadline:
+            try:
+                ws = connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT)
+            except OSError:  # TimeoutError included
+                self.result.samples.append(Sample("(connecting)", "open", 0.0, "could not connect"))
+                time.sleep(1)
+                continue
+            with ws:
+                try:
+                    while time.monotonic() < self.deadline:
+                        self._visit(ws, *self.pages[visit % len(self.pages)])
+                        visit += 1
+                except (ConnectionClosed, OSError):
+                    time.sleep(1)  # counted by _measure; start a new session
+
+    def _visit(self, ws, path: str, title: str) -> None:
+        page = _Page(path)
+        self._measure(ws, page, title, "open")
+        for _ in range(FILTER_CHANGES):
+            if not page.widgets or time.monotonic() >= self.deadline:
+                return
+            self._think()
+            page.change_one(self.rng)
+            self._measure(ws, page, title, "filter")
+        self._think()
+
+    def _measure(self, ws, page: _Page, title: str, action: str) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        start = time.perf_counter()
+        try:
+            error = page.run(ws)
+        except (ConnectionClosed, OSError) as exc:
+            problem = "timeout" if isinstance(exc, TimeoutError) else "connection dropped"
+            self.result.samples.append(Sample(title, action, time.perf_counter() - start, problem))
+            raise
+        self.result.samples.append(Sample(title, action, time.perf_counter() - start, error))
+
+    def _think(self) -> None:
+        time.sleep(min(self.rng.uniform(*self.options.think), max(0.0, self.deadline - time.monotonic())))
+
+
+class _Page:
+    """One page in one session: the filters it drew, the values chosen, and its query string."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.query_string, self.script_hash = path, "", ""
+        self.widgets: dict[str, tuple[str, list[str]]] = {}  # widget id -> (kind, options)
+        self.states: dict[str, object] = {}  # widget id -> WidgetState sent
+
+    def change_one(self, rng: random.Random) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        widget_id, (kind, options) = rng.choice(sorted(self.widgets.items()))
+        state = WidgetState(id=widget_id)
+        if kind == "selectbox":
+            state.string_value = rng.choice(options)
+        else:
+            state.string_array_value.data.extend(rng.sample(options, min(len(options), rng.randint(0, 3))))
+        self.states[widget_id] = state
+
+    def run(self, ws) -> str | None:
+        """Ask for a run of the page with the current filters; wait until it finished; return the error, if any."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        request = message.rerun_script
+        request.page_name, request.page_script_hash = self.path, self.script_hash
+        request.query_string = self.query_string
+        request.widget_states.widgets.extend(self.states.values())
+        ws.send(message.SerializeToString())
+        error, widgets = None, {}
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while True:
+            reply = ForwardMsg()
+            reply.ParseFromString(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            kind = reply.WhichOneof("type")
+            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                error = _element(reply.delta.new_element, widgets) or error
+            elif kind == "navigation":
+                self.script_hash = reply.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                self.query_string = reply.page_info_changed.query_string
+            elif kind == "script_finished" and reply.script_finished != EARLY_FOR_RERUN:
+                self.widgets = widgets
+                return error if reply.script_finished == 0 else "script did not compile"
+            elif kind == "script_finished":
+                error, widgets = None, {}
+
+
+def _element(element, widgets: dict[str, tuple[str, list[str]]]) -> str | None:
+    kind = element.WhichOneof("type")
+    if kind in ("selectbox", "multiselect"):
+        widget = getattr(element, kind)
+        if widget.options and not widget.disabled:
+            widgets[widget.id] = (kind, list(widget.options))
+    elif kind == "exception":
+        return "exception shown"
+    elif kind == "heading" and element.heading.body == UNREADABLE_TITLE:
+        return "'cannot be read' page"
+    return None
+
+
+def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> LoadResult:
+    """Build the warehouse, serve it, run the users with rebuilds and health polls alongside; print the report."""
+    from loti_demand.screenshots import _free_port, _start_server
+    from loti_demand.warehouse.build import build
+
+    work = Path(options.work_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    warehouse = work / "load-warehouse.duckdb"
+    echo(f"Building the warehouse from {options.data} ...")
+    build(options.data, warehouse)
+    port, log_path = _free_port(), work / "load-server.log"
+    result = LoadResult(options)
+    with log_path.open("wb") as log:
+        server = _start_server(warehouse, port, script="serve.py", log=log)
+        try:
+            pages = [(p.url_path, p.title) for p in registered_pages()]
+            base = f"127.0.0.1:{port}"
+            echo(
+                f"Warming the server (every page once), then {options.users} users for {options.seconds:.0f} s, "
+                f"rebuilding every {options.rebuild_every:.0f} s ..."
+            )
+            _warm(f"ws://{base}/_stcore/stream", pages)
+            _drive(options, result, f"ws://{base}/_stcore/stream", f"http://{base}/_stcore/health", pages, warehouse)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    result.server_tracebacks = len(re.findall(r"^Traceback", log_path.read_text(errors="replace"), re.M))
+    print_load_report(result, echo)
+    return result
+
+
+def _warm(url: str, pages: list[tuple[str, str]]) -> None:
+    from websockets.sync.client import connect
+
+    with connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT) as ws:
+        for path, _title in pages:
+            _Page(path).run(ws)
+
+
+def _drive(
+    options: LoadOptions, result: LoadResult, url: str, health_url: str, pages: list[tuple[str, str]], warehouse: Path
+) -> None:
+    deadline = time.monotonic() + options.seconds
+    users = [
+        threading.Thread(target=SimulatedUser(n, url, pages, options, deadline, result).run, daemon=True)
+        for n in range(options.users)
+    ]
+    helpers = [
+        threading.Thread(target=_rebuild_loop, args=(options, warehouse, deadline, result), daemon=True),
+        threading.Thread(target=_poll_health, args=(health_url, deadline, result), daemon=True),
+    ]
+    for thread in [*users, *helpers]:
+        thread.start()
+    for thread in [*users, *helpers]:
+        thread.join(timeout=options.seconds + RUN_TIMEOUT + 600)
+
+
+def _rebuild_loop(options: LoadOptions, warehouse: Path, deadline: float, result: LoadResult) -> None:
+    """Rebuild the same data into the served warehouse (built beside it, then swapped in) while the users run."""
+    next_at = time.monotonic() + options.rebuild_every / 2
+    while next_at < deadline:
+        time.sleep(max(0.0, next_at - time.monotonic()))
+        start = time.perf_counter()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loti_demand",
+                "build",
+                "--data",
+                str(options.data),
+                "--warehouse",
+                str(warehouse),
+                "-q",
+            ],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            check=False,
+        )
+        result.rebuilds.append((time.perf_counter() - start, done.returncode))
+        next_at += options.rebuild_every
+
+
+def _poll_health(url: str, deadline: float, result: LoadResult) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                result.health[answer.status] += 1
+        except urllib.error.HTTPError as exc:
+            result.health[exc.code] += 1
+        except OSError:
+            result.health["no answer"] += 1
+        time.sleep(2)
+
+
+def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -> None:
+    options, times = result.options, result.times()
+    echo(
+        f"Load test: {options.users} users, {options.seconds:.0f} s, {len(result.samples):,} page runs "
+        f"({sum(s.action == 'open' for s in result.samples):,} page opens, "
+        f"{sum(s.action == 'filter' for s in result.samples):,} filter changes)"
+    )
+    if times:
+        echo(
+            f"  page time: p50 {percentile(times, 50):.2f} s, p95 {percentile(times, 95):.2f} s, "
+            f"p99 {percentile(times, 99):.2f} s, max {max(times):.2f} s"
+        )
+    echo(f"  {'page':<24} {'runs':>5} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7}")
+    for title in dict.fromkeys(s.page for s in result.samples):
+        page_times = result.times(title)
+        if page_times:
+            echo(
+                f"  {title:<24} {len(page_times):>5} {percentile(page_times, 50):>7.2f} "
+                f"{percentile(page_times, 95):>7.2f} {percentile(page_times, 99):>7.2f}"
+            )
+    errors = result.errors
+    echo(f"  errors: {sum(errors.values())}" + "".join(f"; {kind}: {n}" for kind, n in errors.most_common()))
+    failed = sum(code != 0 for _, code in result.rebuilds)
+    durations = ", ".join(f"{seconds:.0f} s" for seconds, _ in result.rebuilds)
+    echo(f"  rebuilds swapped in under the users: {len(result.rebuilds) - failed} ({durations}); failed: {failed}")
+    echo("  health check answers: " + ", ".join(f"{code}: {n}" for code, n in sorted(result.health.items(), key=str)))
+    echo(f"  tracebacks in the server log: {result.server_tracebacks}")

@@ -1,0 +1,38 @@
+"""Serve the dashboard with a health check that fails when the warehouse cannot be read.
+
+`streamlit run serve.py` runs dashboard.py exactly as `streamlit run dashboard.py` does (Streamlit finds `app` and
+serves it), except that /_stcore/health answers 503 "warehouse unreadable" while the warehouse file is damaged,
+truncated or not a loti-demand warehouse, so a load balancer or orchestrator takes the server out of service
+instead of sending visitors to a page that cannot show them anything. The reason is in the server log.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
+
+from loti_demand import config
+from loti_demand.warehouse import health
+
+
+class WarehouseHealth:
+    """ASGI middleware answering Streamlit's own health path when the warehouse is unreadable."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Reading a new warehouse version takes DuckDB a moment: off the event loop.
+        if (
+            scope["type"] == "http"
+            and scope["path"].endswith("/_stcore/health")
+            and await run_in_threadpool(health.problem, config.path("warehouse"))
+        ):
+            await PlainTextResponse("warehouse unreadable", status_code=503)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+app = st.App(Path(__file__).with_name("dashboard.py"), middleware=[Middleware(WarehouseHealth)])
