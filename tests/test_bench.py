@@ -286,3 +286,5 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
     assert set(result.health) == {200} and result.server_tracebacks == 0
     report = "\n".join(lines)
     assert "p95" in report and "p99" in report and "errors: 0" in report
+    assert len(result.memory) >= 2 and all(rss > 50e6 for _, rss in result.memory), "the server's memory is sampled"
+    assert "server memory:" in report and "curve: 0 min" in report

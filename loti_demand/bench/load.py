@@ -63,6 +63,7 @@ class LoadResult:
     rebuilds: list[tuple[float, int]] = field(default_factory=list)  # (seconds, exit code)
     health: Counter = field(default_factory=Counter)  # status code -> answers
     server_tracebacks: int = 0
+    memory: list[tuple[float, int]] = field(default_factory=list)  # (seconds since the users started, server RSS)
 
     @property
     def errors(self) -> Counter:
@@ -219,7 +220,8 @@ def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> 
                 f"rebuilding every {options.rebuild_every:.0f} s ..."
             )
             _warm(f"ws://{base}/_stcore/stream", pages)
-            _drive(options, result, f"ws://{base}/_stcore/stream", f"http://{base}/_stcore/health", pages, warehouse)
+            _drive(options, result, f"ws://{base}/_stcore/stream", f"http://{base}/_stcore/health", pages, warehouse,
+                   server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -237,7 +239,8 @@ def _warm(url: str, pages: list[tuple[str, str]]) -> None:
 
 
 def _drive(
-    options: LoadOptions, result: LoadResult, url: str, health_url: str, pages: list[tuple[str, str]], warehouse: Path
+    options: LoadOptions, result: LoadResult, url: str, health_url: str, pages: list[tuple[str, str]], warehouse: Path,
+    server_pid: int | None = None,
 ) -> None:
     deadline = time.monotonic() + options.seconds
     users = [
@@ -248,6 +251,8 @@ def _drive(
         threading.Thread(target=_rebuild_loop, args=(options, warehouse, deadline, result), daemon=True),
         threading.Thread(target=_poll_health, args=(health_url, deadline, result), daemon=True),
     ]
+    if server_pid:
+        helpers.append(threading.Thread(target=_sample_memory, args=(server_pid, deadline, result), daemon=True))
     for thread in [*users, *helpers]:
         thread.start()
     for thread in [*users, *helpers]:
@@ -292,6 +297,39 @@ def _poll_health(url: str, deadline: float, result: LoadResult) -> None:
         time.sleep(2)
 
 
+MEMORY_EVERY = 10.0  # seconds between two readings of the server's resident memory
+
+
+def resident_bytes(pid: int) -> int | None:
+    """A process's resident set size in bytes (Linux /proc), or None when it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) * 1024 if match else None
+
+
+def _sample_memory(pid: int, deadline: float, result: LoadResult) -> None:
+    """The server's resident memory every MEMORY_EVERY seconds while the users run: flat means no leak."""
+    start = time.monotonic()
+    while time.monotonic() < deadline:
+        if (rss := resident_bytes(pid)) is not None:
+            result.memory.append((time.monotonic() - start, rss))
+        time.sleep(MEMORY_EVERY)
+
+
+def memory_summary(memory: list[tuple[float, int]]) -> str:
+    """'server memory: 310 MB after the first minute, 318 MB at the end (peak 330 MB); every 5 min: ...'."""
+    if not memory:
+        return "server memory: not measured"
+    settled = [rss for seconds, rss in memory if seconds >= 60] or [memory[-1][1]]
+    step = max(1, len(memory) // 12)
+    curve = ", ".join(f"{seconds / 60:.0f} min {rss / 1e6:.0f} MB" for seconds, rss in memory[::step])
+    return (f"server memory: {settled[0] / 1e6:.0f} MB after the first minute, {memory[-1][1] / 1e6:.0f} MB at the "
+            f"end (peak {max(rss for _, rss in memory) / 1e6:.0f} MB); curve: {curve}")
+
+
 def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -> None:
     options, times = result.options, result.times()
     echo(
@@ -319,3 +357,4 @@ def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -
     echo(f"  rebuilds swapped in under the users: {len(result.rebuilds) - failed} ({durations}); failed: {failed}")
     echo("  health check answers: " + ", ".join(f"{code}: {n}" for code, n in sorted(result.health.items(), key=str)))
     echo(f"  tracebacks in the server log: {result.server_tracebacks}")
+    echo(f"  {memory_summary(result.memory)}")
