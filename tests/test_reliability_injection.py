@@ -81,10 +81,15 @@ def test_html_is_allowed_only_for_the_fixed_css() -> None:
     uses = [(str(p.relative_to(PROJECT)), line.strip()) for p in sources
             for line in p.read_text(encoding="utf-8").splitlines()
             if "unsafe_allow_html" in line or re.search(r"\bst\.html\(|components\.html\(", line)]
-    assert uses == [("loti_demand/ui.py", "st.markdown(CSS, unsafe_allow_html=True)")]
-    from loti_demand.ui import CSS
+    assert uses == [("loti_demand/ui.py", "st.markdown(CSS, unsafe_allow_html=True)"),
+                    ("loti_demand/ui.py", 'st.html(_COPY_LINK.format(id=f"copy-link-{key}", '
+                                          'link=html.escape(link, quote=True)),')]
+    from loti_demand.ui import _COPY_LINK, CSS
 
     assert re.fullmatch(r"\s*<style>[^<]*</style>\s*", CSS), "the CSS holds no markup but a style block"
+    # the Copy link button's only values: a constant id, and the page's link escaped into two attributes
+    assert set(re.findall(r"(?<!\{)\{(\w+)\}(?!\})", _COPY_LINK)) == {"id", "link"}
+    assert _COPY_LINK.count('"{link}"') == 2 and "{link}" not in _COPY_LINK.replace('"{link}"', "")
 
 
 # --- every query value is a bound parameter -------------------------------------------------------------------
