@@ -20,7 +20,8 @@ STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_
               "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"},
               "store_page_periods": {"agg_spend_by_borough_month", "build_info"},
               "store_borough_measures": {"page_periods", "ref_tech_categories", "agg_spend_by_borough_month",
-                                         "procurements", "challenge_boroughs", "challenges", "boroughs"},
+                                         "demand_items", "procurements", "challenge_boroughs", "challenges",
+                                         "boroughs"},
               "store_supplier_concentration": {"page_periods", "agg_spend_by_supplier", "ref_tech_categories"}}
 
 

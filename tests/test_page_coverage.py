@@ -227,7 +227,7 @@ def test_pages_work_when_a_source_is_empty(notices_only_warehouse: Path, monkeyp
 
 def test_period_window_is_whole_months() -> None:
     assert queries.months_back(dt.date(2026, 3, 31), 12) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
-    assert queries.months_ahead(dt.date(2026, 3, 31), 18) == (dt.date(2026, 3, 31), dt.date(2027, 9, 30))
+    assert queries.months_ahead(dt.date(2026, 3, 31), 18) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
     assert queries.add_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
     assert queries.month_starts(dt.date(2025, 12, 31), dt.date(2026, 2, 1)) == [
         dt.date(2025, 12, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
