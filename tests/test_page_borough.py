@@ -166,6 +166,18 @@ def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
     assert coverage["First month"].tolist() == [str(table_with(app, "latest_file")["first_month"].iloc[0])]
 
 
+def test_yes_and_no_in_every_csv(app: AppTest, sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
+    """The profile's pipeline CSV and the Demand calendar's CSV say SME suitability the same way, and a true/false
+    column (the calendar's 'Already due') is Yes/No too, never True/False."""
+    open_profile(app, borough="E09000033")
+    pipeline = pd.read_csv(io.BytesIO(downloads["E09000033_pipeline.csv"]), encoding="utf-8-sig", dtype=str)
+    app.switch_page("pages/calendar.py").run()
+    calendar = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig", dtype=str)
+    for csv in (pipeline, calendar):
+        assert set(csv["Suitable for SMEs"]) <= {"Yes", "No", "Not stated"} and "Yes" in set(csv["Suitable for SMEs"])
+    assert set(calendar["Already due"]) == {"Yes", "No"}
+
+
 @pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])
 def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse: str) -> None:
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(partial_warehouses[warehouse]))
