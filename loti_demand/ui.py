@@ -300,6 +300,16 @@ def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str 
     return value or None
 
 
+def url_values(filters: dict[str, tuple[str, object]]) -> dict[str, str | None]:
+    """The values this run's URL-kept filters ({key: (label, allowed values or None)}) have, read before their
+    widgets are drawn (seeded from the link as the widgets seed them; None when unset), so each widget's choices
+    can be counted with the other filters applied."""
+    for key, (label, allowed) in filters.items():
+        _seed(key, None if allowed is None else [str(a) for a in allowed], label)
+        st.session_state.setdefault(key, "")
+    return {key: st.session_state[key] or None for key in filters}
+
+
 def ignored_params_notice() -> None:
     """Say which values in the link were not recognised (call once per page, after the filters)."""
     ignored = st.session_state.pop("_ignored_params", None)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from loti_demand import ui
 
+CLOSING = {d: f"{d} days" for d in ("7", "14", "30", "60", "90")}
 ui.page_header(
     "Challenges",
     "Problems London boroughs have asked innovators to help solve, from every borough that publishes them "
@@ -20,6 +21,14 @@ if not total:
 
 
 today = ui.reference_date()
+# Each choice is counted as the list would show it, with the other filters as they are set in this run.
+now = ui.url_values({"q": ("Search titles and statements", None), "closing": ("Closing within", CLOSING),
+                     **{key: (label, facets.get(kind, {})) for key, label, kind in (
+                         ("borough", "Borough", "borough"), ("theme", "Theme", "theme"),
+                         ("category", "Tech category", "tech_category"), ("status", "Status", "status"))}})
+facets = ui.facet_options("challenge_filter_options", q=now["q"], borough=now["borough"], theme=now["theme"],
+                          tech_category=now["category"], status=now["status"], today=today,
+                          closing_within_days=int(now["closing"]) if now["closing"] else None)
 search = ui.url_text("Search titles and statements", key="q",
                      help="Shows challenges containing every word you type (for example: damp sensors), "
                      "in any order and any case.")
@@ -35,7 +44,7 @@ with cols[2]:
 with cols[3]:
     status = ui.url_facet("Status", facets.get("status", {}), key="status")
 with cols[4]:
-    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in ("7", "14", "30", "60", "90")}, key="closing",
+    closing = ui.url_facet("Closing within", CLOSING, key="closing",
                      help=f"Closing date from {ui.long_date(today)} to that many days later.", none_label="Any time")
 ui.ignored_params_notice()
 

@@ -964,7 +964,8 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     # Challenge statements are a few hundred rows London-wide (the bench uses the sample's), not payment lines;
     # their outcomes come from the build's matching step, which an analyst's query has no equivalent of.
     "challenges_list": Exempt("a search over a few hundred challenge statements, not payment lines"),
-    "challenge_filter_options": Exempt("filter choices counted over a few hundred challenge statements"),
+    "challenge_filter_options": Exempt("filter choices counted over a few hundred challenge statements, among what "
+                                       "challenges_list finds"),
     "challenge_detail": Exempt("one challenge statement by its id"),
     "challenge_outcomes_for": Exempt("one challenge's outcomes, found by the build's matching step"),
     "spend_lines": Equivalent(spend_lines_pandas, spend_lines_sqlite,

@@ -176,9 +176,16 @@ def challenges_list(
                today=today or dt.date.today())
 
 
-@query()
-def challenge_filter_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return run(con, "challenge_filter_options")
+CHALLENGE_FACETS = ("borough", "theme", "tech_category", "status")
+
+
+@query(_challenges_example)
+def challenge_filter_options(con: duckdb.DuckDBPyConnection, **chosen: object) -> pd.DataFrame:
+    """Each filter's choices with the number of challenges the list shows once it is chosen: counted among the
+    challenges that challenges_list finds for the same search and filters (`chosen`) but that one left out."""
+    ids = {f"{facet}_ids": challenges_list(con, **{**chosen, facet: None})["challenge_id"].tolist()
+           for facet in CHALLENGE_FACETS}
+    return run(con, "challenge_filter_options", **ids)
 
 
 def _one_challenge(con: duckdb.DuckDBPyConnection) -> dict:
