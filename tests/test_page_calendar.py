@@ -251,3 +251,18 @@ def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehou
     head = queries.headline(sample_con, as_of=queries.as_of(sample_con)).iloc[0]
     assert int(head["pipeline_count"]) == len(shown)
     assert round(float(head["pipeline_value_gbp"]), 2) == round(float(shown["value_gbp"].sum()), 2)
+
+
+@pytest.mark.parametrize(("months_of_items", "peak"), [
+    ([3, 4, 4], "The busiest month is April 2026 with 2."),
+    ([3, 3, 4, 4, 5], "The busiest months are March 2026 and April 2026, with 2 each."),
+    ([3, 4, 5, 6], "The busiest months are March 2026, April 2026, May 2026 and June 2026, with 1 each."),
+    ([3, 4, 5, 6, 7], "5 months tie as the busiest, with 1 each, from March 2026 to July 2026."),
+])
+def test_the_timeline_summary_says_when_months_tie(months_of_items: list[int], peak: str) -> None:
+    from loti_demand.charts import demand_timeline_summary
+
+    months = [D(2026, m, 1) for m in range(3, 9)]
+    items = pd.DataFrame({"calendar_month": [pd.Timestamp(2026, m, 1) for m in months_of_items],
+                          "confidence": STATUTORY, "is_due_now": False})
+    assert demand_timeline_summary(items, months).endswith(". " + peak)
