@@ -119,13 +119,14 @@ def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int,
             "challenge set by several boroughs counts once for each of them).")
 
 
-LONDON_BUYERS = {"borough": "by boroughs, on the map", "body": "by London-wide bodies, listed below",
-                 "other": "by other London buyers (such as NHS trusts), which belong to neither"}
+LONDON_BUYERS = {"borough": "by boroughs (on the map)", "body": "by London-wide bodies (listed below)",
+                 "other": "by other London buyers such as NHS trusts (on neither)"}
 
 
 def london_demand_sentence(london: pd.DataFrame, count: str, value: str, what: str, verb: str) -> str:
-    """'59 London tech procurement notices (£219.1m) are expected to come to market in this period: 56 by boroughs,
-    on the map, and 3 by London-wide bodies, listed below.' from london_demand rows."""
+    """'59 London tech procurement notices (£219.1m) are expected to come to market in this period: 56 by boroughs
+    (on the map) and 3 by London-wide bodies (listed below).' from london_demand rows; other London buyers are named
+    when they have any."""
     fmt = MEASURES[value].format
     rows = london.set_index("buyers")
     total = int(rows[count].sum())
@@ -203,9 +204,10 @@ def sme_sentence(row: pd.Series, window: str) -> str:
     where = f"the London tech pipeline for this selection over the {window}"
     if count == 0:
         return f"There are no notices in {where}, so nothing can be said about SME suitability."
+    notices = f"{plural(count, 'notice', 'notices')} ({fmt(row['pipeline_value_gbp'])})"
     if saying == 0:
-        return f"None of the {plural(count, 'notice', 'notices')} in {where} say whether the opportunity suits SMEs."
-    text = (f"Of the {plural(count, 'notice', 'notices')} in {where}, {saying:,} "
+        return f"None of the {notices} in {where} say whether the opportunity suits SMEs."
+    text = (f"Of the {notices} in {where}, {saying:,} "
             f"{'says' if saying == 1 else 'say'} whether the opportunity suits SMEs. Of their value, "
             f"{MEASURES['sme_share_pct'].format(row['sme_share_pct'])} ({fmt(row['sme_suitable_value_gbp'])} of "
             f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs.")
