@@ -162,6 +162,28 @@ def page_header(title: str, intro: str) -> None:
                f"notices to {_date(info['notices_as_of'])}; built {_date(info['built_at'])}.")
 
 
+def page_not_found(pages: list) -> list:
+    """[a hidden page at the path the browser asked for] when that path names no page, else [].
+
+    For a path it does not know, st.navigation shows a "Page not found" dialog, runs the default page and rewrites
+    the URL to the front page, so a mistyped or outdated link silently becomes the Overview. Registered at the
+    asked-for path, this page keeps the URL and says there is no such page, with a link to every page.
+    """
+    from loti_demand.navigation import unknown_path
+
+    path = unknown_path(st.context.url, st.get_option("server.baseUrlPath"), [page.url_path for page in pages])
+    if path is None or "/" in path:  # Streamlit cannot register a nested path (nor serve its scripts)
+        return []
+
+    def not_found() -> None:
+        page_header("Page not found", f"There is no page at /{plain(path[:100])} in this dashboard. Choose one of "
+                                      "these pages:")
+        for page in pages:
+            st.page_link(page, label=page.title, icon=page.icon)
+
+    return [st.Page(not_found, title="Page not found", url_path=path, visibility="hidden")]
+
+
 def _date(value: object) -> str:
     if value is None or pd.isna(value):
         return "unknown"
