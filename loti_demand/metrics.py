@@ -174,7 +174,6 @@ DIMENSIONS: dict[str, str] = {
     "group_end": "Latest date",
     "period_start": "Period starting",
     "inner_outer": "Inner or Outer London",
-    "market_date": "Expected to come to market",
     "supplier_names": "Suppliers",
     "incumbent_suppliers": "Current supplier(s)",
     "theme": "Theme",

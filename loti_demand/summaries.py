@@ -93,8 +93,7 @@ MAP_COVERAGE = {
 }
 
 
-def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int,
-                          london: pd.DataFrame | None = None) -> str:
+def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int, london: pd.DataFrame) -> str:
     """What the map's figures rest on, in one sentence, stated beside the totals. For the pipeline and contracts
     expiring, `london` (london_demand rows) gives London's total and how it splits between the map and the rest."""
     if MAP_COVERAGE.get(value) == "months_covered":

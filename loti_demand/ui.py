@@ -166,8 +166,8 @@ def page_not_found(pages: list) -> list:
     """[a hidden page at the path the browser asked for] when that path names no page, else [].
 
     For a path it does not know, st.navigation shows a "Page not found" dialog, runs the default page and rewrites
-    the URL to the front page, so a mistyped or outdated link silently becomes the Overview. Registered at the
-    asked-for path, this page keeps the URL and says there is no such page, with a link to every page.
+    the URL to the front page, so once the dialog is closed a mistyped or outdated link has become the Overview.
+    Registered at the asked-for path, this page keeps the URL and says there is no such page, linking every page.
     """
     from loti_demand.navigation import unknown_path
 
