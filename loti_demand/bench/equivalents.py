@@ -528,7 +528,7 @@ def supplier_concentration_sqlite(con: sqlite3.Connection, *, start: dt.date, en
 # --- Procurement questions: borough profile, SME pipeline, demand calendar, collaboration finder -----------
 
 
-# The generated notices are the boroughs' alone, so a publisher code is a borough code here.
+# The generated notices name no London-wide body, so a borough's publisher code is its borough code here.
 
 
 def borough_pipeline_pandas(raw: Raw, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -545,7 +545,7 @@ def borough_pipeline_sqlite(con: sqlite3.Connection, *, borough: str, start: dt.
         select d.expected_date, d.date_basis, d.title, d.notice_type, c.label as tech_category_label, d.value_gbp,
             case d.is_sme_suitable when 1 then 'Yes' when 0 then 'No' else 'Not stated' end as sme_suitability, d.url
         from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
-        where d.borough_code = :borough and {IN_PIPELINE.replace("confidence", "d.confidence")}
+        where d.borough_code = :borough and {IN_PIPELINE}
         order by d.expected_date, d.title, d.ocid
     """, borough=borough, start=start.isoformat(), end=end.isoformat())
 
@@ -562,7 +562,7 @@ def borough_expiring_sqlite(con: sqlite3.Connection, *, borough: str, start: dt.
         select d.contract_end, d.title, d.supplier_names as incumbent_suppliers, c.label as tech_category_label,
             d.value_gbp, d.url
         from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
-        where d.borough_code = :borough and {EXPIRES_IN.replace("confidence", "d.confidence")}
+        where d.borough_code = :borough and {EXPIRES_IN}
         order by d.contract_end, d.title, d.ocid
     """, borough=borough, start=start.isoformat(), end=end.isoformat())
 
