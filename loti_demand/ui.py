@@ -317,6 +317,11 @@ def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str 
               help: str | None = None) -> str | None:
     """A url_selectbox over {value: label} choices (e.g. from facet_options) with a first "All" choice;
     returns the chosen value, or None for "All"."""
+    if st.session_state.get(key):
+        # A choice's label can change between runs (facet counts follow the other filters), and Streamlit 1.67
+        # sends the browser a selectbox's value, label and all, only when the value changes: setting it again
+        # makes the box show the chosen value's new label instead of the old one.
+        st.session_state[key] = st.session_state[key]
     value = url_selectbox(label, ["", *options], key=key, help=help,
                           format_func=lambda v: options.get(v, none_label) if v else none_label)
     return value or None
