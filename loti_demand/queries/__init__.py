@@ -219,10 +219,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last_day))
 
 
-def month_end(day: dt.date) -> dt.date:
-    return add_months(day.replace(day=1), 1) - dt.timedelta(days=1)
-
-
 def months_ahead(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
     """The calendar's window: `months` whole months from the data-as-of month (periods.months_from, the window
     every page counts the pipeline in)."""
