@@ -4,11 +4,15 @@ Serve it with `streamlit run dashboard.py`. It reads the warehouse named by LOTI
 (default data/warehouse.duckdb) and builds the sample warehouse first if there is none.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from loti_demand import ui
 
-st.set_page_config(page_title="loti-demand: London tech demand", page_icon=":material/insights:", layout="wide")
+# The icon is a file here, sent inline: a Material icon name would make every browser fetch it from a font server.
+st.set_page_config(page_title="loti-demand: London tech demand", layout="wide",
+                   page_icon=str(Path(__file__).parent / "assets" / "favicon.svg"))
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -22,6 +26,6 @@ PAGES = [
     st.Page("pages/exports.py", title="Exports", icon=":material/download:"),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES + ui.page_not_found(PAGES))
 ui.ensure_warehouse()
 page.run()

@@ -106,11 +106,17 @@ def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
     per_month = df["calendar_month"].value_counts()
     per_month.index = [f"{pd.Timestamp(m):%B %Y}" for m in per_month.index]
     order = {f"{m:%B %Y}": i for i, m in enumerate(months)}
-    busiest = min(per_month.index, key=lambda m: (-per_month[m], order.get(m, 0)))
+    most = int(per_month.max())
+    busiest = sorted((m for m in per_month.index if per_month[m] == most), key=lambda m: order.get(m, 0))
     due_text = f" ({due} of them already due, shown in {first})" if due else ""
+    if len(busiest) == 1:
+        peak = f"The busiest month is {busiest[0]} with {most}."
+    elif len(busiest) <= 4:
+        peak = f"The busiest months are {', '.join(busiest[:-1])} and {busiest[-1]}, with {most} each."
+    else:
+        peak = f"{len(busiest)} months tie as the busiest, with {most} each, from {busiest[0]} to {busiest[-1]}."
     return (f"{len(df)} procurements expected from {first} to {last}: {statutory} from statutory notices and "
-            f"{inferred} inferred from contract end dates{due_text}. The busiest month is {busiest} with "
-            f"{per_month[busiest]}.")
+            f"{inferred} inferred from contract end dates{due_text}. {peak}")
 
 
 def score_bar_figure(df: pd.DataFrame, *, value: str, name: str, title: str) -> go.Figure:

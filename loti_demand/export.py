@@ -1,8 +1,8 @@
 """The one CSV writer: the CLI `export` command and every download button use it.
 
 Cells that a spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return) are
-prefixed with an apostrophe; numbers stay numbers. Headers come from metrics.label so the CSV names
-match the screen.
+prefixed with an apostrophe; numbers stay numbers; true/false are written Yes/No, as the pages say them.
+Headers come from metrics.label so the CSV names match the screen.
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone."""
+    """Neutralise spreadsheet formula injection in text; leave numbers, dates and blanks alone; Yes/No for
+    true/false (every CSV says a boolean the same way)."""
     if value is None or value is pd.NaT or value is pd.NA:
         return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "Yes" if value else "No"
     # numbers.Number covers Decimal and numpy scalars (a nullable Int64 column yields numpy.int64): a negative
     # number must stay a number, not be neutralised as if it were a formula.
     if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):

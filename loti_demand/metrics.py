@@ -69,12 +69,19 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
             "gbp_per_head"),
     Measure("all_spend_gbp", "All spend (£)", "Sum of all loaded payment lines, tech or not.", "gbp"),
     Measure("pipeline_value_gbp", "Pipeline value (£)",
-            "Estimated value of procurements at planning or tender stage (UK1-UK4 notices) expected to come to "
-            "market in the period; a notice's estimate, not money spent.", "gbp"),
-    Measure("pipeline_count", "Upcoming procurements", "Number of procurement processes in the pipeline.", "count"),
-    Measure("open_challenges", "Open challenges", "Challenge statements with status open.", "count"),
+            "Estimated value of the tech procurements expected to come to market in the period: the statutory "
+            "notices of the Demand calendar, dated as it dates them (UK1 pipeline, UK2 engagement and UK3 planned "
+            "notices by the expected market date; UK4 tenders and Contracts Finder opportunities by the bid "
+            "deadline), cancelled and withdrawn ones left out. A period ahead runs in whole months from the month "
+            "of the data-as-of date. A notice's estimate, not money spent.", "gbp"),
+    Measure("pipeline_count", "Upcoming procurements",
+            "Number of tech procurements in the pipeline: the Demand calendar's statutory notices dated in the "
+            "period.", "count"),
+    Measure("open_challenges", "Open challenges",
+            "Challenge statements whose status is open, as the borough that set them publishes it.", "count"),
     Measure("contracts_expiring", "Contracts expiring",
-            "Awarded contracts whose end date falls in the period.", "count"),
+            "Awarded tech contracts whose end date falls in the period (in whole months from the month of the "
+            "data-as-of date, for a period ahead); cancelled ones left out.", "count"),
     Measure("expiring_value_gbp", "Expiring contract value (£)",
             "Awarded value of the contracts expiring (the estimated value where no award value is published).",
             "gbp"),
@@ -167,7 +174,6 @@ DIMENSIONS: dict[str, str] = {
     "group_end": "Latest date",
     "period_start": "Period starting",
     "inner_outer": "Inner or Outer London",
-    "market_date": "Expected to come to market",
     "supplier_names": "Suppliers",
     "incumbent_suppliers": "Current supplier(s)",
     "theme": "Theme",

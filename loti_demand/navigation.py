@@ -4,8 +4,10 @@ for the screenshot command and the tests (so both always cover every registered 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from loti_demand.config import PROJECT_DIR
 
@@ -28,3 +30,18 @@ def registered_pages(dashboard: Path = PROJECT_DIR / "dashboard.py") -> list[Pag
             is_default = "default" in keywords and ast.literal_eval(keywords["default"]) is True
             pages.append((node.lineno, PageInfo(path, title, "" if is_default else Path(path).stem)))
     return [page for _, page in sorted(pages, key=lambda lp: lp[0])]
+
+
+def unknown_path(url: str | None, base_path: str, url_paths: Iterable[str]) -> str | None:
+    """The page path a browser asked for when it names no registered page ('reports' for /reports), else None.
+
+    st.navigation runs the default page for a path it does not know, silently; the dashboard shows "page not
+    found" instead. `url` is st.context.url (None outside a browser), `base_path` the server.baseUrlPath option.
+    """
+    if not url:
+        return None
+    path = unquote(urlparse(url).path).strip("/")
+    base = base_path.strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    return None if path in set(url_paths) else path

@@ -1,8 +1,9 @@
 """Reporting periods the pages offer, worked out from the dates the data actually covers. Pure: no I/O.
 
-A period is an inclusive date window. Spend periods look back (the latest 12 months of data, each UK
-financial year from 1 April to 31 March, all months); forward periods look ahead from the data-as-of date
-(the pipeline and contract expiries), so a user never picks a window the measure cannot fill.
+A period is an inclusive date window of whole calendar months. Spend periods look back (the latest 12 months of
+data, each UK financial year from 1 April to 31 March, all months); forward periods look ahead from the month of
+the data-as-of date (the pipeline and contract expiries), so a user never picks a window the measure cannot fill.
+Whole months let the monthly export (agg_demand_by_borough_month) give the same figures as the pages.
 """
 
 from __future__ import annotations
@@ -87,16 +88,24 @@ def spend_periods(first_month: object, last_month: object, as_of: object) -> lis
     return periods
 
 
+def months_from(as_of: object, months: int) -> tuple[dt.date, dt.date]:
+    """The forward window: `months` calendar months starting with the month of the data-as-of date (its first day
+    to the last day of the last month). Every page and the export count the pipeline and expiring contracts in it."""
+    first = _month_start(_date(as_of))
+    return first, _month_end(_add_months(first, months - 1))
+
+
 def forward_periods(as_of: object) -> list[Period]:
-    """Windows that start at the data-as-of date: the next 18 months (the default), the next 12, two years."""
+    """Windows of whole months from the data-as-of month: the next 18 months (the default), the next 12, two years."""
     as_of = _date(as_of)
     if as_of is None:
         return []
-    return [
-        Period("next18", f"Next 18 months (to {_add_months(as_of, 18):%b %Y})", as_of, _add_months(as_of, 18)),
-        Period("next12", f"Next 12 months (to {_add_months(as_of, 12):%b %Y})", as_of, _add_months(as_of, 12)),
-        Period("next24", f"Next 2 years (to {_add_months(as_of, 24):%b %Y})", as_of, _add_months(as_of, 24)),
-    ]
+    found = []
+    for key, months, name in (("next18", 18, "Next 18 months"), ("next12", 12, "Next 12 months"),
+                              ("next24", 24, "Next 2 years")):
+        start, end = months_from(as_of, months)
+        found.append(Period(key, f"{name} ({start:%b %Y} to {end:%b %Y})", start, end))
+    return found
 
 
 def current_period(as_of: object) -> list[Period]:

@@ -93,8 +93,9 @@ MAP_COVERAGE = {
 }
 
 
-def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int) -> str:
-    """What the map's figures rest on, in one sentence, stated beside the totals."""
+def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int, london: pd.DataFrame) -> str:
+    """What the map's figures rest on, in one sentence, stated beside the totals. For the pipeline and contracts
+    expiring, `london` (london_demand rows) gives London's total and how it splits between the map and the rest."""
     if MAP_COVERAGE.get(value) == "months_covered":
         with_data = int((df["months_covered"] > 0).sum())
         partial = int(((df["months_covered"] > 0) & (df["months_covered"] < period_months)).sum())
@@ -107,15 +108,60 @@ def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int) -
             text += " " + PER_RESIDENT_NOTE
         return text
     if value == "pipeline_value_gbp":
-        return (f"Coverage: {int(df['pipeline_count'].sum()):,} tech procurement notices by London boroughs expected "
-                "to come to market in this period. Notices from London-wide buyers (such as the GLA group or the "
-                "NHS) are not mapped, because they do not belong to one borough.")
+        return "Coverage: " + london_demand_sentence(london, "pipeline_count", "pipeline_value_gbp",
+                                                     "tech procurement notices", "are expected to come to market")
     if value == "contracts_expiring":
-        return (f"Coverage: {int(df['contracts_expiring'].sum()):,} awarded tech contracts by London boroughs end in "
-                f"this period, from {int(df['notices'].sum()):,} tech procurement notices by boroughs in all.")
+        return "Coverage: " + london_demand_sentence(london, "contracts_expiring", "expiring_value_gbp",
+                                                     "awarded tech contracts", "end")
     total = int(df["open_challenges"].sum())
     return (f"Coverage: open challenge statements counted for each borough that set them ({total:,} in all: a "
             "challenge set by several boroughs counts once for each of them).")
+
+
+LONDON_BUYERS = {"borough": "by boroughs (on the map)", "body": "by London-wide bodies (listed below)",
+                 "other": "by other London buyers such as NHS trusts (on neither)"}
+
+
+def london_demand_sentence(london: pd.DataFrame, count: str, value: str, what: str, verb: str) -> str:
+    """'59 London tech procurement notices (£219.1m) are expected to come to market in this period: 56 by boroughs
+    (on the map) and 3 by London-wide bodies (listed below).' from london_demand rows; other London buyers are named
+    when they have any."""
+    fmt = MEASURES[value].format
+    rows = london.set_index("buyers")
+    total = int(rows[count].sum())
+    text = f"{total:,} London {what} ({fmt(rows[value].sum())}) {verb} in this period"
+    parts = [f"{int(rows.loc[kind, count]):,} {words}" for kind, words in LONDON_BUYERS.items()
+             if kind in rows.index and (int(rows.loc[kind, count]) or kind != "other")]
+    if total:
+        text += ": " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+    return text + "."
+
+
+def items_total_sentence(df: pd.DataFrame, value: str, one: str, many: str) -> str:
+    """'2 tech procurements, worth £3.0m in all (1 gives no value).': the count and value of a list of items, as
+    the map and the Overview count them."""
+    count, missing = len(df), int(df[value].isna().sum())
+    text = f"{plural(count, one, many)}, worth {MEASURES[value].format(df[value].sum())} in all"
+    if missing:
+        text += f" ({plural(missing, 'gives', 'give')} no value)"
+    return text + "."
+
+
+def calendar_measures_sentence(items: pd.DataFrame, date_from, date_to) -> str:
+    """The Demand calendar's items as the other pages count them: its statutory notices are the pipeline, and its
+    inferred items whose contract ends in the window are the contracts expiring."""
+    from loti_demand.metrics import INFERRED, STATUTORY
+
+    fmt = MEASURES["pipeline_value_gbp"].format
+    statutory = items[items["confidence"] == STATUTORY]
+    ends = pd.to_datetime(items["contract_end"])
+    ending = items[(items["confidence"] == INFERRED) & (ends >= pd.Timestamp(date_from))
+                   & (ends <= pd.Timestamp(date_to))]
+    return (f"The {plural(len(statutory), 'statutory notice is', 'statutory notices are')} the pipeline "
+            f"({fmt(statutory['value_gbp'].sum())}); {plural(len(ending), 'contract', 'contracts')} of those "
+            f"inferred from contract end dates {'ends' if len(ending) == 1 else 'end'} in this period "
+            f"({fmt(ending['value_gbp'].sum())}), the others later. The Overview, the Borough map, the borough "
+            "profiles and the export count the same items for the same months.")
 
 
 def per_resident_comparison(row: pd.Series) -> str:
@@ -157,9 +203,10 @@ def sme_sentence(row: pd.Series, window: str) -> str:
     where = f"the London tech pipeline for this selection over the {window}"
     if count == 0:
         return f"There are no notices in {where}, so nothing can be said about SME suitability."
+    notices = f"{plural(count, 'notice', 'notices')} ({fmt(row['pipeline_value_gbp'])})"
     if saying == 0:
-        return f"None of the {plural(count, 'notice', 'notices')} in {where} say whether the opportunity suits SMEs."
-    text = (f"Of the {plural(count, 'notice', 'notices')} in {where}, {saying:,} "
+        return f"None of the {notices} in {where} say whether the opportunity suits SMEs."
+    text = (f"Of the {notices} in {where}, {saying:,} "
             f"{'says' if saying == 1 else 'say'} whether the opportunity suits SMEs. Of their value, "
             f"{MEASURES['sme_share_pct'].format(row['sme_share_pct'])} ({fmt(row['sme_suitable_value_gbp'])} of "
             f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs.")

@@ -184,6 +184,28 @@ def page_header(title: str, intro: str) -> None:
                f"notices to {_date(info['notices_as_of'])}; built {_date(info['built_at'])}.")
 
 
+def page_not_found(pages: list) -> list:
+    """[a hidden page at the path the browser asked for] when that path names no page, else [].
+
+    For a path it does not know, st.navigation shows a "Page not found" dialog, runs the default page and rewrites
+    the URL to the front page, so once the dialog is closed a mistyped or outdated link has become the Overview.
+    Registered at the asked-for path, this page keeps the URL and says there is no such page, linking every page.
+    """
+    from loti_demand.navigation import unknown_path
+
+    path = unknown_path(st.context.url, st.get_option("server.baseUrlPath"), [page.url_path for page in pages])
+    if path is None or "/" in path:  # Streamlit cannot register a nested path (nor serve its scripts)
+        return []
+
+    def not_found() -> None:
+        page_header("Page not found", f"There is no page at /{plain(path[:100])} in this dashboard. Choose one of "
+                                      "these pages:")
+        for page in pages:
+            st.page_link(page, label=page.title, icon=page.icon)
+
+    return [st.Page(not_found, title="Page not found", url_path=path, visibility="hidden")]
+
+
 def _date(value: object) -> str:
     if value is None or pd.isna(value):
         return "unknown"
@@ -317,9 +339,24 @@ def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str 
               help: str | None = None) -> str | None:
     """A url_selectbox over {value: label} choices (e.g. from facet_options) with a first "All" choice;
     returns the chosen value, or None for "All"."""
+    if st.session_state.get(key):
+        # A choice's label can change between runs (facet counts follow the other filters), and Streamlit 1.67
+        # sends the browser a selectbox's value, label and all, only when the value changes: setting it again
+        # makes the box show the chosen value's new label instead of the old one.
+        st.session_state[key] = st.session_state[key]
     value = url_selectbox(label, ["", *options], key=key, help=help,
                           format_func=lambda v: options.get(v, none_label) if v else none_label)
     return value or None
+
+
+def url_values(filters: dict[str, tuple[str, object]]) -> dict[str, str | None]:
+    """The values this run's URL-kept filters ({key: (label, allowed values or None)}) have, read before their
+    widgets are drawn (seeded from the link as the widgets seed them; None when unset), so each widget's choices
+    can be counted with the other filters applied."""
+    for key, (label, allowed) in filters.items():
+        _seed(key, None if allowed is None else [str(a) for a in allowed], label)
+        st.session_state.setdefault(key, "")
+    return {key: st.session_state[key] or None for key in filters}
 
 
 def ignored_params_notice() -> None:

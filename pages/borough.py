@@ -58,14 +58,19 @@ ahead = periods.forward_periods(as_of)
 if ahead:
     window = ahead[0]
     st.header(f"Pipeline: tech procurements expected in the {window.phrase}")
-    ui.table_or_note(ui.query("borough_pipeline", borough=code, start=window.start, end=window.end),
-                     ["market_date", "title", "notice_type", "tech_category_label", "value_gbp", "is_sme_suitable",
-                      "url"], key="borough_pipeline", file_name=f"{code}_pipeline.csv",
+    pipeline = ui.query("borough_pipeline", borough=code, start=window.start, end=window.end)
+    if not pipeline.empty:
+        st.write(summaries.items_total_sentence(pipeline, "value_gbp", "tech procurement", "tech procurements"))
+    ui.table_or_note(pipeline, ["expected_date", "date_basis", "title", "notice_type", "tech_category_label",
+                                "value_gbp", "sme_suitability", "url"], key="borough_pipeline",
+                     file_name=f"{code}_pipeline.csv",
                      empty=f"No tech procurement notices from {name} are expected to come to market in this period.")
     st.header(f"Tech contracts ending in the {window.phrase}")
-    ui.table_or_note(ui.query("borough_expiring", borough=code, start=window.start, end=window.end),
-                     ["contract_end", "title", "supplier_names", "tech_category_label", "award_value_gbp", "url"],
-                     key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
+    expiring = ui.query("borough_expiring", borough=code, start=window.start, end=window.end)
+    if not expiring.empty:
+        st.write(summaries.items_total_sentence(expiring, "value_gbp", "contract", "contracts"))
+    ui.table_or_note(expiring, ["contract_end", "title", "incumbent_suppliers", "tech_category_label", "value_gbp",
+                                "url"], key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
                      empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.")
 
 st.header("Open challenges")

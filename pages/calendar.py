@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loti_demand import charts, queries, ui
+from loti_demand import charts, queries, summaries, ui
 from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
 from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
 
@@ -50,9 +50,10 @@ cols[1].metric("From statutory notices", f"{int((items['confidence'] == STATUTOR
 cols[2].metric("Inferred from contract end dates", f"{int((items['confidence'] == INFERRED).sum()):,}")
 undated_count = int(undated["items"].sum())
 st.caption(
-    f"From the data-as-of date, {as_of:%-d %B %Y}, to {date_to:%-d %B %Y}. London buyers and technology "
-    "categories only." + (f" {undated_count:,} London tech procurements give no date at all and cannot be placed "
-                          "on the calendar." if undated_count else "")
+    f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. London "
+    "buyers and technology categories only. " + summaries.calendar_measures_sentence(items, date_from, date_to)
+    + (f" {undated_count:,} London tech procurements give no date at all and cannot be placed on the calendar."
+       if undated_count else "")
 )
 
 st.header("Expected procurements per month")

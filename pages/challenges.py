@@ -6,6 +6,7 @@ import streamlit as st
 from loti_demand import ui
 from loti_demand.alerts import CLOSING_DAYS
 
+CLOSING = {d: f"{d} days" for d in CLOSING_DAYS}
 ui.page_header(
     "Challenges",
     "Problems London boroughs have asked innovators to help solve, from every borough that publishes them "
@@ -21,6 +22,14 @@ if not total:
 
 
 today = ui.reference_date()
+# Each choice is counted as the list would show it, with the other filters as they are set in this run.
+now = ui.url_values({"q": ("Search titles and statements", None), "closing": ("Closing within", CLOSING),
+                     **{key: (label, facets.get(kind, {})) for key, label, kind in (
+                         ("borough", "Borough", "borough"), ("theme", "Theme", "theme"),
+                         ("category", "Tech category", "tech_category"), ("status", "Status", "status"))}})
+facets = ui.facet_options("challenge_filter_options", q=now["q"], borough=now["borough"], theme=now["theme"],
+                          tech_category=now["category"], status=now["status"], today=today,
+                          closing_within_days=int(now["closing"]) if now["closing"] else None)
 search = ui.url_text("Search titles and statements", key="q",
                      help='Shows challenges containing every word you type, in any order and any form (sensor also '
                      'finds sensors); put a phrase in quotes ("council homes"). Synonyms count: AI also finds '
@@ -37,7 +46,7 @@ with cols[2]:
 with cols[3]:
     status = ui.url_facet("Status", facets.get("status", {}), key="status")
 with cols[4]:
-    closing = ui.url_facet("Closing within", {d: f"{d} days" for d in CLOSING_DAYS}, key="closing",
+    closing = ui.url_facet("Closing within", CLOSING, key="closing",
                      help=f"Closing date from {ui.long_date(today)} to that many days later.", none_label="Any time")
 ui.ignored_params_notice()
 searched = ui.search_query(search)

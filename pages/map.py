@@ -42,7 +42,8 @@ st.caption(MEASURES[measure].definition)
 
 df = ui.query("borough_measures", start=period.start, end=period.end, category=category)
 coverage = summaries.MAP_COVERAGE[measure]
-st.caption(summaries.map_coverage_sentence(df, measure, period_months=period.months))
+london = ui.query("london_demand", start=period.start, end=period.end, category=category)
+st.caption(summaries.map_coverage_sentence(df, measure, period_months=period.months, london=london))
 
 st.header(f"{label(measure)} by borough")
 title = f"{label(measure)}, {period.phrase}" + (f", {ui.category_label(category)}" if category else "")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from loti_demand import charts, queries, summaries, ui
+from loti_demand import charts, periods, queries, summaries, ui
 from loti_demand.metrics import MEASURES
 
 ui.page_header(
@@ -14,6 +14,7 @@ ui.page_header(
 as_of = ui.as_of()
 head = ui.query("headline", as_of=as_of).iloc[0]
 last12 = queries.months_back(as_of, 12)  # the headline's 12 months to the data-as-of date
+ahead = periods.months_from(as_of, queries.PIPELINE_MONTHS)  # the headline's pipeline window
 
 cols = st.columns(3)
 cols[0].metric(
@@ -30,7 +31,7 @@ st.caption(
     f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of 33 authorities' spend files "
     f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
     f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
-    "in the next 18 months (see the Demand calendar). "
+    f"from {ahead[0]:%B %Y} to {ahead[1]:%B %Y} (see the Demand calendar). "
     + summaries.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names()) + " "
     + summaries.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
 )

@@ -78,3 +78,28 @@ def collaboration_groups(con: duckdb.DuckDBPyConnection, date_from: dt.date, dat
             current.append(row)
         groups.append(current)
     return [frozenset(r.ocid for r in g) for g in groups if len({r.borough_code for r in g}) >= 2]
+
+
+# --- The measures the pages share, from the rules as the metrics define them -----------------------------------
+
+
+def window(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """A period ahead: `months` whole calendar months starting with the month of the data-as-of date."""
+    first = pd.Period(as_of, freq="M")
+    return first.start_time.date(), (first + months - 1).end_time.date()
+
+
+def pipeline(items: pd.DataFrame, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
+    """The tech statutory notices whose expected date falls in the window."""
+    when = pd.to_datetime(items["expected_date"])
+    chosen = ((items["confidence"] == "statutory notice") & items["tech_category"].notna()
+              & (when >= pd.Timestamp(start)) & (when <= pd.Timestamp(end)))
+    return items[chosen & (items["tech_category"] == category if category else chosen)]
+
+
+def expiring(items: pd.DataFrame, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
+    """The awarded tech contracts whose end date falls in the window."""
+    ends = pd.to_datetime(items["contract_end"])
+    chosen = ((items["confidence"] == "inferred from contract end date") & items["tech_category"].notna()
+              & (ends >= pd.Timestamp(start)) & (ends <= pd.Timestamp(end)))
+    return items[chosen & (items["tech_category"] == category if category else chosen)]

@@ -69,3 +69,22 @@ def test_stored_supplier_spend_that_no_longer_adds_up_is_reported(data_dir: Path
     assert len(windows) > 1
     assert sorted(row[0] for row in failures["spend_totals_reconcile"]) == [
         f"agg_suppliers_by_period {windows[0][0]}", f"agg_suppliers_by_period {windows[-1][0]}"]
+
+
+def test_marts_that_disagree_on_the_pipeline_are_reported(data_dir: Path, tmp_path: Path) -> None:
+    """demand_measures_agree: the map's stored measures, the stored export and demand_items are each held to the
+    monthly aggregate, for every whole-month window the pages offer."""
+    forward = "(select min(period_start) from page_periods where kind = 'forward')"
+    con = _broken_copy(data_dir, tmp_path, f"""
+        update agg_borough_measures_by_period set pipeline_count = pipeline_count + 1
+        where borough_code = 'E09000007' and tech_category is null and period_start = {forward};
+        update agg_demand_summary set contracts_expiring = contracts_expiring + 1
+        where grain = 'borough' and row_no = 1;
+        update demand_items set contract_end = {forward} + 10 where confidence = 'inferred from contract end date';
+    """)  # the fixture's one contract ends in 2028: now demand_items says it ends in the first window
+    assert con.execute("select count(*) from demand_items where contract_end < date '2027-01-01'").fetchall() == [(1,)]
+    failures = {f.check: f.rows for f in run_checks(con)}
+    found = {row[0].split(":")[0] for row in failures["demand_measures_agree"]}
+    assert found == {"agg_borough_measures_by_period and agg_demand_by_borough_month",
+                          "agg_demand_summary and agg_demand_by_borough_month",
+                          "demand_items and agg_demand_by_borough_month"}

@@ -16,12 +16,14 @@ REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_cat
        "ref_manifest", "ref_build"}
 STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_spend_lines", "int_supplier_matches"},
               "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
+              "name_award_suppliers": {"int_supplier_matches", "int_procurements"},
               "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"},
               "index_search": {"procurements", "challenges", "raw_ocds_releases"},
               "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"},
               "store_page_periods": {"agg_spend_by_borough_month", "build_info"},
               "store_borough_measures": {"page_periods", "ref_tech_categories", "agg_spend_by_borough_month",
-                                         "procurements", "challenge_boroughs", "challenges", "boroughs"},
+                                         "demand_items", "procurements", "challenge_boroughs", "challenges",
+                                         "boroughs"},
               "store_supplier_concentration": {"page_periods", "agg_spend_by_supplier", "ref_tech_categories"}}
 
 

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loti_demand import metrics
+from tests import demand_expected
 
 PROJECT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(PROJECT / "dashboard.py")
@@ -51,8 +52,7 @@ def text(app: AppTest) -> str:
 
 
 def window(con, months: int = 18) -> tuple[dt.date, dt.date]:
-    as_of = con.execute("select data_as_of from build_info").fetchall()[0][0]
-    return as_of, (pd.Timestamp(as_of) + pd.DateOffset(months=months)).date()
+    return demand_expected.window(con.execute("select data_as_of from build_info").fetchall()[0][0], months)
 
 
 def latest_12_spend(con) -> pd.DataFrame:
@@ -108,19 +108,21 @@ def test_pipeline_expiring_and_challenges(app: AppTest, sample_con) -> None:
     code = "E09000001"
     open_profile(app, borough=code)
     start, end = window(sample_con)
-    p = sample_con.execute("select * from procurements where borough_code = $c and tech_category is not null",
-                           {"c": code}).df()
-    when = p["expected_market_date"].fillna(p["tender_end"]).fillna(p["tender_start"]).dt.date
-    pipeline = p[p["stage"].isin(["planning", "tender"]) & (when >= start) & (when <= end)]
-    ends = p["contract_end"].dt.date
-    expiring = p[p["stage"].isin(["award", "contract"]) & (ends >= start) & (ends <= end)]
+    items = demand_expected.demand_items(sample_con)
+    items = items[items["borough_code"] == code]
+    pipeline = demand_expected.pipeline(items, start, end)
+    expiring = demand_expected.expiring(items, start, end)
     challenges = sample_con.execute(
         "select c.title from challenges c join challenge_boroughs b using (challenge_id) "
         "where b.borough_code = $c and c.status = 'open'", {"c": code}).df()
     assert len(pipeline) and len(expiring) and len(challenges), "the sample exercises every section"
-    assert sorted(table_with(app, "notice_type")["title"]) == sorted(pipeline["title"])
-    assert sorted(table_with(app, "supplier_names")["title"]) == sorted(expiring["title"])
+    titles = dict(sample_con.execute("select ocid, title from procurements").fetchall())
+    assert sorted(table_with(app, "notice_type")["title"]) == sorted(pipeline["ocid"].map(titles))
+    assert sorted(table_with(app, "incumbent_suppliers")["title"]) == sorted(expiring["ocid"].map(titles))
     assert sorted(table_with(app, "theme")["title"]) == sorted(challenges["title"])
+    fmt, said = metrics.MEASURES["value_gbp"].format, text(app)
+    for found, one in ((pipeline, "tech procurement"), (expiring, "contract")):
+        assert f"{len(found)} {one}{'s' if len(found) > 1 else ''}, worth {fmt(found['value_gbp'].sum())}" in said
 
 
 def test_data_coverage(app: AppTest, sample_con) -> None:
@@ -162,6 +164,18 @@ def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
     assert csv["Tech spend (£)"].tolist() == pytest.approx(categories["tech_spend_gbp"].astype(float).tolist())
     coverage = pd.read_csv(io.BytesIO(downloads["E09000007_coverage.csv"]), encoding="utf-8-sig")
     assert coverage["First month"].tolist() == [str(table_with(app, "latest_file")["first_month"].iloc[0])]
+
+
+def test_yes_and_no_in_every_csv(app: AppTest, sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
+    """The profile's pipeline CSV and the Demand calendar's CSV say SME suitability the same way, and a true/false
+    column (the calendar's 'Already due') is Yes/No too, never True/False."""
+    open_profile(app, borough="E09000033")
+    pipeline = pd.read_csv(io.BytesIO(downloads["E09000033_pipeline.csv"]), encoding="utf-8-sig", dtype=str)
+    app.switch_page("pages/calendar.py").run()
+    calendar = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig", dtype=str)
+    for csv in (pipeline, calendar):
+        assert set(csv["Suitable for SMEs"]) <= {"Yes", "No", "Not stated"} and "Yes" in set(csv["Suitable for SMEs"])
+    assert set(calendar["Already due"]) == {"Yes", "No"}
 
 
 @pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])

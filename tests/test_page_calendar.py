@@ -36,12 +36,13 @@ FIXTURE_ITEMS = {
     "dd-i2": (INFERRED, D(2026, 2, 28), 6, "500k_2m", "Hackney"),  # £1,999,999.99: 6 months, clamped month end
     "dd-i3": (INFERRED, D(2025, 6, 30), 12, "2m_10m", "Camden"),  # £2m exactly (estimate, no award value)
     "dd-i4": (INFERRED, D(2027, 6, 30), 6, "unknown", "Islington"),  # no value: 6 months
-    "dd-i5": (INFERRED, D(2025, 6, 1), 6, "under_100k", "Hackney"),  # ended before the data-as-of date
+    "dd-i5": (INFERRED, D(2025, 5, 30), 6, "under_100k", "Hackney"),  # ended before the data-as-of month
     "dd-i6": (INFERRED, None, 6, "under_100k", "Camden"),  # no end date
     "dd-i7": (INFERRED, D(2026, 4, 15), 6, "under_100k", "Islington"),
 }
 AS_OF = D(2025, 12, 31)
-IN_18_MONTHS = {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11", "dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}
+MONTHS = 19  # December 2025 to June 2027: the window starts with the data-as-of month
+IN_WINDOW = {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11", "dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}
 
 
 def test_demand_items_follow_the_rules_on_the_fixture(demand_con) -> None:
@@ -78,20 +79,20 @@ def test_demand_items_agree_with_the_independent_implementation(sample_con) -> N
     assert pd.to_datetime(got["expected_date"]).tolist() == pd.to_datetime(want["expected_date"]).tolist()
 
 
-def _calendar(con, months: int = 18, **filters) -> set[str]:
+def _calendar(con, months: int = MONTHS, **filters) -> set[str]:
     date_from, date_to = queries.months_ahead(AS_OF, months)
     return set(queries.demand_calendar(con, date_from=date_from, date_to=date_to, **filters)["ocid"])
 
 
 @pytest.mark.parametrize(("filters", "expected"), [
-    ({}, IN_18_MONTHS),
+    ({}, IN_WINDOW),
     ({"areas": ("london_wide",)}, {"dd-s4"}),
     ({"areas": ("E09000012", "E09000024")}, {"dd-s3", "dd-i1", "dd-i2"}),
     ({"categories": ("it_services",)}, {"dd-s3", "dd-s11", "dd-i2"}),
     ({"value_bands": ("unknown", "10m_plus")}, {"dd-i4", "dd-s4"}),
     ({"sme": "yes"}, {"dd-s2"}),
     ({"sme": "no"}, {"dd-s3"}),
-    ({"sme": "unknown"}, IN_18_MONTHS - {"dd-s2", "dd-s3"}),
+    ({"sme": "unknown"}, IN_WINDOW - {"dd-s2", "dd-s3"}),
     ({"confidence": STATUTORY}, {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11"}),
     ({"confidence": INFERRED}, {"dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}),
 ])
@@ -100,13 +101,14 @@ def test_calendar_filters_on_the_fixture(demand_con, filters: dict, expected: se
 
 
 def test_calendar_window_edges_and_due_now(demand_con) -> None:
-    assert _calendar(demand_con, months=3) == {"dd-s1", "dd-s3", "dd-i1", "dd-i2", "dd-i3"}
-    # 2027-06-30 is the last day of an 18-month window; the 2028 pipeline item needs 25 months
-    assert "dd-i4" in _calendar(demand_con, months=18) and "dd-i4" not in _calendar(demand_con, months=17)
-    assert "dd-s7" in _calendar(demand_con, months=25)
-    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    # four months: December 2025 to March 2026 (the window starts with the data-as-of month)
+    assert _calendar(demand_con, months=4) == {"dd-s1", "dd-s3", "dd-i1", "dd-i2", "dd-i3"}
+    # 2027-06-30 is the last day of a 19-month window; the 2028 pipeline item needs 26 months
+    assert "dd-i4" in _calendar(demand_con, months=19) and "dd-i4" not in _calendar(demand_con, months=18)
+    assert "dd-s7" in _calendar(demand_con, months=26) and "dd-s7" not in _calendar(demand_con, months=25)
+    date_from, date_to = queries.months_ahead(AS_OF, MONTHS)
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
-    assert df["is_due_now"].to_dict() == {o: o == "dd-i3" for o in IN_18_MONTHS}
+    assert df["is_due_now"].to_dict() == {o: o == "dd-i3" for o in IN_WINDOW}
     assert pd.Timestamp(df.loc["dd-i3", "calendar_month"]) == pd.Timestamp("2025-12-01")  # placed in the first month
     undated = dict(queries.demand_undated(demand_con).itertuples(index=False, name=None))
     assert undated == {STATUTORY: 1, INFERRED: 1}
@@ -124,10 +126,10 @@ def test_calendar_rows_are_in_month_date_area_title_order(sample_con) -> None:
 
 
 def test_a_contract_names_its_current_supplier_and_a_notice_none(demand_con) -> None:
-    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    date_from, date_to = queries.months_ahead(AS_OF, MONTHS)
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
     named = df["incumbent_suppliers"].dropna().to_dict()
-    assert named == {o: "Fixture Supplier Ltd" for o in IN_18_MONTHS if FIXTURE_ITEMS[o][0] == INFERRED}
+    assert named == {o: "Fixture Supplier Ltd" for o in IN_WINDOW if FIXTURE_ITEMS[o][0] == INFERRED}
 
 
 # --- The page, on the sample warehouse ---------------------------------------------------------------------
@@ -205,7 +207,7 @@ def test_months_ahead_changes_the_window_and_the_url(sample_warehouse: Path, mon
     assert at.query_params["months"] == "6"
     assert len(_shown(at)) == len(_expected(sample_warehouse, months=6))
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert len(spec["data"][0]["x"]) == 7  # the as-of month and the six after it
+    assert len(spec["data"][0]["x"]) == 6  # six months from the data-as-of month
 
 
 def test_unknown_link_values_are_ignored_with_a_notice(sample_warehouse: Path, monkeypatch) -> None:
@@ -249,3 +251,18 @@ def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehou
     head = queries.headline(sample_con, as_of=queries.as_of(sample_con)).iloc[0]
     assert int(head["pipeline_count"]) == len(shown)
     assert round(float(head["pipeline_value_gbp"]), 2) == round(float(shown["value_gbp"].sum()), 2)
+
+
+@pytest.mark.parametrize(("months_of_items", "peak"), [
+    ([3, 4, 4], "The busiest month is April 2026 with 2."),
+    ([3, 3, 4, 4, 5], "The busiest months are March 2026 and April 2026, with 2 each."),
+    ([3, 4, 5, 6], "The busiest months are March 2026, April 2026, May 2026 and June 2026, with 1 each."),
+    ([3, 4, 5, 6, 7], "5 months tie as the busiest, with 1 each, from March 2026 to July 2026."),
+])
+def test_the_timeline_summary_says_when_months_tie(months_of_items: list[int], peak: str) -> None:
+    from loti_demand.charts import demand_timeline_summary
+
+    months = [D(2026, m, 1) for m in range(3, 9)]
+    items = pd.DataFrame({"calendar_month": [pd.Timestamp(2026, m, 1) for m in months_of_items],
+                          "confidence": STATUTORY, "is_due_now": False})
+    assert demand_timeline_summary(items, months).endswith(". " + peak)

@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loti_demand import queries
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.warehouse.build import build
+from loti_demand.warehouse.db import connect
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
@@ -113,6 +115,33 @@ def test_each_filter_narrows_the_list_and_is_kept_in_the_url(app: AppTest, key, 
     assert app.query_params[param] == value
     app.selectbox(key=key).set_value("").run()  # back to "All": the parameter leaves the URL
     assert len(shown(app)) == 6 and param not in app.query_params
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"borough": "E09000007"},  # Camden: one of the four open challenges
+    {"q": "residents"},
+    {"theme": "Housing", "closing": "60"},
+    {"status": "open", "category": "cyber_security"},
+])
+def test_each_choice_counts_what_the_list_then_shows(app: AppTest, page_warehouse: Path, params: dict) -> None:
+    """A choice's number ("open (4)") is what the list shows once it is chosen, with the other filters as set."""
+    con = connect(page_warehouse, read_only=True)
+    values = {(kind, label): value for kind, value, label in
+              queries.challenge_filter_options(con)[["kind", "value", "label"]].itertuples(index=False)}
+    con.close()
+    app.query_params.update(params)
+    app.run()
+    checked = 0
+    for key, kind in (("borough", "borough"), ("theme", "theme"), ("category", "tech_category"), ("status", "status")):
+        for option in app.selectbox(key=key).options[1:]:  # after "All"
+            label, count = option.rsplit(" (", 1)
+            app.selectbox(key=key).set_value(values[(kind, label)]).run()
+            assert len(shown(app)) == int(count.rstrip(")")), (key, option)
+            checked += int(count.rstrip(")"))
+        app.selectbox(key=key).set_value(params.get(key, "")).run()
+        assert app.query_params.get(key) == params.get(key)
+    assert checked > 0
 
 
 def test_a_copied_link_reopens_the_same_view(app: AppTest) -> None:

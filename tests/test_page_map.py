@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import geo
 from loti_demand.metrics import label
+from tests import demand_expected
 from tests.conftest import real_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -75,18 +76,12 @@ def expected_spend(con, start: dt.date, end: dt.date, category: str | None = Non
 
 
 def expected_procurements(con, measure: str, start: dt.date, end: dt.date, category: str | None = None):
-    p = con.execute("select * from procurements").df()
-    p = p[p["borough_code"].notna() & p["tech_category"].notna()]
-    if category:
-        p = p[p["tech_category"] == category]
+    items = demand_expected.demand_items(con)
+    items = items[items["borough_code"].notna()]
     if measure == "pipeline_value_gbp":
-        when = p["expected_market_date"].fillna(p["tender_end"]).fillna(p["tender_start"]).dt.date
-        chosen = p[p["stage"].isin(["planning", "tender"]) & (when >= start) & (when <= end)]
-        values = chosen.groupby("borough_code")["value_gbp"].sum()
+        values = demand_expected.pipeline(items, start, end, category).groupby("borough_code")["value_gbp"].sum()
     else:
-        ends = p["contract_end"].dt.date
-        chosen = p[p["stage"].isin(["award", "contract"]) & (ends >= start) & (ends <= end)]
-        values = chosen.groupby("borough_code").size()
+        values = demand_expected.expiring(items, start, end, category).groupby("borough_code").size()
     names = con.execute("select borough_code, borough_name from boroughs").df()
     return {n.borough_name: float(values.get(n.borough_code, 0)) for n in names.itertuples()}
 
@@ -159,8 +154,7 @@ def test_each_filter_changes_the_map(app: AppTest, sample_con, measure: str, per
         expected = expected_open_challenges(sample_con, category)
     else:
         months = {"next12": 12, "next18": 18, "next24": 24}[period]
-        end = (pd.Timestamp(as_of) + pd.DateOffset(months=months)).date()
-        expected = expected_procurements(sample_con, measure, as_of, end, category)
+        expected = expected_procurements(sample_con, measure, *demand_expected.window(as_of, months), category)
     assert_same(shown(app, measure), expected)
     assert sum(v for v in expected.values() if pd.notna(v)) > 0, "the sample exercises this filter"
     link = dict(app.query_params)  # the view is in the link; defaults are left out to keep it short
@@ -175,10 +169,9 @@ def test_a_link_reopens_the_same_view(app: AppTest, sample_con) -> None:
     assert app.selectbox(key="measure").value == "contracts_expiring"
     assert app.selectbox(key="period").value == "next12"
     assert app.selectbox(key="category").value == "it_services"
-    as_of = _as_of(sample_con)
-    end = (pd.Timestamp(as_of) + pd.DateOffset(months=12)).date()
+    window = demand_expected.window(_as_of(sample_con), 12)
     assert_same(shown(app, "contracts_expiring"),
-                expected_procurements(sample_con, "contracts_expiring", as_of, end, "it_services"))
+                expected_procurements(sample_con, "contracts_expiring", *window, "it_services"))
     assert dict(app.query_params) == {"measure": "contracts_expiring", "period": "next12", "category": "it_services"}
     assert not app.warning
 

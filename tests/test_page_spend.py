@@ -16,16 +16,18 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import metrics
 from loti_demand.queries import QUERIES_DIR
+from tests import demand_expected
 
 PROJECT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(PROJECT / "dashboard.py")
-SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "challenges",
+SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "demand_items",
+                "challenges",
                 "challenge_boroughs", "source_files", "suppliers", "build_info", "ref_tech_categories",
                 "agg_suppliers_by_period", "agg_concentration_by_period", "agg_borough_measures_by_period"}
 PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures", "borough_measures_stored",
                 "spend_summary", "spend_over_time", "category_spend", "top_suppliers", "top_suppliers_stored",
                 "supplier_concentration", "supplier_concentration_stored", "sme_pipeline", "borough_pipeline",
-                "borough_challenges", "borough_expiring", "borough_coverage"]
+                "borough_challenges", "borough_expiring", "borough_coverage", "london_demand"]
 
 
 @pytest.fixture
@@ -141,10 +143,7 @@ def test_sme_view_is_honest_about_what_the_data_says(app: AppTest, sample_con) -
     text = " ".join(m.value for m in app.markdown)
     assert "Council spend files do not say which suppliers are SMEs" in text
     as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
-    end = (pd.Timestamp(as_of) + pd.DateOffset(months=18)).date()
-    p = sample_con.execute("select * from procurements where is_london and tech_category is not null").df()
-    when = p["expected_market_date"].fillna(p["tender_end"]).fillna(p["tender_start"]).dt.date
-    pipe = p[p["stage"].isin(["planning", "tender"]) & (when >= as_of) & (when <= end)]
+    pipe = demand_expected.pipeline(demand_expected.demand_items(sample_con), *demand_expected.window(as_of, 18))
     saying = pipe[pipe["is_sme_suitable"].notna()]
     share = 100 * saying[saying["is_sme_suitable"].astype(bool)]["value_gbp"].sum() / saying["value_gbp"].sum()
     assert f"Of the {len(pipe)} notices" in text and f"{len(saying)} say whether" in text

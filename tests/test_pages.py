@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loti_demand.navigation import registered_pages
+from loti_demand.navigation import registered_pages, unknown_path
 
 PROJECT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(PROJECT / "dashboard.py")
@@ -24,6 +24,26 @@ def app(sample_warehouse: Path, monkeypatch) -> AppTest:
 def test_pages_are_registered() -> None:
     assert REGISTERED[0] == "pages/overview.py"
     assert registered_pages()[0].url_path == ""
+
+
+URL_PATHS = [page.url_path for page in registered_pages()]
+
+
+@pytest.mark.parametrize(("url", "base", "unknown"), [
+    (None, "", None),  # no browser (AppTest, bare mode): run the page asked for
+    ("http://127.0.0.1:8501", "", None),
+    ("http://127.0.0.1:8501/", "", None),
+    ("http://127.0.0.1:8501/map", "", None),
+    ("https://demand.example.org/loti/map/", "loti", None),
+    ("https://demand.example.org/loti", "/loti/", None),
+    ("http://127.0.0.1:8501/reports", "", "reports"),
+    ("http://127.0.0.1:8501/Map", "", "Map"),  # paths are case-sensitive, as Streamlit matches them
+    ("https://demand.example.org/loti/reports", "loti", "reports"),
+    ("http://127.0.0.1:8501/caf%C3%A9%20%3Cb%3E", "", "café <b>"),
+    ("http://127.0.0.1:8501/map/extra", "", "map/extra"),
+])
+def test_an_unknown_page_path_is_recognised(url, base: str, unknown) -> None:
+    assert unknown_path(url, base, URL_PATHS) == unknown
 
 
 @pytest.mark.parametrize("page", REGISTERED)

@@ -30,10 +30,15 @@ def test_latest_12_months_end_with_the_spend_not_later_notices() -> None:
     assert (found[0].start, found[0].end) == (dt.date(2023, 7, 1), dt.date(2024, 6, 30))
 
 
-def test_forward_and_current_periods_start_at_the_as_of_date() -> None:
+def test_forward_periods_are_whole_months_from_the_as_of_month() -> None:
     ahead = periods.forward_periods(dt.date(2026, 3, 31))
     assert [p.key for p in ahead] == ["next18", "next12", "next24"]
-    assert (ahead[0].start, ahead[0].end) == (dt.date(2026, 3, 31), dt.date(2027, 9, 30))
+    assert (ahead[0].start, ahead[0].end) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
+    assert ahead[0].label == "Next 18 months (Mar 2026 to Aug 2027)" and ahead[0].months == 18
+    assert [p.months for p in ahead] == [18, 12, 24]
+    # a mid-month data-as-of date and a short month: the window still runs in whole months
+    assert periods.months_from(dt.date(2025, 12, 15), 3) == (dt.date(2025, 12, 1), dt.date(2026, 2, 28))
+    assert periods.months_from(dt.date(2024, 1, 31), 2) == (dt.date(2024, 1, 1), dt.date(2024, 2, 29))
     assert periods.current_period(dt.date(2026, 3, 31))[0].label == "As they stand on 31 March 2026"
     assert periods.spend_periods(None, None, None) == [] and periods.forward_periods(None) == []
 

@@ -16,12 +16,27 @@ def _sme(count, saying, value, value_saying, suitable):
 def test_sme_sentence() -> None:
     assert summaries.sme_sentence(_sme(0, 0, 0, 0, 0), "next 18 months").startswith("There are no notices")
     assert summaries.sme_sentence(_sme(3, 0, 9e6, 0, 0), "next 18 months").startswith(
-        "None of the 3 notices in the London tech pipeline")
+        "None of the 3 notices (£9.0m) in the London tech pipeline")
     one = summaries.sme_sentence(_sme(1, 1, 537_000, 537_000, 0), "next 18 months")
-    assert "Of the 1 notice in" in one and "1 says whether" in one and "0.0% (£0 of £537k)" in one
+    assert "Of the 1 notice (£537k) in" in one and "1 says whether" in one and "0.0% (£0 of £537k)" in one
     assert "do not say" not in one
     mixed = summaries.sme_sentence(_sme(5, 2, 10e6, 4e6, 1e6), "next 12 months")
     assert "25.0% (£1.0m of £4.0m)" in mixed and "The other 3 notices (£6.0m) do not say." in mixed
+
+
+def test_london_demand_sentence_names_every_kind_of_buyer_with_items() -> None:
+    london = pd.DataFrame({"buyers": ["borough", "body", "other"], "pipeline_count": [56, 3, 0],
+                           "pipeline_value_gbp": [206e6, 13.1e6, 0.0]})
+    assert summaries.london_demand_sentence(london, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+        "59 London notices (£219.1m) are due in this period: 56 by boroughs (on the map) and 3 by London-wide bodies "
+        "(listed below).")
+    other = london.assign(pipeline_count=[0, 1, 2], pipeline_value_gbp=[0.0, 1e6, 5e5])
+    assert summaries.london_demand_sentence(other, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+        "3 London notices (£1.5m) are due in this period: 0 by boroughs (on the map), 1 by London-wide bodies (listed "
+        "below) and 2 by other London buyers such as NHS trusts (on neither).")
+    none = london.assign(pipeline_count=0, pipeline_value_gbp=0.0)
+    assert summaries.london_demand_sentence(none, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+        "0 London notices (£0) are due in this period.")
 
 
 def test_map_summary() -> None:

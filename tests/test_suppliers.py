@@ -189,3 +189,38 @@ def test_every_published_name_says_how_it_was_matched(real_spend_con) -> None:
     ).fetchall()
     assert len(hc_one) == 6 and len({r[1] for r in hc_one}) == 1
     assert all(not reason.endswith(f"'{name}'") for name, _, reason in hc_one if reason.startswith("same VAT"))
+
+
+def test_a_contracts_current_supplier_shows_under_the_suppliers_canonical_name(sample_con) -> None:
+    """The sample's award to 'CORVEDALE CONSULTING LLP' is paid as 'Corvedale Consulting LLP' (and in capitals):
+    every table shows the suppliers mart's one name, as the top suppliers do."""
+    rows = sample_con.execute(
+        "select p.supplier_names, d.incumbent_suppliers from demand_items as d join procurements as p using (ocid) "
+        "where p.supplier_names ilike '%corvedale%'").fetchall()
+    canonical = sample_con.execute(
+        "select canonical_name from suppliers where supplier_id = 'corvedale consulting'").fetchall()[0][0]
+    assert rows == [("CORVEDALE CONSULTING LLP", canonical)] and canonical == "Corvedale Consulting LLP"
+    # every published spelling that a paid supplier shares a matching key with takes that supplier's name
+    names = sample_con.execute(
+        "select p.supplier_names, d.incumbent_suppliers from demand_items as d "
+        "join procurements as p using (ocid) where p.supplier_names is not null").fetchall()
+    paid = {supplier_key(a): c for a, c in sample_con.execute(
+        "select a.supplier_name, s.canonical_name from supplier_aliases as a join suppliers as s using (supplier_id)"
+    ).fetchall()}
+    assert len(names) > 20 and sum(published != shown for published, shown in names) > 5
+    for published, shown in names:
+        display = [paid.get(supplier_key(n), n) for n in published.split("; ")]
+        assert shown == "; ".join(dict.fromkeys(display)), published
+
+
+def test_award_supplier_names_keep_an_unpaid_name_as_published(tmp_path: Path) -> None:
+    from loti_demand.warehouse.enrich import name_award_suppliers
+
+    con = connect(tmp_path / "w.duckdb")
+    con.execute("create table int_supplier_matches as select * from (values ('ACME LTD', 'acme', 'Acme Limited'), "
+                "('Acme Limited', 'acme', 'Acme Limited')) t(supplier_name, supplier_id, canonical_name)")
+    con.execute("create table int_procurements as select * from (values ('o1', 'acme ltd.; Widget Works PLC'), "
+                "('o2', null)) t(ocid, supplier_names)")
+    name_award_suppliers(con)
+    assert con.execute("select * from int_award_supplier_names order by all").fetchall() == [
+        ("Widget Works PLC", None, None), ("acme ltd.", "acme", "Acme Limited")]

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from loti_demand.bench.raw import Raw
-from loti_demand.queries import add_months, month_end
+from loti_demand.periods import months_from
+from loti_demand.queries import PIPELINE_MONTHS, add_months
 
 
 @dataclass(frozen=True)
@@ -116,15 +117,32 @@ def _between(series: pd.Series, low: dt.date, high: dt.date) -> pd.Series:
     return (series >= pd.Timestamp(low)) & (series <= pd.Timestamp(high))
 
 
+def _pipeline(items: pd.DataFrame, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
+    """The tech statutory notices dated in the window (the in_pipeline rule)."""
+    chosen = ((items["confidence"] == STATUTORY) & items["tech_category"].notna()
+              & _between(items["expected_date"], start, end))
+    return items[chosen & _optional(items, "tech_category", category)]
+
+
+def _expiring(items: pd.DataFrame, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
+    """The awarded tech contracts ending in the window (the expires_in rule)."""
+    chosen = ((items["confidence"] == INFERRED) & items["tech_category"].notna()
+              & _between(items["contract_end"], start, end))
+    return items[chosen & _optional(items, "tech_category", category)]
+
+
+# The rules' SQL for SQLite's demand_items view (the in_pipeline and expires_in macros).
+IN_PIPELINE = "confidence = 'statutory notice' and expected_date between :start and :end"
+EXPIRES_IN = "confidence = 'inferred from contract end date' and contract_end between :start and :end"
+
+
 # --- headline ------------------------------------------------------------------------------------------------
 
 
 def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
     window = _spend_window(raw, as_of, ["borough_code", "amount_gbp", "tech_category"])
     tech = window["amount_gbp"][window["tech_category"].notna()]
-    items = demand_items(raw)
-    due = _between(items["expected_date"], as_of, month_end(add_months(as_of, 18)))
-    pipeline = items[(items["confidence"] == STATUTORY) & items["tech_category"].notna() & due]
+    pipeline = _pipeline(demand_items(raw), *months_from(as_of, PIPELINE_MONTHS))
     return pd.DataFrame([{
         "tech_spend_gbp": _sum(tech),
         "boroughs_with_spend": window["borough_code"].nunique(),
@@ -138,6 +156,7 @@ def headline_pandas(raw: Raw, *, as_of: dt.date) -> pd.DataFrame:
 
 
 def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
+    pipeline_from, pipeline_to = months_from(as_of, PIPELINE_MONTHS)
     return _sql(con, """
         with window as (
             select borough_code, amount_gbp, tech_category from spend
@@ -146,7 +165,7 @@ def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
         pipeline as (
             select value_gbp from demand_items
             where confidence = 'statutory notice' and tech_category is not null
-                and expected_date between :high and :due
+                and expected_date between :pipeline_from and :pipeline_to
         )
         select
             (select sum(amount_gbp) from window where tech_category is not null) as tech_spend_gbp,
@@ -158,7 +177,7 @@ def headline_sqlite(con: sqlite3.Connection, *, as_of: dt.date) -> pd.DataFrame:
             (select count(*) from pipeline) as pipeline_count,
             (select count(*) from challenges where status = 'open') as open_challenges
     """, low=add_months(as_of, -12).isoformat(), high=as_of.isoformat(),
-                due=month_end(add_months(as_of, 18)).isoformat())
+                pipeline_from=pipeline_from.isoformat(), pipeline_to=pipeline_to.isoformat())
 
 
 # --- tech_spend_by_category ----------------------------------------------------------------------------------
@@ -260,13 +279,14 @@ def borough_measures_pandas(raw: Raw, *, start: dt.date, end: dt.date, category:
         "tech_spend_gbp": tech.groupby("borough_code", observed=True)["amount_gbp"].sum(),
         "lines": tech.groupby("borough_code", observed=True).size()})
     spend.index = spend.index.astype(str)
+    items = demand_items(raw)
+    items = items[items["borough_code"].notna()]
+    pipeline = _pipeline(items, start, end, category).groupby("borough_code").agg(
+        pipeline_value_gbp=("value_gbp", "sum"), pipeline_count=("ocid", "size"))
+    expiring = _expiring(items, start, end, category).groupby("borough_code").agg(
+        contracts_expiring=("ocid", "size"), expiring_value_gbp=("value_gbp", "sum"))
     p = raw.processes
     p = p[p["borough_code"].notna() & p["tech_category"].notna() & _optional(p, "tech_category", category)]
-    market = _first(p["expected_market_date"], p["tender_end"], p["tender_start"])
-    pipeline = p[p["stage"].isin(["planning", "tender"]) & _between(market, start, end)].groupby("borough_code").agg(
-        pipeline_value_gbp=("value_gbp", "sum"), pipeline_count=("ocid", "size"))
-    expiring = p[p["stage"].isin(["award", "contract"]) & _between(p["contract_end"], start, end)].groupby(
-        "borough_code").agg(contracts_expiring=("ocid", "size"), expiring_value_gbp=("award_value_gbp", "sum"))
     notices = p.groupby("borough_code").size().rename("notices")
     challenges = raw.challenge_boroughs.merge(raw.challenges, on="challenge_id")
     if category is not None:
@@ -286,7 +306,7 @@ def borough_measures_pandas(raw: Raw, *, start: dt.date, end: dt.date, category:
 
 def borough_measures_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
                             category: str | None = None) -> pd.DataFrame:
-    frame = _sql(con, """
+    frame = _sql(con, f"""
         with spend_by as (
             select borough_code,
                 sum(case when tech_category is not null and (:cat is null or tech_category = :cat)
@@ -296,17 +316,20 @@ def borough_measures_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.
             from spend where payment_month between :start and :end group by borough_code
         ),
         tech as (
-            select *, coalesce(expected_market_date, tender_end, tender_start) as market_date from processes
+            select * from processes
+            where borough_code is not null and tech_category is not null and (:cat is null or tech_category = :cat)
+        ),
+        items as (
+            select * from demand_items
             where borough_code is not null and tech_category is not null and (:cat is null or tech_category = :cat)
         ),
         pipeline as (
-            select borough_code, sum(value_gbp) as pipeline_value_gbp, count(*) as pipeline_count from tech
-            where stage in ('planning', 'tender') and market_date between :start and :end group by borough_code
+            select borough_code, sum(value_gbp) as pipeline_value_gbp, count(*) as pipeline_count from items
+            where {IN_PIPELINE} group by borough_code
         ),
         expiring as (
-            select borough_code, count(*) as contracts_expiring, sum(award_value_gbp) as expiring_value_gbp
-            from tech where stage in ('award', 'contract') and contract_end between :start and :end
-            group by borough_code
+            select borough_code, count(*) as contracts_expiring, sum(value_gbp) as expiring_value_gbp
+            from items where {EXPIRES_IN} group by borough_code
         ),
         notices as (select borough_code, count(*) as notices from tech group by borough_code),
         challenge_counts as (
@@ -505,56 +528,50 @@ def supplier_concentration_sqlite(con: sqlite3.Connection, *, start: dt.date, en
 # --- Procurement questions: borough profile, SME pipeline, demand calendar, collaboration finder -----------
 
 
-def _market_date(p: pd.DataFrame) -> pd.Series:
-    return _first(p["expected_market_date"], p["tender_end"], p["tender_start"])
+# The generated notices name no London-wide body, so a borough's publisher code is its borough code here.
 
 
 def borough_pipeline_pandas(raw: Raw, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    p = raw.processes
-    p = p[(p["borough_code"] == borough) & p["stage"].isin(["planning", "tender"])]
-    p = p.assign(market_date=_market_date(p))
-    p = _labelled(raw.tech_categories, p[_between(p["market_date"], start, end)])
-    return p.sort_values(["market_date", "title"])[["market_date", "title", "notice_type", "tech_category_label",
-                                                    "value_gbp", "is_sme_suitable", "url"]]
+    items = demand_items(raw)
+    items = _labelled(raw.tech_categories, _pipeline(items[items["borough_code"] == borough], start, end))
+    items = items.assign(sme_suitability=items["is_sme_suitable"].map(SME_TEXT).fillna("Not stated"))
+    return items.sort_values(["expected_date", "title", "ocid"])[
+        ["expected_date", "date_basis", "title", "notice_type", "tech_category_label", "value_gbp", "sme_suitability",
+         "url"]]
 
 
 def borough_pipeline_sqlite(con: sqlite3.Connection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return _sql(con, """
-        select coalesce(p.expected_market_date, p.tender_end, p.tender_start) as market_date, p.title,
-            p.notice_type, c.label as tech_category_label, p.value_gbp, p.is_sme_suitable, p.url
-        from processes as p join tech_categories as c on p.tech_category = c.tech_category
-        where p.borough_code = :borough and p.stage in ('planning', 'tender')
-            and coalesce(p.expected_market_date, p.tender_end, p.tender_start) between :start and :end
-        order by market_date, p.title
+    return _sql(con, f"""
+        select d.expected_date, d.date_basis, d.title, d.notice_type, c.label as tech_category_label, d.value_gbp,
+            case d.is_sme_suitable when 1 then 'Yes' when 0 then 'No' else 'Not stated' end as sme_suitability, d.url
+        from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
+        where d.borough_code = :borough and {IN_PIPELINE}
+        order by d.expected_date, d.title, d.ocid
     """, borough=borough, start=start.isoformat(), end=end.isoformat())
 
 
 def borough_expiring_pandas(raw: Raw, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    p = raw.processes
-    p = p[(p["borough_code"] == borough) & p["stage"].isin(["award", "contract"])
-          & _between(p["contract_end"], start, end)]
-    return _labelled(raw.tech_categories, p).sort_values(["contract_end", "title"])[
-        ["contract_end", "title", "supplier_names", "tech_category_label", "award_value_gbp", "url"]]
+    items = demand_items(raw)
+    items = _labelled(raw.tech_categories, _expiring(items[items["borough_code"] == borough], start, end))
+    return items.assign(incumbent_suppliers=items["supplier_names"]).sort_values(["contract_end", "title", "ocid"])[
+        ["contract_end", "title", "incumbent_suppliers", "tech_category_label", "value_gbp", "url"]]
 
 
 def borough_expiring_sqlite(con: sqlite3.Connection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return _sql(con, """
-        select p.contract_end, p.title, p.supplier_names, c.label as tech_category_label, p.award_value_gbp, p.url
-        from processes as p join tech_categories as c on p.tech_category = c.tech_category
-        where p.borough_code = :borough and p.stage in ('award', 'contract')
-            and p.contract_end between :start and :end
-        order by p.contract_end, p.title
+    return _sql(con, f"""
+        select d.contract_end, d.title, d.supplier_names as incumbent_suppliers, c.label as tech_category_label,
+            d.value_gbp, d.url
+        from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
+        where d.borough_code = :borough and {EXPIRES_IN}
+        order by d.contract_end, d.title, d.ocid
     """, borough=borough, start=start.isoformat(), end=end.isoformat())
 
 
 def sme_pipeline_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
                         category: str | None = None) -> pd.DataFrame:
-    p = raw.processes
-    chosen = (p["is_london"] & p["stage"].isin(["planning", "tender"]) & p["tech_category"].notna()
-              & _optional(p, "tech_category", category) & _between(_market_date(p), start, end))
+    p = _pipeline(demand_items(raw), start, end, category)
     if boroughs:
-        chosen &= p["borough_code"].isin(list(boroughs))
-    p = p[chosen]
+        p = p[p["borough_code"].isin(list(boroughs))]
     said = p["is_sme_suitable"].notna()
     value, suitable = p["value_gbp"], p["is_sme_suitable"].fillna(False).astype(bool)
     saying = float(value[said].sum())
@@ -570,10 +587,9 @@ def sme_pipeline_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date
     where, params = _in_boroughs(boroughs)
     return _sql(con, f"""
         with pipeline as (
-            select value_gbp, is_sme_suitable from processes
-            where is_london and stage in ('planning', 'tender') and tech_category is not null
-                and (:cat is null or tech_category = :cat) and {where}
-                and coalesce(expected_market_date, tender_end, tender_start) between :start and :end
+            select value_gbp, is_sme_suitable from demand_items
+            where tech_category is not null and (:cat is null or tech_category = :cat) and {where}
+                and {IN_PIPELINE}
         )
         select count(*) as pipeline_count, coalesce(sum(value_gbp), 0) as pipeline_value_gbp,
             count(is_sme_suitable) as notices_saying,
@@ -583,6 +599,36 @@ def sme_pipeline_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date
                 / nullif(sum(case when is_sme_suitable is not null then value_gbp end), 0) as sme_share_pct
         from pipeline
     """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+
+
+BUYERS = ("borough", "body", "other")
+
+
+def london_demand_pandas(raw: Raw, *, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
+    items = demand_items(raw)
+    buyers = np.where(items["borough_code"].notna(), "borough", "other")  # no London-wide body in generated data
+    rows = []
+    for kind in BUYERS:
+        mine = items[buyers == kind]
+        pipeline, expiring = _pipeline(mine, start, end, category), _expiring(mine, start, end, category)
+        rows.append({"buyers": kind, "pipeline_count": len(pipeline),
+                     "pipeline_value_gbp": float(pipeline["value_gbp"].sum()), "contracts_expiring": len(expiring),
+                     "expiring_value_gbp": float(expiring["value_gbp"].sum())})
+    return pd.DataFrame(rows)
+
+
+def london_demand_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
+                         category: str | None = None) -> pd.DataFrame:
+    frame = _sql(con, f"""
+        select case when borough_code is not null then 'borough' else 'other' end as buyers,
+            sum({IN_PIPELINE}) as pipeline_count,
+            coalesce(sum(case when {IN_PIPELINE} then value_gbp end), 0) as pipeline_value_gbp,
+            sum({EXPIRES_IN}) as contracts_expiring,
+            coalesce(sum(case when {EXPIRES_IN} then value_gbp end), 0) as expiring_value_gbp
+        from demand_items where tech_category is not null and (:cat is null or tech_category = :cat)
+        group by 1
+    """, start=start.isoformat(), end=end.isoformat(), cat=category).set_index("buyers")
+    return frame.reindex(list(BUYERS), fill_value=0).rename_axis("buyers").reset_index()
 
 
 SME_TEXT = {True: "Yes", False: "No"}
@@ -921,7 +967,8 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "search_synonyms": Exempt("the word search's synonym list, read as stored (a few dozen terms)"),
     "procurement_dates": Exempt("two dates of each of the Demand calendar's procurements, looked up by ocid"),
     "notice_search": Exempt("a word search over the London notices' text, whose stems only the build's index holds"),
-    "challenge_filter_options": Exempt("filter choices counted over a few hundred challenge statements"),
+    "challenge_filter_options": Exempt("filter choices counted over a few hundred challenge statements, among what "
+                                       "challenges_list finds"),
     "challenge_detail": Exempt("one challenge statement by its id"),
     "challenge_outcomes_for": Exempt("one challenge's outcomes, found by the build's matching step"),
     "spend_lines": Equivalent(spend_lines_pandas, spend_lines_sqlite,
@@ -935,6 +982,7 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "borough_pipeline": Equivalent(borough_pipeline_pandas, borough_pipeline_sqlite),
     "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite),
     "sme_pipeline": Equivalent(sme_pipeline_pandas, sme_pipeline_sqlite),
+    "london_demand": Equivalent(london_demand_pandas, london_demand_sqlite),
     "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite),
     "data_dates": Equivalent(data_dates_pandas, data_dates_sqlite),
     "summary_months": Equivalent(summary_months_pandas, summary_months_sqlite),

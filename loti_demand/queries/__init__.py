@@ -130,9 +130,14 @@ def build_info(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "build_info")
 
 
+PIPELINE_MONTHS = 18  # the Overview's pipeline: the default forward period of every page (periods.forward_periods)
+
+
 @query(_as_of_example)
 def headline(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    return run(con, "headline", as_of=as_of)
+    """Tech spend in the 12 months to as_of; the pipeline of the PIPELINE_MONTHS months from as_of's month."""
+    pipeline_from, pipeline_to = periods.months_from(as_of, PIPELINE_MONTHS)
+    return run(con, "headline", as_of=as_of, pipeline_from=pipeline_from, pipeline_to=pipeline_to)
 
 
 @query(_as_of_example)
@@ -200,9 +205,16 @@ def challenges_list(
     return _with_search_match(df, found)
 
 
-@query()
-def challenge_filter_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return run(con, "challenge_filter_options")
+CHALLENGE_FACETS = ("borough", "theme", "tech_category", "status")
+
+
+@query(_challenges_example)
+def challenge_filter_options(con: duckdb.DuckDBPyConnection, **chosen: object) -> pd.DataFrame:
+    """Each filter's choices with the number of challenges the list shows once it is chosen: counted among the
+    challenges that challenges_list finds for the same search and filters (`chosen`) but that one left out."""
+    ids = {f"{facet}_ids": challenges_list(con, **{**chosen, facet: None})["challenge_id"].tolist()
+           for facet in CHALLENGE_FACETS}
+    return run(con, "challenge_filter_options", **ids)
 
 
 def _one_challenge(con: duckdb.DuckDBPyConnection) -> dict:
@@ -236,13 +248,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last_day))
 
 
-def month_end(day: dt.date) -> dt.date:
-    return add_months(day.replace(day=1), 1) - dt.timedelta(days=1)
-
-
-def months_ahead(start: dt.date, months: int) -> tuple[dt.date, dt.date]:
-    """(start, the last day of the month `months` after start): the calendar's window."""
-    return start, month_end(add_months(start.replace(day=1), months))
+def months_ahead(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """The calendar's window: `months` whole months from the data-as-of month (periods.months_from, the window
+    every page counts the pipeline in)."""
+    return periods.months_from(as_of, months)
 
 
 def month_starts(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
@@ -425,8 +434,8 @@ def _last12(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def _next18(con: duckdb.DuckDBPyConnection) -> dict:
-    start = as_of(con)
-    return {"start": start, "end": start + dt.timedelta(days=548)}
+    start, end = periods.months_from(as_of(con), 18)
+    return {"start": start, "end": end}
 
 
 def _a_borough(con: duckdb.DuckDBPyConnection) -> str:
@@ -585,6 +594,13 @@ def classification_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def sme_pipeline(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
                  category: str | None = None) -> pd.DataFrame:
     return run(con, "sme_pipeline", start=start, end=end, boroughs=_codes(boroughs), category=category)
+
+
+@query(lambda con: {**_next18(con), "category": None})
+def london_demand(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
+                  category: str | None = None) -> pd.DataFrame:
+    """London's pipeline and contracts expiring in the window by kind of buyer: borough, body, other."""
+    return run(con, "london_demand", start=start, end=end, category=category)
 
 
 @query(lambda con: {**_next18(con), "borough": _a_borough(con)})

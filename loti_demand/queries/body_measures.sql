@@ -16,29 +16,28 @@ with spend as (
     group by publisher_code
 ),
 
-tech_procurements as (
+demand as (
     select
         publisher_code,
-        value_gbp,
-        award_value_gbp,
-        in_pipeline(stage, expected_market_date, tender_end, tender_start, $start, $end) as is_pipeline,
-        expires_in(stage, contract_end, $start, $end) as is_expiring
+        sum(value_gbp) filter (where in_pipeline(confidence, expected_date, $start, $end)) as pipeline_value_gbp,
+        count(*) filter (where in_pipeline(confidence, expected_date, $start, $end)) as pipeline_count,
+        count(*) filter (where expires_in(confidence, contract_end, $start, $end)) as contracts_expiring,
+        sum(value_gbp) filter (where expires_in(confidence, contract_end, $start, $end)) as expiring_value_gbp
+    from demand_items
+    where borough_code is null
+        and publisher_code is not null
+        and tech_category is not null
+        and ($category is null or tech_category = $category)
+    group by publisher_code
+),
+
+notice_counts as (
+    select publisher_code, count(*) as notices
     from procurements
     where borough_code is null
         and publisher_code is not null
         and tech_category is not null
         and ($category is null or tech_category = $category)
-),
-
-procurement_counts as (
-    select
-        publisher_code,
-        sum(value_gbp) filter (where is_pipeline) as pipeline_value_gbp,
-        count(*) filter (where is_pipeline) as pipeline_count,
-        count(*) filter (where is_expiring) as contracts_expiring,
-        sum(award_value_gbp) filter (where is_expiring) as expiring_value_gbp,
-        count(*) as notices
-    from tech_procurements
     group by publisher_code
 )
 
@@ -48,13 +47,14 @@ select
     case when s.months_covered > 0 then coalesce(s.tech_spend_gbp, 0) end as tech_spend_gbp,
     coalesce(s.lines, 0) as lines,
     coalesce(s.months_covered, 0) as months_covered,
-    coalesce(c.pipeline_value_gbp, 0) as pipeline_value_gbp,
-    coalesce(c.pipeline_count, 0) as pipeline_count,
-    coalesce(c.contracts_expiring, 0) as contracts_expiring,
-    coalesce(c.expiring_value_gbp, 0) as expiring_value_gbp,
-    coalesce(c.notices, 0) as notices
+    coalesce(d.pipeline_value_gbp, 0) as pipeline_value_gbp,
+    coalesce(d.pipeline_count, 0) as pipeline_count,
+    coalesce(d.contracts_expiring, 0) as contracts_expiring,
+    coalesce(d.expiring_value_gbp, 0) as expiring_value_gbp,
+    coalesce(n.notices, 0) as notices
 from publishers as p
 left join spend as s on p.publisher_code = s.publisher_code
-left join procurement_counts as c on p.publisher_code = c.publisher_code
-where p.borough_code is null and (s.publisher_code is not null or c.publisher_code is not null)
+left join demand as d on p.publisher_code = d.publisher_code
+left join notice_counts as n on p.publisher_code = n.publisher_code
+where p.borough_code is null and (s.publisher_code is not null or n.publisher_code is not null)
 order by p.publisher_name

@@ -1,14 +1,14 @@
--- Awarded tech contracts of one borough ($borough) whose end date falls in the window: renewals to come.
+-- One borough's or London-wide body's ($borough, a publisher code) awarded tech contracts ending in the window
+-- (demand_items by the expires_in rule): renewals to come, with the current suppliers under their resolved names.
 select
-    p.contract_end,
-    p.title,
-    p.supplier_names,
+    d.contract_end,
+    d.title,
+    d.incumbent_suppliers,
     c.label as tech_category_label,
-    p.award_value_gbp,
-    p.url
-from procurements as p
-inner join ref_tech_categories as c on p.tech_category = c.tech_category
-where p.borough_code = $borough
-    and p.stage in ('award', 'contract')
-    and p.contract_end between $start and $end
-order by p.contract_end, p.title
+    d.value_gbp,
+    d.url
+from demand_items as d
+inner join ref_tech_categories as c on d.tech_category = c.tech_category
+where d.publisher_code = $borough
+    and expires_in(d.confidence, d.contract_end, $start, $end)
+order by d.contract_end, d.title, d.ocid

@@ -1,6 +1,7 @@
 -- One row per borough: every map measure for the window $start..$end and tech category $category (NULL = all
 -- tech), with the coverage behind it. Tech spend is NULL (no data), not 0, when the borough has no spend lines
--- in the window. Pipeline: tech notices at planning or tender stage expected to come to market in the window.
+-- in the window. Pipeline and contracts expiring: demand_items by the in_pipeline and expires_in rules (macros.sql),
+-- the same items the Demand calendar, the Overview and the export count; notices: every tech procurement, any stage.
 with spend as (
     select
         borough_code,
@@ -16,35 +17,33 @@ with spend as (
     group by borough_code
 ),
 
-tech_procurements as (
+demand as (
     select
         borough_code,
-        value_gbp,
-        award_value_gbp,
-        in_pipeline(stage, expected_market_date, tender_end, tender_start, $start, $end) as is_pipeline,
-        expires_in(stage, contract_end, $start, $end) as is_expiring
+        sum(value_gbp) filter (where in_pipeline(confidence, expected_date, $start, $end)) as pipeline_value_gbp,
+        count(*) filter (where in_pipeline(confidence, expected_date, $start, $end)) as pipeline_count,
+        count(*) filter (where expires_in(confidence, contract_end, $start, $end)) as contracts_expiring,
+        sum(value_gbp) filter (where expires_in(confidence, contract_end, $start, $end)) as expiring_value_gbp
+    from demand_items
+    where borough_code is not null
+        and tech_category is not null
+        and ($category is null or tech_category = $category)
+    group by borough_code
+),
+
+notice_counts as (
+    select borough_code, count(*) as notices
     from procurements
     where borough_code is not null
         and tech_category is not null
         and ($category is null or tech_category = $category)
-),
-
-procurement_counts as (
-    select
-        borough_code,
-        sum(value_gbp) filter (where is_pipeline) as pipeline_value_gbp,
-        count(*) filter (where is_pipeline) as pipeline_count,
-        count(*) filter (where is_expiring) as contracts_expiring,
-        sum(award_value_gbp) filter (where is_expiring) as expiring_value_gbp,
-        count(*) as notices
-    from tech_procurements
     group by borough_code
 ),
 
 challenge_counts as (
     select
         cb.borough_code,
-        count(*) filter (where c.status = 'open') as open_challenges,
+        count(*) filter (where c.is_open) as open_challenges,
         count(*) as challenge_statements
     from challenge_boroughs as cb
     inner join challenges as c on cb.challenge_id = c.challenge_id
@@ -66,16 +65,17 @@ joined as (
         end as tech_spend_per_resident_gbp,
         coalesce(s.lines, 0) as lines,
         coalesce(s.months_covered, 0) as months_covered,
-        coalesce(p.pipeline_value_gbp, 0) as pipeline_value_gbp,
-        coalesce(p.pipeline_count, 0) as pipeline_count,
-        coalesce(p.contracts_expiring, 0) as contracts_expiring,
-        coalesce(p.expiring_value_gbp, 0) as expiring_value_gbp,
-        coalesce(p.notices, 0) as notices,
+        coalesce(d.pipeline_value_gbp, 0) as pipeline_value_gbp,
+        coalesce(d.pipeline_count, 0) as pipeline_count,
+        coalesce(d.contracts_expiring, 0) as contracts_expiring,
+        coalesce(d.expiring_value_gbp, 0) as expiring_value_gbp,
+        coalesce(n.notices, 0) as notices,
         coalesce(c.open_challenges, 0) as open_challenges,
         coalesce(c.challenge_statements, 0) as challenge_statements
     from boroughs as b
     left join spend as s on b.borough_code = s.borough_code
-    left join procurement_counts as p on b.borough_code = p.borough_code
+    left join demand as d on b.borough_code = d.borough_code
+    left join notice_counts as n on b.borough_code = n.borough_code
     left join challenge_counts as c on b.borough_code = c.borough_code
 )
 

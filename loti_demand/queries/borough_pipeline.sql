@@ -1,15 +1,16 @@
--- Tech procurements by one borough ($borough) at planning or tender stage expected to come to market in the window.
+-- One borough's or London-wide body's ($borough, a publisher code) tech pipeline in the window: the statutory
+-- notices of demand_items by the in_pipeline rule, dated as the Demand calendar dates them.
 select
-    coalesce(p.expected_market_date, p.tender_end, p.tender_start) as market_date,
-    p.title,
-    p.notice_type,
+    d.expected_date,
+    d.date_basis,
+    d.title,
+    d.notice_type,
     c.label as tech_category_label,
-    p.value_gbp,
-    p.is_sme_suitable,
-    p.url
-from procurements as p
-inner join ref_tech_categories as c on p.tech_category = c.tech_category
-where p.borough_code = $borough
-    and p.stage in ('planning', 'tender')
-    and coalesce(p.expected_market_date, p.tender_end, p.tender_start) between $start and $end
-order by market_date, p.title
+    d.value_gbp,
+    case d.is_sme_suitable when true then 'Yes' when false then 'No' else 'Not stated' end as sme_suitability,
+    d.url
+from demand_items as d
+inner join ref_tech_categories as c on d.tech_category = c.tech_category
+where d.publisher_code = $borough
+    and in_pipeline(d.confidence, d.expected_date, $start, $end)
+order by d.expected_date, d.title, d.ocid

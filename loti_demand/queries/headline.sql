@@ -1,5 +1,5 @@
 -- Overview headline figures for the 12 months to $as_of (spend: the boroughs' and London-wide bodies', with the
--- bodies' part) and the 18 months from $as_of (tech pipeline).
+-- bodies' part) and the tech pipeline of the window $pipeline_from..$pipeline_to (every London buyer).
 -- One pass over each table, each figure a filtered aggregate (six scalar subqueries cost a quarter more).
 with spend_window as (
     select
@@ -13,20 +13,16 @@ with spend_window as (
     where payment_month > $as_of - interval 12 month and payment_month <= $as_of
 ),
 
--- the same items as the Demand calendar's statutory notices (demand_items), so the two pages agree
 pipeline as (
     select
         sum(value_gbp) as pipeline_value_gbp,
         count(*) as pipeline_count
     from demand_items
-    where
-        confidence = 'statutory notice'
-        and tech_category is not null
-        and expected_date between $as_of and last_day($as_of + interval 18 month)
+    where tech_category is not null and in_pipeline(confidence, expected_date, $pipeline_from, $pipeline_to)
 ),
 
 open_challenges as (
-    select count(*) as open_challenges from challenges where status = 'open'
+    select count(*) as open_challenges from challenges where is_open
 )
 
 select

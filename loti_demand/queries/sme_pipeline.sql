@@ -1,14 +1,13 @@
--- One row: London tech pipeline value in the window (notices at planning or tender stage expected to come to
--- market between $start and $end) split by whether the buyer marked it suitable for SMEs. All London buyers
--- when $boroughs is NULL; otherwise only the chosen boroughs.
+-- One row: the London tech pipeline of the window $start..$end (demand_items by the in_pipeline rule, the items the
+-- Overview and the Demand calendar count) split by whether the buyer marked it suitable for SMEs. All London
+-- buyers when $boroughs is NULL; otherwise only the chosen boroughs and London-wide bodies (publisher codes).
 with pipeline as (
     select value_gbp, is_sme_suitable
-    from procurements
-    where is_london
-        and tech_category is not null
+    from demand_items
+    where tech_category is not null
         and ($category is null or tech_category = $category)
         and ($boroughs is null or list_contains($boroughs, publisher_code))
-        and in_pipeline(stage, expected_market_date, tender_end, tender_start, $start, $end)
+        and in_pipeline(confidence, expected_date, $start, $end)
 )
 
 select

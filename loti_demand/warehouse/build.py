@@ -86,6 +86,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("intermediate/int_spend_lines.sql"),
     Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
     Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
+    Step(enrich.name_award_suppliers, ("int_award_supplier_names",)),
     Step(enrich.classify_spend, ("int_spend_classification", "int_supplier_classification", "int_line_corrections")),
     Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("marts/boroughs.sql"),

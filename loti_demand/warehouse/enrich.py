@@ -52,6 +52,31 @@ def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     replace_table(con, "int_supplier_matches", (m.__dict__ for m in matches), SUPPLIER_SCHEMA)
 
 
+AWARD_SUPPLIER_SCHEMA = pa.schema([
+    ("supplier_name", pa.string()), ("supplier_id", pa.string()), ("canonical_name", pa.string()),
+])
+
+
+def name_award_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference | None = None) -> None:
+    """int_award_supplier_names: each supplier name published in an award or contract notice, with the supplier
+    paid under a spelling that has the same matching key (normalise.suppliers.supplier_key: case, punctuation and
+    legal form ignored), so a supplier shows under one name, the suppliers mart's canonical name, in every table.
+    A name paid under no such spelling keeps its published form (supplier_id NULL)."""
+    by_key: dict[str, tuple[str, str]] = {}
+    for name, supplier_id, canonical in con.execute(
+            "select supplier_name, supplier_id, canonical_name from int_supplier_matches order by supplier_name"
+    ).fetchall():
+        if key := supplier_key(name):
+            by_key.setdefault(key, (supplier_id, canonical))
+    names = con.execute("select distinct unnest(string_split(supplier_names, '; ')) from int_procurements "
+                        "where supplier_names is not null order by all").fetchall()
+    rows = []
+    for (name,) in names:
+        supplier_id, canonical = by_key.get(supplier_key(name) or "", (None, None))
+        rows.append({"supplier_name": name, "supplier_id": supplier_id, "canonical_name": canonical})
+    replace_table(con, "int_award_supplier_names", rows, AWARD_SUPPLIER_SCHEMA)
+
+
 def load_overrides(folder: Path) -> list[Override]:
     """data/reference/supplier_overrides.csv: supplier_name, canonical_name, note (absent file = none)."""
     path = folder / "supplier_overrides.csv"

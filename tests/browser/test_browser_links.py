@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
-from loti_demand import queries
+from loti_demand import periods, queries
 from loti_demand.metrics import VALUE_BAND_LABELS, label
 from tests.browser.conftest import page_urls, wait_for_app
 
@@ -30,12 +30,16 @@ def _link_specs(con) -> dict[str, dict]:
                         strict=True))
     categories = dict(zip(queries.tech_categories(con)["tech_category"],
                           queries.tech_categories(con)["tech_category_label"], strict=True))
-    facets = queries.challenge_filter_options(con)
-    theme = facets[facets["kind"] == "theme"].iloc[0]
-    status = facets[facets["kind"] == "status"].iloc[0]
+    every = queries.challenge_filter_options(con)
+    theme, status = (every[every["kind"] == kind].iloc[0]["value"] for kind in ("theme", "status"))
+    # each choice is counted as the list shows it with the link's other filters (the sample's today: its as-of date)
+    facets = queries.challenge_filter_options(con, q="data", theme=theme, status=status, today=queries.as_of(con))
+    theme = facets[(facets["kind"] == "theme") & (facets["value"] == theme)].iloc[0]
+    status = facets[(facets["kind"] == "status") & (facets["value"] == status)].iloc[0]
+    next12 = next(p.label for p in periods.forward_periods(queries.as_of(con)) if p.key == "next12")
     return {
         "map": {"params": {"measure": "contracts_expiring", "period": "next12", "category": "cloud_hosting"},
-                "shows": {"Measure": label("contracts_expiring"), "Period": "Next 12 months (to Mar 2027)",
+                "shows": {"Measure": label("contracts_expiring"), "Period": next12,
                           "Tech category": categories["cloud_hosting"]},
                 "change": "Tech category"},
         "spend": {"params": {"boroughs": f"{boroughs['Camden']},{boroughs['Barnet']}", "category": "software",

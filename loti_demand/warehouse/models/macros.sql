@@ -104,13 +104,16 @@ create or replace macro is_individual_payee(s) as
         '(?i)(?:indv|individual|individuals|private individual|person|private person|personal|sole individual)'
     );
 
--- The map's and profile's pipeline: a tech procurement at planning or tender stage expected to come to market (by its
--- market date, else its tender deadline or start) in the window; and an awarded contract ending in the window.
-create or replace macro in_pipeline(stage, market_date, tender_end, tender_start, date_from, date_to) as
-    stage in ('planning', 'tender') and coalesce(market_date, tender_end, tender_start) between date_from and date_to;
+-- The pipeline and contracts expiring, defined once over demand_items (metrics.MEASURES says the same in words): a
+-- statutory notice counts in the pipeline of the window its expected date falls in (a planning notice's expected
+-- market date, a tender's bid deadline: the Demand calendar's date); an awarded contract counts as expiring in the
+-- window its end date falls in. Every page, sentence and export uses these; agg_demand_by_borough_month places the
+-- same items in the month of the same dates, and checks/demand_measures_agree.sql holds the marts to it.
+create or replace macro in_pipeline(confidence, expected_date, date_from, date_to) as
+    confidence = 'statutory notice' and expected_date between date_from and date_to;
 
-create or replace macro expires_in(stage, contract_end, date_from, date_to) as
-    stage in ('award', 'contract') and contract_end between date_from and date_to;
+create or replace macro expires_in(confidence, contract_end, date_from, date_to) as
+    confidence = 'inferred from contract end date' and contract_end between date_from and date_to;
 
 -- The word search (loti_demand.search): true when `stems` (search_documents.stems) holds, for every clause of
 -- `clauses` (SearchQuery.patterns()), one of its phrases as whole words. No clauses: everything matches.

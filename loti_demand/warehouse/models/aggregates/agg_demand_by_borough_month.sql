@@ -1,5 +1,6 @@
--- One row per area x tech category x month with tech demand: tech spend (by payment month), statutory notices
--- (by the expected market date or tender deadline) and contracts expiring (by end date). An area is a borough, a
+-- One row per area x tech category x month with tech demand: tech spend (by payment month), the pipeline's statutory
+-- notices (by expected_date) and contracts expiring (by contract_end): the dates of the in_pipeline and expires_in
+-- rules (macros.sql), so a window of whole months sums to what the pages count in it. An area is a borough, a
 -- London-wide body (borough_code NULL, publisher_code its code) or another London buyer (both NULL). The demand
 -- summary export reads it; challenges are counted there, from the challenge tables.
 with facts as (

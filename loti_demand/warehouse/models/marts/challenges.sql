@@ -8,6 +8,8 @@ select
     statement,
     theme,
     status,
+    -- booleans: the one definition of an open challenge (metrics.MEASURES['open_challenges'])
+    coalesce(status = 'open', false) as is_open,
     -- dates
     try_cast(opens_on as date) as opens_on,
     try_cast(closes_on as date) as closes_on,
