@@ -152,7 +152,9 @@ def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value:
         ))
     fig.update_layout(house_layout(title or label(value)), height=560,
                       coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
-    fig.add_annotation(text=ATTRIBUTION, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+    # on two lines: one ran off a phone-width map
+    fig.add_annotation(text=ATTRIBUTION.replace(" ©", "<br>©"), xref="paper", yref="paper", x=0, y=0,
+                       xanchor="left", yanchor="bottom", align="left",
                        showarrow=False, font={"size": 11, "color": "#1f1f1f"}, bgcolor="rgba(255,255,255,0.85)")
     return fig
 

@@ -112,7 +112,7 @@ def test_geographic_map_figure_has_all_33_boroughs(sample_con) -> None:
     assert list(fig.data[-1].locations) == ["E09000010"] and fig.data[-1].showscale is False  # grey, no data
     assert fig.layout.map.style == "white-bg"  # blank background: nothing fetched from the internet
     assert fig.layout.coloraxis.colorbar.title.text == label("tech_spend_gbp")
-    assert any(geo.ATTRIBUTION in a.text for a in fig.layout.annotations)
+    assert any(geo.ATTRIBUTION in a.text.replace("<br>", " ") for a in fig.layout.annotations)  # wrapped for phones
     features = {f["properties"]["borough_code"] for f in fig.data[0].geojson["features"]}
     assert features == set(geo.LONDON_CODES)
 
