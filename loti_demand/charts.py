@@ -371,6 +371,31 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
     return fig
 
 
+def peers_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
+    """A borough's tech spend per resident beside its neighbours' and two medians (loti_demand.peers rows), in the
+    table's order from the top: the borough highlighted and hatched, neighbours plain, medians grey and dotted.
+
+    A neighbour without spend data has an empty bar saying so. The City of London is left off unless it is the
+    borough itself: its figure is many times the others' and would squash their bars (the table gives it)."""
+    from loti_demand.peers import MEDIAN, THIS
+
+    value = "tech_spend_per_resident_gbp"
+    data = df[(df["borough_code"] != CITY_OF_LONDON) | (df["peer_role"] == THIS)].iloc[::-1]
+    kinds = ["this" if r == THIS else "median" if r.startswith(MEDIAN) else "neighbour" for r in data["peer_role"]]
+    colours = {"this": HIGHLIGHT, "neighbour": OKABE_ITO[0], "median": "#595959"}
+    shapes = {"this": "/", "neighbour": "", "median": "."}
+    figures = data[value].astype(float)
+    bar = go.Bar(
+        x=figures.fillna(0), y=data["peer_name"], orientation="h",
+        marker={"color": [colours[k] for k in kinds], "pattern": {"shape": [shapes[k] for k in kinds],
+                                                                   "fgcolor": "#ffffff", "solidity": 0.3}},
+        text=["no spend data" if pd.isna(v) else f"£{v:,.2f}" for v in figures], textposition="outside",
+        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+    return _figure([bar], title, xaxis={"tickprefix": "£", "range": [0, 1.3 * float(figures.max() or 1)]},
+                   yaxis={"automargin": True, "dtick": 1}, height=max(260, 30 * len(data) + 120))
+
+
 def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
     """Horizontal bars of suppliers' market share, largest at the top."""
     data = df.sort_values("share_pct", ascending=True)

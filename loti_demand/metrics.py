@@ -181,6 +181,8 @@ DIMENSIONS: dict[str, str] = {
     "is_sme_suitable": "Suitable for SMEs",
     "concentration": "Concentration",
     "rank": "Rank",
+    "peer_name": "Borough or median",
+    "peer_role": "Compared as",
 }
 
 # --- Demand calendar rules (shared by the demand_items mart's documentation, the pages and the exports) ------

@@ -261,3 +261,46 @@ def possible_tech_sentence(possible: pd.Series) -> str:
     return (f"A further {MEASURES['possible_tech_gbp'].format(amount)} ({int(possible['possible_tech_lines']):,} "
             "lines) is possibly tech: only the buying department or a general heading suggests it, so it is not "
             "counted.")
+
+
+PEERS_NOTE = ("Neighbours are the boroughs that share a border with it, worked out from the official boundaries; these "
+              "stop at the Thames, so a borough across the river is a neighbour only where they also meet on land. "
+              "Inner and Outer London follow the ONS statistical definition. A median is taken over the authorities "
+              "with spend data in the period.")
+
+
+def peers_summary(df: pd.DataFrame) -> str:
+    """loti_demand.peers rows in one sentence: where the borough stands among its neighbours and beside the two
+    medians, and that the City of London is off the chart when it is a neighbour."""
+    from loti_demand.peers import MEDIAN, NEIGHBOUR, THIS, VALUE
+
+    fmt = MEASURES[VALUE].format
+    me = df[df["peer_role"] == THIS].iloc[0]
+    neighbours = df[df["peer_role"] == NEIGHBOUR]
+    known = neighbours[neighbours[VALUE].notna()]
+    medians = df[df["peer_role"].str.startswith(MEDIAN)]
+    median_text = " and ".join(f"the {row['peer_name']} is {fmt(row[VALUE])}" for _, row in medians.iterrows()
+                               if pd.notna(row[VALUE]))
+    if pd.isna(me[VALUE]):
+        text = (f"{me['peer_name']} has no spend data in this period, so it cannot be compared with its "
+                f"{plural(len(neighbours), 'neighbour', 'neighbours')}.")
+    else:
+        below, count = int((known[VALUE] < me[VALUE]).sum()), len(known)
+        rank = ("more than all" if below == count else "no more than any" if below == 0 else f"more than {below}")
+        text = (f"{me['peer_name']} spent {fmt(me[VALUE])} per resident on technology, {rank} of its "
+                f"{plural(count, 'neighbour', 'neighbours')} with spend data")
+        if len(known):
+            top, bottom = known.iloc[0], known.iloc[-1]
+            text += (f" (highest {top['peer_name']}, {fmt(top[VALUE])}; lowest {bottom['peer_name']}, "
+                     f"{fmt(bottom[VALUE])})" if len(known) > 1 else f" ({top['peer_name']}, {fmt(top[VALUE])})")
+        text += "."
+    if median_text:
+        text += f" {median_text[:1].upper()}{median_text[1:]}."
+    missing = len(neighbours) - len(known)
+    if missing:
+        text += f" {plural(missing, 'neighbour has', 'neighbours have')} no spend data in this period."
+    city = neighbours[neighbours["borough_code"] == CITY_OF_LONDON]
+    if len(city) and pd.notna(city.iloc[0][VALUE]):
+        text += (f" The City of London ({fmt(city.iloc[0][VALUE])} per resident) is left off the chart because it "
+                 "has few residents; it is in the table.")
+    return text

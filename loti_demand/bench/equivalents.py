@@ -991,6 +991,8 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
                              "always dated): an empty answer, nothing to compare"),
     "tech_categories": Exempt("the taxonomy's 13 categories read from the reference table as stored"),
     "borough_options": Exempt("the 33 boroughs' codes and names read from the reference list as stored"),
+    "borough_peers": Exempt("one borough beside its neighbours and two medians, built from borough_measures (compared "
+                            "here) and the reference list of boroughs that share a border"),
     "borough_list": Exempt("the 33 boroughs' reference rows (names, population, tile positions) as stored"),
     "borough_challenges": Exempt("one borough's open challenge statements out of a few dozen, read as stored"),
     "borough_coverage": Exempt("one borough's file accounting from the build's own provenance (source_files: "

@@ -621,3 +621,13 @@ def borough_expiring(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.
 @query(lambda con: {"borough": _a_borough(con)})
 def borough_coverage(con: duckdb.DuckDBPyConnection, *, borough: str) -> pd.DataFrame:
     return run(con, "borough_coverage", borough=borough)
+
+
+@query(lambda con: {**_last12(con), "borough": _a_borough(con)})
+def borough_peers(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Tech spend per resident in the window of the borough, its neighbours, the median of its half of London and
+    the London median (loti_demand.peers), from borough_measures' figures."""
+    from loti_demand import peers
+
+    return peers.compare(borough_measures(con, start=start, end=end), run(con, "borough_peers", borough=borough),
+                         borough)
