@@ -33,8 +33,9 @@ def _merged(base: dict, extra: dict) -> dict:
 # anchored to the bottom of the figure (the margins then make room for them and the axis labels both, where a
 # legend placed relative to the plot lands on the axis title once the tick labels turn on a narrow screen).
 TITLE_LINE_CHARS = 40  # a 16 px title line of about 40 characters fits 343 px
-TOOLBAR_PX = 34  # the toolbars' strip at the top of a chart
+TOOLBAR_PX = 40  # the toolbars' strip at the top of a chart (28 px), and a gap
 TITLE_LINE_PX = 22
+MULTILINE_LIFT_PX = 11  # plotly sets a title of two or more lines about 11 px higher than its padding says
 # Horizontal bars carry no x-axis title: centred under a plot squeezed by long names it ran off a phone's screen,
 # and the chart's title already names the measure (the tick labels give the unit).
 LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom"}
@@ -53,9 +54,11 @@ def house_layout(title: str, *, top_extra: int = 0) -> dict:
     lines = title_lines(title)
     return {
         "title": {"text": "<br>".join(lines), "font": {"size": 16}, "x": 0, "xref": "container", "xanchor": "left",
-                  "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TOOLBAR_PX, "l": 10}},
+                  "y": 1, "yref": "container", "yanchor": "top",
+                  "pad": {"t": TOOLBAR_PX + (MULTILINE_LIFT_PX if len(lines) > 1 else 0), "l": 10}},
         "font": FONT,
-        "margin": {"l": 10, "r": 10, "t": TOOLBAR_PX + TITLE_LINE_PX * len(lines) + 12 + top_extra, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": TOOLBAR_PX + MULTILINE_LIFT_PX + TITLE_LINE_PX * len(lines) + 4 + top_extra,
+                   "b": 10},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "colorway": OKABE_ITO,
@@ -147,7 +150,8 @@ def score_bar_figure(df: pd.DataFrame, *, value: str, name: str, title: str) -> 
     data = df.dropna(subset=[value]).sort_values([value, name], ascending=[False, False])
     bar = go.Bar(x=data[value].astype(float), y=data[name], orientation="h", marker_color=OKABE_ITO[0],
                  text=data[value].astype(int), textposition="outside", hovertemplate="%{y}: %{x:.0f}<extra></extra>")
-    return _figure([bar], title, xaxis={"range": [0, 110]},
+    # room beyond 100 for the score written outside the longest bar, even on a phone; ticks stop at 100
+    return _figure([bar], title, xaxis={"range": [0, 125], "tickvals": list(range(0, 101, 20))},
                    yaxis={"automargin": True, "type": "category"}, height=max(300, 22 * len(data) + 120))
 
 
@@ -373,7 +377,8 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
 
 def peers_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
     """A borough's tech spend per resident beside its neighbours' and two medians (loti_demand.peers rows), in the
-    table's order from the top: the borough highlighted and hatched, neighbours plain, medians grey and dotted.
+    table's order from the top: the borough highlighted and hatched, neighbours plain, medians grey and dotted; each
+    label gives the figure.
 
     A neighbour without spend data has an empty bar saying so. The City of London is left off unless it is the
     borough itself: its figure is many times the others' and would squash their bars (the table gives it)."""
@@ -385,15 +390,76 @@ def peers_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
     colours = {"this": HIGHLIGHT, "neighbour": OKABE_ITO[0], "median": "#595959"}
     shapes = {"this": "/", "neighbour": "", "median": "."}
     figures = data[value].astype(float)
+    shown = ["no spend data" if pd.isna(v) else f"£{v:,.2f}" for v in figures]
     bar = go.Bar(
-        x=figures.fillna(0), y=data["peer_name"], orientation="h",
+        x=figures.fillna(0), y=[bar_label(n, f) for n, f in zip(data["peer_name"], shown, strict=True)],
+        orientation="h", customdata=data["peer_name"], text=shown, textposition="none",
         marker={"color": [colours[k] for k in kinds], "pattern": {"shape": [shapes[k] for k in kinds],
                                                                    "fgcolor": "#ffffff", "solidity": 0.3}},
-        text=["no spend data" if pd.isna(v) else f"£{v:,.2f}" for v in figures], textposition="outside",
-        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
+        hovertemplate="%{customdata}: %{text}<extra></extra>",
     )
-    return _figure([bar], title, xaxis={"tickprefix": "£", "range": [0, 1.3 * float(figures.max() or 1)]},
-                   yaxis={"automargin": True, "dtick": 1}, height=max(260, 30 * len(data) + 120))
+    return _figure([bar], title, xaxis={"tickprefix": "£", "rangemode": "tozero"},
+                   yaxis={"automargin": True, "dtick": 1}, height=max(260, 48 * len(data) + 120))
+
+
+LABEL_LINE_CHARS = 24  # a bar's name on lines of about 24 characters leaves a phone's chart room for the bars
+
+
+def bar_label(name: str, note: str) -> str:
+    """A bar's axis label: its name wrapped, and under it the figure or change it shows. On the axis, not at the
+    bar's end: beyond the longest bar a value ran off a phone-width chart."""
+    return "<br>".join([*textwrap.wrap(str(name), LABEL_LINE_CHARS, break_long_words=False), note])
+
+
+def year_on_year_figure(labels: list[str], before: list[float], latest: list[float], *, years: tuple[str, str],
+                        title: str, money: bool = False) -> go.Figure:
+    """Pairs of horizontal bars, the year before (grey) and the latest year (blue), in the order given from the top;
+    each label says the change ('up 45%', 'new', 'down 10%')."""
+    rows = list(reversed(range(len(labels))))  # plotly draws the first category at the bottom
+    names = [bar_label(labels[i], change_words(before[i], latest[i])) for i in rows]
+    hover = "£%{x:,.0f}" if money else "%{x:,}"
+    shown = [labels[i] for i in rows]
+    bars = [go.Bar(x=[values[i] for i in rows], y=names, orientation="h", name=year, marker_color=colour,
+                   customdata=shown, hovertemplate=f"%{{customdata}}, {year}: {hover}<extra></extra>")
+            for values, year, colour in ((before, years[0], "#767676"), (latest, years[1], OKABE_ITO[0]))]
+    return _figure(bars, title, barmode="group", legend={**LEGEND_BELOW, "traceorder": "normal"},
+                   xaxis={"rangemode": "tozero", **({"tickprefix": "£", "tickformat": "~s"} if money else
+                                                    {"tickformat": ",d"})},
+                   yaxis={"automargin": True, "dtick": 1}, height=max(300, 60 * len(labels) + 180))
+
+
+def category_growth_figure(df: pd.DataFrame, by: str, years: tuple) -> go.Figure:
+    """growth.ranked rows as year-on-year bars of the ranking `by`, over `years` (periods.growth_years)."""
+    from loti_demand.growth import RANKINGS
+
+    r = RANKINGS[by]
+    return year_on_year_figure(df["tech_category_label"].tolist(), df[r.before].astype(float).tolist(),
+                               df[r.latest].astype(float).tolist(), years=_year_names(years),
+                               title=f"{r.label} by tech category, year on year", money=by == "spend")
+
+
+def terms_growth_figure(df: pd.DataFrame, years: tuple) -> go.Figure:
+    """The first growth.TERMS_SHOWN watched terms (growth.terms_growth rows) as year-on-year bars of mentions."""
+    from loti_demand.growth import TERMS_SHOWN
+
+    top = df.head(TERMS_SHOWN)
+    return year_on_year_figure(top["term"].tolist(), top["found_before"].astype(float).tolist(),
+                               top["found_latest"].astype(float).tolist(), years=_year_names(years),
+                               title="Mentions of watched technology terms, year on year")
+
+
+def _year_names(years: tuple) -> tuple[str, str]:
+    return f"Year before ({years[0].label})", f"Latest year ({years[1].label})"
+
+
+def change_words(before: float, latest: float) -> str:
+    """'up 45%', 'down 10%', 'new' (none the year before), 'no change' or 'none' (none in either year)."""
+    if not before:
+        return "new" if latest else "none"
+    change = 100 * (latest - before) / before
+    if round(change) == 0:
+        return "no change"
+    return f"{'up' if change > 0 else 'down'} {abs(change):,.0f}%"
 
 
 def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:

@@ -50,4 +50,4 @@ def compare(measures: pd.DataFrame, peers: pd.DataFrame, code: str) -> pd.DataFr
         ]
     )
     rows = pd.concat([me, neighbours, medians], ignore_index=True)[COLUMNS]
-    return rows.astype({"population": "Int64", "months_covered": "Int64"})
+    return rows.astype({"borough_code": "str", "population": "Int64", "months_covered": "Int64"})  # as DuckDB gives

@@ -136,7 +136,7 @@ class BuildReport:
 def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Copy the reference CSVs into ref_* tables (all text; marts cast them)."""
     for name in ("boroughs", "borough_aliases", "borough_neighbours", "london_bodies", "tech_categories", "tech_rules",
-                 "spend_sources"):
+                 "spend_sources", "technology_terms"):
         path = ref.folder / f"{name}.csv"
         con.execute(
             f"create or replace table ref_{name} as select * from read_csv($path, all_varchar = true, header = true)",
