@@ -525,6 +525,103 @@ def supplier_concentration_sqlite(con: sqlite3.Connection, *, start: dt.date, en
     """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
 
 
+# --- Supplier profile: one supplier's tech payments ------------------------------------------------------------
+
+
+def _supplier_lines(raw: Raw, supplier: str, start: dt.date, end: dt.date, columns: list[str]) -> pd.DataFrame:
+    lines = _lines(raw, start, end, [*columns, "supplier_id", "is_redacted"])
+    return lines.loc[(lines["supplier_id"] == supplier) & ~lines["is_redacted"], columns]
+
+
+def supplier_spend_by_buyer_pandas(raw: Raw, *, supplier: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    lines = _supplier_lines(raw, supplier, start, end, ["borough_code", "payment_month", "amount_gbp"])
+    out = lines.groupby("borough_code", observed=True).agg(
+        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"),
+        months_paid=("payment_month", "nunique")).reset_index()
+    names = raw.boroughs.set_index("borough_code")["borough_name"]
+    # the generated data has boroughs' spend only: every publisher is a borough
+    out = out.assign(publisher_code=out["borough_code"].astype(str), is_london_wide=False)
+    out["area_name"] = out["publisher_code"].map(names)
+    return out.sort_values(["tech_spend_gbp", "publisher_code"], ascending=[False, True])[
+        ["publisher_code", "area_name", "is_london_wide", "tech_spend_gbp", "lines", "months_paid"]]
+
+
+def supplier_spend_by_buyer_sqlite(con: sqlite3.Connection, *, supplier: str, start: dt.date,
+                                   end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        select s.borough_code as publisher_code, b.borough_name as area_name, 0 as is_london_wide,
+            sum(s.amount_gbp) as tech_spend_gbp, count(*) as lines, count(distinct s.payment_month) as months_paid
+        from spend as s join boroughs as b on s.borough_code = b.borough_code
+        where s.supplier_id = :supplier and s.tech_category is not null and not s.is_redacted
+            and s.payment_month between :start and :end
+        group by s.borough_code, b.borough_name
+        order by tech_spend_gbp desc, s.borough_code
+    """, supplier=supplier, start=start.isoformat(), end=end.isoformat())
+
+
+def supplier_spend_by_month_pandas(raw: Raw, *, supplier: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    lines = _supplier_lines(raw, supplier, start, end, ["payment_month", "tech_category", "amount_gbp"])
+    out = lines.groupby(["payment_month", "tech_category"]).agg(
+        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size")).reset_index()
+    out = _labelled(raw.tech_categories, out.rename(columns={"payment_month": "period_start"}))
+    return out.sort_values(["period_start", "sort_order"])[
+        ["period_start", "tech_category", "tech_category_label", "tech_spend_gbp", "lines"]]
+
+
+def supplier_spend_by_month_sqlite(con: sqlite3.Connection, *, supplier: str, start: dt.date,
+                                   end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        select s.payment_month as period_start, s.tech_category, c.label as tech_category_label,
+            sum(s.amount_gbp) as tech_spend_gbp, count(*) as lines
+        from spend as s join tech_categories as c on s.tech_category = c.tech_category
+        where s.supplier_id = :supplier and not s.is_redacted and s.payment_month between :start and :end
+        group by 1, 2, 3
+        order by 1, min(c.sort_order)
+    """, supplier=supplier, start=start.isoformat(), end=end.isoformat())
+
+
+def supplier_category_share_pandas(raw: Raw, *, supplier: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    s = _by_supplier(raw, start, end, (), None, ["tech_category", "supplier_id"])
+    s = s.sort_values(["tech_category", "amount_gbp", "supplier_id"], ascending=[True, False, True],
+                      na_position="last")
+    by_category = s.groupby("tech_category")
+    s = s.assign(named_spend_gbp=by_category["amount_gbp"].transform(lambda a: a[a > 0].sum()),
+                 rank=by_category.cumcount() + 1, suppliers=by_category["amount_gbp"].transform("size"))
+    s = _labelled(raw.tech_categories, s[s["supplier_id"] == supplier])
+    s = s.assign(tech_spend_gbp=s["amount_gbp"],
+                 share_pct=(100 * s["amount_gbp"] / s["named_spend_gbp"]).where(s["amount_gbp"] > 0))
+    return s.sort_values(["tech_spend_gbp", "tech_category"], ascending=[False, True])[
+        ["tech_category", "tech_category_label", "tech_spend_gbp", "lines", "named_spend_gbp", "share_pct", "rank",
+         "suppliers"]]
+
+
+def supplier_category_share_sqlite(con: sqlite3.Connection, *, supplier: str, start: dt.date,
+                                   end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        with by_supplier as (
+            select tech_category, supplier_id, sum(amount_gbp) as amount_gbp, count(*) as lines
+            from spend
+            where tech_category is not null and not is_redacted and payment_month between :start and :end
+            group by tech_category, supplier_id
+        ),
+        ranked as (
+            select *,
+                sum(case when amount_gbp > 0 then amount_gbp end) over (partition by tech_category)
+                    as named_spend_gbp,
+                row_number() over (partition by tech_category
+                                   order by amount_gbp desc, supplier_id is null, supplier_id) as rank,
+                count(*) over (partition by tech_category) as suppliers
+            from by_supplier
+        )
+        select r.tech_category, c.label as tech_category_label, r.amount_gbp as tech_spend_gbp, r.lines,
+            r.named_spend_gbp, case when r.amount_gbp > 0 then 100 * r.amount_gbp / r.named_spend_gbp end
+                as share_pct, r.rank, r.suppliers
+        from ranked as r join tech_categories as c on r.tech_category = c.tech_category
+        where r.supplier_id = :supplier
+        order by tech_spend_gbp desc, r.tech_category
+    """, supplier=supplier, start=start.isoformat(), end=end.isoformat())
+
+
 # --- Procurement questions: borough profile, SME pipeline, demand calendar, collaboration finder -----------
 
 
@@ -980,10 +1077,27 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "top_suppliers": Equivalent(top_suppliers_pandas, top_suppliers_sqlite),
     "supplier_concentration": Equivalent(supplier_concentration_pandas, supplier_concentration_sqlite),
     "borough_pipeline": Equivalent(borough_pipeline_pandas, borough_pipeline_sqlite),
-    "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite),
+    # The link target of a current supplier (its supplier id, or its name's matching key when it is never paid) and
+    # a notice's incumbent (the contract it replaces, by metrics.REPLACEMENT's rules of dates, titles and wording) are
+    # the build's inferences, tested on their own (tests/test_replacements.py); the rest of each row is compared.
+    "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite,
+                                   not_compared=("incumbent_supplier_id",)),
     "sme_pipeline": Equivalent(sme_pipeline_pandas, sme_pipeline_sqlite),
     "london_demand": Equivalent(london_demand_pandas, london_demand_sqlite),
-    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite),
+    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite, not_compared=(
+        "incumbent_suppliers", "incumbent_supplier_id", "current_contract_end", "incumbent_match", "replaces_ocid",
+        "new_contract_end")),
+    "supplier_spend_by_buyer": Equivalent(supplier_spend_by_buyer_pandas, supplier_spend_by_buyer_sqlite),
+    "supplier_spend_by_month": Equivalent(supplier_spend_by_month_pandas, supplier_spend_by_month_sqlite),
+    "supplier_category_share": Equivalent(supplier_category_share_pandas, supplier_category_share_sqlite),
+    "supplier_list": Exempt("the suppliers to pick from (those paid for technology or named in a London award), "
+                            "read from the suppliers mart and the awards as the build resolved them"),
+    "supplier_detail": Exempt("one supplier's name and spellings as the build's supplier matching resolved them"),
+    "supplier_contracts": Exempt("one supplier's current contracts: a few award notices naming it, with the "
+                                 "build's incumbent matching (contract_replacements), not payment lines"),
+    "supplier_notices_won": Exempt("the award notices naming one supplier, as the build's supplier matching "
+                                   "resolved their names: not payment lines"),
+    "body_list": Exempt("the London-wide bodies with spend or notices (none in generated data): a list of names"),
     "data_dates": Equivalent(data_dates_pandas, data_dates_sqlite),
     "summary_months": Equivalent(summary_months_pandas, summary_months_sqlite),
     # Lookups over the small reference, build-metadata and provenance tables: nothing per payment line to compare.
