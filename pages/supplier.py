@@ -28,7 +28,7 @@ if period is not None:
     where = {"supplier": code, "start": period.start, "end": period.end}
     st.header(f"{name}: tech payments, {period.phrase}")
     buyers = ui.query("supplier_spend_by_buyer", **where)
-    st.write(ui.plain(summaries.supplier_buyers_sentence(buyers, period.phrase)))
+    st.write(summaries.supplier_buyers_sentence(buyers, period.phrase))  # names from the reference list
     trend = ui.query("supplier_spend_by_month", **where)
     if not trend.empty:
         ui.chart(charts.spend_trend_figure(trend, title="Tech payments by month and category"),
