@@ -429,8 +429,13 @@ def test_every_page_states_the_same_london_figures(warehouse: Path, monkeypatch)
 
 @pytest.mark.parametrize(
     ("which", "code"),
-    [("sample", "E09000033"), ("straddle", "E09000033"), ("straddle", "E09000012"), ("sample", "TFL"),
-     ("straddle", "GLA")],
+    [
+        ("sample", "E09000033"),
+        ("straddle", "E09000033"),
+        ("straddle", "E09000012"),
+        ("sample", "TFL"),
+        ("straddle", "GLA"),
+    ],
 )
 def test_a_borough_profile_states_what_its_map_square_shows(which: str, code: str, monkeypatch, request) -> None:
     """A borough's profile states its map square's pipeline and contracts ending; a London-wide body's profile what
@@ -438,8 +443,12 @@ def test_a_borough_profile_states_what_its_map_square_shows(which: str, code: st
     warehouse = request.getfixturevalue(f"{which}_warehouse")
     con = connect(warehouse, read_only=True)
     period = periods.forward_periods(queries.as_of(con))[0]
-    squares = pd.concat([queries.borough_measures(con, start=period.start, end=period.end).set_index("borough_code"),
-                         queries.body_measures(con, start=period.start, end=period.end).set_index("publisher_code")])
+    squares = pd.concat(
+        [
+            queries.borough_measures(con, start=period.start, end=period.end).set_index("borough_code"),
+            queries.body_measures(con, start=period.start, end=period.end).set_index("publisher_code"),
+        ]
+    )
     square = squares.loc[code]
     con.close()
     assert square["pipeline_count"], "the borough has a pipeline to show"
@@ -482,8 +491,10 @@ def test_a_supplier_profile_adds_up_to_its_row_in_top_suppliers(warehouse: Path)
             for buyer in buyers.head(3).itertuples():
                 alone = queries.top_suppliers(con, **window, boroughs=(buyer.publisher_code,), limit=50)
                 mine = alone.set_index("supplier_id").loc[row.supplier_id]
-                assert (round(mine["tech_spend_gbp"], 2), mine["lines"]) == (round(buyer.tech_spend_gbp, 2),
-                                                                             buyer.lines)
+                assert (round(mine["tech_spend_gbp"], 2), mine["lines"]) == (
+                    round(buyer.tech_spend_gbp, 2),
+                    buyer.lines,
+                )
             for share in shares.itertuples():
                 chosen = queries.top_suppliers(con, **window, category=share.tech_category, limit=50)
                 mine = chosen.set_index("supplier_id").loc[row.supplier_id]
