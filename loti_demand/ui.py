@@ -28,6 +28,10 @@ CSS = """
 [data-testid="stSidebarNavLink"]:focus-visible {
   outline: 3px solid #244fb4 !important; outline-offset: -3px;
 }
+/* Nor does it show which page link in the main area (the supplier links below a table) has the focus. */
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 3px solid #244fb4 !important; outline-offset: 1px;
+}
 </style>
 """
 
@@ -267,6 +271,7 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
     st.dataframe(screen, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
+    supplier_shortcuts(df, columns)
     try:
         check_size(len(shown))
     except LotiDemandError as exc:
@@ -278,6 +283,29 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         f"Download this table as CSV ({len(shown):,} rows)", data=lambda: to_csv_bytes(shown), file_name=file_name,
         mime="text/csv", key=f"{key}_download", on_click="ignore", icon=":material/download:",
     )
+
+
+SUPPLIER_SHORTCUTS = 12
+
+
+def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
+    """Page links to the profiles of the suppliers a table names (the first SUPPLIER_SHORTCUTS, in the table's order).
+
+    The grid's own links are drawn on a canvas: a mouse can follow them, a keyboard cannot (a cell's overlay closes on
+    Tab). These links are in the page, reachable by Tab and followed with Enter, in the same tab."""
+    ids = [i for column in columns if SUPPLIER_LINKS.get(column) in df
+           for i in df[SUPPLIER_LINKS[column]].dropna()]
+    if not ids:
+        return
+    names, _ = supplier_names()
+    linked = [i for i in dict.fromkeys(ids) if i in names]
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("Supplier profiles:")
+        for supplier_id in linked[:SUPPLIER_SHORTCUTS]:
+            st.page_link("pages/supplier.py", label=plain(names[supplier_id]), icon="",
+                         query_params={"supplier": supplier_id})
+        if len(linked) > SUPPLIER_SHORTCUTS:
+            st.caption(f"and {len(linked) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page.")
 
 
 # --- Filters kept in the URL, so a copied link reopens the same view -------------------------------------

@@ -21,6 +21,7 @@ with filters[0]:
 with filters[1]:
     period = ui.period_selectbox(windows) if windows else None
 ui.ignored_params_notice()
+st.query_params["supplier"] = code  # a profile's address always names its supplier, even the one it opens on
 name = ui.plain(names[code])  # a publisher's text: shown as typed, never as markdown
 st.caption(ui.plain(summaries.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
 
