@@ -220,7 +220,7 @@ LAZY_ROWS = 2_000
 # columns shown as links, and the text each link shows
 LINKS = {"notice_url": "Open notice", "url": "Open", "replacement_url": "Open notice"}
 # Supplier names shown as links to their profile, when the table's frame holds the supplier's id beside them (a
-# redacted or unmatched payee has none, so its row shows no link). The CSV keeps the names.
+# redacted payee has no supplier, so nothing to link). The CSV keeps the names.
 SUPPLIER_LINKS = {"supplier_name": "supplier_id", "supplier_names": "supplier_id",
                   "incumbent_suppliers": "incumbent_supplier_id"}
 SUPPLIER_LINK_TEXT = r"#(.+)$"  # the link's text is the name carried after its '#' (LinkColumn's display_text)
