@@ -731,7 +731,8 @@ def london_demand_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.dat
 SME_TEXT = {True: "Yes", False: "No"}
 CALENDAR_COLUMNS = ["calendar_month", "expected_date", "is_due_now", "area_name", "buyer_name", "title",
                     "tech_category", "tech_category_label", "confidence", "date_basis", "value_gbp", "value_band",
-                    "value_band_label", "contract_end", "incumbent_suppliers", "notice_type", "sme_suitability",
+                    "value_band_label", "contract_end", "incumbent_suppliers", "current_contract_end",
+                    "incumbent_match", "replaces_ocid", "new_contract_end", "notice_type", "sme_suitability",
                     "notice_url", "ocid"]
 
 
@@ -752,19 +753,61 @@ def _calendar_filters(d: pd.DataFrame, date_from: dt.date, date_to: dt.date, cat
     return chosen
 
 
+# A notice's incumbent (contract_replacements, metrics.REPLACEMENT). The generated notices never say "re-procurement"
+# nor repeat a contract's title, so of its three rules only timing can match them: the same buyer and tech category,
+# the contract ending from 6 months before to 12 months after the new contract would start (its planned start, else
+# the notice's date); the end nearest the start wins, then the lower ocid.
+NEAR_BEFORE, NEAR_AFTER = 6, 12
+
+
+def _long_day(day: pd.Timestamp) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _replacement_reason(end: pd.Timestamp, start: pd.Timestamp) -> str:
+    return (f"Same buyer; same category, and the current contract ends on {_long_day(end)}, near the new contract's "
+            f"start ({_long_day(start)})")
+
+
+def _replacements(d: pd.DataFrame) -> pd.DataFrame:
+    """The contract each notice replaces, by the timing rule: replaces_ocid, its end, its suppliers, the reason."""
+    d = d.assign(buyer_key=d["borough_code"].astype(object).fillna(d["buyer_name"].str.lower()))
+    notices = d[d["confidence"] == STATUTORY].assign(new_start=lambda n: n["contract_start"].fillna(n["expected_date"]))
+    contracts = d[(d["confidence"] == INFERRED) & d["contract_end"].notna()]
+    pairs = notices[["ocid", "buyer_key", "tech_category", "new_start"]].dropna().merge(
+        contracts[["ocid", "buyer_key", "tech_category", "contract_end", "supplier_names"]],
+        on=["buyer_key", "tech_category"], suffixes=("", "_old"))
+    near = ((pairs["contract_end"] >= pairs["new_start"] - pd.DateOffset(months=NEAR_BEFORE))
+            & (pairs["contract_end"] <= pairs["new_start"] + pd.DateOffset(months=NEAR_AFTER)))
+    pairs = pairs[near & (pairs["ocid"] != pairs["ocid_old"])]
+    pairs = pairs.assign(gap=(pairs["contract_end"] - pairs["new_start"]).abs()).sort_values(
+        ["ocid", "gap", "ocid_old"]).drop_duplicates("ocid")
+    reasons = [_replacement_reason(e, s) for e, s in zip(pairs["contract_end"], pairs["new_start"], strict=True)]
+    return pairs.assign(incumbent_match=reasons).set_index("ocid")[
+        ["ocid_old", "contract_end", "supplier_names", "incumbent_match"]]
+
+
+def _with_incumbents(d: pd.DataFrame, replaced: pd.DataFrame) -> pd.DataFrame:
+    """The calendar's current-contract columns: an inferred item's own; a notice's from the contract it replaces."""
+    inferred, found = d["confidence"] == INFERRED, replaced.reindex(d["ocid"]).set_axis(d.index)
+    return d.assign(incumbent_suppliers=d["supplier_names"].where(inferred, found["supplier_names"]),
+                    current_contract_end=d["contract_end"].where(inferred, found["contract_end"]),
+                    incumbent_match=found["incumbent_match"], replaces_ocid=found["ocid_old"],
+                    new_contract_end=d["contract_end"].where(~inferred))
+
+
 def demand_calendar_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, categories=(), areas=(),
                            value_bands=(), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
     from loti_demand.metrics import VALUE_BAND_LABELS
 
-    d = demand_items(raw)
-    d = d[_calendar_filters(d, date_from, date_to, categories, areas, value_bands, sme, confidence)]
-    d = _labelled(raw.tech_categories, d)
+    items = demand_items(raw)
+    d = items[_calendar_filters(items, date_from, date_to, categories, areas, value_bands, sme, confidence)]
+    d = _with_incumbents(_labelled(raw.tech_categories, d), _replacements(items))
     placed = d["expected_date"].clip(lower=pd.Timestamp(date_from))
     d = d.assign(calendar_month=placed.dt.to_period("M").dt.start_time,
                  is_due_now=d["expected_date"] < pd.Timestamp(date_from),
                  value_band_label=d["value_band"].map(VALUE_BAND_LABELS),
-                 sme_suitability=d["is_sme_suitable"].map(SME_TEXT).fillna("Not stated"), notice_url=d["url"],
-                 incumbent_suppliers=d["supplier_names"])
+                 sme_suitability=d["is_sme_suitable"].map(SME_TEXT).fillna("Not stated"), notice_url=d["url"])
     return d.sort_values(["calendar_month", "expected_date", "area_name", "title", "ocid"])[CALENDAR_COLUMNS]
 
 
@@ -784,13 +827,37 @@ def demand_calendar_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_
                              _in_list("coalesce(d.borough_code, 'london_wide')", areas, "a"),
                              _in_list("d.value_band", value_bands, "v"), strict=True)
     frame = _sql(con, f"""
+        with notices as (
+            select ocid, coalesce(borough_code, lower(buyer_name)) as buyer_key, tech_category,
+                coalesce(contract_start, expected_date) as new_start
+            from demand_items where confidence = '{STATUTORY}'
+        ),
+        contracts as (
+            select ocid, coalesce(borough_code, lower(buyer_name)) as buyer_key, tech_category, contract_end,
+                supplier_names
+            from demand_items where confidence = '{INFERRED}' and contract_end is not null
+        ),
+        replaced as (
+            select n.ocid, n.new_start, c.ocid as replaces_ocid, c.contract_end, c.supplier_names,
+                row_number() over (partition by n.ocid order by abs(julianday(c.contract_end)
+                                   - julianday(n.new_start)), c.ocid) as choice
+            from notices as n join contracts as c
+                on n.buyer_key = c.buyer_key and n.tech_category = c.tech_category and n.ocid <> c.ocid
+            where c.contract_end between {_shift_months("n.new_start", -NEAR_BEFORE)}
+                and {_shift_months("n.new_start", NEAR_AFTER)}
+        )
         select substr(max(d.expected_date, :date_from), 1, 7) || '-01' as calendar_month, d.expected_date,
             d.expected_date < :date_from as is_due_now, d.area_name, d.buyer_name, d.title, d.tech_category,
             c.label as tech_category_label, d.confidence, d.date_basis, d.value_gbp, d.value_band, d.contract_end,
-            d.supplier_names as incumbent_suppliers, d.notice_type,
+            case when d.confidence = '{INFERRED}' then d.supplier_names else r.supplier_names end
+                as incumbent_suppliers,
+            case when d.confidence = '{INFERRED}' then d.contract_end else r.contract_end end as current_contract_end,
+            r.new_start as replaced_new_start, r.replaces_ocid,
+            case when d.confidence = '{STATUTORY}' then d.contract_end end as new_contract_end, d.notice_type,
             case d.is_sme_suitable when 1 then 'Yes' when 0 then 'No' else 'Not stated' end as sme_suitability,
             d.url as notice_url, d.ocid
         from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
+        left join replaced as r on d.ocid = r.ocid and r.choice = 1
         where d.expected_date <= :date_to and d.due_until >= :date_from and {' and '.join(conditions)}
             and (:sme = 'any' or (:sme = 'yes' and d.is_sme_suitable) or (:sme = 'no' and not d.is_sme_suitable)
                  or (:sme = 'unknown' and d.is_sme_suitable is null))
@@ -800,7 +867,18 @@ def demand_calendar_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_
                  **{k: v for p in params for k, v in p.items()})
     labels = frame["value_band"].map(VALUE_BAND_LABELS)
     frame.insert(frame.columns.get_loc("value_band") + 1, "value_band_label", labels)
+    starts = frame.pop("replaced_new_start")
+    frame.insert(frame.columns.get_loc("replaces_ocid"), "incumbent_match", [
+        None if pd.isna(start) else _replacement_reason(pd.Timestamp(end), pd.Timestamp(start))
+        for end, start in zip(frame["current_contract_end"], starts, strict=True)])
     return frame
+
+
+def _shift_months(day: str, months: int) -> str:
+    """SQLite for `day` shifted by whole months with the day clamped to the month's end, as DuckDB and pandas do
+    (SQLite's own date(x, '+N months') runs over into the next month)."""
+    return (f"min(date({day}, 'start of month', '{months:+d} months', '+' || (cast(strftime('%d', {day}) as integer)"
+            f" - 1) || ' days'), date({day}, 'start of month', '{months + 1:+d} months', '-1 day'))")
 
 
 GROUP_COLUMNS = ["group_id", "group_rank", "tech_category", "tech_category_label", "group_boroughs", "group_codes",
@@ -1077,16 +1155,14 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "top_suppliers": Equivalent(top_suppliers_pandas, top_suppliers_sqlite),
     "supplier_concentration": Equivalent(supplier_concentration_pandas, supplier_concentration_sqlite),
     "borough_pipeline": Equivalent(borough_pipeline_pandas, borough_pipeline_sqlite),
-    # The link target of a current supplier (its supplier id, or its name's matching key when it is never paid) and
-    # a notice's incumbent (the contract it replaces, by metrics.REPLACEMENT's rules of dates, titles and wording) are
-    # the build's inferences, tested on their own (tests/test_replacements.py); the rest of each row is compared.
+    # The link target of a current supplier (its supplier id, or its name's matching key when it is never paid) is
+    # the build's supplier resolution, which the raw readings do not do; the rest of each row is compared.
     "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite,
                                    not_compared=("incumbent_supplier_id",)),
     "sme_pipeline": Equivalent(sme_pipeline_pandas, sme_pipeline_sqlite),
     "london_demand": Equivalent(london_demand_pandas, london_demand_sqlite),
-    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite, not_compared=(
-        "incumbent_suppliers", "incumbent_supplier_id", "current_contract_end", "incumbent_match", "replaces_ocid",
-        "new_contract_end")),
+    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite,
+                                  not_compared=("incumbent_supplier_id",)),
     "supplier_spend_by_buyer": Equivalent(supplier_spend_by_buyer_pandas, supplier_spend_by_buyer_sqlite),
     "supplier_spend_by_month": Equivalent(supplier_spend_by_month_pandas, supplier_spend_by_month_sqlite),
     "supplier_category_share": Equivalent(supplier_category_share_pandas, supplier_category_share_sqlite),
