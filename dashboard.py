@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/map.py", title="Borough map", icon=":material/map:"),
     st.Page("pages/spend.py", title="Spend and suppliers", icon=":material/payments:"),
     st.Page("pages/borough.py", title="Borough profile", icon=":material/location_city:"),
+    st.Page("pages/supplier.py", title="Supplier profile", icon=":material/storefront:"),
     st.Page("pages/calendar.py", title="Demand calendar", icon=":material/calendar_month:"),
     st.Page("pages/collaboration.py", title="Collaboration finder", icon=":material/handshake:"),
     st.Page("pages/challenges.py", title="Challenges", icon=":material/lightbulb:"),

@@ -91,6 +91,10 @@ def _money(value: object) -> str:
     return "" if value is None or pd.isna(value) else f"£{float(value):,.0f}"
 
 
+def _long_day(value: object) -> str:
+    return f"{day:%-d %B %Y}" if (day := _day(value)) else ""
+
+
 def _lines(pairs: list[tuple[str, object]]) -> str:
     return "\n".join(f"{name}: {text}" for name, value in pairs if (text := _text(value)))
 
@@ -117,11 +121,10 @@ def calendar_entries(items: pd.DataFrame, dates: pd.DataFrame, built: dt.datetim
                         ("Value", _money(row.value_gbp)),
                         ("Evidence", row.confidence),
                         ("Notice type", row.notice_type),
-                        (
-                            "Current contract ends" if row.confidence == INFERRED else "Contract would end",
-                            f"{_day(row.contract_end):%-d %B %Y}" if _day(row.contract_end) else "",
-                        ),
                         ("Current supplier(s)", row.incumbent_suppliers),
+                        ("Current contract ends", _long_day(row.current_contract_end)),
+                        ("Why this is the current supplier", row.incumbent_match),
+                        ("New contract would end", _long_day(row.new_contract_end)),
                         ("Suitable for SMEs", row.sme_suitability),
                         ("Process id (OCID)", row.ocid),
                     ]

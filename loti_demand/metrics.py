@@ -196,6 +196,18 @@ DIMENSIONS: dict[str, str] = {
     "expected_date": "Expected date",
     "is_due_now": "Already due",
     "contract_end": "Contract end",
+    "current_contract_end": "Current contract ends",
+    "new_contract_end": "New contract would end",
+    "incumbent_match": "Why this is the current supplier",
+    "replaces_ocid": "Replaces (OCDS ID)",
+    # supplier profile
+    "months_paid": "Months paid",
+    "reprocurement_date": "Re-procurement expected",
+    "replacement_date": "Replacement notice date",
+    "replacement_title": "Replacement notice",
+    "replacement_url": "Link to replacement notice",
+    "last_notice_date": "Latest notice",
+    "contract_start": "Contract start",
     "notice_type": "Notice type",
     "value_band_label": "Value band",
     "sme_suitability": "Suitable for SMEs",
@@ -251,6 +263,33 @@ class ReprocurementRule:
 
 
 REPROCUREMENT = ReprocurementRule()
+
+
+@dataclass(frozen=True)
+class ReplacementRule:
+    """When an upcoming notice is taken to replace a buyer's current contract, whose suppliers are then shown as its
+    incumbents (an inference, with the reason shown beside it).
+
+    Mirrored in warehouse/models/marts/contract_replacements.sql; tests/test_replacements.py checks they agree.
+    """
+
+    near_before_months: int = 6  # timing: the current contract ends at most this long before the new one starts
+    near_after_months: int = 12  # ... or at most this long after (buyers go to market before a contract ends)
+    said_before_months: int = 12  # wording or title: the wider window the current contract must end in
+    said_after_months: int = 24
+    min_title_chars: int = 12  # a repeated title this short ("IT support") says too little
+
+    def explain(self) -> str:
+        return (f"An upcoming notice is taken to replace a current contract of the same buyer when they are in the "
+                f"same category and the contract ends between {self.near_before_months} months before and "
+                f"{self.near_after_months} months after the new contract would start (its planned start, or the "
+                f"notice's date); or when the notice says so (\"re-procurement\", \"replacement of\", \"existing "
+                f"contract\"...) or repeats the contract's title, and the contract ends between "
+                f"{self.said_before_months} months before and {self.said_after_months} months after that start. "
+                f"The contract's suppliers are then the notice's *current suppliers*, with the reason beside them.")
+
+
+REPLACEMENT = ReplacementRule()
 
 
 @dataclass(frozen=True)

@@ -362,3 +362,33 @@ def terms_summary(df: pd.DataFrame) -> str:
     more = f", and {len(newly) - 5} more" if len(newly) > 5 else ""
     return ("Newly frequent in notices and challenge statements (mentions in the latest year): "
             + "; ".join(parts) + more + ".")
+
+
+# --- Supplier profile -----------------------------------------------------------------------------------------------
+
+
+def supplier_identity_sentence(detail: pd.Series) -> str:
+    """Who the profile is of: the spellings it gathers and how they were matched, and whether it is paid."""
+    count = int(detail["spelling_count"])
+    text = (f"Published under {plural(count, 'spelling', 'spellings')}: {detail['spellings']}"
+            if count > 1 else f"Published as {detail['spellings']}")
+    text += f" (matched by {detail['match_method']})." if count > 1 else "."
+    if detail.get("company_number"):
+        text += f" Companies House number {detail['company_number']}."
+    if not bool(detail["is_paid"]):
+        text += (" Named in award notices only: no loaded spend file pays a supplier of this name, so it has no "
+                 "payments to show.")
+    return text
+
+
+def supplier_buyers_sentence(buyers: pd.DataFrame, phrase: str) -> str:
+    """'Paid £1.2m for technology by 5 boroughs and 1 London-wide body in the ...; the most by Camden (£400k).'"""
+    if buyers.empty:
+        return f"No London tech payments to this supplier in the {phrase}."
+    bodies = int(buyers["is_london_wide"].sum())
+    who = plural(len(buyers) - bodies, "borough", "boroughs")
+    if bodies:
+        who += f" and {plural(bodies, 'London-wide body', 'London-wide bodies')}"
+    fmt, top = MEASURES["tech_spend_gbp"].format, buyers.iloc[0]
+    return (f"Paid {fmt(buyers['tech_spend_gbp'].sum())} for technology by {who} in the {phrase}; the most by "
+            f"{top['area_name']} ({fmt(top['tech_spend_gbp'])}).")

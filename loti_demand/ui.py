@@ -31,8 +31,10 @@ CSS = """
 /* A collapsed sidebar (on a phone, until its button opens it) is only moved off screen, so Tab went through nine
    page links nobody could see; hidden, it takes no focus until it is opened. */
 [data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
-/* Streamlit shows no focus on a page link in the main area (the Overview's search links, the map's profile link). */
-[data-testid="stMain"] [data-testid="stPageLink"] a:focus-visible {
+/* Streamlit shows no focus on a page link in the main area (the Overview's search links, the map's profile link,
+   the supplier links below a table). */
+[data-testid="stMain"] [data-testid="stPageLink"] a:focus-visible,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"]:focus-visible {
   outline: 3px solid #244fb4 !important; outline-offset: 2px;
 }
 </style>
@@ -220,7 +222,25 @@ def _date(value: object) -> str:
 
 
 LAZY_ROWS = 2_000
-LINKS = {"notice_url": "Open notice", "url": "Open"}  # columns shown as links, and the text each link shows
+# columns shown as links, and the text each link shows
+LINKS = {"notice_url": "Open notice", "url": "Open", "replacement_url": "Open notice"}
+# Supplier names shown as links to their profile, when the table's frame holds the supplier's id beside them (a
+# redacted payee has no supplier, so nothing to link). The CSV keeps the names.
+SUPPLIER_LINKS = {"supplier_name": "supplier_id", "supplier_names": "supplier_id",
+                  "incumbent_suppliers": "incumbent_supplier_id"}
+SUPPLIER_LINK_TEXT = r"#(.+)$"  # the link's text is the name carried after its '#' (LinkColumn's display_text)
+
+
+def supplier_link(supplier_id: object, name: object) -> str | None:
+    """A relative link to the supplier's profile (?supplier=<id>), with the name to show after '#': a link in a
+    table opens the Supplier profile page beside the one it is on (also under a base URL path). A name with no
+    supplier (a withheld name in an award) keeps only the '#name' part, so it still shows but leads to no profile."""
+    from urllib.parse import quote
+
+    if is_missing(name):
+        return None
+    shown = f"#{quote(str(name), safe='')}"
+    return shown if is_missing(supplier_id) else f"supplier?supplier={quote(str(supplier_id), safe='')}{shown}"
 
 
 def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> None:
@@ -233,7 +253,7 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         if pd.api.types.is_datetime64_any_dtype(shown[column]) and (shown[column].dropna().dt.normalize()
                                                                    == shown[column].dropna()).all():
             shown[column] = shown[column].dt.date
-    column_config = {}
+    column_config, screen = {}, shown.copy()  # screen: what the grid shows (supplier names as links)
     for column in columns:
         measure = MEASURES.get(column)
         if measure and measure.fmt.startswith("gbp"):  # the header says (£); GOV.UK style groups thousands
@@ -245,13 +265,18 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         elif pd.api.types.is_datetime64_any_dtype(shown[column]):
             column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
         elif column in LINKS:
-            shown[column] = shown[column].map(web_url)  # a javascript: address is not shown, nor downloaded
+            shown[column] = screen[column] = shown[column].map(web_url)  # a javascript: address: not shown, nor sent
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
+        elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in df:
+            screen[column] = [supplier_link(i, n) for i, n in zip(df[SUPPLIER_LINKS[column]], shown[column],
+                                                                  strict=True)]
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
-    st.dataframe(shown, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
+    st.dataframe(screen, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
+    supplier_shortcuts(df, columns)
     try:
         check_size(len(shown))
     except LotiDemandError as exc:
@@ -263,6 +288,29 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str) -> 
         f"Download this table as CSV ({len(shown):,} rows)", data=lambda: to_csv_bytes(shown), file_name=file_name,
         mime="text/csv", key=f"{key}_download", on_click="ignore", icon=":material/download:",
     )
+
+
+SUPPLIER_SHORTCUTS = 12
+
+
+def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
+    """Page links to the profiles of the suppliers a table names (the first SUPPLIER_SHORTCUTS, in the table's order).
+
+    The grid's own links are drawn on a canvas: a mouse can follow them, a keyboard cannot (a cell's overlay closes on
+    Tab). These links are in the page, reachable by Tab and followed with Enter, in the same tab."""
+    ids = [i for column in columns if SUPPLIER_LINKS.get(column) in df
+           for i in df[SUPPLIER_LINKS[column]].dropna()]
+    if not ids:
+        return
+    names, _ = supplier_names()
+    linked = [i for i in dict.fromkeys(ids) if i in names]
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("Supplier profiles:")
+        for supplier_id in linked[:SUPPLIER_SHORTCUTS]:
+            st.page_link("pages/supplier.py", label=plain(names[supplier_id]), icon="",
+                         query_params={"supplier": supplier_id})
+        if len(linked) > SUPPLIER_SHORTCUTS:
+            st.caption(f"and {len(linked) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page.")
 
 
 # --- Filters kept in the URL, so a copied link reopens the same view -------------------------------------
@@ -496,6 +544,20 @@ def body_names() -> dict[str, str]:
     """Code -> name of the London-wide bodies (GLA, TfL...) whose spend the warehouse holds, in name order."""
     df = query("spend_bodies")
     return dict(zip(df["publisher_code"], df["publisher_name"], strict=True))
+
+
+def buyer_body_names() -> dict[str, str]:
+    """Code -> name of the London-wide bodies with a buyer profile (spend files or London notices), in name order."""
+    df = query("body_list")
+    return dict(zip(df["publisher_code"], df["publisher_name"], strict=True))
+
+
+def supplier_names() -> tuple[dict[str, str], str | None]:
+    """{supplier id: name} of every supplier with a profile, in name order, and the one paid most for technology
+    (None when there are none)."""
+    df = query("supplier_list")
+    largest = None if df.empty else str(df.loc[df["tech_spend_gbp"].astype(float).idxmax(), "supplier_id"])
+    return dict(zip(df["supplier_id"], df["supplier_name"], strict=True)), largest
 
 
 def category_selectbox(*, key: str = "category", label: str = "Tech category") -> str | None:

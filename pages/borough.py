@@ -1,17 +1,20 @@
-"""Borough profile (?borough=E09...): one borough's tech spend, suppliers, pipeline, challenges, expiring contracts
-and what the figures rest on."""
+"""Borough profile (?borough=E09... or a London-wide body's code such as GLA): one buyer's tech spend, suppliers,
+pipeline, challenges, expiring contracts and what the figures rest on. A London-wide body has no per-resident
+figures and sets no challenges."""
 
 import streamlit as st
 
 from loti_demand import charts, periods, summaries, ui
 from loti_demand.metrics import MEASURES
 
-ui.page_header("Borough profile", "One borough's technology demand: what it spends and with whom, what it plans "
-                                  "to buy, the problems it has set, and how complete its data is.")
-names = ui.borough_names()
-code = ui.url_selectbox("Borough", list(names), key="borough", format_func=names.get)
+ui.page_header("Borough profile", "One borough's or London-wide body's technology demand: what it spends and with "
+                                  "whom, what it plans to buy, the problems it has set, and how complete its data is.")
+names, bodies = ui.borough_names(), ui.buyer_body_names()
+code = ui.url_selectbox("Borough or London-wide body", [*names, *bodies], key="borough",
+                        format_func=lambda c: names.get(c) or f"{bodies[c]} (London-wide body)")
 ui.ignored_params_notice()
-name, as_of, gbp = names[code], ui.as_of(), MEASURES["tech_spend_gbp"].format
+is_body = code in bodies
+name, as_of, gbp = names.get(code) or bodies[code], ui.as_of(), MEASURES["tech_spend_gbp"].format
 windows = ui.spend_periods()
 
 st.header(f"{name}: tech spend")
@@ -19,9 +22,12 @@ if not windows:
     st.write("No spend data has been loaded yet.")
 else:
     last12, every = windows[0], windows[-1]
-    row = ui.query("borough_measures", start=last12.start, end=last12.end).set_index("borough_code").loc[code]
+    measures = ui.query("body_measures" if is_body else "borough_measures", start=last12.start, end=last12.end)
+    row = measures.set_index("publisher_code" if is_body else "borough_code").reindex([code]).iloc[0]
+    row = row.fillna({"months_covered": 0, "lines": 0})  # a body with no spend in the period has no row
     st.metric(f"Tech spend, {last12.phrase}", gbp(row["tech_spend_gbp"]) if row["months_covered"] else "No data")
-    st.write(summaries.per_resident_comparison(row))
+    if not is_body:
+        st.write(summaries.per_resident_comparison(row))
     st.caption(f"Coverage: {int(row['months_covered'])} of {last12.months} months of {name}'s spend files in this "
                f"period, {int(row['lines']):,} tech payment lines.")
 
@@ -77,15 +83,16 @@ if ahead:
     expiring = ui.query("borough_expiring", borough=code, start=window.start, end=window.end)
     if not expiring.empty:
         st.write(summaries.items_total_sentence(expiring, "value_gbp", "contract", "contracts"))
-    ui.table_or_note(expiring, ["contract_end", "title", "incumbent_suppliers", "tech_category_label", "value_gbp",
+    ui.table_or_note(expiring, ["contract_end", "incumbent_suppliers", "value_gbp", "title", "tech_category_label",
                                 "url"], key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
                      empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.")
 
-st.header("Open challenges")
-ui.table_or_note(ui.query("borough_challenges", borough=code),
-                 ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
-                 key="borough_challenges", file_name=f"{code}_open_challenges.csv",
-                 empty=f"{name} has no open challenge statements.")
+if not is_body:  # challenge statements are set by boroughs
+    st.header("Open challenges")
+    ui.table_or_note(ui.query("borough_challenges", borough=code),
+                     ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
+                     key="borough_challenges", file_name=f"{code}_open_challenges.csv",
+                     empty=f"{name} has no open challenge statements.")
 
 st.header("Data coverage")
 cover = ui.query("borough_coverage", borough=code)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from loti_demand import charts, queries, summaries, ui
 from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
-from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
+from loti_demand.metrics import INFERRED, REPLACEMENT, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
 
 ui.page_header(
     "Demand calendar",
@@ -68,7 +68,9 @@ with st.expander("How the dates and the confidence are worked out"):
         "a tender notice (UK4, or a Contracts Finder opportunity) gives the deadline for bids.\n"
         f"- **{INFERRED.capitalize()}**: no notice yet, so we estimate. {REPROCUREMENT.explain()} This is our "
         "assumption, not the buyer's plan. *Current supplier(s)* are the ones the "
-        "contract was awarded to, as published.\n"
+        "contract was awarded to, as published, and *Current contract ends* is its end date.\n"
+        f"- **Incumbents of a notice**: {REPLACEMENT.explain()} *New contract would end* is the end the notice "
+        "plans for the contract it offers, not the current one's.\n"
         "- A contract whose estimated date has already passed but which has not yet ended is **already due**: it "
         "is counted in the first month.\n"
         "- A replacement tender and the contract it replaces can both appear when they have different OCDS IDs.\n"
@@ -80,11 +82,11 @@ st.header("Procurements in the calendar")
 if items.empty:
     ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
 else:
-    ui.table(items, ["expected_date", "is_due_now", "area_name", "title", *(["search_match"] if searched else []),
-                     "notice_url", "tech_category_label",
-                     "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "incumbent_suppliers",
-                     "notice_type", "sme_suitability", "buyer_name", "ocid"], key="calendar_table",
-             file_name="demand_calendar.csv")
+    ui.table(items, ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now",
+                     "area_name", "title", *(["search_match"] if searched else []), "notice_url",
+                     "tech_category_label", "confidence", "value_band_label", "date_basis", "new_contract_end",
+                     "incumbent_match", "notice_type", "sme_suitability", "buyer_name", "ocid"],
+             key="calendar_table", file_name="demand_calendar.csv")
 
 if searched:
     st.header("Every London notice with these words")

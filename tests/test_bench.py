@@ -149,7 +149,9 @@ MORE_PARAMS = {
     "demand_calendar": [lambda found, con: {"confidence": "statutory notice"},
                         lambda found, con: {"categories": (_some(found, "tech_category"),)},
                         lambda found, con: {"value_bands": (_some(found, "value_band"),), "sme": "unknown"},
-                        lambda found, con: {"areas": ("london_wide", "E09000007")}],
+                        lambda found, con: {"areas": ("london_wide", "E09000007")},
+                        # every item ever: the few notices that replace a contract (incumbents) are among them
+                        lambda found, con: {"date_from": EVER["start"], "date_to": EVER["end"]}],
     "collaboration_groups": [lambda found, con: {"window_months": 3},
                              lambda found, con: {"area": list(found["group_codes"].iloc[-1])[-1]}],
     "collaboration_evidence": [lambda found, con: {"groups": _example(con, "collaboration_evidence")["groups"][-1:]},

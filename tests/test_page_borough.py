@@ -223,3 +223,35 @@ def test_beside_its_neighbours_half_of_london_and_the_london_median(app: AppTest
     assert f"{boroughs.loc[code, 'borough_name']} spent {fmt(expected[0])} per resident on technology" in said
     assert f"the London median is {fmt(expected[-1])}" in said
     assert ("per resident) is left off the chart" in said) == ("City of London" in neighbours["borough_name"].tolist())
+
+
+def test_a_london_wide_body_has_a_buyer_profile(app: AppTest, sample_con) -> None:
+    """?borough=TFL opens Transport for London's profile: its spend, categories, suppliers, pipeline, contracts
+    ending and coverage, with no per-resident figures and no challenges (bodies set none)."""
+    open_profile(app, borough="TFL")
+    assert app.selectbox(key="borough").value == "TFL"
+    assert {"Camden", "Greater London Authority (London-wide body)", "Transport for London (London-wide body)"} <= set(
+        app.selectbox(key="borough").options)
+    assert app.header[0].value == "Transport for London: tech spend"
+    recent = latest_12_spend(sample_con)
+    mine = recent[(recent["publisher_code"] == "TFL") & recent["tech_category"].notna()]
+    assert len(mine) and mine["borough_code"].isna().all()
+    assert app.metric[0].value == metrics.format_gbp(float(mine["amount_gbp"].sum()))
+    assert "per resident" not in text(app)
+    assert "Open challenges" not in [h.value for h in app.header]
+    categories = table_with(app, "tech_category_label")
+    expected = mine.groupby("tech_category")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
+    assert categories["tech_spend_gbp"].astype(float).tolist() == pytest.approx(expected.tolist())
+    named = mine.groupby("supplier_id")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
+    assert table_with(app, "supplier_name")["tech_spend_gbp"].astype(float).tolist() == pytest.approx(
+        named.head(10).tolist())
+    start, end = window(sample_con)
+    items = demand_expected.demand_items(sample_con)
+    items = items[items["publisher_code"] == "TFL"]
+    titles = dict(sample_con.execute("select ocid, title from procurements").fetchall())
+    assert sorted(table_with(app, "notice_type")["title"]) == sorted(
+        demand_expected.pipeline(items, start, end)["ocid"].map(titles))
+    assert sorted(table_with(app, "incumbent_suppliers")["title"]) == sorted(
+        demand_expected.expiring(items, start, end)["ocid"].map(titles))
+    files = sample_con.execute("select count(*) from source_files where kind = 'spend' and publisher_code = 'TFL'")
+    assert table_with(app, "latest_file")["spend_files"].iloc[0] == files.fetchall()[0][0] > 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import urllib.parse
 from pathlib import Path
 
 import duckdb
@@ -125,11 +126,26 @@ def test_calendar_rows_are_in_month_date_area_title_order(sample_con) -> None:
         assert list(df["ocid"]) == list(want["ocid"])
 
 
-def test_a_contract_names_its_current_supplier_and_a_notice_none(demand_con) -> None:
+def test_a_contract_names_its_current_supplier_and_a_notice_the_one_it_replaces(demand_con) -> None:
+    """An inferred item's current supplier is its own; a notice names one only when it replaces a contract (here by
+    timing: same buyer and category, the contract ending near the notice's date), with the reason. The current
+    contract's end and the new contract's end are separate columns."""
     date_from, date_to = queries.months_ahead(AS_OF, MONTHS)
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
-    named = df["incumbent_suppliers"].dropna().to_dict()
-    assert named == {o: "Fixture Supplier Ltd" for o in IN_WINDOW if FIXTURE_ITEMS[o][0] == INFERRED}
+    replacing = {"dd-s2": "dd-i7", "dd-s3": "dd-i2"}
+    inferred = [o for o in IN_WINDOW if FIXTURE_ITEMS[o][0] == INFERRED]
+    assert df["incumbent_suppliers"].dropna().to_dict() == dict.fromkeys([*inferred, *replacing],
+                                                                        "Fixture Supplier Ltd")
+    assert df["replaces_ocid"].dropna().to_dict() == replacing
+    assert df.loc["dd-s3", "incumbent_match"].startswith("Same buyer; same category, and the current contract ends "
+                                                        "on 31 August 2026")
+    ends = dict(demand_con.execute("select ocid, contract_end from demand_items").fetchall())
+
+    def days(column: str) -> dict:
+        return {o: pd.Timestamp(d).date() for o, d in df[column].dropna().items()}
+
+    assert days("current_contract_end") == {o: ends[replacing.get(o, o)] for o in [*inferred, *replacing]}
+    assert days("new_contract_end") == {o: ends[o] for o in IN_WINDOW - set(inferred) if ends[o] is not None}
 
 
 # --- The page, on the sample warehouse ---------------------------------------------------------------------
@@ -221,7 +237,15 @@ def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch, do
     shown = _shown(at)
     got = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig")
     assert len(got) == len(shown)
-    assert got.columns[:5].tolist() == ["Expected date", "Already due", "Borough or body", "Title", "Link to notice"]
+    # who holds the work now, when that contract ends and what it is worth come first (issue 21)
+    assert got.columns[:7].tolist() == ["Current supplier(s)", "Current contract ends", "Value (£)", "Expected date",
+                                        "Already due", "Borough or body", "Title"]
+    assert "New contract would end" in got.columns and "Contract end" not in got.columns
+    # the grid shows each current supplier as a link to its profile; the CSV keeps the name
+    named = shown["incumbent_suppliers"].notna()
+    assert named.any() and (got["Current supplier(s)"].notna() == named).all()
+    for link, name in zip(shown.loc[named, "incumbent_suppliers"], got.loc[named, "Current supplier(s)"], strict=True):
+        assert link.startswith("supplier?supplier=") and urllib.parse.unquote(link.split("#", 1)[1]) == name
     assert got["Title"].tolist() == shown["title"].tolist()
     assert got["OCDS ID"].tolist() == shown["ocid"].tolist()
     assert got["Expected date"].tolist() == [f"{d:%Y-%m-%d}" for d in shown["expected_date"]]

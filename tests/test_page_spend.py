@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import pandas as pd
@@ -181,12 +182,18 @@ def test_a_link_reopens_the_same_view(app: AppTest) -> None:
     assert "2024-25 financial year" in app.metric[0].label
 
 
-def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
+def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -> None:
     open_spend(app, category="devices")
     suppliers = table(app, "spend_suppliers_table")
     csv = pd.read_csv(io.BytesIO(downloads["top_suppliers_last12.csv"]), encoding="utf-8-sig")
     assert list(csv.columns) == ["Rank", "Supplier", "Tech spend (£)", "Market share (%)", "Payment lines", "Boroughs"]
-    assert csv["Supplier"].tolist() == suppliers["supplier_name"].tolist()
+    # the grid links each name to its supplier's profile (?supplier=<id>, the name after '#'); the CSV keeps the name
+    names = dict(sample_con.execute("select supplier_id, canonical_name from suppliers").fetchall())
+    linked = [urllib.parse.urlsplit(link) for link in suppliers["supplier_name"]]
+    assert {link.path for link in linked} == {"supplier"}
+    ids = [urllib.parse.parse_qs(link.query)["supplier"][0] for link in linked]
+    shown = [urllib.parse.unquote(link.fragment) for link in linked]
+    assert csv["Supplier"].tolist() == [names[i] for i in ids] == shown
     assert csv["Market share (%)"].tolist() == pytest.approx(suppliers["share_pct"].tolist())
     concentration = pd.read_csv(io.BytesIO(downloads["supplier_concentration_last12.csv"]), encoding="utf-8-sig")
     assert list(concentration.columns) == ["Tech category", "Named-supplier spend (£)", "Suppliers", "Top 3 share (%)",

@@ -428,13 +428,28 @@ def test_every_page_states_the_same_london_figures(warehouse: Path, monkeypatch)
 
 
 @pytest.mark.parametrize(
-    ("which", "code"), [("sample", "E09000033"), ("straddle", "E09000033"), ("straddle", "E09000012")]
+    ("which", "code"),
+    [
+        ("sample", "E09000033"),
+        ("straddle", "E09000033"),
+        ("straddle", "E09000012"),
+        ("sample", "TFL"),
+        ("straddle", "GLA"),
+    ],
 )
 def test_a_borough_profile_states_what_its_map_square_shows(which: str, code: str, monkeypatch, request) -> None:
+    """A borough's profile states its map square's pipeline and contracts ending; a London-wide body's profile what
+    the list beside the map gives it."""
     warehouse = request.getfixturevalue(f"{which}_warehouse")
     con = connect(warehouse, read_only=True)
     period = periods.forward_periods(queries.as_of(con))[0]
-    square = queries.borough_measures(con, start=period.start, end=period.end).set_index("borough_code").loc[code]
+    squares = pd.concat(
+        [
+            queries.borough_measures(con, start=period.start, end=period.end).set_index("borough_code"),
+            queries.body_measures(con, start=period.start, end=period.end).set_index("publisher_code"),
+        ]
+    )
+    square = squares.loc[code]
     con.close()
     assert square["pipeline_count"], "the borough has a pipeline to show"
     at = open_page(warehouse, monkeypatch, "pages/borough.py", borough=code)
@@ -449,3 +464,42 @@ def test_a_borough_profile_states_what_its_map_square_shows(which: str, code: st
             f"{ending} contract{'s' if ending > 1 else ''}, worth {gbp(square['expiring_value_gbp'])} in all"
             in _text(at)
         )
+
+
+# --- The supplier profile: its totals are the Spend page's ---------------------------------------------------------
+
+
+def test_a_supplier_profile_adds_up_to_its_row_in_top_suppliers(warehouse: Path) -> None:
+    """For the largest suppliers over every spend period offered: the profile's payments by buyer, by month and by
+    category each add up to the supplier's row in Top suppliers (spend, lines, boroughs), each buyer's row is that
+    supplier's row with the buyer chosen, and its share of a category's market is its share with the category
+    chosen."""
+    con = connect(warehouse, read_only=True)
+    checked = 0
+    for period in queries.spend_periods(con):
+        window = {"start": period.start, "end": period.end}
+        top = queries.top_suppliers(con, **window, limit=5).head(5)
+        for row in top[top["supplier_id"].notna()].itertuples():
+            where = {**window, "supplier": row.supplier_id}
+            buyers = queries.supplier_spend_by_buyer(con, **where)
+            months = queries.supplier_spend_by_month(con, **where)
+            shares = queries.supplier_category_share(con, **where)
+            for part in (buyers, months, shares):
+                assert round(part["tech_spend_gbp"].sum(), 2) == round(row.tech_spend_gbp, 2), row.supplier_id
+                assert part["lines"].sum() == row.lines
+            assert (~buyers["is_london_wide"]).sum() == row.boroughs
+            for buyer in buyers.head(3).itertuples():
+                alone = queries.top_suppliers(con, **window, boroughs=(buyer.publisher_code,), limit=50)
+                mine = alone.set_index("supplier_id").loc[row.supplier_id]
+                assert (round(mine["tech_spend_gbp"], 2), mine["lines"]) == (
+                    round(buyer.tech_spend_gbp, 2),
+                    buyer.lines,
+                )
+            for share in shares.itertuples():
+                chosen = queries.top_suppliers(con, **window, category=share.tech_category, limit=50)
+                mine = chosen.set_index("supplier_id").loc[row.supplier_id]
+                assert mine["rank"] == share.rank
+                assert mine["share_pct"] == pytest.approx(share.share_pct, nan_ok=True)  # no share when net credit
+            checked += 1
+    con.close()
+    assert checked >= 5

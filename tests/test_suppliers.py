@@ -223,4 +223,4 @@ def test_award_supplier_names_keep_an_unpaid_name_as_published(tmp_path: Path) -
                 "('o2', null)) t(ocid, supplier_names)")
     name_award_suppliers(con)
     assert con.execute("select * from int_award_supplier_names order by all").fetchall() == [
-        ("Widget Works PLC", None, None), ("acme ltd.", "acme", "Acme Limited")]
+        ("Widget Works PLC", None, None, "widget works"), ("acme ltd.", "acme", "Acme Limited", "acme")]

@@ -525,6 +525,103 @@ def supplier_concentration_sqlite(con: sqlite3.Connection, *, start: dt.date, en
     """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
 
 
+# --- Supplier profile: one supplier's tech payments ------------------------------------------------------------
+
+
+def _supplier_lines(raw: Raw, supplier: str, start: dt.date, end: dt.date, columns: list[str]) -> pd.DataFrame:
+    lines = _lines(raw, start, end, [*columns, "supplier_id", "is_redacted"])
+    return lines.loc[(lines["supplier_id"] == supplier) & ~lines["is_redacted"], columns]
+
+
+def supplier_spend_by_buyer_pandas(raw: Raw, *, supplier: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    lines = _supplier_lines(raw, supplier, start, end, ["borough_code", "payment_month", "amount_gbp"])
+    out = lines.groupby("borough_code", observed=True).agg(
+        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"),
+        months_paid=("payment_month", "nunique")).reset_index()
+    names = raw.boroughs.set_index("borough_code")["borough_name"]
+    # the generated data has boroughs' spend only: every publisher is a borough
+    out = out.assign(publisher_code=out["borough_code"].astype(str), is_london_wide=False)
+    out["area_name"] = out["publisher_code"].map(names)
+    return out.sort_values(["tech_spend_gbp", "publisher_code"], ascending=[False, True])[
+        ["publisher_code", "area_name", "is_london_wide", "tech_spend_gbp", "lines", "months_paid"]]
+
+
+def supplier_spend_by_buyer_sqlite(con: sqlite3.Connection, *, supplier: str, start: dt.date,
+                                   end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        select s.borough_code as publisher_code, b.borough_name as area_name, 0 as is_london_wide,
+            sum(s.amount_gbp) as tech_spend_gbp, count(*) as lines, count(distinct s.payment_month) as months_paid
+        from spend as s join boroughs as b on s.borough_code = b.borough_code
+        where s.supplier_id = :supplier and s.tech_category is not null and not s.is_redacted
+            and s.payment_month between :start and :end
+        group by s.borough_code, b.borough_name
+        order by tech_spend_gbp desc, s.borough_code
+    """, supplier=supplier, start=start.isoformat(), end=end.isoformat())
+
+
+def supplier_spend_by_month_pandas(raw: Raw, *, supplier: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    lines = _supplier_lines(raw, supplier, start, end, ["payment_month", "tech_category", "amount_gbp"])
+    out = lines.groupby(["payment_month", "tech_category"]).agg(
+        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size")).reset_index()
+    out = _labelled(raw.tech_categories, out.rename(columns={"payment_month": "period_start"}))
+    return out.sort_values(["period_start", "sort_order"])[
+        ["period_start", "tech_category", "tech_category_label", "tech_spend_gbp", "lines"]]
+
+
+def supplier_spend_by_month_sqlite(con: sqlite3.Connection, *, supplier: str, start: dt.date,
+                                   end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        select s.payment_month as period_start, s.tech_category, c.label as tech_category_label,
+            sum(s.amount_gbp) as tech_spend_gbp, count(*) as lines
+        from spend as s join tech_categories as c on s.tech_category = c.tech_category
+        where s.supplier_id = :supplier and not s.is_redacted and s.payment_month between :start and :end
+        group by 1, 2, 3
+        order by 1, min(c.sort_order)
+    """, supplier=supplier, start=start.isoformat(), end=end.isoformat())
+
+
+def supplier_category_share_pandas(raw: Raw, *, supplier: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    s = _by_supplier(raw, start, end, (), None, ["tech_category", "supplier_id"])
+    s = s.sort_values(["tech_category", "amount_gbp", "supplier_id"], ascending=[True, False, True],
+                      na_position="last")
+    by_category = s.groupby("tech_category")
+    s = s.assign(named_spend_gbp=by_category["amount_gbp"].transform(lambda a: a[a > 0].sum()),
+                 rank=by_category.cumcount() + 1, suppliers=by_category["amount_gbp"].transform("size"))
+    s = _labelled(raw.tech_categories, s[s["supplier_id"] == supplier])
+    s = s.assign(tech_spend_gbp=s["amount_gbp"],
+                 share_pct=(100 * s["amount_gbp"] / s["named_spend_gbp"]).where(s["amount_gbp"] > 0))
+    return s.sort_values(["tech_spend_gbp", "tech_category"], ascending=[False, True])[
+        ["tech_category", "tech_category_label", "tech_spend_gbp", "lines", "named_spend_gbp", "share_pct", "rank",
+         "suppliers"]]
+
+
+def supplier_category_share_sqlite(con: sqlite3.Connection, *, supplier: str, start: dt.date,
+                                   end: dt.date) -> pd.DataFrame:
+    return _sql(con, """
+        with by_supplier as (
+            select tech_category, supplier_id, sum(amount_gbp) as amount_gbp, count(*) as lines
+            from spend
+            where tech_category is not null and not is_redacted and payment_month between :start and :end
+            group by tech_category, supplier_id
+        ),
+        ranked as (
+            select *,
+                sum(case when amount_gbp > 0 then amount_gbp end) over (partition by tech_category)
+                    as named_spend_gbp,
+                row_number() over (partition by tech_category
+                                   order by amount_gbp desc, supplier_id is null, supplier_id) as rank,
+                count(*) over (partition by tech_category) as suppliers
+            from by_supplier
+        )
+        select r.tech_category, c.label as tech_category_label, r.amount_gbp as tech_spend_gbp, r.lines,
+            r.named_spend_gbp, case when r.amount_gbp > 0 then 100 * r.amount_gbp / r.named_spend_gbp end
+                as share_pct, r.rank, r.suppliers
+        from ranked as r join tech_categories as c on r.tech_category = c.tech_category
+        where r.supplier_id = :supplier
+        order by tech_spend_gbp desc, r.tech_category
+    """, supplier=supplier, start=start.isoformat(), end=end.isoformat())
+
+
 # --- Procurement questions: borough profile, SME pipeline, demand calendar, collaboration finder -----------
 
 
@@ -634,7 +731,8 @@ def london_demand_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.dat
 SME_TEXT = {True: "Yes", False: "No"}
 CALENDAR_COLUMNS = ["calendar_month", "expected_date", "is_due_now", "area_name", "buyer_name", "title",
                     "tech_category", "tech_category_label", "confidence", "date_basis", "value_gbp", "value_band",
-                    "value_band_label", "contract_end", "incumbent_suppliers", "notice_type", "sme_suitability",
+                    "value_band_label", "contract_end", "incumbent_suppliers", "current_contract_end",
+                    "incumbent_match", "replaces_ocid", "new_contract_end", "notice_type", "sme_suitability",
                     "notice_url", "ocid"]
 
 
@@ -655,19 +753,61 @@ def _calendar_filters(d: pd.DataFrame, date_from: dt.date, date_to: dt.date, cat
     return chosen
 
 
+# A notice's incumbent (contract_replacements, metrics.REPLACEMENT). The generated notices never say "re-procurement"
+# nor repeat a contract's title, so of its three rules only timing can match them: the same buyer and tech category,
+# the contract ending from 6 months before to 12 months after the new contract would start (its planned start, else
+# the notice's date); the end nearest the start wins, then the lower ocid.
+NEAR_BEFORE, NEAR_AFTER = 6, 12
+
+
+def _long_day(day: pd.Timestamp) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _replacement_reason(end: pd.Timestamp, start: pd.Timestamp) -> str:
+    return (f"Same buyer; same category, and the current contract ends on {_long_day(end)}, near the new contract's "
+            f"start ({_long_day(start)})")
+
+
+def _replacements(d: pd.DataFrame) -> pd.DataFrame:
+    """The contract each notice replaces, by the timing rule: replaces_ocid, its end, its suppliers, the reason."""
+    d = d.assign(buyer_key=d["borough_code"].astype(object).fillna(d["buyer_name"].str.lower()))
+    notices = d[d["confidence"] == STATUTORY].assign(new_start=lambda n: n["contract_start"].fillna(n["expected_date"]))
+    contracts = d[(d["confidence"] == INFERRED) & d["contract_end"].notna()]
+    pairs = notices[["ocid", "buyer_key", "tech_category", "new_start"]].dropna().merge(
+        contracts[["ocid", "buyer_key", "tech_category", "contract_end", "supplier_names"]],
+        on=["buyer_key", "tech_category"], suffixes=("", "_old"))
+    near = ((pairs["contract_end"] >= pairs["new_start"] - pd.DateOffset(months=NEAR_BEFORE))
+            & (pairs["contract_end"] <= pairs["new_start"] + pd.DateOffset(months=NEAR_AFTER)))
+    pairs = pairs[near & (pairs["ocid"] != pairs["ocid_old"])]
+    pairs = pairs.assign(gap=(pairs["contract_end"] - pairs["new_start"]).abs()).sort_values(
+        ["ocid", "gap", "ocid_old"]).drop_duplicates("ocid")
+    reasons = [_replacement_reason(e, s) for e, s in zip(pairs["contract_end"], pairs["new_start"], strict=True)]
+    return pairs.assign(incumbent_match=reasons).set_index("ocid")[
+        ["ocid_old", "contract_end", "supplier_names", "incumbent_match"]]
+
+
+def _with_incumbents(d: pd.DataFrame, replaced: pd.DataFrame) -> pd.DataFrame:
+    """The calendar's current-contract columns: an inferred item's own; a notice's from the contract it replaces."""
+    inferred, found = d["confidence"] == INFERRED, replaced.reindex(d["ocid"]).set_axis(d.index)
+    return d.assign(incumbent_suppliers=d["supplier_names"].where(inferred, found["supplier_names"]),
+                    current_contract_end=d["contract_end"].where(inferred, found["contract_end"]),
+                    incumbent_match=found["incumbent_match"], replaces_ocid=found["ocid_old"],
+                    new_contract_end=d["contract_end"].where(~inferred))
+
+
 def demand_calendar_pandas(raw: Raw, *, date_from: dt.date, date_to: dt.date, categories=(), areas=(),
                            value_bands=(), sme: str = "any", confidence: str = "any") -> pd.DataFrame:
     from loti_demand.metrics import VALUE_BAND_LABELS
 
-    d = demand_items(raw)
-    d = d[_calendar_filters(d, date_from, date_to, categories, areas, value_bands, sme, confidence)]
-    d = _labelled(raw.tech_categories, d)
+    items = demand_items(raw)
+    d = items[_calendar_filters(items, date_from, date_to, categories, areas, value_bands, sme, confidence)]
+    d = _with_incumbents(_labelled(raw.tech_categories, d), _replacements(items))
     placed = d["expected_date"].clip(lower=pd.Timestamp(date_from))
     d = d.assign(calendar_month=placed.dt.to_period("M").dt.start_time,
                  is_due_now=d["expected_date"] < pd.Timestamp(date_from),
                  value_band_label=d["value_band"].map(VALUE_BAND_LABELS),
-                 sme_suitability=d["is_sme_suitable"].map(SME_TEXT).fillna("Not stated"), notice_url=d["url"],
-                 incumbent_suppliers=d["supplier_names"])
+                 sme_suitability=d["is_sme_suitable"].map(SME_TEXT).fillna("Not stated"), notice_url=d["url"])
     return d.sort_values(["calendar_month", "expected_date", "area_name", "title", "ocid"])[CALENDAR_COLUMNS]
 
 
@@ -687,13 +827,37 @@ def demand_calendar_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_
                              _in_list("coalesce(d.borough_code, 'london_wide')", areas, "a"),
                              _in_list("d.value_band", value_bands, "v"), strict=True)
     frame = _sql(con, f"""
+        with notices as (
+            select ocid, coalesce(borough_code, lower(buyer_name)) as buyer_key, tech_category,
+                coalesce(contract_start, expected_date) as new_start
+            from demand_items where confidence = '{STATUTORY}'
+        ),
+        contracts as (
+            select ocid, coalesce(borough_code, lower(buyer_name)) as buyer_key, tech_category, contract_end,
+                supplier_names
+            from demand_items where confidence = '{INFERRED}' and contract_end is not null
+        ),
+        replaced as (
+            select n.ocid, n.new_start, c.ocid as replaces_ocid, c.contract_end, c.supplier_names,
+                row_number() over (partition by n.ocid order by abs(julianday(c.contract_end)
+                                   - julianday(n.new_start)), c.ocid) as choice
+            from notices as n join contracts as c
+                on n.buyer_key = c.buyer_key and n.tech_category = c.tech_category and n.ocid <> c.ocid
+            where c.contract_end between {_shift_months("n.new_start", -NEAR_BEFORE)}
+                and {_shift_months("n.new_start", NEAR_AFTER)}
+        )
         select substr(max(d.expected_date, :date_from), 1, 7) || '-01' as calendar_month, d.expected_date,
             d.expected_date < :date_from as is_due_now, d.area_name, d.buyer_name, d.title, d.tech_category,
             c.label as tech_category_label, d.confidence, d.date_basis, d.value_gbp, d.value_band, d.contract_end,
-            d.supplier_names as incumbent_suppliers, d.notice_type,
+            case when d.confidence = '{INFERRED}' then d.supplier_names else r.supplier_names end
+                as incumbent_suppliers,
+            case when d.confidence = '{INFERRED}' then d.contract_end else r.contract_end end as current_contract_end,
+            r.new_start as replaced_new_start, r.replaces_ocid,
+            case when d.confidence = '{STATUTORY}' then d.contract_end end as new_contract_end, d.notice_type,
             case d.is_sme_suitable when 1 then 'Yes' when 0 then 'No' else 'Not stated' end as sme_suitability,
             d.url as notice_url, d.ocid
         from demand_items as d join tech_categories as c on d.tech_category = c.tech_category
+        left join replaced as r on d.ocid = r.ocid and r.choice = 1
         where d.expected_date <= :date_to and d.due_until >= :date_from and {' and '.join(conditions)}
             and (:sme = 'any' or (:sme = 'yes' and d.is_sme_suitable) or (:sme = 'no' and not d.is_sme_suitable)
                  or (:sme = 'unknown' and d.is_sme_suitable is null))
@@ -703,7 +867,18 @@ def demand_calendar_sqlite(con: sqlite3.Connection, *, date_from: dt.date, date_
                  **{k: v for p in params for k, v in p.items()})
     labels = frame["value_band"].map(VALUE_BAND_LABELS)
     frame.insert(frame.columns.get_loc("value_band") + 1, "value_band_label", labels)
+    starts = frame.pop("replaced_new_start")
+    frame.insert(frame.columns.get_loc("replaces_ocid"), "incumbent_match", [
+        None if pd.isna(start) else _replacement_reason(pd.Timestamp(end), pd.Timestamp(start))
+        for end, start in zip(frame["current_contract_end"], starts, strict=True)])
     return frame
+
+
+def _shift_months(day: str, months: int) -> str:
+    """SQLite for `day` shifted by whole months with the day clamped to the month's end, as DuckDB and pandas do
+    (SQLite's own date(x, '+N months') runs over into the next month)."""
+    return (f"min(date({day}, 'start of month', '{months:+d} months', '+' || (cast(strftime('%d', {day}) as integer)"
+            f" - 1) || ' days'), date({day}, 'start of month', '{months + 1:+d} months', '-1 day'))")
 
 
 GROUP_COLUMNS = ["group_id", "group_rank", "tech_category", "tech_category_label", "group_boroughs", "group_codes",
@@ -1077,10 +1252,25 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "top_suppliers": Equivalent(top_suppliers_pandas, top_suppliers_sqlite),
     "supplier_concentration": Equivalent(supplier_concentration_pandas, supplier_concentration_sqlite),
     "borough_pipeline": Equivalent(borough_pipeline_pandas, borough_pipeline_sqlite),
-    "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite),
+    # The link target of a current supplier (its supplier id, or its name's matching key when it is never paid) is
+    # the build's supplier resolution, which the raw readings do not do; the rest of each row is compared.
+    "borough_expiring": Equivalent(borough_expiring_pandas, borough_expiring_sqlite,
+                                   not_compared=("incumbent_supplier_id",)),
     "sme_pipeline": Equivalent(sme_pipeline_pandas, sme_pipeline_sqlite),
     "london_demand": Equivalent(london_demand_pandas, london_demand_sqlite),
-    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite),
+    "demand_calendar": Equivalent(demand_calendar_pandas, demand_calendar_sqlite,
+                                  not_compared=("incumbent_supplier_id",)),
+    "supplier_spend_by_buyer": Equivalent(supplier_spend_by_buyer_pandas, supplier_spend_by_buyer_sqlite),
+    "supplier_spend_by_month": Equivalent(supplier_spend_by_month_pandas, supplier_spend_by_month_sqlite),
+    "supplier_category_share": Equivalent(supplier_category_share_pandas, supplier_category_share_sqlite),
+    "supplier_list": Exempt("the suppliers to pick from (those paid for technology or named in a London award), "
+                            "read from the suppliers mart and the awards as the build resolved them"),
+    "supplier_detail": Exempt("one supplier's name and spellings as the build's supplier matching resolved them"),
+    "supplier_contracts": Exempt("one supplier's current contracts: a few award notices naming it, with the "
+                                 "build's incumbent matching (contract_replacements), not payment lines"),
+    "supplier_notices_won": Exempt("the award notices naming one supplier, as the build's supplier matching "
+                                   "resolved their names: not payment lines"),
+    "body_list": Exempt("the London-wide bodies with spend or notices (none in generated data): a list of names"),
     "data_dates": Equivalent(data_dates_pandas, data_dates_sqlite),
     "summary_months": Equivalent(summary_months_pandas, summary_months_sqlite),
     # Lookups over the small reference, build-metadata and provenance tables: nothing per payment line to compare.

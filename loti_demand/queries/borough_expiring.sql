@@ -4,6 +4,7 @@ select
     d.contract_end,
     d.title,
     d.incumbent_suppliers,
+    d.incumbent_supplier_id,
     c.label as tech_category_label,
     d.value_gbp,
     d.url

@@ -1,6 +1,16 @@
 -- London procurement notices a word search finds ($clauses, see loti_demand.search), latest notice first: past
 -- and upcoming, technology or not (the Demand calendar shows only the tech procurements still to come).
--- One row per procurement (ocid) in its latest state; at most $limit rows.
+-- One row per procurement (ocid) in its latest state; at most $limit rows. Awarded suppliers are named as
+-- procurement_suppliers names them; supplier_id is the first-named one's (its profile).
+with winners as (
+    select
+        ocid,
+        string_agg(supplier_name, '; ' order by position) as supplier_names,
+        arg_min(supplier_id, position) filter (where supplier_id is not null) as supplier_id
+    from procurement_suppliers
+    group by ocid
+)
+
 select
     p.ocid,
     cast(p.last_release_date as date) as last_notice_date,
@@ -11,7 +21,8 @@ select
     p.notice_type,
     p.status,
     p.value_gbp,
-    p.supplier_names,
+    w.supplier_names,
+    w.supplier_id,
     p.tender_end,
     p.contract_end,
     case when regexp_matches(p.url, '^https?://') then p.url end as notice_url,
@@ -21,6 +32,7 @@ inner join procurements as p on s.doc_id = p.ocid
 left join boroughs as b on p.borough_code = b.borough_code
 left join publishers as pub on p.publisher_code = pub.publisher_code
 left join ref_tech_categories as c on p.tech_category = c.tech_category
+left join winners as w on p.ocid = w.ocid
 where s.kind = 'notice' and len($clauses) > 0 and search_match(s.stems, $clauses)
 order by p.last_release_date desc nulls last, p.ocid
 limit $limit

@@ -54,6 +54,7 @@ def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
 AWARD_SUPPLIER_SCHEMA = pa.schema([
     ("supplier_name", pa.string()), ("supplier_id", pa.string()), ("canonical_name", pa.string()),
+    ("match_key", pa.string()),
 ])
 
 
@@ -61,7 +62,8 @@ def name_award_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference | None =
     """int_award_supplier_names: each supplier name published in an award or contract notice, with the supplier
     paid under a spelling that has the same matching key (normalise.suppliers.supplier_key: case, punctuation and
     legal form ignored), so a supplier shows under one name, the suppliers mart's canonical name, in every table.
-    A name paid under no such spelling keeps its published form (supplier_id NULL)."""
+    A name paid under no such spelling keeps its published form (supplier_id NULL). match_key is the name's
+    matching key: the id the supplier would have if it were paid (procurement_suppliers uses it for the unpaid)."""
     by_key: dict[str, tuple[str, str]] = {}
     for name, supplier_id, canonical in con.execute(
             "select supplier_name, supplier_id, canonical_name from int_supplier_matches order by supplier_name"
@@ -72,8 +74,10 @@ def name_award_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference | None =
                         "where supplier_names is not null order by all").fetchall()
     rows = []
     for (name,) in names:
-        supplier_id, canonical = by_key.get(supplier_key(name) or "", (None, None))
-        rows.append({"supplier_name": name, "supplier_id": supplier_id, "canonical_name": canonical})
+        key = supplier_key(name)
+        supplier_id, canonical = by_key.get(key or "", (None, None))
+        rows.append({"supplier_name": name, "supplier_id": supplier_id, "canonical_name": canonical,
+                     "match_key": key})
     replace_table(con, "int_award_supplier_names", rows, AWARD_SUPPLIER_SCHEMA)
 
 

@@ -12,6 +12,7 @@ import re
 import shlex
 import subprocess
 import sys
+import urllib.parse
 
 import pandas as pd
 import pytest
@@ -22,6 +23,7 @@ from loti_demand.export import to_csv_bytes
 from tests.browser.conftest import PROJECT, own_console_errors, page_urls, run_axe, wait_for_app
 
 PAGES = page_urls()
+SUPPLIER = "thamesgate it services"  # paid by boroughs and London-wide bodies in the sample
 
 
 @pytest.mark.browser
@@ -53,9 +55,10 @@ def test_page_renders_and_is_accessible(page, app_url: str, file: str, path: str
     assert serious == [], f"{file}: serious or critical accessibility violations {serious}"
 
 
-CALENDAR_COLUMNS = ["expected_date", "is_due_now", "area_name", "title", "notice_url", "tech_category_label",
-                    "confidence", "value_gbp", "value_band_label", "date_basis", "contract_end", "incumbent_suppliers",
-                    "notice_type", "sme_suitability", "buyer_name", "ocid"]
+CALENDAR_COLUMNS = ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now",
+                    "area_name", "title", "notice_url", "tech_category_label", "confidence", "value_band_label",
+                    "date_basis", "new_contract_end", "incumbent_match", "notice_type", "sme_suitability", "buyer_name",
+                    "ocid"]
 
 
 def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
@@ -86,6 +89,9 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         "borough": (f"?borough={camden}", f"{camden}_tech_spend_by_category.csv", to_csv_bytes(
             run("category_spend", start=last12.start, end=last12.end, boroughs=(camden,)),
             columns=["tech_category_label", "tech_spend_gbp", "lines"])),
+        "supplier": (f"?supplier={urllib.parse.quote(SUPPLIER)}&period=fy2024", "supplier_payments_by_buyer_fy2024.csv",
+                     to_csv_bytes(run("supplier_spend_by_buyer", supplier=SUPPLIER, start=fy.start, end=fy.end),
+                                  columns=["area_name", "tech_spend_gbp", "lines", "months_paid"])),
         "calendar": ("", "demand_calendar.csv", to_csv_bytes(
             run("demand_calendar", date_from=ahead[0], date_to=ahead[1], categories=(), areas=(), value_bands=(),
                 sme="any", confidence="any"),

@@ -19,6 +19,11 @@ having count(*) > 1 or publisher_code is null
 union all
 select 'procurements', ocid from procurements group by ocid having count(*) > 1 or ocid is null
 union all
+select 'procurement_suppliers', ocid || ' #' || position from procurement_suppliers
+group by ocid, position having count(*) > 1
+union all
+select 'contract_replacements', ocid from contract_replacements group by ocid having count(*) > 1 or ocid is null
+union all
 select 'challenges', challenge_id from challenges group by challenge_id having count(*) > 1 or challenge_id is null
 union all
 select 'suppliers', supplier_id from suppliers where supplier_id is not null group by supplier_id having count(*) > 1

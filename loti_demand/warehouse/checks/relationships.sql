@@ -24,6 +24,16 @@ union all
 select 'supplier_aliases.supplier_id', supplier_id from supplier_aliases
 where supplier_id not in (select supplier_id from suppliers)
 union all
+select 'procurement_suppliers.supplier_id (paid)', supplier_id from procurement_suppliers
+where is_paid and supplier_id not in (select supplier_id from suppliers where supplier_id is not null)
+union all
+select 'contract_replacements: a notice replacing itself or another buyer''s contract', r.ocid
+from contract_replacements as r
+inner join demand_items as n on r.ocid = n.ocid
+inner join demand_items as c on r.replaces_ocid = c.ocid
+where r.ocid = r.replaces_ocid or n.confidence <> 'statutory notice' or c.confidence = 'statutory notice'
+    or coalesce(n.publisher_code, lower(n.buyer_name)) <> coalesce(c.publisher_code, lower(c.buyer_name))
+union all
 select 'spend redacted names exposed', source_file || ':' || source_row from spend
 where is_redacted and supplier_name is not null
 union all

@@ -3,25 +3,14 @@
 -- Source: procurements. Written by stage, notice type and status together, because stage detection varies by
 -- publisher (a compiled pipeline notice may report stage 'tender'). Cancelled and withdrawn processes are left
 -- out; so are tenders marked complete without an award. The lead-time rule and value bands mirror
--- metrics.REPROCUREMENT and metrics.VALUE_BANDS (tests check they agree). Current suppliers are shown under the
--- suppliers mart's canonical name where they are paid under a matching spelling (int_award_supplier_names).
-with supplier_names as (
+-- metrics.REPROCUREMENT and metrics.VALUE_BANDS (tests check they agree). Current suppliers are shown as
+-- procurement_suppliers names them (the suppliers mart's canonical name where they are paid).
+with incumbents as (
     select
         ocid,
-        unnest(string_split(supplier_names, '; ')) as supplier_name,
-        unnest(range(len(string_split(supplier_names, '; ')))) as position
-    from procurements
-    where is_london and supplier_names is not null
-),
-
-incumbents as (
-    select ocid, string_agg(display_name, '; ' order by position) as incumbent_suppliers
-    from (
-        select n.ocid, coalesce(a.canonical_name, n.supplier_name) as display_name, min(n.position) as position
-        from supplier_names as n
-        left join int_award_supplier_names as a on n.supplier_name = a.supplier_name
-        group by all
-    )
+        string_agg(supplier_name, '; ' order by position) as incumbent_suppliers,
+        arg_min(supplier_id, position) filter (where supplier_id is not null) as incumbent_supplier_id
+    from procurement_suppliers
     group by ocid
 ),
 
@@ -113,6 +102,7 @@ select
     end as due_until,
     r.contract_end,
     i.incumbent_suppliers,
+    i.incumbent_supplier_id,
     -- value
     cast(r.item_value_gbp as decimal(18, 2)) as value_gbp,
     case

@@ -1,0 +1,99 @@
+-- One row per upcoming London notice (a statutory notice of demand_items) that looks like the re-procurement of a
+-- current contract (an awarded contract of demand_items) of the same buyer: the contract it most likely replaces,
+-- whose suppliers are then the notice's incumbents, and why. Mirrors metrics.REPLACEMENT (tests check they agree).
+-- A contract matches when, for the same buyer (publisher, or the same buyer name for other London buyers):
+--   timing:  same tech category, and it ends from 6 months before to 12 months after the new contract would start
+--            (its planned start, or the notice's date when none is given);
+--   wording: same tech category, the notice says it replaces something ("re-procurement", "replacement of"...),
+--            and it ends from 12 months before to 24 months after that start;
+--   title:   the notice repeats its title (12 characters or more), any category, in that same wider window.
+-- The strongest match wins (title, then wording, then timing; then the end date nearest the start, then ocid).
+with notices as (
+    select
+        d.ocid,
+        coalesce(d.publisher_code, lower(d.buyer_name)) as buyer_key,
+        d.tech_category,
+        coalesce(p.contract_start, d.expected_date) as new_start,
+        lower(concat_ws(' ', p.title, p.description)) as notice_text,
+        regexp_extract(
+            lower(concat_ws(' ', p.title, p.description)),
+            '\b(re-?procure\w*|re-?tender\w*|re-?let(?:ting)?|re-?commission\w*|replace\w*|replacing|successor'
+            || '|incumbent|renewal|(?:existing|current) (?:contract|service|system|solution|supplier|provider)'
+            || '|contract (?:expires|expiring|ends))\b'
+        ) as replacement_word
+    from demand_items as d
+    inner join procurements as p on d.ocid = p.ocid
+    where d.confidence = 'statutory notice'
+),
+
+contracts as (
+    select
+        ocid,
+        coalesce(publisher_code, lower(buyer_name)) as buyer_key,
+        tech_category,
+        title,
+        contract_end,
+        incumbent_suppliers,
+        incumbent_supplier_id
+    from demand_items
+    where confidence = 'inferred from contract end date' and contract_end is not null
+),
+
+candidates as (
+    select
+        n.ocid,
+        n.new_start,
+        n.replacement_word,
+        c.ocid as replaces_ocid,
+        c.title as current_contract_title,
+        c.contract_end as current_contract_end,
+        c.incumbent_suppliers,
+        c.incumbent_supplier_id,
+        length(c.title) >= 12 and contains(n.notice_text, lower(c.title)) as by_title,
+        n.tech_category = c.tech_category and n.replacement_word <> '' as by_wording,
+        n.tech_category = c.tech_category
+        and c.contract_end between n.new_start - interval 6 month and n.new_start + interval 12 month as by_timing,
+        c.contract_end between n.new_start - interval 12 month and n.new_start + interval 24 month as in_wide_window
+    from notices as n
+    inner join contracts as c on n.buyer_key = c.buyer_key and n.ocid <> c.ocid
+    where n.new_start is not null
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by ocid
+            order by by_title and in_wide_window desc, by_wording and in_wide_window desc, by_timing desc,
+                abs(datediff('day', new_start, current_contract_end)), replaces_ocid
+        ) as choice
+    from candidates
+    where by_timing or ((by_title or by_wording) and in_wide_window)
+)
+
+select
+    -- ids
+    ocid,
+    replaces_ocid,
+    -- the current contract
+    current_contract_title,
+    current_contract_end,
+    incumbent_suppliers,
+    incumbent_supplier_id,
+    -- why
+    concat_ws(', ',
+        case when by_title and in_wide_window then 'title' end,
+        case when by_wording and in_wide_window then 'wording' end,
+        case when by_timing then 'timing' end
+    ) as matched_by,
+    concat_ws('; ',
+        'Same buyer',
+        case when by_title and in_wide_window then 'the notice repeats the current contract''s title' end,
+        case when by_wording and in_wide_window
+            then 'same category, and the notice says "' || replacement_word || '"' end,
+        case when by_timing then 'same category, and the current contract ends on ' || strftime(current_contract_end,
+            '%-d %B %Y') || ', near the new contract''s start (' || strftime(new_start, '%-d %B %Y') || ')' end
+    ) as match_reason
+from ranked
+where choice = 1
+order by ocid

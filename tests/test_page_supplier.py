@@ -1,0 +1,242 @@
+"""Supplier profile page (AppTest): ?supplier=<id> opens one supplier, and each section matches an independent
+computation over the marts (spend lines for the payments and market shares, procurements for the contracts and
+notices); a supplier named only in awards has a profile too; redacted payees never have one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import urllib.parse
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loti_demand import metrics, queries
+from loti_demand.normalise.suppliers import is_redacted
+from loti_demand.queries import QUERIES_DIR
+from tests.conftest import open_page
+
+PAGE = "pages/supplier.py"
+SUPPLIER = "thamesgate it services"  # paid by many boroughs, holds ten contracts in the sample
+SUPPLIER_QUERIES = [
+    "supplier_list",
+    "supplier_detail",
+    "supplier_spend_by_buyer",
+    "supplier_spend_by_month",
+    "supplier_category_share",
+    "supplier_contracts",
+    "supplier_notices_won",
+]
+SMALL_TABLES = {
+    "agg_spend_by_supplier",
+    "procurement_suppliers",
+    "suppliers",
+    "supplier_aliases",
+    "publishers",
+    "ref_tech_categories",
+    "demand_items",
+    "contract_replacements",
+    "procurements",
+    "boroughs",
+}
+
+
+def _frames(at: AppTest) -> dict[str, pd.DataFrame]:
+    """The page's tables, told apart by a column only each has."""
+    marks = {"buyers": "months_paid", "shares": "rank", "contracts": "reprocurement_date", "won": "last_notice_date"}
+    return {name: next(d.value for d in at.dataframe if column in d.value.columns) for name, column in marks.items()}
+
+
+def _text(at: AppTest) -> str:
+    """The page's words as a reader sees them (publisher text is escaped for markdown: drop the escapes)."""
+    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in (*at.markdown, *at.caption, *at.header)))
+
+
+def _last12(con) -> tuple[dt.date, dt.date]:
+    period = queries.spend_periods(con)[0]
+    return period.start, period.end
+
+
+def _lines(con, supplier: str) -> pd.DataFrame:
+    start, end = _last12(con)
+    lines = con.execute("select * from spend where tech_category is not null and not is_redacted").df()
+    return lines[(lines["payment_month"].dt.date >= start) & (lines["payment_month"].dt.date <= end)]
+
+
+def test_page_queries_read_only_marts_and_aggregates() -> None:
+    """Performance rule (as the Spend page's): the profile never reads `spend` line by line."""
+    for name in SUPPLIER_QUERIES:
+        text = re.sub(r"--[^\n]*|'[^']*'", "", (QUERIES_DIR / f"{name}.sql").read_text()).lower()
+        ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s+\(", text))
+        read = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", text)) - ctes
+        assert read <= SMALL_TABLES, f"{name} reads {read - SMALL_TABLES}"
+
+
+def test_payments_by_buyer_and_month_match_the_spend_lines(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
+    assert at.selectbox(key="supplier").value == SUPPLIER
+    name = sample_con.execute(
+        "select canonical_name from suppliers where supplier_id = $s", {"s": SUPPLIER}
+    ).fetchall()[0][0]
+    assert at.header[0].value.startswith(f"{name}: tech payments")
+    lines = _lines(sample_con, SUPPLIER)
+    mine = lines[lines["supplier_id"] == SUPPLIER]
+    by_buyer = mine.groupby("publisher_code")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
+    buyers = _frames(at)["buyers"]
+    assert buyers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(by_buyer.tolist())
+    assert int(buyers["lines"].sum()) == len(mine)
+    bodies = sample_con.execute(
+        "select count(distinct publisher_code) from spend where supplier_id = $s and "
+        "borough_code is null and tech_category is not null",
+        {"s": SUPPLIER},
+    ).fetchall()[0][0]
+    assert bodies, "the sample's supplier is paid by a London-wide body too"
+    total = metrics.MEASURES["tech_spend_gbp"].format(float(mine["amount_gbp"].sum()))
+    assert f"Paid {total} for technology by {len(by_buyer) - bodies} boroughs and {bodies} London-wide bodies" in _text(
+        at
+    )
+    trend = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    monthly = mine.groupby("payment_month")["amount_gbp"].sum().astype(float)
+    assert len(trend) == mine["tech_category"].nunique()
+    assert sum(float(sum(_values(t["y"]))) for t in trend) == pytest.approx(monthly.sum())
+
+
+def _values(array) -> list[float]:
+    import base64
+
+    import numpy as np
+
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_market_shares_are_the_spend_pages_shares(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+    """Its share and rank in each category are what Top suppliers shows with that category chosen, and what the
+    spend lines give (suppliers with net credits have no share and are left out of the base)."""
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
+    shares = _frames(at)["shares"].set_index("tech_category_label")
+    assert len(shares)
+    start, end = _last12(sample_con)
+    lines = _lines(sample_con, SUPPLIER)
+    labels = dict(sample_con.execute("select tech_category, label from ref_tech_categories").fetchall())
+    for category, group in lines.groupby("tech_category"):
+        totals = group.groupby("supplier_id", dropna=False)["amount_gbp"].sum().astype(float)
+        if SUPPLIER not in totals.index:
+            assert labels[category] not in shares.index
+            continue
+        row = shares.loc[labels[category]]
+        assert row["share_pct"] == pytest.approx(100 * totals[SUPPLIER] / totals[totals > 0].sum())
+        assert row["suppliers"] == len(totals)
+        top = queries.top_suppliers(sample_con, start=start, end=end, category=category, limit=50).set_index(
+            "supplier_id"
+        )
+        assert (row["rank"], row["share_pct"]) == (
+            top.loc[SUPPLIER, "rank"],
+            pytest.approx(top.loc[SUPPLIER, "share_pct"]),
+        )
+
+
+def test_contracts_held_and_notices_won(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
+    frames = _frames(at)
+    awards = sample_con.execute(
+        "select ocid, title, supplier_names, contract_end, status from procurements where is_london and "
+        "supplier_names is not null"
+    ).df()
+    name = sample_con.execute(
+        "select canonical_name from suppliers where supplier_id = $s", {"s": SUPPLIER}
+    ).fetchall()[0][0]
+    spellings = {
+        n.lower()
+        for (n,) in sample_con.execute(
+            "select supplier_name from supplier_aliases where supplier_id = $s", {"s": SUPPLIER}
+        ).fetchall()
+    }
+    won = awards[awards["supplier_names"].map(lambda s: any(n.lower() in spellings for n in s.split("; ")))]
+    assert sorted(frames["won"]["title"]) == sorted(won["title"])
+    as_of = queries.as_of(sample_con)
+    items = sample_con.execute("select ocid, confidence, expected_date from demand_items").df().set_index("ocid")
+    held = won[won["ocid"].isin(items.index[items["confidence"] == metrics.INFERRED])]
+    held = held[held["contract_end"].isna() | (held["contract_end"].dt.date >= as_of.replace(day=1))]
+    contracts = frames["contracts"]
+    assert sorted(contracts["title"]) == sorted(held["title"]) and len(contracts) > 1
+    assert contracts["contract_end"].tolist() == sorted(contracts["contract_end"].tolist())
+    replaced = sample_con.execute(
+        "select replaces_ocid, d.title from contract_replacements as r join demand_items "
+        "as d using (ocid) where replaces_ocid in (select unnest($o))",
+        {"o": held["ocid"].tolist()},
+    ).fetchall()
+    assert replaced, "a notice in the sample looks like the re-procurement of one of its contracts"
+    assert set(contracts["replacement_title"].dropna()) == {title for _, title in replaced}
+    assert f"London contracts awarded to {name}" in _text(at)
+
+
+def test_downloads_name_the_supplier_and_equal_the_tables(sample_warehouse: Path, monkeypatch, downloads) -> None:
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
+    frames = _frames(at)
+    period = "last12"
+    buyers = pd.read_csv(io.BytesIO(downloads[f"supplier_payments_by_buyer_{period}.csv"]), encoding="utf-8-sig")
+    assert list(buyers.columns) == ["Borough or body", "Tech spend (£)", "Payment lines", "Months paid"]
+    assert buyers["Tech spend (£)"].tolist() == pytest.approx(frames["buyers"]["tech_spend_gbp"].astype(float).tolist())
+    contracts = pd.read_csv(io.BytesIO(downloads["supplier_contracts_held.csv"]), encoding="utf-8-sig")
+    assert contracts.columns[:2].tolist() == ["Contract end", "Re-procurement expected"]
+    assert contracts["Title"].tolist() == frames["contracts"]["title"].tolist()
+    assert "Thamesgate IT Services Ltd" in set(contracts["Suppliers"])
+
+
+def test_the_page_opens_on_the_largest_supplier_and_ignores_an_unknown_one(
+    sample_warehouse: Path, sample_con, monkeypatch
+) -> None:
+    largest = queries.supplier_list(sample_con).sort_values("tech_spend_gbp").iloc[-1]["supplier_id"]
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier="no such supplier")
+    assert "not recognised" in at.warning[0].value and "no such supplier" in at.warning[0].value
+    assert at.selectbox(key="supplier").value == largest
+    at.selectbox(key="supplier").set_value(SUPPLIER).run()
+    assert at.query_params["supplier"] == SUPPLIER
+
+
+def test_redacted_payees_have_no_profile(sample_con) -> None:
+    """A redacted payment has no supplier, so it is in no profile and no table links it; no listed name is one."""
+    listed = queries.supplier_list(sample_con)
+    assert len(listed) > 50
+    assert not [n for n in listed["supplier_name"] if is_redacted(n)]
+    counts = sample_con.execute("select count(*), count(supplier_id) from spend where is_redacted").fetchall()[0]
+    assert counts[0] > 0 and counts[1] == 0, "the sample has redacted payments, none with a supplier"
+
+
+def test_a_supplier_named_only_in_awards_has_a_profile(demand_warehouse: Path, monkeypatch) -> None:
+    """The demand fixture's awards name a supplier no spend file pays: its profile shows its contracts and notices."""
+    at = open_page(demand_warehouse, monkeypatch, PAGE, supplier="fixture supplier")
+    assert not at.warning
+    assert "Named in award notices only" in _text(at)
+    frames = {d.value.columns[0]: d.value for d in at.dataframe}
+    assert len(frames["last_notice_date"]) == 7  # dd-i1 to dd-i7
+    # held: those not ended by the data-as-of month (31 December 2025) or with no end date, soonest ending first
+    assert frames["contract_end"]["title"].iloc[-1] == "Award without an end date"
+    assert "Ended licence" not in set(frames["contract_end"]["title"])
+
+
+@pytest.mark.parametrize("page", ["pages/spend.py", "pages/borough.py", "pages/calendar.py"])
+def test_supplier_names_elsewhere_link_to_their_profile(
+    sample_warehouse: Path, sample_con, monkeypatch, page: str
+) -> None:
+    """Every supplier column of these pages' tables links to the profile of the supplier it names."""
+    listed = set(queries.supplier_list(sample_con)["supplier_id"])
+    at = open_page(sample_warehouse, monkeypatch, page, borough="E09000001")
+    links = [
+        value
+        for d in at.dataframe
+        for column in ("supplier_name", "incumbent_suppliers", "supplier_names")
+        if column in d.value.columns
+        for value in d.value[column].dropna()
+    ]
+    assert links, f"{page} shows supplier names"
+    for link in links:
+        parts = urllib.parse.urlsplit(link)
+        assert parts.path == "supplier" and urllib.parse.parse_qs(parts.query)["supplier"][0] in listed, link
+        assert parts.fragment

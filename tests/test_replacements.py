@@ -1,0 +1,233 @@
+"""Incumbents of upcoming notices (contract_replacements, metrics.REPLACEMENT): on notices and contracts we control,
+each rule matches where it should and not a day beyond its window, the strongest match wins, the reason says why,
+and the Demand calendar shows the current contract's end apart from the new contract's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from loti_demand import queries
+from loti_demand.metrics import REPLACEMENT
+from loti_demand.warehouse.build import build, run_checks
+from loti_demand.warehouse.db import connect
+
+BUYERS = {
+    "camden": ("GB-LAC-E09000007", "London Borough of Camden"),
+    "hackney": ("GB-LAC-E09000012", "London Borough of Hackney"),
+    "islington": ("GB-LAC-E09000019", "London Borough of Islington"),
+    "lambeth": ("GB-LAC-E09000022", "London Borough of Lambeth"),
+    "southwark": ("GB-LAC-E09000028", "London Borough of Southwark"),
+    "sutton": ("GB-LAC-E09000029", "London Borough of Sutton"),
+    "westminster": ("GB-LAC-E09000033", "Westminster City Council"),
+    "gla": ("GB-GLA-1", "Greater London Authority"),
+}
+SOFTWARE, DEVICES, NETWORKS = "48000000", "30213000", "32412000"
+START = dt.date(2026, 6, 1)  # the new contracts' planned start
+
+
+def months(day: dt.date, n: int) -> dt.date:
+    return queries.add_months(day, n)
+
+
+def _release(
+    ocid: str,
+    buyer: str,
+    kind: str,
+    *,
+    title: str,
+    cpv: str = SOFTWARE,
+    description: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    deadline: dt.date = dt.date(2026, 2, 1),
+) -> dict:
+    """A UK4 tender (kind 'notice', its planned contract from `start` to `end`) or an award ending on `end`."""
+    code, name = BUYERS[buyer]
+    tender: dict = {
+        "id": "t",
+        "title": title,
+        "description": description or title,
+        "classification": {"scheme": "CPV", "id": cpv},
+        "value": {"amount": 500_000, "currency": "GBP"},
+    }
+    release = {
+        "ocid": ocid,
+        "id": f"{ocid}-1",
+        "date": "2026-01-15T10:00:00Z",
+        "initiationType": "tender",
+        "buyer": {"id": code, "name": name},
+        "parties": [{"id": code, "name": name, "roles": ["buyer"], "address": {"region": "UKI32"}}],
+    }
+    url = f"https://example.org/notice/{ocid}"
+    if kind == "notice":
+        tender["status"] = "active"
+        tender["tenderPeriod"] = {"startDate": "2026-01-05T00:00:00Z", "endDate": f"{deadline}T12:00:00Z"}
+        if start:
+            tender["contractPeriod"] = {"startDate": f"{start}T00:00:00Z", "endDate": f"{end}T00:00:00Z"}
+        tender["documents"] = [{"id": "1", "documentType": "tenderNotice", "url": url, "noticeType": "UK4"}]
+        release["tag"] = ["tender"]
+    else:
+        tender["status"] = "complete"
+        tender["documents"] = [{"id": "1", "documentType": "awardNotice", "url": url}]
+        release["tag"] = ["award"]
+        release["awards"] = [
+            {
+                "id": "a1",
+                "status": "active",
+                "suppliers": [{"name": f"{ocid.upper()} Systems Ltd"}],
+                "value": {"amount": 400_000, "currency": "GBP"},
+                "contractPeriod": {"startDate": "2022-01-01T00:00:00Z", "endDate": f"{end}T00:00:00Z"},
+            }
+        ]
+    release["tender"] = tender
+    return release
+
+
+def notice(ocid: str, buyer: str, **kw) -> dict:
+    return _release(ocid, buyer, "notice", start=kw.pop("start", START), end=kw.pop("end", dt.date(2029, 5, 31)), **kw)
+
+
+def contract(ocid: str, buyer: str, end: dt.date, **kw) -> dict:
+    return _release(ocid, buyer, "award", title=kw.pop("title", f"{ocid} service"), end=end, **kw)
+
+
+R = REPLACEMENT
+RELEASES = [
+    # timing: same buyer and category, ending the day before the new start; a later one is outside the window
+    notice("n-timing", "camden", title="Case management system"),
+    contract("c-timing", "camden", START - dt.timedelta(days=1)),
+    contract("c-timing-late", "camden", months(START, R.near_after_months) + dt.timedelta(days=1)),
+    # the edges of the timing window: its first day matches, the day before does not
+    notice("n-edge-in", "hackney", title="Finance system"),
+    contract("c-edge-in", "hackney", months(START, -R.near_before_months)),
+    notice("n-edge-out", "islington", title="Finance system"),
+    contract("c-edge-out", "islington", months(START, -R.near_before_months) - dt.timedelta(days=1)),
+    # wording: says re-procurement; same category, beyond the timing window but in the wider one; another category
+    # ending at the new start does not count
+    notice("n-wording", "lambeth", title="Re-procurement of the housing system"),
+    contract("c-wording", "lambeth", months(START, R.said_after_months)),
+    contract("c-other-category", "lambeth", START, cpv=DEVICES),
+    # wording, but the contract ends after the wider window: no incumbent
+    notice(
+        "n-wording-late",
+        "westminster",
+        title="Network services",
+        cpv=NETWORKS,
+        description="Replacement of the current wide area network contract",
+    ),
+    contract("c-wording-late", "westminster", months(START, R.said_after_months) + dt.timedelta(days=1), cpv=NETWORKS),
+    # title: the notice repeats a contract's title, in another category; a title too short to say anything does not
+    notice("n-title", "southwark", title="Parking permits and enforcement software refresh", cpv=DEVICES),
+    contract("c-title", "southwark", months(START, 20), title="Parking permits and enforcement software"),
+    contract("c-short", "southwark", START, title="IT kit", cpv=NETWORKS),
+    notice("n-short", "southwark", title="Parking IT kit", cpv=DEVICES, start=dt.date(2027, 6, 1)),
+    # title beats timing and wording together; no planned start: the notice's date (its bid deadline) stands in
+    notice(
+        "n-priority",
+        "sutton",
+        title="Library management system re-procurement",
+        start=None,
+        deadline=dt.date(2026, 3, 1),
+    ),
+    contract("c-priority-timing", "sutton", dt.date(2026, 3, 2)),
+    contract("c-priority-title", "sutton", dt.date(2027, 12, 1), title="Library management system"),
+    # a London-wide body matches its own contracts, never a borough's
+    notice("n-gla", "gla", title="Data platform"),
+    contract("c-gla", "gla", START),
+]
+
+
+@pytest.fixture(scope="module")
+def replacements_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("replacements") / "data"
+    (root / "procurement").mkdir(parents=True)
+    package = {
+        "uri": "https://example.org/r",
+        "publishedDate": "2026-01-15T12:00:00Z",
+        "version": "1.1",
+        "publisher": {"name": "Fixture"},
+        "releases": RELEASES,
+    }
+    (root / "procurement" / "ocds_release-package_replacements.json").write_text(json.dumps(package), encoding="utf-8")
+    path = root.parent / "warehouse.duckdb"
+    build(root, path)
+    return path
+
+
+@pytest.fixture
+def found(replacements_warehouse: Path) -> pd.DataFrame:
+    con = connect(replacements_warehouse, read_only=True)
+    assert not run_checks(con)
+    df = con.execute("select * from contract_replacements").df().set_index("ocid")
+    con.close()
+    return df
+
+
+def test_each_notice_names_the_contract_the_rules_choose(found: pd.DataFrame) -> None:
+    assert found["replaces_ocid"].to_dict() == {
+        "n-timing": "c-timing",
+        "n-edge-in": "c-edge-in",
+        "n-wording": "c-wording",
+        "n-title": "c-title",
+        "n-priority": "c-priority-title",
+        "n-gla": "c-gla",
+    }  # n-edge-out, n-wording-late and n-short have no incumbent
+    assert found["matched_by"].to_dict() == {
+        "n-timing": "timing",
+        "n-edge-in": "timing",
+        "n-wording": "wording",
+        "n-title": "title",
+        "n-priority": "title, wording",
+        "n-gla": "timing",
+    }
+
+
+def test_the_reason_and_the_incumbent_are_what_a_person_can_check(found: pd.DataFrame) -> None:
+    assert found.loc["n-timing", "match_reason"] == (
+        "Same buyer; same category, and the current contract ends on "
+        "31 May 2026, near the new contract's start (1 June 2026)"
+    )
+    assert found.loc["n-wording", "match_reason"] == 'Same buyer; same category, and the notice says "re-procurement"'
+    assert found.loc["n-priority", "match_reason"] == (
+        "Same buyer; the notice repeats the current contract's title; "
+        'same category, and the notice says "re-procurement"'
+    )
+    assert found.loc["n-title", "incumbent_suppliers"] == "C-TITLE Systems Ltd"
+    assert found.loc["n-title", "incumbent_supplier_id"] == "c title systems"  # never paid: its matching key
+    assert found.loc["n-title", "current_contract_end"] == pd.Timestamp(months(START, 20))
+
+
+def test_the_calendar_separates_the_current_and_the_new_contract_end(replacements_warehouse: Path) -> None:
+    con = connect(replacements_warehouse, read_only=True)
+    items = queries.demand_calendar(con, date_from=dt.date(2026, 1, 1), date_to=dt.date(2028, 12, 31))
+    con.close()
+    row = items.set_index("ocid").loc["n-timing"]
+    assert (row["incumbent_suppliers"], row["replaces_ocid"]) == ("C-TIMING Systems Ltd", "c-timing")
+    assert pd.Timestamp(row["current_contract_end"]).date() == START - dt.timedelta(days=1)
+    assert pd.Timestamp(row["new_contract_end"]).date() == dt.date(2029, 5, 31)
+    assert row["incumbent_match"].startswith("Same buyer; same category")
+    contract_row = items.set_index("ocid").loc["c-timing"]  # an inferred item: its own supplier and end
+    assert contract_row["incumbent_suppliers"] == "C-TIMING Systems Ltd"
+    assert pd.Timestamp(contract_row["current_contract_end"]).date() == START - dt.timedelta(days=1)
+    assert pd.isna(contract_row["new_contract_end"]) and pd.isna(contract_row["incumbent_match"])
+    unmatched = items.set_index("ocid").loc["n-edge-out"]
+    assert pd.isna(unmatched["incumbent_suppliers"]) and pd.isna(unmatched["current_contract_end"])
+
+
+def test_the_rule_explained_on_the_page_states_the_windows_the_sql_applies() -> None:
+    text = REPLACEMENT.explain()
+    for phrase in (
+        f"between {R.near_before_months} months before and {R.near_after_months} months after",
+        f"between {R.said_before_months} months before and {R.said_after_months} months after",
+    ):
+        assert phrase in text
+    sql = Path(queries.__file__).parent.parent / "warehouse" / "models" / "marts" / "contract_replacements.sql"
+    body = sql.read_text(encoding="utf-8")
+    for number in (R.near_before_months, R.near_after_months, R.said_before_months, R.said_after_months):
+        assert f"interval {number} month" in body
+    assert f"length(c.title) >= {R.min_title_chars}" in body
