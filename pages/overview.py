@@ -56,6 +56,7 @@ with st.expander("How growth is measured"):
     st.markdown(growth.definition(spend_years, years))
 by = ui.url_selectbox("Rank tech categories by", list(growth.RANKINGS), key="growth",
                       format_func=lambda key: growth.RANKINGS[key].label)
+ui.ignored_params_notice()
 rising = growth.ranked(ui.query("category_growth", spend_end=spend_years[1].end, end=as_of), by)
 ui.chart(charts.category_growth_figure(rising, by, spend_years if by == "spend" else years), key="growth_categories",
          summary=summaries.growth_summary(rising, by))
