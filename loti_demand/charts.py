@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,12 +27,38 @@ def _merged(base: dict, extra: dict) -> dict:
     return out
 
 
-def house_layout(title: str) -> dict:
-    """The house style of every chart: title, font, margins, a white ground, the palette and dark legend text."""
+# Phones: a chart on a 375 px screen is about 343 px wide, and plotly neither wraps a title nor moves it out of the
+# way of its toolbar (and Streamlit's full-screen button) in the chart's top-right corner. So titles are wrapped
+# here to lines a phone can show, and set below the toolbars' strip; legends and colour bars go under the chart,
+# anchored to the bottom of the figure (the margins then make room for them and the axis labels both, where a
+# legend placed relative to the plot lands on the axis title once the tick labels turn on a narrow screen).
+TITLE_LINE_CHARS = 40  # a 16 px title line of about 40 characters fits 343 px
+TOOLBAR_PX = 40  # the toolbars' strip at the top of a chart (28 px), and a gap
+TITLE_LINE_PX = 22
+MULTILINE_LIFT_PX = 11  # plotly sets a title of two or more lines about 11 px higher than its padding says
+# Horizontal bars carry no x-axis title: centred under a plot squeezed by long names it ran off a phone's screen,
+# and the chart's title already names the measure (the tick labels give the unit).
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom"}
+
+
+def title_lines(title: str) -> list[str]:
+    """The title wrapped to lines that fit a phone-width chart (plotly draws one long line off the edge)."""
+    return textwrap.wrap(title, TITLE_LINE_CHARS, break_long_words=False) or [""]
+
+
+def house_layout(title: str, *, top_extra: int = 0) -> dict:
+    """The house style of every chart: title, font, margins, a white ground, the palette and dark legend text.
+
+    The title is wrapped, at the top left under the toolbars' strip; `top_extra` pixels more are left between it
+    and the plot (for a label drawn above the plot)."""
+    lines = title_lines(title)
     return {
-        "title": {"text": title, "font": {"size": 16}},
+        "title": {"text": "<br>".join(lines), "font": {"size": 16}, "x": 0, "xref": "container", "xanchor": "left",
+                  "y": 1, "yref": "container", "yanchor": "top",
+                  "pad": {"t": TOOLBAR_PX + (MULTILINE_LIFT_PX if len(lines) > 1 else 0), "l": 10}},
         "font": FONT,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": TOOLBAR_PX + MULTILINE_LIFT_PX + TITLE_LINE_PX * len(lines) + 4 + top_extra,
+                   "b": 10},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "colorway": OKABE_ITO,
@@ -39,12 +66,12 @@ def house_layout(title: str) -> dict:
     }
 
 
-def _figure(traces: list, title: str, *, xaxis: dict | None = None, yaxis: dict | None = None,
+def _figure(traces: list, title: str, *, xaxis: dict | None = None, yaxis: dict | None = None, top_extra: int = 0,
             **layout: object) -> go.Figure:
     """A figure in the house style, with its axes and `layout` over it. The layout goes whole to the constructor:
     each update_layout or update_xaxes afterwards validates it again, about 10 ms a chart."""
     axes = {"xaxis": _merged(AXIS, xaxis or {}), "yaxis": _merged(AXIS, yaxis or {})}
-    return go.Figure(traces, layout=_merged(house_layout(title), {**axes, **layout}))
+    return go.Figure(traces, layout=_merged(house_layout(title, top_extra=top_extra), {**axes, **layout}))
 
 
 def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", title: str = "") -> go.Figure:
@@ -53,8 +80,7 @@ def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", titl
     bar = go.Bar(x=data[value].astype(float), y=data["tech_category_label"], orientation="h",
                  marker_color=OKABE_ITO[0], hovertemplate="%{y}: £%{x:,.0f}<extra></extra>")
     return _figure([bar], title or f"{label(value)} by tech category",
-                   xaxis={"title": {"text": label(value)}, "tickprefix": "£", "tickformat": "~s"},
-                   yaxis={"automargin": True})
+                   xaxis={"tickprefix": "£", "tickformat": "~s"}, yaxis={"automargin": True})
 
 
 def text_summary_of_bars(df: pd.DataFrame, *, value: str, name: str, top: int = 3) -> str:
@@ -87,7 +113,7 @@ def demand_timeline_figure(df: pd.DataFrame, months: list, *, title: str = "") -
                    marker_line_width=0.5, hovertemplate="%{x}: %{y} " + confidence + "<extra></extra>")
             for confidence, colour, pattern in ((STATUTORY, OKABE_ITO[0], ""), (INFERRED, OKABE_ITO[1], "/"))]
     return _figure(bars, title or "Expected procurements per month", barmode="stack",
-                   legend={"orientation": "h", "y": -0.25, "traceorder": "normal", "title": {"text": "Confidence: "}},
+                   legend={**LEGEND_BELOW, "traceorder": "normal", "title": {"text": "Confidence: "}},
                    xaxis={"title": {"text": "Expected month"}, "type": "category"},
                    yaxis={"title": {"text": "Procurements"}, "rangemode": "tozero",
                           "dtick": 1 if len(df) < 12 else None})
@@ -124,7 +150,8 @@ def score_bar_figure(df: pd.DataFrame, *, value: str, name: str, title: str) -> 
     data = df.dropna(subset=[value]).sort_values([value, name], ascending=[False, False])
     bar = go.Bar(x=data[value].astype(float), y=data[name], orientation="h", marker_color=OKABE_ITO[0],
                  text=data[value].astype(int), textposition="outside", hovertemplate="%{y}: %{x:.0f}<extra></extra>")
-    return _figure([bar], title, xaxis={"title": {"text": label(value)}, "range": [0, 110]},
+    # room beyond 100 for the score written outside the longest bar, even on a phone; ticks stop at 100
+    return _figure([bar], title, xaxis={"range": [0, 125], "tickvals": list(range(0, 101, 20))},
                    yaxis={"automargin": True, "type": "category"}, height=max(300, 22 * len(data) + 120))
 
 
@@ -148,6 +175,7 @@ BOROUGH_ABBREVIATIONS = {
     "E09000031": "WFR", "E09000032": "WND", "E09000033": "WST",
 }
 NO_DATA_COLOUR = "#d9d9d9"
+TILE_LABEL_PX = 12  # three capitals at 12 px fit a tile of a phone-width map (8 tiles across 343 px)
 HIGHLIGHT = OKABE_ITO[5]  # vermillion: chosen boroughs stand out from the blue bars
 AREA_COLOURS = [c for c in OKABE_ITO if c != "#F0E442"]  # yellow is too faint on white for a filled area
 
@@ -214,11 +242,17 @@ def colour_range(values: pd.Series) -> tuple[float, float, bool]:
     return low, high, False
 
 
+COLOUR_BAR_PX = 300  # fits a phone-width chart, with room for five tick labels
+
+
 def colour_bar(values: pd.Series, value: str) -> dict:
     """A colour bar titled with the measure label, its ticks written the way the page writes the measure."""
     measure = MEASURES.get(value)
     low, high, capped = colour_range(values)
-    bar = {"title": {"text": label(value), "side": "right"}, "thickness": 16, "outlinewidth": 0}
+    # Under the map, not beside it: upright at the side, its title and tick labels took 40% of a phone's width.
+    bar = {"title": {"text": label(value), "side": "top"}, "orientation": "h", "thickness": 14, "outlinewidth": 0,
+           "lenmode": "pixels", "len": COLOUR_BAR_PX, "x": 0.5, "xanchor": "center", "y": 0,
+           "yref": "container", "yanchor": "bottom", "ypad": 10}
     if measure and values.notna().any():
         ticks = nice_ticks(low, high, whole=measure.fmt in ("count", "index"))
         text = [measure.format(t) for t in ticks]
@@ -268,7 +302,7 @@ def tile_map_figure(df: pd.DataFrame, value: str, *, title: str = "", coverage: 
     traces.append(go.Scatter(
         x=data["tile_col"], y=data["tile_row"], mode="markers+text",
         text=[BOROUGH_ABBREVIATIONS.get(c, c[-3:]) for c in data["borough_code"]],
-        textfont={"color": [text_colour(c) for c in colours], "size": 13},
+        textfont={"color": [text_colour(c) for c in colours], "size": TILE_LABEL_PX},
         marker={"symbol": "square", "size": 44, "opacity": 0},
         customdata=data[["borough_code", "borough_name"]].to_numpy(),
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="Boroughs",
@@ -301,7 +335,7 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", ma
                    xaxis={"title": {"text": "Quarter starting" if grain == "quarter" else "Month"},
                           "dtick": "M3" if grain == "quarter" else None, "tickformat": "%b %Y"},
                    yaxis={"title": {"text": label("tech_spend_gbp")}, "tickprefix": "£", "tickformat": "~s"},
-                   legend={"orientation": "h", "y": -0.2}, height=460, hovermode="x unified")
+                   legend=LEGEND_BELOW, height=460, hovermode="x unified")
 
 
 def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend_gbp") -> go.Figure:
@@ -331,14 +365,101 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
                 "pattern": {"shape": ["/" if c else "" for c in chosen], "fgcolor": "#ffffff", "solidity": 0.3}},
         hovertemplate="%{y}: £%{x:,.2f} per resident<extra></extra>",
     )
-    fig = _figure([bar], title, xaxis={"title": {"text": label(value)}, "tickprefix": "£"},
-                  yaxis={"automargin": True, "dtick": 1}, height=max(320, 22 * len(data) + 120), margin={"t": 70})
+    fig = _figure([bar], title, xaxis={"tickprefix": "£"},
+                  yaxis={"automargin": True, "dtick": 1}, height=max(320, 22 * len(data) + 120), top_extra=20)
     median = df["london_median_per_resident_gbp"].dropna()
     if len(median):
         median = median.iloc[0]
         fig.add_vline(x=float(median), line_dash="dash", line_color="#000000", line_width=2,
                       annotation_text=f"London median £{float(median):,.2f}", annotation_position="top")
     return fig
+
+
+def peers_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
+    """A borough's tech spend per resident beside its neighbours' and two medians (loti_demand.peers rows), in the
+    table's order from the top: the borough highlighted and hatched, neighbours plain, medians grey and dotted; each
+    label gives the figure.
+
+    A neighbour without spend data has an empty bar saying so. The City of London is left off unless it is the
+    borough itself: its figure is many times the others' and would squash their bars (the table gives it)."""
+    from loti_demand.peers import MEDIAN, THIS
+
+    value = "tech_spend_per_resident_gbp"
+    data = df[(df["borough_code"] != CITY_OF_LONDON) | (df["peer_role"] == THIS)].iloc[::-1]
+    kinds = ["this" if r == THIS else "median" if r.startswith(MEDIAN) else "neighbour" for r in data["peer_role"]]
+    colours = {"this": HIGHLIGHT, "neighbour": OKABE_ITO[0], "median": "#595959"}
+    shapes = {"this": "/", "neighbour": "", "median": "."}
+    figures = data[value].astype(float)
+    shown = ["no spend data" if pd.isna(v) else f"£{v:,.2f}" for v in figures]
+    bar = go.Bar(
+        x=figures.fillna(0), y=[bar_label(n, f) for n, f in zip(data["peer_name"], shown, strict=True)],
+        orientation="h", customdata=data["peer_name"], text=shown, textposition="none",
+        marker={"color": [colours[k] for k in kinds], "pattern": {"shape": [shapes[k] for k in kinds],
+                                                                   "fgcolor": "#ffffff", "solidity": 0.3}},
+        hovertemplate="%{customdata}: %{text}<extra></extra>",
+    )
+    return _figure([bar], title, xaxis={"tickprefix": "£", "rangemode": "tozero"},
+                   yaxis={"automargin": True, "dtick": 1}, height=max(260, 48 * len(data) + 120))
+
+
+LABEL_LINE_CHARS = 24  # a bar's name on lines of about 24 characters leaves a phone's chart room for the bars
+
+
+def bar_label(name: str, note: str) -> str:
+    """A bar's axis label: its name wrapped, and under it the figure or change it shows. On the axis, not at the
+    bar's end: beyond the longest bar a value ran off a phone-width chart."""
+    return "<br>".join([*textwrap.wrap(str(name), LABEL_LINE_CHARS, break_long_words=False), note])
+
+
+def year_on_year_figure(labels: list[str], before: list[float], latest: list[float], *, years: tuple[str, str],
+                        title: str, money: bool = False) -> go.Figure:
+    """Pairs of horizontal bars, the year before (grey) and the latest year (blue), in the order given from the top;
+    each label says the change ('up 45%', 'new', 'down 10%')."""
+    rows = list(reversed(range(len(labels))))  # plotly draws the first category at the bottom
+    names = [bar_label(labels[i], change_words(before[i], latest[i])) for i in rows]
+    hover = "£%{x:,.0f}" if money else "%{x:,}"
+    shown = [labels[i] for i in rows]
+    bars = [go.Bar(x=[values[i] for i in rows], y=names, orientation="h", name=year, marker_color=colour,
+                   customdata=shown, hovertemplate=f"%{{customdata}}, {year}: {hover}<extra></extra>")
+            for values, year, colour in ((before, years[0], "#767676"), (latest, years[1], OKABE_ITO[0]))]
+    return _figure(bars, title, barmode="group", legend={**LEGEND_BELOW, "traceorder": "normal"},
+                   xaxis={"rangemode": "tozero", **({"tickprefix": "£", "tickformat": "~s"} if money else
+                                                    {"tickformat": ",d"})},
+                   yaxis={"automargin": True, "dtick": 1}, height=max(300, 60 * len(labels) + 180))
+
+
+def category_growth_figure(df: pd.DataFrame, by: str, years: tuple) -> go.Figure:
+    """growth.ranked rows as year-on-year bars of the ranking `by`, over `years` (periods.growth_years)."""
+    from loti_demand.growth import RANKINGS
+
+    r = RANKINGS[by]
+    return year_on_year_figure(df["tech_category_label"].tolist(), df[r.before].astype(float).tolist(),
+                               df[r.latest].astype(float).tolist(), years=_year_names(years),
+                               title=f"{r.label} by tech category, year on year", money=by == "spend")
+
+
+def terms_growth_figure(df: pd.DataFrame, years: tuple) -> go.Figure:
+    """The first growth.TERMS_SHOWN watched terms (growth.terms_growth rows) as year-on-year bars of mentions."""
+    from loti_demand.growth import TERMS_SHOWN
+
+    top = df.head(TERMS_SHOWN)
+    return year_on_year_figure(top["term"].tolist(), top["found_before"].astype(float).tolist(),
+                               top["found_latest"].astype(float).tolist(), years=_year_names(years),
+                               title="Mentions of watched technology terms, year on year")
+
+
+def _year_names(years: tuple) -> tuple[str, str]:
+    return f"Year before ({years[0].label})", f"Latest year ({years[1].label})"
+
+
+def change_words(before: float, latest: float) -> str:
+    """'up 45%', 'down 10%', 'new' (none the year before), 'no change' or 'none' (none in either year)."""
+    if not before:
+        return "new" if latest else "none"
+    change = 100 * (latest - before) / before
+    if round(change) == 0:
+        return "no change"
+    return f"{'up' if change > 0 else 'down'} {abs(change):,.0f}%"
 
 
 def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
@@ -349,5 +470,5 @@ def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
         customdata=data["tech_spend_gbp"].astype(float),
         hovertemplate="%{y}: %{x:.1f}% (£%{customdata:,.0f})<extra></extra>",
     )
-    return _figure([bar], title, xaxis={"title": {"text": label("share_pct")}, "ticksuffix": "%"},
+    return _figure([bar], title, xaxis={"ticksuffix": "%"},
                    yaxis={"automargin": True, "dtick": 1}, height=max(300, 26 * len(data) + 110))

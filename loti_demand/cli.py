@@ -761,6 +761,32 @@ def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
     echo(f"  export LOTI_DEMAND_BOUNDARIES={out}")
 
 
+@boundaries.command("neighbours")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: config.path("reference") / "borough_neighbours.csv",
+              show_default="data/reference/borough_neighbours.csv", help="Where to write the table.")
+def boundaries_neighbours(file: Path, out: Path) -> None:
+    """Work out which boroughs share a border from official boundaries, for the Borough profile's peers.
+
+    Writes the reference table data/reference/borough_neighbours.csv (a pair a line, both ways round, with names);
+    rebuild the warehouse to use it.
+
+    \b
+    Example:
+      python -m loti_demand boundaries neighbours London_Borough_Excluding_MHW.geojson
+    """
+    from loti_demand.geo import borough_neighbours, read_boundaries
+    from loti_demand.reference import Reference
+
+    pairs = borough_neighbours(read_boundaries(file, simplify_metres=0))
+    names = Reference().borough_names
+    pairs.insert(1, "borough_name", pairs["borough_code"].map(names))
+    pairs["neighbour_name"] = pairs["neighbour_code"].map(names)
+    pairs.to_csv(out, index=False, lineterminator="\n")
+    echo(f"Wrote {len(pairs) // 2} pairs of neighbouring boroughs to {out}")
+
+
 @cli.command()
 @click.option("--update-readme", is_flag=True, help="Rewrite the README's 'Warehouse tables' section.")
 def docs(update_readme: bool) -> None:

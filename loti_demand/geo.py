@@ -11,6 +11,7 @@ files from the internet, so it works offline (the older `choropleth` fetches a w
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -108,6 +109,23 @@ def missing_codes(boundaries: gpd.GeoDataFrame) -> list[str]:
     return sorted(set(LONDON_CODES) - set(boundaries["borough_code"]))
 
 
+# Boundaries this close share a border. Both official files in the shared data (the London Datastore's and ONS's
+# 2022 districts, simplified or not) give the same 68 pairs at any distance from 1 m to 50 m. The boundaries stop
+# at the Thames's high-water line, so boroughs facing each other across the river touch only where they also
+# share a land border.
+NEIGHBOUR_METRES = 10
+
+
+def borough_neighbours(boundaries: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Every pair of boroughs that share a border, both ways round: borough_code, neighbour_code, in code order."""
+    metric = boundaries.to_crs(27700).reset_index(drop=True)
+    codes, shapes = list(metric["borough_code"]), list(metric.geometry)
+    pairs = [pair for i, j in itertools.combinations(range(len(codes)), 2)
+             if shapes[i].distance(shapes[j]) <= NEIGHBOUR_METRES
+             for pair in ((codes[i], codes[j]), (codes[j], codes[i]))]
+    return pd.DataFrame(sorted(pairs), columns=["borough_code", "neighbour_code"])
+
+
 def center_and_zoom(boundaries: gpd.GeoDataFrame, *, width: int = 800, height: int = 560) -> tuple[dict, float]:
     """Map centre and a zoom level that fits the boundaries in a width x height pixel map (Web Mercator)."""
     minx, miny, maxx, maxy = boundaries.total_bounds
@@ -152,7 +170,9 @@ def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value:
         ))
     fig.update_layout(house_layout(title or label(value)), height=560,
                       coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
-    fig.add_annotation(text=ATTRIBUTION, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+    # on two lines: one ran off a phone-width map
+    fig.add_annotation(text=ATTRIBUTION.replace(" ©", "<br>©"), xref="paper", yref="paper", x=0, y=0,
+                       xanchor="left", yanchor="bottom", align="left",
                        showarrow=False, font={"size": 11, "color": "#1f1f1f"}, bgcolor="rgba(255,255,255,0.85)")
     return fig
 

@@ -114,3 +114,14 @@ def current_period(as_of: object) -> list[Period]:
     if as_of is None:
         return []
     return [Period("now", f"As they stand on {as_of:%-d %B %Y}", as_of, as_of)]
+
+
+def growth_years(end: object) -> tuple[Period, Period]:
+    """(the year before, the latest year): the 12 whole months to the month of `end`, and the 12 months before them.
+    What is growing (the Overview) compares the two."""
+    last = _month_start(_date(end))
+    latest_start, before_start = _add_months(last, -11), _add_months(last, -23)
+    before = Period("year_before", f"{before_start:%b %Y} to {_add_months(last, -12):%b %Y}", before_start,
+                    _month_end(_add_months(last, -12)))
+    latest = Period("latest_year", f"{latest_start:%b %Y} to {last:%b %Y}", latest_start, _month_end(last))
+    return before, latest

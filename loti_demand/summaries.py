@@ -263,6 +263,107 @@ def possible_tech_sentence(possible: pd.Series) -> str:
             "counted.")
 
 
+PEERS_NOTE = ("Neighbours are the boroughs that share a border with it, worked out from the official boundaries; these "
+              "stop at the Thames, so a borough across the river is a neighbour only where they also meet on land. "
+              "Inner and Outer London follow the ONS statistical definition. A median is taken over the authorities "
+              "with spend data in the period.")
+
+
+def peers_summary(df: pd.DataFrame) -> str:
+    """loti_demand.peers rows in one sentence: where the borough stands among its neighbours and beside the two
+    medians, and that the City of London is off the chart when it is a neighbour."""
+    from loti_demand.peers import MEDIAN, NEIGHBOUR, THIS, VALUE
+
+    fmt = MEASURES[VALUE].format
+    me = df[df["peer_role"] == THIS].iloc[0]
+    neighbours = df[df["peer_role"] == NEIGHBOUR]
+    known = neighbours[neighbours[VALUE].notna()]
+    medians = df[df["peer_role"].str.startswith(MEDIAN)]
+    median_text = " and ".join(f"the {row['peer_name']} is {fmt(row[VALUE])}" for _, row in medians.iterrows()
+                               if pd.notna(row[VALUE]))
+    if pd.isna(me[VALUE]):
+        text = (f"{me['peer_name']} has no spend data in this period, so it cannot be compared with its "
+                f"{plural(len(neighbours), 'neighbour', 'neighbours')}.")
+    else:
+        below, count = int((known[VALUE] < me[VALUE]).sum()), len(known)
+        rank = ("more than all" if below == count else "no more than any" if below == 0 else f"more than {below}")
+        text = (f"{me['peer_name']} spent {fmt(me[VALUE])} per resident on technology, {rank} of its "
+                f"{plural(count, 'neighbour', 'neighbours')} with spend data")
+        if len(known):
+            top, bottom = known.iloc[0], known.iloc[-1]
+            text += (f" (highest {top['peer_name']}, {fmt(top[VALUE])}; lowest {bottom['peer_name']}, "
+                     f"{fmt(bottom[VALUE])})" if len(known) > 1 else f" ({top['peer_name']}, {fmt(top[VALUE])})")
+        text += "."
+    if median_text:
+        text += f" {median_text[:1].upper()}{median_text[1:]}."
+    missing = len(neighbours) - len(known)
+    if missing:
+        text += f" {plural(missing, 'neighbour has', 'neighbours have')} no spend data in this period."
+    city = neighbours[neighbours["borough_code"] == CITY_OF_LONDON]
+    if len(city) and pd.notna(city.iloc[0][VALUE]):
+        text += (f" The City of London ({fmt(city.iloc[0][VALUE])} per resident) is left off the chart because it "
+                 "has few residents; it is in the table.")
+    return text
+
+
+def growth_summary(df: pd.DataFrame, by: str) -> str:
+    """growth.ranked rows in one sentence: the three categories growing fastest by the ranking `by`, and the one
+    falling most."""
+    from loti_demand.charts import change_words
+    from loti_demand.growth import RANKINGS
+
+    r = RANKINGS[by]
+    fmt = MEASURES["tech_spend_gbp"].format if by == "spend" else (lambda v: f"{int(v):,}")
+    before, latest = df[r.before].astype(float), df[r.latest].astype(float)
+
+    def part(i: int) -> str:
+        words = change_words(before[i], latest[i])
+        start = "none" if not before[i] else fmt(before[i])
+        return f"{df['tech_category_label'][i]}, {words} ({start} to {fmt(latest[i])})"
+
+    growing = [i for i in df.index if latest[i] > before[i]]
+    falling = [i for i in df.index if latest[i] < before[i]]
+    if not growing and not falling:
+        return f"No tech category's {r.what} changed between the two years."
+    text = (f"Growing fastest in {r.what}: " + "; ".join(part(i) for i in growing[:3]) + "."
+            if growing else f"No tech category grew in {r.what}.")
+    if falling:
+        text += f" Falling most: {part(falling[-1])}."
+    return text
+
+
+def growth_coverage_sentence(row: pd.Series, before_start) -> str:
+    """What the year-on-year figures rest on (one category_growth row), and where the data start too late to fill
+    the year before."""
+    text = (f"Tech spend compares {plural(int(row['publishers_compared']), 'borough or body', 'boroughs and bodies')} "
+            f"(of the {int(row['publishers_with_spend'])} with spend data in either year) on the "
+            f"{plural(int(row['months_compared']), 'month', 'months')} their spend files cover in both years, counted "
+            "once for each borough or body.")
+    late = [(what, pd.Timestamp(row[column])) for what, column in (("notices", "first_notice_date"),
+                                                                    ("challenge statements", "first_challenge_date"))
+            if pd.notna(row[column]) and pd.Timestamp(row[column]).date() > before_start]
+    for what, first in late:
+        text += (f" The {what} in the warehouse start in {first:%B %Y}, after the year before began, so their growth "
+                 "partly reflects when the data start.")
+    return text
+
+
+def terms_summary(df: pd.DataFrame) -> str:
+    """growth.terms_growth rows in one sentence: the terms newly frequent, with their counts."""
+    newly = df[df["is_newly_frequent"]]
+    if df.empty:
+        return "No watched technology term is mentioned in the notices or challenge statements of either year."
+    if newly.empty:
+        return ("No watched technology term became newly frequent: none is mentioned at least twice as often as the "
+                "year before.")
+    parts = [f"{row['term']} ({int(row['found_latest'])}, "
+             + ("none the year before)" if not row["found_before"] else f"up from {int(row['found_before'])})")
+             for _, row in newly.head(5).iterrows()]
+    more = f", and {len(newly) - 5} more" if len(newly) > 5 else ""
+    return ("Newly frequent in notices and challenge statements (mentions in the latest year): "
+            + "; ".join(parts) + more + ".")
+
+
 # --- Supplier profile -----------------------------------------------------------------------------------------------
 
 

@@ -28,9 +28,14 @@ CSS = """
 [data-testid="stSidebarNavLink"]:focus-visible {
   outline: 3px solid #244fb4 !important; outline-offset: -3px;
 }
-/* Nor does it show which page link in the main area (the supplier links below a table) has the focus. */
+/* A collapsed sidebar (on a phone, until its button opens it) is only moved off screen, so Tab went through nine
+   page links nobody could see; hidden, it takes no focus until it is opened. */
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+/* Streamlit shows no focus on a page link in the main area (the Overview's search links, the map's profile link,
+   the supplier links below a table). */
+[data-testid="stMain"] [data-testid="stPageLink"] a:focus-visible,
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"]:focus-visible {
-  outline: 3px solid #244fb4 !important; outline-offset: 1px;
+  outline: 3px solid #244fb4 !important; outline-offset: 2px;
 }
 </style>
 """
@@ -740,3 +745,25 @@ def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
         "Calendar file (.ics)", data=lambda: alerts.ics(view().events, name=title, stamp=built),
         file_name=f"{page}.ics", mime="text/calendar", key=f"{key}_ics", on_click="ignore",
         icon=":material/event:", help="Dates as all-day events, for Outlook, Google or Apple Calendar.")
+
+
+# --- What is growing (the Overview) ---------------------------------------------------------------------------------
+
+
+def term_links(terms: pd.DataFrame) -> None:
+    """The first growth.TERMS_SHOWN watched terms (growth.terms_growth rows) as links to the searches behind their
+    counts: the Demand calendar's (every London notice with the term, any year) where notices mention it, and
+    Challenges' where challenge statements do."""
+    from loti_demand.growth import TERMS_SHOWN
+    from loti_demand.summaries import plural
+
+    pages = (("pages/calendar.py", "notices", ("notice", "notices"), ":material/search:"),
+             ("pages/challenges.py", "statements", ("challenge", "challenges"), ":material/lightbulb:"))
+    for row in terms.head(TERMS_SHOWN).to_dict("records"):
+        cols = st.columns(2)
+        for col, (page, counts, words, icon) in zip(cols, pages, strict=True):
+            latest, before = int(row[f"{counts}_latest"]), int(row[f"{counts}_before"])
+            if latest or before:
+                col.page_link(page, query_params={"q": row["search_text"]}, icon=icon,
+                              label=f"{row['term']}: {plural(latest, *words)} in the latest year ({before:,} the year "
+                                    "before)")

@@ -39,6 +39,15 @@ else:
         ui.chart(charts.monthly_bar_figure(trend, title=f"{name}: tech spend by month"), key="borough_trend",
                  summary=summaries.trend_summary(trend))
 
+    if not is_body:  # a London-wide body has no residents and no neighbours
+        st.subheader(f"Beside its neighbours, {last12.phrase}")
+        peers = ui.query("borough_peers", borough=code, start=last12.start, end=last12.end)
+        ui.chart(charts.peers_figure(peers, title=f"{name} and its neighbours: tech spend per resident"),
+                 key="borough_peers", summary=summaries.peers_summary(peers))
+        ui.table(peers, ["peer_name", "peer_role", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp",
+                         "months_covered"], key="borough_peers_table", file_name=f"{code}_neighbours_per_resident.csv")
+        st.caption(summaries.PEERS_NOTE + " " + summaries.PER_RESIDENT_NOTE)
+
     st.subheader(f"Tech categories, {last12.phrase}")
     cats = ui.query("category_spend", start=last12.start, end=last12.end, boroughs=(code,))
     if not cats.empty:

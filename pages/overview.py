@@ -1,9 +1,9 @@
-"""Overview: London-wide tech spend, pipeline and open challenges, with the data-as-of date."""
+"""Overview: London-wide tech spend, pipeline and open challenges, with the data-as-of date; what is growing."""
 
 import pandas as pd
 import streamlit as st
 
-from loti_demand import charts, periods, queries, summaries, ui
+from loti_demand import charts, growth, periods, queries, summaries, ui
 from loti_demand.metrics import MEASURES
 
 ui.page_header(
@@ -46,3 +46,30 @@ st.plotly_chart(
 st.write(summary)
 ui.table(by_category, ["tech_category_label", "tech_spend_gbp", "lines"], key="overview_categories_table",
          file_name="tech_spend_by_category.csv")
+
+st.header("What is growing")
+st.write("The technology London's councils are buying and asking for more of: tech categories and technology terms, "
+         "the latest year against the year before.")
+spend_windows, years = ui.spend_periods(), periods.growth_years(as_of)  # spend: to its latest month of data
+spend_years = periods.growth_years(spend_windows[0].end) if spend_windows else years
+with st.expander("How growth is measured"):
+    st.markdown(growth.definition(spend_years, years))
+by = ui.url_selectbox("Rank tech categories by", list(growth.RANKINGS), key="growth",
+                      format_func=lambda key: growth.RANKINGS[key].label)
+ui.ignored_params_notice()
+rising = growth.ranked(ui.query("category_growth", spend_end=spend_years[1].end, end=as_of), by)
+ui.chart(charts.category_growth_figure(rising, by, spend_years if by == "spend" else years), key="growth_categories",
+         summary=summaries.growth_summary(rising, by))
+st.caption(summaries.growth_coverage_sentence(rising.iloc[0], years[0].start))
+ui.table(rising, growth.CATEGORY_COLUMNS, key="growth_table", file_name=f"growth_by_category_{by}.csv")
+
+st.subheader("Technology terms newly frequent in notices and challenges")
+terms = ui.query("term_growth", end=as_of)
+if terms.empty:
+    st.write(summaries.terms_summary(terms))
+else:
+    ui.chart(charts.terms_growth_figure(terms, years), key="growth_terms", summary=summaries.terms_summary(terms))
+    st.write("Each term opens the word search behind it: every London notice or challenge with the term, any year.")
+    ui.term_links(terms)
+    ui.table(terms, ["term", "is_newly_frequent", "notices_before", "notices_latest", "statements_before",
+                     "statements_latest", "search_text"], key="growth_terms_table", file_name="growth_terms.csv")

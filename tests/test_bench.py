@@ -156,6 +156,10 @@ MORE_PARAMS = {
                              lambda found, con: {"area": list(found["group_codes"].iloc[-1])[-1]}],
     "collaboration_evidence": [lambda found, con: {"groups": _example(con, "collaboration_evidence")["groups"][-1:]},
                                lambda found, con: {"groups": ()}],
+    # the generated spend covers 12 months, so no month has a partner a year apart: the spend side is tested on
+    # two years in tests/test_growth.py; here the windows move so that both years hold notices
+    "category_growth": [lambda found, con: {"end": queries.add_months(queries.as_of(con), -6)},
+                        lambda found, con: {"spend_end": queries.add_months(queries.as_of(con), 6)}],
     "demand_summary": [lambda found, con: {"by": ("borough", "month")},
                        lambda found, con: {"by": ("category", "financial_year")}, lambda found, con: {"by": ()}],
 }

@@ -101,6 +101,40 @@ def _measures(sample_con) -> pd.DataFrame:
         "select b.*, b.population * 1.0 as tech_spend_gbp from boroughs as b order by borough_code").df()
 
 
+NEIGHBOURS = REFERENCE.parent / "borough_neighbours.csv"
+
+
+@pytest.mark.parametrize("source", [GEOJSON, SHAPEFILE])
+def test_the_committed_neighbours_are_the_borders_in_both_official_files(source: str, tmp_path: Path) -> None:
+    """data/reference/borough_neighbours.csv is what `boundaries neighbours` works out from either boundary file:
+    every pair both ways round, each borough with a neighbour, names as boroughs.csv spells them."""
+    out = tmp_path / "neighbours.csv"
+    result = CliRunner().invoke(cli, ["boundaries", "neighbours", str(real_file(source)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "68 pairs" in result.output
+    assert out.read_bytes() == NEIGHBOURS.read_bytes()
+    table = pd.read_csv(NEIGHBOURS)
+    pairs = set(zip(table["borough_code"], table["neighbour_code"], strict=True))
+    assert all((b, a) in pairs for a, b in pairs) and all(a != b for a, b in pairs)
+    assert set(table["borough_code"]) == set(geo.LONDON_CODES)
+    names = dict(pd.read_csv(REFERENCE)[["borough_code", "borough_name"]].itertuples(index=False))
+    assert (table["neighbour_name"] == table["neighbour_code"].map(names)).all()
+    # Known borders, and the Thames: Westminster and Lambeth face each other across it but do not meet on land.
+    assert {("E09000007", "E09000033"), ("E09000022", "E09000028"), ("E09000006", "E09000022")} <= pairs
+    assert ("E09000033", "E09000022") not in pairs
+
+
+def test_neighbours_are_shapes_that_touch() -> None:
+    squares = gpd.GeoDataFrame({"borough_code": ["E09000001", "E09000002", "E09000003", "E09000004"]},
+                               geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000),  # a shared edge
+                                         box(2000 + geo.NEIGHBOUR_METRES / 2, 0, 3000, 1000),  # a sliver apart
+                                         box(0, 1100, 1000, 2000)], crs=27700)  # 100 m away: not a neighbour
+    found = geo.borough_neighbours(squares)
+    assert list(found.itertuples(index=False, name=None)) == [
+        ("E09000001", "E09000002"), ("E09000002", "E09000001"), ("E09000002", "E09000003"),
+        ("E09000003", "E09000002")]
+
+
 def test_geographic_map_figure_has_all_33_boroughs(sample_con) -> None:
     boundaries = geo.read_boundaries(real_file(GEOJSON))
     df = _measures(sample_con)
@@ -112,7 +146,7 @@ def test_geographic_map_figure_has_all_33_boroughs(sample_con) -> None:
     assert list(fig.data[-1].locations) == ["E09000010"] and fig.data[-1].showscale is False  # grey, no data
     assert fig.layout.map.style == "white-bg"  # blank background: nothing fetched from the internet
     assert fig.layout.coloraxis.colorbar.title.text == label("tech_spend_gbp")
-    assert any(geo.ATTRIBUTION in a.text for a in fig.layout.annotations)
+    assert any(geo.ATTRIBUTION in a.text.replace("<br>", " ") for a in fig.layout.annotations)  # wrapped for phones
     features = {f["properties"]["borough_code"] for f in fig.data[0].geojson["features"]}
     assert features == set(geo.LONDON_CODES)
 

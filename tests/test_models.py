@@ -12,8 +12,8 @@ from loti_demand.warehouse.build import MODELS, Sql
 from loti_demand.warehouse.db import MODELS_DIR, STEPS_DIR
 
 RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "raw_load_issues", "raw_fetch_log"}
-REF = {"ref_boroughs", "ref_borough_aliases", "ref_london_bodies", "ref_tech_categories", "ref_tech_rules",
-       "ref_manifest", "ref_build"}
+REF = {"ref_boroughs", "ref_borough_aliases", "ref_borough_neighbours", "ref_london_bodies", "ref_tech_categories",
+       "ref_tech_rules", "ref_technology_terms", "ref_manifest", "ref_build"}
 STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_spend_lines", "int_supplier_matches"},
               "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
               "name_award_suppliers": {"int_supplier_matches", "int_procurements"},

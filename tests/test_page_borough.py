@@ -191,6 +191,40 @@ def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, 
         assert app.metric[0].value.startswith("£")
 
 
+@pytest.mark.parametrize("code", ["E09000007", "E09000017"])
+def test_beside_its_neighbours_half_of_london_and_the_london_median(app: AppTest, sample_con, code: str) -> None:
+    """The peers table: the borough, its neighbours by the committed reference list (highest per resident first),
+    the median of its half of London and the London median, each worked out here from the spend mart."""
+    open_profile(app, borough=code)
+    boroughs = sample_con.execute("select borough_code, borough_name, inner_outer, population from boroughs").df()
+    recent = latest_12_spend(sample_con)
+    spent = recent[recent["tech_category"].notna()].groupby("borough_code")["amount_gbp"].sum().astype(float)
+    boroughs["per_resident"] = boroughs["borough_code"].map(spent) / boroughs["population"]
+    boroughs = boroughs.set_index("borough_code")
+    pairs = pd.read_csv(PROJECT / "data" / "reference" / "borough_neighbours.csv")
+    neighbours = boroughs.loc[pairs.loc[pairs["borough_code"] == code, "neighbour_code"]]
+    neighbours = neighbours.sort_values("per_resident", ascending=False)
+    half = boroughs.loc[code, "inner_outer"]
+    table = table_with(app, "peer_role")
+    expected_names = [boroughs.loc[code, "borough_name"], *neighbours["borough_name"], f"{half} London median",
+                      "London median"]
+    assert table["peer_name"].tolist() == expected_names
+    in_half = boroughs.loc[boroughs["inner_outer"] == half, "per_resident"].dropna()
+    expected = [boroughs.loc[code, "per_resident"], *neighbours["per_resident"], in_half.median(),
+                boroughs["per_resident"].median()]
+    assert table["tech_spend_per_resident_gbp"].astype(float).tolist() == pytest.approx(expected)
+    assert table["peer_role"].iloc[-2] == f"Median of {len(in_half)} {half} London authorities with spend data"
+    # the chart draws the same rows from the top (plotly lists bars bottom up), the City of London left off
+    chart = next(json.loads(c.proto.spec) for c in app.get("plotly_chart") if "neighbours" in c.proto.spec)
+    drawn = [" ".join(label.split("<br>")[:-1]) for label in reversed(chart["data"][0]["y"])]  # name, then figure
+    assert drawn == [n for n in expected_names if n != "City of London" or n == expected_names[0]]
+    said = text(app)
+    fmt = metrics.MEASURES["tech_spend_per_resident_gbp"].format
+    assert f"{boroughs.loc[code, 'borough_name']} spent {fmt(expected[0])} per resident on technology" in said
+    assert f"the London median is {fmt(expected[-1])}" in said
+    assert ("per resident) is left off the chart" in said) == ("City of London" in neighbours["borough_name"].tolist())
+
+
 def test_a_london_wide_body_has_a_buyer_profile(app: AppTest, sample_con) -> None:
     """?borough=TFL opens Transport for London's profile: its spend, categories, suppliers, pipeline, contracts
     ending and coverage, with no per-resident figures and no challenges (bodies set none)."""

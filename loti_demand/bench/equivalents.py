@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from loti_demand.bench.raw import Raw
-from loti_demand.periods import months_from
+from loti_demand.periods import growth_years, months_from
 from loti_demand.queries import PIPELINE_MONTHS, add_months
 
 
@@ -1123,6 +1123,103 @@ def summary_months_sqlite(con: sqlite3.Connection) -> pd.DataFrame:
     """)
 
 
+# --- What is growing: tech categories, the latest year against the year before ---------------------------------
+
+
+def _change(latest: pd.Series, before: pd.Series) -> pd.Series:
+    return 100 * (latest - before) / before.where(before != 0)
+
+
+def category_growth_pandas(raw: Raw, *, spend_end: dt.date, end: dt.date) -> pd.DataFrame:
+    spend_before, spend_latest = growth_years(spend_end)
+    before, latest = growth_years(end)
+    lines = raw.spend.loc[_between(raw.spend["payment_month"], spend_before.start, spend_latest.end),
+                          ["borough_code", "payment_month", "tech_category", "amount_gbp"]]
+    month = lines["payment_month"]
+    in_before = month <= pd.Timestamp(spend_before.end)
+    partner = (month + pd.DateOffset(months=12)).where(in_before, month - pd.DateOffset(months=12))
+    covered = pd.MultiIndex.from_frame(lines[["borough_code", "payment_month"]].drop_duplicates())
+    paired = pd.MultiIndex.from_arrays([lines["borough_code"], partner]).isin(covered)
+    tech = lines[paired & lines["tech_category"].notna()]
+    first = raw.releases.groupby("ocid")["release_date"].min().dt.normalize()
+    p = raw.processes[raw.processes["is_london"]].assign(first_date=lambda d: d["ocid"].map(first))
+    tech_p = p[p["tech_category"].notna()]
+    c = raw.challenges[raw.challenges["tech_category"].notna()]
+    out = raw.tech_categories.rename(columns={"label": "tech_category_label"}).set_index("tech_category")
+    for name, frame, column, years in (("spend", tech, "payment_month", (spend_before, spend_latest)),
+                                       ("procurements", tech_p, "first_date", (before, latest)),
+                                       ("challenges", c, "opens_on", (before, latest))):
+        for key, period in zip(("before", "latest"), years, strict=True):
+            chosen = frame[_between(frame[column], period.start, period.end)].groupby("tech_category")
+            out[f"{name}_{key}" + ("_gbp" if name == "spend" else "")] = (
+                chosen["amount_gbp"].sum() if name == "spend" else chosen.size())
+    out = out.fillna(0).reset_index()
+    out["spend_change_pct"] = _change(out["spend_latest_gbp"], out["spend_before_gbp"])
+    for name in ("procurements", "challenges"):
+        out[f"{name}_change_pct"] = _change(out[f"{name}_latest"], out[f"{name}_before"])
+    pairs = lines.loc[paired, ["borough_code", "payment_month"]].drop_duplicates()
+    out["publishers_compared"] = pairs["borough_code"].nunique()
+    out["publishers_with_spend"] = lines["borough_code"].nunique()
+    out["months_compared"] = int((pairs["payment_month"] > pd.Timestamp(spend_before.end)).sum())
+    out["first_notice_date"] = p["first_date"].min()
+    out["first_challenge_date"] = raw.challenges["opens_on"].min()
+    return out
+
+
+def category_growth_sqlite(con: sqlite3.Connection, *, spend_end: dt.date, end: dt.date) -> pd.DataFrame:
+    spend_before, spend_latest = growth_years(spend_end)
+    before, latest = growth_years(end)
+    return _sql(con, """
+        with covered as (
+            select distinct borough_code, payment_month from spend where payment_month between :s0 and :s2
+        ),
+        paired as (
+            select m.borough_code, m.payment_month from covered as m join covered as o
+            on o.borough_code = m.borough_code and o.payment_month = date(m.payment_month,
+                case when m.payment_month <= :s1 then '+12 months' else '-12 months' end)
+        ),
+        spend_by as (
+            select s.tech_category, sum(case when s.payment_month <= :s1 then s.amount_gbp end) as b,
+                sum(case when s.payment_month > :s1 then s.amount_gbp end) as l
+            from spend as s join paired as p on s.borough_code = p.borough_code and s.payment_month = p.payment_month
+            where s.tech_category is not null group by s.tech_category
+        ),
+        firsts as (select ocid, date(min(release_date)) as first_date from releases group by ocid),
+        london as (select p.*, f.first_date from processes as p join firsts as f on p.ocid = f.ocid where p.is_london),
+        procs as (
+            select tech_category, sum(first_date between :b0 and :b1) as b, sum(first_date between :l0 and :l1) as l
+            from london where tech_category is not null group by tech_category
+        ),
+        opened as (
+            select tech_category, sum(date(opens_on) between :b0 and :b1) as b,
+                sum(date(opens_on) between :l0 and :l1) as l
+            from challenges where tech_category is not null group by tech_category
+        ),
+        joined as (
+            select c.tech_category, c.label as tech_category_label, coalesce(s.b, 0) as spend_before_gbp,
+                coalesce(s.l, 0) as spend_latest_gbp, coalesce(p.b, 0) as procurements_before,
+                coalesce(p.l, 0) as procurements_latest, coalesce(o.b, 0) as challenges_before,
+                coalesce(o.l, 0) as challenges_latest
+            from tech_categories as c left join spend_by as s on c.tech_category = s.tech_category
+            left join procs as p on c.tech_category = p.tech_category
+            left join opened as o on c.tech_category = o.tech_category
+        )
+        select *,
+            100.0 * (spend_latest_gbp - spend_before_gbp) / nullif(spend_before_gbp, 0) as spend_change_pct,
+            100.0 * (procurements_latest - procurements_before) / nullif(procurements_before, 0)
+                as procurements_change_pct,
+            100.0 * (challenges_latest - challenges_before) / nullif(challenges_before, 0) as challenges_change_pct,
+            (select count(distinct borough_code) from paired) as publishers_compared,
+            (select count(distinct borough_code) from covered) as publishers_with_spend,
+            (select count(*) from paired where payment_month > :s1) as months_compared,
+            (select min(first_date) from london) as first_notice_date,
+            (select date(min(opens_on)) from challenges) as first_challenge_date
+        from joined
+    """, s0=spend_before.start.isoformat(), s1=spend_before.end.isoformat(), s2=spend_latest.end.isoformat(),
+        b0=before.start.isoformat(), b1=before.end.isoformat(), l0=latest.start.isoformat(),
+        l1=latest.end.isoformat())
+
+
 EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "build_info": Exempt("one row of build metadata, read from a one-row table: nothing to compare"),
     "possible_tech": Exempt("the possibly-tech amount stated beside a total: one sum over the monthly aggregate, "
@@ -1181,6 +1278,11 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
                              "always dated): an empty answer, nothing to compare"),
     "tech_categories": Exempt("the taxonomy's 13 categories read from the reference table as stored"),
     "borough_options": Exempt("the 33 boroughs' codes and names read from the reference list as stored"),
+    "category_growth": Equivalent(category_growth_pandas, category_growth_sqlite),
+    "term_growth": Exempt("a word search of the watched technology terms over the notices' and challenges' words, "
+                          "whose stems only the build's index holds"),
+    "borough_peers": Exempt("one borough beside its neighbours and two medians, built from borough_measures (compared "
+                            "here) and the reference list of boroughs that share a border"),
     "borough_list": Exempt("the 33 boroughs' reference rows (names, population, tile positions) as stored"),
     "borough_challenges": Exempt("one borough's open challenge statements out of a few dozen, read as stored"),
     "borough_coverage": Exempt("one borough's file accounting from the build's own provenance (source_files: "

@@ -628,6 +628,52 @@ def borough_coverage(con: duckdb.DuckDBPyConnection, *, borough: str) -> pd.Data
     return run(con, "borough_coverage", borough=borough)
 
 
+@query(lambda con: {**_last12(con), "borough": _a_borough(con)})
+def borough_peers(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Tech spend per resident in the window of the borough, its neighbours, the median of its half of London and
+    the London median (loti_demand.peers), from borough_measures' figures."""
+    from loti_demand import peers
+
+    return peers.compare(borough_measures(con, start=start, end=end), run(con, "borough_peers", borough=borough),
+                         borough)
+
+
+# --- What is growing (loti_demand.growth) ----------------------------------------------------------------------
+
+
+def _growth_example(con: duckdb.DuckDBPyConnection) -> dict:
+    offered = spend_periods(con)
+    return {"spend_end": offered[0].end if offered else as_of(con), "end": as_of(con)}
+
+
+@query(_growth_example)
+def category_growth(con: duckdb.DuckDBPyConnection, *, spend_end: dt.date, end: dt.date) -> pd.DataFrame:
+    """Each tech category's tech spend (like for like), new tech procurements and challenges opened in the latest
+    year and the year before (periods.growth_years of spend_end for spend, of end for the others)."""
+    spend_before, spend_latest = periods.growth_years(spend_end)
+    before, latest = periods.growth_years(end)
+    return run(con, "category_growth", spend_before_start=spend_before.start, spend_before_end=spend_before.end,
+               spend_latest_end=spend_latest.end, before_start=before.start, before_end=before.end,
+               latest_start=latest.start, latest_end=latest.end)
+
+
+@query(lambda con: {"end": as_of(con)})
+def term_growth(con: duckdb.DuckDBPyConnection, *, end: dt.date) -> pd.DataFrame:
+    """How many London notices and challenge statements mention each watched technology term (technology_terms.csv)
+    in the latest year and the year before, searched as the Demand calendar's ?q= searches it; with
+    growth.terms_growth's totals, the terms found in either year only."""
+    from loti_demand import growth
+
+    synonyms = search_synonyms(con)
+    terms = [(term, parse_search(synonyms, growth.search_text(term)).patterns())
+             for term in run(con, "technology_terms")["term"]]
+    terms = [(term, clauses) for term, clauses in terms if clauses]
+    before, latest = periods.growth_years(end)
+    found = run(con, "term_growth", terms=[t for t, _ in terms], term_clauses=[c for _, c in terms],
+                before_start=before.start, before_end=before.end, latest_start=latest.start, latest_end=latest.end)
+    return growth.terms_growth(found)
+
+
 # --- Supplier profile ---------------------------------------------------------------------------------------------
 # `supplier` is a supplier_id: the suppliers mart's, or for a supplier named in awards but never paid its matching
 # key (procurement_suppliers).

@@ -90,6 +90,7 @@ MODELS: tuple[Sql | Step, ...] = (
     Step(enrich.classify_spend, ("int_spend_classification", "int_supplier_classification", "int_line_corrections")),
     Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("marts/boroughs.sql"),
+    Sql("marts/borough_neighbours.sql"),
     Sql("marts/publishers.sql"),
     Sql("marts/suppliers.sql"),
     Sql("marts/supplier_aliases.sql"),
@@ -136,7 +137,8 @@ class BuildReport:
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Copy the reference CSVs into ref_* tables (all text; marts cast them)."""
-    for name in ("boroughs", "borough_aliases", "london_bodies", "tech_categories", "tech_rules", "spend_sources"):
+    for name in ("boroughs", "borough_aliases", "borough_neighbours", "london_bodies", "tech_categories", "tech_rules",
+                 "spend_sources", "technology_terms"):
         path = ref.folder / f"{name}.csv"
         con.execute(
             f"create or replace table ref_{name} as select * from read_csv($path, all_varchar = true, header = true)",

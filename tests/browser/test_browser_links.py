@@ -38,6 +38,8 @@ def _link_specs(con) -> dict[str, dict]:
     status = facets[(facets["kind"] == "status") & (facets["value"] == status)].iloc[0]
     next12 = next(p.label for p in periods.forward_periods(queries.as_of(con)) if p.key == "next12")
     return {
+        "": {"params": {"growth": "challenges"}, "shows": {"Rank tech categories by": "Challenges opened"},
+             "change": "Rank tech categories by"},
         "map": {"params": {"measure": "contracts_expiring", "period": "next12", "category": "cloud_hosting"},
                 "shows": {"Measure": label("contracts_expiring"), "Period": next12,
                           "Tech category": categories["cloud_hosting"]},
@@ -80,7 +82,7 @@ def _link_specs(con) -> dict[str, dict]:
     }
 
 
-LINKED = [(file, path) for file, path in page_urls() if path]  # the Overview page has no filters
+LINKED = page_urls()
 
 
 def _snapshot(page) -> dict[str, str]:

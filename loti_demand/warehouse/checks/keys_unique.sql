@@ -11,6 +11,9 @@ group by source_file, source_row having count(*) > 1
 union all
 select 'boroughs', borough_code from boroughs group by borough_code having count(*) > 1 or borough_code is null
 union all
+select 'borough_neighbours', borough_code || ' ' || neighbour_code from borough_neighbours
+group by borough_code, neighbour_code having count(*) > 1 or borough_code = neighbour_code
+union all
 select 'publishers', publisher_code from publishers group by publisher_code
 having count(*) > 1 or publisher_code is null
 union all

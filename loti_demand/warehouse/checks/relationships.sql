@@ -45,3 +45,10 @@ where match_type = 'suggested' and ocid not in (select ocid from procurements)
 union all
 select 'challenges without a borough', challenge_id from challenges
 where challenge_id not in (select challenge_id from challenge_boroughs)
+union all
+select 'borough_neighbours.borough_code', borough_code from borough_neighbours
+where borough_code not in (select borough_code from boroughs) or neighbour_code not in (select borough_code from boroughs)
+union all
+select 'borough_neighbours one way only', n.borough_code || ' ' || n.neighbour_code from borough_neighbours as n
+left join borough_neighbours as back on n.borough_code = back.neighbour_code and n.neighbour_code = back.borough_code
+where back.borough_code is null
