@@ -216,6 +216,7 @@ def test_ingest_only_bench_runs_the_builds_spend_models_and_reports_each_stage(t
         assert f"\n  {stage}" in result.output
 
 
+@pytest.mark.slow
 def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["bench", "--lines", "2000", "--releases", "200", "--repeat", "2",
                                       "--months", "6", "--work-dir", str(tmp_path)])

@@ -14,6 +14,7 @@ from tests.browser.test_browser_injection import _serve
 from tests.test_reliability_personal_data import _data, _leaks
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_server_log_names_no_withheld_payee(page, tmp_path: Path) -> None:
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
