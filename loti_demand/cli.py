@@ -720,7 +720,7 @@ def settings() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/screenshots"),
               show_default=True, help="Folder for the JPEG files.")
 def screenshots(warehouse: Path, out: Path) -> None:
-    """Screenshot every registered dashboard page in headless Chromium (for the README and reviews).
+    """Screenshot every registered dashboard page in headless Chromium (for docs/dashboard.md and reviews).
 
     \b
     Example:
