@@ -720,7 +720,7 @@ def settings() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/screenshots"),
               show_default=True, help="Folder for the JPEG files.")
 def screenshots(warehouse: Path, out: Path) -> None:
-    """Screenshot every registered dashboard page in headless Chromium (for the README and reviews).
+    """Screenshot every registered dashboard page in headless Chromium (for docs/dashboard.md and reviews).
 
     \b
     Example:
@@ -788,20 +788,20 @@ def boundaries_neighbours(file: Path, out: Path) -> None:
 
 
 @cli.command()
-@click.option("--update-readme", is_flag=True, help="Rewrite the README's 'Warehouse tables' section.")
-def docs(update_readme: bool) -> None:
+@click.option("--update", is_flag=True, help="Rewrite the table reference in docs/warehouse-tables.md.")
+def docs(update: bool) -> None:
     """Print the warehouse contract (tables and columns) as Markdown.
 
     \b
     Example:
-      python -m loti_demand docs --update-readme
+      python -m loti_demand docs --update
     """
     from loti_demand.config import PROJECT_DIR
     from loti_demand.warehouse import contract
 
-    if update_readme:
-        changed = contract.update_readme(PROJECT_DIR / "README.md")
-        echo("README.md updated." if changed else "README.md already current.")
+    if update:
+        changed = contract.update(PROJECT_DIR / "docs" / "warehouse-tables.md")
+        echo("docs/warehouse-tables.md updated." if changed else "docs/warehouse-tables.md already current.")
     else:
         echo(contract.markdown())
 

@@ -52,7 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
             "beyond this); a DuckDB size such as 1GB or 500MB."),
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
-    # Input limits (sources/limits.py; README "Input limits"): a file beyond one is refused by name.
+    # Input limits (sources/limits.py; docs/building.md, "Input limits"): a file beyond one is refused by name.
     Setting("max_file_mb", 128,
             "Largest spend or challenges file, in MB once decompressed (the members of a ZIP together; a workbook's "
             "XML may reach four times this). Such files are read whole: 128 MB keeps a build under about 1.5 GB.",

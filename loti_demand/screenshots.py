@@ -1,4 +1,4 @@
-"""Take a screenshot of every registered dashboard page in headless Chromium, for the README and for reviewing
+"""Take a screenshot of every registered dashboard page in headless Chromium, for docs/dashboard.md and for reviewing
 changes: `python -m loti_demand screenshots --out docs/screenshots`.
 
 Each page is captured once it has finished drawing (script done, charts drawn), 1280 pixels wide and at most

@@ -17,7 +17,7 @@ facets = ui.facet_options("challenge_filter_options")
 total = int(facets.get("total", {}).get("", 0))
 if not total:
     st.info("No challenge statements have been loaded yet. Boroughs can publish them with the template in "
-            "data/reference/challenges_template.csv (see 'Publishing challenges' in the README).")
+            "data/reference/challenges_template.csv (see 'Publishing challenges' in docs/data-sources.md).")
     st.stop()
 
 

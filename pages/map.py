@@ -64,7 +64,7 @@ if problem:
 elif shapes is None:
     st.write("The tile map gives every borough an equal square, so small boroughs are as easy to see as large "
              "ones. To switch to the boroughs' real shapes, run `python -m loti_demand boundaries fetch` (needs "
-             "internet) or set LOTI_DEMAND_BOUNDARIES to an official boundaries file: see Maps in the README.")
+             "internet) or set LOTI_DEMAND_BOUNDARIES to an official boundaries file: see docs/maps.md.")
 
 st.header("Open a borough profile")
 names = ui.borough_names()

@@ -1,7 +1,7 @@
 """Input limits, so that a broken or hostile file is refused with a message naming the file (and the line, member
 or sheet) instead of exhausting memory or time.
 
-Two kinds (README, "Input limits"):
+Two kinds (docs/building.md, "Input limits"):
 
 - Line limits, checked before a reader sees a plain text file (`check_input`): a text line (CSV, TSV, a JSON Lines
   record) may hold at most MAX_LINE_BYTES (1 MiB); no payment line or challenge row comes near it. A quoted CSV
@@ -46,7 +46,7 @@ TIME_CHECK_EVERY = 1024  # rows between two looks at the clock
 HINT = (
     "check the file is what it claims to be (a spend, OCDS or challenges export, not a damaged download or "
     "a file built to exhaust the machine); if it is genuine, raise the limit with the setting named above "
-    "(see 'Input limits' in the README)"
+    "(see 'Input limits' in docs/building.md)"
 )
 
 
@@ -183,7 +183,7 @@ def check_line_lengths(path: Path, name: str, limit: int, what: str) -> None:
                     name,
                     f"line {line} is longer than {_mib(limit)}, the limit for one line of {what}",
                     "check the file is really a text export of the kind expected (not a database dump or a "
-                    "file damaged in transfer); see 'Input limits' in the README",
+                    "file damaged in transfer); see 'Input limits' in docs/building.md",
                 )
             if first < 0:
                 run += len(chunk)

@@ -6,7 +6,7 @@ package of hundreds of MB never has to fit in memory, every release keeps its te
 table stores it unchanged) and a syntax error is reported with its exact line and column. (ijson streams too,
 but its C backend cannot say where an error is, and it would have to re-serialise every release.)
 
-Policy (see README, "Procurement files"):
+Policy (see docs/data-sources.md, "Procurement notices"):
 - a file that is not JSON, not UTF-8, a broken gzip, or malformed anywhere is unreadable: InputFileError naming
   the file, line and column. Nothing from it is loaded (`--skip-bad-files` records it as rejected instead);
 - an item that is JSON but not an OCDS release (not an object, no ocid, no id, no date) is yielded with a

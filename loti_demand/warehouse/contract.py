@@ -1,7 +1,7 @@
 """The public warehouse contract: tables and columns documented in warehouse/docs/*.csv.
 
-The README's "Warehouse tables" section is generated from these files (`python -m loti_demand docs
---update-readme`), and tests/test_docs.py checks both the section and the real column types.
+docs/warehouse-tables.md is generated from these files (`python -m loti_demand docs --update`), and
+tests/test_docs.py checks both that page and the real column types.
 """
 
 from __future__ import annotations
@@ -27,17 +27,17 @@ def columns(table: str) -> list[dict[str, str]]:
 def markdown() -> str:
     parts = [BEGIN]
     for table, description in tables():
-        parts.append(f"\n### `{table}`\n\n{description}\n\n| column | type | description |\n|---|---|---|")
+        parts.append(f"\n## `{table}`\n\n{description}\n\n| column | type | description |\n|---|---|---|")
         parts.extend(f"| `{c['column']}` | {c['type']} | {c['description']} |" for c in columns(table))
     parts.append(END)
     return "\n".join(parts)
 
 
-def update_readme(readme: Path) -> bool:
-    """Rewrite the generated section of the README; True when it changed."""
-    text = readme.read_text(encoding="utf-8")
+def update(page: Path) -> bool:
+    """Rewrite the generated section of a docs page; True when it changed."""
+    text = page.read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
     new = text[:start] + markdown() + text[end:]
     if new != text:
-        readme.write_text(new, encoding="utf-8")
+        page.write_text(new, encoding="utf-8")
     return new != text
