@@ -356,5 +356,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.85 and _rates(totals["tuning"])[1] >= 0.78
+    assert _rates(totals["locked"])[1] >= 0.87 and _rates(totals["tuning"])[1] >= 0.88
     assert _rates(totals["locked"])[2] >= 0.80
