@@ -36,7 +36,7 @@ WHAT_WORDS = frozenset({
 })
 _WORD = re.compile(r"[a-z]+")
 # A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag.
-_NOT_WORDS = re.compile(r"(capital|revenue|capital\s*/\s*revenue|[a-z]{0,4}\d[\w./-]*)", re.IGNORECASE)
+_NOT_WORDS = re.compile(r"(capital|revenue|capital\s*/\s*revenue|[a-z]{0,4}\d{2,}[\w./-]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
