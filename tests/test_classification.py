@@ -165,9 +165,13 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
     ("Merchant Category: Eating Places | Expenditure Account: IT Consultancy", ("it_services", "high")),
     ("Cost Element: Miscellaneous | Expenditure Account Code Description: COMPUTER HARDWARE", ("devices", "high")),
     ("Account Code: Miscellaneous | Account Code: Software licences", ("software", "high")),  # both columns read
-    # a column that says who bought only suggests: possibly tech
+    # a column that says who bought only suggests: possibly tech...
     ("Service Area: ICT Services | Expense Type: Subscriptions", ("it_services", "low")),
-    ("Cost Centre Description: Corporate ICT", ("ict_other", "low")),
+    ("Cost Centre Description: Corporate ICT | Expense Type: Subscriptions", ("ict_other", "low")),
+    # ...unless no column could say what was bought (a code or the capital/revenue flag says nothing)
+    ("Cost Centre Description: Corporate ICT", ("ict_other", "medium")),
+    ("Directorate: Resources | Service: Corporate IT | Cost Centre: MY37 | Type: Revenue", ("ict_other", "medium")),
+    ("Directorate: Resources | Service: Libraries | Cost Centre: MY37 | Type: Revenue", (None, None)),
     # a general heading decides alone, and only suggests beside a more specific column that is silent
     ("Subjective: Communications & Computing", ("ict_other", "medium")),
     ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
@@ -194,7 +198,9 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
 @pytest.mark.parametrize(("text", "supplier", "expected"), [
     ("IT Consultancy", "THE BRIDGE (IT RECRUITMENT) LIMITED", None),  # agency staff, not a tech purchase
     ("Agency staff", "Hays Specialist Recruitment Ltd", None),
-    ("Training Expenses", "Computacenter (UK) Limited", "ict_other"),  # on the kept list of tech suppliers
+    ("Materials", "Computacenter (UK) Limited", "ict_other"),  # on the kept list of tech suppliers
+    ("Training Expenses (External)", "NEC Software Solutions UK Ltd", None),  # staff training, whoever runs it
+    ("Transfer Payments - Social Services Clients", "Sopra Steria Limited", None),  # not a purchase
     ("Equipment General", "Northgate Public Sector Ltd", "software"),
     ("Equipment General", "Northgate Vehicle Hire Ltd", None),
 ])
@@ -350,5 +356,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.85 and _rates(totals["tuning"])[1] >= 0.78
+    assert _rates(totals["locked"])[1] >= 0.87 and _rates(totals["tuning"])[1] >= 0.88
     assert _rates(totals["locked"])[2] >= 0.80

@@ -5,10 +5,12 @@ that fired (classification_reason) and how sure it is (confidence).
 A spend line is read whole: every descriptive column the file has ('Header: value | ...', see
 sources/council_spend.describe). Columns that say what was bought (expense type, account, subjective, purpose,
 ProClass or merchant category) decide; columns that say who bought it (department, service, cost centre) only
-suggest. Confidence:
+suggest, unless the line has no column at all that could say what was bought (a code or the capital/revenue flag
+says nothing): then an IT department decides. Confidence:
 - high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
 - medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
-  contract awards in the warehouse, or a guarded name signal such as '... Software Ltd');
+  contract awards in the warehouse, or a guarded name signal such as '... Software Ltd'); or the line has no
+  column saying what was bought and was bought by an IT department ('Corporate IT');
 - low ("possibly tech"): only the buying department or cost centre suggests technology.
 Pages count high and medium as tech spend and state the low amount beside it.
 """
@@ -33,6 +35,8 @@ WHAT_WORDS = frozenset({
     "narrative",
 })
 _WORD = re.compile(r"[a-z]+")
+# A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag.
+_NOT_WORDS = re.compile(r"(capital|revenue|capital\s*/\s*revenue|[a-z]{0,4}\d{2,}[\w./-]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -162,15 +166,17 @@ class Classifier:
         "stationery"...) makes it not tech whatever its ProClass code or supplier (`excluded`). Otherwise a
         ProClass ICT code makes it tech, and a specific keyword may name the category more precisely than
         ProClass's coarse headings; without ProClass the highest-priority keyword in any what-column decides (the
-        first such column on a tie). Who-columns (department, cost centre) only suggest, with low confidence.
+        first such column on a tie). Who-columns (department, cost centre) only suggest, with low confidence,
+        unless no column of the line could say what was bought: then they decide, with medium confidence.
         """
         # Where a file has ProClass codes, the code decides and its label is not read again as words: councils leave
         # 'ICT : Services' on lines coded to ProClass's root (200000) that are not technology. Without codes, the
         # label ('ICT.SOFTWARE') is the line's words.
         parts = [(h, v) for h, v in description_parts(descriptions) if not proclass_code or v != proclass_label]
         who = [(h, v) for h, v in parts if is_who_column(h)]
-        what = [(h, v) for h, v in parts if not is_who_column(h) and not self._is_generic(v)]
-        generic = [(h, v) for h, v in parts if not is_who_column(h) and self._is_generic(v)]
+        said = [(h, v) for h, v in parts if not is_who_column(h) and not _NOT_WORDS.fullmatch(v.strip())]
+        what = [(h, v) for h, v in said if not self._is_generic(v)]
+        generic = [(h, v) for h, v in said if self._is_generic(v)]
         if any(self._is_excluded(v) for _, v in what):
             return TextDecision(excluded=True)
         keyword = self._keyword_in(what)
@@ -193,10 +199,12 @@ class Classifier:
                                 f"more than technology) matches keyword {kw_rule.pattern}", "low" if what else "medium",
                                 method="heading")
         suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
-        if suggested:
+        if suggested:  # decides (medium) only when no column of the line could say what was bought
             kw_rule, header, value = suggested
             return TextDecision(kw_rule.tech_category, f"bought by {_column(header)} '{value}' (matches keyword "
-                                f"{kw_rule.pattern}); what was bought does not say", "low", method="department")
+                                f"{kw_rule.pattern}); what was bought does not say" + ("" if said else ", and the "
+                                "line has no column that could say"), "low" if said else "medium",
+                                method="department")
         return TextDecision()
 
     def _keyword_in(self, parts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:

@@ -7,8 +7,9 @@
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
 -- specialist supplier's category where the words say only "IT"; else, unless an exclusion rule vetoes it, what
 -- the supplier is known for (medium); else a standard heading such as 'Communications & Computing' when the
--- line has no more specific column (medium). Where only the buying department suggests technology the line is
--- not counted as tech: its guess is kept as possible_tech_category (low confidence, "possibly tech").
+-- line has no more specific column (medium), or an IT department when the line has no column saying what was
+-- bought (medium). Where only the buying department suggests technology otherwise, the line is not counted as
+-- tech: its guess is kept as possible_tech_category (low confidence, "possibly tech").
 with lines as (
     select * from int_spend_lines where status = 'loaded'
 ),
