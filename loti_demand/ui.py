@@ -186,7 +186,7 @@ def page_header(title: str, intro: str) -> None:
     if bool(info["is_sample"]):
         st.info(
             "This dashboard is showing **synthetic sample data** (fictional suppliers and projects), "
-            "not real council data. Build a warehouse from real files to replace it: see the README.",
+            "not real council data. Build a warehouse from real files to replace it: see docs/building.md.",
             icon=":material/science:",
         )
     st.caption(f"Data as of {_date(info['data_as_of'])}. Spend to {_date(info['spend_as_of'])}; "

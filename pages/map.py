@@ -25,7 +25,7 @@ else:
     windows = periods.current_period(as_of)
 if not windows:
     st.info("No data has been loaded for this measure yet, so there is nothing to map. Build the warehouse from "
-            "spend files and procurement notices: see the README.")
+            "spend files and procurement notices: see docs/building.md.")
     st.stop()
 with filters[1]:
     period = ui.period_selectbox(windows, help="Spend measures look back; pipeline and expiring contracts look "

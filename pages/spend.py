@@ -11,7 +11,7 @@ ui.page_header("Spend and suppliers", "Who London's councils and London-wide bod
 names, bodies, windows = ui.borough_names(), ui.body_names(), ui.spend_periods()
 publishers = {**names, **bodies}
 if not windows:
-    st.info("No spend data has been loaded yet, so there is nothing to show here. See the README to build the "
+    st.info("No spend data has been loaded yet, so there is nothing to show here. See docs/building.md to build the "
             "warehouse from council spend files.")
     st.stop()
 filters = st.columns([2, 1.2, 1.4])

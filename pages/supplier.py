@@ -12,7 +12,7 @@ ui.page_header("Supplier profile", "What London's councils and London-wide bodie
                                    "and the notices it has won.")
 names, largest = ui.supplier_names()
 if not names:
-    ui.no_data("No suppliers yet: build the warehouse from spend files or award notices (see the README).")
+    ui.no_data("No suppliers yet: build the warehouse from spend files or award notices (see docs/building.md).")
     st.stop()
 windows = ui.spend_periods()
 filters = st.columns([2, 1])
