@@ -145,6 +145,7 @@ def _ingest_in_memory(kind: str, path: Path, name: str) -> None:
         con.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(READERS))
 @FUZZ_SETTINGS
 @given(mutations=st.lists(_mutation, min_size=1, max_size=4))
@@ -157,6 +158,7 @@ def test_mutated_files_never_crash_a_reader(kind: str, mutations: list[tuple], t
         assert_names_the_file(exc, f"{kind}/fuzzed{SUFFIX[kind]}")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.binary(max_size=4096), kind=st.sampled_from(sorted(READERS)))
 def test_random_bytes_never_crash_a_reader(data: bytes, kind: str, tmp_path: Path) -> None:
