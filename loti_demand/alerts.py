@@ -325,7 +325,7 @@ def reference_date(info: pd.Series) -> dt.date:
 def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> View:
     """The Demand calendar as a link with these filters shows it."""
     categories = queries.tech_categories(con)["tech_category"].tolist()
-    areas = [*queries.borough_options(con)["borough_code"], "london_wide"]
+    areas = [*queries.borough_list(con)["borough_code"], "london_wide"]
     default, least, most = MONTHS_AHEAD
     months = _one(params, "months", [str(n) for n in range(least, most + 1)], str(default))
     date_from, date_to = queries.months_ahead(queries.as_of(con), int(months))

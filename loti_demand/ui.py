@@ -493,24 +493,14 @@ def long_date(value: object) -> str | None:
 
 def category_filter(*, key: str = "category") -> list[str]:
     """Tech categories to show (empty = all), kept in the URL."""
-    cats = query("tech_categories")
-    labels = dict(zip(cats["tech_category"], cats["tech_category_label"], strict=True))
+    labels = category_labels()
     return url_multiselect("Tech category", list(labels), key=key, format_func=labels.get,
                            placeholder="All categories")
 
 
-def borough_labels(*, london_wide: bool = False) -> dict[str, str]:
-    """{GSS code: name} for the 33 authorities, plus 'london_wide' for London buyers that are not boroughs."""
-    from loti_demand.metrics import LONDON_WIDE
-
-    options = query("borough_options")
-    labels = dict(zip(options["borough_code"], options["borough_name"], strict=True))
-    return {**labels, "london_wide": LONDON_WIDE} if london_wide else labels
-
-
 def borough_choice(label: str, *, key: str, everyone: str = "All boroughs") -> str:
     """One borough (GSS code) or '' for all, kept in the URL."""
-    labels = borough_labels()
+    labels = borough_names()
     return url_selectbox(label, ["", *labels], key=key, format_func=lambda c: labels.get(c, everyone))
 
 
@@ -534,22 +524,34 @@ def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_m
     return event
 
 
-def borough_names() -> dict[str, str]:
-    """GSS code -> borough name, in name order."""
-    df = query("borough_list")
-    return dict(zip(df["borough_code"], df["borough_name"], strict=True))
+def _labels(name: str, code: str, label: str) -> dict[str, str]:
+    """{code: label} from a registered query's two columns, in its order."""
+    df = query(name)
+    return dict(zip(df[code], df[label], strict=True))
+
+
+def borough_names(*, london_wide: bool = False) -> dict[str, str]:
+    """GSS code -> name of the 33 authorities in name order, plus 'london_wide' for London buyers that are not
+    boroughs when asked."""
+    from loti_demand.metrics import LONDON_WIDE
+
+    names = _labels("borough_list", "borough_code", "borough_name")
+    return {**names, "london_wide": LONDON_WIDE} if london_wide else names
 
 
 def body_names() -> dict[str, str]:
     """Code -> name of the London-wide bodies (GLA, TfL...) whose spend the warehouse holds, in name order."""
-    df = query("spend_bodies")
-    return dict(zip(df["publisher_code"], df["publisher_name"], strict=True))
+    return _labels("spend_bodies", "publisher_code", "publisher_name")
 
 
 def buyer_body_names() -> dict[str, str]:
     """Code -> name of the London-wide bodies with a buyer profile (spend files or London notices), in name order."""
-    df = query("body_list")
-    return dict(zip(df["publisher_code"], df["publisher_name"], strict=True))
+    return _labels("body_list", "publisher_code", "publisher_name")
+
+
+def category_labels() -> dict[str, str]:
+    """Tech category -> its label, in the taxonomy's order."""
+    return _labels("tech_categories", "tech_category", "tech_category_label")
 
 
 def supplier_names() -> tuple[dict[str, str], str | None]:
@@ -562,16 +564,13 @@ def supplier_names() -> tuple[dict[str, str], str | None]:
 
 def category_selectbox(*, key: str = "category", label: str = "Tech category") -> str | None:
     """Pick one tech category or all of them (None); kept in the URL."""
-    df = query("tech_categories")
-    labels = {"all": "All tech categories", **dict(zip(df["tech_category"], df["tech_category_label"], strict=True))}
+    labels = {"all": "All tech categories", **category_labels()}
     value = url_selectbox(label, list(labels), key=key, format_func=labels.get)
     return None if value == "all" else value
 
 
 def category_label(category: str | None) -> str:
-    df = query("tech_categories")
-    labels = dict(zip(df["tech_category"], df["tech_category_label"], strict=True))
-    return labels.get(category, "All tech categories") if category else "All tech categories"
+    return category_labels().get(category, "All tech categories") if category else "All tech categories"
 
 
 def period_selectbox(periods: list, *, key: str = "period", label: str = "Period", help: str | None = None):

@@ -11,7 +11,7 @@ ui.page_header(
     "When London's boroughs and London-wide bodies are expected to buy technology: dated by their published "
     "notices, or inferred from the end dates of contracts they have already let.",
 )
-areas_available = ui.borough_labels(london_wide=True)
+areas_available = ui.borough_names(london_wide=True)
 search = ui.url_text("Search notices", key="q",
                      help='Titles, descriptions, buyers, suppliers and CPV labels containing every word you type, in '
                      'any form (sensor also finds sensors); put a phrase in quotes ("case management"). Synonyms '

@@ -1277,7 +1277,6 @@ EQUIVALENTS: dict[str, Equivalent | Exempt] = {
     "demand_undated": Exempt("counts of procurements with no date at all (none in generated notices, which are "
                              "always dated): an empty answer, nothing to compare"),
     "tech_categories": Exempt("the taxonomy's 13 categories read from the reference table as stored"),
-    "borough_options": Exempt("the 33 boroughs' codes and names read from the reference list as stored"),
     "category_growth": Equivalent(category_growth_pandas, category_growth_sqlite),
     "term_growth": Exempt("a word search of the watched technology terms over the notices' and challenges' words, "
                           "whose stems only the build's index holds"),

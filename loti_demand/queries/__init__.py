@@ -453,11 +453,6 @@ def tech_categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "tech_categories")
 
 
-@query()
-def borough_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return run(con, "borough_options")
-
-
 def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
     """The default dimensions over the 24 months to the data-as-of date: grouped when asked, not stored."""
     last = as_of(con).replace(day=1)
