@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from loti_demand import queries
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import MEASURES, label
+from loti_demand.queries.core import run, run_long, sql
 from loti_demand.warehouse.db import create_from_arrow
 
 # Allow-listed dimensions -> the columns each adds, in order.
@@ -103,7 +103,7 @@ def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month
     """
     by = parse_by(by)
     if month_from is None and month_to is None:
-        return _arranged(queries.run_long(con, "demand_summary_whole_period", only=tuple(columns_for(by)),
+        return _arranged(run_long(con, "demand_summary_whole_period", only=tuple(columns_for(by)),
                                           grain=grain(by)), by)
     return grouped(con, by=by, month_from=month_from, month_to=month_to)
 
@@ -114,7 +114,7 @@ def grouped(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: 
     by = parse_by(by)
     if month_from and month_to and month_from > month_to:
         raise LotiDemandError(f"--from {month_from:%Y-%m} is after --to {month_to:%Y-%m}")
-    df = queries.run_long(con, "demand_summary", only=(*columns_for(by), "row_no"),
+    df = run_long(con, "demand_summary", only=(*columns_for(by), "row_no"),
                           **_params(by, month_from, month_to))
     return _arranged(df.sort_values("row_no"), by)
 
@@ -136,7 +136,7 @@ def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
 def store_whole_period(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
     """Build step: agg_demand_summary holds the demand summary over the whole period for each of the 16 GRAINS,
     from the same query the Exports page runs for a range of months."""
-    answers = pa.concat_tables([con.sql(queries.sql("demand_summary"), params=_params(dims, None, None))
+    answers = pa.concat_tables([con.sql(sql("demand_summary"), params=_params(dims, None, None))
                                 .to_arrow_table() for dims in GRAINS])
     create_from_arrow(con, "agg_demand_summary", answers)
 
@@ -159,7 +159,7 @@ def command_line(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.d
 def notes(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None,
           month_to: dt.date | None, rows: int) -> str:
     """The companion notes: data as of, what was asked for, and each column's definition."""
-    info = queries.build_info(con).iloc[0]
+    info = run(con, "build_info").iloc[0]
 
     def day(value: object) -> str:
         return "unknown" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -40,3 +41,60 @@ def test_every_page_file_is_registered() -> None:
 def test_measures_are_defined_once() -> None:
     names = re.findall(r'Measure\("([a-z_0-9]+)"', (PROJECT / "loti_demand" / "metrics.py").read_text())
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """Each module of loti_demand and the package's modules it imports, at the top or inside a function (a lazy
+    import hides a cycle from the interpreter, not from a reader)."""
+    package = PROJECT / "loti_demand"
+    modules = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(PROJECT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = here.split(".")[: len(here.split(".")) - (node.level - 1)]
+                    base = ".".join([*up, base] if base else up)
+                targets = [f"{base}.{a.name}" for a in node.names]  # a module, or a name in one
+            else:
+                continue
+            for dotted in targets:
+                module = dotted
+                while module and module not in modules:
+                    module = module.rpartition(".")[0]
+                if module and module != name:
+                    graph[name].add(module)
+    return graph
+
+
+def test_no_import_cycles_in_the_package() -> None:
+    graph = _package_imports()
+    assert "loti_demand.queries.core" in graph["loti_demand.summary"], "the walk sees imports"
+
+    def cycle_from(start: str) -> list[str] | None:
+        path, seen = [start], set()
+
+        def walk(module: str) -> list[str] | None:
+            for target in sorted(graph[module]):
+                if target == start:
+                    return [*path, start]
+                if target not in seen:
+                    seen.add(target)
+                    path.append(target)
+                    found = walk(target)
+                    if found:
+                        return found
+                    path.pop()
+            return None
+
+        return walk(start)
+
+    cycles = [c for c in (cycle_from(m) for m in sorted(graph)) if c]
+    assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)

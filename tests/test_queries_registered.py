@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from loti_demand import queries
+from loti_demand import queries, summary
 
 SOURCE = (queries.QUERIES_DIR / "__init__.py").read_text()
 
@@ -41,7 +41,8 @@ def test_run_long_gives_exactly_the_frame_run_gives(sample_con, demand_con, monk
         calls.append((con, name, params))
         return real(con, name, **params)
 
-    monkeypatch.setattr(queries, "run_long", spy)
+    for module in (queries, summary):  # the two callers of run_long
+        monkeypatch.setattr(module, "run_long", spy)
     for con in (sample_con, demand_con):
         for query in queries.QUERIES.values():
             query.function(con, **query.example(con))
@@ -67,6 +68,6 @@ EDGE = """select * from (values
 @pytest.mark.parametrize("sql", [EDGE, EDGE + " where text = 'a'", EDGE + " where text <> 'c'", EDGE + " where false",
                                  "select 'a' as only_text", "select 1 as no_text"])
 def test_run_long_keeps_duckdbs_types_for_nulls_and_empty_answers(sample_con, monkeypatch, sql: str) -> None:
-    monkeypatch.setattr(queries, "sql", lambda name: sql)
+    monkeypatch.setattr(queries.core, "sql", lambda name: sql)  # what run and run_long read
     pd.testing.assert_frame_equal(queries.run_long(sample_con, "edge"), queries.run(sample_con, "edge"),
                                   check_exact=True)
