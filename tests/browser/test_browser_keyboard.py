@@ -1,7 +1,7 @@
 """Every page works by keyboard alone (WCAG 2.1.1, 2.4.3, 2.4.7): Tab from the top of the page reaches the skip
 link, every sidebar page link in order, and every filter widget and download button of the page; each of them
-shows a visible focus indicator; a selectbox can be changed with the arrow keys and Enter (and the URL follows);
-a sidebar page link opens its page with Enter."""
+shows a visible focus indicator (checked on the shared load of test_browser_settled.py); a selectbox can be
+changed with the arrow keys and Enter (and the URL follows); a sidebar page link opens its page with Enter."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from loti_demand.navigation import registered_pages
-from tests.browser.conftest import own_console_errors, page_urls, wait_for_app
+from tests.browser.conftest import wait_for_app
 
-PAGES = page_urls()
 # What a keyboard user must be able to reach: the page links and the page's filters and downloads.
 MAIN_TARGETS = ('[data-testid="stMain"] :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"], '
            '[data-testid="stTextInput"], [data-testid="stNumberInput"]) input, '
@@ -48,12 +47,9 @@ def _changed_pixels(page, element) -> int:
     return difference.point(lambda v: 255 if v > 40 else 0).histogram()[255]
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(("file", "path"), PAGES, ids=[f for f, _ in PAGES])
-def test_tab_reaches_navigation_filters_and_downloads_with_visible_focus(page, app_url: str, file: str,
-                                                                         path: str) -> None:
-    page.goto(f"{app_url}/{path}")
-    wait_for_app(page)
+def check_tab_reaches_navigation_filters_and_downloads_with_visible_focus(page, file: str) -> None:
+    """On the settled page at 1400 px (test_browser_settled.py): Tab reaches the skip link, the page links in
+    order and every filter and download, each with a visible focus."""
     # the main area's widgets can still be mounting when the script state first reads notRunning
     page.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=MAIN_TARGETS,
                            timeout=30_000)
@@ -79,7 +75,6 @@ def test_tab_reaches_navigation_filters_and_downloads_with_visible_focus(page, a
     missed = [labels[i] for i in range(len(labels)) if i not in order]
     assert missed == [], f"{file}: Tab never reaches {missed}"
     assert faint == [], f"{file}: no visible focus indicator on (label, changed pixels) {faint}"
-    assert own_console_errors(page) == []
 
 
 def _tab_to(page, name: str) -> None:

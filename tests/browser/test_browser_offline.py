@@ -1,5 +1,6 @@
-"""In a real browser: no page makes a request to any host but the dashboard's own (the page icon included), and an
-unknown page path says "page not found" with a link to every page instead of silently showing the Overview."""
+"""In a real browser: no page makes a request to any host but the dashboard's own (the page icon included; checked
+on the shared load of test_browser_settled.py), and an unknown page path says "page not found" with a link to
+every page instead of silently showing the Overview."""
 
 from __future__ import annotations
 
@@ -9,20 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from loti_demand.navigation import registered_pages
-from tests.browser.conftest import page_urls, wait_for_app
+from tests.browser.conftest import wait_for_app
 
-PAGES = page_urls()
 LOCAL = {"127.0.0.1", "localhost"}
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(("file", "path"), PAGES, ids=[f for f, _ in PAGES])
-def test_no_request_leaves_the_server(page, app_url: str, file: str, path: str) -> None:
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(f"{app_url}/{path}")
-    wait_for_app(page)
-    page.wait_for_timeout(1_000)  # the favicon and fonts load after the first paint
+def check_no_request_leaves_the_server(page, file: str, requested: list[str]) -> None:
+    """`requested`: every URL the page asked for since before it opened (test_browser_settled.py records them and
+    runs this at least a second after the app settled: the favicon and fonts load after the first paint)."""
     assert requested, "the page made requests"
     away = [
         url

@@ -1,17 +1,17 @@
 """Every page on a phone (375 px wide) and on a laptop (1280 px), in headless Chromium: no text of a chart overlaps
 other text or runs off the chart (title, legend, axis titles and tick labels, colour bar, notes, the tile map's
 labels), the chart toolbar shown on hover never covers a title, the page never scrolls sideways, and on a phone Tab
-reaches every filter, download and link of the page, each with a visible focus, past a closed sidebar's links."""
+reaches every filter, download and link of the page, each with a visible focus, past a closed sidebar's links
+(these per-page checks run on the shared loads of test_browser_settled.py)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import own_console_errors, page_urls, wait_for_app
+from tests.browser.conftest import wait_for_app
 from tests.browser.test_browser_keyboard import FOCUSED, MAIN_TARGETS, TAG_TARGETS, _changed_pixels
 
-PAGES = page_urls()
 WIDTHS = (375, 1280)
 
 # The boxes (relative to the page) of every kind of text in one plotly chart, and of its toolbar.
@@ -100,31 +100,23 @@ def _settled_charts(tab):
     return charts
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize(("file", "path"), PAGES, ids=[f for f, _ in PAGES])
-def test_chart_text_never_overlaps_and_the_page_never_scrolls_sideways(
-    browser, app_url: str, file: str, path: str, width: int
-) -> None:
-    context, tab = _open(browser, f"{app_url}/{path}", width)
-    try:
-        charts = _settled_charts(tab)
-        problems = []
-        for i in range(charts.count()):
-            chart = charts.nth(i)
-            chart.scroll_into_view_if_needed()
-            # the toolbar shows on hover; below the app's header, which lies over the top of the scrolled-to chart
-            chart.locator(".js-plotly-plot").hover(position={"x": 5, "y": 120})
-            expect(chart.locator(".modebar-container .modebar")).to_be_visible()
-            tab.wait_for_timeout(300)  # it fades in
-            plot = chart.locator(".js-plotly-plot")
-            problems += [f"chart {i + 1}: {p}" for p in chart_problems(plot.evaluate(BOXES))]
-        assert problems == [], f"{file} at {width} px: {problems}"
-        wide = tab.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert wide <= 0, f"{file} at {width} px scrolls sideways by {wide} px"
-        assert own_console_errors(tab) == []
-    finally:
-        context.close()
+def check_chart_text_never_overlaps_and_the_page_never_scrolls_sideways(tab, file: str, width: int) -> None:
+    """On the settled page at each of WIDTHS (test_browser_settled.py)."""
+    charts = _settled_charts(tab)
+    problems = []
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        # the toolbar shows on hover; below the app's header, which lies over the top of the scrolled-to chart
+        chart.locator(".js-plotly-plot").hover(position={"x": 5, "y": 120})
+        expect(chart.locator(".modebar-container .modebar")).to_be_visible()
+        tab.wait_for_timeout(300)  # it fades in
+        plot = chart.locator(".js-plotly-plot")
+        problems += [f"chart {i + 1}: {p}" for p in chart_problems(plot.evaluate(BOXES))]
+    tab.mouse.move(0, 0)  # off the charts again: a later check sees no hover toolbar or tooltip
+    assert problems == [], f"{file} at {width} px: {problems}"
+    wide = tab.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert wide <= 0, f"{file} at {width} px scrolls sideways by {wide} px"
 
 
 @pytest.mark.browser
@@ -148,33 +140,28 @@ def test_the_tile_map_labels_are_apart_and_inside_their_squares_on_a_phone(brows
 PHONE_TARGETS = MAIN_TARGETS + ', [data-testid="stMain"] [data-testid="stPageLink"] a'
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(("file", "path"), PAGES, ids=[f for f, _ in PAGES])
-def test_on_a_phone_tab_reaches_every_filter_download_and_link(browser, app_url: str, file: str, path: str) -> None:
-    context, tab = _open(browser, f"{app_url}/{path}", 375)
-    try:
-        tab.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=PHONE_TARGETS, timeout=30_000)
-        _settled_charts(tab)
-        labels = tab.evaluate(TAG_TARGETS, PHONE_TARGETS)
-        order, faint, opener, hidden_nav = [], [], False, 0
-        for _ in range(600):  # once round the page: until the focus wraps back to the top
-            tab.keyboard.press("Tab")
-            focus = tab.evaluate(FOCUSED)
-            where = tab.evaluate("() => document.activeElement.closest('[data-testid]')?.getAttribute('data-testid')")
-            opener = opener or where == "stExpandSidebarButton"
-            hidden_nav += where == "stSidebarNavLink"
-            if (focus["body"] or focus["skip"]) and order:
-                break
-            if focus["target"] is None or int(focus["target"]) in order:
-                continue
-            order.append(int(focus["target"]))
-            element = tab.locator(f'[data-kb-target="{focus["target"]}"]').element_handle()
-            if (changed := _changed_pixels(tab, element)) < 100:
-                faint.append((labels[int(focus["target"])], changed))
-        assert opener, f"{file}: Tab never reaches the button that opens the sidebar"
-        assert hidden_nav == 0, f"{file}: Tab visits the closed sidebar's page links, which are off screen"
-        missed = [labels[i] for i in range(len(labels)) if i not in order]
-        assert missed == [], f"{file}: on a phone Tab never reaches {missed}"
-        assert faint == [], f"{file}: no visible focus indicator on (label, changed pixels) {faint}"
-    finally:
-        context.close()
+def check_on_a_phone_tab_reaches_every_filter_download_and_link(tab, file: str) -> None:
+    """On the settled page at 375 px (test_browser_settled.py)."""
+    tab.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=PHONE_TARGETS, timeout=30_000)
+    _settled_charts(tab)
+    labels = tab.evaluate(TAG_TARGETS, PHONE_TARGETS)
+    order, faint, opener, hidden_nav = [], [], False, 0
+    for _ in range(600):  # once round the page: until the focus wraps back to the top
+        tab.keyboard.press("Tab")
+        focus = tab.evaluate(FOCUSED)
+        where = tab.evaluate("() => document.activeElement.closest('[data-testid]')?.getAttribute('data-testid')")
+        opener = opener or where == "stExpandSidebarButton"
+        hidden_nav += where == "stSidebarNavLink"
+        if (focus["body"] or focus["skip"]) and order:
+            break
+        if focus["target"] is None or int(focus["target"]) in order:
+            continue
+        order.append(int(focus["target"]))
+        element = tab.locator(f'[data-kb-target="{focus["target"]}"]').element_handle()
+        if (changed := _changed_pixels(tab, element)) < 100:
+            faint.append((labels[int(focus["target"])], changed))
+    assert opener, f"{file}: Tab never reaches the button that opens the sidebar"
+    assert hidden_nav == 0, f"{file}: Tab visits the closed sidebar's page links, which are off screen"
+    missed = [labels[i] for i in range(len(labels)) if i not in order]
+    assert missed == [], f"{file}: on a phone Tab never reaches {missed}"
+    assert faint == [], f"{file}: no visible focus indicator on (label, changed pixels) {faint}"
