@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from loti_demand import queries
 from loti_demand.bench.equivalents import EQUIVALENTS, Equivalent, Exempt, differences
 from loti_demand.bench.generate import HEADERS, LAYOUTS, BenchParams, Tables, ensure_data
+from loti_demand.bench.load import memory_summary
 from loti_demand.bench.measure import is_spend_model, percentile, phases
 from loti_demand.bench.raw import load_raw, load_sqlite, sniff_layout
 from loti_demand.bench.text import money_text
@@ -294,4 +296,14 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
     report = "\n".join(lines)
     assert "p95" in report and "p99" in report and "errors: 0" in report
     assert len(result.memory) >= 2 and all(rss > 50e6 for _, rss in result.memory), "the server's memory is sampled"
-    assert "server memory:" in report and "curve: 0 min" in report
+    assert "server memory:" in report and re.search(r"curve: \d+ s \d+ MB", report)
+
+
+def test_the_memory_curve_says_when_each_point_was_taken() -> None:
+    short = [(t, 300_000_000 + t * 1_000_000) for t in range(0, 120, 10)]
+    assert memory_summary(short).endswith("curve: 0 s 300 MB, 10 s 310 MB, 20 s 320 MB, 30 s 330 MB, 40 s 340 MB, "
+                                          "50 s 350 MB, 60 s 360 MB, 70 s 370 MB, 80 s 380 MB, 90 s 390 MB, "
+                                          "100 s 400 MB, 110 s 410 MB")
+    hour = [(t, 400_000_000) for t in range(0, 3600, 300)]
+    assert "curve: 0 min 400 MB, 5 min 400 MB, 10 min 400 MB" in memory_summary(hour)
+    assert memory_summary(hour).startswith("server memory: 400 MB after the first minute, 400 MB at the end")

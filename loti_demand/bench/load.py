@@ -325,7 +325,12 @@ def memory_summary(memory: list[tuple[float, int]]) -> str:
         return "server memory: not measured"
     settled = [rss for seconds, rss in memory if seconds >= 60] or [memory[-1][1]]
     step = max(1, len(memory) // 12)
-    curve = ", ".join(f"{seconds / 60:.0f} min {rss / 1e6:.0f} MB" for seconds, rss in memory[::step])
+    in_minutes = memory[-1][0] >= 600  # a short run's points are seconds apart: say when each was taken
+
+    def at(seconds: float) -> str:
+        return f"{seconds / 60:.0f} min" if in_minutes else f"{seconds:.0f} s"
+
+    curve = ", ".join(f"{at(seconds)} {rss / 1e6:.0f} MB" for seconds, rss in memory[::step])
     return (f"server memory: {settled[0] / 1e6:.0f} MB after the first minute, {memory[-1][1] / 1e6:.0f} MB at the "
             f"end (peak {max(rss for _, rss in memory) / 1e6:.0f} MB); curve: {curve}")
 
