@@ -120,6 +120,17 @@ def classifier() -> Classifier:
     ("Learning Resources exc. IT Equipment", None, None, None),
     ("Care Spot - Private (3rd)", None, None, None),
     ("GAS - GENERAL", None, None, None),
+    # A chart of accounts' own words for internet, phones, radio and IT (in capitals: the abbreviation).
+    ("Internet Charges", None, None, "networks_telecoms"),
+    ("Postage & Phones", None, None, "networks_telecoms"),
+    ("Radio Equipment", None, None, "networks_telecoms"),
+    ("Computer Data Network", None, None, "networks_telecoms"),
+    ("IT Recharges", None, None, "ict_other"),
+    ("I.T. Charges", None, None, "ict_other"),
+    (None, "Internet advertising for the summer campaign", None, None),
+    (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
+    ("C.I.T.Awaiting Payment", None, None, None),
+    (None, "PROFESSIONAL FEES - ASC Translation via Phone", None, None),
 ])
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
     assert classifier.classify_spend_text(category, purpose, code)[0] == expected
@@ -135,6 +146,8 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
     ("EXT RES CARE FEES", "Care Network Solutions Ltd", None),
     ("Management Consultancy", "SUMMIT COMPUTER RECRUITMENT LTD", None),
     ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
+    ("Equipment", "Akhter Computers", "devices"),  # a computer seller
+    ("Equipment", "Key Computer Co Ltd", "ict_other"),
 ])
 def test_supplier_signals_only_when_the_text_is_silent(classifier: Classifier, category, supplier, expected) -> None:
     assert classifier.classify_spend(category, None, None, None, supplier)[0] == expected
@@ -175,6 +188,11 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
     # a general heading decides alone, and only suggests beside a more specific column that is silent
     ("Subjective: Communications & Computing", ("ict_other", "medium")),
     ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
+    # a column whose header says neither what nor who (a system's own name) is read, but its silence does not count
+    ("Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing",
+     ("ict_other", "medium")),
+    ("Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing | "
+     "Expense Type: Postage", ("ict_other", "low")),
     # what the line bought vetoes technology; a department never does
     ("Service Area: ICT | Expense Type: Stationery", (None, None)),
     ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
@@ -203,6 +221,11 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("Transfer Payments - Social Services Clients", "Sopra Steria Limited", None),  # not a purchase
     ("Equipment General", "Northgate Public Sector Ltd", "software"),
     ("Equipment General", "Northgate Vehicle Hire Ltd", None),
+    # postal and energy firms under a ledger's 'Communications & Computing' heading: postage and gas, not tech
+    ("Comms & Computing", "ROYAL MAIL GROUP LTD", None),
+    ("Comms & Computing", "Post Office Counters Limited", None),
+    ("Comms & Computing", "British Gas Business", None),
+    ("Comms & Computing", "Barclaycard", "ict_other"),
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
