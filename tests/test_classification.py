@@ -126,6 +126,12 @@ def classifier() -> Classifier:
     ("Radio Equipment", None, None, "networks_telecoms"),
     ("Computer Data Network", None, None, "networks_telecoms"),
     ("IT Recharges", None, None, "ict_other"),
+    ("I T Provision", None, None, "ict_other"),
+    ("Mobilephone Charges", None, None, "networks_telecoms"),
+    ("Data Links", None, None, "networks_telecoms"),
+    ("Radio Charges", None, None, "networks_telecoms"),
+    ("SUBSCRIPTIONS & PUBLICATIONS.TV/RADIO LICENCES", None, None, None),
+    ("Computer Ins Premium", None, None, None),  # insuring computers is insurance
     ("I.T. Charges", None, None, "ict_other"),
     (None, "Internet advertising for the summer campaign", None, None),
     (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
@@ -226,6 +232,12 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("Comms & Computing", "Post Office Counters Limited", None),
     ("Comms & Computing", "British Gas Business", None),
     ("Comms & Computing", "Barclaycard", "ict_other"),
+    ("Agency staff provision", "Access Computer Consulting plc", None),  # staff, whoever supplies them
+    ("Construction Works", "Virgin Media Limited", None),  # a utility's street works
+    ("Licences Purchase", "SAP UK & Eire User Group", None),  # a membership, not SAP
+    ("I T Provision", "QA Ltd", None),  # IT training
+    ("Consumable items", "MSFT * E0400I54B6", "software"),  # a card payment to Microsoft
+    ("General Office expenses", "EE/T-Mobile", "networks_telecoms"),
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
