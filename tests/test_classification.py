@@ -317,9 +317,11 @@ EXTRA_LABELS = Path(__file__).resolve().parent / "labels" / "extra_spend_tech_la
 # Each publisher's folder in the test warehouse: the GLA and TfL as themselves, the others under stand-in boroughs.
 EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london", "calderdale": "barnet",
                  "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
-                 "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield"}
-# The two layouts whose supplier column no synonym names: the mapping a user would add (the error says which).
-EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL"}
+                 "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
+                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow"}
+# The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
+EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
+                  "darlington": "amount,Invoice Line Value (net of VAT)"}
 
 
 def extra_real() -> Path:
@@ -334,6 +336,8 @@ def extra_con(tmp_path_factory: pytest.TempPathFactory):
     source = extra_real()
     root = tmp_path_factory.mktemp("extra") / "data"
     for publisher, folder in EXTRA_FOLDERS.items():
+        if not (source / "spend" / publisher).is_dir():  # an older copy: its labels count as not loaded
+            continue
         target = root / "spend" / folder
         target.mkdir(parents=True)
         for path in (source / "spend" / publisher).iterdir():
@@ -374,10 +378,11 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from ten publishers: the tuning fold (looked at
-    while writing rules) and the locked fold (never looked at line by line). Targets (issue): recall >= 0.90 and
-    precision >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category
-    for >= 80% of true positives. The asserted floors are the figures measured for taxonomy 2026.3; the note on
+    """Recall and precision per publisher and fold on real files from thirteen publishers: the tuning fold (looked
+    at while writing rules) and the locked fold (never looked at line by line; Harrogate was labelled after the
+    rules were last changed). Targets (issue): recall >= 0.90 and precision >= 0.95 on the locked fold, overall and
+    per publisher with 20 or more tech lines; exact category for >= 80% of true positives. The asserted floors are
+    the figures measured for the rules of 2026.4 (docs/classification.md has them per publisher); the note on
     the issue gives the gap to the targets."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
@@ -391,5 +396,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.87 and _rates(totals["tuning"])[1] >= 0.88
+    assert _rates(totals["locked"])[1] >= 0.91 and _rates(totals["tuning"])[1] >= 0.88
     assert _rates(totals["locked"])[2] >= 0.80
