@@ -182,8 +182,11 @@ class Classifier:
         "stationery"...) makes it not tech whatever its ProClass code or supplier (`excluded`). Otherwise a
         ProClass ICT code makes it tech, and a specific keyword may name the category more precisely than
         ProClass's coarse headings; without ProClass the highest-priority keyword in any what-column decides (the
-        first such column on a tie). Who-columns (department, cost centre) only suggest, with low confidence,
-        unless no column of the line could say what was bought: then they decide, with medium confidence.
+        first such column on a tie). A general heading ('Communications & Computing') decides with medium confidence
+        unless a column whose header says what was bought is silent beside it (then low); a column whose header says
+        neither what nor who ('Nstrg(T)') does not count. Who-columns (department, cost centre) only suggest, with
+        low confidence, unless no column of the line could say what was bought: then they decide, with medium
+        confidence.
         """
         # Where a file has ProClass codes, the code decides and its label is not read again as words: councils leave
         # 'ICT : Services' on lines coded to ProClass's root (200000) that are not technology. Without codes, the
