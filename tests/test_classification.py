@@ -120,6 +120,23 @@ def classifier() -> Classifier:
     ("Learning Resources exc. IT Equipment", None, None, None),
     ("Care Spot - Private (3rd)", None, None, None),
     ("GAS - GENERAL", None, None, None),
+    # A chart of accounts' own words for internet, phones, radio and IT (in capitals: the abbreviation).
+    ("Internet Charges", None, None, "networks_telecoms"),
+    ("Postage & Phones", None, None, "networks_telecoms"),
+    ("Radio Equipment", None, None, "networks_telecoms"),
+    ("Computer Data Network", None, None, "networks_telecoms"),
+    ("IT Recharges", None, None, "ict_other"),
+    ("I T Provision", None, None, "ict_other"),
+    ("Mobilephone Charges", None, None, "networks_telecoms"),
+    ("Data Links", None, None, "networks_telecoms"),
+    ("Radio Charges", None, None, "networks_telecoms"),
+    ("SUBSCRIPTIONS & PUBLICATIONS.TV/RADIO LICENCES", None, None, None),
+    ("Computer Ins Premium", None, None, None),  # insuring computers is insurance
+    ("I.T. Charges", None, None, "ict_other"),
+    (None, "Internet advertising for the summer campaign", None, None),
+    (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
+    ("C.I.T.Awaiting Payment", None, None, None),
+    (None, "PROFESSIONAL FEES - ASC Translation via Phone", None, None),
 ])
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
     assert classifier.classify_spend_text(category, purpose, code)[0] == expected
@@ -135,6 +152,8 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
     ("EXT RES CARE FEES", "Care Network Solutions Ltd", None),
     ("Management Consultancy", "SUMMIT COMPUTER RECRUITMENT LTD", None),
     ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
+    ("Equipment", "Akhter Computers", "devices"),  # a computer seller
+    ("Equipment", "Key Computer Co Ltd", "ict_other"),
 ])
 def test_supplier_signals_only_when_the_text_is_silent(classifier: Classifier, category, supplier, expected) -> None:
     assert classifier.classify_spend(category, None, None, None, supplier)[0] == expected
@@ -175,6 +194,11 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
     # a general heading decides alone, and only suggests beside a more specific column that is silent
     ("Subjective: Communications & Computing", ("ict_other", "medium")),
     ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
+    # a column whose header says neither what nor who (a system's own name) is read, but its silence does not count
+    ("Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing",
+     ("ict_other", "medium")),
+    ("Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing | "
+     "Expense Type: Postage", ("ict_other", "low")),
     # what the line bought vetoes technology; a department never does
     ("Service Area: ICT | Expense Type: Stationery", (None, None)),
     ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
@@ -203,6 +227,17 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("Transfer Payments - Social Services Clients", "Sopra Steria Limited", None),  # not a purchase
     ("Equipment General", "Northgate Public Sector Ltd", "software"),
     ("Equipment General", "Northgate Vehicle Hire Ltd", None),
+    # postal and energy firms under a ledger's 'Communications & Computing' heading: postage and gas, not tech
+    ("Comms & Computing", "ROYAL MAIL GROUP LTD", None),
+    ("Comms & Computing", "Post Office Counters Limited", None),
+    ("Comms & Computing", "British Gas Business", None),
+    ("Comms & Computing", "Barclaycard", "ict_other"),
+    ("Agency staff provision", "Access Computer Consulting plc", None),  # staff, whoever supplies them
+    ("Construction Works", "Virgin Media Limited", None),  # a utility's street works
+    ("Licences Purchase", "SAP UK & Eire User Group", None),  # a membership, not SAP
+    ("I T Provision", "QA Ltd", None),  # IT training
+    ("Consumable items", "MSFT * E0400I54B6", "software"),  # a card payment to Microsoft
+    ("General Office expenses", "EE/T-Mobile", "networks_telecoms"),
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
@@ -282,9 +317,11 @@ EXTRA_LABELS = Path(__file__).resolve().parent / "labels" / "extra_spend_tech_la
 # Each publisher's folder in the test warehouse: the GLA and TfL as themselves, the others under stand-in boroughs.
 EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london", "calderdale": "barnet",
                  "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
-                 "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield"}
-# The two layouts whose supplier column no synonym names: the mapping a user would add (the error says which).
-EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL"}
+                 "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
+                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow"}
+# The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
+EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
+                  "darlington": "amount,Invoice Line Value (net of VAT)"}
 
 
 def extra_real() -> Path:
@@ -299,6 +336,8 @@ def extra_con(tmp_path_factory: pytest.TempPathFactory):
     source = extra_real()
     root = tmp_path_factory.mktemp("extra") / "data"
     for publisher, folder in EXTRA_FOLDERS.items():
+        if not (source / "spend" / publisher).is_dir():  # an older copy: its labels count as not loaded
+            continue
         target = root / "spend" / folder
         target.mkdir(parents=True)
         for path in (source / "spend" / publisher).iterdir():
@@ -339,10 +378,11 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from ten publishers: the tuning fold (looked at
-    while writing rules) and the locked fold (never looked at line by line). Targets (issue): recall >= 0.90 and
-    precision >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category
-    for >= 80% of true positives. The asserted floors are the figures measured for taxonomy 2026.3; the note on
+    """Recall and precision per publisher and fold on real files from thirteen publishers: the tuning fold (looked
+    at while writing rules) and the locked fold (never looked at line by line; Harrogate was labelled after the
+    rules were last changed). Targets (issue): recall >= 0.90 and precision >= 0.95 on the locked fold, overall and
+    per publisher with 20 or more tech lines; exact category for >= 80% of true positives. The asserted floors are
+    the figures measured for the rules of 2026.4 (docs/classification.md has them per publisher); the note on
     the issue gives the gap to the targets."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
@@ -356,5 +396,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.87 and _rates(totals["tuning"])[1] >= 0.88
+    assert _rates(totals["locked"])[1] >= 0.91 and _rates(totals["tuning"])[1] >= 0.88
     assert _rates(totals["locked"])[2] >= 0.80

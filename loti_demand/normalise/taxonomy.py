@@ -34,6 +34,13 @@ WHAT_WORDS = frozenset({
     "type", "subjective", "account", "purpose", "classification", "element", "nominal", "merchant", "item", "goods",
     "narrative",
 })
+# Header words of columns known to say what was bought. A generic heading ('Communications & Computing') only
+# suggests beside such a column that is silent; a column whose header names neither (a system's own name such as
+# 'Nstrg(T)') is still searched for keywords, but its silence is no evidence against the heading.
+SAYS_WHAT_WORDS = WHAT_WORDS | {
+    "description", "descriptions", "desc", "details", "detail", "expense", "expenditure", "category", "catergory",
+    "spend", "purchase", "product", "commodity", "analysis", "proclass", "procurement", "sercop", "cipfa",
+}
 _WORD = re.compile(r"[a-z]+")
 # A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag.
 _NOT_WORDS = re.compile(r"(capital|revenue|capital\s*/\s*revenue|[a-z]{0,4}\d{2,}[\w./-]*)", re.IGNORECASE)
@@ -83,10 +90,19 @@ def description_parts(descriptions: str | None) -> list[tuple[str, str]]:
     return parts
 
 
+def _header_words(header: str) -> set[str]:
+    return set(_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", header).lower()))
+
+
 def is_who_column(header: str) -> bool:
     """True for a column that says who bought (department, service area, cost centre), not what was bought."""
-    words = set(_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", header).lower()))
+    words = _header_words(header)
     return bool(words & WHO_WORDS) and not words & WHAT_WORDS
+
+
+def says_what(header: str) -> bool:
+    """True for a column whose header says it describes what was bought (expense type, account, description)."""
+    return bool(_header_words(header) & SAYS_WHAT_WORDS)
 
 
 class Classifier:
@@ -166,8 +182,11 @@ class Classifier:
         "stationery"...) makes it not tech whatever its ProClass code or supplier (`excluded`). Otherwise a
         ProClass ICT code makes it tech, and a specific keyword may name the category more precisely than
         ProClass's coarse headings; without ProClass the highest-priority keyword in any what-column decides (the
-        first such column on a tie). Who-columns (department, cost centre) only suggest, with low confidence,
-        unless no column of the line could say what was bought: then they decide, with medium confidence.
+        first such column on a tie). A general heading ('Communications & Computing') decides with medium confidence
+        unless a column whose header says what was bought is silent beside it (then low); a column whose header says
+        neither what nor who ('Nstrg(T)') does not count. Who-columns (department, cost centre) only suggest, with
+        low confidence, unless no column of the line could say what was bought: then they decide, with medium
+        confidence.
         """
         # Where a file has ProClass codes, the code decides and its label is not read again as words: councils leave
         # 'ICT : Services' on lines coded to ProClass's root (200000) that are not technology. Without codes, the
@@ -176,6 +195,7 @@ class Classifier:
         who = [(h, v) for h, v in parts if is_who_column(h)]
         said = [(h, v) for h, v in parts if not is_who_column(h) and not _NOT_WORDS.fullmatch(v.strip())]
         what = [(h, v) for h, v in said if not self._is_generic(v)]
+        specific = [(h, v) for h, v in what if says_what(h)]
         generic = [(h, v) for h, v in said if self._is_generic(v)]
         if any(self._is_excluded(v) for _, v in what):
             return TextDecision(excluded=True)
@@ -196,8 +216,8 @@ class Classifier:
         if heading:  # the line's more specific columns, if it has any, said nothing of technology: only possibly
             kw_rule, header, value = heading
             return TextDecision(kw_rule.tech_category, f"{_column(header)} '{value}' (a standard heading that covers "
-                                f"more than technology) matches keyword {kw_rule.pattern}", "low" if what else "medium",
-                                method="heading")
+                                f"more than technology) matches keyword {kw_rule.pattern}",
+                                "low" if specific else "medium", method="heading")
         suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
         if suggested:  # decides (medium) only when no column of the line could say what was bought
             kw_rule, header, value = suggested
