@@ -62,16 +62,33 @@ def check(warehouse: Path) -> None:
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=lambda: config.path("data"),
               show_default="data/sample", help="Folder to write the sample into.")
-def sample(out: Path) -> None:
+@click.option("--lines", type=click.IntRange(1), help="The sample at scale: this many payment lines in three council "
+              "layouts, one file per borough-month (a million or ten million take seconds).")
+@click.option("--releases", type=click.IntRange(0), default=10_000, show_default=True,
+              help="With --lines: synthetic OCDS releases.")
+@click.option("--months", type=click.IntRange(1, 120), default=120, show_default=True,
+              help="With --lines: spread the lines over the last N months of ten financial years.")
+def sample(out: Path, lines: int | None, releases: int, months: int) -> None:
     """Regenerate the synthetic sample data (deterministic: the same bytes every time).
+
+    With --lines, write the sample at scale instead, for the benchmark or a test of a large build.
 
     \b
     Example:
       python -m loti_demand sample --out data/sample
+      python -m loti_demand sample --out data/scale --lines 1000000 --releases 10000
     """
-    from loti_demand.sample import generate
+    if lines is not None:
+        from loti_demand.sample.scale import ScaleParams, generate_scaled
 
-    counts = generate(out)
+        data = generate_scaled(out, ScaleParams(lines, releases, months=months))
+        counts = {"spend_files": sum(data.files_by_layout.values()), "spend_lines": data.spend_lines,
+                  "spend_lines_repeated": data.repeated_lines, "procurement_files": data.release_files,
+                  "procurement_releases": releases}
+    else:
+        from loti_demand.sample import generate
+
+        counts = generate(out)
     echo(f"Wrote sample data to {out}")
     for name, value in counts.items():
         echo(f"  {name}: {value:,}")

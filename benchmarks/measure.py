@@ -1,6 +1,5 @@
 """Measurements: the build in a child process (phases, peak RSS), every registered query on DuckDB with the floor
-under its answer, the same questions on pandas and SQLite, the model checks, and AppTest reruns of every
-registered page."""
+under its answer, the headline questions on pandas and SQLite, and the model checks."""
 
 from __future__ import annotations
 
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loti_demand.exceptions import LotiDemandError
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository, where `python -m benchmarks...` runs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,8 +95,9 @@ def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
     out = work / "build-timings.json"
     out.unlink(missing_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, "-m", "loti_demand.bench.build_child", str(data), str(warehouse), str(out)],
-                          capture_output=True, text=True, check=False)
+    args = [str(Path(p).resolve()) for p in (data, warehouse, out)]
+    done = subprocess.run([sys.executable, "-m", "benchmarks.build_child", *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
     if done.returncode != 0:
         raise LotiDemandError(f"the benchmark build failed:\n{done.stderr[-3000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -122,7 +124,6 @@ class QueryMeasure:
     duck_cpu_ms: list[float] = field(default_factory=list)
     pandas_ms: list[float] = field(default_factory=list)
     sqlite_ms: list[float] = field(default_factory=list)
-    exempt: str | None = None
     problems: dict[str, list[str]] = field(default_factory=dict)  # engine -> differences from DuckDB
     answer_ms: list[float] = field(default_factory=list)  # reading the answer back (time_answer_read)
 
@@ -204,9 +205,10 @@ def answer_reads(con, answer: pd.DataFrame) -> tuple[Callable[[], object], ...]:
 
 def compare_engines(measures: list[QueryMeasure], warehouse: Path, *, raw=None, sqlite_con=None,
                     repeat: int = 3, tolerance: float = 0.0) -> None:
-    """Answer each query's question with pandas and SQLite; time them and record any difference in answers."""
+    """Answer each headline question with pandas and SQLite; time them and record any difference in answers. The
+    other queries are timed on DuckDB only."""
+    from benchmarks.equivalents import EQUIVALENTS, differences
     from loti_demand import queries
-    from loti_demand.bench.equivalents import EQUIVALENTS, Exempt, differences
     from loti_demand.warehouse.db import connect
 
     con = connect(warehouse, read_only=True)
@@ -214,10 +216,6 @@ def compare_engines(measures: list[QueryMeasure], warehouse: Path, *, raw=None, 
         for measure in measures:
             equivalent = EQUIVALENTS.get(measure.name)
             if equivalent is None:
-                measure.problems["equivalent"] = ["no pandas/SQLite equivalent in bench/equivalents.py"]
-                continue
-            if isinstance(equivalent, Exempt):
-                measure.exempt = equivalent.reason
                 continue
             expected = queries.QUERIES[measure.name].function(con, **measure.params)
             for engine, function, target in (("pandas", equivalent.pandas, raw), ("sqlite", equivalent.sqlite,

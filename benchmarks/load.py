@@ -1,4 +1,4 @@
-"""Load test (`python -m loti_demand bench --load-only`): simulated users on one Streamlit server while the warehouse
+"""Load test (`python -m benchmarks --load-only`): simulated users on one Streamlit server while the warehouse
 is rebuilt and swapped under them.
 
 Each user is a real client of Streamlit's WebSocket protocol (the BackMsg and ForwardMsg protobufs a browser sends
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loti_demand.bench.measure import percentile
+from benchmarks.measure import percentile
 from loti_demand.config import PROJECT_DIR
 from loti_demand.navigation import registered_pages
 

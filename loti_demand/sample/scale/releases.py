@@ -95,7 +95,7 @@ def generate_releases(root: Path, releases: int, seed: int = 42) -> int:
         releases -= len(batch)
         pending.extend(batch)
         if len(pending) >= RELEASES_PER_FILE or releases == 0:
-            package = {"uri": f"https://example.invalid/bench/{files}", "version": "1.1",
+            package = {"uri": f"https://example.invalid/scale/{files}", "version": "1.1",
                        "publishedDate": _iso(LAST_RELEASE), "releases": pending}
             (folder / f"releases-{files:04d}.json").write_text(json.dumps(package), encoding="utf-8")
             files, pending = files + 1, []

@@ -6,10 +6,10 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from loti_demand.bench.apptest import PageMeasure
-from loti_demand.bench.browser import PaintMeasure
-from loti_demand.bench.generate import GeneratedData
-from loti_demand.bench.measure import BuildMeasure, QueryMeasure
+from benchmarks.apptest import PageMeasure
+from benchmarks.browser import PaintMeasure
+from benchmarks.measure import BuildMeasure, QueryMeasure
+from loti_demand.sample.scale import ScaledData
 
 Echo = Callable[[str], None]
 
@@ -25,7 +25,7 @@ FIRST_PAINT_MS = 2000
 
 @dataclass
 class Results:
-    data: GeneratedData
+    data: ScaledData
     build: BuildMeasure
     warehouse_mb: float
     queries: list[QueryMeasure]
@@ -91,18 +91,15 @@ def print_queries(results: Results, echo: Echo) -> None:
          f"{'SQLite':>9} {'pandas/':>8} {'SQLite/':>8}  same answers")
     for q in results.queries:
         pandas, sqlite = q.engine_p50("pandas"), q.engine_p50("sqlite")
-        if q.exempt:
-            same = f"exempt: {q.exempt}"
-        else:
-            same = "; ".join(f"{engine}: {'yes' if not p else 'NO ' + ', '.join(p[:3])}" for engine, p in
-                             q.problems.items()) or "not compared"
+        same = "; ".join(f"{engine}: {'yes' if not p else 'NO ' + ', '.join(p[:3])}" for engine, p in
+                         q.problems.items()) or "-"
         cpu = statistics.median(q.duck_cpu_ms) if q.duck_cpu_ms else None
         echo(f"{q.label:<28} {q.rows:>6} {_ms(q.p50):>10} {_ms(q.p95):>8} {_ms(cpu):>8} {_floor(q.answer_p50):>7} "
              f"{_ms(pandas):>9} {_ms(sqlite):>9} {_ratio(q.ratio('pandas')):>8} {_ratio(q.ratio('sqlite')):>8}  {same}")
     echo("  (ms elapsed, and DuckDB's CPU time; floor: p50 of reading the answer's rows back from a DuckDB table"
          " holding exactly it, as a DataFrame, Arrow or tuples, whichever is quickest: no query giving this answer"
-         " can beat it; pandas and SQLite answer the same question over the raw lines; ratios are their median /"
-         " DuckDB p50)")
+         " can beat it; pandas and SQLite answer the headline questions over the raw lines; ratios are their median"
+         " / DuckDB p50)")
 
 
 def print_pages(results: Results, echo: Echo) -> None:
@@ -117,26 +114,25 @@ def print_pages(results: Results, echo: Echo) -> None:
 
 def verdicts(results: Results) -> list[tuple[str, bool | None, str]]:
     """(target, met? (None = not measured), measured figure)."""
-    compared = [q for q in results.queries if not q.exempt]
     worst_p95 = max(results.queries, key=lambda q: q.p95)
     out: list[tuple[str, bool | None, str]] = [
         (f"every query p95 <= {QUERY_P95_MS} ms", worst_p95.p95 <= QUERY_P95_MS,
          f"worst {worst_p95.label} {worst_p95.p95:,.1f} ms"),
     ]
     for engine, target in (("pandas", PANDAS_RATIO), ("sqlite", SQLITE_RATIO)):
-        ratios = [(q.ratio(engine), q.label) for q in compared if q.ratio(engine) is not None]
+        ratios = [(q.ratio(engine), q.label) for q in results.queries if q.ratio(engine) is not None]
         if ratios:
             low = min(ratios)
             met = sum(ratio >= target for ratio, _ in ratios)
-            floor = [q.label for q in compared if q.below_floor(engine, target)]
+            floor = [q.label for q in results.queries if q.below_floor(engine, target)]
             below = (f"; {len(floor)} cannot meet it, as their floor is above {engine}'s time / {target}: "
                      f"{', '.join(floor)}") if floor else ""
             out.append((f">= {target}x faster than {engine}", low[0] >= target,
                         f"{met} of {len(ratios)} questions; lowest {low[1]} {low[0]:,.0f}x{below}"))
         else:
             out.append((f">= {target}x faster than {engine}", None, "not measured"))
-    wrong = [q.label for q in compared if any(q.problems.values())]
-    asked = any(q.problems for q in compared)  # no engine asked (--skip-pandas --skip-sqlite): nothing agreed
+    wrong = [q.label for q in results.queries if any(q.problems.values())]
+    asked = any(q.problems for q in results.queries)  # no engine asked (--skip-pandas --skip-sqlite): nothing agreed
     out.append(("same answers from all engines", not wrong if asked else None,
                 f"differences in {', '.join(wrong)}" if wrong else "all agree" if asked else "not compared"))
     if results.pages:
