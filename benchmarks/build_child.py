@@ -30,12 +30,17 @@ def main(argv: list[str]) -> int:
     except LotiDemandError as exc:
         sys.stderr.write(f"benchmark build failed: {exc}\n")
         return 1
-    out.write_text(json.dumps({
-        "seconds": time.perf_counter() - started,
-        "events": events,
-        "counts": report.counts,
-        "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    }), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "events": events,
+                "counts": report.counts,
+                "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        ),
+        encoding="utf-8",
+    )
     return 0
 
 

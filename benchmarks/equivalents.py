@@ -39,8 +39,16 @@ def _between(series: pd.Series, low: dt.date, high: dt.date) -> pd.Series:
     return (series >= pd.Timestamp(low)) & (series <= pd.Timestamp(high))
 
 
-def _lines(raw: Raw, start: dt.date, end: dt.date, columns: list[str], boroughs: tuple[str, ...] | None = None,
-           category: str | None = None, tech_only: bool = True, keep_untagged: bool = False) -> pd.DataFrame:
+def _lines(
+    raw: Raw,
+    start: dt.date,
+    end: dt.date,
+    columns: list[str],
+    boroughs: tuple[str, ...] | None = None,
+    category: str | None = None,
+    tech_only: bool = True,
+    keep_untagged: bool = False,
+) -> pd.DataFrame:
     """The given columns of the lines paid in months start..end, of the chosen boroughs and tech category
     (keep_untagged also keeps the lines that are not tech, for coverage counts)."""
     spend = raw.spend
@@ -71,19 +79,27 @@ def _labelled(tech_categories: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFram
 
 
 # The columns of borough_measures that come from notices and challenges, not payment lines.
-NOT_SPEND = ("pipeline_value_gbp", "pipeline_count", "contracts_expiring", "expiring_value_gbp", "notices",
-             "open_challenges", "challenge_statements")
+NOT_SPEND = (
+    "pipeline_value_gbp",
+    "pipeline_count",
+    "contracts_expiring",
+    "expiring_value_gbp",
+    "notices",
+    "open_challenges",
+    "challenge_statements",
+)
 
 
 def borough_measures_pandas(raw: Raw, *, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
-    window = _lines(raw, start, end, ["borough_code", "payment_month", "tech_category", "amount_gbp"],
-                    tech_only=False)
-    tech = window[window["tech_category"].notna() & (True if category is None
-                                                     else window["tech_category"] == category)]
-    spend = pd.DataFrame({
-        "months_covered": window.groupby("borough_code", observed=True)["payment_month"].nunique(),
-        "tech_spend_gbp": tech.groupby("borough_code", observed=True)["amount_gbp"].sum(),
-        "lines": tech.groupby("borough_code", observed=True).size()})
+    window = _lines(raw, start, end, ["borough_code", "payment_month", "tech_category", "amount_gbp"], tech_only=False)
+    tech = window[window["tech_category"].notna() & (True if category is None else window["tech_category"] == category)]
+    spend = pd.DataFrame(
+        {
+            "months_covered": window.groupby("borough_code", observed=True)["payment_month"].nunique(),
+            "tech_spend_gbp": tech.groupby("borough_code", observed=True)["amount_gbp"].sum(),
+            "lines": tech.groupby("borough_code", observed=True).size(),
+        }
+    )
     spend.index = spend.index.astype(str)
     out = raw.boroughs.set_index("borough_code").join(spend)
     covered = out["months_covered"].fillna(0) > 0
@@ -95,9 +111,12 @@ def borough_measures_pandas(raw: Raw, *, start: dt.date, end: dt.date, category:
     return out.reset_index().sort_values("borough_name")
 
 
-def borough_measures_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
-                            category: str | None = None) -> pd.DataFrame:
-    frame = _sql(con, """
+def borough_measures_sqlite(
+    con: sqlite3.Connection, *, start: dt.date, end: dt.date, category: str | None = None
+) -> pd.DataFrame:
+    frame = _sql(
+        con,
+        """
         with spend_by as (
             select borough_code,
                 sum(case when tech_category is not null and (:cat is null or tech_category = :cat)
@@ -114,7 +133,11 @@ def borough_measures_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.
         from boroughs as b
         left join spend_by as s on b.borough_code = s.borough_code
         order by b.borough_name
-    """, start=start.isoformat(), end=end.isoformat(), cat=category)
+    """,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        cat=category,
+    )
     # SQLite has no median: the one London figure is taken from the 33 rows.
     frame["london_median_per_resident_gbp"] = frame["tech_spend_per_resident_gbp"].median()
     return frame
@@ -123,66 +146,125 @@ def borough_measures_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.
 def category_spend_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
     lines = _lines(raw, start, end, ["tech_category", "amount_gbp"], boroughs)
     out = lines.groupby("tech_category").agg(tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"))
-    return _labelled(raw.tech_categories, out.reset_index()).sort_values(["tech_spend_gbp", "tech_category"],
-                                                         ascending=[False, True])
+    return _labelled(raw.tech_categories, out.reset_index()).sort_values(
+        ["tech_spend_gbp", "tech_category"], ascending=[False, True]
+    )
 
 
-def category_spend_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date,
-                          boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+def category_spend_sqlite(
+    con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = ()
+) -> pd.DataFrame:
     where, params = _in_boroughs(boroughs)
-    return _sql(con, f"""
+    return _sql(
+        con,
+        f"""
         select c.tech_category, c.label as tech_category_label, sum(s.amount_gbp) as tech_spend_gbp,
             count(*) as lines
         from spend as s join tech_categories as c on s.tech_category = c.tech_category
         where s.payment_month between :start and :end and {where}
         group by c.tech_category, c.label
         order by tech_spend_gbp desc, c.tech_category
-    """, start=start.isoformat(), end=end.isoformat(), **params)
+    """,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        **params,
+    )
 
 
-def spend_over_time_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                           category: str | None = None, grain: str = "month") -> pd.DataFrame:
+def spend_over_time_pandas(
+    raw: Raw,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+    grain: str = "month",
+) -> pd.DataFrame:
     lines = _lines(raw, start, end, ["payment_month", "tech_category", "amount_gbp"], boroughs, category)
     period = lines["payment_month"].dt.to_period("M" if grain == "month" else "Q").dt.start_time
-    out = lines.assign(period_start=period).groupby(["period_start", "tech_category"]).agg(
-        tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size")).reset_index()
+    out = (
+        lines.assign(period_start=period)
+        .groupby(["period_start", "tech_category"])
+        .agg(tech_spend_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"))
+        .reset_index()
+    )
     return _labelled(raw.tech_categories, out).sort_values(["period_start", "sort_order"])
 
 
-def spend_over_time_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                           category: str | None = None, grain: str = "month") -> pd.DataFrame:
+def spend_over_time_sqlite(
+    con: sqlite3.Connection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+    grain: str = "month",
+) -> pd.DataFrame:
     where, params = _in_boroughs(boroughs)
-    period = ("s.payment_month" if grain == "month" else
-              "printf('%s-%02d-01', substr(s.payment_month, 1, 4), "
-              "(cast(substr(s.payment_month, 6, 2) as integer) - 1) / 3 * 3 + 1)")
-    return _sql(con, f"""
+    period = (
+        "s.payment_month"
+        if grain == "month"
+        else "printf('%s-%02d-01', substr(s.payment_month, 1, 4), "
+        "(cast(substr(s.payment_month, 6, 2) as integer) - 1) / 3 * 3 + 1)"
+    )
+    return _sql(
+        con,
+        f"""
         select {period} as period_start, s.tech_category, c.label as tech_category_label,
             sum(s.amount_gbp) as tech_spend_gbp, count(*) as lines
         from spend as s join tech_categories as c on s.tech_category = c.tech_category
         where s.payment_month between :start and :end and {where} and (:cat is null or s.tech_category = :cat)
         group by 1, 2, 3
         order by 1, min(c.sort_order)
-    """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+    """,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        cat=category,
+        **params,
+    )
 
 
-def spend_summary_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                         category: str | None = None) -> pd.DataFrame:
-    lines = _lines(raw, start, end, ["borough_code", "payment_month", "tech_category", "amount_gbp", "is_redacted"],
-                   boroughs, category, tech_only=False, keep_untagged=True)
+def spend_summary_pandas(
+    raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (), category: str | None = None
+) -> pd.DataFrame:
+    lines = _lines(
+        raw,
+        start,
+        end,
+        ["borough_code", "payment_month", "tech_category", "amount_gbp", "is_redacted"],
+        boroughs,
+        category,
+        tech_only=False,
+        keep_untagged=True,
+    )
     tech = lines[lines["tech_category"].notna()]
-    return pd.DataFrame([{
-        "tech_spend_gbp": float(tech["amount_gbp"].sum()), "lines": len(tech),
-        "redacted_lines": int(tech["is_redacted"].sum()),
-        "boroughs_with_data": lines["borough_code"].nunique(),
-        "bodies_with_data": 0, "bodies_tech_spend_gbp": 0.0,  # the generated data has boroughs' spend only
-        "months_with_data": lines["payment_month"].nunique(),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "tech_spend_gbp": float(tech["amount_gbp"].sum()),
+                "lines": len(tech),
+                "redacted_lines": int(tech["is_redacted"].sum()),
+                "boroughs_with_data": lines["borough_code"].nunique(),
+                "bodies_with_data": 0,
+                "bodies_tech_spend_gbp": 0.0,  # the generated data has boroughs' spend only
+                "months_with_data": lines["payment_month"].nunique(),
+            }
+        ]
+    )
 
 
-def spend_summary_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                         category: str | None = None) -> pd.DataFrame:
+def spend_summary_sqlite(
+    con: sqlite3.Connection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+) -> pd.DataFrame:
     where, params = _in_boroughs(boroughs)
-    return _sql(con, f"""
+    return _sql(
+        con,
+        f"""
         select
             coalesce(sum(case when tech_category is not null then amount_gbp end), 0) as tech_spend_gbp,
             coalesce(sum(tech_category is not null), 0) as lines,
@@ -194,22 +276,43 @@ def spend_summary_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.dat
         from spend
         where payment_month between :start and :end and {where}
             and (:cat is null or tech_category = :cat or tech_category is null)
-    """, start=start.isoformat(), end=end.isoformat(), cat=category, **params)
+    """,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        cat=category,
+        **params,
+    )
 
 
 def _by_supplier(raw: Raw, start: dt.date, end: dt.date, boroughs, category, keys: list[str]) -> pd.DataFrame:
-    lines = _lines(raw, start, end, ["borough_code", "tech_category", "supplier_id", "amount_gbp", "is_redacted"],
-                   boroughs, category)
+    lines = _lines(
+        raw,
+        start,
+        end,
+        ["borough_code", "tech_category", "supplier_id", "amount_gbp", "is_redacted"],
+        boroughs,
+        category,
+    )
     lines = lines[~lines["is_redacted"]]
-    return lines.groupby(keys, dropna=False, observed=True).agg(
-        amount_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"),
-        boroughs=("borough_code", "nunique")).reset_index()
+    return (
+        lines.groupby(keys, dropna=False, observed=True)
+        .agg(amount_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"), boroughs=("borough_code", "nunique"))
+        .reset_index()
+    )
 
 
-def top_suppliers_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                         category: str | None = None, limit: int = 10) -> pd.DataFrame:
+def top_suppliers_pandas(
+    raw: Raw,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+    limit: int = 10,
+) -> pd.DataFrame:
     s = _by_supplier(raw, start, end, boroughs, category, ["supplier_id"]).rename(
-        columns={"amount_gbp": "tech_spend_gbp"})
+        columns={"amount_gbp": "tech_spend_gbp"}
+    )
     s = s.sort_values(["tech_spend_gbp", "supplier_id"], ascending=[False, True], na_position="last")
     positive = s["tech_spend_gbp"].where(s["tech_spend_gbp"] > 0)
     s = s.assign(rank=np.arange(1, len(s) + 1), share_pct=100 * positive / positive.sum(), suppliers_total=len(s))
@@ -218,10 +321,19 @@ def top_suppliers_pandas(raw: Raw, *, start: dt.date, end: dt.date, boroughs: tu
     return s.head(limit + 1)
 
 
-def top_suppliers_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                         category: str | None = None, limit: int = 10) -> pd.DataFrame:
+def top_suppliers_sqlite(
+    con: sqlite3.Connection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+    limit: int = 10,
+) -> pd.DataFrame:
     where, params = _in_boroughs(boroughs)
-    return _sql(con, f"""
+    return _sql(
+        con,
+        f"""
         with by_supplier as (
             select supplier_id, sum(amount_gbp) as tech_spend_gbp, count(*) as lines,
                 count(distinct borough_code) as boroughs
@@ -239,7 +351,13 @@ def top_suppliers_sqlite(con: sqlite3.Connection, *, start: dt.date, end: dt.dat
         from by_supplier as s left join suppliers as sup on s.supplier_id = sup.supplier_id
         order by rank
         limit :limit + 1
-    """, start=start.isoformat(), end=end.isoformat(), cat=category, limit=int(limit), **params)
+    """,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        cat=category,
+        limit=int(limit),
+        **params,
+    )
 
 
 EQUIVALENTS: dict[str, Equivalent] = {
@@ -282,8 +400,9 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     return sorted(rows, key=lambda row: tuple((v is None, str(v)) for v in row))
 
 
-def differences(expected: pd.DataFrame, actual: pd.DataFrame, not_compared: tuple[str, ...] = (),
-                tolerance: float = 0.0) -> list[str]:
+def differences(
+    expected: pd.DataFrame, actual: pd.DataFrame, not_compared: tuple[str, ...] = (), tolerance: float = 0.0
+) -> list[str]:
     """What differs between DuckDB's answer and another engine's (empty when they agree to the penny)."""
     wanted = [c for c in expected.columns if c not in not_compared]
     missing = [c for c in wanted if c not in actual.columns]

@@ -58,7 +58,7 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
         ingest_file(writer, "spend", path, publisher=Reference().publisher("E09000007"))
         writer.flush()
         # the build's own models, in its order, up to the normalised lines
-        for model in MODELS[:MODELS.index(Sql("intermediate/int_spend_lines.sql")) + 1]:
+        for model in MODELS[: MODELS.index(Sql("intermediate/int_spend_lines.sql")) + 1]:
             model.run(con, Reference())
         normalised = con.execute("select count(*) from int_spend_lines").fetchall()[0][0]
         wall, cpu = clock.stop()

@@ -21,19 +21,49 @@ from loti_demand.normalise.taxonomy import Classifier, combine, join_description
 from loti_demand.reference import Reference
 from loti_demand.sample.scale.files import HEADERS
 
-SPEND_COLUMNS = ("borough_code", "payment_date", "payment_month", "amount_gbp", "supplier_name", "is_redacted",
-                 "expenditure_category", "service_area", "purpose", "proclass_code", "proclass_label",
-                 "tech_category", "source_file", "supplier_id")
+SPEND_COLUMNS = (
+    "borough_code",
+    "payment_date",
+    "payment_month",
+    "amount_gbp",
+    "supplier_name",
+    "is_redacted",
+    "expenditure_category",
+    "service_area",
+    "purpose",
+    "proclass_code",
+    "proclass_label",
+    "tech_category",
+    "source_file",
+    "supplier_id",
+)
 # Each layout's columns -> the names used below.
 RENAMES = {
-    "lga": {"OrganisationalUnit": "service_area", "BeneficiaryName": "supplier_name", "PaymentDate": "payment_date",
-            "TransactionNumber": "transaction_id", "Amount": "amount_gbp", "Purpose": "purpose",
-            "ProclassLabel": "proclass_label", "ProclassCode": "proclass_code"},
-    "preamble": {"Department": "service_area", "Supplier Name": "supplier_name",
-                 "Invoice Creation Date": "payment_date", "Invoice Nett Amount": "amount_gbp",
-                 "Subj Description": "expenditure_category"},
-    "bom": {"Expense area": "service_area", "Supplier name": "supplier_name", "Date": "payment_date",
-            "Transaction number": "transaction_id", "Amount": "amount_gbp", "Expense type": "expenditure_category"},
+    "lga": {
+        "OrganisationalUnit": "service_area",
+        "BeneficiaryName": "supplier_name",
+        "PaymentDate": "payment_date",
+        "TransactionNumber": "transaction_id",
+        "Amount": "amount_gbp",
+        "Purpose": "purpose",
+        "ProclassLabel": "proclass_label",
+        "ProclassCode": "proclass_code",
+    },
+    "preamble": {
+        "Department": "service_area",
+        "Supplier Name": "supplier_name",
+        "Invoice Creation Date": "payment_date",
+        "Invoice Nett Amount": "amount_gbp",
+        "Subj Description": "expenditure_category",
+    },
+    "bom": {
+        "Expense area": "service_area",
+        "Supplier name": "supplier_name",
+        "Date": "payment_date",
+        "Transaction number": "transaction_id",
+        "Amount": "amount_gbp",
+        "Expense type": "expenditure_category",
+    },
 }
 DATE_FORMATS = {"lga": "%Y-%m-%d", "preamble": "%d/%m/%Y", "bom": "%d/%m/%Y"}
 TEXT_KEYS = ["expenditure_category", "purpose", "proclass_code", "proclass_label"]
@@ -64,8 +94,9 @@ def _read_file(path: Path) -> tuple[str, pd.DataFrame]:
     with path.open("rb") as fh:
         layout, skip = sniff_layout(fh.read(2048))
     columns = [c for c in HEADERS[layout] if c.strip() in RENAMES[layout]]
-    return layout, pd.read_csv(path, dtype=str, skiprows=skip, usecols=columns, encoding="utf-8-sig",
-                               keep_default_na=False, na_values=[""])
+    return layout, pd.read_csv(
+        path, dtype=str, skiprows=skip, usecols=columns, encoding="utf-8-sig", keep_default_na=False, na_values=[""]
+    )
 
 
 def _layout_lines(data_dir: Path, layout: str, files: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
@@ -124,8 +155,10 @@ def resolve_suppliers(counts: pd.Series) -> pd.DataFrame:
     (the generated files carry no supplier identifiers, so names and line counts are all it uses, and their
     fictional names match none of the officers' overrides): supplier_id and canonical_name by name."""
     matches = resolve(Published(str(name), int(lines)) for name, lines in counts.items())
-    return pd.DataFrame([(m.supplier_name, m.supplier_id, m.canonical_name) for m in matches],
-                        columns=["supplier_name", "supplier_id", "canonical_name"])
+    return pd.DataFrame(
+        [(m.supplier_name, m.supplier_id, m.canonical_name) for m in matches],
+        columns=["supplier_name", "supplier_id", "canonical_name"],
+    )
 
 
 def _text(value: object) -> str | None:
@@ -137,17 +170,24 @@ def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series) 
     text says once per distinct text, what the payee is once per spelling (with its canonical name), and the two
     combined once per pair that occurs, at the confidence the spend mart keeps (high or medium)."""
     texts = spend[TEXT_KEYS].drop_duplicates().reset_index(drop=True)
-    said = [classifier.classify_line(join_descriptions(("expenditure category", _text(category)),
-                                                       ("purpose", _text(purpose))), _text(code), _text(label))
-            for category, purpose, code, label in texts.itertuples(index=False, name=None)]
+    said = [
+        classifier.classify_line(
+            join_descriptions(("expenditure category", _text(category)), ("purpose", _text(purpose))),
+            _text(code),
+            _text(label),
+        )
+        for category, purpose, code, label in texts.itertuples(index=False, name=None)
+    ]
     line_text = spend[TEXT_KEYS].merge(texts.reset_index(names="text"), on=TEXT_KEYS, how="left")["text"]
     payees = spend["supplier_name"].dropna().unique()
     known = {name: classifier.classify_supplier(name, canonical.get(name)) for name in payees}
     nobody = classifier.classify_supplier()
     pairs = pd.DataFrame({"text": line_text.to_numpy(), "payee": spend["supplier_name"].to_numpy()})
     distinct = pairs.drop_duplicates()
-    decided = [combine(said[text], known.get(payee, nobody) if isinstance(payee, str) else nobody)
-               for text, payee in distinct.itertuples(index=False, name=None)]
+    decided = [
+        combine(said[text], known.get(payee, nobody) if isinstance(payee, str) else nobody)
+        for text, payee in distinct.itertuples(index=False, name=None)
+    ]
     distinct = distinct.assign(tech=[d[0] if d[2] in ("high", "medium") else None for d in decided])
     tech = pairs.merge(distinct, on=["text", "payee"], how="left")["tech"]
     return pd.Series(tech.to_numpy(), index=spend.index, dtype="str")
@@ -206,7 +246,7 @@ def _sqlite_values(frame: pd.DataFrame) -> list[list]:
 def _insert(con: sqlite3.Connection, table: str, frame: pd.DataFrame) -> None:
     marks = ", ".join("?" * len(frame.columns))
     for start in range(0, len(frame), CHUNK):
-        columns = _sqlite_values(frame.iloc[start:start + CHUNK])
+        columns = _sqlite_values(frame.iloc[start : start + CHUNK])
         con.executemany(f"insert into {table} values ({marks})", zip(*columns, strict=True))
 
 

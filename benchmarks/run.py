@@ -93,10 +93,15 @@ def _compare(options: BenchOptions, results: Results, data: Path, warehouse: Pat
         results.load_seconds["sqlite"] = time.perf_counter() - started
     echo("Answering the headline questions with pandas and SQLite ...")
     repeat = max(3, options.repeat // 5)
-    measure.compare_engines(results.queries, warehouse, raw=raw if options.pandas else None, sqlite_con=sqlite_con,
-                            repeat=repeat, tolerance=0.01)
+    measure.compare_engines(
+        results.queries,
+        warehouse,
+        raw=raw if options.pandas else None,
+        sqlite_con=sqlite_con,
+        repeat=repeat,
+        tolerance=0.01,
+    )
     if sqlite_con is not None:
         sqlite_con.close()
     del raw
     gc.collect()
-

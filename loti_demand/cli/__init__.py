@@ -18,8 +18,18 @@ from loti_demand.cli.core import (
     write_data,
 )
 
-__all__ = ["EXIT_UNEXPECTED", "REFRESH_SOURCES", "Command", "Group", "cli", "echo", "main", "printable", "secho",
-           "write_data"]
+__all__ = [
+    "EXIT_UNEXPECTED",
+    "REFRESH_SOURCES",
+    "Command",
+    "Group",
+    "cli",
+    "echo",
+    "main",
+    "printable",
+    "secho",
+    "write_data",
+]
 
 
 def main() -> None:

@@ -13,9 +13,14 @@ from loti_demand.exceptions import LotiDemandError
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=lambda: config.path("data"), show_default="data/sample or $LOTI_DEMAND_DATA",
-              help="Data folder with spend/<borough>/, procurement/ and challenges/.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: config.path("data"),
+    show_default="data/sample or $LOTI_DEMAND_DATA",
+    help="Data folder with spend/<borough>/, procurement/ and challenges/.",
+)
 @warehouse_option
 @build_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
@@ -30,8 +35,9 @@ def build(data_dir: Path, warehouse: Path, strict: bool, skip_bad_files: bool, q
     """
     from loti_demand.warehouse.build import build as run_build
 
-    report = run_build(data_dir, warehouse, strict=strict, skip_bad_files=skip_bad_files,
-                       progress=None if quiet else progress)
+    report = run_build(
+        data_dir, warehouse, strict=strict, skip_bad_files=skip_bad_files, progress=None if quiet else progress
+    )
     print_report(report)
 
 
@@ -60,14 +66,33 @@ def check(warehouse: Path) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=lambda: config.path("data"),
-              show_default="data/sample", help="Folder to write the sample into.")
-@click.option("--lines", type=click.IntRange(1), help="The sample at scale: this many payment lines in three council "
-              "layouts, one file per borough-month (a million or ten million take seconds).")
-@click.option("--releases", type=click.IntRange(0), default=10_000, show_default=True,
-              help="With --lines: synthetic OCDS releases.")
-@click.option("--months", type=click.IntRange(1, 120), default=120, show_default=True,
-              help="With --lines: spread the lines over the last N months of ten financial years.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: config.path("data"),
+    show_default="data/sample",
+    help="Folder to write the sample into.",
+)
+@click.option(
+    "--lines",
+    type=click.IntRange(1),
+    help="The sample at scale: this many payment lines in three council "
+    "layouts, one file per borough-month (a million or ten million take seconds).",
+)
+@click.option(
+    "--releases",
+    type=click.IntRange(0),
+    default=10_000,
+    show_default=True,
+    help="With --lines: synthetic OCDS releases.",
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 120),
+    default=120,
+    show_default=True,
+    help="With --lines: spread the lines over the last N months of ten financial years.",
+)
 def sample(out: Path, lines: int | None, releases: int, months: int) -> None:
     """Regenerate the synthetic sample data (deterministic: the same bytes every time).
 
@@ -82,9 +107,13 @@ def sample(out: Path, lines: int | None, releases: int, months: int) -> None:
         from loti_demand.sample.scale import ScaleParams, generate_scaled
 
         data = generate_scaled(out, ScaleParams(lines, releases, months=months))
-        counts = {"spend_files": sum(data.files_by_layout.values()), "spend_lines": data.spend_lines,
-                  "spend_lines_repeated": data.repeated_lines, "procurement_files": data.release_files,
-                  "procurement_releases": releases}
+        counts = {
+            "spend_files": sum(data.files_by_layout.values()),
+            "spend_lines": data.spend_lines,
+            "spend_lines_repeated": data.repeated_lines,
+            "procurement_files": data.release_files,
+            "procurement_releases": releases,
+        }
     else:
         from loti_demand.sample import generate
 
@@ -99,15 +128,31 @@ def ingest() -> None:
     """Add files to an existing warehouse (atomically, like build)."""
 
 
-def _ingest(kind: str, warehouse: Path, files: tuple[Path, ...], strict: bool, skip_bad_files: bool,
-            publisher: str | None = None, mapping: Path | None = None, per_file: bool = False) -> None:
+def _ingest(
+    kind: str,
+    warehouse: Path,
+    files: tuple[Path, ...],
+    strict: bool,
+    skip_bad_files: bool,
+    publisher: str | None = None,
+    mapping: Path | None = None,
+    per_file: bool = False,
+) -> None:
     from loti_demand.reference import Reference
     from loti_demand.warehouse.build import add_files, read_mapping, resolve_publisher
 
     ref = Reference()
-    report = add_files(warehouse, kind, list(files), publisher=resolve_publisher(ref, publisher) if publisher else None,
-                       mapping=read_mapping(mapping) if mapping else None, strict=strict,
-                       skip_bad_files=skip_bad_files, progress=progress, reference=ref)
+    report = add_files(
+        warehouse,
+        kind,
+        list(files),
+        publisher=resolve_publisher(ref, publisher) if publisher else None,
+        mapping=read_mapping(mapping) if mapping else None,
+        strict=strict,
+        skip_bad_files=skip_bad_files,
+        progress=progress,
+        reference=ref,
+    )
     print_report(report)
     if per_file:
         _print_files(report)
@@ -121,8 +166,10 @@ def _print_files(report) -> None:
         if status == "rejected":
             echo(f"  {path}: rejected ({problem})")
         else:
-            echo(f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
-                 f"{quarantined:,} quarantined")
+            echo(
+                f"  {path}: {fmt}, {read:,} read, {loaded:,} loaded, {duplicate:,} duplicate, "
+                f"{quarantined:,} quarantined"
+            )
 
 
 def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
@@ -131,8 +178,10 @@ def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
 
     con = connect(warehouse, read_only=True)
     try:
-        rows = con.execute("select problem from load_issues where list_contains($paths, source_file) "
-                           "order by source_file, source_row", {"paths": paths}).fetchall()
+        rows = con.execute(
+            "select problem from load_issues where list_contains($paths, source_file) order by source_file, source_row",
+            {"paths": paths},
+        ).fetchall()
     finally:
         con.close()
     if rows:
@@ -143,11 +192,20 @@ def _print_rejected_rows(warehouse: Path, paths: list[str]) -> None:
 
 @ingest.command("spend")
 @warehouse_option
-@click.option("--publisher", "--borough", "publisher", required=True, metavar="NAME|CODE",
-              help="Who published the files: a borough's name, alias or GSS code (Lambeth, E09000022), or a "
-                   "London-wide body's name or code (Greater London Authority, GLA, TfL, MOPAC...).")
-@click.option("--mapping", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="CSV with columns field,column naming the council's column for each field.")
+@click.option(
+    "--publisher",
+    "--borough",
+    "publisher",
+    required=True,
+    metavar="NAME|CODE",
+    help="Who published the files: a borough's name, alias or GSS code (Lambeth, E09000022), or a "
+    "London-wide body's name or code (Greater London Authority, GLA, TfL, MOPAC...).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="CSV with columns field,column naming the council's column for each field.",
+)
 @build_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def ingest_spend(warehouse, publisher, mapping, strict, skip_bad_files, files) -> None:
@@ -224,8 +282,10 @@ def validate_challenges(show_valid: bool, files: tuple[Path, ...]) -> None:
             failed += 1
             continue
         rows = len(report.results)
-        echo(f"{report.source_file} ({report.detected_format}): {rows} row{'' if rows == 1 else 's'}, "
-             f"{len(report.valid)} valid, {len(report.invalid)} invalid")
+        echo(
+            f"{report.source_file} ({report.detected_format}): {rows} row{'' if rows == 1 else 's'}, "
+            f"{len(report.valid)} valid, {len(report.invalid)} invalid"
+        )
         for message in report.messages():
             echo(f"  {message}")
         if show_valid:

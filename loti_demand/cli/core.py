@@ -83,9 +83,12 @@ class HandlesErrors:
                 sys.exit(1)
             detail = " ".join(str(exc).split())[:300]
             secho(f"Unexpected error ({type(exc).__name__}): {detail}", fg="red", err=True)
-            echo("This is a bug in loti-demand: please report it with the command you ran. "
-                 "A build or ingest that stops like this leaves the warehouse unchanged. "
-                 "Run again with LOTI_DEMAND_DEBUG=1 to see the full traceback.", err=True)
+            echo(
+                "This is a bug in loti-demand: please report it with the command you ran. "
+                "A build or ingest that stops like this leaves the warehouse unchanged. "
+                "Run again with LOTI_DEMAND_DEBUG=1 to see the full traceback.",
+                err=True,
+            )
             sys.exit(EXIT_UNEXPECTED)
 
 
@@ -104,17 +107,23 @@ def _remember_warehouse(ctx: click.Context, param: click.Parameter, value: Path)
 
 def warehouse_option(function):
     return click.option(
-        "--warehouse", "-w", type=click.Path(dir_okay=False, path_type=Path),
-        default=lambda: config.path("warehouse"), show_default="data/warehouse.duckdb or $LOTI_DEMAND_WAREHOUSE",
-        help="The DuckDB warehouse file.", callback=_remember_warehouse,
+        "--warehouse",
+        "-w",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=lambda: config.path("warehouse"),
+        show_default="data/warehouse.duckdb or $LOTI_DEMAND_WAREHOUSE",
+        help="The DuckDB warehouse file.",
+        callback=_remember_warehouse,
     )(function)
 
 
 def build_options(function):
-    function = click.option("--strict", is_flag=True, default=lambda: bool(config.get("strict")),
-                            help="Fail if any line is quarantined.")(function)
-    return click.option("--skip-bad-files", is_flag=True,
-                        help="Record unreadable files in load_issues and go on, instead of failing.")(function)
+    function = click.option(
+        "--strict", is_flag=True, default=lambda: bool(config.get("strict")), help="Fail if any line is quarantined."
+    )(function)
+    return click.option(
+        "--skip-bad-files", is_flag=True, help="Record unreadable files in load_issues and go on, instead of failing."
+    )(function)
 
 
 def progress(message: str) -> None:
@@ -124,8 +133,10 @@ def progress(message: str) -> None:
 def print_report(report) -> None:
     echo(f"Built {report.warehouse}")
     files = report.files
-    echo(f"  files read: {sum(f.status == 'loaded' for f in files)}, "
-         f"rejected: {sum(f.status == 'rejected' for f in files)}")
+    echo(
+        f"  files read: {sum(f.status == 'loaded' for f in files)}, "
+        f"rejected: {sum(f.status == 'rejected' for f in files)}"
+    )
     for name, value in report.counts.items():
         echo(f"  {name}: {value:,}")
     from loti_demand.file_summary import file_table

@@ -24,8 +24,13 @@ def settings() -> None:
 
 @cli.command()
 @warehouse_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/screenshots"),
-              show_default=True, help="Folder for the JPEG files.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/screenshots"),
+    show_default=True,
+    help="Folder for the JPEG files.",
+)
 def screenshots(warehouse: Path, out: Path) -> None:
     """Screenshot every registered dashboard page in headless Chromium (for docs/dashboard.md and reviews).
 

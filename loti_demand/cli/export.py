@@ -17,18 +17,39 @@ def export() -> None:
 
 @export.command("summary")
 @warehouse_option
-@click.option("--by", "by_text", default=",".join(("borough", "category", "quarter")), show_default=True,
-              help="Comma-separated dimensions, from: borough, category, month, quarter, financial_year.")
+@click.option(
+    "--by",
+    "by_text",
+    default=",".join(("borough", "category", "quarter")),
+    show_default=True,
+    help="Comma-separated dimensions, from: borough, category, month, quarter, financial_year.",
+)
 @click.option("--from", "month_from", metavar="YYYY-MM", help="First month to include (default: the earliest).")
 @click.option("--to", "month_to", metavar="YYYY-MM", help="Last month to include (default: the latest).")
 @click.option("--out", required=True, metavar="FILE", help="CSV file to write, or - for standard output.")
-@click.option("--notes", "notes_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Where to write the notes (data as of, definitions). Default: beside --out as NAME.notes.md; "
-                   "with --out - none unless given.")
-@click.option("--bom/--no-bom", default=True, show_default=True,
-              help="Start the CSV with a UTF-8 byte-order mark (helps Excel; --no-bom for other tools).")
-def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_to: str | None, out: str,
-                   notes_path: Path | None, bom: bool) -> None:
+@click.option(
+    "--notes",
+    "notes_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Where to write the notes (data as of, definitions). Default: beside --out as NAME.notes.md; "
+    "with --out - none unless given.",
+)
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    show_default=True,
+    help="Start the CSV with a UTF-8 byte-order mark (helps Excel; --no-bom for other tools).",
+)
+def export_summary(
+    warehouse: Path,
+    by_text: str,
+    month_from: str | None,
+    month_to: str | None,
+    out: str,
+    notes_path: Path | None,
+    bom: bool,
+) -> None:
     """Demand summary by borough x tech category x period: tech spend, pipeline, expiring contracts, challenges.
 
     The CSV has one header row and data rows; definitions and the data-as-of date go in a notes file beside it.
@@ -74,11 +95,15 @@ def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_
 
 def _alert_options(function):
     function = click.option("--out", required=True, metavar="FILE", help="File to write, or - for standard output.")(
-        function)
-    return click.option("--link", required=True, metavar="URL",
-                        help="The page's link, filters and all, as the dashboard's Copy link gives it "
-                             "(https://HOST/calendar?q=AI&sme=yes), or just its path (challenges?status=open).")(
-        function)
+        function
+    )
+    return click.option(
+        "--link",
+        required=True,
+        metavar="URL",
+        help="The page's link, filters and all, as the dashboard's Copy link gives it "
+        "(https://HOST/calendar?q=AI&sme=yes), or just its path (challenges?status=open).",
+    )(function)
 
 
 def _write_alert(out: str, data: bytes, what: str) -> None:
@@ -163,8 +188,7 @@ def search(warehouse: Path, words: str, challenges: bool, limit: int) -> None:
         found = queries.search_query(con, words)
         if not found:
             raise LotiDemandError(f"{words!r} holds no words to search for")
-        rows = (queries.challenges_list(con, q=words) if challenges
-                else queries.notice_search(con, q=words, limit=limit))
+        rows = queries.challenges_list(con, q=words) if challenges else queries.notice_search(con, q=words, limit=limit)
     finally:
         con.close()
     echo(f"Searched for {found.describe()}: {len(rows):,} {'challenges' if challenges else 'notices'}", err=True)

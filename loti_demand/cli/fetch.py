@@ -21,18 +21,30 @@ def fetch() -> None:
 
 def data_option(function):
     """--data for the fetchers: required, so real downloads never land in the default (the synthetic sample)."""
-    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-                        help="Data folder to fetch into: spend/<publisher>/, procurement/ (created as needed).")(
-                            function)
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help="Data folder to fetch into: spend/<publisher>/, procurement/ (created as needed).",
+    )(function)
 
 
 def spend_source_options(function):
-    function = click.option("--publisher", "publishers", multiple=True,
-                            help="Only this publisher (name, folder name or GSS code); repeat for more.")(function)
-    return click.option("--sources", "registry", type=click.Path(dir_okay=False, path_type=Path),
-                        default=lambda: config.path("reference") / "spend_sources.csv",
-                        show_default="data/reference/spend_sources.csv",
-                        help="The spend source registry: one row per publisher.")(function)
+    function = click.option(
+        "--publisher",
+        "publishers",
+        multiple=True,
+        help="Only this publisher (name, folder name or GSS code); repeat for more.",
+    )(function)
+    return click.option(
+        "--sources",
+        "registry",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=lambda: config.path("reference") / "spend_sources.csv",
+        show_default="data/reference/spend_sources.csv",
+        help="The spend source registry: one row per publisher.",
+    )(function)
 
 
 @fetch.command("spend")
@@ -64,13 +76,19 @@ def fetch_spend(data_dir: Path, registry: Path, publishers: tuple[str, ...]) -> 
 
 
 def fetch_options(function):
-    function = click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path),
-                            default=lambda: config.path("raw_dir"), show_default="data/raw or $LOTI_DEMAND_RAW_DIR",
-                            help="Where to save the raw pages.")(function)
+    function = click.option(
+        "--raw-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: config.path("raw_dir"),
+        show_default="data/raw or $LOTI_DEMAND_RAW_DIR",
+        help="Where to save the raw pages.",
+    )(function)
     function = click.option("--stages", default="", help="Comma-separated stages to fetch (default: all).")(function)
     function = click.option("--until", help="End of the window (default: now).")(function)
-    function = click.option("--since", help="Start of the window, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS "
-                                            "(default: resume from the last complete fetch).")(function)
+    function = click.option(
+        "--since",
+        help="Start of the window, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (default: resume from the last complete fetch).",
+    )(function)
     return warehouse_option(function)
 
 
@@ -89,24 +107,37 @@ def _fetch(source: str, warehouse: Path, since: str | None, until: str | None, s
     if start is None:
         raise LotiDemandError(f"no earlier {source} fetch is recorded in {warehouse}: give --since YYYY-MM-DD")
     api = connectors.APIS[source]
-    policy = connectors.FetchPolicy(timeout=float(config.get("fetch_timeout")),
-                                    rate_limit_wait=float(config.get("fetch_rate_limit_wait")))
+    policy = connectors.FetchPolicy(
+        timeout=float(config.get("fetch_timeout")), rate_limit_wait=float(config.get("fetch_rate_limit_wait"))
+    )
     echo(f"Fetching {api.label} from {start:%Y-%m-%d %H:%M:%S}", err=True)
-    result = connectors.fetch(source, start, connectors.parse_when(until) if until else None,
-                              base_url=str(config.get(api.url_setting)), raw_dir=raw_dir,
-                              stages=[s.strip() for s in stages.split(",") if s.strip()], policy=policy,
-                              progress=progress)
+    result = connectors.fetch(
+        source,
+        start,
+        connectors.parse_when(until) if until else None,
+        base_url=str(config.get(api.url_setting)),
+        raw_dir=raw_dir,
+        stages=[s.strip() for s in stages.split(",") if s.strip()],
+        policy=policy,
+        progress=progress,
+    )
     if result.status != "ok" and not result.pages:
         raise LotiDemandError(f"{api.label}: {result.problem}; nothing was fetched")
     echo(result.summary())
-    report = add_files(warehouse, "procurement", [p.path for p in result.pages], progress=progress,
-                       before_models=lambda con: connectors.record_fetch(con, result))
+    report = add_files(
+        warehouse,
+        "procurement",
+        [p.path for p in result.pages],
+        progress=progress,
+        before_models=lambda con: connectors.record_fetch(con, result),
+    )
     print_report(report)
     if result.status != "ok":
         raise LotiDemandError(
             f"{api.label}: the fetch stopped: {result.problem}. The {len(result.pages)} page(s) before it "
             f"({result.releases:,} releases) were saved and ingested; run the command again to retry "
-            "(it resumes from the last complete fetch)")
+            "(it resumes from the last complete fetch)"
+        )
     if result.problem:
         secho(f"Warning: {result.problem}", fg="yellow", err=True)
 
@@ -145,16 +176,35 @@ def fetch_contracts_finder(warehouse, since, until, stages, raw_dir) -> None:
 @cli.command()
 @data_option
 @warehouse_option
-@click.option("--since", help="Start of the notices' window, YYYY-MM-DD (default: resume from the data folder's "
-                              "last complete fetch of each API).")
+@click.option(
+    "--since",
+    help="Start of the notices' window, YYYY-MM-DD (default: resume from the data folder's "
+    "last complete fetch of each API).",
+)
 @click.option("--until", help="End of the notices' window (default: now).")
 @spend_source_options
-@click.option("--only", type=click.Choice(REFRESH_SOURCES), multiple=True,
-              help="Fetch only this source (repeat for more; default: all three).")
-@click.option("--strict", is_flag=True, default=lambda: bool(config.get("strict")),
-              help="Fail the build if any line is quarantined.")
-def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | None, registry: Path,
-            publishers: tuple[str, ...], only: tuple[str, ...], strict: bool) -> None:
+@click.option(
+    "--only",
+    type=click.Choice(REFRESH_SOURCES),
+    multiple=True,
+    help="Fetch only this source (repeat for more; default: all three).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=lambda: bool(config.get("strict")),
+    help="Fail the build if any line is quarantined.",
+)
+def refresh(
+    data_dir: Path,
+    warehouse: Path,
+    since: str | None,
+    until: str | None,
+    registry: Path,
+    publishers: tuple[str, ...],
+    only: tuple[str, ...],
+    strict: bool,
+) -> None:
     """Fetch council spend, Find a Tender and Contracts Finder into the data folder, then rebuild the warehouse.
 
     Each source shows a progress bar and ends with one line; a source that fails never stops the others. The
@@ -170,9 +220,16 @@ def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | Non
     from loti_demand.sources.spend_sources import choose, read_sources
 
     chosen = choose(read_sources(registry), publishers) if not only or "spend" in only else []
-    report = run_refresh(data_dir, warehouse, sources=chosen, since=connectors.parse_when(since) if since else None,
-                         until=connectors.parse_when(until) if until else None, bar=_bar, strict=strict,
-                         only=only or REFRESH_SOURCES)
+    report = run_refresh(
+        data_dir,
+        warehouse,
+        sources=chosen,
+        since=connectors.parse_when(since) if since else None,
+        until=connectors.parse_when(until) if until else None,
+        bar=_bar,
+        strict=strict,
+        only=only or REFRESH_SOURCES,
+    )
     echo("Refresh:")
     for outcome in report.outcomes:
         echo(f"  {outcome.label}: {'' if outcome.ok else 'FAILED: '}{outcome.line}")
@@ -180,15 +237,18 @@ def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | Non
             echo(f"      {detail}")
     if report.build is not None:
         new = report.new_rows
-        echo(f"Built {report.build.warehouse}: {new.get('spend', 0):,} new spend line(s) and "
-             f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched")
+        echo(
+            f"Built {report.build.warehouse}: {new.get('spend', 0):,} new spend line(s) and "
+            f"{new.get('procurement', 0):,} new notice(s) loaded from the files fetched"
+        )
         for name, value in report.build.counts.items():
             echo(f"  {name}: {value:,}")
     if report.skipped_build:
         echo(report.skipped_build[0].upper() + report.skipped_build[1:] + ".")
     if report.failed:
-        problems = [o.label for o in report.outcomes if not o.ok] + ([report.build_problem]
-                                                                     if report.build_problem else [])
+        problems = [o.label for o in report.outcomes if not o.ok] + (
+            [report.build_problem] if report.build_problem else []
+        )
         raise LotiDemandError("refresh incomplete: " + "; ".join(problems))
 
 
@@ -196,8 +256,13 @@ def refresh(data_dir: Path, warehouse: Path, since: str | None, until: str | Non
 def _bar(label: str, length: int | None):
     """A progress bar on standard error (of unknown length: a pulse); yields step(item)."""
     items = range(length) if length is not None else iter(int, 1)  # iter(int, 1): endless, length unknown
-    with click.progressbar(items, label=f"{label:<17}", show_pos=True,
-                           item_show_func=lambda item: item and printable(item), file=sys.stderr) as bar:
+    with click.progressbar(
+        items,
+        label=f"{label:<17}",
+        show_pos=True,
+        item_show_func=lambda item: item and printable(item),
+        file=sys.stderr,
+    ) as bar:
         yield lambda item: bar.update(1, item)
 
 
@@ -207,11 +272,19 @@ def boundaries() -> None:
 
 
 @boundaries.command("fetch")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=lambda: config.PROJECT_DIR / "data" / "boundaries" / "london_boroughs.geojson",
-              show_default="data/boundaries/london_boroughs.geojson", help="Where to save the GeoJSON.")
-@click.option("--url", default=lambda: config.get("boundaries_url"), show_default="$LOTI_DEMAND_BOUNDARIES_URL",
-              help="ArcGIS REST query returning GeoJSON (defaults to the ONS Open Geography Portal).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: config.PROJECT_DIR / "data" / "boundaries" / "london_boroughs.geojson",
+    show_default="data/boundaries/london_boroughs.geojson",
+    help="Where to save the GeoJSON.",
+)
+@click.option(
+    "--url",
+    default=lambda: config.get("boundaries_url"),
+    show_default="$LOTI_DEMAND_BOUNDARIES_URL",
+    help="ArcGIS REST query returning GeoJSON (defaults to the ONS Open Geography Portal).",
+)
 @click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for the server.")
 def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
     """Download London borough boundaries from the ONS Open Geography Portal (needs internet).
@@ -233,9 +306,13 @@ def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
 
 @boundaries.command("neighbours")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=lambda: config.path("reference") / "borough_neighbours.csv",
-              show_default="data/reference/borough_neighbours.csv", help="Where to write the table.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: config.path("reference") / "borough_neighbours.csv",
+    show_default="data/reference/borough_neighbours.csv",
+    help="Where to write the table.",
+)
 def boundaries_neighbours(file: Path, out: Path) -> None:
     """Work out which boroughs share a border from official boundaries, for the Borough profile's peers.
 

@@ -56,7 +56,9 @@ def generate_scaled(folder: Path, params: ScaleParams) -> ScaledData:
     result.seconds = time.perf_counter() - started
     (folder / "SAMPLE.md").write_text(
         f"Synthetic data made by `python -m loti_demand sample --lines {params.lines}` (loti_demand/sample/scale/): "
-        "fictional suppliers and notices, not real council data.\n", encoding="utf-8")
+        "fictional suppliers and notices, not real council data.\n",
+        encoding="utf-8",
+    )
     saved = {k: v for k, v in asdict(result).items() if k not in ("folder", "params", "reused")}
     manifest.write_text(json.dumps({"params": asdict(params), **saved}, indent=2), encoding="utf-8")
     return result
@@ -78,10 +80,10 @@ def _write_challenges(folder: Path) -> None:
 
     reference = default_reference_dir()
     boroughs = load_boroughs(reference, DEFAULT_SEED)
-    processes = build_processes(load_buyers(reference, boroughs), boroughs, build_suppliers(DEFAULT_SEED),
-                                DEFAULT_SEED)
-    write_challenges(folder, challenge_rows(build_challenges(processes, boroughs, DEFAULT_SEED), reference,
-                                            DEFAULT_SEED))
+    processes = build_processes(load_buyers(reference, boroughs), boroughs, build_suppliers(DEFAULT_SEED), DEFAULT_SEED)
+    write_challenges(
+        folder, challenge_rows(build_challenges(processes, boroughs, DEFAULT_SEED), reference, DEFAULT_SEED)
+    )
 
 
 __all__ = ["LAYOUTS", "ScaleParams", "ScaledData", "generate_scaled"]

@@ -40,12 +40,31 @@ def _purpose(tables: Tables, lines: pa.Table) -> pa.Array:
     return pc.take(texts, base[kind, template] + lines["month"].to_numpy() * stride[kind, template] + filler)
 
 
-LGA_COLUMNS = ("OrganisationLabel", "OrganisationURI", "EffectiveDate", "OrganisationalUnit", "BeneficiaryName",
-               "PaymentDate", "TransactionNumber", "Amount", "IrrecoverableVATAmount", "Purpose", "ProclassLabel",
-               "ProclassCode")
+LGA_COLUMNS = (
+    "OrganisationLabel",
+    "OrganisationURI",
+    "EffectiveDate",
+    "OrganisationalUnit",
+    "BeneficiaryName",
+    "PaymentDate",
+    "TransactionNumber",
+    "Amount",
+    "IrrecoverableVATAmount",
+    "Purpose",
+    "ProclassLabel",
+    "ProclassCode",
+)
 PREAMBLE_COLUMNS = PREAMBLE_HEADER
-BOM_COLUMNS = ("Body", "Name of Body", "Date", "Transaction number", " Amount ", "Supplier name", "Expense area",
-               "Expense type")
+BOM_COLUMNS = (
+    "Body",
+    "Name of Body",
+    "Date",
+    "Transaction number",
+    " Amount ",
+    "Supplier name",
+    "Expense area",
+    "Expense type",
+)
 HEADERS = {"lga": LGA_COLUMNS, "preamble": PREAMBLE_COLUMNS, "bom": BOM_COLUMNS}
 
 
@@ -63,21 +82,36 @@ def render(layout: str, tables: Tables, lines: pa.Table, borough: int, info: dic
         columns = [
             const(f"London Borough of {name}", n),
             const(f"http://opendatacommunities.org/id/london-borough-council/{code}", n),
-            date_text(month_end, "%Y-%m-%d"), pc.utf8_upper(_service(tables, lines)), payee,
-            date_text(dates, "%Y-%m-%d"), join(code[-2:], counter_text(counter, 8)),
-            money_text(cents, thousands=False), const("0.00", n), _purpose(tables, lines), pc.take(label, kind),
+            date_text(month_end, "%Y-%m-%d"),
+            pc.utf8_upper(_service(tables, lines)),
+            payee,
+            date_text(dates, "%Y-%m-%d"),
+            join(code[-2:], counter_text(counter, 8)),
+            money_text(cents, thousands=False),
+            const("0.00", n),
+            _purpose(tables, lines),
+            pc.take(label, kind),
             pc.take(proclass, kind),
         ]
     elif layout == "preamble":
         columns = [
-            const(name, n), _service(tables, lines), payee, date_text(dates, "%d/%m/%Y"),
-            money_text(cents, thousands=True, whole_pounds_bare=True), pc.utf8_upper(_label(tables, lines, borough)),
+            const(name, n),
+            _service(tables, lines),
+            payee,
+            date_text(dates, "%d/%m/%Y"),
+            money_text(cents, thousands=True, whole_pounds_bare=True),
+            pc.utf8_upper(_label(tables, lines, borough)),
         ]
     else:
         columns = [
-            const(code, n), const(f"London Borough of {name}", n), date_text(dates, "%d/%m/%Y"),
-            join("AP", counter_text(counter, 9)), join(" ", money_text(cents, thousands=True), " "), payee,
-            _service(tables, lines), _label(tables, lines, borough),
+            const(code, n),
+            const(f"London Borough of {name}", n),
+            date_text(dates, "%d/%m/%Y"),
+            join("AP", counter_text(counter, 9)),
+            join(" ", money_text(cents, thousands=True), " "),
+            payee,
+            _service(tables, lines),
+            _label(tables, lines, borough),
         ]
     return pa.table(columns, names=list(HEADERS[layout]))
 
@@ -89,8 +123,11 @@ CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed", quoting_header="none")
 
 def file_name(layout: str, month: int, slug: str) -> str:
     start = month_start(month)
-    return {"lga": f"{slug}-spend-{start:%Y-%m}.csv", "preamble": f"invoices-over-500-{start:%Y-%m}.csv",
-            "bom": f"SpendingOver500_{start:%Y%m}.csv"}[layout]
+    return {
+        "lga": f"{slug}-spend-{start:%Y-%m}.csv",
+        "preamble": f"invoices-over-500-{start:%Y-%m}.csv",
+        "bom": f"SpendingOver500_{start:%Y%m}.csv",
+    }[layout]
 
 
 def file_bytes(layout: str, table: pa.Table, month: int, name: str, cents: np.ndarray) -> bytes:
@@ -100,9 +137,16 @@ def file_bytes(layout: str, table: pa.Table, month: int, name: str, cents: np.nd
     width = table.num_columns
     if layout == "preamble":
         start = month_start(month)
-        lines = [f"{name} Invoices Over Specified Nett Amount", "", f"Report Date: {start:%d/%m/%Y} 16:05:18", "",
-                 "Parameters:", f"Invoice Approval Date From: {start:%d-%b-%Y}".upper(),
-                 "Invoice Threshold Nett Amt: 500", ""][: 6 + month % 3]
+        lines = [
+            f"{name} Invoices Over Specified Nett Amount",
+            "",
+            f"Report Date: {start:%d/%m/%Y} 16:05:18",
+            "",
+            "Parameters:",
+            f"Invoice Approval Date From: {start:%d-%b-%Y}".upper(),
+            "Invoice Threshold Nett Amt: 500",
+            "",
+        ][: 6 + month % 3]
         return "".join(line + "," * (width - 1) + "\n" for line in lines).encode() + body
     if layout == "bom":
         total = int(cents.sum())
@@ -134,10 +178,18 @@ def write_spend(root: Path, params: ScaleParams, result: ScaledData) -> ScaledDa
             if not n:
                 continue
             start = int(ends[month]) - int(n)
-            repeat = min(params.repeated, int(counts[b][month - 1])) if b < len(LAYOUTS) and month and \
-                month_start(month).month == 3 else 0
-            body = file_bytes(layout, text.slice(start - repeat, int(n) + repeat), month, info["borough_name"],
-                              cents[start - repeat:start + int(n)])
+            repeat = (
+                min(params.repeated, int(counts[b][month - 1]))
+                if b < len(LAYOUTS) and month and month_start(month).month == 3
+                else 0
+            )
+            body = file_bytes(
+                layout,
+                text.slice(start - repeat, int(n) + repeat),
+                month,
+                info["borough_name"],
+                cents[start - repeat : start + int(n)],
+            )
             (folder / file_name(layout, month, slug)).write_bytes(body)
             result.files_by_layout[layout] = result.files_by_layout.get(layout, 0) + 1
             result.lines_by_layout[layout] = result.lines_by_layout.get(layout, 0) + int(n)
@@ -145,8 +197,9 @@ def write_spend(root: Path, params: ScaleParams, result: ScaledData) -> ScaledDa
     return result
 
 
-def write_one_file(path: Path, lines: int, *, borough_code: str = "E09000007", layout: str = "preamble",
-                   seed: int = 42) -> None:
+def write_one_file(
+    path: Path, lines: int, *, borough_code: str = "E09000007", layout: str = "preamble", seed: int = 42
+) -> None:
     """One borough's spend file of `lines` payment lines in one layout, all in the last month: a single large
     council export (the benchmark's ingest measurement reads it)."""
     boroughs = Reference().boroughs
@@ -155,7 +208,8 @@ def write_one_file(path: Path, lines: int, *, borough_code: str = "E09000007", l
     counts = np.zeros(MONTHS, dtype=np.int64)
     counts[-1] = lines
     data = borough_lines(tables, b, counts, seed)
-    body = file_bytes(layout, render(layout, tables, data, b, info), MONTHS - 1, info["borough_name"],
-                      data["cents"].to_numpy())
+    body = file_bytes(
+        layout, render(layout, tables, data, b, info), MONTHS - 1, info["borough_name"], data["cents"].to_numpy()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(body)

@@ -23,34 +23,90 @@ from loti_demand.sample.scale.text import FIRST_MONTH, MONTHS
 ENTITIES = 30_000
 POPULAR = 3_000  # entities with several spellings
 REDACTED_SHARE = 0.03
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 TYPES = TECH_TYPES + NON_TECH_TYPES
 REDACTED_SPELLINGS = ("REDACTED", "Redacted Personal Data", "Personal Data", "REDACTED UNDER DP ACT")
 
 # Invented first words (syllable pairs) and a trade noun per expense type give fictional, plausible names
 # that match none of the taxonomy's supplier rules (tests/test_bench.py checks).
-_HEADS = ("Ash", "Brack", "Carr", "Dun", "Elm", "Fern", "Gorse", "Hol", "Ivy", "Jes", "Kil", "Lark", "Marl",
-          "Nether", "Oak", "Pen", "Quen", "Rook", "Sel", "Thorn", "Ure", "Vell", "Wex", "Yar", "Zen", "Bram",
-          "Cal", "Dray", "Fal", "Hart")
+_HEADS = (
+    "Ash",
+    "Brack",
+    "Carr",
+    "Dun",
+    "Elm",
+    "Fern",
+    "Gorse",
+    "Hol",
+    "Ivy",
+    "Jes",
+    "Kil",
+    "Lark",
+    "Marl",
+    "Nether",
+    "Oak",
+    "Pen",
+    "Quen",
+    "Rook",
+    "Sel",
+    "Thorn",
+    "Ure",
+    "Vell",
+    "Wex",
+    "Yar",
+    "Zen",
+    "Bram",
+    "Cal",
+    "Dray",
+    "Fal",
+    "Hart",
+)
 _TAILS = ("ford", "mere", "wick", "dale", "bury", "ton", "ley", "field", "brook", "combe", "holt", "stead", "worth")
 NOUNS: dict[str, tuple[str, ...]] = {
-    "software_licences": ("Software", "Systems", "Solutions"), "software_maintenance": ("Software", "Applications"),
-    "cloud": ("Cloud", "Hosting"), "it_consultancy": ("Consulting", "IT Partners"),
-    "it_managed": ("IT Services", "Managed IT"), "hardware": ("Computing", "Devices"),
-    "infrastructure": ("Datacentres", "Infrastructure"), "telephony": ("Telecom", "Voice"),
-    "data_lines": ("Networks", "Connect"), "data": ("Analytics", "Insight"), "gis": ("Mapping", "Geodata"),
-    "cyber": ("Cyber", "Security Systems"), "iot": ("Sensors", "Telematics"),
+    "software_licences": ("Software", "Systems", "Solutions"),
+    "software_maintenance": ("Software", "Applications"),
+    "cloud": ("Cloud", "Hosting"),
+    "it_consultancy": ("Consulting", "IT Partners"),
+    "it_managed": ("IT Services", "Managed IT"),
+    "hardware": ("Computing", "Devices"),
+    "infrastructure": ("Datacentres", "Infrastructure"),
+    "telephony": ("Telecom", "Voice"),
+    "data_lines": ("Networks", "Connect"),
+    "data": ("Analytics", "Insight"),
+    "gis": ("Mapping", "Geodata"),
+    "cyber": ("Cyber", "Security Systems"),
+    "iot": ("Sensors", "Telematics"),
     "print": ("Print Management", "Office Imaging"),
-    "digital": ("Digital", "Studio"), "ict_other": ("Technology Group", "IT Supplies"),
-    "care_adult": ("Care", "Homecare", "Nursing Homes"), "care_children": ("Fostering", "Children's Homes"),
-    "construction": ("Construction", "Builders", "Roofing", "Highways"), "agency": ("Recruitment", "Staffing"),
-    "waste": ("Recycling", "Grounds Maintenance"), "grants": ("Community Trust", "Youth Project"),
-    "legal": ("Solicitors", "Chambers"), "office": ("Stationers", "Office Supplies"),
-    "catering": ("Catering", "Kitchens"), "property": ("Estates", "Lettings"),
+    "digital": ("Digital", "Studio"),
+    "ict_other": ("Technology Group", "IT Supplies"),
+    "care_adult": ("Care", "Homecare", "Nursing Homes"),
+    "care_children": ("Fostering", "Children's Homes"),
+    "construction": ("Construction", "Builders", "Roofing", "Highways"),
+    "agency": ("Recruitment", "Staffing"),
+    "waste": ("Recycling", "Grounds Maintenance"),
+    "grants": ("Community Trust", "Youth Project"),
+    "legal": ("Solicitors", "Chambers"),
+    "office": ("Stationers", "Office Supplies"),
+    "catering": ("Catering", "Kitchens"),
+    "property": ("Estates", "Lettings"),
     "utilities": ("Energy", "Water Services"),
-    "transport": ("Coaches", "Fleet Hire"), "facilities": ("Cleaning Services", "Guarding"),
-    "professional": ("Advisory", "Training"), "leisure": ("Leisure", "Events"),
+    "transport": ("Coaches", "Fleet Hire"),
+    "facilities": ("Cleaning Services", "Guarding"),
+    "professional": ("Advisory", "Training"),
+    "leisure": ("Leisure", "Events"),
 }
 NO_LEGAL_FORM = {"grants", "legal"}
 
@@ -213,8 +269,15 @@ def borough_lines(tables: Tables, borough: int, counts: np.ndarray, seed: int) -
     cents = np.where(rng.random(n) < 0.025, -cents, cents)
     dates = _weekday_dates(rng, months)
     order = np.lexsort((entity, dates))
-    return pa.table({
-        "month": months[order], "date": dates[order], "entity": entity[order],
-        "name": (tables.name_offset[entity] + variant)[order], "kind": kind[order], "cents": cents[order],
-        "template": rng.integers(0, 3, n)[order], "service": rng.integers(0, 1 << 30, n)[order],
-    })
+    return pa.table(
+        {
+            "month": months[order],
+            "date": dates[order],
+            "entity": entity[order],
+            "name": (tables.name_offset[entity] + variant)[order],
+            "kind": kind[order],
+            "cents": cents[order],
+            "template": rng.integers(0, 3, n)[order],
+            "service": rng.integers(0, 1 << 30, n)[order],
+        }
+    )
