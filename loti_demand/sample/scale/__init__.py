@@ -55,8 +55,9 @@ def generate_scaled(folder: Path, params: ScaleParams) -> ScaledData:
     _write_challenges(folder)
     result.seconds = time.perf_counter() - started
     (folder / "SAMPLE.md").write_text(
-        f"Synthetic data made by `python -m loti_demand sample --lines {params.lines}` (loti_demand/sample/scale/): "
-        "fictional suppliers and notices, not real council data.\n",
+        f"Synthetic data made by `python -m loti_demand sample --lines {params.lines} --releases {params.releases} "
+        f"--months {params.months}` (loti_demand/sample/scale/): fictional suppliers and notices, not real council "
+        "data.\n",
         encoding="utf-8",
     )
     saved = {k: v for k, v in asdict(result).items() if k not in ("folder", "params", "reused")}
