@@ -13,9 +13,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 PAGES = sorted((PROJECT / "pages").glob("*.py"))
 
 
-# The benchmark drives the app in AppTest, as the tests do, and the load test speaks Streamlit's protocol as a client;
-# neither renders anything itself.
-STREAMLIT_ALLOWED = {"loti_demand/ui.py", "loti_demand/bench/apptest.py", "loti_demand/bench/load.py"}
+STREAMLIT_ALLOWED = {"loti_demand/ui.py"}
 
 
 def test_only_ui_pages_and_dashboard_import_streamlit() -> None:

@@ -1,12 +1,13 @@
-"""The benchmark: a deterministic generator in the declared layouts, pandas and SQLite equivalents that give the
-same answers as the registered queries (to the penny), no registered query left out of the comparison, and the
+"""The benchmark (benchmarks/, outside the package): the sample at scale in the declared layouts, pandas and SQLite
+equivalents of the headline questions that give the same answers as the registered queries (to the penny), and the
 command end to end at tiny N. Nothing here asserts a timing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,28 +15,31 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.__main__ import bench
+from benchmarks.equivalents import EQUIVALENTS, differences
+from benchmarks.load import memory_summary
+from benchmarks.measure import is_spend_model, percentile, phases
+from benchmarks.raw import load_raw, load_sqlite, repeated_from_earlier_files, sniff_layout
 from loti_demand import queries
-from loti_demand.bench.equivalents import EQUIVALENTS, Equivalent, Exempt, differences
-from loti_demand.bench.generate import HEADERS, LAYOUTS, BenchParams, Tables, ensure_data
-from loti_demand.bench.load import memory_summary
-from loti_demand.bench.measure import is_spend_model, percentile, phases
-from loti_demand.bench.raw import load_raw, load_sqlite, sniff_layout
-from loti_demand.bench.text import money_text
-from loti_demand.cli import cli
 from loti_demand.normalise.suppliers import is_redacted, supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
+from loti_demand.sample.scale import LAYOUTS, ScaleParams, generate_scaled
+from loti_demand.sample.scale.files import HEADERS
+from loti_demand.sample.scale.lines import Tables
+from loti_demand.sample.scale.text import money_text
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 
-SMALL = BenchParams(lines=5_000, releases=300, months=12)
+SMALL = ScaleParams(lines=5_000, releases=300, months=12)
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
 def small(tmp_path_factory: pytest.TempPathFactory):
     """5,000 generated lines and 300 releases, built, and loaded into pandas and SQLite."""
     folder = tmp_path_factory.mktemp("bench")
-    data = ensure_data(folder / "data", SMALL)
+    data = generate_scaled(folder / "data", SMALL)
     warehouse = folder / "warehouse.duckdb"
     report = build(data.folder, warehouse)
     raw = load_raw(data.folder)
@@ -53,9 +57,9 @@ def _digest(folder: Path) -> dict[str, str]:
 
 def test_generator_is_deterministic(small, tmp_path: Path) -> None:
     data = small[0]
-    again = ensure_data(tmp_path / "again", SMALL)
+    again = generate_scaled(tmp_path / "again", SMALL)
     assert _digest(again.folder) == _digest(data.folder)
-    assert not again.reused and ensure_data(tmp_path / "again", SMALL).reused, "same parameters: reused"
+    assert not again.reused and generate_scaled(tmp_path / "again", SMALL).reused, "same parameters: reused"
 
 
 def test_generator_writes_the_declared_layouts_and_line_counts(small) -> None:
@@ -71,9 +75,11 @@ def test_generator_writes_the_declared_layouts_and_line_counts(small) -> None:
         assert tuple(header) == HEADERS[layout]
         trailer = 2 if layout == "bom" else 0  # a blank row and an unlabelled grand total
         counted[layout] += len(lines) - skip - 1 - trailer
-    assert counted == data.lines_by_layout
+    assert sum(counted.values()) == data.spend_lines + data.repeated_lines
+    assert 0 < data.repeated_lines <= len(LAYOUTS) * SMALL.repeated, "one March file per layout repeats February"
     assert len(list((data.folder / "procurement").glob("*.json"))) == data.release_files
     assert report.counts["spend lines loaded"] == SMALL.lines
+    assert report.counts["spend lines duplicate"] == data.repeated_lines
     assert report.counts["spend lines quarantined"] == data.files_by_layout["bom"], "only the grand-total rows"
     assert report.counts["notices"] == SMALL.releases
 
@@ -100,70 +106,30 @@ def test_suppliers_are_fictional_and_their_spellings_resolve_together() -> None:
     assert all(is_redacted(n) for n in redacted)
 
 
-def test_every_registered_query_has_an_equivalent_or_an_exemption() -> None:
-    missing = sorted(set(queries.QUERIES) - set(EQUIVALENTS))
-    assert missing == [], f"add pandas and SQLite equivalents (or an exemption) in bench/equivalents.py: {missing}"
-    assert sorted(set(EQUIVALENTS) - set(queries.QUERIES)) == [], "equivalents for queries that no longer exist"
-    assert all(e.reason for e in EQUIVALENTS.values() if isinstance(e, Exempt))
+def test_the_headline_questions_are_registered_queries_over_payment_lines() -> None:
+    assert set(EQUIVALENTS) <= set(queries.QUERIES), "equivalents for queries that no longer exist"
+    assert set(EQUIVALENTS) == {"spend_summary", "spend_over_time", "category_spend", "top_suppliers",
+                                "borough_measures"}
 
 
 def _cases() -> list[tuple[str, str]]:
-    return [(name, engine) for name, e in EQUIVALENTS.items() if isinstance(e, Equivalent)
-            for engine in ("pandas", "sqlite")]
+    return [(name, engine) for name in EQUIVALENTS for engine in ("pandas", "sqlite")]
 
 
 # Parameters beyond each query's example, so filters and windows are exercised too: each makes extra parameters
-# from the example's answer and the warehouse (so a filter picks a value that is there).
-def _example(con, name: str) -> dict:
-    return queries.QUERIES[name].example(con)
-
-
+# from the example's answer (so a filter picks a value that is there).
 def _some(frame, column: str) -> str:
     return str(frame[column].dropna().iloc[0])
 
 
-def _busy_borough(con, stages: tuple[str, ...]) -> str:
-    """A borough with tech procurements at these stages (the example's first borough may have none at small N)."""
-    rows = con.execute("select borough_code from procurements where stage in (select unnest($stages)) and "
-                       "tech_category is not null and borough_code is not null group by all order by count(*) desc, "
-                       "borough_code limit 1", {"stages": list(stages)}).fetchall()
-    return rows[0][0]
-
-
-EVER = {"start": dt.date(2000, 1, 1), "end": dt.date(2100, 1, 1)}
 MORE_PARAMS = {
-    "spend_lines": [lambda found, con: {"tech_category": "software"}, lambda found, con: {"limit": 5}],
-    "headline": [lambda found, con: {"as_of_shift_months": -6}],
-    "tech_spend_by_category": [lambda found, con: {"as_of_shift_months": -3}],
-    "borough_measures": [lambda found, con: {"category": "software"}],
-    "spend_summary": [lambda found, con: {"category": "software"},
-                      lambda found, con: {"boroughs": ("E09000001", "E09000007")}],
-    "spend_over_time": [lambda found, con: {"grain": "quarter"},
-                        lambda found, con: {"category": _some(found, "tech_category"), "boroughs": ("E09000007",)}],
-    "category_spend": [lambda found, con: {"boroughs": ()}],
-    "top_suppliers": [lambda found, con: {"category": "software"}, lambda found, con: {"limit": 3},
-                      lambda found, con: {"boroughs": ("E09000007",)}],
-    "supplier_concentration": [lambda found, con: {"category": _some(found, "tech_category")},
-                               lambda found, con: {"boroughs": ("E09000007", "E09000033")}],
-    "sme_pipeline": [lambda found, con: {"category": "software"}],
-    "borough_pipeline": [lambda found, con: {"borough": _busy_borough(con, ("planning", "tender")), **EVER}],
-    "borough_expiring": [lambda found, con: {"borough": _busy_borough(con, ("award", "contract")), **EVER}],
-    "demand_calendar": [lambda found, con: {"confidence": "statutory notice"},
-                        lambda found, con: {"categories": (_some(found, "tech_category"),)},
-                        lambda found, con: {"value_bands": (_some(found, "value_band"),), "sme": "unknown"},
-                        lambda found, con: {"areas": ("london_wide", "E09000007")},
-                        # every item ever: the few notices that replace a contract (incumbents) are among them
-                        lambda found, con: {"date_from": EVER["start"], "date_to": EVER["end"]}],
-    "collaboration_groups": [lambda found, con: {"window_months": 3},
-                             lambda found, con: {"area": list(found["group_codes"].iloc[-1])[-1]}],
-    "collaboration_evidence": [lambda found, con: {"groups": _example(con, "collaboration_evidence")["groups"][-1:]},
-                               lambda found, con: {"groups": ()}],
-    # the generated spend covers 12 months, so no month has a partner a year apart: the spend side is tested on
-    # two years in tests/test_growth.py; here the windows move so that both years hold notices
-    "category_growth": [lambda found, con: {"end": queries.add_months(queries.as_of(con), -6)},
-                        lambda found, con: {"spend_end": queries.add_months(queries.as_of(con), 6)}],
-    "demand_summary": [lambda found, con: {"by": ("borough", "month")},
-                       lambda found, con: {"by": ("category", "financial_year")}, lambda found, con: {"by": ()}],
+    "borough_measures": [lambda found: {"category": "software"}],
+    "spend_summary": [lambda found: {"category": "software"}, lambda found: {"boroughs": ("E09000001", "E09000007")}],
+    "spend_over_time": [lambda found: {"grain": "quarter"},
+                        lambda found: {"category": _some(found, "tech_category"), "boroughs": ("E09000007",)}],
+    "category_spend": [lambda found: {"boroughs": ()}],
+    "top_suppliers": [lambda found: {"category": "software"}, lambda found: {"limit": 3},
+                      lambda found: {"boroughs": ("E09000007",)}],
 }
 
 
@@ -175,11 +141,9 @@ def test_pandas_and_sqlite_give_the_same_answers_as_duckdb(small, name: str, eng
     example = queries.QUERIES[name].example(con)
     found = queries.QUERIES[name].function(con, **example)
     compared = 0
-    variants = [lambda found, con, example=example: example(con) for _, example in queries.QUERIES[name].variants]
-    for extra in [lambda found, con: {}, *MORE_PARAMS.get(name, []), *variants]:
-        params = {**example, **extra(found, con)}
-        if "as_of_shift_months" in params:
-            params["as_of"] = queries.add_months(params["as_of"], params.pop("as_of_shift_months"))
+    variants = [lambda found, example=example: example(con) for _, example in queries.QUERIES[name].variants]
+    for extra in [lambda found: {}, *MORE_PARAMS.get(name, []), *variants]:
+        params = {**example, **extra(found)}
         expected = queries.QUERIES[name].function(con, **params)
         compared += len(expected)
         assert differences(expected, function(target, **params), equivalent.not_compared) == [], params
@@ -211,8 +175,7 @@ def test_percentile_and_build_phases() -> None:
 
 
 def test_ingest_only_bench_runs_the_builds_spend_models_and_reports_each_stage(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["bench", "--ingest-only", "--ingest-lines", "2000", "--work-dir",
-                                      str(tmp_path)])
+    result = CliRunner().invoke(bench, ["--ingest-only", "--ingest-lines", "2000", "--work-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     for stage in ("read (file to Arrow", "read + normalise (", "whole `ingest spend`"):
         assert f"\n  {stage}" in result.output
@@ -220,40 +183,42 @@ def test_ingest_only_bench_runs_the_builds_spend_models_and_reports_each_stage(t
 
 @pytest.mark.slow
 def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["bench", "--lines", "2000", "--releases", "200", "--repeat", "2",
-                                      "--months", "6", "--work-dir", str(tmp_path)])
-    assert result.exit_code == 0, result.output
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--lines", "2000", "--releases", "200", "--repeat",
+                             "2", "--months", "6", "--work-dir", str(tmp_path)], cwd=PROJECT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
     for name, query in queries.QUERIES.items():
-        assert f"\n{name} " in result.output
-        for label, _ in query.variants:  # timed and compared as well, on their own row
-            row = next(line for line in result.output.splitlines() if line.startswith(f"{label} "))
-            assert row.endswith("pandas: yes; sqlite: yes"), row
-    assert "PASS  same answers from all engines: all agree" in result.output
-    assert "AppTest Overview:" in result.output
-    assert "verdict (targets are for 10,000,000 lines; this run has 2,000)" in result.output
+        for label in (name, *(label for label, _ in query.variants)):  # variants are timed on their own row
+            row = next(line for line in result.stdout.splitlines() if line.startswith(f"{label} "))
+            headline = name in EQUIVALENTS
+            assert row.endswith("pandas: yes; sqlite: yes") == headline and row.endswith(" -") != headline, row
+    assert "PASS  same answers from all engines: all agree" in result.stdout
+    assert "AppTest Overview:" in result.stdout
+    assert "verdict (targets are for 10,000,000 lines; this run has 2,000)" in result.stdout
 
 
 def test_the_ratio_verdicts_count_the_questions_that_meet_them() -> None:
     from types import SimpleNamespace
 
-    from loti_demand.bench.measure import QueryMeasure
-    from loti_demand.bench.report import verdicts
+    from benchmarks.measure import QueryMeasure
+    from benchmarks.report import verdicts
 
-    def measure(label: str, duck: float, pandas: float, sqlite: float, exempt: str | None = None,
+    def measure(label: str, duck: float, pandas: float | None, sqlite: float | None,
                 floor: float = 0.5) -> QueryMeasure:
-        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas], sqlite_ms=[sqlite], exempt=exempt,
-                            answer_ms=[floor] * 3)
+        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas] if pandas else [],
+                            sqlite_ms=[sqlite] if sqlite else [], answer_ms=[floor] * 3)
 
     results = SimpleNamespace(
         queries=[measure("fast", 1.0, 40.0, 200.0), measure("slow", 2.0, 20.0, 400.0),
-                 measure("small", 1.0, 10.0, 10.0, exempt="reads a reference table", floor=5.0)],
+                 measure("duckdb_only", 1.0, None, None, floor=5.0)],
         pages=[], paint=[], ingest_lines_per_s=0.0, build=SimpleNamespace(peak_rss_mb=1.0))
     figures = {target: (met, figure) for target, met, figure in verdicts(results)}
     assert figures[">= 30x faster than pandas"] == (False, "1 of 2 questions; lowest slow 10x")
     assert figures[">= 150x faster than sqlite"] == (True, "2 of 2 questions; lowest fast 200x")
 
     # 'slow' needs 20 / 30 = 0.67 ms for pandas and 400 / 150 = 2.67 ms for SQLite: with reading its answer back
-    # taking 1 ms, only the first is out of reach. The exempt question is not counted however slow its floor.
+    # taking 1 ms, only the first is out of reach. A question asked of DuckDB alone is not counted however slow its
+    # floor.
     results.queries[1].answer_ms = [1.0] * 3
     figures = {target: (met, figure) for target, met, figure in verdicts(results)}
     assert figures[">= 30x faster than pandas"] == (
@@ -265,7 +230,7 @@ def test_the_floor_reads_back_exactly_the_answer_of_every_registered_query(sampl
     """The floor is a fair one only if what it reads back is the query's answer, in the same types."""
     import duckdb
 
-    from loti_demand.bench.measure import answer_reads, time_answer_read
+    from benchmarks.measure import answer_reads, time_answer_read
 
     for name, query in queries.QUERIES.items():
         for label, example in ((name, query.example), *query.variants):
@@ -281,7 +246,7 @@ def test_the_floor_reads_back_exactly_the_answer_of_every_registered_query(sampl
 
 @pytest.mark.slow
 def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path) -> None:
-    from loti_demand.bench.load import LoadOptions, run_load_test
+    from benchmarks.load import LoadOptions, run_load_test
     from loti_demand.navigation import registered_pages
     from tests.conftest import FIXTURES
 
@@ -307,3 +272,18 @@ def test_the_memory_curve_says_when_each_point_was_taken() -> None:
     hour = [(t, 400_000_000) for t in range(0, 3600, 300)]
     assert "curve: 0 min 400 MB, 5 min 400 MB, 10 min 400 MB" in memory_summary(hour)
     assert memory_summary(hour).startswith("server memory: 400 MB after the first minute, 400 MB at the end")
+
+
+def test_lines_repeated_from_an_earlier_file_are_dropped_and_copies_within_the_first_file_are_kept() -> None:
+    spend = pd.DataFrame({"source_file": ["a", "a", "b", "b", "b", "c"], "amount_gbp": [5.0, 5.0, 5.0, 5.0, 7.0, 7.0]})
+    assert repeated_from_earlier_files(spend).tolist() == [False, False, True, True, False, True]
+
+
+def test_the_package_neither_ships_nor_imports_the_benchmark() -> None:
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["loti_demand*"]
+    importing = [str(p.relative_to(PROJECT)) for p in (PROJECT / "loti_demand").rglob("*.py")
+                 if re.search(r"^\s*(import|from) benchmarks\b", p.read_text(encoding="utf-8"), re.M)]
+    assert importing == []

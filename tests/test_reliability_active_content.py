@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from loti_demand import ui
-from loti_demand.cli import _write_data, cli, printable
+from loti_demand.cli import cli, printable, write_data
 from loti_demand.export import to_csv_bytes
 from loti_demand.warehouse.build import build
 from tests.conftest import open_page
@@ -172,10 +172,10 @@ class _Terminal(io.StringIO):
 
 def test_csv_to_a_terminal_is_escaped_and_to_a_pipe_is_as_written(monkeypatch, capsysbinary) -> None:
     data = to_csv_bytes(pd.DataFrame({"supplier_name": [f"Acme{ESCAPES} Ltd", "=1+1"], "amount": [-5, 7]}))
-    _write_data(data)
+    write_data(data)
     assert capsysbinary.readouterr().out == data, "a pipe gets the file as written"
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stdout", terminal)
-    _write_data(data)
+    write_data(data)
     _no_raw_escapes(terminal.getvalue())
     assert "Acme\\x1b[2J" in terminal.getvalue() and "'=1+1" in terminal.getvalue()

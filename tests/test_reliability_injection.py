@@ -106,7 +106,6 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/ingest.py", "discard"): "raw table names from the SCHEMAS constant",
     ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/enrich_challenges.py", "validate_challenges"): "column names from CHALLENGE_FIELDS",
-    ("loti_demand/bench/raw.py", "_insert"): "benchmark SQLite table names from literals and '?' placeholders",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
 

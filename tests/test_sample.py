@@ -241,3 +241,35 @@ def test_generate_refuses_a_folder_that_is_not_a_sample(tmp_path: Path) -> None:
     with pytest.raises(LotiDemandError, match="not a sample folder"):
         sample.generate(tmp_path, reference_dir=REFERENCE)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "real work"
+
+
+def test_the_sample_at_scale_reads_back_line_for_line_with_its_challenges(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from loti_demand.cli import cli
+    from loti_demand.sample.scale import LAYOUTS, ScaleParams, generate_scaled
+
+    out = tmp_path / "scale"
+    result = CliRunner().invoke(cli, ["sample", "--out", str(out), "--lines", "2000", "--releases", "50",
+                                      "--months", "12"])
+    assert result.exit_code == 0, result.output
+    data = generate_scaled(out, ScaleParams(2000, 50, months=12))
+    assert data.reused and data.spend_lines == 2000 and set(data.files_by_layout) == set(LAYOUTS)
+    assert f"spend_lines: 2,000\n  spend_lines_repeated: {data.repeated_lines}\n" in result.output
+    tables = [table for path in sorted((out / "spend").glob("*/*.csv")) for table in read_spend(path)]
+    assert len(tables) == sum(data.files_by_layout.values())
+    read = sum(len(table_rows(table)) for table in tables)
+    totals = data.files_by_layout["bom"]  # each BOM file ends with an unlabelled grand total
+    assert read == data.spend_lines + data.repeated_lines + totals
+    assert digests(out / "challenges") == digests(COMMITTED / "challenges"), "the sample's own challenges"
+    assert sum(len(list(package.releases)) for path in (out / "procurement").glob("*.json")
+               for package in read_ocds(path)) == 50
+
+
+def test_the_sample_at_scale_refuses_a_folder_that_is_not_a_sample(tmp_path: Path) -> None:
+    from loti_demand.sample.scale import ScaleParams, generate_scaled
+
+    (tmp_path / "notes.txt").write_text("real work", encoding="utf-8")
+    with pytest.raises(LotiDemandError, match="not a sample folder"):
+        generate_scaled(tmp_path, ScaleParams(100, 0, months=1))
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "real work"

@@ -9,6 +9,8 @@ bytes. Supplier, project and challenge names are fictional. Standard library plu
 The generator is split by topic: `constants`, `supplier_names`, `expenses` and `challenge_texts` hold the
 tables; `common` the small helpers; `boroughs`, `suppliers` and `spend` the payments; `layouts` the five
 council file styles; `subjects`, `procurement` and `ocds` the notices; `challenges`; `output` the folder.
+`scale` writes the sample at scale (`generate_scaled`: millions of lines in seconds, with numpy and Arrow) for
+the benchmark and large-build tests.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from loti_demand import queries, ui
-from loti_demand.bench.generate import BenchParams, ensure_data
 from loti_demand.export import to_csv_bytes
+from loti_demand.sample.scale import ScaleParams, generate_scaled
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 from tests.browser.conftest import _serve, own_console_errors, wait_for_app
@@ -21,7 +21,7 @@ from tests.browser.test_browser_pages import CALENDAR_COLUMNS, _downloads
 def long_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Generated notices enough for a Demand calendar of thousands of rows (the sample has a few hundred)."""
     folder = tmp_path_factory.mktemp("long")
-    data = ensure_data(folder / "data", BenchParams(lines=2_000, releases=20_000, months=12))
+    data = generate_scaled(folder / "data", ScaleParams(lines=2_000, releases=20_000, months=12))
     warehouse = folder / "warehouse.duckdb"
     build(data.folder, warehouse)
     return warehouse

@@ -14,7 +14,6 @@ FIRST_MONTH = dt.date(2016, 4, 1)  # ten financial years: April 2016 to March 20
 MONTHS = 120
 
 
-
 # Lookup tables: a string kernel per value is slow (strftime costs ~15 us a value), a take() is not.
 PLAIN = pa.array([str(i) for i in range(10_000)])
 DIGITS3 = pa.array([f"{i:03d}" for i in range(1000)])
@@ -49,8 +48,9 @@ def money_text(cents: np.ndarray, *, thousands: bool, whole_pounds_bare: bool = 
         millions, grand, units = pounds // 1_000_000, (pounds // 1000) % 1000, pounds % 1000
         big = join(_take(PLAIN, millions), ",", _take(DIGITS3, grand), ",", _take(DIGITS3, units))
         mid = join(_take(PLAIN, grand), ",", _take(DIGITS3, units))
-        whole = pc.if_else(pa.array(pounds >= 1_000_000), big,
-                           pc.if_else(pa.array(pounds >= 1000), mid, _take(PLAIN, units)))
+        whole = pc.if_else(
+            pa.array(pounds >= 1_000_000), big, pc.if_else(pa.array(pounds >= 1000), mid, _take(PLAIN, units))
+        )
     else:
         high = join(_take(PLAIN, pounds // 1000), _take(DIGITS3, pounds % 1000))
         whole = pc.if_else(pa.array(pounds >= 1000), high, _take(PLAIN, pounds % 1000))

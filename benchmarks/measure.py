@@ -1,6 +1,5 @@
 """Measurements: the build in a child process (phases, peak RSS), every registered query on DuckDB with the floor
-under its answer, the same questions on pandas and SQLite, the model checks, and AppTest reruns of every
-registered page."""
+under its answer, the headline questions on pandas and SQLite, and the model checks."""
 
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from loti_demand.exceptions import LotiDemandError
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository, where `python -m benchmarks...` runs
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,8 +29,9 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(len(ordered) * pct / 100) - 1))]
 
 
-def time_calls(call: Callable[[], object], repeat: int, warm_up: int = 1,
-               cpu: list[float] | None = None) -> list[float]:
+def time_calls(
+    call: Callable[[], object], repeat: int, warm_up: int = 1, cpu: list[float] | None = None
+) -> list[float]:
     """Milliseconds of `repeat` calls after `warm_up` untimed ones; with `cpu`, also the process CPU time of each
     (all threads), which a busy shared machine inflates far less than the elapsed time."""
     for _ in range(warm_up):
@@ -94,8 +96,10 @@ def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
     out = work / "build-timings.json"
     out.unlink(missing_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, "-m", "loti_demand.bench.build_child", str(data), str(warehouse), str(out)],
-                          capture_output=True, text=True, check=False)
+    args = [str(Path(p).resolve()) for p in (data, warehouse, out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.build_child", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise LotiDemandError(f"the benchmark build failed:\n{done.stderr[-3000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -103,7 +107,10 @@ def measure_build(data: Path, warehouse: Path, work: Path) -> BuildMeasure:
     peak_kb = result["max_rss_kb"] if children == before else max(result["max_rss_kb"], children)
     steps = phases([tuple(e) for e in result["events"]], result["seconds"], result["max_rss_kb"])
     return BuildMeasure(
-        seconds=result["seconds"], counts=result["counts"], peak_rss_mb=peak_kb / 1024, phases=steps,
+        seconds=result["seconds"],
+        counts=result["counts"],
+        peak_rss_mb=peak_kb / 1024,
+        phases=steps,
         spend_read_seconds=sum(s for n, s, _ in steps if n == "read spend files"),
         spend_models_seconds=sum(s for n, s, _ in steps if is_spend_model(n)),
     )
@@ -122,7 +129,6 @@ class QueryMeasure:
     duck_cpu_ms: list[float] = field(default_factory=list)
     pandas_ms: list[float] = field(default_factory=list)
     sqlite_ms: list[float] = field(default_factory=list)
-    exempt: str | None = None
     problems: dict[str, list[str]] = field(default_factory=dict)  # engine -> differences from DuckDB
     answer_ms: list[float] = field(default_factory=list)  # reading the answer back (time_answer_read)
 
@@ -168,8 +174,11 @@ def time_queries(warehouse: Path, repeat: int) -> list[QueryMeasure]:
                 answer = query.function(con, **params)
                 cpu: list[float] = []
                 samples = time_calls(lambda q=query, p=params: q.function(con, **p), repeat, cpu=cpu)
-                results.append(QueryMeasure(name, label, params, len(answer), samples, cpu,
-                                            answer_ms=time_answer_read(answer, repeat)))
+                results.append(
+                    QueryMeasure(
+                        name, label, params, len(answer), samples, cpu, answer_ms=time_answer_read(answer, repeat)
+                    )
+                )
         return results
     finally:
         con.close()
@@ -196,17 +205,21 @@ def answer_reads(con, answer: pd.DataFrame) -> tuple[Callable[[], object], ...]:
     con.register("_answer", answer)
     con.execute("create table answer as select * from _answer")
     con.unregister("_answer")
-    return (lambda: con.execute("select * from answer").df(),
-            lambda: queries.arrow_frame(con, con.sql("select * from answer").to_arrow_table()),
-            lambda: con.sql("select * from answer").to_arrow_table(),
-            lambda: con.execute("select * from answer").fetchall())
+    return (
+        lambda: con.execute("select * from answer").df(),
+        lambda: queries.arrow_frame(con, con.sql("select * from answer").to_arrow_table()),
+        lambda: con.sql("select * from answer").to_arrow_table(),
+        lambda: con.execute("select * from answer").fetchall(),
+    )
 
 
-def compare_engines(measures: list[QueryMeasure], warehouse: Path, *, raw=None, sqlite_con=None,
-                    repeat: int = 3, tolerance: float = 0.0) -> None:
-    """Answer each query's question with pandas and SQLite; time them and record any difference in answers."""
+def compare_engines(
+    measures: list[QueryMeasure], warehouse: Path, *, raw=None, sqlite_con=None, repeat: int = 3, tolerance: float = 0.0
+) -> None:
+    """Answer each headline question with pandas and SQLite; time them and record any difference in answers. The
+    other queries are timed on DuckDB only."""
+    from benchmarks.equivalents import EQUIVALENTS, differences
     from loti_demand import queries
-    from loti_demand.bench.equivalents import EQUIVALENTS, Exempt, differences
     from loti_demand.warehouse.db import connect
 
     con = connect(warehouse, read_only=True)
@@ -214,14 +227,12 @@ def compare_engines(measures: list[QueryMeasure], warehouse: Path, *, raw=None, 
         for measure in measures:
             equivalent = EQUIVALENTS.get(measure.name)
             if equivalent is None:
-                measure.problems["equivalent"] = ["no pandas/SQLite equivalent in bench/equivalents.py"]
-                continue
-            if isinstance(equivalent, Exempt):
-                measure.exempt = equivalent.reason
                 continue
             expected = queries.QUERIES[measure.name].function(con, **measure.params)
-            for engine, function, target in (("pandas", equivalent.pandas, raw), ("sqlite", equivalent.sqlite,
-                                                                                  sqlite_con)):
+            for engine, function, target in (
+                ("pandas", equivalent.pandas, raw),
+                ("sqlite", equivalent.sqlite, sqlite_con),
+            ):
                 if target is None:
                     continue
                 answer = function(target, **measure.params)

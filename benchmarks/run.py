@@ -1,10 +1,11 @@
-"""Benchmark (issue 8): generate N payment lines in several council layouts plus OCDS releases, build the
-warehouse in a child process, and report build time, ingest lines/s, warehouse size, peak RSS, the p50/p95 of
-every registered query, the same questions answered by pandas and SQLite over the raw lines, AppTest reruns of
-every page and, optionally, first paint in Chromium.
+"""The benchmark: write N payment lines and OCDS releases with the sample generator at scale
+(loti_demand/sample/scale/), build the warehouse in a child process, and report build time, ingest lines/s,
+warehouse size, peak RSS, the p50/p95 of every registered query with the floor under its answer, the headline
+questions over payment lines answered by pandas and SQLite, AppTest reruns of every page and, optionally, first
+paint in Chromium.
 
-Modules: generate (inputs), raw (pandas/SQLite loaders), equivalents (the same questions per query),
-measure (timings), browser (first paint), report (figures and verdicts).
+Modules: measure (timings), raw (pandas/SQLite loaders), equivalents (the headline questions), apptest and browser
+(pages), report (figures and verdicts); ingest (one large CSV) and load (the load test) stand alone.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loti_demand.bench.generate import MONTHS, BenchParams, ensure_data
-from loti_demand.bench.report import Results, print_report
+from benchmarks.report import Results, print_report
+from loti_demand.sample.scale import ScaleParams, generate_scaled
+from loti_demand.sample.scale.text import MONTHS
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,8 @@ class BenchOptions:
     paint_loads: int = 5
 
     @property
-    def params(self) -> BenchParams:
-        return BenchParams(self.lines, self.releases, self.seed, self.months)
+    def params(self) -> ScaleParams:
+        return ScaleParams(self.lines, self.releases, self.seed, self.months)
 
     @property
     def stem(self) -> str:
@@ -45,12 +47,12 @@ class BenchOptions:
 
 def run_benchmark(options: BenchOptions, echo: Callable[[str], None] = print) -> Results:
     """Run every measurement and print the report; returns the figures."""
-    from loti_demand.bench import measure
+    from benchmarks import measure
 
     work = Path(options.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     echo(f"Preparing {options.lines:,} payment lines and {options.releases:,} OCDS releases ...")
-    data = ensure_data(work / f"data-{options.stem}", options.params)
+    data = generate_scaled(work / f"data-{options.stem}", options.params)
     warehouse = work / f"warehouse-{options.stem}.duckdb"
     echo("Building the warehouse in a child process ...")
     build = measure.measure_build(data.folder, warehouse, work)
@@ -61,11 +63,11 @@ def run_benchmark(options: BenchOptions, echo: Callable[[str], None] = print) ->
     if options.pandas or options.sqlite:
         _compare(options, results, data.folder, warehouse, work, echo)
     echo(f"Running every page in AppTest ({options.page_reruns} reruns each) ...")
-    from loti_demand.bench.apptest import time_pages
+    from benchmarks.apptest import time_pages
 
     results.pages = time_pages(warehouse, options.page_reruns)
     if options.first_paint:
-        from loti_demand.bench.browser import first_paint
+        from benchmarks.browser import first_paint
 
         echo(f"Measuring first paint in Chromium ({options.paint_loads} loads per page, warm server) ...")
         results.paint = first_paint(warehouse, options.paint_loads)
@@ -75,9 +77,9 @@ def run_benchmark(options: BenchOptions, echo: Callable[[str], None] = print) ->
 
 
 def _compare(options: BenchOptions, results: Results, data: Path, warehouse: Path, work: Path, echo) -> None:
-    """Load the raw lines into pandas (and from there SQLite), then ask every query's question of them."""
-    from loti_demand.bench import measure
-    from loti_demand.bench.raw import load_raw, load_sqlite
+    """Load the raw lines into pandas (and from there SQLite), then ask the headline questions of them."""
+    from benchmarks import measure
+    from benchmarks.raw import load_raw, load_sqlite
 
     echo("Loading the raw lines into pandas as an analyst would ...")
     started = time.perf_counter()
@@ -89,10 +91,16 @@ def _compare(options: BenchOptions, results: Results, data: Path, warehouse: Pat
         started = time.perf_counter()
         sqlite_con = load_sqlite(raw, work / f"raw-{options.stem}.sqlite")
         results.load_seconds["sqlite"] = time.perf_counter() - started
-    echo("Answering the same questions with pandas and SQLite ...")
+    echo("Answering the headline questions with pandas and SQLite ...")
     repeat = max(3, options.repeat // 5)
-    measure.compare_engines(results.queries, warehouse, raw=raw if options.pandas else None, sqlite_con=sqlite_con,
-                            repeat=repeat, tolerance=0.01)
+    measure.compare_engines(
+        results.queries,
+        warehouse,
+        raw=raw if options.pandas else None,
+        sqlite_con=sqlite_con,
+        repeat=repeat,
+        tolerance=0.01,
+    )
     if sqlite_con is not None:
         sqlite_con.close()
     del raw

@@ -1,6 +1,7 @@
-"""Ingest benchmark: how fast one large spend CSV in a realistic council layout is read, normalised and
-ingested (`python -m loti_demand bench --ingest-only`). Reports wall-clock and CPU lines per second: the
-box may be shared, and CPU time shows what the code itself costs."""
+"""Ingest benchmark: how fast one large spend CSV in a council layout (the sample at scale's report export, with a
+title block, day-first dates and "1,234.56" amounts) is read, normalised and ingested
+(`python -m benchmarks --ingest-only`). Reports wall-clock and CPU lines per second: the box may be shared, and
+CPU time shows what the code itself costs."""
 
 from __future__ import annotations
 
@@ -8,49 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
-
 from loti_demand.reference import Reference
-
-INGEST_PURPOSES = ["Annual licence renewal", "Laptop refresh", "Mobile airtime", "Agency cover", "Roof repairs",
-                   "Placement fees", "Waste contract", "Office supplies", "Counsel fees", "School meals"]
-
-CATEGORIES = ["Software Licences", "IT Hardware", "Telephony", "IT Consultancy", "Hosting Services",
-              "Agency Staff", "Building Repairs", "Residential Care", "Waste Collection", "Stationery",
-              "Legal Fees", "Catering", "Rents", "Utilities - Electricity", "Grants to Voluntary Orgs"]
-SERVICES = ["Digital", "Housing", "Adults", "Children's Services", "Environment", "Finance", "Regeneration"]
-
-
-def generate_ingest_csv(path: Path, lines: int, seed: int = 3) -> None:
-    """One spend file of `lines` payment lines in a council layout: a report preamble, quoted amounts with
-    thousands separators, day-first dates, credits, supplier names with commas, and a grand-total row."""
-    rng = np.random.default_rng(seed)
-    suppliers = np.array([f"Supplier {i:05d} Ltd" for i in range(29_000)]
-                         + [f"Smith, Jones & Partner {i:03d} LLP" for i in range(1_000)], dtype=object)
-    amount = np.round(500 + rng.lognormal(np.log(1500), 1.2, lines), 2)
-    amount[rng.random(lines) < 0.02] *= -1
-    days = rng.integers(0, 365, lines)
-    dates = np.datetime64("2025-04-01") + days
-    table = pa.table({
-        "Body": ["Camden"] * lines,
-        "Department": rng.choice(SERVICES, lines),
-        "Supplier Name": suppliers[rng.integers(0, len(suppliers), lines)],
-        "Payment Date": pa.array(dates).cast(pa.string()),
-        "Transaction Number": [f"T{i:09d}" for i in range(lines)],
-        "Net Amount": [f"{a:,.2f}" for a in amount],
-        "Expense Type": rng.choice(CATEGORIES, lines),
-        "Purpose": rng.choice(INGEST_PURPOSES, lines),
-    })
-    iso = table["Payment Date"].to_pylist()
-    table = table.set_column(3, "Payment Date", pa.array([f"{d[8:10]}/{d[5:7]}/{d[:4]}" for d in iso]))
-    buffer = pa.BufferOutputStream()
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(quoting_style="needed"))
-    preamble = b"London Borough of Camden Payments Over \xc2\xa3500\nReport Date: 01/04/2026\n\n"
-    total = f',,,,,"{amount.sum():,.2f}",,\n'.encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(preamble + buffer.getvalue().to_pybytes() + total)
+from loti_demand.sample.scale.files import write_one_file
 
 
 class _Clock:
@@ -75,7 +35,7 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
     path = work_dir / f"ingest-{lines}.csv"
     if not path.exists():
         echo(f"Generating a {lines:,}-line spend CSV in {path} ...")
-        generate_ingest_csv(path, lines)
+        write_one_file(path, lines)
     results: dict[str, tuple[float, float]] = {}
 
     clock = _Clock()
@@ -98,7 +58,7 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
         ingest_file(writer, "spend", path, publisher=Reference().publisher("E09000007"))
         writer.flush()
         # the build's own models, in its order, up to the normalised lines
-        for model in MODELS[:MODELS.index(Sql("intermediate/int_spend_lines.sql")) + 1]:
+        for model in MODELS[: MODELS.index(Sql("intermediate/int_spend_lines.sql")) + 1]:
             model.run(con, Reference())
         normalised = con.execute("select count(*) from int_spend_lines").fetchall()[0][0]
         wall, cpu = clock.stop()

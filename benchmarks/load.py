@@ -1,4 +1,4 @@
-"""Load test (`python -m loti_demand bench --load-only`): simulated users on one Streamlit server while the warehouse
+"""Load test (`python -m benchmarks --load-only`): simulated users on one Streamlit server while the warehouse
 is rebuilt and swapped under them.
 
 Each user is a real client of Streamlit's WebSocket protocol (the BackMsg and ForwardMsg protobufs a browser sends
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loti_demand.bench.measure import percentile
+from benchmarks.measure import percentile
 from loti_demand.config import PROJECT_DIR
 from loti_demand.navigation import registered_pages
 
@@ -220,8 +220,15 @@ def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> 
                 f"rebuilding every {options.rebuild_every:.0f} s ..."
             )
             _warm(f"ws://{base}/_stcore/stream", pages)
-            _drive(options, result, f"ws://{base}/_stcore/stream", f"http://{base}/_stcore/health", pages, warehouse,
-                   server.pid)
+            _drive(
+                options,
+                result,
+                f"ws://{base}/_stcore/stream",
+                f"http://{base}/_stcore/health",
+                pages,
+                warehouse,
+                server.pid,
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -239,7 +246,12 @@ def _warm(url: str, pages: list[tuple[str, str]]) -> None:
 
 
 def _drive(
-    options: LoadOptions, result: LoadResult, url: str, health_url: str, pages: list[tuple[str, str]], warehouse: Path,
+    options: LoadOptions,
+    result: LoadResult,
+    url: str,
+    health_url: str,
+    pages: list[tuple[str, str]],
+    warehouse: Path,
     server_pid: int | None = None,
 ) -> None:
     deadline = time.monotonic() + options.seconds
@@ -331,8 +343,10 @@ def memory_summary(memory: list[tuple[float, int]]) -> str:
         return f"{seconds / 60:.0f} min" if in_minutes else f"{seconds:.0f} s"
 
     curve = ", ".join(f"{at(seconds)} {rss / 1e6:.0f} MB" for seconds, rss in memory[::step])
-    return (f"server memory: {settled[0] / 1e6:.0f} MB after the first minute, {memory[-1][1] / 1e6:.0f} MB at the "
-            f"end (peak {max(rss for _, rss in memory) / 1e6:.0f} MB); curve: {curve}")
+    return (
+        f"server memory: {settled[0] / 1e6:.0f} MB after the first minute, {memory[-1][1] / 1e6:.0f} MB at the "
+        f"end (peak {max(rss for _, rss in memory) / 1e6:.0f} MB); curve: {curve}"
+    )
 
 
 def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -> None:

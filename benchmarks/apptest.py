@@ -1,5 +1,5 @@
-"""Time every registered page in Streamlit's AppTest on the benchmark warehouse. The package's one module besides
-ui.py that imports Streamlit: it drives the app as the tests do, and renders nothing itself."""
+"""Time every registered page in Streamlit's AppTest on the benchmark warehouse: it drives the app as the tests do,
+and renders nothing itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from loti_demand.bench.measure import time_calls
+from benchmarks.measure import time_calls
 
 
 @dataclass

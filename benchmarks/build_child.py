@@ -1,5 +1,5 @@
 """Build the warehouse in a child process so its peak memory is its own (the generator and pandas live in the
-parent): `python -m loti_demand.bench.build_child DATA WAREHOUSE OUT.json`.
+parent): `python -m benchmarks.build_child DATA WAREHOUSE OUT.json`.
 
 Writes the build's progress events with their times and the peak RSS so far (so the report can say in which
 phase memory peaked), the build report's counts and the child's peak RSS.
@@ -30,12 +30,17 @@ def main(argv: list[str]) -> int:
     except LotiDemandError as exc:
         sys.stderr.write(f"benchmark build failed: {exc}\n")
         return 1
-    out.write_text(json.dumps({
-        "seconds": time.perf_counter() - started,
-        "events": events,
-        "counts": report.counts,
-        "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    }), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "events": events,
+                "counts": report.counts,
+                "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        ),
+        encoding="utf-8",
+    )
     return 0
 
 
