@@ -24,10 +24,12 @@ DASHBOARD = str(PROJECT / "dashboard.py")
 SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "demand_items",
                 "challenges",
                 "challenge_boroughs", "source_files", "suppliers", "build_info", "ref_tech_categories",
-                "agg_suppliers_by_period", "agg_concentration_by_period", "agg_borough_measures_by_period"}
-PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures", "borough_measures_stored",
-                "spend_summary", "spend_over_time", "category_spend", "top_suppliers", "top_suppliers_stored",
-                "supplier_concentration", "supplier_concentration_stored", "sme_pipeline", "borough_pipeline",
+                "agg_suppliers_by_period", "agg_concentration_by_period", "agg_borough_measures_by_period",
+                # the table macros of warehouse/models/measures.sql, over the small tables above
+                "borough_measures_in", "top_suppliers_in", "supplier_concentration_in"}
+PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures",
+                "spend_summary", "spend_over_time", "category_spend", "top_suppliers",
+                "supplier_concentration", "sme_pipeline", "borough_pipeline",
                 "borough_challenges", "borough_expiring", "borough_coverage", "london_demand"]
 
 

@@ -100,81 +100,100 @@ def _stored_windows(con, kind: str = "spend") -> list[tuple[dt.date, dt.date]]:
                        {"kind": kind}).fetchall()
 
 
-def test_stored_borough_measures_are_the_measures_worked_out_for_the_window(sample_con, monkeypatch) -> None:
-    read = []
-    real_run = queries.run
-    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+# The measures worked out for one window by the macros the build stores them with (warehouse/models/measures.sql).
+BOROUGH_MEASURES = """select * exclude (period_start, period_end, tech_category)
+    from borough_measures_in([{'period_start': $start, 'period_end': $end, 'tech_category': $category}])
+    order by borough_name"""
+TOP_SUPPLIERS = """select * exclude (period_start, period_end, tech_category, window_spend_gbp)
+    from top_suppliers_in([{'period_start': $start, 'period_end': $end}], null)
+    where tech_category is not distinct from $category and rank <= $limit + 1 order by rank"""
+CONCENTRATION = """select * exclude (period_start, period_end)
+    from supplier_concentration_in([{'period_start': $start, 'period_end': $end}], null, $category)
+    order by named_spend_gbp desc, tech_category"""
+
+
+def test_stored_borough_measures_are_the_measures_worked_out_for_the_window(sample_con) -> None:
     categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
     windows = [w for kind in ("spend", "forward", "current") for w in _stored_windows(sample_con, kind)]
     for start, end in windows:
         for category in categories:
-            read.clear()
             stored = queries.borough_measures(sample_con, start=start, end=end, category=category)
-            assert read == ["borough_measures_stored"] and len(stored) == 33
-            live = real_run(sample_con, "borough_measures", start=start, end=end, category=category)
+            live = sample_con.execute(BOROUGH_MEASURES, {"start": start, "end": end, "category": category}).df()
+            assert len(stored) == 33
             pd.testing.assert_frame_equal(stored, live, check_exact=False, rtol=1e-12)
-    read.clear()
     quarter = queries.borough_measures(sample_con, start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
-    assert read == ["borough_measures_stored", "borough_measures"]
     assert quarter["months_covered"].max() == 3 and quarter["tech_spend_gbp"].sum() > 0
 
 
-def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(sample_con, monkeypatch) -> None:
-    """Over every stored window, for all tech and each category: the same rows, values, order and types as
-    top_suppliers.sql and supplier_concentration.sql give, and the functions read them from the stored tables."""
-    read = []
-    real_run = queries.run
-    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(sample_con) -> None:
+    """Over every stored window, for all tech and each category: the same rows, values, order and types as the
+    macros give for that window alone."""
     categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
     compared = 0
     for start, end in _stored_windows(sample_con):
         for category in categories:
-            for limit in (7, queries.STORED_SUPPLIER_RANKS - 1):  # the Spend page's default and its most
-                read.clear()
+            for limit in (7, 50):  # the Spend page's default and its most
                 top = queries.top_suppliers(sample_con, start=start, end=end, category=category, limit=limit)
                 if not top.empty:
-                    assert read == ["top_suppliers_stored"]
                     assert len(top) == min(limit + 1, top["suppliers_total"].iloc[0])
-                grouped = real_run(sample_con, "top_suppliers", start=start, end=end, boroughs=None,
-                                   category=category, limit=limit)
+                grouped = sample_con.execute(TOP_SUPPLIERS, {"start": start, "end": end, "category": category,
+                                                             "limit": limit}).df()
                 pd.testing.assert_frame_equal(top, grouped, check_exact=True)
                 compared += len(top)
-            read.clear()
             concentration = queries.supplier_concentration(sample_con, start=start, end=end, category=category)
-            if not concentration.empty:
-                assert read == ["supplier_concentration_stored"]
-            grouped = real_run(sample_con, "supplier_concentration", start=start, end=end, boroughs=None,
-                               category=category)
+            grouped = sample_con.execute(CONCENTRATION, {"start": start, "end": end, "category": category}).df()
             pd.testing.assert_frame_equal(concentration, grouped, check_exact=False, rtol=1e-12)
             compared += len(concentration)
     assert compared > 500
 
 
-def test_other_choices_group_the_monthly_mart(sample_con, monkeypatch) -> None:
-    read = []
-    real_run = queries.run
-    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+def test_the_pages_read_the_stored_answers_for_the_periods_they_offer(sample_warehouse, tmp_path) -> None:
+    """Marked stored answers come back for a stored window; any other choice is worked out, unmarked."""
+    import shutil
+
+    import duckdb
+
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sample_warehouse, path)
+    con = duckdb.connect(str(path))
+    start, end = _stored_windows(con)[-1]
+    window = {"start": start, "end": end}
+    con.execute("update agg_borough_measures_by_period set notices = -1")
+    con.execute("update agg_suppliers_by_period set supplier_name = 'stored'")
+    con.execute("update agg_concentration_by_period set suppliers = -1")
+    assert queries.borough_measures(con, **window)["notices"].eq(-1).all()
+    assert queries.top_suppliers(con, **window, limit=50)["supplier_name"].eq("stored").all()
+    assert queries.supplier_concentration(con, **window, category="software")["suppliers"].eq(-1).all()
+    quarter = {"start": dt.date(2025, 4, 1), "end": dt.date(2025, 6, 30)}
+    assert queries.borough_measures(con, **quarter)["notices"].ge(0).all()
+    assert not queries.top_suppliers(con, **window, limit=51)["supplier_name"].eq("stored").any()
+    assert not queries.top_suppliers(con, **window, boroughs=("E09000007",))["supplier_name"].eq("stored").any()
+    assert queries.supplier_concentration(con, **window, boroughs=("E09000007",))["suppliers"].gt(0).all()
+    assert queries.supplier_concentration(con, **quarter)["suppliers"].gt(0).all()
+    con.close()
+
+
+def test_other_choices_group_the_monthly_mart(sample_con) -> None:
     start, end = _stored_windows(sample_con)[-1]
     one_borough = queries.top_suppliers(sample_con, start=start, end=end, boroughs=("E09000007",))
-    assert read == ["top_suppliers"] and one_borough["boroughs"].eq(1).all() and len(one_borough) == 11
-    read.clear()
-    everyone = queries.top_suppliers(sample_con, start=start, end=end, limit=queries.STORED_SUPPLIER_RANKS)
-    assert read == ["top_suppliers"] and len(everyone) > queries.STORED_SUPPLIER_RANKS  # more than the build keeps
-    read.clear()
+    assert one_borough["boroughs"].eq(1).all() and len(one_borough) == 11
+    everyone = queries.top_suppliers(sample_con, start=start, end=end, limit=51)
+    assert len(everyone) > 51  # more than the build keeps
     quarter = queries.supplier_concentration(sample_con, start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
-    assert read == ["supplier_concentration_stored", "supplier_concentration"] and len(quarter) > 5
+    assert len(quarter) > 5
     year = queries.supplier_concentration(sample_con, start=start, end=end).set_index("tech_category")
     spend = quarter.set_index("tech_category")["named_spend_gbp"]
     assert (spend < year.loc[spend.index, "named_spend_gbp"]).all()  # a quarter of the year
 
 
-def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_kept() -> None:
+def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_kept(sample_warehouse) -> None:
     """On a monthly mart made to hold the cases the sample lacks: a supplier whose credits exceed its payments
     (no share, and out of the share base), two suppliers tied on spend (ordered by supplier_id), one paid in two
     categories and, in one of them, two boroughs, and more suppliers than the build keeps."""
     import duckdb
 
-    from loti_demand.warehouse.build import Sql
+    from loti_demand.warehouse.build import Macros, Sql
+    from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
 
     con = duckdb.connect()
     con.execute("""
@@ -196,12 +215,18 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
     con.execute("create table suppliers as select 'acme' as supplier_id, 'ACME Ltd' as canonical_name")
     con.execute("create table page_periods as select 'spend' as kind, date '2025-04-01' as period_start, "
                 "date '2026-03-31' as period_end")
+    con.execute("attach $path as sample (read_only)", {"path": str(sample_warehouse)})
+    for table in ("boroughs", "demand_items", "procurements", "challenges", "challenge_boroughs",
+                  "agg_spend_by_borough_month", "ref_tech_categories"):  # the other marts the macros read
+        con.execute(f"create table {table} as from sample.{table}")
+    run_sql_file(con, MODELS_DIR / "macros.sql")
+    Macros("measures.sql").run(con, None)
     Sql("aggregates/agg_suppliers_by_period.sql").run(con, None)
     window = {"start": dt.date(2025, 4, 1), "end": dt.date(2026, 3, 31)}
     for category in (None, "software", "cloud"):
         for limit in (2, 50):
             stored = queries.top_suppliers(con, **window, category=category, limit=limit)
-            grouped = queries.run(con, "top_suppliers", **window, boroughs=None, category=category, limit=limit)
+            grouped = con.execute(TOP_SUPPLIERS, {**window, "category": category, "limit": limit}).df()
             pd.testing.assert_frame_equal(stored, grouped, check_exact=True)
     everything = queries.top_suppliers(con, **window, limit=50)
     assert len(everything) == 51 and everything["suppliers_total"].iloc[0] == 64

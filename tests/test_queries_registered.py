@@ -22,8 +22,6 @@ def test_query_runs_with_its_example(sample_con, name: str) -> None:
 def test_every_sql_file_is_run_by_a_registered_function() -> None:
     from_summary = {"demand_summary", "demand_summary_whole_period"}  # run by loti_demand.summary
     used = set(re.findall(r'run(?:_long)?\(con, "([a-z_]+)"', SOURCE)) | from_summary
-    stored_first = set(re.findall(r'_stored_or_run\(con, "([a-z_]+)"', SOURCE))  # <name>_stored.sql, then <name>.sql
-    used |= stored_first | {f"{name}_stored" for name in stored_first}
     on_disk = {p.stem for p in queries.QUERIES_DIR.glob("*.sql")}
     assert on_disk - used == set()
 

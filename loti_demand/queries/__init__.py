@@ -323,17 +323,6 @@ def spend_periods(con: duckdb.DuckDBPyConnection) -> list[periods.Period]:
     return periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of(con))
 
 
-def _stored_or_run(con: duckdb.DuckDBPyConnection, name: str, stored: dict | None, **params: object
-                   ) -> pd.DataFrame:
-    """<name>_stored.sql with the `stored` parameters: the answer the build stored for a period the pages offer;
-    when there is none (no rows, or `stored` is None: a choice the build does not store), <name>.sql."""
-    if stored is not None:
-        found = run(con, f"{name}_stored", **stored)
-        if not found.empty:
-            return found
-    return run(con, name, **params)
-
-
 def _last12(con: duckdb.DuckDBPyConnection) -> dict:
     """The window the spend pages open with: the latest 12 months of spend data."""
     offered = spend_periods(con)
@@ -430,10 +419,9 @@ def body_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.dat
 @query(lambda con: {**_last12(con), "category": None})
 def borough_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
                      category: str | None = None) -> pd.DataFrame:
-    """Every map measure for every borough. For the periods the pages offer the build has stored the answer
-    (agg_borough_measures_by_period); any other window is worked out here. Both give the same answer."""
-    where = {"start": start, "end": end, "category": category}
-    return _stored_or_run(con, "borough_measures", where, **where)
+    """Every map measure for every borough: for the periods the pages offer as the build stored it
+    (agg_borough_measures_by_period), for any other window worked out by the same macro."""
+    return run(con, "borough_measures", start=start, end=end, category=category)
 
 
 @query(lambda con: {**_last12(con), "boroughs": (), "category": None})
@@ -457,22 +445,15 @@ def category_spend(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.da
     return run(con, "category_spend", start=start, end=end, boroughs=_codes(boroughs))
 
 
-STORED_SUPPLIER_RANKS = 51  # agg_suppliers_by_period: the Spend page shows at most 50, and one more says there are more
-
-
 @query(lambda con: {**_last12(con), "boroughs": (), "category": None, "limit": 10},
        variants=(("top_suppliers, one borough", lambda con: {**_last12(con), "boroughs": (_a_borough(con),),
                                                             "category": None, "limit": 10}),))
 def top_suppliers(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
                   category: str | None = None, limit: int = 10) -> pd.DataFrame:
-    """The `limit` largest suppliers plus one more when there are more (so the page can say so).
-
-    For every borough over a spend period the pages offer, the build has stored the first STORED_SUPPLIER_RANKS
-    (agg_suppliers_by_period); any other choice groups the monthly mart. Both give the same answer.
-    """
-    where = {"start": start, "end": end, "category": category, "limit": int(limit)}
-    return _stored_or_run(con, "top_suppliers", where if not boroughs and limit < STORED_SUPPLIER_RANKS else None,
-                          **where, boroughs=_codes(boroughs))
+    """The `limit` largest suppliers plus one more when there are more (so the page can say so): for every borough
+    over a spend period the pages offer as the build stored them (agg_suppliers_by_period), else worked out."""
+    return run(con, "top_suppliers", start=start, end=end, boroughs=_codes(boroughs), category=category,
+               limit=int(limit))
 
 
 @query(lambda con: {**_last12(con), "boroughs": (), "category": None},
@@ -482,9 +463,7 @@ def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, en
                            boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
     """How concentrated each category's named-supplier spend is. As with top_suppliers, the build has stored the
     answer for every borough over the periods the pages offer (agg_concentration_by_period)."""
-    where = {"start": start, "end": end, "category": category}
-    return _stored_or_run(con, "supplier_concentration", where if not boroughs else None, **where,
-                          boroughs=_codes(boroughs))
+    return run(con, "supplier_concentration", start=start, end=end, boroughs=_codes(boroughs), category=category)
 
 
 @query(lambda con: {**_last12(con), "boroughs": ()})

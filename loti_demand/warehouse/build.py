@@ -10,7 +10,9 @@ import contextlib
 import csv
 import datetime as dt
 import glob
+import importlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
-from loti_demand.warehouse import enrich, enrich_challenges, enrich_search, stored
+from loti_demand.warehouse import enrich, enrich_challenges, enrich_search
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
     FileResult,
@@ -65,6 +67,46 @@ class Sql:
 
 
 @dataclass(frozen=True)
+class Py:
+    """A model that needs Python: models/<folder>/<table>.py, whose create(con, ref) makes the table, reading
+    with the SQL of <table>.sql beside it."""
+
+    path: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def creates(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+        module = "loti_demand.warehouse.models." + self.path.removesuffix(".py").replace("/", ".")
+        importlib.import_module(module).create(con, ref)
+
+
+@dataclass(frozen=True)
+class Macros:
+    """A file of table macros over the marts (models/measures.sql), created once the tables they read exist: DuckDB
+    binds a table macro when it is created."""
+
+    path: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def creates(self) -> tuple[str, ...]:
+        text = (MODELS_DIR / self.path).read_text(encoding="utf-8")
+        return tuple(re.findall(r"create or replace macro (\w+)", text))
+
+    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+        run_sql_file(con, MODELS_DIR / self.path)
+
+
+@dataclass(frozen=True)
 class Step:
     """A Python step that reads earlier models and creates the named tables."""
 
@@ -80,7 +122,7 @@ class Step:
 
 
 # The declared build order. tests/test_models.py checks every model reads only what an earlier one made.
-MODELS: tuple[Sql | Step, ...] = (
+MODELS: tuple[Sql | Py | Macros | Step, ...] = (
     Sql("staging/stg_spend.sql"),
     Sql("intermediate/int_spend_duplicates.sql"),
     Sql("intermediate/int_spend_lines.sql"),
@@ -115,10 +157,11 @@ MODELS: tuple[Sql | Step, ...] = (
     Sql("aggregates/agg_demand_by_borough_month.sql"),
     Step(summary.store_whole_period, ("agg_demand_summary",)),
     Sql("marts/build_info.sql"),
-    Step(stored.store_page_periods, ("page_periods",)),
-    Step(stored.store_borough_measures, ("agg_borough_measures_by_period",)),
+    Py("marts/page_periods.py"),
+    Macros("measures.sql"),
+    Sql("aggregates/agg_borough_measures_by_period.sql"),
     Sql("aggregates/agg_suppliers_by_period.sql"),
-    Step(stored.store_supplier_concentration, ("agg_concentration_by_period",)),
+    Sql("aggregates/agg_concentration_by_period.sql"),
 )
 
 

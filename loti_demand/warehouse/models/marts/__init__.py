@@ -1,0 +1,1 @@
+"""Marts: one row per thing (a borough, a payment line, a procurement...)."""

@@ -1,0 +1,235 @@
+-- The pages' measures over windows, defined once as table macros over the marts: the aggregates store their
+-- answers for the windows the pages offer (page_periods), and the query layer asks them for any other window.
+-- A window is a struct {period_start, period_end[, tech_category]} (tech_category NULL = all tech); each macro
+-- takes a list of them and answers every window at once, its rows led by the window's fields.
+-- The build creates these once the marts they read exist (DuckDB binds a table macro when it is created).
+
+-- Every map measure for every borough in each window, with the coverage behind it. Tech spend is NULL (no data),
+-- not 0, when the borough has no spend lines in the window. Pipeline and contracts expiring: demand_items by the
+-- in_pipeline and expires_in rules (macros.sql), the same items the Demand calendar, the Overview and the export
+-- count; notices: every tech procurement, any stage.
+create or replace macro borough_measures_in(windows) as table
+with w as (
+    select distinct
+        cast(x.period_start as date) as period_start,
+        cast(x.period_end as date) as period_end,
+        cast(x.tech_category as varchar) as tech_category
+    from (select unnest(windows) as x)
+),
+
+spend as (
+    select
+        w.period_start,
+        w.period_end,
+        w.tech_category,
+        s.borough_code,
+        sum(s.amount_gbp) filter (
+            where s.tech_category is not null and (w.tech_category is null or s.tech_category = w.tech_category)
+        ) as tech_spend_gbp,
+        cast(sum(s.lines) filter (
+            where s.tech_category is not null and (w.tech_category is null or s.tech_category = w.tech_category)
+        ) as bigint) as lines,
+        count(distinct s.payment_month) as months_covered
+    from w
+    inner join agg_spend_by_borough_month as s on s.payment_month between w.period_start and w.period_end
+    group by all
+),
+
+demand as (
+    select
+        w.period_start,
+        w.period_end,
+        w.tech_category,
+        d.borough_code,
+        sum(d.value_gbp) filter (where in_pipeline(d.confidence, d.expected_date, w.period_start, w.period_end))
+            as pipeline_value_gbp,
+        count(*) filter (where in_pipeline(d.confidence, d.expected_date, w.period_start, w.period_end))
+            as pipeline_count,
+        count(*) filter (where expires_in(d.confidence, d.contract_end, w.period_start, w.period_end))
+            as contracts_expiring,
+        sum(d.value_gbp) filter (where expires_in(d.confidence, d.contract_end, w.period_start, w.period_end))
+            as expiring_value_gbp
+    from w
+    inner join demand_items as d on w.tech_category is null or d.tech_category = w.tech_category
+    where d.borough_code is not null and d.tech_category is not null
+    group by all
+),
+
+categories as (select distinct tech_category from w),
+
+notice_counts as (
+    select c.tech_category, p.borough_code, count(*) as notices
+    from categories as c
+    inner join procurements as p on c.tech_category is null or p.tech_category = c.tech_category
+    where p.borough_code is not null and p.tech_category is not null
+    group by all
+),
+
+challenge_counts as (
+    select
+        k.tech_category,
+        cb.borough_code,
+        count(*) filter (where c.is_open) as open_challenges,
+        count(*) as challenge_statements
+    from challenge_boroughs as cb
+    inner join challenges as c on cb.challenge_id = c.challenge_id
+    inner join categories as k on k.tech_category is null or c.tech_category = k.tech_category
+    group by all
+),
+
+joined as (
+    select
+        w.period_start,
+        w.period_end,
+        w.tech_category,
+        b.borough_code,
+        b.borough_name,
+        b.population,
+        b.population_year,
+        b.tile_col,
+        b.tile_row,
+        case when s.months_covered > 0 then coalesce(s.tech_spend_gbp, 0) end as tech_spend_gbp,
+        case when s.months_covered > 0
+            then cast(coalesce(s.tech_spend_gbp, 0) as double) / nullif(b.population, 0)
+        end as tech_spend_per_resident_gbp,
+        coalesce(s.lines, 0) as lines,
+        coalesce(s.months_covered, 0) as months_covered,
+        coalesce(d.pipeline_value_gbp, 0) as pipeline_value_gbp,
+        coalesce(d.pipeline_count, 0) as pipeline_count,
+        coalesce(d.contracts_expiring, 0) as contracts_expiring,
+        coalesce(d.expiring_value_gbp, 0) as expiring_value_gbp,
+        coalesce(n.notices, 0) as notices,
+        coalesce(c.open_challenges, 0) as open_challenges,
+        coalesce(c.challenge_statements, 0) as challenge_statements
+    from w
+    cross join boroughs as b
+    left join spend as s
+        on (w.period_start, w.period_end, b.borough_code) = (s.period_start, s.period_end, s.borough_code)
+        and w.tech_category is not distinct from s.tech_category
+    left join demand as d
+        on (w.period_start, w.period_end, b.borough_code) = (d.period_start, d.period_end, d.borough_code)
+        and w.tech_category is not distinct from d.tech_category
+    left join notice_counts as n
+        on b.borough_code = n.borough_code and w.tech_category is not distinct from n.tech_category
+    left join challenge_counts as c
+        on b.borough_code = c.borough_code and w.tech_category is not distinct from c.tech_category
+)
+
+select
+    *,
+    median(tech_spend_per_resident_gbp) over (partition by period_start, period_end, tech_category)
+        as london_median_per_resident_gbp
+from joined
+order by period_start, period_end, tech_category nulls first, borough_name;
+
+-- Per tech category: how concentrated the named-supplier spend is in each window, for the chosen boroughs
+-- (`boroughs`, a list of publisher codes, NULL = all) and category (`category`, NULL = every category).
+-- HHI = sum of squared % shares.
+create or replace macro supplier_concentration_in(windows, boroughs, category) as table
+with w as (
+    select distinct cast(x.period_start as date) as period_start, cast(x.period_end as date) as period_end
+    from (select unnest(windows) as x)
+),
+
+by_supplier as (
+    select w.period_start, w.period_end, s.tech_category, sum(s.amount_gbp) as amount_gbp
+    from w
+    inner join agg_spend_by_supplier as s on s.payment_month between w.period_start and w.period_end
+    where (boroughs is null or list_contains(boroughs, s.publisher_code))
+        and (category is null or s.tech_category = category)
+    group by w.period_start, w.period_end, s.tech_category, s.supplier_key
+    having sum(s.amount_gbp) > 0  -- a supplier whose credits exceed its payments has no share of the market
+),
+
+totals as (
+    select
+        period_start,
+        period_end,
+        tech_category,
+        sum(amount_gbp) as named_spend_gbp,
+        count(*) as suppliers,
+        max(amount_gbp, 3) as top3_amounts  -- the three largest
+    from by_supplier
+    group by all
+)
+
+select
+    t.period_start,
+    t.period_end,
+    t.tech_category,
+    c.label as tech_category_label,
+    t.named_spend_gbp,
+    t.suppliers,
+    sum(pow(100 * cast(s.amount_gbp as double) / t.named_spend_gbp, 2)) as hhi,
+    list_sum(list_transform(t.top3_amounts, lambda a: 100 * cast(a as double) / t.named_spend_gbp)) as top3_share_pct
+from by_supplier as s
+inner join totals as t
+    on (s.period_start, s.period_end, s.tech_category) = (t.period_start, t.period_end, t.tech_category)
+inner join ref_tech_categories as c on t.tech_category = c.tech_category
+group by all
+order by t.period_start, t.period_end, t.named_spend_gbp desc, t.tech_category;
+
+-- Every named supplier of tech in each window for the chosen boroughs (`boroughs`, NULL = all), ranked by spend
+-- then supplier_id, for each tech category and for all tech (tech_category NULL), with its market share: of the
+-- spend of the suppliers paid more than they refunded (one whose credits exceed its payments has no share).
+-- suppliers_total and window_spend_gbp count them all. Groups by the mart's integer supplier_key and counts
+-- boroughs from its borough_bit mask (see agg_spend_by_supplier).
+create or replace macro top_suppliers_in(windows, boroughs) as table
+with w as (
+    select distinct cast(x.period_start as date) as period_start, cast(x.period_end as date) as period_end
+    from (select unnest(windows) as x)
+),
+
+by_category as (
+    select
+        w.period_start,
+        w.period_end,
+        s.tech_category,
+        s.supplier_key,
+        any_value(s.supplier_id) as supplier_id,
+        sum(s.amount_gbp) as tech_spend_gbp,
+        cast(sum(s.lines) as bigint) as lines,
+        bit_or(s.borough_bit) as borough_mask
+    from w
+    inner join agg_spend_by_supplier as s on s.payment_month between w.period_start and w.period_end
+    where boroughs is null or list_contains(boroughs, s.publisher_code)
+    group by w.period_start, w.period_end, s.tech_category, s.supplier_key
+),
+
+by_supplier as (
+    select * from by_category
+    union all
+    select
+        period_start,
+        period_end,
+        null as tech_category,
+        supplier_key,
+        any_value(supplier_id) as supplier_id,
+        sum(tech_spend_gbp) as tech_spend_gbp,
+        cast(sum(lines) as bigint) as lines,
+        bit_or(borough_mask) as borough_mask
+    from by_category
+    group by period_start, period_end, supplier_key
+)
+
+select
+    s.period_start,
+    s.period_end,
+    s.tech_category,
+    row_number() over (window_rows order by s.tech_spend_gbp desc, s.supplier_id) as rank,
+    s.supplier_id,
+    coalesce(sup.canonical_name, s.supplier_id) as supplier_name,
+    s.tech_spend_gbp,
+    case
+        when s.tech_spend_gbp > 0
+            then 100 * cast(s.tech_spend_gbp as double)
+            / sum(s.tech_spend_gbp) filter (where s.tech_spend_gbp > 0) over window_rows
+    end as share_pct,
+    s.lines,
+    cast(bit_count(s.borough_mask) as bigint) as boroughs,
+    count(*) over window_rows as suppliers_total,
+    sum(s.tech_spend_gbp) over window_rows as window_spend_gbp
+from by_supplier as s
+left join suppliers as sup on s.supplier_id = sup.supplier_id
+window window_rows as (partition by s.period_start, s.period_end, s.tech_category)
+order by s.period_start, s.period_end, s.tech_category nulls first, rank;
