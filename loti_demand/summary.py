@@ -14,12 +14,10 @@ import re
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import MEASURES, label
-from loti_demand.queries.core import run, run_long, sql
-from loti_demand.warehouse.db import create_from_arrow
+from loti_demand.queries.core import run, run_long
 
 # Allow-listed dimensions -> the columns each adds, in order.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -120,8 +118,7 @@ def grouped(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: 
 
 
 def _params(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None) -> dict:
-    return {"grain": grain(by), "month_from": month_from, "month_to": month_to,
-            **{f"by_{d}": d in by for d in DIMENSIONS}}
+    return {"month_from": month_from, "month_to": month_to, **{f"by_{d}": d in by for d in DIMENSIONS}}
 
 
 def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
@@ -131,14 +128,6 @@ def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
     if grain(by) == ",".join(by):
         return df
     return df.sort_values([DIMENSIONS[d][0] for d in by], kind="stable").reset_index(drop=True)
-
-
-def store_whole_period(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
-    """Build step: agg_demand_summary holds the demand summary over the whole period for each of the 16 GRAINS,
-    from the same query the Exports page runs for a range of months."""
-    answers = pa.concat_tables([con.sql(sql("demand_summary"), params=_params(dims, None, None))
-                                .to_arrow_table() for dims in GRAINS])
-    create_from_arrow(con, "agg_demand_summary", answers)
 
 
 def file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:

@@ -82,3 +82,16 @@ def test_no_import_cycles_in_the_package() -> None:
         graphlib.TopologicalSorter(graph).prepare()
     except graphlib.CycleError as error:
         pytest.fail("import cycle: " + " -> ".join(error.args[1]))
+
+
+def test_the_build_never_imports_the_query_layer() -> None:
+    """The query layer reads the warehouse; the build (warehouse/, its models among it) never runs through it."""
+    graph = _package_imports()
+    reached, todo = set(), [m for m in graph if m.startswith("loti_demand.warehouse")]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo.extend(graph[module])
+    assert "loti_demand.warehouse.models.marts.page_periods" in reached, "the walk sees the Python models"
+    assert sorted(m for m in reached if m.startswith("loti_demand.queries")) == []

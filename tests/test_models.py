@@ -19,8 +19,7 @@ STEP_READS = {"resolve_suppliers": {"int_spend_lines"}, "classify_spend": {"int_
               "compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"},
               "name_award_suppliers": {"int_supplier_matches", "int_procurements"},
               "match_challenge_outcomes": {"challenges", "challenge_boroughs", "procurements"},
-              "index_search": {"procurements", "challenges", "raw_ocds_releases"},
-              "store_whole_period": {"agg_demand_by_borough_month", "challenges", "challenge_boroughs", "boroughs"}}
+              "index_search": {"procurements", "challenges", "raw_ocds_releases"}}
 
 
 def _objects_read(sql: str) -> set[str]:

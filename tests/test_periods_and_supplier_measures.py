@@ -216,8 +216,9 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
     con.execute("create table page_periods as select 'spend' as kind, date '2025-04-01' as period_start, "
                 "date '2026-03-31' as period_end")
     con.execute("attach $path as sample (read_only)", {"path": str(sample_warehouse)})
-    for table in ("boroughs", "demand_items", "procurements", "challenges", "challenge_boroughs",
-                  "agg_spend_by_borough_month", "ref_tech_categories"):  # the other marts the macros read
+    for table in ("boroughs", "publishers", "demand_items", "procurements", "challenges", "challenge_boroughs",
+                  "agg_spend_by_borough_month", "agg_demand_by_borough_month", "ref_tech_categories"):
+        # the other tables the macros of measures.sql read
         con.execute(f"create table {table} as from sample.{table}")
     run_sql_file(con, MODELS_DIR / "macros.sql")
     Macros("measures.sql").run(con, None)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from loti_demand import __version__, summary
+from loti_demand import __version__
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
@@ -155,10 +155,10 @@ MODELS: tuple[Sql | Py | Macros | Step, ...] = (
     Sql("aggregates/agg_classification_by_publisher.sql"),
     Sql("aggregates/agg_spend_quality_by_borough_month.sql"),
     Sql("aggregates/agg_demand_by_borough_month.sql"),
-    Step(summary.store_whole_period, ("agg_demand_summary",)),
+    Macros("measures.sql"),
+    Sql("aggregates/agg_demand_summary.sql"),
     Sql("marts/build_info.sql"),
     Py("marts/page_periods.py"),
-    Macros("measures.sql"),
     Sql("aggregates/agg_borough_measures_by_period.sql"),
     Sql("aggregates/agg_suppliers_by_period.sql"),
     Sql("aggregates/agg_concentration_by_period.sql"),
