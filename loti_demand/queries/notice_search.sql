@@ -5,8 +5,8 @@
 with winners as (
     select
         ocid,
-        string_agg(supplier_name, '; ' order by position) as supplier_names,
-        arg_min(supplier_id, position) filter (where supplier_id is not null) as supplier_id
+        supplier_names(supplier_name, position) as supplier_names,
+        first_supplier_id(supplier_id, position) as supplier_id
     from procurement_suppliers
     group by ocid
 )

@@ -5,7 +5,7 @@ with won as (
 ),
 
 winners as (
-    select ocid, string_agg(supplier_name, '; ' order by position) as supplier_names
+    select ocid, supplier_names(supplier_name, position) as supplier_names
     from procurement_suppliers
     where ocid in (select ocid from won)
     group by ocid

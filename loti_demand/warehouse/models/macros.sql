@@ -126,3 +126,11 @@ create or replace macro search_match(stems, clauses) as
 -- The ranks agg_suppliers_by_period keeps of each window: the Spend page shows at most 50 suppliers, and one more
 -- says there are more. top_suppliers.sql reads them when they are enough.
 create or replace macro stored_supplier_ranks() as 51;
+
+-- A procurement's suppliers, grouped from procurement_suppliers by ocid: their names in the order the award lists
+-- them ('A Ltd; B plc'), and the first-named one's supplier_id that has one (its Supplier profile).
+create or replace macro supplier_names(supplier_name, position) as
+    string_agg(supplier_name, '; ' order by position);
+
+create or replace macro first_supplier_id(supplier_id, position) as
+    arg_min(supplier_id, position) filter (where supplier_id is not null);

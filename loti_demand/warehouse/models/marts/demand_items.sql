@@ -8,8 +8,8 @@
 with incumbents as (
     select
         ocid,
-        string_agg(supplier_name, '; ' order by position) as incumbent_suppliers,
-        arg_min(supplier_id, position) filter (where supplier_id is not null) as incumbent_supplier_id
+        supplier_names(supplier_name, position) as incumbent_suppliers,
+        first_supplier_id(supplier_id, position) as incumbent_supplier_id
     from procurement_suppliers
     group by ocid
 ),
