@@ -214,13 +214,13 @@ def test_a_contracts_current_supplier_shows_under_the_suppliers_canonical_name(s
 
 
 def test_award_supplier_names_keep_an_unpaid_name_as_published(tmp_path: Path) -> None:
-    from loti_demand.warehouse.enrich import name_award_suppliers
+    from loti_demand.warehouse.models.intermediate import int_award_supplier_names
 
     con = connect(tmp_path / "w.duckdb")
     con.execute("create table int_supplier_matches as select * from (values ('ACME LTD', 'acme', 'Acme Limited'), "
                 "('Acme Limited', 'acme', 'Acme Limited')) t(supplier_name, supplier_id, canonical_name)")
     con.execute("create table int_procurements as select * from (values ('o1', 'acme ltd.; Widget Works PLC'), "
                 "('o2', null)) t(ocid, supplier_names)")
-    name_award_suppliers(con)
+    int_award_supplier_names.create(con)
     assert con.execute("select * from int_award_supplier_names order by all").fetchall() == [
         ("Widget Works PLC", None, None, "widget works"), ("acme ltd.", "acme", "Acme Limited", "acme")]

@@ -26,7 +26,7 @@ from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
-from loti_demand.warehouse import enrich, enrich_challenges, enrich_search
+from loti_demand.warehouse import enrich, enrich_challenges
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
     FileResult,
@@ -126,9 +126,9 @@ MODELS: tuple[Sql | Py | Macros | Step, ...] = (
     Sql("staging/stg_spend.sql"),
     Sql("intermediate/int_spend_duplicates.sql"),
     Sql("intermediate/int_spend_lines.sql"),
-    Step(enrich.resolve_suppliers, ("int_supplier_matches",)),
+    Py("intermediate/int_supplier_matches.py"),
     Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
-    Step(enrich.name_award_suppliers, ("int_award_supplier_names",)),
+    Py("intermediate/int_award_supplier_names.py"),
     Step(enrich.classify_spend, ("int_spend_classification", "int_supplier_classification", "int_line_corrections")),
     Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
     Sql("marts/boroughs.sql"),
@@ -144,9 +144,10 @@ MODELS: tuple[Sql | Py | Macros | Step, ...] = (
     Sql("marts/contract_replacements.sql"),
     Sql("marts/challenges.sql"),
     Sql("marts/challenge_boroughs.sql"),
-    Step(enrich_challenges.match_challenge_outcomes, ("int_challenge_matches",)),
+    Py("intermediate/int_challenge_matches.py"),
     Sql("marts/challenge_outcomes.sql"),
-    Step(enrich_search.index_search, ("search_documents", "search_synonyms")),
+    Py("marts/search_documents.py"),
+    Py("marts/search_synonyms.py"),
     Sql("marts/source_files.sql"),
     Sql("marts/load_issues.sql"),
     Sql("marts/fetch_log.sql"),

@@ -167,3 +167,8 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> o
     before the connection runs anything else (fetchone() would leave it open)."""
     rows = con.execute(sql, params).fetchall()
     return rows[0][0] if rows else None
+
+
+def sql_beside(module_file: str) -> str:
+    """The SQL a Python model runs: the .sql file named after it, beside it (models/<folder>/<table>.sql)."""
+    return Path(module_file).with_suffix(".sql").read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
-"""Python steps of the build, run once per distinct value (not per line): supplier resolution, spend
-classification and OCDS compilation (the challenge steps are in enrich_challenges.py). Each reads staging
-data and writes an int_* table."""
+"""Python steps of the build, run once per distinct value (not per line): spend classification and OCDS
+compilation (the challenge step is in enrich_challenges.py), each writing int_* tables, and what the Python
+models share (replace_table, load_overrides)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from loti_demand.normalise.ocds import calendar_date
-from loti_demand.normalise.supplier_resolution import Override, Published, resolve
+from loti_demand.normalise.supplier_resolution import Override
 from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier, award_evidence, description_parts
 from loti_demand.normalise.text import fold
@@ -31,54 +31,6 @@ DEC = pa.decimal128(18, 2)
 def replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: Iterable[dict], schema: pa.Schema) -> None:
     """Create or replace table `name` from Python rows with an explicit Arrow schema."""
     create_from_arrow(con, name, pa.Table.from_pylist(list(rows), schema=schema))
-
-
-SUPPLIER_SCHEMA = pa.schema([
-    ("supplier_name", pa.string()), ("supplier_id", pa.string()), ("canonical_name", pa.string()),
-    ("match_method", pa.string()), ("confidence", pa.float64()), ("reason", pa.string()),
-    ("company_number", pa.string()), ("vat_number", pa.string()),
-])
-
-
-def resolve_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Resolve each distinct published supplier name once (identifiers, normalised name, fuzzy, overrides).
-
-    Redacted payees never reach this step: staging has already withheld their names.
-    """
-    rows = con.execute(step_sql("supplier_spellings")).fetchall()
-    published = [Published(name, lines, tuple(tuple(pair) for pair in refs or ()), tuple(vats or ()),
-                           tuple(companies or ())) for name, lines, refs, vats, companies in rows]
-    matches = resolve(published, load_overrides(ref.folder))
-    replace_table(con, "int_supplier_matches", (m.__dict__ for m in matches), SUPPLIER_SCHEMA)
-
-
-AWARD_SUPPLIER_SCHEMA = pa.schema([
-    ("supplier_name", pa.string()), ("supplier_id", pa.string()), ("canonical_name", pa.string()),
-    ("match_key", pa.string()),
-])
-
-
-def name_award_suppliers(con: duckdb.DuckDBPyConnection, ref: Reference | None = None) -> None:
-    """int_award_supplier_names: each supplier name published in an award or contract notice, with the supplier
-    paid under a spelling that has the same matching key (normalise.suppliers.supplier_key: case, punctuation and
-    legal form ignored), so a supplier shows under one name, the suppliers mart's canonical name, in every table.
-    A name paid under no such spelling keeps its published form (supplier_id NULL). match_key is the name's
-    matching key: the id the supplier would have if it were paid (procurement_suppliers uses it for the unpaid)."""
-    by_key: dict[str, tuple[str, str]] = {}
-    for name, supplier_id, canonical in con.execute(
-            "select supplier_name, supplier_id, canonical_name from int_supplier_matches order by supplier_name"
-    ).fetchall():
-        if key := supplier_key(name):
-            by_key.setdefault(key, (supplier_id, canonical))
-    names = con.execute("select distinct unnest(string_split(supplier_names, '; ')) from int_procurements "
-                        "where supplier_names is not null order by all").fetchall()
-    rows = []
-    for (name,) in names:
-        key = supplier_key(name)
-        supplier_id, canonical = by_key.get(key or "", (None, None))
-        rows.append({"supplier_name": name, "supplier_id": supplier_id, "canonical_name": canonical,
-                     "match_key": key})
-    replace_table(con, "int_award_supplier_names", rows, AWARD_SUPPLIER_SCHEMA)
 
 
 def load_overrides(folder: Path) -> list[Override]:

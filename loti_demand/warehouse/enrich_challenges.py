@@ -1,7 +1,6 @@
-"""Python build steps for challenge statements: validate every row, and suggest the procurement that followed.
+"""The Python build step for challenge statements: validate every row.
 
 validate_challenges -> int_challenges (every row, with its problem or None) and int_challenge_boroughs.
-match_challenge_outcomes -> int_challenge_matches (suggested challenge -> procurement links, with reasons).
 
 Ids: an id may appear once per file. When a later file (a re-publication) repeats an id for an overlapping
 set of boroughs, the later row replaces the earlier one, which is then counted as a duplicate of its file;
@@ -10,13 +9,11 @@ when the boroughs do not overlap, two publishers have chosen the same id and the
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 
 import duckdb
 import pyarrow as pa
 
-from loti_demand.normalise import challenge_matching as matching
 from loti_demand.normalise.challenges import (
     ChallengeRules,
     Problem,
@@ -27,7 +24,6 @@ from loti_demand.normalise.challenges import (
 )
 from loti_demand.reference import Reference
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
-from loti_demand.warehouse.db import step_sql
 from loti_demand.warehouse.enrich import replace_table
 
 _S = pa.string()
@@ -37,8 +33,6 @@ CHALLENGE_SCHEMA = pa.schema([
     ("problem", _S), ("problem_column", _S), ("problem_value", _S), ("superseded_by", _S),
 ])
 CHALLENGE_BOROUGH_SCHEMA = pa.schema([("challenge_id", _S), ("borough_code", _S), ("position", pa.int32())])
-MATCH_SCHEMA = pa.schema([("challenge_id", _S), ("ocid", _S), ("borough_code", _S), ("score", pa.int32()),
-                          ("reason", _S)])
 
 
 def validate_challenges(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
@@ -86,23 +80,3 @@ def _take_id(out: dict, current: dict[str, dict], ref: Reference, where: str, pr
     if earlier is not None:
         earlier["superseded_by"] = f"{out['source_file']} {where}"
     current[out["id"]] = out
-
-
-def match_challenge_outcomes(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Suggest procurements that may have followed each challenge: same borough, same tech category, first
-    notice published after the challenge opened (within WINDOW_MONTHS) and similar text."""
-    candidates = con.execute(step_sql("challenge_outcome_candidates"),
-                             {"window_months": matching.WINDOW_MONTHS}).fetchall()
-    labels = {r["tech_category"]: r["label"] for r in ref.table("tech_categories")}
-    scored: dict[str, list[dict]] = {}
-    for cid, title, statement, opens, category, code, ocid, p_title, description, published in candidates:
-        sim = matching.similarity(title, statement, p_title, description)
-        if not matching.is_suggestion(sim):
-            continue
-        reason = matching.match_reason(ref.borough_names[code], labels.get(category, category), sim,
-                                       matching.months_after(opens, published or dt.date.max))
-        scored.setdefault(cid, []).append({"challenge_id": cid, "ocid": ocid, "borough_code": code,
-                                           "score": sim.score, "reason": reason})
-    rows = [m for found in scored.values()
-            for m in sorted(found, key=lambda m: (-m["score"], m["ocid"]))[:matching.MAX_SUGGESTIONS]]
-    replace_table(con, "int_challenge_matches", rows, MATCH_SCHEMA)

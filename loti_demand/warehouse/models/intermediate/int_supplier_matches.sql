@@ -1,5 +1,6 @@
--- One row per published supplier name, for resolve_suppliers: its payment lines and its distinct council supplier
--- ids (as [publisher, id] pairs: an id names a supplier only within its council or body), VAT and company numbers.
+-- One row per published supplier name, for int_supplier_matches.py: its payment lines and its distinct council
+-- supplier ids (as [publisher, id] pairs: an id names a supplier only within its council or body), VAT and company
+-- numbers.
 -- Grouped twice: first by name and identifiers (a few per name), then by name. Listing the distinct identifiers
 -- straight from ten million lines took three times as long. Lines without a council id are not split by publisher.
 with spellings as (

@@ -1,4 +1,4 @@
--- Procurements that may have followed each challenge, for match_challenge_outcomes to score by text: same borough,
+-- Procurements that may have followed each challenge, for int_challenge_matches.py to score by text: same borough,
 -- same tech category, first notice published on or after the challenge opened and within $window_months, and not
 -- the outcome the publisher already named.
 select

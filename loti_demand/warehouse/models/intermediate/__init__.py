@@ -1,0 +1,1 @@
+"""Intermediate models: build-internal tables the marts are made from, never written to the warehouse file."""

@@ -1,0 +1,26 @@
+"""search_documents: every London procurement and challenge indexed by the stems of its words (loti_demand.search),
+stored in the warehouse so a search reads no other file. Python, for the stemming the search box uses too."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from loti_demand import search
+from loti_demand.warehouse.db import create_from_arrow, sql_beside
+
+FIELD_SEPARATOR = " | "  # between the fields of search_documents.text
+SCHEMA = pa.schema([("kind", pa.string()), ("doc_id", pa.string()), ("text", pa.string()), ("stems", pa.string())])
+
+
+def create(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
+    documents = [
+        {
+            "kind": kind,
+            "doc_id": doc_id,
+            "text": FIELD_SEPARATOR.join(f for f in fields if f),
+            "stems": search.index_text(*fields),
+        }
+        for kind, doc_id, fields in con.execute(sql_beside(__file__)).fetchall()
+    ]
+    create_from_arrow(con, "search_documents", pa.Table.from_pylist(documents, schema=SCHEMA))
