@@ -1,6 +1,6 @@
-"""Python steps of the build, run once per distinct value (not per line): spend classification and OCDS
-compilation (the challenge step is in enrich_challenges.py), each writing int_* tables, and what the Python
-models share (replace_table, load_overrides)."""
+"""The OCDS compilation step of the build (int_notices and int_procurements, made in one pass over the releases;
+the challenge step is in enrich_challenges.py), and what the Python models share: replace_table, the supplier
+overrides and the officer's classification corrections."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pyarrow as pa
 from loti_demand.normalise.ocds import calendar_date
 from loti_demand.normalise.supplier_resolution import Override
 from loti_demand.normalise.suppliers import supplier_key
-from loti_demand.normalise.taxonomy import Classifier, award_evidence, description_parts
+from loti_demand.normalise.taxonomy import Classifier, description_parts
 from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
 from loti_demand.warehouse.db import create_from_arrow, load, scalar, step_sql
@@ -42,63 +42,6 @@ def load_overrides(folder: Path) -> list[Override]:
         return [Override(r["supplier_name"].strip(), r["canonical_name"].strip(), (r.get("note") or "").strip())
                 for r in csv.DictReader(fh) if (r.get("supplier_name") or "").strip()
                 and (r.get("canonical_name") or "").strip()]
-
-
-TEXT_CLASS_SCHEMA = pa.schema([
-    ("descriptions", pa.string()), ("proclass_code", pa.string()), ("proclass_label", pa.string()),
-    ("tech_category", pa.string()), ("classification_reason", pa.string()), ("confidence", pa.string()),
-    ("method", pa.string()), ("is_excluded", pa.bool_()), ("is_correction", pa.bool_()),
-])
-SUPPLIER_CLASS_SCHEMA = pa.schema([
-    ("supplier_name", pa.string()), ("tech_category", pa.string()), ("classification_reason", pa.string()),
-    ("method", pa.string()), ("is_correction", pa.bool_()), ("is_excluded", pa.bool_()),
-])
-LINE_CORRECTION_SCHEMA = pa.schema([
-    ("source_file", pa.string()), ("source_row", pa.int32()), ("tech_category", pa.string()),
-    ("classification_reason", pa.string()),
-])
-
-
-def classify_spend(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Classify each distinct line description (with its ProClass code) once, and each distinct supplier once,
-    and list the officer's corrections of single lines; the spend mart combines them (spend.sql).
-
-    A supplier is evidence when it is on the kept list of technology suppliers, has won technology contracts in
-    the warehouse's notices (CPV), or carries a guarded name signal, in that order."""
-    classifier = Classifier.from_reference(ref)
-    corrections = load_corrections(ref.folder)
-    texts = con.execute(
-        "select distinct descriptions, proclass_code, proclass_label from int_spend_lines where problem is null"
-    ).fetchall()
-    rows = []
-    for descriptions, code, label in texts:
-        row = {"descriptions": descriptions, "proclass_code": code, "proclass_label": label, "is_correction": False}
-        fix = corrections.for_text(descriptions)
-        if fix:
-            row.update(tech_category=fix[0], classification_reason=fix[1], confidence="high", method="correction",
-                       is_excluded=False, is_correction=True)
-        else:
-            d = classifier.classify_line(descriptions, code, label)
-            row.update(tech_category=d.tech_category, classification_reason=d.reason, confidence=d.confidence,
-                       method=d.method, is_excluded=d.excluded)
-        rows.append(row)
-    replace_table(con, "int_spend_classification", rows, TEXT_CLASS_SCHEMA)
-    awards = award_evidence(con.execute(step_sql("supplier_awards")).fetchall())
-    found = []
-    for name, canonical in con.execute("select supplier_name, canonical_name from int_supplier_matches").fetchall():
-        fix = corrections.for_supplier(name, canonical)
-        if fix:
-            found.append({"supplier_name": name, "tech_category": fix[0], "classification_reason": fix[1],
-                          "method": "correction", "is_correction": True, "is_excluded": False})
-            continue
-        d = classifier.classify_supplier(name, canonical)
-        if d.method != "supplier list" and not d.excluded:
-            d = awards.get(supplier_key(name)) or awards.get(supplier_key(canonical)) or d
-        if d.tech_category or d.excluded:
-            found.append({"supplier_name": name, "tech_category": d.tech_category, "classification_reason": d.reason,
-                          "method": d.method, "is_correction": False, "is_excluded": d.excluded})
-    replace_table(con, "int_supplier_classification", found, SUPPLIER_CLASS_SCHEMA)
-    replace_table(con, "int_line_corrections", corrections.lines, LINE_CORRECTION_SCHEMA)
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""int_spend_classification: each distinct line description (with its ProClass code) classified once into a tech
+category, or as an officer corrected it (classification_corrections.csv, by text); the spend mart combines it with
+int_supplier_classification and int_line_corrections (spend.sql). Python, for the classifier
+(normalise.taxonomy)."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.reference import Reference
+from loti_demand.warehouse.db import sql_beside
+from loti_demand.warehouse.enrich import load_corrections, replace_table
+
+SCHEMA = pa.schema(
+    [
+        ("descriptions", pa.string()),
+        ("proclass_code", pa.string()),
+        ("proclass_label", pa.string()),
+        ("tech_category", pa.string()),
+        ("classification_reason", pa.string()),
+        ("confidence", pa.string()),
+        ("method", pa.string()),
+        ("is_excluded", pa.bool_()),
+        ("is_correction", pa.bool_()),
+    ]
+)
+
+
+def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    classifier = Classifier.from_reference(ref)
+    corrections = load_corrections(ref.folder)
+    rows = []
+    for descriptions, code, label in con.execute(sql_beside(__file__)).fetchall():
+        row = {"descriptions": descriptions, "proclass_code": code, "proclass_label": label, "is_correction": False}
+        fix = corrections.for_text(descriptions)
+        if fix:
+            row.update(
+                tech_category=fix[0],
+                classification_reason=fix[1],
+                confidence="high",
+                method="correction",
+                is_excluded=False,
+                is_correction=True,
+            )
+        else:
+            d = classifier.classify_line(descriptions, code, label)
+            row.update(
+                tech_category=d.tech_category,
+                classification_reason=d.reason,
+                confidence=d.confidence,
+                method=d.method,
+                is_excluded=d.excluded,
+            )
+        rows.append(row)
+    replace_table(con, "int_spend_classification", rows, SCHEMA)

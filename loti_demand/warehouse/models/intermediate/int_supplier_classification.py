@@ -1,0 +1,62 @@
+"""int_supplier_classification: each resolved supplier classified once, when it is evidence of a tech category: an
+officer's correction (classification_corrections.csv, by supplier), the kept list of technology suppliers, the
+technology contracts it has won in the warehouse's notices (CPV: the SQL beside this file), or a guarded name
+signal, in that order. Python, for the classifier (normalise.taxonomy)."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from loti_demand.normalise.suppliers import supplier_key
+from loti_demand.normalise.taxonomy import Classifier, award_evidence
+from loti_demand.reference import Reference
+from loti_demand.warehouse.db import sql_beside
+from loti_demand.warehouse.enrich import load_corrections, replace_table
+
+SCHEMA = pa.schema(
+    [
+        ("supplier_name", pa.string()),
+        ("tech_category", pa.string()),
+        ("classification_reason", pa.string()),
+        ("method", pa.string()),
+        ("is_correction", pa.bool_()),
+        ("is_excluded", pa.bool_()),
+    ]
+)
+
+
+def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    classifier = Classifier.from_reference(ref)
+    corrections = load_corrections(ref.folder)
+    awards = award_evidence(con.execute(sql_beside(__file__)).fetchall())
+    found = []
+    for name, canonical in con.execute("select supplier_name, canonical_name from int_supplier_matches").fetchall():
+        fix = corrections.for_supplier(name, canonical)
+        if fix:
+            found.append(
+                {
+                    "supplier_name": name,
+                    "tech_category": fix[0],
+                    "classification_reason": fix[1],
+                    "method": "correction",
+                    "is_correction": True,
+                    "is_excluded": False,
+                }
+            )
+            continue
+        d = classifier.classify_supplier(name, canonical)
+        if d.method != "supplier list" and not d.excluded:
+            d = awards.get(supplier_key(name)) or awards.get(supplier_key(canonical)) or d
+        if d.tech_category or d.excluded:
+            found.append(
+                {
+                    "supplier_name": name,
+                    "tech_category": d.tech_category,
+                    "classification_reason": d.reason,
+                    "method": d.method,
+                    "is_correction": False,
+                    "is_excluded": d.excluded,
+                }
+            )
+    replace_table(con, "int_supplier_classification", found, SCHEMA)
