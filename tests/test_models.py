@@ -15,7 +15,7 @@ from loti_demand.warehouse.db import MODELS_DIR, STEPS_DIR
 RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "raw_load_issues", "raw_fetch_log"}
 REF = {"ref_boroughs", "ref_borough_aliases", "ref_borough_neighbours", "ref_london_bodies", "ref_tech_categories",
        "ref_tech_rules", "ref_technology_terms", "ref_manifest", "ref_build"}
-STEP_READS = {"compile_procurements": {"raw_ocds_releases"}, "validate_challenges": {"raw_challenges"}}
+STEP_READS = {"compile_procurements": {"raw_ocds_releases"}}
 
 
 def _objects_read(sql: str) -> set[str]:

@@ -105,7 +105,6 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/db.py", "create_from_arrow"): "build steps' table names from code constants",
     ("loti_demand/warehouse/ingest.py", "discard"): "raw table names from the SCHEMAS constant",
     ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",
-    ("loti_demand/warehouse/enrich_challenges.py", "validate_challenges"): "column names from CHALLENGE_FIELDS",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
 

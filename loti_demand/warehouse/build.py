@@ -26,7 +26,7 @@ from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
-from loti_demand.warehouse import enrich, enrich_challenges
+from loti_demand.warehouse import enrich
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
     FileResult,
@@ -132,7 +132,8 @@ MODELS: tuple[Sql | Py | Macros | Step, ...] = (
     Py("intermediate/int_spend_classification.py"),
     Py("intermediate/int_supplier_classification.py"),
     Py("intermediate/int_line_corrections.py"),
-    Step(enrich_challenges.validate_challenges, ("int_challenges", "int_challenge_boroughs")),
+    Py("intermediate/int_challenges.py"),
+    Sql("intermediate/int_challenge_boroughs.sql"),
     Sql("marts/boroughs.sql"),
     Sql("marts/borough_neighbours.sql"),
     Sql("marts/publishers.sql"),
