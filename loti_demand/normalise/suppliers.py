@@ -1,8 +1,8 @@
 """Supplier names and identifiers: redaction, a matching key, identifier clean-up, fuzzy comparison.
 
 'MICROSOFT LTD', 'Microsoft Limited' and 'Microsoft Ltd.' all give the key 'microsoft'. Trading names
-('ACME LTD T/A WIDGETCO') keep the legal name part. Pure functions; the build step that uses them is
-warehouse/enrich.py (resolve_suppliers), which runs once per distinct published name.
+('ACME LTD T/A WIDGETCO') keep the legal name part. Pure functions; the model that uses them is
+warehouse/models/intermediate/int_supplier_matches.py, which runs once per distinct published name.
 """
 
 from __future__ import annotations
