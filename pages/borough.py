@@ -54,17 +54,17 @@ else:
         summary = charts.text_summary_of_bars(cats, value="tech_spend_gbp", name="tech_category_label")
         ui.chart(charts.category_bar_figure(cats, title=f"{name}: tech spend by category"), key="borough_cats",
                  summary=summary)
-    ui.table_or_note(cats, ["tech_category_label", "tech_spend_gbp", "lines"], key="borough_cats_table",
-                     file_name=f"{code}_tech_spend_by_category.csv", empty="No tech spend in this period.")
+    ui.table(cats, ["tech_category_label", "tech_spend_gbp", "lines"], key="borough_cats_table",
+             file_name=f"{code}_tech_spend_by_category.csv", empty="No tech spend in this period.")
 
     st.subheader(f"Top suppliers, {last12.phrase}")
     suppliers, more = ui.top_n(ui.query("top_suppliers", start=last12.start, end=last12.end, boroughs=(code,),
                                         limit=10), 10)
     if not suppliers.empty:
         st.write(summaries.supplier_summary(suppliers) + " Shares are of this borough's named-supplier tech spend.")
-    ui.table_or_note(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
-                     key="borough_suppliers", file_name=f"{code}_top_suppliers.csv",
-                     empty="No tech spend with named suppliers in this period.")
+    ui.table(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
+             key="borough_suppliers", file_name=f"{code}_top_suppliers.csv",
+             empty="No tech spend with named suppliers in this period.")
     if more:
         st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - 10} smaller suppliers are not shown. See "
                  "Spend and suppliers for the full list.")
@@ -76,24 +76,24 @@ if ahead:
     pipeline = ui.query("borough_pipeline", borough=code, start=window.start, end=window.end)
     if not pipeline.empty:
         st.write(summaries.items_total_sentence(pipeline, "value_gbp", "tech procurement", "tech procurements"))
-    ui.table_or_note(pipeline, ["expected_date", "date_basis", "title", "notice_type", "tech_category_label",
-                                "value_gbp", "sme_suitability", "url"], key="borough_pipeline",
-                     file_name=f"{code}_pipeline.csv",
-                     empty=f"No tech procurement notices from {name} are expected to come to market in this period.")
+    ui.table(pipeline, ["expected_date", "date_basis", "title", "notice_type", "tech_category_label",
+                        "value_gbp", "sme_suitability", "url"], key="borough_pipeline",
+             file_name=f"{code}_pipeline.csv",
+             empty=f"No tech procurement notices from {name} are expected to come to market in this period.")
     st.header(f"Tech contracts ending in the {window.phrase}")
     expiring = ui.query("borough_expiring", borough=code, start=window.start, end=window.end)
     if not expiring.empty:
         st.write(summaries.items_total_sentence(expiring, "value_gbp", "contract", "contracts"))
-    ui.table_or_note(expiring, ["contract_end", "incumbent_suppliers", "value_gbp", "title", "tech_category_label",
-                                "url"], key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
-                     empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.")
+    ui.table(expiring, ["contract_end", "incumbent_suppliers", "value_gbp", "title", "tech_category_label",
+                        "url"], key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
+             empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.")
 
 if not is_body:  # challenge statements are set by boroughs
     st.header("Open challenges")
-    ui.table_or_note(ui.query("borough_challenges", borough=code),
-                     ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
-                     key="borough_challenges", file_name=f"{code}_open_challenges.csv",
-                     empty=f"{name} has no open challenge statements.")
+    ui.table(ui.query("borough_challenges", borough=code),
+             ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
+             key="borough_challenges", file_name=f"{code}_open_challenges.csv",
+             empty=f"{name} has no open challenge statements.")
 
 st.header("Data coverage")
 cover = ui.query("borough_coverage", borough=code)

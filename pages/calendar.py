@@ -18,7 +18,7 @@ search = ui.url_text("Search notices", key="q",
                      'count: AI also finds "machine learning".')
 cols = st.columns(3)
 with cols[0]:
-    categories = ui.category_filter()
+    categories = ui.category_choice(many=True)
 with cols[1]:
     areas = ui.url_multiselect("Borough or London-wide body", list(areas_available), key="borough",
                                format_func=areas_available.get, placeholder="All boroughs and bodies")
@@ -79,21 +79,19 @@ with st.expander("How the dates and the confidence are worked out"):
     )
 
 st.header("Procurements in the calendar")
-if items.empty:
-    ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
-else:
-    ui.table(items, ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now",
-                     "area_name", "title", *(["search_match"] if searched else []), "notice_url",
-                     "tech_category_label", "confidence", "value_band_label", "date_basis", "new_contract_end",
-                     "incumbent_match", "notice_type", "sme_suitability", "buyer_name", "ocid"],
-             key="calendar_table", file_name="demand_calendar.csv")
+ui.table(items, ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now", "area_name",
+                 "title", *(["search_match"] if searched else []), "notice_url", "tech_category_label", "confidence",
+                 "value_band_label", "date_basis", "new_contract_end", "incumbent_match", "notice_type",
+                 "sme_suitability", "buyer_name", "ocid"],
+         key="calendar_table", file_name="demand_calendar.csv",
+         empty="No procurements match these filters. Try more months ahead, or fewer filters.")
 
 if searched:
     st.header("Every London notice with these words")
     notices, more = ui.top_n(ui.query("notice_search", q=search, limit=201), 200)
     st.write("Past and upcoming, technology or not, latest notice first: the calendar above holds only the tech "
              "procurements still to come." + (" Showing the latest 200: add words to narrow it." if more else ""))
-    ui.table_or_note(notices, ["last_notice_date", "area_name", "title", "search_match", "notice_url",
-                               "tech_category_label", "notice_type", "status", "value_gbp", "supplier_names",
-                               "tender_end", "contract_end", "ocid"], key="notice_search_table",
-                     file_name="notice_search.csv", empty="No London notice has these words.")
+    ui.table(notices, ["last_notice_date", "area_name", "title", "search_match", "notice_url",
+                       "tech_category_label", "notice_type", "status", "value_gbp", "supplier_names",
+                       "tender_end", "contract_end", "ocid"], key="notice_search_table",
+             file_name="notice_search.csv", empty="No London notice has these words.")

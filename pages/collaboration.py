@@ -13,7 +13,7 @@ ui.page_header(
 
 cols = st.columns(4)
 with cols[0]:
-    categories = ui.category_filter()
+    categories = ui.category_choice(many=True)
 with cols[1]:
     borough = ui.borough_choice("Show groups that include", key="includes")
 with cols[2]:

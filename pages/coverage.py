@@ -41,8 +41,8 @@ st.write("Each payment line is read whole: what it says was bought decides (high
          "are not counted: they are shown as possibly tech. An officer can correct any of it in "
          "data/reference/classification_corrections.csv.")
 identified = ui.query("classification_coverage")
-ui.table_or_note(identified, [c for c in identified.columns if c != "borough_code"], key="coverage_classification",
-                 file_name="tech_spend_identification.csv", empty="No spend lines have been loaded.")
+ui.table(identified, [c for c in identified.columns if c != "borough_code"], key="coverage_classification",
+         file_name="tech_spend_identification.csv", empty="No spend lines have been loaded.")
 
 st.header("Files loaded")
 cols = st.columns(2)
@@ -51,10 +51,8 @@ with cols[0]:
 with cols[1]:
     area = ui.borough_choice("Borough", key="files_borough")
 files = ui.query("coverage_source_files", kind=kind, area=area)
-if files.empty:
-    ui.no_data("No files of this kind have been loaded.")
-else:
-    ui.table(files, list(files.columns), key="coverage_files", file_name="source_files.csv")
+ui.table(files, list(files.columns), key="coverage_files", file_name="source_files.csv",
+         empty="No files of this kind have been loaded.")
 
 st.header("Quarantined lines and rejected files")
 issue_files = ui.query("load_issue_files")
@@ -70,11 +68,9 @@ else:
 
 st.header("Fetch log")
 fetches = ui.query("fetch_log")
-if fetches.empty:
-    ui.no_data("No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
+ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv",
+         empty="No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
                "Find a Tender or Contracts Finder APIs.")
-else:
-    ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
 
 st.header("Publication timeliness")
 st.caption("The Local Government Transparency Code asks for spend over £500 at least quarterly, each quarter's "

@@ -43,10 +43,7 @@ st.header("Demand summary")
 st.caption(f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
            "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
            "are below and in the notes file.")
-if table.empty:
-    ui.no_data("No data for these months.")
-else:
-    ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv")
+ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv", empty="No data for these months.")
 ui.text_download("Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md",
                  key="summary_notes")
 

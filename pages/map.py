@@ -31,7 +31,7 @@ with filters[1]:
     period = ui.period_selectbox(windows, help="Spend measures look back; pipeline and expiring contracts look "
                                                "ahead from the data-as-of date; open challenges are as they stand.")
 with filters[2]:
-    category = ui.category_selectbox()
+    category = ui.category_choice()
 views = {"tiles": "Tile map (equal squares)", "geographic": "Geographic map (boundaries)"}
 view = "tiles"
 if shapes is not None:
@@ -83,6 +83,6 @@ if measure == "open_challenges":
     st.write("Challenge statements are set by boroughs, so London-wide bodies have none to show here.")
 else:
     st.write(summaries.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
-    ui.table_or_note(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
-                     file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
-                     empty="No London-wide body has data for this measure in the warehouse.")
+    ui.table(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
+             file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
+             empty="No London-wide body has data for this measure in the warehouse.")

@@ -19,7 +19,7 @@ with filters[0]:
     boroughs = tuple(ui.url_multiselect("Boroughs or London-wide bodies", list(publishers), key="boroughs",
                                         format_func=publishers.get, placeholder="All London"))
 with filters[1]:
-    category = ui.category_selectbox()
+    category = ui.category_choice()
 with filters[2]:
     period = ui.period_selectbox(windows)
 ui.ignored_params_notice()
@@ -47,9 +47,9 @@ suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
 if not suppliers.empty:
     ui.chart(charts.supplier_bar_figure(suppliers, title="Market share of the largest tech suppliers"),
              key="spend_suppliers", summary=summaries.supplier_summary(suppliers))
-ui.table_or_note(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
-                 key="spend_suppliers_table", file_name=f"top_suppliers_{period.key}.csv",
-                 empty="No tech spend with named suppliers in this selection.")
+ui.table(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+         key="spend_suppliers_table", file_name=f"top_suppliers_{period.key}.csv",
+         empty="No tech spend with named suppliers in this selection.")
 if more:
     st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
              "'Suppliers to show' to see more.")
@@ -62,9 +62,9 @@ st.write("Two measures show whether a few suppliers take most of the money. The 
          "over 2,000 highly concentrated. A category with only a handful of suppliers always scores high.")
 concentration = ui.query("supplier_concentration", **where)
 concentration["concentration"] = concentration["hhi"].map(metrics.concentration_band)
-ui.table_or_note(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
-                                 "concentration"], key="spend_concentration",
-                 file_name=f"supplier_concentration_{period.key}.csv", empty="No named-supplier spend to measure.")
+ui.table(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
+                         "concentration"], key="spend_concentration",
+         file_name=f"supplier_concentration_{period.key}.csv", empty="No named-supplier spend to measure.")
 
 st.header("Small and medium-sized enterprises (SMEs)")
 st.write("Council spend files do not say which suppliers are SMEs, so this dashboard cannot show how much of the "

@@ -1,5 +1,5 @@
 """Time every registered page in Streamlit's AppTest on the benchmark warehouse. The package's one module besides
-ui.py that imports Streamlit: it drives the app as the tests do, and renders nothing itself."""
+ui that imports Streamlit: it drives the app as the tests do, and renders nothing itself."""
 
 from __future__ import annotations
 
