@@ -154,7 +154,7 @@ def _print_report(report) -> None:
          f"rejected: {sum(f.status == 'rejected' for f in files)}")
     for name, value in report.counts.items():
         echo(f"  {name}: {value:,}")
-    from loti_demand.file_summary import file_table
+    from loti_demand.load_report import file_table
 
     table = file_table(report.spend_files)
     if table:
@@ -563,8 +563,8 @@ def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_
       python -m loti_demand export summary --by borough,category,quarter --from 2025-04 --to 2026-03 --out s.csv
       python -m loti_demand export summary --by category,financial_year --out -
     """
-    from loti_demand import summary
-    from loti_demand.export import to_csv_bytes
+    from loti_demand.export import summary_notes, to_csv_bytes
+    from loti_demand.queries import export_summary
     from loti_demand.warehouse.db import connect
 
     def parsed(option: str, parse, *args):
@@ -573,13 +573,13 @@ def export_summary(warehouse: Path, by_text: str, month_from: str | None, month_
         except LotiDemandError as exc:
             raise click.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=f"'{option}'") from exc
 
-    by = parsed("--by", summary.parse_by, by_text)
-    first = parsed("--from", summary.parse_month, month_from, "--from")
-    last = parsed("--to", summary.parse_month, month_to, "--to")
+    by = parsed("--by", export_summary.parse_by, by_text)
+    first = parsed("--from", export_summary.parse_month, month_from, "--from")
+    last = parsed("--to", export_summary.parse_month, month_to, "--to")
     con = connect(warehouse, read_only=True)
-    df = summary.demand_summary(con, by=by, month_from=first, month_to=last)
+    df = export_summary.demand_summary(con, by=by, month_from=first, month_to=last)
     data = to_csv_bytes(df, bom=bom)
-    text = summary.notes(con, by=by, month_from=first, month_to=last, rows=len(df))
+    text = summary_notes(con, by=by, month_from=first, month_to=last, rows=len(df))
     con.close()
     try:
         if out == "-":

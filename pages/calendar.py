@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from loti_demand import charts, queries, summaries, ui
+from loti_demand import queries, ui
 from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
 from loti_demand.metrics import INFERRED, REPLACEMENT, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
+from loti_demand.presentation import charts, sentences
 
 ui.page_header(
     "Demand calendar",
@@ -51,7 +52,7 @@ cols[2].metric("Inferred from contract end dates", f"{int((items['confidence'] =
 undated_count = int(undated["items"].sum())
 st.caption(
     f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. London "
-    "buyers and technology categories only. " + summaries.calendar_measures_sentence(items, date_from, date_to)
+    "buyers and technology categories only. " + sentences.calendar_measures_sentence(items, date_from, date_to)
     + (f" {undated_count:,} London tech procurements give no date at all and cannot be placed on the calendar."
        if undated_count else "")
 )
@@ -79,12 +80,14 @@ with st.expander("How the dates and the confidence are worked out"):
     )
 
 st.header("Procurements in the calendar")
-ui.table(items, ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now", "area_name",
-                 "title", *(["search_match"] if searched else []), "notice_url", "tech_category_label", "confidence",
-                 "value_band_label", "date_basis", "new_contract_end", "incumbent_match", "notice_type",
-                 "sme_suitability", "buyer_name", "ocid"],
-         key="calendar_table", file_name="demand_calendar.csv",
-         empty="No procurements match these filters. Try more months ahead, or fewer filters.")
+if items.empty:
+    ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
+else:
+    ui.table(items, ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now",
+                     "area_name", "title", *(["search_match"] if searched else []), "notice_url",
+                     "tech_category_label", "confidence", "value_band_label", "date_basis", "new_contract_end",
+                     "incumbent_match", "notice_type", "sme_suitability", "buyer_name", "ocid"],
+             key="calendar_table", file_name="demand_calendar.csv")
 
 if searched:
     st.header("Every London notice with these words")

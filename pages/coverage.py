@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from loti_demand import charts, method_notes, queries, ui
+from loti_demand import queries, ui
+from loti_demand.presentation import charts, method_notes
 
 ui.page_header(
     "Data and coverage",
@@ -51,8 +52,10 @@ with cols[0]:
 with cols[1]:
     area = ui.borough_choice("Borough", key="files_borough")
 files = ui.query("coverage_source_files", kind=kind, area=area)
-ui.table(files, list(files.columns), key="coverage_files", file_name="source_files.csv",
-         empty="No files of this kind have been loaded.")
+if files.empty:
+    ui.no_data("No files of this kind have been loaded.")
+else:
+    ui.table(files, list(files.columns), key="coverage_files", file_name="source_files.csv")
 
 st.header("Quarantined lines and rejected files")
 issue_files = ui.query("load_issue_files")
@@ -68,9 +71,11 @@ else:
 
 st.header("Fetch log")
 fetches = ui.query("fetch_log")
-ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv",
-         empty="No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
+if fetches.empty:
+    ui.no_data("No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
                "Find a Tender or Contracts Finder APIs.")
+else:
+    ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
 
 st.header("Publication timeliness")
 st.caption("The Local Government Transparency Code asks for spend over £500 at least quarterly, each quarter's "

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from loti_demand import queries, summary, ui
+from loti_demand import export, queries, ui
+from loti_demand.queries import export_summary
 
 ui.page_header(
     "Exports",
@@ -30,20 +31,23 @@ with cols[1]:
     last = ui.url_selectbox("To month", choices, key="to", format_func=lambda m: m or "Latest")
 ui.ignored_params_notice()
 
-by = tuple(d for d in (area, category, period) if d in summary.DIMENSIONS)
-month_from, month_to = summary.parse_month(first, "From"), summary.parse_month(last, "To")
+by = tuple(d for d in (area, category, period) if d in export_summary.DIMENSIONS)
+month_from, month_to = export_summary.parse_month(first, "From"), export_summary.parse_month(last, "To")
 if month_from and month_to and month_from > month_to:
     st.warning("The 'From month' is after the 'To month': choose an earlier 'From month'.")
     st.stop()
 table = ui.query("demand_summary", by=by, month_from=month_from, month_to=month_to)
-notes = summary.notes(ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table))
-stem = summary.file_stem(by, month_from, month_to, ui.as_of())
+notes = export.summary_notes(ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table))
+stem = export.summary_file_stem(by, month_from, month_to, ui.as_of())
 
 st.header("Demand summary")
 st.caption(f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
            "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
            "are below and in the notes file.")
-ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv", empty="No data for these months.")
+if table.empty:
+    ui.no_data("No data for these months.")
+else:
+    ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv")
 ui.text_download("Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md",
                  key="summary_notes")
 
@@ -54,4 +58,4 @@ st.markdown(
 )
 st.markdown("\n".join(notes.splitlines()[2:]).replace("## Columns", "### Columns"))
 st.subheader("The same file from the command line")
-st.code(summary.command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)
+st.code(export.summary_command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)

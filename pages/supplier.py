@@ -4,8 +4,9 @@ notices it has won. Every supplier name in the dashboard's tables links here."""
 
 import streamlit as st
 
-from loti_demand import charts, periods, summaries, ui
+from loti_demand import periods, ui
 from loti_demand.metrics import REPROCUREMENT
+from loti_demand.presentation import charts, sentences
 
 ui.page_header("Supplier profile", "What London's councils and London-wide bodies pay one supplier for technology, "
                                    "its share of each market, the contracts it holds and when they come up again, "
@@ -23,17 +24,17 @@ with filters[1]:
 ui.ignored_params_notice()
 st.query_params["supplier"] = code  # a profile's address always names its supplier, even the one it opens on
 name = ui.plain(names[code])  # a publisher's text: shown as typed, never as markdown
-st.caption(ui.plain(summaries.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
+st.caption(ui.plain(sentences.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
 
 if period is not None:
     where = {"supplier": code, "start": period.start, "end": period.end}
     st.header(f"{name}: tech payments, {period.phrase}")
     buyers = ui.query("supplier_spend_by_buyer", **where)
-    st.write(summaries.supplier_buyers_sentence(buyers, period.phrase))  # names from the reference list
+    st.write(sentences.supplier_buyers_sentence(buyers, period.phrase))  # names from the reference list
     trend = ui.query("supplier_spend_by_month", **where)
     if not trend.empty:
         ui.chart(charts.spend_trend_figure(trend, title="Tech payments by month and category"),
-                 key="supplier_trend", summary=summaries.trend_summary(trend))
+                 key="supplier_trend", summary=sentences.trend_summary(trend))
     if not buyers.empty:
         ui.table(buyers, ["area_name", "tech_spend_gbp", "lines", "months_paid"], key="supplier_buyers",
                  file_name=f"supplier_payments_by_buyer_{period.key}.csv")

@@ -7,7 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from loti_demand import queries, summary
+from loti_demand import queries
+from loti_demand.queries import export_summary
 
 SOURCE = (queries.QUERIES_DIR / "__init__.py").read_text()
 
@@ -20,7 +21,7 @@ def test_query_runs_with_its_example(sample_con, name: str) -> None:
 
 
 def test_every_sql_file_is_run_by_a_registered_function() -> None:
-    from_summary = {"demand_summary", "demand_summary_whole_period"}  # run by loti_demand.summary
+    from_summary = {"demand_summary", "demand_summary_whole_period"}  # run by loti_demand.queries.export_summary
     used = set(re.findall(r'run(?:_long)?\(con, "([a-z_]+)"', SOURCE)) | from_summary
     stored_first = set(re.findall(r'_stored_or_run\(con, "([a-z_]+)"', SOURCE))  # <name>_stored.sql, then <name>.sql
     used |= stored_first | {f"{name}_stored" for name in stored_first}
@@ -41,7 +42,7 @@ def test_run_long_gives_exactly_the_frame_run_gives(sample_con, demand_con, monk
         calls.append((con, name, params))
         return real(con, name, **params)
 
-    for module in (queries, summary):  # the two callers of run_long
+    for module in (queries, export_summary):  # the two callers of run_long
         monkeypatch.setattr(module, "run_long", spy)
     for con in (sample_con, demand_con):
         for query in queries.QUERIES.values():

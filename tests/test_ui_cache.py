@@ -1,5 +1,5 @@
-"""Caching in loti_demand.ui.data is correct: results are cached per (query, parameters, warehouse version), a rebuild (the
-atomic swap) shows new figures without a restart, and a replaced warehouse's connection is closed."""
+"""Caching in loti_demand.ui.data is correct: results are cached per (query, parameters, warehouse version), a
+rebuild (the atomic swap) shows new figures without a restart, and a replaced warehouse's connection is closed."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loti_demand import queries, ui
-from loti_demand.ui import data as ui_data
 from loti_demand.metrics import MEASURES
+from loti_demand.ui import data as ui_data
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 
@@ -96,7 +96,8 @@ def test_each_version_gets_its_own_connection_and_old_ones_are_released(data_dir
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
     build(data_dir, warehouse)
     first = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))
-    assert ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse)) is first, "one connection per version"
+    assert ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse)) is first, (
+        "one connection per version")
     (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
     report = build(data_dir, warehouse)
     second = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))

@@ -983,7 +983,7 @@ def _month(series: pd.Series) -> pd.Series:
 
 def demand_summary_pandas(raw: Raw, *, by: tuple[str, ...], month_from: dt.date | None = None,
                           month_to: dt.date | None = None) -> pd.DataFrame:
-    from loti_demand.summary import DIMENSIONS, columns_for
+    from loti_demand.queries.export_summary import DIMENSIONS, columns_for
 
     tech = raw.spend[raw.spend["tech_category"].notna()]
     spend = tech.groupby(["borough_code", "tech_category", "payment_month"], observed=True).agg(
@@ -1027,7 +1027,7 @@ def demand_summary_pandas(raw: Raw, *, by: tuple[str, ...], month_from: dt.date 
 
 def demand_summary_sqlite(con: sqlite3.Connection, *, by: tuple[str, ...], month_from: dt.date | None = None,
                           month_to: dt.date | None = None) -> pd.DataFrame:
-    from loti_demand.summary import DIMENSIONS, columns_for
+    from loti_demand.queries.export_summary import DIMENSIONS, columns_for
 
     flags = {f"by_{d}": d in by for d in DIMENSIONS}
     frame = _sql(con, """

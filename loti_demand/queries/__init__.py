@@ -11,7 +11,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from loti_demand import periods, search, summary
+from loti_demand import periods, search
+from loti_demand.queries import export_summary
 from loti_demand.queries.core import (  # noqa: F401  (the registry and runners are part of this API)
     QUERIES,
     QUERIES_DIR,
@@ -373,8 +374,9 @@ def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
        variants=(("demand_summary, 24 months", _summary_range_example),))
 def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
                    month_to: dt.date | None = None) -> pd.DataFrame:
-    """The export summary (see loti_demand.summary): the same function for the Exports page and the CLI."""
-    return summary.demand_summary(con, by=by, month_from=month_from, month_to=month_to)
+    """The export summary (see loti_demand.queries.export_summary): the same function for the Exports page and the
+    CLI."""
+    return export_summary.demand_summary(con, by=by, month_from=month_from, month_to=month_to)
 
 
 @query()

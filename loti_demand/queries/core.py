@@ -1,6 +1,7 @@
 """The query layer's core: read a query's SQL, run it with bound parameters, give its answer as a DataFrame, and
 the registry of the queries the pages run (`QUERIES`, with example parameters for the benchmark). It imports
-nothing else of the package, so the modules the queries use (loti_demand.summary) can use it too.
+nothing else of the package, so every module of the query layer (and the build's loti_demand.summary) can use
+it.
 """
 
 from __future__ import annotations

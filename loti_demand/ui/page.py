@@ -119,7 +119,7 @@ def term_links(terms: pd.DataFrame) -> None:
     counts: the Demand calendar's (every London notice with the term, any year) where notices mention it, and
     Challenges' where challenge statements do."""
     from loti_demand.growth import TERMS_SHOWN
-    from loti_demand.summaries import plural
+    from loti_demand.presentation.sentences import plural
 
     pages = (("pages/calendar.py", "notices", ("notice", "notices"), ":material/search:"),
              ("pages/challenges.py", "statements", ("challenge", "challenges"), ":material/lightbulb:"))

@@ -37,15 +37,15 @@ def supplier_link(supplier_id: object, name: object) -> str | None:
 
 
 def no_data(message: str) -> None:
-    """The note shown where there is nothing to list."""
+    """A notice that a whole section has nothing to show (its filters, if any, are drawn above it)."""
     st.info(message, icon=":material/info:")
 
 
 def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, empty: str | None = None) -> None:
     """Show a table with labelled headers and a CSV download of exactly the rows and columns shown; with no rows
-    and an `empty` note, the note instead (no_data), and no empty download."""
+    and an `empty` sentence, that sentence instead, and no empty download."""
     if df.empty and empty is not None:
-        no_data(empty)
+        st.write(empty)
         return
     shown = df[columns].copy()
     for column in columns:  # dates held as midnight timestamps show and download as plain dates
