@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loti_demand import queries, ui
+from loti_demand import periods, ui
 from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
 from loti_demand.metrics import INFERRED, REPLACEMENT, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
 from loti_demand.presentation import charts, sentences
@@ -39,7 +39,7 @@ searched = ui.search_query(search)
 ui.search_note(searched)
 
 as_of = ui.as_of()
-date_from, date_to = queries.months_ahead(as_of, ahead)
+date_from, date_to = periods.months_from(as_of, ahead)
 items = ui.query("demand_calendar", date_from=date_from, date_to=date_to, categories=tuple(categories),
                  areas=tuple(areas), value_bands=tuple(bands), sme=sme, confidence=CONFIDENCE[evidence], q=search)
 ui.alert_downloads("calendar", items, key="calendar_alerts")
@@ -58,7 +58,7 @@ st.caption(
 )
 
 st.header("Expected procurements per month")
-months = queries.month_starts(date_from, date_to)
+months = periods.month_starts(date_from, date_to)
 ui.chart(charts.demand_timeline_figure(items, months), key="calendar_timeline",
          summary=charts.demand_timeline_summary(items, months))
 

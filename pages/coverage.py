@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from loti_demand import queries, ui
+from loti_demand import periods, ui
 from loti_demand.presentation import charts, method_notes
 
 ui.page_header(
@@ -18,7 +18,7 @@ period = ui.url_number("Period: months up to the data-as-of date", key="months_b
                        max_value=60, help="Months with data, payees and the score are measured over this period.")
 ui.ignored_params_notice()
 as_of = ui.as_of()
-date_from, date_to = queries.months_back(as_of, period)
+date_from, date_to = periods.months_back(as_of, period)
 coverage = ui.query("coverage_by_borough", date_from=date_from, date_to=date_to, as_of=as_of)
 boroughs = coverage[coverage["borough_code"].notna()]
 st.caption(f"Period: {date_from:%B %Y} to {date_to:%-d %B %Y} ({period} months). "

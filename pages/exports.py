@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loti_demand import export, queries, ui
+from loti_demand import export, periods, ui
 from loti_demand.queries import export_summary
 
 ui.page_header(
@@ -22,7 +22,7 @@ with cols[1]:
 with cols[2]:
     period = ui.url_selectbox("Period", list(PERIOD), key="period", format_func=PERIOD.get)
 span = ui.query("summary_months").iloc[0]
-months = [] if span.isna().any() else queries.month_starts(span["first_month"].date(), span["last_month"].date())
+months = [] if span.isna().any() else periods.month_starts(span["first_month"].date(), span["last_month"].date())
 choices = ["", *(f"{m:%Y-%m}" for m in months)]
 cols = st.columns(2)
 with cols[0]:

@@ -14,7 +14,7 @@ ui.page_header(
 )
 as_of = ui.as_of()
 head = ui.query("headline", as_of=as_of).iloc[0]
-last12 = queries.months_back(as_of, 12)  # the headline's 12 months to the data-as-of date
+last12 = periods.months_back(as_of, 12)  # the headline's 12 months to the data-as-of date
 ahead = periods.months_from(as_of, queries.PIPELINE_MONTHS)  # the headline's pipeline window
 
 cols = st.columns(3)

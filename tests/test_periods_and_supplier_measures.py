@@ -103,7 +103,8 @@ def _stored_windows(con, kind: str = "spend") -> list[tuple[dt.date, dt.date]]:
 def test_stored_borough_measures_are_the_measures_worked_out_for_the_window(sample_con, monkeypatch) -> None:
     read = []
     real_run = queries.run
-    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+    monkeypatch.setattr(queries.spend, "run",
+                        lambda con, name, **params: read.append(name) or real_run(con, name, **params))
     categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
     windows = [w for kind in ("spend", "forward", "current") for w in _stored_windows(sample_con, kind)]
     for start, end in windows:
@@ -124,7 +125,8 @@ def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(s
     top_suppliers.sql and supplier_concentration.sql give, and the functions read them from the stored tables."""
     read = []
     real_run = queries.run
-    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+    monkeypatch.setattr(queries.spend, "run",
+                        lambda con, name, **params: read.append(name) or real_run(con, name, **params))
     categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
     compared = 0
     for start, end in _stored_windows(sample_con):
@@ -153,7 +155,8 @@ def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(s
 def test_other_choices_group_the_monthly_mart(sample_con, monkeypatch) -> None:
     read = []
     real_run = queries.run
-    monkeypatch.setattr(queries, "run", lambda con, name, **params: read.append(name) or real_run(con, name, **params))
+    monkeypatch.setattr(queries.spend, "run",
+                        lambda con, name, **params: read.append(name) or real_run(con, name, **params))
     start, end = _stored_windows(sample_con)[-1]
     one_borough = queries.top_suppliers(sample_con, start=start, end=end, boroughs=("E09000007",))
     assert read == ["top_suppliers"] and one_borough["boroughs"].eq(1).all() and len(one_borough) == 11

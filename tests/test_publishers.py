@@ -50,7 +50,7 @@ def test_sample_bodies_load_under_their_own_names_and_stay_out_of_borough_figure
     assert sample_con.execute("select count(*) from source_files where publisher_code in ('GLA', 'TFL') "
                               "and status = 'loaded' and rows_loaded > 0").fetchone() == (24,)
     assert run_checks(sample_con) == []
-    last12 = queries._last12(sample_con)
+    last12 = queries.examples.last12(sample_con)
     measures = queries.borough_measures(sample_con, **last12)
     assert len(measures) == 33 and set(measures["borough_code"]).isdisjoint({"GLA", "TFL"})
     london = queries.spend_summary(sample_con, **last12).iloc[0]

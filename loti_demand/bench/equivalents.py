@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from loti_demand.bench.raw import Raw
-from loti_demand.periods import growth_years, months_from
-from loti_demand.queries import PIPELINE_MONTHS, add_months
+from loti_demand.periods import add_months, growth_years, months_from
+from loti_demand.queries import PIPELINE_MONTHS
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import re
 import duckdb
 import pandas as pd
 
+from loti_demand import periods
 from loti_demand.exceptions import LotiDemandError
-from loti_demand.queries.core import run_long
+from loti_demand.queries.core import as_of, query, run, run_long
 
 # Allow-listed dimensions -> the columns each adds, in order.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -66,6 +67,13 @@ GRAINS = tuple(tuple(d for d in (area, category, period) if d)
                for period in ("month", "quarter", "financial_year", None))
 
 
+def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
+    """The default dimensions over the 24 months to the data-as-of date: grouped when asked, not stored."""
+    last = as_of(con).replace(day=1)
+    return {"by": ("borough", "category", "quarter"), "month_from": periods.add_months(last, -23), "month_to": last}
+
+
+@query(lambda con: {"by": DEFAULT_BY}, variants=(("demand_summary, 24 months", _summary_range_example),))
 def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
                    month_to: dt.date | None = None) -> pd.DataFrame:
     """The summary table for the chosen dimensions (in the order given) and months (inclusive; None = open).
@@ -104,3 +112,9 @@ def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
     if grain(by) == ",".join(by):
         return df
     return df.sort_values([DIMENSIONS[d][0] for d in by], kind="stable").reset_index(drop=True)
+
+
+@query()
+def summary_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The first and last month the summary can be asked for (the Exports page's month choices)."""
+    return run(con, "summary_months")
