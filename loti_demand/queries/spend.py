@@ -28,9 +28,6 @@ def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) ->
     return run(con, "tech_spend_by_category", as_of=as_of)
 
 
-GRAINS = ("month", "quarter")
-
-
 def _busiest_borough_month(con: duckdb.DuckDBPyConnection) -> dict:
     rows = con.execute(
         "select borough_code, payment_month from agg_spend_by_borough_month "
@@ -85,6 +82,9 @@ def borough_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.
 def spend_summary(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
                   category: str | None = None) -> pd.DataFrame:
     return run(con, "spend_summary", start=start, end=end, boroughs=codes(boroughs), category=category)
+
+
+GRAINS = ("month", "quarter")  # of spend_over_time
 
 
 @query(lambda con: {**last12(con), "boroughs": (), "category": None, "grain": "month"})

@@ -147,6 +147,7 @@ def reference_date():
 
 
 def spend_periods() -> list:
+    """The spend periods the pages offer (queries.spend_periods, through the page cache)."""
     from loti_demand import periods
 
     dates = query("data_dates").iloc[0]
@@ -184,6 +185,7 @@ def category_labels() -> dict[str, str]:
 
 
 def category_label(category: str | None) -> str:
+    """A tech category's label, or "All tech categories" for None."""
     return category_labels().get(category, "All tech categories") if category else "All tech categories"
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from loti_demand.ui.data import query
-from loti_demand.ui.text import plain
+from loti_demand.ui.text import long_date, plain
 
 CSS = """
 <style>
@@ -60,8 +60,12 @@ def page_header(title: str, intro: str) -> None:
             "not real council data. Build a warehouse from real files to replace it: see docs/building.md.",
             icon=":material/science:",
         )
-    st.caption(f"Data as of {_date(info['data_as_of'])}. Spend to {_date(info['spend_as_of'])}; "
-               f"notices to {_date(info['notices_as_of'])}; built {_date(info['built_at'])}.")
+
+    def day(column: str) -> str:
+        return long_date(info[column]) or "unknown"
+
+    st.caption(f"Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; notices to {day('notices_as_of')}; "
+               f"built {day('built_at')}.")
 
 
 def page_not_found(pages: list) -> list:
@@ -84,12 +88,6 @@ def page_not_found(pages: list) -> list:
             st.page_link(page, label=page.title, icon=page.icon)
 
     return [st.Page(not_found, title="Page not found", url_path=path, visibility="hidden")]
-
-
-def _date(value: object) -> str:
-    if value is None or pd.isna(value):
-        return "unknown"
-    return pd.Timestamp(value).strftime("%-d %B %Y")
 
 
 def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_mode=("points",)):
