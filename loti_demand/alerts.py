@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pandas as pd
 
-from loti_demand import queries
+from loti_demand import periods, queries
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import INFERRED, STATUTORY, VALUE_BAND_LABELS
 
@@ -328,7 +328,7 @@ def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> 
     areas = [*queries.borough_list(con)["borough_code"], "london_wide"]
     default, least, most = MONTHS_AHEAD
     months = _one(params, "months", [str(n) for n in range(least, most + 1)], str(default))
-    date_from, date_to = queries.months_ahead(queries.as_of(con), int(months))
+    date_from, date_to = periods.months_from(queries.as_of(con), int(months))
     items = queries.demand_calendar(
         con,
         date_from=date_from,

@@ -3,21 +3,30 @@
 Cells that a spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return) are
 prefixed with an apostrophe; numbers stay numbers; true/false are written Yes/No, as the pages say them.
 Headers come from metrics.label so the CSV names match the screen.
+
+The demand summary export (loti_demand.queries.export_summary) holds a header row and data rows only, so any CSV
+reader takes it as it is. The data-as-of date, the grouping and the measure definitions go in a companion notes file
+(Markdown) rather than in comment lines: a '#' comment convention is not understood by spreadsheets or by most CSV
+readers, and pandas' comment='#' would also cut short any value containing '#'.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import numbers
 from collections.abc import Sequence
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from loti_demand import config
 from loti_demand.exceptions import LotiDemandError
-from loti_demand.metrics import label
+from loti_demand.metrics import MEASURES, label
+from loti_demand.queries.core import run
+from loti_demand.queries.export_summary import columns_for
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,3 +87,80 @@ def _dates_as_dates(df: pd.DataFrame) -> pd.DataFrame:
     if not dates:
         return df
     return df.assign(**{c: df[c].dt.date.astype(object).where(df[c].notna(), None) for c in dates})
+
+
+# --- The demand summary export's notes and file names -----------------------------------------------------------
+
+# How each measure is placed in a period (the date it is counted by).
+PERIOD_RULES = {
+    "tech_spend_gbp": "payment month",
+    "lines": "payment month",
+    "pipeline_count": "expected market date (planning notices) or tender deadline (tenders)",
+    "pipeline_value_gbp": "expected market date (planning notices) or tender deadline (tenders)",
+    "contracts_expiring": "contract end date",
+    "expiring_value_gbp": "contract end date",
+    "challenges_opened": "opening date",
+}
+
+
+DIMENSION_NOTES = {
+    "borough_code": "ONS GSS code of the borough; blank for London-wide bodies (GLA, TfL, London Councils).",
+    "borough_name": "Borough name; for a London-wide body its own name (Greater London Authority, Transport for "
+                    "London...), or \"London-wide body\" for other London buyers that are not boroughs.",
+    "tech_category": "Tech category code from the taxonomy.",
+    "tech_category_label": "Tech category name.",
+    "month": "Calendar month, YYYY-MM.",
+    "quarter": "Calendar quarter, YYYY-Qn (Q1 = January to March).",
+    "financial_year": "UK public-sector financial year, April to March, written 2025-26.",
+}
+
+
+def summary_file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None,
+                      as_of: dt.date) -> str:
+    span = f"_{month_from:%Y-%m}" if month_from else ""
+    span += f"_to_{month_to:%Y-%m}" if month_to else ""
+    return f"demand_summary_by_{'_'.join(by) or 'total'}{span}_as_of_{as_of:%Y-%m-%d}"
+
+
+def summary_command_line(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None,
+                         out: str = "FILE") -> str:
+    """The CLI command that writes the same CSV."""
+    by_text = ",".join(by) or '""'
+    return (f"python -m loti_demand export summary --by {by_text}"
+            + (f" --from {month_from:%Y-%m}" if month_from else "") + (f" --to {month_to:%Y-%m}" if month_to else "")
+            + f" --out {out}")
+
+
+def summary_notes(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None,
+                  month_to: dt.date | None, rows: int) -> str:
+    """The companion notes: data as of, what was asked for, and each column's definition."""
+    info = run(con, "build_info").iloc[0]
+
+    def day(value: object) -> str:
+        return "unknown" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+    months = f"{month_from:%Y-%m}" if month_from else "the earliest month"
+    months += f" to {month_to:%Y-%m}" if month_to else " to the latest month"
+    lines = [
+        "# London tech demand summary: notes",
+        "",
+        f"- Data as of: {day(info['data_as_of'])} (spend to {day(info['spend_as_of'])}, notices to "
+        f"{day(info['notices_as_of'])}); warehouse built {day(info['built_at'])} by loti-demand "
+        f"{info['loti_demand_version']}, tech taxonomy version {info['taxonomy_version']}.",
+        "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
+        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
+        f"- Same file from the command line: `{summary_command_line(by, month_from, month_to)}`.",
+        "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
+        "- A row appears for each combination with at least one payment, notice, contract or challenge.",
+        "- Spend is money paid; pipeline and contract values are buyers' estimates and awarded values, not spend. "
+        "Do not add them together.",
+        "",
+        "## Columns",
+        "",
+        "| Column header | Definition | Placed in a period by |",
+        "|---|---|---|",
+    ]
+    for column in columns_for(by):
+        definition = MEASURES[column].definition if column in MEASURES else DIMENSION_NOTES[column]
+        lines.append(f"| {label(column)} | {definition} | {PERIOD_RULES.get(column, '')} |")
+    return "\n".join(lines) + "\n"

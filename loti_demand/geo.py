@@ -1,19 +1,16 @@
-"""Official borough boundaries keyed by GSS code, and the geographic map figure. Pure: no Streamlit.
+"""Official borough boundaries keyed by GSS code: read, checked, downloaded, and the neighbours they give (the map
+itself is drawn by loti_demand.presentation.maps). Pure: no Streamlit.
 
 Boundaries come from a file the user supplies (GeoJSON, shapefile, GeoPackage or a zipped shapefile, in any
 coordinate reference system) or from `python -m loti_demand boundaries fetch`, which downloads them from the
 ONS Open Geography Portal. They are reprojected to WGS84 (EPSG:4326), matched to boroughs through whichever
 column holds E09 codes (GSS_CODE, LAD22CD, LAD24CD, ...), and simplified so the map draws quickly.
-
-The map uses plotly's `choropleth_map` with the blank "white-bg" style: it needs no map tiles or other
-files from the internet, so it works offline (the older `choropleth` fetches a world outline from a CDN).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import math
 import os
 import re
 import tempfile
@@ -24,15 +21,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import shapely
 
-from loti_demand.charts import NO_DATA_COLOUR, SEQUENTIAL, colour_bar, colour_range, house_layout
 from loti_demand.exceptions import FetchError, InputFileError
-from loti_demand.metrics import MEASURES, label
 
-ATTRIBUTION = "Contains National Statistics and OS data © Crown copyright and database right"
 LONDON_CODES = tuple(f"E09{n:06d}" for n in range(1, 34))
 _GSS = re.compile(r"^E09\d{6}$")
 SIMPLIFY_METRES = 50  # generalise to 50 m: under a pixel at the map's zoom (about 95 m), a fraction of the points
@@ -124,57 +116,6 @@ def borough_neighbours(boundaries: gpd.GeoDataFrame) -> pd.DataFrame:
              if shapes[i].distance(shapes[j]) <= NEIGHBOUR_METRES
              for pair in ((codes[i], codes[j]), (codes[j], codes[i]))]
     return pd.DataFrame(sorted(pairs), columns=["borough_code", "neighbour_code"])
-
-
-def center_and_zoom(boundaries: gpd.GeoDataFrame, *, width: int = 800, height: int = 560) -> tuple[dict, float]:
-    """Map centre and a zoom level that fits the boundaries in a width x height pixel map (Web Mercator)."""
-    minx, miny, maxx, maxy = boundaries.total_bounds
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    zoom_x = math.log2(width * 360 / (512 * max(maxx - minx, 1e-6)))
-    zoom_y = math.log2(height * 2 * math.pi / (512 * max(mercator_y(maxy) - mercator_y(miny), 1e-9)))
-    return {"lon": float(minx + maxx) / 2, "lat": float(miny + maxy) / 2}, round(min(zoom_x, zoom_y) - 0.15, 2)
-
-
-def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value: str, *, title: str = "",
-                          coverage: str | None = None) -> go.Figure:
-    """A choropleth of `value` by borough on the official boundaries; boroughs without a value are grey."""
-    geojson = json.loads(boundaries.to_json(drop_id=True))
-    measure = MEASURES.get(value)
-    fmt = measure.format if measure else str
-    data = df[df["borough_code"].isin(boundaries["borough_code"])].copy()
-    data["shown"] = [fmt(v) if pd.notna(v) else "no data" for v in data[value]]
-    data["coverage_text"] = data[coverage].astype(str) if coverage else ""
-    center, zoom = center_and_zoom(boundaries)
-    with_value = data[data[value].notna()].assign(**{value: lambda d: d[value].astype(float)})
-    fig = px.choropleth_map(
-        with_value, geojson=geojson, locations="borough_code", featureidkey="properties.borough_code",
-        color=value, color_continuous_scale=SEQUENTIAL, map_style="white-bg", center=center, zoom=zoom,
-        custom_data=["borough_code", "borough_name", "shown", "coverage_text"], opacity=1,
-        labels={value: label(value)}, range_color=colour_range(data[value])[:2],
-    )
-    hover = "<b>%{customdata[1]}</b><br>" + label(value) + ": %{customdata[2]}"
-    if coverage:
-        hover += "<br>" + label(coverage) + ": %{customdata[3]}"
-    fig.update_traces(marker_line_color="#ffffff", marker_line_width=1, hovertemplate=hover + "<extra></extra>")
-    blank = data[data[value].isna()]
-    if not blank.empty:
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=blank["borough_code"], featureidkey="properties.borough_code",
-            z=[0] * len(blank), colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
-            customdata=blank[["borough_code", "borough_name", "shown", "coverage_text"]].to_numpy(),
-            hovertemplate=hover + "<extra></extra>", marker_line_color="#ffffff", marker_line_width=1,
-            name="No data",
-        ))
-    fig.update_layout(house_layout(title or label(value)), height=560,
-                      coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
-    # on two lines: one ran off a phone-width map
-    fig.add_annotation(text=ATTRIBUTION.replace(" ©", "<br>©"), xref="paper", yref="paper", x=0, y=0,
-                       xanchor="left", yanchor="bottom", align="left",
-                       showarrow=False, font={"size": 11, "color": "#1f1f1f"}, bgcolor="rgba(255,255,255,0.85)")
-    return fig
 
 
 # --- Downloading boundaries (the `boundaries fetch` command) --------------------------------------------------

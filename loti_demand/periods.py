@@ -41,12 +41,31 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    next_month = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month + 1, min(day.day, last_day))
+
+
+def month_starts(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    """The first day of every month from date_from's month to date_to's month."""
+    months, month = [], date_from.replace(day=1)
+    while month <= date_to:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def months_back(end: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """(the first day of the month `months - 1` before end's month, end): a period of whole months to end."""
+    return add_months(end.replace(day=1), 1 - months), end
 
 
 def _month_end(day: dt.date) -> dt.date:
-    return _add_months(_month_start(day), 1) - dt.timedelta(days=1)
+    return add_months(_month_start(day), 1) - dt.timedelta(days=1)
 
 
 def financial_year(day: dt.date) -> int:
@@ -73,8 +92,8 @@ def spend_periods(first_month: object, last_month: object, as_of: object) -> lis
     if first is None or last is None or as_of is None:
         return []
     end_month = _month_start(min(as_of, last))
-    last12 = Period("last12", f"Latest 12 months ({_add_months(end_month, -11):%b %Y} to {end_month:%b %Y})",
-                    _add_months(end_month, -11), _month_end(end_month))
+    last12 = Period("last12", f"Latest 12 months ({add_months(end_month, -11):%b %Y} to {end_month:%b %Y})",
+                    add_months(end_month, -11), _month_end(end_month))
     periods = [last12]
     for year in range(financial_year(last), financial_year(first) - 1, -1):
         start, end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
@@ -92,7 +111,7 @@ def months_from(as_of: object, months: int) -> tuple[dt.date, dt.date]:
     """The forward window: `months` calendar months starting with the month of the data-as-of date (its first day
     to the last day of the last month). Every page and the export count the pipeline and expiring contracts in it."""
     first = _month_start(_date(as_of))
-    return first, _month_end(_add_months(first, months - 1))
+    return first, _month_end(add_months(first, months - 1))
 
 
 def forward_periods(as_of: object) -> list[Period]:
@@ -120,8 +139,8 @@ def growth_years(end: object) -> tuple[Period, Period]:
     """(the year before, the latest year): the 12 whole months to the month of `end`, and the 12 months before them.
     What is growing (the Overview) compares the two."""
     last = _month_start(_date(end))
-    latest_start, before_start = _add_months(last, -11), _add_months(last, -23)
-    before = Period("year_before", f"{before_start:%b %Y} to {_add_months(last, -12):%b %Y}", before_start,
-                    _month_end(_add_months(last, -12)))
+    latest_start, before_start = add_months(last, -11), add_months(last, -23)
+    before = Period("year_before", f"{before_start:%b %Y} to {add_months(last, -12):%b %Y}", before_start,
+                    _month_end(add_months(last, -12)))
     latest = Period("latest_year", f"{latest_start:%b %Y} to {last:%b %Y}", latest_start, _month_end(last))
     return before, latest

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from loti_demand import charts, queries, summaries, ui
+from loti_demand import periods, ui
 from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
 from loti_demand.metrics import INFERRED, REPLACEMENT, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
+from loti_demand.presentation import charts, sentences
 
 ui.page_header(
     "Demand calendar",
@@ -18,7 +19,7 @@ search = ui.url_text("Search notices", key="q",
                      'count: AI also finds "machine learning".')
 cols = st.columns(3)
 with cols[0]:
-    categories = ui.category_filter()
+    categories = ui.category_choice(many=True)
 with cols[1]:
     areas = ui.url_multiselect("Borough or London-wide body", list(areas_available), key="borough",
                                format_func=areas_available.get, placeholder="All boroughs and bodies")
@@ -38,7 +39,7 @@ searched = ui.search_query(search)
 ui.search_note(searched)
 
 as_of = ui.as_of()
-date_from, date_to = queries.months_ahead(as_of, ahead)
+date_from, date_to = periods.months_from(as_of, ahead)
 items = ui.query("demand_calendar", date_from=date_from, date_to=date_to, categories=tuple(categories),
                  areas=tuple(areas), value_bands=tuple(bands), sme=sme, confidence=CONFIDENCE[evidence], q=search)
 ui.alert_downloads("calendar", items, key="calendar_alerts")
@@ -51,13 +52,13 @@ cols[2].metric("Inferred from contract end dates", f"{int((items['confidence'] =
 undated_count = int(undated["items"].sum())
 st.caption(
     f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. London "
-    "buyers and technology categories only. " + summaries.calendar_measures_sentence(items, date_from, date_to)
+    "buyers and technology categories only. " + sentences.calendar_measures_sentence(items, date_from, date_to)
     + (f" {undated_count:,} London tech procurements give no date at all and cannot be placed on the calendar."
        if undated_count else "")
 )
 
 st.header("Expected procurements per month")
-months = queries.month_starts(date_from, date_to)
+months = periods.month_starts(date_from, date_to)
 ui.chart(charts.demand_timeline_figure(items, months), key="calendar_timeline",
          summary=charts.demand_timeline_summary(items, months))
 
@@ -93,7 +94,7 @@ if searched:
     notices, more = ui.top_n(ui.query("notice_search", q=search, limit=201), 200)
     st.write("Past and upcoming, technology or not, latest notice first: the calendar above holds only the tech "
              "procurements still to come." + (" Showing the latest 200: add words to narrow it." if more else ""))
-    ui.table_or_note(notices, ["last_notice_date", "area_name", "title", "search_match", "notice_url",
-                               "tech_category_label", "notice_type", "status", "value_gbp", "supplier_names",
-                               "tender_end", "contract_end", "ocid"], key="notice_search_table",
-                     file_name="notice_search.csv", empty="No London notice has these words.")
+    ui.table(notices, ["last_notice_date", "area_name", "title", "search_match", "notice_url",
+                       "tech_category_label", "notice_type", "status", "value_gbp", "supplier_names",
+                       "tender_end", "contract_end", "ocid"], key="notice_search_table",
+             file_name="notice_search.csv", empty="No London notice has these words.")

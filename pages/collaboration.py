@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loti_demand import queries, ui
+from loti_demand import periods, queries, ui
 from loti_demand.metrics import MEASURES
 
 ui.page_header(
@@ -13,7 +13,7 @@ ui.page_header(
 
 cols = st.columns(4)
 with cols[0]:
-    categories = ui.category_filter()
+    categories = ui.category_choice(many=True)
 with cols[1]:
     borough = ui.borough_choice("Show groups that include", key="includes")
 with cols[2]:
@@ -24,7 +24,7 @@ with cols[3]:
 ui.ignored_params_notice()
 
 as_of = ui.as_of()
-date_from, date_to = queries.months_ahead(as_of, ahead)
+date_from, date_to = periods.months_from(as_of, ahead)
 groups = ui.query("collaboration_groups", date_from=date_from, date_to=date_to, window_months=within,
                   categories=tuple(categories), area=borough)
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from loti_demand import charts, method_notes, queries, ui
+from loti_demand import periods, ui
+from loti_demand.presentation import charts, method_notes
 
 ui.page_header(
     "Data and coverage",
@@ -17,7 +18,7 @@ period = ui.url_number("Period: months up to the data-as-of date", key="months_b
                        max_value=60, help="Months with data, payees and the score are measured over this period.")
 ui.ignored_params_notice()
 as_of = ui.as_of()
-date_from, date_to = queries.months_back(as_of, period)
+date_from, date_to = periods.months_back(as_of, period)
 coverage = ui.query("coverage_by_borough", date_from=date_from, date_to=date_to, as_of=as_of)
 boroughs = coverage[coverage["borough_code"].notna()]
 st.caption(f"Period: {date_from:%B %Y} to {date_to:%-d %B %Y} ({period} months). "
@@ -41,8 +42,8 @@ st.write("Each payment line is read whole: what it says was bought decides (high
          "are not counted: they are shown as possibly tech. An officer can correct any of it in "
          "data/reference/classification_corrections.csv.")
 identified = ui.query("classification_coverage")
-ui.table_or_note(identified, [c for c in identified.columns if c != "borough_code"], key="coverage_classification",
-                 file_name="tech_spend_identification.csv", empty="No spend lines have been loaded.")
+ui.table(identified, [c for c in identified.columns if c != "borough_code"], key="coverage_classification",
+         file_name="tech_spend_identification.csv", empty="No spend lines have been loaded.")
 
 st.header("Files loaded")
 cols = st.columns(2)

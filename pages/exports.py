@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from loti_demand import queries, summary, ui
+from loti_demand import export, periods, ui
+from loti_demand.queries import export_summary
 
 ui.page_header(
     "Exports",
@@ -21,7 +22,7 @@ with cols[1]:
 with cols[2]:
     period = ui.url_selectbox("Period", list(PERIOD), key="period", format_func=PERIOD.get)
 span = ui.query("summary_months").iloc[0]
-months = [] if span.isna().any() else queries.month_starts(span["first_month"].date(), span["last_month"].date())
+months = [] if span.isna().any() else periods.month_starts(span["first_month"].date(), span["last_month"].date())
 choices = ["", *(f"{m:%Y-%m}" for m in months)]
 cols = st.columns(2)
 with cols[0]:
@@ -30,14 +31,14 @@ with cols[1]:
     last = ui.url_selectbox("To month", choices, key="to", format_func=lambda m: m or "Latest")
 ui.ignored_params_notice()
 
-by = tuple(d for d in (area, category, period) if d in summary.DIMENSIONS)
-month_from, month_to = summary.parse_month(first, "From"), summary.parse_month(last, "To")
+by = tuple(d for d in (area, category, period) if d in export_summary.DIMENSIONS)
+month_from, month_to = export_summary.parse_month(first, "From"), export_summary.parse_month(last, "To")
 if month_from and month_to and month_from > month_to:
     st.warning("The 'From month' is after the 'To month': choose an earlier 'From month'.")
     st.stop()
 table = ui.query("demand_summary", by=by, month_from=month_from, month_to=month_to)
-notes = summary.notes(ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table))
-stem = summary.file_stem(by, month_from, month_to, ui.as_of())
+notes = export.summary_notes(ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table))
+stem = export.summary_file_stem(by, month_from, month_to, ui.as_of())
 
 st.header("Demand summary")
 st.caption(f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
@@ -57,4 +58,4 @@ st.markdown(
 )
 st.markdown("\n".join(notes.splitlines()[2:]).replace("## Columns", "### Columns"))
 st.subheader("The same file from the command line")
-st.code(summary.command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)
+st.code(export.summary_command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)

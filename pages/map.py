@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from loti_demand import charts, periods, summaries, ui
+from loti_demand import periods, ui
 from loti_demand.metrics import MAP_MEASURES, MEASURES, label
+from loti_demand.presentation import maps, sentences
 
 ui.page_header(
     "Borough map",
@@ -31,7 +32,7 @@ with filters[1]:
     period = ui.period_selectbox(windows, help="Spend measures look back; pipeline and expiring contracts look "
                                                "ahead from the data-as-of date; open challenges are as they stand.")
 with filters[2]:
-    category = ui.category_selectbox()
+    category = ui.category_choice()
 views = {"tiles": "Tile map (equal squares)", "geographic": "Geographic map (boundaries)"}
 view = "tiles"
 if shapes is not None:
@@ -41,24 +42,22 @@ ui.ignored_params_notice()
 st.caption(MEASURES[measure].definition)
 
 df = ui.query("borough_measures", start=period.start, end=period.end, category=category)
-coverage = summaries.MAP_COVERAGE[measure]
+coverage = sentences.MAP_COVERAGE[measure]
 london = ui.query("london_demand", start=period.start, end=period.end, category=category)
-st.caption(summaries.map_coverage_sentence(df, measure, period_months=period.months, london=london))
+st.caption(sentences.map_coverage_sentence(df, measure, period_months=period.months, london=london))
 
 st.header(f"{label(measure)} by borough")
 title = f"{label(measure)}, {period.phrase}" + (f", {ui.category_label(category)}" if category else "")
 if view == "geographic":
-    from loti_demand import geo
-
-    figure = geo.geographic_map_figure(shapes, df, measure, title=title, coverage=coverage)
+    figure = maps.geographic_map_figure(shapes, df, measure, title=title, coverage=coverage)
 else:
-    figure = charts.tile_map_figure(df, measure, title=title, coverage=coverage)
-event = ui.chart(figure, key="map_chart", summary=summaries.map_summary(df, measure), on_select="rerun")
+    figure = maps.tile_map_figure(df, measure, title=title, coverage=coverage)
+event = ui.chart(figure, key="map_chart", summary=sentences.map_summary(df, measure), on_select="rerun")
 if code := ui.selected_borough(event):
     st.switch_page("pages/borough.py", query_params={"borough": code})
 st.caption("Grey: no data for this period. Select a borough on the map to open its profile.")
 if view == "geographic":
-    st.caption(geo.ATTRIBUTION)
+    st.caption(maps.ATTRIBUTION)
 if problem:
     st.warning(f"The boundaries file could not be used, so the tile map is shown: {problem}")
 elif shapes is None:
@@ -82,7 +81,7 @@ body_measure = "tech_spend_gbp" if measure == "tech_spend_per_resident_gbp" else
 if measure == "open_challenges":
     st.write("Challenge statements are set by boroughs, so London-wide bodies have none to show here.")
 else:
-    st.write(summaries.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
-    ui.table_or_note(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
-                     file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
-                     empty="No London-wide body has data for this measure in the warehouse.")
+    st.write(sentences.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
+    ui.table(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
+             file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
+             empty="No London-wide body has data for this measure in the warehouse.")

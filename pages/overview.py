@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from loti_demand import charts, growth, periods, queries, summaries, ui
+from loti_demand import growth, periods, queries, ui
 from loti_demand.metrics import MEASURES
+from loti_demand.presentation import charts, sentences
 
 ui.page_header(
     "Overview",
@@ -13,7 +14,7 @@ ui.page_header(
 )
 as_of = ui.as_of()
 head = ui.query("headline", as_of=as_of).iloc[0]
-last12 = queries.months_back(as_of, 12)  # the headline's 12 months to the data-as-of date
+last12 = periods.months_back(as_of, 12)  # the headline's 12 months to the data-as-of date
 ahead = periods.months_from(as_of, queries.PIPELINE_MONTHS)  # the headline's pipeline window
 
 cols = st.columns(3)
@@ -32,8 +33,8 @@ st.caption(
     f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
     f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
     f"from {ahead[0]:%B %Y} to {ahead[1]:%B %Y} (see the Demand calendar). "
-    + summaries.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names()) + " "
-    + summaries.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
+    + sentences.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names()) + " "
+    + sentences.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
 )
 
 by_category = ui.query("tech_spend_by_category", as_of=as_of)
@@ -59,16 +60,16 @@ by = ui.url_selectbox("Rank tech categories by", list(growth.RANKINGS), key="gro
 ui.ignored_params_notice()
 rising = growth.ranked(ui.query("category_growth", spend_end=spend_years[1].end, end=as_of), by)
 ui.chart(charts.category_growth_figure(rising, by, spend_years if by == "spend" else years), key="growth_categories",
-         summary=summaries.growth_summary(rising, by))
-st.caption(summaries.growth_coverage_sentence(rising.iloc[0], years[0].start))
+         summary=sentences.growth_summary(rising, by))
+st.caption(sentences.growth_coverage_sentence(rising.iloc[0], years[0].start))
 ui.table(rising, growth.CATEGORY_COLUMNS, key="growth_table", file_name=f"growth_by_category_{by}.csv")
 
 st.subheader("Technology terms newly frequent in notices and challenges")
 terms = ui.query("term_growth", end=as_of)
 if terms.empty:
-    st.write(summaries.terms_summary(terms))
+    st.write(sentences.terms_summary(terms))
 else:
-    ui.chart(charts.terms_growth_figure(terms, years), key="growth_terms", summary=summaries.terms_summary(terms))
+    ui.chart(charts.terms_growth_figure(terms, years), key="growth_terms", summary=sentences.terms_summary(terms))
     st.write("Each term opens the word search behind it: every London notice or challenge with the term, any year.")
     ui.term_links(terms)
     ui.table(terms, ["term", "is_newly_frequent", "notices_before", "notices_latest", "statements_before",

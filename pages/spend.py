@@ -3,8 +3,9 @@ be said about SMEs, and boroughs compared per resident."""
 
 import streamlit as st
 
-from loti_demand import charts, metrics, periods, summaries, ui
+from loti_demand import metrics, periods, ui
 from loti_demand.metrics import MEASURES
+from loti_demand.presentation import charts, sentences
 
 ui.page_header("Spend and suppliers", "Who London's councils and London-wide bodies pay for technology, for what, "
                                       "and how concentrated that spending is.")
@@ -19,7 +20,7 @@ with filters[0]:
     boroughs = tuple(ui.url_multiselect("Boroughs or London-wide bodies", list(publishers), key="boroughs",
                                         format_func=publishers.get, placeholder="All London"))
 with filters[1]:
-    category = ui.category_selectbox()
+    category = ui.category_choice()
 with filters[2]:
     period = ui.period_selectbox(windows)
 ui.ignored_params_notice()
@@ -28,8 +29,8 @@ head = ui.query("spend_summary", **where).iloc[0]
 st.metric(f"Tech spend, {period.phrase}", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
           help=MEASURES["tech_spend_gbp"].definition)
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
-st.caption(summaries.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies) + " "
-           + summaries.possible_tech_sentence(possible))
+st.caption(sentences.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies) + " "
+           + sentences.possible_tech_sentence(possible))
 
 st.header("Tech spend over time")
 trend = ui.query("spend_over_time", **where, grain=period.grain)
@@ -37,7 +38,7 @@ if trend.empty:
     st.write("No tech spend in this selection.")
 else:
     ui.chart(charts.spend_trend_figure(trend, title=f"Tech spend by category, {period.phrase}", grain=period.grain),
-             key="spend_trend", summary=summaries.trend_summary(trend, grain=period.grain))
+             key="spend_trend", summary=sentences.trend_summary(trend, grain=period.grain))
     ui.table(trend, ["period_start", "tech_category_label", "tech_spend_gbp", "lines"], key="spend_trend_table",
              file_name=f"tech_spend_over_time_{period.key}.csv")
 
@@ -46,10 +47,10 @@ n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_v
 suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
 if not suppliers.empty:
     ui.chart(charts.supplier_bar_figure(suppliers, title="Market share of the largest tech suppliers"),
-             key="spend_suppliers", summary=summaries.supplier_summary(suppliers))
-ui.table_or_note(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
-                 key="spend_suppliers_table", file_name=f"top_suppliers_{period.key}.csv",
-                 empty="No tech spend with named suppliers in this selection.")
+             key="spend_suppliers", summary=sentences.supplier_summary(suppliers))
+ui.table(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+         key="spend_suppliers_table", file_name=f"top_suppliers_{period.key}.csv",
+         empty="No tech spend with named suppliers in this selection.")
 if more:
     st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
              "'Suppliers to show' to see more.")
@@ -62,9 +63,9 @@ st.write("Two measures show whether a few suppliers take most of the money. The 
          "over 2,000 highly concentrated. A category with only a handful of suppliers always scores high.")
 concentration = ui.query("supplier_concentration", **where)
 concentration["concentration"] = concentration["hhi"].map(metrics.concentration_band)
-ui.table_or_note(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
-                                 "concentration"], key="spend_concentration",
-                 file_name=f"supplier_concentration_{period.key}.csv", empty="No named-supplier spend to measure.")
+ui.table(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
+                         "concentration"], key="spend_concentration",
+         file_name=f"supplier_concentration_{period.key}.csv", empty="No named-supplier spend to measure.")
 
 st.header("Small and medium-sized enterprises (SMEs)")
 st.write("Council spend files do not say which suppliers are SMEs, so this dashboard cannot show how much of the "
@@ -72,14 +73,14 @@ st.write("Council spend files do not say which suppliers are SMEs, so this dashb
 ahead = periods.forward_periods(ui.as_of())
 if ahead:
     sme = ui.query("sme_pipeline", start=ahead[0].start, end=ahead[0].end, boroughs=boroughs, category=category)
-    st.write(summaries.sme_sentence(sme.iloc[0], ahead[0].phrase))
+    st.write(sentences.sme_sentence(sme.iloc[0], ahead[0].phrase))
 
 st.header("Boroughs compared per resident")
 per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
 ui.chart(charts.per_resident_figure(per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs),
-         key="spend_per_resident", summary=summaries.per_resident_summary(per_head))
+         key="spend_per_resident", summary=sentences.per_resident_summary(per_head))
 st.caption(("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
-           + "The dashed line is the London median. " + summaries.PER_RESIDENT_NOTE)
+           + "The dashed line is the London median. " + sentences.PER_RESIDENT_NOTE)
 ui.table(per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
          ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
          key="spend_per_resident_table", file_name=f"tech_spend_per_resident_{period.key}.csv")

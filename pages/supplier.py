@@ -4,8 +4,9 @@ notices it has won. Every supplier name in the dashboard's tables links here."""
 
 import streamlit as st
 
-from loti_demand import charts, periods, summaries, ui
+from loti_demand import periods, ui
 from loti_demand.metrics import REPROCUREMENT
+from loti_demand.presentation import charts, sentences
 
 ui.page_header("Supplier profile", "What London's councils and London-wide bodies pay one supplier for technology, "
                                    "its share of each market, the contracts it holds and when they come up again, "
@@ -23,17 +24,17 @@ with filters[1]:
 ui.ignored_params_notice()
 st.query_params["supplier"] = code  # a profile's address always names its supplier, even the one it opens on
 name = ui.plain(names[code])  # a publisher's text: shown as typed, never as markdown
-st.caption(ui.plain(summaries.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
+st.caption(ui.plain(sentences.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
 
 if period is not None:
     where = {"supplier": code, "start": period.start, "end": period.end}
     st.header(f"{name}: tech payments, {period.phrase}")
     buyers = ui.query("supplier_spend_by_buyer", **where)
-    st.write(summaries.supplier_buyers_sentence(buyers, period.phrase))  # names from the reference list
+    st.write(sentences.supplier_buyers_sentence(buyers, period.phrase))  # names from the reference list
     trend = ui.query("supplier_spend_by_month", **where)
     if not trend.empty:
         ui.chart(charts.spend_trend_figure(trend, title="Tech payments by month and category"),
-                 key="supplier_trend", summary=summaries.trend_summary(trend))
+                 key="supplier_trend", summary=sentences.trend_summary(trend))
     if not buyers.empty:
         ui.table(buyers, ["area_name", "tech_spend_gbp", "lines", "months_paid"], key="supplier_buyers",
                  file_name=f"supplier_payments_by_buyer_{period.key}.csv")
@@ -42,10 +43,10 @@ if period is not None:
     st.write("Its tech spend in each category as a share of all the London tech spend in that category paid to "
              "named suppliers, its rank among them, and how many there are: as the Spend and suppliers page's Top "
              "suppliers table shows them with that category chosen.")
-    ui.table_or_note(ui.query("supplier_category_share", **where),
-                     ["tech_category_label", "tech_spend_gbp", "share_pct", "rank", "suppliers", "named_spend_gbp"],
-                     key="supplier_shares", file_name=f"supplier_market_shares_{period.key}.csv",
-                     empty="No tech spend to measure a share of in this period.")
+    ui.table(ui.query("supplier_category_share", **where),
+             ["tech_category_label", "tech_spend_gbp", "share_pct", "rank", "suppliers", "named_spend_gbp"],
+             key="supplier_shares", file_name=f"supplier_market_shares_{period.key}.csv",
+             empty="No tech spend to measure a share of in this period.")
 
 st.header("Contracts it holds")
 month = periods.months_from(ui.as_of(), 1)[0]
@@ -53,13 +54,13 @@ contracts = ui.query("supplier_contracts", supplier=code, date_from=month)
 st.write(f"London contracts awarded to {name} that had not ended by {month:%B %Y}, soonest ending first. "
          f"{REPROCUREMENT.explain()} Where an upcoming notice looks like a contract's re-procurement (see the Demand "
          "calendar), it is named.")
-ui.table_or_note(contracts, ["contract_end", "reprocurement_date", "is_due_now", "area_name", "title",
-                             "tech_category_label", "value_gbp", "supplier_names", "replacement_date",
-                             "replacement_title", "replacement_url", "notice_url"], key="supplier_contracts",
-                 file_name="supplier_contracts_held.csv", empty="No current London contracts are published for it.")
+ui.table(contracts, ["contract_end", "reprocurement_date", "is_due_now", "area_name", "title",
+                     "tech_category_label", "value_gbp", "supplier_names", "replacement_date",
+                     "replacement_title", "replacement_url", "notice_url"], key="supplier_contracts",
+         file_name="supplier_contracts_held.csv", empty="No current London contracts are published for it.")
 
 st.header("Notices it has won")
-ui.table_or_note(ui.query("supplier_notices_won", supplier=code),
-                 ["last_notice_date", "area_name", "title", "tech_category_label", "status", "award_value_gbp",
-                  "supplier_names", "contract_start", "contract_end", "notice_url"], key="supplier_won",
-                 file_name="supplier_notices_won.csv", empty="No London award notice names it.")
+ui.table(ui.query("supplier_notices_won", supplier=code),
+         ["last_notice_date", "area_name", "title", "tech_category_label", "status", "award_value_gbp",
+          "supplier_names", "contract_start", "contract_end", "notice_url"], key="supplier_won",
+         file_name="supplier_notices_won.csv", empty="No London award notice names it.")

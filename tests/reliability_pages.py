@@ -56,16 +56,16 @@ def allowed_html(at: AppTest) -> list[str]:
 @contextmanager
 def recording_url_params(monkeypatch) -> Iterator[dict[str, list[str] | None]]:
     """Record every URL parameter a page's widgets read (name -> allow-list, None for free text)."""
-    from loti_demand import ui
+    from loti_demand.ui import url_state
 
     seen: dict[str, list[str] | None] = {}
-    original = ui._seed
+    original = url_state._seed
 
     def spy(key, allowed, *args, **kwargs):
         seen[key] = None if allowed is None else list(allowed)
         return original(key, allowed, *args, **kwargs)
 
-    monkeypatch.setattr(ui, "_seed", spy)
+    monkeypatch.setattr(url_state, "_seed", spy)
     yield seen
 
 

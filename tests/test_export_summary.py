@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from loti_demand import summary
 from loti_demand.cli import cli
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import safe_cell, to_csv_bytes
 from loti_demand.metrics import INFERRED, MEASURES, STATUTORY
+from loti_demand.queries import export_summary
 from tests import demand_expected
 from tests.conftest import open_page
 
@@ -65,9 +65,9 @@ def _spend_by(con, by: tuple[str, ...], first: dt.date | None = None, last: dt.d
     (("month", "borough"), dt.date(2025, 1, 1), dt.date(2025, 6, 1)),
 ])
 def test_spend_measures_equal_a_pandas_aggregation_of_spend(sample_con, by, first, last) -> None:
-    got = summary.demand_summary(sample_con, by=by, month_from=first, month_to=last)
+    got = export_summary.demand_summary(sample_con, by=by, month_from=first, month_to=last)
     keys = [KEYS.get(d, d) for d in by]
-    assert got.columns.tolist() == summary.columns_for(by)
+    assert got.columns.tolist() == export_summary.columns_for(by)
     want = _spend_by(sample_con, by, first, last)
     merged = got[got["lines"] > 0].merge(want, on=keys, how="outer", suffixes=("", "_pandas"), indicator=True)
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
@@ -77,9 +77,9 @@ def test_spend_measures_equal_a_pandas_aggregation_of_spend(sample_con, by, firs
 
 
 def test_column_order_follows_by_and_totals_hold(sample_con) -> None:
-    got = summary.demand_summary(sample_con, by=("quarter", "borough"))
-    assert got.columns.tolist() == ["quarter", "borough_code", "borough_name", *summary.MEASURE_COLUMNS]
-    total = summary.demand_summary(sample_con, by=())
+    got = export_summary.demand_summary(sample_con, by=("quarter", "borough"))
+    assert got.columns.tolist() == ["quarter", "borough_code", "borough_name", *export_summary.MEASURE_COLUMNS]
+    total = export_summary.demand_summary(sample_con, by=())
     assert len(total) == 1
     spend = sample_con.execute("select sum(amount_gbp), count(*) from spend where tech_category is not null"
                                ).fetchall()[0]
@@ -88,22 +88,22 @@ def test_column_order_follows_by_and_totals_hold(sample_con) -> None:
     assert round(got["tech_spend_gbp"].sum(), 2) == round(float(spend[0]), 2)
 
 
-@pytest.mark.parametrize("by", [*summary.GRAINS, ("quarter", "borough"), ("financial_year", "category", "borough")],
-                         ids=lambda by: ",".join(by) or "total")
+@pytest.mark.parametrize("by", [*export_summary.GRAINS, ("quarter", "borough"),
+                                ("financial_year", "category", "borough")], ids=lambda by: ",".join(by) or "total")
 def test_the_stored_whole_period_is_the_table_grouped_now(demand_con, by) -> None:
     """Without months the summary comes from the build's agg_demand_summary: exactly the table that grouping the
     monthly facts gives (values, row order and types), for every choice of dimensions and an order of them."""
-    stored = summary.demand_summary(demand_con, by=by)
-    pd.testing.assert_frame_equal(stored, summary.grouped(demand_con, by=by, month_from=None, month_to=None),
+    stored = export_summary.demand_summary(demand_con, by=by)
+    pd.testing.assert_frame_equal(stored, export_summary.grouped(demand_con, by=by, month_from=None, month_to=None),
                                   check_exact=True)
-    assert stored.columns.tolist() == summary.columns_for(by)
-    assert len(summary.GRAINS) == 16 and (len(stored) > 1 or not by)
-    keys = [summary.DIMENSIONS[d][0] for d in by]  # sorted by the chosen dimensions in the order given
+    assert stored.columns.tolist() == export_summary.columns_for(by)
+    assert len(export_summary.GRAINS) == 16 and (len(stored) > 1 or not by)
+    keys = [export_summary.DIMENSIONS[d][0] for d in by]  # sorted by the chosen dimensions in the order given
     pd.testing.assert_frame_equal(stored, stored.sort_values(keys).reset_index(drop=True) if keys else stored)
 
 
 def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None:
-    got = summary.demand_summary(sample_con, by=("borough", "financial_year"))
+    got = export_summary.demand_summary(sample_con, by=("borough", "financial_year"))
     items = demand_expected.demand_items(sample_con)
     # areas by name: a borough, a London-wide body named in london_bodies.csv, or any other London buyer
     names = dict(sample_con.execute("select publisher_code, publisher_name from publishers").fetchall())
@@ -126,20 +126,20 @@ def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None
         "select cb.borough_code, c.opens_on from challenges c join challenge_boroughs cb using (challenge_id) "
         "where c.tech_category is not null").df()
     assert got["challenges_opened"].sum() == len(challenges)
-    london = summary.demand_summary(sample_con, by=())  # a challenge shared by boroughs counts once London-wide
+    london = export_summary.demand_summary(sample_con, by=())  # a challenge shared by boroughs counts once London-wide
     distinct = sample_con.execute("select count(*) from challenges where tech_category is not null").fetchall()[0][0]
     assert int(london["challenges_opened"].iloc[0]) == distinct < len(challenges)
 
 
 def test_bad_requests_are_clear_errors(sample_con) -> None:
     with pytest.raises(LotiDemandError, match="'year' is not a dimension; choose from borough, category"):
-        summary.parse_by("borough,year")
+        export_summary.parse_by("borough,year")
     with pytest.raises(LotiDemandError, match="each dimension may be given once"):
-        summary.parse_by("borough,borough")
+        export_summary.parse_by("borough,borough")
     with pytest.raises(LotiDemandError, match="write it as YYYY-MM"):
-        summary.parse_month("2025-4-1", "--from")
+        export_summary.parse_month("2025-4-1", "--from")
     with pytest.raises(LotiDemandError, match="after --to"):
-        summary.demand_summary(sample_con, by=("month",), month_from=dt.date(2026, 1, 1),
+        export_summary.demand_summary(sample_con, by=("month",), month_from=dt.date(2026, 1, 1),
                                month_to=dt.date(2025, 1, 1))
 
 
@@ -153,7 +153,7 @@ def _cli(*args: str):
 def test_cli_writes_the_library_csv_to_stdout(sample_warehouse: Path, sample_con) -> None:
     result = _cli("--warehouse", str(sample_warehouse), "--by", "borough,category,quarter", "--out", "-")
     assert result.exit_code == 0, result.output
-    expected = to_csv_bytes(summary.demand_summary(sample_con, by=("borough", "category", "quarter")))
+    expected = to_csv_bytes(export_summary.demand_summary(sample_con, by=("borough", "category", "quarter")))
     assert result.stdout_bytes == expected
     df = pd.read_csv(io.BytesIO(result.stdout_bytes), encoding="utf-8-sig")
     assert df.columns.tolist()[:5] == ["GSS code", "Borough", "Tech category code", "Tech category", "Quarter"]
@@ -173,7 +173,7 @@ def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp
     notes = (tmp_path / "summary.notes.md").read_text()
     as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
     assert f"Data as of: {as_of:%Y-%m-%d}" in notes
-    for column in summary.columns_for(("category", "financial_year")):
+    for column in export_summary.columns_for(("category", "financial_year")):
         if column in MEASURES:
             assert f"| {MEASURES[column].label} | {MEASURES[column].definition} |" in notes
     assert "--by category,financial_year --from 2025-04 --to 2026-03" in notes
@@ -236,7 +236,7 @@ def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch, d
         assert at.selectbox(key=key).value == value
         assert at.query_params[key] == value
     shown = at.dataframe[0].value
-    want = summary.demand_summary(sample_con, by=("financial_year",), month_from=dt.date(2024, 4, 1),
+    want = export_summary.demand_summary(sample_con, by=("financial_year",), month_from=dt.date(2024, 4, 1),
                                   month_to=dt.date(2025, 3, 1))
     assert shown["financial_year"].tolist() == want["financial_year"].tolist() == ["2024-25"]
     pandas_total = _spend_by(sample_con, ("financial_year",), dt.date(2024, 4, 1), dt.date(2025, 3, 1))

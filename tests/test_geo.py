@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import box
 
-from loti_demand import charts, geo
+from loti_demand import geo
 from loti_demand.cli import cli
 from loti_demand.exceptions import InputFileError
 from loti_demand.metrics import label
+from loti_demand.presentation import maps
 from tests.conftest import real_file
 
 GEOJSON = "boundaries/London_Borough_Excluding_MHW.geojson"
@@ -139,14 +140,14 @@ def test_geographic_map_figure_has_all_33_boroughs(sample_con) -> None:
     boundaries = geo.read_boundaries(real_file(GEOJSON))
     df = _measures(sample_con)
     df.loc[df["borough_code"] == "E09000010", "tech_spend_gbp"] = None  # Enfield: no data
-    fig = geo.geographic_map_figure(boundaries, df, "tech_spend_gbp", title="t", coverage="population")
+    fig = maps.geographic_map_figure(boundaries, df, "tech_spend_gbp", title="t", coverage="population")
     assert {t.type for t in fig.data} == {"choroplethmap"}
     located = [code for trace in fig.data for code in trace.locations]
     assert sorted(located) == list(geo.LONDON_CODES)
     assert list(fig.data[-1].locations) == ["E09000010"] and fig.data[-1].showscale is False  # grey, no data
     assert fig.layout.map.style == "white-bg"  # blank background: nothing fetched from the internet
     assert fig.layout.coloraxis.colorbar.title.text == label("tech_spend_gbp")
-    assert any(geo.ATTRIBUTION in a.text.replace("<br>", " ") for a in fig.layout.annotations)  # wrapped for phones
+    assert any(maps.ATTRIBUTION in a.text.replace("<br>", " ") for a in fig.layout.annotations)  # wrapped for phones
     features = {f["properties"]["borough_code"] for f in fig.data[0].geojson["features"]}
     assert features == set(geo.LONDON_CODES)
 
@@ -154,7 +155,7 @@ def test_geographic_map_figure_has_all_33_boroughs(sample_con) -> None:
 def test_tile_map_has_33_tiles_at_their_positions(sample_con) -> None:
     df = _measures(sample_con)
     df.loc[df["borough_code"] == "E09000001", "tech_spend_gbp"] = None
-    fig = charts.tile_map_figure(df, "tech_spend_gbp", title="t")
+    fig = maps.tile_map_figure(df, "tech_spend_gbp", title="t")
     tiles = fig.data[2]
     positions = dict(zip(tiles.customdata[:, 0], zip(tiles.x, tiles.y, strict=True), strict=True))
     reference = pd.read_csv(REFERENCE)
@@ -172,23 +173,23 @@ def test_tile_map_has_33_tiles_at_their_positions(sample_con) -> None:
 
 
 def _contrast(a: str, b: str) -> float:
-    la, lb = charts._luminance(charts._rgb(a)), charts._luminance(charts._rgb(b))
+    la, lb = maps._luminance(maps._rgb(a)), maps._luminance(maps._rgb(b))
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
 def test_tile_labels_contrast_with_their_squares(sample_con) -> None:
     df = _measures(sample_con)
-    fig = charts.tile_map_figure(df, "tech_spend_gbp", title="t")
-    backgrounds = charts._scale_colours(df["tech_spend_gbp"])
+    fig = maps.tile_map_figure(df, "tech_spend_gbp", title="t")
+    backgrounds = maps._scale_colours(df["tech_spend_gbp"])
     for text_colour, background in zip(fig.data[2].textfont.color, backgrounds, strict=True):
         assert _contrast(text_colour, background) >= 4.5, (text_colour, background)
 
 
 def test_one_outlier_does_not_flatten_the_colour_scale() -> None:
     values = pd.Series([10.0, 12.0, 14.0, 16.0, 90.0])
-    assert charts.colour_range(values) == (10.0, 16.0, True)
-    assert charts.colour_range(pd.Series([10.0, 12.0, 20.0])) == (10.0, 20.0, False)
-    bar = charts.colour_bar(values, "tech_spend_per_resident_gbp")
+    assert maps.colour_range(values) == (10.0, 16.0, True)
+    assert maps.colour_range(pd.Series([10.0, 12.0, 20.0])) == (10.0, 20.0, False)
+    bar = maps.colour_bar(values, "tech_spend_per_resident_gbp")
     assert bar["ticktext"][-1] == "£16.00 or more"
 
 

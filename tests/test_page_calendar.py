@@ -284,7 +284,7 @@ def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehou
     ([3, 4, 5, 6, 7], "5 months tie as the busiest, with 1 each, from March 2026 to July 2026."),
 ])
 def test_the_timeline_summary_says_when_months_tie(months_of_items: list[int], peak: str) -> None:
-    from loti_demand.charts import demand_timeline_summary
+    from loti_demand.presentation.charts import demand_timeline_summary
 
     months = [D(2026, m, 1) for m in range(3, 9)]
     items = pd.DataFrame({"calendar_month": [pd.Timestamp(2026, m, 1) for m in months_of_items],

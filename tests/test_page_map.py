@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import geo
 from loti_demand.metrics import label
+from loti_demand.presentation import maps
 from tests import demand_expected
 from tests.conftest import real_file
 
@@ -226,7 +227,7 @@ def test_geographic_map_from_official_boundaries(app: AppTest, monkeypatch, samp
     assert {t["type"] for t in figure["data"]} == {"choroplethmap"}
     assert sorted(code for t in figure["data"] for code in t["locations"]) == list(geo.LONDON_CODES)
     assert figure["layout"]["map"]["style"] == "white-bg"
-    assert any(geo.ATTRIBUTION in c.value for c in app.caption)
+    assert any(maps.ATTRIBUTION in c.value for c in app.caption)
     start, end = _latest_12(sample_con)
     assert_same(shown(app, "tech_spend_per_resident_gbp"), expected_spend(sample_con, start, end, per_resident=True))
     app.session_state["map_chart"] = {"selection": {"points": [{"location": "E09000001"}], "point_indices": [0],

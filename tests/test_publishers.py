@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loti_demand import queries, summary
+from loti_demand import queries
 from loti_demand.cli import cli
 from loti_demand.exceptions import InputFileError
+from loti_demand.queries import export_summary
 from loti_demand.reference import Reference
 from loti_demand.warehouse.build import build, run_checks
 from loti_demand.warehouse.db import connect
@@ -49,7 +50,7 @@ def test_sample_bodies_load_under_their_own_names_and_stay_out_of_borough_figure
     assert sample_con.execute("select count(*) from source_files where publisher_code in ('GLA', 'TFL') "
                               "and status = 'loaded' and rows_loaded > 0").fetchone() == (24,)
     assert run_checks(sample_con) == []
-    last12 = queries._last12(sample_con)
+    last12 = queries.examples.last12(sample_con)
     measures = queries.borough_measures(sample_con, **last12)
     assert len(measures) == 33 and set(measures["borough_code"]).isdisjoint({"GLA", "TFL"})
     london = queries.spend_summary(sample_con, **last12).iloc[0]
@@ -70,7 +71,7 @@ def test_sample_bodies_load_under_their_own_names_and_stay_out_of_borough_figure
 
 
 def test_the_export_names_each_body_with_a_blank_gss_code(sample_con) -> None:
-    df = summary.demand_summary(sample_con, by=("borough",))
+    df = export_summary.demand_summary(sample_con, by=("borough",))
     gla = df[df["borough_name"] == "Greater London Authority"]
     assert len(gla) == 1 and gla["borough_code"].isna().all() and gla["tech_spend_gbp"].iloc[0] > 0
     spend = sample_con.execute("select sum(amount_gbp) from spend where publisher_code = 'GLA' "

@@ -282,13 +282,13 @@ def test_duckdb_running_out_of_room_mid_build_is_one_line_and_changes_nothing(sa
 
 @pytest.fixture(autouse=True)
 def fresh_dashboard_caches():
-    from loti_demand import ui
+    from loti_demand.ui import data
 
-    ui._cached_query.clear()
-    ui._connection.clear()
+    data._cached_query.clear()
+    data._connection.clear()
     yield
-    ui._cached_query.clear()
-    ui._connection.clear()
+    data._cached_query.clear()
+    data._connection.clear()
 
 
 def _page(warehouse: Path, page: str, monkeypatch) -> AppTest:

@@ -1,5 +1,5 @@
-"""Caching in ui.py is correct: results are cached per (query, parameters, warehouse version), a rebuild (the
-atomic swap) shows new figures without a restart, and a replaced warehouse's connection is closed."""
+"""Caching in loti_demand.ui.data is correct: results are cached per (query, parameters, warehouse version), a
+rebuild (the atomic swap) shows new figures without a restart, and a replaced warehouse's connection is closed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import queries, ui
 from loti_demand.metrics import MEASURES
+from loti_demand.ui import data as ui_data
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 
@@ -26,11 +27,11 @@ EXTRA_LINE = (
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    ui._cached_query.clear()
-    ui._connection.clear()
+    ui_data._cached_query.clear()
+    ui_data._connection.clear()
     yield
-    ui._cached_query.clear()
-    ui._connection.clear()
+    ui_data._cached_query.clear()
+    ui_data._connection.clear()
 
 
 def _tech_spend_shown(app: AppTest) -> str:
@@ -94,11 +95,12 @@ def test_each_version_gets_its_own_connection_and_old_ones_are_released(data_dir
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
     build(data_dir, warehouse)
-    first = ui._connection(str(warehouse), ui._warehouse_version(warehouse))
-    assert ui._connection(str(warehouse), ui._warehouse_version(warehouse)) is first, "one connection per version"
+    first = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))
+    assert ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse)) is first, (
+        "one connection per version")
     (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
     report = build(data_dir, warehouse)
-    second = ui._connection(str(warehouse), ui._warehouse_version(warehouse))
+    second = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))
     assert second is not first
     assert second.execute("select count(*) from spend").fetchall() == [(report.counts["spend lines loaded"],)]
     # The replaced file's connection is closed once it leaves the cache (at most four versions are kept). Each

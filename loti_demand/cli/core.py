@@ -139,7 +139,7 @@ def print_report(report) -> None:
     )
     for name, value in report.counts.items():
         echo(f"  {name}: {value:,}")
-    from loti_demand.file_summary import file_table
+    from loti_demand.load_report import file_table
 
     table = file_table(report.spend_files)
     if table:

@@ -59,8 +59,8 @@ def export_summary(
       python -m loti_demand export summary --by borough,category,quarter --from 2025-04 --to 2026-03 --out s.csv
       python -m loti_demand export summary --by category,financial_year --out -
     """
-    from loti_demand import summary
-    from loti_demand.export import to_csv_bytes
+    from loti_demand.export import summary_notes, to_csv_bytes
+    from loti_demand.queries.export_summary import demand_summary, parse_by, parse_month
     from loti_demand.warehouse.db import connect
 
     def parsed(option: str, parse, *args):
@@ -69,13 +69,13 @@ def export_summary(
         except LotiDemandError as exc:
             raise click.BadParameter(str(exc).removeprefix(f"{option}: "), param_hint=f"'{option}'") from exc
 
-    by = parsed("--by", summary.parse_by, by_text)
-    first = parsed("--from", summary.parse_month, month_from, "--from")
-    last = parsed("--to", summary.parse_month, month_to, "--to")
+    by = parsed("--by", parse_by, by_text)
+    first = parsed("--from", parse_month, month_from, "--from")
+    last = parsed("--to", parse_month, month_to, "--to")
     con = connect(warehouse, read_only=True)
-    df = summary.demand_summary(con, by=by, month_from=first, month_to=last)
+    df = demand_summary(con, by=by, month_from=first, month_to=last)
     data = to_csv_bytes(df, bom=bom)
-    text = summary.notes(con, by=by, month_from=first, month_to=last, rows=len(df))
+    text = summary_notes(con, by=by, month_from=first, month_to=last, rows=len(df))
     con.close()
     try:
         if out == "-":

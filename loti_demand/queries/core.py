@@ -1,10 +1,13 @@
-"""The query layer's core: read a query's SQL, run it with bound parameters, give its answer as a DataFrame, and
-the registry of the queries the pages run (`QUERIES`, with example parameters for the benchmark). It imports
-nothing else of the package, so the modules the queries use (loti_demand.summary) can use it too.
+"""The query layer's core: read a query's SQL, run it with bound parameters, give its answer as a DataFrame (from
+Arrow for long answers, with DuckDB's own types and decimals), the registry of the queries the pages run
+(`QUERIES`, with example parameters for the benchmark), and the data-as-of date and spend periods every subject's
+windows start from. Of the package it imports only the pure loti_demand.periods, so every module of the query layer
+can use it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +17,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from loti_demand import periods
 
 QUERIES_DIR = Path(__file__).parent
 
@@ -109,3 +114,20 @@ def query(example: Example = lambda con: {}, variants: tuple[tuple[str, Example]
         return function
 
     return register
+
+
+def as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The date the data runs to: figures for 'the last 12 months' end here."""
+    rows = con.execute("select data_as_of from build_info").fetchall()
+    return rows[0][0] if rows and rows[0][0] else dt.date.today()
+
+
+def spend_periods(con: duckdb.DuckDBPyConnection) -> list[periods.Period]:
+    """The spend periods the pages offer for this warehouse (ui.spend_periods: the same, through the page cache)."""
+    dates = run(con, "data_dates").iloc[0]
+    return periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of(con))
+
+
+def codes(boroughs: tuple[str, ...] | list[str] | None) -> list[str] | None:
+    """A tuple of publisher codes as the SQL's list parameter: None (all London) when empty."""
+    return list(boroughs) if boroughs else None

@@ -1,10 +1,6 @@
-"""The demand summary export: tech spend, pipeline, expiring contracts and challenges by borough x tech category x
-period. One library function serves the Exports page and `python -m loti_demand export summary`.
-
-The CSV holds a header row and data rows only, so any CSV reader takes it as it is. The data-as-of date, the
-grouping and the measure definitions go in a companion notes file (Markdown) rather than in comment lines: a
-'#' comment convention is not understood by spreadsheets or by most CSV readers, and pandas' comment='#' would
-also cut short any value containing '#'.
+"""The demand summary export's table: tech spend, pipeline, expiring contracts and challenges by borough x tech
+category x period. One function serves the Exports page and `python -m loti_demand export summary`; the CSV and
+its notes are written by loti_demand.export.
 """
 
 from __future__ import annotations
@@ -15,9 +11,9 @@ import re
 import duckdb
 import pandas as pd
 
+from loti_demand import periods
 from loti_demand.exceptions import LotiDemandError
-from loti_demand.metrics import MEASURES, label
-from loti_demand.queries.core import run, run_long
+from loti_demand.queries.core import as_of, query, run, run_long
 
 # Allow-listed dimensions -> the columns each adds, in order.
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -30,27 +26,6 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 MEASURE_COLUMNS = ("tech_spend_gbp", "lines", "pipeline_count", "pipeline_value_gbp", "contracts_expiring",
                    "expiring_value_gbp", "challenges_opened")
 DEFAULT_BY = ("borough", "category", "quarter")
-
-# How each measure is placed in a period (the date it is counted by).
-PERIOD_RULES = {
-    "tech_spend_gbp": "payment month",
-    "lines": "payment month",
-    "pipeline_count": "expected market date (planning notices) or tender deadline (tenders)",
-    "pipeline_value_gbp": "expected market date (planning notices) or tender deadline (tenders)",
-    "contracts_expiring": "contract end date",
-    "expiring_value_gbp": "contract end date",
-    "challenges_opened": "opening date",
-}
-DIMENSION_NOTES = {
-    "borough_code": "ONS GSS code of the borough; blank for London-wide bodies (GLA, TfL, London Councils).",
-    "borough_name": "Borough name; for a London-wide body its own name (Greater London Authority, Transport for "
-                    "London...), or \"London-wide body\" for other London buyers that are not boroughs.",
-    "tech_category": "Tech category code from the taxonomy.",
-    "tech_category_label": "Tech category name.",
-    "month": "Calendar month, YYYY-MM.",
-    "quarter": "Calendar quarter, YYYY-Qn (Q1 = January to March).",
-    "financial_year": "UK public-sector financial year, April to March, written 2025-26.",
-}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -92,6 +67,13 @@ GRAINS = tuple(tuple(d for d in (area, category, period) if d)
                for period in ("month", "quarter", "financial_year", None))
 
 
+def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
+    """The default dimensions over the 24 months to the data-as-of date: grouped when asked, not stored."""
+    last = as_of(con).replace(day=1)
+    return {"by": ("borough", "category", "quarter"), "month_from": periods.add_months(last, -23), "month_to": last}
+
+
+@query(lambda con: {"by": DEFAULT_BY}, variants=(("demand_summary, 24 months", _summary_range_example),))
 def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
                    month_to: dt.date | None = None) -> pd.DataFrame:
     """The summary table for the chosen dimensions (in the order given) and months (inclusive; None = open).
@@ -130,51 +112,7 @@ def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
     return df.sort_values([DIMENSIONS[d][0] for d in by], kind="stable").reset_index(drop=True)
 
 
-def file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:
-    span = f"_{month_from:%Y-%m}" if month_from else ""
-    span += f"_to_{month_to:%Y-%m}" if month_to else ""
-    return f"demand_summary_by_{'_'.join(by) or 'total'}{span}_as_of_{as_of:%Y-%m-%d}"
-
-
-def command_line(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None,
-                 out: str = "FILE") -> str:
-    """The CLI command that writes the same CSV."""
-    by_text = ",".join(by) or '""'
-    return (f"python -m loti_demand export summary --by {by_text}"
-            + (f" --from {month_from:%Y-%m}" if month_from else "") + (f" --to {month_to:%Y-%m}" if month_to else "")
-            + f" --out {out}")
-
-
-def notes(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None,
-          month_to: dt.date | None, rows: int) -> str:
-    """The companion notes: data as of, what was asked for, and each column's definition."""
-    info = run(con, "build_info").iloc[0]
-
-    def day(value: object) -> str:
-        return "unknown" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
-
-    months = f"{month_from:%Y-%m}" if month_from else "the earliest month"
-    months += f" to {month_to:%Y-%m}" if month_to else " to the latest month"
-    lines = [
-        "# London tech demand summary: notes",
-        "",
-        f"- Data as of: {day(info['data_as_of'])} (spend to {day(info['spend_as_of'])}, notices to "
-        f"{day(info['notices_as_of'])}); warehouse built {day(info['built_at'])} by loti-demand "
-        f"{info['loti_demand_version']}, tech taxonomy version {info['taxonomy_version']}.",
-        "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
-        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
-        f"- Same file from the command line: `{command_line(by, month_from, month_to)}`.",
-        "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
-        "- A row appears for each combination with at least one payment, notice, contract or challenge.",
-        "- Spend is money paid; pipeline and contract values are buyers' estimates and awarded values, not spend. "
-        "Do not add them together.",
-        "",
-        "## Columns",
-        "",
-        "| Column header | Definition | Placed in a period by |",
-        "|---|---|---|",
-    ]
-    for column in columns_for(by):
-        definition = MEASURES[column].definition if column in MEASURES else DIMENSION_NOTES[column]
-        lines.append(f"| {label(column)} | {definition} | {PERIOD_RULES.get(column, '')} |")
-    return "\n".join(lines) + "\n"
+@query()
+def summary_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The first and last month the summary can be asked for (the Exports page's month choices)."""
+    return run(con, "summary_months")

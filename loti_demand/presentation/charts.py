@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 
 import pandas as pd
@@ -66,7 +65,7 @@ def house_layout(title: str, *, top_extra: int = 0) -> dict:
     }
 
 
-def _figure(traces: list, title: str, *, xaxis: dict | None = None, yaxis: dict | None = None, top_extra: int = 0,
+def figure(traces: list, title: str, *, xaxis: dict | None = None, yaxis: dict | None = None, top_extra: int = 0,
             **layout: object) -> go.Figure:
     """A figure in the house style, with its axes and `layout` over it. The layout goes whole to the constructor:
     each update_layout or update_xaxes afterwards validates it again, about 10 ms a chart."""
@@ -79,7 +78,7 @@ def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", titl
     data = df.sort_values(value, ascending=True)
     bar = go.Bar(x=data[value].astype(float), y=data["tech_category_label"], orientation="h",
                  marker_color=OKABE_ITO[0], hovertemplate="%{y}: £%{x:,.0f}<extra></extra>")
-    return _figure([bar], title or f"{label(value)} by tech category",
+    return figure([bar], title or f"{label(value)} by tech category",
                    xaxis={"tickprefix": "£", "tickformat": "~s"}, yaxis={"automargin": True})
 
 
@@ -88,8 +87,6 @@ def text_summary_of_bars(df: pd.DataFrame, *, value: str, name: str, top: int = 
     data = df[df[value].astype(float) > 0].sort_values(value, ascending=False)
     if data.empty:
         return "No data for this selection."
-    from loti_demand.metrics import MEASURES
-
     measure = MEASURES.get(value)
     fmt = measure.format if measure else str
     parts = [f"{row[name]} {fmt(row[value])}" for _, row in data.head(top).iterrows()]
@@ -112,7 +109,7 @@ def demand_timeline_figure(df: pd.DataFrame, months: list, *, title: str = "") -
                    marker_color=colour, marker_pattern_shape=pattern, marker_line_color="#1f1f1f",
                    marker_line_width=0.5, hovertemplate="%{x}: %{y} " + confidence + "<extra></extra>")
             for confidence, colour, pattern in ((STATUTORY, OKABE_ITO[0], ""), (INFERRED, OKABE_ITO[1], "/"))]
-    return _figure(bars, title or "Expected procurements per month", barmode="stack",
+    return figure(bars, title or "Expected procurements per month", barmode="stack",
                    legend={**LEGEND_BELOW, "traceorder": "normal", "title": {"text": "Confidence: "}},
                    xaxis={"title": {"text": "Expected month"}, "type": "category"},
                    yaxis={"title": {"text": "Procurements"}, "rangemode": "tozero",
@@ -151,7 +148,7 @@ def score_bar_figure(df: pd.DataFrame, *, value: str, name: str, title: str) -> 
     bar = go.Bar(x=data[value].astype(float), y=data[name], orientation="h", marker_color=OKABE_ITO[0],
                  text=data[value].astype(int), textposition="outside", hovertemplate="%{y}: %{x:.0f}<extra></extra>")
     # room beyond 100 for the score written outside the longest bar, even on a phone; ticks stop at 100
-    return _figure([bar], title, xaxis={"range": [0, 125], "tickvals": list(range(0, 101, 20))},
+    return figure([bar], title, xaxis={"range": [0, 125], "tickvals": list(range(0, 101, 20))},
                    yaxis={"automargin": True, "type": "category"}, height=max(300, 22 * len(data) + 120))
 
 
@@ -164,154 +161,8 @@ def score_summary(df: pd.DataFrame, *, value: str, name: str) -> str:
             f"({high[name]}); the median is {float(data[value].median()):.0f}.")
 # --- Borough map, borough profile and spend pages -----------------------------------------------------------
 
-# Three-letter labels for the tile map, as on the "London Squared" map.
-BOROUGH_ABBREVIATIONS = {
-    "E09000001": "CTY", "E09000002": "BAR", "E09000003": "BRN", "E09000004": "BXL", "E09000005": "BRT",
-    "E09000006": "BRM", "E09000007": "CMD", "E09000008": "CRD", "E09000009": "EAL", "E09000010": "ENF",
-    "E09000011": "GRN", "E09000012": "HCK", "E09000013": "HMS", "E09000014": "HGY", "E09000015": "HRW",
-    "E09000016": "HAV", "E09000017": "HDN", "E09000018": "HNS", "E09000019": "ISL", "E09000020": "KNS",
-    "E09000021": "KTN", "E09000022": "LAM", "E09000023": "LSH", "E09000024": "MRT", "E09000025": "NWM",
-    "E09000026": "RED", "E09000027": "RCH", "E09000028": "SWK", "E09000029": "STN", "E09000030": "TOW",
-    "E09000031": "WFR", "E09000032": "WND", "E09000033": "WST",
-}
-NO_DATA_COLOUR = "#d9d9d9"
-TILE_LABEL_PX = 12  # three capitals at 12 px fit a tile of a phone-width map (8 tiles across 343 px)
 HIGHLIGHT = OKABE_ITO[5]  # vermillion: chosen boroughs stand out from the blue bars
 AREA_COLOURS = [c for c in OKABE_ITO if c != "#F0E442"]  # yellow is too faint on white for a filled area
-
-
-def _luminance(rgb: tuple[float, float, float]) -> float:
-    """WCAG relative luminance of an sRGB colour given as 0-255 channels."""
-    def channel(c: float) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _rgb(colour: str) -> tuple[float, float, float]:
-    if colour.startswith("#"):
-        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return tuple(float(v) for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3])
-
-
-def text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with the background (WCAG contrast ratio)."""
-    lum = _luminance(_rgb(background))
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
-
-
-def _scale_colours(values: pd.Series, scale: str = SEQUENTIAL) -> list[str]:
-    """The colour each value gets on the sequential scale, with the same min-max the colour bar uses."""
-    from plotly.colors import sample_colorscale
-
-    numbers = values.astype(float)
-    low, high, _ = colour_range(values)
-    span = (high - low) or 1.0
-    return sample_colorscale(scale, [min(max((v - low) / span, 0.0), 1.0) for v in numbers])
-
-
-def _has_value(df: pd.DataFrame, value: str) -> pd.Series:
-    return df[value].notna()
-
-
-def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
-    """Round tick values (1, 2, 2.5 or 5 times a power of ten) spanning low..high; whole numbers if `whole`."""
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
-        return [low] if math.isfinite(low) else []
-    raw = (high - low) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    if whole:
-        step = max(1, math.ceil(step))
-    first = math.ceil(low / step) * step
-    return [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
-
-
-def colour_range(values: pd.Series) -> tuple[float, float, bool]:
-    """(low, high, capped) for a colour scale. One value more than twice the next (the City of London per
-    resident, say) would leave every other borough the same colour, so the scale then stops at the next value
-    and its top reads 'or more'; hover text and the table keep the real figure."""
-    numbers = values.dropna().astype(float).sort_values(ascending=False)
-    if numbers.empty:
-        return 0.0, 1.0, False
-    low, high = float(numbers.min()), float(numbers.iloc[0])
-    if len(numbers) >= 3 and numbers.iloc[1] > low and high > 2 * numbers.iloc[1]:
-        return low, float(numbers.iloc[1]), True
-    return low, high, False
-
-
-COLOUR_BAR_PX = 300  # fits a phone-width chart, with room for five tick labels
-
-
-def colour_bar(values: pd.Series, value: str) -> dict:
-    """A colour bar titled with the measure label, its ticks written the way the page writes the measure."""
-    measure = MEASURES.get(value)
-    low, high, capped = colour_range(values)
-    # Under the map, not beside it: upright at the side, its title and tick labels took 40% of a phone's width.
-    bar = {"title": {"text": label(value), "side": "top"}, "orientation": "h", "thickness": 14, "outlinewidth": 0,
-           "lenmode": "pixels", "len": COLOUR_BAR_PX, "x": 0.5, "xanchor": "center", "y": 0,
-           "yref": "container", "yanchor": "bottom", "ypad": 10}
-    if measure and values.notna().any():
-        ticks = nice_ticks(low, high, whole=measure.fmt in ("count", "index"))
-        text = [measure.format(t) for t in ticks]
-        if capped:  # the top of the scale says "or more"; drop a round tick that would overprint it
-            keep = [i for i, t in enumerate(ticks) if high - t > 0.08 * (high - low)]
-            ticks = [*(ticks[i] for i in keep), high]
-            text = [*(text[i] for i in keep), f"{measure.format(high)} or more"]
-        bar.update(tickmode="array", tickvals=ticks, ticktext=text)
-    return bar
-
-
-def tile_map_figure(df: pd.DataFrame, value: str, *, title: str = "", coverage: str | None = None) -> go.Figure:
-    """One square per borough at (tile_col, tile_row), coloured by `value` on a colour-blind-safe scale.
-
-    Boroughs with no value (no data) are grey. Squares carry the borough's three-letter label in black or
-    white for contrast; hovering shows the name and the value. `coverage` names a column shown on hover.
-    """
-    measure = MEASURES.get(value)
-    fmt = measure.format if measure else str
-    data = df.copy()
-    has = _has_value(data, value)
-    rows, cols = int(data["tile_row"].max()) + 1, int(data["tile_col"].max()) + 1
-    grid = [[None] * cols for _ in range(rows)]
-    blank = [[None] * cols for _ in range(rows)]
-    for _, row in data.iterrows():
-        r, c = int(row["tile_row"]), int(row["tile_col"])
-        if pd.notna(row[value]):
-            grid[r][c] = float(row[value])
-        else:
-            blank[r][c] = 1
-    traces = [go.Heatmap(z=blank, colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
-                         hoverinfo="skip", xgap=4, ygap=4, name="No data")]
-    low, high, _ = colour_range(data[value])
-    traces.append(go.Heatmap(
-        z=grid, colorscale=SEQUENTIAL, zmin=low, zmax=high, xgap=4, ygap=4, hoverinfo="skip", name=label(value),
-        colorbar=colour_bar(data[value], value),
-    ))
-    colours = pd.Series(NO_DATA_COLOUR, index=data.index, dtype="object")
-    if has.any():
-        colours[has] = _scale_colours(data.loc[has, value])
-    hover = [
-        f"<b>{row['borough_name']}</b><br>{label(value)}: "
-        + (fmt(row[value]) if pd.notna(row[value]) else "no data")
-        + (f"<br>{label(coverage)}: {row[coverage]}" if coverage else "")
-        for _, row in data.iterrows()
-    ]
-    traces.append(go.Scatter(
-        x=data["tile_col"], y=data["tile_row"], mode="markers+text",
-        text=[BOROUGH_ABBREVIATIONS.get(c, c[-3:]) for c in data["borough_code"]],
-        textfont={"color": [text_colour(c) for c in colours], "size": TILE_LABEL_PX},
-        marker={"symbol": "square", "size": 44, "opacity": 0},
-        customdata=data[["borough_code", "borough_name"]].to_numpy(),
-        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="Boroughs",
-    ))
-    return _figure(traces, title or label(value),
-                   xaxis={"visible": False, "range": [-0.5, cols - 0.5], "fixedrange": True},
-                   yaxis={"visible": False, "range": [rows - 0.5, -0.5], "fixedrange": True, "scaleanchor": "x",
-                          "scaleratio": 1},
-                   height=560, hovermode="closest", dragmode=False, clickmode="event+select")
 
 
 def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", max_series: int = 7) -> go.Figure:
@@ -331,7 +182,7 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", ma
             line={"width": 0.5, "color": colour}, fillcolor=colour,
             hovertemplate=f"{series}<br>%{{x|%b %Y}}: £%{{y:,.0f}}<extra></extra>",
         ))
-    return _figure(traces, title,
+    return figure(traces, title,
                    xaxis={"title": {"text": "Quarter starting" if grain == "quarter" else "Month"},
                           "dtick": "M3" if grain == "quarter" else None, "tickformat": "%b %Y"},
                    yaxis={"title": {"text": label("tech_spend_gbp")}, "tickprefix": "£", "tickformat": "~s"},
@@ -343,7 +194,7 @@ def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend
     data = df.groupby("period_start", as_index=False)[value].sum()
     bar = go.Bar(x=data["period_start"], y=data[value].astype(float), marker_color=OKABE_ITO[0],
                  hovertemplate="%{x|%B %Y}: £%{y:,.0f}<extra></extra>")
-    return _figure([bar], title, xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
+    return figure([bar], title, xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
                    yaxis={"title": {"text": label(value)}, "tickprefix": "£", "tickformat": "~s"}, height=380)
 
 
@@ -365,7 +216,7 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
                 "pattern": {"shape": ["/" if c else "" for c in chosen], "fgcolor": "#ffffff", "solidity": 0.3}},
         hovertemplate="%{y}: £%{x:,.2f} per resident<extra></extra>",
     )
-    fig = _figure([bar], title, xaxis={"tickprefix": "£"},
+    fig = figure([bar], title, xaxis={"tickprefix": "£"},
                   yaxis={"automargin": True, "dtick": 1}, height=max(320, 22 * len(data) + 120), top_extra=20)
     median = df["london_median_per_resident_gbp"].dropna()
     if len(median):
@@ -398,7 +249,7 @@ def peers_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
                                                                    "fgcolor": "#ffffff", "solidity": 0.3}},
         hovertemplate="%{customdata}: %{text}<extra></extra>",
     )
-    return _figure([bar], title, xaxis={"tickprefix": "£", "rangemode": "tozero"},
+    return figure([bar], title, xaxis={"tickprefix": "£", "rangemode": "tozero"},
                    yaxis={"automargin": True, "dtick": 1}, height=max(260, 48 * len(data) + 120))
 
 
@@ -422,7 +273,7 @@ def year_on_year_figure(labels: list[str], before: list[float], latest: list[flo
     bars = [go.Bar(x=[values[i] for i in rows], y=names, orientation="h", name=year, marker_color=colour,
                    customdata=shown, hovertemplate=f"%{{customdata}}, {year}: {hover}<extra></extra>")
             for values, year, colour in ((before, years[0], "#767676"), (latest, years[1], OKABE_ITO[0]))]
-    return _figure(bars, title, barmode="group", legend={**LEGEND_BELOW, "traceorder": "normal"},
+    return figure(bars, title, barmode="group", legend={**LEGEND_BELOW, "traceorder": "normal"},
                    xaxis={"rangemode": "tozero", **({"tickprefix": "£", "tickformat": "~s"} if money else
                                                     {"tickformat": ",d"})},
                    yaxis={"automargin": True, "dtick": 1}, height=max(300, 60 * len(labels) + 180))
@@ -470,5 +321,5 @@ def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
         customdata=data["tech_spend_gbp"].astype(float),
         hovertemplate="%{y}: %{x:.1f}% (£%{customdata:,.0f})<extra></extra>",
     )
-    return _figure([bar], title, xaxis={"ticksuffix": "%"},
+    return figure([bar], title, xaxis={"ticksuffix": "%"},
                    yaxis={"automargin": True, "dtick": 1}, height=max(300, 26 * len(data) + 110))

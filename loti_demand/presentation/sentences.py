@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loti_demand.charts import CITY_OF_LONDON
 from loti_demand.metrics import MEASURES, label
+from loti_demand.presentation.charts import CITY_OF_LONDON
 
 
 def map_summary(df: pd.DataFrame, value: str, *, name: str = "borough_name") -> str:
@@ -309,8 +309,8 @@ def peers_summary(df: pd.DataFrame) -> str:
 def growth_summary(df: pd.DataFrame, by: str) -> str:
     """growth.ranked rows in one sentence: the three categories growing fastest by the ranking `by`, and the one
     falling most."""
-    from loti_demand.charts import change_words
     from loti_demand.growth import RANKINGS
+    from loti_demand.presentation.charts import change_words
 
     r = RANKINGS[by]
     fmt = MEASURES["tech_spend_gbp"].format if by == "spend" else (lambda v: f"{int(v):,}")

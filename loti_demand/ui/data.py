@@ -1,0 +1,242 @@
+"""Connection and cache: the cached read-only warehouse connection, `query` (a registered query cached by its
+parameters and the warehouse version), the first-run build and the page shown when the warehouse cannot be read,
+and the lookups every page shares (data-as-of date, periods, names and labels, filter choices, boundaries)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from loti_demand import config, queries
+from loti_demand.exceptions import LotiDemandError, WarehouseUnreadableError
+from loti_demand.warehouse import health
+
+
+def warehouse_path() -> Path:
+    return config.path("warehouse")
+
+
+def _warehouse_version(path: Path) -> tuple[int, int]:
+    """Changes whenever a build swaps in a new file (a new inode, a new mtime), which invalidates every cache
+    below: results are cached per (query, parameters, warehouse path, version)."""
+    return health.version(path)
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.cursor().close()
+    except duckdb.ConnectionException:
+        return False
+    return True
+
+
+# Each warehouse version gets its own connection (warehouse.db.connect ATTACHes the file in a fresh instance, so a
+# new version is never served from DuckDB's per-path instance cache); when a version leaves the cache its
+# connection is closed, which releases the replaced file instead of keeping it open (and on disk) for ever.
+@st.cache_resource(max_entries=4, on_release=_close, validate=_is_open, show_spinner=False)
+def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    from loti_demand.warehouse.db import connect, lock_down
+
+    return lock_down(connect(path, read_only=True))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current warehouse (one cached read-only connection per warehouse version)."""
+    from loti_demand.warehouse.db import cursor
+
+    path = warehouse_path()
+    return cursor(_connection(str(path), _warehouse_version(path)))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_query(name: str, path: str, version: tuple[int, int],
+                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    # The connection of exactly this version: re-reading the version here could cache new data under an old key.
+    try:
+        return _run(name, path, version, params)
+    except duckdb.ConnectionException:
+        # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
+        return _run(name, path, _warehouse_version(Path(path)), params)
+
+
+def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    from loti_demand.warehouse.db import cursor
+
+    cur = cursor(_connection(path, version))
+    try:
+        return queries.QUERIES[name].function(cur, **dict(params))
+    finally:
+        cur.close()
+
+
+def query(name: str, **params: object) -> pd.DataFrame:
+    """Run a registered query, cached by name, parameters and warehouse version.
+
+    A query that finds the warehouse damaged records it and reruns the page, which then shows only the
+    "cannot be read" page (ensure_warehouse)."""
+    path = warehouse_path()
+    version = _warehouse_version(path)
+    try:
+        return _cached_query(name, str(path), version, tuple(sorted(params.items())))
+    except (LotiDemandError, duckdb.Error) as exc:
+        from loti_demand.storage import explain
+
+        problem = exc if isinstance(exc, LotiDemandError) else explain(exc, warehouse=path)
+        if not isinstance(problem, WarehouseUnreadableError):
+            raise
+        health.record(path, version, str(problem))
+        st.rerun()
+
+
+_FIRST_BUILD = threading.Lock()
+
+
+def ensure_warehouse() -> None:
+    """Build the sample warehouse on first run, with a spinner, if none exists yet (once, even when several
+    sessions open at the same moment)."""
+    path = warehouse_path()
+    if path.exists():
+        if health.problem(path):
+            unreadable_page()
+        return
+    from loti_demand.warehouse.build import build
+
+    with st.spinner("Building the sample warehouse for the first time (under a minute)..."), _FIRST_BUILD:
+        if path.exists():
+            return
+        try:
+            build(config.path("data"), path)
+        except LotiDemandError as exc:
+            st.error(f"The warehouse could not be built: {exc}")
+            st.stop()
+
+
+def unreadable_page() -> None:
+    """The one page every address shows while the warehouse cannot be read (the reason is in the server log)."""
+    st.title("The data cannot be read just now")
+    st.error("The warehouse file behind this dashboard is damaged or is not a loti-demand warehouse, so no page "
+             "can be shown. Whoever runs the dashboard can see why in its log and can rebuild the warehouse with "
+             "`python -m loti_demand build`; the pages come back as soon as a good warehouse is in place.",
+             icon=":material/error:")
+    st.stop()
+
+
+def as_of() -> dt.date:
+    """The data-as-of date (today when the warehouse holds no dated rows)."""
+    value = query("build_info").iloc[0]["data_as_of"]
+    return dt.date.today() if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def reference_date():
+    """The date 'today' means on the dashboard (loti_demand.alerts.reference_date)."""
+    from loti_demand.alerts import reference_date
+
+    return reference_date(query("build_info").iloc[0])
+
+
+def spend_periods() -> list:
+    """The spend periods the pages offer (queries.spend_periods, through the page cache)."""
+    from loti_demand import periods
+
+    dates = query("data_dates").iloc[0]
+    return periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of())
+
+
+def _labels(name: str, code: str, label: str) -> dict[str, str]:
+    """{code: label} from a registered query's two columns, in its order."""
+    df = query(name)
+    return dict(zip(df[code], df[label], strict=True))
+
+
+def borough_names(*, london_wide: bool = False) -> dict[str, str]:
+    """GSS code -> name of the 33 authorities in name order, plus 'london_wide' for London buyers that are not
+    boroughs when asked."""
+    from loti_demand.metrics import LONDON_WIDE
+
+    names = _labels("borough_list", "borough_code", "borough_name")
+    return {**names, "london_wide": LONDON_WIDE} if london_wide else names
+
+
+def body_names() -> dict[str, str]:
+    """Code -> name of the London-wide bodies (GLA, TfL...) whose spend the warehouse holds, in name order."""
+    return _labels("spend_bodies", "publisher_code", "publisher_name")
+
+
+def buyer_body_names() -> dict[str, str]:
+    """Code -> name of the London-wide bodies with a buyer profile (spend files or London notices), in name order."""
+    return _labels("body_list", "publisher_code", "publisher_name")
+
+
+def category_labels() -> dict[str, str]:
+    """Tech category -> its label, in the taxonomy's order."""
+    return _labels("tech_categories", "tech_category", "tech_category_label")
+
+
+def category_label(category: str | None) -> str:
+    """A tech category's label, or "All tech categories" for None."""
+    return category_labels().get(category, "All tech categories") if category else "All tech categories"
+
+
+def supplier_names() -> tuple[dict[str, str], str | None]:
+    """{supplier id: name} of every supplier with a profile, in name order, and the one paid most for technology
+    (None when there are none)."""
+    df = query("supplier_list")
+    largest = None if df.empty else str(df.loc[df["tech_spend_gbp"].astype(float).idxmax(), "supplier_id"])
+    return dict(zip(df["supplier_id"], df["supplier_name"], strict=True)), largest
+
+
+def facet_options(name: str, **params: object) -> dict[str, dict[str, str]]:
+    """Choices for filter widgets from a query returning (kind, value, label, n): {kind: {value: "label (n)"}}.
+
+    The query's order is kept; a row of kind 'total' gives {"total": {"": "n"}}.
+    """
+    options: dict[str, dict[str, str]] = {}
+    for kind, value, label, n in query(name, **params)[["kind", "value", "label", "n"]].itertuples(index=False):
+        if kind == "total":
+            options["total"] = {"": str(int(n))}
+        else:
+            options.setdefault(kind, {})[str(value)] = f"{label} ({int(n):,})"
+    return options
+
+
+def search_query(q: str):
+    """The search box's text as a loti_demand.search.SearchQuery, with the warehouse's synonyms."""
+    return queries.parse_search(query("search_synonyms"), q)
+
+
+def _boundaries_version(path: Path) -> tuple[str, int]:
+    try:
+        return str(path), os.stat(path).st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the borough boundaries...")
+def _boundaries(path: str, version: int):
+    from loti_demand import geo
+
+    return geo.read_boundaries(path)
+
+
+def boundaries():
+    """(boundaries GeoDataFrame or None, message): None with no message when the setting is not set; None with
+    the reason when the file cannot be used."""
+    path = config.path("boundaries")
+    if path is None:
+        return None, None
+    try:
+        return _boundaries(*_boundaries_version(path)), None
+    except LotiDemandError as exc:
+        return None, str(exc)

@@ -1,0 +1,131 @@
+"""Page furniture: the header every page opens with (title, sample-data banner, data-as-of line), the page shown
+for an unknown address, charts with their sentence, a clicked borough, and the links to what is growing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loti_demand.ui.data import query
+from loti_demand.ui.text import long_date, plain
+
+CSS = """
+<style>
+/* Streamlit's captions are grey at reduced opacity, which fails WCAG AA contrast (3.2:1); make them 9:1. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #474747 !important; opacity: 1 !important;
+}
+/* Streamlit only tints a focused sidebar page link faintly; keyboard users need a clear focus ring (WCAG 2.4.7). */
+[data-testid="stSidebarNavLink"]:focus-visible {
+  outline: 3px solid #244fb4 !important; outline-offset: -3px;
+}
+/* A collapsed sidebar (on a phone, until its button opens it) is only moved off screen, so Tab went through nine
+   page links nobody could see; hidden, it takes no focus until it is opened. */
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+/* Streamlit shows no focus on a page link in the main area (the Overview's search links, the map's profile link,
+   the supplier links below a table). */
+[data-testid="stMain"] [data-testid="stPageLink"] a:focus-visible,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 3px solid #244fb4 !important; outline-offset: 2px;
+}
+</style>
+"""
+
+
+def _leave_legacy_multipage_mode() -> None:
+    """Make a deep link (/map?...) to a freshly started server run through dashboard.py's st.navigation.
+
+    Streamlit assumes the old `pages/` folder mode until the entry script has called st.navigation once, so the
+    first visitors after a restart who open a link to a page other than the front page would get that page
+    alone: no page config and a navigation list made of file names. Switching the flag off and rerunning
+    sends the same URL through dashboard.py. (Renaming pages/ would avoid this; see STYLE.md section A.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str, intro: str) -> None:
+    """Title, a one-line purpose, the sample-data banner and the data-as-of line: on every page."""
+    _leave_legacy_multipage_mode()
+    st.markdown(CSS, unsafe_allow_html=True)
+    st.title(title)
+    st.write(intro)
+    info = query("build_info").iloc[0]
+    if bool(info["is_sample"]):
+        st.info(
+            "This dashboard is showing **synthetic sample data** (fictional suppliers and projects), "
+            "not real council data. Build a warehouse from real files to replace it: see docs/building.md.",
+            icon=":material/science:",
+        )
+
+    def day(column: str) -> str:
+        return long_date(info[column]) or "unknown"
+
+    st.caption(f"Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; notices to {day('notices_as_of')}; "
+               f"built {day('built_at')}.")
+
+
+def page_not_found(pages: list) -> list:
+    """[a hidden page at the path the browser asked for] when that path names no page, else [].
+
+    For a path it does not know, st.navigation shows a "Page not found" dialog, runs the default page and rewrites
+    the URL to the front page, so once the dialog is closed a mistyped or outdated link has become the Overview.
+    Registered at the asked-for path, this page keeps the URL and says there is no such page, linking every page.
+    """
+    from loti_demand.navigation import unknown_path
+
+    path = unknown_path(st.context.url, st.get_option("server.baseUrlPath"), [page.url_path for page in pages])
+    if path is None or "/" in path:  # Streamlit cannot register a nested path (nor serve its scripts)
+        return []
+
+    def not_found() -> None:
+        page_header("Page not found", f"There is no page at /{plain(path[:100])} in this dashboard. Choose one of "
+                                      "these pages:")
+        for page in pages:
+            st.page_link(page, label=page.title, icon=page.icon)
+
+    return [st.Page(not_found, title="Page not found", url_path=path, visibility="hidden")]
+
+
+def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_mode=("points",)):
+    """A plotly chart with alt text, followed by the same one-sentence summary as text for everyone."""
+    event = st.plotly_chart(fig, key=key, alt=summary, on_select=on_select, selection_mode=selection_mode,
+                            config={"displaylogo": False})
+    st.write(summary)
+    return event
+
+
+def selected_borough(event) -> str | None:
+    """The GSS code of the borough clicked on a map (tile or geographic), if any."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
+    if not points and hasattr(event, "selection"):
+        points = event.selection.get("points", [])
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple) and custom and str(custom[0]).startswith("E09"):
+            return str(custom[0])
+        if str(point.get("location", "")).startswith("E09"):
+            return str(point["location"])
+    return None
+
+
+def term_links(terms: pd.DataFrame) -> None:
+    """The first growth.TERMS_SHOWN watched terms (growth.terms_growth rows) as links to the searches behind their
+    counts: the Demand calendar's (every London notice with the term, any year) where notices mention it, and
+    Challenges' where challenge statements do."""
+    from loti_demand.growth import TERMS_SHOWN
+    from loti_demand.presentation.sentences import plural
+
+    pages = (("pages/calendar.py", "notices", ("notice", "notices"), ":material/search:"),
+             ("pages/challenges.py", "statements", ("challenge", "challenges"), ":material/lightbulb:"))
+    for row in terms.head(TERMS_SHOWN).to_dict("records"):
+        cols = st.columns(2)
+        for col, (page, counts, words, icon) in zip(cols, pages, strict=True):
+            latest, before = int(row[f"{counts}_latest"]), int(row[f"{counts}_before"])
+            if latest or before:
+                col.page_link(page, query_params={"q": row["search_text"]}, icon=icon,
+                              label=f"{row['term']}: {plural(latest, *words)} in the latest year ({before:,} the year "
+                                    "before)")

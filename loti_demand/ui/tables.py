@@ -1,0 +1,196 @@
+"""Tables and downloads: a table with labelled headers, links and a CSV download of exactly what it shows (or a
+note when there is nothing to list), the supplier profile links below it, the notes download, and the Copy link,
+Atom feed and calendar file of a list of alerts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loti_demand.exceptions import LotiDemandError
+from loti_demand.export import check_size, to_csv_bytes
+from loti_demand.metrics import MEASURES, label
+from loti_demand.ui.data import query, supplier_names
+from loti_demand.ui.text import is_missing, plain, web_url
+from loti_demand.ui.url_state import page_link
+
+LAZY_ROWS = 2_000
+# columns shown as links, and the text each link shows
+LINKS = {"notice_url": "Open notice", "url": "Open", "replacement_url": "Open notice"}
+# Supplier names shown as links to their profile, when the table's frame holds the supplier's id beside them (a
+# redacted payee has no supplier, so nothing to link). The CSV keeps the names.
+SUPPLIER_LINKS = {"supplier_name": "supplier_id", "supplier_names": "supplier_id",
+                  "incumbent_suppliers": "incumbent_supplier_id"}
+SUPPLIER_LINK_TEXT = r"#(.+)$"  # the link's text is the name carried after its '#' (LinkColumn's display_text)
+
+
+def supplier_link(supplier_id: object, name: object) -> str | None:
+    """A relative link to the supplier's profile (?supplier=<id>), with the name to show after '#': a link in a
+    table opens the Supplier profile page beside the one it is on (also under a base URL path). A name with no
+    supplier (a withheld name in an award) keeps only the '#name' part, so it still shows but leads to no profile."""
+    from urllib.parse import quote
+
+    if is_missing(name):
+        return None
+    shown = f"#{quote(str(name), safe='')}"
+    return shown if is_missing(supplier_id) else f"supplier?supplier={quote(str(supplier_id), safe='')}{shown}"
+
+
+def no_data(message: str) -> None:
+    """A notice that a whole section has nothing to show (its filters, if any, are drawn above it)."""
+    st.info(message, icon=":material/info:")
+
+
+def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, empty: str | None = None) -> None:
+    """Show a table with labelled headers and a CSV download of exactly the rows and columns shown; with no rows
+    and an `empty` sentence, that sentence instead, and no empty download."""
+    if df.empty and empty is not None:
+        st.write(empty)
+        return
+    shown = df[columns].copy()
+    for column in columns:  # dates held as midnight timestamps show and download as plain dates
+        if pd.api.types.is_datetime64_any_dtype(shown[column]) and (shown[column].dropna().dt.normalize()
+                                                                   == shown[column].dropna()).all():
+            shown[column] = shown[column].dt.date
+    column_config, screen = {}, shown.copy()  # screen: what the grid shows (supplier names as links)
+    for column in columns:
+        measure = MEASURES.get(column)
+        if measure and measure.fmt.startswith("gbp"):  # the header says (£); GOV.UK style groups thousands
+            column_config[column] = st.column_config.NumberColumn(label(column), format="localized", step=0.01)
+        elif measure and measure.fmt == "pct":
+            column_config[column] = st.column_config.NumberColumn(label(column), format="%.1f%%")
+        elif measure and measure.fmt == "index":
+            column_config[column] = st.column_config.NumberColumn(label(column), format="%.0f")
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
+        elif column in LINKS:
+            shown[column] = screen[column] = shown[column].map(web_url)  # a javascript: address: not shown, nor sent
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
+        elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in df:
+            screen[column] = [supplier_link(i, n) for i, n in zip(df[SUPPLIER_LINKS[column]], shown[column],
+                                                                  strict=True)]
+            column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
+        else:
+            column_config[column] = st.column_config.Column(label(column))
+    # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
+    # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
+    st.dataframe(screen, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
+    supplier_shortcuts(df, columns)
+    try:
+        check_size(len(shown))
+    except LotiDemandError as exc:
+        st.warning(str(exc))
+        return
+    # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
+    # than the page takes to draw.
+    st.download_button(
+        f"Download this table as CSV ({len(shown):,} rows)", data=lambda: to_csv_bytes(shown), file_name=file_name,
+        mime="text/csv", key=f"{key}_download", on_click="ignore", icon=":material/download:",
+    )
+
+
+SUPPLIER_SHORTCUTS = 12
+
+
+def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
+    """Page links to the profiles of the suppliers a table names (the first SUPPLIER_SHORTCUTS, in the table's order).
+
+    The grid's own links are drawn on a canvas: a mouse can follow them, a keyboard cannot (a cell's overlay closes on
+    Tab). These links are in the page, reachable by Tab and followed with Enter, in the same tab."""
+    ids = [i for column in columns if SUPPLIER_LINKS.get(column) in df
+           for i in df[SUPPLIER_LINKS[column]].dropna()]
+    if not ids:
+        return
+    names, _ = supplier_names()
+    linked = [i for i in dict.fromkeys(ids) if i in names]
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("Supplier profiles:")
+        for supplier_id in linked[:SUPPLIER_SHORTCUTS]:
+            st.page_link("pages/supplier.py", label=plain(names[supplier_id]), icon="",
+                         query_params={"supplier": supplier_id})
+        if len(linked) > SUPPLIER_SHORTCUTS:
+            st.caption(f"and {len(linked) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page.")
+
+
+def top_n(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, bool]:
+    """The first n rows of a query that fetched n + 1, and whether there were more."""
+    return df.head(n), len(df) > n
+
+
+def text_download(label: str, text: str, *, file_name: str, key: str) -> None:
+    st.download_button(label, data=text.encode("utf-8"), file_name=file_name, mime="text/markdown", key=key,
+                       on_click="ignore", icon=":material/description:")
+
+
+_COPY_LINK = """
+<div class="loti-copy-link">
+  <button type="button" id="{id}" data-link="{link}">Copy link</button>
+  <span role="status" aria-live="polite"></span>
+  <input type="text" readonly aria-label="Link to this view" value="{link}" hidden>
+<script>
+(() => {{
+  const button = document.getElementById("{id}");
+  if (!button || button.dataset.ready) return;
+  button.dataset.ready = "1";
+  const status = button.nextElementSibling, field = status.nextElementSibling;
+  button.addEventListener("click", async () => {{
+    try {{
+      await navigator.clipboard.writeText(button.dataset.link);
+      status.textContent = "Link copied";
+    }} catch (error) {{
+      field.hidden = false; field.focus(); field.select();
+      status.textContent = "Copy the selected link (Ctrl+C or Cmd+C)";
+    }}
+  }});
+}})();
+</script>
+</div>
+<style>
+.loti-copy-link button {{ font: inherit; padding: .3rem .75rem; border: 1px solid rgba(49, 51, 63, .3);
+  border-radius: .5rem; background: #fff; color: #31333f; cursor: pointer; }}
+.loti-copy-link button:hover {{ border-color: #244fb4; color: #244fb4; }}
+.loti-copy-link button:focus-visible {{ outline: 3px solid #244fb4; outline-offset: 2px; }}
+.loti-copy-link span {{ margin-left: .5rem; }}
+.loti-copy-link input {{ width: 100%; margin-top: .3rem; font: inherit; }}
+</style>
+"""
+
+
+def copy_link(*, key: str) -> str:
+    """A "Copy link" button that copies this view's address (filters and all), so it can be shared, bookmarked or
+    given to `export feed --link`. Streamlit cannot write to the clipboard from Python, hence the small script;
+    where the browser refuses, the link is shown selected instead. Returns the link."""
+    import html
+
+    link = page_link()
+    st.html(_COPY_LINK.format(id=f"copy-link-{key}", link=html.escape(link, quote=True)),
+            unsafe_allow_javascript=True)
+    return link
+
+
+def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
+    """Copy link, an Atom feed and a calendar file (.ics) of the rows on screen: alerts without an account. The
+    files are written when their button is pressed."""
+    from functools import partial
+
+    from loti_demand import alerts
+
+    built = alerts.built_at_value(query("build_info").iloc[0]["built_at"])
+    title = alerts.title(page, st.query_params.to_dict())
+    if page == "calendar":
+        dates = query("procurement_dates", ocids=tuple(rows["ocid"]))
+        view = partial(alerts.calendar_alerts, rows, dates, title=title, built=built)
+    else:
+        view = partial(alerts.challenge_alerts, rows, title=title, built=built)
+    cols = st.columns([1, 1, 1])
+    with cols[0]:
+        link = copy_link(key=key)
+    cols[1].download_button(
+        "Atom feed of this view", data=lambda: alerts.atom(view().entries, title=title, link=link, updated=built),
+        file_name=f"{page}.atom", mime="application/atom+xml", key=f"{key}_atom", on_click="ignore",
+        icon=":material/rss_feed:", help="For a feed reader or an e-mail alert service. To follow this view as it "
+        "changes, publish `python -m loti_demand export feed --link LINK` on a schedule.")
+    cols[2].download_button(
+        "Calendar file (.ics)", data=lambda: alerts.ics(view().events, name=title, stamp=built),
+        file_name=f"{page}.ics", mime="text/calendar", key=f"{key}_ics", on_click="ignore",
+        icon=":material/event:", help="Dates as all-day events, for Outlook, Google or Apple Calendar.")

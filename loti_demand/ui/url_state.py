@@ -1,0 +1,122 @@
+"""Filters kept in the URL, so a copied link reopens the same view.
+
+Each widget is seeded once per session from st.query_params (validated against an allow-list: an unknown value is
+ignored with a notice), and writes its value back to the URL on every run. Defaults are left out of the URL to
+keep links short.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loti_demand.ui.text import plain
+
+
+def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) -> None:
+    if key in st.session_state or key not in st.query_params:
+        return
+    raw = st.query_params.get_all(key) if multi else [st.query_params[key]]
+    values = [v for part in raw for v in (part.split(",") if multi else [part]) if v != ""]
+    if allowed is not None:
+        bad = [v for v in values if v not in allowed]
+        if bad:  # shown escaped: a link must not be able to put markdown (links, images) into the notice
+            st.session_state.setdefault("_ignored_params", []).append(
+                f"{plain(label)}: {', '.join(plain(repr(b[:40])) for b in bad)}")
+        values = [v for v in values if v in allowed]
+    if multi:
+        st.session_state[key] = values
+    elif values:
+        st.session_state[key] = values[0]
+
+
+def _write(key: str, value: object, default: object) -> None:
+    if value == default or value in (None, "", []):
+        st.query_params.pop(key, None)
+    elif isinstance(value, list):
+        st.query_params[key] = ",".join(str(v) for v in value)
+    else:
+        st.query_params[key] = str(value)
+
+
+def url_selectbox(label: str, options: list[str], *, key: str, default: str | None = None,
+                  format_func=str, help: str | None = None) -> str:
+    """A selectbox whose value lives in the URL as ?key=value."""
+    _seed(key, [str(o) for o in options], label)
+    if st.session_state.get(key) not in options:  # unset, or a choice the current filters no longer offer
+        st.session_state[key] = default if default is not None else options[0]
+    value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    _write(key, value, default if default is not None else options[0])
+    return value
+
+
+def url_multiselect(label: str, options: list[str], *, key: str, format_func=str, help: str | None = None,
+                    placeholder: str = "All") -> list[str]:
+    """A multiselect whose values live in the URL as ?key=a,b (empty = all)."""
+    _seed(key, [str(o) for o in options], label, multi=True)
+    values = st.multiselect(label, options, key=key, format_func=format_func, help=help, placeholder=placeholder)
+    _write(key, list(values), [])
+    return list(values)
+
+
+def url_text(label: str, *, key: str, help: str | None = None, max_chars: int = 100) -> str:
+    """A text input (e.g. a search box) whose value lives in the URL."""
+    _seed(key, None, label)
+    if key in st.session_state:
+        st.session_state[key] = str(st.session_state[key])[:max_chars]
+    value = st.text_input(label, key=key, help=help, max_chars=max_chars)
+    _write(key, value.strip(), "")
+    return value.strip()
+
+
+def url_number(label: str, *, key: str, default: int, min_value: int, max_value: int, step: int = 1,
+               help: str | None = None) -> int:
+    """A whole-number input whose value lives in the URL; out-of-range or non-numeric values are ignored."""
+    allowed = [str(n) for n in range(min_value, max_value + 1)]
+    _seed(key, allowed, label)
+    if key not in st.session_state:
+        st.session_state[key] = default
+    else:
+        st.session_state[key] = int(st.session_state[key])
+    value = int(st.number_input(label, min_value=min_value, max_value=max_value, step=step, key=key, help=help))
+    _write(key, value, default)
+    return value
+
+
+def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str = "All",
+              help: str | None = None) -> str | None:
+    """A url_selectbox over {value: label} choices (e.g. from facet_options) with a first "All" choice;
+    returns the chosen value, or None for "All"."""
+    if st.session_state.get(key):
+        # A choice's label can change between runs (facet counts follow the other filters), and Streamlit 1.67
+        # sends the browser a selectbox's value, label and all, only when the value changes: setting it again
+        # makes the box show the chosen value's new label instead of the old one.
+        st.session_state[key] = st.session_state[key]
+    value = url_selectbox(label, ["", *options], key=key, help=help,
+                          format_func=lambda v: options.get(v, none_label) if v else none_label)
+    return value or None
+
+
+def url_values(filters: dict[str, tuple[str, object]]) -> dict[str, str | None]:
+    """The values this run's URL-kept filters ({key: (label, allowed values or None)}) have, read before their
+    widgets are drawn (seeded from the link as the widgets seed them; None when unset), so each widget's choices
+    can be counted with the other filters applied."""
+    for key, (label, allowed) in filters.items():
+        _seed(key, None if allowed is None else [str(a) for a in allowed], label)
+        st.session_state.setdefault(key, "")
+    return {key: st.session_state[key] or None for key in filters}
+
+
+def ignored_params_notice() -> None:
+    """Say which values in the link were not recognised (call once per page, after the filters)."""
+    ignored = st.session_state.pop("_ignored_params", None)
+    if ignored:
+        st.warning("Some values in the link were not recognised and were ignored: " + "; ".join(ignored))
+
+
+def page_link() -> str:
+    """The address of this page with its filters: what Copy link copies and a feed links back to."""
+    from urllib.parse import urlencode
+
+    base = st.context.url or ""
+    params = urlencode(st.query_params.to_dict())
+    return f"{base}?{params}" if params else base
