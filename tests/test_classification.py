@@ -318,10 +318,12 @@ EXTRA_LABELS = Path(__file__).resolve().parent / "labels" / "extra_spend_tech_la
 EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london", "calderdale": "barnet",
                  "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
                  "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
-                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow"}
+                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow", "salford": "hillingdon",
+                 "newcastle": "hounslow"}
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
-                  "darlington": "amount,Invoice Line Value (net of VAT)"}
+                  "darlington": "amount,Invoice Line Value (net of VAT)", "salford": "amount,Net",
+                  "newcastle": "amount,Total (excludes VAT)"}
 
 
 def extra_real() -> Path:
