@@ -137,6 +137,16 @@ def classifier() -> Classifier:
     (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
     ("C.I.T.Awaiting Payment", None, None, None),
     (None, "PROFESSIONAL FEES - ASC Translation via Phone", None, None),
+    ("Two Way Radios", None, None, "networks_telecoms"),
+    ("Landline Rental", None, None, "networks_telecoms"),
+    ("Lines & Calls", None, None, "networks_telecoms"),
+    ("Communications Equipment", None, None, "networks_telecoms"),
+    ("Telecare Equipment", None, None, "smart_city_iot"),
+    ("Vehicle Tracking", None, None, "smart_city_iot"),
+    ("Anti Virus Renewal", None, None, "cyber_security"),
+    ("Multi Functional Devices", None, None, "print_document"),
+    ("Communications Officer", None, None, None),  # communications the job, not the equipment
+    (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
 ])
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
     assert classifier.classify_spend_text(category, purpose, code)[0] == expected
@@ -238,6 +248,10 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("I T Provision", "QA Ltd", None),  # IT training
     ("Consumable items", "MSFT * E0400I54B6", "software"),  # a card payment to Microsoft
     ("General Office expenses", "EE/T-Mobile", "networks_telecoms"),
+    ("Equipment", "JUST CHECKING", "smart_city_iot"),  # activity-monitoring telecare kit
+    ("Services - April 24", "Obitus (Vivedia Ltd)", "software"),  # crematorium webcasting and music system
+    ("Licences", "NESSY LEARNING LTD", "software"),  # bare 'Licences' says nothing: the supplier does
+    ("Licences", "Ofcom", None),  # ... and a licence from anyone else stays not tech
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
