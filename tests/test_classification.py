@@ -201,6 +201,9 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
     ("Cost Centre Description: Corporate ICT", ("ict_other", "medium")),
     ("Directorate: Resources | Service: Corporate IT | Cost Centre: MY37 | Type: Revenue", ("ict_other", "medium")),
     ("Directorate: Resources | Service: Libraries | Cost Centre: MY37 | Type: Revenue", (None, None)),
+    ("Service Area: ICT | Group Description: Revenue Expenditure | Cost Centre Name: Telecoms",
+     ("networks_telecoms", "medium")),  # the flag in words says nothing either
+    ("Service Area: ICT | Group Description: Office Expenditure", ("ict_other", "low")),
     # a general heading decides alone, and only suggests beside a more specific column that is silent
     ("Subjective: Communications & Computing", ("ict_other", "medium")),
     ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
@@ -252,6 +255,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("Services - April 24", "Obitus (Vivedia Ltd)", "software"),  # crematorium webcasting and music system
     ("Licences", "NESSY LEARNING LTD", "software"),  # bare 'Licences' says nothing: the supplier does
     ("Licences", "Ofcom", None),  # ... and a licence from anyone else stays not tech
+    ("Rent Deposit Fund", "KRYSTAL HOSTING LTD", "cloud_hosting"),  # named as a hosting company
+    ("UTMC", "MOBIUS NETWORKS LTD", "networks_telecoms"),  # named as a networks company
+    ("Gas", "SOUTHERN GAS NETWORKS LTD.", None),  # a utility's network
+    ("Supported Living", "CARERS NETWORKS LTD", None),  # a people's network
+    ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
+    ("Comms & Computing", "Allpay Ltd", None),
+    ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
