@@ -137,6 +137,16 @@ def classifier() -> Classifier:
     (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
     ("C.I.T.Awaiting Payment", None, None, None),
     (None, "PROFESSIONAL FEES - ASC Translation via Phone", None, None),
+    ("Two Way Radios", None, None, "networks_telecoms"),
+    ("Landline Rental", None, None, "networks_telecoms"),
+    ("Lines & Calls", None, None, "networks_telecoms"),
+    ("Communications Equipment", None, None, "networks_telecoms"),
+    ("Telecare Equipment", None, None, "smart_city_iot"),
+    ("Vehicle Tracking", None, None, "smart_city_iot"),
+    ("Anti Virus Renewal", None, None, "cyber_security"),
+    ("Multi Functional Devices", None, None, "print_document"),
+    ("Communications Officer", None, None, None),  # communications the job, not the equipment
+    (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
 ])
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
     assert classifier.classify_spend_text(category, purpose, code)[0] == expected
@@ -191,6 +201,9 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
     ("Cost Centre Description: Corporate ICT", ("ict_other", "medium")),
     ("Directorate: Resources | Service: Corporate IT | Cost Centre: MY37 | Type: Revenue", ("ict_other", "medium")),
     ("Directorate: Resources | Service: Libraries | Cost Centre: MY37 | Type: Revenue", (None, None)),
+    ("Service Area: ICT | Group Description: Revenue Expenditure | Cost Centre Name: Telecoms",
+     ("networks_telecoms", "medium")),  # the flag in words says nothing either
+    ("Service Area: ICT | Group Description: Office Expenditure", ("ict_other", "low")),
     # a general heading decides alone, and only suggests beside a more specific column that is silent
     ("Subjective: Communications & Computing", ("ict_other", "medium")),
     ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
@@ -238,6 +251,17 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("I T Provision", "QA Ltd", None),  # IT training
     ("Consumable items", "MSFT * E0400I54B6", "software"),  # a card payment to Microsoft
     ("General Office expenses", "EE/T-Mobile", "networks_telecoms"),
+    ("Equipment", "JUST CHECKING", "smart_city_iot"),  # activity-monitoring telecare kit
+    ("Services - April 24", "Obitus (Vivedia Ltd)", "software"),  # crematorium webcasting and music system
+    ("Licences", "NESSY LEARNING LTD", "software"),  # bare 'Licences' says nothing: the supplier does
+    ("Licences", "Ofcom", None),  # ... and a licence from anyone else stays not tech
+    ("Rent Deposit Fund", "KRYSTAL HOSTING LTD", "cloud_hosting"),  # named as a hosting company
+    ("UTMC", "MOBIUS NETWORKS LTD", "networks_telecoms"),  # named as a networks company
+    ("Gas", "SOUTHERN GAS NETWORKS LTD.", None),  # a utility's network
+    ("Supported Living", "CARERS NETWORKS LTD", None),  # a people's network
+    ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
+    ("Comms & Computing", "Allpay Ltd", None),
+    ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
@@ -318,10 +342,12 @@ EXTRA_LABELS = Path(__file__).resolve().parent / "labels" / "extra_spend_tech_la
 EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london", "calderdale": "barnet",
                  "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
                  "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
-                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow"}
+                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow", "salford": "hillingdon",
+                 "newcastle": "hounslow"}
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
-                  "darlington": "amount,Invoice Line Value (net of VAT)"}
+                  "darlington": "amount,Invoice Line Value (net of VAT)", "salford": "amount,Net",
+                  "newcastle": "amount,Total (excludes VAT)"}
 
 
 def extra_real() -> Path:
@@ -378,12 +404,12 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from thirteen publishers: the tuning fold (looked
-    at while writing rules) and the locked fold (never looked at line by line; Harrogate was labelled after the
-    rules were last changed). Targets (issue): recall >= 0.90 and precision >= 0.95 on the locked fold, overall and
-    per publisher with 20 or more tech lines; exact category for >= 80% of true positives. The asserted floors are
-    the figures measured for the rules of 2026.4 (docs/classification.md has them per publisher); the note on
-    the issue gives the gap to the targets."""
+    """Recall and precision per publisher and fold on real files from fifteen publishers: the tuning fold (looked
+    at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
+    before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
+    >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
+    true positives. The asserted floors are the figures measured for the rules of 2026.5 (docs/classification.md
+    has them per publisher); Harrogate and Salford are still below the per-publisher target."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -396,5 +422,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.91 and _rates(totals["tuning"])[1] >= 0.88
+    assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.92
     assert _rates(totals["locked"])[2] >= 0.80

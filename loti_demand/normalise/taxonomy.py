@@ -42,8 +42,11 @@ SAYS_WHAT_WORDS = WHAT_WORDS | {
     "spend", "purchase", "product", "commodity", "analysis", "proclass", "procurement", "sercop", "cipfa",
 }
 _WORD = re.compile(r"[a-z]+")
-# A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag.
-_NOT_WORDS = re.compile(r"(capital|revenue|capital\s*/\s*revenue|[a-z]{0,4}\d{2,}[\w./-]*)", re.IGNORECASE)
+# A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag, also in words
+# ('Revenue Expenditure', 'Capital Income').
+_NOT_WORDS = re.compile(
+    r"((capital|revenue)( (expenditure|income|spend))?|capital\s*/\s*revenue|[a-z]{0,4}\d{2,}[\w./-]*)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
