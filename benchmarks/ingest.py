@@ -28,9 +28,10 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
     de-duplicated lines, inside one transaction as a build does); and the whole `ingest spend` command.
     Returns {stage: (lines per wall-clock second, CPU seconds)}."""
     from loti_demand.sources.council_spend import read_spend
-    from loti_demand.warehouse.build import MODELS, Sql, add_files, load_reference, record_build
+    from loti_demand.warehouse.build import add_files, load_reference, record_build
     from loti_demand.warehouse.db import MODELS_DIR, connect, run_sql_file
     from loti_demand.warehouse.ingest import RawWriter, ingest_file
+    from loti_demand.warehouse.order import models_up_to
 
     path = work_dir / f"ingest-{lines}.csv"
     if not path.exists():
@@ -51,14 +52,13 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
         run_sql_file(con, MODELS_DIR / "raw.sql")
         load_reference(con, Reference())
         record_build(con, is_sample=False)
-        run_sql_file(con, MODELS_DIR / "macros.sql")
         con.execute("begin transaction")
         clock = _Clock()
         writer = RawWriter(con)
         ingest_file(writer, "spend", path, publisher=Reference().publisher("E09000007"))
         writer.flush()
-        # the build's own models, in its order, up to the normalised lines
-        for model in MODELS[: MODELS.index(Sql("intermediate/int_spend_lines.sql")) + 1]:
+        # the build's own models that make the normalised lines (with the macros they call), in its order
+        for model in models_up_to("int_spend_lines"):
             model.run(con, Reference())
         normalised = con.execute("select count(*) from int_spend_lines").fetchall()[0][0]
         wall, cpu = clock.stop()

@@ -51,6 +51,11 @@ class BuildCheckError(LotiDemandError):
     """A model check failed, so the new warehouse was not put in place."""
 
 
+class ModelOrderError(LotiDemandError):
+    """The models cannot be put in order: two files make one table, one reads a table nothing makes, or they read
+    each other in a circle."""
+
+
 class WarehouseMissingError(LotiDemandError):
     """The warehouse file does not exist yet."""
 

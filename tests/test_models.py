@@ -1,4 +1,4 @@
-"""The model layer: declared order, the public contract, model checks as data."""
+"""The model layer: its order, the public contract, model checks as data."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import duckdb
 import pytest
 
 from loti_demand.warehouse import contract
-from loti_demand.warehouse.build import MODELS, Macros, Py, Sql
 from loti_demand.warehouse.db import MODELS_DIR, STEPS_DIR
+from loti_demand.warehouse.order import Py, models
 
 RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "raw_load_issues", "raw_fetch_log"}
 REF = {"ref_boroughs", "ref_borough_aliases", "ref_borough_neighbours", "ref_london_bodies", "ref_tech_categories",
        "ref_tech_rules", "ref_technology_terms", "ref_manifest", "ref_build"}
-STEP_READS = {"compile_procurements": {"raw_ocds_releases"}}
 
 
 def _objects_read(sql: str) -> set[str]:
+    """A rough second reading, by pattern, of what the parser finds (order.reads)."""
     sql = re.sub(r"--[^\n]*", "", sql)
     sql = re.sub(r"'[^']*'", "''", sql)
     names = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b(?!\.)", sql.lower()))
@@ -28,20 +28,14 @@ def _objects_read(sql: str) -> set[str]:
 
 def test_every_model_reads_only_earlier_models_or_raw_tables() -> None:
     made: set[str] = set()
-    for model in MODELS:
-        if isinstance(model, Sql):
-            reads = _objects_read((MODELS_DIR / model.path).read_text())
-            created = {model.name}
-        elif isinstance(model, Py | Macros):  # a Python model reads with the SQL beside it, if any
-            sql = (MODELS_DIR / model.path).with_suffix(".sql")
-            reads = _objects_read(sql.read_text()) if sql.is_file() else set()
-            created = set(model.creates)
-        else:
-            reads, created = STEP_READS[model.name], set(model.creates)
-        unknown = reads - made - RAW - REF
+    for model in models():
+        reads = set(model.declared_reads) if isinstance(model, Py) else set()
+        for query in model.queries():
+            reads |= _objects_read(query)
+        unknown = reads - made - RAW - REF - set(model.makes)
         assert not unknown, f"{model.name} reads {unknown} before they are built"
-        assert not (created & made), f"{model.name} re-creates {created & made}"
-        made |= created
+        assert not (set(model.makes) & made), f"{model.name} re-creates {set(model.makes) & made}"
+        made |= set(model.makes)
 
 
 def test_every_step_sql_file_is_run() -> None:
@@ -51,12 +45,12 @@ def test_every_step_sql_file_is_run() -> None:
 
 
 def test_every_model_file_is_in_the_build_order() -> None:
-    declared = {str(Path(m.path).with_suffix(".sql")) for m in MODELS if isinstance(m, Sql | Py | Macros)
-                and (MODELS_DIR / m.path).with_suffix(".sql").is_file()}
-    on_disk = {str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.sql")} - {"raw.sql", "macros.sql"}
+    declared = {str(Path(m.path).with_suffix(".sql")) for m in models()
+                if (MODELS_DIR / m.path).with_suffix(".sql").is_file()}
+    on_disk = {str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.sql")} - {"raw.sql"}
     assert on_disk == declared
     python = {str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.py") if p.name != "__init__.py"}
-    assert python == {m.path for m in MODELS if isinstance(m, Py)}
+    assert python == {m.path for m in models() if isinstance(m, Py)}
 
 
 @pytest.mark.parametrize("table", [t for t, _ in contract.tables()])

@@ -192,8 +192,8 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
     categories and, in one of them, two boroughs, and more suppliers than the build keeps."""
     import duckdb
 
-    from loti_demand.warehouse.build import Macros, Sql
     from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
+    from loti_demand.warehouse.order import Macros, Sql
 
     con = duckdb.connect()
     con.execute("""

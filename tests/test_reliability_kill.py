@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from loti_demand.warehouse.build import MODELS, remove_stale_builds, run_checks
+from loti_demand.warehouse.build import remove_stale_builds, run_checks
 from loti_demand.warehouse.db import connect, scalar
+from loti_demand.warehouse.order import models
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "data" / "sample"
@@ -82,7 +83,7 @@ def test_builds_killed_anywhere_leave_the_previous_warehouse_intact(sample_wareh
     con = connect(warehouse, read_only=True)
     files = scalar(con, "select source_file_count from build_info")
     con.close()
-    total = len(_input_files(SAMPLE)) + len(MODELS)  # one progress line per file read and per model
+    total = len(_input_files(SAMPLE)) + len(models())  # one progress line per file read and per model
     rng = random.Random(9)
     survived = left_files = 0
     for lines, delay in _kill_points(total, BUILD_KILLS, rng):
@@ -121,7 +122,7 @@ def test_ingests_killed_anywhere_leave_the_previous_warehouse_intact(sample_ware
     con.close()
     extra = sorted((SAMPLE / "spend" / "camden").glob("*.csv"))[:2]
     args = ["ingest", "spend", "--warehouse", str(warehouse), "--borough", "Camden", *map(str, extra)]
-    total = len(extra) + len(MODELS)
+    total = len(extra) + len(models())
     rng = random.Random(5)
     for lines, delay in _kill_points(total, INGEST_KILLS, rng)[:-1]:  # an ingest that finished would add files
         assert _kill_after(args, lines, delay) == -signal.SIGKILL

@@ -1,4 +1,4 @@
-"""Build the warehouse: load raw tables, run the models in their declared order, check, then swap atomically.
+"""Build the warehouse: load raw tables, run the models in order (order.py), check, then swap atomically.
 
 Every build writes a new file beside the warehouse and moves it into place only when every model and
 check has passed, so a failed or killed build leaves the previous warehouse byte-identical.
@@ -10,9 +10,7 @@ import contextlib
 import csv
 import datetime as dt
 import glob
-import importlib
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +24,6 @@ from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
-from loti_demand.warehouse import enrich
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import (
     FileResult,
@@ -36,137 +33,11 @@ from loti_demand.warehouse.ingest import (
     read_spend_now,
     reject_file,
 )
+from loti_demand.warehouse.order import REFERENCE_TABLES, models
 
 SAMPLE_MARKER = "SAMPLE.md"
 KINDS = ("spend", "procurement", "challenges")
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Sql:
-    """A model file; its folder decides materialisation: staging = view, intermediate = temp table (build-internal,
-    never written to the warehouse file: compressing a million-row table for nothing cost seconds), else table."""
-
-    path: str
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).stem
-
-    @property
-    def materialisation(self) -> str:
-        if self.path.startswith("staging/"):
-            return "view"
-        return "temp table" if self.path.startswith("intermediate/") else "table"
-
-    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-        body = (MODELS_DIR / self.path).read_text(encoding="utf-8")
-        if self.materialisation == "temp table":  # a warehouse built before kept it in the file
-            con.execute(f"drop table if exists main.{self.name}")
-        con.execute(f"create or replace {self.materialisation} {self.name} as\n{body}")
-
-
-@dataclass(frozen=True)
-class Py:
-    """A model that needs Python: models/<folder>/<table>.py, whose create(con, ref) makes the table, reading
-    with the SQL of <table>.sql beside it."""
-
-    path: str
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).stem
-
-    @property
-    def creates(self) -> tuple[str, ...]:
-        return (self.name,)
-
-    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-        module = "loti_demand.warehouse.models." + self.path.removesuffix(".py").replace("/", ".")
-        importlib.import_module(module).create(con, ref)
-
-
-@dataclass(frozen=True)
-class Macros:
-    """A file of table macros over the marts (models/measures.sql), created once the tables they read exist: DuckDB
-    binds a table macro when it is created."""
-
-    path: str
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).stem
-
-    @property
-    def creates(self) -> tuple[str, ...]:
-        text = (MODELS_DIR / self.path).read_text(encoding="utf-8")
-        return tuple(re.findall(r"create or replace macro (\w+)", text))
-
-    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-        run_sql_file(con, MODELS_DIR / self.path)
-
-
-@dataclass(frozen=True)
-class Step:
-    """A Python step that reads earlier models and creates the named tables."""
-
-    function: Callable[[duckdb.DuckDBPyConnection, Reference], None]
-    creates: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return self.function.__name__
-
-    def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-        self.function(con, ref)
-
-
-# The declared build order. tests/test_models.py checks every model reads only what an earlier one made.
-MODELS: tuple[Sql | Py | Macros | Step, ...] = (
-    Sql("staging/stg_spend.sql"),
-    Sql("intermediate/int_spend_duplicates.sql"),
-    Sql("intermediate/int_spend_lines.sql"),
-    Py("intermediate/int_supplier_matches.py"),
-    Step(enrich.compile_procurements, ("int_notices", "int_procurements")),
-    Py("intermediate/int_award_supplier_names.py"),
-    Py("intermediate/int_spend_classification.py"),
-    Py("intermediate/int_supplier_classification.py"),
-    Py("intermediate/int_line_corrections.py"),
-    Py("intermediate/int_challenges.py"),
-    Sql("intermediate/int_challenge_boroughs.sql"),
-    Sql("marts/boroughs.sql"),
-    Sql("marts/borough_neighbours.sql"),
-    Sql("marts/publishers.sql"),
-    Sql("marts/suppliers.sql"),
-    Sql("marts/supplier_aliases.sql"),
-    Sql("marts/spend.sql"),
-    Sql("marts/notices.sql"),
-    Sql("marts/procurements.sql"),
-    Sql("marts/procurement_suppliers.sql"),
-    Sql("marts/demand_items.sql"),
-    Sql("marts/contract_replacements.sql"),
-    Sql("marts/challenges.sql"),
-    Sql("marts/challenge_boroughs.sql"),
-    Py("intermediate/int_challenge_matches.py"),
-    Sql("marts/challenge_outcomes.sql"),
-    Py("marts/search_documents.py"),
-    Py("marts/search_synonyms.py"),
-    Sql("marts/source_files.sql"),
-    Sql("marts/load_issues.sql"),
-    Sql("marts/fetch_log.sql"),
-    Sql("aggregates/agg_spend_by_borough_month.sql"),
-    Sql("aggregates/agg_spend_by_supplier.sql"),
-    Sql("aggregates/agg_classification_by_publisher.sql"),
-    Sql("aggregates/agg_spend_quality_by_borough_month.sql"),
-    Sql("aggregates/agg_demand_by_borough_month.sql"),
-    Macros("measures.sql"),
-    Sql("aggregates/agg_demand_summary.sql"),
-    Sql("marts/build_info.sql"),
-    Py("marts/page_periods.py"),
-    Sql("aggregates/agg_borough_measures_by_period.sql"),
-    Sql("aggregates/agg_suppliers_by_period.sql"),
-    Sql("aggregates/agg_concentration_by_period.sql"),
-)
 
 
 @dataclass
@@ -184,8 +55,7 @@ class BuildReport:
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Copy the reference CSVs into ref_* tables (all text; marts cast them)."""
-    for name in ("boroughs", "borough_aliases", "borough_neighbours", "london_bodies", "tech_categories", "tech_rules",
-                 "spend_sources", "technology_terms"):
+    for name in REFERENCE_TABLES:
         path = ref.folder / f"{name}.csv"
         con.execute(
             f"create or replace table ref_{name} as select * from read_csv($path, all_varchar = true, header = true)",
@@ -195,8 +65,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
 
 def run_models(con: duckdb.DuckDBPyConnection, ref: Reference, progress: Progress | None = None) -> None:
-    run_sql_file(con, MODELS_DIR / "macros.sql")
-    for model in MODELS:
+    for model in models():
         if progress:
             progress(f"model {model.name}")
         try:
@@ -413,6 +282,7 @@ def build(
     if not data_dir.is_dir():
         raise LotiDemandError(f"{data_dir}: no such data folder (expected spend/, procurement/, challenges/)")
     ref = reference or Reference()
+    models()  # models that cannot be put in order fail before any file is read
     report = BuildReport(warehouse)
     with new_version(warehouse, start_from_existing=False) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")
@@ -446,6 +316,7 @@ def add_files(
     ref = reference or Reference()
     if isinstance(publisher, str):
         publisher = resolve_publisher(ref, publisher)
+    models()  # models that cannot be put in order fail before any file is read
     report = BuildReport(warehouse)
     with new_version(warehouse, start_from_existing=warehouse.exists()) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")

@@ -13,6 +13,7 @@ from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.warehouse.db import sql_beside
 from loti_demand.warehouse.enrich import replace_table
 
+READS = ()  # it reads only through the SQL beside it
 SCHEMA = pa.schema(
     [
         ("supplier_name", pa.string()),

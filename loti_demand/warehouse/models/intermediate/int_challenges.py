@@ -27,6 +27,7 @@ from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.warehouse.db import sql_beside
 from loti_demand.warehouse.enrich import replace_table
 
+READS = ()  # it reads only through the SQL beside it
 _S = pa.string()
 CHALLENGE_SCHEMA = pa.schema(
     [

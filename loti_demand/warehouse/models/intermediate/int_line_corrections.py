@@ -10,6 +10,7 @@ import pyarrow as pa
 from loti_demand.reference import Reference
 from loti_demand.warehouse.enrich import load_corrections, replace_table
 
+READS = ()  # it reads no table
 SCHEMA = pa.schema(
     [
         ("source_file", pa.string()),

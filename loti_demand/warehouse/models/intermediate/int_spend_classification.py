@@ -13,6 +13,7 @@ from loti_demand.reference import Reference
 from loti_demand.warehouse.db import sql_beside
 from loti_demand.warehouse.enrich import load_corrections, replace_table
 
+READS = ()  # it reads only through the SQL beside it
 SCHEMA = pa.schema(
     [
         ("descriptions", pa.string()),

@@ -14,6 +14,7 @@ from loti_demand.reference import Reference
 from loti_demand.warehouse.db import sql_beside
 from loti_demand.warehouse.enrich import load_corrections, replace_table
 
+READS = ("int_supplier_matches",)  # the suppliers to classify, besides the SQL beside it
 SCHEMA = pa.schema(
     [
         ("supplier_name", pa.string()),

@@ -10,6 +10,7 @@ from loti_demand import search
 from loti_demand.warehouse.db import create_from_arrow, sql_beside
 
 FIELD_SEPARATOR = " | "  # between the fields of search_documents.text
+READS = ()  # it reads only through the SQL beside it
 SCHEMA = pa.schema([("kind", pa.string()), ("doc_id", pa.string()), ("text", pa.string()), ("stems", pa.string())])
 
 
