@@ -1,1 +1,1 @@
-"""The DuckDB warehouse: raw tables, SQL models run in a declared order, checks, atomic builds."""
+"""The DuckDB warehouse: raw tables, SQL models run in the order of what they read, checks, atomic builds."""

@@ -1,6 +1,6 @@
-"""The OCDS compilation step of the build (int_notices and int_procurements, made in one pass over the releases),
-and what the Python models share: replace_table, the supplier overrides and the officer's classification
-corrections."""
+"""The OCDS compilation (int_notices and int_procurements, made in one pass over the releases by the model
+models/intermediate/int_notices.py), and what the Python models share: replace_table, the supplier overrides and
+the officer's classification corrections."""
 
 from __future__ import annotations
 
