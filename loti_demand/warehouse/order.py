@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -90,16 +90,17 @@ class Py:
 
     @property
     def makes(self) -> tuple[str, ...]:
-        return tuple(self._declared().get("MAKES", (self.name,)))
+        return tuple(self._declared.get("MAKES", (self.name,)))
 
     @property
     def declared_reads(self) -> tuple[str, ...]:
-        return tuple(self._declared()["READS"])
+        return tuple(self._declared["READS"])
 
     def queries(self) -> list[str]:
         beside = (self.root / self.path).with_suffix(".sql")
         return [beside.read_text(encoding="utf-8")] if beside.is_file() else []
 
+    @cached_property
     def _declared(self) -> dict[str, tuple[str, ...]]:
         """READS and MAKES, read from the module's source (a literal tuple each), so ordering imports nothing."""
         tree = ast.parse((self.root / self.path).read_text(encoding="utf-8"))
@@ -146,11 +147,12 @@ class Macros:
 
     @property
     def makes(self) -> tuple[str, ...]:
-        return tuple(self._bodies())
+        return tuple(self._bodies)
 
     def queries(self) -> list[str]:
-        return list(self._bodies().values())
+        return list(self._bodies.values())
 
+    @cached_property
     def _bodies(self) -> dict[str, str]:
         """{macro: its body as a query}: a table macro's query, or `select <expression>`."""
         bodies = {}
