@@ -252,7 +252,8 @@ def reads(models: Sequence[Model]) -> dict[Model, set[str]]:
     con = duckdb.connect()
     try:
         for model in models:
-            tables, functions = set(model.declared_reads) if isinstance(model, Py) else set(), set()
+            tables = set(model.declared_reads) if isinstance(model, Py) else set()
+            functions: set[str] = set()
             for query in model.queries():
                 read, called = query_reads(con, query, f"models/{model.path}")
                 tables |= read
