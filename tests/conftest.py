@@ -26,10 +26,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = PROJECT.parent / "shared" / "data" / "real"
 
 
+def dashboard(warehouse: Path, monkeypatch) -> AppTest:
+    """The dashboard on `warehouse`, not yet run (and with no boundaries file unless the test sets one)."""
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    monkeypatch.delenv("LOTI_DEMAND_BOUNDARIES", raising=False)
+    return AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+
+
 def open_page(warehouse: Path, monkeypatch, page: str, **params: str) -> AppTest:
     """A visitor following a link to `page` on `warehouse`: the dashboard's first run (the Overview), then the page."""
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at = dashboard(warehouse, monkeypatch)
     at.query_params.update(params)
     at.run()
     assert not at.exception, at.exception  # the Overview, which runs first, copes with every warehouse too
@@ -68,6 +74,13 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The warehouse built from the committed sample data (read it, never write it)."""
     return built_once(tmp_path_factory, "sample", lambda folder: build(SAMPLE, folder / "warehouse.duckdb")) \
         / "warehouse.duckdb"
+
+
+@pytest.fixture
+def app(sample_warehouse: Path, monkeypatch) -> AppTest:
+    """The page tests' dashboard on the sample warehouse, not yet run: a test sets the link's parameters, runs it
+    and switches to its page."""
+    return dashboard(sample_warehouse, monkeypatch)
 
 
 @pytest.fixture
