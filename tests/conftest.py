@@ -26,6 +26,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = PROJECT.parent / "shared" / "data" / "real"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup` in pyproject.toml) one worker runs a whole test file, so its
+    module-scoped fixtures are made once, and one worker runs every browser test, with one Streamlit server and one
+    Chromium."""
+    for item in items:
+        if not any(item.iter_markers("xdist_group")):
+            group = "browser" if item.path.parent.name == "browser" else item.path.stem
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def dashboard(warehouse: Path, monkeypatch) -> AppTest:
     """The dashboard on `warehouse`, not yet run (and with no boundaries file unless the test sets one)."""
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
