@@ -26,15 +26,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = PROJECT.parent / "shared" / "data" / "real"
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup` in pyproject.toml) one worker runs a whole test file, so its
-    module-scoped fixtures are made once, and one worker runs every browser test, with one Streamlit server and one
-    Chromium."""
-    for item in items:
-        if not any(item.iter_markers("xdist_group")):
-            group = "browser" if item.path.parent.name == "browser" else item.path.stem
-            item.add_marker(pytest.mark.xdist_group(group))
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope` (pyproject.toml) runs each test file whole on one worker, so its module-scoped fixtures
+    are made once; the browser tests, long and with little to share beyond the session's server, are dealt out one
+    by one (they come last, so they also even out the workers' finishing times)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsOneByOne(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
+
+    return BrowserTestsOneByOne(config, log)
 
 
 def dashboard(warehouse: Path, monkeypatch) -> AppTest:
