@@ -87,8 +87,11 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callab
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The warehouse built from the committed sample data (read it, never write it)."""
-    return built_once(tmp_path_factory, "sample", lambda folder: build(SAMPLE, folder / "warehouse.duckdb")) \
-        / "warehouse.duckdb"
+
+    def make(built: Path) -> None:
+        build(SAMPLE, built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "sample", make) / "warehouse.duckdb"
 
 
 @pytest.fixture
