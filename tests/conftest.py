@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,10 +26,31 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL = PROJECT.parent / "shared" / "data" / "real"
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope` (pyproject.toml) runs each test file whole on one worker, so its module-scoped fixtures
+    are made once; the browser tests, long and with little to share beyond the session's server, are dealt out one
+    by one (they come last, so they also even out the workers' finishing times)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsOneByOne(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
+
+    return BrowserTestsOneByOne(config, log)
+
+
+def dashboard(warehouse: Path, monkeypatch) -> AppTest:
+    """The dashboard on `warehouse`, not yet run (and with no boundaries file unless the test sets one)."""
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    monkeypatch.delenv("LOTI_DEMAND_BOUNDARIES", raising=False)
+    return AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+
+
 def open_page(warehouse: Path, monkeypatch, page: str, **params: str) -> AppTest:
     """A visitor following a link to `page` on `warehouse`: the dashboard's first run (the Overview), then the page."""
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at = dashboard(warehouse, monkeypatch)
     at.query_params.update(params)
     at.run()
     assert not at.exception, at.exception  # the Overview, which runs first, copes with every warehouse too
@@ -43,12 +67,38 @@ def real_file(relative: str) -> Path:
     return path
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run: under pytest-xdist the first worker to ask builds it while the
+    others wait on a lock, then all of them read the same files (so these warehouses are read, never written)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's own temporary folder, shared by its workers
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with (root / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The warehouse built from the committed sample data (read it, never write it)."""
-    path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
-    build(SAMPLE, path)
-    return path
+
+    def make(built: Path) -> None:
+        build(SAMPLE, built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "sample", make) / "warehouse.duckdb"
+
+
+@pytest.fixture
+def app(sample_warehouse: Path, monkeypatch) -> AppTest:
+    """The page tests' dashboard on the sample warehouse, not yet run: a test sets the link's parameters, runs it
+    and switches to its page."""
+    return dashboard(sample_warehouse, monkeypatch)
 
 
 @pytest.fixture
@@ -66,6 +116,24 @@ def data_dir(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built from `data_dir` as committed (read it, or copy it as a warehouse to rebuild over)."""
+
+    def make(built: Path) -> None:
+        shutil.copytree(FIXTURES / "data", built / "data")
+        build(built / "data", built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "small", make) / "warehouse.duckdb"
+
+
+@pytest.fixture
+def small_con(small_warehouse: Path):
+    con = connect(small_warehouse, read_only=True)
+    yield con
+    con.close()
+
+
 # The real spend files (../shared/data/real/spend), each under a London borough folder: Lambeth's own file
 # under lambeth, the non-London publishers under stand-in boroughs (ingest accepts any --borough for them).
 REAL_SPEND_FOLDERS = {
@@ -80,14 +148,16 @@ REAL_SPEND_FOLDERS = {
 @pytest.fixture(scope="session")
 def real_spend_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built from every real spend file that holds payment lines (read it, never write it)."""
-    root = tmp_path_factory.mktemp("real") / "data"
-    for folder, names in REAL_SPEND_FOLDERS.items():
-        (root / "spend" / folder).mkdir(parents=True)
-        for name in names:
-            (root / "spend" / folder / name).symlink_to(real_file(f"spend/{name}"))
-    path = root.parent / "warehouse.duckdb"
-    build(root, path)
-    return path
+    files = {(folder, name): real_file(f"spend/{name}") for folder, names in REAL_SPEND_FOLDERS.items()
+             for name in names}
+
+    def make(built: Path) -> None:
+        for (folder, name), path in files.items():
+            (built / "data" / "spend" / folder).mkdir(parents=True, exist_ok=True)
+            (built / "data" / "spend" / folder / name).symlink_to(path)
+        build(built / "data", built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "real-spend", make) / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -95,18 +165,21 @@ def real_spend_con(real_spend_warehouse: Path):
     con = connect(real_spend_warehouse, read_only=True)
     yield con
     con.close()
+
+
 @pytest.fixture(scope="session")
 def demand_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small warehouse whose demand items we control: the Camden spend and challenges fixtures plus
     tests/fixtures/demand/procurement (pipeline, tender and award notices at the rule's edges; data as of
     2025-12-31)."""
-    root = tmp_path_factory.mktemp("demand") / "data"
-    for part in ("spend", "challenges"):
-        shutil.copytree(FIXTURES / "data" / part, root / part)
-    shutil.copytree(FIXTURES / "demand" / "procurement", root / "procurement")
-    path = root.parent / "warehouse.duckdb"
-    build(root, path)
-    return path
+
+    def make(built: Path) -> None:
+        for part in ("spend", "challenges"):
+            shutil.copytree(FIXTURES / "data" / part, built / "data" / part)
+        shutil.copytree(FIXTURES / "demand" / "procurement", built / "data" / "procurement")
+        build(built / "data", built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "demand", make) / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -121,14 +194,15 @@ def search_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small warehouse for the word search and the alerts (tests/fixtures/search): notices and challenges that
     say AI, artificial intelligence or machine learning, and others that only look alike (air quality, repairs);
     data as of 2026-01-01."""
-    root = tmp_path_factory.mktemp("search") / "data"
-    (root / "procurement").mkdir(parents=True)
-    (root / "challenges").mkdir()
-    shutil.copy(FIXTURES / "search" / "ocds_release-package_search.json", root / "procurement")
-    shutil.copy(FIXTURES / "search" / "challenges_search.csv", root / "challenges")
-    path = root.parent / "warehouse.duckdb"
-    build(root, path)
-    return path
+
+    def make(built: Path) -> None:
+        (built / "data" / "procurement").mkdir(parents=True)
+        (built / "data" / "challenges").mkdir()
+        shutil.copy(FIXTURES / "search" / "ocds_release-package_search.json", built / "data" / "procurement")
+        shutil.copy(FIXTURES / "search" / "challenges_search.csv", built / "data" / "challenges")
+        build(built / "data", built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "search", make) / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -143,11 +217,13 @@ def partial_warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     """Warehouses with a source missing, for 'no data' paths: {'spend_only': ..., 'no_spend': ...}."""
     made = {}
     for name, kinds in {"spend_only": ("spend",), "no_spend": ("procurement", "challenges")}.items():
-        root = tmp_path_factory.mktemp(name)
-        for kind in kinds:
-            shutil.copytree(FIXTURES / "data" / kind, root / "data" / kind)
-        build(root / "data", root / "warehouse.duckdb")
-        made[name] = root / "warehouse.duckdb"
+
+        def make(built: Path, kinds=kinds) -> None:
+            for kind in kinds:
+                shutil.copytree(FIXTURES / "data" / kind, built / "data" / kind)
+            build(built / "data", built / "warehouse.duckdb")
+
+        made[name] = built_once(tmp_path_factory, name, make) / "warehouse.duckdb"
     return made
 
 

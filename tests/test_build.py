@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,13 @@ from loti_demand.warehouse.db import connect
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def previous(small_warehouse: Path, tmp_path: Path) -> Path:
+    """A warehouse already built from `data_dir` (a copy of the shared one), for a build to replace or keep."""
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)
+    return warehouse
 
 
 def test_build_accounts_for_every_line(data_dir: Path, tmp_path: Path) -> None:
@@ -37,18 +45,16 @@ def test_build_accounts_for_every_line(data_dir: Path, tmp_path: Path) -> None:
     assert run_checks(con) == []
 
 
-def test_redacted_payee_counts_but_is_never_named(data_dir: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    build(data_dir, warehouse)
-    con = connect(warehouse, read_only=True)
+def test_redacted_payee_counts_but_is_never_named(small_con) -> None:
+    con = small_con
     rows = con.execute("select supplier_name, supplier_id, amount_gbp from spend where is_redacted").fetchall()
     assert rows == [(None, None, Decimal("2250.00"))]
     assert con.execute("select count(*) from spend where supplier_name ilike '%redacted%'").fetchall() == [(0,)]
 
 
-def test_corrupt_input_leaves_previous_warehouse_byte_identical(data_dir: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    build(data_dir, warehouse)
+def test_corrupt_input_leaves_previous_warehouse_byte_identical(data_dir: Path, tmp_path: Path,
+                                                               small_warehouse: Path) -> None:
+    warehouse = previous(small_warehouse, tmp_path)
     before = digest(warehouse)
     (data_dir / "spend" / "camden" / "broken.csv").write_bytes(b"\x00\x01\x02garbage\x00" * 100)
     with pytest.raises(InputFileError, match=r"spend/camden/broken\.csv"):
@@ -67,18 +73,18 @@ def test_skip_bad_files_records_the_file(data_dir: Path, tmp_path: Path) -> None
     assert "not a CSV or Excel file" in issue[0][0]
 
 
-def test_strict_fails_on_quarantine_and_keeps_old_warehouse(data_dir: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    build(data_dir, warehouse)
+def test_strict_fails_on_quarantine_and_keeps_old_warehouse(data_dir: Path, tmp_path: Path,
+                                                            small_warehouse: Path) -> None:
+    warehouse = previous(small_warehouse, tmp_path)
     before = digest(warehouse)
     with pytest.raises(StrictModeError, match="quarantined"):
         build(data_dir, warehouse, strict=True)
     assert digest(warehouse) == before
 
 
-def test_failed_check_keeps_old_warehouse(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    build(data_dir, warehouse)
+def test_failed_check_keeps_old_warehouse(data_dir: Path, tmp_path: Path, small_warehouse: Path,
+                                          monkeypatch) -> None:
+    warehouse = previous(small_warehouse, tmp_path)
     before = digest(warehouse)
     from loti_demand.warehouse import build as build_module
 
@@ -88,10 +94,8 @@ def test_failed_check_keeps_old_warehouse(data_dir: Path, tmp_path: Path, monkey
     assert digest(warehouse) == before
 
 
-def test_procurement_compiles_to_award_state(data_dir: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    build(data_dir, warehouse)
-    con = connect(warehouse, read_only=True)
+def test_procurement_compiles_to_award_state(small_con) -> None:
+    con = small_con
     row = con.execute(
         "select stage, borough_code, is_london, award_value_gbp, supplier_names, contract_end, tech_category, "
         "release_count from procurements where ocid = 'ocds-h6vhtk-000001'"
@@ -104,10 +108,8 @@ def test_procurement_compiles_to_award_state(data_dir: Path, tmp_path: Path) -> 
     assert kent == [(False, None)]
 
 
-def test_challenges_valid_and_invalid_rows(data_dir: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
-    build(data_dir, warehouse)
-    con = connect(warehouse, read_only=True)
+def test_challenges_valid_and_invalid_rows(small_con) -> None:
+    con = small_con
     assert con.execute("select challenge_id from challenges").fetchall() == [("CH-1",)]
     assert con.execute("select borough_code from challenge_boroughs order by 1").fetchall() == [
         ("E09000007",), ("E09000024",)]

@@ -16,15 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import metrics
 from tests import demand_expected
+from tests.conftest import dashboard
 
 PROJECT = Path(__file__).resolve().parent.parent
-DASHBOARD = str(PROJECT / "dashboard.py")
-
-
-@pytest.fixture
-def app(sample_warehouse: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    return AppTest.from_file(DASHBOARD, default_timeout=60)
 
 
 def open_profile(app: AppTest, **params: str) -> AppTest:
@@ -180,8 +174,7 @@ def test_yes_and_no_in_every_csv(app: AppTest, sample_warehouse: Path, monkeypat
 
 @pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])
 def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse: str) -> None:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(partial_warehouses[warehouse]))
-    app = open_profile(AppTest.from_file(DASHBOARD, default_timeout=60), borough="E09000007")
+    app = open_profile(dashboard(partial_warehouses[warehouse], monkeypatch), borough="E09000007")
     words = text(app)
     if warehouse == "no_spend":
         assert "No spend data has been loaded yet." in words

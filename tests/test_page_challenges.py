@@ -16,8 +16,8 @@ from loti_demand import queries
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
+from tests.conftest import dashboard, open_page
 
-PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
 TODAY = dt.date.today()
 
@@ -59,8 +59,7 @@ def page_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(page_warehouse: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(page_warehouse))
-    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
+    at = dashboard(page_warehouse, monkeypatch)
     at.run()
     at.switch_page("pages/challenges.py")
     return at
@@ -203,10 +202,7 @@ def test_on_the_sample_closing_dates_count_from_its_as_of_date(sample_warehouse:
     con = connect(sample_warehouse, read_only=True)
     as_of = con.execute("select data_as_of from build_info").fetchall()[0][0]
     con.close()
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    at = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/challenges.py").run()
+    at = open_page(sample_warehouse, monkeypatch, "pages/challenges.py")
     assert f"from {as_of:%-d %B %Y}" in at.selectbox(key="closing").help
     at.selectbox(key="closing").set_value("90").run()
     closes = pd.to_datetime(at.dataframe[0].value["closes_on"]).dt.date

@@ -16,17 +16,7 @@ from loti_demand import geo
 from loti_demand.metrics import label
 from loti_demand.presentation import maps
 from tests import demand_expected
-from tests.conftest import real_file
-
-PROJECT = Path(__file__).resolve().parent.parent
-DASHBOARD = str(PROJECT / "dashboard.py")
-
-
-@pytest.fixture
-def app(sample_warehouse: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    monkeypatch.delenv("LOTI_DEMAND_BOUNDARIES", raising=False)
-    return AppTest.from_file(DASHBOARD, default_timeout=60)
+from tests.conftest import dashboard, real_file
 
 
 def open_map(app: AppTest, **params: str) -> AppTest:
@@ -250,9 +240,7 @@ def test_an_unusable_boundaries_file_falls_back_to_the_tile_map(app: AppTest, mo
     ("no_spend", "tech_spend_gbp"), ("no_spend", "contracts_expiring"),
 ])
 def test_the_map_says_no_data_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse, measure) -> None:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(partial_warehouses[warehouse]))
-    monkeypatch.delenv("LOTI_DEMAND_BOUNDARIES", raising=False)
-    app = open_map(AppTest.from_file(DASHBOARD, default_timeout=60), measure=measure)
+    app = open_map(dashboard(partial_warehouses[warehouse], monkeypatch), measure=measure)
     if warehouse == "no_spend" and measure == "tech_spend_gbp":  # no spend at all: said, not drawn empty
         assert "nothing to map" in app.info[-1].value and not app.get("plotly_chart")
         return

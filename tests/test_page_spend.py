@@ -9,7 +9,6 @@ import io
 import json
 import re
 import urllib.parse
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,9 +17,8 @@ from streamlit.testing.v1 import AppTest
 from loti_demand import metrics
 from loti_demand.queries import QUERIES_DIR
 from tests import demand_expected
+from tests.conftest import dashboard
 
-PROJECT = Path(__file__).resolve().parent.parent
-DASHBOARD = str(PROJECT / "dashboard.py")
 SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "demand_items",
                 "challenges",
                 "challenge_boroughs", "source_files", "suppliers", "build_info", "ref_tech_categories",
@@ -31,12 +29,6 @@ PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measur
                 "spend_summary", "spend_over_time", "category_spend", "top_suppliers",
                 "supplier_concentration", "sme_pipeline", "borough_pipeline",
                 "borough_challenges", "borough_expiring", "borough_coverage", "london_demand"]
-
-
-@pytest.fixture
-def app(sample_warehouse: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    return AppTest.from_file(DASHBOARD, default_timeout=60)
 
 
 def open_spend(app: AppTest, **params: str) -> AppTest:
@@ -204,8 +196,7 @@ def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -
 
 @pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])
 def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse: str) -> None:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(partial_warehouses[warehouse]))
-    app = open_spend(AppTest.from_file(DASHBOARD, default_timeout=60))
+    app = open_spend(dashboard(partial_warehouses[warehouse], monkeypatch))
     text = " ".join(m.value for m in app.markdown) + " ".join(i.value for i in app.info)
     if warehouse == "no_spend":
         assert "No spend data has been loaded yet" in text

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from loti_demand.navigation import registered_pages, unknown_path
 
-PROJECT = Path(__file__).resolve().parent.parent
-DASHBOARD = str(PROJECT / "dashboard.py")
 REGISTERED = [page.path for page in registered_pages()]
-
-
-@pytest.fixture
-def app(sample_warehouse: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    return AppTest.from_file(DASHBOARD, default_timeout=60)
 
 
 def test_pages_are_registered() -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from loti_demand import queries
-from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect, cursor, scalar
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -33,13 +32,13 @@ def _spend_lines(path: Path) -> int:
 
 
 def test_a_new_read_only_connection_sees_the_swapped_file_while_an_old_one_is_open(
-        sample_warehouse: Path, data_dir: Path, tmp_path: Path) -> None:
+        sample_warehouse: Path, small_warehouse: Path, tmp_path: Path) -> None:
     # Found by this test: DuckDB caches database instances by path inside a process, so a plain
     # duckdb.connect(path, read_only=True) after the swap returned the OLD file while any old connection lived.
     live = tmp_path / "w.duckdb"
     shutil.copyfile(sample_warehouse, live)
     small = tmp_path / "small.duckdb"
-    build(data_dir, small)
+    shutil.copyfile(small_warehouse, small)
     old = connect(live, read_only=True)
     old_count = scalar(old, "select count(*) from spend")
     os.replace(small, live)
@@ -51,8 +50,8 @@ def test_a_new_read_only_connection_sees_the_swapped_file_while_an_old_one_is_op
     new.close()
 
 
-def test_the_dashboard_connection_picks_up_a_swapped_file(sample_warehouse: Path, data_dir: Path, tmp_path: Path,
-                                                          monkeypatch) -> None:
+def test_the_dashboard_connection_picks_up_a_swapped_file(sample_warehouse: Path, small_warehouse: Path,
+                                                          tmp_path: Path, monkeypatch) -> None:
     from loti_demand import ui
 
     live = tmp_path / "w.duckdb"
@@ -61,7 +60,7 @@ def test_the_dashboard_connection_picks_up_a_swapped_file(sample_warehouse: Path
     before = ui.query("build_info").iloc[0]
     held = ui.connection()  # a session still holding a cursor on the old version
     small = tmp_path / "small.duckdb"
-    build(data_dir, small)
+    shutil.copyfile(small_warehouse, small)
     os.replace(small, live)
     after = ui.query("build_info").iloc[0]
     assert after["built_at"] != before["built_at"]

@@ -30,8 +30,17 @@ FOCUSED = """() => { const e = document.activeElement;
           skip: !!e.closest('[data-testid="stSkipToContent"]')}; }"""
 
 
+# CSS transitions off, so a screenshot taken right after the focus moves shows the focus style's end state.
+NO_TRANSITIONS = """() => { if (document.getElementById('kb-no-transitions')) return;
+  const style = document.createElement('style');
+  style.id = 'kb-no-transitions';
+  style.textContent = '*, *::before, *::after { transition: none !important; }';
+  document.head.append(style); }"""
+
+
 def _changed_pixels(page, element) -> int:
     """How many pixels around `element` look different with the focus on it than without (a focus ring shows)."""
+    page.evaluate(NO_TRANSITIONS)
     widget = element.evaluate_handle(
         "e => e.closest('[data-testid=stSidebarNavLink], [data-testid=stSelectbox], [data-testid=stMultiSelect], "
         "[data-testid=stTextInput], [data-testid=stNumberInput], [data-testid=stDownloadButton]') || e").as_element()
@@ -40,7 +49,6 @@ def _changed_pixels(page, element) -> int:
             "height": box["height"] + 12}
     focused = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
     element.evaluate("e => e.blur()")
-    page.wait_for_timeout(150)  # focus styles have short CSS transitions
     blurred = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
     element.evaluate("e => e.focus()")  # carry on tabbing from here
     difference = ImageChops.difference(focused, blurred).convert("L")

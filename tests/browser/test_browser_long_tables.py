@@ -1,5 +1,5 @@
 """A table longer than ui.LAZY_ROWS is served to the browser in pages as the user scrolls: in Chromium it must
-still draw, say how many rows it holds, scroll to its last row and download every row."""
+still draw, say how many rows it holds, scroll to its last row and download every row (in the slow run)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def long_app_url(long_warehouse: Path):
     yield from _serve(long_warehouse)
 
 
+@pytest.mark.slow  # its warehouse of 20,000 generated notices takes a minute to build
 @pytest.mark.browser
 def test_a_long_calendar_draws_scrolls_and_downloads_every_row(page, long_app_url: str, long_warehouse: Path) -> None:
     con = connect(long_warehouse, read_only=True)

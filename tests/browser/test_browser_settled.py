@@ -4,8 +4,9 @@ that one load: opening a page and waiting for Streamlit to settle is most of a b
 1400 px (a desktop with the sidebar open): renders without errors, draws its charts, passes axe-core
 (test_browser_pages.py); Tab reaches the skip link, the page links, every filter and download with a visible focus
 (test_browser_keyboard.py); no request leaves the dashboard's own host (test_browser_offline.py).
-1280 px and 375 px: no chart text overlaps or leaves its chart and the page never scrolls sideways; at 375 px Tab
-also reaches every filter, download and link past a closed sidebar (test_browser_phone.py).
+375 px and (in the slow run) 1280 px: no chart text overlaps or leaves its chart and the page never scrolls
+sideways; at 375 px Tab also reaches every filter, download and link past a closed sidebar
+(test_browser_phone.py).
 No console errors of the app's own at any width. Checks that change the page (clicking, typing, downloading,
 changing filters) keep their own loads in their own files.
 
@@ -30,7 +31,10 @@ from tests.browser.test_browser_phone import (
 
 DESKTOP = 1400
 VIEWPORTS = {DESKTOP: 1000} | dict.fromkeys(WIDTHS, 900)  # width: height
-LOADS = [(file, path, width) for file, path in page_urls() for width in VIEWPORTS]
+# The plain run opens each page at the desktop and phone widths; the slow run (CI) adds the laptop width, whose only
+# check (chart text and sideways scrolling) the phone width also makes.
+LOADS = [pytest.param(file, path, width, id=f"{file}-{width}px", marks=pytest.mark.slow if width == 1280 else ())
+         for file, path in page_urls() for width in VIEWPORTS]
 
 
 class Checks:
@@ -52,7 +56,7 @@ class Checks:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("file", "path", "width"), LOADS, ids=[f"{f}-{w}px" for f, _, w in LOADS])
+@pytest.mark.parametrize(("file", "path", "width"), LOADS)
 def test_settled_page(browser, app_url: str, file: str, path: str, width: int, record_property) -> None:
     context = browser.new_context(viewport={"width": width, "height": VIEWPORTS[width]})
     try:
