@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import graphlib
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,14 @@ def test_pages_hold_no_sql() -> None:
     assert [p.name for p in PAGES if sql.search(p.read_text())] == []
 
 
+def _statements(path: Path) -> int:
+    """Logical lines (statements), which line wrapping does not change."""
+    with path.open("rb") as f:
+        return sum(token.type == tokenize.NEWLINE for token in tokenize.tokenize(f.readline))
+
+
 def test_pages_are_thin() -> None:
-    assert [p.name for p in PAGES if len(p.read_text().splitlines()) > 120] == []
+    assert [p.name for p in PAGES if _statements(p) > 80] == []
 
 
 def test_every_page_file_is_registered() -> None:
