@@ -262,6 +262,10 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
     ("Comms & Computing", "Allpay Ltd", None),
     ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
+    # IT support or maintenance from a supplier known for a specialist field is that field; software stays software
+    ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
+    ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
+    ("IT Software Maintenance", "Rackspace Ltd", "software"),
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
