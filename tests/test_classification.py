@@ -266,6 +266,7 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
     ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
     ("IT Software Maintenance", "Rackspace Ltd", "software"),
+    ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
