@@ -243,6 +243,7 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     # postal and energy firms under a ledger's 'Communications & Computing' heading: postage and gas, not tech
     ("Comms & Computing", "ROYAL MAIL GROUP LTD", None),
     ("Comms & Computing", "Post Office Counters Limited", None),
+    ("Computer Maintenance", "DX NETWORK SERVICES LTD", None),  # document exchange: legal post
     ("Comms & Computing", "British Gas Business", None),
     ("Comms & Computing", "Barclaycard", "ict_other"),
     ("Agency staff provision", "Access Computer Consulting plc", None),  # staff, whoever supplies them
@@ -348,11 +349,11 @@ EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london
                  "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
                  "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
                  "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow", "salford": "hillingdon",
-                 "newcastle": "hounslow"}
+                 "newcastle": "hounslow", "sheffield": "lewisham"}
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
                   "darlington": "amount,Invoice Line Value (net of VAT)", "salford": "amount,Net",
-                  "newcastle": "amount,Total (excludes VAT)"}
+                  "newcastle": "amount,Total (excludes VAT)", "sheffield": "amount,Invoiced Value"}
 
 
 def extra_real() -> Path:
