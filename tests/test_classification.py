@@ -410,12 +410,13 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from fifteen publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from sixteen publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
-    true positives. The asserted floors are the figures measured for the rules of 2026.5 (docs/classification.md
-    has them per publisher); Harrogate and Salford are still below the per-publisher target."""
+    true positives. The asserted floors are the figures measured for the rules of 2026.6 (docs/classification.md
+    has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
+    once as locked, then moved to tuning) below the precision target."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -428,5 +429,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.92
+    assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
