@@ -243,6 +243,7 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     # postal and energy firms under a ledger's 'Communications & Computing' heading: postage and gas, not tech
     ("Comms & Computing", "ROYAL MAIL GROUP LTD", None),
     ("Comms & Computing", "Post Office Counters Limited", None),
+    ("Computer Maintenance", "DX NETWORK SERVICES LTD", None),  # document exchange: legal post
     ("Comms & Computing", "British Gas Business", None),
     ("Comms & Computing", "Barclaycard", "ict_other"),
     ("Agency staff provision", "Access Computer Consulting plc", None),  # staff, whoever supplies them
@@ -262,6 +263,11 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
     ("Comms & Computing", "Allpay Ltd", None),
     ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
+    # IT support or maintenance from a supplier known for a specialist field is that field; software stays software
+    ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
+    ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
+    ("IT Software Maintenance", "Rackspace Ltd", "software"),
+    ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
 ])
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
@@ -343,11 +349,11 @@ EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london
                  "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
                  "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
                  "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow", "salford": "hillingdon",
-                 "newcastle": "hounslow"}
+                 "newcastle": "hounslow", "sheffield": "lewisham"}
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
                   "darlington": "amount,Invoice Line Value (net of VAT)", "salford": "amount,Net",
-                  "newcastle": "amount,Total (excludes VAT)"}
+                  "newcastle": "amount,Total (excludes VAT)", "sheffield": "amount,Invoiced Value"}
 
 
 def extra_real() -> Path:
@@ -404,12 +410,13 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from fifteen publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from sixteen publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
-    true positives. The asserted floors are the figures measured for the rules of 2026.5 (docs/classification.md
-    has them per publisher); Harrogate and Salford are still below the per-publisher target."""
+    true positives. The asserted floors are the figures measured for the rules of 2026.6 (docs/classification.md
+    has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
+    once as locked, then moved to tuning) below the precision target."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -422,5 +429,5 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
         print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
               f"recall {recall:.3f}  exact {exact:.3f}")
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
-    assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.92
+    assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80

@@ -42,6 +42,9 @@ SAYS_WHAT_WORDS = WHAT_WORDS | {
     "spend", "purchase", "product", "commodity", "analysis", "proclass", "procurement", "sercop", "cipfa",
 }
 _WORD = re.compile(r"[a-z]+")
+# IT support or maintenance ('Computer Maintenance') paid to a supplier known for one of these fields is that field:
+# the hosting firm's support is hosting (models/marts/spend.sql has the same list).
+SPECIALIST_CATEGORIES = frozenset({"geospatial", "smart_city_iot", "cyber_security", "data_analytics", "cloud_hosting"})
 # A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag, also in words
 # ('Revenue Expenditure', 'Capital Income').
 _NOT_WORDS = re.compile(
@@ -332,7 +335,9 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":
-        if text.tech_category == "ict_other" and supplier.tech_category not in (None, "ict_other"):
+        refines = (supplier.tech_category not in (None, "ict_other") if text.tech_category == "ict_other"
+                   else text.tech_category == "it_services" and supplier.tech_category in SPECIALIST_CATEGORIES)
+        if refines:
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
         return text.tech_category, text.reason, "high", text.method
     if supplier.tech_category:
