@@ -459,3 +459,11 @@ def test_an_excel_workbook_with_shared_strings_reads() -> None:
     tables = read_spend_bytes(data, name="spend/camden/excel.xlsx")
     assert [(r["source_row"], r["supplier_name"], r["amount"], r["expenditure_category"]) for r in rows_of(tables)] == [
         (2, "Acme Ltd", "500.00", "Software licences")]
+
+
+def test_a_line_the_csv_module_cannot_parse_is_named_by_where_its_record_starts() -> None:
+    """The error names the line the bad record starts on, counting the lines a quoted value spans before it."""
+    head = 'Payment Date,Supplier,Amount,Description\n01/04/2025,"Acme\nLtd",10.00,Paper\n'
+    data = (head + '02/04/2025,Acme,"' + "x" * 200_000 + '",Paper\n').encode()
+    with pytest.raises(InputFileError, match=r"is not well-formed CSV near line 4: field larger than field limit"):
+        rows_of(read_spend_bytes(data, name="wide.csv"))
