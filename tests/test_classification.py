@@ -431,3 +431,52 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
     assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
+
+
+class _EveryPattern:
+    """A prefilter that lets every pattern through."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def which(self, text: str) -> list[int]:
+        return list(range(self.count))
+
+
+def test_the_supplier_prefilter_finds_what_searching_every_pattern_finds(classifier: Classifier) -> None:
+    """Each supplier name is searched only with the rules whose words it holds; the decisions are those of searching
+    with every rule, on the kept list's names and on names built from their words, in any case and with the
+    characters that case-insensitive matching treats specially (long s, dotted I, the Kelvin sign)."""
+    import random
+
+    every = Classifier.from_reference(Reference())
+    every._supplier_filter = _EveryPattern(len(every._suppliers))
+    every._exclude_supplier_filter = _EveryPattern(len(every._exclude_supplier))
+    words = [w for r in Reference().table("tech_suppliers") for w in r["supplier"].split()]
+    words += ["IT", "It", "it", "Ltd", "Limited", "Software", "soft", "Telecom", "telephony", "grid", "3", "UK", "O2",
+              "\u017foftware", "\u0130T", "\u212aCOM", "Computers", "recruitment", "BT", "btl", "-", "&", "(UK)"]
+    rng = random.Random(23)
+    names = [r["supplier"] for r in Reference().table("tech_suppliers")]
+    names += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(5000)]
+    names += [n.upper() for n in names[:500]] + [n.lower() for n in names[:500]]
+    found = Counter()
+    for name in names:
+        expected = every.classify_supplier(name)
+        assert classifier.classify_supplier(name) == expected, name
+        found[bool(expected.tech_category or expected.excluded)] += 1
+    assert found[True] > 1000 and found[False] > 1000  # both kinds of answer were tried
+
+
+@pytest.mark.parametrize(("pattern", "words"), [
+    (r"^bt\b(?!l)|\bbritish telecom", {"bt", "british telecom"}),
+    (r"city ?fibre", {"fibre"}),
+    (r"\b(?-i:IT)$", {"it"}),
+    (r"\btelef[oó]nica\b|^o2\b", {"telef", "o2"}),
+    (r"[a-z]+soft\b|\w+ware", {"soft", "ware"}),
+    (r"[a-z]+soft\b|\d+", None),  # one alternative names no word: every name is searched with it
+    (r"caf\u00e9", {"caf"}),  # a character beyond ASCII ends the word
+])
+def test_the_words_a_pattern_must_match(pattern: str, words: set[str] | None) -> None:
+    from loti_demand.normalise.taxonomy import required_words
+
+    assert required_words(pattern) == (frozenset(words) if words is not None else None)

@@ -193,6 +193,19 @@ def test_lines_without_ascii_letters_or_digits_are_flagged_for_a_closer_look() -
     assert numbers.tolist() == [10, 13, 15] and parsed.column(1).to_pylist() == ["1", "é", "٣"]
 
 
+def test_lines_are_numbered_the_same_whatever_size_of_piece_the_scan_takes(monkeypatch) -> None:
+    body = "A,1\n\n,\r\n†,é\n_,£\n\n\n\"q\",x\r\n,٣\nend,2".encode() * 7
+    whole = nonempty_lines(body, 10)
+    assert whole[0][-1] == 10 + body.count(b"\n")  # the last line has no newline and is counted
+    for size in (1, 2, 5, 17, 64):
+        monkeypatch.setattr(delimited, "SCAN_BYTES", size)
+        numbers, ascii_alnum = nonempty_lines(body, 10)
+        assert numbers.tolist() == whole[0].tolist() and ascii_alnum.tolist() == whole[1].tolist()
+    monkeypatch.setattr(delimited, "SCAN_BYTES", 8)
+    with pytest.raises(delimited.NotFastPath):  # a quote opened on a line that ends in a later piece
+        nonempty_lines(b"a,b\nc,d\n" * 4 + b'"multi\nline",x\n', 1)
+
+
 def _workbook(tmp_path: Path) -> Path:
     book = openpyxl.Workbook()
     notes = book.active
@@ -446,3 +459,11 @@ def test_an_excel_workbook_with_shared_strings_reads() -> None:
     tables = read_spend_bytes(data, name="spend/camden/excel.xlsx")
     assert [(r["source_row"], r["supplier_name"], r["amount"], r["expenditure_category"]) for r in rows_of(tables)] == [
         (2, "Acme Ltd", "500.00", "Software licences")]
+
+
+def test_a_line_the_csv_module_cannot_parse_is_named_by_where_its_record_starts() -> None:
+    """The error names the line the bad record starts on, counting the lines a quoted value spans before it."""
+    head = 'Payment Date,Supplier,Amount,Description\n01/04/2025,"Acme\nLtd",10.00,Paper\n'
+    data = (head + '02/04/2025,Acme,"' + "x" * 200_000 + '",Paper\n').encode()
+    with pytest.raises(InputFileError, match=r"is not well-formed CSV near line 4: field larger than field limit"):
+        rows_of(read_spend_bytes(data, name="wide.csv"))

@@ -18,6 +18,7 @@ Pages count high and medium as tech spend and state the low amount beside it.
 from __future__ import annotations
 
 import re
+import re._parser as re_parser  # the standard library's own pattern parser (sre_parse)
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -111,6 +112,75 @@ def says_what(header: str) -> bool:
     return bool(_header_words(header) & SAYS_WHAT_WORDS)
 
 
+class Prefilter:
+    """Which of a list of case-insensitive patterns can match a text: a pattern that must match some words ('vodafone'
+    in '\\bvodafone\\b', 'bt' or 'british telecom' in '^bt\\b|\\bbritish telecom') cannot match an ASCII text that holds
+    none of them, so only the others are searched. Exact: a text that is not ASCII (where case-insensitive
+    matching goes beyond lower-casing) and a pattern with no words it must match are always searched."""
+
+    def __init__(self, patterns: list[re.Pattern]) -> None:
+        self._always: list[int] = []
+        self._needs: dict[str, list[int]] = {}  # a word a pattern must match -> the patterns that need it
+        for i, pattern in enumerate(patterns):
+            words = required_words(pattern.pattern) if pattern.flags & re.IGNORECASE else None
+            for word in words or ():
+                self._needs.setdefault(word, []).append(i)
+            if not words:
+                self._always.append(i)
+        self._count = len(patterns)
+        self._short = [w for w in self._needs if len(w) < 3]  # looked for in every text; longer words by trigram
+        self._by_trigram: dict[str, list[str]] = {}
+        for word in self._needs:
+            if len(word) >= 3:
+                self._by_trigram.setdefault(word[:3], []).append(word)
+
+    def which(self, text: str) -> list[int]:
+        """Indexes of the patterns that may match `text`, in order."""
+        if not text.isascii():
+            return list(range(self._count))
+        low = text.lower()
+        found = set(self._always)
+        for word in self._short:
+            if word in low:
+                found.update(self._needs[word])
+        for trigram in {low[i:i + 3] for i in range(len(low) - 2)}:
+            for word in self._by_trigram.get(trigram, ()):
+                if word in low:
+                    found.update(self._needs[word])
+        return sorted(found)
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Lower-case ASCII strings one of which every match of `pattern` holds; None when there are none to name."""
+    try:
+        parsed = re_parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: list) -> frozenset[str] | None:
+    """_required of a parsed sequence: its longest run of literal characters, else what one of its alternations or
+    groups requires."""
+    best, run = "", ""
+    for op, av in items:
+        if op is re_parser.LITERAL and av < 128:
+            run += chr(av).lower()
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    if best:
+        return frozenset({best})
+    for op, av in items:
+        if op is re_parser.BRANCH:
+            branches = [_required(list(branch)) for branch in av[1]]
+            if all(branches):
+                return frozenset().union(*branches)
+        elif op is re_parser.SUBPATTERN and (found := _required(list(av[3]))):
+            return found
+    return None
+
+
 class Classifier:
     """Apply CPV, ProClass, keyword, supplier and name-signal rules; exclusions veto keyword and supplier matches."""
 
@@ -132,12 +202,12 @@ class Classifier:
                    if r.rule_type in ("supplier", "name_signal")]
         signals.sort(key=lambda cr: -cr[1].priority)
         self._suppliers = named + signals
-        # One combined search first: most supplier names match no rule, and then one search is all they cost.
-        self._any_supplier = re.compile("|".join(f"(?:{r.pattern})" for r, _ in self._suppliers) or "(?!)",
-                                        re.IGNORECASE)
+        # Most supplier names match no rule: each name is searched only with the rules whose words it holds.
+        self._supplier_filter = Prefilter([r for r, _ in self._suppliers])
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
         self._exclude_supplier = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules
                                   if r.rule_type == "exclude_supplier"]
+        self._exclude_supplier_filter = Prefilter(self._exclude_supplier)
         self._generic = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "generic"]
         # Each name and each value is searched once: a build asks of the same few thousand again and again.
         self._supplier_rule = cache(self._supplier_rule)
@@ -253,7 +323,8 @@ class Classifier:
     def classify_supplier(self, *names: str | None) -> SupplierDecision:
         """What the supplier's name says: a company on the kept supplier list, or a guarded name signal; a
         recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules)."""
-        if any(x.search(name) for name in names if name for x in self._exclude_supplier):
+        exclude = self._exclude_supplier
+        if any(exclude[i].search(name) for name in names if name for i in self._exclude_supplier_filter.which(name)):
             return SupplierDecision(excluded=True)
         for name in names:
             if name and (found := self._supplier_rule(name)):
@@ -261,14 +332,14 @@ class Classifier:
         return SupplierDecision()
 
     def _supplier_rule(self, name: str) -> SupplierDecision | None:
-        if self._any_supplier.search(name):
-            for regex, rule in self._suppliers:
-                if regex.search(name):
-                    if rule.rule_type == "supplier list":
-                        return SupplierDecision(rule.tech_category, f"supplier '{name}' is {rule.pattern}, on the "
-                                                "kept list of technology suppliers", "supplier list")
-                    return SupplierDecision(rule.tech_category, f"supplier '{name}' is named as a technology "
-                                            f"company ({rule.pattern})", "name signal")
+        for i in self._supplier_filter.which(name):
+            regex, rule = self._suppliers[i]
+            if regex.search(name):
+                if rule.rule_type == "supplier list":
+                    return SupplierDecision(rule.tech_category, f"supplier '{name}' is {rule.pattern}, on the "
+                                            "kept list of technology suppliers", "supplier list")
+                return SupplierDecision(rule.tech_category, f"supplier '{name}' is named as a technology "
+                                        f"company ({rule.pattern})", "name signal")
         return None
 
     def classify_spend(self, expenditure_category: str | None, purpose: str | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -71,6 +72,7 @@ BATCH_SCHEMA = pa.schema([("source_row", pa.int32()), *[(f, pa.string()) for f i
                           ("descriptions", pa.string()), ("read_problem", pa.string())])
 DESCRIPTION_JOIN = " | "
 _WORDY = r"(?s)[A-Za-z].*[A-Za-z]"  # a description has words: at least two letters (a numeric code has none)
+_WORDY_SEARCH = re.compile(_WORDY).search
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -251,14 +253,14 @@ def _header(head: str, delimiter: str, name: str, synonyms, budget: Budget) -> t
 
 def _csv_errors(rows: Rows, name: str, budget: Budget) -> Rows:
     """Name the file and line when the csv module cannot parse it (e.g. an unclosed quote), or a line is too wide."""
-    line = 1  # where the next record starts: the error is in that record, not the last good one
+    last: tuple[int, list[str]] | None = None  # the last good record: the error is in the one after it
     try:
-        for number, cells in rows:
-            if len(cells) > budget.max_columns:
-                budget.check_columns(len(cells), f"line {number}")
-            yield number, cells
-            line = number + 1 + sum(c.count("\n") for c in cells)
+        for last in rows:
+            if len(last[1]) > budget.max_columns:
+                budget.check_columns(len(last[1]), f"line {last[0]}")
+            yield last
     except csv.Error as exc:
+        line = last[0] + 1 + sum(c.count("\n") for c in last[1]) if last else 1
         raise InputFileError(name, f"is not well-formed CSV near line {line}: {exc}",
                              "re-export the file as CSV (UTF-8) from the spreadsheet it came from") from exc
 
@@ -309,18 +311,21 @@ def _fast_batches(numbers: np.ndarray, parsed: pa.Table, positions: dict[str, in
 
 
 def _describe_columns(columns: list[tuple[str, pa.ChunkedArray]], rows: int) -> pa.Array:
-    """describe() for whole columns at once, in Arrow. (Each part ends with the separator, cut off the joined
-    text: pyarrow's null-skipping join drops rows whose parts are all null.)"""
+    """describe() for whole columns at once, in Arrow. Each column's part is worked out once per distinct value (a
+    column of a million lines holds a few thousand) and taken back to the lines. (Each part ends with the separator,
+    cut off the joined text: pyarrow's null-skipping join drops rows whose parts are all null.)"""
     if not columns:
         return pa.nulls(rows, pa.string())
     parts = []
     for header, column in columns:
-        value = pc.utf8_trim_whitespace(column)
+        encoded = pc.dictionary_encode(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column)
+        value = pc.utf8_trim_whitespace(encoded.dictionary)
         part = pc.binary_join_element_wise(pa.scalar(f"{header}: "), value, pa.scalar(DESCRIPTION_JOIN), "")
-        parts.append(pc.if_else(pc.match_substring_regex(value, _WORDY), part, pa.scalar("")))
+        part = pc.if_else(pc.match_substring_regex(value, _WORDY), part, pa.scalar(""))
+        parts.append(pc.take(part, encoded.indices))
     joined = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
     joined = pc.utf8_slice_codeunits(joined, 0, -len(DESCRIPTION_JOIN))
-    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined).combine_chunks()
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
 
 
 def describe(cells: list[str], described: list[tuple[int, str]]) -> str | None:
@@ -330,7 +335,7 @@ def describe(cells: list[str], described: list[tuple[int, str]]) -> str | None:
     width = len(cells)
     for i, header in described:
         value = cells[i].strip() if i < width and cells[i] else ""
-        if sum(ch.isascii() and ch.isalpha() for ch in value) >= 2:
+        if _WORDY_SEARCH(value):
             parts.append(f"{header}: {value}")
     return DESCRIPTION_JOIN.join(parts) or None
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 BATCH_ROWS = 200_000
+SCAN_BYTES = 4 << 20  # nonempty_lines scans this much of a body at a time
 _ALNUM = re.compile(r"[^\W_]")
 
 
@@ -46,19 +47,36 @@ def nonempty_lines(body: bytes, first_line: int) -> tuple[np.ndarray, np.ndarray
     for each, whether it holds an ASCII letter or digit, which makes it a non-blank line).
 
     Raises NotFastPath when a record might span lines (an odd number of quotes before a newline) or
-    the file uses lone carriage returns as line ends.
+    the file uses lone carriage returns as line ends. The body is scanned in pieces of whole lines (SCAN_BYTES
+    each), so numpy's temporary arrays stay small: one array the size of a 100 MB file costs more in fresh
+    memory pages than the scan itself.
     """
     if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
         raise NotFastPath("lone carriage returns")
-    arr = np.frombuffer(body, dtype=np.uint8)
+    quoted = b'"' in body
+    numbers, alnum = [], []
+    line, start = first_line, 0
+    while start < len(body):
+        end = body.find(b"\n", min(start + SCAN_BYTES, len(body)) - 1)
+        end = len(body) if end < 0 else end + 1
+        piece_numbers, piece_alnum, lines = _scan(body[start:end], line, quoted)
+        numbers.append(piece_numbers)
+        alnum.append(piece_alnum)
+        line, start = line + lines, end
+    if not numbers:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    return np.concatenate(numbers), np.concatenate(alnum)
+
+
+def _scan(piece: bytes, first_line: int, quoted: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """nonempty_lines for a piece of whole lines, and the number of physical lines it holds."""
+    arr = np.frombuffer(piece, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
     starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [len(body)]))
-    if starts[-1] == len(body):  # the body ends with a newline: no line after it
+    ends = np.concatenate((newlines, [len(piece)]))
+    if starts[-1] == len(piece):  # the piece ends with a newline: no line after it
         starts, ends = starts[:-1], ends[:-1]
-    if not len(starts):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-    if b'"' in body and np.bitwise_xor.reduceat((arr == 34).view(np.uint8), starts).any():
+    if quoted and np.bitwise_xor.reduceat((arr == 34).view(np.uint8), starts).any():
         raise NotFastPath("quoted newlines")
     lengths = ends - starts
     has_cr = np.zeros(len(lengths), dtype=bool)
@@ -68,7 +86,7 @@ def nonempty_lines(body: bytes, first_line: int) -> tuple[np.ndarray, np.ndarray
     # OR-ed from each non-empty line's start to the next one's: what lies between is newlines and empty lines.
     alnum = (np.bitwise_or.reduceat(_ascii_alnum(arr), starts[nonempty]) if len(nonempty)
              else np.zeros(0, np.uint8)).astype(bool)
-    return first_line + nonempty.astype(np.int64), alnum
+    return first_line + nonempty.astype(np.int64), alnum, len(starts)
 
 
 def read_fast(body: bytes, first_line: int, width: int, delimiter: str) -> tuple[np.ndarray, pa.Table]:

@@ -55,7 +55,11 @@ class Corrections:
     lines: list[dict] = field(default_factory=list)
 
     def for_supplier(self, *names: str | None) -> tuple[str | None, str] | None:
-        return next((self.suppliers[k] for n in names if (k := supplier_key(n)) in self.suppliers), None)
+        return self.for_keys(*map(supplier_key, names))
+
+    def for_keys(self, *keys: str | None) -> tuple[str | None, str] | None:
+        """for_supplier, given the names' supplier_key."""
+        return next((self.suppliers[k] for k in keys if k in self.suppliers), None)
 
     def for_text(self, descriptions: str | None) -> tuple[str | None, str] | None:
         if not self.texts:

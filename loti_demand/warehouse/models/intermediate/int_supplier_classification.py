@@ -33,7 +33,8 @@ def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     awards = award_evidence(con.execute(sql_beside(__file__)).fetchall())
     found = []
     for name, canonical in con.execute("select supplier_name, canonical_name from int_supplier_matches").fetchall():
-        fix = corrections.for_supplier(name, canonical)
+        keys = supplier_key(name), supplier_key(canonical)
+        fix = corrections.for_keys(*keys)
         if fix:
             found.append(
                 {
@@ -48,7 +49,7 @@ def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
             continue
         d = classifier.classify_supplier(name, canonical)
         if d.method != "supplier list" and not d.excluded:
-            d = awards.get(supplier_key(name)) or awards.get(supplier_key(canonical)) or d
+            d = awards.get(keys[0]) or awards.get(keys[1]) or d
         if d.tech_category or d.excluded:
             found.append(
                 {

@@ -79,11 +79,12 @@ dates as (
         case when swapped between date '1990-01-01' and last_day then swapped end as payment_date_month_first,
         swapped is not null and not swapped between date '1990-01-01' and last_day as is_outside_window_month_first
     from
-        (select distinct
+        (select
             payment_date,
             parse_date(payment_date) as parsed,
             parse_date(regexp_replace(payment_date, '^\s*(\d{1,2})([/.-])(\d{1,2})([/.-])', '\3\2\1\4')) as swapped
-        from raw_spend),
+        -- parsed once per distinct text: a distinct over the parsed columns too would parse every line first
+        from (select distinct payment_date from raw_spend)),
         (select cast(cast(built_at as date) + interval 10 year as date) as last_day from ref_build)
 ),
 
