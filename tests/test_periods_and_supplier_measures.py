@@ -1,5 +1,5 @@
 """Reporting periods worked out from the data, and the supplier measures (market share, HHI, top-3 share):
-the Python reference definitions in metrics.py and the bulk SQL the pages run must agree."""
+the Python reference definitions in metrics/concentration.py and the bulk SQL the pages run must agree."""
 
 from __future__ import annotations
 
