@@ -3,7 +3,7 @@ and the kept list of technology suppliers in data/reference/tech_suppliers.csv. 
 that fired (classification_reason) and how sure it is (confidence).
 
 A spend line is read whole: every descriptive column the file has ('Header: value | ...', see
-sources/council_spend.describe). Columns that say what was bought (expense type, account, subjective, purpose,
+sources/spend_batches.describe). Columns that say what was bought (expense type, account, subjective, purpose,
 ProClass or merchant category) decide; columns that say who bought it (department, service, cost centre) only
 suggest, unless the line has no column at all that could say what was bought (a code or the capital/revenue flag
 says nothing): then an IT department decides. Confidence:
