@@ -6,7 +6,7 @@ import streamlit as st
 
 from loti_demand import periods, ui
 from loti_demand.metrics import MEASURES
-from loti_demand.presentation import charts, sentences
+from loti_demand.presentation import charts, coverage_sentences, sentences
 
 ui.page_header("Borough profile", "One borough's or London-wide body's technology demand: what it spends and with "
                                   "whom, what it plans to buy, the problems it has set, and how complete its data is.")
@@ -47,7 +47,7 @@ else:
                  key="borough_peers", summary=sentences.peers_summary(peers))
         ui.table(peers, ["peer_name", "peer_role", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp",
                          "months_covered"], key="borough_peers_table", file_name=f"{code}_neighbours_per_resident.csv")
-        st.caption(sentences.PEERS_NOTE + " " + sentences.PER_RESIDENT_NOTE)
+        st.caption(sentences.PEERS_NOTE + " " + coverage_sentences.PER_RESIDENT_NOTE)
 
     st.subheader(f"Tech categories, {last12.phrase}")
     cats = ui.query("category_spend", start=last12.start, end=last12.end, boroughs=(code,))
@@ -98,7 +98,7 @@ if not is_body:  # challenge statements are set by boroughs
 
 st.header("Data coverage")
 cover = ui.query("borough_coverage", borough=code)
-st.write(sentences.coverage_summary(cover.iloc[0], name))
+st.write(coverage_sentences.coverage_summary(cover.iloc[0], name))
 if int(cover["spend_files"].iloc[0]):
     ui.table(cover, ["months_covered", "first_month", "last_month", "spend_files", "lines", "lines_duplicate",
                      "lines_quarantined", "latest_file"], key="borough_coverage", file_name=f"{code}_coverage.csv")

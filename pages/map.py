@@ -4,7 +4,7 @@ import streamlit as st
 
 from loti_demand import periods, ui
 from loti_demand.metrics import MAP_MEASURES, MEASURES, label
-from loti_demand.presentation import maps, sentences
+from loti_demand.presentation import coverage_sentences, maps, sentences
 
 ui.page_header(
     "Borough map",
@@ -42,9 +42,9 @@ ui.ignored_params_notice()
 st.caption(MEASURES[measure].definition)
 
 df = ui.query("borough_measures", start=period.start, end=period.end, category=category)
-coverage = sentences.MAP_COVERAGE[measure]
+coverage = coverage_sentences.MAP_COVERAGE[measure]
 london = ui.query("london_demand", start=period.start, end=period.end, category=category)
-st.caption(sentences.map_coverage_sentence(df, measure, period_months=period.months, london=london))
+st.caption(coverage_sentences.map_coverage_sentence(df, measure, period_months=period.months, london=london))
 
 st.header(f"{label(measure)} by borough")
 title = f"{label(measure)}, {period.phrase}" + (f", {ui.category_label(category)}" if category else "")
@@ -81,7 +81,7 @@ body_measure = "tech_spend_gbp" if measure == "tech_spend_per_resident_gbp" else
 if measure == "open_challenges":
     st.write("Challenge statements are set by boroughs, so London-wide bodies have none to show here.")
 else:
-    st.write(sentences.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
+    st.write(coverage_sentences.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
     ui.table(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
              file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
              empty="No London-wide body has data for this measure in the warehouse.")

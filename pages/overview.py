@@ -5,7 +5,7 @@ import streamlit as st
 
 from loti_demand import growth, periods, queries, ui
 from loti_demand.metrics import MEASURES
-from loti_demand.presentation import charts, sentences
+from loti_demand.presentation import charts, coverage_sentences, sentences
 
 ui.page_header(
     "Overview",
@@ -33,8 +33,9 @@ st.caption(
     f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
     f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
     f"from {ahead[0]:%B %Y} to {ahead[1]:%B %Y} (see the Demand calendar). "
-    + sentences.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names()) + " "
-    + sentences.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
+    + coverage_sentences.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"],
+                                         ui.body_names()) + " "
+    + coverage_sentences.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
 )
 
 by_category = ui.query("tech_spend_by_category", as_of=as_of)
@@ -61,7 +62,7 @@ ui.ignored_params_notice()
 rising = growth.ranked(ui.query("category_growth", spend_end=spend_years[1].end, end=as_of), by)
 ui.chart(charts.category_growth_figure(rising, by, spend_years if by == "spend" else years), key="growth_categories",
          summary=sentences.growth_summary(rising, by))
-st.caption(sentences.growth_coverage_sentence(rising.iloc[0], years[0].start))
+st.caption(coverage_sentences.growth_coverage_sentence(rising.iloc[0], years[0].start))
 ui.table(rising, growth.CATEGORY_COLUMNS, key="growth_table", file_name=f"growth_by_category_{by}.csv")
 
 st.subheader("Technology terms newly frequent in notices and challenges")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from loti_demand import metrics, periods, ui
 from loti_demand.metrics import MEASURES
-from loti_demand.presentation import charts, sentences
+from loti_demand.presentation import charts, coverage_sentences, sentences
 
 ui.page_header("Spend and suppliers", "Who London's councils and London-wide bodies pay for technology, for what, "
                                       "and how concentrated that spending is.")
@@ -29,8 +29,8 @@ head = ui.query("spend_summary", **where).iloc[0]
 st.metric(f"Tech spend, {period.phrase}", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
           help=MEASURES["tech_spend_gbp"].definition)
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
-st.caption(sentences.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies) + " "
-           + sentences.possible_tech_sentence(possible))
+st.caption(coverage_sentences.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies) + " "
+           + coverage_sentences.possible_tech_sentence(possible))
 
 st.header("Tech spend over time")
 trend = ui.query("spend_over_time", **where, grain=period.grain)
@@ -80,7 +80,7 @@ per_head = ui.query("borough_measures", start=period.start, end=period.end, cate
 ui.chart(charts.per_resident_figure(per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs),
          key="spend_per_resident", summary=sentences.per_resident_summary(per_head))
 st.caption(("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
-           + "The dashed line is the London median. " + sentences.PER_RESIDENT_NOTE)
+           + "The dashed line is the London median. " + coverage_sentences.PER_RESIDENT_NOTE)
 ui.table(per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
          ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
          key="spend_per_resident_table", file_name=f"tech_spend_per_resident_{period.key}.csv")

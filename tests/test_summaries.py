@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loti_demand.presentation import sentences
+from loti_demand.presentation import coverage_sentences, sentences
 
 
 def _sme(count, saying, value, value_saying, suitable):
@@ -27,15 +27,18 @@ def test_sme_sentence() -> None:
 def test_london_demand_sentence_names_every_kind_of_buyer_with_items() -> None:
     london = pd.DataFrame({"buyers": ["borough", "body", "other"], "pipeline_count": [56, 3, 0],
                            "pipeline_value_gbp": [206e6, 13.1e6, 0.0]})
-    assert sentences.london_demand_sentence(london, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+    assert coverage_sentences.london_demand_sentence(
+        london, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
         "59 London notices (£219.1m) are due in this period: 56 by boroughs (on the map) and 3 by London-wide bodies "
         "(listed below).")
     other = london.assign(pipeline_count=[0, 1, 2], pipeline_value_gbp=[0.0, 1e6, 5e5])
-    assert sentences.london_demand_sentence(other, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+    assert coverage_sentences.london_demand_sentence(
+        other, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
         "3 London notices (£1.5m) are due in this period: 0 by boroughs (on the map), 1 by London-wide bodies (listed "
         "below) and 2 by other London buyers such as NHS trusts (on neither).")
     none = london.assign(pipeline_count=0, pipeline_value_gbp=0.0)
-    assert sentences.london_demand_sentence(none, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+    assert coverage_sentences.london_demand_sentence(
+        none, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
         "0 London notices (£0) are due in this period.")
 
 
@@ -59,9 +62,9 @@ def test_trend_summary() -> None:
 
 def test_coverage_and_per_resident_sentences() -> None:
     none = pd.Series({"spend_files": 0, "months_covered": 0})
-    assert "missing, not zero" in sentences.coverage_summary(none, "Camden")
+    assert "missing, not zero" in coverage_sentences.coverage_summary(none, "Camden")
     unread = pd.Series({"spend_files": 2, "months_covered": 0, "lines_quarantined": 40})
-    assert sentences.coverage_summary(unread, "Camden") == (
+    assert coverage_sentences.coverage_summary(unread, "Camden") == (
         "2 spend files have been read for Camden, but none of their lines could be loaded (40 set aside).")
     row = pd.Series({"tech_spend_per_resident_gbp": 60.0, "london_median_per_resident_gbp": 50.0,
                      "population": 200_000, "population_year": 2020})

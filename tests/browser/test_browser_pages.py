@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from loti_demand import periods, queries
 from loti_demand.export import to_csv_bytes
-from loti_demand.presentation import sentences
+from loti_demand.presentation import coverage_sentences
 from tests.browser.conftest import PROJECT, own_console_errors, page_urls, run_axe, wait_for_app
 
 PAGES = page_urls()
@@ -82,7 +82,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
             run("tech_spend_by_category", as_of=as_of), columns=["tech_category_label", "tech_spend_gbp", "lines"])),
         "map": (f"?measure={measure}&period=fy2024", f"borough_map_{measure}_fy2024.csv", to_csv_bytes(
             run("borough_measures", start=fy.start, end=fy.end, category=None),
-            columns=["borough_name", measure, "population", sentences.MAP_COVERAGE[measure]])),
+            columns=["borough_name", measure, "population", coverage_sentences.MAP_COVERAGE[measure]])),
         "spend": ("?period=fy2024&category=software", "top_suppliers_fy2024.csv", to_csv_bytes(
             run("top_suppliers", start=fy.start, end=fy.end, boroughs=(), category="software", limit=10).head(10),
             columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"])),

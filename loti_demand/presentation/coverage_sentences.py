@@ -1,0 +1,180 @@
+"""The coverage statements beside the figures: what a total rests on (authorities with data, months, lines,
+London-wide bodies, possibly-tech spend), in plain English. Pure: no Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loti_demand.metrics import MEASURES
+from loti_demand.presentation.sentences import plural
+
+PER_RESIDENT_NOTE = (
+    "Per resident figures divide by the ONS mid-year population estimate. The City of London has "
+    "few residents (about 11,000) but a large working population, so its figure is not comparable."
+)
+
+
+# The coverage column shown beside each map measure: what the figure rests on.
+MAP_COVERAGE = {
+    "tech_spend_gbp": "months_covered",
+    "tech_spend_per_resident_gbp": "months_covered",
+    "pipeline_value_gbp": "notices",
+    "contracts_expiring": "notices",
+    "open_challenges": "challenge_statements",
+}
+
+
+def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int, london: pd.DataFrame) -> str:
+    """What the map's figures rest on, in one sentence, stated beside the totals. For the pipeline and contracts
+    expiring, `london` (london_demand rows) gives London's total and how it splits between the map and the rest."""
+    if MAP_COVERAGE.get(value) == "months_covered":
+        with_data = int((df["months_covered"] > 0).sum())
+        partial = int(((df["months_covered"] > 0) & (df["months_covered"] < period_months)).sum())
+        text = (
+            f"Coverage: spend files from {with_data} of {len(df)} authorities have data in this period "
+            f"({int(df['lines'].sum()):,} tech payment lines)."
+        )
+        if partial:
+            text += (
+                f" {plural(partial, 'of them covers', 'of them cover')} fewer than {period_months} months, so "
+                "those totals cover part of the period only (see the months column in the table)."
+            )
+        if value == "tech_spend_per_resident_gbp":
+            text += " " + PER_RESIDENT_NOTE
+        return text
+    if value == "pipeline_value_gbp":
+        return "Coverage: " + london_demand_sentence(
+            london, "pipeline_count", "pipeline_value_gbp", "tech procurement notices", "are expected to come to market"
+        )
+    if value == "contracts_expiring":
+        return "Coverage: " + london_demand_sentence(
+            london, "contracts_expiring", "expiring_value_gbp", "awarded tech contracts", "end"
+        )
+    total = int(df["open_challenges"].sum())
+    return (
+        f"Coverage: open challenge statements counted for each borough that set them ({total:,} in all: a "
+        "challenge set by several boroughs counts once for each of them)."
+    )
+
+
+LONDON_BUYERS = {
+    "borough": "by boroughs (on the map)",
+    "body": "by London-wide bodies (listed below)",
+    "other": "by other London buyers such as NHS trusts (on neither)",
+}
+
+
+def london_demand_sentence(london: pd.DataFrame, count: str, value: str, what: str, verb: str) -> str:
+    """'59 London tech procurement notices (£219.1m) are expected to come to market in this period: 56 by boroughs
+    (on the map) and 3 by London-wide bodies (listed below).' from london_demand rows; other London buyers are named
+    when they have any."""
+    fmt = MEASURES[value].format
+    rows = london.set_index("buyers")
+    total = int(rows[count].sum())
+    text = f"{total:,} London {what} ({fmt(rows[value].sum())}) {verb} in this period"
+    parts = [
+        f"{int(rows.loc[kind, count]):,} {words}"
+        for kind, words in LONDON_BUYERS.items()
+        if kind in rows.index and (int(rows.loc[kind, count]) or kind != "other")
+    ]
+    if total:
+        text += ": " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+    return text + "."
+
+
+def coverage_summary(row: pd.Series, name: str) -> str:
+    """What one borough's spend figures rest on, in plain English, for a borough_coverage row."""
+    if not row["spend_files"]:
+        return f"No spend files have been loaded for {name}, so its spend figures are missing, not zero."
+    if not row["months_covered"]:
+        return (
+            f"{plural(int(row['spend_files']), 'spend file has', 'spend files have')} been read for {name}, but "
+            f"none of their lines could be loaded ({int(row['lines_quarantined']):,} set aside)."
+        )
+    text = (
+        f"{name}'s spend figures rest on {int(row['spend_files']):,} spend files covering "
+        f"{int(row['months_covered'])} months ({pd.Timestamp(row['first_month']):%B %Y} to "
+        f"{pd.Timestamp(row['last_month']):%B %Y}): {int(row['lines']):,} payment lines loaded, "
+        f"{int(row['lines_duplicate']):,} duplicate lines skipped and {int(row['lines_quarantined']):,} "
+        "lines set aside because a value could not be read."
+    )
+    if row.get("files_rejected"):
+        text += f" {int(row['files_rejected'])} files could not be read at all."
+    return text + f" Latest file read: {row['latest_file']}."
+
+
+def bodies_sentence(count: int, amount: object, bodies: dict[str, str]) -> str:
+    """Whether a London total includes London-wide bodies' spend, and how much of it is theirs."""
+    if not count:
+        return "Tech spend includes no London-wide body such as the GLA (none has spend data in this selection)."
+    names = " and ".join(bodies.values()) if len(bodies) <= 3 else f"{len(bodies)} London-wide bodies"
+    return (
+        f"Tech spend includes {MEASURES['tech_spend_gbp'].format(amount)} paid by "
+        f"{plural(count, 'London-wide body', 'London-wide bodies')} ({names}), which are never counted in a "
+        "borough's or a per-resident figure."
+    )
+
+
+def spend_coverage_sentence(
+    head: pd.Series, *, chosen: tuple[str, ...], boroughs: dict[str, str], bodies: dict[str, str]
+) -> str:
+    """The coverage beside a spend total: authorities (and London-wide bodies) with data, lines, redactions."""
+    chosen_boroughs = [c for c in chosen if c in boroughs]
+    chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
+    scope = f"{len(chosen_boroughs)} chosen" if chosen else str(len(boroughs))
+    text = (
+        f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
+        f"this period: {int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} have "
+        "the payee redacted (they count in totals but not in supplier shares)."
+    )
+    if chosen_bodies or not chosen:
+        text += " " + bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies)
+    return text
+
+
+def bodies_list_sentence(df: pd.DataFrame, value: str, *, per_resident: bool) -> str:
+    """What the London-wide bodies' list beside the map shows, and why they are not on it."""
+    text = (
+        "London-wide bodies such as the GLA and TfL serve all of London, so they have no place on a borough "
+        "map; their figures are listed here instead, and London totals include them."
+    )
+    if per_resident:
+        text += " Per-resident figures are for boroughs only, so the bodies' tech spend is shown."
+    if not df.empty and df[value].notna().any():
+        top = df.sort_values(value, ascending=False).iloc[0]
+        text += f" Largest: {top['publisher_name']} ({MEASURES[value].format(top[value])})."
+    return text
+
+
+def possible_tech_sentence(possible: pd.Series) -> str:
+    """What the tech total leaves out because it is only possibly tech."""
+    amount = float(possible["possible_tech_gbp"])
+    if not amount:
+        return "No further spend is only possibly tech."
+    return (
+        f"A further {MEASURES['possible_tech_gbp'].format(amount)} ({int(possible['possible_tech_lines']):,} "
+        "lines) is possibly tech: only the buying department or a general heading suggests it, so it is not "
+        "counted."
+    )
+
+
+def growth_coverage_sentence(row: pd.Series, before_start) -> str:
+    """What the year-on-year figures rest on (one category_growth row), and where the data start too late to fill
+    the year before."""
+    text = (
+        f"Tech spend compares {plural(int(row['publishers_compared']), 'borough or body', 'boroughs and bodies')} "
+        f"(of the {int(row['publishers_with_spend'])} with spend data in either year) on the "
+        f"{plural(int(row['months_compared']), 'month', 'months')} their spend files cover in both years, counted "
+        "once for each borough or body."
+    )
+    late = [
+        (what, pd.Timestamp(row[column]))
+        for what, column in (("notices", "first_notice_date"), ("challenge statements", "first_challenge_date"))
+        if pd.notna(row[column]) and pd.Timestamp(row[column]).date() > before_start
+    ]
+    for what, first in late:
+        text += (
+            f" The {what} in the warehouse start in {first:%B %Y}, after the year before began, so their growth "
+            "partly reflects when the data start."
+        )
+    return text
