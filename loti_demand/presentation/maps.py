@@ -16,7 +16,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from loti_demand.metrics import MEASURES, label
-from loti_demand.presentation.charts import SEQUENTIAL, figure, house_layout
+from loti_demand.presentation.chart_style import SEQUENTIAL, figure, house_layout
 
 if TYPE_CHECKING:  # the boundaries come in as GeoDataFrames; drawing them needs no geopandas import
     import geopandas as gpd
