@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from loti_demand.warehouse.build import build
 from tests.browser.conftest import CHROMIUM, PROJECT, _free_port, _require, page_urls, wait_for_app
-from tests.test_reliability_injection import _hostile_data
 
 XSS = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
@@ -44,20 +42,19 @@ def _serve(script: str, warehouse: Path, log_path: Path):
     pytest.fail("the Streamlit server did not start within 60 s:\n" + log_path.read_text()[-2000:])
 
 
-@pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):
+# Session-scoped: the browser tests are dealt out one by one, so a worker can come back to this file after others.
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory, hostile_warehouse: Path):
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("hostile_browser")
-    warehouse = root / "w.duckdb"
-    build(_hostile_data(root), warehouse)
-    proc, log, url = _serve("dashboard.py", warehouse, root / "dashboard.log")
+    proc, log, url = _serve("dashboard.py", hostile_warehouse, root / "dashboard.log")
     yield url
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def widget_server(tmp_path_factory):
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("widget_browser")
