@@ -150,9 +150,8 @@ def check_on_a_phone_tab_reaches_every_filter_download_and_link(tab, file: str, 
     for _ in range(600):  # once round the page: until the focus wraps back to the top
         tab.keyboard.press("Tab")
         focus = tab.evaluate(FOCUSED)
-        where = tab.evaluate("() => document.activeElement.closest('[data-testid]')?.getAttribute('data-testid')")
-        opener = opener or where == "stExpandSidebarButton"
-        hidden_nav += where == "stSidebarNavLink"
+        opener = opener or focus["where"] == "stExpandSidebarButton"
+        hidden_nav += focus["where"] == "stSidebarNavLink"
         if (focus["body"] or focus["skip"]) and order:
             break
         if focus["target"] is None or int(focus["target"]) in order:
