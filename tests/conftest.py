@@ -205,6 +205,18 @@ def search_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_once(tmp_path_factory, "search", make) / "warehouse.duckdb"
 
 
+@pytest.fixture(scope="session")
+def hostile_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`data_dir` plus spend lines, challenges and notices made of hostile strings (tests/test_reliability_injection.py;
+    read it, never write it)."""
+    from tests.test_reliability_injection import _hostile_data
+
+    def make(built: Path) -> None:
+        build(_hostile_data(built), built / "warehouse.duckdb")
+
+    return built_once(tmp_path_factory, "hostile", make) / "warehouse.duckdb"
+
+
 @pytest.fixture
 def search_con(search_warehouse: Path):
     con = connect(search_warehouse, read_only=True)

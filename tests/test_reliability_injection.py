@@ -13,7 +13,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loti_demand.export import to_csv_bytes
-from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 from tests.reliability_pages import (
     INJECTIONS,
@@ -186,14 +185,6 @@ def _hostile_releases() -> dict:
         })
     return {"uri": "https://example.org/hostile", "publishedDate": "2025-05-01T00:00:00Z", "version": "1.1",
             "publisher": {"name": "Fixture"}, "releases": releases}
-
-
-@pytest.fixture(scope="module")
-def hostile_warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
-    warehouse = root / "w.duckdb"
-    build(_hostile_data(root), warehouse)
-    return warehouse
 
 
 def test_hostile_strings_are_stored_exactly_as_published(hostile_warehouse: Path) -> None:

@@ -21,13 +21,14 @@ MAIN_TARGETS = ('[data-testid="stMain"] :is([data-testid="stSelectbox"], [data-t
                 '[data-testid="stMain"] [data-testid="stDownloadButton"] button')
 TARGETS = '[data-testid="stSidebarNavLink"], ' + MAIN_TARGETS
 
-# Tag each visible target with its position, then report which target (if any) holds the focus.
+# Tag each visible target with its position, then report which target (if any) holds the focus, and in what.
 TAG_TARGETS = """sel => { const found = [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null);
   found.forEach((e, i) => e.setAttribute('data-kb-target', String(i)));
   return found.map(e => e.getAttribute('aria-label') || e.innerText.trim().split('\\n').pop()); }"""
 FOCUSED = """() => { const e = document.activeElement;
   return {target: e.getAttribute('data-kb-target'), body: e === document.body,
-          skip: !!e.closest('[data-testid="stSkipToContent"]')}; }"""
+          skip: !!e.closest('[data-testid="stSkipToContent"]'),
+          where: e.closest('[data-testid]')?.getAttribute('data-testid')}; }"""
 
 
 # CSS transitions off, so a screenshot taken right after the focus moves shows the focus style's end state.

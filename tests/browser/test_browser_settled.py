@@ -6,7 +6,8 @@ that one load: opening a page and waiting for Streamlit to settle is most of a b
 (test_browser_keyboard.py); no request leaves the dashboard's own host (test_browser_offline.py).
 375 px and (in the slow run) 1280 px: no chart text overlaps or leaves its chart and the page never scrolls
 sideways; at 375 px Tab also reaches every filter, download and link past a closed sidebar
-(test_browser_phone.py).
+(test_browser_phone.py). The focus ring is checked by screenshots at 1400 px in the plain run; the slow run (CI)
+loads each page once more at 375 px to check it there too (two screenshots for each target Tab reaches).
 No console errors of the app's own at any width. Checks that change the page (clicking, typing, downloading,
 changing filters) keep their own loads in their own files.
 
@@ -31,10 +32,14 @@ from tests.browser.test_browser_phone import (
 
 DESKTOP = 1400
 VIEWPORTS = {DESKTOP: 1000} | dict.fromkeys(WIDTHS, 900)  # width: height
+PHONE = min(WIDTHS)
 # The plain run opens each page at the desktop and phone widths; the slow run (CI) adds the laptop width, whose only
-# check (chart text and sideways scrolling) the phone width also makes.
-LOADS = [pytest.param(file, path, width, id=f"{file}-{width}px", marks=pytest.mark.slow if width == 1280 else ())
-         for file, path in page_urls() for width in VIEWPORTS]
+# check (chart text and sideways scrolling) the phone width also makes, and a phone load that checks the focus ring
+# of every target Tab reaches (the plain run checks it at the desktop width).
+LOADS = [pytest.param(file, path, width, False, id=f"{file}-{width}px", marks=pytest.mark.slow if width == 1280 else ())
+         for file, path in page_urls() for width in VIEWPORTS] + [
+         pytest.param(file, path, PHONE, True, id=f"{file}-{PHONE}px-focus", marks=pytest.mark.slow)
+         for file, path in page_urls()]
 
 
 class Checks:
@@ -56,8 +61,9 @@ class Checks:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("file", "path", "width"), LOADS)
-def test_settled_page(browser, app_url: str, file: str, path: str, width: int, record_property) -> None:
+@pytest.mark.parametrize(("file", "path", "width", "phone_focus"), LOADS)
+def test_settled_page(browser, app_url: str, file: str, path: str, width: int, phone_focus: bool,
+                      record_property) -> None:
     context = browser.new_context(viewport={"width": width, "height": VIEWPORTS[width]})
     try:
         tab = context.new_page()
@@ -78,11 +84,13 @@ def test_settled_page(browser, app_url: str, file: str, path: str, width: int, r
                 tab.wait_for_timeout(max(0, 1_000 - (time.monotonic() - settled) * 1_000))  # favicon and fonts
                 check_no_request_leaves_the_server(tab, file, requested)
         else:
-            with checks.check("chart text never overlaps and the page never scrolls sideways"):
-                check_chart_text_never_overlaps_and_the_page_never_scrolls_sideways(tab, file, width)
-            if width == min(WIDTHS):
-                with checks.check("on a phone Tab reaches every filter, download and link"):
-                    check_on_a_phone_tab_reaches_every_filter_download_and_link(tab, file)
+            if not phone_focus:  # the plain run's load at this width made this check
+                with checks.check("chart text never overlaps and the page never scrolls sideways"):
+                    check_chart_text_never_overlaps_and_the_page_never_scrolls_sideways(tab, file, width)
+            if width == PHONE:
+                with checks.check("on a phone Tab reaches every filter, download and link"
+                                  + (" with a visible focus" if phone_focus else "")):
+                    check_on_a_phone_tab_reaches_every_filter_download_and_link(tab, file, focus_ring=phone_focus)
         with checks.check("no console errors of the app's own"):
             assert own_console_errors(tab) == []
         if checks.failed:
