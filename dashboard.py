@@ -11,8 +11,11 @@ import streamlit as st
 from loti_demand import ui
 
 # The icon is a file here, sent inline: a Material icon name would make every browser fetch it from a font server.
-st.set_page_config(page_title="loti-demand: London tech demand", layout="wide",
-                   page_icon=str(Path(__file__).parent / "assets" / "favicon.svg"))
+st.set_page_config(
+    page_title="loti-demand: London tech demand",
+    layout="wide",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.svg"),
+)
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -36,38 +36,69 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warehouse", "data/warehouse.duckdb", "The DuckDB warehouse file the CLI builds and the dashboard reads."),
     Setting("reference", "data/reference", "Reference data folder (boroughs, aliases, tech taxonomy)."),
     Setting("boundaries", None, "Optional official borough boundaries (GeoJSON, shapefile or GeoPackage, any CRS)."),
-    Setting("boundaries_url", BOUNDARIES_URL,
-            "ArcGIS REST query `boundaries fetch` downloads London borough boundaries from (ONS Open Geography "
-            "Portal, Local Authority Districts, E09 codes only, WGS84 GeoJSON)."),
+    Setting(
+        "boundaries_url",
+        BOUNDARIES_URL,
+        "ArcGIS REST query `boundaries fetch` downloads London borough boundaries from (ONS Open Geography "
+        "Portal, Local Authority Districts, E09 codes only, WGS84 GeoJSON).",
+    ),
     Setting("raw_dir", "data/raw", "Where `fetch` saves raw API responses before ingesting them."),
     Setting("fts_url", "https://www.find-tender.service.gov.uk", "Base URL of the Find a Tender API (`fetch fts`)."),
-    Setting("contracts_finder_url", "https://www.contractsfinder.service.gov.uk",
-            "Base URL of the Contracts Finder API (`fetch contracts-finder`)."),
+    Setting(
+        "contracts_finder_url",
+        "https://www.contractsfinder.service.gov.uk",
+        "Base URL of the Contracts Finder API (`fetch contracts-finder`).",
+    ),
     Setting("fetch_rate_limit_wait", 300, "Seconds to wait after Contracts Finder's rate-limit page (HTTP 403).", int),
     Setting("fetch_timeout", 30, "Seconds to wait for an API answer before retrying.", int),
-    Setting("fetch_max_file_mb", 200,
-            "Largest file `fetch spend` downloads, in MB; a larger one is abandoned part-way and logged as failed.",
-            int),
-    Setting("build_memory_limit", "1GB",
-            "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
-            "beyond this); a DuckDB size such as 1GB or 500MB."),
+    Setting(
+        "fetch_max_file_mb",
+        200,
+        "Largest file `fetch spend` downloads, in MB; a larger one is abandoned part-way and logged as failed.",
+        int,
+    ),
+    Setting(
+        "build_memory_limit",
+        "1GB",
+        "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
+        "beyond this); a DuckDB size such as 1GB or 500MB.",
+    ),
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
     # Input limits (sources/limits.py; docs/building.md, "Input limits"): a file beyond one is refused by name.
-    Setting("max_file_mb", 128,
-            "Largest spend or challenges file, in MB once decompressed (the members of a ZIP together; a workbook's "
-            "XML may reach four times this). Such files are read whole: 128 MB keeps a build under about 1.5 GB.",
-            int),
-    Setting("max_json_file_mb", 2048,
-            "Largest OCDS JSON file, in MB once decompressed (it is streamed, so this bounds time, not memory).", int),
-    Setting("max_json_value_mb", 32,
-            "Largest single JSON value read whole, in MB: one OCDS release or record (and so any string in it), "
-            "or a whole challenges JSON file.", int),
-    Setting("max_compression_ratio", 100,
-            "Most a ZIP member or gzip file may expand, as a multiple of its compressed size (judged once it "
-            "passes 16 MB; real spend files expand about 5 to 20 times).", int),
+    Setting(
+        "max_file_mb",
+        128,
+        "Largest spend or challenges file, in MB once decompressed (the members of a ZIP together; a workbook's "
+        "XML may reach four times this). Such files are read whole: 128 MB keeps a build under about 1.5 GB.",
+        int,
+    ),
+    Setting(
+        "max_json_file_mb",
+        2048,
+        "Largest OCDS JSON file, in MB once decompressed (it is streamed, so this bounds time, not memory).",
+        int,
+    ),
+    Setting(
+        "max_json_value_mb",
+        32,
+        "Largest single JSON value read whole, in MB: one OCDS release or record (and so any string in it), "
+        "or a whole challenges JSON file.",
+        int,
+    ),
+    Setting(
+        "max_compression_ratio",
+        100,
+        "Most a ZIP member or gzip file may expand, as a multiple of its compressed size (judged once it "
+        "passes 16 MB; real spend files expand about 5 to 20 times).",
+        int,
+    ),
     Setting("max_columns", 1000, "Most cells one line or spreadsheet row may hold.", int),
-    Setting("max_sheet_cells", 20_000_000,
-            "Most cells read from one spreadsheet (the cells really present, not the size the sheet claims).", int),
+    Setting(
+        "max_sheet_cells",
+        20_000_000,
+        "Most cells read from one spreadsheet (the cells really present, not the size the sheet claims).",
+        int,
+    ),
     Setting("max_seconds_per_file", 600, "Longest time reading one input file may take, in seconds.", int),
     Setting("strict", False, "Fail a build when any line is quarantined.", bool),
     Setting("require_browser", False, "Make missing Chromium a test failure rather than a skip.", bool),

@@ -82,8 +82,11 @@ def to_csv_bytes(
 
 def _dates_as_dates(df: pd.DataFrame) -> pd.DataFrame:
     """DuckDB DATE columns arrive as midnight timestamps: write those columns as 2025-03-01, not with 00:00:00."""
-    dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])
-             and (df[c].dropna() == df[c].dropna().dt.normalize()).all()]
+    dates = [
+        c
+        for c in df.columns
+        if pd.api.types.is_datetime64_any_dtype(df[c]) and (df[c].dropna() == df[c].dropna().dt.normalize()).all()
+    ]
     if not dates:
         return df
     return df.assign(**{c: df[c].dt.date.astype(object).where(df[c].notna(), None) for c in dates})
@@ -106,7 +109,7 @@ PERIOD_RULES = {
 DIMENSION_NOTES = {
     "borough_code": "ONS GSS code of the borough; blank for London-wide bodies (GLA, TfL, London Councils).",
     "borough_name": "Borough name; for a London-wide body its own name (Greater London Authority, Transport for "
-                    "London...), or \"London-wide body\" for other London buyers that are not boroughs.",
+    'London...), or "London-wide body" for other London buyers that are not boroughs.',
     "tech_category": "Tech category code from the taxonomy.",
     "tech_category_label": "Tech category name.",
     "month": "Calendar month, YYYY-MM.",
@@ -115,24 +118,33 @@ DIMENSION_NOTES = {
 }
 
 
-def summary_file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None,
-                      as_of: dt.date) -> str:
+def summary_file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:
     span = f"_{month_from:%Y-%m}" if month_from else ""
     span += f"_to_{month_to:%Y-%m}" if month_to else ""
     return f"demand_summary_by_{'_'.join(by) or 'total'}{span}_as_of_{as_of:%Y-%m-%d}"
 
 
-def summary_command_line(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None,
-                         out: str = "FILE") -> str:
+def summary_command_line(
+    by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, out: str = "FILE"
+) -> str:
     """The CLI command that writes the same CSV."""
     by_text = ",".join(by) or '""'
-    return (f"python -m loti_demand export summary --by {by_text}"
-            + (f" --from {month_from:%Y-%m}" if month_from else "") + (f" --to {month_to:%Y-%m}" if month_to else "")
-            + f" --out {out}")
+    return (
+        f"python -m loti_demand export summary --by {by_text}"
+        + (f" --from {month_from:%Y-%m}" if month_from else "")
+        + (f" --to {month_to:%Y-%m}" if month_to else "")
+        + f" --out {out}"
+    )
 
 
-def summary_notes(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None,
-                  month_to: dt.date | None, rows: int) -> str:
+def summary_notes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    by: tuple[str, ...],
+    month_from: dt.date | None,
+    month_to: dt.date | None,
+    rows: int,
+) -> str:
     """The companion notes: data as of, what was asked for, and each column's definition."""
     info = run(con, "build_info").iloc[0]
 

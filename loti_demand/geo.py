@@ -29,10 +29,14 @@ LONDON_CODES = tuple(f"E09{n:06d}" for n in range(1, 34))
 _GSS = re.compile(r"^E09\d{6}$")
 SIMPLIFY_METRES = 50  # generalise to 50 m: under a pixel at the map's zoom (about 95 m), a fraction of the points
 MAX_DOWNLOAD_BYTES = 100_000_000
-MANUAL = ("download 'Local Authority Districts (December 2024) Boundaries UK BGC' as GeoJSON or shapefile from "
-          "https://geoportal.statistics.gov.uk and set LOTI_DEMAND_BOUNDARIES to the file")
-HOW_TO_GET = ("Run `python -m loti_demand boundaries fetch` (downloads London borough boundaries from the ONS "
-              f"Open Geography Portal), or {MANUAL}.")
+MANUAL = (
+    "download 'Local Authority Districts (December 2024) Boundaries UK BGC' as GeoJSON or shapefile from "
+    "https://geoportal.statistics.gov.uk and set LOTI_DEMAND_BOUNDARIES to the file"
+)
+HOW_TO_GET = (
+    "Run `python -m loti_demand boundaries fetch` (downloads London borough boundaries from the ONS "
+    f"Open Geography Portal), or {MANUAL}."
+)
 
 
 def find_code_column(df: pd.DataFrame) -> str | None:
@@ -55,8 +59,11 @@ def _guess_crs(gdf: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
         return gdf.set_crs(4326)
     if min(minx, miny) >= 0 and maxx <= 700_000 and maxy <= 1_300_000:
         return gdf.set_crs(27700)
-    raise InputFileError(str(path), "the file does not say which coordinate reference system it uses",
-                         "supply the .prj file with a shapefile, or save the file as GeoJSON in WGS84")
+    raise InputFileError(
+        str(path),
+        "the file does not say which coordinate reference system it uses",
+        "supply the .prj file with a shapefile, or save the file as GeoJSON in WGS84",
+    )
 
 
 def read_boundaries(path: str | Path, *, simplify_metres: float = SIMPLIFY_METRES) -> gpd.GeoDataFrame:
@@ -71,13 +78,19 @@ def read_boundaries(path: str | Path, *, simplify_metres: float = SIMPLIFY_METRE
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types; all mean "not a readable spatial file"
-        raise InputFileError(str(path), f"could not be read as boundaries ({exc})",
-                             "use a GeoJSON, shapefile (.shp with its .shx, .dbf and .prj) or GeoPackage") from exc
+        raise InputFileError(
+            str(path),
+            f"could not be read as boundaries ({exc})",
+            "use a GeoJSON, shapefile (.shp with its .shx, .dbf and .prj) or GeoPackage",
+        ) from exc
     column = find_code_column(gdf)
     if column is None:
-        raise InputFileError(str(path), "no column holds London borough GSS codes (E09000001 to E09000033); "
-                             f"the columns are {', '.join(map(str, gdf.columns))}",
-                             "use local authority district boundaries that carry ONS codes")
+        raise InputFileError(
+            str(path),
+            "no column holds London borough GSS codes (E09000001 to E09000033); "
+            f"the columns are {', '.join(map(str, gdf.columns))}",
+            "use local authority district boundaries that carry ONS codes",
+        )
     if gdf.crs is None:
         gdf = _guess_crs(gdf, path)
     gdf = gdf.assign(borough_code=gdf[column].astype("string").str.strip())
@@ -112,9 +125,12 @@ def borough_neighbours(boundaries: gpd.GeoDataFrame) -> pd.DataFrame:
     """Every pair of boroughs that share a border, both ways round: borough_code, neighbour_code, in code order."""
     metric = boundaries.to_crs(27700).reset_index(drop=True)
     codes, shapes = list(metric["borough_code"]), list(metric.geometry)
-    pairs = [pair for i, j in itertools.combinations(range(len(codes)), 2)
-             if shapes[i].distance(shapes[j]) <= NEIGHBOUR_METRES
-             for pair in ((codes[i], codes[j]), (codes[j], codes[i]))]
+    pairs = [
+        pair
+        for i, j in itertools.combinations(range(len(codes)), 2)
+        if shapes[i].distance(shapes[j]) <= NEIGHBOUR_METRES
+        for pair in ((codes[i], codes[j]), (codes[j], codes[i]))
+    ]
     return pd.DataFrame(sorted(pairs), columns=["borough_code", "neighbour_code"])
 
 
@@ -125,21 +141,28 @@ def validate_feature_collection(data: object, source: str) -> list[str]:
     """The London borough codes in a GeoJSON FeatureCollection; FetchError unless all 33 are there."""
     if isinstance(data, dict) and "error" in data:  # ArcGIS reports failures as JSON with HTTP 200
         error = data["error"] if isinstance(data["error"], dict) else {"message": data["error"]}
-        raise FetchError(f"{source} answered with an error: {error.get('message', error)} "
-                         f"(code {error.get('code', '?')}). Check the boundaries_url setting.")
+        raise FetchError(
+            f"{source} answered with an error: {error.get('message', error)} "
+            f"(code {error.get('code', '?')}). Check the boundaries_url setting."
+        )
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise FetchError(f"{source} did not return a GeoJSON FeatureCollection. Check the boundaries_url "
-                         "setting asks for f=geojson.")
+        raise FetchError(
+            f"{source} did not return a GeoJSON FeatureCollection. Check the boundaries_url setting asks for f=geojson."
+        )
     if (data.get("properties") or {}).get("exceededTransferLimit"):
-        raise FetchError(f"{source} returned only part of the features (exceededTransferLimit). Narrow the query "
-                         "to London (LAD..CD LIKE 'E09%').")
+        raise FetchError(
+            f"{source} returned only part of the features (exceededTransferLimit). Narrow the query "
+            "to London (LAD..CD LIKE 'E09%')."
+        )
     rows = [f.get("properties") or {} for f in data.get("features", []) if isinstance(f, dict)]
     column = find_code_column(pd.DataFrame(rows)) if rows else None
     codes = sorted({str(r[column]).strip() for r in rows if column and _GSS.match(str(r.get(column, "")).strip())})
     missing = sorted(set(LONDON_CODES) - set(codes))
     if missing:
-        raise FetchError(f"{source} returned {len(codes)} of the 33 London boroughs; missing: "
-                         f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}.")
+        raise FetchError(
+            f"{source} returned {len(codes)} of the 33 London boroughs; missing: "
+            f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}."
+        )
     return codes
 
 
@@ -156,19 +179,24 @@ def fetch_boundaries(url: str, out: Path, *, timeout: float = 60) -> list[str]:
             body = response.read(MAX_DOWNLOAD_BYTES + 1)
     except urllib.error.HTTPError as exc:
         exc.close()
-        raise FetchError(f"{host} answered HTTP {exc.code} ({exc.reason}) for the boundaries query. Check the "
-                         f"boundaries_url setting.\n  Or {MANUAL}.") from exc
+        raise FetchError(
+            f"{host} answered HTTP {exc.code} ({exc.reason}) for the boundaries query. Check the "
+            f"boundaries_url setting.\n  Or {MANUAL}."
+        ) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise FetchError(f"could not reach {host} to download the boundaries ({reason}). This needs an internet "
-                         f"connection; are you offline?\n  Or {MANUAL}.") from exc
+        raise FetchError(
+            f"could not reach {host} to download the boundaries ({reason}). This needs an internet "
+            f"connection; are you offline?\n  Or {MANUAL}."
+        ) from exc
     if len(body) > MAX_DOWNLOAD_BYTES:
         raise FetchError(f"{host} returned more than {MAX_DOWNLOAD_BYTES:,} bytes; that is not a London query.")
     try:
         data = json.loads(body)
     except ValueError as exc:
-        raise FetchError(f"{host} did not return JSON (it began {body[:80]!r}). Check the boundaries_url "
-                         "setting.") from exc
+        raise FetchError(
+            f"{host} did not return JSON (it began {body[:80]!r}). Check the boundaries_url setting."
+        ) from exc
     codes = validate_feature_collection(data, host)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".boundaries-", suffix=".geojson", dir=out.parent)

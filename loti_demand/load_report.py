@@ -41,8 +41,15 @@ def _cells(row: dict) -> tuple[str, ...]:
     fmt = row.get("detected_format") or ""
     if row.get("encoding") and row["encoding"] not in ("utf-8",):
         fmt += f", {row['encoding']}"
-    return (_short(row["path"]), fmt, f"{row['lines_read']:,}", f"{row['rows_loaded']:,}",
-            f"{row['rows_duplicate']:,}", quarantined, _money(row.get("total_amount_gbp")))
+    return (
+        _short(row["path"]),
+        fmt,
+        f"{row['lines_read']:,}",
+        f"{row['rows_loaded']:,}",
+        f"{row['rows_duplicate']:,}",
+        quarantined,
+        _money(row.get("total_amount_gbp")),
+    )
 
 
 def _total(rows: Sequence[dict]) -> tuple[str, ...]:
@@ -52,8 +59,15 @@ def _total(rows: Sequence[dict]) -> tuple[str, ...]:
         return sum(int(r.get(key) or 0) for r in loaded)
 
     money = sum((Decimal(r.get("total_amount_gbp") or 0) for r in loaded), Decimal(0))
-    return (f"total ({len(rows):,} files)", "", f"{total('lines_read'):,}", f"{total('rows_loaded'):,}",
-            f"{total('rows_duplicate'):,}", f"{total('rows_quarantined'):,}", _money(money))
+    return (
+        f"total ({len(rows):,} files)",
+        "",
+        f"{total('lines_read'):,}",
+        f"{total('rows_loaded'):,}",
+        f"{total('rows_duplicate'):,}",
+        f"{total('rows_quarantined'):,}",
+        _money(money),
+    )
 
 
 def _money(value: object) -> str:
@@ -64,7 +78,7 @@ def _money(value: object) -> str:
 
 
 def _short(path: str, width: int = 60) -> str:
-    return path if len(path) <= width else "…" + path[-(width - 1):]
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:

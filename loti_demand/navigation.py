@@ -43,5 +43,5 @@ def unknown_path(url: str | None, base_path: str, url_paths: Iterable[str]) -> s
     path = unquote(urlparse(url).path).strip("/")
     base = base_path.strip("/")
     if base and (path == base or path.startswith(base + "/")):
-        path = path[len(base):].strip("/")
+        path = path[len(base) :].strip("/")
     return None if path in set(url_paths) else path

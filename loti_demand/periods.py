@@ -92,8 +92,12 @@ def spend_periods(first_month: object, last_month: object, as_of: object) -> lis
     if first is None or last is None or as_of is None:
         return []
     end_month = _month_start(min(as_of, last))
-    last12 = Period("last12", f"Latest 12 months ({add_months(end_month, -11):%b %Y} to {end_month:%b %Y})",
-                    add_months(end_month, -11), _month_end(end_month))
+    last12 = Period(
+        "last12",
+        f"Latest 12 months ({add_months(end_month, -11):%b %Y} to {end_month:%b %Y})",
+        add_months(end_month, -11),
+        _month_end(end_month),
+    )
     periods = [last12]
     for year in range(financial_year(last), financial_year(first) - 1, -1):
         start, end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
@@ -102,8 +106,7 @@ def spend_periods(first_month: object, last_month: object, as_of: object) -> lis
         if covered != (start, end):
             label += f" (data {covered[0]:%b %Y} to {covered[1]:%b %Y} only)"
         periods.append(Period(f"fy{year}", label, start, end))
-    periods.append(Period("all", f"All months ({first:%b %Y} to {last:%b %Y})", _month_start(first),
-                          _month_end(last)))
+    periods.append(Period("all", f"All months ({first:%b %Y} to {last:%b %Y})", _month_start(first), _month_end(last)))
     return periods
 
 
@@ -120,8 +123,11 @@ def forward_periods(as_of: object) -> list[Period]:
     if as_of is None:
         return []
     found = []
-    for key, months, name in (("next18", 18, "Next 18 months"), ("next12", 12, "Next 12 months"),
-                              ("next24", 24, "Next 2 years")):
+    for key, months, name in (
+        ("next18", 18, "Next 18 months"),
+        ("next12", 12, "Next 12 months"),
+        ("next24", 24, "Next 2 years"),
+    ):
         start, end = months_from(as_of, months)
         found.append(Period(key, f"{name} ({start:%b %Y} to {end:%b %Y})", start, end))
     return found
@@ -140,7 +146,11 @@ def growth_years(end: object) -> tuple[Period, Period]:
     What is growing (the Overview) compares the two."""
     last = _month_start(_date(end))
     latest_start, before_start = add_months(last, -11), add_months(last, -23)
-    before = Period("year_before", f"{before_start:%b %Y} to {add_months(last, -12):%b %Y}", before_start,
-                    _month_end(add_months(last, -12)))
+    before = Period(
+        "year_before",
+        f"{before_start:%b %Y} to {add_months(last, -12):%b %Y}",
+        before_start,
+        _month_end(add_months(last, -12)),
+    )
     latest = Period("latest_year", f"{latest_start:%b %Y} to {last:%b %Y}", latest_start, _month_end(last))
     return before, latest

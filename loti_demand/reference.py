@@ -81,8 +81,9 @@ class Reference:
             return None
         if folded in self._london_body_aliases:
             return self._london_body_aliases[folded]
-        return next((code for alias, code in self._london_body_aliases.items() if len(alias) > 6 and alias in folded),
-                    None)
+        return next(
+            (code for alias, code in self._london_body_aliases.items() if len(alias) > 6 and alias in folded), None
+        )
 
     @cached_property
     def manifest(self) -> dict:
@@ -99,8 +100,10 @@ class Reference:
     @cached_property
     def bodies(self) -> dict[str, Publisher]:
         """{body_code: Publisher} for every London-wide body in london_bodies.csv."""
-        return {r["body_code"]: Publisher(r["body_code"], r["body_name"], r["body_type"], None)
-                for r in self.table("london_bodies")}
+        return {
+            r["body_code"]: Publisher(r["body_code"], r["body_name"], r["body_type"], None)
+            for r in self.table("london_bodies")
+        }
 
     @cached_property
     def _body_index(self) -> dict[str, str]:

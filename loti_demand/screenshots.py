@@ -36,8 +36,15 @@ READY = """() => {
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
     c => c.querySelector('g.trace, g.heatmaplayer image, .choroplethlayer path, canvas'));
 }"""
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -46,15 +53,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server(warehouse: Path, port: int, *, script: str = "dashboard.py", log: IO | None = None
-                  ) -> subprocess.Popen:
+def _start_server(
+    warehouse: Path, port: int, *, script: str = "dashboard.py", log: IO | None = None
+) -> subprocess.Popen:
     """Serve `script` over `warehouse` on 127.0.0.1:`port` (its output to `log`, else discarded); wait until healthy."""
     env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_DIR, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else
-        subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -89,8 +112,9 @@ def served_in_chromium(warehouse: Path, *, needed_for: str) -> Iterator[tuple[Br
         server.wait(timeout=10)
 
 
-def take_screenshots(warehouse: Path, out: Path, *, echo: Callable[[str], None] = print,
-                     width: int = 1280) -> list[Path]:
+def take_screenshots(
+    warehouse: Path, out: Path, *, echo: Callable[[str], None] = print, width: int = 1280
+) -> list[Path]:
     """Serve the dashboard on `warehouse` and save one JPEG per registered page into `out`."""
     if not Path(warehouse).exists():
         raise LotiDemandError(f"{warehouse}: no warehouse; build one first")

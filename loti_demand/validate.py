@@ -45,8 +45,10 @@ class FileValidation:
             row = result.row
             boroughs = ", ".join(borough_names.get(c, c) for c in result.borough_codes)
             category = f"tech category {row['tech_category']}" if row["tech_category"] else "no tech category"
-            lines.append(f"{location(self.detected_format, number)}: {row['id']} '{row['title']}' ({boroughs}); "
-                         f"{category} ({row['tech_category_reason']})")
+            lines.append(
+                f"{location(self.detected_format, number)}: {row['id']} '{row['title']}' ({boroughs}); "
+                f"{category} ({row['tech_category_reason']})"
+            )
         return lines
 
 

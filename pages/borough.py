@@ -8,11 +8,18 @@ from loti_demand import periods, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
-ui.page_header("Borough profile", "One borough's or London-wide body's technology demand: what it spends and with "
-                                  "whom, what it plans to buy, the problems it has set, and how complete its data is.")
+ui.page_header(
+    "Borough profile",
+    "One borough's or London-wide body's technology demand: what it spends and with "
+    "whom, what it plans to buy, the problems it has set, and how complete its data is.",
+)
 names, bodies = ui.borough_names(), ui.buyer_body_names()
-code = ui.url_selectbox("Borough or London-wide body", [*names, *bodies], key="borough",
-                        format_func=lambda c: names.get(c) or f"{bodies[c]} (London-wide body)")
+code = ui.url_selectbox(
+    "Borough or London-wide body",
+    [*names, *bodies],
+    key="borough",
+    format_func=lambda c: names.get(c) or f"{bodies[c]} (London-wide body)",
+)
 ui.ignored_params_notice()
 is_body = code in bodies
 name, as_of, gbp = names.get(code) or bodies[code], ui.as_of(), MEASURES["tech_spend_gbp"].format
@@ -29,46 +36,73 @@ else:
     st.metric(f"Tech spend, {last12.phrase}", gbp(row["tech_spend_gbp"]) if row["months_covered"] else "No data")
     if not is_body:
         st.write(sentences.per_resident_comparison(row))
-    st.caption(f"Coverage: {int(row['months_covered'])} of {last12.months} months of {name}'s spend files in this "
-               f"period, {int(row['lines']):,} tech payment lines.")
+    st.caption(
+        f"Coverage: {int(row['months_covered'])} of {last12.months} months of {name}'s spend files in this "
+        f"period, {int(row['lines']):,} tech payment lines."
+    )
 
     st.subheader("Tech spend by month")
     trend = ui.query("spend_over_time", start=every.start, end=every.end, boroughs=(code,), grain="month")
     if trend.empty:
         st.write(f"No tech spend found in {name}'s spend files.")
     else:
-        ui.chart(charts.monthly_bar_figure(trend, title=f"{name}: tech spend by month"), key="borough_trend",
-                 summary=sentences.trend_summary(trend))
+        ui.chart(
+            charts.monthly_bar_figure(trend, title=f"{name}: tech spend by month"),
+            key="borough_trend",
+            summary=sentences.trend_summary(trend),
+        )
 
     if not is_body:  # a London-wide body has no residents and no neighbours
         st.subheader(f"Beside its neighbours, {last12.phrase}")
         peers = ui.query("borough_peers", borough=code, start=last12.start, end=last12.end)
-        ui.chart(charts.peers_figure(peers, title=f"{name} and its neighbours: tech spend per resident"),
-                 key="borough_peers", summary=sentences.peers_summary(peers))
-        ui.table(peers, ["peer_name", "peer_role", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp",
-                         "months_covered"], key="borough_peers_table", file_name=f"{code}_neighbours_per_resident.csv")
+        ui.chart(
+            charts.peers_figure(peers, title=f"{name} and its neighbours: tech spend per resident"),
+            key="borough_peers",
+            summary=sentences.peers_summary(peers),
+        )
+        ui.table(
+            peers,
+            ["peer_name", "peer_role", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
+            key="borough_peers_table",
+            file_name=f"{code}_neighbours_per_resident.csv",
+        )
         st.caption(sentences.PEERS_NOTE + " " + coverage_sentences.PER_RESIDENT_NOTE)
 
     st.subheader(f"Tech categories, {last12.phrase}")
     cats = ui.query("category_spend", start=last12.start, end=last12.end, boroughs=(code,))
     if not cats.empty:
         summary = charts.text_summary_of_bars(cats, value="tech_spend_gbp", name="tech_category_label")
-        ui.chart(charts.category_bar_figure(cats, title=f"{name}: tech spend by category"), key="borough_cats",
-                 summary=summary)
-    ui.table(cats, ["tech_category_label", "tech_spend_gbp", "lines"], key="borough_cats_table",
-             file_name=f"{code}_tech_spend_by_category.csv", empty="No tech spend in this period.")
+        ui.chart(
+            charts.category_bar_figure(cats, title=f"{name}: tech spend by category"),
+            key="borough_cats",
+            summary=summary,
+        )
+    ui.table(
+        cats,
+        ["tech_category_label", "tech_spend_gbp", "lines"],
+        key="borough_cats_table",
+        file_name=f"{code}_tech_spend_by_category.csv",
+        empty="No tech spend in this period.",
+    )
 
     st.subheader(f"Top suppliers, {last12.phrase}")
-    suppliers, more = ui.top_n(ui.query("top_suppliers", start=last12.start, end=last12.end, boroughs=(code,),
-                                        limit=10), 10)
+    suppliers, more = ui.top_n(
+        ui.query("top_suppliers", start=last12.start, end=last12.end, boroughs=(code,), limit=10), 10
+    )
     if not suppliers.empty:
         st.write(sentences.supplier_summary(suppliers) + " Shares are of this borough's named-supplier tech spend.")
-    ui.table(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
-             key="borough_suppliers", file_name=f"{code}_top_suppliers.csv",
-             empty="No tech spend with named suppliers in this period.")
+    ui.table(
+        suppliers,
+        ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
+        key="borough_suppliers",
+        file_name=f"{code}_top_suppliers.csv",
+        empty="No tech spend with named suppliers in this period.",
+    )
     if more:
-        st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - 10} smaller suppliers are not shown. See "
-                 "Spend and suppliers for the full list.")
+        st.write(
+            f"More: {int(suppliers['suppliers_total'].iloc[0]) - 10} smaller suppliers are not shown. See "
+            "Spend and suppliers for the full list."
+        )
 
 ahead = periods.forward_periods(as_of)
 if ahead:
@@ -77,28 +111,60 @@ if ahead:
     pipeline = ui.query("borough_pipeline", borough=code, start=window.start, end=window.end)
     if not pipeline.empty:
         st.write(sentences.items_total_sentence(pipeline, "value_gbp", "tech procurement", "tech procurements"))
-    ui.table(pipeline, ["expected_date", "date_basis", "title", "notice_type", "tech_category_label",
-                        "value_gbp", "sme_suitability", "url"], key="borough_pipeline",
-             file_name=f"{code}_pipeline.csv",
-             empty=f"No tech procurement notices from {name} are expected to come to market in this period.")
+    ui.table(
+        pipeline,
+        [
+            "expected_date",
+            "date_basis",
+            "title",
+            "notice_type",
+            "tech_category_label",
+            "value_gbp",
+            "sme_suitability",
+            "url",
+        ],
+        key="borough_pipeline",
+        file_name=f"{code}_pipeline.csv",
+        empty=f"No tech procurement notices from {name} are expected to come to market in this period.",
+    )
     st.header(f"Tech contracts ending in the {window.phrase}")
     expiring = ui.query("borough_expiring", borough=code, start=window.start, end=window.end)
     if not expiring.empty:
         st.write(sentences.items_total_sentence(expiring, "value_gbp", "contract", "contracts"))
-    ui.table(expiring, ["contract_end", "incumbent_suppliers", "value_gbp", "title", "tech_category_label",
-                        "url"], key="borough_expiring", file_name=f"{code}_contracts_ending.csv",
-             empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.")
+    ui.table(
+        expiring,
+        ["contract_end", "incumbent_suppliers", "value_gbp", "title", "tech_category_label", "url"],
+        key="borough_expiring",
+        file_name=f"{code}_contracts_ending.csv",
+        empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.",
+    )
 
 if not is_body:  # challenge statements are set by boroughs
     st.header("Open challenges")
-    ui.table(ui.query("borough_challenges", borough=code),
-             ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
-             key="borough_challenges", file_name=f"{code}_open_challenges.csv",
-             empty=f"{name} has no open challenge statements.")
+    ui.table(
+        ui.query("borough_challenges", borough=code),
+        ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
+        key="borough_challenges",
+        file_name=f"{code}_open_challenges.csv",
+        empty=f"{name} has no open challenge statements.",
+    )
 
 st.header("Data coverage")
 cover = ui.query("borough_coverage", borough=code)
 st.write(coverage_sentences.coverage_summary(cover.iloc[0], name))
 if int(cover["spend_files"].iloc[0]):
-    ui.table(cover, ["months_covered", "first_month", "last_month", "spend_files", "lines", "lines_duplicate",
-                     "lines_quarantined", "latest_file"], key="borough_coverage", file_name=f"{code}_coverage.csv")
+    ui.table(
+        cover,
+        [
+            "months_covered",
+            "first_month",
+            "last_month",
+            "spend_files",
+            "lines",
+            "lines_duplicate",
+            "lines_quarantined",
+            "latest_file",
+        ],
+        key="borough_coverage",
+        file_name=f"{code}_coverage.csv",
+    )

@@ -13,35 +13,54 @@ ui.page_header(
     "notices, or inferred from the end dates of contracts they have already let.",
 )
 areas_available = ui.borough_names(london_wide=True)
-search = ui.url_text("Search notices", key="q",
-                     help='Titles, descriptions, buyers, suppliers and CPV labels containing every word you type, in '
-                     'any form (sensor also finds sensors); put a phrase in quotes ("case management"). Synonyms '
-                     'count: AI also finds "machine learning".')
+search = ui.url_text(
+    "Search notices",
+    key="q",
+    help="Titles, descriptions, buyers, suppliers and CPV labels containing every word you type, in "
+    'any form (sensor also finds sensors); put a phrase in quotes ("case management"). Synonyms '
+    'count: AI also finds "machine learning".',
+)
 cols = st.columns(3)
 with cols[0]:
     categories = ui.category_choice(many=True)
 with cols[1]:
-    areas = ui.url_multiselect("Borough or London-wide body", list(areas_available), key="borough",
-                               format_func=areas_available.get, placeholder="All boroughs and bodies")
+    areas = ui.url_multiselect(
+        "Borough or London-wide body",
+        list(areas_available),
+        key="borough",
+        format_func=areas_available.get,
+        placeholder="All boroughs and bodies",
+    )
 with cols[2]:
-    bands = ui.url_multiselect("Value band", list(VALUE_BAND_LABELS), key="value", format_func=VALUE_BAND_LABELS.get,
-                               placeholder="Any value")
+    bands = ui.url_multiselect(
+        "Value band", list(VALUE_BAND_LABELS), key="value", format_func=VALUE_BAND_LABELS.get, placeholder="Any value"
+    )
 cols = st.columns(3)
 with cols[0]:
     sme = ui.url_selectbox("Suitable for small businesses (SMEs)", list(SME), key="sme", format_func=SME.get)
 with cols[1]:
     evidence = ui.url_selectbox("Evidence", list(EVIDENCE), key="evidence", format_func=EVIDENCE.get)
 with cols[2]:
-    ahead = ui.url_number("Months ahead", key="months", default=MONTHS_AHEAD[0], min_value=MONTHS_AHEAD[1],
-                          max_value=MONTHS_AHEAD[2])
+    ahead = ui.url_number(
+        "Months ahead", key="months", default=MONTHS_AHEAD[0], min_value=MONTHS_AHEAD[1], max_value=MONTHS_AHEAD[2]
+    )
 ui.ignored_params_notice()
 searched = ui.search_query(search)
 ui.search_note(searched)
 
 as_of = ui.as_of()
 date_from, date_to = periods.months_from(as_of, ahead)
-items = ui.query("demand_calendar", date_from=date_from, date_to=date_to, categories=tuple(categories),
-                 areas=tuple(areas), value_bands=tuple(bands), sme=sme, confidence=CONFIDENCE[evidence], q=search)
+items = ui.query(
+    "demand_calendar",
+    date_from=date_from,
+    date_to=date_to,
+    categories=tuple(categories),
+    areas=tuple(areas),
+    value_bands=tuple(bands),
+    sme=sme,
+    confidence=CONFIDENCE[evidence],
+    q=search,
+)
 ui.alert_downloads("calendar", items, key="calendar_alerts")
 undated = ui.query("demand_undated")
 
@@ -52,15 +71,22 @@ cols[2].metric("Inferred from contract end dates", f"{int((items['confidence'] =
 undated_count = int(undated["items"].sum())
 st.caption(
     f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. London "
-    "buyers and technology categories only. " + sentences.calendar_measures_sentence(items, date_from, date_to)
-    + (f" {undated_count:,} London tech procurements give no date at all and cannot be placed on the calendar."
-       if undated_count else "")
+    "buyers and technology categories only. "
+    + sentences.calendar_measures_sentence(items, date_from, date_to)
+    + (
+        f" {undated_count:,} London tech procurements give no date at all and cannot be placed on the calendar."
+        if undated_count
+        else ""
+    )
 )
 
 st.header("Expected procurements per month")
 months = periods.month_starts(date_from, date_to)
-ui.chart(charts.demand_timeline_figure(items, months), key="calendar_timeline",
-         summary=charts.demand_timeline_summary(items, months))
+ui.chart(
+    charts.demand_timeline_figure(items, months),
+    key="calendar_timeline",
+    summary=charts.demand_timeline_summary(items, months),
+)
 
 with st.expander("How the dates and the confidence are worked out"):
     st.markdown(
@@ -83,18 +109,58 @@ st.header("Procurements in the calendar")
 if items.empty:
     ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
 else:
-    ui.table(items, ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now",
-                     "area_name", "title", *(["search_match"] if searched else []), "notice_url",
-                     "tech_category_label", "confidence", "value_band_label", "date_basis", "new_contract_end",
-                     "incumbent_match", "notice_type", "sme_suitability", "buyer_name", "ocid"],
-             key="calendar_table", file_name="demand_calendar.csv")
+    ui.table(
+        items,
+        [
+            "incumbent_suppliers",
+            "current_contract_end",
+            "value_gbp",
+            "expected_date",
+            "is_due_now",
+            "area_name",
+            "title",
+            *(["search_match"] if searched else []),
+            "notice_url",
+            "tech_category_label",
+            "confidence",
+            "value_band_label",
+            "date_basis",
+            "new_contract_end",
+            "incumbent_match",
+            "notice_type",
+            "sme_suitability",
+            "buyer_name",
+            "ocid",
+        ],
+        key="calendar_table",
+        file_name="demand_calendar.csv",
+    )
 
 if searched:
     st.header("Every London notice with these words")
     notices, more = ui.top_n(ui.query("notice_search", q=search, limit=201), 200)
-    st.write("Past and upcoming, technology or not, latest notice first: the calendar above holds only the tech "
-             "procurements still to come." + (" Showing the latest 200: add words to narrow it." if more else ""))
-    ui.table(notices, ["last_notice_date", "area_name", "title", "search_match", "notice_url",
-                       "tech_category_label", "notice_type", "status", "value_gbp", "supplier_names",
-                       "tender_end", "contract_end", "ocid"], key="notice_search_table",
-             file_name="notice_search.csv", empty="No London notice has these words.")
+    st.write(
+        "Past and upcoming, technology or not, latest notice first: the calendar above holds only the tech "
+        "procurements still to come." + (" Showing the latest 200: add words to narrow it." if more else "")
+    )
+    ui.table(
+        notices,
+        [
+            "last_notice_date",
+            "area_name",
+            "title",
+            "search_match",
+            "notice_url",
+            "tech_category_label",
+            "notice_type",
+            "status",
+            "value_gbp",
+            "supplier_names",
+            "tender_end",
+            "contract_end",
+            "ocid",
+        ],
+        key="notice_search_table",
+        file_name="notice_search.csv",
+        empty="No London notice has these words.",
+    )

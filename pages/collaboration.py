@@ -17,22 +17,37 @@ with cols[0]:
 with cols[1]:
     borough = ui.borough_choice("Show groups that include", key="includes")
 with cols[2]:
-    within = ui.url_number("Within how many months", key="within", default=6, min_value=1, max_value=24,
-                           help="Items join a group when they fall within this many months of its first item.")
+    within = ui.url_number(
+        "Within how many months",
+        key="within",
+        default=6,
+        min_value=1,
+        max_value=24,
+        help="Items join a group when they fall within this many months of its first item.",
+    )
 with cols[3]:
     ahead = ui.url_number("Months ahead", key="months", default=18, min_value=1, max_value=36)
 ui.ignored_params_notice()
 
 as_of = ui.as_of()
 date_from, date_to = periods.months_from(as_of, ahead)
-groups = ui.query("collaboration_groups", date_from=date_from, date_to=date_to, window_months=within,
-                  categories=tuple(categories), area=borough)
+groups = ui.query(
+    "collaboration_groups",
+    date_from=date_from,
+    date_to=date_to,
+    window_months=within,
+    categories=tuple(categories),
+    area=borough,
+)
 
 cols = st.columns(3)
 cols[0].metric("Candidate groups", f"{len(groups):,}")
 cols[1].metric("Boroughs involved", f"{len({c for codes in groups['group_codes'] for c in codes}):,}")
-cols[2].metric("Combined stated value", MEASURES["group_value_gbp"].format(groups["group_value_gbp"].sum()),
-               help=MEASURES["group_value_gbp"].definition)
+cols[2].metric(
+    "Combined stated value",
+    MEASURES["group_value_gbp"].format(groups["group_value_gbp"].sum()),
+    help=MEASURES["group_value_gbp"].definition,
+)
 st.caption(
     f"Procurements expected from the data-as-of date, {as_of:%-d %B %Y}, to {date_to:%-d %B %Y}, as on the Demand "
     "calendar. Values are notices' estimates and awarded contract values, not money spent."
@@ -51,21 +66,55 @@ st.markdown(
 
 st.header("Candidate joint procurements")
 if groups.empty:
-    ui.no_data("No two boroughs are buying the same tech category within this many months. Try a longer gap, "
-               "more months ahead, or fewer filters.")
+    ui.no_data(
+        "No two boroughs are buying the same tech category within this many months. Try a longer gap, "
+        "more months ahead, or fewer filters."
+    )
 else:
-    ui.table(groups, ["group_id", "tech_category_label", "group_start", "group_end", "borough_count", "items",
-                      "group_value_gbp", "group_boroughs"], key="collaboration_groups",
-             file_name="collaboration_candidates.csv")
+    ui.table(
+        groups,
+        [
+            "group_id",
+            "tech_category_label",
+            "group_start",
+            "group_end",
+            "borough_count",
+            "items",
+            "group_value_gbp",
+            "group_boroughs",
+        ],
+        key="collaboration_groups",
+        file_name="collaboration_candidates.csv",
+    )
     st.header("The evidence: procurements in each group")
-    names = {g.group_id: f"{g.group_id}: {g.tech_category_label}, {g.borough_count} boroughs from "
-             f"{g.group_start:%B %Y}" for g in groups.itertuples()}
-    shown = ui.url_selectbox("Show the procurements of", ["", *names], key="group",
-                             format_func=lambda g: names.get(g, "All candidate groups"))
+    names = {
+        g.group_id: f"{g.group_id}: {g.tech_category_label}, {g.borough_count} boroughs from {g.group_start:%B %Y}"
+        for g in groups.itertuples()
+    }
+    shown = ui.url_selectbox(
+        "Show the procurements of",
+        ["", *names],
+        key="group",
+        format_func=lambda g: names.get(g, "All candidate groups"),
+    )
     ui.ignored_params_notice()  # a group named in the link that these filters do not find
     chosen = groups[groups["group_id"] == shown] if shown else groups
-    items = ui.query("collaboration_evidence", date_from=date_from, date_to=date_to,
-                     groups=queries.group_keys(chosen))
-    ui.table(items, ["group_id", "area_name", "title", "expected_date", "confidence", "value_gbp", "notice_url",
-                     "contract_end", "tech_category_label", "buyer_name", "ocid"], key="collaboration_items",
-             file_name=f"collaboration_evidence{'_' + shown.replace(' ', '_').lower() if shown else ''}.csv")
+    items = ui.query("collaboration_evidence", date_from=date_from, date_to=date_to, groups=queries.group_keys(chosen))
+    ui.table(
+        items,
+        [
+            "group_id",
+            "area_name",
+            "title",
+            "expected_date",
+            "confidence",
+            "value_gbp",
+            "notice_url",
+            "contract_end",
+            "tech_category_label",
+            "buyer_name",
+            "ocid",
+        ],
+        key="collaboration_items",
+        file_name=f"collaboration_evidence{'_' + shown.replace(' ', '_').lower() if shown else ''}.csv",
+    )

@@ -14,36 +14,59 @@ ui.page_header(
 )
 KINDS = {"": "All sources", "spend": "Spend files", "procurement": "Procurement notices", "challenges": "Challenges"}
 
-period = ui.url_number("Period: months up to the data-as-of date", key="months_back", default=12, min_value=1,
-                       max_value=60, help="Months with data, payees and the score are measured over this period.")
+period = ui.url_number(
+    "Period: months up to the data-as-of date",
+    key="months_back",
+    default=12,
+    min_value=1,
+    max_value=60,
+    help="Months with data, payees and the score are measured over this period.",
+)
 ui.ignored_params_notice()
 as_of = ui.as_of()
 date_from, date_to = periods.months_back(as_of, period)
 coverage = ui.query("coverage_by_borough", date_from=date_from, date_to=date_to, as_of=as_of)
 boroughs = coverage[coverage["borough_code"].notna()]
-st.caption(f"Period: {date_from:%B %Y} to {date_to:%-d %B %Y} ({period} months). "
-           f"{int((boroughs['spend_files'] > 0).sum())} of {len(boroughs)} authorities have spend files loaded.")
+st.caption(
+    f"Period: {date_from:%B %Y} to {date_to:%-d %B %Y} ({period} months). "
+    f"{int((boroughs['spend_files'] > 0).sum())} of {len(boroughs)} authorities have spend files loaded."
+)
 
 st.header("Publication-quality score by borough")
-ui.chart(charts.score_bar_figure(boroughs, value="quality_score", name="borough_name",
-                                 title="Publication-quality score (0-100)"),
-         key="coverage_scores", summary=charts.score_summary(boroughs, value="quality_score", name="borough_name"))
+ui.chart(
+    charts.score_bar_figure(
+        boroughs, value="quality_score", name="borough_name", title="Publication-quality score (0-100)"
+    ),
+    key="coverage_scores",
+    summary=charts.score_summary(boroughs, value="quality_score", name="borough_name"),
+)
 st.subheader("How the score is worked out")
 st.markdown(method_notes.score_method())
 
 st.header("Coverage by borough")
-ui.table(coverage, [c for c in coverage.columns if c not in ("borough_code",)], key="coverage_table",
-         file_name=f"coverage_by_borough_{date_from:%Y-%m}_to_{date_to:%Y-%m}.csv")
+ui.table(
+    coverage,
+    [c for c in coverage.columns if c not in ("borough_code",)],
+    key="coverage_table",
+    file_name=f"coverage_by_borough_{date_from:%Y-%m}_to_{date_to:%Y-%m}.csv",
+)
 
 st.header("How tech spend was identified")
-st.write("Each payment line is read whole: what it says was bought decides (high confidence); where it says "
-         "nothing, what its supplier is known for (the kept list of technology suppliers, the technology contracts "
-         "it has won, or its name) decides (medium). Lines that only the buying department suggests are technology "
-         "are not counted: they are shown as possibly tech. An officer can correct any of it in "
-         "data/reference/classification_corrections.csv.")
+st.write(
+    "Each payment line is read whole: what it says was bought decides (high confidence); where it says "
+    "nothing, what its supplier is known for (the kept list of technology suppliers, the technology contracts "
+    "it has won, or its name) decides (medium). Lines that only the buying department suggests are technology "
+    "are not counted: they are shown as possibly tech. An officer can correct any of it in "
+    "data/reference/classification_corrections.csv."
+)
 identified = ui.query("classification_coverage")
-ui.table(identified, [c for c in identified.columns if c != "borough_code"], key="coverage_classification",
-         file_name="tech_spend_identification.csv", empty="No spend lines have been loaded.")
+ui.table(
+    identified,
+    [c for c in identified.columns if c != "borough_code"],
+    key="coverage_classification",
+    file_name="tech_spend_identification.csv",
+    empty="No spend lines have been loaded.",
+)
 
 st.header("Files loaded")
 cols = st.columns(2)
@@ -64,26 +87,38 @@ if issue_files.empty:
 else:
     counts = dict(zip(issue_files["source_file"], issue_files["issues"], strict=True))
     total = sum(counts.values())
-    chosen = ui.url_selectbox("File", ["", *counts], key="file",
-                              format_func=lambda f: f"{f} ({counts[f]:,})" if f else f"All files ({total:,})")
+    chosen = ui.url_selectbox(
+        "File",
+        ["", *counts],
+        key="file",
+        format_func=lambda f: f"{f} ({counts[f]:,})" if f else f"All files ({total:,})",
+    )
     issues = ui.query("load_issues_list", source_file=chosen)
     ui.table(issues, list(issues.columns), key="coverage_issues", file_name="load_issues.csv")
 
 st.header("Fetch log")
 fetches = ui.query("fetch_log")
 if fetches.empty:
-    ui.no_data("No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
-               "Find a Tender or Contracts Finder APIs.")
+    ui.no_data(
+        "No fetch log: this warehouse was built from files, not fetched from the publishers' sites or the "
+        "Find a Tender or Contracts Finder APIs."
+    )
 else:
     ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
 
 st.header("Publication timeliness")
-st.caption("The Local Government Transparency Code asks for spend over £500 at least quarterly, each quarter's "
-           "data due one month after the quarter ends; monthly is the norm. Overdue as of today, by the latest month "
-           "of spend loaded; the publishers come from data/reference/spend_sources.csv.")
+st.caption(
+    "The Local Government Transparency Code asks for spend over £500 at least quarterly, each quarter's "
+    "data due one month after the quarter ends; monthly is the norm. Overdue as of today, by the latest month "
+    "of spend loaded; the publishers come from data/reference/spend_sources.csv."
+)
 timeliness = ui.query("publication_timeliness", today=dt.date.today())
-ui.table(timeliness, [c for c in timeliness.columns if c != "publisher_code"], key="coverage_timeliness",
-         file_name="publication_timeliness.csv")
+ui.table(
+    timeliness,
+    [c for c in timeliness.columns if c != "publisher_code"],
+    key="coverage_timeliness",
+    file_name="publication_timeliness.csv",
+)
 
 st.header("Method notes")
 info = ui.query("build_info").iloc[0]
@@ -91,7 +126,6 @@ st.subheader("How the figures are computed")
 st.markdown(method_notes.how_figures_are_computed(str(info["taxonomy_version"])))
 st.subheader(f"Tech categories (taxonomy version {info['taxonomy_version']})")
 categories = ui.query("tech_categories")
-ui.table(categories, ["tech_category_label", "description"], key="coverage_categories",
-         file_name="tech_categories.csv")
+ui.table(categories, ["tech_category_label", "description"], key="coverage_categories", file_name="tech_categories.csv")
 st.subheader("Known limitations")
 st.markdown(method_notes.LIMITATIONS)

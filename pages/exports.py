@@ -41,15 +41,18 @@ notes = export.summary_notes(ui.connection(), by=by, month_from=month_from, mont
 stem = export.summary_file_stem(by, month_from, month_to, ui.as_of())
 
 st.header("Demand summary")
-st.caption(f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
-           "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
-           "are below and in the notes file.")
+st.caption(
+    f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. Spend is money paid; "
+    "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
+    "are below and in the notes file."
+)
 if table.empty:
     ui.no_data("No data for these months.")
 else:
     ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv")
-ui.text_download("Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md",
-                 key="summary_notes")
+ui.text_download(
+    "Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md", key="summary_notes"
+)
 
 st.header("About this export")
 st.markdown(

@@ -25,12 +25,17 @@ elif measure in FORWARD:
 else:
     windows = periods.current_period(as_of)
 if not windows:
-    st.info("No data has been loaded for this measure yet, so there is nothing to map. Build the warehouse from "
-            "spend files and procurement notices: see docs/building.md.")
+    st.info(
+        "No data has been loaded for this measure yet, so there is nothing to map. Build the warehouse from "
+        "spend files and procurement notices: see docs/building.md."
+    )
     st.stop()
 with filters[1]:
-    period = ui.period_selectbox(windows, help="Spend measures look back; pipeline and expiring contracts look "
-                                               "ahead from the data-as-of date; open challenges are as they stand.")
+    period = ui.period_selectbox(
+        windows,
+        help="Spend measures look back; pipeline and expiring contracts look "
+        "ahead from the data-as-of date; open challenges are as they stand.",
+    )
 with filters[2]:
     category = ui.category_choice()
 views = {"tiles": "Tile map (equal squares)", "geographic": "Geographic map (boundaries)"}
@@ -61,19 +66,29 @@ if view == "geographic":
 if problem:
     st.warning(f"The boundaries file could not be used, so the tile map is shown: {problem}")
 elif shapes is None:
-    st.write("The tile map gives every borough an equal square, so small boroughs are as easy to see as large "
-             "ones. To switch to the boroughs' real shapes, run `python -m loti_demand boundaries fetch` (needs "
-             "internet) or set LOTI_DEMAND_BOUNDARIES to an official boundaries file: see docs/maps.md.")
+    st.write(
+        "The tile map gives every borough an equal square, so small boroughs are as easy to see as large "
+        "ones. To switch to the boroughs' real shapes, run `python -m loti_demand boundaries fetch` (needs "
+        "internet) or set LOTI_DEMAND_BOUNDARIES to an official boundaries file: see docs/maps.md."
+    )
 
 st.header("Open a borough profile")
 names = ui.borough_names()
 chosen = st.selectbox("Borough", list(names), format_func=names.get, key="map_open_borough")
-st.page_link("pages/borough.py", label=f"Open the {names[chosen]} profile", query_params={"borough": chosen},
-             icon=":material/arrow_forward:")
+st.page_link(
+    "pages/borough.py",
+    label=f"Open the {names[chosen]} profile",
+    query_params={"borough": chosen},
+    icon=":material/arrow_forward:",
+)
 
 st.header("The figures behind the map")
-ui.table(df, ["borough_name", measure, "population", coverage], key="map_table",
-         file_name=f"borough_map_{measure}_{period.key}{'_' + category if category else ''}.csv")
+ui.table(
+    df,
+    ["borough_name", measure, "population", coverage],
+    key="map_table",
+    file_name=f"borough_map_{measure}_{period.key}{'_' + category if category else ''}.csv",
+)
 
 st.header("London-wide bodies")
 bodies = ui.query("body_measures", start=period.start, end=period.end, category=category)
@@ -82,6 +97,10 @@ if measure == "open_challenges":
     st.write("Challenge statements are set by boroughs, so London-wide bodies have none to show here.")
 else:
     st.write(coverage_sentences.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
-    ui.table(bodies, ["publisher_name", body_measure, coverage], key="map_bodies_table",
-             file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
-             empty="No London-wide body has data for this measure in the warehouse.")
+    ui.table(
+        bodies,
+        ["publisher_name", body_measure, coverage],
+        key="map_bodies_table",
+        file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
+        empty="No London-wide body has data for this measure in the warehouse.",
+    )

@@ -19,22 +19,27 @@ ahead = periods.months_from(as_of, queries.PIPELINE_MONTHS)  # the headline's pi
 
 cols = st.columns(3)
 cols[0].metric(
-    "Tech spend, last 12 months", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
+    "Tech spend, last 12 months",
+    MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
     help=MEASURES["tech_spend_gbp"].definition,
 )
 cols[1].metric(
-    "Pipeline value, next 18 months", MEASURES["pipeline_value_gbp"].format(head["pipeline_value_gbp"]),
+    "Pipeline value, next 18 months",
+    MEASURES["pipeline_value_gbp"].format(head["pipeline_value_gbp"]),
     help=MEASURES["pipeline_value_gbp"].definition,
 )
-cols[2].metric("Open challenges", MEASURES["open_challenges"].format(head["open_challenges"]),
-               help=MEASURES["open_challenges"].definition)
+cols[2].metric(
+    "Open challenges",
+    MEASURES["open_challenges"].format(head["open_challenges"]),
+    help=MEASURES["open_challenges"].definition,
+)
 st.caption(
     f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of 33 authorities' spend files "
     f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
     f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
     f"from {ahead[0]:%B %Y} to {ahead[1]:%B %Y} (see the Demand calendar). "
-    + coverage_sentences.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"],
-                                         ui.body_names()) + " "
+    + coverage_sentences.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names())
+    + " "
     + coverage_sentences.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
 )
 
@@ -43,25 +48,36 @@ st.header("Tech spend by category, last 12 months")
 summary = charts.text_summary_of_bars(by_category, value="tech_spend_gbp", name="tech_category_label")
 st.plotly_chart(
     charts.category_bar_figure(by_category, title="Tech spend by category"),
-    key="overview_categories", alt=summary,
+    key="overview_categories",
+    alt=summary,
 )
 st.write(summary)
-ui.table(by_category, ["tech_category_label", "tech_spend_gbp", "lines"], key="overview_categories_table",
-         file_name="tech_spend_by_category.csv")
+ui.table(
+    by_category,
+    ["tech_category_label", "tech_spend_gbp", "lines"],
+    key="overview_categories_table",
+    file_name="tech_spend_by_category.csv",
+)
 
 st.header("What is growing")
-st.write("The technology London's councils are buying and asking for more of: tech categories and technology terms, "
-         "the latest year against the year before.")
+st.write(
+    "The technology London's councils are buying and asking for more of: tech categories and technology terms, "
+    "the latest year against the year before."
+)
 spend_windows, years = ui.spend_periods(), periods.growth_years(as_of)  # spend: to its latest month of data
 spend_years = periods.growth_years(spend_windows[0].end) if spend_windows else years
 with st.expander("How growth is measured"):
     st.markdown(growth.definition(spend_years, years))
-by = ui.url_selectbox("Rank tech categories by", list(growth.RANKINGS), key="growth",
-                      format_func=lambda key: growth.RANKINGS[key].label)
+by = ui.url_selectbox(
+    "Rank tech categories by", list(growth.RANKINGS), key="growth", format_func=lambda key: growth.RANKINGS[key].label
+)
 ui.ignored_params_notice()
 rising = growth.ranked(ui.query("category_growth", spend_end=spend_years[1].end, end=as_of), by)
-ui.chart(charts.category_growth_figure(rising, by, spend_years if by == "spend" else years), key="growth_categories",
-         summary=sentences.growth_summary(rising, by))
+ui.chart(
+    charts.category_growth_figure(rising, by, spend_years if by == "spend" else years),
+    key="growth_categories",
+    summary=sentences.growth_summary(rising, by),
+)
 st.caption(coverage_sentences.growth_coverage_sentence(rising.iloc[0], years[0].start))
 ui.table(rising, growth.CATEGORY_COLUMNS, key="growth_table", file_name=f"growth_by_category_{by}.csv")
 
@@ -73,5 +89,17 @@ else:
     ui.chart(charts.terms_growth_figure(terms, years), key="growth_terms", summary=sentences.terms_summary(terms))
     st.write("Each term opens the word search behind it: every London notice or challenge with the term, any year.")
     ui.term_links(terms)
-    ui.table(terms, ["term", "is_newly_frequent", "notices_before", "notices_latest", "statements_before",
-                     "statements_latest", "search_text"], key="growth_terms_table", file_name="growth_terms.csv")
+    ui.table(
+        terms,
+        [
+            "term",
+            "is_newly_frequent",
+            "notices_before",
+            "notices_latest",
+            "statements_before",
+            "statements_latest",
+            "search_text",
+        ],
+        key="growth_terms_table",
+        file_name="growth_terms.csv",
+    )

@@ -7,18 +7,29 @@ from loti_demand import metrics, periods, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
-ui.page_header("Spend and suppliers", "Who London's councils and London-wide bodies pay for technology, for what, "
-                                      "and how concentrated that spending is.")
+ui.page_header(
+    "Spend and suppliers",
+    "Who London's councils and London-wide bodies pay for technology, for what, and how concentrated that spending is.",
+)
 names, bodies, windows = ui.borough_names(), ui.body_names(), ui.spend_periods()
 publishers = {**names, **bodies}
 if not windows:
-    st.info("No spend data has been loaded yet, so there is nothing to show here. See docs/building.md to build the "
-            "warehouse from council spend files.")
+    st.info(
+        "No spend data has been loaded yet, so there is nothing to show here. See docs/building.md to build the "
+        "warehouse from council spend files."
+    )
     st.stop()
 filters = st.columns([2, 1.2, 1.4])
 with filters[0]:
-    boroughs = tuple(ui.url_multiselect("Boroughs or London-wide bodies", list(publishers), key="boroughs",
-                                        format_func=publishers.get, placeholder="All London"))
+    boroughs = tuple(
+        ui.url_multiselect(
+            "Boroughs or London-wide bodies",
+            list(publishers),
+            key="boroughs",
+            format_func=publishers.get,
+            placeholder="All London",
+        )
+    )
 with filters[1]:
     category = ui.category_choice()
 with filters[2]:
@@ -26,50 +37,80 @@ with filters[2]:
 ui.ignored_params_notice()
 where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
 head = ui.query("spend_summary", **where).iloc[0]
-st.metric(f"Tech spend, {period.phrase}", MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
-          help=MEASURES["tech_spend_gbp"].definition)
+st.metric(
+    f"Tech spend, {period.phrase}",
+    MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
+    help=MEASURES["tech_spend_gbp"].definition,
+)
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
-st.caption(coverage_sentences.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies) + " "
-           + coverage_sentences.possible_tech_sentence(possible))
+st.caption(
+    coverage_sentences.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies)
+    + " "
+    + coverage_sentences.possible_tech_sentence(possible)
+)
 
 st.header("Tech spend over time")
 trend = ui.query("spend_over_time", **where, grain=period.grain)
 if trend.empty:
     st.write("No tech spend in this selection.")
 else:
-    ui.chart(charts.spend_trend_figure(trend, title=f"Tech spend by category, {period.phrase}", grain=period.grain),
-             key="spend_trend", summary=sentences.trend_summary(trend, grain=period.grain))
-    ui.table(trend, ["period_start", "tech_category_label", "tech_spend_gbp", "lines"], key="spend_trend_table",
-             file_name=f"tech_spend_over_time_{period.key}.csv")
+    ui.chart(
+        charts.spend_trend_figure(trend, title=f"Tech spend by category, {period.phrase}", grain=period.grain),
+        key="spend_trend",
+        summary=sentences.trend_summary(trend, grain=period.grain),
+    )
+    ui.table(
+        trend,
+        ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
+        key="spend_trend_table",
+        file_name=f"tech_spend_over_time_{period.key}.csv",
+    )
 
 st.header("Top suppliers")
 n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_value=50)
 suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
 if not suppliers.empty:
-    ui.chart(charts.supplier_bar_figure(suppliers, title="Market share of the largest tech suppliers"),
-             key="spend_suppliers", summary=sentences.supplier_summary(suppliers))
-ui.table(suppliers, ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
-         key="spend_suppliers_table", file_name=f"top_suppliers_{period.key}.csv",
-         empty="No tech spend with named suppliers in this selection.")
+    ui.chart(
+        charts.supplier_bar_figure(suppliers, title="Market share of the largest tech suppliers"),
+        key="spend_suppliers",
+        summary=sentences.supplier_summary(suppliers),
+    )
+ui.table(
+    suppliers,
+    ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+    key="spend_suppliers_table",
+    file_name=f"top_suppliers_{period.key}.csv",
+    empty="No tech spend with named suppliers in this selection.",
+)
 if more:
-    st.write(f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
-             "'Suppliers to show' to see more.")
+    st.write(
+        f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
+        "'Suppliers to show' to see more."
+    )
 
 st.header("How concentrated is each category?")
-st.write("Two measures show whether a few suppliers take most of the money. The **top 3 share** is the part of "
-         "the spend that went to the three largest suppliers. The **HHI** (Herfindahl-Hirschman Index) adds up "
-         "the square of every supplier's share in per cent: it runs from near 0 (many small suppliers) to 10,000 "
-         "(one supplier takes everything). UK competition guidance calls a market over 1,000 concentrated and "
-         "over 2,000 highly concentrated. A category with only a handful of suppliers always scores high.")
+st.write(
+    "Two measures show whether a few suppliers take most of the money. The **top 3 share** is the part of "
+    "the spend that went to the three largest suppliers. The **HHI** (Herfindahl-Hirschman Index) adds up "
+    "the square of every supplier's share in per cent: it runs from near 0 (many small suppliers) to 10,000 "
+    "(one supplier takes everything). UK competition guidance calls a market over 1,000 concentrated and "
+    "over 2,000 highly concentrated. A category with only a handful of suppliers always scores high."
+)
 concentration = ui.query("supplier_concentration", **where)
 concentration["concentration"] = concentration["hhi"].map(metrics.concentration_band)
-ui.table(concentration, ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi",
-                         "concentration"], key="spend_concentration",
-         file_name=f"supplier_concentration_{period.key}.csv", empty="No named-supplier spend to measure.")
+ui.table(
+    concentration,
+    ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi", "concentration"],
+    key="spend_concentration",
+    file_name=f"supplier_concentration_{period.key}.csv",
+    empty="No named-supplier spend to measure.",
+)
 
 st.header("Small and medium-sized enterprises (SMEs)")
-st.write("Council spend files do not say which suppliers are SMEs, so this dashboard cannot show how much of the "
-         "spend above goes to them.")
+st.write(
+    "Council spend files do not say which suppliers are SMEs, so this dashboard cannot show how much of the "
+    "spend above goes to them."
+)
 ahead = periods.forward_periods(ui.as_of())
 if ahead:
     sme = ui.query("sme_pipeline", start=ahead[0].start, end=ahead[0].end, boroughs=boroughs, category=category)
@@ -77,10 +118,19 @@ if ahead:
 
 st.header("Boroughs compared per resident")
 per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
-ui.chart(charts.per_resident_figure(per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs),
-         key="spend_per_resident", summary=sentences.per_resident_summary(per_head))
-st.caption(("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
-           + "The dashed line is the London median. " + coverage_sentences.PER_RESIDENT_NOTE)
-ui.table(per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
-         ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
-         key="spend_per_resident_table", file_name=f"tech_spend_per_resident_{period.key}.csv")
+ui.chart(
+    charts.per_resident_figure(per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs),
+    key="spend_per_resident",
+    summary=sentences.per_resident_summary(per_head),
+)
+st.caption(
+    ("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
+    + "The dashed line is the London median. "
+    + coverage_sentences.PER_RESIDENT_NOTE
+)
+ui.table(
+    per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
+    ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
+    key="spend_per_resident_table",
+    file_name=f"tech_spend_per_resident_{period.key}.csv",
+)

@@ -8,9 +8,12 @@ from loti_demand import periods, ui
 from loti_demand.metrics import REPROCUREMENT
 from loti_demand.presentation import charts, sentences
 
-ui.page_header("Supplier profile", "What London's councils and London-wide bodies pay one supplier for technology, "
-                                   "its share of each market, the contracts it holds and when they come up again, "
-                                   "and the notices it has won.")
+ui.page_header(
+    "Supplier profile",
+    "What London's councils and London-wide bodies pay one supplier for technology, "
+    "its share of each market, the contracts it holds and when they come up again, "
+    "and the notices it has won.",
+)
 names, largest = ui.supplier_names()
 if not names:
     ui.no_data("No suppliers yet: build the warehouse from spend files or award notices (see docs/building.md).")
@@ -33,34 +36,78 @@ if period is not None:
     st.write(sentences.supplier_buyers_sentence(buyers, period.phrase))  # names from the reference list
     trend = ui.query("supplier_spend_by_month", **where)
     if not trend.empty:
-        ui.chart(charts.spend_trend_figure(trend, title="Tech payments by month and category"),
-                 key="supplier_trend", summary=sentences.trend_summary(trend))
+        ui.chart(
+            charts.spend_trend_figure(trend, title="Tech payments by month and category"),
+            key="supplier_trend",
+            summary=sentences.trend_summary(trend),
+        )
     if not buyers.empty:
-        ui.table(buyers, ["area_name", "tech_spend_gbp", "lines", "months_paid"], key="supplier_buyers",
-                 file_name=f"supplier_payments_by_buyer_{period.key}.csv")
+        ui.table(
+            buyers,
+            ["area_name", "tech_spend_gbp", "lines", "months_paid"],
+            key="supplier_buyers",
+            file_name=f"supplier_payments_by_buyer_{period.key}.csv",
+        )
 
     st.subheader(f"Share of each category's market, {period.phrase}")
-    st.write("Its tech spend in each category as a share of all the London tech spend in that category paid to "
-             "named suppliers, its rank among them, and how many there are: as the Spend and suppliers page's Top "
-             "suppliers table shows them with that category chosen.")
-    ui.table(ui.query("supplier_category_share", **where),
-             ["tech_category_label", "tech_spend_gbp", "share_pct", "rank", "suppliers", "named_spend_gbp"],
-             key="supplier_shares", file_name=f"supplier_market_shares_{period.key}.csv",
-             empty="No tech spend to measure a share of in this period.")
+    st.write(
+        "Its tech spend in each category as a share of all the London tech spend in that category paid to "
+        "named suppliers, its rank among them, and how many there are: as the Spend and suppliers page's Top "
+        "suppliers table shows them with that category chosen."
+    )
+    ui.table(
+        ui.query("supplier_category_share", **where),
+        ["tech_category_label", "tech_spend_gbp", "share_pct", "rank", "suppliers", "named_spend_gbp"],
+        key="supplier_shares",
+        file_name=f"supplier_market_shares_{period.key}.csv",
+        empty="No tech spend to measure a share of in this period.",
+    )
 
 st.header("Contracts it holds")
 month = periods.months_from(ui.as_of(), 1)[0]
 contracts = ui.query("supplier_contracts", supplier=code, date_from=month)
-st.write(f"London contracts awarded to {name} that had not ended by {month:%B %Y}, soonest ending first. "
-         f"{REPROCUREMENT.explain()} Where an upcoming notice looks like a contract's re-procurement (see the Demand "
-         "calendar), it is named.")
-ui.table(contracts, ["contract_end", "reprocurement_date", "is_due_now", "area_name", "title",
-                     "tech_category_label", "value_gbp", "supplier_names", "replacement_date",
-                     "replacement_title", "replacement_url", "notice_url"], key="supplier_contracts",
-         file_name="supplier_contracts_held.csv", empty="No current London contracts are published for it.")
+st.write(
+    f"London contracts awarded to {name} that had not ended by {month:%B %Y}, soonest ending first. "
+    f"{REPROCUREMENT.explain()} Where an upcoming notice looks like a contract's re-procurement (see the Demand "
+    "calendar), it is named."
+)
+ui.table(
+    contracts,
+    [
+        "contract_end",
+        "reprocurement_date",
+        "is_due_now",
+        "area_name",
+        "title",
+        "tech_category_label",
+        "value_gbp",
+        "supplier_names",
+        "replacement_date",
+        "replacement_title",
+        "replacement_url",
+        "notice_url",
+    ],
+    key="supplier_contracts",
+    file_name="supplier_contracts_held.csv",
+    empty="No current London contracts are published for it.",
+)
 
 st.header("Notices it has won")
-ui.table(ui.query("supplier_notices_won", supplier=code),
-         ["last_notice_date", "area_name", "title", "tech_category_label", "status", "award_value_gbp",
-          "supplier_names", "contract_start", "contract_end", "notice_url"], key="supplier_won",
-         file_name="supplier_notices_won.csv", empty="No London award notice names it.")
+ui.table(
+    ui.query("supplier_notices_won", supplier=code),
+    [
+        "last_notice_date",
+        "area_name",
+        "title",
+        "tech_category_label",
+        "status",
+        "award_value_gbp",
+        "supplier_names",
+        "contract_start",
+        "contract_end",
+        "notice_url",
+    ],
+    key="supplier_won",
+    file_name="supplier_notices_won.csv",
+    empty="No London award notice names it.",
+)

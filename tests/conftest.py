@@ -139,8 +139,10 @@ def small_con(small_warehouse: Path):
 REAL_SPEND_FOLDERS = {
     "lambeth": ["lambeth_2012-06_invoices_over_500.csv"],
     "camden": ["devon_DCCSpendingOver500_201202.csv", "devon_DCCSpendingOver500_202603.csv"],
-    "hackney": ["oxford_city_expenditure-over-500-jan-mar-2014.csv",
-                "oxford_city_expenditure-over-500-jan-mar-2018.csv"],
+    "hackney": [
+        "oxford_city_expenditure-over-500-jan-mar-2014.csv",
+        "oxford_city_expenditure-over-500-jan-mar-2018.csv",
+    ],
     "islington": ["trafford-supplier-spend-2026-27.zip"],
 }
 
@@ -148,8 +150,9 @@ REAL_SPEND_FOLDERS = {
 @pytest.fixture(scope="session")
 def real_spend_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built from every real spend file that holds payment lines (read it, never write it)."""
-    files = {(folder, name): real_file(f"spend/{name}") for folder, names in REAL_SPEND_FOLDERS.items()
-             for name in names}
+    files = {
+        (folder, name): real_file(f"spend/{name}") for folder, names in REAL_SPEND_FOLDERS.items() for name in names
+    }
 
     def make(built: Path) -> None:
         for (folder, name), path in files.items():
@@ -289,5 +292,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
         r = _AXE_RESULTS[page]
         serious = sum(1 for v in r["violations"] if v["impact"] in ("serious", "critical"))
         rules = ", ".join(f"{v['id']} ({v['impact']}, {v['nodes']} nodes)" for v in r["violations"]) or "-"
-        terminalreporter.write_line(f"{page:<{width}}  {r['passes']:>6}  {len(r['violations']):>10}  "
-                                    f"{serious:>16}  {rules}")
+        terminalreporter.write_line(
+            f"{page:<{width}}  {r['passes']:>6}  {len(r['violations']):>10}  {serious:>16}  {rules}"
+        )

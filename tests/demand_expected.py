@@ -28,8 +28,12 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         status = p.status if isinstance(p.status, str) else ""
         if status in {"cancelled", "withdrawn", "unsuccessful"}:
             continue
-        awarded = (p.stage in ("award", "contract") or p.notice_type in ("award", "contract")
-                   or not pd.isna(p.award_value_gbp) or isinstance(p.supplier_names, str))
+        awarded = (
+            p.stage in ("award", "contract")
+            or p.notice_type in ("award", "contract")
+            or not pd.isna(p.award_value_gbp)
+            or isinstance(p.supplier_names, str)
+        )
         if awarded:
             value = _first(p.award_value_gbp, p.value_gbp)
             lead = 12 if value is not None and value >= 2_000_000 else 6
@@ -38,31 +42,49 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             confidence, due_until = "inferred from contract end date", end
         elif p.stage in ("planning", "tender") and status != "complete":
             planning = p.notice_type in PLANNING_NOTICES or status in ("planning", "planned") or p.stage == "planning"
-            dates = ((p.expected_market_date, p.tender_start, p.tender_end) if planning
-                     else (p.tender_end, p.tender_start, p.expected_market_date))
+            dates = (
+                (p.expected_market_date, p.tender_start, p.tender_end)
+                if planning
+                else (p.tender_end, p.tender_start, p.expected_market_date)
+            )
             expected = _first(*dates)
             expected = None if expected is None else pd.Timestamp(expected)
             confidence, due_until, value, lead = "statutory notice", expected, p.value_gbp, None
         else:
             continue
-        rows.append({"ocid": p.ocid, "borough_code": p.borough_code, "publisher_code": p.publisher_code,
-                     "tech_category": p.tech_category,
-                     "confidence": confidence, "expected_date": expected, "due_until": due_until,
-                     "value_gbp": None if pd.isna(value) else float(value), "lead_months": lead,
-                     "is_sme_suitable": p.is_sme_suitable, "contract_end": p.contract_end})
+        rows.append(
+            {
+                "ocid": p.ocid,
+                "borough_code": p.borough_code,
+                "publisher_code": p.publisher_code,
+                "tech_category": p.tech_category,
+                "confidence": confidence,
+                "expected_date": expected,
+                "due_until": due_until,
+                "value_gbp": None if pd.isna(value) else float(value),
+                "lead_months": lead,
+                "is_sme_suitable": p.is_sme_suitable,
+                "contract_end": p.contract_end,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def calendar(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
     """Tech items live in the window: expected on or before date_to and still live on date_from."""
     items = demand_items(con)
-    live = (items["expected_date"].notna() & items["tech_category"].notna()
-            & (items["expected_date"] <= pd.Timestamp(date_to)) & (items["due_until"] >= pd.Timestamp(date_from)))
+    live = (
+        items["expected_date"].notna()
+        & items["tech_category"].notna()
+        & (items["expected_date"] <= pd.Timestamp(date_to))
+        & (items["due_until"] >= pd.Timestamp(date_from))
+    )
     return items[live].assign(is_due_now=lambda d: d["expected_date"] < pd.Timestamp(date_from))
 
 
-def collaboration_groups(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date,
-                         months: int) -> list[frozenset[str]]:
+def collaboration_groups(
+    con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, months: int
+) -> list[frozenset[str]]:
     """Candidate groups as sets of ocids: per category, greedy windows of `months` from each group's first item."""
     items = calendar(con, date_from, date_to)
     items = items[items["borough_code"].notna()].copy()
@@ -92,14 +114,22 @@ def window(as_of: dt.date, months: int) -> tuple[dt.date, dt.date]:
 def pipeline(items: pd.DataFrame, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
     """The tech statutory notices whose expected date falls in the window."""
     when = pd.to_datetime(items["expected_date"])
-    chosen = ((items["confidence"] == "statutory notice") & items["tech_category"].notna()
-              & (when >= pd.Timestamp(start)) & (when <= pd.Timestamp(end)))
+    chosen = (
+        (items["confidence"] == "statutory notice")
+        & items["tech_category"].notna()
+        & (when >= pd.Timestamp(start))
+        & (when <= pd.Timestamp(end))
+    )
     return items[chosen & (items["tech_category"] == category if category else chosen)]
 
 
 def expiring(items: pd.DataFrame, start: dt.date, end: dt.date, category: str | None = None) -> pd.DataFrame:
     """The awarded tech contracts whose end date falls in the window."""
     ends = pd.to_datetime(items["contract_end"])
-    chosen = ((items["confidence"] == "inferred from contract end date") & items["tech_category"].notna()
-              & (ends >= pd.Timestamp(start)) & (ends <= pd.Timestamp(end)))
+    chosen = (
+        (items["confidence"] == "inferred from contract end date")
+        & items["tech_category"].notna()
+        & (ends >= pd.Timestamp(start))
+        & (ends <= pd.Timestamp(end))
+    )
     return items[chosen & (items["tech_category"] == category if category else chosen)]

@@ -103,23 +103,34 @@ CASES: list[Case] = [
     Case("spend", "binary-junk.csv", _bytes(_JUNK)),
     Case("spend", "png-renamed.csv", _bytes(b"\x89PNG\r\n\x1a\n" + _JUNK)),
     Case("spend", "nul-in-row-3.csv", _bytes(SPEND_HEADER + SPEND_ROW + b"02/05/2025,Acme\x00Ltd,500,X,X2\r\n")),
-    Case("spend", "huge-field-after-60000-lines.csv",
-         _bytes(SPEND_HEADER + SPEND_ROW * 60_000 + b'03/05/2025,"' + b"Note\n" * 30_000 + b'",1,X,X3\r\n'),
-         line=60_002),
+    Case(
+        "spend",
+        "huge-field-after-60000-lines.csv",
+        _bytes(SPEND_HEADER + SPEND_ROW * 60_000 + b'03/05/2025,"' + b"Note\n" * 30_000 + b'",1,X,X3\r\n'),
+        line=60_002,
+    ),
     Case("spend", "wide-unquoted-line.csv", _bytes(SPEND_HEADER + b"x" * 300_000 + b"\r\n" + SPEND_ROW), line=2),
-    Case("spend", "huge-quoted-field.csv",
-         _bytes(SPEND_HEADER + SPEND_ROW + b'03/05/2025,"' + b"A very long note\n" * 9000 + b'",1,X,X3\r\n'),
-         line=3),
+    Case(
+        "spend",
+        "huge-quoted-field.csv",
+        _bytes(SPEND_HEADER + SPEND_ROW + b'03/05/2025,"' + b"A very long note\n" * 9000 + b'",1,X,X3\r\n'),
+        line=3,
+    ),
     Case("spend", "two-mib-line.csv", _long_line(SPEND_HEADER + SPEND_ROW, b"x,", 2 << 20), line=3),
     Case("spend", "100mb-line.csv", _sparse(SPEND_HEADER + b"01/05/2025,", 100 << 20), line=2),
     Case("spend", "100mb-no-newline.csv", _sparse(b"Date,Supplier Name,Amount", 100 << 20), line=1),
     Case("spend", "gigabyte.csv", _sparse(SPEND_HEADER + SPEND_ROW, suffix=b"\r\n" + SPEND_ROW)),
     Case("spend", "utf16-with-bom.csv", _bytes((SPEND_HEADER + SPEND_ROW).decode().encode("utf-16")), "either"),
     Case("spend", "cp1252.csv", _bytes(SPEND_HEADER + SPEND_ROW.replace(b"Ltd", b"Lt\xe9e")), "either"),
-    Case("spend", "ragged-rows.csv", _bytes(SPEND_HEADER + b"01/05/2025,Acme\r\n" + SPEND_ROW
-                                            + b"01/05/2025,A,1,B,C,D,E,F,G,H\r\n,,,,,,,,,,,,\r\n"), "either"),
-    Case("spend", "unterminated-quote.csv", _bytes(SPEND_HEADER + SPEND_ROW + b'02/05/2025,"Acme,500,X,X2\r\n'),
-         "either"),
+    Case(
+        "spend",
+        "ragged-rows.csv",
+        _bytes(SPEND_HEADER + b"01/05/2025,Acme\r\n" + SPEND_ROW + b"01/05/2025,A,1,B,C,D,E,F,G,H\r\n,,,,,,,,,,,,\r\n"),
+        "either",
+    ),
+    Case(
+        "spend", "unterminated-quote.csv", _bytes(SPEND_HEADER + SPEND_ROW + b'02/05/2025,"Acme,500,X,X2\r\n'), "either"
+    ),
     Case("spend", "header-only.csv", _bytes(SPEND_HEADER), "either"),
     Case("spend", "no-header.csv", _bytes(b"hello,world\r\n1,2\r\n" * 80)),
     Case("spend", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
@@ -134,57 +145,144 @@ CASES: list[Case] = [
     Case("procurement", "truncated-package.json", _bytes(_OCDS[: len(_OCDS) // 2])),
     Case("procurement", "latin1.json", _bytes(b'{"releases": [{"ocid": "ocds-x-1", "title": "Caf\xe9"}]}')),
     Case("procurement", "deeply-nested.json", _bytes(_DEEP)),
-    Case("procurement", "deeply-nested-release.json",
-         _bytes(b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01", "tender": '
-                + b'{"a": ' * 20_000 + b"1" + b"}" * 20_000 + b"}]}")),
-    Case("procurement", "bad-line-3.jsonl", _bytes(b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
-                                                   b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
-                                                   b'{"ocid": "ocds-x-3", "id": "3",, "date": "2025-01-01"}\n'
-                                                   b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'), line=3),
+    Case(
+        "procurement",
+        "deeply-nested-release.json",
+        _bytes(
+            b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01", "tender": '
+            + b'{"a": ' * 20_000
+            + b"1"
+            + b"}" * 20_000
+            + b"}]}"
+        ),
+    ),
+    Case(
+        "procurement",
+        "bad-line-3.jsonl",
+        _bytes(
+            b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
+            b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
+            b'{"ocid": "ocds-x-3", "id": "3",, "date": "2025-01-01"}\n'
+            b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'
+        ),
+        line=3,
+    ),
     # An unfinished record shows only on the next line; the publisher's bad line is still line 3.
-    Case("procurement", "unfinished-line-3.jsonl", _bytes(b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
-                                                          b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
-                                                          b'{"ocid": "ocds-x-3", "id": "3"\n'
-                                                          b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'),
-         line=3),
+    Case(
+        "procurement",
+        "unfinished-line-3.jsonl",
+        _bytes(
+            b'{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01"}\n'
+            b'{"ocid": "ocds-x-2", "id": "2", "date": "2025-01-01"}\n'
+            b'{"ocid": "ocds-x-3", "id": "3"\n'
+            b'{"ocid": "ocds-x-4", "id": "4", "date": "2025-01-01"}\n'
+        ),
+        line=3,
+    ),
     Case("procurement", "a-string.json", _bytes(b'"just a string"')),
     Case("procurement", "a-number.json", _bytes(b"42")),
     Case("procurement", "array-of-junk.json", _bytes(b'[1, "x", null, [], {"no": "ocid"}]'), "either"),
     Case("procurement", "releases-not-a-list.json", _bytes(b'{"releases": "x"}')),
-    Case("procurement", "wrong-types.json", _bytes(json.dumps({"releases": [
-        {"ocid": 5, "id": ["x"], "date": {"y": 1}, "tag": 7, "tender": "x", "awards": {"a": 1},
-         "buyer": [1], "parties": "p", "contracts": [1, "c", None]},
-        {"ocid": "ocds-x-2", "id": "2", "date": "2025-13-45", "tender": {"value": {"amount": "lots"},
-                                                                           "items": "none"}},
-    ]}).encode()), "either"),
-    Case("procurement", "raw-tab-and-nul-in-title.json", _bytes(
-        b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01T00:00:00Z", '
-        b'"tender": {"title": "Cloud\thosting\x00 and\nsupport"}}]}'), "either"),
+    Case(
+        "procurement",
+        "wrong-types.json",
+        _bytes(
+            json.dumps(
+                {
+                    "releases": [
+                        {
+                            "ocid": 5,
+                            "id": ["x"],
+                            "date": {"y": 1},
+                            "tag": 7,
+                            "tender": "x",
+                            "awards": {"a": 1},
+                            "buyer": [1],
+                            "parties": "p",
+                            "contracts": [1, "c", None],
+                        },
+                        {
+                            "ocid": "ocds-x-2",
+                            "id": "2",
+                            "date": "2025-13-45",
+                            "tender": {"value": {"amount": "lots"}, "items": "none"},
+                        },
+                    ]
+                }
+            ).encode()
+        ),
+        "either",
+    ),
+    Case(
+        "procurement",
+        "raw-tab-and-nul-in-title.json",
+        _bytes(
+            b'{"releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2025-01-01T00:00:00Z", '
+            b'"tender": {"title": "Cloud\thosting\x00 and\nsupport"}}]}'
+        ),
+        "either",
+    ),
     Case("procurement", "truncated.json.gz", _bytes(gzip.compress(_OCDS)[:200])),
     Case("procurement", "gigabyte-line.json", _sparse(b'{"releases": [{"ocid": "'), line=1),
     # --- challenges (CSV, JSON, XLSX) ---
     Case("challenges", "empty.csv", _bytes(b"")),
     Case("challenges", "binary-junk.csv", _bytes(_JUNK), "either"),
     Case("challenges", "nul-in-row-2.csv", _bytes(CHALLENGE_HEADER + b"CH-9,Damp\x00,x,Camden,H,open,,\n"), "either"),
-    Case("challenges", "huge-quoted-field.csv",
-         _bytes(CHALLENGE_HEADER + b'CH-9,"' + b"Long text\n" * 15000 + b'",x,Camden,H,open,,\n'), line=2),
+    Case(
+        "challenges",
+        "huge-quoted-field.csv",
+        _bytes(CHALLENGE_HEADER + b'CH-9,"' + b"Long text\n" * 15000 + b'",x,Camden,H,open,,\n'),
+        line=2,
+    ),
     Case("challenges", "100mb-line.csv", _sparse(CHALLENGE_HEADER + b"CH-9,", 100 << 20), line=2),
-    Case("challenges", "ragged.csv", _bytes(CHALLENGE_HEADER + b"CH-9,Damp\nCH-10,A,B,Camden,H,open,,,,,,,,,,\n"
-                                            + CHALLENGE_ROW), "either"),
+    Case(
+        "challenges",
+        "ragged.csv",
+        _bytes(CHALLENGE_HEADER + b"CH-9,Damp\nCH-10,A,B,Camden,H,open,,,,,,,,,,\n" + CHALLENGE_ROW),
+        "either",
+    ),
     Case("challenges", "deeply-nested.json", _bytes(_DEEP)),
     Case("challenges", "not-json.json", _bytes(b"{'id': 1,")),
     Case("challenges", "wrong-shape.json", _bytes(b'{"challenges": 5}')),
-    Case("challenges", "wrong-types.json", _bytes(json.dumps({"challenges": [
-        1, "x", None, {"id": {"a": 1}, "title": ["t", 2], "statement": 3.5, "boroughs": {"b": "Camden"},
-                       "status": True, "opens_on": [], "budget_gbp": {"x": 1}},
-        {"id": "CH-1", "title": "T", "statement": "S", "boroughs": ["Camden", 7, None], "status": "open"},
-    ]}).encode()), "either"),
+    Case(
+        "challenges",
+        "wrong-types.json",
+        _bytes(
+            json.dumps(
+                {
+                    "challenges": [
+                        1,
+                        "x",
+                        None,
+                        {
+                            "id": {"a": 1},
+                            "title": ["t", 2],
+                            "statement": 3.5,
+                            "boroughs": {"b": "Camden"},
+                            "status": True,
+                            "opens_on": [],
+                            "budget_gbp": {"x": 1},
+                        },
+                        {
+                            "id": "CH-1",
+                            "title": "T",
+                            "statement": "S",
+                            "boroughs": ["Camden", 7, None],
+                            "status": "open",
+                        },
+                    ]
+                }
+            ).encode()
+        ),
+        "either",
+    ),
     Case("challenges", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
     Case("challenges", "zip-magic-junk.xlsx", _bytes(b"PK\x03\x04" + _JUNK)),
 ]
 
 
 # --- hostile files for the input budgets (test_reliability_budgets.py): big on paper, small on disk ---------------
+
 
 def deflate_repeated(prefix: bytes, block: bytes, times: int, suffix: bytes = b"") -> tuple[bytes, int, int]:
     """(raw deflate stream, CRC-32, size) of prefix + block * times + suffix, made in well under a second however
@@ -209,8 +307,12 @@ def zip_repeated(member: str, prefix: bytes, block: bytes, times: int) -> bytes:
     body, crc, size = deflate_repeated(prefix, block, times)
     name = member.encode()
     local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(body), size, len(name), 0) + name
-    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(body), size, len(name),
-                          0, 0, 0, 0, 0, 0) + name
+    central = (
+        struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(body), size, len(name), 0, 0, 0, 0, 0, 0
+        )
+        + name
+    )
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local) + len(body), 0)
     return local + body + central + end
 
@@ -240,6 +342,7 @@ def workbook(rows: list[list], title: str = "Payments", dimension: str | None = 
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
-    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"',
-                                               sheet_xml).encode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(
+        r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', sheet_xml
+    ).encode()
     return zip_of(parts)

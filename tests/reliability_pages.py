@@ -18,12 +18,12 @@ PAGES = [page.path for page in registered_pages()]
 INJECTIONS = [
     "' OR 1=1 --",
     "'; DROP TABLE spend; --",
-    "\" OR \"\"=\"",
+    '" OR ""="',
     "1; select * from read_csv('/etc/passwd')",
     "$1 union select 1",
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
-    "\"><svg onload=alert(1)>",
+    '"><svg onload=alert(1)>',
     "javascript:alert(1)",
     "[click me](javascript:alert(1))",
     "![x](http://127.0.0.1:9/x.png)",
@@ -32,7 +32,7 @@ INJECTIONS = [
     "{{7*7}} ${7*7} <%= 7*7 %>",
     "../../etc/passwd",
     "%00%27%22%3Cscript%3E",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "+cmd|' /C calc'!A0",
     "@SUM(1+1)",
     "-2+3",
@@ -96,8 +96,9 @@ def page_text(at: AppTest) -> str:
     """Everything the page shows as text: elements, table contents, chart specs, widget options and values."""
     parts = [str(e.value) for e in markdown_elements(at)]
     parts += [str(e.value) for e in at.get("text")] + [str(e.value) for e in at.get("code")]
-    parts += [df.value.to_csv() for df in at.dataframe] + [t.proto.SerializeToString().decode("utf-8", "replace")
-                                                           for t in at.get("table")]
+    parts += [df.value.to_csv() for df in at.dataframe] + [
+        t.proto.SerializeToString().decode("utf-8", "replace") for t in at.get("table")
+    ]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [json.dumps(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
     for kind in ("selectbox", "multiselect", "radio", "text_input"):

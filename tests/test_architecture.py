@@ -19,7 +19,8 @@ STREAMLIT_ALLOWED = {"loti_demand/ui/"}
 
 def test_only_ui_pages_and_dashboard_import_streamlit() -> None:
     offenders = [
-        str(p.relative_to(PROJECT)) for p in (PROJECT / "loti_demand").rglob("*.py")
+        str(p.relative_to(PROJECT))
+        for p in (PROJECT / "loti_demand").rglob("*.py")
         if not str(p.relative_to(PROJECT)).startswith(tuple(STREAMLIT_ALLOWED))
         and re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.M)
     ]

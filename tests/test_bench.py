@@ -51,8 +51,12 @@ def small(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for sub in ("spend", "procurement") for p in sorted((folder / sub).rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for sub in ("spend", "procurement")
+        for p in sorted((folder / sub).rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_generator_is_deterministic(small, tmp_path: Path) -> None:
@@ -88,7 +92,12 @@ def test_amounts_are_written_as_councils_print_them() -> None:
     cents = np.array([123456, -50000, 100, 123456789, 99])
     assert money_text(cents, thousands=False).to_pylist() == ["1234.56", "-500.00", "1.00", "1234567.89", "0.99"]
     assert money_text(cents, thousands=True, whole_pounds_bare=True).to_pylist() == [
-        "1,234.56", "-500", "1", "1,234,567.89", "0.99"]
+        "1,234.56",
+        "-500",
+        "1",
+        "1,234,567.89",
+        "0.99",
+    ]
 
 
 def test_suppliers_are_fictional_and_their_spellings_resolve_together() -> None:
@@ -100,16 +109,21 @@ def test_suppliers_are_fictional_and_their_spellings_resolve_together() -> None:
     assert not [n for n in names if not is_redacted(n) and named.classify_spend(None, None, None, None, n)[0]]
     for entity in (1, 2, 3, 500, 2999):
         start = int(tables.name_offset[entity])
-        spellings = names[start:start + int(tables.spellings[entity])]
+        spellings = names[start : start + int(tables.spellings[entity])]
         assert len(spellings) >= 2 and len({supplier_key(s) for s in spellings}) == 1, spellings
-    redacted = names[:int(tables.spellings[0])]
+    redacted = names[: int(tables.spellings[0])]
     assert all(is_redacted(n) for n in redacted)
 
 
 def test_the_headline_questions_are_registered_queries_over_payment_lines() -> None:
     assert set(EQUIVALENTS) <= set(queries.QUERIES), "equivalents for queries that no longer exist"
-    assert set(EQUIVALENTS) == {"spend_summary", "spend_over_time", "category_spend", "top_suppliers",
-                                "borough_measures"}
+    assert set(EQUIVALENTS) == {
+        "spend_summary",
+        "spend_over_time",
+        "category_spend",
+        "top_suppliers",
+        "borough_measures",
+    }
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -125,11 +139,16 @@ def _some(frame, column: str) -> str:
 MORE_PARAMS = {
     "borough_measures": [lambda found: {"category": "software"}],
     "spend_summary": [lambda found: {"category": "software"}, lambda found: {"boroughs": ("E09000001", "E09000007")}],
-    "spend_over_time": [lambda found: {"grain": "quarter"},
-                        lambda found: {"category": _some(found, "tech_category"), "boroughs": ("E09000007",)}],
+    "spend_over_time": [
+        lambda found: {"grain": "quarter"},
+        lambda found: {"category": _some(found, "tech_category"), "boroughs": ("E09000007",)},
+    ],
     "category_spend": [lambda found: {"boroughs": ()}],
-    "top_suppliers": [lambda found: {"category": "software"}, lambda found: {"limit": 3},
-                      lambda found: {"boroughs": ("E09000007",)}],
+    "top_suppliers": [
+        lambda found: {"category": "software"},
+        lambda found: {"limit": 3},
+        lambda found: {"boroughs": ("E09000007",)},
+    ],
 }
 
 
@@ -162,16 +181,34 @@ def test_differences_are_reported_to_the_penny() -> None:
 def test_percentile_and_build_phases() -> None:
     samples = [float(i) for i in range(1, 21)]
     assert percentile(samples, 50) == 10 and percentile(samples, 95) == 19 and percentile([3.0], 95) == 3
-    events = [(0.1, "reading spend/a.csv", 1024), (2.0, "reading spend/b.csv", 2048),
-              (3.0, "reading procurement/x.json", 3072), (4.0, "model stg_spend", 3072),
-              (6.0, "model build_info", 5120)]
+    events = [
+        (0.1, "reading spend/a.csv", 1024),
+        (2.0, "reading spend/b.csv", 2048),
+        (3.0, "reading procurement/x.json", 3072),
+        (4.0, "model stg_spend", 3072),
+        (6.0, "model build_info", 5120),
+    ]
     assert phases(events, 10.0, 6144) == [
-        ("start", 0.1, 1.0), ("read spend files", 2.9, 3.0), ("read other files", 1.0, 3.0), ("stg_spend", 2.0, 5.0),
-        ("build_info, checks, commit and swap", 4.0, 6.0)]
+        ("start", 0.1, 1.0),
+        ("read spend files", 2.9, 3.0),
+        ("read other files", 1.0, 3.0),
+        ("stg_spend", 2.0, 5.0),
+        ("build_info, checks, commit and swap", 4.0, 6.0),
+    ]
     # reading is timed on its own: the models' share of ingest must not count it again
-    assert [n for n in ("read spend files", "stg_spend", "int_spend_lines", "resolve_suppliers", "spend",
-                        "agg_spend_by_supplier", "notices") if is_spend_model(n)] == [
-        "stg_spend", "int_spend_lines", "resolve_suppliers", "spend"]
+    assert [
+        n
+        for n in (
+            "read spend files",
+            "stg_spend",
+            "int_spend_lines",
+            "resolve_suppliers",
+            "spend",
+            "agg_spend_by_supplier",
+            "notices",
+        )
+        if is_spend_model(n)
+    ] == ["stg_spend", "int_spend_lines", "resolve_suppliers", "spend"]
 
 
 def test_ingest_only_bench_runs_the_builds_spend_models_and_reports_each_stage(tmp_path: Path) -> None:
@@ -183,9 +220,27 @@ def test_ingest_only_bench_runs_the_builds_spend_models_and_reports_each_stage(t
 
 @pytest.mark.slow
 def test_bench_command_runs_end_to_end(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--lines", "2000", "--releases", "200", "--repeat",
-                             "2", "--months", "6", "--work-dir", str(tmp_path)], cwd=PROJECT, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--lines",
+            "2000",
+            "--releases",
+            "200",
+            "--repeat",
+            "2",
+            "--months",
+            "6",
+            "--work-dir",
+            str(tmp_path),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     for name, query in queries.QUERIES.items():
         for label in (name, *(label for label, _ in query.variants)):  # variants are timed on their own row
@@ -203,15 +258,31 @@ def test_the_ratio_verdicts_count_the_questions_that_meet_them() -> None:
     from benchmarks.measure import QueryMeasure
     from benchmarks.report import verdicts
 
-    def measure(label: str, duck: float, pandas: float | None, sqlite: float | None,
-                floor: float = 0.5) -> QueryMeasure:
-        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas] if pandas else [],
-                            sqlite_ms=[sqlite] if sqlite else [], answer_ms=[floor] * 3)
+    def measure(
+        label: str, duck: float, pandas: float | None, sqlite: float | None, floor: float = 0.5
+    ) -> QueryMeasure:
+        return QueryMeasure(
+            label,
+            label,
+            {},
+            1,
+            [duck] * 3,
+            pandas_ms=[pandas] if pandas else [],
+            sqlite_ms=[sqlite] if sqlite else [],
+            answer_ms=[floor] * 3,
+        )
 
     results = SimpleNamespace(
-        queries=[measure("fast", 1.0, 40.0, 200.0), measure("slow", 2.0, 20.0, 400.0),
-                 measure("duckdb_only", 1.0, None, None, floor=5.0)],
-        pages=[], paint=[], ingest_lines_per_s=0.0, build=SimpleNamespace(peak_rss_mb=1.0))
+        queries=[
+            measure("fast", 1.0, 40.0, 200.0),
+            measure("slow", 2.0, 20.0, 400.0),
+            measure("duckdb_only", 1.0, None, None, floor=5.0),
+        ],
+        pages=[],
+        paint=[],
+        ingest_lines_per_s=0.0,
+        build=SimpleNamespace(peak_rss_mb=1.0),
+    )
     figures = {target: (met, figure) for target, met, figure in verdicts(results)}
     assert figures[">= 30x faster than pandas"] == (False, "1 of 2 questions; lowest slow 10x")
     assert figures[">= 150x faster than sqlite"] == (True, "2 of 2 questions; lowest fast 200x")
@@ -222,7 +293,9 @@ def test_the_ratio_verdicts_count_the_questions_that_meet_them() -> None:
     results.queries[1].answer_ms = [1.0] * 3
     figures = {target: (met, figure) for target, met, figure in verdicts(results)}
     assert figures[">= 30x faster than pandas"] == (
-        False, "1 of 2 questions; lowest slow 10x; 1 cannot meet it, as their floor is above pandas's time / 30: slow")
+        False,
+        "1 of 2 questions; lowest slow 10x; 1 cannot meet it, as their floor is above pandas's time / 30: slow",
+    )
     assert figures[">= 150x faster than sqlite"] == (True, "2 of 2 questions; lowest fast 200x")
 
 
@@ -251,8 +324,10 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
     from tests.conftest import FIXTURES
 
     lines: list[str] = []
-    result = run_load_test(LoadOptions(users=3, seconds=30, rebuild_every=40, think=(0.1, 0.3),
-                                       data=FIXTURES / "data", work_dir=tmp_path), echo=lines.append)
+    result = run_load_test(
+        LoadOptions(users=3, seconds=30, rebuild_every=40, think=(0.1, 0.3), data=FIXTURES / "data", work_dir=tmp_path),
+        echo=lines.append,
+    )
     assert {s.page for s in result.samples} == {p.title for p in registered_pages()}, "every page was opened"
     assert any(s.action == "filter" for s in result.samples), "filters were changed"
     assert result.errors == {}, result.errors
@@ -266,9 +341,11 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
 
 def test_the_memory_curve_says_when_each_point_was_taken() -> None:
     short = [(t, 300_000_000 + t * 1_000_000) for t in range(0, 120, 10)]
-    assert memory_summary(short).endswith("curve: 0 s 300 MB, 10 s 310 MB, 20 s 320 MB, 30 s 330 MB, 40 s 340 MB, "
-                                          "50 s 350 MB, 60 s 360 MB, 70 s 370 MB, 80 s 380 MB, 90 s 390 MB, "
-                                          "100 s 400 MB, 110 s 410 MB")
+    assert memory_summary(short).endswith(
+        "curve: 0 s 300 MB, 10 s 310 MB, 20 s 320 MB, 30 s 330 MB, 40 s 340 MB, "
+        "50 s 350 MB, 60 s 360 MB, 70 s 370 MB, 80 s 380 MB, 90 s 390 MB, "
+        "100 s 400 MB, 110 s 410 MB"
+    )
     hour = [(t, 400_000_000) for t in range(0, 3600, 300)]
     assert "curve: 0 min 400 MB, 5 min 400 MB, 10 min 400 MB" in memory_summary(hour)
     assert memory_summary(hour).startswith("server memory: 400 MB after the first minute, 400 MB at the end")
@@ -284,6 +361,9 @@ def test_the_package_neither_ships_nor_imports_the_benchmark() -> None:
 
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["loti_demand*"]
-    importing = [str(p.relative_to(PROJECT)) for p in (PROJECT / "loti_demand").rglob("*.py")
-                 if re.search(r"^\s*(import|from) benchmarks\b", p.read_text(encoding="utf-8"), re.M)]
+    importing = [
+        str(p.relative_to(PROJECT))
+        for p in (PROJECT / "loti_demand").rglob("*.py")
+        if re.search(r"^\s*(import|from) benchmarks\b", p.read_text(encoding="utf-8"), re.M)
+    ]
     assert importing == []

@@ -37,8 +37,9 @@ def test_build_accounts_for_every_line(data_dir: Path, tmp_path: Path) -> None:
         "from source_files where kind = 'spend'"
     ).fetchall()
     assert files == [(8, 5, 0, 3, Decimal("23284.24"))]
-    problems = dict(con.execute("select source_row, problem from load_issues where source_file like 'spend/%'")
-                    .fetchall())
+    problems = dict(
+        con.execute("select source_row, problem from load_issues where source_file like 'spend/%'").fetchall()
+    )
     assert problems[11].startswith("amount is not a number")
     assert problems[12].startswith("date not recognised")
     assert problems[13].startswith("total or subtotal row")
@@ -52,8 +53,9 @@ def test_redacted_payee_counts_but_is_never_named(small_con) -> None:
     assert con.execute("select count(*) from spend where supplier_name ilike '%redacted%'").fetchall() == [(0,)]
 
 
-def test_corrupt_input_leaves_previous_warehouse_byte_identical(data_dir: Path, tmp_path: Path,
-                                                               small_warehouse: Path) -> None:
+def test_corrupt_input_leaves_previous_warehouse_byte_identical(
+    data_dir: Path, tmp_path: Path, small_warehouse: Path
+) -> None:
     warehouse = previous(small_warehouse, tmp_path)
     before = digest(warehouse)
     (data_dir / "spend" / "camden" / "broken.csv").write_bytes(b"\x00\x01\x02garbage\x00" * 100)
@@ -73,8 +75,9 @@ def test_skip_bad_files_records_the_file(data_dir: Path, tmp_path: Path) -> None
     assert "not a CSV or Excel file" in issue[0][0]
 
 
-def test_strict_fails_on_quarantine_and_keeps_old_warehouse(data_dir: Path, tmp_path: Path,
-                                                            small_warehouse: Path) -> None:
+def test_strict_fails_on_quarantine_and_keeps_old_warehouse(
+    data_dir: Path, tmp_path: Path, small_warehouse: Path
+) -> None:
     warehouse = previous(small_warehouse, tmp_path)
     before = digest(warehouse)
     with pytest.raises(StrictModeError, match="quarantined"):
@@ -82,8 +85,7 @@ def test_strict_fails_on_quarantine_and_keeps_old_warehouse(data_dir: Path, tmp_
     assert digest(warehouse) == before
 
 
-def test_failed_check_keeps_old_warehouse(data_dir: Path, tmp_path: Path, small_warehouse: Path,
-                                          monkeypatch) -> None:
+def test_failed_check_keeps_old_warehouse(data_dir: Path, tmp_path: Path, small_warehouse: Path, monkeypatch) -> None:
     warehouse = previous(small_warehouse, tmp_path)
     before = digest(warehouse)
     from loti_demand.warehouse import build as build_module
@@ -112,9 +114,12 @@ def test_challenges_valid_and_invalid_rows(small_con) -> None:
     con = small_con
     assert con.execute("select challenge_id from challenges").fetchall() == [("CH-1",)]
     assert con.execute("select borough_code from challenge_boroughs order by 1").fetchall() == [
-        ("E09000007",), ("E09000024",)]
+        ("E09000007",),
+        ("E09000024",),
+    ]
     problems = con.execute(
-        "select source_row, problem from load_issues where source_file like 'challenges/%' order by 1").fetchall()
+        "select source_row, problem from load_issues where source_file like 'challenges/%' order by 1"
+    ).fetchall()
     assert problems[0] == (3, "line 3: title is missing")
     assert "'Atlantis' is not a London borough" in problems[1][1]
 

@@ -41,10 +41,19 @@ def rules() -> ChallengeRules:
 
 def good(**changes: str | None) -> dict[str, str | None]:
     row: dict[str, str | None] = {
-        "id": "camden-2025-01", "title": "Spot damp early", "statement": "Sensors to find damp in homes",
-        "boroughs": "Camden", "theme": "Housing", "status": "open", "opens_on": "2025-03-01",
-        "closes_on": "2025-06-30", "budget_gbp": "50000", "url": "https://example.org/c", "contact": None,
-        "tech_category": None, "outcome_ocid": None,
+        "id": "camden-2025-01",
+        "title": "Spot damp early",
+        "statement": "Sensors to find damp in homes",
+        "boroughs": "Camden",
+        "theme": "Housing",
+        "status": "open",
+        "opens_on": "2025-03-01",
+        "closes_on": "2025-06-30",
+        "budget_gbp": "50000",
+        "url": "https://example.org/c",
+        "contact": None,
+        "tech_category": None,
+        "outcome_ocid": None,
     }
     row.update(changes)
     return row
@@ -52,29 +61,36 @@ def good(**changes: str | None) -> dict[str, str | None]:
 
 # --- the validator, one rule at a time -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("changes", "column", "expected"), [
-    ({"title": None}, "title", "title is missing"),
-    ({"title": "   "}, "title", "title is missing"),
-    ({"id": None}, "id", "id is missing"),
-    ({"statement": ""}, "statement", "statement is missing"),
-    ({"boroughs": "Atlantis"}, "boroughs", "'Atlantis' is not a London borough"),
-    ({"boroughs": "Camden;Mertn"}, "boroughs", "'Mertn' (did you mean Merton?) is not a London borough"),
-    ({"boroughs": " ; "}, "boroughs", "boroughs is missing"),
-    ({"closes_on": "2025-02-01"}, "closes_on", "closes_on 2025-02-01 is before opens_on 2025-03-01"),
-    ({"opens_on": "01/03/2025"}, "opens_on", "opens_on '01/03/2025' is not a date written YYYY-MM-DD "
-                                             "(did you mean 2025-03-01?)"),
-    ({"closes_on": "2025-02-30"}, "closes_on", "closes_on '2025-02-30' is not a date written YYYY-MM-DD"),
-    ({"closes_on": "2025-06-30T12:00"}, "closes_on", "is not a date written YYYY-MM-DD"),
-    ({"opens_on": "0202-03-01"}, "opens_on", "opens_on 0202-03-01 is not a plausible date (check the year)"),
-    ({"status": "pending"}, "status", "status 'pending' is not open, closed or awarded"),
-    ({"status": None}, "status", "status is missing"),
-    ({"budget_gbp": "TBC"}, "budget_gbp", "budget_gbp 'TBC' is not an amount in pounds"),
-    ({"budget_gbp": "-5"}, "budget_gbp", "budget_gbp -5 is negative"),
-    ({"url": "www.example.org"}, "url", "is not a web address starting https://"),
-    ({"outcome_ocid": "12345"}, "outcome_ocid", "is not an OCDS ocid"),
-    ({"tech_category": "blockchain"}, "tech_category", "tech_category 'blockchain' is not in the taxonomy"),
-    ({"tech_category": "Data and analytics"}, "tech_category", "use the code data_analytics"),
-])
+
+@pytest.mark.parametrize(
+    ("changes", "column", "expected"),
+    [
+        ({"title": None}, "title", "title is missing"),
+        ({"title": "   "}, "title", "title is missing"),
+        ({"id": None}, "id", "id is missing"),
+        ({"statement": ""}, "statement", "statement is missing"),
+        ({"boroughs": "Atlantis"}, "boroughs", "'Atlantis' is not a London borough"),
+        ({"boroughs": "Camden;Mertn"}, "boroughs", "'Mertn' (did you mean Merton?) is not a London borough"),
+        ({"boroughs": " ; "}, "boroughs", "boroughs is missing"),
+        ({"closes_on": "2025-02-01"}, "closes_on", "closes_on 2025-02-01 is before opens_on 2025-03-01"),
+        (
+            {"opens_on": "01/03/2025"},
+            "opens_on",
+            "opens_on '01/03/2025' is not a date written YYYY-MM-DD (did you mean 2025-03-01?)",
+        ),
+        ({"closes_on": "2025-02-30"}, "closes_on", "closes_on '2025-02-30' is not a date written YYYY-MM-DD"),
+        ({"closes_on": "2025-06-30T12:00"}, "closes_on", "is not a date written YYYY-MM-DD"),
+        ({"opens_on": "0202-03-01"}, "opens_on", "opens_on 0202-03-01 is not a plausible date (check the year)"),
+        ({"status": "pending"}, "status", "status 'pending' is not open, closed or awarded"),
+        ({"status": None}, "status", "status is missing"),
+        ({"budget_gbp": "TBC"}, "budget_gbp", "budget_gbp 'TBC' is not an amount in pounds"),
+        ({"budget_gbp": "-5"}, "budget_gbp", "budget_gbp -5 is negative"),
+        ({"url": "www.example.org"}, "url", "is not a web address starting https://"),
+        ({"outcome_ocid": "12345"}, "outcome_ocid", "is not an OCDS ocid"),
+        ({"tech_category": "blockchain"}, "tech_category", "tech_category 'blockchain' is not in the taxonomy"),
+        ({"tech_category": "Data and analytics"}, "tech_category", "use the code data_analytics"),
+    ],
+)
 def test_each_rule_gives_one_problem_naming_its_column(rules, changes, column, expected) -> None:
     result = validate_challenge(good(**changes), rules)
     assert [p.column for p in result.problems] == [column]
@@ -82,8 +98,12 @@ def test_each_rule_gives_one_problem_naming_its_column(rules, changes, column, e
 
 
 def test_a_valid_row_is_normalised(rules) -> None:
-    result = validate_challenge(good(status="Open", budget_gbp="£50,000.50", boroughs="LB Camden; E09000024;Camden",
-                                     title="  Spot   damp early "), rules)
+    result = validate_challenge(
+        good(
+            status="Open", budget_gbp="£50,000.50", boroughs="LB Camden; E09000024;Camden", title="  Spot   damp early "
+        ),
+        rules,
+    )
     assert result.is_valid, result.problems
     assert result.borough_codes == ["E09000007", "E09000024"]  # aliases and codes resolve; repeats once
     assert result.row["status"] == "open"
@@ -109,31 +129,50 @@ def test_an_id_repeated_in_one_file_is_a_problem_of_the_later_row(rules) -> None
     assert results[1][1].problems[0].message == "id 'camden-2025-01' is already used by line 2 (ids must be unique)"
 
 
-@pytest.mark.parametrize(("fmt", "number", "where"), [
-    ("csv, utf-8", 4, "line 4"), ("xlsx, sheet 'Challenges'", 4, "row 4"),
-    ("json", 4, "challenge 4 in the JSON array (index 3)"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "number", "where"),
+    [
+        ("csv, utf-8", 4, "line 4"),
+        ("xlsx, sheet 'Challenges'", 4, "row 4"),
+        ("json", 4, "challenge 4 in the JSON array (index 3)"),
+    ],
+)
 def test_rows_are_located_as_the_publisher_sees_them(fmt, number, where) -> None:
     assert location(fmt, number) == where
 
 
 # --- tech category: given, checked, or inferred with its reason ------------------------------------------
 
+
 def test_a_given_tech_category_is_kept(rules) -> None:
     row = validate_challenge(good(tech_category="data_analytics"), rules).row
     assert (row["tech_category"], row["tech_category_reason"]) == ("data_analytics", "given by the publisher")
 
 
-@pytest.mark.parametrize(("title", "statement", "category", "reason"), [
-    ("Air quality near schools", "We want air quality sensors outside every primary school", "smart_city_iot",
-     'inferred: the statement mentions "air quality sensors"'),
-    ("Cyber resilience for schools", "Affordable help for head teachers", "cyber_security",
-     'inferred: the title mentions "Cyber"'),
-    ("Fewer missed bins", "Collection crews cannot see which streets were missed", None,
-     "not inferred: no technology keyword in the title or statement"),
-])
-def test_tech_category_is_inferred_from_the_title_then_the_statement(rules, title, statement, category,
-                                                                     reason) -> None:
+@pytest.mark.parametrize(
+    ("title", "statement", "category", "reason"),
+    [
+        (
+            "Air quality near schools",
+            "We want air quality sensors outside every primary school",
+            "smart_city_iot",
+            'inferred: the statement mentions "air quality sensors"',
+        ),
+        (
+            "Cyber resilience for schools",
+            "Affordable help for head teachers",
+            "cyber_security",
+            'inferred: the title mentions "Cyber"',
+        ),
+        (
+            "Fewer missed bins",
+            "Collection crews cannot see which streets were missed",
+            None,
+            "not inferred: no technology keyword in the title or statement",
+        ),
+    ],
+)
+def test_tech_category_is_inferred_from_the_title_then_the_statement(rules, title, statement, category, reason) -> None:
     row = validate_challenge(good(title=title, statement=statement), rules).row
     assert (row["tech_category"], row["tech_category_reason"]) == (category, reason)
 
@@ -146,6 +185,7 @@ def test_an_exclusion_only_vetoes_the_words_it_covers(rules) -> None:
 
 # --- reading CSV, JSON and XLSX ----------------------------------------------------------------------------
 
+
 def test_csv_rows_are_numbered_by_the_line_they_start_on() -> None:
     (file,) = read_challenges(MIXED)
     numbers = [n for n, _ in file.rows]
@@ -155,18 +195,24 @@ def test_csv_rows_are_numbered_by_the_line_they_start_on() -> None:
 
 def test_csv_headings_are_matched_loosely_and_own_columns_are_kept_with_x_(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
-    path.write_text("ID,Title,Statement,Boroughs,Theme,Status,Opens on,closes-on,Budget GBP,URL,x_notes\n"
-                    "a-1,T,S,Camden,Housing,open,2025-01-01,2025-02-01,,,internal\n", encoding="utf-8")
+    path.write_text(
+        "ID,Title,Statement,Boroughs,Theme,Status,Opens on,closes-on,Budget GBP,URL,x_notes\n"
+        "a-1,T,S,Camden,Housing,open,2025-01-01,2025-02-01,,,internal\n",
+        encoding="utf-8",
+    )
     ((number, row),) = read_challenges(path)[0].rows
     assert number == 2 and row["opens_on"] == "2025-01-01" and row["closes_on"] == "2025-02-01"
     assert "x_notes" not in row
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("id,title,statement,boroughs,status", "is missing the columns theme, opens_on, closes_on, budget_gbp, url"),
-    (",".join(CHALLENGE_FIELDS) + ",tech_categry", "tech_categry (did you mean tech_category?)"),
-    (",".join(CHALLENGE_FIELDS) + ",title", "repeats the column title"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("id,title,statement,boroughs,status", "is missing the columns theme, opens_on, closes_on, budget_gbp, url"),
+        (",".join(CHALLENGE_FIELDS) + ",tech_categry", "tech_categry (did you mean tech_category?)"),
+        (",".join(CHALLENGE_FIELDS) + ",title", "repeats the column title"),
+    ],
+)
 def test_a_header_that_does_not_follow_the_standard_rejects_the_file(tmp_path: Path, header, expected) -> None:
     path = tmp_path / "c.csv"
     path.write_text(header + "\n", encoding="utf-8")
@@ -177,23 +223,41 @@ def test_a_header_that_does_not_follow_the_standard_rejects_the_file(tmp_path: P
 
 def test_a_csv_line_with_an_unquoted_comma_is_one_problem(rules, tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
-    path.write_text(",".join(CHALLENGE_FIELDS) + "\n"
-                    "a-1,T,Text, with a comma,Camden,Housing,open,,,,,,,x\n"
-                    "a-2,T,Text,Camden,Housing,open,,,,,,,,\n", encoding="utf-8")  # an empty extra cell is fine
+    path.write_text(
+        ",".join(CHALLENGE_FIELDS) + "\n"
+        "a-1,T,Text, with a comma,Camden,Housing,open,,,,,,,x\n"
+        "a-2,T,Text,Camden,Housing,open,,,,,,,,\n",
+        encoding="utf-8",
+    )  # an empty extra cell is fine
     (file,) = read_challenges(path)
     results = validate_rows(file.rows, rules, file.detected_format)
     assert [p.message for p in results[0][1].problems] == [
-        "line 2 has 14 cells but the header has 13 columns (put text that contains commas in double quotes)"]
+        "line 2 has 14 cells but the header has 13 columns (put text that contains commas in double quotes)"
+    ]
     assert results[1][1].is_valid
 
 
 def test_json_items_are_checked_against_the_schema(rules, tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     items = [
-        {"id": "camden-1", "title": "Damp", "statement": "S", "boroughs": ["Camden", "E09000024"], "status": "open",
-         "budget_gbp": 50000, "x_internal": "kept out"},
-        {"id": "camden-2", "title": "T", "statement": "S", "boroughs": "Camden", "status": "open",
-         "budget_gbp": "£50k", "close_on": "2025-01-01"},
+        {
+            "id": "camden-1",
+            "title": "Damp",
+            "statement": "S",
+            "boroughs": ["Camden", "E09000024"],
+            "status": "open",
+            "budget_gbp": 50000,
+            "x_internal": "kept out",
+        },
+        {
+            "id": "camden-2",
+            "title": "T",
+            "statement": "S",
+            "boroughs": "Camden",
+            "status": "open",
+            "budget_gbp": "£50k",
+            "close_on": "2025-01-01",
+        },
         "not an object",
     ]
     path.write_text(json.dumps({"publisher": "Camden", "challenges": items}), encoding="utf-8")
@@ -223,10 +287,23 @@ def write_workbook(path: Path) -> None:
     book.active.title = "Read me"
     book.active["A1"] = "Notes for publishers"
     sheet = book.create_sheet("Challenges")
-    sheet.append(["id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on", "budget_gbp",
-                  "url"])
-    sheet.append([101, "Cyber resilience", "Penetration testing for schools", "Hackney;Islington", "Education",
-                  "open", dt.datetime(2025, 3, 1), dt.date(2025, 6, 30), 25000.0, "https://example.org/x"])
+    sheet.append(
+        ["id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on", "budget_gbp", "url"]
+    )
+    sheet.append(
+        [
+            101,
+            "Cyber resilience",
+            "Penetration testing for schools",
+            "Hackney;Islington",
+            "Education",
+            "open",
+            dt.datetime(2025, 3, 1),
+            dt.date(2025, 6, 30),
+            25000.0,
+            "https://example.org/x",
+        ]
+    )
     sheet.append([])
     sheet.append([102, "Bad date", "S", "Hackney", "Education", "open", "2025-13-01", None, None, None])
     book.save(path)
@@ -255,6 +332,7 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_file_error(tmp_path: Path) -> 
 
 
 # --- the open standard: JSON Schema, template and documentation agree ----------------------------------
+
 
 def test_schema_fields_template_and_reader_agree() -> None:
     Draft202012Validator.check_schema(SCHEMA)
@@ -300,19 +378,30 @@ def test_the_sample_challenges_validate_and_inference_agrees_with_the_publishers
     assert (len(report.valid), len(report.invalid)) == (40, 0)
     with SAMPLE_CHALLENGES.open(encoding="utf-8", newline="") as fh:
         given = [r for r in csv.DictReader(fh) if r["tech_category"]]
-    inferred = [rules.classifier.classify_text([("title", r["title"]), ("statement", r["statement"])])[0]
-                for r in given]
+    inferred = [
+        rules.classifier.classify_text([("title", r["title"]), ("statement", r["statement"])])[0] for r in given
+    ]
     assert len(given) >= 10
     assert sum(i == r["tech_category"] for i, r in zip(inferred, given, strict=True)) / len(given) >= 0.8
     blanks = [r for _, r in report.valid if r.row["tech_category_reason"] != "given by the publisher"]
     assert sum(r.row["tech_category"] is not None for r in blanks) / len(blanks) >= 0.6
 
 
-@pytest.mark.parametrize("broken", [
-    {"title": None}, {"status": "pending"}, {"opens_on": "01/03/2025"}, {"closes_on": "2025-02-30"},
-    {"budget_gbp": "£50k"}, {"boroughs": []}, {"close_on": "2025-01-01"}, {"outcome_ocid": "12345"},
-    {"tech_category": "blockchain"}, {"url": "www.example.org"},
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"title": None},
+        {"status": "pending"},
+        {"opens_on": "01/03/2025"},
+        {"closes_on": "2025-02-30"},
+        {"budget_gbp": "£50k"},
+        {"boroughs": []},
+        {"close_on": "2025-01-01"},
+        {"outcome_ocid": "12345"},
+        {"tech_category": "blockchain"},
+        {"url": "www.example.org"},
+    ],
+)
 def test_the_schema_rejects_a_broken_challenge(broken) -> None:
     item = standard_items(TEMPLATE)[0]
     item.update(broken)
@@ -321,6 +410,7 @@ def test_the_schema_rejects_a_broken_challenge(broken) -> None:
 
 
 # --- loading: counts, load_issues, boroughs, accounting ----------------------------------------------------
+
 
 @pytest.fixture
 def mixed_warehouse(data_dir: Path, tmp_path: Path) -> Path:
@@ -333,58 +423,78 @@ def mixed_warehouse(data_dir: Path, tmp_path: Path) -> Path:
 def test_a_mixed_file_loads_valid_rows_and_lists_one_issue_per_bad_row(mixed_warehouse: Path) -> None:
     con = connect(mixed_warehouse, read_only=True)
     assert con.execute("select challenge_id from challenges order by 1").fetchall() == [
-        ("camden-2025-01",), ("hackney-2025-01",)]
-    issues = con.execute("select source_row, column_name, problem from load_issues "
-                         "where source_file like 'challenges/%' order by source_row").fetchall()
+        ("camden-2025-01",),
+        ("hackney-2025-01",),
+    ]
+    issues = con.execute(
+        "select source_row, column_name, problem from load_issues "
+        "where source_file like 'challenges/%' order by source_row"
+    ).fetchall()
     assert [r[0] for r in issues] == [5, 6, 7, 9, 10, 11, 12]  # one per bad row, by CSV line
-    assert issues[0][1:] == ("id", "line 5: id is missing (give each challenge an id that is unique London-wide, "
-                                   "such as camden-2025-01)")
+    assert issues[0][1:] == (
+        "id",
+        "line 5: id is missing (give each challenge an id that is unique London-wide, such as camden-2025-01)",
+    )
     assert issues[1][2] == "line 6: title is missing"
     assert "unknown" not in issues[2][2] and "'Atlantis' is not a London borough" in issues[2][2]
     assert issues[3][2] == "line 9: closes_on 2025-05-01 is before opens_on 2025-06-01"
     assert "closes_on '31/07/2025' is not a date written YYYY-MM-DD (did you mean 2025-07-31?)" in issues[4][2]
     assert issues[5][2] == "line 11: status 'pending' is not open, closed or awarded"
     assert issues[6][1] == "boroughs, status, opens_on, budget_gbp"
-    files = con.execute("select lines_read, rows_loaded, rows_duplicate, rows_quarantined from source_files "
-                        "where kind = 'challenges'").fetchall()
+    files = con.execute(
+        "select lines_read, rows_loaded, rows_duplicate, rows_quarantined from source_files where kind = 'challenges'"
+    ).fetchall()
     assert files == [(9, 2, 0, 7)]
     assert run_checks(con) == []
 
 
 def test_a_multi_borough_challenge_appears_under_each_borough(mixed_warehouse: Path) -> None:
     con = connect(mixed_warehouse, read_only=True)
-    rows = con.execute("select borough_code, position from challenge_boroughs "
-                       "where challenge_id = 'camden-2025-01' order by position").fetchall()
+    rows = con.execute(
+        "select borough_code, position from challenge_boroughs where challenge_id = 'camden-2025-01' order by position"
+    ).fetchall()
     assert rows == [("E09000007", 1), ("E09000024", 2)]  # Camden listed twice (name and code) counts once
     for code in ("E09000007", "E09000024"):
-        found = con.execute("select c.challenge_id from challenges c join challenge_boroughs b using (challenge_id)"
-                            " where b.borough_code = $c", {"c": code}).fetchall()
+        found = con.execute(
+            "select c.challenge_id from challenges c join challenge_boroughs b using (challenge_id)"
+            " where b.borough_code = $c",
+            {"c": code},
+        ).fetchall()
         assert ("camden-2025-01",) in found
 
 
 def test_a_republished_challenge_replaces_the_earlier_version(mixed_warehouse: Path, tmp_path: Path) -> None:
     update = tmp_path / "camden-update.csv"
-    update.write_text(",".join(CHALLENGE_FIELDS) + "\n"
-                      "camden-2025-01,Spot damp and mould early,Statement,Camden;Merton,Housing,awarded,"
-                      "2025-03-01,2025-06-30,50000,,,,\n"
-                      "hackney-2025-01,Same id from another borough,Statement,Sutton,Housing,open,,,,,,,\n",
-                      encoding="utf-8")
+    update.write_text(
+        ",".join(CHALLENGE_FIELDS) + "\n"
+        "camden-2025-01,Spot damp and mould early,Statement,Camden;Merton,Housing,awarded,"
+        "2025-03-01,2025-06-30,50000,,,,\n"
+        "hackney-2025-01,Same id from another borough,Statement,Sutton,Housing,open,,,,,,,\n",
+        encoding="utf-8",
+    )
     report = add_files(mixed_warehouse, "challenges", [update])
     assert report.counts["challenges"] == 2
     con = connect(mixed_warehouse, read_only=True)
     assert con.execute("select status from challenges where challenge_id = 'camden-2025-01'").fetchall() == [
-        ("awarded",)]
-    files = dict(con.execute("select path, [rows_loaded, rows_duplicate, rows_quarantined] from source_files "
-                             "where kind = 'challenges'").fetchall())
+        ("awarded",)
+    ]
+    files = dict(
+        con.execute(
+            "select path, [rows_loaded, rows_duplicate, rows_quarantined] from source_files where kind = 'challenges'"
+        ).fetchall()
+    )
     assert files["challenges/challenges_mixed.csv"] == [1, 1, 7]
     assert files[str(update)] == [1, 0, 1]
     clash = con.execute("select problem from load_issues where source_file = $f", {"f": str(update)}).fetchall()
-    assert clash[0][0].startswith("line 3: id 'hackney-2025-01' is already used by challenges/challenges_mixed.csv "
-                                  "line 4 for Hackney (ids must be unique London-wide")
+    assert clash[0][0].startswith(
+        "line 3: id 'hackney-2025-01' is already used by challenges/challenges_mixed.csv "
+        "line 4 for Hackney (ids must be unique London-wide"
+    )
     assert run_checks(con) == []
 
 
 # --- the validate command -----------------------------------------------------------------------------------
+
 
 def test_validate_reports_counts_and_messages_and_exits_1(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -419,36 +529,50 @@ def test_ingest_challenges_loads_json_and_xlsx(tmp_path: Path) -> None:
     book = tmp_path / "c.xlsx"
     write_workbook(book)
     doc = tmp_path / "c.json"
-    doc.write_text(json.dumps([to_standard({"id": "a-1", "title": "T", "statement": "S", "status": "open"},
-                                           ["E09000001"])]), encoding="utf-8")
+    doc.write_text(
+        json.dumps([to_standard({"id": "a-1", "title": "T", "statement": "S", "status": "open"}, ["E09000001"])]),
+        encoding="utf-8",
+    )
     warehouse = tmp_path / "w.duckdb"
     result = CliRunner().invoke(cli, ["ingest", "challenges", "--warehouse", str(warehouse), str(book), str(doc)])
     assert result.exit_code == 0, result.output
     assert "challenges: 2" in result.stdout and "challenges rejected: 1" in result.stdout
-    assert result.stdout.endswith("rows not loaded (see load_issues):\n"
-                                  "    row 4: opens_on '2025-13-01' is not a date written YYYY-MM-DD\n")
+    assert result.stdout.endswith(
+        "rows not loaded (see load_issues):\n    row 4: opens_on '2025-13-01' is not a date written YYYY-MM-DD\n"
+    )
 
 
 # --- challenge -> procurement -------------------------------------------------------------------------------
 
+
 def test_similarity_explains_itself() -> None:
-    sim = matching.similarity("Replace the housing management system", "Our housing repairs system is old",
-                              "Housing management system replacement", "A new housing management system")
+    sim = matching.similarity(
+        "Replace the housing management system",
+        "Our housing repairs system is old",
+        "Housing management system replacement",
+        "A new housing management system",
+    )
     assert sim.basis == "title" and sim.score >= matching.THRESHOLD
     assert {"housing", "management", "system"} <= set(sim.shared)
     assert matching.is_suggestion(sim)
     unrelated = matching.similarity("Fewer missed bins", "Crews miss streets", "Housing management system", None)
     assert not matching.is_suggestion(unrelated)
     reason = matching.match_reason("Camden", "Software and licences", sim, 3)
-    assert reason.startswith(f"same borough (Camden), same category (Software and licences), title similarity "
-                             f"{sim.score}% (shared words: ")
+    assert reason.startswith(
+        f"same borough (Camden), same category (Software and licences), title similarity {sim.score}% (shared words: "
+    )
     assert reason.endswith("first notice published 3 months after the challenge opened")
 
 
-@pytest.mark.parametrize(("start", "later", "months"), [
-    ("2025-01-15", "2025-01-31", 0), ("2025-01-15", "2025-02-14", 0), ("2025-01-15", "2025-02-15", 1),
-    ("2024-11-30", "2025-04-01", 4),
-])
+@pytest.mark.parametrize(
+    ("start", "later", "months"),
+    [
+        ("2025-01-15", "2025-01-31", 0),
+        ("2025-01-15", "2025-02-14", 0),
+        ("2025-01-15", "2025-02-15", 1),
+        ("2024-11-30", "2025-04-01", 4),
+    ],
+)
 def test_months_after(start, later, months) -> None:
     assert matching.months_after(dt.date.fromisoformat(start), dt.date.fromisoformat(later)) == months
 
@@ -465,12 +589,16 @@ def test_challenge_outcomes_are_explicit_or_suggested_with_reasons(data_dir: Pat
         "camden-3,Housing management system in Merton,Wrong borough,Merton,Housing,closed,2025-01-10,,,,,software,\n"
         "kent-1,Roads,Named by the publisher,Camden,Highways,awarded,2025-01-01,,,,,,ocds-b5fd17-aaaa\n"
         "gone-1,Old challenge,Its procurement is not loaded,Camden,Housing,awarded,2020-01-01,,,,,,"
-        "ocds-zzzzzz-404\n", encoding="utf-8")
+        "ocds-zzzzzz-404\n",
+        encoding="utf-8",
+    )
     warehouse = tmp_path / "w.duckdb"
     build(data_dir, warehouse)
     con = connect(warehouse, read_only=True)
-    outcomes = con.execute("select challenge_id, ocid, match_type, score, reason, is_in_warehouse "
-                           "from challenge_outcomes order by challenge_id").fetchall()
+    outcomes = con.execute(
+        "select challenge_id, ocid, match_type, score, reason, is_in_warehouse "
+        "from challenge_outcomes order by challenge_id"
+    ).fetchall()
     assert [(r[0], r[1], r[2], r[5]) for r in outcomes] == [
         ("camden-1", "ocds-h6vhtk-000001", "suggested", True),
         ("gone-1", "ocds-zzzzzz-404", "explicit", False),
@@ -486,24 +614,33 @@ def test_challenge_outcomes_are_explicit_or_suggested_with_reasons(data_dir: Pat
 
 # --- property tests: any text gives problems, never an exception --------------------------------------------
 
+
 def _field(*likely: st.SearchStrategy) -> st.SearchStrategy:
     return st.one_of(st.none(), st.text(max_size=40), *likely)
 
 
 _DATES = st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat)
-ROWS = st.fixed_dictionaries({
-    "id": _field(st.from_regex(r"[a-z]+-[0-9]{1,3}", fullmatch=True)),
-    "title": _field(st.just("Spot damp early")),
-    "statement": _field(st.just("Air quality sensors in homes")),
-    "boroughs": _field(st.lists(st.sampled_from(["Camden", "LB Merton", "E09000033", "Gotham"]), min_size=1,
-                                max_size=3).map(";".join)),
-    "theme": _field(), "status": _field(st.sampled_from(["open", "Closed", "awarded", "pending"])),
-    "opens_on": _field(_DATES), "closes_on": _field(_DATES),
-    "budget_gbp": _field(st.decimals(-10, 10**7, places=2, allow_nan=False).map(str)),
-    "url": _field(st.just("https://example.org/x")), "contact": _field(),
-    "tech_category": _field(st.sampled_from(["software", "blockchain"])),
-    "outcome_ocid": _field(st.just("ocds-b5fd17-aaaa")),
-})
+ROWS = st.fixed_dictionaries(
+    {
+        "id": _field(st.from_regex(r"[a-z]+-[0-9]{1,3}", fullmatch=True)),
+        "title": _field(st.just("Spot damp early")),
+        "statement": _field(st.just("Air quality sensors in homes")),
+        "boroughs": _field(
+            st.lists(st.sampled_from(["Camden", "LB Merton", "E09000033", "Gotham"]), min_size=1, max_size=3).map(
+                ";".join
+            )
+        ),
+        "theme": _field(),
+        "status": _field(st.sampled_from(["open", "Closed", "awarded", "pending"])),
+        "opens_on": _field(_DATES),
+        "closes_on": _field(_DATES),
+        "budget_gbp": _field(st.decimals(-10, 10**7, places=2, allow_nan=False).map(str)),
+        "url": _field(st.just("https://example.org/x")),
+        "contact": _field(),
+        "tech_category": _field(st.sampled_from(["software", "blockchain"])),
+        "outcome_ocid": _field(st.just("ocds-b5fd17-aaaa")),
+    }
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -532,6 +669,7 @@ def test_the_csv_reader_reads_or_rejects_any_text_with_a_message(tmp_path_factor
 
 # --- real challenge texts (NCSC, DASA and Innovate UK KTN, scraped to Turtle by pivotlabs-vc) ----------------
 
+
 def real_challenges(name: str) -> list[tuple[str, str]]:
     """(title, text) of each challenge in a pivotlabs Turtle file: just enough Turtle for these files."""
     import re
@@ -545,16 +683,22 @@ def real_challenges(name: str) -> list[tuple[str, str]]:
         if "innov/t/challenge>" not in block:
             continue
         title, comment = (re.search(rf"{key} {literal}", block, re.S) for key in ("ns1:title", "rdfs:comment"))
-        found.append(((title.group(1) or title.group(2)) if title else "",
-                      (comment.group(1) or comment.group(2)) if comment else ""))
+        found.append(
+            (
+                (title.group(1) or title.group(2)) if title else "",
+                (comment.group(1) or comment.group(2)) if comment else "",
+            )
+        )
     return found
 
 
 def test_tech_category_inference_on_real_challenge_texts(rules) -> None:
     ncsc, ktn = real_challenges("ncsc"), real_challenges("ktn")
     assert (len(ncsc), len(ktn)) == (12, 673)
-    results = {name: [(t, s, *rules.classifier.classify_text([("title", t), ("statement", s)])) for t, s in items]
-               for name, items in (("ncsc", ncsc), ("ktn", ktn))}
+    results = {
+        name: [(t, s, *rules.classifier.classify_text([("title", t), ("statement", s)])) for t, s in items]
+        for name, items in (("ncsc", ncsc), ("ktn", ktn))
+    }
     for title, statement, category, reason in results["ncsc"] + results["ktn"]:
         if category:  # the reason quotes words that are really in the challenge
             quoted = reason.split('"')[1]

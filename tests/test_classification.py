@@ -53,8 +53,12 @@ def warehouse_path(label_path: str) -> str:
 
 
 def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> None:
-    predicted = {(f, row): (cat or "none", reason) for f, row, cat, reason in real_spend_con.execute(
-        "select source_file, source_row, tech_category, classification_reason from spend").fetchall()}
+    predicted = {
+        (f, row): (cat or "none", reason)
+        for f, row, cat, reason in real_spend_con.execute(
+            "select source_file, source_row, tech_category, classification_reason from spend"
+        ).fetchall()
+    }
     tp = fp = fn = tn = exact = 0
     misses = []
     by_publisher: dict[str, Counter] = {}
@@ -64,8 +68,9 @@ def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> Non
         got, reason = predicted[key]
         truth = label["category"]
         publisher = label["path"].removeprefix("spend/").split("_")[0].split("-")[0]
-        by_publisher.setdefault(publisher, Counter())["tp" if truth != "none" and got != "none" else "fp" if
-                                                      got != "none" else "fn" if truth != "none" else "tn"] += 1
+        by_publisher.setdefault(publisher, Counter())[
+            "tp" if truth != "none" and got != "none" else "fp" if got != "none" else "fn" if truth != "none" else "tn"
+        ] += 1
         if truth != "none" and got != "none":
             tp += 1
             exact += truth == got
@@ -79,8 +84,10 @@ def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> Non
             tn += 1
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     exact_precision, exact_recall = exact / (tp + fp), exact / (tp + fn)
-    print(f"\ntech vs not tech on {tp + fp + fn + tn} labelled lines: precision {precision:.3f}, recall {recall:.3f} "
-          f"(tp {tp}, fp {fp}, fn {fn}, tn {tn})")
+    print(
+        f"\ntech vs not tech on {tp + fp + fn + tn} labelled lines: precision {precision:.3f}, recall {recall:.3f} "
+        f"(tp {tp}, fp {fp}, fn {fn}, tn {tn})"
+    )
     print(f"category-exact: precision {exact_precision:.3f}, recall {exact_recall:.3f}")
     for publisher, c in sorted(by_publisher.items()):
         rates = _rates(c)
@@ -98,81 +105,88 @@ def classifier() -> Classifier:
     return Classifier.from_reference(Reference())
 
 
-@pytest.mark.parametrize(("category", "purpose", "code", "expected"), [
-    ("IT Software Maintenance", None, None, "software"),
-    ("Telephones (Excl Mobiles & Smart Phones)", None, None, "networks_telecoms"),
-    ("PHOTOCOPYING", None, None, "print_document"),
-    ("Microfilming/CD ROM Data Transfer", None, None, "print_document"),
-    (None, "IT MAINT SOFTWARE - PSTN Line Rental BT Qtr1 2026", None, "networks_telecoms"),
-    (None, "IT PURCHASES - Lenovo # Thinkpad X13 Gen 2", None, "devices"),
-    (None, "CAP PUR ICT H/W & S/ - MDM licences for iPads", None, "software"),
-    # A ProClass ICT code makes the line tech; a specific keyword names the category more precisely.
-    (None, "IT MAINT SOFTWARE", "271600", "software"),
-    (None, "CAP PUR ICT H/W & S/ - Implementation of New Website", "271300", "digital_delivery"),
-    (None, "IT MAINT SOFTWARE - Hosting Support and Maintenance 1 year", "271300", "cloud_hosting"),
-    (None, "BOOKS PURCHASE", "271600", "software"),
-    # Exclusions: the text says it is not tech, whatever ProClass or the words around it say.
-    (None, "S Sacrifice Cash Adv", "271200", None),
-    (None, "CONTRIB EXT PROJECTS", "271000", None),
-    (None, "PROFESSIONAL FEES - Telephone Interpreter Arabic", None, None),
-    (None, "IT MAINT SOFTWARE - STAR Meet the Buyer 2026 - refreshments", None, None),
-    ("MOBILE TELECOMMUNICATION MAST", None, None, None),
-    ("Learning Resources exc. IT Equipment", None, None, None),
-    ("Care Spot - Private (3rd)", None, None, None),
-    ("GAS - GENERAL", None, None, None),
-    # A chart of accounts' own words for internet, phones, radio and IT (in capitals: the abbreviation).
-    ("Internet Charges", None, None, "networks_telecoms"),
-    ("Postage & Phones", None, None, "networks_telecoms"),
-    ("Radio Equipment", None, None, "networks_telecoms"),
-    ("Computer Data Network", None, None, "networks_telecoms"),
-    ("IT Recharges", None, None, "ict_other"),
-    ("I T Provision", None, None, "ict_other"),
-    ("Mobilephone Charges", None, None, "networks_telecoms"),
-    ("Data Links", None, None, "networks_telecoms"),
-    ("Radio Charges", None, None, "networks_telecoms"),
-    ("SUBSCRIPTIONS & PUBLICATIONS.TV/RADIO LICENCES", None, None, None),
-    ("Computer Ins Premium", None, None, None),  # insuring computers is insurance
-    ("I.T. Charges", None, None, "ict_other"),
-    (None, "Internet advertising for the summer campaign", None, None),
-    (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
-    ("C.I.T.Awaiting Payment", None, None, None),
-    (None, "PROFESSIONAL FEES - ASC Translation via Phone", None, None),
-    ("Two Way Radios", None, None, "networks_telecoms"),
-    ("Landline Rental", None, None, "networks_telecoms"),
-    ("Lines & Calls", None, None, "networks_telecoms"),
-    ("Communications Equipment", None, None, "networks_telecoms"),
-    ("Telecare Equipment", None, None, "smart_city_iot"),
-    ("Vehicle Tracking", None, None, "smart_city_iot"),
-    ("Anti Virus Renewal", None, None, "cyber_security"),
-    ("Multi Functional Devices", None, None, "print_document"),
-    ("Communications Officer", None, None, None),  # communications the job, not the equipment
-    (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
-])
+@pytest.mark.parametrize(
+    ("category", "purpose", "code", "expected"),
+    [
+        ("IT Software Maintenance", None, None, "software"),
+        ("Telephones (Excl Mobiles & Smart Phones)", None, None, "networks_telecoms"),
+        ("PHOTOCOPYING", None, None, "print_document"),
+        ("Microfilming/CD ROM Data Transfer", None, None, "print_document"),
+        (None, "IT MAINT SOFTWARE - PSTN Line Rental BT Qtr1 2026", None, "networks_telecoms"),
+        (None, "IT PURCHASES - Lenovo # Thinkpad X13 Gen 2", None, "devices"),
+        (None, "CAP PUR ICT H/W & S/ - MDM licences for iPads", None, "software"),
+        # A ProClass ICT code makes the line tech; a specific keyword names the category more precisely.
+        (None, "IT MAINT SOFTWARE", "271600", "software"),
+        (None, "CAP PUR ICT H/W & S/ - Implementation of New Website", "271300", "digital_delivery"),
+        (None, "IT MAINT SOFTWARE - Hosting Support and Maintenance 1 year", "271300", "cloud_hosting"),
+        (None, "BOOKS PURCHASE", "271600", "software"),
+        # Exclusions: the text says it is not tech, whatever ProClass or the words around it say.
+        (None, "S Sacrifice Cash Adv", "271200", None),
+        (None, "CONTRIB EXT PROJECTS", "271000", None),
+        (None, "PROFESSIONAL FEES - Telephone Interpreter Arabic", None, None),
+        (None, "IT MAINT SOFTWARE - STAR Meet the Buyer 2026 - refreshments", None, None),
+        ("MOBILE TELECOMMUNICATION MAST", None, None, None),
+        ("Learning Resources exc. IT Equipment", None, None, None),
+        ("Care Spot - Private (3rd)", None, None, None),
+        ("GAS - GENERAL", None, None, None),
+        # A chart of accounts' own words for internet, phones, radio and IT (in capitals: the abbreviation).
+        ("Internet Charges", None, None, "networks_telecoms"),
+        ("Postage & Phones", None, None, "networks_telecoms"),
+        ("Radio Equipment", None, None, "networks_telecoms"),
+        ("Computer Data Network", None, None, "networks_telecoms"),
+        ("IT Recharges", None, None, "ict_other"),
+        ("I T Provision", None, None, "ict_other"),
+        ("Mobilephone Charges", None, None, "networks_telecoms"),
+        ("Data Links", None, None, "networks_telecoms"),
+        ("Radio Charges", None, None, "networks_telecoms"),
+        ("SUBSCRIPTIONS & PUBLICATIONS.TV/RADIO LICENCES", None, None, None),
+        ("Computer Ins Premium", None, None, None),  # insuring computers is insurance
+        ("I.T. Charges", None, None, "ict_other"),
+        (None, "Internet advertising for the summer campaign", None, None),
+        (None, "Refund as it was paid twice", None, None),  # the word 'it' is not IT
+        ("C.I.T.Awaiting Payment", None, None, None),
+        (None, "PROFESSIONAL FEES - ASC Translation via Phone", None, None),
+        ("Two Way Radios", None, None, "networks_telecoms"),
+        ("Landline Rental", None, None, "networks_telecoms"),
+        ("Lines & Calls", None, None, "networks_telecoms"),
+        ("Communications Equipment", None, None, "networks_telecoms"),
+        ("Telecare Equipment", None, None, "smart_city_iot"),
+        ("Vehicle Tracking", None, None, "smart_city_iot"),
+        ("Anti Virus Renewal", None, None, "cyber_security"),
+        ("Multi Functional Devices", None, None, "print_document"),
+        ("Communications Officer", None, None, None),  # communications the job, not the equipment
+        (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
+    ],
+)
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
     assert classifier.classify_spend_text(category, purpose, code)[0] == expected
 
 
-@pytest.mark.parametrize(("category", "supplier", "expected"), [
-    ("Consultants Fees", "UNIT 4 BUSINESS SOFTWARE LTD", "software"),  # the text is silent: the supplier says
-    ("Management Consultancy", "SOUTH WEST IT SOLUTIONS LTD", "it_services"),
-    ("Equipment", "PARKEON/FLOWBIRD SMART CITY UK", "smart_city_iot"),
-    ("Stationery", "RICOH UK LTD", None),  # paper is not print technology, whoever sells it
-    ("Learning Resources exc. IT Equipment", "P C WORLD BUSINESS", None),
-    ("Works", "NATIONAL GRID Telecoms Ltd", None),  # street works by a utility, not telecoms
-    ("EXT RES CARE FEES", "Care Network Solutions Ltd", None),
-    ("Management Consultancy", "SUMMIT COMPUTER RECRUITMENT LTD", None),
-    ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
-    ("Equipment", "Akhter Computers", "devices"),  # a computer seller
-    ("Equipment", "Key Computer Co Ltd", "ict_other"),
-])
+@pytest.mark.parametrize(
+    ("category", "supplier", "expected"),
+    [
+        ("Consultants Fees", "UNIT 4 BUSINESS SOFTWARE LTD", "software"),  # the text is silent: the supplier says
+        ("Management Consultancy", "SOUTH WEST IT SOLUTIONS LTD", "it_services"),
+        ("Equipment", "PARKEON/FLOWBIRD SMART CITY UK", "smart_city_iot"),
+        ("Stationery", "RICOH UK LTD", None),  # paper is not print technology, whoever sells it
+        ("Learning Resources exc. IT Equipment", "P C WORLD BUSINESS", None),
+        ("Works", "NATIONAL GRID Telecoms Ltd", None),  # street works by a utility, not telecoms
+        ("EXT RES CARE FEES", "Care Network Solutions Ltd", None),
+        ("Management Consultancy", "SUMMIT COMPUTER RECRUITMENT LTD", None),
+        ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
+        ("Equipment", "Akhter Computers", "devices"),  # a computer seller
+        ("Equipment", "Key Computer Co Ltd", "ict_other"),
+    ],
+)
 def test_supplier_signals_only_when_the_text_is_silent(classifier: Classifier, category, supplier, expected) -> None:
     assert classifier.classify_spend(category, None, None, None, supplier)[0] == expected
 
 
 def test_every_decision_names_its_rule(classifier: Classifier) -> None:
     category, reason = classifier.classify_spend("Consultants Fees", None, None, None, "ROCKET SOFTWARE UK LTD")
-    assert category == "software" and reason.startswith("supplier 'ROCKET SOFTWARE UK LTD' is named as a technology "
-                                                        "company")
+    assert category == "software" and reason.startswith(
+        "supplier 'ROCKET SOFTWARE UK LTD' is named as a technology company"
+    )
     category, reason = classifier.classify_spend(None, "IT MAINT SOFTWARE", "271600")
     assert reason.startswith("ProClass 271600 matches 2716")
 
@@ -180,7 +194,8 @@ def test_every_decision_names_its_rule(classifier: Classifier) -> None:
 def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con) -> None:
     rows = real_spend_con.execute(
         "select tech_category, classification_reason from spend "
-        "where purpose = 'IT PURCHASES - Uniform managed service annual charge'").fetchall()
+        "where purpose = 'IT PURCHASES - Uniform managed service annual charge'"
+    ).fetchall()
     assert rows and {r[0] for r in rows} == {"software"}
     assert all("IT purchases" in r[1] or "it (purchases" in r[1] for r in rows)
     assert all("IDOX" in r[1] for r in rows)
@@ -189,33 +204,43 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
 # --- Reading the whole line -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("descriptions", "expected"), [
-    # the column that says what was bought decides, wherever it is and whatever the others say
-    ("Merchant Category: Eating Places | Expenditure Account: IT Consultancy", ("it_services", "high")),
-    ("Cost Element: Miscellaneous | Expenditure Account Code Description: COMPUTER HARDWARE", ("devices", "high")),
-    ("Account Code: Miscellaneous | Account Code: Software licences", ("software", "high")),  # both columns read
-    # a column that says who bought only suggests: possibly tech...
-    ("Service Area: ICT Services | Expense Type: Subscriptions", ("it_services", "low")),
-    ("Cost Centre Description: Corporate ICT | Expense Type: Subscriptions", ("ict_other", "low")),
-    # ...unless no column could say what was bought (a code or the capital/revenue flag says nothing)
-    ("Cost Centre Description: Corporate ICT", ("ict_other", "medium")),
-    ("Directorate: Resources | Service: Corporate IT | Cost Centre: MY37 | Type: Revenue", ("ict_other", "medium")),
-    ("Directorate: Resources | Service: Libraries | Cost Centre: MY37 | Type: Revenue", (None, None)),
-    ("Service Area: ICT | Group Description: Revenue Expenditure | Cost Centre Name: Telecoms",
-     ("networks_telecoms", "medium")),  # the flag in words says nothing either
-    ("Service Area: ICT | Group Description: Office Expenditure", ("ict_other", "low")),
-    # a general heading decides alone, and only suggests beside a more specific column that is silent
-    ("Subjective: Communications & Computing", ("ict_other", "medium")),
-    ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
-    # a column whose header says neither what nor who (a system's own name) is read, but its silence does not count
-    ("Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing",
-     ("ict_other", "medium")),
-    ("Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing | "
-     "Expense Type: Postage", ("ict_other", "low")),
-    # what the line bought vetoes technology; a department never does
-    ("Service Area: ICT | Expense Type: Stationery", (None, None)),
-    ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
-])
+@pytest.mark.parametrize(
+    ("descriptions", "expected"),
+    [
+        # the column that says what was bought decides, wherever it is and whatever the others say
+        ("Merchant Category: Eating Places | Expenditure Account: IT Consultancy", ("it_services", "high")),
+        ("Cost Element: Miscellaneous | Expenditure Account Code Description: COMPUTER HARDWARE", ("devices", "high")),
+        ("Account Code: Miscellaneous | Account Code: Software licences", ("software", "high")),  # both columns read
+        # a column that says who bought only suggests: possibly tech...
+        ("Service Area: ICT Services | Expense Type: Subscriptions", ("it_services", "low")),
+        ("Cost Centre Description: Corporate ICT | Expense Type: Subscriptions", ("ict_other", "low")),
+        # ...unless no column could say what was bought (a code or the capital/revenue flag says nothing)
+        ("Cost Centre Description: Corporate ICT", ("ict_other", "medium")),
+        ("Directorate: Resources | Service: Corporate IT | Cost Centre: MY37 | Type: Revenue", ("ict_other", "medium")),
+        ("Directorate: Resources | Service: Libraries | Cost Centre: MY37 | Type: Revenue", (None, None)),
+        (
+            "Service Area: ICT | Group Description: Revenue Expenditure | Cost Centre Name: Telecoms",
+            ("networks_telecoms", "medium"),
+        ),  # the flag in words says nothing either
+        ("Service Area: ICT | Group Description: Office Expenditure", ("ict_other", "low")),
+        # a general heading decides alone, and only suggests beside a more specific column that is silent
+        ("Subjective: Communications & Computing", ("ict_other", "medium")),
+        ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
+        # a column whose header says neither what nor who (a system's own name) is read, but its silence does not count
+        (
+            "Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing",
+            ("ict_other", "medium"),
+        ),
+        (
+            "Nstrg(T): Corporate Resources | Cipfsubj(T): Supplies and Services | Cipfsubs(T): Comms & Computing | "
+            "Expense Type: Postage",
+            ("ict_other", "low"),
+        ),
+        # what the line bought vetoes technology; a department never does
+        ("Service Area: ICT | Expense Type: Stationery", (None, None)),
+        ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
+    ],
+)
 def test_a_line_is_read_whole(classifier: Classifier, descriptions: str, expected: tuple) -> None:
     decision = classifier.classify_line(descriptions)
     assert (decision.tech_category, decision.confidence) == expected
@@ -232,59 +257,66 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     assert classifier.classify_line(line, None, "ICT.SOFTWARE").tech_category == "software"
 
 
-@pytest.mark.parametrize(("text", "supplier", "expected"), [
-    ("IT Consultancy", "THE BRIDGE (IT RECRUITMENT) LIMITED", None),  # agency staff, not a tech purchase
-    ("Agency staff", "Hays Specialist Recruitment Ltd", None),
-    ("Materials", "Computacenter (UK) Limited", "ict_other"),  # on the kept list of tech suppliers
-    ("Training Expenses (External)", "NEC Software Solutions UK Ltd", None),  # staff training, whoever runs it
-    ("Transfer Payments - Social Services Clients", "Sopra Steria Limited", None),  # not a purchase
-    ("Equipment General", "Northgate Public Sector Ltd", "software"),
-    ("Equipment General", "Northgate Vehicle Hire Ltd", None),
-    # postal and energy firms under a ledger's 'Communications & Computing' heading: postage and gas, not tech
-    ("Comms & Computing", "ROYAL MAIL GROUP LTD", None),
-    ("Comms & Computing", "Post Office Counters Limited", None),
-    ("Computer Maintenance", "DX NETWORK SERVICES LTD", None),  # document exchange: legal post
-    ("Comms & Computing", "British Gas Business", None),
-    ("Comms & Computing", "Barclaycard", "ict_other"),
-    ("Agency staff provision", "Access Computer Consulting plc", None),  # staff, whoever supplies them
-    ("Construction Works", "Virgin Media Limited", None),  # a utility's street works
-    ("Licences Purchase", "SAP UK & Eire User Group", None),  # a membership, not SAP
-    ("I T Provision", "QA Ltd", None),  # IT training
-    ("Consumable items", "MSFT * E0400I54B6", "software"),  # a card payment to Microsoft
-    ("General Office expenses", "EE/T-Mobile", "networks_telecoms"),
-    ("Equipment", "JUST CHECKING", "smart_city_iot"),  # activity-monitoring telecare kit
-    ("Services - April 24", "Obitus (Vivedia Ltd)", "software"),  # crematorium webcasting and music system
-    ("Licences", "NESSY LEARNING LTD", "software"),  # bare 'Licences' says nothing: the supplier does
-    ("Licences", "Ofcom", None),  # ... and a licence from anyone else stays not tech
-    ("Rent Deposit Fund", "KRYSTAL HOSTING LTD", "cloud_hosting"),  # named as a hosting company
-    ("UTMC", "MOBIUS NETWORKS LTD", "networks_telecoms"),  # named as a networks company
-    ("Gas", "SOUTHERN GAS NETWORKS LTD.", None),  # a utility's network
-    ("Supported Living", "CARERS NETWORKS LTD", None),  # a people's network
-    ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
-    ("Comms & Computing", "Allpay Ltd", None),
-    ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
-    # IT support or maintenance from a supplier known for a specialist field is that field; software stays software
-    ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
-    ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
-    ("IT Software Maintenance", "Rackspace Ltd", "software"),
-    ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
-])
+@pytest.mark.parametrize(
+    ("text", "supplier", "expected"),
+    [
+        ("IT Consultancy", "THE BRIDGE (IT RECRUITMENT) LIMITED", None),  # agency staff, not a tech purchase
+        ("Agency staff", "Hays Specialist Recruitment Ltd", None),
+        ("Materials", "Computacenter (UK) Limited", "ict_other"),  # on the kept list of tech suppliers
+        ("Training Expenses (External)", "NEC Software Solutions UK Ltd", None),  # staff training, whoever runs it
+        ("Transfer Payments - Social Services Clients", "Sopra Steria Limited", None),  # not a purchase
+        ("Equipment General", "Northgate Public Sector Ltd", "software"),
+        ("Equipment General", "Northgate Vehicle Hire Ltd", None),
+        # postal and energy firms under a ledger's 'Communications & Computing' heading: postage and gas, not tech
+        ("Comms & Computing", "ROYAL MAIL GROUP LTD", None),
+        ("Comms & Computing", "Post Office Counters Limited", None),
+        ("Computer Maintenance", "DX NETWORK SERVICES LTD", None),  # document exchange: legal post
+        ("Comms & Computing", "British Gas Business", None),
+        ("Comms & Computing", "Barclaycard", "ict_other"),
+        ("Agency staff provision", "Access Computer Consulting plc", None),  # staff, whoever supplies them
+        ("Construction Works", "Virgin Media Limited", None),  # a utility's street works
+        ("Licences Purchase", "SAP UK & Eire User Group", None),  # a membership, not SAP
+        ("I T Provision", "QA Ltd", None),  # IT training
+        ("Consumable items", "MSFT * E0400I54B6", "software"),  # a card payment to Microsoft
+        ("General Office expenses", "EE/T-Mobile", "networks_telecoms"),
+        ("Equipment", "JUST CHECKING", "smart_city_iot"),  # activity-monitoring telecare kit
+        ("Services - April 24", "Obitus (Vivedia Ltd)", "software"),  # crematorium webcasting and music system
+        ("Licences", "NESSY LEARNING LTD", "software"),  # bare 'Licences' says nothing: the supplier does
+        ("Licences", "Ofcom", None),  # ... and a licence from anyone else stays not tech
+        ("Rent Deposit Fund", "KRYSTAL HOSTING LTD", "cloud_hosting"),  # named as a hosting company
+        ("UTMC", "MOBIUS NETWORKS LTD", "networks_telecoms"),  # named as a networks company
+        ("Gas", "SOUTHERN GAS NETWORKS LTD.", None),  # a utility's network
+        ("Supported Living", "CARERS NETWORKS LTD", None),  # a people's network
+        ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
+        ("Comms & Computing", "Allpay Ltd", None),
+        ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
+        # IT support or maintenance from a supplier known for a specialist field is that field; software stays software
+        ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
+        ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
+        ("IT Software Maintenance", "Rackspace Ltd", "software"),
+        ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
+    ],
+)
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
     assert classifier.classify_spend(text, None, None, None, supplier)[0] == expected
 
 
 def test_award_evidence_names_the_largest_technology_contract() -> None:
-    awards = [("ocds-1", "Network refresh", "32420000", "networks_telecoms", 900_000, ["Acme Networks Ltd"]),
-              ("ocds-2", "Wi-Fi", "32400000", "networks_telecoms", 50_000, ["ACME NETWORKS LIMITED"]),
-              ("ocds-3", "Cleaning", "90910000", None, 10_000, ["Acme Networks Ltd"]),
-              ("ocds-4", "Grounds", "77310000", None, 10_000, ["Mostly Gardens Ltd"]),
-              ("ocds-5", "Website", "72413000", "digital_delivery", 10_000, ["Mostly Gardens Ltd"]),
-              ("ocds-6", "Mowing", "77310000", None, 10_000, ["Mostly Gardens Ltd"])]
+    awards = [
+        ("ocds-1", "Network refresh", "32420000", "networks_telecoms", 900_000, ["Acme Networks Ltd"]),
+        ("ocds-2", "Wi-Fi", "32400000", "networks_telecoms", 50_000, ["ACME NETWORKS LIMITED"]),
+        ("ocds-3", "Cleaning", "90910000", None, 10_000, ["Acme Networks Ltd"]),
+        ("ocds-4", "Grounds", "77310000", None, 10_000, ["Mostly Gardens Ltd"]),
+        ("ocds-5", "Website", "72413000", "digital_delivery", 10_000, ["Mostly Gardens Ltd"]),
+        ("ocds-6", "Mowing", "77310000", None, 10_000, ["Mostly Gardens Ltd"]),
+    ]
     evidence = award_evidence(awards)
     acme = evidence["acme networks"]
     assert acme.tech_category == "networks_telecoms" and acme.method == "contract award"
-    assert acme.reason == ("supplier 'Acme Networks Ltd' won 2 technology contracts in the notices, e.g. 'Network "
-                           "refresh' (ocds-1, CPV 32420000)")
+    assert acme.reason == (
+        "supplier 'Acme Networks Ltd' won 2 technology contracts in the notices, e.g. 'Network "
+        "refresh' (ocds-1, CPV 32420000)"
+    )
     assert "mostly gardens" not in evidence  # one technology contract in three is not evidence
 
 
@@ -292,27 +324,40 @@ def _data_with(tmp_path: Path, spend_rows: list[str], releases: list[dict]) -> P
     root = tmp_path / "data"
     (root / "spend" / "camden").mkdir(parents=True)
     (root / "spend" / "camden" / "2025-04.csv").write_text(
-        "Payment Date,Supplier Name,Amount,Expense Type,Service Area\n" + "\n".join(spend_rows) + "\n",
-        encoding="utf-8")
+        "Payment Date,Supplier Name,Amount,Expense Type,Service Area\n" + "\n".join(spend_rows) + "\n", encoding="utf-8"
+    )
     (root / "procurement").mkdir()
     (root / "procurement" / "awards.json").write_text(json.dumps({"releases": releases}), encoding="utf-8")
     return root
 
 
 def _award(ocid: str, supplier: str, cpv: str) -> dict:
-    return {"ocid": ocid, "id": f"{ocid}-1", "date": "2025-01-01T00:00:00Z", "tag": ["award"],
-            "buyer": {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"},
-            "tender": {"title": f"Contract {ocid}", "classification": {"scheme": "CPV", "id": cpv}},
-            "awards": [{"id": "1", "status": "active", "suppliers": [{"name": supplier}],
-                        "value": {"amount": 100000, "currency": "GBP"}}]}
+    return {
+        "ocid": ocid,
+        "id": f"{ocid}-1",
+        "date": "2025-01-01T00:00:00Z",
+        "tag": ["award"],
+        "buyer": {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"},
+        "tender": {"title": f"Contract {ocid}", "classification": {"scheme": "CPV", "id": cpv}},
+        "awards": [
+            {
+                "id": "1",
+                "status": "active",
+                "suppliers": [{"name": supplier}],
+                "value": {"amount": 100000, "currency": "GBP"},
+            }
+        ],
+    }
 
 
 def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path) -> None:
-    rows = ["01/04/2025,Quillon Systems Ltd,1000.00,Equipment,Libraries",  # silent text, a tech award: medium
-            "02/04/2025,Quillon Systems Ltd,2000.00,Building repairs,Libraries",
-            "03/04/2025,Brightwater Ltd,3000.00,Equipment,ICT Services",  # only the department: possibly tech
-            "04/04/2025,Brightwater Ltd,4000.00,Software licences,Libraries",  # text: high, corrected to none
-            "05/04/2025,Cedar Care Ltd,5000.00,Care fees,Adults"]  # nothing
+    rows = [
+        "01/04/2025,Quillon Systems Ltd,1000.00,Equipment,Libraries",  # silent text, a tech award: medium
+        "02/04/2025,Quillon Systems Ltd,2000.00,Building repairs,Libraries",
+        "03/04/2025,Brightwater Ltd,3000.00,Equipment,ICT Services",  # only the department: possibly tech
+        "04/04/2025,Brightwater Ltd,4000.00,Software licences,Libraries",  # text: high, corrected to none
+        "05/04/2025,Cedar Care Ltd,5000.00,Care fees,Adults",
+    ]  # nothing
     data = _data_with(tmp_path, rows, [_award("ocds-q1", "QUILLON SYSTEMS LIMITED", "72000000")])
     reference = tmp_path / "reference"
     shutil.copytree(Reference().folder, reference)
@@ -320,12 +365,16 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
         "kind,match,tech_category,note\n"
         "line,spend/camden/2025-04.csv:5,none,a refund booked under the wrong account\n"
         "text,Building repairs,it_infrastructure,the server room fit-out\n"
-        "supplier,cedar care,none,\n", encoding="utf-8")
+        "supplier,cedar care,none,\n",
+        encoding="utf-8",
+    )
     warehouse = tmp_path / "w.duckdb"
     build(data, warehouse, reference=Reference(reference))
     con = connect(warehouse, read_only=True)
-    got = con.execute("select source_row, tech_category, possible_tech_category, classification_confidence, "
-                      "classification_method, classification_reason from spend order by source_row").fetchall()
+    got = con.execute(
+        "select source_row, tech_category, possible_tech_category, classification_confidence, "
+        "classification_method, classification_reason from spend order by source_row"
+    ).fetchall()
     assert [g[:5] for g in got] == [
         (2, "it_services", None, "medium", "contract award"),
         (3, "it_infrastructure", None, "high", "correction"),
@@ -335,8 +384,9 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
     ]
     assert "won 1 technology contract in the notices, e.g. 'Contract ocds-q1' (ocds-q1, CPV 72000000)" in got[0][5]
     assert got[3][5].startswith("corrected by an officer (classification_corrections.csv line 2): not technology")
-    possible = con.execute("select sum(possible_tech_gbp), sum(possible_tech_lines) from agg_spend_by_borough_month"
-                           ).fetchone()
+    possible = con.execute(
+        "select sum(possible_tech_gbp), sum(possible_tech_lines) from agg_spend_by_borough_month"
+    ).fetchone()
     assert possible == (Decimal("3000.00"), 1)
     assert run_checks(con) == []
 
@@ -345,15 +395,33 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
 
 EXTRA_LABELS = Path(__file__).resolve().parent / "labels" / "extra_spend_tech_labels.csv"
 # Each publisher's folder in the test warehouse: the GLA and TfL as themselves, the others under stand-in boroughs.
-EXTRA_FOLDERS = {"gla": "greater-london-authority", "tfl": "transport-for-london", "calderdale": "barnet",
-                 "craven": "bexley", "gateshead": "brent", "hyndburn": "bromley", "lancashire-fire": "camden",
-                 "lancashire-pcc": "croydon", "north-tyneside": "ealing", "windsor-maidenhead": "enfield",
-                 "manchester": "hackney", "harrogate": "haringey", "darlington": "harrow", "salford": "hillingdon",
-                 "newcastle": "hounslow", "sheffield": "lewisham"}
+EXTRA_FOLDERS = {
+    "gla": "greater-london-authority",
+    "tfl": "transport-for-london",
+    "calderdale": "barnet",
+    "craven": "bexley",
+    "gateshead": "brent",
+    "hyndburn": "bromley",
+    "lancashire-fire": "camden",
+    "lancashire-pcc": "croydon",
+    "north-tyneside": "ealing",
+    "windsor-maidenhead": "enfield",
+    "manchester": "hackney",
+    "harrogate": "haringey",
+    "darlington": "harrow",
+    "salford": "hillingdon",
+    "newcastle": "hounslow",
+    "sheffield": "lewisham",
+}
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
-EXTRA_MAPPINGS = {"gateshead": "supplier_name,Supplier ID(T)", "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
-                  "darlington": "amount,Invoice Line Value (net of VAT)", "salford": "amount,Net",
-                  "newcastle": "amount,Total (excludes VAT)", "sheffield": "amount,Invoiced Value"}
+EXTRA_MAPPINGS = {
+    "gateshead": "supplier_name,Supplier ID(T)",
+    "lancashire-pcc": "supplier_name,* SUPPLIER FINAL",
+    "darlington": "amount,Invoice Line Value (net of VAT)",
+    "salford": "amount,Net",
+    "newcastle": "amount,Total (excludes VAT)",
+    "sheffield": "amount,Invoiced Value",
+}
 
 
 def extra_real() -> Path:
@@ -385,8 +453,10 @@ def extra_con(tmp_path_factory: pytest.TempPathFactory):
 
 def score_folds(con) -> dict[tuple[str, str], Counter]:
     """{(fold, publisher): tp, fp, fn, tn, exact} on the extra labels, at the default confidence."""
-    predicted = {(f, r): c or "none" for f, r, c in con.execute(
-        "select source_file, source_row, tech_category from spend").fetchall()}
+    predicted = {
+        (f, r): c or "none"
+        for f, r, c in con.execute("select source_file, source_row, tech_category from spend").fetchall()
+    }
     scores: dict[tuple[str, str], Counter] = {}
     with EXTRA_LABELS.open(encoding="utf-8", newline="") as fh:
         for label in csv.DictReader(fh):
@@ -397,16 +467,26 @@ def score_folds(con) -> dict[tuple[str, str], Counter]:
                 score["not loaded"] += 1
                 continue
             got, truth = predicted[key], label["category"]
-            score["tp" if truth != "none" and got != "none" else "fp" if got != "none" else
-                  "fn" if truth != "none" else "tn"] += 1
+            score[
+                "tp"
+                if truth != "none" and got != "none"
+                else "fp"
+                if got != "none"
+                else "fn"
+                if truth != "none"
+                else "tn"
+            ] += 1
             score["exact"] += truth != "none" and got == truth
     return scores
 
 
 def _rates(c: Counter) -> tuple[float, float, float]:
     tp = c["tp"]
-    return (tp / (tp + c["fp"]) if tp + c["fp"] else 1.0, tp / (tp + c["fn"]) if tp + c["fn"] else 1.0,
-            c["exact"] / tp if tp else 1.0)
+    return (
+        tp / (tp + c["fp"]) if tp + c["fp"] else 1.0,
+        tp / (tp + c["fn"]) if tp + c["fn"] else 1.0,
+        c["exact"] / tp if tp else 1.0,
+    )
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
@@ -422,12 +502,16 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     for (fold, publisher), c in sorted(scores.items()):
         totals.setdefault(fold, Counter()).update(c)
         precision, recall, exact = _rates(c)
-        print(f"{fold:7} {publisher:20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
-              f"recall {recall:.3f}  exact {exact:.3f}  (labelled lines not loaded: {c['not loaded']})")
+        print(
+            f"{fold:7} {publisher:20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
+            f"recall {recall:.3f}  exact {exact:.3f}  (labelled lines not loaded: {c['not loaded']})"
+        )
     for fold, c in sorted(totals.items()):
         precision, recall, exact = _rates(c)
-        print(f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
-              f"recall {recall:.3f}  exact {exact:.3f}")
+        print(
+            f"{fold:7} {'ALL':20} tech lines {c['tp'] + c['fn']:4}  precision {precision:.3f}  "
+            f"recall {recall:.3f}  exact {exact:.3f}"
+        )
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
     assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
@@ -453,8 +537,31 @@ def test_the_supplier_prefilter_finds_what_searching_every_pattern_finds(classif
     every._supplier_filter = _EveryPattern(len(every._suppliers))
     every._exclude_supplier_filter = _EveryPattern(len(every._exclude_supplier))
     words = [w for r in Reference().table("tech_suppliers") for w in r["supplier"].split()]
-    words += ["IT", "It", "it", "Ltd", "Limited", "Software", "soft", "Telecom", "telephony", "grid", "3", "UK", "O2",
-              "\u017foftware", "\u0130T", "\u212aCOM", "Computers", "recruitment", "BT", "btl", "-", "&", "(UK)"]
+    words += [
+        "IT",
+        "It",
+        "it",
+        "Ltd",
+        "Limited",
+        "Software",
+        "soft",
+        "Telecom",
+        "telephony",
+        "grid",
+        "3",
+        "UK",
+        "O2",
+        "\u017foftware",
+        "\u0130T",
+        "\u212aCOM",
+        "Computers",
+        "recruitment",
+        "BT",
+        "btl",
+        "-",
+        "&",
+        "(UK)",
+    ]
     rng = random.Random(23)
     names = [r["supplier"] for r in Reference().table("tech_suppliers")]
     names += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(5000)]
@@ -467,15 +574,18 @@ def test_the_supplier_prefilter_finds_what_searching_every_pattern_finds(classif
     assert found[True] > 1000 and found[False] > 1000  # both kinds of answer were tried
 
 
-@pytest.mark.parametrize(("pattern", "words"), [
-    (r"^bt\b(?!l)|\bbritish telecom", {"bt", "british telecom"}),
-    (r"city ?fibre", {"fibre"}),
-    (r"\b(?-i:IT)$", {"it"}),
-    (r"\btelef[oó]nica\b|^o2\b", {"telef", "o2"}),
-    (r"[a-z]+soft\b|\w+ware", {"soft", "ware"}),
-    (r"[a-z]+soft\b|\d+", None),  # one alternative names no word: every name is searched with it
-    (r"caf\u00e9", {"caf"}),  # a character beyond ASCII ends the word
-])
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"^bt\b(?!l)|\bbritish telecom", {"bt", "british telecom"}),
+        (r"city ?fibre", {"fibre"}),
+        (r"\b(?-i:IT)$", {"it"}),
+        (r"\btelef[oó]nica\b|^o2\b", {"telef", "o2"}),
+        (r"[a-z]+soft\b|\w+ware", {"soft", "ware"}),
+        (r"[a-z]+soft\b|\d+", None),  # one alternative names no word: every name is searched with it
+        (r"caf\u00e9", {"caf"}),  # a character beyond ASCII ends the word
+    ],
+)
 def test_the_words_a_pattern_must_match(pattern: str, words: set[str] | None) -> None:
     from loti_demand.normalise.taxonomy import required_words
 

@@ -19,8 +19,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loti_demand", *args], check=False, capture_output=True, text=True,
-                          cwd=PROJECT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "loti_demand", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=300,
+    )
 
 
 def test_build_then_check(data_dir: Path, tmp_path: Path) -> None:
@@ -57,10 +63,14 @@ def test_ingest_spend_adds_to_existing_warehouse(small_warehouse: Path, tmp_path
     warehouse = tmp_path / "w.duckdb"
     shutil.copyfile(small_warehouse, warehouse)  # built from data_dir: 5 spend lines
     extra = tmp_path / "extra.csv"
-    extra.write_text("Date,Supplier Name,Amount,Expense Type,Transaction Number\n"
-                     "01/05/2025,Northwind Cloud Ltd,\"2,000.00\",Hosting Services,X1\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["ingest", "spend", "--warehouse", str(warehouse), "--borough", "LB Camden",
-                                      str(extra)])
+    extra.write_text(
+        "Date,Supplier Name,Amount,Expense Type,Transaction Number\n"
+        '01/05/2025,Northwind Cloud Ltd,"2,000.00",Hosting Services,X1\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["ingest", "spend", "--warehouse", str(warehouse), "--borough", "LB Camden", str(extra)]
+    )
     assert result.exit_code == 0, result.output
     assert "spend lines loaded: 6" in result.output
 
@@ -68,8 +78,9 @@ def test_ingest_spend_adds_to_existing_warehouse(small_warehouse: Path, tmp_path
 def test_ingest_with_unknown_borough_is_refused(tmp_path: Path) -> None:
     extra = tmp_path / "x.csv"
     extra.write_text("Date,Supplier Name,Amount\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["ingest", "spend", "--warehouse", str(tmp_path / "w.duckdb"),
-                                      "--borough", "Gotham", str(extra)])
+    result = CliRunner().invoke(
+        cli, ["ingest", "spend", "--warehouse", str(tmp_path / "w.duckdb"), "--borough", "Gotham", str(extra)]
+    )
     assert result.exit_code == 1
     assert "'Gotham' is not a London borough or London-wide body" in result.output
 
@@ -81,8 +92,9 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
             yield from _commands(command, (*prefix, name))
 
 
-@pytest.mark.parametrize(("path", "command"), list(_commands(cli)),
-                         ids=lambda p: " ".join(p) if isinstance(p, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "command"), list(_commands(cli)), ids=lambda p: " ".join(p) if isinstance(p, tuple) else ""
+)
 def test_every_command_has_help_with_an_example(path, command) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0

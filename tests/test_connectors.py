@@ -30,8 +30,9 @@ class Replay:
     """A local HTTP server that answers from a replay script and records every request."""
 
     def __init__(self, script: dict[str, dict[str, list[dict]]]) -> None:
-        self.script = {path: {cursor: list(answers) for cursor, answers in cursors.items()}
-                       for path, cursors in script.items()}
+        self.script = {
+            path: {cursor: list(answers) for cursor, answers in cursors.items()} for path, cursors in script.items()
+        }
         self.requests: list[dict[str, str]] = []
         replay = self
 
@@ -98,8 +99,9 @@ def policy(sleeps: Sleeps, **kwargs: float) -> connectors.FetchPolicy:
 def test_fts_pages_through_three_pages_obeying_retry_after(replay, tmp_path: Path) -> None:
     server = replay("fts_replay.json")
     sleeps = Sleeps()
-    result = connectors.fetch("fts", SINCE, UNTIL, base_url=server.url, raw_dir=tmp_path, stages=["planning", "tender"],
-                              policy=policy(sleeps))
+    result = connectors.fetch(
+        "fts", SINCE, UNTIL, base_url=server.url, raw_dir=tmp_path, stages=["planning", "tender"], policy=policy(sleeps)
+    )
     assert result.status == "ok" and result.problem is None
     assert [p.releases for p in result.pages] == [2, 2, 1] and result.releases == 5
     # page 1, then page 2 refused with 429 and asked again, then page 3 refused with 503 and asked again
@@ -117,8 +119,9 @@ def test_server_errors_back_off_and_bounded_retries_give_up(replay, tmp_path: Pa
     server = replay("fts_replay_plain.json")
     server.script["/api/1.0/ocdsReleasePackages"]["MTAw"] = [{"status": 500, "text": "Internal Server Error"}]
     sleeps = Sleeps()
-    result = connectors.fetch("fts", SINCE, UNTIL, base_url=server.url, raw_dir=tmp_path,
-                              policy=policy(sleeps, max_attempts=3))
+    result = connectors.fetch(
+        "fts", SINCE, UNTIL, base_url=server.url, raw_dir=tmp_path, policy=policy(sleeps, max_attempts=3)
+    )
     assert result.status == "failed" and "gave up after 3 attempts" in result.problem
     assert sleeps == [2.0, 4.0, 8.0]  # exponential backoff, bounded
     assert len(result.pages) == 1 and result.last_date_fetched is None
@@ -127,8 +130,14 @@ def test_server_errors_back_off_and_bounded_retries_give_up(replay, tmp_path: Pa
 def test_contracts_finder_403_page_is_its_rate_limit(replay, tmp_path: Path) -> None:
     server = replay("cf_replay.json")
     sleeps = Sleeps()
-    result = connectors.fetch("contracts-finder", dt.datetime(2025, 5, 1), dt.datetime(2025, 5, 31, 23, 59, 59),
-                              base_url=server.url, raw_dir=tmp_path, policy=policy(sleeps, rate_limit_wait=300))
+    result = connectors.fetch(
+        "contracts-finder",
+        dt.datetime(2025, 5, 1),
+        dt.datetime(2025, 5, 31, 23, 59, 59),
+        base_url=server.url,
+        raw_dir=tmp_path,
+        policy=policy(sleeps, rate_limit_wait=300),
+    )
     assert result.status == "ok" and result.releases == 3
     assert sleeps == [300]  # no request for 5 minutes after "Request forbidden"
     assert server.cursors() == ["", "Q0YxMDA=", "Q0YxMDA="]
@@ -171,8 +180,9 @@ def test_a_stated_total_that_does_not_match_is_reported(replay, tmp_path: Path) 
     (tmp_path / "page.json").write_text(json.dumps(page))
     server = replay("cf_replay.json")
     server.script["/Published/Notices/OCDS/Search"] = {"": [{"text": json.dumps(page)}]}
-    result = connectors.fetch("contracts-finder", SINCE, base_url=server.url, raw_dir=tmp_path / "raw",
-                              policy=policy(Sleeps()))
+    result = connectors.fetch(
+        "contracts-finder", SINCE, base_url=server.url, raw_dir=tmp_path / "raw", policy=policy(Sleeps())
+    )
     assert result.stated_total == 4 and result.releases == 1
     assert result.problem == "the API stated 4 release(s) but 1 were fetched: the harvest may be incomplete"
 
@@ -195,6 +205,7 @@ def test_next_cursor_is_read_from_links_next() -> None:
 
 # The command line: pages are saved, ingested atomically, logged; the next fetch resumes.
 
+
 def _fetch(warehouse: Path, raw: Path, *args: str):
     return CliRunner().invoke(cli, ["fetch", "fts", "--warehouse", str(warehouse), "--raw-dir", str(raw), *args])
 
@@ -207,11 +218,14 @@ def test_cli_fetch_ingests_pages_logs_and_resumes(replay, tmp_path: Path, monkey
     assert result.exit_code == 0, result.output
     assert "3 page(s), 5 release(s) (no total stated)" in result.output
     con = connect(warehouse, read_only=True)
-    log = con.execute("select source, window_from, window_to, pages, releases, stated_total, last_date_fetched, "
-                      "status from fetch_log").fetchall()
+    log = con.execute(
+        "select source, window_from, window_to, pages, releases, stated_total, last_date_fetched, status from fetch_log"
+    ).fetchall()
     assert log == [("fts", "2025-04-01T00:00:00", "2025-12-01T00:00:00", 3, 5, None, "2025-12-01T00:00:00", "ok")]
-    row = con.execute("select stage, notice_type, borough_code, award_value_gbp, supplier_names, contract_end, "
-                      "release_count from procurements where ocid = 'ocds-h6vhtk-04a1b2'").fetchall()
+    row = con.execute(
+        "select stage, notice_type, borough_code, award_value_gbp, supplier_names, contract_end, "
+        "release_count from procurements where ocid = 'ocds-h6vhtk-04a1b2'"
+    ).fetchall()
     assert row == [("contract", "award", "E09000012", 2950000, "Northbridge Digital Ltd", dt.date(2029, 12, 31), 3)]
     con.close()
 
@@ -226,8 +240,7 @@ def test_cli_fetch_ingests_pages_logs_and_resumes(replay, tmp_path: Path, monkey
     assert con.execute("select max(last_date_fetched) from fetch_log").fetchall() == [("2025-12-31T00:00:00",)]
 
 
-def test_cli_fetch_broken_page_ingests_the_good_pages_and_exits_non_zero(replay, tmp_path: Path,
-                                                                        monkeypatch) -> None:
+def test_cli_fetch_broken_page_ingests_the_good_pages_and_exits_non_zero(replay, tmp_path: Path, monkeypatch) -> None:
     server = replay("fts_replay_broken.json")
     monkeypatch.setenv("LOTI_DEMAND_FTS_URL", server.url)
     warehouse = tmp_path / "w.duckdb"
@@ -238,7 +251,8 @@ def test_cli_fetch_broken_page_ingests_the_good_pages_and_exits_non_zero(replay,
     con = connect(warehouse, read_only=True)
     assert con.execute("select count(*) from notices").fetchall() == [(4,)]
     assert con.execute("select pages, releases, status, last_date_fetched from fetch_log").fetchall() == [
-        (2, 4, "failed", None)]
+        (2, 4, "failed", None)
+    ]
 
 
 def test_cli_fetch_without_since_or_history_asks_for_since(tmp_path: Path) -> None:
@@ -249,8 +263,19 @@ def test_cli_fetch_without_since_or_history_asks_for_since(tmp_path: Path) -> No
 
 def test_cli_fetch_offline_fails_fast(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("LOTI_DEMAND_CONTRACTS_FINDER_URL", "http://127.0.0.1:9")
-    result = CliRunner().invoke(cli, ["fetch", "contracts-finder", "--since", "2025-01-01", "--warehouse",
-                                      str(tmp_path / "w.duckdb"), "--raw-dir", str(tmp_path / "raw")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "fetch",
+            "contracts-finder",
+            "--since",
+            "2025-01-01",
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--raw-dir",
+            str(tmp_path / "raw"),
+        ],
+    )
     assert result.exit_code == 1
     assert "cannot reach Contracts Finder" in result.output and "nothing was fetched" in result.output
     assert not (tmp_path / "w.duckdb").exists()

@@ -40,23 +40,26 @@ def assert_no_formula_cells(data: bytes, name: str = "export") -> None:
             assert not cell.startswith(FORMULA_START) or _is_number(cell), f"{name} row {number}: {cell[:40]!r}"
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"x\")",
-                                  "-", "=", "+44 20 7946 0000"])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("x")', "-", "=", "+44 20 7946 0000"]
+)
 def test_formula_text_is_neutralised(text: str) -> None:
     rows = read_back(to_csv_bytes(pd.DataFrame({"supplier_name": [text]})))
     assert rows[1] == ["'" + text]
 
 
 def test_numbers_stay_numbers_and_blanks_stay_blank() -> None:
-    df = pd.DataFrame({
-        "decimal": [Decimal("-12.50"), None],
-        "float": [-1.5, np.nan],
-        "int64": np.array([-5, 3], dtype="int64"),
-        "nullable": pd.array([-7, None], dtype="Int64"),
-        "float32": np.array([-2.5, np.nan], dtype="float32"),
-        "when": [pd.Timestamp("2025-01-31"), pd.NaT],
-        "text": ["-x", None],
-    })
+    df = pd.DataFrame(
+        {
+            "decimal": [Decimal("-12.50"), None],
+            "float": [-1.5, np.nan],
+            "int64": np.array([-5, 3], dtype="int64"),
+            "nullable": pd.array([-7, None], dtype="Int64"),
+            "float32": np.array([-2.5, np.nan], dtype="float32"),
+            "when": [pd.Timestamp("2025-01-31"), pd.NaT],
+            "text": ["-x", None],
+        }
+    )
     rows = read_back(to_csv_bytes(df))
     assert rows[1][:5] == ["-12.50", "-1.5", "-5", "-7", "-2.5"]  # found: -7 (nullable Int64) was written '-7
     assert rows[1][6] == "'-x"
@@ -74,14 +77,21 @@ def test_export_over_the_limit_is_refused_with_a_clear_message(monkeypatch) -> N
 
 
 @settings(max_examples=200)
-@given(data_frames([column("text", dtype=object, elements=st.one_of(st.none(), st.text())),
-                    column("amount", elements=st.floats(allow_nan=True, allow_infinity=False, width=64)),
-                    column("count", dtype="int64", elements=st.integers(-(2**40), 2**40))]))
+@given(
+    data_frames(
+        [
+            column("text", dtype=object, elements=st.one_of(st.none(), st.text())),
+            column("amount", elements=st.floats(allow_nan=True, allow_infinity=False, width=64)),
+            column("count", dtype="int64", elements=st.integers(-(2**40), 2**40)),
+        ]
+    )
+)
 def test_no_text_cell_can_start_a_formula(df: pd.DataFrame) -> None:
     rows = read_back(to_csv_bytes(df))
     assert len(rows) == len(df) + 1, "one line per row, however the text is quoted"
     for (text, amount, count), (text_cell, amount_cell, count_cell) in zip(
-            df.itertuples(index=False, name=None), rows[1:], strict=True):
+        df.itertuples(index=False, name=None), rows[1:], strict=True
+    ):
         assert not text_cell.startswith(FORMULA_START)
         if text is not None:
             assert text_cell == ("'" + text if text.startswith(FORMULA_START) else text), "text kept exactly"

@@ -41,9 +41,11 @@ KEYS = {"borough": "borough_name", "category": "tech_category"}
 
 def _spend_by(con, by: tuple[str, ...], first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:
     """Tech spend and lines grouped by hand from the `spend` mart, by the name of the borough or body that paid."""
-    spend = con.execute("select p.publisher_name as borough_name, s.tech_category, s.payment_month, s.amount_gbp "
-                        "from spend as s join publishers as p on s.publisher_code = p.publisher_code "
-                        "where s.tech_category is not null").df()
+    spend = con.execute(
+        "select p.publisher_name as borough_name, s.tech_category, s.payment_month, s.amount_gbp "
+        "from spend as s join publishers as p on s.publisher_code = p.publisher_code "
+        "where s.tech_category is not null"
+    ).df()
     if first:
         spend = spend[spend["payment_month"] >= pd.Timestamp(first)]
     if last:
@@ -59,11 +61,14 @@ def _spend_by(con, by: tuple[str, ...], first: dt.date | None = None, last: dt.d
     return grouped.reset_index()
 
 
-@pytest.mark.parametrize(("by", "first", "last"), [
-    (("borough", "category", "quarter"), None, None),
-    (("category", "financial_year"), dt.date(2024, 4, 1), dt.date(2026, 3, 1)),
-    (("month", "borough"), dt.date(2025, 1, 1), dt.date(2025, 6, 1)),
-])
+@pytest.mark.parametrize(
+    ("by", "first", "last"),
+    [
+        (("borough", "category", "quarter"), None, None),
+        (("category", "financial_year"), dt.date(2024, 4, 1), dt.date(2026, 3, 1)),
+        (("month", "borough"), dt.date(2025, 1, 1), dt.date(2025, 6, 1)),
+    ],
+)
 def test_spend_measures_equal_a_pandas_aggregation_of_spend(sample_con, by, first, last) -> None:
     got = export_summary.demand_summary(sample_con, by=by, month_from=first, month_to=last)
     keys = [KEYS.get(d, d) for d in by]
@@ -81,21 +86,26 @@ def test_column_order_follows_by_and_totals_hold(sample_con) -> None:
     assert got.columns.tolist() == ["quarter", "borough_code", "borough_name", *export_summary.MEASURE_COLUMNS]
     total = export_summary.demand_summary(sample_con, by=())
     assert len(total) == 1
-    spend = sample_con.execute("select sum(amount_gbp), count(*) from spend where tech_category is not null"
-                               ).fetchall()[0]
+    spend = sample_con.execute(
+        "select sum(amount_gbp), count(*) from spend where tech_category is not null"
+    ).fetchall()[0]
     assert round(float(total["tech_spend_gbp"].iloc[0]), 2) == round(float(spend[0]), 2)
     assert int(total["lines"].iloc[0]) == spend[1]
     assert round(got["tech_spend_gbp"].sum(), 2) == round(float(spend[0]), 2)
 
 
-@pytest.mark.parametrize("by", [*export_summary.GRAINS, ("quarter", "borough"),
-                                ("financial_year", "category", "borough")], ids=lambda by: ",".join(by) or "total")
+@pytest.mark.parametrize(
+    "by",
+    [*export_summary.GRAINS, ("quarter", "borough"), ("financial_year", "category", "borough")],
+    ids=lambda by: ",".join(by) or "total",
+)
 def test_the_stored_whole_period_is_the_table_grouped_now(demand_con, by) -> None:
     """Without months the summary comes from the build's agg_demand_summary: exactly the table that grouping the
     monthly facts gives (values, row order and types), for every choice of dimensions and an order of them."""
     stored = export_summary.demand_summary(demand_con, by=by)
-    pd.testing.assert_frame_equal(stored, export_summary.grouped(demand_con, by=by, month_from=None, month_to=None),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        stored, export_summary.grouped(demand_con, by=by, month_from=None, month_to=None), check_exact=True
+    )
     assert stored.columns.tolist() == export_summary.columns_for(by)
     assert len(export_summary.GRAINS) == 16 and (len(stored) > 1 or not by)
     keys = [export_summary.DIMENSIONS[d][0] for d in by]  # sorted by the chosen dimensions in the order given
@@ -108,11 +118,14 @@ def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None
     # areas by name: a borough, a London-wide body named in london_bodies.csv, or any other London buyer
     names = dict(sample_con.execute("select publisher_code, publisher_name from publishers").fetchall())
     items = items[items["tech_category"].notna()].assign(
-        borough_name=lambda d: d["publisher_code"].map(names).fillna("London-wide body"))
+        borough_name=lambda d: d["publisher_code"].map(names).fillna("London-wide body")
+    )
     pipeline = items[(items["confidence"] == STATUTORY) & items["expected_date"].notna()].assign(
-        financial_year=lambda d: d["expected_date"].map(_financial_year))
+        financial_year=lambda d: d["expected_date"].map(_financial_year)
+    )
     expiring = items[(items["confidence"] == INFERRED) & items["contract_end"].notna()].assign(
-        financial_year=lambda d: pd.to_datetime(d["contract_end"]).map(_financial_year))
+        financial_year=lambda d: pd.to_datetime(d["contract_end"]).map(_financial_year)
+    )
     keyed = got.set_index(["borough_name", "financial_year"])
     assert keyed.index.is_unique
     for (area, year), rows in pipeline.groupby(["borough_name", "financial_year"]):
@@ -124,7 +137,8 @@ def test_pipeline_expiry_and_challenge_measures_equal_pandas(sample_con) -> None
     assert got["contracts_expiring"].sum() == len(expiring)
     challenges = sample_con.execute(
         "select cb.borough_code, c.opens_on from challenges c join challenge_boroughs cb using (challenge_id) "
-        "where c.tech_category is not null").df()
+        "where c.tech_category is not null"
+    ).df()
     assert got["challenges_opened"].sum() == len(challenges)
     london = export_summary.demand_summary(sample_con, by=())  # a challenge shared by boroughs counts once London-wide
     distinct = sample_con.execute("select count(*) from challenges where tech_category is not null").fetchall()[0][0]
@@ -139,8 +153,9 @@ def test_bad_requests_are_clear_errors(sample_con) -> None:
     with pytest.raises(LotiDemandError, match="write it as YYYY-MM"):
         export_summary.parse_month("2025-4-1", "--from")
     with pytest.raises(LotiDemandError, match="after --to"):
-        export_summary.demand_summary(sample_con, by=("month",), month_from=dt.date(2026, 1, 1),
-                               month_to=dt.date(2025, 1, 1))
+        export_summary.demand_summary(
+            sample_con, by=("month",), month_from=dt.date(2026, 1, 1), month_to=dt.date(2025, 1, 1)
+        )
 
 
 # --- The command line ---------------------------------------------------------------------------------------
@@ -162,8 +177,19 @@ def test_cli_writes_the_library_csv_to_stdout(sample_warehouse: Path, sample_con
 
 def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp_path: Path) -> None:
     out = tmp_path / "summary.csv"
-    result = _cli("-w", str(sample_warehouse), "--by", "category,financial_year", "--from", "2025-04", "--to",
-                  "2026-03", "--out", str(out), "--no-bom")
+    result = _cli(
+        "-w",
+        str(sample_warehouse),
+        "--by",
+        "category,financial_year",
+        "--from",
+        "2025-04",
+        "--to",
+        "2026-03",
+        "--out",
+        str(out),
+        "--no-bom",
+    )
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.output
     data = out.read_bytes()
@@ -179,11 +205,14 @@ def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp
     assert "--by category,financial_year --from 2025-04 --to 2026-03" in notes
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["--by", "borough,year"], 2, "Invalid value for '--by': 'year' is not a dimension"),
-    (["--by", "borough", "--from", "April"], 2, "Invalid value for '--from': 'April' is not a month"),
-    (["--from", "2026-01", "--to", "2025-01"], 1, "--from 2026-01 is after --to 2025-01"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--by", "borough,year"], 2, "Invalid value for '--by': 'year' is not a dimension"),
+        (["--by", "borough", "--from", "April"], 2, "Invalid value for '--from': 'April' is not a month"),
+        (["--from", "2026-01", "--to", "2025-01"], 1, "--from 2026-01 is after --to 2025-01"),
+    ],
+)
 def test_cli_errors_and_exit_codes(sample_warehouse: Path, args, code: int, message: str) -> None:
     result = _cli("-w", str(sample_warehouse), *args, "--out", "-")
     assert result.exit_code == code
@@ -215,8 +244,9 @@ def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
     return open_page(warehouse, monkeypatch, "pages/exports.py", **params)
 
 
-def test_page_download_is_byte_for_byte_the_cli_file(sample_warehouse: Path, sample_con, monkeypatch,
-                                                     downloads: dict) -> None:
+def test_page_download_is_byte_for_byte_the_cli_file(
+    sample_warehouse: Path, sample_con, monkeypatch, downloads: dict
+) -> None:
     at = _app(sample_warehouse, monkeypatch)
     as_of = sample_con.execute("select data_as_of from build_info").fetchall()[0][0]
     stem = f"demand_summary_by_borough_category_quarter_as_of_{as_of:%Y-%m-%d}"
@@ -236,8 +266,9 @@ def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch, d
         assert at.selectbox(key=key).value == value
         assert at.query_params[key] == value
     shown = at.dataframe[0].value
-    want = export_summary.demand_summary(sample_con, by=("financial_year",), month_from=dt.date(2024, 4, 1),
-                                  month_to=dt.date(2025, 3, 1))
+    want = export_summary.demand_summary(
+        sample_con, by=("financial_year",), month_from=dt.date(2024, 4, 1), month_to=dt.date(2025, 3, 1)
+    )
     assert shown["financial_year"].tolist() == want["financial_year"].tolist() == ["2024-25"]
     pandas_total = _spend_by(sample_con, ("financial_year",), dt.date(2024, 4, 1), dt.date(2025, 3, 1))
     assert round(shown["tech_spend_gbp"].iloc[0], 2) == round(pandas_total["tech_spend_gbp"].iloc[0], 2)
@@ -263,37 +294,45 @@ def test_page_says_when_the_months_are_the_wrong_way_round(sample_warehouse: Pat
 # --- The CSV writer: formula injection --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+44 20 7946 0000", "'+44 20 7946 0000"),
-    ("-Hardware support", "'-Hardware support"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tTabbed", "'\tTabbed"),
-    ("\rReturn", "'\rReturn"),
-    ("-5", "'-5"),  # text that looks like a number is still text
-    ("Acme Ltd", "Acme Ltd"),
-    (-5, -5),
-    (-2.5, -2.5),
-    (Decimal("-3.25"), Decimal("-3.25")),
-    (0, 0),
-    (True, "Yes"),
-    (np.bool_(False), "No"),
-    (np.int64(-7), -7),
-    (np.float64(-7.5), -7.5),
-    (None, ""),
-    (float("nan"), ""),
-    (pd.NA, ""),
-    (pd.NaT, ""),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("-Hardware support", "'-Hardware support"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTabbed", "'\tTabbed"),
+        ("\rReturn", "'\rReturn"),
+        ("-5", "'-5"),  # text that looks like a number is still text
+        ("Acme Ltd", "Acme Ltd"),
+        (-5, -5),
+        (-2.5, -2.5),
+        (Decimal("-3.25"), Decimal("-3.25")),
+        (0, 0),
+        (True, "Yes"),
+        (np.bool_(False), "No"),
+        (np.int64(-7), -7),
+        (np.float64(-7.5), -7.5),
+        (None, ""),
+        (float("nan"), ""),
+        (pd.NA, ""),
+        (pd.NaT, ""),
+    ],
+)
 def test_safe_cell(value, expected) -> None:
     assert safe_cell(value) == expected
 
 
 def test_csv_keeps_negative_amounts_numeric_and_quotes_text_formulas() -> None:
-    df = duckdb.connect().execute(
-        "select * from (values ('=cmd|'' /C calc''!A0', -1234.50::decimal(18,2), -3::bigint, date '2025-04-01'), "
-        "('-Refund', 99.99::decimal(18,2), null::bigint, null::date)) t(supplier_name, tech_spend_gbp, lines, month)"
-    ).df()
+    df = (
+        duckdb.connect()
+        .execute(
+            "select * from (values ('=cmd|'' /C calc''!A0', -1234.50::decimal(18,2), -3::bigint, date '2025-04-01'), "
+            "('-Refund', 99.99::decimal(18,2), null::bigint, null::date)) "
+            "t(supplier_name, tech_spend_gbp, lines, month)"
+        )
+        .df()
+    )
     data = to_csv_bytes(df)
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")

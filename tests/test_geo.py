@@ -69,8 +69,11 @@ def test_geopackage_and_zipped_shapefile_in_any_crs(tmp_path: Path) -> None:
 
 def test_other_areas_are_dropped_and_split_boroughs_merged(tmp_path: Path) -> None:
     raw = gpd.read_file(real_file(SHAPEFILE))
-    extra = gpd.GeoDataFrame({"LAD22CD": ["E08000003"], "LAD22NM": ["Manchester"]},
-                             geometry=[box(380_000, 390_000, 390_000, 400_000)], crs=27700)
+    extra = gpd.GeoDataFrame(
+        {"LAD22CD": ["E08000003"], "LAD22NM": ["Manchester"]},
+        geometry=[box(380_000, 390_000, 390_000, 400_000)],
+        crs=27700,
+    )
     halves = raw[raw["LAD22CD"] == "E09000001"].copy()  # the City, split into two rows
     mixed = pd.concat([raw, extra, halves], ignore_index=True)
     mixed.to_file(tmp_path / "mixed.gpkg", driver="GPKG")
@@ -99,7 +102,8 @@ def test_code_column_is_found_by_its_values() -> None:
 
 def _measures(sample_con) -> pd.DataFrame:
     return sample_con.execute(
-        "select b.*, b.population * 1.0 as tech_spend_gbp from boroughs as b order by borough_code").df()
+        "select b.*, b.population * 1.0 as tech_spend_gbp from boroughs as b order by borough_code"
+    ).df()
 
 
 NEIGHBOURS = REFERENCE.parent / "borough_neighbours.csv"
@@ -126,14 +130,23 @@ def test_the_committed_neighbours_are_the_borders_in_both_official_files(source:
 
 
 def test_neighbours_are_shapes_that_touch() -> None:
-    squares = gpd.GeoDataFrame({"borough_code": ["E09000001", "E09000002", "E09000003", "E09000004"]},
-                               geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000),  # a shared edge
-                                         box(2000 + geo.NEIGHBOUR_METRES / 2, 0, 3000, 1000),  # a sliver apart
-                                         box(0, 1100, 1000, 2000)], crs=27700)  # 100 m away: not a neighbour
+    squares = gpd.GeoDataFrame(
+        {"borough_code": ["E09000001", "E09000002", "E09000003", "E09000004"]},
+        geometry=[
+            box(0, 0, 1000, 1000),
+            box(1000, 0, 2000, 1000),  # a shared edge
+            box(2000 + geo.NEIGHBOUR_METRES / 2, 0, 3000, 1000),  # a sliver apart
+            box(0, 1100, 1000, 2000),
+        ],
+        crs=27700,
+    )  # 100 m away: not a neighbour
     found = geo.borough_neighbours(squares)
     assert list(found.itertuples(index=False, name=None)) == [
-        ("E09000001", "E09000002"), ("E09000002", "E09000001"), ("E09000002", "E09000003"),
-        ("E09000003", "E09000002")]
+        ("E09000001", "E09000002"),
+        ("E09000002", "E09000001"),
+        ("E09000002", "E09000003"),
+        ("E09000003", "E09000002"),
+    ]
 
 
 def test_geographic_map_figure_has_all_33_boroughs(sample_con) -> None:
@@ -199,12 +212,19 @@ def test_one_outlier_does_not_flatten_the_colour_scale() -> None:
 def _synthetic_collection(drop: int = 0) -> dict:
     """33 squares at the tile positions, with ArcGIS-style LAD24CD/LAD24NM properties, in WGS84."""
     rows = pd.read_csv(REFERENCE).iloc[drop:]
-    features = [{
-        "type": "Feature",
-        "properties": {"LAD24CD": r.borough_code, "LAD24NM": r.borough_name},
-        "geometry": box(-0.5 + r.tile_col * 0.1, 51.65 - r.tile_row * 0.06 - 0.05,
-                        -0.5 + r.tile_col * 0.1 + 0.09, 51.65 - r.tile_row * 0.06).__geo_interface__,
-    } for r in rows.itertuples()]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"LAD24CD": r.borough_code, "LAD24NM": r.borough_name},
+            "geometry": box(
+                -0.5 + r.tile_col * 0.1,
+                51.65 - r.tile_row * 0.06 - 0.05,
+                -0.5 + r.tile_col * 0.1 + 0.09,
+                51.65 - r.tile_row * 0.06,
+            ).__geo_interface__,
+        }
+        for r in rows.itertuples()
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -252,15 +272,19 @@ def test_fetch_saves_valid_boundaries_and_says_how_to_use_them(server: str, tmp_
     assert [p.name for p in out.parent.iterdir()] == ["london.geojson"]  # no temporary file left behind
 
 
-@pytest.mark.parametrize(("route", "message"), [
-    ("/partial", "returned 32 of the 33 London boroughs; missing: E09000001"),
-    ("/error", "answered with an error: Invalid or missing input parameters"),
-    ("/html", "did not return JSON"),
-    ("/truncated", "exceededTransferLimit"),
-    ("/nowhere", "HTTP 404"),
-])
-def test_fetch_rejects_bad_answers_and_keeps_the_old_file(server: str, tmp_path: Path, route: str,
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        ("/partial", "returned 32 of the 33 London boroughs; missing: E09000001"),
+        ("/error", "answered with an error: Invalid or missing input parameters"),
+        ("/html", "did not return JSON"),
+        ("/truncated", "exceededTransferLimit"),
+        ("/nowhere", "HTTP 404"),
+    ],
+)
+def test_fetch_rejects_bad_answers_and_keeps_the_old_file(
+    server: str, tmp_path: Path, route: str, message: str
+) -> None:
     out = tmp_path / "london.geojson"
     out.write_text("previous download")
     result = _fetch(f"{server}{route}", out)

@@ -13,8 +13,17 @@ from loti_demand.warehouse.db import MODELS_DIR, STEPS_DIR
 from loti_demand.warehouse.order import Py, models
 
 RAW = {"raw_source_files", "raw_spend", "raw_ocds_releases", "raw_challenges", "raw_load_issues", "raw_fetch_log"}
-REF = {"ref_boroughs", "ref_borough_aliases", "ref_borough_neighbours", "ref_london_bodies", "ref_tech_categories",
-       "ref_tech_rules", "ref_technology_terms", "ref_manifest", "ref_build"}
+REF = {
+    "ref_boroughs",
+    "ref_borough_aliases",
+    "ref_borough_neighbours",
+    "ref_london_bodies",
+    "ref_tech_categories",
+    "ref_tech_rules",
+    "ref_technology_terms",
+    "ref_manifest",
+    "ref_build",
+}
 
 
 def _objects_read(sql: str) -> set[str]:
@@ -45,8 +54,9 @@ def test_every_step_sql_file_is_run() -> None:
 
 
 def test_every_model_file_is_in_the_build_order() -> None:
-    declared = {str(Path(m.path).with_suffix(".sql")) for m in models()
-                if (MODELS_DIR / m.path).with_suffix(".sql").is_file()}
+    declared = {
+        str(Path(m.path).with_suffix(".sql")) for m in models() if (MODELS_DIR / m.path).with_suffix(".sql").is_file()
+    }
     on_disk = {str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.sql")} - {"raw.sql"}
     assert on_disk == declared
     python = {str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.py") if p.name != "__init__.py"}
@@ -68,8 +78,10 @@ def test_money_is_decimal_never_float(sample_con) -> None:
         "where column_name like '%_gbp' and data_type not like 'DECIMAL%' and list_contains($t, table_name)",
         {"t": public},
     ).fetchall()
-    assert rows == [("agg_borough_measures_by_period", "tech_spend_per_resident_gbp", "DOUBLE"),
-                    ("agg_borough_measures_by_period", "london_median_per_resident_gbp", "DOUBLE")]
+    assert rows == [
+        ("agg_borough_measures_by_period", "tech_spend_per_resident_gbp", "DOUBLE"),
+        ("agg_borough_measures_by_period", "london_median_per_resident_gbp", "DOUBLE"),
+    ]
 
 
 def test_aggregates_reconcile_to_the_penny(sample_con) -> None:
@@ -84,5 +96,7 @@ def test_accounting_balances_for_every_sample_file(sample_con) -> None:
         "select path from source_files where lines_read <> rows_loaded + rows_duplicate + rows_quarantined"
     ).fetchall()
     assert unbalanced == []
-    assert sample_con.execute("select count(*) from raw_spend").fetchall()[0][0] == sample_con.execute(
-        "select sum(lines_read) from source_files where kind = 'spend'").fetchall()[0][0]
+    assert (
+        sample_con.execute("select count(*) from raw_spend").fetchall()[0][0]
+        == sample_con.execute("select sum(lines_read) from source_files where kind = 'spend'").fetchall()[0][0]
+    )

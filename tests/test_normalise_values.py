@@ -100,8 +100,10 @@ def test_formatted_amount_round_trips(value: Decimal) -> None:
     assert parse_amount(format_amount(value)) == value
 
 
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
-       st.sampled_from(["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y"]))
+@given(
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.sampled_from(["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y"]),
+)
 def test_formatted_date_round_trips(day: dt.date, fmt: str) -> None:
     assert parse_date(day.strftime(fmt)) == day
 
@@ -129,12 +131,14 @@ DECIMAL_MARKS = [
 
 
 @pytest.mark.parametrize(("text", "mark", "with_commas"), DECIMAL_MARKS)
-def test_decimal_marks_and_amounts_written_with_decimal_commas(text: str, mark: str, with_commas: Decimal,
-                                                               macros) -> None:
+def test_decimal_marks_and_amounts_written_with_decimal_commas(
+    text: str, mark: str, with_commas: Decimal, macros
+) -> None:
     assert decimal_mark(text) == mark
     assert parse_amount(text, decimal_comma=True) == with_commas
     assert macros.execute("select decimal_mark($1), parse_amount_decimal_comma($1)", [text]).fetchall() == [
-        (mark, with_commas)]
+        (mark, with_commas)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -155,17 +159,19 @@ def test_sql_and_python_date_parsers_agree(macros, text: str) -> None:
 
 
 CREDIT_STYLES = [
-    lambda v: f"{v:,.2f}",                       # 1,234.50 / -1,234.50
+    lambda v: f"{v:,.2f}",  # 1,234.50 / -1,234.50
     lambda v: f"{abs(v):.2f}-" if v < 0 else f"{v:.2f}",  # trailing minus (ledger exports)
     lambda v: f"{abs(v):,.2f}CR" if v < 0 else f"{v:,.2f}",  # CR suffix
     lambda v: f"({abs(v):,.2f})" if v < 0 else f"{v:,.2f}",  # brackets
-    lambda v: f" {v:,.2f} ",                     # Devon's padded, quoted amounts
-    lambda v: f"£{v:.2f}",                       # £-3.00
+    lambda v: f" {v:,.2f} ",  # Devon's padded, quoted amounts
+    lambda v: f"£{v:.2f}",  # £-3.00
 ]
 
 
-@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False),
-       st.sampled_from(CREDIT_STYLES))
+@given(
+    st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False),
+    st.sampled_from(CREDIT_STYLES),
+)
 def test_amounts_in_every_published_style_round_trip(value: Decimal, style) -> None:
     assert parse_amount(style(value)) == value
 

@@ -58,16 +58,21 @@ def latest_12_spend(con) -> pd.DataFrame:
 @pytest.mark.parametrize("code", ["E09000007", "E09000001", "E09000033"])
 def test_spend_and_per_resident_comparison(app: AppTest, sample_con, code: str) -> None:
     open_profile(app, borough=code)
-    name, population = sample_con.execute("select borough_name, population from boroughs where borough_code = $c",
-                                          {"c": code}).fetchall()[0]
+    name, population = sample_con.execute(
+        "select borough_name, population from boroughs where borough_code = $c", {"c": code}
+    ).fetchall()[0]
     assert app.selectbox(key="borough").value == code
     assert app.header[0].value == f"{name}: tech spend"
     recent = latest_12_spend(sample_con)
     tech = recent[recent["tech_category"].notna()]
     mine = tech[tech["borough_code"] == code]
     assert app.metric[0].value == metrics.format_gbp(float(mine["amount_gbp"].sum()))
-    per_head = tech.groupby("borough_code")["amount_gbp"].sum().astype(float) / sample_con.execute(
-        "select borough_code, population from boroughs").df().set_index("borough_code")["population"]
+    per_head = (
+        tech.groupby("borough_code")["amount_gbp"].sum().astype(float)
+        / sample_con.execute("select borough_code, population from boroughs")
+        .df()
+        .set_index("borough_code")["population"]
+    )
     median, value = per_head.median(), float(mine["amount_gbp"].sum()) / population
     sentence = next(m.value for m in app.markdown if "per resident" in m.value)
     assert sentence.startswith(f"£{value:,.2f} of tech spend per resident")
@@ -79,8 +84,9 @@ def test_spend_and_per_resident_comparison(app: AppTest, sample_con, code: str) 
 def test_trend_categories_and_suppliers(app: AppTest, sample_con) -> None:
     code = "E09000022"
     open_profile(app, borough=code)
-    lines = sample_con.execute("select * from spend where borough_code = $c and tech_category is not null",
-                               {"c": code}).df()
+    lines = sample_con.execute(
+        "select * from spend where borough_code = $c and tech_category is not null", {"c": code}
+    ).df()
     trend = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
     monthly = lines.groupby("payment_month")["amount_gbp"].sum().astype(float)
     assert plotted(trend["y"]) == pytest.approx(monthly.tolist())
@@ -108,7 +114,9 @@ def test_pipeline_expiring_and_challenges(app: AppTest, sample_con) -> None:
     expiring = demand_expected.expiring(items, start, end)
     challenges = sample_con.execute(
         "select c.title from challenges c join challenge_boroughs b using (challenge_id) "
-        "where b.borough_code = $c and c.status = 'open'", {"c": code}).df()
+        "where b.borough_code = $c and c.status = 'open'",
+        {"c": code},
+    ).df()
     assert len(pipeline) and len(expiring) and len(challenges), "the sample exercises every section"
     titles = dict(sample_con.execute("select ocid, title from procurements").fetchall())
     assert sorted(table_with(app, "notice_type")["title"]) == sorted(pipeline["ocid"].map(titles))
@@ -122,13 +130,17 @@ def test_pipeline_expiring_and_challenges(app: AppTest, sample_con) -> None:
 def test_data_coverage(app: AppTest, sample_con) -> None:
     code = "E09000006"
     open_profile(app, borough=code)
-    files = sample_con.execute("select * from source_files where kind = 'spend' and borough_code = $c",
-                               {"c": code}).df()
-    months = sample_con.execute("select count(distinct payment_month) from spend where borough_code = $c",
-                                {"c": code}).fetchall()[0][0]
-    issues = sample_con.execute("select count(*) from load_issues where source_file in (select path from "
-                                "source_files where borough_code = $c) and source_row is not null",
-                                {"c": code}).fetchall()[0][0]
+    files = sample_con.execute(
+        "select * from source_files where kind = 'spend' and borough_code = $c", {"c": code}
+    ).df()
+    months = sample_con.execute(
+        "select count(distinct payment_month) from spend where borough_code = $c", {"c": code}
+    ).fetchall()[0][0]
+    issues = sample_con.execute(
+        "select count(*) from load_issues where source_file in (select path from "
+        "source_files where borough_code = $c) and source_row is not null",
+        {"c": code},
+    ).fetchall()[0][0]
     coverage = table_with(app, "latest_file").iloc[0]
     assert (coverage["spend_files"], coverage["months_covered"]) == (len(files), months)
     assert coverage["lines_quarantined"] == issues == files["rows_quarantined"].sum()
@@ -199,12 +211,20 @@ def test_beside_its_neighbours_half_of_london_and_the_london_median(app: AppTest
     neighbours = neighbours.sort_values("per_resident", ascending=False)
     half = boroughs.loc[code, "inner_outer"]
     table = table_with(app, "peer_role")
-    expected_names = [boroughs.loc[code, "borough_name"], *neighbours["borough_name"], f"{half} London median",
-                      "London median"]
+    expected_names = [
+        boroughs.loc[code, "borough_name"],
+        *neighbours["borough_name"],
+        f"{half} London median",
+        "London median",
+    ]
     assert table["peer_name"].tolist() == expected_names
     in_half = boroughs.loc[boroughs["inner_outer"] == half, "per_resident"].dropna()
-    expected = [boroughs.loc[code, "per_resident"], *neighbours["per_resident"], in_half.median(),
-                boroughs["per_resident"].median()]
+    expected = [
+        boroughs.loc[code, "per_resident"],
+        *neighbours["per_resident"],
+        in_half.median(),
+        boroughs["per_resident"].median(),
+    ]
     assert table["tech_spend_per_resident_gbp"].astype(float).tolist() == pytest.approx(expected)
     assert table["peer_role"].iloc[-2] == f"Median of {len(in_half)} {half} London authorities with spend data"
     # the chart draws the same rows from the top (plotly lists bars bottom up), the City of London left off
@@ -224,7 +244,8 @@ def test_a_london_wide_body_has_a_buyer_profile(app: AppTest, sample_con) -> Non
     open_profile(app, borough="TFL")
     assert app.selectbox(key="borough").value == "TFL"
     assert {"Camden", "Greater London Authority (London-wide body)", "Transport for London (London-wide body)"} <= set(
-        app.selectbox(key="borough").options)
+        app.selectbox(key="borough").options
+    )
     assert app.header[0].value == "Transport for London: tech spend"
     recent = latest_12_spend(sample_con)
     mine = recent[(recent["publisher_code"] == "TFL") & recent["tech_category"].notna()]
@@ -237,14 +258,17 @@ def test_a_london_wide_body_has_a_buyer_profile(app: AppTest, sample_con) -> Non
     assert categories["tech_spend_gbp"].astype(float).tolist() == pytest.approx(expected.tolist())
     named = mine.groupby("supplier_id")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
     assert table_with(app, "supplier_name")["tech_spend_gbp"].astype(float).tolist() == pytest.approx(
-        named.head(10).tolist())
+        named.head(10).tolist()
+    )
     start, end = window(sample_con)
     items = demand_expected.demand_items(sample_con)
     items = items[items["publisher_code"] == "TFL"]
     titles = dict(sample_con.execute("select ocid, title from procurements").fetchall())
     assert sorted(table_with(app, "notice_type")["title"]) == sorted(
-        demand_expected.pipeline(items, start, end)["ocid"].map(titles))
+        demand_expected.pipeline(items, start, end)["ocid"].map(titles)
+    )
     assert sorted(table_with(app, "incumbent_suppliers")["title"]) == sorted(
-        demand_expected.expiring(items, start, end)["ocid"].map(titles))
+        demand_expected.expiring(items, start, end)["ocid"].map(titles)
+    )
     files = sample_con.execute("select count(*) from source_files where kind = 'spend' and publisher_code = 'TFL'")
     assert table_with(app, "latest_file")["spend_files"].iloc[0] == files.fetchall()[0][0] > 0

@@ -48,7 +48,8 @@ IN_WINDOW = {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11", "dd-i1", "dd-i2", "dd
 
 def test_demand_items_follow_the_rules_on_the_fixture(demand_con) -> None:
     rows = demand_con.execute(
-        "select ocid, confidence, expected_date, lead_months, value_band, area_name from demand_items").fetchall()
+        "select ocid, confidence, expected_date, lead_months, value_band, area_name from demand_items"
+    ).fetchall()
     got = {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
     assert got == FIXTURE_ITEMS  # the cancelled tender (dd-s5) and the Kent buyer (dd-s6) are not there
 
@@ -62,7 +63,8 @@ def test_only_http_links_are_kept(demand_con) -> None:
 def test_value_bands_and_lead_times_agree_with_metrics(sample_con, demand_con) -> None:
     for con in (sample_con, demand_con):
         for value, band, lead, confidence in con.execute(
-                "select value_gbp, value_band, lead_months, confidence from demand_items").fetchall():
+            "select value_gbp, value_band, lead_months, confidence from demand_items"
+        ).fetchall():
             number = None if value is None else float(value)
             assert band == value_band(number)
             if confidence == INFERRED:
@@ -85,18 +87,21 @@ def _calendar(con, months: int = MONTHS, **filters) -> set[str]:
     return set(queries.demand_calendar(con, date_from=date_from, date_to=date_to, **filters)["ocid"])
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({}, IN_WINDOW),
-    ({"areas": ("london_wide",)}, {"dd-s4"}),
-    ({"areas": ("E09000012", "E09000024")}, {"dd-s3", "dd-i1", "dd-i2"}),
-    ({"categories": ("it_services",)}, {"dd-s3", "dd-s11", "dd-i2"}),
-    ({"value_bands": ("unknown", "10m_plus")}, {"dd-i4", "dd-s4"}),
-    ({"sme": "yes"}, {"dd-s2"}),
-    ({"sme": "no"}, {"dd-s3"}),
-    ({"sme": "unknown"}, IN_WINDOW - {"dd-s2", "dd-s3"}),
-    ({"confidence": STATUTORY}, {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11"}),
-    ({"confidence": INFERRED}, {"dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, IN_WINDOW),
+        ({"areas": ("london_wide",)}, {"dd-s4"}),
+        ({"areas": ("E09000012", "E09000024")}, {"dd-s3", "dd-i1", "dd-i2"}),
+        ({"categories": ("it_services",)}, {"dd-s3", "dd-s11", "dd-i2"}),
+        ({"value_bands": ("unknown", "10m_plus")}, {"dd-i4", "dd-s4"}),
+        ({"sme": "yes"}, {"dd-s2"}),
+        ({"sme": "no"}, {"dd-s3"}),
+        ({"sme": "unknown"}, IN_WINDOW - {"dd-s2", "dd-s3"}),
+        ({"confidence": STATUTORY}, {"dd-s1", "dd-s2", "dd-s3", "dd-s4", "dd-s11"}),
+        ({"confidence": INFERRED}, {"dd-i1", "dd-i2", "dd-i3", "dd-i4", "dd-i7"}),
+    ],
+)
 def test_calendar_filters_on_the_fixture(demand_con, filters: dict, expected: set[str]) -> None:
     assert _calendar(demand_con, **filters) == expected
 
@@ -134,11 +139,13 @@ def test_a_contract_names_its_current_supplier_and_a_notice_the_one_it_replaces(
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
     replacing = {"dd-s2": "dd-i7", "dd-s3": "dd-i2"}
     inferred = [o for o in IN_WINDOW if FIXTURE_ITEMS[o][0] == INFERRED]
-    assert df["incumbent_suppliers"].dropna().to_dict() == dict.fromkeys([*inferred, *replacing],
-                                                                        "Fixture Supplier Ltd")
+    assert df["incumbent_suppliers"].dropna().to_dict() == dict.fromkeys(
+        [*inferred, *replacing], "Fixture Supplier Ltd"
+    )
     assert df["replaces_ocid"].dropna().to_dict() == replacing
-    assert df.loc["dd-s3", "incumbent_match"].startswith("Same buyer; same category, and the current contract ends "
-                                                        "on 31 August 2026")
+    assert df.loc["dd-s3", "incumbent_match"].startswith(
+        "Same buyer; same category, and the current contract ends on 31 August 2026"
+    )
     ends = dict(demand_con.execute("select ocid, contract_end from demand_items").fetchall())
 
     def days(column: str) -> dict:
@@ -194,16 +201,23 @@ def test_page_shows_exactly_the_independent_calendar(sample_warehouse: Path, mon
     assert alt.endswith(f"The busiest month is {busiest.strftime('%B %Y')} with {per_month[busiest]}.")
 
 
-@pytest.mark.parametrize(("params", "keep"), [
-    ({"category": "software,it_services"}, lambda d: d["tech_category"].isin(["software", "it_services"])),
-    ({"borough": "london_wide"}, lambda d: d["borough_code"].isna()),
-    ({"borough": "E09000022,E09000028"}, lambda d: d["borough_code"].isin(["E09000022", "E09000028"])),
-    ({"value": "under_100k,unknown"},
-     lambda d: d["value_gbp"].map(lambda v: value_band(None if pd.isna(v) else v)).isin(["under_100k", "unknown"])),
-    ({"sme": "yes"}, lambda d: d["is_sme_suitable"].fillna(False).astype(bool)),
-    ({"sme": "unknown"}, lambda d: d["is_sme_suitable"].isna()),
-    ({"evidence": "inferred"}, lambda d: d["confidence"] == INFERRED),
-])
+@pytest.mark.parametrize(
+    ("params", "keep"),
+    [
+        ({"category": "software,it_services"}, lambda d: d["tech_category"].isin(["software", "it_services"])),
+        ({"borough": "london_wide"}, lambda d: d["borough_code"].isna()),
+        ({"borough": "E09000022,E09000028"}, lambda d: d["borough_code"].isin(["E09000022", "E09000028"])),
+        (
+            {"value": "under_100k,unknown"},
+            lambda d: (
+                d["value_gbp"].map(lambda v: value_band(None if pd.isna(v) else v)).isin(["under_100k", "unknown"])
+            ),
+        ),
+        ({"sme": "yes"}, lambda d: d["is_sme_suitable"].fillna(False).astype(bool)),
+        ({"sme": "unknown"}, lambda d: d["is_sme_suitable"].isna()),
+        ({"evidence": "inferred"}, lambda d: d["confidence"] == INFERRED),
+    ],
+)
 def test_each_filter_matches_pandas_and_restores_from_the_link(sample_warehouse: Path, monkeypatch, params, keep):
     at = _app(sample_warehouse, monkeypatch, **params)
     want = _expected(sample_warehouse)
@@ -238,8 +252,15 @@ def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch, do
     got = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig")
     assert len(got) == len(shown)
     # who holds the work now, when that contract ends and what it is worth come first (issue 21)
-    assert got.columns[:7].tolist() == ["Current supplier(s)", "Current contract ends", "Value (£)", "Expected date",
-                                        "Already due", "Borough or body", "Title"]
+    assert got.columns[:7].tolist() == [
+        "Current supplier(s)",
+        "Current contract ends",
+        "Value (£)",
+        "Expected date",
+        "Already due",
+        "Borough or body",
+        "Title",
+    ]
     assert "New contract would end" in got.columns and "Contract end" not in got.columns
     # the grid shows each current supplier as a link to its profile; the CSV keeps the name
     named = shown["incumbent_suppliers"].notna()
@@ -268,8 +289,9 @@ def test_no_match_says_so(demand_warehouse: Path, monkeypatch) -> None:
     assert at.get("plotly_chart")[0].proto.alt.startswith("No procurements are expected")
 
 
-def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehouse: Path, sample_con,
-                                                                   monkeypatch) -> None:
+def test_overview_pipeline_equals_the_calendars_statutory_notices(
+    sample_warehouse: Path, sample_con, monkeypatch
+) -> None:
     at = _app(sample_warehouse, monkeypatch, evidence="statutory")
     shown = _shown(at)
     head = queries.headline(sample_con, as_of=queries.as_of(sample_con)).iloc[0]
@@ -277,16 +299,24 @@ def test_overview_pipeline_equals_the_calendars_statutory_notices(sample_warehou
     assert round(float(head["pipeline_value_gbp"]), 2) == round(float(shown["value_gbp"].sum()), 2)
 
 
-@pytest.mark.parametrize(("months_of_items", "peak"), [
-    ([3, 4, 4], "The busiest month is April 2026 with 2."),
-    ([3, 3, 4, 4, 5], "The busiest months are March 2026 and April 2026, with 2 each."),
-    ([3, 4, 5, 6], "The busiest months are March 2026, April 2026, May 2026 and June 2026, with 1 each."),
-    ([3, 4, 5, 6, 7], "5 months tie as the busiest, with 1 each, from March 2026 to July 2026."),
-])
+@pytest.mark.parametrize(
+    ("months_of_items", "peak"),
+    [
+        ([3, 4, 4], "The busiest month is April 2026 with 2."),
+        ([3, 3, 4, 4, 5], "The busiest months are March 2026 and April 2026, with 2 each."),
+        ([3, 4, 5, 6], "The busiest months are March 2026, April 2026, May 2026 and June 2026, with 1 each."),
+        ([3, 4, 5, 6, 7], "5 months tie as the busiest, with 1 each, from March 2026 to July 2026."),
+    ],
+)
 def test_the_timeline_summary_says_when_months_tie(months_of_items: list[int], peak: str) -> None:
     from loti_demand.presentation.charts import demand_timeline_summary
 
     months = [D(2026, m, 1) for m in range(3, 9)]
-    items = pd.DataFrame({"calendar_month": [pd.Timestamp(2026, m, 1) for m in months_of_items],
-                          "confidence": STATUTORY, "is_due_now": False})
+    items = pd.DataFrame(
+        {
+            "calendar_month": [pd.Timestamp(2026, m, 1) for m in months_of_items],
+            "confidence": STATUTORY,
+            "is_due_now": False,
+        }
+    )
     assert demand_timeline_summary(items, months).endswith(". " + peak)

@@ -28,18 +28,78 @@ def day(offset: int) -> str:
 
 # id, title, statement, boroughs, theme, status, opens_on, closes_on, tech_category, outcome_ocid
 CHALLENGES = [
-    ("c-damp", "Spot damp and mould early", "We want air quality sensors in homes at risk of damp.",
-     "Camden;Merton", "Housing", "open", day(-30), day(10), "", ""),
-    ("c-cyber", "Cyber resilience for schools", "Schools need affordable penetration testing.",
-     "Hackney", "Education", "open", day(-20), day(45), "", ""),
-    ("c-library", "Book library rooms online", "Residents want a website to book rooms.",
-     "Lambeth", "Culture", "open", day(-5), day(80), "", ""),
-    ("c-housing", "Replace the housing management system", "Our housing management system is slow.",
-     "Camden", "Housing", "closed", "2025-01-10", "2025-02-28", "software", ""),
-    ("c-roads", "Road condition data", "Know which roads need resurfacing first.",
-     "Camden", "Highways", "awarded", "2025-01-01", "", "data_analytics", "ocds-b5fd17-aaaa"),
-    ("c-lonely", "Lonely older residents", "Help older residents who live alone feel less isolated.",
-     "Sutton", "Adult social care", "open", day(-3), "", "", ""),
+    (
+        "c-damp",
+        "Spot damp and mould early",
+        "We want air quality sensors in homes at risk of damp.",
+        "Camden;Merton",
+        "Housing",
+        "open",
+        day(-30),
+        day(10),
+        "",
+        "",
+    ),
+    (
+        "c-cyber",
+        "Cyber resilience for schools",
+        "Schools need affordable penetration testing.",
+        "Hackney",
+        "Education",
+        "open",
+        day(-20),
+        day(45),
+        "",
+        "",
+    ),
+    (
+        "c-library",
+        "Book library rooms online",
+        "Residents want a website to book rooms.",
+        "Lambeth",
+        "Culture",
+        "open",
+        day(-5),
+        day(80),
+        "",
+        "",
+    ),
+    (
+        "c-housing",
+        "Replace the housing management system",
+        "Our housing management system is slow.",
+        "Camden",
+        "Housing",
+        "closed",
+        "2025-01-10",
+        "2025-02-28",
+        "software",
+        "",
+    ),
+    (
+        "c-roads",
+        "Road condition data",
+        "Know which roads need resurfacing first.",
+        "Camden",
+        "Highways",
+        "awarded",
+        "2025-01-01",
+        "",
+        "data_analytics",
+        "ocds-b5fd17-aaaa",
+    ),
+    (
+        "c-lonely",
+        "Lonely older residents",
+        "Help older residents who live alone feel less isolated.",
+        "Sutton",
+        "Adult social care",
+        "open",
+        day(-3),
+        "",
+        "",
+        "",
+    ),
 ]
 
 
@@ -49,8 +109,10 @@ def page_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES, root)
     lines = [",".join(CHALLENGE_FIELDS)]
     for cid, title, statement, boroughs, theme, status, opens, closes, category, ocid in CHALLENGES:
-        lines.append(f'{cid},{title},"{statement}",{boroughs},{theme},{status},{opens},{closes},,'
-                     f"https://challenges.example.org/{cid},,{category},{ocid}")
+        lines.append(
+            f'{cid},{title},"{statement}",{boroughs},{theme},{status},{opens},{closes},,'
+            f"https://challenges.example.org/{cid},,{category},{ocid}"
+        )
     (root / "challenges" / "challenges_mixed.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     warehouse = root.parent / "warehouse.duckdb"
     build(root, warehouse)
@@ -77,12 +139,15 @@ def test_the_list_shows_every_challenge_soonest_closing_first(app: AppTest) -> N
     assert all(w.label for w in (*app.selectbox, *app.text_input)), "every widget has a label"
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("damp", ["c-damp"]),
-    ("MOULD Damp", ["c-damp"]),  # every word, any order, any case
-    ("penetration", ["c-cyber"]),  # the statement is searched too
-    ("residents", ["c-library", "c-lonely"]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("damp", ["c-damp"]),
+        ("MOULD Damp", ["c-damp"]),  # every word, any order, any case
+        ("penetration", ["c-cyber"]),  # the statement is searched too
+        ("residents", ["c-library", "c-lonely"]),
+    ],
+)
 def test_search_narrows_the_list(app: AppTest, words: str, expected: list[str]) -> None:
     app.run()
     app.text_input(key="q").input(words).run()
@@ -97,16 +162,19 @@ def test_a_search_with_no_match_says_what_to_do(app: AppTest) -> None:
     assert "No challenges match" in app.warning[0].value
 
 
-@pytest.mark.parametrize(("key", "value", "param", "expected"), [
-    ("borough", "E09000024", "borough", ["c-damp"]),  # Merton shares c-damp with Camden
-    ("borough", "E09000007", "borough", ["c-housing", "c-damp", "c-roads"]),
-    ("theme", "Housing", "theme", ["c-housing", "c-damp"]),
-    ("category", "cyber_security", "category", ["c-cyber"]),
-    ("status", "closed", "status", ["c-housing"]),
-    ("status", "open", "status", ["c-damp", "c-cyber", "c-library", "c-lonely"]),
-    ("closing", "14", "closing", ["c-damp"]),
-    ("closing", "60", "closing", ["c-damp", "c-cyber"]),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "param", "expected"),
+    [
+        ("borough", "E09000024", "borough", ["c-damp"]),  # Merton shares c-damp with Camden
+        ("borough", "E09000007", "borough", ["c-housing", "c-damp", "c-roads"]),
+        ("theme", "Housing", "theme", ["c-housing", "c-damp"]),
+        ("category", "cyber_security", "category", ["c-cyber"]),
+        ("status", "closed", "status", ["c-housing"]),
+        ("status", "open", "status", ["c-damp", "c-cyber", "c-library", "c-lonely"]),
+        ("closing", "14", "closing", ["c-damp"]),
+        ("closing", "60", "closing", ["c-damp", "c-cyber"]),
+    ],
+)
 def test_each_filter_narrows_the_list_and_is_kept_in_the_url(app: AppTest, key, value, param, expected) -> None:
     app.run()
     app.selectbox(key=key).set_value(value).run()
@@ -116,18 +184,25 @@ def test_each_filter_narrows_the_list_and_is_kept_in_the_url(app: AppTest, key, 
     assert len(shown(app)) == 6 and param not in app.query_params
 
 
-@pytest.mark.parametrize("params", [
-    {},
-    {"borough": "E09000007"},  # Camden: one of the four open challenges
-    {"q": "residents"},
-    {"theme": "Housing", "closing": "60"},
-    {"status": "open", "category": "cyber_security"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"borough": "E09000007"},  # Camden: one of the four open challenges
+        {"q": "residents"},
+        {"theme": "Housing", "closing": "60"},
+        {"status": "open", "category": "cyber_security"},
+    ],
+)
 def test_each_choice_counts_what_the_list_then_shows(app: AppTest, page_warehouse: Path, params: dict) -> None:
     """A choice's number ("open (4)") is what the list shows once it is chosen, with the other filters as set."""
     con = connect(page_warehouse, read_only=True)
-    values = {(kind, label): value for kind, value, label in
-              queries.challenge_filter_options(con)[["kind", "value", "label"]].itertuples(index=False)}
+    values = {
+        (kind, label): value
+        for kind, value, label in queries.challenge_filter_options(con)[["kind", "value", "label"]].itertuples(
+            index=False
+        )
+    }
     con.close()
     app.query_params.update(params)
     app.run()
@@ -164,8 +239,10 @@ def test_an_unknown_value_in_a_link_is_ignored_with_a_notice(app: AppTest) -> No
 def test_the_page_counts_challenges_that_led_to_a_procurement(app: AppTest) -> None:
     app.run()
     sentence = next(m.value for m in app.markdown if "led to a procurement" in m.value)
-    assert sentence.startswith("2 of these 6 challenges led to a procurement: 1 named by the borough that set it, "
-                               "and 1 more suggested by matching procurement notices (not confirmed).")
+    assert sentence.startswith(
+        "2 of these 6 challenges led to a procurement: 1 named by the borough that set it, "
+        "and 1 more suggested by matching procurement notices (not confirmed)."
+    )
     table = app.dataframe[0].value.set_index("challenge_id")["led_to_procurement"]
     assert table["c-roads"] == "Named by the borough" and table["c-housing"] == "Suggested (unconfirmed)"
 
@@ -186,10 +263,22 @@ def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch, downloa
     app.query_params["borough"] = "E09000007"
     app.run()
     table = app.dataframe[0].value
-    downloaded = pd.read_csv(io.BytesIO(downloads["challenges.csv"]), encoding="utf-8-sig", dtype=str,
-                             keep_default_na=False)
-    assert list(downloaded.columns) == ["Challenge id", "Title", "Boroughs", "Theme", "Tech category", "Status",
-                                        "Opens on", "Closes on", "Budget (£)", "Led to a procurement", "Web page"]
+    downloaded = pd.read_csv(
+        io.BytesIO(downloads["challenges.csv"]), encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
+    assert list(downloaded.columns) == [
+        "Challenge id",
+        "Title",
+        "Boroughs",
+        "Theme",
+        "Tech category",
+        "Status",
+        "Opens on",
+        "Closes on",
+        "Budget (£)",
+        "Led to a procurement",
+        "Web page",
+    ]
     assert downloaded["Challenge id"].tolist() == table["challenge_id"].tolist() == ["c-housing", "c-damp", "c-roads"]
     assert downloaded["Closes on"].tolist() == ["2025-02-28", day(10), ""]
     assert downloaded["Boroughs"].tolist() == ["Camden", "Camden; Merton", "Camden"]
@@ -207,4 +296,3 @@ def test_on_the_sample_closing_dates_count_from_its_as_of_date(sample_warehouse:
     at.selectbox(key="closing").set_value("90").run()
     closes = pd.to_datetime(at.dataframe[0].value["closes_on"]).dt.date
     assert len(closes) and all(as_of <= d <= as_of + dt.timedelta(days=90) for d in closes)
-

@@ -23,10 +23,12 @@ AS_OF = dt.date(2025, 12, 31)
 def _candidates(con, date_from: dt.date, date_to: dt.date, **params) -> pd.DataFrame:
     """Every candidate group's procurements, as the page finds them: the groups, then their evidence."""
     groups = queries.collaboration_groups(con, date_from=date_from, date_to=date_to, **params)
-    items = queries.collaboration_evidence(con, date_from=date_from, date_to=date_to,
-                                           groups=queries.group_keys(groups))
-    return items.merge(groups.drop(columns=["tech_category", "tech_category_label", "group_rank"]), on="group_id",
-                       validate="many_to_one")
+    items = queries.collaboration_evidence(con, date_from=date_from, date_to=date_to, groups=queries.group_keys(groups))
+    return items.merge(
+        groups.drop(columns=["tech_category", "tech_category_label", "group_rank"]),
+        on="group_id",
+        validate="many_to_one",
+    )
 
 
 def _groups(con, months: int = 18, **params) -> list[tuple[str, frozenset[str]]]:
@@ -59,7 +61,8 @@ def test_group_facts_and_filters_on_the_fixture(demand_con) -> None:
     assert _groups(demand_con, window_months=6, area="E09000012") == []  # Hackney is in no software group
     assert _groups(demand_con, window_months=7, area="E09000012")[0][1] == frozenset({"dd-s3", "dd-i2", "dd-s11"})
     assert _groups(demand_con, window_months=7, categories=("software",)) == [
-        ("Group 1", frozenset({"dd-s1", "dd-i1", "dd-i7", "dd-s2"}))]
+        ("Group 1", frozenset({"dd-s1", "dd-i1", "dd-i7", "dd-s2"}))
+    ]
     assert _groups(demand_con, window_months=6, months=2) == []  # only Camden's and Hackney's items by February
 
 
@@ -72,8 +75,12 @@ def test_grouping_agrees_with_the_independent_implementation(sample_con, months:
     want = set(demand_expected.collaboration_groups(sample_con, date_from, date_to, months))
     assert got == want
     assert len(got) >= 3
-    counted = df.groupby("group_id").agg(items=("ocid", "size"), boroughs=("borough_code", "nunique"),
-                                         value=("value_gbp", "sum"), start=("placed_on", "min"))
+    counted = df.groupby("group_id").agg(
+        items=("ocid", "size"),
+        boroughs=("borough_code", "nunique"),
+        value=("value_gbp", "sum"),
+        start=("placed_on", "min"),
+    )
     groups = df.drop_duplicates("group_id").set_index("group_id").loc[counted.index]
     assert (counted["items"] == groups["items"]).all() and (counted["boroughs"] == groups["borough_count"]).all()
     assert (counted["start"] == groups["group_start"]).all()
@@ -83,11 +90,13 @@ def test_grouping_agrees_with_the_independent_implementation(sample_con, months:
 def test_evidence_of_one_group_is_that_group_alone(sample_con) -> None:
     date_from, date_to = queries.months_ahead(queries.as_of(sample_con), 18)
     groups = queries.collaboration_groups(sample_con, date_from=date_from, date_to=date_to, window_months=6)
-    every = queries.collaboration_evidence(sample_con, date_from=date_from, date_to=date_to,
-                                           groups=queries.group_keys(groups))
+    every = queries.collaboration_evidence(
+        sample_con, date_from=date_from, date_to=date_to, groups=queries.group_keys(groups)
+    )
     for _, group in groups.iterrows():
-        one = queries.collaboration_evidence(sample_con, date_from=date_from, date_to=date_to,
-                                             groups=queries.group_keys(group.to_frame().T))
+        one = queries.collaboration_evidence(
+            sample_con, date_from=date_from, date_to=date_to, groups=queries.group_keys(group.to_frame().T)
+        )
         assert one["group_id"].unique().tolist() == [group["group_id"]]
         expected = every[every["group_id"] == group["group_id"]].reset_index(drop=True)
         pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
@@ -102,8 +111,9 @@ def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
     return open_page(warehouse, monkeypatch, PAGE, **params)
 
 
-def _want(warehouse: Path, within: int = 6, ahead: int = 18, category: str | None = None,
-          borough: str | None = None) -> set[frozenset[str]]:
+def _want(
+    warehouse: Path, within: int = 6, ahead: int = 18, category: str | None = None, borough: str | None = None
+) -> set[frozenset[str]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     date_from, date_to = queries.months_ahead(queries.as_of(con), ahead)
     if category:  # filtering items by category before grouping is the same as keeping that category's groups
@@ -124,18 +134,27 @@ def _shown_groups(at: AppTest) -> set[frozenset[str]]:
     return {frozenset(d["ocid"]) for _, d in items.groupby("group_id")}
 
 
-@pytest.mark.parametrize("params", [
-    {},
-    {"within": "3"},
-    {"within": "12", "months": "12"},
-    {"category": "software"},
-    {"includes": "E09000022"},
-])
-def test_page_matches_pandas_for_each_filter_and_restores_from_the_link(sample_warehouse: Path, monkeypatch,
-                                                                       params: dict) -> None:
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"within": "3"},
+        {"within": "12", "months": "12"},
+        {"category": "software"},
+        {"includes": "E09000022"},
+    ],
+)
+def test_page_matches_pandas_for_each_filter_and_restores_from_the_link(
+    sample_warehouse: Path, monkeypatch, params: dict
+) -> None:
     at = _app(sample_warehouse, monkeypatch, **params)
-    want = _want(sample_warehouse, within=int(params.get("within", 6)), ahead=int(params.get("months", 18)),
-                 category=params.get("category"), borough=params.get("includes"))
+    want = _want(
+        sample_warehouse,
+        within=int(params.get("within", 6)),
+        ahead=int(params.get("months", 18)),
+        category=params.get("category"),
+        borough=params.get("includes"),
+    )
     assert want, "choose filters that find candidates in the sample"
     assert _shown_groups(at) == want
     groups = at.dataframe[0].value
@@ -155,16 +174,19 @@ def test_changing_the_gap_updates_the_url_and_the_groups(sample_warehouse: Path,
     assert _shown_groups(at) == _want(sample_warehouse, within=2)
 
 
-def test_choosing_a_group_shows_its_procurements_alone_and_the_link_keeps_it(sample_warehouse: Path, monkeypatch,
-                                                                              downloads: dict) -> None:
+def test_choosing_a_group_shows_its_procurements_alone_and_the_link_keeps_it(
+    sample_warehouse: Path, monkeypatch, downloads: dict
+) -> None:
     at = _app(sample_warehouse, monkeypatch)
     every = _shown_groups(at)
     choice = at.selectbox(key="group")
     assert choice.value == "" and choice.format_func("") == "All candidate groups"
     groups = at.dataframe[0].value
     second = groups.iloc[1]
-    assert choice.format_func("Group 2") == (f"Group 2: {second['tech_category_label']}, {second['borough_count']} "
-                                             f"boroughs from {second['group_start']:%B %Y}")
+    assert choice.format_func("Group 2") == (
+        f"Group 2: {second['tech_category_label']}, {second['borough_count']} "
+        f"boroughs from {second['group_start']:%B %Y}"
+    )
     choice.set_value("Group 2").run()
     assert at.query_params["group"] == "Group 2"
     items = at.dataframe[1].value

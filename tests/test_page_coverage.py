@@ -23,8 +23,13 @@ from tests.conftest import open_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGE = "pages/coverage.py"
-COMPONENTS = ["timeliness_score", "completeness_score", "clean_lines_score", "supplier_identified_score",
-              "tender_award_score"]
+COMPONENTS = [
+    "timeliness_score",
+    "completeness_score",
+    "clean_lines_score",
+    "supplier_identified_score",
+    "tender_award_score",
+]
 
 
 def _coverage(con, months: int) -> pd.DataFrame:
@@ -88,9 +93,11 @@ def _independent(con, months: int) -> pd.DataFrame:
             "timeliness_score": 0 if lag is None else max(0, 100 - 10 * max(lag - 1, 0)),
             "completeness_score": _round(100 * period["payment_month"].nunique() / months),
             "clean_lines_score": _round(100 * (1 - f["rows_quarantined"].sum() / f["lines_read"].sum()))
-            if f["lines_read"].sum() else None,
+            if f["lines_read"].sum()
+            else None,
             "supplier_identified_score": _round(100 * period["supplier_id"].notna().sum() / len(period))
-            if len(period) else None,
+            if len(period)
+            else None,
             "tender_award_score": _round(100 * len(awarded) / len(due)) if len(due) else None,
         }
         present = [row[c] for c in COMPONENTS if row[c] is not None]
@@ -119,8 +126,9 @@ def _app(warehouse: Path, monkeypatch, page: str = PAGE, **params: str) -> AppTe
     return open_page(warehouse, monkeypatch, page, **params)
 
 
-def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, monkeypatch,
-                                         downloads: dict[str, bytes]) -> None:
+def test_page_tables_chart_and_downloads(
+    sample_warehouse: Path, sample_con, monkeypatch, downloads: dict[str, bytes]
+) -> None:
     at = _app(sample_warehouse, monkeypatch)
     coverage, identified, files, issues, timeliness, categories = (d.value for d in at.dataframe)
     want = _coverage(sample_con, 12)
@@ -131,18 +139,29 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
     taxonomy = sample_con.execute("select taxonomy_version from build_info").fetchall()[0][0]
     assert f"Tech categories (taxonomy version {taxonomy})" in [s.value for s in at.subheader]
     assert len(categories) == 13
-    assert [h.value for h in at.header] == ["Publication-quality score by borough", "Coverage by borough",
-                                           "How tech spend was identified", "Files loaded",
-                                           "Quarantined lines and rejected files", "Fetch log",
-                                           "Publication timeliness", "Method notes"]
+    assert [h.value for h in at.header] == [
+        "Publication-quality score by borough",
+        "Coverage by borough",
+        "How tech spend was identified",
+        "Files loaded",
+        "Quarantined lines and rejected files",
+        "Fetch log",
+        "Publication timeliness",
+        "Method notes",
+    ]
     # every publisher with spend (33 boroughs, then the GLA and TfL); the ways tech was found add up to tech spend
     assert identified["area_name"].tolist()[-2:] == ["Greater London Authority", "Transport for London"]
     found = identified[[c for c in identified.columns if c.startswith("by_")]].sum(axis=1)
-    tech = dict(sample_con.execute("select coalesce(p.publisher_name, s.publisher_code), sum(s.amount_gbp) "
-                                   "from spend s join publishers p using (publisher_code) "
-                                   "where s.tech_category is not null group by all").fetchall())
+    tech = dict(
+        sample_con.execute(
+            "select coalesce(p.publisher_name, s.publisher_code), sum(s.amount_gbp) "
+            "from spend s join publishers p using (publisher_code) "
+            "where s.tech_category is not null group by all"
+        ).fetchall()
+    )
     assert len(identified) == 35 and all(
-        abs(found.iloc[i] - float(tech[name])) < 0.01 for i, name in enumerate(identified["area_name"]))
+        abs(found.iloc[i] - float(tech[name])) < 0.01 for i, name in enumerate(identified["area_name"])
+    )
     assert len(timeliness) == 40 and timeliness["publisher"].iloc[0] == "City of London"  # the registry's rows
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith("Scores for 33 boroughs range from")
@@ -150,7 +169,8 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
     got = pd.read_csv(io.BytesIO(downloads["coverage_by_borough_2025-04_to_2026-03.csv"]), encoding="utf-8-sig")
     assert got["Borough"].tolist() == coverage["borough_name"].tolist()
     assert got["Publication-quality score (0-100)"].fillna(-1).astype(int).tolist() == (
-        coverage["quality_score"].fillna(-1).astype(int).tolist())
+        coverage["quality_score"].fillna(-1).astype(int).tolist()
+    )
     assert got["Latest month"].iloc[0] == f"{coverage['latest_month'].iloc[0]:%Y-%m-%d}"
     got_issues = pd.read_csv(io.BytesIO(downloads["load_issues.csv"]), encoding="utf-8-sig", dtype=str)
     assert got_issues["File"].tolist() == issues["source_file"].tolist()
@@ -158,8 +178,9 @@ def test_page_tables_chart_and_downloads(sample_warehouse: Path, sample_con, mon
 
 
 def test_filters_restore_from_the_link_and_match_sql(sample_warehouse: Path, sample_con, monkeypatch) -> None:
-    file = sample_con.execute("select source_file from load_issues group by 1 order by count(*) desc, 1 limit 1"
-                              ).fetchall()[0][0]
+    file = sample_con.execute(
+        "select source_file from load_issues group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchall()[0][0]
     at = _app(sample_warehouse, monkeypatch, months_back="40", source="spend", files_borough="E09000007", file=file)
     assert at.number_input(key="months_back").value == 40
     assert (at.selectbox(key="source").value, at.selectbox(key="files_borough").value) == ("spend", "E09000007")
@@ -167,10 +188,12 @@ def test_filters_restore_from_the_link_and_match_sql(sample_warehouse: Path, sam
     coverage, _, files, issues, _, _ = (d.value for d in at.dataframe)
     assert set(coverage["completeness_score"].dropna()) == {90}
     camden_files = sample_con.execute(
-        "select path from source_files where kind = 'spend' and borough_code = 'E09000007' order by path").fetchall()
+        "select path from source_files where kind = 'spend' and borough_code = 'E09000007' order by path"
+    ).fetchall()
     assert files["path"].tolist() == [p for (p,) in camden_files]
-    want = sample_con.execute("select source_row, problem from load_issues where source_file = $f "
-                              "order by source_row", {"f": file}).fetchall()
+    want = sample_con.execute(
+        "select source_row, problem from load_issues where source_file = $f order by source_row", {"f": file}
+    ).fetchall()
     assert list(zip(issues["source_row"], issues["problem"], strict=True)) == want
     assert all(f == file for f in issues["source_file"])
     at.selectbox(key="source").set_value("procurement").run()
@@ -182,8 +205,10 @@ def test_fetch_log_is_shown_when_the_warehouse_has_one(sample_warehouse: Path, t
     copy = tmp_path / "with_fetch_log.duckdb"
     shutil.copyfile(sample_warehouse, copy)
     con = duckdb.connect(str(copy))
-    con.execute("insert into fetch_log (source, fetched_at, window_from, releases, status) "
-                "values ('fts', timestamp '2026-03-31 06:00', '2026-03-30', 12, 'ok')")
+    con.execute(
+        "insert into fetch_log (source, fetched_at, window_from, releases, status) "
+        "values ('fts', timestamp '2026-03-31 06:00', '2026-03-30', 12, 'ok')"
+    )
     con.close()
     at = _app(copy, monkeypatch)
     fetches = at.dataframe[4].value
@@ -201,14 +226,18 @@ def notices_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("page", "message"), [
-    ("pages/calendar.py", None),
-    ("pages/collaboration.py", None),
-    ("pages/coverage.py", "No lines were quarantined"),
-    ("pages/exports.py", None),
-])
-def test_pages_work_when_a_source_is_empty(notices_only_warehouse: Path, monkeypatch, page: str,
-                                           message: str | None) -> None:
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("pages/calendar.py", None),
+        ("pages/collaboration.py", None),
+        ("pages/coverage.py", "No lines were quarantined"),
+        ("pages/exports.py", None),
+    ],
+)
+def test_pages_work_when_a_source_is_empty(
+    notices_only_warehouse: Path, monkeypatch, page: str, message: str | None
+) -> None:
     at = _app(notices_only_warehouse, monkeypatch, page=page)
     if message:
         assert any(message in i.value for i in at.info)
@@ -230,4 +259,7 @@ def test_period_window_is_whole_months() -> None:
     assert queries.months_ahead(dt.date(2026, 3, 31), 18) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
     assert queries.add_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
     assert queries.month_starts(dt.date(2025, 12, 31), dt.date(2026, 2, 1)) == [
-        dt.date(2025, 12, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 1),
+    ]

@@ -116,16 +116,19 @@ def test_default_is_a_tile_map_of_tech_spend_in_the_latest_12_months(app: AppTes
     assert dict(app.query_params) == {}  # defaults keep the link short
 
 
-@pytest.mark.parametrize(("measure", "period", "category"), [
-    ("tech_spend_per_resident_gbp", "last12", None),
-    ("tech_spend_gbp", "fy2024", "software"),
-    ("tech_spend_gbp", "all", "cyber_security"),
-    ("pipeline_value_gbp", "next18", None),
-    ("pipeline_value_gbp", "next24", "software"),
-    ("contracts_expiring", "next24", None),
-    ("open_challenges", "now", None),
-    ("open_challenges", "now", "data_analytics"),
-])
+@pytest.mark.parametrize(
+    ("measure", "period", "category"),
+    [
+        ("tech_spend_per_resident_gbp", "last12", None),
+        ("tech_spend_gbp", "fy2024", "software"),
+        ("tech_spend_gbp", "all", "cyber_security"),
+        ("pipeline_value_gbp", "next18", None),
+        ("pipeline_value_gbp", "next24", "software"),
+        ("contracts_expiring", "next24", None),
+        ("open_challenges", "now", None),
+        ("open_challenges", "now", "data_analytics"),
+    ],
+)
 def test_each_filter_changes_the_map(app: AppTest, sample_con, measure: str, period: str, category) -> None:
     open_map(app)
     app.selectbox(key="measure").set_value(measure).run()
@@ -161,8 +164,10 @@ def test_a_link_reopens_the_same_view(app: AppTest, sample_con) -> None:
     assert app.selectbox(key="period").value == "next12"
     assert app.selectbox(key="category").value == "it_services"
     window = demand_expected.window(_as_of(sample_con), 12)
-    assert_same(shown(app, "contracts_expiring"),
-                expected_procurements(sample_con, "contracts_expiring", *window, "it_services"))
+    assert_same(
+        shown(app, "contracts_expiring"),
+        expected_procurements(sample_con, "contracts_expiring", *window, "it_services"),
+    )
     assert dict(app.query_params) == {"measure": "contracts_expiring", "period": "next12", "category": "it_services"}
     assert not app.warning
 
@@ -177,18 +182,24 @@ def test_unknown_values_in_a_link_are_ignored_with_a_notice(app: AppTest) -> Non
 def test_download_equals_the_table(app: AppTest, downloads: dict) -> None:
     open_map(app, measure="tech_spend_per_resident_gbp")
     table = app.dataframe[0].value
-    csv = pd.read_csv(io.BytesIO(downloads["borough_map_tech_spend_per_resident_gbp_last12.csv"]),
-                      encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(downloads["borough_map_tech_spend_per_resident_gbp_last12.csv"]), encoding="utf-8-sig")
     assert list(csv.columns) == ["Borough", "Tech spend per resident (£)", "Population", "Months of spend data"]
     assert csv["Borough"].tolist() == table["borough_name"].tolist()
     assert csv["Tech spend per resident (£)"].tolist() == pytest.approx(
-        table["tech_spend_per_resident_gbp"].astype(float).tolist())
+        table["tech_spend_per_resident_gbp"].astype(float).tolist()
+    )
 
 
 def test_selecting_a_borough_on_the_map_opens_its_profile(app: AppTest) -> None:
     open_map(app)
-    app.session_state["map_chart"] = {"selection": {"points": [{"customdata": ["E09000022", "Lambeth"]}],
-                                                    "point_indices": [0], "box": [], "lasso": []}}
+    app.session_state["map_chart"] = {
+        "selection": {
+            "points": [{"customdata": ["E09000022", "Lambeth"]}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
     app.run()
     assert app.title[0].value == "Borough profile"
     assert app.query_params["borough"] == "E09000022"
@@ -220,8 +231,9 @@ def test_geographic_map_from_official_boundaries(app: AppTest, monkeypatch, samp
     assert any(maps.ATTRIBUTION in c.value for c in app.caption)
     start, end = _latest_12(sample_con)
     assert_same(shown(app, "tech_spend_per_resident_gbp"), expected_spend(sample_con, start, end, per_resident=True))
-    app.session_state["map_chart"] = {"selection": {"points": [{"location": "E09000001"}], "point_indices": [0],
-                                                    "box": [], "lasso": []}}
+    app.session_state["map_chart"] = {
+        "selection": {"points": [{"location": "E09000001"}], "point_indices": [0], "box": [], "lasso": []}
+    }
     app.run()
     assert app.title[0].value == "Borough profile" and app.query_params["borough"] == "E09000001"
 
@@ -235,10 +247,16 @@ def test_an_unusable_boundaries_file_falls_back_to_the_tile_map(app: AppTest, mo
     assert spec(app)["data"][0]["type"] == "heatmap"
 
 
-@pytest.mark.parametrize(("warehouse", "measure"), [
-    ("spend_only", "pipeline_value_gbp"), ("spend_only", "open_challenges"), ("spend_only", "tech_spend_gbp"),
-    ("no_spend", "tech_spend_gbp"), ("no_spend", "contracts_expiring"),
-])
+@pytest.mark.parametrize(
+    ("warehouse", "measure"),
+    [
+        ("spend_only", "pipeline_value_gbp"),
+        ("spend_only", "open_challenges"),
+        ("spend_only", "tech_spend_gbp"),
+        ("no_spend", "tech_spend_gbp"),
+        ("no_spend", "contracts_expiring"),
+    ],
+)
 def test_the_map_says_no_data_when_a_source_is_empty(partial_warehouses, monkeypatch, warehouse, measure) -> None:
     app = open_map(dashboard(partial_warehouses[warehouse], monkeypatch), measure=measure)
     if warehouse == "no_spend" and measure == "tech_spend_gbp":  # no spend at all: said, not drawn empty

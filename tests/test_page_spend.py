@@ -19,16 +19,43 @@ from loti_demand.queries import QUERIES_DIR
 from tests import demand_expected
 from tests.conftest import dashboard
 
-SMALL_TABLES = {"agg_spend_by_borough_month", "agg_spend_by_supplier", "boroughs", "procurements", "demand_items",
-                "challenges",
-                "challenge_boroughs", "source_files", "suppliers", "build_info", "ref_tech_categories",
-                "agg_suppliers_by_period", "agg_concentration_by_period", "agg_borough_measures_by_period",
-                # the table macros of warehouse/models/measures.sql, over the small tables above
-                "borough_measures_in", "top_suppliers_in", "supplier_concentration_in"}
-PAGE_QUERIES = ["data_dates", "tech_categories", "borough_list", "borough_measures",
-                "spend_summary", "spend_over_time", "category_spend", "top_suppliers",
-                "supplier_concentration", "sme_pipeline", "borough_pipeline",
-                "borough_challenges", "borough_expiring", "borough_coverage", "london_demand"]
+SMALL_TABLES = {
+    "agg_spend_by_borough_month",
+    "agg_spend_by_supplier",
+    "boroughs",
+    "procurements",
+    "demand_items",
+    "challenges",
+    "challenge_boroughs",
+    "source_files",
+    "suppliers",
+    "build_info",
+    "ref_tech_categories",
+    "agg_suppliers_by_period",
+    "agg_concentration_by_period",
+    "agg_borough_measures_by_period",
+    # the table macros of warehouse/models/measures.sql, over the small tables above
+    "borough_measures_in",
+    "top_suppliers_in",
+    "supplier_concentration_in",
+}
+PAGE_QUERIES = [
+    "data_dates",
+    "tech_categories",
+    "borough_list",
+    "borough_measures",
+    "spend_summary",
+    "spend_over_time",
+    "category_spend",
+    "top_suppliers",
+    "supplier_concentration",
+    "sme_pipeline",
+    "borough_pipeline",
+    "borough_challenges",
+    "borough_expiring",
+    "borough_coverage",
+    "london_demand",
+]
 
 
 def open_spend(app: AppTest, **params: str) -> AppTest:
@@ -55,8 +82,12 @@ def latest_12(con) -> tuple[dt.date, dt.date]:
     return (last - pd.DateOffset(months=11)).date(), (last + pd.offsets.MonthEnd(0)).date()
 
 
-TABLES = {"spend_trend_table": "period_start", "spend_suppliers_table": "supplier_name",
-          "spend_concentration": "hhi", "spend_per_resident_table": "tech_spend_per_resident_gbp"}
+TABLES = {
+    "spend_trend_table": "period_start",
+    "spend_suppliers_table": "supplier_name",
+    "spend_concentration": "hhi",
+    "spend_per_resident_table": "tech_spend_per_resident_gbp",
+}
 
 
 def table(app: AppTest, key: str) -> pd.DataFrame:
@@ -73,12 +104,15 @@ def test_page_queries_read_only_small_tables() -> None:
         assert read <= SMALL_TABLES, f"{name} reads {read - SMALL_TABLES}"
 
 
-@pytest.mark.parametrize(("boroughs", "category", "period"), [
-    ((), None, "last12"),
-    (("E09000007", "E09000022"), None, "last12"),
-    ((), "software", "fy2024"),
-    (("E09000033",), "it_services", "all"),
-])
+@pytest.mark.parametrize(
+    ("boroughs", "category", "period"),
+    [
+        ((), None, "last12"),
+        (("E09000007", "E09000022"), None, "last12"),
+        ((), "software", "fy2024"),
+        (("E09000033",), "it_services", "all"),
+    ],
+)
 def test_filters_change_total_trend_and_suppliers(app: AppTest, sample_con, boroughs, category, period) -> None:
     open_spend(app)
     if boroughs:
@@ -129,8 +163,11 @@ def test_top_n_says_when_there_are_more(app: AppTest, sample_con) -> None:
     app.number_input(key="top").set_value(50).run()
     assert len(table(app, "spend_suppliers_table")) == min(50, total)
     more = [m.value for m in app.markdown if m.value.startswith("More:")]
-    assert more == ([f"More: {total - 50} smaller suppliers are not shown. Raise 'Suppliers to show' to see more."]
-                    if total > 50 else [])
+    assert more == (
+        [f"More: {total - 50} smaller suppliers are not shown. Raise 'Suppliers to show' to see more."]
+        if total > 50
+        else []
+    )
 
 
 def test_sme_view_is_honest_about_what_the_data_says(app: AppTest, sample_con) -> None:
@@ -155,7 +192,8 @@ def test_boroughs_compared_per_resident_with_the_london_median(app: AppTest, sam
     per_head = {names[c]: float(a) / population[names[c]] for c, a in totals.items()}
     shown = table(app, "spend_per_resident_table")
     assert dict(zip(shown["borough_name"], shown["tech_spend_per_resident_gbp"], strict=True)) == pytest.approx(
-        per_head)
+        per_head
+    )
     assert shown["tech_spend_per_resident_gbp"].is_monotonic_decreasing
     chart = json.loads(app.get("plotly_chart")[-1].proto.spec)
     assert "City of London" not in chart["data"][0]["y"] and len(chart["data"][0]["y"]) == 32
@@ -171,8 +209,12 @@ def test_a_link_reopens_the_same_view(app: AppTest) -> None:
     assert app.selectbox(key="category").value == "software"
     assert app.selectbox(key="period").value == "fy2024"
     assert app.number_input(key="top").value == 7
-    assert dict(app.query_params) == {"boroughs": "E09000007,E09000022", "category": "software", "period": "fy2024",
-                                      "top": "7"}
+    assert dict(app.query_params) == {
+        "boroughs": "E09000007,E09000022",
+        "category": "software",
+        "period": "fy2024",
+        "top": "7",
+    }
     assert "2024-25 financial year" in app.metric[0].label
 
 
@@ -190,8 +232,14 @@ def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -
     assert csv["Supplier"].tolist() == [names[i] for i in ids] == shown
     assert csv["Market share (%)"].tolist() == pytest.approx(suppliers["share_pct"].tolist())
     concentration = pd.read_csv(io.BytesIO(downloads["supplier_concentration_last12.csv"]), encoding="utf-8-sig")
-    assert list(concentration.columns) == ["Tech category", "Named-supplier spend (£)", "Suppliers", "Top 3 share (%)",
-                                           "HHI (0 to 10,000)", "Concentration"]
+    assert list(concentration.columns) == [
+        "Tech category",
+        "Named-supplier spend (£)",
+        "Suppliers",
+        "Top 3 share (%)",
+        "HHI (0 to 10,000)",
+        "Concentration",
+    ]
 
 
 @pytest.mark.parametrize("warehouse", ["spend_only", "no_spend"])

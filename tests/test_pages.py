@@ -20,19 +20,22 @@ def test_pages_are_registered() -> None:
 URL_PATHS = [page.url_path for page in registered_pages()]
 
 
-@pytest.mark.parametrize(("url", "base", "unknown"), [
-    (None, "", None),  # no browser (AppTest, bare mode): run the page asked for
-    ("http://127.0.0.1:8501", "", None),
-    ("http://127.0.0.1:8501/", "", None),
-    ("http://127.0.0.1:8501/map", "", None),
-    ("https://demand.example.org/loti/map/", "loti", None),
-    ("https://demand.example.org/loti", "/loti/", None),
-    ("http://127.0.0.1:8501/reports", "", "reports"),
-    ("http://127.0.0.1:8501/Map", "", "Map"),  # paths are case-sensitive, as Streamlit matches them
-    ("https://demand.example.org/loti/reports", "loti", "reports"),
-    ("http://127.0.0.1:8501/caf%C3%A9%20%3Cb%3E", "", "café <b>"),
-    ("http://127.0.0.1:8501/map/extra", "", "map/extra"),
-])
+@pytest.mark.parametrize(
+    ("url", "base", "unknown"),
+    [
+        (None, "", None),  # no browser (AppTest, bare mode): run the page asked for
+        ("http://127.0.0.1:8501", "", None),
+        ("http://127.0.0.1:8501/", "", None),
+        ("http://127.0.0.1:8501/map", "", None),
+        ("https://demand.example.org/loti/map/", "loti", None),
+        ("https://demand.example.org/loti", "/loti/", None),
+        ("http://127.0.0.1:8501/reports", "", "reports"),
+        ("http://127.0.0.1:8501/Map", "", "Map"),  # paths are case-sensitive, as Streamlit matches them
+        ("https://demand.example.org/loti/reports", "loti", "reports"),
+        ("http://127.0.0.1:8501/caf%C3%A9%20%3Cb%3E", "", "café <b>"),
+        ("http://127.0.0.1:8501/map/extra", "", "map/extra"),
+    ],
+)
 def test_an_unknown_page_path_is_recognised(url, base: str, unknown) -> None:
     assert unknown_path(url, base, URL_PATHS) == unknown
 
@@ -63,10 +66,12 @@ def test_overview_table_matches_its_download(app: AppTest, monkeypatch, download
     import io
 
     import pandas as pd
+
     app.run()
     shown = app.dataframe[0].value
     downloaded = pd.read_csv(io.BytesIO(downloads["tech_spend_by_category.csv"]), encoding="utf-8-sig")
     assert list(downloaded.columns) == ["Tech category", "Tech spend (£)", "Payment lines"]
     assert downloaded["Tech category"].tolist() == shown["tech_category_label"].tolist()
     assert [round(float(v), 2) for v in downloaded["Tech spend (£)"]] == [
-        round(float(v), 2) for v in shown["tech_spend_gbp"]]
+        round(float(v), 2) for v in shown["tech_spend_gbp"]
+    ]

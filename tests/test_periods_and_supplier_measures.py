@@ -43,14 +43,17 @@ def test_forward_periods_are_whole_months_from_the_as_of_month() -> None:
     assert periods.spend_periods(None, None, None) == [] and periods.forward_periods(None) == []
 
 
-@pytest.mark.parametrize(("amounts", "hhi", "top3"), [
-    ([100], 10_000, 100),
-    ([50, 50], 5_000, 100),
-    ([25, 25, 25, 25], 2_500, 75),
-    ([60, 20, 10, 5, 5], 3600 + 400 + 100 + 25 + 25, 90),
-    ([80, 20, -30], 6800, 100),  # a supplier with net credit notes has no share
-    ([], None, None),
-])
+@pytest.mark.parametrize(
+    ("amounts", "hhi", "top3"),
+    [
+        ([100], 10_000, 100),
+        ([50, 50], 5_000, 100),
+        ([25, 25, 25, 25], 2_500, 75),
+        ([60, 20, 10, 5, 5], 3600 + 400 + 100 + 25 + 25, 90),
+        ([80, 20, -30], 6800, 100),  # a supplier with net credit notes has no share
+        ([], None, None),
+    ],
+)
 def test_reference_definitions(amounts, hhi, top3) -> None:
     assert metrics.hhi(amounts) == (pytest.approx(hhi) if hhi is not None else None)
     assert metrics.top_share(amounts) == (pytest.approx(top3) if top3 is not None else None)
@@ -68,7 +71,9 @@ def test_sql_concentration_and_shares_agree_with_the_reference(sample_con) -> No
     amounts = sample_con.execute(
         "select tech_category, supplier_id, sum(amount_gbp) as amount from spend "
         "where tech_category is not null and not is_redacted and payment_month between $s and $e "
-        "group by all", {"s": start, "e": end}).df()
+        "group by all",
+        {"s": start, "e": end},
+    ).df()
     sql = queries.supplier_concentration(sample_con, start=start, end=end).set_index("tech_category")
     assert len(sql) == amounts["tech_category"].nunique() > 5
     for category, group in amounts.groupby("tech_category"):
@@ -89,15 +94,18 @@ def test_the_build_stores_the_periods_the_pages_offer(sample_con) -> None:
     as_of = queries.as_of(sample_con)
     spend = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of)
     stored = sample_con.execute("select kind, period_start, period_end from page_periods order by all").fetchall()
-    assert stored == sorted({("spend", p.start, p.end) for p in spend}
-                            | {("forward", p.start, p.end) for p in periods.forward_periods(as_of)}
-                            | {("current", as_of, as_of)})
+    assert stored == sorted(
+        {("spend", p.start, p.end) for p in spend}
+        | {("forward", p.start, p.end) for p in periods.forward_periods(as_of)}
+        | {("current", as_of, as_of)}
+    )
     assert len(stored) == 4 + 3 + 1 and len(spend) == 5  # the latest 12 months is also the 2025-26 financial year
 
 
 def _stored_windows(con, kind: str = "spend") -> list[tuple[dt.date, dt.date]]:
-    return con.execute("select period_start, period_end from page_periods where kind = $kind order by all",
-                       {"kind": kind}).fetchall()
+    return con.execute(
+        "select period_start, period_end from page_periods where kind = $kind order by all", {"kind": kind}
+    ).fetchall()
 
 
 # The measures worked out for one window by the macros the build stores them with (warehouse/models/measures.sql).
@@ -136,8 +144,9 @@ def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(s
                 top = queries.top_suppliers(sample_con, start=start, end=end, category=category, limit=limit)
                 if not top.empty:
                     assert len(top) == min(limit + 1, top["suppliers_total"].iloc[0])
-                grouped = sample_con.execute(TOP_SUPPLIERS, {"start": start, "end": end, "category": category,
-                                                             "limit": limit}).df()
+                grouped = sample_con.execute(
+                    TOP_SUPPLIERS, {"start": start, "end": end, "category": category, "limit": limit}
+                ).df()
                 pd.testing.assert_frame_equal(top, grouped, check_exact=True)
                 compared += len(top)
             concentration = queries.supplier_concentration(sample_con, start=start, end=end, category=category)
@@ -213,11 +222,22 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
         from range(60) as r(i)
     """)
     con.execute("create table suppliers as select 'acme' as supplier_id, 'ACME Ltd' as canonical_name")
-    con.execute("create table page_periods as select 'spend' as kind, date '2025-04-01' as period_start, "
-                "date '2026-03-31' as period_end")
+    con.execute(
+        "create table page_periods as select 'spend' as kind, date '2025-04-01' as period_start, "
+        "date '2026-03-31' as period_end"
+    )
     con.execute("attach $path as sample (read_only)", {"path": str(sample_warehouse)})
-    for table in ("boroughs", "publishers", "demand_items", "procurements", "challenges", "challenge_boroughs",
-                  "agg_spend_by_borough_month", "agg_demand_by_borough_month", "ref_tech_categories"):
+    for table in (
+        "boroughs",
+        "publishers",
+        "demand_items",
+        "procurements",
+        "challenges",
+        "challenge_boroughs",
+        "agg_spend_by_borough_month",
+        "agg_demand_by_borough_month",
+        "ref_tech_categories",
+    ):
         # the other tables the macros of measures.sql read
         con.execute(f"create table {table} as from sample.{table}")
     run_sql_file(con, MODELS_DIR / "macros.sql")

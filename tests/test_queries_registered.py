@@ -13,9 +13,15 @@ from loti_demand.queries import export_summary
 
 def _run_calls() -> set[str]:
     """The query names passed to run or run_long in the query layer's modules (found in the syntax tree)."""
-    return {node.args[1].value for p in queries.QUERIES_DIR.glob("*.py") for node in ast.walk(ast.parse(p.read_text()))
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in
-            ("run", "run_long") and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)}
+    return {
+        node.args[1].value
+        for p in queries.QUERIES_DIR.glob("*.py")
+        for node in ast.walk(ast.parse(p.read_text()))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("run", "run_long")
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+    }
 
 
 @pytest.mark.parametrize("name", sorted(queries.QUERIES))
@@ -68,9 +74,19 @@ EDGE = """select * from (values
 
 
 # 'c' has a DECIMAL(38) too large to be exact in a float: without it, that column can take the fast path too.
-@pytest.mark.parametrize("sql", [EDGE, EDGE + " where text = 'a'", EDGE + " where text <> 'c'", EDGE + " where false",
-                                 "select 'a' as only_text", "select 1 as no_text"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        EDGE,
+        EDGE + " where text = 'a'",
+        EDGE + " where text <> 'c'",
+        EDGE + " where false",
+        "select 'a' as only_text",
+        "select 1 as no_text",
+    ],
+)
 def test_run_long_keeps_duckdbs_types_for_nulls_and_empty_answers(sample_con, monkeypatch, sql: str) -> None:
     monkeypatch.setattr(queries.core, "sql", lambda name: sql)  # what run and run_long read
-    pd.testing.assert_frame_equal(queries.run_long(sample_con, "edge"), queries.run(sample_con, "edge"),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        queries.run_long(sample_con, "edge"), queries.run(sample_con, "edge"), check_exact=True
+    )

@@ -28,9 +28,18 @@ from tests.reliability_inputs import FIXTURES
 
 PROJECT = Path(__file__).resolve().parent.parent
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x1b[31m"  # clear the screen, retitle the window, turn the text red
-HOSTILE_URLS = ["javascript:alert(document.domain)", " javascript:alert(1)", "JaVaScRiPt:alert(1)",
-                "data:text/html,<script>alert(1)</script>", "file:///etc/passwd", "vbscript:msgbox(1)",
-                "https://example.org/a\njavascript:alert(1)", "//evil.example/x", "ftp://example.org/x", ""]
+HOSTILE_URLS = [
+    "javascript:alert(document.domain)",
+    " javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd",
+    "vbscript:msgbox(1)",
+    "https://example.org/a\njavascript:alert(1)",
+    "//evil.example/x",
+    "ftp://example.org/x",
+    "",
+]
 
 
 # --- The tables' own toolbar download ------------------------------------------------------------------------
@@ -65,8 +74,12 @@ def _table_app() -> None:
     from tests.test_reliability_active_content import HOSTILE_URLS
 
     urls = [*HOSTILE_URLS, "https://example.org/notice/ok"]
-    ui.table(pd.DataFrame({"title": [f"n{i}" for i in range(len(urls))], "notice_url": urls, "url": urls}),
-             ["title", "notice_url", "url"], key="links", file_name="links.csv")
+    ui.table(
+        pd.DataFrame({"title": [f"n{i}" for i in range(len(urls))], "notice_url": urls, "url": urls}),
+        ["title", "notice_url", "url"],
+        key="links",
+        file_name="links.csv",
+    )
 
 
 def test_link_columns_show_and_download_only_http_addresses(downloads: dict) -> None:
@@ -81,13 +94,22 @@ def test_link_columns_show_and_download_only_http_addresses(downloads: dict) -> 
 def _hostile_release(ocid: str, url: str, market: dt.date) -> dict:
     buyer = {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"}
     return {
-        "ocid": ocid, "id": f"{ocid}-1", "date": "2025-05-01T09:00:00Z", "tag": ["tender"],
-        "initiationType": "tender", "buyer": buyer, "parties": [{**buyer, "roles": ["buyer"]}],
-        "tender": {"id": "t1", "title": f"Case management system {ocid}", "status": "active",
-                   "classification": {"scheme": "CPV", "id": "48000000"},
-                   "value": {"amount": 250_000, "currency": "GBP"},
-                   "tenderPeriod": {"endDate": f"{market.isoformat()}T12:00:00Z"},
-                   "documents": [{"id": f"{ocid}-1", "documentType": "tenderNotice", "url": url}]},
+        "ocid": ocid,
+        "id": f"{ocid}-1",
+        "date": "2025-05-01T09:00:00Z",
+        "tag": ["tender"],
+        "initiationType": "tender",
+        "buyer": buyer,
+        "parties": [{**buyer, "roles": ["buyer"]}],
+        "tender": {
+            "id": "t1",
+            "title": f"Case management system {ocid}",
+            "status": "active",
+            "classification": {"scheme": "CPV", "id": "48000000"},
+            "value": {"amount": 250_000, "currency": "GBP"},
+            "tenderPeriod": {"endDate": f"{market.isoformat()}T12:00:00Z"},
+            "documents": [{"id": f"{ocid}-1", "documentType": "tenderNotice", "url": url}],
+        },
     }
 
 
@@ -96,10 +118,16 @@ def test_a_javascript_notice_address_reaches_no_link_column(tmp_path: Path, monk
     data = tmp_path / "data"
     shutil.copytree(FIXTURES, data)
     market = dt.date.today() + dt.timedelta(days=60)
-    package = {"uri": "https://example.org/p", "publishedDate": "2025-05-01T00:00:00Z", "version": "1.1",
-               "publisher": {"name": "Fixture"},
-               "releases": [_hostile_release("ocds-h6vhtk-js1", "javascript:alert(document.domain)", market),
-                            _hostile_release("ocds-h6vhtk-ok1", "https://example.org/notice/ok1", market)]}
+    package = {
+        "uri": "https://example.org/p",
+        "publishedDate": "2025-05-01T00:00:00Z",
+        "version": "1.1",
+        "publisher": {"name": "Fixture"},
+        "releases": [
+            _hostile_release("ocds-h6vhtk-js1", "javascript:alert(document.domain)", market),
+            _hostile_release("ocds-h6vhtk-ok1", "https://example.org/notice/ok1", market),
+        ],
+    }
     (data / "procurement" / "hostile.json").write_text(json.dumps(package), encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
     build(data, warehouse)
@@ -113,15 +141,18 @@ def test_a_javascript_notice_address_reaches_no_link_column(tmp_path: Path, monk
 # --- The CLI -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "shown"), [
-    ("plain £ text\twith a tab\nand a new line", "plain £ text\twith a tab\nand a new line"),
-    ("\x1b[2J", "\\x1b[2J"),
-    ("title\x1b]0;owned\x07", "title\\x1b]0;owned\\x07"),
-    ("over\rwrite", "over\\x0dwrite"),
-    ("\x9b31m C1 CSI", "\\x9b31m C1 CSI"),
-    ("nul\x00 del\x7f", "nul\\x00 del\\x7f"),
-    ("\u202egnp.exe", "\\u202egnp.exe"),  # right-to-left override: shows the name reversed
-])
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain £ text\twith a tab\nand a new line", "plain £ text\twith a tab\nand a new line"),
+        ("\x1b[2J", "\\x1b[2J"),
+        ("title\x1b]0;owned\x07", "title\\x1b]0;owned\\x07"),
+        ("over\rwrite", "over\\x0dwrite"),
+        ("\x9b31m C1 CSI", "\\x9b31m C1 CSI"),
+        ("nul\x00 del\x7f", "nul\\x00 del\\x7f"),
+        ("\u202egnp.exe", "\\u202egnp.exe"),  # right-to-left override: shows the name reversed
+    ],
+)
 def test_printable_escapes_control_characters(text: str, shown: str) -> None:
     assert printable(text) == shown
 
@@ -134,30 +165,33 @@ def test_file_names_cells_and_messages_are_printed_escaped(tmp_path: Path) -> No
     hostile = tmp_path / f"camden{ESCAPES}.csv"
     shutil.copyfile(next((FIXTURES / "spend" / "camden").iterdir()), hostile)
     warehouse = tmp_path / "w.duckdb"
-    ingested = CliRunner().invoke(cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden",
-                                        str(hostile)])
+    ingested = CliRunner().invoke(cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(hostile)])
     assert ingested.exit_code == 0, ingested.output
     _no_raw_escapes(ingested.output)
     assert "camden\\x1b[2J\\x1b]0;owned\\x07" in ingested.output, "the file is named, escaped"
 
     unreadable = tmp_path / f"binary{ESCAPES}.csv"
     unreadable.write_bytes(b"\x00\x01\x02" * 100)
-    refused = CliRunner().invoke(cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden",
-                                       str(unreadable)])
+    refused = CliRunner().invoke(
+        cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(unreadable)]
+    )
     assert refused.exit_code == 1
     _no_raw_escapes(refused.output)
     assert "binary\\x1b[2J" in refused.output
 
-    missing = CliRunner().invoke(cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden",
-                                       str(tmp_path / f"missing{ESCAPES}.csv")])
+    missing = CliRunner().invoke(
+        cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(tmp_path / f"missing{ESCAPES}.csv")]
+    )
     assert missing.exit_code == 2, "click's own usage error"
     _no_raw_escapes(missing.output)
     assert "missing\\x1b[2J" in missing.output
 
     challenges = tmp_path / "challenges.csv"
-    challenges.write_text("id,title,statement,boroughs,theme,status,opens_on,closes_on,budget_gbp,url\n"
-                          f"CH-1,Title{ESCAPES},Statement,Camden,Housing,open,2025-03-01,not a date{ESCAPES},,\n",
-                          encoding="utf-8")
+    challenges.write_text(
+        "id,title,statement,boroughs,theme,status,opens_on,closes_on,budget_gbp,url\n"
+        f"CH-1,Title{ESCAPES},Statement,Camden,Housing,open,2025-03-01,not a date{ESCAPES},,\n",
+        encoding="utf-8",
+    )
     validated = CliRunner().invoke(cli, ["validate", "challenges", "--show-valid", str(challenges)])
     assert validated.exit_code == 1
     _no_raw_escapes(validated.output)

@@ -21,15 +21,33 @@ from tests.reliability_inputs import CASES, FIXTURES
 PROJECT = Path(__file__).resolve().parent.parent
 FOLDER = {"spend": Path("spend") / "camden", "procurement": Path("procurement"), "challenges": Path("challenges")}
 # One case per reader where the line is known, plus the 1 GB lines and the deep JSON, through `ingest`.
-INGEST_CASES = [c for c in CASES if c.id in {
-    "spend/100mb-line.csv", "spend/gigabyte.csv", "spend/huge-quoted-field.csv", "procurement/bad-line-3.jsonl",
-    "procurement/gigabyte-line.json", "procurement/deeply-nested.json", "challenges/huge-quoted-field.csv",
-    "challenges/truncated.xlsx"}]
+INGEST_CASES = [
+    c
+    for c in CASES
+    if c.id
+    in {
+        "spend/100mb-line.csv",
+        "spend/gigabyte.csv",
+        "spend/huge-quoted-field.csv",
+        "procurement/bad-line-3.jsonl",
+        "procurement/gigabyte-line.json",
+        "procurement/deeply-nested.json",
+        "challenges/huge-quoted-field.csv",
+        "challenges/truncated.xlsx",
+    }
+]
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loti_demand", *args], cwd=PROJECT, capture_output=True, text=True,
-                          timeout=600, check=False, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "loti_demand", *args],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=env,
+    )
 
 
 def digest(path: Path) -> str:
@@ -45,8 +63,9 @@ def baseline(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_build_with_every_broken_file_fails_cleanly_then_skips_them_and_balances(tmp_path: Path,
-                                                                                 baseline: Path) -> None:
+def test_build_with_every_broken_file_fails_cleanly_then_skips_them_and_balances(
+    tmp_path: Path, baseline: Path
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(FIXTURES, data)
     for case in CASES:
@@ -87,8 +106,7 @@ def test_build_with_every_broken_file_fails_cleanly_then_skips_them_and_balances
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", INGEST_CASES, ids=lambda c: c.id)
-def test_ingest_of_a_broken_file_names_file_and_line_and_changes_nothing(case, tmp_path: Path,
-                                                                         baseline: Path) -> None:
+def test_ingest_of_a_broken_file_names_file_and_line_and_changes_nothing(case, tmp_path: Path, baseline: Path) -> None:
     path = tmp_path / case.name
     case.make(path)
     warehouse = tmp_path / "w.duckdb"

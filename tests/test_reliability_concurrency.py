@@ -32,7 +32,8 @@ def _spend_lines(path: Path) -> int:
 
 
 def test_a_new_read_only_connection_sees_the_swapped_file_while_an_old_one_is_open(
-        sample_warehouse: Path, small_warehouse: Path, tmp_path: Path) -> None:
+    sample_warehouse: Path, small_warehouse: Path, tmp_path: Path
+) -> None:
     # Found by this test: DuckDB caches database instances by path inside a process, so a plain
     # duckdb.connect(path, read_only=True) after the swap returned the OLD file while any old connection lived.
     live = tmp_path / "w.duckdb"
@@ -50,8 +51,9 @@ def test_a_new_read_only_connection_sees_the_swapped_file_while_an_old_one_is_op
     new.close()
 
 
-def test_the_dashboard_connection_picks_up_a_swapped_file(sample_warehouse: Path, small_warehouse: Path,
-                                                          tmp_path: Path, monkeypatch) -> None:
+def test_the_dashboard_connection_picks_up_a_swapped_file(
+    sample_warehouse: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
     from loti_demand import ui
 
     live = tmp_path / "w.duckdb"
@@ -76,9 +78,13 @@ def test_the_dashboard_connection_cannot_touch_files(sample_warehouse: Path, tmp
 
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
     con = ui.connection()
-    for sql in (f"copy spend to '{tmp_path / 'leak.csv'}'", "select * from read_csv('/etc/passwd')",
-                f"attach '{tmp_path / 'x.duckdb'}' as x", "create table spend2 as select 1",
-                "set enable_external_access = true"):
+    for sql in (
+        f"copy spend to '{tmp_path / 'leak.csv'}'",
+        "select * from read_csv('/etc/passwd')",
+        f"attach '{tmp_path / 'x.duckdb'}' as x",
+        "create table spend2 as select 1",
+        "set enable_external_access = true",
+    ):
         with pytest.raises(duckdb.Error):
             con.execute(sql).fetchall()
     assert not (tmp_path / "leak.csv").exists()
@@ -109,8 +115,9 @@ def _session(number: int, warehouse: Path, stop: threading.Event, seen: dict, er
 
 
 @pytest.mark.slow
-def test_twenty_sessions_query_while_a_rebuild_swaps_the_file(sample_warehouse: Path, data_dir: Path,
-                                                              tmp_path: Path) -> None:
+def test_twenty_sessions_query_while_a_rebuild_swaps_the_file(
+    sample_warehouse: Path, data_dir: Path, tmp_path: Path
+) -> None:
     live = tmp_path / "w.duckdb"
     shutil.copyfile(sample_warehouse, live)
     old_lines = _spend_lines(live)
@@ -120,11 +127,19 @@ def test_twenty_sessions_query_while_a_rebuild_swaps_the_file(sample_warehouse: 
         thread.start()
     rebuild = subprocess.run(
         [sys.executable, "-m", "loti_demand", "build", "--data", str(data_dir), "--warehouse", str(live), "-q"],
-        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False)
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     swapped_at = time.monotonic()
     deadline = time.monotonic() + 120  # let every session reconnect at least once after the swap
-    while time.monotonic() < deadline and not errors and not all(
-            any(at > swapped_at for at, _ in seen.get(n, [])) for n in range(SESSIONS)):
+    while (
+        time.monotonic() < deadline
+        and not errors
+        and not all(any(at > swapped_at for at, _ in seen.get(n, [])) for n in range(SESSIONS))
+    ):
         time.sleep(0.2)
     stop.set()
     for thread in threads:

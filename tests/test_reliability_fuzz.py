@@ -34,8 +34,9 @@ SEEDS = {
     "challenges": (FIXTURES / "challenges" / "challenges_mixed.csv").read_bytes(),
 }
 SUFFIX = {"spend": ".csv", "procurement": ".json", "challenges": ".csv"}
-FUZZ_SETTINGS = settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
+FUZZ_SETTINGS = settings(
+    max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def assert_names_the_file(exc: LotiDemandError, name: str, line: int | None = None) -> None:
@@ -50,8 +51,9 @@ def _accounting(warehouse: Path) -> list[tuple]:
     con = connect(warehouse, read_only=True)
     try:
         assert run_checks(con) == []
-        return con.execute("select path, status, lines_read, rows_loaded, rows_duplicate, rows_quarantined "
-                           "from source_files").fetchall()
+        return con.execute(
+            "select path, status, lines_read, rows_loaded, rows_duplicate, rows_quarantined from source_files"
+        ).fetchall()
     finally:
         con.close()
 
@@ -80,10 +82,12 @@ REFUSED = [c for c in CASES if c.expected == "error"]
 FIRST_OF_KIND = {next(c for c in REFUSED if c.kind == kind).id for kind in {c.kind for c in REFUSED}}
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=() if c.id in FIRST_OF_KIND else pytest.mark.slow)
-                                  for c in REFUSED])
-def test_skip_bad_files_records_a_refused_file_and_the_rest_still_balances(case: Case, tmp_path: Path,
-                                                                           data_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c.id, marks=() if c.id in FIRST_OF_KIND else pytest.mark.slow) for c in REFUSED]
+)
+def test_skip_bad_files_records_a_refused_file_and_the_rest_still_balances(
+    case: Case, tmp_path: Path, data_dir: Path
+) -> None:
     path = tmp_path / case.name
     case.make(path)
     warehouse = tmp_path / "w.duckdb"
@@ -95,8 +99,9 @@ def test_skip_bad_files_records_a_refused_file_and_the_rest_still_balances(case:
         assert con.execute("select status, lines_read from source_files").fetchall() == [("rejected", 0)]
         problems = con.execute("select problem from load_issues where source_file = $f", {"f": str(path)}).fetchall()
         assert len(problems) == 1 and problems[0][0].startswith("file rejected")
-        rows = con.execute("select (select count(*) from spend) + (select count(*) from notices)"
-                           " + (select count(*) from challenges)").fetchall()
+        rows = con.execute(
+            "select (select count(*) from spend) + (select count(*) from notices) + (select count(*) from challenges)"
+        ).fetchall()
         assert rows == [(0,)], "no line of a refused file is loaded, even one read before the problem"
     finally:
         con.close()
@@ -119,9 +124,27 @@ _mutation = st.one_of(
     st.tuples(st.just("truncate"), st.floats(0, 1)),
     st.tuples(st.just("insert"), st.floats(0, 1), st.binary(min_size=1, max_size=64)),
     st.tuples(st.just("overwrite"), st.floats(0, 1), st.binary(min_size=1, max_size=64)),
-    st.tuples(st.just("insert"), st.floats(0, 1), st.sampled_from(
-        [b"\x00", b'"', b"\r", b"\n", b",,,,,,,", b"\xff\xfe", b"\xef\xbb\xbf", b"{", b"]", b"[" * 3000,
-         b"\\u0000", b"\xc3", "£é€".encode("cp1252")])),
+    st.tuples(
+        st.just("insert"),
+        st.floats(0, 1),
+        st.sampled_from(
+            [
+                b"\x00",
+                b'"',
+                b"\r",
+                b"\n",
+                b",,,,,,,",
+                b"\xff\xfe",
+                b"\xef\xbb\xbf",
+                b"{",
+                b"]",
+                b"[" * 3000,
+                b"\\u0000",
+                b"\xc3",
+                "£é€".encode("cp1252"),
+            ]
+        ),
+    ),
     st.tuples(st.just("duplicate"), st.floats(0, 1), st.floats(0, 1)),
 )
 
@@ -134,10 +157,10 @@ def _mutate(data: bytes, mutations: list[tuple]) -> bytes:
         elif mutation[0] == "insert":
             data = data[:at] + mutation[2] + data[at:]
         elif mutation[0] == "overwrite":
-            data = data[:at] + mutation[2] + data[at + len(mutation[2]):]
+            data = data[:at] + mutation[2] + data[at + len(mutation[2]) :]
         else:
             end = int(mutation[2] * len(data))
-            data = data + data[min(at, end):max(at, end)]
+            data = data + data[min(at, end) : max(at, end)]
     return data
 
 
@@ -181,13 +204,33 @@ def test_random_bytes_never_crash_a_reader(data: bytes, kind: str, tmp_path: Pat
 
 _cell = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", " ", "REDACTED", "£1,234.50", "(12.00)", "-3", "1e9", "NaN", "31/02/2025", "2025-04-01",
-                     "=HYPERLINK(\"x\")", "'; DROP TABLE spend; --", "<script>alert(1)</script>", "Total",
-                     "Grand total", "\u200b", "١٢٣", "9" * 40]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "REDACTED",
+            "£1,234.50",
+            "(12.00)",
+            "-3",
+            "1e9",
+            "NaN",
+            "31/02/2025",
+            "2025-04-01",
+            '=HYPERLINK("x")',
+            "'; DROP TABLE spend; --",
+            "<script>alert(1)</script>",
+            "Total",
+            "Grand total",
+            "\u200b",
+            "١٢٣",
+            "9" * 40,
+        ]
+    ),
 )
 _spend_rows = st.lists(st.lists(_cell, min_size=0, max_size=8), max_size=25)
-SLOW_SETTINGS = settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+SLOW_SETTINGS = settings(
+    max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -222,10 +265,28 @@ _json = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=20,
 )
-_ocds_keys = st.sampled_from(["ocid", "id", "date", "tag", "buyer", "parties", "tender", "awards", "contracts",
-                              "planning", "title", "value", "items", "documents", "classification"])
+_ocds_keys = st.sampled_from(
+    [
+        "ocid",
+        "id",
+        "date",
+        "tag",
+        "buyer",
+        "parties",
+        "tender",
+        "awards",
+        "contracts",
+        "planning",
+        "title",
+        "value",
+        "items",
+        "documents",
+        "classification",
+    ]
+)
 _release = st.dictionaries(_ocds_keys, _json, max_size=8).map(
-    lambda r: {"ocid": "ocds-fuzz-1", "id": "r1", "date": "2025-01-01T00:00:00Z", **r})
+    lambda r: {"ocid": "ocds-fuzz-1", "id": "r1", "date": "2025-01-01T00:00:00Z", **r}
+)
 
 
 @pytest.mark.slow
@@ -246,8 +307,25 @@ def test_ocds_of_the_wrong_shape_is_refused_or_balances(releases: list, tmp_path
 
 
 _challenge = st.dictionaries(
-    st.sampled_from(["id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on",
-                     "budget_gbp", "url", "contact", "tech_category"]), _json, max_size=12)
+    st.sampled_from(
+        [
+            "id",
+            "title",
+            "statement",
+            "boroughs",
+            "theme",
+            "status",
+            "opens_on",
+            "closes_on",
+            "budget_gbp",
+            "url",
+            "contact",
+            "tech_category",
+        ]
+    ),
+    _json,
+    max_size=12,
+)
 
 
 @pytest.mark.slow

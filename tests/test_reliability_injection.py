@@ -66,7 +66,8 @@ def test_every_page_ignores_injected_url_parameters(page: str, sample_warehouse:
         assert allowed_html(at) == allowed_html(baseline)
         for element in markdown_elements(at):
             assert value not in element.value or not MARKDOWN_SPECIAL & set(value), (
-                f"{page}: {value[:30]!r} reached a markdown element unescaped")
+                f"{page}: {value[:30]!r} reached a markdown element unescaped"
+            )
         if not free_text:
             assert len(at.dataframe) == len(tables)
             for shown, before in zip(at.dataframe, tables, strict=True):
@@ -78,14 +79,25 @@ def test_every_page_ignores_injected_url_parameters(page: str, sample_warehouse:
 def test_html_is_allowed_only_for_the_fixed_css() -> None:
     """Every call that lets markup or script through, found in the syntax tree (so layout does not hide one)."""
     sources = [*(PROJECT / "loti_demand").rglob("*.py"), *(PROJECT / "pages").glob("*.py"), PROJECT / "dashboard.py"]
-    uses = [(str(p.relative_to(PROJECT)), ast.unparse(node)) for p in sources
-            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))) if isinstance(node, ast.Call)
-            and (any(k.arg and k.arg.startswith("unsafe_allow") for k in node.keywords)
-                 or (isinstance(node.func, ast.Attribute) and node.func.attr == "html"))]
-    assert sorted(uses) == [("loti_demand/ui/page.py", "st.markdown(CSS, unsafe_allow_html=True)"),
-                            ("loti_demand/ui/tables.py", "st.html(_COPY_LINK.format(id=f'copy-link-{key}', "
-                                                         "link=html.escape(link, quote=True)), "
-                                                         "unsafe_allow_javascript=True)")]
+    uses = [
+        (str(p.relative_to(PROJECT)), ast.unparse(node))
+        for p in sources
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and (
+            any(k.arg and k.arg.startswith("unsafe_allow") for k in node.keywords)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "html")
+        )
+    ]
+    assert sorted(uses) == [
+        ("loti_demand/ui/page.py", "st.markdown(CSS, unsafe_allow_html=True)"),
+        (
+            "loti_demand/ui/tables.py",
+            "st.html(_COPY_LINK.format(id=f'copy-link-{key}', "
+            "link=html.escape(link, quote=True)), "
+            "unsafe_allow_javascript=True)",
+        ),
+    ]
     from loti_demand.ui.page import CSS
     from loti_demand.ui.tables import _COPY_LINK
 
@@ -117,13 +129,19 @@ def _formatted_sql_calls(path: Path) -> list[tuple[str, int, str]]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SQL_CALLS
-                and node.args):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _SQL_CALLS
+            and node.args
+        ):
             continue
         sql = node.args[0]
-        formatted = isinstance(sql, ast.JoinedStr) or (
-            isinstance(sql, ast.BinOp) and isinstance(sql.op, (ast.Mod, ast.Add))) or (
-            isinstance(sql, ast.Call) and isinstance(sql.func, ast.Attribute) and sql.func.attr == "format")
+        formatted = (
+            isinstance(sql, ast.JoinedStr)
+            or (isinstance(sql, ast.BinOp) and isinstance(sql.op, (ast.Mod, ast.Add)))
+            or (isinstance(sql, ast.Call) and isinstance(sql.func, ast.Attribute) and sql.func.attr == "format")
+        )
         if formatted:
             function = node
             while function in parents and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -150,6 +168,7 @@ def test_query_files_take_values_only_as_parameters() -> None:
 
 # --- hostile strings inside the data ----------------------------------------------------------------------------
 
+
 def _hostile_data(root: Path) -> Path:
     data = root / "data"
     shutil.copytree(PROJECT / "tests" / "fixtures" / "data", data)
@@ -173,18 +192,40 @@ def _hostile_releases() -> dict:
     releases = []
     for i, value in enumerate(INJECTIONS):
         supplier = {"id": f"GB-COH-9{i:07d}", "name": value}
-        releases.append({
-            "ocid": f"ocds-h6vhtk-inj{i:03d}", "id": f"inj-{i}", "date": "2025-05-01T09:00:00Z", "tag": ["award"],
-            "initiationType": "tender", "buyer": buyer,
-            "parties": [{**buyer, "roles": ["buyer"]}, {**supplier, "roles": ["supplier"]}],
-            "tender": {"id": f"t{i}", "title": value, "description": value, "status": "complete",
-                       "classification": {"scheme": "CPV", "id": "48000000"}},
-            "awards": [{"id": f"a{i}", "status": "active", "value": {"amount": 100_000 + i, "currency": "GBP"},
+        releases.append(
+            {
+                "ocid": f"ocds-h6vhtk-inj{i:03d}",
+                "id": f"inj-{i}",
+                "date": "2025-05-01T09:00:00Z",
+                "tag": ["award"],
+                "initiationType": "tender",
+                "buyer": buyer,
+                "parties": [{**buyer, "roles": ["buyer"]}, {**supplier, "roles": ["supplier"]}],
+                "tender": {
+                    "id": f"t{i}",
+                    "title": value,
+                    "description": value,
+                    "status": "complete",
+                    "classification": {"scheme": "CPV", "id": "48000000"},
+                },
+                "awards": [
+                    {
+                        "id": f"a{i}",
+                        "status": "active",
+                        "value": {"amount": 100_000 + i, "currency": "GBP"},
                         "suppliers": [supplier],
-                        "contractPeriod": {"startDate": "2025-06-01T00:00:00Z", "endDate": "2026-09-30T00:00:00Z"}}],
-        })
-    return {"uri": "https://example.org/hostile", "publishedDate": "2025-05-01T00:00:00Z", "version": "1.1",
-            "publisher": {"name": "Fixture"}, "releases": releases}
+                        "contractPeriod": {"startDate": "2025-06-01T00:00:00Z", "endDate": "2026-09-30T00:00:00Z"},
+                    }
+                ],
+            }
+        )
+    return {
+        "uri": "https://example.org/hostile",
+        "publishedDate": "2025-05-01T00:00:00Z",
+        "version": "1.1",
+        "publisher": {"name": "Fixture"},
+        "releases": releases,
+    }
 
 
 def test_hostile_strings_are_stored_exactly_as_published(hostile_warehouse: Path) -> None:
@@ -193,8 +234,9 @@ def test_hostile_strings_are_stored_exactly_as_published(hostile_warehouse: Path
         suppliers = {r[0] for r in con.execute("select supplier_name from spend").fetchall()}
         titles = {r[0] for r in con.execute("select title from challenges").fetchall()}
         procurements = {r[0] for r in con.execute("select title from procurements where ocid like '%inj%'").fetchall()}
-        incumbents = {r[0] for r in con.execute(
-            "select supplier_names from procurements where ocid like '%inj%'").fetchall()}
+        incumbents = {
+            r[0] for r in con.execute("select supplier_names from procurements where ocid like '%inj%'").fetchall()
+        }
         assert con.execute("select count(*) from spend").fetchall()[0][0] > len(INJECTIONS) - 3, "tables intact"
     finally:
         con.close()
@@ -218,7 +260,8 @@ def test_every_page_shows_hostile_data_as_text(page: str, hostile_warehouse: Pat
     for element in markdown_elements(at):
         for value in INJECTIONS:
             assert value not in element.value or not MARKDOWN_SPECIAL & set(value), (
-                f"{page}: {value[:30]!r} reached a markdown element unescaped")
+                f"{page}: {value[:30]!r} reached a markdown element unescaped"
+            )
     for name, data in downloads.items():
         if name.endswith(".csv"):  # the export's companion notes are Markdown, not a spreadsheet
             assert_no_formula_cells(data, name)

@@ -37,8 +37,13 @@ def digest(path: Path) -> str:
 def _kill_after(args: list[str], progress_lines: int, extra_delay: float = 0.0) -> int:
     """Run the CLI, SIGKILL it after it printed `progress_lines` progress lines (+ a delay); its return code
     (-9 when the kill landed, 0 when the command had already finished)."""
-    proc = subprocess.Popen([sys.executable, "-m", "loti_demand", *args], cwd=PROJECT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loti_demand", *args],
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen = 0
     try:
         while seen < progress_lines:
@@ -101,13 +106,23 @@ def test_builds_killed_anywhere_leave_the_previous_warehouse_intact(sample_wareh
         _assert_intact(warehouse, before, files)
     assert survived >= BUILD_KILLS - 1
     assert left_files, "the kills happened mid-build (their temporary files were left behind)"
-    result = subprocess.run([sys.executable, "-m", "loti_demand", "build", "--data", str(SAMPLE), "--warehouse",
-                             str(warehouse), "-q"], cwd=PROJECT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "loti_demand", "build", "--data", str(SAMPLE), "--warehouse", str(warehouse), "-q"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert digest(warehouse) != before
     assert [p.name for p in tmp_path.iterdir()] == ["w.duckdb"], "the next build removed the killed builds' files"
-    checked = subprocess.run([sys.executable, "-m", "loti_demand", "check", "--warehouse", str(warehouse)],
-                             cwd=PROJECT, capture_output=True, text=True, check=False)
+    checked = subprocess.run(
+        [sys.executable, "-m", "loti_demand", "check", "--warehouse", str(warehouse)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     print(f"\n{survived} build kills survived (progress points over {total} lines)")
 
@@ -127,8 +142,9 @@ def test_ingests_killed_anywhere_leave_the_previous_warehouse_intact(sample_ware
     for lines, delay in _kill_points(total, INGEST_KILLS, rng)[:-1]:  # an ingest that finished would add files
         assert _kill_after(args, lines, delay) == -signal.SIGKILL
         _assert_intact(warehouse, before, files)
-    result = subprocess.run([sys.executable, "-m", "loti_demand", *args], cwd=PROJECT, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "loti_demand", *args], cwd=PROJECT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "spend lines duplicate" in result.stdout
     _assert_counts_after_ingest(warehouse, files + len(extra))
@@ -150,8 +166,13 @@ def test_stale_temporary_files_of_dead_builds_are_removed_and_live_ones_kept(tmp
     dead.wait()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        names = [f".w.duckdb.building-{dead.pid}", f".w.duckdb.building-{dead.pid}.wal",
-                 f".w.duckdb.building-{live.pid}", ".other.duckdb.building-1", "w.duckdb.building-notes"]
+        names = [
+            f".w.duckdb.building-{dead.pid}",
+            f".w.duckdb.building-{dead.pid}.wal",
+            f".w.duckdb.building-{live.pid}",
+            ".other.duckdb.building-1",
+            "w.duckdb.building-notes",
+        ]
         for name in names:
             (tmp_path / name).write_bytes(b"x")
         removed = remove_stale_builds(warehouse)

@@ -200,17 +200,20 @@ def test_a_target_under_a_file_is_one_line_from_every_writing_command(a_file: Pa
 
 def test_fetch_and_refresh_into_a_folder_under_a_file_are_one_line(a_file: Path, tmp_path: Path, fts_api) -> None:
     warehouse = str(tmp_path / "w.duckdb")
-    fetched = CliRunner().invoke(cli, ["fetch", "fts", "-w", warehouse, "--since", "2025-01-01",
-                                       "--raw-dir", str(a_file / "raw")])
-    refreshed = CliRunner().invoke(cli, ["refresh", "--data", str(a_file / "data"), "-w", warehouse,
-                                         "--only", "fts", "--since", "2025-01-01"])
+    fetched = CliRunner().invoke(
+        cli, ["fetch", "fts", "-w", warehouse, "--since", "2025-01-01", "--raw-dir", str(a_file / "raw")]
+    )
+    refreshed = CliRunner().invoke(
+        cli, ["refresh", "--data", str(a_file / "data"), "-w", warehouse, "--only", "fts", "--since", "2025-01-01"]
+    )
     for result in (fetched, refreshed):
         line = one_error_line(result)
         assert str(a_file) in line and "part of the path is a file" in line, line
 
 
-def test_a_full_disk_while_copying_for_ingest_names_the_warehouse(sample_warehouse: Path, tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_a_full_disk_while_copying_for_ingest_names_the_warehouse(
+    sample_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
     warehouse = tmp_path / "w.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
@@ -220,8 +223,9 @@ def test_a_full_disk_while_copying_for_ingest_names_the_warehouse(sample_warehou
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(source), None, str(target))
 
     monkeypatch.setattr(build_module.shutil, "copyfile", full)
-    line = one_error_line(CliRunner().invoke(
-        cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(SPEND_FILE)]))
+    line = one_error_line(
+        CliRunner().invoke(cli, ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(SPEND_FILE)])
+    )
     assert f"{warehouse} (its new copy, written beside it): cannot write here: the disk is full" in line
     assert "free some space" in line
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
@@ -260,15 +264,25 @@ def _limited(size: int):
 
 
 @pytest.mark.slow
-def test_duckdb_running_out_of_room_mid_build_is_one_line_and_changes_nothing(sample_warehouse: Path,
-                                                                              tmp_path: Path) -> None:
+def test_duckdb_running_out_of_room_mid_build_is_one_line_and_changes_nothing(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
     warehouse = tmp_path / "w.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
-    for args in (["build", "--data", str(PROJECT / "data" / "sample"), "-w", str(warehouse), "-q"],
-                 ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(SPEND_FILE)]):
-        result = subprocess.run([sys.executable, "-m", "loti_demand", *args], cwd=PROJECT, capture_output=True,
-                                text=True, timeout=600, check=False, preexec_fn=_limited(3_000_000))
+    for args in (
+        ["build", "--data", str(PROJECT / "data" / "sample"), "-w", str(warehouse), "-q"],
+        ["ingest", "spend", "-w", str(warehouse), "--publisher", "Camden", str(SPEND_FILE)],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "loti_demand", *args],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+            preexec_fn=_limited(3_000_000),
+        )
         assert result.returncode == 1, result.stderr
         [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert f"{warehouse} (its new copy, written beside it): cannot write here: the file would be larger" in line
@@ -300,8 +314,9 @@ def _page(warehouse: Path, page: str, monkeypatch) -> AppTest:
 
 
 @pytest.mark.parametrize("kind", ["truncated", "bit-flipped", "sqlite"])
-def test_every_page_shows_one_cannot_be_read_page(kind: str, sample_warehouse: Path, tmp_path: Path,
-                                                  monkeypatch, caplog) -> None:
+def test_every_page_shows_one_cannot_be_read_page(
+    kind: str, sample_warehouse: Path, tmp_path: Path, monkeypatch, caplog
+) -> None:
     warehouse = damaged(kind, sample_warehouse, tmp_path)
     for page in [p.path for p in registered_pages()]:
         app = _page(warehouse, page, monkeypatch)
@@ -312,8 +327,9 @@ def test_every_page_shows_one_cannot_be_read_page(kind: str, sample_warehouse: P
     assert len(logged) == 1 and str(warehouse) in logged[0], "the reason is logged once, not per page"
 
 
-def test_damage_a_query_meets_later_shows_the_same_page_and_fails_health(sample_warehouse: Path, tmp_path: Path,
-                                                                        monkeypatch) -> None:
+def test_damage_a_query_meets_later_shows_the_same_page_and_fails_health(
+    sample_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
     # The first reading of this version is made to pass (as if the block went bad after it); the Spend page's own
     # query then meets the damaged block.
     warehouse = tmp_path / "w.duckdb"
@@ -344,8 +360,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 @pytest.mark.slow
-def test_serve_py_health_check_fails_while_the_warehouse_cannot_be_read(sample_warehouse: Path,
-                                                                         tmp_path: Path) -> None:
+def test_serve_py_health_check_fails_while_the_warehouse_cannot_be_read(sample_warehouse: Path, tmp_path: Path) -> None:
     from loti_demand.screenshots import _free_port, _start_server
 
     warehouse = damaged("bit-flipped", sample_warehouse, tmp_path)

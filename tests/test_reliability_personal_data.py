@@ -20,8 +20,14 @@ from tests.reliability_pages import PAGES, capturing_downloads, page_text, recor
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures" / "data"
 # What the councils published in the payee column; none of it may be shown.
-WITHHELD = ["REDACTED", "Redacted under DP Act", "Personal data", "REDACTED UNDER DP ACT", "Withheld: John Q Public",
-            "Jane Doe (creditor type Individual)"]
+WITHHELD = [
+    "REDACTED",
+    "Redacted under DP Act",
+    "Personal data",
+    "REDACTED UNDER DP ACT",
+    "Withheld: John Q Public",
+    "Jane Doe (creditor type Individual)",
+]
 # Fragments that must never appear anywhere (the bare word REDACTED is checked as a whole value).
 NEVER_SHOWN = ["Redacted under DP Act", "REDACTED UNDER DP ACT", "Personal data", "Jane Doe", "John Q Public"]
 PII_CSV = """Date,Supplier Name,Creditor Type,Amount,Expense Type,Transaction Number
@@ -48,8 +54,13 @@ def pii_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """Built through the real CLI, with progress, so its output can be checked too."""
     root = tmp_path_factory.mktemp("pii")
     warehouse = root / "w.duckdb"
-    result = subprocess.run([sys.executable, "-m", "loti_demand", "build", "--data", str(_data(root)),
-                             "--warehouse", str(warehouse)], cwd=PROJECT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "loti_demand", "build", "--data", str(_data(root)), "--warehouse", str(warehouse)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return warehouse, result
 
@@ -71,8 +82,11 @@ def test_no_contract_column_holds_a_withheld_name(pii_build) -> None:
                 name = col["column"]
                 values = con.execute(f'select distinct "{name}" from {table} where "{name}" is not null').fetchall()
                 texts = [" | ".join(map(str, v)) if isinstance(v, list) else str(v) for (v,) in values]
-                found += [f"{table}.{name} = {t[:60]!r}" for t in texts
-                          if _leaks(t) or "REDACTED" in t.upper().split(" | ") or t.strip().upper() == "REDACTED"]
+                found += [
+                    f"{table}.{name} = {t[:60]!r}"
+                    for t in texts
+                    if _leaks(t) or "REDACTED" in t.upper().split(" | ") or t.strip().upper() == "REDACTED"
+                ]
         assert found == []
     finally:
         con.close()
@@ -87,9 +101,11 @@ def test_withheld_amounts_still_count(pii_build) -> None:
         assert scalar(con, "select count(*) from spend where is_redacted and supplier_name is not null") == 0
         assert scalar(con, "select sum(redacted_lines) from agg_spend_by_borough_month") == 7  # 6 + the fixture's
         assert scalar(con, "select sum(amount_gbp) from agg_spend_by_borough_month") == scalar(
-            con, "select sum(amount_gbp) from spend")
-        quarantined = con.execute("select source_row, column_name, raw_value from load_issues "
-                                  "where source_file like '%pii%' order by 1").fetchall()
+            con, "select sum(amount_gbp) from spend"
+        )
+        quarantined = con.execute(
+            "select source_row, column_name, raw_value from load_issues where source_file like '%pii%' order by 1"
+        ).fetchall()
         assert quarantined == [(8, "amount", "TBC"), (9, "payment_date", "31/02/2025")]
     finally:
         con.close()
@@ -108,9 +124,24 @@ def test_ingest_output_names_no_withheld_payee(pii_build, tmp_path: Path) -> Non
     shutil.copyfile(warehouse, copy)
     extra = tmp_path / "more.csv"
     extra.write_text(PII_CSV.replace("/05/2025", "/06/2025").replace(",P", ",Q"), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "loti_demand", "ingest", "spend", "--warehouse", str(copy),
-                             "--borough", "Camden", str(extra)], cwd=PROJECT, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loti_demand",
+            "ingest",
+            "spend",
+            "--warehouse",
+            str(copy),
+            "--borough",
+            "Camden",
+            str(extra),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert _leaks(result.stdout + result.stderr) == [] and "REDACTED" not in result.stdout + result.stderr
 
@@ -155,7 +186,9 @@ def test_a_payee_the_council_marks_as_an_individual_is_withheld(tmp_path: Path) 
     (data / "spend" / "camden" / "creditors.csv").write_text(
         "Date,Creditor Name,Creditor Type,Amount,Expense Type,Transaction Number\n"
         '01/06/2025,Alex Example,Individual,"900.00",Foster Care,C1\n'
-        '02/06/2025,Acme Software Ltd,Company,"800.00",Software Licences,C2\n', encoding="utf-8")
+        '02/06/2025,Acme Software Ltd,Company,"800.00",Software Licences,C2\n',
+        encoding="utf-8",
+    )
     warehouse = tmp_path / "w.duckdb"
     build(data, warehouse)
     con = connect(warehouse, read_only=True)

@@ -34,7 +34,11 @@ def test_a_failing_page_shows_no_error_details() -> None:
 
 
 def test_no_page_accepts_uploads() -> None:
-    sources = [*(PROJECT / "pages").glob("*.py"), *(PROJECT / "loti_demand" / "ui").glob("*.py"),
-               PROJECT / "dashboard.py"]
+    sources = [
+        *(PROJECT / "pages").glob("*.py"),
+        *(PROJECT / "loti_demand" / "ui").glob("*.py"),
+        PROJECT / "dashboard.py",
+    ]
     assert [p.name for p in sources if "file_uploader" in p.read_text(encoding="utf-8")] == [], (
-        "a page takes uploads: review server.maxUploadSize and validate uploaded files like CLI inputs")
+        "a page takes uploads: review server.maxUploadSize and validate uploaded files like CLI inputs"
+    )

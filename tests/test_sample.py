@@ -29,8 +29,11 @@ REFERENCE = PROJECT / "data" / "reference"
 
 
 def digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def table_rows(table) -> list[dict[str, object]]:
@@ -84,8 +87,7 @@ def test_every_borough_and_every_layout_is_present(generated) -> None:
     assert bodies == {"greater-london-authority": "sap-gla", "transport-for-london": "sap-tfl"}
     assert folders == {b.slug for b in boroughs} | set(bodies) and len(folders) == 35
     assert all(any((root / "spend" / slug).iterdir()) for slug in folders)
-    assert Counter(b.layout for b in boroughs) == Counter({"preamble": 7, "lga": 7, "bom": 7, "xlsx": 6,
-                                                           "cp1252": 6})
+    assert Counter(b.layout for b in boroughs) == Counter({"preamble": 7, "lga": 7, "bom": 7, "xlsx": 6, "cp1252": 6})
     assert tuple(sample.LAYOUTS) == sample.LAYOUT_NAMES + sample.BODY_LAYOUT_NAMES
     suffixes = {p.suffix for p in (root / "spend").rglob("*") if p.is_file()}
     assert suffixes == {".csv", ".xlsx", ".zip"}
@@ -97,8 +99,15 @@ def test_every_borough_and_every_layout_is_present(generated) -> None:
 def test_every_spend_file_reads_back_with_the_layout_detected(generated, spend_tables) -> None:
     _, counts = generated
     layouts = {b.slug: b.layout for b in sample.load_boroughs(REFERENCE, sample.DEFAULT_SEED) + sample.load_bodies()}
-    expected = {"preamble": ("utf-8", range(7, 11)), "bom": ("utf-8-sig", [1]), "cp1252": ("cp1252", [1]),
-                "lga": ("utf-8", [1]), "xlsx": (None, [3]), "sap-gla": ("cp1252", [7]), "sap-tfl": ("utf-8", [1])}
+    expected = {
+        "preamble": ("utf-8", range(7, 11)),
+        "bom": ("utf-8-sig", [1]),
+        "cp1252": ("cp1252", [1]),
+        "lga": ("utf-8", [1]),
+        "xlsx": (None, [3]),
+        "sap-gla": ("cp1252", [7]),
+        "sap-tfl": ("utf-8", [1]),
+    }
     seen: Counter[str] = Counter()
     lines = 0
     for path, table, rows in spend_tables:
@@ -157,8 +166,12 @@ def test_expense_labels_and_purposes_classify_as_intended(classifier: Classifier
                 assert got == intended, (layout, published, got)
         for template in expense.purposes:
             for system in sample.SYSTEMS:
-                text = template.format(period="Apr 2024", system=system, team=sample.TEAMS[len(system) % 8],
-                                       project=sample.PROJECTS[len(system) % 6])
+                text = template.format(
+                    period="Apr 2024",
+                    system=system,
+                    team=sample.TEAMS[len(system) % 8],
+                    project=sample.PROJECTS[len(system) % 6],
+                )
                 assert classifier.classify_spend(None, text, code, label)[0] == intended, (layout, text)
 
 
@@ -225,8 +238,11 @@ def test_challenges_read_back_and_link_to_sample_procurements(generated) -> None
         assert tuple(next(csv.reader(fh))) == sample.CHALLENGE_COLUMNS
     assert len(rows) == 40 and len({r["id"] for r in rows}) == 40
     assert sum(";" in str(r["boroughs"]) for r in rows) == sample.MULTI_BOROUGH_CHALLENGES
-    ocids = {r["ocid"] for path in (root / "procurement").glob("*.json")
-             for r in json.loads(path.read_text(encoding="utf-8"))["releases"]}
+    ocids = {
+        r["ocid"]
+        for path in (root / "procurement").glob("*.json")
+        for r in json.loads(path.read_text(encoding="utf-8"))["releases"]
+    }
     linked = [r for r in rows if r["outcome_ocid"]]
     assert len(linked) == sample.LINKED_CHALLENGES and all(r["outcome_ocid"] in ocids for r in linked)
     assert all(r["status"] == "awarded" and r["tech_category"] for r in linked)
@@ -250,8 +266,9 @@ def test_the_sample_at_scale_reads_back_line_for_line_with_its_challenges(tmp_pa
     from loti_demand.sample.scale import LAYOUTS, ScaleParams, generate_scaled
 
     out = tmp_path / "scale"
-    result = CliRunner().invoke(cli, ["sample", "--out", str(out), "--lines", "2000", "--releases", "50",
-                                      "--months", "12"])
+    result = CliRunner().invoke(
+        cli, ["sample", "--out", str(out), "--lines", "2000", "--releases", "50", "--months", "12"]
+    )
     assert result.exit_code == 0, result.output
     data = generate_scaled(out, ScaleParams(2000, 50, months=12))
     assert data.reused and data.spend_lines == 2000 and set(data.files_by_layout) == set(LAYOUTS)
@@ -262,8 +279,10 @@ def test_the_sample_at_scale_reads_back_line_for_line_with_its_challenges(tmp_pa
     totals = data.files_by_layout["bom"]  # each BOM file ends with an unlabelled grand total
     assert read == data.spend_lines + data.repeated_lines + totals
     assert digests(out / "challenges") == digests(COMMITTED / "challenges"), "the sample's own challenges"
-    assert sum(len(list(package.releases)) for path in (out / "procurement").glob("*.json")
-               for package in read_ocds(path)) == 50
+    assert (
+        sum(len(list(package.releases)) for path in (out / "procurement").glob("*.json") for package in read_ocds(path))
+        == 50
+    )
 
 
 def test_the_sample_at_scale_refuses_a_folder_that_is_not_a_sample(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ def read_text(text: str, encoding: str = "utf-8", name: str = "x.csv") -> tuple[
 
 def python_path(monkeypatch) -> None:
     """Make every CSV take the csv-module path."""
+
     def refuse(*args, **kwargs):
         raise delimited.NotFastPath("forced")
 
@@ -55,12 +56,12 @@ def test_header_after_a_report_preamble_and_exact_line_numbers() -> None:
         "Report Date:† 02/07/2012† 16:59:18,,,,,,\n"
         "\n"
         f"{HEADER}\n"
-        "Camden,Digital,Brightline Software Ltd,02/04/2025,T1,\"12,500.00\",Software Licences\n"
+        'Camden,Digital,Brightline Software Ltd,02/04/2025,T1,"12,500.00",Software Licences\n'
         "\n"
         ",,,,,,\n"
         ",†††,,,,,\n"
-        "Camden,Housing,\"Acme, Repairs & Co\",16/04/2025,T3,800.00,Building Repairs\n"
-        ",,,,,\"13,300.00\",\n"
+        'Camden,Housing,"Acme, Repairs & Co",16/04/2025,T3,800.00,Building Repairs\n'
+        ',,,,,"13,300.00",\n'
     )
     tables, rows = read_text(text)
     table = tables[0]
@@ -79,7 +80,7 @@ def test_small_files_take_the_csv_module_path(monkeypatch) -> None:
 def test_quoted_newlines_take_the_python_path_with_physical_line_numbers() -> None:
     text = (
         f"{HEADER}\n"
-        "Camden,Digital,\"Brightline\nSoftware Ltd\",02/04/2025,T1,500.00,Software\n"
+        'Camden,Digital,"Brightline\nSoftware Ltd",02/04/2025,T1,500.00,Software\n'
         "Camden,Digital,Northwind Ltd,03/04/2025,T2,600.00,Hosting\n"
     )
     tables, rows = read_text(text)
@@ -101,8 +102,7 @@ CELL = st.text(alphabet='ab1 ,"\n†\t£é٣_\u00a0', max_size=6)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(CELL, min_size=1, max_size=9), max_size=8), st.sampled_from(["\n", "\r\n"]),
-       st.booleans())
+@given(st.lists(st.lists(CELL, min_size=1, max_size=9), max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans())
 @example(rows=[["1\t"], ["1\t"], ["1\t\t"]], newline="\n", blank_lines=False)  # tabs outnumber the header's commas
 def test_fast_and_python_paths_give_the_same_lines(monkeypatch, rows, newline, blank_lines) -> None:
     """Property: whatever the cells (quotes, commas, newlines, daggers, blanks), both paths agree on every
@@ -131,27 +131,35 @@ def test_the_header_decides_the_delimiter_when_cells_hold_another() -> None:
     tables, rows = read_text("\n".join(lines) + "\n")
     assert tables[0].detected_format == "csv"
     assert [(r["source_row"], r["supplier_name"], r["amount"], r["expenditure_category"]) for r in rows] == [
-        (n + 1, f"Supplier {n}", f"{n}00.00", padded) for n in (1, 2, 3)]
+        (n + 1, f"Supplier {n}", f"{n}00.00", padded) for n in (1, 2, 3)
+    ]
 
 
 def test_a_missing_column_is_reported_with_the_header_split_as_the_council_wrote_it() -> None:
     """Commas inside the cells of a semicolon-separated file make its lines split wider on commas. When the header
     lacks a column, the error lists the header's columns split on semicolons, not as one cell."""
-    lines = ["Payment Date;Supplier Name;Net", *[f"0{i}/04/2025;Acme, Ltd, Unit {i}, Camden;1.234,5{i}"
-                                               for i in range(1, 6)]]
+    lines = [
+        "Payment Date;Supplier Name;Net",
+        *[f"0{i}/04/2025;Acme, Ltd, Unit {i}, Camden;1.234,5{i}" for i in range(1, 6)],
+    ]
     with pytest.raises(MissingColumnsError) as caught:
         read_text("\n".join(lines) + "\n")
-    assert ("missing amount (amount could be 'Net'). The likeliest header (row 1) has columns: 'Payment Date', "
-            "'Supplier Name', 'Net'") in caught.value.problem
+    assert (
+        "missing amount (amount could be 'Net'). The likeliest header (row 1) has columns: 'Payment Date', "
+        "'Supplier Name', 'Net'"
+    ) in caught.value.problem
     assert "field,column\n  amount,Net\n" in caught.value.hint
 
 
-@pytest.mark.parametrize(("encoding", "prefix", "detected"), [
-    ("utf-8", b"", "utf-8"),
-    ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
-    ("cp1252", b"", "cp1252"),
-    ("utf-16", b"", "utf-16"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "detected"),
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
+        ("cp1252", b"", "cp1252"),
+        ("utf-16", b"", "utf-16"),
+    ],
+)
 def test_encodings_are_detected_and_reported(encoding: str, prefix: bytes, detected: str) -> None:
     text = "Payment Date,Supplier Name,Amount\r\n01/04/2025,Café Nero – Holborn,£1,234.50\r\n"
     text = text.replace("£1,234.50", '"£1,234.50"')
@@ -194,7 +202,7 @@ def test_lines_without_ascii_letters_or_digits_are_flagged_for_a_closer_look() -
 
 
 def test_lines_are_numbered_the_same_whatever_size_of_piece_the_scan_takes(monkeypatch) -> None:
-    body = "A,1\n\n,\r\n†,é\n_,£\n\n\n\"q\",x\r\n,٣\nend,2".encode() * 7
+    body = 'A,1\n\n,\r\n†,é\n_,£\n\n\n"q",x\r\n,٣\nend,2'.encode() * 7
     whole = nonempty_lines(body, 10)
     assert whole[0][-1] == 10 + body.count(b"\n")  # the last line has no newline and is counted
     for size in (1, 2, 5, 17, 64):
@@ -244,8 +252,10 @@ def test_xls_cells_through_xlrd(monkeypatch) -> None:
         name, nrows, ncols = "Sheet1", 2, 3
 
         def __init__(self):
-            self.grid = [[Cell(1, "Payment Date"), Cell(1, "Supplier Name"), Cell(1, "Amount")],
-                         [Cell(xlrd.XL_CELL_DATE, 45748.0), Cell(1, "Acme Ltd"), Cell(2, 1534.24)]]
+            self.grid = [
+                [Cell(1, "Payment Date"), Cell(1, "Supplier Name"), Cell(1, "Amount")],
+                [Cell(xlrd.XL_CELL_DATE, 45748.0), Cell(1, "Acme Ltd"), Cell(2, 1534.24)],
+            ]
 
         def cell(self, r, c):
             return self.grid[r][c]
@@ -259,18 +269,43 @@ def test_xls_cells_through_xlrd(monkeypatch) -> None:
     monkeypatch.setattr(xlrd, "open_workbook", lambda file_contents: Book())
     tables = read_spend_bytes(council_spend.XLS_MAGIC + b"\x00" * 100, name="old.xls")
     assert tables[0].detected_format == "xls"
-    assert rows_of(tables) == [{"source_row": 2, "payment_date": "2025-04-01", "service_area": None,
-                                "supplier_name": "Acme Ltd", "expenditure_category": None, "purpose": None,
-                                "amount": "1534.24", "irrecoverable_vat": None, "transaction_id": None,
-                                "supplier_ref": None, "vat_number": None, "company_number": None,
-                                "proclass_code": None, "proclass_label": None, "invoice_number": None,
-                                "payee_type": None, "descriptions": None, "read_problem": None}]
+    assert rows_of(tables) == [
+        {
+            "source_row": 2,
+            "payment_date": "2025-04-01",
+            "service_area": None,
+            "supplier_name": "Acme Ltd",
+            "expenditure_category": None,
+            "purpose": None,
+            "amount": "1534.24",
+            "irrecoverable_vat": None,
+            "transaction_id": None,
+            "supplier_ref": None,
+            "vat_number": None,
+            "company_number": None,
+            "proclass_code": None,
+            "proclass_label": None,
+            "invoice_number": None,
+            "payee_type": None,
+            "descriptions": None,
+            "read_problem": None,
+        }
+    ]
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (1234.5, "1234.5"), (1e-05, "0.00001"), (1e16, "10000000000000000"), (3, "3"),
-    (dt.datetime(2025, 4, 2, 13, 5), "2025-04-02"), (dt.date(2025, 4, 2), "2025-04-02"), (None, ""), (True, "TRUE"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1234.5, "1234.5"),
+        (1e-05, "0.00001"),
+        (1e16, "10000000000000000"),
+        (3, "3"),
+        (dt.datetime(2025, 4, 2, 13, 5), "2025-04-02"),
+        (dt.date(2025, 4, 2), "2025-04-02"),
+        (None, ""),
+        (True, "TRUE"),
+    ],
+)
 def test_spreadsheet_cells_become_the_text_a_council_would_type(value, text: str) -> None:
     assert cell_text(value) == text
 
@@ -285,8 +320,10 @@ def test_zip_members_are_read_and_named_inside_the_archive(tmp_path: Path) -> No
     path.write_bytes(buffer.getvalue())
     tables = read_spend(path, name="spend/camden/spend.zip")
     assert [(t.source_file, t.detected_format) for t in tables] == [
-        ("spend/camden/spend.zip!q1.csv", "zip/csv"), ("spend/camden/spend.zip!q2.xlsx", "zip/xlsx (sheet 'Payments')"),
-        ("spend/camden/spend.zip!__MACOSX/._q1.csv", "zip/archive member")]
+        ("spend/camden/spend.zip!q1.csv", "zip/csv"),
+        ("spend/camden/spend.zip!q2.xlsx", "zip/xlsx (sheet 'Payments')"),
+        ("spend/camden/spend.zip!__MACOSX/._q1.csv", "zip/archive member"),
+    ]
     assert tables[-1].problem == "not read: a hidden or macOS metadata file, not data"
     assert len(rows_of(tables)) == 3
 
@@ -299,11 +336,14 @@ def test_a_zip_without_spend_files_says_what_it_holds(tmp_path: Path) -> None:
         read_spend_bytes(buffer.getvalue(), name="a.zip")
 
 
-@pytest.mark.parametrize(("data", "problem"), [
-    (b"", "is empty"),
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x00<<>>stream\x00\x01\x02\x03" * 20, "looks binary"),
-    (b"PK\x03\x04not really a zip", "is not a readable ZIP archive"),
-])
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "is empty"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x00<<>>stream\x00\x01\x02\x03" * 20, "looks binary"),
+        (b"PK\x03\x04not really a zip", "is not a readable ZIP archive"),
+    ],
+)
 def test_unreadable_files_are_refused_with_the_file_named(data: bytes, problem: str) -> None:
     with pytest.raises(InputFileError, match=problem) as caught:
         read_spend_bytes(data, name="spend/camden/broken.csv")
@@ -335,17 +375,30 @@ def test_missing_columns_lists_what_was_found_and_how_to_map_it() -> None:
     assert "spend_columns.csv" in message
 
 
-@pytest.mark.parametrize(("header", "row", "problem", "lines"), [
-    # Only the fields that are missing are named, each with the column whose values are of its kind.
-    ("Vendor ID,Vendor Name,Cost Element,Document No,Amount,Last Modified",
-     "18000063,ACME LTD,544076,1900017038,12.50,15/08/2019",
-     "missing payment_date (payment_date could be 'Last Modified')", ["payment_date,Last Modified"]),
-    ("Entity,Payee,Account,Ref,Value (ex VAT)", 'TTL,ACME LTD,IT Consultancy,1004\\19,"1,234.00"',
-     "missing payment_date, amount (no column looks like payment_date; amount could be 'Value (ex VAT)')",
-     ["payment_date,<the column holding the payment date>", "amount,Value (ex VAT)"]),
-    ("Date,Supplier,Cost Centre,Sum Paid GBP", "01/04/2025,ACME LTD,ICT Services,99.10",
-     "missing amount (amount could be 'Sum Paid GBP')", ["amount,Sum Paid GBP"]),
-])
+@pytest.mark.parametrize(
+    ("header", "row", "problem", "lines"),
+    [
+        # Only the fields that are missing are named, each with the column whose values are of its kind.
+        (
+            "Vendor ID,Vendor Name,Cost Element,Document No,Amount,Last Modified",
+            "18000063,ACME LTD,544076,1900017038,12.50,15/08/2019",
+            "missing payment_date (payment_date could be 'Last Modified')",
+            ["payment_date,Last Modified"],
+        ),
+        (
+            "Entity,Payee,Account,Ref,Value (ex VAT)",
+            'TTL,ACME LTD,IT Consultancy,1004\\19,"1,234.00"',
+            "missing payment_date, amount (no column looks like payment_date; amount could be 'Value (ex VAT)')",
+            ["payment_date,<the column holding the payment date>", "amount,Value (ex VAT)"],
+        ),
+        (
+            "Date,Supplier,Cost Centre,Sum Paid GBP",
+            "01/04/2025,ACME LTD,ICT Services,99.10",
+            "missing amount (amount could be 'Sum Paid GBP')",
+            ["amount,Sum Paid GBP"],
+        ),
+    ],
+)
 def test_the_hint_names_the_missing_field_and_the_column_that_holds_it(header, row, problem, lines) -> None:
     with pytest.raises(MissingColumnsError) as caught:
         read_text(f"{header}\n{row}\n{row}\n", name="spend/gla/odd.csv")
@@ -356,23 +409,33 @@ def test_the_hint_names_the_missing_field_and_the_column_that_holds_it(header, r
 def test_sap_exports_of_the_gla_group_load_with_no_mapping() -> None:
     """The GLA's and TfL's SAP exports: Clearing Date, Vendor Name, Document No(.), an Entity per line, a numeric cost
     element beside the account's description, card merchant categories mostly blank, a preamble (GLA)."""
-    gla = ("\ufeff,Report of all payments made by GLA for value equal to or greater than £ 250.00 Excl. VAT,,,,,,\n"
-           ",Reporting Period : ,12,,,,,\n,,,,,,,\n"
-           ",Vendor ID,Vendor Name,Cost Element,Expenditure Account Code Description,Document No,Amount,Clearing Date\n"
-           ',18000063,ACME SYSTEMS LTD,536300,COMPUTER HARDWARE,1900017038,"4,007.00",06 Feb  2013\n'
-           ",15500097,LONDON BOROUGH OF CAMDEN,544075,Grants to External Organisations,5107795327,(829.50),"
-           "14 Feb  2013\n")
+    gla = (
+        "\ufeff,Report of all payments made by GLA for value equal to or greater than £ 250.00 Excl. VAT,,,,,,\n"
+        ",Reporting Period : ,12,,,,,\n,,,,,,,\n"
+        ",Vendor ID,Vendor Name,Cost Element,Expenditure Account Code Description,Document No,Amount,Clearing Date\n"
+        ',18000063,ACME SYSTEMS LTD,536300,COMPUTER HARDWARE,1900017038,"4,007.00",06 Feb  2013\n'
+        ",15500097,LONDON BOROUGH OF CAMDEN,544075,Grants to External Organisations,5107795327,(829.50),"
+        "14 Feb  2013\n"
+    )
     tables, rows = read_text(gla, name="spend/gla/gla-2013-p12.csv")
     assert tables[0].header_row == 4
-    assert tables[0].mapping == {"payment_date": "Clearing Date", "supplier_name": "Vendor Name",
-                                 "expenditure_category": "Expenditure Account Code Description",
-                                 "amount": "Amount", "transaction_id": "Document No", "supplier_ref": "Vendor ID"}
+    assert tables[0].mapping == {
+        "payment_date": "Clearing Date",
+        "supplier_name": "Vendor Name",
+        "expenditure_category": "Expenditure Account Code Description",
+        "amount": "Amount",
+        "transaction_id": "Document No",
+        "supplier_ref": "Vendor ID",
+    }
     assert [(r["payment_date"], r["amount"], r["expenditure_category"]) for r in rows] == [
         ("06 Feb  2013", "4,007.00", "COMPUTER HARDWARE"),
-        ("14 Feb  2013", "(829.50)", "Grants to External Organisations")]
-    tfl = ("Entity,Vendor Name,Expenditure Account,Document Number,Clearing Date,Amount,Merchant Category\n"
-           "TRANSPORT TRADING LTD,ACME NETWORKS LTD,IT Consultancy,1004\\1901685374,2022-06-10,68879.78,\n"
-           "LONDON UNDERGROUND LIMITED,CARD MERCHANT,Computer Hardware,1005\\5110116936,2022-06-24,1200.00,5045\n")
+        ("14 Feb  2013", "(829.50)", "Grants to External Organisations"),
+    ]
+    tfl = (
+        "Entity,Vendor Name,Expenditure Account,Document Number,Clearing Date,Amount,Merchant Category\n"
+        "TRANSPORT TRADING LTD,ACME NETWORKS LTD,IT Consultancy,1004\\1901685374,2022-06-10,68879.78,\n"
+        "LONDON UNDERGROUND LIMITED,CARD MERCHANT,Computer Hardware,1005\\5110116936,2022-06-24,1200.00,5045\n"
+    )
     tables, rows = read_text(tfl, name="spend/tfl/2023-p03.csv")
     assert tables[0].mapping["expenditure_category"] == "Expenditure Account"
     assert tables[0].mapping["transaction_id"] == "Document Number"
@@ -383,8 +446,9 @@ def test_a_mapping_file_reads_an_odd_layout(tmp_path: Path) -> None:
     mapping_file = tmp_path / "mapping.csv"
     mapping_file.write_text("field,column\npayment_date,Paid On\nsupplier_name,Vendor Ref Name\n", encoding="utf-8")
     mapping = read_mapping(mapping_file)
-    tables = read_spend_bytes(b"Paid On,Vendor Ref Name,Net Value\n01/04/2025,Acme Ltd,500\n", name="odd.csv",
-                              mapping=mapping)
+    tables = read_spend_bytes(
+        b"Paid On,Vendor Ref Name,Net Value\n01/04/2025,Acme Ltd,500\n", name="odd.csv", mapping=mapping
+    )
     row = rows_of(tables)[0]
     assert (row["payment_date"], row["supplier_name"], row["amount"]) == ("01/04/2025", "Acme Ltd", "500")
 
@@ -398,10 +462,13 @@ def test_a_mapping_file_naming_an_unknown_field_is_refused(tmp_path: Path) -> No
         read_mapping(mapping_file)
 
 
-@pytest.mark.parametrize("text", [
-    "Sum of Invoice Nett Amount,\nSupplier Name,Total\nAcme Ltd,\"3,158.77\"\nGrand Total,\"3,158.77\"\n",
-    "Row Labels,Sum of Amount\nAcme Ltd,500\nGrand Total,500\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Sum of Invoice Nett Amount,\nSupplier Name,Total\nAcme Ltd,"3,158.77"\nGrand Total,"3,158.77"\n',
+        "Row Labels,Sum of Amount\nAcme Ltd,500\nGrand Total,500\n",
+    ],
+)
 def test_summary_publications_are_rejected_with_an_explanation(text: str) -> None:
     with pytest.raises(SummaryOnlyError, match="not individual payments"):
         read_text(text)
@@ -430,19 +497,25 @@ def _shared_strings_workbook(rows: list[list[str]]) -> bytes:
             '<Override PartName="/xl/worksheets/sheet1.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             '<Override PartName="/xl/sharedStrings.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
         "_rels/.rels": (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-                            '<sheet name="Payments" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Payments" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
         "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{"".join(xml_rows)}</sheetData></worksheet>',
-        "xl/sharedStrings.xml": (f'<sst xmlns="{main}" count="{len(strings)}">'
-                                 + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{main}" count="{len(strings)}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+        ),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -454,11 +527,16 @@ def _shared_strings_workbook(rows: list[list[str]]) -> bytes:
 def test_an_excel_workbook_with_shared_strings_reads() -> None:
     """Excel keeps each text once in sharedStrings.xml and points to it from the cells: the sheet's rows resolve
     them (the workbook's own string list is empty when openpyxl reads read-only)."""
-    data = _shared_strings_workbook([["Payment Date", "Supplier Name", "Amount", "Expense Type"],
-                                     ["01/04/2025", "Acme Ltd", "500.00", "Software licences"]])
+    data = _shared_strings_workbook(
+        [
+            ["Payment Date", "Supplier Name", "Amount", "Expense Type"],
+            ["01/04/2025", "Acme Ltd", "500.00", "Software licences"],
+        ]
+    )
     tables = read_spend_bytes(data, name="spend/camden/excel.xlsx")
     assert [(r["source_row"], r["supplier_name"], r["amount"], r["expenditure_category"]) for r in rows_of(tables)] == [
-        (2, "Acme Ltd", "500.00", "Software licences")]
+        (2, "Acme Ltd", "500.00", "Software licences")
+    ]
 
 
 def test_a_line_the_csv_module_cannot_parse_is_named_by_where_its_record_starts() -> None:

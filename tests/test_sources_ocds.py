@@ -27,9 +27,15 @@ CLASSIFIER = Classifier(REF.table("tech_rules"))
 
 
 def release(n: int, **extra: object) -> dict:
-    return {"ocid": f"ocds-test-{n // 2}", "id": f"r{n}", "date": f"2025-0{1 + n % 9}-01T00:00:00Z",
-            "tag": ["tender"], "buyer": {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"},
-            "tender": {"title": f"Notice {n}", "value": {"amount": 1000 + n, "currency": "GBP"}}, **extra}
+    return {
+        "ocid": f"ocds-test-{n // 2}",
+        "id": f"r{n}",
+        "date": f"2025-0{1 + n % 9}-01T00:00:00Z",
+        "tag": ["tender"],
+        "buyer": {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"},
+        "tender": {"title": f"Notice {n}", "value": {"amount": 1000 + n, "currency": "GBP"}},
+        **extra,
+    }
 
 
 def read(path: Path) -> tuple[str, list[tuple[int, int, str | None, str | None]]]:
@@ -48,17 +54,28 @@ RELEASES = [release(1), release(2), release(3)]
 OCIDS = ["ocds-test-0", "ocds-test-1", "ocds-test-1"]
 
 
-@pytest.mark.parametrize(("name", "text", "expected_format", "lines"), [
-    ("package.json", json.dumps({"uri": "x", "version": "1.1", "releases": RELEASES}, indent=1),
-     "release-package", [5, 24, 43]),
-    ("array.json", json.dumps(RELEASES), "release-array", [1, 1, 1]),
-    ("lines.jsonl", "\n".join(json.dumps(r) for r in RELEASES) + "\n", "json-lines of release", [1, 2, 3]),
-    ("blank-lines.jsonl", "\n\n".join(json.dumps(r) for r in RELEASES), "json-lines of release", [1, 3, 5]),
-    ("concatenated.json", "".join(json.dumps(r) for r in RELEASES), "concatenated-json of release", [1, 1, 1]),
-    ("packages.jsonl", "\n".join(json.dumps({"releases": [r]}) for r in RELEASES),
-     "json-lines of release-package", [1, 2, 3]),
-    ("bom.json", "\ufeff" + json.dumps({"releases": RELEASES}), "release-package", [1, 1, 1]),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "expected_format", "lines"),
+    [
+        (
+            "package.json",
+            json.dumps({"uri": "x", "version": "1.1", "releases": RELEASES}, indent=1),
+            "release-package",
+            [5, 24, 43],
+        ),
+        ("array.json", json.dumps(RELEASES), "release-array", [1, 1, 1]),
+        ("lines.jsonl", "\n".join(json.dumps(r) for r in RELEASES) + "\n", "json-lines of release", [1, 2, 3]),
+        ("blank-lines.jsonl", "\n\n".join(json.dumps(r) for r in RELEASES), "json-lines of release", [1, 3, 5]),
+        ("concatenated.json", "".join(json.dumps(r) for r in RELEASES), "concatenated-json of release", [1, 1, 1]),
+        (
+            "packages.jsonl",
+            "\n".join(json.dumps({"releases": [r]}) for r in RELEASES),
+            "json-lines of release-package",
+            [1, 2, 3],
+        ),
+        ("bom.json", "\ufeff" + json.dumps({"releases": RELEASES}), "release-package", [1, 1, 1]),
+    ],
+)
 def test_every_shape_yields_every_release_in_order(tmp_path: Path, name, text, expected_format, lines) -> None:
     fmt, items = read(write(tmp_path, name, text))
     assert fmt == expected_format
@@ -82,12 +99,17 @@ def test_release_text_is_kept_as_published(tmp_path: Path) -> None:
 
 
 def test_record_package_embedded_linked_and_compiled(tmp_path: Path) -> None:
-    package = {"records": [
-        {"ocid": "ocds-test-0", "releases": [release(0), release(1)], "compiledRelease": release(1)},
-        {"ocid": "ocds-test-5", "releases": [{"url": "https://example.org/r10.json", "date": "2025-01-01",
-                                              "tag": ["tender"]}], "compiledRelease": release(10)},
-        {"ocid": "ocds-test-9", "releases": [{"url": "https://example.org/r18.json"}]},
-    ]}
+    package = {
+        "records": [
+            {"ocid": "ocds-test-0", "releases": [release(0), release(1)], "compiledRelease": release(1)},
+            {
+                "ocid": "ocds-test-5",
+                "releases": [{"url": "https://example.org/r10.json", "date": "2025-01-01", "tag": ["tender"]}],
+                "compiledRelease": release(10),
+            },
+            {"ocid": "ocds-test-9", "releases": [{"url": "https://example.org/r18.json"}]},
+        ]
+    }
     fmt, items = read(write(tmp_path, "records.json", json.dumps(package)))
     assert fmt == "record-package"
     assert [(i[0], i[2]) for i in items] == [(1, "ocds-test-0"), (2, "ocds-test-0"), (3, "ocds-test-5"), (4, None)]
@@ -105,16 +127,21 @@ def test_items_that_are_not_releases_are_quarantined_with_a_reason(tmp_path: Pat
     assert problems[4].startswith("item is a number")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('{"releases": [\n{"ocid": "a", "id": "1", "date": "2025"},\n{"ocid": "b" "id": "2"}]}',
-     "is not valid JSON at line 3, column 14: Expecting ',' delimiter"),
-    ('{"ocid": "a", "id": "1", "date": "2025"}\n{"ocid": "b", ', "is not valid JSON at line 2, column 15"),
-    ('{"releases": [{"ocid": "a", "id": "1", "date": "2025"}', "expected ',' or ']' but the file ends"),
-    ('{"releases": [ {"ocid": "x", ', "is not valid JSON at line 1"),
-    ("", "is empty"),
-    ('{"hello": "world"}', "is JSON but has no 'releases', 'records' or 'ocid'"),
-    ("42", "is JSON (item is a number, not an OCDS release object)"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '{"releases": [\n{"ocid": "a", "id": "1", "date": "2025"},\n{"ocid": "b" "id": "2"}]}',
+            "is not valid JSON at line 3, column 14: Expecting ',' delimiter",
+        ),
+        ('{"ocid": "a", "id": "1", "date": "2025"}\n{"ocid": "b", ', "is not valid JSON at line 2, column 15"),
+        ('{"releases": [{"ocid": "a", "id": "1", "date": "2025"}', "expected ',' or ']' but the file ends"),
+        ('{"releases": [ {"ocid": "x", ', "is not valid JSON at line 1"),
+        ("", "is empty"),
+        ('{"hello": "world"}', "is JSON but has no 'releases', 'records' or 'ocid'"),
+        ("42", "is JSON (item is a number, not an OCDS release object)"),
+    ],
+)
 def test_malformed_files_are_refused_naming_the_line(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, "bad.json", text)
     with pytest.raises(InputFileError, match=r"bad\.json") as caught:
@@ -197,6 +224,7 @@ def test_ingesting_a_50_mb_package_keeps_memory_bounded(tmp_path: Path) -> None:
 
 # Ingest: the accounting holds, quarantined items are issues, a malformed file loads nothing.
 
+
 def test_quarantined_and_duplicate_releases_balance_per_file(tmp_path: Path) -> None:
     first = write(tmp_path, "a.json", json.dumps({"releases": [release(1), release(2), {"id": "no-ocid"}]}))
     second = write(tmp_path, "b.jsonl", json.dumps(release(2)) + "\n" + json.dumps(release(3)) + "\n[1, 2]\n")
@@ -206,12 +234,17 @@ def test_quarantined_and_duplicate_releases_balance_per_file(tmp_path: Path) -> 
     assert report.counts["notices duplicate"] == 1
     assert report.counts["notices quarantined"] == 3
     con = connect(warehouse, read_only=True)
-    files = con.execute("select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined "
-                        "from source_files order by path").fetchall()
-    assert files == [(str(first), "release-package", 3, 2, 0, 1),
-                     (str(second), "json-lines of release+release-array", 4, 1, 1, 2)]
+    files = con.execute(
+        "select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined "
+        "from source_files order by path"
+    ).fetchall()
+    assert files == [
+        (str(first), "release-package", 3, 2, 0, 1),
+        (str(second), "json-lines of release+release-array", 4, 1, 1, 2),
+    ]
     issues = con.execute(
-        "select source_file, source_row, column_name, problem from load_issues order by 1, 2").fetchall()
+        "select source_file, source_row, column_name, problem from load_issues order by 1, 2"
+    ).fetchall()
     assert issues == [
         (str(first), 3, "release", "object has no ocid: not an OCDS release (item 3, line 1)"),
         (str(second), 3, "release", "item is a number, not an OCDS release object (item 3, line 3)"),
@@ -235,7 +268,9 @@ def test_a_malformed_file_loads_nothing_even_with_skip_bad_files(tmp_path: Path,
     con = connect(warehouse, read_only=True)
     assert con.execute("select count(*) from raw_ocds_releases").fetchall() == [(1,)]  # none of bad.jsonl's 5,000
     assert con.execute("select path, status from source_files order by path").fetchall() == [
-        (str(bad), "rejected"), (str(good), "loaded")]
+        (str(bad), "rejected"),
+        (str(good), "loaded"),
+    ]
     problem = con.execute("select problem from load_issues where source_file = $f", {"f": str(bad)}).fetchall()
     assert "line 5001" in problem[0][0]
 
@@ -247,8 +282,9 @@ def test_cli_ingest_procurement_prints_a_summary_per_file(tmp_path: Path) -> Non
 
     first = write(tmp_path, "a.json", json.dumps({"releases": [release(1), {"id": "no-ocid"}]}))
     second = write(tmp_path, "b.json.gz", gzip.compress(json.dumps(release(5)).encode()))
-    result = CliRunner().invoke(cli, ["ingest", "procurement", "--warehouse", str(tmp_path / "w.duckdb"),
-                                      str(first), str(second)])
+    result = CliRunner().invoke(
+        cli, ["ingest", "procurement", "--warehouse", str(tmp_path / "w.duckdb"), str(first), str(second)]
+    )
     assert result.exit_code == 0, result.output
     assert f"{first}: release-package, 2 read, 1 loaded, 0 duplicate, 1 quarantined" in result.output
     assert f"{second}: gzip/release, 1 read, 1 loaded, 0 duplicate, 0 quarantined" in result.output
@@ -256,47 +292,84 @@ def test_cli_ingest_procurement_prints_a_summary_per_file(tmp_path: Path) -> Non
 
 # The flattener: table-driven classification, buyers, values, dates.
 
-@pytest.mark.parametrize(("rel", "expected"), [
-    ({"tag": ["planning"], "planning": {"documents": [{"id": "000001-2025", "noticeType": "UK1",
-                                                       "documentType": "pipelineNotice"}]}},
-     ("UK1 pipeline", "noticeType UK1")),
-    ({"id": "000002-2025", "tag": ["planning"],
-      "planning": {"documents": [{"id": "000002-2025", "noticeType": "UK2"}]}}, ("UK2 engagement", "noticeType UK2")),
-    ({"tag": ["planning"], "planning": {"documents": [{"documentType": "plannedProcurementNotice"}]}},
-     ("UK3 planned", "documentType plannedProcurementNotice")),
-    ({"tag": ["tender"], "tender": {"documents": [{"documentType": "tenderNotice"}]}},
-     ("UK4 tender", "documentType tenderNotice")),
-    ({"tag": ["planning"], "planning": {"documents": [{"documentType": "marketEngagementNotice"}]}},
-     ("UK2 engagement", "documentType marketEngagementNotice")),
-    # a contract release still listing the tender notice is a contract notice
-    ({"tag": ["contract"], "tender": {"documents": [{"documentType": "tenderNotice"}]}}, ("contract", "tag contract")),
-    # Find a Tender: the document whose id is the notice id wins, whatever the stage
-    ({"id": "030500-2025", "tag": ["award", "contract"],
-      "awards": [{"documents": [{"id": "030500-2025", "noticeType": "UK6"}]}]}, ("award", "noticeType UK6")),
-    ({"tag": ["planning"], "planning": {"milestones": [{"type": "engagement", "dueDate": "2025-06-01"}]}},
-     ("UK2 engagement", "tag planning with an engagement milestone")),
-    ({"tag": ["tenderCancellation"]}, ("termination", "tag tenderCancellation")),
-    ({"tag": ["award"]}, ("award", "tag award")),
-    ({"tag": ["planning"]}, (None, None)),
-])
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        (
+            {
+                "tag": ["planning"],
+                "planning": {
+                    "documents": [{"id": "000001-2025", "noticeType": "UK1", "documentType": "pipelineNotice"}]
+                },
+            },
+            ("UK1 pipeline", "noticeType UK1"),
+        ),
+        (
+            {
+                "id": "000002-2025",
+                "tag": ["planning"],
+                "planning": {"documents": [{"id": "000002-2025", "noticeType": "UK2"}]},
+            },
+            ("UK2 engagement", "noticeType UK2"),
+        ),
+        (
+            {"tag": ["planning"], "planning": {"documents": [{"documentType": "plannedProcurementNotice"}]}},
+            ("UK3 planned", "documentType plannedProcurementNotice"),
+        ),
+        (
+            {"tag": ["tender"], "tender": {"documents": [{"documentType": "tenderNotice"}]}},
+            ("UK4 tender", "documentType tenderNotice"),
+        ),
+        (
+            {"tag": ["planning"], "planning": {"documents": [{"documentType": "marketEngagementNotice"}]}},
+            ("UK2 engagement", "documentType marketEngagementNotice"),
+        ),
+        # a contract release still listing the tender notice is a contract notice
+        (
+            {"tag": ["contract"], "tender": {"documents": [{"documentType": "tenderNotice"}]}},
+            ("contract", "tag contract"),
+        ),
+        # Find a Tender: the document whose id is the notice id wins, whatever the stage
+        (
+            {
+                "id": "030500-2025",
+                "tag": ["award", "contract"],
+                "awards": [{"documents": [{"id": "030500-2025", "noticeType": "UK6"}]}],
+            },
+            ("award", "noticeType UK6"),
+        ),
+        (
+            {"tag": ["planning"], "planning": {"milestones": [{"type": "engagement", "dueDate": "2025-06-01"}]}},
+            ("UK2 engagement", "tag planning with an engagement milestone"),
+        ),
+        ({"tag": ["tenderCancellation"]}, ("termination", "tag tenderCancellation")),
+        ({"tag": ["award"]}, ("award", "tag award")),
+        ({"tag": ["planning"]}, (None, None)),
+    ],
+)
 def test_notice_type_rules(rel: dict, expected: tuple) -> None:
     assert notice_type(rel) == expected
 
 
-@pytest.mark.parametrize(("rel", "expected"), [
-    ({"tag": ["planningUpdate"]}, "planning"),
-    ({"tag": ["tender", "award"]}, "award"),
-    ({"tag": "implementation"}, "contract"),
-    ({"tag": ["compiled"], "awards": [{"id": "1"}]}, "award"),
-    ({"tag": ["compiled"], "tender": {"status": "active"}}, "tender"),
-    ({"tag": ["compiled"], "tender": {"status": "planned"}}, "planning"),
-])
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ({"tag": ["planningUpdate"]}, "planning"),
+        ({"tag": ["tender", "award"]}, "award"),
+        ({"tag": "implementation"}, "contract"),
+        ({"tag": ["compiled"], "awards": [{"id": "1"}]}, "award"),
+        ({"tag": ["compiled"], "tender": {"status": "active"}}, "tender"),
+        ({"tag": ["compiled"], "tender": {"status": "planned"}}, "planning"),
+    ],
+)
 def test_stage_rules(rel: dict, expected: str) -> None:
     assert stage(rel) == expected
 
 
-def _buyer_release(name: str, buyer_id: str = "GB-CFS-1", region: str | None = None,
-                   delivery: str | None = None, **identifier: str) -> dict:
+def _buyer_release(
+    name: str, buyer_id: str = "GB-CFS-1", region: str | None = None, delivery: str | None = None, **identifier: str
+) -> dict:
     party = {"id": buyer_id, "name": name, "roles": ["buyer"], "address": {"region": region} if region else {}}
     if identifier:
         party["identifier"] = identifier
@@ -304,53 +377,81 @@ def _buyer_release(name: str, buyer_id: str = "GB-CFS-1", region: str | None = N
     return {"buyer": {"id": buyer_id, "name": name}, "parties": [party], "tender": {"items": items}}
 
 
-@pytest.mark.parametrize(("rel", "expected"), [
-    (_buyer_release("Anything", "GB-LAC-E09000003"),
-     ("E09000003", True, "identifier GB-LAC-E09000003", "E09000003")),
-    (_buyer_release("Barnet", scheme="GB-LAC", id="E09000003"),
-     ("E09000003", True, "identifier GB-LAC-E09000003", "E09000003")),
-    (_buyer_release("London Borough of Merton"), ("E09000024", True, "name 'London Borough of Merton'", "E09000024")),
-    (_buyer_release("Merton Council"), ("E09000024", True, "name 'Merton Council'", "E09000024")),
-    (_buyer_release("Royal Borough of Greenwich"),
-     ("E09000011", True, "name 'Royal Borough of Greenwich'", "E09000011")),
-    (_buyer_release("Transport for London"), (None, True, "London body 'Transport for London'", "TFL")),
-    (_buyer_release("Greater London Authority"), (None, True, "London body 'Greater London Authority'", "GLA")),
-    (_buyer_release("London Councils"), (None, True, "London body 'London Councils'", "LCOUNCILS")),
-    (_buyer_release("Some London Trust", region="UKI32"), (None, True, "buyer region UKI32", None)),
-    (_buyer_release("A national agency", delivery="London"), (None, True, "delivery region London", None)),
-    (_buyer_release("Lancashire Constabulary", delivery="North West"), (None, False, None, None)),
-    (_buyer_release("Hampshire County Council", region="UKJ36"), (None, False, None, None)),
-])
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        (
+            _buyer_release("Anything", "GB-LAC-E09000003"),
+            ("E09000003", True, "identifier GB-LAC-E09000003", "E09000003"),
+        ),
+        (
+            _buyer_release("Barnet", scheme="GB-LAC", id="E09000003"),
+            ("E09000003", True, "identifier GB-LAC-E09000003", "E09000003"),
+        ),
+        (
+            _buyer_release("London Borough of Merton"),
+            ("E09000024", True, "name 'London Borough of Merton'", "E09000024"),
+        ),
+        (_buyer_release("Merton Council"), ("E09000024", True, "name 'Merton Council'", "E09000024")),
+        (
+            _buyer_release("Royal Borough of Greenwich"),
+            ("E09000011", True, "name 'Royal Borough of Greenwich'", "E09000011"),
+        ),
+        (_buyer_release("Transport for London"), (None, True, "London body 'Transport for London'", "TFL")),
+        (_buyer_release("Greater London Authority"), (None, True, "London body 'Greater London Authority'", "GLA")),
+        (_buyer_release("London Councils"), (None, True, "London body 'London Councils'", "LCOUNCILS")),
+        (_buyer_release("Some London Trust", region="UKI32"), (None, True, "buyer region UKI32", None)),
+        (_buyer_release("A national agency", delivery="London"), (None, True, "delivery region London", None)),
+        (_buyer_release("Lancashire Constabulary", delivery="North West"), (None, False, None, None)),
+        (_buyer_release("Hampshire County Council", region="UKJ36"), (None, False, None, None)),
+    ],
+)
 def test_buyer_resolution(rel: dict, expected: tuple) -> None:
     assert resolve_buyer(rel, REF.alias_index, REF.london_body_code) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Budget Â£4.5m", "Budget £4.5m"),
-    ("framework.â€¯ The initial", "framework. The initial"),
-    ("GP.rnrnThe objective", "GP. The objective"),
-    ("Welcome portal:rnrnhttps://example.org", "Welcome portal: https://example.org"),
-    ("information: rnEXPRESSION OF INTEREST", "information: EXPRESSION OF INTEREST"),
-    ("modern return", "modern return"),
-    ("Café", "Café"),
-    ("  ", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Budget Â£4.5m", "Budget £4.5m"),
+        ("framework.â€¯ The initial", "framework. The initial"),
+        ("GP.rnrnThe objective", "GP. The objective"),
+        ("Welcome portal:rnrnhttps://example.org", "Welcome portal: https://example.org"),
+        ("information: rnEXPRESSION OF INTEREST", "information: EXPRESSION OF INTEREST"),
+        ("modern return", "modern return"),
+        ("Café", "Café"),
+        ("  ", None),
+    ],
+)
 def test_repair_text(text: str, expected: str | None) -> None:
     assert repair_text(text) == expected
 
 
 def test_flatten_values_dates_and_sme() -> None:
     rel = {
-        "ocid": "ocds-x", "id": "1", "date": "2025-04-23T23:59:59+01:00", "tag": ["award"],
+        "ocid": "ocds-x",
+        "id": "1",
+        "date": "2025-04-23T23:59:59+01:00",
+        "tag": ["award"],
         "buyer": {"id": "GB-LAC-E09000007", "name": "London Borough of Camden"},
-        "tender": {"title": "Cloud hosting", "classification": {"scheme": "CPV", "id": "72415000"},
-                   "value": {"amount": "1,250.5", "currency": "GBP"}, "suitability": {"sme": False},
-                   "lots": [{"suitability": {"sme": True}}],
-                   "contractPeriod": {"startDate": "2025-01-01", "endDate": "2026-12-31T23:59:59Z"}},
-        "awards": [{"status": "active", "value": {"amount": 900, "currency": "GBP"}, "suppliers": [{"name": "B Ltd"}],
-                    "contractPeriod": {"startDate": "2025-05-01", "endDate": "2027-04-30T23:59:59+01:00"}},
-                   {"status": "cancelled", "value": {"amount": 5000}, "suppliers": [{"name": "Gone Ltd"}]},
-                   {"status": "active", "value": {"amount": 100, "currency": "EUR"}, "suppliers": [{"name": "A Ltd"}]}],
+        "tender": {
+            "title": "Cloud hosting",
+            "classification": {"scheme": "CPV", "id": "72415000"},
+            "value": {"amount": "1,250.5", "currency": "GBP"},
+            "suitability": {"sme": False},
+            "lots": [{"suitability": {"sme": True}}],
+            "contractPeriod": {"startDate": "2025-01-01", "endDate": "2026-12-31T23:59:59Z"},
+        },
+        "awards": [
+            {
+                "status": "active",
+                "value": {"amount": 900, "currency": "GBP"},
+                "suppliers": [{"name": "B Ltd"}],
+                "contractPeriod": {"startDate": "2025-05-01", "endDate": "2027-04-30T23:59:59+01:00"},
+            },
+            {"status": "cancelled", "value": {"amount": 5000}, "suppliers": [{"name": "Gone Ltd"}]},
+            {"status": "active", "value": {"amount": 100, "currency": "EUR"}, "suppliers": [{"name": "A Ltd"}]},
+        ],
     }
     row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code)
     assert row["release_date"] == dt.datetime(2025, 4, 23, 22, 59, 59)  # UTC
@@ -362,11 +463,14 @@ def test_flatten_values_dates_and_sme() -> None:
     assert row["tech_category"] == "cloud_hosting"
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-                     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children,
-                                                                                        max_size=3), max_leaves=12)
-_keys = st.sampled_from(["ocid", "id", "date", "tag", "buyer", "parties", "tender", "awards", "contracts",
-                         "planning", "title"])
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12,
+)
+_keys = st.sampled_from(
+    ["ocid", "id", "date", "tag", "buyer", "parties", "tender", "awards", "contracts", "planning", "title"]
+)
 
 
 @settings(max_examples=200, deadline=None)

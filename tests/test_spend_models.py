@@ -34,16 +34,18 @@ def ingest(tmp_path: Path, *files: tuple[str, str], strict: bool = False) -> duc
 
 
 def counts(con) -> list[tuple]:
-    return con.execute("select lines_read, rows_loaded, rows_duplicate, rows_quarantined, rows_totals, "
-                       "total_amount_gbp from source_files order by file_id").fetchall()
+    return con.execute(
+        "select lines_read, rows_loaded, rows_duplicate, rows_quarantined, rows_totals, "
+        "total_amount_gbp from source_files order by file_id"
+    ).fetchall()
 
 
 TOTALS = (
-    "01/04/2025,T1,TOTAL GAS & POWER LTD,500.00,Gas,Business\n"      # a supplier called Total...: a payment
+    "01/04/2025,T1,TOTAL GAS & POWER LTD,500.00,Gas,Business\n"  # a supplier called Total...: a payment
     "02/04/2025,T2,Total Social Work Ltd,700.00,Fees,Business\n"
-    ",,,1200.00,,\n"                                                  # unlabelled grand total
-    ",,Sub-total,700.00,,\n"                                          # labelled subtotal
-    ",,Grand Total,\"1,200.00\",,\n"
+    ",,,1200.00,,\n"  # unlabelled grand total
+    ",,Sub-total,700.00,,\n"  # labelled subtotal
+    ',,Grand Total,"1,200.00",,\n'
 )
 
 
@@ -51,7 +53,8 @@ def test_totals_rows_are_recognised_excluded_and_counted(tmp_path: Path) -> None
     con = ingest(tmp_path, ("totals.csv", TOTALS))
     assert counts(con) == [(5, 2, 0, 3, 3, Decimal("1200.00"))]
     assert {r[0] for r in con.execute("select problem from load_issues").fetchall()} == {
-        "total or subtotal row, excluded so that totals are not counted twice"}
+        "total or subtotal row, excluded so that totals are not counted twice"
+    }
     assert run_checks(con) == []
 
 
@@ -59,29 +62,30 @@ def test_strict_fails_on_a_bad_line_but_not_on_totals_rows(tmp_path: Path) -> No
     con = ingest(tmp_path, ("totals.csv", TOTALS), strict=True)  # totals only: builds
     con.close()
     with pytest.raises(StrictModeError, match="1 line"):
-        ingest(tmp_path, ("totals.csv", TOTALS), ("bad.csv", "03/04/2025,T9,Acme Ltd,TBC,Gas,Business\n"),
-               strict=True)
+        ingest(tmp_path, ("totals.csv", TOTALS), ("bad.csv", "03/04/2025,T9,Acme Ltd,TBC,Gas,Business\n"), strict=True)
 
 
 def test_a_republished_payment_counts_once_however_often_it_repeats(tmp_path: Path) -> None:
     line = "01/04/2025,T1,Acme Ltd,500.00,Gas,Business\n"
     other = "02/04/2025,T2,Acme Ltd,800.00,Gas,Business\n"
-    con = ingest(tmp_path,
-                 ("q1.csv", line * 2),             # the same payment twice in one file: two payments
-                 ("q1-again.csv", line * 2 + other),  # republished: both copies are duplicates, the new line loads
-                 ("q1-third.csv", line * 3))       # a third copy not seen before loads
+    con = ingest(
+        tmp_path,
+        ("q1.csv", line * 2),  # the same payment twice in one file: two payments
+        ("q1-again.csv", line * 2 + other),  # republished: both copies are duplicates, the new line loads
+        ("q1-third.csv", line * 3),
+    )  # a third copy not seen before loads
     assert [c[:4] for c in counts(con)] == [(2, 2, 0, 0), (3, 1, 2, 0), (3, 1, 2, 0)]
     assert con.execute("select count(*), sum(amount_gbp) from spend").fetchall() == [(4, Decimal("2300.00"))]
 
 
 def test_files_are_compared_where_their_dates_meet_even_on_one_day(tmp_path: Path) -> None:
-    con = ingest(tmp_path,
-                 ("march.csv", "01/03/2025,T0,Acme Ltd,100.00,Gas,Business\n"
-                               "31/03/2025,T1,Acme Ltd,500.00,Gas,Business\n"),
-                 ("april.csv", "01/04/2025,T2,Acme Ltd,500.00,Gas,Business\n"),
-                 # starts on March's last day: its first line repeats March's last payment
-                 ("republished.csv", "31/03/2025,T1,Acme Ltd,500.00,Gas,Business\n"
-                                     "30/04/2025,T3,Acme Ltd,200.00,Gas,Business\n"))
+    con = ingest(
+        tmp_path,
+        ("march.csv", "01/03/2025,T0,Acme Ltd,100.00,Gas,Business\n31/03/2025,T1,Acme Ltd,500.00,Gas,Business\n"),
+        ("april.csv", "01/04/2025,T2,Acme Ltd,500.00,Gas,Business\n"),
+        # starts on March's last day: its first line repeats March's last payment
+        ("republished.csv", "31/03/2025,T1,Acme Ltd,500.00,Gas,Business\n30/04/2025,T3,Acme Ltd,200.00,Gas,Business\n"),
+    )
     assert [c[:4] for c in counts(con)] == [(2, 2, 0, 0), (1, 1, 0, 0), (2, 1, 1, 0)]
 
 
@@ -95,26 +99,36 @@ def test_the_same_payment_in_another_boroughs_file_is_not_a_duplicate(tmp_path: 
 
 
 def test_lines_without_a_reference_are_compared_on_what_they_bought(tmp_path: Path) -> None:
-    con = ingest(tmp_path, ("a.csv", "01/04/2025,,Acme Ltd,500.00,Gas,Business\n"),
-                 ("b.csv", "01/04/2025,,Acme Ltd,500.00,Electricity,Business\n"
-                           "01/04/2025,,Acme Ltd,500.00,Gas,Business\n"))
+    con = ingest(
+        tmp_path,
+        ("a.csv", "01/04/2025,,Acme Ltd,500.00,Gas,Business\n"),
+        ("b.csv", "01/04/2025,,Acme Ltd,500.00,Electricity,Business\n01/04/2025,,Acme Ltd,500.00,Gas,Business\n"),
+    )
     assert [c[:3] for c in counts(con)] == [(1, 1, 0), (2, 1, 1)]
 
 
 def test_redacted_and_individual_payees_count_but_are_never_named(tmp_path: Path) -> None:
-    con = ingest(tmp_path, ("people.csv",
-                            "01/04/2025,T1,JANE QUINCEY-DOE,600.00,Care,INDV\n"
-                            "02/04/2025,T2,JANE QUINCEY-DOE,TBC,Care,INDV\n"
-                            "03/04/2025,T3,Redacted under DP Act,700.00,Care,\n"
-                            "04/04/2025,T4,Acme Ltd,800.00,Gas,Business\n"))
+    con = ingest(
+        tmp_path,
+        (
+            "people.csv",
+            "01/04/2025,T1,JANE QUINCEY-DOE,600.00,Care,INDV\n"
+            "02/04/2025,T2,JANE QUINCEY-DOE,TBC,Care,INDV\n"
+            "03/04/2025,T3,Redacted under DP Act,700.00,Care,\n"
+            "04/04/2025,T4,Acme Ltd,800.00,Gas,Business\n",
+        ),
+    )
     assert con.execute("select count(*) filter (where is_redacted), sum(amount_gbp) from spend").fetchall() == [
-        (2, Decimal("2100.00"))]
+        (2, Decimal("2100.00"))
+    ]
     leaks = []
     for table, column in con.execute(
-            "select table_name, column_name from information_schema.columns where table_schema = 'main' "
-            "and table_name not like 'raw%' and (data_type = 'VARCHAR' or data_type like 'VARCHAR[]')").fetchall():
-        found = con.execute(f'select count(*) from "{table}" where cast("{column}" as varchar) ilike $n',
-                            {"n": "%QUINCEY%"}).fetchall()[0][0]
+        "select table_name, column_name from information_schema.columns where table_schema = 'main' "
+        "and table_name not like 'raw%' and (data_type = 'VARCHAR' or data_type like 'VARCHAR[]')"
+    ).fetchall():
+        found = con.execute(
+            f'select count(*) from "{table}" where cast("{column}" as varchar) ilike $n', {"n": "%QUINCEY%"}
+        ).fetchall()[0][0]
         if found:
             leaks.append(f"{table}.{column}")
     assert leaks == []
@@ -122,22 +136,34 @@ def test_redacted_and_individual_payees_count_but_are_never_named(tmp_path: Path
 
 
 def test_value_formats_from_real_files(tmp_path: Path) -> None:
-    body = "".join(f"{date},T{i},Acme Ltd,\"{amount}\",Gas,\n" for i, (date, amount) in enumerate([
-        ("31/01/2024", "£1,234.50"), ("31-Jan-2024", "(12.00)"), ("2024-01-31", "99.00CR"), ("45322", "1534.24-"),
-        ("31/01/2024 00:00:00", " 222,441.16 "), ("31.01.2024", "Â£500"), ("31/01/24", "-0.01"),
-    ]))
+    body = "".join(
+        f'{date},T{i},Acme Ltd,"{amount}",Gas,\n'
+        for i, (date, amount) in enumerate(
+            [
+                ("31/01/2024", "£1,234.50"),
+                ("31-Jan-2024", "(12.00)"),
+                ("2024-01-31", "99.00CR"),
+                ("45322", "1534.24-"),
+                ("31/01/2024 00:00:00", " 222,441.16 "),
+                ("31.01.2024", "Â£500"),
+                ("31/01/24", "-0.01"),
+            ]
+        )
+    )
     con = ingest(tmp_path, ("formats.csv", body))
     rows = con.execute("select payment_date, amount_gbp from spend order by source_row").fetchall()
     assert {str(r[0]) for r in rows} == {"2024-01-31"}
-    assert [r[1] for r in rows] == [Decimal(v) for v in ("1234.50", "-12.00", "-99.00", "-1534.24", "222441.16",
-                                                         "500.00", "-0.01")]
+    assert [r[1] for r in rows] == [
+        Decimal(v) for v in ("1234.50", "-12.00", "-99.00", "-1534.24", "222441.16", "500.00", "-0.01")
+    ]
 
 
 def test_problems_name_the_file_row_column_and_value(tmp_path: Path) -> None:
     con = ingest(tmp_path, ("bad.csv", "31/02/2025,T1,Acme Ltd,500,Gas,\n01/04/2025,T2,Acme Ltd,,Gas,\n"))
     assert con.execute("select source_row, column_name, raw_value, problem from load_issues order by 1").fetchall() == [
         (2, "payment_date", "31/02/2025", "date not recognised (expected a UK day-first date such as 31/01/2024)"),
-        (3, "amount", None, "amount is blank")]
+        (3, "amount", None, "amount is blank"),
+    ]
 
 
 def test_ingest_spend_prints_a_summary_per_file(tmp_path: Path) -> None:
@@ -145,8 +171,20 @@ def test_ingest_spend_prints_a_summary_per_file(tmp_path: Path) -> None:
     good.write_text(HEADER + TOTALS, encoding="utf-8-sig")
     pivot = tmp_path / "pivot.csv"
     pivot.write_text("Row Labels,Sum of Amount\nAcme Ltd,500\nGrand Total,500\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["ingest", "spend", "--warehouse", str(tmp_path / "w.duckdb"), "--borough",
-                                      "Camden", "--skip-bad-files", str(good), str(pivot)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            "spend",
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--borough",
+            "Camden",
+            "--skip-bad-files",
+            str(good),
+            str(pivot),
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     header = next(line for line in lines if line.startswith("file"))
@@ -165,8 +203,19 @@ def macros():
 
 
 NAMEISH = st.text(alphabet="REDACTrdacteInviulPpsoGPDnm ()-_.", max_size=30)
-MARKERS = st.sampled_from(["REDACTED", "Redacted under DP Act", "personal data", "Individual", "INDV", "private",
-                           "GDPR", "Acme Individual Solutions Ltd", "Confidential Shredding Ltd"])
+MARKERS = st.sampled_from(
+    [
+        "REDACTED",
+        "Redacted under DP Act",
+        "personal data",
+        "Individual",
+        "INDV",
+        "private",
+        "GDPR",
+        "Acme Individual Solutions Ltd",
+        "Confidential Shredding Ltd",
+    ]
+)
 
 
 @settings(max_examples=300)
@@ -176,9 +225,17 @@ def test_sql_and_python_redaction_rules_agree(macros, name: str) -> None:
     assert (bool(sql[0]), bool(sql[1])) == (is_redacted(name), is_individual_payee_type(name))
 
 
-@pytest.mark.parametrize(("name", "redacted"), [
-    ("REDACTED", True), ("Redacted personal data", True), ("REDACTED UNDER DP ACT", True), ("Individual", True),
-    ("Acme Individual Solutions Ltd", False), ("Confidential Shredding Ltd", False), ("Total Social Work Ltd", False),
-])
+@pytest.mark.parametrize(
+    ("name", "redacted"),
+    [
+        ("REDACTED", True),
+        ("Redacted personal data", True),
+        ("REDACTED UNDER DP ACT", True),
+        ("Individual", True),
+        ("Acme Individual Solutions Ltd", False),
+        ("Confidential Shredding Ltd", False),
+        ("Total Social Work Ltd", False),
+    ],
+)
 def test_redaction_markers(name: str, redacted: bool) -> None:
     assert is_redacted(name) is redacted

@@ -9,14 +9,23 @@ from loti_demand.presentation import coverage_sentences, sentences
 
 def _sme(count, saying, value, value_saying, suitable):
     share = 100 * suitable / value_saying if value_saying else None
-    return pd.Series({"pipeline_count": count, "notices_saying": saying, "pipeline_value_gbp": value,
-                      "value_saying_gbp": value_saying, "sme_suitable_value_gbp": suitable, "sme_share_pct": share})
+    return pd.Series(
+        {
+            "pipeline_count": count,
+            "notices_saying": saying,
+            "pipeline_value_gbp": value,
+            "value_saying_gbp": value_saying,
+            "sme_suitable_value_gbp": suitable,
+            "sme_share_pct": share,
+        }
+    )
 
 
 def test_sme_sentence() -> None:
     assert sentences.sme_sentence(_sme(0, 0, 0, 0, 0), "next 18 months").startswith("There are no notices")
     assert sentences.sme_sentence(_sme(3, 0, 9e6, 0, 0), "next 18 months").startswith(
-        "None of the 3 notices (£9.0m) in the London tech pipeline")
+        "None of the 3 notices (£9.0m) in the London tech pipeline"
+    )
     one = sentences.sme_sentence(_sme(1, 1, 537_000, 537_000, 0), "next 18 months")
     assert "Of the 1 notice (£537k) in" in one and "1 says whether" in one and "0.0% (£0 of £537k)" in one
     assert "do not say" not in one
@@ -25,30 +34,41 @@ def test_sme_sentence() -> None:
 
 
 def test_london_demand_sentence_names_every_kind_of_buyer_with_items() -> None:
-    london = pd.DataFrame({"buyers": ["borough", "body", "other"], "pipeline_count": [56, 3, 0],
-                           "pipeline_value_gbp": [206e6, 13.1e6, 0.0]})
+    london = pd.DataFrame(
+        {
+            "buyers": ["borough", "body", "other"],
+            "pipeline_count": [56, 3, 0],
+            "pipeline_value_gbp": [206e6, 13.1e6, 0.0],
+        }
+    )
     assert coverage_sentences.london_demand_sentence(
-        london, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+        london, "pipeline_count", "pipeline_value_gbp", "notices", "are due"
+    ) == (
         "59 London notices (£219.1m) are due in this period: 56 by boroughs (on the map) and 3 by London-wide bodies "
-        "(listed below).")
+        "(listed below)."
+    )
     other = london.assign(pipeline_count=[0, 1, 2], pipeline_value_gbp=[0.0, 1e6, 5e5])
     assert coverage_sentences.london_demand_sentence(
-        other, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
+        other, "pipeline_count", "pipeline_value_gbp", "notices", "are due"
+    ) == (
         "3 London notices (£1.5m) are due in this period: 0 by boroughs (on the map), 1 by London-wide bodies (listed "
-        "below) and 2 by other London buyers such as NHS trusts (on neither).")
+        "below) and 2 by other London buyers such as NHS trusts (on neither)."
+    )
     none = london.assign(pipeline_count=0, pipeline_value_gbp=0.0)
     assert coverage_sentences.london_demand_sentence(
-        none, "pipeline_count", "pipeline_value_gbp", "notices", "are due") == (
-        "0 London notices (£0) are due in this period.")
+        none, "pipeline_count", "pipeline_value_gbp", "notices", "are due"
+    ) == ("0 London notices (£0) are due in this period.")
 
 
 def test_map_summary() -> None:
     df = pd.DataFrame({"borough_name": ["A", "B", "C"], "tech_spend_gbp": [5e6, None, 1e6]})
     assert sentences.map_summary(df, "tech_spend_gbp") == (
-        "Tech spend (£): highest in A (£5.0m), lowest in C (£1.0m); 1 other borough has no data.")
+        "Tech spend (£): highest in A (£5.0m), lowest in C (£1.0m); 1 other borough has no data."
+    )
     only = df.assign(tech_spend_gbp=[5e6, None, None])
     assert sentences.map_summary(only, "tech_spend_gbp") == (
-        "Tech spend (£): only A has data (£5.0m); 2 other boroughs have no data.")
+        "Tech spend (£): only A has data (£5.0m); 2 other boroughs have no data."
+    )
     assert sentences.map_summary(df.assign(tech_spend_gbp=None), "tech_spend_gbp").startswith("No borough has data")
 
 
@@ -56,7 +76,8 @@ def test_trend_summary() -> None:
     df = pd.DataFrame({"period_start": pd.to_datetime(["2025-04-01", "2025-07-01"]), "tech_spend_gbp": [2e6, 3e6]})
     assert sentences.trend_summary(df, grain="quarter") == (
         "£5.0m over 2 quarters; highest in the quarter starting July 2025 (£3.0m), lowest in the quarter "
-        "starting April 2025 (£2.0m).")
+        "starting April 2025 (£2.0m)."
+    )
     assert sentences.trend_summary(df.head(1)) == "£2.0m in April 2025."
 
 
@@ -65,12 +86,20 @@ def test_coverage_and_per_resident_sentences() -> None:
     assert "missing, not zero" in coverage_sentences.coverage_summary(none, "Camden")
     unread = pd.Series({"spend_files": 2, "months_covered": 0, "lines_quarantined": 40})
     assert coverage_sentences.coverage_summary(unread, "Camden") == (
-        "2 spend files have been read for Camden, but none of their lines could be loaded (40 set aside).")
-    row = pd.Series({"tech_spend_per_resident_gbp": 60.0, "london_median_per_resident_gbp": 50.0,
-                     "population": 200_000, "population_year": 2020})
+        "2 spend files have been read for Camden, but none of their lines could be loaded (40 set aside)."
+    )
+    row = pd.Series(
+        {
+            "tech_spend_per_resident_gbp": 60.0,
+            "london_median_per_resident_gbp": 50.0,
+            "population": 200_000,
+            "population_year": 2020,
+        }
+    )
     assert sentences.per_resident_comparison(row) == (
         "£60.00 of tech spend per resident, 20% above the London median of £50.00 (population 200,000, ONS "
-        "mid-2020 estimate).")
+        "mid-2020 estimate)."
+    )
     missing = row.copy()
     missing["tech_spend_per_resident_gbp"] = None
     assert sentences.per_resident_comparison(missing).startswith("No per-resident figure")

@@ -16,134 +16,172 @@ from loti_demand.warehouse.db import connect
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("MICROSOFT LTD", "microsoft"),
-    ("Microsoft Limited", "microsoft"),
-    ("Microsoft Ltd.", "microsoft"),
-    ("  microsoft   ltd ", "microsoft"),
-    ("ACME LTD T/A WIDGETCO", "acme"),
-    ("Acme (t/a Widgetco)", "acme"),
-    ("Acme trading as Widgetco", "acme"),
-    ("Hammersmith & Fulham Law LLP", "hammersmith and fulham law"),
-    ("British Telecommunications PLC", "british telecommunications"),
-    ("Café Nero", "cafe nero"),
-    ("REDACTED UNDER DP ACT", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("MICROSOFT LTD", "microsoft"),
+        ("Microsoft Limited", "microsoft"),
+        ("Microsoft Ltd.", "microsoft"),
+        ("  microsoft   ltd ", "microsoft"),
+        ("ACME LTD T/A WIDGETCO", "acme"),
+        ("Acme (t/a Widgetco)", "acme"),
+        ("Acme trading as Widgetco", "acme"),
+        ("Hammersmith & Fulham Law LLP", "hammersmith and fulham law"),
+        ("British Telecommunications PLC", "british telecommunications"),
+        ("Café Nero", "cafe nero"),
+        ("REDACTED UNDER DP ACT", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_supplier_key(name, key) -> None:
     assert supplier_key(name) == key
 
 
-@pytest.mark.parametrize(("value", "kind", "cleaned"), [
-    ("GB 123 4567 89", "vat", "123456789"),
-    ("123456789", "vat", "123456789"),
-    ("NA", "vat", None),
-    ("12345", "vat", None),
-    ("1234567", "company", "01234567"),
-    ("SC123456", "company", "SC123456"),
-    ("Redacted", "supplier", None),
-    ("0", "supplier", None),
-    (" 20000000 ", "supplier", "20000000"),
-])
+@pytest.mark.parametrize(
+    ("value", "kind", "cleaned"),
+    [
+        ("GB 123 4567 89", "vat", "123456789"),
+        ("123456789", "vat", "123456789"),
+        ("NA", "vat", None),
+        ("12345", "vat", None),
+        ("1234567", "company", "01234567"),
+        ("SC123456", "company", "SC123456"),
+        ("Redacted", "supplier", None),
+        ("0", "supplier", None),
+        (" 20000000 ", "supplier", "20000000"),
+    ],
+)
 def test_clean_identifier(value: str, kind: str, cleaned: str | None) -> None:
     assert clean_identifier(value, kind) == cleaned
 
 
-@pytest.mark.parametrize(("a", "b", "alike"), [
-    ("exeter community initiative", "exeter community initiatives", True),
-    ("brain injury rehabilitation trst", "brain injury rehabititation trst", True),
-    ("oxford community work agency l", "oxford community work agency", True),  # truncated by the ledger
-    ("university of manchester", "university of chester", False),  # 93% alike as strings, but not one name
-    ("supplier 00001", "supplier 00002", False),  # numbers must agree
-    ("smith and sons builders", "smyth and sons builders", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        ("exeter community initiative", "exeter community initiatives", True),
+        ("brain injury rehabilitation trst", "brain injury rehabititation trst", True),
+        ("oxford community work agency l", "oxford community work agency", True),  # truncated by the ledger
+        ("university of manchester", "university of chester", False),  # 93% alike as strings, but not one name
+        ("supplier 00001", "supplier 00002", False),  # numbers must agree
+        ("smith and sons builders", "smyth and sons builders", False),
+    ],
+)
 def test_near_spelling(a: str, b: str, alike: bool) -> None:
     assert bool(near_spelling(a, b)) is alike
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ("HC-One Limited", "HC-One Ltd (Acorn Hollow)", True),
-    ("L&Q T/A London & Quadrant Housing T", "London and Quadrant", True),
-    ("O J WILLIAMS", "WILLIAMS O J", True),
-    ("BADGER BOOKS", "PANDORA BOOKS", False),
-    ("British Telecommunications Ltd", "EE Limited (Airtime)", False),
-    ("NORSE EASTERN LIMITED", "NORSE SOUTH WEST LIMITED", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("HC-One Limited", "HC-One Ltd (Acorn Hollow)", True),
+        ("L&Q T/A London & Quadrant Housing T", "London and Quadrant", True),
+        ("O J WILLIAMS", "WILLIAMS O J", True),
+        ("BADGER BOOKS", "PANDORA BOOKS", False),
+        ("British Telecommunications Ltd", "EE Limited (Airtime)", False),
+        ("NORSE EASTERN LIMITED", "NORSE SOUTH WEST LIMITED", False),
+    ],
+)
 def test_same_name_words(a: str, b: str, same: bool) -> None:
     assert same_name_words(a, b) is same
 
 
 def matches(*published: Published, overrides=()) -> dict[str, tuple]:
-    return {m.supplier_name: (m.supplier_id, m.canonical_name, m.match_method, m.confidence)
-            for m in resolve(published, overrides)}
+    return {
+        m.supplier_name: (m.supplier_id, m.canonical_name, m.match_method, m.confidence)
+        for m in resolve(published, overrides)
+    }
 
 
 def test_spellings_of_one_name_share_a_supplier_and_its_most_frequent_spelling() -> None:
     got = matches(Published("BRIGHTLINE SOFTWARE LTD", 3), Published("Brightline Software Limited", 5))
     assert got == {
         "BRIGHTLINE SOFTWARE LTD": ("brightline software", "Brightline Software Limited", "normalised name", 1.0),
-        "Brightline Software Limited": ("brightline software", "Brightline Software Limited", "normalised name",
-                                        1.0),
+        "Brightline Software Limited": ("brightline software", "Brightline Software Limited", "normalised name", 1.0),
     }
 
 
 def test_a_companies_house_number_links_different_names() -> None:
-    got = matches(Published("Acme Holdings Ltd", 2, company_numbers=("1234567",)),
-                  Published("Widgetco Ltd", 1, company_numbers=("01234567",)))
+    got = matches(
+        Published("Acme Holdings Ltd", 2, company_numbers=("1234567",)),
+        Published("Widgetco Ltd", 1, company_numbers=("01234567",)),
+    )
     assert got["Widgetco Ltd"][:3] == ("acme", "Acme Holdings Ltd", "company number")
 
 
 def test_a_vat_group_number_links_only_names_that_agree() -> None:
-    got = matches(Published("British Telecommunications Ltd", 9, vat_numbers=("GB245719348",)),
-                  Published("EE Limited (Airtime)", 4, vat_numbers=("GB245719348",)),
-                  Published("HC-One Limited", 6, vat_numbers=("GB218770886",)),
-                  Published("HC-One Ltd (Acorn Hollow)", 2, vat_numbers=("218770886",)))
+    got = matches(
+        Published("British Telecommunications Ltd", 9, vat_numbers=("GB245719348",)),
+        Published("EE Limited (Airtime)", 4, vat_numbers=("GB245719348",)),
+        Published("HC-One Limited", 6, vat_numbers=("GB218770886",)),
+        Published("HC-One Ltd (Acorn Hollow)", 2, vat_numbers=("218770886",)),
+    )
     assert got["EE Limited (Airtime)"][0] != got["British Telecommunications Ltd"][0]
     assert got["HC-One Ltd (Acorn Hollow)"] == ("hc one", "HC-One Limited", "VAT number", 0.9)
 
 
 def test_a_council_supplier_id_counts_within_its_borough_only() -> None:
-    got = matches(Published("Young Devon", 5, supplier_refs=(("E09000001", "120708"),)),
-                  Published("Young Devon (Ivybridge)", 1, supplier_refs=(("E09000001", "120708"),)),
-                  Published("Young Devon Youth Club", 1, supplier_refs=(("E09000002", "120708"),)))
+    got = matches(
+        Published("Young Devon", 5, supplier_refs=(("E09000001", "120708"),)),
+        Published("Young Devon (Ivybridge)", 1, supplier_refs=(("E09000001", "120708"),)),
+        Published("Young Devon Youth Club", 1, supplier_refs=(("E09000002", "120708"),)),
+    )
     assert got["Young Devon (Ivybridge)"][2:] == ("supplier id", 0.95)
     assert got["Young Devon Youth Club"][0] != got["Young Devon"][0]
 
 
 def test_a_name_paid_by_two_councils_keeps_each_councils_id_in_its_own_borough() -> None:
     # Young Devon is 120708 at the City and 555 at Barking; 555 at the City is someone else's id
-    got = matches(Published("Young Devon", 5, supplier_refs=(("E09000001", "120708"), ("E09000002", "555"))),
-                  Published("Young Devon (Barking)", 1, supplier_refs=(("E09000002", "555"),)),
-                  Published("Young Devon Youth Club", 1, supplier_refs=(("E09000001", "555"),)))
+    got = matches(
+        Published("Young Devon", 5, supplier_refs=(("E09000001", "120708"), ("E09000002", "555"))),
+        Published("Young Devon (Barking)", 1, supplier_refs=(("E09000002", "555"),)),
+        Published("Young Devon Youth Club", 1, supplier_refs=(("E09000001", "555"),)),
+    )
     assert got["Young Devon (Barking)"][2:] == ("supplier id", 0.95)
     assert got["Young Devon Youth Club"][0] != got["Young Devon"][0]
 
 
 def test_an_identifier_shared_by_many_names_is_a_sundry_account_and_ignored() -> None:
-    names = [Published(f"Payee {letter} Refund", 1, supplier_refs=(("E09000001", "20000000"),))
-             for letter in "ABCDEFGHIJKL"]
+    names = [
+        Published(f"Payee {letter} Refund", 1, supplier_refs=(("E09000001", "20000000"),)) for letter in "ABCDEFGHIJKL"
+    ]
     assert len({v[0] for v in matches(*names).values()}) == len(names)
 
 
 def test_fuzzy_matches_carry_their_similarity_as_confidence() -> None:
-    got = matches(Published("EXETER COMMUNITY INITIATIVES", 4), Published("EXETER COMMUNITY INITIATIVE", 1),
-                  Published("University of Manchester", 2), Published("University of Chester", 2))
-    assert got["EXETER COMMUNITY INITIATIVE"][:3] == ("exeter community initiatives", "EXETER COMMUNITY INITIATIVES",
-                                                      "fuzzy")
+    got = matches(
+        Published("EXETER COMMUNITY INITIATIVES", 4),
+        Published("EXETER COMMUNITY INITIATIVE", 1),
+        Published("University of Manchester", 2),
+        Published("University of Chester", 2),
+    )
+    assert got["EXETER COMMUNITY INITIATIVE"][:3] == (
+        "exeter community initiatives",
+        "EXETER COMMUNITY INITIATIVES",
+        "fuzzy",
+    )
     assert 0.9 <= got["EXETER COMMUNITY INITIATIVE"][3] < 1
     assert got["University of Chester"][0] == "university of chester"
 
 
 def test_overrides_merge_and_keep_apart() -> None:
-    published = (Published("L&Q T/A London & Quadrant Housing T", 3), Published("London and Quadrant", 5),
-                 Published("EXETER COMMUNITY INITIATIVES", 4), Published("EXETER COMMUNITY INITIATIVE", 1))
-    overrides = (Override("L&Q T/A London & Quadrant Housing T", "London and Quadrant", "trading name"),
-                 Override("Exeter Community Initiative", "Exeter Community Initiative", "a different charity"))
+    published = (
+        Published("L&Q T/A London & Quadrant Housing T", 3),
+        Published("London and Quadrant", 5),
+        Published("EXETER COMMUNITY INITIATIVES", 4),
+        Published("EXETER COMMUNITY INITIATIVE", 1),
+    )
+    overrides = (
+        Override("L&Q T/A London & Quadrant Housing T", "London and Quadrant", "trading name"),
+        Override("Exeter Community Initiative", "Exeter Community Initiative", "a different charity"),
+    )
     got = {m.supplier_name: m for m in resolve(published, overrides)}
     lq = got["L&Q T/A London & Quadrant Housing T"]
-    assert (lq.supplier_id, lq.canonical_name, lq.match_method) == ("london and quadrant", "London and Quadrant",
-                                                                    "override")
+    assert (lq.supplier_id, lq.canonical_name, lq.match_method) == (
+        "london and quadrant",
+        "London and Quadrant",
+        "override",
+    )
     assert "trading name" in lq.reason
     kept = got["EXETER COMMUNITY INITIATIVE"]
     assert (kept.supplier_id, kept.match_method) == ("exeter community initiative", "override")
@@ -159,17 +197,27 @@ def test_suppliers_mart_and_overrides_file(data_dir: Path, tmp_path: Path) -> No
     shutil.copytree(REFERENCE, reference)
     (reference / "supplier_overrides.csv").write_text(
         "supplier_name,canonical_name,note\nAcme Building Repairs Ltd,Quayside Networks plc,same group (test)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     warehouse = tmp_path / "w.duckdb"
     build(data_dir, warehouse, reference=Reference(reference))
     con = connect(warehouse, read_only=True)
-    suppliers = {r[0]: r[1:] for r in con.execute(
-        "select supplier_id, canonical_name, aliases, match_method, min_confidence from suppliers").fetchall()}
-    assert suppliers["brightline software"] == ("Brightline Software Limited",
-                                                ["BRIGHTLINE SOFTWARE LTD", "Brightline Software Limited"],
-                                                "normalised name", 1.0)
-    assert suppliers["quayside networks"][1:3] == (["Acme Building Repairs Ltd", "Quayside Networks plc"],
-                                                   "normalised name, override")
+    suppliers = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select supplier_id, canonical_name, aliases, match_method, min_confidence from suppliers"
+        ).fetchall()
+    }
+    assert suppliers["brightline software"] == (
+        "Brightline Software Limited",
+        ["BRIGHTLINE SOFTWARE LTD", "Brightline Software Limited"],
+        "normalised name",
+        1.0,
+    )
+    assert suppliers["quayside networks"][1:3] == (
+        ["Acme Building Repairs Ltd", "Quayside Networks plc"],
+        "normalised name, override",
+    )
     assert not any("redact" in str(v).lower() for v in suppliers.values())
     assert run_checks(con) == []
 
@@ -177,7 +225,8 @@ def test_suppliers_mart_and_overrides_file(data_dir: Path, tmp_path: Path) -> No
 def test_every_published_name_says_how_it_was_matched(real_spend_con) -> None:
     rows = real_spend_con.execute(
         "select match_method, count(*), min(confidence), bool_and(reason is not null) from supplier_aliases "
-        "group by 1 order by 1").fetchall()
+        "group by 1 order by 1"
+    ).fetchall()
     methods = {r[0]: r[1:] for r in rows}
     assert set(methods) <= {"normalised name", "company number", "supplier id", "VAT number", "fuzzy", "override"}
     assert {"normalised name", "supplier id", "VAT number", "fuzzy"} <= set(methods)
@@ -196,17 +245,24 @@ def test_a_contracts_current_supplier_shows_under_the_suppliers_canonical_name(s
     every table shows the suppliers mart's one name, as the top suppliers do."""
     rows = sample_con.execute(
         "select p.supplier_names, d.incumbent_suppliers from demand_items as d join procurements as p using (ocid) "
-        "where p.supplier_names ilike '%corvedale%'").fetchall()
+        "where p.supplier_names ilike '%corvedale%'"
+    ).fetchall()
     canonical = sample_con.execute(
-        "select canonical_name from suppliers where supplier_id = 'corvedale consulting'").fetchall()[0][0]
+        "select canonical_name from suppliers where supplier_id = 'corvedale consulting'"
+    ).fetchall()[0][0]
     assert rows == [("CORVEDALE CONSULTING LLP", canonical)] and canonical == "Corvedale Consulting LLP"
     # every published spelling that a paid supplier shares a matching key with takes that supplier's name
     names = sample_con.execute(
         "select p.supplier_names, d.incumbent_suppliers from demand_items as d "
-        "join procurements as p using (ocid) where p.supplier_names is not null").fetchall()
-    paid = {supplier_key(a): c for a, c in sample_con.execute(
-        "select a.supplier_name, s.canonical_name from supplier_aliases as a join suppliers as s using (supplier_id)"
-    ).fetchall()}
+        "join procurements as p using (ocid) where p.supplier_names is not null"
+    ).fetchall()
+    paid = {
+        supplier_key(a): c
+        for a, c in sample_con.execute(
+            "select a.supplier_name, s.canonical_name "
+            "from supplier_aliases as a join suppliers as s using (supplier_id)"
+        ).fetchall()
+    }
     assert len(names) > 20 and sum(published != shown for published, shown in names) > 5
     for published, shown in names:
         display = [paid.get(supplier_key(n), n) for n in published.split("; ")]
@@ -217,10 +273,16 @@ def test_award_supplier_names_keep_an_unpaid_name_as_published(tmp_path: Path) -
     from loti_demand.warehouse.models.intermediate import int_award_supplier_names
 
     con = connect(tmp_path / "w.duckdb")
-    con.execute("create table int_supplier_matches as select * from (values ('ACME LTD', 'acme', 'Acme Limited'), "
-                "('Acme Limited', 'acme', 'Acme Limited')) t(supplier_name, supplier_id, canonical_name)")
-    con.execute("create table int_procurements as select * from (values ('o1', 'acme ltd.; Widget Works PLC'), "
-                "('o2', null)) t(ocid, supplier_names)")
+    con.execute(
+        "create table int_supplier_matches as select * from (values ('ACME LTD', 'acme', 'Acme Limited'), "
+        "('Acme Limited', 'acme', 'Acme Limited')) t(supplier_name, supplier_id, canonical_name)"
+    )
+    con.execute(
+        "create table int_procurements as select * from (values ('o1', 'acme ltd.; Widget Works PLC'), "
+        "('o2', null)) t(ocid, supplier_names)"
+    )
     int_award_supplier_names.create(con)
     assert con.execute("select * from int_award_supplier_names order by all").fetchall() == [
-        ("Widget Works PLC", None, None, "widget works"), ("acme ltd.", "acme", "Acme Limited", "acme")]
+        ("Widget Works PLC", None, None, "widget works"),
+        ("acme ltd.", "acme", "Acme Limited", "acme"),
+    ]

@@ -47,8 +47,9 @@ def _tech_spend_in(warehouse: Path) -> str:
     return MEASURES["tech_spend_gbp"].format(head.iloc[0]["tech_spend_gbp"])
 
 
-def test_a_rebuild_shows_new_figures_on_the_next_run(data_dir: Path, small_warehouse: Path, tmp_path: Path,
-                                                     monkeypatch) -> None:
+def test_a_rebuild_shows_new_figures_on_the_next_run(
+    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(small_warehouse, warehouse)  # built from data_dir as it is
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
@@ -91,14 +92,16 @@ def test_different_parameters_are_cached_separately(sample_warehouse: Path, monk
     assert not first.equals(other), "the two parameter sets give different figures, each cached on its own"
 
 
-def test_each_version_gets_its_own_connection_and_old_ones_are_released(data_dir: Path, small_warehouse: Path,
-                                                                          tmp_path: Path, monkeypatch) -> None:
+def test_each_version_gets_its_own_connection_and_old_ones_are_released(
+    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
     shutil.copyfile(small_warehouse, warehouse)  # built from data_dir as it is
     first = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))
     assert ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse)) is first, (
-        "one connection per version")
+        "one connection per version"
+    )
     (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
     report = build(data_dir, warehouse)
     second = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))
@@ -113,5 +116,3 @@ def test_each_version_gets_its_own_connection_and_old_ones_are_released(data_dir
         ui.query("build_info")
     with pytest.raises(duckdb.ConnectionException):
         first.execute("select 1").fetchall()
-
-

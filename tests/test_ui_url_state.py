@@ -39,8 +39,9 @@ def test_changing_a_widget_updates_the_url() -> None:
 
 def test_unknown_and_injected_values_are_ignored_with_a_notice() -> None:
     at = AppTest.from_file(APP)
-    at.query_params.update({"borough": "'; drop table spend; --", "cat": "software,<script>x</script>",
-                            "days": "99999"})
+    at.query_params.update(
+        {"borough": "'; drop table spend; --", "cat": "software,<script>x</script>", "days": "99999"}
+    )
     at.run()
     assert _state(at) == "state=E09000007|software||30"
     assert "not recognised" in at.warning[0].value

@@ -54,14 +54,16 @@ class Similarity:
     shared: tuple[str, ...]
 
 
-def similarity(challenge_title: str | None, statement: str | None, notice_title: str | None,
-               description: str | None) -> Similarity:
+def similarity(
+    challenge_title: str | None, statement: str | None, notice_title: str | None, description: str | None
+) -> Similarity:
     """Similarity of a challenge and a procurement: the better of title-to-title and whole-text
     rapidfuzz token_set_ratio over content words, with the words they share."""
     title_a, title_b = content_words(challenge_title), content_words(notice_title)
     text_a, text_b = title_a | content_words(statement), title_b | content_words(description)
-    title_score = fuzz.token_set_ratio(" ".join(sorted(title_a)), " ".join(sorted(title_b))) if title_a and title_b \
-        else 0
+    title_score = (
+        fuzz.token_set_ratio(" ".join(sorted(title_a)), " ".join(sorted(title_b))) if title_a and title_b else 0
+    )
     text_score = fuzz.token_set_ratio(" ".join(sorted(text_a)), " ".join(sorted(text_b)))
     basis, score = ("title", title_score) if title_score >= text_score else ("text", text_score)
     return Similarity(round(score), basis, tuple(sorted(text_a & text_b)))
@@ -87,6 +89,8 @@ def match_reason(borough_name: str, category_label: str, sim: Similarity, months
     """'same borough (Camden), same category (Data and analytics), title similarity 78% (shared words: ...),
     notice published 3 months after the challenge opened'."""
     shared = ", ".join(sim.shared[:6]) + (", ..." if len(sim.shared) > 6 else "")
-    return (f"same borough ({borough_name}), same category ({category_label}), {sim.basis} similarity "
-            f"{sim.score}% (shared words: {shared}), first notice published {_months_phrase(months)} after the "
-            "challenge opened")
+    return (
+        f"same borough ({borough_name}), same category ({category_label}), {sim.basis} similarity "
+        f"{sim.score}% (shared words: {shared}), first notice published {_months_phrase(months)} after the "
+        "challenge opened"
+    )

@@ -109,8 +109,13 @@ def _boroughs(value: str | None, rules: ChallengeRules, problems: list[Problem])
     if unknown:
         described = " and ".join(f"'{n}'{_did_you_mean(n, rules.borough_names.values())}" for n in unknown)
         verb = "is not a London borough" if len(unknown) == 1 else "are not London boroughs"
-        problems.append(Problem("boroughs", f"boroughs: {described} {verb} (use borough names, aliases or "
-                                "GSS codes, separated by ;)", value))
+        problems.append(
+            Problem(
+                "boroughs",
+                f"boroughs: {described} {verb} (use borough names, aliases or GSS codes, separated by ;)",
+                value,
+            )
+        )
     return codes
 
 
@@ -133,8 +138,9 @@ def _category(raw: Mapping, rules: ChallengeRules, problems: list[Problem]) -> t
             hint = f"use one of {', '.join(rules.categories)}, or leave it empty to infer it"
         problems.append(Problem("tech_category", f"tech_category '{given}' is not in the taxonomy ({hint})", given))
         return None, ""
-    category, reason = rules.classifier.classify_text([("title", raw.get("title")),
-                                                       ("statement", raw.get("statement"))])
+    category, reason = rules.classifier.classify_text(
+        [("title", raw.get("title")), ("statement", raw.get("statement"))]
+    )
     if category is None:
         return None, "not inferred: no technology keyword in the title or statement"
     return category, f"inferred: {reason}"
@@ -166,8 +172,13 @@ def _budget(value: str | None, problems: list[Problem]) -> Decimal | None:
         return None
     amount = parse_amount(value)
     if amount is None:
-        problems.append(Problem("budget_gbp", f"budget_gbp '{value}' is not an amount in pounds "
-                                "(write a number such as 50000, or leave it empty)", value))
+        problems.append(
+            Problem(
+                "budget_gbp",
+                f"budget_gbp '{value}' is not an amount in pounds (write a number such as 50000, or leave it empty)",
+                value,
+            )
+        )
     elif amount < 0:
         problems.append(Problem("budget_gbp", f"budget_gbp {value} is negative", value))
         return None
@@ -179,8 +190,14 @@ def _links(raw: Mapping, problems: list[Problem]) -> None:
     if url and not URL.match(url):
         problems.append(Problem("url", f"url '{url}' is not a web address starting https:// or http://", url))
     if ocid and not OCID.match(ocid):
-        problems.append(Problem("outcome_ocid", f"outcome_ocid '{ocid}' is not an OCDS ocid (ocds-xxxxxx-..., "
-                                "as shown on Find a Tender or Contracts Finder)", ocid))
+        problems.append(
+            Problem(
+                "outcome_ocid",
+                f"outcome_ocid '{ocid}' is not an OCDS ocid (ocds-xxxxxx-..., "
+                "as shown on Find a Tender or Contracts Finder)",
+                ocid,
+            )
+        )
 
 
 def _schema_problems(raw: Mapping) -> list[Problem]:
@@ -195,8 +212,10 @@ def validate_challenge(raw: Mapping[str, str | None], rules: ChallengeRules) -> 
     list of [column, message] the reader found (JSON Schema errors, a CSV line with too many cells). A
     problem with the row as a whole stops the field checks, which would only repeat it.
     """
-    raw = {k: clean_text(v) if k not in ("statement", "schema_problems") else (v or "").strip() or None
-           for k, v in raw.items()}
+    raw = {
+        k: clean_text(v) if k not in ("statement", "schema_problems") else (v or "").strip() or None
+        for k, v in raw.items()
+    }
     shape = _schema_problems(raw)
     if any(p.column == ROW_SHAPE for p in shape):
         return ChallengeResult(_clean_row(raw), [], shape)
@@ -218,15 +237,30 @@ def validate_challenge(raw: Mapping[str, str | None], rules: ChallengeRules) -> 
     return ChallengeResult(row, codes, problems)
 
 
-def _clean_row(raw: Mapping, *, status: str | None = None, opens: dt.date | None = None,
-               closes: dt.date | None = None, budget: Decimal | None = None, category: str | None = None,
-               reason: str = "") -> dict:
+def _clean_row(
+    raw: Mapping,
+    *,
+    status: str | None = None,
+    opens: dt.date | None = None,
+    closes: dt.date | None = None,
+    budget: Decimal | None = None,
+    category: str | None = None,
+    reason: str = "",
+) -> dict:
     return {
-        "id": raw.get("id"), "title": raw.get("title"), "statement": raw.get("statement"),
-        "boroughs": raw.get("boroughs"), "theme": raw.get("theme"), "status": status,
-        "opens_on": opens.isoformat() if opens else None, "closes_on": closes.isoformat() if closes else None,
-        "budget_gbp": str(budget) if budget is not None else None, "url": raw.get("url"),
-        "contact": raw.get("contact"), "tech_category": category, "tech_category_reason": reason or None,
+        "id": raw.get("id"),
+        "title": raw.get("title"),
+        "statement": raw.get("statement"),
+        "boroughs": raw.get("boroughs"),
+        "theme": raw.get("theme"),
+        "status": status,
+        "opens_on": opens.isoformat() if opens else None,
+        "closes_on": closes.isoformat() if closes else None,
+        "budget_gbp": str(budget) if budget is not None else None,
+        "url": raw.get("url"),
+        "contact": raw.get("contact"),
+        "tech_category": category,
+        "tech_category_reason": reason or None,
         "outcome_ocid": raw.get("outcome_ocid"),
     }
 

@@ -14,20 +14,43 @@ from collections.abc import Container, Iterable, Mapping
 STAGE_ORDER = ("planning", "tender", "award", "contract")
 # OCDS releaseTag codelist (1.1) plus the UK extension's implementation tags.
 STAGE_BY_TAG = {
-    "planning": "planning", "planningUpdate": "planning",
-    "tender": "tender", "tenderAmendment": "tender", "tenderUpdate": "tender", "tenderCancellation": "tender",
-    "award": "award", "awardUpdate": "award", "awardCancellation": "award",
-    "contract": "contract", "contractUpdate": "contract", "contractAmendment": "contract",
-    "implementation": "contract", "implementationUpdate": "contract", "contractTermination": "contract",
+    "planning": "planning",
+    "planningUpdate": "planning",
+    "tender": "tender",
+    "tenderAmendment": "tender",
+    "tenderUpdate": "tender",
+    "tenderCancellation": "tender",
+    "award": "award",
+    "awardUpdate": "award",
+    "awardCancellation": "award",
+    "contract": "contract",
+    "contractUpdate": "contract",
+    "contractAmendment": "contract",
+    "implementation": "contract",
+    "implementationUpdate": "contract",
+    "contractTermination": "contract",
 }
 
 # 1. A Procurement Act notice code in a document's `noticeType` (Find a Tender: the document whose id is the
 #    notice id, e.g. {"id": "019779-2025", "documentType": "plannedProcurementNotice", "noticeType": "UK3"}).
 NOTICE_CODES = {
-    "UK1": "UK1 pipeline", "UK2": "UK2 engagement", "UK3": "UK3 planned", "UK4": "UK4 tender",
-    "UK5": "UK5 transparency", "UK6": "award", "UK7": "contract", "UK8": "payments", "UK9": "contract",
-    "UK10": "contract change", "UK11": "termination", "UK12": "termination", "UK13": "dynamic market",
-    "UK14": "dynamic market", "UK15": "dynamic market", "UK16": "dynamic market", "UK17": "payments",
+    "UK1": "UK1 pipeline",
+    "UK2": "UK2 engagement",
+    "UK3": "UK3 planned",
+    "UK4": "UK4 tender",
+    "UK5": "UK5 transparency",
+    "UK6": "award",
+    "UK7": "contract",
+    "UK8": "payments",
+    "UK9": "contract",
+    "UK10": "contract change",
+    "UK11": "termination",
+    "UK12": "termination",
+    "UK13": "dynamic market",
+    "UK14": "dynamic market",
+    "UK15": "dynamic market",
+    "UK16": "dynamic market",
+    "UK17": "payments",
 }
 # 2. The documentType of the notice document: Contracts Finder, the OCDS codelist and the ocds_uk_extension.
 #    (OCDS defines contractNotice as the notice of a signed contract, not the EU "contract notice".)
@@ -46,17 +69,32 @@ DOCUMENT_TYPES = {
 # 3. The release tags, when no notice document says more (a planning release with an engagement milestone is a
 #    preliminary market engagement notice, as Find a Tender publishes them).
 TAG_NOTICE_TYPES = {
-    "tenderCancellation": "termination", "awardCancellation": "termination", "contractTermination": "termination",
-    "contract": "contract", "contractUpdate": "contract", "contractAmendment": "contract change",
-    "implementation": "contract", "implementationUpdate": "contract",
-    "award": "award", "awardUpdate": "award",
-    "tender": "UK4 tender", "tenderAmendment": "UK4 tender", "tenderUpdate": "UK4 tender",
+    "tenderCancellation": "termination",
+    "awardCancellation": "termination",
+    "contractTermination": "termination",
+    "contract": "contract",
+    "contractUpdate": "contract",
+    "contractAmendment": "contract change",
+    "implementation": "contract",
+    "implementationUpdate": "contract",
+    "award": "award",
+    "awardUpdate": "award",
+    "tender": "UK4 tender",
+    "tenderAmendment": "UK4 tender",
+    "tenderUpdate": "UK4 tender",
 }
 # The stage each notice type belongs to: a document of an earlier stage is not the release's own notice.
 NOTICE_STAGES = {
-    "UK1 pipeline": "planning", "UK2 engagement": "planning", "UK3 planned": "planning", "UK4 tender": "tender",
-    "UK5 transparency": "tender", "dynamic market": "tender", "award": "award", "contract": "contract",
-    "contract change": "contract", "payments": "contract",
+    "UK1 pipeline": "planning",
+    "UK2 engagement": "planning",
+    "UK3 planned": "planning",
+    "UK4 tender": "tender",
+    "UK5 transparency": "tender",
+    "dynamic market": "tender",
+    "award": "award",
+    "contract": "contract",
+    "contract change": "contract",
+    "payments": "contract",
 }
 _UK_CODE = re.compile(r"\bUK(\d{1,2})\b")
 

@@ -30,8 +30,10 @@ _DEAD = {"cancelled", "unsuccessful", "terminated"}
 
 # Mojibake: UTF-8 read as cp1252 ("Â£" for "£", "â€¯" for a narrow space), and "\r\n" escapes that lost
 # their backslashes ("GP.rnrnThe"), seen in Contracts Finder releases copied through other tools.
-_CONT = (r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
-         r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")  # cp1252 text of bytes 0x80-0xBF
+_CONT = (
+    r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)  # cp1252 text of bytes 0x80-0xBF
 _MOJIBAKE = re.compile(rf"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
 _LOST_CRLF = re.compile(r"(?:rn){2}(?=[A-Z0-9]|https?:)|(?<![A-Za-z])rn(?=[A-Z0-9])")
 
@@ -260,8 +262,11 @@ def _periods(release: Mapping) -> list[Mapping]:
     if not periods:
         tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
         periods = [p for p in [tender.get("contractPeriod")] if isinstance(p, dict)]
-        periods += [lot.get("contractPeriod") for lot in objects(tender.get("lots"))
-                    if isinstance(lot.get("contractPeriod"), dict)]
+        periods += [
+            lot.get("contractPeriod")
+            for lot in objects(tender.get("lots"))
+            if isinstance(lot.get("contractPeriod"), dict)
+        ]
     return periods
 
 
@@ -276,17 +281,22 @@ def _expected_market_date(release: Mapping, check: Checked) -> dt.date | None:
         start = check.date(get_in(tender, "tenderPeriod", "startDate"), "tender.tenderPeriod.startDate")
         if start:
             return start
-    engagement = [check.date(m.get("dueDate"), "planning.milestones.dueDate")
-                  for m in objects(get_in(release, "planning", "milestones"))
-                  if is_one_of(m.get("type"), {"engagement"})]
+    engagement = [
+        check.date(m.get("dueDate"), "planning.milestones.dueDate")
+        for m in objects(get_in(release, "planning", "milestones"))
+        if is_one_of(m.get("type"), {"engagement"})
+    ]
     engagement = [d for d in engagement if d]
     return max(engagement) if engagement else None
 
 
 def _sme(tender: Mapping) -> bool | None:
     lots = objects(tender.get("lots"))
-    flags = [f for f in (get_in(tender, "suitability", "sme"), *(get_in(lot, "suitability", "sme") for lot in lots))
-             if isinstance(f, bool)]
+    flags = [
+        f
+        for f in (get_in(tender, "suitability", "sme"), *(get_in(lot, "suitability", "sme") for lot in lots))
+        if isinstance(f, bool)
+    ]
     return any(flags) if flags else None
 
 
@@ -295,17 +305,23 @@ def _planned_value(release: Mapping, tender: Mapping, check: Checked) -> Decimal
     if value is None:
         value = check.money(get_in(release, "planning", "budget", "amount"), "planning.budget.amount")
     if value is None:
-        value = _sum(check.money(b.get("amount"), "planning.budget.budgetBreakdown.amount")
-                     for b in objects(get_in(release, "planning", "budget", "budgetBreakdown")))
+        value = _sum(
+            check.money(b.get("amount"), "planning.budget.budgetBreakdown.amount")
+            for b in objects(get_in(release, "planning", "budget", "budgetBreakdown"))
+        )
     if value is None:
         value = _sum(check.money(lot.get("value"), "tender.lots.value") for lot in objects(tender.get("lots")))
     return value
 
 
 def _title(release: Mapping, tender: Mapping) -> str | None:
-    candidates = [tender.get("title"), release.get("title"), get_in(release, "planning", "project", "title"),
-                  *(a.get("title") for a in objects(release.get("awards"))),
-                  *(c.get("title") for c in objects(release.get("contracts")))]
+    candidates = [
+        tender.get("title"),
+        release.get("title"),
+        get_in(release, "planning", "project", "title"),
+        *(a.get("title") for a in objects(release.get("awards"))),
+        *(c.get("title") for c in objects(release.get("contracts"))),
+    ]
     return next((t for t in (repair_text(c) for c in candidates) if t), None)
 
 

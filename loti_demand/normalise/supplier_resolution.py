@@ -105,8 +105,13 @@ def _link_overrides(graph: _Graph, overrides: Iterable[Override], by_key) -> dic
             continue
         pinned[key] = override.canonical_name
         note = f": {override.note}" if override.note else ""
-        graph.link(key, target, 1.0, "override", f"officer override: '{override.supplier_name}' is "
-                   f"'{override.canonical_name}'{note}")
+        graph.link(
+            key,
+            target,
+            1.0,
+            "override",
+            f"officer override: '{override.supplier_name}' is '{override.canonical_name}'{note}",
+        )
     return pinned
 
 
@@ -117,8 +122,10 @@ def _link_identifiers(graph: _Graph, by_key: dict[str, list[Published]]) -> None
             for borough, raw in record.supplier_refs:
                 if (value := clean_identifier(raw, "supplier")) is not None:
                     holders[("supplier id", f"{borough}:{value}")].setdefault(key, record.name)
-            for method, kind, values in (("VAT number", "vat", record.vat_numbers),
-                                         ("company number", "company", record.company_numbers)):
+            for method, kind, values in (
+                ("VAT number", "vat", record.vat_numbers),
+                ("company number", "company", record.company_numbers),
+            ):
                 for raw in values:
                     if (value := clean_identifier(raw, kind)) is not None:
                         holders[(method, value)].setdefault(key, record.name)
@@ -128,11 +135,17 @@ def _link_identifiers(graph: _Graph, by_key: dict[str, list[Published]]) -> None
         ordered = sorted(names)
         value = scope.split(":", 1)[-1]
         for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
+            for b in ordered[i + 1 :]:
                 # Company numbers name one legal entity; VAT numbers and council ids can cover a group.
                 if method == "company number" or same_name_words(names[a], names[b]):
-                    graph.link(a, b, CONFIDENCE[method], method, f"same {method} {value} as '{names[a]}'",
-                               f"same {method} {value} as '{names[b]}'")
+                    graph.link(
+                        a,
+                        b,
+                        CONFIDENCE[method],
+                        method,
+                        f"same {method} {value} as '{names[a]}'",
+                        f"same {method} {value} as '{names[b]}'",
+                    )
 
 
 def _link_fuzzy(graph: _Graph, keys: list[str]) -> None:
@@ -145,13 +158,19 @@ def _link_fuzzy(graph: _Graph, keys: list[str]) -> None:
         if len(block) < 2:
             continue
         for start in range(0, len(block), 2000):
-            chunk = block[start:start + 2000]
+            chunk = block[start : start + 2000]
             scores = process.cdist(chunk, block, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, dtype="uint8")
             for i, j in zip(*scores.nonzero(), strict=True):
                 a, b = chunk[i], block[j]
                 if a < b and (score := near_spelling(a, b, FUZZY_MIN)):
-                    graph.link(a, b, score / 100, "fuzzy", f"spelled like '{a}' ({score:.0f}% alike)",
-                               f"spelled like '{b}' ({score:.0f}% alike)")
+                    graph.link(
+                        a,
+                        b,
+                        score / 100,
+                        "fuzzy",
+                        f"spelled like '{a}' ({score:.0f}% alike)",
+                        f"spelled like '{b}' ({score:.0f}% alike)",
+                    )
 
 
 def _components(graph: _Graph, keys: Iterable[str]) -> list[list[str]]:
@@ -173,8 +192,9 @@ def _components(graph: _Graph, keys: Iterable[str]) -> list[list[str]]:
     return components
 
 
-def _matches(graph: _Graph, by_key: dict[str, list[Published]], pinned: dict[str, str],
-             keys: dict[str, str]) -> list[Match]:
+def _matches(
+    graph: _Graph, by_key: dict[str, list[Published]], pinned: dict[str, str], keys: dict[str, str]
+) -> list[Match]:
     matches: list[Match] = []
     for component in _components(graph, sorted(by_key)):
         members = [r for k in component for r in by_key.get(k, ())]
@@ -193,10 +213,14 @@ def _matches(graph: _Graph, by_key: dict[str, list[Published]], pinned: dict[str
             confidence, method, reason = paths.get(key, (1.0, "normalised name", ""))
             if key == anchor:
                 confidence, method = 1.0, "override" if key in pinned else "normalised name"
-                reason = (f"officer override to '{canonical}'" if key in pinned else
-                          f"the supplier's own name, once case, punctuation and legal form are ignored ('{key}')")
-            matches.append(Match(record.name, canonical_key, canonical, method, round(confidence, 4), reason,
-                                 company, vat))
+                reason = (
+                    f"officer override to '{canonical}'"
+                    if key in pinned
+                    else f"the supplier's own name, once case, punctuation and legal form are ignored ('{key}')"
+                )
+            matches.append(
+                Match(record.name, canonical_key, canonical, method, round(confidence, 4), reason, company, vat)
+            )
     return matches
 
 
@@ -223,8 +247,9 @@ def _widest_paths(graph: _Graph, anchor: str) -> dict[str, tuple[float, str, str
         done.add(node)
         width, method, reason = best[node]
         for other, confidence, edge_method, edge_reason in graph.edges.get(node, ()):
-            new = (confidence, edge_method, edge_reason) if not method or confidence <= width else (
-                width, method, reason)
+            new = (
+                (confidence, edge_method, edge_reason) if not method or confidence <= width else (width, method, reason)
+            )
             if other not in done and new[0] > best.get(other, (-1.0, "", ""))[0]:
                 best[other] = new
                 heapq.heappush(heap, (-new[0], other))

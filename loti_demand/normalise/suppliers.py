@@ -14,9 +14,7 @@ from rapidfuzz import fuzz
 from loti_demand.normalise.text import fold
 
 _TRADING_AS = re.compile(r"\s+(?:t/a|t/as|trading as)\s+.*$|\s*\((?:t/a|trading as)\s+[^)]*\)", re.IGNORECASE)
-_SUFFIXES = re.compile(
-    r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|uk|gb|group|holdings|the|cic|cio)\b"
-)
+_SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|uk|gb|group|holdings|the|cic|cio)\b")
 # ASCII semantics in both Python and SQL (macros.sql is_redacted_name): the test compares them on ASCII text.
 REDACTED = re.compile(
     r"redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|"
@@ -29,10 +27,30 @@ INDIVIDUAL_PAYEE = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 _DIGITS = re.compile(r"[0-9]+")
-_NOISE_WORDS = frozenset({
-    "limited", "ltd", "plc", "llp", "lp", "llc", "inc", "incorporated", "co", "company", "uk", "gb", "the", "cic",
-    "cio", "t", "a", "ta", "and", "of",
-})
+_NOISE_WORDS = frozenset(
+    {
+        "limited",
+        "ltd",
+        "plc",
+        "llp",
+        "lp",
+        "llc",
+        "inc",
+        "incorporated",
+        "co",
+        "company",
+        "uk",
+        "gb",
+        "the",
+        "cic",
+        "cio",
+        "t",
+        "a",
+        "ta",
+        "and",
+        "of",
+    }
+)
 _JUNK_IDS = {"", "na", "n/a", "none", "null", "nil", "tbc", "unknown", "redacted", "0", "-"}
 
 

@@ -26,21 +26,64 @@ from functools import cache
 
 DESCRIPTION_JOIN = " | "
 # Header words of columns that say who bought, not what: they suggest technology (low confidence), never decide.
-WHO_WORDS = frozenset({
-    "department", "directorate", "division", "service", "services", "area", "unit", "team", "portfolio", "centre",
-    "center", "entity", "section", "organisational", "organizational", "profit",
-})
+WHO_WORDS = frozenset(
+    {
+        "department",
+        "directorate",
+        "division",
+        "service",
+        "services",
+        "area",
+        "unit",
+        "team",
+        "portfolio",
+        "centre",
+        "center",
+        "entity",
+        "section",
+        "organisational",
+        "organizational",
+        "profit",
+    }
+)
 # ...unless the header also names what was bought ('Service Type', 'Department Account').
-WHAT_WORDS = frozenset({
-    "type", "subjective", "account", "purpose", "classification", "element", "nominal", "merchant", "item", "goods",
-    "narrative",
-})
+WHAT_WORDS = frozenset(
+    {
+        "type",
+        "subjective",
+        "account",
+        "purpose",
+        "classification",
+        "element",
+        "nominal",
+        "merchant",
+        "item",
+        "goods",
+        "narrative",
+    }
+)
 # Header words of columns known to say what was bought. A generic heading ('Communications & Computing') only
 # suggests beside such a column that is silent; a column whose header names neither (a system's own name such as
 # 'Nstrg(T)') is still searched for keywords, but its silence is no evidence against the heading.
 SAYS_WHAT_WORDS = WHAT_WORDS | {
-    "description", "descriptions", "desc", "details", "detail", "expense", "expenditure", "category", "catergory",
-    "spend", "purchase", "product", "commodity", "analysis", "proclass", "procurement", "sercop", "cipfa",
+    "description",
+    "descriptions",
+    "desc",
+    "details",
+    "detail",
+    "expense",
+    "expenditure",
+    "category",
+    "catergory",
+    "spend",
+    "purchase",
+    "product",
+    "commodity",
+    "analysis",
+    "proclass",
+    "procurement",
+    "sercop",
+    "cipfa",
 }
 _WORD = re.compile(r"[a-z]+")
 # IT support or maintenance ('Computer Maintenance') paid to a supplier known for one of these fields is that field:
@@ -143,7 +186,7 @@ class Prefilter:
         for word in self._short:
             if word in low:
                 found.update(self._needs[word])
-        for trigram in {low[i:i + 3] for i in range(len(low) - 2)}:
+        for trigram in {low[i : i + 3] for i in range(len(low) - 2)}:
             for word in self._by_trigram.get(trigram, ()):
                 if word in low:
                     found.update(self._needs[word])
@@ -189,24 +232,26 @@ class Classifier:
             Rule(r["tech_category"], r["rule_type"].strip().lower(), r["pattern"].strip(), int(r.get("priority") or 0))
             for r in rules
         ]
-        self._cpv = sorted(
-            ((r.pattern, r) for r in self.rules if r.rule_type == "cpv"), key=lambda pr: -len(pr[0])
-        )
+        self._cpv = sorted(((r.pattern, r) for r in self.rules if r.rule_type == "cpv"), key=lambda pr: -len(pr[0]))
         self._proclass = sorted((r for r in self.rules if r.rule_type == "proclass"), key=lambda r: -len(r.pattern))
         self._keywords = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "keyword"]
         self._keywords.sort(key=lambda cr: -cr[1].priority)
         # The kept supplier list (named companies, each with its source) before the generic name signals.
-        named = [(re.compile(s["match"], re.IGNORECASE), Rule(s["tech_category"], "supplier list", s["supplier"], 10))
-                 for s in suppliers]
-        signals = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules
-                   if r.rule_type in ("supplier", "name_signal")]
+        named = [
+            (re.compile(s["match"], re.IGNORECASE), Rule(s["tech_category"], "supplier list", s["supplier"], 10))
+            for s in suppliers
+        ]
+        signals = [
+            (re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type in ("supplier", "name_signal")
+        ]
         signals.sort(key=lambda cr: -cr[1].priority)
         self._suppliers = named + signals
         # Most supplier names match no rule: each name is searched only with the rules whose words it holds.
         self._supplier_filter = Prefilter([r for r, _ in self._suppliers])
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
-        self._exclude_supplier = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules
-                                  if r.rule_type == "exclude_supplier"]
+        self._exclude_supplier = [
+            re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_supplier"
+        ]
         self._exclude_supplier_filter = Prefilter(self._exclude_supplier)
         self._generic = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "generic"]
         # Each name and each value is searched once: a build asks of the same few thousand again and again.
@@ -250,8 +295,9 @@ class Classifier:
         Services'): other columns are more specific."""
         return any(x.search(value.strip()) for x in self._generic)
 
-    def classify_line(self, descriptions: str | None, proclass_code: str | None = None,
-                      proclass_label: str | None = None) -> TextDecision:
+    def classify_line(
+        self, descriptions: str | None, proclass_code: str | None = None, proclass_label: str | None = None
+    ) -> TextDecision:
         """What a spend line's descriptive columns say it bought.
 
         An exclusion rule matching what the line says it bought ("network rail", "salary sacrifice",
@@ -286,21 +332,33 @@ class Classifier:
             return TextDecision(rule.tech_category, reason, "high", method="proclass")
         if keyword:
             kw_rule, header, value = keyword
-            return TextDecision(kw_rule.tech_category, f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}",
-                                "high", method="text")
+            return TextDecision(
+                kw_rule.tech_category,
+                f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}",
+                "high",
+                method="text",
+            )
         heading = self._keyword_in(generic)
         if heading:  # the line's more specific columns, if it has any, said nothing of technology: only possibly
             kw_rule, header, value = heading
-            return TextDecision(kw_rule.tech_category, f"{_column(header)} '{value}' (a standard heading that covers "
-                                f"more than technology) matches keyword {kw_rule.pattern}",
-                                "low" if specific else "medium", method="heading")
+            return TextDecision(
+                kw_rule.tech_category,
+                f"{_column(header)} '{value}' (a standard heading that covers "
+                f"more than technology) matches keyword {kw_rule.pattern}",
+                "low" if specific else "medium",
+                method="heading",
+            )
         suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
         if suggested:  # decides (medium) only when no column of the line could say what was bought
             kw_rule, header, value = suggested
-            return TextDecision(kw_rule.tech_category, f"bought by {_column(header)} '{value}' (matches keyword "
-                                f"{kw_rule.pattern}); what was bought does not say" + ("" if said else ", and the "
-                                "line has no column that could say"), "low" if said else "medium",
-                                method="department")
+            return TextDecision(
+                kw_rule.tech_category,
+                f"bought by {_column(header)} '{value}' (matches keyword "
+                f"{kw_rule.pattern}); what was bought does not say"
+                + ("" if said else ", and the line has no column that could say"),
+                "low" if said else "medium",
+                method="department",
+            )
         return TextDecision()
 
     def _keyword_in(self, parts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
@@ -312,12 +370,19 @@ class Classifier:
                 best = (rule, header, value)
         return best
 
-    def classify_spend_text(self, expenditure_category: str | None, purpose: str | None = None,
-                            proclass_code: str | None = None, proclass_label: str | None = None
-                            ) -> tuple[str | None, str | None, bool]:
+    def classify_spend_text(
+        self,
+        expenditure_category: str | None,
+        purpose: str | None = None,
+        proclass_code: str | None = None,
+        proclass_label: str | None = None,
+    ) -> tuple[str | None, str | None, bool]:
         """(tech_category, reason, excluded) for a line that has only a category and a purpose column."""
-        decision = self.classify_line(join_descriptions(("expenditure category", expenditure_category),
-                                                        ("purpose", purpose)), proclass_code, proclass_label)
+        decision = self.classify_line(
+            join_descriptions(("expenditure category", expenditure_category), ("purpose", purpose)),
+            proclass_code,
+            proclass_label,
+        )
         return decision.tech_category, decision.reason, decision.excluded
 
     def classify_supplier(self, *names: str | None) -> SupplierDecision:
@@ -336,20 +401,34 @@ class Classifier:
             regex, rule = self._suppliers[i]
             if regex.search(name):
                 if rule.rule_type == "supplier list":
-                    return SupplierDecision(rule.tech_category, f"supplier '{name}' is {rule.pattern}, on the "
-                                            "kept list of technology suppliers", "supplier list")
-                return SupplierDecision(rule.tech_category, f"supplier '{name}' is named as a technology "
-                                        f"company ({rule.pattern})", "name signal")
+                    return SupplierDecision(
+                        rule.tech_category,
+                        f"supplier '{name}' is {rule.pattern}, on the kept list of technology suppliers",
+                        "supplier list",
+                    )
+                return SupplierDecision(
+                    rule.tech_category,
+                    f"supplier '{name}' is named as a technology company ({rule.pattern})",
+                    "name signal",
+                )
         return None
 
-    def classify_spend(self, expenditure_category: str | None, purpose: str | None = None,
-                       proclass_code: str | None = None, proclass_label: str | None = None,
-                       supplier_name: str | None = None) -> tuple[str | None, str | None]:
+    def classify_spend(
+        self,
+        expenditure_category: str | None,
+        purpose: str | None = None,
+        proclass_code: str | None = None,
+        proclass_label: str | None = None,
+        supplier_name: str | None = None,
+    ) -> tuple[str | None, str | None]:
         """(tech_category, reason) at the default confidence (high or medium) for a line with a category and a
         purpose column; (None, None) when it is not tech. The build combines the same decisions in SQL
         (models/marts/spend.sql) with the supplier's contract awards as well."""
-        text = self.classify_line(join_descriptions(("expenditure category", expenditure_category),
-                                                    ("purpose", purpose)), proclass_code, proclass_label)
+        text = self.classify_line(
+            join_descriptions(("expenditure category", expenditure_category), ("purpose", purpose)),
+            proclass_code,
+            proclass_label,
+        )
         final = combine(text, self.classify_supplier(supplier_name))
         return (final[0], final[1]) if final[2] in ("high", "medium") else (None, None)
 
@@ -390,8 +469,11 @@ def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
             category = Counter(a[0] for a in tech).most_common(1)[0][0]
             _, _, ocid, title, cpv, name = tech[0]
             evidence[key] = SupplierDecision(
-                category, f"supplier '{name}' won {len(tech)} technology contract{'s' if len(tech) > 1 else ''} in "
-                f"the notices, e.g. '{title}' ({ocid}, CPV {cpv})", "contract award")
+                category,
+                f"supplier '{name}' won {len(tech)} technology contract{'s' if len(tech) > 1 else ''} in "
+                f"the notices, e.g. '{title}' ({ocid}, CPV {cpv})",
+                "contract award",
+            )
     return evidence
 
 
@@ -406,8 +488,11 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":
-        refines = (supplier.tech_category not in (None, "ict_other") if text.tech_category == "ict_other"
-                   else text.tech_category == "it_services" and supplier.tech_category in SPECIALIST_CATEGORIES)
+        refines = (
+            supplier.tech_category not in (None, "ict_other")
+            if text.tech_category == "ict_other"
+            else text.tech_category == "it_services" and supplier.tech_category in SPECIALIST_CATEGORIES
+        )
         if refines:
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
         return text.tech_category, text.reason, "high", text.method

@@ -14,10 +14,19 @@ from loti_demand.presentation.chart_style import LEGEND_BELOW, OKABE_ITO, figure
 def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", title: str = "") -> go.Figure:
     """Horizontal bars, largest first, one per tech category."""
     data = df.sort_values(value, ascending=True)
-    bar = go.Bar(x=data[value].astype(float), y=data["tech_category_label"], orientation="h",
-                 marker_color=OKABE_ITO[0], hovertemplate="%{y}: £%{x:,.0f}<extra></extra>")
-    return figure([bar], title or f"{label(value)} by tech category",
-                   xaxis={"tickprefix": "£", "tickformat": "~s"}, yaxis={"automargin": True})
+    bar = go.Bar(
+        x=data[value].astype(float),
+        y=data["tech_category_label"],
+        orientation="h",
+        marker_color=OKABE_ITO[0],
+        hovertemplate="%{y}: £%{x:,.0f}<extra></extra>",
+    )
+    return figure(
+        [bar],
+        title or f"{label(value)} by tech category",
+        xaxis={"tickprefix": "£", "tickformat": "~s"},
+        yaxis={"automargin": True},
+    )
 
 
 def text_summary_of_bars(df: pd.DataFrame, *, value: str, name: str, top: int = 3) -> str:
@@ -41,17 +50,31 @@ def demand_timeline_figure(df: pd.DataFrame, months: list, *, title: str = "") -
 
     labels = [_month_label(m) for m in months]
     # grouped before labelling: a label per month, not per procurement (11,000 of them at London scale)
-    counts = {(confidence, _month_label(month)): int(n)
-              for (confidence, month), n in df.groupby(["confidence", "calendar_month"]).size().items()}
-    bars = [go.Bar(x=labels, y=[counts.get((confidence, m), 0) for m in labels], name=confidence.capitalize(),
-                   marker_color=colour, marker_pattern_shape=pattern, marker_line_color="#1f1f1f",
-                   marker_line_width=0.5, hovertemplate="%{x}: %{y} " + confidence + "<extra></extra>")
-            for confidence, colour, pattern in ((STATUTORY, OKABE_ITO[0], ""), (INFERRED, OKABE_ITO[1], "/"))]
-    return figure(bars, title or "Expected procurements per month", barmode="stack",
-                   legend={**LEGEND_BELOW, "traceorder": "normal", "title": {"text": "Confidence: "}},
-                   xaxis={"title": {"text": "Expected month"}, "type": "category"},
-                   yaxis={"title": {"text": "Procurements"}, "rangemode": "tozero",
-                          "dtick": 1 if len(df) < 12 else None})
+    counts = {
+        (confidence, _month_label(month)): int(n)
+        for (confidence, month), n in df.groupby(["confidence", "calendar_month"]).size().items()
+    }
+    bars = [
+        go.Bar(
+            x=labels,
+            y=[counts.get((confidence, m), 0) for m in labels],
+            name=confidence.capitalize(),
+            marker_color=colour,
+            marker_pattern_shape=pattern,
+            marker_line_color="#1f1f1f",
+            marker_line_width=0.5,
+            hovertemplate="%{x}: %{y} " + confidence + "<extra></extra>",
+        )
+        for confidence, colour, pattern in ((STATUTORY, OKABE_ITO[0], ""), (INFERRED, OKABE_ITO[1], "/"))
+    ]
+    return figure(
+        bars,
+        title or "Expected procurements per month",
+        barmode="stack",
+        legend={**LEGEND_BELOW, "traceorder": "normal", "title": {"text": "Confidence: "}},
+        xaxis={"title": {"text": "Expected month"}, "type": "category"},
+        yaxis={"title": {"text": "Procurements"}, "rangemode": "tozero", "dtick": 1 if len(df) < 12 else None},
+    )
 
 
 def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
@@ -76,18 +99,32 @@ def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
         peak = f"The busiest months are {', '.join(busiest[:-1])} and {busiest[-1]}, with {most} each."
     else:
         peak = f"{len(busiest)} months tie as the busiest, with {most} each, from {busiest[0]} to {busiest[-1]}."
-    return (f"{len(df)} procurements expected from {first} to {last}: {statutory} from statutory notices and "
-            f"{inferred} inferred from contract end dates{due_text}. {peak}")
+    return (
+        f"{len(df)} procurements expected from {first} to {last}: {statutory} from statutory notices and "
+        f"{inferred} inferred from contract end dates{due_text}. {peak}"
+    )
 
 
 def score_bar_figure(df: pd.DataFrame, *, value: str, name: str, title: str) -> go.Figure:
     """Horizontal bars of a 0-100 score, lowest first so the boroughs needing attention are on top."""
     data = df.dropna(subset=[value]).sort_values([value, name], ascending=[False, False])
-    bar = go.Bar(x=data[value].astype(float), y=data[name], orientation="h", marker_color=OKABE_ITO[0],
-                 text=data[value].astype(int), textposition="outside", hovertemplate="%{y}: %{x:.0f}<extra></extra>")
+    bar = go.Bar(
+        x=data[value].astype(float),
+        y=data[name],
+        orientation="h",
+        marker_color=OKABE_ITO[0],
+        text=data[value].astype(int),
+        textposition="outside",
+        hovertemplate="%{y}: %{x:.0f}<extra></extra>",
+    )
     # room beyond 100 for the score written outside the longest bar, even on a phone; ticks stop at 100
-    return figure([bar], title, xaxis={"range": [0, 125], "tickvals": list(range(0, 101, 20))},
-                   yaxis={"automargin": True, "type": "category"}, height=max(300, 22 * len(data) + 120))
+    return figure(
+        [bar],
+        title,
+        xaxis={"range": [0, 125], "tickvals": list(range(0, 101, 20))},
+        yaxis={"automargin": True, "type": "category"},
+        height=max(300, 22 * len(data) + 120),
+    )
 
 
 def score_summary(df: pd.DataFrame, *, value: str, name: str) -> str:
@@ -95,8 +132,12 @@ def score_summary(df: pd.DataFrame, *, value: str, name: str) -> str:
     if data.empty:
         return "No scores: no borough has published data yet."
     low, high = data.iloc[0], data.iloc[-1]
-    return (f"Scores for {len(data)} boroughs range from {int(low[value])} ({low[name]}) to {int(high[value])} "
-            f"({high[name]}); the median is {float(data[value].median()):.0f}.")
+    return (
+        f"Scores for {len(data)} boroughs range from {int(low[value])} ({low[name]}) to {int(high[value])} "
+        f"({high[name]}); the median is {float(data[value].median()):.0f}."
+    )
+
+
 # --- Borough map, borough profile and spend pages -----------------------------------------------------------
 
 HIGHLIGHT = OKABE_ITO[5]  # vermillion: chosen boroughs stand out from the blue bars
@@ -109,31 +150,56 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", ma
     totals = data.groupby("tech_category_label")["tech_spend_gbp"].sum().sort_values(ascending=False)
     keep = list(totals.index[:max_series]) if len(totals) > max_series + 1 else list(totals.index)
     data["series"] = data["tech_category_label"].where(data["tech_category_label"].isin(keep), "Other categories")
-    pivot = data.pivot_table(index="period_start", columns="series", values="tech_spend_gbp", aggfunc="sum",
-                             fill_value=0)
+    pivot = data.pivot_table(
+        index="period_start", columns="series", values="tech_spend_gbp", aggfunc="sum", fill_value=0
+    )
     traces = []
     order = keep + (["Other categories"] if "Other categories" in pivot.columns else [])
     for i, series in enumerate(order):
         colour = AREA_COLOURS[i] if series != "Other categories" else "#999999"
-        traces.append(go.Scatter(
-            x=pivot.index, y=pivot[series].astype(float), name=series, stackgroup="one", mode="lines",
-            line={"width": 0.5, "color": colour}, fillcolor=colour,
-            hovertemplate=f"{series}<br>%{{x|%b %Y}}: £%{{y:,.0f}}<extra></extra>",
-        ))
-    return figure(traces, title,
-                   xaxis={"title": {"text": "Quarter starting" if grain == "quarter" else "Month"},
-                          "dtick": "M3" if grain == "quarter" else None, "tickformat": "%b %Y"},
-                   yaxis={"title": {"text": label("tech_spend_gbp")}, "tickprefix": "£", "tickformat": "~s"},
-                   legend=LEGEND_BELOW, height=460, hovermode="x unified")
+        traces.append(
+            go.Scatter(
+                x=pivot.index,
+                y=pivot[series].astype(float),
+                name=series,
+                stackgroup="one",
+                mode="lines",
+                line={"width": 0.5, "color": colour},
+                fillcolor=colour,
+                hovertemplate=f"{series}<br>%{{x|%b %Y}}: £%{{y:,.0f}}<extra></extra>",
+            )
+        )
+    return figure(
+        traces,
+        title,
+        xaxis={
+            "title": {"text": "Quarter starting" if grain == "quarter" else "Month"},
+            "dtick": "M3" if grain == "quarter" else None,
+            "tickformat": "%b %Y",
+        },
+        yaxis={"title": {"text": label("tech_spend_gbp")}, "tickprefix": "£", "tickformat": "~s"},
+        legend=LEGEND_BELOW,
+        height=460,
+        hovermode="x unified",
+    )
 
 
 def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend_gbp") -> go.Figure:
     """Bars of a monthly total (categories summed)."""
     data = df.groupby("period_start", as_index=False)[value].sum()
-    bar = go.Bar(x=data["period_start"], y=data[value].astype(float), marker_color=OKABE_ITO[0],
-                 hovertemplate="%{x|%B %Y}: £%{y:,.0f}<extra></extra>")
-    return figure([bar], title, xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
-                   yaxis={"title": {"text": label(value)}, "tickprefix": "£", "tickformat": "~s"}, height=380)
+    bar = go.Bar(
+        x=data["period_start"],
+        y=data[value].astype(float),
+        marker_color=OKABE_ITO[0],
+        hovertemplate="%{x|%B %Y}: £%{y:,.0f}<extra></extra>",
+    )
+    return figure(
+        [bar],
+        title,
+        xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
+        yaxis={"title": {"text": label(value)}, "tickprefix": "£", "tickformat": "~s"},
+        height=380,
+    )
 
 
 CITY_OF_LONDON = "E09000001"
@@ -149,18 +215,34 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
     data = df[df[value].notna() & (df["borough_code"] != CITY_OF_LONDON)].sort_values(value, ascending=True)
     chosen = [code in highlight for code in data["borough_code"]]
     bar = go.Bar(  # chosen boroughs differ in colour and in hatching, not colour alone
-        x=data[value].astype(float), y=data["borough_name"], orientation="h",
-        marker={"color": [HIGHLIGHT if c else OKABE_ITO[0] for c in chosen],
-                "pattern": {"shape": ["/" if c else "" for c in chosen], "fgcolor": "#ffffff", "solidity": 0.3}},
+        x=data[value].astype(float),
+        y=data["borough_name"],
+        orientation="h",
+        marker={
+            "color": [HIGHLIGHT if c else OKABE_ITO[0] for c in chosen],
+            "pattern": {"shape": ["/" if c else "" for c in chosen], "fgcolor": "#ffffff", "solidity": 0.3},
+        },
         hovertemplate="%{y}: £%{x:,.2f} per resident<extra></extra>",
     )
-    fig = figure([bar], title, xaxis={"tickprefix": "£"},
-                  yaxis={"automargin": True, "dtick": 1}, height=max(320, 22 * len(data) + 120), top_extra=20)
+    fig = figure(
+        [bar],
+        title,
+        xaxis={"tickprefix": "£"},
+        yaxis={"automargin": True, "dtick": 1},
+        height=max(320, 22 * len(data) + 120),
+        top_extra=20,
+    )
     median = df["london_median_per_resident_gbp"].dropna()
     if len(median):
         median = median.iloc[0]
-        fig.add_vline(x=float(median), line_dash="dash", line_color="#000000", line_width=2,
-                      annotation_text=f"London median £{float(median):,.2f}", annotation_position="top")
+        fig.add_vline(
+            x=float(median),
+            line_dash="dash",
+            line_color="#000000",
+            line_width=2,
+            annotation_text=f"London median £{float(median):,.2f}",
+            annotation_position="top",
+        )
     return fig
 
 
@@ -181,14 +263,25 @@ def peers_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
     figures = data[value].astype(float)
     shown = ["no spend data" if pd.isna(v) else f"£{v:,.2f}" for v in figures]
     bar = go.Bar(
-        x=figures.fillna(0), y=[bar_label(n, f) for n, f in zip(data["peer_name"], shown, strict=True)],
-        orientation="h", customdata=data["peer_name"], text=shown, textposition="none",
-        marker={"color": [colours[k] for k in kinds], "pattern": {"shape": [shapes[k] for k in kinds],
-                                                                   "fgcolor": "#ffffff", "solidity": 0.3}},
+        x=figures.fillna(0),
+        y=[bar_label(n, f) for n, f in zip(data["peer_name"], shown, strict=True)],
+        orientation="h",
+        customdata=data["peer_name"],
+        text=shown,
+        textposition="none",
+        marker={
+            "color": [colours[k] for k in kinds],
+            "pattern": {"shape": [shapes[k] for k in kinds], "fgcolor": "#ffffff", "solidity": 0.3},
+        },
         hovertemplate="%{customdata}: %{text}<extra></extra>",
     )
-    return figure([bar], title, xaxis={"tickprefix": "£", "rangemode": "tozero"},
-                   yaxis={"automargin": True, "dtick": 1}, height=max(260, 48 * len(data) + 120))
+    return figure(
+        [bar],
+        title,
+        xaxis={"tickprefix": "£", "rangemode": "tozero"},
+        yaxis={"automargin": True, "dtick": 1},
+        height=max(260, 48 * len(data) + 120),
+    )
 
 
 LABEL_LINE_CHARS = 24  # a bar's name on lines of about 24 characters leaves a phone's chart room for the bars
@@ -200,21 +293,42 @@ def bar_label(name: str, note: str) -> str:
     return "<br>".join([*textwrap.wrap(str(name), LABEL_LINE_CHARS, break_long_words=False), note])
 
 
-def year_on_year_figure(labels: list[str], before: list[float], latest: list[float], *, years: tuple[str, str],
-                        title: str, money: bool = False) -> go.Figure:
+def year_on_year_figure(
+    labels: list[str],
+    before: list[float],
+    latest: list[float],
+    *,
+    years: tuple[str, str],
+    title: str,
+    money: bool = False,
+) -> go.Figure:
     """Pairs of horizontal bars, the year before (grey) and the latest year (blue), in the order given from the top;
     each label says the change ('up 45%', 'new', 'down 10%')."""
     rows = list(reversed(range(len(labels))))  # plotly draws the first category at the bottom
     names = [bar_label(labels[i], change_words(before[i], latest[i])) for i in rows]
     hover = "£%{x:,.0f}" if money else "%{x:,}"
     shown = [labels[i] for i in rows]
-    bars = [go.Bar(x=[values[i] for i in rows], y=names, orientation="h", name=year, marker_color=colour,
-                   customdata=shown, hovertemplate=f"%{{customdata}}, {year}: {hover}<extra></extra>")
-            for values, year, colour in ((before, years[0], "#767676"), (latest, years[1], OKABE_ITO[0]))]
-    return figure(bars, title, barmode="group", legend={**LEGEND_BELOW, "traceorder": "normal"},
-                   xaxis={"rangemode": "tozero", **({"tickprefix": "£", "tickformat": "~s"} if money else
-                                                    {"tickformat": ",d"})},
-                   yaxis={"automargin": True, "dtick": 1}, height=max(300, 60 * len(labels) + 180))
+    bars = [
+        go.Bar(
+            x=[values[i] for i in rows],
+            y=names,
+            orientation="h",
+            name=year,
+            marker_color=colour,
+            customdata=shown,
+            hovertemplate=f"%{{customdata}}, {year}: {hover}<extra></extra>",
+        )
+        for values, year, colour in ((before, years[0], "#767676"), (latest, years[1], OKABE_ITO[0]))
+    ]
+    return figure(
+        bars,
+        title,
+        barmode="group",
+        legend={**LEGEND_BELOW, "traceorder": "normal"},
+        xaxis={"rangemode": "tozero", **({"tickprefix": "£", "tickformat": "~s"} if money else {"tickformat": ",d"})},
+        yaxis={"automargin": True, "dtick": 1},
+        height=max(300, 60 * len(labels) + 180),
+    )
 
 
 def category_growth_figure(df: pd.DataFrame, by: str, years: tuple) -> go.Figure:
@@ -222,9 +336,14 @@ def category_growth_figure(df: pd.DataFrame, by: str, years: tuple) -> go.Figure
     from loti_demand.growth import RANKINGS
 
     r = RANKINGS[by]
-    return year_on_year_figure(df["tech_category_label"].tolist(), df[r.before].astype(float).tolist(),
-                               df[r.latest].astype(float).tolist(), years=_year_names(years),
-                               title=f"{r.label} by tech category, year on year", money=by == "spend")
+    return year_on_year_figure(
+        df["tech_category_label"].tolist(),
+        df[r.before].astype(float).tolist(),
+        df[r.latest].astype(float).tolist(),
+        years=_year_names(years),
+        title=f"{r.label} by tech category, year on year",
+        money=by == "spend",
+    )
 
 
 def terms_growth_figure(df: pd.DataFrame, years: tuple) -> go.Figure:
@@ -232,9 +351,13 @@ def terms_growth_figure(df: pd.DataFrame, years: tuple) -> go.Figure:
     from loti_demand.growth import TERMS_SHOWN
 
     top = df.head(TERMS_SHOWN)
-    return year_on_year_figure(top["term"].tolist(), top["found_before"].astype(float).tolist(),
-                               top["found_latest"].astype(float).tolist(), years=_year_names(years),
-                               title="Mentions of watched technology terms, year on year")
+    return year_on_year_figure(
+        top["term"].tolist(),
+        top["found_before"].astype(float).tolist(),
+        top["found_latest"].astype(float).tolist(),
+        years=_year_names(years),
+        title="Mentions of watched technology terms, year on year",
+    )
 
 
 def _year_names(years: tuple) -> tuple[str, str]:
@@ -255,9 +378,17 @@ def supplier_bar_figure(df: pd.DataFrame, *, title: str) -> go.Figure:
     """Horizontal bars of suppliers' market share, largest at the top."""
     data = df.sort_values("share_pct", ascending=True)
     bar = go.Bar(
-        x=data["share_pct"].astype(float), y=data["supplier_name"], orientation="h", marker_color=OKABE_ITO[0],
+        x=data["share_pct"].astype(float),
+        y=data["supplier_name"],
+        orientation="h",
+        marker_color=OKABE_ITO[0],
         customdata=data["tech_spend_gbp"].astype(float),
         hovertemplate="%{y}: %{x:.1f}% (£%{customdata:,.0f})<extra></extra>",
     )
-    return figure([bar], title, xaxis={"ticksuffix": "%"},
-                   yaxis={"automargin": True, "dtick": 1}, height=max(300, 26 * len(data) + 110))
+    return figure(
+        [bar],
+        title,
+        xaxis={"ticksuffix": "%"},
+        yaxis={"automargin": True, "dtick": 1},
+        height=max(300, 26 * len(data) + 110),
+    )

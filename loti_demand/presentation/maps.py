@@ -25,13 +25,39 @@ ATTRIBUTION = "Contains National Statistics and OS data © Crown copyright and d
 
 # Three-letter labels for the tile map, as on the "London Squared" map.
 BOROUGH_ABBREVIATIONS = {
-    "E09000001": "CTY", "E09000002": "BAR", "E09000003": "BRN", "E09000004": "BXL", "E09000005": "BRT",
-    "E09000006": "BRM", "E09000007": "CMD", "E09000008": "CRD", "E09000009": "EAL", "E09000010": "ENF",
-    "E09000011": "GRN", "E09000012": "HCK", "E09000013": "HMS", "E09000014": "HGY", "E09000015": "HRW",
-    "E09000016": "HAV", "E09000017": "HDN", "E09000018": "HNS", "E09000019": "ISL", "E09000020": "KNS",
-    "E09000021": "KTN", "E09000022": "LAM", "E09000023": "LSH", "E09000024": "MRT", "E09000025": "NWM",
-    "E09000026": "RED", "E09000027": "RCH", "E09000028": "SWK", "E09000029": "STN", "E09000030": "TOW",
-    "E09000031": "WFR", "E09000032": "WND", "E09000033": "WST",
+    "E09000001": "CTY",
+    "E09000002": "BAR",
+    "E09000003": "BRN",
+    "E09000004": "BXL",
+    "E09000005": "BRT",
+    "E09000006": "BRM",
+    "E09000007": "CMD",
+    "E09000008": "CRD",
+    "E09000009": "EAL",
+    "E09000010": "ENF",
+    "E09000011": "GRN",
+    "E09000012": "HCK",
+    "E09000013": "HMS",
+    "E09000014": "HGY",
+    "E09000015": "HRW",
+    "E09000016": "HAV",
+    "E09000017": "HDN",
+    "E09000018": "HNS",
+    "E09000019": "ISL",
+    "E09000020": "KNS",
+    "E09000021": "KTN",
+    "E09000022": "LAM",
+    "E09000023": "LSH",
+    "E09000024": "MRT",
+    "E09000025": "NWM",
+    "E09000026": "RED",
+    "E09000027": "RCH",
+    "E09000028": "SWK",
+    "E09000029": "STN",
+    "E09000030": "TOW",
+    "E09000031": "WFR",
+    "E09000032": "WND",
+    "E09000033": "WST",
 }
 NO_DATA_COLOUR = "#d9d9d9"
 TILE_LABEL_PX = 12  # three capitals at 12 px fit a tile of a phone-width map (8 tiles across 343 px)
@@ -40,6 +66,7 @@ COLOUR_BAR_PX = 300  # fits a phone-width chart, with room for five tick labels
 
 def _luminance(rgb: tuple[float, float, float]) -> float:
     """WCAG relative luminance of an sRGB colour given as 0-255 channels."""
+
     def channel(c: float) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -50,8 +77,8 @@ def _luminance(rgb: tuple[float, float, float]) -> float:
 
 def _rgb(colour: str) -> tuple[float, float, float]:
     if colour.startswith("#"):
-        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return tuple(float(v) for v in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3])
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return tuple(float(v) for v in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
 
 
 def text_colour(background: str) -> str:
@@ -105,9 +132,20 @@ def colour_bar(values: pd.Series, value: str) -> dict:
     measure = MEASURES.get(value)
     low, high, capped = colour_range(values)
     # Under the map, not beside it: upright at the side, its title and tick labels took 40% of a phone's width.
-    bar = {"title": {"text": label(value), "side": "top"}, "orientation": "h", "thickness": 14, "outlinewidth": 0,
-           "lenmode": "pixels", "len": COLOUR_BAR_PX, "x": 0.5, "xanchor": "center", "y": 0,
-           "yref": "container", "yanchor": "bottom", "ypad": 10}
+    bar = {
+        "title": {"text": label(value), "side": "top"},
+        "orientation": "h",
+        "thickness": 14,
+        "outlinewidth": 0,
+        "lenmode": "pixels",
+        "len": COLOUR_BAR_PX,
+        "x": 0.5,
+        "xanchor": "center",
+        "y": 0,
+        "yref": "container",
+        "yanchor": "bottom",
+        "ypad": 10,
+    }
     if measure and values.notna().any():
         ticks = nice_ticks(low, high, whole=measure.fmt in ("count", "index"))
         text = [measure.format(t) for t in ticks]
@@ -138,13 +176,31 @@ def tile_map_figure(df: pd.DataFrame, value: str, *, title: str = "", coverage: 
             grid[r][c] = float(row[value])
         else:
             blank[r][c] = 1
-    traces = [go.Heatmap(z=blank, colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
-                         hoverinfo="skip", xgap=4, ygap=4, name="No data")]
+    traces = [
+        go.Heatmap(
+            z=blank,
+            colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+            showscale=False,
+            hoverinfo="skip",
+            xgap=4,
+            ygap=4,
+            name="No data",
+        )
+    ]
     low, high, _ = colour_range(data[value])
-    traces.append(go.Heatmap(
-        z=grid, colorscale=SEQUENTIAL, zmin=low, zmax=high, xgap=4, ygap=4, hoverinfo="skip", name=label(value),
-        colorbar=colour_bar(data[value], value),
-    ))
+    traces.append(
+        go.Heatmap(
+            z=grid,
+            colorscale=SEQUENTIAL,
+            zmin=low,
+            zmax=high,
+            xgap=4,
+            ygap=4,
+            hoverinfo="skip",
+            name=label(value),
+            colorbar=colour_bar(data[value], value),
+        )
+    )
     colours = pd.Series(NO_DATA_COLOUR, index=data.index, dtype="object")
     if has.any():
         colours[has] = _scale_colours(data.loc[has, value])
@@ -154,19 +210,31 @@ def tile_map_figure(df: pd.DataFrame, value: str, *, title: str = "", coverage: 
         + (f"<br>{label(coverage)}: {row[coverage]}" if coverage else "")
         for _, row in data.iterrows()
     ]
-    traces.append(go.Scatter(
-        x=data["tile_col"], y=data["tile_row"], mode="markers+text",
-        text=[BOROUGH_ABBREVIATIONS.get(c, c[-3:]) for c in data["borough_code"]],
-        textfont={"color": [text_colour(c) for c in colours], "size": TILE_LABEL_PX},
-        marker={"symbol": "square", "size": 44, "opacity": 0},
-        customdata=data[["borough_code", "borough_name"]].to_numpy(),
-        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False, name="Boroughs",
-    ))
-    return figure(traces, title or label(value),
-                   xaxis={"visible": False, "range": [-0.5, cols - 0.5], "fixedrange": True},
-                   yaxis={"visible": False, "range": [rows - 0.5, -0.5], "fixedrange": True, "scaleanchor": "x",
-                          "scaleratio": 1},
-                   height=560, hovermode="closest", dragmode=False, clickmode="event+select")
+    traces.append(
+        go.Scatter(
+            x=data["tile_col"],
+            y=data["tile_row"],
+            mode="markers+text",
+            text=[BOROUGH_ABBREVIATIONS.get(c, c[-3:]) for c in data["borough_code"]],
+            textfont={"color": [text_colour(c) for c in colours], "size": TILE_LABEL_PX},
+            marker={"symbol": "square", "size": 44, "opacity": 0},
+            customdata=data[["borough_code", "borough_name"]].to_numpy(),
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+            name="Boroughs",
+        )
+    )
+    return figure(
+        traces,
+        title or label(value),
+        xaxis={"visible": False, "range": [-0.5, cols - 0.5], "fixedrange": True},
+        yaxis={"visible": False, "range": [rows - 0.5, -0.5], "fixedrange": True, "scaleanchor": "x", "scaleratio": 1},
+        height=560,
+        hovermode="closest",
+        dragmode=False,
+        clickmode="event+select",
+    )
 
 
 def center_and_zoom(boundaries: gpd.GeoDataFrame, *, width: int = 800, height: int = 560) -> tuple[dict, float]:
@@ -181,8 +249,9 @@ def center_and_zoom(boundaries: gpd.GeoDataFrame, *, width: int = 800, height: i
     return {"lon": float(minx + maxx) / 2, "lat": float(miny + maxy) / 2}, round(min(zoom_x, zoom_y) - 0.15, 2)
 
 
-def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value: str, *, title: str = "",
-                          coverage: str | None = None) -> go.Figure:
+def geographic_map_figure(
+    boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value: str, *, title: str = "", coverage: str | None = None
+) -> go.Figure:
     """A choropleth of `value` by borough on the official boundaries; boroughs without a value are grey."""
     geojson = json.loads(boundaries.to_json(drop_id=True))
     measure = MEASURES.get(value)
@@ -193,10 +262,19 @@ def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value:
     center, zoom = center_and_zoom(boundaries)
     with_value = data[data[value].notna()].assign(**{value: lambda d: d[value].astype(float)})
     fig = px.choropleth_map(
-        with_value, geojson=geojson, locations="borough_code", featureidkey="properties.borough_code",
-        color=value, color_continuous_scale=SEQUENTIAL, map_style="white-bg", center=center, zoom=zoom,
-        custom_data=["borough_code", "borough_name", "shown", "coverage_text"], opacity=1,
-        labels={value: label(value)}, range_color=colour_range(data[value])[:2],
+        with_value,
+        geojson=geojson,
+        locations="borough_code",
+        featureidkey="properties.borough_code",
+        color=value,
+        color_continuous_scale=SEQUENTIAL,
+        map_style="white-bg",
+        center=center,
+        zoom=zoom,
+        custom_data=["borough_code", "borough_name", "shown", "coverage_text"],
+        opacity=1,
+        labels={value: label(value)},
+        range_color=colour_range(data[value])[:2],
     )
     hover = "<b>%{customdata[1]}</b><br>" + label(value) + ": %{customdata[2]}"
     if coverage:
@@ -204,17 +282,39 @@ def geographic_map_figure(boundaries: gpd.GeoDataFrame, df: pd.DataFrame, value:
     fig.update_traces(marker_line_color="#ffffff", marker_line_width=1, hovertemplate=hover + "<extra></extra>")
     blank = data[data[value].isna()]
     if not blank.empty:
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=blank["borough_code"], featureidkey="properties.borough_code",
-            z=[0] * len(blank), colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
-            customdata=blank[["borough_code", "borough_name", "shown", "coverage_text"]].to_numpy(),
-            hovertemplate=hover + "<extra></extra>", marker_line_color="#ffffff", marker_line_width=1,
-            name="No data",
-        ))
-    fig.update_layout(house_layout(title or label(value)), height=560,
-                      coloraxis_colorbar=colour_bar(data[value], value), clickmode="event+select")
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=blank["borough_code"],
+                featureidkey="properties.borough_code",
+                z=[0] * len(blank),
+                colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+                showscale=False,
+                customdata=blank[["borough_code", "borough_name", "shown", "coverage_text"]].to_numpy(),
+                hovertemplate=hover + "<extra></extra>",
+                marker_line_color="#ffffff",
+                marker_line_width=1,
+                name="No data",
+            )
+        )
+    fig.update_layout(
+        house_layout(title or label(value)),
+        height=560,
+        coloraxis_colorbar=colour_bar(data[value], value),
+        clickmode="event+select",
+    )
     # on two lines: one ran off a phone-width map
-    fig.add_annotation(text=ATTRIBUTION.replace(" ©", "<br>©"), xref="paper", yref="paper", x=0, y=0,
-                       xanchor="left", yanchor="bottom", align="left",
-                       showarrow=False, font={"size": 11, "color": "#1f1f1f"}, bgcolor="rgba(255,255,255,0.85)")
+    fig.add_annotation(
+        text=ATTRIBUTION.replace(" ©", "<br>©"),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
+        font={"size": 11, "color": "#1f1f1f"},
+        bgcolor="rgba(255,255,255,0.85)",
+    )
     return fig

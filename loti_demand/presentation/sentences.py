@@ -22,8 +22,10 @@ def map_summary(df: pd.DataFrame, value: str, *, name: str = "borough_name") -> 
     if len(data) == 1:
         text = f"{label(value)}: only {top[name]} has data ({fmt(top[value])})"
     else:
-        text = (f"{label(value)}: highest in {top[name]} ({fmt(top[value])}), "
-                f"lowest in {bottom[name]} ({fmt(bottom[value])})")
+        text = (
+            f"{label(value)}: highest in {top[name]} ({fmt(top[value])}), "
+            f"lowest in {bottom[name]} ({fmt(bottom[value])})"
+        )
     if missing:
         text += f"; {plural(missing, 'other borough has', 'other boroughs have')} no data"
     return text + "."
@@ -44,8 +46,10 @@ def trend_summary(df: pd.DataFrame, *, value: str = "tech_spend_gbp", grain: str
     high, low = pd.Timestamp(data.idxmax()), pd.Timestamp(data.idxmin())
     if len(data) == 1:
         return f"{fmt(data.sum())} in {high:{when}}."
-    return (f"{fmt(data.sum())} over {plural(len(data), grain, grain + 's')}; highest in {high:{when}} "
-            f"({fmt(data.max())}), lowest in {low:{when}} ({fmt(data.min())}).")
+    return (
+        f"{fmt(data.sum())} over {plural(len(data), grain, grain + 's')}; highest in {high:{when}} "
+        f"({fmt(data.max())}), lowest in {low:{when}} ({fmt(data.min())})."
+    )
 
 
 def per_resident_summary(df: pd.DataFrame) -> str:
@@ -55,16 +59,22 @@ def per_resident_summary(df: pd.DataFrame) -> str:
         return "No borough has tech spend data in this selection."
     fmt = MEASURES[value].format
     boroughs = data[data["borough_code"] != CITY_OF_LONDON]
-    text = (f"London median {fmt(data.iloc[0]['london_median_per_resident_gbp'])} across "
-            f"{plural(len(data), 'authority', 'authorities')} with data.")
+    text = (
+        f"London median {fmt(data.iloc[0]['london_median_per_resident_gbp'])} across "
+        f"{plural(len(data), 'authority', 'authorities')} with data."
+    )
     if len(boroughs) > 1:
-        text = (f"Highest tech spend per resident among the boroughs: {boroughs.iloc[0]['borough_name']} "
-                f"({fmt(boroughs.iloc[0][value])}); lowest: {boroughs.iloc[-1]['borough_name']} "
-                f"({fmt(boroughs.iloc[-1][value])}). " + text)
+        text = (
+            f"Highest tech spend per resident among the boroughs: {boroughs.iloc[0]['borough_name']} "
+            f"({fmt(boroughs.iloc[0][value])}); lowest: {boroughs.iloc[-1]['borough_name']} "
+            f"({fmt(boroughs.iloc[-1][value])}). " + text
+        )
     city = data[data["borough_code"] == CITY_OF_LONDON]
     if len(city):
-        text += (f" The City of London ({fmt(city.iloc[0][value])} per resident) is left off the chart because it "
-                 "has few residents; it is in the table.")
+        text += (
+            f" The City of London ({fmt(city.iloc[0][value])} per resident) is left off the chart because it "
+            "has few residents; it is in the table."
+        )
     return text
 
 
@@ -73,8 +83,10 @@ def supplier_summary(df: pd.DataFrame) -> str:
     if data.empty:
         return "No tech spend with named suppliers in this selection."
     first = data.iloc[0]
-    text = (f"The largest supplier, {first['supplier_name']}, took {first['share_pct']:.1f}% of the "
-            "named-supplier tech spend")
+    text = (
+        f"The largest supplier, {first['supplier_name']}, took {first['share_pct']:.1f}% of the "
+        "named-supplier tech spend"
+    )
     if len(data) > 1:
         text += f"; the largest {min(3, len(data))} took {data.head(3)['share_pct'].sum():.1f}% between them"
     return text + "."
@@ -98,13 +110,16 @@ def calendar_measures_sentence(items: pd.DataFrame, date_from, date_to) -> str:
     fmt = MEASURES["pipeline_value_gbp"].format
     statutory = items[items["confidence"] == STATUTORY]
     ends = pd.to_datetime(items["contract_end"])
-    ending = items[(items["confidence"] == INFERRED) & (ends >= pd.Timestamp(date_from))
-                   & (ends <= pd.Timestamp(date_to))]
-    return (f"The {plural(len(statutory), 'statutory notice is', 'statutory notices are')} the pipeline "
-            f"({fmt(statutory['value_gbp'].sum())}); {plural(len(ending), 'contract', 'contracts')} of those "
-            f"inferred from contract end dates {'ends' if len(ending) == 1 else 'end'} in this period "
-            f"({fmt(ending['value_gbp'].sum())}), the others later. The Overview, the Borough map, the borough "
-            "profiles and the export count the same items for the same months.")
+    ending = items[
+        (items["confidence"] == INFERRED) & (ends >= pd.Timestamp(date_from)) & (ends <= pd.Timestamp(date_to))
+    ]
+    return (
+        f"The {plural(len(statutory), 'statutory notice is', 'statutory notices are')} the pipeline "
+        f"({fmt(statutory['value_gbp'].sum())}); {plural(len(ending), 'contract', 'contracts')} of those "
+        f"inferred from contract end dates {'ends' if len(ending) == 1 else 'end'} in this period "
+        f"({fmt(ending['value_gbp'].sum())}), the others later. The Overview, the Borough map, the borough "
+        "profiles and the export count the same items for the same months."
+    )
 
 
 def per_resident_comparison(row: pd.Series) -> str:
@@ -117,9 +132,12 @@ def per_resident_comparison(row: pd.Series) -> str:
     if pd.notna(median) and float(median):
         diff = 100 * (float(value) - float(median)) / float(median)
         side = "above" if diff > 0.05 else "below" if diff < -0.05 else "the same as"
-        text += (f", {abs(diff):.0f}% {side} the London median of {fmt(median)}" if side != "the same as"
-                 else f", the same as the London median of {fmt(median)}")
-    return (text + f" (population {int(row['population']):,}, ONS mid-{int(row['population_year'])} estimate).")
+        text += (
+            f", {abs(diff):.0f}% {side} the London median of {fmt(median)}"
+            if side != "the same as"
+            else f", the same as the London median of {fmt(median)}"
+        )
+    return text + f" (population {int(row['population']):,}, ONS mid-{int(row['population_year'])} estimate)."
 
 
 def sme_sentence(row: pd.Series, window: str) -> str:
@@ -132,21 +150,27 @@ def sme_sentence(row: pd.Series, window: str) -> str:
     notices = f"{plural(count, 'notice', 'notices')} ({fmt(row['pipeline_value_gbp'])})"
     if saying == 0:
         return f"None of the {notices} in {where} say whether the opportunity suits SMEs."
-    text = (f"Of the {notices} in {where}, {saying:,} "
-            f"{'says' if saying == 1 else 'say'} whether the opportunity suits SMEs. Of their value, "
-            f"{MEASURES['sme_share_pct'].format(row['sme_share_pct'])} ({fmt(row['sme_suitable_value_gbp'])} of "
-            f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs.")
+    text = (
+        f"Of the {notices} in {where}, {saying:,} "
+        f"{'says' if saying == 1 else 'say'} whether the opportunity suits SMEs. Of their value, "
+        f"{MEASURES['sme_share_pct'].format(row['sme_share_pct'])} ({fmt(row['sme_suitable_value_gbp'])} of "
+        f"{fmt(row['value_saying_gbp'])}) is marked suitable for SMEs."
+    )
     if count > saying:
         silent_value = float(row["pipeline_value_gbp"]) - float(row["value_saying_gbp"])
-        text += (f" The other {plural(count - saying, 'notice', 'notices')} ({fmt(silent_value)}) "
-                 f"{'does' if count - saying == 1 else 'do'} not say.")
+        text += (
+            f" The other {plural(count - saying, 'notice', 'notices')} ({fmt(silent_value)}) "
+            f"{'does' if count - saying == 1 else 'do'} not say."
+        )
     return text
 
 
-PEERS_NOTE = ("Neighbours are the boroughs that share a border with it, worked out from the official boundaries; these "
-              "stop at the Thames, so a borough across the river is a neighbour only where they also meet on land. "
-              "Inner and Outer London follow the ONS statistical definition. A median is taken over the authorities "
-              "with spend data in the period.")
+PEERS_NOTE = (
+    "Neighbours are the boroughs that share a border with it, worked out from the official boundaries; these "
+    "stop at the Thames, so a borough across the river is a neighbour only where they also meet on land. "
+    "Inner and Outer London follow the ONS statistical definition. A median is taken over the authorities "
+    "with spend data in the period."
+)
 
 
 def peers_summary(df: pd.DataFrame) -> str:
@@ -159,20 +183,28 @@ def peers_summary(df: pd.DataFrame) -> str:
     neighbours = df[df["peer_role"] == NEIGHBOUR]
     known = neighbours[neighbours[VALUE].notna()]
     medians = df[df["peer_role"].str.startswith(MEDIAN)]
-    median_text = " and ".join(f"the {row['peer_name']} is {fmt(row[VALUE])}" for _, row in medians.iterrows()
-                               if pd.notna(row[VALUE]))
+    median_text = " and ".join(
+        f"the {row['peer_name']} is {fmt(row[VALUE])}" for _, row in medians.iterrows() if pd.notna(row[VALUE])
+    )
     if pd.isna(me[VALUE]):
-        text = (f"{me['peer_name']} has no spend data in this period, so it cannot be compared with its "
-                f"{plural(len(neighbours), 'neighbour', 'neighbours')}.")
+        text = (
+            f"{me['peer_name']} has no spend data in this period, so it cannot be compared with its "
+            f"{plural(len(neighbours), 'neighbour', 'neighbours')}."
+        )
     else:
         below, count = int((known[VALUE] < me[VALUE]).sum()), len(known)
-        rank = ("more than all" if below == count else "no more than any" if below == 0 else f"more than {below}")
-        text = (f"{me['peer_name']} spent {fmt(me[VALUE])} per resident on technology, {rank} of its "
-                f"{plural(count, 'neighbour', 'neighbours')} with spend data")
+        rank = "more than all" if below == count else "no more than any" if below == 0 else f"more than {below}"
+        text = (
+            f"{me['peer_name']} spent {fmt(me[VALUE])} per resident on technology, {rank} of its "
+            f"{plural(count, 'neighbour', 'neighbours')} with spend data"
+        )
         if len(known):
             top, bottom = known.iloc[0], known.iloc[-1]
-            text += (f" (highest {top['peer_name']}, {fmt(top[VALUE])}; lowest {bottom['peer_name']}, "
-                     f"{fmt(bottom[VALUE])})" if len(known) > 1 else f" ({top['peer_name']}, {fmt(top[VALUE])})")
+            text += (
+                f" (highest {top['peer_name']}, {fmt(top[VALUE])}; lowest {bottom['peer_name']}, {fmt(bottom[VALUE])})"
+                if len(known) > 1
+                else f" ({top['peer_name']}, {fmt(top[VALUE])})"
+            )
         text += "."
     if median_text:
         text += f" {median_text[:1].upper()}{median_text[1:]}."
@@ -181,8 +213,10 @@ def peers_summary(df: pd.DataFrame) -> str:
         text += f" {plural(missing, 'neighbour has', 'neighbours have')} no spend data in this period."
     city = neighbours[neighbours["borough_code"] == CITY_OF_LONDON]
     if len(city) and pd.notna(city.iloc[0][VALUE]):
-        text += (f" The City of London ({fmt(city.iloc[0][VALUE])} per resident) is left off the chart because it "
-                 "has few residents; it is in the table.")
+        text += (
+            f" The City of London ({fmt(city.iloc[0][VALUE])} per resident) is left off the chart because it "
+            "has few residents; it is in the table."
+        )
     return text
 
 
@@ -205,8 +239,11 @@ def growth_summary(df: pd.DataFrame, by: str) -> str:
     falling = [i for i in df.index if latest[i] < before[i]]
     if not growing and not falling:
         return f"No tech category's {r.what} changed between the two years."
-    text = (f"Growing fastest in {r.what}: " + "; ".join(part(i) for i in growing[:3]) + "."
-            if growing else f"No tech category grew in {r.what}.")
+    text = (
+        f"Growing fastest in {r.what}: " + "; ".join(part(i) for i in growing[:3]) + "."
+        if growing
+        else f"No tech category grew in {r.what}."
+    )
     if falling:
         text += f" Falling most: {part(falling[-1])}."
     return text
@@ -218,14 +255,22 @@ def terms_summary(df: pd.DataFrame) -> str:
     if df.empty:
         return "No watched technology term is mentioned in the notices or challenge statements of either year."
     if newly.empty:
-        return ("No watched technology term became newly frequent: none is mentioned at least twice as often as the "
-                "year before.")
-    parts = [f"{row['term']} ({int(row['found_latest'])}, "
-             + ("none the year before)" if not row["found_before"] else f"up from {int(row['found_before'])})")
-             for _, row in newly.head(5).iterrows()]
+        return (
+            "No watched technology term became newly frequent: none is mentioned at least twice as often as the "
+            "year before."
+        )
+    parts = [
+        f"{row['term']} ({int(row['found_latest'])}, "
+        + ("none the year before)" if not row["found_before"] else f"up from {int(row['found_before'])})")
+        for _, row in newly.head(5).iterrows()
+    ]
     more = f", and {len(newly) - 5} more" if len(newly) > 5 else ""
-    return ("Newly frequent in notices and challenge statements (mentions in the latest year): "
-            + "; ".join(parts) + more + ".")
+    return (
+        "Newly frequent in notices and challenge statements (mentions in the latest year): "
+        + "; ".join(parts)
+        + more
+        + "."
+    )
 
 
 # --- Supplier profile -----------------------------------------------------------------------------------------------
@@ -234,14 +279,19 @@ def terms_summary(df: pd.DataFrame) -> str:
 def supplier_identity_sentence(detail: pd.Series) -> str:
     """Who the profile is of: the spellings it gathers and how they were matched, and whether it is paid."""
     count = int(detail["spelling_count"])
-    text = (f"Published under {plural(count, 'spelling', 'spellings')}: {detail['spellings']}"
-            if count > 1 else f"Published as {detail['spellings']}")
+    text = (
+        f"Published under {plural(count, 'spelling', 'spellings')}: {detail['spellings']}"
+        if count > 1
+        else f"Published as {detail['spellings']}"
+    )
     text += f" (matched by {detail['match_method']})." if count > 1 else "."
     if detail.get("company_number"):
         text += f" Companies House number {detail['company_number']}."
     if not bool(detail["is_paid"]):
-        text += (" Named in award notices only: no loaded spend file pays a supplier of this name, so it has no "
-                 "payments to show.")
+        text += (
+            " Named in award notices only: no loaded spend file pays a supplier of this name, so it has no "
+            "payments to show."
+        )
     return text
 
 
@@ -254,5 +304,7 @@ def supplier_buyers_sentence(buyers: pd.DataFrame, phrase: str) -> str:
     if bodies:
         who += f" and {plural(bodies, 'London-wide body', 'London-wide bodies')}"
     fmt, top = MEASURES["tech_spend_gbp"].format, buyers.iloc[0]
-    return (f"Paid {fmt(buyers['tech_spend_gbp'].sum())} for technology by {who} in the {phrase}; the most by "
-            f"{top['area_name']} ({fmt(top['tech_spend_gbp'])}).")
+    return (
+        f"Paid {fmt(buyers['tech_spend_gbp'].sum())} for technology by {who} in the {phrase}; the most by "
+        f"{top['area_name']} ({fmt(top['tech_spend_gbp'])})."
+    )

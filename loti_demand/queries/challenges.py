@@ -32,9 +32,17 @@ def challenges_list(
     soonest closing first; search_match marks where the words are. closing_within_days counts from `today`
     (default: the real date)."""
     found = search_query(con, q)
-    df = run(con, "challenges_list", clauses=found.patterns(), borough=borough, theme=theme,
-             tech_category=tech_category, status=status, closing_within_days=closing_within_days,
-             today=today or dt.date.today())
+    df = run(
+        con,
+        "challenges_list",
+        clauses=found.patterns(),
+        borough=borough,
+        theme=theme,
+        tech_category=tech_category,
+        status=status,
+        closing_within_days=closing_within_days,
+        today=today or dt.date.today(),
+    )
     return with_search_match(df, found)
 
 
@@ -45,8 +53,10 @@ CHALLENGE_FACETS = ("borough", "theme", "tech_category", "status")
 def challenge_filter_options(con: duckdb.DuckDBPyConnection, **chosen: object) -> pd.DataFrame:
     """Each filter's choices with the number of challenges the list shows once it is chosen: counted among the
     challenges that challenges_list finds for the same search and filters (`chosen`) but that one left out."""
-    ids = {f"{facet}_ids": challenges_list(con, **{**chosen, facet: None})["challenge_id"].tolist()
-           for facet in CHALLENGE_FACETS}
+    ids = {
+        f"{facet}_ids": challenges_list(con, **{**chosen, facet: None})["challenge_id"].tolist()
+        for facet in CHALLENGE_FACETS
+    }
     return run(con, "challenge_filter_options", **ids)
 
 

@@ -33,8 +33,9 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataF
     return con.execute(sql(name), params).df()
 
 
-def run_long(con: duckdb.DuckDBPyConnection, name: str, *, only: tuple[str, ...] = (), **params: object
-             ) -> pd.DataFrame:
+def run_long(
+    con: duckdb.DuckDBPyConnection, name: str, *, only: tuple[str, ...] = (), **params: object
+) -> pd.DataFrame:
     """`run` for answers of thousands of rows, giving the same DataFrame faster (with `only` those columns).
 
     DuckDB's DataFrame conversion makes a Python string per text cell (half the time of an 11,000-row calendar),
@@ -76,12 +77,12 @@ def _as_duckdb_would_convert(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Ar
         # DuckDB divides the unscaled whole number by 10^scale; Arrow's own cast to float can differ in the last
         # bit (0.35 becomes 0.35000000000000003). Done here where the unscaled values are exact in a float.
         array = column.combine_chunks()
-        words = np.frombuffer(array.buffers()[1], dtype="<i8")[array.offset * 2:(array.offset + len(array)) * 2]
+        words = np.frombuffer(array.buffers()[1], dtype="<i8")[array.offset * 2 : (array.offset + len(array)) * 2]
         low, high = words[0::2], words[1::2]
         if not ((high == low >> 63) & (np.abs(low) < 2**53)).all():
             return None
         nulls = array.is_null().to_numpy(zero_copy_only=False) if array.null_count else None
-        return pa.array(low / float(10 ** kind.scale), mask=nulls)
+        return pa.array(low / float(10**kind.scale), mask=nulls)
     if pa.types.is_date32(kind):
         return column.cast(pa.timestamp("us"))
     if (pa.types.is_timestamp(kind) and kind.tz is None and kind.unit == "us") or pa.types.is_floating(kind):

@@ -55,8 +55,9 @@ def _coverage_example(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 @query(_coverage_example)
-def coverage_by_borough(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
-                        as_of: dt.date) -> pd.DataFrame:
+def coverage_by_borough(
+    con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date, as_of: dt.date
+) -> pd.DataFrame:
     """Per borough: months covered, file accounting, payee matching, notices and the publication-quality score."""
     from loti_demand.metrics import QUALITY_RULES
 

@@ -31,19 +31,37 @@ def _with_label(df: pd.DataFrame) -> pd.DataFrame:
 
 
 @query(calendar_window)
-def demand_calendar(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
-                    categories: tuple[str, ...] = (), areas: tuple[str, ...] = (),
-                    value_bands: tuple[str, ...] = (), sme: str = "any", confidence: str = "any",
-                    q: str = "") -> pd.DataFrame:
+def demand_calendar(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    categories: tuple[str, ...] = (),
+    areas: tuple[str, ...] = (),
+    value_bands: tuple[str, ...] = (),
+    sme: str = "any",
+    confidence: str = "any",
+    q: str = "",
+) -> pd.DataFrame:
     """Upcoming London tech procurements and expected re-procurements in the window, one row per procurement.
 
     Empty tuples and 'any' mean no filter; areas hold GSS codes and 'london_wide'; sme is any, yes, no or unknown;
     confidence is any or one of metrics.STATUTORY / metrics.INFERRED. q is a word search (loti_demand.search)
     over the notices' title, description, buyer, suppliers and CPV label; with it, search_match marks the words.
     """
-    df = _with_label(run_long(con, "demand_calendar", date_from=date_from, date_to=date_to,
-                              categories=list(categories), areas=list(areas), value_bands=list(value_bands),
-                              sme=sme, confidence=confidence))
+    df = _with_label(
+        run_long(
+            con,
+            "demand_calendar",
+            date_from=date_from,
+            date_to=date_to,
+            categories=list(categories),
+            areas=list(areas),
+            value_bands=list(value_bands),
+            sme=sme,
+            confidence=confidence,
+        )
+    )
     return searched(con, df, "notice", "ocid", q) if q else df
 
 
@@ -64,11 +82,25 @@ def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 @query(lambda con: {**calendar_window(con), "window_months": 6})
-def collaboration_groups(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
-                         window_months: int, categories: tuple[str, ...] = (), area: str = "") -> pd.DataFrame:
+def collaboration_groups(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    window_months: int,
+    categories: tuple[str, ...] = (),
+    area: str = "",
+) -> pd.DataFrame:
     """Boroughs buying the same tech category within `window_months` of each other: one row per candidate group."""
-    return run(con, "collaboration_groups", date_from=date_from, date_to=date_to, window_months=window_months,
-               categories=list(categories), area=area)
+    return run(
+        con,
+        "collaboration_groups",
+        date_from=date_from,
+        date_to=date_to,
+        window_months=window_months,
+        categories=list(categories),
+        area=area,
+    )
 
 
 GroupKey = tuple[int, str, dt.date, dt.date]
@@ -76,9 +108,12 @@ GroupKey = tuple[int, str, dt.date, dt.date]
 
 def group_keys(groups: pd.DataFrame) -> tuple[GroupKey, ...]:
     """(rank, tech category, first date, last date) of each row of collaboration_groups: what fixes its items."""
-    return tuple((int(rank), category, pd.Timestamp(start).date(), pd.Timestamp(end).date())
-                 for rank, category, start, end in zip(groups["group_rank"], groups["tech_category"],
-                                                       groups["group_start"], groups["group_end"], strict=True))
+    return tuple(
+        (int(rank), category, pd.Timestamp(start).date(), pd.Timestamp(end).date())
+        for rank, category, start, end in zip(
+            groups["group_rank"], groups["tech_category"], groups["group_start"], groups["group_end"], strict=True
+        )
+    )
 
 
 def _evidence_example(con: duckdb.DuckDBPyConnection) -> dict:
@@ -87,23 +122,39 @@ def _evidence_example(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 @query(_evidence_example)
-def collaboration_evidence(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date,
-                           groups: tuple[GroupKey, ...]) -> pd.DataFrame:
+def collaboration_evidence(
+    con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date, groups: tuple[GroupKey, ...]
+) -> pd.DataFrame:
     """The procurements in the chosen groups (`group_keys` of collaboration_groups found with the same dates)."""
     ranks, categories, starts, ends = (list(column) for column in zip(*groups, strict=True)) if groups else ([],) * 4
-    return run_long(con, "collaboration_evidence", date_from=date_from, date_to=date_to, group_ranks=ranks,
-                    tech_categories=categories, group_starts=starts, group_ends=ends)
+    return run_long(
+        con,
+        "collaboration_evidence",
+        date_from=date_from,
+        date_to=date_to,
+        group_ranks=ranks,
+        tech_categories=categories,
+        group_starts=starts,
+        group_ends=ends,
+    )
 
 
 @query(lambda con: {**next18(con), "boroughs": (), "category": None})
-def sme_pipeline(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                 category: str | None = None) -> pd.DataFrame:
+def sme_pipeline(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+) -> pd.DataFrame:
     return run(con, "sme_pipeline", start=start, end=end, boroughs=codes(boroughs), category=category)
 
 
 @query(lambda con: {**next18(con), "category": None})
-def london_demand(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
-                  category: str | None = None) -> pd.DataFrame:
+def london_demand(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, category: str | None = None
+) -> pd.DataFrame:
     """London's pipeline and contracts expiring in the window by kind of buyer: borough, body, other."""
     return run(con, "london_demand", start=start, end=end, category=category)
 
@@ -129,9 +180,17 @@ def category_growth(con: duckdb.DuckDBPyConnection, *, spend_end: dt.date, end: 
     year and the year before (periods.growth_years of spend_end for spend, of end for the others)."""
     spend_before, spend_latest = periods.growth_years(spend_end)
     before, latest = periods.growth_years(end)
-    return run(con, "category_growth", spend_before_start=spend_before.start, spend_before_end=spend_before.end,
-               spend_latest_end=spend_latest.end, before_start=before.start, before_end=before.end,
-               latest_start=latest.start, latest_end=latest.end)
+    return run(
+        con,
+        "category_growth",
+        spend_before_start=spend_before.start,
+        spend_before_end=spend_before.end,
+        spend_latest_end=spend_latest.end,
+        before_start=before.start,
+        before_end=before.end,
+        latest_start=latest.start,
+        latest_end=latest.end,
+    )
 
 
 @query(lambda con: {"end": as_of(con)})
@@ -142,10 +201,20 @@ def term_growth(con: duckdb.DuckDBPyConnection, *, end: dt.date) -> pd.DataFrame
     from loti_demand import growth
 
     synonyms = search_synonyms(con)
-    terms = [(term, parse_search(synonyms, growth.search_text(term)).patterns())
-             for term in run(con, "technology_terms")["term"]]
+    terms = [
+        (term, parse_search(synonyms, growth.search_text(term)).patterns())
+        for term in run(con, "technology_terms")["term"]
+    ]
     terms = [(term, clauses) for term, clauses in terms if clauses]
     before, latest = periods.growth_years(end)
-    found = run(con, "term_growth", terms=[t for t, _ in terms], term_clauses=[c for _, c in terms],
-                before_start=before.start, before_end=before.end, latest_start=latest.start, latest_end=latest.end)
+    found = run(
+        con,
+        "term_growth",
+        terms=[t for t, _ in terms],
+        term_clauses=[c for _, c in terms],
+        before_start=before.start,
+        before_end=before.end,
+        latest_start=latest.start,
+        latest_end=latest.end,
+    )
     return growth.terms_growth(found)

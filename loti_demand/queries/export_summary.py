@@ -23,8 +23,15 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "quarter": ("quarter",),
     "financial_year": ("financial_year",),
 }
-MEASURE_COLUMNS = ("tech_spend_gbp", "lines", "pipeline_count", "pipeline_value_gbp", "contracts_expiring",
-                   "expiring_value_gbp", "challenges_opened")
+MEASURE_COLUMNS = (
+    "tech_spend_gbp",
+    "lines",
+    "pipeline_count",
+    "pipeline_value_gbp",
+    "contracts_expiring",
+    "expiring_value_gbp",
+    "challenges_opened",
+)
 DEFAULT_BY = ("borough", "category", "quarter")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -35,8 +42,10 @@ def parse_by(text: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
     parts = [p for p in parts if p]
     unknown = [p for p in parts if p not in DIMENSIONS]
     if unknown:
-        raise LotiDemandError(f"--by: {', '.join(repr(u) for u in unknown)} is not a dimension; choose from "
-                              f"{', '.join(DIMENSIONS)} (comma-separated, e.g. --by borough,category,quarter)")
+        raise LotiDemandError(
+            f"--by: {', '.join(repr(u) for u in unknown)} is not a dimension; choose from "
+            f"{', '.join(DIMENSIONS)} (comma-separated, e.g. --by borough,category,quarter)"
+        )
     if len(set(parts)) != len(parts):
         raise LotiDemandError("--by: each dimension may be given once")
     return tuple(parts)
@@ -62,9 +71,12 @@ def grain(by: tuple[str, ...]) -> str:
 
 
 # Every choice of dimensions the summary offers: area or not, category or not, and one period or none.
-GRAINS = tuple(tuple(d for d in (area, category, period) if d)
-               for area in ("borough", None) for category in ("category", None)
-               for period in ("month", "quarter", "financial_year", None))
+GRAINS = tuple(
+    tuple(d for d in (area, category, period) if d)
+    for area in ("borough", None)
+    for category in ("category", None)
+    for period in ("month", "quarter", "financial_year", None)
+)
 
 
 def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
@@ -74,8 +86,13 @@ def _summary_range_example(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 @query(lambda con: {"by": DEFAULT_BY}, variants=(("demand_summary, 24 months", _summary_range_example),))
-def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None = None,
-                   month_to: dt.date | None = None) -> pd.DataFrame:
+def demand_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    by: tuple[str, ...],
+    month_from: dt.date | None = None,
+    month_to: dt.date | None = None,
+) -> pd.DataFrame:
     """The summary table for the chosen dimensions (in the order given) and months (inclusive; None = open).
 
     Over the whole period (no months chosen, as the Exports page opens) the build has already grouped the rows
@@ -83,19 +100,18 @@ def demand_summary(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month
     """
     by = parse_by(by)
     if month_from is None and month_to is None:
-        return _arranged(run_long(con, "demand_summary_whole_period", only=tuple(columns_for(by)),
-                                          grain=grain(by)), by)
+        return _arranged(run_long(con, "demand_summary_whole_period", only=tuple(columns_for(by)), grain=grain(by)), by)
     return grouped(con, by=by, month_from=month_from, month_to=month_to)
 
 
-def grouped(con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None,
-            month_to: dt.date | None) -> pd.DataFrame:
+def grouped(
+    con: duckdb.DuckDBPyConnection, *, by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None
+) -> pd.DataFrame:
     """demand_summary() grouped from the monthly facts for any months (the build stores it for the whole period)."""
     by = parse_by(by)
     if month_from and month_to and month_from > month_to:
         raise LotiDemandError(f"--from {month_from:%Y-%m} is after --to {month_to:%Y-%m}")
-    df = run_long(con, "demand_summary", only=(*columns_for(by), "row_no"),
-                          **_params(by, month_from, month_to))
+    df = run_long(con, "demand_summary", only=(*columns_for(by), "row_no"), **_params(by, month_from, month_to))
     return _arranged(df.sort_values("row_no"), by)
 
 

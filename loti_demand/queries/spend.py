@@ -47,28 +47,35 @@ def spend_lines(
     limit: int = 100,
 ) -> pd.DataFrame:
     """Drill-down: one borough's largest payment lines in one month, optionally of one tech category."""
-    return run(con, "spend_lines", borough_code=borough_code, month=month, tech_category=tech_category,
-               limit=limit)
+    return run(con, "spend_lines", borough_code=borough_code, month=month, tech_category=tech_category, limit=limit)
 
 
 @query(lambda con: {**last12(con), "category": None})
-def body_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
-                  category: str | None = None) -> pd.DataFrame:
+def body_measures(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, category: str | None = None
+) -> pd.DataFrame:
     """The map measures of the London-wide bodies with spend or tech notices (listed beside the borough map)."""
     return run(con, "body_measures", start=start, end=end, category=category)
 
 
 @query(lambda con: {**last12(con), "category": None})
-def borough_measures(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
-                     category: str | None = None) -> pd.DataFrame:
+def borough_measures(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, category: str | None = None
+) -> pd.DataFrame:
     """Every map measure for every borough: for the periods the pages offer as the build stored it
     (agg_borough_measures_by_period), for any other window worked out by the same macro."""
     return run(con, "borough_measures", start=start, end=end, category=category)
 
 
 @query(lambda con: {**last12(con), "boroughs": (), "category": None})
-def spend_summary(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                  category: str | None = None) -> pd.DataFrame:
+def spend_summary(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+) -> pd.DataFrame:
     return run(con, "spend_summary", start=start, end=end, boroughs=codes(boroughs), category=category)
 
 
@@ -76,44 +83,78 @@ GRAINS = ("month", "quarter")  # of spend_over_time
 
 
 @query(lambda con: {**last12(con), "boroughs": (), "category": None, "grain": "month"})
-def spend_over_time(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                    category: str | None = None, grain: str = "month") -> pd.DataFrame:
+def spend_over_time(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+    grain: str = "month",
+) -> pd.DataFrame:
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    return run(con, "spend_over_time", start=start, end=end, boroughs=codes(boroughs), category=category,
-               grain=grain)
+    return run(con, "spend_over_time", start=start, end=end, boroughs=codes(boroughs), category=category, grain=grain)
 
 
 @query(lambda con: {**last12(con), "boroughs": (a_borough(con),)})
-def category_spend(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
-                   boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+def category_spend(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = ()
+) -> pd.DataFrame:
     return run(con, "category_spend", start=start, end=end, boroughs=codes(boroughs))
 
 
-@query(lambda con: {**last12(con), "boroughs": (), "category": None, "limit": 10},
-       variants=(("top_suppliers, one borough", lambda con: {**last12(con), "boroughs": (a_borough(con),),
-                                                            "category": None, "limit": 10}),))
-def top_suppliers(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = (),
-                  category: str | None = None, limit: int = 10) -> pd.DataFrame:
+@query(
+    lambda con: {**last12(con), "boroughs": (), "category": None, "limit": 10},
+    variants=(
+        (
+            "top_suppliers, one borough",
+            lambda con: {**last12(con), "boroughs": (a_borough(con),), "category": None, "limit": 10},
+        ),
+    ),
+)
+def top_suppliers(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+    limit: int = 10,
+) -> pd.DataFrame:
     """The `limit` largest suppliers plus one more when there are more (so the page can say so): for every borough
     over a spend period the pages offer as the build stored them (agg_suppliers_by_period), else worked out."""
-    return run(con, "top_suppliers", start=start, end=end, boroughs=codes(boroughs), category=category,
-               limit=int(limit))
+    return run(
+        con, "top_suppliers", start=start, end=end, boroughs=codes(boroughs), category=category, limit=int(limit)
+    )
 
 
-@query(lambda con: {**last12(con), "boroughs": (), "category": None},
-       variants=(("supplier_concentration, one borough",
-                  lambda con: {**last12(con), "boroughs": (a_borough(con),), "category": None}),))
-def supplier_concentration(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
-                           boroughs: tuple[str, ...] = (), category: str | None = None) -> pd.DataFrame:
+@query(
+    lambda con: {**last12(con), "boroughs": (), "category": None},
+    variants=(
+        (
+            "supplier_concentration, one borough",
+            lambda con: {**last12(con), "boroughs": (a_borough(con),), "category": None},
+        ),
+    ),
+)
+def supplier_concentration(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: dt.date,
+    end: dt.date,
+    boroughs: tuple[str, ...] = (),
+    category: str | None = None,
+) -> pd.DataFrame:
     """How concentrated each category's named-supplier spend is. As with top_suppliers, the build has stored the
     answer for every borough over the periods the pages offer (agg_concentration_by_period)."""
     return run(con, "supplier_concentration", start=start, end=end, boroughs=codes(boroughs), category=category)
 
 
 @query(lambda con: {**last12(con), "boroughs": ()})
-def possible_tech(con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date,
-                  boroughs: tuple[str, ...] = ()) -> pd.DataFrame:
+def possible_tech(
+    con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = ()
+) -> pd.DataFrame:
     return run(con, "possible_tech", start=start, end=end, boroughs=codes(boroughs))
 
 
@@ -123,5 +164,6 @@ def borough_peers(con: duckdb.DuckDBPyConnection, *, borough: str, start: dt.dat
     the London median (loti_demand.peers), from borough_measures' figures."""
     from loti_demand import peers
 
-    return peers.compare(borough_measures(con, start=start, end=end), run(con, "borough_peers", borough=borough),
-                         borough)
+    return peers.compare(
+        borough_measures(con, start=start, end=end), run(con, "borough_peers", borough=borough), borough
+    )

@@ -14,8 +14,10 @@ from loti_demand.queries.examples import last12
 
 def _a_supplier(con: duckdb.DuckDBPyConnection) -> str:
     """The supplier paid most for technology (the one the Supplier profile opens on)."""
-    rows = con.execute("select supplier_id from agg_spend_by_supplier where supplier_id is not null "
-                       "group by supplier_id order by sum(amount_gbp) desc, supplier_id limit 1").fetchall()
+    rows = con.execute(
+        "select supplier_id from agg_spend_by_supplier where supplier_id is not null "
+        "group by supplier_id order by sum(amount_gbp) desc, supplier_id limit 1"
+    ).fetchall()
     return rows[0][0] if rows else ""
 
 
@@ -34,27 +36,32 @@ def _supplier_window(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 @query(_supplier_window)
-def supplier_spend_by_buyer(con: duckdb.DuckDBPyConnection, *, supplier: str, start: dt.date,
-                            end: dt.date) -> pd.DataFrame:
+def supplier_spend_by_buyer(
+    con: duckdb.DuckDBPyConnection, *, supplier: str, start: dt.date, end: dt.date
+) -> pd.DataFrame:
     return run(con, "supplier_spend_by_buyer", supplier=supplier, start=start, end=end)
 
 
 @query(_supplier_window)
-def supplier_spend_by_month(con: duckdb.DuckDBPyConnection, *, supplier: str, start: dt.date,
-                            end: dt.date) -> pd.DataFrame:
+def supplier_spend_by_month(
+    con: duckdb.DuckDBPyConnection, *, supplier: str, start: dt.date, end: dt.date
+) -> pd.DataFrame:
     return run(con, "supplier_spend_by_month", supplier=supplier, start=start, end=end)
 
 
 @query(_supplier_window)
-def supplier_category_share(con: duckdb.DuckDBPyConnection, *, supplier: str, start: dt.date,
-                            end: dt.date) -> pd.DataFrame:
+def supplier_category_share(
+    con: duckdb.DuckDBPyConnection, *, supplier: str, start: dt.date, end: dt.date
+) -> pd.DataFrame:
     """Its share of each category's London market: top_suppliers' share_pct and rank with that category chosen."""
     return run(con, "supplier_category_share", supplier=supplier, start=start, end=end)
 
 
 def _an_incumbent(con: duckdb.DuckDBPyConnection) -> dict:
-    rows = con.execute("select supplier_id from procurement_suppliers where supplier_id is not null "
-                       "group by supplier_id order by count(*) desc, supplier_id limit 1").fetchall()
+    rows = con.execute(
+        "select supplier_id from procurement_suppliers where supplier_id is not null "
+        "group by supplier_id order by count(*) desc, supplier_id limit 1"
+    ).fetchall()
     return {"supplier": rows[0][0] if rows else "", "date_from": as_of(con).replace(day=1)}
 
 

@@ -17,8 +17,10 @@ def search_synonyms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def parse_search(synonyms: pd.DataFrame, q: str | None) -> search.SearchQuery:
     """A search box's text as a SearchQuery, with the synonyms of search_synonyms (the warehouse's)."""
-    groups = [tuple((term, tuple(p.split())) for term, p in zip(g["term"], g["pattern"], strict=True))
-              for _, g in synonyms.groupby("group_id", sort=True)]
+    groups = [
+        tuple((term, tuple(p.split())) for term, p in zip(g["term"], g["pattern"], strict=True))
+        for _, g in synonyms.groupby("group_id", sort=True)
+    ]
     return search.parse(q, search.Synonyms(tuple(groups)))
 
 

@@ -86,7 +86,8 @@ def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, reference_dir: Path | N
     counts = write_spend(out_dir, build_spend(boroughs + load_bodies(), suppliers, seed))
     processes = build_processes(load_buyers(reference_dir, boroughs), boroughs, suppliers, seed)
     counts |= write_procurement(out_dir, processes)
-    counts |= write_challenges(out_dir, challenge_rows(build_challenges(processes, boroughs, seed), reference_dir,
-                                                       seed))
+    counts |= write_challenges(
+        out_dir, challenge_rows(build_challenges(processes, boroughs, seed), reference_dir, seed)
+    )
     (out_dir / MARKER).write_text(sample_readme(boroughs + load_bodies()), encoding="utf-8")
     return counts

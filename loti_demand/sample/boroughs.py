@@ -44,8 +44,9 @@ def load_boroughs(reference_dir: Path, seed: int) -> list[Borough]:
     random.Random(f"{seed}:layouts").shuffle(order)
     names = list(LAYOUT_NAMES)
     layout_of = {index: names[position % len(names)] for position, index in enumerate(order)}
-    return [Borough(r["borough_code"], r["borough_name"], int(r["population"]), layout_of[i])
-            for i, r in enumerate(rows)]
+    return [
+        Borough(r["borough_code"], r["borough_name"], int(r["population"]), layout_of[i]) for i, r in enumerate(rows)
+    ]
 
 
 def load_bodies() -> list[Borough]:

@@ -12,9 +12,9 @@ from loti_demand.sample.challenge_texts import CHALLENGES
 from loti_demand.sample.common import log_uniform, random_date, read_csv_rows, weighted_choice
 from loti_demand.sample.constants import AS_OF
 from loti_demand.sample.procurement import Process
+from loti_demand.sources.challenges import CHALLENGE_FIELDS
 
-CHALLENGE_COLUMNS = ("id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on",
-                     "budget_gbp", "url", "contact", "tech_category", "outcome_ocid")
+CHALLENGE_COLUMNS = CHALLENGE_FIELDS  # the challenge standard's columns, as the reader expects them
 
 LINKED_CHALLENGES = 6
 MULTI_BOROUGH_CHALLENGES = 8
@@ -38,9 +38,17 @@ class Challenge:
 
 def link_outcomes(challenges: list[Challenge], processes: list[Process], by_code: dict[str, Borough]) -> None:
     """Point a few awarded challenges at a sample procurement of the same borough and tech category."""
-    candidates = sorted((p for p in processes if p.is_awarded and p.buyer.borough_code and p.subject.tech_category
-                         and p.dates[p.steps.index("award")] >= dt.date(2025, 10, 15)),
-                        key=lambda p: (p.dates[p.steps.index("award")], p.ocid))
+    candidates = sorted(
+        (
+            p
+            for p in processes
+            if p.is_awarded
+            and p.buyer.borough_code
+            and p.subject.tech_category
+            and p.dates[p.steps.index("award")] >= dt.date(2025, 10, 15)
+        ),
+        key=lambda p: (p.dates[p.steps.index("award")], p.ocid),
+    )
     linked = 0
     for challenge in challenges:
         match = next((p for p in candidates if p.subject.tech_category == challenge.category), None)
@@ -70,8 +78,10 @@ def build_challenges(processes: list[Process], boroughs: list[Borough], seed: in
     """About 40 challenges, 8 of them shared by several boroughs and 6 linked to an awarded procurement."""
     rng = random.Random(f"{seed}:challenges")
     populations = [b.population for b in boroughs]
-    challenges = [Challenge(theme, title, text, category, [weighted_choice(rng, boroughs, populations)])
-                  for theme, title, text, category in CHALLENGES]
+    challenges = [
+        Challenge(theme, title, text, category, [weighted_choice(rng, boroughs, populations)])
+        for theme, title, text, category in CHALLENGES
+    ]
     order = list(range(len(challenges)))
     rng.shuffle(order)
     link_outcomes([challenges[i] for i in order], processes, {b.code: b for b in boroughs})
@@ -107,10 +117,21 @@ def challenge_rows(challenges: list[Challenge], reference_dir: Path, seed: int) 
     rows = [list(CHALLENGE_COLUMNS)]
     for number, c in enumerate(challenges, start=1):
         cid = f"ch-{number:03d}"
-        rows.append([
-            cid, c.title, c.statement, ";".join(borough_reference(b, rng, aliases) for b in c.boroughs), c.theme,
-            c.status, c.opens_on.isoformat(), c.closes_on.isoformat(), str(c.budget),
-            f"https://example.org/challenges/{cid}", f"innovation@{c.boroughs[0].slug}.example",
-            (c.category or "") if c.give_category else "", c.outcome.ocid if c.outcome else "",
-        ])
+        rows.append(
+            [
+                cid,
+                c.title,
+                c.statement,
+                ";".join(borough_reference(b, rng, aliases) for b in c.boroughs),
+                c.theme,
+                c.status,
+                c.opens_on.isoformat(),
+                c.closes_on.isoformat(),
+                str(c.budget),
+                f"https://example.org/challenges/{cid}",
+                f"innovation@{c.boroughs[0].slug}.example",
+                (c.category or "") if c.give_category else "",
+                c.outcome.ocid if c.outcome else "",
+            ]
+        )
     return rows

@@ -61,8 +61,14 @@ def quarter_files(book: BoroughBook, year: int) -> Iterator[tuple[int, list[Paym
 
 
 # Layout 1 - "preamble": a report export with a title block before the header (like Lambeth).
-PREAMBLE_HEADER = ("Body", "Department", "Supplier Name", "Invoice Creation Date", "Invoice Nett Amount",
-                   "Subj Description")
+PREAMBLE_HEADER = (
+    "Body",
+    "Department",
+    "Supplier Name",
+    "Invoice Creation Date",
+    "Invoice Nett Amount",
+    "Subj Description",
+)
 
 
 def preamble_lines(book: BoroughBook, year: int, quarter: int) -> list[list[str]]:
@@ -70,20 +76,29 @@ def preamble_lines(book: BoroughBook, year: int, quarter: int) -> list[list[str]
     first, last = quarter_months(year, quarter)
     run = last + dt.timedelta(days=2 + (quarter * 3 + year) % 9)
     lines = [
-        [f"{book.borough.name} Invoices Over Specified Nett Amount"], [],
-        [f"Report Date:\u2020 {date_dmy(run)}\u2020 16:{(year + quarter) % 60:02d}:18"], [],
+        [f"{book.borough.name} Invoices Over Specified Nett Amount"],
+        [],
+        [f"Report Date:\u2020 {date_dmy(run)}\u2020 16:{(year + quarter) % 60:02d}:18"],
+        [],
         ["Parameters: "],
         [f"Invoice Approval Date From:\u2020 {first.day:02d}-{MONTHS[first.month - 1].upper()}-{first.year}"],
         [f"Invoice Approval Date To:\u2020 {last.day:02d}-{MONTHS[last.month - 1].upper()}-{last.year}"],
-        ["Invoice Threshold Nett Amt:\u2020 500"], [],
+        ["Invoice Threshold Nett Amt:\u2020 500"],
+        [],
     ]
     dropped = (3, 4, 1)[: int(book.borough.code[-2:]) % 4]  # leave out 0-3 optional lines: 6 to 9 in all
     return [line + [""] * (len(PREAMBLE_HEADER) - len(line)) for i, line in enumerate(lines) if i not in dropped]
 
 
 def preamble_row(book: BoroughBook, p: Payment) -> list[str]:
-    return [book.borough.name, p.department, p.payee, bad_or(p, "date", date_dmy(p.date), f"31/02/{p.date.year}"),
-            bad_or(p, "amount", amount_thousands(p.amount), "TBC"), p.label.upper()]
+    return [
+        book.borough.name,
+        p.department,
+        p.payee,
+        bad_or(p, "date", date_dmy(p.date), f"31/02/{p.date.year}"),
+        bad_or(p, "amount", amount_thousands(p.amount), "TBC"),
+        p.label.upper(),
+    ]
 
 
 def write_preamble(book: BoroughBook, year: int) -> list[OutputFile]:
@@ -99,9 +114,24 @@ def write_preamble(book: BoroughBook, year: int) -> list[OutputFile]:
 
 
 # Layout 2 - "lga": the LGA spend-data schema (like Trafford); older years archived as ZIPs.
-LGA_HEADER = ("OrganisationLabel", "OrganisationURI", "EffectiveDate", "OrganisationalUnit", "BeneficiaryName",
-              "BeneficiaryOtherID", "PaymentDate", "TransactionNumber", "Amount", "IrrecoverableVATAmount", "Purpose",
-              "ProclassLabel", "ProclassCode", "InvoiceNumber", "ProfitCentre", "VATRegistrationNumber")
+LGA_HEADER = (
+    "OrganisationLabel",
+    "OrganisationURI",
+    "EffectiveDate",
+    "OrganisationalUnit",
+    "BeneficiaryName",
+    "BeneficiaryOtherID",
+    "PaymentDate",
+    "TransactionNumber",
+    "Amount",
+    "IrrecoverableVATAmount",
+    "Purpose",
+    "ProclassLabel",
+    "ProclassCode",
+    "InvoiceNumber",
+    "ProfitCentre",
+    "VATRegistrationNumber",
+)
 
 
 def lga_row(book: BoroughBook, p: Payment) -> list[str]:
@@ -111,9 +141,22 @@ def lga_row(book: BoroughBook, p: Payment) -> list[str]:
     vat = f"GB{p.supplier.vat_number}" if p.supplier and p.supplier.vat_number else ""
     profit_centre = str(300000 + sum(map(ord, p.department)) * 7 % 99991)
     return [
-        borough.official_name, uri, month_end(p.date).isoformat(), p.department.upper(), p.payee,
-        book.supplier_id(p), bad_or(p, "date", p.date.isoformat(), f"{p.date.year}-02-31"), p.transaction,
-        bad_or(p, "amount", f"{p.amount:.2f}", "TBC"), "0.00", p.purpose, label, code, p.invoice, profit_centre, vat,
+        borough.official_name,
+        uri,
+        month_end(p.date).isoformat(),
+        p.department.upper(),
+        p.payee,
+        book.supplier_id(p),
+        bad_or(p, "date", p.date.isoformat(), f"{p.date.year}-02-31"),
+        p.transaction,
+        bad_or(p, "amount", f"{p.amount:.2f}", "TBC"),
+        "0.00",
+        p.purpose,
+        label,
+        code,
+        p.invoice,
+        profit_centre,
+        vat,
     ]
 
 
@@ -135,8 +178,20 @@ def write_lga(book: BoroughBook, year: int) -> list[OutputFile]:
 
 
 # Layout 3 - "bom": UTF-8 with a byte-order mark, padded amounts and a grand-total row (like Devon 2026).
-BOM_HEADER = ("Body", "Name of Body", "Date", "Transaction number", " Amount ", "Supplier name", "Supplier ID",
-              "VAT reg no", "Expense area", "Expense type", "Expense code", "Creditor type")
+BOM_HEADER = (
+    "Body",
+    "Name of Body",
+    "Date",
+    "Transaction number",
+    " Amount ",
+    "Supplier name",
+    "Supplier ID",
+    "VAT reg no",
+    "Expense area",
+    "Expense type",
+    "Expense code",
+    "Creditor type",
+)
 
 
 def expense_code(label: str) -> str:
@@ -152,9 +207,18 @@ def creditor_type(p: Payment) -> str:
 def bom_row(book: BoroughBook, p: Payment) -> list[str]:
     vat = p.supplier.vat_number if p.supplier and p.supplier.vat_number else ""
     return [
-        book.borough.code, book.borough.official_name, bad_or(p, "date", date_dmy(p.date), f"31/02/{p.date.year}"),
-        p.transaction, amount_padded(p.amount), p.payee, book.supplier_id(p), vat, p.department, p.label,
-        expense_code(p.label), creditor_type(p),
+        book.borough.code,
+        book.borough.official_name,
+        bad_or(p, "date", date_dmy(p.date), f"31/02/{p.date.year}"),
+        p.transaction,
+        amount_padded(p.amount),
+        p.payee,
+        book.supplier_id(p),
+        vat,
+        p.department,
+        p.label,
+        expense_code(p.label),
+        creditor_type(p),
     ]
 
 
@@ -174,8 +238,15 @@ def write_bom(book: BoroughBook, year: int) -> list[OutputFile]:
 
 
 # Layout 4 - "xlsx": one workbook per year with a title row and real date and number cells.
-XLSX_HEADER = ("Date Paid", "Directorate", "Beneficiary", "Merchant Category", "Purpose", "Amount (£)",
-               "Transaction ID")
+XLSX_HEADER = (
+    "Date Paid",
+    "Directorate",
+    "Beneficiary",
+    "Merchant Category",
+    "Purpose",
+    "Amount (£)",
+    "Transaction ID",
+)
 
 
 def xlsx_row(p: Payment) -> list[object]:
@@ -217,8 +288,9 @@ def fixed_xlsx(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    entries["docProps/core.xml"] = _CORE_TIMES.sub(lambda m: m.group(1) + stamp + m.group(3),
-                                                   entries["docProps/core.xml"])
+    entries["docProps/core.xml"] = _CORE_TIMES.sub(
+        lambda m: m.group(1) + stamp + m.group(3), entries["docProps/core.xml"]
+    )
     return stable_zip(entries)
 
 
@@ -235,8 +307,14 @@ CP1252_HEADER = ("Payment Date", "Service Area", "Supplier", "Expense Type", "Am
 
 
 def cp1252_row(p: Payment) -> list[str]:
-    return [bad_or(p, "date", date_dmony(p.date), f"31-Feb-{p.date.year}"), p.department, p.payee, p.label,
-            bad_or(p, "amount", amount_pounds(p.amount), "TBC"), p.transaction]
+    return [
+        bad_or(p, "date", date_dmony(p.date), f"31-Feb-{p.date.year}"),
+        p.department,
+        p.payee,
+        p.label,
+        bad_or(p, "amount", amount_pounds(p.amount), "TBC"),
+        p.transaction,
+    ]
 
 
 def write_cp1252(book: BoroughBook, year: int) -> list[OutputFile]:
@@ -253,12 +331,31 @@ def write_cp1252(book: BoroughBook, year: int) -> list[OutputFile]:
 # payments over £250 like the boroughs: Clearing Date, Vendor Name, Document No, a numeric cost element beside the
 # account's description, credits in brackets (GLA) and a card merchant category that is blank but for card lines
 # (TfL).
-SAP_GLA_HEADER = ("", "Vendor ID", "Vendor Name", "Cost Element", "Expenditure Account Code Description",
-                  "Document No", "Amount", "Clearing Date")
-SAP_TFL_HEADER = ("Entity", "Vendor Name", "Expenditure Account", "Document Number", "Clearing Date", "Amount",
-                  "Merchant Category")
-TFL_ENTITIES = ("TRANSPORT TRADING LIMITED", "LONDON UNDERGROUND LIMITED", "LONDON BUS SERVICES LIMITED",
-                "RAIL FOR LONDON LIMITED")
+SAP_GLA_HEADER = (
+    "",
+    "Vendor ID",
+    "Vendor Name",
+    "Cost Element",
+    "Expenditure Account Code Description",
+    "Document No",
+    "Amount",
+    "Clearing Date",
+)
+SAP_TFL_HEADER = (
+    "Entity",
+    "Vendor Name",
+    "Expenditure Account",
+    "Document Number",
+    "Clearing Date",
+    "Amount",
+    "Merchant Category",
+)
+TFL_ENTITIES = (
+    "TRANSPORT TRADING LIMITED",
+    "LONDON UNDERGROUND LIMITED",
+    "LONDON BUS SERVICES LIMITED",
+    "RAIL FOR LONDON LIMITED",
+)
 
 
 def date_sap(day: dt.date) -> str:
@@ -274,17 +371,29 @@ def amount_brackets(amount: Decimal) -> str:
 
 def sap_gla_rows(book: BoroughBook, year: int, quarter: int) -> list[list[str]]:
     first, last = quarter_months(year, quarter)
-    title = (f"Report of all payments made by {book.borough.name} for value equal to or greater than £ 250.00 "
-             "Excl. VAT")
-    return [["", title], ["", "Reporting Period : ", f"Q{quarter}"], ["", "Start Date:", date_dmy(first)],
-            ["", "End Date:", date_dmy(last)], ["", "Financial Year :", f"{year} / {(year + 1) % 100:02d}"], []]
+    title = f"Report of all payments made by {book.borough.name} for value equal to or greater than £ 250.00 Excl. VAT"
+    return [
+        ["", title],
+        ["", "Reporting Period : ", f"Q{quarter}"],
+        ["", "Start Date:", date_dmy(first)],
+        ["", "End Date:", date_dmy(last)],
+        ["", "Financial Year :", f"{year} / {(year + 1) % 100:02d}"],
+        [],
+    ]
 
 
 def sap_gla_row(book: BoroughBook, p: Payment) -> list[str]:
     vendor = "Corp Card" if p.supplier is None else book.vendor_number(p.supplier)
-    return ["", vendor, p.payee, expense_code(p.label)[1:], p.label.upper(), p.transaction,
-            bad_or(p, "amount", amount_brackets(p.amount), "TBC"),
-            bad_or(p, "date", date_sap(p.date), f"31 Feb  {p.date.year}")]
+    return [
+        "",
+        vendor,
+        p.payee,
+        expense_code(p.label)[1:],
+        p.label.upper(),
+        p.transaction,
+        bad_or(p, "amount", amount_brackets(p.amount), "TBC"),
+        bad_or(p, "date", date_sap(p.date), f"31 Feb  {p.date.year}"),
+    ]
 
 
 def write_sap_gla(book: BoroughBook, year: int) -> list[OutputFile]:
@@ -304,8 +413,15 @@ def sap_tfl_row(book: BoroughBook, p: Payment) -> list[str]:
     entity = TFL_ENTITIES[int(p.transaction[-2:]) % len(TFL_ENTITIES)]
     card = p.supplier is None or int(p.transaction[-3:]) % 17 == 0
     merchant = str(5000 + sum(map(ord, p.label)) % 999) if card else ""
-    return [entity, p.payee, p.label, p.transaction, bad_or(p, "date", p.date.isoformat(), f"{p.date.year}-02-31"),
-            bad_or(p, "amount", f"{p.amount:.2f}", "TBC"), merchant]
+    return [
+        entity,
+        p.payee,
+        p.label,
+        p.transaction,
+        bad_or(p, "date", p.date.isoformat(), f"{p.date.year}-02-31"),
+        bad_or(p, "amount", f"{p.amount:.2f}", "TBC"),
+        merchant,
+    ]
 
 
 def write_sap_tfl(book: BoroughBook, year: int) -> list[OutputFile]:
@@ -330,23 +446,48 @@ class Layout:
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
-        Layout("preamble", "CSV (UTF-8) report export with 6-9 preamble lines before the header "
-               "(like Lambeth); amounts with thousands separators; no transaction numbers; one file per quarter",
-               write_preamble),
-        Layout("lga", "LGA spend-data schema CSV (like Trafford) with ProClass codes, ISO dates, negative "
-               "credit lines; one file per quarter, past years zipped for some boroughs", write_lga),
-        Layout("bom", "UTF-8 CSV with a byte-order mark (like Devon 2026): padded amounts, redacted "
-               "individuals, blank trailing rows and an unlabelled grand-total row; one file per quarter", write_bom),
-        Layout("xlsx", "Excel workbook per financial year with a title row, Excel date cells and numeric "
-               "amounts", write_xlsx),
-        Layout("cp1252", "CSV encoded Windows-1252, dates like 05-Apr-2024, amounts like £1,234.56 and "
-               "credits like (£120.00); one file per quarter", write_cp1252),
-        Layout("sap-gla", "the GLA's SAP export (cp1252 CSV): a report preamble, an empty first column, Vendor ID, "
-               "Vendor Name, a numeric Cost Element beside the Expenditure Account Code Description, Document No, "
-               "amounts with credits in brackets, Clearing Date like 06 Feb  2024; one file per quarter",
-               write_sap_gla),
-        Layout("sap-tfl", "TfL's SAP export (UTF-8 CSV): the paying company (Entity), Vendor Name, Expenditure "
-               "Account, Document Number like 1004\\5100012345, ISO Clearing Date, and a card Merchant Category "
-               "blank on most lines; one file per quarter", write_sap_tfl),
+        Layout(
+            "preamble",
+            "CSV (UTF-8) report export with 6-9 preamble lines before the header "
+            "(like Lambeth); amounts with thousands separators; no transaction numbers; one file per quarter",
+            write_preamble,
+        ),
+        Layout(
+            "lga",
+            "LGA spend-data schema CSV (like Trafford) with ProClass codes, ISO dates, negative "
+            "credit lines; one file per quarter, past years zipped for some boroughs",
+            write_lga,
+        ),
+        Layout(
+            "bom",
+            "UTF-8 CSV with a byte-order mark (like Devon 2026): padded amounts, redacted "
+            "individuals, blank trailing rows and an unlabelled grand-total row; one file per quarter",
+            write_bom,
+        ),
+        Layout(
+            "xlsx",
+            "Excel workbook per financial year with a title row, Excel date cells and numeric amounts",
+            write_xlsx,
+        ),
+        Layout(
+            "cp1252",
+            "CSV encoded Windows-1252, dates like 05-Apr-2024, amounts like £1,234.56 and "
+            "credits like (£120.00); one file per quarter",
+            write_cp1252,
+        ),
+        Layout(
+            "sap-gla",
+            "the GLA's SAP export (cp1252 CSV): a report preamble, an empty first column, Vendor ID, "
+            "Vendor Name, a numeric Cost Element beside the Expenditure Account Code Description, Document No, "
+            "amounts with credits in brackets, Clearing Date like 06 Feb  2024; one file per quarter",
+            write_sap_gla,
+        ),
+        Layout(
+            "sap-tfl",
+            "TfL's SAP export (UTF-8 CSV): the paying company (Entity), Vendor Name, Expenditure "
+            "Account, Document Number like 1004\\5100012345, ISO Clearing Date, and a card Merchant Category "
+            "blank on most lines; one file per quarter",
+            write_sap_tfl,
+        ),
     )
 }

@@ -7,16 +7,38 @@ import random
 
 from loti_demand.sample.procurement import Process
 
-TAGS = {"pipeline": "planning", "engagement": "planning", "planned": "planning", "tender": "tender",
-        "award": "award", "contract": "contract"}
-UK_NOTICE_TYPES = {"pipeline": "UK1", "engagement": "UK2", "planned": "UK3", "tender": "UK4", "award": "UK6",
-                   "contract": "UK7"}
-DOCUMENT_TYPES = {"pipeline": "pipelineNotice", "engagement": "marketEngagementNotice",
-                  "planned": "plannedProcurementNotice", "tender": "tenderNotice", "award": "awardNotice",
-                  "contract": "contractSigned"}
-NOTICE_TITLES = {"pipeline": "Pipeline notice", "engagement": "Preliminary market engagement notice",
-                 "planned": "Planned procurement notice", "tender": "Tender notice", "award": "Contract award notice",
-                 "contract": "Contract details notice"}
+TAGS = {
+    "pipeline": "planning",
+    "engagement": "planning",
+    "planned": "planning",
+    "tender": "tender",
+    "award": "award",
+    "contract": "contract",
+}
+UK_NOTICE_TYPES = {
+    "pipeline": "UK1",
+    "engagement": "UK2",
+    "planned": "UK3",
+    "tender": "UK4",
+    "award": "UK6",
+    "contract": "UK7",
+}
+DOCUMENT_TYPES = {
+    "pipeline": "pipelineNotice",
+    "engagement": "marketEngagementNotice",
+    "planned": "plannedProcurementNotice",
+    "tender": "tenderNotice",
+    "award": "awardNotice",
+    "contract": "contractSigned",
+}
+NOTICE_TITLES = {
+    "pipeline": "Pipeline notice",
+    "engagement": "Preliminary market engagement notice",
+    "planned": "Planned procurement notice",
+    "tender": "Tender notice",
+    "award": "Contract award notice",
+    "contract": "Contract details notice",
+}
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
@@ -36,7 +58,7 @@ def midnight(day: dt.date) -> str:
 def identifier(party_id: str, legal_name: str) -> dict:
     """'GB-LAC-E09000003' -> {'scheme': 'GB-LAC', 'id': 'E09000003', ...}."""
     scheme = "-".join(party_id.split("-")[:2])
-    return {"scheme": scheme, "id": party_id[len(scheme) + 1:], "legalName": legal_name}
+    return {"scheme": scheme, "id": party_id[len(scheme) + 1 :], "legalName": legal_name}
 
 
 def buyer_party(process: Process) -> dict:
@@ -45,8 +67,14 @@ def buyer_party(process: Process) -> dict:
     address = {"locality": buyer.locality, "countryName": "United Kingdom"}
     if process.platform == "fts":
         address["region"] = buyer.region
-    return {"id": process.buyer_id, "name": process.buyer_name, "identifier": identifier(process.buyer_id, buyer.name),
-            "address": address, "contactPoint": {"email": buyer.email}, "roles": ["buyer"]}
+    return {
+        "id": process.buyer_id,
+        "name": process.buyer_name,
+        "identifier": identifier(process.buyer_id, buyer.name),
+        "address": address,
+        "contactPoint": {"email": buyer.email},
+        "roles": ["buyer"],
+    }
 
 
 def supplier_party_id(process: Process) -> str:
@@ -57,15 +85,22 @@ def supplier_party_id(process: Process) -> str:
     rng = random.Random(f"supplier-id:{process.platform}:{supplier.name}")
     if process.platform == "cf":
         return f"GB-CFS-{rng.randrange(100000, 999999)}"
-    return f"GB-PPON-{''.join(rng.choice('BCDFGHJKLMNPQRSTVWXZ') for _ in range(4))}-{rng.randrange(1000, 9999)}-" \
-           f"{''.join(rng.choice('BCDFGHJKLMNPQRSTVWXZ') for _ in range(4))}"
+    return (
+        f"GB-PPON-{''.join(rng.choice('BCDFGHJKLMNPQRSTVWXZ') for _ in range(4))}-{rng.randrange(1000, 9999)}-"
+        f"{''.join(rng.choice('BCDFGHJKLMNPQRSTVWXZ') for _ in range(4))}"
+    )
 
 
 def supplier_party(process: Process) -> dict:
     assert process.supplier is not None
     party_id = supplier_party_id(process)
-    return {"id": party_id, "name": process.supplier_name, "identifier": identifier(party_id, process.supplier.name),
-            "details": {"scale": "sme" if process.sme else "large"}, "roles": ["supplier"]}
+    return {
+        "id": party_id,
+        "name": process.supplier_name,
+        "identifier": identifier(party_id, process.supplier.name),
+        "details": {"scale": "sme" if process.sme else "large"},
+        "roles": ["supplier"],
+    }
 
 
 def notice_document(process: Process, index: int) -> dict:
@@ -87,13 +122,22 @@ def contract_period(process: Process) -> dict:
 
 
 def description(process: Process) -> str:
-    scope = ("implementation, support and service management" if process.subject.tech_category or
-             process.subject.supplier_group == "smart_city_iot" else "mobilisation, delivery and contract management")
+    scope = (
+        "implementation, support and service management"
+        if process.subject.tech_category or process.subject.supplier_group == "smart_city_iot"
+        else "mobilisation, delivery and contract management"
+    )
     return f"{process.title} for {process.buyer.name}. The contract covers {scope}."
 
 
-TENDER_STATUS = {"pipeline": "planning", "engagement": "planning", "planned": "planned", "tender": "active",
-                 "award": "complete", "contract": "complete"}
+TENDER_STATUS = {
+    "pipeline": "planning",
+    "engagement": "planning",
+    "planned": "planned",
+    "tender": "active",
+    "award": "complete",
+    "contract": "complete",
+}
 
 
 def tender_section(process: Process, index: int) -> dict:
@@ -102,7 +146,9 @@ def tender_section(process: Process, index: int) -> dict:
     region = process.buyer.region if process.platform == "fts" else process.buyer.delivery_region
     category = "works" if subject.cpv.startswith("45") else "goods" if subject.cpv[:2] in {"30", "32"} else "services"
     tender = {
-        "id": process.ocid.rsplit("-", 1)[-1][:12], "title": process.title, "description": description(process),
+        "id": process.ocid.rsplit("-", 1)[-1][:12],
+        "title": process.title,
+        "description": description(process),
         "status": TENDER_STATUS[step],
         "classification": {"scheme": "CPV", "id": subject.cpv, "description": subject.description},
         "items": [{"id": "1", "deliveryAddresses": [{"region": region, "countryName": "United Kingdom"}]}],
@@ -131,8 +177,10 @@ def tender_stage_fields(process: Process, index: int) -> dict:
     return {
         "procurementMethod": "open" if process.value < 1_000_000 else "selective",
         "tenderPeriod": {"startDate": timestamp(process, index), "endDate": f"{closes.isoformat()}T12:00:00Z"},
-        "contractPeriod": {"startDate": midnight(start),
-                           "endDate": midnight(start.replace(year=start.year + years) - dt.timedelta(days=1))},
+        "contractPeriod": {
+            "startDate": midnight(start),
+            "endDate": midnight(start.replace(year=start.year + years) - dt.timedelta(days=1)),
+        },
     }
 
 
@@ -143,12 +191,19 @@ def planning_section(process: Process, index: int) -> dict | None:
     if step == "pipeline":
         planning["budget"] = {"description": "Estimated total contract value", "amount": money(process.value)}
         if process.future_notice and process.value % 2 == 0:
-            planning["milestones"] = [{"id": "1", "title": "Expected publication of tender notice",
-                                       "type": "preProcurement", "dueDate": midnight(process.future_notice)}]
+            planning["milestones"] = [
+                {
+                    "id": "1",
+                    "title": "Expected publication of tender notice",
+                    "type": "preProcurement",
+                    "dueDate": midnight(process.future_notice),
+                }
+            ]
     if step == "engagement":
         due = process.dates[index] + dt.timedelta(days=21 + process.value % 20)
-        planning["milestones"] = [{"id": "1", "title": "Preliminary market engagement", "type": "engagement",
-                                   "dueDate": midnight(due)}]
+        planning["milestones"] = [
+            {"id": "1", "title": "Preliminary market engagement", "type": "engagement", "dueDate": midnight(due)}
+        ]
     if step in {"pipeline", "engagement"} or (step == "planned" and process.platform == "cf"):
         planning["documents"] = [notice_document(process, index)]
     return planning or None
@@ -157,7 +212,10 @@ def planning_section(process: Process, index: int) -> dict | None:
 def award_section(process: Process, index: int) -> list[dict]:
     assert process.supplier is not None
     award_entry = {
-        "id": "1", "title": process.title, "status": "active", "date": timestamp(process, index),
+        "id": "1",
+        "title": process.title,
+        "status": "active",
+        "date": timestamp(process, index),
         "value": money(process.award_value),
         "suppliers": [{"id": supplier_party_id(process), "name": process.supplier_name}],
         "contractPeriod": contract_period(process),
@@ -168,9 +226,17 @@ def award_section(process: Process, index: int) -> list[dict]:
 
 
 def contract_section(process: Process, index: int) -> list[dict]:
-    return [{"id": "1", "awardID": "1", "title": process.title, "status": "active",
-             "value": money(process.award_value), "period": contract_period(process),
-             "dateSigned": timestamp(process, index)}]
+    return [
+        {
+            "id": "1",
+            "awardID": "1",
+            "title": process.title,
+            "status": "active",
+            "value": money(process.award_value),
+            "period": contract_period(process),
+            "dateSigned": timestamp(process, index),
+        }
+    ]
 
 
 def release(process: Process, index: int) -> dict:
@@ -180,8 +246,13 @@ def release(process: Process, index: int) -> dict:
     if step in {"award", "contract"}:
         parties.append(supplier_party(process))
     doc: dict = {
-        "ocid": process.ocid, "id": process.release_ids[index], "date": timestamp(process, index), "language": "en",
-        "tag": [TAGS[step]], "initiationType": "tender", "parties": parties,
+        "ocid": process.ocid,
+        "id": process.release_ids[index],
+        "date": timestamp(process, index),
+        "language": "en",
+        "tag": [TAGS[step]],
+        "initiationType": "tender",
+        "parties": parties,
         "buyer": {"id": process.buyer_id, "name": process.buyer_name},
     }
     planning = planning_section(process, index)
@@ -196,8 +267,10 @@ def release(process: Process, index: int) -> dict:
 
 
 PACKAGE_FILES = {"fts": "fts-{year}.json", "cf": "contracts-finder-{year}.json"}
-PUBLISHERS = {"fts": {"name": "Cabinet Office", "scheme": "GB-GOR", "uid": "D2"},
-              "cf": {"name": "Cabinet Office", "scheme": "GB-GOVUK", "uid": "D2"}}
+PUBLISHERS = {
+    "fts": {"name": "Cabinet Office", "scheme": "GB-GOR", "uid": "D2"},
+    "cf": {"name": "Cabinet Office", "scheme": "GB-GOVUK", "uid": "D2"},
+}
 
 
 def release_packages(processes: list[Process]) -> dict[str, dict]:
@@ -213,8 +286,11 @@ def release_packages(processes: list[Process]) -> dict[str, dict]:
         platform = "fts" if name.startswith("fts") else "cf"
         packages[name] = {
             "uri": f"https://example.org/loti-demand/sample/procurement/{name}",
-            "publishedDate": releases[-1]["date"], "publisher": PUBLISHERS[platform], "license": OGL,
-            "publicationPolicy": "https://www.gov.uk/government/publications/open-contracting", "version": "1.1",
+            "publishedDate": releases[-1]["date"],
+            "publisher": PUBLISHERS[platform],
+            "license": OGL,
+            "publicationPolicy": "https://www.gov.uk/government/publications/open-contracting",
+            "version": "1.1",
             "releases": releases,
         }
     return packages

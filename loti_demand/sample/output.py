@@ -20,8 +20,10 @@ def prepare(out_dir: Path) -> None:
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         from loti_demand.exceptions import LotiDemandError
 
-        raise LotiDemandError(f"{out_dir} holds files but no {MARKER}: it is not a sample folder, so it is left "
-                              "alone; choose an empty or new folder")
+        raise LotiDemandError(
+            f"{out_dir} holds files but no {MARKER}: it is not a sample folder, so it is left "
+            "alone; choose an empty or new folder"
+        )
     for name in ("spend", "procurement", "challenges"):
         shutil.rmtree(out_dir / name, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -48,9 +50,11 @@ def write_procurement(out_dir: Path, processes: list[Process]) -> dict[str, int]
     for name, package in packages.items():
         text = json.dumps(package, indent=1, ensure_ascii=False) + "\n"
         write_bytes(out_dir / "procurement" / name, text.encode("utf-8"))
-    return {"procurement_files": len(packages), "procurement_releases": sum(len(p["releases"]) for p in
-                                                                            packages.values()),
-            "procurement_processes": len(processes)}
+    return {
+        "procurement_files": len(packages),
+        "procurement_releases": sum(len(p["releases"]) for p in packages.values()),
+        "procurement_processes": len(processes),
+    }
 
 
 def write_challenges(out_dir: Path, rows: list[list[str]]) -> dict[str, int]:

@@ -26,17 +26,30 @@ from loti_demand.sample.suppliers import NAME_STYLES, Supplier, supplier_spellin
 NON_TECH_SHARE = 0.2
 
 FTS_PATHS: tuple[tuple[tuple[str, ...], int], ...] = (
-    (("pipeline",), 30), (("pipeline", "tender"), 8), (("engagement",), 10), (("engagement", "tender"), 8),
-    (("planned", "tender", "award"), 8), (("tender",), 26), (("tender", "award"), 22),
-    (("tender", "award", "contract"), 12), (("award",), 16),
+    (("pipeline",), 30),
+    (("pipeline", "tender"), 8),
+    (("engagement",), 10),
+    (("engagement", "tender"), 8),
+    (("planned", "tender", "award"), 8),
+    (("tender",), 26),
+    (("tender", "award"), 22),
+    (("tender", "award", "contract"), 12),
+    (("award",), 16),
 )
 CF_PATHS: tuple[tuple[tuple[str, ...], int], ...] = (
-    (("engagement",), 8), (("planned",), 6), (("tender",), 20), (("tender", "award"), 18), (("award",), 20),
+    (("engagement",), 8),
+    (("planned",), 6),
+    (("tender",), 20),
+    (("tender", "award"), 18),
+    (("award",), 20),
     (("tender", "award", "contract"), 8),
 )
 STEP_GAPS = {
-    ("pipeline", "tender"): (150, 300), ("engagement", "tender"): (60, 150), ("planned", "tender"): (30, 75),
-    ("tender", "award"): (60, 150), ("award", "contract"): (14, 60),
+    ("pipeline", "tender"): (150, 300),
+    ("engagement", "tender"): (60, 150),
+    ("planned", "tender"): (30, 75),
+    ("tender", "award"): (60, 150),
+    ("award", "contract"): (14, 60),
 }
 
 FIRST_RELEASE = {"fts": dt.date(2025, 2, 24), "cf": dt.date(2025, 1, 6)}  # FTS: Procurement Act notices
@@ -47,13 +60,39 @@ SHORT_COUNT = 10
 
 # ITL 2021 level-3 areas of London, by borough, for the address.region of buyers in notices.
 ITL3_LONDON = {
-    "E09000001": "UKI31", "E09000007": "UKI31", "E09000033": "UKI32", "E09000020": "UKI33", "E09000013": "UKI33",
-    "E09000032": "UKI34", "E09000012": "UKI41", "E09000025": "UKI41", "E09000030": "UKI42", "E09000014": "UKI43",
-    "E09000019": "UKI43", "E09000023": "UKI44", "E09000028": "UKI44", "E09000022": "UKI45", "E09000004": "UKI51",
-    "E09000011": "UKI51", "E09000002": "UKI52", "E09000016": "UKI52", "E09000026": "UKI53", "E09000031": "UKI53",
-    "E09000010": "UKI54", "E09000006": "UKI61", "E09000008": "UKI62", "E09000024": "UKI63", "E09000021": "UKI63",
-    "E09000029": "UKI63", "E09000003": "UKI71", "E09000005": "UKI72", "E09000009": "UKI73", "E09000015": "UKI74",
-    "E09000017": "UKI74", "E09000018": "UKI75", "E09000027": "UKI75",
+    "E09000001": "UKI31",
+    "E09000007": "UKI31",
+    "E09000033": "UKI32",
+    "E09000020": "UKI33",
+    "E09000013": "UKI33",
+    "E09000032": "UKI34",
+    "E09000012": "UKI41",
+    "E09000025": "UKI41",
+    "E09000030": "UKI42",
+    "E09000014": "UKI43",
+    "E09000019": "UKI43",
+    "E09000023": "UKI44",
+    "E09000028": "UKI44",
+    "E09000022": "UKI45",
+    "E09000004": "UKI51",
+    "E09000011": "UKI51",
+    "E09000002": "UKI52",
+    "E09000016": "UKI52",
+    "E09000026": "UKI53",
+    "E09000031": "UKI53",
+    "E09000010": "UKI54",
+    "E09000006": "UKI61",
+    "E09000008": "UKI62",
+    "E09000024": "UKI63",
+    "E09000021": "UKI63",
+    "E09000029": "UKI63",
+    "E09000003": "UKI71",
+    "E09000005": "UKI72",
+    "E09000009": "UKI73",
+    "E09000015": "UKI74",
+    "E09000017": "UKI74",
+    "E09000018": "UKI75",
+    "E09000027": "UKI75",
 }
 
 LONDON_BODY_BUYERS = (
@@ -65,8 +104,14 @@ NON_LONDON_BUYERS = (
     ("kent", "Kent County Council", ("Kent County Council", "Kent CC"), "UKJ45", "South East", "Maidstone"),
     ("surrey", "Surrey County Council", ("Surrey County Council",), "UKJ26", "South East", "Reigate"),
     ("essex", "Essex County Council", ("Essex County Council",), "UKH36", "East of England", "Chelmsford"),
-    ("hertfordshire", "Hertfordshire County Council", ("Hertfordshire County Council", "Herts County Council"),
-     "UKH23", "East of England", "Hertford"),
+    (
+        "hertfordshire",
+        "Hertfordshire County Council",
+        ("Hertfordshire County Council", "Herts County Council"),
+        "UKH23",
+        "East of England",
+        "Hertford",
+    ),
 )
 
 
@@ -123,16 +168,21 @@ def load_buyers(reference_dir: Path, boroughs: list[Borough]) -> tuple[list[Buye
     for row in read_csv_rows(reference_dir / "borough_aliases.csv"):
         if row["alias"] != row["borough_code"]:
             aliases.setdefault(row["borough_code"], []).append(row["alias"])
-    councils = [Buyer(b.slug, b.official_name, tuple(aliases.get(b.code, [b.name])), b.code, ITL3_LONDON[b.code],
-                      "London") for b in boroughs]
+    councils = [
+        Buyer(b.slug, b.official_name, tuple(aliases.get(b.code, [b.name])), b.code, ITL3_LONDON[b.code], "London")
+        for b in boroughs
+    ]
     london = [Buyer(key, name, names, None, "UKI32", "London") for key, name, names in LONDON_BODY_BUYERS]
-    elsewhere = [Buyer(key, name, names, None, region, delivery, town)
-                 for key, name, names, region, delivery, town in NON_LONDON_BUYERS]
+    elsewhere = [
+        Buyer(key, name, names, None, region, delivery, town)
+        for key, name, names, region, delivery, town in NON_LONDON_BUYERS
+    ]
     return councils, london, elsewhere
 
 
-def allocate_buyers(councils: list[Buyer], boroughs: list[Borough], london: list[Buyer], elsewhere: list[Buyer],
-                    rng: random.Random) -> list[Buyer]:
+def allocate_buyers(
+    councils: list[Buyer], boroughs: list[Borough], london: list[Buyer], elsewhere: list[Buyer], rng: random.Random
+) -> list[Buyer]:
     """220 buyer slots: five per borough plus 35 more by population, 12 London bodies, 8 non-London."""
     slots = [c for c in councils for _ in range(5)]
     populations = [b.population for b in boroughs]
@@ -155,8 +205,18 @@ def plan_processes(buyers: list[Buyer], rng: random.Random) -> list[Process]:
         low = 2_000_000 if steps[0] == "pipeline" else 50_000
         value = int(round(log_uniform(rng, low, 25_000_000 if rng.random() < 0.15 else 8_000_000), -3))
         name = rng.choice(buyer.aliases)
-        processes.append(Process(platform, buyer, subject, rng.choice(subject.titles), steps, max(value, low),
-                                 buyer_name=name, sme=rng.random() < 0.6))
+        processes.append(
+            Process(
+                platform,
+                buyer,
+                subject,
+                rng.choice(subject.titles),
+                steps,
+                max(value, low),
+                buyer_name=name,
+                sme=rng.random() < 0.6,
+            )
+        )
     return processes
 
 
@@ -177,8 +237,9 @@ def schedule(process: Process, rng: random.Random) -> None:
     for gap in gaps:
         day = min(day + dt.timedelta(days=gap), LAST_RELEASE)
         process.dates.append(day)
-    process.times = sorted(f"{rng.randint(7, 18):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
-                           for _ in process.dates)
+    process.times = sorted(
+        f"{rng.randint(7, 18):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}" for _ in process.dates
+    )
     if process.steps[-1] in {"pipeline", "engagement", "planned"}:
         process.future_notice = random_date(rng, dt.date(2026, 4, 1), dt.date(2027, 9, 30))
     elif process.steps[0] in {"pipeline", "engagement", "planned"}:
@@ -218,8 +279,9 @@ def assign_identifiers(processes: list[Process], rng: random.Random) -> None:
     for process in fts:
         number += rng.randint(1, 300)
         process.ocid = f"ocds-h6vhtk-{number:06x}"
-    notices = sorted(((p.dates[i], p.times[i], p.ocid, i, p) for p in fts for i in range(len(p.steps))),
-                     key=lambda n: n[:4])
+    notices = sorted(
+        ((p.dates[i], p.times[i], p.ocid, i, p) for p in fts for i in range(len(p.steps))), key=lambda n: n[:4]
+    )
     counters = {2025: 4100, 2026: 100}
     for process in fts:
         process.release_ids = [""] * len(process.steps)
@@ -249,8 +311,12 @@ def buyer_identifier(buyer: Buyer, platform: str, seed: int) -> str:
     return f"GB-PPON-{block}-{rng.randrange(1000, 9999)}-{tail}"
 
 
-def build_processes(buyers: tuple[list[Buyer], list[Buyer], list[Buyer]], boroughs: list[Borough],
-                    suppliers: dict[str, list[Supplier]], seed: int) -> list[Process]:
+def build_processes(
+    buyers: tuple[list[Buyer], list[Buyer], list[Buyer]],
+    boroughs: list[Borough],
+    suppliers: dict[str, list[Supplier]],
+    seed: int,
+) -> list[Process]:
     """Plan, date, award and number about 220 procurement processes."""
     rng = random.Random(f"{seed}:procurement")
     councils, london, elsewhere = buyers
@@ -258,8 +324,9 @@ def build_processes(buyers: tuple[list[Buyer], list[Buyer], list[Buyer]], boroug
     for process in processes:
         schedule(process, rng)
         process.buyer_id = buyer_identifier(process.buyer, process.platform, seed)
-    awarded = sorted((p for p in processes if p.is_awarded),
-                     key=lambda p: (p.dates[p.steps.index("award")], p.title, p.buyer.key))
+    awarded = sorted(
+        (p for p in processes if p.is_awarded), key=lambda p: (p.dates[p.steps.index("award")], p.title, p.buyer.key)
+    )
     for process, kind in zip(awarded, award_kinds(len(awarded), rng), strict=True):
         award(process, kind, suppliers, rng)
     assign_identifiers(processes, rng)

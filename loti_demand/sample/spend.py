@@ -86,8 +86,13 @@ class BoroughBook:
 
 
 TRANSACTION_FORMATS = {
-    "preamble": "INV{:07d}", "lga": "51{:08d}", "bom": "{:08d}", "xlsx": "PV{:07d}", "cp1252": "{:09d}",
-    "sap-gla": "19{:08d}", "sap-tfl": "1004\\51{:08d}",
+    "preamble": "INV{:07d}",
+    "lga": "51{:08d}",
+    "bom": "{:08d}",
+    "xlsx": "PV{:07d}",
+    "cp1252": "{:09d}",
+    "sap-gla": "19{:08d}",
+    "sap-tfl": "1004\\51{:08d}",
 }
 
 
@@ -97,8 +102,9 @@ def new_book(borough: Borough, seed: int) -> BoroughBook:
     labels = {t.key: rng.choice(t.labels) for t in (*TECH_TYPES, *NON_TECH_TYPES)}
     departments = {key: rng.choice(names) for key, names in DEPARTMENTS.items()}
     departments["tech"] = rng.choice(TECH_DEPARTMENTS)
-    bias = {s: rng.uniform(0.6, 1.6) for group in (*TECH_SUPPLIERS.values(), *NON_TECH_SUPPLIERS.values())
-            for s in group}
+    bias = {
+        s: rng.uniform(0.6, 1.6) for group in (*TECH_SUPPLIERS.values(), *NON_TECH_SUPPLIERS.values()) for s in group
+    }
     redaction = "REDACTED UNDER DP ACT" if borough.layout == "bom" else rng.choice(REDACTED_NAMES)
     return BoroughBook(borough, seed, rng, rng.choice(NAME_STYLES), redaction, labels, departments, bias)
 
@@ -123,14 +129,19 @@ def non_tech_amount(rng: random.Random, scale: float) -> Decimal:
 def choose_supplier(book: BoroughBook, group_key: str, group: list[Supplier]) -> Supplier:
     """Zipf-like market shares, nudged per borough (each council has its favourites)."""
     if group_key not in book.group_weights:
-        book.group_weights[group_key] = [w * book.supplier_bias[s.name]
-                                         for w, s in zip(zipf_weights(len(group)), group, strict=True)]
+        book.group_weights[group_key] = [
+            w * book.supplier_bias[s.name] for w, s in zip(zipf_weights(len(group)), group, strict=True)
+        ]
     return weighted_choice(book.rng, group, book.group_weights[group_key])
 
 
 def render_purpose(template: str, day: dt.date, rng: random.Random) -> str:
-    return template.format(period=f"{MONTHS[day.month - 1]} {day.year}", system=rng.choice(SYSTEMS),
-                           team=rng.choice(TEAMS), project=rng.choice(PROJECTS))
+    return template.format(
+        period=f"{MONTHS[day.month - 1]} {day.year}",
+        system=rng.choice(SYSTEMS),
+        team=rng.choice(TEAMS),
+        project=rng.choice(PROJECTS),
+    )
 
 
 def make_payment(book: BoroughBook, suppliers: dict[str, list[Supplier]], is_tech: bool, day: dt.date) -> Payment:
@@ -146,8 +157,18 @@ def make_payment(book: BoroughBook, suppliers: dict[str, list[Supplier]], is_tec
     if rng.random() < 0.03:
         amount = -min(amount, lognormal_amount(rng, 1_500, 1.0, 500, 50_000))
     department = book.departments["tech" if is_tech else expense.key]
-    return Payment("", day, department, supplier, payee_name(book, supplier), expense, book.labels[expense.key],
-                   render_purpose(rng.choice(expense.purposes), day, rng), amount, str(rng.randrange(10**7, 10**9)))
+    return Payment(
+        "",
+        day,
+        department,
+        supplier,
+        payee_name(book, supplier),
+        expense,
+        book.labels[expense.key],
+        render_purpose(rng.choice(expense.purposes), day, rng),
+        amount,
+        str(rng.randrange(10**7, 10**9)),
+    )
 
 
 def payee_name(book: BoroughBook, supplier: Supplier | None) -> str:

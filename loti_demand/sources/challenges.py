@@ -27,8 +27,19 @@ from loti_demand.sources.limits import TIME_CHECK_EVERY, TOO_DEEP, TOO_DEEP_HINT
 from loti_demand.sources.spreadsheets import xlsx_sheets
 
 CHALLENGE_FIELDS = (
-    "id", "title", "statement", "boroughs", "theme", "status", "opens_on", "closes_on", "budget_gbp", "url",
-    "contact", "tech_category", "outcome_ocid",
+    "id",
+    "title",
+    "statement",
+    "boroughs",
+    "theme",
+    "status",
+    "opens_on",
+    "closes_on",
+    "budget_gbp",
+    "url",
+    "contact",
+    "tech_category",
+    "outcome_ocid",
 )
 REQUIRED_COLUMNS = CHALLENGE_FIELDS[:10]
 EXTENSION_PREFIX = "x_"
@@ -63,21 +74,26 @@ def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFil
         sheet, rows = _xlsx_rows(data, name, budget)
         return [ChallengeFile(name, sha, f"xlsx, sheet '{sheet}'", rows)]
     if suffix not in (".csv", ".txt"):
-        raise InputFileError(name, f"is a {suffix or 'file without an extension'}, not a CSV, JSON or XLSX file",
-                             f"save it as CSV UTF-8, JSON or XLSX; {TEMPLATE_HINT}")
+        raise InputFileError(
+            name,
+            f"is a {suffix or 'file without an extension'}, not a CSV, JSON or XLSX file",
+            f"save it as CSV UTF-8, JSON or XLSX; {TEMPLATE_HINT}",
+        )
     if looks_binary(data[:4096]):
         raise InputFileError(name, "is not a text CSV file", f"save it as CSV UTF-8; {TEMPLATE_HINT}")
     encoding = detect_encoding(data)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:  # e.g. a UTF-16 byte-order mark on a file that is not UTF-16
-        raise InputFileError(name, f"is not readable {encoding} text (byte {exc.start + 1})",
-                             f"save it as CSV UTF-8; {TEMPLATE_HINT}") from exc
+        raise InputFileError(
+            name, f"is not readable {encoding} text (byte {exc.start + 1})", f"save it as CSV UTF-8; {TEMPLATE_HINT}"
+        ) from exc
     refuse_nul(text.encode("utf-8"), name)
     return [ChallengeFile(name, sha, f"csv, {encoding}", _csv_rows(text, name, budget))]
 
 
 # --- CSV and XLSX: a header row naming the standard's columns ---------------------------------------------
+
 
 def _column_key(heading: object) -> str:
     """'Opens on', 'opens-on ' and 'OPENS_ON' all name the column opens_on."""
@@ -93,14 +109,17 @@ def _header(cells: list[str], name: str, where: str) -> list[str]:
     if missing:
         problems.append(f"is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     if unknown:
-        guesses = [f"{u} (did you mean {m[0]}?)" if (m := difflib.get_close_matches(u, CHALLENGE_FIELDS, 1)) else u
-                   for u in unknown]
+        guesses = [
+            f"{u} (did you mean {m[0]}?)" if (m := difflib.get_close_matches(u, CHALLENGE_FIELDS, 1)) else u
+            for u in unknown
+        ]
         problems.append(f"has columns that are not in the challenge standard: {', '.join(guesses)}")
     if repeated:
         problems.append(f"repeats the column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)}")
     if problems:
         raise InputFileError(
-            name, f"{' and '.join(problems)} (header on {where})",
+            name,
+            f"{' and '.join(problems)} (header on {where})",
             f"the columns are {', '.join(CHALLENGE_FIELDS)} (the last three optional); keep your own extra "
             f"columns by starting their names with {EXTENSION_PREFIX}; {TEMPLATE_HINT}",
         )
@@ -113,13 +132,16 @@ def _record(header: list[str], cells: list[str], unit: str, number: int) -> dict
         if heading in row:
             row[heading] = cell.strip() or None
     unlabelled = [c for h, c in zip(header, cells, strict=False) if not h and c.strip()]
-    too_many = (f"{unit} {number} has {len(cells)} cells but the header has {len(header)} columns "
-                "(put text that contains commas in double quotes)")
-    if any(c.strip() for c in cells[len(header):]):
+    too_many = (
+        f"{unit} {number} has {len(cells)} cells but the header has {len(header)} columns "
+        "(put text that contains commas in double quotes)"
+    )
+    if any(c.strip() for c in cells[len(header) :]):
         row["schema_problems"] = json.dumps([[ROW_SHAPE, too_many]])
     elif unlabelled:
-        row["schema_problems"] = json.dumps([[ROW_SHAPE, f"{unit} {number} has a value ('{unlabelled[0]}') in "
-                                              "a column with no heading"]])
+        row["schema_problems"] = json.dumps(
+            [[ROW_SHAPE, f"{unit} {number} has a value ('{unlabelled[0]}') in a column with no heading"]]
+        )
     elif control := control_problem(cells, header):
         row["schema_problems"] = json.dumps([[ROW_SHAPE, f"{unit} {number} has a {control}"]])
     elif len(cells) > len(header):
@@ -148,8 +170,7 @@ def _csv_rows(text: str, name: str, budget: Budget) -> list[Row]:
             rows.append((line, _record(header, cells, "line", line)))
     except csv.Error as exc:
         # `start` is where the failing record begins (reader.line_num is wherever the parser gave up).
-        raise InputFileError(name, f"is not a readable CSV file near line {start} ({exc})",
-                             TEMPLATE_HINT) from exc
+        raise InputFileError(name, f"is not a readable CSV file near line {start} ({exc})", TEMPLATE_HINT) from exc
     if header is None:
         raise InputFileError(name, "is empty", TEMPLATE_HINT)
     return rows
@@ -183,6 +204,7 @@ def _xlsx_rows(data: bytes, name: str, budget: Budget) -> tuple[str, list[Row]]:
 
 # --- JSON: {"challenges": [...]} or a bare array, each item checked against the JSON Schema ---------------
 
+
 @cache
 def _schema(folder: str) -> dict:
     return json.loads((Path(folder) / SCHEMA_FILE).read_text(encoding="utf-8"))
@@ -193,8 +215,9 @@ def item_validator():
     from jsonschema import Draft202012Validator
 
     schema = _schema(str(config.path("reference")))
-    return Draft202012Validator({"$ref": "#/$defs/challenge", "$defs": schema["$defs"]},
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        {"$ref": "#/$defs/challenge", "$defs": schema["$defs"]}, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _json_rows(data: bytes, name: str) -> list[Row]:
@@ -203,14 +226,20 @@ def _json_rows(data: bytes, name: str) -> list[Row]:
     except UnicodeDecodeError as exc:
         raise InputFileError(name, "is not UTF-8 text", "save the JSON as UTF-8") from exc
     except json.JSONDecodeError as exc:
-        raise InputFileError(name, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                             "check the file with a JSON validator") from exc
+        raise InputFileError(
+            name,
+            f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            "check the file with a JSON validator",
+        ) from exc
     except RecursionError as exc:
         raise InputFileError(name, TOO_DEEP, TOO_DEEP_HINT) from exc
     items = doc.get("challenges") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        raise InputFileError(name, "has no list of challenges",
-                             'expected {"challenges": [...]} or a JSON array; see data/reference/challenge.schema.json')
+        raise InputFileError(
+            name,
+            "has no list of challenges",
+            'expected {"challenges": [...]} or a JSON array; see data/reference/challenge.schema.json',
+        )
     validator = item_validator()
     rows: list[Row] = []
     for number, item in enumerate(items, start=1):
@@ -240,8 +269,15 @@ def _json_text(value: object) -> str | None:
     return text or None
 
 
-_JSON_TYPES = {"string": "text", "number": "a number", "integer": "a whole number", "array": "a list",
-               "object": "an object", "null": "empty (null)", "boolean": "true or false"}
+_JSON_TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "an object",
+    "null": "empty (null)",
+    "boolean": "true or false",
+}
 
 
 def _json_type(value: object) -> str:
@@ -254,10 +290,14 @@ def _schema_problem(error) -> tuple[str, str]:
     column = str(error.absolute_path[0]) if error.absolute_path else ""
     if error.validator == "additionalProperties":
         extra = [k for k in error.instance if k not in CHALLENGE_FIELDS and not k.startswith(EXTENSION_PREFIX)]
-        words = [f"{k} (did you mean {m[0]}?)" if (m := difflib.get_close_matches(k, CHALLENGE_FIELDS, 1)) else k
-                 for k in extra]
-        return ", ".join(extra), (f"{', '.join(words)} {'is not a field' if len(extra) == 1 else 'are not fields'}"
-                                  f" of the challenge standard (start your own fields with {EXTENSION_PREFIX})")
+        words = [
+            f"{k} (did you mean {m[0]}?)" if (m := difflib.get_close_matches(k, CHALLENGE_FIELDS, 1)) else k
+            for k in extra
+        ]
+        return ", ".join(extra), (
+            f"{', '.join(words)} {'is not a field' if len(extra) == 1 else 'are not fields'}"
+            f" of the challenge standard (start your own fields with {EXTENSION_PREFIX})"
+        )
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         column = missing[0] if missing else column

@@ -48,11 +48,25 @@ class Api:
 
 
 APIS = {
-    "fts": Api("fts", "Find a Tender", "fts_url", "/api/1.0/ocdsReleasePackages", "updatedFrom", "updatedTo",
-               ("planning", "tender", "award")),
-    "contracts-finder": Api("contracts-finder", "Contracts Finder", "contracts_finder_url",
-                            "/Published/Notices/OCDS/Search", "publishedFrom", "publishedTo",
-                            ("planning", "tender", "award", "implementation"), forbidden_means_rate_limit=True),
+    "fts": Api(
+        "fts",
+        "Find a Tender",
+        "fts_url",
+        "/api/1.0/ocdsReleasePackages",
+        "updatedFrom",
+        "updatedTo",
+        ("planning", "tender", "award"),
+    ),
+    "contracts-finder": Api(
+        "contracts-finder",
+        "Contracts Finder",
+        "contracts_finder_url",
+        "/Published/Notices/OCDS/Search",
+        "publishedFrom",
+        "publishedTo",
+        ("planning", "tender", "award", "implementation"),
+        forbidden_means_rate_limit=True,
+    ),
 }
 
 
@@ -91,8 +105,9 @@ class FetchResult:
         label = APIS[self.source].label
         total = f" (the API stated {self.stated_total})" if self.stated_total is not None else " (no total stated)"
         window = f"{self.window_from:%Y-%m-%d %H:%M:%S} to {(self.window_to or self.fetched_at):%Y-%m-%d %H:%M:%S}"
-        return (f"{label}, {window}: {len(self.pages)} page(s), {self.releases:,} release(s){total}; "
-                f"saved in {self.folder}")
+        return (
+            f"{label}, {window}: {len(self.pages)} page(s), {self.releases:,} release(s){total}; saved in {self.folder}"
+        )
 
 
 class _Stop(Exception):
@@ -159,14 +174,17 @@ def fetch(
     except _Stop as exc:
         result.status, result.problem = "failed", str(exc)
     if result.status == "ok" and result.stated_total is not None and result.stated_total != result.releases:
-        result.problem = (f"the API stated {result.stated_total} release(s) but {result.releases} were fetched: "
-                          "the harvest may be incomplete")
+        result.problem = (
+            f"the API stated {result.stated_total} release(s) but {result.releases} were fetched: "
+            "the harvest may be incomplete"
+        )
     return result
 
 
 class _Client:
-    def __init__(self, api: Api, base_url: str, session: requests.Session, policy: FetchPolicy,
-                 result: FetchResult) -> None:
+    def __init__(
+        self, api: Api, base_url: str, session: requests.Session, policy: FetchPolicy, result: FetchResult
+    ) -> None:
         self.api, self.base_url, self.session, self.policy, self.result = api, base_url, session, policy, result
 
     def get(self, params: dict, number: int) -> bytes:
@@ -174,17 +192,22 @@ class _Client:
         url = self.base_url + self.api.path
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
-                response = self.session.get(url, params=params, timeout=self.policy.timeout,
-                                            headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+                response = self.session.get(
+                    url,
+                    params=params,
+                    timeout=self.policy.timeout,
+                    headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+                )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
                 self._unreachable(exc, number)
             except requests.Timeout:
-                self._wait(self.policy.backoff ** attempt, number, "timed out")
+                self._wait(self.policy.backoff**attempt, number, "timed out")
                 continue
             if response.status_code == 200:
                 return response.content
-            wait = retry_wait(response, attempt, self.policy,
-                              forbidden_means_rate_limit=self.api.forbidden_means_rate_limit)
+            wait = retry_wait(
+                response, attempt, self.policy, forbidden_means_rate_limit=self.api.forbidden_means_rate_limit
+            )
             if wait is None:
                 raise self._refused(response, number)
             self._wait(wait, number, f"HTTP {response.status_code}")
@@ -203,8 +226,10 @@ class _Client:
 
     def _unreachable(self, exc: Exception, number: int) -> None:
         setting = "LOTI_DEMAND_" + self.api.url_setting.upper()
-        message = (f"cannot reach {self.api.label} at {self.base_url} ({unreachable_reason(exc)}). Are you offline? "
-                   f"Check the connection, or the {setting} setting")
+        message = (
+            f"cannot reach {self.api.label} at {self.base_url} ({unreachable_reason(exc)}). Are you offline? "
+            f"Check the connection, or the {setting} setting"
+        )
         if number == 1:
             raise FetchError(message + "; nothing was fetched") from exc
         raise _Stop(f"page {number}: {message}")
@@ -264,24 +289,33 @@ def last_fetched(con, source: str) -> dt.datetime | None:
     """Where the next fetch resumes: the end of the latest complete fetch recorded in the warehouse."""
     from loti_demand.warehouse.db import scalar
 
-    value = scalar(con, "select max(last_date_fetched) from raw_fetch_log where source = $s and status = 'ok'",
-                   {"s": source})
+    value = scalar(
+        con, "select max(last_date_fetched) from raw_fetch_log where source = $s and status = 'ok'", {"s": source}
+    )
     return parse_when(str(value)) if value else None
 
 
 def log_row(result: FetchResult) -> dict[str, object]:
     """The fetch as a row of a fetch log: raw_fetch_log, or the data folder's log that `refresh` keeps."""
-    return {"source": result.source, "fetched_at": result.fetched_at.strftime(DATE_FORMAT),
-            "window_from": result.window_from.strftime(DATE_FORMAT),
-            "window_to": result.window_to.strftime(DATE_FORMAT) if result.window_to else None,
-            "pages": len(result.pages), "releases": result.releases, "stated_total": result.stated_total,
-            "last_date_fetched": result.last_date_fetched, "status": result.status, "problem": result.problem}
+    return {
+        "source": result.source,
+        "fetched_at": result.fetched_at.strftime(DATE_FORMAT),
+        "window_from": result.window_from.strftime(DATE_FORMAT),
+        "window_to": result.window_to.strftime(DATE_FORMAT) if result.window_to else None,
+        "pages": len(result.pages),
+        "releases": result.releases,
+        "stated_total": result.stated_total,
+        "last_date_fetched": result.last_date_fetched,
+        "status": result.status,
+        "problem": result.problem,
+    }
 
 
 def resume_point(rows: list[dict[str, str]], source: str) -> dt.datetime | None:
     """Where the next fetch resumes by a data folder's fetch log: the end of its latest complete fetch."""
-    ends = [r["last_date_fetched"] for r in rows if r["source"] == source and r["status"] == "ok"
-            and r["last_date_fetched"]]
+    ends = [
+        r["last_date_fetched"] for r in rows if r["source"] == source and r["status"] == "ok" and r["last_date_fetched"]
+    ]
     return parse_when(max(ends)) if ends else None
 
 

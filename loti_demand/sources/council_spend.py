@@ -56,8 +56,17 @@ from loti_demand.sources.spend_header import (
 )
 from loti_demand.sources.spreadsheets import Rows, Sheets, cell_text
 
-__all__ = ["REQUIRED", "SPEND_FIELDS", "SkippedMember", "SpendTable", "cell_text", "header_key", "load_synonyms",
-           "map_header", "read_spend"]
+__all__ = [
+    "REQUIRED",
+    "SPEND_FIELDS",
+    "SkippedMember",
+    "SpendTable",
+    "cell_text",
+    "header_key",
+    "load_synonyms",
+    "map_header",
+    "read_spend",
+]
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -123,8 +132,9 @@ def read_spend(path: Path, *, name: str | None = None, mapping: dict[str, str] |
     return read_spend_bytes(data, name=name, mapping=mapping, budget=budget)
 
 
-def read_spend_bytes(data: bytes, *, name: str, mapping: dict[str, str] | None = None, budget: Budget | None = None,
-                     depth: int = 0) -> list[Unit]:
+def read_spend_bytes(
+    data: bytes, *, name: str, mapping: dict[str, str] | None = None, budget: Budget | None = None, depth: int = 0
+) -> list[Unit]:
     """Read spend data from bytes; the format is detected from the content, not the file name. `depth` counts the
     archives this content came out of."""
     budget = budget or Budget(name)
@@ -165,8 +175,9 @@ def _is_xlsx(data: bytes, budget: Budget) -> bool:
         return False
 
 
-def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list[tuple[str, str]],
-               budget: Budget) -> SpendTable:
+def _read_text(
+    data: bytes, name: str, digest: Callable[[], str], synonyms: list[tuple[str, str]], budget: Budget
+) -> SpendTable:
     encoding, misencoded = detect_line_encodings(data)
     scanned = data if encoding != "utf-16" else data.decode("utf-16", errors="replace").encode("utf-8")
     refuse_nul(scanned, name)
@@ -213,8 +224,9 @@ def _read_text(data: bytes, name: str, digest: Callable[[], str], synonyms: list
     except NotFastPath:
         problem = _spanned(misencoded) if misencoded else None
         table.expected_lines = max(0, data.count(b"\n") - header_end)
-        table.produce = lambda: python_batches(python_rows(), positions, cells, budget, table.described, problem,
-                                               controls=controls)
+        table.produce = lambda: python_batches(
+            python_rows(), positions, cells, budget, table.described, problem, controls=controls
+        )
         return table
     table.parser = "fast"
     table.expected_lines = parsed.num_rows
@@ -246,8 +258,11 @@ def _csv_errors(rows: Rows, name: str, budget: Budget) -> Rows:
             yield last
     except csv.Error as exc:
         line = last[0] + 1 + sum(c.count("\n") for c in last[1]) if last else 1
-        raise InputFileError(name, f"is not well-formed CSV near line {line}: {exc}",
-                             "re-export the file as CSV (UTF-8) from the spreadsheet it came from") from exc
+        raise InputFileError(
+            name,
+            f"is not well-formed CSV near line {line}: {exc}",
+            "re-export the file as CSV (UTF-8) from the spreadsheet it came from",
+        ) from exc
 
 
 def _find_header(rows: Rows, name: str, synonyms) -> tuple[int, int, list[str], dict[str, int]]:
@@ -303,8 +318,11 @@ Unit = SpendTable | SkippedMember
 def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Budget, depth: int) -> list[Unit]:
     """Read every spend file in an archive (archives in it too, to MAX_ARCHIVE_DEPTH); name each other member."""
     if depth > MAX_ARCHIVE_DEPTH:
-        raise refuse(name, f"is an archive nested {depth} deep (archives inside archives), over the limit of "
-                     f"{MAX_ARCHIVE_DEPTH}; unpack it and ingest the spend files it holds")
+        raise refuse(
+            name,
+            f"is an archive nested {depth} deep (archives inside archives), over the limit of "
+            f"{MAX_ARCHIVE_DEPTH}; unpack it and ingest the spend files it holds",
+        )
     try:
         archive = open_archive(data, budget)
         members = check_archive(archive, budget)
@@ -314,8 +332,9 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
     named = [(m, shown) for m in members if not (shown := m.filename.replace("\\", "/")).endswith("/")]
     if all(_not_spend(shown) for _, shown in named):
         found = ", ".join(shown for _, shown in named) or "nothing"
-        raise InputFileError(name, f"holds no CSV or Excel file (it holds {found})",
-                             "a ZIP must contain .csv, .xlsx or .xls spend files")
+        raise InputFileError(
+            name, f"holds no CSV or Excel file (it holds {found})", "a ZIP must contain .csv, .xlsx or .xls spend files"
+        )
     units: list[Unit] = []
     for member, shown in named:
         if why := _not_spend(shown):
@@ -337,16 +356,19 @@ def _not_spend(member: str) -> str | None:
     if member.startswith("__MACOSX/") or base.startswith("."):
         return "not read: a hidden or macOS metadata file, not data"
     if not base.lower().endswith(MEMBER_SUFFIXES):
-        return (f"not read: not a spend file (a spend file ends {', '.join(MEMBER_SUFFIXES)}); if it holds payments, "
-                "export them as CSV and ingest that")
+        return (
+            f"not read: not a spend file (a spend file ends {', '.join(MEMBER_SUFFIXES)}); if it holds payments, "
+            "export them as CSV and ingest that"
+        )
     return None
 
 
 # Spreadsheets ---------------------------------------------------------------------------------------------------
 
 
-def _read_sheets(sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms, budget: Budget,
-                 problems: dict[int, str]) -> SpendTable:
+def _read_sheets(
+    sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms, budget: Budget, problems: dict[int, str]
+) -> SpendTable:
     """Use the first sheet with a recognisable header; say which sheet when it is not the first. `problems` gets
     each row's problem (a formula with no saved value) as the sheet's rows are read."""
     first_error: InputFileError | None = None
@@ -363,7 +385,8 @@ def _read_sheets(sheets: Sheets, name: str, digest: Callable[[], str], fmt: str,
         label = fmt if index == 0 else f"{fmt} (sheet {sheet!r})"
         table = _table(name, digest, label, None, header_row, cells, positions)
         table.produce = lambda rows=rows, positions=positions, cells=cells, table=table: python_batches(
-            rows, positions, cells, budget, table.described, lambda number, _: problems.pop(number, None))
+            rows, positions, cells, budget, table.described, lambda number, _: problems.pop(number, None)
+        )
         return table
     if first_error is None:
         raise InputFileError(name, f"is an {fmt.upper()} workbook with no sheets", "re-export it as CSV")

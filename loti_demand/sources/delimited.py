@@ -84,8 +84,9 @@ def _scan(piece: bytes, first_line: int, quoted: bool) -> tuple[np.ndarray, np.n
     has_cr[nonzero] = arr[ends[nonzero] - 1] == 13
     nonempty = np.flatnonzero(lengths - has_cr > 0)
     # OR-ed from each non-empty line's start to the next one's: what lies between is newlines and empty lines.
-    alnum = (np.bitwise_or.reduceat(_ascii_alnum(arr), starts[nonempty]) if len(nonempty)
-             else np.zeros(0, np.uint8)).astype(bool)
+    alnum = (
+        np.bitwise_or.reduceat(_ascii_alnum(arr), starts[nonempty]) if len(nonempty) else np.zeros(0, np.uint8)
+    ).astype(bool)
     return first_line + nonempty.astype(np.int64), alnum, len(starts)
 
 
@@ -107,8 +108,11 @@ def read_fast(body: bytes, first_line: int, width: int, delimiter: str) -> tuple
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=refuse),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise NotFastPath(str(exc)) from exc

@@ -51,16 +51,22 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F
 # A valid UTF-8 sequence of two to four bytes: text in cp1252 almost never holds one by chance.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
-NOT_UTF8 = ("line is not valid UTF-8, the encoding of the rest of the file (it was typed in another encoding); "
-            "re-save the file in one encoding, UTF-8")
-UTF8_IN_CP1252 = ("line is UTF-8 but the rest of the file is Windows-1252 (cp1252): read as the rest, its accented "
-                  "letters would be garbled; re-save the file in one encoding, UTF-8")
+NOT_UTF8 = (
+    "line is not valid UTF-8, the encoding of the rest of the file (it was typed in another encoding); "
+    "re-save the file in one encoding, UTF-8"
+)
+UTF8_IN_CP1252 = (
+    "line is UTF-8 but the rest of the file is Windows-1252 (cp1252): read as the rest, its accented "
+    "letters would be garbled; re-save the file in one encoding, UTF-8"
+)
 
 
 def has_controls(data: bytes, chunk: int = 4 << 20) -> bool:
     """True when the bytes hold a control character (see CONTROL); a C-speed scan, a few MB at a time."""
-    return any(len(part) != len(part.translate(None, _CONTROL_BYTES))
-               for part in (data[i:i + chunk] for i in range(0, len(data), chunk)))
+    return any(
+        len(part) != len(part.translate(None, _CONTROL_BYTES))
+        for part in (data[i : i + chunk] for i in range(0, len(data), chunk))
+    )
 
 
 def refuse_nul(data: bytes, name: str) -> None:
@@ -69,8 +75,11 @@ def refuse_nul(data: bytes, name: str) -> None:
     if at >= 0:
         line, character = data.count(b"\n", 0, at) + 1, at - data.rfind(b"\n", 0, at)
         raise InputFileError(
-            name, f"holds a NUL byte at line {line}, character {character}: text files never do, so it is damaged "
-            "or not text", "re-download the file, or re-export it as CSV (UTF-8)")
+            name,
+            f"holds a NUL byte at line {line}, character {character}: text files never do, so it is damaged "
+            "or not text",
+            "re-download the file, or re-export it as CSV (UTF-8)",
+        )
 
 
 def control_problem(cells: list[str], header: list[str]) -> str | None:

@@ -147,8 +147,11 @@ class _Stream:
         try:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
-            raise InputFileError(self.name, f"is not UTF-8 (byte {self.bytes_read + exc.start + 1})",
-                                 "OCDS files must be UTF-8 JSON; re-save it as UTF-8") from exc
+            raise InputFileError(
+                self.name,
+                f"is not UTF-8 (byte {self.bytes_read + exc.start + 1})",
+                "OCDS files must be UTF-8 JSON; re-save it as UTF-8",
+            ) from exc
         if self.bytes_read == 0 and text.startswith("\ufeff"):
             text, self.encoding = text[1:], "utf-8-sig"
         self.bytes_read += len(data)
@@ -237,10 +240,14 @@ class _Stream:
         if self.item_line and self.item_line < line:
             # In JSON Lines the broken record is the line it starts on (an unfinished one shows up only on the
             # next line); elsewhere the error's own place comes first, with the item around it.
-            where = (f"line {self.item_line} (the record on it is not complete or well-formed; at {where})"
-                     if self.json_lines else f"{where} (in the item that starts at line {self.item_line})")
+            where = (
+                f"line {self.item_line} (the record on it is not complete or well-formed; at {where})"
+                if self.json_lines
+                else f"{where} (in the item that starts at line {self.item_line})"
+            )
         raise InputFileError(
-            self.name, f"is not valid JSON at {where}",
+            self.name,
+            f"is not valid JSON at {where}",
             "fix or re-download the file; nothing from it was loaded (use --skip-bad-files to go on without it)",
         )
 
@@ -256,8 +263,9 @@ class _Walker:
 
     def items(self) -> Iterator[RawRelease]:
         if self.s.peek() is None:
-            raise InputFileError(self.file.source_file, "is empty",
-                                 "expected an OCDS release package, record package or releases")
+            raise InputFileError(
+                self.file.source_file, "is empty", "expected an OCDS release package, record package or releases"
+            )
         while (char := self.s.peek()) is not None:
             if self.shapes and not self.s.at_line_start():
                 self.one_per_line = False
@@ -279,8 +287,9 @@ class _Walker:
     def _not_ocds_if_alone(self, problem: str) -> None:
         """A file whose only value is not OCDS is not an OCDS file at all: an error, not a quarantined line."""
         if not self.shapes and self.s.peek() is None:
-            raise InputFileError(self.file.source_file, problem,
-                                 "expected OCDS 1.1 release packages, record packages or releases")
+            raise InputFileError(
+                self.file.source_file, problem, "expected OCDS 1.1 release packages, record packages or releases"
+            )
 
     def _format(self) -> str:
         shapes = "+".join(dict.fromkeys(self.shapes))
@@ -376,8 +385,9 @@ class _Walker:
             compiled = record["compiledRelease"]
             yield self._item(start, json.dumps(compiled, ensure_ascii=False), compiled)
         else:
-            yield self._item(start, self.s.buf[start:end], record,
-                             "record has no embedded releases and no compiledRelease")
+            yield self._item(
+                start, self.s.buf[start:end], record, "record has no embedded releases and no compiledRelease"
+            )
 
 
 def control_problem(value: object) -> str | None:
@@ -388,8 +398,10 @@ def control_problem(value: object) -> str | None:
         path, item = stack.pop()
         if isinstance(item, str):
             if found := CONTROL.search(item):
-                return (f"release holds a control character U+{ord(found.group()):04X} in {path or 'a string'}: "
-                        "not text a publisher types, so the release is damaged")
+                return (
+                    f"release holds a control character U+{ord(found.group()):04X} in {path or 'a string'}: "
+                    "not text a publisher types, so the release is damaged"
+                )
         elif isinstance(item, dict):
             stack += [(f"{path}.{key}" if path else str(key), v) for key, v in reversed(item.items())]
         elif isinstance(item, list):

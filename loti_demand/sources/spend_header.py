@@ -37,10 +37,32 @@ REQUIRED = ("payment_date", "supplier_name", "amount")
 # Fields that say who was paid, when, how much and under which reference: never a description of what was bought.
 IDENTITY_FIELDS = frozenset(SPEND_FIELDS) - {"service_area", "expenditure_category", "purpose", "proclass_label"}
 # Header words of columns that hold no description either: dates, money, references, the paying organisation.
-_NOT_DESCRIPTIVE_WORDS = frozenset({
-    "date", "amount", "value", "total", "net", "gross", "vat", "gbp", "number", "no", "num", "ref", "reference",
-    "id", "uri", "url", "link", "postcode", "body", "organisation", "organization", "currency",
-})
+_NOT_DESCRIPTIVE_WORDS = frozenset(
+    {
+        "date",
+        "amount",
+        "value",
+        "total",
+        "net",
+        "gross",
+        "vat",
+        "gbp",
+        "number",
+        "no",
+        "num",
+        "ref",
+        "reference",
+        "id",
+        "uri",
+        "url",
+        "link",
+        "postcode",
+        "body",
+        "organisation",
+        "organization",
+        "currency",
+    }
+)
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 HEADER_SCAN_ROWS = 60
 _KEY = re.compile(r"[^a-z0-9£]+")
@@ -122,8 +144,10 @@ def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: l
     found = map_header(best, synonyms)
     shown = ", ".join(repr(str(c).strip()) for c in best if str(c).strip()) or "(none)"
     text = " ".join(" ".join(str(x) for x in c) for _, c in nonblank[:12])
-    if "payment_date" not in found and ("supplier_name" in found or _PIVOT.search(text)) and (
-        _PIVOT.search(text) or re.search(r"\btotals?\b", text, re.IGNORECASE)
+    if (
+        "payment_date" not in found
+        and ("supplier_name" in found or _PIVOT.search(text))
+        and (_PIVOT.search(text) or re.search(r"\btotals?\b", text, re.IGNORECASE))
     ):
         error: InputFileError = SummaryOnlyError(
             name,
@@ -137,10 +161,12 @@ def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: l
         rows = [c for n, c in nonblank if n > best_number]
         taken = set(found.values())
         guesses = {f: candidate_columns(f, best, rows, taken) for f in missing}
-        said = "; ".join(f"{f} could be {_or(guesses[f])}" if guesses[f] else f"no column looks like {f}"
-                         for f in missing)
-        lines = "\n".join(f"  {f},{guesses[f][0] if guesses[f] else '<the column holding the ' + _WHAT[f] + '>'}"
-                          for f in missing)
+        said = "; ".join(
+            f"{f} could be {_or(guesses[f])}" if guesses[f] else f"no column looks like {f}" for f in missing
+        )
+        lines = "\n".join(
+            f"  {f},{guesses[f][0] if guesses[f] else '<the column holding the ' + _WHAT[f] + '>'}" for f in missing
+        )
         error = MissingColumnsError(
             name,
             f"no header row with the required columns ({', '.join(REQUIRED)}) in the first {HEADER_SCAN_ROWS} "
@@ -158,8 +184,9 @@ _WHAT = {"payment_date": "payment date", "supplier_name": "supplier's name", "am
 # Words a council's header uses for each required field, whatever its finance system calls it.
 _HEADER_WORDS = {
     "payment_date": re.compile(r"date|paid|cleared|posted|period", re.IGNORECASE),
-    "supplier_name": re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient|name|company",
-                                re.IGNORECASE),
+    "supplier_name": re.compile(
+        r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient|name|company", re.IGNORECASE
+    ),
     "amount": re.compile(r"amount|value|total|net|gross|paid|£|gbp|sum", re.IGNORECASE),
 }
 

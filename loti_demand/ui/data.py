@@ -61,8 +61,9 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_query(name: str, path: str, version: tuple[int, int],
-                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+def _cached_query(
+    name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]
+) -> pd.DataFrame:
     # The connection of exactly this version: re-reading the version here could cache new data under an old key.
     try:
         return _run(name, path, version, params)
@@ -126,10 +127,12 @@ def ensure_warehouse() -> None:
 def unreadable_page() -> None:
     """The one page every address shows while the warehouse cannot be read (the reason is in the server log)."""
     st.title("The data cannot be read just now")
-    st.error("The warehouse file behind this dashboard is damaged or is not a loti-demand warehouse, so no page "
-             "can be shown. Whoever runs the dashboard can see why in its log and can rebuild the warehouse with "
-             "`python -m loti_demand build`; the pages come back as soon as a good warehouse is in place.",
-             icon=":material/error:")
+    st.error(
+        "The warehouse file behind this dashboard is damaged or is not a loti-demand warehouse, so no page "
+        "can be shown. Whoever runs the dashboard can see why in its log and can rebuild the warehouse with "
+        "`python -m loti_demand build`; the pages come back as soon as a good warehouse is in place.",
+        icon=":material/error:",
+    )
     st.stop()
 
 

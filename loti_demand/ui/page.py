@@ -64,8 +64,10 @@ def page_header(title: str, intro: str) -> None:
     def day(column: str) -> str:
         return long_date(info[column]) or "unknown"
 
-    st.caption(f"Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; notices to {day('notices_as_of')}; "
-               f"built {day('built_at')}.")
+    st.caption(
+        f"Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; notices to {day('notices_as_of')}; "
+        f"built {day('built_at')}."
+    )
 
 
 def page_not_found(pages: list) -> list:
@@ -82,8 +84,9 @@ def page_not_found(pages: list) -> list:
         return []
 
     def not_found() -> None:
-        page_header("Page not found", f"There is no page at /{plain(path[:100])} in this dashboard. Choose one of "
-                                      "these pages:")
+        page_header(
+            "Page not found", f"There is no page at /{plain(path[:100])} in this dashboard. Choose one of these pages:"
+        )
         for page in pages:
             st.page_link(page, label=page.title, icon=page.icon)
 
@@ -92,8 +95,9 @@ def page_not_found(pages: list) -> list:
 
 def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_mode=("points",)):
     """A plotly chart with alt text, followed by the same one-sentence summary as text for everyone."""
-    event = st.plotly_chart(fig, key=key, alt=summary, on_select=on_select, selection_mode=selection_mode,
-                            config={"displaylogo": False})
+    event = st.plotly_chart(
+        fig, key=key, alt=summary, on_select=on_select, selection_mode=selection_mode, config={"displaylogo": False}
+    )
     st.write(summary)
     return event
 
@@ -119,13 +123,18 @@ def term_links(terms: pd.DataFrame) -> None:
     from loti_demand.growth import TERMS_SHOWN
     from loti_demand.presentation.sentences import plural
 
-    pages = (("pages/calendar.py", "notices", ("notice", "notices"), ":material/search:"),
-             ("pages/challenges.py", "statements", ("challenge", "challenges"), ":material/lightbulb:"))
+    pages = (
+        ("pages/calendar.py", "notices", ("notice", "notices"), ":material/search:"),
+        ("pages/challenges.py", "statements", ("challenge", "challenges"), ":material/lightbulb:"),
+    )
     for row in terms.head(TERMS_SHOWN).to_dict("records"):
         cols = st.columns(2)
         for col, (page, counts, words, icon) in zip(cols, pages, strict=True):
             latest, before = int(row[f"{counts}_latest"]), int(row[f"{counts}_before"])
             if latest or before:
-                col.page_link(page, query_params={"q": row["search_text"]}, icon=icon,
-                              label=f"{row['term']}: {plural(latest, *words)} in the latest year ({before:,} the year "
-                                    "before)")
+                col.page_link(
+                    page,
+                    query_params={"q": row["search_text"]},
+                    icon=icon,
+                    label=f"{row['term']}: {plural(latest, *words)} in the latest year ({before:,} the year before)",
+                )

@@ -19,8 +19,11 @@ LAZY_ROWS = 2_000
 LINKS = {"notice_url": "Open notice", "url": "Open", "replacement_url": "Open notice"}
 # Supplier names shown as links to their profile, when the table's frame holds the supplier's id beside them (a
 # redacted payee has no supplier, so nothing to link). The CSV keeps the names.
-SUPPLIER_LINKS = {"supplier_name": "supplier_id", "supplier_names": "supplier_id",
-                  "incumbent_suppliers": "incumbent_supplier_id"}
+SUPPLIER_LINKS = {
+    "supplier_name": "supplier_id",
+    "supplier_names": "supplier_id",
+    "incumbent_suppliers": "incumbent_supplier_id",
+}
 SUPPLIER_LINK_TEXT = r"#(.+)$"  # the link's text is the name carried after its '#' (LinkColumn's display_text)
 
 
@@ -49,8 +52,10 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
         return
     shown = df[columns].copy()
     for column in columns:  # dates held as midnight timestamps show and download as plain dates
-        if pd.api.types.is_datetime64_any_dtype(shown[column]) and (shown[column].dropna().dt.normalize()
-                                                                   == shown[column].dropna()).all():
+        if (
+            pd.api.types.is_datetime64_any_dtype(shown[column])
+            and (shown[column].dropna().dt.normalize() == shown[column].dropna()).all()
+        ):
             shown[column] = shown[column].dt.date
     column_config, screen = {}, shown.copy()  # screen: what the grid shows (supplier names as links)
     for column in columns:
@@ -67,8 +72,9 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
             shown[column] = screen[column] = shown[column].map(web_url)  # a javascript: address: not shown, nor sent
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
         elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in df:
-            screen[column] = [supplier_link(i, n) for i, n in zip(df[SUPPLIER_LINKS[column]], shown[column],
-                                                                  strict=True)]
+            screen[column] = [
+                supplier_link(i, n) for i, n in zip(df[SUPPLIER_LINKS[column]], shown[column], strict=True)
+            ]
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
@@ -84,8 +90,13 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
     # than the page takes to draw.
     st.download_button(
-        f"Download this table as CSV ({len(shown):,} rows)", data=lambda: to_csv_bytes(shown), file_name=file_name,
-        mime="text/csv", key=f"{key}_download", on_click="ignore", icon=":material/download:",
+        f"Download this table as CSV ({len(shown):,} rows)",
+        data=lambda: to_csv_bytes(shown),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        on_click="ignore",
+        icon=":material/download:",
     )
 
 
@@ -97,8 +108,7 @@ def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
 
     The grid's own links are drawn on a canvas: a mouse can follow them, a keyboard cannot (a cell's overlay closes on
     Tab). These links are in the page, reachable by Tab and followed with Enter, in the same tab."""
-    ids = [i for column in columns if SUPPLIER_LINKS.get(column) in df
-           for i in df[SUPPLIER_LINKS[column]].dropna()]
+    ids = [i for column in columns if SUPPLIER_LINKS.get(column) in df for i in df[SUPPLIER_LINKS[column]].dropna()]
     if not ids:
         return
     names, _ = supplier_names()
@@ -106,8 +116,9 @@ def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.caption("Supplier profiles:")
         for supplier_id in linked[:SUPPLIER_SHORTCUTS]:
-            st.page_link("pages/supplier.py", label=plain(names[supplier_id]), icon="",
-                         query_params={"supplier": supplier_id})
+            st.page_link(
+                "pages/supplier.py", label=plain(names[supplier_id]), icon="", query_params={"supplier": supplier_id}
+            )
         if len(linked) > SUPPLIER_SHORTCUTS:
             st.caption(f"and {len(linked) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page.")
 
@@ -118,8 +129,15 @@ def top_n(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, bool]:
 
 
 def text_download(label: str, text: str, *, file_name: str, key: str) -> None:
-    st.download_button(label, data=text.encode("utf-8"), file_name=file_name, mime="text/markdown", key=key,
-                       on_click="ignore", icon=":material/description:")
+    st.download_button(
+        label,
+        data=text.encode("utf-8"),
+        file_name=file_name,
+        mime="text/markdown",
+        key=key,
+        on_click="ignore",
+        icon=":material/description:",
+    )
 
 
 _COPY_LINK = """
@@ -163,8 +181,7 @@ def copy_link(*, key: str) -> str:
     import html
 
     link = page_link()
-    st.html(_COPY_LINK.format(id=f"copy-link-{key}", link=html.escape(link, quote=True)),
-            unsafe_allow_javascript=True)
+    st.html(_COPY_LINK.format(id=f"copy-link-{key}", link=html.escape(link, quote=True)), unsafe_allow_javascript=True)
     return link
 
 
@@ -186,11 +203,23 @@ def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
     with cols[0]:
         link = copy_link(key=key)
     cols[1].download_button(
-        "Atom feed of this view", data=lambda: alerts.atom(view().entries, title=title, link=link, updated=built),
-        file_name=f"{page}.atom", mime="application/atom+xml", key=f"{key}_atom", on_click="ignore",
-        icon=":material/rss_feed:", help="For a feed reader or an e-mail alert service. To follow this view as it "
-        "changes, publish `python -m loti_demand export feed --link LINK` on a schedule.")
+        "Atom feed of this view",
+        data=lambda: alerts.atom(view().entries, title=title, link=link, updated=built),
+        file_name=f"{page}.atom",
+        mime="application/atom+xml",
+        key=f"{key}_atom",
+        on_click="ignore",
+        icon=":material/rss_feed:",
+        help="For a feed reader or an e-mail alert service. To follow this view as it "
+        "changes, publish `python -m loti_demand export feed --link LINK` on a schedule.",
+    )
     cols[2].download_button(
-        "Calendar file (.ics)", data=lambda: alerts.ics(view().events, name=title, stamp=built),
-        file_name=f"{page}.ics", mime="text/calendar", key=f"{key}_ics", on_click="ignore",
-        icon=":material/event:", help="Dates as all-day events, for Outlook, Google or Apple Calendar.")
+        "Calendar file (.ics)",
+        data=lambda: alerts.ics(view().events, name=title, stamp=built),
+        file_name=f"{page}.ics",
+        mime="text/calendar",
+        key=f"{key}_ics",
+        on_click="ignore",
+        icon=":material/event:",
+        help="Dates as all-day events, for Outlook, Google or Apple Calendar.",
+    )

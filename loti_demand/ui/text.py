@@ -20,8 +20,11 @@ def plain(text: object) -> str:
 
 def facts(items: dict[str, object]) -> None:
     """A short list of labelled facts ("**Closes:** 30 June 2025"); empty values are shown as "not stated"."""
-    st.markdown("\n".join(f"- **{label}:** {'not stated' if is_missing(value) else plain(value)}"
-                          for label, value in items.items()))
+    st.markdown(
+        "\n".join(
+            f"- **{label}:** {'not stated' if is_missing(value) else plain(value)}" for label, value in items.items()
+        )
+    )
 
 
 def is_missing(value: object) -> bool:
@@ -58,12 +61,16 @@ def highlighted(text: object, found) -> str:
     """Publisher text as markdown (escaped as `plain`), with the words a search found in bold on a highlight."""
     from loti_demand import search
 
-    return "".join(f"**:orange-background[{plain(' '.join(piece.split()))}]**" if is_match else plain(piece)
-                   for piece, is_match in search.highlight("" if is_missing(text) else str(text), found))
+    return "".join(
+        f"**:orange-background[{plain(' '.join(piece.split()))}]**" if is_match else plain(piece)
+        for piece, is_match in search.highlight("" if is_missing(text) else str(text), found)
+    )
 
 
 def search_note(found) -> None:
     """Say what a search looked for (its words, phrases and synonyms), so a synonym match is never a surprise."""
     if found:
-        st.caption(f"Searching for {plain(found.describe())}: whole words in any form (sensor, sensors). "
-                   "Words that match are marked «like this» in the Search match column.")
+        st.caption(
+            f"Searching for {plain(found.describe())}: whole words in any form (sensor, sensors). "
+            "Words that match are marked «like this» in the Search match column."
+        )

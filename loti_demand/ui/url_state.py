@@ -21,7 +21,8 @@ def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) 
         bad = [v for v in values if v not in allowed]
         if bad:  # shown escaped: a link must not be able to put markdown (links, images) into the notice
             st.session_state.setdefault("_ignored_params", []).append(
-                f"{plain(label)}: {', '.join(plain(repr(b[:40])) for b in bad)}")
+                f"{plain(label)}: {', '.join(plain(repr(b[:40])) for b in bad)}"
+            )
         values = [v for v in values if v in allowed]
     if multi:
         st.session_state[key] = values
@@ -38,8 +39,9 @@ def _write(key: str, value: object, default: object) -> None:
         st.query_params[key] = str(value)
 
 
-def url_selectbox(label: str, options: list[str], *, key: str, default: str | None = None,
-                  format_func=str, help: str | None = None) -> str:
+def url_selectbox(
+    label: str, options: list[str], *, key: str, default: str | None = None, format_func=str, help: str | None = None
+) -> str:
     """A selectbox whose value lives in the URL as ?key=value."""
     _seed(key, [str(o) for o in options], label)
     if st.session_state.get(key) not in options:  # unset, or a choice the current filters no longer offer
@@ -49,8 +51,9 @@ def url_selectbox(label: str, options: list[str], *, key: str, default: str | No
     return value
 
 
-def url_multiselect(label: str, options: list[str], *, key: str, format_func=str, help: str | None = None,
-                    placeholder: str = "All") -> list[str]:
+def url_multiselect(
+    label: str, options: list[str], *, key: str, format_func=str, help: str | None = None, placeholder: str = "All"
+) -> list[str]:
     """A multiselect whose values live in the URL as ?key=a,b (empty = all)."""
     _seed(key, [str(o) for o in options], label, multi=True)
     values = st.multiselect(label, options, key=key, format_func=format_func, help=help, placeholder=placeholder)
@@ -68,8 +71,9 @@ def url_text(label: str, *, key: str, help: str | None = None, max_chars: int = 
     return value.strip()
 
 
-def url_number(label: str, *, key: str, default: int, min_value: int, max_value: int, step: int = 1,
-               help: str | None = None) -> int:
+def url_number(
+    label: str, *, key: str, default: int, min_value: int, max_value: int, step: int = 1, help: str | None = None
+) -> int:
     """A whole-number input whose value lives in the URL; out-of-range or non-numeric values are ignored."""
     allowed = [str(n) for n in range(min_value, max_value + 1)]
     _seed(key, allowed, label)
@@ -82,8 +86,9 @@ def url_number(label: str, *, key: str, default: int, min_value: int, max_value:
     return value
 
 
-def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str = "All",
-              help: str | None = None) -> str | None:
+def url_facet(
+    label: str, options: dict[str, str], *, key: str, none_label: str = "All", help: str | None = None
+) -> str | None:
     """A url_selectbox over {value: label} choices (e.g. from facet_options) with a first "All" choice;
     returns the chosen value, or None for "All"."""
     if st.session_state.get(key):
@@ -91,8 +96,9 @@ def url_facet(label: str, options: dict[str, str], *, key: str, none_label: str 
         # sends the browser a selectbox's value, label and all, only when the value changes: setting it again
         # makes the box show the chosen value's new label instead of the old one.
         st.session_state[key] = st.session_state[key]
-    value = url_selectbox(label, ["", *options], key=key, help=help,
-                          format_func=lambda v: options.get(v, none_label) if v else none_label)
+    value = url_selectbox(
+        label, ["", *options], key=key, help=help, format_func=lambda v: options.get(v, none_label) if v else none_label
+    )
     return value or None
 
 

@@ -10,8 +10,9 @@ def category_choice(*, many: bool = False, key: str = "category") -> str | list[
     """Tech categories to show, kept in the URL: one, or None for all; with `many`, a list (empty = all)."""
     labels = category_labels()
     if many:
-        return url_multiselect("Tech category", list(labels), key=key, format_func=labels.get,
-                               placeholder="All categories")
+        return url_multiselect(
+            "Tech category", list(labels), key=key, format_func=labels.get, placeholder="All categories"
+        )
     labels = {"all": "All tech categories", **labels}
     value = url_selectbox("Tech category", list(labels), key=key, format_func=labels.get)
     return None if value == "all" else value

@@ -159,8 +159,13 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         raise
 
 
-def spend_folders(data_dir: Path, ref: Reference, *, skip_bad_files: bool = False,
-                  rejected: list[tuple[str, InputFileError]] | None = None) -> list[tuple[Path, Publisher]]:
+def spend_folders(
+    data_dir: Path,
+    ref: Reference,
+    *,
+    skip_bad_files: bool = False,
+    rejected: list[tuple[str, InputFileError]] | None = None,
+) -> list[tuple[Path, Publisher]]:
     """(folder, publisher) for each spend/<borough or London-wide body>/ folder.
 
     A folder named after neither raises InputFileError naming it; with skip_bad_files it is left out and added to
@@ -195,15 +200,19 @@ def resolve_publisher(ref: Reference, name_or_code: str) -> Publisher:
         raise LotiDemandError(
             f"{name_or_code!r} is not a London borough or London-wide body: give a borough's name or GSS code "
             "(e.g. Camden or E09000007) or a body's name or code from data/reference/london_bodies.csv "
-            "(e.g. 'Greater London Authority', GLA, TfL)")
+            "(e.g. 'Greater London Authority', GLA, TfL)"
+        )
     return publisher
 
 
 def _data_files(folder: Path) -> list[Path]:
     # fetch_log.csv and *.malformed (a page an API fetch could not read) are the fetchers' records, not inputs.
     skip = {"mapping.csv", "readme.md", SAMPLE_MARKER.lower(), fetch_log.FILE_NAME}
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and p.name.lower() not in skip and p.suffix != ".malformed")
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.name.lower() not in skip and p.suffix != ".malformed"
+    )
 
 
 def read_mapping(path: Path) -> dict[str, str] | None:
@@ -231,22 +240,34 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
         for path, reader in read_ahead(_data_files(folder), read):
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
-            results += ingest_file(writer, "spend", path, name=str(path.relative_to(data_dir)), publisher=publisher,
-                                   mapping=mapping, skip_bad_files=skip_bad_files, progress=progress, read=reader)
+            results += ingest_file(
+                writer,
+                "spend",
+                path,
+                name=str(path.relative_to(data_dir)),
+                publisher=publisher,
+                mapping=mapping,
+                skip_bad_files=skip_bad_files,
+                progress=progress,
+                read=reader,
+            )
     for kind in ("procurement", "challenges"):
         for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
-            results += ingest_file(writer, kind, path, name=str(path.relative_to(data_dir)),
-                                   skip_bad_files=skip_bad_files)
+            results += ingest_file(
+                writer, kind, path, name=str(path.relative_to(data_dir)), skip_bad_files=skip_bad_files
+            )
     writer.flush()
     return results
 
 
 def record_build(con: duckdb.DuckDBPyConnection, *, is_sample: bool) -> None:
     """ref_build: this build's time (the models judge dates against it), version and whether it is the sample."""
-    con.execute("create or replace table ref_build as select $s as is_sample, $v as version, $t as built_at",
-                {"s": is_sample, "v": __version__, "t": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
+    con.execute(
+        "create or replace table ref_build as select $s as is_sample, $v as version, $t as built_at",
+        {"s": is_sample, "v": __version__, "t": dt.datetime.now(dt.UTC).replace(tzinfo=None)},
+    )
 
 
 def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Progress | None) -> dict[str, int]:
@@ -254,12 +275,18 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
     run_models(con, ref, progress)
     failures = run_checks(con)
     if failures:
-        raise BuildCheckError("model checks failed, the warehouse was not replaced:\n  "
-                              + "\n  ".join(str(f) for f in failures))
+        raise BuildCheckError(
+            "model checks failed, the warehouse was not replaced:\n  " + "\n  ".join(str(f) for f in failures)
+        )
     counts = dict(con.execute(step_sql("build_counts")).fetchall())
     # Totals rows are quarantined by design (they would count money twice), so they do not fail --strict.
-    quarantined = (counts["spend lines quarantined"] - counts["spend totals rows excluded"]
-                   + counts["challenges rejected"] + counts["files rejected"] + counts["notices quarantined"])
+    quarantined = (
+        counts["spend lines quarantined"]
+        - counts["spend totals rows excluded"]
+        + counts["challenges rejected"]
+        + counts["files rejected"]
+        + counts["notices quarantined"]
+    )
     if strict and quarantined:
         raise StrictModeError(
             f"--strict: {quarantined} line(s) or file(s) were quarantined; see load_issues "
@@ -326,15 +353,25 @@ def add_files(
         for path in files:
             if progress:
                 progress(f"reading {path}")
-            report.files += ingest_file(writer, kind, Path(path), name=str(path), publisher=publisher,
-                                        mapping=mapping, skip_bad_files=skip_bad_files, progress=progress)
+            report.files += ingest_file(
+                writer,
+                kind,
+                Path(path),
+                name=str(path),
+                publisher=publisher,
+                mapping=mapping,
+                skip_bad_files=skip_bad_files,
+                progress=progress,
+            )
         writer.flush()
         if before_models:
             before_models(con)
         report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
         report.file_rows = con.execute(
             "select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined, status, problem "
-            "from source_files where ingested_at = $now", {"now": writer.now}).fetchall()
+            "from source_files where ingested_at = $now",
+            {"now": writer.now},
+        ).fetchall()
         report.spend_files = file_summaries(con, report.files)
     return report
 

@@ -48,8 +48,11 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         # try to download.
         con.execute(f"attach $path as {READ_ALIAS} (type duckdb, read_only)", {"path": str(path)})
         con.execute(f"use {READ_ALIAS}")
-        ours = scalar(con, "select count(*) from duckdb_tables() where database_name = $a and table_name = "
-                           "'build_info'", {"a": READ_ALIAS})
+        ours = scalar(
+            con,
+            "select count(*) from duckdb_tables() where database_name = $a and table_name = 'build_info'",
+            {"a": READ_ALIAS},
+        )
     except duckdb.Error as exc:
         con.close()
         raise explain(exc, warehouse=path) or unreadable(path, "DuckDB cannot open it") from exc
@@ -80,8 +83,9 @@ def check_file(path: Path) -> None:
         raise unreadable(path, "it is not a DuckDB database")
     expected = _recorded_size(head)
     if len(head) < HEADER_BYTES or (expected is not None and size < expected):
-        raise unreadable(path, f"it is truncated: {size:,} bytes, where its header records "
-                               f"{expected or HEADER_BYTES:,}")
+        raise unreadable(
+            path, f"it is truncated: {size:,} bytes, where its header records {expected or HEADER_BYTES:,}"
+        )
 
 
 def _recorded_size(head: bytes) -> int | None:
@@ -108,9 +112,13 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 def read_every_table(con: duckdb.DuckDBPyConnection) -> int:
     """Read every column of every table of the warehouse (DuckDB verifies each block's checksum as it reads it, so
     a damaged block raises here rather than in some later query); returns the number of tables."""
-    tables = [row[0] for row in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() and not temporary "
-        "order by table_name").fetchall()]
+    tables = [
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() and not temporary "
+            "order by table_name"
+        ).fetchall()
+    ]
     for table in tables:  # names from the catalogue, quoted as identifiers; hash() of every column reads them all
         name = '"' + table.replace('"', '""') + '"'
         con.execute(f"select count(*), max(hash(columns(*))) from {name}").fetchall()

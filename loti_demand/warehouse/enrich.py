@@ -39,9 +39,11 @@ def load_overrides(folder: Path) -> list[Override]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [Override(r["supplier_name"].strip(), r["canonical_name"].strip(), (r.get("note") or "").strip())
-                for r in csv.DictReader(fh) if (r.get("supplier_name") or "").strip()
-                and (r.get("canonical_name") or "").strip()]
+        return [
+            Override(r["supplier_name"].strip(), r["canonical_name"].strip(), (r.get("note") or "").strip())
+            for r in csv.DictReader(fh)
+            if (r.get("supplier_name") or "").strip() and (r.get("canonical_name") or "").strip()
+        ]
 
 
 @dataclass
@@ -64,8 +66,7 @@ class Corrections:
     def for_text(self, descriptions: str | None) -> tuple[str | None, str] | None:
         if not self.texts:
             return None
-        return next((self.texts[k] for _, v in description_parts(descriptions) if (k := fold(v)) in self.texts),
-                    None)
+        return next((self.texts[k] for _, v in description_parts(descriptions) if (k := fold(v)) in self.texts), None)
 
 
 def load_corrections(folder: Path) -> Corrections:
@@ -81,39 +82,83 @@ def load_corrections(folder: Path) -> Corrections:
             if not (kind and match and category):
                 continue
             value = None if category == "none" else category
-            reason = (f"corrected by an officer ({path.name} line {number}): "
-                      f"{'not technology' if value is None else category}"
-                      + (f"; {row['note'].strip()}" if (row.get("note") or "").strip() else ""))
+            reason = (
+                f"corrected by an officer ({path.name} line {number}): "
+                f"{'not technology' if value is None else category}"
+                + (f"; {row['note'].strip()}" if (row.get("note") or "").strip() else "")
+            )
             if kind == "supplier":
                 found.suppliers[supplier_key(match)] = (value, reason)
             elif kind == "text":
                 found.texts[fold(match)] = (value, reason)
             elif kind == "line":
                 source_file, _, source_row = match.rpartition(":")
-                found.lines.append({"source_file": source_file, "source_row": int(source_row),
-                                    "tech_category": value, "classification_reason": reason})
+                found.lines.append(
+                    {
+                        "source_file": source_file,
+                        "source_row": int(source_row),
+                        "tech_category": value,
+                        "classification_reason": reason,
+                    }
+                )
     return found
 
 
 _S, _B, _D, _TS = pa.string(), pa.bool_(), pa.date32(), pa.timestamp("us")
 _BUYER_TO_URL = [
-    ("buyer_id", _S), ("buyer_name", _S), ("borough_code", _S), ("publisher_code", _S), ("is_london", _B),
+    ("buyer_id", _S),
+    ("buyer_name", _S),
+    ("borough_code", _S),
+    ("publisher_code", _S),
+    ("is_london", _B),
     ("buyer_match", _S),
-    ("stage", _S), ("notice_type", _S), ("notice_type_reason", _S), ("title", _S), ("description", _S),
-    ("cpv_code", _S), ("tech_category", _S), ("classification_reason", _S), ("value_gbp", DEC),
-    ("award_value_gbp", DEC), ("contract_value_gbp", DEC), ("supplier_names", _S), ("tender_start", _D),
-    ("tender_end", _D), ("contract_start", _D), ("contract_end", _D), ("expected_market_date", _D),
-    ("is_sme_suitable", _B), ("status", _S), ("url", _S), ("value_problems", _S),
+    ("stage", _S),
+    ("notice_type", _S),
+    ("notice_type_reason", _S),
+    ("title", _S),
+    ("description", _S),
+    ("cpv_code", _S),
+    ("tech_category", _S),
+    ("classification_reason", _S),
+    ("value_gbp", DEC),
+    ("award_value_gbp", DEC),
+    ("contract_value_gbp", DEC),
+    ("supplier_names", _S),
+    ("tender_start", _D),
+    ("tender_end", _D),
+    ("contract_start", _D),
+    ("contract_end", _D),
+    ("expected_market_date", _D),
+    ("is_sme_suitable", _B),
+    ("status", _S),
+    ("url", _S),
+    ("value_problems", _S),
 ]
-NOTICE_SCHEMA = pa.schema([
-    ("file_id", pa.int32()), ("source_file", _S), ("source_row", pa.int32()),
-    ("load_status", _S), ("problem", _S), ("raw_excerpt", _S),  # loaded | duplicate | quarantined
-    ("ocid", _S), ("release_id", _S), ("release_date", _TS), ("tags", _S), *_BUYER_TO_URL,
-])
-PROCUREMENT_SCHEMA = pa.schema([
-    ("ocid", _S), *_BUYER_TO_URL, ("release_count", pa.int32()), ("first_release_date", _TS),
-    ("last_release_date", _TS), ("merge_problem", _S),
-])
+NOTICE_SCHEMA = pa.schema(
+    [
+        ("file_id", pa.int32()),
+        ("source_file", _S),
+        ("source_row", pa.int32()),
+        ("load_status", _S),
+        ("problem", _S),
+        ("raw_excerpt", _S),  # loaded | duplicate | quarantined
+        ("ocid", _S),
+        ("release_id", _S),
+        ("release_date", _TS),
+        ("tags", _S),
+        *_BUYER_TO_URL,
+    ]
+)
+PROCUREMENT_SCHEMA = pa.schema(
+    [
+        ("ocid", _S),
+        *_BUYER_TO_URL,
+        ("release_count", pa.int32()),
+        ("first_release_date", _TS),
+        ("last_release_date", _TS),
+        ("merge_problem", _S),
+    ]
+)
 OCDS_PAGE = 5_000
 
 
@@ -230,8 +275,10 @@ def release_date_problem(value: object, last_day: dt.date) -> str | None:
     if day is None:
         return f"release date {str(value)[:40]!r} is not a date (expected e.g. 2025-04-23T09:00:00Z)"
     if not dt.date(1990, 1, 1) <= day <= last_day:
-        return (f"release date {day.isoformat()} is outside the years accepted (1990 to {last_day.year}, ten years "
-                "after the build): a typing error?")
+        return (
+            f"release date {day.isoformat()} is outside the years accepted (1990 to {last_day.year}, ten years "
+            "after the build): a typing error?"
+        )
     return None
 
 
@@ -249,6 +296,10 @@ def _procurement(group: list[tuple[dict, dict]], flat: Callable[[dict], dict]) -
         row["notice_type"], row["notice_type_reason"] = typed[-1]["notice_type"], typed[-1]["notice_type_reason"]
     row["url"] = next((r["url"] for r in reversed(rows) if r["url"]), row["url"])
     dates = [r["release_date"] for r in rows if r["release_date"]]
-    row.update(release_count=len(rows), first_release_date=min(dates, default=None),
-               last_release_date=max(dates, default=None), merge_problem=problem)
+    row.update(
+        release_count=len(rows),
+        first_release_date=min(dates, default=None),
+        last_release_date=max(dates, default=None),
+        merge_problem=problem,
+    )
     return row

@@ -31,25 +31,66 @@ from loti_demand.warehouse.db import scalar
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
 SCHEMAS = {
-    "raw_source_files": pa.schema([
-        ("file_id", _INT), ("path", _STR), ("sha256", _STR), ("kind", _STR), ("borough_code", _STR),
-        ("publisher_code", _STR), ("detected_format", _STR), ("encoding", _STR), ("header_row", _INT),
-        ("column_mapping", _STR), ("lines_read", _INT), ("status", _STR), ("problem", _STR), ("ingested_at", _TS),
-    ]),
+    "raw_source_files": pa.schema(
+        [
+            ("file_id", _INT),
+            ("path", _STR),
+            ("sha256", _STR),
+            ("kind", _STR),
+            ("borough_code", _STR),
+            ("publisher_code", _STR),
+            ("detected_format", _STR),
+            ("encoding", _STR),
+            ("header_row", _INT),
+            ("column_mapping", _STR),
+            ("lines_read", _INT),
+            ("status", _STR),
+            ("problem", _STR),
+            ("ingested_at", _TS),
+        ]
+    ),
     # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
-    "raw_spend": pa.schema([("file_id", _INT), ("source_row", _INT), *[(f, _STR) for f in SPEND_FIELDS],
-                            ("descriptions", _STR), ("read_problem", _STR)]),
-    "raw_ocds_releases": pa.schema([
-        ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), ("ocid", _STR), ("release_id", _STR),
-        ("release_date", _STR), ("release_json", _STR), ("ingested_at", _TS), ("problem", _STR),
-    ]),
-    "raw_challenges": pa.schema([
-        ("file_id", _INT), ("source_file", _STR), ("source_row", _INT), *[(f, _STR) for f in CHALLENGE_FIELDS],
-        ("schema_problems", _STR), ("ingested_at", _TS),
-    ]),
-    "raw_load_issues": pa.schema([
-        ("source_file", _STR), ("source_row", _INT), ("column_name", _STR), ("raw_value", _STR), ("problem", _STR),
-    ]),
+    "raw_spend": pa.schema(
+        [
+            ("file_id", _INT),
+            ("source_row", _INT),
+            *[(f, _STR) for f in SPEND_FIELDS],
+            ("descriptions", _STR),
+            ("read_problem", _STR),
+        ]
+    ),
+    "raw_ocds_releases": pa.schema(
+        [
+            ("file_id", _INT),
+            ("source_file", _STR),
+            ("source_row", _INT),
+            ("ocid", _STR),
+            ("release_id", _STR),
+            ("release_date", _STR),
+            ("release_json", _STR),
+            ("ingested_at", _TS),
+            ("problem", _STR),
+        ]
+    ),
+    "raw_challenges": pa.schema(
+        [
+            ("file_id", _INT),
+            ("source_file", _STR),
+            ("source_row", _INT),
+            *[(f, _STR) for f in CHALLENGE_FIELDS],
+            ("schema_problems", _STR),
+            ("ingested_at", _TS),
+        ]
+    ),
+    "raw_load_issues": pa.schema(
+        [
+            ("source_file", _STR),
+            ("source_row", _INT),
+            ("column_name", _STR),
+            ("raw_value", _STR),
+            ("problem", _STR),
+        ]
+    ),
 }
 FLUSH_ROWS = 500_000
 FLUSH_BYTES = 8 << 20  # OCDS releases are kilobytes each: flush by size too, so memory stays bounded
@@ -150,8 +191,10 @@ def read_spend_now(path: Path, *, name: str, mapping: dict[str, str] | None = No
     return tables
 
 
-def read_ahead(paths: Iterable[Path], read: Callable[[Path], list],
-               ) -> Iterator[tuple[Path, Callable[[], list] | None]]:
+def read_ahead(
+    paths: Iterable[Path],
+    read: Callable[[Path], list],
+) -> Iterator[tuple[Path, Callable[[], list] | None]]:
     """(path, reader) in order, where calling the reader gives `read(path)` or raises what it raised. Up to
     READ_AHEAD_FILES files are read in threads ahead of the one the caller is loading. A file over
     READ_AHEAD_MAX_BYTES comes with no reader: the caller reads it in turn (ingest_file's own reader)."""
@@ -200,13 +243,29 @@ def ingest_file(
         return [reject_file(writer, kind, name, exc, publisher=publisher)]
 
 
-def reject_file(writer: RawWriter, kind: str, name: str, exc: InputFileError, *, what: str = "file",
-                publisher: Publisher | None = None) -> FileResult:
+def reject_file(
+    writer: RawWriter,
+    kind: str,
+    name: str,
+    exc: InputFileError,
+    *,
+    what: str = "file",
+    publisher: Publisher | None = None,
+) -> FileResult:
     """Record a file (or a whole folder) that could not be read, with its problem, in raw_source_files and
     raw_load_issues (--skip-bad-files)."""
     file_id = writer.new_file_id()
-    writer.add_row("raw_source_files", file_id=file_id, path=name, kind=kind, lines_read=0, status="rejected",
-                   problem=exc.problem, ingested_at=writer.now, **_publisher_columns(publisher))
+    writer.add_row(
+        "raw_source_files",
+        file_id=file_id,
+        path=name,
+        kind=kind,
+        lines_read=0,
+        status="rejected",
+        problem=exc.problem,
+        ingested_at=writer.now,
+        **_publisher_columns(publisher),
+    )
     hint = f" ({exc.hint})" if exc.hint else ""
     writer.add_row("raw_load_issues", source_file=name, problem=f"{what} rejected: {exc.problem}{hint}")
     return FileResult(name, kind, None, 0, "rejected", exc.problem, file_id)
@@ -219,9 +278,19 @@ def _publisher_columns(publisher: Publisher | None) -> dict[str, str | None]:
 
 
 def _file_row(writer: RawWriter, file_id: int, kind: str, table, publisher: Publisher | None, lines: int, **extra):
-    writer.add_row("raw_source_files", file_id=file_id, path=table.source_file, sha256=table.sha256, kind=kind,
-                   detected_format=table.detected_format, lines_read=lines, status="loaded",
-                   ingested_at=writer.now, **_publisher_columns(publisher), **extra)
+    writer.add_row(
+        "raw_source_files",
+        file_id=file_id,
+        path=table.source_file,
+        sha256=table.sha256,
+        kind=kind,
+        detected_format=table.detected_format,
+        lines_read=lines,
+        status="loaded",
+        ingested_at=writer.now,
+        **_publisher_columns(publisher),
+        **extra,
+    )
 
 
 def _spend(writer: RawWriter, table, publisher: Publisher | None, progress: Progress | None = None) -> FileResult:
@@ -239,17 +308,35 @@ def _spend(writer: RawWriter, table, publisher: Publisher | None, progress: Prog
             progress(_progress_line(table))
     for chunk in read:
         writer.add("raw_spend", chunk)
-    _file_row(writer, file_id, "spend", table, publisher, table.lines_read, encoding=table.encoding,
-              header_row=table.header_row, column_mapping=json.dumps(table.mapping))
+    _file_row(
+        writer,
+        file_id,
+        "spend",
+        table,
+        publisher,
+        table.lines_read,
+        encoding=table.encoding,
+        header_row=table.header_row,
+        column_mapping=json.dumps(table.mapping),
+    )
     return FileResult(table.source_file, "spend", table.detected_format, table.lines_read, file_id=file_id)
 
 
 def _skipped(writer: RawWriter, member: SkippedMember, publisher: Publisher | None) -> FileResult:
     """An archive member that is not a spend file: a source_files row (status 'skipped') and a load issue."""
     file_id = writer.new_file_id()
-    writer.add_row("raw_source_files", file_id=file_id, path=member.source_file, kind="spend",
-                   detected_format=member.detected_format, lines_read=0, status="skipped", problem=member.problem,
-                   ingested_at=writer.now, **_publisher_columns(publisher))
+    writer.add_row(
+        "raw_source_files",
+        file_id=file_id,
+        path=member.source_file,
+        kind="spend",
+        detected_format=member.detected_format,
+        lines_read=0,
+        status="skipped",
+        problem=member.problem,
+        ingested_at=writer.now,
+        **_publisher_columns(publisher),
+    )
     writer.add_row("raw_load_issues", source_file=member.source_file, problem=f"archive member {member.problem}")
     return FileResult(member.source_file, "spend", member.detected_format, 0, "skipped", member.problem, file_id)
 
@@ -303,8 +390,9 @@ def _ocds(writer: RawWriter, ocds_file) -> FileResult:
         raise InputFileError(ocds_file.source_file, TOO_DEEP, TOO_DEEP_HINT) from exc
     add_batch()
     _file_row(writer, file_id, "procurement", ocds_file, None, ocds_file.lines_read, encoding=ocds_file.encoding)
-    return FileResult(ocds_file.source_file, "procurement", ocds_file.detected_format, ocds_file.lines_read,
-                      file_id=file_id)
+    return FileResult(
+        ocds_file.source_file, "procurement", ocds_file.detected_format, ocds_file.lines_read, file_id=file_id
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -336,8 +424,7 @@ def _challenges(writer: RawWriter, challenge_file) -> FileResult:
         for fld in (*CHALLENGE_FIELDS, "schema_problems"):
             columns[fld].append(row.get(fld))
     n = len(columns["source_row"])
-    columns.update(file_id=[file_id] * n, source_file=[challenge_file.source_file] * n,
-                   ingested_at=[writer.now] * n)
+    columns.update(file_id=[file_id] * n, source_file=[challenge_file.source_file] * n, ingested_at=[writer.now] * n)
     writer.add("raw_challenges", columns)
     _file_row(writer, file_id, "challenges", challenge_file, None, n, header_row=1)
     return FileResult(challenge_file.source_file, "challenges", challenge_file.detected_format, n, file_id=file_id)

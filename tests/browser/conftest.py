@@ -26,8 +26,15 @@ from tests.conftest import real_file
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _require(condition: bool, message: str) -> None:
@@ -57,9 +64,25 @@ def _serve(warehouse: Path, **env: str):
     log_path = warehouse.parent / f"streamlit-{port}.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -126,19 +149,24 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     # ui.page_header's stylesheet (the caption contrast fix) is a markdown element whose renderer loads
     # lazily, so it can mount after the script finished; auditing before it would judge Streamlit's default
     # grey (seen on 1 in 10 loads of any page).
-    page.wait_for_function("() => [...document.querySelectorAll('style')]"
-                           ".some(s => s.textContent.includes('stCaptionContainer'))", timeout=timeout)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('stCaptionContainer'))",
+        timeout=timeout,
+    )
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
 # Console noise that is not the app's own: blocked external hosts (icon fonts), Streamlit's deep-link probes.
-HARMLESS = re.compile(r"fonts\.gstatic|ERR_NAME_NOT_RESOLVED|_stcore/(health|host-config)|favicon|"
-                      r"GPU stall|WebGL|ERR_CONNECTION_REFUSED|net::ERR_")
+HARMLESS = re.compile(
+    r"fonts\.gstatic|ERR_NAME_NOT_RESOLVED|_stcore/(health|host-config)|favicon|"
+    r"GPU stall|WebGL|ERR_CONNECTION_REFUSED|net::ERR_"
+)
 
 
 def own_console_errors(page) -> list[str]:
-    return [text for kind, text, url in page.console_messages
-            if kind == "error" and not HARMLESS.search(text + " " + url)]
+    return [
+        text for kind, text, url in page.console_messages if kind == "error" and not HARMLESS.search(text + " " + url)
+    ]
 
 
 def run_axe(page) -> dict:

@@ -30,15 +30,32 @@ def _download(page, label: str, tmp_path: Path) -> bytes:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("path", "titles", "events"), [
-    ("challenges?q=AI", ["Use AI to answer residents (Camden)", "Spotting fraud early (Hackney)",
-                         "Artificial intelligence in social care (Sutton)"], 2),
-    ("calendar?q=AI", ["AI triage for the contact centre (Camden)", "Predicting rent arrears (Hackney)",
-                       "Resident chat service (Camden)"], 3),
-])
-def test_the_download_buttons_give_the_feed_and_the_calendar_of_the_view(page, search_app_url: str, tmp_path: Path,
-                                                                         path: str, titles: list[str],
-                                                                         events: int) -> None:
+@pytest.mark.parametrize(
+    ("path", "titles", "events"),
+    [
+        (
+            "challenges?q=AI",
+            [
+                "Use AI to answer residents (Camden)",
+                "Spotting fraud early (Hackney)",
+                "Artificial intelligence in social care (Sutton)",
+            ],
+            2,
+        ),
+        (
+            "calendar?q=AI",
+            [
+                "AI triage for the contact centre (Camden)",
+                "Predicting rent arrears (Hackney)",
+                "Resident chat service (Camden)",
+            ],
+            3,
+        ),
+    ],
+)
+def test_the_download_buttons_give_the_feed_and_the_calendar_of_the_view(
+    page, search_app_url: str, tmp_path: Path, path: str, titles: list[str], events: int
+) -> None:
     page.goto(f"{search_app_url}/{path}")
     wait_for_app(page)
     feed = valid_atom(_download(page, "Atom feed of this view", tmp_path))

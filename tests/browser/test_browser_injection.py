@@ -26,9 +26,26 @@ def _serve(script: str, warehouse: Path, log_path: Path):
     env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse)}
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -113,9 +130,12 @@ RAW_DOWNLOAD_PAGES = ["spend", "calendar", "challenges", "borough?borough=E09000
 # The plain run opens these four pages on the hostile data in test_tables_offer_no_raw_download_..., which also
 # checks that no script runs there; the slow run (CI) opens them with hostile link values too. AppTest checks hostile
 # link values on every page in the plain run (tests/test_reliability_injection.py).
-PER_PAGE = [pytest.param(file, path, id=file,
-                         marks=pytest.mark.slow if any(p.split("?")[0] == path for p in RAW_DOWNLOAD_PAGES) else ())
-            for file, path in page_urls()]
+PER_PAGE = [
+    pytest.param(
+        file, path, id=file, marks=pytest.mark.slow if any(p.split("?")[0] == path for p in RAW_DOWNLOAD_PAGES) else ()
+    )
+    for file, path in page_urls()
+]
 
 
 @pytest.mark.browser
@@ -144,8 +164,11 @@ def test_tables_offer_no_raw_download_and_their_csv_has_no_formula(page, hostile
     for i in range(grids.count()):
         grids.nth(i).scroll_into_view_if_needed()
         grids.nth(i).hover()
-        toolbar = grids.nth(i).locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]").get_by_test_id(
-            "stElementToolbar")
+        toolbar = (
+            grids.nth(i)
+            .locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]")
+            .get_by_test_id("stElementToolbar")
+        )
         expect(toolbar.get_by_role("button", name="Fullscreen")).to_be_visible()  # the toolbar is there...
         labels = toolbar.get_by_role("button").evaluate_all("buttons => buttons.map(b => b.ariaLabel)")
         assert "Download as CSV" not in labels, f"table {i}: {labels}"  # ...without its raw download

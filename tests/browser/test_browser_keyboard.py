@@ -16,9 +16,11 @@ from loti_demand.navigation import registered_pages
 from tests.browser.conftest import wait_for_app
 
 # What a keyboard user must be able to reach: the page links and the page's filters and downloads.
-MAIN_TARGETS = ('[data-testid="stMain"] :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"], '
-           '[data-testid="stTextInput"], [data-testid="stNumberInput"]) input, '
-                '[data-testid="stMain"] [data-testid="stDownloadButton"] button')
+MAIN_TARGETS = (
+    '[data-testid="stMain"] :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"], '
+    '[data-testid="stTextInput"], [data-testid="stNumberInput"]) input, '
+    '[data-testid="stMain"] [data-testid="stDownloadButton"] button'
+)
 TARGETS = '[data-testid="stSidebarNavLink"], ' + MAIN_TARGETS
 
 # Tag each visible target with its position, then report which target (if any) holds the focus, and in what.
@@ -44,10 +46,15 @@ def _changed_pixels(page, element) -> int:
     page.evaluate(NO_TRANSITIONS)
     widget = element.evaluate_handle(
         "e => e.closest('[data-testid=stSidebarNavLink], [data-testid=stSelectbox], [data-testid=stMultiSelect], "
-        "[data-testid=stTextInput], [data-testid=stNumberInput], [data-testid=stDownloadButton]') || e").as_element()
+        "[data-testid=stTextInput], [data-testid=stNumberInput], [data-testid=stDownloadButton]') || e"
+    ).as_element()
     box = widget.bounding_box()
-    clip = {"x": max(box["x"] - 6, 0), "y": max(box["y"] - 6, 0), "width": box["width"] + 12,
-            "height": box["height"] + 12}
+    clip = {
+        "x": max(box["x"] - 6, 0),
+        "y": max(box["y"] - 6, 0),
+        "width": box["width"] + 12,
+        "height": box["height"] + 12,
+    }
     focused = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
     element.evaluate("e => e.blur()")
     blurred = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
@@ -60,8 +67,7 @@ def check_tab_reaches_navigation_filters_and_downloads_with_visible_focus(page, 
     """On the settled page at 1400 px (test_browser_settled.py): Tab reaches the skip link, the page links in
     order and every filter and download, each with a visible focus."""
     # the main area's widgets can still be mounting when the script state first reads notRunning
-    page.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=MAIN_TARGETS,
-                           timeout=30_000)
+    page.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=MAIN_TARGETS, timeout=30_000)
     labels = page.evaluate(TAG_TARGETS, TARGETS)
     nav_count = len(registered_pages())
     assert len(labels) > nav_count, f"{file}: no filter widget or download button to reach"

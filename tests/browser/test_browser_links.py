@@ -26,10 +26,16 @@ SNAPSHOT = """() => [...document.querySelectorAll('[data-testid="stMain"] :is([d
 def _link_specs(con) -> dict[str, dict]:
     """Per page: link parameters (valid, non-default values from the sample warehouse), what the widgets must show,
     and the selectbox to change on the page."""
-    boroughs = dict(zip(queries.borough_list(con)["borough_name"], queries.borough_list(con)["borough_code"],
-                        strict=True))
-    categories = dict(zip(queries.tech_categories(con)["tech_category"],
-                          queries.tech_categories(con)["tech_category_label"], strict=True))
+    boroughs = dict(
+        zip(queries.borough_list(con)["borough_name"], queries.borough_list(con)["borough_code"], strict=True)
+    )
+    categories = dict(
+        zip(
+            queries.tech_categories(con)["tech_category"],
+            queries.tech_categories(con)["tech_category_label"],
+            strict=True,
+        )
+    )
     every = queries.challenge_filter_options(con)
     theme, status = (every[every["kind"] == kind].iloc[0]["value"] for kind in ("theme", "status"))
     # each choice is counted as the list shows it with the link's other filters (the sample's today: its as-of date)
@@ -38,47 +44,101 @@ def _link_specs(con) -> dict[str, dict]:
     status = facets[(facets["kind"] == "status") & (facets["value"] == status)].iloc[0]
     next12 = next(p.label for p in periods.forward_periods(queries.as_of(con)) if p.key == "next12")
     return {
-        "": {"params": {"growth": "challenges"}, "shows": {"Rank tech categories by": "Challenges opened"},
-             "change": "Rank tech categories by"},
-        "map": {"params": {"measure": "contracts_expiring", "period": "next12", "category": "cloud_hosting"},
-                "shows": {"Measure": label("contracts_expiring"), "Period": next12,
-                          "Tech category": categories["cloud_hosting"]},
-                "change": "Tech category"},
-        "spend": {"params": {"boroughs": f"{boroughs['Camden']},{boroughs['Barnet']}", "category": "software",
-                             "period": "fy2024", "top": "15"},
-                  "shows": {"Boroughs or London-wide bodies": "Camden | Barnet",
-                            "Tech category": categories["software"], "Period": "2024-25 financial year",
-                            "Suppliers to show": "15"},
-                  "change": "Period"},
-        "borough": {"params": {"borough": boroughs["Camden"]}, "shows": {"Borough or London-wide body": "Camden"},
-                    "change": "Borough or London-wide body"},
-        "supplier": {"params": {"supplier": "thamesgate it services", "period": "fy2024"},
-                     "shows": {"Supplier": "Thamesgate IT Services Ltd", "Period": "2024-25 financial year"},
-                     "change": "Period"},
-        "calendar": {"params": {"category": "software,cloud_hosting", "value": "under_100k", "evidence": "inferred",
-                                "months": "24"},
-                     "shows": {"Tech category": f"{categories['software']} | {categories['cloud_hosting']}",
-                               "Value band": VALUE_BAND_LABELS["under_100k"],
-                               "Evidence": "Inferred from contract ends only", "Months ahead": "24"},
-                     "change": "Suitable for small businesses (SMEs)"},
-        "collaboration": {"params": {"category": "devices", "includes": boroughs["Barnet"], "within": "3",
-                                     "months": "24"},
-                          "shows": {"Tech category": categories["devices"], "Show groups that include": "Barnet",
-                                    "Within how many months": "3", "Months ahead": "24"},
-                          "change": "Show groups that include"},
-        "challenges": {"params": {"q": "data", "theme": theme["value"], "status": status["value"]},
-                       "shows": {"Search titles and statements": "data",
-                                 "Theme": f"{theme['label']} ({int(theme['n']):,})",
-                                 "Status": f"{status['label']} ({int(status['n']):,})"},
-                       "change": "Closing within"},
-        "coverage": {"params": {"months_back": "24", "source": "procurement"},
-                     "shows": {"Period: months up to the data-as-of date": "24", "Source": "Procurement notices"},
-                     "change": "Source"},
-        "exports": {"params": {"area": "london", "categories": "all", "period": "financial_year", "from": "2024-04",
-                               "to": "2025-03"},
-                    "shows": {"Area": "London-wide total", "Tech category": "All tech categories together",
-                              "Period": "By financial year", "From month": "2024-04", "To month": "2025-03"},
-                    "change": "Period"},
+        "": {
+            "params": {"growth": "challenges"},
+            "shows": {"Rank tech categories by": "Challenges opened"},
+            "change": "Rank tech categories by",
+        },
+        "map": {
+            "params": {"measure": "contracts_expiring", "period": "next12", "category": "cloud_hosting"},
+            "shows": {
+                "Measure": label("contracts_expiring"),
+                "Period": next12,
+                "Tech category": categories["cloud_hosting"],
+            },
+            "change": "Tech category",
+        },
+        "spend": {
+            "params": {
+                "boroughs": f"{boroughs['Camden']},{boroughs['Barnet']}",
+                "category": "software",
+                "period": "fy2024",
+                "top": "15",
+            },
+            "shows": {
+                "Boroughs or London-wide bodies": "Camden | Barnet",
+                "Tech category": categories["software"],
+                "Period": "2024-25 financial year",
+                "Suppliers to show": "15",
+            },
+            "change": "Period",
+        },
+        "borough": {
+            "params": {"borough": boroughs["Camden"]},
+            "shows": {"Borough or London-wide body": "Camden"},
+            "change": "Borough or London-wide body",
+        },
+        "supplier": {
+            "params": {"supplier": "thamesgate it services", "period": "fy2024"},
+            "shows": {"Supplier": "Thamesgate IT Services Ltd", "Period": "2024-25 financial year"},
+            "change": "Period",
+        },
+        "calendar": {
+            "params": {
+                "category": "software,cloud_hosting",
+                "value": "under_100k",
+                "evidence": "inferred",
+                "months": "24",
+            },
+            "shows": {
+                "Tech category": f"{categories['software']} | {categories['cloud_hosting']}",
+                "Value band": VALUE_BAND_LABELS["under_100k"],
+                "Evidence": "Inferred from contract ends only",
+                "Months ahead": "24",
+            },
+            "change": "Suitable for small businesses (SMEs)",
+        },
+        "collaboration": {
+            "params": {"category": "devices", "includes": boroughs["Barnet"], "within": "3", "months": "24"},
+            "shows": {
+                "Tech category": categories["devices"],
+                "Show groups that include": "Barnet",
+                "Within how many months": "3",
+                "Months ahead": "24",
+            },
+            "change": "Show groups that include",
+        },
+        "challenges": {
+            "params": {"q": "data", "theme": theme["value"], "status": status["value"]},
+            "shows": {
+                "Search titles and statements": "data",
+                "Theme": f"{theme['label']} ({int(theme['n']):,})",
+                "Status": f"{status['label']} ({int(status['n']):,})",
+            },
+            "change": "Closing within",
+        },
+        "coverage": {
+            "params": {"months_back": "24", "source": "procurement"},
+            "shows": {"Period: months up to the data-as-of date": "24", "Source": "Procurement notices"},
+            "change": "Source",
+        },
+        "exports": {
+            "params": {
+                "area": "london",
+                "categories": "all",
+                "period": "financial_year",
+                "from": "2024-04",
+                "to": "2025-03",
+            },
+            "shows": {
+                "Area": "London-wide total",
+                "Tech category": "All tech categories together",
+                "Period": "By financial year",
+                "From month": "2024-04",
+                "To month": "2025-03",
+            },
+            "change": "Period",
+        },
     }
 
 
@@ -86,8 +146,9 @@ def _link_specs(con) -> dict[str, dict]:
 # '/', selectboxes, multiselects, number and text inputs); the slow run (CI) on every page. Each page's own link
 # handling is checked on every page by its AppTest tests in the plain run.
 PLAIN = {"", "spend", "calendar", "challenges"}
-LINKED = [pytest.param(file, path, id=file, marks=() if path in PLAIN else pytest.mark.slow)
-          for file, path in page_urls()]
+LINKED = [
+    pytest.param(file, path, id=file, marks=() if path in PLAIN else pytest.mark.slow) for file, path in page_urls()
+]
 
 
 def _snapshot(page) -> dict[str, str]:
@@ -129,8 +190,9 @@ def test_a_copied_url_restores_the_view(page, browser, app_url: str, sample_con,
     choice = option.inner_text().strip()
     option.click()
     expect(select).to_have_value(choice, timeout=30_000)
-    page.wait_for_function("search => location.search.replace(/^[?]/, '') !== search", arg=link_search,
-                           timeout=30_000)  # the URL follows the change
+    page.wait_for_function(
+        "search => location.search.replace(/^[?]/, '') !== search", arg=link_search, timeout=30_000
+    )  # the URL follows the change
     wait_for_app(page)
     after = _snapshot(page)
     assert after != before and after[spec["change"]] == choice

@@ -41,29 +41,58 @@ def check_renders_and_is_accessible(page, file: str, path: str, record_property)
         count = charts.count()
         page.wait_for_timeout(500)
     for i in range(count):  # each chart draws marks (bars, lines, tiles, polygons), not only axes and a legend
-        expect(charts.nth(i).locator("g.trace, g.heatmaplayer image, .choroplethlayer path, canvas").first
-               ).to_be_attached(timeout=30_000)
+        expect(
+            charts.nth(i).locator("g.trace, g.heatmaplayer image, .choroplethlayer path, canvas").first
+        ).to_be_attached(timeout=30_000)
     assert own_console_errors(page) == []
     result = run_axe(page)
     # printed per page in the terminal summary (tests/conftest.py), also when every test passes
-    record_property("axe", json.dumps({
-        "page": file, "passes": len(result["passes"]),
-        "violations": [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])} for v in result["violations"]],
-    }))
-    serious = [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    record_property(
+        "axe",
+        json.dumps(
+            {
+                "page": file,
+                "passes": len(result["passes"]),
+                "violations": [
+                    {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])} for v in result["violations"]
+                ],
+            }
+        ),
+    )
+    serious = [
+        (v["id"], [n["html"][:120] for n in v["nodes"]])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], f"{file}: serious or critical accessibility violations {serious}"
 
 
-CALENDAR_COLUMNS = ["incumbent_suppliers", "current_contract_end", "value_gbp", "expected_date", "is_due_now",
-                    "area_name", "title", "notice_url", "tech_category_label", "confidence", "value_band_label",
-                    "date_basis", "new_contract_end", "incumbent_match", "notice_type", "sme_suitability", "buyer_name",
-                    "ocid"]
+CALENDAR_COLUMNS = [
+    "incumbent_suppliers",
+    "current_contract_end",
+    "value_gbp",
+    "expected_date",
+    "is_due_now",
+    "area_name",
+    "title",
+    "notice_url",
+    "tech_category_label",
+    "confidence",
+    "value_band_label",
+    "date_basis",
+    "new_contract_end",
+    "incumbent_match",
+    "notice_type",
+    "sme_suitability",
+    "buyer_name",
+    "ocid",
+]
 
 
 def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
     """Per page: (link to a pinned view, the main table's file name, the CSV the library gives for that view),
     worked out here from the query functions and the one CSV writer, as the CLI would."""
+
     def run(name: str, **params):
         return queries.QUERIES[name].function(con, **params)
 
@@ -74,38 +103,118 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
     camden = dict(zip(run("borough_list")["borough_name"], run("borough_list")["borough_code"], strict=True))["Camden"]
     ahead, back = queries.months_ahead(as_of, 18), queries.months_back(as_of, 12)
     measure = "tech_spend_per_resident_gbp"
-    collaboration = run("collaboration_groups", date_from=ahead[0], date_to=ahead[1], window_months=6,
-                        categories=(), area="")
+    collaboration = run(
+        "collaboration_groups", date_from=ahead[0], date_to=ahead[1], window_months=6, categories=(), area=""
+    )
     coverage = run("coverage_by_borough", date_from=back[0], date_to=back[1], as_of=as_of)
     return {
-        "": ("", "tech_spend_by_category.csv", to_csv_bytes(
-            run("tech_spend_by_category", as_of=as_of), columns=["tech_category_label", "tech_spend_gbp", "lines"])),
-        "map": (f"?measure={measure}&period=fy2024", f"borough_map_{measure}_fy2024.csv", to_csv_bytes(
-            run("borough_measures", start=fy.start, end=fy.end, category=None),
-            columns=["borough_name", measure, "population", coverage_sentences.MAP_COVERAGE[measure]])),
-        "spend": ("?period=fy2024&category=software", "top_suppliers_fy2024.csv", to_csv_bytes(
-            run("top_suppliers", start=fy.start, end=fy.end, boroughs=(), category="software", limit=10).head(10),
-            columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"])),
-        "borough": (f"?borough={camden}", f"{camden}_tech_spend_by_category.csv", to_csv_bytes(
-            run("category_spend", start=last12.start, end=last12.end, boroughs=(camden,)),
-            columns=["tech_category_label", "tech_spend_gbp", "lines"])),
-        "supplier": (f"?supplier={urllib.parse.quote(SUPPLIER)}&period=fy2024", "supplier_payments_by_buyer_fy2024.csv",
-                     to_csv_bytes(run("supplier_spend_by_buyer", supplier=SUPPLIER, start=fy.start, end=fy.end),
-                                  columns=["area_name", "tech_spend_gbp", "lines", "months_paid"])),
-        "calendar": ("", "demand_calendar.csv", to_csv_bytes(
-            run("demand_calendar", date_from=ahead[0], date_to=ahead[1], categories=(), areas=(), value_bands=(),
-                sme="any", confidence="any"),
-            columns=CALENDAR_COLUMNS)),
-        "collaboration": ("", "collaboration_candidates.csv", to_csv_bytes(
-            collaboration, columns=["group_id", "tech_category_label", "group_start", "group_end", "borough_count",
-                                    "items", "group_value_gbp", "group_boroughs"])),
-        "challenges": ("", "challenges.csv", to_csv_bytes(
-            run("challenges_list", q="", borough=None, theme=None, tech_category=None, status=None,
-                closing_within_days=None, today=as_of),
-            columns=["challenge_id", "title", "borough_names", "theme", "tech_category_label", "status", "opens_on",
-                     "closes_on", "budget_gbp", "led_to_procurement", "url"])),
-        "coverage": ("", f"coverage_by_borough_{back[0]:%Y-%m}_to_{back[1]:%Y-%m}.csv", to_csv_bytes(
-            coverage, columns=[c for c in coverage.columns if c != "borough_code"])),
+        "": (
+            "",
+            "tech_spend_by_category.csv",
+            to_csv_bytes(
+                run("tech_spend_by_category", as_of=as_of), columns=["tech_category_label", "tech_spend_gbp", "lines"]
+            ),
+        ),
+        "map": (
+            f"?measure={measure}&period=fy2024",
+            f"borough_map_{measure}_fy2024.csv",
+            to_csv_bytes(
+                run("borough_measures", start=fy.start, end=fy.end, category=None),
+                columns=["borough_name", measure, "population", coverage_sentences.MAP_COVERAGE[measure]],
+            ),
+        ),
+        "spend": (
+            "?period=fy2024&category=software",
+            "top_suppliers_fy2024.csv",
+            to_csv_bytes(
+                run("top_suppliers", start=fy.start, end=fy.end, boroughs=(), category="software", limit=10).head(10),
+                columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+            ),
+        ),
+        "borough": (
+            f"?borough={camden}",
+            f"{camden}_tech_spend_by_category.csv",
+            to_csv_bytes(
+                run("category_spend", start=last12.start, end=last12.end, boroughs=(camden,)),
+                columns=["tech_category_label", "tech_spend_gbp", "lines"],
+            ),
+        ),
+        "supplier": (
+            f"?supplier={urllib.parse.quote(SUPPLIER)}&period=fy2024",
+            "supplier_payments_by_buyer_fy2024.csv",
+            to_csv_bytes(
+                run("supplier_spend_by_buyer", supplier=SUPPLIER, start=fy.start, end=fy.end),
+                columns=["area_name", "tech_spend_gbp", "lines", "months_paid"],
+            ),
+        ),
+        "calendar": (
+            "",
+            "demand_calendar.csv",
+            to_csv_bytes(
+                run(
+                    "demand_calendar",
+                    date_from=ahead[0],
+                    date_to=ahead[1],
+                    categories=(),
+                    areas=(),
+                    value_bands=(),
+                    sme="any",
+                    confidence="any",
+                ),
+                columns=CALENDAR_COLUMNS,
+            ),
+        ),
+        "collaboration": (
+            "",
+            "collaboration_candidates.csv",
+            to_csv_bytes(
+                collaboration,
+                columns=[
+                    "group_id",
+                    "tech_category_label",
+                    "group_start",
+                    "group_end",
+                    "borough_count",
+                    "items",
+                    "group_value_gbp",
+                    "group_boroughs",
+                ],
+            ),
+        ),
+        "challenges": (
+            "",
+            "challenges.csv",
+            to_csv_bytes(
+                run(
+                    "challenges_list",
+                    q="",
+                    borough=None,
+                    theme=None,
+                    tech_category=None,
+                    status=None,
+                    closing_within_days=None,
+                    today=as_of,
+                ),
+                columns=[
+                    "challenge_id",
+                    "title",
+                    "borough_names",
+                    "theme",
+                    "tech_category_label",
+                    "status",
+                    "opens_on",
+                    "closes_on",
+                    "budget_gbp",
+                    "led_to_procurement",
+                    "url",
+                ],
+            ),
+        ),
+        "coverage": (
+            "",
+            f"coverage_by_borough_{back[0]:%Y-%m}_to_{back[1]:%Y-%m}.csv",
+            to_csv_bytes(coverage, columns=[c for c in coverage.columns if c != "borough_code"]),
+        ),
     }
 
 
@@ -138,8 +247,9 @@ TABLE_PAGES = [(f, p) for f, p in PAGES if p != "exports"]  # the Exports page i
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("file", "path"), TABLE_PAGES, ids=[f for f, _ in TABLE_PAGES])
-def test_every_download_starts_and_the_main_table_matches_the_library(page, app_url: str, sample_con, file: str,
-                                                                      path: str) -> None:
+def test_every_download_starts_and_the_main_table_matches_the_library(
+    page, app_url: str, sample_con, file: str, path: str
+) -> None:
     tables = _main_tables(sample_con)
     assert set(tables) == {p for _, p in TABLE_PAGES}, "every registered page needs its main table here"
     link, name, expected = tables[path]
@@ -155,8 +265,9 @@ def test_exports_download_equals_the_cli_export(page, app_url: str, sample_wareh
     page.goto(f"{app_url}/exports?area=london&period=financial_year&from=2024-04&to=2025-03")
     wait_for_app(page)
     command = page.get_by_test_id("stCode").inner_text().strip()  # the page's own "same file from the CLI" line
-    assert command.startswith("python -m loti_demand export summary --by category,financial_year --from 2024-04 "
-                              "--to 2025-03 --out "), command
+    assert command.startswith(
+        "python -m loti_demand export summary --by category,financial_year --from 2024-04 --to 2025-03 --out "
+    ), command
     stem = shlex.split(command)[-1].removesuffix(".csv")
     files = _downloads(page)
     args = [*shlex.split(command)[3:-1], str(tmp_path / "cli.csv"), "--warehouse", str(sample_warehouse)]

@@ -36,10 +36,14 @@ PHONE = min(WIDTHS)
 # The plain run opens each page at the desktop and phone widths; the slow run (CI) adds the laptop width, whose only
 # check (chart text and sideways scrolling) the phone width also makes, and a phone load that checks the focus ring
 # of every target Tab reaches (the plain run checks it at the desktop width).
-LOADS = [pytest.param(file, path, width, False, id=f"{file}-{width}px", marks=pytest.mark.slow if width == 1280 else ())
-         for file, path in page_urls() for width in VIEWPORTS] + [
-         pytest.param(file, path, PHONE, True, id=f"{file}-{PHONE}px-focus", marks=pytest.mark.slow)
-         for file, path in page_urls()]
+LOADS = [
+    pytest.param(file, path, width, False, id=f"{file}-{width}px", marks=pytest.mark.slow if width == 1280 else ())
+    for file, path in page_urls()
+    for width in VIEWPORTS
+] + [
+    pytest.param(file, path, PHONE, True, id=f"{file}-{PHONE}px-focus", marks=pytest.mark.slow)
+    for file, path in page_urls()
+]
 
 
 class Checks:
@@ -62,8 +66,9 @@ class Checks:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("file", "path", "width", "phone_focus"), LOADS)
-def test_settled_page(browser, app_url: str, file: str, path: str, width: int, phone_focus: bool,
-                      record_property) -> None:
+def test_settled_page(
+    browser, app_url: str, file: str, path: str, width: int, phone_focus: bool, record_property
+) -> None:
     context = browser.new_context(viewport={"width": width, "height": VIEWPORTS[width]})
     try:
         tab = context.new_page()
@@ -88,8 +93,10 @@ def test_settled_page(browser, app_url: str, file: str, path: str, width: int, p
                 with checks.check("chart text never overlaps and the page never scrolls sideways"):
                     check_chart_text_never_overlaps_and_the_page_never_scrolls_sideways(tab, file, width)
             if width == PHONE:
-                with checks.check("on a phone Tab reaches every filter, download and link"
-                                  + (" with a visible focus" if phone_focus else "")):
+                with checks.check(
+                    "on a phone Tab reaches every filter, download and link"
+                    + (" with a visible focus" if phone_focus else "")
+                ):
                     check_on_a_phone_tab_reaches_every_filter_download_and_link(tab, file, focus_ring=phone_focus)
         with checks.check("no console errors of the app's own"):
             assert own_console_errors(tab) == []
