@@ -4,7 +4,8 @@ that one load: opening a page and waiting for Streamlit to settle is most of a b
 1400 px (a desktop with the sidebar open): renders without errors, draws its charts, passes axe-core
 (test_browser_pages.py); Tab reaches the skip link, the page links, every filter and download with a visible focus
 (test_browser_keyboard.py); no request leaves the dashboard's own host (test_browser_offline.py).
-375 px and (in the slow run) 1280 px: no chart text overlaps or leaves its chart and the page never scrolls
+375 px (in the plain run for the pages in PHONE_PLAIN, in the slow run for the others) and (in the slow run)
+1280 px: no chart text overlaps or leaves its chart and the page never scrolls
 sideways; at 375 px Tab also reaches every filter, download and link past a closed sidebar
 (test_browser_phone.py). The focus ring is checked by screenshots at 1400 px in the plain run; the slow run (CI)
 loads each page once more at 375 px to check it there too (two screenshots for each target Tab reaches).
@@ -33,11 +34,19 @@ from tests.browser.test_browser_phone import (
 DESKTOP = 1400
 VIEWPORTS = {DESKTOP: 1000} | dict.fromkeys(WIDTHS, 900)  # width: height
 PHONE = min(WIDTHS)
-# The plain run opens each page at the desktop and phone widths; the slow run (CI) adds the laptop width, whose only
-# check (chart text and sideways scrolling) the phone width also makes, and a phone load that checks the focus ring
-# of every target Tab reaches (the plain run checks it at the desktop width).
+# The plain run opens each page at the desktop width, and at the phone width the pages with most charts and tables
+# (PHONE_PLAIN); the slow run (CI) adds the phone width of the other pages, the laptop width, whose only check (chart
+# text and sideways scrolling) the phone width also makes, and a phone load that checks the focus ring of every
+# target Tab reaches (the plain run checks it at the desktop width).
+PHONE_PLAIN = {"", "spend", "map", "borough", "calendar"}
+
+
+def _slow(path: str, width: int) -> bool:
+    return width == 1280 or (width == PHONE and path not in PHONE_PLAIN)
+
+
 LOADS = [
-    pytest.param(file, path, width, False, id=f"{file}-{width}px", marks=pytest.mark.slow if width == 1280 else ())
+    pytest.param(file, path, width, False, id=f"{file}-{width}px", marks=pytest.mark.slow if _slow(path, width) else ())
     for file, path in page_urls()
     for width in VIEWPORTS
 ] + [
