@@ -195,6 +195,11 @@ def test_a_copied_url_restores_the_view(page, browser, app_url: str, sample_con,
     )  # the URL follows the change
     wait_for_app(page)
     after = _snapshot(page)
+    for _ in range(40):  # widgets further down the page can draw after the rerun reads as finished
+        page.wait_for_timeout(500)
+        if (again := _snapshot(page)) == after:
+            break
+        after = again
     assert after != before and after[spec["change"]] == choice
     copied = page.url
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
