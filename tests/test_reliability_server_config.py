@@ -20,6 +20,9 @@ def test_config_hides_errors_keeps_xsrf_and_caps_uploads() -> None:
     assert 1 <= config["server"]["maxUploadSize"] <= 50
     assert config["server"]["headless"] is True
     assert config["browser"]["gatherUsageStats"] is False
+    # Under load, a full garbage collection after every run and a watcher on every source file starved sessions.
+    assert config["runner"]["postScriptGC"] is False
+    assert config["server"]["fileWatcherType"] == "none"
     deployment = (PROJECT / "docs" / "deployment.md").read_text(encoding="utf-8")
     for setting in ("showErrorDetails", "enableXsrfProtection", "maxUploadSize"):
         assert setting in deployment, f"{setting} is not explained in docs/deployment.md"
