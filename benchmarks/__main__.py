@@ -58,6 +58,13 @@ from loti_demand.cli import Command, echo
     help="Load test: seconds the users run.",
 )
 @click.option(
+    "--load-lines",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Load test: serve the generator's files at this many payment lines (0: the sample data).",
+)
+@click.option(
     "--rebuild-every",
     type=click.IntRange(5, 3600),
     default=30,
@@ -78,6 +85,7 @@ def bench(
     load_only: bool,
     users: int,
     duration: int,
+    load_lines: int,
     rebuild_every: int,
 ) -> None:
     """Benchmark: write N payment lines in three council layouts and OCDS releases (the sample at scale), build,
@@ -101,7 +109,10 @@ def bench(
         from benchmarks.load import LoadOptions, run_load_test
 
         run_load_test(
-            LoadOptions(users=users, seconds=duration, rebuild_every=rebuild_every, work_dir=work_dir), echo=echo
+            LoadOptions(
+                users=users, seconds=duration, rebuild_every=rebuild_every, work_dir=work_dir, lines=load_lines
+            ),
+            echo=echo,
         )
     elif ingest_only:
         from benchmarks.ingest import run_ingest_benchmark

@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from benchmarks.measure import percentile
@@ -46,6 +46,7 @@ class LoadOptions:
     data: Path = PROJECT_DIR / "data" / "sample"
     work_dir: Path = Path("data/bench")
     seed: int = 1
+    lines: int = 0  # > 0: serve the sample generator's files at this many payment lines instead of data/sample
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,12 @@ def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> 
     work = Path(options.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     warehouse = work / "load-warehouse.duckdb"
+    if options.lines:
+        from loti_demand.sample.scale import ScaleParams, generate_scaled
+
+        echo(f"Preparing {options.lines:,} payment lines and {options.lines // 100:,} OCDS releases ...")
+        params = ScaleParams(options.lines, options.lines // 100)
+        options = replace(options, data=generate_scaled(work / f"data-{options.lines}l-load", params).folder)
     echo(f"Building the warehouse from {options.data} ...")
     build(options.data, warehouse)
     port, log_path = _free_port(), work / "load-server.log"
