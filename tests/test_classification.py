@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from loti_demand.normalise.taxonomy import Classifier, award_evidence
+from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.tech_decisions import award_evidence
 from loti_demand.reference import Reference
 from loti_demand.warehouse.build import build, run_checks
 from loti_demand.warehouse.db import connect
@@ -587,6 +588,6 @@ def test_the_supplier_prefilter_finds_what_searching_every_pattern_finds(classif
     ],
 )
 def test_the_words_a_pattern_must_match(pattern: str, words: set[str] | None) -> None:
-    from loti_demand.normalise.taxonomy import required_words
+    from loti_demand.normalise.prefilter import required_words
 
     assert required_words(pattern) == (frozenset(words) if words is not None else None)
