@@ -296,6 +296,16 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
         ("IT Software Maintenance", "Rackspace Ltd", "software"),
         ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
+        # lists added whole with their source (rules 2026.7), and the look-alikes they must not catch
+        ("Publication And Promotion", "BJSS Limited", "digital_delivery"),  # G-Cloud specialist cloud services
+        ("Other Hired And Contracted Services", "TRIAD CONTROLS LTD", None),  # not Triad Group, the IT firm
+        ("Other Hired And Contracted Services", "Box-It Document Solutions Ltd", None),  # not Box, left off
+        ("Office Consumables", "Giffgaff", "networks_telecoms"),  # a mobile virtual network operator
+        ("Food & Drink", "Tesco Stores 6429", None),  # ... and a supermarket is not its mobile brand
+        ("Operational Furniture And Equipment", "Buddi Limited", "smart_city_iot"),  # GPS personal alarms
+        ("Equipment", "Invicta Telecare Ltd", "smart_city_iot"),  # named as a telecare firm
+        ("Training and Development", "Acuma Solutions Ltd", None),  # staff training, whoever runs it
+        ("Disabled Adaptations", "BEACON CONSTRUCTION & NETWORKS LTD", None),  # builders, not a networks company
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
