@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from loti_demand.normalise.line_columns import join_descriptions
 from loti_demand.normalise.supplier_resolution import Published, resolve
 from loti_demand.normalise.suppliers import is_redacted
-from loti_demand.normalise.taxonomy import Classifier, combine, join_descriptions
+from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.tech_decisions import combine
 from loti_demand.reference import Reference
 from loti_demand.sample.scale.files import HEADERS
 

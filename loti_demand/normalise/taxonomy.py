@@ -18,210 +18,12 @@ Pages count high and medium as tech spend and state the low amount beside it.
 from __future__ import annotations
 
 import re
-import re._parser as re_parser  # the standard library's own pattern parser (sre_parse)
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 
-DESCRIPTION_JOIN = " | "
-# Header words of columns that say who bought, not what: they suggest technology (low confidence), never decide.
-WHO_WORDS = frozenset(
-    {
-        "department",
-        "directorate",
-        "division",
-        "service",
-        "services",
-        "area",
-        "unit",
-        "team",
-        "portfolio",
-        "centre",
-        "center",
-        "entity",
-        "section",
-        "organisational",
-        "organizational",
-        "profit",
-    }
-)
-# ...unless the header also names what was bought ('Service Type', 'Department Account').
-WHAT_WORDS = frozenset(
-    {
-        "type",
-        "subjective",
-        "account",
-        "purpose",
-        "classification",
-        "element",
-        "nominal",
-        "merchant",
-        "item",
-        "goods",
-        "narrative",
-    }
-)
-# Header words of columns known to say what was bought. A generic heading ('Communications & Computing') only
-# suggests beside such a column that is silent; a column whose header names neither (a system's own name such as
-# 'Nstrg(T)') is still searched for keywords, but its silence is no evidence against the heading.
-SAYS_WHAT_WORDS = WHAT_WORDS | {
-    "description",
-    "descriptions",
-    "desc",
-    "details",
-    "detail",
-    "expense",
-    "expenditure",
-    "category",
-    "catergory",
-    "spend",
-    "purchase",
-    "product",
-    "commodity",
-    "analysis",
-    "proclass",
-    "procurement",
-    "sercop",
-    "cipfa",
-}
-_WORD = re.compile(r"[a-z]+")
-# IT support or maintenance ('Computer Maintenance') paid to a supplier known for one of these fields is that field:
-# the hosting firm's support is hosting (models/marts/spend.sql has the same list).
-SPECIALIST_CATEGORIES = frozenset({"geospatial", "smart_city_iot", "cyber_security", "data_analytics", "cloud_hosting"})
-# A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag, also in words
-# ('Revenue Expenditure', 'Capital Income').
-_NOT_WORDS = re.compile(
-    r"((capital|revenue)( (expenditure|income|spend))?|capital\s*/\s*revenue|[a-z]{0,4}\d{2,}[\w./-]*)", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class Rule:
-    tech_category: str
-    rule_type: str
-    pattern: str
-    priority: int
-
-
-@dataclass(frozen=True)
-class TextDecision:
-    """What a line's own words say: a category (None when silent), why, how sure, and whether an exclusion rule
-    vetoes technology whatever the supplier (`excluded`)."""
-
-    tech_category: str | None = None
-    reason: str | None = None
-    confidence: str | None = None  # high (what-columns, ProClass) | medium (a standard heading alone) | low
-    # (who-columns only)
-    excluded: bool = False
-    method: str | None = None  # text | proclass | heading | department
-
-
-@dataclass(frozen=True)
-class SupplierDecision:
-    tech_category: str | None = None
-    reason: str | None = None
-    method: str | None = None  # supplier list | name signal (award evidence is added by the build)
-    excluded: bool = False  # a staffing or recruitment agency: not tech, whatever the line's heading says
-
-
-def description_parts(descriptions: str | None) -> list[tuple[str, str]]:
-    """'Expense type: IT Software | Service: Libraries' -> [('Expense type', 'IT Software'), ('Service', ...)].
-    A piece without 'Header: ' continues the value before it (a value holding ' | ')."""
-    parts: list[tuple[str, str]] = []
-    for piece in (descriptions or "").split(DESCRIPTION_JOIN):
-        header, sep, value = piece.partition(": ")
-        if sep and header:
-            parts.append((header, value))
-        elif parts:
-            parts[-1] = (parts[-1][0], parts[-1][1] + DESCRIPTION_JOIN + piece)
-        elif piece.strip():
-            parts.append(("", piece))
-    return parts
-
-
-def _header_words(header: str) -> set[str]:
-    return set(_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", header).lower()))
-
-
-def is_who_column(header: str) -> bool:
-    """True for a column that says who bought (department, service area, cost centre), not what was bought."""
-    words = _header_words(header)
-    return bool(words & WHO_WORDS) and not words & WHAT_WORDS
-
-
-def says_what(header: str) -> bool:
-    """True for a column whose header says it describes what was bought (expense type, account, description)."""
-    return bool(_header_words(header) & SAYS_WHAT_WORDS)
-
-
-class Prefilter:
-    """Which of a list of case-insensitive patterns can match a text: a pattern that must match some words ('vodafone'
-    in '\\bvodafone\\b', 'bt' or 'british telecom' in '^bt\\b|\\bbritish telecom') cannot match an ASCII text that holds
-    none of them, so only the others are searched. Exact: a text that is not ASCII (where case-insensitive
-    matching goes beyond lower-casing) and a pattern with no words it must match are always searched."""
-
-    def __init__(self, patterns: list[re.Pattern]) -> None:
-        self._always: list[int] = []
-        self._needs: dict[str, list[int]] = {}  # a word a pattern must match -> the patterns that need it
-        for i, pattern in enumerate(patterns):
-            words = required_words(pattern.pattern) if pattern.flags & re.IGNORECASE else None
-            for word in words or ():
-                self._needs.setdefault(word, []).append(i)
-            if not words:
-                self._always.append(i)
-        self._count = len(patterns)
-        self._short = [w for w in self._needs if len(w) < 3]  # looked for in every text; longer words by trigram
-        self._by_trigram: dict[str, list[str]] = {}
-        for word in self._needs:
-            if len(word) >= 3:
-                self._by_trigram.setdefault(word[:3], []).append(word)
-
-    def which(self, text: str) -> list[int]:
-        """Indexes of the patterns that may match `text`, in order."""
-        if not text.isascii():
-            return list(range(self._count))
-        low = text.lower()
-        found = set(self._always)
-        for word in self._short:
-            if word in low:
-                found.update(self._needs[word])
-        for trigram in {low[i : i + 3] for i in range(len(low) - 2)}:
-            for word in self._by_trigram.get(trigram, ()):
-                if word in low:
-                    found.update(self._needs[word])
-        return sorted(found)
-
-
-def required_words(pattern: str) -> frozenset[str] | None:
-    """Lower-case ASCII strings one of which every match of `pattern` holds; None when there are none to name."""
-    try:
-        parsed = re_parser.parse(pattern, re.IGNORECASE)
-    except re.error:
-        return None
-    return _required(list(parsed))
-
-
-def _required(items: list) -> frozenset[str] | None:
-    """_required of a parsed sequence: its longest run of literal characters, else what one of its alternations or
-    groups requires."""
-    best, run = "", ""
-    for op, av in items:
-        if op is re_parser.LITERAL and av < 128:
-            run += chr(av).lower()
-            best = max(best, run, key=len)
-        else:
-            run = ""
-    if best:
-        return frozenset({best})
-    for op, av in items:
-        if op is re_parser.BRANCH:
-            branches = [_required(list(branch)) for branch in av[1]]
-            if all(branches):
-                return frozenset().union(*branches)
-        elif op is re_parser.SUBPATTERN and (found := _required(list(av[3]))):
-            return found
-    return None
+from loti_demand.normalise.line_columns import NOT_WORDS, description_parts, is_who_column, join_descriptions, says_what
+from loti_demand.normalise.prefilter import Prefilter
+from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDecision, combine
 
 
 class Classifier:
@@ -315,7 +117,7 @@ class Classifier:
         # label ('ICT.SOFTWARE') is the line's words.
         parts = [(h, v) for h, v in description_parts(descriptions) if not proclass_code or v != proclass_label]
         who = [(h, v) for h, v in parts if is_who_column(h)]
-        said = [(h, v) for h, v in parts if not is_who_column(h) and not _NOT_WORDS.fullmatch(v.strip())]
+        said = [(h, v) for h, v in parts if not is_who_column(h) and not NOT_WORDS.fullmatch(v.strip())]
         what = [(h, v) for h, v in said if not self._is_generic(v)]
         specific = [(h, v) for h, v in what if says_what(h)]
         generic = [(h, v) for h, v in said if self._is_generic(v)]
@@ -449,56 +251,6 @@ class Classifier:
                     if not any(start < v_end and v_start < end for v_start, v_end in vetoed):
                         return rule.tech_category, f'the {field_name} mentions "{match.group(0).strip()}"'
         return None, None
-
-
-def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
-    """{supplier key: decision} from awarded procurements, rows of (ocid, title, cpv, tech_category, value, supplier
-    names): a supplier that won more technology contracts (CPV) than other contracts is evidence for its payments,
-    and the reason names its largest technology award."""
-    from loti_demand.normalise.suppliers import supplier_key
-
-    won: dict[str, list] = {}
-    for ocid, title, cpv, category, value, names in awards:
-        for name in names or ():
-            if key := supplier_key(name):
-                won.setdefault(key, []).append((category, value or 0, ocid, title, cpv, name))
-    evidence = {}
-    for key, found in won.items():
-        tech = sorted((a for a in found if a[0]), key=lambda a: (-a[1], a[2]))
-        if tech and len(tech) * 2 >= len(found):
-            category = Counter(a[0] for a in tech).most_common(1)[0][0]
-            _, _, ocid, title, cpv, name = tech[0]
-            evidence[key] = SupplierDecision(
-                category,
-                f"supplier '{name}' won {len(tech)} technology contract{'s' if len(tech) > 1 else ''} in "
-                f"the notices, e.g. '{title}' ({ocid}, CPV {cpv})",
-                "contract award",
-            )
-    return evidence
-
-
-def join_descriptions(*parts: tuple[str, str | None]) -> str | None:
-    """('expenditure category', 'IT Software'), ('purpose', None) -> 'expenditure category: IT Software'."""
-    return DESCRIPTION_JOIN.join(f"{header}: {value}" for header, value in parts if value) or None
-
-
-def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None, str | None, str | None, str | None]:
-    """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
-    build's SQL (models/marts/spend.sql) follows the same order."""
-    if text.excluded or supplier.excluded:
-        return None, None, None, None
-    if text.confidence == "high":
-        refines = (
-            supplier.tech_category not in (None, "ict_other")
-            if text.tech_category == "ict_other"
-            else text.tech_category == "it_services" and supplier.tech_category in SPECIALIST_CATEGORIES
-        )
-        if refines:
-            return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
-        return text.tech_category, text.reason, "high", text.method
-    if supplier.tech_category:
-        return supplier.tech_category, supplier.reason, "medium", supplier.method
-    return text.tech_category, text.reason, text.confidence, text.method
 
 
 def _column(header: str) -> str:

@@ -17,10 +17,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from loti_demand.normalise.line_columns import description_parts
 from loti_demand.normalise.ocds import calendar_date
 from loti_demand.normalise.supplier_resolution import Override
 from loti_demand.normalise.suppliers import supplier_key
-from loti_demand.normalise.taxonomy import Classifier, description_parts
+from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
 from loti_demand.warehouse.db import create_from_arrow, load, scalar, step_sql

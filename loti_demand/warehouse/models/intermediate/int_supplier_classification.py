@@ -9,7 +9,8 @@ import duckdb
 import pyarrow as pa
 
 from loti_demand.normalise.suppliers import supplier_key
-from loti_demand.normalise.taxonomy import Classifier, award_evidence
+from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.tech_decisions import award_evidence
 from loti_demand.reference import Reference
 from loti_demand.warehouse.db import sql_beside
 from loti_demand.warehouse.enrich import load_corrections, replace_table

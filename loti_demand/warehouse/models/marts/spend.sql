@@ -3,7 +3,7 @@
 -- its lines sit together (sorting 10M wide rows by date too took 8 s of the build and saved about 1 ms on the
 -- drill-down, spend_lines).
 -- Redacted payees keep their amount; their name was withheld in staging (supplier_name NULL).
--- The category (normalise/taxonomy.py, `combine`, is the same rule in Python): an officer's correction of the
+-- The category (normalise/tech_decisions.py, `combine`, is the same rule in Python): an officer's correction of the
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
 -- specialist supplier's category where the words say only "IT", or only IT support from a supplier known for
 -- mapping, sensors, security, data or hosting; else, unless an exclusion rule vetoes it, what
@@ -53,7 +53,7 @@ combined as (
             when t_fixed then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := 'correction')
             when s_fixed then struct_pack(cat := s_category, why := s_reason, sure := 'high', how := 'correction')
             when is_excluded or s_excluded then null
-            -- the list is taxonomy.py's SPECIALIST_CATEGORIES
+            -- the list is tech_decisions.py's SPECIALIST_CATEGORIES
             when t_confidence = 'high' and (t_category = 'ict_other' and s_category <> 'ict_other'
                 or t_category = 'it_services'
                 and s_category in ('geospatial', 'smart_city_iot', 'cyber_security', 'data_analytics', 'cloud_hosting'))

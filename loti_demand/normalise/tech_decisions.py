@@ -1,0 +1,86 @@
+"""What one piece of evidence says of a spend line (its words, its supplier's name, its supplier's contract awards)
+and how the pieces combine into the line's tech category, reason and confidence."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from loti_demand.normalise.suppliers import supplier_key
+
+# IT support or maintenance ('Computer Maintenance') paid to a supplier known for one of these fields is that field:
+# the hosting firm's support is hosting (models/marts/spend.sql has the same list).
+SPECIALIST_CATEGORIES = frozenset({"geospatial", "smart_city_iot", "cyber_security", "data_analytics", "cloud_hosting"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    tech_category: str
+    rule_type: str
+    pattern: str
+    priority: int
+
+
+@dataclass(frozen=True)
+class TextDecision:
+    """What a line's own words say: a category (None when silent), why, how sure, and whether an exclusion rule
+    vetoes technology whatever the supplier (`excluded`)."""
+
+    tech_category: str | None = None
+    reason: str | None = None
+    confidence: str | None = None  # high (what-columns, ProClass) | medium (a standard heading alone) | low
+    # (who-columns only)
+    excluded: bool = False
+    method: str | None = None  # text | proclass | heading | department
+
+
+@dataclass(frozen=True)
+class SupplierDecision:
+    tech_category: str | None = None
+    reason: str | None = None
+    method: str | None = None  # supplier list | name signal (award evidence is added by the build)
+    excluded: bool = False  # a staffing or recruitment agency: not tech, whatever the line's heading says
+
+
+def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
+    """{supplier key: decision} from awarded procurements, rows of (ocid, title, cpv, tech_category, value, supplier
+    names): a supplier that won more technology contracts (CPV) than other contracts is evidence for its payments,
+    and the reason names its largest technology award."""
+    won: dict[str, list] = {}
+    for ocid, title, cpv, category, value, names in awards:
+        for name in names or ():
+            if key := supplier_key(name):
+                won.setdefault(key, []).append((category, value or 0, ocid, title, cpv, name))
+    evidence = {}
+    for key, found in won.items():
+        tech = sorted((a for a in found if a[0]), key=lambda a: (-a[1], a[2]))
+        if tech and len(tech) * 2 >= len(found):
+            category = Counter(a[0] for a in tech).most_common(1)[0][0]
+            _, _, ocid, title, cpv, name = tech[0]
+            evidence[key] = SupplierDecision(
+                category,
+                f"supplier '{name}' won {len(tech)} technology contract{'s' if len(tech) > 1 else ''} in "
+                f"the notices, e.g. '{title}' ({ocid}, CPV {cpv})",
+                "contract award",
+            )
+    return evidence
+
+
+def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None, str | None, str | None, str | None]:
+    """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
+    build's SQL (models/marts/spend.sql) follows the same order."""
+    if text.excluded or supplier.excluded:
+        return None, None, None, None
+    if text.confidence == "high":
+        refines = (
+            supplier.tech_category not in (None, "ict_other")
+            if text.tech_category == "ict_other"
+            else text.tech_category == "it_services" and supplier.tech_category in SPECIALIST_CATEGORIES
+        )
+        if refines:
+            return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
+        return text.tech_category, text.reason, "high", text.method
+    if supplier.tech_category:
+        return supplier.tech_category, supplier.reason, "medium", supplier.method
+    return text.tech_category, text.reason, text.confidence, text.method
