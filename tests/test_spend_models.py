@@ -158,6 +158,29 @@ def test_value_formats_from_real_files(tmp_path: Path) -> None:
     ]
 
 
+def test_irrecoverable_vat_written_as_a_word_loads_the_payment(tmp_path: Path) -> None:
+    """'Nil' VAT on every line of one council's file once quarantined the whole file; an unreadable VAT still is."""
+    path = tmp_path / "vat.csv"
+    path.write_text(
+        "Payment Date,Transaction Number,Supplier Name,Amount,Irrecoverable VAT\n"
+        "01/04/2025,T1,Acme Ltd,500.00,Nil\n"
+        "01/04/2025,T2,Acme Ltd,600.00, n/a \n"
+        "01/04/2025,T3,Acme Ltd,700.00,12.50\n"
+        "01/04/2025,T4,Acme Ltd,800.00,twelve\n",
+        encoding="utf-8",
+    )
+    add_files(tmp_path / "w.duckdb", "spend", [path], publisher="E09000007")
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    assert con.execute("select source_row, irrecoverable_vat_gbp from spend order by 1").fetchall() == [
+        (2, Decimal("0.00")),
+        (3, None),
+        (4, Decimal("12.50")),
+    ]
+    assert con.execute("select source_row, column_name, raw_value, problem from load_issues").fetchall() == [
+        (5, "irrecoverable_vat", "twelve", "irrecoverable VAT is not a number")
+    ]
+
+
 def test_problems_name_the_file_row_column_and_value(tmp_path: Path) -> None:
     con = ingest(tmp_path, ("bad.csv", "31/02/2025,T1,Acme Ltd,500,Gas,\n01/04/2025,T2,Acme Ltd,,Gas,\n"))
     assert con.execute("select source_row, column_name, raw_value, problem from load_issues order by 1").fetchall() == [

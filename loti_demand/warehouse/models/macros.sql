@@ -43,6 +43,16 @@ create or replace macro parse_amount(s) as (
 -- '1,234.5' (a mark followed by one or two digits at the end); '' when it does not say ('1,234', '500').
 create or replace macro decimal_mark(s) as regexp_extract(s, '([.,])[0-9]{1,2}[^0-9.,]*$', 1);
 
+-- Irrecoverable VAT written as a word: 'Nil', 'None', 'Zero', 'Exempt' or '-' is none (0); 'N/A', 'NA' or 'Not
+-- applicable' states nothing (blank). Councils write both in this column, which is optional: neither is a problem.
+create or replace macro vat_text(s) as (
+    case
+        when lower(trim_ws(s)) in ('nil', 'none', 'zero', 'exempt', '-') then '0'
+        when lower(trim_ws(s)) in ('n/a', 'na', 'not applicable') then ''
+        else s
+    end
+);
+
 -- parse_amount for a file written with decimal commas ('1.234,56'): the two marks swap roles.
 create or replace macro parse_amount_decimal_comma(s) as parse_amount(translate(s, '.,', ',.'));
 

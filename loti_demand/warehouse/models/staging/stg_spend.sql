@@ -136,8 +136,8 @@ joined as (
         -- parsed, with the file's decimal mark
         case when source.is_decimal_comma then parse_amount_decimal_comma(source.amount)
             else parse_amount(source.amount) end as amount_gbp,
-        case when source.is_decimal_comma then parse_amount_decimal_comma(source.irrecoverable_vat)
-            else parse_amount(source.irrecoverable_vat) end as irrecoverable_vat_gbp,
+        case when source.is_decimal_comma then parse_amount_decimal_comma(vat_text(source.irrecoverable_vat))
+            else parse_amount(vat_text(source.irrecoverable_vat)) end as irrecoverable_vat_gbp,
         case when o.is_month_first then d.payment_date_month_first else d.payment_date_parsed end as payment_date,
         case when o.is_month_first then d.is_outside_window_month_first else d.is_outside_window end
             as is_outside_window,
@@ -199,14 +199,14 @@ problems as (
             when is_outside_window
                 then 'date is outside the years accepted (1990 to ten years after the build): a typing error?'
             when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
-            when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null
+            when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null
                 then 'irrecoverable VAT is not a number'
         end as problem,
         case
             when read_problem is not null then null
             when is_total_row or amount_ambiguity is not null or amount_gbp is null then 'amount'
             when payment_date is null then 'payment_date'
-            when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_raw), '') is not null then 'irrecoverable_vat'
+            when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null then 'irrecoverable_vat'
         end as problem_column
     from flagged
 )
