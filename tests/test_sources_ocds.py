@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.notice_types import notice_type, stage
-from loti_demand.normalise.ocds import flatten, repair_text, resolve_buyer
+from loti_demand.normalise.ocds import flatten
+from loti_demand.normalise.ocds_buyers import resolve_buyer
 from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.text import repair_text
 from loti_demand.reference import Reference
 from loti_demand.sources.ocds import read_ocds
 from loti_demand.warehouse.build import add_files, run_checks

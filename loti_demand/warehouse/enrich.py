@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from loti_demand.normalise.ocds import calendar_date
+from loti_demand.normalise.ocds_values import calendar_date
 from loti_demand.normalise.supplier_resolution import Override
 from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier, description_parts
