@@ -20,7 +20,6 @@ from pathlib import Path
 
 from loti_demand.sample.boroughs import load_bodies, load_boroughs
 from loti_demand.sample.challenges import (
-    CHALLENGE_COLUMNS,
     LINKED_CHALLENGES,
     MULTI_BOROUGH_CHALLENGES,
     build_challenges,
@@ -38,7 +37,6 @@ from loti_demand.sample.suppliers import NAME_STYLES, build_suppliers, supplier_
 
 __all__ = [
     "BODY_LAYOUT_NAMES",
-    "CHALLENGE_COLUMNS",
     "DEFAULT_SEED",
     "LAYOUTS",
     "LAYOUT_NAMES",
