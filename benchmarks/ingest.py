@@ -30,8 +30,9 @@ def run_ingest_benchmark(*, lines: int, work_dir: Path, echo: Callable[[str], No
     from loti_demand.sources.council_spend import read_spend
     from loti_demand.warehouse.build import add_files, load_reference, record_build
     from loti_demand.warehouse.db import MODELS_DIR, connect, run_sql_file
-    from loti_demand.warehouse.ingest import RawWriter, ingest_file
+    from loti_demand.warehouse.ingest import ingest_file
     from loti_demand.warehouse.order import models_up_to
+    from loti_demand.warehouse.raw_writer import RawWriter
 
     path = work_dir / f"ingest-{lines}.csv"
     if not path.exists():

@@ -201,7 +201,7 @@ def _element(element, widgets: dict[str, tuple[str, list[str]]]) -> str | None:
 
 def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> LoadResult:
     """Build the warehouse, serve it, run the users with rebuilds and health polls alongside; print the report."""
-    from loti_demand.screenshots import _free_port, _start_server
+    from loti_demand.local_server import local_server
     from loti_demand.warehouse.build import build
 
     work = Path(options.work_dir)
@@ -215,30 +215,25 @@ def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> 
         options = replace(options, data=generate_scaled(work / f"data-{options.lines}l-load", params).folder)
     echo(f"Building the warehouse from {options.data} ...")
     build(options.data, warehouse)
-    port, log_path = _free_port(), work / "load-server.log"
+    log_path = work / "load-server.log"
     result = LoadResult(options)
-    with log_path.open("wb") as log:
-        server = _start_server(warehouse, port, script="serve.py", log=log)
-        try:
-            pages = [(p.url_path, p.title) for p in registered_pages()]
-            base = f"127.0.0.1:{port}"
-            echo(
-                f"Warming the server (every page once), then {options.users} users for {options.seconds:.0f} s, "
-                f"rebuilding every {options.rebuild_every:.0f} s ..."
-            )
-            _warm(f"ws://{base}/_stcore/stream", pages)
-            _drive(
-                options,
-                result,
-                f"ws://{base}/_stcore/stream",
-                f"http://{base}/_stcore/health",
-                pages,
-                warehouse,
-                server.pid,
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with local_server(warehouse, script="serve.py", log=log_path) as server:
+        pages = [(p.url_path, p.title) for p in registered_pages()]
+        base = server.url.removeprefix("http://")
+        echo(
+            f"Warming the server (every page once), then {options.users} users for {options.seconds:.0f} s, "
+            f"rebuilding every {options.rebuild_every:.0f} s ..."
+        )
+        _warm(f"ws://{base}/_stcore/stream", pages)
+        _drive(
+            options,
+            result,
+            f"ws://{base}/_stcore/stream",
+            f"http://{base}/_stcore/health",
+            pages,
+            warehouse,
+            server.process.pid,
+        )
     result.server_tracebacks = len(re.findall(r"^Traceback", log_path.read_text(errors="replace"), re.M))
     print_load_report(result, echo)
     return result

@@ -4,8 +4,9 @@ warehouse size, peak RSS, the p50/p95 of every registered query with the floor u
 questions over payment lines answered by pandas and SQLite, AppTest reruns of every page and, optionally, first
 paint in Chromium.
 
-Modules: measure (timings), raw (pandas/SQLite loaders), equivalents (the headline questions), apptest and browser
-(pages), report (figures and verdicts); ingest (one large CSV) and load (the load test) stand alone.
+Modules: measure (timings), raw (pandas/SQLite loaders), equivalents (the headline questions, answered in
+pandas_answers and sqlite_answers), apptest and browser (pages), report (figures and verdicts); ingest (one large
+CSV) and load (the load test) stand alone.
 """
 
 from __future__ import annotations

@@ -6,20 +6,14 @@ MAX_HEIGHT tall, as a JPEG of quality 80 (a long page as PNG would be megabytes)
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from loti_demand.config import PROJECT_DIR
 from loti_demand.exceptions import LotiDemandError
+from loti_demand.local_server import local_server
 from loti_demand.navigation import registered_pages
 
 if TYPE_CHECKING:
@@ -47,49 +41,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(
-    warehouse: Path, port: int, *, script: str = "dashboard.py", log: IO | None = None
-) -> subprocess.Popen:
-    """Serve `script` over `warehouse` on 127.0.0.1:`port` (its output to `log`, else discarded); wait until healthy."""
-    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise LotiDemandError("the Streamlit server did not start within 60 s")
-
-
 @contextmanager
 def served_in_chromium(warehouse: Path, *, needed_for: str) -> Iterator[tuple[Browser, str]]:
     """Serve the dashboard on `warehouse` on a free local port and launch headless Chromium: (browser, base URL)."""
@@ -98,18 +49,12 @@ def served_in_chromium(warehouse: Path, *, needed_for: str) -> Iterator[tuple[Br
         raise LotiDemandError(f"{needed_for} needs Chromium: install Debian's `chromium` package")
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = _start_server(warehouse, port)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                yield browser, f"http://127.0.0.1:{port}"
-            finally:
-                browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with local_server(warehouse) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield browser, server.url
+        finally:
+            browser.close()
 
 
 def take_screenshots(

@@ -25,7 +25,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     months, month = [], first
     while month <= last:
         months.append(month)
-        month = queries.add_months(month, 1)
+        month = periods.add_months(month, 1)
     return months
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from loti_demand.exceptions import InputFileError
-from loti_demand.warehouse import ingest
+from loti_demand.warehouse import read_ahead
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 
@@ -30,7 +30,9 @@ def test_readers_come_in_order_with_each_files_rows_and_error(tmp_path: Path) ->
     paths = spend_files(tmp_path / "camden", 7)
     paths[3].write_bytes(b"\x00\x01\x02 not a spend file \xff" * 50)
     seen = []
-    for i, (path, reader) in enumerate(ingest.read_ahead(paths, lambda p: ingest.read_spend_now(p, name=p.name))):
+    for i, (path, reader) in enumerate(
+        read_ahead.read_ahead(paths, lambda p: read_ahead.read_spend_now(p, name=p.name))
+    ):
         seen.append(path)
         if i == 3:
             with pytest.raises(InputFileError, match=r"spend-03\.csv"):
@@ -45,14 +47,14 @@ def test_readers_come_in_order_with_each_files_rows_and_error(tmp_path: Path) ->
 def test_files_over_the_limit_are_left_to_the_caller(tmp_path: Path, monkeypatch) -> None:
     paths = spend_files(tmp_path / "camden", 4)
     paths[2].write_text(HEADER + "Camden,Digital,Big Ltd,01/04/2025,TB,500.00,Software\n" * 40)
-    monkeypatch.setattr(ingest, "READ_AHEAD_MAX_BYTES", 1_000)
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_MAX_BYTES", 1_000)
     threads = {}
 
     def read(path: Path) -> list:
         threads[path] = threading.current_thread().name
-        return ingest.read_spend_now(path, name=path.name)
+        return read_ahead.read_spend_now(path, name=path.name)
 
-    readers = dict(ingest.read_ahead(paths, read))
+    readers = dict(read_ahead.read_ahead(paths, read))
     assert readers[paths[2]] is None and paths[2] not in threads  # left to the caller, never started ahead
     assert all(readers[p]() and threads[p].startswith("read-ahead") for p in paths if p != paths[2])
 
@@ -62,7 +64,7 @@ def test_a_build_reading_ahead_loads_every_file_once_in_order(tmp_path: Path, mo
     paths = spend_files(data / "spend" / "camden", 9)
     paths[5].write_text("no header here\n")
     paths[7].write_text(HEADER + "".join(f"Camden,Digital,Big Ltd,01/04/2025,B{i},500.00,Software\n" for i in range(9)))
-    monkeypatch.setattr(ingest, "READ_AHEAD_MAX_BYTES", 300)  # file 7 is read in turn, the others ahead
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_MAX_BYTES", 300)  # file 7 is read in turn, the others ahead
     report = build(data, tmp_path / "w.duckdb", skip_bad_files=True)
     con = connect(tmp_path / "w.duckdb", read_only=True)
     files = con.execute("select file_id, path, status from raw_source_files order by file_id").fetchall()

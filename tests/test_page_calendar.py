@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loti_demand import queries
+from loti_demand import periods, queries
 from loti_demand.metrics import INFERRED, REPROCUREMENT, STATUTORY, VALUE_BANDS, value_band
 from tests import demand_expected
 from tests.conftest import open_page
@@ -83,7 +83,7 @@ def test_demand_items_agree_with_the_independent_implementation(sample_con) -> N
 
 
 def _calendar(con, months: int = MONTHS, **filters) -> set[str]:
-    date_from, date_to = queries.months_ahead(AS_OF, months)
+    date_from, date_to = periods.months_from(AS_OF, months)
     return set(queries.demand_calendar(con, date_from=date_from, date_to=date_to, **filters)["ocid"])
 
 
@@ -112,7 +112,7 @@ def test_calendar_window_edges_and_due_now(demand_con) -> None:
     # 2027-06-30 is the last day of a 19-month window; the 2028 pipeline item needs 26 months
     assert "dd-i4" in _calendar(demand_con, months=19) and "dd-i4" not in _calendar(demand_con, months=18)
     assert "dd-s7" in _calendar(demand_con, months=26) and "dd-s7" not in _calendar(demand_con, months=25)
-    date_from, date_to = queries.months_ahead(AS_OF, MONTHS)
+    date_from, date_to = periods.months_from(AS_OF, MONTHS)
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
     assert df["is_due_now"].to_dict() == {o: o == "dd-i3" for o in IN_WINDOW}
     assert pd.Timestamp(df.loc["dd-i3", "calendar_month"]) == pd.Timestamp("2025-12-01")  # placed in the first month
@@ -124,7 +124,7 @@ def test_calendar_rows_are_in_month_date_area_title_order(sample_con) -> None:
     """Rows come by month, then date, area, title and ocid, already-due items (placed in the first month) too."""
     as_of = queries.as_of(sample_con)
     for months in (2, 18):
-        date_from, date_to = queries.months_ahead(as_of, months)
+        date_from, date_to = periods.months_from(as_of, months)
         df = queries.demand_calendar(sample_con, date_from=date_from, date_to=date_to)
         assert df["is_due_now"].any() and df["calendar_month"].nunique() > 1
         want = df.sort_values(["calendar_month", "expected_date", "area_name", "title", "ocid"], na_position="last")
@@ -135,7 +135,7 @@ def test_a_contract_names_its_current_supplier_and_a_notice_the_one_it_replaces(
     """An inferred item's current supplier is its own; a notice names one only when it replaces a contract (here by
     timing: same buyer and category, the contract ending near the notice's date), with the reason. The current
     contract's end and the new contract's end are separate columns."""
-    date_from, date_to = queries.months_ahead(AS_OF, MONTHS)
+    date_from, date_to = periods.months_from(AS_OF, MONTHS)
     df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to).set_index("ocid")
     replacing = {"dd-s2": "dd-i7", "dd-s3": "dd-i2"}
     inferred = [o for o in IN_WINDOW if FIXTURE_ITEMS[o][0] == INFERRED]
@@ -165,7 +165,7 @@ def _app(warehouse: Path, monkeypatch, **params: str) -> AppTest:
 def _expected(warehouse: Path, months: int = 18) -> pd.DataFrame:
     con = duckdb.connect(str(warehouse), read_only=True)
     as_of = queries.as_of(con)
-    date_from, date_to = queries.months_ahead(as_of, months)
+    date_from, date_to = periods.months_from(as_of, months)
     df = demand_expected.calendar(con, date_from, date_to)
     con.close()
     return df

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loti_demand import queries
+from loti_demand import periods, queries
 from tests import demand_expected
 from tests.conftest import open_page
 
@@ -32,7 +32,7 @@ def _candidates(con, date_from: dt.date, date_to: dt.date, **params) -> pd.DataF
 
 
 def _groups(con, months: int = 18, **params) -> list[tuple[str, frozenset[str]]]:
-    date_from, date_to = queries.months_ahead(AS_OF, months)
+    date_from, date_to = periods.months_from(AS_OF, months)
     df = _candidates(con, date_from, date_to, **params)
     return [(g, frozenset(d["ocid"])) for g, d in df.groupby("group_id", sort=False)]
 
@@ -49,7 +49,7 @@ def test_groups_on_the_fixture(demand_con) -> None:
 
 
 def test_group_facts_and_filters_on_the_fixture(demand_con) -> None:
-    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    date_from, date_to = periods.months_from(AS_OF, 18)
     df = queries.collaboration_groups(demand_con, date_from=date_from, date_to=date_to, window_months=6)
     assert len(df) == 1
     group = df.iloc[0]
@@ -69,7 +69,7 @@ def test_group_facts_and_filters_on_the_fixture(demand_con) -> None:
 @pytest.mark.parametrize("months", [1, 3, 6, 12])
 def test_grouping_agrees_with_the_independent_implementation(sample_con, months: int) -> None:
     as_of = queries.as_of(sample_con)
-    date_from, date_to = queries.months_ahead(as_of, 18)
+    date_from, date_to = periods.months_from(as_of, 18)
     df = _candidates(sample_con, date_from, date_to, window_months=months)
     got = {frozenset(d["ocid"]) for _, d in df.groupby("group_id")}
     want = set(demand_expected.collaboration_groups(sample_con, date_from, date_to, months))
@@ -88,7 +88,7 @@ def test_grouping_agrees_with_the_independent_implementation(sample_con, months:
 
 
 def test_evidence_of_one_group_is_that_group_alone(sample_con) -> None:
-    date_from, date_to = queries.months_ahead(queries.as_of(sample_con), 18)
+    date_from, date_to = periods.months_from(queries.as_of(sample_con), 18)
     groups = queries.collaboration_groups(sample_con, date_from=date_from, date_to=date_to, window_months=6)
     every = queries.collaboration_evidence(
         sample_con, date_from=date_from, date_to=date_to, groups=queries.group_keys(groups)
@@ -115,7 +115,7 @@ def _want(
     warehouse: Path, within: int = 6, ahead: int = 18, category: str | None = None, borough: str | None = None
 ) -> set[frozenset[str]]:
     con = duckdb.connect(str(warehouse), read_only=True)
-    date_from, date_to = queries.months_ahead(queries.as_of(con), ahead)
+    date_from, date_to = periods.months_from(queries.as_of(con), ahead)
     if category:  # filtering items by category before grouping is the same as keeping that category's groups
         groups = demand_expected.collaboration_groups(con, date_from, date_to, within)
         cats = dict(con.execute("select ocid, tech_category from procurements").fetchall())

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loti_demand import queries
+from loti_demand import periods, queries
 from loti_demand.metrics import QUALITY_RULES
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
@@ -34,7 +34,7 @@ COMPONENTS = [
 
 def _coverage(con, months: int) -> pd.DataFrame:
     as_of = queries.as_of(con)
-    date_from, date_to = queries.months_back(as_of, months)
+    date_from, date_to = periods.months_back(as_of, months)
     return queries.coverage_by_borough(con, date_from=date_from, date_to=date_to, as_of=as_of)
 
 
@@ -255,10 +255,10 @@ def test_pages_work_when_a_source_is_empty(
 
 
 def test_period_window_is_whole_months() -> None:
-    assert queries.months_back(dt.date(2026, 3, 31), 12) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
-    assert queries.months_ahead(dt.date(2026, 3, 31), 18) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
-    assert queries.add_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
-    assert queries.month_starts(dt.date(2025, 12, 31), dt.date(2026, 2, 1)) == [
+    assert periods.months_back(dt.date(2026, 3, 31), 12) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert periods.months_from(dt.date(2026, 3, 31), 18) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
+    assert periods.add_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
+    assert periods.month_starts(dt.date(2025, 12, 31), dt.date(2026, 2, 1)) == [
         dt.date(2025, 12, 1),
         dt.date(2026, 1, 1),
         dt.date(2026, 2, 1),

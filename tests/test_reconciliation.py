@@ -283,7 +283,7 @@ def test_every_area_has_the_same_figures_on_every_page(warehouse: Path, months: 
     as_of = queries.as_of(con)
     period = next(p for p in periods.forward_periods(as_of) if p.months == months)
     start, end = period.start, period.end
-    assert (start, end) == demand_expected.window(as_of, months) == queries.months_ahead(as_of, months)
+    assert (start, end) == demand_expected.window(as_of, months) == periods.months_from(as_of, months)
     names = _areas(con)
     want = expected(con, start, end)
     assert want["pipeline_count"].sum() and want["contracts_expiring"].sum(), "the data exercises both measures"

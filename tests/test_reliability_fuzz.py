@@ -23,7 +23,8 @@ from loti_demand.sources import READERS
 from loti_demand.sources import limits as limits_module
 from loti_demand.warehouse.build import add_files, run_checks
 from loti_demand.warehouse.db import MODELS_DIR, connect, run_sql_file
-from loti_demand.warehouse.ingest import RawWriter, ingest_file
+from loti_demand.warehouse.ingest import ingest_file
+from loti_demand.warehouse.raw_writer import RawWriter
 from tests.reliability_inputs import CASES, FIXTURES, SPEND_HEADER, Case
 
 CAMDEN = "E09000007"

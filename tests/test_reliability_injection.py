@@ -117,8 +117,8 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/db.py", "cursor"): "the READ_ALIAS constant",
     ("loti_demand/warehouse/db.py", "read_every_table"): "table names from the catalogue, quoted as identifiers",
     ("loti_demand/warehouse/db.py", "create_from_arrow"): "build steps' table names from code constants",
-    ("loti_demand/warehouse/ingest.py", "discard"): "raw table names from the SCHEMAS constant",
-    ("loti_demand/warehouse/ingest.py", "flush"): "raw table and column names from the SCHEMAS constant",
+    ("loti_demand/warehouse/raw_writer.py", "discard"): "raw table names from the SCHEMAS constant",
+    ("loti_demand/warehouse/raw_writer.py", "flush"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/order.py", "run"): "materialisation, and a model file's name (an identifier: discover)",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}

@@ -361,27 +361,21 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.mark.slow
 def test_serve_py_health_check_fails_while_the_warehouse_cannot_be_read(sample_warehouse: Path, tmp_path: Path) -> None:
-    from loti_demand.screenshots import _free_port, _start_server
+    from loti_demand.local_server import local_server
 
     warehouse = damaged("bit-flipped", sample_warehouse, tmp_path)
-    port = _free_port()
-    with (tmp_path / "server.log").open("wb") as log:
-        # _start_server waits for health "ok", which a damaged warehouse never gives: start it on a good one.
+    # local_server waits for health "ok", which a damaged warehouse never gives: start it on a good one.
+    shutil.copyfile(sample_warehouse, tmp_path / "good.duckdb")
+    os.replace(tmp_path / "good.duckdb", tmp_path / "served.duckdb")
+    with local_server(tmp_path / "served.duckdb", script="serve.py", log=tmp_path / "server.log") as server:
+        url = f"{server.url}/_stcore/health"
+        assert _get(url) == (200, b"ok")
+        os.replace(warehouse, tmp_path / "served.duckdb")  # a damaged file swapped in
+        assert _get(url) == (503, b"warehouse unreadable")
         shutil.copyfile(sample_warehouse, tmp_path / "good.duckdb")
+        time.sleep(0.01)  # a new mtime even on coarse clocks
         os.replace(tmp_path / "good.duckdb", tmp_path / "served.duckdb")
-        server = _start_server(tmp_path / "served.duckdb", port, script="serve.py", log=log)
-        try:
-            url = f"http://127.0.0.1:{port}/_stcore/health"
-            assert _get(url) == (200, b"ok")
-            os.replace(warehouse, tmp_path / "served.duckdb")  # a damaged file swapped in
-            assert _get(url) == (503, b"warehouse unreadable")
-            shutil.copyfile(sample_warehouse, tmp_path / "good.duckdb")
-            time.sleep(0.01)  # a new mtime even on coarse clocks
-            os.replace(tmp_path / "good.duckdb", tmp_path / "served.duckdb")
-            assert _get(url) == (200, b"ok")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        assert _get(url) == (200, b"ok")
     assert (tmp_path / "server.log").read_text().count("cannot serve the warehouse") == 1
     assert "Traceback" not in (tmp_path / "server.log").read_text()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loti_demand import queries
+from loti_demand import periods, queries
 from loti_demand.metrics import REPLACEMENT
 from loti_demand.warehouse.build import build, run_checks
 from loti_demand.warehouse.db import connect
@@ -31,7 +31,7 @@ START = dt.date(2026, 6, 1)  # the new contracts' planned start
 
 
 def months(day: dt.date, n: int) -> dt.date:
-    return queries.add_months(day, n)
+    return periods.add_months(day, n)
 
 
 def _release(

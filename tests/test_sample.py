@@ -19,7 +19,7 @@ from loti_demand.normalise.money import parse_amount
 from loti_demand.normalise.suppliers import is_redacted
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
-from loti_demand.sources.challenges import read_challenges
+from loti_demand.sources.challenges import CHALLENGE_FIELDS, read_challenges
 from loti_demand.sources.council_spend import read_spend
 from loti_demand.sources.ocds import read_ocds
 
@@ -235,7 +235,7 @@ def test_challenges_read_back_and_link_to_sample_procurements(generated) -> None
     (challenges,) = read_challenges(root / "challenges" / "challenges.csv")
     rows = [row for _, row in challenges.rows]
     with (root / "challenges" / "challenges.csv").open(encoding="utf-8", newline="") as fh:
-        assert tuple(next(csv.reader(fh))) == sample.CHALLENGE_COLUMNS
+        assert tuple(next(csv.reader(fh))) == CHALLENGE_FIELDS
     assert len(rows) == 40 and len({r["id"] for r in rows}) == 40
     assert sum(";" in str(r["boroughs"]) for r in rows) == sample.MULTI_BOROUGH_CHALLENGES
     ocids = {

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loti_demand import queries, search
+from loti_demand import periods, queries, search
 from loti_demand.cli import cli
 from loti_demand.exceptions import InputFileError
 
@@ -196,7 +196,7 @@ def test_challenges_are_found_by_word(search_con, q: str, expected: list[str]) -
     ],
 )
 def test_notices_are_found_by_word_in_the_calendar_and_the_notice_search(search_con, q, expected) -> None:
-    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    date_from, date_to = periods.months_from(AS_OF, 18)
     calendar = queries.demand_calendar(search_con, date_from=date_from, date_to=date_to, q=q)
     assert calendar["ocid"].tolist() == expected
     assert all("«" in m for m in calendar["search_match"])
@@ -204,7 +204,7 @@ def test_notices_are_found_by_word_in_the_calendar_and_the_notice_search(search_
 
 
 def test_a_search_with_no_words_filters_nothing(search_con) -> None:
-    date_from, date_to = queries.months_ahead(AS_OF, 18)
+    date_from, date_to = periods.months_from(AS_OF, 18)
     everything = queries.demand_calendar(search_con, date_from=date_from, date_to=date_to)
     assert queries.demand_calendar(search_con, date_from=date_from, date_to=date_to, q="the of").equals(everything)
     assert len(queries.challenges_list(search_con, q="", today=AS_OF)) == 6

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.notice_types import notice_type, stage
-from loti_demand.normalise.ocds import flatten, repair_text, resolve_buyer
+from loti_demand.normalise.ocds import flatten
+from loti_demand.normalise.ocds_buyers import resolve_buyer
 from loti_demand.normalise.taxonomy import Classifier
+from loti_demand.normalise.text import repair_text
 from loti_demand.reference import Reference
 from loti_demand.sources.ocds import read_ocds
 from loti_demand.warehouse.build import add_files, run_checks
@@ -201,13 +203,14 @@ def test_reading_a_50_mb_package_streams_in_bounded_memory(tmp_path: Path) -> No
 def test_ingesting_a_50_mb_package_keeps_memory_bounded(tmp_path: Path) -> None:
     from loti_demand.warehouse import ingest
     from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
+    from loti_demand.warehouse.raw_writer import RawWriter
 
     path = tmp_path / "big.json"
     count = _big_package(path, 50)
     size = path.stat().st_size
     con = connect(tmp_path / "w.duckdb")
     run_sql_file(con, MODELS_DIR / "raw.sql")
-    writer = ingest.RawWriter(con)
+    writer = RawWriter(con)
     warm_up = write(tmp_path, "small.json", json.dumps(release(1)))  # first loads import modules: not the file's cost
     ingest.ingest_file(writer, "procurement", warm_up)
     writer.flush()
@@ -254,9 +257,9 @@ def test_quarantined_and_duplicate_releases_balance_per_file(tmp_path: Path) -> 
 
 
 def test_a_malformed_file_loads_nothing_even_with_skip_bad_files(tmp_path: Path, monkeypatch) -> None:
-    from loti_demand.warehouse import ingest
+    from loti_demand.warehouse import raw_writer
 
-    monkeypatch.setattr(ingest, "FLUSH_BYTES", 50_000)  # rows of the bad file are written before the error is met
+    monkeypatch.setattr(raw_writer, "FLUSH_BYTES", 50_000)  # rows of the bad file are written before the error is met
     good = write(tmp_path, "good.json", json.dumps({"releases": [release(1)]}))
     lines = [json.dumps(release(n)) for n in range(5_000)] + ['{"ocid": "broken", ']
     bad = write(tmp_path, "bad.jsonl", "\n".join(lines))

@@ -3,8 +3,8 @@ names. One module per job: `measures` (the measures and their formats), `labels`
 (demand calendar, value bands, publication quality) and `concentration` (market shares and HHI)."""
 
 from loti_demand.metrics.concentration import concentration_band, hhi, market_shares, top_share
-from loti_demand.metrics.labels import DIMENSIONS, label
-from loti_demand.metrics.measures import MAP_MEASURES, MEASURES, Measure, format_gbp
+from loti_demand.metrics.labels import label
+from loti_demand.metrics.measures import MAP_MEASURES, MEASURES, format_gbp
 from loti_demand.metrics.rules import (
     INFERRED,
     LONDON_WIDE,
@@ -16,15 +16,10 @@ from loti_demand.metrics.rules import (
     STATUTORY,
     VALUE_BAND_LABELS,
     VALUE_BANDS,
-    QualityComponent,
-    ReplacementRule,
-    ReprocurementRule,
-    ValueBand,
     value_band,
 )
 
 __all__ = [
-    "DIMENSIONS",
     "INFERRED",
     "LONDON_WIDE",
     "MAP_MEASURES",
@@ -37,11 +32,6 @@ __all__ = [
     "STATUTORY",
     "VALUE_BANDS",
     "VALUE_BAND_LABELS",
-    "Measure",
-    "QualityComponent",
-    "ReplacementRule",
-    "ReprocurementRule",
-    "ValueBand",
     "concentration_band",
     "format_gbp",
     "hhi",

@@ -30,3 +30,28 @@ def fold(value: str) -> str:
     text = text.replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return _SPACE.sub(" ", text).strip()
+
+
+# Mojibake: UTF-8 read as cp1252 ("Â£" for "£", "â€¯" for a narrow space), and "\r\n" escapes that lost
+# their backslashes ("GP.rnrnThe"), seen in Contracts Finder releases copied through other tools.
+_CONT = (
+    r"[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    r"\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)  # cp1252 text of bytes 0x80-0xBF
+_UTF8_AS_CP1252 = re.compile(rf"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+_LOST_CRLF = re.compile(r"(?:rn){2}(?=[A-Z0-9]|https?:)|(?<![A-Za-z])rn(?=[A-Z0-9])")
+
+
+def repair_text(value: object) -> str | None:
+    """Repair mojibake and lost line breaks, then trim and collapse whitespace; None for blank text."""
+    if not isinstance(value, str):
+        return clean_text(value) if value is not None and not isinstance(value, (dict, list)) else None
+    text = _UTF8_AS_CP1252.sub(_unmangle, value) if max(value, default=" ") >= "\u00c2" else value
+    return clean_text(_LOST_CRLF.sub("\n", text))
+
+
+def _unmangle(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return match.group(0)

@@ -7,8 +7,9 @@
 bytes. Supplier, project and challenge names are fictional. Standard library plus openpyxl only.
 
 The generator is split by topic: `constants`, `supplier_names`, `expenses` and `challenge_texts` hold the
-tables; `common` the small helpers; `boroughs`, `suppliers` and `spend` the payments; `layouts` the five
-council file styles; `subjects`, `procurement` and `ocds` the notices; `challenges`; `output` the folder.
+tables; `common` the small helpers; `boroughs`, `suppliers` and `spend` the payments; `layouts` the registry of
+file styles, written by `council_csv_layouts`, `xlsx_layout` and `sap_layouts` with `layout_parts`; `subjects`,
+`procurement` and `ocds` the notices; `challenges`; `output` the folder.
 `scale` writes the sample at scale (`generate_scaled`: millions of lines in seconds, with numpy and Arrow) for
 the benchmark and large-build tests.
 """
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from loti_demand.sample.boroughs import load_bodies, load_boroughs
 from loti_demand.sample.challenges import (
-    CHALLENGE_COLUMNS,
     LINKED_CHALLENGES,
     MULTI_BOROUGH_CHALLENGES,
     build_challenges,
@@ -37,7 +37,6 @@ from loti_demand.sample.suppliers import NAME_STYLES, build_suppliers, supplier_
 
 __all__ = [
     "BODY_LAYOUT_NAMES",
-    "CHALLENGE_COLUMNS",
     "DEFAULT_SEED",
     "LAYOUTS",
     "LAYOUT_NAMES",

@@ -14,8 +14,6 @@ from loti_demand.sample.constants import AS_OF
 from loti_demand.sample.procurement import Process
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 
-CHALLENGE_COLUMNS = CHALLENGE_FIELDS  # the challenge standard's columns, as the reader expects them
-
 LINKED_CHALLENGES = 6
 MULTI_BOROUGH_CHALLENGES = 8
 CHALLENGE_STATUSES = ("open",) * 14 + ("closed",) * 13 + ("awarded",) * 7
@@ -114,7 +112,7 @@ def challenge_rows(challenges: list[Challenge], reference_dir: Path, seed: int) 
     for row in read_csv_rows(reference_dir / "borough_aliases.csv"):
         if row["alias"] != row["borough_code"] and ";" not in row["alias"]:
             aliases.setdefault(row["borough_code"], []).append(row["alias"])
-    rows = [list(CHALLENGE_COLUMNS)]
+    rows = [list(CHALLENGE_FIELDS)]  # the challenge standard's columns, as the reader expects them
     for number, c in enumerate(challenges, start=1):
         cid = f"ch-{number:03d}"
         rows.append(

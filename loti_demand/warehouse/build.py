@@ -25,15 +25,10 @@ from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
-from loti_demand.warehouse.ingest import (
-    FileResult,
-    RawWriter,
-    ingest_file,
-    read_ahead,
-    read_spend_now,
-    reject_file,
-)
+from loti_demand.warehouse.ingest import FileResult, ingest_file, reject_file
 from loti_demand.warehouse.order import REFERENCE_TABLES, models
+from loti_demand.warehouse.raw_writer import RawWriter
+from loti_demand.warehouse.read_ahead import read_ahead, read_spend_now
 
 SAMPLE_MARKER = "SAMPLE.md"
 KINDS = ("spend", "procurement", "challenges")

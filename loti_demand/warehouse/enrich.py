@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from loti_demand.normalise.line_columns import description_parts
-from loti_demand.normalise.ocds import calendar_date
+from loti_demand.normalise.ocds_values import calendar_date
 from loti_demand.normalise.supplier_resolution import Override
 from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier

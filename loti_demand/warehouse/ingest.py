@@ -1,105 +1,29 @@
 """Load input files into the raw tables, recording each file in raw_source_files.
 
-Rows are buffered as Arrow batches and written in bulk (a statement per file would cost milliseconds each,
-which at thousands of monthly files dominates a build). A file that cannot be read at all raises
+Rows are buffered by the RawWriter (raw_writer.py) and written in bulk. A file that cannot be read at all raises
 InputFileError (the build stops, the warehouse is untouched), unless skip_bad_files is set: then it is
 recorded as rejected, with its problem in raw_load_issues.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from loti_demand.exceptions import InputFileError
 from loti_demand.reference import Publisher
 from loti_demand.sources import READERS
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
-from loti_demand.sources.council_spend import SPEND_FIELDS, SkippedMember
+from loti_demand.sources.council_spend import SkippedMember
 from loti_demand.sources.limits import TOO_DEEP, TOO_DEEP_HINT
-from loti_demand.warehouse.db import scalar
+from loti_demand.warehouse.raw_writer import FLUSH_BYTES, SCHEMAS, RawWriter
 
-_STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
-SCHEMAS = {
-    "raw_source_files": pa.schema(
-        [
-            ("file_id", _INT),
-            ("path", _STR),
-            ("sha256", _STR),
-            ("kind", _STR),
-            ("borough_code", _STR),
-            ("publisher_code", _STR),
-            ("detected_format", _STR),
-            ("encoding", _STR),
-            ("header_row", _INT),
-            ("column_mapping", _STR),
-            ("lines_read", _INT),
-            ("status", _STR),
-            ("problem", _STR),
-            ("ingested_at", _TS),
-        ]
-    ),
-    # Per-file provenance (path, borough, ingest time) is in raw_source_files, joined on file_id in stg_spend.
-    "raw_spend": pa.schema(
-        [
-            ("file_id", _INT),
-            ("source_row", _INT),
-            *[(f, _STR) for f in SPEND_FIELDS],
-            ("descriptions", _STR),
-            ("read_problem", _STR),
-        ]
-    ),
-    "raw_ocds_releases": pa.schema(
-        [
-            ("file_id", _INT),
-            ("source_file", _STR),
-            ("source_row", _INT),
-            ("ocid", _STR),
-            ("release_id", _STR),
-            ("release_date", _STR),
-            ("release_json", _STR),
-            ("ingested_at", _TS),
-            ("problem", _STR),
-        ]
-    ),
-    "raw_challenges": pa.schema(
-        [
-            ("file_id", _INT),
-            ("source_file", _STR),
-            ("source_row", _INT),
-            *[(f, _STR) for f in CHALLENGE_FIELDS],
-            ("schema_problems", _STR),
-            ("ingested_at", _TS),
-        ]
-    ),
-    "raw_load_issues": pa.schema(
-        [
-            ("source_file", _STR),
-            ("source_row", _INT),
-            ("column_name", _STR),
-            ("raw_value", _STR),
-            ("problem", _STR),
-        ]
-    ),
-}
-FLUSH_ROWS = 500_000
-FLUSH_BYTES = 8 << 20  # OCDS releases are kilobytes each: flush by size too, so memory stays bounded
 OCDS_BATCH = 2_000
-# Spend files are parsed in threads this many files ahead of the one being loaded (pyarrow's parser releases the
-# GIL): 1.5x faster reading on 2 CPUs. Files over READ_AHEAD_MAX_BYTES are read in turn, so memory stays bounded
-# and their progress lines come as they are read.
-READ_AHEAD_FILES = 2
-READ_AHEAD_MAX_BYTES = 16 << 20
 Progress = Callable[[str], None]
 
 
@@ -112,106 +36,6 @@ class FileResult:
     status: str = "loaded"
     problem: str | None = None
     file_id: int | None = None
-
-
-class RawWriter:
-    """Buffers rows for the raw tables as Arrow and writes them in bulk; call flush() before running models."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, *, commit_each_flush: bool = False) -> None:
-        self.con = con
-        # A build runs in a transaction on a copy of the warehouse that is swapped in only on success
-        # (db.new_version), so it can commit each flush: an open transaction keeps every raw line in memory
-        # until the end (about 2 GB per 10 million lines) where committed lines go to disk.
-        self.commit_each_flush = commit_each_flush
-        self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
-        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
-        self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}  # single rows, made a table at flush
-        self._buffered = 0
-        self._buffered_bytes = 0
-
-    def new_file_id(self) -> int:
-        self._next_id += 1
-        return self._next_id - 1
-
-    def add(self, table: str, columns: dict[str, list] | pa.Table, nbytes: int = 0) -> None:
-        """Buffer rows: column lists (converted with the table's schema) or an Arrow table in schema order."""
-        schema = SCHEMAS[table]
-        if not isinstance(columns, pa.Table):
-            columns = pa.table({name: pa.array(columns[name], type=schema.field(name).type) for name in schema.names})
-        self._buffers[table].append(columns)
-        self._buffered += columns.num_rows
-        self._buffered_bytes += nbytes
-        if self._buffered >= FLUSH_ROWS or self._buffered_bytes >= FLUSH_BYTES:
-            self.flush()
-
-    def discard(self, table: str, file_id: int) -> None:
-        """Forget every row of one file, buffered or already written (a file found unreadable part-way)."""
-        self._buffers[table] = [c.filter(pc.not_equal(c["file_id"], file_id)) for c in self._buffers[table]]
-        self._rows[table] = [r for r in self._rows[table] if r.get("file_id") != file_id]
-        self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
-
-    def add_row(self, table: str, **values: object) -> None:
-        """Buffer one row (a file's record or a file-level problem); rows become one Arrow table at flush."""
-        self._rows[table].append(values)
-        self._buffered += 1
-        if self._buffered >= FLUSH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        for table, rows in self._rows.items():
-            if rows:
-                self._buffers[table].append(pa.Table.from_pylist(rows, schema=SCHEMAS[table]))
-                rows.clear()
-        for table, chunks in self._buffers.items():
-            if not chunks:
-                continue
-            merged = pa.concat_tables(chunks).combine_chunks()  # one batch per column: thousands of tiny files
-            chunks.clear()
-            if merged.num_rows == 0:
-                continue
-            self.con.register("_incoming", merged)
-            try:
-                names = ", ".join(merged.schema.names)
-                self.con.execute(f"insert into {table} ({names}) select {names} from _incoming")
-            finally:
-                self.con.unregister("_incoming")
-        if self.commit_each_flush and self._buffered:
-            self.con.execute("commit")
-            self.con.execute("begin transaction")
-        self._buffered = 0
-        self._buffered_bytes = 0
-
-
-def read_spend_now(path: Path, *, name: str, mapping: dict[str, str] | None = None) -> list:
-    """Read a spend file and parse all of its rows now (in a read-ahead thread); raises InputFileError."""
-    tables = READERS["spend"](path, name=name, mapping=mapping)
-    for table in tables:
-        table.read_now()
-    return tables
-
-
-def read_ahead(
-    paths: Iterable[Path],
-    read: Callable[[Path], list],
-) -> Iterator[tuple[Path, Callable[[], list] | None]]:
-    """(path, reader) in order, where calling the reader gives `read(path)` or raises what it raised. Up to
-    READ_AHEAD_FILES files are read in threads ahead of the one the caller is loading. A file over
-    READ_AHEAD_MAX_BYTES comes with no reader: the caller reads it in turn (ingest_file's own reader)."""
-
-    def size(path: Path) -> int:
-        try:
-            return path.stat().st_size
-        except OSError:  # the reader says what is wrong with it
-            return 0
-
-    with ThreadPoolExecutor(READ_AHEAD_FILES, thread_name_prefix="read-ahead") as pool:
-        queue: deque[tuple[Path, Callable[[], list] | None]] = deque()
-        for path in paths:
-            queue.append((path, pool.submit(read, path).result if size(path) <= READ_AHEAD_MAX_BYTES else None))
-            if len(queue) > READ_AHEAD_FILES:
-                yield queue.popleft()
-        yield from queue
 
 
 def ingest_file(
@@ -302,7 +126,7 @@ def _spend(writer: RawWriter, table, publisher: Publisher | None, progress: Prog
     schema = SCHEMAS["raw_spend"]
     read: list[pa.Table] = []
     for batch in table.batches():
-        ids = pa.repeat(pa.scalar(file_id, _INT), batch.num_rows)
+        ids = pa.repeat(pa.scalar(file_id, schema.field("file_id").type), batch.num_rows)
         read.append(pa.table([ids, *batch.columns], schema=schema))
         if progress and (len(read) > 1 or (table.expected_lines or 0) > PROGRESS_LINES):
             progress(_progress_line(table))

@@ -10,31 +10,20 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from loti_demand import config
+from loti_demand.local_server import local_server
 from loti_demand.navigation import registered_pages
+from loti_demand.screenshots import CHROMIUM_ARGS
 from tests.conftest import real_file
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _require(condition: bool, message: str) -> None:
@@ -50,59 +39,13 @@ def page_urls() -> list[tuple[str, str]]:
     return [(page.path, page.url_path) for page in registered_pages()]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve(warehouse: Path, **env: str):
     """Run the dashboard on a free port over `warehouse` (extra LOTI_DEMAND_* settings in env); yield its URL."""
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
-    port = _free_port()
-    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse), **env}
-    log_path = warehouse.parent / f"streamlit-{port}.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        log.close()
-        pytest.fail("the Streamlit server did not start within 60 s:\n" + log_path.read_text()[-2000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    handle, log = tempfile.mkstemp(prefix="streamlit-", suffix=".log", dir=warehouse.parent)
+    os.close(handle)
+    with local_server(warehouse, env=env, log=Path(log)) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,6 @@ statements) are shown as text; no script runs (no alert dialog), no injected ima
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -14,49 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, PROJECT, _free_port, _require, page_urls, wait_for_app
+from loti_demand.local_server import local_server
+from tests.browser.conftest import CHROMIUM, _require, page_urls, wait_for_app
 
 XSS = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 LINK = "[click me](javascript:alert(3))"
-
-
-def _serve(script: str, warehouse: Path, log_path: Path):
-    port = _free_port()
-    env = {**os.environ, "LOTI_DEMAND_WAREHOUSE": str(warehouse)}
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return proc, log, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    log.close()
-    pytest.fail("the Streamlit server did not start within 60 s:\n" + log_path.read_text()[-2000:])
 
 
 # Session-scoped: the browser tests are dealt out one by one, so a worker can come back to this file after others.
@@ -64,22 +23,17 @@ def _serve(script: str, warehouse: Path, log_path: Path):
 def hostile_server(tmp_path_factory, hostile_warehouse: Path):
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("hostile_browser")
-    proc, log, url = _serve("dashboard.py", hostile_warehouse, root / "dashboard.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with local_server(hostile_warehouse, log=root / "dashboard.log") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
 def widget_server(tmp_path_factory):
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("widget_browser")
-    proc, log, url = _serve("tests/fixtures/apps/url_state_app.py", root / "unused.duckdb", root / "widgets.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    app = "tests/fixtures/apps/url_state_app.py"
+    with local_server(root / "unused.duckdb", script=app, log=root / "widgets.log") as server:
+        yield server.url
 
 
 def _watch_dialogs(page) -> list[str]:

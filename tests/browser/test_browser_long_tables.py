@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from loti_demand import queries, ui
+from loti_demand import periods, queries, ui
 from loti_demand.export import to_csv_bytes
 from loti_demand.sample.scale import ScaleParams, generate_scaled
 from loti_demand.warehouse.build import build
@@ -37,7 +37,7 @@ def long_app_url(long_warehouse: Path):
 def test_a_long_calendar_draws_scrolls_and_downloads_every_row(page, long_app_url: str, long_warehouse: Path) -> None:
     con = connect(long_warehouse, read_only=True)
     try:
-        date_from, date_to = queries.months_ahead(queries.as_of(con), 18)
+        date_from, date_to = periods.months_from(queries.as_of(con), 18)
         items = queries.demand_calendar(con, date_from=date_from, date_to=date_to)
     finally:
         con.close()

@@ -101,7 +101,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
     spend = {p.key: p for p in periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of)}
     fy, last12 = spend["fy2024"], spend["last12"]
     camden = dict(zip(run("borough_list")["borough_name"], run("borough_list")["borough_code"], strict=True))["Camden"]
-    ahead, back = queries.months_ahead(as_of, 18), queries.months_back(as_of, 12)
+    ahead, back = periods.months_from(as_of, 18), periods.months_back(as_of, 12)
     measure = "tech_spend_per_resident_gbp"
     collaboration = run(
         "collaboration_groups", date_from=ahead[0], date_to=ahead[1], window_months=6, categories=(), area=""

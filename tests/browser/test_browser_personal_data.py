@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from loti_demand.local_server import local_server
 from loti_demand.warehouse.build import build
 from tests.browser.conftest import CHROMIUM, _require, page_urls, wait_for_app
-from tests.browser.test_browser_injection import _serve
 from tests.test_reliability_personal_data import _data, _leaks
 
 
@@ -21,21 +21,16 @@ def test_the_server_log_names_no_withheld_payee(page, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     build(_data(tmp_path), warehouse)
     log_path = tmp_path / "server.log"
-    proc, log, url = _serve("dashboard.py", warehouse, log_path)
     visited = 0
-    try:
+    with local_server(warehouse, log=log_path) as server:
         for _file, path in page_urls():
             for search in ("", "Jane", "REDACTED"):
                 query = urllib.parse.urlencode({"q": search, "supplier": search, "search": search} if search else {})
-                page.goto(f"{url}/{path}?{query}")
+                page.goto(f"{server.url}/{path}?{query}")
                 wait_for_app(page)
                 main = page.get_by_test_id("stMain").inner_text()
                 assert _leaks(main) == [], f"{path}?{query} shows a withheld payee"
                 visited += 1
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
     text = log_path.read_text(encoding="utf-8", errors="replace")
     assert visited == 3 * len(page_urls())
     assert "Traceback" not in text, text[-2000:]

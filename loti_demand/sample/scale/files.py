@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from loti_demand.reference import Reference
-from loti_demand.sample.layouts import PREAMBLE_HEADER
+from loti_demand.sample.council_csv_layouts import PREAMBLE_HEADER
 from loti_demand.sample.scale.lines import TYPES, Tables, borough_lines, lines_per_file, month_start
 from loti_demand.sample.scale.params import ScaledData, ScaleParams
 from loti_demand.sample.scale.text import MONTHS, const, counter_text, date_text, join, money_text
