@@ -75,8 +75,9 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "by_supplier_gbp",
             "By the supplier's record (£)",
-            "Tech spend whose line is silent but whose supplier is on the kept list of technology suppliers or has "
-            "won technology contracts in the notices.",
+            "Tech spend whose line is silent but whose supplier is on the kept list of technology suppliers, has "
+            "won technology contracts in the notices, or is classed in the file by a technology trade (a card "
+            "merchant category such as 'Computer Software Stores').",
             "gbp",
         ),
         Measure(

@@ -4,14 +4,17 @@ that fired (classification_reason) and how sure it is (confidence).
 
 A spend line is read whole: every descriptive column the file has ('Header: value | ...', see
 sources/spend_batches.describe). Columns that say what was bought (expense type, account, subjective, purpose,
-ProClass or merchant category) decide; columns that say who bought it (department, service, cost centre) only
-suggest, unless the line has no column at all that could say what was bought (a code or the capital/revenue flag
-says nothing): then an IT department decides. Confidence:
+ProClass) decide; columns that say who bought it (department, service, cost centre) only suggest, unless the line has
+no column at all that could say what was bought (a code or the capital/revenue flag says nothing): then an IT
+department decides. A column that classes the payee by its trade (card merchant category, Thomson classification)
+is evidence about the supplier, not about this payment. Confidence:
 - high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
 - medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
-  contract awards in the warehouse, or a guarded name signal such as '... Software Ltd'); or the line has no
-  column saying what was bought and was bought by an IT department ('Corporate IT');
-- low ("possibly tech"): only the buying department or cost centre suggests technology.
+  contract awards in the warehouse, a guarded name signal such as '... Software Ltd', or its trade in a file
+  whose columns do not say what was bought); or the line has no column saying what was bought and was bought by an
+  IT department ('Corporate IT');
+- low ("possibly tech"): only the buying department or cost centre, or the payee's trade beside a column saying
+  what was bought, suggests technology.
 Pages count high and medium as tech spend and state the low amount beside it.
 """
 
