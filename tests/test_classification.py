@@ -313,6 +313,8 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Traffic Mgmnt Svs", "DYNNIQ UK LTD", "smart_city_iot"),
         ("Operational Furniture And Equipment", "ZEN INTERNET LTD", "networks_telecoms"),
         ("Garden Supplies", "Zen Garden Centre", None),  # not the ISP
+        ("Publication And Promotion", "Mailchimp *monthly", "software"),  # an email marketing platform
+        ("Health Promotion", "TEXT ANYWHERE", "networks_telecoms"),  # bulk text messages
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
