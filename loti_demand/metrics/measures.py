@@ -56,8 +56,9 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "possible_tech_gbp",
             "Possibly tech (£)",
-            "Spend not counted as tech spend because only the buying department, or a general heading such as "
-            "'Communications & Computing', suggests technology (low confidence).",
+            "Spend not counted as tech spend because only the buying department, a general heading such as "
+            "'Communications & Computing', or the payee's trade beside a line saying something else suggests "
+            "technology (low confidence).",
             "gbp",
         ),
         Measure(
