@@ -56,9 +56,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "possible_tech_gbp",
             "Possibly tech (£)",
-            "Spend not counted as tech spend because only the buying department, a general heading such as "
-            "'Communications & Computing', or the payee's trade beside a line saying something else suggests "
-            "technology (low confidence).",
+            "Spend not counted as tech spend because only the buying department, or a general heading such as "
+            "'Communications & Computing', suggests technology (low confidence).",
             "gbp",
         ),
         Measure(
@@ -76,9 +75,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "by_supplier_gbp",
             "By the supplier's record (£)",
-            "Tech spend whose line is silent but whose supplier is on the kept list of technology suppliers, has "
-            "won technology contracts in the notices, or is classed in the file by a technology trade (a card "
-            "merchant category such as 'Computer Software Stores').",
+            "Tech spend whose line is silent but whose supplier is on the kept list of technology suppliers or has "
+            "won technology contracts in the notices.",
             "gbp",
         ),
         Measure(

@@ -1,7 +1,6 @@
 """Read a spend line's descriptive columns ('Header: value | ...', see sources/spend_batches.describe): which say
-what was bought (expense type, account, subjective, purpose, ProClass), which say who bought it (department, service,
-cost centre), which say who was paid (the payee's trade: a card merchant category, a directory classification), and
-which values say nothing (a code, the capital/revenue flag)."""
+what was bought (expense type, account, subjective, purpose, ProClass or merchant category), which say who bought it
+(department, service, cost centre), and which values say nothing (a code, the capital/revenue flag)."""
 
 from __future__ import annotations
 
@@ -39,6 +38,7 @@ WHAT_WORDS = frozenset(
         "classification",
         "element",
         "nominal",
+        "merchant",
         "item",
         "goods",
         "narrative",
@@ -67,12 +67,6 @@ SAYS_WHAT_WORDS = WHAT_WORDS | {
     "sercop",
     "cipfa",
 }
-# Header words of columns that class the payee by its trade, not the payment by what it bought: a card scheme's
-# merchant category (MCC) is the shop's, a business directory's (Thomson, Yell) or the SIC code's is the company's.
-TRADE_SOURCE_WORDS = frozenset({"merchant", "mcc", "thomson", "yell", "sic"})
-# ...and of headers that name the payee with a class of it ('Supplier Category', 'Vendor Type', 'Creditor Trade').
-PAYEE_WORDS = frozenset({"supplier", "vendor", "creditor", "payee", "beneficiary", "trader", "company"})
-TRADE_WORDS = frozenset({"category", "type", "classification", "class", "trade", "industry", "sector", "business"})
 _WORD = re.compile(r"[a-z]+")
 # A value that says nothing of what was bought: a code ('HC50', 'MY37') or the capital/revenue flag, also in words
 # ('Revenue Expenditure', 'Capital Income').
@@ -104,15 +98,6 @@ def is_who_column(header: str) -> bool:
     """True for a column that says who bought (department, service area, cost centre), not what was bought."""
     words = _header_words(header)
     return bool(words & WHO_WORDS) and not words & WHAT_WORDS
-
-
-def is_trade_column(header: str) -> bool:
-    """True for a column that classes the payee by its trade ('Merchant Category', 'Thomson Classification
-    Description', 'Supplier Type', 'Nature of Business'): evidence about the supplier, not about what was bought."""
-    words = _header_words(header)
-    if words & TRADE_SOURCE_WORDS and "name" not in words:
-        return True
-    return bool(words & PAYEE_WORDS and words & TRADE_WORDS) or {"nature", "business"} <= words or "industry" in words
 
 
 def says_what(header: str) -> bool:

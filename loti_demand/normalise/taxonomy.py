@@ -4,17 +4,14 @@ that fired (classification_reason) and how sure it is (confidence).
 
 A spend line is read whole: every descriptive column the file has ('Header: value | ...', see
 sources/spend_batches.describe). Columns that say what was bought (expense type, account, subjective, purpose,
-ProClass) decide; columns that say who bought it (department, service, cost centre) only suggest, unless the line has
-no column at all that could say what was bought (a code or the capital/revenue flag says nothing): then an IT
-department decides. A column that classes the payee by its trade (card merchant category, Thomson classification)
-is evidence about the supplier, not about this payment. Confidence:
+ProClass or merchant category) decide; columns that say who bought it (department, service, cost centre) only
+suggest, unless the line has no column at all that could say what was bought (a code or the capital/revenue flag
+says nothing): then an IT department decides. Confidence:
 - high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
 - medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
-  contract awards in the warehouse, a guarded name signal such as '... Software Ltd', or its trade in a file
-  whose columns do not say what was bought); or the line has no column saying what was bought and was bought by an
-  IT department ('Corporate IT');
-- low ("possibly tech"): only the buying department or cost centre, or the payee's trade beside a column saying
-  what was bought, suggests technology.
+  contract awards in the warehouse, or a guarded name signal such as '... Software Ltd'); or the line has no
+  column saying what was bought and was bought by an IT department ('Corporate IT');
+- low ("possibly tech"): only the buying department or cost centre suggests technology.
 Pages count high and medium as tech spend and state the low amount beside it.
 """
 
@@ -24,14 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from loti_demand.normalise.line_columns import (
-    NOT_WORDS,
-    description_parts,
-    is_trade_column,
-    is_who_column,
-    join_descriptions,
-    says_what,
-)
+from loti_demand.normalise.line_columns import NOT_WORDS, description_parts, is_who_column, join_descriptions, says_what
 from loti_demand.normalise.prefilter import Prefilter
 from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDecision, combine
 
@@ -120,32 +110,16 @@ class Classifier:
         unless a column whose header says what was bought is silent beside it (then low); a column whose header says
         neither what nor who ('Nstrg(T)') does not count. Who-columns (department, cost centre) only suggest, with
         low confidence, unless no column of the line could say what was bought: then they decide, with medium
-        confidence. A column classing the payee by its trade (a card merchant category, a Thomson classification)
-        is evidence about the supplier, weighed last (_weigh_trade).
+        confidence.
         """
         # Where a file has ProClass codes, the code decides and its label is not read again as words: councils leave
         # 'ICT : Services' on lines coded to ProClass's root (200000) that are not technology. Without codes, the
         # label ('ICT.SOFTWARE') is the line's words.
         parts = [(h, v) for h, v in description_parts(descriptions) if not proclass_code or v != proclass_label]
-        trade = [(h, v) for h, v in parts if is_trade_column(h) and not NOT_WORDS.fullmatch(v.strip())]
-        parts = [(h, v) for h, v in parts if not is_trade_column(h)]
         who = [(h, v) for h, v in parts if is_who_column(h)]
         said = [(h, v) for h, v in parts if not is_who_column(h) and not NOT_WORDS.fullmatch(v.strip())]
         what = [(h, v) for h, v in said if not self._is_generic(v)]
         specific = [(h, v) for h, v in what if says_what(h)]
-        decision = self._what_was_bought(who, said, what, specific, proclass_code, proclass_label)
-        return self._weigh_trade(decision, trade, specific)
-
-    def _what_was_bought(
-        self,
-        who: list[tuple[str, str]],
-        said: list[tuple[str, str]],
-        what: list[tuple[str, str]],
-        specific: list[tuple[str, str]],
-        proclass_code: str | None,
-        proclass_label: str | None,
-    ) -> TextDecision:
-        """classify_line without the payee's trade."""
         generic = [(h, v) for h, v in said if self._is_generic(v)]
         if any(self._is_excluded(v) for _, v in what):
             return TextDecision(excluded=True)
@@ -188,38 +162,6 @@ class Classifier:
                 method="department",
             )
         return TextDecision()
-
-    def _weigh_trade(
-        self, decision: TextDecision, trade: list[tuple[str, str]], specific: list[tuple[str, str]]
-    ) -> TextDecision:
-        """The payee's trade ('Merchant Category: Computer Software Stores') says what the shop or firm sells, not
-        what this payment bought (a brewery may be classed as a software store; an IT firm may be paid a grant). It
-        names the category when the line's words say only 'IT'; it decides (medium) when it agrees with a heading or
-        department that suggests technology, or when no column says what was bought (only a general heading, a code
-        or nothing); beside a column saying what was bought that is silent, it only suggests (low)."""
-        found = next((f for h, v in trade if not self._is_excluded(v) if (f := self._keyword_in([(h, v)]))), None)
-        if found is None or decision.excluded:
-            return decision
-        rule, header, value = found
-        said = f"the supplier's trade, {_column(header)} '{value}', matches keyword {rule.pattern}"
-        if decision.confidence == "high":
-            if decision.tech_category == "ict_other" and rule.tech_category != "ict_other":
-                return TextDecision(rule.tech_category, f"{decision.reason}; {said}", "high", method=decision.method)
-            return decision
-        if decision.tech_category:  # a heading or department suggests technology too
-            category = decision.tech_category if rule.tech_category == "ict_other" else rule.tech_category
-            return TextDecision(category, f"{decision.reason}; {said}", "medium", method="supplier trade")
-        if not specific:
-            return TextDecision(
-                rule.tech_category, f"{said}; no column says what was bought", "medium", method="supplier trade"
-            )
-        header, value = specific[0]
-        return TextDecision(
-            rule.tech_category,
-            f"{said}; what was bought, {_column(header)} '{value}', does not say technology",
-            "low",
-            method="supplier trade",
-        )
 
     def _keyword_in(self, parts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
         """The highest-priority keyword found in any of the columns (the first column on a tie)."""

@@ -29,10 +29,10 @@ class TextDecision:
 
     tech_category: str | None = None
     reason: str | None = None
-    confidence: str | None = None  # high (what-columns, ProClass) | medium (a standard heading alone, the payee's
-    # trade where nothing says what was bought) | low (who-columns or the payee's trade only)
+    confidence: str | None = None  # high (what-columns, ProClass) | medium (a standard heading alone) | low
+    # (who-columns only)
     excluded: bool = False
-    method: str | None = None  # text | proclass | heading | department | supplier trade
+    method: str | None = None  # text | proclass | heading | department
 
 
 @dataclass(frozen=True)

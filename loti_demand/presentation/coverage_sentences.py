@@ -153,8 +153,8 @@ def possible_tech_sentence(possible: pd.Series) -> str:
         return "No further spend is only possibly tech."
     return (
         f"A further {MEASURES['possible_tech_gbp'].format(amount)} ({int(possible['possible_tech_lines']):,} "
-        "lines) is possibly tech: only the buying department, a general heading or the payee's trade suggests it, "
-        "so it is not counted."
+        "lines) is possibly tech: only the buying department or a general heading suggests it, so it is not "
+        "counted."
     )
 
 

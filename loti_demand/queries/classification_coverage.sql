@@ -1,6 +1,6 @@
 -- One row per borough and London-wide body with spend: how its tech spend was identified (the line's own words,
--- what its supplier is known for or the file's class of its trade, a name signal, an officer's correction), how
--- much more is possibly tech, and the share of its spend that nothing suggests is tech (unclassified).
+-- what its supplier is known for, a name signal, an officer's correction), how much more is possibly tech, and
+-- the share of its spend that nothing suggests is tech (unclassified).
 select
     coalesce(p.publisher_name, c.publisher_code) as area_name,
     c.borough_code,
@@ -8,9 +8,8 @@ select
         and c.classification_confidence = 'high'), 0) as by_text_gbp,
     coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'heading'
         and c.classification_confidence = 'medium'), 0) as by_heading_gbp,
-    coalesce(sum(c.amount_gbp) filter (where c.classification_method in (
-        'supplier list', 'contract award', 'supplier trade'
-    ) and c.classification_confidence in ('high', 'medium')), 0) as by_supplier_gbp,
+    coalesce(sum(c.amount_gbp) filter (where c.classification_method in ('supplier list', 'contract award')
+        and c.classification_confidence in ('high', 'medium')), 0) as by_supplier_gbp,
     coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'name signal'
         and c.classification_confidence in ('high', 'medium')), 0) as by_name_signal_gbp,
     coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'correction'
