@@ -273,6 +273,12 @@ def record_build(con: duckdb.DuckDBPyConnection, *, is_sample: bool) -> None:
 def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Progress | None) -> dict[str, int]:
     record_build(con, is_sample=is_sample)
     run_models(con, ref, progress)
+    return verify(con, strict=strict)
+
+
+def verify(con: duckdb.DuckDBPyConnection, *, strict: bool) -> dict[str, int]:
+    """Run the checks on a built warehouse (BuildCheckError when any fails) and return the build's counts;
+    with `strict`, a quarantined line or file is a StrictModeError. Both engines' builds end here."""
     failures = run_checks(con)
     if failures:
         raise BuildCheckError(

@@ -49,9 +49,9 @@ class Macro:
 def macros(root: Path = MODELS_DIR) -> dict[str, Macro]:
     """{name: Macro} for every macro of the macro files, by sqlglot's DuckDB parser."""
     found: dict[str, Macro] = {}
-    for file in MACRO_FILES:
-        text = (root / file).read_text(encoding="utf-8")
-        names = re.findall(r"create\s+or\s+replace\s+macro\s+(\w+)", text, re.IGNORECASE)
+    texts = {file: (root / file).read_text(encoding="utf-8") for file in MACRO_FILES}
+    names = [n for text in texts.values() for n in re.findall(r"create\s+or\s+replace\s+macro\s+(\w+)", text, re.I)]
+    for file, text in texts.items():
         for statement in sqlglot.parse(_mark_calls(text, names), read=DUCKDB):
             if not (isinstance(statement, exp.Create) and statement.kind == "MACRO"):
                 raise SparkSqlError(f"models/{file}: every statement must be `create or replace macro`")
@@ -182,8 +182,8 @@ def _regexp_extract_names(node: exp.Expression) -> exp.Expression:
 def _full_match(node: exp.Expression) -> exp.Expression:
     """regexp_full_match(s, p) -> s RLIKE '^(?:p)\\z' (Spark's RLIKE finds the pattern anywhere; \\z, not $, which
     Java lets match before a final newline)."""
-    if _function(node, "regexp_full_match"):
-        text, pattern = node.expressions
+    if isinstance(node, exp.RegexpFullMatch):
+        text, pattern = node.this, node.expression
         if not isinstance(pattern, exp.Literal):
             raise SparkSqlError("regexp_full_match with a pattern that is not a literal")
         return exp.RegexpLike(this=text.copy(), expression=exp.Literal.string(f"^(?:{pattern.this})\\z"))
@@ -243,7 +243,7 @@ def _regexp_replace(node: exp.Expression) -> exp.Expression:
 
 
 def _generate_subscripts(node: exp.Expression) -> exp.Expression:
-    """generate_subscripts(list, 1) -> sequence(1, size(list)), unnested beside the list as in DuckDB."""
+    """generate_subscripts(list, 1) -> sequence(1, size(list)), the list's positions."""
     if _function(node, "generate_subscripts"):
         array = node.expressions[0].copy()
         return exp.Anonymous(
@@ -303,6 +303,14 @@ def _json_valid(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _unsigned(node: exp.Expression) -> exp.Expression:
+    """UBIGINT -> BIGINT: Spark has no unsigned integers. The models' one use is a bit mask of the 33 boroughs,
+    which BIGINT holds with the same bits (bit_or and bit_count agree)."""
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.UBIGINT:
+        return exp.DataType.build("BIGINT")
+    return node
+
+
 REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     _regexp_extract_names,
     _full_match,
@@ -315,23 +323,123 @@ REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     _top_n,
     _list_sum,
     _json_valid,
+    _unsigned,
 )
 
 
-def _zip_unnests(tree: exp.Expression) -> exp.Expression:
-    """A select list with several unnest() (DuckDB zips them) -> one inline(arrays_zip(...)) AS (a, b): Spark
-    allows one generator per select."""
-    for select in list(tree.find_all(exp.Select)):
-        items = [e for e in select.expressions if isinstance(e.unalias(), exp.Unnest | exp.Explode)]
-        if len(items) < 2:
+def _generated_array(node: exp.Expression) -> exp.Expression | None:
+    """The list a set-returning call in a select list unnests: unnest(list), or generate_subscripts(list, 1)."""
+    if isinstance(node, exp.Explode) and not isinstance(node.parent, exp.Lateral):
+        return node.this
+    if isinstance(node, exp.Unnest) and isinstance(node.parent, exp.Expression) and not node.args.get("alias"):
+        return node.expressions[0] if len(node.expressions) == 1 else None
+    if _function(node, "generate_subscripts"):
+        return _generate_subscripts(node)
+    return None
+
+
+def _lateral_unnests(tree: exp.Expression) -> exp.Expression:
+    """The unnest() calls of a select list with a FROM (DuckDB zips several, and lets them sit inside an
+    expression such as a cast) -> one LATERAL VIEW inline(arrays_zip(...)) whose columns replace the calls: Spark
+    takes one generator per select list, and none inside an expression. Rows are unnested after the FROM and WHERE
+    (DuckDB unnests after WHERE too; WHERE cannot read the unnested values), so the rows are the same."""
+    for number, select in enumerate(list(tree.find_all(exp.Select))):
+        if not select.args.get("from_") and not select.args.get("from"):
             continue
-        arrays = [item.unalias().expressions[0] if isinstance(item.unalias(), exp.Unnest) else item.unalias().this for item in items]
-        zipped = exp.Anonymous(this="inline", expressions=[exp.Anonymous(this="arrays_zip", expressions=[a.copy() for a in arrays])])
-        names = [exp.to_identifier(item.alias_or_name) for item in items]
-        first = select.expressions.index(items[0])
-        kept = [e for e in select.expressions if e not in items]
-        kept.insert(first, exp.Aliases(this=zipped, expressions=names))
-        select.set("expressions", kept)
+        calls = [
+            node
+            for item in select.expressions
+            for node in item.walk()
+            if _generated_array(node) is not None and node.find_ancestor(exp.Select) is select
+        ]
+        if not calls:
+            continue
+        view = exp.to_identifier(f"__unnested_{number}")
+        names = [exp.to_identifier(f"__value_{i}") for i in range(len(calls))]
+        arrays = [_generated_array(call).copy() for call in calls]
+        for call, name in zip(calls, names, strict=True):
+            call.replace(exp.column(name.copy(), table=view.copy()))
+        select.append(
+            "laterals",
+            exp.Lateral(
+                this=exp.Inline(this=exp.ArraysZip(expressions=arrays)),
+                view=True,
+                outer=False,
+                alias=exp.TableAlias(this=view, columns=names),
+            ),
+        )
+    return tree
+
+
+def _model_columns(table: str) -> list[str]:
+    """The columns of the table a SQL model makes, from its final select list (no Spark, no data needed)."""
+    from loti_demand.warehouse.order import Sql, models  # noqa: PLC0415 (order imports this package's parent)
+
+    for model in models():
+        if isinstance(model, Sql) and model.name == table:
+            tree = sqlglot.parse_one(_mark_calls(model.queries()[0], set(macros())), read=DUCKDB)
+            if isinstance(tree, exp.Select) and not tree.is_star:
+                return list(tree.named_selects)
+    raise SparkSqlError(f"union by name reads `select *` of {table}, whose columns are not listed in its model")
+
+
+def _inline_windows(tree: exp.Expression) -> exp.Expression:
+    """OVER (w ORDER BY ...) over a named WINDOW w AS (...) -> the window written out where it is used: Spark
+    takes only a bare OVER w."""
+    for select in list(tree.find_all(exp.Select)):
+        named = {w.name: w for w in select.args.get("windows") or []}
+        if not named:
+            continue
+        for window in select.find_all(exp.Window):
+            base = named.get(window.alias) if isinstance(window.args.get("alias"), exp.Identifier) else None
+            if base is None or window.find_ancestor(exp.Select) is not select:
+                continue
+            for part in ("partition_by", "order", "spec"):
+                if not window.args.get(part) and base.args.get(part):
+                    copied = base.args[part]
+                    window.set(part, [p.copy() for p in copied] if isinstance(copied, list) else copied.copy())
+            window.set("alias", None)
+        select.set("windows", None)
+    return tree
+
+
+def _union_by_name(tree: exp.Expression) -> exp.Expression:
+    """a UNION ALL BY NAME b (not Spark SQL) -> a UNION ALL b, each branch selecting every name of the union, in
+    the order they first appear, NULL where it has none (as DuckDB fills them); `select * from t` takes t's
+    columns from its model."""
+
+    def branches(node: exp.Expression) -> list[exp.Expression]:
+        if isinstance(node, exp.Union) and node.args.get("by_name"):
+            return branches(node.this) + branches(node.expression)
+        return [node]
+
+    for union in list(tree.find_all(exp.Union)):
+        if not union.args.get("by_name") or (isinstance(union.parent, exp.Union) and union.parent.args.get("by_name")):
+            continue
+        parts = branches(union)
+        if not all(isinstance(p, exp.Select) for p in parts):
+            raise SparkSqlError("union by name of something other than plain selects")
+        items: list[dict[str, exp.Expression]] = []
+        for part in parts:
+            if part.is_star:
+                source = part.args["from_"].this
+                items.append({name: exp.column(name) for name in _model_columns(source.name)})
+            else:
+                items.append({item.alias_or_name: item for item in part.expressions})
+        names = list(dict.fromkeys(name for found in items for name in found))
+        chain: exp.Expression | None = None
+        for part, found in zip(parts, items, strict=True):
+            part = part.copy()
+            part.set(
+                "expressions",
+                [
+                    found[n].copy() if n in found and found[n].alias_or_name == n and not isinstance(found[n], exp.Column)
+                    else exp.alias_(found[n].copy() if n in found else exp.Null(), n)
+                    for n in names
+                ],
+            )
+            chain = part if chain is None else exp.Union(this=chain, expression=part, distinct=union.args.get("distinct"))
+        union.replace(chain)
     return tree
 
 
@@ -339,10 +447,9 @@ def to_spark(sql: str, where: str) -> str:
     """One model's DuckDB SQL as Spark SQL, its macros expanded. `where` names the model in errors."""
     try:
         tree = sqlglot.parse_one(_mark_calls(sql, set(macros())), read=DUCKDB)
-        tree = expand_macros(tree, where)
+        tree = _inline_windows(_union_by_name(_lateral_unnests(expand_macros(tree, where))))
         for rewrite in REWRITES:
             tree = tree.transform(rewrite)
-        tree = _zip_unnests(tree)
         return tree.sql(dialect=SPARK, unsupported_level=ErrorLevel.RAISE, pretty=True)
     except SparkSqlError as exc:
         raise SparkSqlError(f"{where}: {exc}") from exc
