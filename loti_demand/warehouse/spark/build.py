@@ -94,12 +94,6 @@ def session(master: str = DEFAULT_MASTER):
     return spark
 
 
-def kept(model: Model) -> bool:
-    """Whether the DuckDB build keeps a model's table in the warehouse file (not a staging view, not an
-    intermediate SQL model's temp table; a Python model's tables are kept)."""
-    return isinstance(model, Py) or (isinstance(model, Sql) and model.materialisation == "table")
-
-
 def _parquet(folder: Path, table: str) -> str:
     return str(folder / table)
 
@@ -183,16 +177,24 @@ def _documented_types() -> dict[str, dict[str, str]]:
     return {table: {c["column"]: c["type"] for c in contract.columns(table)} for table, _ in contract.tables()}
 
 
-def serve(con: duckdb.DuckDBPyConnection, folder: Path, tables: list[str]) -> None:
-    """Make the serving file's tables from the Parquet, each column in the type the contract documents (Spark sums
-    decimals as DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say), then its macros and staging views."""
+def serve(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Make the serving file from the Parquet as the DuckDB build leaves its file: the raw and reference tables and
+    every model's table, each column in the type the contract documents (Spark sums DECIMAL(18, 2) as
+    DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); an intermediate SQL model's as a temp table (the build's
+    counts read them; the file never keeps them); then the staging views and the macros, from their model files."""
     documented = _documented_types()
-    for table in tables:
+    tables = [(t, "table") for t in sorted(sources())]
+    for model in models():
+        if isinstance(model, Py):
+            tables += [(t, "table") for t in model.makes]
+        elif isinstance(model, Sql) and model.materialisation != "view":
+            tables.append((model.name, model.materialisation))
+    for table, materialisation in tables:
         path = (folder / table / "*.parquet").as_posix()
         names = [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
         types = documented.get(table, {})
         select = ", ".join(f'cast("{n}" as {types[n]}) as "{n}"' if n in types else f'"{n}"' for n in names)
-        con.execute(f"create table {table} as select {select} from read_parquet('{path}', union_by_name = true)")
+        con.execute(f"create {materialisation} {table} as select {select} from read_parquet('{path}', union_by_name = true)")
     for model in models():
         if isinstance(model, Macros) or (isinstance(model, Sql) and model.materialisation == "view"):
             model.run(con, Reference())
@@ -226,12 +228,11 @@ def build(
         report.files = stage(
             data_dir, ref, folder, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
         )
-        made = run_models(spark, ref, folder, progress)
-        keep = sorted(sources()) + [t for m in models() if kept(m) for t in m.makes if t in made]
+        run_models(spark, ref, folder, progress)
         with new_version(warehouse, start_from_existing=False) as con:
             if progress:
                 progress("serving file from the Parquet")
-            serve(con, folder, keep)
+            serve(con, folder)
             report.counts = verify(con, strict=strict)
             report.spend_files = file_summaries(con, report.files)
     return report

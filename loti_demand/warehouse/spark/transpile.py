@@ -311,6 +311,14 @@ def _unsigned(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _contains_in_null(node: exp.Expression) -> exp.Expression:
+    """list_contains(NULL, x) -> NULL as a boolean (a table macro given NULL for a list, meaning all): Spark will
+    not type a bare NULL as a list."""
+    if isinstance(node, exp.ArrayContains) and isinstance(node.this.unnest(), exp.Null):
+        return exp.cast(exp.Null(), "BOOLEAN")
+    return node
+
+
 REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     _regexp_extract_names,
     _full_match,
@@ -324,6 +332,7 @@ REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     _list_sum,
     _json_valid,
     _unsigned,
+    _contains_in_null,
 )
 
 

@@ -1,0 +1,69 @@
+"""The Spark build equals the DuckDB build on the sample, table by table of the contract: the same rows (as a
+multiset: neither build promises an order), amounts exact to the penny, counts exact. Runs with `pytest -m spark`
+(CI does), needing pyspark (requirements-spark.txt) and Java; the plain run leaves it out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loti_demand.warehouse import contract
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.spark
+
+# Columns that record when a build ran, which two builds never share.
+BUILD_TIMES = {"build_info": ("built_at",), "source_files": ("ingested_at",)}
+# Ratios are DOUBLE in both engines; their last bits depend on the order a sum adds them in.
+DOUBLE_PLACES = 9
+
+
+def differences(duckdb_file: Path, spark_file: Path, table: str) -> tuple[int, int, int, int]:
+    """(rows in DuckDB's table, rows in Spark's, DuckDB rows Spark lacks, Spark rows DuckDB lacks), counted with
+    multiplicity; DOUBLE columns compared to DOUBLE_PLACES places, build times left out."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{duckdb_file}' as d (read_only)")
+        con.execute(f"attach '{spark_file}' as s (read_only)")
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns where table_catalog = 'd' "
+            "and table_name = $t order by ordinal_position",
+            {"t": table},
+        ).fetchall()
+        select = ", ".join(
+            f'round("{c}", {DOUBLE_PLACES}) as "{c}"' if t == "DOUBLE" else f'"{c}"'
+            for c, t in columns
+            if c not in BUILD_TIMES.get(table, ())
+        )
+
+        def count(sql: str) -> int:
+            return con.execute(f"select count(*) from ({sql})").fetchone()[0]
+
+        d, s = f"select {select} from d.{table}", f"select {select} from s.{table}"
+        return count(d), count(s), count(f"{d} except all {s}"), count(f"{s} except all {d}")
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt")
+    from loti_demand.warehouse.build import build
+    from loti_demand.warehouse.spark.build import build as build_on_spark
+
+    folder = tmp_path_factory.mktemp("spark-parity")
+    build(SAMPLE, folder / "duckdb.duckdb")
+    build_on_spark(SAMPLE, folder / "spark.duckdb", master="local[2]")
+    return folder / "duckdb.duckdb", folder / "spark.duckdb"
+
+
+@pytest.mark.parametrize("table", [name for name, _ in contract.tables()])
+def test_every_contract_table_equals_the_duckdb_build(builds: tuple[Path, Path], table: str) -> None:
+    rows, spark_rows, missing, extra = differences(*builds, table)
+    assert rows > 0 or table in ("fetch_log",), f"{table} is empty on the sample: the comparison would prove nothing"
+    assert (spark_rows, missing, extra) == (rows, 0, 0), (
+        f"{table}: DuckDB {rows} rows, Spark {spark_rows}; {missing} of DuckDB's rows not in Spark's, "
+        f"{extra} of Spark's not in DuckDB's"
+    )
