@@ -12,7 +12,10 @@ import pytest
 from loti_demand.warehouse import contract
 from tests.conftest import SAMPLE
 
-pytestmark = pytest.mark.spark
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
 
 # Columns that record when a build ran, which two builds never share.
 BUILD_TIMES = {"build_info": ("built_at",), "source_files": ("ingested_at",)}

@@ -27,7 +27,7 @@ from sqlglot.tokens import TokenType
 
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.warehouse.db import MODELS_DIR
-from loti_demand.warehouse.order import MACRO_FILES
+from loti_demand.warehouse.order import MACRO_FILES, Sql, models
 
 DUCKDB = Dialect.get_or_raise("duckdb")
 SPARK = "spark"
@@ -382,8 +382,6 @@ def _lateral_unnests(tree: exp.Expression) -> exp.Expression:
 
 def _model_columns(table: str) -> list[str]:
     """The columns of the table a SQL model makes, from its final select list (no Spark, no data needed)."""
-    from loti_demand.warehouse.order import Sql, models  # noqa: PLC0415 (order imports this package's parent)
-
     for model in models():
         if isinstance(model, Sql) and model.name == table:
             tree = sqlglot.parse_one(_mark_calls(model.queries()[0], set(macros())), read=DUCKDB)
