@@ -34,9 +34,8 @@ from loti_demand.exceptions import LotiDemandError
 )
 @click.option(
     "--spark-master",
-    default="local[2]",
-    show_default=True,
-    help="With --engine spark: the Spark master (local[N], spark://host:port, k8s://...).",
+    help="With --engine spark: the Spark master (local[N], spark://host:port, k8s://...). Default: spark-submit's "
+    "--master when run under spark-submit, else local[2].",
 )
 @click.option(
     "--parquet",
@@ -52,7 +51,7 @@ def build(
     skip_bad_files: bool,
     quiet: bool,
     engine: str,
-    spark_master: str,
+    spark_master: str | None,
     parquet_dir: Path | None,
 ) -> None:
     """Build the warehouse from a data folder, atomically.

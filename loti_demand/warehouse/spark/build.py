@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from loti_demand import config
 from loti_demand.exceptions import BuildCheckError, LotiDemandError
 from loti_demand.reference import Reference
 from loti_demand.sources import fetch_log
@@ -65,9 +66,10 @@ def check_java() -> str:
     return (found.stderr or found.stdout).splitlines()[0]
 
 
-def session(master: str = DEFAULT_MASTER):
-    """A Spark session on `master` (local[N], spark://host:port, k8s://...), set to read and write what DuckDB
-    does: UTC, timestamps without time zone, decimals kept exact."""
+def session(master: str | None = None):
+    """A Spark session on `master` (local[N], spark://host:port, k8s://...; None: spark-submit's --master when run
+    under spark-submit, else DEFAULT_MASTER), set to read and write what DuckDB does: UTC, timestamps without time
+    zone."""
     check_java()
     try:
         from pyspark.sql import SparkSession
@@ -76,13 +78,15 @@ def session(master: str = DEFAULT_MASTER):
             "build --engine spark needs pyspark: install it with `pip install -r requirements-spark.txt` "
             "(it is not part of the default install)"
         ) from exc
+    builder = SparkSession.builder
+    if master or "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit starts the gateway with its own master
+        builder = builder.master(master or DEFAULT_MASTER)
     spark = (
-        SparkSession.builder.master(master)
-        .appName("loti-demand build")
+        builder.appName("loti-demand build")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-        .config("spark.sql.shuffle.partitions", os.environ.get("LOTI_DEMAND_SPARK_PARTITIONS", "4"))
+        .config("spark.sql.shuffle.partitions", str(config.get("spark_partitions")))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "true")
@@ -204,7 +208,7 @@ def build(
     data_dir: Path,
     warehouse: Path,
     *,
-    master: str = DEFAULT_MASTER,
+    master: str | None = None,
     parquet_dir: Path | None = None,
     strict: bool = False,
     skip_bad_files: bool = False,
