@@ -8,8 +8,8 @@ import sys
 
 import pytest
 import sqlglot
-from sqlglot import exp
 from click.testing import CliRunner
+from sqlglot import exp
 
 from loti_demand.cli import cli
 from loti_demand.warehouse.order import Macros, models
@@ -62,7 +62,9 @@ def test_the_macros_are_expanded_as_duckdb_binds_them() -> None:
     assert spark_sql.count("TRIM(amount)") == 1  # bound once, not copied into each of its uses
     fields = re.findall(r"'(\w+)',\s*REGEXP_EXTRACT\(", spark_sql)  # the struct of amount_parts' named groups
     assert fields[:6] == ["open", "lead", "digits", "trail", "suffix", "close"]
-    top = to_spark("select * from top_suppliers_in((select list({'period_start': d, 'period_end': d}) from t), null)", "t")
+    top = to_spark(
+        "select * from top_suppliers_in((select list({'period_start': d, 'period_end': d}) from t), null)", "t"
+    )
     tree = sqlglot.parse_one(top, read="spark")
     assert {t.name for t in tree.find_all(exp.Table)} >= {"agg_spend_by_supplier", "suppliers", "t"}
     assert tree.find(exp.Subquery).alias == "top_suppliers_in"
@@ -83,7 +85,9 @@ def test_a_construct_with_no_spark_counterpart_is_an_error_naming_the_model(duck
 
 def test_the_spark_build_without_java_is_a_clear_error(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "no-java"))
-    result = CliRunner().invoke(cli, ["build", "--data", str(SAMPLE), "-w", str(tmp_path / "w.duckdb"), "--engine", "spark"])
+    result = CliRunner().invoke(
+        cli, ["build", "--data", str(SAMPLE), "-w", str(tmp_path / "w.duckdb"), "--engine", "spark"]
+    )
     assert result.exit_code != 0
     assert "needs Java 17" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "w.duckdb").exists()
@@ -96,7 +100,7 @@ def test_the_spark_build_without_pyspark_is_a_clear_error(monkeypatch) -> None:
         pytest.skip("no Java here: the Java message is checked above")
     monkeypatch.setitem(sys.modules, "pyspark", None)  # `import pyspark` now raises ImportError
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
-    with pytest.raises(spark_build.SparkUnavailableError, match="pip install -r requirements-spark.txt"):
+    with pytest.raises(spark_build.SparkUnavailableError, match=re.escape("pip install -r requirements-spark.txt")):
         spark_build.session()
 
 

@@ -43,7 +43,7 @@ from loti_demand.warehouse.build import (
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
-from loti_demand.warehouse.order import RAW_FILE, Macros, Model, Py, Sql, models, sources
+from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, sources
 from loti_demand.warehouse.spark.transpile import to_spark
 
 DEFAULT_MASTER = "local[2]"
@@ -102,9 +102,14 @@ def _parquet(folder: Path, table: str) -> str:
     return str(folder / table)
 
 
+def _files(folder: Path, table: str) -> str:
+    """A table's Parquet files, as a SQL string literal: a view's body and COPY take no bound parameters, so the
+    path (a folder the operator chose) is quoted here, its quotes doubled. Table names come from the model files."""
+    return "'" + (folder / table / "*.parquet").as_posix().replace("'", "''") + "'"
+
+
 def _duckdb_view(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
-    path = (folder / table / "*.parquet").as_posix()
-    con.execute(f"create or replace view {table} as select * from read_parquet('{path}', union_by_name = true)")
+    con.execute(f"create or replace view {table} as select * from read_parquet({_files(folder, table)})")
 
 
 def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
@@ -115,8 +120,8 @@ def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str)
     ).fetchall()
     select = ", ".join(f'cast("{c}" as varchar) as "{c}"' if t == "JSON" else f'"{c}"' for c, t in columns)
     (folder / table).mkdir(parents=True, exist_ok=True)
-    target = (folder / table / "part-0.parquet").as_posix()
-    con.execute(f"copy (select {select} from {table}) to '{target}' (format parquet)")
+    target = _files(folder, table).replace("*.parquet", "part-0.parquet")
+    con.execute(f"copy (select {select} from {table}) to {target} (format parquet)")
 
 
 def stage(data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_bad_files: bool, progress) -> list:
@@ -137,8 +142,8 @@ def stage(data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_b
     return files
 
 
-def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = None) -> list[str]:
-    """Run every model in build order, each table written as Parquet under `folder`; returns the tables made."""
+def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = None) -> None:
+    """Run every model in build order, each table written as Parquet under `folder`."""
     for table in sorted(sources()):
         spark.read.parquet(_parquet(folder, table)).createOrReplaceTempView(table)
     made: list[str] = []
@@ -159,7 +164,6 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
         for table in model.makes:
             spark.read.parquet(_parquet(folder, table)).createOrReplaceTempView(table)
             made.append(table)
-    return made
 
 
 def _run_in_driver(model: Py, ref: Reference, folder: Path, tables: list[str]) -> None:
@@ -181,7 +185,7 @@ def _documented_types() -> dict[str, dict[str, str]]:
     return {table: {c["column"]: c["type"] for c in contract.columns(table)} for table, _ in contract.tables()}
 
 
-def serve(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+def serve(con: duckdb.DuckDBPyConnection, folder: Path, ref: Reference) -> None:
     """Make the serving file from the Parquet as the DuckDB build leaves its file: the raw and reference tables and
     every model's table, each column in the type the contract documents (Spark sums DECIMAL(18, 2) as
     DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); an intermediate SQL model's as a temp table (the build's
@@ -194,14 +198,14 @@ def serve(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
         elif isinstance(model, Sql) and model.materialisation != "view":
             tables.append((model.name, model.materialisation))
     for table, materialisation in tables:
-        path = (folder / table / "*.parquet").as_posix()
-        names = [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
+        files = _files(folder, table)
+        names = [r[0] for r in con.execute(f"describe select * from read_parquet({files})").fetchall()]
         types = documented.get(table, {})
         select = ", ".join(f'cast("{n}" as {types[n]}) as "{n}"' if n in types else f'"{n}"' for n in names)
-        con.execute(f"create {materialisation} {table} as select {select} from read_parquet('{path}', union_by_name = true)")
+        con.execute(f"create {materialisation} {table} as select {select} from read_parquet({files})")
     for model in models():
         if isinstance(model, Macros) or (isinstance(model, Sql) and model.materialisation == "view"):
-            model.run(con, Reference())
+            model.run(con, ref)
 
 
 def build(
@@ -228,17 +232,20 @@ def build(
     parquet_dir = Path(parquet_dir) if parquet_dir else warehouse.with_name(f"{warehouse.stem}-parquet")
     spark = session(master)
     report = BuildReport(warehouse)
-    with _new_folder(parquet_dir) as folder, tempfile.TemporaryDirectory(prefix="loti-spark-") as scratch:
-        report.files = stage(
-            data_dir, ref, folder, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
-        )
-        run_models(spark, ref, folder, progress)
-        with new_version(warehouse, start_from_existing=False) as con:
-            if progress:
-                progress("serving file from the Parquet")
-            serve(con, folder)
-            report.counts = verify(con, strict=strict)
-            report.spend_files = file_summaries(con, report.files)
+    try:
+        with _new_folder(parquet_dir) as folder, tempfile.TemporaryDirectory(prefix="loti-spark-") as scratch:
+            report.files = stage(
+                data_dir, ref, folder, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
+            )
+            run_models(spark, ref, folder, progress)
+            with new_version(warehouse, start_from_existing=False) as con:
+                if progress:
+                    progress("serving file from the Parquet")
+                serve(con, folder, ref)
+                report.counts = verify(con, strict=strict)
+                report.spend_files = file_summaries(con, report.files)
+    finally:
+        spark.stop()
     return report
 
 

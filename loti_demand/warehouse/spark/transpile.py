@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import sqlglot
@@ -73,8 +74,10 @@ def _mark_calls(sql: str, names: list[str] | set[str]) -> str:
     tokens = DUCKDB.tokenize(sql)
     edits = [
         token.start
-        for token, after in zip(tokens, tokens[1:], strict=False)
-        if token.token_type != TokenType.STRING and token.text.lower() in wanted and after.token_type == TokenType.L_PAREN
+        for token, after in pairwise(tokens)
+        if token.token_type != TokenType.STRING
+        and token.text.lower() in wanted
+        and after.token_type == TokenType.L_PAREN
     ]
     for start in reversed(edits):
         sql = sql[:start] + _MARK + sql[start:]
@@ -107,7 +110,9 @@ def _substitute(body: exp.Expression, bindings: dict[str, exp.Expression], *, ta
 
 def _uses(body: exp.Expression, param: str) -> int:
     return sum(
-        1 for c in body.find_all(exp.Column) if (not c.table and c.name == param) or (c.table == param and not c.args.get("db"))
+        1
+        for c in body.find_all(exp.Column)
+        if (not c.table and c.name == param) or (c.table == param and not c.args.get("db"))
     )
 
 
@@ -173,7 +178,9 @@ def _regexp_extract_names(node: exp.Expression) -> exp.Expression:
         names = node.args["group"].expressions
         parts: list[exp.Expression] = []
         for number, name in enumerate(names, start=1):
-            one = exp.RegexpExtract(this=node.this.copy(), expression=node.expression.copy(), group=exp.Literal.number(number))
+            one = exp.RegexpExtract(
+                this=node.this.copy(), expression=node.expression.copy(), group=exp.Literal.number(number)
+            )
             parts += [name.copy(), one]
         return exp.Anonymous(this="named_struct", expressions=parts)
     return node
@@ -242,16 +249,6 @@ def _regexp_replace(node: exp.Expression) -> exp.Expression:
     return exp.RegexpReplace(this=node.this.copy(), expression=pattern.copy(), replacement=replacement)
 
 
-def _generate_subscripts(node: exp.Expression) -> exp.Expression:
-    """generate_subscripts(list, 1) -> sequence(1, size(list)), the list's positions."""
-    if _function(node, "generate_subscripts"):
-        array = node.expressions[0].copy()
-        return exp.Anonymous(
-            this="sequence", expressions=[exp.Literal.number(1), exp.Anonymous(this="size", expressions=[array])]
-        )
-    return node
-
-
 def _range(node: exp.Expression) -> exp.Expression:
     """range(n) -> 0 .. n-1, empty for n <= 0 (Spark's sequence(0, -1) would count down)."""
     if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
@@ -279,7 +276,8 @@ def _top_n(node: exp.Expression) -> exp.Expression:
     """max(x, n) (DuckDB: the n largest, largest first) -> slice(sort_array(collect_list(x), false), 1, n)."""
     if isinstance(node, exp.Max) and node.args.get("count"):
         listed = exp.Anonymous(
-            this="sort_array", expressions=[exp.Anonymous(this="collect_list", expressions=[node.this.copy()]), exp.false()]
+            this="sort_array",
+            expressions=[exp.Anonymous(this="collect_list", expressions=[node.this.copy()]), exp.false()],
         )
         return exp.Anonymous(this="slice", expressions=[listed, exp.Literal.number(1), node.args["count"].copy()])
     return node
@@ -299,7 +297,14 @@ def _list_sum(node: exp.Expression) -> exp.Expression:
 
 def _json_valid(node: exp.Expression) -> exp.Expression:
     if _function(node, "json_valid"):
-        return exp.Not(this=exp.Is(this=exp.Anonymous(this="get_json_object", expressions=[node.expressions[0].copy(), exp.Literal.string("$")]), expression=exp.Null()))
+        return exp.Not(
+            this=exp.Is(
+                this=exp.Anonymous(
+                    this="get_json_object", expressions=[node.expressions[0].copy(), exp.Literal.string("$")]
+                ),
+                expression=exp.Null(),
+            )
+        )
     return node
 
 
@@ -324,7 +329,6 @@ REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     _full_match,
     _try_strptime,
     _regexp_replace,
-    _generate_subscripts,
     _range,
     _array_length,
     _to_months,
@@ -340,10 +344,11 @@ def _generated_array(node: exp.Expression) -> exp.Expression | None:
     """The list a set-returning call in a select list unnests: unnest(list), or generate_subscripts(list, 1)."""
     if isinstance(node, exp.Explode) and not isinstance(node.parent, exp.Lateral):
         return node.this
-    if isinstance(node, exp.Unnest) and isinstance(node.parent, exp.Expression) and not node.args.get("alias"):
-        return node.expressions[0] if len(node.expressions) == 1 else None
-    if _function(node, "generate_subscripts"):
-        return _generate_subscripts(node)
+    if isinstance(node, exp.Unnest) and len(node.expressions) == 1:
+        return node.expressions[0]
+    if _function(node, "generate_subscripts"):  # (list, 1): the list's positions
+        size = exp.Anonymous(this="size", expressions=[node.expressions[0].copy()])
+        return exp.Anonymous(this="sequence", expressions=[exp.Literal.number(1), size])
     return None
 
 
@@ -353,7 +358,7 @@ def _lateral_unnests(tree: exp.Expression) -> exp.Expression:
     takes one generator per select list, and none inside an expression. Rows are unnested after the FROM and WHERE
     (DuckDB unnests after WHERE too; WHERE cannot read the unnested values), so the rows are the same."""
     for number, select in enumerate(list(tree.find_all(exp.Select))):
-        if not select.args.get("from_") and not select.args.get("from"):
+        if not select.args.get("from_"):
             continue
         calls = [
             node
@@ -435,17 +440,12 @@ def _union_by_name(tree: exp.Expression) -> exp.Expression:
                 items.append({item.alias_or_name: item for item in part.expressions})
         names = list(dict.fromkeys(name for found in items for name in found))
         chain: exp.Expression | None = None
-        for part, found in zip(parts, items, strict=True):
-            part = part.copy()
+        for branch, found in zip(parts, items, strict=True):
+            part = branch.copy()
             part.set(
-                "expressions",
-                [
-                    found[n].copy() if n in found and found[n].alias_or_name == n and not isinstance(found[n], exp.Column)
-                    else exp.alias_(found[n].copy() if n in found else exp.Null(), n)
-                    for n in names
-                ],
+                "expressions", [exp.alias_(found[n].unalias().copy() if n in found else exp.Null(), n) for n in names]
             )
-            chain = part if chain is None else exp.Union(this=chain, expression=part, distinct=union.args.get("distinct"))
+            chain = part if chain is None else exp.union(chain, part, distinct=bool(union.args.get("distinct")))
         union.replace(chain)
     return tree
 
