@@ -5,6 +5,11 @@ leaves it out."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -12,7 +17,8 @@ import pytest
 
 from loti_demand.sample.scale import ScaleParams, generate_scaled
 from loti_demand.warehouse import contract
-from tests.conftest import SAMPLE
+from loti_demand.warehouse.build import remove_stale_builds
+from tests.conftest import PROJECT, SAMPLE
 
 pytestmark = [
     pytest.mark.spark,
@@ -80,3 +86,56 @@ def test_every_contract_table_equals_the_duckdb_build(builds: tuple[Path, Path],
         f"{table}: DuckDB {rows} rows, Spark {spark_rows}; {missing} of DuckDB's rows not in Spark's, "
         f"{extra} of Spark's not in DuckDB's"
     )
+
+
+@pytest.mark.parametrize("after", ["model spend", "serving file from the Parquet"])
+def test_a_killed_spark_build_leaves_the_warehouse_as_it_was(tmp_path: Path, after: str) -> None:
+    """SIGKILL (the driver and Spark's JVM) while Spark runs the models, and while the serving file is made: the
+    previous warehouse is byte-identical and passes its checks, no Parquet folder appears, and the next build
+    clears what the killed one left."""
+    pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt")
+    from loti_demand.warehouse.build import build, run_checks
+    from loti_demand.warehouse.db import connect
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    build(SAMPLE, warehouse)
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "loti_demand",
+            "build",
+            "--engine",
+            "spark",
+            "--data",
+            str(SAMPLE),
+            "-w",
+            str(warehouse),
+        ],
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the kill reaches Spark's JVM too
+    )
+    try:
+        for line in proc.stderr:
+            if line.strip().startswith(after):
+                break
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=120)
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL, "the build finished before the kill"
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+    con = connect(warehouse, read_only=True)
+    try:
+        assert run_checks(con) == []
+    finally:
+        con.close()
+    assert not (tmp_path / "warehouse-parquet").exists()
+    assert any(".warehouse-parquet.building-" in p.name for p in tmp_path.iterdir()), "killed: its folder is left"
+    for target in (warehouse, tmp_path / "warehouse-parquet"):  # as the next Spark build does first
+        remove_stale_builds(target)
+    assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []

@@ -101,12 +101,16 @@ def check_names() -> list[str]:
 
 def remove_stale_builds(warehouse: Path) -> list[Path]:
     """Delete the temporary files of builds whose process is gone (killed, or the machine stopped), and any of
-    this process's own; a build still running elsewhere keeps its file. Returns what was removed."""
+    this process's own; a build still running elsewhere keeps its file. Returns what was removed. (A Spark build's
+    Parquet folder is built the same way, as a folder: spark.build calls this with the folder's path.)"""
     removed = []
     for leftover in warehouse.parent.glob(glob.escape(f".{warehouse.name}.building-") + "*"):
         pid = leftover.name.rsplit("-", 1)[-1].removesuffix(".wal")
         if pid.isdigit() and (int(pid) == os.getpid() or not _process_alive(int(pid))):
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
             removed.append(leftover)
     return removed
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,6 +41,7 @@ from loti_demand.warehouse.build import (
     load_reference,
     new_version,
     record_build,
+    remove_stale_builds,
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
@@ -63,7 +65,14 @@ def check_java() -> str:
             "build --engine spark needs Java 17 or later: none was found (install a JDK, e.g. `apt-get install "
             "openjdk-17-jre-headless`, or set JAVA_HOME), or build with the default engine, DuckDB"
         ) from exc
-    return (found.stderr or found.stdout).splitlines()[0]
+    line = (found.stderr or found.stdout).splitlines()[0]
+    version = re.search(r'version "(?:1\.)?(\d+)', line)
+    if version and int(version.group(1)) < 17:
+        raise SparkUnavailableError(
+            f"build --engine spark needs Java 17 or later (Spark 4); {java} is {line.strip()!r}: install a newer JDK "
+            "and set JAVA_HOME to it"
+        )
+    return line
 
 
 def session(master: str | None = None):
@@ -251,10 +260,12 @@ def build(
 
 @contextlib.contextmanager
 def _new_folder(target: Path) -> Iterator[Path]:
-    """A fresh folder beside `target`, moved over it only if the block succeeds."""
+    """A fresh folder beside `target`, moved over it only if the block succeeds (the old folder is moved aside,
+    then the new one into its place: two renames, not one, as a folder cannot replace a full one). Folders left by
+    killed builds are removed first."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(target)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
     try:
         yield building
