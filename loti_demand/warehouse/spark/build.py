@@ -111,10 +111,11 @@ def _parquet(folder: Path, table: str) -> str:
     return str(folder / table)
 
 
-def _files(folder: Path, table: str) -> str:
-    """A table's Parquet files, as a SQL string literal: a view's body and COPY take no bound parameters, so the
-    path (a folder the operator chose) is quoted here, its quotes doubled. Table names come from the model files."""
-    return "'" + (folder / table / "*.parquet").as_posix().replace("'", "''") + "'"
+def _files(folder: Path, table: str, name: str = "*.parquet") -> str:
+    """A table's Parquet files (or one of them), as a SQL string literal: a view's body and COPY take no bound
+    parameters, so the path (a folder the operator chose) is quoted here, its quotes doubled. Table names come
+    from the model files."""
+    return "'" + (folder / table / name).as_posix().replace("'", "''") + "'"
 
 
 def _duckdb_view(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
@@ -129,8 +130,7 @@ def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str)
     ).fetchall()
     select = ", ".join(f'cast("{c}" as varchar) as "{c}"' if t == "JSON" else f'"{c}"' for c, t in columns)
     (folder / table).mkdir(parents=True, exist_ok=True)
-    target = _files(folder, table).replace("*.parquet", "part-0.parquet")
-    con.execute(f"copy (select {select} from {table}) to {target} (format parquet)")
+    con.execute(f"copy (select {select} from {table}) to {_files(folder, table, 'part-0.parquet')} (format parquet)")
 
 
 def stage(data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_bad_files: bool, progress) -> list:
