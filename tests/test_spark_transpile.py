@@ -116,3 +116,19 @@ def test_spark_stays_out_of_the_dashboard_and_the_duckdb_build() -> None:
             todo.extend(graph[module])
     assert "loti_demand.warehouse.db" in reached, "the walk sees imports"
     assert sorted(m for m in reached if m.startswith("loti_demand.warehouse.spark")) == []
+
+
+def test_the_parquet_folder_is_replaced_only_when_the_build_succeeds(tmp_path) -> None:
+    target = tmp_path / "warehouse-parquet"
+    (target / "spend").mkdir(parents=True)
+    (target / "spend" / "part-0.parquet").write_text("previous")
+    with pytest.raises(RuntimeError), spark_build._new_folder(target) as folder:
+        (folder / "spend").mkdir()
+        raise RuntimeError("a model failed")
+    assert [p.name for p in tmp_path.iterdir()] == ["warehouse-parquet"]  # the new folder is gone, the old kept
+    assert (target / "spend" / "part-0.parquet").read_text() == "previous"
+    with spark_build._new_folder(target) as folder:
+        (folder / "spend").mkdir()
+        (folder / "spend" / "part-0.parquet").write_text("new")
+    assert [p.name for p in tmp_path.iterdir()] == ["warehouse-parquet"]
+    assert (target / "spend" / "part-0.parquet").read_text() == "new"

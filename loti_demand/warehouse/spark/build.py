@@ -262,7 +262,7 @@ def build(
 def _new_folder(target: Path) -> Iterator[Path]:
     """A fresh folder beside `target`, moved over it only if the block succeeds (the old folder is moved aside,
     then the new one into its place: two renames, not one, as a folder cannot replace a full one). Folders left by
-    killed builds are removed first."""
+    killed builds, either one, are removed first."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(target)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
@@ -272,7 +272,7 @@ def _new_folder(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    old = target.with_name(f".{target.name}.building-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
     building.rename(target)
