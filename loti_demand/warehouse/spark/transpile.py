@@ -261,7 +261,7 @@ def _range(node: exp.Expression) -> exp.Expression:
 
 def _array_length(node: exp.Expression) -> exp.Expression:
     """len(list): DuckDB's len is a list's length too; Spark's length is a string's alone."""
-    if isinstance(node, exp.Length) and isinstance(node.this, exp.Split | exp.Array | exp.Anonymous):
+    if isinstance(node, exp.Length) and isinstance(node.this, exp.Split | exp.Array):
         return exp.ArraySize(this=node.this.copy())
     return node
 
