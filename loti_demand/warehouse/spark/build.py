@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def session(master: str | None = None):
     zone."""
     check_java()
     try:
-        from pyspark.sql import SparkSession
+        with warnings.catch_warnings():  # pyspark 4.3 warns that pandas 3 is not fully supported: it uses none
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+            from pyspark.sql import SparkSession
     except ImportError as exc:
         raise SparkUnavailableError(
             "build --engine spark needs pyspark: install it with `pip install -r requirements-spark.txt` "
