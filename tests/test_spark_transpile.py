@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 import sqlglot
@@ -116,6 +117,13 @@ def test_spark_stays_out_of_the_dashboard_and_the_duckdb_build() -> None:
             todo.extend(graph[module])
     assert "loti_demand.warehouse.db" in reached, "the walk sees imports"
     assert sorted(m for m in reached if m.startswith("loti_demand.warehouse.spark")) == []
+    package = Path(spark_build.__file__).parents[2]
+    importers = {
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if re.search(r"^\s*(import|from) (pyspark|sqlglot)\b", p.read_text(encoding="utf-8"), re.M)
+    }
+    assert importers == {"warehouse/spark/build.py", "warehouse/spark/transpile.py"}
 
 
 def test_the_parquet_folder_is_replaced_only_when_the_build_succeeds(tmp_path) -> None:
