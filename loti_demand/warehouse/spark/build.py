@@ -16,17 +16,20 @@ pyspark is imported here only; nothing the dashboard imports imports this module
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from loti_demand import config
 from loti_demand.exceptions import BuildCheckError, LotiDemandError
@@ -81,10 +84,10 @@ def session(master: str | None = None):
     under spark-submit, else DEFAULT_MASTER), set to read and write what DuckDB does: UTC, timestamps without time
     zone."""
     check_java()
+    # pyspark 4.3 warns, more than once, that pandas 3 is not fully supported: the build gives it no pandas.
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     try:
-        with warnings.catch_warnings():  # pyspark 4.3 warns that pandas 3 is not fully supported: it uses none
-            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-            from pyspark.sql import SparkSession
+        from pyspark.sql import SparkSession
     except ImportError as exc:
         raise SparkUnavailableError(
             "build --engine spark needs pyspark: install it with `pip install -r requirements-spark.txt` "
@@ -93,6 +96,8 @@ def session(master: str | None = None):
     builder = SparkSession.builder
     if master or "PYSPARK_GATEWAY_PORT" not in os.environ:  # spark-submit starts the gateway with its own master
         builder = builder.master(master or DEFAULT_MASTER)
+    if (master or DEFAULT_MASTER).startswith("local"):  # the tasks of Python models run this package's Python
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # (a cluster's executors have their own)
     spark = (
         builder.appName("loti-demand build")
         .config("spark.sql.session.timeZone", "UTC")
@@ -162,20 +167,49 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
     for model in models():
         if isinstance(model, Macros):
             continue  # expanded where the models call them (transpile.expand_macros)
+        module = _module(model) if isinstance(model, Py) else None
+        in_spark = module is None or hasattr(module, "create_rows")
         if progress:
-            progress(f"model {model.name} ({'Spark' if isinstance(model, Sql) else 'driver'})")
-        if isinstance(model, Sql):
-            query = to_spark(model.queries()[0], f"models/{model.path}")
-            try:
-                spark.sql(query).write.mode("overwrite").parquet(_parquet(folder, model.name))
-            except Exception as exc:  # pyspark's errors share no base class with a useful message
-                first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-                raise BuildCheckError(f"model {model.name} failed in Spark: {first}") from exc
+            progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
+        if module is None:
+            _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), folder)
+        elif in_spark:
+            _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), folder)
         else:
             _run_in_driver(model, ref, folder, [*sorted(sources()), *made])
         for table in model.makes:
             spark.read.parquet(_parquet(folder, table)).createOrReplaceTempView(table)
             made.append(table)
+
+
+def _write(model: Sql | Py, frame, folder: Path) -> None:
+    """Write the Spark DataFrame that frame() gives as the model's Parquet; a failure names the model."""
+    try:
+        frame().write.mode("overwrite").parquet(_parquet(folder, model.name))
+    except Exception as exc:  # pyspark's errors share no base class with a useful message
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise BuildCheckError(f"model {model.name} failed in Spark: {first}") from exc
+
+
+def _module(model: Py):
+    return importlib.import_module("loti_demand.warehouse.models." + model.path.removesuffix(".py").replace("/", "."))
+
+
+def _in_tasks(spark, model: Py, module, ref: Reference):
+    """A Python model whose module has create_rows(rows, ref) (its rows for any subset of the SQL beside's rows):
+    the SQL beside runs in Spark, and create_rows in the executors over each partition's Arrow batches
+    (mapInArrow): the same library functions on the same rows as the DuckDB build's create."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    create_rows, schema = module.create_rows, module.SCHEMA
+
+    def per_batch(batches):
+        for batch in batches:
+            rows = zip(*(column.to_pylist() for column in batch.columns), strict=True)
+            yield pa.RecordBatch.from_pylist(create_rows(rows, ref), schema=schema)
+
+    query = to_spark(model.queries()[0], f"models/{model.path.removesuffix('.py')}.sql")
+    return spark.sql(query).mapInArrow(per_batch, from_arrow_schema(schema))
 
 
 def _run_in_driver(model: Py, ref: Reference, folder: Path, tables: list[str]) -> None:
@@ -239,8 +273,8 @@ def build(
     ref = reference or Reference()
     models()  # models that cannot be put in order fail before any file is read
     for model in models():  # and models that cannot be written as Spark SQL, before Spark starts
-        if isinstance(model, Sql):
-            to_spark(model.queries()[0], f"models/{model.path}")
+        for query in [] if isinstance(model, Macros) else model.queries():
+            to_spark(query, f"models/{model.path}")
     parquet_dir = Path(parquet_dir) if parquet_dir else warehouse.with_name(f"{warehouse.stem}-parquet")
     spark = session(master)
     report = BuildReport(warehouse)
