@@ -2,10 +2,11 @@
 
 1. Staging: the existing Python readers load the data folder into a scratch DuckDB file (raw.sql, the reference
    CSVs, the fetch logs, every input file: build.ingest_folder), and each of those tables is written as Parquet.
-2. Models, in order.models() order: a SQL model runs in Spark as Spark SQL (transpile.to_spark) and its table is
-   written as Parquet; a Python model runs, in this phase, in the driver: its own create(con, ref) over a DuckDB
-   connection whose tables are views of the Parquet written so far (the library functions it calls, and the SQL
-   beside it, run there), and what it makes is written as Parquet for the models after it.
+2. Models, in order.models() order, each table written as Parquet: a SQL model runs in Spark as Spark SQL
+   (transpile.to_spark); a Python model whose module has create_rows(rows, ref) runs as Spark tasks over Arrow
+   batches of the rows of the SQL beside it (mapInArrow); any other Python model runs, in this phase, in the
+   driver: its own create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far
+   (the library functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
    documents), with the macros and staging views, checked by checks/*.sql, and moved over the warehouse only when
    all of that passed (build.new_version). The Parquet folder is replaced the same way, after the serving file.
@@ -16,7 +17,6 @@ pyspark is imported here only; nothing the dashboard imports imports this module
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
 import re
@@ -167,7 +167,7 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
     for model in models():
         if isinstance(model, Macros):
             continue  # expanded where the models call them (transpile.expand_macros)
-        module = _module(model) if isinstance(model, Py) else None
+        module = model.module if isinstance(model, Py) else None
         in_spark = module is None or hasattr(module, "create_rows")
         if progress:
             progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
@@ -189,10 +189,6 @@ def _write(model: Sql | Py, frame, folder: Path) -> None:
     except Exception as exc:  # pyspark's errors share no base class with a useful message
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise BuildCheckError(f"model {model.name} failed in Spark: {first}") from exc
-
-
-def _module(model: Py):
-    return importlib.import_module("loti_demand.warehouse.models." + model.path.removesuffix(".py").replace("/", "."))
 
 
 def _in_tasks(spark, model: Py, module, ref: Reference):
