@@ -63,6 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "
         "beyond this); a DuckDB size such as 1GB or 500MB.",
     ),
+    Setting(
+        "spark_partitions",
+        4,
+        "`build --engine spark`: Spark's shuffle partitions (spark.sql.shuffle.partitions); on a cluster, a few "
+        "times its cores.",
+        int,
+    ),
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
     # Input limits (sources/limits.py; docs/building.md, "Input limits"): a file beyond one is refused by name.
     Setting(

@@ -24,7 +24,36 @@ from loti_demand.exceptions import LotiDemandError
 @warehouse_option
 @build_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
-def build(data_dir: Path, warehouse: Path, strict: bool, skip_bad_files: bool, quiet: bool) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Run the models on DuckDB, or on Apache Spark (needs Java and `pip install -r requirements-spark.txt`; "
+    "see docs/spark.md).",
+)
+@click.option(
+    "--spark-master",
+    help="With --engine spark: the Spark master (local[N], spark://host:port, k8s://...). Default: spark-submit's "
+    "--master when run under spark-submit, else local[2].",
+)
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --engine spark: the folder the tables are written to as Parquet (default: beside the warehouse, "
+    "named <warehouse>-parquet).",
+)
+def build(
+    data_dir: Path,
+    warehouse: Path,
+    strict: bool,
+    skip_bad_files: bool,
+    quiet: bool,
+    engine: str,
+    spark_master: str | None,
+    parquet_dir: Path | None,
+) -> None:
     """Build the warehouse from a data folder, atomically.
 
     The new warehouse replaces the old one only when every model and check passed.
@@ -32,12 +61,17 @@ def build(data_dir: Path, warehouse: Path, strict: bool, skip_bad_files: bool, q
     \b
     Example:
       python -m loti_demand build --data data/sample --warehouse /tmp/w.duckdb
+      python -m loti_demand build --engine spark --spark-master 'local[2]'
     """
-    from loti_demand.warehouse.build import build as run_build
+    options = {"strict": strict, "skip_bad_files": skip_bad_files, "progress": None if quiet else progress}
+    if engine == "spark":
+        from loti_demand.warehouse.spark.build import build as build_on_spark
 
-    report = run_build(
-        data_dir, warehouse, strict=strict, skip_bad_files=skip_bad_files, progress=None if quiet else progress
-    )
+        report = build_on_spark(data_dir, warehouse, master=spark_master, parquet_dir=parquet_dir, **options)
+    else:
+        from loti_demand.warehouse.build import build as run_build
+
+        report = run_build(data_dir, warehouse, **options)
     print_report(report)
 
 

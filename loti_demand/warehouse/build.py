@@ -96,12 +96,16 @@ def check_names() -> list[str]:
 
 def remove_stale_builds(warehouse: Path) -> list[Path]:
     """Delete the temporary files of builds whose process is gone (killed, or the machine stopped), and any of
-    this process's own; a build still running elsewhere keeps its file. Returns what was removed."""
+    this process's own; a build still running elsewhere keeps its file. Returns what was removed. (A Spark build's
+    Parquet folder is built the same way, as a folder: spark.build calls this with the folder's path.)"""
     removed = []
     for leftover in warehouse.parent.glob(glob.escape(f".{warehouse.name}.building-") + "*"):
         pid = leftover.name.rsplit("-", 1)[-1].removesuffix(".wal")
         if pid.isdigit() and (int(pid) == os.getpid() or not _process_alive(int(pid))):
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
             removed.append(leftover)
     return removed
 
@@ -268,6 +272,12 @@ def record_build(con: duckdb.DuckDBPyConnection, *, is_sample: bool) -> None:
 def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Progress | None) -> dict[str, int]:
     record_build(con, is_sample=is_sample)
     run_models(con, ref, progress)
+    return verify(con, strict=strict)
+
+
+def verify(con: duckdb.DuckDBPyConnection, *, strict: bool) -> dict[str, int]:
+    """Run the checks on a built warehouse (BuildCheckError when any fails) and return the build's counts;
+    with `strict`, a quarantined line or file is a StrictModeError. Both engines' builds end here."""
     failures = run_checks(con)
     if failures:
         raise BuildCheckError(

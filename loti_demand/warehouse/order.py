@@ -123,9 +123,15 @@ class Py:
             raise ModelOrderError(f"models/{self.path}: MAKES must include {self.name}, the table it is named after")
         return found
 
+    @property
+    def module(self):
+        """The model's module, imported."""
+        return importlib.import_module(
+            "loti_demand.warehouse.models." + self.path.removesuffix(".py").replace("/", ".")
+        )
+
     def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-        module = "loti_demand.warehouse.models." + self.path.removesuffix(".py").replace("/", ".")
-        importlib.import_module(module).create(con, ref)
+        self.module.create(con, ref)
 
 
 _MACRO = re.compile(

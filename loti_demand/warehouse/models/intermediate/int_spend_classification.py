@@ -5,6 +5,8 @@ int_supplier_classification and int_line_corrections (spend.sql). Python, for th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pyarrow as pa
 
@@ -30,10 +32,18 @@ SCHEMA = pa.schema(
 
 
 def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    replace_table(
+        con, "int_spend_classification", create_rows(con.execute(sql_beside(__file__)).fetchall(), ref), SCHEMA
+    )
+
+
+def create_rows(found: Iterable[tuple], ref: Reference) -> list[dict]:
+    """The table's rows for rows of the SQL beside (description, code, label), each classified on its own: the
+    table is the union over any split of them (the Spark build classifies each partition in an executor)."""
     classifier = Classifier.from_reference(ref)
     corrections = load_corrections(ref.folder)
     rows = []
-    for descriptions, code, label in con.execute(sql_beside(__file__)).fetchall():
+    for descriptions, code, label in found:
         row = {"descriptions": descriptions, "proclass_code": code, "proclass_label": label, "is_correction": False}
         fix = corrections.for_text(descriptions)
         if fix:
@@ -55,4 +65,4 @@ def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
                 is_excluded=d.excluded,
             )
         rows.append(row)
-    replace_table(con, "int_spend_classification", rows, SCHEMA)
+    return rows
