@@ -166,7 +166,7 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
     made: list[str] = []
     for model in models():
         if isinstance(model, Macros):
-            continue  # expanded where the models call them (transpile.expand_macros)
+            continue  # expanded where the models call them (spark.macros.expand_macros)
         module = model.module if isinstance(model, Py) else None
         in_spark = module is None or hasattr(module, "create_rows")
         if progress:

@@ -2,10 +2,7 @@
 
 Two steps, both on sqlglot's syntax tree, never on a second hand-written copy of a model:
 
-1. The macros of models/macros.sql and models/measures.sql are expanded where a model calls them, as DuckDB
-   itself would bind them: a scalar macro's body replaces the call with its parameters replaced by the call's
-   arguments (a macro calling another is expanded in turn); a table macro in a FROM clause becomes a subquery of
-   its body. Spark has no macros, and a table macro is bound to the tables it reads when it is created.
+1. The macros of models/macros.sql and models/measures.sql are expanded where a model calls them (`macros`).
 2. sqlglot writes the tree as Spark SQL, after the rewrites in REWRITES for the DuckDB constructs the models use
    that sqlglot does not translate (or translates for another engine's semantics). A construct with no Spark
    counterpart is a SparkSqlError naming the model, never SQL that silently means something else.
@@ -15,155 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
-from itertools import pairwise
-from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, SqlglotError
-from sqlglot.tokens import TokenType
 
-from loti_demand.exceptions import LotiDemandError
-from loti_demand.warehouse.db import MODELS_DIR
-from loti_demand.warehouse.order import MACRO_FILES, Sql, models
+from loti_demand.warehouse.order import Sql, models
+from loti_demand.warehouse.spark.macros import DUCKDB, SparkSqlError, expand_macros, macros, mark_calls
 
-DUCKDB = Dialect.get_or_raise("duckdb")
 SPARK = "spark"
-
-
-class SparkSqlError(LotiDemandError):
-    """A model's SQL uses a DuckDB construct that has no Spark SQL counterpart here."""
-
-
-@dataclass(frozen=True)
-class Macro:
-    name: str
-    params: tuple[str, ...]
-    body: exp.Expression  # an expression, or a query for a table macro
-    is_table: bool
-
-
-@cache
-def macros(root: Path = MODELS_DIR) -> dict[str, Macro]:
-    """{name: Macro} for every macro of the macro files, by sqlglot's DuckDB parser."""
-    found: dict[str, Macro] = {}
-    texts = {file: (root / file).read_text(encoding="utf-8") for file in MACRO_FILES}
-    names = [n for text in texts.values() for n in re.findall(r"create\s+or\s+replace\s+macro\s+(\w+)", text, re.I)]
-    for file, text in texts.items():
-        for statement in sqlglot.parse(_mark_calls(text, names), read=DUCKDB):
-            if not (isinstance(statement, exp.Create) and statement.kind == "MACRO"):
-                raise SparkSqlError(f"models/{file}: every statement must be `create or replace macro`")
-            signature = statement.this
-            name = signature.this.name.removeprefix(_MARK)
-            params = tuple(p.name for p in signature.expressions)
-            body = statement.expression
-            found[name] = Macro(name, params, body, isinstance(body, exp.Query))
-    return found
-
-
-_MARK = "__macro_"  # macro calls are renamed so that sqlglot parses each as a plain function, never as a built-in
-
-
-def _mark_calls(sql: str, names: list[str] | set[str]) -> str:
-    """The SQL with each call of a macro (a name followed by '(', outside strings and comments) renamed
-    __macro_<name>, by sqlglot's DuckDB tokenizer: `parse_date(x)` would otherwise parse as a built-in."""
-    wanted = {n.lower() for n in names}
-    tokens = DUCKDB.tokenize(sql)
-    edits = [
-        token.start
-        for token, after in pairwise(tokens)
-        if token.token_type != TokenType.STRING
-        and token.text.lower() in wanted
-        and after.token_type == TokenType.L_PAREN
-    ]
-    for start in reversed(edits):
-        sql = sql[:start] + _MARK + sql[start:]
-    return sql
-
-
-def _call_name(node: exp.Expression) -> str | None:
-    if isinstance(node, exp.Anonymous) and str(node.this).lower().startswith(_MARK):
-        return str(node.this).lower().removeprefix(_MARK)
-    return None
-
-
-def _substitute(body: exp.Expression, bindings: dict[str, exp.Expression], *, table: bool) -> exp.Expression:
-    """A copy of a macro body with each parameter replaced by its argument. A scalar macro's `p.field` reads a
-    field of the struct argument p; a table macro's parameters are only its unqualified names."""
-
-    def swap(node: exp.Expression) -> exp.Expression:
-        if not isinstance(node, exp.Column):
-            return node
-        if not node.table and node.name in bindings:
-            argument = bindings[node.name].copy()
-            simple = isinstance(argument, exp.Column | exp.Literal | exp.Null | exp.Identifier)
-            return argument if simple else exp.Paren(this=argument)
-        if not table and node.table in bindings and not node.args.get("db"):
-            return exp.Dot(this=exp.Paren(this=bindings[node.table].copy()), expression=node.this.copy())
-        return node
-
-    return body.copy().transform(swap)
-
-
-def _uses(body: exp.Expression, param: str) -> int:
-    return sum(
-        1
-        for c in body.find_all(exp.Column)
-        if (not c.table and c.name == param) or (c.table == param and not c.args.get("db"))
-    )
-
-
-def _scalar_call(macro: Macro, arguments: list[exp.Expression], number: int) -> exp.Expression:
-    """A scalar macro's body for one call. An argument the body reads more than once (not a plain column or value)
-    is bound once, as Spark's transform(array(argument), v -> body)[0], so that nested macros do not copy their
-    arguments into every use (parse_date(s) would be a hundred copies of s's cleaning); a body with an aggregate
-    cannot be a lambda's, and takes its arguments as they are."""
-    bindings: dict[str, exp.Expression] = {}
-    let: list[tuple[exp.Identifier, exp.Expression]] = []
-    has_aggregate = macro.body.find(exp.AggFunc) is not None
-    for param, argument in zip(macro.params, arguments, strict=True):
-        simple = isinstance(argument, exp.Column | exp.Literal | exp.Null | exp.Identifier)
-        if simple or has_aggregate or _uses(macro.body, param) < 2:
-            bindings[param] = argument
-        else:
-            variable = exp.to_identifier(f"__{macro.name}_{param}_{number}")
-            bindings[param] = exp.column(variable)
-            let.append((variable, argument))
-    body = _substitute(macro.body, bindings, table=False)
-    for variable, argument in reversed(let):
-        lambda_ = exp.Lambda(this=body, expressions=[variable.copy()])
-        transform = exp.Transform(this=exp.Array(expressions=[argument.copy()]), expression=lambda_)
-        body = exp.Bracket(this=transform, expressions=[exp.Literal.number(0)])
-    return exp.Paren(this=body)
-
-
-def expand_macros(tree: exp.Expression, where: str) -> exp.Expression:
-    """The tree with every macro call replaced by the macro's body (repeatedly: macros call macros)."""
-    known = macros()
-    number = 0
-    for _ in range(50):
-        calls = [node for node in tree.find_all(exp.Anonymous) if _call_name(node)]
-        if not calls:
-            return tree
-        for call in calls:
-            macro = known[_call_name(call)]
-            if len(call.expressions) != len(macro.params):
-                raise SparkSqlError(f"{where}: {macro.name} takes {len(macro.params)} argument(s)")
-            number += 1
-            if macro.is_table:
-                body = _substitute(macro.body, dict(zip(macro.params, call.expressions, strict=True)), table=True)
-                table = call.parent  # FROM f(...) AS alias: a Table whose `this` is the call
-                alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(macro.name))
-                table.replace(exp.Subquery(this=body, alias=alias.copy()))
-            else:
-                call.replace(_scalar_call(macro, list(call.expressions), number))
-    raise SparkSqlError(f"{where}: its macros call each other without end")
-
-
-# --- rewrites: DuckDB constructs the models use, as Spark SQL --------------------------------------------------
 
 
 def _function(node: exp.Expression, name: str) -> bool:
@@ -389,7 +246,7 @@ def _model_columns(table: str) -> list[str]:
     """The columns of the table a SQL model makes, from its final select list (no Spark, no data needed)."""
     for model in models():
         if isinstance(model, Sql) and model.name == table:
-            tree = sqlglot.parse_one(_mark_calls(model.queries()[0], set(macros())), read=DUCKDB)
+            tree = sqlglot.parse_one(mark_calls(model.queries()[0], set(macros())), read=DUCKDB)
             if isinstance(tree, exp.Select) and not tree.is_star:
                 return list(tree.named_selects)
     raise SparkSqlError(f"union by name reads `select *` of {table}, whose columns are not listed in its model")
@@ -453,7 +310,7 @@ def _union_by_name(tree: exp.Expression) -> exp.Expression:
 def to_spark(sql: str, where: str) -> str:
     """One model's DuckDB SQL as Spark SQL, its macros expanded. `where` names the model in errors."""
     try:
-        tree = sqlglot.parse_one(_mark_calls(sql, set(macros())), read=DUCKDB)
+        tree = sqlglot.parse_one(mark_calls(sql, set(macros())), read=DUCKDB)
         tree = _inline_windows(_union_by_name(_lateral_unnests(expand_macros(tree, where))))
         for rewrite in REWRITES:
             tree = tree.transform(rewrite)
