@@ -53,14 +53,12 @@ def _command(script: str, port: int) -> list[str]:
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path | None) -> None:
     deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:  # a server that exited will not answer
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
                 return
         except OSError:
             time.sleep(0.3)
-    process.kill()
-    process.wait()
     tail = ":\n" + log.read_text(errors="replace")[-2000:] if log else ""
     raise LotiDemandError(f"the Streamlit server did not start within {START_SECONDS} s{tail}")
 
@@ -83,8 +81,8 @@ def local_server(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-        _wait_until_healthy(url, process, log)
         try:
+            _wait_until_healthy(url, process, log)
             yield LocalServer(url, process)
         finally:
             process.terminate()

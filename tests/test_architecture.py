@@ -52,7 +52,7 @@ def test_measures_are_defined_once() -> None:
     assert sorted({n for n in names if names.count(n) > 1}) == []
 
 
-def _package_imports() -> dict[str, set[str]]:
+def package_imports() -> dict[str, set[str]]:
     """Each module of loti_demand and the package's modules it imports, at the top or inside a function (a lazy
     import hides a cycle from the interpreter, not from a reader)."""
     package = PROJECT / "loti_demand"
@@ -84,7 +84,7 @@ def _package_imports() -> dict[str, set[str]]:
 
 
 def test_no_import_cycles_in_the_package() -> None:
-    graph = _package_imports()
+    graph = package_imports()
     assert "loti_demand.queries.core" in graph["loti_demand.queries.spend"], "the walk sees imports"
     try:
         graphlib.TopologicalSorter(graph).prepare()
@@ -94,7 +94,7 @@ def test_no_import_cycles_in_the_package() -> None:
 
 def test_the_build_never_imports_the_query_layer() -> None:
     """The query layer reads the warehouse; the build (warehouse/, its models among it) never runs through it."""
-    graph = _package_imports()
+    graph = package_imports()
     reached, todo = set(), [m for m in graph if m.startswith("loti_demand.warehouse")]
     while todo:
         module = todo.pop()

@@ -120,7 +120,7 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/raw_writer.py", "discard"): "raw table names from the SCHEMAS constant",
     ("loti_demand/warehouse/raw_writer.py", "flush"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/order.py", "run"): "materialisation, and a model file's name (an identifier: discover)",
-    # A view's body and COPY take no bound parameters: the Parquet path is quoted by spark.build._files
+    # A view's body takes no bound parameters: the Parquet path is quoted in one place, spark.build._files
     ("loti_demand/warehouse/spark/build.py", "_duckdb_view"): "a model's table name, and its Parquet path quoted",
     ("loti_demand/warehouse/spark/build.py", "_write_from_duckdb"): "a table and its documented columns; path quoted",
     ("loti_demand/warehouse/spark/build.py", "serve"): "contract tables, documented columns; Parquet path quoted",

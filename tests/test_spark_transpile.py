@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from sqlglot import exp
 
 from loti_demand.cli import cli
+from loti_demand.exceptions import LotiDemandError
 from loti_demand.warehouse.order import Macros, models
 from loti_demand.warehouse.spark import build as spark_build
 from loti_demand.warehouse.spark.macros import SparkSqlError, macros
 from loti_demand.warehouse.spark.transpile import to_spark
 from tests.conftest import SAMPLE
-from tests.test_architecture import _package_imports
+from tests.test_architecture import package_imports
 
 QUERIES = [
     pytest.param(query, id=f"{model.path}#{number}" if number else model.path)
@@ -109,7 +110,7 @@ def test_the_spark_build_without_pyspark_is_a_clear_error(monkeypatch) -> None:
 def test_spark_stays_out_of_the_dashboard_and_the_duckdb_build() -> None:
     """Only warehouse/spark imports pyspark (inside a function) and sqlglot; the dashboard's modules and the DuckDB
     build never reach it, so neither needs Spark installed."""
-    graph = _package_imports()
+    graph = package_imports()
     reached, todo = set(), [m for m in graph if m.startswith(("loti_demand.ui", "loti_demand.warehouse.build"))]
     while todo:
         module = todo.pop()
@@ -131,6 +132,7 @@ def test_the_parquet_folder_is_replaced_only_when_the_build_succeeds(tmp_path) -
     target = tmp_path / "warehouse-parquet"
     (target / "spend").mkdir(parents=True)
     (target / "spend" / "part-0.parquet").write_text("previous")
+    (target / spark_build.PARQUET_MARKER).write_text("an earlier Spark build")
     with pytest.raises(RuntimeError), spark_build._new_folder(target) as folder:
         (folder / "spend").mkdir()
         raise RuntimeError("a model failed")
@@ -141,3 +143,22 @@ def test_the_parquet_folder_is_replaced_only_when_the_build_succeeds(tmp_path) -
         (folder / "spend" / "part-0.parquet").write_text("new")
     assert [p.name for p in tmp_path.iterdir()] == ["warehouse-parquet"]
     assert (target / "spend" / "part-0.parquet").read_text() == "new"
+
+
+def test_a_parquet_folder_no_spark_build_wrote_is_never_replaced(tmp_path) -> None:
+    """`--parquet data` must not delete the data folder: only a folder with the Spark build's marker is replaced."""
+    data = tmp_path / "data"
+    (data / "spend").mkdir(parents=True)
+    (data / "spend" / "payments.csv").write_text("Date,Supplier,Amount\n")
+    with pytest.raises(LotiDemandError, match="was not written by a Spark build"), spark_build._new_folder(data):
+        pass
+    assert (data / "spend" / "payments.csv").read_text() == "Date,Supplier,Amount\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_spark_options_without_the_spark_engine_are_a_usage_error(tmp_path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", "--data", str(SAMPLE), "-w", str(tmp_path / "w.duckdb"), "--parquet", str(tmp_path / "p")]
+    )
+    assert result.exit_code == 2 and "--engine spark" in result.output
+    assert not (tmp_path / "w.duckdb").exists()

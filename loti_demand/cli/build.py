@@ -63,6 +63,8 @@ def build(
       python -m loti_demand build --data data/sample --warehouse /tmp/w.duckdb
       python -m loti_demand build --engine spark --spark-master 'local[2]'
     """
+    if engine != "spark" and (spark_master or parquet_dir):
+        raise click.UsageError("--spark-master and --parquet go with --engine spark")
     options = {"strict": strict, "skip_bad_files": skip_bad_files, "progress": None if quiet else progress}
     if engine == "spark":
         from loti_demand.warehouse.spark.build import build as build_on_spark

@@ -26,7 +26,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str) -> None:
     if condition:
         return
     if config.get("require_browser"):
@@ -41,7 +41,7 @@ def page_urls() -> list[tuple[str, str]]:
 
 def _serve(warehouse: Path, **env: str):
     """Run the dashboard on a free port over `warehouse` (extra LOTI_DEMAND_* settings in env); yield its URL."""
-    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     handle, log = tempfile.mkstemp(prefix="streamlit-", suffix=".log", dir=warehouse.parent)
     os.close(handle)
     with local_server(warehouse, env=env, log=Path(log)) as server:
@@ -62,7 +62,7 @@ def boundaries_app_url(sample_warehouse: Path):
 
 @pytest.fixture(scope="session")
 def browser():
-    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -113,7 +113,7 @@ def own_console_errors(page) -> list[str]:
 
 
 def run_axe(page) -> dict:
-    _require(AXE_JS.exists(), f"axe-core not found at {AXE_JS}; run `npm ci`")
+    require(AXE_JS.exists(), f"axe-core not found at {AXE_JS}; run `npm ci`")
     page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from loti_demand.local_server import local_server
-from tests.browser.conftest import CHROMIUM, _require, page_urls, wait_for_app
+from tests.browser.conftest import CHROMIUM, page_urls, require, wait_for_app
 
 XSS = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
@@ -21,7 +21,7 @@ LINK = "[click me](javascript:alert(3))"
 # Session-scoped: the browser tests are dealt out one by one, so a worker can come back to this file after others.
 @pytest.fixture(scope="session")
 def hostile_server(tmp_path_factory, hostile_warehouse: Path):
-    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("hostile_browser")
     with local_server(hostile_warehouse, log=root / "dashboard.log") as server:
         yield server.url
@@ -29,7 +29,7 @@ def hostile_server(tmp_path_factory, hostile_warehouse: Path):
 
 @pytest.fixture(scope="session")
 def widget_server(tmp_path_factory):
-    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("widget_browser")
     app = "tests/fixtures/apps/url_state_app.py"
     with local_server(root / "unused.duckdb", script=app, log=root / "widgets.log") as server:

@@ -10,14 +10,14 @@ import pytest
 
 from loti_demand.local_server import local_server
 from loti_demand.warehouse.build import build
-from tests.browser.conftest import CHROMIUM, _require, page_urls, wait_for_app
+from tests.browser.conftest import CHROMIUM, page_urls, require, wait_for_app
 from tests.test_reliability_personal_data import _data, _leaks
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_server_log_names_no_withheld_payee(page, tmp_path: Path) -> None:
-    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     warehouse = tmp_path / "w.duckdb"
     build(_data(tmp_path), warehouse)
     log_path = tmp_path / "server.log"

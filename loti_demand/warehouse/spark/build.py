@@ -53,6 +53,7 @@ from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, sourc
 from loti_demand.warehouse.spark.transpile import to_spark
 
 DEFAULT_MASTER = "local[2]"
+PARQUET_MARKER = "LOTI_DEMAND_PARQUET.txt"  # in every Parquet folder a Spark build writes
 
 
 class SparkUnavailableError(LotiDemandError):
@@ -69,7 +70,9 @@ def check_java() -> str:
             "build --engine spark needs Java 17 or later: none was found (install a JDK, e.g. `apt-get install "
             "openjdk-17-jre-headless`, or set JAVA_HOME), or build with the default engine, DuckDB"
         ) from exc
-    line = (found.stderr or found.stdout).splitlines()[0]
+    line = next(iter((found.stderr or found.stdout).splitlines()), "")
+    if not line:
+        raise SparkUnavailableError(f"{java} -version said nothing: set JAVA_HOME to a Java 17 (or later) install")
     version = re.search(r'version "(?:1\.)?(\d+)', line)
     if version and int(version.group(1)) < 17:
         raise SparkUnavailableError(
@@ -107,8 +110,14 @@ def session(master: str | None = None):
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "true")
-        .getOrCreate()
     )
+    try:
+        spark = spark.getOrCreate()
+    except Exception as exc:  # pyspark raises its own errors, and Py4J's, for a master it cannot reach or parse
+        raise SparkUnavailableError(
+            f"Spark did not start with master {master or DEFAULT_MASTER!r}: check --spark-master "
+            f"(local[N], spark://HOST:PORT or k8s://...) ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+        ) from exc
     # A failing model is reported by the build, once, not also by Spark's logs.
     spark.sparkContext.setLogLevel("OFF")
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
@@ -120,9 +129,9 @@ def _parquet(folder: Path, table: str) -> str:
 
 
 def _files(folder: Path, table: str, name: str = "*.parquet") -> str:
-    """A table's Parquet files (or one of them), as a SQL string literal: a view's body and COPY take no bound
-    parameters, so the path (a folder the operator chose) is quoted here, its quotes doubled. Table names come
-    from the model files."""
+    """A table's Parquet files (or one of them), as a SQL string literal: a view's body takes no bound parameters,
+    so the path (a folder the operator chose) is quoted here, its quotes doubled, and every statement naming the
+    files uses it. Table names come from the model files."""
     return "'" + (folder / table / name).as_posix().replace("'", "''") + "'"
 
 
@@ -296,10 +305,19 @@ def _new_folder(target: Path) -> Iterator[Path]:
     """A fresh folder beside `target`, moved over it only if the block succeeds (the old folder is moved aside,
     then the new one into its place: two renames, not one, as a folder cannot replace a full one). Folders left by
     killed builds, either one, are removed first."""
+    if target.exists() and not (target / PARQUET_MARKER).is_file():
+        raise LotiDemandError(
+            f"{target} exists and was not written by a Spark build (it has no {PARQUET_MARKER}), so the build will "
+            "not replace it: give --parquet a new folder, or the folder an earlier Spark build wrote"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(target)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
     building.mkdir()
+    (building / PARQUET_MARKER).write_text(
+        "Written by `loti-demand build --engine spark`; the next Spark build replaces this whole folder.\n",
+        encoding="utf-8",
+    )
     try:
         yield building
     except BaseException:

@@ -151,6 +151,3 @@ def expand_macros(tree: exp.Expression, where: str) -> exp.Expression:
             else:
                 call.replace(_scalar_call(macro, list(call.expressions), number))
     raise SparkSqlError(f"{where}: its macros call each other without end")
-
-
-# --- rewrites: DuckDB constructs the models use, as Spark SQL --------------------------------------------------
