@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from loti_demand import growth, periods, queries, search
+from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 from tests.conftest import open_page
@@ -170,23 +171,7 @@ def growth_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "challenges").mkdir()
     with (root / "challenges" / "growth.csv").open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(
-            [
-                "id",
-                "title",
-                "statement",
-                "boroughs",
-                "theme",
-                "status",
-                "opens_on",
-                "closes_on",
-                "budget_gbp",
-                "url",
-                "contact",
-                "tech_category",
-                "outcome_ocid",
-            ]
-        )
+        out.writerow(CHALLENGE_FIELDS)
         for cid, title, statement, opens in CHALLENGES:
             out.writerow([cid, title, statement, "Camden", "Housing", "open", opens, "", "", "", "", "", ""])
     path = root.parent / "warehouse.duckdb"

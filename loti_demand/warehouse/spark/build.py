@@ -202,19 +202,19 @@ def _write(model: Sql | Py, frame, folder: Path) -> None:
 
 def _in_tasks(spark, model: Py, module, ref: Reference):
     """A Python model whose module has create_rows(rows, ref) (its rows for any subset of the SQL beside's rows):
-    the SQL beside runs in Spark, and create_rows in the executors over each partition's Arrow batches
-    (mapInArrow): the same library functions on the same rows as the DuckDB build's create."""
+    the SQL beside runs in Spark, and create_rows in the executors once per partition, over its Arrow batches
+    (mapInArrow): the same library functions on the same rows as the DuckDB build's create. Once per partition,
+    not per batch: create_rows sets up its classifier and corrections each time it is called."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
     create_rows, schema = module.create_rows, module.SCHEMA
 
-    def per_batch(batches):
-        for batch in batches:
-            rows = zip(*(column.to_pylist() for column in batch.columns), strict=True)
-            yield pa.RecordBatch.from_pylist(create_rows(rows, ref), schema=schema)
+    def per_partition(batches):
+        rows = (row for batch in batches for row in zip(*(c.to_pylist() for c in batch.columns), strict=True))
+        yield from pa.Table.from_pylist(create_rows(rows, ref), schema=schema).to_batches()
 
     query = to_spark(model.queries()[0], f"models/{model.path.removesuffix('.py')}.sql")
-    return spark.sql(query).mapInArrow(per_batch, from_arrow_schema(schema))
+    return spark.sql(query).mapInArrow(per_partition, from_arrow_schema(schema))
 
 
 def _run_in_driver(model: Py, ref: Reference, folder: Path, tables: list[str]) -> None:
