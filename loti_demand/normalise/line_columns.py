@@ -75,6 +75,16 @@ NOT_WORDS = re.compile(
 )
 
 
+# A ledger path's separators ('LFRS.EXPENDITURE.SUPPLIES_&_SERVICES.COMPUTER_HARDWARE'): underscores, and dots between
+# words, are read as spaces, so its words are words ('I.T.' keeps its dots: one letter each side).
+_SEPARATORS = re.compile(r"_+|(?<=[A-Za-z]{2})\.(?=[A-Za-z]{2})")
+
+
+def as_words(value: str) -> str:
+    """'SUPPLIES_&_SERVICES.COMPUTER_HARDWARE' -> 'SUPPLIES & SERVICES COMPUTER HARDWARE'."""
+    return _SEPARATORS.sub(" ", value)
+
+
 def description_parts(descriptions: str | None) -> list[tuple[str, str]]:
     """'Expense type: IT Software | Service: Libraries' -> [('Expense type', 'IT Software'), ('Service', ...)].
     A piece without 'Header: ' continues the value before it (a value holding ' | ')."""

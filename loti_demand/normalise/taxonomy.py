@@ -21,7 +21,14 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from loti_demand.normalise.line_columns import NOT_WORDS, description_parts, is_who_column, join_descriptions, says_what
+from loti_demand.normalise.line_columns import (
+    NOT_WORDS,
+    as_words,
+    description_parts,
+    is_who_column,
+    join_descriptions,
+    says_what,
+)
 from loti_demand.normalise.prefilter import Prefilter
 from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDecision, combine
 
@@ -87,15 +94,17 @@ class Classifier:
         return None
 
     def _best_keyword(self, value: str) -> Rule | None:
-        return next((rule for regex, rule in self._keywords if regex.search(value)), None)
+        words = as_words(value)
+        return next((rule for regex, rule in self._keywords if regex.search(words)), None)
 
     def _is_excluded(self, value: str) -> bool:
-        return any(x.search(value) for x in self._exclude)
+        words = as_words(value)
+        return any(x.search(words) for x in self._exclude)
 
     def _is_generic(self, value: str) -> bool:
         """A standard heading that covers tech and much else ('Communications & Computing', 'Supplies &
         Services'): other columns are more specific."""
-        return any(x.search(value.strip()) for x in self._generic)
+        return any(x.search(as_words(value).strip()) for x in self._generic)
 
     def classify_line(
         self, descriptions: str | None, proclass_code: str | None = None, proclass_label: str | None = None
