@@ -240,6 +240,26 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
         # what the line bought vetoes technology; a department never does
         ("Service Area: ICT | Expense Type: Stationery", (None, None)),
         ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
+        # a ledger path's separators are spaces: its words are read (rules 2026.9)
+        ("Expenditure Category: LFRS.EXPENDITURE.SUPPLIES_&_SERVICES.COMPUTER_HARDWARE", ("devices", "high")),
+        ("Expenditure Category: LFRS.EXPENDITURE.SUPPLIES_&_SERVICES.PROFESSIONAL_SERVICES", (None, None)),
+        # intangible assets are a software heading: they decide alone, and only suggest beside a silent column
+        (
+            "Expenditure Category: Supplies and Services | Expenditure Code: Intangible Assets & licences 1 yr plus",
+            ("software", "medium"),
+        ),
+        ("Expense Type: Intangible Assets | Purchase Description: Land Registry search", ("software", "low")),
+        ("Expenditure Code: Walkie Talkies", ("networks_telecoms", "high")),
+        # an annual subscription is to an association as often as to software
+        (
+            "Expenditure Code: Professional Subscriptions | Narrative: Rural Services Network annual subscription",
+            (None, None),
+        ),
+        # food, outings and goods for resale are not technology, whatever the card scheme classes the shop as
+        ("Purpose Of Spend: Purchase of Food & Drink | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
+        ("Purpose Of Spend: Holidays & Outings | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
+        ("Purpose Of Spend: Items For Resale | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
+        ("Purpose Of Spend: Licences | Merchant Category: COMPUTER SOFTWARE STORES", ("software", "high")),
     ],
 )
 def test_a_line_is_read_whole(classifier: Classifier, descriptions: str, expected: tuple) -> None:
@@ -306,6 +326,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Equipment", "Invicta Telecare Ltd", "smart_city_iot"),  # named as a telecare firm
         ("Training and Development", "Acuma Solutions Ltd", None),  # staff training, whoever runs it
         ("Disabled Adaptations", "BEACON CONSTRUCTION & NETWORKS LTD", None),  # builders, not a networks company
+        # rules 2026.9: internet service providers, data-communications and applications companies by name
+        ("Operational Furniture And Equipment", "ZEN INTERNET LTD", "networks_telecoms"),
+        ("Operational Materials", "Westermo Data Comms Ltd", "networks_telecoms"),
+        ("Other Hired And Contracted Services", "Panacea Applications Limited", "software"),
+        ("Advertising", "Internet Advertising Bureau", None),  # not an internet service provider
+        ("Planning applications", "Smith Planning Consultants", None),  # applications of another kind
+        ("Food & Drink", "ZEN INTERNET LTD", None),  # what was bought says food: no supplier makes it tech
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
