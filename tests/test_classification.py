@@ -260,6 +260,17 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
         ("Purpose Of Spend: Holidays & Outings | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
         ("Purpose Of Spend: Items For Resale | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
         ("Purpose Of Spend: Licences | Merchant Category: COMPUTER SOFTWARE STORES", ("software", "high")),
+        # a cost centre paying business or apprentice grants buys nothing: a grant to an IT firm is not tech...
+        (
+            "Business Unit Description: APPRENTICE GRANT | Expense Code Description: FEE EXPENSES | "
+            "Thomson Classification Description: COMPUTER CONSULTANTS",
+            (None, None),
+        ),
+        # ...while a cost centre that administers grants buys software like any other
+        (
+            "Business Unit Description: COURT COSTS & BR ADMIN GRANT | Expense Code Description: COMPUTER SOFTWARE",
+            ("software", "high"),
+        ),
     ],
 )
 def test_a_line_is_read_whole(classifier: Classifier, descriptions: str, expected: tuple) -> None:

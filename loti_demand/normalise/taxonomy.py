@@ -58,6 +58,9 @@ class Classifier:
         # Most supplier names match no rule: each name is searched only with the rules whose words it holds.
         self._supplier_filter = Prefilter([r for r, _ in self._suppliers])
         self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
+        self._exclude_buyer = [
+            re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_buyer"
+        ]
         self._exclude_supplier = [
             re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_supplier"
         ]
@@ -112,7 +115,8 @@ class Classifier:
         """What a spend line's descriptive columns say it bought.
 
         An exclusion rule matching what the line says it bought ("network rail", "salary sacrifice",
-        "stationery"...) makes it not tech whatever its ProClass code or supplier (`excluded`). Otherwise a
+        "stationery"...), or an exclude_buyer rule matching who bought it (a cost centre paying business grants), makes
+        it not tech whatever its ProClass code or supplier (`excluded`). Otherwise a
         ProClass ICT code makes it tech, and a specific keyword may name the category more precisely than
         ProClass's coarse headings; without ProClass the highest-priority keyword in any what-column decides (the
         first such column on a tie). A general heading ('Communications & Computing') decides with medium confidence
@@ -130,7 +134,9 @@ class Classifier:
         what = [(h, v) for h, v in said if not self._is_generic(v)]
         specific = [(h, v) for h, v in what if says_what(h)]
         generic = [(h, v) for h, v in said if self._is_generic(v)]
-        if any(self._is_excluded(v) for _, v in what):
+        if any(self._is_excluded(v) for _, v in what) or any(
+            x.search(as_words(v)) for _, v in who for x in self._exclude_buyer
+        ):
             return TextDecision(excluded=True)
         keyword = self._keyword_in(what)
         rule = self._proclass_match(proclass_code, proclass_label)
