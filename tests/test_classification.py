@@ -250,6 +250,10 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
         ),
         ("Expense Type: Intangible Assets | Purchase Description: Land Registry search", ("software", "low")),
         ("Expenditure Code: Walkie Talkies", ("networks_telecoms", "high")),
+        # a heading naming software and equipment says only IT; computer consumables are devices' accessories
+        ("Purpose: Computer Software & Equipment", ("ict_other", "high")),
+        ("Purpose: Computer Software", ("software", "high")),
+        ("Expenditure Account Code Description: COMPUTER CONSUMABLES", ("devices", "high")),
         # an annual subscription is to an association as often as to software
         (
             "Expenditure Code: Professional Subscriptions | Narrative: Rural Services Network annual subscription",
@@ -343,7 +347,12 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Other Hired And Contracted Services", "Panacea Applications Limited", "software"),
         ("Advertising", "Internet Advertising Bureau", None),  # not an internet service provider
         ("Planning applications", "Smith Planning Consultants", None),  # applications of another kind
-        ("Food & Drink", "ZEN INTERNET LTD", None),  # what was bought says food: no supplier makes it tech
+        ("Food & Drink", "ZEN INTERNET LTD", None),
+        (
+            "Computer Software & Equipment",
+            "ZEN INTERNET LTD",
+            "networks_telecoms",
+        ),  # 'IT' refined by the supplier  # what was bought says food: no supplier makes it tech
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
