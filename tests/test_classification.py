@@ -253,6 +253,8 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
         # a heading naming software and equipment says only IT; computer consumables are devices' accessories
         ("Purpose: Computer Software & Equipment", ("ict_other", "high")),
         ("Purpose: Computer Software", ("software", "high")),
+        ("Purpose Of Spend: Computer Equipment - New Software", ("ict_other", "high")),
+        ("Purpose Of Spend: Computer Equipment", ("devices", "high")),
         ("Expenditure Account Code Description: COMPUTER CONSUMABLES", ("devices", "high")),
         # an annual subscription is to an association as often as to software
         (
