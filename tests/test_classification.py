@@ -266,6 +266,10 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
         ("Purpose Of Spend: Holidays & Outings | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
         ("Purpose Of Spend: Items For Resale | Merchant Category: COMPUTER SOFTWARE STORES", (None, None)),
         ("Purpose Of Spend: Licences | Merchant Category: COMPUTER SOFTWARE STORES", ("software", "high")),
+        (
+            "Expense Code Description: OTHER LOCAL AUTHORITIES | Thomson Classification Description: COMPUTER TRAINING",
+            (None, None),
+        ),
         # a cost centre paying business or apprentice grants buys nothing: a grant to an IT firm is not tech...
         (
             "Business Unit Description: APPRENTICE GRANT | Expense Code Description: FEE EXPENSES | "
