@@ -142,6 +142,18 @@ def as_of() -> dt.date:
     return dt.date.today() if pd.isna(value) else pd.Timestamp(value).date()
 
 
+def area():
+    """The area the warehouse covers (loti_demand.reference.Region) as its build recorded it, not as the region
+    setting now says: London for a warehouse built before regions were recorded."""
+    from loti_demand.reference import Region
+
+    info = query("build_info").iloc[0]
+    if pd.isna(info.get("region_name")):
+        return Region("london", "London")
+    word = str(info["authority_word"])
+    return Region(str(info["region"]), str(info["region_name"]), word, word + "s")
+
+
 def reference_date():
     """The date 'today' means on the dashboard (loti_demand.alerts.reference_date)."""
     from loti_demand.alerts import reference_date
