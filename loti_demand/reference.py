@@ -44,13 +44,16 @@ OPTIONAL_FILES = frozenset({"borough_neighbours", "london_bodies", "spend_source
 @dataclass(frozen=True)
 class Region:
     """The area a warehouse covers, from its region.toml: `name` for pages ("London", "Greater Manchester"), and what
-    its authorities are called (`authority` "borough", `authorities` "boroughs")."""
+    its authorities are called (`authority`: "borough", "council")."""
 
     code: str
     name: str
     authority: str = "borough"
-    authorities: str = "boroughs"
     population_source: str = ""
+
+    @property
+    def authorities(self) -> str:
+        return self.authority + "s"
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Reference:
         """The region's name and words from its region.toml (London's defaults when london has none)."""
         path = self.region_folder / "region.toml"
         info = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"name": "London"}
-        fields = {k: str(info[k]) for k in ("name", "authority", "authorities", "population_source") if k in info}
+        fields = {k: str(info[k]) for k in ("name", "authority", "population_source") if k in info}
         if "name" not in fields:
             raise ReferenceDataError(f'{path}: no `name` (the area\'s name for pages, such as name = "London")')
         return Region(self.region, **fields)
