@@ -39,6 +39,7 @@ REGION_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 OPTIONAL_FILES = frozenset({"borough_neighbours", "london_bodies", "spend_sources"})
+LONDON = {"name": "London", "itl": ["UKI", "TLI"], "places": ["London", "Greater London"]}  # no region.toml
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Region:
     name: str
     authority: str = "borough"
     population_source: str = ""
+    # Where a notice's buyer or delivery address says it is inside the area: ITL/NUTS code prefixes and names.
+    itl: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     @property
     def authorities(self) -> str:
@@ -103,11 +107,17 @@ class Reference:
     def area(self) -> Region:
         """The region's name and words from its region.toml (London's defaults when london has none)."""
         path = self.region_folder / "region.toml"
-        info = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"name": "London"}
+        info = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else LONDON
         fields = {k: str(info[k]) for k in ("name", "authority", "population_source") if k in info}
         if "name" not in fields:
             raise ReferenceDataError(f'{path}: no `name` (the area\'s name for pages, such as name = "London")')
-        return Region(self.region, **fields)
+        places = tuple(str(p).upper() for p in info.get("places", ()))
+        return Region(self.region, **fields, itl=tuple(str(c).upper() for c in info.get("itl", ())), places=places)
+
+    def in_area(self, region: str) -> bool:
+        """Whether a notice's published region (an ITL/NUTS code or a place name) is inside the area."""
+        region = region.strip().upper()
+        return bool(region) and (region.startswith(self.area.itl) or region in self.area.places)
 
     def path(self, name: str) -> Path:
         """The CSV of a reference table: the region's own (REGION_FILES) or a shared one."""

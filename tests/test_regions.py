@@ -4,6 +4,7 @@ and the pages name it from the warehouse (not from the setting at view time). Gr
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +32,37 @@ SPEND = {
 MANCHESTER, TRAFFORD = "E08000003", "E08000009"
 
 
+def _release(ocid: str, buyer_id: str, buyer: str, region: str) -> dict:
+    party = {"id": buyer_id, "name": buyer, "roles": ["buyer"], "address": {"region": region}}
+    return {
+        "ocid": ocid,
+        "id": f"{ocid}-1",
+        "date": "2025-06-01T09:00:00Z",
+        "tag": ["tender"],
+        "initiationType": "tender",
+        "buyer": {"id": buyer_id, "name": buyer},
+        "parties": [party],
+        "tender": {
+            "id": "t1",
+            "title": "Case management system",
+            "status": "active",
+            "classification": {"scheme": "CPV", "id": "48000000"},
+            "value": {"amount": 100000, "currency": "GBP"},
+            "tenderPeriod": {"endDate": "2025-07-01T00:00:00Z"},
+        },
+    }
+
+
+# A Greater Manchester council by its ONS code, an NHS buyer inside the area by its ITL code, and a London borough
+# and a London NHS buyer, which are outside this area however London-like their codes and regions are.
+NOTICES = [
+    _release("ocds-gm-1", "GB-LAC-E08000003", "Manchester City Council", "TLD33"),
+    _release("ocds-gm-2", "GB-NHS-QOP", "NHS Greater Manchester Integrated Care Board", "UKD3"),
+    _release("ocds-gm-3", "GB-LAC-E09000007", "London Borough of Camden", "UKI31"),
+    _release("ocds-gm-4", "GB-NHS-QMJ", "NHS North Central London ICB", "London"),
+]
+
+
 @pytest.fixture(scope="module")
 def gm_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("greater-manchester")
@@ -38,6 +70,9 @@ def gm_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = root / "data" / "spend" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    (root / "data" / "procurement").mkdir()
+    package = {"uri": "https://example.org/gm", "publishedDate": "2025-06-02T00:00:00Z", "releases": NOTICES}
+    (root / "data" / "procurement" / "gm.json").write_text(json.dumps(package), encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LOTI_DEMAND_REGION", "greater-manchester")
         build(root / "data", root / "w.duckdb")
@@ -93,6 +128,13 @@ def test_the_warehouse_records_the_region_and_attributes_spend_to_its_councils(g
             ).fetchall()
         )
         assert tech == {MANCHESTER: Decimal("20000.00"), TRAFFORD: Decimal("5747.08")}
+        in_area = con.execute("select ocid, borough_code, is_london from procurements order by ocid").fetchall()
+        assert in_area == [
+            ("ocds-gm-1", MANCHESTER, True),
+            ("ocds-gm-2", None, True),
+            ("ocds-gm-3", None, False),
+            ("ocds-gm-4", None, False),
+        ]
         measures = queries.borough_measures(con, start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30)).set_index(
             "borough_code"
         )
