@@ -12,6 +12,7 @@ import pytest
 
 from loti_demand import queries
 from loti_demand.exceptions import ReferenceDataError
+from loti_demand.navigation import registered_pages
 from loti_demand.reference import Reference
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
@@ -157,3 +158,9 @@ def test_pages_name_the_area_of_the_warehouse(gm_warehouse: Path, monkeypatch, p
     if page == "pages/map.py":
         assert "No tile layout exists for Greater Manchester" in text
         assert not at.get("plotly_chart"), "no tile map without tile positions"
+
+
+@pytest.mark.parametrize("page", [p.path for p in registered_pages()])
+def test_every_page_serves_a_region_without_tiles_bodies_or_neighbours(gm_warehouse: Path, monkeypatch, page) -> None:
+    at = open_page(gm_warehouse, monkeypatch, page, borough=MANCHESTER)
+    assert any("Greater Manchester tech demand" in c.value for c in at.caption)
