@@ -32,4 +32,5 @@ PAGES = [
 
 page = st.navigation(PAGES + ui.page_not_found(PAGES))
 ui.ensure_warehouse()
+st.set_page_config(page_title=f"loti-demand: {ui.area().name} tech demand")  # the area the warehouse covers
 page.run()

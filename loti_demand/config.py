@@ -35,6 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data", "data/sample", "Input data folder: spend/<borough>/*, procurement/*, challenges/*."),
     Setting("warehouse", "data/warehouse.duckdb", "The DuckDB warehouse file the CLI builds and the dashboard reads."),
     Setting("reference", "data/reference", "Reference data folder (boroughs, aliases, tech taxonomy)."),
+    Setting(
+        "region",
+        "london",
+        "The area the warehouse covers: a region of the reference folder (`london`, its files at the top of it, or "
+        "a folder regions/<region>/ such as `greater-manchester`). See docs/regions.md.",
+    ),
     Setting("boundaries", None, "Optional official borough boundaries (GeoJSON, shapefile or GeoPackage, any CRS)."),
     Setting(
         "boundaries_url",

@@ -43,6 +43,10 @@ class SummaryOnlyError(InputFileError):
     recognised = 0  # as MissingColumnsError
 
 
+class ReferenceDataError(LotiDemandError):
+    """A reference file or region (data/reference/) is missing or lacks a column the build needs."""
+
+
 class StrictModeError(LotiDemandError):
     """--strict was given and at least one line was quarantined."""
 

@@ -109,19 +109,19 @@ def terms_growth(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def definition(spend: tuple[Period, Period], years: tuple[Period, Period]) -> str:
-    """How growth is measured, in plain English, for the page."""
+def definition(spend: tuple[Period, Period], years: tuple[Period, Period], area: str = "London") -> str:
+    """How growth is measured, in plain English, for the page (`area`: the area the warehouse covers)."""
     return (
         f"**Which years.** Tech spend compares the latest 12 months of spend data ({spend[1].label}) with the 12 "
         f"months before ({spend[0].label}); notices and challenges compare the 12 months to the data-as-of date "
         f"({years[1].label}) with the 12 months before ({years[0].label}).\n\n"
         "**What counts.** *Tech spend* is counted like for like: a borough's or body's month counts only when its "
         "spend files cover the same month in the other year too, so a council that starts or stops publishing looks "
-        "like neither growth nor decline. *New tech procurements* are London tech procurements whose first notice "
+        f"like neither growth nor decline. *New tech procurements* are {area} tech procurements whose first notice "
         "(pipeline, tender or award) was published in the year. *Challenges opened* are challenge statements by "
         "their opening date. Growth is the change from the year before in per cent; a category with none the year "
         "before is *new*.\n\n"
-        f"**Terms.** Each watched term is searched as the Demand calendar's search box would search it, in London "
+        f"**Terms.** Each watched term is searched as the Demand calendar's search box would search it, in {area} "
         f"notices (by the date of their first notice) and challenge statements (by opening date). A term is *newly "
         f"frequent* when at least {NEWLY_FREQUENT_MIN} of them mention it in the latest year, and at least twice as "
         "many as the year before."

@@ -1,4 +1,8 @@
-"""Read the reference data in data/reference/: boroughs, aliases, London bodies, the tech taxonomy."""
+"""Read the reference data in data/reference/: the region's authorities, aliases and bodies, the tech taxonomy.
+
+The region (the `region` setting) picks the folder of the area's own files (REGION_FILES): `london` keeps them at the
+top of the reference folder, any other region in regions/<region>/ beside a region.toml naming the area. The rest
+(taxonomy, rules, synonyms...) is shared by every region."""
 
 from __future__ import annotations
 
@@ -9,12 +13,51 @@ from functools import cached_property
 from pathlib import Path
 
 from loti_demand import config
+from loti_demand.exceptions import ReferenceDataError
 from loti_demand.normalise.organisations import build_alias_index, match_borough
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+DEFAULT_REGION = "london"
+# A region's own files: {name: (columns every such file has, optional columns)}; a file in OPTIONAL_FILES may be left
+# out (an empty table), and an optional column too (NULL).
+REGION_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "boroughs": (
+        ("borough_code", "borough_name", "population", "population_year"),
+        ("inner_outer", "tile_col", "tile_row"),
+    ),
+    "borough_aliases": (("alias", "borough_code"), ()),
+    "borough_neighbours": (("borough_code", "borough_name", "neighbour_code", "neighbour_name"), ()),
+    "london_bodies": (("alias", "body_name", "body_type", "body_code"), ()),
+    "spend_sources": (
+        ("publisher", "publisher_code", "listing_type", "landing_page_url", "catalogue_url", "file_pattern"),
+        ("page_pattern", "licence", "found_on_date", "found_on_page", "notes"),
+    ),
+}
+OPTIONAL_FILES = frozenset({"borough_neighbours", "london_bodies", "spend_sources"})
+LONDON = {"name": "London", "itl": ["UKI", "TLI"], "places": ["London", "Greater London"]}  # no region.toml
+
+
+@dataclass(frozen=True)
+class Region:
+    """The area a warehouse covers, from its region.toml: `name` for pages ("London", "Greater Manchester"), and what
+    its authorities are called (`authority`: "borough", "council")."""
+
+    code: str
+    name: str
+    authority: str = "borough"
+    population_source: str = ""
+    # Where a notice's buyer or delivery address says it is inside the area: ITL/NUTS code prefixes and names.
+    itl: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+    @property
+    def authorities(self) -> str:
+        return self.authority + "s"
 
 
 @dataclass(frozen=True)
@@ -41,12 +84,65 @@ def _publisher_key(text: str) -> str:
 
 @dataclass
 class Reference:
-    """The reference tables, read once. `folder` defaults to the `reference` setting."""
+    """The reference tables, read once. `folder` defaults to the `reference` setting, `region` to the `region` one."""
 
     folder: Path = field(default_factory=lambda: config.path("reference"))
+    region: str = field(default_factory=lambda: str(config.get("region")))
+
+    @cached_property
+    def region_folder(self) -> Path:
+        """Where the region's own files are: the reference folder itself for london, else regions/<region>/."""
+        if self.region == DEFAULT_REGION:
+            return self.folder
+        folder = self.folder / "regions" / self.region
+        if not (folder / "region.toml").is_file():
+            known = sorted(p.parent.name for p in (self.folder / "regions").glob("*/region.toml"))
+            raise ReferenceDataError(
+                f"{folder}: no region called '{self.region}' (no region.toml there). Set LOTI_DEMAND_REGION to "
+                f"{DEFAULT_REGION} or one of: {', '.join(known) or 'none yet'}; docs/regions.md says how to add one."
+            )
+        return folder
+
+    @cached_property
+    def area(self) -> Region:
+        """The region's name and words from its region.toml (London's defaults when london has none)."""
+        path = self.region_folder / "region.toml"
+        info = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else LONDON
+        fields = {k: str(info[k]) for k in ("name", "authority", "population_source") if k in info}
+        if "name" not in fields:
+            raise ReferenceDataError(f'{path}: no `name` (the area\'s name for pages, such as name = "London")')
+        places = tuple(str(p).upper() for p in info.get("places", ()))
+        return Region(self.region, **fields, itl=tuple(str(c).upper() for c in info.get("itl", ())), places=places)
+
+    def in_area(self, region: str) -> bool:
+        """Whether a notice's published region (an ITL/NUTS code or a place name) is inside the area."""
+        region = region.strip().upper()
+        return bool(region) and (region.startswith(self.area.itl) or region in self.area.places)
+
+    def path(self, name: str) -> Path:
+        """The CSV of a reference table: the region's own (REGION_FILES) or a shared one."""
+        return (self.region_folder if name in REGION_FILES else self.folder) / f"{name}.csv"
+
+    def absent_columns(self, name: str) -> tuple[str, ...]:
+        """A region file's optional columns its header lacks (all its columns when an optional file is absent)."""
+        if name not in REGION_FILES:
+            return ()
+        required, optional = REGION_FILES[name]
+        path = self.path(name)
+        if not path.is_file():
+            if name in OPTIONAL_FILES:
+                return required + optional
+            raise ReferenceDataError(f"{path}: missing; every region needs {name}.csv (see docs/regions.md)")
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+        if missing := [c for c in required if c not in header]:
+            raise ReferenceDataError(f"{path}: the header has no {', '.join(missing)} column; add it (row 1)")
+        return tuple(c for c in optional if c not in header)
 
     def table(self, name: str) -> list[dict[str, str]]:
-        return _rows(self.folder / f"{name}.csv")
+        absent = self.absent_columns(name)
+        rows = _rows(self.path(name)) if self.path(name).is_file() else []
+        return [{**row, **dict.fromkeys(absent, "")} for row in rows]
 
     @cached_property
     def boroughs(self) -> list[dict[str, str]]:
@@ -125,6 +221,6 @@ class Reference:
         return None
 
     def publishers(self) -> list[Publisher]:
-        """Every publisher: the 33 London authorities, then the London-wide bodies."""
+        """Every publisher: the region's authorities, then its other public bodies."""
         boroughs = [Publisher(code, name, "borough", code) for code, name in self.borough_names.items()]
         return boroughs + list(self.bodies.values())

@@ -8,17 +8,18 @@ from loti_demand import periods, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Borough profile",
-    "One borough's or London-wide body's technology demand: what it spends and with "
+    f"One borough's or {area_name}-wide body's technology demand: what it spends and with "
     "whom, what it plans to buy, the problems it has set, and how complete its data is.",
 )
 names, bodies = ui.borough_names(), ui.buyer_body_names()
 code = ui.url_selectbox(
-    "Borough or London-wide body",
+    f"Borough or {area_name}-wide body",
     [*names, *bodies],
     key="borough",
-    format_func=lambda c: names.get(c) or f"{bodies[c]} (London-wide body)",
+    format_func=lambda c: names.get(c) or f"{bodies[c]} ({area_name}-wide body)",
 )
 ui.ignored_params_notice()
 is_body = code in bodies

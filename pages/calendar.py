@@ -7,9 +7,10 @@ from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
 from loti_demand.metrics import INFERRED, REPLACEMENT, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
 from loti_demand.presentation import charts, sentences
 
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Demand calendar",
-    "When London's boroughs and London-wide bodies are expected to buy technology: dated by their published "
+    f"When {area_name}'s boroughs and {area_name}-wide bodies are expected to buy technology: dated by their published "
     "notices, or inferred from the end dates of contracts they have already let.",
 )
 areas_available = ui.borough_names(london_wide=True)
@@ -25,7 +26,7 @@ with cols[0]:
     categories = ui.category_choice(many=True)
 with cols[1]:
     areas = ui.url_multiselect(
-        "Borough or London-wide body",
+        f"Borough or {area_name}-wide body",
         list(areas_available),
         key="borough",
         format_func=areas_available.get,
@@ -70,11 +71,11 @@ cols[1].metric("From statutory notices", f"{int((items['confidence'] == STATUTOR
 cols[2].metric("Inferred from contract end dates", f"{int((items['confidence'] == INFERRED).sum()):,}")
 undated_count = int(undated["items"].sum())
 st.caption(
-    f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. London "
+    f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. {area_name} "
     "buyers and technology categories only. "
     + sentences.calendar_measures_sentence(items, date_from, date_to)
     + (
-        f" {undated_count:,} London tech procurements give no date at all and cannot be placed on the calendar."
+        f" {undated_count:,} {area_name} tech procurements give no date at all and cannot be placed on the calendar."
         if undated_count
         else ""
     )
@@ -137,7 +138,7 @@ else:
     )
 
 if searched:
-    st.header("Every London notice with these words")
+    st.header(f"Every {area_name} notice with these words")
     notices, more = ui.top_n(ui.query("notice_search", q=search, limit=201), 200)
     st.write(
         "Past and upcoming, technology or not, latest notice first: the calendar above holds only the tech "
@@ -162,5 +163,5 @@ if searched:
         ],
         key="notice_search_table",
         file_name="notice_search.csv",
-        empty="No London notice has these words.",
+        empty=f"No {area_name} notice has these words.",
     )

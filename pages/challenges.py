@@ -7,9 +7,10 @@ from loti_demand import ui
 from loti_demand.alerts import CLOSING_DAYS
 
 CLOSING = {d: f"{d} days" for d in CLOSING_DAYS}
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Challenges",
-    "Problems London boroughs have asked innovators to help solve, from every borough that publishes them "
+    f"Problems {area_name} boroughs have asked innovators to help solve, from every borough that publishes them "
     "in the open challenge format. Search and filter the list, open a challenge to read it in full, and "
     "download what you see.",
 )

@@ -5,10 +5,11 @@ import streamlit as st
 from loti_demand import periods, queries, ui
 from loti_demand.metrics import MEASURES
 
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Collaboration finder",
     "Boroughs that are about to buy the same kind of technology at about the same time: candidates for a joint "
-    "procurement or a shared contract, so London avoids buying the same thing many times over.",
+    f"procurement or a shared contract, so {area_name} avoids buying the same thing many times over.",
 )
 
 cols = st.columns(4)
@@ -59,7 +60,7 @@ st.markdown(
     "whose re-procurement we infer from their end date. Within each tech category we put them in date order. "
     f"A group starts at the earliest one and takes every procurement up to **{within} months** after it; the "
     "next one starts a new group. A group is a candidate when **two or more boroughs** are in it. A re-procurement "
-    "that is already due counts from the data-as-of date. London-wide bodies such as the GLA are left out.\n\n"
+    f"that is already due counts from the data-as-of date. {area_name}-wide bodies are left out.\n\n"
     "A candidate is a prompt to talk, not a recommendation: contracts differ in scope, and some boroughs "
     "already buy together."
 )

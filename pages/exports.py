@@ -5,12 +5,13 @@ import streamlit as st
 from loti_demand import export, periods, ui
 from loti_demand.queries import export_summary
 
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Exports",
-    "Download a summary of London's tech demand (spend, upcoming procurements, contracts ending and challenges) "
+    f"Download a summary of {area_name}'s tech demand (spend, upcoming procurements, contracts ending and challenges) "
     "by borough, tech category and period, as a CSV file that spreadsheets and analysis tools read directly.",
 )
-AREA = {"borough": "By borough", "london": "London-wide total"}
+AREA = {"borough": "By borough", "london": f"{area_name}-wide total"}
 CATEGORY = {"category": "By tech category", "all": "All tech categories together"}
 PERIOD = {"quarter": "By quarter", "month": "By month", "financial_year": "By financial year", "whole": "Whole period"}
 

@@ -6,9 +6,11 @@ from loti_demand import periods, ui
 from loti_demand.metrics import MAP_MEASURES, MEASURES, label
 from loti_demand.presentation import coverage_sentences, maps, sentences
 
+area = ui.area()
 ui.page_header(
     "Borough map",
-    "Compare London's 32 boroughs and the City on one measure at a time. Choose a borough to open its profile.",
+    f"Compare {area.name}'s {len(ui.borough_names())} local authorities on one measure at a time. Choose one to open "
+    "its profile.",
 )
 as_of = ui.as_of()
 SPEND = ("tech_spend_gbp", "tech_spend_per_resident_gbp")
@@ -49,23 +51,34 @@ st.caption(MEASURES[measure].definition)
 df = ui.query("borough_measures", start=period.start, end=period.end, category=category)
 coverage = coverage_sentences.MAP_COVERAGE[measure]
 london = ui.query("london_demand", start=period.start, end=period.end, category=category)
-st.caption(coverage_sentences.map_coverage_sentence(df, measure, period_months=period.months, london=london))
+st.caption(
+    coverage_sentences.map_coverage_sentence(df, measure, period_months=period.months, london=london, area=area.name)
+)
 
 st.header(f"{label(measure)} by borough")
 title = f"{label(measure)}, {period.phrase}" + (f", {ui.category_label(category)}" if category else "")
+has_tiles = bool(df["tile_col"].notna().all()) and not df.empty
 if view == "geographic":
     figure = maps.geographic_map_figure(shapes, df, measure, title=title, coverage=coverage)
-else:
+elif has_tiles:
     figure = maps.tile_map_figure(df, measure, title=title, coverage=coverage)
-event = ui.chart(figure, key="map_chart", summary=sentences.map_summary(df, measure), on_select="rerun")
-if code := ui.selected_borough(event):
-    st.switch_page("pages/borough.py", query_params={"borough": code})
-st.caption("Grey: no data for this period. Select a borough on the map to open its profile.")
+else:
+    figure = None
+    st.info(
+        f"No tile layout exists for {area.name} (its reference data gives its {area.authorities} no tile "
+        "positions), so there is no tile map: the table below gives every figure. To map the real shapes, set "
+        "LOTI_DEMAND_BOUNDARIES to an official boundaries file of this area: see docs/maps.md and docs/regions.md."
+    )
+if figure is not None:
+    event = ui.chart(figure, key="map_chart", summary=sentences.map_summary(df, measure), on_select="rerun")
+    if code := ui.selected_borough(event):
+        st.switch_page("pages/borough.py", query_params={"borough": code})
+    st.caption("Grey: no data for this period. Select a borough on the map to open its profile.")
 if view == "geographic":
     st.caption(maps.ATTRIBUTION)
 if problem:
     st.warning(f"The boundaries file could not be used, so the tile map is shown: {problem}")
-elif shapes is None:
+elif shapes is None and has_tiles:
     st.write(
         "The tile map gives every borough an equal square, so small boroughs are as easy to see as large "
         "ones. To switch to the boroughs' real shapes, run `python -m loti_demand boundaries fetch` (needs "
@@ -90,17 +103,21 @@ ui.table(
     file_name=f"borough_map_{measure}_{period.key}{'_' + category if category else ''}.csv",
 )
 
-st.header("London-wide bodies")
+st.header(f"{area.name}-wide bodies")
 bodies = ui.query("body_measures", start=period.start, end=period.end, category=category)
 body_measure = "tech_spend_gbp" if measure == "tech_spend_per_resident_gbp" else measure
 if measure == "open_challenges":
-    st.write("Challenge statements are set by boroughs, so London-wide bodies have none to show here.")
+    st.write(f"Challenge statements are set by {area.authorities}, so {area.name}-wide bodies have none to show here.")
 else:
-    st.write(coverage_sentences.bodies_list_sentence(bodies, body_measure, per_resident=measure != body_measure))
+    st.write(
+        coverage_sentences.bodies_list_sentence(
+            bodies, body_measure, per_resident=measure != body_measure, area=area.name
+        )
+    )
     ui.table(
         bodies,
         ["publisher_name", body_measure, coverage],
         key="map_bodies_table",
         file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
-        empty="No London-wide body has data for this measure in the warehouse.",
+        empty=f"No {area.name}-wide body has data for this measure in the warehouse.",
     )

@@ -1,4 +1,4 @@
-"""Overview: London-wide tech spend, pipeline and open challenges, with the data-as-of date; what is growing."""
+"""Overview: the area's tech spend, pipeline and open challenges, with the data-as-of date; what is growing."""
 
 import pandas as pd
 import streamlit as st
@@ -7,10 +7,11 @@ from loti_demand import growth, periods, queries, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
+area, authorities = ui.area(), len(ui.borough_names())
 ui.page_header(
     "Overview",
-    "London's technology demand in one place: what the 32 boroughs, the City and London-wide bodies such as the GLA "
-    "spend on technology, what they plan to buy, and the problems boroughs invite innovators to solve.",
+    f"{area.name}'s technology demand in one place: what its {authorities} local authorities and other public bodies "
+    "spend on technology, what they plan to buy, and the problems they invite innovators to solve.",
 )
 as_of = ui.as_of()
 head = ui.query("headline", as_of=as_of).iloc[0]
@@ -34,11 +35,13 @@ cols[2].metric(
     help=MEASURES["open_challenges"].definition,
 )
 st.caption(
-    f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of 33 authorities' spend files "
+    f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of {authorities} authorities' spend files "
     f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
-    f"pipeline from {int(head['pipeline_count'])} London tech procurement notices expected to come to market "
+    f"pipeline from {int(head['pipeline_count'])} {area.name} tech procurement notices expected to come to market "
     f"from {ahead[0]:%B %Y} to {ahead[1]:%B %Y} (see the Demand calendar). "
-    + coverage_sentences.bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names())
+    + coverage_sentences.bodies_sentence(
+        int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], ui.body_names(), area=area.name
+    )
     + " "
     + coverage_sentences.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
 )
@@ -61,13 +64,13 @@ ui.table(
 
 st.header("What is growing")
 st.write(
-    "The technology London's councils are buying and asking for more of: tech categories and technology terms, "
+    f"The technology {area.name}'s councils are buying and asking for more of: tech categories and technology terms, "
     "the latest year against the year before."
 )
 spend_windows, years = ui.spend_periods(), periods.growth_years(as_of)  # spend: to its latest month of data
 spend_years = periods.growth_years(spend_windows[0].end) if spend_windows else years
 with st.expander("How growth is measured"):
-    st.markdown(growth.definition(spend_years, years))
+    st.markdown(growth.definition(spend_years, years, area.name))
 by = ui.url_selectbox(
     "Rank tech categories by", list(growth.RANKINGS), key="growth", format_func=lambda key: growth.RANKINGS[key].label
 )
@@ -87,7 +90,9 @@ if terms.empty:
     st.write(sentences.terms_summary(terms))
 else:
     ui.chart(charts.terms_growth_figure(terms, years), key="growth_terms", summary=sentences.terms_summary(terms))
-    st.write("Each term opens the word search behind it: every London notice or challenge with the term, any year.")
+    st.write(
+        f"Each term opens the word search behind it: every {area.name} notice or challenge with the term, any year."
+    )
     ui.term_links(terms)
     ui.table(
         terms,

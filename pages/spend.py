@@ -7,9 +7,11 @@ from loti_demand import metrics, periods, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Spend and suppliers",
-    "Who London's councils and London-wide bodies pay for technology, for what, and how concentrated that spending is.",
+    f"Who {area_name}'s councils and {area_name}-wide bodies pay for technology, for what, and how concentrated "
+    "that spending is.",
 )
 names, bodies, windows = ui.borough_names(), ui.body_names(), ui.spend_periods()
 publishers = {**names, **bodies}
@@ -23,11 +25,11 @@ filters = st.columns([2, 1.2, 1.4])
 with filters[0]:
     boroughs = tuple(
         ui.url_multiselect(
-            "Boroughs or London-wide bodies",
+            f"Boroughs or {area_name}-wide bodies",
             list(publishers),
             key="boroughs",
             format_func=publishers.get,
-            placeholder="All London",
+            placeholder=f"All {area_name}",
         )
     )
 with filters[1]:
@@ -125,7 +127,7 @@ ui.chart(
 )
 st.caption(
     ("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
-    + "The dashed line is the London median. "
+    + f"The dashed line is the {area_name} median. "
     + coverage_sentences.PER_RESIDENT_NOTE
 )
 ui.table(

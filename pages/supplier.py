@@ -8,9 +8,10 @@ from loti_demand import periods, ui
 from loti_demand.metrics import REPROCUREMENT
 from loti_demand.presentation import charts, sentences
 
+area_name = ui.area().name  # the area the warehouse covers
 ui.page_header(
     "Supplier profile",
-    "What London's councils and London-wide bodies pay one supplier for technology, "
+    f"What {area_name}'s councils and {area_name}-wide bodies pay one supplier for technology, "
     "its share of each market, the contracts it holds and when they come up again, "
     "and the notices it has won.",
 )
@@ -51,7 +52,7 @@ if period is not None:
 
     st.subheader(f"Share of each category's market, {period.phrase}")
     st.write(
-        "Its tech spend in each category as a share of all the London tech spend in that category paid to "
+        f"Its tech spend in each category as a share of all the {area_name} tech spend in that category paid to "
         "named suppliers, its rank among them, and how many there are: as the Spend and suppliers page's Top "
         "suppliers table shows them with that category chosen."
     )
@@ -67,7 +68,7 @@ st.header("Contracts it holds")
 month = periods.months_from(ui.as_of(), 1)[0]
 contracts = ui.query("supplier_contracts", supplier=code, date_from=month)
 st.write(
-    f"London contracts awarded to {name} that had not ended by {month:%B %Y}, soonest ending first. "
+    f"{area_name} contracts awarded to {name} that had not ended by {month:%B %Y}, soonest ending first. "
     f"{REPROCUREMENT.explain()} Where an upcoming notice looks like a contract's re-procurement (see the Demand "
     "calendar), it is named."
 )
@@ -89,7 +90,7 @@ ui.table(
     ],
     key="supplier_contracts",
     file_name="supplier_contracts_held.csv",
-    empty="No current London contracts are published for it.",
+    empty=f"No current {area_name} contracts are published for it.",
 )
 
 st.header("Notices it has won")
@@ -109,5 +110,5 @@ ui.table(
     ],
     key="supplier_won",
     file_name="supplier_notices_won.csv",
-    empty="No London award notice names it.",
+    empty=f"No {area_name} award notice names it.",
 )

@@ -41,10 +41,17 @@ def spend_source_options(function):
         "--sources",
         "registry",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=lambda: config.path("reference") / "spend_sources.csv",
-        show_default="data/reference/spend_sources.csv",
+        default=lambda: _region_file("spend_sources"),
+        show_default="the region's spend_sources.csv: data/reference/spend_sources.csv for london",
         help="The spend source registry: one row per publisher.",
     )(function)
+
+
+def _region_file(name: str) -> Path:
+    """The region's own reference file (the `region` setting picks its folder; docs/regions.md)."""
+    from loti_demand.reference import Reference
+
+    return Reference().path(name)
 
 
 @fetch.command("spend")
@@ -309,8 +316,8 @@ def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=lambda: config.path("reference") / "borough_neighbours.csv",
-    show_default="data/reference/borough_neighbours.csv",
+    default=lambda: _region_file("borough_neighbours"),
+    show_default="the region's borough_neighbours.csv: data/reference/borough_neighbours.csv for london",
     help="Where to write the table.",
 )
 def boundaries_neighbours(file: Path, out: Path) -> None:

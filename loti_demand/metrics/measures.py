@@ -49,8 +49,9 @@ MEASURES: dict[str, Measure] = {
             "tech_spend_gbp",
             "Tech spend (£)",
             "Sum of payment lines over £500 classified as technology, net of credit notes, from the spend files of "
-            "boroughs and London-wide bodies: lines whose own words say technology (high confidence) and lines whose "
-            "words are silent but whose supplier is known for technology (medium).",
+            "councils and of bodies serving the whole area (a mayoral authority, transport body...): lines whose "
+            "own words say technology (high confidence) and lines whose words are silent but whose supplier is "
+            "known for technology (medium).",
             "gbp",
         ),
         Measure(

@@ -53,15 +53,25 @@ class Buyer(NamedTuple):
     publisher_code: str | None = None
 
 
+def in_london(region: str) -> bool:
+    """Whether a published region (ITL/NUTS code or name) is in London: UKI*, TLI*, 'London', 'Greater London'."""
+    region = region.strip().upper()
+    return region.startswith(("UKI", "TLI")) or region in LONDON_REGIONS
+
+
 def resolve_buyer(
-    release: Mapping, alias_index: Mapping[str, str], london_body: Callable[[str], str | None] = lambda name: None
+    release: Mapping,
+    alias_index: Mapping[str, str],
+    london_body: Callable[[str], str | None] = lambda name: None,
+    in_area: Callable[[str], bool] = in_london,
 ) -> Buyer:
-    """By identifier (GB-LAC-E09..., ONS codes), then by name with the aliases, then as a London body that is not a
-    borough (`london_body` gives its code), then by a London region (ITL/NUTS UKI*, or 'London') of the buyer or of
-    a delivery address. Other buyers: Buyer(None, False, None)."""
+    """By identifier (GB-LAC-E09..., ONS codes of the region's authorities), then by name with the aliases, then as
+    a body of the area that is not an authority (`london_body` gives its code), then by a region of the buyer or of
+    a delivery address inside the area (`in_area`: London's UKI*, or 'London', by default). Other buyers:
+    Buyer(None, False, None)."""
     buyer = buyer_party(release)
     for ident in _identifiers(buyer):
-        code = borough_from_identifier(ident)
+        code = match_borough(borough_from_identifier(ident), alias_index)
         if code:
             return Buyer(code, True, f"identifier {ident}", code)
     names = [n for n in (buyer.get("name"), get_in(buyer, "identifier", "legalName")) if isinstance(n, str)]
@@ -73,7 +83,6 @@ def resolve_buyer(
         if body := london_body(repair_text(name) or ""):
             return Buyer(None, True, f"London body '{repair_text(name)}'", body)
     for what, published in _regions(release, buyer):
-        region = published.strip().upper()
-        if region.startswith(("UKI", "TLI")) or region in LONDON_REGIONS:
+        if in_area(published):
             return Buyer(None, True, f"{what} {published.strip()}")
     return Buyer(None, False, None)

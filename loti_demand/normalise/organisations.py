@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from loti_demand.normalise.text import fold
 
-GSS_BOROUGH = re.compile(r"E090000(0[1-9]|[12]\d|3[0-3])")
+GSS_CODE = re.compile(r"(?<![A-Z0-9])[ENSW]\d{8}(?!\d)")  # a local authority's ONS code: E09000003, E08000003...
 # Words that decorate a council's name without identifying it.
 _DECORATION = re.compile(
     r"\b(the|london borough of|royal borough of|borough of|lb of|lb|council|london borough council|"
@@ -16,10 +16,11 @@ _DECORATION = re.compile(
 
 
 def borough_from_identifier(identifier: object) -> str | None:
-    """'GB-LAC-E09000003', 'E09000003' or an ONS URI -> 'E09000003'; None when no borough code is in it."""
+    """'GB-LAC-E09000003', 'E09000003' or an ONS URI -> 'E09000003'; None when no authority's code is in it (whether
+    the code is one of the region's authorities is for match_borough to say)."""
     if not identifier:
         return None
-    match = GSS_BOROUGH.search(str(identifier).upper())
+    match = GSS_CODE.search(str(identifier).upper())
     return match.group(0) if match else None
 
 
@@ -46,12 +47,12 @@ def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
 
 
 def match_borough(name: object, alias_index: Mapping[str, str]) -> str | None:
-    """Return the GSS code of the borough the name refers to, or None."""
+    """Return the GSS code of the region's authority (in `alias_index`) the name or code refers to, or None."""
     if not name:
         return None
     text = str(name)
     code = borough_from_identifier(text)
-    if code:
+    if code and alias_index.get(fold(code)) == code:
         return code
     folded = fold(text)
     if folded in alias_index:

@@ -24,9 +24,11 @@ MAP_COVERAGE = {
 }
 
 
-def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int, london: pd.DataFrame) -> str:
+def map_coverage_sentence(
+    df: pd.DataFrame, value: str, *, period_months: int, london: pd.DataFrame, area: str = "London"
+) -> str:
     """What the map's figures rest on, in one sentence, stated beside the totals. For the pipeline and contracts
-    expiring, `london` (london_demand rows) gives London's total and how it splits between the map and the rest."""
+    expiring, `london` (london_demand rows) gives the area's total and how it splits between the map and the rest."""
     if MAP_COVERAGE.get(value) == "months_covered":
         with_data = int((df["months_covered"] > 0).sum())
         partial = int(((df["months_covered"] > 0) & (df["months_covered"] < period_months)).sum())
@@ -44,11 +46,16 @@ def map_coverage_sentence(df: pd.DataFrame, value: str, *, period_months: int, l
         return text
     if value == "pipeline_value_gbp":
         return "Coverage: " + london_demand_sentence(
-            london, "pipeline_count", "pipeline_value_gbp", "tech procurement notices", "are expected to come to market"
+            london,
+            "pipeline_count",
+            "pipeline_value_gbp",
+            "tech procurement notices",
+            "are expected to come to market",
+            area=area,
         )
     if value == "contracts_expiring":
         return "Coverage: " + london_demand_sentence(
-            london, "contracts_expiring", "expiring_value_gbp", "awarded tech contracts", "end"
+            london, "contracts_expiring", "expiring_value_gbp", "awarded tech contracts", "end", area=area
         )
     total = int(df["open_challenges"].sum())
     return (
@@ -64,16 +71,18 @@ LONDON_BUYERS = {
 }
 
 
-def london_demand_sentence(london: pd.DataFrame, count: str, value: str, what: str, verb: str) -> str:
+def london_demand_sentence(
+    london: pd.DataFrame, count: str, value: str, what: str, verb: str, *, area: str = "London"
+) -> str:
     """'59 London tech procurement notices (£219.1m) are expected to come to market in this period: 56 by boroughs
     (on the map) and 3 by London-wide bodies (listed below).' from london_demand rows; other London buyers are named
     when they have any."""
     fmt = MEASURES[value].format
     rows = london.set_index("buyers")
     total = int(rows[count].sum())
-    text = f"{total:,} London {what} ({fmt(rows[value].sum())}) {verb} in this period"
+    text = f"{total:,} {area} {what} ({fmt(rows[value].sum())}) {verb} in this period"
     parts = [
-        f"{int(rows.loc[kind, count]):,} {words}"
+        f"{int(rows.loc[kind, count]):,} {words.replace('London', area)}"
         for kind, words in LONDON_BUYERS.items()
         if kind in rows.index and (int(rows.loc[kind, count]) or kind != "other")
     ]
@@ -103,14 +112,14 @@ def coverage_summary(row: pd.Series, name: str) -> str:
     return text + f" Latest file read: {row['latest_file']}."
 
 
-def bodies_sentence(count: int, amount: object, bodies: dict[str, str]) -> str:
-    """Whether a London total includes London-wide bodies' spend, and how much of it is theirs."""
+def bodies_sentence(count: int, amount: object, bodies: dict[str, str], *, area: str = "London") -> str:
+    """Whether the area's total includes its area-wide bodies' spend (London's GLA, TfL...), and how much."""
     if not count:
-        return "Tech spend includes no London-wide body such as the GLA (none has spend data in this selection)."
-    names = " and ".join(bodies.values()) if len(bodies) <= 3 else f"{len(bodies)} London-wide bodies"
+        return f"Tech spend includes no {area}-wide body (none has spend data in this selection)."
+    names = " and ".join(bodies.values()) if len(bodies) <= 3 else f"{len(bodies)} {area}-wide bodies"
     return (
         f"Tech spend includes {MEASURES['tech_spend_gbp'].format(amount)} paid by "
-        f"{plural(count, 'London-wide body', 'London-wide bodies')} ({names}), which are never counted in a "
+        f"{plural(count, f'{area}-wide body', f'{area}-wide bodies')} ({names}), which are never counted in a "
         "borough's or a per-resident figure."
     )
 
@@ -132,11 +141,11 @@ def spend_coverage_sentence(
     return text
 
 
-def bodies_list_sentence(df: pd.DataFrame, value: str, *, per_resident: bool) -> str:
-    """What the London-wide bodies' list beside the map shows, and why they are not on it."""
+def bodies_list_sentence(df: pd.DataFrame, value: str, *, per_resident: bool, area: str = "London") -> str:
+    """What the area-wide bodies' list beside the map shows (London's GLA, TfL...), and why they are not on it."""
     text = (
-        "London-wide bodies such as the GLA and TfL serve all of London, so they have no place on a borough "
-        "map; their figures are listed here instead, and London totals include them."
+        f"{area}-wide bodies serve all of {area}, so they have no place on a borough map; their figures are listed "
+        f"here instead, and {area} totals include them."
     )
     if per_resident:
         text += " Per-resident figures are for boroughs only, so the bodies' tech spend is shown."

@@ -11,6 +11,7 @@ lives in the module for its job:
 """
 
 from loti_demand.ui.data import (
+    area,
     as_of,
     body_names,
     borough_names,
@@ -57,6 +58,7 @@ from loti_demand.ui.widgets import borough_choice, category_choice, period_selec
 __all__ = [
     "LAZY_ROWS",
     "alert_downloads",
+    "area",
     "as_of",
     "body_names",
     "borough_choice",

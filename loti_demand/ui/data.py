@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -17,6 +18,9 @@ import streamlit as st
 from loti_demand import config, queries
 from loti_demand.exceptions import LotiDemandError, WarehouseUnreadableError
 from loti_demand.warehouse import health
+
+if TYPE_CHECKING:
+    from loti_demand.reference import Region
 
 
 def warehouse_path() -> Path:
@@ -140,6 +144,17 @@ def as_of() -> dt.date:
     """The data-as-of date (today when the warehouse holds no dated rows)."""
     value = query("build_info").iloc[0]["data_as_of"]
     return dt.date.today() if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def area() -> Region:
+    """The area the warehouse covers (loti_demand.reference.Region) as its build recorded it, not as the region
+    setting now says: London for a warehouse built before regions were recorded."""
+    from loti_demand.reference import Region
+
+    info = query("build_info").iloc[0]
+    if pd.isna(info.get("region_name")):
+        return Region("london", "London")
+    return Region(str(info["region"]), str(info["region_name"]), str(info["authority_word"]))
 
 
 def reference_date():

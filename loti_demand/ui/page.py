@@ -3,11 +3,15 @@ for an unknown address, charts with their sentence, a clicked borough, and the l
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
-from loti_demand.ui.data import query
+from loti_demand.ui.data import area, query
 from loti_demand.ui.text import long_date, plain
+
+GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
 
 CSS = """
 <style>
@@ -65,7 +69,8 @@ def page_header(title: str, intro: str) -> None:
         return long_date(info[column]) or "unknown"
 
     st.caption(
-        f"Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; notices to {day('notices_as_of')}; "
+        f"{area().name} tech demand. Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; "
+        f"notices to {day('notices_as_of')}; "
         f"built {day('built_at')}."
     )
 
@@ -103,15 +108,15 @@ def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_m
 
 
 def selected_borough(event) -> str | None:
-    """The GSS code of the borough clicked on a map (tile or geographic), if any."""
+    """The GSS code of the authority clicked on a map (tile or geographic), if any."""
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
     if not points and hasattr(event, "selection"):
         points = event.selection.get("points", [])
     for point in points:
         custom = point.get("customdata")
-        if isinstance(custom, list | tuple) and custom and str(custom[0]).startswith("E09"):
+        if isinstance(custom, list | tuple) and custom and GSS_CODE.fullmatch(str(custom[0])):
             return str(custom[0])
-        if str(point.get("location", "")).startswith("E09"):
+        if GSS_CODE.fullmatch(str(point.get("location", ""))):
             return str(point["location"])
     return None
 

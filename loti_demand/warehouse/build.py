@@ -49,14 +49,23 @@ class BuildReport:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Copy the reference CSVs into ref_* tables (all text; marts cast them)."""
+    """Copy the reference CSVs into ref_* tables (all text; marts cast them), the region's own from its folder: an
+    optional file or column it leaves out is an empty table or NULLs. ref_manifest records the region."""
     for name in REFERENCE_TABLES:
-        path = ref.folder / f"{name}.csv"
-        con.execute(
-            f"create or replace table ref_{name} as select * from read_csv($path, all_varchar = true, header = true)",
-            {"path": str(path)},
-        )
-    con.execute("create or replace table ref_manifest as select $v as taxonomy_version", {"v": ref.taxonomy_version})
+        path, nulls = ref.path(name), [f"cast(null as varchar) as {c}" for c in ref.absent_columns(name)]
+        if path.is_file():
+            read = "from read_csv($path, all_varchar = true, header = true)"
+            con.execute(
+                f"create or replace table ref_{name} as select {', '.join(['*', *nulls])} {read}", {"path": str(path)}
+            )
+        else:
+            con.execute(f"create or replace table ref_{name} as select {', '.join(nulls)} limit 0")
+    area = ref.area
+    con.execute(
+        "create or replace table ref_manifest as select $v as taxonomy_version, $r as region, $n as region_name, "
+        "$a as authority_word",
+        {"v": ref.taxonomy_version, "r": area.code, "n": area.name, "a": area.authority},
+    )
 
 
 def run_models(con: duckdb.DuckDBPyConnection, ref: Reference, progress: Progress | None = None) -> None:

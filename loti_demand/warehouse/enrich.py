@@ -223,7 +223,7 @@ def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None
     london_body = lru_cache(maxsize=None)(ref.london_body_code)
 
     def flat(release: dict) -> dict:
-        return flatten(release, ref.alias_index, classify_cpv, london_body)
+        return flatten(release, ref.alias_index, classify_cpv, london_body, ref.in_area)
 
     last_day = release_date_window(con)
     notices = _TableWriter(con, "int_notices", NOTICE_SCHEMA)

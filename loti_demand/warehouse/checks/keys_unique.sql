@@ -30,7 +30,8 @@ select 'suppliers', supplier_id from suppliers where supplier_id is not null gro
 union all
 select 'supplier_aliases', supplier_name from supplier_aliases group by supplier_name having count(*) > 1
 union all
-select 'boroughs (expected 33)', cast(count(*) as varchar) from boroughs having count(*) <> 33
+select 'boroughs (expected ' || (select count(*) from ref_boroughs) || ', the region''s)', cast(count(*) as varchar)
+from boroughs having count(*) <> (select count(*) from ref_boroughs) or count(*) = 0
 union all
 select 'challenge_outcomes', challenge_id || ' -> ' || ocid from challenge_outcomes
 group by challenge_id, ocid having count(*) > 1

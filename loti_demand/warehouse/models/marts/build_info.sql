@@ -1,4 +1,5 @@
--- One row describing this build: when, from what, and the date the data runs to ("data as of").
+-- One row describing this build: when, from what, for which area (the region of the reference data), and the
+-- date the data runs to ("data as of").
 -- A source's "as of" date comes from the bulk of its data, not its latest date: it is the earliest date with at most
 -- one in a thousand of the source's dated items (payment lines, notices) after it, and never after the build, so a
 -- few items dated ahead by mistake cannot move it (dates beyond ten years after the build are quarantined anyway).
@@ -29,6 +30,9 @@ select
     b.built_at,
     b.version as loti_demand_version,
     m.taxonomy_version,
+    m.region,
+    m.region_name,
+    m.authority_word,
     b.is_sample,
     a.spend_as_of,
     a.notices_as_of,
