@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from loti_demand import queries
-from loti_demand.exceptions import ReferenceDataError
+from loti_demand.exceptions import LotiDemandError, ReferenceDataError
 from loti_demand.navigation import registered_pages
 from loti_demand.reference import Reference
-from loti_demand.warehouse.build import build
+from loti_demand.warehouse.build import add_files, build
 from loti_demand.warehouse.db import connect
 from tests.conftest import open_page
 
@@ -164,3 +164,20 @@ def test_pages_name_the_area_of_the_warehouse(gm_warehouse: Path, monkeypatch, p
 def test_every_page_serves_a_region_without_tiles_bodies_or_neighbours(gm_warehouse: Path, monkeypatch, page) -> None:
     at = open_page(gm_warehouse, monkeypatch, page, borough=MANCHESTER)
     assert any("Greater Manchester tech demand" in c.value for c in at.caption)
+
+
+def test_files_are_added_only_under_the_warehouses_own_region(gm_warehouse: Path, tmp_path: Path, monkeypatch) -> None:
+    """Adding a file with another region's setting would read the warehouse's publishers with the wrong reference
+    data: it is refused, naming both regions, and the warehouse is left as it was."""
+    warehouse = tmp_path / "w.duckdb"
+    warehouse.write_bytes(gm_warehouse.read_bytes())
+    extra = tmp_path / "more.csv"
+    extra.write_text(HEADER + "Trafford Council,Digital,Software licences,Civica UK Ltd,2025-07-01,TMBC9100,600.00\n")
+    monkeypatch.delenv("LOTI_DEMAND_REGION", raising=False)  # London, the default
+    with pytest.raises(LotiDemandError, match=r"built for the region 'greater-manchester'.*LOTI_DEMAND_REGION"):
+        add_files(warehouse, "spend", [extra], publisher="Camden")
+    assert warehouse.read_bytes() == gm_warehouse.read_bytes()
+    monkeypatch.setenv("LOTI_DEMAND_REGION", "greater-manchester")
+    add_files(warehouse, "spend", [extra], publisher="Trafford")
+    con = connect(warehouse, read_only=True)
+    assert con.execute("select count(*) from spend where borough_code = $c", {"c": TRAFFORD}).fetchone()[0] == 4

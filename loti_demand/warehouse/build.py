@@ -361,6 +361,7 @@ def add_files(
     report = BuildReport(warehouse)
     with new_version(warehouse, start_from_existing=warehouse.exists()) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")
+        _same_region(con, ref, warehouse)
         load_reference(con, ref)
         was_sample = _has_table(con, "ref_build") and bool(scalar(con, "select is_sample from ref_build"))
         writer = RawWriter(con, commit_each_flush=True)
@@ -407,3 +408,17 @@ def file_summaries(con, files: Sequence[FileResult]) -> list[dict]:
 
 def _has_table(con, name: str) -> bool:
     return bool(scalar(con, "select count(*) from information_schema.tables where table_name = $n", {"n": name}))
+
+
+def _same_region(con, ref: Reference, warehouse: Path) -> None:
+    """Files are added only to a warehouse of the region the setting names (one built before regions existed is
+    London's); otherwise its publishers would be read with another region's reference data."""
+    if not _has_table(con, "ref_manifest"):
+        return  # a new warehouse
+    columns = "select count(*) from information_schema.columns where table_name = 'ref_manifest' and column_name = $c"
+    built = scalar(con, "select region from ref_manifest") if scalar(con, columns, {"c": "region"}) else "london"
+    if built != ref.area.code:
+        raise LotiDemandError(
+            f"{warehouse} was built for the region {built!r}, but the setting region is {ref.area.code!r}: set "
+            f"LOTI_DEMAND_REGION={built} to add files to it, or build a new warehouse for {ref.area.code!r}"
+        )
