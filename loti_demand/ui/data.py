@@ -86,11 +86,29 @@ def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str
         cur.close()
 
 
+def leave_legacy_multipage_mode() -> None:
+    """Make a deep link (/map?...) to a freshly started server run through dashboard.py's st.navigation.
+
+    Streamlit assumes the old `pages/` folder mode until the entry script has called st.navigation once, so the
+    first visitors after a restart who open a link to a page other than the front page would get that page
+    alone: no page config and a navigation list made of file names. Switching the flag off and rerunning
+    sends the same URL through dashboard.py. (Renaming pages/ would avoid this; see STYLE.md section A.) query()
+    does it first, so that a page whose first query finds the warehouse unreadable reruns through dashboard.py
+    (which shows the one "cannot be read" page) rather than rerunning itself for ever.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run a registered query, cached by name, parameters and warehouse version.
 
     A query that finds the warehouse damaged records it and reruns the page, which then shows only the
     "cannot be read" page (ensure_warehouse)."""
+    leave_legacy_multipage_mode()
     path = warehouse_path()
     version = _warehouse_version(path)
     try:

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from loti_demand.ui.data import area, query
+from loti_demand.ui.data import area, leave_legacy_multipage_mode, query
 from loti_demand.ui.text import long_date, plain
 
 GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
@@ -36,24 +36,9 @@ CSS = """
 """
 
 
-def _leave_legacy_multipage_mode() -> None:
-    """Make a deep link (/map?...) to a freshly started server run through dashboard.py's st.navigation.
-
-    Streamlit assumes the old `pages/` folder mode until the entry script has called st.navigation once, so the
-    first visitors after a restart who open a link to a page other than the front page would get that page
-    alone: no page config and a navigation list made of file names. Switching the flag off and rerunning
-    sends the same URL through dashboard.py. (Renaming pages/ would avoid this; see STYLE.md section A.)
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_header(title: str, intro: str) -> None:
     """Title, a one-line purpose, the sample-data banner and the data-as-of line: on every page."""
-    _leave_legacy_multipage_mode()
+    leave_legacy_multipage_mode()
     st.markdown(CSS, unsafe_allow_html=True)
     st.title(title)
     st.write(intro)
