@@ -33,6 +33,10 @@ class TextDecision:
     # (who-columns only)
     excluded: bool = False
     method: str | None = None  # text | proclass | heading | department
+    # No column of the line says what was bought (no ProClass code; only who bought it, who was paid, codes or
+    # nothing): the supplier's other payments may speak for it, and its own decision (a keyword in the payee's
+    # name) is no evidence for them (models/intermediate/int_supplier_line_evidence.sql).
+    silent: bool = False
 
 
 @dataclass(frozen=True)
