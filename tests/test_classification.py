@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from loti_demand.normalise.taxonomy import Classifier
-from loti_demand.queries.coverage import classification_coverage
 from loti_demand.normalise.tech_decisions import award_evidence
+from loti_demand.queries.coverage import classification_coverage
 from loti_demand.reference import Reference
 from loti_demand.warehouse.build import build, run_checks
 from loti_demand.warehouse.db import connect
