@@ -456,6 +456,26 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
     assert run_checks(con) == []
 
 
+@pytest.mark.parametrize(
+    ("descriptions", "code", "silent"),
+    [
+        (None, None, True),
+        ("Service Area: Libraries | Cost Centre Name: Central Library", None, True),  # who bought, not what
+        ("org_short_name: bolton | clean_name: APEX RADIO SYSTEMS | company_name: APEX RADIO SYSTEMS LTD", None, True),
+        ("Expense Type: HC50", None, True),  # a code says nothing
+        ("Account Name: Building repairs", None, False),
+        ("Expense Type: Software licences", None, False),
+        (None, "271100", False),  # a ProClass code says what was bought
+    ],
+)
+def test_a_line_is_silent_when_no_column_says_what_was_bought(
+    classifier: Classifier, descriptions: str | None, code: str | None, silent: bool
+) -> None:
+    """A silent line's supplier's other payments may speak for it; a column naming the payee or the publisher (the
+    North West's gathered files) does not say what was bought, even where a keyword finds a word in the name."""
+    assert classifier.classify_line(descriptions, code).silent is silent
+
+
 def test_a_suppliers_worded_lines_speak_for_its_silent_lines_across_publishers(tmp_path: Path) -> None:
     """Camden's file says what was bought; Barnet's says only the payee (as the North West's gathered files do, with
     the company's name in a column of its own). A supplier whose lines with words are technology, from two accounts or
