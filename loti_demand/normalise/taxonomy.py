@@ -10,7 +10,8 @@ says nothing): then an IT department decides. Confidence:
 - high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
 - medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
   contract awards in the warehouse, or a guarded name signal such as '... Software Ltd'); or the line has no
-  column saying what was bought and was bought by an IT department ('Corporate IT');
+  column saying what was bought and was bought by an IT department ('Corporate IT'), or (the build, across the
+  warehouse) the supplier's other payments whose lines do say are almost all technology;
 - low ("possibly tech"): only the buying department or cost centre suggests technology.
 Pages count high and medium as tech spend and state the low amount beside it.
 """

@@ -73,7 +73,8 @@ def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
 
 def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None, str | None, str | None, str | None]:
     """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
-    build's SQL (models/marts/spend.sql) follows the same order."""
+    build's SQL (models/marts/spend.sql) follows the same order, then lets a silent line that is still unclassified
+    take what the supplier's other payments say (int_supplier_line_evidence.sql: it needs the whole warehouse)."""
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":
