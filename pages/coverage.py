@@ -55,8 +55,9 @@ st.header("How tech spend was identified")
 st.write(
     "Each payment line is read whole: what it says was bought decides (high confidence); where it says "
     "nothing, what its supplier is known for (the kept list of technology suppliers, the technology contracts "
-    "it has won, or its name) decides (medium). Lines that only the buying department suggests are technology "
-    "are not counted: they are shown as possibly tech. An officer can correct any of it in "
+    "it has won, its name, or its other payments: where almost all of them say technology in any council's "
+    "file) decides (medium). Lines that only the buying department suggests are technology are not counted: "
+    "they are shown as possibly tech. An officer can correct any of it in "
     "data/reference/classification_corrections.csv."
 )
 identified = ui.query("classification_coverage")

@@ -20,6 +20,7 @@ import pytest
 
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.tech_decisions import award_evidence
+from loti_demand.queries.coverage import classification_coverage
 from loti_demand.reference import Reference
 from loti_demand.warehouse.build import build, run_checks
 from loti_demand.warehouse.db import connect
@@ -453,6 +454,108 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
     ).fetchone()
     assert possible == (Decimal("3000.00"), 1)
     assert run_checks(con) == []
+
+
+@pytest.mark.parametrize(
+    ("descriptions", "code", "silent"),
+    [
+        (None, None, True),
+        ("Service Area: Libraries | Cost Centre Name: Central Library", None, True),  # who bought, not what
+        ("org_short_name: bolton | clean_name: APEX RADIO SYSTEMS | company_name: APEX RADIO SYSTEMS LTD", None, True),
+        ("Expense Type: HC50", None, True),  # a code says nothing
+        ("Account Name: Building repairs", None, False),
+        ("Expense Type: Software licences", None, False),
+        (None, "271100", False),  # a ProClass code says what was bought
+    ],
+)
+def test_a_line_is_silent_when_no_column_says_what_was_bought(
+    classifier: Classifier, descriptions: str | None, code: str | None, silent: bool
+) -> None:
+    """A silent line's supplier's other payments may speak for it; a column naming the payee or the publisher (the
+    North West's gathered files) does not say what was bought, even where a keyword finds a word in the name."""
+    assert classifier.classify_line(descriptions, code).silent is silent
+
+
+def test_a_suppliers_worded_lines_speak_for_its_silent_lines_across_publishers(tmp_path: Path) -> None:
+    """Camden's file says what was bought; Barnet's says only the payee (as the North West's gathered files do, with
+    the company's name in a column of its own). A supplier whose lines with words are technology, from two accounts or
+    two councils, gives its category to its silent lines (medium); a mixed supplier, one account alone, a vetoed
+    supplier and an officer's correction do not move."""
+    root = tmp_path / "data"
+    camden, barnet, hackney = (root / "spend" / b for b in ("camden", "barnet", "hackney"))
+    for folder in (camden, barnet, hackney):
+        folder.mkdir(parents=True)
+    (camden / "2025-04.csv").write_text(
+        "Payment Date,Supplier Name,Amount,Expense Type,Service Area\n"
+        "01/04/2025,Larchmere Ltd,1200.00,Software licences,Libraries\n"  # 2: Larchmere, two accounts
+        "02/04/2025,Larchmere Ltd,800.00,Software maintenance,Adults\n"
+        "03/04/2025,Larchmere Ltd,950.00,Computer Software,Schools\n"
+        "04/04/2025,Oakridge Ltd,700.00,Software licences,Libraries\n"  # 5: Oakridge, half not tech
+        "05/04/2025,Oakridge Ltd,650.00,Software licences,Adults\n"
+        "06/04/2025,Oakridge Ltd,900.00,Building repairs,Libraries\n"
+        "07/04/2025,Oakridge Ltd,900.00,Building repairs,Parks\n"
+        "08/04/2025,Fernvale Ltd,610.00,IT Software,Libraries\n"  # 9: Fernvale, one account in one ledger
+        "09/04/2025,Fernvale Ltd,620.00,IT Software,Adults\n"
+        "10/04/2025,Fernvale Ltd,630.00,IT Software,Schools\n"
+        "11/04/2025,Brightpath Recruitment Ltd,1000.00,Software licences,Libraries\n"  # 12: vetoed supplier
+        "12/04/2025,Brightpath Recruitment Ltd,1100.00,Software maintenance,Adults\n",
+        encoding="utf-8",
+    )
+    (hackney / "2025-04.csv").write_text(  # a second council: Marlow's lines speak from two publishers
+        "Payment Date,Supplier Name,Amount,Expense Type\n01/04/2025,Marlow Ltd,1300.00,Mobile phones\n",
+        encoding="utf-8",
+    )
+    (camden / "2025-05.csv").write_text(
+        "Payment Date,Supplier Name,Amount,Expense Type\n01/05/2025,Marlow Ltd,1400.00,Telephones\n",
+        encoding="utf-8",
+    )
+    (barnet / "2025-04.csv").write_text(
+        "Payment Date,Supplier Name,Amount,company_name\n"
+        "01/04/2025,LARCHMERE LIMITED,5000.00,LARCHMERE LIMITED\n"  # 2: evidence from two accounts
+        "02/04/2025,Larchmere Ltd,6000.00,LARCHMERE LIMITED\n"  # 3: corrected by line to not tech
+        "03/04/2025,Oakridge Ltd,7000.00,OAKRIDGE LIMITED\n"
+        "04/04/2025,Fernvale Ltd,8000.00,FERNVALE LIMITED\n"
+        "05/04/2025,Brightpath Recruitment Ltd,9000.00,BRIGHTPATH RECRUITMENT LIMITED\n"
+        "06/04/2025,Marlow Ltd,1500.00,MARLOW LIMITED\n",
+        encoding="utf-8",
+    )
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    (reference / "classification_corrections.csv").write_text(
+        "kind,match,tech_category,note\nline,spend/barnet/2025-04.csv:3,none,a refund of a building deposit\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    build(root, warehouse, reference=Reference(reference))
+    con = connect(warehouse, read_only=True)
+    got = con.execute(
+        "select source_row, tech_category, classification_confidence, classification_method, classification_reason "
+        "from spend where source_file = 'spend/barnet/2025-04.csv' order by source_row"
+    ).fetchall()
+    assert [g[:4] for g in got] == [
+        (2, "software", "medium", "supplier lines"),
+        (3, None, None, "correction"),
+        (4, None, None, None),  # Oakridge: 2 of 4 lines with words are tech
+        (5, None, None, None),  # Fernvale: one account ('IT Software') in one ledger
+        (6, None, None, None),  # a recruitment agency: never tech, whatever its other lines say
+        (7, "networks_telecoms", "medium", "supplier lines"),
+    ]
+    assert got[0][4] == (
+        "the supplier's payments that say what was bought: 3 of 3 lines are technology, 3 of them Software and "
+        "licences (Camden)"
+    )
+    assert got[5][4].endswith("2 of 2 lines are technology, 2 of them Networks and telecoms (Camden, Hackney)")
+    # the lines with words keep their own decision: Oakridge's building repairs and the agency's lines stay not tech
+    words = con.execute(
+        "select count(*) filter (where classification_method = 'text'), count(*) filter (where tech_category is null), "
+        "count(*) from spend where source_file <> 'spend/barnet/2025-04.csv'"
+    ).fetchone()
+    assert words == (10, 4, 14)
+    assert run_checks(con) == []
+    identified = classification_coverage(con).set_index("area_name")  # the Data and coverage page's table
+    con.close()
+    assert identified.loc["Barnet", "by_supplier_lines_gbp"] == 6500.0
+    assert identified.loc["Camden", "by_supplier_lines_gbp"] == 0
 
 
 # --- Publishers the rules were not written from (../real-extra, see tests/labels/extra_sources.md) ---------------

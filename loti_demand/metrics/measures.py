@@ -51,7 +51,7 @@ MEASURES: dict[str, Measure] = {
             "Sum of payment lines over £500 classified as technology, net of credit notes, from the spend files of "
             "councils and of bodies serving the whole area (a mayoral authority, transport body...): lines whose "
             "own words say technology (high confidence) and lines whose words are silent but whose supplier is "
-            "known for technology (medium).",
+            "known for technology: its record, its name or its other payments (medium).",
             "gbp",
         ),
         Measure(
@@ -84,6 +84,19 @@ MEASURES: dict[str, Measure] = {
             "by_name_signal_gbp",
             "By the supplier's name (£)",
             "Tech spend whose line is silent but whose supplier is named as a technology company ('... Software Ltd').",
+            "gbp",
+        ),
+        Measure(
+            "by_supplier_lines_gbp",
+            "By the supplier's other payments (£)",
+            "Tech spend whose line says nothing of what was bought, paid to a supplier whose other payments, where "
+            "their lines do say (in any council's file), are almost all technology.",
+            "gbp",
+        ),
+        Measure(
+            "by_department_gbp",
+            "By an IT department alone (£)",
+            "Tech spend whose line has no column saying what was bought, bought by an IT department or cost centre.",
             "gbp",
         ),
         Measure(

@@ -115,6 +115,14 @@ def says_what(header: str) -> bool:
     return bool(_header_words(header) & SAYS_WHAT_WORDS)
 
 
+def names_a_party(header: str) -> bool:
+    """True for a column that names who was paid or who paid ('clean_name', 'company_name', 'org_short_name'): a
+    'name' header that says neither what was bought nor which department bought it ('Account Name' and 'Cost
+    Centre Name' do)."""
+    words = _header_words(header)
+    return "name" in words and not words & (SAYS_WHAT_WORDS | WHO_WORDS)
+
+
 def join_descriptions(*parts: tuple[str, str | None]) -> str | None:
     """('expenditure category', 'IT Software'), ('purpose', None) -> 'expenditure category: IT Software'."""
     return DESCRIPTION_JOIN.join(f"{header}: {value}" for header, value in parts if value) or None

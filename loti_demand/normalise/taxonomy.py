@@ -10,7 +10,8 @@ says nothing): then an IT department decides. Confidence:
 - high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
 - medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
   contract awards in the warehouse, or a guarded name signal such as '... Software Ltd'); or the line has no
-  column saying what was bought and was bought by an IT department ('Corporate IT');
+  column saying what was bought and was bought by an IT department ('Corporate IT'), or (the build, across the
+  warehouse) the supplier's other payments whose lines do say are almost all technology;
 - low ("possibly tech"): only the buying department or cost centre suggests technology.
 Pages count high and medium as tech spend and state the low amount beside it.
 """
@@ -27,6 +28,7 @@ from loti_demand.normalise.line_columns import (
     description_parts,
     is_who_column,
     join_descriptions,
+    names_a_party,
     says_what,
 )
 from loti_demand.normalise.prefilter import Prefilter
@@ -134,10 +136,12 @@ class Classifier:
         what = [(h, v) for h, v in said if not self._is_generic(v)]
         specific = [(h, v) for h, v in what if says_what(h)]
         generic = [(h, v) for h, v in said if self._is_generic(v)]
+        # Silent: nothing says what was bought (a column naming the payee or the publisher does not say it)
+        silent = not proclass_code and all(names_a_party(h) for h, _ in said)
         if any(self._is_excluded(v) for _, v in what) or any(
             x.search(as_words(v)) for _, v in who for x in self._exclude_buyer
         ):
-            return TextDecision(excluded=True)
+            return TextDecision(excluded=True, silent=silent)
         keyword = self._keyword_in(what)
         rule = self._proclass_match(proclass_code, proclass_label)
         if rule:
@@ -154,6 +158,7 @@ class Classifier:
                 f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}",
                 "high",
                 method="text",
+                silent=silent,
             )
         heading = self._keyword_in(generic)
         if heading:  # the line's more specific columns, if it has any, said nothing of technology: only possibly
@@ -164,6 +169,7 @@ class Classifier:
                 f"more than technology) matches keyword {kw_rule.pattern}",
                 "low" if specific else "medium",
                 method="heading",
+                silent=silent,
             )
         suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
         if suggested:  # decides (medium) only when no column of the line could say what was bought
@@ -175,8 +181,9 @@ class Classifier:
                 + ("" if said else ", and the line has no column that could say"),
                 "low" if said else "medium",
                 method="department",
+                silent=silent,
             )
-        return TextDecision()
+        return TextDecision(silent=silent)
 
     def _keyword_in(self, parts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
         """The highest-priority keyword found in any of the columns (the first column on a tie)."""

@@ -33,6 +33,10 @@ class TextDecision:
     # (who-columns only)
     excluded: bool = False
     method: str | None = None  # text | proclass | heading | department
+    # No column of the line says what was bought (no ProClass code; only who bought it, who was paid, codes or
+    # nothing): the supplier's other payments may speak for it, and its own decision (a keyword in the payee's
+    # name) is no evidence for them (models/intermediate/int_supplier_line_evidence.sql).
+    silent: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
 
 def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None, str | None, str | None, str | None]:
     """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
-    build's SQL (models/marts/spend.sql) follows the same order."""
+    build's SQL (models/marts/spend.sql) follows the same order, then lets a silent line that is still unclassified
+    take what the supplier's other payments say (int_supplier_line_evidence.sql: it needs the whole warehouse)."""
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":

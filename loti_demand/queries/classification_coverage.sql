@@ -1,6 +1,7 @@
 -- One row per borough and London-wide body with spend: how its tech spend was identified (the line's own words,
--- what its supplier is known for, a name signal, an officer's correction), how much more is possibly tech, and
--- the share of its spend that nothing suggests is tech (unclassified).
+-- a general heading, what its supplier is known for, a name signal, the supplier's other payments, an IT
+-- department, an officer's correction), how much more is possibly tech, and the share of its spend that nothing
+-- suggests is tech (unclassified).
 select
     coalesce(p.publisher_name, c.publisher_code) as area_name,
     c.borough_code,
@@ -12,6 +13,10 @@ select
         and c.classification_confidence in ('high', 'medium')), 0) as by_supplier_gbp,
     coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'name signal'
         and c.classification_confidence in ('high', 'medium')), 0) as by_name_signal_gbp,
+    coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'supplier lines'
+        and c.classification_confidence = 'medium'), 0) as by_supplier_lines_gbp,
+    coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'department'
+        and c.classification_confidence = 'medium'), 0) as by_department_gbp,
     coalesce(sum(c.amount_gbp) filter (where c.classification_method = 'correction'
         and c.classification_confidence = 'high'), 0) as by_correction_gbp,
     coalesce(sum(c.amount_gbp) filter (where c.classification_confidence = 'low'), 0) as possible_tech_gbp,

@@ -27,6 +27,7 @@ SCHEMA = pa.schema(
         ("method", pa.string()),
         ("is_excluded", pa.bool_()),
         ("is_correction", pa.bool_()),
+        ("is_silent", pa.bool_()),
     ]
 )
 
@@ -45,6 +46,8 @@ def create_rows(found: Iterable[tuple], ref: Reference) -> list[dict]:
     rows = []
     for descriptions, code, label in found:
         row = {"descriptions": descriptions, "proclass_code": code, "proclass_label": label, "is_correction": False}
+        d = classifier.classify_line(descriptions, code, label)
+        row["is_silent"] = d.silent
         fix = corrections.for_text(descriptions)
         if fix:
             row.update(
@@ -56,7 +59,6 @@ def create_rows(found: Iterable[tuple], ref: Reference) -> list[dict]:
                 is_correction=True,
             )
         else:
-            d = classifier.classify_line(descriptions, code, label)
             row.update(
                 tech_category=d.tech_category,
                 classification_reason=d.reason,

@@ -9,8 +9,10 @@
 -- mapping, sensors, security, data or hosting; else, unless an exclusion rule vetoes it, what
 -- the supplier is known for (medium); else a standard heading such as 'Communications & Computing' when the
 -- line has no more specific column (medium), or an IT department when the line has no column saying what was
--- bought (medium). Where only the buying department suggests technology otherwise, the line is not counted as
--- tech: its guess is kept as possible_tech_category (low confidence, "possibly tech").
+-- bought (medium); else, when no column of the line says what was bought, what the supplier's other payments say
+-- where their lines do (int_supplier_line_evidence, medium). Where only the buying department suggests technology
+-- otherwise, the line is not counted as tech: its guess is kept as possible_tech_category (low confidence,
+-- "possibly tech").
 with lines as (
     select * from int_spend_lines where status = 'loaded'
 ),
@@ -24,6 +26,7 @@ decided as (
         t.method as t_method,
         coalesce(t.is_excluded, false) as is_excluded,
         coalesce(t.is_correction, false) as t_fixed,
+        t.is_silent as t_silent,
         s.tech_category as s_category,
         s.classification_reason as s_reason,
         s.method as s_method,
@@ -32,6 +35,9 @@ decided as (
         c.tech_category as c_category,
         c.classification_reason as c_reason,
         c.source_row is not null as c_fixed,
+        matches.supplier_id,
+        e.tech_category as e_category,
+        e.classification_reason as e_reason,
         files.path as source_file
     from lines
     inner join raw_source_files as files on lines.file_id = files.file_id
@@ -43,6 +49,8 @@ decided as (
         on lines.supplier_name = s.supplier_name
     left join int_line_corrections as c
         on files.path = c.source_file and lines.source_row = c.source_row
+    left join int_supplier_matches as matches on lines.supplier_name = matches.supplier_name
+    left join int_supplier_line_evidence as e on matches.supplier_id = e.supplier_id
 ),
 
 combined as (
@@ -62,6 +70,8 @@ combined as (
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
             when s_category is not null
                 then struct_pack(cat := s_category, why := s_reason, sure := 'medium', how := s_method)
+            when t_silent and coalesce(t_confidence, 'low') = 'low' and e_category is not null
+                then struct_pack(cat := e_category, why := e_reason, sure := 'medium', how := 'supplier lines')
             when t_confidence is not null
                 then struct_pack(cat := t_category, why := t_reason, sure := t_confidence, how := t_method)
         end as decision
@@ -79,7 +89,7 @@ select
     irrecoverable_vat_gbp,
     -- supplier
     supplier_name,
-    matches.supplier_id,
+    supplier_id,
     is_redacted,
     -- what was bought
     expenditure_category,
@@ -96,4 +106,3 @@ select
     source_file,
     source_row
 from combined
-left join int_supplier_matches as matches using (supplier_name)

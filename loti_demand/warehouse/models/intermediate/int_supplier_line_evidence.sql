@@ -1,0 +1,94 @@
+-- One row per resolved supplier whose own payments, where their lines say what was bought, are strong evidence of
+-- what it sells: the spend mart gives that category (medium confidence, method 'supplier lines') to the supplier's
+-- silent lines (no column says what was bought) that nothing else classified. In a London-wide warehouse the
+-- same supplier is paid by councils whose files say only its name and by others whose files say what was bought.
+-- Evidence: the supplier's lines that say what was bought (not only who bought it or who was paid) and whose words
+-- decided (high confidence: a keyword, a ProClass code, or an officer's correction of those words) are tech lines of
+-- their category; those that name no technology (or are vetoed as never tech) are not-tech lines. A heading alone,
+-- a department and what the supplier is known for count neither way. Strong when:
+-- - at least 2 tech lines: one payment may be a miscoded invoice;
+-- - at least 80% of the lines with words are tech: a supplier mostly paid for other things (a consultancy that
+--   also sold a licence) keeps its silent lines unclassified;
+-- - the tech lines come from at least 2 publishers or say at least 2 different things (distinct reasons): one
+--   mislabelled account in one ledger does not spread, however many lines it holds.
+-- The category is the commonest among the tech lines when it holds at least half of them, else 'ict_other' (IT of
+-- several kinds), so a mixed reseller is counted as tech without a category it may not be.
+with worded as (
+    select
+        matches.supplier_id,
+        lines.publisher_code,
+        case when t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') then t.tech_category end
+            as tech_category,
+        t.classification_reason as reason
+    from int_spend_lines as lines
+    inner join int_supplier_matches as matches on lines.supplier_name = matches.supplier_name
+    inner join int_spend_classification as t
+        on lines.descriptions is not distinct from t.descriptions
+        and lines.proclass_code is not distinct from t.proclass_code
+        and lines.proclass_label is not distinct from t.proclass_label
+    where lines.status = 'loaded'
+        and not t.is_silent
+        and (t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') or t.tech_category is null)
+),
+
+per_supplier as (
+    select
+        supplier_id,
+        count(*) as worded_lines,
+        count(tech_category) as tech_lines,
+        count(distinct case when tech_category is not null then reason end) as tech_reasons,
+        count(distinct case when tech_category is not null then publisher_code end) as tech_publishers
+    from worded
+    group by supplier_id
+),
+
+strong as (
+    select *
+    from per_supplier
+    where tech_lines >= 2
+        and 5 * tech_lines >= 4 * worded_lines
+        and (tech_publishers >= 2 or tech_reasons >= 2)
+),
+
+categories as (
+    select
+        worded.supplier_id,
+        worded.tech_category,
+        count(*) as lines,
+        row_number() over (partition by worded.supplier_id order by count(*) desc, worded.tech_category) as rank
+    from worded
+    inner join strong on worded.supplier_id = strong.supplier_id
+    where worded.tech_category is not null
+    group by worded.supplier_id, worded.tech_category
+),
+
+named as (
+    select
+        worded.supplier_id,
+        string_agg(distinct coalesce(p.publisher_name, worded.publisher_code), ', '
+            order by coalesce(p.publisher_name, worded.publisher_code)) as publishers
+    from worded
+    inner join strong on worded.supplier_id = strong.supplier_id
+    left join publishers as p on worded.publisher_code = p.publisher_code
+    where worded.tech_category is not null
+    group by worded.supplier_id
+)
+
+select
+    strong.supplier_id,
+    case when 2 * c.lines >= strong.tech_lines then c.tech_category else 'ict_other' end as tech_category,
+    strong.worded_lines,
+    strong.tech_lines,
+    'the supplier''s payments that say what was bought: ' || cast(strong.tech_lines as varchar) || ' of '
+    || cast(strong.worded_lines as varchar) || ' lines are technology, '
+    || case
+        when 2 * c.lines >= strong.tech_lines
+            then cast(c.lines as varchar) || ' of them ' || coalesce(label.label, c.tech_category)
+        else 'of several kinds'
+    end
+    || ' (' || named.publishers || ')' as classification_reason
+from strong
+inner join categories as c on strong.supplier_id = c.supplier_id and c.rank = 1
+inner join named on strong.supplier_id = named.supplier_id
+left join ref_tech_categories as label on c.tech_category = label.tech_category
+order by strong.supplier_id
