@@ -26,7 +26,12 @@ pytestmark = [
 ]
 
 # Columns that record when a build ran (and where a Spark build's Parquet is), which two builds never share.
-BUILD_TIMES = {"build_info": ("built_at", "parquet_source"), "source_files": ("ingested_at",)}
+BUILD_TIMES = {
+    "build_info": ("built_at", "parquet_source"),
+    "source_files": ("ingested_at",),
+    **{raw: ("ingested_at",) for raw in ("raw_challenges", "raw_ocds_releases", "raw_source_files", "raw_spend")},
+    "ref_build": ("built_at",),
+}
 # Ratios are DOUBLE in both engines; their last bits depend on the order a sum adds them in.
 DOUBLE_PLACES = 9
 

@@ -47,6 +47,11 @@ def _location(tmp_path: Path, kind: str) -> str:
     return str(folder) if kind == "path" else folder.as_uri()
 
 
+def _names(folder: Path) -> list[str]:
+    """What a folder holds, leaving out the checksum files (.name.crc) Hadoop's local file system writes."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".crc"))
+
+
 def _key(row: tuple) -> tuple:
     return tuple((value is None, str(value)) for value in row)
 
@@ -98,7 +103,7 @@ def test_older_prefixes_are_removed_only_after_the_build_succeeded(spark, tmp_pa
     root = tmp_path / "parquet"
     with new_prefix(spark, location) as first:
         first.write(spark.createDataFrame(ROWS, SCHEMA), "spend")
-    assert sorted(p.name for p in root.iterdir()) == sorted([PARQUET_MARKER, first.name])
+    assert _names(root) == sorted([PARQUET_MARKER, first.name])
     killed = root / "build-20250101T000000000000Z-999999999"  # as a killed build leaves it
     (killed / "spend").mkdir(parents=True)
     (killed / "spend" / "part-0.parquet").write_bytes(b"half written")
@@ -106,13 +111,13 @@ def test_older_prefixes_are_removed_only_after_the_build_succeeded(spark, tmp_pa
     with pytest.raises(RuntimeError), new_prefix(spark, location) as failed:
         failed.write(spark.createDataFrame(ROWS, SCHEMA), "spend")
         raise RuntimeError("a model failed")
-    assert sorted(p.name for p in root.iterdir()) == sorted([PARQUET_MARKER, first.name, killed.name])
+    assert _names(root) == sorted([PARQUET_MARKER, first.name, killed.name])
 
     with new_prefix(spark, location) as second:
         second.write(spark.createDataFrame(ROWS, SCHEMA), "spend")
         # the serving file is swapped here: until then the Parquet it was made from is kept
         assert (root / first.name / "spend").is_dir() and killed.is_dir()
-    assert sorted(p.name for p in root.iterdir()) == sorted([PARQUET_MARKER, second.name])
+    assert _names(root) == sorted([PARQUET_MARKER, second.name])
     assert second.read("spend").count() == len(ROWS)
 
 
@@ -124,13 +129,16 @@ def test_a_location_no_spark_build_wrote_is_never_written_to(spark, tmp_path: Pa
     data = tmp_path / "parquet"
     (data / "spend").mkdir(parents=True)
     (data / "spend" / "payments.csv").write_text("Date,Supplier,Amount\n")
-    with pytest.raises(LotiDemandError, match="was not written by a Spark build"), new_prefix(spark, data.as_uri()):
+    with (
+        pytest.raises(LotiDemandError, match="was not written by a Spark build"),
+        new_prefix(spark, _location(tmp_path, kind)),
+    ):
         pass
-    assert [p.name for p in data.iterdir()] == ["spend"]
+    assert _names(data) == ["spend"]
     assert (data / "spend" / "payments.csv").read_text() == "Date,Supplier,Amount\n"
 
     (data / "spend" / "payments.csv").unlink()
     (data / "spend").rmdir()  # an empty folder is taken, and marked
     with new_prefix(spark, _location(tmp_path, kind)) as store:
         pass
-    assert sorted(p.name for p in data.iterdir()) == sorted([PARQUET_MARKER, store.name])
+    assert _names(data) == sorted([PARQUET_MARKER, store.name])

@@ -74,7 +74,8 @@ class Store:
         return [status.getPath().getName() for status in self._fs.listStatus(root)]
 
     def claim(self) -> None:
-        """Refuse a location that holds anything without the marker; create it and the marker otherwise."""
+        """Refuse a location that holds anything without the marker; create it and the marker otherwise, and this
+        build's prefix."""
         children = self.children()
         if children and PARQUET_MARKER not in children:
             raise LotiDemandError(
@@ -94,6 +95,7 @@ class Store:
                 )
             finally:
                 out.close()
+        self._fs.mkdirs(self._path(self.prefix))
 
     def remove(self, name: str) -> None:
         self._fs.delete(self._path(f"{self.root}/{name}"), True)
