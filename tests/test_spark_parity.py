@@ -29,7 +29,7 @@ pytestmark = [
 BUILD_TIMES = {
     "build_info": ("built_at", "parquet_source"),
     "source_files": ("ingested_at",),
-    **{raw: ("ingested_at",) for raw in ("raw_challenges", "raw_ocds_releases", "raw_source_files", "raw_spend")},
+    **dict.fromkeys(("raw_challenges", "raw_ocds_releases", "raw_source_files", "raw_spend"), ("ingested_at",)),
     "ref_build": ("built_at",),
 }
 # Ratios are DOUBLE in both engines; their last bits depend on the order a sum adds them in.
@@ -111,6 +111,7 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str
     ).fetchall()
 
 
+@pytest.mark.timeout(1800)  # run alone, it waits for the sample's two builds, then builds again
 def test_a_build_to_a_uri_equals_the_build_to_a_folder(sample_builds: tuple[Path, Path], tmp_path: Path) -> None:
     """--parquet file://...: the Hadoop FileSystem path object stores take, and a serving file made from Spark's
     Arrow rather than DuckDB's read_parquet: the same file, table for table (every table and view, its columns and
@@ -139,6 +140,7 @@ def test_a_build_to_a_uri_equals_the_build_to_a_folder(sample_builds: tuple[Path
             assert (uri_rows, missing, extra) == (rows, 0, 0), f"{table}: {rows} rows by path, {uri_rows} by URI"
 
 
+@pytest.mark.timeout(1200)  # run alone, it waits for the sample's two builds
 @pytest.mark.parametrize("after", ["model spend", "serving file from the Parquet"])
 def test_a_killed_spark_build_leaves_the_warehouse_as_it_was(sample_builds: tuple[Path, Path], after: str) -> None:
     """SIGKILL (the driver and Spark's JVM) while Spark runs the models, and while the serving file is made: the
