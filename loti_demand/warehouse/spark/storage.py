@@ -13,8 +13,8 @@ model, and are written as they are. A partition column comes back from the path:
 columns come back in the order written.
 
 The DuckDB serving file reads a local folder with DuckDB's read_parquet; a URI through Spark, as Arrow, a table (or
-a publisher of a partitioned table) at a time, so the driver never needs DuckDB's httpfs extension or the
-connector's credentials twice.
+a publisher of a partitioned table) at a time, so DuckDB needs neither its httpfs extension nor the store's
+credentials.
 """
 
 from __future__ import annotations
@@ -33,12 +33,7 @@ from loti_demand.exceptions import LotiDemandError
 PARQUET_MARKER = "LOTI_DEMAND_PARQUET.txt"  # at the top of every Parquet location a Spark build writes
 PARTITIONS = {"spend": ("publisher_code", "payment_month")}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_PREFIX = "build-"
 _HIVE_TYPES = {"string": "VARCHAR", "date": "DATE", "int": "INTEGER", "bigint": "BIGINT", "boolean": "BOOLEAN"}
-
-
-def is_uri(location: str | Path) -> bool:
-    return bool(_SCHEME.match(str(location)))
 
 
 class Store:
@@ -47,8 +42,8 @@ class Store:
     def __init__(self, spark, location: str | Path) -> None:
         self.spark = spark
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        name = f"{_PREFIX}{stamp}-{os.getpid()}"
-        if is_uri(location):
+        name = f"build-{stamp}-{os.getpid()}"
+        if _SCHEME.match(str(location)):
             self.root, self.local = str(location).rstrip("/"), None
         else:
             self.root, self.local = Path(location).absolute().as_uri(), Path(location).absolute() / name
