@@ -120,10 +120,10 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/raw_writer.py", "discard"): "raw table names from the SCHEMAS constant",
     ("loti_demand/warehouse/raw_writer.py", "flush"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/order.py", "run"): "materialisation, and a model file's name (an identifier: discover)",
-    # A view's body takes no bound parameters: the Parquet path is quoted in one place, spark.build._files
-    ("loti_demand/warehouse/spark/build.py", "_duckdb_view"): "a model's table name, and its Parquet path quoted",
-    ("loti_demand/warehouse/spark/build.py", "_write_from_duckdb"): "a table and its documented columns; path quoted",
-    ("loti_demand/warehouse/spark/build.py", "serve"): "contract tables, documented columns; Parquet path quoted",
+    # A view's body takes no bound parameters: the Parquet path is quoted in one place, spark.storage._read_parquet
+    ("loti_demand/warehouse/spark/storage.py", "duckdb_view"): "a model's table name, and its Parquet path quoted",
+    ("loti_demand/warehouse/spark/storage.py", "write_from_duckdb"): "a table and its columns; path quoted",
+    ("loti_demand/warehouse/spark/storage.py", "load"): "a model's table name, its columns; Parquet path quoted",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
 

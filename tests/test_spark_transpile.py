@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from sqlglot import exp
 
 from loti_demand.cli import cli
-from loti_demand.exceptions import LotiDemandError
 from loti_demand.warehouse.order import Macros, models
 from loti_demand.warehouse.spark import build as spark_build
 from loti_demand.warehouse.spark.macros import SparkSqlError, macros
@@ -126,34 +125,6 @@ def test_spark_stays_out_of_the_dashboard_and_the_duckdb_build() -> None:
         if re.search(r"^\s*(import|from) (pyspark|sqlglot)\b", p.read_text(encoding="utf-8"), re.M)
     }
     assert importers == {"warehouse/spark/build.py", "warehouse/spark/macros.py", "warehouse/spark/transpile.py"}
-
-
-def test_the_parquet_folder_is_replaced_only_when_the_build_succeeds(tmp_path) -> None:
-    target = tmp_path / "warehouse-parquet"
-    (target / "spend").mkdir(parents=True)
-    (target / "spend" / "part-0.parquet").write_text("previous")
-    (target / spark_build.PARQUET_MARKER).write_text("an earlier Spark build")
-    with pytest.raises(RuntimeError), spark_build._new_folder(target) as folder:
-        (folder / "spend").mkdir()
-        raise RuntimeError("a model failed")
-    assert [p.name for p in tmp_path.iterdir()] == ["warehouse-parquet"]  # the new folder is gone, the old kept
-    assert (target / "spend" / "part-0.parquet").read_text() == "previous"
-    with spark_build._new_folder(target) as folder:
-        (folder / "spend").mkdir()
-        (folder / "spend" / "part-0.parquet").write_text("new")
-    assert [p.name for p in tmp_path.iterdir()] == ["warehouse-parquet"]
-    assert (target / "spend" / "part-0.parquet").read_text() == "new"
-
-
-def test_a_parquet_folder_no_spark_build_wrote_is_never_replaced(tmp_path) -> None:
-    """`--parquet data` must not delete the data folder: only a folder with the Spark build's marker is replaced."""
-    data = tmp_path / "data"
-    (data / "spend").mkdir(parents=True)
-    (data / "spend" / "payments.csv").write_text("Date,Supplier,Amount\n")
-    with pytest.raises(LotiDemandError, match="was not written by a Spark build"), spark_build._new_folder(data):
-        pass
-    assert (data / "spend" / "payments.csv").read_text() == "Date,Supplier,Amount\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["data"]
 
 
 def test_spark_options_without_the_spark_engine_are_a_usage_error(tmp_path) -> None:

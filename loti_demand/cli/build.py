@@ -40,9 +40,10 @@ from loti_demand.exceptions import LotiDemandError
 @click.option(
     "--parquet",
     "parquet_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="With --engine spark: the folder the tables are written to as Parquet (default: beside the warehouse, "
-    "named <warehouse>-parquet).",
+    metavar="DIR|URI",
+    help="With --engine spark: where the tables are written as Parquet, a folder or a URI (file://, s3a://, "
+    "abfss://, gs://: see docs/spark.md); each build writes under a new build-<time>-<pid>/ prefix there (default: "
+    "beside the warehouse, named <warehouse>-parquet).",
 )
 def build(
     data_dir: Path,
@@ -52,7 +53,7 @@ def build(
     quiet: bool,
     engine: str,
     spark_master: str | None,
-    parquet_dir: Path | None,
+    parquet_dir: str | None,
 ) -> None:
     """Build the warehouse from a data folder, atomically.
 

@@ -105,8 +105,7 @@ def check_names() -> list[str]:
 
 def remove_stale_builds(warehouse: Path) -> list[Path]:
     """Delete the temporary files of builds whose process is gone (killed, or the machine stopped), and any of
-    this process's own; a build still running elsewhere keeps its file. Returns what was removed. (A Spark build's
-    Parquet folder is built the same way, as a folder: spark.build calls this with the folder's path.)"""
+    this process's own; a build still running elsewhere keeps its file. Returns what was removed."""
     removed = []
     for leftover in warehouse.parent.glob(glob.escape(f".{warehouse.name}.building-") + "*"):
         pid = leftover.name.rsplit("-", 1)[-1].removesuffix(".wal")

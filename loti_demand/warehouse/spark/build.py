@@ -9,14 +9,14 @@
    (the library functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
    documents), with the macros and staging views, checked by checks/*.sql, and moved over the warehouse only when
-   all of that passed (build.new_version). The Parquet folder is replaced the same way, after the serving file.
+   all of that passed (build.new_version). The Parquet is written under a new prefix of its own (spark.storage),
+   and the earlier prefixes are removed only after the serving file is in place.
 
 pyspark is imported here only; nothing the dashboard imports imports this module.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -45,15 +44,14 @@ from loti_demand.warehouse.build import (
     load_reference,
     new_version,
     record_build,
-    remove_stale_builds,
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
-from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, sources
+from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
+from loti_demand.warehouse.spark.storage import Store, new_prefix
 from loti_demand.warehouse.spark.transpile import to_spark
 
 DEFAULT_MASTER = "local[2]"
-PARQUET_MARKER = "LOTI_DEMAND_PARQUET.txt"  # in every Parquet folder a Spark build writes
 
 
 class SparkUnavailableError(LotiDemandError):
@@ -124,33 +122,7 @@ def session(master: str | None = None):
     return spark
 
 
-def _parquet(folder: Path, table: str) -> str:
-    return str(folder / table)
-
-
-def _files(folder: Path, table: str, name: str = "*.parquet") -> str:
-    """A table's Parquet files (or one of them), as a SQL string literal: a view's body takes no bound parameters,
-    so the path (a folder the operator chose) is quoted here, its quotes doubled, and every statement naming the
-    files uses it. Table names come from the model files."""
-    return "'" + (folder / table / name).as_posix().replace("'", "''") + "'"
-
-
-def _duckdb_view(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
-    con.execute(f"create or replace view {table} as select * from read_parquet({_files(folder, table)})")
-
-
-def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
-    """Write a DuckDB table as Parquet (JSON as text: Spark reads it as a string, as the models use it)."""
-    columns = con.execute(
-        "select column_name, data_type from information_schema.columns where table_name = $t order by ordinal_position",
-        {"t": table},
-    ).fetchall()
-    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' if t == "JSON" else f'"{c}"' for c, t in columns)
-    (folder / table).mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy (select {select} from {table}) to {_files(folder, table, 'part-0.parquet')} (format parquet)")
-
-
-def stage(data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_bad_files: bool, progress) -> list:
+def stage(data_dir: Path, ref: Reference, store: Store, scratch: Path, *, skip_bad_files: bool, progress) -> list:
     """Read the data folder with the existing readers into a scratch DuckDB file; write its tables as Parquet."""
     con = duckdb.connect(str(scratch))
     try:
@@ -162,17 +134,18 @@ def stage(data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_b
         record_build(con, is_sample=(data_dir / SAMPLE_MARKER).is_file())
         con.execute("commit")
         for table in sorted(sources()):
-            _write_from_duckdb(con, folder, table)
+            store.write_from_duckdb(con, table)
     finally:
         con.close()
     return files
 
 
-def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = None) -> None:
-    """Run every model in build order, each table written as Parquet under `folder`."""
+def run_models(spark, ref: Reference, store: Store, progress: Progress | None = None) -> None:
+    """Run every model in build order, each table written as Parquet under the build's prefix."""
     for table in sorted(sources()):
-        spark.read.parquet(_parquet(folder, table)).createOrReplaceTempView(table)
+        store.read(table).createOrReplaceTempView(table)
     made: list[str] = []
+    model_reads = reads(models())
     for model in models():
         if isinstance(model, Macros):
             continue  # expanded where the models call them (spark.macros.expand_macros)
@@ -181,20 +154,20 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
         if progress:
             progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
         if module is None:
-            _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), folder)
+            _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), store)
         elif in_spark:
-            _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), folder)
+            _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), store)
         else:
-            _run_in_driver(model, ref, folder, [*sorted(sources()), *made])
+            _run_in_driver(model, ref, store, [t for t in [*sorted(sources()), *made] if t in model_reads[model]])
         for table in model.makes:
-            spark.read.parquet(_parquet(folder, table)).createOrReplaceTempView(table)
+            store.read(table).createOrReplaceTempView(table)
             made.append(table)
 
 
-def _write(model: Sql | Py, frame, folder: Path) -> None:
+def _write(model: Sql | Py, frame, store: Store) -> None:
     """Write the Spark DataFrame that frame() gives as the model's Parquet; a failure names the model."""
     try:
-        frame().write.mode("overwrite").parquet(_parquet(folder, model.name))
+        store.write(frame(), model.name)
     except Exception as exc:  # pyspark's errors share no base class with a useful message
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise BuildCheckError(f"model {model.name} failed in Spark: {first}") from exc
@@ -217,15 +190,15 @@ def _in_tasks(spark, model: Py, module, ref: Reference):
     return spark.sql(query).mapInArrow(per_partition, from_arrow_schema(schema))
 
 
-def _run_in_driver(model: Py, ref: Reference, folder: Path, tables: list[str]) -> None:
-    """A Python model's create(con, ref), on a DuckDB connection reading the Parquet written so far."""
+def _run_in_driver(model: Py, ref: Reference, store: Store, tables: list[str]) -> None:
+    """A Python model's create(con, ref), on a DuckDB connection reading the Parquet it reads."""
     con = duckdb.connect()
     try:
         for table in tables:
-            _duckdb_view(con, folder, table)
+            store.duckdb_view(con, table)
         model.run(con, ref)
         for table in model.makes:
-            _write_from_duckdb(con, folder, table)
+            store.write_from_duckdb(con, table)
     except duckdb.Error as exc:
         raise BuildCheckError(f"model {model.name} failed: {exc}") from exc
     finally:
@@ -236,11 +209,12 @@ def _documented_types() -> dict[str, dict[str, str]]:
     return {table: {c["column"]: c["type"] for c in contract.columns(table)} for table, _ in contract.tables()}
 
 
-def serve(con: duckdb.DuckDBPyConnection, folder: Path, ref: Reference) -> None:
+def serve(con: duckdb.DuckDBPyConnection, store: Store, ref: Reference) -> None:
     """Make the serving file from the Parquet as the DuckDB build leaves its file: the raw and reference tables and
     every model's table, each column in the type the contract documents (Spark sums DECIMAL(18, 2) as
     DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); an intermediate SQL model's as a temp table (the build's
-    counts read them; the file never keeps them); then the staging views and the macros, from their model files."""
+    counts read them; the file never keeps them); then the staging views and the macros, from their model files.
+    build_info.parquet_source names the prefix it was made from."""
     documented = _documented_types()
     tables = [(t, "table") for t in sorted(sources())]
     for model in models():
@@ -249,11 +223,16 @@ def serve(con: duckdb.DuckDBPyConnection, folder: Path, ref: Reference) -> None:
         elif isinstance(model, Sql) and model.materialisation != "view":
             tables.append((model.name, model.materialisation))
     for table, materialisation in tables:
-        files = _files(folder, table)
-        names = [r[0] for r in con.execute(f"describe select * from read_parquet({files})").fetchall()]
         types = documented.get(table, {})
-        select = ", ".join(f'cast("{n}" as {types[n]}) as "{n}"' if n in types else f'"{n}"' for n in names)
-        con.execute(f"create {materialisation} {table} as select {select} from read_parquet({files})")
+        store.load(
+            con,
+            table,
+            materialisation,
+            lambda names, types=types: ", ".join(
+                f'cast("{n}" as {types[n]}) as "{n}"' if n in types else f'"{n}"' for n in names
+            ),
+        )
+    con.execute("update build_info set parquet_source = $p", {"p": store.where})
     for model in models():
         if isinstance(model, Macros) or (isinstance(model, Sql) and model.materialisation == "view"):
             model.run(con, ref)
@@ -264,14 +243,15 @@ def build(
     warehouse: Path,
     *,
     master: str | None = None,
-    parquet_dir: Path | None = None,
+    parquet_dir: str | Path | None = None,
     strict: bool = False,
     skip_bad_files: bool = False,
     progress: Progress | None = None,
     reference: Reference | None = None,
 ) -> BuildReport:
-    """Build the warehouse on Spark: Parquet for every table, then the DuckDB serving file, swapped in atomically
-    (a failed or killed build leaves both the serving file and the Parquet folder as they were)."""
+    """Build the warehouse on Spark: Parquet for every table under a new prefix of `parquet_dir` (a folder or a URI),
+    then the DuckDB serving file, swapped in atomically; the earlier prefixes are removed only after that (a failed
+    or killed build leaves the serving file, and the Parquet it was made from, as they were)."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
     if not data_dir.is_dir():
         raise LotiDemandError(f"{data_dir}: no such data folder (expected spend/, procurement/, challenges/)")
@@ -280,51 +260,21 @@ def build(
     for model in models():  # and models that cannot be written as Spark SQL, before Spark starts
         for query in [] if isinstance(model, Macros) else model.queries():
             to_spark(query, f"models/{model.path}")
-    parquet_dir = Path(parquet_dir) if parquet_dir else warehouse.with_name(f"{warehouse.stem}-parquet")
+    parquet_dir = parquet_dir or warehouse.with_name(f"{warehouse.stem}-parquet")
     spark = session(master)
     report = BuildReport(warehouse)
     try:
-        with _new_folder(parquet_dir) as folder, tempfile.TemporaryDirectory(prefix="loti-spark-") as scratch:
+        with new_prefix(spark, parquet_dir) as store, tempfile.TemporaryDirectory(prefix="loti-spark-") as scratch:
             report.files = stage(
-                data_dir, ref, folder, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
+                data_dir, ref, store, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
             )
-            run_models(spark, ref, folder, progress)
+            run_models(spark, ref, store, progress)
             with new_version(warehouse, start_from_existing=False) as con:
                 if progress:
                     progress("serving file from the Parquet")
-                serve(con, folder, ref)
+                serve(con, store, ref)
                 report.counts = verify(con, strict=strict)
                 report.spend_files = file_summaries(con, report.files)
     finally:
         spark.stop()
     return report
-
-
-@contextlib.contextmanager
-def _new_folder(target: Path) -> Iterator[Path]:
-    """A fresh folder beside `target`, moved over it only if the block succeeds (the old folder is moved aside,
-    then the new one into its place: two renames, not one, as a folder cannot replace a full one). Folders left by
-    killed builds, either one, are removed first."""
-    if target.exists() and not (target / PARQUET_MARKER).is_file():
-        raise LotiDemandError(
-            f"{target} exists and was not written by a Spark build (it has no {PARQUET_MARKER}), so the build will "
-            "not replace it: give --parquet a new folder, or the folder an earlier Spark build wrote"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(target)
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    building.mkdir()
-    (building / PARQUET_MARKER).write_text(
-        "Written by `loti-demand build --engine spark`; the next Spark build replaces this whole folder.\n",
-        encoding="utf-8",
-    )
-    try:
-        yield building
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    old = target.with_name(f".{target.name}.building-old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    building.rename(target)
-    shutil.rmtree(old, ignore_errors=True)

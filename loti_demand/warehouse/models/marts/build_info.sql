@@ -38,5 +38,6 @@ select
     a.notices_as_of,
     (select max(opens_on) from challenges) as challenges_as_of,
     greatest(a.spend_as_of, a.notices_as_of) as data_as_of,
-    (select count(*) from source_files) as source_file_count
+    (select count(*) from source_files) as source_file_count,
+    cast(null as varchar) as parquet_source  -- a Spark build sets it in its serving file
 from ref_build as b, ref_manifest as m, as_of as a
