@@ -177,13 +177,15 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
         if isinstance(model, Macros):
             continue  # expanded where the models call them (spark.macros.expand_macros)
         module = model.module if isinstance(model, Py) else None
-        in_spark = module is None or hasattr(module, "create_rows")
+        in_spark = module is None or hasattr(module, "create_rows") or hasattr(module, "create_group")
         if progress:
             progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
         if module is None:
             _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), folder)
-        elif in_spark:
+        elif hasattr(module, "create_rows"):
             _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), folder)
+        elif in_spark:
+            _in_groups(spark, model, module, ref, folder)
         else:
             _run_in_driver(model, ref, folder, [*sorted(sources()), *made])
         for table in model.makes:
@@ -191,10 +193,11 @@ def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = 
             made.append(table)
 
 
-def _write(model: Sql | Py, frame, folder: Path) -> None:
-    """Write the Spark DataFrame that frame() gives as the model's Parquet; a failure names the model."""
+def _write(model: Sql | Py, frame, folder: Path, table: str | None = None) -> None:
+    """Write the Spark DataFrame that frame() gives as the Parquet of the model's table (or of `table`, another
+    table it makes); a failure names the model."""
     try:
-        frame().write.mode("overwrite").parquet(_parquet(folder, model.name))
+        frame().write.mode("overwrite").parquet(_parquet(folder, table or model.name))
     except Exception as exc:  # pyspark's errors share no base class with a useful message
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise BuildCheckError(f"model {model.name} failed in Spark: {first}") from exc
@@ -213,8 +216,41 @@ def _in_tasks(spark, model: Py, module, ref: Reference):
         rows = (row for batch in batches for row in zip(*(c.to_pylist() for c in batch.columns), strict=True))
         yield from pa.Table.from_pylist(create_rows(rows, ref), schema=schema).to_batches()
 
+    return _sql_beside(spark, model, module).mapInArrow(per_partition, from_arrow_schema(schema))
+
+
+def _in_groups(spark, model: Py, module, ref: Reference, folder: Path) -> None:
+    """A Python model whose module has create_group(rows, ref) (the rows it makes, {table: rows}, from the rows of
+    the SQL beside that share a value of GROUP_BY, in any order): the SQL beside runs in Spark, and create_group in
+    the executors once per group (groupBy(GROUP_BY).applyInArrow), as the DuckDB build's create calls it
+    (enrich.create_by_group). Each group gives one row holding a list per table it makes (SCHEMAS); each table's
+    Parquet is those lists' rows, so a model that makes several tables runs its groups once (kept on disk between
+    the tables' writes)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as sf
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    create_group, schemas = module.create_group, module.SCHEMAS
+    made = pa.schema([(table, pa.list_(pa.struct(list(schema)))) for table, schema in schemas.items()])
+
+    def per_group(group: pa.Table) -> pa.Table:
+        found = create_group(list(zip(*(c.to_pylist() for c in group.columns), strict=True)), ref)
+        return pa.Table.from_pylist([{table: found.get(table, []) for table in schemas}], schema=made)
+
+    frame = _sql_beside(spark, model, module).groupBy(module.GROUP_BY).applyInArrow(per_group, from_arrow_schema(made))
+    if len(schemas) > 1:
+        frame = frame.persist(StorageLevel.DISK_ONLY)
+    try:
+        for table in schemas:
+            _write(model, lambda table=table: frame.select(sf.explode(table).alias("r")).select("r.*"), folder, table)
+    finally:
+        frame.unpersist()
+
+
+def _sql_beside(spark, model: Py, module):
+    """The SQL beside a Python model, run in Spark with its module's PARAMS (if any) bound."""
     query = to_spark(model.queries()[0], f"models/{model.path.removesuffix('.py')}.sql")
-    return spark.sql(query).mapInArrow(per_partition, from_arrow_schema(schema))
+    return spark.sql(query, args=getattr(module, "PARAMS", None))
 
 
 def _run_in_driver(model: Py, ref: Reference, folder: Path, tables: list[str]) -> None:
