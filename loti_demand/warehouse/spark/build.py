@@ -4,9 +4,10 @@
    CSVs, the fetch logs, every input file: build.ingest_folder), and each of those tables is written as Parquet.
 2. Models, in order.models() order, each table written as Parquet: a SQL model runs in Spark as Spark SQL
    (transpile.to_spark); a Python model whose module has create_rows(rows, ref) runs as Spark tasks over Arrow
-   batches of the rows of the SQL beside it (mapInArrow); any other Python model runs, in this phase, in the
-   driver: its own create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far
-   (the library functions it calls, and the SQL beside it, run there).
+   batches of the rows of the SQL beside it (mapInArrow), and one with GROUP_BY and create_group(rows, ref) as a
+   Spark task per group of those rows (groupBy.applyInArrow); any other Python model runs in the driver: its own
+   create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far (the library
+   functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
    documents), with the macros and staging views, checked by checks/*.sql, and moved over the warehouse only when
    all of that passed (build.new_version). The Parquet folder is replaced the same way, after the serving file.
