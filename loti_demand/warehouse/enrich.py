@@ -1,6 +1,6 @@
-"""The OCDS compilation (int_notices and int_procurements, made in one pass over the releases by the model
-models/intermediate/int_notices.py), and what the Python models share: replace_table, the supplier overrides and
-the officer's classification corrections."""
+"""The OCDS compilation (int_notices and int_procurements, made process by process by the model
+models/intermediate/int_notices.py), and what the Python models share: replace_table, create_by_group, the supplier
+overrides and the officer's classification corrections."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import csv
 import datetime as dt
 import json
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -24,7 +26,7 @@ from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
-from loti_demand.warehouse.db import create_from_arrow, load, scalar, step_sql
+from loti_demand.warehouse.db import create_from_arrow, load, sql_beside
 
 DEC = pa.decimal128(18, 2)
 
@@ -213,60 +215,86 @@ class _TableWriter:
             self.rows = []
 
 
-def compile_procurements(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Flatten every release into int_notices (with its load status) and merge each ocid's loaded releases
-    with ocdsmerge into int_procurements. Pages through the releases so memory does not grow with the data."""
-    from loti_demand.normalise.ocds import flatten
+def create_by_group(
+    con: duckdb.DuckDBPyConnection,
+    ref: Reference,
+    model_file: str,
+    key: str,
+    create_group: Callable[[list[tuple], Reference], dict[str, list[dict]]],
+    schemas: dict[str, pa.Schema],
+    params: dict | None = None,
+) -> None:
+    """A grouped Python model's DuckDB build: the rows of the SQL beside `model_file`, one group (rows with the same
+    `key`) at a time, given to create_group(rows, ref), the function the Spark build runs in its tasks
+    (groupBy(key).applyInArrow), and what it makes ({table: rows}) appended to the tables of `schemas`. The rows
+    are put in group order once (a temp table) and read a page at a time, so memory does not grow with the data."""
+    writers = {table: _TableWriter(con, table, schema) for table, schema in schemas.items()}
+    relation = con.sql(sql_beside(model_file), params=params)
+    column = relation.columns.index(key)
+    relation.order(key).create_view("_group_rows")
+    con.execute("create or replace temp table _groups as select * from _group_rows")
+    # rowid numbers the rows in the order inserted, from an offset inside a transaction.
+    first, count = con.execute("select coalesce(min(rowid), 0), count(*) from _groups").fetchall()[0]
 
-    # Classification and London-body lookups run once per distinct CPV code and buyer name.
-    classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
-    london_body = lru_cache(maxsize=None)(ref.london_body_code)
+    def rows() -> Iterator[tuple]:  # each page read whole before its rows are used: the writers insert between
+        for start in range(first, first + count, OCDS_PAGE):
+            yield from con.execute(
+                "select * from _groups where rowid >= $a and rowid < $b order by rowid",
+                {"a": start, "b": start + OCDS_PAGE},
+            ).fetchall()
 
-    def flat(release: dict) -> dict:
-        return flatten(release, ref.alias_index, classify_cpv, london_body, ref.in_area)
+    for _, group in groupby(rows(), key=itemgetter(column)):
+        for table, made in create_group(list(group), ref).items():
+            for row in made:
+                writers[table].add(row)
+    for writer in writers.values():
+        writer.flush()
+    con.execute("drop table _groups")
+    con.execute("drop view _group_rows")
 
-    last_day = release_date_window(con)
-    notices = _TableWriter(con, "int_notices", NOTICE_SCHEMA)
-    procurements = _TableWriter(con, "int_procurements", PROCUREMENT_SCHEMA)
+
+def compile_group(rows: Iterable[tuple], ref: Reference) -> dict[str, list[dict]]:
+    """One process's releases (rows of models/intermediate/int_notices.sql with one ocid, in any order): each
+    release's int_notices row (loaded, duplicate or quarantined), and the process's int_procurements row when a
+    release was loaded: its loaded releases merged with ocdsmerge in publication order (`position`)."""
+    flat = _flattener(ref)
+    notices: list[dict] = []
     group: list[tuple[dict, dict]] = []
-    group_ocid = None
-    con.execute(step_sql("ocds_ordered"))
-    total = int(scalar(con, "select count(*) from _ocds_ordered"))
-    for first in range(0, total, OCDS_PAGE):
-        page = con.execute(
-            "select file_id, source_file, source_row, ocid, problem, is_duplicate, release_json "
-            "from _ocds_ordered where seq > $a and seq <= $b order by seq",
-            {"a": first, "b": first + OCDS_PAGE},
-        ).fetchall()
-        for file_id, source_file, source_row, ocid, problem, is_duplicate, text in page:
-            where = {"file_id": file_id, "source_file": source_file, "source_row": source_row}
-            if problem is not None:
-                notices.add({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
-                continue
-            release = json.loads(text, parse_float=Decimal)
-            if problem := release_date_problem(release.get("date"), last_day):
-                notices.add({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
-                continue
-            if is_duplicate:
-                notices.add({**where, "load_status": "duplicate", "ocid": ocid, "release_id": str(release.get("id"))})
-                continue
-            if group and group_ocid != ocid:
-                procurements.add(_procurement(group, flat))
-                group = []
-            group_ocid = ocid
-            row = {**flat(release), "ocid": ocid}
-            group.append((release, row))
-            notices.add({**where, "load_status": "loaded", **row})
-    if group:
-        procurements.add(_procurement(group, flat))
-    notices.flush()
-    procurements.flush()
-    con.execute("drop table _ocds_ordered")
+    for ocid, _, file_id, source_file, source_row, problem, is_duplicate, text, last_day in sorted(
+        rows, key=itemgetter(1)
+    ):
+        where = {"file_id": file_id, "source_file": source_file, "source_row": source_row}
+        if problem is not None:
+            notices.append({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
+            continue
+        release = json.loads(text, parse_float=Decimal)
+        if problem := release_date_problem(release.get("date"), last_day):
+            notices.append({**where, "load_status": "quarantined", "problem": problem, "raw_excerpt": text[:200]})
+            continue
+        if is_duplicate:
+            notices.append({**where, "load_status": "duplicate", "ocid": ocid, "release_id": str(release.get("id"))})
+            continue
+        row = {**flat(release), "ocid": ocid}
+        group.append((release, row))
+        notices.append({**where, "load_status": "loaded", **row})
+    return {"int_notices": notices, "int_procurements": [_procurement(group, flat)] if group else []}
 
 
-def release_date_window(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The last publication date a release may have: ten years after the build (the first is 1 January 1990)."""
-    return scalar(con, "select cast(cast(built_at as date) + interval 10 year as date) from ref_build")
+_FLATTENER: list[tuple[Reference, Callable[[dict], dict]]] = []  # the last Reference's, so each group reuses it
+
+
+def _flattener(ref: Reference) -> Callable[[dict], dict]:
+    """normalise.ocds.flatten with `ref`'s lookups, classification and London-body lookups cached per distinct CPV
+    code and buyer name: made once per Reference (a build's, or a Spark task's copy), not once per process."""
+    if not _FLATTENER or _FLATTENER[0][0] is not ref:
+        from loti_demand.normalise.ocds import flatten
+
+        classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
+        london_body = lru_cache(maxsize=None)(ref.london_body_code)
+        _FLATTENER[:] = [
+            (ref, lambda release: flatten(release, ref.alias_index, classify_cpv, london_body, ref.in_area))
+        ]
+    return _FLATTENER[0][1]
 
 
 def release_date_problem(value: object, last_day: dt.date) -> str | None:

@@ -4,9 +4,10 @@
    CSVs, the fetch logs, every input file: build.ingest_folder), and each of those tables is written as Parquet.
 2. Models, in order.models() order, each table written as Parquet: a SQL model runs in Spark as Spark SQL
    (transpile.to_spark); a Python model whose module has create_rows(rows, ref) runs as Spark tasks over Arrow
-   batches of the rows of the SQL beside it (mapInArrow); any other Python model runs, in this phase, in the
-   driver: its own create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far
-   (the library functions it calls, and the SQL beside it, run there).
+   batches of the rows of the SQL beside it (mapInArrow), and one with GROUP_BY and create_group(rows, ref) as a
+   Spark task per group of those rows (groupBy.applyInArrow); any other Python model runs in the driver: its own
+   create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far (the library
+   functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
    documents), with the macros and staging views, checked by checks/*.sql, and moved over the warehouse only when
    all of that passed (build.new_version). The Parquet is written under a new prefix of its own (spark.storage),
@@ -150,13 +151,15 @@ def run_models(spark, ref: Reference, store: Store, progress: Progress | None = 
         if isinstance(model, Macros):
             continue  # expanded where the models call them (spark.macros.expand_macros)
         module = model.module if isinstance(model, Py) else None
-        in_spark = module is None or hasattr(module, "create_rows")
+        in_spark = module is None or hasattr(module, "create_rows") or hasattr(module, "create_group")
         if progress:
             progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
         if module is None:
             _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), store)
-        elif in_spark:
+        elif hasattr(module, "create_rows"):
             _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), store)
+        elif in_spark:
+            _in_groups(spark, model, module, ref, store)
         else:
             _run_in_driver(model, ref, store, [t for t in [*sorted(sources()), *made] if t in model_reads[model]])
         for table in model.makes:
@@ -164,10 +167,11 @@ def run_models(spark, ref: Reference, store: Store, progress: Progress | None = 
             made.append(table)
 
 
-def _write(model: Sql | Py, frame, store: Store) -> None:
-    """Write the Spark DataFrame that frame() gives as the model's Parquet; a failure names the model."""
+def _write(model: Sql | Py, frame, store: Store, table: str | None = None) -> None:
+    """Write the Spark DataFrame that frame() gives as the Parquet of the model's table (or of `table`, another
+    table it makes); a failure names the model."""
     try:
-        store.write(frame(), model.name)
+        store.write(frame(), table or model.name)
     except Exception as exc:  # pyspark's errors share no base class with a useful message
         first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise BuildCheckError(f"model {model.name} failed in Spark: {first}") from exc
@@ -186,8 +190,41 @@ def _in_tasks(spark, model: Py, module, ref: Reference):
         rows = (row for batch in batches for row in zip(*(c.to_pylist() for c in batch.columns), strict=True))
         yield from pa.Table.from_pylist(create_rows(rows, ref), schema=schema).to_batches()
 
+    return _sql_beside(spark, model, module).mapInArrow(per_partition, from_arrow_schema(schema))
+
+
+def _in_groups(spark, model: Py, module, ref: Reference, store: Store) -> None:
+    """A Python model whose module has create_group(rows, ref) (the rows it makes, {table: rows}, from the rows of
+    the SQL beside that share a value of GROUP_BY, in any order): the SQL beside runs in Spark, and create_group in
+    the executors once per group (groupBy(GROUP_BY).applyInArrow), as the DuckDB build's create calls it
+    (enrich.create_by_group). Each group gives one row holding a list per table it makes (SCHEMAS); each table's
+    Parquet is those lists' rows, so a model that makes several tables runs its groups once (kept on disk between
+    the tables' writes)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as sf
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    create_group, schemas = module.create_group, module.SCHEMAS
+    made = pa.schema([(table, pa.list_(pa.struct(list(schema)))) for table, schema in schemas.items()])
+
+    def per_group(group: pa.Table) -> pa.Table:
+        found = create_group(list(zip(*(c.to_pylist() for c in group.columns), strict=True)), ref)
+        return pa.Table.from_pylist([{table: found.get(table, []) for table in schemas}], schema=made)
+
+    frame = _sql_beside(spark, model, module).groupBy(module.GROUP_BY).applyInArrow(per_group, from_arrow_schema(made))
+    if len(schemas) > 1:
+        frame = frame.persist(StorageLevel.DISK_ONLY)
+    try:
+        for table in schemas:
+            _write(model, lambda table=table: frame.select(sf.explode(table).alias("r")).select("r.*"), store, table)
+    finally:
+        frame.unpersist()
+
+
+def _sql_beside(spark, model: Py, module):
+    """The SQL beside a Python model, run in Spark with its module's PARAMS (if any) bound."""
     query = to_spark(model.queries()[0], f"models/{model.path.removesuffix('.py')}.sql")
-    return spark.sql(query).mapInArrow(per_partition, from_arrow_schema(schema))
+    return spark.sql(query, args=getattr(module, "PARAMS", None))
 
 
 def _run_in_driver(model: Py, ref: Reference, store: Store, tables: list[str]) -> None:

@@ -173,6 +173,14 @@ def _unsigned(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _instant(node: exp.Expression) -> exp.Expression:
+    """TIMESTAMPTZ -> TIMESTAMP_LTZ: the build's Spark session makes TIMESTAMP mean a time without zone, which
+    ignores a text's offset, where DuckDB's TIMESTAMPTZ applies it (int_notices.sql orders releases by instant)."""
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMPTZ:
+        return exp.DataType.build("TIMESTAMPLTZ")
+    return node
+
+
 def _contains_in_null(node: exp.Expression) -> exp.Expression:
     """list_contains(NULL, x) -> NULL as a boolean (a table macro given NULL for a list, meaning all): Spark will
     not type a bare NULL as a list."""
@@ -193,6 +201,7 @@ REWRITES: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     _list_sum,
     _json_valid,
     _unsigned,
+    _instant,
     _contains_in_null,
 )
 

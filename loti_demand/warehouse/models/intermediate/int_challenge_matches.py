@@ -11,8 +11,7 @@ import pyarrow as pa
 
 from loti_demand.normalise import challenge_matching as matching
 from loti_demand.reference import Reference
-from loti_demand.warehouse.db import sql_beside
-from loti_demand.warehouse.enrich import replace_table
+from loti_demand.warehouse.enrich import create_by_group
 
 READS = ()  # it reads only through the SQL beside it
 SCHEMA = pa.schema(
@@ -26,10 +25,21 @@ SCHEMA = pa.schema(
 )
 
 
+GROUP_BY = "challenge_id"
+SCHEMAS = {"int_challenge_matches": SCHEMA}
+PARAMS = {"window_months": matching.WINDOW_MONTHS}
+
+
 def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    candidates = con.execute(sql_beside(__file__), {"window_months": matching.WINDOW_MONTHS}).fetchall()
+    create_by_group(con, ref, __file__, GROUP_BY, create_group, SCHEMAS, PARAMS)
+
+
+def create_group(candidates: list[tuple], ref: Reference) -> dict[str, list[dict]]:
+    """One challenge's suggestions from its candidates (rows of the SQL beside with one challenge_id, in any order):
+    the MAX_SUGGESTIONS most similar, by score then ocid. The DuckDB build calls it for every challenge; the Spark
+    build in its tasks (groupBy(challenge_id).applyInArrow)."""
     labels = {r["tech_category"]: r["label"] for r in ref.table("tech_categories")}
-    scored: dict[str, list[dict]] = {}
+    found = []
     for cid, title, statement, opens, category, code, ocid, p_title, description, published in candidates:
         sim = matching.similarity(title, statement, p_title, description)
         if not matching.is_suggestion(sim):
@@ -40,12 +50,6 @@ def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
             sim,
             matching.months_after(opens, published or dt.date.max),
         )
-        scored.setdefault(cid, []).append(
-            {"challenge_id": cid, "ocid": ocid, "borough_code": code, "score": sim.score, "reason": reason}
-        )
-    rows = [
-        m
-        for found in scored.values()
-        for m in sorted(found, key=lambda m: (-m["score"], m["ocid"]))[: matching.MAX_SUGGESTIONS]
-    ]
-    replace_table(con, "int_challenge_matches", rows, SCHEMA)
+        found.append({"challenge_id": cid, "ocid": ocid, "borough_code": code, "score": sim.score, "reason": reason})
+    found.sort(key=lambda m: (-m["score"], m["ocid"]))
+    return {"int_challenge_matches": found[: matching.MAX_SUGGESTIONS]}

@@ -1,6 +1,6 @@
 -- Procurements that may have followed each challenge, for int_challenge_matches.py to score by text: same borough,
 -- same tech category, first notice published on or after the challenge opened and within $window_months, and not
--- the outcome the publisher already named.
+-- the outcome the publisher already named. int_challenge_matches.py takes them challenge by challenge.
 select
     c.challenge_id,
     c.title,
@@ -19,4 +19,3 @@ where c.opens_on is not null
     and cast(p.first_release_date as date) >= c.opens_on
     and cast(p.first_release_date as date) < c.opens_on + to_months($window_months)
     and p.ocid is distinct from c.outcome_ocid
-order by c.challenge_id, p.ocid

@@ -3,6 +3,8 @@ stored in the warehouse so a search reads no other file. Python, for the stemmin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pyarrow as pa
 
@@ -15,13 +17,19 @@ SCHEMA = pa.schema([("kind", pa.string()), ("doc_id", pa.string()), ("text", pa.
 
 
 def create(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
-    documents = [
+    documents = create_rows(con.execute(sql_beside(__file__)).fetchall(), ref)
+    create_from_arrow(con, "search_documents", pa.Table.from_pylist(documents, schema=SCHEMA))
+
+
+def create_rows(found: Iterable[tuple], ref: object = None) -> list[dict]:
+    """The table's rows for rows of the SQL beside (kind, doc_id, fields), each indexed on its own: the table is the
+    union over any split of them (the Spark build indexes each partition in an executor)."""
+    return [
         {
             "kind": kind,
             "doc_id": doc_id,
             "text": FIELD_SEPARATOR.join(f for f in fields if f),
             "stems": search.index_text(*fields),
         }
-        for kind, doc_id, fields in con.execute(sql_beside(__file__)).fetchall()
+        for kind, doc_id, fields in found
     ]
-    create_from_arrow(con, "search_documents", pa.Table.from_pylist(documents, schema=SCHEMA))
