@@ -41,7 +41,6 @@ from loti_demand.warehouse.build import (
     BuildReport,
     Progress,
     file_summaries,
-    ingest_folder,
     load_reference,
     new_version,
     record_build,
@@ -49,7 +48,10 @@ from loti_demand.warehouse.build import (
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
+from loti_demand.warehouse.ingest import FileResult, reject_file
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, sources
+from loti_demand.warehouse.raw_writer import RawWriter
+from loti_demand.warehouse.spark import staging
 from loti_demand.warehouse.spark.transpile import to_spark
 
 DEFAULT_MASTER = "local[2]"
@@ -139,7 +141,7 @@ def _duckdb_view(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> No
     con.execute(f"create or replace view {table} as select * from read_parquet({_files(folder, table)})")
 
 
-def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
+def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str, name: str = "part-0.parquet") -> None:
     """Write a DuckDB table as Parquet (JSON as text: Spark reads it as a string, as the models use it)."""
     columns = con.execute(
         "select column_name, data_type from information_schema.columns where table_name = $t order by ordinal_position",
@@ -147,25 +149,37 @@ def _write_from_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, table: str)
     ).fetchall()
     select = ", ".join(f'cast("{c}" as varchar) as "{c}"' if t == "JSON" else f'"{c}"' for c, t in columns)
     (folder / table).mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy (select {select} from {table}) to {_files(folder, table, 'part-0.parquet')} (format parquet)")
+    con.execute(f"copy (select {select} from {table}) to {_files(folder, table, name)} (format parquet)")
 
 
-def stage(data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_bad_files: bool, progress) -> list:
-    """Read the data folder with the existing readers into a scratch DuckDB file; write its tables as Parquet."""
+def stage(
+    spark, data_dir: Path, ref: Reference, folder: Path, scratch: Path, *, skip_bad_files: bool, progress
+) -> list[FileResult]:
+    """Write the raw and reference tables as Parquet: the data folder's files read in Spark tasks by the DuckDB
+    build's readers, a Parquet part per file (staging.py); the rest (the reference CSVs, the fetch logs, spend
+    folders not named after a publisher, build_info) in the driver, through a scratch DuckDB file, as part-0."""
+    rejected, files, stopped = staging.list_inputs(data_dir, ref, skip_bad_files=skip_bad_files)
     con = duckdb.connect(str(scratch))
     try:
-        con.execute("begin transaction")
         run_sql_file(con, MODELS_DIR / RAW_FILE)
         load_reference(con, ref)
         fetch_log.load(con, data_dir)
-        files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
+        writer = RawWriter(con)
+        results = [reject_file(writer, "spend", name, error, what="folder") for name, error in rejected]
+        writer.flush()
         record_build(con, is_sample=(data_dir / SAMPLE_MARKER).is_file())
-        con.execute("commit")
+        if progress:
+            progress(f"reading {len(files)} files in Spark tasks")
+        read = staging.read_in_tasks(
+            spark, files, writer.next_file_id, ref, folder, writer.now, skip_bad_files=skip_bad_files, progress=progress
+        )
+        if stopped:
+            raise stopped
         for table in sorted(sources()):
             _write_from_duckdb(con, folder, table)
     finally:
         con.close()
-    return files
+    return results + read
 
 
 def run_models(spark, ref: Reference, folder: Path, progress: Progress | None = None) -> None:
@@ -286,7 +300,13 @@ def build(
     try:
         with _new_folder(parquet_dir) as folder, tempfile.TemporaryDirectory(prefix="loti-spark-") as scratch:
             report.files = stage(
-                data_dir, ref, folder, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
+                spark,
+                data_dir,
+                ref,
+                folder,
+                Path(scratch) / "raw.duckdb",
+                skip_bad_files=skip_bad_files,
+                progress=progress,
             )
             run_models(spark, ref, folder, progress)
             with new_version(warehouse, start_from_existing=False) as con:
