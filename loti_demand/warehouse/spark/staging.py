@@ -167,53 +167,68 @@ def _collect(frame, what: str) -> list:
 
 
 def _read_files(batches, *, columns: list[str], ref: Reference, folder: str, now, skip_bad_files: bool):
-    """In a Spark task: read each of its files (read_file), yielding a summary row per file."""
+    """In a Spark task: read each of its files in turn (read_file) into one scratch DuckDB file, yielding a summary
+    row per file; after a bad file, the task reads no more (the build stops at the first)."""
     from pyspark import TaskContext
 
     task = f"task {TaskContext.get().partitionId()}, process {os.getpid()}"
-    for batch in batches:
-        for row in batch.to_pylist():
-            file = InputFile(**{c: row[c] for c in columns})
-            summary = read_file(file, row["first_id"], ref, Path(folder), now, skip_bad_files=skip_bad_files)
-            yield pa.RecordBatch.from_pylist([{**summary, "task": task}], schema=SUMMARY)
-
-
-def read_file(file: InputFile, first_id: int, ref: Reference, folder: Path, now, *, skip_bad_files: bool) -> dict:
-    """Read one file with ingest_file, as build.ingest_folder does (a small spend file parsed whole first, as its
-    read-ahead does; a large one streamed), its ids from first_id; write each raw table's rows as the file's part.
-    A summary row: index, ids_used, results (ingest_file's, as JSON) or error (the LotiDemandError, pickled)."""
-    path = Path(file.path)
-    mapping = json.loads(file.mapping) if file.mapping else None
-    publisher = ref.publisher(file.publisher) if file.publisher else None
-    read = None
-    if file.kind == "spend" and file.size <= READ_AHEAD_MAX_BYTES:
-        read = partial(read_spend_now, path, name=file.name, mapping=mapping)
     with tempfile.TemporaryDirectory(prefix="loti-read-") as scratch:
         con = duckdb.connect(str(Path(scratch) / "raw.duckdb"))
         try:
             run_sql_file(con, MODELS_DIR / RAW_FILE)
-            writer = RawWriter(con, first_file_id=first_id)
-            writer.now = now  # one ingest time for the whole build, as in the DuckDB build
-            try:
-                results = ingest_file(
-                    writer,
-                    file.kind,
-                    path,
-                    name=file.name,
-                    publisher=publisher,
-                    mapping=mapping,
-                    skip_bad_files=skip_bad_files,
-                    read=read,
-                )
-            except LotiDemandError as exc:  # pickled as its parts: InputFileError's arguments are not its args
-                error = pickle.dumps((type(exc), exc.args, vars(exc)))
-                return {"index": file.index, "ids_used": 0, "results": None, "error": error}
-            writer.flush()
-            for table in FILE_TABLES:
-                if con.table(table).aggregate("count(*)").fetchall()[0][0]:
-                    _write_part(con, folder, table, file.index)
+            for batch in batches:
+                for row in batch.to_pylist():
+                    file = InputFile(**{c: row[c] for c in columns})
+                    summary = read_file(
+                        con, file, row["first_id"], ref, Path(folder), now, skip_bad_files=skip_bad_files
+                    )
+                    yield pa.RecordBatch.from_pylist([{**summary, "task": task}], schema=SUMMARY)
+                    if summary["error"] is not None:
+                        return
         finally:
             con.close()
+
+
+def read_file(
+    con: duckdb.DuckDBPyConnection,
+    file: InputFile,
+    first_id: int,
+    ref: Reference,
+    folder: Path,
+    now,
+    *,
+    skip_bad_files: bool,
+) -> dict:
+    """Read one file with ingest_file, as build.ingest_folder does (a small spend file parsed whole first, as its
+    read-ahead does; a large one streamed), its ids from first_id, into `con`'s empty raw tables; write each raw
+    table's rows as the file's part, and empty the tables. A summary row: index, ids_used, and results
+    (ingest_file's, as JSON) or error (the LotiDemandError, pickled)."""
+    path = Path(file.path)
+    mapping = json.loads(file.mapping) if file.mapping else None
+    read = None
+    if file.kind == "spend" and file.size <= READ_AHEAD_MAX_BYTES:
+        read = partial(read_spend_now, path, name=file.name, mapping=mapping)
+    writer = RawWriter(con, first_file_id=first_id)
+    writer.now = now  # one ingest time for the whole build, as in the DuckDB build
+    try:
+        results = ingest_file(
+            writer,
+            file.kind,
+            path,
+            name=file.name,
+            publisher=ref.publisher(file.publisher) if file.publisher else None,
+            mapping=mapping,
+            skip_bad_files=skip_bad_files,
+            read=read,
+        )
+    except LotiDemandError as exc:  # pickled as its parts: InputFileError's arguments are not its args
+        error = pickle.dumps((type(exc), exc.args, vars(exc)))
+        return {"index": file.index, "ids_used": 0, "results": None, "error": error}
+    writer.flush()
+    for table in FILE_TABLES:
+        if con.table(table).aggregate("count(*)").fetchall()[0][0]:
+            _write_part(con, folder, table, file.index)
+            con.execute(f"delete from {table}")
     results = json.dumps([dataclasses.asdict(r) for r in results])
     return {"index": file.index, "ids_used": writer.next_file_id - first_id, "results": results, "error": None}
 
