@@ -124,7 +124,6 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/spark/build.py", "_duckdb_view"): "a model's table name, and its Parquet path quoted",
     ("loti_demand/warehouse/spark/build.py", "_write_from_duckdb"): "a table and its documented columns; path quoted",
     ("loti_demand/warehouse/spark/build.py", "serve"): "contract tables, documented columns; Parquet path quoted",
-    ("loti_demand/warehouse/spark/staging.py", "read_file"): "raw table names from the SCHEMAS constant",
 }
 _SQL_CALLS = {"execute", "sql", "query", "executemany", "from_query"}
 

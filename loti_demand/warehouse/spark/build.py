@@ -1,7 +1,7 @@
 """Build the warehouse's models on Apache Spark (`build --engine spark`), from the same model files as DuckDB.
 
-1. Staging: the existing Python readers load the data folder into a scratch DuckDB file (raw.sql, the reference
-   CSVs, the fetch logs, every input file: build.ingest_folder), and each of those tables is written as Parquet.
+1. Staging: the data folder's files read in Spark tasks by the DuckDB build's readers, a Parquet part per file
+   (staging.py); the reference CSVs, the fetch logs and build_info written by the driver.
 2. Models, in order.models() order, each table written as Parquet: a SQL model runs in Spark as Spark SQL
    (transpile.to_spark); a Python model whose module has create_rows(rows, ref) runs as Spark tasks over Arrow
    batches of the rows of the SQL beside it (mapInArrow); any other Python model runs, in this phase, in the

@@ -23,13 +23,14 @@ import dataclasses
 import json
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError
 from loti_demand.reference import Reference
@@ -167,49 +168,65 @@ def _collect(frame, what: str) -> list:
 
 
 def _read_files(batches, *, columns: list[str], ref: Reference, folder: str, now, skip_bad_files: bool):
-    """In a Spark task: read each of its files in turn (read_file) into one scratch DuckDB file, yielding a summary
-    row per file; after a bad file, the task reads no more (the build stops at the first)."""
+    """In a Spark task: read each of its files in turn (read_file), yielding a summary row per file; after a bad
+    file, the task reads no more (the build stops at the first)."""
     from pyspark import TaskContext
 
     task = f"task {TaskContext.get().partitionId()}, process {os.getpid()}"
-    with tempfile.TemporaryDirectory(prefix="loti-read-") as scratch:
-        con = duckdb.connect(str(Path(scratch) / "raw.duckdb"))
-        try:
-            run_sql_file(con, MODELS_DIR / RAW_FILE)
-            for batch in batches:
-                for row in batch.to_pylist():
-                    file = InputFile(**{c: row[c] for c in columns})
-                    summary = read_file(
-                        con, file, row["first_id"], ref, Path(folder), now, skip_bad_files=skip_bad_files
-                    )
-                    yield pa.RecordBatch.from_pylist([{**summary, "task": task}], schema=SUMMARY)
-                    if summary["error"] is not None:
-                        return
-        finally:
-            con.close()
+    con = duckdb.connect()  # raw.sql's tables, empty: their columns are the parts' (RawWriter needs one too)
+    try:
+        run_sql_file(con, MODELS_DIR / RAW_FILE)
+        schemas = {table: con.table(table).arrow().schema for table in FILE_TABLES}
+        for batch in batches:
+            for row in batch.to_pylist():
+                file = InputFile(**{c: row[c] for c in columns})
+                writer = _PartWriter(con, schemas, Path(folder), file.index, first_id=row["first_id"], now=now)
+                summary = read_file(writer, file, ref, skip_bad_files=skip_bad_files)
+                yield pa.RecordBatch.from_pylist([{**summary, "task": task}], schema=SUMMARY)
+                if summary["error"] is not None:
+                    return
+    finally:
+        con.close()
 
 
-def read_file(
-    con: duckdb.DuckDBPyConnection,
-    file: InputFile,
-    first_id: int,
-    ref: Reference,
-    folder: Path,
-    now,
-    *,
-    skip_bad_files: bool,
-) -> dict:
+class _PartWriter(RawWriter):
+    """A RawWriter for one file that keeps its rows as Arrow (flush does nothing) and writes them, once the file is
+    read, as the file's Parquet parts (write_parts), in the columns of raw.sql's tables."""
+
+    def __init__(self, con, schemas: dict[str, pa.Schema], folder: Path, index: int, *, first_id: int, now) -> None:
+        super().__init__(con, first_file_id=first_id)
+        self.now = now  # one ingest time for the whole build, as in the DuckDB build
+        self.schemas, self.folder, self.index = schemas, folder, index
+
+    def flush(self) -> None:
+        """Nothing: a file's rows are written whole, by write_parts (the DuckDB build's readers already hold a
+        spend file's rows until it is read)."""
+
+    def write_parts(self) -> None:
+        for table, schema in self.schemas.items():
+            chunks = self._buffers[table]
+            if self._rows[table]:
+                chunks.append(pa.Table.from_pylist(self._rows[table], schema=SCHEMAS[table]))
+            rows = pa.concat_tables(chunks) if chunks else None
+            if rows is None or rows.num_rows == 0:
+                continue
+            columns = [
+                rows[f.name].cast(f.type) if f.name in rows.column_names else pa.nulls(rows.num_rows, f.type)
+                for f in schema
+            ]
+            _write_part(pa.Table.from_arrays(columns, schema=schema), self.folder / table, self.index)
+
+
+def read_file(writer: _PartWriter, file: InputFile, ref: Reference, *, skip_bad_files: bool) -> dict:
     """Read one file with ingest_file, as build.ingest_folder does (a small spend file parsed whole first, as its
-    read-ahead does; a large one streamed), its ids from first_id, into `con`'s empty raw tables; write each raw
-    table's rows as the file's part, and empty the tables. A summary row: index, ids_used, and results
-    (ingest_file's, as JSON) or error (the LotiDemandError, pickled)."""
+    read-ahead does; a large one streamed), and write its rows as its parts. A summary row: index, ids_used, and
+    results (ingest_file's, as JSON) or error (the LotiDemandError, pickled)."""
     path = Path(file.path)
     mapping = json.loads(file.mapping) if file.mapping else None
     read = None
     if file.kind == "spend" and file.size <= READ_AHEAD_MAX_BYTES:
         read = partial(read_spend_now, path, name=file.name, mapping=mapping)
-    writer = RawWriter(con, first_file_id=first_id)
-    writer.now = now  # one ingest time for the whole build, as in the DuckDB build
+    first_id = writer.next_file_id
     try:
         results = ingest_file(
             writer,
@@ -224,24 +241,19 @@ def read_file(
     except LotiDemandError as exc:  # pickled as its parts: InputFileError's arguments are not its args
         error = pickle.dumps((type(exc), exc.args, vars(exc)))
         return {"index": file.index, "ids_used": 0, "results": None, "error": error}
-    writer.flush()
-    for table in FILE_TABLES:
-        if con.table(table).aggregate("count(*)").fetchall()[0][0]:
-            _write_part(con, folder, table, file.index)
-            con.execute(f"delete from {table}")
+    writer.write_parts()
     results = json.dumps([dataclasses.asdict(r) for r in results])
     return {"index": file.index, "ids_used": writer.next_file_id - first_id, "results": results, "error": None}
 
 
-def _write_part(con: duckdb.DuckDBPyConnection, folder: Path, table: str, index: int) -> None:
-    """The table's rows as the file's part, written under a hidden name (Spark and the *.parquet globs skip it)
+def _write_part(rows: pa.Table, folder: Path, index: int) -> None:
+    """A file's rows of one table as its part, written under a hidden name (Spark and the *.parquet globs skip it)
     then renamed, so a part is whole or absent."""
-    from loti_demand.warehouse.spark.build import _write_from_duckdb
-
     name = f"part-{index}.parquet"
-    temporary = f".{name}.{os.getpid()}.tmp"
-    _write_from_duckdb(con, folder, table, temporary)
-    os.replace(folder / table / temporary, folder / table / name)
+    temporary = folder / f".{name}.{os.getpid()}.tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(rows, temporary)
+    os.replace(temporary, folder / name)
 
 
 def _renumber_files(batches, *, folder: str):
@@ -252,17 +264,8 @@ def _renumber_files(batches, *, folder: str):
                 part = Path(folder, table, f"part-{row['index']}.parquet")
                 if "file_id" not in SCHEMAS[table].names or not part.is_file():
                     continue
-                con = duckdb.connect()
-                try:
-                    rel = con.read_parquet(str(part))
-                    shifted = (duckdb.ColumnExpression("file_id") + duckdb.ConstantExpression(row["shift"])).cast(
-                        "INTEGER"
-                    )
-                    columns = [
-                        shifted.alias("file_id") if c == "file_id" else duckdb.ColumnExpression(c) for c in rel.columns
-                    ]
-                    rel.project(*columns).create(table)
-                    _write_part(con, Path(folder), table, row["index"])
-                finally:
-                    con.close()
+                rows = pq.read_table(part)
+                column = rows.schema.get_field_index("file_id")
+                shifted = pc.add(rows["file_id"], pa.scalar(row["shift"], pa.int32()))
+                _write_part(rows.set_column(column, "file_id", shifted), part.parent, row["index"])
             yield pa.RecordBatch.from_pylist([{"index": row["index"]}], schema=RENUMBERED)
