@@ -93,7 +93,9 @@ class RawWriter:
         self.commit_each_flush = commit_each_flush
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         # A Spark build's task reads one file of many, so the build gives its first id (spark/staging.py).
-        self._next_id = first_file_id or int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
+        if first_file_id is None:
+            first_file_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
+        self._next_id = first_file_id
         self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
         self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}  # single rows, made a table at flush
         self._buffered = 0

@@ -2,9 +2,10 @@
 
 The driver lists the input files in the order the DuckDB build reads them (build.ingest_folder: spend folders in
 name order, each one's files, then procurement/, then challenges/). Spark tasks read them, a few files each: a
-task reads one file at a time with ingest.ingest_file (the function the DuckDB build calls) into a scratch DuckDB
-file that has raw.sql's tables, and writes each raw table's rows as `<folder>/<table>/part-<index>.parquet` (a
-hidden temporary name, then a rename, so a retried task replaces its part whole and no reader sees half a part).
+task reads one file at a time with ingest.ingest_file (the function the DuckDB build calls), its RawWriter keeping
+the file's rows as Arrow, and writes each raw table's rows, in the columns of raw.sql's table, as
+`<folder>/<table>/part-<index>.parquet` (a hidden temporary name, then a rename, so a retried task replaces its
+part whole and no reader sees half a part).
 Each task returns a small summary per file: what ingest_file returned, how many file ids it used, and the error
 that stopped it (a LotiDemandError, raised by the driver as the DuckDB build raises it: the first bad file in
 reading order, naming the file, never a Spark stack trace).
