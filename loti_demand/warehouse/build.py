@@ -212,7 +212,7 @@ def resolve_publisher(ref: Reference, name_or_code: str) -> Publisher:
     return publisher
 
 
-def _data_files(folder: Path) -> list[Path]:
+def data_files(folder: Path) -> list[Path]:
     # fetch_log.csv and *.malformed (a page an API fetch could not read) are the fetchers' records, not inputs.
     skip = {"mapping.csv", "readme.md", SAMPLE_MARKER.lower(), fetch_log.FILE_NAME}
     return sorted(
@@ -244,7 +244,7 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
         def read(path: Path, mapping=mapping) -> list:
             return read_spend_now(path, name=str(path.relative_to(data_dir)), mapping=mapping)
 
-        for path, reader in read_ahead(_data_files(folder), read):
+        for path, reader in read_ahead(data_files(folder), read):
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
             results += ingest_file(
@@ -259,7 +259,7 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
                 read=reader,
             )
     for kind in ("procurement", "challenges"):
-        for path in _data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
+        for path in data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
             results += ingest_file(

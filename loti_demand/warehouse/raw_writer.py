@@ -83,18 +83,27 @@ FLUSH_BYTES = 8 << 20  # OCDS releases are kilobytes each: flush by size too, so
 class RawWriter:
     """Buffers rows for the raw tables as Arrow and writes them in bulk; call flush() before running models."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, *, commit_each_flush: bool = False) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, *, commit_each_flush: bool = False, first_file_id: int | None = None
+    ) -> None:
         self.con = con
         # A build runs in a transaction on a copy of the warehouse that is swapped in only on success
         # (db.new_version), so it can commit each flush: an open transaction keeps every raw line in memory
         # until the end (about 2 GB per 10 million lines) where committed lines go to disk.
         self.commit_each_flush = commit_each_flush
         self.now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        self._next_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
+        # A Spark build's task reads one file of many, so the build gives its first id (spark/staging.py).
+        if first_file_id is None:
+            first_file_id = int(scalar(con, "select coalesce(max(file_id), 0) + 1 from raw_source_files"))
+        self._next_id = first_file_id
         self._buffers: dict[str, list[pa.Table]] = {name: [] for name in SCHEMAS}
         self._rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}  # single rows, made a table at flush
         self._buffered = 0
         self._buffered_bytes = 0
+
+    @property
+    def next_file_id(self) -> int:
+        return self._next_id
 
     def new_file_id(self) -> int:
         self._next_id += 1

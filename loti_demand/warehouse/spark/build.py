@@ -1,7 +1,7 @@
 """Build the warehouse's models on Apache Spark (`build --engine spark`), from the same model files as DuckDB.
 
-1. Staging: the existing Python readers load the data folder into a scratch DuckDB file (raw.sql, the reference
-   CSVs, the fetch logs, every input file: build.ingest_folder), and each of those tables is written as Parquet.
+1. Staging: the data folder's files read in Spark tasks by the DuckDB build's readers, a Parquet part per file
+   (staging.py); the reference CSVs, the fetch logs and build_info written by the driver.
 2. Models, in order.models() order, each table written as Parquet: a SQL model runs in Spark as Spark SQL
    (transpile.to_spark); a Python model whose module has create_rows(rows, ref) runs as Spark tasks over Arrow
    batches of the rows of the SQL beside it (mapInArrow), and one with GROUP_BY and create_group(rows, ref) as a
@@ -41,14 +41,16 @@ from loti_demand.warehouse.build import (
     BuildReport,
     Progress,
     file_summaries,
-    ingest_folder,
     load_reference,
     new_version,
     record_build,
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
+from loti_demand.warehouse.ingest import FileResult, reject_file
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
+from loti_demand.warehouse.raw_writer import RawWriter
+from loti_demand.warehouse.spark import staging
 from loti_demand.warehouse.spark.storage import Store, new_prefix
 from loti_demand.warehouse.spark.transpile import to_spark
 
@@ -123,7 +125,48 @@ def session(master: str | None = None):
     return spark
 
 
-def stage(data_dir: Path, ref: Reference, store: Store, scratch: Path, *, skip_bad_files: bool, progress) -> list:
+def stage(
+    spark, data_dir: Path, ref: Reference, store: Store, scratch: Path, *, skip_bad_files: bool, progress
+) -> list[FileResult]:
+    """Write the raw and reference tables as Parquet. With the Parquet in a local folder, the data folder's files
+    are read in Spark tasks by the DuckDB build's readers, a Parquet part per file (staging.py), and the rest (the
+    reference CSVs, the fetch logs, spend folders not named after a publisher, build_info) in the driver, through a
+    scratch DuckDB file, as part-0. For a URI the tasks cannot yet write their parts (they write with pyarrow, not
+    through Hadoop's connectors), so the driver reads everything, as the DuckDB build does, into the scratch file."""
+    if store.local is None:
+        return _stage_in_driver(data_dir, ref, store, scratch, skip_bad_files=skip_bad_files, progress=progress)
+    rejected, files, stopped = staging.list_inputs(data_dir, ref, skip_bad_files=skip_bad_files)
+    con = duckdb.connect(str(scratch))
+    try:
+        run_sql_file(con, MODELS_DIR / RAW_FILE)
+        load_reference(con, ref)
+        fetch_log.load(con, data_dir)
+        writer = RawWriter(con)
+        results = [reject_file(writer, "spend", name, error, what="folder") for name, error in rejected]
+        writer.flush()
+        record_build(con, is_sample=(data_dir / SAMPLE_MARKER).is_file())
+        if progress:
+            progress(f"reading {len(files)} files in Spark tasks")
+        read = staging.read_in_tasks(
+            spark,
+            files,
+            writer.next_file_id,
+            ref,
+            store.local,
+            writer.now,
+            skip_bad_files=skip_bad_files,
+            progress=progress,
+        )
+        if stopped:
+            raise stopped
+        for table in sorted(sources()):
+            store.write_from_duckdb(con, table)
+    finally:
+        con.close()
+    return results + read
+
+
+def _stage_in_driver(data_dir: Path, ref: Reference, store: Store, scratch: Path, *, skip_bad_files: bool, progress):
     """Read the data folder with the existing readers into a scratch DuckDB file; write its tables as Parquet."""
     con = duckdb.connect(str(scratch))
     try:
@@ -303,7 +346,13 @@ def build(
     try:
         with new_prefix(spark, parquet_dir) as store, tempfile.TemporaryDirectory(prefix="loti-spark-") as scratch:
             report.files = stage(
-                data_dir, ref, store, Path(scratch) / "raw.duckdb", skip_bad_files=skip_bad_files, progress=progress
+                spark,
+                data_dir,
+                ref,
+                store,
+                Path(scratch) / "raw.duckdb",
+                skip_bad_files=skip_bad_files,
+                progress=progress,
             )
             run_models(spark, ref, store, progress)
             with new_version(warehouse, start_from_existing=False) as con:
