@@ -41,6 +41,7 @@ from loti_demand.warehouse.build import (
     BuildReport,
     Progress,
     file_summaries,
+    ingest_folder,
     load_reference,
     new_version,
     record_build,
