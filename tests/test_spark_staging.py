@@ -12,6 +12,7 @@ import pytest
 
 from loti_demand.exceptions import InputFileError
 from loti_demand.warehouse import contract
+from loti_demand.warehouse.spark.storage import PARQUET_MARKER
 from tests.conftest import SAMPLE
 from tests.test_spark_parity import differences
 
@@ -60,7 +61,7 @@ def test_the_readers_run_as_spark_tasks_with_the_duckdb_builds_ids_and_rejection
     read = dict(re.findall(r"^read (\S+) in Spark task \d+, process (\d+)$", "\n".join(messages), re.MULTILINE))
     assert sorted(read) == inputs, "each input file is read once, in a Spark task"
     assert str(os.getpid()) not in read.values(), "by the executors' Python, not the driver"
-    parts = tmp_path / "spark-parquet"
+    (parts,) = (tmp_path / "spark-parquet").glob("build-*")  # the build's own prefix (spark.storage)
     assert sorted(p.name for p in (parts / "raw_spend").glob("*.parquet")) == [
         "part-0.parquet",  # the driver's: the rejected folder's rows (none) and the table's columns
         "part-1.parquet",
@@ -90,4 +91,6 @@ def test_a_bad_file_in_the_middle_stops_the_build_with_the_duckdb_builds_error(t
         build_on_spark(data, tmp_path / "spark.duckdb", master="local[2]")
     assert str(spark_error.value) == str(duckdb_error.value)
     assert str(spark_error.value).startswith(f"{BAD}: ")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"], "no warehouse, no Parquet folder, no leftovers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "spark-parquet"], "no warehouse"
+    left = [p.name for p in (tmp_path / "spark-parquet").iterdir() if not p.name.startswith(".")]  # Hadoop's .crc
+    assert left == [PARQUET_MARKER], "the failed build's prefix is removed"
