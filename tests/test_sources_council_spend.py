@@ -21,7 +21,7 @@ from loti_demand.sources.council_spend import cell_text, read_spend, read_spend_
 from loti_demand.sources.delimited import is_blank, nonempty_lines, read_fast
 from loti_demand.sources.detect import looks_binary
 from loti_demand.sources.spend_header import validate_mapping
-from loti_demand.warehouse.build import read_mapping
+from loti_demand.warehouse.inputs import read_mapping
 
 HEADER = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount,Expense Type"
 

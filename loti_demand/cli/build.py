@@ -176,7 +176,8 @@ def _ingest(
     per_file: bool = False,
 ) -> None:
     from loti_demand.reference import Reference
-    from loti_demand.warehouse.build import add_files, read_mapping, resolve_publisher
+    from loti_demand.warehouse.build import add_files
+    from loti_demand.warehouse.inputs import read_mapping, resolve_publisher
 
     ref = Reference()
     report = add_files(

@@ -7,7 +7,6 @@ check has passed, so a failed or killed build leaves the previous warehouse byte
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import glob
 import os
@@ -22,15 +21,14 @@ from loti_demand import __version__
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
 from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
-from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.storage import explain
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import FileResult, ingest_file, reject_file
+from loti_demand.warehouse.inputs import SAMPLE_MARKER, data_files, read_mapping, resolve_publisher, spend_folders
 from loti_demand.warehouse.order import REFERENCE_TABLES, models
 from loti_demand.warehouse.raw_writer import RawWriter
 from loti_demand.warehouse.read_ahead import read_ahead, read_spend_now
 
-SAMPLE_MARKER = "SAMPLE.md"
 KINDS = ("spend", "procurement", "challenges")
 Progress = Callable[[str], None]
 
@@ -164,71 +162,6 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         if problem is not None:
             raise problem from exc
         raise
-
-
-def spend_folders(
-    data_dir: Path,
-    ref: Reference,
-    *,
-    skip_bad_files: bool = False,
-    rejected: list[tuple[str, InputFileError]] | None = None,
-) -> list[tuple[Path, Publisher]]:
-    """(folder, publisher) for each spend/<borough or London-wide body>/ folder.
-
-    A folder named after neither raises InputFileError naming it; with skip_bad_files it is left out and added to
-    `rejected` (its name, the error) so the build can record it."""
-    root = data_dir / "spend"
-    if not root.is_dir():
-        return []
-    folders = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        publisher = ref.publisher(folder.name)
-        if publisher is None:
-            error = InputFileError(
-                str(folder.relative_to(data_dir)),
-                "is not named after a London borough or London-wide body",
-                "name each spend folder after its publisher, e.g. 'camden', 'E09000007', 'greater-london-authority' "
-                "or 'tfl' (the bodies are listed in data/reference/london_bodies.csv); run with --skip-bad-files "
-                "to build without it",
-            )
-            if not skip_bad_files:
-                raise error
-            if rejected is not None:
-                rejected.append((str(folder.relative_to(data_dir)), error))
-            continue
-        folders.append((folder, publisher))
-    return folders
-
-
-def resolve_publisher(ref: Reference, name_or_code: str) -> Publisher:
-    """The borough or London-wide body a name, alias or code names; LotiDemandError when it names neither."""
-    publisher = ref.publisher(name_or_code)
-    if publisher is None:
-        raise LotiDemandError(
-            f"{name_or_code!r} is not a London borough or London-wide body: give a borough's name or GSS code "
-            "(e.g. Camden or E09000007) or a body's name or code from data/reference/london_bodies.csv "
-            "(e.g. 'Greater London Authority', GLA, TfL)"
-        )
-    return publisher
-
-
-def data_files(folder: Path) -> list[Path]:
-    # fetch_log.csv and *.malformed (a page an API fetch could not read) are the fetchers' records, not inputs.
-    skip = {"mapping.csv", "readme.md", SAMPLE_MARKER.lower(), fetch_log.FILE_NAME}
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.name.lower() not in skip and p.suffix != ".malformed"
-    )
-
-
-def read_mapping(path: Path) -> dict[str, str] | None:
-    """A per-borough mapping.csv (columns field,column) naming the council's column for each field."""
-    if not path.is_file():
-        return None
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        mapping = {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
-    return validate_mapping(mapping, str(path))
 
 
 def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:

@@ -37,7 +37,6 @@ from loti_demand.reference import Reference
 from loti_demand.sources import fetch_log
 from loti_demand.warehouse import contract
 from loti_demand.warehouse.build import (
-    SAMPLE_MARKER,
     BuildReport,
     Progress,
     file_summaries,
@@ -49,6 +48,7 @@ from loti_demand.warehouse.build import (
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
 from loti_demand.warehouse.ingest import FileResult, reject_file
+from loti_demand.warehouse.inputs import SAMPLE_MARKER
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
 from loti_demand.warehouse.raw_writer import RawWriter
 from loti_demand.warehouse.spark import staging

@@ -35,9 +35,9 @@ import pyarrow.parquet as pq
 
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError
 from loti_demand.reference import Reference
-from loti_demand.warehouse.build import data_files, read_mapping, spend_folders
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
 from loti_demand.warehouse.ingest import FileResult, Progress, ingest_file
+from loti_demand.warehouse.inputs import data_files, read_mapping, spend_folders
 from loti_demand.warehouse.order import RAW_FILE
 from loti_demand.warehouse.raw_writer import SCHEMAS, RawWriter
 from loti_demand.warehouse.read_ahead import READ_AHEAD_MAX_BYTES, read_spend_now
