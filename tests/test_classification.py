@@ -424,18 +424,13 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
         "05/04/2025,Cedar Care Ltd,5000.00,Care fees,Adults",
     ]  # nothing
     data = _data_with(tmp_path, rows, [_award("ocds-q1", "QUILLON SYSTEMS LIMITED", "72000000")])
-    reference = tmp_path / "reference"
-    shutil.copytree(Reference().folder, reference)
-    (reference / "classification_corrections.csv").write_text(
-        "kind,match,tech_category,note\n"
+    con = _build_with_corrections(
+        tmp_path,
+        data,
         "line,spend/camden/2025-04.csv:5,none,a refund booked under the wrong account\n"
         "text,Building repairs,it_infrastructure,the server room fit-out\n"
         "supplier,cedar care,none,\n",
-        encoding="utf-8",
     )
-    warehouse = tmp_path / "w.duckdb"
-    build(data, warehouse, reference=Reference(reference))
-    con = connect(warehouse, read_only=True)
     got = con.execute(
         "select source_row, tech_category, possible_tech_category, classification_confidence, "
         "classification_method, classification_reason from spend order by source_row"
@@ -519,15 +514,9 @@ def test_a_suppliers_worded_lines_speak_for_its_silent_lines_across_publishers(t
         "06/04/2025,Marlow Ltd,1500.00,MARLOW LIMITED\n",
         encoding="utf-8",
     )
-    reference = tmp_path / "reference"
-    shutil.copytree(Reference().folder, reference)
-    (reference / "classification_corrections.csv").write_text(
-        "kind,match,tech_category,note\nline,spend/barnet/2025-04.csv:3,none,a refund of a building deposit\n",
-        encoding="utf-8",
+    con = _build_with_corrections(
+        tmp_path, root, "line,spend/barnet/2025-04.csv:3,none,a refund of a building deposit\n"
     )
-    warehouse = tmp_path / "w.duckdb"
-    build(root, warehouse, reference=Reference(reference))
-    con = connect(warehouse, read_only=True)
     got = con.execute(
         "select source_row, tech_category, classification_confidence, classification_method, classification_reason "
         "from spend where source_file = 'spend/barnet/2025-04.csv' order by source_row"
@@ -757,3 +746,16 @@ def test_the_words_a_pattern_must_match(pattern: str, words: set[str] | None) ->
     from loti_demand.normalise.prefilter import required_words
 
     assert required_words(pattern) == (frozenset(words) if words is not None else None)
+
+
+def _build_with_corrections(tmp_path: Path, data: Path, corrections: str):
+    """Build `data` with the project's reference data and these lines of classification_corrections.csv; a
+    read-only connection to the warehouse."""
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    (reference / "classification_corrections.csv").write_text(
+        "kind,match,tech_category,note\n" + corrections, encoding="utf-8"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    build(data, warehouse, reference=Reference(reference))
+    return connect(warehouse, read_only=True)
