@@ -406,6 +406,21 @@ def test_the_hint_names_the_missing_field_and_the_column_that_holds_it(header, r
     assert "field,column\n" + "".join(f"  {line}\n" for line in lines) in caught.value.hint
 
 
+def test_central_government_spend_over_25k_headers_load_with_no_mapping() -> None:
+    """Departments and national bodies publish spend over £25,000 with the amount under "Spend" and the date as the
+    invoice's general-ledger date."""
+    tables, _ = read_text(
+        "Supplier Name,Category Family,Invoice GL Date,Spend\n"
+        'ACME SYSTEMS LTD,IT,31/03/2021,"26,450.00"\n'
+        "BRIDGEWAY RAIL SERVICES LTD,Track,30/03/2021,125000.00\n",
+        name="spend/tfl/2021-03.csv",
+    )
+    assert [(r["supplier_name"], r["payment_date"], r["amount"]) for r in rows_of(tables)] == [
+        ("ACME SYSTEMS LTD", "31/03/2021", "26,450.00"),
+        ("BRIDGEWAY RAIL SERVICES LTD", "30/03/2021", "125000.00"),
+    ]
+
+
 def test_sap_exports_of_the_gla_group_load_with_no_mapping() -> None:
     """The GLA's and TfL's SAP exports: Clearing Date, Vendor Name, Document No(.), an Entity per line, a numeric cost
     element beside the account's description, card merchant categories mostly blank, a preamble (GLA)."""
