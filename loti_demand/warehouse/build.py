@@ -24,7 +24,7 @@ from loti_demand.sources import fetch_log
 from loti_demand.storage import explain
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
 from loti_demand.warehouse.ingest import FileResult, ingest_file, reject_file
-from loti_demand.warehouse.inputs import SAMPLE_MARKER, data_files, read_mapping, resolve_publisher, spend_folders
+from loti_demand.warehouse.inputs import SAMPLE_MARKER, input_folders, resolve_publisher, spend_folders
 from loti_demand.warehouse.order import REFERENCE_TABLES, models
 from loti_demand.warehouse.raw_writer import RawWriter
 from loti_demand.warehouse.read_ahead import read_ahead, read_spend_now
@@ -171,18 +171,18 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
     folders = spend_folders(data_dir, ref, skip_bad_files=skip_bad_files, rejected=rejected)
     for name, error in rejected:
         results.append(reject_file(writer, "spend", name, error, what="folder"))
-    for folder, publisher in folders:
-        mapping = read_mapping(folder / "mapping.csv")
+    for kind, _, publisher, mapping, paths in input_folders(data_dir, folders):
 
         def read(path: Path, mapping=mapping) -> list:
             return read_spend_now(path, name=str(path.relative_to(data_dir)), mapping=mapping)
 
-        for path, reader in read_ahead(data_files(folder), read):
+        # Spend files are parsed in threads ahead of the one being loaded; notices and challenges as they come.
+        for path, reader in read_ahead(paths, read) if kind == "spend" else ((path, None) for path in paths):
             if progress:
                 progress(f"reading {path.relative_to(data_dir)}")
             results += ingest_file(
                 writer,
-                "spend",
+                kind,
                 path,
                 name=str(path.relative_to(data_dir)),
                 publisher=publisher,
@@ -190,13 +190,6 @@ def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, 
                 skip_bad_files=skip_bad_files,
                 progress=progress,
                 read=reader,
-            )
-    for kind in ("procurement", "challenges"):
-        for path in data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
-            if progress:
-                progress(f"reading {path.relative_to(data_dir)}")
-            results += ingest_file(
-                writer, kind, path, name=str(path.relative_to(data_dir)), skip_bad_files=skip_bad_files
             )
     writer.flush()
     return results

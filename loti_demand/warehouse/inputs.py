@@ -4,6 +4,7 @@ mapping.csv, and the publisher a name or code names (in the region of the refere
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 from loti_demand.exceptions import InputFileError, LotiDemandError
@@ -78,3 +79,17 @@ def read_mapping(path: Path) -> dict[str, str] | None:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         mapping = {r["field"].strip(): r["column"].strip() for r in csv.DictReader(fh) if r.get("field")}
     return validate_mapping(mapping, str(path))
+
+
+def input_folders(
+    data_dir: Path, folders: list[tuple[Path, Publisher]]
+) -> Iterator[tuple[str, Path, Publisher | None, dict[str, str] | None, list[Path]]]:
+    """The input files in the build's reading order, a folder at a time: (kind, folder, publisher, mapping, files)
+    for each spend folder of `folders` (spend_folders), then procurement/ and challenges/. A spend folder's
+    mapping.csv is read when the folder is reached, so one that cannot be used stops a build after the files before
+    it were read. Both engines read in this order: the file ids follow it."""
+    for folder, publisher in folders:
+        yield "spend", folder, publisher, read_mapping(folder / "mapping.csv"), data_files(folder)
+    for kind in ("procurement", "challenges"):
+        if (data_dir / kind).is_dir():
+            yield kind, data_dir / kind, None, None, data_files(data_dir / kind)

@@ -47,10 +47,9 @@ from loti_demand.warehouse.build import (
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
-from loti_demand.warehouse.ingest import FileResult, reject_file
+from loti_demand.warehouse.ingest import FileResult
 from loti_demand.warehouse.inputs import SAMPLE_MARKER
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
-from loti_demand.warehouse.raw_writer import RawWriter
 from loti_demand.warehouse.spark import staging
 from loti_demand.warehouse.spark.storage import Store, new_prefix
 from loti_demand.warehouse.spark.transpile import to_spark
@@ -129,53 +128,23 @@ def session(master: str | None = None):
 def stage(
     spark, data_dir: Path, ref: Reference, store: Store, scratch: Path, *, skip_bad_files: bool, progress
 ) -> list[FileResult]:
-    """Write the raw and reference tables as Parquet. With the Parquet in a local folder, the data folder's files
-    are read in Spark tasks by the DuckDB build's readers, a Parquet part per file (staging.py), and the rest (the
-    reference CSVs, the fetch logs, spend folders not named after a publisher, build_info) in the driver, through a
-    scratch DuckDB file, as part-0. For a URI the tasks cannot yet write their parts (they write with pyarrow, not
-    through Hadoop's connectors), so the driver reads everything, as the DuckDB build does, into the scratch file."""
-    if store.local is None:
-        return _stage_in_driver(data_dir, ref, store, scratch, skip_bad_files=skip_bad_files, progress=progress)
-    rejected, files, stopped = staging.list_inputs(data_dir, ref, skip_bad_files=skip_bad_files)
-    con = duckdb.connect(str(scratch))
-    try:
-        run_sql_file(con, MODELS_DIR / RAW_FILE)
-        load_reference(con, ref)
-        fetch_log.load(con, data_dir)
-        writer = RawWriter(con)
-        results = [reject_file(writer, "spend", name, error, what="folder") for name, error in rejected]
-        writer.flush()
-        record_build(con, is_sample=(data_dir / SAMPLE_MARKER).is_file())
-        if progress:
-            progress(f"reading {len(files)} files in Spark tasks")
-        read = staging.read_in_tasks(
-            spark,
-            files,
-            writer.next_file_id,
-            ref,
-            store.local,
-            writer.now,
-            skip_bad_files=skip_bad_files,
-            progress=progress,
-        )
-        if stopped:
-            raise stopped
-        for table in sorted(sources()):
-            store.write_from_duckdb(con, table)
-    finally:
-        con.close()
-    return results + read
-
-
-def _stage_in_driver(data_dir: Path, ref: Reference, store: Store, scratch: Path, *, skip_bad_files: bool, progress):
-    """Read the data folder with the existing readers into a scratch DuckDB file; write its tables as Parquet."""
+    """Write the raw and reference tables as Parquet, through a scratch DuckDB file for what the driver reads (the
+    reference CSVs, the fetch logs, build_info). With the Parquet in a local folder, the data folder's files are
+    read in Spark tasks by the DuckDB build's readers, a Parquet part per file (staging.py). For a URI the tasks
+    cannot yet write their parts (they write with pyarrow, not through Hadoop's connectors), so the driver reads
+    them, as the DuckDB build does, into the scratch file."""
     con = duckdb.connect(str(scratch))
     try:
         con.execute("begin transaction")
         run_sql_file(con, MODELS_DIR / RAW_FILE)
         load_reference(con, ref)
         fetch_log.load(con, data_dir)
-        files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
+        if store.local is None:
+            files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
+        else:
+            files = staging.read_folder_in_tasks(
+                spark, con, data_dir, ref, store.local, skip_bad_files=skip_bad_files, progress=progress
+            )
         record_build(con, is_sample=(data_dir / SAMPLE_MARKER).is_file())
         con.execute("commit")
         for table in sorted(sources()):

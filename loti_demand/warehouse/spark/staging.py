@@ -36,8 +36,8 @@ import pyarrow.parquet as pq
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError
 from loti_demand.reference import Reference
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
-from loti_demand.warehouse.ingest import FileResult, Progress, ingest_file
-from loti_demand.warehouse.inputs import data_files, read_mapping, spend_folders
+from loti_demand.warehouse.ingest import FileResult, Progress, ingest_file, reject_file
+from loti_demand.warehouse.inputs import input_folders, spend_folders
 from loti_demand.warehouse.order import RAW_FILE
 from loti_demand.warehouse.raw_writer import SCHEMAS, RawWriter
 from loti_demand.warehouse.read_ahead import READ_AHEAD_MAX_BYTES, read_spend_now
@@ -84,17 +84,34 @@ def list_inputs(
         name, text = str(path.relative_to(data_dir)), None if mapping is None else json.dumps(mapping)
         files.append(InputFile(len(files) + 1, kind, str(path.resolve()), name, publisher, text, size))
 
-    for folder, _ in spend_folders(data_dir, ref, skip_bad_files=skip_bad_files, rejected=rejected):
-        try:
-            mapping = read_mapping(folder / "mapping.csv")
-        except LotiDemandError as exc:
-            return rejected, files, exc
-        for path in data_files(folder):
-            add("spend", path, folder.name, mapping)
-    for kind in ("procurement", "challenges"):
-        for path in data_files(data_dir / kind) if (data_dir / kind).is_dir() else []:
-            add(kind, path)
+    folders = spend_folders(data_dir, ref, skip_bad_files=skip_bad_files, rejected=rejected)
+    try:
+        for kind, folder, publisher, mapping, paths in input_folders(data_dir, folders):
+            for path in paths:
+                add(kind, path, folder.name if publisher else None, mapping)
+    except LotiDemandError as exc:
+        return rejected, files, exc
     return rejected, files, None
+
+
+def read_folder_in_tasks(
+    spark, con, data_dir: Path, ref: Reference, folder: Path, *, skip_bad_files: bool, progress: Progress | None
+) -> list[FileResult]:
+    """build.ingest_folder's counterpart: the spend folders named after no publisher recorded in `con` (raw.sql's
+    tables) as the DuckDB build records them, then every input file read in Spark tasks (read_in_tasks) into its
+    Parquet parts under `folder`; a mapping.csv that stopped the listing is raised after the files before it."""
+    rejected, files, stopped = list_inputs(data_dir, ref, skip_bad_files=skip_bad_files)
+    writer = RawWriter(con)
+    results = [reject_file(writer, "spend", name, error, what="folder") for name, error in rejected]
+    writer.flush()
+    if progress:
+        progress(f"reading {len(files)} files in Spark tasks")
+    results += read_in_tasks(
+        spark, files, writer.next_file_id, ref, folder, writer.now, skip_bad_files=skip_bad_files, progress=progress
+    )
+    if stopped:
+        raise stopped
+    return results
 
 
 def read_in_tasks(
