@@ -410,7 +410,7 @@ def _buyer_release(
     ],
 )
 def test_buyer_resolution(rel: dict, expected: tuple) -> None:
-    assert resolve_buyer(rel, REF.alias_index, REF.london_body_code) == expected
+    assert resolve_buyer(rel, REF.alias_index, REF.london_body_code, in_area=REF.in_area) == expected
 
 
 @pytest.mark.parametrize(
@@ -456,7 +456,7 @@ def test_flatten_values_dates_and_sme() -> None:
             {"status": "active", "value": {"amount": 100, "currency": "EUR"}, "suppliers": [{"name": "A Ltd"}]},
         ],
     }
-    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code)
+    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code, in_area=REF.in_area)
     assert row["release_date"] == dt.datetime(2025, 4, 23, 22, 59, 59)  # UTC
     assert row["value_gbp"] == Decimal("1250.50")
     assert row["award_value_gbp"] == Decimal("900.00")  # cancelled and non-GBP awards are not counted
@@ -479,5 +479,5 @@ _keys = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(_keys, _json, max_size=8))
 def test_flatten_never_raises_on_odd_json(rel: dict) -> None:
-    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code)
+    row = flatten(rel, REF.alias_index, CLASSIFIER.classify_cpv, REF.london_body_code, in_area=REF.in_area)
     assert row["stage"] in {"planning", "tender", "award", "contract"}

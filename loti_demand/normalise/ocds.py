@@ -21,7 +21,7 @@ from loti_demand.normalise.notice_types import (
     stage,
     tags,
 )
-from loti_demand.normalise.ocds_buyers import buyer_party, in_london, resolve_buyer
+from loti_demand.normalise.ocds_buyers import buyer_party, resolve_buyer
 from loti_demand.normalise.ocds_values import Checked, parse_ocds_timestamp
 from loti_demand.normalise.text import repair_text
 
@@ -143,13 +143,14 @@ def flatten(
     alias_index: Mapping[str, str],
     classify_cpv: Callable[[object], tuple[str | None, str | None]],
     london_body: Callable[[str], str | None] = lambda name: None,
-    in_area: Callable[[str], bool] = in_london,
+    *,
+    in_area: Callable[[str], bool],
 ) -> dict:
     """The notice/procurement columns of one release, as Python values (Decimal, date, datetime); `in_area` says
     whether a published region is in the area the warehouse covers (ocds_buyers.resolve_buyer)."""
     tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
     buyer = buyer_party(release)
-    borough, is_london, buyer_match, publisher = resolve_buyer(release, alias_index, london_body, in_area)
+    borough, is_london, buyer_match, publisher = resolve_buyer(release, alias_index, london_body, in_area=in_area)
     codes = _cpv(release)
     category, reason = _classify(codes, classify_cpv)
     awards = _live(release.get("awards"))

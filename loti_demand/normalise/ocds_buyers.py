@@ -10,8 +10,6 @@ from loti_demand.normalise.notice_types import get_in, objects
 from loti_demand.normalise.organisations import borough_from_identifier, match_borough
 from loti_demand.normalise.text import repair_text
 
-LONDON_REGIONS = ("LONDON", "GREATER LONDON")
-
 
 def buyer_party(release: Mapping) -> Mapping:
     """The buyer's party (merged with the buyer reference), or the reference alone."""
@@ -53,22 +51,17 @@ class Buyer(NamedTuple):
     publisher_code: str | None = None
 
 
-def in_london(region: str) -> bool:
-    """Whether a published region (ITL/NUTS code or name) is in London: UKI*, TLI*, 'London', 'Greater London'."""
-    region = region.strip().upper()
-    return region.startswith(("UKI", "TLI")) or region in LONDON_REGIONS
-
-
 def resolve_buyer(
     release: Mapping,
     alias_index: Mapping[str, str],
     london_body: Callable[[str], str | None] = lambda name: None,
-    in_area: Callable[[str], bool] = in_london,
+    *,
+    in_area: Callable[[str], bool],
 ) -> Buyer:
     """By identifier (GB-LAC-E09..., ONS codes of the region's authorities), then by name with the aliases, then as
     a body of the area that is not an authority (`london_body` gives its code), then by a region of the buyer or of
-    a delivery address inside the area (`in_area`: London's UKI*, or 'London', by default). Other buyers:
-    Buyer(None, False, None)."""
+    a delivery address inside the area (`in_area`, Reference.in_area: London's UKI* or 'London' for London). Other
+    buyers: Buyer(None, False, None)."""
     buyer = buyer_party(release)
     for ident in _identifiers(buyer):
         code = match_borough(borough_from_identifier(ident), alias_index)

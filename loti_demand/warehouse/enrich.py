@@ -292,7 +292,7 @@ def _flattener(ref: Reference) -> Callable[[dict], dict]:
         classify_cpv = lru_cache(maxsize=None)(Classifier(ref.table("tech_rules")).classify_cpv)
         london_body = lru_cache(maxsize=None)(ref.london_body_code)
         _FLATTENER[:] = [
-            (ref, lambda release: flatten(release, ref.alias_index, classify_cpv, london_body, ref.in_area))
+            (ref, lambda release: flatten(release, ref.alias_index, classify_cpv, london_body, in_area=ref.in_area))
         ]
     return _FLATTENER[0][1]
 
