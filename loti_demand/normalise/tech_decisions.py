@@ -9,9 +9,33 @@ from dataclasses import dataclass
 
 from loti_demand.normalise.suppliers import supplier_key
 
-# IT support or maintenance ('Computer Maintenance') paid to a supplier known for one of these fields is that field:
-# the hosting firm's support is hosting (models/marts/spend.sql has the same list).
-SPECIALIST_CATEGORIES = frozenset({"geospatial", "smart_city_iot", "cyber_security", "data_analytics", "cloud_hosting"})
+# Where a line's words name only a broad kind of IT, what its supplier is known for may name the kind more precisely
+# (models/marts/spend.sql has the same table): words saying only "IT" take any supplier's kind; IT support, maintenance
+# or consultancy ('Computer Maintenance', 'IT Consultancy') takes the kind of a supplier known for one (the software
+# vendor's support is software, the network firm's maintenance is networks, the hosting firm's is hosting); software
+# from a supplier known for mapping, data or sensors is that field's software (GIS, business intelligence, the
+# platform that reads the sensors). Software from a security or hosting firm stays software: such firms also sell
+# escrow and other makers' licences.
+_KINDS = frozenset(
+    {
+        "software",
+        "cloud_hosting",
+        "digital_delivery",
+        "devices",
+        "it_infrastructure",
+        "networks_telecoms",
+        "data_analytics",
+        "geospatial",
+        "cyber_security",
+        "smart_city_iot",
+        "print_document",
+    }
+)
+REFINED_BY_SUPPLIER = {
+    "ict_other": _KINDS | {"it_services"},
+    "it_services": _KINDS,
+    "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"}),
+}
 
 
 @dataclass(frozen=True)
@@ -78,12 +102,7 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":
-        refines = (
-            supplier.tech_category not in (None, "ict_other")
-            if text.tech_category == "ict_other"
-            else text.tech_category == "it_services" and supplier.tech_category in SPECIALIST_CATEGORIES
-        )
-        if refines:
+        if supplier.tech_category in REFINED_BY_SUPPLIER.get(text.tech_category, ()):
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
         return text.tech_category, text.reason, "high", text.method
     if supplier.tech_category:
