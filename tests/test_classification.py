@@ -157,6 +157,9 @@ def classifier() -> Classifier:
         ("Anti Virus Renewal", None, None, "cyber_security"),
         ("Multi Functional Devices", None, None, "print_document"),
         ("Communications Officer", None, None, None),  # communications the job, not the equipment
+        ("EXP - PURCHASE OF GOODS/SERVICES - ICT OUTSOURCING & MAINT/SUPPORT", None, None, "it_services"),  # OSCAR
+        ("Intelligent Infrastructure", None, None, "smart_city_iot"),  # remote condition monitoring
+        ("Intelligent Transport Systems", None, None, "smart_city_iot"),
         (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
     ],
 )
@@ -178,6 +181,13 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
         ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
         ("Equipment", "Akhter Computers", "devices"),  # a computer seller
         ("Equipment", "Key Computer Co Ltd", "ict_other"),
+        # rules 2026.12: computer services firms, telecoms trade words and information systems companies by name
+        ("Other Hired And Contracted Services", "Compass Computer Consultants Ltd", "it_services"),
+        ("Supplies and Services", "John Reed-Computing Services", "it_services"),
+        ("Supplies and Services", "Future Voice And Data", "networks_telecoms"),
+        ("Supplies and Services", "GETRONICS UNIFIED COMMUNICATIONS UK LIMITED", "networks_telecoms"),
+        ("Supplies and Services", "FERRET INFORMATION SYSTEMS LTD", "software"),
+        ("Supplies and Services", "Library and Information Services Ltd", None),
     ],
 )
 def test_supplier_signals_only_when_the_text_is_silent(classifier: Classifier, category, supplier, expected) -> None:
@@ -337,6 +347,18 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
         ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
         ("IT Software Maintenance", "Rackspace Ltd", "software"),
+        # rules 2026.12: IT support or consultancy from a supplier known for any one kind is that kind; words that name
+        # a kind keep it, whoever is paid
+        ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD", "software"),  # the vendor's support of its software
+        ("IT Consultancy", "AIRWAVE SOLUTIONS LTD", "networks_telecoms"),
+        (
+            "PPE - INFORMATION TECHNOLOGY (OWNED) - COST - ADDITIONS - IT CONSULTANCY ADDITIONS",
+            "THOUGHTWORKS LTD",
+            "digital_delivery",
+        ),
+        ("Software Maintenance", "ESRI (UK) LIMITED", "software"),  # a mapping firm's software is software
+        ("Computer Hardware", "Computacenter (UK) Limited", "devices"),  # a reseller does not refine
+        ("EXP - PURCHASE OF GOODS/SERVICES - OTHER ICT COSTS", "CDW UK LTD", "ict_other"),  # nor does another
         ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
         # lists added whole with their source (rules 2026.7), and the look-alikes they must not catch
         ("Publication And Promotion", "BJSS Limited", "digital_delivery"),  # G-Cloud specialist cloud services
@@ -449,6 +471,26 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
     ).fetchone()
     assert possible == (Decimal("3000.00"), 1)
     assert run_checks(con) == []
+
+
+def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_does(
+    tmp_path: Path, classifier: Classifier
+) -> None:
+    """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12),
+    line for line as `combine` in Python does."""
+    lines = [
+        ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD"),  # software
+        ("IT Consultancy", "THOUGHTWORKS LTD"),  # digital delivery
+        ("Computer Maintenance", "ESRI (UK) LIMITED"),  # mapping
+        ("Software Maintenance", "ESRI (UK) LIMITED"),  # stays software
+        ("Computer Maintenance", "Computacenter (UK) Limited"),  # stays IT support
+        ("Computer Hardware", "O2 UK LTD"),  # devices: only broad headings are refined
+    ]
+    rows = [f"0{i + 1}/04/2025,{supplier},100.00,{text},Libraries" for i, (text, supplier) in enumerate(lines)]
+    con = _build_with_corrections(tmp_path, _data_with(tmp_path, rows, []), "")
+    got = [r[0] for r in con.execute("select tech_category from spend order by source_row").fetchall()]
+    assert got == ["software", "digital_delivery", "geospatial", "software", "it_services", "devices"]
+    assert got == [classifier.classify_spend(text, None, None, None, supplier)[0] for text, supplier in lines]
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,9 @@ from loti_demand.normalise.suppliers import supplier_key
 # Where a line's words name only a broad kind of IT, what its supplier is known for may name the kind more precisely
 # (models/marts/spend.sql has the same table): words saying only "IT" take any supplier's kind; IT support, maintenance
 # or consultancy ('Computer Maintenance', 'IT Consultancy') takes the kind of a supplier known for one (the software
-# vendor's support is software, the network firm's maintenance is networks, the hosting firm's is hosting); software
-# from a supplier known for mapping, data or sensors is that field's software (GIS, business intelligence, the
-# platform that reads the sensors). Software from a security or hosting firm stays software: such firms also sell
-# escrow and other makers' licences.
+# vendor's support is software, as the taxonomy counts "the supplier support that comes with" software; the network
+# firm's maintenance is networks; the digital agency's consultancy is digital delivery). Words naming a kind
+# ('Software Maintenance') keep it, whoever is paid: software from a mapping or data firm is software.
 _KINDS = frozenset(
     {
         "software",
@@ -34,7 +33,6 @@ _KINDS = frozenset(
 REFINED_BY_SUPPLIER = {
     "ict_other": _KINDS | {"it_services"},
     "it_services": _KINDS,
-    "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"}),
 }
 
 
