@@ -187,6 +187,7 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
         ("Supplies and Services", "Future Voice And Data", "networks_telecoms"),
         ("Supplies and Services", "GETRONICS UNIFIED COMMUNICATIONS UK LIMITED", "networks_telecoms"),
         ("Supplies and Services", "FERRET INFORMATION SYSTEMS LTD", "software"),
+        ("Service Fee", "SoftwareONE UK Ltd", "software"),  # 'software' run together with another word
         ("Supplies and Services", "Library and Information Services Ltd", None),
     ],
 )
