@@ -160,6 +160,15 @@ def classifier() -> Classifier:
         ("EXP - PURCHASE OF GOODS/SERVICES - ICT OUTSOURCING & MAINT/SUPPORT", None, None, "it_services"),  # OSCAR
         ("Intelligent Infrastructure", None, None, "smart_city_iot"),  # remote condition monitoring
         ("Intelligent Transport Systems", None, None, "smart_city_iot"),
+        ("Domain Name Registration", None, None, "cloud_hosting"),
+        ("Server Costs", None, None, "it_infrastructure"),
+        ("Network Costs", None, None, "networks_telecoms"),
+        ("Carers Network Costs", None, None, None),  # a people's network
+        ("Information Systems", None, None, "ict_other"),
+        ("IT Professional Services", None, None, "it_services"),
+        ("Video Conferencing", None, None, "networks_telecoms"),
+        ("Interactive Whiteboards", None, None, "devices"),
+        ("PC Replacement", None, None, "devices"),
         (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
     ],
 )
