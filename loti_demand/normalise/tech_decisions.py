@@ -14,26 +14,9 @@ from loti_demand.normalise.suppliers import supplier_key
 # or consultancy ('Computer Maintenance', 'IT Consultancy') takes the kind of a supplier known for one (the software
 # vendor's support is software, as the taxonomy counts "the supplier support that comes with" software; the network
 # firm's maintenance is networks; the digital agency's consultancy is digital delivery). Words naming a kind
-# ('Software Maintenance') keep it, whoever is paid: software from a mapping or data firm is software.
-_KINDS = frozenset(
-    {
-        "software",
-        "cloud_hosting",
-        "digital_delivery",
-        "devices",
-        "it_infrastructure",
-        "networks_telecoms",
-        "data_analytics",
-        "geospatial",
-        "cyber_security",
-        "smart_city_iot",
-        "print_document",
-    }
-)
-REFINED_BY_SUPPLIER = {
-    "ict_other": _KINDS | {"it_services"},
-    "it_services": _KINDS,
-}
+# ('Software Maintenance') keep it, whoever is paid: software from a mapping or data firm is software. The table gives
+# each broad kind the supplier kinds too broad to name it more precisely.
+TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": frozenset({"ict_other", "it_services"})}
 
 
 @dataclass(frozen=True)
@@ -100,7 +83,8 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":
-        if supplier.tech_category in REFINED_BY_SUPPLIER.get(text.tech_category, ()):
+        too_broad = TOO_BROAD_TO_REFINE.get(text.tech_category)
+        if too_broad is not None and supplier.tech_category and supplier.tech_category not in too_broad:
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
         return text.tech_category, text.reason, "high", text.method
     if supplier.tech_category:
