@@ -61,9 +61,10 @@ combined as (
             when t_fixed then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := 'correction')
             when s_fixed then struct_pack(cat := s_category, why := s_reason, sure := 'high', how := 'correction')
             when is_excluded or s_excluded then null
-            -- the table is tech_decisions.py's TOO_BROAD_TO_REFINE
+            -- the tables are tech_decisions.py's TOO_BROAD_TO_REFINE and NARROWED_BY_SUPPLIER
             when t_confidence = 'high' and (t_category = 'ict_other' and s_category <> 'ict_other'
-                or t_category = 'it_services' and s_category not in ('ict_other', 'it_services'))
+                or t_category = 'it_services' and s_category not in ('ict_other', 'it_services')
+                or t_category = 'devices' and s_category = 'print_document')
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
