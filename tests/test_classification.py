@@ -170,6 +170,12 @@ def classifier() -> Classifier:
         ("Interactive Whiteboards", None, None, "devices"),
         ("PC Replacement", None, None, "devices"),
         (None, "One year membership to the Planning Jungle website", None, None),  # a membership, not a website
+        # rules 2026.13: training headings and advertising airtime are not technology
+        ("Short Courses", None, None, None),
+        ("Training Short Courses", None, None, None),
+        (None, "Course Fees", None, None),
+        ("IT Skills Development", None, None, None),
+        ("Radio TV Press Poster Cinema Airtime And Space", None, None, None),
     ],
 )
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
@@ -392,6 +398,38 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
             "ZEN INTERNET LTD",
             "networks_telecoms",
         ),  # 'IT' refined by the supplier  # what was bought says food: no supplier makes it tech
+        # rules 2026.13: training headings veto technology, whoever runs the course (Oxford's chart of accounts)
+        ("IT Skills Development", "ARGUS SOFTWARE UK LTD", None),
+        ("IT Skills Development", "MAN AND MACHINE LTD", None),
+        ("Short Courses", "IDOX SOFTWARE LTD", None),  # the software vendor's course, not its software
+        ("Consultants Fees", "IDOX SOFTWARE LTD", "software"),  # ... while its consultancy stays its software
+        ("Short Courses", "VEHICLE TECHNOLOGY SOLUTIONS LTD", None),
+        ("VOCATIONAL TRAINING - Digital Skills Taster", "The Trafford College Group", None),
+        # equipment from a copier firm is its copiers; from anyone else it stays devices
+        ("Hardware Rental", "CANON (UK) LTD", "print_document"),
+        ("Hardware Rental", "SHARP BUSINESS SYSTEMS UK PLC", "print_document"),
+        ("Hardware Purchase", "XMA LIMITED", "devices"),
+        ("Hardware Purchase", "BT BUSINESS DIRECT", "devices"),  # a telecoms firm's handsets are devices
+        # the three credit reference agencies are data firms (Equifax joins Experian and TransUnion)
+        ("PROFESSIONAL FEES AND CHARGES", "Equifax Plc", "data_analytics"),
+        ("Main Contractor", "REGIONAL NETWORKING SOLUTIONS LTD", "networks_telecoms"),  # named as a networking firm
+        # a common word that begins a kept supplier's name is matched only with the qualifier the company prints
+        ("Supplies and Services", "ORACLE CARE LTD", None),  # a care provider, not Oracle
+        ("Supplies and Services", "Oracle Investigations", None),
+        ("Supplies and Services", "Oracle Corporation UK Ltd", "software"),
+        ("IT Software Maintenance", "ORACLE", "software"),
+        ("Supplies and Services", "ORANGE GROVE FOSTER CARE LTD", None),
+        ("Supplies and Services", "ORANGE PCS AIRTIME", "networks_telecoms"),
+        ("Supplies and Services", "HCL SAFETY LTD", None),
+        ("Supplies and Services", "HCL TECHNOLOGIES UK LTD", "it_services"),
+        # a care network's solutions firm is a care provider; a card merchant's 'Website' is its sales channel; 'it'
+        # joined by a hyphen or ending a name is a phrase
+        ("Supported Living", "Care Network Solutions Ltd", None),
+        ("Clothing & Uniforms", "Alexandra Website", None),
+        ("Operational Materials", "Schoolwebsite.co.uk", "digital_delivery"),
+        ("Confidential Waste", "Shred-It Ltd", None),
+        ("Graphic Design Svs", "DESIGN IT", None),
+        ("Other Hired And Contracted Services", "PLANET IT LTD", "it_services"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -486,20 +524,21 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
 def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_does(
     tmp_path: Path, classifier: Classifier
 ) -> None:
-    """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12),
-    line for line as `combine` in Python does."""
+    """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12), and
+    a copier firm's kind where they name equipment (2026.13), line for line as `combine` in Python does."""
     lines = [
         ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD"),  # software
         ("IT Consultancy", "THOUGHTWORKS LTD"),  # digital delivery
         ("Computer Maintenance", "ESRI (UK) LIMITED"),  # mapping
         ("Software Maintenance", "ESRI (UK) LIMITED"),  # stays software
         ("Computer Maintenance", "Computacenter (UK) Limited"),  # stays IT support
-        ("Computer Hardware", "O2 UK LTD"),  # devices: only broad headings are refined
+        ("Computer Hardware", "O2 UK LTD"),  # devices: only broad headings are refined...
+        ("Hardware Rental", "CANON (UK) LTD"),  # ...but equipment from a copier firm is its copiers (rules 2026.13)
     ]
     rows = [f"0{i + 1}/04/2025,{supplier},100.00,{text},Libraries" for i, (text, supplier) in enumerate(lines)]
     con = _build_with_corrections(tmp_path, _data_with(tmp_path, rows, []), "")
     got = [r[0] for r in con.execute("select tech_category from spend order by source_row").fetchall()]
-    assert got == ["software", "digital_delivery", "geospatial", "software", "it_services", "devices"]
+    assert got == ["software", "digital_delivery", "geospatial", "software", "it_services", "devices", "print_document"]
     assert got == [classifier.classify_spend(text, None, None, None, supplier)[0] for text, supplier in lines]
 
 

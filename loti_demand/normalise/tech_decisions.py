@@ -17,8 +17,8 @@ from loti_demand.normalise.suppliers import supplier_key
 # ('Software Maintenance') keep it, whoever is paid: software from a mapping or data firm is software. The table gives
 # each broad kind the supplier kinds too broad to name it more precisely.
 TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": frozenset({"ict_other", "it_services"})}
-# Equipment words ('Hardware Rental', 'Computer Equipment') name devices; paid to a copier or printer firm, the equipment
-# is its copiers and printers, which the taxonomy counts as print and document technology.
+# Equipment words ('Hardware Rental', 'Computer Equipment') name devices; paid to a copier or printer firm, the
+# equipment is its copiers and printers, which the taxonomy counts as print and document technology.
 NARROWED_BY_SUPPLIER = {"devices": frozenset({"print_document"})}
 
 
@@ -88,7 +88,7 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     if text.confidence == "high":
         too_broad = TOO_BROAD_TO_REFINE.get(text.tech_category)
         if supplier.tech_category and (
-            too_broad is not None and supplier.tech_category not in too_broad
+            (too_broad is not None and supplier.tech_category not in too_broad)
             or supplier.tech_category in NARROWED_BY_SUPPLIER.get(text.tech_category, ())
         ):
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
