@@ -176,6 +176,8 @@ def classifier() -> Classifier:
         (None, "Course Fees", None, None),
         ("IT Skills Development", None, None, None),
         ("Radio TV Press Poster Cinema Airtime And Space", None, None, None),
+        ("Water & Sewerage", "Water - Ripon Bus Station PCs", None, None),  # public conveniences' water bill
+        ("Purchase of PCs", None, None, "devices"),
     ],
 )
 def test_text_rules(classifier: Classifier, category, purpose, code, expected) -> None:
