@@ -299,6 +299,11 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
             "Expense Code Description: OTHER LOCAL AUTHORITIES | Thomson Classification Description: COMPUTER TRAINING",
             (None, None),
         ),
+        # Orange PCS (Personal Communications Services) is Orange's company, not personal computers (rules 2026.13)
+        (
+            "org_short_name: tameside | clean_name: ORANGE PCS AIRTIME | company_name: EE LIMITED",
+            ("networks_telecoms", "high"),
+        ),
         # a cost centre paying business or apprentice grants buys nothing: a grant to an IT firm is not tech...
         (
             "Business Unit Description: APPRENTICE GRANT | Expense Code Description: FEE EXPENSES | "
