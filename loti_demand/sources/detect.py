@@ -118,6 +118,8 @@ def detect_line_encodings(data: bytes) -> tuple[str, dict[int, str]]:
 
 
 def _width(line: str, delimiter: str) -> int:
+    if line and '"' not in line:  # no quoting: the csv module splits at every delimiter (a tenth of its time)
+        return line.count(delimiter) + 1
     try:
         return len(next(csv.reader([line], delimiter=delimiter)))
     except csv.Error:  # e.g. a field over the csv module's size limit: the reader reports it with its line
