@@ -129,9 +129,19 @@ def _width(line: str, delimiter: str) -> int:
 DELIMITERS = (",", "\t", ";", "|")
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """text.splitlines()[:n], splitting only as much of the text as that needs (a whole small file otherwise)."""
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.splitlines()[:n]
+    return text[: end + 1].splitlines()[:n]
+
+
 def detect_delimiter(text_sample: str) -> str:
     """Pick the delimiter among , ; tab | that splits the first lines most consistently."""
-    lines = [ln for ln in text_sample.splitlines()[:60] if ln.strip()]
+    lines = [ln for ln in _first_lines(text_sample, 60) if ln.strip()]
     head = "\n".join(lines)
     best, best_score = ",", -1
     for delim in DELIMITERS:
