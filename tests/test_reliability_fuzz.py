@@ -119,6 +119,22 @@ def test_line_limit_streams_and_reports_the_line(tmp_path: Path, monkeypatch) ->
     limits_module.check_line_lengths(path, "a.csv", 3, "a CSV file")
 
 
+def test_a_spend_file_over_the_line_limit_is_refused_only_for_a_line_over_it(tmp_path: Path, monkeypatch) -> None:
+    """Only a file longer than the line limit is scanned for long lines (a shorter one cannot hold one): a file of
+    short lines over the limit is read, and a long line is named whichever the file's size."""
+    monkeypatch.setattr(limits_module, "MAX_LINE_BYTES", 120)
+    path = tmp_path / "s.csv"
+    header = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount"
+    lines = [header, *[f"Camden,IT,Supplier {i},01/04/2025,T{i},100.00" for i in range(6)]]
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size > 120
+    (table,) = READERS["spend"](path, name="s.csv")
+    assert sum(batch.num_rows for batch in table.batches()) == 6
+    path.write_text("\n".join([*lines, "Camden,IT," + "x" * 120 + ",01/04/2025,T9,1.00"]) + "\n")
+    with pytest.raises(InputFileError, match=r"s\.csv: line 8 is longer than"):
+        READERS["spend"](path, name="s.csv")
+
+
 # --- hypothesis: mutated valid files through the reader and the raw loader --------------------------------------
 
 _mutation = st.one_of(

@@ -19,7 +19,7 @@ from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryO
 from loti_demand.sources import council_spend, delimited
 from loti_demand.sources.council_spend import cell_text, read_spend, read_spend_bytes
 from loti_demand.sources.delimited import is_blank, nonempty_lines, read_fast
-from loti_demand.sources.detect import looks_binary
+from loti_demand.sources.detect import _width, looks_binary
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse.inputs import read_mapping
 
@@ -183,6 +183,14 @@ def test_other_delimiters_are_detected(delimiter: str) -> None:
     tables, rows = read_text(text)
     assert repr(delimiter) in tables[0].detected_format
     assert rows[0]["supplier_name"] == "Acme Ltd"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab ,;\t|"', max_size=30), st.sampled_from([",", ";", "\t", "|"]))
+def test_a_line_is_split_for_the_delimiter_as_the_csv_module_splits_it(line: str, delimiter: str) -> None:
+    """Judging the delimiter counts the cells of a line without quotes itself; it must count as the csv module."""
+    expected = len(next(csv.reader([line], delimiter=delimiter))) if line else 0
+    assert _width(line, delimiter) == expected
 
 
 def test_blank_rule() -> None:

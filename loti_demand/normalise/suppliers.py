@@ -8,6 +8,7 @@ warehouse/models/intermediate/int_supplier_matches.py, which runs once per disti
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -64,6 +65,7 @@ def is_individual_payee_type(payee_type: str | None) -> bool:
     return bool(payee_type) and bool(INDIVIDUAL_PAYEE.fullmatch(payee_type.strip(" \t\n\r\f\v")))
 
 
+@lru_cache(maxsize=1 << 16)  # a build keys each distinct name in resolution, then again in classification
 def supplier_key(name: str | None) -> str | None:
     """A matching key for a supplier name; None for blank or redacted names.
 

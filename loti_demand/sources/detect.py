@@ -118,6 +118,8 @@ def detect_line_encodings(data: bytes) -> tuple[str, dict[int, str]]:
 
 
 def _width(line: str, delimiter: str) -> int:
+    if line and '"' not in line:  # no quoting: the csv module splits at every delimiter (a tenth of its time)
+        return line.count(delimiter) + 1
     try:
         return len(next(csv.reader([line], delimiter=delimiter)))
     except csv.Error:  # e.g. a field over the csv module's size limit: the reader reports it with its line
@@ -127,9 +129,19 @@ def _width(line: str, delimiter: str) -> int:
 DELIMITERS = (",", "\t", ";", "|")
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """text.splitlines()[:n], splitting only as much of the text as that needs (a whole small file otherwise)."""
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.splitlines()[:n]
+    return text[: end + 1].splitlines()[:n]
+
+
 def detect_delimiter(text_sample: str) -> str:
     """Pick the delimiter among , ; tab | that splits the first lines most consistently."""
-    lines = [ln for ln in text_sample.splitlines()[:60] if ln.strip()]
+    lines = [ln for ln in _first_lines(text_sample, 60) if ln.strip()]
     head = "\n".join(lines)
     best, best_score = ",", -1
     for delim in DELIMITERS:

@@ -88,13 +88,14 @@ def _synonyms(folder: Path) -> list[tuple[str, str]]:
 
 def map_header(cells: list[str], synonyms: list[tuple[str, str]]) -> dict[str, int]:
     """Map Transparency Code fields to column positions; the first synonym in the table wins."""
-    keys = [header_key(c) for c in cells]
+    first: dict[str, int] = {}  # each header key's first position
+    for i, cell in enumerate(cells):
+        first.setdefault(header_key(cell), i)
+    first.pop("", None)
     mapping: dict[str, int] = {}
     for fld, syn in synonyms:
-        if fld in mapping or not syn or syn not in keys:
-            continue
-        position = keys.index(syn)
-        if position not in mapping.values():
+        position = first.get(syn)
+        if position is not None and fld not in mapping and position not in mapping.values():
             mapping[fld] = position
     return mapping
 
