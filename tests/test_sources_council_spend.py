@@ -89,6 +89,24 @@ def test_quoted_newlines_take_the_python_path_with_physical_line_numbers() -> No
     assert rows[0]["supplier_name"] == "Brightline\nSoftware Ltd"
 
 
+def test_a_line_split_at_an_unquoted_delimiter_is_a_problem_not_a_misread() -> None:
+    """'Smith, John Ltd' without quotes moves every later value one column right: such a line is quarantined with
+    the reason, while trailing empty values (a spreadsheet's extra delimiters) and a short line are read as before."""
+    text = (
+        f"{HEADER}\n"
+        "Camden,Legal,Smith, John Ltd,02/04/2025,T1,900.00,Legal Fees\n"
+        "Camden,Digital,Brightline Software Ltd,03/04/2025,T2,500.00,Software,,\n"
+        "Camden,Digital,Northwind Ltd,04/04/2025,T3,600.00\n"
+    )
+    tables, rows = read_text(text)
+    assert tables[0].parser == "python"  # the fast reader refuses ragged lines
+    assert [r["source_row"] for r in rows] == [2, 3, 4]
+    assert rows[0]["read_problem"].startswith("the line has 8 values where the header has 7 columns")
+    assert "','" in rows[0]["read_problem"] and "quotes" in rows[0]["read_problem"]
+    assert [r["read_problem"] for r in rows[1:]] == [None, None]
+    assert (rows[1]["amount"], rows[2]["amount"]) == ("500.00", "600.00")
+
+
 def test_lone_carriage_returns_are_counted_as_line_ends() -> None:
     text = f"{HEADER}\r,,,,,,\rCamden,Digital,A Ltd,02/04/2025,T1,500.00,Software\r"
     tables, rows = read_text(text)

@@ -222,7 +222,7 @@ def _read_text(
             raise NotFastPath("lone carriage returns: the csv module and a byte scan count lines differently")
         numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
     except NotFastPath:
-        problem = _spanned(misencoded) if misencoded else None
+        problem = _line_problem(misencoded, len(cells), delimiter)
         table.expected_lines = max(0, data.count(b"\n") - header_end)
         table.produce = lambda: python_batches(
             python_rows(), positions, cells, budget, table.described, problem, controls=controls
@@ -232,6 +232,29 @@ def _read_text(
     table.expected_lines = parsed.num_rows
     table.produce = lambda: fast_batches(numbers, parsed, positions, table.described)
     return table
+
+
+def _line_problem(misencoded: dict[int, str], width: int, delimiter: str) -> Callable[[int, list[str]], str | None]:
+    """A line's problem: not in the file's encoding (see `_spanned`), or more values than the header has columns.
+    The second is a value holding the delimiter unquoted ("Smith, J"): every value after it sits one column to the
+    right, so the line cannot be read by its header, whatever its amount column happens to hold. (The fast path
+    refuses such a file, so only this path meets them.) Empty values past the header (trailing delimiters) are
+    harmless."""
+    spanned = _spanned(misencoded) if misencoded else None
+    named = "a tab" if delimiter == "\t" else f"'{delimiter}'"
+
+    def problem(number: int, cells: list[str]) -> str | None:
+        if spanned and (found := spanned(number, cells)):
+            return found
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            return (
+                f"the line has {len(cells)} values where the header has {width} columns: a value probably holds"
+                f" {named} without quotes, so the values after it are in the wrong columns; put that value in"
+                " quotes, or re-export the file"
+            )
+        return None
+
+    return problem
 
 
 def _spanned(problems: dict[int, str]) -> Callable[[int, list[str]], str | None]:
