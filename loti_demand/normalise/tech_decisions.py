@@ -19,7 +19,9 @@ from loti_demand.normalise.suppliers import supplier_key
 TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": frozenset({"ict_other", "it_services"})}
 # Equipment words ('Hardware Rental', 'Computer Equipment') name devices; paid to a copier or printer firm, the
 # equipment is its copiers and printers, which the taxonomy counts as print and document technology.
-NARROWED_BY_SUPPLIER = {"devices": frozenset({"print_document"}), "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"})}
+NARROWED_BY_SUPPLIER = {"devices": frozenset({"print_document"}), "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"}),
+    "networks_telecoms": frozenset({"software"}),
+}
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,8 @@ combined as (
             when t_confidence = 'high' and (t_category = 'ict_other' and s_category <> 'ict_other'
                 or t_category = 'it_services' and s_category not in ('ict_other', 'it_services')
                 or t_category = 'devices' and s_category = 'print_document'
-                or t_category = 'software' and s_category in ('geospatial', 'data_analytics', 'smart_city_iot'))
+                or t_category = 'software' and s_category in ('geospatial', 'data_analytics', 'smart_city_iot')
+                or t_category = 'networks_telecoms' and s_category = 'software')
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
