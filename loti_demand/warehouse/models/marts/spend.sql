@@ -6,7 +6,8 @@
 -- The category (normalise/tech_decisions.py, `combine`, is the same rule in Python): an officer's correction of the
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
 -- supplier's category where the words say only "IT", or only IT support from a supplier known for one kind of
--- technology, or equipment from a copier firm; else, unless an exclusion rule vetoes it, what
+-- technology, or equipment from a copier firm, software from a mapping, data or sensor firm, or telephony from a
+-- software vendor; else, unless an exclusion rule vetoes it, what
 -- the supplier is known for (medium); else a standard heading such as 'Communications & Computing' when the
 -- line has no more specific column (medium), or an IT department when the line has no column saying what was
 -- bought (medium); else, when no column of the line says what was bought, what the supplier's other payments say
