@@ -379,7 +379,7 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
             "THOUGHTWORKS LTD",
             "digital_delivery",
         ),
-        ("Software Maintenance", "ESRI (UK) LIMITED", "software"),  # a mapping firm's software is software
+        ("Computer Software", "Bytes Software Services", "software"),
         ("Computer Hardware", "Computacenter (UK) Limited", "devices"),  # a reseller does not refine
         ("EXP - PURCHASE OF GOODS/SERVICES - OTHER ICT COSTS", "CDW UK LTD", "ict_other"),  # nor does another
         ("Local Services", "AGD SYSTEMS LTD", "smart_city_iot"),  # traffic radar, on the kept list
@@ -437,6 +437,30 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Confidential Waste", "Shred-It Ltd", None),
         ("Graphic Design Svs", "DESIGN IT", None),
         ("Other Hired And Contracted Services", "PLANET IT LTD", "it_services"),
+        # rules 2026.14: software from a firm known for a specialist field (mapping, data, connected sensors) is that
+        # field, as the taxonomy defines them ("GIS ... the systems that use them", "tools ... for analysing data",
+        # "the platforms that collect their readings"); a security or hosting firm's software stays software
+        ("IT Software Maintenance", "ESRI (UK) LIMITED", "geospatial"),
+        ("IT Licence Fee", "Esri (Uk) Limited", "geospatial"),
+        ("Software Maintenance/Running Costs", "EXPERIAN LTD", "data_analytics"),
+        ("IT Software Maintenance", "SWARCO UK & IRELAND LIMITED", "smart_city_iot"),
+        ("Computer Software", "NCC SERVICES LIMITED", "software"),  # NCC's escrow is software
+        ("IT Software Maintenance", "Rackspace Ltd", "software"),
+        # telephony words paid to a software vendor are its call-handling software; to anyone else, telecoms
+        ("Telecoms", "Northgate Public Services (UK) Ltd", "software"),
+        ("TELECOM INCL PREPAID/RECURRING PHONE SVCS", "ZOOM.US 888-799-9666", "software"),
+        ("Telecoms", "Fujitsu Services Ltd", "networks_telecoms"),
+        ("Telephones", "Vodafone Ltd", "networks_telecoms"),
+        # pay-by-phone parking is counted as telecoms (both labellers' convention); Bartec's RFID bin identification
+        # is connected sensors, its waste-management software is software
+        ("General Contracted Services", "COBALT TELEPHONE TECHNOLOGIES", "networks_telecoms"),
+        ("Parking Services", "Verrus (UK) T/A paybyphone", "networks_telecoms"),
+        ("Operational Equipment", "Bartec Auto ID Ltd", "smart_city_iot"),
+        ("Software & Hardware Maintenance", "BARTEC MUNICIPAL TECHNOLOGIES LTD", "software"),
+        # a firm named '... Network Solutions' is an IT solutions firm (its IT maintenance is IT support); only
+        # '... Networking Solutions' names networking
+        ("IT Hardware Maintenance", "GCI NETWORK SOLUTIONS TA NASSTAR", "it_services"),
+        ("External Professional Fees", "GCI NETWORK SOLUTIONS TA NASSTAR", "ict_other"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -531,21 +555,34 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
 def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_does(
     tmp_path: Path, classifier: Classifier
 ) -> None:
-    """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12), and
-    a copier firm's kind where they name equipment (2026.13), line for line as `combine` in Python does."""
+    """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12), a
+    copier firm's kind where they name equipment (2026.13), and a mapping, data or sensor firm's field where they
+    name software and a software vendor's where they name telephony (2026.14), line for line as `combine` does."""
     lines = [
         ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD"),  # software
         ("IT Consultancy", "THOUGHTWORKS LTD"),  # digital delivery
         ("Computer Maintenance", "ESRI (UK) LIMITED"),  # mapping
-        ("Software Maintenance", "ESRI (UK) LIMITED"),  # stays software
+        ("Software Maintenance", "ESRI (UK) LIMITED"),  # a mapping firm's software is mapping (rules 2026.14)
         ("Computer Maintenance", "Computacenter (UK) Limited"),  # stays IT support
         ("Computer Hardware", "O2 UK LTD"),  # devices: only broad headings are refined...
         ("Hardware Rental", "CANON (UK) LTD"),  # ...but equipment from a copier firm is its copiers (rules 2026.13)
+        ("Software Maintenance", "Rackspace Ltd"),  # a hosting firm's software stays software
+        ("Telecoms", "Northgate Public Services (UK) Ltd"),  # a software vendor's telephony is software (2026.14)
     ]
     rows = [f"0{i + 1}/04/2025,{supplier},100.00,{text},Libraries" for i, (text, supplier) in enumerate(lines)]
     con = _build_with_corrections(tmp_path, _data_with(tmp_path, rows, []), "")
     got = [r[0] for r in con.execute("select tech_category from spend order by source_row").fetchall()]
-    assert got == ["software", "digital_delivery", "geospatial", "software", "it_services", "devices", "print_document"]
+    assert got == [
+        "software",
+        "digital_delivery",
+        "geospatial",
+        "geospatial",
+        "it_services",
+        "devices",
+        "print_document",
+        "software",
+        "software",
+    ]
     assert got == [classifier.classify_spend(text, None, None, None, supplier)[0] for text, supplier in lines]
 
 

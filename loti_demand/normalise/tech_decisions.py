@@ -13,13 +13,19 @@ from loti_demand.normalise.suppliers import supplier_key
 # (models/marts/spend.sql has the same table): words saying only "IT" take any supplier's kind; IT support, maintenance
 # or consultancy ('Computer Maintenance', 'IT Consultancy') takes the kind of a supplier known for one (the software
 # vendor's support is software, as the taxonomy counts "the supplier support that comes with" software; the network
-# firm's maintenance is networks; the digital agency's consultancy is digital delivery). Words naming a kind
-# ('Software Maintenance') keep it, whoever is paid: software from a mapping or data firm is software. The table gives
-# each broad kind the supplier kinds too broad to name it more precisely.
+# firm's maintenance is networks; the digital agency's consultancy is digital delivery). The table gives each broad
+# kind the supplier kinds too broad to name it more precisely.
 TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": frozenset({"ict_other", "it_services"})}
-# Equipment words ('Hardware Rental', 'Computer Equipment') name devices; paid to a copier or printer firm, the
-# equipment is its copiers and printers, which the taxonomy counts as print and document technology.
-NARROWED_BY_SUPPLIER = {"devices": frozenset({"print_document"})}
+# Words naming a kind keep it, whoever is paid, except where the taxonomy puts the supplier's kind of that thing in
+# another category: equipment ('Hardware Rental') from a copier or printer firm is its copiers (print and document
+# technology); software from a mapping, data or sensor firm is of that field (the taxonomy counts GIS "and the systems
+# that use them", data "tools" and sensor "platforms" there; a security or hosting firm's software stays software);
+# telephony words ('Telecoms') paid to a software vendor are its call-handling or messaging software.
+NARROWED_BY_SUPPLIER = {
+    "devices": frozenset({"print_document"}),
+    "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"}),
+    "networks_telecoms": frozenset({"software"}),
+}
 
 
 @dataclass(frozen=True)

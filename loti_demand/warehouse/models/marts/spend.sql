@@ -6,7 +6,8 @@
 -- The category (normalise/tech_decisions.py, `combine`, is the same rule in Python): an officer's correction of the
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
 -- supplier's category where the words say only "IT", or only IT support from a supplier known for one kind of
--- technology, or equipment from a copier firm; else, unless an exclusion rule vetoes it, what
+-- technology, or equipment from a copier firm, software from a mapping, data or sensor firm, or telephony from a
+-- software vendor; else, unless an exclusion rule vetoes it, what
 -- the supplier is known for (medium); else a standard heading such as 'Communications & Computing' when the
 -- line has no more specific column (medium), or an IT department when the line has no column saying what was
 -- bought (medium); else, when no column of the line says what was bought, what the supplier's other payments say
@@ -64,7 +65,9 @@ combined as (
             -- the tables are tech_decisions.py's TOO_BROAD_TO_REFINE and NARROWED_BY_SUPPLIER
             when t_confidence = 'high' and (t_category = 'ict_other' and s_category <> 'ict_other'
                 or t_category = 'it_services' and s_category not in ('ict_other', 'it_services')
-                or t_category = 'devices' and s_category = 'print_document')
+                or t_category = 'devices' and s_category = 'print_document'
+                or t_category = 'software' and s_category in ('geospatial', 'data_analytics', 'smart_city_iot')
+                or t_category = 'networks_telecoms' and s_category = 'software')
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
