@@ -18,8 +18,21 @@ from loti_demand.normalise.organisations import build_alias_index, match_borough
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """A reference file's rows; a row with more values than the header has columns (a value holding a comma
+    without quotes) is refused, not read with its values a column out of place."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        rows = []
+        for row in reader:
+            extra = row.pop(None, None)
+            if extra and any(value.strip() for value in extra):
+                raise ReferenceDataError(
+                    f"{path}: line {reader.line_num} has {len(reader.fieldnames or []) + len(extra)} values where the"
+                    f" header has {len(reader.fieldnames or [])} columns; put the value that holds a comma in"
+                    ' double quotes ("like, this")'
+                )
+            rows.append(row)
+        return rows
 
 
 DEFAULT_REGION = "london"

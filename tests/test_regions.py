@@ -110,6 +110,26 @@ def test_a_region_file_without_a_needed_column_names_it(tmp_path: Path) -> None:
         Reference(tmp_path, "somewhere").boroughs  # noqa: B018
 
 
+def test_a_reference_row_with_an_unquoted_comma_is_refused_not_read_out_of_place(tmp_path: Path) -> None:
+    folder = tmp_path / "regions" / "somewhere"
+    folder.mkdir(parents=True)
+    (folder / "region.toml").write_text('name = "Somewhere"\n', encoding="utf-8")
+    (folder / "boroughs.csv").write_text(
+        "borough_code,borough_name,population,population_year\n"
+        'E1,"Ayr, North",100,2020\n'  # quoted: one value
+        "E2,B,200,2020,,\n"  # empty values past the header: harmless
+        "E3,Cee, South,300,2020\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReferenceDataError, match=r"boroughs\.csv: line 4 has 5 values where the header has 4 columns"):
+        Reference(tmp_path, "somewhere").boroughs  # noqa: B018
+    (folder / "boroughs.csv").write_text(
+        'borough_code,borough_name,population,population_year\nE1,"Ayr, North",100,2020\nE2,B,200,2020,,\n',
+        encoding="utf-8",
+    )
+    assert Reference(tmp_path, "somewhere").borough_names == {"E1": "Ayr, North", "E2": "B"}
+
+
 def test_the_warehouse_records_the_region_and_attributes_spend_to_its_councils(gm_warehouse: Path) -> None:
     con = connect(gm_warehouse, read_only=True)
     try:
