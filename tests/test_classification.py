@@ -461,6 +461,24 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         # '... Networking Solutions' names networking
         ("IT Hardware Maintenance", "GCI NETWORK SOLUTIONS TA NASSTAR", "it_services"),
         ("External Professional Fees", "GCI NETWORK SOLUTIONS TA NASSTAR", "ict_other"),
+        # rules 2026.15: vocational and professional training headings are training, even when a software vendor runs
+        # them (Trafford's ledger truncates its subjectives to 20 characters: 'PROFESSIONAL TRAININ')
+        ("VOCATIONAL TRAINING", "Person Centred Software Ltd", None),
+        ("PROFESSIONAL TRAININ - Duty to Manage Asbestos - Online Course", "NATAS Asbestos Training Ltd", None),
+        ("IT MAINT SOFTWARE", "Person Centred Software Ltd", "software"),  # ... while its software stays software
+        ("Professional Fees", "Vocational Training Software Ltd", "software"),  # the words, not the supplier's name
+        # a professional body's lines are memberships, conferences and programmes, even under an IT heading
+        ("CAP PUR ICT H/W & S/ - Solace springboard", "SOLACE Group Ltd (Society of Local", None),
+        ("Computer Software & Equipment", "The Chartered Institute of Marketing", None),
+        ("IT Purchases", "Association of Directors of Childrens Services", None),
+        ("Subscriptions", "SOCITM LIMITED", None),
+        ("Computer Software & Equipment", "Socitm Advisory Limited", "ict_other"),  # an advisory firm, not a body
+        # Capita IT Services (formerly Ramesys) is IT services and support; Capita's software arms stay software
+        ("IT Services (Schools)", "CAPITA IT SERVICES(RAMESYS)", "it_services"),
+        ("Computer Software & Equipment", "Capita IT Services", "it_services"),
+        ("Computer Software & Equipment", "Capita Managed IT Solutions Ltd", "it_services"),
+        ("Computer Software & Equipment", "Capita Software Services", "software"),
+        ("IT Services (Schools)", "CAPITA SIMS", "software"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
