@@ -471,7 +471,6 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("CAP PUR ICT H/W & S/ - Solace springboard", "SOLACE Group Ltd (Society of Local", None),
         ("Computer Software & Equipment", "The Chartered Institute of Marketing", None),
         ("IT Purchases", "Association of Directors of Childrens Services", None),
-        ("Subscriptions", "SOCITM LIMITED", None),
         ("Computer Software & Equipment", "Socitm Advisory Limited", "ict_other"),  # an advisory firm, not a body
         # Capita IT Services (formerly Ramesys) is IT services and support; Capita's software arms stay software
         ("IT Services (Schools)", "CAPITA IT SERVICES(RAMESYS)", "it_services"),
