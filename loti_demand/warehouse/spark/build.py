@@ -51,6 +51,7 @@ from loti_demand.warehouse.ingest import FileResult
 from loti_demand.warehouse.inputs import SAMPLE_MARKER
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
 from loti_demand.warehouse.spark import staging
+from loti_demand.warehouse.spark.components import connected_components
 from loti_demand.warehouse.spark.storage import Store, new_prefix
 from loti_demand.warehouse.spark.transpile import to_spark
 
@@ -164,13 +165,15 @@ def run_models(spark, ref: Reference, store: Store, progress: Progress | None = 
         if isinstance(model, Macros):
             continue  # expanded where the models call them (spark.macros.expand_macros)
         module = model.module if isinstance(model, Py) else None
-        in_spark = module is None or hasattr(module, "create_rows") or hasattr(module, "create_group")
+        in_spark = module is None or any(hasattr(module, f) for f in ("create_rows", "create_group", "create_links"))
         if progress:
             progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
         if module is None:
             _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), store)
         elif hasattr(module, "create_rows"):
             _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), store)
+        elif hasattr(module, "create_links"):
+            _write(model, lambda model=model, module=module: _in_components(spark, model, module, ref), store)
         elif in_spark:
             _in_groups(spark, model, module, ref, store)
         else:
@@ -232,6 +235,41 @@ def _in_groups(spark, model: Py, module, ref: Reference, store: Store) -> None:
             _write(model, lambda table=table: frame.select(sf.explode(table).alias("r")).select("r.*"), store, table)
     finally:
         frame.unpersist()
+
+
+def _in_components(spark, model: Py, module, ref: Reference):
+    """A Python model whose module has create_links(rows, ref) (each row's links, LINKS: the row's own node, and
+    what it shares with other rows; a link more than `limit` nodes share is no link) and create_component(rows, ref,
+    ignored) (the rows it makes from a connected set of rows, in any order): the SQL beside runs in Spark,
+    create_links in the executors over each partition (mapInArrow), the links shared too widely are counted out,
+    the connected sets found in Spark (components.py), and create_component run once per set
+    (groupBy.applyInArrow), given the links counted out. The DuckDB build's create calls create_component once, on
+    all the rows: one set that holds every connected one."""
+    from pyspark.sql import functions as sf
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    create_links, create_component, schema = module.create_links, module.create_component, module.SCHEMA
+    rows = _sql_beside(spark, model, module).localCheckpoint()  # read twice: for the links, and grouped
+    key = rows.columns[0]  # the rows' key (the links' first column)
+
+    def links_of(batches):
+        found = (row for batch in batches for row in zip(*(c.to_pylist() for c in batch.columns), strict=True))
+        yield from pa.Table.from_pylist(create_links(found, ref), schema=module.LINKS).to_batches()
+
+    links = rows.mapInArrow(links_of, from_arrow_schema(module.LINKS)).localCheckpoint()
+    shared = links.groupBy("link").agg(sf.count_distinct("node").alias("nodes"), sf.max("limit").alias("limit"))
+    wide = shared.where("nodes > limit").select("link")
+    ignored = frozenset(r.link for r in wide.collect())
+    sets = connected_components(links.join(wide, "link", "left_anti").select("node", "link"), f"model {model.name}")
+    nodes = links.select(key, "node").distinct().join(sets, "node")
+    columns = rows.columns
+
+    def per_set(group: pa.Table) -> pa.Table:
+        found = zip(*(group[c].to_pylist() for c in columns), strict=True)
+        return pa.Table.from_pylist(create_component(found, ref, ignored), schema=schema)
+
+    grouped = rows.join(nodes, key).select("component", *columns).groupBy("component")
+    return grouped.applyInArrow(per_set, from_arrow_schema(schema))
 
 
 def _sql_beside(spark, model: Py, module):
