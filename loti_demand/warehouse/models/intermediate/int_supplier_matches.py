@@ -4,9 +4,10 @@ matching, overrides) to a supplier_id and canonical name. Python, for the fuzzy 
 
 The DuckDB build resolves all names at once (create). The Spark build splits them into sets that hold whole
 suppliers: create_links, in tasks, gives each name's links (its key, its override group, its identifiers, its fuzzy
-block); Spark finds the connected sets of names (spark.components); create_component resolves each set in a task.
-A name is linked by resolve only to names it shares one of those links with, so each set holds whole suppliers and
-resolve over it gives what it gives over all the names, but for the identifiers too many names share
+block); Spark finds the connected sets of names (spark.components); create_component resolves the sets in tasks, a
+few groups of whole sets. A name is linked by resolve only to names it shares one of those links with, so a set, or
+a group of sets, holds whole suppliers and resolve over it gives what it gives over all the names, but for the
+identifiers too many names share
 (GENERIC_IDENTIFIER_KEYS), which only all the names can tell: Spark counts each link's names, and leaves out those
 links and passes them to create_component as `ignored`."""
 
