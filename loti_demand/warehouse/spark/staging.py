@@ -259,12 +259,17 @@ class _TaskPart:
     def _temporary(self, table: str) -> Path:
         return self.folder / table / f".{self.name}.{os.getpid()}.tmp"
 
-    def __exit__(self, *exc) -> None:
-        for table in self.schemas:
-            self._write(table)
+    def __exit__(self, failed, *exc) -> None:
+        """Write what is left and rename the parts into place; after a failure, remove them (a retry writes them)."""
+        if not failed:
+            for table in self.schemas:
+                self._write(table)
         for table, writer in self._writers.items():
             writer.close()
-            os.replace(self._temporary(table), self.folder / table / self.name)
+            if failed:
+                self._temporary(table).unlink(missing_ok=True)
+            else:
+                os.replace(self._temporary(table), self.folder / table / self.name)
 
 
 class _PartWriter(RawWriter):
