@@ -3,7 +3,8 @@
 Min-label propagation with shortcuts: every node starts labelled with the least node it links to (itself
 included), then each round takes the least label among its neighbours' and its label's own label, until no label
 changes. Labels only fall, and a label is always a node of the same component, so at the end every node of a
-component is labelled with its least node. A chain of n links takes about log2(n) rounds; MAX_ROUNDS bounds them.
+component is labelled with its least node. The shortcuts (a label's own label) make a long chain take far fewer
+rounds than it has links; MAX_ROUNDS bounds them.
 """
 
 from __future__ import annotations

@@ -7,9 +7,8 @@ suppliers: create_links, in tasks, gives each name's links (its key, its overrid
 block); Spark finds the connected sets of names (spark.components); create_component resolves the sets in tasks, a
 few groups of whole sets. A name is linked by resolve only to names it shares one of those links with, so a set, or
 a group of sets, holds whole suppliers and resolve over it gives what it gives over all the names, but for the
-identifiers too many names share
-(GENERIC_IDENTIFIER_KEYS), which only all the names can tell: Spark counts each link's names, and leaves out those
-links and passes them to create_component as `ignored`."""
+identifiers too many names share (GENERIC_IDENTIFIER_KEYS), which only all the names can tell: Spark counts each
+link's names, leaves out those links and passes them to create_component as `ignored`."""
 
 from __future__ import annotations
 
@@ -59,19 +58,7 @@ def create_component(rows: Iterable[tuple], ref: Reference, ignored: Collection[
     """The table's rows for rows of the SQL beside that hold whole suppliers (all of them, or a connected set of
     create_links' links), in any order: resolve over them in name order. `ignored`: the identifier links
     (create_links') shared by too many names, when counted over more names than these."""
-    published = sorted(
-        (
-            Published(
-                name,
-                lines,
-                tuple(sorted(map(tuple, refs or ()), key=str)),
-                tuple(sorted(vats or ())),
-                tuple(sorted(companies or ())),
-            )
-            for name, lines, refs, vats, companies in rows
-        ),
-        key=lambda record: record.name,
-    )
+    published = sorted(map(_published, rows), key=lambda record: record.name)
     skipped = None if ignored is None else {tuple(link[2:].split(":", 1)) for link in ignored}
     return [m.__dict__ for m in resolve(published, load_overrides(ref.folder), skipped)]
 
@@ -83,7 +70,8 @@ def create_links(rows: Iterable[tuple], ref: Reference) -> list[dict]:
     share it, as resolve ignores it) and its fuzzy block ('f:...'). Blank names have none (resolve leaves them out)."""
     groups, pinned = _override_groups(load_overrides(ref.folder))
     found = []
-    for name, lines, refs, vats, companies in rows:
+    for row in rows:
+        name = row[0]
         if not (key := supplier_key(name)):
             continue
         node = f"k:{key}"
@@ -91,12 +79,20 @@ def create_links(rows: Iterable[tuple], ref: Reference) -> list[dict]:
         if key in groups:
             links[f"o:{groups[key]}"] = None
         if key not in pinned:
-            record = Published(name, lines, tuple(map(tuple, refs or ())), tuple(vats or ()), tuple(companies or ()))
-            links.update((f"i:{method}:{value}", GENERIC_IDENTIFIER_KEYS) for method, value in identifiers(record))
+            links.update(
+                (f"i:{method}:{value}", GENERIC_IDENTIFIER_KEYS) for method, value in identifiers(_published(row))
+            )
             if (block := fuzzy_block(key)) is not None:
                 links[f"f:{block[0]}|{' '.join(block[1])}"] = None
         found += [{"supplier_name": name, "node": node, "link": link, "limit": limit} for link, limit in links.items()]
     return found
+
+
+def _published(row: tuple) -> Published:
+    """A row of the SQL beside as resolve takes it, its identifiers in order (the SQL lists them in no order)."""
+    name, lines, refs, vats, companies = row
+    ordered_refs = tuple(sorted(map(tuple, refs or ()), key=str))
+    return Published(name, lines, ordered_refs, tuple(sorted(vats or ())), tuple(sorted(companies or ())))
 
 
 def _override_groups(overrides) -> tuple[dict[str, str], set[str]]:
