@@ -1,5 +1,5 @@
 """The Spark build's staging: the data folder's files are read in Spark tasks (spark/staging.py), a Parquet part per
-file, with the DuckDB build's file ids, rejections and errors. Runs with `pytest -m spark`."""
+task, with the DuckDB build's file ids, rejections and errors. Runs with `pytest -m spark`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from loti_demand.exceptions import InputFileError
@@ -62,12 +64,10 @@ def test_the_readers_run_as_spark_tasks_with_the_duckdb_builds_ids_and_rejection
     assert sorted(read) == inputs, "each input file is read once, in a Spark task"
     assert str(os.getpid()) not in read.values(), "by the executors' Python, not the driver"
     (parts,) = (tmp_path / "spark-parquet").glob("build-*")  # the build's own prefix (spark.storage)
-    assert sorted(p.name for p in (parts / "raw_spend").glob("*.parquet")) == [
-        "part-0.parquet",  # the driver's: the rejected folder's rows (none) and the table's columns
-        "part-1.parquet",
-        "part-3.parquet",  # not part-2: the bad file's rows are not loaded
-        *[f"part-{i}.parquet" for i in range(4, 4 + 6)],  # Lambeth's two archives and four CSVs
-    ]
+    names = sorted(p.name for p in (parts / "raw_spend").glob("*.parquet"))
+    assert names[0] == "part-0.parquet"  # the driver's: the rejected folder's rows (none) and the table's columns
+    tasks = names[1:]  # a part per task that read spend rows, not per file
+    assert tasks and all(re.fullmatch(r"task-\d+\.parquet", n) for n in tasks) and len(tasks) < len(inputs), names
     assert not list(parts.rglob(".*.tmp")), "every part was renamed into place"
     statuses = {(f.path, f.status) for f in report.files}
     assert (BAD, "rejected") in statuses and ("spend/nowhere-council", "rejected") in statuses
@@ -94,3 +94,30 @@ def test_a_bad_file_in_the_middle_stops_the_build_with_the_duckdb_builds_error(t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "spark-parquet"], "no warehouse"
     left = [p.name for p in (tmp_path / "spark-parquet").iterdir() if not p.name.startswith(".")]  # Hadoop's .crc
     assert left == [PARQUET_MARKER], "the failed build's prefix is removed"
+
+
+def test_a_tasks_part_holds_its_files_rows_in_order_and_a_failed_task_leaves_none(tmp_path: Path) -> None:
+    """A task appends each file's rows to its part, in row groups once enough are held, and says where each file's
+    rows are (the renumbering reads that); the part appears only when the task is done, and not after a failure."""
+    from loti_demand.warehouse.spark.staging import PART_ROWS, _TaskPart
+
+    schemas = {"raw_spend": pa.schema([("file_id", pa.int32()), ("source_row", pa.int32())])}
+    files = [(1, 3), (2, PART_ROWS), (3, 2)]  # (file id, rows): the second makes the part write a row group
+    with _TaskPart(schemas, tmp_path, 7) as part:
+        places = [
+            part.add("raw_spend", pa.table({"file_id": pa.array([i] * n, pa.int32()), "source_row": range(n)}))
+            for i, n in files
+        ]
+        assert [p.name for p in (tmp_path / "raw_spend").iterdir()] == [f".task-7.parquet.{os.getpid()}.tmp"]
+    assert places == [[0, 3], [3, PART_ROWS], [PART_ROWS + 3, 2]]
+    written = pq.read_table(tmp_path / "raw_spend" / "task-7.parquet")
+    assert written.schema == schemas["raw_spend"]
+    assert written["file_id"].to_pylist() == [i for i, n in files for _ in range(n)]
+    assert [p.name for p in (tmp_path / "raw_spend").iterdir()] == ["task-7.parquet"]
+
+    with pytest.raises(RuntimeError), _TaskPart(schemas, tmp_path, 8) as part:
+        part.add(
+            "raw_spend", pa.table({"file_id": pa.array([4] * PART_ROWS, pa.int32()), "source_row": range(PART_ROWS)})
+        )
+        raise RuntimeError("the task's process failed")
+    assert [p.name for p in (tmp_path / "raw_spend").iterdir()] == ["task-7.parquet"]

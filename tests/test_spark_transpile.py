@@ -126,6 +126,7 @@ def test_spark_stays_out_of_the_dashboard_and_the_duckdb_build() -> None:
     }
     assert importers == {
         "warehouse/spark/build.py",
+        "warehouse/spark/components.py",
         "warehouse/spark/macros.py",
         "warehouse/spark/staging.py",
         "warehouse/spark/transpile.py",

@@ -286,3 +286,71 @@ def test_award_supplier_names_keep_an_unpaid_name_as_published(tmp_path: Path) -
         ("Widget Works PLC", None, None, "widget works"),
         ("acme ltd.", "acme", "Acme Limited", "acme"),
     ]
+
+
+def test_resolving_each_connected_set_of_links_gives_what_resolving_all_names_gives(tmp_path: Path) -> None:
+    """The Spark build's split of int_supplier_matches (done here in Python): create_links' links, less those more
+    names share than their limit, joined into connected sets; create_component over each set, told the links left
+    out, gives the rows create_component gives over all the names (the DuckDB build's), through a VAT group, a fuzzy
+    spelling, a chain of overrides through a name no one was paid under, and a council's sundry account."""
+    from loti_demand.warehouse.models.intermediate import int_supplier_matches as model
+
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    (reference / "supplier_overrides.csv").write_text(
+        "supplier_name,canonical_name,note\nGamma Services,Delta Group,x\nDelta Group,Epsilon Holdings,y\n",
+        encoding="utf-8",
+    )
+    ref = Reference(reference)
+    sundry = [["E09000001", "20000000"]]  # one council's catch-all id, paid to twelve names
+    rows = [
+        (f"{word} Refund", 1, sundry, None, None)
+        for word in ("Bravo", "Charlie", "Foxtrot", "Hotel", "India", "Juliet", "Kilo", "Lima", "Mike", "Oscar")
+    ]
+    rows += [
+        ("Alpha Care", 3, sundry, ["GB123456789"], None),  # also a VAT group with the next: linked by VAT only
+        ("ALPHA CARE HOMES LTD", 2, sundry, ["123456789"], None),
+        ("EXETER COMMUNITY INITIATIVES", 4, None, None, None),
+        ("Exeter Community Initiative", 1, None, None, None),
+        ("Gamma Services", 2, None, None, ["01234567"]),
+        ("Epsilon Holdings Ltd", 5, None, None, None),
+        ("Zeta Digital", 1, [["E09000007", "A1"]], None, ["1234567"]),
+        ("ZETA DIGITAL SOLUTIONS", 1, [["E09000007", "A1"]], None, None),
+        ("REDACTED", 9, None, None, None),
+        ("", 1, None, None, None),
+    ]
+    links = model.create_links(rows, ref)
+    names = {}
+    for link in links:
+        names.setdefault(link["link"], set()).add(link["node"])
+    ignored = {link["link"] for link in links if link["limit"] is not None and len(names[link["link"]]) > link["limit"]}
+    assert ignored == {"i:supplier id:E09000001:20000000"}
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for link in links:
+        if link["link"] not in ignored:
+            parent[find(link["node"])] = find(link["link"])
+    sets: dict[str, list[tuple]] = {}
+    node_of = {link["supplier_name"]: link["node"] for link in links}
+    for row in rows:
+        if row[0] in node_of:
+            sets.setdefault(find(node_of[row[0]]), []).append(row)
+    assert sorted(map(len, sets.values())) == [1] * 10 + [2] * 4  # each refund alone; four pairs
+
+    def table(found: list[dict]) -> list[tuple]:
+        return sorted(tuple(row.values()) for row in found)
+
+    whole = table(model.create_component(rows, ref))
+    assert table([r for group in sets.values() for r in model.create_component(group, ref, ignored)]) == whole
+    by_name = {row[0]: row for row in whole}
+    assert by_name["ALPHA CARE HOMES LTD"][3] == "VAT number"
+    assert by_name["Gamma Services"][1:4] == ("epsilon", "Epsilon Holdings", "override")  # through Delta Group
+    assert by_name["Exeter Community Initiative"][3] == "fuzzy" and "REDACTED" not in by_name
+    # Within its set the sundry id has two names: only the count over all names tells it is to be ignored.
+    alone = table([r for group in sets.values() for r in model.create_component(group, ref, ())])
+    assert {row[0]: row for row in alone}["ALPHA CARE HOMES LTD"][3] == "supplier id"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -80,8 +80,14 @@ class _Graph:
             self.edges[b].append((a, confidence, method, reason_from_b or reason))
 
 
-def resolve(published: Iterable[Published], overrides: Iterable[Override] = ()) -> list[Match]:
-    """One Match per distinct published name (blank and redacted names are left out)."""
+def resolve(
+    published: Iterable[Published],
+    overrides: Iterable[Override] = (),
+    ignored: Collection[tuple[str, str]] | None = None,
+) -> list[Match]:
+    """One Match per distinct published name (blank and redacted names are left out). `ignored`: the identifiers
+    ((method, value) as identifiers() gives them) shared by too many names to link them, when decided over more
+    names than these (for a part of the names that holds whole suppliers: the Spark build's); None: decided here."""
     keys: dict[str, str] = {}
     by_key: dict[str, list[Published]] = defaultdict(list)
     for record in published:
@@ -91,18 +97,45 @@ def resolve(published: Iterable[Published], overrides: Iterable[Override] = ()) 
     graph = _Graph()
     pinned = _link_overrides(graph, overrides, by_key)
     free = [k for k in by_key if k not in pinned]
-    _link_identifiers(graph, {k: by_key[k] for k in free})
+    _link_identifiers(graph, {k: by_key[k] for k in free}, ignored or ())
     _link_fuzzy(graph, free)
     return _matches(graph, by_key, pinned, keys)
+
+
+def override_links(overrides: Iterable[Override]) -> Iterator[tuple[str, str, Override]]:
+    """(the overridden name's key, its canonical name's key, the override) of each usable override: the key is
+    pinned (linked by nothing else) and linked to the canonical name's."""
+    for override in overrides:
+        key, target = supplier_key(override.supplier_name), supplier_key(override.canonical_name)
+        if key and target:
+            yield key, target, override
+
+
+def identifiers(record: Published) -> Iterator[tuple[str, str]]:
+    """The identifiers a name can be linked by, cleaned, as (method, value); a council's supplier id is scoped to
+    its council ('<borough>:<id>')."""
+    for borough, raw in record.supplier_refs:
+        if (value := clean_identifier(raw, "supplier")) is not None:
+            yield "supplier id", f"{borough}:{value}"
+    for method, kind, values in (
+        ("VAT number", "vat", record.vat_numbers),
+        ("company number", "company", record.company_numbers),
+    ):
+        for raw in values:
+            if (value := clean_identifier(raw, kind)) is not None:
+                yield method, value
+
+
+def fuzzy_block(key: str) -> tuple[str, tuple[str, ...]] | None:
+    """The block of keys a key is compared with for fuzzy links (same first word, same numbers); None for a key too
+    short to compare."""
+    return (key.split(" ", 1)[0], name_digits(key)) if len(key) >= MIN_FUZZY_LENGTH else None
 
 
 def _link_overrides(graph: _Graph, overrides: Iterable[Override], by_key) -> dict[str, str]:
     """Link each overridden name to its canonical name; return {key: canonical name} of pinned keys."""
     pinned: dict[str, str] = {}
-    for override in overrides:
-        key, target = supplier_key(override.supplier_name), supplier_key(override.canonical_name)
-        if not key or not target:
-            continue
+    for key, target, override in override_links(overrides):
         pinned[key] = override.canonical_name
         note = f": {override.note}" if override.note else ""
         graph.link(
@@ -115,22 +148,14 @@ def _link_overrides(graph: _Graph, overrides: Iterable[Override], by_key) -> dic
     return pinned
 
 
-def _link_identifiers(graph: _Graph, by_key: dict[str, list[Published]]) -> None:
+def _link_identifiers(graph: _Graph, by_key: dict[str, list[Published]], ignored: Collection[tuple[str, str]]) -> None:
     holders: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (method, value) -> {key: a name}
     for key, records in by_key.items():
         for record in records:
-            for borough, raw in record.supplier_refs:
-                if (value := clean_identifier(raw, "supplier")) is not None:
-                    holders[("supplier id", f"{borough}:{value}")].setdefault(key, record.name)
-            for method, kind, values in (
-                ("VAT number", "vat", record.vat_numbers),
-                ("company number", "company", record.company_numbers),
-            ):
-                for raw in values:
-                    if (value := clean_identifier(raw, kind)) is not None:
-                        holders[(method, value)].setdefault(key, record.name)
+            for identifier in identifiers(record):
+                holders[identifier].setdefault(key, record.name)
     for (method, scope), names in holders.items():
-        if len(names) < 2 or len(names) > GENERIC_IDENTIFIER_KEYS:
+        if len(names) < 2 or len(names) > GENERIC_IDENTIFIER_KEYS or (method, scope) in ignored:
             continue
         ordered = sorted(names)
         value = scope.split(":", 1)[-1]
@@ -152,8 +177,8 @@ def _link_fuzzy(graph: _Graph, keys: list[str]) -> None:
     """Link near-identical keys; blocks (same first word, same numbers) keep the comparison small."""
     blocks: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for key in keys:
-        if len(key) >= MIN_FUZZY_LENGTH:
-            blocks[(key.split(" ", 1)[0], name_digits(key))].append(key)
+        if (block := fuzzy_block(key)) is not None:
+            blocks[block].append(key)
     for block in blocks.values():
         if len(block) < 2:
             continue

@@ -1,11 +1,12 @@
 """Build the warehouse's models on Apache Spark (`build --engine spark`), from the same model files as DuckDB.
 
-1. Staging: the data folder's files read in Spark tasks by the DuckDB build's readers, a Parquet part per file
+1. Staging: the data folder's files read in Spark tasks by the DuckDB build's readers, a Parquet part per task
    (staging.py); the reference CSVs, the fetch logs and build_info written by the driver.
 2. Models, in order.models() order, each table written as Parquet: a SQL model runs in Spark as Spark SQL
    (transpile.to_spark); a Python model whose module has create_rows(rows, ref) runs as Spark tasks over Arrow
-   batches of the rows of the SQL beside it (mapInArrow), and one with GROUP_BY and create_group(rows, ref) as a
-   Spark task per group of those rows (groupBy.applyInArrow); any other Python model runs in the driver: its own
+   batches of the rows of the SQL beside it (mapInArrow), one with GROUP_BY and create_group(rows, ref) as a
+   Spark task per group of those rows (groupBy.applyInArrow), and one with create_links and create_component as a
+   Spark task per connected set of those rows (_in_components); any other Python model runs in the driver: its own
    create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far (the library
    functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
@@ -51,6 +52,7 @@ from loti_demand.warehouse.ingest import FileResult
 from loti_demand.warehouse.inputs import SAMPLE_MARKER
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
 from loti_demand.warehouse.spark import staging
+from loti_demand.warehouse.spark.components import connected_components
 from loti_demand.warehouse.spark.storage import Store, new_prefix
 from loti_demand.warehouse.spark.transpile import to_spark
 
@@ -130,7 +132,7 @@ def stage(
 ) -> list[FileResult]:
     """Write the raw and reference tables as Parquet, through a scratch DuckDB file for what the driver reads (the
     reference CSVs, the fetch logs, build_info). With the Parquet in a local folder, the data folder's files are
-    read in Spark tasks by the DuckDB build's readers, a Parquet part per file (staging.py). For a URI the tasks
+    read in Spark tasks by the DuckDB build's readers, a Parquet part per task (staging.py). For a URI the tasks
     cannot yet write their parts (they write with pyarrow, not through Hadoop's connectors), so the driver reads
     them, as the DuckDB build does, into the scratch file."""
     con = duckdb.connect(str(scratch))
@@ -164,13 +166,15 @@ def run_models(spark, ref: Reference, store: Store, progress: Progress | None = 
         if isinstance(model, Macros):
             continue  # expanded where the models call them (spark.macros.expand_macros)
         module = model.module if isinstance(model, Py) else None
-        in_spark = module is None or hasattr(module, "create_rows") or hasattr(module, "create_group")
+        in_spark = module is None or any(hasattr(module, f) for f in ("create_rows", "create_group", "create_links"))
         if progress:
             progress(f"model {model.name} ({'Spark' if in_spark else 'driver'})")
         if module is None:
             _write(model, lambda model=model: spark.sql(to_spark(model.queries()[0], f"models/{model.path}")), store)
         elif hasattr(module, "create_rows"):
             _write(model, lambda model=model, module=module: _in_tasks(spark, model, module, ref), store)
+        elif hasattr(module, "create_links"):
+            _write(model, lambda model=model, module=module: _in_components(spark, model, module, ref), store)
         elif in_spark:
             _in_groups(spark, model, module, ref, store)
         else:
@@ -197,13 +201,19 @@ def _in_tasks(spark, model: Py, module, ref: Reference):
     not per batch: create_rows sets up its classifier and corrections each time it is called."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    create_rows, schema = module.create_rows, module.SCHEMA
+    per_partition = _per_partition(module.create_rows, ref, module.SCHEMA)
+    return _sql_beside(spark, model, module).mapInArrow(per_partition, from_arrow_schema(module.SCHEMA))
+
+
+def _per_partition(create, ref: Reference, schema: pa.Schema):
+    """mapInArrow's function for create(rows, ref): a partition's rows, from its Arrow batches, to the rows create
+    makes of them, as Arrow batches of `schema`."""
 
     def per_partition(batches):
         rows = (row for batch in batches for row in zip(*(c.to_pylist() for c in batch.columns), strict=True))
-        yield from pa.Table.from_pylist(create_rows(rows, ref), schema=schema).to_batches()
+        yield from pa.Table.from_pylist(create(rows, ref), schema=schema).to_batches()
 
-    return _sql_beside(spark, model, module).mapInArrow(per_partition, from_arrow_schema(schema))
+    return per_partition
 
 
 def _in_groups(spark, model: Py, module, ref: Reference, store: Store) -> None:
@@ -232,6 +242,39 @@ def _in_groups(spark, model: Py, module, ref: Reference, store: Store) -> None:
             _write(model, lambda table=table: frame.select(sf.explode(table).alias("r")).select("r.*"), store, table)
     finally:
         frame.unpersist()
+
+
+def _in_components(spark, model: Py, module, ref: Reference):
+    """A Python model whose module has create_links(rows, ref) (each row's links, LINKS: the row's own node, and
+    what it shares with other rows; a link more than `limit` nodes share is no link) and create_component(rows, ref,
+    ignored) (the rows it makes from a connected set of rows, in any order): the SQL beside runs in Spark,
+    create_links in the executors over each partition (mapInArrow), the links shared too widely are counted out,
+    the connected sets found in Spark (components.py), and create_component run on the sets in a few groups per
+    core, each set whole in one group (groupBy(hash of the set).applyInArrow), given the links counted out: a call
+    per set would cost more than resolving it, as most sets are one name. The DuckDB build's create calls
+    create_component once, on all the rows: one group of all the sets."""
+    from pyspark.sql import functions as sf
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    create_component, schema = module.create_component, module.SCHEMA
+    rows = _sql_beside(spark, model, module).localCheckpoint()  # read twice: for the links, and grouped
+    key = rows.columns[0]  # the rows' key (the links' first column)
+    links_of = _per_partition(module.create_links, ref, module.LINKS)
+    links = rows.mapInArrow(links_of, from_arrow_schema(module.LINKS)).localCheckpoint()
+    shared = links.groupBy("link").agg(sf.count_distinct("node").alias("nodes"), sf.max("limit").alias("limit"))
+    wide = shared.where("nodes > limit").select("link")
+    ignored = frozenset(r.link for r in wide.collect())
+    sets = connected_components(links.join(wide, "link", "left_anti").select("node", "link"), f"model {model.name}")
+    nodes = links.select(key, "node").distinct().join(sets, "node")
+    columns = rows.columns
+
+    def per_set(group: pa.Table) -> pa.Table:
+        found = zip(*(group[c].to_pylist() for c in columns), strict=True)
+        return pa.Table.from_pylist(create_component(found, ref, ignored), schema=schema)
+
+    groups = sf.pmod(sf.xxhash64("component"), sf.lit(spark.sparkContext.defaultParallelism * staging.TASKS_PER_CORE))
+    grouped = rows.join(nodes, key).select(groups.alias("group"), *columns).groupBy("group")
+    return grouped.applyInArrow(per_set, from_arrow_schema(schema))
 
 
 def _sql_beside(spark, model: Py, module):

@@ -3,19 +3,21 @@
 The driver lists the input files in the order the DuckDB build reads them (build.ingest_folder: spend folders in
 name order, each one's files, then procurement/, then challenges/). Spark tasks read them, a few files each: a
 task reads one file at a time with ingest.ingest_file (the function the DuckDB build calls), its RawWriter keeping
-the file's rows as Arrow, and writes each raw table's rows, in the columns of raw.sql's table, as
-`<folder>/<table>/part-<index>.parquet` (a hidden temporary name, then a rename, so a retried task replaces its
-part whole and no reader sees half a part).
-Each task returns a small summary per file: what ingest_file returned, how many file ids it used, and the error
-that stopped it (a LotiDemandError, raised by the driver as the DuckDB build raises it: the first bad file in
-reading order, naming the file, never a Spark stack trace).
+the file's rows as Arrow, and appends each raw table's rows, in the columns of raw.sql's table, to the task's own
+part, `<folder>/<table>/task-<n>.parquet` (n the task's number; written under a hidden temporary name and renamed
+once the task has read all its files, so a retried task replaces its part whole and no reader sees half a part).
+One part per task, not per file: thousands of monthly files would make thousands of small parts, and reading them
+was most of the staging's time.
+Each task returns a small summary per file: what ingest_file returned, how many file ids it used, where its rows
+are in the task's part, and the error that stopped it (a LotiDemandError, raised by the driver as the DuckDB build
+raises it: the first bad file in reading order, naming the file, never a Spark stack trace).
 
 File ids: the DuckDB build numbers what it reads 1, 2, ... in reading order, one id per file, except that an
 archive takes one per member and a file found bad part-way (with --skip-bad-files) takes two. A task cannot know
 how many ids the files before its own took, so it numbers each file as if every file before took one, and says
-how many it took; the driver then renumbers, in further tasks, the parts of the files after one that took more
-or fewer (none when no file is an archive or bad). What crosses files (duplicate files by their sha256, duplicate
-lines) is left to the models, as in the DuckDB build.
+how many it took; the driver then renumbers, in further tasks, the rows of the files after one that took more
+or fewer (by their place in their task's part; none when no file is an archive or bad). What crosses files
+(duplicate files by their sha256, duplicate lines) is left to the models, as in the DuckDB build.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError
@@ -44,6 +45,7 @@ from loti_demand.warehouse.read_ahead import READ_AHEAD_MAX_BYTES, read_spend_no
 
 FILE_TABLES = tuple(SCHEMAS)  # the raw tables a file's rows go to
 TASKS_PER_CORE = 4  # files are grouped into this many tasks per core, the largest spread first
+PART_ROWS = 100_000  # a task appends its files' rows to its part in row groups of about this many rows
 SUMMARY = pa.schema(  # a file's summary: ingest_file's results as JSON, or the error that stopped it, pickled
     [
         ("index", pa.int32()),
@@ -51,9 +53,11 @@ SUMMARY = pa.schema(  # a file's summary: ingest_file's results as JSON, or the 
         ("results", pa.string()),
         ("error", pa.binary()),
         ("task", pa.string()),
+        ("part", pa.int32()),  # the task's part holding the file's rows
+        ("rows", pa.string()),  # {table: [first row in the part, rows]}, as JSON
     ]
 )
-RENUMBERED = pa.schema([("index", pa.int32())])
+RENUMBERED = pa.schema([("part", pa.int32())])
 
 
 @dataclass(frozen=True)
@@ -155,12 +159,18 @@ def read_in_tasks(
             progress(f"read {files[summary['index'] - 1].name} in Spark {summary['task']}")
         shift = next_id - (first_id + summary["index"] - 1)
         if shift:
-            shifts.append((summary["index"], shift))
+            shifts.append((summary, shift))
         results += [FileResult(**{**r, "file_id": r["file_id"] + shift}) for r in json.loads(summary["results"])]
         next_id += summary["ids_used"]
-    if shifts:
+    if shifts:  # {part: [(the file's {table: [first row, rows]}, shift)]}
+        by_part: dict[int, list] = {}
+        for summary, shift in shifts:
+            by_part.setdefault(summary["part"], []).append((json.loads(summary["rows"]), shift))
         renumber = partial(_renumber_files, folder=str(folder))
-        frame = spark.createDataFrame(spark.sparkContext.parallelize(shifts, len(groups)), "index int, shift int")
+        frame = spark.createDataFrame(
+            spark.sparkContext.parallelize([(p, json.dumps(s)) for p, s in by_part.items()], len(by_part)),
+            "part int, shifts string",
+        )
         _collect(frame.mapInArrow(renumber, from_arrow_schema(RENUMBERED)), "renumbering the files read")
     return results
 
@@ -186,59 +196,113 @@ def _collect(frame, what: str) -> list:
 
 
 def _read_files(batches, *, columns: list[str], ref: Reference, folder: str, now, skip_bad_files: bool):
-    """In a Spark task: read each of its files in turn (read_file), yielding a summary row per file; after a bad
-    file, the task reads no more (the build stops at the first)."""
+    """In a Spark task: read each of its files in turn (read_file), its rows appended to the task's part, yielding a
+    summary row per file; after a bad file, the task reads no more (the build stops at the first)."""
     from pyspark import TaskContext
 
-    task = f"task {TaskContext.get().partitionId()}, process {os.getpid()}"
+    number = TaskContext.get().partitionId()
+    task = f"task {number}, process {os.getpid()}"
     con = duckdb.connect()  # raw.sql's tables, empty: their columns are the parts' (RawWriter needs one too)
     try:
         run_sql_file(con, MODELS_DIR / RAW_FILE)
         schemas = {table: con.table(table).arrow().schema for table in FILE_TABLES}
-        for batch in batches:
-            for row in batch.to_pylist():
-                file = InputFile(**{c: row[c] for c in columns})
-                writer = _PartWriter(con, schemas, Path(folder), file.index, first_id=row["first_id"], now=now)
-                summary = read_file(writer, file, ref, skip_bad_files=skip_bad_files)
-                yield pa.RecordBatch.from_pylist([{**summary, "task": task}], schema=SUMMARY)
-                if summary["error"] is not None:
-                    return
+        with _TaskPart(schemas, Path(folder), number) as part:
+            for batch in batches:
+                for row in batch.to_pylist():
+                    file = InputFile(**{c: row[c] for c in columns})
+                    writer = _PartWriter(con, part, first_id=row["first_id"], now=now)
+                    summary = read_file(writer, file, ref, skip_bad_files=skip_bad_files)
+                    yield pa.RecordBatch.from_pylist([{**summary, "task": task, "part": number}], schema=SUMMARY)
+                    if summary["error"] is not None:
+                        return
     finally:
         con.close()
 
 
-class _PartWriter(RawWriter):
-    """A RawWriter for one file that keeps its rows as Arrow (flush does nothing) and writes them, once the file is
-    read, as the file's Parquet parts (write_parts), in the columns of raw.sql's tables."""
+class _TaskPart:
+    """A task's part of each raw table: its files' rows, in the order read, in the columns of raw.sql's tables,
+    written under hidden names (Spark and the *.parquet globs skip them) and renamed when the task is done, so a
+    part is whole or absent."""
 
-    def __init__(self, con, schemas: dict[str, pa.Schema], folder: Path, index: int, *, first_id: int, now) -> None:
+    def __init__(self, schemas: dict[str, pa.Schema], folder: Path, number: int) -> None:
+        self.schemas, self.folder, self.name = schemas, folder, f"task-{number}.parquet"
+        self.rows = dict.fromkeys(schemas, 0)  # rows appended so far, per table
+        self._pending: dict[str, list[pa.Table]] = {table: [] for table in schemas}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+
+    def __enter__(self) -> _TaskPart:
+        return self
+
+    def add(self, table: str, rows: pa.Table) -> list[int]:
+        """Append rows to the table's part; [the first of them in the part, how many]."""
+        schema = self.schemas[table]
+        columns = [
+            rows[f.name].cast(f.type) if f.name in rows.column_names else pa.nulls(rows.num_rows, f.type)
+            for f in schema
+        ]
+        self._pending[table].append(pa.Table.from_arrays(columns, schema=schema))
+        place = [self.rows[table], rows.num_rows]
+        self.rows[table] += rows.num_rows
+        if sum(t.num_rows for t in self._pending[table]) >= PART_ROWS:
+            self._write(table)
+        return place
+
+    def _write(self, table: str) -> None:
+        if not self._pending[table]:
+            return
+        if table not in self._writers:
+            (self.folder / table).mkdir(parents=True, exist_ok=True)
+            self._writers[table] = pq.ParquetWriter(self._temporary(table), self.schemas[table])
+        self._writers[table].write_table(pa.concat_tables(self._pending[table]))
+        self._pending[table] = []
+
+    def _temporary(self, table: str) -> Path:
+        return self.folder / table / f".{self.name}.{os.getpid()}.tmp"
+
+    def __exit__(self, failed, *exc) -> None:
+        """Write what is left and rename the parts into place; after a failure, remove them (a retry writes them)."""
+        if not failed:
+            for table in self.schemas:
+                self._write(table)
+        for table, writer in self._writers.items():
+            writer.close()
+            if failed:
+                self._temporary(table).unlink(missing_ok=True)
+            else:
+                os.replace(self._temporary(table), self.folder / table / self.name)
+
+
+class _PartWriter(RawWriter):
+    """A RawWriter for one file that keeps its rows as Arrow (flush does nothing) and appends them, once the file is
+    read, to its task's part (write_parts)."""
+
+    def __init__(self, con, part: _TaskPart, *, first_id: int, now) -> None:
         super().__init__(con, first_file_id=first_id)
         self.now = now  # one ingest time for the whole build, as in the DuckDB build
-        self.schemas, self.folder, self.index = schemas, folder, index
+        self.part = part
 
     def flush(self) -> None:
         """Nothing: a file's rows are written whole, by write_parts (the DuckDB build's readers already hold a
         spend file's rows until it is read)."""
 
-    def write_parts(self) -> None:
-        for table, schema in self.schemas.items():
+    def write_parts(self) -> dict[str, list[int]]:
+        """Append the file's rows to the task's part: {table: [first row in the part, rows]}."""
+        places = {}
+        for table in self.part.schemas:
             chunks = self._buffers[table]
             if self._rows[table]:
                 chunks.append(pa.Table.from_pylist(self._rows[table], schema=SCHEMAS[table]))
             rows = pa.concat_tables(chunks) if chunks else None
-            if rows is None or rows.num_rows == 0:
-                continue
-            columns = [
-                rows[f.name].cast(f.type) if f.name in rows.column_names else pa.nulls(rows.num_rows, f.type)
-                for f in schema
-            ]
-            _write_part(pa.Table.from_arrays(columns, schema=schema), self.folder / table, self.index)
+            if rows is not None and rows.num_rows:
+                places[table] = self.part.add(table, rows)
+        return places
 
 
 def read_file(writer: _PartWriter, file: InputFile, ref: Reference, *, skip_bad_files: bool) -> dict:
     """Read one file with ingest_file, as build.ingest_folder does (a small spend file parsed whole first, as its
-    read-ahead does; a large one streamed), and write its rows as its parts. A summary row: index, ids_used, and
-    results (ingest_file's, as JSON) or error (the LotiDemandError, pickled)."""
+    read-ahead does; a large one streamed), and append its rows to its task's part. A summary row: index, ids_used,
+    and results (ingest_file's, as JSON) and rows (where its rows are in the part), or error (the LotiDemandError,
+    pickled)."""
     path = Path(file.path)
     mapping = json.loads(file.mapping) if file.mapping else None
     read = None
@@ -258,32 +322,36 @@ def read_file(writer: _PartWriter, file: InputFile, ref: Reference, *, skip_bad_
         )
     except LotiDemandError as exc:  # pickled as its parts: InputFileError's arguments are not its args
         error = pickle.dumps((type(exc), exc.args, vars(exc)))
-        return {"index": file.index, "ids_used": 0, "results": None, "error": error}
-    writer.write_parts()
+        return {"index": file.index, "ids_used": 0, "results": None, "error": error, "rows": None}
+    rows = json.dumps(writer.write_parts())
     results = json.dumps([dataclasses.asdict(r) for r in results])
-    return {"index": file.index, "ids_used": writer.next_file_id - first_id, "results": results, "error": None}
-
-
-def _write_part(rows: pa.Table, folder: Path, index: int) -> None:
-    """A file's rows of one table as its part, written under a hidden name (Spark and the *.parquet globs skip it)
-    then renamed, so a part is whole or absent."""
-    name = f"part-{index}.parquet"
-    temporary = folder / f".{name}.{os.getpid()}.tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(rows, temporary)
-    os.replace(temporary, folder / name)
+    return {
+        "index": file.index,
+        "ids_used": writer.next_file_id - first_id,
+        "results": results,
+        "error": None,
+        "rows": rows,
+    }
 
 
 def _renumber_files(batches, *, folder: str):
-    """In a Spark task: add each file's shift to the file ids of its parts (rewritten whole, then renamed)."""
+    """In a Spark task: add each file's shift to the file ids of its rows in its task's part (each table's part
+    rewritten whole under a hidden name, then renamed)."""
     for batch in batches:
         for row in batch.to_pylist():
+            name, shifts = f"task-{row['part']}.parquet", json.loads(row["shifts"])
             for table in FILE_TABLES:
-                part = Path(folder, table, f"part-{row['index']}.parquet")
+                part = Path(folder, table, name)
                 if "file_id" not in SCHEMAS[table].names or not part.is_file():
                     continue
                 rows = pq.read_table(part)
+                ids = rows["file_id"].to_numpy(zero_copy_only=False).copy()
+                for places, shift in shifts:
+                    if table in places:
+                        first, count = places[table]
+                        ids[first : first + count] += shift
                 column = rows.schema.get_field_index("file_id")
-                shifted = pc.add(rows["file_id"], pa.scalar(row["shift"], pa.int32()))
-                _write_part(rows.set_column(column, "file_id", shifted), part.parent, row["index"])
-            yield pa.RecordBatch.from_pylist([{"index": row["index"]}], schema=RENUMBERED)
+                temporary = part.with_name(f".{name}.{os.getpid()}.tmp")
+                pq.write_table(rows.set_column(column, "file_id", pa.array(ids, pa.int32())), temporary)
+                os.replace(temporary, part)
+            yield pa.RecordBatch.from_pylist([{"part": row["part"]}], schema=RENUMBERED)

@@ -7,10 +7,12 @@ FileSystem API, which speaks every scheme the cluster has a connector for. `<par
 PARQUET_MARKER: a build writes into, and removes from, only a location that has it or is empty.
 
 `spend`, the one table of a row per line that other engines read by publisher and month, is written partitioned
-(hive layout: `publisher_code=.../payment_month=.../`); the other tables are small, or read whole by the next
-model, and are written as they are. A partition column comes back from the path: its type is the one written
-(kept here for Spark's reads and given to DuckDB's), a NULL is `__HIVE_DEFAULT_PARTITION__` both ways, and the
-columns come back in the order written.
+by publisher (hive layout: `publisher_code=.../`), each publisher's rows in payment month order, so a reader of a
+few months skips the other row groups by their statistics; the other tables are small, or read whole by the next
+model, and are written as they are. Not by month too: a publisher-month holds a few hundred lines at London's
+scale, and thousands of such small files cost more to write and to read than they save. A partition column comes
+back from the path: its type is the one written (kept here for Spark's reads and given to DuckDB's), a NULL is
+`__HIVE_DEFAULT_PARTITION__` both ways, and the columns come back in the order written.
 
 The DuckDB serving file reads a local folder with DuckDB's read_parquet; a URI through Spark, as Arrow, a table (or
 a publisher of a partitioned table) at a time, so DuckDB needs neither its httpfs extension nor the store's
@@ -31,7 +33,8 @@ import duckdb
 from loti_demand.exceptions import LotiDemandError
 
 PARQUET_MARKER = "LOTI_DEMAND_PARQUET.txt"  # at the top of every Parquet location a Spark build writes
-PARTITIONS = {"spend": ("publisher_code", "payment_month")}
+PARTITIONS = {"spend": ("publisher_code",)}  # a table's partition columns (hive layout)
+SORTED_BY = {"spend": ("payment_month",)}  # and the order of the rows within each partition's files
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HIVE_TYPES = {"string": "VARCHAR", "date": "DATE", "int": "INTEGER", "bigint": "BIGINT", "boolean": "BOOLEAN"}
 
@@ -108,7 +111,8 @@ class Store:
     def write(self, frame, table: str) -> None:
         columns = PARTITIONS.get(table)
         if columns:  # one file per partition: every row of a partition value in one task
-            frame.repartition(*columns).write.mode("overwrite").partitionBy(*columns).parquet(self.uri(table))
+            frame = frame.repartition(*columns).sortWithinPartitions(*columns, *SORTED_BY.get(table, ()))
+            frame.write.mode("overwrite").partitionBy(*columns).parquet(self.uri(table))
             self._partitioned[table] = frame.schema
         else:
             frame.write.mode("overwrite").parquet(self.uri(table))
