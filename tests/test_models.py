@@ -21,6 +21,7 @@ REF = {
     "ref_tech_categories",
     "ref_tech_rules",
     "ref_technology_terms",
+    "ref_refinements",
     "ref_manifest",
     "ref_build",
 }

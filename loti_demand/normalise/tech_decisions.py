@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from loti_demand.normalise.suppliers import supplier_key
 
 # Where a line's words name only a broad kind of IT, what its supplier is known for may name the kind more precisely
-# (models/marts/spend.sql has the same table): words saying only "IT" take any supplier's kind; IT support, maintenance
-# or consultancy ('Computer Maintenance', 'IT Consultancy') takes the kind of a supplier known for one (the software
-# vendor's support is software, as the taxonomy counts "the supplier support that comes with" software; the network
-# firm's maintenance is networks; the digital agency's consultancy is digital delivery). The table gives each broad
-# kind the supplier kinds too broad to name it more precisely.
+# (the build writes the pairs these tables allow as ref_refinements, for models/marts/spend.sql): words saying only
+# "IT" take any supplier's kind; IT support, maintenance or consultancy ('Computer Maintenance', 'IT Consultancy')
+# takes the kind of a supplier known for one (the software vendor's support is software, as the taxonomy counts "the
+# supplier support that comes with" software; the network firm's maintenance is networks; the digital agency's
+# consultancy is digital delivery). The table gives each broad kind the supplier kinds too broad to name it more
+# precisely.
 TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": frozenset({"ict_other", "it_services"})}
 # Words naming a kind keep it, whoever is paid, except where the taxonomy puts the supplier's kind of that thing in
 # another category: equipment ('Hardware Rental') from a copier or printer firm is its copiers (print and document
@@ -26,6 +27,20 @@ NARROWED_BY_SUPPLIER = {
     "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"}),
     "networks_telecoms": frozenset({"software"}),
 }
+
+
+def refined_by_supplier(words: str | None, supplier: str | None) -> bool:
+    """Whether a line whose own words name the kind `words` (high confidence) takes its supplier's kind instead."""
+    if not supplier:
+        return False
+    too_broad = TOO_BROAD_TO_REFINE.get(words)
+    return (too_broad is not None and supplier not in too_broad) or supplier in NARROWED_BY_SUPPLIER.get(words, ())
+
+
+def refinements(categories: Iterable[str]) -> list[tuple[str, str]]:
+    """Every (words' kind, supplier's kind) pair of `categories` where the supplier's kind is taken."""
+    categories = list(categories)
+    return [(w, s) for w in categories for s in categories if refined_by_supplier(w, s)]
 
 
 @dataclass(frozen=True)
@@ -92,11 +107,7 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     if text.excluded or supplier.excluded:
         return None, None, None, None
     if text.confidence == "high":
-        too_broad = TOO_BROAD_TO_REFINE.get(text.tech_category)
-        if supplier.tech_category and (
-            (too_broad is not None and supplier.tech_category not in too_broad)
-            or supplier.tech_category in NARROWED_BY_SUPPLIER.get(text.tech_category, ())
-        ):
+        if refined_by_supplier(text.tech_category, supplier.tech_category):
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
         return text.tech_category, text.reason, "high", text.method
     if supplier.tech_category:

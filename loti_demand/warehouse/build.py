@@ -19,6 +19,7 @@ import duckdb
 
 from loti_demand import __version__
 from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
+from loti_demand.normalise.tech_decisions import refinements
 from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.storage import explain
@@ -48,7 +49,8 @@ class BuildReport:
 
 def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     """Copy the reference CSVs into ref_* tables (all text; marts cast them), the region's own from its folder: an
-    optional file or column it leaves out is an empty table or NULLs. ref_manifest records the region."""
+    optional file or column it leaves out is an empty table or NULLs. ref_refinements holds the pairs of categories
+    where a broad heading takes its supplier's kind (tech_decisions.refinements); ref_manifest records the region."""
     for name in REFERENCE_TABLES:
         path, nulls = ref.path(name), [f"cast(null as varchar) as {c}" for c in ref.absent_columns(name)]
         if path.is_file():
@@ -58,6 +60,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
             )
         else:
             con.execute(f"create or replace table ref_{name} as select {', '.join(nulls)} limit 0")
+    con.execute("create or replace table ref_refinements (words_category varchar, supplier_category varchar)")
+    if pairs := refinements(row["tech_category"] for row in ref.table("tech_categories")):
+        con.executemany("insert into ref_refinements values (?, ?)", pairs)
     area = ref.area
     con.execute(
         "create or replace table ref_manifest as select $v as taxonomy_version, $r as region, $n as region_name, "

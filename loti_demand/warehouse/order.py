@@ -40,7 +40,8 @@ REFERENCE_TABLES = (
     "spend_sources",
     "technology_terms",
 )
-BUILD_TABLES = ("ref_manifest", "ref_build")  # written by build.load_reference and build.record_build
+# written by build.load_reference and build.record_build
+BUILD_TABLES = ("ref_refinements", "ref_manifest", "ref_build")
 
 
 @dataclass(frozen=True)

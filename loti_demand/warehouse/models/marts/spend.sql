@@ -3,7 +3,8 @@
 -- its lines sit together (sorting 10M wide rows by date too took 8 s of the build and saved about 1 ms on the
 -- drill-down, spend_lines).
 -- Redacted payees keep their amount; their name was withheld in staging (supplier_name NULL).
--- The category (normalise/tech_decisions.py, `combine`, is the same rule in Python): an officer's correction of the
+-- The category (normalise/tech_decisions.py, `combine`, is the same rule in Python; ref_refinements holds its pairs
+-- of a broad heading and a supplier kind that refines it): an officer's correction of the
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
 -- supplier's category where the words say only "IT", or only IT support from a supplier known for one kind of
 -- technology, or equipment from a copier firm, software from a mapping, data or sensor firm, or telephony from a
@@ -39,6 +40,7 @@ decided as (
         matches.supplier_id,
         e.tech_category as e_category,
         e.classification_reason as e_reason,
+        r.words_category is not null as s_refines,
         files.path as source_file
     from lines
     inner join raw_source_files as files on lines.file_id = files.file_id
@@ -52,6 +54,7 @@ decided as (
         on files.path = c.source_file and lines.source_row = c.source_row
     left join int_supplier_matches as matches on lines.supplier_name = matches.supplier_name
     left join int_supplier_line_evidence as e on matches.supplier_id = e.supplier_id
+    left join ref_refinements as r on t.tech_category = r.words_category and s.tech_category = r.supplier_category
 ),
 
 combined as (
@@ -62,12 +65,7 @@ combined as (
             when t_fixed then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := 'correction')
             when s_fixed then struct_pack(cat := s_category, why := s_reason, sure := 'high', how := 'correction')
             when is_excluded or s_excluded then null
-            -- the tables are tech_decisions.py's TOO_BROAD_TO_REFINE and NARROWED_BY_SUPPLIER
-            when t_confidence = 'high' and (t_category = 'ict_other' and s_category <> 'ict_other'
-                or t_category = 'it_services' and s_category not in ('ict_other', 'it_services')
-                or t_category = 'devices' and s_category = 'print_document'
-                or t_category = 'software' and s_category in ('geospatial', 'data_analytics', 'smart_city_iot')
-                or t_category = 'networks_telecoms' and s_category = 'software')
+            when t_confidence = 'high' and s_refines
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
