@@ -447,6 +447,22 @@ def test_central_government_spend_over_25k_headers_load_with_no_mapping() -> Non
     ]
 
 
+def test_an_amount_header_naming_its_currency_among_other_words_is_read() -> None:
+    """Sutton writes "Amount £ (Excl VAT)" (in cp1252): the table knows "Amount Excl VAT" and "Amount £", and the
+    header is read as the first without its currency; a header the table names exactly keeps its own column."""
+    tables, _ = read_text(
+        "Council Name,Date,TransNo,Amount \u00a3 (Excl VAT),Supplier name,Expense Type\n"
+        "LB Sutton,01/03/2024,101,1250.00,ACME SYSTEMS LTD,Software Licences\n",
+        name="spend/sutton/2024-03.csv",
+    )
+    assert [(r["supplier_name"], r["amount"]) for r in rows_of(tables)] == [("ACME SYSTEMS LTD", "1250.00")]
+    tables, _ = read_text(
+        "Date,Supplier,Amount \u00a3 Excl VAT,Amount Excl VAT\n01/03/2024,ACME SYSTEMS LTD,1000.00,1200.00\n",
+        name="spend/sutton/2024-04.csv",
+    )
+    assert [r["amount"] for r in rows_of(tables)] == ["1200.00"]
+
+
 def test_sap_exports_of_the_gla_group_load_with_no_mapping() -> None:
     """The GLA's and TfL's SAP exports: Clearing Date, Vendor Name, Document No(.), an Entity per line, a numeric cost
     element beside the account's description, card merchant categories mostly blank, a preamble (GLA)."""

@@ -66,6 +66,7 @@ _NOT_DESCRIPTIVE_WORDS = frozenset(
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 HEADER_SCAN_ROWS = 60
 _KEY = re.compile(r"[^a-z0-9£]+")
+_CURRENCY = re.compile(r"£|gbp")
 _PIVOT = re.compile(r"\b(sum of|count of|row labels|grand total)\b", re.IGNORECASE)
 
 
@@ -87,10 +88,14 @@ def _synonyms(folder: Path) -> list[tuple[str, str]]:
 
 
 def map_header(cells: list[str], synonyms: list[tuple[str, str]]) -> dict[str, int]:
-    """Map Transparency Code fields to column positions; the first synonym in the table wins."""
+    """Map Transparency Code fields to column positions; the first synonym in the table wins. A header that matches
+    no synonym as written is tried without its currency ('Amount £ (Excl VAT)' is 'Amount Excl VAT')."""
     first: dict[str, int] = {}  # each header key's first position
-    for i, cell in enumerate(cells):
-        first.setdefault(header_key(cell), i)
+    keys = [header_key(cell) for cell in cells]
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    for i, key in enumerate(keys):
+        first.setdefault(_CURRENCY.sub("", key), i)
     first.pop("", None)
     mapping: dict[str, int] = {}
     for fld, syn in synonyms:
