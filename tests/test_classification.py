@@ -478,6 +478,18 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Computer Software & Equipment", "Capita Managed IT Solutions Ltd", "it_services"),
         ("Computer Software & Equipment", "Capita Software Services", "software"),
         ("IT Services (Schools)", "CAPITA SIMS", "software"),
+        # rules 2026.16: a cab firm is transport, whatever its name says; postage by name is post, but Pitney Bowes
+        # Software (its former mapping-software arm) is not franking; data-centre and business-radio firms by name
+        (None, "COMPUTER CAB(LIVERPOOL)LIMITED", None),
+        ("Communications & Computing", "POSTAGE BY PHONE", None),
+        (None, "PITNEY BOWES SOFTWARE LTD", "software"),
+        (None, "PITNEY BOWES LTD", None),
+        (None, "DATA CENTRE RESPONSE LIMITED", "it_infrastructure"),
+        (None, "SFL MOBILE RADIO LIMITED", "networks_telecoms"),
+        (None, "DATRIX LEARNING SERVICE (DATRIX TRAINING)", None),  # not Datrix, the G-Cloud infrastructure firm
+        (None, "DATRIX LIMITED", "cloud_hosting"),
+        # rules 2026.17: a training heading run together is training
+        ("Non Staff TrainingCourses", "HANLON SOFTWARE SOLUTIONS", None),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
