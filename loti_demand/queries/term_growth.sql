@@ -2,6 +2,8 @@
 -- term is found in, in the year before ($before_start..$before_end) and the latest year ($latest_start..$latest_end).
 -- $terms are data/reference/technology_terms.csv's terms and $term_clauses each one's word search (the clauses
 -- SearchQuery.patterns() gives, synonyms included): the same search the Demand calendar's ?q= link runs.
+-- $any_pattern (every term's patterns as one regular expression) passes only the documents holding one of them, so
+-- the terms' searches run over those alone (at 500k releases, one scan instead of one per pattern).
 with terms as (
     select
         unnest($terms) as term,
@@ -16,7 +18,10 @@ documents as (
         cast(p.first_release_date as date) as dated
     from search_documents as s
     inner join procurements as p on s.doc_id = p.ocid
-    where s.kind = 'notice' and cast(p.first_release_date as date) between $before_start and $latest_end
+    where
+        s.kind = 'notice'
+        and cast(p.first_release_date as date) between $before_start and $latest_end
+        and regexp_matches(s.stems, $any_pattern)
     union all
     select
         s.kind,
@@ -24,7 +29,10 @@ documents as (
         c.opens_on as dated
     from search_documents as s
     inner join challenges as c on s.doc_id = c.challenge_id
-    where s.kind = 'challenge' and c.opens_on between $before_start and $latest_end
+    where
+        s.kind = 'challenge'
+        and c.opens_on between $before_start and $latest_end
+        and regexp_matches(s.stems, $any_pattern)
 )
 
 select

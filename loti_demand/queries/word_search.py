@@ -15,13 +15,18 @@ def search_synonyms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "search_synonyms")
 
 
-def parse_search(synonyms: pd.DataFrame, q: str | None) -> search.SearchQuery:
-    """A search box's text as a SearchQuery, with the synonyms of search_synonyms (the warehouse's)."""
+def as_synonyms(synonyms: pd.DataFrame) -> search.Synonyms:
+    """search_synonyms' rows (the warehouse's) as the search module's Synonyms."""
     groups = [
         tuple((term, tuple(p.split())) for term, p in zip(g["term"], g["pattern"], strict=True))
         for _, g in synonyms.groupby("group_id", sort=True)
     ]
-    return search.parse(q, search.Synonyms(tuple(groups)))
+    return search.Synonyms(tuple(groups))
+
+
+def parse_search(synonyms: pd.DataFrame, q: str | None) -> search.SearchQuery:
+    """A search box's text as a SearchQuery, with the synonyms of search_synonyms (the warehouse's)."""
+    return search.parse(q, as_synonyms(synonyms))
 
 
 def search_query(con: duckdb.DuckDBPyConnection, q: str | None) -> search.SearchQuery:
