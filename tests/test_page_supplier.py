@@ -33,6 +33,7 @@ SUPPLIER_QUERIES = [
 ]
 SMALL_TABLES = {
     "agg_spend_by_supplier",
+    "agg_supplier_totals",
     "procurement_suppliers",
     "suppliers",
     "supplier_aliases",

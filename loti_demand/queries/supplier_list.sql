@@ -1,11 +1,8 @@
--- Every supplier with a profile, in name order: paid for technology by a London publisher (agg_spend_by_supplier)
+-- Every supplier with a profile, in name order: paid for technology by a London publisher (agg_supplier_totals)
 -- or named in a London award (procurement_suppliers, which gives a supplier never paid its matching key as id).
 -- tech_spend_gbp is over every loaded month, so the page can open on the largest supplier.
 with paid as (
-    select supplier_id, sum(amount_gbp) as tech_spend_gbp
-    from agg_spend_by_supplier
-    where supplier_id is not null
-    group by supplier_id
+    select supplier_id, tech_spend_gbp from agg_supplier_totals
 ),
 
 awarded as (

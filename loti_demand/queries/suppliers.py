@@ -15,8 +15,7 @@ from loti_demand.queries.examples import last12
 def _a_supplier(con: duckdb.DuckDBPyConnection) -> str:
     """The supplier paid most for technology (the one the Supplier profile opens on)."""
     rows = con.execute(
-        "select supplier_id from agg_spend_by_supplier where supplier_id is not null "
-        "group by supplier_id order by sum(amount_gbp) desc, supplier_id limit 1"
+        "select supplier_id from agg_supplier_totals order by tech_spend_gbp desc, supplier_id limit 1"
     ).fetchall()
     return rows[0][0] if rows else ""
 

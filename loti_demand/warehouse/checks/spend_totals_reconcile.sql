@@ -56,6 +56,13 @@ where (select coalesce(sum(amount_gbp), 0) from agg_spend_by_supplier)
 
 union all
 
+select 'agg_supplier_totals', (select sum(tech_spend_gbp) from agg_supplier_totals),
+    (select sum(amount_gbp) from agg_spend_by_supplier where supplier_id is not null)
+where (select coalesce(sum(tech_spend_gbp), 0) from agg_supplier_totals)
+    <> (select coalesce(sum(amount_gbp), 0) from agg_spend_by_supplier where supplier_id is not null)
+
+union all
+
 select 'agg_demand_summary ' || d.grain, sum(d.tech_spend_gbp), any_value(t.amount_gbp)
 from agg_demand_summary as d
 cross join tech_spend as t
