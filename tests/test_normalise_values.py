@@ -39,6 +39,10 @@ AMOUNTS = [
     ("99.00DR", Decimal("99.00")),
     ("1e5", None),
     ("00000000000000000001", None),  # 20 digits before the point: more than DECIMAL(18,2) holds
+    (" -   ", Decimal("0.00")),  # Islington: an accounting format's zero
+    (" £ -   ", Decimal("0.00")),  # Hackney
+    ("--", None),
+    ("-.", None),
 ]
 DATES = [
     ("31/01/2024", dt.date(2024, 1, 31)),

@@ -30,11 +30,13 @@ create or replace macro amount_from_parts(p) as (
     end
 );
 
--- Plain numbers ('1039.93', ' 1,534.24 ', '-12.00') take a cheap cast; the rest go through the parts.
+-- Plain numbers ('1039.93', ' 1,534.24 ', '-12.00') take a cheap cast; the rest go through the parts. A dash alone
+-- (' £ -   ', a spreadsheet's accounting format for zero) is zero.
 create or replace macro parse_amount(s) as (
     case
         when regexp_full_match(replace(s, ',', ''), ' *-?[0-9]{1,16}(\.[0-9]*)? *')
             then try_cast(replace(s, ',', '') as decimal(18, 2))
+        when amount_text(s) = '-' then cast(0 as decimal(18, 2))
         else amount_from_parts(amount_parts(amount_text(s)))
     end
 );
