@@ -602,3 +602,55 @@ def test_a_line_the_csv_module_cannot_parse_is_named_by_where_its_record_starts(
     data = (head + '02/04/2025,Acme,"' + "x" * 200_000 + '",Paper\n').encode()
     with pytest.raises(InputFileError, match=r"is not well-formed CSV near line 4: field larger than field limit"):
         rows_of(read_spend_bytes(data, name="wide.csv"))
+
+
+def mapped(text: str, name: str) -> dict[str, str]:
+    tables, rows = read_text(text, name=name)
+    assert rows, "no line read"
+    return tables[0].mapping
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        pytest.param(  # Barking and Dagenham publish only the gross amount and its VAT
+            "Payment Date,Supplier,Category,Cost Centre,Nominal Description,Gross,Vat",
+            "03-Apr-23,Arthur J Gallagher (UK),Commercial,H05200,115340 CAPITAL OUTLAY,673.05,0.00",
+            {"amount": "Gross"},
+            id="gross",
+        ),
+        pytest.param(  # Bromley, from July 2023
+            "SERVICE_AREA,PORTFOLIO,SUBJ_DESCRIPTION,SUPPLIER_NAME_REDACTED,PAYMENT_DATE,Net Amount",
+            "Adult Care,Adult Care and Health,Domiciliary Care,ABSOLUTE CARE SERVICES LTD,03/07/2023,4701.17",
+            {"supplier_name": "SUPPLIER_NAME_REDACTED"},
+            id="supplier-name-redacted",
+        ),
+        pytest.param(  # Ealing
+            "Body Name,Service Label,Expenditure Category,Date,Transaction No,Net Amount,Amended Supplier Name",
+            "Ealing Council,PLACE,PAYMENTS TO CONTRACTORS,31/03/2023,41061243,13597.6,MPM GRAFFITI SOLUTIONS",
+            {"supplier_name": "Amended Supplier Name"},
+            id="amended-supplier-name",
+        ),
+        pytest.param(  # Greenwich
+            "Creditor_Name ,Invoice Line Amount,Payment_Date,Expenditure Category/Description,LA Department",
+            "GAS & ENVIRONMENTAL SERVICES LTD,501.9,07/06/2023,Small Systems Budget,Housing Services HRA",
+            {"amount": "Invoice Line Amount"},
+            id="invoice-line-amount",
+        ),
+        pytest.param(  # Hillingdon's Oracle report
+            "Year,Month,Month Name,Paym Acc Date,Cclvl4 Desc,Account Desc,Vendor Name,Distrib Amount SUM",
+            "2023,4,APRIL,05/04/2023,Head of Legal Services,Counsel's Fees,1GC T/A MALCOLM CHISHOLM,915",
+            {"payment_date": "Paym Acc Date", "amount": "Distrib Amount SUM"},
+            id="oracle-distribution",
+        ),
+        pytest.param(  # Islington
+            "Supplier Name,Net Amount,Spend Type,Service,Department,Account,Entry Date,Payment type",
+            '11KBW Limited," 3,096.00 ",Use Of Counsel,Leisure,Environment,General Fund,16 Aug 23,Invoiced',
+            {"payment_date": "Entry Date"},
+            id="entry-date",
+        ),
+    ],
+)
+def test_london_header_spellings_are_in_the_synonyms_table(header, row, expected) -> None:
+    mapping = mapped(f"{header}\n{row}\n", name="spend/x/2023-04.csv")
+    assert {f: mapping[f] for f in expected} == expected
