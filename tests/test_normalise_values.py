@@ -39,6 +39,10 @@ AMOUNTS = [
     ("99.00DR", Decimal("99.00")),
     ("1e5", None),
     ("00000000000000000001", None),  # 20 digits before the point: more than DECIMAL(18,2) holds
+    (" -   ", Decimal("0.00")),  # Islington: an accounting format's zero
+    (" £ -   ", Decimal("0.00")),  # Hackney
+    ("--", None),
+    ("-.", None),
 ]
 DATES = [
     ("31/01/2024", dt.date(2024, 1, 31)),
@@ -60,6 +64,11 @@ DATES = [
     ("31/01/2024v", None),  # ...and the letter v is not (DuckDB reads E'\\v' as 'v')
     ("5  April  2024", dt.date(2024, 4, 5)),
     ("31/01-2024", None),  # one separator per date
+    ("\u00a008-Aug-2023", dt.date(2023, 8, 8)),  # Croydon's dates begin with a no-break space
+    ("23/Nov/2023", dt.date(2023, 11, 23)),  # Wandsworth, November 2023
+    ("16 Aug 23", dt.date(2023, 8, 16)),  # Islington, July to September 2023
+    ("16/AUG/23", dt.date(2023, 8, 16)),
+    ("16 Aug 2023\u202f", dt.date(2023, 8, 16)),
 ]
 
 
@@ -148,7 +157,7 @@ def test_sql_and_python_decimal_comma_readers_agree(macros, text: str) -> None:
     assert sql == (decimal_mark(text), parse_amount(text, decimal_comma=True))
 
 
-DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy\t\n\x0b\x1c", max_size=20)
+DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy\t\n\x0b\x1c\u00a0\u2009", max_size=20)
 
 
 @settings(max_examples=300, deadline=None)

@@ -412,10 +412,10 @@ def test_missing_columns_lists_what_was_found_and_how_to_map_it() -> None:
             ["payment_date,Last Modified"],
         ),
         (
-            "Entity,Payee,Account,Ref,Value (ex VAT)",
+            "Entity,Payee,Account,Ref,Value (inc VAT)",
             'TTL,ACME LTD,IT Consultancy,1004\\19,"1,234.00"',
-            "missing payment_date, amount (no column looks like payment_date; amount could be 'Value (ex VAT)')",
-            ["payment_date,<the column holding the payment date>", "amount,Value (ex VAT)"],
+            "missing payment_date, amount (no column looks like payment_date; amount could be 'Value (inc VAT)')",
+            ["payment_date,<the column holding the payment date>", "amount,Value (inc VAT)"],
         ),
         (
             "Date,Supplier,Cost Centre,Sum Paid GBP",
@@ -602,3 +602,157 @@ def test_a_line_the_csv_module_cannot_parse_is_named_by_where_its_record_starts(
     data = (head + '02/04/2025,Acme,"' + "x" * 200_000 + '",Paper\n').encode()
     with pytest.raises(InputFileError, match=r"is not well-formed CSV near line 4: field larger than field limit"):
         rows_of(read_spend_bytes(data, name="wide.csv"))
+
+
+def mapped(text: str, name: str) -> dict[str, str]:
+    tables, rows = read_text(text, name=name)
+    assert rows, "no line read"
+    return tables[0].mapping
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        pytest.param(  # Barnet
+            "Directorate,Department,Expenditure Type,Ref.Doc.1,Vendor Name,Expenditure Amount (exc VAT),Payment Date",
+            'Delivery Units,Assurance,Training,1024005402,CIPFA,"5,600.00",24/04/2023',
+            {"amount": "Expenditure Amount (exc VAT)"},
+            id="vat-qualifier",
+        ),
+        pytest.param(  # Lewisham, February 2024: the bracket is never closed
+            "PAYMENT DATE,SUPPLIER,SERVICE,DEPARTMENT,DESCRIPTION,\u00a3 SPEND (EXCLUDING VAT",
+            "02/02/2024,Allan White Motors,FLEET SERVICES,FLEET SERVICES,VEHICLE HIRE,1095.85",
+            {"amount": "\u00a3 SPEND (EXCLUDING VAT"},
+            id="vat-qualifier-unclosed",
+        ),
+        pytest.param(  # Hammersmith and Fulham: a line break inside the header cell
+            'Organisation,Supplier Name,Reference,Payment Date,GL Account Description,"Amount \u00a3 \n(Ex VAT)"',
+            "LBHF,Arcadis Llp,3009202300001,03/07/2023,Prof Fees-Consultant,38750",
+            {"amount": "Amount \u00a3 \n(Ex VAT)"},
+            id="vat-qualifier-two-lines",
+        ),
+        pytest.param(  # Hackney numbers its columns
+            "1. YEAR,2. MONTH,3. DATE INCURRED,4. DATE PAID,5. BENEFICIARY,6. SUPPLIER NO.,7. DEPARTMENT,"
+            "8. PURPOSE OF EXPENDITURE,9. MERCHANT CATEGORY,Total",
+            '2023/24,APRIL,27/03/23,14/04/23,1GC FAMILY LAW,824376,N2003 LEGAL,500005 EXTERNAL,LEGAL," 3,750.00 "',
+            {"payment_date": "4. DATE PAID", "supplier_name": "5. BENEFICIARY", "amount": "Total"},
+            id="item-numbers",
+        ),
+        pytest.param(  # Brent's report tool numbers a repeated column
+            "Payment Date,Vendor Name 2,Cost Centre Code,Cost Centre Description,Amount,Non Recoverable VAT",
+            '13/12/2023, TKE UK Ltd,B06103,V5 Repairs - M and E,"\u00a33,104.72",0',
+            {"supplier_name": "Vendor Name 2"},
+            id="repeat-number",
+        ),
+        pytest.param(  # Kensington and Chelsea: the template's 'Effective date' is left blank
+            "Organisation name,Effective date,Supplier (Beneficiary) name,Payment date - G/L Date,Transaction number,"
+            "Net Amount",
+            "The Royal Borough of Kensington and Chelsea,,Landmark Building Contractors Ltd,05/04/2024,2200385392,860",
+            {"payment_date": "Payment date - G/L Date"},
+            id="two-names-joined-by-a-dash",
+        ),
+        pytest.param(  # Harrow, April to June 2023
+            "Updated Beneficiary,Category/Purpose,Department,Net value,VAT Value,Gross,Date incurred -Payment Date",
+            "1 Crown Office Row,Legal Fees,Targeted Services,550,110,660,45107",
+            {
+                "payment_date": "Date incurred -Payment Date",
+                "supplier_name": "Updated Beneficiary",
+                "amount": "Net value",
+            },
+            id="dash-and-updated-beneficiary",
+        ),
+    ],
+)
+def test_headers_dressed_with_qualifiers_numbers_or_two_names_are_read(header, row, expected) -> None:
+    """London boroughs' 2023/24 headers that name a known field with something around it read with no mapping."""
+    mapping = mapped(f"{header}\n{row}\n", name="spend/x/2023-04.csv")
+    assert {f: mapping[f] for f in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        pytest.param(  # Barking and Dagenham publish only the gross amount and its VAT
+            "Payment Date,Supplier,Category,Cost Centre,Nominal Description,Gross,Vat",
+            "03-Apr-23,Arthur J Gallagher (UK),Commercial,H05200,115340 CAPITAL OUTLAY,673.05,0.00",
+            {"amount": "Gross"},
+            id="gross",
+        ),
+        pytest.param(  # Bromley, from July 2023
+            "SERVICE_AREA,PORTFOLIO,SUBJ_DESCRIPTION,SUPPLIER_NAME_REDACTED,PAYMENT_DATE,Net Amount",
+            "Adult Care,Adult Care and Health,Domiciliary Care,ABSOLUTE CARE SERVICES LTD,03/07/2023,4701.17",
+            {"supplier_name": "SUPPLIER_NAME_REDACTED"},
+            id="supplier-name-redacted",
+        ),
+        pytest.param(  # Ealing
+            "Body Name,Service Label,Expenditure Category,Date,Transaction No,Net Amount,Amended Supplier Name",
+            "Ealing Council,PLACE,PAYMENTS TO CONTRACTORS,31/03/2023,41061243,13597.6,MPM GRAFFITI SOLUTIONS",
+            {"supplier_name": "Amended Supplier Name"},
+            id="amended-supplier-name",
+        ),
+        pytest.param(  # Greenwich
+            "Creditor_Name ,Invoice Line Amount,Payment_Date,Expenditure Category/Description,LA Department",
+            "GAS & ENVIRONMENTAL SERVICES LTD,501.9,07/06/2023,Small Systems Budget,Housing Services HRA",
+            {"amount": "Invoice Line Amount"},
+            id="invoice-line-amount",
+        ),
+        pytest.param(  # Hillingdon's Oracle report
+            "Year,Month,Month Name,Paym Acc Date,Cclvl4 Desc,Account Desc,Vendor Name,Distrib Amount SUM",
+            "2023,4,APRIL,05/04/2023,Head of Legal Services,Counsel's Fees,1GC T/A MALCOLM CHISHOLM,915",
+            {"payment_date": "Paym Acc Date", "amount": "Distrib Amount SUM"},
+            id="oracle-distribution",
+        ),
+        pytest.param(  # Islington
+            "Supplier Name,Net Amount,Spend Type,Service,Department,Account,Entry Date,Payment type",
+            '11KBW Limited," 3,096.00 ",Use Of Counsel,Leisure,Environment,General Fund,16 Aug 23,Invoiced',
+            {"payment_date": "Entry Date"},
+            id="entry-date",
+        ),
+    ],
+)
+def test_london_header_spellings_are_in_the_synonyms_table(header, row, expected) -> None:
+    mapping = mapped(f"{header}\n{row}\n", name="spend/x/2023-04.csv")
+    assert {f: mapping[f] for f in expected} == expected
+
+
+def test_a_header_named_exactly_keeps_its_column_over_a_dressed_one() -> None:
+    """'Amount' is the amount even beside 'Amount.1' or 'Amount (ex VAT)' to its left; 'Payment Date' beside
+    'Payment Date - Invoice'."""
+    mapping = mapped(
+        "Payment Date - Invoice,Amount (ex VAT),Amount.1,Supplier,Payment Date,Amount\n"
+        "01/03/2024,10.00,11.00,ACME SYSTEMS LTD,02/03/2024,12.00\n",
+        name="spend/x/2024-03.csv",
+    )
+    assert (mapping["payment_date"], mapping["amount"]) == ("Payment Date", "Amount")
+
+
+def test_a_required_column_left_empty_is_passed_over_for_another_that_names_the_field(tmp_path) -> None:
+    """Kensington and Chelsea fill the Transparency Code template's 'Payment date - G/L Date' and leave its
+    'Effective date' empty: the dates are read from the first, in a CSV and in a workbook (no row lost to the look
+    ahead). A filled 'Effective date' keeps its column."""
+    header = [
+        "Organisation name",
+        "Effective date",
+        "Supplier (Beneficiary) name",
+        "Payment date - G/L Date",
+        "Net Amount",
+    ]
+    lines = [["RBKC", "", f"SUPPLIER {n}", f"{1 + n % 28:02d}/04/2024", f"{n}.00"] for n in range(1, 81)]
+    text = "\n".join(",".join(r) for r in [header, *lines]) + "\n"
+    tables, rows = read_text(text, name="spend/kensington-and-chelsea/q1.csv")
+    assert tables[0].mapping["payment_date"] == "Payment date - G/L Date"
+    assert [r["payment_date"] for r in rows] == [r[3] for r in lines]
+    book = openpyxl.Workbook()
+    for row in [header, *lines]:
+        book.active.append(row)
+    path = tmp_path / "q1.xlsx"
+    book.save(path)
+    tables = read_spend(path)
+    assert tables[0].mapping["payment_date"] == "Payment date - G/L Date"
+    assert [(r["source_row"], r["payment_date"]) for r in rows_of(tables)] == [
+        (n + 2, r[3]) for n, r in enumerate(lines)
+    ]
+    filled = text.replace("RBKC,,", "RBKC,02/04/2024,")
+    assert read_text(filled, name="spend/kensington-and-chelsea/q2.csv")[0][0].mapping["payment_date"] == (
+        "Effective date"
+    )

@@ -1,7 +1,8 @@
 """Parse payment dates as councils publish them, always day-first (UK).
 
-Accepted: 31/01/2024, 31-01-2024, 31.01.2024, 31/01/24, 31-Jan-2024, 31 January 2024, 2024-01-31,
-2024-01-31T00:00:00, '31/01/2024 00:00:00', and Excel serial day numbers (45322). The SQL macro
+Accepted: 31/01/2024, 31-01-2024, 31.01.2024, 31/01/24, 31-Jan-2024, 31/Jan/2024, 31 January 2024, 31 Jan 24,
+2024-01-31, 2024-01-31T00:00:00, '31/01/2024 00:00:00', and Excel serial day numbers (45322). No-break and thin
+spaces around a date are spaces (Croydon's dates begin with one). The SQL macro
 `parse_date` in warehouse/models/macros.sql is the bulk twin of this function.
 """
 
@@ -17,15 +18,19 @@ _FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%d-%b-%Y",
+    "%d/%b/%Y",
     "%d %b %Y",
     "%d %B %Y",
     "%d-%B-%Y",
     "%d/%m/%y",
     "%d-%b-%y",
+    "%d/%b/%y",
+    "%d %b %y",
 )
 # Character classes are spelled out so that the SQL twin (RE2) means exactly the same.
 _SPACE = " \t\n\r\f\v"
 _SPACES = re.compile("[ \t\n\r\f\v]+")
+_WIDE_SPACES = re.compile("[\u00a0\u2009\u202f]")
 _TIME_SUFFIX = re.compile(r"[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\Z")
 _SERIAL = re.compile(r"[0-9]{5}(\.0+)?")
 _PRINTABLE_ASCII = re.compile("[\x20-\x7e]*")
@@ -42,7 +47,7 @@ def parse_date(text: object) -> dt.date | None:
         return _plausible(text.date())
     if isinstance(text, dt.date):
         return _plausible(text)
-    value = _TIME_SUFFIX.sub("", _SPACES.sub(" ", str(text).strip(_SPACE)))
+    value = _TIME_SUFFIX.sub("", _SPACES.sub(" ", _WIDE_SPACES.sub(" ", str(text)).strip(_SPACE)))
     if not value or len(value) > 40 or not _PRINTABLE_ASCII.fullmatch(value):
         return None
     if _SERIAL.fullmatch(value):

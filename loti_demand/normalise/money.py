@@ -32,7 +32,8 @@ def parse_amount(text: object, *, decimal_comma: bool = False) -> Decimal | None
 
     Half-pennies round away from zero, as DuckDB's DECIMAL cast does.
     Credits: brackets, a leading or trailing minus, or a trailing 'CR' make the amount negative; two credit
-    marks at once ('-(5)') are refused rather than guessed. 'DR' (debit) is accepted and positive.
+    marks at once ('-(5)') are refused rather than guessed. 'DR' (debit) is accepted and positive. A dash alone
+    (' £ -   ', an accounting format's zero) is zero.
     """
     if text is None:
         return None
@@ -42,6 +43,8 @@ def parse_amount(text: object, *, decimal_comma: bool = False) -> Decimal | None
         text = repr(text)
     text = str(text).translate(_SWAP) if decimal_comma else str(text)
     cleaned = _STRIP.sub("", text).replace("\u2212", "-")
+    if cleaned == "-":  # a spreadsheet's accounting format shows zero as a dash: ' £ -   '
+        return Decimal("0.00")
     match = _AMOUNT.fullmatch(cleaned)
     if not match:
         return None

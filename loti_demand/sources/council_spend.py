@@ -53,6 +53,7 @@ from loti_demand.sources.spend_header import (
     header_key,
     load_synonyms,
     map_header,
+    skip_blank_required,
 )
 from loti_demand.sources.spreadsheets import Rows, Sheets, cell_text
 
@@ -77,6 +78,7 @@ THREADED_DIGEST_BYTES = 8 << 20
 # Below this, pyarrow's per-call set-up costs more than it saves. Measured on a 2-CPU machine: 15 KB takes 1.6 ms
 # either way; 30 KB 2.4 ms (csv module) vs 2.2 ms (fast); 240 KB 12.8 ms vs 4.8 ms.
 FAST_PATH_MIN_BYTES = 32 << 10
+PEEK_ROWS = 50  # rows after the header looked at for required columns left empty
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
@@ -268,7 +270,7 @@ def _spanned(problems: dict[int, str]) -> Callable[[int, list[str]], str | None]
 
 
 def _header(head: str, delimiter: str, name: str, synonyms, budget: Budget) -> tuple[int, int, list[str], dict]:
-    return _find_header(_csv_errors(read_python(head, 1, delimiter), name, budget), name, synonyms)
+    return _find_header(_csv_errors(read_python(head, 1, delimiter), name, budget), name, synonyms)[:4]
 
 
 def _csv_errors(rows: Rows, name: str, budget: Budget) -> Rows:
@@ -288,18 +290,44 @@ def _csv_errors(rows: Rows, name: str, budget: Budget) -> Rows:
         ) from exc
 
 
-def _find_header(rows: Rows, name: str, synonyms) -> tuple[int, int, list[str], dict[str, int]]:
-    """(header line, last physical line of the header, header cells, field positions); raises if not found."""
+def _find_header(rows: Rows, name: str, synonyms) -> tuple[int, int, list[str], dict[str, int], Rows]:
+    """(header line, last physical line of the header, header cells, field positions, the rows after the header);
+    raises if not found. The first rows after the header are looked at (a required column empty on all of them is
+    passed over for another that names the field), and given back at the head of the rows after it."""
     scanned: list[tuple[int, list[str]]] = []
     for number, cells in rows:
         scanned.append((number, cells))
         positions = map_header(cells, synonyms)
         if all(f in positions for f in REQUIRED):
-            return number, number + _extra_lines(cells), cells, positions
+            peeked, error = _peek(rows, PEEK_ROWS)
+            positions = skip_blank_required(cells, positions, [c for _, c in peeked], synonyms)
+            return number, number + _extra_lines(cells), cells, positions, _resume(peeked, error, rows)
         if len(scanned) >= spend_header.HEADER_SCAN_ROWS:
             break
     spend_header.raise_no_header(name, scanned, synonyms)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _peek(rows: Rows, count: int) -> tuple[list[tuple[int, list[str]]], InputFileError | None]:
+    """Up to `count` rows, and the error that stopped them early (raised again by _resume, where it was met)."""
+    peeked: list[tuple[int, list[str]]] = []
+    try:
+        for row in rows:
+            peeked.append(row)
+            if len(peeked) >= count:
+                break
+    except InputLimitError:
+        raise
+    except InputFileError as exc:
+        return peeked, exc
+    return peeked, None
+
+
+def _resume(peeked: list[tuple[int, list[str]]], error: InputFileError | None, rows: Rows) -> Rows:
+    yield from peeked
+    if error is not None:
+        raise error
+    yield from rows
 
 
 def _extra_lines(cells: list[str]) -> int:
@@ -399,7 +427,7 @@ def _read_sheets(
         problems.clear()  # row numbers start again on each sheet
         rows = open_rows()
         try:
-            header_row, _, cells, positions = _find_header(rows, name, synonyms)
+            header_row, _, cells, positions, rows = _find_header(rows, name, synonyms)
         except InputLimitError:
             raise  # over a budget: the workbook is refused, whichever sheet holds the data
         except InputFileError as exc:

@@ -67,6 +67,14 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 HEADER_SCAN_ROWS = 60
 _KEY = re.compile(r"[^a-z0-9£]+")
 _CURRENCY = re.compile(r"£|gbp")
+# How councils' headers dress a name the synonyms table knows (tried only when no header matches as written):
+# a VAT qualifier ('Expenditure Amount (exc VAT)', '£ SPEND (EXCLUDING VAT', 'Amount £ (Ex VAT)'), a leading item
+# number ('5. BENEFICIARY'), the number a report tool appends to a repeated column name ('Vendor Name 2',
+# 'Amount.1'), and two names joined by a dash ('Payment date - G/L Date', 'Date incurred -Payment Date').
+_VAT_QUALIFIER = re.compile(r"\(?\s*\b(?:excl?(?:uding|usive)?|ex)\b\.?\s*(?:of\s+)?vat\b\s*\)?", re.IGNORECASE)
+_ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
+_REPEAT_NUMBER = re.compile(r"(?<=[a-z])(?:\s+|[._])\d\s*$", re.IGNORECASE)
+_DASH = re.compile(r"\s+-\s*|\s*-\s+")
 _PIVOT = re.compile(r"\b(sum of|count of|row labels|grand total)\b", re.IGNORECASE)
 
 
@@ -87,22 +95,55 @@ def _synonyms(folder: Path) -> list[tuple[str, str]]:
         return [(r["field"], header_key(r["header"])) for r in csv.DictReader(fh)]
 
 
-def map_header(cells: list[str], synonyms: list[tuple[str, str]]) -> dict[str, int]:
-    """Map Transparency Code fields to column positions; the first synonym in the table wins. A header that matches
-    no synonym as written is tried without its currency ('Amount £ (Excl VAT)' is 'Amount Excl VAT')."""
-    first: dict[str, int] = {}  # each header key's first position
-    keys = [header_key(cell) for cell in cells]
-    for i, key in enumerate(keys):
-        first.setdefault(key, i)
-    for i, key in enumerate(keys):
-        first.setdefault(_CURRENCY.sub("", key), i)
-    first.pop("", None)
+def header_variants(cell: object) -> list[str]:
+    """The keys a header is tried as when no header names a field exactly: without its currency ('Amount £ (Excl
+    VAT)' is 'Amount Excl VAT'), then without a VAT qualifier, item number or repeat number ('Amount', 'Beneficiary',
+    'Vendor Name'), and each side of a dash ('Payment date', 'G/L Date')."""
+    text = str(cell or "")
+    plain = _REPEAT_NUMBER.sub("", _ITEM_NUMBER.sub("", _VAT_QUALIFIER.sub(" ", text)))
+    parts = _DASH.split(plain)
+    keys = [header_key(t) for t in [text, plain, *(parts if len(parts) > 1 else [])]]
+    return list(dict.fromkeys(variant for key in keys for variant in (key, _CURRENCY.sub("", key))))
+
+
+def map_header(cells: list[str], synonyms: list[tuple[str, str]], skip: frozenset[int] = frozenset()) -> dict[str, int]:
+    """Map Transparency Code fields to column positions (a column for one field only; none of `skip`). Headers
+    named exactly come first, in the table's order (the first synonym present wins); a field none names exactly
+    then takes a header that names it dressed (header_variants)."""
+    exact: dict[str, int] = {}  # each header key's first position
+    dressed: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        if i not in skip:
+            exact.setdefault(header_key(cell), i)
+            for key in header_variants(cell):
+                dressed.setdefault(key, i)
+    exact.pop("", None)
+    dressed.pop("", None)
     mapping: dict[str, int] = {}
-    for fld, syn in synonyms:
-        position = first.get(syn)
-        if position is not None and fld not in mapping and position not in mapping.values():
-            mapping[fld] = position
+    for keys in (exact, dressed):
+        for fld, syn in synonyms:
+            position = keys.get(syn)
+            if position is not None and fld not in mapping and position not in mapping.values():
+                mapping[fld] = position
     return mapping
+
+
+def skip_blank_required(
+    cells: list[str], positions: dict[str, int], rows: list[list[str]], synonyms: list[tuple[str, str]]
+) -> dict[str, int]:
+    """A required field mapped to a column that is empty on every line below the header (`rows`, the first few) is
+    mapped to another column when one names it: a Transparency Code template's unused 'Effective date' beside the
+    'Payment date - G/L Date' the council fills (Kensington and Chelsea)."""
+    lines = [r for r in rows if any(str(c).strip() for c in r)]
+    empty = frozenset(
+        i
+        for f, i in positions.items()
+        if f in REQUIRED and lines and not any(i < len(r) and str(r[i]).strip() for r in lines)
+    )
+    if not empty:
+        return positions
+    remapped = map_header(cells, synonyms, skip=empty)
+    return remapped if all(f in remapped for f in REQUIRED) else positions
 
 
 def description_columns(cells: list[str], positions: dict[str, int]) -> list[tuple[int, str]]:

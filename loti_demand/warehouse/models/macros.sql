@@ -30,11 +30,13 @@ create or replace macro amount_from_parts(p) as (
     end
 );
 
--- Plain numbers ('1039.93', ' 1,534.24 ', '-12.00') take a cheap cast; the rest go through the parts.
+-- Plain numbers ('1039.93', ' 1,534.24 ', '-12.00') take a cheap cast; the rest go through the parts. A dash alone
+-- (' £ -   ', a spreadsheet's accounting format for zero) is zero.
 create or replace macro parse_amount(s) as (
     case
         when regexp_full_match(replace(s, ',', ''), ' *-?[0-9]{1,16}(\.[0-9]*)? *')
             then try_cast(replace(s, ',', '') as decimal(18, 2))
+        when amount_text(s) = '-' then cast(0 as decimal(18, 2))
         else amount_from_parts(amount_parts(amount_text(s)))
     end
 );
@@ -56,10 +58,13 @@ create or replace macro vat_text(s) as (
 -- parse_amount for a file written with decimal commas ('1.234,56'): the two marks swap roles.
 create or replace macro parse_amount_decimal_comma(s) as parse_amount(translate(s, '.,', ',.'));
 
--- Trim, squeeze whitespace runs to one space, drop a trailing time of day ('31/01/2024 00:00:00').
+-- No-break and thin spaces become spaces; trim, squeeze whitespace runs to one space, drop a trailing time of day
+-- ('31/01/2024 00:00:00').
 create or replace macro date_text(s) as
     regexp_replace(
-        regexp_replace(trim_ws(s), '[ \t\n\r\f\v]+', ' ', 'g'),
+        regexp_replace(
+            trim_ws(regexp_replace(s, '[\x{00a0}\x{2009}\x{202f}]', ' ', 'g')), '[ \t\n\r\f\v]+', ' ', 'g'
+        ),
         '[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$', ''
     );
 
@@ -78,11 +83,11 @@ create or replace macro parse_date_text(t) as (
         when regexp_full_match(t, '[0-9]{5}(\.0+)?') then date '1899-12-30' + cast(cast(t as double) as integer)
         when dmy_parts(t).y <> '' then dmy_date(dmy_parts(t))
         when regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(t as date)
-        when regexp_full_match(t, '[0-9]{1,2}[/-][0-9A-Za-z]{1,9}[/-][0-9]{2}')
-            then cast(try_strptime(t, ['%d/%m/%y', '%d-%b-%y']) as date)
+        when regexp_full_match(t, '[0-9]{1,2}[/ -][0-9A-Za-z]{1,9}[/ -][0-9]{2}')
+            then cast(try_strptime(t, ['%d/%m/%y', '%d-%b-%y', '%d/%b/%y', '%d %b %y']) as date)
         else cast(try_strptime(
             t,
-            ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d', '%d-%b-%Y', '%d %b %Y',
+            ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d', '%d-%b-%Y', '%d/%b/%Y', '%d %b %Y',
              '%d %B %Y', '%d-%B-%Y']
         ) as date)
     end
