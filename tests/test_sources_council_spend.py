@@ -155,18 +155,19 @@ def test_the_header_decides_the_delimiter_when_cells_hold_another() -> None:
 
 def test_a_missing_column_is_reported_with_the_header_split_as_the_council_wrote_it() -> None:
     """Commas inside the cells of a semicolon-separated file make its lines split wider on commas. When the header
-    lacks a column, the error lists the header's columns split on semicolons, not as one cell."""
+    lacks a column, the error lists the header's columns split on semicolons, not as one cell
+    (a header without an amount's words: one with them is read from its values)."""
     lines = [
-        "Payment Date;Supplier Name;Net",
+        "Payment Date;Supplier Name;Betrag",
         *[f"0{i}/04/2025;Acme, Ltd, Unit {i}, Camden;1.234,5{i}" for i in range(1, 6)],
     ]
     with pytest.raises(MissingColumnsError) as caught:
         read_text("\n".join(lines) + "\n")
     assert (
-        "missing amount (amount could be 'Net'). The likeliest header (row 1) has columns: 'Payment Date', "
-        "'Supplier Name', 'Net'"
+        "missing amount (amount could be 'Betrag'). The likeliest header (row 1) has columns: 'Payment Date', "
+        "'Supplier Name', 'Betrag'"
     ) in caught.value.problem
-    assert "field,column\n  amount,Net\n" in caught.value.hint
+    assert "field,column\n  amount,Betrag\n" in caught.value.hint
 
 
 @pytest.mark.parametrize(
@@ -430,6 +431,50 @@ def test_the_hint_names_the_missing_field_and_the_column_that_holds_it(header, r
         read_text(f"{header}\n{row}\n{row}\n", name="spend/gla/odd.csv")
     assert problem in caught.value.problem
     assert "field,column\n" + "".join(f"  {line}\n" for line in lines) in caught.value.hint
+
+
+def test_a_field_no_synonym_names_is_read_from_its_one_fitting_column() -> None:
+    """Councils name columns the synonyms table cannot list in advance ('Exclusive Amount', 'Supplier or Party
+    Name'): the one column whose header has the field's words and whose values are all of its kind is read, a VAT
+    column is not an amount, and the columns used are kept with the file."""
+    lines = [f"0{d}/01/2024,Acme Systems Ltd {d},{d}00.00,{d}0.00,Libraries" for d in range(1, 7)]
+    tables, rows = read_text(
+        "Payment Date,Supplier or Party Name,VAT Amount,Exclusive Amount,Service Area\n" + "\n".join(lines) + "\n",
+        name="spend/barnet/2024-01.csv",
+    )
+    assert [(r["supplier_name"], r["amount"]) for r in rows][:2] == [
+        ("Acme Systems Ltd 1", "10.00"),
+        ("Acme Systems Ltd 2", "20.00"),
+    ]
+    assert tables[0].mapping == {
+        "payment_date": "Payment Date",
+        "supplier_name": "Supplier or Party Name",
+        "amount": "Exclusive Amount",
+        "service_area": "Service Area",
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        ("Date Raised,Date Transaction Added,Supplier Name,Amount", "two columns of dates"),
+        ("Supplier Name,Amount,Reference", "no column of dates"),
+    ],
+)
+def test_a_field_with_two_fitting_columns_or_none_is_still_refused(header: str, why: str) -> None:
+    """Reading a column by its words and values is only for one clear candidate: otherwise the file is refused,
+    naming the candidates, as before (the council's dates could be either)."""
+    columns = header.split(",")
+    values = {
+        "Date Raised": "02/01/2024",
+        "Date Transaction Added": "05/01/2024",
+        "Supplier Name": "Acme Ltd",
+        "Amount": "100.00",
+        "Reference": "INV1",
+    }
+    text = header + "\n" + "\n".join(",".join(values[c] for c in columns) for _ in range(8)) + "\n"
+    with pytest.raises(MissingColumnsError, match="missing payment_date"):
+        read_text(text, name="spend/barnet/odd.csv")
 
 
 def test_central_government_spend_over_25k_headers_load_with_no_mapping() -> None:

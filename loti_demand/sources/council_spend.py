@@ -304,6 +304,10 @@ def _find_header(rows: Rows, name: str, synonyms) -> tuple[int, int, list[str], 
             return number, number + _extra_lines(cells), cells, positions, _resume(peeked, error, rows)
         if len(scanned) >= spend_header.HEADER_SCAN_ROWS:
             break
+    if inferred := spend_header.infer_header(scanned, synonyms):
+        number, cells, positions = inferred
+        after = [(n, c) for n, c in scanned if n > number]
+        return number, number + _extra_lines(cells), cells, positions, _resume(after, None, rows)
     spend_header.raise_no_header(name, scanned, synonyms)
     raise AssertionError("unreachable")  # pragma: no cover
 

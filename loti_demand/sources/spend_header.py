@@ -182,20 +182,66 @@ def with_mapping(synonyms: list[tuple[str, str]], mapping: dict[str, str] | None
     return [(fld, header_key(col)) for fld, col in mapping.items()] + synonyms
 
 
+def _likeliest(
+    scanned: list[tuple[int, list[str]]], synonyms: list[tuple[str, str]]
+) -> tuple[int, list[str], dict[str, int], list[tuple[int, list[str]]]]:
+    """(row number, cells, fields its headers name, the non-blank rows) of the row naming the most fields."""
+    nonblank = [(n, c) for n, c in scanned if any(str(x).strip() for x in c)]
+    best_number, best = max(nonblank, key=lambda nc: (len(map_header(nc[1], synonyms)), -nc[0]))
+    return best_number, best, map_header(best, synonyms), nonblank
+
+
+def _is_summary(found: dict[str, int], nonblank: list[tuple[int, list[str]]]) -> bool:
+    """Totals per supplier or a pivot table: no payment date, and a pivot's words or totals."""
+    text = " ".join(" ".join(str(x) for x in c) for _, c in nonblank[:12])
+    return (
+        "payment_date" not in found
+        and ("supplier_name" in found or bool(_PIVOT.search(text)))
+        and bool(_PIVOT.search(text) or re.search(r"\btotals?\b", text, re.IGNORECASE))
+    )
+
+
+def infer_header(
+    scanned: list[tuple[int, list[str]]], synonyms: list[tuple[str, str]]
+) -> tuple[int, list[str], dict[str, int]] | None:
+    """(row number, cells, field positions) of the likeliest header when the fields no synonym names each have ONE
+    fitting column: a header with the field's words ('Exclusive Amount', 'Date Transaction Added', 'Supplier or
+    Party Name') over values that are all (95%, at least 5) dates, amounts or names; for an amount, not a VAT column;
+    for a supplier, by its stronger words (supplier, vendor, payee...) when several fit. None when a field has no
+    fitting column or more than one (the refusal then names the candidates), when no synonym names any field, or for
+    a summary. The columns used are kept with the file (source_files.column_mapping)."""
+    if not any(any(str(x).strip() for x in c) for _, c in scanned):
+        return None
+    best_number, best, found, nonblank = _likeliest(scanned, synonyms)
+    if not found or _is_summary(found, nonblank):
+        return None
+    rows = [c for n, c in nonblank if n > best_number]
+    positions = dict(found)
+    for fld in REQUIRED:
+        if fld in positions:
+            continue
+        fits = [
+            (i, title)
+            for share, named, count, i, title in _scores(fld, best, rows, set(positions.values()))
+            if named and count >= 5 and share >= 0.95
+        ]
+        if fld == "amount":
+            fits = [(i, t) for i, t in fits if not _VAT_ONLY.search(t)]
+        if fld == "supplier_name" and len(fits) > 1:
+            fits = [(i, t) for i, t in fits if _STRONG_SUPPLIER_WORDS.search(t)]
+        if len(fits) != 1:
+            return None
+        positions[fld] = fits[0][0]
+    return best_number, best, positions
+
+
 def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: list[tuple[str, str]]) -> None:
     """Explain why no header row was found: a summary-only publication, or which columns are missing."""
-    nonblank = [(n, c) for n, c in scanned if any(str(x).strip() for x in c)]
-    if not nonblank:
+    if not any(any(str(x).strip() for x in c) for _, c in scanned):
         raise InputFileError(name, "has no rows", "a spend file needs a header row and payment lines")
-    best_number, best = max(nonblank, key=lambda nc: (len(map_header(nc[1], synonyms)), -nc[0]))
-    found = map_header(best, synonyms)
+    best_number, best, found, nonblank = _likeliest(scanned, synonyms)
     shown = ", ".join(repr(str(c).strip()) for c in best if str(c).strip()) or "(none)"
-    text = " ".join(" ".join(str(x) for x in c) for _, c in nonblank[:12])
-    if (
-        "payment_date" not in found
-        and ("supplier_name" in found or _PIVOT.search(text))
-        and (_PIVOT.search(text) or re.search(r"\btotals?\b", text, re.IGNORECASE))
-    ):
+    if _is_summary(found, nonblank):
         error: InputFileError = SummaryOnlyError(
             name,
             f"is a summary (totals per supplier or a pivot table), not individual payments "
@@ -236,11 +282,15 @@ _HEADER_WORDS = {
     ),
     "amount": re.compile(r"amount|value|total|net|gross|paid|£|gbp|sum", re.IGNORECASE),
 }
+_STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
+_VAT_ONLY = re.compile(r"^(?!.*\bex).*\bvat\b", re.IGNORECASE)  # a VAT column, not an amount excluding VAT
 
 
-def candidate_columns(fld: str, header: list[str], rows: list[list[str]], taken: set[int]) -> list[str]:
-    """The columns of `header` (not already used) that could hold a required field, likeliest first: judged by
-    what the data rows below it hold (dates, amounts, names) and, without data rows, by the header's words."""
+def _scores(
+    fld: str, header: list[str], rows: list[list[str]], taken: set[int]
+) -> list[tuple[float, bool, int, int, str]]:
+    """(share of its values that fit the field, whether its header has the field's words, how many values, position,
+    header) for each column of `header` not already used; share 0 for a column with no values below it."""
     from loti_demand.normalise.dates import parse_date
     from loti_demand.normalise.money import parse_amount
 
@@ -251,16 +301,24 @@ def candidate_columns(fld: str, header: list[str], rows: list[list[str]], taken:
             continue
         values = [str(r[i]).strip() for r in rows if i < len(r) and str(r[i]).strip()]
         named = bool(_HEADER_WORDS[fld].search(title))
+        share = 0.0
         if values:
             dates = sum(parse_date(v) is not None for v in values) / len(values)
             amounts = sum(parse_amount(v) is not None and parse_date(v) is None for v in values) / len(values)
             words = sum(sum(ch.isalpha() for ch in v) >= 3 for v in values) / len(values)
             share = {"payment_date": dates, "amount": amounts, "supplier_name": words * (1 - dates)}[fld]
-            if share < 0.8:
-                continue
-            scored.append((share + named, i, title))
-        elif named:
-            scored.append((1.0, i, title))
+        scored.append((share, named, len(values), i, title))
+    return scored
+
+
+def candidate_columns(fld: str, header: list[str], rows: list[list[str]], taken: set[int]) -> list[str]:
+    """The columns of `header` (not already used) that could hold a required field, likeliest first: judged by
+    what the data rows below it hold (dates, amounts, names) and, without data rows, by the header's words."""
+    scored = [
+        (share + named if count else 1.0, i, title)
+        for share, named, count, i, title in _scores(fld, header, rows, taken)
+        if (count and share >= 0.8) or (not count and named)
+    ]
     return [title for _, _, title in sorted(scored, key=lambda t: (-t[0], t[1]))[:3]]
 
 
