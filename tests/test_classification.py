@@ -490,6 +490,11 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         (None, "DATRIX LIMITED", "cloud_hosting"),
         # rules 2026.17: a training heading run together is training
         ("Non Staff TrainingCourses", "HANLON SOFTWARE SOLUTIONS", None),
+        # rules 2026.18: charges and fees paid are not technology bought, whoever takes them
+        ("Parking and congestion charges", "PAYBYPHONE RE RBKC", None),
+        ("Bank Charges", "Conduent Parking Enforcement Solutions Ltd", None),
+        ("Payment to Government Departments", "SOPRA STERIA LIMITED U", None),
+        ("Telephone : Rentals", "BT Global Services", "networks_telecoms"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
