@@ -495,6 +495,12 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Bank Charges", "Conduent Parking Enforcement Solutions Ltd", None),
         ("Payment to Government Departments", "SOPRA STERIA LIMITED U", None),
         ("Telephone : Rentals", "BT Global Services", "networks_telecoms"),
+        # rules 2026.19: IT networking is networks (a networking event is not); software or IoT in a supplier's name
+        ("I.T. Networking", "Acme Ltd", "networks_telecoms"),
+        ("Networking event", "Acme Ltd", None),
+        (None, "EPLOYITSSOFTWARESYSTEMSLTD", "software"),
+        (None, "IOT Solutions", "smart_city_iot"),
+        (None, "Patriot Coaches Ltd", None),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
