@@ -69,6 +69,19 @@ DATES = [
     ("16 Aug 23", dt.date(2023, 8, 16)),  # Islington, July to September 2023
     ("16/AUG/23", dt.date(2023, 8, 16)),
     ("16 Aug 2023\u202f", dt.date(2023, 8, 16)),
+    # West Berkshire: Excel day numbers with the time of day as a fraction; the day is the whole number, never
+    # rounded up (45322.75 is 18:00 on 31 January)
+    ("45301.45023804398", dt.date(2024, 1, 10)),
+    ("45301.45", dt.date(2024, 1, 10)),
+    ("45322.75", dt.date(2024, 1, 31)),
+    ("45322.0", dt.date(2024, 1, 31)),
+    ("12345.67", None),  # an amount: its day would be in 1933
+    ("4530.145", None),
+    ("453014.5", None),
+    ("45,301.45", None),
+    ("-45301.45", None),
+    ("45301.45.1", None),
+    ("45301.", None),
 ]
 
 

@@ -77,10 +77,11 @@ create or replace macro dmy_date(p) as (
 );
 
 -- Two-digit years ('05/04/24') are tried only with %y formats: DuckDB's %Y would read them as year 24.
+-- An Excel day number may carry the time of day as a fraction (45301.45): the day is its five whole digits.
 create or replace macro parse_date_text(t) as (
     case
         when t is null or length(t) > 40 or not regexp_full_match(t, '[\x20-\x7e]*') then null
-        when regexp_full_match(t, '[0-9]{5}(\.0+)?') then date '1899-12-30' + cast(cast(t as double) as integer)
+        when regexp_full_match(t, '[0-9]{5}(\.[0-9]+)?') then date '1899-12-30' + cast(left(t, 5) as integer)
         when dmy_parts(t).y <> '' then dmy_date(dmy_parts(t))
         when regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(t as date)
         when regexp_full_match(t, '[0-9]{1,2}[/ -][0-9A-Za-z]{1,9}[/ -][0-9]{2}')
