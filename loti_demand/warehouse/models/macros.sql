@@ -104,6 +104,26 @@ create or replace macro plausible_date(d) as
 create or replace macro tidy_text(s) as
     nullif(trim(regexp_replace(s, '[ \t\n\r\f\v\x{00a0}\x{2020}\x{2021}\x{feff}]+', ' ', 'g')), '');
 
+-- A value quoted in a message: in quotes, a backslash and each character a reader cannot see written as an escape
+-- ('08-Aug-2023\xa0'), so that a value that looks right shows why it is not. Twin: normalise.text.quoted.
+create or replace macro quoted(s) as (
+    '''' || regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                regexp_replace(s, '\\', '\\\\', 'g'),
+            '\t', '\\t', 'g'), '\n', '\\n', 'g'), '\r', '\\r', 'g'), '\x{00a0}', '\\xa0', 'g'),
+            '\x{00ad}', '\\xad', 'g'),
+        '\x{2007}', '\\u2007', 'g'), '\x{2009}', '\\u2009', 'g'), '\x{200b}', '\\u200b', 'g'),
+        '\x{200c}', '\\u200c', 'g'), '\x{200d}', '\\u200d', 'g'),
+    '\x{200e}', '\\u200e', 'g'), '\x{200f}', '\\u200f', 'g'), '\x{202f}', '\\u202f', 'g'),
+    '\x{2060}', '\\u2060', 'g'), '\x{feff}', '\\ufeff', 'g') || ''''
+);
+
+-- For a problem's reason: the value quoted, when it holds a character that cannot be seen ('' when it holds none).
+create or replace macro hidden_note(s) as
+    case when quoted(s) <> '''' || replace(s, '\', '\\') || ''''
+        then '; the value holds a character that cannot be seen: ' || quoted(s) else '' end;
+
 -- The council withheld the payee's name (twin: normalise.suppliers.is_redacted).
 create or replace macro is_redacted_name(s) as
     regexp_matches(
