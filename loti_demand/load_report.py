@@ -14,7 +14,7 @@ def file_table(rows: Sequence[dict], max_rows: int = MAX_ROWS) -> str:
     """A plain-text table, one line per file (ZIP members each count), with a total line; '' when empty.
 
     Quarantined counts say how many of them were totals rows; rejected files (and skipped archive members) show
-    why instead of counts.
+    why instead of counts, and a file that loaded nothing because every line was quarantined says so below.
     """
     if not rows:
         return ""
@@ -29,6 +29,8 @@ def file_table(rows: Sequence[dict], max_rows: int = MAX_ROWS) -> str:
         lines.insert(-1, f"... and {len(rows) - max_rows:,} more files (query source_files for all of them)")
     unread = [r for r in rows if r.get("status") in UNREAD]
     lines += [f"{r['status']}: {r['path']}: {r.get('problem')}" for r in unread[:max_rows]]
+    empty = [r for r in rows if r.get("status") not in UNREAD and r.get("problem")]  # read, but nothing loaded
+    lines += [f"{r['path']}: {r['problem']}" for r in empty[:max_rows]]
     return "\n".join(lines)
 
 

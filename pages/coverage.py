@@ -87,13 +87,13 @@ if issue_files.empty:
     ui.no_data("No lines were quarantined and no file was rejected.")
 else:
     counts = dict(zip(issue_files["source_file"], issue_files["issues"], strict=True))
-    total = sum(counts.values())
-    chosen = ui.url_selectbox(
-        "File",
-        ["", *counts],
-        key="file",
-        format_func=lambda f: f"{f} ({counts[f]:,})" if f else f"All files ({total:,})",
-    )
+    nothing_loaded = dict(issue_files.dropna(subset=["nothing_loaded"])[["source_file", "nothing_loaded"]].values)
+    for path, problem in nothing_loaded.items():  # every line quarantined: say so, with the commonest reason
+        st.warning(f"`{path}`: {problem}", icon=":material/warning:")
+    labels = {"": f"All files ({sum(counts.values()):,})"} | {
+        f: f"{f} ({n:,}{', nothing loaded' if f in nothing_loaded else ''})" for f, n in counts.items()
+    }
+    chosen = ui.url_selectbox("File", list(labels), key="file", format_func=labels.get)
     issues = ui.query("load_issues_list", source_file=chosen)
     ui.table(issues, list(issues.columns), key="coverage_issues", file_name="load_issues.csv")
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from loti_demand.normalise.dates import parse_date
 from loti_demand.normalise.money import decimal_mark, format_amount, parse_amount
+from loti_demand.normalise.text import HIDDEN, quoted
 from loti_demand.warehouse.db import MODELS_DIR
 
 AMOUNTS = [
@@ -69,6 +70,19 @@ DATES = [
     ("16 Aug 23", dt.date(2023, 8, 16)),  # Islington, July to September 2023
     ("16/AUG/23", dt.date(2023, 8, 16)),
     ("16 Aug 2023\u202f", dt.date(2023, 8, 16)),
+    # West Berkshire: Excel day numbers with the time of day as a fraction; the day is the whole number, never
+    # rounded up (45322.75 is 18:00 on 31 January)
+    ("45301.45023804398", dt.date(2024, 1, 10)),
+    ("45301.45", dt.date(2024, 1, 10)),
+    ("45322.75", dt.date(2024, 1, 31)),
+    ("45322.0", dt.date(2024, 1, 31)),
+    ("12345.67", None),  # an amount: its day would be in 1933
+    ("4530.145", None),
+    ("453014.5", None),
+    ("45,301.45", None),
+    ("-45301.45", None),
+    ("45301.45.1", None),
+    ("45301.", None),
 ]
 
 
@@ -191,3 +205,28 @@ def test_excel_serials_and_timestamps_round_trip(day: dt.date) -> None:
     assert parse_date(str(serial)) == day
     assert parse_date(f"{day.isoformat()}T00:00:00") == day
     assert parse_date(day.strftime("%d/%m/%Y 00:00:00")) == day
+
+
+# A value quoted in a problem's reason shows what cannot be seen: Croydon's dates held a no-break space that made
+# a quarantined '08-Aug-2023' look like a good date.
+QUOTED = [
+    ("08-Aug-2023\u00a0", "'08-Aug-2023\\xa0'"),
+    ("\u00a008-Aug-2023", "'\\xa008-Aug-2023'"),
+    ("08-Aug\t2023", "'08-Aug\\t2023'"),
+    ("1,234\u200b.56", "'1,234\\u200b.56'"),  # a zero-width space
+    ("\ufeffAcme Ltd", "'\\ufeffAcme Ltd'"),  # a byte order mark
+    ("C:\\data", "'C:\\\\data'"),  # a backslash is doubled, so an escape is never ambiguous
+    ("Café 31/01/2024", "'Café 31/01/2024'"),  # what can be seen is left alone
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), QUOTED)
+def test_a_quoted_value_shows_its_hidden_characters(text: str, expected: str, macros) -> None:
+    assert quoted(text) == expected
+    assert macros.execute("select quoted($1)", [text]).fetchall()[0][0] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=["a", "1", " ", "\\", "'", "é", *HIDDEN], max_size=12))
+def test_sql_and_python_quoting_agree(macros, text: str) -> None:
+    assert macros.execute("select quoted($1)", [text]).fetchall()[0][0] == quoted(text)

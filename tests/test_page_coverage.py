@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand import periods, queries
 from loti_demand.metrics import QUALITY_RULES
-from loti_demand.warehouse.build import build
+from loti_demand.warehouse.build import add_files, build
 from loti_demand.warehouse.db import connect
 from tests.conftest import open_page
 
@@ -263,3 +263,21 @@ def test_period_window_is_whole_months() -> None:
         dt.date(2026, 1, 1),
         dt.date(2026, 2, 1),
     ]
+
+
+def test_a_file_that_loaded_nothing_is_named_with_its_commonest_reason(tmp_path: Path, monkeypatch) -> None:
+    """A spend file whose every line was quarantined is named above the list of files with problems, and marked in
+    it, with the reason most of its lines were quarantined for."""
+    path = tmp_path / "2024_01.csv"
+    path.write_text(
+        "Payment Date,Supplier Name,Amount\n" + "45301.4.5,Acme Ltd,500.00\n" * 2 + "01/04/2025,Acme Ltd,TBC\n",
+        encoding="utf-8",
+    )
+    add_files(tmp_path / "w.duckdb", "spend", [path], publisher="E09000007")
+    at = _app(tmp_path / "w.duckdb", monkeypatch)
+    assert [w.value for w in at.warning] == [
+        f"`{path}`: nothing loaded: every one of its 3 lines was quarantined; the commonest reason (2 lines): "
+        "payment_date: date not recognised (expected a UK day-first date such as 31/01/2024)"
+    ]
+    choices = next(s for s in at.selectbox if s.label == "File")
+    assert choices.options == ["All files (3)", f"{path} (3, nothing loaded)"]

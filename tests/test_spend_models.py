@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from loti_demand.cli import cli
 from loti_demand.exceptions import StrictModeError
 from loti_demand.normalise.suppliers import is_individual_payee_type, is_redacted
+from loti_demand.queries.coverage import load_issue_files
 from loti_demand.warehouse.build import add_files, run_checks
 from loti_demand.warehouse.db import MODELS_DIR, connect
 
@@ -156,6 +157,116 @@ def test_value_formats_from_real_files(tmp_path: Path) -> None:
     assert [r[1] for r in rows] == [
         Decimal(v) for v in ("1234.50", "-12.00", "-99.00", "-1534.24", "222441.16", "500.00", "-0.01")
     ]
+
+
+def test_excel_day_numbers_with_a_time_of_day_load_on_their_day(tmp_path: Path) -> None:
+    """West Berkshire writes each payment's date and time as an Excel number (45301.45 is 10:48 on 10 January
+    2024); every line once failed as 'date not recognised'. The day is never rounded up to the next."""
+    path = tmp_path / "Over500_23_P10_-_Published.csv"
+    path.write_text(
+        "Service,Expenditure category,Narrative,Date,Net amount,Supplier name\n"
+        "Strategy & Governance,Employees,Employers LGPS Deficit Contribution,45313.75465925926,402500,RBWM\n"
+        "Children & Family Services,Employees,Agency & Temporary Staff,45301.45023804398,4000,Sarp Consult\n"
+        "Adult Social Care,Transfer Payment,Adult Placement Allowances,45320.641129710646,866.16,Redacted\n",
+        encoding="utf-8",
+    )
+    add_files(tmp_path / "w.duckdb", "spend", [path], publisher="E09000007")
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    assert [str(r[0]) for r in con.execute("select payment_date from spend order by source_row").fetchall()] == [
+        "2024-01-22",
+        "2024-01-10",
+        "2024-01-29",
+    ]
+    assert con.execute("select count(*) from load_issues").fetchone() == (0,)
+
+
+def test_a_repeat_of_the_header_row_is_named_as_one(tmp_path: Path) -> None:
+    """Ealing's export repeats its header under the header (its first cell blank, the names' spacing and case as
+    they come); the line is quarantined as what it is, not as an amount that is not a number."""
+    path = tmp_path / "2023_05.csv"
+    path.write_text(
+        "columns,,Body Name,Service Label,Date,Net Amount,Amended Supplier Name\n"
+        ",,Body Name,Service Label, Date ,NET AMOUNT,Amended Supplier Name\n"
+        ",,Ealing Council,Housing,05/05/2023,500.00,Acme Ltd\n"
+        ",,Ealing Council,Housing,06/05/2023,Amount,Acme Ltd\n",  # a stray word: still not a number
+        encoding="utf-8",
+    )
+    add_files(tmp_path / "w.duckdb", "spend", [path], publisher="E09000009")
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    assert con.execute("select source_row, column_name, problem from load_issues order by 1").fetchall() == [
+        (2, None, "a repeat of the header row"),
+        (4, "amount", "amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))"),
+    ]
+    assert counts(con) == [(3, 1, 0, 2, 0, Decimal("500.00"))]
+
+
+def test_a_quarantined_value_with_a_hidden_character_shows_it(tmp_path: Path) -> None:
+    """A no-break space in a date is read (Croydon's); a zero-width space is not, and the reason shows it, with the
+    value as published beside it (not tidied into a date that looks good)."""
+    con = ingest(
+        tmp_path,
+        (
+            "hidden.csv",
+            "\u00a008-Aug-2023,T1,Acme Ltd,500,Gas,\n"
+            "08-Aug-2023\u200b,T2,Acme Ltd,500,Gas,\n"
+            "08-Aug-2023,T3,Acme Ltd,5\u200b00,Gas,\n"
+            "08-Aug 2023,T4,Acme Ltd,500,Gas,\n",
+        ),
+    )
+    assert con.execute("select source_row, column_name, raw_value, problem from load_issues order by 1").fetchall() == [
+        (
+            3,
+            "payment_date",
+            "08-Aug-2023\u200b",
+            "date not recognised (expected a UK day-first date such as 31/01/2024); the value holds a character "
+            "that cannot be seen: '08-Aug-2023\\u200b'",
+        ),
+        (
+            4,
+            "amount",
+            "5\u200b00",
+            "amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00)); the value holds a character that "
+            "cannot be seen: '5\\u200b00'",
+        ),
+        (5, "payment_date", "08-Aug 2023", "date not recognised (expected a UK day-first date such as 31/01/2024)"),
+    ]
+
+
+def test_a_file_whose_every_line_is_quarantined_says_so(tmp_path: Path) -> None:
+    """A file read whole that loads nothing must not pass for one that loaded: source_files' problem, the CLI's
+    per-file summary and the coverage page's list of files say so, naming the commonest reason."""
+    (tmp_path / "good.csv").write_text(HEADER + "01/04/2025,T1,Acme Ltd,500.00,Gas,\n", encoding="utf-8")
+    (tmp_path / "bad.csv").write_text(
+        HEADER + "".join(f"45301.4.5,T{i},Acme Ltd,500.00,Gas,\n" for i in range(3)) + "01/04/2025,T9,Acme,x,Gas,\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            "spend",
+            "--warehouse",
+            str(warehouse),
+            "--borough",
+            "Camden",
+            *(str(tmp_path / n) for n in ("good.csv", "bad.csv")),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    said = (
+        "nothing loaded: every one of its 4 lines was quarantined; the commonest reason (3 lines): payment_date: "
+        "date not recognised (expected a UK day-first date such as 31/01/2024)"
+    )
+    assert f"{tmp_path / 'bad.csv'}: {said}" in result.stdout.splitlines()
+    assert "good.csv:" not in result.stdout
+    con = connect(warehouse, read_only=True)
+    assert con.execute("select path, status, problem from source_files order by file_id").fetchall() == [
+        (str(tmp_path / "good.csv"), "loaded", None),
+        (str(tmp_path / "bad.csv"), "loaded", said),
+    ]
+    files = load_issue_files(con)
+    assert files[["source_file", "issues", "nothing_loaded"]].values.tolist() == [[str(tmp_path / "bad.csv"), 4, said]]
 
 
 def test_irrecoverable_vat_written_as_a_word_loads_the_payment(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from loti_demand.normalise.dates import EARLIEST, LATEST, parse_date
 from loti_demand.normalise.money import parse_amount
 from loti_demand.normalise.taxonomy import Classifier
-from loti_demand.normalise.text import clean_text
+from loti_demand.normalise.text import clean_text, quoted
 
 STATUSES = ("open", "closed", "awarded")
 OCID = re.compile(r"^ocds-[a-z0-9]{6}-\S+$")
@@ -90,7 +90,7 @@ def _date(column: str, value: str | None, problems: list[Problem]) -> dt.date | 
     if parsed is None:
         guess = parse_date(value)
         hint = f" (did you mean {guess.isoformat()}?)" if guess else ""
-        problems.append(Problem(column, f"{column} '{value}' is not a date written YYYY-MM-DD{hint}", value))
+        problems.append(Problem(column, f"{column} {quoted(value)} is not a date written YYYY-MM-DD{hint}", value))
     return parsed
 
 
@@ -107,7 +107,7 @@ def _boroughs(value: str | None, rules: ChallengeRules, problems: list[Problem])
         elif code not in codes:
             codes.append(code)
     if unknown:
-        described = " and ".join(f"'{n}'{_did_you_mean(n, rules.borough_names.values())}" for n in unknown)
+        described = " and ".join(f"{quoted(n)}{_did_you_mean(n, rules.borough_names.values())}" for n in unknown)
         verb = "is not a London borough" if len(unknown) == 1 else "are not London boroughs"
         problems.append(
             Problem(
@@ -133,10 +133,12 @@ def _category(raw: Mapping, rules: ChallengeRules, problems: list[Problem]) -> t
             return given, "given by the publisher"
         by_label = {label.lower(): code for code, label in rules.categories.items()}
         if given.lower() in by_label:
-            hint = f"use the code {by_label[given.lower()]} for '{given}'"
+            hint = f"use the code {by_label[given.lower()]} for {quoted(given)}"
         else:
             hint = f"use one of {', '.join(rules.categories)}, or leave it empty to infer it"
-        problems.append(Problem("tech_category", f"tech_category '{given}' is not in the taxonomy ({hint})", given))
+        problems.append(
+            Problem("tech_category", f"tech_category {quoted(given)} is not in the taxonomy ({hint})", given)
+        )
         return None, ""
     category, reason = rules.classifier.classify_text(
         [("title", raw.get("title")), ("statement", raw.get("statement"))]
@@ -163,7 +165,7 @@ def _status(raw: Mapping, problems: list[Problem]) -> str | None:
     if not value:
         problems.append(Problem("status", "status is missing (use open, closed or awarded)"))
     elif status not in STATUSES:
-        problems.append(Problem("status", f"status '{value}' is not open, closed or awarded", value))
+        problems.append(Problem("status", f"status {quoted(value)} is not open, closed or awarded", value))
     return status or None
 
 
@@ -175,7 +177,8 @@ def _budget(value: str | None, problems: list[Problem]) -> Decimal | None:
         problems.append(
             Problem(
                 "budget_gbp",
-                f"budget_gbp '{value}' is not an amount in pounds (write a number such as 50000, or leave it empty)",
+                f"budget_gbp {quoted(value)} is not an amount in pounds "
+                "(write a number such as 50000, or leave it empty)",
                 value,
             )
         )
@@ -188,12 +191,12 @@ def _budget(value: str | None, problems: list[Problem]) -> Decimal | None:
 def _links(raw: Mapping, problems: list[Problem]) -> None:
     url, ocid = raw.get("url"), raw.get("outcome_ocid")
     if url and not URL.match(url):
-        problems.append(Problem("url", f"url '{url}' is not a web address starting https:// or http://", url))
+        problems.append(Problem("url", f"url {quoted(url)} is not a web address starting https:// or http://", url))
     if ocid and not OCID.match(ocid):
         problems.append(
             Problem(
                 "outcome_ocid",
-                f"outcome_ocid '{ocid}' is not an OCDS ocid (ocds-xxxxxx-..., "
+                f"outcome_ocid {quoted(ocid)} is not an OCDS ocid (ocds-xxxxxx-..., "
                 "as shown on Find a Tender or Contracts Finder)",
                 ocid,
             )
@@ -276,7 +279,9 @@ def validate_rows(
         cid = result.row["id"]
         if cid and cid in first_use:
             earlier = location(detected_format, first_use[cid])
-            result.problems.append(Problem("id", f"id '{cid}' is already used by {earlier} (ids must be unique)", cid))
+            result.problems.append(
+                Problem("id", f"id {quoted(cid)} is already used by {earlier} (ids must be unique)", cid)
+            )
         elif cid:
             first_use[cid] = number
         results.append((number, result))

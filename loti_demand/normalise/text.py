@@ -21,6 +21,30 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+# Characters a reader cannot see, as a message writes them (twin: the macro quoted in warehouse/models/macros.sql).
+HIDDEN = {
+    "\t": "\\t",
+    "\n": "\\n",
+    "\r": "\\r",
+    **{ch: f"\\x{ord(ch):02x}" for ch in "\u00a0\u00ad"},
+    **{ch: f"\\u{ord(ch):04x}" for ch in "\u2007\u2009\u200b\u200c\u200d\u200e\u200f\u202f\u2060\ufeff"},
+}
+
+
+def quoted(value: object) -> str:
+    """The value in quotes for a message, a backslash and each character a reader cannot see written as an escape
+    ('08-Aug-2023\\xa0'): the table HIDDEN, and any other character Python does not print, as repr() writes it."""
+    return "'" + "".join(_visible(ch) for ch in str(value)) + "'"
+
+
+def _visible(ch: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch in HIDDEN:
+        return HIDDEN[ch]
+    return ch if ch.isprintable() else repr(ch)[1:-1]
+
+
 def fold(value: str) -> str:
     """Lower-case ASCII fold for matching: 'Hammersmith & Fulham' -> 'hammersmith and fulham'."""
     if value.isascii():  # the common case, and the same result without the Unicode round trip

@@ -77,10 +77,11 @@ create or replace macro dmy_date(p) as (
 );
 
 -- Two-digit years ('05/04/24') are tried only with %y formats: DuckDB's %Y would read them as year 24.
+-- An Excel day number may carry the time of day as a fraction (45301.45): the day is its five whole digits.
 create or replace macro parse_date_text(t) as (
     case
         when t is null or length(t) > 40 or not regexp_full_match(t, '[\x20-\x7e]*') then null
-        when regexp_full_match(t, '[0-9]{5}(\.0+)?') then date '1899-12-30' + cast(cast(t as double) as integer)
+        when regexp_full_match(t, '[0-9]{5}(\.[0-9]+)?') then date '1899-12-30' + cast(left(t, 5) as integer)
         when dmy_parts(t).y <> '' then dmy_date(dmy_parts(t))
         when regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(t as date)
         when regexp_full_match(t, '[0-9]{1,2}[/ -][0-9A-Za-z]{1,9}[/ -][0-9]{2}')
@@ -102,6 +103,26 @@ create or replace macro plausible_date(d) as
 -- whitespace collapse to one space, blank becomes NULL.
 create or replace macro tidy_text(s) as
     nullif(trim(regexp_replace(s, '[ \t\n\r\f\v\x{00a0}\x{2020}\x{2021}\x{feff}]+', ' ', 'g')), '');
+
+-- A value quoted in a message: in quotes, a backslash and each character a reader cannot see written as an escape
+-- ('08-Aug-2023\xa0'), so that a value that looks right shows why it is not. Twin: normalise.text.quoted.
+create or replace macro quoted(s) as (
+    '''' || regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                regexp_replace(s, '\\', '\\\\', 'g'),
+            '\t', '\\t', 'g'), '\n', '\\n', 'g'), '\r', '\\r', 'g'), '\x{00a0}', '\\xa0', 'g'),
+            '\x{00ad}', '\\xad', 'g'),
+        '\x{2007}', '\\u2007', 'g'), '\x{2009}', '\\u2009', 'g'), '\x{200b}', '\\u200b', 'g'),
+        '\x{200c}', '\\u200c', 'g'), '\x{200d}', '\\u200d', 'g'),
+    '\x{200e}', '\\u200e', 'g'), '\x{200f}', '\\u200f', 'g'), '\x{202f}', '\\u202f', 'g'),
+    '\x{2060}', '\\u2060', 'g'), '\x{feff}', '\\ufeff', 'g') || ''''
+);
+
+-- For a problem's reason: the value quoted, when it holds a character that cannot be seen ('' when it holds none).
+create or replace macro hidden_note(s) as
+    case when quoted(s) <> '''' || replace(s, '\', '\\') || ''''
+        then '; the value holds a character that cannot be seen: ' || quoted(s) else '' end;
 
 -- The council withheld the payee's name (twin: normalise.suppliers.is_redacted).
 create or replace macro is_redacted_name(s) as

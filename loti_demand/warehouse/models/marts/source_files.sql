@@ -34,6 +34,38 @@ challenge_counts as (
         count(*) filter (where problem is not null) as rows_quarantined
     from int_challenges
     group by file_id
+),
+
+-- Why each spend file's lines were quarantined, commonest first (a file that loaded nothing names the first).
+reasons as (
+    select
+        file_id,
+        reason,
+        count(*) as lines,
+        row_number() over (partition by file_id order by count(*) desc, reason) as rank
+    from (
+        select file_id, coalesce(problem_column || ': ', '') || problem as reason
+        from int_spend_lines
+        where status = 'quarantined'
+    )
+    group by file_id, reason
+),
+
+accounted as (
+    select
+        files.file_id,
+        coalesce(spend_counts.rows_loaded, ocds_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
+        coalesce(spend_counts.rows_duplicate, ocds_counts.rows_duplicate, challenge_counts.rows_duplicate, 0)
+            as rows_duplicate,
+        coalesce(spend_counts.rows_quarantined, ocds_counts.rows_quarantined, challenge_counts.rows_quarantined, 0)
+            as rows_quarantined,
+        coalesce(spend_counts.rows_totals, 0) as rows_totals,
+        coalesce(spend_counts.total_amount_gbp, 0) as total_amount_gbp
+    from raw_source_files as files
+    left join spend_counts on files.file_id = spend_counts.file_id
+    left join ocds_counts on files.file_id = ocds_counts.file_id
+    left join other_counts on files.file_id = other_counts.file_id
+    left join challenge_counts on files.file_id = challenge_counts.file_id
 )
 
 select
@@ -48,19 +80,24 @@ select
     files.header_row,
     files.column_mapping,
     files.lines_read,
-    coalesce(spend_counts.rows_loaded, ocds_counts.rows_loaded, other_counts.rows_loaded, 0) as rows_loaded,
-    coalesce(spend_counts.rows_duplicate, ocds_counts.rows_duplicate, challenge_counts.rows_duplicate, 0)
-        as rows_duplicate,
-    coalesce(spend_counts.rows_quarantined, ocds_counts.rows_quarantined, challenge_counts.rows_quarantined, 0)
-        as rows_quarantined,
-    coalesce(spend_counts.rows_totals, 0) as rows_totals,
-    coalesce(spend_counts.total_amount_gbp, 0) as total_amount_gbp,
+    a.rows_loaded,
+    a.rows_duplicate,
+    a.rows_quarantined,
+    a.rows_totals,
+    a.total_amount_gbp,
     files.status,
-    files.problem,
+    -- a spend file read whole whose every line was quarantined says so: it must not pass for a file that loaded
+    case
+        when files.problem is null and a.rows_quarantined > 0 and a.rows_loaded + a.rows_duplicate = 0
+            and r.reason is not null
+            then 'nothing loaded: '
+                || case when a.rows_quarantined = 1 then 'its one line was quarantined: ' || r.reason
+                    else 'every one of its ' || a.rows_quarantined || ' lines was quarantined; the commonest reason ('
+                        || r.lines || case when r.lines = 1 then ' line' else ' lines' end || '): ' || r.reason end
+        else files.problem
+    end as problem,
     files.ingested_at
 from raw_source_files as files
-left join spend_counts on files.file_id = spend_counts.file_id
-left join ocds_counts on files.file_id = ocds_counts.file_id
-left join other_counts on files.file_id = other_counts.file_id
-left join challenge_counts on files.file_id = challenge_counts.file_id
+inner join accounted as a on files.file_id = a.file_id
+left join reasons as r on files.file_id = r.file_id and r.rank = 1
 order by files.file_id

@@ -91,6 +91,16 @@ dates as (
 -- A file's numeric dates are read day first (UK), unless some have a second number over 12 and none a first
 -- number over 12: then the file writes them month first (a US-style export, 12/31/2009), and all of its dates are
 -- read that way. A file with both is read day first, and the dates that cannot be are quarantined.
+-- The names in each file's header of the three required columns, to know a line that repeats the header.
+headers as (
+    select
+        file_id,
+        lower(trim_ws(json_extract_string(column_mapping, '$.payment_date'))) as payment_date,
+        lower(trim_ws(json_extract_string(column_mapping, '$.supplier_name'))) as supplier_name,
+        lower(trim_ws(json_extract_string(column_mapping, '$.amount'))) as amount
+    from raw_source_files
+),
+
 date_orders as (
     select
         file_id,
@@ -133,6 +143,7 @@ joined as (
         source.amount as amount_raw,
         source.irrecoverable_vat as vat_raw,
         d.payment_date_t as payment_date_raw,
+        source.payment_date as payment_date_published,
         -- parsed, with the file's decimal mark
         case when source.is_decimal_comma then parse_amount_decimal_comma(source.amount)
             else parse_amount(source.amount) end as amount_gbp,
@@ -142,6 +153,13 @@ joined as (
         case when o.is_month_first then d.is_outside_window_month_first else d.is_outside_window end
             as is_outside_window,
         source.read_problem,
+        -- a line that repeats the header row (Ealing's files repeat it under the header)
+        coalesce(
+            lower(trim_ws(source.amount)) = h.amount
+            and lower(trim_ws(source.payment_date)) = h.payment_date
+            and lower(trim_ws(source.supplier_name)) = h.supplier_name,
+            false
+        ) as is_header_repeat,
         -- an amount the file's decimal mark does not settle: the other mark ('12,50' among '1,234.56'), or, in a
         -- file of decimal commas, a comma and three digits ('1,234': thousands, or three decimals?)
         case
@@ -167,6 +185,7 @@ joined as (
     left join company_numbers as cn on source.company_number = cn.v
     left join dates as d on source.payment_date = d.payment_date
     left join date_orders as o on source.file_id = o.file_id
+    left join headers as h on source.file_id = h.file_id
 ),
 
 flagged as (
@@ -191,19 +210,23 @@ problems as (
         *,
         case
             when read_problem is not null then read_problem
+            when is_header_repeat then 'a repeat of the header row'
             when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
             when amount_ambiguity is not null then amount_ambiguity
             when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
-            when amount_gbp is null then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))'
+            when amount_gbp is null
+                then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))' || hidden_note(amount_raw)
             when payment_date is null and payment_date_raw is null then 'date is blank'
             when is_outside_window
                 then 'date is outside the years accepted (1990 to ten years after the build): a typing error?'
-            when payment_date is null then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
+            when payment_date is null
+                then 'date not recognised (expected a UK day-first date such as 31/01/2024)'
+                    || hidden_note(payment_date_published)
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null
-                then 'irrecoverable VAT is not a number'
+                then 'irrecoverable VAT is not a number' || hidden_note(vat_raw)
         end as problem,
         case
-            when read_problem is not null then null
+            when read_problem is not null or is_header_repeat then null
             when is_total_row or amount_ambiguity is not null or amount_gbp is null then 'amount'
             when payment_date is null then 'payment_date'
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null then 'irrecoverable_vat'
@@ -214,10 +237,13 @@ problems as (
 -- The raw text of a line's values is kept only where it is the problem (for load_issues): three strings on every
 -- line would be most of the build's largest table.
 select
-    * exclude (amount_raw, vat_raw, payment_date_raw, payee_type, read_problem, amount_ambiguity, is_outside_window),
+    * exclude (
+        amount_raw, vat_raw, payment_date_raw, payment_date_published, payee_type, read_problem, amount_ambiguity,
+        is_outside_window, is_header_repeat
+    ),
     nullif(
         case problem_column
-            when 'payment_date' then payment_date_raw
+            when 'payment_date' then payment_date_published
             when 'irrecoverable_vat' then vat_raw
             when 'amount' then amount_raw
         end,
