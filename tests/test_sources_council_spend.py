@@ -454,6 +454,15 @@ def test_a_field_no_synonym_names_is_read_from_its_one_fitting_column() -> None:
     }
 
 
+def test_amounts_that_look_like_excel_day_numbers_are_still_an_amount_column() -> None:
+    """An amount of £45,301.45 is also an Excel day number with a time (12 January 2024, 10:48): a column of such
+    numbers is judged an amount column, as Sandwell's 'Amount SUM' is."""
+    amounts = ["68005.03", "45301.45", "2152.69", "38941.33", "50747.00", "4924.82"]
+    lines = [f"0{i + 1}-Jan-2024,ACME LTD {i},{a}" for i, a in enumerate(amounts)]
+    _, rows = read_text("Date,Beneficiary,Amount SUM\n" + "\n".join(lines) + "\n", name="spend/barnet/2024-01.csv")
+    assert [r["amount"] for r in rows] == amounts
+
+
 @pytest.mark.parametrize(
     ("header", "why"),
     [

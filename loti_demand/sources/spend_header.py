@@ -283,6 +283,9 @@ _HEADER_WORDS = {
     "amount": re.compile(r"amount|value|total|net|gross|paid|£|gbp|sum", re.IGNORECASE),
 }
 _STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
+# A number as written (an amount such as 45301.45 is also an Excel day number with a time: as a column's values it is
+# an amount)
+_PLAIN_NUMBER = re.compile(r"-?£?[\d,]+(\.\d+)?")
 _VAT_ONLY = re.compile(r"^(?!.*\bex).*\bvat\b", re.IGNORECASE)  # a VAT column, not an amount excluding VAT
 
 
@@ -304,7 +307,10 @@ def _scores(
         share = 0.0
         if values:
             dates = sum(parse_date(v) is not None for v in values) / len(values)
-            amounts = sum(parse_amount(v) is not None and parse_date(v) is None for v in values) / len(values)
+            amounts = sum(
+                parse_amount(v) is not None and (bool(_PLAIN_NUMBER.fullmatch(v)) or parse_date(v) is None)
+                for v in values
+            ) / len(values)
             words = sum(sum(ch.isalpha() for ch in v) >= 3 for v in values) / len(values)
             share = {"payment_date": dates, "amount": amounts, "supplier_name": words * (1 - dates)}[fld]
         scored.append((share, named, len(values), i, title))
