@@ -494,6 +494,7 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Parking and congestion charges", "PAYBYPHONE RE RBKC", None),
         ("Bank Charges", "Conduent Parking Enforcement Solutions Ltd", None),
         ("Payment to Government Departments", "SOPRA STERIA LIMITED U", None),
+        ("Parking permits system licence", "Taranto Systems Ltd", "software"),  # a parking system is software (2026.20)
         ("Telephone : Rentals", "BT Global Services", "networks_telecoms"),
         # rules 2026.19: IT networking is networks (a networking event is not); software or IoT in a supplier's name
         ("I.T. Networking", "Acme Ltd", "networks_telecoms"),
