@@ -1,7 +1,7 @@
 -- The London contracts the supplier $supplier holds (awarded contracts of demand_items naming it) that had not
 -- ended by $date_from (or give no end date), soonest ending first: when each ends, when the buyer is expected to go
 -- back to market (the Demand calendar's rule), and the upcoming notice that looks like its re-procurement
--- (contract_replacements), if any.
+-- (contract_replacements), if any: looked up for the supplier's contracts alone.
 with held as (
     select distinct ocid from procurement_suppliers where supplier_id = $supplier
 ),
@@ -14,6 +14,7 @@ replacements as (
         min(d.expected_date) as replacement_date
     from contract_replacements as r
     inner join demand_items as d on r.ocid = d.ocid
+    where r.replaces_ocid in (select ocid from held)
     group by r.replaces_ocid
 )
 
