@@ -184,9 +184,12 @@ def with_mapping(synonyms: list[tuple[str, str]], mapping: dict[str, str] | None
 
 def _likeliest(
     scanned: list[tuple[int, list[str]]], synonyms: list[tuple[str, str]]
-) -> tuple[int, list[str], dict[str, int], list[tuple[int, list[str]]]]:
-    """(row number, cells, fields its headers name, the non-blank rows) of the row naming the most fields."""
+) -> tuple[int, list[str], dict[str, int], list[tuple[int, list[str]]]] | None:
+    """(row number, cells, fields its headers name, the non-blank rows) of the row naming the most fields; None
+    when every row is blank."""
     nonblank = [(n, c) for n, c in scanned if any(str(x).strip() for x in c)]
+    if not nonblank:
+        return None
     best_number, best = max(nonblank, key=lambda nc: (len(map_header(nc[1], synonyms)), -nc[0]))
     return best_number, best, map_header(best, synonyms), nonblank
 
@@ -210,9 +213,10 @@ def infer_header(
     for a supplier, by its stronger words (supplier, vendor, payee...) when several fit. None when a field has no
     fitting column or more than one (the refusal then names the candidates), when no synonym names any field, or for
     a summary. The columns used are kept with the file (source_files.column_mapping)."""
-    if not any(any(str(x).strip() for x in c) for _, c in scanned):
+    likeliest = _likeliest(scanned, synonyms)
+    if likeliest is None:
         return None
-    best_number, best, found, nonblank = _likeliest(scanned, synonyms)
+    best_number, best, found, nonblank = likeliest
     if not found or _is_summary(found, nonblank):
         return None
     rows = [c for n, c in nonblank if n > best_number]
@@ -237,9 +241,10 @@ def infer_header(
 
 def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: list[tuple[str, str]]) -> None:
     """Explain why no header row was found: a summary-only publication, or which columns are missing."""
-    if not any(any(str(x).strip() for x in c) for _, c in scanned):
+    likeliest = _likeliest(scanned, synonyms)
+    if likeliest is None:
         raise InputFileError(name, "has no rows", "a spend file needs a header row and payment lines")
-    best_number, best, found, nonblank = _likeliest(scanned, synonyms)
+    best_number, best, found, nonblank = likeliest
     shown = ", ".join(repr(str(c).strip()) for c in best if str(c).strip()) or "(none)"
     if _is_summary(found, nonblank):
         error: InputFileError = SummaryOnlyError(
