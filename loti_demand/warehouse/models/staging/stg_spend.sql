@@ -153,13 +153,11 @@ joined as (
         case when o.is_month_first then d.is_outside_window_month_first else d.is_outside_window end
             as is_outside_window,
         source.read_problem,
-        -- a line that repeats the header row (Ealing's files repeat it under the header)
-        coalesce(
-            lower(trim_ws(source.amount)) = h.amount
-            and lower(trim_ws(source.payment_date)) = h.payment_date
-            and lower(trim_ws(source.supplier_name)) = h.supplier_name,
-            false
-        ) as is_header_repeat,
+        -- the line's supplier cell as published and the header's names, to know a line that repeats the header
+        source.supplier_name as supplier_name_published,
+        h.payment_date as header_payment_date,
+        h.supplier_name as header_supplier_name,
+        h.amount as header_amount,
         -- an amount the file's decimal mark does not settle: the other mark ('12,50' among '1,234.56'), or, in a
         -- file of decimal commas, a comma and three digits ('1,234': thousands, or three decimals?)
         case
@@ -201,7 +199,17 @@ flagged as (
                     )
             end,
             false
-        ) as is_total_row
+        ) as is_total_row,
+        -- a line that repeats the header row (Ealing's files repeat it under the header): its amount is the amount
+        -- column's name, not a number, so only lines whose amount did not parse are compared (comparing every
+        -- line's three cells cost about 3 s of CPU per 10M lines)
+        coalesce(
+            amount_gbp is null
+            and lower(trim_ws(amount_raw)) = header_amount
+            and lower(trim_ws(payment_date_published)) = header_payment_date
+            and lower(trim_ws(supplier_name_published)) = header_supplier_name,
+            false
+        ) as is_header_repeat
     from joined
 ),
 
@@ -239,7 +247,8 @@ problems as (
 select
     * exclude (
         amount_raw, vat_raw, payment_date_raw, payment_date_published, payee_type, read_problem, amount_ambiguity,
-        is_outside_window, is_header_repeat
+        is_outside_window, is_header_repeat, supplier_name_published, header_payment_date, header_supplier_name,
+        header_amount
     ),
     nullif(
         case problem_column
