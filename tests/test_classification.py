@@ -502,6 +502,25 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         (None, "EPLOYITSSOFTWARESYSTEMSLTD", "software"),
         (None, "IOT Solutions", "smart_city_iot"),
         (None, "Patriot Coaches Ltd", None),
+        # rules 2026.21: ICT spelt out is an IT heading; schools and Computershare are never technology suppliers;
+        # an Oracle ledger's 'PCS ...' public-sector supplier class is not PCs; network services firms by name, but
+        # civil engineering is construction
+        ("Information Communication Technology", "Acme Ltd", "ict_other"),
+        ("Information and Communications Technology", "Acme Ltd", "ict_other"),
+        ("Information Communication Technology", "Acme Software Ltd", "software"),
+        ("B*Telecommunications", "Hallfield Primary School", None),
+        ("B*Telecommunications", "Christ Church Bentinck Primary", None),
+        ("Telephones", "Canon Barnett School", None),
+        ("Computer Software", "SchoolCloud Systems Ltd", "software"),  # a school's software firm, not a school
+        ("Childcare Vouchers", "Computer Share Voucher Services Ltd", None),
+        ("IT Equipment", "Computershare Investor Services", None),
+        ("PCS HEALTH AUTH", "Royal Free London NHS Foundation Trust", None),
+        ("PCS LA SCHOOL", "Acme Ltd", None),
+        ("PCs and laptops", "Acme Ltd", "devices"),
+        (None, "Spitfire Network Services Ltd", "networks_telecoms"),
+        (None, "DX Network Services Ltd", None),
+        (None, "Childrens Network Services Ltd", None),
+        ("General Civils", "KN Network Services Ltd", None),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
