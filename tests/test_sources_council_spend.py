@@ -780,6 +780,36 @@ def test_a_header_named_exactly_keeps_its_column_over_a_dressed_one() -> None:
     assert (mapping["payment_date"], mapping["amount"]) == ("Payment Date", "Amount")
 
 
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        # Bedford: the supplier's code, then its name in the '(T)' column
+        (
+            "Directorate(T),Supplier,Supplier(T),TransNo,Amount,Trans.date,Expense Type(T)",
+            "ADULTS,FRAN14,Francis House.,20658749,3400,2024-04-02 00:00:00,Nursing Home Payments",
+            {"supplier_name": "Supplier(T)", "supplier_ref": "Supplier"},
+        ),
+        # Coventry: the name column carries the report's repeat number too; a cost centre's text is read likewise
+        (
+            "Proclass,Proclass(T),Supplier,Supplier(T) 2,Cost Centre,Cost Centre(T),Transaction Date,Amount",
+            "271000,ICT,416143,ACME SYSTEMS LTD,C100,Digital Services,15/01/2024,120.00",
+            {"supplier_name": "Supplier(T) 2", "supplier_ref": "Supplier", "service_area": "Cost Centre(T)"},
+        ),
+        # a '(T)' column with no code twin is left to the usual rules; a named supplier column keeps its place
+        (
+            "Supplier Name,Supplier Name(X),Payment Date,Amount",
+            "ACME SYSTEMS LTD,x,15/01/2024,120.00",
+            {"supplier_name": "Supplier Name"},
+        ),
+    ],
+)
+def test_a_code_column_gives_way_to_its_text_twin(header, row, expected) -> None:
+    """Unit4 (Agresso) exports write a code column's text beside it as 'Name(T)': the supplier is its name, not its
+    code, and the code is kept as the supplier's reference."""
+    mapping = mapped(f"{header}\n{row}\n", name="spend/x/2024-04.csv")
+    assert {f: mapping.get(f) for f in expected} == expected
+
+
 def test_a_required_column_left_empty_is_passed_over_for_another_that_names_the_field(tmp_path) -> None:
     """Kensington and Chelsea fill the Transparency Code template's 'Payment date - G/L Date' and leave its
     'Effective date' empty: the dates are read from the first, in a CSV and in a workbook (no row lost to the look

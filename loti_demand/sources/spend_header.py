@@ -75,6 +75,11 @@ _VAT_QUALIFIER = re.compile(r"\(?\s*\b(?:excl?(?:uding|usive)?|ex)\b\.?\s*(?:of\
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
 _REPEAT_NUMBER = re.compile(r"(?<=[a-z])(?:\s+|[._])\d\s*$", re.IGNORECASE)
 _DASH = re.compile(r"\s+-\s*|\s*-\s+")
+# Unit4 (Agresso) exports write a code column's text beside it with '(T)' after its name: 'Supplier' holds 'FRAN14',
+# 'Supplier(T)' the supplier's name ('Supplier(T) 2' when the report repeats it).
+_TEXT_OF_CODE = re.compile(r"\s*\(t\)(?=\s*(?:\d\s*)?$)", re.IGNORECASE)
+# Fields whose column should hold words: where it has a '(T)' twin, the twin is read and the code column left aside.
+_TEXT_FIELDS = ("supplier_name", "service_area", "expenditure_category", "purpose")
 _PIVOT = re.compile(r"\b(sum of|count of|row labels|grand total)\b", re.IGNORECASE)
 
 
@@ -125,6 +130,24 @@ def map_header(cells: list[str], synonyms: list[tuple[str, str]], skip: frozense
             position = keys.get(syn)
             if position is not None and fld not in mapping and position not in mapping.values():
                 mapping[fld] = position
+    return _text_twins(cells, mapping, skip)
+
+
+def _text_twins(cells: list[str], mapping: dict[str, int], skip: frozenset[int]) -> dict[str, int]:
+    """A field of words mapped to a code column whose text twin ('Supplier' beside 'Supplier(T)') is in the file
+    takes the twin; a supplier code so displaced is kept as the supplier's reference when nothing else is."""
+    twins = {
+        header_key(_REPEAT_NUMBER.sub("", _TEXT_OF_CODE.sub("", str(cell)))): i
+        for i, cell in enumerate(cells)
+        if i not in skip and _TEXT_OF_CODE.search(str(cell))
+    }
+    for fld in _TEXT_FIELDS:
+        position = mapping.get(fld)
+        twin = None if position is None else twins.get(header_key(cells[position]))
+        if twin is not None and twin not in mapping.values():
+            mapping[fld] = twin
+            if fld == "supplier_name" and "supplier_ref" not in mapping:
+                mapping["supplier_ref"] = position
     return mapping
 
 
