@@ -83,6 +83,13 @@ DATES = [
     ("-45301.45", None),
     ("45301.45.1", None),
     ("45301.", None),
+    # Nottingham: ISO 8601's compact form, year first
+    ("20240402", dt.date(2024, 4, 2)),
+    ("20240231", None),
+    ("18991231", None),  # before 1990: not a payment date
+    ("2024040", None),
+    ("202404021", None),
+    ("20240402 00:00:00", dt.date(2024, 4, 2)),
 ]
 
 
@@ -125,7 +132,7 @@ def test_formatted_amount_round_trips(value: Decimal) -> None:
 
 @given(
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
-    st.sampled_from(["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y"]),
+    st.sampled_from(["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d %B %Y", "%Y%m%d"]),
 )
 def test_formatted_date_round_trips(day: dt.date, fmt: str) -> None:
     assert parse_date(day.strftime(fmt)) == day

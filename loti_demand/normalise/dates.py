@@ -1,7 +1,8 @@
 """Parse payment dates as councils publish them, always day-first (UK).
 
 Accepted: 31/01/2024, 31-01-2024, 31.01.2024, 31/01/24, 31-Jan-2024, 31/Jan/2024, 31 January 2024, 31 Jan 24,
-2024-01-31, 2024-01-31T00:00:00, '31/01/2024 00:00:00', and Excel serial day numbers (45322), with a time of day as
+2024-01-31, 2024-01-31T00:00:00, '31/01/2024 00:00:00', ISO 8601's compact 20240131 (Nottingham's), and Excel serial
+day numbers (45322), with a time of day as
 a fraction (West Berkshire's 45301.45: the day is the whole number). No-break and thin spaces around a date are spaces
 (Croydon's dates begin with one). The SQL macro
 `parse_date` in warehouse/models/macros.sql is the bulk twin of this function.
@@ -34,6 +35,7 @@ _SPACES = re.compile("[ \t\n\r\f\v]+")
 _WIDE_SPACES = re.compile("[\u00a0\u2009\u202f]")
 _TIME_SUFFIX = re.compile(r"[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\Z")
 _SERIAL = re.compile(r"[0-9]{5}(\.[0-9]+)?")  # a day number; a fraction is the time of day
+_COMPACT = re.compile(r"[12][0-9]{7}")  # ISO 8601's basic form, year first: never read day-first
 _PRINTABLE_ASCII = re.compile("[\x20-\x7e]*")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EARLIEST = dt.date(1990, 1, 1)
@@ -53,6 +55,11 @@ def parse_date(text: object) -> dt.date | None:
         return None
     if _SERIAL.fullmatch(value):
         return _plausible(EXCEL_EPOCH + dt.timedelta(days=int(value[:5])))
+    if _COMPACT.fullmatch(value):
+        try:
+            return _plausible(dt.datetime.strptime(value, "%Y%m%d").date())
+        except ValueError:
+            return None
     for fmt in _FORMATS:
         try:
             return _plausible(dt.datetime.strptime(value, fmt).date())

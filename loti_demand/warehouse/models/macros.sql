@@ -82,6 +82,8 @@ create or replace macro parse_date_text(t) as (
     case
         when t is null or length(t) > 40 or not regexp_full_match(t, '[\x20-\x7e]*') then null
         when regexp_full_match(t, '[0-9]{5}(\.[0-9]+)?') then date '1899-12-30' + cast(left(t, 5) as integer)
+        when regexp_full_match(t, '[12][0-9]{7}')
+            then try_cast(substr(t, 1, 4) || '-' || substr(t, 5, 2) || '-' || substr(t, 7, 2) as date)
         when dmy_parts(t).y <> '' then dmy_date(dmy_parts(t))
         when regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(t as date)
         when regexp_full_match(t, '[0-9]{1,2}[/ -][0-9A-Za-z]{1,9}[/ -][0-9]{2}')
