@@ -34,6 +34,8 @@ SUPPLIER_QUERIES = [
 SMALL_TABLES = {
     "agg_spend_by_supplier",
     "agg_supplier_totals",
+    "agg_supplier_shares_by_period",
+    "page_periods",
     "procurement_suppliers",
     "suppliers",
     "supplier_aliases",
@@ -75,6 +77,49 @@ def test_page_queries_read_only_marts_and_aggregates() -> None:
         ctes = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s+as\s+\(", text))
         read = set(re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", text)) - ctes
         assert read <= SMALL_TABLES, f"{name} reads {read - SMALL_TABLES}"
+
+
+def _shares_from_monthly_rows(con, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Every supplier's share of each category's market in start..end, worked out here from the monthly rows."""
+    rows = con.execute(
+        "select tech_category, supplier_id, amount_gbp, lines from agg_spend_by_supplier "
+        "where payment_month between $start and $end",
+        {"start": start, "end": end},
+    ).df()
+    by = rows.groupby(["tech_category", "supplier_id"], dropna=False, as_index=False)[["amount_gbp", "lines"]].sum()
+    by = by.sort_values(["tech_category", "amount_gbp", "supplier_id"], ascending=[True, False, True])
+    by["rank"] = by.groupby("tech_category").cumcount() + 1
+    by["suppliers"] = by.groupby("tech_category")["supplier_id"].transform("size")
+    by["named"] = by["amount_gbp"].where(by["amount_gbp"] > 0).groupby(by["tech_category"]).transform("sum")
+    return by
+
+
+@pytest.mark.parametrize("offered", [True, False])
+def test_market_shares_are_what_the_monthly_rows_give(sample_con, offered: bool) -> None:
+    """Over a period the pages offer (read from agg_supplier_shares_by_period) and over one they do not (worked
+    out): every supplier's spend, lines, rank (ties by supplier_id), share of the named-supplier base and the
+    category's size are what the monthly rows give."""
+    period = queries.spend_periods(sample_con)[0]
+    start = period.start if offered else period.start.replace(day=1) + dt.timedelta(days=31)
+    start = start.replace(day=1)
+    stored = sample_con.execute(
+        "select count(*) from agg_supplier_shares_by_period where period_start = $start and period_end = $end",
+        {"start": start, "end": period.end},
+    ).fetchone()[0]
+    assert (stored > 0) == offered
+    expected = _shares_from_monthly_rows(sample_con, start, period.end)
+    checked = 0
+    for supplier, rows in expected[expected["supplier_id"].notna()].groupby("supplier_id"):
+        got = queries.supplier_category_share(sample_con, supplier=supplier, start=start, end=period.end)
+        got = got.set_index("tech_category").sort_index()
+        mine = rows.set_index("tech_category").sort_index()
+        assert list(got.index) == list(mine.index), supplier
+        assert list(got["rank"]) == list(mine["rank"]) and list(got["suppliers"]) == list(mine["suppliers"])
+        assert list(got["lines"]) == list(mine["lines"])
+        assert [round(float(v), 2) for v in got["tech_spend_gbp"]] == [round(v, 2) for v in mine["amount_gbp"]]
+        assert [round(float(v), 2) for v in got["named_spend_gbp"]] == [round(v, 2) for v in mine["named"]]
+        checked += 1
+    assert checked > 50
 
 
 def test_payments_by_buyer_and_month_match_the_spend_lines(sample_warehouse: Path, sample_con, monkeypatch) -> None:

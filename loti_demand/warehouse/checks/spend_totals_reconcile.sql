@@ -63,6 +63,21 @@ where (select coalesce(sum(tech_spend_gbp), 0) from agg_supplier_totals)
 
 union all
 
+select 'agg_supplier_shares_by_period ' || p.period_start || ' to ' || p.period_end,
+    any_value(stored.amount_gbp), coalesce(sum(s.amount_gbp), 0)
+from page_periods as p
+left join agg_spend_by_supplier as s on s.payment_month between p.period_start and p.period_end
+left join (
+    select period_start, period_end, sum(tech_spend_gbp) as amount_gbp
+    from agg_supplier_shares_by_period
+    group by period_start, period_end
+) as stored on p.period_start = stored.period_start and p.period_end = stored.period_end
+where p.kind = 'spend'
+group by p.period_start, p.period_end
+having coalesce(any_value(stored.amount_gbp), 0) <> coalesce(sum(s.amount_gbp), 0)
+
+union all
+
 select 'agg_demand_summary ' || d.grain, sum(d.tech_spend_gbp), any_value(t.amount_gbp)
 from agg_demand_summary as d
 cross join tech_spend as t
