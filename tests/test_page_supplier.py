@@ -36,7 +36,7 @@ SMALL_TABLES = {
     "agg_supplier_totals",
     "agg_supplier_shares_by_period",
     "page_periods",
-    "supplier_shares_in",  # measures.sql's table macro over agg_spend_by_supplier
+    "top_suppliers_in",  # measures.sql's table macro over agg_spend_by_supplier
     "procurement_suppliers",
     "suppliers",
     "supplier_aliases",

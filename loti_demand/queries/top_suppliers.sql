@@ -4,7 +4,7 @@
 -- every borough over a spend period the pages offer the build stored the first stored_supplier_ranks()
 -- (agg_suppliers_by_period), read here when they are enough; any other choice is worked out.
 with stored as (
-    select * exclude (period_start, period_end, tech_category, window_spend_gbp)
+    select * exclude (period_start, period_end, tech_category, window_spend_gbp, named_spend_gbp)
     from agg_suppliers_by_period
     where $boroughs is null
         and $limit + 1 <= stored_supplier_ranks()
@@ -16,7 +16,7 @@ with stored as (
 
 select * from stored
 union all
-select * exclude (period_start, period_end, tech_category, window_spend_gbp)
+select * exclude (period_start, period_end, tech_category, window_spend_gbp, named_spend_gbp)
 from top_suppliers_in((
     select [{'period_start': $start, 'period_end': $end}] where not exists (from stored)
 ), $boroughs)

@@ -171,8 +171,8 @@ order by t.period_start, t.period_end, t.named_spend_gbp desc, t.tech_category;
 
 -- Every named supplier of tech in each window for the chosen boroughs (`boroughs`, NULL = all), ranked by spend
 -- then supplier_id, for each tech category and for all tech (tech_category NULL), with its market share: of the
--- spend of the suppliers paid more than they refunded (one whose credits exceed its payments has no share).
--- suppliers_total and window_spend_gbp count them all. Groups by the mart's integer supplier_key and counts
+-- spend of the suppliers paid more than they refunded (named_spend_gbp; one whose credits exceed its payments has no
+-- share). suppliers_total and window_spend_gbp count them all. Groups by the mart's integer supplier_key and counts
 -- boroughs from its borough_bit mask (see agg_spend_by_supplier).
 create or replace macro top_suppliers_in(windows, boroughs) as table
 with w as (
@@ -228,57 +228,12 @@ select
     s.lines,
     cast(bit_count(s.borough_mask) as bigint) as boroughs,
     count(*) over window_rows as suppliers_total,
-    sum(s.tech_spend_gbp) over window_rows as window_spend_gbp
+    sum(s.tech_spend_gbp) over window_rows as window_spend_gbp,
+    sum(s.tech_spend_gbp) filter (where s.tech_spend_gbp > 0) over window_rows as named_spend_gbp
 from by_supplier as s
 left join suppliers as sup on s.supplier_id = sup.supplier_id
 window window_rows as (partition by s.period_start, s.period_end, s.tech_category)
 order by s.period_start, s.period_end, s.tech_category nulls first, rank;
-
--- Every supplier's share of each tech category's London market in each window (the Supplier profile's market
--- shares): its tech spend in the category as a share of the category's named-supplier spend (suppliers whose
--- credits exceed their payments have no share and are left out of the base), its rank by spend then supplier_id
--- (as top_suppliers_in ranks them with the category chosen) and how many suppliers the category has.
-create or replace macro supplier_shares_in(windows) as table
-with w as (
-    select distinct cast(x.period_start as date) as period_start, cast(x.period_end as date) as period_end
-    from (select unnest(windows) as x)
-),
-
-by_supplier as (
-    select
-        w.period_start,
-        w.period_end,
-        s.tech_category,
-        any_value(s.supplier_id) as supplier_id,
-        sum(s.amount_gbp) as tech_spend_gbp,
-        cast(sum(s.lines) as bigint) as lines
-    from w
-    inner join agg_spend_by_supplier as s on s.payment_month between w.period_start and w.period_end
-    group by w.period_start, w.period_end, s.tech_category, s.supplier_key
-),
-
-ranked as (
-    select
-        *,
-        sum(tech_spend_gbp) filter (where tech_spend_gbp > 0) over category_rows as named_spend_gbp,
-        row_number() over (category_rows order by tech_spend_gbp desc, supplier_id) as rank,
-        count(*) over category_rows as suppliers
-    from by_supplier
-    window category_rows as (partition by period_start, period_end, tech_category)
-)
-
-select
-    supplier_id,
-    period_start,
-    period_end,
-    tech_category,
-    tech_spend_gbp,
-    lines,
-    named_spend_gbp,
-    case when tech_spend_gbp > 0 then 100 * cast(tech_spend_gbp as double) / named_spend_gbp end as share_pct,
-    rank,
-    suppliers
-from ranked;
 
 -- The demand summary: tech spend, pipeline, expiring contracts and challenges by area x tech category x period
 -- (an area is a borough, a London-wide body under its own name with no GSS code, or 'London-wide body' for other
