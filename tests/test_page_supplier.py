@@ -101,8 +101,7 @@ def test_market_shares_are_what_the_monthly_rows_give(sample_con, offered: bool)
     out): every supplier's spend, lines, rank (ties by supplier_id), share of the named-supplier base and the
     category's size are what the monthly rows give."""
     period = queries.spend_periods(sample_con)[0]
-    start = period.start if offered else period.start.replace(day=1) + dt.timedelta(days=31)
-    start = start.replace(day=1)
+    start = period.start if offered else (period.start + dt.timedelta(days=31)).replace(day=1)  # a month later
     stored = sample_con.execute(
         "select count(*) from agg_supplier_shares_by_period where period_start = $start and period_end = $end",
         {"start": start, "end": period.end},

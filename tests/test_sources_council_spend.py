@@ -797,9 +797,9 @@ def test_a_header_named_exactly_keeps_its_column_over_a_dressed_one() -> None:
         ),
         # a '(T)' column with no code twin is left to the usual rules; a named supplier column keeps its place
         (
-            "Supplier Name,Supplier Name(X),Payment Date,Amount",
-            "ACME SYSTEMS LTD,x,15/01/2024,120.00",
-            {"supplier_name": "Supplier Name"},
+            "Supplier Name,Payment Date,Amount,Cost Centre(T)",
+            "ACME SYSTEMS LTD,15/01/2024,120.00,Digital Services",
+            {"supplier_name": "Supplier Name", "supplier_ref": None, "service_area": None},
         ),
     ],
 )
