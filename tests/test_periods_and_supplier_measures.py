@@ -112,7 +112,7 @@ def _stored_windows(con, kind: str = "spend") -> list[tuple[dt.date, dt.date]]:
 BOROUGH_MEASURES = """select * exclude (period_start, period_end, tech_category)
     from borough_measures_in([{'period_start': $start, 'period_end': $end, 'tech_category': $category}])
     order by borough_name"""
-TOP_SUPPLIERS = """select * exclude (period_start, period_end, tech_category, window_spend_gbp)
+TOP_SUPPLIERS = """select * exclude (period_start, period_end, tech_category, window_spend_gbp, named_spend_gbp)
     from top_suppliers_in([{'period_start': $start, 'period_end': $end}], null)
     where tech_category is not distinct from $category and rank <= $limit + 1 order by rank"""
 CONCENTRATION = """select * exclude (period_start, period_end)
