@@ -88,9 +88,6 @@ dates as (
         (select cast(cast(built_at as date) + interval 10 year as date) as last_day from ref_build)
 ),
 
--- A file's numeric dates are read day first (UK), unless some have a second number over 12 and none a first
--- number over 12: then the file writes them month first (a US-style export, 12/31/2009), and all of its dates are
--- read that way. A file with both is read day first, and the dates that cannot be are quarantined.
 -- The names in each file's header of the three required columns, to know a line that repeats the header.
 headers as (
     select
@@ -101,6 +98,9 @@ headers as (
     from raw_source_files
 ),
 
+-- A file's numeric dates are read day first (UK), unless some have a second number over 12 and none a first
+-- number over 12: then the file writes them month first (a US-style export, 12/31/2009), and all of its dates are
+-- read that way. A file with both is read day first, and the dates that cannot be are quarantined.
 date_orders as (
     select
         file_id,
