@@ -55,11 +55,8 @@ def parse_date(text: object) -> dt.date | None:
         return None
     if _SERIAL.fullmatch(value):
         return _plausible(EXCEL_EPOCH + dt.timedelta(days=int(value[:5])))
-    if _COMPACT.fullmatch(value):
-        try:
-            return _plausible(dt.datetime.strptime(value, "%Y%m%d").date())
-        except ValueError:
-            return None
+    if _COMPACT.fullmatch(value):  # read as the ISO date it is written compactly, as the SQL twin does
+        value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
     for fmt in _FORMATS:
         try:
             return _plausible(dt.datetime.strptime(value, fmt).date())
