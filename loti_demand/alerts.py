@@ -102,10 +102,9 @@ def _lines(pairs: list[tuple[str, object]]) -> str:
 # --- Demand calendar ----------------------------------------------------------------------------------------------
 
 
-def calendar_entries(items: pd.DataFrame, dates: pd.DataFrame, built: dt.datetime) -> list[Entry]:
+def calendar_entries(items: pd.DataFrame, built: dt.datetime) -> list[Entry]:
     """One feed entry per procurement of the calendar (queries.demand_calendar), updated when its latest notice
     was published (inferred re-procurements: when the warehouse was built)."""
-    latest = dict(zip(dates["ocid"], dates["last_release_date"], strict=True))
     entries = []
     for row in items.itertuples(index=False):
         expected = _day(row.expected_date)
@@ -130,16 +129,15 @@ def calendar_entries(items: pd.DataFrame, dates: pd.DataFrame, built: dt.datetim
                     ]
                 ),
                 link=_http(row.notice_url),
-                updated=_instant(latest.get(row.ocid), built) if row.confidence == STATUTORY else built,
+                updated=_instant(row.last_release_date, built) if row.confidence == STATUTORY else built,
             )
         )
     return entries
 
 
-def calendar_events(items: pd.DataFrame, dates: pd.DataFrame) -> list[Event]:
-    """Each procurement's expected date, and (for an upcoming notice) its bid deadline when that is another day,
-    as events. An inferred re-procurement's deadline would be the old contract's, so it has none."""
-    deadlines = dict(zip(dates["ocid"], dates["tender_end"], strict=True))
+def calendar_events(items: pd.DataFrame) -> list[Event]:
+    """Each procurement's expected date, and (for an upcoming notice) its bid deadline (tender_end) when that is
+    another day, as events. An inferred re-procurement's deadline would be the old contract's, so it has none."""
     events = []
     for row in items.itertuples(index=False):
         about = _lines(
@@ -152,7 +150,7 @@ def calendar_events(items: pd.DataFrame, dates: pd.DataFrame) -> list[Event]:
                 ("Process id (OCID)", row.ocid),
             ]
         )
-        expected, deadline = _day(row.expected_date), _day(deadlines.get(row.ocid))
+        expected, deadline = _day(row.expected_date), _day(row.tender_end)
         if expected:
             what = "Re-procurement expected" if row.confidence == INFERRED else f"Expected ({row.date_basis})"
             events.append(
@@ -340,13 +338,12 @@ def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> 
         confidence=CONFIDENCE[_one(params, "evidence", list(EVIDENCE), "any")],
         q=params.get("q", ""),
     )
-    dates = queries.procurement_dates(con, ocids=tuple(items["ocid"]))
-    return calendar_alerts(items, dates, title=title("calendar", params), built=built_at(con))
+    return calendar_alerts(items, title=title("calendar", params), built=built_at(con))
 
 
-def calendar_alerts(items: pd.DataFrame, dates: pd.DataFrame, *, title: str, built: dt.datetime) -> View:
-    """The feed entries and calendar events of Demand calendar rows (dates: queries.procurement_dates of them)."""
-    return View("calendar", title, calendar_entries(items, dates, built), calendar_events(items, dates))
+def calendar_alerts(items: pd.DataFrame, *, title: str, built: dt.datetime) -> View:
+    """The feed entries and calendar events of Demand calendar rows."""
+    return View("calendar", title, calendar_entries(items, built), calendar_events(items))
 
 
 def challenge_alerts(found: pd.DataFrame, *, title: str, built: dt.datetime) -> View:

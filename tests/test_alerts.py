@@ -126,11 +126,12 @@ def test_a_planning_notice_has_its_market_date_and_its_deadline() -> None:
                 "incumbent_suppliers": None,
                 "sme_suitability": "Yes",
                 "notice_url": "javascript:alert(1)",
+                "tender_end": pd.Timestamp("2026-04-15"),
+                "last_release_date": pd.NaT,
             }
         ]
     )
-    dates = pd.DataFrame({"ocid": ["p-1"], "tender_end": [pd.Timestamp("2026-04-15")], "last_release_date": [pd.NaT]})
-    events = alerts.calendar_events(items, dates)
+    events = alerts.calendar_events(items)
     assert [(e.day, e.summary) for e in events] == [
         (dt.date(2026, 3, 1), "Expected (expected market date): Housing system (Camden)"),
         (dt.date(2026, 4, 15), "Deadline for bids: Housing system (Camden)"),

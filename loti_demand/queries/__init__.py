@@ -49,7 +49,6 @@ from loti_demand.queries.demand import (
     group_keys,
     london_demand,
     notice_search,
-    procurement_dates,
     sme_pipeline,
     term_growth,
 )
@@ -102,7 +101,6 @@ __all__ = [
     "london_demand",
     "notice_search",
     "parse_search",
-    "procurement_dates",
     "publication_timeliness",
     "run",
     "run_long",

@@ -72,17 +72,6 @@ def demand_calendar(
     return searched(con, df, "notice", "ocid", q) if q else df
 
 
-def _some_ocids(con: duckdb.DuckDBPyConnection) -> dict:
-    rows = con.execute("select ocid from demand_items order by ocid limit 50").fetchall()
-    return {"ocids": tuple(ocid for (ocid,) in rows)}
-
-
-@query(_some_ocids)
-def procurement_dates(con: duckdb.DuckDBPyConnection, *, ocids: tuple[str, ...]) -> pd.DataFrame:
-    """Each procurement's bid deadline (tender_end) and latest notice (last_release_date), by ocid."""
-    return run(con, "procurement_dates", ocids=list(ocids))
-
-
 @query()
 def demand_undated(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "demand_undated")

@@ -3,7 +3,8 @@
 -- $date_to and the contract has not ended by $date_from (one whose date has already passed is "already due" and
 -- is placed in the first month). Filters: an empty list or 'any' means no filter; areas use 'london_wide' for
 -- buyers that are not boroughs. A notice that replaces a current contract names its suppliers, with the reason
--- (calendar_items: demand_items with its label and replacement, stored in this order).
+-- (calendar_items: demand_items with its label and replacement, stored in this order). tender_end (the bid
+-- deadline) and last_release_date (the latest notice) are for the feed and calendar file of the page's rows.
 select
     date_trunc('month', greatest(expected_date, $date_from)) as calendar_month,
     expected_date,
@@ -27,7 +28,9 @@ select
     notice_type,
     case is_sme_suitable when true then 'Yes' when false then 'No' else 'Not stated' end as sme_suitability,
     notice_url,
-    ocid
+    ocid,
+    tender_end,
+    last_release_date
 from calendar_items
 where expected_date <= $date_to
     and due_until >= $date_from

@@ -194,11 +194,8 @@ def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
 
     built = alerts.built_at_value(query("build_info").iloc[0]["built_at"])
     title = alerts.title(page, st.query_params.to_dict())
-    if page == "calendar":
-        dates = query("procurement_dates", ocids=tuple(rows["ocid"]))
-        view = partial(alerts.calendar_alerts, rows, dates, title=title, built=built)
-    else:
-        view = partial(alerts.challenge_alerts, rows, title=title, built=built)
+    make = alerts.calendar_alerts if page == "calendar" else alerts.challenge_alerts
+    view = partial(make, rows, title=title, built=built)
     cols = st.columns([1, 1, 1])
     with cols[0]:
         link = copy_link(key=key)

@@ -1,8 +1,8 @@
 -- One row per dated London tech procurement of demand_items, with what the Demand calendar shows beside it: its
--- category's label and, for a notice, the current contract it replaces (contract_replacements). Stored in the
--- calendar's order (expected date, area, title, ocid), so the page's query, which keeps a window of it and sorts,
--- finds its rows already in order and reads no other table. Source: demand_items, ref_tech_categories,
--- contract_replacements.
+-- category's label; for a notice, the current contract it replaces (contract_replacements); and the bid deadline
+-- and latest notice date its feed entry and calendar event give. Stored in the calendar's order (expected date,
+-- area, title, ocid), so the page's query, which keeps a window of it and sorts, finds its rows already in order
+-- and reads no other table. Source: demand_items, ref_tech_categories, contract_replacements, procurements.
 select
     d.ocid,
     d.expected_date,
@@ -28,9 +28,12 @@ select
     r.replaces_ocid,
     case when d.confidence = 'statutory notice' then d.contract_end end as new_contract_end,
     d.notice_type,
-    d.url as notice_url
+    d.url as notice_url,
+    p.tender_end,
+    p.last_release_date
 from demand_items as d
 inner join ref_tech_categories as c on d.tech_category = c.tech_category
+left join procurements as p on d.ocid = p.ocid
 left join contract_replacements as r on d.ocid = r.ocid
 where d.expected_date is not null
 order by d.expected_date, d.area_name, d.title, d.ocid
