@@ -521,6 +521,9 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         (None, "DX Network Services Ltd", None),
         (None, "Childrens Network Services Ltd", None),
         ("General Civils", "KN Network Services Ltd", None),
+        # rules 2026.22: a web design firm named in one word
+        (None, "Acme Webdesign", "digital_delivery"),
+        (None, "Acme Web Design Ltd", "digital_delivery"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
