@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import threading
 from pathlib import Path
@@ -227,7 +228,14 @@ def category_label(category: str | None) -> str:
 
 def supplier_names() -> tuple[dict[str, str], str | None]:
     """{supplier id: name} of every supplier with a profile, in name order, and the one paid most for technology
-    (None when there are none)."""
+    (None when there are none). Made once per warehouse version (a dict of every supplier takes tens of
+    milliseconds to make at national scale, and pages with supplier links ask for it on every run); do not change it."""
+    path = warehouse_path()
+    return _supplier_names(str(path), _warehouse_version(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _supplier_names(path: str, version: tuple[int, int]) -> tuple[dict[str, str], str | None]:
     df = query("supplier_list")
     largest = None if df.empty else str(df.loc[df["tech_spend_gbp"].astype(float).idxmax(), "supplier_id"])
     return dict(zip(df["supplier_id"], df["supplier_name"], strict=True)), largest

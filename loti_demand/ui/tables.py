@@ -4,6 +4,8 @@ Atom feed and calendar file of a list of alerts."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 import streamlit as st
 
@@ -27,6 +29,7 @@ SUPPLIER_LINKS = {
 SUPPLIER_LINK_TEXT = r"#(.+)$"  # the link's text is the name carried after its '#' (LinkColumn's display_text)
 
 
+@lru_cache(maxsize=1 << 16)  # a long table names the same suppliers again and again, rerun after rerun
 def supplier_link(supplier_id: object, name: object) -> str | None:
     """A relative link to the supplier's profile (?supplier=<id>), with the name to show after '#': a link in a
     table opens the Supplier profile page beside the one it is on (also under a base URL path). A name with no
