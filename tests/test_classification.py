@@ -524,6 +524,10 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         # rules 2026.22: a web design firm named in one word
         (None, "Acme Webdesign", "digital_delivery"),
         (None, "Acme Web Design Ltd", "digital_delivery"),
+        # rules 2026.23: GoCardless is a payment processor; corporate training is training, whoever gives it
+        ("Software Maintenance", "GoCardless Ltd", None),
+        ("HR Corporate Training", "Acme Computing", None),
+        ("Software Maintenance", "Acme Computing", "software"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
