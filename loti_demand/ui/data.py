@@ -228,8 +228,9 @@ def category_label(category: str | None) -> str:
 
 def supplier_names() -> tuple[dict[str, str], str | None]:
     """{supplier id: name} of every supplier with a profile, in name order, and the one paid most for technology
-    (None when there are none). Made once per warehouse version (a dict of every supplier takes tens of
-    milliseconds to make at national scale, and pages with supplier links ask for it on every run); do not change it."""
+    (None when there are none). Made once per warehouse version, as a dict of every supplier takes tens of
+    milliseconds to make at national scale and pages with supplier links ask for it on every run: callers share it,
+    so they read it and never change it."""
     path = warehouse_path()
     return _supplier_names(str(path), _warehouse_version(path))
 
