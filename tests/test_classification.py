@@ -528,6 +528,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Software Maintenance", "GoCardless Ltd", None),
         ("HR Corporate Training", "Acme Computing", None),
         ("Software Maintenance", "Acme Computing", "software"),
+        # rules 2026.24: "Computing - Licences" and "Computing - Hardware" are software and devices; a heading of
+        # printing and photocopying pays print shops too, so there the supplier's trade decides
+        ("Computing - Licences", "Acme Ltd", "software"),
+        ("Computing - Hardware", "Acme Ltd", "devices"),
+        ("Printing & Photocopying", "Acme Print Ltd", None),
+        ("Printing and Photocopying", "Ricoh UK Ltd", "print_document"),
+        ("Photocopying charges", "Acme Ltd", "print_document"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
