@@ -535,6 +535,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Printing & Photocopying", "Acme Print Ltd", None),
         ("Printing and Photocopying", "Ricoh UK Ltd", "print_document"),
         ("Photocopying charges", "Acme Ltd", "print_document"),
+        # rules 2026.25: CIPFA's 'Printing, stationery and general office expenses' is a general heading, not
+        # stationery (a copier firm under it is print technology; stationery itself still is not); ICT equipment
+        # written the other way round
+        ("Print Stationery Office Exp - Reprographics", "Konica Minolta Business Solutions (UK) Ltd", "print_document"),
+        ("Stationery", "Konica Minolta Business Solutions (UK) Ltd", None),
+        ("School Suspense - Equipment ICT- DFCG", "Acme Ltd", "devices"),
+        ("Equipment - Sports", "Acme Ltd", None),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
