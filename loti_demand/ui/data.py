@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
 import threading
 from pathlib import Path
@@ -235,7 +234,7 @@ def supplier_names() -> tuple[dict[str, str], str | None]:
     return _supplier_names(str(path), _warehouse_version(path))
 
 
-@functools.lru_cache(maxsize=4)
+@st.cache_resource(max_entries=4, show_spinner=False)  # per warehouse version, as the connection
 def _supplier_names(path: str, version: tuple[int, int]) -> tuple[dict[str, str], str | None]:
     df = query("supplier_list")
     largest = None if df.empty else str(df.loc[df["tech_spend_gbp"].astype(float).idxmax(), "supplier_id"])
