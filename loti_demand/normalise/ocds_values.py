@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 MONEY_LIMIT = Decimal("1e16")  # DECIMAL(18, 2) holds 16 digits before the point
 EARLIEST = dt.date(1990, 1, 1)
 LATEST = dt.date(2100, 12, 31)  # contracts run for decades; later than this is a typing error
+_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_money(value: object) -> Decimal | None:
@@ -76,10 +78,16 @@ class Checked:
 
 def calendar_date(value: object) -> dt.date | None:
     """The calendar date of an OCDS date-time as published ('2025-04-23T23:59:59+01:00' -> 2025-04-23), any year."""
-    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    return _calendar_date(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1 << 14)  # a release reads each of its dates several times, and many releases share a date
+def _calendar_date(value: str) -> dt.date | None:
+    text = value.strip()
+    if not _DATE_START.match(text):
         return None
     try:
-        return dt.date.fromisoformat(value.strip()[:10])
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         return None
 

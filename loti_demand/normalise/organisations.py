@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from loti_demand.normalise.text import fold
 
@@ -50,12 +51,16 @@ def match_borough(name: object, alias_index: Mapping[str, str]) -> str | None:
     """Return the GSS code of the region's authority (in `alias_index`) the name or code refers to, or None."""
     if not name:
         return None
-    text = str(name)
-    code = borough_from_identifier(text)
-    if code and alias_index.get(fold(code)) == code:
+    code, code_key, folded, key = _keys(str(name))
+    if code and alias_index.get(code_key) == code:
         return code
-    folded = fold(text)
     if folded in alias_index:
         return alias_index[folded]
-    key = name_key(text)
     return alias_index.get(key)
+
+
+@lru_cache(maxsize=1 << 12)  # buyers' names and identifiers recur in every release they publish
+def _keys(text: str) -> tuple[str | None, str, str, str]:
+    """The keys match_borough looks a name up by: the authority's code in it, then the name folded, then undecorated."""
+    code = borough_from_identifier(text)
+    return code, fold(code) if code else "", fold(text), name_key(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _MOJIBAKE = {"Â£": "£", "â€™": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-", "â€”": "-", "\u2020": " ", "Â": ""}
@@ -70,6 +71,11 @@ def repair_text(value: object) -> str | None:
     """Repair mojibake and lost line breaks, then trim and collapse whitespace; None for blank text."""
     if not isinstance(value, str):
         return clean_text(value) if value is not None and not isinstance(value, (dict, list)) else None
+    return _repair(value)
+
+
+@lru_cache(maxsize=1 << 12)  # an OCDS process's names, titles and descriptions recur in each of its releases
+def _repair(value: str) -> str | None:
     text = _UTF8_AS_CP1252.sub(_unmangle, value) if max(value, default=" ") >= "\u00c2" else value
     return clean_text(_LOST_CRLF.sub("\n", text))
 
