@@ -70,6 +70,13 @@ SETTINGS: tuple[Setting, ...] = (
         "beyond this); a DuckDB size such as 1GB or 500MB.",
     ),
     Setting(
+        "build_workers",
+        0,
+        "Worker processes for the build's Python work over groups (compiling each procurement's notices): 0 for "
+        "one per core, 1 for none.",
+        int,
+    ),
+    Setting(
         "spark_partitions",
         4,
         "`build --engine spark`: Spark's shuffle partitions (spark.sql.shuffle.partitions); on a cluster, a few "

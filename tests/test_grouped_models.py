@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from loti_demand.reference import Reference
-from loti_demand.warehouse import enrich
+from loti_demand.warehouse import grouped
 from loti_demand.warehouse.db import connect, sql_beside
 from loti_demand.warehouse.order import Py, models
 
@@ -50,18 +50,22 @@ def test_a_group_makes_the_same_rows_in_any_order(sample_warehouse: Path, model:
     assert len(groups) > 1 and (made > 0 or model.name in EMPTY_ON_SAMPLE), "the sample gives groups and rows"
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["here", "in two worker processes"])
 @pytest.mark.parametrize("model", GROUPED, ids=lambda model: model.name)
 def test_groups_split_across_pages_make_the_same_tables(
-    sample_warehouse: Path, tmp_path: Path, monkeypatch, model: Py
+    sample_warehouse: Path, tmp_path: Path, monkeypatch, model: Py, workers: int
 ) -> None:
-    """With pages of 7 rows most groups straddle two pages; the tables equal the build's, row for row."""
+    """With pages of 7 rows most groups straddle two pages and batches of groups are small; the tables equal the
+    build's, row for row, whether the groups are worked in this process or shared among worker processes."""
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_warehouse, copy)
     con = connect(copy)
     try:
         for table in model.makes:
             con.execute(f"create table built_{table} as select * from {table}")
-        monkeypatch.setattr(enrich, "OCDS_PAGE", 7)
+        monkeypatch.setattr(grouped, "PAGE_ROWS", 7)
+        monkeypatch.setattr(grouped, "PARALLEL_MIN_ROWS", 0)
+        monkeypatch.setenv("LOTI_DEMAND_BUILD_WORKERS", str(workers))
         con.execute("begin transaction")  # as in a build: rowid counts from an offset inside a transaction
         model.run(con, Reference())
         con.execute("commit")

@@ -148,15 +148,20 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 def load(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Sequence], schema: pa.Schema) -> int:
     """Append column-oriented rows to a raw table through Arrow; returns the number of rows."""
     arrow = pa.table({name: pa.array(columns[name], type=schema.field(name).type) for name in schema.names})
-    if arrow.num_rows == 0:
-        return 0
-    con.register("_incoming", arrow)
+    insert_arrow(con, table, arrow)
+    return arrow.num_rows
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Append an Arrow table's rows to `table`, by column name."""
+    if rows.num_rows == 0:
+        return
+    con.register("_incoming", rows)
     try:
-        names = ", ".join(schema.names)
+        names = ", ".join(rows.column_names)
         con.execute(f"insert into {table} ({names}) select {names} from _incoming")
     finally:
         con.unregister("_incoming")
-    return arrow.num_rows
 
 
 def create_from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

@@ -1,5 +1,5 @@
 """The OCDS compilation (int_notices and int_procurements, made process by process by the model
-models/intermediate/int_notices.py), and what the Python models share: replace_table, create_by_group, the supplier
+models/intermediate/int_notices.py), and what the Python models share: replace_table, the supplier
 overrides and the officer's classification corrections."""
 
 from __future__ import annotations
@@ -8,11 +8,10 @@ import csv
 import datetime as dt
 import json
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
-from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
-from loti_demand.warehouse.db import create_from_arrow, load, sql_beside
+from loti_demand.warehouse.db import create_from_arrow
 
 DEC = pa.decimal128(18, 2)
 
@@ -162,7 +161,6 @@ PROCUREMENT_SCHEMA = pa.schema(
         ("merge_problem", _S),
     ]
 )
-OCDS_PAGE = 5_000
 
 
 OCDS_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-schema-1.1.4.json"
@@ -195,62 +193,6 @@ def compile_release(releases: list[dict]) -> tuple[dict, str | None]:
             return releases[-1], f"ocdsmerge could not merge the releases ({exc}); the latest release is shown"
     notes = sorted({str(w.message) for w in caught})
     return compiled, "; ".join(notes) or None
-
-
-class _TableWriter:
-    """Create an int_* table and append rows to it in Arrow batches, so memory stays bounded."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema) -> None:
-        self.con, self.name, self.schema, self.rows = con, name, schema, []
-        replace_table(con, name, [], schema)
-
-    def add(self, row: dict) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= OCDS_PAGE:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            load(self.con, self.name, {n: [r.get(n) for r in self.rows] for n in self.schema.names}, self.schema)
-            self.rows = []
-
-
-def create_by_group(
-    con: duckdb.DuckDBPyConnection,
-    ref: Reference,
-    model_file: str,
-    key: str,
-    create_group: Callable[[list[tuple], Reference], dict[str, list[dict]]],
-    schemas: dict[str, pa.Schema],
-    params: dict | None = None,
-) -> None:
-    """A grouped Python model's DuckDB build: the rows of the SQL beside `model_file`, one group (rows with the same
-    `key`) at a time, given to create_group(rows, ref), the function the Spark build runs in its tasks
-    (groupBy(key).applyInArrow), and what it makes ({table: rows}) appended to the tables of `schemas`. The rows
-    are put in group order once (a temp table) and read a page at a time, so memory does not grow with the data."""
-    writers = {table: _TableWriter(con, table, schema) for table, schema in schemas.items()}
-    relation = con.sql(sql_beside(model_file), params=params)
-    column = relation.columns.index(key)
-    relation.order(key).create_view("_group_rows")
-    con.execute("create or replace temp table _groups as select * from _group_rows")
-    # rowid numbers the rows in the order inserted, from an offset inside a transaction.
-    first, count = con.execute("select coalesce(min(rowid), 0), count(*) from _groups").fetchall()[0]
-
-    def rows() -> Iterator[tuple]:  # each page read whole before its rows are used: the writers insert between
-        for start in range(first, first + count, OCDS_PAGE):
-            yield from con.execute(
-                "select * from _groups where rowid >= $a and rowid < $b order by rowid",
-                {"a": start, "b": start + OCDS_PAGE},
-            ).fetchall()
-
-    for _, group in groupby(rows(), key=itemgetter(column)):
-        for table, made in create_group(list(group), ref).items():
-            for row in made:
-                writers[table].add(row)
-    for writer in writers.values():
-        writer.flush()
-    con.execute("drop table _groups")
-    con.execute("drop view _group_rows")
 
 
 def compile_group(rows: Iterable[tuple], ref: Reference) -> dict[str, list[dict]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import duckdb
 
 from loti_demand.reference import Reference
-from loti_demand.warehouse.enrich import NOTICE_SCHEMA, PROCUREMENT_SCHEMA, compile_group, create_by_group
+from loti_demand.warehouse.enrich import NOTICE_SCHEMA, PROCUREMENT_SCHEMA, compile_group
+from loti_demand.warehouse.grouped import create_by_group
 
 READS = ()  # it reads only through the SQL beside it
 MAKES = ("int_notices", "int_procurements")
