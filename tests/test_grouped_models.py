@@ -1,6 +1,8 @@
 """The Python models that work a group of rows at a time (GROUP_BY and create_group: OCDS compiling per process,
 challenge matching per challenge) make the same rows however their input is split or ordered: the DuckDB build
-reads the groups a page at a time, and the Spark build gives each group to a task in any order."""
+reads the groups a page at a time, and the Spark build gives each group to a task in any order. Those and the models
+that work rows in batches (create_rows: classifying descriptions, indexing documents for search) make the same
+tables whether the DuckDB build does the work itself or shares it among worker processes."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from pathlib import Path
 import pytest
 
 from loti_demand.reference import Reference
-from loti_demand.warehouse import grouped
+from loti_demand.warehouse import workers as build_workers
+from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect, sql_beside
 from loti_demand.warehouse.order import Py, models
+from tests.conftest import SAMPLE
 
 GROUPED = [model for model in models() if isinstance(model, Py) and hasattr(model.module, "create_group")]
+BATCHED = [model for model in models() if isinstance(model, Py) and hasattr(model.module, "create_rows")]
 # The sample's challenges have candidate procurements but none similar enough to suggest (test_challenges.py
 # builds one that is): its groups are checked, its table is empty.
 EMPTY_ON_SAMPLE = {"int_challenge_matches"}
@@ -50,21 +55,48 @@ def test_a_group_makes_the_same_rows_in_any_order(sample_warehouse: Path, model:
     assert len(groups) > 1 and (made > 0 or model.name in EMPTY_ON_SAMPLE), "the sample gives groups and rows"
 
 
+def test_a_build_sharing_its_python_work_among_workers_makes_the_same_tables(
+    sample_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The sample built again with every Python model's work sent to two worker processes in batches of 100 rows
+    (several per model): each table these models make, and the marts over them, equal the shared build's, row for
+    row."""
+    assert {model.name for model in BATCHED} >= {"int_spend_classification", "search_documents"}
+    monkeypatch.setattr(build_workers, "PAGE_ROWS", 100)
+    monkeypatch.setattr(build_workers, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setenv("LOTI_DEMAND_BUILD_WORKERS", "2")
+    again = tmp_path / "warehouse.duckdb"
+    build(SAMPLE, again)
+    made = {table for model in GROUPED + BATCHED for table in model.makes}
+    con = connect(again, read_only=True)
+    try:
+        con.execute(f"attach '{sample_warehouse}' as built (read_only)")
+        for table in sorted(made | {"notices", "procurements", "spend", "demand_items", "search_documents"}):
+            ours, theirs = f"select * from {table}", f"select * from built.{table}"
+            counts = con.execute(
+                f"select (select count(*) from {table}), (select count(*) from ({ours} except all {theirs})), "
+                f"(select count(*) from ({theirs} except all {ours}))"
+            ).fetchall()[0]
+            assert (counts[0] > 0 or table in EMPTY_ON_SAMPLE) and counts[1:] == (0, 0), f"{table}: {counts}"
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("workers", [1, 2], ids=["here", "in two worker processes"])
 @pytest.mark.parametrize("model", GROUPED, ids=lambda model: model.name)
 def test_groups_split_across_pages_make_the_same_tables(
     sample_warehouse: Path, tmp_path: Path, monkeypatch, model: Py, workers: int
 ) -> None:
-    """With pages of 7 rows most groups straddle two pages and batches of groups are small; the tables equal the
-    build's, row for row, whether the groups are worked in this process or shared among worker processes."""
+    """With pages and batches of 7 rows most groups straddle two pages; the tables equal the build's, row for row,
+    whether the groups are worked in this process or shared among worker processes."""
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_warehouse, copy)
     con = connect(copy)
     try:
         for table in model.makes:
             con.execute(f"create table built_{table} as select * from {table}")
-        monkeypatch.setattr(grouped, "PAGE_ROWS", 7)
-        monkeypatch.setattr(grouped, "PARALLEL_MIN_ROWS", 0)
+        monkeypatch.setattr(build_workers, "PAGE_ROWS", 7)
+        monkeypatch.setattr(build_workers, "PARALLEL_MIN_ROWS", 0)
         monkeypatch.setenv("LOTI_DEMAND_BUILD_WORKERS", str(workers))
         con.execute("begin transaction")  # as in a build: rowid counts from an offset inside a transaction
         model.run(con, Reference())

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from loti_demand.normalise import challenge_matching as matching
 from loti_demand.reference import Reference
-from loti_demand.warehouse.grouped import create_by_group
+from loti_demand.warehouse.workers import create_by_group
 
 READS = ()  # it reads only through the SQL beside it
 SCHEMA = pa.schema(

@@ -11,7 +11,7 @@ import duckdb
 
 from loti_demand.reference import Reference
 from loti_demand.warehouse.enrich import NOTICE_SCHEMA, PROCUREMENT_SCHEMA, compile_group
-from loti_demand.warehouse.grouped import create_by_group
+from loti_demand.warehouse.workers import create_by_group
 
 READS = ()  # it reads only through the SQL beside it
 MAKES = ("int_notices", "int_procurements")

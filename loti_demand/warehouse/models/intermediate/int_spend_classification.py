@@ -12,8 +12,8 @@ import pyarrow as pa
 
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.reference import Reference
-from loti_demand.warehouse.db import sql_beside
-from loti_demand.warehouse.enrich import load_corrections, replace_table
+from loti_demand.warehouse.enrich import load_corrections
+from loti_demand.warehouse.workers import create_by_rows
 
 READS = ()  # it reads only through the SQL beside it
 SCHEMA = pa.schema(
@@ -33,9 +33,7 @@ SCHEMA = pa.schema(
 
 
 def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    replace_table(
-        con, "int_spend_classification", create_rows(con.execute(sql_beside(__file__)).fetchall(), ref), SCHEMA
-    )
+    create_by_rows(con, ref, __file__, create_rows, "int_spend_classification", SCHEMA)
 
 
 def create_rows(found: Iterable[tuple], ref: Reference) -> list[dict]:

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from loti_demand import search
-from loti_demand.warehouse.db import create_from_arrow, sql_beside
+from loti_demand.warehouse.workers import create_by_rows
 
 FIELD_SEPARATOR = " | "  # between the fields of search_documents.text
 READS = ()  # it reads only through the SQL beside it
@@ -17,8 +17,7 @@ SCHEMA = pa.schema([("kind", pa.string()), ("doc_id", pa.string()), ("text", pa.
 
 
 def create(con: duckdb.DuckDBPyConnection, ref: object = None) -> None:
-    documents = create_rows(con.execute(sql_beside(__file__)).fetchall(), ref)
-    create_from_arrow(con, "search_documents", pa.Table.from_pylist(documents, schema=SCHEMA))
+    create_by_rows(con, ref, __file__, create_rows, "search_documents", SCHEMA)
 
 
 def create_rows(found: Iterable[tuple], ref: object = None) -> list[dict]:

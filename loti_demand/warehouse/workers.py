@@ -1,8 +1,14 @@
-"""A grouped Python model's DuckDB build (create_by_group): the rows of the SQL beside the model, one group (rows with
-the same key) at a time, given to the model's create_group(rows, ref), the function the Spark build runs in its tasks
-(groupBy(key).applyInArrow). A large model's groups are shared among worker processes, one per core, since the work
-is Python and one process uses one core; each worker turns its groups' rows into Arrow tables that this process
-appends, in the order the groups were read, so the tables are the same either way."""
+"""The DuckDB build of the Python models that work over many rows, sharing the work among worker processes, one per
+core: the work is Python, and one process uses one core.
+
+- A grouped model (create_by_group): the rows of the SQL beside the model, one group (rows with the same key) at a
+  time, given to the model's create_group(rows, ref), the function the Spark build runs in its tasks
+  (groupBy(key).applyInArrow).
+- A row model (create_by_rows): batches of the rows of the SQL beside it given to its create_rows(rows, ref), as the
+  Spark build gives it each partition (mapInArrow).
+
+Each batch's rows become Arrow tables in a worker, and this process appends them in the order the batches were read,
+so the tables are the same with workers or without (a small model is worked here)."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 
@@ -25,15 +32,17 @@ from loti_demand.reference import Reference
 from loti_demand.warehouse.db import create_from_arrow, insert_arrow, sql_beside
 
 CreateGroup = Callable[[list[tuple], Reference], dict[str, list[dict]]]
-PAGE_ROWS = 5_000  # the rows read back from DuckDB at a time, and about the rows of a batch of groups
-# Below this many rows, starting the workers (about a second: each imports the package) costs more than they save.
+CreateRows = Callable[[list[tuple], Reference], list[dict]]
+Tables = dict[str, pa.Table]
+PAGE_ROWS = 5_000  # the rows read back from DuckDB at a time, and about the rows of a batch
+# Below this many rows the work takes a second or two at most, and sending it to workers saves little.
 PARALLEL_MIN_ROWS = 20_000
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
 def build_workers() -> int:
-    """Worker processes for a grouped model: the setting build_workers, or one per core this process may use when it
-    is 0 (1 means none: the groups are worked here)."""
+    """Worker processes for a model's work: the setting build_workers, or one per core this process may use when it
+    is 0 (1 means none: the work is done here)."""
     chosen = int(config.get("build_workers") or 0)
     if chosen > 0:
         return chosen
@@ -67,21 +76,31 @@ def create_by_group(
                 {"a": start, "b": start + PAGE_ROWS},
             ).fetchall()
 
-    batches = _batches((list(group) for _, group in groupby(rows(), key=itemgetter(column))), PAGE_ROWS)
-    workers = build_workers() if count >= PARALLEL_MIN_ROWS else 1
-    made = (
-        _in_workers(batches, create_group, ref, schemas, workers)
-        if workers > 1
-        else _here(batches, create_group, ref, schemas)
-    )
-    for tables in made:
+    batches = _whole_groups((list(group) for _, group in groupby(rows(), key=itemgetter(column))), PAGE_ROWS)
+    for tables in _run(batches, partial(_group_tables, create_group, ref, schemas), count):
         for table, arrow in tables.items():
             insert_arrow(con, table, arrow)
     con.execute("drop table _groups")
     con.execute("drop view _group_rows")
 
 
-def _batches(groups: Iterable[list[tuple]], size: int) -> Iterator[list[list[tuple]]]:
+def create_by_rows(
+    con: duckdb.DuckDBPyConnection,
+    ref: Reference,
+    model_file: str,
+    create_rows: CreateRows,
+    table: str,
+    schema: pa.Schema,
+) -> None:
+    """Make `table` from create_rows over batches of the rows of the SQL beside `model_file`."""
+    rows = con.execute(sql_beside(model_file)).fetchall()
+    size = PAGE_ROWS if _workers(len(rows)) > 1 else max(1, len(rows))  # here, one batch: the model starts once
+    batches = (rows[start : start + size] for start in range(0, len(rows), size))
+    made = _run(batches, partial(_row_tables, create_rows, ref, table, schema), len(rows))
+    create_from_arrow(con, table, pa.concat_tables([schema.empty_table(), *(found[table] for found in made)]))
+
+
+def _whole_groups(groups: Iterable[list[tuple]], size: int) -> Iterator[list[list[tuple]]]:
     """Whole groups, gathered until a batch holds `size` rows or more."""
     batch: list[list[tuple]] = []
     rows = 0
@@ -95,9 +114,9 @@ def _batches(groups: Iterable[list[tuple]], size: int) -> Iterator[list[list[tup
         yield batch
 
 
-def make_tables(
-    batch: list[list[tuple]], create_group: CreateGroup, ref: Reference, schemas: dict[str, pa.Schema]
-) -> dict[str, pa.Table]:
+def _group_tables(
+    create_group: CreateGroup, ref: Reference, schemas: dict[str, pa.Schema], batch: list[list[tuple]]
+) -> Tables:
     """The tables a batch of groups makes, in the order of its groups."""
     made: dict[str, list[dict]] = {table: [] for table in schemas}
     for group in batch:
@@ -106,38 +125,48 @@ def make_tables(
     return {table: pa.Table.from_pylist(rows, schema=schemas[table]) for table, rows in made.items()}
 
 
-def _here(batches, create_group, ref, schemas) -> Iterator[dict[str, pa.Table]]:
-    for batch in batches:
-        yield make_tables(batch, create_group, ref, schemas)
+def _row_tables(create_rows: CreateRows, ref: Reference, table: str, schema: pa.Schema, batch: list[tuple]) -> Tables:
+    return {table: pa.Table.from_pylist(create_rows(batch, ref), schema=schema)}
 
 
-_WORK: tuple[CreateGroup, Reference, dict[str, pa.Schema]] | None = None  # a worker's model, set as it starts
+def _workers(rows: int) -> int:
+    """The worker processes for work over `rows` rows: none (1) below PARALLEL_MIN_ROWS."""
+    return build_workers() if rows >= PARALLEL_MIN_ROWS else 1
 
 
-def _start_worker(create_group: CreateGroup, ref: Reference, schemas: dict[str, pa.Schema]) -> None:
+def _run(batches: Iterable, make: Callable[..., Tables], rows: int) -> Iterator[Tables]:
+    """make(batch) for each batch, in order: in worker processes when there are PARALLEL_MIN_ROWS rows or more."""
+    workers = _workers(rows)
+    if workers == 1:
+        return map(make, batches)
+    return _in_workers(batches, make, workers)
+
+
+_MAKE: Callable[..., Tables] | None = None  # a worker's work, set as it starts
+
+
+def _start_worker(make: Callable[..., Tables]) -> None:
     """Hold the model's work; leave Ctrl-C to the build (it stops the workers), and end with the build if it is
     killed (Linux), rather than wait for work that will never come."""
-    global _WORK  # noqa: PLW0603 -- each worker process holds one model's work
-    _WORK = (create_group, ref, schemas)
+    global _MAKE  # noqa: PLW0603 -- each worker process does one model's work
+    _MAKE = make
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _work(batch: list[list[tuple]]) -> dict[str, pa.Table]:
-    assert _WORK is not None, "a worker is started with its model"
-    return make_tables(batch, *_WORK)
+def _work(batch) -> Tables:
+    assert _MAKE is not None, "a worker is started with its work"
+    return _MAKE(batch)
 
 
-def _in_workers(batches, create_group, ref, schemas, workers: int) -> Iterator[dict[str, pa.Table]]:
-    """make_tables in `workers` processes, two batches each in flight at most (so memory stays bounded), the results
+def _in_workers(batches: Iterable, make: Callable[..., Tables], workers: int) -> Iterator[Tables]:
+    """make(batch) in `workers` processes, two batches each in flight at most (so memory stays bounded), the results
     given back in the order of the batches. The workers are forked: they start at once, with the package and the
     reference already loaded, and never run the calling program's main module again (as the other ways of starting
     them do). They touch only Python and Arrow, never the DuckDB connection this process holds."""
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(create_group, ref, schemas)
-    ) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(make,)) as pool:
         pending: deque[Future] = deque()
         for batch in batches:
             pending.append(pool.submit(_work, batch))
