@@ -72,8 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "build_workers",
         0,
-        "Worker processes for the build's Python work over groups (compiling each procurement's notices): 0 for "
-        "one per core, 1 for none.",
+        "Worker processes for the build's Python work over many rows (compiling procurements' notices, classifying "
+        "descriptions, indexing for search): 0 for one per core, 1 for none.",
         int,
     ),
     Setting(

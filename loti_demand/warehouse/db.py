@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -143,13 +142,6 @@ def step_sql(name: str) -> str:
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Run every statement of one model file."""
     con.execute(path.read_text(encoding="utf-8"))
-
-
-def load(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Sequence], schema: pa.Schema) -> int:
-    """Append column-oriented rows to a raw table through Arrow; returns the number of rows."""
-    arrow = pa.table({name: pa.array(columns[name], type=schema.field(name).type) for name in schema.names})
-    insert_arrow(con, table, arrow)
-    return arrow.num_rows
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:

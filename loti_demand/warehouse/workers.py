@@ -42,7 +42,9 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 def build_workers() -> int:
     """Worker processes for a model's work: the setting build_workers, or one per core this process may use when it
-    is 0 (1 means none: the work is done here)."""
+    is 0 (1 means none: the work is done here, as it always is where processes cannot be forked: Windows)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     chosen = int(config.get("build_workers") or 0)
     if chosen > 0:
         return chosen
