@@ -112,7 +112,7 @@ def test_html_is_allowed_only_for_the_fixed_css() -> None:
 # Formatted SQL that is allowed, with why: only identifiers from code constants, never a value.
 ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/build.py", "load_reference"): "ref_<name> from a literal tuple of reference tables",
-    ("loti_demand/warehouse/db.py", "insert_arrow"): "table names from code constants; column names from their Arrow schemas",
+    ("loti_demand/warehouse/db.py", "insert_arrow"): "table names from code constants, columns from Arrow schemas",
     ("loti_demand/warehouse/db.py", "connect"): "the READ_ALIAS constant (the path itself is bound: $path)",
     ("loti_demand/warehouse/db.py", "cursor"): "the READ_ALIAS constant",
     ("loti_demand/warehouse/db.py", "read_every_table"): "table names from the catalogue, quoted as identifiers",
