@@ -118,7 +118,6 @@ ALLOWED_FORMATTED_SQL = {
     ("loti_demand/warehouse/db.py", "read_every_table"): "table names from the catalogue, quoted as identifiers",
     ("loti_demand/warehouse/db.py", "create_from_arrow"): "build steps' table names from code constants",
     ("loti_demand/warehouse/raw_writer.py", "discard"): "raw table names from the SCHEMAS constant",
-    ("loti_demand/warehouse/raw_writer.py", "flush"): "raw table and column names from the SCHEMAS constant",
     ("loti_demand/warehouse/order.py", "run"): "materialisation, and a model file's name (an identifier: discover)",
     # A view's body takes no bound parameters: the Parquet path is quoted in one place, spark.storage._read_parquet
     ("loti_demand/warehouse/spark/storage.py", "duckdb_view"): "a model's table name, and its Parquet path quoted",

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
-from loti_demand.warehouse.db import scalar
+from loti_demand.warehouse.db import insert_arrow, scalar
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
 SCHEMAS = {
@@ -143,14 +143,7 @@ class RawWriter:
                 continue
             merged = pa.concat_tables(chunks).combine_chunks()  # one batch per column: thousands of tiny files
             chunks.clear()
-            if merged.num_rows == 0:
-                continue
-            self.con.register("_incoming", merged)
-            try:
-                names = ", ".join(merged.schema.names)
-                self.con.execute(f"insert into {table} ({names}) select {names} from _incoming")
-            finally:
-                self.con.unregister("_incoming")
+            insert_arrow(self.con, table, merged)
         if self.commit_each_flush and self._buffered:
             self.con.execute("commit")
             self.con.execute("begin transaction")

@@ -79,7 +79,7 @@ def create_by_group(
             ).fetchall()
 
     batches = _whole_groups((list(group) for _, group in groupby(rows(), key=itemgetter(column))), PAGE_ROWS)
-    for tables in _run(batches, partial(_group_tables, create_group, ref, schemas), count):
+    for tables in _run(batches, partial(_group_tables, create_group, ref, schemas), _workers(count)):
         for table, arrow in tables.items():
             insert_arrow(con, table, arrow)
     con.execute("drop table _groups")
@@ -96,9 +96,10 @@ def create_by_rows(
 ) -> None:
     """Make `table` from create_rows over batches of the rows of the SQL beside `model_file`."""
     rows = con.execute(sql_beside(model_file)).fetchall()
-    size = PAGE_ROWS if _workers(len(rows)) > 1 else max(1, len(rows))  # here, one batch: the model starts once
+    workers = _workers(len(rows))
+    size = PAGE_ROWS if workers > 1 else max(1, len(rows))  # here, one batch: the model starts once
     batches = (rows[start : start + size] for start in range(0, len(rows), size))
-    made = _run(batches, partial(_row_tables, create_rows, ref, table, schema), len(rows))
+    made = _run(batches, partial(_row_tables, create_rows, ref, table, schema), workers)
     create_from_arrow(con, table, pa.concat_tables([schema.empty_table(), *(found[table] for found in made)]))
 
 
@@ -136,9 +137,8 @@ def _workers(rows: int) -> int:
     return build_workers() if rows >= PARALLEL_MIN_ROWS else 1
 
 
-def _run(batches: Iterable, make: Callable[..., Tables], rows: int) -> Iterator[Tables]:
-    """make(batch) for each batch, in order: in worker processes when there are PARALLEL_MIN_ROWS rows or more."""
-    workers = _workers(rows)
+def _run(batches: Iterable, make: Callable[..., Tables], workers: int) -> Iterator[Tables]:
+    """make(batch) for each batch, in order: here, or in `workers` processes when there are more than one."""
     if workers == 1:
         return map(make, batches)
     return _in_workers(batches, make, workers)
