@@ -72,11 +72,7 @@ def test_a_build_sharing_its_python_work_among_workers_makes_the_same_tables(
     try:
         con.execute(f"attach '{sample_warehouse}' as built (read_only)")
         for table in sorted(made | {"notices", "procurements", "spend", "demand_items", "search_documents"}):
-            ours, theirs = f"select * from {table}", f"select * from built.{table}"
-            counts = con.execute(
-                f"select (select count(*) from {table}), (select count(*) from ({ours} except all {theirs})), "
-                f"(select count(*) from ({theirs} except all {ours}))"
-            ).fetchall()[0]
+            counts = _differences(con, table, f"built.{table}")
             assert (counts[0] > 0 or table in EMPTY_ON_SAMPLE) and counts[1:] == (0, 0), f"{table}: {counts}"
     finally:
         con.close()
@@ -102,11 +98,17 @@ def test_groups_split_across_pages_make_the_same_tables(
         model.run(con, Reference())
         con.execute("commit")
         for table in model.makes:
-            built, again = f"select * from built_{table}", f"select * from {table}"
-            counts = con.execute(
-                f"select (select count(*) from {table}), (select count(*) from ({built} except all {again})), "
-                f"(select count(*) from ({again} except all {built}))"
-            ).fetchall()[0]
+            counts = _differences(con, table, f"built_{table}")
             assert (counts[0] > 0 or model.name in EMPTY_ON_SAMPLE) and counts[1:] == (0, 0), f"{table}: {counts}"
     finally:
         con.close()
+
+
+def _differences(con, table: str, other: str) -> tuple[int, int, int]:
+    """(rows of `table`, its rows not in `other`, the rows of `other` not in it), each row counted as often as it
+    appears."""
+    ours, theirs = f"select * from {table}", f"select * from {other}"
+    return con.execute(
+        f"select (select count(*) from {table}), (select count(*) from ({ours} except all {theirs})), "
+        f"(select count(*) from ({theirs} except all {ours}))"
+    ).fetchall()[0]
