@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from loti_demand.normalise.supplier_resolution import Override, Published, resolve
-from loti_demand.normalise.suppliers import clean_identifier, near_spelling, same_name_words, supplier_key
+from loti_demand.normalise.suppliers import (
+    card_merchant,
+    clean_identifier,
+    near_spelling,
+    same_name_words,
+    supplier_key,
+)
 from loti_demand.reference import Reference
 from loti_demand.warehouse.build import build, run_checks
 from loti_demand.warehouse.db import connect
@@ -54,6 +60,26 @@ def test_supplier_key(name, key) -> None:
 )
 def test_clean_identifier(value: str, kind: str, cleaned: str | None) -> None:
     assert clean_identifier(value, kind) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("name", "merchant"),
+    [
+        ("PAYPAL *MAILCHIMP", "MAILCHIMP"),  # a payment firm's prefix
+        ("DNH*GODADDY.COM", "GODADDY.COM"),
+        ("SQ * Cafe Nero", "Cafe Nero"),
+        ("PCARD - SURVEYMONKEY", "SURVEYMONKEY"),  # the council's card marker
+        ("PCARDZOOM.US", "ZOOM.US"),  # run together
+        ("Purchase Card: Adobe", "Adobe"),
+        ("WWW.ZOOM.US", "ZOOM.US"),  # a web address
+        ("Microsoft Ltd", None),
+        ("Card Services Ltd", None),
+        ("PAYPAL *", None),
+        ("*", None),
+    ],
+)
+def test_card_merchant(name: str, merchant: str | None) -> None:
+    assert card_merchant(name) == merchant
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,13 @@ _NOISE_WORDS = frozenset(
     }
 )
 _JUNK_IDS = {"", "na", "n/a", "none", "null", "nil", "tbc", "unknown", "redacted", "0", "-"}
+# A card statement names the merchant after the payment firm's prefix ("PAYPAL *MAILCHIMP", "DNH*GODADDY.COM",
+# "SQ *..."), after the council's own card marker ("PCARD - ZOOM.US", run together as "PCARDZOOM.US"), or as a web
+# address ("WWW.ZOOM.US").
+_CARD_PREFIX = re.compile(
+    r"^\s*(?:[^*]{1,14}\*+|p-?card(?:\s*[-:]|\s|(?=[a-z]))|(?:purchase|procurement) card\b\s*[-:]?|www\.)\s*",
+    re.IGNORECASE,
+)
 
 
 def is_redacted(name: str | None) -> bool:
@@ -66,6 +73,13 @@ def is_individual_payee_type(payee_type: str | None) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)  # a build keys each distinct name in resolution, then again in classification
+def card_merchant(name: str) -> str | None:
+    """The merchant a card-statement name was paid to ('MAILCHIMP' of 'PAYPAL *MAILCHIMP', 'ZOOM.US' of
+    'PCARDZOOM.US'), or None when the name carries no payment firm's prefix, card marker or web address."""
+    match = _CARD_PREFIX.match(name)
+    return (name[match.end() :].strip() or None) if match else None
+
+
 def supplier_key(name: str | None) -> str | None:
     """A matching key for a supplier name; None for blank or redacted names.
 

@@ -32,6 +32,7 @@ from loti_demand.normalise.line_columns import (
     says_what,
 )
 from loti_demand.normalise.prefilter import Prefilter
+from loti_demand.normalise.suppliers import card_merchant
 from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDecision, combine
 
 
@@ -211,12 +212,15 @@ class Classifier:
 
     def classify_supplier(self, *names: str | None) -> SupplierDecision:
         """What the supplier's name says: a company on the kept supplier list, or a guarded name signal; a
-        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules)."""
+        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules). A card
+        statement's name is read for the merchant it paid first ('MAILCHIMP' of 'PAYPAL *MAILCHIMP'): the payment
+        firm of its prefix is how it was paid, not what."""
+        paid = [card_merchant(name) or name for name in names if name]
         exclude = self._exclude_supplier
-        if any(exclude[i].search(name) for name in names if name for i in self._exclude_supplier_filter.which(name)):
+        if any(exclude[i].search(name) for name in paid for i in self._exclude_supplier_filter.which(name)):
             return SupplierDecision(excluded=True)
-        for name in names:
-            if name and (found := self._supplier_rule(name)):
+        for name in dict.fromkeys([*paid, *(name for name in names if name)]):
+            if found := self._supplier_rule(name):
                 return found
         return SupplierDecision()
 
