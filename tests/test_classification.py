@@ -550,6 +550,14 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Stationery", "Konica Minolta Business Solutions (UK) Ltd", None),
         ("School Suspense - Equipment ICT- DFCG", "Acme Ltd", "devices"),
         ("Equipment - Sports", "Acme Ltd", None),
+        # rules 2026.26: an 'IT Infrastructure' heading paid to a telecoms or hosting firm is its network or hosting;
+        # to anyone else, servers and data centres; hardware support is IT support; a kept name matches whole words
+        ("IT Infrastructure", "BT PLC S98 1BT", "networks_telecoms"),
+        ("IT Infrastructure", "Pulsant Ltd", "cloud_hosting"),
+        ("IT Infrastructure", "Acme Ltd", "it_infrastructure"),
+        ("Hardware Support", "Acme Ltd", "it_services"),
+        ("Foster Care", "COMPASS FOSTERING CENTRAL LTD", None),
+        (None, "RingCentral UK Ltd", "networks_telecoms"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -792,6 +800,9 @@ EXTRA_FOLDERS = {
     "salford": "hillingdon",
     "newcastle": "hounslow",
     "sheffield": "lewisham",
+    "hampshire": "merton",
+    "derby": "newham",
+    "spelthorne": "redbridge",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -870,7 +881,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from sixteen publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from nineteen publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of

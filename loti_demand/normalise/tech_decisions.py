@@ -21,11 +21,14 @@ TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": fro
 # another category: equipment ('Hardware Rental') from a copier or printer firm is its copiers (print and document
 # technology); software from a mapping, data or sensor firm is of that field (the taxonomy counts GIS "and the systems
 # that use them", data "tools" and sensor "platforms" there; a security or hosting firm's software stays software);
-# telephony words ('Telecoms') paid to a software vendor are its call-handling or messaging software.
+# telephony words ('Telecoms') paid to a software vendor are its call-handling or messaging software; IT
+# infrastructure from a telecoms or hosting firm is its network or hosting (a council's "IT Infrastructure" heading
+# covers the network and hosted systems as well as servers).
 NARROWED_BY_SUPPLIER = {
     "devices": frozenset({"print_document"}),
     "software": frozenset({"geospatial", "data_analytics", "smart_city_iot"}),
     "networks_telecoms": frozenset({"software"}),
+    "it_infrastructure": frozenset({"networks_telecoms", "cloud_hosting"}),
 }
 
 
