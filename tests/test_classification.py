@@ -556,6 +556,8 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("IT Infrastructure", "Pulsant Ltd", "cloud_hosting"),
         ("IT Infrastructure", "Acme Ltd", "it_infrastructure"),
         ("Hardware Support", "Acme Ltd", "it_services"),
+        ("Hardware Support", "CENTERPRISE INTERNATIONAL LTD", "it_services"),  # not the hardware firm's devices
+        ("IT Maintenance", "Sophos Ltd", "cyber_security"),  # a specialist's support is of its field
         ("Foster Care", "COMPASS FOSTERING CENTRAL LTD", None),
         (None, "RingCentral UK Ltd", "networks_telecoms"),
     ],

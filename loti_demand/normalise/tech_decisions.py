@@ -14,9 +14,12 @@ from loti_demand.normalise.suppliers import supplier_key
 # "IT" take any supplier's kind; IT support, maintenance or consultancy ('Computer Maintenance', 'IT Consultancy')
 # takes the kind of a supplier known for one (the software vendor's support is software, as the taxonomy counts "the
 # supplier support that comes with" software; the network firm's maintenance is networks; the digital agency's
-# consultancy is digital delivery). The table gives each broad kind the supplier kinds too broad to name it more
-# precisely.
-TOO_BROAD_TO_REFINE = {"ict_other": frozenset({"ict_other"}), "it_services": frozenset({"ict_other", "it_services"})}
+# consultancy is digital delivery), but not a hardware firm's, as the taxonomy puts "maintenance and repair of
+# equipment" under IT support. The table gives each broad kind the supplier kinds that do not name it more precisely.
+TOO_BROAD_TO_REFINE = {
+    "ict_other": frozenset({"ict_other"}),
+    "it_services": frozenset({"ict_other", "it_services", "devices"}),
+}
 # Words naming a kind keep it, whoever is paid, except where the taxonomy puts the supplier's kind of that thing in
 # another category: equipment ('Hardware Rental') from a copier or printer firm is its copiers (print and document
 # technology); software from a mapping, data or sensor firm is of that field (the taxonomy counts GIS "and the systems
