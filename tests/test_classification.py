@@ -468,7 +468,8 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         # a firm named '... Network Solutions' is an IT solutions firm (its IT maintenance is IT support); only
         # '... Networking Solutions' names networking
         ("IT Hardware Maintenance", "GCI NETWORK SOLUTIONS TA NASSTAR", "it_services"),
-        ("External Professional Fees", "GCI NETWORK SOLUTIONS TA NASSTAR", "ict_other"),
+        # (and its professional fees IT support: the words name the kind for a general IT firm, rules 2026.26)
+        ("External Professional Fees", "GCI NETWORK SOLUTIONS TA NASSTAR", "it_services"),
         # rules 2026.15: vocational and professional training headings are training, even when a software vendor runs
         # them (Trafford's ledger truncates its subjectives to 20 characters: 'PROFESSIONAL TRAININ')
         ("VOCATIONAL TRAINING", "Person Centred Software Ltd", None),
@@ -560,6 +561,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("IT Maintenance", "Sophos Ltd", "cyber_security"),  # a specialist's support is of its field
         ("Foster Care", "COMPASS FOSTERING CENTRAL LTD", None),
         (None, "RingCentral UK Ltd", "networks_telecoms"),
+        # round 29: printing then photocopying with a comma is a print shop's heading too; a heading that starts
+        # with Training is training; 'Computer Costs - Hardware' is hardware
+        ("Printing, Photocopying and Reprographics", "AT Print Ltd t/a Prontaprint", None),
+        ("Printing, Photocopying and Reprographics", "Ricoh UK Ltd", "print_document"),
+        ("Training Housing", "FERRET INFORMATION SYSTEMS LTD", None),
+        ("Training Software", "Acme Software Ltd", "software"),
+        ("Computer Costs Hardware Purchases", "Acme Ltd", "devices"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -655,8 +663,9 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
     tmp_path: Path, classifier: Classifier
 ) -> None:
     """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12), a
-    copier firm's kind where they name equipment (2026.13), and a mapping, data or sensor firm's field where they
-    name software and a software vendor's where they name telephony (2026.14), line for line as `combine` does."""
+    copier firm's kind where they name equipment (2026.13), a mapping, data or sensor firm's field where they
+    name software and a software vendor's where they name telephony (2026.14), and the kind the words name for a
+    general IT firm (2026.26), line for line as `combine` does."""
     lines = [
         ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD"),  # software
         ("IT Consultancy", "THOUGHTWORKS LTD"),  # digital delivery
@@ -667,8 +676,13 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
         ("Hardware Rental", "CANON (UK) LTD"),  # ...but equipment from a copier firm is its copiers (rules 2026.13)
         ("Software Maintenance", "Rackspace Ltd"),  # a hosting firm's software stays software
         ("Telecoms", "Northgate Public Services (UK) Ltd"),  # a software vendor's telephony is software (2026.14)
+        ("IT Infrastructure", "BT PLC"),  # a telecoms firm's infrastructure is its network (2026.26)
+        ("Hardware", "CDW Ltd"),  # a reseller's hardware is devices (kind rules, 2026.26)...
+        ("Consultancy", "SOFTCAT"),  # ...its consultancy IT support...
+        ("Consultancy", "IDOX SOFTWARE LTD"),  # ...but a specialist keeps its kind
+        ("Hardware", "Acme Ltd"),  # and hardware from anyone else is not tech
     ]
-    rows = [f"0{i + 1}/04/2025,{supplier},100.00,{text},Libraries" for i, (text, supplier) in enumerate(lines)]
+    rows = [f"{i + 1:02d}/04/2025,{supplier},100.00,{text},Libraries" for i, (text, supplier) in enumerate(lines)]
     con = _build_with_corrections(tmp_path, _data_with(tmp_path, rows, []), "")
     got = [r[0] for r in con.execute("select tech_category from spend order by source_row").fetchall()]
     assert got == [
@@ -681,6 +695,11 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
         "print_document",
         "software",
         "software",
+        "networks_telecoms",
+        "devices",
+        "it_services",
+        "software",
+        None,
     ]
     assert got == [classifier.classify_spend(text, None, None, None, supplier)[0] for text, supplier in lines]
 
@@ -805,6 +824,9 @@ EXTRA_FOLDERS = {
     "hampshire": "merton",
     "derby": "newham",
     "spelthorne": "redbridge",
+    "warwickshire": "southwark",
+    "central-bedfordshire": "sutton",
+    "chelmsford": "wandsworth",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -883,13 +905,15 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from nineteen publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from twenty-two publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target."""
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 and 29: six councils
+    drawn at random, labelled blind, measured once as locked, then their misses read) holds at the figures of rules
+    2026.26, below the targets."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -908,6 +932,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     assert _rates(totals["locked"])[0] >= 0.95 and _rates(totals["tuning"])[0] >= 0.95
     assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
+    precision, recall, exact = _rates(totals["fresh"])
+    assert precision >= 0.93 and recall >= 0.85 and exact >= 0.73
 
 
 class _EveryPattern:

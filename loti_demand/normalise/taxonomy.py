@@ -69,6 +69,7 @@ class Classifier:
         ]
         self._exclude_supplier_filter = Prefilter(self._exclude_supplier)
         self._generic = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "generic"]
+        self._kinds = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "kind"]
         # Each name and each value is searched once: a build asks of the same few thousand again and again.
         self._supplier_rule = cache(self._supplier_rule)
         self._best_keyword = cache(self._best_keyword)
@@ -144,6 +145,7 @@ class Classifier:
         ):
             return TextDecision(excluded=True, silent=silent)
         keyword = self._keyword_in(what)
+        kind = self._kind_in(what)
         rule = self._proclass_match(proclass_code, proclass_label)
         if rule:
             reason = f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
@@ -171,6 +173,7 @@ class Classifier:
                 "low" if specific else "medium",
                 method="heading",
                 silent=silent,
+                **kind,
             )
         suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
         if suggested:  # decides (medium) only when no column of the line could say what was bought
@@ -183,8 +186,19 @@ class Classifier:
                 "low" if said else "medium",
                 method="department",
                 silent=silent,
+                **kind,
             )
-        return TextDecision(silent=silent)
+        return TextDecision(silent=silent, **kind)
+
+    def _kind_in(self, parts: list[tuple[str, str]]) -> dict[str, str]:
+        """The kind of thing the first column naming one says was bought, without saying it was technology
+        ('Hardware', 'Consultancy'): kind rules, for a line paid to a general IT firm (TextDecision.kind)."""
+        for header, value in parts:
+            words = as_words(value)
+            for regex, rule in self._kinds:
+                if regex.search(words):
+                    return {"kind": rule.tech_category, "kind_reason": f"{_column(header)} '{value}' names its kind"}
+        return {}
 
     def _keyword_in(self, parts: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
         """The highest-priority keyword found in any of the columns (the first column on a tie)."""

@@ -16,6 +16,7 @@ from loti_demand.normalise.suppliers import supplier_key
 # supplier support that comes with" software; the network firm's maintenance is networks; the digital agency's
 # consultancy is digital delivery), but not a hardware firm's, as the taxonomy puts "maintenance and repair of
 # equipment" under IT support. The table gives each broad kind the supplier kinds that do not name it more precisely.
+GENERAL_IT = "ict_other"
 TOO_BROAD_TO_REFINE = {
     "ict_other": frozenset({"ict_other"}),
     "it_services": frozenset({"ict_other", "it_services", "devices"}),
@@ -72,6 +73,11 @@ class TextDecision:
     # nothing): the supplier's other payments may speak for it, and its own decision (a keyword in the payee's
     # name) is no evidence for them (models/intermediate/int_supplier_line_evidence.sql).
     silent: bool = False
+    # Words that name the kind of thing bought without saying it was technology ('Hardware', 'Consultancy': kind
+    # rules): where the supplier is a general IT firm, known only for "Other or unspecified IT" (a reseller), they name
+    # the line's kind (devices, IT support), as a heading naming only "IT" takes a specialist supplier's kind.
+    kind: str | None = None
+    kind_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
         if refined_by_supplier(text.tech_category, supplier.tech_category):
             return supplier.tech_category, f"{text.reason}; {supplier.reason}", "high", text.method
         return text.tech_category, text.reason, "high", text.method
+    if supplier.tech_category == GENERAL_IT and text.kind:
+        return text.kind, f"{supplier.reason}; {text.kind_reason}", "medium", supplier.method
     if supplier.tech_category:
         return supplier.tech_category, supplier.reason, "medium", supplier.method
     return text.tech_category, text.reason, text.confidence, text.method

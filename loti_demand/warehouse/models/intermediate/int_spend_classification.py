@@ -28,6 +28,8 @@ SCHEMA = pa.schema(
         ("is_excluded", pa.bool_()),
         ("is_correction", pa.bool_()),
         ("is_silent", pa.bool_()),
+        ("kind", pa.string()),
+        ("kind_reason", pa.string()),
     ]
 )
 
@@ -45,7 +47,7 @@ def create_rows(found: Iterable[tuple], ref: Reference) -> list[dict]:
     for descriptions, code, label in found:
         row = {"descriptions": descriptions, "proclass_code": code, "proclass_label": label, "is_correction": False}
         d = classifier.classify_line(descriptions, code, label)
-        row["is_silent"] = d.silent
+        row.update(is_silent=d.silent, kind=d.kind, kind_reason=d.kind_reason)
         fix = corrections.for_text(descriptions)
         if fix:
             row.update(

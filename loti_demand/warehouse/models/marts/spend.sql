@@ -9,7 +9,8 @@
 -- supplier's category where the words say only "IT", or only IT support from a supplier known for one kind of
 -- technology, or equipment from a copier firm, software from a mapping, data or sensor firm, or telephony from a
 -- software vendor; else, unless an exclusion rule vetoes it, what
--- the supplier is known for (medium); else a standard heading such as 'Communications & Computing' when the
+-- the supplier is known for (medium; for a general IT firm, known only for Other IT, the kind its words name, such
+-- as 'Hardware' or 'Consultancy', when they name one); else a standard heading such as 'Communications & Computing' when the
 -- line has no more specific column (medium), or an IT department when the line has no column saying what was
 -- bought (medium); else, when no column of the line says what was bought, what the supplier's other payments say
 -- where their lines do (int_supplier_line_evidence, medium). Where only the buying department suggests technology
@@ -29,6 +30,8 @@ decided as (
         coalesce(t.is_excluded, false) as is_excluded,
         coalesce(t.is_correction, false) as t_fixed,
         t.is_silent as t_silent,
+        t.kind as t_kind,
+        t.kind_reason as t_kind_reason,
         s.tech_category as s_category,
         s.classification_reason as s_reason,
         s.method as s_method,
@@ -69,6 +72,8 @@ combined as (
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
+            when s_category = 'ict_other' and t_kind is not null
+                then struct_pack(cat := t_kind, why := s_reason || '; ' || t_kind_reason, sure := 'medium', how := s_method)
             when s_category is not null
                 then struct_pack(cat := s_category, why := s_reason, sure := 'medium', how := s_method)
             when t_silent and coalesce(t_confidence, 'low') = 'low' and e_category is not null
