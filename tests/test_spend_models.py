@@ -180,6 +180,27 @@ def test_excel_day_numbers_with_a_time_of_day_load_on_their_day(tmp_path: Path) 
     assert con.execute("select count(*) from load_issues").fetchone() == (0,)
 
 
+def test_a_date_turned_round_on_its_way_is_read_in_the_files_months(tmp_path: Path) -> None:
+    """Chelmsford's November 2024 file writes its direct debits' dates month first where the day is 12 or less
+    (11/01/2024 for 1 November: a spreadsheet read 01/11/2024 US style on the way) among day-first dates. A date
+    that reads day first outside the months of the file's unambiguous dates, and month first inside them, is read
+    month first; a date both readings place outside (a late payment) keeps its day-first reading."""
+    con = ingest(
+        tmp_path,
+        (
+            "chelmsford.csv",
+            "14/11/2024,T1,Acme Ltd,500.00,Supplies,Business\n"
+            "29/11/2024,T2,Acme Ltd,600.00,Supplies,Business\n"
+            "11/01/2024,T3,Freedom Communications,700.00,Telecoms,Business\n"  # 1 November
+            "11/12/2024,T4,Barclaycard,800.00,Banking,Business\n"  # 12 November
+            "05/10/2024,T5,Acme Ltd,900.00,Supplies,Business\n"  # 5 October (month first, 10 May: outside too)
+            "02/11/2024,T6,Acme Ltd,1000.00,Supplies,Business\n",  # 2 November: day first falls in the months
+        ),
+    )
+    dates = [str(r[0]) for r in con.execute("select payment_date from spend order by source_row").fetchall()]
+    assert dates == ["2024-11-14", "2024-11-29", "2024-11-01", "2024-11-12", "2024-10-05", "2024-11-02"]
+
+
 def test_a_repeat_of_the_header_row_is_named_as_one(tmp_path: Path) -> None:
     """Ealing's export repeats its header under the header (its first cell blank, the names' spacing and case as
     they come); the line is quarantined as what it is, not as an amount that is not a number."""

@@ -100,16 +100,29 @@ headers as (
 
 -- A file's numeric dates are read day first (UK), unless some have a second number over 12 and none a first
 -- number over 12: then the file writes them month first (a US-style export, 12/31/2009), and all of its dates are
--- read that way. A file with both is read day first, and the dates that cannot be are quarantined.
+-- read that way. A file with both is read day first, and the dates that cannot be are quarantined. The months of a
+-- file's dates that only one reading can give (31/01/2024, 2024-01-31, 31 Jan 2024) are kept for the dates both
+-- readings can give (see joined).
 date_orders as (
     select
-        file_id,
-        count(*) filter (where try_cast(regexp_extract(payment_date, '^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b', 2)
-            as integer) > 12) > 0
-        and count(*) filter (where try_cast(regexp_extract(payment_date, '^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b', 1)
-            as integer) > 12) = 0 as is_month_first
-    from (select distinct file_id, payment_date from raw_spend)
-    group by file_id
+        p.file_id,
+        count(*) filter (where p.second_number > 12) > 0 and count(*) filter (where p.first_number > 12) = 0
+            as is_month_first,
+        cast(date_trunc('month', min(d.payment_date_parsed) filter (where coalesce(p.first_number > 12, true)))
+            as date) as span_start,
+        last_day(max(d.payment_date_parsed) filter (where coalesce(p.first_number > 12, true))) as span_end
+    from (
+        select
+            file_id,
+            payment_date,
+            try_cast(regexp_extract(payment_date, '^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b', 1) as integer)
+                as first_number,
+            try_cast(regexp_extract(payment_date, '^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b', 2) as integer)
+                as second_number
+        from (select distinct file_id, payment_date from raw_spend)
+    ) as p
+    left join dates as d on p.payment_date = d.payment_date
+    group by p.file_id
 ),
 
 joined as (
@@ -149,7 +162,16 @@ joined as (
             else parse_amount(source.amount) end as amount_gbp,
         case when source.is_decimal_comma then parse_amount_decimal_comma(vat_text(source.irrecoverable_vat))
             else parse_amount(vat_text(source.irrecoverable_vat)) end as irrecoverable_vat_gbp,
-        case when o.is_month_first then d.payment_date_month_first else d.payment_date_parsed end as payment_date,
+        case
+            when o.is_month_first then d.payment_date_month_first
+            -- a date that reads day first outside those months and month first inside them was turned round on its way
+            -- (a spreadsheet reading 01/11/2024 as 11 January, US style, and writing it 11/01/2024): Chelmsford's
+            -- direct debits among its November payments
+            when d.payment_date_parsed not between o.span_start and o.span_end
+                and d.payment_date_month_first between o.span_start and o.span_end
+                then d.payment_date_month_first
+            else d.payment_date_parsed
+        end as payment_date,
         case when o.is_month_first then d.is_outside_window_month_first else d.is_outside_window end
             as is_outside_window,
         source.read_problem,
