@@ -199,7 +199,8 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
         ("Management Consultancy", "SUMMIT COMPUTER RECRUITMENT LTD", None),
         ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
         ("Equipment", "Akhter Computers", "devices"),  # a computer seller
-        ("Equipment", "Key Computer Co Ltd", "ict_other"),
+        ("Equipment", "Key Computer Co Ltd", "devices"),  # a computer company's equipment (kind rules, 2026.26)
+        ("Supplies and Services", "Key Computer Co Ltd", "ict_other"),
         # rules 2026.12: computer services firms, telecoms trade words and information systems companies by name
         ("Other Hired And Contracted Services", "Compass Computer Consultants Ltd", "it_services"),
         ("Supplies and Services", "John Reed-Computing Services", "it_services"),
