@@ -72,7 +72,6 @@ def is_individual_payee_type(payee_type: str | None) -> bool:
     return bool(payee_type) and bool(INDIVIDUAL_PAYEE.fullmatch(payee_type.strip(" \t\n\r\f\v")))
 
 
-@lru_cache(maxsize=1 << 16)  # a build keys each distinct name in resolution, then again in classification
 def card_merchant(name: str) -> str | None:
     """The merchant a card-statement name was paid to ('MAILCHIMP' of 'PAYPAL *MAILCHIMP', 'ZOOM.US' of
     'PCARDZOOM.US'), or None when the name carries no payment firm's prefix, card marker or web address."""
@@ -80,6 +79,7 @@ def card_merchant(name: str) -> str | None:
     return (name[match.end() :].strip() or None) if match else None
 
 
+@lru_cache(maxsize=1 << 16)  # a build keys each distinct name in resolution, then again in classification
 def supplier_key(name: str | None) -> str | None:
     """A matching key for a supplier name; None for blank or redacted names.
 

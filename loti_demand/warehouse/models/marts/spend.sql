@@ -8,9 +8,9 @@
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
 -- supplier's category where the words say only "IT", or only IT support from a supplier known for one kind of
 -- technology, or equipment from a copier firm, software from a mapping, data or sensor firm, or telephony from a
--- software vendor; else, unless an exclusion rule vetoes it, what
--- the supplier is known for (medium; for a general IT firm, known only for Other IT, the kind its words name, such
--- as 'Hardware' or 'Consultancy', when they name one); else a standard heading such as 'Communications & Computing' when the
+-- software vendor; else, unless an exclusion rule vetoes it, what the supplier is known for (medium; for a general
+-- IT firm, known only for Other IT, the kind its words name, such as 'Hardware' or 'Consultancy', when they name
+-- one); else a standard heading such as 'Communications & Computing' when the
 -- line has no more specific column (medium), or an IT department when the line has no column saying what was
 -- bought (medium); else, when no column of the line says what was bought, what the supplier's other payments say
 -- where their lines do (int_supplier_line_evidence, medium). Where only the buying department suggests technology
@@ -73,7 +73,9 @@ combined as (
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
             when s_category = 'ict_other' and t_kind is not null
-                then struct_pack(cat := t_kind, why := s_reason || '; ' || t_kind_reason, sure := 'medium', how := s_method)
+                then struct_pack(
+                    cat := t_kind, why := s_reason || '; ' || t_kind_reason, sure := 'medium', how := s_method
+                )
             when s_category is not null
                 then struct_pack(cat := s_category, why := s_reason, sure := 'medium', how := s_method)
             when t_silent and coalesce(t_confidence, 'low') = 'low' and e_category is not null

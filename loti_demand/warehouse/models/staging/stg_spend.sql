@@ -164,9 +164,9 @@ joined as (
             else parse_amount(vat_text(source.irrecoverable_vat)) end as irrecoverable_vat_gbp,
         case
             when o.is_month_first then d.payment_date_month_first
-            -- a date that reads day first outside those months and month first inside them was turned round on its way
-            -- (a spreadsheet reading 01/11/2024 as 11 January, US style, and writing it 11/01/2024): Chelmsford's
-            -- direct debits among its November payments
+            -- a date that reads day first outside those months and month first inside them was turned round on
+            -- its way (a spreadsheet reading 01/11/2024 as 11 January, US style, and writing it 11/01/2024):
+            -- Chelmsford's direct debits among its November payments
             when d.payment_date_parsed not between o.span_start and o.span_end
                 and d.payment_date_month_first between o.span_start and o.span_end
                 then d.payment_date_month_first
