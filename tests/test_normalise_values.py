@@ -27,6 +27,7 @@ AMOUNTS = [
     ("99.00 CR", Decimal("-99.00")),
     (" 222,441.16 ", Decimal("222441.16")),
     ("Â£500", Decimal("500.00")),
+    ("œ2,500.00", Decimal("2500.00")),  # byte 0x9C, the DOS pound sign, read as Windows-1252 (Durham)
     ("0.01", Decimal("0.01")),
     ("12.345", Decimal("12.35")),
     (".5", Decimal("0.50")),

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# Character classes are spelled out so that the SQL twin (RE2) means exactly the same.
-_STRIP = re.compile("[£, \t\n\r\f\v\u00a0\u2009\u202f]|[Gg][Bb][Pp]|Â")
+# Character classes are spelled out so that the SQL twin (RE2) means exactly the same. A pound sign may arrive
+# misread: 'Â£' (UTF-8 read as Windows-1252) or 'œ' (byte 0x9C, the DOS code pages' pound sign, read as Windows-1252).
+_STRIP = re.compile("[£œ, \t\n\r\f\v\u00a0\u2009\u202f]|[Gg][Bb][Pp]|Â")
 _AMOUNT = re.compile(r"^(\()?(-)?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(-)?([Cc][Rr]|[Dd][Rr])?(\))?$")
 _MARK = re.compile(r"([.,])[0-9]{1,2}[^0-9.,]*\Z")
 _SWAP = str.maketrans(".,", ",.")

@@ -7,9 +7,11 @@
 create or replace macro trim_ws(s) as
     trim(s, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13));
 
--- '£(1,234.50)' -> '(1234.50)': drop currency marks, thousands separators and spaces; U+2212 minus -> '-'.
+-- '£(1,234.50)' -> '(1234.50)': drop currency marks, thousands separators and spaces; U+2212 minus -> '-'. A
+-- pound sign may arrive misread: 'Â£' (UTF-8 read as Windows-1252) or 'œ' (byte 0x9C, the pound sign of the DOS code
+-- pages, read as Windows-1252: Durham's files).
 create or replace macro amount_text(s) as
-    replace(regexp_replace(s, '[£, \t\n\r\f\v\x{00a0}\x{2009}\x{202f}]|[Gg][Bb][Pp]|Â', '', 'g'), '−', '-');
+    replace(regexp_replace(s, '[£œ, \t\n\r\f\v\x{00a0}\x{2009}\x{202f}]|[Gg][Bb][Pp]|Â', '', 'g'), '−', '-');
 
 -- The parts of a cleaned amount: '(', '-', digits, '-', 'CR'/'DR', ')'; digits = '' when it is not a number.
 create or replace macro amount_parts(t) as
