@@ -844,6 +844,9 @@ EXTRA_FOLDERS = {
     "sefton": "barking-and-dagenham",
     "county-durham": "havering",
     "redcar-and-cleveland": "richmond-upon-thames",
+    "cheshire-west-and-chester": "greenwich",
+    "herefordshire": "islington",
+    "medway": "hammersmith-and-fulham",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -922,7 +925,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from thirty publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from thirty-three publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
@@ -930,7 +933,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31: fourteen councils
     drawn at random, labelled blind, measured once as locked, then their misses read) holds at the figures of rules
-    2026.26, below the targets."""
+    2026.26, below the targets; the held fold (round 32: three more, measured once with rules 2026.26, misses not
+    read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -951,6 +955,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     assert _rates(totals["locked"])[2] >= 0.80
     precision, recall, exact = _rates(totals["fresh"])
     assert precision >= 0.92 and recall >= 0.86 and exact >= 0.75
+    precision, recall, exact = _rates(totals["held"])
+    assert precision >= 0.95 and recall >= 0.83 and exact >= 0.75
 
 
 class _EveryPattern:

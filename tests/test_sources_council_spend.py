@@ -795,6 +795,12 @@ def test_a_header_named_exactly_keeps_its_column_over_a_dressed_one() -> None:
             "271000,ICT,416143,ACME SYSTEMS LTD,C100,Digital Services,15/01/2024,120.00",
             {"supplier_name": "Supplier(T) 2", "supplier_ref": "Supplier", "service_area": "Cost Centre(T)"},
         ),
+        # Herefordshire: Unit4's accounts-payable column, 'Ap/Ar ID', its code; 'Ap/Ar ID(T)' the supplier's name
+        (
+            "Updated,TT,Transaction Number,Amount,Ap/Ar ID,Ap/Ar ID(T),Period,Expense Area(T),Cipfa(T),Indflag(T)",
+            "07/06/2023,II,4126912,101822.5,HC100213,ACME SYSTEMS LTD,202403,Housing,Supplies & Services,No",
+            {"supplier_name": "Ap/Ar ID(T)", "supplier_ref": "Ap/Ar ID"},
+        ),
         # a '(T)' column with no code twin is left to the usual rules; a named supplier column keeps its place
         (
             "Supplier Name,Payment Date,Amount,Cost Centre(T)",
