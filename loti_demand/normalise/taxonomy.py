@@ -145,7 +145,6 @@ class Classifier:
         ):
             return TextDecision(excluded=True, silent=silent)
         keyword = self._keyword_in(what)
-        kind = self._kind_in(what)
         rule = self._proclass_match(proclass_code, proclass_label)
         if rule:
             reason = f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
@@ -163,6 +162,7 @@ class Classifier:
                 method="text",
                 silent=silent,
             )
+        kind = self._kind_in(what)  # only a line whose own words do not decide can take a kind
         heading = self._keyword_in(generic)
         if heading:  # the line's more specific columns, if it has any, said nothing of technology: only possibly
             kw_rule, header, value = heading
