@@ -276,6 +276,14 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
         # what the line bought vetoes technology; a department never does
         ("Service Area: ICT | Expense Type: Stationery", (None, None)),
         ("Department: Care Network Team | Expense Type: Software maintenance", ("software", "high")),
+        # ...but where the words say only IT or its support, a department named for an area of IT names the kind
+        # (round 33); one named for IT in general names none
+        (
+            "Cost Centre Description: CYBER SECURITY | Subjective Description: Ict Maintenance And Support",
+            ("cyber_security", "high"),
+        ),
+        ("Cost Centre Description: ICT SERVICES | Subjective Description: IT Purchases", ("ict_other", "high")),
+        ("Cost Centre Description: TELEPHONY | Subjective Description: Software licences", ("software", "high")),
         # a ledger path's separators are spaces: its words are read (rules 2026.9)
         ("Expenditure Category: LFRS.EXPENDITURE.SUPPLIES_&_SERVICES.COMPUTER_HARDWARE", ("devices", "high")),
         ("Expenditure Category: LFRS.EXPENDITURE.SUPPLIES_&_SERVICES.PROFESSIONAL_SERVICES", (None, None)),
@@ -577,6 +585,22 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Postage", "Civica UK Ltd", None),
         ("Postage & Phones", "Civica UK Ltd", "software"),  # phones too: a software vendor's telephony
         ("Supplies and Services", "UK TELEMATICS LTD.", "smart_city_iot"),
+        # round 33: 'Comp' in a ledger's heading is computer; an interim and executive search firm is a recruiter;
+        # a firm named for software training, or for community hosting (supported lodgings), is neither; a data-centre
+        # firm is data centres though named for hosting; cyber-security and penetration-testing firms by name, not
+        # 'cyber' alone
+        ("COMP OUTSOURCED SERVICES", "Acme Ltd", "it_services"),
+        ("COMP  HARDWARE - PURCHASE", "Acme Ltd", "devices"),
+        ("Comp. Software Licences", "Acme Ltd", "software"),
+        ("COMP OUTSOURCED SERVICES", "Tile Hill Interim & Executive Ltd", None),
+        ("Compensation Payments", "Acme Ltd", None),
+        ("Supplies and Services", "London Software Training Ltd", None),
+        ("Services/Fees", "Community Hosting and Support Ltd", None),
+        ("Supplies and Services", "Acme Hosting Ltd", "cloud_hosting"),
+        ("Supplies and Services", "Crown Hosting Data Centres Ltd", "it_infrastructure"),
+        ("Supplies and Services", "Pentest People Ltd", "cyber_security"),
+        ("Supplies and Services", "Acme Cyber Security Ltd", "cyber_security"),
+        ("PCC Commissioning", "North West Cyber Resilience Centre", None),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -847,6 +871,10 @@ EXTRA_FOLDERS = {
     "cheshire-west-and-chester": "greenwich",
     "herefordshire": "islington",
     "medway": "hammersmith-and-fulham",
+    "city-of-london": "city-of-london",
+    "croydon": "kensington-and-chelsea",
+    "ealing": "london-fire-commissioner",
+    "hounslow": "mayors-office-for-policing-and-crime",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -925,16 +953,16 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from thirty-three publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from thirty-seven publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31: fourteen councils
-    drawn at random, labelled blind, measured once as locked, then their misses read) holds at the figures of rules
-    2026.26, below the targets; the held fold (round 32: three more, measured once with rules 2026.26, misses not
-    read) at its figures then."""
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31 and 33:
+    eighteen councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
+    figures of rules 2026.27, below the targets; the held fold (round 32: three more, measured once with rules
+    2026.26, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -954,7 +982,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
     precision, recall, exact = _rates(totals["fresh"])
-    assert precision >= 0.92 and recall >= 0.86 and exact >= 0.75
+    assert precision >= 0.93 and recall >= 0.86 and exact >= 0.72
     precision, recall, exact = _rates(totals["held"])
     assert precision >= 0.95 and recall >= 0.83 and exact >= 0.75
 

@@ -33,7 +33,10 @@ from loti_demand.normalise.line_columns import (
 )
 from loti_demand.normalise.prefilter import Prefilter
 from loti_demand.normalise.suppliers import card_merchant
-from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDecision, combine
+from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDecision, combine, refined_by_supplier
+
+# A department named for IT in general names no area of it.
+GENERAL_IT_AREAS = frozenset({"ict_other", "it_services"})
 
 
 class Classifier:
@@ -155,13 +158,10 @@ class Classifier:
             return TextDecision(rule.tech_category, reason, "high", method="proclass")
         if keyword:
             kw_rule, header, value = keyword
-            return TextDecision(
-                kw_rule.tech_category,
-                f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}",
-                "high",
-                method="text",
-                silent=silent,
-            )
+            category, reason = kw_rule.tech_category, f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}"
+            if area := self._area_of(who, category):  # 'Ict Maintenance And Support' bought by 'CYBER SECURITY'
+                category, reason = area[0].tech_category, f"{reason}; bought by {_column(area[1])} '{area[2]}'"
+            return TextDecision(category, reason, "high", method="text", silent=silent)
         kind = self._kind_in(what)  # only a line whose own words do not decide can take a kind
         heading = self._keyword_in(generic)
         if heading:  # the line's more specific columns, if it has any, said nothing of technology: only possibly
@@ -189,6 +189,19 @@ class Classifier:
                 **kind,
             )
         return TextDecision(silent=silent, **kind)
+
+    def _area_of(self, who: list[tuple[str, str]], category: str) -> tuple[Rule, str, str] | None:
+        """The IT area a department or cost centre names ('Cyber Security', 'Telephony'), where the line's words
+        name only IT in general or its support (as a supplier's kind refines them; tech_decisions.refined_by_supplier);
+        a department named for IT in general ('ICT Services', 'ICT Maintenance') names no area."""
+        area = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
+        if (
+            area
+            and area[0].tech_category not in GENERAL_IT_AREAS
+            and refined_by_supplier(category, area[0].tech_category)
+        ):
+            return area
+        return None
 
     def _kind_in(self, parts: list[tuple[str, str]]) -> dict[str, str]:
         """The kind of thing the first column naming one says was bought, without saying it was technology
