@@ -875,6 +875,10 @@ EXTRA_FOLDERS = {
     "croydon": "kensington-and-chelsea",
     "ealing": "london-fire-commissioner",
     "hounslow": "mayors-office-for-policing-and-crime",
+    "hackney": "london-legacy-development-corporation",
+    "tower-hamlets": "old-oak-and-park-royal-development-corporation",
+    "hammersmith-and-fulham": "metropolitan-police-service",
+    "havering": "london-pensions-fund-authority",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
