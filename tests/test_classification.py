@@ -381,10 +381,11 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
         ("Comms & Computing", "Allpay Ltd", None),
         ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
-        # IT support or maintenance from a supplier known for a specialist field is that field; software stays software
+        # IT support or maintenance from a supplier known for a specialist field is that field, and a hosting firm's
+        # software its hosting (rules 2026.27: before, software stayed software)
         ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
         ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
-        ("IT Software Maintenance", "Rackspace Ltd", "software"),
+        ("IT Software Maintenance", "Rackspace Ltd", "cloud_hosting"),
         # rules 2026.12: IT support or consultancy from a supplier known for any one kind is that kind; words that name
         # a kind keep it, whoever is paid
         ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD", "software"),  # the vendor's support of its software
@@ -460,7 +461,6 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Software Maintenance/Running Costs", "EXPERIAN LTD", "data_analytics"),
         ("IT Software Maintenance", "SWARCO UK & IRELAND LIMITED", "smart_city_iot"),
         ("Computer Software", "NCC SERVICES LIMITED", "software"),  # NCC's escrow is software
-        ("IT Software Maintenance", "Rackspace Ltd", "software"),
         # telephony words paid to a software vendor are its call-handling software; to anyone else, telecoms
         ("Telecoms", "Northgate Public Services (UK) Ltd", "software"),
         ("TELECOM INCL PREPAID/RECURRING PHONE SVCS", "ZOOM.US 888-799-9666", "software"),
@@ -601,6 +601,20 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Supplies and Services", "Pentest People Ltd", "cyber_security"),
         ("Supplies and Services", "Acme Cyber Security Ltd", "cyber_security"),
         ("PCC Commissioning", "North West Cyber Resilience Centre", None),
+        # round 34: photocopying beside printing in one heading is a print shop's, wherever it stands; hardware
+        # 'including' more says only IT; a hosting firm's software is its hosting; the kept list's Acer and
+        # Conduent are not a care-home group nor a parking-enforcement (staff) contractor
+        ("Printing, Publications and Photocopying", "Optichrome Ltd", None),
+        ("Printing, Publications and Photocopying", "Canon (UK) Ltd", "print_document"),
+        ("Printer/Photocopier Lease", "Acme Ltd", "print_document"),
+        ("IT Hardware incl Support, Storage and Co", "Acme Ltd", "ict_other"),
+        ("IT Hardware incl Support, Storage and Co", "BT Global Services", "networks_telecoms"),
+        ("Equipment, including furniture", "Acme Ltd", None),
+        ("430015 COMPUTER SOFTWARE", "Amazon Web Services EMEA SARL", "cloud_hosting"),
+        ("Private Contractors Payment - Other", "Acer Healthcare Operation Ltd", None),
+        ("Supplies and Services", "Acer UK Ltd", "devices"),
+        ("Fees - Management and Administration", "Conduent Parking Enforcement Solutions Ltd", None),
+        ("Supplies and Services", "Conduent Transport Solutions Ltd", "software"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -698,7 +712,8 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
     """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12), a
     copier firm's kind where they name equipment (2026.13), a mapping, data or sensor firm's field where they
     name software and a software vendor's where they name telephony (2026.14), and the kind the words name for a
-    general IT firm (2026.26), line for line as `combine` does."""
+    general IT firm (2026.26), and a hosting firm's where they name software (2026.27), line for line as `combine`
+    does."""
     lines = [
         ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD"),  # software
         ("IT Consultancy", "THOUGHTWORKS LTD"),  # digital delivery
@@ -707,7 +722,7 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
         ("Computer Maintenance", "Computacenter (UK) Limited"),  # stays IT support
         ("Computer Hardware", "O2 UK LTD"),  # devices: only broad headings are refined...
         ("Hardware Rental", "CANON (UK) LTD"),  # ...but equipment from a copier firm is its copiers (rules 2026.13)
-        ("Software Maintenance", "Rackspace Ltd"),  # a hosting firm's software stays software
+        ("Software Maintenance", "Rackspace Ltd"),  # a hosting firm's software is its hosting (2026.27)
         ("Telecoms", "Northgate Public Services (UK) Ltd"),  # a software vendor's telephony is software (2026.14)
         ("IT Infrastructure", "BT PLC"),  # a telecoms firm's infrastructure is its network (2026.26)
         ("Hardware", "CDW Ltd"),  # a reseller's hardware is devices (kind rules, 2026.26)...
@@ -726,7 +741,7 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
         "it_services",
         "devices",
         "print_document",
-        "software",
+        "cloud_hosting",
         "software",
         "networks_telecoms",
         "devices",
@@ -957,15 +972,15 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from thirty-seven publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from forty-one publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31 and 33:
-    eighteen councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.27, below the targets; the held fold (round 32: three more, measured once with rules
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 and 34:
+    twenty-two councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
+    figures of rules 2026.28, below the targets; the held fold (round 32: three more, measured once with rules
     2026.26, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
