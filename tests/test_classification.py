@@ -894,6 +894,10 @@ EXTRA_FOLDERS = {
     "tower-hamlets": "old-oak-and-park-royal-development-corporation",
     "hammersmith-and-fulham": "metropolitan-police-service",
     "havering": "london-pensions-fund-authority",
+    "brent": "london-grid-for-learning",
+    "wandsworth": "london-councils",
+    "newham": "nhs-north-east-london-integrated-care-board",
+    "enfield": "nhs-north-central-london-integrated-care-board",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -972,7 +976,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from forty-one publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from forty-five publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
@@ -980,8 +984,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 and 34:
     twenty-two councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.28, below the targets; the held fold (round 32: three more, measured once with rules
-    2026.26, misses not read) at its figures then."""
+    figures of rules 2026.28, below the targets; the held fold (rounds 32 and 35: seven more, measured once with
+    rules 2026.26 and 2026.28, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -1003,7 +1007,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     precision, recall, exact = _rates(totals["fresh"])
     assert precision >= 0.93 and recall >= 0.86 and exact >= 0.72
     precision, recall, exact = _rates(totals["held"])
-    assert precision >= 0.95 and recall >= 0.83 and exact >= 0.75
+    assert precision >= 0.94 and recall >= 0.86 and exact >= 0.71
 
 
 class _EveryPattern:
