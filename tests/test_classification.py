@@ -615,6 +615,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Supplies and Services", "Acer UK Ltd", "devices"),
         ("Fees - Management and Administration", "Conduent Parking Enforcement Solutions Ltd", None),
         ("Supplies and Services", "Conduent Transport Solutions Ltd", "software"),
+        # round 35: a name ending in Analytics or Informatics, web designs in the plural, Worldline's card and fuel-card
+        # processing
+        ("Fees - General", "Debigno Ltd T/A Pathway Analytics", "data_analytics"),
+        ("Supplies and Services", "Place Informatics Ltd", "data_analytics"),
+        ("Supplies and Services", "Analytics Consulting Partners Ltd", None),
+        ("Supplies and Services", "Lucys Web Designs", "digital_delivery"),
+        ("Supplies and Services", "Worldline IT Services UK Ltd Re Fuel Genie", None),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -982,10 +989,10 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 and 34:
-    twenty-two councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.28, below the targets; the held fold (rounds 32 and 35: seven more, measured once with
-    rules 2026.26 and 2026.28, misses not read) at its figures then."""
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31 and 33 to 35:
+    twenty-six councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
+    figures of rules 2026.29, below the targets; the held fold (round 32: three more, measured once with rules
+    2026.26, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -1007,7 +1014,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     precision, recall, exact = _rates(totals["fresh"])
     assert precision >= 0.93 and recall >= 0.86 and exact >= 0.72
     precision, recall, exact = _rates(totals["held"])
-    assert precision >= 0.94 and recall >= 0.86 and exact >= 0.71
+    assert precision >= 0.95 and recall >= 0.83 and exact >= 0.75
 
 
 class _EveryPattern:
