@@ -905,6 +905,9 @@ EXTRA_FOLDERS = {
     "wandsworth": "london-councils",
     "newham": "nhs-north-east-london-integrated-care-board",
     "enfield": "nhs-north-central-london-integrated-care-board",
+    "lewisham": "nhs-south-east-london-integrated-care-board",
+    "barnet": "nhs-north-west-london-integrated-care-board",
+    "barking-and-dagenham": "nhs-south-west-london-integrated-care-board",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -983,7 +986,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from forty-five publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from forty-eight publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
@@ -991,8 +994,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31 and 33 to 35:
     twenty-six councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.29, below the targets; the held fold (round 32: three more, measured once with rules
-    2026.26, misses not read) at its figures then."""
+    figures of rules 2026.29, below the targets; the held fold (rounds 32 and 36: six more, measured once with
+    rules 2026.26 and 2026.29, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -1014,7 +1017,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     precision, recall, exact = _rates(totals["fresh"])
     assert precision >= 0.93 and recall >= 0.86 and exact >= 0.72
     precision, recall, exact = _rates(totals["held"])
-    assert precision >= 0.95 and recall >= 0.83 and exact >= 0.75
+    assert precision >= 0.92 and recall >= 0.81 and exact >= 0.76
 
 
 class _EveryPattern:
