@@ -160,7 +160,10 @@ class Classifier:
             kw_rule, header, value = keyword
             category, reason = kw_rule.tech_category, f"{_column(header)} '{value}' matches keyword {kw_rule.pattern}"
             if area := self._area_of(who, category):  # 'Ict Maintenance And Support' bought by 'CYBER SECURITY'
-                category, reason = area[0].tech_category, f"{reason}; bought by {_column(area[1])} '{area[2]}'"
+                category, reason = (
+                    area[0].tech_category,
+                    f"{reason}; bought by {_column(area[1])} '{area[2]}', its kind",
+                )
             return TextDecision(category, reason, "high", method="text", silent=silent)
         kind = self._kind_in(what)  # only a line whose own words do not decide can take a kind
         heading = self._keyword_in(generic)
