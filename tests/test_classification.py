@@ -622,6 +622,15 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Supplies and Services", "Analytics Consulting Partners Ltd", None),
         ("Supplies and Services", "Lucys Web Designs", "digital_delivery"),
         ("Supplies and Services", "Worldline IT Services UK Ltd Re Fuel Genie", None),
+        # round 37: a 'Non IT' heading is not IT; 'Maint' is maintenance (not before software); ProClass's
+        # 'Consultancy - ICT' is IT consultancy; cyber-defence firms by name
+        ("Non It Licences", "TV Licensing", None),
+        ("Non IT Equipment", "Acme Ltd", None),
+        ("IT Licences", "Acme Ltd", "software"),
+        ("Computer Hardware (Maint)", "Acme Ltd", "it_services"),
+        ("IT MAINT SOFTWARE", "Acme Ltd", "software"),
+        ("ProClass Label: Consultancy - ICT - CAPITAL", "Acme Ltd", "it_services"),
+        ("Supplies and Services", "Orange Cyberdefense UK Ltd", "cyber_security"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -908,6 +917,11 @@ EXTRA_FOLDERS = {
     "lewisham": "nhs-south-east-london-integrated-care-board",
     "barnet": "nhs-north-west-london-integrated-care-board",
     "barking-and-dagenham": "nhs-south-west-london-integrated-care-board",
+    "greenwich": "london-office-of-technology-and-innovation",
+    # London's publishers are all in use: from here two councils share a stand-in (their files' names differ)
+    "east-lindsey": "london-councils",
+    "telford-and-wrekin": "london-grid-for-learning",
+    "solihull": "london-pensions-fund-authority",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -935,7 +949,7 @@ def extra_con(tmp_path_factory: pytest.TempPathFactory):
         if not (source / "spend" / publisher).is_dir():  # an older copy: its labels count as not loaded
             continue
         target = root / "spend" / folder
-        target.mkdir(parents=True)
+        target.mkdir(parents=True, exist_ok=True)
         for path in (source / "spend" / publisher).iterdir():
             (target / path.name).symlink_to(path)
         if publisher in EXTRA_MAPPINGS:
@@ -986,15 +1000,15 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from forty-eight publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from fifty-two publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31 and 33 to 35:
-    twenty-six councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.29, below the targets; the held fold (rounds 32 and 36: six more, measured once with
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35 and 37:
+    thirty councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
+    figures of rules 2026.30, below the targets; the held fold (rounds 32 and 36: six more, measured once with
     rules 2026.26 and 2026.29, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}

@@ -180,12 +180,15 @@ def test_proclass_table_matches_the_rules(classifier: Classifier) -> None:
         assert classifier.classify_spend(None, None, code)[0] == category
 
 
-TRADE_WORDS = re.compile(r"\b(software|it|telecom|computers?|computing|hosting|networks?|iot|cyber)\b", re.IGNORECASE)
+TRADE_WORDS = re.compile(
+    r"\b(software|it|telecom|computers?|computing|hosting|networks?|iot|cyber|analytics)\b", re.IGNORECASE
+)
 
 
 def test_fictional_suppliers_trip_no_supplier_rule_and_are_not_redacted(classifier: Classifier) -> None:
     """No fictional name matches a real vendor's rule; only names that state a tech trade ('... Software
-    Ltd', '... IT Services', '... Hosting Ltd', '... IoT Ltd', '... Cyber Ltd') trip the generic name-pattern rules."""
+    Ltd', '... IT Services', '... Hosting Ltd', '... IoT Ltd', '... Cyber Ltd', '... Analytics Ltd') trip the
+    generic name-pattern rules."""
     suppliers = [s for group in sample.build_suppliers(sample.DEFAULT_SEED).values() for s in group]
     assert len(suppliers) == 181
     for supplier in suppliers:
