@@ -922,6 +922,10 @@ EXTRA_FOLDERS = {
     "east-lindsey": "london-councils",
     "telford-and-wrekin": "london-grid-for-learning",
     "solihull": "london-pensions-fund-authority",
+    "stockton-on-tees": "mayors-office-for-policing-and-crime",
+    "stoke-on-trent": "london-fire-commissioner",
+    "hartlepool": "london-legacy-development-corporation",
+    "luton": "old-oak-and-park-royal-development-corporation",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -1000,7 +1004,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from fifty-two publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from fifty-six publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
@@ -1008,8 +1012,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35 and 37:
     thirty councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.30, below the targets; the held fold (rounds 32 and 36: six more, measured once with
-    rules 2026.26 and 2026.29, misses not read) at its figures then."""
+    figures of rules 2026.30, below the targets; the held fold (rounds 32, 36 and 38: ten more, measured
+    once with rules 2026.26, 2026.29 and 2026.30, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -1031,7 +1035,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     precision, recall, exact = _rates(totals["fresh"])
     assert precision >= 0.93 and recall >= 0.86 and exact >= 0.72
     precision, recall, exact = _rates(totals["held"])
-    assert precision >= 0.92 and recall >= 0.81 and exact >= 0.76
+    assert precision >= 0.89 and recall >= 0.82 and exact >= 0.73
 
 
 class _EveryPattern:
