@@ -382,7 +382,7 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("Comms & Computing", "Allpay Ltd", None),
         ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
         # IT support or maintenance from a supplier known for a specialist field is that field, and a hosting firm's
-        # software its hosting (rules 2026.27: before, software stayed software)
+        # software its hosting (rules 2026.28: before, software stayed software)
         ("Computer Maintenance", "Rackspace Ltd", "cloud_hosting"),
         ("Computer Maintenance", "Computacenter (UK) Limited", "it_services"),
         ("IT Software Maintenance", "Rackspace Ltd", "cloud_hosting"),
@@ -728,7 +728,7 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
     """The spend mart's SQL takes the supplier's kind where the words name only IT or IT support (rules 2026.12), a
     copier firm's kind where they name equipment (2026.13), a mapping, data or sensor firm's field where they
     name software and a software vendor's where they name telephony (2026.14), and the kind the words name for a
-    general IT firm (2026.26), and a hosting firm's where they name software (2026.27), line for line as `combine`
+    general IT firm (2026.26), and a hosting firm's where they name software (2026.28), line for line as `combine`
     does."""
     lines = [
         ("Computer Maintenance", "JML SOFTWARE SOLUTIONS LTD"),  # software
@@ -738,7 +738,7 @@ def test_the_build_refines_a_broad_heading_by_the_supplier_as_the_classifier_doe
         ("Computer Maintenance", "Computacenter (UK) Limited"),  # stays IT support
         ("Computer Hardware", "O2 UK LTD"),  # devices: only broad headings are refined...
         ("Hardware Rental", "CANON (UK) LTD"),  # ...but equipment from a copier firm is its copiers (rules 2026.13)
-        ("Software Maintenance", "Rackspace Ltd"),  # a hosting firm's software is its hosting (2026.27)
+        ("Software Maintenance", "Rackspace Ltd"),  # a hosting firm's software is its hosting (2026.28)
         ("Telecoms", "Northgate Public Services (UK) Ltd"),  # a software vendor's telephony is software (2026.14)
         ("IT Infrastructure", "BT PLC"),  # a telecoms firm's infrastructure is its network (2026.26)
         ("Hardware", "CDW Ltd"),  # a reseller's hardware is devices (kind rules, 2026.26)...
