@@ -926,6 +926,10 @@ EXTRA_FOLDERS = {
     "stoke-on-trent": "london-fire-commissioner",
     "hartlepool": "london-legacy-development-corporation",
     "luton": "old-oak-and-park-royal-development-corporation",
+    "kirklees": "metropolitan-police-service",
+    "liverpool": "nhs-north-east-london-integrated-care-board",
+    "oxfordshire": "nhs-north-central-london-integrated-care-board",
+    "bracknell-forest": "nhs-south-east-london-integrated-care-board",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -1004,15 +1008,15 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from fifty-six publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from sixty publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35 and 37:
-    thirty councils drawn at random, labelled blind, measured once as locked, then their misses read) holds at the
-    figures of rules 2026.30, below the targets; the held fold (rounds 32, 36 and 38: ten more, measured
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35, 37
+    and 39: thirty-four councils drawn at random, labelled blind, measured once as locked, then their misses read)
+    holds at the figures of rules 2026.30, below the targets; the held fold (rounds 32, 36 and 38: ten more, measured
     once with rules 2026.26, 2026.29 and 2026.30, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
@@ -1033,7 +1037,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
     precision, recall, exact = _rates(totals["fresh"])
-    assert precision >= 0.93 and recall >= 0.86 and exact >= 0.72
+    assert precision >= 0.92 and recall >= 0.86 and exact >= 0.73
     precision, recall, exact = _rates(totals["held"])
     assert precision >= 0.89 and recall >= 0.82 and exact >= 0.73
 
