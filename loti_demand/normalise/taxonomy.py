@@ -178,7 +178,7 @@ class Classifier:
                 silent=silent,
                 **kind,
             )
-        suggested = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
+        suggested = self._department_in(who)
         if suggested:  # decides (medium) only when no column of the line could say what was bought
             kw_rule, header, value = suggested
             return TextDecision(
@@ -197,7 +197,7 @@ class Classifier:
         """The IT area a department or cost centre names ('Cyber Security', 'Telephony'), where the line's words
         name only IT in general or its support (as a supplier's kind refines them; tech_decisions.refined_by_supplier);
         a department named for IT in general ('ICT Services', 'ICT Maintenance') names no area."""
-        area = self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
+        area = self._department_in(who)
         if (
             area
             and area[0].tech_category not in GENERAL_IT_AREAS
@@ -205,6 +205,10 @@ class Classifier:
         ):
             return area
         return None
+
+    def _department_in(self, who: list[tuple[str, str]]) -> tuple[Rule, str, str] | None:
+        """The keyword a department or cost centre holds (an excluded one, 'Business Grants', holds none)."""
+        return self._keyword_in([(h, v) for h, v in who if not self._is_excluded(v)])
 
     def _kind_in(self, parts: list[tuple[str, str]]) -> dict[str, str]:
         """The kind of thing the first column naming one says was bought, without saying it was technology
