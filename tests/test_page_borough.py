@@ -170,6 +170,9 @@ def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
     assert csv["Tech spend (£)"].tolist() == pytest.approx(categories["tech_spend_gbp"].astype(float).tolist())
     coverage = pd.read_csv(io.BytesIO(downloads["E09000007_coverage.csv"]), encoding="utf-8-sig")
     assert coverage["First month"].tolist() == [str(table_with(app, "latest_file")["first_month"].iloc[0])]
+    # each button says how many rows its file holds, in plain English for one
+    assert app.download_button(key="borough_coverage_download").label == "Download this table as CSV (1 row)"
+    assert app.download_button(key="borough_pipeline_download").label == "Download this table as CSV (3 rows)"
 
 
 def test_yes_and_no_in_every_csv(app: AppTest, sample_warehouse: Path, monkeypatch, downloads: dict) -> None:

@@ -93,7 +93,7 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
     # than the page takes to draw.
     st.download_button(
-        f"Download this table as CSV ({len(shown):,} rows)",
+        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
         data=lambda: to_csv_bytes(shown),
         file_name=file_name,
         mime="text/csv",

@@ -229,13 +229,16 @@ def _downloads(page) -> dict[str, bytes]:
     while count != buttons.count():
         count = buttons.count()
         page.wait_for_timeout(500)
-    for i in range(buttons.count()):
-        button = buttons.nth(i).get_by_role("button")
+    # Each button is held as the element itself, its label read before its click: a locator such as nth(i) is
+    # looked up afresh at every use, and a busy machine can redraw the page between the click and the reading.
+    for handle in buttons.element_handles():
+        button = handle.query_selector("button")
+        promised = re.search(r"\(([\d,]+) rows?\)", button.inner_text())
         with page.expect_download() as download:
             button.click()
         name, content = download.value.suggested_filename, download.value.path().read_bytes()
         assert name.endswith((".csv", ".notes.md", ".atom", ".ics")), name  # a CSV or its notes; a feed, a calendar
-        if promised := re.search(r"\(([\d,]+) rows?\)", button.inner_text()):
+        if promised:
             rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
             assert len(rows) - 1 == int(promised.group(1).replace(",", "")), f"{name}: not the rows promised"
         files[name] = content
