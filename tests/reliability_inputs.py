@@ -346,3 +346,25 @@ def workbook(rows: list[list], title: str = "Payments", dimension: str | None = 
         r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', sheet_xml
     ).encode()
     return zip_of(parts)
+
+
+def monthly_workbook(path: Path) -> Path:
+    """A quarter's workbook as Peterborough and Lancashire's police commissioner publish them: a notes sheet, then a
+    month on each sheet, each with its own layout; May's first line holds a formula Excel never calculated."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active["A1"] = "Payments over £500, one month on each sheet."
+    april = book.create_sheet("Apr 2025")
+    april.append(["Payment Date", "Supplier", "Net Amount", "Expense Type"])
+    april.append([dt.datetime(2025, 4, 2), "Brightline Software Ltd", 12500.5, "Software Licences"])
+    april.append([dt.datetime(2025, 4, 3), "Acme Ltd", 600, "Repairs"])
+    may = book.create_sheet("May 2025")
+    may.append(["Supplier Name", "Date", "Amount", "Description"])
+    may.append(["Acme Ltd", dt.datetime(2025, 5, 6), "=1+1", "Repairs"])
+    may.append(["Brightline Software Ltd", dt.datetime(2025, 5, 7), 700.25, "Software Licences"])
+    book.save(path)
+    return path

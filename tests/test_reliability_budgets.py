@@ -24,6 +24,7 @@ import pytest
 from tests.reliability_inputs import (
     SPEND_HEADER,
     gzip_repeated,
+    monthly_workbook,
     nested_zips,
     workbook,
     zip_of,
@@ -250,6 +251,18 @@ def test_every_member_of_an_archive_is_loaded_or_named(tmp_path: Path) -> None:
 
     crowded = write(tmp_path / "crowded.zip", zip_of({f"m{i}.csv": b"" for i in range(1001)}))
     refused(ingest(tmp_path, "spend", crowded), str(crowded), "1,001 members, over the limit of 1,000")
+
+
+def test_every_sheet_of_a_workbook_is_loaded_and_its_lines_balance(tmp_path: Path) -> None:
+    book = monthly_workbook(tmp_path / "q1.xlsx")
+    result = ingest(tmp_path, "spend", book, total="select sum(amount_gbp) from spend")
+    assert balanced(result) == [
+        [f"{book}!Apr 2025", "loaded", 2, 2, 0, 0],
+        [f"{book}!May 2025", "loaded", 2, 1, 0, 1],
+    ]
+    assert result["total"] == [["13800.75"]]  # April's two lines and May's calculated one
+    [(file, row, _, problem)] = result["issues"]
+    assert (file, row) == (f"{book}!May 2025", 2) and "formula with no saved value" in problem
 
 
 def test_a_file_that_takes_too_long_is_refused_by_name(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from loti_demand.sources.delimited import is_blank, nonempty_lines, read_fast
 from loti_demand.sources.detect import _width, looks_binary
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse.inputs import read_mapping
+from tests.reliability_inputs import monthly_workbook
 
 HEADER = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount,Expense Type"
 
@@ -265,6 +266,26 @@ def test_xlsx_date_cells_serials_preamble_and_the_sheet_with_the_payments(tmp_pa
     assert [r["source_row"] for r in rows] == [4, 6]
     assert rows[0]["payment_date"] == "2025-04-02" and rows[0]["amount"] == "12500.5"
     assert rows[1]["payment_date"] == "45760" and rows[1]["amount"] == "-120"
+
+
+def test_every_sheet_with_payments_is_read_and_named(tmp_path: Path) -> None:
+    tables = read_spend(monthly_workbook(tmp_path / "q1.xlsx"), name="q1.xlsx")
+    assert [(t.source_file, t.detected_format) for t in tables] == [
+        ("q1.xlsx!Apr 2025", "xlsx (sheet 'Apr 2025')"),
+        ("q1.xlsx!May 2025", "xlsx (sheet 'May 2025')"),
+    ]
+    april, may = ([row for batch in table.batches() for row in batch.to_pylist()] for table in tables)
+    assert [(r["source_row"], r["supplier_name"], r["amount"]) for r in april] == [
+        (2, "Brightline Software Ltd", "12500.5"),
+        (3, "Acme Ltd", "600"),
+    ]
+    assert [(r["source_row"], r["payment_date"], r["amount"]) for r in may] == [
+        (2, "2025-05-06", "=1+1"),
+        (3, "2025-05-07", "700.25"),
+    ]
+    # each sheet's rows carry their own problems: row 2 of April is not May's uncalculated formula
+    assert april[0]["read_problem"] is None
+    assert "cell C2 of sheet 'May 2025'" in may[0]["read_problem"]
 
 
 def test_xls_cells_through_xlrd(monkeypatch) -> None:

@@ -180,14 +180,14 @@ def _xlsx_rows(data: bytes, name: str, budget: Budget) -> tuple[str, list[Row]]:
     problems: dict[int, str] = {}  # rows with a formula that has no saved value
     with warnings.catch_warnings():  # openpyxl warns about Excel features it ignores (data validation...)
         warnings.simplefilter("ignore")
-        sheets = list(xlsx_sheets(data, name, budget, problems))
+        sheets = list(xlsx_sheets(data, name, budget))
         if not sheets:
             raise InputFileError(name, "is an XLSX workbook with no sheets", TEMPLATE_HINT)
         # A workbook may hold notes or lists on other sheets: use the one called "challenges", else the first.
         title, open_rows = next((s for s in sheets if s[0].strip().lower() == "challenges"), sheets[0])
         header: list[str] | None = None
         rows: list[Row] = []
-        for number, cells in open_rows():
+        for number, cells in open_rows(problems):
             if not any(c.strip() for c in cells):
                 continue
             if header is None:

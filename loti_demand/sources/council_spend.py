@@ -143,13 +143,11 @@ def read_spend_bytes(
     synonyms = spend_header.with_mapping(load_synonyms(), mapping)
     sha = _digest(data)
     if data[:4] == ZIP_MAGIC and _is_xlsx(data, budget):
-        problems: dict[int, str] = {}
-        sheets = spreadsheets.xlsx_sheets(data, name, budget, problems)
-        return [_read_sheets(sheets, name, sha, "xlsx", synonyms, budget, problems)]
+        return _read_sheets(spreadsheets.xlsx_sheets(data, name, budget), name, sha, "xlsx", synonyms, budget)
     if data[:4] == ZIP_MAGIC:
         return _read_zip(data, name, mapping, budget, depth + 1)
     if data[:8] == XLS_MAGIC:
-        return [_read_sheets(spreadsheets.xls_sheets(data, name, budget), name, sha, "xls", synonyms, budget, {})]
+        return _read_sheets(spreadsheets.xls_sheets(data, name, budget), name, sha, "xls", synonyms, budget)
     if not data[:65536].strip() and not data.strip():
         raise InputFileError(name, "is empty", "check the download finished; a spend file needs a header row")
     if data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and looks_binary(data[:65536]):
@@ -422,27 +420,37 @@ def _not_spend(member: str) -> str | None:
 
 
 def _read_sheets(
-    sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms, budget: Budget, problems: dict[int, str]
-) -> SpendTable:
-    """Use the first sheet with a recognisable header; say which sheet when it is not the first. `problems` gets
-    each row's problem (a formula with no saved value) as the sheet's rows are read."""
-    first_error: InputFileError | None = None
+    sheets: Sheets, name: str, digest: Callable[[], str], fmt: str, synonyms, budget: Budget
+) -> list[SpendTable]:
+    """Every sheet with a recognisable header (a workbook may hold a month on each sheet). One such sheet gives the
+    file's lines, its format naming the sheet when it is not the first; with several, each sheet's lines are named
+    '<file>!<sheet>', so each line still traces to its sheet and row. Sheets with no spend header (notes, a cover
+    page) hold no payment lines and are passed over; with none at all, the first sheet's problem is raised."""
+    found, first_error = [], None
     for index, (sheet, open_rows) in enumerate(sheets):
-        problems.clear()  # row numbers start again on each sheet
-        rows = open_rows()
+        problems: dict[int, str] = {}  # row numbers start again on each sheet
         try:
-            header_row, _, cells, positions, rows = _find_header(rows, name, synonyms)
+            header_row, _, cells, positions, rows = _find_header(open_rows(problems), name, synonyms)
         except InputLimitError:
             raise  # over a budget: the workbook is refused, whichever sheet holds the data
         except InputFileError as exc:
             first_error = first_error or exc
             continue
+        found.append((index, sheet, header_row, cells, positions, rows, problems))
+    if not found:
+        if first_error is None:
+            raise InputFileError(name, f"is an {fmt.upper()} workbook with no sheets", "re-export it as CSV")
+        raise first_error
+    tables = []
+    for index, sheet, header_row, cells, positions, rows, problems in found:
         label = fmt if index == 0 else f"{fmt} (sheet {sheet!r})"
-        table = _table(name, digest, label, None, header_row, cells, positions)
-        table.produce = lambda rows=rows, positions=positions, cells=cells, table=table: python_batches(
-            rows, positions, cells, budget, table.described, lambda number, _: problems.pop(number, None)
+        table = _table(
+            name if len(found) == 1 else f"{name}!{sheet}", digest, label, None, header_row, cells, positions
         )
-        return table
-    if first_error is None:
-        raise InputFileError(name, f"is an {fmt.upper()} workbook with no sheets", "re-export it as CSV")
-    raise first_error
+        table.produce = lambda rows=rows, positions=positions, cells=cells, table=table, problems=problems: (
+            python_batches(
+                rows, positions, cells, budget, table.described, lambda number, _: problems.pop(number, None)
+            )
+        )
+        tables.append(table)
+    return tables

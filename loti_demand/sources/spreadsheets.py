@@ -24,7 +24,9 @@ from loti_demand.exceptions import InputFileError
 from loti_demand.sources.limits import SPREADSHEET_EXPANSION, Budget, check_archive
 
 Rows = Iterator[tuple[int, list[str]]]
-Sheets = Iterator[tuple[str, Callable[[], Rows]]]
+# (title, open_rows): open_rows(problems) reads the sheet's rows, putting each row's problem (XLSX: a formula with no
+# saved value) in `problems` (row number -> text) before the row is given
+Sheets = Iterator[tuple[str, Callable[[dict[int, str]], Rows]]]
 REEXPORT = "re-export it as XLSX or CSV"
 
 
@@ -59,12 +61,12 @@ def open_xlsx(data: bytes, name: str, budget: Budget, **options):
         raise InputFileError(name, f"is not a readable XLSX workbook ({exc})", REEXPORT) from exc
 
 
-def xlsx_sheets(data: bytes, name: str, budget: Budget, problems: dict[int, str]) -> Sheets:
-    """(title, rows) for each worksheet. A row with a formula that has no saved value gets its problem in
-    `problems` (row number -> text) before the row is yielded."""
+def xlsx_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
+    """(title, open_rows) for each worksheet. A row with a formula that has no saved value gets its problem in the
+    `problems` given to open_rows before the row is yielded."""
     book = open_xlsx(data, name, budget, read_only=True, data_only=True)
     for sheet in book.worksheets:
-        yield sheet.title, lambda sheet=sheet: _xlsx_rows(book, sheet, name, budget, problems)
+        yield sheet.title, lambda problems, sheet=sheet: _xlsx_rows(book, sheet, name, budget, problems)
 
 
 def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str]) -> Rows:
@@ -154,7 +156,7 @@ def xls_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
             yield r + 1, [_xls_cell(sheet.cell(r, c), book.datemode, xlrd) for c in range(sheet.ncols)]
 
     for sheet in book.sheets():
-        yield sheet.name, lambda sheet=sheet: rows_of(sheet)
+        yield sheet.name, lambda _problems, sheet=sheet: rows_of(sheet)  # an XLS cell has no unsaved formula
 
 
 def _xls_cell(cell, datemode: int, xlrd) -> str:
