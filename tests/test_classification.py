@@ -930,6 +930,10 @@ EXTRA_FOLDERS = {
     "liverpool": "nhs-north-east-london-integrated-care-board",
     "oxfordshire": "nhs-north-central-london-integrated-care-board",
     "bracknell-forest": "nhs-south-east-london-integrated-care-board",
+    "south-tyneside": "nhs-north-west-london-integrated-care-board",
+    "stockport": "nhs-south-west-london-integrated-care-board",
+    "st-helens": "london-office-of-technology-and-innovation",
+    "peterborough": "kensington-and-chelsea",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
