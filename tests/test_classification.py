@@ -631,6 +631,13 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("IT MAINT SOFTWARE", "Acme Ltd", "software"),
         ("ProClass Label: Consultancy - ICT - CAPITAL", "Acme Ltd", "it_services"),
         ("Supplies and Services", "Orange Cyberdefense UK Ltd", "cyber_security"),
+        # round 40: maintenance of computer equipment in that word order is IT support (not the equipment); computer
+        # hardware paid to a hosting firm is its hosting, as its software is
+        ("Maintenance of Computer Equipment", "Acme Ltd", "it_services"),
+        ("Repairs to IT Equipment", "Acme Ltd", "it_services"),
+        ("Computer Equipment and Hardware", "Acme Ltd", "devices"),
+        ("Computer Hardware", "Amazon Web Services Inc.", "cloud_hosting"),
+        ("Computer Hardware", "CDW Ltd", "devices"),
     ],
 )
 def test_supplier_evidence_and_staffing_agencies(classifier: Classifier, text, supplier, expected) -> None:
@@ -1018,9 +1025,9 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
     true positives. The asserted floors are the figures measured for the rules of 2026.7 (docs/classification.md
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
-    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35, 37
-    and 39: thirty-four councils drawn at random, labelled blind, measured once as locked, then their misses read)
-    holds at the figures of rules 2026.30, below the targets; the held fold (rounds 32, 36 and 38: ten more, measured
+    once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35, 37,
+    39 and 40: thirty-eight councils drawn at random, labelled blind, measured once as locked, then their misses read)
+    holds at the figures of rules 2026.31, below the targets; the held fold (rounds 32, 36 and 38: ten more, measured
     once with rules 2026.26, 2026.29 and 2026.30, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}

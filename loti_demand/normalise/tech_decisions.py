@@ -23,14 +23,14 @@ TOO_BROAD_TO_REFINE = {
 }
 # Words naming a kind keep it, whoever is paid, except where the taxonomy puts the supplier's kind of that thing in
 # another category: equipment ('Hardware Rental') from a copier or printer firm is its copiers (print and document
-# technology); software from a mapping, data or sensor firm is of that field (the taxonomy counts GIS "and the systems
-# that use them", data "tools" and sensor "platforms" there), and from a hosting firm its hosting (a cloud subscription
-# booked as software: Amazon Web Services); a security firm's software stays software;
-# telephony words ('Telecoms') paid to a software vendor are its call-handling or messaging software; IT
-# infrastructure from a telecoms or hosting firm is its network or hosting (a council's "IT Infrastructure" heading
-# covers the network and hosted systems as well as servers).
+# technology), and from a hosting firm its hosting (a cloud charge booked as computer hardware); software from a
+# mapping, data or sensor firm is of that field (the taxonomy counts GIS "and the systems that use them", data "tools"
+# and sensor "platforms" there), and from a hosting firm its hosting (a cloud subscription booked as software: Amazon
+# Web Services); a security firm's software stays software; telephony words ('Telecoms') paid to a software vendor are
+# its call-handling or messaging software; IT infrastructure from a telecoms or hosting firm is its network or hosting
+# (a council's "IT Infrastructure" heading covers the network and hosted systems as well as servers).
 NARROWED_BY_SUPPLIER = {
-    "devices": frozenset({"print_document"}),
+    "devices": frozenset({"print_document", "cloud_hosting"}),
     "software": frozenset({"geospatial", "data_analytics", "smart_city_iot", "cloud_hosting"}),
     "networks_telecoms": frozenset({"software"}),
     "it_infrastructure": frozenset({"networks_telecoms", "cloud_hosting"}),
