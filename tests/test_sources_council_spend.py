@@ -475,6 +475,31 @@ def test_a_field_no_synonym_names_is_read_from_its_one_fitting_column() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("header", "line", "expected"),
+    [
+        pytest.param(  # Bolton, April 2023: the date under "Payment"
+            "Authority,Service Area,Description,Payment,Amount,Supplier",
+            'Bolton MBC,Adult Services,Residential Provision,0{d}-Apr-23,"\u00a315,867.72",Abbey Healthcare {d}',
+            {"payment_date": "Payment", "amount": "Amount", "supplier_name": "Supplier"},
+            id="payment",
+        ),
+        pytest.param(  # Bury, November 2023: the amount under "Invoiced"
+            "Auth,Supplier,Date,Dept,Cost Code,Invoiced",
+            "Bury MBC,JSA Psychotherapy Ltd {d},0{d}/11/2023,Children & Young People,Safeguarding Teams,500",
+            {"payment_date": "Date", "amount": "Invoiced", "supplier_name": "Supplier"},
+            id="invoiced",
+        ),
+    ],
+)
+def test_a_payment_column_of_dates_and_an_invoiced_column_of_amounts_are_read(header, line, expected) -> None:
+    """'Payment' over dates is the payment date and 'Invoiced' over amounts the amount, as the one fitting column."""
+    text = header + "\n" + "\n".join(line.format(d=d) for d in range(1, 8)) + "\n"
+    tables, rows = read_text(text, name="spend/bolton/2023-04.csv")
+    assert {f: tables[0].mapping[f] for f in expected} == expected
+    assert len(rows) == 7
+
+
 def test_amounts_that_look_like_excel_day_numbers_are_still_an_amount_column() -> None:
     """An amount of £45,301.45 is also an Excel day number with a time (12 January 2024, 10:48): a column of such
     numbers is judged an amount column, as Sandwell's 'Amount SUM' is."""
@@ -725,6 +750,33 @@ def mapped(text: str, name: str) -> dict[str, str]:
             "The Royal Borough of Kensington and Chelsea,,Landmark Building Contractors Ltd,05/04/2024,2200385392,860",
             {"payment_date": "Payment date - G/L Date"},
             id="two-names-joined-by-a-dash",
+        ),
+        pytest.param(  # South Tyneside, June 2023: two columns headed 'Spend' (a code, capital or revenue)
+            "Name of Organisation,Body,Service Area,Service Detail,Spend Description,Date,Amount (Net of VAT),"
+            "Unrecoverable VAT,Supplier Name,Spend,Spend,Transaction Reference",
+            "South Tyneside Council,00CL,Business & Resources Group,Corporate Finance,Household Support Fund,01/06/23,"
+            '"\u00a350,000.00",\u00a30.00,The Post Office,237107,Revenue,JUNE23-002',
+            {"amount": "Amount (Net of VAT)", "service_area": "Service Area"},
+            id="repeated-header-and-net-of-vat",
+        ),
+        pytest.param(  # Isles of Scilly: a repeated non-required header keeps its field
+            "Payment Date,Directorate,Supplier Name,Subjective,Description,Description,Net Amount",
+            "03/07/2023,Corporate,Acme Ltd,Software,Licence renewal,Annual,1200.00",
+            {"purpose": "Description", "amount": "Net Amount"},
+            id="repeated-description",
+        ),
+        pytest.param(  # Wokingham, 2024/25
+            "Pay Date,Supplier Name,Payment Amount (Net),Invoice Amount (Gross)",
+            "02/04/2024,A Wise Solution Ltd,180,936",
+            {"amount": "Payment Amount (Net)"},
+            id="net-in-brackets",
+        ),
+        pytest.param(  # Darlington, November 2024 (a mapping was needed before)
+            "Directorate,Service,Supplier,Transaction Number,Transaction Date,Payment Date,"
+            "Invoice Line Value (net of VAT),Account",
+            'Balance Sheet,Balance Sheet,CLYDE & CO,55586316,23/10/2024,05/11/2024,"1,989.50",General Debits',
+            {"payment_date": "Payment Date", "amount": "Invoice Line Value (net of VAT)"},
+            id="invoice-line-value",
         ),
         pytest.param(  # Harrow, April to June 2023
             "Updated Beneficiary,Category/Purpose,Department,Net value,VAT Value,Gross,Date incurred -Payment Date",

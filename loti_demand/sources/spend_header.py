@@ -68,10 +68,14 @@ HEADER_SCAN_ROWS = 60
 _KEY = re.compile(r"[^a-z0-9£]+")
 _CURRENCY = re.compile(r"£|gbp")
 # How councils' headers dress a name the synonyms table knows (tried only when no header matches as written):
-# a VAT qualifier ('Expenditure Amount (exc VAT)', '£ SPEND (EXCLUDING VAT', 'Amount £ (Ex VAT)'), a leading item
-# number ('5. BENEFICIARY'), the number a report tool appends to a repeated column name ('Vendor Name 2',
-# 'Amount.1'), and two names joined by a dash ('Payment date - G/L Date', 'Date incurred -Payment Date').
-_VAT_QUALIFIER = re.compile(r"\(?\s*\b(?:excl?(?:uding|usive)?|ex)\b\.?\s*(?:of\s+)?vat\b\s*\)?", re.IGNORECASE)
+# a VAT qualifier ('Expenditure Amount (exc VAT)', '£ SPEND (EXCLUDING VAT', 'Amount £ (Ex VAT)', 'Amount (Net of
+# VAT)', 'Payment Amount (Net)'), a leading item number ('5. BENEFICIARY'), the number a report tool appends to a
+# repeated column name ('Vendor Name 2', 'Amount.1'), and two names joined by a dash ('Payment date - G/L Date',
+# 'Date incurred -Payment Date').
+_VAT_QUALIFIER = re.compile(
+    r"\(?\s*\b(?:(?:excl?(?:uding|usive)?|ex)\b\.?\s*(?:of\s+)?|nett?\s+of\s+)vat\b\s*\)?|\(\s*nett?\s*\)",
+    re.IGNORECASE,
+)
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
 _REPEAT_NUMBER = re.compile(r"(?<=[a-z])(?:\s+|[._])\d\s*$", re.IGNORECASE)
 _DASH = re.compile(r"\s+-\s*|\s*-\s+")
@@ -114,7 +118,23 @@ def header_variants(cell: object) -> list[str]:
 def map_header(cells: list[str], synonyms: list[tuple[str, str]], skip: frozenset[int] = frozenset()) -> dict[str, int]:
     """Map Transparency Code fields to column positions (a column for one field only; none of `skip`). Headers
     named exactly come first, in the table's order (the first synonym present wins); a field none names exactly
-    then takes a header that names it dressed (header_variants)."""
+    then takes a header that names it dressed (header_variants). A header the file repeats is not a required
+    field's column while the required fields are found without it: South Tyneside heads its subjective code and its
+    capital or revenue flag both 'Spend', a name that elsewhere means the amount, beside 'Amount (Net of VAT)'."""
+    mapping = _map_header(cells, synonyms, skip)
+    keys = [header_key(cell) for cell in cells]
+    repeated = frozenset(i for i, key in enumerate(keys) if key and keys.count(key) > 1) - skip
+    if not repeated.intersection(mapping[f] for f in REQUIRED if f in mapping):
+        return mapping
+    required = {f: i for f, i in _map_header(cells, synonyms, skip | repeated).items() if f in REQUIRED}
+    if len(required) < len(REQUIRED):
+        return mapping
+    # the other fields keep their columns (a repeated 'Description' is still the purpose) where still free
+    others = {f: i for f, i in mapping.items() if f not in REQUIRED and i not in required.values()}
+    return {**required, **others}
+
+
+def _map_header(cells: list[str], synonyms: list[tuple[str, str]], skip: frozenset[int]) -> dict[str, int]:
     exact: dict[str, int] = {}  # each header key's first position
     dressed: dict[str, int] = {}
     for i, cell in enumerate(cells):
@@ -304,11 +324,11 @@ def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: l
 _WHAT = {"payment_date": "payment date", "supplier_name": "supplier's name", "amount": "amount paid"}
 # Words a council's header uses for each required field, whatever its finance system calls it.
 _HEADER_WORDS = {
-    "payment_date": re.compile(r"date|paid|cleared|posted|period", re.IGNORECASE),
+    "payment_date": re.compile(r"date|paid|payment|cleared|posted|period", re.IGNORECASE),
     "supplier_name": re.compile(
         r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient|name|company", re.IGNORECASE
     ),
-    "amount": re.compile(r"amount|value|total|net|gross|paid|£|gbp|sum", re.IGNORECASE),
+    "amount": re.compile(r"amount|value|total|net|gross|paid|invoiced|£|gbp|sum", re.IGNORECASE),
 }
 _STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
 # A number as written (an amount such as 45301.45 is also an Excel day number with a time: as a column's values it is
