@@ -500,6 +500,20 @@ def test_a_payment_column_of_dates_and_an_invoiced_column_of_amounts_are_read(he
     assert len(rows) == 7
 
 
+def test_the_line_amount_beside_an_invoice_total_on_first_lines_only_is_the_amount() -> None:
+    """The London Fire Brigade writes each invoice line's amount ('AMT LINE') and the invoice's total ('AMT TOTAL')
+    on its first line only: the amount is the line's, so the lines add up to the invoices, and none is blank."""
+    header = "BATCH ID,NAME VEND,INVOICEID,Line,AMT LINE , DESCRIPTION, ISSUED DATE,AMT TOTAL,Department\n"
+    lines = [
+        f"8001901{i},KIER BUILDING SERV ENGINEERS  ,103087{i},{n},{amount}, REACTIVE MEP   ,03/04/2023,{total},Property"
+        for i in range(4)
+        for n, amount, total in ((1, "173.25", "283.25"), (2, "110", ""))
+    ]
+    tables, rows = read_text(header + "\n".join(lines) + "\n", name="spend/london-fire-commissioner/2023-04.csv")
+    assert tables[0].mapping["amount"] == "AMT LINE"
+    assert [r["amount"] for r in rows][:2] == ["173.25", "110"]
+
+
 def test_amounts_that_look_like_excel_day_numbers_are_still_an_amount_column() -> None:
     """An amount of £45,301.45 is also an Excel day number with a time (12 January 2024, 10:48): a column of such
     numbers is judged an amount column, as Sandwell's 'Amount SUM' is."""

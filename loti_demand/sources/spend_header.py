@@ -252,7 +252,9 @@ def infer_header(
 ) -> tuple[int, list[str], dict[str, int]] | None:
     """(row number, cells, field positions) of the likeliest header when the fields no synonym names each have ONE
     fitting column: a header with the field's words ('Exclusive Amount', 'Date Transaction Added', 'Supplier or
-    Party Name') over values that are all (95%, at least 5) dates, amounts or names; for an amount, not a VAT column;
+    Party Name') over values that are all (95%, at least 5) dates, amounts or names; for an amount, not a VAT column,
+    and of several, the one filled on every line when the others are not (the London Fire Brigade's 'AMT LINE'
+    beside 'AMT TOTAL', the invoice's total on its first line only);
     for a supplier, by its stronger words (supplier, vendor, payee...) when several fit. None when a field has no
     fitting column or more than one (the refusal then names the candidates), when no synonym names any field, or for
     a summary. The columns used are kept with the file (source_files.column_mapping)."""
@@ -268,14 +270,17 @@ def infer_header(
         if fld in positions:
             continue
         fits = [
-            (i, title)
+            (i, title, count)
             for share, named, count, i, title in _scores(fld, best, rows, set(positions.values()))
             if named and count >= 5 and share >= 0.95
         ]
         if fld == "amount":
-            fits = [(i, t) for i, t in fits if not _VAT_ONLY.search(t)]
+            fits = [fit for fit in fits if not _VAT_ONLY.search(fit[1])]
+            full = [fit for fit in fits if fit[2] == len(rows)]
+            if len(fits) > 1 and len(full) == 1:
+                fits = full
         if fld == "supplier_name" and len(fits) > 1:
-            fits = [(i, t) for i, t in fits if _STRONG_SUPPLIER_WORDS.search(t)]
+            fits = [fit for fit in fits if _STRONG_SUPPLIER_WORDS.search(fit[1])]
         if len(fits) != 1:
             return None
         positions[fld] = fits[0][0]
@@ -328,7 +333,7 @@ _HEADER_WORDS = {
     "supplier_name": re.compile(
         r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient|name|company", re.IGNORECASE
     ),
-    "amount": re.compile(r"amount|value|total|net|gross|paid|invoiced|£|gbp|sum", re.IGNORECASE),
+    "amount": re.compile(r"amount|\bamt\b|value|total|net|gross|paid|invoiced|£|gbp|sum", re.IGNORECASE),
 }
 _STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
 # A number as written (an amount such as 45301.45 is also an Excel day number with a time: as a column's values it is
