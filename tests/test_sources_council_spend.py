@@ -288,6 +288,35 @@ def test_every_sheet_with_payments_is_read_and_named(tmp_path: Path) -> None:
     assert "cell C2 of sheet 'May 2025'" in may[0]["read_problem"]
 
 
+def test_a_workbook_saved_as_strict_open_xml_is_read(tmp_path: Path) -> None:
+    """Excel's "Strict Open XML Spreadsheet" names its parts' XML with the ISO standard's namespaces (Stoke-on-Trent,
+    September 2023), in which openpyxl finds no sheet: the reader renames them and reads the lines."""
+    usual = _workbook(tmp_path).read_bytes()
+    strict = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(usual)) as book, zipfile.ZipFile(strict, "w") as out:
+        for info in book.infolist():
+            part = book.read(info)
+            for old, new in (
+                (
+                    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                    b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+                ),
+                (
+                    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                    b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+                ),
+            ):
+                part = part.replace(old, new)
+            if info.filename == "xl/workbook.xml":
+                part = part.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            out.writestr(info, part)
+    tables = read_spend_bytes(strict.getvalue(), name="strict.xlsx")
+    assert [(r["source_row"], r["payment_date"], r["amount"]) for r in rows_of(tables)] == [
+        (4, "2025-04-02", "12500.5"),
+        (6, "45760", "-120"),
+    ]
+
+
 def test_xls_cells_through_xlrd(monkeypatch) -> None:
     """No maintained library writes XLS any more, so the xlrd calls are given a workbook double."""
     import xlrd
@@ -382,6 +411,16 @@ def test_a_zip_without_spend_files_says_what_it_holds(tmp_path: Path) -> None:
         archive.writestr("report.pdf", b"%PDF-1.4")
     with pytest.raises(InputFileError, match=r"holds no CSV or Excel file \(it holds report\.pdf\)"):
         read_spend_bytes(buffer.getvalue(), name="a.zip")
+
+
+def test_an_opendocument_spreadsheet_is_named_as_one_with_what_to_do() -> None:
+    """An .ods file is a ZIP whose first member names its type: the message says what it is and how to save it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", b"<office:document-content/>")
+    with pytest.raises(InputFileError, match=r"(?s)is an OpenDocument file \(\.ods.*save it as XLSX or CSV"):
+        read_spend_bytes(buffer.getvalue(), name="report.ods")
 
 
 @pytest.mark.parametrize(
@@ -498,6 +537,15 @@ def test_a_payment_column_of_dates_and_an_invoiced_column_of_amounts_are_read(he
     tables, rows = read_text(text, name="spend/bolton/2023-04.csv")
     assert {f: tables[0].mapping[f] for f in expected} == expected
     assert len(rows) == 7
+
+
+def test_the_merchant_is_the_supplier_not_the_merchant_category() -> None:
+    """Sefton's card statements: 'Merchant Category Name' holds the trade, 'Merchant' the name paid."""
+    header = "Transaction Date,Merchant Category Name,Merchant,Transaction Amount\n"
+    lines = [f"0{d}/10/2023,Computer Software Stores,ADOBE SYSTEMS {d},{d}9.99" for d in range(1, 8)]
+    tables, rows = read_text(header + "\n".join(lines) + "\n", name="spend/sefton/2023-10.csv")
+    assert tables[0].mapping["supplier_name"] == "Merchant"
+    assert rows[0]["supplier_name"] == "ADOBE SYSTEMS 1"
 
 
 def test_the_line_amount_beside_an_invoice_total_on_first_lines_only_is_the_amount() -> None:
@@ -791,6 +839,12 @@ def mapped(text: str, name: str) -> dict[str, str]:
             'Balance Sheet,Balance Sheet,CLYDE & CO,55586316,23/10/2024,05/11/2024,"1,989.50",General Debits',
             {"payment_date": "Payment Date", "amount": "Invoice Line Value (net of VAT)"},
             id="invoice-line-value",
+        ),
+        pytest.param(  # Telford and Wrekin's card statements: names joined by an en dash
+            "Internal Reference,Supplier,Transaction \u2013 Transaction Date,Transaction \u2013 Amount",
+            "GPC1,AMAZON MARKETPLACE,03/04/2023,25.99",
+            {"payment_date": "Transaction \u2013 Transaction Date", "amount": "Transaction \u2013 Amount"},
+            id="en-dash",
         ),
         pytest.param(  # Harrow, April to June 2023
             "Updated Beneficiary,Category/Purpose,Department,Net value,VAT Value,Gross,Date incurred -Payment Date",

@@ -368,6 +368,9 @@ class SkippedMember:
 Unit = SpendTable | SkippedMember
 
 
+ODF = b"application/vnd.oasis.opendocument"  # an OpenDocument file is a ZIP whose first member names its type
+
+
 def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Budget, depth: int) -> list[Unit]:
     """Read every spend file in an archive (archives in it too, to MAX_ARCHIVE_DEPTH); name each other member."""
     if depth > MAX_ARCHIVE_DEPTH:
@@ -383,6 +386,12 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
         raise InputFileError(name, "is not a readable ZIP archive", "re-download the archive") from exc
     # Tools on Windows may separate folders with a backslash.
     named = [(m, shown) for m in members if not (shown := m.filename.replace("\\", "/")).endswith("/")]
+    if any(shown == "mimetype" for _, shown in named) and archive.read("mimetype").startswith(ODF):
+        raise InputFileError(
+            name,
+            "is an OpenDocument file (.ods, LibreOffice's format), which the reader does not open",
+            "open it in LibreOffice Calc or Excel and save it as XLSX or CSV (UTF-8)",
+        )
     if all(_not_spend(shown) for _, shown in named):
         found = ", ".join(shown for _, shown in named) or "nothing"
         raise InputFileError(

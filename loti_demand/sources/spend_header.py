@@ -78,7 +78,7 @@ _VAT_QUALIFIER = re.compile(
 )
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
 _REPEAT_NUMBER = re.compile(r"(?<=[a-z])(?:\s+|[._])\d\s*$", re.IGNORECASE)
-_DASH = re.compile(r"\s+-\s*|\s*-\s+")
+_DASH = re.compile(r"\s+[-\u2013\u2014]\s*|\s*[-\u2013\u2014]\s+")  # a hyphen, en or em dash
 # Unit4 (Agresso) exports write a code column's text beside it with '(T)' after its name: 'Supplier' holds 'FRAN14',
 # 'Supplier(T)' the supplier's name ('Supplier(T) 2' when the report repeats it).
 _TEXT_OF_CODE = re.compile(r"\s*\(t\)(?=\s*(?:\d\s*)?$)", re.IGNORECASE)
@@ -279,8 +279,8 @@ def infer_header(
             full = [fit for fit in fits if fit[2] == len(rows)]
             if len(fits) > 1 and len(full) == 1:
                 fits = full
-        if fld == "supplier_name" and len(fits) > 1:
-            fits = [fit for fit in fits if _STRONG_SUPPLIER_WORDS.search(fit[1])]
+        if fld == "supplier_name" and len(fits) > 1:  # 'Merchant', not 'Merchant Category Name'
+            fits = [fit for fit in fits if _STRONG_SUPPLIER_WORDS.search(fit[1]) and not _NOT_A_NAME.search(fit[1])]
         if len(fits) != 1:
             return None
         positions[fld] = fits[0][0]
@@ -335,6 +335,7 @@ _HEADER_WORDS = {
     ),
     "amount": re.compile(r"amount|\bamt\b|value|total|net|gross|paid|invoiced|£|gbp|sum", re.IGNORECASE),
 }
+_NOT_A_NAME = re.compile(r"\b(categor(y|ies)|type|code|class|group)\b", re.IGNORECASE)  # of a supplier's trade
 _STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
 # A number as written (an amount such as 45301.45 is also an Excel day number with a time: as a column's values it is
 # an amount)

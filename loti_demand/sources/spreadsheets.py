@@ -47,6 +47,19 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+# Excel's "Strict Open XML Spreadsheet" writes the usual parts under the ISO standard's own namespaces, which openpyxl
+# does not know (it finds no sheet in such a workbook): they are renamed to the usual (transitional) ones first.
+_STRICT = b"http://purl.oclc.org/ooxml/"
+_TRANSITIONAL = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+)
+
+
 def open_xlsx(data: bytes, name: str, budget: Budget, **options):
     """Open an XLSX workbook with openpyxl once its parts are within the budget (members, expanded size)."""
     import openpyxl
@@ -54,11 +67,30 @@ def open_xlsx(data: bytes, name: str, budget: Budget, **options):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_archive(archive, budget, scale=SPREADSHEET_EXPANSION)
+            if _STRICT in _part(archive, "xl/workbook.xml"):
+                data = _transitional(archive)
         return openpyxl.load_workbook(io.BytesIO(data), **options)
     except InputFileError:
         raise
     except Exception as exc:  # openpyxl and zipfile raise many types for damaged files
         raise InputFileError(name, f"is not a readable XLSX workbook ({exc})", REEXPORT) from exc
+
+
+def _part(archive: zipfile.ZipFile, member: str) -> bytes:
+    return archive.read(member) if member in archive.namelist() else b""
+
+
+def _transitional(archive: zipfile.ZipFile) -> bytes:
+    """The workbook with its Strict namespaces renamed (its parts' sizes were checked against the budget)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as renamed:
+        for info in archive.infolist():
+            part = archive.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, usual in _TRANSITIONAL:
+                    part = part.replace(strict, usual)
+            renamed.writestr(info.filename, part)
+    return out.getvalue()
 
 
 def xlsx_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
