@@ -314,10 +314,12 @@ def test_irrecoverable_vat_written_as_a_word_loads_the_payment(tmp_path: Path) -
 
 
 def test_problems_name_the_file_row_column_and_value(tmp_path: Path) -> None:
-    con = ingest(tmp_path, ("bad.csv", "31/02/2025,T1,Acme Ltd,500,Gas,\n01/04/2025,T2,Acme Ltd,,Gas,\n"))
+    """A line with no date, supplier or amount (a report tool's marker row) is named as no payment at all."""
+    con = ingest(tmp_path, ("bad.csv", "31/02/2025,T1,Acme Ltd,500,Gas,\n01/04/2025,T2,Acme Ltd,,Gas,\n,LIST,,,,\n"))
     assert con.execute("select source_row, column_name, raw_value, problem from load_issues order by 1").fetchall() == [
         (2, "payment_date", "31/02/2025", "date not recognised (expected a UK day-first date such as 31/01/2024)"),
         (3, "amount", None, "amount is blank"),
+        (4, None, None, "no date, supplier or amount: a note or a report's marker, not a payment"),
     ]
 
 

@@ -231,7 +231,12 @@ flagged as (
             and lower(trim_ws(payment_date_published)) = header_payment_date
             and lower(trim_ws(supplier_name_published)) = header_supplier_name,
             false
-        ) as is_header_repeat
+        ) as is_header_repeat,
+        -- a line with words only in columns that say neither when, whom nor how much (a report tool's marker rows)
+        amount_gbp is null
+        and nullif(trim_ws(amount_raw), '') is null
+        and nullif(trim_ws(payment_date_published), '') is null
+        and nullif(trim_ws(supplier_name_published), '') is null as is_no_payment
     from joined
 ),
 
@@ -243,6 +248,7 @@ problems as (
             when is_header_repeat then 'a repeat of the header row'
             when is_total_row then 'total or subtotal row, excluded so that totals are not counted twice'
             when amount_ambiguity is not null then amount_ambiguity
+            when is_no_payment then 'no date, supplier or amount: a note or a report''s marker, not a payment'
             when amount_gbp is null and nullif(trim_ws(amount_raw), '') is null then 'amount is blank'
             when amount_gbp is null
                 then 'amount is not a number (expected e.g. 1,234.56, -12.00 or (12.00))' || hidden_note(amount_raw)
@@ -257,6 +263,7 @@ problems as (
         end as problem,
         case
             when read_problem is not null or is_header_repeat then null
+            when is_no_payment then null
             when is_total_row or amount_ambiguity is not null or amount_gbp is null then 'amount'
             when payment_date is null then 'payment_date'
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null then 'irrecoverable_vat'
@@ -269,8 +276,8 @@ problems as (
 select
     * exclude (
         amount_raw, vat_raw, payment_date_raw, payment_date_published, payee_type, read_problem, amount_ambiguity,
-        is_outside_window, is_header_repeat, supplier_name_published, header_payment_date, header_supplier_name,
-        header_amount
+        is_outside_window, is_header_repeat, is_no_payment, supplier_name_published, header_payment_date,
+        header_supplier_name, header_amount
     ),
     nullif(
         case problem_column
