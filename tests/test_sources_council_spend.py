@@ -548,6 +548,23 @@ def test_the_merchant_is_the_supplier_not_the_merchant_category() -> None:
     assert rows[0]["supplier_name"] == "ADOBE SYSTEMS 1"
 
 
+def test_a_card_report_with_table_names_before_its_columns_is_read() -> None:
+    """Kirklees' card statements put the report's table before each column ('FIN.TRANSACTION DATE'); of its amounts,
+    the tax is VAT and an accounting code's value is a code, so the net transaction amount is the amount."""
+    header = (
+        "FIN.TRANSACTION DATE,MCH.MERCHANT NAME - ORIGINAL,FIN.NET TRANSACTION AMOUNT,FIN.TAX.TAX AMOUNT,"
+        "FIN.ACCOUNTING CODE 02 VALUE\n"
+    )
+    lines = [f"0{d}/01/2024,SPOTIFY {d},{d}4.99,{d}.00,10121{d}" for d in range(1, 8)]
+    tables, rows = read_text(header + "\n".join(lines) + "\n", name="spend/kirklees/2024-01.csv")
+    assert {f: tables[0].mapping[f] for f in ("payment_date", "supplier_name", "amount")} == {
+        "payment_date": "FIN.TRANSACTION DATE",
+        "supplier_name": "MCH.MERCHANT NAME - ORIGINAL",
+        "amount": "FIN.NET TRANSACTION AMOUNT",
+    }
+    assert (rows[0]["supplier_name"], rows[0]["amount"]) == ("SPOTIFY 1", "14.99")
+
+
 def test_the_line_amount_beside_an_invoice_total_on_first_lines_only_is_the_amount() -> None:
     """The London Fire Brigade writes each invoice line's amount ('AMT LINE') and the invoice's total ('AMT TOTAL')
     on its first line only: the amount is the line's, so the lines add up to the invoices, and none is blank."""

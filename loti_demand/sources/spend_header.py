@@ -77,6 +77,8 @@ _VAT_QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
+_TABLE_PREFIX = re.compile(r"^\s*(?:[a-z]{2,5}\.)+(?=[a-z])", re.IGNORECASE)  # a report's table names: 'FIN.', 'MCH.'
+
 _REPEAT_NUMBER = re.compile(r"(?<=[a-z])(?:\s+|[._])\d\s*$", re.IGNORECASE)
 _DASH = re.compile(r"\s+[-\u2013\u2014]\s*|\s*[-\u2013\u2014]\s+")  # a hyphen, en or em dash
 # Unit4 (Agresso) exports write a code column's text beside it with '(T)' after its name: 'Supplier' holds 'FRAN14',
@@ -109,7 +111,7 @@ def header_variants(cell: object) -> list[str]:
     VAT)' is 'Amount Excl VAT'), then without a VAT qualifier, item number or repeat number ('Amount', 'Beneficiary',
     'Vendor Name'), and each side of a dash ('Payment date', 'G/L Date')."""
     text = str(cell or "")
-    plain = _REPEAT_NUMBER.sub("", _ITEM_NUMBER.sub("", _VAT_QUALIFIER.sub(" ", text)))
+    plain = _REPEAT_NUMBER.sub("", _ITEM_NUMBER.sub("", _TABLE_PREFIX.sub("", _VAT_QUALIFIER.sub(" ", text))))
     parts = _DASH.split(plain)
     keys = [header_key(t) for t in [text, plain, *(parts if len(parts) > 1 else [])]]
     return list(dict.fromkeys(variant for key in keys for variant in (key, _CURRENCY.sub("", key))))
@@ -276,11 +278,13 @@ def infer_header(
         ]
         if fld == "amount":
             fits = [fit for fit in fits if not _VAT_ONLY.search(fit[1])]
+            if len(fits) > 1:  # not Kirklees' 'ACCOUNTING CODE 02 VALUE' beside its 'NET TRANSACTION AMOUNT'
+                fits = [fit for fit in fits if not _CLASSIFYING.search(fit[1])]
             full = [fit for fit in fits if fit[2] == len(rows)]
             if len(fits) > 1 and len(full) == 1:
                 fits = full
         if fld == "supplier_name" and len(fits) > 1:  # 'Merchant', not 'Merchant Category Name'
-            fits = [fit for fit in fits if _STRONG_SUPPLIER_WORDS.search(fit[1]) and not _NOT_A_NAME.search(fit[1])]
+            fits = [fit for fit in fits if _STRONG_SUPPLIER_WORDS.search(fit[1]) and not _CLASSIFYING.search(fit[1])]
         if len(fits) != 1:
             return None
         positions[fld] = fits[0][0]
@@ -335,12 +339,14 @@ _HEADER_WORDS = {
     ),
     "amount": re.compile(r"amount|\bamt\b|value|total|net|gross|paid|invoiced|£|gbp|sum", re.IGNORECASE),
 }
-_NOT_A_NAME = re.compile(r"\b(categor(y|ies)|type|code|class|group)\b", re.IGNORECASE)  # of a supplier's trade
+# a column named for a category, type, code, class or group classifies: it holds neither a name nor an amount
+_CLASSIFYING = re.compile(r"\b(categor(y|ies)|type|code|class|group)\b", re.IGNORECASE)
 _STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
 # A number as written (an amount such as 45301.45 is also an Excel day number with a time: as a column's values it is
 # an amount)
 _PLAIN_NUMBER = re.compile(r"-?£?[\d,]+(\.\d+)?")
-_VAT_ONLY = re.compile(r"^(?!.*\bex).*\bvat\b", re.IGNORECASE)  # a VAT column, not an amount excluding VAT
+# a VAT or tax column, not an amount excluding VAT (or before tax)
+_VAT_ONLY = re.compile(r"^(?!.*\b(ex|before|pre))\W*(.*\W)?(vat|tax)\b", re.IGNORECASE)
 
 
 def _scores(
