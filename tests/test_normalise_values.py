@@ -91,6 +91,17 @@ DATES = [
     ("2024040", None),
     ("202404021", None),
     ("20240402 00:00:00", dt.date(2024, 4, 2)),
+    # a month alone, where a council gives only the period paid in, is its first day
+    ("Apr-23", dt.date(2023, 4, 1)),  # Slough
+    ("OCT-23", dt.date(2023, 10, 1)),  # Cleveland's police commissioner
+    ("April 2023", dt.date(2023, 4, 1)),
+    ("Sep-2024", dt.date(2024, 9, 1)),
+    ("202401", dt.date(2024, 1, 1)),  # Durham's police commissioner
+    ("202413", None),
+    ("185001", None),
+    ("Sept-23", None),
+    ("Apr 23", None),  # April the 23rd, or April 2023: not read
+    ("Apr-3", None),
 ]
 
 
@@ -179,7 +190,10 @@ def test_sql_and_python_decimal_comma_readers_agree(macros, text: str) -> None:
     assert sql == (decimal_mark(text), parse_amount(text, decimal_comma=True))
 
 
-DATEISH = st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy\t\n\x0b\x1c\u00a0\u2009", max_size=20)
+DATEISH = st.one_of(
+    st.text(alphabet="0123456789/-. :TADFJMNOSaceghilnoprtuvy\t\n\x0b\x1c\u00a0\u2009", max_size=20),
+    st.from_regex(r"[A-Za-z]{2,10}[- ][0-9]{1,5}|(19|20)[0-9]{2}[0-9]{2}", fullmatch=True),
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -565,6 +565,31 @@ def test_a_card_report_with_table_names_before_its_columns_is_read() -> None:
     assert (rows[0]["supplier_name"], rows[0]["amount"]) == ("SPOTIFY 1", "14.99")
 
 
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        (
+            "Body Name,Vendor Name,Cost Centre,Amount,Period",
+            "Slough Borough Council,Acme Ltd {d},M44D,1{d}60.00,Apr-23",
+        ),
+        ("Period,Account,Account(T),Amount,Supplier", "202401,4303,ICT Software - Maintenance,60{d},Orcuma Ltd {d}"),
+    ],
+    ids=["slough", "durham"],
+)
+def test_a_file_that_gives_only_the_month_is_read_with_its_period_as_the_date(header: str, line: str) -> None:
+    """Slough and Durham's police commissioner publish the period paid in, not the day: 'Period' is the date."""
+    text = header + "\n" + "\n".join(line.format(d=d) for d in range(1, 8)) + "\n"
+    tables, rows = read_text(text, name="spend/slough/2023-04.csv")
+    assert tables[0].mapping["payment_date"] == "Period" and len(rows) == 7
+
+
+def test_of_two_date_columns_the_one_with_days_is_the_payment_date() -> None:
+    header = "Period,Date Raised,Supplier Name,Amount\n"
+    lines = [f"Apr-23,0{d}/04/2023,Acme Ltd,100.00" for d in range(1, 8)]
+    tables, _ = read_text(header + "\n".join(lines) + "\n", name="spend/slough/2023-04.csv")
+    assert tables[0].mapping["payment_date"] == "Date Raised"
+
+
 def test_the_line_amount_beside_an_invoice_total_on_first_lines_only_is_the_amount() -> None:
     """The London Fire Brigade writes each invoice line's amount ('AMT LINE') and the invoice's total ('AMT TOTAL')
     on its first line only: the amount is the line's, so the lines add up to the invoices, and none is blank."""

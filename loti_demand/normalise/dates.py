@@ -1,7 +1,8 @@
 """Parse payment dates as councils publish them, always day-first (UK).
 
 Accepted: 31/01/2024, 31-01-2024, 31.01.2024, 31/01/24, 31-Jan-2024, 31/Jan/2024, 31 January 2024, 31 Jan 24,
-2024-01-31, 2024-01-31T00:00:00, '31/01/2024 00:00:00', ISO 8601's compact 20240131 (Nottingham's), and Excel serial
+2024-01-31, 2024-01-31T00:00:00, '31/01/2024 00:00:00', ISO 8601's compact 20240131 (Nottingham's), a month alone
+as its first day (Slough's 'Apr-23', 'April 2023', Durham's 202401: files that give only the period), and Excel serial
 day numbers (45322), with a time of day as
 a fraction (West Berkshire's 45301.45: the day is the whole number). No-break and thin spaces around a date are spaces
 (Croydon's dates begin with one). The SQL macro
@@ -36,6 +37,10 @@ _WIDE_SPACES = re.compile("[\u00a0\u2009\u202f]")
 _TIME_SUFFIX = re.compile(r"[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\Z")
 _SERIAL = re.compile(r"[0-9]{5}(\.[0-9]+)?")  # a day number; a fraction is the time of day
 _COMPACT = re.compile(r"[12][0-9]{7}")  # ISO 8601's basic form, year first: never read day-first
+# A month alone, where a council publishes only the period paid in ('Apr-23', 'April 2023', '202401'): its first day
+_YEAR_MONTH = re.compile(r"(19|20)[0-9]{2}(0[1-9]|1[0-2])")
+_MONTH_YEAR = re.compile(r"[A-Za-z]{3,9}(-[0-9]{2}|-[0-9]{4}| [0-9]{4})")
+_MONTH_FORMATS = ("%b-%y", "%B-%y", "%b-%Y", "%B-%Y", "%b %Y", "%B %Y")
 _PRINTABLE_ASCII = re.compile("[\x20-\x7e]*")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EARLIEST = dt.date(1990, 1, 1)
@@ -57,12 +62,20 @@ def parse_date(text: object) -> dt.date | None:
         return _plausible(EXCEL_EPOCH + dt.timedelta(days=int(value[:5])))
     if _COMPACT.fullmatch(value):  # read as the ISO date it is written compactly, as the SQL twin does
         value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
-    for fmt in _FORMATS:
+    if _YEAR_MONTH.fullmatch(value):
+        return _plausible(dt.date(int(value[:4]), int(value[4:]), 1))
+    for fmt in _MONTH_FORMATS if _MONTH_YEAR.fullmatch(value) else _FORMATS:
         try:
             return _plausible(dt.datetime.strptime(value, fmt).date())
         except ValueError:
             continue
     return None
+
+
+def is_month_only(text: str) -> bool:
+    """Whether a date is written as a month alone ('Apr-23', 'April 2023', '202401'), or is blank."""
+    value = text.strip()
+    return not value or bool(_YEAR_MONTH.fullmatch(value) or _MONTH_YEAR.fullmatch(value))
 
 
 def _plausible(day: dt.date) -> dt.date | None:

@@ -78,7 +78,8 @@ create or replace macro dmy_date(p) as (
     case when p.s1 = p.s2 then try_cast(p.y || '-' || lpad(p.m, 2, '0') || '-' || lpad(p.d, 2, '0') as date) end
 );
 
--- Two-digit years ('05/04/24') are tried only with %y formats: DuckDB's %Y would read them as year 24.
+-- Two-digit years ('05/04/24') are tried only with %y formats: DuckDB's %Y would read them as year 24. A month alone
+-- ('Apr-23', 'April 2023', '202401': a file that gives only the period paid in) is its first day.
 -- An Excel day number may carry the time of day as a fraction (45301.45): the day is its five whole digits.
 create or replace macro parse_date_text(t) as (
     case
@@ -86,6 +87,10 @@ create or replace macro parse_date_text(t) as (
         when regexp_full_match(t, '[0-9]{5}(\.[0-9]+)?') then date '1899-12-30' + cast(left(t, 5) as integer)
         when regexp_full_match(t, '[12][0-9]{7}')
             then try_cast(substr(t, 1, 4) || '-' || substr(t, 5, 2) || '-' || substr(t, 7, 2) as date)
+        when regexp_full_match(t, '(19|20)[0-9]{2}(0[1-9]|1[0-2])')
+            then make_date(cast(left(t, 4) as integer), cast(right(t, 2) as integer), 1)
+        when regexp_full_match(t, '[A-Za-z]{3,9}(-[0-9]{2}|-[0-9]{4}| [0-9]{4})')
+            then cast(try_strptime(t, ['%b-%y', '%B-%y', '%b-%Y', '%B-%Y', '%b %Y', '%B %Y']) as date)
         when dmy_parts(t).y <> '' then dmy_date(dmy_parts(t))
         when regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(t as date)
         when regexp_full_match(t, '[0-9]{1,2}[/ -][0-9A-Za-z]{1,9}[/ -][0-9]{2}')
