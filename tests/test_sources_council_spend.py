@@ -602,6 +602,10 @@ def test_the_line_amount_beside_an_invoice_total_on_first_lines_only_is_the_amou
     tables, rows = read_text(header + "\n".join(lines) + "\n", name="spend/london-fire-commissioner/2023-04.csv")
     assert tables[0].mapping["amount"] == "AMT LINE"
     assert [r["amount"] for r in rows][:2] == ["173.25", "110"]
+    # March 2024: the first lines are all one-line invoices, so both columns are full there; the line's is taken
+    single = [line.replace(",2,110,", ",1,110,").replace("03/04/2023,,", "03/04/2023,110,") for line in lines]
+    tables, _ = read_text(header + "\n".join(single) + "\n", name="spend/london-fire-commissioner/2024-03.csv")
+    assert tables[0].mapping["amount"] == "AMT LINE"
 
 
 def test_amounts_that_look_like_excel_day_numbers_are_still_an_amount_column() -> None:
@@ -868,6 +872,12 @@ def mapped(text: str, name: str) -> dict[str, str]:
             "03/07/2023,Corporate,Acme Ltd,Software,Licence renewal,Annual,1200.00",
             {"purpose": "Description", "amount": "Net Amount"},
             id="repeated-description",
+        ),
+        pytest.param(  # West Yorkshire Combined Authority, January to March 2024
+            "Reference,Invoice Date,Creditor Name,Amount (Inclusive),VAT,Amount (Exclusive)",
+            "INVUK1256240,27/03/2024,Softcat Plc,2212.8,368.8,1844",
+            {"amount": "Amount (Exclusive)"},
+            id="exclusive-in-brackets",
         ),
         pytest.param(  # Wokingham, 2024/25
             "Pay Date,Supplier Name,Payment Amount (Net),Invoice Amount (Gross)",

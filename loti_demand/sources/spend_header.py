@@ -67,13 +67,14 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 HEADER_SCAN_ROWS = 60
 _KEY = re.compile(r"[^a-z0-9£]+")
 _CURRENCY = re.compile(r"£|gbp")
-# How councils' headers dress a name the synonyms table knows (tried only when no header matches as written):
-# a VAT qualifier ('Expenditure Amount (exc VAT)', '£ SPEND (EXCLUDING VAT', 'Amount £ (Ex VAT)', 'Amount (Net of
-# VAT)', 'Payment Amount (Net)'), a leading item number ('5. BENEFICIARY'), the number a report tool appends to a
-# repeated column name ('Vendor Name 2', 'Amount.1'), and two names joined by a dash ('Payment date - G/L Date',
-# 'Date incurred -Payment Date').
+# How councils' headers dress a name the synonyms table knows (tried only when no header matches as written): a VAT
+# qualifier ('Expenditure Amount (exc VAT)', '£ SPEND (EXCLUDING VAT', 'Amount £ (Ex VAT)', 'Amount (Net of VAT)',
+# 'Payment Amount (Net)', 'Amount (Exclusive)'), a leading item number ('5. BENEFICIARY'), the number a report tool
+# appends to a repeated column name ('Vendor Name 2', 'Amount.1'), and two names joined by a dash ('Payment date - G/L
+# Date', 'Date incurred -Payment Date').
 _VAT_QUALIFIER = re.compile(
-    r"\(?\s*\b(?:(?:excl?(?:uding|usive)?|ex)\b\.?\s*(?:of\s+)?|nett?\s+of\s+)vat\b\s*\)?|\(\s*nett?\s*\)",
+    r"\(?\s*\b(?:(?:excl?(?:uding|usive)?|ex)\b\.?\s*(?:of\s+)?|nett?\s+of\s+)vat\b\s*\)?"
+    r"|\(\s*(?:nett?|excl?(?:usive)?\.?)\s*\)",
     re.IGNORECASE,
 )
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
@@ -255,8 +256,8 @@ def infer_header(
     """(row number, cells, field positions) of the likeliest header when the fields no synonym names each have ONE
     fitting column: a header with the field's words ('Exclusive Amount', 'Date Transaction Added', 'Supplier or
     Party Name') over values that are all (95%, at least 5) dates, amounts or names; for an amount, not a VAT column,
-    and of several, the one filled on every line when the others are not (the London Fire Brigade's 'AMT LINE'
-    beside 'AMT TOTAL', the invoice's total on its first line only);
+    and of several, the one filled on every line when the others are not, else the one named for the line (the
+    London Fire Brigade's 'AMT LINE' beside 'AMT TOTAL', the invoice's total on its first line only);
     for a supplier, by its stronger words (supplier, vendor, payee...) when several fit. None when a field has no
     fitting column or more than one (the refusal then names the candidates), when no synonym names any field, or for
     a summary. The columns used are kept with the file (source_files.column_mapping)."""
@@ -283,6 +284,9 @@ def infer_header(
             full = [fit for fit in fits if fit[2] == len(rows)]
             if len(fits) > 1 and len(full) == 1:
                 fits = full
+            lines = [fit for fit in fits if _LINE.search(fit[1])]
+            if len(fits) > 1 and len(lines) == 1:  # where every invoice has one line, both columns are full
+                fits = lines
         if fld == "payment_date" and len(fits) > 1:  # a day, not the month a 'Period' column gives
             fits = [fit for fit in fits if not all(_month_only(r[fit[0]]) for r in rows if fit[0] < len(r))]
         if fld == "supplier_name" and len(fits) > 1:  # 'Merchant', not 'Merchant Category Name'
@@ -348,6 +352,7 @@ _HEADER_WORDS = {
     ),
     "amount": re.compile(r"amount|\bamt\b|value|total|net|gross|paid|invoiced|£|gbp|sum", re.IGNORECASE),
 }
+_LINE = re.compile(r"\bline\b", re.IGNORECASE)  # an invoice line's amount, not the invoice's total
 # a column named for a category, type, code, class or group classifies: it holds neither a name nor an amount
 _CLASSIFYING = re.compile(r"\b(categor(y|ies)|type|code|class|group)\b", re.IGNORECASE)
 _STRONG_SUPPLIER_WORDS = re.compile(r"supplier|vendor|payee|creditor|beneficiary|merchant|recipient", re.IGNORECASE)
