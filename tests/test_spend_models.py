@@ -298,7 +298,8 @@ def test_irrecoverable_vat_written_as_a_word_loads_the_payment(tmp_path: Path) -
         "01/04/2025,T1,Acme Ltd,500.00,Nil\n"
         "01/04/2025,T2,Acme Ltd,600.00, n/a \n"
         "01/04/2025,T3,Acme Ltd,700.00,12.50\n"
-        "01/04/2025,T4,Acme Ltd,800.00,twelve\n",
+        "01/04/2025,T4,Acme Ltd,800.00,twelve\n"
+        "01/04/2025,T5,Acme Ltd,900.00,Not spplicable\n",
         encoding="utf-8",
     )
     add_files(tmp_path / "w.duckdb", "spend", [path], publisher="E09000007")
@@ -307,6 +308,7 @@ def test_irrecoverable_vat_written_as_a_word_loads_the_payment(tmp_path: Path) -
         (2, Decimal("0.00")),
         (3, None),
         (4, Decimal("12.50")),
+        (6, None),  # a misspelt 'Not applicable' (Windsor and Maidenhead) states nothing
     ]
     assert con.execute("select source_row, column_name, raw_value, problem from load_issues").fetchall() == [
         (5, "irrecoverable_vat", "twelve", "irrecoverable VAT is not a number")

@@ -48,11 +48,13 @@ create or replace macro parse_amount(s) as (
 create or replace macro decimal_mark(s) as regexp_extract(s, '([.,])[0-9]{1,2}[^0-9.,]*$', 1);
 
 -- Irrecoverable VAT written as a word: 'Nil', 'None', 'Zero', 'Exempt' or '-' is none (0); 'N/A', 'NA' or 'Not
--- applicable' states nothing (blank). Councils write both in this column, which is optional: neither is a problem.
+-- applicable' states nothing (blank), as do words after 'Not' with no figure ('Not known', and Windsor and
+-- Maidenhead's 'Not spplicable' and 'Not applicabe' on 2,218 lines of 2023/24). Councils write all of these in this
+-- column, which is optional: none is a problem.
 create or replace macro vat_text(s) as (
     case
         when lower(trim_ws(s)) in ('nil', 'none', 'zero', 'exempt', '-') then '0'
-        when lower(trim_ws(s)) in ('n/a', 'na', 'not applicable') then ''
+        when lower(trim_ws(s)) in ('n/a', 'na') or regexp_full_match(lower(trim_ws(s)), 'not [a-z ]*') then ''
         else s
     end
 );
