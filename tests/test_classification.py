@@ -941,6 +941,10 @@ EXTRA_FOLDERS = {
     "stockport": "nhs-south-west-london-integrated-care-board",
     "st-helens": "london-office-of-technology-and-innovation",
     "peterborough": "kensington-and-chelsea",
+    "staffordshire": "barking-and-dagenham",
+    "slough": "barnet",
+    "plymouth": "bexley",
+    "middlesbrough": "brent",
 }
 # The layouts whose supplier or amount column no synonym names: the mapping a user would add (the error says which).
 EXTRA_MAPPINGS = {
@@ -1027,8 +1031,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35, 37,
     39 and 40: thirty-eight councils drawn at random, labelled blind, measured once as locked, then their misses read)
-    holds at the figures of rules 2026.31, below the targets; the held fold (rounds 32, 36 and 38: ten more, measured
-    once with rules 2026.26, 2026.29 and 2026.30, misses not read) at its figures then."""
+    holds at the figures of rules 2026.31, below the targets; the held fold (rounds 32, 36, 38 and 41: fourteen more,
+    measured once with rules 2026.26, 2026.29, 2026.30 and 2026.31, misses not read) at its figures then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}
     for (fold, publisher), c in sorted(scores.items()):
@@ -1050,7 +1054,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     precision, recall, exact = _rates(totals["fresh"])
     assert precision >= 0.92 and recall >= 0.86 and exact >= 0.73
     precision, recall, exact = _rates(totals["held"])
-    assert precision >= 0.89 and recall >= 0.82 and exact >= 0.73
+    assert precision >= 0.88 and recall >= 0.77 and exact >= 0.75
 
 
 class _EveryPattern:
