@@ -79,7 +79,6 @@ _VAT_QUALIFIER = re.compile(
 )
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s*")
 _TABLE_PREFIX = re.compile(r"^\s*(?:[a-z]{2,5}\.)+(?=[a-z])", re.IGNORECASE)  # a report's table names: 'FIN.', 'MCH.'
-
 _REPEAT_NUMBER = re.compile(r"(?<=[a-z])(?:\s+|[._])\d\s*$", re.IGNORECASE)
 _DASH = re.compile(r"\s+[-\u2013\u2014]\s*|\s*[-\u2013\u2014]\s+")  # a hyphen, en or em dash
 # Unit4 (Agresso) exports write a code column's text beside it with '(T)' after its name: 'Supplier' holds 'FRAN14',
@@ -109,8 +108,9 @@ def _synonyms(folder: Path) -> list[tuple[str, str]]:
 
 def header_variants(cell: object) -> list[str]:
     """The keys a header is tried as when no header names a field exactly: without its currency ('Amount £ (Excl
-    VAT)' is 'Amount Excl VAT'), then without a VAT qualifier, item number or repeat number ('Amount', 'Beneficiary',
-    'Vendor Name'), and each side of a dash ('Payment date', 'G/L Date')."""
+    VAT)' is 'Amount Excl VAT'), then without a VAT qualifier, item number, report table name or repeat number
+    ('Amount', 'Beneficiary', 'TRANSACTION DATE', 'Vendor Name'), and each side of a dash ('Payment date', 'G/L
+    Date')."""
     text = str(cell or "")
     plain = _REPEAT_NUMBER.sub("", _ITEM_NUMBER.sub("", _TABLE_PREFIX.sub("", _VAT_QUALIFIER.sub(" ", text))))
     parts = _DASH.split(plain)

@@ -262,8 +262,7 @@ problems as (
                 then 'irrecoverable VAT is not a number' || hidden_note(vat_raw)
         end as problem,
         case
-            when read_problem is not null or is_header_repeat then null
-            when is_no_payment then null
+            when read_problem is not null or is_header_repeat or is_no_payment then null
             when is_total_row or amount_ambiguity is not null or amount_gbp is null then 'amount'
             when payment_date is null then 'payment_date'
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null then 'irrecoverable_vat'
