@@ -1023,7 +1023,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
 
 
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
-    """Recall and precision per publisher and fold on real files from sixty publishers: the tuning fold (looked
+    """Recall and precision per publisher and fold on real files from sixty-eight publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled
     before the rules' last change and no rule was written from them). Targets (issue): recall >= 0.90 and precision
     >= 0.95 on the locked fold, overall and per publisher with 20 or more tech lines; exact category for >= 80% of
