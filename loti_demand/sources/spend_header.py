@@ -15,6 +15,7 @@ from pathlib import Path
 
 from loti_demand import config
 from loti_demand.exceptions import InputFileError, MissingColumnsError, SummaryOnlyError
+from loti_demand.normalise.dates import is_month_only
 
 SPEND_FIELDS = (
     "payment_date",
@@ -288,20 +289,13 @@ def infer_header(
             if len(fits) > 1 and len(lines) == 1:  # where every invoice has one line, both columns are full
                 fits = lines
         if fld == "payment_date" and len(fits) > 1:  # a day, not the month a 'Period' column gives
-            fits = [fit for fit in fits if not all(_month_only(r[fit[0]]) for r in rows if fit[0] < len(r))]
+            fits = [fit for fit in fits if not all(is_month_only(r[fit[0]]) for r in rows if fit[0] < len(r))]
         if fld == "supplier_name" and len(fits) > 1:  # 'Merchant', not 'Merchant Category Name'
             fits = [fit for fit in fits if _STRONG_SUPPLIER_WORDS.search(fit[1]) and not _CLASSIFYING.search(fit[1])]
         if len(fits) != 1:
             return None
         positions[fld] = fits[0][0]
     return best_number, best, positions
-
-
-def _month_only(value: object) -> bool:
-    """Whether a date cell gives a month alone ('Apr-23', '202401'), or is blank."""
-    from loti_demand.normalise.dates import is_month_only
-
-    return is_month_only(str(value))
 
 
 def raise_no_header(name: str, scanned: list[tuple[int, list[str]]], synonyms: list[tuple[str, str]]) -> None:
