@@ -378,8 +378,11 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
         ("UTMC", "MOBIUS NETWORKS LTD", "networks_telecoms"),  # named as a networks company
         ("Gas", "SOUTHERN GAS NETWORKS LTD.", None),  # a utility's network
         ("Supported Living", "CARERS NETWORKS LTD", None),  # a people's network
-        ("ICT Services to Schools", "PAY 360 LIMITED", None),  # a payment processor's fees
-        ("Comms & Computing", "Allpay Ltd", None),
+        ("Bank Charges", "PAY 360 LIMITED", None),  # a payment processor's fees
+        ("Comms & Computing", "Allpay Ltd", None),  # a heading that covers more than technology does not say
+        # rules 2026.32: Pay360's veto yields to the line's own words (the payment software it also sells)
+        ("Computer Software", "Pay360 Limited", "software"),
+        ("Ict Maintenance And Support", "Pay 360 Ltd", "it_services"),
         ("Digital Printing", "ENCORE ENVELOPES", None),  # envelopes, even for an IT department's print room
         # IT support or maintenance from a supplier known for a specialist field is that field, and a hosting firm's
         # software its hosting (rules 2026.28: before, software stayed software)

@@ -67,9 +67,11 @@ class Classifier:
         self._exclude_buyer = [
             re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_buyer"
         ]
-        self._exclude_supplier = [
-            re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_supplier"
-        ]
+        # Suppliers whose lines are never technology; those of exclude_supplier_unless_said rules (payment processors,
+        # whose charges are fees) only where the line's own words do not say technology was bought.
+        vetoes = [r for r in self.rules if r.rule_type in ("exclude_supplier", "exclude_supplier_unless_said")]
+        self._exclude_supplier = [re.compile(r.pattern, re.IGNORECASE) for r in vetoes]
+        self._veto_yields = [r.rule_type == "exclude_supplier_unless_said" for r in vetoes]
         self._exclude_supplier_filter = Prefilter(self._exclude_supplier)
         self._generic = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "generic"]
         self._kinds = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "kind"]
@@ -246,13 +248,20 @@ class Classifier:
 
     def classify_supplier(self, *names: str | None) -> SupplierDecision:
         """What the supplier's name says: a company on the kept supplier list, or a guarded name signal; a
-        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules). A card
-        statement's name is read for the merchant it paid first ('MAILCHIMP' of 'PAYPAL *MAILCHIMP'): the payment
-        firm of its prefix is how it was paid, not what."""
+        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules; a payment
+        processor's veto yields to the line's own words, `yields_to_words`). A card statement's name is read for the
+        merchant it paid first ('MAILCHIMP' of 'PAYPAL *MAILCHIMP'): the payment firm of its prefix is how it was
+        paid, not what."""
         paid = [card_merchant(name) or name for name in names if name]
         exclude = self._exclude_supplier
-        if any(exclude[i].search(name) for name in paid for i in self._exclude_supplier_filter.which(name)):
-            return SupplierDecision(excluded=True)
+        vetoes = {
+            self._veto_yields[i]
+            for name in paid
+            for i in self._exclude_supplier_filter.which(name)
+            if exclude[i].search(name)
+        }
+        if vetoes:
+            return SupplierDecision(excluded=True, yields_to_words=False not in vetoes)
         for name in dict.fromkeys([*paid, *(name for name in names if name)]):
             if found := self._supplier_rule(name):
                 return found

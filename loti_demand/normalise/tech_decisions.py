@@ -87,6 +87,8 @@ class SupplierDecision:
     reason: str | None = None
     method: str | None = None  # supplier list | name signal (award evidence is added by the build)
     excluded: bool = False  # a staffing or recruitment agency: not tech, whatever the line's heading says
+    # a payment processor: not tech unless the line's own words say so ('Computer Software' paid to Pay360)
+    yields_to_words: bool = False
 
 
 def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
@@ -117,7 +119,7 @@ def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None,
     """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
     build's SQL (models/marts/spend.sql) follows the same order, then lets a silent line that is still unclassified
     take what the supplier's other payments say (int_supplier_line_evidence.sql: it needs the whole warehouse)."""
-    if text.excluded or supplier.excluded:
+    if text.excluded or (supplier.excluded and not (supplier.yields_to_words and text.confidence == "high")):
         return None, None, None, None
     if text.confidence == "high":
         if refined_by_supplier(text.tech_category, supplier.tech_category):

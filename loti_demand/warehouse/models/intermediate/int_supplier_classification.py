@@ -24,6 +24,7 @@ SCHEMA = pa.schema(
         ("method", pa.string()),
         ("is_correction", pa.bool_()),
         ("is_excluded", pa.bool_()),
+        ("excluded_unless_said", pa.bool_()),
     ]
 )
 
@@ -45,6 +46,7 @@ def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
                     "method": "correction",
                     "is_correction": True,
                     "is_excluded": False,
+                    "excluded_unless_said": False,
                 }
             )
             continue
@@ -60,6 +62,7 @@ def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
                     "method": d.method,
                     "is_correction": False,
                     "is_excluded": d.excluded,
+                    "excluded_unless_said": d.yields_to_words,
                 }
             )
     replace_table(con, "int_supplier_classification", found, SCHEMA)

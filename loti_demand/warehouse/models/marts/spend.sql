@@ -37,6 +37,7 @@ decided as (
         s.method as s_method,
         coalesce(s.is_correction, false) as s_fixed,
         coalesce(s.is_excluded, false) as s_excluded,
+        coalesce(s.excluded_unless_said, false) as s_yields,
         c.tech_category as c_category,
         c.classification_reason as c_reason,
         c.source_row is not null as c_fixed,
@@ -67,7 +68,7 @@ combined as (
             when c_fixed then struct_pack(cat := c_category, why := c_reason, sure := 'high', how := 'correction')
             when t_fixed then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := 'correction')
             when s_fixed then struct_pack(cat := s_category, why := s_reason, sure := 'high', how := 'correction')
-            when is_excluded or s_excluded then null
+            when is_excluded or s_excluded and not (s_yields and t_confidence = 'high') then null
             when t_confidence = 'high' and s_refines
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
             when t_confidence = 'high'
