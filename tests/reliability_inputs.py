@@ -9,6 +9,7 @@ after reading its first chunk; "gigabyte.csv" is refused by its size before any 
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import json
@@ -97,7 +98,7 @@ _DEEP = b"[" * 50_000 + b"]" * 50_000
 _OCDS = _ocds_package() if (FIXTURES / "procurement").exists() else b"{}"
 
 CASES: list[Case] = [
-    # --- spend (CSV, XLSX, XLS, ZIP) ---
+    # --- spend (CSV, XLSX, XLS, ODS, ZIP) ---
     Case("spend", "empty.csv", _bytes(b"")),
     Case("spend", "blank-lines.csv", _bytes(b"\r\n  \r\n\t\r\n")),
     Case("spend", "binary-junk.csv", _bytes(_JUNK)),
@@ -136,6 +137,25 @@ CASES: list[Case] = [
     Case("spend", "truncated.xlsx", _bytes(_sample_xlsx()[:3000])),
     Case("spend", "zip-magic-junk.xlsx", _bytes(b"PK\x03\x04" + _JUNK)),
     Case("spend", "ole-magic-junk.xls", _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + _JUNK)),
+    Case("spend", "truncated.ods", lambda path: path.write_bytes(_payments_ods()[:300])),
+    Case("spend", "no-content.ods", lambda path: path.write_bytes(_payments_ods(content=None))),
+    Case("spend", "damaged-xml.ods", lambda path: path.write_bytes(_payments_ods(content=b"<office:document-content"))),
+    Case(
+        "spend",
+        "repeat-not-a-number.ods",
+        lambda path: path.write_bytes(
+            ods(
+                {
+                    "P": [
+                        ods_row(ods_cell("Date"), ods_cell("Supplier Name"), ods_cell("Amount")),
+                        ods_row(ods_cell("01/05/2025"), ods_cell("Acme"), ods_cell(5)).replace(
+                            "<table:table-row>", '<table:table-row table:number-rows-repeated="many">'
+                        ),
+                    ]
+                }
+            )
+        ),
+    ),
     Case("spend", "truncated.zip", _bytes(zip_of({"a.csv": SPEND_HEADER + SPEND_ROW * 400})[:300])),
     Case("spend", "damaged-member.zip", _bytes(_damaged(zip_of({"a.csv": SPEND_HEADER + SPEND_ROW * 50})))),
     Case("spend", "empty.zip", _bytes(zip_of({}))),
@@ -368,3 +388,68 @@ def monthly_workbook(path: Path) -> Path:
     may.append(["Brightline Software Ltd", dt.datetime(2025, 5, 7), 700.25, "Software Licences"])
     book.save(path)
     return path
+
+
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_cell(value: object = None, *, repeat: int = 1, formula: str | None = None, xml: str | None = None) -> str:
+    """One <table:table-cell> as LibreOffice writes it: numbers with office:value, dates with office:date-value,
+    text in <text:p>; `xml` gives the paragraph's inner XML as is (<text:s/> spaces)."""
+    attrs = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    attrs += f' table:formula="{formula}"' if formula else ""
+    if isinstance(value, bool):
+        return f'<table:table-cell{attrs} office:value-type="boolean" office:boolean-value="{str(value).lower()}"/>'
+    if isinstance(value, int | float):
+        number = f'office:value-type="float" office:value="{value}"'
+        return f"<table:table-cell{attrs} {number}><text:p>{value}</text:p></table:table-cell>"
+    if isinstance(value, dt.date):
+        return f'<table:table-cell{attrs} office:value-type="date" office:date-value="{value.isoformat()}T00:00:00"/>'
+    if value is None and xml is None:
+        return f"<table:table-cell{attrs}/>"
+    text = xml if xml is not None else str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return f'<table:table-cell{attrs} office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+
+def ods_row(*cells: str, repeat: int = 1) -> str:
+    attrs = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{attrs}>{''.join(cells)}</table:table-row>"
+
+
+def ods(sheets: dict[str, list[str]], mimetype: bytes = b"application/vnd.oasis.opendocument.spreadsheet") -> bytes:
+    """An OpenDocument spreadsheet of sheets of rows (ods_row), its `mimetype` stored first as the standard asks."""
+    tables = "".join(
+        f'<table:table table:name="{title}"><table:table-column table:number-columns-repeated="3"/>'
+        f"{''.join(rows)}</table:table>"
+        for title, rows in sheets.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES}><office:body>'
+        f"<office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def _payments_ods(content: bytes | None = b"") -> bytes:
+    """A small ODS of payments; `content` replaces its content.xml (None: left out), as a damaged file's."""
+    data = ods(
+        {
+            "Payments": [ods_row(ods_cell("Date"), ods_cell("Supplier Name"), ods_cell("Amount"))]
+            + [ods_row(ods_cell("01/05/2025"), ods_cell(f"Supplier {i}"), ods_cell(500 + i)) for i in range(50)]
+        }
+    )
+    if content == b"":
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {"mimetype": archive.read("mimetype")}
+    if content is not None:
+        parts["content.xml"] = content
+    return zip_of(parts, zipfile.ZIP_STORED)

@@ -26,6 +26,9 @@ from tests.reliability_inputs import (
     gzip_repeated,
     monthly_workbook,
     nested_zips,
+    ods,
+    ods_cell,
+    ods_row,
     workbook,
     zip_of,
     zip_repeated,
@@ -202,6 +205,54 @@ def test_a_sheet_is_read_to_its_real_extent_and_within_the_cells_limit(tmp_path:
         str(many),
         "of sheet 'Payments'",
         "LOTI_DEMAND_MAX_SHEET_CELLS",
+    )
+
+
+def test_an_opendocument_sheet_is_read_to_its_real_extent_and_within_its_limits(tmp_path: Path) -> None:
+    """A row or cell written once with a repeat count costs nothing while empty (LibreOffice ends every sheet with a
+    million empty rows so written) and is counted cell by cell when it holds a value: a few bytes claiming a billion
+    cells, or a line of 200,000, are refused by the budgets, not read into memory."""
+    header = ods_row(ods_cell("Date"), ods_cell("Supplier Name"), ods_cell("Amount"))
+    payment = ods_row(ods_cell("01/05/2025"), ods_cell("Acme Ltd"), ods_cell(500))
+    real = write(
+        tmp_path / "libreoffice.ods",
+        ods({"Payments": [header, payment, ods_row(ods_cell(), repeat=1_048_000), payment]}),
+    )
+    assert real.stat().st_size < 10_000
+    result = ingest(tmp_path, "spend", real, rows="select source_row, amount_gbp from spend order by 1")
+    assert balanced(result) == [[str(real), "loaded", 2, 2, 0, 0]]
+    assert result["rows"] == [[2, "500.00"], [1_048_003, "500.00"]]  # each line keeps its row in the sheet
+
+    repeated = write(
+        tmp_path / "a-billion-cells.ods",
+        ods(
+            {
+                "Payments": [
+                    header,
+                    ods_row(ods_cell("01/05/2025"), ods_cell("Acme Ltd"), ods_cell(500), repeat=400_000_000),
+                ]
+            }
+        ),
+    )
+    assert repeated.stat().st_size < 10_000
+    refused(ingest(tmp_path, "spend", repeated), str(repeated), "of sheet 'Payments'", "LOTI_DEMAND_MAX_SHEET_CELLS")
+
+    wide = write(
+        tmp_path / "wide.ods",
+        ods(
+            {
+                "Payments": [
+                    header,
+                    ods_row(ods_cell("01/05/2025"), ods_cell("Acme Ltd"), ods_cell(500), ods_cell("x", repeat=200_000)),
+                ]
+            }
+        ),
+    )
+    refused(
+        ingest(tmp_path, "spend", wide),
+        str(wide),
+        "row 2 of sheet 'Payments' has 200,003 cells",
+        "LOTI_DEMAND_MAX_COLUMNS",
     )
 
 

@@ -22,7 +22,7 @@ from loti_demand.sources.delimited import is_blank, nonempty_lines, read_fast
 from loti_demand.sources.detect import _width, looks_binary
 from loti_demand.sources.spend_header import validate_mapping
 from loti_demand.warehouse.inputs import read_mapping
-from tests.reliability_inputs import monthly_workbook
+from tests.reliability_inputs import monthly_workbook, ods, ods_cell, ods_row
 
 HEADER = "Body,Department,Supplier Name,Payment Date,Transaction Number,Amount,Expense Type"
 
@@ -413,14 +413,51 @@ def test_a_zip_without_spend_files_says_what_it_holds(tmp_path: Path) -> None:
         read_spend_bytes(buffer.getvalue(), name="a.zip")
 
 
-def test_an_opendocument_spreadsheet_is_named_as_one_with_what_to_do() -> None:
-    """An .ods file is a ZIP whose first member names its type: the message says what it is and how to save it."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", b"<office:document-content/>")
-    with pytest.raises(InputFileError, match=r"(?s)is an OpenDocument file \(\.ods.*save it as XLSX or CSV"):
-        read_spend_bytes(buffer.getvalue(), name="report.ods")
+def test_an_opendocument_spreadsheet_is_read_sheet_by_sheet_with_its_rows_and_values() -> None:
+    """ODF, the open standard UK public bodies publish documents in: every sheet with a spend header is read, each
+    line with its row in the sheet (rows written once with a repeat count are as many rows), numbers from their
+    stored values, dates as dates, spaces written as <text:s/> kept, and a formula with no saved value quarantined."""
+    header = ods_row(ods_cell("Payment Date"), ods_cell("Supplier Name"), ods_cell("Amount"), ods_cell("Description"))
+    april = [
+        ods_row(ods_cell("Payments over £500, April 2025")),
+        ods_row(ods_cell(), repeat=2),
+        header,
+        ods_row(
+            ods_cell(dt.date(2025, 4, 3)),
+            ods_cell("Acme  Ltd", xml="Acme<text:s/> Ltd"),
+            ods_cell(1234.5),
+            ods_cell("Software &amp; licences", xml="Software &amp; licences"),
+        ),
+        ods_row(ods_cell("04/04/2025"), ods_cell("Beta Ltd"), ods_cell(600), repeat=2),
+        ods_row(ods_cell("05/04/2025"), ods_cell("Gamma Ltd"), ods_cell(formula="of:=[.C5]*2")),
+        ods_row(ods_cell(), repeat=1_048_000),
+    ]
+    may = [header, ods_row(ods_cell("01/05/2025"), ods_cell("Delta Ltd"), ods_cell(99.99))]
+    notes = [ods_row(ods_cell("Published under the Local Government Transparency Code"))]
+    tables = read_spend_bytes(ods({"Apr 2025": april, "Notes": notes, "May 2025": may}), name="q1.ods")
+    assert [(t.source_file, t.detected_format, t.header_row) for t in tables] == [
+        ("q1.ods!Apr 2025", "ods", 4),
+        ("q1.ods!May 2025", "ods (sheet 'May 2025')", 1),
+    ]
+    rows = rows_of(tables)
+    assert [(r["source_row"], r["payment_date"], r["supplier_name"], r["amount"]) for r in rows] == [
+        (5, "2025-04-03", "Acme  Ltd", "1234.5"),
+        (6, "04/04/2025", "Beta Ltd", "600"),
+        (7, "04/04/2025", "Beta Ltd", "600"),
+        (8, "05/04/2025", "Gamma Ltd", "of:=[.C5]*2"),
+        (2, "01/05/2025", "Delta Ltd", "99.99"),
+    ]
+    assert rows[0]["descriptions"] == "Description: Software & licences"
+    assert [r["read_problem"] is not None for r in rows] == [False, False, False, True, False]
+    assert rows[3]["read_problem"].startswith("formula with no saved value in column 3 of sheet 'Apr 2025'")
+
+
+def test_an_opendocument_file_that_is_not_a_spreadsheet_is_named_with_what_to_do() -> None:
+    data = ods({}, mimetype=b"application/vnd.oasis.opendocument.text")
+    with pytest.raises(
+        InputFileError, match=r"(?s)is an OpenDocument file that is not a spreadsheet.*export its table"
+    ):
+        read_spend_bytes(data, name="report.odt")
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from loti_demand.sources.spend_listing import Link, page_links
 from loti_demand.sources.spend_sources import COLUMNS, SpendSource, choose, publisher_slug, read_sources
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
+from tests.reliability_inputs import ods
 
 REGISTRY = Path(__file__).resolve().parent.parent / "data" / "reference" / "spend_sources.csv"
 HEADER = "Date,Supplier Name,Amount,Expense Type,Transaction Number\n"
@@ -251,6 +252,12 @@ def _zip(members: dict[str, bytes]) -> bytes:
         (_zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}), ".xlsx", None),
         (_zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}), "", "not a spreadsheet"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls", None),
+        (ods({"Payments": []}), ".ods", None),
+        (
+            ods({}, mimetype=b"application/vnd.oasis.opendocument.text"),
+            "",
+            "an OpenDocument file that is not a spreadsheet",
+        ),
         (ERROR_PAGE, "", "an HTML page"),
         (b"\n\n  <html><body>Access denied</body></html>", "", "an HTML page"),
         (b"%PDF-1.7 ...", "", "a PDF"),

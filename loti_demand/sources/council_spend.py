@@ -71,7 +71,7 @@ __all__ = [
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", *SPREADSHEET_SUFFIXES, ".zip")
 HEAD_BYTES = 1 << 20  # the header is looked for in the first MiB (HEADER_SCAN_ROWS rows at most)
 THREADED_DIGEST_BYTES = 8 << 20
@@ -142,8 +142,11 @@ def read_spend_bytes(
     budget = budget or Budget(name)
     synonyms = spend_header.with_mapping(load_synonyms(), mapping)
     sha = _digest(data)
-    if data[:4] == ZIP_MAGIC and _is_xlsx(data, budget):
+    kind = _office_kind(data, budget) if data[:4] == ZIP_MAGIC else None
+    if kind == "xlsx":
         return _read_sheets(spreadsheets.xlsx_sheets(data, name, budget), name, sha, "xlsx", synonyms, budget)
+    if kind == "ods":
+        return _read_sheets(spreadsheets.ods_sheets(data, name, budget), name, sha, "ods", synonyms, budget)
     if data[:4] == ZIP_MAGIC:
         return _read_zip(data, name, mapping, budget, depth + 1)
     if data[:8] == XLS_MAGIC:
@@ -154,7 +157,7 @@ def read_spend_bytes(
         raise InputFileError(
             name,
             "is not a CSV or Excel file (it looks binary)",
-            "spend files must be CSV, XLSX, XLS or a ZIP of those; re-download or re-export it",
+            "spend files must be CSV, XLSX, XLS, ODS or a ZIP of those; re-download or re-export it",
         )
     return [_read_text(data, name, sha, synonyms, budget)]
 
@@ -167,12 +170,19 @@ def _digest(data: bytes) -> Callable[[], str]:
     return _HASHER.submit(lambda: hashlib.sha256(data).hexdigest()).result
 
 
-def _is_xlsx(data: bytes, budget: Budget) -> bool:
+def _office_kind(data: bytes, budget: Budget) -> str | None:
+    """'xlsx' for an Excel workbook, 'ods' for an OpenDocument spreadsheet (whose first member, `mimetype`, names its
+    type), None for any other ZIP archive."""
     try:
         with open_archive(data, budget) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            names = archive.namelist()
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if names[:1] == ["mimetype"] and archive.read("mimetype").strip() == spreadsheets.ODS_MIMETYPE:
+                return "ods"
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
+        pass
+    return None
 
 
 def _read_text(
@@ -389,13 +399,15 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
     if any(shown == "mimetype" for _, shown in named) and archive.read("mimetype").startswith(ODF):
         raise InputFileError(
             name,
-            "is an OpenDocument file (.ods, LibreOffice's format), which the reader does not open",
-            "open it in LibreOffice Calc or Excel and save it as XLSX or CSV (UTF-8)",
+            "is an OpenDocument file that is not a spreadsheet (a text document or a presentation)",
+            "export its table as CSV, or save it from LibreOffice Calc as .ods or XLSX",
         )
     if all(_not_spend(shown) for _, shown in named):
         found = ", ".join(shown for _, shown in named) or "nothing"
         raise InputFileError(
-            name, f"holds no CSV or Excel file (it holds {found})", "a ZIP must contain .csv, .xlsx or .xls spend files"
+            name,
+            f"holds no CSV or Excel file (it holds {found})",
+            "a ZIP must contain .csv, .xlsx, .xls or .ods spend files",
         )
     units: list[Unit] = []
     for member, shown in named:

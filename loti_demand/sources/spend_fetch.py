@@ -25,12 +25,13 @@ from loti_demand.sources import fetch_log
 from loti_demand.sources.http import Body, Client, Disallowed, FetchPolicy, Unreachable
 from loti_demand.sources.spend_listing import Link, list_files
 from loti_demand.sources.spend_sources import SpendSource
+from loti_demand.sources.spreadsheets import ODS_MIMETYPE
 
 LOG = fetch_log.LOGS[0]
 SUPERSEDED = ".superseded"
 PARTIAL = ".partial-"
 KEPT = ("new", "changed", "renamed", "unchanged")  # file rows that describe what a URL now holds
-SUFFIXES = (".csv", ".xlsx", ".xls", ".zip")
+SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".zip")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Names the build reads as something other than a spend file: a download never takes them.
 RESERVED = {"mapping.csv", "readme.md", "sample.md", fetch_log.FILE_NAME}
@@ -280,7 +281,7 @@ def _safe(text: str) -> str:
 
 
 def sniff(path: Path) -> tuple[str, str | None]:
-    """(suffix, problem): what the bytes are, .csv, .xlsx, .xls or .zip, or why they are not a spend file."""
+    """(suffix, problem): what the bytes are, .csv, .xlsx, .xls, .ods or .zip, or why they are not a spend file."""
     with path.open("rb") as fh:
         head = fh.read(8192)
     if not head.strip():
@@ -291,6 +292,10 @@ def sniff(path: Path) -> tuple[str, str | None]:
                 names = archive.namelist()
         except (zipfile.BadZipFile, OSError, ValueError):
             return "", "a damaged ZIP archive"
+        if names[:1] == ["mimetype"]:  # an OpenDocument file names its type first
+            with zipfile.ZipFile(path) as archive:
+                is_sheet = archive.read("mimetype").strip() == ODS_MIMETYPE
+            return (".ods", None) if is_sheet else ("", "an OpenDocument file that is not a spreadsheet")
         if "[Content_Types].xml" in names:
             return (
                 (".xlsx", None)
@@ -304,12 +309,12 @@ def sniff(path: Path) -> tuple[str, str | None]:
         return "", "a PDF, not a data file"
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\x00" in head and not utf16:
-        return "", "binary data of an unknown kind, not CSV, XLSX, XLS or ZIP"
+        return "", "binary data of an unknown kind, not CSV, XLSX, XLS, ODS or ZIP"
     text = head.decode("utf-16" if utf16 else "utf-8", errors="replace").lstrip("\ufeff \t\r\n").lower()
     if text.startswith("<") or "<html" in text[:2048] or "<body" in text[:2048]:
         return "", "an HTML page (often an error, login or 'not found' page), not a data file"
     if text.startswith(("{", "[")):
-        return "", "JSON, not a spend file (CSV, XLSX, XLS or ZIP)"
+        return "", "JSON, not a spend file (CSV, XLSX, XLS, ODS or ZIP)"
     return ".csv", None
 
 

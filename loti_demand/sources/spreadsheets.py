@@ -1,4 +1,4 @@
-"""Read the rows of spreadsheets (XLSX, XLS) as text, within the file's budget (sources/limits.py).
+"""Read the rows of spreadsheets (XLSX, XLS, ODS) as text, within the file's budget (sources/limits.py).
 
 XLSX sheets are parsed here, row by row, rather than through openpyxl's read-only worksheet, for three reasons:
 - a sheet's `dimension` (the size it claims) is never trusted: only the rows and cells really present are read,
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -117,7 +118,7 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
     number = 0
     try:
         with sheet._get_source() as source:
-            for row in _row_elements(source):
+            for _, row in _row_elements(source):
                 r = row.get("r")
                 number = int(float(r)) if r else number + 1
                 budget.check_columns(len(row), f"row {number} of {where}")
@@ -151,23 +152,30 @@ def _unsaved(cell: Element, value_tag: str) -> bool:
     return not cell.findtext(value_tag) and cell.get("t") != "str"
 
 
-def _row_elements(source) -> Iterator[Element]:
-    """Each <row> element of a sheet's XML, complete; every element is dropped once read (rows and all else)."""
-    from openpyxl.worksheet._reader import ROW_TAG
+def _row_elements(source, row_tag: str | None = None, table_tag: str | None = None) -> Iterator[tuple[str, Element]]:
+    """('row', element) for each row of a sheet's XML, complete, and with `table_tag` ('table', element) at each
+    table's start (its attributes read, not its rows) and ('end', element) at its end; every element is dropped once
+    read (rows and all else), so memory does not grow with the sheet."""
+    if row_tag is None:
+        from openpyxl.worksheet._reader import ROW_TAG as row_tag
 
     stack: list[Element] = []
     in_row = False
     for event, element in iterparse(source, events=("start", "end")):
         if event == "start":
             stack.append(element)
-            in_row = in_row or element.tag == ROW_TAG
+            in_row = in_row or element.tag == row_tag
+            if element.tag == table_tag:
+                yield "table", element
             continue
         stack.pop()
-        if element.tag == ROW_TAG:
+        if element.tag == row_tag:
             in_row = False
-            yield element
+            yield "row", element
         elif in_row:
             continue  # a cell or value: its row reads it
+        elif element.tag == table_tag:
+            yield "end", element
         element.clear()
         if stack:
             stack[-1].remove(element)
@@ -198,3 +206,138 @@ def _xls_cell(cell, datemode: int, xlrd) -> str:
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return cell_text(cell.value)
     return cell_text(cell.value)
+
+
+# OpenDocument spreadsheets (.ods) ---------------------------------------------------------------------------------
+# ODF is the open standard for documents that UK government bodies publish in. Its sheets are streamed from
+# content.xml as XLSX's are, for the same reasons: a row or cell written once with a repeat count
+# (table:number-rows-repeated="1048000", as LibreOffice writes the empty rows after a table) is expanded only when it
+# holds a value, and then counted against the budget cell by cell, so a few bytes cannot claim a billion cells.
+_ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_TABLE, _ROW, _NAME = f"{{{_ODF_TABLE}}}table", f"{{{_ODF_TABLE}}}table-row", f"{{{_ODF_TABLE}}}name"
+_CELLS = (f"{{{_ODF_TABLE}}}table-cell", f"{{{_ODF_TABLE}}}covered-table-cell")
+_ROWS_REPEATED, _COLUMNS_REPEATED = f"{{{_ODF_TABLE}}}number-rows-repeated", f"{{{_ODF_TABLE}}}number-columns-repeated"
+_VALUE_TYPE, _FORMULA = f"{{{_ODF_OFFICE}}}value-type", f"{{{_ODF_TABLE}}}formula"
+_PARAGRAPH = f"{{{_ODF_TEXT}}}p"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
+
+
+def ods_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
+    """(title, open_rows) for each sheet of an OpenDocument spreadsheet. A formula cell with no saved value (a file
+    written by a program, never opened in an office suite) puts the row's problem in `problems`, as for XLSX."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        check_archive(archive, budget, scale=SPREADSHEET_EXPANSION)
+        titles = [e.get(_NAME) or f"Sheet{i + 1}" for i, e in enumerate(_ods_tables(archive, name))]
+    except InputFileError:
+        raise
+    except Exception as exc:  # zipfile and the XML parser raise many types for damaged files
+        raise InputFileError(name, f"is not a readable OpenDocument spreadsheet ({exc})", REEXPORT) from exc
+    for index, title in enumerate(titles):
+        yield title, lambda problems, index=index, title=title: _ods_rows(archive, name, index, title, budget, problems)
+
+
+def _ods_tables(archive: zipfile.ZipFile, name: str) -> Iterator[Element]:
+    """Each sheet's <table:table> element as its start is read (its name, not its rows), from content.xml."""
+    if "content.xml" not in archive.namelist():
+        raise InputFileError(name, "is an OpenDocument file with no content.xml", REEXPORT)
+    with archive.open("content.xml") as source:
+        yield from (element for kind, element in _row_elements(source, _ROW, _TABLE) if kind == "table")
+
+
+def _ods_rows(
+    archive: zipfile.ZipFile, name: str, index: int, title: str, budget: Budget, problems: dict[int, str]
+) -> Rows:
+    where = f"sheet {title!r}"
+    number = 0  # the last row number given; a repeated row counts as many
+    try:
+        with archive.open("content.xml") as source:
+            tables = -1
+            for kind, element in _row_elements(source, _ROW, _TABLE):
+                tables += kind == "table"
+                if tables != index or kind == "table":
+                    continue
+                if kind == "end":
+                    return
+                repeat = _count(element.get(_ROWS_REPEATED), 1)
+                texts, unsaved = _ods_cells(element, number + 1, where, budget)
+                if not texts:
+                    number += repeat  # empty rows, however many, cost nothing
+                    continue
+                budget.add_cells((len(texts) + 1) * repeat, f"row {number + 1} of {where}")  # all its copies at once
+                for _ in range(repeat):
+                    number += 1
+                    budget.check_time(f"row {number} of {where}")
+                    if unsaved:
+                        problems[number] = (
+                            f"formula with no saved value in column {', '.join(unsaved[:5])} of {where}: the program "
+                            "that wrote the file did not calculate it; open and save it in LibreOffice Calc, or "
+                            "export it as CSV"
+                        )
+                    yield number, list(texts)
+    except InputFileError:
+        raise
+    except Exception as exc:  # a damaged sheet: bad XML, a repeat count that is not a number
+        raise InputFileError(name, f"is a damaged spreadsheet ({where}, near row {number}: {exc})", REEXPORT) from exc
+
+
+def _ods_cells(row: Element, number: int, where: str, budget: Budget) -> tuple[list[str], list[str]]:
+    """A row's cell texts up to its last value (a cell repeated with a value is as many cells), and the columns
+    (numbered from 1) holding a formula with no saved value."""
+    texts: list[str] = []
+    unsaved: list[str] = []
+    width = 0  # columns passed, values or not
+    for cell in row:
+        if cell.tag not in _CELLS:
+            continue
+        repeat = _count(cell.get(_COLUMNS_REPEATED), 1)
+        text = _ods_value(cell)
+        if text == "" and cell.get(_FORMULA) and cell.get(_VALUE_TYPE) is None:
+            text = cell.get(_FORMULA)
+            unsaved.append(str(width + 1))
+        if text:
+            budget.check_columns(width + repeat, f"row {number} of {where}")
+            texts.extend([""] * (width - len(texts)) + [text] * repeat)
+        width += repeat
+    return texts, unsaved
+
+
+def _ods_value(cell: Element) -> str:
+    """A cell's value as a council would type it (cell_text): numbers from office:value, dates as ISO dates."""
+    kind = cell.get(_VALUE_TYPE)
+    if kind in ("float", "percentage", "currency"):
+        value = cell.get(f"{{{_ODF_OFFICE}}}value") or ""
+        return value if _PLAIN_NUMBER(value) else cell_text(float(value))  # '1E-05' and the like written out
+    if kind == "date":
+        return (cell.get(f"{{{_ODF_OFFICE}}}date-value") or "")[:10]
+    if kind == "boolean":
+        return "TRUE" if cell.get(f"{{{_ODF_OFFICE}}}boolean-value") == "true" else "FALSE"
+    if kind == "time":
+        return cell.get(f"{{{_ODF_OFFICE}}}time-value") or ""
+    if (value := cell.get(f"{{{_ODF_OFFICE}}}string-value")) is not None:
+        return value
+    return "\n".join(_paragraph_text(p) for p in cell.iter(_PARAGRAPH))
+
+
+def _paragraph_text(paragraph: Element) -> str:
+    """A <text:p>'s text: its spans' text, <text:s text:c="3"/> as that many spaces, tabs and line breaks."""
+    parts = [paragraph.text or ""]
+    for child in paragraph:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "s":
+            parts.append(" " * _count(child.get(f"{{{_ODF_TEXT}}}c"), 1))
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag == "line-break":
+            parts.append("\n")
+        else:
+            parts.append(_paragraph_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _count(value: str | None, default: int) -> int:
+    return int(value) if value else default
