@@ -67,8 +67,8 @@ class Classifier:
         self._exclude_buyer = [
             re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_buyer"
         ]
-        # Suppliers whose lines are never technology; those of exclude_supplier_unless_said rules (payment processors,
-        # whose charges are fees) only where the line's own words do not say technology was bought.
+        # Suppliers whose lines are never technology; those of exclude_supplier_unless_said rules (Pay360, which
+        # processes card payments and sells payment software) only where the line's own words do not say it was.
         vetoes = [r for r in self.rules if r.rule_type in ("exclude_supplier", "exclude_supplier_unless_said")]
         self._exclude_supplier = [re.compile(r.pattern, re.IGNORECASE) for r in vetoes]
         self._veto_yields = [r.rule_type == "exclude_supplier_unless_said" for r in vetoes]
@@ -248,10 +248,10 @@ class Classifier:
 
     def classify_supplier(self, *names: str | None) -> SupplierDecision:
         """What the supplier's name says: a company on the kept supplier list, or a guarded name signal; a
-        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules; a payment
-        processor's veto yields to the line's own words, `yields_to_words`). A card statement's name is read for the
-        merchant it paid first ('MAILCHIMP' of 'PAYPAL *MAILCHIMP'): the payment firm of its prefix is how it was
-        paid, not what."""
+        recruitment or staffing agency is never evidence, and `excluded` (see exclude_supplier rules; those of
+        exclude_supplier_unless_said rules yield to the line's own words, `yields_to_words`). A card statement's
+        name is read for the merchant it paid first ('MAILCHIMP' of 'PAYPAL *MAILCHIMP'): the payment firm of its
+        prefix is how it was paid, not what."""
         paid = [card_merchant(name) or name for name in names if name]
         exclude = self._exclude_supplier
         vetoes = {

@@ -87,7 +87,7 @@ class SupplierDecision:
     reason: str | None = None
     method: str | None = None  # supplier list | name signal (award evidence is added by the build)
     excluded: bool = False  # a staffing or recruitment agency: not tech, whatever the line's heading says
-    # a payment processor: not tech unless the line's own words say so ('Computer Software' paid to Pay360)
+    # excluded unless the line's own words say technology was bought ('Computer Software' paid to Pay360)
     yields_to_words: bool = False
 
 
