@@ -420,15 +420,21 @@ def ods_row(*cells: str, repeat: int = 1) -> str:
     return f"<table:table-row{attrs}>{''.join(cells)}</table:table-row>"
 
 
-def ods(sheets: dict[str, list[str]], mimetype: bytes = b"application/vnd.oasis.opendocument.spreadsheet") -> bytes:
-    """An OpenDocument spreadsheet of sheets of rows (ods_row), its `mimetype` stored first as the standard asks."""
+def ods(
+    sheets: dict[str, list[str]] | list[tuple[str, list[str]]],
+    mimetype: bytes = b"application/vnd.oasis.opendocument.spreadsheet",
+    namespaces: str = "",
+) -> bytes:
+    """An OpenDocument spreadsheet of sheets (title: rows of ods_row; pairs, for two of one name), its `mimetype`
+    stored first as the standard asks;
+    `namespaces` declares more (drawing, LibreOffice's calcext) for the cells that use them."""
     tables = "".join(
         f'<table:table table:name="{title}"><table:table-column table:number-columns-repeated="3"/>'
         f"{''.join(rows)}</table:table>"
-        for title, rows in sheets.items()
+        for title, rows in (sheets.items() if isinstance(sheets, dict) else sheets)
     )
     content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES}><office:body>'
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES} {namespaces}><office:body>'
         f"<office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
     )
     buffer = io.BytesIO()

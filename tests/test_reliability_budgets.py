@@ -210,8 +210,9 @@ def test_a_sheet_is_read_to_its_real_extent_and_within_the_cells_limit(tmp_path:
 
 def test_an_opendocument_sheet_is_read_to_its_real_extent_and_within_its_limits(tmp_path: Path) -> None:
     """A row or cell written once with a repeat count costs nothing while empty (LibreOffice ends every sheet with a
-    million empty rows so written) and is counted cell by cell when it holds a value: a few bytes claiming a billion
-    cells, or a line of 200,000, are refused by the budgets, not read into memory."""
+    million empty rows so written) and is counted cell by cell and byte by byte when it holds a value: a few bytes
+    claiming a billion cells, a line of 200,000 or a gigabyte of text, or a thousand sheets (each read from the start
+    of the file), are refused by the budgets, not read into memory."""
     header = ods_row(ods_cell("Date"), ods_cell("Supplier Name"), ods_cell("Amount"))
     payment = ods_row(ods_cell("01/05/2025"), ods_cell("Acme Ltd"), ods_cell(500))
     real = write(
@@ -254,6 +255,17 @@ def test_an_opendocument_sheet_is_read_to_its_real_extent_and_within_its_limits(
         "row 2 of sheet 'Payments' has 200,003 cells",
         "LOTI_DEMAND_MAX_COLUMNS",
     )
+
+    spaces = ods_cell("", xml='<text:s text:c="100000"/>x')  # 100,000 spaces written in 27 bytes
+    text = write(
+        tmp_path / "a-gigabyte-of-text.ods",
+        ods({"Payments": [header, ods_row(ods_cell("01/05/2025"), spaces, ods_cell(500), repeat=10_000)]}),
+    )
+    assert text.stat().st_size < 10_000
+    refused(ingest(tmp_path, "spend", text), str(text), "of cell text (stopped at row 2 of sheet 'Payments')")
+
+    sheets = write(tmp_path / "many-sheets.ods", ods({f"S{i}": [] for i in range(1_001)}))
+    refused(ingest(tmp_path, "spend", sheets), str(sheets), "has more than 1,000 sheets")
 
 
 def test_a_line_of_200000_cells_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -452,6 +452,83 @@ def test_an_opendocument_spreadsheet_is_read_sheet_by_sheet_with_its_rows_and_va
     assert rows[3]["read_problem"].startswith("formula with no saved value in column 3 of sheet 'Apr 2025'")
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        # a comment, a text box and a footnote anchored in the cell are not its text
+        (
+            '<table:table-cell office:value-type="string"><office:annotation><text:p>CHECK</text:p></office:annotation>'
+            "<text:p>Acme Ltd</text:p></table:table-cell>",
+            "Acme Ltd",
+        ),
+        (
+            '<table:table-cell office:value-type="string"><text:p>Acme<draw:frame><draw:text-box><text:p>BOX</text:p>'
+            "</draw:text-box></draw:frame> Ltd</text:p></table:table-cell>",
+            "Acme Ltd",
+        ),
+        # white space typed in the XML is one space and none at the ends; written spaces and breaks are kept
+        (
+            '<table:table-cell office:value-type="string"><text:p>\n   Acme   <text:span>Data</text:span>  Ltd\n'
+            "</text:p></table:table-cell>",
+            "Acme Data Ltd",
+        ),
+        (
+            '<table:table-cell office:value-type="string"><text:p>A<text:s text:c="2"/>B<text:tab/>C<text:line-break/>D'
+            "</text:p></table:table-cell>",
+            "A  B\tC\nD",
+        ),
+        # an error shows as written; a time as 13:45:00; a date before year 1000 whole
+        (
+            '<table:table-cell office:value-type="string" office:string-value="" calcext:value-type="error">'
+            "<text:p>#DIV/0!</text:p></table:table-cell>",
+            "#DIV/0!",
+        ),
+        ('<table:table-cell office:value-type="time" office:time-value="PT13H45M00S"/>', "13:45:00"),
+        ('<table:table-cell office:value-type="date" office:date-value="0999-03-15"/>', "0999-03-15"),
+        ('<table:table-cell office:value-type="percentage" office:value="0.175"/>', "0.175"),
+        ('<table:table-cell office:value-type="float" office:value="1.5E+3"/>', "1500.0"),
+    ],
+)
+def test_an_opendocument_cell_reads_as_a_spreadsheet_program_shows_it(cell: str, shown: str) -> None:
+    namespaces = (
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+    )
+    header = ods_row(ods_cell("Payment Date"), ods_cell("Supplier Name"), ods_cell("Amount"))
+    line = ods_row(ods_cell("01/05/2025"), cell, ods_cell(500))
+    data = ods({"P": [header, line]}, namespaces=namespaces)
+    assert rows_of(read_spend_bytes(data, name="x.ods"))[0]["supplier_name"] == shown
+
+
+def test_opendocument_sheets_of_one_name_and_a_table_in_a_cell_keep_every_line() -> None:
+    """Two sheets named alike stay two files ('Data', 'Data (2)'), so each line keeps a key of its own; a table inside
+    a cell is part of that row, not a sheet, and the rows after it are still read."""
+    header = ods_row(ods_cell("Payment Date"), ods_cell("Supplier Name"), ods_cell("Amount"))
+    nested = (
+        '<table:table-cell><table:table table:name="inner" table:is-sub-table="true"><table:table-row>'
+        "<table:table-cell/></table:table-row></table:table></table:table-cell>"
+    )
+    first = [
+        header,
+        ods_row(ods_cell("01/05/2025"), ods_cell("Acme"), ods_cell(1), nested),
+        ods_row(ods_cell("02/05/2025"), ods_cell("Beta"), ods_cell(2)),
+    ]
+    second = [header, ods_row(ods_cell("03/05/2025"), ods_cell("Gamma"), ods_cell(3))]
+    tables = read_spend_bytes(ods([("Data", first), ("Data", second)]), name="x.ods")
+    assert [t.source_file for t in tables] == ["x.ods!Data", "x.ods!Data (2)"]
+    assert [(r["source_row"], r["supplier_name"]) for r in rows_of(tables)] == [(2, "Acme"), (3, "Beta"), (2, "Gamma")]
+
+
+@pytest.mark.parametrize("count", ["0", "-5", "18446744073709551616", "1e3"])
+def test_an_opendocument_repeat_count_that_is_no_count_refuses_the_file_by_row(count: str) -> None:
+    header = ods_row(ods_cell("Payment Date"), ods_cell("Supplier Name"), ods_cell("Amount"))
+    line = ods_row(ods_cell("01/05/2025"), ods_cell("Acme"), ods_cell(1)).replace(
+        "<table:table-row>", f'<table:table-row table:number-rows-repeated="{count}">'
+    )
+    with pytest.raises(InputFileError, match=r"x\.ods: is a damaged spreadsheet \(sheet 'P', at row 2: "):
+        rows_of(read_spend_bytes(ods({"P": [header, line]}), name="x.ods"))
+
+
 def test_an_opendocument_file_that_is_not_a_spreadsheet_is_named_with_what_to_do() -> None:
     data = ods({}, mimetype=b"application/vnd.oasis.opendocument.text")
     with pytest.raises(

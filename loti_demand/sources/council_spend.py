@@ -171,14 +171,14 @@ def _digest(data: bytes) -> Callable[[], str]:
 
 
 def _office_kind(data: bytes, budget: Budget) -> str | None:
-    """'xlsx' for an Excel workbook, 'ods' for an OpenDocument spreadsheet (whose first member, `mimetype`, names its
-    type), None for any other ZIP archive."""
+    """'xlsx' for an Excel workbook, 'ods' for an OpenDocument spreadsheet (whose `mimetype` member names its type),
+    None for any other ZIP archive."""
     try:
         with open_archive(data, budget) as archive:
             names = archive.namelist()
             if "xl/workbook.xml" in names:
                 return "xlsx"
-            if names[:1] == ["mimetype"] and archive.read("mimetype").strip() == spreadsheets.ODS_MIMETYPE:
+            if spreadsheets.odf_mimetype(archive) == spreadsheets.ODS_MIMETYPE:
                 return "ods"
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         pass
@@ -396,7 +396,7 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
         raise InputFileError(name, "is not a readable ZIP archive", "re-download the archive") from exc
     # Tools on Windows may separate folders with a backslash.
     named = [(m, shown) for m in members if not (shown := m.filename.replace("\\", "/")).endswith("/")]
-    if any(shown == "mimetype" for _, shown in named) and archive.read("mimetype").startswith(ODF):
+    if (spreadsheets.odf_mimetype(archive) or b"").startswith(ODF):
         raise InputFileError(
             name,
             "is an OpenDocument file that is not a spreadsheet (a text document or a presentation)",

@@ -13,9 +13,10 @@ Two kinds (docs/building.md, "Input limits"):
 - Budgets, checked by every reader while it streams (`Budget`, one per file): decompressed bytes per file (a ZIP's
   members together, a gzip as it expands) and the compression ratio of each member, members per archive and how
   deeply archives nest, cells per line or row, cells per spreadsheet (those really present: a sheet's claimed
-  `dimension` is never trusted), the length of one JSON value read whole, and the wall time per file. The main
-  ones are settings (config.py, LOTI_DEMAND_MAX_*). Exceeding one raises InputLimitError (an InputFileError) naming
-  the file, the limit and the setting that raises it, so with --skip-bad-files the file is recorded as rejected.
+  `dimension` is never trusted) and the text they give, the length of one JSON value read whole, and the wall time
+  per file. The main ones are settings (config.py, LOTI_DEMAND_MAX_*). Exceeding one raises InputLimitError (an
+  InputFileError) naming the file, the limit and the setting that raises it, so with --skip-bad-files the file is
+  recorded as rejected.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Budget:
     started: float = field(default_factory=time.monotonic)
     expanded: int = 0  # decompressed bytes so far
     cells: int = 0  # spreadsheet cells read so far
+    text: int = 0  # characters of spreadsheet cell text given so far (ODS rows written with a repeat count)
 
     def check_time(self, where: str) -> None:
         if time.monotonic() - self.started > self.max_seconds:
@@ -124,6 +126,16 @@ class Budget:
         if count > self.max_columns:
             raise refuse(
                 self.name, f"{where} has {count:,} cells, over the limit of {self.max_columns:,} a line", "max_columns"
+            )
+
+    def add_text(self, nbytes: int, where: str) -> None:
+        """Count text a spreadsheet's cells give (a row written once with a repeat count gives it as many times)."""
+        self.text += nbytes
+        if self.text > self.max_bytes * SPREADSHEET_EXPANSION:
+            raise refuse(
+                self.name,
+                f"holds more than {_mb(self.max_bytes * SPREADSHEET_EXPANSION)} of cell text (stopped at {where})",
+                self.setting,
             )
 
     def add_cells(self, count: int, where: str) -> None:

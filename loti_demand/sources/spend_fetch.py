@@ -25,7 +25,7 @@ from loti_demand.sources import fetch_log
 from loti_demand.sources.http import Body, Client, Disallowed, FetchPolicy, Unreachable
 from loti_demand.sources.spend_listing import Link, list_files
 from loti_demand.sources.spend_sources import SpendSource
-from loti_demand.sources.spreadsheets import ODS_MIMETYPE
+from loti_demand.sources.spreadsheets import ODS_MIMETYPE, odf_mimetype
 
 LOG = fetch_log.LOGS[0]
 SUPERSEDED = ".superseded"
@@ -292,10 +292,13 @@ def sniff(path: Path) -> tuple[str, str | None]:
                 names = archive.namelist()
         except (zipfile.BadZipFile, OSError, ValueError):
             return "", "a damaged ZIP archive"
-        if names[:1] == ["mimetype"]:  # an OpenDocument file names its type first
+        if "mimetype" in names:  # an OpenDocument file names its type
             with zipfile.ZipFile(path) as archive:
-                is_sheet = archive.read("mimetype").strip() == ODS_MIMETYPE
-            return (".ods", None) if is_sheet else ("", "an OpenDocument file that is not a spreadsheet")
+                kind = odf_mimetype(archive)
+            if kind == ODS_MIMETYPE:
+                return ".ods", None
+            if (kind or b"").startswith(b"application/vnd.oasis.opendocument"):
+                return "", "an OpenDocument file that is not a spreadsheet"
         if "[Content_Types].xml" in names:
             return (
                 (".xlsx", None)

@@ -22,7 +22,14 @@ from decimal import Decimal
 from xml.etree.ElementTree import Element, iterparse
 
 from loti_demand.exceptions import InputFileError
-from loti_demand.sources.limits import SPREADSHEET_EXPANSION, Budget, check_archive
+from loti_demand.sources.limits import (
+    MAX_ARCHIVE_MEMBERS,
+    SPREADSHEET_EXPANSION,
+    TIME_CHECK_EVERY,
+    Budget,
+    check_archive,
+    refuse,
+)
 
 Rows = Iterator[tuple[int, list[str]]]
 # (title, open_rows): open_rows(problems) reads the sheet's rows, putting each row's problem (XLSX: a formula with no
@@ -152,27 +159,34 @@ def _unsaved(cell: Element, value_tag: str) -> bool:
     return not cell.findtext(value_tag) and cell.get("t") != "str"
 
 
-def _row_elements(source, row_tag: str | None = None, table_tag: str | None = None) -> Iterator[tuple[str, Element]]:
+def _row_elements(
+    source, row_tag: str | None = None, table_tag: str | None = None, tick: Callable[[], None] | None = None
+) -> Iterator[tuple[str, Element]]:
     """('row', element) for each row of a sheet's XML, complete, and with `table_tag` ('table', element) at each
-    table's start (its attributes read, not its rows) and ('end', element) at its end; every element is dropped once
-    read (rows and all else), so memory does not grow with the sheet."""
+    table's start (its attributes read, not its rows) and ('end', element) at its end; a table inside a row's cell (an
+    ODS sub-table) is part of that row. Every element is dropped once read (rows and all else), so memory does not
+    grow with the sheet; `tick` is called every TIME_CHECK_EVERY elements (the file's clock)."""
     if row_tag is None:
         from openpyxl.worksheet._reader import ROW_TAG as row_tag
 
     stack: list[Element] = []
-    in_row = False
-    for event, element in iterparse(source, events=("start", "end")):
+    rows = 0  # rows open: more than one inside a sub-table
+    for count, (event, element) in enumerate(iterparse(source, events=("start", "end"))):
+        if tick and count % TIME_CHECK_EVERY == 0:
+            tick()
         if event == "start":
             stack.append(element)
-            in_row = in_row or element.tag == row_tag
-            if element.tag == table_tag:
+            if element.tag == table_tag and not rows:
                 yield "table", element
+            rows += element.tag == row_tag
             continue
         stack.pop()
         if element.tag == row_tag:
-            in_row = False
+            rows -= 1
+            if rows:
+                continue  # a sub-table's row: its outer row reads it
             yield "row", element
-        elif in_row:
+        elif rows:
             continue  # a cell or value: its row reads it
         elif element.tag == table_tag:
             yield "end", element
@@ -212,7 +226,8 @@ def _xls_cell(cell, datemode: int, xlrd) -> str:
 # ODF is the open standard for documents that UK government bodies publish in. Its sheets are streamed from
 # content.xml as XLSX's are, for the same reasons: a row or cell written once with a repeat count
 # (table:number-rows-repeated="1048000", as LibreOffice writes the empty rows after a table) is expanded only when it
-# holds a value, and then counted against the budget cell by cell, so a few bytes cannot claim a billion cells.
+# holds a value, and then counted against the budget cell by cell and byte by byte, so a few bytes cannot claim a
+# billion cells or a gigabyte of text.
 _ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -220,32 +235,67 @@ _TABLE, _ROW, _NAME = f"{{{_ODF_TABLE}}}table", f"{{{_ODF_TABLE}}}table-row", f"
 _CELLS = (f"{{{_ODF_TABLE}}}table-cell", f"{{{_ODF_TABLE}}}covered-table-cell")
 _ROWS_REPEATED, _COLUMNS_REPEATED = f"{{{_ODF_TABLE}}}number-rows-repeated", f"{{{_ODF_TABLE}}}number-columns-repeated"
 _VALUE_TYPE, _FORMULA = f"{{{_ODF_OFFICE}}}value-type", f"{{{_ODF_TABLE}}}formula"
-_PARAGRAPH = f"{{{_ODF_TEXT}}}p"
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_PARAGRAPHS = (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h")
+# Inside a paragraph, text that is not the cell's: a comment, a drawing or text box anchored there, a footnote, ruby
+_NOT_CELL_TEXT = ("annotation", "annotation-end", "note", "ruby-text", "frame", "custom-shape", "a11y")
+_NOT_CELL_NAMESPACES = ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",)
+_TIME = re.compile(r"PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S")
+_SPACES = re.compile(r"[ \t\r\n]+")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+MAX_CELL_CHARS = 131_072  # as a CSV field (Python's csv field_size_limit)
+MAX_REPEAT = 1 << 31
+
+
+def odf_mimetype(archive: zipfile.ZipFile) -> bytes | None:
+    """An OpenDocument file's type ('application/vnd.oasis.opendocument.spreadsheet'), from its `mimetype` member,
+    read only when it is as short as a type is; None for any other archive, or one whose `mimetype` cannot be read."""
+    try:
+        info = archive.getinfo("mimetype")
+        if info.file_size > 100:
+            return None
+        with archive.open(info) as member:
+            return member.read(101).strip()
+    except Exception:  # no such member, or a damaged, encrypted or oddly compressed one: not an ODF file to read
+        return None
 
 
 def ods_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
-    """(title, open_rows) for each sheet of an OpenDocument spreadsheet. A formula cell with no saved value (a file
-    written by a program, never opened in an office suite) puts the row's problem in `problems`, as for XLSX."""
+    """(title, open_rows) for each sheet of an OpenDocument spreadsheet (two sheets of one name told apart: 'Data',
+    'Data (2)'). A formula cell with no saved value (a file written by a program, never opened in an office suite) puts
+    the row's problem in `problems`, as for XLSX."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         check_archive(archive, budget, scale=SPREADSHEET_EXPANSION)
-        titles = [e.get(_NAME) or f"Sheet{i + 1}" for i, e in enumerate(_ods_tables(archive, name))]
+        titles: list[str] = []
+        for element in _ods_tables(archive, name, budget):
+            title = element.get(_NAME) or f"Sheet{len(titles) + 1}"
+            titles.append(next(t for n in range(1, len(titles) + 2) if (t := _nth(title, n)) not in titles))
+            if len(titles) > MAX_ARCHIVE_MEMBERS:
+                raise refuse(name, f"has more than {MAX_ARCHIVE_MEMBERS:,} sheets")
     except InputFileError:
         raise
     except Exception as exc:  # zipfile and the XML parser raise many types for damaged files
-        raise InputFileError(name, f"is not a readable OpenDocument spreadsheet ({exc})", REEXPORT) from exc
+        raise InputFileError(name, f"is not a readable OpenDocument spreadsheet ({_why(exc)})", REEXPORT) from exc
     for index, title in enumerate(titles):
         yield title, lambda problems, index=index, title=title: _ods_rows(archive, name, index, title, budget, problems)
 
 
-def _ods_tables(archive: zipfile.ZipFile, name: str) -> Iterator[Element]:
+def _nth(title: str, n: int) -> str:
+    return title if n == 1 else f"{title} ({n})"
+
+
+def _why(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _ods_tables(archive: zipfile.ZipFile, name: str, budget: Budget) -> Iterator[Element]:
     """Each sheet's <table:table> element as its start is read (its name, not its rows), from content.xml."""
     if "content.xml" not in archive.namelist():
         raise InputFileError(name, "is an OpenDocument file with no content.xml", REEXPORT)
     with archive.open("content.xml") as source:
-        yield from (element for kind, element in _row_elements(source, _ROW, _TABLE) if kind == "table")
+        tick = lambda: budget.check_time("listing the sheets")  # noqa: E731
+        yield from (element for kind, element in _row_elements(source, _ROW, _TABLE, tick) if kind == "table")
 
 
 def _ods_rows(
@@ -256,21 +306,23 @@ def _ods_rows(
     try:
         with archive.open("content.xml") as source:
             tables = -1
-            for kind, element in _row_elements(source, _ROW, _TABLE):
+            tick = lambda: budget.check_time(f"row {number + 1} of {where}")  # noqa: E731
+            for kind, element in _row_elements(source, _ROW, _TABLE, tick):
                 tables += kind == "table"
                 if tables != index or kind == "table":
                     continue
                 if kind == "end":
                     return
-                repeat = _count(element.get(_ROWS_REPEATED), 1)
+                repeat = _count(element.get(_ROWS_REPEATED))
                 texts, unsaved = _ods_cells(element, number + 1, where, budget)
                 if not texts:
                     number += repeat  # empty rows, however many, cost nothing
                     continue
-                budget.add_cells((len(texts) + 1) * repeat, f"row {number + 1} of {where}")  # all its copies at once
+                at = f"row {number + 1} of {where}"
+                budget.add_cells((len(texts) + 1) * repeat, at)  # all its copies at once
+                budget.add_text(sum(map(len, texts)) * repeat, at)
                 for _ in range(repeat):
                     number += 1
-                    budget.check_time(f"row {number} of {where}")
                     if unsaved:
                         problems[number] = (
                             f"formula with no saved value in column {', '.join(unsaved[:5])} of {where}: the program "
@@ -281,7 +333,9 @@ def _ods_rows(
     except InputFileError:
         raise
     except Exception as exc:  # a damaged sheet: bad XML, a repeat count that is not a number
-        raise InputFileError(name, f"is a damaged spreadsheet ({where}, near row {number}: {exc})", REEXPORT) from exc
+        raise InputFileError(
+            name, f"is a damaged spreadsheet ({where}, at row {number + 1}: {_why(exc)})", REEXPORT
+        ) from exc
 
 
 def _ods_cells(row: Element, number: int, where: str, budget: Budget) -> tuple[list[str], list[str]]:
@@ -293,51 +347,93 @@ def _ods_cells(row: Element, number: int, where: str, budget: Budget) -> tuple[l
     for cell in row:
         if cell.tag not in _CELLS:
             continue
-        repeat = _count(cell.get(_COLUMNS_REPEATED), 1)
+        repeat = _count(cell.get(_COLUMNS_REPEATED))
+        if width + repeat > budget.max_columns:  # checked before a long run of empty cells ends in a value
+            budget.check_columns(width + repeat, f"row {number} of {where}")
         text = _ods_value(cell)
+        if len(text) > MAX_CELL_CHARS:
+            raise InputFileError(
+                budget.name,
+                f"row {number} of {where} has a cell longer than {MAX_CELL_CHARS:,} characters",
+                "check the file is a spend export; a payment's cell holds a few words",
+            )
         if text == "" and cell.get(_FORMULA) and cell.get(_VALUE_TYPE) is None:
             text = cell.get(_FORMULA)
             unsaved.append(str(width + 1))
         if text:
-            budget.check_columns(width + repeat, f"row {number} of {where}")
             texts.extend([""] * (width - len(texts)) + [text] * repeat)
         width += repeat
     return texts, unsaved
 
 
 def _ods_value(cell: Element) -> str:
-    """A cell's value as a council would type it (cell_text): numbers from office:value, dates as ISO dates."""
+    """A cell's value as a spreadsheet program shows it (cell_text): numbers from office:value, dates as ISO dates,
+    times as 13:45:00, text from its paragraphs (an error such as #DIV/0! shows as written)."""
     kind = cell.get(_VALUE_TYPE)
     if kind in ("float", "percentage", "currency"):
         value = cell.get(f"{{{_ODF_OFFICE}}}value") or ""
         return value if _PLAIN_NUMBER(value) else cell_text(float(value))  # '1E-05' and the like written out
     if kind == "date":
-        return (cell.get(f"{{{_ODF_OFFICE}}}date-value") or "")[:10]
+        return (cell.get(f"{{{_ODF_OFFICE}}}date-value") or "").split("T")[0]
     if kind == "boolean":
         return "TRUE" if cell.get(f"{{{_ODF_OFFICE}}}boolean-value") == "true" else "FALSE"
     if kind == "time":
-        return cell.get(f"{{{_ODF_OFFICE}}}time-value") or ""
-    if (value := cell.get(f"{{{_ODF_OFFICE}}}string-value")) is not None:
+        value = cell.get(f"{{{_ODF_OFFICE}}}time-value") or ""
+        found = _TIME.fullmatch(value)
+        return ":".join(f"{int(n):02}" for n in found.groups()) if found else value
+    if value := cell.get(f"{{{_ODF_OFFICE}}}string-value"):
         return value
-    return "\n".join(_paragraph_text(p) for p in cell.iter(_PARAGRAPH))
+    return "\n".join(_paragraph_text(p) for p in cell if p.tag in _PARAGRAPHS)
 
 
 def _paragraph_text(paragraph: Element) -> str:
-    """A <text:p>'s text: its spans' text, <text:s text:c="3"/> as that many spaces, tabs and line breaks."""
-    parts = [paragraph.text or ""]
-    for child in paragraph:
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "s":
-            parts.append(" " * _count(child.get(f"{{{_ODF_TEXT}}}c"), 1))
-        elif tag == "tab":
-            parts.append("\t")
-        elif tag == "line-break":
-            parts.append("\n")
-        else:
-            parts.append(_paragraph_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+    """A paragraph's text as shown: its spans' text, <text:s text:c="3"/> as that many spaces, tabs and line breaks;
+    runs of white space typed in the XML are one space, and none at the paragraph's ends (ODF 1.2, 6.1.2); comments,
+    drawings and notes anchored in it are not its text."""
+    parts: list[tuple[str, bool]] = []  # (text, is written white space, kept as is)
+
+    def walk(element: Element) -> None:
+        parts.append((element.text or "", False))
+        for child in element:
+            namespace, _, tag = child.tag[1:].partition("}")
+            if tag in _NOT_CELL_TEXT or namespace in _NOT_CELL_NAMESPACES:
+                pass
+            elif tag == "s":
+                parts.append((" " * _spaces(child.get(f"{{{_ODF_TEXT}}}c")), True))
+            elif tag == "tab":
+                parts.append(("\t", True))
+            elif tag == "line-break":
+                parts.append(("\n", True))
+            else:
+                walk(child)
+            parts.append((child.tail or "", False))
+
+    walk(paragraph)
+    parts = [(text if written else _SPACES.sub(" ", text), written) for text, written in parts]
+    for ends in (range(len(parts)), range(len(parts) - 1, -1, -1)):  # typed white space at either end is not shown
+        for i in ends:
+            text, written = parts[i]
+            if written:
+                break
+            parts[i] = (text.lstrip(" ") if ends.step == 1 else text.rstrip(" "), written)
+            if parts[i][0]:
+                break
+    return "".join(text for text, _ in parts)
 
 
-def _count(value: str | None, default: int) -> int:
-    return int(value) if value else default
+def _spaces(value: str | None) -> int:
+    """<text:s text:c="3"/>'s count of spaces: 1 when absent or not a count, and no more than a cell may hold."""
+    try:
+        return max(0, min(int(value or 1), MAX_CELL_CHARS + 1))
+    except ValueError:
+        return 1
+
+
+def _count(value: str | None) -> int:
+    """A repeat count (rows or columns written once): 1 when absent, and refused unless from 1 to 2**31."""
+    if not value:
+        return 1
+    count = int(value)
+    if not 1 <= count <= MAX_REPEAT:
+        raise ValueError(f"a repeat count of {value} is not one from 1 to {MAX_REPEAT:,}")
+    return count
