@@ -486,7 +486,10 @@ def test_an_opendocument_spreadsheet_is_read_sheet_by_sheet_with_its_rows_and_va
         ('<table:table-cell office:value-type="time" office:time-value="PT13H45M00S"/>', "13:45:00"),
         ('<table:table-cell office:value-type="date" office:date-value="0999-03-15"/>', "0999-03-15"),
         ('<table:table-cell office:value-type="percentage" office:value="0.175"/>', "0.175"),
-        ('<table:table-cell office:value-type="float" office:value="1.5E+3"/>', "1500.0"),
+        ('<table:table-cell office:value-type="float" office:value="1.5E+3"/>', "1500"),
+        # LibreOffice writes 17 digits; the sheet shows the shortest that reads back as the same number
+        ('<table:table-cell office:value-type="currency" office:value="632.70000000000005"/>', "632.7"),
+        ('<table:table-cell office:value-type="float" office:value="1E-05"/>', "0.00001"),
     ],
 )
 def test_an_opendocument_cell_reads_as_a_spreadsheet_program_shows_it(cell: str, shown: str) -> None:

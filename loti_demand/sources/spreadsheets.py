@@ -241,7 +241,6 @@ _NOT_CELL_TEXT = ("annotation", "annotation-end", "note", "ruby-text", "frame", 
 _NOT_CELL_NAMESPACES = ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",)
 _TIME = re.compile(r"PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S")
 _SPACES = re.compile(r"[ \t\r\n]+")
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?").fullmatch
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_CELL_CHARS = 131_072  # as a CSV field (Python's csv field_size_limit)
 MAX_REPEAT = 1 << 31
@@ -348,8 +347,6 @@ def _ods_cells(row: Element, number: int, where: str, budget: Budget) -> tuple[l
         if cell.tag not in _CELLS:
             continue
         repeat = _count(cell.get(_COLUMNS_REPEATED))
-        if width + repeat > budget.max_columns:  # checked before a long run of empty cells ends in a value
-            budget.check_columns(width + repeat, f"row {number} of {where}")
         text = _ods_value(cell)
         if len(text) > MAX_CELL_CHARS:
             raise InputFileError(
@@ -360,7 +357,8 @@ def _ods_cells(row: Element, number: int, where: str, budget: Budget) -> tuple[l
         if text == "" and cell.get(_FORMULA) and cell.get(_VALUE_TYPE) is None:
             text = cell.get(_FORMULA)
             unsaved.append(str(width + 1))
-        if text:
+        if text:  # a run of empty cells costs nothing unless a value follows it (LibreOffice fills rows to 16,384)
+            budget.check_columns(width + repeat, f"row {number} of {where}")
             texts.extend([""] * (width - len(texts)) + [text] * repeat)
         width += repeat
     return texts, unsaved
@@ -371,8 +369,10 @@ def _ods_value(cell: Element) -> str:
     times as 13:45:00, text from its paragraphs (an error such as #DIV/0! shows as written)."""
     kind = cell.get(_VALUE_TYPE)
     if kind in ("float", "percentage", "currency"):
-        value = cell.get(f"{{{_ODF_OFFICE}}}value") or ""
-        return value if _PLAIN_NUMBER(value) else cell_text(float(value))  # '1E-05' and the like written out
+        # LibreOffice writes 17 digits ('632.70000000000005'): the shortest that reads back as the same number is
+        # what the sheet shows (632.7), a whole number without a point, an exponent written out ('1E-05': 0.00001)
+        number = float(cell.get(f"{{{_ODF_OFFICE}}}value") or "")
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else cell_text(number)
     if kind == "date":
         return (cell.get(f"{{{_ODF_OFFICE}}}date-value") or "").split("T")[0]
     if kind == "boolean":
