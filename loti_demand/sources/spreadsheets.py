@@ -236,8 +236,9 @@ _CELLS = (f"{{{_ODF_TABLE}}}table-cell", f"{{{_ODF_TABLE}}}covered-table-cell")
 _ROWS_REPEATED, _COLUMNS_REPEATED = f"{{{_ODF_TABLE}}}number-rows-repeated", f"{{{_ODF_TABLE}}}number-columns-repeated"
 _VALUE_TYPE, _FORMULA = f"{{{_ODF_OFFICE}}}value-type", f"{{{_ODF_TABLE}}}formula"
 _PARAGRAPHS = (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h")
-# Inside a paragraph, text that is not the cell's: a comment, a drawing or text box anchored there, a footnote, ruby
-_NOT_CELL_TEXT = ("annotation", "annotation-end", "note", "ruby-text", "frame", "custom-shape", "a11y")
+# Inside a paragraph, text that is not the cell's: a comment, a footnote, ruby text, and (by namespace) a drawing or
+# text box anchored there
+_NOT_CELL_TEXT = ("annotation", "annotation-end", "note", "ruby-text")
 _NOT_CELL_NAMESPACES = ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",)
 _TIME = re.compile(r"PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S")
 _SPACES = re.compile(r"[ \t\r\n]+")
