@@ -147,6 +147,12 @@ def read_spend_bytes(
         return _read_sheets(spreadsheets.xlsx_sheets(data, name, budget), name, sha, "xlsx", synonyms, budget)
     if kind == "ods":
         return _read_sheets(spreadsheets.ods_sheets(data, name, budget), name, sha, "ods", synonyms, budget)
+    if kind == "odf":
+        raise InputFileError(
+            name,
+            "is an OpenDocument file that is not a spreadsheet (a text document or a presentation)",
+            "export its table as CSV, or save it from LibreOffice Calc as .ods or XLSX",
+        )
     if data[:4] == ZIP_MAGIC:
         return _read_zip(data, name, mapping, budget, depth + 1)
     if data[:8] == XLS_MAGIC:
@@ -171,18 +177,13 @@ def _digest(data: bytes) -> Callable[[], str]:
 
 
 def _office_kind(data: bytes, budget: Budget) -> str | None:
-    """'xlsx' for an Excel workbook, 'ods' for an OpenDocument spreadsheet (whose `mimetype` member names its type),
-    None for any other ZIP archive."""
+    """'xlsx' for an Excel workbook, 'ods' or 'odf' for an OpenDocument spreadsheet or other file
+    (spreadsheets.odf_kind), None for any other ZIP archive."""
     try:
         with open_archive(data, budget) as archive:
-            names = archive.namelist()
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-            if spreadsheets.odf_mimetype(archive) == spreadsheets.ODS_MIMETYPE:
-                return "ods"
+            return "xlsx" if "xl/workbook.xml" in archive.namelist() else spreadsheets.odf_kind(archive)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        pass
-    return None
+        return None
 
 
 def _read_text(
@@ -378,9 +379,6 @@ class SkippedMember:
 Unit = SpendTable | SkippedMember
 
 
-ODF = b"application/vnd.oasis.opendocument"  # an OpenDocument file is a ZIP whose first member names its type
-
-
 def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Budget, depth: int) -> list[Unit]:
     """Read every spend file in an archive (archives in it too, to MAX_ARCHIVE_DEPTH); name each other member."""
     if depth > MAX_ARCHIVE_DEPTH:
@@ -396,12 +394,6 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
         raise InputFileError(name, "is not a readable ZIP archive", "re-download the archive") from exc
     # Tools on Windows may separate folders with a backslash.
     named = [(m, shown) for m in members if not (shown := m.filename.replace("\\", "/")).endswith("/")]
-    if (spreadsheets.odf_mimetype(archive) or b"").startswith(ODF):
-        raise InputFileError(
-            name,
-            "is an OpenDocument file that is not a spreadsheet (a text document or a presentation)",
-            "export its table as CSV, or save it from LibreOffice Calc as .ods or XLSX",
-        )
     if all(_not_spend(shown) for _, shown in named):
         found = ", ".join(shown for _, shown in named) or "nothing"
         raise InputFileError(

@@ -25,7 +25,7 @@ from loti_demand.sources import fetch_log
 from loti_demand.sources.http import Body, Client, Disallowed, FetchPolicy, Unreachable
 from loti_demand.sources.spend_listing import Link, list_files
 from loti_demand.sources.spend_sources import SpendSource
-from loti_demand.sources.spreadsheets import ODS_MIMETYPE, odf_mimetype
+from loti_demand.sources.spreadsheets import odf_kind
 
 LOG = fetch_log.LOGS[0]
 SUPERSEDED = ".superseded"
@@ -289,16 +289,11 @@ def sniff(path: Path) -> tuple[str, str | None]:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         try:
             with zipfile.ZipFile(path) as archive:
-                names = archive.namelist()
+                names, odf = archive.namelist(), odf_kind(archive)
         except (zipfile.BadZipFile, OSError, ValueError):
             return "", "a damaged ZIP archive"
-        if "mimetype" in names:  # an OpenDocument file names its type
-            with zipfile.ZipFile(path) as archive:
-                kind = odf_mimetype(archive)
-            if kind == ODS_MIMETYPE:
-                return ".ods", None
-            if (kind or b"").startswith(b"application/vnd.oasis.opendocument"):
-                return "", "an OpenDocument file that is not a spreadsheet"
+        if odf:  # an OpenDocument file names its type
+            return (".ods", None) if odf == "ods" else ("", "an OpenDocument file that is not a spreadsheet")
         if "[Content_Types].xml" in names:
             return (
                 (".xlsx", None)

@@ -242,22 +242,26 @@ _NOT_CELL_TEXT = ("annotation", "annotation-end", "note", "ruby-text")
 _NOT_CELL_NAMESPACES = ("urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",)
 _TIME = re.compile(r"PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S")
 _SPACES = re.compile(r"[ \t\r\n]+")
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODF_MIMETYPE = b"application/vnd.oasis.opendocument"  # and '.text', '.presentation'...
+ODS_MIMETYPE = ODF_MIMETYPE + b".spreadsheet"
 MAX_CELL_CHARS = 131_072  # as a CSV field (Python's csv field_size_limit)
 MAX_REPEAT = 1 << 31
 
 
-def odf_mimetype(archive: zipfile.ZipFile) -> bytes | None:
-    """An OpenDocument file's type ('application/vnd.oasis.opendocument.spreadsheet'), from its `mimetype` member,
-    read only when it is as short as a type is; None for any other archive, or one whose `mimetype` cannot be read."""
+def odf_kind(archive: zipfile.ZipFile) -> str | None:
+    """'ods' for an OpenDocument spreadsheet, 'odf' for another OpenDocument file (a text document, a presentation),
+    None for any other archive. The type is its `mimetype` member's, read only when it is as short as a type is."""
     try:
         info = archive.getinfo("mimetype")
         if info.file_size > 100:
             return None
         with archive.open(info) as member:
-            return member.read(101).strip()
+            mimetype = member.read(101).strip()
     except Exception:  # no such member, or a damaged, encrypted or oddly compressed one: not an ODF file to read
         return None
+    if mimetype == ODS_MIMETYPE:
+        return "ods"
+    return "odf" if mimetype.startswith(ODF_MIMETYPE) else None
 
 
 def ods_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
