@@ -273,8 +273,12 @@ def ods_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
         check_archive(archive, budget, scale=SPREADSHEET_EXPANSION)
         titles: list[str] = []
         for element in _ods_tables(archive, name, budget):
-            title = element.get(_NAME) or f"Sheet{len(titles) + 1}"
-            titles.append(next(t for n in range(1, len(titles) + 2) if (t := _nth(title, n)) not in titles))
+            title = shown = element.get(_NAME) or f"Sheet{len(titles) + 1}"
+            copy = 1
+            while shown in titles:
+                copy += 1
+                shown = f"{title} ({copy})"
+            titles.append(shown)
             if len(titles) > MAX_ARCHIVE_MEMBERS:
                 raise refuse(name, f"has more than {MAX_ARCHIVE_MEMBERS:,} sheets")
     except InputFileError:
@@ -283,10 +287,6 @@ def ods_sheets(data: bytes, name: str, budget: Budget) -> Sheets:
         raise InputFileError(name, f"is not a readable OpenDocument spreadsheet ({_why(exc)})", REEXPORT) from exc
     for index, title in enumerate(titles):
         yield title, lambda problems, index=index, title=title: _ods_rows(archive, name, index, title, budget, problems)
-
-
-def _nth(title: str, n: int) -> str:
-    return title if n == 1 else f"{title} ({n})"
 
 
 def _why(exc: Exception) -> str:
