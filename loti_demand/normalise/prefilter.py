@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import re._parser as re_parser  # the standard library's own pattern parser (sre_parse)
+from functools import lru_cache
 
 
 class Prefilter:
@@ -44,8 +45,10 @@ class Prefilter:
         return sorted(found)
 
 
+@lru_cache(maxsize=8192)
 def required_words(pattern: str) -> frozenset[str] | None:
-    """Lower-case ASCII strings one of which every match of `pattern` holds; None when there are none to name."""
+    """Lower-case ASCII strings one of which every match of `pattern` holds; None when there are none to name (worked
+    out once per pattern and process)."""
     try:
         parsed = re_parser.parse(pattern, re.IGNORECASE)
     except re.error:

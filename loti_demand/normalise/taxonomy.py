@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 from loti_demand.normalise.line_columns import (
     NOT_WORDS,
@@ -39,6 +39,13 @@ from loti_demand.normalise.tech_decisions import Rule, SupplierDecision, TextDec
 GENERAL_IT_AREAS = frozenset({"ict_other", "it_services"})
 
 
+@lru_cache(maxsize=8192)
+def _pattern(text: str) -> re.Pattern:
+    """A rule's pattern compiled, case-insensitive, once per process: the rules hold more patterns than the re module
+    keeps compiled, and every build (two classifiers each) compiled them all again."""
+    return re.compile(text, re.IGNORECASE)
+
+
 class Classifier:
     """Apply CPV, ProClass, keyword, supplier and name-signal rules; exclusions veto keyword and supplier matches."""
 
@@ -49,32 +56,27 @@ class Classifier:
         ]
         self._cpv = sorted(((r.pattern, r) for r in self.rules if r.rule_type == "cpv"), key=lambda pr: -len(pr[0]))
         self._proclass = sorted((r for r in self.rules if r.rule_type == "proclass"), key=lambda r: -len(r.pattern))
-        self._keywords = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "keyword"]
+        self._keywords = [(_pattern(r.pattern), r) for r in self.rules if r.rule_type == "keyword"]
         self._keywords.sort(key=lambda cr: -cr[1].priority)
         # The kept supplier list (named companies, each with its source) before the generic name signals.
         named = [
-            (re.compile(s["match"], re.IGNORECASE), Rule(s["tech_category"], "supplier list", s["supplier"], 10))
-            for s in suppliers
+            (_pattern(s["match"]), Rule(s["tech_category"], "supplier list", s["supplier"], 10)) for s in suppliers
         ]
-        signals = [
-            (re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type in ("supplier", "name_signal")
-        ]
+        signals = [(_pattern(r.pattern), r) for r in self.rules if r.rule_type in ("supplier", "name_signal")]
         signals.sort(key=lambda cr: -cr[1].priority)
         self._suppliers = named + signals
         # Most supplier names match no rule: each name is searched only with the rules whose words it holds.
         self._supplier_filter = Prefilter([r for r, _ in self._suppliers])
-        self._exclude = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude"]
-        self._exclude_buyer = [
-            re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "exclude_buyer"
-        ]
+        self._exclude = [_pattern(r.pattern) for r in self.rules if r.rule_type == "exclude"]
+        self._exclude_buyer = [_pattern(r.pattern) for r in self.rules if r.rule_type == "exclude_buyer"]
         # Suppliers whose lines are never technology; those of exclude_supplier_unless_said rules (Pay360, which
         # processes card payments and sells payment software) only where the line's own words do not say it was.
         vetoes = [r for r in self.rules if r.rule_type in ("exclude_supplier", "exclude_supplier_unless_said")]
-        self._exclude_supplier = [re.compile(r.pattern, re.IGNORECASE) for r in vetoes]
+        self._exclude_supplier = [_pattern(r.pattern) for r in vetoes]
         self._veto_yields = [r.rule_type == "exclude_supplier_unless_said" for r in vetoes]
         self._exclude_supplier_filter = Prefilter(self._exclude_supplier)
-        self._generic = [re.compile(r.pattern, re.IGNORECASE) for r in self.rules if r.rule_type == "generic"]
-        self._kinds = [(re.compile(r.pattern, re.IGNORECASE), r) for r in self.rules if r.rule_type == "kind"]
+        self._generic = [_pattern(r.pattern) for r in self.rules if r.rule_type == "generic"]
+        self._kinds = [(_pattern(r.pattern), r) for r in self.rules if r.rule_type == "kind"]
         # Each name and each value is searched once: a build asks of the same few thousand again and again.
         self._supplier_rule = cache(self._supplier_rule)
         self._best_keyword = cache(self._best_keyword)
