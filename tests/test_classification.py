@@ -1033,6 +1033,7 @@ def _rates(c: Counter) -> tuple[float, float, float]:
     )
 
 
+@pytest.mark.slow  # its warehouse of seventy-six publishers' files takes over a minute to build
 def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     """Recall and precision per publisher and fold on real files from seventy-six publishers: the tuning fold (looked
     at while writing rules) and the locked fold (never looked at line by line; Harrogate and Salford were labelled

@@ -33,7 +33,7 @@ def _download(page, label: str, tmp_path: Path) -> bytes:
 @pytest.mark.parametrize(
     ("path", "titles", "events"),
     [
-        (
+        pytest.param(  # the plain run takes the calendar's (both pages draw the buttons with ui.tables)
             "challenges?q=AI",
             [
                 "Use AI to answer residents (Camden)",
@@ -41,6 +41,7 @@ def _download(page, label: str, tmp_path: Path) -> bytes:
                 "Artificial intelligence in social care (Sutton)",
             ],
             2,
+            marks=pytest.mark.slow,
         ),
         (
             "calendar?q=AI",

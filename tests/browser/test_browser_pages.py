@@ -246,10 +246,16 @@ def _downloads(page) -> dict[str, bytes]:
 
 
 TABLE_PAGES = [(f, p) for f, p in PAGES if p != "exports"]  # the Exports page is compared with the CLI below
+# The plain run downloads from the pages of most tables and buttons; the slow run (CI) from every page. Every page's
+# main table is checked against the library by its AppTest tests in the plain run.
+DOWNLOADS_PLAIN = {"spend", "borough", "calendar"}
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("file", "path"), TABLE_PAGES, ids=[f for f, _ in TABLE_PAGES])
+@pytest.mark.parametrize(
+    ("file", "path"),
+    [pytest.param(f, p, id=f, marks=() if p in DOWNLOADS_PLAIN else pytest.mark.slow) for f, p in TABLE_PAGES],
+)
 def test_every_download_starts_and_the_main_table_matches_the_library(
     page, app_url: str, sample_con, file: str, path: str
 ) -> None:

@@ -38,7 +38,7 @@ PHONE = min(WIDTHS)
 # (PHONE_PLAIN); the slow run (CI) adds the phone width of the other pages, the laptop width, whose only check (chart
 # text and sideways scrolling) the phone width also makes, and a phone load that checks the focus ring of every
 # target Tab reaches (the plain run checks it at the desktop width).
-PHONE_PLAIN = {"", "spend", "map", "borough", "calendar"}
+PHONE_PLAIN = {"spend", "map"}
 
 
 def _slow(path: str, width: int) -> bool:
