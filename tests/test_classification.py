@@ -1043,7 +1043,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35, 37,
     39 and 40: thirty-eight councils drawn at random, labelled blind, measured once as locked, then their misses read)
-    holds at the figures of rules 2026.32, below the targets; the held fold (rounds 32, 36, 38 and 41 to 43:
+    holds at the figures of rules 2026.33, below the targets; the held fold (rounds 32, 36, 38 and 41 to 43:
     twenty-two more, measured once with rules 2026.26 and 2026.29 to 2026.32, misses not read) at its figures
     then."""
     scores = score_folds(extra_con)
@@ -1065,7 +1065,7 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     assert _rates(totals["locked"])[1] >= 0.90 and _rates(totals["tuning"])[1] >= 0.93
     assert _rates(totals["locked"])[2] >= 0.80
     precision, recall, exact = _rates(totals["fresh"])
-    assert precision >= 0.92 and recall >= 0.86 and exact >= 0.73
+    assert precision >= 0.92 and recall >= 0.86 and exact >= 0.75
     precision, recall, exact = _rates(totals["held"])
     assert precision >= 0.89 and recall >= 0.80 and exact >= 0.75
 
@@ -1143,6 +1143,70 @@ def test_the_words_a_pattern_must_match(pattern: str, words: set[str] | None) ->
     from loti_demand.normalise.prefilter import required_words
 
     assert required_words(pattern) == (frozenset(words) if words is not None else None)
+
+
+def test_a_line_saying_only_it_takes_the_kind_the_suppliers_other_lines_name(tmp_path: Path) -> None:
+    """Hackney's ledger books these suppliers under "IT Equip/Services", which names no kind; Camden's and Islington's
+    say what they bought. A supplier on no list whose other lines name one kind, two or more of them from two
+    publishers or two accounts, gives that kind to the general lines (high: the line's own words say technology; the
+    reason names both); a supplier whose lines name several kinds, one line alone, one account in one ledger, and a
+    reseller known for IT of every kind keep "Other or unspecified IT"; words that name a kind keep it."""
+    root = tmp_path / "data"
+    camden, islington, hackney = (root / "spend" / b for b in ("camden", "islington", "hackney"))
+    for folder in (camden, islington, hackney):
+        folder.mkdir(parents=True)
+    (camden / "2025-04.csv").write_text(
+        "Payment Date,Supplier Name,Amount,Expense Type\n"
+        "01/04/2025,Larchmere Ltd,1200.00,Software licences\n"  # Larchmere: software, two councils
+        "02/04/2025,Oakridge Ltd,700.00,Software licences\n"  # Oakridge: software once, telephones twice
+        "03/04/2025,Oakridge Ltd,650.00,Telephones\n"
+        "04/04/2025,Fernvale Ltd,610.00,Software licences\n"  # Fernvale: one line
+        "05/04/2025,Hollin Ltd,620.00,Computer Software\n"  # Hollin: one account in one ledger
+        "06/04/2025,Hollin Ltd,630.00,Computer Software\n"
+        "07/04/2025,Softcat PLC,900.00,Software licences\n",  # a reseller on the kept list
+        encoding="utf-8",
+    )
+    (islington / "2025-04.csv").write_text(
+        "Payment Date,Supplier Name,Amount,Expense Type\n"
+        "01/04/2025,Larchmere Ltd,1300.00,Software maintenance\n"
+        "02/04/2025,Oakridge Ltd,1400.00,Mobile phones\n"
+        "03/04/2025,Softcat PLC,950.00,Software maintenance\n",
+        encoding="utf-8",
+    )
+    (hackney / "2025-04.csv").write_text(
+        "Payment Date,Supplier Name,Amount,Expense Type\n"
+        "01/04/2025,Larchmere Ltd,5000.00,IT Equip/Services\n"
+        "02/04/2025,Oakridge Ltd,6000.00,IT Equip/Services\n"
+        "03/04/2025,Fernvale Ltd,7000.00,IT Equip/Services\n"
+        "04/04/2025,Hollin Ltd,8000.00,IT Equip/Services\n"
+        "05/04/2025,Softcat PLC,9000.00,IT Equip/Services\n"
+        "06/04/2025,Larchmere Ltd,1500.00,Mobile phones\n",  # its own kind, and a third of Larchmere's kind lines
+        encoding="utf-8",
+    )
+    con = _build_with_corrections(tmp_path, root, "")
+    got = con.execute(
+        "select source_row, tech_category, classification_confidence, classification_method, classification_reason "
+        "from spend where source_file = 'spend/hackney/2025-04.csv' order by source_row"
+    ).fetchall()
+    assert [g[:4] for g in got] == [
+        (2, "software", "high", "text"),
+        (3, "networks_telecoms", "high", "text"),  # 2 of its 3 lines naming a kind are telephones
+        (4, "ict_other", "high", "text"),
+        (5, "ict_other", "high", "text"),
+        (6, "ict_other", "high", "text"),
+        (7, "networks_telecoms", "high", "text"),
+    ]
+    assert got[0][4].startswith("Expense Type 'IT Equip/Services' matches keyword")
+    assert got[0][4].endswith(
+        "; the supplier's payments that name a kind of technology: 2 of 3 lines are Software and licences (Camden, "
+        "Islington)"
+    )
+    # the other councils' lines keep their own words' kinds (the reseller's software lines too)
+    assert con.execute(
+        "select count(*) filter (where tech_category = 'software'), count(*) from spend "
+        "where source_file <> 'spend/hackney/2025-04.csv'"
+    ).fetchone() == (8, 10)
+    assert run_checks(con) == []
 
 
 def _build_with_corrections(tmp_path: Path, data: Path, corrections: str):

@@ -13,6 +13,11 @@
 --   mislabelled account in one ledger does not spread, however many lines it holds.
 -- The category is the commonest among the tech lines when it holds at least half of them, else 'ict_other' (IT of
 -- several kinds), so a mixed reseller is counted as tech without a category it may not be.
+-- The same lines also say what kind of technology a supplier sells where its other lines say only "IT": the spend
+-- mart refines a line whose words name only a broad kind ("IT Equip/Services") by `refining_category`, as it does by
+-- a supplier known for one kind (ref_refinements holds the pairs). A supplier has one when more than half of its
+-- tech lines that name a kind (not IT in general) name the same kind, at least 2 of them, from at least 2 publishers
+-- or saying at least 2 different things.
 with worded as (
     select
         matches.supplier_id,
@@ -72,9 +77,42 @@ named as (
     left join publishers as p on worded.publisher_code = p.publisher_code
     where worded.tech_category is not null
     group by worded.supplier_id
-)
+),
 
-select
+kinds as (
+    select
+        worded.supplier_id,
+        worded.tech_category,
+        count(*) as lines,
+        count(distinct worded.publisher_code) as publisher_count,
+        count(distinct worded.reason) as reasons,
+        sum(count(*)) over (partition by worded.supplier_id) as kind_lines,
+        row_number() over (partition by worded.supplier_id order by count(*) desc, worded.tech_category) as rank,
+        string_agg(distinct coalesce(p.publisher_name, worded.publisher_code), ', '
+            order by coalesce(p.publisher_name, worded.publisher_code)) as publishers
+    from worded
+    left join publishers as p on worded.publisher_code = p.publisher_code
+    where worded.tech_category <> 'ict_other'
+    group by worded.supplier_id, worded.tech_category
+),
+
+refining as (
+    select
+        kinds.supplier_id,
+        kinds.tech_category as refining_category,
+        'the supplier''s payments that name a kind of technology: ' || cast(kinds.lines as varchar) || ' of '
+        || cast(kinds.kind_lines as varchar) || ' lines are ' || coalesce(label.label, kinds.tech_category) || ' ('
+        || kinds.publishers || ')' as refining_reason
+    from kinds
+    left join ref_tech_categories as label on kinds.tech_category = label.tech_category
+    where kinds.rank = 1
+        and kinds.lines >= 2
+        and 2 * kinds.lines > kinds.kind_lines
+        and (kinds.publisher_count >= 2 or kinds.reasons >= 2)
+),
+
+evidence as (
+    select
     strong.supplier_id,
     case when 2 * c.lines >= strong.tech_lines then c.tech_category else 'ict_other' end as tech_category,
     strong.worded_lines,
@@ -91,4 +129,16 @@ from strong
 inner join categories as c on strong.supplier_id = c.supplier_id and c.rank = 1
 inner join named on strong.supplier_id = named.supplier_id
 left join ref_tech_categories as label on c.tech_category = label.tech_category
-order by strong.supplier_id
+)
+
+select
+    coalesce(evidence.supplier_id, refining.supplier_id) as supplier_id,
+    evidence.tech_category,
+    evidence.worded_lines,
+    evidence.tech_lines,
+    evidence.classification_reason,
+    refining.refining_category,
+    refining.refining_reason
+from evidence
+full outer join refining on evidence.supplier_id = refining.supplier_id
+order by 1

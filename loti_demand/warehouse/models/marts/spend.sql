@@ -45,6 +45,9 @@ decided as (
         e.tech_category as e_category,
         e.classification_reason as e_reason,
         r.words_category is not null as s_refines,
+        e.refining_category as e_refining,
+        e.refining_reason as e_refining_reason,
+        er.words_category is not null as e_refines,
         files.path as source_file
     from lines
     inner join raw_source_files as files on lines.file_id = files.file_id
@@ -59,6 +62,11 @@ decided as (
     left join int_supplier_matches as matches on lines.supplier_name = matches.supplier_name
     left join int_supplier_line_evidence as e on matches.supplier_id = e.supplier_id
     left join ref_refinements as r on t.tech_category = r.words_category and s.tech_category = r.supplier_category
+    -- a supplier's other lines refine only words naming IT in general or IT support, and not for a reseller (a
+    -- supplier known for IT of every kind sells every kind)
+    left join ref_refinements as er
+        on t.tech_category = er.words_category and e.refining_category = er.supplier_category
+        and t.tech_category in ('ict_other', 'it_services') and s.tech_category is distinct from 'ict_other'
 ),
 
 combined as (
@@ -71,6 +79,10 @@ combined as (
             when is_excluded or s_excluded and not (s_yields and t_confidence = 'high') then null
             when t_confidence = 'high' and s_refines
                 then struct_pack(cat := s_category, why := t_reason || '; ' || s_reason, sure := 'high', how := t_method)
+            when t_confidence = 'high' and e_refines
+                then struct_pack(
+                    cat := e_refining, why := t_reason || '; ' || e_refining_reason, sure := 'high', how := t_method
+                )
             when t_confidence = 'high'
                 then struct_pack(cat := t_category, why := t_reason, sure := 'high', how := t_method)
             when s_category = 'ict_other' and t_kind is not null
