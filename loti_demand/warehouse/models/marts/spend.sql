@@ -6,7 +6,8 @@
 -- The category (normalise/tech_decisions.py, `combine`, is the same rule in Python; ref_refinements holds its pairs
 -- of a broad heading and a supplier kind that refines it): an officer's correction of the
 -- line, of its text or of its supplier decides; else what the line's own words say (high confidence), with a
--- supplier's category where the words say only "IT", or only IT support from a supplier known for one kind of
+-- supplier's category where the words say only "IT" (or, for a supplier on no list, the kind its other lines name:
+-- int_supplier_line_evidence.refining_category), or only IT support from a supplier known for one kind of
 -- technology, or equipment from a copier firm, software from a mapping, data or sensor firm, or telephony from a
 -- software vendor; else, unless an exclusion rule vetoes it, what the supplier is known for (medium; for a general
 -- IT firm, known only for Other IT, the kind its words name, such as 'Hardware' or 'Consultancy', when they name
