@@ -81,19 +81,30 @@ named as (
 
 kinds as (
     select
-        worded.supplier_id,
-        worded.tech_category,
+        supplier_id,
+        tech_category,
         count(*) as lines,
-        count(distinct worded.publisher_code) as publisher_count,
-        count(distinct worded.reason) as reasons,
-        sum(count(*)) over (partition by worded.supplier_id) as kind_lines,
-        row_number() over (partition by worded.supplier_id order by count(*) desc, worded.tech_category) as rank,
+        count(distinct publisher_code) as publisher_count,
+        count(distinct reason) as reasons,
+        sum(count(*)) over (partition by supplier_id) as kind_lines,
+        row_number() over (partition by supplier_id order by count(*) desc, tech_category) as rank
+    from worded
+    where tech_category <> 'ict_other'
+    group by supplier_id, tech_category
+),
+
+-- the publishers are named apart from the counts: Spark cannot rewrite an ordered string_agg beside other distinct
+-- aggregates
+kind_publishers as (
+    select
+        worded.supplier_id,
         string_agg(distinct coalesce(p.publisher_name, worded.publisher_code), ', '
             order by coalesce(p.publisher_name, worded.publisher_code)) as publishers
     from worded
+    inner join kinds
+        on worded.supplier_id = kinds.supplier_id and worded.tech_category = kinds.tech_category and kinds.rank = 1
     left join publishers as p on worded.publisher_code = p.publisher_code
-    where worded.tech_category <> 'ict_other'
-    group by worded.supplier_id, worded.tech_category
+    group by worded.supplier_id
 ),
 
 refining as (
@@ -102,8 +113,9 @@ refining as (
         kinds.tech_category as refining_category,
         'the supplier''s payments that name a kind of technology: ' || cast(kinds.lines as varchar) || ' of '
         || cast(kinds.kind_lines as varchar) || ' lines are ' || coalesce(label.label, kinds.tech_category) || ' ('
-        || kinds.publishers || ')' as refining_reason
+        || named.publishers || ')' as refining_reason
     from kinds
+    inner join kind_publishers as named on kinds.supplier_id = named.supplier_id
     left join ref_tech_categories as label on kinds.tech_category = label.tech_category
     where kinds.rank = 1
         and kinds.lines >= 2
