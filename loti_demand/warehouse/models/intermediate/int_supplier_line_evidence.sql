@@ -22,6 +22,7 @@ with worded as (
     select
         matches.supplier_id,
         lines.publisher_code,
+        coalesce(p.publisher_name, lines.publisher_code) as publisher,
         case when t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') then t.tech_category end
             as tech_category,
         t.classification_reason as reason
@@ -31,6 +32,7 @@ with worded as (
         on lines.descriptions is not distinct from t.descriptions
         and lines.proclass_code is not distinct from t.proclass_code
         and lines.proclass_label is not distinct from t.proclass_label
+    left join publishers as p on lines.publisher_code = p.publisher_code
     where lines.status = 'loaded'
         and not t.is_silent
         and (t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') or t.tech_category is null)
@@ -70,11 +72,9 @@ categories as (
 named as (
     select
         worded.supplier_id,
-        string_agg(distinct coalesce(p.publisher_name, worded.publisher_code), ', '
-            order by coalesce(p.publisher_name, worded.publisher_code)) as publishers
+        string_agg(distinct worded.publisher, ', ' order by worded.publisher) as publishers
     from worded
     inner join strong on worded.supplier_id = strong.supplier_id
-    left join publishers as p on worded.publisher_code = p.publisher_code
     where worded.tech_category is not null
     group by worded.supplier_id
 ),
@@ -98,12 +98,10 @@ kinds as (
 kind_publishers as (
     select
         worded.supplier_id,
-        string_agg(distinct coalesce(p.publisher_name, worded.publisher_code), ', '
-            order by coalesce(p.publisher_name, worded.publisher_code)) as publishers
+        string_agg(distinct worded.publisher, ', ' order by worded.publisher) as publishers
     from worded
     inner join kinds
         on worded.supplier_id = kinds.supplier_id and worded.tech_category = kinds.tech_category and kinds.rank = 1
-    left join publishers as p on worded.publisher_code = p.publisher_code
     group by worded.supplier_id
 ),
 
