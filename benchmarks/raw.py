@@ -19,7 +19,7 @@ from loti_demand.normalise.line_columns import join_descriptions
 from loti_demand.normalise.supplier_resolution import Published, resolve
 from loti_demand.normalise.suppliers import is_redacted
 from loti_demand.normalise.taxonomy import Classifier
-from loti_demand.normalise.tech_decisions import combine
+from loti_demand.normalise.tech_decisions import TextDecision, combine, refined_by_supplier
 from loti_demand.reference import Reference
 from loti_demand.sample.scale.files import HEADERS
 
@@ -185,14 +185,54 @@ def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series) 
     known = {name: classifier.classify_supplier(name, canonical.get(name)) for name in payees}
     nobody = classifier.classify_supplier()
     pairs = pd.DataFrame({"text": line_text.to_numpy(), "payee": spend["supplier_name"].to_numpy()})
+    kinds = refining_kinds(pairs.assign(supplier=spend["supplier_id"], publisher=spend["borough_code"]), said)
     distinct = pairs.drop_duplicates()
-    decided = [
-        combine(said[text], known.get(payee, nobody) if isinstance(payee, str) else nobody)
-        for text, payee in distinct.itertuples(index=False, name=None)
-    ]
-    distinct = distinct.assign(tech=[d[0] if d[2] in ("high", "medium") else None for d in decided])
+    tech = []
+    for text, payee in distinct.itertuples(index=False, name=None):
+        supplier = known.get(payee, nobody) if isinstance(payee, str) else nobody
+        category, _, confidence, _ = combine(said[text], supplier)
+        # the spend mart's refinement of a line naming only IT in general or IT support, paid to a supplier on no
+        # list, by the kind its other lines name (int_supplier_line_evidence.refining_category)
+        kind = kinds.get(payee)
+        if confidence == "high" and supplier.tech_category is None and category in ("ict_other", "it_services"):
+            category = kind if refined_by_supplier(category, kind) else category
+        tech.append(category if confidence in ("high", "medium") else None)
+    distinct = distinct.assign(tech=tech)
     tech = pairs.merge(distinct, on=["text", "payee"], how="left")["tech"]
     return pd.Series(tech.to_numpy(), index=spend.index, dtype="str")
+
+
+def refining_kinds(lines: pd.DataFrame, said: list[TextDecision]) -> dict[str, str]:
+    """{payee: kind} where the supplier's lines whose own words name a kind of technology (not IT in general) name
+    mostly one: more than half of them, at least 2, from 2 publishers or 2 reasons (int_supplier_line_evidence.sql).
+    `lines` has each line's text (an index into `said`), payee, supplier and publisher."""
+    worded = [
+        d.tech_category
+        if not d.silent and d.confidence == "high" and d.method in ("text", "proclass", "correction")
+        else None
+        for d in said
+    ]
+    rows = lines.assign(kind=[worded[t] for t in lines["text"]], reason=[said[t].reason for t in lines["text"]]).dropna(
+        subset=["payee", "kind"]
+    )
+    rows = rows[rows["kind"] != "ict_other"]
+    counts = rows.groupby(["supplier", "kind"]).agg(
+        lines=("kind", "size"), publishers=("publisher", "nunique"), reasons=("reason", "nunique")
+    )
+    counts = counts.reset_index().sort_values(["supplier", "lines", "kind"], ascending=[True, False, True])
+    counts["kind_lines"] = counts.groupby("supplier")["lines"].transform("sum")
+    top = counts.drop_duplicates("supplier")
+    top = top[
+        (top["lines"] >= 2)
+        & (2 * top["lines"] > top["kind_lines"])
+        & ((top["publishers"] >= 2) | (top["reasons"] >= 2))
+    ]
+    by_supplier = dict(zip(top["supplier"], top["kind"], strict=True))
+    return {
+        p: by_supplier[s]
+        for p, s in lines[["payee", "supplier"]].drop_duplicates().itertuples(index=False)
+        if s in by_supplier
+    }
 
 
 BOROUGH_COLUMNS = ["borough_code", "borough_name", "population", "population_year", "tile_col", "tile_row"]

@@ -63,11 +63,11 @@ decided as (
     left join int_supplier_matches as matches on lines.supplier_name = matches.supplier_name
     left join int_supplier_line_evidence as e on matches.supplier_id = e.supplier_id
     left join ref_refinements as r on t.tech_category = r.words_category and s.tech_category = r.supplier_category
-    -- a supplier's other lines refine only words naming IT in general or IT support, and not for a reseller (a
-    -- supplier known for IT of every kind sells every kind)
+    -- a supplier's other lines refine only words naming IT in general or IT support, and only for a supplier on no
+    -- list (one known for a kind is read as that kind, and a reseller known for IT of every kind sells every kind)
     left join ref_refinements as er
         on t.tech_category = er.words_category and e.refining_category = er.supplier_category
-        and t.tech_category in ('ict_other', 'it_services') and s.tech_category is distinct from 'ict_other'
+        and t.tech_category in ('ict_other', 'it_services') and s.tech_category is null
 ),
 
 combined as (
