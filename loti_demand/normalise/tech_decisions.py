@@ -117,8 +117,10 @@ def award_evidence(awards: Iterable[tuple]) -> dict[str, SupplierDecision]:
 
 def combine(text: TextDecision, supplier: SupplierDecision) -> tuple[str | None, str | None, str | None, str | None]:
     """(tech_category, reason, confidence, method) from what the line says and what its supplier is known for; the
-    build's SQL (models/marts/spend.sql) follows the same order, then lets a silent line that is still unclassified
-    take what the supplier's other payments say (int_supplier_line_evidence.sql: it needs the whole warehouse)."""
+    build's SQL (models/marts/spend.sql) follows the same order, and also uses what a supplier on no list's other
+    payments say (int_supplier_line_evidence.sql: it needs the whole warehouse): the kind they name refines a line
+    whose words name only IT in general or IT support, and a silent line that is still unclassified takes their
+    category."""
     if text.excluded or (supplier.excluded and not (supplier.yields_to_words and text.confidence == "high")):
         return None, None, None, None
     if text.confidence == "high":
