@@ -22,7 +22,6 @@ with worded as (
     select
         matches.supplier_id,
         lines.publisher_code,
-        coalesce(p.publisher_name, lines.publisher_code) as publisher,
         case when t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') then t.tech_category end
             as tech_category,
         t.classification_reason as reason
@@ -32,7 +31,6 @@ with worded as (
         on lines.descriptions is not distinct from t.descriptions
         and lines.proclass_code is not distinct from t.proclass_code
         and lines.proclass_label is not distinct from t.proclass_label
-    left join publishers as p on lines.publisher_code = p.publisher_code
     where lines.status = 'loaded'
         and not t.is_silent
         and (t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') or t.tech_category is null)
@@ -69,14 +67,24 @@ categories as (
     group by worded.supplier_id, worded.tech_category
 ),
 
+-- the publishers of each supplier's tech lines of each kind, by name, for the reasons
+tech_publishers as (
+    select distinct
+        worded.supplier_id,
+        worded.tech_category,
+        coalesce(p.publisher_name, worded.publisher_code) as publisher
+    from worded
+    left join publishers as p on worded.publisher_code = p.publisher_code
+    where worded.tech_category is not null
+),
+
 named as (
     select
-        worded.supplier_id,
-        string_agg(distinct worded.publisher, ', ' order by worded.publisher) as publishers
-    from worded
-    inner join strong on worded.supplier_id = strong.supplier_id
-    where worded.tech_category is not null
-    group by worded.supplier_id
+        tp.supplier_id,
+        string_agg(distinct tp.publisher, ', ' order by tp.publisher) as publishers
+    from tech_publishers as tp
+    inner join strong on tp.supplier_id = strong.supplier_id
+    group by tp.supplier_id
 ),
 
 kinds as (
@@ -97,12 +105,11 @@ kinds as (
 -- aggregates
 kind_publishers as (
     select
-        worded.supplier_id,
-        string_agg(distinct worded.publisher, ', ' order by worded.publisher) as publishers
-    from worded
-    inner join kinds
-        on worded.supplier_id = kinds.supplier_id and worded.tech_category = kinds.tech_category and kinds.rank = 1
-    group by worded.supplier_id
+        tp.supplier_id,
+        string_agg(tp.publisher, ', ' order by tp.publisher) as publishers
+    from tech_publishers as tp
+    inner join kinds on tp.supplier_id = kinds.supplier_id and tp.tech_category = kinds.tech_category and kinds.rank = 1
+    group by tp.supplier_id
 ),
 
 refining as (
