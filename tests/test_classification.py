@@ -804,10 +804,8 @@ def test_a_suppliers_worded_lines_speak_for_its_silent_lines_across_publishers(t
     two councils, gives its category to its silent lines (medium); a mixed supplier, one account alone, a vetoed
     supplier and an officer's correction do not move."""
     root = tmp_path / "data"
-    camden, barnet, hackney = (root / "spend" / b for b in ("camden", "barnet", "hackney"))
-    for folder in (camden, barnet, hackney):
-        folder.mkdir(parents=True)
-    (camden / "2025-04.csv").write_text(
+    _write(
+        root / "spend" / "camden" / "2025-04.csv",
         "Payment Date,Supplier Name,Amount,Expense Type,Service Area\n"
         "01/04/2025,Larchmere Ltd,1200.00,Software licences,Libraries\n"  # 2: Larchmere, two accounts
         "02/04/2025,Larchmere Ltd,800.00,Software maintenance,Adults\n"
@@ -821,17 +819,17 @@ def test_a_suppliers_worded_lines_speak_for_its_silent_lines_across_publishers(t
         "10/04/2025,Fernvale Ltd,630.00,IT Software,Schools\n"
         "11/04/2025,Brightpath Recruitment Ltd,1000.00,Software licences,Libraries\n"  # 12: vetoed supplier
         "12/04/2025,Brightpath Recruitment Ltd,1100.00,Software maintenance,Adults\n",
-        encoding="utf-8",
     )
-    (hackney / "2025-04.csv").write_text(  # a second council: Marlow's lines speak from two publishers
+    _write(
+        root / "spend" / "hackney" / "2025-04.csv",  # a second council: Marlow's lines speak from two publishers
         "Payment Date,Supplier Name,Amount,Expense Type\n01/04/2025,Marlow Ltd,1300.00,Mobile phones\n",
-        encoding="utf-8",
     )
-    (camden / "2025-05.csv").write_text(
+    _write(
+        root / "spend" / "camden" / "2025-05.csv",
         "Payment Date,Supplier Name,Amount,Expense Type\n01/05/2025,Marlow Ltd,1400.00,Telephones\n",
-        encoding="utf-8",
     )
-    (barnet / "2025-04.csv").write_text(
+    _write(
+        root / "spend" / "barnet" / "2025-04.csv",
         "Payment Date,Supplier Name,Amount,company_name\n"
         "01/04/2025,LARCHMERE LIMITED,5000.00,LARCHMERE LIMITED\n"  # 2: evidence from two accounts
         "02/04/2025,Larchmere Ltd,6000.00,LARCHMERE LIMITED\n"  # 3: corrected by line to not tech
@@ -839,7 +837,6 @@ def test_a_suppliers_worded_lines_speak_for_its_silent_lines_across_publishers(t
         "04/04/2025,Fernvale Ltd,8000.00,FERNVALE LIMITED\n"
         "05/04/2025,Brightpath Recruitment Ltd,9000.00,BRIGHTPATH RECRUITMENT LIMITED\n"
         "06/04/2025,Marlow Ltd,1500.00,MARLOW LIMITED\n",
-        encoding="utf-8",
     )
     con = _build_with_corrections(
         tmp_path, root, "line,spend/barnet/2025-04.csv:3,none,a refund of a building deposit\n"
@@ -1156,10 +1153,8 @@ def test_a_line_saying_only_it_takes_the_kind_the_suppliers_other_lines_name(tmp
     reason names both); a supplier whose lines name several kinds, one line alone, one account in one ledger, and a
     reseller known for IT of every kind keep "Other or unspecified IT"; words that name a kind keep it."""
     root = tmp_path / "data"
-    camden, islington, hackney = (root / "spend" / b for b in ("camden", "islington", "hackney"))
-    for folder in (camden, islington, hackney):
-        folder.mkdir(parents=True)
-    (camden / "2025-04.csv").write_text(
+    _write(
+        root / "spend" / "camden" / "2025-04.csv",
         "Payment Date,Supplier Name,Amount,Expense Type\n"
         "01/04/2025,Larchmere Ltd,1200.00,Software licences\n"  # Larchmere: software, two councils
         "02/04/2025,Oakridge Ltd,700.00,Software licences\n"  # Oakridge: software once, telephones twice
@@ -1168,16 +1163,16 @@ def test_a_line_saying_only_it_takes_the_kind_the_suppliers_other_lines_name(tmp
         "05/04/2025,Hollin Ltd,620.00,Computer Software\n"  # Hollin: one account in one ledger
         "06/04/2025,Hollin Ltd,630.00,Computer Software\n"
         "07/04/2025,Softcat PLC,900.00,Software licences\n",  # a reseller on the kept list
-        encoding="utf-8",
     )
-    (islington / "2025-04.csv").write_text(
+    _write(
+        root / "spend" / "islington" / "2025-04.csv",
         "Payment Date,Supplier Name,Amount,Expense Type\n"
         "01/04/2025,Larchmere Ltd,1300.00,Software maintenance\n"
         "02/04/2025,Oakridge Ltd,1400.00,Mobile phones\n"
         "03/04/2025,Softcat PLC,950.00,Software maintenance\n",
-        encoding="utf-8",
     )
-    (hackney / "2025-04.csv").write_text(
+    _write(
+        root / "spend" / "hackney" / "2025-04.csv",
         "Payment Date,Supplier Name,Amount,Expense Type\n"
         "01/04/2025,Larchmere Ltd,5000.00,IT Equip/Services\n"
         "02/04/2025,Oakridge Ltd,6000.00,IT Equip/Services\n"
@@ -1185,7 +1180,6 @@ def test_a_line_saying_only_it_takes_the_kind_the_suppliers_other_lines_name(tmp
         "04/04/2025,Hollin Ltd,8000.00,IT Equip/Services\n"
         "05/04/2025,Softcat PLC,9000.00,IT Equip/Services\n"
         "06/04/2025,Larchmere Ltd,1500.00,Mobile phones\n",  # its own kind, and a third of Larchmere's kind lines
-        encoding="utf-8",
     )
     con = _build_with_corrections(tmp_path, root, "")
     got = con.execute(
@@ -1211,6 +1205,12 @@ def test_a_line_saying_only_it_takes_the_kind_the_suppliers_other_lines_name(tmp
         "where source_file <> 'spend/hackney/2025-04.csv'"
     ).fetchone() == (8, 10)
     assert run_checks(con) == []
+
+
+def _write(path: Path, text: str) -> None:
+    """A spend file of a test's data folder, its borough's folder made as needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _build_with_corrections(tmp_path: Path, data: Path, corrections: str):
