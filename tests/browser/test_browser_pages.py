@@ -223,12 +223,13 @@ def _downloads(page) -> dict[str, bytes]:
     with the number of rows its button promises."""
     files = {}
     buttons = page.get_by_test_id("stDownloadButton")
-    # the main area can still be mounting when the script state first reads notRunning: wait for it to settle
+    # the main area can still be mounting when the script state first reads notRunning: wait until the number of
+    # buttons holds for four checks half a second apart (one check was once too few for a busy machine's Spend page)
     expect(buttons.first).to_be_visible(timeout=30_000)
-    count = -1
-    while count != buttons.count():
-        count = buttons.count()
+    counts: list[int] = []
+    while len(counts) < 4 or len(set(counts[-4:])) > 1:
         page.wait_for_timeout(500)
+        counts.append(buttons.count())
     # Each button is held as the element itself, its label read before its click: a locator such as nth(i) is
     # looked up afresh at every use, and a busy machine can redraw the page between the click and the reading.
     for handle in buttons.element_handles():
