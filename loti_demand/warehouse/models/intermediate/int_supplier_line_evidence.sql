@@ -18,16 +18,26 @@
 -- a supplier known for one kind (ref_refinements holds the pairs). A supplier has one when more than half of its
 -- tech lines that name a kind (not IT in general) name the same kind, at least 2 of them, from at least 2 publishers
 -- or saying at least 2 different things.
-with worded as (
+-- The reasons are only counted, so each line carries its reason's number, not its text: the counts read ten million
+-- numbers rather than ten million strings (a quarter of the model's time).
+with classification as (
+    select
+        *,
+        case when classification_reason is not null then dense_rank() over (order by classification_reason) end
+            as reason_number
+    from int_spend_classification
+),
+
+worded as (
     select
         matches.supplier_id,
         lines.publisher_code,
         case when t.confidence = 'high' and t.method in ('text', 'proclass', 'correction') then t.tech_category end
             as tech_category,
-        t.classification_reason as reason
+        t.reason_number as reason
     from int_spend_lines as lines
     inner join int_supplier_matches as matches on lines.supplier_name = matches.supplier_name
-    inner join int_spend_classification as t
+    inner join classification as t
         on lines.descriptions is not distinct from t.descriptions
         and lines.proclass_code is not distinct from t.proclass_code
         and lines.proclass_label is not distinct from t.proclass_label
