@@ -379,3 +379,21 @@ def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -
     echo("  health check answers: " + ", ".join(f"{code}: {n}" for code, n in sorted(result.health.items(), key=str)))
     echo(f"  tracebacks in the server log: {result.server_tracebacks}")
     echo(f"  {memory_summary(result.memory)}")
+    echo(load_verdict(result))
+
+
+def load_verdict(result: LoadResult) -> str:
+    """Issue 23's target: 25 users for two minutes on the 10M warehouse, rebuilt under them, p95 page time <= 1 s,
+    p99 <= 2 s and no errors."""
+    options, times = result.options, result.times()
+    met = bool(times) and percentile(times, 95) <= 1.0 and percentile(times, 99) <= 2.0 and not result.errors
+    met = met and not result.server_tracebacks and any(code == 0 for _, code in result.rebuilds)
+    scale = (
+        ""
+        if options.lines >= 10_000_000 and options.users >= 25 and options.seconds >= 120
+        else (
+            " (the target is for 25 users over 2 minutes on 10,000,000 lines: --users 25 --duration 120 "
+            "--load-lines 10000000)"
+        )
+    )
+    return f"verdict{scale}: {'PASS' if met else 'FAIL'}  p95 <= 1 s, p99 <= 2 s, no errors, a rebuild swapped in"

@@ -281,7 +281,7 @@ def test_the_ratio_verdicts_count_the_questions_that_meet_them() -> None:
         pages=[],
         paint=[],
         ingest_lines_per_s=0.0,
-        build=SimpleNamespace(peak_rss_mb=1.0),
+        build=SimpleNamespace(peak_rss_mb=1.0, lines=1_000_000, seconds=5.0),
     )
     figures = {target: (met, figure) for target, met, figure in verdicts(results)}
     assert figures[">= 30x faster than pandas"] == (False, "1 of 2 questions; lowest slow 10x")
@@ -337,6 +337,23 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
     assert "p95" in report and "p99" in report and "errors: 0" in report
     assert len(result.memory) >= 2 and all(rss > 50e6 for _, rss in result.memory), "the server's memory is sampled"
     assert "server memory:" in report and re.search(r"curve: \d+ s \d+ MB", report)
+    assert "verdict (the target is for 25 users over 2 minutes on 10,000,000 lines" in report
+
+
+def test_the_load_verdict_needs_p95_within_1_s_p99_within_2_s_no_errors_and_a_rebuild() -> None:
+    from benchmarks.load import LoadOptions, LoadResult, Sample, load_verdict
+
+    target = LoadOptions(users=25, seconds=120, lines=10_000_000)
+    quick = [Sample("Overview", "open", 0.2)] * 98 + [Sample("Overview", "open", 1.5)] * 2  # p95 0.2 s, p99 1.5 s
+    met = LoadResult(target, samples=quick, rebuilds=[(60.0, 0)])
+    assert load_verdict(met).startswith("verdict: PASS")
+    slow = [Sample("Overview", "open", 0.2)] * 90 + [Sample("Overview", "open", 1.2)] * 10  # p95 1.2 s
+    assert load_verdict(LoadResult(target, samples=slow, rebuilds=[(60.0, 0)])).startswith("verdict: FAIL")
+    failed = [*quick, Sample("Overview", "open", 0.1, "the page raised an exception")]
+    assert load_verdict(LoadResult(target, samples=failed, rebuilds=[(60.0, 0)])).startswith("verdict: FAIL")
+    assert load_verdict(LoadResult(target, samples=quick)).startswith("verdict: FAIL"), "no rebuild swapped in"
+    small = LoadResult(LoadOptions(users=3, seconds=30), samples=quick, rebuilds=[(20.0, 0)])
+    assert load_verdict(small).startswith("verdict (the target is for 25 users over 2 minutes on 10,000,000 lines")
 
 
 def test_the_memory_curve_says_when_each_point_was_taken() -> None:
@@ -367,3 +384,29 @@ def test_the_package_neither_ships_nor_imports_the_benchmark() -> None:
         if re.search(r"^\s*(import|from) benchmarks\b", p.read_text(encoding="utf-8"), re.M)
     ]
     assert importing == []
+
+
+def test_each_question_meets_the_first_target_by_its_ratios_or_near_its_floor_and_each_page_by_its_sum() -> None:
+    """Issue 23: a question over payment lines is >= 30x pandas and >= 150x SQLite, or within 2 ms of its floor at
+    p50, and the report names which; a page over spend sums the questions it asks that pandas and SQLite answer."""
+    from benchmarks.measure import QueryMeasure
+    from benchmarks.report import near_the_floor, page_questions, question_verdict
+
+    def measure(label: str, duck: float, pandas: float, sqlite: float, floor: float) -> QueryMeasure:
+        return QueryMeasure(label, label, {}, 1, [duck] * 3, pandas_ms=[pandas], sqlite_ms=[sqlite], answer_ms=[floor])
+
+    fast = measure("spend_summary", 1.0, 40.0, 200.0, 0.5)  # 40x and 200x
+    near = measure("spend_over_time", 3.0, 30.0, 300.0, 1.5)  # 10x, but 1.5 ms above its floor
+    far = measure("top_suppliers", 6.0, 60.0, 600.0, 1.0)  # 10x and 5 ms above its floor
+    duck_only = QueryMeasure("supplier_list", "supplier_list", {}, 1, [9.0] * 3, answer_ms=[1.0])
+    assert [question_verdict(q) for q in (fast, near, far, duck_only)] == ["ratios", "floor", "neither", None]
+
+    figures = {target: (met, figure) for target, met, figure in near_the_floor([fast, near, far, duck_only])}
+    first = next(t for t in figures if t.startswith("each question"))
+    assert figures[first] == (False, "ratios: spend_summary; floor: spend_over_time; neither: top_suppliers")
+    # the Spend page asks all three: 10 ms against 130 ms of pandas and 1,100 of SQLite (13x and 110x)
+    spend = next(t for t in figures if t.startswith("page Spend and suppliers"))
+    assert figures[spend] == (False, "10.0 ms: 13x pandas, 110x SQLite")
+    assert "spend_over_time, spend_summary, top_suppliers summed" in spend
+    assert not any(t.startswith("page Challenges") for t in figures), "a page asking none of them is not judged"
+    assert {"spend_summary", "top_suppliers"} <= page_questions()["Spend and suppliers"]
