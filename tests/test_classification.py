@@ -979,22 +979,26 @@ def extra_real() -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def extra_con(tmp_path_factory: pytest.TempPathFactory):
-    source = extra_real()
-    root = tmp_path_factory.mktemp("extra") / "data"
-    for publisher, folder in EXTRA_FOLDERS.items():
+def build_extra(folder: Path) -> Path:
+    """Build the extra labels' warehouse in `folder`: each publisher's files linked under its stand-in folder (with
+    its mapping), as a user would lay them out; the warehouse's path."""
+    source, root = extra_real(), folder / "data"
+    for publisher, stand_in in EXTRA_FOLDERS.items():
         if not (source / "spend" / publisher).is_dir():  # an older copy: its labels count as not loaded
             continue
-        target = root / "spend" / folder
+        target = root / "spend" / stand_in
         target.mkdir(parents=True, exist_ok=True)
         for path in (source / "spend" / publisher).iterdir():
             (target / path.name).symlink_to(path)
         if publisher in EXTRA_MAPPINGS:
             (target / "mapping.csv").write_text(f"field,column\n{EXTRA_MAPPINGS[publisher]}\n", encoding="utf-8")
-    warehouse = root.parent / "warehouse.duckdb"
-    build(root, warehouse)
-    con = connect(warehouse, read_only=True)
+    build(root, folder / "warehouse.duckdb")
+    return folder / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def extra_con(tmp_path_factory: pytest.TempPathFactory):
+    con = connect(build_extra(tmp_path_factory.mktemp("extra")), read_only=True)
     yield con
     con.close()
 

@@ -5,7 +5,7 @@ beats the rules on the locked fold and keeps an explainable reason). Not part of
     python -m tests.labels.text_model_experiment [--warehouse W] [--final]
 
 It builds the labels' warehouse as tests/test_classification.py does (the files of tests/labels/extra_sources.md,
-kept outside the repository; or reads W if it exists), and reads each labelled line's supplier and descriptive columns
+kept outside the repository; or reads W, built before), and reads each labelled line's supplier and descriptive columns
 with the rules' decision. A logistic regression over the supplier name's character n-grams and words and the
 descriptions' words (TF-IDF) is trained on the tuning and fresh folds (the folds whose misses have been read) and
 judged by publisher: five folds of whole publishers, so a publisher's lines are never both trained on and judged.
@@ -29,29 +29,19 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
-from tests.test_classification import EXTRA_FOLDERS, EXTRA_LABELS, EXTRA_MAPPINGS, extra_real
+from tests.test_classification import EXTRA_FOLDERS, EXTRA_LABELS, build_extra
 
 TRAIN = ("tuning", "fresh")
 CHOSEN = (4.0, 0.9)  # C and threshold, chosen from the cross-validation before --final was run
 
 
-def labels_warehouse(path: Path) -> Path:
-    if path.exists():
+def labels_warehouse(path: Path | None) -> Path:
+    if path:
         return path
-    source, root = extra_real(), Path(tempfile.mkdtemp()) / "data"
-    for publisher, folder in EXTRA_FOLDERS.items():
-        if not (source / "spend" / publisher).is_dir():
-            continue
-        target = root / "spend" / folder
-        target.mkdir(parents=True, exist_ok=True)
-        for file in (source / "spend" / publisher).iterdir():
-            (target / file.name).symlink_to(file)
-        if publisher in EXTRA_MAPPINGS:
-            (target / "mapping.csv").write_text(f"field,column\n{EXTRA_MAPPINGS[publisher]}\n", encoding="utf-8")
-    build(root, path)
-    return path
+    built = build_extra(Path(tempfile.mkdtemp()))
+    print(f"built the labels' warehouse: --warehouse {built} reads it again")
+    return built
 
 
 def labelled_lines(warehouse: Path) -> pd.DataFrame:
@@ -104,7 +94,7 @@ def rates(truth: np.ndarray, said: np.ndarray) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--warehouse", type=Path, default=Path(tempfile.gettempdir()) / "labels-warehouse.duckdb")
+    parser.add_argument("--warehouse", type=Path, help="a labels' warehouse built before (else one is built)")
     parser.add_argument("--final", action="store_true", help="measure the chosen model once on locked and held")
     args = parser.parse_args()
     lines = labelled_lines(labels_warehouse(args.warehouse))
