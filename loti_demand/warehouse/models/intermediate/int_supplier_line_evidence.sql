@@ -19,7 +19,7 @@
 -- tech lines that name a kind (not IT in general) name the same kind, at least 2 of them, from at least 2 publishers
 -- or saying at least 2 different things.
 -- The reasons are only counted, so each line carries its reason's number, not its text: the counts read ten million
--- numbers rather than ten million strings (a quarter of the model's time).
+-- numbers rather than ten million strings (about a third of the model's time at 10M lines).
 with classification as (
     select
         *,
