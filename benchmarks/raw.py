@@ -19,7 +19,7 @@ from loti_demand.normalise.line_columns import join_descriptions
 from loti_demand.normalise.supplier_resolution import Published, resolve
 from loti_demand.normalise.suppliers import is_redacted
 from loti_demand.normalise.taxonomy import Classifier
-from loti_demand.normalise.tech_decisions import TextDecision, combine, refined_by_supplier
+from loti_demand.normalise.tech_decisions import TOO_BROAD_TO_REFINE, TextDecision, combine, refined_by_supplier
 from loti_demand.reference import Reference
 from loti_demand.sample.scale.files import HEADERS
 
@@ -194,7 +194,7 @@ def classify(spend: pd.DataFrame, classifier: Classifier, canonical: pd.Series) 
         # the spend mart's refinement of a line naming only IT in general or IT support, paid to a supplier on no
         # list, by the kind its other lines name (int_supplier_line_evidence.refining_category)
         kind = kinds.get(payee)
-        if confidence == "high" and supplier.tech_category is None and category in ("ict_other", "it_services"):
+        if confidence == "high" and supplier.tech_category is None and category in TOO_BROAD_TO_REFINE:
             category = kind if refined_by_supplier(category, kind) else category
         tech.append(category if confidence in ("high", "medium") else None)
     distinct = distinct.assign(tech=tech)
