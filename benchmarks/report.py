@@ -259,7 +259,7 @@ def page_questions(dashboard: Path = PROJECT_DIR / "dashboard.py") -> dict[str, 
 def near_the_floor(queries: list[QueryMeasure]) -> list[tuple[str, bool | None, str]]:
     """Issue 23's first target: each question over payment lines by its ratios or near its floor; and each page over
     spend, the p50s of the questions it asks that pandas and SQLite also answer summed, by its ratios."""
-    judged = {q.label: (q, question_verdict(q)) for q in queries if question_verdict(q) is not None}
+    judged = {q.label: (q, way) for q in queries if (way := question_verdict(q)) is not None}
     if not judged:
         return [("each question: ratios or within 2 ms of its floor", None, "not measured")]
     ways = {way: [label for label, (_, v) in judged.items() if v == way] for way in ("ratios", "floor", "neither")}
