@@ -12,16 +12,18 @@ from loti_demand.queries import export_summary
 
 
 def _run_calls() -> set[str]:
-    """The query names passed to run or run_long in the query layer's modules (found in the syntax tree)."""
-    return {
-        node.args[1].value
+    """The query names passed to run, run_long or run_stored (which runs <name>_stored, then perhaps <name>) in
+    the query layer's modules (found in the syntax tree)."""
+    calls = [
+        (node.func.id if isinstance(node.func, ast.Name) else node.func.attr, node.args[1].value)
         for p in queries.QUERIES_DIR.glob("*.py")
         for node in ast.walk(ast.parse(p.read_text()))
         if isinstance(node, ast.Call)
-        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("run", "run_long")
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("run", "run_long", "run_stored")
         and len(node.args) > 1
         and isinstance(node.args[1], ast.Constant)
-    }
+    ]
+    return {name for _, name in calls} | {f"{name}_stored" for called, name in calls if called == "run_stored"}
 
 
 @pytest.mark.parametrize("name", sorted(queries.QUERIES))

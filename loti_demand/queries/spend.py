@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from loti_demand import periods
-from loti_demand.queries.core import codes, query, run
+from loti_demand.queries.core import codes, query, run, run_stored
 from loti_demand.queries.examples import a_borough, as_of_example, last12
 
 PIPELINE_MONTHS = 18  # the Overview's pipeline: the default forward period of every page (periods.forward_periods)
@@ -64,7 +64,7 @@ def borough_measures(
 ) -> pd.DataFrame:
     """Every map measure for every borough: for the periods the pages offer as the build stored it
     (agg_borough_measures_by_period), for any other window worked out by the same macro."""
-    return run(con, "borough_measures", start=start, end=end, category=category)
+    return run_stored(con, "borough_measures", start=start, end=end, category=category)
 
 
 @query(lambda con: {**last12(con), "boroughs": (), "category": None})
@@ -124,7 +124,7 @@ def top_suppliers(
 ) -> pd.DataFrame:
     """The `limit` largest suppliers plus one more when there are more (so the page can say so): for every borough
     over a spend period the pages offer as the build stored them (agg_suppliers_by_period), else worked out."""
-    return run(
+    return run_stored(
         con, "top_suppliers", start=start, end=end, boroughs=codes(boroughs), category=category, limit=int(limit)
     )
 
@@ -148,7 +148,7 @@ def supplier_concentration(
 ) -> pd.DataFrame:
     """How concentrated each category's named-supplier spend is. As with top_suppliers, the build has stored the
     answer for every borough over the periods the pages offer (agg_concentration_by_period)."""
-    return run(con, "supplier_concentration", start=start, end=end, boroughs=codes(boroughs), category=category)
+    return run_stored(con, "supplier_concentration", start=start, end=end, boroughs=codes(boroughs), category=category)
 
 
 @query(lambda con: {**last12(con), "boroughs": ()})

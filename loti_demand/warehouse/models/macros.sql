@@ -171,7 +171,7 @@ create or replace macro search_match(stems, clauses) as
     ));
 
 -- The ranks agg_suppliers_by_period keeps of each window: the Spend page shows at most 50 suppliers, and one more
--- says there are more. top_suppliers.sql reads them when they are enough.
+-- says there are more. top_suppliers_stored.sql reads them when they are enough.
 create or replace macro stored_supplier_ranks() as 51;
 
 -- A procurement's suppliers, grouped from procurement_suppliers by ocid: their names in the order the award lists
