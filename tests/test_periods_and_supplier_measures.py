@@ -156,6 +156,43 @@ def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(s
     assert compared > 500
 
 
+def test_stored_spend_questions_are_the_answers_worked_out_for_the_window(sample_con) -> None:
+    """Over every stored window: the headline, the months and quarters and the categories the build stored are
+    exactly the answers worked out, London-wide for all tech and each category, and for each publisher alone."""
+    categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
+    publishers = sample_con.execute("select distinct publisher_code from agg_spend_by_borough_month").fetchall()
+    assert len(publishers) > 33
+    compared = 0
+    for start, end in _stored_windows(sample_con):
+        window = {"start": start, "end": end}
+        pairs = [("spend_summary", {**window, "boroughs": None, "category": c}) for c in categories]
+        pairs += [
+            ("spend_over_time", {**window, "boroughs": None, "category": c, "grain": g})
+            for c in categories
+            for g in ("month", "quarter")
+        ]
+        for boroughs in [None, *([code] for (code,) in publishers)]:
+            pairs += [
+                ("category_spend", {**window, "boroughs": boroughs}),
+                ("spend_summary", {**window, "boroughs": boroughs, "category": None}),
+                ("spend_over_time", {**window, "boroughs": boroughs, "category": None, "grain": "quarter"}),
+            ]
+        for name, bound in pairs:
+            stored = queries.run(sample_con, f"{name}_stored", **bound)
+            worked_out = queries.run(sample_con, name, **bound)
+            assert len(stored) == len(worked_out) and (name != "spend_summary" or len(stored) == 1)
+            pd.testing.assert_frame_equal(stored, worked_out, check_exact=True)
+            compared += len(stored)
+    assert compared > 5000
+    one = queries.spend_summary(sample_con, start=start, end=end, boroughs=("E09000007",)).iloc[0]
+    assert (one["boroughs_with_data"], one["bodies_with_data"]) == (1, 0) and one["tech_spend_gbp"] > 0
+
+
+def quarter_of(window: dict) -> dict:
+    """A window the build did not store: the first quarter of a stored one."""
+    return {"start": window["start"], "end": (pd.Timestamp(window["start"]) + pd.offsets.QuarterEnd(1)).date()}
+
+
 def test_the_pages_read_the_stored_answers_for_the_periods_they_offer(sample_warehouse, tmp_path) -> None:
     """Marked stored answers come back for a stored window; any other choice is worked out, unmarked."""
     import shutil
@@ -170,9 +207,18 @@ def test_the_pages_read_the_stored_answers_for_the_periods_they_offer(sample_war
     con.execute("update agg_borough_measures_by_period set notices = -1")
     con.execute("update agg_suppliers_by_period set supplier_name = 'stored'")
     con.execute("update agg_concentration_by_period set suppliers = -1")
+    con.execute("update agg_spend_summary_by_period set lines = -1")
+    con.execute("update agg_spend_over_time_by_period set lines = -1")
+    con.execute("update agg_category_spend_by_period set lines = -1")
     assert queries.borough_measures(con, **window)["notices"].eq(-1).all()
     assert queries.top_suppliers(con, **window, limit=50)["supplier_name"].eq("stored").all()
     assert queries.supplier_concentration(con, **window, category="software")["suppliers"].eq(-1).all()
+    for one_or_all in ((), ("E09000007",)):
+        for question in (queries.QUERIES[n].function for n in ("spend_summary", "spend_over_time", "category_spend")):
+            assert question(con, **window, boroughs=one_or_all)["lines"].eq(-1).all()
+            assert question(con, **quarter_of(window), boroughs=one_or_all)["lines"].gt(0).all()
+    two = ("E09000007", "E09000022")
+    assert not queries.QUERIES["spend_over_time"].function(con, **window, boroughs=two)["lines"].eq(-1).any()
     quarter = {"start": dt.date(2025, 4, 1), "end": dt.date(2025, 6, 30)}
     assert queries.borough_measures(con, **quarter)["notices"].ge(0).all()
     assert not queries.top_suppliers(con, **window, limit=51)["supplier_name"].eq("stored").any()

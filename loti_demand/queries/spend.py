@@ -76,7 +76,7 @@ def spend_summary(
     boroughs: tuple[str, ...] = (),
     category: str | None = None,
 ) -> pd.DataFrame:
-    return run(con, "spend_summary", start=start, end=end, boroughs=codes(boroughs), category=category)
+    return run_stored(con, "spend_summary", start=start, end=end, boroughs=codes(boroughs), category=category)
 
 
 GRAINS = ("month", "quarter")  # of spend_over_time
@@ -94,14 +94,16 @@ def spend_over_time(
 ) -> pd.DataFrame:
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    return run(con, "spend_over_time", start=start, end=end, boroughs=codes(boroughs), category=category, grain=grain)
+    return run_stored(
+        con, "spend_over_time", start=start, end=end, boroughs=codes(boroughs), category=category, grain=grain
+    )
 
 
 @query(lambda con: {**last12(con), "boroughs": (a_borough(con),)})
 def category_spend(
     con: duckdb.DuckDBPyConnection, *, start: dt.date, end: dt.date, boroughs: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    return run(con, "category_spend", start=start, end=end, boroughs=codes(boroughs))
+    return run_stored(con, "category_spend", start=start, end=end, boroughs=codes(boroughs))
 
 
 @query(

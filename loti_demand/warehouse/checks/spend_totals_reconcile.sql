@@ -2,7 +2,9 @@
 -- ingested twice has two source_files rows (the second all duplicates), so totals are compared per path. The stored
 -- demand summary holds all 16 of its grains (or none, when there is no tech demand), each adding up to the tech
 -- spend. So does each spend period's stored supplier spend (agg_suppliers_by_period), all tech and by category, to the
--- monthly mart over the same months.
+-- monthly mart over the same months, and its stored London-wide spend questions: the headline
+-- (agg_spend_summary_by_period), the categories (agg_category_spend_by_period) and the months and quarters
+-- (agg_spend_over_time_by_period).
 with by_file as (
     select source_file, sum(amount_gbp) as amount_gbp from spend group by source_file
 ),
@@ -31,6 +33,29 @@ supplier_windows as (
             select any_value(s.window_spend_gbp) as window_spend_gbp from agg_suppliers_by_period as s
             where s.period_start = p.period_start and s.period_end = p.period_end and s.tech_category is not null
             group by s.tech_category) as c) as by_category_gbp
+    from page_periods as p
+    where p.kind = 'spend'
+),
+
+spend_windows as (
+    select
+        p.period_start,
+        p.period_end,
+        (select coalesce(sum(m.amount_gbp), 0) from agg_spend_by_borough_month as m
+            where m.payment_month between p.period_start and p.period_end and m.tech_category is not null)
+            as monthly_gbp,
+        (select coalesce(any_value(s.tech_spend_gbp), 0) from agg_spend_summary_by_period as s
+            where s.period_start = p.period_start and s.period_end = p.period_end and s.publisher_code is null
+                and s.tech_category is null) as summary_gbp,
+        (select coalesce(sum(c.tech_spend_gbp), 0) from agg_category_spend_by_period as c
+            where c.period_start = p.period_start and c.period_end = p.period_end and c.publisher_code is null)
+            as categories_gbp,
+        (select coalesce(sum(o.tech_spend_gbp), 0) from agg_spend_over_time_by_period as o
+            where o.period_start = p.period_start and o.period_end = p.period_end and o.publisher_code is null
+                and o.grain = 'month') as months_gbp,
+        (select coalesce(sum(o.tech_spend_gbp), 0) from agg_spend_over_time_by_period as o
+            where o.period_start = p.period_start and o.period_end = p.period_end and o.publisher_code is null
+                and o.grain = 'quarter') as quarters_gbp
     from page_periods as p
     where p.kind = 'spend'
 )
@@ -96,3 +121,13 @@ select 'agg_suppliers_by_period ' || strftime(period_start, '%Y-%m') || ' to ' |
     all_tech_gbp, monthly_gbp
 from supplier_windows
 where all_tech_gbp <> monthly_gbp or by_category_gbp <> monthly_gbp
+
+union all
+
+select 'stored spend questions ' || strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m'),
+    summary_gbp, monthly_gbp
+from spend_windows
+where summary_gbp <> monthly_gbp
+    or categories_gbp <> monthly_gbp
+    or months_gbp <> monthly_gbp
+    or quarters_gbp <> monthly_gbp

@@ -235,6 +235,101 @@ left join suppliers as sup on s.supplier_id = sup.supplier_id
 window window_rows as (partition by s.period_start, s.period_end, s.tech_category)
 order by s.period_start, s.period_end, s.tech_category nulls first, rank;
 
+-- The spend questions of the Spend page and the Borough profile. Each window also names a publisher
+-- (`publisher_code`, NULL = every publisher `boroughs` allows): the build stores each answer London-wide and for each
+-- publisher alone, over the spend periods the pages offer, and the query layer asks for any other choice.
+
+-- Tech spend in each window for the category (`tech_category`, NULL = all tech), with its coverage: boroughs and
+-- London-wide bodies with data, the bodies' part of the total, payment lines, redacted lines and months with data.
+-- Coverage counts the publishers' non-tech lines too. One row per window, of zeros when it holds no data.
+create or replace macro spend_summary_in(windows, boroughs) as table
+with w as (
+    select distinct
+        cast(x.period_start as date) as period_start,
+        cast(x.period_end as date) as period_end,
+        cast(x.publisher_code as varchar) as publisher_code,
+        cast(x.tech_category as varchar) as tech_category
+    from (select unnest(windows) as x)
+)
+
+select
+    w.period_start,
+    w.period_end,
+    w.publisher_code,
+    w.tech_category,
+    coalesce(sum(s.amount_gbp) filter (where s.tech_category is not null), 0) as tech_spend_gbp,
+    cast(coalesce(sum(s.lines) filter (where s.tech_category is not null), 0) as bigint) as lines,
+    cast(coalesce(sum(s.redacted_lines) filter (where s.tech_category is not null), 0) as bigint) as redacted_lines,
+    count(distinct s.borough_code) as boroughs_with_data,
+    count(distinct case when s.borough_code is null then s.publisher_code end) as bodies_with_data,
+    coalesce(sum(s.amount_gbp) filter (where s.tech_category is not null and s.borough_code is null), 0)
+        as bodies_tech_spend_gbp,
+    count(distinct s.payment_month) as months_with_data
+from w
+left join agg_spend_by_borough_month as s
+    on s.payment_month between w.period_start and w.period_end
+    and (w.publisher_code is null or s.publisher_code = w.publisher_code)
+    and (boroughs is null or list_contains(boroughs, s.publisher_code))
+    and (w.tech_category is null or s.tech_category = w.tech_category or s.tech_category is null)
+group by w.period_start, w.period_end, w.publisher_code, w.tech_category;
+
+-- Tech spend per month or quarter (the window's `grain`) and tech category in each window, the period's first day
+-- as grain_start; sort_order is the category's place in ref_tech_categories.
+create or replace macro spend_over_time_in(windows, boroughs) as table
+with w as (
+    select distinct
+        cast(x.period_start as date) as period_start,
+        cast(x.period_end as date) as period_end,
+        cast(x.publisher_code as varchar) as publisher_code,
+        cast(x.grain as varchar) as grain
+    from (select unnest(windows) as x)
+)
+
+select
+    w.period_start,
+    w.period_end,
+    w.publisher_code,
+    w.grain,
+    cast(date_trunc(w.grain, s.payment_month) as date) as grain_start,
+    c.tech_category,
+    c.label as tech_category_label,
+    sum(s.amount_gbp) as tech_spend_gbp,
+    cast(sum(s.lines) as bigint) as lines,
+    cast(any_value(c.sort_order) as integer) as sort_order
+from w
+inner join agg_spend_by_borough_month as s
+    on s.payment_month between w.period_start and w.period_end
+    and (w.publisher_code is null or s.publisher_code = w.publisher_code)
+inner join ref_tech_categories as c on s.tech_category = c.tech_category
+where boroughs is null or list_contains(boroughs, s.publisher_code)
+group by all;
+
+-- Tech spend per tech category in each window.
+create or replace macro category_spend_in(windows, boroughs) as table
+with w as (
+    select distinct
+        cast(x.period_start as date) as period_start,
+        cast(x.period_end as date) as period_end,
+        cast(x.publisher_code as varchar) as publisher_code
+    from (select unnest(windows) as x)
+)
+
+select
+    w.period_start,
+    w.period_end,
+    w.publisher_code,
+    c.tech_category,
+    c.label as tech_category_label,
+    sum(s.amount_gbp) as tech_spend_gbp,
+    cast(sum(s.lines) as bigint) as lines
+from w
+inner join agg_spend_by_borough_month as s
+    on s.payment_month between w.period_start and w.period_end
+    and (w.publisher_code is null or s.publisher_code = w.publisher_code)
+inner join ref_tech_categories as c on s.tech_category = c.tech_category
+where boroughs is null or list_contains(boroughs, s.publisher_code)
+group by all;
+
 -- The demand summary: tech spend, pipeline, expiring contracts and challenges by area x tech category x period
 -- (an area is a borough, a London-wide body under its own name with no GSS code, or 'London-wide body' for other
 -- London buyers), for months month_from..month_to (NULL = open), for each choice of dimensions in `choices`

@@ -1,0 +1,12 @@
+-- spend_over_time.sql's answer as the build stored it (agg_spend_over_time_by_period) for the spend periods the
+-- pages offer, London-wide and for each publisher alone; no rows for any other choice, which spend_over_time.sql
+-- works out.
+select grain_start as period_start, tech_category, tech_category_label, tech_spend_gbp, lines
+from agg_spend_over_time_by_period
+where period_start = $start
+    and period_end = $end
+    and grain = $grain
+    and ($category is null or tech_category = $category)
+    and publisher_code is not distinct from $boroughs[1]  -- London-wide, or the one publisher chosen
+    and coalesce(len($boroughs), 0) <= 1
+order by grain_start, sort_order
