@@ -112,8 +112,9 @@ def _stored_windows(con, kind: str = "spend") -> list[tuple[dt.date, dt.date]]:
 BOROUGH_MEASURES = """select * exclude (period_start, period_end, tech_category)
     from borough_measures_in([{'period_start': $start, 'period_end': $end, 'tech_category': $category}])
     order by borough_name"""
-TOP_SUPPLIERS = """select * exclude (period_start, period_end, tech_category, window_spend_gbp, named_spend_gbp)
-    from top_suppliers_in([{'period_start': $start, 'period_end': $end}], null)
+TOP_SUPPLIERS = """select * exclude (period_start, period_end, publisher_code, tech_category, window_spend_gbp,
+        named_spend_gbp)
+    from top_suppliers_in([{'period_start': $start, 'period_end': $end, 'publisher_code': $publisher}], null)
     where tech_category is not distinct from $category and rank <= $limit + 1 order by rank"""
 CONCENTRATION = """select * exclude (period_start, period_end)
     from supplier_concentration_in([{'period_start': $start, 'period_end': $end}], null, $category)
@@ -134,18 +135,27 @@ def test_stored_borough_measures_are_the_measures_worked_out_for_the_window(samp
 
 
 def test_stored_supplier_answers_are_the_answers_grouped_from_the_monthly_mart(sample_con) -> None:
-    """Over every stored window, for all tech and each category: the same rows, values, order and types as the
-    macros give for that window alone."""
+    """Over every stored window, for all tech and each category, London-wide and for one borough alone: the same
+    rows, values, order and types as the macros give for that window alone."""
     categories = [None, *queries.tech_categories(sample_con)["tech_category"]]
     compared = 0
     for start, end in _stored_windows(sample_con):
         for category in categories:
-            for limit in (7, 50):  # the Spend page's default and its most
-                top = queries.top_suppliers(sample_con, start=start, end=end, category=category, limit=limit)
+            for limit, publisher in ((7, None), (50, None), (7, "E09000007")):  # the Spend page's default and most
+                top = queries.top_suppliers(
+                    sample_con,
+                    start=start,
+                    end=end,
+                    boroughs=tuple(filter(None, [publisher])),
+                    category=category,
+                    limit=limit,
+                )
                 if not top.empty:
                     assert len(top) == min(limit + 1, top["suppliers_total"].iloc[0])
+                    assert publisher is None or top["boroughs"].eq(1).all()
                 grouped = sample_con.execute(
-                    TOP_SUPPLIERS, {"start": start, "end": end, "category": category, "limit": limit}
+                    TOP_SUPPLIERS,
+                    {"start": start, "end": end, "category": category, "limit": limit, "publisher": publisher},
                 ).df()
                 pd.testing.assert_frame_equal(top, grouped, check_exact=True)
                 compared += len(top)
@@ -222,7 +232,8 @@ def test_the_pages_read_the_stored_answers_for_the_periods_they_offer(sample_war
     quarter = {"start": dt.date(2025, 4, 1), "end": dt.date(2025, 6, 30)}
     assert queries.borough_measures(con, **quarter)["notices"].ge(0).all()
     assert not queries.top_suppliers(con, **window, limit=51)["supplier_name"].eq("stored").any()
-    assert not queries.top_suppliers(con, **window, boroughs=("E09000007",))["supplier_name"].eq("stored").any()
+    assert queries.top_suppliers(con, **window, boroughs=("E09000007",))["supplier_name"].eq("stored").all()
+    assert not queries.top_suppliers(con, **window, boroughs=two)["supplier_name"].eq("stored").any()
     assert queries.supplier_concentration(con, **window, boroughs=("E09000007",))["suppliers"].gt(0).all()
     assert queries.supplier_concentration(con, **quarter)["suppliers"].gt(0).all()
     con.close()
@@ -230,8 +241,9 @@ def test_the_pages_read_the_stored_answers_for_the_periods_they_offer(sample_war
 
 def test_other_choices_group_the_monthly_mart(sample_con) -> None:
     start, end = _stored_windows(sample_con)[-1]
-    one_borough = queries.top_suppliers(sample_con, start=start, end=end, boroughs=("E09000007",))
-    assert one_borough["boroughs"].eq(1).all() and len(one_borough) == 11
+    two_boroughs = queries.top_suppliers(sample_con, start=start, end=end, boroughs=("E09000007", "E09000022"))
+    assert two_boroughs["boroughs"].between(1, 2).all() and len(two_boroughs) == 11
+    assert two_boroughs["boroughs"].eq(2).any()
     everyone = queries.top_suppliers(sample_con, start=start, end=end, limit=51)
     assert len(everyone) > 51  # more than the build keeps
     quarter = queries.supplier_concentration(sample_con, start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
@@ -293,7 +305,9 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
     for category in (None, "software", "cloud"):
         for limit in (2, 50):
             stored = queries.top_suppliers(con, **window, category=category, limit=limit)
-            grouped = con.execute(TOP_SUPPLIERS, {**window, "category": category, "limit": limit}).df()
+            grouped = con.execute(
+                TOP_SUPPLIERS, {**window, "category": category, "limit": limit, "publisher": None}
+            ).df()
             pd.testing.assert_frame_equal(stored, grouped, check_exact=True)
     everything = queries.top_suppliers(con, **window, limit=50)
     assert len(everything) == 51 and everything["suppliers_total"].iloc[0] == 64

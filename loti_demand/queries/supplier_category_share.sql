@@ -14,7 +14,7 @@ shares as (
     union all
     select tech_category, tech_spend_gbp, lines, named_spend_gbp, share_pct, rank, suppliers_total
     from top_suppliers_in((
-        select [{'period_start': $start, 'period_end': $end}] where not exists (from offered)
+        select [{'period_start': $start, 'period_end': $end, 'publisher_code': null}] where not exists (from offered)
     ), null)
     where supplier_id = $supplier and tech_category is not null
 )

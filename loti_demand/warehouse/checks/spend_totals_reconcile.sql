@@ -27,11 +27,12 @@ supplier_windows as (
         (select coalesce(sum(m.amount_gbp), 0) from agg_spend_by_supplier as m
             where m.payment_month between p.period_start and p.period_end) as monthly_gbp,
         (select coalesce(any_value(s.window_spend_gbp), 0) from agg_suppliers_by_period as s
-            where s.period_start = p.period_start and s.period_end = p.period_end and s.tech_category is null)
-            as all_tech_gbp,
+            where s.period_start = p.period_start and s.period_end = p.period_end and s.publisher_code is null
+                and s.tech_category is null) as all_tech_gbp,
         (select coalesce(sum(c.window_spend_gbp), 0) from (
             select any_value(s.window_spend_gbp) as window_spend_gbp from agg_suppliers_by_period as s
-            where s.period_start = p.period_start and s.period_end = p.period_end and s.tech_category is not null
+            where s.period_start = p.period_start and s.period_end = p.period_end and s.publisher_code is null
+                and s.tech_category is not null
             group by s.tech_category) as c) as by_category_gbp
     from page_periods as p
     where p.kind = 'spend'

@@ -169,31 +169,68 @@ inner join ref_tech_categories as c on t.tech_category = c.tech_category
 group by all
 order by t.period_start, t.period_end, t.named_spend_gbp desc, t.tech_category;
 
--- Every named supplier of tech in each window for the chosen boroughs (`boroughs`, NULL = all), ranked by spend
--- then supplier_id, for each tech category and for all tech (tech_category NULL), with its market share: of the
--- spend of the suppliers paid more than they refunded (named_spend_gbp; one whose credits exceed its payments has no
--- share). suppliers_total and window_spend_gbp count them all. Groups by the mart's integer supplier_key and counts
+-- Every named supplier of tech in each window for the chosen boroughs (`boroughs`, NULL = all) and the window's
+-- publisher (`publisher_code`, NULL = every publisher `boroughs` allows), ranked by spend then supplier_id, for each
+-- tech category and for all tech (tech_category NULL), with its market share: of the spend of the suppliers paid more
+-- than they refunded (named_spend_gbp; one whose credits exceed its payments has no share). suppliers_total and window_spend_gbp count them all. Groups by the mart's integer supplier_key and counts
 -- boroughs from its borough_bit mask (see agg_spend_by_supplier).
 create or replace macro top_suppliers_in(windows, boroughs) as table
 with w as (
-    select distinct cast(x.period_start as date) as period_start, cast(x.period_end as date) as period_end
+    select distinct
+        cast(x.period_start as date) as period_start,
+        cast(x.period_end as date) as period_end,
+        cast(x.publisher_code as varchar) as publisher_code
     from (select unnest(windows) as x)
+),
+
+-- the mart's rows in each window: every publisher's, or the window's publisher's (an equality join, as a join on
+-- "no publisher or this one" pairs each row with every publisher's windows before it filters them)
+in_window as (
+    select
+        w.period_start,
+        w.period_end,
+        w.publisher_code,
+        s.publisher_code as line_publisher,
+        s.tech_category,
+        s.supplier_key,
+        s.supplier_id,
+        s.amount_gbp,
+        s.lines,
+        s.borough_bit
+    from w
+    inner join agg_spend_by_supplier as s on s.payment_month between w.period_start and w.period_end
+    where w.publisher_code is null
+    union all
+    select
+        w.period_start,
+        w.period_end,
+        w.publisher_code,
+        s.publisher_code as line_publisher,
+        s.tech_category,
+        s.supplier_key,
+        s.supplier_id,
+        s.amount_gbp,
+        s.lines,
+        s.borough_bit
+    from w
+    inner join agg_spend_by_supplier as s
+        on s.publisher_code = w.publisher_code and s.payment_month between w.period_start and w.period_end
 ),
 
 by_category as (
     select
-        w.period_start,
-        w.period_end,
-        s.tech_category,
-        s.supplier_key,
-        any_value(s.supplier_id) as supplier_id,
-        sum(s.amount_gbp) as tech_spend_gbp,
-        cast(sum(s.lines) as bigint) as lines,
-        bit_or(s.borough_bit) as borough_mask
-    from w
-    inner join agg_spend_by_supplier as s on s.payment_month between w.period_start and w.period_end
-    where boroughs is null or list_contains(boroughs, s.publisher_code)
-    group by w.period_start, w.period_end, s.tech_category, s.supplier_key
+        period_start,
+        period_end,
+        publisher_code,
+        tech_category,
+        supplier_key,
+        any_value(supplier_id) as supplier_id,
+        sum(amount_gbp) as tech_spend_gbp,
+        cast(sum(lines) as bigint) as lines,
+        bit_or(borough_bit) as borough_mask
+    from in_window
+    where boroughs is null or list_contains(boroughs, line_publisher)
+    group by period_start, period_end, publisher_code, tech_category, supplier_key
 ),
 
 by_supplier as (
@@ -202,6 +239,7 @@ by_supplier as (
     select
         period_start,
         period_end,
+        publisher_code,
         null as tech_category,
         supplier_key,
         any_value(supplier_id) as supplier_id,
@@ -209,12 +247,13 @@ by_supplier as (
         cast(sum(lines) as bigint) as lines,
         bit_or(borough_mask) as borough_mask
     from by_category
-    group by period_start, period_end, supplier_key
+    group by period_start, period_end, publisher_code, supplier_key
 )
 
 select
     s.period_start,
     s.period_end,
+    s.publisher_code,
     s.tech_category,
     row_number() over (window_rows order by s.tech_spend_gbp desc, s.supplier_id) as rank,
     s.supplier_id,
@@ -232,8 +271,8 @@ select
     sum(s.tech_spend_gbp) filter (where s.tech_spend_gbp > 0) over window_rows as named_spend_gbp
 from by_supplier as s
 left join suppliers as sup on s.supplier_id = sup.supplier_id
-window window_rows as (partition by s.period_start, s.period_end, s.tech_category)
-order by s.period_start, s.period_end, s.tech_category nulls first, rank;
+window window_rows as (partition by s.period_start, s.period_end, s.publisher_code, s.tech_category)
+order by s.period_start, s.period_end, s.publisher_code nulls first, s.tech_category nulls first, rank;
 
 -- The spend questions of the Spend page and the Borough profile. Each window also names a publisher
 -- (`publisher_code`, NULL = every publisher `boroughs` allows): the build stores each answer London-wide and for each

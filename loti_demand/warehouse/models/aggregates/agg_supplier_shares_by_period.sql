@@ -14,7 +14,7 @@ select
     rank,
     suppliers_total as suppliers
 from top_suppliers_in((
-    select list({'period_start': period_start, 'period_end': period_end})
+    select list({'period_start': period_start, 'period_end': period_end, 'publisher_code': null})
     from page_periods
     where kind = 'spend'
 ), null)
