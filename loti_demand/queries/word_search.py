@@ -17,11 +17,10 @@ def search_synonyms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def as_synonyms(synonyms: pd.DataFrame) -> search.Synonyms:
     """search_synonyms' rows (the warehouse's) as the search module's Synonyms."""
-    groups = [
-        tuple((term, tuple(p.split())) for term, p in zip(g["term"], g["pattern"], strict=True))
-        for _, g in synonyms.groupby("group_id", sort=True)
-    ]
-    return search.Synonyms(tuple(groups))
+    groups: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+    for group_id, term, pattern in zip(synonyms["group_id"], synonyms["term"], synonyms["pattern"], strict=True):
+        groups.setdefault(group_id, []).append((term, tuple(pattern.split())))
+    return search.Synonyms(tuple(tuple(groups[g]) for g in sorted(groups)))
 
 
 def parse_search(synonyms: pd.DataFrame, q: str | None) -> search.SearchQuery:
