@@ -300,6 +300,7 @@ def test_stored_ranks_match_the_query_with_credits_ties_and_more_suppliers_than_
         con.execute(f"create table {table} as from sample.{table}")
     run_sql_file(con, MODELS_DIR / "macros.sql")
     Macros("measures.sql").run(con, None)
+    Sql("intermediate/int_spend_windows.sql").run(con, None)
     Sql("aggregates/agg_suppliers_by_period.sql").run(con, None)
     window = {"start": dt.date(2025, 4, 1), "end": dt.date(2026, 3, 31)}
     for category in (None, "software", "cloud"):
