@@ -5,6 +5,5 @@ select tech_category, tech_category_label, tech_spend_gbp, lines
 from agg_category_spend_by_period
 where period_start = $start
     and period_end = $end
-    and publisher_code is not distinct from $boroughs[1]  -- London-wide, or the one publisher chosen
-    and coalesce(len($boroughs), 0) <= 1
+    and stored_for(publisher_code, $boroughs)  -- London-wide, or the one publisher chosen
 order by tech_spend_gbp desc, tech_category

@@ -7,6 +7,5 @@ where period_start = $start
     and period_end = $end
     and grain = $grain
     and ($category is null or tech_category = $category)
-    and publisher_code is not distinct from $boroughs[1]  -- London-wide, or the one publisher chosen
-    and coalesce(len($boroughs), 0) <= 1
+    and stored_for(publisher_code, $boroughs)  -- London-wide, or the one publisher chosen
 order by grain_start, sort_order

@@ -5,5 +5,4 @@ from agg_spend_summary_by_period
 where period_start = $start
     and period_end = $end
     and tech_category is not distinct from $category
-    and publisher_code is not distinct from $boroughs[1]  -- London-wide, or the one publisher chosen
-    and coalesce(len($boroughs), 0) <= 1
+    and stored_for(publisher_code, $boroughs)  -- London-wide, or the one publisher chosen

@@ -6,8 +6,7 @@ select * exclude (period_start, period_end, publisher_code, tech_category, windo
 from agg_suppliers_by_period
 where period_start = $start
     and period_end = $end
-    and publisher_code is not distinct from $boroughs[1]  -- London-wide, or the one publisher chosen
-    and coalesce(len($boroughs), 0) <= 1
+    and stored_for(publisher_code, $boroughs)  -- London-wide, or the one publisher chosen
     and tech_category is not distinct from $category
     and $limit + 1 <= stored_supplier_ranks()
     and rank <= $limit + 1

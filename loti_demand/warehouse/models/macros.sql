@@ -174,6 +174,12 @@ create or replace macro search_match(stems, clauses) as
 -- says there are more. top_suppliers_stored.sql reads them when they are enough.
 create or replace macro stored_supplier_ranks() as 51;
 
+-- Whether a stored answer's row serves the publishers chosen (`chosen`, a list of publisher codes, NULL = all
+-- London): the London-wide row (publisher_code NULL) when none is chosen, the publisher's own when one is, none when
+-- several are (their answer is worked out). The query layer's <name>_stored.sql files read with it.
+create or replace macro stored_for(publisher_code, chosen) as
+    (chosen is null and publisher_code is null) or (len(chosen) = 1 and publisher_code = chosen[1]);
+
 -- A procurement's suppliers, grouped from procurement_suppliers by ocid: their names in the order the award lists
 -- them ('A Ltd; B plc'), and the first-named one's supplier_id that has one (its Supplier profile).
 create or replace macro supplier_names(supplier_name, position) as
