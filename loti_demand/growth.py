@@ -14,10 +14,13 @@ Definitions (stated on the Overview as `definition` gives them):
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from loti_demand import search
 from loti_demand.periods import Period
 
 
@@ -87,6 +90,20 @@ def ranked(df: pd.DataFrame, by: str) -> pd.DataFrame:
 def search_text(term: str) -> str:
     """What to type in a search box to find `term`: a term of several words as a phrase, in quotes."""
     return f'"{term}"' if len(term.split()) > 1 else term
+
+
+def term_searches(terms: Iterable[str], synonyms: search.Synonyms) -> list[tuple[str, list[list[str]]]]:
+    """Each watched term with its word search's clauses (SearchQuery.patterns(), synonyms included: the search the
+    Demand calendar's ?q= link runs for it), in order; a term no search can find (no letters or digits) left out."""
+    found = [(term, search.parse(search_text(term), synonyms).patterns()) for term in terms]
+    return [(term, clauses) for term, clauses in found if clauses]
+
+
+def any_pattern(searches: list[tuple[str, list[list[str]]]]) -> str:
+    """One regular expression finding any pattern of term_searches' searches: a document it does not find holds
+    none of the terms, so each term's search need only read the documents it finds (one scan, not one per term)."""
+    patterns = sorted({p for _, clauses in searches for alternatives in clauses for p in alternatives})
+    return "|".join(re.escape(p) for p in patterns)
 
 
 def terms_growth(df: pd.DataFrame) -> pd.DataFrame:

@@ -85,6 +85,12 @@ class Synonyms:
     groups: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()
 
     @classmethod
+    def as_stored(cls, groups: Iterable[Iterable[str]]) -> Synonyms:
+        """The groups read_synonyms gives, as the warehouse's search_synonyms table gives them back (every term
+        kept, with its stems): the synonyms the pages search with."""
+        return cls(tuple(tuple((t, stems(t)) for t in group) for group in groups))
+
+    @classmethod
     def from_terms(cls, groups: Iterable[Iterable[str]]) -> Synonyms:
         built = []
         for group in groups:
@@ -179,6 +185,12 @@ class SearchQuery:
     def describe(self) -> str:
         """'AI (or "machine learning") and sensor': what the search looked for, in words."""
         return " and ".join(c.describe() for c in self.clauses)
+
+
+def found_in(index: str, clauses: Sequence[Sequence[str]]) -> bool:
+    """The SQL macro search_match in Python: whether a document's index_text holds, for every clause of
+    SearchQuery.patterns(), one of its patterns. No clauses: everything matches."""
+    return all(any(p in index for p in alternatives) for alternatives in clauses)
 
 
 def _units(text: str) -> list[tuple[bool, str, tuple[str, ...]]]:

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
 
 from loti_demand import growth, periods, queries, search
+from loti_demand.reference import Reference
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
@@ -288,6 +290,26 @@ def test_terms_counted_as_the_word_search_finds_them(growth_con) -> None:
     # newly frequent: at least 2 mentions in the latest year and at least twice the year before
     assert bool(terms.loc["digital twin", "is_newly_frequent"]) and not bool(terms.loc["AI", "is_newly_frequent"])
     assert terms.index[0] == "digital twin", "the newly frequent come first"
+
+
+def test_the_stored_term_counts_give_the_search_of_every_document(growth_warehouse, growth_con, tmp_path) -> None:
+    """What is growing sums the counts the build stored (agg_term_documents); for any two years they give what
+    searching every document's stems gives (term_growth.sql), which the query still runs for a warehouse that
+    stored none."""
+    worked_out = tmp_path / "worked-out.duckdb"
+    worked_out.write_bytes(growth_warehouse.read_bytes())
+    with connect(worked_out) as con:
+        con.execute("delete from agg_term_documents")
+    with connect(worked_out, read_only=True) as con:
+        found = 0
+        for end in pd.date_range("2023-01-31", "2027-06-30", freq="MS") - pd.Timedelta(days=1):
+            stored = queries.term_growth(growth_con, end=end.date())
+            assert_frame_equal(stored, queries.term_growth(con, end=end.date()), check_dtype=True)
+            found += int(stored[["found_before", "found_latest"]].to_numpy().sum())
+    assert found > 0
+    # every term the Overview watches is listed once, in the file's order, even those no document holds
+    listed = growth_con.execute("select term from agg_term_documents where kind is null order by term_order").df()
+    assert listed["term"].tolist() == [row["term"] for row in Reference().table("technology_terms")]
 
 
 def test_the_overview_ranks_defines_and_links_to_the_searches_behind_each_term(

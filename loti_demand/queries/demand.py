@@ -4,12 +4,11 @@ the pipeline by buyer), notices a word search finds, and what is growing."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import duckdb
 import pandas as pd
 
-from loti_demand import periods, search
+from loti_demand import periods
 from loti_demand.queries.core import as_of, codes, query, run, run_long, spend_periods
 from loti_demand.queries.examples import a_borough, calendar_window, next18
 from loti_demand.queries.word_search import (
@@ -196,23 +195,22 @@ def term_growth(con: duckdb.DuckDBPyConnection, *, end: dt.date) -> pd.DataFrame
     growth.terms_growth's totals, the terms found in either year only."""
     from loti_demand import growth
 
-    synonyms = as_synonyms(search_synonyms(con))
-    terms = [
-        (term, search.parse(growth.search_text(term), synonyms).patterns())
-        for term in run(con, "technology_terms")["term"]
-    ]
-    terms = [(term, clauses) for term, clauses in terms if clauses]
     before, latest = periods.growth_years(end)
-    patterns = sorted({p for _, clauses in terms for alternatives in clauses for p in alternatives})
-    found = run(
-        con,
-        "term_growth",
-        terms=[t for t, _ in terms],
-        term_clauses=[c for _, c in terms],
-        any_pattern="|".join(re.escape(p) for p in patterns),
-        before_start=before.start,
-        before_end=before.end,
-        latest_start=latest.start,
-        latest_end=latest.end,
-    )
+    years = {
+        "before_start": before.start,
+        "before_end": before.end,
+        "latest_start": latest.start,
+        "latest_end": latest.end,
+    }
+    found = run(con, "term_growth_stored", **years)
+    if not len(found):  # a warehouse with no terms stored: search every document for them
+        terms = growth.term_searches(run(con, "technology_terms")["term"], as_synonyms(search_synonyms(con)))
+        found = run(
+            con,
+            "term_growth",
+            terms=[t for t, _ in terms],
+            term_clauses=[c for _, c in terms],
+            any_pattern=growth.any_pattern(terms),
+            **years,
+        )
     return growth.terms_growth(found)

@@ -4,6 +4,8 @@
 -- SearchQuery.patterns() gives, synonyms included): the same search the Demand calendar's ?q= link runs.
 -- $any_pattern (every term's patterns as one regular expression) passes only the documents holding one of them, so
 -- the terms' searches run over those alone (at 500k releases, one scan instead of one per pattern).
+-- The answer worked out, for a warehouse whose build stored none: queries.demand.term_growth reads the counts the
+-- build stored (agg_term_documents, term_growth_stored.sql) first.
 with terms as (
     select
         unnest($terms) as term,
