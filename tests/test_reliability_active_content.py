@@ -67,6 +67,28 @@ def test_http_addresses_stay_links(value: str) -> None:
     assert ui.link("Open", value).startswith("[Open](") and "(2)" not in ui.link("Open", value)
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([*HOSTILE_URLS, "https://example.org/ok", "HtTpS://example.org/\u00e9", "https://a\u00a0b", None]),
+        pd.Series([*HOSTILE_URLS, "https://example.org/ok", None], dtype="str"),
+        pd.Series([None, None], dtype=object),  # a column of NULLs only
+        pd.Series([float("nan"), 3.0]),  # not text at all
+    ],
+)
+def test_a_columns_addresses_are_judged_as_one_address_is(values: pd.Series) -> None:
+    """Tables judge a whole column at once (ui.web_urls, vectorised): the same verdict as web_url, value by value."""
+    judged = ui.web_urls(values)
+    assert [None if ui.is_missing(v) else v for v in judged] == [ui.web_url(v) for v in values]
+
+
+def test_supplier_links_are_each_rows_link() -> None:
+    ids = pd.Series(["S1", None, "S1", "S2", None, "S1"], dtype="str")
+    names = pd.Series(["Acme & Co", "Withheld", "Acme & Co", None, None, "ACME"], dtype="str")
+    assert ui.supplier_links(ids, names) == [ui.supplier_link(i, n) for i, n in zip(ids, names, strict=True)]
+    assert ui.supplier_links(ids, names)[:2] == ["supplier?supplier=S1#Acme%20%26%20Co", "#Withheld"]
+
+
 def _table_app() -> None:
     import pandas as pd
 

@@ -37,12 +37,13 @@ from loti_demand.ui.tables import (
     copy_link,
     no_data,
     supplier_link,
+    supplier_links,
     supplier_shortcuts,
     table,
     text_download,
     top_n,
 )
-from loti_demand.ui.text import facts, highlighted, is_missing, link, long_date, plain, search_note, web_url
+from loti_demand.ui.text import facts, highlighted, is_missing, link, long_date, plain, search_note, web_url, web_urls
 from loti_demand.ui.url_state import (
     ignored_params_notice,
     page_link,
@@ -92,6 +93,7 @@ __all__ = [
     "selected_borough",
     "spend_periods",
     "supplier_link",
+    "supplier_links",
     "supplier_names",
     "supplier_shortcuts",
     "table",
@@ -107,4 +109,5 @@ __all__ = [
     "url_values",
     "warehouse_path",
     "web_url",
+    "web_urls",
 ]

@@ -13,7 +13,7 @@ from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
 from loti_demand.ui.data import query, supplier_names
-from loti_demand.ui.text import is_missing, plain, web_url
+from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
 LAZY_ROWS = 2_000
@@ -40,6 +40,14 @@ def supplier_link(supplier_id: object, name: object) -> str | None:
         return None
     shown = f"#{quote(str(name), safe='')}"
     return shown if is_missing(supplier_id) else f"supplier?supplier={quote(str(supplier_id), safe='')}{shown}"
+
+
+def supplier_links(ids: pd.Series, names: pd.Series) -> list[str | None]:
+    """supplier_link of each row, made once for each distinct supplier and name (the Demand calendar names some
+    900 suppliers in 12,000 rows)."""
+    pairs = list(zip(ids.tolist(), names.tolist(), strict=True))
+    made = {pair: supplier_link(*pair) for pair in dict.fromkeys(pairs)}
+    return [made[pair] for pair in pairs]
 
 
 def no_data(message: str) -> None:
@@ -72,12 +80,10 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
         elif pd.api.types.is_datetime64_any_dtype(shown[column]):
             column_config[column] = st.column_config.DateColumn(label(column), format="YYYY-MM-DD")
         elif column in LINKS:
-            shown[column] = screen[column] = shown[column].map(web_url)  # a javascript: address: not shown, nor sent
+            shown[column] = screen[column] = web_urls(shown[column])  # a javascript: address: not shown, nor sent
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
         elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in df:
-            screen[column] = [
-                supplier_link(i, n) for i, n in zip(df[SUPPLIER_LINKS[column]], shown[column], strict=True)
-            ]
+            screen[column] = supplier_links(df[SUPPLIER_LINKS[column]], shown[column])
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
@@ -111,7 +117,12 @@ def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
 
     The grid's own links are drawn on a canvas: a mouse can follow them, a keyboard cannot (a cell's overlay closes on
     Tab). These links are in the page, reachable by Tab and followed with Enter, in the same tab."""
-    ids = [i for column in columns if SUPPLIER_LINKS.get(column) in df for i in df[SUPPLIER_LINKS[column]].dropna()]
+    ids = [
+        i
+        for column in columns
+        if SUPPLIER_LINKS.get(column) in df
+        for i in df[SUPPLIER_LINKS[column]].dropna().unique().tolist()  # in the order they first appear
+    ]
     if not ids:
         return
     names, _ = supplier_names()
