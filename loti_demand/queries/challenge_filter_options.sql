@@ -1,23 +1,48 @@
 -- The choices for the challenge filters (kind, value, label, n), each with the number of challenges the list would
--- show were it chosen: counted among $<kind>_ids, the challenges matching the search and the other filters (the
--- list with this filter left out). Every choice is listed, with 0 when nothing matches it, so a link's choice stays
--- valid. A challenge shared by several boroughs counts under each. Plus one 'total' row: every challenge.
+-- show were it chosen: counted among the challenges matching the search ($clauses) and the other filters (the list
+-- with this filter left out). The filters are challenges_list.sql's, each worked out once per challenge here, so one
+-- query counts all four. Every choice is listed, with 0 when nothing matches it, so a link's choice stays valid. A
+-- challenge shared by several boroughs counts under each. Plus one 'total' row: every challenge.
+with matching as (
+    select
+        c.challenge_id,
+        coalesce($borough is null or c.challenge_id in (
+            select cb.challenge_id from challenge_boroughs as cb where cb.borough_code = $borough
+        ), false) as borough_ok,
+        coalesce($theme is null or c.theme = $theme, false) as theme_ok,
+        coalesce($tech_category is null or c.tech_category = $tech_category, false) as tech_category_ok,
+        coalesce($status is null or c.status = $status, false) as status_ok
+    from challenges as c
+    inner join search_documents as s on s.kind = 'challenge' and c.challenge_id = s.doc_id
+    where
+        search_match(s.stems, $clauses)
+        and ($closing_within_days is null or c.closes_on between cast($today as date)
+            and cast($today as date) + cast($closing_within_days as integer))
+)
+
 select
     'borough' as kind,
     b.borough_code as value,
     b.borough_name as label,
-    count(*) filter (where list_contains($borough_ids, cb.challenge_id)) as n,
+    count(m.challenge_id) filter (where m.theme_ok and m.tech_category_ok and m.status_ok) as n,
     0 as sort_key
 from challenge_boroughs as cb
 inner join boroughs as b on cb.borough_code = b.borough_code
+left join matching as m on cb.challenge_id = m.challenge_id
 group by b.borough_code, b.borough_name
 
 union all
 
-select 'theme', theme, theme, count(*) filter (where list_contains($theme_ids, challenge_id)), 0
-from challenges
-where theme is not null
-group by theme
+select
+    'theme',
+    c.theme,
+    c.theme,
+    count(m.challenge_id) filter (where m.borough_ok and m.tech_category_ok and m.status_ok),
+    0
+from challenges as c
+left join matching as m on c.challenge_id = m.challenge_id
+where c.theme is not null
+group by c.theme
 
 union all
 
@@ -25,22 +50,24 @@ select
     'tech_category',
     c.tech_category,
     t.label,
-    count(*) filter (where list_contains($tech_category_ids, c.challenge_id)),
+    count(m.challenge_id) filter (where m.borough_ok and m.theme_ok and m.status_ok),
     any_value(cast(t.sort_order as integer))
 from challenges as c
 inner join ref_tech_categories as t on c.tech_category = t.tech_category
+left join matching as m on c.challenge_id = m.challenge_id
 group by c.tech_category, t.label
 
 union all
 
 select
     'status',
-    status,
-    status,
-    count(*) filter (where list_contains($status_ids, challenge_id)),
-    list_position(['open', 'closed', 'awarded'], status)
-from challenges
-group by status
+    c.status,
+    c.status,
+    count(m.challenge_id) filter (where m.borough_ok and m.theme_ok and m.tech_category_ok),
+    list_position(['open', 'closed', 'awarded'], c.status)
+from challenges as c
+left join matching as m on c.challenge_id = m.challenge_id
+group by c.status
 
 union all
 

@@ -10,7 +10,6 @@ import pandas as pd
 from loti_demand.queries.core import as_of, query, run
 from loti_demand.queries.examples import a_borough
 from loti_demand.queries.word_search import search_query, with_search_match
-from loti_demand.search import SearchQuery
 
 
 def _challenges_example(con: duckdb.DuckDBPyConnection) -> dict:
@@ -33,29 +32,18 @@ def challenges_list(
     soonest closing first; search_match marks where the words are. closing_within_days counts from `today`
     (default: the real date)."""
     found = search_query(con, q)
-    filters = {"borough": borough, "theme": theme, "tech_category": tech_category, "status": status}
-    return with_search_match(_matching(con, found, filters, closing_within_days, today), found)
-
-
-def _matching(
-    con: duckdb.DuckDBPyConnection,
-    found: SearchQuery,
-    filters: dict[str, object],
-    closing_within_days: int | None,
-    today: dt.date | None,
-) -> pd.DataFrame:
-    """challenges_list's rows before the matches are marked: `filters` holds every facet of CHALLENGE_FACETS."""
-    return run(
+    rows = run(
         con,
         "challenges_list",
         clauses=found.patterns(),
-        **filters,
+        borough=borough,
+        theme=theme,
+        tech_category=tech_category,
+        status=status,
         closing_within_days=closing_within_days,
         today=today or dt.date.today(),
     )
-
-
-CHALLENGE_FACETS = ("borough", "theme", "tech_category", "status")
+    return with_search_match(rows, found)
 
 
 @query(_challenges_example)
@@ -71,17 +59,19 @@ def challenge_filter_options(
     today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Each filter's choices with the number of challenges the list shows once it is chosen: counted among the
-    challenges that challenges_list finds for the same search and filters but that one left out. The search is
-    parsed once, and no matches are marked: only the challenges' ids are counted."""
-    found = search_query(con, q)
-    filters = {"borough": borough, "theme": theme, "tech_category": tech_category, "status": status}
-    ids = {
-        f"{facet}_ids": _matching(con, found, {**filters, facet: None}, closing_within_days, today)[
-            "challenge_id"
-        ].tolist()
-        for facet in CHALLENGE_FACETS
-    }
-    return run(con, "challenge_filter_options", **ids)
+    challenges that challenges_list finds for the same search and filters but that one left out, all four
+    filters in one query."""
+    return run(
+        con,
+        "challenge_filter_options",
+        clauses=search_query(con, q).patterns(),
+        borough=borough,
+        theme=theme,
+        tech_category=tech_category,
+        status=status,
+        closing_within_days=closing_within_days,
+        today=today or dt.date.today(),
+    )
 
 
 def _one_challenge(con: duckdb.DuckDBPyConnection) -> dict:
