@@ -12,9 +12,7 @@ from loti_demand import periods
 from loti_demand.queries.core import as_of, codes, query, run, run_long, spend_periods
 from loti_demand.queries.examples import a_borough, calendar_window, next18
 from loti_demand.queries.word_search import (
-    as_synonyms,
     search_query,
-    search_synonyms,
     searched,
     with_search_match,
 )
@@ -196,21 +194,12 @@ def term_growth(con: duckdb.DuckDBPyConnection, *, end: dt.date) -> pd.DataFrame
     from loti_demand import growth
 
     before, latest = periods.growth_years(end)
-    years = {
-        "before_start": before.start,
-        "before_end": before.end,
-        "latest_start": latest.start,
-        "latest_end": latest.end,
-    }
-    found = run(con, "term_growth_stored", **years)
-    if not len(found):  # a warehouse with no terms stored: search every document for them
-        terms = growth.term_searches(run(con, "technology_terms")["term"], as_synonyms(search_synonyms(con)))
-        found = run(
-            con,
-            "term_growth",
-            terms=[t for t, _ in terms],
-            term_clauses=[c for _, c in terms],
-            any_pattern=growth.any_pattern(terms),
-            **years,
-        )
+    found = run(
+        con,
+        "term_growth",
+        before_start=before.start,
+        before_end=before.end,
+        latest_start=latest.start,
+        latest_end=latest.end,
+    )
     return growth.terms_growth(found)

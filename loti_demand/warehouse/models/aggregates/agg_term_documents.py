@@ -1,6 +1,6 @@
 """agg_term_documents: how many London notices and challenge statements each watched technology term
 (technology_terms.csv) is found in, per kind and date, searched as the Demand calendar's ?q= link searches it
-(growth.term_searches, synonyms included). What is growing sums any two years of it (term_growth_stored.sql) rather
+(growth.term_searches, synonyms included). What is growing sums any two years of it (queries/term_growth.sql) rather
 than search every document's stems on each visit. Python, for the search's parsing; one regular expression of all
 the terms' patterns (growth.any_pattern) passes it only the documents holding one, which it searches for each term
 (one scan of the stems, in SQL; the Spark build runs the Python in its driver)."""

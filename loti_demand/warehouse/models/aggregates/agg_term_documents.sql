@@ -1,6 +1,5 @@
 -- The London notices (dated by their first notice) and challenge statements (by opening date) that hold any watched
--- term's pattern ($any_pattern), with the stems of their words, for agg_term_documents.py to search for each term: the
--- documents term_growth.sql reads.
+-- term's pattern ($any_pattern), with the stems of their words, for agg_term_documents.py to search for each term.
 select
     s.kind,
     s.stems,
