@@ -29,9 +29,9 @@ SCHEMA = pa.schema(
 
 
 def create(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    terms = [row["term"] for row in ref.table("technology_terms") if (row["term"] or "").strip(" ")]
+    terms = [row["term"] for row in ref.table("technology_terms")]
     synonyms = search.Synonyms.as_stored(search.read_synonyms(ref.folder / search.SYNONYMS_FILE))
-    searches = list(enumerate(growth.term_searches(terms, synonyms), start=1))
+    searches = list(enumerate(growth.term_searches(terms, synonyms), start=1))  # a blank term finds nothing: left out
     wanted = {"any_pattern": growth.any_pattern([s for _, s in searches])}
     documents = con.execute(sql_beside(__file__), wanted).fetchall() if searches else []
     found = Counter(
