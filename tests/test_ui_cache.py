@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -116,3 +118,34 @@ def test_each_version_gets_its_own_connection_and_old_ones_are_released(
         ui.query("build_info")
     with pytest.raises(duckdb.ConnectionException):
         first.execute("select 1").fetchall()
+
+
+def test_a_caller_changing_its_answer_leaves_the_next_callers_answer_alone(sample_warehouse: Path, monkeypatch) -> None:
+    """Answers are kept as frames, not pickled copies: each caller gets a shallow copy, and pandas' copy-on-write
+    keeps any change a page makes to it (a new column, a value set, a sorted copy) out of the kept answer."""
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    con = connect(sample_warehouse, read_only=True)
+    as_of = queries.as_of(con)
+    con.close()
+    first = ui.query("tech_spend_by_category", as_of=as_of)
+    expected = first.copy(deep=True)
+    assert len(first) > 1
+    first["tech_spend_gbp"] = 0
+    first.loc[first.index[0], "tech_category_label"] = "changed"
+    first["added"] = 1
+    first.index.name = "renamed"
+    second = ui.query("tech_spend_by_category", as_of=as_of)
+    assert second is not first
+    pd.testing.assert_frame_equal(second, expected)
+
+
+def test_query_parameters_that_are_not_plain_values_are_refused_as_keys() -> None:
+    """The cache key is the parameters' text: a value whose text could leave part of it out (an array, a frame)
+    is refused rather than risk two answers under one key."""
+    assert ui_data._key(("q", (("boroughs", ("E09000007",)), ("end", dt.date(2026, 3, 31))))) == (
+        "('q', (('boroughs', ('E09000007',)), ('end', datetime.date(2026, 3, 31))))"
+    )
+    assert ui_data._key(("q", (("limit", np.int64(5)),))) != ui_data._key(("q", (("limit", "5"),)))
+    for value in (np.arange(2000), pd.DataFrame({"a": [1]}), {"a": 1}, object()):
+        with pytest.raises(TypeError):
+            ui_data._key(("q", (("x", value),)))

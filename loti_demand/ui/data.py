@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -64,16 +65,38 @@ def connection() -> duckdb.DuckDBPyConnection:
     return cursor(_connection(str(path), _warehouse_version(path)))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+# Answers are kept as the frames themselves, and each caller gets a shallow copy: pandas' copy-on-write makes any
+# change to it (a new column, a sorted copy, a value set) leave the kept frame alone. st.cache_data would keep
+# them pickled and unpickle one for every caller, which was a tenth of the server's time under load. The key is
+# the arguments' text (query name, path, version and parameters: text, numbers, dates, None and tuples of them):
+# Streamlit's own hashing of them took 0.17 ms a query, several milliseconds of a page.
+@st.cache_resource(max_entries=512, show_spinner=False)
 def _cached_query(
-    name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]
+    key: str, _name: str, _path: str, _version: tuple[int, int], _params: tuple[tuple[str, object], ...]
 ) -> pd.DataFrame:
+    name, path, version, params = _name, _path, _version, _params
     # The connection of exactly this version: re-reading the version here could cache new data under an old key.
     try:
         return _run(name, path, version, params)
     except duckdb.ConnectionException:
         # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
         return _run(name, path, _warehouse_version(Path(path)), params)
+
+
+KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
+
+
+def _key(value: object) -> str:
+    """The text of a query's arguments, its cache key: one value per text, since each is text, a number, a date,
+    None or a list or tuple of them (anything else, whose text might leave out part of it, is refused)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list | tuple):
+            pending.extend(item)
+        elif not isinstance(item, KEY_TYPES):
+            raise TypeError(f"a query parameter of type {type(item).__name__} cannot be a cache key")
+    return repr(value)
 
 
 def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
@@ -112,7 +135,8 @@ def query(name: str, **params: object) -> pd.DataFrame:
     path = warehouse_path()
     version = _warehouse_version(path)
     try:
-        return _cached_query(name, str(path), version, tuple(sorted(params.items())))
+        args = (name, str(path), version, tuple(sorted(params.items())))
+        return _cached_query(_key(args), *args).copy(deep=False)
     except (LotiDemandError, duckdb.Error) as exc:
         from loti_demand.storage import explain
 
