@@ -34,8 +34,12 @@ st.caption(
 
 st.header("Publication-quality score by borough")
 ui.chart(
-    charts.score_bar_figure(
-        boroughs, value="quality_score", name="borough_name", title="Publication-quality score (0-100)"
+    ui.figure(
+        charts.score_bar_figure,
+        boroughs,
+        value="quality_score",
+        name="borough_name",
+        title="Publication-quality score (0-100)",
     ),
     key="coverage_scores",
     summary=charts.score_summary(boroughs, value="quality_score", name="borough_name"),

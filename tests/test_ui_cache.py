@@ -11,12 +11,14 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from loti_demand import queries, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.ui import data as ui_data
+from loti_demand.ui import page as ui_page
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 
@@ -149,3 +151,37 @@ def test_query_parameters_that_are_not_plain_values_are_refused_as_keys() -> Non
     for value in (np.arange(2000), pd.DataFrame({"a": [1]}), {"a": 1}, object()):
         with pytest.raises(TypeError):
             ui_data._key(("q", (("x", value),)))
+
+
+def _bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    _bars.calls += 1
+    return go.Figure([go.Bar(x=frame["name"], y=frame["value"])], layout={"title": {"text": title}})
+
+
+_bars.calls = 0
+
+
+def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() -> None:
+    ui_data.st.cache_resource.clear()
+    rows = pd.DataFrame({"name": ["Camden", "Hackney"], "value": [1.5, 2.5]})
+    first = ui.figure(_bars, rows, title="Spend")
+    assert _bars.calls == 1
+    assert ui.figure(_bars, rows.copy(deep=True), title="Spend") is first, "equal contents: the kept figure"
+    changed = [
+        (rows.assign(value=[1.5, 2.6]), "Spend"),  # one value
+        (rows.assign(value=[1, 2]).astype({"value": "int64"}), "Spend"),  # the same numbers as another type
+        (rows.iloc[::-1], "Spend"),  # the same rows in another order
+        (rows.set_axis([5, 6]), "Spend"),  # another index
+        (rows, "Spend per resident"),  # another title
+    ]
+    for frame, title in changed:
+        built = ui.figure(_bars, frame, title=title)
+        assert built is not first
+        assert list(built.data[0].x) == list(frame["name"]) and built.layout.title.text == title
+    assert _bars.calls == 1 + len(changed)
+    listed = pd.DataFrame({"name": ["Camden"], "value": [[1, 2]]})  # a cell pandas cannot hash: built each time
+    ui.figure(_bars, listed, title="Spend")
+    ui.figure(_bars, listed, title="Spend")
+    assert _bars.calls == 3 + len(changed)
+    with pytest.raises(TypeError):  # an array's text leaves most of it out: no key, so it is built each time
+        ui_page._contents(np.arange(2000))

@@ -30,7 +30,7 @@ from loti_demand.ui.data import (
     unreadable_page,
     warehouse_path,
 )
-from loti_demand.ui.page import chart, page_header, page_not_found, selected_borough, term_links
+from loti_demand.ui.page import chart, figure, page_header, page_not_found, selected_borough, term_links
 from loti_demand.ui.tables import (
     LAZY_ROWS,
     alert_downloads,
@@ -75,6 +75,7 @@ __all__ = [
     "ensure_warehouse",
     "facet_options",
     "facts",
+    "figure",
     "highlighted",
     "ignored_params_notice",
     "is_missing",

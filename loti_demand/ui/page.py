@@ -3,13 +3,20 @@ for an unknown address, charts with their sentence, a clicked borough, and the l
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from loti_demand.ui.data import area, leave_legacy_multipage_mode, query
+from loti_demand.ui.data import KEY_TYPES, area, leave_legacy_multipage_mode, query
 from loti_demand.ui.text import long_date, plain
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
 
@@ -81,6 +88,47 @@ def page_not_found(pages: list) -> list:
             st.page_link(page, label=page.title, icon=page.icon)
 
     return [st.Page(not_found, title="Page not found", url_path=path, visibility="hidden")]
+
+
+def figure(make: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
+    """make(*args, **kwargs), built once for the same arguments and then kept.
+
+    plotly checks every property a figure is given, so building a chart takes 2 to 10 ms: under many users, a
+    tenth of the server's time. A chart function is pure, so the same arguments (frames compared by their
+    contents) give the same figure; st.plotly_chart only reads the figure it is given."""
+    try:
+        key = _figure_key(make, args, kwargs)
+    except TypeError:  # a cell pandas cannot hash (a list), or a value of another kind: build it each time
+        return make(*args, **kwargs)
+    return _kept_figure(key, make, args, kwargs)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _kept_figure(key: str, _make: Callable[..., go.Figure], _args: tuple, _kwargs: dict) -> go.Figure:
+    return _make(*_args, **_kwargs)
+
+
+def _figure_key(make: Callable, args: tuple, kwargs: dict) -> str:
+    parts = [make.__module__, make.__qualname__, [_contents(a) for a in args]]
+    parts.append([(name, _contents(value)) for name, value in sorted(kwargs.items())])
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+def _contents(value: object) -> object:
+    """What identifies a value: a frame's or series' labels, types and a hash of every row (index included)."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        labels = list(value.columns) if isinstance(value, pd.DataFrame) else [value.name]
+        types = [str(t) for t in (value.dtypes if isinstance(value, pd.DataFrame) else [value.dtype])]
+        digest = hashlib.blake2b(rows.tobytes(), digest_size=20).hexdigest()
+        return (type(value).__name__, labels, types, list(value.index.names), str(value.index.dtype), digest)
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_contents(v) for v in value])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a period
+        return (type(value).__name__, [_contents(getattr(value, f.name)) for f in dataclasses.fields(value)])
+    if isinstance(value, KEY_TYPES):
+        return repr(value)
+    raise TypeError(f"no key for a {type(value).__name__}")  # its text might leave part of it out (an array)
 
 
 def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_mode=("points",)):
