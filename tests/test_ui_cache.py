@@ -18,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 from loti_demand import queries, ui
 from loti_demand.metrics import MEASURES
 from loti_demand.ui import data as ui_data
-from loti_demand.ui import page as ui_page
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
 
@@ -169,7 +168,7 @@ def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() ->
     assert ui.figure(_bars, rows.copy(deep=True), title="Spend") is first, "equal contents: the kept figure"
     changed = [
         (rows.assign(value=[1.5, 2.6]), "Spend"),  # one value
-        (rows.assign(value=[1, 2]).astype({"value": "int64"}), "Spend"),  # the same numbers as another type
+        (rows.astype({"value": "float32"}), "Spend"),  # the same numbers as another type
         (rows.iloc[::-1], "Spend"),  # the same rows in another order
         (rows.set_axis([5, 6]), "Spend"),  # another index
         (rows, "Spend per resident"),  # another title
@@ -179,9 +178,17 @@ def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() ->
         assert built is not first
         assert list(built.data[0].x) == list(frame["name"]) and built.layout.title.text == title
     assert _bars.calls == 1 + len(changed)
-    listed = pd.DataFrame({"name": ["Camden"], "value": [[1, 2]]})  # a cell pandas cannot hash: built each time
-    ui.figure(_bars, listed, title="Spend")
-    ui.figure(_bars, listed, title="Spend")
+    # Values whose text would leave part out are compared whole: a long array differing in one element.
+    long = pd.DataFrame({"name": [f"n{i}" for i in range(3000)], "value": np.arange(3000.0)})
+    edited = long.copy()
+    edited.loc[1500, "value"] = -1.0
+    assert ui.figure(_bars, long, title="Long") is not ui.figure(_bars, edited, title="Long")
     assert _bars.calls == 3 + len(changed)
-    with pytest.raises(TypeError):  # an array's text leaves most of it out: no key, so it is built each time
-        ui_page._contents(np.arange(2000))
+    unpicklable = lambda: None  # noqa: E731  an argument with no key: the chart is built each time
+    ui.figure(_shown_with, rows, extra=unpicklable)
+    ui.figure(_shown_with, rows, extra=unpicklable)
+    assert _bars.calls == 5 + len(changed)
+
+
+def _shown_with(frame: pd.DataFrame, *, extra: object) -> go.Figure:
+    return _bars(frame, title=repr(extra))

@@ -83,7 +83,7 @@ def _cached_query(
         return _run(name, path, _warehouse_version(Path(path)), params)
 
 
-KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
+_KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
 
 
 def _key(value: object) -> str:
@@ -94,7 +94,7 @@ def _key(value: object) -> str:
         item = pending.pop()
         if isinstance(item, list | tuple):
             pending.extend(item)
-        elif not isinstance(item, KEY_TYPES):
+        elif not isinstance(item, _KEY_TYPES):
             raise TypeError(f"a query parameter of type {type(item).__name__} cannot be a cache key")
     return repr(value)
 
