@@ -48,7 +48,7 @@ else:
         st.write(f"No tech spend found in {name}'s spend files.")
     else:
         ui.chart(
-            ui.figure(charts.monthly_bar_figure, trend, title=f"{name}: tech spend by month"),
+            ui.cached(charts.monthly_bar_figure, trend, title=f"{name}: tech spend by month"),
             key="borough_trend",
             summary=sentences.trend_summary(trend),
         )
@@ -57,7 +57,7 @@ else:
         st.subheader(f"Beside its neighbours, {last12.phrase}")
         peers = ui.query("borough_peers", borough=code, start=last12.start, end=last12.end)
         ui.chart(
-            ui.figure(charts.peers_figure, peers, title=f"{name} and its neighbours: tech spend per resident"),
+            ui.cached(charts.peers_figure, peers, title=f"{name} and its neighbours: tech spend per resident"),
             key="borough_peers",
             summary=sentences.peers_summary(peers),
         )
@@ -74,7 +74,7 @@ else:
     if not cats.empty:
         summary = charts.text_summary_of_bars(cats, value="tech_spend_gbp", name="tech_category_label")
         ui.chart(
-            ui.figure(charts.category_bar_figure, cats, title=f"{name}: tech spend by category"),
+            ui.cached(charts.category_bar_figure, cats, title=f"{name}: tech spend by category"),
             key="borough_cats",
             summary=summary,
         )

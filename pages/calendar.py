@@ -84,7 +84,7 @@ st.caption(
 st.header("Expected procurements per month")
 months = periods.month_starts(date_from, date_to)
 ui.chart(
-    ui.figure(charts.demand_timeline_figure, items, months),
+    ui.cached(charts.demand_timeline_figure, items, months),
     key="calendar_timeline",
     summary=charts.demand_timeline_summary(items, months),
 )

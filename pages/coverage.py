@@ -34,7 +34,7 @@ st.caption(
 
 st.header("Publication-quality score by borough")
 ui.chart(
-    ui.figure(
+    ui.cached(
         charts.score_bar_figure,
         boroughs,
         value="quality_score",

@@ -61,7 +61,7 @@ has_tiles = bool(df["tile_col"].notna().all()) and not df.empty
 if view == "geographic":
     figure = maps.geographic_map_figure(shapes, df, measure, title=title, coverage=coverage)
 elif has_tiles:
-    figure = ui.figure(maps.tile_map_figure, df, measure, title=title, coverage=coverage)
+    figure = ui.cached(maps.tile_map_figure, df, measure, title=title, coverage=coverage)
 else:
     figure = None
     st.info(

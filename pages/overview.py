@@ -50,7 +50,7 @@ by_category = ui.query("tech_spend_by_category", as_of=as_of)
 st.header("Tech spend by category, last 12 months")
 summary = charts.text_summary_of_bars(by_category, value="tech_spend_gbp", name="tech_category_label")
 st.plotly_chart(
-    ui.figure(charts.category_bar_figure, by_category, title="Tech spend by category"),
+    ui.cached(charts.category_bar_figure, by_category, title="Tech spend by category"),
     key="overview_categories",
     alt=summary,
 )
@@ -77,7 +77,7 @@ by = ui.url_selectbox(
 ui.ignored_params_notice()
 rising = growth.ranked(ui.query("category_growth", spend_end=spend_years[1].end, end=as_of), by)
 ui.chart(
-    ui.figure(charts.category_growth_figure, rising, by, spend_years if by == "spend" else years),
+    ui.cached(charts.category_growth_figure, rising, by, spend_years if by == "spend" else years),
     key="growth_categories",
     summary=sentences.growth_summary(rising, by),
 )
@@ -90,7 +90,7 @@ if terms.empty:
     st.write(sentences.terms_summary(terms))
 else:
     ui.chart(
-        ui.figure(charts.terms_growth_figure, terms, years), key="growth_terms", summary=sentences.terms_summary(terms)
+        ui.cached(charts.terms_growth_figure, terms, years), key="growth_terms", summary=sentences.terms_summary(terms)
     )
     st.write(
         f"Each term opens the word search behind it: every {area.name} notice or challenge with the term, any year."

@@ -57,7 +57,7 @@ if trend.empty:
     st.write("No tech spend in this selection.")
 else:
     ui.chart(
-        ui.figure(
+        ui.cached(
             charts.spend_trend_figure, trend, title=f"Tech spend by category, {period.phrase}", grain=period.grain
         ),
         key="spend_trend",
@@ -75,7 +75,7 @@ n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_v
 suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
 if not suppliers.empty:
     ui.chart(
-        ui.figure(charts.supplier_bar_figure, suppliers, title="Market share of the largest tech suppliers"),
+        ui.cached(charts.supplier_bar_figure, suppliers, title="Market share of the largest tech suppliers"),
         key="spend_suppliers",
         summary=sentences.supplier_summary(suppliers),
     )
@@ -123,7 +123,7 @@ if ahead:
 st.header("Boroughs compared per resident")
 per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
 ui.chart(
-    ui.figure(
+    ui.cached(
         charts.per_resident_figure, per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs
     ),
     key="spend_per_resident",

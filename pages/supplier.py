@@ -38,7 +38,7 @@ if period is not None:
     trend = ui.query("supplier_spend_by_month", **where)
     if not trend.empty:
         ui.chart(
-            ui.figure(charts.spend_trend_figure, trend, title="Tech payments by month and category"),
+            ui.cached(charts.spend_trend_figure, trend, title="Tech payments by month and category"),
             key="supplier_trend",
             summary=sentences.trend_summary(trend),
         )

@@ -163,9 +163,9 @@ _bars.calls = 0
 def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() -> None:
     ui_data.st.cache_resource.clear()
     rows = pd.DataFrame({"name": ["Camden", "Hackney"], "value": [1.5, 2.5]})
-    first = ui.figure(_bars, rows, title="Spend")
+    first = ui.cached(_bars, rows, title="Spend")
     assert _bars.calls == 1
-    assert ui.figure(_bars, rows.copy(deep=True), title="Spend") is first, "equal contents: the kept figure"
+    assert ui.cached(_bars, rows.copy(deep=True), title="Spend") is first, "equal contents: the kept figure"
     changed = [
         (rows.assign(value=[1.5, 2.6]), "Spend"),  # one value
         (rows.astype({"value": "float32"}), "Spend"),  # the same numbers as another type
@@ -174,7 +174,7 @@ def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() ->
         (rows, "Spend per resident"),  # another title
     ]
     for frame, title in changed:
-        built = ui.figure(_bars, frame, title=title)
+        built = ui.cached(_bars, frame, title=title)
         assert built is not first
         assert list(built.data[0].x) == list(frame["name"]) and built.layout.title.text == title
     assert _bars.calls == 1 + len(changed)
@@ -182,11 +182,11 @@ def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() ->
     long = pd.DataFrame({"name": [f"n{i}" for i in range(3000)], "value": np.arange(3000.0)})
     edited = long.copy()
     edited.loc[1500, "value"] = -1.0
-    assert ui.figure(_bars, long, title="Long") is not ui.figure(_bars, edited, title="Long")
+    assert ui.cached(_bars, long, title="Long") is not ui.cached(_bars, edited, title="Long")
     assert _bars.calls == 3 + len(changed)
     unpicklable = lambda: None  # noqa: E731  an argument with no key: the chart is built each time
-    ui.figure(_shown_with, rows, extra=unpicklable)
-    ui.figure(_shown_with, rows, extra=unpicklable)
+    ui.cached(_shown_with, rows, extra=unpicklable)
+    ui.cached(_shown_with, rows, extra=unpicklable)
     assert _bars.calls == 5 + len(changed)
 
 

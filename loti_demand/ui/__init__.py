@@ -17,6 +17,7 @@ from loti_demand.ui.data import (
     borough_names,
     boundaries,
     buyer_body_names,
+    cached,
     category_label,
     category_labels,
     connection,
@@ -30,7 +31,7 @@ from loti_demand.ui.data import (
     unreadable_page,
     warehouse_path,
 )
-from loti_demand.ui.page import chart, figure, page_header, page_not_found, selected_borough, term_links
+from loti_demand.ui.page import chart, page_header, page_not_found, selected_borough, term_links
 from loti_demand.ui.tables import (
     LAZY_ROWS,
     alert_downloads,
@@ -66,6 +67,7 @@ __all__ = [
     "borough_names",
     "boundaries",
     "buyer_body_names",
+    "cached",
     "category_choice",
     "category_label",
     "category_labels",
@@ -75,7 +77,6 @@ __all__ = [
     "ensure_warehouse",
     "facet_options",
     "facts",
-    "figure",
     "highlighted",
     "ignored_params_notice",
     "is_missing",

@@ -3,20 +3,13 @@ for an unknown address, charts with their sentence, a clicked borough, and the l
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from loti_demand.ui.data import area, leave_legacy_multipage_mode, query
 from loti_demand.ui.text import long_date, plain
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
 
 GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
 
@@ -88,25 +81,6 @@ def page_not_found(pages: list) -> list:
             st.page_link(page, label=page.title, icon=page.icon)
 
     return [st.Page(not_found, title="Page not found", url_path=path, visibility="hidden")]
-
-
-def figure(make: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
-    """make(*args, **kwargs), built once for the same arguments and then kept.
-
-    plotly checks every property a figure is given, so building a chart takes 2 to 10 ms: under many users, a
-    tenth of the server's time. A chart function is pure, so the same arguments give the same figure, and
-    st.plotly_chart only reads the figure it is given. The arguments are compared by their pickled bytes, which
-    hold every value, label and type of a frame (0.05 to 0.3 ms a chart, against 1 to 3 ms for pandas' hash)."""
-    try:
-        pickled = pickle.dumps((make.__module__, make.__qualname__, args, sorted(kwargs.items())), protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError):  # an argument that cannot be pickled: built each time
-        return make(*args, **kwargs)
-    return _kept_figure(hashlib.blake2b(pickled, digest_size=20).hexdigest(), make, args, kwargs)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _kept_figure(key: str, _make: Callable[..., go.Figure], _args: tuple, _kwargs: dict) -> go.Figure:
-    return _make(*_args, **_kwargs)
 
 
 def chart(fig, *, key: str, summary: str, on_select: str = "ignore", selection_mode=("points",)):
