@@ -192,3 +192,44 @@ def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() ->
 
 def _shown_with(frame: pd.DataFrame, *, extra: object) -> go.Figure:
     return _bars(frame, title=repr(extra))
+
+
+def _kept_table_app() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from loti_demand import ui
+
+    rows = pd.DataFrame(
+        {
+            "supplier_name": ["Acme Systems", "Bolt Digital"],
+            "supplier_id": ["S1", "S2"],
+            "tech_spend_gbp": st.session_state.get("spend", [1500.0, 2500.0]),
+        }
+    )
+    ui.table(rows, ["supplier_name", "tech_spend_gbp"], key="kept", file_name="kept.csv")
+    rows.loc[0, "tech_spend_gbp"] = -1.0  # the page changing its frame afterwards reaches nothing kept
+
+
+def test_a_kept_table_is_shown_only_for_the_same_rows(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
+    """ui.table makes a table ready once for the same rows and keeps it: the grid, its supplier links and the CSV
+    follow the rows when any value changes, and come back unchanged when the rows do."""
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))  # the supplier links below the table
+    app = AppTest.from_function(_kept_table_app).run()
+    runs = []
+    for spend in ([1500.0, 2500.0], [1500.0, 2600.0], [1500.0, 2500.0]):
+        app.session_state["spend"] = spend
+        app.run()
+        assert not app.exception, app.exception
+        grid = app.dataframe[0].value
+        runs.append(grid)
+        assert grid["tech_spend_gbp"].tolist() == spend
+        assert grid["supplier_name"].tolist() == [
+            "supplier?supplier=S1#Acme%20Systems",
+            "supplier?supplier=S2#Bolt%20Digital",
+        ]
+        assert downloads["kept.csv"].decode("utf-8-sig").splitlines()[1:] == [
+            f"Acme Systems,{spend[0]}",
+            f"Bolt Digital,{spend[1]}",
+        ]
+    pd.testing.assert_frame_equal(runs[0], runs[2])

@@ -12,7 +12,7 @@ import streamlit as st
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import query, supplier_names
+from loti_demand.ui.data import cached, query, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -61,7 +61,38 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     if df.empty and empty is not None:
         st.write(empty)
         return
-    shown = df[columns].copy()
+    # Made ready once for the same rows (plain dates, links, headers), then kept; each use below gets a shallow
+    # copy, which copy-on-write keeps apart from the kept frames. Only the columns it reads are compared.
+    ids = [SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df and SUPPLIER_LINKS[c] not in columns]
+    shown, screen, column_config = cached(_ready, df[[*columns, *dict.fromkeys(ids)]], tuple(columns))
+    # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
+    # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
+    st.dataframe(
+        screen.copy(deep=False), hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS
+    )
+    supplier_shortcuts(df, columns)
+    try:
+        check_size(len(shown))
+    except LotiDemandError as exc:
+        st.warning(str(exc))
+        return
+    # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
+    # than the page takes to draw.
+    st.download_button(
+        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
+        data=lambda: to_csv_bytes(shown.copy(deep=False)),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _ready(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The table's rows as the CSV has them (`shown`) and as the grid shows them (`screen`: supplier names as
+    links), and the grid's column headers and formats."""
+    shown = df[list(columns)].copy()
     for column in columns:  # dates held as midnight timestamps show and download as plain dates
         if (
             pd.api.types.is_datetime64_any_dtype(shown[column])
@@ -87,26 +118,7 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
-    # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
-    # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
-    st.dataframe(screen, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
-    supplier_shortcuts(df, columns)
-    try:
-        check_size(len(shown))
-    except LotiDemandError as exc:
-        st.warning(str(exc))
-        return
-    # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
-    # than the page takes to draw.
-    st.download_button(
-        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
-        data=lambda: to_csv_bytes(shown),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"{key}_download",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    return shown, screen, column_config
 
 
 SUPPLIER_SHORTCUTS = 12
