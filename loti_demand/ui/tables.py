@@ -7,7 +7,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
@@ -61,15 +63,14 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     if df.empty and empty is not None:
         st.write(empty)
         return
-    # Made ready once for the same rows (plain dates, links, headers), then kept; each use below gets a shallow
-    # copy, which copy-on-write keeps apart from the kept frames. Only the columns it reads are compared.
-    ids = [SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df and SUPPLIER_LINKS[c] not in columns]
-    shown, screen, column_config = cached(_ready, df[[*columns, *dict.fromkeys(ids)]], tuple(columns))
+    # Made ready once for the same rows (plain dates, links, headers), then kept: only the columns it reads are
+    # compared (given one by one: selecting them as a frame cost more than the rest of the key).
+    read = [*columns, *(SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df)]
+    shown, grid, column_config = cached(_ready, {c: df[c] for c in dict.fromkeys(read)}, tuple(columns))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
-    st.dataframe(
-        screen.copy(deep=False), hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS
-    )
+    lazy = len(shown) > LAZY_ROWS
+    st.dataframe(grid, hide_index=True, column_config=column_config, key=key, lazy=lazy)
     supplier_shortcuts(df, columns)
     try:
         check_size(len(shown))
@@ -89,9 +90,14 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     )
 
 
-def _ready(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The table's rows as the CSV has them (`shown`) and as the grid shows them (`screen`: supplier names as
-    links), and the grid's column headers and formats."""
+def _ready(data: dict[str, pd.Series], columns: tuple[str, ...]) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame, dict]:
+    """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links), and the
+    grid's column headers and formats.
+
+    A grid of up to LAZY_ROWS rows is Arrow, converted here as st.dataframe would convert the frame (so the browser
+    gets the same bytes), not on every run; a longer one stays a frame for the grid's lazy source to page through.
+    Both are only read: a pyarrow table cannot be changed, and a lazy source reads its frame."""
+    df = pd.DataFrame(data)
     shown = df[list(columns)].copy()
     for column in columns:  # dates held as midnight timestamps show and download as plain dates
         if (
@@ -118,7 +124,8 @@ def _ready(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, pd
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
-    return shown, screen, column_config
+    grid = screen if len(screen) > LAZY_ROWS else dataframe_util.convert_pandas_df_to_arrow_table(screen)
+    return shown, grid, column_config
 
 
 SUPPLIER_SHORTCUTS = 12
