@@ -55,6 +55,7 @@ class Sample:
     action: str  # "open" or "filter"
     seconds: float
     error: str | None = None
+    started: float = 0.0  # time.perf_counter() when the request was sent
 
 
 @dataclass
@@ -62,6 +63,7 @@ class LoadResult:
     options: LoadOptions
     samples: list[Sample] = field(default_factory=list)
     rebuilds: list[tuple[float, int]] = field(default_factory=list)  # (seconds, exit code)
+    rebuilding: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of each, time.perf_counter()
     health: Counter = field(default_factory=Counter)  # status code -> answers
     server_tracebacks: int = 0
     memory: list[tuple[float, int]] = field(default_factory=list)  # (seconds since the users started, server RSS)
@@ -72,6 +74,16 @@ class LoadResult:
 
     def times(self, page: str | None = None) -> list[float]:
         return [s.seconds for s in self.samples if not s.error and (page is None or s.page == page)]
+
+    def during_rebuilds(self) -> tuple[list[float], list[float]]:
+        """Page times of the runs that overlapped a rebuild (which shares the cores, and whose swap empties the
+        server's caches), and of the others."""
+        during, other = [], []
+        for s in self.samples:
+            if not s.error:
+                overlaps = any(s.started < end and s.started + s.seconds > start for start, end in self.rebuilding)
+                (during if overlaps else other).append(s.seconds)
+        return during, other
 
 
 class SimulatedUser:
@@ -129,9 +141,9 @@ class SimulatedUser:
             error = page.run(ws)
         except (ConnectionClosed, OSError) as exc:
             problem = "timeout" if isinstance(exc, TimeoutError) else "connection dropped"
-            self.result.samples.append(Sample(title, action, time.perf_counter() - start, problem))
+            self.result.samples.append(Sample(title, action, time.perf_counter() - start, problem, start))
             raise
-        self.result.samples.append(Sample(title, action, time.perf_counter() - start, error))
+        self.result.samples.append(Sample(title, action, time.perf_counter() - start, error, start))
 
     def _think(self) -> None:
         time.sleep(min(self.rng.uniform(*self.options.think), max(0.0, self.deadline - time.monotonic())))
@@ -296,6 +308,7 @@ def _rebuild_loop(options: LoadOptions, warehouse: Path, deadline: float, result
             check=False,
         )
         result.rebuilds.append((time.perf_counter() - start, done.returncode))
+        result.rebuilding.append((start, time.perf_counter()))
         next_at += options.rebuild_every
 
 
@@ -363,6 +376,12 @@ def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -
             f"  page time: p50 {percentile(times, 50):.2f} s, p95 {percentile(times, 95):.2f} s, "
             f"p99 {percentile(times, 99):.2f} s, max {max(times):.2f} s"
         )
+    for name, part in zip(("while a rebuild ran", "otherwise"), result.during_rebuilds(), strict=True):
+        if part:
+            echo(
+                f"    {name}: {len(part):,} runs, p50 {percentile(part, 50):.2f} s, p95 {percentile(part, 95):.2f} s, "
+                f"p99 {percentile(part, 99):.2f} s"
+            )
     echo(f"  {'page':<24} {'runs':>5} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7}")
     for title in dict.fromkeys(s.page for s in result.samples):
         page_times = result.times(title)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from benchmarks.__main__ import bench
 from benchmarks.equivalents import EQUIVALENTS, differences
-from benchmarks.load import memory_summary
+from benchmarks.load import memory_summary, print_load_report
 from benchmarks.measure import is_spend_model, percentile, phases
 from benchmarks.raw import load_raw, load_sqlite, repeated_from_earlier_files, sniff_layout
 from loti_demand import queries
@@ -354,6 +354,24 @@ def test_the_load_verdict_needs_p95_within_1_s_p99_within_2_s_no_errors_and_a_re
     assert load_verdict(LoadResult(target, samples=quick)).startswith("verdict: FAIL"), "no rebuild swapped in"
     small = LoadResult(LoadOptions(users=3, seconds=30), samples=quick, rebuilds=[(20.0, 0)])
     assert load_verdict(small).startswith("verdict (the target is for 25 users over 2 minutes on 10,000,000 lines")
+
+
+def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them() -> None:
+    from benchmarks.load import LoadOptions, LoadResult, Sample
+
+    samples = [
+        Sample("Overview", "open", 0.5, None, 1.0),  # ends before the rebuild starts
+        Sample("Overview", "open", 2.0, None, 9.0),  # runs into it
+        Sample("Overview", "open", 0.5, None, 12.0),  # within it
+        Sample("Overview", "open", 1.0, None, 19.5),  # starts before it ends
+        Sample("Overview", "open", 0.25, None, 21.0),  # after it
+        Sample("Overview", "open", 3.0, "the page raised an exception", 12.0),  # an error: in neither
+    ]
+    result = LoadResult(LoadOptions(), samples=samples, rebuilding=[(10.0, 20.0)])
+    assert result.during_rebuilds() == ([2.0, 0.5, 1.0], [0.5, 0.25])
+    lines: list[str] = []
+    print_load_report(result, lines.append)
+    assert "    while a rebuild ran: 3 runs, p50 1.00 s" in "\n".join(lines)
 
 
 def test_the_memory_curve_says_when_each_point_was_taken() -> None:

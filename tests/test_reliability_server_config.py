@@ -45,3 +45,13 @@ def test_no_page_accepts_uploads() -> None:
     assert [p.name for p in sources if "file_uploader" in p.read_text(encoding="utf-8")] == [], (
         "a page takes uploads: review server.maxUploadSize and validate uploaded files like CLI inputs"
     )
+
+
+def test_the_server_collects_garbage_less_often() -> None:
+    """serve.py sets the collector's thresholds for the server process (docs/performance.md, "Load test")."""
+    import subprocess
+    import sys
+
+    code = "import gc, runpy; runpy.run_path('serve.py'); print(gc.get_threshold())"
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "(50000, 20, 10)"
