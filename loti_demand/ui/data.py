@@ -79,13 +79,12 @@ def connection() -> duckdb.DuckDBPyConnection:
 def _cached_query(
     key: str, _name: str, _path: str, _version: tuple[int, int], _params: tuple[tuple[str, object], ...]
 ) -> pd.DataFrame:
-    name, path, version, params = _name, _path, _version, _params
     # The connection of exactly this version: re-reading the version here could cache new data under an old key.
     try:
-        return _run(name, path, version, params)
+        return _run(_name, _path, _version, _params)
     except duckdb.ConnectionException:
         # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
-        return _run(name, path, _warehouse_version(Path(path)), params)
+        return _run(_name, _path, _warehouse_version(Path(_path)), _params)
 
 
 _KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
@@ -128,7 +127,7 @@ def cached(make: Callable[..., T], *args: object, **kwargs: object) -> T:
     return _kept(hashlib.sha256(pickled).hexdigest(), make, args, kwargs)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)  # most are charts of a few kB; a kept table shares its rows
 def _kept(key: str, _make: Callable[..., T], _args: tuple, _kwargs: dict) -> T:
     return _make(*_args, **_kwargs)
 

@@ -69,8 +69,7 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     shown, grid, column_config = cached(_ready, {c: df[c] for c in dict.fromkeys(read)}, tuple(columns))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
-    lazy = len(shown) > LAZY_ROWS
-    st.dataframe(grid, hide_index=True, column_config=column_config, key=key, lazy=lazy)
+    st.dataframe(grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
     supplier_shortcuts(df, columns)
     try:
         check_size(len(shown))
@@ -96,16 +95,16 @@ def _ready(data: dict[str, pd.Series], columns: tuple[str, ...]) -> tuple[pd.Dat
 
     A grid of up to LAZY_ROWS rows is Arrow, converted here as st.dataframe would convert the frame (so the browser
     gets the same bytes), not on every run; a longer one stays a frame for the grid's lazy source to page through.
-    Both are only read: a pyarrow table cannot be changed, and a lazy source reads its frame."""
-    df = pd.DataFrame(data)
-    shown = df[list(columns)].copy()
+    Both are only read: a pyarrow table cannot be changed, and a lazy source reads its frame. Columns left as they
+    are share their memory with the query's answer (copy-on-write copies a column only when it is changed)."""
+    shown = pd.DataFrame(data, copy=False)[list(columns)]
     for column in columns:  # dates held as midnight timestamps show and download as plain dates
         if (
             pd.api.types.is_datetime64_any_dtype(shown[column])
             and (shown[column].dropna().dt.normalize() == shown[column].dropna()).all()
         ):
             shown[column] = shown[column].dt.date
-    column_config, screen = {}, shown.copy()  # screen: what the grid shows (supplier names as links)
+    column_config, screen = {}, shown.copy(deep=False)  # screen: what the grid shows (supplier names as links)
     for column in columns:
         measure = MEASURES.get(column)
         if measure and measure.fmt.startswith("gbp"):  # the header says (£); GOV.UK style groups thousands
@@ -119,8 +118,8 @@ def _ready(data: dict[str, pd.Series], columns: tuple[str, ...]) -> tuple[pd.Dat
         elif column in LINKS:
             shown[column] = screen[column] = web_urls(shown[column])  # a javascript: address: not shown, nor sent
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
-        elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in df:
-            screen[column] = supplier_links(df[SUPPLIER_LINKS[column]], shown[column])
+        elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in data:
+            screen[column] = supplier_links(data[SUPPLIER_LINKS[column]], shown[column])
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
