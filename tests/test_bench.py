@@ -356,8 +356,14 @@ def test_the_load_verdict_needs_p95_within_1_s_p99_within_2_s_no_errors_and_a_re
     assert load_verdict(small).startswith("verdict (the target is for 25 users over 2 minutes on 10,000,000 lines")
 
 
+def _report(result) -> str:
+    lines: list[str] = []
+    print_load_report(result, lines.append)
+    return "\n".join(lines)
+
+
 def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them() -> None:
-    from benchmarks.load import LoadOptions, LoadResult, Sample
+    from benchmarks.load import LoadOptions, LoadResult, Sample, load_verdict
 
     samples = [
         Sample("Overview", "open", 0.5, None, 1.0),  # ends before the rebuild starts
@@ -367,11 +373,13 @@ def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them() -> None:
         Sample("Overview", "open", 0.25, None, 21.0),  # after it
         Sample("Overview", "open", 3.0, "the page raised an exception", 12.0),  # an error: in neither
     ]
-    result = LoadResult(LoadOptions(), samples=samples, rebuilding=[(10.0, 20.0)])
+    result = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 0)], rebuilding=[(10.0, 20.0)])
     assert result.during_rebuilds() == ([2.0, 0.5, 1.0], [0.5, 0.25])
-    lines: list[str] = []
-    print_load_report(result, lines.append)
-    assert "    while a rebuild ran: 3 runs, p50 1.00 s" in "\n".join(lines)
+    assert "    while a rebuild ran: 3 runs, p50 1.00 s" in _report(result)
+    # A rebuild started under the users counts as swapped in under them only if it ended before their last run did.
+    late = LoadResult(LoadOptions(), samples=samples, rebuilds=[(30.0, 0)], rebuilding=[(10.0, 40.0)])
+    assert (result.swaps_under_users(), late.swaps_under_users()) == (1, 0), "the users' last run ended at 21.25 s"
+    assert "FAIL" in load_verdict(late) and "0 of them before the users' last page run ended" in _report(late)
 
 
 def test_the_memory_curve_says_when_each_point_was_taken() -> None:
