@@ -319,7 +319,9 @@ def _rebuild_loop(options: LoadOptions, warehouse: Path, deadline: float, result
         )
         result.rebuilds.append((time.perf_counter() - start, done.returncode))
         result.rebuilding.append((start, time.perf_counter()))
-        next_at += options.rebuild_every
+        # A rebuild longer than the interval (two minutes at 10M lines) is followed by the next at once, and none
+        # starts once the users are done.
+        next_at = max(next_at + options.rebuild_every, time.monotonic())
 
 
 def _poll_health(url: str, deadline: float, result: LoadResult) -> None:
