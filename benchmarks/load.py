@@ -62,8 +62,7 @@ class Sample:
 class LoadResult:
     options: LoadOptions
     samples: list[Sample] = field(default_factory=list)
-    rebuilds: list[tuple[float, int]] = field(default_factory=list)  # (seconds, exit code)
-    rebuilding: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of each, time.perf_counter()
+    rebuilds: list[tuple[float, float, int]] = field(default_factory=list)  # (start, end, exit code); perf_counter()
     health: Counter = field(default_factory=Counter)  # status code -> answers
     server_tracebacks: int = 0
     memory: list[tuple[float, int]] = field(default_factory=list)  # (seconds since the users started, server RSS)
@@ -77,13 +76,9 @@ class LoadResult:
 
     def swaps_under_users(self) -> int:
         """Rebuilds that swapped a new file in before the users' last page run ended (at 10M lines a rebuild takes
-        about two minutes, so one started under the users may finish after them); without the rebuilds' times,
-        every successful one."""
-        if not self.rebuilding:
-            return sum(code == 0 for _, code in self.rebuilds)
+        about two minutes, so one started under the users may finish after them)."""
         last = max((s.started + s.seconds for s in self.samples), default=0.0)
-        windows = zip(self.rebuilding, self.rebuilds, strict=True)
-        return sum(code == 0 and end <= last for (_, end), (_, code) in windows)
+        return sum(code == 0 and end <= last for _, end, code in self.rebuilds)
 
     def during_rebuilds(self) -> tuple[list[float], list[float]]:
         """Page times of the runs that overlapped a rebuild (which shares the cores, and whose swap empties the
@@ -91,7 +86,7 @@ class LoadResult:
         during, other = [], []
         for s in self.samples:
             if not s.error:
-                overlaps = any(s.started < end and s.started + s.seconds > start for start, end in self.rebuilding)
+                overlaps = any(s.started < end and s.started + s.seconds > start for start, end, _ in self.rebuilds)
                 (during if overlaps else other).append(s.seconds)
         return during, other
 
@@ -317,8 +312,7 @@ def _rebuild_loop(options: LoadOptions, warehouse: Path, deadline: float, result
             capture_output=True,
             check=False,
         )
-        result.rebuilds.append((time.perf_counter() - start, done.returncode))
-        result.rebuilding.append((start, time.perf_counter()))
+        result.rebuilds.append((start, time.perf_counter(), done.returncode))
         # A rebuild longer than the interval (two minutes at 10M lines) is followed by the next at once, and none
         # starts once the users are done.
         next_at = max(next_at + options.rebuild_every, time.monotonic())
@@ -404,8 +398,8 @@ def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -
             )
     errors = result.errors
     echo(f"  errors: {sum(errors.values())}" + "".join(f"; {kind}: {n}" for kind, n in errors.most_common()))
-    failed = sum(code != 0 for _, code in result.rebuilds)
-    durations = ", ".join(f"{seconds:.0f} s" for seconds, _ in result.rebuilds)
+    failed = sum(code != 0 for *_, code in result.rebuilds)
+    durations = ", ".join(f"{end - start:.0f} s" for start, end, _ in result.rebuilds)
     echo(
         f"  rebuilds swapped in: {len(result.rebuilds) - failed} ({durations}), {result.swaps_under_users()} of them "
         f"before the users' last page run ended; failed: {failed}"

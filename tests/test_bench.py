@@ -331,7 +331,7 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
     assert {s.page for s in result.samples} == {p.title for p in registered_pages()}, "every page was opened"
     assert any(s.action == "filter" for s in result.samples), "filters were changed"
     assert result.errors == {}, result.errors
-    assert [code for _, code in result.rebuilds] == [0], "one rebuild was swapped in under the users"
+    assert [code for *_, code in result.rebuilds] == [0], "one rebuild was swapped in under the users"
     assert set(result.health) == {200} and result.server_tracebacks == 0
     report = "\n".join(lines)
     assert "p95" in report and "p99" in report and "errors: 0" in report
@@ -345,14 +345,14 @@ def test_the_load_verdict_needs_p95_within_1_s_p99_within_2_s_no_errors_and_a_re
 
     target = LoadOptions(users=25, seconds=120, lines=10_000_000)
     quick = [Sample("Overview", "open", 0.2)] * 98 + [Sample("Overview", "open", 1.5)] * 2  # p95 0.2 s, p99 1.5 s
-    met = LoadResult(target, samples=quick, rebuilds=[(60.0, 0)])
+    met = LoadResult(target, samples=quick, rebuilds=[(0.0, 1.0, 0)])
     assert load_verdict(met).startswith("verdict: PASS")
     slow = [Sample("Overview", "open", 0.2)] * 90 + [Sample("Overview", "open", 1.2)] * 10  # p95 1.2 s
-    assert load_verdict(LoadResult(target, samples=slow, rebuilds=[(60.0, 0)])).startswith("verdict: FAIL")
+    assert load_verdict(LoadResult(target, samples=slow, rebuilds=[(0.0, 1.0, 0)])).startswith("verdict: FAIL")
     failed = [*quick, Sample("Overview", "open", 0.1, "the page raised an exception")]
-    assert load_verdict(LoadResult(target, samples=failed, rebuilds=[(60.0, 0)])).startswith("verdict: FAIL")
+    assert load_verdict(LoadResult(target, samples=failed, rebuilds=[(0.0, 1.0, 0)])).startswith("verdict: FAIL")
     assert load_verdict(LoadResult(target, samples=quick)).startswith("verdict: FAIL"), "no rebuild swapped in"
-    small = LoadResult(LoadOptions(users=3, seconds=30), samples=quick, rebuilds=[(20.0, 0)])
+    small = LoadResult(LoadOptions(users=3, seconds=30), samples=quick, rebuilds=[(0.0, 1.0, 0)])
     assert load_verdict(small).startswith("verdict (the target is for 25 users over 2 minutes on 10,000,000 lines")
 
 
@@ -373,11 +373,11 @@ def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them() -> None:
         Sample("Overview", "open", 0.25, None, 21.0),  # after it
         Sample("Overview", "open", 3.0, "the page raised an exception", 12.0),  # an error: in neither
     ]
-    result = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 0)], rebuilding=[(10.0, 20.0)])
+    result = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 20.0, 0)])
     assert result.during_rebuilds() == ([2.0, 0.5, 1.0], [0.5, 0.25])
     assert "    while a rebuild ran: 3 runs, p50 1.00 s" in _report(result)
     # A rebuild started under the users counts as swapped in under them only if it ended before their last run did.
-    late = LoadResult(LoadOptions(), samples=samples, rebuilds=[(30.0, 0)], rebuilding=[(10.0, 40.0)])
+    late = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 40.0, 0)])
     assert (result.swaps_under_users(), late.swaps_under_users()) == (1, 0), "the users' last run ended at 21.25 s"
     assert "FAIL" in load_verdict(late) and "0 of them before the users' last page run ended" in _report(late)
 

@@ -80,7 +80,7 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     # than the page takes to draw.
     st.download_button(
         f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
-        data=lambda: to_csv_bytes(shown.copy(deep=False)),
+        data=lambda: to_csv_bytes(shown),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_download",
