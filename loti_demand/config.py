@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("max_export_rows", 1_000_000, "Largest number of rows a CSV export may hold.", int),
+    Setting(
+        "swap_warm_seconds",
+        30,
+        "When a rebuild swaps in a new warehouse file, the dashboard first asks it the queries most recently asked of "
+        "the old one (pages show the old file meanwhile), for at most this many seconds; 0 serves a new file at once.",
+        int,
+    ),
     # Input limits (sources/limits.py; docs/building.md, "Input limits"): a file beyond one is refused by name.
     Setting(
         "max_file_mb",

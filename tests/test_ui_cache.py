@@ -1,11 +1,13 @@
 """Caching in loti_demand.ui.data is correct: results are cached per (query, parameters, warehouse version), a
-rebuild (the atomic swap) shows new figures without a restart, and a replaced warehouse's connection is closed."""
+rebuild (the atomic swap) shows new figures without a restart once the new file is warm, and a replaced warehouse's
+connection is closed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -51,7 +53,15 @@ def _tech_spend_in(warehouse: Path) -> str:
     return MEASURES["tech_spend_gbp"].format(head.iloc[0]["tech_spend_gbp"])
 
 
-def test_a_rebuild_shows_new_figures_on_the_next_run(
+def _wait_until_served(warehouse: Path) -> None:
+    """Until the file on disk is the one pages are shown (its warm-up done)."""
+    deadline = time.monotonic() + 60
+    while ui_data._served_version(warehouse) != ui_data._warehouse_version(warehouse):
+        assert time.monotonic() < deadline, "the new warehouse was not served within a minute"
+        time.sleep(0.05)
+
+
+def test_a_rebuild_shows_new_figures_once_it_is_warm(
     data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
@@ -66,11 +76,88 @@ def test_a_rebuild_shows_new_figures_on_the_next_run(
 
     (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
     build(data_dir, warehouse)  # swapped in atomically at the same path, as a scheduled rebuild would
+    app.run()  # the run that sees the new file starts its warm-up, and shows the old file meanwhile
+    assert not app.exception, app.exception
+    assert _tech_spend_shown(app) == before
+    _wait_until_served(warehouse)
     app.run()
     assert not app.exception, app.exception
     after = _tech_spend_shown(app)
     assert after != before
     assert after == _tech_spend_in(warehouse)
+
+
+def _counting(monkeypatch, name: str) -> list[dict]:
+    """Record every run of the registered query `name` (each run misses the cache)."""
+    registered = queries.QUERIES[name]
+    calls: list[dict] = []
+
+    def counting(con, **params):
+        calls.append(params)
+        return registered.function(con, **params)
+
+    monkeypatch.setitem(queries.QUERIES, name, queries.Query(name, counting, registered.example))
+    return calls
+
+
+def _rebuild_with_extra_line(data_dir: Path, warehouse: Path) -> None:
+    (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
+    build(data_dir, warehouse)
+
+
+def test_the_queries_asked_recently_are_answered_from_a_new_file_before_it_is_served(
+    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    calls = _counting(monkeypatch, "headline")
+    as_of = ui.as_of()
+    earlier = as_of - dt.timedelta(days=400)
+    old = {day: ui.query("headline", as_of=day) for day in (as_of, earlier)}
+    assert len(calls) == 2
+
+    _rebuild_with_extra_line(data_dir, warehouse)
+    assert ui.query("headline", as_of=as_of).equals(old[as_of]), "the old file is shown while the new one warms"
+    _wait_until_served(warehouse)
+    # The warm-up began before the question that found the new file was remembered: the old file's last question first.
+    assert [c["as_of"] for c in calls[2:]] == [earlier, as_of], "each query asked of the old file, once, newest first"
+    new = ui.query("headline", as_of=as_of)
+    assert len(calls) == 4, "the page's next question was answered by the warm-up"
+    assert not new.equals(old[as_of])
+    assert new.equals(queries.QUERIES["headline"].function(connect(warehouse, read_only=True), as_of=as_of))
+
+
+def test_with_no_warm_up_a_new_file_is_served_at_once(
+    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LOTI_DEMAND_SWAP_WARM_SECONDS", "0")
+    as_of = ui.as_of()
+    before = ui.query("headline", as_of=as_of)
+    _rebuild_with_extra_line(data_dir, warehouse)
+    assert not ui.query("headline", as_of=as_of).equals(before)
+
+
+def test_a_damaged_new_file_is_not_warmed_and_its_pages_say_it_cannot_be_read(
+    small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not app.exception, app.exception
+    calls = _counting(monkeypatch, "headline")
+    damaged = tmp_path / "damaged.duckdb"
+    damaged.write_bytes(b"not a warehouse" * 1000)
+    os.replace(damaged, warehouse)
+    app.run()
+    _wait_until_served(warehouse)
+    app.run()
+    assert not calls, "no query was asked of the damaged file"
+    assert [t.value for t in app.title] == ["The data cannot be read just now"]
 
 
 def test_different_parameters_are_cached_separately(sample_warehouse: Path, monkeypatch) -> None:
@@ -101,6 +188,7 @@ def test_each_version_gets_its_own_connection_and_old_ones_are_released(
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LOTI_DEMAND_SWAP_WARM_SECONDS", "0")  # each copy served at once
     shutil.copyfile(small_warehouse, warehouse)  # built from data_dir as it is
     first = ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse))
     assert ui_data._connection(str(warehouse), ui_data._warehouse_version(warehouse)) is first, (

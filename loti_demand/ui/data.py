@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -63,11 +64,87 @@ def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnectio
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the current warehouse (one cached read-only connection per warehouse version)."""
+    """A cursor on the warehouse being served (one cached read-only connection per warehouse version)."""
     from loti_demand.warehouse.db import cursor
 
     path = warehouse_path()
-    return cursor(_connection(str(path), _warehouse_version(path)))
+    return cursor(_connection(str(path), _served_version(path)))
+
+
+# A rebuild swaps a new file in at the warehouse's path. Served at once, every page's every query would be asked of
+# it again in the same few seconds, each session waiting on the others' (and on the read-through of the new file by
+# its health check). Instead, the first page run that sees the new file starts one thread that checks it, then asks
+# it the queries most recently asked of the old one, and only then serves it; pages show the old file meanwhile
+# (its connection stays open, so it stays readable after the swap). A warm-up that takes longer than the setting
+# swap_warm_seconds serves the new file anyway, and 0 serves every new file at once.
+_RECENT_QUERIES = 256  # the distinct queries remembered per warehouse path, most recent last
+
+
+class _Serving:
+    def __init__(self, version: tuple[int, int]) -> None:
+        self.version = version  # the version pages are shown
+        self.recent: dict[str, tuple[str, tuple[tuple[str, object], ...]]] = {}  # key text -> (name, params)
+        self.warming: tuple[int, int] | None = None  # the new version being warmed, if any
+        self.warm_started = 0.0
+
+
+_SERVING: dict[str, _Serving] = {}
+_SERVING_LOCK = threading.Lock()
+
+
+def _served_version(path: Path) -> tuple[int, int]:
+    """The warehouse version pages are shown: the file on disk, or while a new file is being warmed the one before."""
+    on_disk = _warehouse_version(path)
+    limit = float(config.get("swap_warm_seconds"))
+    with _SERVING_LOCK:
+        state = _SERVING.get(str(path))
+        if state is None:
+            _SERVING[str(path)] = state = _Serving(on_disk)
+        if state.version == on_disk:
+            return on_disk
+        if limit <= 0 or (0, 0) in (state.version, on_disk) or not state.recent:  # nothing to warm
+            state.version, state.warming = on_disk, None
+            return on_disk
+        if state.warming != on_disk:
+            state.warming, state.warm_started = on_disk, time.monotonic()
+            asked = list(reversed(state.recent.values()))  # most recent first
+            threading.Thread(target=_warm, args=(path, on_disk, asked, limit), daemon=True, name="warm").start()
+        elif time.monotonic() - state.warm_started > limit:
+            _serve(str(path), on_disk)
+            return on_disk
+        return state.version
+
+
+def _serve(path: str, version: tuple[int, int]) -> None:
+    """Show pages `version` from now on (called with _SERVING_LOCK held)."""
+    state = _SERVING[path]
+    if state.warming == version:
+        state.version, state.warming = version, None
+
+
+def _warm(path: Path, version: tuple[int, int], asked: list, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    try:
+        # A damaged file is served at once: its pages then show why (ensure_warehouse).
+        if health.problem(path) is None and health.version(path) == version:
+            for name, params in asked:
+                if time.monotonic() > deadline:
+                    break
+                _cached_query(_key((name, params)) + repr((str(path), version)), name, str(path), version, params)
+    except (LotiDemandError, duckdb.Error):  # the pages will meet it, and say so
+        pass
+    finally:
+        with _SERVING_LOCK:
+            _serve(str(path), version)
+
+
+def _remember_asked(path: Path, key: str, name: str, params: tuple[tuple[str, object], ...]) -> None:
+    with _SERVING_LOCK:  # query() has asked _served_version first, so the path has its state
+        recent = _SERVING[str(path)].recent
+        recent.pop(key, None)
+        recent[key] = (name, params)
+        if len(recent) > _RECENT_QUERIES:
+            del recent[next(iter(recent))]
 
 
 # Answers are kept as the frames themselves, and each caller gets a shallow copy: pandas' copy-on-write makes any
@@ -156,10 +233,12 @@ def query(name: str, **params: object) -> pd.DataFrame:
     "cannot be read" page (ensure_warehouse)."""
     leave_legacy_multipage_mode()
     path = warehouse_path()
-    version = _warehouse_version(path)
+    version = _served_version(path)
     try:
-        args = (name, str(path), version, tuple(sorted(params.items())))
-        return _cached_query(_key(args), *args).copy(deep=False)
+        asked = tuple(sorted(params.items()))
+        key = _key((name, asked))
+        _remember_asked(path, key, name, asked)
+        return _cached_query(key + repr((str(path), version)), name, str(path), version, asked).copy(deep=False)
     except (LotiDemandError, duckdb.Error) as exc:
         from loti_demand.storage import explain
 
@@ -178,7 +257,8 @@ def ensure_warehouse() -> None:
     sessions open at the same moment)."""
     path = warehouse_path()
     if path.exists():
-        if health.problem(path):
+        # While a new file is warmed (and checked) the one before, already checked, is shown.
+        if _served_version(path) == _warehouse_version(path) and health.problem(path):
             unreadable_page()
         return
     from loti_demand.warehouse.build import build
@@ -278,7 +358,7 @@ def supplier_names() -> tuple[dict[str, str], str | None]:
     milliseconds to make at national scale and pages with supplier links ask for it on every run: callers share it,
     so they read it and never change it."""
     path = warehouse_path()
-    return _supplier_names(str(path), _warehouse_version(path))
+    return _supplier_names(str(path), _served_version(path))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # per warehouse version, as the connection
