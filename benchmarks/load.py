@@ -14,6 +14,7 @@ The server is started here, on 127.0.0.1, from serve.py; nothing else is contact
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
@@ -34,6 +35,7 @@ from loti_demand.navigation import registered_pages
 UNREADABLE_TITLE = "The data cannot be read just now"  # ui.unreadable_page
 RUN_TIMEOUT = 60.0  # seconds for one page run before it counts as an error
 FILTER_CHANGES = 2  # per page visit
+AFTER_SWAP = 10.0  # seconds after a rebuild's swap whose page runs the report counts apart
 EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus: the run was replaced by a rerun; wait for the next one
 
 
@@ -66,6 +68,7 @@ class LoadResult:
     health: Counter = field(default_factory=Counter)  # status code -> answers
     server_tracebacks: int = 0
     memory: list[tuple[float, int]] = field(default_factory=list)  # (seconds since the users started, server RSS)
+    server_cpu: float | None = None  # CPU seconds the server spent while the users ran
 
     @property
     def errors(self) -> Counter:
@@ -80,15 +83,26 @@ class LoadResult:
         last = max((s.started + s.seconds for s in self.samples), default=0.0)
         return sum(code == 0 and end <= last for _, end, code in self.rebuilds)
 
-    def during_rebuilds(self) -> tuple[list[float], list[float]]:
-        """Page times of the runs that overlapped a rebuild (which shares the cores, and whose swap empties the
-        server's caches), and of the others."""
-        during, other = [], []
+    def by_rebuilds(self) -> dict[str, list[float]]:
+        """Page times of the runs that overlapped a rebuild (which shares the cores), of those that started in the
+        AFTER_SWAP seconds after one swapped its file in (when the server makes its answers from the new file), and
+        of the others."""
+        parts: dict[str, list[float]] = {
+            "while a rebuild ran": [],
+            f"in the {AFTER_SWAP:.0f} s after a swap": [],
+            "otherwise": [],
+        }
+        during, after, other = parts.values()
         for s in self.samples:
-            if not s.error:
-                overlaps = any(s.started < end and s.started + s.seconds > start for start, end, _ in self.rebuilds)
-                (during if overlaps else other).append(s.seconds)
-        return during, other
+            if s.error:
+                continue
+            if any(s.started < end and s.started + s.seconds > start for start, end, _ in self.rebuilds):
+                during.append(s.seconds)
+            elif any(code == 0 and end <= s.started < end + AFTER_SWAP for _, end, code in self.rebuilds):
+                after.append(s.seconds)
+            else:
+                other.append(s.seconds)
+        return parts
 
 
 class SimulatedUser:
@@ -343,13 +357,26 @@ def resident_bytes(pid: int) -> int | None:
     return int(match.group(1)) * 1024 if match else None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """A process's CPU time so far, user and system, in seconds (Linux /proc), or None when it cannot be read."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime and stime, fields 14 and 15
+
+
 def _sample_memory(pid: int, deadline: float, result: LoadResult) -> None:
-    """The server's resident memory every MEMORY_EVERY seconds while the users run: flat means no leak."""
-    start = time.monotonic()
+    """The server's resident memory every MEMORY_EVERY seconds while the users run (flat means no leak), and the
+    CPU time it spent meanwhile."""
+    start, cpu_at_start = time.monotonic(), cpu_seconds(pid)
     while time.monotonic() < deadline:
         if (rss := resident_bytes(pid)) is not None:
             result.memory.append((time.monotonic() - start, rss))
-        time.sleep(MEMORY_EVERY)
+        time.sleep(min(MEMORY_EVERY, max(0.0, deadline - time.monotonic())))
+    if cpu_at_start is not None and (cpu_at_end := cpu_seconds(pid)) is not None:
+        result.server_cpu = cpu_at_end - cpu_at_start
 
 
 def memory_summary(memory: list[tuple[float, int]]) -> str:
@@ -382,7 +409,7 @@ def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -
             f"  page time: p50 {percentile(times, 50):.2f} s, p95 {percentile(times, 95):.2f} s, "
             f"p99 {percentile(times, 99):.2f} s, max {max(times):.2f} s"
         )
-    for name, part in zip(("while a rebuild ran", "otherwise"), result.during_rebuilds(), strict=True):
+    for name, part in result.by_rebuilds().items():
         if part:
             echo(
                 f"    {name}: {len(part):,} runs, p50 {percentile(part, 50):.2f} s, p95 {percentile(part, 95):.2f} s, "
@@ -407,6 +434,12 @@ def print_load_report(result: LoadResult, echo: Callable[[str], None] = print) -
     echo("  health check answers: " + ", ".join(f"{code}: {n}" for code, n in sorted(result.health.items(), key=str)))
     echo(f"  tracebacks in the server log: {result.server_tracebacks}")
     echo(f"  {memory_summary(result.memory)}")
+    if result.server_cpu is not None and result.samples:
+        echo(
+            f"  server CPU: {result.server_cpu:.0f} s in {result.options.seconds:.0f} s, "
+            f"{result.server_cpu / len(result.samples) * 1000:.0f} ms a page run (all its threads: the pages, the "
+            "event loop, health checks)"
+        )
     echo(load_verdict(result))
 
 

@@ -5,9 +5,11 @@ command end to end at tiny N. Nothing here asserts a timing."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -362,7 +364,7 @@ def _report(result) -> str:
     return "\n".join(lines)
 
 
-def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them() -> None:
+def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them_or_had_just_swapped() -> None:
     from benchmarks.load import LoadOptions, LoadResult, Sample, load_verdict
 
     samples = [
@@ -370,16 +372,40 @@ def test_page_runs_are_split_by_whether_a_rebuild_ran_beside_them() -> None:
         Sample("Overview", "open", 2.0, None, 9.0),  # runs into it
         Sample("Overview", "open", 0.5, None, 12.0),  # within it
         Sample("Overview", "open", 1.0, None, 19.5),  # starts before it ends
-        Sample("Overview", "open", 0.25, None, 21.0),  # after it
-        Sample("Overview", "open", 3.0, "the page raised an exception", 12.0),  # an error: in neither
+        Sample("Overview", "open", 0.25, None, 21.0),  # after it, within 10 s of its swap
+        Sample("Overview", "open", 0.75, None, 29.5),  # the same
+        Sample("Overview", "open", 0.5, None, 30.5),  # later
+        Sample("Overview", "open", 3.0, "the page raised an exception", 12.0),  # an error: in none
     ]
     result = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 20.0, 0)])
-    assert result.during_rebuilds() == ([2.0, 0.5, 1.0], [0.5, 0.25])
+    assert result.by_rebuilds() == {
+        "while a rebuild ran": [2.0, 0.5, 1.0],
+        "in the 10 s after a swap": [0.25, 0.75],
+        "otherwise": [0.5, 0.5],
+    }
+    result.server_cpu = 4.0
+    assert "  server CPU: 4 s in 120 s, 500 ms a page run" in _report(result), "over the 8 runs, errors included"
+    failed = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 20.0, 1)])
+    assert failed.by_rebuilds()["in the 10 s after a swap"] == [], "a failed rebuild swaps nothing in"
     assert "    while a rebuild ran: 3 runs, p50 1.00 s" in _report(result)
     # A rebuild started under the users counts as swapped in under them only if it ended before their last run did.
     late = LoadResult(LoadOptions(), samples=samples, rebuilds=[(10.0, 40.0, 0)])
-    assert (result.swaps_under_users(), late.swaps_under_users()) == (1, 0), "the users' last run ended at 21.25 s"
+    assert (result.swaps_under_users(), late.swaps_under_users()) == (1, 0), "the users' last run ended at 31 s"
     assert "FAIL" in load_verdict(late) and "0 of them before the users' last page run ended" in _report(late)
+
+
+def test_a_process_cpu_time_is_read_from_proc() -> None:
+    from benchmarks.load import cpu_seconds
+
+    before = cpu_seconds(os.getpid())
+    if before is None:
+        pytest.skip("no /proc here")
+    spent = time.process_time()
+    while time.process_time() - spent < 0.3:
+        sum(range(10_000))
+    # The same clock as the process's own (user and system time of all its threads), in ticks of 10 ms.
+    assert abs((cpu_seconds(os.getpid()) - before) - (time.process_time() - spent)) < 0.05
+    assert cpu_seconds(2**22 + 12345) is None, "no such process"
 
 
 def test_the_memory_curve_says_when_each_point_was_taken() -> None:
