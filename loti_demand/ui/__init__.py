@@ -31,7 +31,7 @@ from loti_demand.ui.data import (
     unreadable_page,
     warehouse_path,
 )
-from loti_demand.ui.page import chart, page_header, page_not_found, selected_borough, term_links
+from loti_demand.ui.page import FAVICON, chart, page_header, page_not_found, selected_borough, term_links
 from loti_demand.ui.tables import (
     LAZY_ROWS,
     alert_downloads,
@@ -58,6 +58,7 @@ from loti_demand.ui.url_state import (
 from loti_demand.ui.widgets import borough_choice, category_choice, period_selectbox
 
 __all__ = [
+    "FAVICON",
     "LAZY_ROWS",
     "alert_downloads",
     "area",
