@@ -40,6 +40,15 @@ def fresh_caches():
     ui_data._connection.clear()
 
 
+@pytest.fixture
+def served(small_warehouse: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the small warehouse (built from `data_dir` as it is) that the dashboard serves, to rebuild over."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    return warehouse
+
+
 def _tech_spend_shown(app: AppTest) -> str:
     return next(m.value for m in app.metric if m.label == "Tech spend, last 12 months")
 
@@ -61,12 +70,8 @@ def _wait_until_served(warehouse: Path) -> None:
         time.sleep(0.05)
 
 
-def test_a_rebuild_shows_new_figures_once_it_is_warm(
-    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
-) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(small_warehouse, warehouse)  # built from data_dir as it is
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+def test_a_rebuild_shows_new_figures_once_it_is_warm(data_dir: Path, served: Path) -> None:
+    warehouse = served
     app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
     assert not app.exception, app.exception
     before = _tech_spend_shown(app)
@@ -106,11 +111,9 @@ def _rebuild_with_extra_line(data_dir: Path, warehouse: Path) -> None:
 
 
 def test_the_queries_asked_recently_are_answered_from_a_new_file_before_it_is_served(
-    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
+    data_dir: Path, served: Path, monkeypatch
 ) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(small_warehouse, warehouse)
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    warehouse = served
     calls = _counting(monkeypatch, "headline")
     as_of = ui.as_of()
     earlier, once = as_of - dt.timedelta(days=400), as_of - dt.timedelta(days=800)
@@ -126,15 +129,15 @@ def test_the_queries_asked_recently_are_answered_from_a_new_file_before_it_is_se
     new = ui.query("headline", as_of=as_of)
     assert len(calls) == 5, "the page's next question was answered by the warm-up"
     assert not new.equals(old[as_of])
-    assert new.equals(queries.QUERIES["headline"].function(connect(warehouse, read_only=True), as_of=as_of))
+    con = connect(warehouse, read_only=True)
+    try:
+        assert new.equals(queries.QUERIES["headline"].function(con, as_of=as_of))
+    finally:
+        con.close()
 
 
-def test_with_no_warm_up_a_new_file_is_served_at_once(
-    data_dir: Path, small_warehouse: Path, tmp_path: Path, monkeypatch
-) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(small_warehouse, warehouse)
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+def test_with_no_warm_up_a_new_file_is_served_at_once(data_dir: Path, served: Path, monkeypatch) -> None:
+    warehouse = served
     monkeypatch.setenv("LOTI_DEMAND_SWAP_WARM_SECONDS", "0")
     as_of = ui.as_of()
     before = ui.query("headline", as_of=as_of)
@@ -143,11 +146,9 @@ def test_with_no_warm_up_a_new_file_is_served_at_once(
 
 
 def test_a_damaged_new_file_is_not_warmed_and_its_pages_say_it_cannot_be_read(
-    small_warehouse: Path, tmp_path: Path, monkeypatch
+    served: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(small_warehouse, warehouse)
-    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    warehouse = served
     app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
     assert not app.exception, app.exception
     calls = _counting(monkeypatch, "headline")
