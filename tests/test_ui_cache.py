@@ -105,13 +105,15 @@ def _counting(monkeypatch, name: str) -> list[dict]:
     return calls
 
 
-def _rebuild_with_extra_line(data_dir: Path, warehouse: Path) -> None:
-    (data_dir / "spend" / "camden" / "extra.csv").write_text(EXTRA_LINE, encoding="utf-8")
-    build(data_dir, warehouse)
+def _swap_in(other: Path, warehouse: Path) -> None:
+    """Swap a copy of another warehouse in over `warehouse`, as a build's last step does (quicker than a build)."""
+    copy = warehouse.with_name("new.duckdb")
+    shutil.copyfile(other, copy)
+    os.replace(copy, warehouse)
 
 
 def test_the_queries_asked_recently_are_answered_from_a_new_file_before_it_is_served(
-    data_dir: Path, served: Path, monkeypatch
+    sample_warehouse: Path, served: Path, monkeypatch
 ) -> None:
     warehouse = served
     calls = _counting(monkeypatch, "headline")
@@ -120,7 +122,7 @@ def test_the_queries_asked_recently_are_answered_from_a_new_file_before_it_is_se
     old = {day: ui.query("headline", as_of=day) for day in (as_of, earlier, as_of, earlier, once)}
     assert len(calls) == 3
 
-    _rebuild_with_extra_line(data_dir, warehouse)
+    _swap_in(sample_warehouse, warehouse)
     assert ui.query("headline", as_of=as_of).equals(old[as_of]), "the old file is shown while the new one warms"
     _wait_until_served(warehouse)
     # The warm-up began before the question that found the new file was counted: each asked twice, the later first;
@@ -136,12 +138,12 @@ def test_the_queries_asked_recently_are_answered_from_a_new_file_before_it_is_se
         con.close()
 
 
-def test_with_no_warm_up_a_new_file_is_served_at_once(data_dir: Path, served: Path, monkeypatch) -> None:
+def test_with_no_warm_up_a_new_file_is_served_at_once(sample_warehouse: Path, served: Path, monkeypatch) -> None:
     warehouse = served
     monkeypatch.setenv("LOTI_DEMAND_SWAP_WARM_SECONDS", "0")
     as_of = ui.as_of()
     before = ui.query("headline", as_of=as_of)
-    _rebuild_with_extra_line(data_dir, warehouse)
+    _swap_in(sample_warehouse, warehouse)
     assert not ui.query("headline", as_of=as_of).equals(before)
 
 
