@@ -13,8 +13,8 @@ from loti_demand import ui
 st.set_page_config(page_title="loti-demand: London tech demand", layout="wide", page_icon=ui.FAVICON)
 
 
-# Made once per server process: each st.Page resolves its file's path, a twentieth of the server's time under many
-# users. st.navigation marks the page it chose in the object, so every run navigates its own shallow copies.
+# Made once per server process: each st.Page resolves its file's path, about a twentieth of the server's time under
+# many users. st.navigation marks the page it chose in the object, so every run navigates its own shallow copies.
 @st.cache_resource(show_spinner=False)
 def registry() -> list[st.Page]:
     return [

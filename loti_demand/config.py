@@ -87,8 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "swap_warm_seconds",
         30,
-        "When a rebuild swaps in a new warehouse file, the dashboard first asks it the queries most recently asked of "
-        "the old one (pages show the old file meanwhile), for at most this many seconds; 0 serves a new file at once.",
+        "When a rebuild swaps in a new warehouse file, the dashboard first asks it the queries asked more than once of "
+        "the old one (at most 128; pages show the old file meanwhile), for at most this many seconds; 0 serves a new "
+        "file at once.",
         int,
     ),
     # Input limits (sources/limits.py; docs/building.md, "Input limits"): a file beyond one is refused by name.

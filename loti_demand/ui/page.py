@@ -13,12 +13,12 @@ from loti_demand.config import PROJECT_DIR
 from loti_demand.ui.data import area, leave_legacy_multipage_mode, query
 from loti_demand.ui.text import long_date, plain
 
-GSS_CODE = re.compile(r"[EWSN]\d{8}")
-# The browser tab's icon, sent inline as the data address Streamlit would make of the file on every run: a Material
-# icon name would make every browser fetch it from a font server.
+GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
+# The browser tab's icon, sent inline: the data address Streamlit made of the file on every run, made once. (A Material
+# icon name would make every browser fetch it from a font server.)
 FAVICON = (
     "data:image/svg+xml;base64," + base64.b64encode((PROJECT_DIR / "assets" / "favicon.svg").read_bytes()).decode()
-)  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
+)
 
 CSS = """
 <style>
