@@ -12,6 +12,7 @@ import pickle
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -83,12 +84,12 @@ _RECENT_QUERIES = 512  # the distinct queries remembered per warehouse path, the
 _WARM_QUERIES = 128  # the most a warm-up asks
 
 
+@dataclass
 class _Serving:
-    def __init__(self, version: tuple[int, int]) -> None:
-        self.version = version  # the version pages are shown
-        self.recent: dict[str, tuple[str, tuple, int]] = {}  # key text -> (name, params, times asked)
-        self.warming: tuple[int, int] | None = None  # the new version being warmed, if any
-        self.warm_started = 0.0
+    version: tuple[int, int]  # the version pages are shown
+    recent: dict[str, tuple[str, tuple, int]] = field(default_factory=dict)  # query key -> (name, params, times asked)
+    warming: tuple[int, int] | None = None  # the new version being warmed, if any
+    warm_started: float = 0.0
 
 
 _SERVING: dict[str, _Serving] = {}
@@ -110,8 +111,9 @@ def _served_version(path: Path) -> tuple[int, int]:
             return on_disk
         if state.warming != on_disk:
             state.warming, state.warm_started = on_disk, time.monotonic()
-            often = sorted((q for q in reversed(state.recent.values()) if q[2] > 1), key=lambda q: -q[2])
-            asked = [(name, params) for name, params, _ in often[:_WARM_QUERIES]]  # most asked, then most recent
+            often = [(key, name, params, n) for key, (name, params, n) in reversed(state.recent.items()) if n > 1]
+            often.sort(key=lambda q: -q[3])  # most asked first, then most recent (the sort is stable)
+            asked = [q[:3] for q in often[:_WARM_QUERIES]]
             threading.Thread(target=_warm, args=(path, on_disk, asked, limit), daemon=True, name="warm").start()
         elif time.monotonic() - state.warm_started > limit:
             _serve(str(path), on_disk)
@@ -131,10 +133,10 @@ def _warm(path: Path, version: tuple[int, int], asked: list, limit: float) -> No
     try:
         # A damaged file is served at once: its pages then show why (ensure_warehouse).
         if health.problem(path) is None and health.version(path) == version:
-            for name, params in asked:
+            for key, name, params in asked:
                 if time.monotonic() > deadline:
                     break
-                _cached_query(_key((name, params)) + repr((str(path), version)), name, str(path), version, params)
+                _answer(key, name, str(path), version, params)
     except (LotiDemandError, duckdb.Error):  # the pages will meet it, and say so
         pass
     finally:
@@ -166,6 +168,11 @@ def _cached_query(
     except duckdb.ConnectionException:
         # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
         return _run(_name, _path, _warehouse_version(Path(_path)), _params)
+
+
+def _answer(key: str, name: str, path: str, version: tuple[int, int], params: tuple) -> pd.DataFrame:
+    """The kept answer of query `key` (its name and parameters' text, _key) from this version of the warehouse."""
+    return _cached_query(key + repr((path, version)), name, path, version, params)
 
 
 _KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
@@ -242,7 +249,7 @@ def query(name: str, **params: object) -> pd.DataFrame:
         asked = tuple(sorted(params.items()))
         key = _key((name, asked))
         _remember_asked(path, key, name, asked)
-        return _cached_query(key + repr((str(path), version)), name, str(path), version, asked).copy(deep=False)
+        return _answer(key, name, str(path), version, asked).copy(deep=False)
     except (LotiDemandError, duckdb.Error) as exc:
         from loti_demand.storage import explain
 
