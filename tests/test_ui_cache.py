@@ -166,14 +166,7 @@ def test_a_damaged_new_file_is_not_warmed_and_its_pages_say_it_cannot_be_read(
 
 def test_different_parameters_are_cached_separately(sample_warehouse: Path, monkeypatch) -> None:
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    registered = queries.QUERIES["headline"]
-    calls: list[dict] = []
-
-    def counting(con, **params):
-        calls.append(params)
-        return registered.function(con, **params)
-
-    monkeypatch.setitem(queries.QUERIES, "headline", queries.Query("headline", counting, registered.example))
+    calls = _counting(monkeypatch, "headline")
     con = connect(sample_warehouse, read_only=True)
     as_of = queries.as_of(con)
     con.close()
