@@ -298,10 +298,10 @@ def test_duckdb_running_out_of_room_mid_build_is_one_line_and_changes_nothing(
 def fresh_dashboard_caches():
     from loti_demand.ui import data
 
-    data._cached_query.clear()
+    data._ANSWERS.clear()
     data._connection.clear()
     yield
-    data._cached_query.clear()
+    data._ANSWERS.clear()
     data._connection.clear()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -33,10 +34,10 @@ EXTRA_LINE = (
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    ui_data._cached_query.clear()
+    ui_data._ANSWERS.clear()
     ui_data._connection.clear()
     yield
-    ui_data._cached_query.clear()
+    ui_data._ANSWERS.clear()
     ui_data._connection.clear()
 
 
@@ -246,8 +247,45 @@ def _bars(frame: pd.DataFrame, *, title: str) -> go.Figure:
 _bars.calls = 0
 
 
+def test_kept_values_are_made_once_per_key_by_one_caller_and_the_oldest_forgotten_first() -> None:
+    kept = ui_data.Kept(2)
+    made: list[str] = []
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow() -> str:
+        made.append("slow")
+        started.set()
+        release.wait(10)
+        return "answer"
+
+    answers: list[str] = []
+    callers = [threading.Thread(target=lambda: answers.append(kept.get("a", slow))) for _ in range(5)]
+    callers[0].start()
+    started.wait(10)
+    for caller in callers[1:]:
+        caller.start()
+    time.sleep(0.2)  # the other four are asking while the first is still making it
+    release.set()
+    for caller in callers:
+        caller.join(10)
+    assert answers == ["answer"] * 5 and made == ["slow"], "made once; the others waited for it"
+
+    def failing() -> str:
+        made.append("failing")
+        raise ValueError("no answer")
+
+    with pytest.raises(ValueError):
+        kept.get("b", failing)
+    assert kept.get("b", lambda: "second try") == "second try", "a failure keeps nothing"
+    kept.get("a", slow)  # asked again: now the most recently used
+    assert kept.get("c", lambda: "c") == "c"
+    assert kept.get("a", lambda: "made again") == "answer", "'b' was the least recently used, so it went"
+    assert kept.get("b", lambda: "made again") == "made again"
+
+
 def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() -> None:
-    ui_data.st.cache_resource.clear()
+    ui_data._MADE.clear()
     rows = pd.DataFrame({"name": ["Camden", "Hackney"], "value": [1.5, 2.5]})
     first = ui.cached(_bars, rows, title="Spend")
     assert _bars.calls == 1

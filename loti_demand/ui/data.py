@@ -11,6 +11,7 @@ import os
 import pickle
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,26 +154,68 @@ def _remember_asked(path: Path, key: str, name: str, params: tuple[tuple[str, ob
             del recent[next(iter(recent))]
 
 
+class Kept:
+    """Values kept by a text key, the least recently used forgotten first beyond `size`; each made once, by the
+    first caller, while the others asking for the same key wait for it (a maker that fails keeps nothing, and the
+    next caller tries again).
+
+    The keys are already text (query() and cached() make them), so this does what st.cache_resource did for them
+    without its hashing of the arguments and reading of the function's signature on every call: 75 us a call, and
+    a page run asks for 20 to 60 answers."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[str, object] = OrderedDict()
+        self._making: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # one maker per key: the others wait here, then find its value
+            with self._lock:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    return self._values[key]
+            try:
+                value = make()
+                with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > self.size:
+                        self._values.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._making.pop(key, None)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
 # Answers are kept as the frames themselves, and each caller gets a shallow copy: pandas' copy-on-write makes any
 # change to it (a new column, a sorted copy, a value set) leave the kept frame alone. st.cache_data would keep
 # them pickled and unpickle one for every caller, which was a tenth of the server's time under load. The key is
 # the arguments' text (query name, path, version and parameters: text, numbers, dates, None and tuples of them):
 # Streamlit's own hashing of them took 0.17 ms a query, several milliseconds of a page.
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _cached_query(
-    key: str, _name: str, _path: str, _version: tuple[int, int], _params: tuple[tuple[str, object], ...]
-) -> pd.DataFrame:
-    # The connection of exactly this version: re-reading the version here could cache new data under an old key.
-    try:
-        return _run(_name, _path, _version, _params)
-    except duckdb.ConnectionException:
-        # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
-        return _run(_name, _path, _warehouse_version(Path(_path)), _params)
+_ANSWERS = Kept(512)
 
 
 def _answer(key: str, name: str, path: str, version: tuple[int, int], params: tuple) -> pd.DataFrame:
     """The kept answer of query `key` (its name and parameters' text, _key) from this version of the warehouse."""
-    return _cached_query(key + repr((path, version)), name, path, version, params)
+
+    def make() -> pd.DataFrame:
+        # The connection of exactly this version: re-reading the version here could keep new data under an old key.
+        try:
+            return _run(name, path, version, params)
+        except duckdb.ConnectionException:
+            # A rebuild was swapped in (and the old connection closed) while this ran: answer from the new file.
+            return _run(name, path, _warehouse_version(Path(path)), params)
+
+    return _ANSWERS.get(key + repr((path, version)), make)
 
 
 _KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
@@ -212,12 +255,10 @@ def cached(make: Callable[..., T], *args: object, **kwargs: object) -> T:
         pickled = pickle.dumps((make.__module__, make.__qualname__, args, sorted(kwargs.items())), protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError):  # an argument that cannot be pickled: made each time
         return make(*args, **kwargs)
-    return _kept(hashlib.sha256(pickled).hexdigest(), make, args, kwargs)
+    return _MADE.get(hashlib.sha256(pickled).hexdigest(), lambda: make(*args, **kwargs))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)  # most are charts of a few kB; a kept table shares its rows
-def _kept(key: str, _make: Callable[..., T], _args: tuple, _kwargs: dict) -> T:
-    return _make(*_args, **_kwargs)
+_MADE = Kept(256)  # most are charts of a few kB; a kept table shares its rows
 
 
 def leave_legacy_multipage_mode() -> None:
