@@ -71,6 +71,14 @@ from loti_demand.cli import Command, echo
     show_default=True,
     help="Load test: seconds between rebuilds swapped in under the users.",
 )
+@click.option(
+    "--rebuild-nice",
+    type=click.IntRange(0, 19),
+    default=19,
+    show_default=True,
+    help="Load test: the rebuilds' CPU priority (nice); 19, the lowest, as docs/deployment.md runs builds beside a "
+    "server; 0 builds at the server's priority.",
+)
 def bench(
     lines: int,
     releases: int,
@@ -87,6 +95,7 @@ def bench(
     duration: int,
     load_lines: int,
     rebuild_every: int,
+    rebuild_nice: int,
 ) -> None:
     """Benchmark: write N payment lines in three council layouts and OCDS releases (the sample at scale), build,
     and report build time, ingest lines/s, size, peak memory, every registered query's p50/p95 and floor, the
@@ -110,7 +119,12 @@ def bench(
 
         run_load_test(
             LoadOptions(
-                users=users, seconds=duration, rebuild_every=rebuild_every, work_dir=work_dir, lines=load_lines
+                users=users,
+                seconds=duration,
+                rebuild_every=rebuild_every,
+                rebuild_nice=rebuild_nice,
+                work_dir=work_dir,
+                lines=load_lines,
             ),
             echo=echo,
         )

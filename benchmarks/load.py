@@ -44,6 +44,7 @@ class LoadOptions:
     users: int = 25
     seconds: float = 120.0
     rebuild_every: float = 30.0
+    rebuild_nice: int = 19  # the rebuilds' CPU priority: the lowest, as docs/deployment.md runs builds on a server
     think: tuple[float, float] = (0.5, 2.0)  # seconds a user waits between actions
     data: Path = PROJECT_DIR / "data" / "sample"
     work_dir: Path = Path("data/bench")
@@ -253,7 +254,7 @@ def run_load_test(options: LoadOptions, echo: Callable[[str], None] = print) -> 
         base = server.url.removeprefix("http://")
         echo(
             f"Warming the server (every page once), then {options.users} users for {options.seconds:.0f} s, "
-            f"rebuilding every {options.rebuild_every:.0f} s ..."
+            f"rebuilding every {options.rebuild_every:.0f} s at nice {options.rebuild_nice} ..."
         )
         _warm(f"ws://{base}/_stcore/stream", pages)
         _drive(
@@ -312,6 +313,7 @@ def _rebuild_loop(options: LoadOptions, warehouse: Path, deadline: float, result
         start = time.perf_counter()
         done = subprocess.run(
             [
+                *_niced(options.rebuild_nice),
                 sys.executable,
                 "-m",
                 "loti_demand",
@@ -330,6 +332,11 @@ def _rebuild_loop(options: LoadOptions, warehouse: Path, deadline: float, result
         # A rebuild longer than the interval (two minutes at 10M lines) is followed by the next at once, and none
         # starts once the users are done.
         next_at = max(next_at + options.rebuild_every, time.monotonic())
+
+
+def _niced(nice: int) -> list[str]:
+    """The command prefix that runs a command at CPU priority `nice` (coreutils' nice), or none at 0."""
+    return ["nice", "-n", str(nice)] if nice else []
 
 
 def _poll_health(url: str, deadline: float, result: LoadResult) -> None:

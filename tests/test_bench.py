@@ -342,6 +342,19 @@ def test_load_test_drives_every_page_and_filter_through_a_rebuild(tmp_path: Path
     assert "verdict (the target is for 25 users over 2 minutes on 10,000,000 lines" in report
 
 
+def test_the_load_tests_rebuilds_run_at_the_priority_asked() -> None:
+    from benchmarks.load import _niced
+
+    def niceness(nice: int) -> int:
+        command = [*_niced(nice), sys.executable, "-c", "import os; print(os.nice(0))"]
+        return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+    own = os.nice(0)
+    assert niceness(0) == own, "0: the server's priority"
+    assert niceness(19) == 19, "19: the lowest"
+    assert niceness(5) == min(19, own + 5)
+
+
 def test_the_load_verdict_needs_p95_within_1_s_p99_within_2_s_no_errors_and_a_rebuild() -> None:
     from benchmarks.load import LoadOptions, LoadResult, Sample, load_verdict
 
