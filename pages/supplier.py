@@ -20,11 +20,20 @@ if not names:
     ui.no_data("No suppliers yet: build the warehouse from spend files or award notices (see docs/building.md).")
     st.stop()
 windows = ui.spend_periods()
-filters = st.columns([2, 1])
+filters = st.columns([1, 2, 1])
 with filters[0]:
-    code = ui.url_selectbox("Supplier", list(names), key="supplier", default=largest, format_func=names.get)
+    find = ui.url_text(
+        "Find a supplier",
+        key="find",
+        help="Part of a supplier's name: the Supplier list then offers the suppliers whose names hold it.",
+    )
+offered, matching = ui.supplier_choices(find)
 with filters[1]:
+    code = ui.url_selectbox("Supplier", offered, key="supplier", default=largest, format_func=names.get, allowed=names)
+with filters[2]:
     period = ui.period_selectbox(windows) if windows else None
+if choosing := sentences.supplier_choices_sentence(find, len(offered), matching):
+    st.caption(ui.plain(choosing))
 ui.ignored_params_notice()
 st.query_params["supplier"] = code  # a profile's address always names its supplier, even the one it opens on
 name = ui.plain(names[code])  # a publisher's text: shown as typed, never as markdown

@@ -246,6 +246,45 @@ def test_the_page_opens_on_the_largest_supplier_and_ignores_an_unknown_one(
     assert at.query_params["supplier"] == SUPPLIER
 
 
+def test_the_list_offers_the_largest_suppliers_a_search_narrows_it_and_a_link_opens_any(
+    sample_warehouse: Path, sample_con, monkeypatch
+) -> None:
+    """With more suppliers than the list offers at once, it offers those paid most for technology (in name order);
+    Find a supplier narrows it to the names holding the text; a link to any supplier opens its profile."""
+    from loti_demand.ui import data as ui_data
+
+    monkeypatch.setattr(ui_data, "SUPPLIER_CHOICES", 5)
+    listed = queries.supplier_list(sample_con).astype({"tech_spend_gbp": float})
+    largest = set(listed.nlargest(5, "tech_spend_gbp")["supplier_id"])
+    at = open_page(sample_warehouse, monkeypatch, PAGE)
+    box = at.selectbox(key="supplier")
+    assert set(box.options) == {listed.set_index("supplier_id")["supplier_name"][i] for i in largest}
+    assert box.options == sorted(box.options, key=str.lower), "in name order"
+    assert f"The list offers the 5 suppliers paid most for technology, of {len(listed):,}" in _text(at)
+
+    at.text_input(key="find").set_value("SYSTEMS").run()
+    holding = listed[listed["supplier_name"].str.contains("systems", case=False)]
+    assert 1 < len(holding) <= 5, "the sample has a few suppliers named ... Systems"
+    box = at.selectbox(key="supplier")
+    shown = listed.set_index("supplier_id")["supplier_name"][box.value]
+    assert set(box.options) == set(holding["supplier_name"]) | {shown}, "the matches, and the supplier shown"
+    assert f'{len(holding)} suppliers\' names hold "SYSTEMS": choose one in the Supplier list.' in _text(at)
+    box.set_value(holding["supplier_id"].iloc[0]).run()
+    assert at.query_params["supplier"] == holding["supplier_id"].iloc[0]
+    assert at.query_params["find"] == "SYSTEMS", "the search is in the link too"
+
+    at.text_input(key="find").set_value("no such name").run()
+    assert at.selectbox(key="supplier").options == [holding["supplier_name"].iloc[0]]
+    assert 'No supplier\'s name holds "no such name"' in _text(at)
+
+    smallest = listed.nsmallest(1, "tech_spend_gbp")["supplier_id"].iloc[0]
+    assert smallest not in largest
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=smallest)
+    assert not at.warning, "a supplier the list does not offer is still a supplier"
+    assert at.selectbox(key="supplier").value == smallest
+    assert at.selectbox(key="supplier").options[0] == listed.set_index("supplier_id")["supplier_name"][smallest]
+
+
 def test_redacted_payees_have_no_profile(sample_con) -> None:
     """A redacted payment has no supplier, so it is in no profile and no table links it; no listed name is one."""
     listed = queries.supplier_list(sample_con)

@@ -276,6 +276,22 @@ def terms_summary(df: pd.DataFrame) -> str:
 # --- Supplier profile -----------------------------------------------------------------------------------------------
 
 
+def supplier_choices_sentence(find: str, offered: int, matching: int) -> str:
+    """What the Supplier profile's list offers, when it is not every supplier: '' when it is."""
+    if find and not matching:
+        return f'No supplier\'s name holds "{find}": the list offers the supplier shown.'
+    if find:
+        names = "supplier's name holds" if matching == 1 else "suppliers' names hold"
+        shown = "" if offered >= matching else f" The list offers the {offered:,} of them paid most for technology."
+        return f'{matching:,} {names} "{find}": choose one in the Supplier list.{shown}'
+    if offered < matching:
+        return (
+            f"The list offers the {offered:,} suppliers paid most for technology, of {matching:,}: type part of a "
+            "name in Find a supplier to choose another."
+        )
+    return ""
+
+
 def supplier_identity_sentence(detail: pd.Series) -> str:
     """Who the profile is of: the spellings it gathers and how they were matched, and whether it is paid."""
     count = int(detail["spelling_count"])

@@ -7,12 +7,14 @@ keep links short.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
 from loti_demand.ui.text import plain
 
 
-def _seed(key: str, allowed: list[str] | None, label: str, multi: bool = False) -> None:
+def _seed(key: str, allowed: Collection[str] | None, label: str, multi: bool = False) -> None:
     if key in st.session_state or key not in st.query_params:
         return
     raw = st.query_params.get_all(key) if multi else [st.query_params[key]]
@@ -40,10 +42,22 @@ def _write(key: str, value: object, default: object) -> None:
 
 
 def url_selectbox(
-    label: str, options: list[str], *, key: str, default: str | None = None, format_func=str, help: str | None = None
+    label: str,
+    options: list[str],
+    *,
+    key: str,
+    default: str | None = None,
+    format_func=str,
+    help: str | None = None,
+    allowed: Collection[str] | None = None,
 ) -> str:
-    """A selectbox whose value lives in the URL as ?key=value."""
-    _seed(key, [str(o) for o in options], label)
+    """A selectbox whose value lives in the URL as ?key=value. `allowed`: every value a link may choose, when the box
+    offers only some of them (the Supplier profile's list); a chosen value it does not offer is offered first."""
+    _seed(key, [str(o) for o in options] if allowed is None else allowed, label)
+    if allowed is not None:
+        chosen = st.session_state.get(key, default)
+        if chosen in allowed and chosen not in options:
+            options = [chosen, *options]
     if st.session_state.get(key) not in options:  # unset, or a choice the current filters no longer offer
         st.session_state[key] = default if default is not None else options[0]
     value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
