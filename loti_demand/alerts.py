@@ -312,7 +312,7 @@ def parse_link(link: str) -> tuple[str, dict[str, str]]:
     return page, {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=False).items()}
 
 
-def reference_date(info: pd.Series) -> dt.date:
+def reference_date(info: Mapping[str, object]) -> dt.date:
     """The date 'today' means for the pages, from the build_info row: the real date, except on the synthetic
     sample, whose fixed dates would drift out of range, where it is the sample's data-as-of date."""
     if bool(info["is_sample"]) and not pd.isna(info["data_as_of"]):

@@ -126,7 +126,7 @@ ui.table(
 )
 
 st.header("Method notes")
-info = ui.query("build_info").iloc[0]
+info = ui.build_info()
 st.subheader("How the figures are computed")
 st.markdown(method_notes.how_figures_are_computed(str(info["taxonomy_version"])))
 st.subheader(f"Tech categories (taxonomy version {info['taxonomy_version']})")

@@ -337,9 +337,25 @@ def unreadable_page() -> None:
     st.stop()
 
 
+_BUILD_INFO = Kept(4)
+
+
+def build_info() -> dict[str, object]:
+    """The warehouse's build_info row, {column: value}: made once per warehouse version, as every page run reads it
+    several times (the header, the area, the dates) and taking a row of a frame costs more than the query's kept
+    answer. Callers read it and never change it."""
+    path = warehouse_path()
+    key = repr((str(path), _served_version(path)))
+    return _BUILD_INFO.get(key, _build_info_row)
+
+
+def _build_info_row() -> dict[str, object]:
+    return query("build_info").iloc[0].to_dict()
+
+
 def as_of() -> dt.date:
     """The data-as-of date (today when the warehouse holds no dated rows)."""
-    value = query("build_info").iloc[0]["data_as_of"]
+    value = build_info()["data_as_of"]
     return dt.date.today() if pd.isna(value) else pd.Timestamp(value).date()
 
 
@@ -348,7 +364,7 @@ def area() -> Region:
     setting now says: London for a warehouse built before regions were recorded."""
     from loti_demand.reference import Region
 
-    info = query("build_info").iloc[0]
+    info = build_info()
     if pd.isna(info.get("region_name")):
         return Region("london", "London")
     return Region(str(info["region"]), str(info["region_name"]), str(info["authority_word"]))
@@ -358,7 +374,7 @@ def reference_date():
     """The date 'today' means on the dashboard (loti_demand.alerts.reference_date)."""
     from loti_demand.alerts import reference_date
 
-    return reference_date(query("build_info").iloc[0])
+    return reference_date(build_info())
 
 
 def spend_periods() -> list:

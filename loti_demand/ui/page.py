@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loti_demand.config import PROJECT_DIR
-from loti_demand.ui.data import area, leave_legacy_multipage_mode, query
+from loti_demand.ui.data import area, build_info, leave_legacy_multipage_mode
 from loti_demand.ui.text import long_date, plain
 
 GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
@@ -49,7 +49,7 @@ def page_header(title: str, intro: str) -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     st.title(title)
     st.write(intro)
-    info = query("build_info").iloc[0]
+    info = build_info()
     if bool(info["is_sample"]):
         st.info(
             "This dashboard is showing **synthetic sample data** (fictional suppliers and projects), "

@@ -14,7 +14,7 @@ from streamlit import dataframe_util
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import cached, query, supplier_names
+from loti_demand.ui.data import build_info, cached, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -224,7 +224,7 @@ def alert_downloads(page: str, rows: pd.DataFrame, *, key: str) -> None:
 
     from loti_demand import alerts
 
-    built = alerts.built_at_value(query("build_info").iloc[0]["built_at"])
+    built = alerts.built_at_value(build_info()["built_at"])
     title = alerts.title(page, st.query_params.to_dict())
     make = alerts.calendar_alerts if page == "calendar" else alerts.challenge_alerts
     view = partial(make, rows, title=title, built=built)
