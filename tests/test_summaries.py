@@ -1,10 +1,11 @@
-"""The sentences beside charts and totals stay true and grammatical at the edges (one item, none, missing data)."""
+"""The sentences beside charts and totals, and the charts, stay true at the edges (one item, none, many, missing data)."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from loti_demand.presentation import coverage_sentences, sentences
+from loti_demand.presentation import charts, coverage_sentences, sentences
 
 
 def _sme(count, saying, value, value_saying, suitable):
@@ -103,3 +104,22 @@ def test_coverage_and_per_resident_sentences() -> None:
     missing = row.copy()
     missing["tech_spend_per_resident_gbp"] = None
     assert sentences.per_resident_comparison(missing).startswith("No per-resident figure")
+
+
+@pytest.mark.parametrize("categories", range(1, 13))
+def test_a_spend_trend_gives_each_series_its_own_colour_and_folds_only_two_or_more(categories: int) -> None:
+    """However many categories a borough or supplier was paid in: no error, no colour twice, every pound drawn."""
+    months = pd.date_range("2025-01-01", periods=3, freq="MS")
+    rows = pd.DataFrame(
+        [(m, f"Category {c:02d}", 100.0 * (categories - c) + 1) for m in months for c in range(categories)],
+        columns=["period_start", "tech_category_label", "tech_spend_gbp"],
+    )
+    figure = charts.spend_trend_figure(rows, title="Tech spend by category")
+    names = [trace.name for trace in figure.data]
+    colours = [trace.line.color for trace in figure.data]
+    assert len(set(colours)) == len(colours), colours
+    assert sum(sum(trace.y) for trace in figure.data) == pytest.approx(rows["tech_spend_gbp"].sum())
+    if categories <= len(charts.AREA_COLOURS) + 1:
+        assert names == [f"Category {c:02d}" for c in range(categories)], "every category by name, largest first"
+    else:
+        assert names[-1] == "Other categories" and len(names) == len(charts.AREA_COLOURS) + 1

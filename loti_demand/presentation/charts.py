@@ -144,11 +144,16 @@ HIGHLIGHT = OKABE_ITO[5]  # vermillion: chosen boroughs stand out from the blue 
 AREA_COLOURS = [c for c in OKABE_ITO if c != "#F0E442"]  # yellow is too faint on white for a filled area
 
 
-def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", max_series: int = 7) -> go.Figure:
-    """Stacked areas of tech spend by category over time: the largest categories, the rest as 'Other'."""
+OTHER_GREY = "#999999"
+
+
+def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") -> go.Figure:
+    """Stacked areas of tech spend by category over time: the largest categories, each in a colour of its own, and
+    the rest as 'Other categories' in grey (where the rest is one category, it keeps its name, in the grey)."""
     data = df.copy()
     totals = data.groupby("tech_category_label")["tech_spend_gbp"].sum().sort_values(ascending=False)
-    keep = list(totals.index[:max_series]) if len(totals) > max_series + 1 else list(totals.index)
+    most = len(AREA_COLOURS)
+    keep = list(totals.index[:most]) if len(totals) > most + 1 else list(totals.index)
     data["series"] = data["tech_category_label"].where(data["tech_category_label"].isin(keep), "Other categories")
     pivot = data.pivot_table(
         index="period_start", columns="series", values="tech_spend_gbp", aggfunc="sum", fill_value=0
@@ -156,7 +161,7 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month", ma
     traces = []
     order = keep + (["Other categories"] if "Other categories" in pivot.columns else [])
     for i, series in enumerate(order):
-        colour = AREA_COLOURS[i] if series != "Other categories" else "#999999"
+        colour = AREA_COLOURS[i] if i < most and series != "Other categories" else OTHER_GREY
         traces.append(
             go.Scatter(
                 x=pivot.index,
