@@ -1,4 +1,4 @@
-"""The sentences beside charts and totals, and the charts, stay true at the edges (one item, none, many, missing data)."""
+"""Sentences beside charts and totals, and the charts, stay true at the edges (one item, none, many, no data)."""
 
 from __future__ import annotations
 
