@@ -426,11 +426,13 @@ def supplier_names() -> tuple[dict[str, str], str | None]:
     milliseconds to make at national scale and pages with supplier links ask for it on every run: callers share it,
     so they read it and never change it."""
     path = warehouse_path()
-    return _supplier_names(str(path), _served_version(path))
+    return _SUPPLIER_NAMES.get(repr((str(path), _served_version(path))), _supplier_names)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)  # per warehouse version, as the connection
-def _supplier_names(path: str, version: tuple[int, int]) -> tuple[dict[str, str], str | None]:
+_SUPPLIER_NAMES = Kept(4)  # per warehouse version, as the connection
+
+
+def _supplier_names() -> tuple[dict[str, str], str | None]:
     df = query("supplier_list")
     largest = None if df.empty else str(df.loc[df["tech_spend_gbp"].astype(float).idxmax(), "supplier_id"])
     return dict(zip(df["supplier_id"], df["supplier_name"], strict=True)), largest
