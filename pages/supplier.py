@@ -20,7 +20,7 @@ if not names:
     ui.no_data("No suppliers yet: build the warehouse from spend files or award notices (see docs/building.md).")
     st.stop()
 windows = ui.spend_periods()
-filters = st.columns([1, 2, 1])
+filters = st.columns([1, 2, 2])
 with filters[0]:
     find = ui.url_text(
         "Find a supplier",
