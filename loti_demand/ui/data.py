@@ -337,6 +337,12 @@ def unreadable_page() -> None:
     st.stop()
 
 
+def _per_version(store: Kept, make: Callable[[], T], *more: object) -> T:
+    """make() kept in `store` for the warehouse version being served (and `more`, a text-keyed value)."""
+    path = warehouse_path()
+    return store.get(repr((str(path), _served_version(path), *more)), make)
+
+
 _BUILD_INFO = Kept(4)
 
 
@@ -344,9 +350,7 @@ def build_info() -> dict[str, object]:
     """The warehouse's build_info row, {column: value}: made once per warehouse version, as every page run reads it
     several times (the header, the area, the dates) and taking a row of a frame costs more than the query's kept
     answer. Callers read it and never change it."""
-    path = warehouse_path()
-    key = repr((str(path), _served_version(path)))
-    return _BUILD_INFO.get(key, _build_info_row)
+    return _per_version(_BUILD_INFO, _build_info_row)
 
 
 def _build_info_row() -> dict[str, object]:
@@ -425,8 +429,7 @@ def supplier_names() -> tuple[dict[str, str], str | None]:
     (None when there are none). Made once per warehouse version, as a dict of every supplier takes tens of
     milliseconds to make at national scale and pages with supplier links ask for it on every run: callers share it,
     so they read it and never change it."""
-    path = warehouse_path()
-    return _SUPPLIER_NAMES.get(repr((str(path), _served_version(path))), _supplier_names)
+    return _per_version(_SUPPLIER_NAMES, _supplier_names)
 
 
 _SUPPLIER_NAMES = Kept(4)  # per warehouse version, as the connection
@@ -448,9 +451,7 @@ def supplier_choices(find: str = "") -> tuple[list[str], int]:
     offered, those paid most for technology: at national scale there are tens of thousands, and a list of 28,000
     took 13 ms of the server's CPU in st.selectbox alone on every run of the page, and was sent to the browser each
     time."""
-    path = warehouse_path()
-    key = repr((str(path), _served_version(path), find, SUPPLIER_CHOICES))
-    return _CHOICES.get(key, lambda: _supplier_choices(find))
+    return _per_version(_CHOICES, lambda: _supplier_choices(find), find, SUPPLIER_CHOICES)
 
 
 def _supplier_choices(find: str) -> tuple[list[str], int]:
