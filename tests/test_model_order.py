@@ -156,3 +156,36 @@ def test_the_models_up_to_a_table_are_those_it_needs_in_build_order() -> None:
         "intermediate/int_spend_duplicates.sql",
         "intermediate/int_spend_lines.sql",
     ]
+
+
+def test_staging_and_intermediate_models_are_made_once_as_temporary_tables_the_file_does_not_keep(
+    tmp_path: Path,
+) -> None:
+    """Two models read the staged lines: as a view, each worked the staging out again. A warehouse built before
+    kept the staging view (and intermediate tables) in its file; the build replaces them and the file keeps none."""
+    ordered = _models(
+        tmp_path / "models",
+        {
+            "staging/stg_lines.sql": "select amount, 1 as staged from raw_lines",
+            "intermediate/int_lines.sql": "select * from stg_lines",
+            "marts/lines.sql": "select * from int_lines",
+        },
+    )
+    file = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(file))
+    con.execute("create table raw_lines as select '1.00' as amount")
+    con.execute("create view stg_lines as select amount from raw_lines")  # as a build before left them
+    con.execute("create table int_lines as select 'old' as amount")
+    for model in ordered:
+        model.run(con, None)
+    kinds = dict(con.execute("select table_name, temporary from duckdb_tables()").fetchall())
+    assert kinds == {"raw_lines": False, "stg_lines": True, "int_lines": True, "lines": False}
+    assert con.execute("select count(*) from duckdb_views() where not internal").fetchone() == (0,)
+    assert con.execute("select amount, staged from lines").fetchall() == [("1.00", 1)]
+    con.close()
+    reopened = duckdb.connect(str(file), read_only=True)
+    assert sorted(r[0] for r in reopened.execute("select table_name from duckdb_tables()").fetchall()) == [
+        "lines",
+        "raw_lines",
+    ]
+    reopened.close()

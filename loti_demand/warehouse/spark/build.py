@@ -10,7 +10,7 @@
    create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far (the library
    functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
-   documents), with the macros and staging views, checked by checks/*.sql, and moved over the warehouse only when
+   documents), with the macros, checked by checks/*.sql, and moved over the warehouse only when
    all of that passed (build.new_version). The Parquet is written under a new prefix of its own (spark.storage),
    and the earlier prefixes are removed only after the serving file is in place.
 
@@ -305,15 +305,15 @@ def _documented_types() -> dict[str, dict[str, str]]:
 def serve(con: duckdb.DuckDBPyConnection, store: Store, ref: Reference) -> None:
     """Make the serving file from the Parquet as the DuckDB build leaves its file: the raw and reference tables and
     every model's table, each column in the type the contract documents (Spark sums DECIMAL(18, 2) as
-    DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); an intermediate SQL model's as a temp table (the build's
-    counts read them; the file never keeps them); then the staging views and the macros, from their model files.
+    DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); a staging or intermediate SQL model's as a temp table (the
+    build's counts read them; the file never keeps them); then the macros, from their model file.
     build_info.parquet_source names the prefix it was made from."""
     documented = _documented_types()
     tables = [(t, "table") for t in sorted(sources())]
     for model in models():
         if isinstance(model, Py):
             tables += [(t, "table") for t in model.makes]
-        elif isinstance(model, Sql) and model.materialisation != "view":
+        elif isinstance(model, Sql):
             tables.append((model.name, model.materialisation))
     for table, materialisation in tables:
         types = documented.get(table, {})
@@ -327,7 +327,7 @@ def serve(con: duckdb.DuckDBPyConnection, store: Store, ref: Reference) -> None:
         )
     con.execute("update build_info set parquet_source = $p", {"p": store.where})
     for model in models():
-        if isinstance(model, Macros) or (isinstance(model, Sql) and model.materialisation == "view"):
+        if isinstance(model, Macros):
             model.run(con, ref)
 
 
