@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import pytest
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
@@ -282,6 +283,33 @@ def test_kept_values_are_made_once_per_key_by_one_caller_and_the_oldest_forgotte
     assert kept.get("c", lambda: "c") == "c"
     assert kept.get("a", lambda: "made again") == "answer", "'b' was the least recently used, so it went"
     assert kept.get("b", lambda: "made again") == "made again"
+
+
+def test_kept_values_within_a_budget_of_bytes_forget_the_least_recently_used_first() -> None:
+    kept = ui_data.Kept(100, budget=100, weigh=len)
+    assert kept.get("a", lambda: "x" * 40) == "x" * 40
+    assert kept.get("b", lambda: "y" * 40) == "y" * 40
+    kept.get("a", lambda: "made again")  # now the most recently used
+    assert kept.get("c", lambda: "z" * 30) == "z" * 30  # 110 bytes: 'b' goes
+    assert kept.get("a", lambda: "made again") == "x" * 40, "kept"
+    assert kept.get("b", lambda: "v" * 40) == "v" * 40, "made again"  # 110 bytes: 'c' goes
+    assert kept.get("c", lambda: "c again") == "c again"  # 87 bytes: all kept
+    assert kept.get("a", lambda: "made again") == "x" * 40
+    too_big = "w" * 101
+    assert kept.get("d", lambda: too_big) is too_big, "a value over the whole budget is given, and not kept"
+    assert kept.get("d", lambda: "made again") == "made again"
+    assert kept.get("c", lambda: "forgotten") == "forgotten", "keeping the value over the budget forgot the rest"
+
+
+def test_the_weight_of_a_kept_value_counts_its_frames_and_tables() -> None:
+    frame = pd.DataFrame({"name": ["Camden", "Hackney"] * 1000, "value": [1.5, 2.5] * 1000})
+    table = pa.table({"value": list(range(10_000))})
+    assert ui_data.weight(frame) == frame.memory_usage(deep=True, index=True).sum() > 16_000
+    assert ui_data.weight(table) == table.nbytes >= 80_000
+    assert ui_data.weight((frame, table, {"name": "a column"})) == (
+        ui_data.weight(frame) + table.nbytes + ui_data.SMALL_VALUE
+    )
+    assert ui_data.weight(go.Figure([go.Bar(x=["Camden"], y=[1.5])])) == ui_data.SMALL_VALUE
 
 
 def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() -> None:

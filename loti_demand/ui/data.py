@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from loti_demand import config, queries
@@ -155,17 +156,18 @@ def _remember_asked(path: Path, key: str, name: str, params: tuple[tuple[str, ob
 
 
 class Kept:
-    """Values kept by a text key, the least recently used forgotten first beyond `size`; each made once, by the
-    first caller, while the others asking for the same key wait for it (a maker that fails keeps nothing, and the
-    next caller tries again).
+    """Values kept by a text key, the least recently used forgotten first beyond `size` values or, given `weigh`
+    (a value's bytes), beyond `budget` bytes; each made once, by the first caller, while the others asking for the
+    same key wait for it (a maker that fails keeps nothing, and the next caller tries again).
 
     The keys are already text (query() and cached() make them), so this does what st.cache_resource did for them
     without its hashing of the arguments and reading of the function's signature on every call: 75 us a call, and
     a page run asks it for 15 to 27 answers, charts and tables."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[str, object] = OrderedDict()
+    def __init__(self, size: int, *, budget: int | None = None, weigh: Callable[[object], int] | None = None) -> None:
+        self.size, self.budget, self.weigh = size, budget, weigh
+        self._values: OrderedDict[str, tuple[object, int]] = OrderedDict()  # key: (value, its bytes)
+        self._bytes = 0
         self._making: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -173,19 +175,21 @@ class Kept:
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
-                return self._values[key]
+                return self._values[key][0]
             making = self._making.setdefault(key, threading.Lock())
         with making:  # one maker per key: the others wait here, then find its value
             with self._lock:
                 if key in self._values:
                     self._values.move_to_end(key)
-                    return self._values[key]
+                    return self._values[key][0]
             try:
                 value = make()
+                weight = self.weigh(value) if self.weigh else 0
                 with self._lock:
-                    self._values[key] = value
-                    while len(self._values) > self.size:
-                        self._values.popitem(last=False)
+                    self._values[key] = (value, weight)
+                    self._bytes += weight
+                    while len(self._values) > self.size or (self.budget is not None and self._bytes > self.budget):
+                        self._bytes -= self._values.popitem(last=False)[1][1]
             finally:
                 with self._lock:
                     self._making.pop(key, None)
@@ -194,14 +198,36 @@ class Kept:
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._bytes = 0
+
+
+SMALL_VALUE = 64 << 10
+
+
+def weight(value: object) -> int:
+    """About the bytes a kept value holds: a frame's or Arrow table's own, a tuple's parts summed, anything else
+    (a chart's figure: a few kB to a few hundred) SMALL_VALUE. A table made ready to show shares most of its rows
+    with its query's answer, so it is counted twice: the budgets err on the safe side."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True, index=True).sum())
+    if isinstance(value, pa.Table):
+        return value.nbytes
+    if isinstance(value, tuple):
+        return sum(weight(part) for part in value)
+    return SMALL_VALUE
 
 
 # Answers are kept as the frames themselves, and each caller gets a shallow copy: pandas' copy-on-write makes any
 # change to it (a new column, a sorted copy, a value set) leave the kept frame alone. st.cache_data would keep
 # them pickled and unpickle one for every caller, which was a tenth of the server's time under load. The key is
 # the arguments' text (query name, path, version and parameters: text, numbers, dates, None and tuples of them):
-# Streamlit's own hashing of them took 0.17 ms a query, several milliseconds of a page.
-_ANSWERS = Kept(512)
+# Streamlit's own hashing of them took 0.17 ms a query, several milliseconds of a page. They are kept by their
+# bytes rather than their number: a page's filters make hundreds of answers of a few rows (the Borough profile
+# asks nine questions for each borough and period), and a count low enough for the few answers of megabytes forgot
+# those and worked them out again (ANSWER_BYTES, CHART_BYTES: see docs/performance.md, "Load test").
+ANSWER_BYTES = 256 << 20
+CHART_BYTES = 128 << 20
+_ANSWERS = Kept(100_000, budget=ANSWER_BYTES, weigh=weight)
 
 
 def _answer(key: str, name: str, path: str, version: tuple[int, int], params: tuple) -> pd.DataFrame:
@@ -258,7 +284,7 @@ def cached(make: Callable[..., T], *args: object, **kwargs: object) -> T:
     return _MADE.get(hashlib.sha256(pickled).hexdigest(), lambda: make(*args, **kwargs))
 
 
-_MADE = Kept(256)  # most are charts of a few kB; a kept table shares its rows
+_MADE = Kept(100_000, budget=CHART_BYTES, weigh=weight)  # charts, and tables made ready to show
 
 
 def leave_legacy_multipage_mode() -> None:
