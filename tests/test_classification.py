@@ -1231,3 +1231,20 @@ def _build_with_corrections(tmp_path: Path, data: Path, corrections: str):
     warehouse = tmp_path / "w.duckdb"
     build(data, warehouse, reference=Reference(reference))
     return connect(warehouse, read_only=True)
+
+
+def test_every_extra_labelled_file_is_listed_with_the_commit_it_is_read_from() -> None:
+    """tests/labels/extra_files.py puts the files in place from the table in extra_sources.md: every labelled file
+    must have a row there, with its repository, commit, path and size."""
+    from tests.labels.extra_files import SOURCES, listed
+
+    rows = {
+        file: (repository, commit, path, size)
+        for file, repository, commit, path, size in listed(SOURCES.read_text(encoding="utf-8"))
+    }
+    with EXTRA_LABELS.open(encoding="utf-8", newline="") as fh:
+        labelled = {label["path"].split("!")[0] for label in csv.DictReader(fh)}
+    assert labelled and labelled <= set(rows), f"labelled but not listed: {sorted(labelled - set(rows))}"
+    for file, (repository, commit, path, size) in rows.items():
+        assert repository.count("/") == 1 and len(commit) == 40 and path and not path.startswith("`"), file
+        assert size is None or size > 0, file
