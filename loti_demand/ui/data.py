@@ -184,10 +184,10 @@ class Kept:
                     return self._values[key][0]
             try:
                 value = make()
-                weight = self.weigh(value) if self.weigh else 0
+                held = self.weigh(value) if self.weigh else 0
                 with self._lock:
-                    self._values[key] = (value, weight)
-                    self._bytes += weight
+                    self._values[key] = (value, held)
+                    self._bytes += held
                     while len(self._values) > self.size or (self.budget is not None and self._bytes > self.budget):
                         self._bytes -= self._values.popitem(last=False)[1][1]
             finally:

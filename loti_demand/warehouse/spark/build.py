@@ -305,15 +305,15 @@ def _documented_types() -> dict[str, dict[str, str]]:
 def serve(con: duckdb.DuckDBPyConnection, store: Store, ref: Reference) -> None:
     """Make the serving file from the Parquet as the DuckDB build leaves its file: the raw and reference tables and
     every model's table, each column in the type the contract documents (Spark sums DECIMAL(18, 2) as
-    DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); a staging or intermediate SQL model's as a temp table (the
-    build's counts read them; the file never keeps them); then the macros, from their model file.
+    DECIMAL(28, 2) where DuckDB gives DECIMAL(38, 2), say); an intermediate SQL model's as a temp table (the build's
+    counts read them; the file never keeps them); then the macros, from their model file.
     build_info.parquet_source names the prefix it was made from."""
     documented = _documented_types()
     tables = [(t, "table") for t in sorted(sources())]
     for model in models():
         if isinstance(model, Py):
             tables += [(t, "table") for t in model.makes]
-        elif isinstance(model, Sql):
+        elif isinstance(model, Sql) and not model.path.startswith("staging/"):  # staging: only models read it
             tables.append((model.name, model.materialisation))
     for table, materialisation in tables:
         types = documented.get(table, {})
