@@ -5,8 +5,8 @@
 
 Each file is read from its repository at the commit extra_sources.md gives (`git show <commit>:<path>`) and written
 to `<out>/<file>` as the table names it; a file whose size differs from the table's is reported and not written.
-A clone may also sit at REPOS/<owner>/<name>, or be a bare repository (a mirror). Not part of the product, and not a
-test: tests/test_classification.py reads the files it puts in place.
+A clone may also sit at REPOS/<owner>/<name> or REPOS/<owner>+<name>/repo, or be a bare repository (a mirror). Not
+part of the product, and not a test: tests/test_classification.py reads the files it puts in place.
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ def _clone(repos: Path, repository: str) -> Path | None:
     return None
 
 
-def restore(repos: Path, out: Path) -> list[str]:
-    """Write every listed file under `out`; the problems met (a clone or commit missing, a size that differs)."""
-    problems = []
+def restore(repos: Path, out: Path) -> tuple[int, list[str]]:
+    """Write every listed file under `out`: how many were written, and the problems met (a clone or commit missing,
+    a size that differs)."""
+    written, problems = 0, []
     for file, repository, commit, path, size in listed(SOURCES.read_text(encoding="utf-8")):
         clone = _clone(repos, repository)
         if clone is None:
@@ -64,7 +65,8 @@ def restore(repos: Path, out: Path) -> list[str]:
         target = out / file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shown.stdout)
-    return problems
+        written += 1
+    return written, problems
 
 
 def main() -> int:
@@ -72,10 +74,10 @@ def main() -> int:
     parser.add_argument("--repos", type=Path, required=True, help="folder holding a clone of each repository")
     parser.add_argument("--out", type=Path, default=PROJECT.parent / "real-extra", help="where the files go")
     options = parser.parse_args()
-    problems = restore(options.repos, options.out)
+    written, problems = restore(options.repos, options.out)
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{len(listed(SOURCES.read_text(encoding='utf-8'))) - len(problems)} files written under {options.out}")
+    print(f"{written} files written under {options.out}")
     return 1 if problems else 0
 
 

@@ -10,9 +10,9 @@
    create(con, ref) over a DuckDB connection whose tables are views of the Parquet written so far (the library
    functions it calls, and the SQL beside it, run there).
 3. Serving: a DuckDB file made from the Parquet (every table the DuckDB build keeps, in the types the contract
-   documents), with the macros, checked by checks/*.sql, and moved over the warehouse only when
-   all of that passed (build.new_version). The Parquet is written under a new prefix of its own (spark.storage),
-   and the earlier prefixes are removed only after the serving file is in place.
+   documents), with the macros, checked by checks/*.sql, and moved over the warehouse only when all of that passed
+   (build.new_version). The Parquet is written under a new prefix of its own (spark.storage), and the earlier
+   prefixes are removed only after the serving file is in place.
 
 pyspark is imported here only; nothing the dashboard imports imports this module.
 """
