@@ -314,7 +314,8 @@ def serve(con: duckdb.DuckDBPyConnection, store: Store, ref: Reference) -> None:
         if isinstance(model, Py):
             tables += [(t, "table") for t in model.makes]
         elif isinstance(model, Sql) and not model.path.startswith("staging/"):  # staging: only models read it
-            tables.append((model.name, model.materialisation))
+            # a temp view's query reads what the serving file does not hold (the staged lines): its Parquet instead
+            tables.append((model.name, "table" if model.materialisation == "table" else "temp table"))
     for table, materialisation in tables:
         types = documented.get(table, {})
         store.load(

@@ -1,6 +1,7 @@
+-- materialise: temp view
 -- One row per staged payment line with its fate: quarantined (staging named a problem), duplicate (it repeats a
--- payment of an earlier file: int_spend_duplicates) or loaded. The lines are staged once, here, and streamed into
--- the table.
+-- payment of an earlier file: int_spend_duplicates) or loaded. A view: the lines are staged once (stg_spend), and
+-- each reader joins the few duplicates back rather than the build copying every line with its status.
 select
     s.*,
     case
