@@ -8,7 +8,16 @@ import duckdb
 import pytest
 
 from loti_demand.exceptions import ModelOrderError
-from loti_demand.warehouse.order import discover, in_order, models, models_up_to, query_reads, reads, sources
+from loti_demand.warehouse.order import (
+    VIEW_LINE,
+    discover,
+    in_order,
+    models,
+    models_up_to,
+    query_reads,
+    reads,
+    sources,
+)
 
 
 def _models(root: Path, files: dict[str, str]) -> tuple:
@@ -188,4 +197,41 @@ def test_staging_and_intermediate_models_are_made_once_as_temporary_tables_the_f
         "lines",
         "raw_lines",
     ]
+    reopened.close()
+
+
+def test_an_intermediate_model_that_asks_for_a_temp_view_is_not_copied_or_kept(tmp_path: Path) -> None:
+    """int_spend_lines only adds each staged line's status: a view, so the build does not copy every line. Only an
+    intermediate model can ask; the line anywhere else, or below the first line, leaves a temp table."""
+    ordered = _models(
+        tmp_path / "models",
+        {
+            "staging/stg_lines.sql": f"{VIEW_LINE}\nselect amount from raw_lines",
+            "intermediate/int_lines.sql": f"{VIEW_LINE}\n-- with status\nselect *, 'loaded' as status from stg_lines",
+            "intermediate/int_other.sql": f"-- a table\n{VIEW_LINE}\nselect * from stg_lines",
+            "marts/lines.sql": "select * from int_lines",
+        },
+    )
+    assert {m.name: m.materialisation for m in ordered} == {
+        "stg_lines": "temp table",
+        "int_lines": "temp view",
+        "int_other": "temp table",
+        "lines": "table",
+    }
+    file = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(file))
+    con.execute("create table raw_lines as select '1.00' as amount")
+    con.execute("create table int_lines as select 'old' as amount")  # as a build before might have left it
+    for model in ordered:
+        model.run(con, None)
+    views = con.execute("select view_name, temporary from duckdb_views() where not internal").fetchall()
+    assert views == [("int_lines", True)]
+    assert con.execute("select * from lines").fetchall() == [("1.00", "loaded")]
+    con.close()
+    reopened = duckdb.connect(str(file), read_only=True)
+    assert sorted(r[0] for r in reopened.execute("select table_name from duckdb_tables()").fetchall()) == [
+        "lines",
+        "raw_lines",
+    ]
+    assert reopened.execute("select count(*) from duckdb_views() where not internal").fetchone() == (0,)
     reopened.close()
