@@ -230,4 +230,4 @@ def test_the_rule_explained_on_the_page_states_the_windows_the_sql_applies() -> 
     body = sql.read_text(encoding="utf-8")
     for number in (R.near_before_months, R.near_after_months, R.said_before_months, R.said_after_months):
         assert f"interval {number} month" in body
-    assert f"length(c.title) >= {R.min_title_chars}" in body
+    assert f"length(title) >= {R.min_title_chars}" in body
