@@ -63,15 +63,29 @@ contracts as (
 -- each notice with its buyer's contracts ending in its wider window: those of its category (timing, wording),
 -- and those of another category whose title it repeats
 pairs as (
-    select n.*, c.ocid as c_ocid, c.tech_category as c_category, c.title, c.contract_end, c.incumbent_suppliers,
-        c.incumbent_supplier_id, c.title_key
+    select
+        n.*,
+        c.ocid as c_ocid,
+        c.tech_category as c_category,
+        c.title,
+        c.contract_end,
+        c.incumbent_suppliers,
+        c.incumbent_supplier_id,
+        c.title_key
     from windows as n
     inner join contracts as c
         on n.buyer_key = c.buyer_key and n.end_month = c.end_month and n.tech_category = c.tech_category
         and n.ocid <> c.ocid and c.contract_end between n.wide_from and n.wide_to
     union all
-    select n.*, c.ocid as c_ocid, c.tech_category as c_category, c.title, c.contract_end, c.incumbent_suppliers,
-        c.incumbent_supplier_id, c.title_key
+    select
+        n.*,
+        c.ocid as c_ocid,
+        c.tech_category as c_category,
+        c.title,
+        c.contract_end,
+        c.incumbent_suppliers,
+        c.incumbent_supplier_id,
+        c.title_key
     from windows as n
     inner join contracts as c
         on n.buyer_key = c.buyer_key and n.end_month = c.end_month and n.ocid <> c.ocid
