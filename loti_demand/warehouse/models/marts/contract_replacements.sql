@@ -47,14 +47,14 @@ windows as (
 
 contracts as (
     select
-        ocid,
-        coalesce(publisher_code, lower(buyer_name)) as buyer_key,
-        tech_category,
+        ocid as c_ocid,
+        coalesce(publisher_code, lower(buyer_name)) as c_buyer_key,
+        tech_category as c_category,
         title,
         contract_end,
         incumbent_suppliers,
         incumbent_supplier_id,
-        cast(date_trunc('month', contract_end) as date) as end_month,
+        cast(date_trunc('month', contract_end) as date) as c_end_month,
         case when length(title) >= 12 then lower(title) end as title_key
     from demand_items
     where confidence = 'inferred from contract end date' and contract_end is not null
@@ -63,34 +63,18 @@ contracts as (
 -- each notice with its buyer's contracts ending in its wider window: those of its category (timing, wording),
 -- and those of another category whose title it repeats
 pairs as (
-    select
-        n.*,
-        c.ocid as c_ocid,
-        c.tech_category as c_category,
-        c.title,
-        c.contract_end,
-        c.incumbent_suppliers,
-        c.incumbent_supplier_id,
-        c.title_key
+    select n.*, c.*
     from windows as n
     inner join contracts as c
-        on n.buyer_key = c.buyer_key and n.end_month = c.end_month and n.tech_category = c.tech_category
-        and n.ocid <> c.ocid and c.contract_end between n.wide_from and n.wide_to
+        on n.buyer_key = c.c_buyer_key and n.end_month = c.c_end_month and n.tech_category = c.c_category
+        and n.ocid <> c.c_ocid and c.contract_end between n.wide_from and n.wide_to
     union all
-    select
-        n.*,
-        c.ocid as c_ocid,
-        c.tech_category as c_category,
-        c.title,
-        c.contract_end,
-        c.incumbent_suppliers,
-        c.incumbent_supplier_id,
-        c.title_key
+    select n.*, c.*
     from windows as n
     inner join contracts as c
-        on n.buyer_key = c.buyer_key and n.end_month = c.end_month and n.ocid <> c.ocid
+        on n.buyer_key = c.c_buyer_key and n.end_month = c.c_end_month and n.ocid <> c.c_ocid
         and c.contract_end between n.wide_from and n.wide_to
-        and not coalesce(n.tech_category = c.tech_category, false) and contains(n.notice_text, c.title_key)
+        and not coalesce(n.tech_category = c.c_category, false) and contains(n.notice_text, c.title_key)
 ),
 
 candidates as (
