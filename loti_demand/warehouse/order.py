@@ -69,9 +69,12 @@ class Sql:
 
     @property
     def materialisation(self) -> str:
+        return self._materialisation((self.root / self.path).read_text(encoding="utf-8"))
+
+    def _materialisation(self, body: str) -> str:
         if not self.path.startswith(("staging/", "intermediate/")):
             return "table"
-        first = (self.root / self.path).read_text(encoding="utf-8").partition("\n")[0]
+        first = body.partition("\n")[0]
         return "temp view" if self.path.startswith("intermediate/") and first == VIEW_LINE else "temp table"
 
     def queries(self) -> list[str]:
@@ -79,7 +82,8 @@ class Sql:
 
     def run(self, con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
         body = (self.root / self.path).read_text(encoding="utf-8")
-        if self.materialisation != "table":  # a warehouse built before kept it in the file (staging as a view)
+        materialisation = self._materialisation(body)
+        if materialisation != "table":  # a warehouse built before kept it in the file (staging as a view)
             kept = con.execute(
                 "select table_type from information_schema.tables"
                 " where table_catalog = current_database() and table_schema = 'main' and table_name = $name",
@@ -87,7 +91,7 @@ class Sql:
             ).fetchall()
             if kept:
                 con.execute(f"drop {'view' if kept[0][0] == 'VIEW' else 'table'} if exists main.{self.name}")
-        con.execute(f"create or replace {self.materialisation} {self.name} as\n{body}")
+        con.execute(f"create or replace {materialisation} {self.name} as\n{body}")
 
 
 @dataclass(frozen=True)
