@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -302,9 +303,18 @@ def test_kept_values_within_a_budget_of_bytes_forget_the_least_recently_used_fir
 
 
 def test_the_weight_of_a_kept_value_counts_its_frames_and_tables() -> None:
-    frame = pd.DataFrame({"name": ["Camden", "Hackney"] * 1000, "value": [1.5, 2.5] * 1000})
+    frame = pd.DataFrame(
+        {
+            "name": ["Camden", "Hackney"] * 1000,
+            "value": [1.5, 2.5] * 1000,
+            "amount": [Decimal("1.50"), None] * 1000,  # object columns: each object's bytes
+            "suppliers": [["Acme Ltd", "Beta plc"], []] * 1000,
+            "month": pd.to_datetime(["2026-04-01", "2026-05-01"] * 1000),
+        },
+        index=pd.Index([f"line {n}" for n in range(2000)]),
+    )
     table = pa.table({"value": list(range(10_000))})
-    assert ui_data.weight(frame) == frame.memory_usage(deep=True, index=True).sum() > 16_000
+    assert ui_data.weight(frame) == frame.memory_usage(deep=True, index=True).sum() > 200_000
     assert ui_data.weight(table) == table.nbytes >= 80_000
     assert ui_data.weight((frame, table, {"name": "a column"})) == (
         ui_data.weight(frame) + table.nbytes + ui_data.SMALL_VALUE

@@ -209,7 +209,15 @@ def weight(value: object) -> int:
     (a chart's figure: a few kB to a few hundred) SMALL_VALUE. A table made ready to show shares most of its rows
     with its query's answer, so it is counted twice: the budgets err on the safe side."""
     if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(deep=True, index=True).sum())
+        # DataFrame.memory_usage's own answer, summed column by column: it builds a Series of the sizes, three
+        # times the cost, and this runs for every answer, chart and table made.
+        return int(
+            value.index.memory_usage(deep=True)
+            + sum(
+                column.memory_usage(deep=True, index=False) if column.dtype == object else column.array.nbytes
+                for _, column in value.items()
+            )
+        )
     if isinstance(value, pa.Table):
         return value.nbytes
     if isinstance(value, tuple):
