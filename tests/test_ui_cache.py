@@ -5,6 +5,7 @@ connection is closed."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import threading
@@ -350,6 +351,82 @@ def test_a_chart_is_built_once_for_the_same_rows_and_again_when_any_differs() ->
     ui.cached(_shown_with, rows, extra=unpicklable)
     ui.cached(_shown_with, rows, extra=unpicklable)
     assert _bars.calls == 5 + len(changed)
+
+
+def _category_bars(frame: pd.DataFrame) -> go.Figure:
+    _category_bars.made.append(frame.copy(deep=True))
+    return go.Figure([go.Bar(x=frame.iloc[:, 1], y=frame.iloc[:, 2])])
+
+
+_category_bars.made = []
+
+# Every way a page could change the frame query() gave it, in place (each on a fresh copy of the answer).
+IN_PLACE_CHANGES = {
+    "a value set by label": lambda f: f.loc.__setitem__((f.index[0], "tech_spend_gbp"), -1.0),
+    "a text set by position": lambda f: f.iloc.__setitem__((0, 1), "changed"),
+    "a value set with at": lambda f: f.at.__setitem__((f.index[-1], "tech_spend_gbp"), -2.0),
+    "values set where a mask holds": lambda f: f.loc.__setitem__((f["tech_spend_gbp"] > 0, "lines"), 0),
+    "a column replaced": lambda f: f.__setitem__("tech_spend_gbp", f["tech_spend_gbp"] * 2),
+    "a column added": lambda f: f.__setitem__("added", 1),
+    "a column inserted first": lambda f: f.insert(0, "first", "x"),
+    "a column popped": lambda f: f.pop("tech_category"),
+    "a column deleted": lambda f: f.__delitem__("tech_category"),
+    "missing values filled": lambda f: f.fillna({"tech_spend_gbp": 0.0}, inplace=True),
+    "rows updated from another frame": lambda f: f.update(pd.DataFrame({"lines": [10**9]}, index=f.index[:1])),
+    "columns renamed": lambda f: setattr(f, "columns", [f"c{i}" for i in range(f.shape[1])]),
+    "another index": lambda f: setattr(f, "index", range(100, 100 + len(f))),
+    "the index named": lambda f: setattr(f.index, "name", "row"),
+    "the columns named": lambda f: setattr(f.columns, "name", "field"),
+    "a note in attrs": lambda f: f.attrs.update(note="changed"),
+}
+
+
+@pytest.mark.parametrize("change", IN_PLACE_CHANGES)
+def test_a_query_answer_is_compared_by_its_query_until_its_caller_changes_it(
+    change: str, sample_warehouse: Path, monkeypatch
+) -> None:
+    """cached() compares a frame query() handed out, unchanged, by its query's key rather than by its pickled rows;
+    a copy changed in place in any way is compared by its rows again, so what is made from it shows the change."""
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    ui_data._MADE.clear()
+    _category_bars.made.clear()
+    con = connect(sample_warehouse, read_only=True)
+    as_of = queries.as_of(con)
+    con.close()
+    columns = ["tech_category", "tech_category_label", "tech_spend_gbp", "lines"]
+    answer = ui.query("tech_spend_by_category", as_of=as_of)
+    assert list(answer.columns[: len(columns)]) == columns and len(answer) > 1
+    assert ui_data.is_unchanged_answer(answer)
+    first = ui.cached(_category_bars, answer)
+    again = ui.query("tech_spend_by_category", as_of=as_of)
+    assert ui_data.is_unchanged_answer(again) and ui.cached(_category_bars, again) is first
+    assert len(_category_bars.made) == 1
+    # Once the kept answer is forgotten (and no other caller holds it), the copy's record still holds it, so a
+    # change still gives the copy new arrays rather than writing into the ones recorded.
+    del answer
+    ui_data._ANSWERS.clear()
+    gc.collect()
+    expected = again.copy(deep=True)
+    IN_PLACE_CHANGES[change](expected)
+    IN_PLACE_CHANGES[change](again)
+    assert not ui_data.is_unchanged_answer(again)
+    assert ui.cached(_category_bars, again) is not first
+    assert len(_category_bars.made) == 2
+    pd.testing.assert_frame_equal(_category_bars.made[-1], expected)
+    assert expected.attrs == _category_bars.made[-1].attrs
+    assert ui.cached(_category_bars, ui.query("tech_spend_by_category", as_of=as_of)) is first, "a new caller's copy"
+
+
+def test_an_answer_handed_out_is_recorded_only_while_its_caller_holds_it(sample_warehouse: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    before = len(ui_data._AnswerOf._HANDED)
+    answers = [ui.query("borough_list") for _ in range(5)]
+    assert len(ui_data._AnswerOf._HANDED) == before + 5
+    derived = answers[0].head(3)  # a frame made from an answer is not the answer
+    assert not ui_data.is_unchanged_answer(derived) and not ui_data.is_unchanged_answer(answers[0].copy())
+    del answers, derived
+    gc.collect()
+    assert len(ui_data._AnswerOf._HANDED) == before
 
 
 def _shown_with(frame: pd.DataFrame, *, extra: object) -> go.Figure:

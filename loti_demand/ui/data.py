@@ -11,11 +11,12 @@ import os
 import pickle
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import duckdb
 import numpy as np
@@ -252,6 +253,56 @@ def _answer(key: str, name: str, path: str, version: tuple[int, int], params: tu
     return _ANSWERS.get(key + repr((path, version)), make)
 
 
+@dataclass(frozen=True)
+class _AnswerOf:
+    """What stands for a query's answer in cached()'s keys while its caller has not changed it: the key it is kept
+    by (its query, parameters, warehouse path and version).
+
+    Pickling a frame to compare it costs about 0.5 ms a thousand rows: the Demand calendar's 10,000 notices took 5
+    to 8 ms a run, once for its chart and once for its table. Each caller of query() gets a shallow copy of the
+    kept answer, whose columns, index and arrays of values are recorded as it is handed out. pandas' copy-on-write
+    gives the copy a new array as soon as anything in it is set, and setting columns or index (or adding, dropping
+    or sorting) gives it new ones, so a copy whose parts are still the very objects recorded holds the answer's
+    values. That holds because the kept answer shares those arrays: its record keeps it alive with the copy."""
+
+    key: str
+
+    # id(copy) -> (the copy, weakly; the kept answer; the copy's columns, index and arrays; the answer's key)
+    _HANDED: ClassVar[dict[int, tuple[weakref.ref, pd.DataFrame, tuple, str]]] = {}
+
+    @classmethod
+    def hand_out(cls, answer: pd.DataFrame, key: str) -> pd.DataFrame:
+        """A shallow copy of the kept `answer` for a caller, recorded until it is gone."""
+        copy = answer.copy(deep=False)
+        cls._HANDED[id(copy)] = (weakref.ref(copy), answer, cls._parts(copy), key)
+        weakref.finalize(copy, cls._HANDED.pop, id(copy), None)
+        return copy
+
+    @staticmethod
+    def _parts(frame: pd.DataFrame) -> tuple:
+        # pandas has no public view of a frame's arrays of values: each column taken as a Series is a new object.
+        return (frame.columns, frame.index, *frame._mgr.arrays)
+
+    @classmethod
+    def of(cls, value: object) -> object:
+        """`value` as cached() compares it: an _AnswerOf for a query's answer as handed out, unchanged; else itself."""
+        if not isinstance(value, pd.DataFrame):
+            return value
+        record = cls._HANDED.get(id(value))
+        if record is None or record[0]() is not value or value.attrs:
+            return value
+        parts, recorded = cls._parts(value), record[2]
+        names = (value.columns.names, value.index.names) == (record[1].columns.names, record[1].index.names)
+        if names and len(parts) == len(recorded) and all(a is b for a, b in zip(parts, recorded, strict=True)):
+            return cls(record[3])
+        return value
+
+
+def is_unchanged_answer(value: object) -> bool:
+    """Whether `value` is a query's answer as query() handed it out, unchanged (see _AnswerOf)."""
+    return isinstance(_AnswerOf.of(value), _AnswerOf)
+
+
 _KEY_TYPES = (str, int, float, bool, type(None), dt.date, np.generic)  # values whose text is the whole value
 
 
@@ -284,9 +335,12 @@ def cached(make: Callable[..., T], *args: object, **kwargs: object) -> T:
 
     plotly checks every property a figure is given, so building a chart takes 2 to 10 ms: under many users, a
     tenth of the server's time. The arguments are compared by their pickled bytes, which hold every value, label
-    and type of a frame (0.05 to 0.3 ms for most, against 1 to 3 ms for pandas' hash of each row)."""
+    and type of a frame (0.05 to 0.3 ms for most, against 1 to 3 ms for pandas' hash of each row); a query's
+    answer that its caller has not changed is compared by its query's key instead (_AnswerOf)."""
+    compared = [_AnswerOf.of(arg) for arg in args]
+    named = sorted((name, _AnswerOf.of(value)) for name, value in kwargs.items())
     try:
-        pickled = pickle.dumps((make.__module__, make.__qualname__, args, sorted(kwargs.items())), protocol=5)
+        pickled = pickle.dumps((make.__module__, make.__qualname__, compared, named), protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError):  # an argument that cannot be pickled: made each time
         return make(*args, **kwargs)
     return _MADE.get(hashlib.sha256(pickled).hexdigest(), lambda: make(*args, **kwargs))
@@ -324,7 +378,7 @@ def query(name: str, **params: object) -> pd.DataFrame:
         asked = tuple(sorted(params.items()))
         key = _key((name, asked))
         _remember_asked(path, key, name, asked)
-        return _answer(key, name, str(path), version, asked).copy(deep=False)
+        return _AnswerOf.hand_out(_answer(key, name, str(path), version, asked), key + repr((str(path), version)))
     except (LotiDemandError, duckdb.Error) as exc:
         from loti_demand.storage import explain
 

@@ -14,7 +14,7 @@ from streamlit import dataframe_util
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import build_info, cached, supplier_names
+from loti_demand.ui.data import build_info, cached, is_unchanged_answer, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -63,10 +63,12 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     if df.empty and empty is not None:
         st.write(empty)
         return
-    # Made ready once for the same rows (plain dates, links, headers), then kept: only the columns it reads are
-    # compared (given one by one: selecting them as a frame cost more than the rest of the key).
+    # Made ready once for the same rows (plain dates, links, headers), then kept. A query's answer as it came is
+    # compared by its query; other rows by the columns read (given one by one: selecting them as a frame cost more
+    # than the rest of the key).
     read = [*columns, *(SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df)]
-    shown, grid, column_config = cached(_ready, {c: df[c] for c in dict.fromkeys(read)}, tuple(columns))
+    data = df if is_unchanged_answer(df) else {c: df[c] for c in dict.fromkeys(read)}
+    shown, grid, column_config = cached(_ready, data, tuple(columns))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
     st.dataframe(grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
@@ -89,7 +91,9 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     )
 
 
-def _ready(data: dict[str, pd.Series], columns: tuple[str, ...]) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame, dict]:
+def _ready(
+    data: pd.DataFrame | dict[str, pd.Series], columns: tuple[str, ...]
+) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame, dict]:
     """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links), and the
     grid's column headers and formats.
 
