@@ -211,6 +211,28 @@ def test_each_version_gets_its_own_connection_and_old_ones_are_released(
         first.execute("select 1").fetchall()
 
 
+def test_names_are_read_once_per_warehouse_version_and_each_caller_gets_its_own(
+    small_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LOTI_DEMAND_SWAP_WARM_SECONDS", "0")  # a new file is served at once
+    names = ui.borough_names()
+    assert len(names) == 33 and names["E09000007"] == "Camden"
+    names["E09000007"] = "changed by one caller"
+    assert ui.borough_names()["E09000007"] == "Camden", "another caller's names are its own"
+    assert ui.borough_names(london_wide=True)["london_wide"] == "London-wide body"
+    # A new file whose list names Camden otherwise: its names are read from it.
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("update boroughs set borough_name = 'Camden (renamed)' where borough_code = 'E09000007'")
+    con.close()
+    os.replace(copy, warehouse)
+    assert ui.borough_names()["E09000007"] == "Camden (renamed)"
+
+
 def test_a_caller_changing_its_answer_leaves_the_next_callers_answer_alone(sample_warehouse: Path, monkeypatch) -> None:
     """Answers are kept as frames, not pickled copies: each caller gets a shallow copy, and pandas' copy-on-write
     keeps any change a page makes to it (a new column, a value set, a sorted copy) out of the kept answer."""

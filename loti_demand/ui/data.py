@@ -478,9 +478,17 @@ def spend_periods() -> list:
 
 
 def _labels(name: str, code: str, label: str) -> dict[str, str]:
-    """{code: label} from a registered query's two columns, in its order."""
-    df = query(name)
-    return dict(zip(df[code], df[label], strict=True))
+    """{code: label} from a registered query's two columns, in its order: made once per warehouse version (a page
+    run asks for the boroughs' or categories' names several times, and reading a frame's text cell by cell costs
+    more than the kept answer); each caller gets its own copy of the dict."""
+    return dict(_per_version(_LABELS, lambda: _pairs(query(name), code, label), name, code, label))
+
+
+_LABELS = Kept(64)  # per query and warehouse version
+
+
+def _pairs(df: pd.DataFrame, code: str, label: str) -> dict[str, str]:
+    return dict(zip(df[code].tolist(), df[label].tolist(), strict=True))
 
 
 def borough_names(*, london_wide: bool = False) -> dict[str, str]:
