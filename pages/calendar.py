@@ -73,7 +73,7 @@ undated_count = int(undated["items"].sum())
 st.caption(
     f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. {area_name} "
     "buyers and technology categories only. "
-    + sentences.calendar_measures_sentence(items, date_from, date_to)
+    + ui.cached(sentences.calendar_measures_sentence, items, date_from, date_to)
     + (
         f" {undated_count:,} {area_name} tech procurements give no date at all and cannot be placed on the calendar."
         if undated_count
@@ -86,7 +86,7 @@ months = periods.month_starts(date_from, date_to)
 ui.chart(
     ui.cached(charts.demand_timeline_figure, items, months),
     key="calendar_timeline",
-    summary=charts.demand_timeline_summary(items, months),
+    summary=ui.cached(charts.demand_timeline_summary, items, months),
 )
 
 with st.expander("How the dates and the confidence are worked out"):

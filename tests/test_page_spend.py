@@ -178,6 +178,26 @@ def test_top_n_says_when_there_are_more(app: AppTest, sample_con) -> None:
     )
 
 
+def test_the_profile_links_below_a_table_follow_its_suppliers_in_order(app: AppTest) -> None:
+    """The keyboard's way to a supplier's profile: a page link for each of the first suppliers a table names."""
+    from loti_demand.ui.tables import SUPPLIER_SHORTCUTS
+
+    open_spend(app, top="5")
+    for top in (5, 20):
+        app.number_input(key="top").set_value(top).run()
+        shown = table(app, "spend_suppliers_table")
+        links = [(link.proto.label, link.proto.query_string) for link in app.get("page_link")]
+        profiles = [(label, query) for label, query in links if query.startswith("supplier=")]
+        named = [urllib.parse.unquote(link.split("#", 1)[1]) for link in shown["supplier_name"]][:SUPPLIER_SHORTCUTS]
+        assert [label for label, _ in profiles] == named and len(named) == min(top, SUPPLIER_SHORTCUTS)
+        more = [c.value for c in app.caption if c.value.startswith("and ")]
+        assert more == (
+            [f"and {len(shown) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page."]
+            if len(shown) > SUPPLIER_SHORTCUTS
+            else []
+        )
+
+
 def test_sme_view_is_honest_about_what_the_data_says(app: AppTest, sample_con) -> None:
     open_spend(app)
     text = " ".join(m.value for m in app.markdown)

@@ -68,11 +68,11 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     # than the rest of the key).
     read = [*columns, *(SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df)]
     data = df if is_unchanged_answer(df) else {c: df[c] for c in dict.fromkeys(read)}
-    shown, grid, column_config = cached(_ready, data, tuple(columns))
+    shown, grid, column_config, suppliers = cached(_ready, data, tuple(columns))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
     st.dataframe(grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
-    supplier_shortcuts(df, columns)
+    supplier_shortcuts(suppliers)
     try:
         check_size(len(shown))
     except LotiDemandError as exc:
@@ -93,9 +93,9 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
 
 def _ready(
     data: pd.DataFrame | dict[str, pd.Series], columns: tuple[str, ...]
-) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame, dict]:
-    """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links), and the
-    grid's column headers and formats.
+) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame, dict, list[str]]:
+    """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links), the
+    grid's column headers and formats, and the ids of the suppliers it names, in the order they first appear.
 
     A grid of up to LAZY_ROWS rows is Arrow, converted here as st.dataframe would convert the frame (so the browser
     gets the same bytes), not on every run; a longer one stays a frame for the grid's lazy source to page through.
@@ -128,27 +128,28 @@ def _ready(
         else:
             column_config[column] = st.column_config.Column(label(column))
     grid = screen if len(screen) > LAZY_ROWS else dataframe_util.convert_pandas_df_to_arrow_table(screen)
-    return shown, grid, column_config
+    suppliers = [
+        i
+        for column in columns
+        if SUPPLIER_LINKS.get(column) in data
+        for i in data[SUPPLIER_LINKS[column]].dropna().unique().tolist()  # in the order they first appear
+    ]
+    return shown, grid, column_config, list(dict.fromkeys(suppliers))
 
 
 SUPPLIER_SHORTCUTS = 12
 
 
-def supplier_shortcuts(df: pd.DataFrame, columns: list[str]) -> None:
-    """Page links to the profiles of the suppliers a table names (the first SUPPLIER_SHORTCUTS, in the table's order).
+def supplier_shortcuts(ids: list[str]) -> None:
+    """Page links to the profiles of the suppliers a table names (`ids`: the first SUPPLIER_SHORTCUTS, in the table's
+    order).
 
     The grid's own links are drawn on a canvas: a mouse can follow them, a keyboard cannot (a cell's overlay closes on
     Tab). These links are in the page, reachable by Tab and followed with Enter, in the same tab."""
-    ids = [
-        i
-        for column in columns
-        if SUPPLIER_LINKS.get(column) in df
-        for i in df[SUPPLIER_LINKS[column]].dropna().unique().tolist()  # in the order they first appear
-    ]
     if not ids:
         return
     names, _ = supplier_names()
-    linked = [i for i in dict.fromkeys(ids) if i in names]
+    linked = [i for i in ids if i in names]
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.caption("Supplier profiles:")
         for supplier_id in linked[:SUPPLIER_SHORTCUTS]:
