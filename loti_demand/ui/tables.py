@@ -93,14 +93,14 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
 
 def _ready(
     data: pd.DataFrame | dict[str, pd.Series], columns: tuple[str, ...]
-) -> tuple[pd.DataFrame, pa.Table | pd.DataFrame, dict, list[str]]:
+) -> tuple[pd.DataFrame, pa.Table, dict, list[str]]:
     """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links), the
     grid's column headers and formats, and the ids of the suppliers it names, in the order they first appear.
 
-    A grid of up to LAZY_ROWS rows is Arrow, converted here as st.dataframe would convert the frame (so the browser
-    gets the same bytes), not on every run; a longer one stays a frame for the grid's lazy source to page through.
-    Both are only read: a pyarrow table cannot be changed, and a lazy source reads its frame. Columns left as they
-    are share their memory with the query's answer (copy-on-write copies a column only when it is changed)."""
+    The grid is Arrow, converted here as st.dataframe would convert the frame (so the browser gets the same bytes),
+    not on every run: up to LAZY_ROWS rows as it sends a whole table, a longer one with its index as a column, as
+    its lazy source pages through it. It is only read (a pyarrow table cannot be changed). Columns left as they are
+    share their memory with the query's answer (copy-on-write copies a column only when it is changed)."""
     shown = pd.DataFrame(data, copy=False)[list(columns)]
     for column in columns:  # dates held as midnight timestamps show and download as plain dates
         if (
@@ -127,7 +127,8 @@ def _ready(
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
-    grid = screen if len(screen) > LAZY_ROWS else dataframe_util.convert_pandas_df_to_arrow_table(screen)
+    lazy = len(screen) > LAZY_ROWS
+    grid = dataframe_util.convert_pandas_df_to_arrow_table(screen, preserve_index=True if lazy else None)
     suppliers = [
         i
         for column in columns
