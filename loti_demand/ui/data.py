@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeVar
 
 import duckdb
 import numpy as np
@@ -253,28 +253,34 @@ def _answer(key: str, name: str, path: str, version: tuple[int, int], params: tu
     return _ANSWERS.get(key + repr((path, version)), make)
 
 
+class _Handed(NamedTuple):
+    copy: weakref.ref  # the shallow copy a caller was given, weakly
+    answer: pd.DataFrame  # the kept answer it is a copy of, held while the copy lives
+    parts: tuple  # the copy's columns, index and arrays of values as handed out
+    key: str  # the answer's key in _ANSWERS
+
+
 @dataclass(frozen=True)
 class _AnswerOf:
     """What stands for a query's answer in cached()'s keys while its caller has not changed it: the key it is kept
     by (its query, parameters, warehouse path and version).
 
-    Pickling a frame to compare it costs about 0.5 ms a thousand rows: the Demand calendar's 10,000 notices took 5
-    to 8 ms a run, once for its chart and once for its table. Each caller of query() gets a shallow copy of the
-    kept answer, whose columns, index and arrays of values are recorded as it is handed out. pandas' copy-on-write
-    gives the copy a new array as soon as anything in it is set, and setting columns or index (or adding, dropping
-    or sorting) gives it new ones, so a copy whose parts are still the very objects recorded holds the answer's
-    values. That holds because the kept answer shares those arrays: its record keeps it alive with the copy."""
+    Pickling a frame to compare it costs about 0.5 ms a thousand rows: at 10M lines the Demand calendar's chart and
+    table took 14 to 16 ms a run to compare. Each caller of query() gets a shallow copy of the kept answer, whose
+    columns, index and arrays of values are recorded as it is handed out. pandas' copy-on-write gives the copy a new
+    array as soon as anything in it is set, and setting its columns or index (or adding, dropping or sorting) gives
+    it new ones, so a copy whose parts are still the very objects recorded holds the answer's values. That holds
+    because the kept answer shares those arrays: its record keeps it alive as long as the copy."""
 
     key: str
 
-    # id(copy) -> (the copy, weakly; the kept answer; the copy's columns, index and arrays; the answer's key)
-    _HANDED: ClassVar[dict[int, tuple[weakref.ref, pd.DataFrame, tuple, str]]] = {}
+    _HANDED: ClassVar[dict[int, _Handed]] = {}  # id(copy) -> its record, dropped when the copy is gone
 
     @classmethod
     def hand_out(cls, answer: pd.DataFrame, key: str) -> pd.DataFrame:
         """A shallow copy of the kept `answer` for a caller, recorded until it is gone."""
         copy = answer.copy(deep=False)
-        cls._HANDED[id(copy)] = (weakref.ref(copy), answer, cls._parts(copy), key)
+        cls._HANDED[id(copy)] = _Handed(weakref.ref(copy), answer, cls._parts(copy), key)
         weakref.finalize(copy, cls._HANDED.pop, id(copy), None)
         return copy
 
@@ -288,13 +294,13 @@ class _AnswerOf:
         """`value` as cached() compares it: an _AnswerOf for a query's answer as handed out, unchanged; else itself."""
         if not isinstance(value, pd.DataFrame):
             return value
-        record = cls._HANDED.get(id(value))
-        if record is None or record[0]() is not value or value.attrs:
+        handed = cls._HANDED.get(id(value))
+        if handed is None or handed.copy() is not value or value.attrs:
             return value
-        parts, recorded = cls._parts(value), record[2]
-        names = (value.columns.names, value.index.names) == (record[1].columns.names, record[1].index.names)
-        if names and len(parts) == len(recorded) and all(a is b for a, b in zip(parts, recorded, strict=True)):
-            return cls(record[3])
+        names = (value.columns.names, value.index.names) == (handed.answer.columns.names, handed.answer.index.names)
+        parts = cls._parts(value)
+        if names and len(parts) == len(handed.parts) and all(a is b for a, b in zip(parts, handed.parts, strict=True)):
+            return cls(handed.key)
         return value
 
 
