@@ -14,8 +14,8 @@ st.set_page_config(page_title="loti-demand: London tech demand", layout="wide", 
 
 
 # Made once per server process: each st.Page resolves its file's path, about a twentieth of the server's time under
-# many users. st.navigation marks the page it chose in the object, so every run navigates its own shallow copies.
-@st.cache_resource(show_spinner=False)
+# many users (st.cache_resource, applied here, would read this file's source on every run to key it). st.navigation
+# marks the page it chose in the object, so every run navigates its own shallow copies.
 def registry() -> list[st.Page]:
     return [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -31,7 +31,7 @@ def registry() -> list[st.Page]:
     ]
 
 
-PAGES = [copy.copy(page) for page in registry()]
+PAGES = [copy.copy(page) for page in ui.made_once("pages", registry)]
 page = st.navigation(PAGES + ui.page_not_found(PAGES))
 ui.ensure_warehouse()
 st.set_page_config(page_title=f"loti-demand: {ui.area().name} tech demand")  # the area the warehouse covers

@@ -498,3 +498,33 @@ def test_a_kept_table_is_shown_only_for_the_same_rows(sample_warehouse: Path, mo
             f"Bolt Digital,{spend[1]}",
         ]
     pd.testing.assert_frame_equal(runs[0], runs[2])
+
+
+def test_the_page_registry_is_made_once_and_each_run_navigates_its_own_copies(
+    sample_warehouse: Path, monkeypatch
+) -> None:
+    """dashboard.py makes its st.Page objects once per server process (ui.made_once), not on every run: two sessions'
+    runs of different pages make none after the first, and each still shows the page it asked for."""
+    import streamlit
+
+    from loti_demand.navigation import registered_pages
+    from loti_demand.ui import page as ui_page
+
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
+    monkeypatch.setattr(ui_page, "_MADE", {})
+    made = []
+
+    class CountedPage(streamlit.Page):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "Page", CountedPage)
+    first, second = AppTest.from_file(DASHBOARD, default_timeout=60), AppTest.from_file(DASHBOARD, default_timeout=60)
+    first.run()
+    second.run()
+    second.switch_page("pages/exports.py").run()
+    first.switch_page("pages/coverage.py").run()
+    assert made == [page.path for page in registered_pages()]  # the first run made each once; no later run made any
+    assert not first.exception and not second.exception
+    assert first.title[0].value == "Data and coverage" and second.title[0].value == "Exports"

@@ -33,7 +33,15 @@ from loti_demand.ui.data import (
     unreadable_page,
     warehouse_path,
 )
-from loti_demand.ui.page import FAVICON, chart, page_header, page_not_found, selected_borough, term_links
+from loti_demand.ui.page import (
+    FAVICON,
+    chart,
+    made_once,
+    page_header,
+    page_not_found,
+    selected_borough,
+    term_links,
+)
 from loti_demand.ui.tables import (
     LAZY_ROWS,
     alert_downloads,
@@ -86,6 +94,7 @@ __all__ = [
     "is_missing",
     "link",
     "long_date",
+    "made_once",
     "no_data",
     "page_header",
     "page_link",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -65,6 +67,18 @@ def page_header(title: str, intro: str) -> None:
         f"notices to {day('notices_as_of')}; "
         f"built {day('built_at')}."
     )
+
+
+T = TypeVar("T")
+_MADE: dict[str, object] = {}
+
+
+def made_once(name: str, make: Callable[[], T]) -> T:
+    """make()'s value, made the first time `name` is asked for in this server process and the same object after.
+    (Two first runs at once may both make it; every run gets the one kept.)"""
+    if name not in _MADE:
+        _MADE.setdefault(name, make())
+    return _MADE[name]  # type: ignore[return-value]
 
 
 def page_not_found(pages: list) -> list:
