@@ -60,7 +60,8 @@ st.write(
     "Each payment line is read whole: what it says was bought decides (high confidence); where it says "
     "nothing, what its supplier is known for (the kept list of technology suppliers, the technology contracts "
     "it has won, its name, or its other payments: where almost all of them say technology in any council's "
-    "file) decides (medium). Lines that only the buying department suggests are technology are not counted: "
+    "file) decides (medium), as does an IT department buying what the line calls equipment or consultancy. "
+    "Lines that only the buying department suggests are technology are not counted: "
     "they are shown as possibly tech. An officer can correct any of it in "
     "data/reference/classification_corrections.csv."
 )

@@ -260,6 +260,24 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
             ("networks_telecoms", "medium"),
         ),  # the flag in words says nothing either
         ("Service Area: ICT | Group Description: Office Expenditure", ("ict_other", "low")),
+        # an IT or digital department buying what its words name as a kind of thing bought decides it (rules 2026.34)
+        ("Service Division: Information Technology | Expenses Type: Consultants Fees", ("it_services", "medium")),
+        ("Service Division: Digital Services | Expense Type: Equipment", ("devices", "medium")),
+        (
+            "Service Area Division: IT & Digital Services | Merchant Category: Professional Fees",
+            ("it_services", "medium"),
+        ),
+        (
+            "Organisational unit: Telecare | Expenditure Category: Equipment",
+            ("smart_city_iot", "low"),
+        ),  # not general IT
+        ("Service Area: Libraries | Expense Type: Consultants Fees", (None, None)),
+        # a named business system, or business applications, are software (rules 2026.34); a building's systems not
+        ("ACTIVITY: Capita Finance System Contract", ("software", "high")),
+        ("Purpose of Spend: Digital and Business Applications", ("software", "high")),
+        ("ACTIVITY: Application purchases", ("software", "high")),
+        ("Expense Type: Boiler replacements/heating systems", (None, None)),
+        ("Expense Type: Planning Applications", (None, None)),
         # a general heading decides alone, and only suggests beside a more specific column that is silent
         ("Subjective: Communications & Computing", ("ict_other", "medium")),
         ("Subjective: Communications & Computing | Procurement Classification: GAS.GAS", ("ict_other", "low")),
@@ -700,7 +718,7 @@ def test_the_build_takes_award_evidence_and_officers_corrections(tmp_path: Path)
     rows = [
         "01/04/2025,Quillon Systems Ltd,1000.00,Equipment,Libraries",  # silent text, a tech award: medium
         "02/04/2025,Quillon Systems Ltd,2000.00,Building repairs,Libraries",
-        "03/04/2025,Brightwater Ltd,3000.00,Equipment,ICT Services",  # only the department: possibly tech
+        "03/04/2025,Brightwater Ltd,3000.00,Sundries,ICT Services",  # only the department: possibly tech
         "04/04/2025,Brightwater Ltd,4000.00,Software licences,Libraries",  # text: high, corrected to none
         "05/04/2025,Cedar Care Ltd,5000.00,Care fees,Adults",
     ]  # nothing
@@ -1051,8 +1069,8 @@ def test_publishers_the_rules_were_not_written_from(extra_con) -> None:
     has them per publisher); Harrogate and Salford are still below the per-publisher target, and Sheffield (measured
     once as locked, then moved to tuning) below the precision target. The fresh fold (rounds 28 to 31, 33 to 35, 37,
     39 and 40: thirty-eight councils drawn at random, labelled blind, measured once as locked, then their misses read)
-    holds at the figures of rules 2026.33, below the targets; the held fold (rounds 32, 36, 38 and 41 to 45:
-    twenty-nine more, measured once with rules 2026.26 and 2026.29 to 2026.33, misses not read) at its figures
+    holds at the figures of rules 2026.34, below the targets; the held fold (rounds 32, 36, 38 and 41 to 45:
+    twenty-nine more, measured once with rules 2026.26 and 2026.29 to 2026.34, misses not read) at its figures
     then."""
     scores = score_folds(extra_con)
     totals: dict[str, Counter] = {}

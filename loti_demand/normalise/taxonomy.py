@@ -10,7 +10,8 @@ says nothing): then an IT department decides. Confidence:
 - high: the line's own words (a keyword in a what-column, or a ProClass ICT code), or an officer's correction;
 - medium: the line's words are silent and the supplier is known for technology (the kept supplier list, its tech
   contract awards in the warehouse, or a guarded name signal such as '... Software Ltd'); or the line has no
-  column saying what was bought and was bought by an IT department ('Corporate IT'), or (the build, across the
+  column saying what was bought and was bought by an IT department ('Corporate IT'), or an IT or digital department
+  bought what the line's words name only as a kind ('Consultants Fees', 'Equipment'), or (the build, across the
   warehouse) the supplier's other payments whose lines do say are almost all technology;
 - low ("possibly tech"): only the buying department or cost centre suggests technology.
 Pages count high and medium as tech spend and state the low amount beside it.
@@ -133,8 +134,8 @@ class Classifier:
         first such column on a tie). A general heading ('Communications & Computing') decides with medium confidence
         unless a column whose header says what was bought is silent beside it (then low); a column whose header says
         neither what nor who ('Nstrg(T)') does not count. Who-columns (department, cost centre) only suggest, with
-        low confidence, unless no column of the line could say what was bought: then they decide, with medium
-        confidence.
+        low confidence, unless no column of the line could say what was bought, or a department named for IT in general
+        bought what the line's words name as a kind (consultancy, equipment): then they decide, with medium confidence.
         """
         # Where a file has ProClass codes, the code decides and its label is not read again as words: councils leave
         # 'ICT : Services' on lines coded to ProClass's root (200000) that are not technology. Without codes, the
@@ -185,10 +186,20 @@ class Classifier:
         suggested = self._department_in(who)
         if suggested:  # decides (medium) only when no column of the line could say what was bought
             kw_rule, header, value = suggested
+            reason = f"bought by {_column(header)} '{value}' (matches keyword {kw_rule.pattern})"
+            if said and kind and kw_rule.tech_category in GENERAL_IT_AREAS:
+                # An IT department buying what its words name as a kind ('Consultants Fees', 'Equipment'): that kind
+                return TextDecision(
+                    kind["kind"],
+                    f"{reason}; {kind['kind_reason']}",
+                    "medium",
+                    method="department",
+                    silent=silent,
+                    **kind,
+                )
             return TextDecision(
                 kw_rule.tech_category,
-                f"bought by {_column(header)} '{value}' (matches keyword "
-                f"{kw_rule.pattern}); what was bought does not say"
+                f"{reason}; what was bought does not say"
                 + ("" if said else ", and the line has no column that could say"),
                 "low" if said else "medium",
                 method="department",

@@ -13,8 +13,9 @@
 -- IT firm, known only for Other IT, the kind its words name, such as 'Hardware' or 'Consultancy', when they name
 -- one); else a standard heading such as 'Communications & Computing' when the
 -- line has no more specific column (medium), or an IT department when the line has no column saying what was
--- bought (medium); else, when no column of the line says what was bought, what the supplier's other payments say
--- where their lines do (int_supplier_line_evidence, medium). Where only the buying department suggests technology
+-- bought, or buys what the line names only as a kind, such as 'Consultants Fees' (medium); else, when no column of
+-- the line says what was bought, what the supplier's other payments say where their lines do
+-- (int_supplier_line_evidence, medium). Where only the buying department suggests technology
 -- otherwise, the line is not counted as tech: its guess is kept as possible_tech_category (low confidence,
 -- "possibly tech").
 with lines as (
