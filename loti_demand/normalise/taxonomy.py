@@ -184,7 +184,7 @@ class Classifier:
                 **kind,
             )
         suggested = self._department_in(who)
-        if suggested:  # decides (medium) only when no column of the line could say what was bought
+        if suggested:  # decides (medium) when no column of the line could say what was bought, or see below
             kw_rule, header, value = suggested
             reason = f"bought by {_column(header)} '{value}' (matches keyword {kw_rule.pattern})"
             if said and kind and kw_rule.tech_category in GENERAL_IT_AREAS:
