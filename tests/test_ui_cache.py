@@ -511,7 +511,7 @@ def test_the_page_registry_is_made_once_and_each_run_navigates_its_own_copies(
     from loti_demand.ui import page as ui_page
 
     monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))
-    monkeypatch.setattr(ui_page, "_MADE", {})
+    monkeypatch.setattr(ui_page, "_ONCE", ui_data.Kept(16))
     made = []
 
     class CountedPage(streamlit.Page):

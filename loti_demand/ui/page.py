@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from loti_demand.config import PROJECT_DIR
-from loti_demand.ui.data import area, build_info, leave_legacy_multipage_mode
+from loti_demand.ui.data import Kept, area, build_info, leave_legacy_multipage_mode
 from loti_demand.ui.text import long_date, plain
 
 GSS_CODE = re.compile(r"[EWSN]\d{8}")  # a local authority's ONS code, such as E09000007 (Camden) or E08000003
@@ -70,15 +70,13 @@ def page_header(title: str, intro: str) -> None:
 
 
 T = TypeVar("T")
-_MADE: dict[str, object] = {}
+_ONCE = Kept(16)  # values made once per server process, by name
 
 
 def made_once(name: str, make: Callable[[], T]) -> T:
-    """make()'s value, made the first time `name` is asked for in this server process and the same object after.
-    (Two first runs at once may both make it; every run gets the one kept.)"""
-    if name not in _MADE:
-        _MADE.setdefault(name, make())
-    return _MADE[name]  # type: ignore[return-value]
+    """make()'s value, made the first time `name` is asked for in this server process (by the first run to ask; any
+    other run asking meanwhile waits for it) and the same object after."""
+    return _ONCE.get(name, make)
 
 
 def page_not_found(pages: list) -> list:
