@@ -364,6 +364,16 @@ def test_a_proclass_code_decides_and_its_label_is_read_only_without_one(classifi
     # North Tyneside publishes the label alone ('ICT.SOFTWARE'): then it is the line's words
     line = "Purpose of Spend: Supplies and Services | Procurement Classification: ICT.SOFTWARE"
     assert classifier.classify_line(line, None, "ICT.SOFTWARE").tech_category == "software"
+    # A code under ICT known only by its heading: the label names the kind; a label naming none leaves ICT
+    line = "Purpose of Spend: Teams Rooms Pro | Proclass Description: Software"
+    decision = classifier.classify_line(line, "271440", "Software")
+    assert (decision.tech_category, decision.confidence) == ("software", "high")
+    assert "ProClass 271440" in decision.reason and "'Software'" in decision.reason
+    line = "Purpose of Spend: Teams Rooms Pro | Proclass Description: ICT Other"
+    assert classifier.classify_line(line, "271499", "ICT Other").tech_category == "ict_other"
+    # a code the rules know more precisely keeps its own kind over its label's
+    line = "Purpose of Spend: Sundries | Proclass Description: Software"
+    assert classifier.classify_line(line, "271200", "Software").tech_category == "devices"
 
 
 @pytest.mark.parametrize(

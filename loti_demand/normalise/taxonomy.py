@@ -156,6 +156,10 @@ class Classifier:
         rule = self._proclass_match(proclass_code, proclass_label)
         if rule:
             reason = f"ProClass {proclass_code or proclass_label!s} matches {rule.pattern}"
+            if not keyword and proclass_code and proclass_label and rule.tech_category == "ict_other":
+                # A code under ICT that the rules know only by its heading (ProClass versions number ICT's
+                # subheadings differently): the label's words may name the kind ('271440', 'Software').
+                keyword = self._keyword_in([("ProClass label", proclass_label)])
             if keyword and keyword[0].tech_category not in ("ict_other", rule.tech_category):
                 kw_rule, header, value = keyword
                 detail = f"{reason}; {_column(header)} '{value}' matches keyword {kw_rule.pattern}"
