@@ -921,12 +921,66 @@ def test_an_excel_workbook_with_shared_strings_reads() -> None:
     ]
 
 
-def test_a_line_the_csv_module_cannot_parse_is_named_by_where_its_record_starts() -> None:
-    """The error names the line the bad record starts on, counting the lines a quoted value spans before it."""
-    head = 'Payment Date,Supplier,Amount,Description\n01/04/2025,"Acme\nLtd",10.00,Paper\n'
+@pytest.mark.parametrize("forced_python", [False, True])
+def test_a_value_over_the_csv_limit_is_named_by_where_its_record_starts(monkeypatch, forced_python) -> None:
+    """The error names the line the bad record starts on, counting the lines a quoted value spans before it; a file
+    the fast path could read is refused the same way (the limit is one limit, whichever path reads the file)."""
+    if forced_python:
+        python_path(monkeypatch)
+    head = "Payment Date,Supplier,Amount,Description\n01/04/2025,Acme Ltd,10.00,Paper\n"
+    if forced_python:
+        head = 'Payment Date,Supplier,Amount,Description\n01/04/2025,"Acme\nLtd",10.00,Paper\n'
     data = (head + '02/04/2025,Acme,"' + "x" * 200_000 + '",Paper\n').encode()
-    with pytest.raises(InputFileError, match=r"is not well-formed CSV near line 4: field larger than field limit"):
+    line = 4 if forced_python else 3
+    with pytest.raises(InputFileError, match=f"longer than 131,072 characters.* from line {line} on") as caught:
         rows_of(read_spend_bytes(data, name="wide.csv"))
+    assert "quote mark" in caught.value.hint
+
+
+QUOTED = "Payment Date,Supplier Name,Amount,Transaction Number,Description"
+
+
+def payments(first: int, last: int) -> list[str]:
+    return [f"{i:02d}/02/2025,Supplier {i} Ltd,{i}.00,T{i},line {i}" for i in range(first, last + 1)]
+
+
+@pytest.mark.parametrize("tail", ["", "\n\n"])
+def test_a_quote_never_closed_quarantines_its_line_and_not_the_lines_after_it(tail) -> None:
+    """'"Supplier 3 Ltd' with no closing quote would carry every later line into one value: the lines after it are
+    read as lines of their own, and its own line is quarantined, naming the column and what to do."""
+    lines = payments(1, 10)
+    lines[2] = lines[2].replace("Supplier 3", '"Supplier 3')
+    _, rows = read_text("\n".join([QUOTED, *lines]) + "\n" + tail)
+    assert [r["source_row"] for r in rows] == list(range(2, 12))
+    assert [r["amount"] for r in rows] == [f"{i}.00" for i in range(1, 11)]
+    problems = {r["source_row"]: r["read_problem"] for r in rows if r["read_problem"]}
+    assert list(problems) == [4]
+    assert problems[4].startswith("a quote mark in column 'Supplier Name' opens a value that is never closed")
+    assert "close or remove the quote mark" in problems[4]
+
+
+def test_a_quote_closed_by_an_inch_mark_lines_later_does_not_merge_the_lines_between() -> None:
+    """Two stray quotes ('"Supplier 3 Ltd' and 'Screen 8" Ltd') parse as one value holding five payments, with the
+    header's number of values: without the check it was loaded as one payment, the others lost."""
+    lines = payments(1, 10)
+    lines[2] = lines[2].replace("Supplier 3", '"Supplier 3')
+    lines[7] = lines[7].replace("Supplier 8 Ltd", 'Screen 8" Ltd')
+    _, rows = read_text("\n".join([QUOTED, *lines]) + "\n")
+    assert [(r["source_row"], r["amount"]) for r in rows] == [(i + 1, f"{i}.00") for i in range(1, 11)]
+    assert rows[7]["supplier_name"] == 'Screen 8" Ltd'
+    assert [r["source_row"] for r in rows if r["read_problem"]] == [4]
+
+
+def test_a_value_quoted_over_lines_stays_one_value_even_when_its_lines_look_whole() -> None:
+    """A well-formed quoted value over lines is kept whole, even when the line after its newline happens to hold
+    the header's number of values (the value is the first column: the rest of the record follows its quote)."""
+    text = f'{QUOTED}\n"01/02/2025\nnote",Supplier 1 Ltd,1.00,T1,line 1\n' + "\n".join(payments(2, 3)) + "\n"
+    _, rows = read_text(text)
+    assert [(r["source_row"], r["supplier_name"], r["read_problem"]) for r in rows] == [
+        (2, "Supplier 1 Ltd", None),
+        (4, "Supplier 2 Ltd", None),
+        (5, "Supplier 3 Ltd", None),
+    ]
 
 
 def mapped(text: str, name: str) -> dict[str, str]:

@@ -25,6 +25,7 @@ import pyarrow as pa
 from loti_demand.exceptions import InputFileError, InputLimitError, MissingColumnsError, SummaryOnlyError
 from loti_demand.sources import spend_header, spreadsheets
 from loti_demand.sources.delimited import (
+    MAX_FIELD_CHARS,
     NotFastPath,
     read_fast,
     read_python,
@@ -216,9 +217,11 @@ def _read_text(
     fmt = "csv" if delimiter == "," else f"csv (delimiter {delimiter!r})"
     table = _table(name, digest, fmt, encoding, header_row, cells, positions)
 
+    unclosed: set[int] = set()  # lines whose quote mark would carry the lines after them into one value
+
     def python_rows() -> Rows:
         text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
-        rows = _csv_errors(read_python(text, 1, delimiter), name, budget)
+        rows = _csv_errors(read_python(text, 1, delimiter, len(cells), unclosed), name, budget)
         return (row for row in rows if row[0] > header_end)
 
     utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding in ("utf-8", "utf-8-sig") and not misencoded else None
@@ -233,7 +236,7 @@ def _read_text(
             raise NotFastPath("lone carriage returns: the csv module and a byte scan count lines differently")
         numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
     except NotFastPath:
-        problem = _line_problem(misencoded, len(cells), delimiter)
+        problem = _line_problem(misencoded, cells, delimiter, unclosed)
         table.expected_lines = max(0, data.count(b"\n") - header_end)
         table.produce = lambda: python_batches(
             python_rows(), positions, cells, budget, table.described, problem, controls=controls
@@ -245,18 +248,28 @@ def _read_text(
     return table
 
 
-def _line_problem(misencoded: dict[int, str], width: int, delimiter: str) -> Callable[[int, list[str]], str | None]:
-    """A line's problem: not in the file's encoding (see `_spanned`), or more values than the header has columns.
-    The second is a value holding the delimiter unquoted ("Smith, J"): every value after it sits one column to the
-    right, so the line cannot be read by its header, whatever its amount column happens to hold. (The fast path
-    refuses such a file, so only this path meets them.) Empty values past the header (trailing delimiters) are
-    harmless."""
+def _line_problem(
+    misencoded: dict[int, str], header: list[str], delimiter: str, unclosed: set[int]
+) -> Callable[[int, list[str]], str | None]:
+    """A line's problem: not in the file's encoding (see `_spanned`), a quote mark never closed (`unclosed`, see
+    `read_python`), or more values than the header has columns. The last is a value holding the delimiter unquoted
+    ("Smith, J"): every value after it sits one column to the right, so the line cannot be read by its header,
+    whatever its amount column happens to hold. (The fast path refuses such a file, so only this path meets them.)
+    Empty values past the header (trailing delimiters) are harmless."""
     spanned = _spanned(misencoded) if misencoded else None
     named = "a tab" if delimiter == "\t" else f"'{delimiter}'"
+    width = len(header)
 
     def problem(number: int, cells: list[str]) -> str | None:
         if spanned and (found := spanned(number, cells)):
             return found
+        if number in unclosed:
+            i = next((i for i, cell in enumerate(cells) if cell.lstrip().startswith('"')), None)
+            column = f" in column {str(header[i]).strip()!r}" if i is not None and i < width else ""
+            return (
+                f"a quote mark{column} opens a value that is never closed, so the lines after it would be read as"
+                " part of it (they are read as lines of their own); close or remove the quote mark"
+            )
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             return (
                 f"the line has {len(cells)} values where the header has {width} columns: a value probably holds"
@@ -292,6 +305,13 @@ def _csv_errors(rows: Rows, name: str, budget: Budget) -> Rows:
             yield last
     except csv.Error as exc:
         line = last[0] + 1 + sum(c.count("\n") for c in last[1]) if last else 1
+        if "field limit" in str(exc):
+            raise InputFileError(
+                name,
+                f"has a value longer than {MAX_FIELD_CHARS:,} characters, the limit of one CSV value, from line {line}"
+                " on: usually a quote mark that is never closed, which carries the lines after it into one value",
+                "close or remove that quote mark, or re-export the file as CSV (UTF-8)",
+            ) from exc
         raise InputFileError(
             name,
             f"is not well-formed CSV near line {line}: {exc}",

@@ -21,9 +21,11 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 BATCH_ROWS = 200_000
+MAX_FIELD_CHARS = csv.field_size_limit()  # 131,072: a longer value is refused on both paths (limits.py)
 SCAN_BYTES = 4 << 20  # nonempty_lines scans this much of a body at a time
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -118,6 +120,8 @@ def read_fast(body: bytes, first_line: int, width: int, delimiter: str) -> tuple
         raise NotFastPath(str(exc)) from exc
     if table.num_rows != len(numbers):
         raise NotFastPath("row count differs from the non-empty line count")
+    if any(pc.max(pc.binary_length(column)).as_py() > MAX_FIELD_CHARS for column in table.columns):
+        raise NotFastPath("a value longer than the csv module's limit: that path names its line")
     if ascii_alnum.all():
         return numbers, table
     keep = _non_blank(table, np.flatnonzero(~ascii_alnum))
@@ -133,13 +137,48 @@ def _non_blank(table: pa.Table, undecided: np.ndarray) -> np.ndarray:
     return keep
 
 
-def read_python(text: str, first_line: int, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, cells) for every row of a text body; raises csv.Error on malformed CSV."""
+def read_python(
+    text: str, first_line: int, delimiter: str, width: int = 0, unclosed: set[int] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) for every row of a text body; raises csv.Error on malformed CSV.
+
+    Given the header's `width`, a record carried over several lines by a quote mark is checked: when it is not
+    well-formed (its quoted value never closes, or closes on a stray quote mark) and every line after its first is
+    a whole line of the file by itself (`width` values) or blank, the quote was never meant to open a value over
+    lines ('"Supplier Ltd,...'). Each line is then yielded on its own, the first split at each delimiter as written,
+    and its number is added to `unclosed`, so that it is quarantined."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = first_line
+    physical: list[str] | None = None
     for cells in reader:
+        end = first_line + reader.line_num
+        if width and end - line > 1:
+            physical = physical or io.StringIO(text, newline="").readlines()
+            span = physical[line - first_line : end - first_line]
+            alone = [next(csv.reader([p], delimiter=delimiter), []) for p in span[1:]]
+            if _stray_quote(span, cells, delimiter) and all(_whole(row, width) or is_blank(row) for row in alone):
+                if unclosed is not None:
+                    unclosed.add(line)
+                first = next(csv.reader([span[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+                yield from zip(range(line, end), [first, *alone], strict=True)
+                line = end
+                continue
         yield line, cells
-        line = first_line + reader.line_num
+        line = end
+
+
+def _stray_quote(span: list[str], cells: list[str], delimiter: str) -> bool:
+    """A record over several lines is not well-formed CSV: its quoted value never closes, or closes on a quote mark
+    that the next character shows was not closing it ('Screen 24" Ltd')."""
+    try:
+        return list(csv.reader(io.StringIO("".join(span), newline=""), delimiter=delimiter, strict=True)) != [cells]
+    except csv.Error:
+        return True
+
+
+def _whole(cells: list[str], width: int) -> bool:
+    """A line read alone holds the header's number of values (or more, all empty past it)."""
+    return len(cells) >= width and not any(c.strip() for c in cells[width:])
 
 
 def split_after_line(data: bytes, line: int) -> tuple[bytes, bytes]:
