@@ -6,9 +6,12 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import click
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -73,6 +76,56 @@ def test_ingest_spend_adds_to_existing_warehouse(small_warehouse: Path, tmp_path
     )
     assert result.exit_code == 0, result.output
     assert "spend lines loaded: 6" in result.output
+    assert "replaced:" not in result.output
+
+
+def test_a_file_ingested_again_from_its_path_replaces_its_earlier_version(
+    small_warehouse: Path, tmp_path: Path
+) -> None:
+    """A council corrects a month and the file is downloaded again to the same path: ingesting it replaces the
+    lines of the version ingested before (whose lines share its path and line numbers), and says so. A ZIP holding
+    one name twice reads both members, the second as 'name#2'."""
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(small_warehouse, warehouse)  # built from data_dir: 5 spend lines
+    month, header = tmp_path / "feb.csv", "Date,Supplier Name,Amount,Expense Type,Transaction Number\n"
+    versions = [
+        '01/02/2025,Northwind Cloud Ltd,"2,000.00",Hosting Services,X1\n02/02/2025,Acme Ltd,100.00,Paper,X2\n',
+        '01/02/2025,Northwind Cloud Limited,"2,500.00",Hosting Services,Y1\n02/02/2025,Acme Ltd,100.00,Paper,Y2\n',
+    ]
+    outputs = []
+    for version in versions:
+        month.write_text(header + version, encoding="utf-8")
+        result = CliRunner().invoke(
+            cli, ["ingest", "spend", "--warehouse", str(warehouse), "--borough", "LB Camden", str(month)]
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    assert "spend lines loaded: 7" in outputs[1] and "spend lines duplicate: 0" in outputs[1]
+    assert f"replaced: {month}, as ingested" in outputs[1] and "replaced:" not in outputs[0]
+    archive = tmp_path / "twice.zip"
+    with zipfile.ZipFile(archive, "w") as zipped, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        zipped.writestr("mar.csv", header + "01/03/2025,Acme Ltd,300.00,Paper,Z1\n")
+        zipped.writestr("mar.csv", header + "02/03/2025,Acme Ltd,400.00,Paper,Z2\n")
+    result = CliRunner().invoke(
+        cli, ["ingest", "spend", "--warehouse", str(warehouse), "--borough", "LB Camden", str(archive)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "spend lines loaded: 9" in result.output
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select source_file, supplier_name, amount_gbp from spend where source_file like $like order by all",
+            {"like": f"{tmp_path}%"},
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(Path(f).name, s, str(a)) for f, s, a in rows] == [
+        ("feb.csv", "Acme Ltd", "100.00"),
+        ("feb.csv", "Northwind Cloud Limited", "2500.00"),
+        ("twice.zip!mar.csv", "Acme Ltd", "300.00"),
+        ("twice.zip!mar.csv#2", "Acme Ltd", "400.00"),
+    ]
 
 
 def test_ingest_with_unknown_borough_is_refused(tmp_path: Path) -> None:

@@ -139,6 +139,8 @@ def print_report(report) -> None:
     )
     for name, value in report.counts.items():
         echo(f"  {name}: {value:,}")
+    for path, ingested_at in report.replaced:
+        echo(f"  replaced: {path}, as ingested {ingested_at:%Y-%m-%d %H:%M} UTC, by the file now read from its path")
     from loti_demand.load_report import file_table
 
     table = file_table(report.spend_files)

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -422,15 +423,19 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
             "a ZIP must contain .csv, .xlsx, .xls or .ods spend files",
         )
     units: list[Unit] = []
+    seen: Counter[str] = Counter()
     for member, shown in named:
+        # A name the archive holds twice is told apart by its order ('feb.csv#2'): a file's lines are known by it.
+        seen[shown] += 1
+        unit_name = f"{name}!{shown}" if seen[shown] == 1 else f"{name}!{shown}#{seen[shown]}"
         if why := _not_spend(shown):
-            units.append(SkippedMember(f"{name}!{shown}", why))
+            units.append(SkippedMember(unit_name, why))
             continue
         try:
             content = archive.read(member)
         except (zipfile.BadZipFile, OSError, RuntimeError, zlib.error, EOFError, ValueError) as exc:
-            raise InputFileError(f"{name}!{shown}", f"cannot be extracted ({exc})", "re-download the archive") from exc
-        units.extend(read_spend_bytes(content, name=f"{name}!{shown}", mapping=mapping, budget=budget, depth=depth))
+            raise InputFileError(unit_name, f"cannot be extracted ({exc})", "re-download the archive") from exc
+        units.extend(read_spend_bytes(content, name=unit_name, mapping=mapping, budget=budget, depth=depth))
     for unit in units:
         unit.detected_format = f"zip/{unit.detected_format}"
     return units

@@ -42,6 +42,8 @@ class BuildReport:
     # (path, format, lines read, loaded, duplicate, quarantined, status, problem) for the files just added
     file_rows: list[tuple] = field(default_factory=list)
     spend_files: list[dict] = field(default_factory=list)  # source_files rows of the spend files just read
+    # (path, when it was ingested) of each spend file that a file ingested again from its path replaced
+    replaced: list[tuple[str, dt.datetime]] = field(default_factory=list)
 
     def summary_rows(self) -> list[tuple[str, int]]:
         return list(self.counts.items())
@@ -295,6 +297,9 @@ def add_files(
         load_reference(con, ref)
         was_sample = _has_table(con, "ref_build") and bool(scalar(con, "select is_sample from ref_build"))
         writer = RawWriter(con, commit_each_flush=True)
+        files = list(dict.fromkeys(str(path) for path in files))  # a file named twice is read once
+        if kind == "spend":
+            report.replaced = writer.forget_spend_files(files)
         for path in files:
             if progress:
                 progress(f"reading {path}")

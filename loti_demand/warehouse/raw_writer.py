@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
-from loti_demand.warehouse.db import insert_arrow, scalar
+from loti_demand.warehouse.db import insert_arrow, scalar, step_sql
 
 _STR, _INT, _TS = pa.string(), pa.int32(), pa.timestamp("us")
 SCHEMAS = {
@@ -125,6 +125,17 @@ class RawWriter:
         self._buffers[table] = [c.filter(pc.not_equal(c["file_id"], file_id)) for c in self._buffers[table]]
         self._rows[table] = [r for r in self._rows[table] if r.get("file_id") != file_id]
         self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
+
+    def forget_spend_files(self, paths: list[str]) -> list[tuple[str, dt.datetime]]:
+        """Forget the spend files ingested before from `paths` (with their members and sheets), whose new versions
+        are about to be read: (path, when it was ingested) of each one forgotten."""
+        earlier = self.con.execute(step_sql("earlier_spend_files"), {"paths": paths}).fetchall()
+        if earlier:
+            ids, names = [row[0] for row in earlier], [row[1] for row in earlier]
+            self.con.execute("delete from raw_spend where list_contains($ids, file_id)", {"ids": ids})
+            self.con.execute("delete from raw_load_issues where list_contains($names, source_file)", {"names": names})
+            self.con.execute("delete from raw_source_files where list_contains($ids, file_id)", {"ids": ids})
+        return [(path, at) for _, path, at in earlier]
 
     def add_row(self, table: str, **values: object) -> None:
         """Buffer one row (a file's record or a file-level problem); rows become one Arrow table at flush."""

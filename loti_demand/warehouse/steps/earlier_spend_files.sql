@@ -1,0 +1,9 @@
+-- The spend files ingested before from $paths (a path, or a member or sheet of it: 'x.zip!feb.csv'), loaded or
+-- rejected: a file ingested again from the same path is its new version, and replaces them.
+select
+    file_id,
+    path,
+    ingested_at
+from raw_source_files
+where kind = 'spend' and (list_contains($paths, path) or list_contains($paths, split_part(path, '!', 1)))
+order by file_id
