@@ -47,12 +47,14 @@ TOTALS = (
     ",,,1200.00,,\n"  # unlabelled grand total
     ",,Sub-total,700.00,,\n"  # labelled subtotal
     ',,Grand Total,"1,200.00",,\n'
+    "30/04/2025,,Total,1200.00,,\n"  # a month's subtotal under its last date, with no reference
+    "30/04/2025,T3,Total,90.00,Fuel,Business\n"  # ...while a payment with a reference is one
 )
 
 
 def test_totals_rows_are_recognised_excluded_and_counted(tmp_path: Path) -> None:
     con = ingest(tmp_path, ("totals.csv", TOTALS))
-    assert counts(con) == [(5, 2, 0, 3, 3, Decimal("1200.00"))]
+    assert counts(con) == [(7, 3, 0, 4, 4, Decimal("1290.00"))]
     assert {r[0] for r in con.execute("select problem from load_issues").fetchall()} == {
         "total or subtotal row, excluded so that totals are not counted twice"
     }
@@ -349,7 +351,7 @@ def test_ingest_spend_prints_a_summary_per_file(tmp_path: Path) -> None:
     header = next(line for line in lines if line.startswith("file"))
     assert re.split(r"\s{2,}", header) == ["file", "format", "lines", "loaded", "duplicates", "quarantined", "total £"]
     row = next(line for line in lines if "q1.csv" in line)
-    assert re.split(r"\s{2,}", row.strip())[1:] == ["csv, utf-8-sig", "5", "2", "0", "3 (3 totals)", "£1,200.00"]
+    assert re.split(r"\s{2,}", row.strip())[1:] == ["csv, utf-8-sig", "7", "3", "0", "4 (4 totals)", "£1,290.00"]
     assert any("pivot.csv" in line and "rejected" in line for line in lines)
 
 

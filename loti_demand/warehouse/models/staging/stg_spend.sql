@@ -219,6 +219,9 @@ flagged as (
                         concat_ws(' | ', supplier_name, service_area, expenditure_category, purpose, payment_date_raw),
                         '(?i)(^|\| )[^0-9A-Za-z|]*((grand|sub)[ -]?)?totals?\b|\btotals?[^0-9A-Za-z|]*($| \|)'
                     )
+                -- a dated line whose supplier is only the word Total (a month's subtotal under its last date)
+                when amount_gbp is not null and transaction_id is null
+                    then regexp_full_match(coalesce(supplier_name, ''), '(?i)[^0-9A-Za-z]*((grand|sub)[ -]?)?totals?\W*')
             end,
             false
         ) as is_total_row,
