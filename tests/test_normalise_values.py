@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loti_demand.normalise.dates import parse_date
-from loti_demand.normalise.money import decimal_mark, format_amount, parse_amount
+from loti_demand.normalise.money import (
+    decimal_mark,
+    format_amount,
+    has_misplaced_commas,
+    has_part_pence,
+    parse_amount,
+)
 from loti_demand.normalise.text import HIDDEN, quoted
 from loti_demand.warehouse.db import MODELS_DIR
 
@@ -170,6 +176,34 @@ DECIMAL_MARKS = [
     ("1,234", "", Decimal("1.23")),  # quarantined as ambiguous in a decimal-comma file (stg_spend)
     ("500", "", Decimal("500.00")),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "part_pence", "misplaced"),
+    [
+        ("1.234", True, False),
+        ("423.885", True, False),
+        ("£1,234.5600", False, False),
+        ("656.8100000000001", False, False),
+        ("1041.4099999999999", False, False),
+        ("12,34.56", False, True),
+        ("(1,234,5678.00)", False, True),
+        ("1,234,567.89CR", False, False),
+        ("1,234", False, False),
+        ("12.3456-", True, False),
+    ],
+)
+def test_amounts_past_the_pence_and_misplaced_separators(text: str, part_pence: bool, misplaced: bool, macros) -> None:
+    assert (has_part_pence(text), has_misplaced_commas(text)) == (part_pence, misplaced)
+    sql = "select has_part_pence($1), has_misplaced_commas($1)"
+    assert macros.execute(sql, [text]).fetchall() == [(part_pence, misplaced)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(AMOUNTISH, st.text(alphabet="0123456789.,-£() \n", max_size=14)))
+def test_the_amount_checks_agree_with_their_macros(macros, text: str) -> None:
+    sql = "select has_part_pence($1), has_misplaced_commas($1)"
+    assert macros.execute(sql, [text]).fetchall() == [(has_part_pence(text), has_misplaced_commas(text))]
 
 
 @pytest.mark.parametrize(("text", "mark", "with_commas"), DECIMAL_MARKS)

@@ -161,6 +161,27 @@ def test_value_formats_from_real_files(tmp_path: Path) -> None:
     ]
 
 
+def test_an_amount_past_the_pence_or_with_misplaced_separators_is_ambiguous(tmp_path: Path) -> None:
+    """'1.234' may be 1,234 with a thousands point, and '12,34.56' was mistyped: rounding to the penny or dropping
+    the commas would load a sum the council never wrote. A spreadsheet's float noise, trailing zeros and half-pence
+    in whole pence are read as before."""
+    amounts = ["1.234", "423.885", "12,34.56", "1,234,5678.00", "656.8100000000001", "1041.4099999999999", "2.500"]
+    amounts += ["1,234,567.89", "100.50"]
+    body = "".join(f'01/04/2025,T{i},Acme Ltd,"{amount}",Gas,Business\n' for i, amount in enumerate(amounts))
+    con = ingest(tmp_path, ("digits.csv", body))
+    issues = con.execute("select source_row, raw_value, problem from load_issues order by source_row").fetchall()
+    assert [(row, value) for row, value, _ in issues] == [
+        (2, "1.234"),
+        (3, "423.885"),
+        (4, "12,34.56"),
+        (5, "1,234,5678.00"),
+    ]
+    assert {problem.split(":")[0] for _, _, problem in issues} == {"amount is ambiguous"}
+    assert "digits past the pence" in issues[0][2] and "in threes" in issues[2][2]
+    loaded = con.execute("select amount_gbp from spend order by source_row").fetchall()
+    assert [r[0] for r in loaded] == [Decimal(v) for v in ("656.81", "1041.41", "2.50", "1234567.89", "100.50")]
+
+
 def test_excel_day_numbers_with_a_time_of_day_load_on_their_day(tmp_path: Path) -> None:
     """West Berkshire writes each payment's date and time as an Excel number (45301.45 is 10:48 on 10 January
     2024); every line once failed as 'date not recognised'. The day is never rounded up to the next."""
