@@ -161,25 +161,18 @@ def test_value_formats_from_real_files(tmp_path: Path) -> None:
     ]
 
 
-def test_an_amount_past_the_pence_or_with_misplaced_separators_is_ambiguous(tmp_path: Path) -> None:
-    """'1.234' may be 1,234 with a thousands point, and '12,34.56' was mistyped: rounding to the penny or dropping
-    the commas would load a sum the council never wrote. A spreadsheet's float noise, trailing zeros and half-pence
-    in whole pence are read as before."""
-    amounts = ["1.234", "423.885", "12,34.56", "1,234,5678.00", "656.8100000000001", "1041.4099999999999", "2.500"]
-    amounts += ["1,234,567.89", "100.50"]
+def test_an_amount_with_thousands_separators_out_of_threes_is_ambiguous(tmp_path: Path) -> None:
+    """'12,34.56' was mistyped: dropping the commas would load a sum the council never wrote. Digits past the pence
+    are rounded, as real files hold half pence (Devon's 448.125, Hammersmith and Fulham's 423.885), and a
+    spreadsheet's float noise is read to the penny."""
+    amounts = ["12,34.56", "1,234,5678.00", "448.125", "656.8100000000001", "1041.4099999999999", "1,234,567.89"]
     body = "".join(f'01/04/2025,T{i},Acme Ltd,"{amount}",Gas,Business\n' for i, amount in enumerate(amounts))
     con = ingest(tmp_path, ("digits.csv", body))
     issues = con.execute("select source_row, raw_value, problem from load_issues order by source_row").fetchall()
-    assert [(row, value) for row, value, _ in issues] == [
-        (2, "1.234"),
-        (3, "423.885"),
-        (4, "12,34.56"),
-        (5, "1,234,5678.00"),
-    ]
-    assert {problem.split(":")[0] for _, _, problem in issues} == {"amount is ambiguous"}
-    assert "digits past the pence" in issues[0][2] and "in threes" in issues[2][2]
+    assert [(row, value) for row, value, _ in issues] == [(2, "12,34.56"), (3, "1,234,5678.00")]
+    assert all(problem.startswith("amount is ambiguous: its thousands separators") for _, _, problem in issues)
     loaded = con.execute("select amount_gbp from spend order by source_row").fetchall()
-    assert [r[0] for r in loaded] == [Decimal(v) for v in ("656.81", "1041.41", "2.50", "1234567.89", "100.50")]
+    assert [r[0] for r in loaded] == [Decimal(v) for v in ("448.13", "656.81", "1041.41", "1234567.89")]
 
 
 def test_excel_day_numbers_with_a_time_of_day_load_on_their_day(tmp_path: Path) -> None:

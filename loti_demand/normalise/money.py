@@ -26,15 +26,7 @@ def decimal_mark(text: str) -> str:
     return match.group(1) if match else ""
 
 
-_PART_PENCE = re.compile(r"[.][0-9]{2}[0-9]*[1-9]")
-_FLOAT_NOISE = re.compile(r"[.][0-9]{2}(0000|9999)")
 _GROUPED = re.compile(r"^[^0-9]*[0-9]{1,3}(,[0-9]{3})*([.][0-9]*)?[^0-9]*\Z")
-
-
-def has_part_pence(text: str) -> bool:
-    """An amount written past the pence ('1.234', '423.885') that is not a spreadsheet's float noise
-    ('656.8100000000001'): stg_spend quarantines it as ambiguous (the macro has_part_pence)."""
-    return bool(_PART_PENCE.search(text)) and not _FLOAT_NOISE.search(text)
 
 
 def has_misplaced_commas(text: str) -> bool:

@@ -47,13 +47,6 @@ create or replace macro parse_amount(s) as (
 -- '1,234.5' (a mark followed by one or two digits at the end); '' when it does not say ('1,234', '500').
 create or replace macro decimal_mark(s) as regexp_extract(s, '([.,])[0-9]{1,2}[^0-9.,]*$', 1);
 
--- An amount written past the pence ('1.234', '423.885'), which the cast to pence would round: a thousands separator
--- written as a point, or a sum never rounded. Not a spreadsheet's float noise ('656.8100000000001',
--- '1041.4099999999999': four zeros or nines after the pence). Read with '.' as the decimal mark.
-create or replace macro has_part_pence(s) as (
-    regexp_matches(s, '[.][0-9]{2}[0-9]*[1-9]') and not regexp_matches(s, '[.][0-9]{2}(0000|9999)')
-);
-
 -- Thousands separators not in threes ('12,34.56', '1,234,5678.00'): a typing error, since removing them reads a
 -- number the council did not write. Read with ',' as the thousands separator.
 create or replace macro has_misplaced_commas(s) as (

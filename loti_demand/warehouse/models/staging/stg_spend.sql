@@ -190,10 +190,6 @@ joined as (
             when source.is_decimal_comma and regexp_matches(source.amount, '^[^.]*,[0-9]{3}[^0-9.,]*$')
                 then 'amount is ambiguous: this file writes decimal commas (1.234,56), so a comma before three '
                     || 'digits may be a thousands separator or three decimals'
-            when has_part_pence(case when source.is_decimal_comma then translate(source.amount, '.,', ',.')
-                else source.amount end)
-                then 'amount is ambiguous: it has digits past the pence, so it is a thousands separator written as '
-                    || 'a decimal mark (1.234 for 1,234) or a sum never rounded to the penny; correct it in the file'
             when has_misplaced_commas(case when source.is_decimal_comma then translate(source.amount, '.,', ',.')
                 else source.amount end)
                 then 'amount is ambiguous: its thousands separators do not group the digits in threes '
