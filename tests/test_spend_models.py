@@ -389,6 +389,9 @@ MARKERS = st.sampled_from(
         "GDPR",
         "Acme Individual Solutions Ltd",
         "Confidential Shredding Ltd",
+        "XXXX",
+        "***",
+        "Commercially Sensitive",
     ]
 )
 
@@ -410,7 +413,18 @@ def test_sql_and_python_redaction_rules_agree(macros, name: str) -> None:
         ("Acme Individual Solutions Ltd", False),
         ("Confidential Shredding Ltd", False),
         ("Total Social Work Ltd", False),
+        # placeholders typed over a withheld name: letters x, stars, or nothing but marks
+        ("XXXXXXXX", True),
+        ("xxx", True),
+        ("*****", True),
+        ("- -", True),
+        ("Commercially sensitive", True),
+        ("SENSITIVE", True),
+        ("XXL Hire Ltd", False),
+        ("Sensitive Cleaning Ltd", False),
+        ("X", False),
     ],
 )
-def test_redaction_markers(name: str, redacted: bool) -> None:
+def test_redaction_markers(name: str, redacted: bool, macros) -> None:
     assert is_redacted(name) is redacted
+    assert macros.execute("select is_redacted_name($1)", [name]).fetchone()[0] is redacted

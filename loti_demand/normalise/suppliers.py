@@ -19,8 +19,9 @@ _SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|compa
 # ASCII semantics in both Python and SQL (macros.sql is_redacted_name): the test compares them on ASCII text.
 REDACTED = re.compile(
     r"redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|"
-    r"name removed|not disclosed|private individual|"
-    r"^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown)[^0-9A-Za-z]*$",
+    r"name removed|not disclosed|private individual|commercially sensitive|commercial in confidence|"
+    r"^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,})"
+    r"[^0-9A-Za-z]*$|^[^0-9A-Za-z]+$",
     re.IGNORECASE | re.ASCII,
 )
 INDIVIDUAL_PAYEE = re.compile(
