@@ -546,6 +546,12 @@ def test_an_opendocument_file_that_is_not_a_spreadsheet_is_named_with_what_to_do
         (b"", "is empty"),
         (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x00<<>>stream\x00\x01\x02\x03" * 20, "looks binary"),
         (b"PK\x03\x04not really a zip", "is not a readable ZIP archive"),
+        # a 'not found' page saved under the spend file's name
+        (
+            b'<!DOCTYPE html>\n<html lang="en"><head><title>Page not found</title></head><body></body></html>\n',
+            "web page",
+        ),
+        ("\ufeff\n<html><body><h1>Sign in</h1></body></html>".encode("utf-16"), "web page"),
     ],
 )
 def test_unreadable_files_are_refused_with_the_file_named(data: bytes, problem: str) -> None:

@@ -38,6 +38,7 @@ from loti_demand.sources.detect import (
     detect_line_encodings,
     has_controls,
     looks_binary,
+    looks_html,
     refuse_nul,
 )
 from loti_demand.sources.limits import (
@@ -166,6 +167,14 @@ def read_spend_bytes(
             name,
             "is not a CSV or Excel file (it looks binary)",
             "spend files must be CSV, XLSX, XLS, ODS or a ZIP of those; re-download or re-export it",
+        )
+    utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if looks_html(data[:4096].decode("utf-16" if utf16 else "latin-1", "replace")):
+        raise InputFileError(
+            name,
+            "is a web page (HTML), not a CSV or Excel file: often an error, login or 'not found' page saved under the"
+            " file's name",
+            "download the file again from the council's page, and check that the link leads to the file itself",
         )
     return [_read_text(data, name, sha, synonyms, budget)]
 

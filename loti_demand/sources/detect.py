@@ -82,6 +82,13 @@ def refuse_nul(data: bytes, name: str) -> None:
         )
 
 
+def looks_html(text: str) -> bool:
+    """The start of a file (decoded) is a web page: often an error, login or 'not found' page saved under a spend
+    file's name."""
+    text = text.lstrip("\ufeff \t\r\n").lower()
+    return text.startswith("<") or "<html" in text[:2048] or "<body" in text[:2048]
+
+
 def control_problem(cells: list[str], header: list[str]) -> str | None:
     """Name the first control character in a row's cells and its column, or None (a cheap test first)."""
     if not CONTROL.search("".join(cells)):

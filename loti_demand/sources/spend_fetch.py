@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from loti_demand.exceptions import FetchError
 from loti_demand.sources import fetch_log
+from loti_demand.sources.detect import looks_html
 from loti_demand.sources.http import Body, Client, Disallowed, FetchPolicy, Unreachable
 from loti_demand.sources.spend_listing import Link, list_files
 from loti_demand.sources.spend_sources import SpendSource
@@ -308,8 +309,8 @@ def sniff(path: Path) -> tuple[str, str | None]:
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\x00" in head and not utf16:
         return "", "binary data of an unknown kind, not CSV, XLSX, XLS, ODS or ZIP"
-    text = head.decode("utf-16" if utf16 else "utf-8", errors="replace").lstrip("\ufeff \t\r\n").lower()
-    if text.startswith("<") or "<html" in text[:2048] or "<body" in text[:2048]:
+    text = head.decode("utf-16" if utf16 else "utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if looks_html(text):
         return "", "an HTML page (often an error, login or 'not found' page), not a data file"
     if text.startswith(("{", "[")):
         return "", "JSON, not a spend file (CSV, XLSX, XLS, ODS or ZIP)"
