@@ -175,6 +175,24 @@ def test_an_amount_with_thousands_separators_out_of_threes_is_ambiguous(tmp_path
     assert [r[0] for r in loaded] == [Decimal(v) for v in ("448.13", "656.81", "1041.41", "1234567.89")]
 
 
+def test_a_supplier_that_is_a_spreadsheet_error_is_quarantined_naming_it(tmp_path: Path) -> None:
+    """A failed lookup exported as '#N/A' names no supplier: the line is quarantined with the cell's value, not
+    loaded as a payment to a supplier called '#N/A'; a name that merely starts with '#' is a name."""
+    body = (
+        "01/04/2025,T1, #N/A ,500.00,Gas,Business\n"
+        "02/04/2025,T2,#REF!,600.00,Gas,Business\n"
+        "03/04/2025,T3,#1 Cleaning Ltd,700.00,Cleaning,Business\n"
+    )
+    con = ingest(tmp_path, ("errors.csv", body))
+    issues = con.execute("select source_row, column_name, raw_value, problem from load_issues order by 1").fetchall()
+    assert [row[:3] for row in issues] == [(2, "supplier_name", " #N/A "), (3, "supplier_name", "#REF!")]
+    assert all("spreadsheet's error value" in row[3] and "correct it" in row[3] for row in issues)
+    assert con.execute("select supplier_name, amount_gbp from spend").fetchall() == [
+        ("#1 Cleaning Ltd", Decimal("700.00"))
+    ]
+    assert counts(con) == [(3, 1, 0, 2, 0, Decimal("700.00"))]
+
+
 def test_excel_day_numbers_with_a_time_of_day_load_on_their_day(tmp_path: Path) -> None:
     """West Berkshire writes each payment's date and time as an Excel number (45301.45 is 10:48 on 10 January
     2024); every line once failed as 'date not recognised'. The day is never rounded up to the next."""

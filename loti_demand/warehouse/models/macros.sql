@@ -53,6 +53,13 @@ create or replace macro has_misplaced_commas(s) as (
     contains(s, ',') and not regexp_matches(s, '^[^0-9]*[0-9]{1,3}(,[0-9]{3})*([.][0-9]*)?[^0-9]*$')
 );
 
+-- A spreadsheet's error value ('#N/A', '#REF!', '#VALUE!'...) where a formula failed: not a value anyone wrote.
+create or replace macro is_sheet_error(s) as
+    regexp_full_match(
+        trim_ws(s),
+        '#(N/A|NAME\?|REF!|VALUE!|DIV/0!|NULL!|NUM!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)'
+    );
+
 -- Irrecoverable VAT written as a word: 'Nil', 'None', 'Zero', 'Exempt' or '-' is none (0); 'N/A', 'NA' or 'Not
 -- applicable' states nothing (blank), as do words after 'Not' with no figure ('Not known', and Windsor and
 -- Maidenhead's 'Not spplicable' and 'Not applicabe' on 2,218 lines of 2023/24). Councils write all of these in this

@@ -250,7 +250,12 @@ flagged as (
                 and nullif(trim_ws(payment_date_published), '') is null
                 and nullif(trim_ws(supplier_name_published), '') is null
             else false
-        end as is_no_payment
+        end as is_no_payment,
+        -- a supplier cell holding a spreadsheet's error value ('#N/A' from a failed lookup) names no one
+        case
+            when left(ltrim(supplier_name_published), 1) = '#' then is_sheet_error(supplier_name_published)
+            else false
+        end as is_error_supplier
     from joined
 ),
 
@@ -274,12 +279,16 @@ problems as (
                     || hidden_note(payment_date_published)
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null
                 then 'irrecoverable VAT is not a number' || hidden_note(vat_raw)
+            when is_error_supplier
+                then 'supplier is a spreadsheet''s error value, not a name: a formula failed in the file (a lookup '
+                    || 'that found nothing); correct it there'
         end as problem,
         case
             when read_problem is not null or is_header_repeat or is_no_payment then null
             when is_total_row or amount_ambiguity is not null or amount_gbp is null then 'amount'
             when payment_date is null then 'payment_date'
             when irrecoverable_vat_gbp is null and nullif(trim_ws(vat_text(vat_raw)), '') is not null then 'irrecoverable_vat'
+            when is_error_supplier then 'supplier_name'
         end as problem_column
     from flagged
 )
@@ -289,14 +298,15 @@ problems as (
 select
     * exclude (
         amount_raw, vat_raw, payment_date_raw, payment_date_published, payee_type, read_problem, amount_ambiguity,
-        is_outside_window, is_header_repeat, is_no_payment, supplier_name_published, header_payment_date,
-        header_supplier_name, header_amount
+        is_outside_window, is_header_repeat, is_no_payment, is_error_supplier, supplier_name_published,
+        header_payment_date, header_supplier_name, header_amount
     ),
     nullif(
         case problem_column
             when 'payment_date' then payment_date_published
             when 'irrecoverable_vat' then vat_raw
             when 'amount' then amount_raw
+            when 'supplier_name' then supplier_name_published
         end,
         ''
     ) as problem_value
