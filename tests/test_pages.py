@@ -49,6 +49,10 @@ def test_page_renders_without_exception(app: AppTest, page: str) -> None:
     assert app.title, "every page has a title"
     assert any("synthetic sample data" in i.value for i in app.info), "the sample-data banner shows"
     assert any("Data as of" in c.value for c in app.caption), "every page states the data-as-of date"
+    # a missing value is a blank cell, as in the table's CSV, not the grid's default "None"
+    assert [(t.proto.HasField("placeholder"), t.proto.placeholder) for t in app.dataframe] == [(True, "")] * len(
+        app.dataframe
+    )
 
 
 def test_overview_shows_non_zero_figures_for_all_three_sources(app: AppTest) -> None:

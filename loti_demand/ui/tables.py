@@ -71,7 +71,10 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     shown, grid, column_config, suppliers = cached(_ready, data, tuple(columns))
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
-    st.dataframe(grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS)
+    # A missing value is a blank cell, as in the CSV (the grid's default writes "None").
+    st.dataframe(
+        grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS, placeholder=""
+    )
     supplier_shortcuts(suppliers)
     try:
         check_size(len(shown))
