@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import numbers
 from collections.abc import Sequence
 
@@ -41,7 +42,17 @@ def safe_cell(value: object) -> object:
     # numbers.Number covers Decimal and numpy scalars (a nullable Int64 column yields numpy.int64): a negative
     # number must stay a number, not be neutralised as if it were a formula.
     if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):
-        return "" if pd.isna(value) else value
+        if pd.isna(value):
+            return ""
+        if isinstance(value, (float, np.floating)):
+            # To 15 significant digits, as a spreadsheet keeps them: a float's binary noise is not the figure shown
+            # (a share of 100.00000000000001%), and a whole number read as a float (a count in a column with gaps)
+            # is written as the screen shows it: 944, not 944.0.
+            shown = float(f"{value:.15g}")
+            if not math.isfinite(shown):  # the largest floats round past the largest
+                return float(value)
+            return int(shown) if shown.is_integer() and abs(shown) < 2**53 else shown
+        return value
     text = str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text

@@ -313,6 +313,12 @@ def test_page_says_when_the_months_are_the_wrong_way_round(sample_warehouse: Pat
         (np.bool_(False), "No"),
         (np.int64(-7), -7),
         (np.float64(-7.5), -7.5),
+        # a whole float is written as the screen shows it, and binary noise is not written
+        (944.0, 944),
+        (np.float64(100.00000000000001), 100),
+        (99.99999999999999, 100),
+        (510994024.41, 510994024.41),
+        (0.1 + 0.2, 0.3),
         (None, ""),
         (float("nan"), ""),
         (pd.NA, ""),
