@@ -112,6 +112,21 @@ def test_page_queries_read_only_small_tables() -> None:
         assert read <= SMALL_TABLES, f"{name} reads {read - SMALL_TABLES}"
 
 
+def test_coverage_of_a_london_wide_body_alone_names_the_body(app: AppTest, sample_con) -> None:
+    """Transport for London chosen alone: the coverage counts no boroughs ('0 of the 0 chosen authorities' before),
+    it gives the body's lines and says the body has data."""
+    open_spend(app, boroughs="TFL")
+    coverage = next(c.value for c in app.caption if c.value.startswith("Coverage"))
+    lines = sample_con.execute(
+        "select count(*) from spend where tech_category is not null and publisher_code = 'TFL' "
+        "and payment_month between $start and $end",
+        dict(zip(("start", "end"), latest_12(sample_con), strict=True)),
+    ).fetchone()[0]
+    assert lines > 0
+    assert coverage.startswith(f"Coverage in this period: {lines:,} tech payment lines")
+    assert "of the 0" not in coverage and "1 London-wide body (Transport for London)" in coverage
+
+
 @pytest.mark.parametrize(
     ("boroughs", "category", "period"),
     [

@@ -131,11 +131,17 @@ def spend_coverage_sentence(
     chosen_boroughs = [c for c in chosen if c in boroughs]
     chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
     scope = f"{len(chosen_boroughs)} chosen" if chosen else str(len(boroughs))
-    text = (
-        f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
-        f"this period: {int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} have "
-        "the payee redacted (they count in totals but not in supplier shares)."
+    lines = (
+        f"{int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} have the payee "
+        "redacted (they count in totals but not in supplier shares)."
     )
+    if chosen and not chosen_boroughs:  # London-wide bodies alone: the sentence on bodies says which have data
+        text = f"Coverage in this period: {lines}"
+    else:
+        text = (
+            f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
+            f"this period: {lines}"
+        )
     if chosen_bodies or not chosen:
         text += " " + bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies)
     return text
