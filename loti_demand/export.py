@@ -148,6 +148,27 @@ def summary_command_line(
     )
 
 
+def summary_coverage(con: duckdb.DuckDBPyConnection, month_from: dt.date | None, month_to: dt.date | None) -> str:
+    """What the summary's spend rests on: the authorities and area-wide bodies with spend data, and its months."""
+    info = run(con, "build_info").iloc[0]
+    known = "region_name" in info and not pd.isna(info["region_name"])  # a warehouse built before regions: London
+    area, authorities = (str(info["region_name"]), f"{info['authority_word']}s") if known else ("London", "boroughs")
+    row = run(con, "summary_coverage", month_from=month_from, month_to=month_to).iloc[0]
+    if not row["boroughs_with_spend"] and not row["bodies_with_spend"]:
+        return "Spend: no spend files cover these months."
+    bodies = int(row["bodies_with_spend"])
+    return (
+        f"Spend from {int(row['boroughs_with_spend'])} of the {int(row['boroughs'])} {authorities} and "
+        f"{bodies} {area}-wide {'body' if bodies == 1 else 'bodies'} with spend files, paid "
+        f"{pd.Timestamp(row['first_month']):%B %Y} to {pd.Timestamp(row['last_month']):%B %Y}; a blank spend cell "
+        f"is a {authorities[:-1]} or body with no spend files loaded (missing, not zero)."
+    )
+
+
+def _month(value: object) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
 def summary_notes(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -162,8 +183,9 @@ def summary_notes(
     def day(value: object) -> str:
         return "unknown" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
-    months = f"{month_from:%Y-%m}" if month_from else "the earliest month"
-    months += f" to {month_to:%Y-%m}" if month_to else " to the latest month"
+    span = run(con, "summary_months").iloc[0]
+    first, last = month_from or _month(span["first_month"]), month_to or _month(span["last_month"])
+    months = f"{first:%Y-%m} to {last:%Y-%m}" if first and last else "all (there are none)"
     lines = [
         "# London tech demand summary: notes",
         "",
@@ -173,6 +195,7 @@ def summary_notes(
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
         f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
         f"- Same file from the command line: `{summary_command_line(by, month_from, month_to)}`.",
+        f"- {summary_coverage(con, month_from, month_to)}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
         "- A row appears for each combination with at least one payment, notice, contract or challenge.",
         "- Spend is money paid; pipeline and contract values are buyers' estimates and awarded values, not spend. "

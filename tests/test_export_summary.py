@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from loti_demand.cli import cli
 from loti_demand.exceptions import LotiDemandError
-from loti_demand.export import safe_cell, to_csv_bytes
+from loti_demand.export import safe_cell, summary_notes, to_csv_bytes
 from loti_demand.metrics import INFERRED, MEASURES, STATUTORY
 from loti_demand.queries import export_summary
 from tests import demand_expected
@@ -79,6 +80,22 @@ def test_spend_measures_equal_a_pandas_aggregation_of_spend(sample_con, by, firs
     assert (merged["lines"] == merged["lines_pandas"]).all()
     assert (merged["tech_spend_gbp"].round(2) == merged["tech_spend_gbp_pandas"].round(2)).all()
     assert len(merged) > 20
+
+
+def test_a_body_with_no_spend_files_has_blank_spend_not_zero(sample_con) -> None:
+    """London Councils has notices in the sample but no spend files: its spend is missing, not £0, as its profile
+    and the map say; a borough's quarter with no tech payments is £0 (its files are loaded)."""
+    got = export_summary.demand_summary(sample_con, by=("borough", "quarter"))
+    with_spend = {r[0] for r in sample_con.execute("select distinct publisher_code from spend").fetchall()}
+    names = dict(sample_con.execute("select publisher_name, publisher_code from publishers").fetchall())
+    without = got[~got["borough_name"].map(names).isin(with_spend)]
+    assert "London Councils" in set(without["borough_name"])
+    assert without["tech_spend_gbp"].isna().all() and without["lines"].isna().all()
+    assert (without["pipeline_count"] > 0).any()  # the rows are there for their notices
+    rest = got[got["borough_name"].map(names).isin(with_spend)]
+    assert rest["tech_spend_gbp"].notna().all() and rest["lines"].notna().all()
+    total = export_summary.demand_summary(sample_con, by=("quarter",))
+    assert total["tech_spend_gbp"].notna().all()
 
 
 def test_column_order_follows_by_and_totals_hold(sample_con) -> None:
@@ -172,7 +189,10 @@ def test_cli_writes_the_library_csv_to_stdout(sample_warehouse: Path, sample_con
     assert result.stdout_bytes == expected
     df = pd.read_csv(io.BytesIO(result.stdout_bytes), encoding="utf-8-sig")
     assert df.columns.tolist()[:5] == ["GSS code", "Borough", "Tech category code", "Tech category", "Quarter"]
-    assert df["Tech spend (£)"].dtype.kind == "f" and df["Payment lines"].dtype.kind == "i"
+    # counts are whole numbers; a body with no spend files has blank spend and lines (read back as NaN)
+    lines = df["Payment lines"]
+    assert df["Tech spend (£)"].dtype.kind == "f" and (lines.dropna() % 1 == 0).all() and lines.notna().any()
+    assert b",0.0," not in result.stdout_bytes and ".0," not in result.stdout_bytes.decode("utf-8-sig")
 
 
 def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp_path: Path) -> None:
@@ -203,6 +223,19 @@ def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp
         if column in MEASURES:
             assert f"| {MEASURES[column].label} | {MEASURES[column].definition} |" in notes
     assert "--by category,financial_year --from 2025-04 --to 2026-03" in notes
+    assert "months 2025-04 to 2026-03;" in notes
+    # what the spend rests on, counted from the warehouse: its boroughs and bodies with spend in those months
+    boroughs, bodies = sample_con.execute(
+        "select count(distinct publisher_code) filter (where borough_code is not null), "
+        "count(distinct publisher_code) filter (where borough_code is null) from spend "
+        "where payment_month between date '2025-04-01' and date '2026-03-01'"
+    ).fetchone()
+    assert f"Spend from {boroughs} of the 33 boroughs and {bodies} London-wide bodies with spend files" in notes
+    assert "paid April 2025 to March 2026" in notes and "missing, not zero" in notes
+    # with no months chosen, the notes name the first and last month the summary holds
+    open_ended = summary_notes(sample_con, by=("category",), month_from=None, month_to=None, rows=1)
+    first = sample_con.execute("select min(payment_month) from spend where tech_category is not null").fetchone()[0]
+    assert re.search(rf"months {first:%Y-%m} to \d{{4}}-\d{{2}};", open_ended), open_ended
 
 
 @pytest.mark.parametrize(

@@ -440,7 +440,10 @@ summed as (
     where (month_from is null or f.month >= month_from)
         and (month_to is null or f.month <= month_to)
     group by all
-)
+),
+
+-- the publishers with spend data: another's spend is missing, not zero (blank in a row of its own)
+with_spend as (select distinct publisher_code from agg_spend_by_borough_month)
 
 select
     s.grain,
@@ -455,8 +458,8 @@ select
     strftime(s.month_start, '%Y-%m') as month,
     year(s.quarter_start) || '-Q' || quarter(s.quarter_start) as quarter,
     s.fy_start || '-' || lpad(cast((s.fy_start + 1) % 100 as varchar), 2, '0') as financial_year,
-    s.tech_spend_gbp,
-    s.lines,
+    case when s.by_borough and w.publisher_code is null then null else s.tech_spend_gbp end as tech_spend_gbp,
+    case when s.by_borough and w.publisher_code is null then null else s.lines end as lines,
     s.pipeline_count,
     s.pipeline_value_gbp,
     s.contracts_expiring,
@@ -465,4 +468,5 @@ select
 from summed as s
 left join boroughs as b on s.borough_code = b.borough_code
 left join publishers as p on s.publisher_code = p.publisher_code
-left join ref_tech_categories as c on s.tech_category = c.tech_category;
+left join ref_tech_categories as c on s.tech_category = c.tech_category
+left join with_spend as w on s.publisher_code = w.publisher_code;
