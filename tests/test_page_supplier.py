@@ -255,6 +255,7 @@ def test_the_list_offers_the_largest_suppliers_a_search_narrows_it_and_a_link_op
 
     monkeypatch.setattr(ui_data, "SUPPLIER_CHOICES", 5)
     listed = queries.supplier_list(sample_con).astype({"tech_spend_gbp": float})
+    assert listed["supplier_name"].tolist() == sorted(listed["supplier_name"], key=str.lower), "in name order"
     largest = set(listed.nlargest(5, "tech_spend_gbp")["supplier_id"])
     at = open_page(sample_warehouse, monkeypatch, PAGE)
     box = at.selectbox(key="supplier")
@@ -262,19 +263,29 @@ def test_the_list_offers_the_largest_suppliers_a_search_narrows_it_and_a_link_op
     assert box.options == sorted(box.options, key=str.lower), "in name order"
     assert f"The list offers the 5 suppliers paid most for technology, of {len(listed):,}" in _text(at)
 
+    before = at.selectbox(key="supplier").value
     at.text_input(key="find").set_value("SYSTEMS").run()
     holding = listed[listed["supplier_name"].str.contains("systems", case=False)]
     assert 1 < len(holding) <= 5, "the sample has a few suppliers named ... Systems"
     box = at.selectbox(key="supplier")
-    shown = listed.set_index("supplier_id")["supplier_name"][box.value]
-    assert set(box.options) == set(holding["supplier_name"]) | {shown}, "the matches, and the supplier shown"
+    assert set(box.options) == set(holding["supplier_name"]), "the matches only"
+    first = holding.sort_values("supplier_name", key=lambda n: n.str.lower())["supplier_id"].iloc[0]
+    shown = before if before in set(holding["supplier_id"]) else first  # the supplier shown, if it matches
+    assert box.value == shown and at.query_params["supplier"] == shown, "the search shows a match"
+    at.text_input(key="find").set_value("quillfield").run()
+    quillfield = listed[listed["supplier_name"].str.contains("quillfield", case=False)]["supplier_id"].tolist()
+    assert len(quillfield) == 1 and at.selectbox(key="supplier").value == quillfield[0], "its one match"
+    at.text_input(key="find").set_value("SYSTEMS").run()
+    assert at.selectbox(key="supplier").value == first, "back to the first match"
     assert f'{len(holding)} suppliers\' names hold "SYSTEMS": choose one in the Supplier list.' in _text(at)
-    box.set_value(holding["supplier_id"].iloc[0]).run()
-    assert at.query_params["supplier"] == holding["supplier_id"].iloc[0]
+    at.selectbox(key="supplier").set_value(holding["supplier_id"].iloc[-1]).run()
+    assert at.query_params["supplier"] == holding["supplier_id"].iloc[-1]
     assert at.query_params["find"] == "SYSTEMS", "the search is in the link too"
+    at.run()
+    assert at.selectbox(key="supplier").value == holding["supplier_id"].iloc[-1], "a rerun keeps the choice"
 
     at.text_input(key="find").set_value("no such name").run()
-    assert at.selectbox(key="supplier").options == [holding["supplier_name"].iloc[0]]
+    assert at.selectbox(key="supplier").options == [holding["supplier_name"].iloc[-1]], "nothing found: kept"
     assert 'No supplier\'s name holds "no such name"' in _text(at)
 
     smallest = listed.nsmallest(1, "tech_spend_gbp")["supplier_id"].iloc[0]

@@ -19,4 +19,5 @@ select
 from paid as p
 full outer join awarded as a on p.supplier_id = a.supplier_id
 left join suppliers as s on coalesce(p.supplier_id, a.supplier_id) = s.supplier_id
-order by lower(supplier_name), supplier_id
+-- by the name shown (inside an expression, `supplier_name` would name awarded's column, not the one above)
+order by lower(coalesce(s.canonical_name, a.supplier_name, p.supplier_id)), coalesce(p.supplier_id, a.supplier_id)
