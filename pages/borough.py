@@ -91,7 +91,8 @@ else:
         ui.query("top_suppliers", start=last12.start, end=last12.end, boroughs=(code,), limit=10), 10
     )
     if not suppliers.empty:
-        st.write(sentences.supplier_summary(suppliers) + " Shares are of this borough's named-supplier tech spend.")
+        whose = "this body's" if is_body else "this borough's"
+        st.write(sentences.supplier_summary(suppliers) + f" Shares are of {whose} named-supplier tech spend.")
     ui.table(
         suppliers,
         ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],

@@ -255,6 +255,7 @@ def test_a_london_wide_body_has_a_buyer_profile(app: AppTest, sample_con) -> Non
     assert len(mine) and mine["borough_code"].isna().all()
     assert app.metric[0].value == metrics.format_gbp(float(mine["amount_gbp"].sum()))
     assert "per resident" not in text(app)
+    assert "Shares are of this body's named-supplier tech spend." in text(app) and "this borough's" not in text(app)
     assert "Open challenges" not in [h.value for h in app.header]
     categories = table_with(app, "tech_category_label")
     expected = mine.groupby("tech_category")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
