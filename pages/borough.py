@@ -52,6 +52,12 @@ else:
             key="borough_trend",
             summary=sentences.trend_summary(trend),
         )
+        ui.table(
+            trend,
+            ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
+            key="borough_trend_table",
+            file_name=f"{code}_tech_spend_by_month.csv",
+        )
 
     if not is_body:  # a London-wide body has no residents and no neighbours
         st.subheader(f"Beside its neighbours, {last12.phrase}")

@@ -55,6 +55,12 @@ if period is not None:
             key="supplier_trend",
             summary=sentences.trend_summary(trend),
         )
+        ui.table(
+            trend,
+            ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
+            key="supplier_trend_table",
+            file_name=f"supplier_payments_by_month_{period.key}.csv",
+        )
     if not buyers.empty:
         ui.table(
             buyers,

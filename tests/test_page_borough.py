@@ -31,7 +31,12 @@ def open_profile(app: AppTest, **params: str) -> AppTest:
 
 
 def table_with(app: AppTest, column: str) -> pd.DataFrame:
-    return next(d.value for d in app.dataframe if column in d.value.columns)
+    """The first table with `column`; the monthly table (by period_start) only when asked for by that column."""
+    return next(
+        d.value
+        for d in app.dataframe
+        if column in d.value.columns and (column == "period_start" or "period_start" not in d.value.columns)
+    )
 
 
 def plotted(array) -> list[float]:
@@ -90,6 +95,9 @@ def test_trend_categories_and_suppliers(app: AppTest, sample_con) -> None:
     trend = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
     monthly = lines.groupby("payment_month")["amount_gbp"].sum().astype(float)
     assert plotted(trend["y"]) == pytest.approx(monthly.tolist())
+    table = table_with(app, "period_start")  # the chart's data, by month and category
+    by_month = table.groupby("period_start")["tech_spend_gbp"].sum().astype(float)
+    assert by_month.tolist() == pytest.approx(monthly.tolist()) and int(table["lines"].sum()) == len(lines)
     recent = latest_12_spend(sample_con)
     recent = recent[(recent["borough_code"] == code) & recent["tech_category"].notna()]
     categories = table_with(app, "tech_category_label")

@@ -51,7 +51,13 @@ SMALL_TABLES = {
 
 def _frames(at: AppTest) -> dict[str, pd.DataFrame]:
     """The page's tables, told apart by a column only each has."""
-    marks = {"buyers": "months_paid", "shares": "rank", "contracts": "reprocurement_date", "won": "last_notice_date"}
+    marks = {
+        "buyers": "months_paid",
+        "trend": "period_start",
+        "shares": "rank",
+        "contracts": "reprocurement_date",
+        "won": "last_notice_date",
+    }
     return {name: next(d.value for d in at.dataframe if column in d.value.columns) for name, column in marks.items()}
 
 
@@ -149,6 +155,9 @@ def test_payments_by_buyer_and_month_match_the_spend_lines(sample_warehouse: Pat
     monthly = mine.groupby("payment_month")["amount_gbp"].sum().astype(float)
     assert len(trend) == mine["tech_category"].nunique()
     assert sum(float(sum(_values(t["y"]))) for t in trend) == pytest.approx(monthly.sum())
+    table = _frames(at)["trend"]  # the chart's data, by month and category
+    by_month = table.groupby("period_start")["tech_spend_gbp"].sum().astype(float)
+    assert by_month.tolist() == pytest.approx(monthly.tolist()) and int(table["lines"].sum()) == len(mine)
 
 
 def _values(array) -> list[float]:
