@@ -27,7 +27,7 @@ from loti_demand import config
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import MEASURES, label
 from loti_demand.queries.core import run
-from loti_demand.queries.export_summary import columns_for
+from loti_demand.queries.export_summary import columns_for, summary_coverage
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -148,12 +148,12 @@ def summary_command_line(
     )
 
 
-def summary_coverage(con: duckdb.DuckDBPyConnection, month_from: dt.date | None, month_to: dt.date | None) -> str:
+def spend_coverage(con: duckdb.DuckDBPyConnection, month_from: dt.date | None, month_to: dt.date | None) -> str:
     """What the summary's spend rests on: the authorities and area-wide bodies with spend data, and its months."""
     info = run(con, "build_info").iloc[0]
     known = "region_name" in info and not pd.isna(info["region_name"])  # a warehouse built before regions: London
     area, authorities = (str(info["region_name"]), f"{info['authority_word']}s") if known else ("London", "boroughs")
-    row = run(con, "summary_coverage", month_from=month_from, month_to=month_to).iloc[0]
+    row = summary_coverage(con, month_from=month_from, month_to=month_to).iloc[0]
     if not row["boroughs_with_spend"] and not row["bodies_with_spend"]:
         return "Spend: no spend files cover these months."
     bodies = int(row["bodies_with_spend"])
@@ -195,7 +195,7 @@ def summary_notes(
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
         f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
         f"- Same file from the command line: `{summary_command_line(by, month_from, month_to)}`.",
-        f"- {summary_coverage(con, month_from, month_to)}",
+        f"- {spend_coverage(con, month_from, month_to)}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
         "- A row appears for each combination with at least one payment, notice, contract or challenge.",
         "- Spend is money paid; pipeline and contract values are buyers' estimates and awarded values, not spend. "

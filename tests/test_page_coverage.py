@@ -249,9 +249,10 @@ def test_pages_work_when_a_source_is_empty(
         assert at.get("plotly_chart")[0].proto.alt.startswith("Scores for 33 boroughs range from 0")
     if page == "pages/calendar.py":  # December 2025 to May 2027: the fixture's items but dd-i4 (June 2027)
         assert {m.label: m.value for m in at.metric}["Procurements expected"] == "9"
-    if page == "pages/exports.py":  # spend is empty, but the notices still give pipeline and expiry rows
+    if page == "pages/exports.py":  # no spend files (spend missing, not zero), but notices give pipeline and expiry
         table = at.dataframe[0].value
-        assert (table["tech_spend_gbp"] == 0).all() and table["pipeline_count"].sum() > 0
+        assert table["tech_spend_gbp"].isna().all() and table["pipeline_count"].sum() > 0
+        assert any("Spend: no spend files cover these months." in c.value for c in at.caption)
 
 
 def test_period_window_is_whole_months() -> None:

@@ -132,3 +132,12 @@ def _arranged(df: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
 def summary_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The first and last month the summary can be asked for (the Exports page's month choices)."""
     return run(con, "summary_months")
+
+
+@query(lambda con: {"month_from": None, "month_to": None})
+def summary_coverage(
+    con: duckdb.DuckDBPyConnection, *, month_from: dt.date | None = None, month_to: dt.date | None = None
+) -> pd.DataFrame:
+    """What the summary's spend rests on in those months: the boroughs and bodies with spend data, of how many
+    boroughs, and the first and last month of spend."""
+    return run(con, "summary_coverage", month_from=month_from, month_to=month_to)
