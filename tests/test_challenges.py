@@ -278,6 +278,9 @@ def test_a_bare_json_array_is_accepted_and_broken_json_is_a_clear_file_error(tmp
     path.write_text('{"challenges": [', encoding="utf-8")
     with pytest.raises(InputFileError, match="is not valid JSON"):
         read_challenges(path)
+    path.write_text('[{"id": "a", "budget_gbp": ' + "9" * 5000 + "}]", encoding="utf-8")
+    with pytest.raises(InputFileError, match="holds a number with thousands of digits"):
+        read_challenges(path)
 
 
 def write_workbook(path: Path) -> None:

@@ -142,6 +142,11 @@ def test_items_that_are_not_releases_are_quarantined_with_a_reason(tmp_path: Pat
         ("", "is empty"),
         ('{"hello": "world"}', "is JSON but has no 'releases', 'records' or 'ocid'"),
         ("42", "is JSON (item is a number, not an OCDS release object)"),
+        # an integer Python will not convert (over 4,300 digits) is named, not an internal error
+        (
+            '{"releases": [\n{"ocid": "a", "id": "1", "date": "2025", "value": ' + "9" * 5000 + "}]}",
+            "is not valid JSON at line 2, column 1: a number with thousands of digits",  # the release it is in
+        ),
     ],
 )
 def test_malformed_files_are_refused_naming_the_line(tmp_path: Path, text: str, message: str) -> None:

@@ -233,6 +233,10 @@ def _json_rows(data: bytes, name: str) -> list[Row]:
         ) from exc
     except RecursionError as exc:
         raise InputFileError(name, TOO_DEEP, TOO_DEEP_HINT) from exc
+    except ValueError as exc:  # an integer of more digits than Python converts (4,300)
+        raise InputFileError(
+            name, "holds a number with thousands of digits, more than any real value has", "correct it in the file"
+        ) from exc
     items = doc.get("challenges") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise InputFileError(

@@ -117,6 +117,8 @@ class JsonStream:
                 if incomplete and self.fill_value(start):
                     continue
                 self.error(exc.pos, exc.msg)
+            except ValueError:  # an integer of more digits than Python converts (4,300): no real value has them
+                self.error(start, "a number with thousands of digits, more than any real value has")
             if end >= len(self.buf) and self.fill_value(start):  # a number or literal may continue
                 continue
             self.pos = end
