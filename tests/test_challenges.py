@@ -85,6 +85,7 @@ def good(**changes: str | None) -> dict[str, str | None]:
         ({"status": None}, "status", "status is missing"),
         ({"budget_gbp": "TBC"}, "budget_gbp", "budget_gbp 'TBC' is not an amount in pounds"),
         ({"budget_gbp": "-5"}, "budget_gbp", "budget_gbp -5 is negative"),
+        ({"budget_gbp": "50,00"}, "budget_gbp", "budget_gbp '50,00' is not an amount in pounds"),  # not £5,000
         ({"url": "www.example.org"}, "url", "is not a web address starting https://"),
         ({"outcome_ocid": "12345"}, "outcome_ocid", "is not an OCDS ocid"),
         ({"tech_category": "blockchain"}, "tech_category", "tech_category 'blockchain' is not in the taxonomy"),

@@ -491,6 +491,26 @@ def test_ocds_amounts_that_are_negative_or_infinite_count_in_no_total(tmp_path: 
     ]
 
 
+@pytest.mark.parametrize(
+    ("amount", "value", "problem"),
+    [
+        ("1,250,000", "1250000.00", None),
+        ("50,00", None, "amount '50,00' has commas that do not group thousands, so its value is uncertain"),
+        ("1,5", None, "amount '1,5' has commas that do not group thousands, so its value is uncertain"),
+        (1500.5, "1500.50", None),
+    ],
+)
+def test_an_ocds_amount_with_commas_out_of_threes_counts_in_no_total(amount, value, problem) -> None:
+    """'50,00' is a decimal comma or a typing error, not £5,000: left out of totals, with why."""
+    from loti_demand.normalise.ocds_values import money_problem, parse_money
+
+    money = {"amount": amount, "currency": "GBP"}
+    assert (str(parse_money(money)) if parse_money(money) is not None else None, money_problem(money)) == (
+        value,
+        problem,
+    )
+
+
 def test_dates_outside_the_window_are_quarantined_and_never_move_the_data_as_of_date(tmp_path: Path) -> None:
     releases = [
         _release(1, "2025-01-01T00:00:00Z"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from loti_demand.normalise.dates import EARLIEST, LATEST, parse_date
-from loti_demand.normalise.money import parse_amount
+from loti_demand.normalise.money import has_misplaced_commas, parse_amount
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import clean_text, quoted
 
@@ -172,7 +172,7 @@ def _status(raw: Mapping, problems: list[Problem]) -> str | None:
 def _budget(value: str | None, problems: list[Problem]) -> Decimal | None:
     if not value:
         return None
-    amount = parse_amount(value)
+    amount = None if has_misplaced_commas(value) else parse_amount(value)  # '50,00' is not £5,000
     if amount is None:
         problems.append(
             Problem(

@@ -8,6 +8,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from loti_demand.normalise.money import has_misplaced_commas
+
 MONEY_LIMIT = Decimal("1e16")  # DECIMAL(18, 2) holds 16 digits before the point
 EARLIEST = dt.date(1990, 1, 1)
 LATEST = dt.date(2100, 12, 31)  # contracts run for decades; later than this is a typing error
@@ -38,6 +40,8 @@ def money_problem(value: object) -> str | None:
         number = None
     if number is None:
         return f"amount {str(amount)[:40]!r} is not a number"
+    if isinstance(amount, str) and has_misplaced_commas(amount):  # '50,00': decimal comma or mistyped, not 5000
+        return f"amount {amount[:40]!r} has commas that do not group thousands, so its value is uncertain"
     if not number.is_finite():
         return f"amount {amount} is not a finite number"
     if number < 0:
