@@ -491,6 +491,22 @@ def test_ocds_amounts_that_are_negative_or_infinite_count_in_no_total(tmp_path: 
     ]
 
 
+def test_one_release_with_its_date_written_two_ways_is_one_notice_and_a_duplicate(tmp_path: Path) -> None:
+    """The same release (ocid, id, instant) from two sources that write its date differently ('Z', '.000Z',
+    '+01:00' for the same instant) is loaded once and counted once as a duplicate; before, it failed the build's
+    check of unique notices. A different instant is another release."""
+    releases = [
+        _release(1, "2025-03-01T10:00:00Z"),
+        _release(1, "2025-03-01T10:00:00.000Z"),
+        _release(1, "2025-03-01T11:00:00+01:00"),
+        _release(1, "2025-03-02T10:00:00Z"),
+    ]
+    path = write(tmp_path / "twice.json", json.dumps({"releases": releases}).encode())
+    result = ingest(tmp_path, "procurement", path, notices="select ocid, release_date from notices order by 2")
+    assert balanced(result) == [[str(path), "loaded", 4, 2, 2, 0]]
+    assert [row[1][:10] for row in result["notices"]] == ["2025-03-01", "2025-03-02"]
+
+
 @pytest.mark.parametrize(
     ("amount", "value", "problem"),
     [
