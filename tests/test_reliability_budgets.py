@@ -527,6 +527,25 @@ def test_an_ocds_amount_with_commas_out_of_threes_counts_in_no_total(amount, val
     )
 
 
+def test_a_notice_date_that_is_no_date_is_left_out_and_named(tmp_path: Path) -> None:
+    """A tender's end '2025-02-30' or '23/04/2025' is no OCDS date: left out (as before), and now named in
+    value_problems and load_issues as a date out of range is, not dropped without a word."""
+    releases = [_release(1, "2025-01-01T00:00:00Z"), _release(2, "2025-01-02T00:00:00Z"), _release(3, "2025-01-03")]
+    releases[0]["tender"]["tenderPeriod"] = {"endDate": "2025-02-30T12:00:00Z"}
+    releases[1]["tender"]["tenderPeriod"] = {"endDate": "23/04/2025"}
+    releases[2]["tender"]["tenderPeriod"] = {"endDate": "2025-04-23", "startDate": ""}
+    path = write(tmp_path / "dates.json", json.dumps({"releases": releases}).encode())
+    result = ingest(tmp_path, "procurement", path, values="select ocid, value_problems from notices order by 1")
+    assert balanced(result) == [[str(path), "loaded", 3, 3, 0, 0]]
+    assert [row[1] for row in result["values"]] == [
+        "tender.tenderPeriod.endDate date '2025-02-30T12:00:00Z' is not a date (OCDS writes 2025-04-23T09:00:00Z): "
+        "left out",
+        "tender.tenderPeriod.endDate date '23/04/2025' is not a date (OCDS writes 2025-04-23T09:00:00Z): left out",
+        None,
+    ]
+    assert [issue[1] for issue in result["issues"]] == [1, 2]
+
+
 def test_dates_outside_the_window_are_quarantined_and_never_move_the_data_as_of_date(tmp_path: Path) -> None:
     releases = [
         _release(1, "2025-01-01T00:00:00Z"),

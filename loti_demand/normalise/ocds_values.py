@@ -52,9 +52,14 @@ def money_problem(value: object) -> str | None:
 
 
 def date_problem(value: object) -> str | None:
-    """Why an OCDS date is left out: a real date outside 1990 to 2100 (None for any other value)."""
+    """Why an OCDS date is left out: a value that is no date ('2025-02-30', '23/04/2025'), or a real date outside
+    1990 to 2100. None when it counts, or when there is no date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     day = calendar_date(value)
-    if day and not EARLIEST <= day <= LATEST:
+    if day is None:
+        return f"date {str(value)[:40]!r} is not a date (OCDS writes 2025-04-23T09:00:00Z)"
+    if not EARLIEST <= day <= LATEST:
         return f"date {day.isoformat()} is outside {EARLIEST.year} to {LATEST.year}"
     return None
 
