@@ -231,3 +231,4 @@ def test_the_rule_explained_on_the_page_states_the_windows_the_sql_applies() -> 
     for number in (R.near_before_months, R.near_after_months, R.said_before_months, R.said_after_months):
         assert f"interval {number} month" in body
     assert f"length(title) >= {R.min_title_chars}" in body
+    assert body.count(f"p.description)), {R.max_text_chars})") == 2  # the words read: the notice's text and wording

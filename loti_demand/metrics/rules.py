@@ -55,6 +55,7 @@ class ReplacementRule:
     said_before_months: int = 12  # wording or title: the wider window the current contract must end in
     said_after_months: int = 24
     min_title_chars: int = 12  # a repeated title this short ("IT support") says too little
+    max_text_chars: int = 20_000  # the notice's title and description are read this far for wording and titles
 
     def explain(self) -> str:
         return (

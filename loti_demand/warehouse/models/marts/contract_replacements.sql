@@ -14,9 +14,11 @@ with notices as (
         coalesce(d.publisher_code, lower(d.buyer_name)) as buyer_key,
         d.tech_category,
         coalesce(p.contract_start, d.expected_date) as new_start,
-        lower(concat_ws(' ', p.title, p.description)) as notice_text,
+        -- its title and description's first 20,000 characters: no contract's title or replacement word is read
+        -- deeper, and the text is copied once per month of the window below (a 16 MB description ran out of memory)
+        left(lower(concat_ws(' ', p.title, p.description)), 20000) as notice_text,
         regexp_extract(
-            lower(concat_ws(' ', p.title, p.description)),
+            left(lower(concat_ws(' ', p.title, p.description)), 20000),
             '\b(re-?procure\w*|re-?tender\w*|re-?let(?:ting)?|re-?commission\w*|replace\w*|replacing|successor'
             || '|incumbent|renewal|(?:existing|current) (?:contract|service|system|solution|supplier|provider)'
             || '|contract (?:expires|expiring|ends))\b'
