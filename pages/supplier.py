@@ -28,9 +28,11 @@ with filters[0]:
         help="Part of a supplier's name: the Supplier list then offers the suppliers whose names hold it.",
     )
 offered, matching = ui.supplier_choices(find)
-# A new search shows its first match, unless the supplier shown is one (a link's own supplier is kept)
+# A search typed on this page shows its first match, unless the supplier shown is one. Not a link (the Supplier
+# box is not yet in the session when the page opens: its ?supplier= decides), nor a search cleared.
 searched, st.session_state["_find_shown"] = st.session_state.get("_find_shown"), find
-if searched not in (None, find) and offered and st.session_state.get("supplier") not in offered:
+typed = find and searched not in (None, find) and "supplier" in st.session_state
+if typed and offered and st.session_state["supplier"] not in offered:
     st.session_state["supplier"] = offered[0]
 with filters[1]:
     code = ui.url_selectbox("Supplier", offered, key="supplier", default=largest, format_func=names.get, allowed=names)

@@ -296,6 +296,17 @@ def test_the_list_offers_the_largest_suppliers_a_search_narrows_it_and_a_link_op
     at.text_input(key="find").set_value("no such name").run()
     assert at.selectbox(key="supplier").options == [holding["supplier_name"].iloc[-1]], "nothing found: kept"
     assert 'No supplier\'s name holds "no such name"' in _text(at)
+    kept = at.selectbox(key="supplier").value
+    at.text_input(key="find").set_value("").run()
+    assert at.selectbox(key="supplier").value == kept, "a search cleared keeps the supplier shown"
+
+    # after a search, a link from another page to a supplier the search did not find opens that supplier
+    other = listed[~listed["supplier_id"].isin(holding["supplier_id"])]["supplier_id"].iloc[0]
+    at.text_input(key="find").set_value("SYSTEMS").run()
+    at.switch_page("pages/borough.py").run()
+    at.query_params["supplier"] = other
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="supplier").value == other and at.query_params["supplier"] == other
 
     smallest = listed.nsmallest(1, "tech_spend_gbp")["supplier_id"].iloc[0]
     assert smallest not in largest
