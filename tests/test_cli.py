@@ -102,6 +102,14 @@ def test_a_file_ingested_again_from_its_path_replaces_its_earlier_version(
         outputs.append(result.output)
     assert "spend lines loaded: 7" in outputs[1] and "spend lines duplicate: 0" in outputs[1]
     assert f"replaced: {month}, as ingested" in outputs[1] and "replaced:" not in outputs[0]
+    # another council's file saved under the same name is not Camden's new version: refused, nothing lost
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    result = CliRunner().invoke(
+        cli, ["ingest", "spend", "--warehouse", str(warehouse), "--borough", "Barnet", str(month)]
+    )
+    assert result.exit_code == 1 and "was ingested before as the spend of E09000007" in result.output
+    assert "save this publisher's file under a name of its own" in result.output
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
     archive = tmp_path / "twice.zip"
     with zipfile.ZipFile(archive, "w") as zipped, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes

@@ -299,7 +299,7 @@ def add_files(
         writer = RawWriter(con, commit_each_flush=True)
         files = list(dict.fromkeys(str(path) for path in files))  # a file named twice is read once
         if kind == "spend":
-            report.replaced = writer.forget_spend_files(files)
+            report.replaced = writer.forget_spend_files(files, publisher.code if publisher else None)
         for path in files:
             if progress:
                 progress(f"reading {path}")

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from loti_demand.exceptions import InputFileError
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.sources.council_spend import SPEND_FIELDS
 from loti_demand.warehouse.db import insert_arrow, scalar, step_sql
@@ -126,16 +127,26 @@ class RawWriter:
         self._rows[table] = [r for r in self._rows[table] if r.get("file_id") != file_id]
         self.con.execute(f"delete from {table} where file_id = $id", {"id": file_id})
 
-    def forget_spend_files(self, paths: list[str]) -> list[tuple[str, dt.datetime]]:
+    def forget_spend_files(self, paths: list[str], publisher: str | None) -> list[tuple[str, dt.datetime]]:
         """Forget the spend files ingested before from `paths` (with their members and sheets), whose new versions
-        are about to be read: (path, when it was ingested) of each one forgotten."""
+        are about to be read for `publisher` (a publisher code): (path, when it was ingested) of each one forgotten.
+        A path that holds another publisher's file is refused: the file now there is another council's, not its
+        new version, and its lines would be lost."""
         earlier = self.con.execute(step_sql("earlier_spend_files"), {"paths": paths}).fetchall()
+        for _, path, _, code in earlier:
+            if code != publisher:
+                raise InputFileError(
+                    path,
+                    f"was ingested before as the spend of {code or 'no publisher'}: a file's lines are known by its "
+                    "path, so a file ingested again from it replaces them, and this one is for another publisher",
+                    "save this publisher's file under a name of its own and ingest that",
+                )
         if earlier:
             ids, names = [row[0] for row in earlier], [row[1] for row in earlier]
             self.con.execute("delete from raw_spend where list_contains($ids, file_id)", {"ids": ids})
             self.con.execute("delete from raw_load_issues where list_contains($names, source_file)", {"names": names})
             self.con.execute("delete from raw_source_files where list_contains($ids, file_id)", {"ids": ids})
-        return [(path, at) for _, path, at in earlier]
+        return [(path, at) for _, path, at, _ in earlier]
 
     def add_row(self, table: str, **values: object) -> None:
         """Buffer one row (a file's record or a file-level problem); rows become one Arrow table at flush."""

@@ -3,7 +3,8 @@
 select
     file_id,
     path,
-    ingested_at
+    ingested_at,
+    publisher_code
 from raw_source_files
 where kind = 'spend' and (list_contains($paths, path) or list_contains($paths, split_part(path, '!', 1)))
 order by file_id
