@@ -965,6 +965,17 @@ def test_a_quote_never_closed_quarantines_its_line_and_not_the_lines_after_it(ta
     assert "close or remove the quote mark" in problems[4]
 
 
+def test_a_quote_never_closed_in_a_long_file_quarantines_its_line_only() -> None:
+    """With no other quote mark for thousands of lines, the runaway value passes the csv module's limit (131,072
+    characters) before the file ends: the lines are still read as lines of their own, not the whole file refused."""
+    lines = payments(1, 9) + [f"01/03/2025,Supplier {i} Ltd,{i}.00,T{i},line {i}" for i in range(10, 6010)]
+    lines[2] = lines[2].replace("Supplier 3", '"Supplier 3')
+    _, rows = read_text("\n".join([QUOTED, *lines]) + "\n")
+    assert len(rows) == 6009 and [r["source_row"] for r in rows] == list(range(2, 6011))
+    assert [r["source_row"] for r in rows if r["read_problem"]] == [4]
+    assert rows[-1]["supplier_name"] == "Supplier 6009 Ltd" and rows[4]["amount"] == "5.00"
+
+
 def test_a_quote_closed_by_an_inch_mark_lines_later_does_not_merge_the_lines_between() -> None:
     """Two stray quotes ('"Supplier 3 Ltd' and 'Screen 8" Ltd') parse as one value holding five payments, with the
     header's number of values: without the check it was loaded as one payment, the others lost."""

@@ -146,34 +146,79 @@ def read_python(
     well-formed (its quoted value never closes, or closes on a stray quote mark) and every line after its first is
     a whole line of the file by itself (`width` values) or blank, the quote was never meant to open a value over
     lines ('"Supplier Ltd,...'). Each line is then yielded on its own, the first split at each delimiter as written,
-    and its number is added to `unclosed`, so that it is quarantined."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    and its number is added to `unclosed`, so that it is quarantined. The same holds for a value that runs past the
+    csv module's limit (a stray quote with no other quote mark for thousands of lines)."""
+    lines = _Lines(text)
     line = first_line
-    physical: list[str] | None = None
-    for cells in reader:
-        end = first_line + reader.line_num
-        if width and end - line > 1:
-            physical = physical or io.StringIO(text, newline="").readlines()
-            span = physical[line - first_line : end - first_line]
-            alone = [next(csv.reader([p], delimiter=delimiter), []) for p in span[1:]]
-            if _stray_quote(span, cells, delimiter) and all(_whole(row, width) or is_blank(row) for row in alone):
-                if unclosed is not None:
-                    unclosed.add(line)
-                first = next(csv.reader([span[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
-                yield from zip(range(line, end), [first, *alone], strict=True)
-                line = end
-                continue
-        yield line, cells
-        line = end
+    while True:
+        try:
+            for cells in csv.reader(lines, delimiter=delimiter):
+                span = lines.take()
+                if width and len(span) > 1 and _stray_quote(span, cells, delimiter, width):
+                    yield from _each_line(span, line, delimiter, unclosed)
+                else:
+                    yield line, cells
+                line += len(span)
+            return
+        except csv.Error as exc:
+            span = lines.take()  # the lines of the record the error is in, as far as it was read
+            if not (width and "field limit" in str(exc) and len(span) > 1 and _all_whole(span[1:], delimiter, width)):
+                raise
+            yield from _each_line(span, line, delimiter, unclosed)  # and read on from the line after them
+            line += len(span)
 
 
-def _stray_quote(span: list[str], cells: list[str], delimiter: str) -> bool:
-    """A record over several lines is not well-formed CSV: its quoted value never closes, or closes on a quote mark
-    that the next character shows was not closing it ('Screen 24" Ltd')."""
+class _Lines:
+    """The physical lines of a text for csv.reader, keeping those of the record being read (`take` hands them over),
+    so that a record's own lines can be read again without a second copy of the whole text."""
+
+    def __init__(self, text: str) -> None:
+        self._record: list[str] = []
+        self._lines = self._each(io.StringIO(text, newline=""))
+
+    def _each(self, lines: Iterable[str]) -> Iterator[str]:
+        keep = self._record.append  # a generator: cheaper per line than a __next__ method
+        for physical in lines:
+            keep(physical)
+            yield physical
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def take(self) -> list[str]:
+        taken = self._record[:]
+        self._record.clear()
+        return taken
+
+
+def _each_line(
+    span: list[str], line: int, delimiter: str, unclosed: set[int] | None
+) -> Iterator[tuple[int, list[str]]]:
+    """The lines of a record a stray quote mark carried over lines, each as a line of its own: the first split at each
+    delimiter as written (its number added to `unclosed`), the others as the csv module reads them alone."""
+    if unclosed is not None:
+        unclosed.add(line)
+    yield line, next(csv.reader([span[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    for n, physical in enumerate(span[1:], start=line + 1):
+        yield n, next(csv.reader([physical], delimiter=delimiter), [])
+
+
+def _all_whole(span: list[str], delimiter: str, width: int) -> bool:
+    """Every line, read alone, is a whole line of the file (`width` values) or blank."""
+    alone = (next(csv.reader([p], delimiter=delimiter), []) for p in span)
+    return all(_whole(row, width) or is_blank(row) for row in alone)
+
+
+def _stray_quote(span: list[str], cells: list[str], delimiter: str, width: int) -> bool:
+    """A record over several lines is not well-formed CSV (its quoted value never closes, or closes on a quote mark
+    that the next character shows was not closing it: 'Screen 24" Ltd'), and its lines after the first are whole."""
     try:
-        return list(csv.reader(io.StringIO("".join(span), newline=""), delimiter=delimiter, strict=True)) != [cells]
+        well_formed = list(csv.reader(io.StringIO("".join(span), newline=""), delimiter=delimiter, strict=True)) == [
+            cells
+        ]
     except csv.Error:
-        return True
+        well_formed = False
+    return not well_formed and _all_whole(span[1:], delimiter, width)
 
 
 def _whole(cells: list[str], width: int) -> bool:
