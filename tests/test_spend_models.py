@@ -441,6 +441,7 @@ def test_sql_and_python_redaction_rules_agree(macros, name: str) -> None:
         ("XXL Hire Ltd", False),
         ("Sensitive Cleaning Ltd", False),
         ("X", False),
+        ("株式会社", False),  # a name in another script is a name
     ],
 )
 def test_redaction_markers(name: str, redacted: bool, macros) -> None:

@@ -21,7 +21,7 @@ REDACTED = re.compile(
     r"redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|"
     r"name removed|not disclosed|private individual|commercially sensitive|commercial in confidence|"
     r"^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,})"
-    r"[^0-9A-Za-z]*$|^[^0-9A-Za-z]+$",
+    r"[^0-9A-Za-z]*$|^[ -/:-@\[-`{-~]+$",
     re.IGNORECASE | re.ASCII,
 )
 INDIVIDUAL_PAYEE = re.compile(

@@ -173,8 +173,9 @@ def read_spend_bytes(
         raise InputFileError(
             name,
             "is a web page (HTML), not a CSV or Excel file: often an error, login or 'not found' page saved under the"
-            " file's name",
-            "download the file again from the council's page, and check that the link leads to the file itself",
+            " file's name, or a table exported as a web page",
+            "download the file again from the council's page and check that the link leads to the file itself; if "
+            "it holds the payments as a table, open it in a spreadsheet and save it as CSV",
         )
     return [_read_text(data, name, sha, synonyms, budget)]
 

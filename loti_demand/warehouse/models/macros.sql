@@ -155,7 +155,7 @@ create or replace macro is_redacted_name(s) as
         '(?i)redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|'
         || 'name removed|not disclosed|private individual|commercially sensitive|commercial in confidence|'
         || '^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,})'
-        || '[^0-9A-Za-z]*$|^[^0-9A-Za-z]+$'
+        || '[^0-9A-Za-z]*$|^[ -/:-@\[-`{-~]+$'
     );
 
 -- The council marks the payee as a private person (twin: normalise.suppliers.is_individual_payee_type).

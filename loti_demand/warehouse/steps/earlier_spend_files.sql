@@ -6,5 +6,6 @@ select
     ingested_at,
     publisher_code
 from raw_source_files
-where kind = 'spend' and (list_contains($paths, path) or list_contains($paths, split_part(path, '!', 1)))
+where kind = 'spend'
+    and (list_contains($paths, path) or len(list_filter($paths, lambda p: starts_with(path, p || '!'))) > 0)
 order by file_id
