@@ -26,7 +26,6 @@ import pyarrow as pa
 from loti_demand.exceptions import InputFileError, InputLimitError, MissingColumnsError, SummaryOnlyError
 from loti_demand.sources import spend_header, spreadsheets
 from loti_demand.sources.delimited import (
-    MAX_FIELD_CHARS,
     NotFastPath,
     read_fast,
     read_python,
@@ -43,6 +42,7 @@ from loti_demand.sources.detect import (
 )
 from loti_demand.sources.limits import (
     MAX_ARCHIVE_DEPTH,
+    MAX_FIELD_CHARS,
     Budget,
     check_archive,
     open_archive,

@@ -24,8 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from loti_demand.sources.limits import MAX_FIELD_CHARS
+
 BATCH_ROWS = 200_000
-MAX_FIELD_CHARS = csv.field_size_limit()  # 131,072: a longer value is refused on both paths (limits.py)
 SCAN_BYTES = 4 << 20  # nonempty_lines scans this much of a body at a time
 _ALNUM = re.compile(r"[^\W_]")
 

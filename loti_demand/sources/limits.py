@@ -21,6 +21,7 @@ Two kinds (docs/building.md, "Input limits"):
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import time
@@ -33,6 +34,7 @@ from loti_demand import config
 from loti_demand.exceptions import InputFileError, InputLimitError
 
 MAX_LINE_BYTES = 1 << 20
+MAX_FIELD_CHARS = csv.field_size_limit()  # 131,072: one CSV value, or one spreadsheet or ODS cell, on every path
 MAX_JSON_LINE_BYTES = 256 << 20
 CHUNK_BYTES = 1 << 20
 BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x1f\x8b")

@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, iterparse
 from loti_demand.exceptions import InputFileError
 from loti_demand.sources.limits import (
     MAX_ARCHIVE_MEMBERS,
+    MAX_FIELD_CHARS,
     SPREADSHEET_EXPANSION,
     TIME_CHECK_EVERY,
     Budget,
@@ -244,7 +245,6 @@ _TIME = re.compile(r"PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S")
 _SPACES = re.compile(r"[ \t\r\n]+")
 ODF_MIMETYPE = b"application/vnd.oasis.opendocument"  # and '.text', '.presentation'...
 ODS_MIMETYPE = ODF_MIMETYPE + b".spreadsheet"
-MAX_CELL_CHARS = 131_072  # as a CSV field (Python's csv field_size_limit)
 MAX_REPEAT = 1 << 31
 
 
@@ -353,10 +353,10 @@ def _ods_cells(row: Element, number: int, where: str, budget: Budget) -> tuple[l
             continue
         repeat = _count(cell.get(_COLUMNS_REPEATED))
         text = _ods_value(cell)
-        if len(text) > MAX_CELL_CHARS:
+        if len(text) > MAX_FIELD_CHARS:
             raise InputFileError(
                 budget.name,
-                f"row {number} of {where} has a cell longer than {MAX_CELL_CHARS:,} characters",
+                f"row {number} of {where} has a cell longer than {MAX_FIELD_CHARS:,} characters",
                 "check the file is a spend export; a payment's cell holds a few words",
             )
         if text == "" and cell.get(_FORMULA) and cell.get(_VALUE_TYPE) is None:
@@ -429,7 +429,7 @@ def _paragraph_text(paragraph: Element) -> str:
 def _spaces(value: str | None) -> int:
     """<text:s text:c="3"/>'s count of spaces: 1 when absent or not a count, and no more than a cell may hold."""
     try:
-        return max(0, min(int(value or 1), MAX_CELL_CHARS + 1))
+        return max(0, min(int(value or 1), MAX_FIELD_CHARS + 1))
     except ValueError:
         return 1
 
