@@ -28,6 +28,7 @@ from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import MEASURES, label
 from loti_demand.queries.core import run
 from loti_demand.queries.export_summary import columns_for, summary_coverage
+from loti_demand.reference import Region
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -148,20 +149,19 @@ def summary_command_line(
     )
 
 
-def spend_coverage(con: duckdb.DuckDBPyConnection, month_from: dt.date | None, month_to: dt.date | None) -> str:
+def spend_coverage(
+    con: duckdb.DuckDBPyConnection, month_from: dt.date | None, month_to: dt.date | None, region: Region
+) -> str:
     """What the summary's spend rests on: the authorities and area-wide bodies with spend data, and its months."""
-    info = run(con, "build_info").iloc[0]
-    known = "region_name" in info and not pd.isna(info["region_name"])  # a warehouse built before regions: London
-    area, authorities = (str(info["region_name"]), f"{info['authority_word']}s") if known else ("London", "boroughs")
     row = summary_coverage(con, month_from=month_from, month_to=month_to).iloc[0]
     if not row["boroughs_with_spend"] and not row["bodies_with_spend"]:
         return "Spend: no spend files cover these months."
     bodies = int(row["bodies_with_spend"])
     return (
-        f"Spend from {int(row['boroughs_with_spend'])} of the {int(row['boroughs'])} {authorities} and "
-        f"{bodies} {area}-wide {'body' if bodies == 1 else 'bodies'} with spend files, paid "
+        f"Spend from {int(row['boroughs_with_spend'])} of the {int(row['boroughs'])} {region.authorities} and "
+        f"{bodies} {region.name}-wide {'body' if bodies == 1 else 'bodies'} with spend files, paid "
         f"{pd.Timestamp(row['first_month']):%B %Y} to {pd.Timestamp(row['last_month']):%B %Y}; a blank spend cell "
-        f"is a {authorities[:-1]} or body with no spend files loaded (missing, not zero)."
+        f"is a {region.authority} or body with no spend files loaded (missing, not zero)."
     )
 
 
@@ -195,7 +195,7 @@ def summary_notes(
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
         f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
         f"- Same file from the command line: `{summary_command_line(by, month_from, month_to)}`.",
-        f"- {spend_coverage(con, month_from, month_to)}",
+        f"- {spend_coverage(con, month_from, month_to, Region.of_build(info))}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
         "- A row appears for each combination with at least one payment, notice, contract or challenge.",
         "- Spend is money paid; pipeline and contract values are buyers' estimates and awarded values, not spend. "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -71,6 +72,15 @@ class Region:
     @property
     def authorities(self) -> str:
         return self.authority + "s"
+
+    @classmethod
+    def of_build(cls, info: Mapping) -> Region:
+        """The area a warehouse covers as its build recorded it (a build_info row), not as the region setting now
+        says: London for a warehouse built before regions were recorded."""
+        name = info.get("region_name")
+        if not isinstance(name, str):  # absent, or NULL (None or NaN)
+            return cls("london", "London")
+        return cls(str(info["region"]), name, str(info["authority_word"]))
 
 
 @dataclass(frozen=True)

@@ -462,10 +462,7 @@ def area() -> Region:
     setting now says: London for a warehouse built before regions were recorded."""
     from loti_demand.reference import Region
 
-    info = build_info()
-    if pd.isna(info.get("region_name")):
-        return Region("london", "London")
-    return Region(str(info["region"]), str(info["region_name"]), str(info["authority_word"]))
+    return Region.of_build(build_info())
 
 
 def reference_date():
