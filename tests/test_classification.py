@@ -198,6 +198,8 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
         ("Books & Publications", "FOSTERING NETWORK PUBLICATIONS", None),
         ("Equipment", "Akhter Computers", "devices"),  # a computer seller
         ("Equipment", "Key Computer Co Ltd", "devices"),  # a computer company's equipment (kind rules, 2026.26)
+        ("Licences Purchase", "CDW Ltd", "software"),  # a reseller's licences are software (2026.36)
+        ("Licences Purchase", "Acme Ltd", None),
         ("Supplies and Services", "Key Computer Co Ltd", "ict_other"),
         # rules 2026.12: computer services firms, telecoms trade words and information systems companies by name
         ("Other Hired And Contracted Services", "Compass Computer Consultants Ltd", "it_services"),
@@ -272,6 +274,12 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
             ("smart_city_iot", "low"),
         ),  # not general IT
         ("Service Area: Libraries | Expense Type: Consultants Fees", (None, None)),
+        # licences bought by an IT department are software licences; a heading of non-IT licences, or licences
+        # bought by any other department, are not (rules 2026.36)
+        ("Service Division: Information Technology | Expenses Type: Licences", ("software", "medium")),
+        ("Service - Cost Centre: IT Systems | Expense Description: License Costs", ("software", "medium")),
+        ("Service Division: Information Technology | Expenses Type: Non IT Licences", ("ict_other", "low")),
+        ("Service Area: Licensing | Expense Type: Licences", (None, None)),
         # a named business system, or business applications, are software (rules 2026.34); a building's systems not
         ("ACTIVITY: Capita Finance System Contract", ("software", "high")),
         ("Purpose of Spend: Digital and Business Applications", ("software", "high")),
