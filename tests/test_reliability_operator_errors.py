@@ -159,6 +159,29 @@ def test_a_truncated_copy_is_refused_before_any_query_answers(sample_warehouse: 
         connect(warehouse, read_only=True)
 
 
+def test_a_file_duckdb_cut_free_blocks_from_is_whole(sample_warehouse: Path, tmp_path: Path) -> None:
+    """Found by a review: after three ingests the warehouse was refused as truncated. A checkpoint cuts free blocks
+    off the end of the file while the header still counts them; the file is whole, and every command reads it.
+    A cut inside the blocks it keeps is still refused."""
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("create table scratch as select range as i, md5(range::varchar) as s from range(1000000)")
+    con.execute("checkpoint")
+    grown = warehouse.stat().st_size
+    con.execute("drop table scratch")
+    con.execute("checkpoint")
+    con.close()
+    assert warehouse.stat().st_size < grown, "DuckDB cut the free blocks off the file"
+    result = CliRunner().invoke(cli, ["check", "--warehouse", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    connect(warehouse, read_only=True).close()
+    cut = tmp_path / "cut.duckdb"
+    cut.write_bytes(warehouse.read_bytes()[: warehouse.stat().st_size - 1000])
+    with pytest.raises(Exception, match=r"truncated: .* bytes, where its header records"):
+        connect(cut, read_only=True)
+
+
 def test_check_finds_a_damaged_block_that_no_model_check_reads(sample_warehouse: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)

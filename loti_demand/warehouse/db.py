@@ -67,12 +67,13 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 # the block count and the block size, as little-endian 64-bit integers.
 HEADER_BYTES = 3 * 4096
 _DATABASE_HEADERS = (4096, 8192)
+_NO_BLOCK = 2**64 - 1  # an invalid block pointer: no free list, say
+_BLOCK_ID = 2**56 - 1  # a block pointer's block id; its top byte is an index within the block
 
 
 def check_file(path: Path) -> None:
-    """Refuse a file that is not a DuckDB database, or is shorter than its header says (truncated, say by a copy
-    to a full disk): DuckDB itself opens a truncated file and answers from the blocks that are left until a query
-    reaches a missing one."""
+    """Refuse a file that is not a DuckDB database, or is truncated (say by a copy to a full disk): DuckDB itself
+    opens a truncated file and answers from the blocks that are left until a query reaches a missing one."""
     try:
         with open(path, "rb") as file:
             head = file.read(HEADER_BYTES)
@@ -81,22 +82,39 @@ def check_file(path: Path) -> None:
         raise explain(exc, warehouse=path) or unreadable(path, exc.strerror or "it cannot be opened") from exc
     if head[8:12] != b"DUCK":
         raise unreadable(path, "it is not a DuckDB database")
-    expected = _recorded_size(head)
-    if len(head) < HEADER_BYTES or (expected is not None and size < expected):
-        raise unreadable(
-            path, f"it is truncated: {size:,} bytes, where its header records {expected or HEADER_BYTES:,}"
-        )
+    if len(head) < HEADER_BYTES or not _whole(head, size):
+        recorded = _header(head)
+        expected = HEADER_BYTES + recorded[3] * recorded[4] if recorded else HEADER_BYTES
+        raise unreadable(path, f"it is truncated: {size:,} bytes, where its header records {expected:,}")
 
 
-def _recorded_size(head: bytes) -> int | None:
-    """The file size the newer database header implies, or None when the header does not look like one."""
+def _header(head: bytes) -> tuple[int, int, int, int, int] | None:
+    """The newer database header (iteration, meta block, free list, block count, block size), or None when the
+    header does not look like one."""
     if len(head) < HEADER_BYTES:
         return None
-    headers = [struct.unpack_from("<5Q", head, offset + 8) for offset in _DATABASE_HEADERS]
-    _iteration, _meta, _free, blocks, block_size = max(headers)
+    newer = max(struct.unpack_from("<5Q", head, offset + 8) for offset in _DATABASE_HEADERS)
+    block_size, blocks = newer[4], newer[3]
     if block_size < 4096 or block_size > 2**30 or block_size & (block_size - 1) or blocks > 2**32:
         return None
-    return HEADER_BYTES + blocks * block_size
+    return newer
+
+
+def _whole(head: bytes, size: int) -> bool:
+    """Whether the file holds every block its header needs. The header's block count includes free blocks, and DuckDB
+    cuts free blocks off the end of the file at a checkpoint (after an ingest replaced a file's lines, say), so a
+    shorter file is whole when it ends on a block boundary and still holds the blocks of the catalogue (the meta
+    block) and of the free list; a block a table needs beyond them, if cut off, fails `check`'s reading of every
+    table."""
+    header = _header(head)
+    if header is None:
+        return True
+    _iteration, meta, free, blocks, block_size = header
+    if size >= HEADER_BYTES + blocks * block_size:
+        return True
+    in_file, partial = divmod(size - HEADER_BYTES, block_size)
+    needed = [pointer & _BLOCK_ID for pointer in (meta, free) if pointer != _NO_BLOCK]
+    return not partial and all(block < in_file for block in needed)
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
