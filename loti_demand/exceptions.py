@@ -68,6 +68,11 @@ class WarehouseUnreadableError(LotiDemandError):
     """The warehouse file is damaged (truncated, a block failing its checksum) or is not a loti-demand warehouse."""
 
 
+class WarehouseBusyError(LotiDemandError):
+    """Another build or ingest is writing the same warehouse: two at once would each copy the old file and the
+    later swap would drop the other's work."""
+
+
 class CannotWriteError(LotiDemandError):
     """A file or folder cannot be used: the disk is full or read-only, access is denied, or the path is wrong."""
 

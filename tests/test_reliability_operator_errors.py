@@ -189,6 +189,42 @@ def test_check_finds_a_damaged_block_that_no_model_check_reads(sample_warehouse:
     assert "damaged" in one_error_line(CliRunner().invoke(cli, ["check", "-w", str(warehouse)]))
 
 
+def test_a_second_build_or_ingest_at_once_is_refused_and_loses_nothing(sample_warehouse: Path, tmp_path: Path) -> None:
+    """Found by a review: two ingests at once both said they loaded their file, and one file's lines were gone (each
+    copied the old warehouse; the later swap won). Another process writing the warehouse now refuses the second,
+    naming that process, and leaves the file as it was; once it has finished, the ingest goes ahead."""
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    holder = subprocess.Popen(  # a build in progress elsewhere: holds the warehouse's write lock until stopped
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from loti_demand.warehouse.build import _writing\n"
+            "with _writing(Path(sys.argv[1])):\n    print('writing', flush=True); time.sleep(120)",
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "writing"
+        before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+        for args in (
+            _commands(warehouse, tmp_path)["ingest"],
+            ["build", "--data", str(FIXTURES), "-w", str(warehouse)],
+        ):
+            line = one_error_line(CliRunner().invoke(cli, args))
+            assert f"another build or ingest (process {holder.pid}) is writing this warehouse" in line
+            assert str(warehouse) in line
+        assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+    finally:
+        holder.kill()
+        holder.communicate()
+    result = CliRunner().invoke(cli, _commands(warehouse, tmp_path)["ingest"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"], "no lock file is left behind"
+
+
 def test_build_replaces_a_damaged_warehouse(sample_warehouse: Path, tmp_path: Path) -> None:
     warehouse = damaged("truncated", sample_warehouse, tmp_path)
     result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES), "-w", str(warehouse), "-q"])

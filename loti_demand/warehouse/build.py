@@ -11,6 +11,7 @@ import datetime as dt
 import glob
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,13 @@ from pathlib import Path
 import duckdb
 
 from loti_demand import __version__
-from loti_demand.exceptions import BuildCheckError, InputFileError, LotiDemandError, StrictModeError
+from loti_demand.exceptions import (
+    BuildCheckError,
+    InputFileError,
+    LotiDemandError,
+    StrictModeError,
+    WarehouseBusyError,
+)
 from loti_demand.normalise.tech_decisions import refinements
 from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
@@ -142,8 +149,10 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
     warehouse = Path(warehouse)
     tmp = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     con = None
+    stack = contextlib.ExitStack()
     try:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(_writing(warehouse))
         remove_stale_builds(warehouse)
         if start_from_existing:
             connect(warehouse, read_only=True).close()  # refuses a damaged file, or one that is not a warehouse
@@ -169,6 +178,46 @@ def new_version(warehouse: Path, *, start_from_existing: bool) -> Iterator[duckd
         if problem is not None:
             raise problem from exc
         raise
+    finally:
+        stack.close()
+
+
+@contextlib.contextmanager
+def _writing(warehouse: Path) -> Iterator[None]:
+    """Hold the warehouse's write lock (a lock file beside it) for a build or ingest, or refuse at once,
+    naming the process that holds it: two at once would each start from the old file, and the later swap would drop
+    the other's lines without a word (found by a review). On a system without POSIX locks, no lock."""
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl  # POSIX only
+
+    lock = warehouse.with_name(f".{warehouse.name}.lock")
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip() or "another process"
+            os.close(fd)
+            raise WarehouseBusyError(
+                f"{warehouse}: another build or ingest (process {holder}) is writing this warehouse; "
+                "run this again when it has finished"
+            ) from None
+        try:  # the lock file is removed when released: locked after its holder removed it, it is stale
+            if os.fstat(fd).st_ino == os.stat(lock).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(fd)  # closing the file releases the lock
 
 
 def ingest_folder(con, data_dir: Path, ref: Reference, *, skip_bad_files: bool, progress: Progress | None) -> list:
