@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from loti_demand import queries
+from loti_demand.cli import cli
 from loti_demand.sources.challenges import CHALLENGE_FIELDS
 from loti_demand.warehouse.build import build
 from loti_demand.warehouse.db import connect
@@ -234,6 +236,25 @@ def test_an_unknown_value_in_a_link_is_ignored_with_a_notice(app: AppTest) -> No
     assert shown(app) == ["c-damp", "c-cyber", "c-library", "c-lonely"]
     assert app.warning[0].value == "Some values in the link were not recognised and were ignored: Borough: 'Gotham'"
     assert "borough" not in app.query_params and app.query_params["status"] == "open"
+
+
+@pytest.mark.parametrize(("param", "value"), [("borough", "E09000003"), ("category", "it_services")])
+def test_a_borough_or_category_with_no_challenge_yet_can_be_chosen_and_followed(
+    app: AppTest, page_warehouse: Path, param: str, value: str
+) -> None:
+    """Found by a review: Barnet, with no challenge yet, was 'not recognised' in a link and refused by the feed, so a
+    supplier could not follow it to hear of its first challenge."""
+    app.query_params[param] = value
+    app.run()
+    assert shown(app) == []
+    assert [w.value for w in app.warning if "not recognised" in w.value] == []
+    assert "No challenges match" in app.warning[0].value
+    assert app.query_params[param] == value
+    result = CliRunner().invoke(
+        cli, ["export", "feed", "-w", str(page_warehouse), "--link", f"challenges?{param}={value}", "--out", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "<entry>" not in result.stdout and "<feed" in result.stdout
 
 
 def test_the_page_counts_challenges_that_led_to_a_procurement(app: AppTest) -> None:

@@ -2,7 +2,9 @@
 -- show were it chosen: counted among the challenges matching the search ($clauses) and the other filters (the list
 -- with this filter left out). The filters are challenges_list.sql's, each worked out once per challenge here, so one
 -- query counts all four. Every choice is listed, with 0 when nothing matches it, so a link's choice stays valid. A
--- challenge shared by several boroughs counts under each. Plus one 'total' row: every challenge.
+-- challenge shared by several boroughs counts under each. Every borough, technology category and status is a choice,
+-- even with no challenge yet, so a supplier can follow one (an alert) before its first challenge is published; the
+-- themes are those the challenges name. Plus one 'total' row: every challenge.
 with matching as (
     select
         c.challenge_id,
@@ -26,8 +28,8 @@ select
     b.borough_name as label,
     count(m.challenge_id) filter (where m.theme_ok and m.tech_category_ok and m.status_ok) as n,
     0 as sort_key
-from challenge_boroughs as cb
-inner join boroughs as b on cb.borough_code = b.borough_code
+from boroughs as b
+left join challenge_boroughs as cb on b.borough_code = cb.borough_code
 left join matching as m on cb.challenge_id = m.challenge_id
 group by b.borough_code, b.borough_name
 
@@ -48,26 +50,27 @@ union all
 
 select
     'tech_category',
-    c.tech_category,
+    t.tech_category,
     t.label,
     count(m.challenge_id) filter (where m.borough_ok and m.theme_ok and m.status_ok),
     any_value(cast(t.sort_order as integer))
-from challenges as c
-inner join ref_tech_categories as t on c.tech_category = t.tech_category
+from ref_tech_categories as t
+left join challenges as c on t.tech_category = c.tech_category
 left join matching as m on c.challenge_id = m.challenge_id
-group by c.tech_category, t.label
+group by t.tech_category, t.label
 
 union all
 
 select
     'status',
-    c.status,
-    c.status,
+    statuses.status,
+    statuses.status,
     count(m.challenge_id) filter (where m.borough_ok and m.theme_ok and m.tech_category_ok),
-    list_position(['open', 'closed', 'awarded'], c.status)
-from challenges as c
+    list_position(['open', 'closed', 'awarded'], statuses.status)
+from (select unnest(['open', 'closed', 'awarded']) as status) as statuses
+left join challenges as c on statuses.status = c.status
 left join matching as m on c.challenge_id = m.challenge_id
-group by c.status
+group by statuses.status
 
 union all
 
