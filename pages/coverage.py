@@ -65,7 +65,8 @@ st.write(
     "they are shown as possibly tech. An officer can correct any of it in "
     "data/reference/classification_corrections.csv."
 )
-identified = ui.query("classification_coverage")
+identified = ui.query("classification_coverage", date_from=date_from, date_to=date_to)
+st.caption(f"Payments from {date_from:%B %Y} to {date_to:%B %Y}, the period chosen above.")
 ui.table(
     identified,
     [c for c in identified.columns if c != "borough_code"],
@@ -113,12 +114,16 @@ else:
     ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
 
 st.header("Publication timeliness")
+today = ui.reference_date()
+when = "today" if today == dt.date.today() else "the sample's data-as-of date"
 st.caption(
     "The Local Government Transparency Code asks for spend over £500 at least quarterly, each quarter's "
-    "data due one month after the quarter ends; monthly is the norm. Overdue as of today, by the latest month "
-    "of spend loaded; the publishers come from data/reference/spend_sources.csv."
+    f"data due one month after the quarter ends; monthly is the norm. Overdue as of {today:%-d %B %Y} "
+    f"({when}), by the latest "
+    "month of spend loaded; the publishers come from data/reference/spend_sources.csv. The score above compares "
+    "each borough with the data-as-of month instead."
 )
-timeliness = ui.query("publication_timeliness", today=dt.date.today())
+timeliness = ui.query("publication_timeliness", today=today)
 ui.table(
     timeliness,
     [c for c in timeliness.columns if c != "publisher_code"],

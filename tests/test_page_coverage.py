@@ -117,6 +117,20 @@ def test_coverage_agrees_with_pandas(sample_con, months: int) -> None:
         assert left == right, column
     if months == 40:  # 36 months of sample data in a 40-month period
         assert set(got["completeness_score"]) == {90}
+    # the London-wide bodies' row (the GLA and TfL together, unscored) counts their spend files and lines too
+    # (a review found it blank beside 1,777 lines counted in London's totals)
+    wide = _coverage(sample_con, months).set_index("borough_name").loc["London-wide body"]
+    files = sample_con.execute(
+        "select count(*), sum(lines_read), sum(rows_quarantined) from source_files "
+        "where kind = 'spend' and borough_code is null and status = 'loaded'"
+    ).fetchone()
+    months_in = sample_con.execute(
+        "select count(distinct payment_month), count(*) from spend where borough_code is null and payment_month >= ?",
+        [(pd.Timestamp(queries.as_of(sample_con)).to_period("M") - (months - 1)).to_timestamp()],
+    ).fetchone()
+    assert files[0] > 0 and (wide["spend_files"], wide["lines_read"], wide["lines_quarantined"]) == files
+    assert (wide["months_with_data"], wide["lines_in_period"]) == months_in
+    assert pd.isna(wide["quality_score"])
 
 
 # --- The page ---------------------------------------------------------------------------------------------
@@ -150,19 +164,25 @@ def test_page_tables_chart_and_downloads(
         "Method notes",
     ]
     # every publisher with spend (33 boroughs, then the GLA and TfL); the ways tech was found add up to tech spend
+    # in the page's period (12 months to the data-as-of date; before, every month loaded, whatever the period)
     assert identified["area_name"].tolist()[-2:] == ["Greater London Authority", "Transport for London"]
     found = identified[[c for c in identified.columns if c.startswith("by_")]].sum(axis=1)
     tech = dict(
         sample_con.execute(
             "select coalesce(p.publisher_name, s.publisher_code), sum(s.amount_gbp) "
             "from spend s join publishers p using (publisher_code) "
-            "where s.tech_category is not null group by all"
+            "where s.tech_category is not null and s.payment_month between '2025-04-01' and '2026-03-31' "
+            "group by all"
         ).fetchall()
     )
     assert len(identified) == 35 and all(
         abs(found.iloc[i] - float(tech[name])) < 0.01 for i, name in enumerate(identified["area_name"])
     )
     assert len(timeliness) == 40 and timeliness["publisher"].iloc[0] == "City of London"  # the registry's rows
+    # on the sample, overdue as of its data-as-of date, as the score's timeliness is (a review found every
+    # publisher "6 months overdue" by the machine's date beside a timeliness score of 100)
+    assert set(timeliness.loc[timeliness["latest_month"].notna(), "timeliness"]) == {"on time"}
+    assert any("Overdue as of 31 March 2026 (the sample's data-as-of date)" in c.value for c in at.caption)
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith("Scores for 33 boroughs range from")
     assert any("No fetch log" in i.value for i in at.info)

@@ -77,7 +77,7 @@ def label(column: str) -> str:
 # Column headers of the Data and coverage page.
 DIMENSIONS.update(
     {
-        "spend_files": "Spend files",
+        "spend_files": "Spend files (all)",
         "first_month": "First month",
         "latest_month": "Latest month",
         "latest_file": "Latest file",

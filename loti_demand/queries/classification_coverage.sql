@@ -1,7 +1,7 @@
 -- One row per borough and London-wide body with spend: how its tech spend was identified (the line's own words,
 -- a general heading, what its supplier is known for, a name signal, the supplier's other payments, an IT
 -- department, an officer's correction), how much more is possibly tech, and the share of its spend that nothing
--- suggests is tech (unclassified).
+-- suggests is tech (unclassified), over the payment months $date_from to $date_to.
 select
     coalesce(p.publisher_name, c.publisher_code) as area_name,
     c.borough_code,
@@ -24,5 +24,6 @@ select
         / nullif(sum(c.amount_gbp), 0) as unclassified_share_pct
 from agg_classification_by_publisher as c
 left join publishers as p on c.publisher_code = p.publisher_code
+where c.payment_month between $date_from and $date_to
 group by c.publisher_code, p.publisher_name, c.borough_code
 order by c.borough_code is null, area_name

@@ -89,9 +89,10 @@ def load_issues_list(con: duckdb.DuckDBPyConnection, *, source_file: str = "") -
     return run(con, "load_issues_list", source_file=source_file)
 
 
-@query()
-def classification_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return run(con, "classification_coverage")
+@query(lambda con: {k: v for k, v in _coverage_example(con).items() if k != "as_of"})
+def classification_coverage(con: duckdb.DuckDBPyConnection, *, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Per publisher with spend in the months: how its tech spend was identified, and its share unclassified."""
+    return run(con, "classification_coverage", date_from=date_from, date_to=date_to)
 
 
 @query(lambda con: {"borough": a_borough(con)})

@@ -1,11 +1,11 @@
--- One row per borough (plus one for London-wide bodies): how much each publishes, how cleanly, and its
--- publication-quality score. Spend months, payee matching and redaction cover $date_from..$date_to; file line
+-- One row per borough (plus one for London-wide bodies, the GLA and TfL together, unscored): how much each
+-- publishes, how cleanly, and its publication-quality score. Spend months, payee matching and redaction cover $date_from..$date_to; file line
 -- counts cover every file loaded. Score rules ($grace_months, $points_per_month, $award_wait_months) come from
 -- metrics.QUALITY_RULES; components are whole numbers and the score is the average of those that apply.
 with spend_months as (
     select
         borough_code,
-        count(*) filter (where payment_month between $date_from and $date_to) as months_with_data,
+        count(distinct payment_month) filter (where payment_month between $date_from and $date_to) as months_with_data,
         min(payment_month) as first_month,
         max(payment_month) as latest_month,
         arg_max(latest_source_file, payment_month) as latest_file,
@@ -131,7 +131,23 @@ union all by name
 select
     null as borough_code,
     'London-wide body' as borough_name,
+    s.latest_month,
+    coalesce(s.months_with_data, 0) as months_with_data,
+    datediff('month', $date_from, date_trunc('month', $date_to)) + 1 as months_expected,
+    coalesce(f.spend_files, 0) as spend_files,
+    s.latest_file,
+    s.first_month,
+    coalesce(f.lines_read, 0) as lines_read,
+    coalesce(f.lines_loaded, 0) as lines_loaded,
+    coalesce(f.lines_duplicate, 0) as lines_duplicate,
+    coalesce(f.lines_quarantined, 0) as lines_quarantined,
+    coalesce(s.lines_in_period, 0) as lines_in_period,
+    coalesce(s.unresolved_lines, 0) as unresolved_lines,
+    coalesce(s.redacted_lines, 0) as redacted_lines,
     (select count(*) from notices where is_london and borough_code is null) as notices,
     (select count(*) from procurements where is_london and borough_code is null) as procurements
+from (select 1) as one_row
+left join spend_months as s on s.borough_code is null
+left join files as f on f.borough_code is null
 
 order by borough_code nulls last
