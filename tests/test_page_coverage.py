@@ -221,6 +221,17 @@ def test_filters_restore_from_the_link_and_match_sql(sample_warehouse: Path, sam
     assert not at.warning
 
 
+def test_an_unknown_value_for_a_later_filter_is_named_on_this_page_only(sample_warehouse: Path, monkeypatch) -> None:
+    """Found by a review: the Source, Borough and File boxes come after the page's notice, so their unknown values
+    were named on the next page visited (the Overview), not here."""
+    at = _app(sample_warehouse, monkeypatch, source="bogus", files_borough="XX")
+    assert [w.value for w in at.warning if "not recognised" in w.value] == [
+        "Some values in the link were not recognised and were ignored: Source: 'bogus'; Borough: 'XX'"
+    ]
+    at.switch_page("pages/overview.py").run()
+    assert not [w.value for w in at.warning if "not recognised" in w.value]
+
+
 def test_fetch_log_is_shown_when_the_warehouse_has_one(sample_warehouse: Path, tmp_path: Path, monkeypatch) -> None:
     copy = tmp_path / "with_fetch_log.duckdb"
     shutil.copyfile(sample_warehouse, copy)

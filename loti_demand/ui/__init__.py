@@ -57,6 +57,7 @@ from loti_demand.ui.tables import (
 from loti_demand.ui.text import facts, highlighted, is_missing, link, long_date, plain, search_note, web_url, web_urls
 from loti_demand.ui.url_state import (
     ignored_params_notice,
+    new_page_run,
     page_link,
     url_facet,
     url_multiselect,
@@ -95,6 +96,7 @@ __all__ = [
     "link",
     "long_date",
     "made_once",
+    "new_page_run",
     "no_data",
     "page_header",
     "page_link",

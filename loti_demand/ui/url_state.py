@@ -25,6 +25,7 @@ def _seed(key: str, allowed: Collection[str] | None, label: str, multi: bool = F
             st.session_state.setdefault("_ignored_params", []).append(
                 f"{plain(label)}: {', '.join(plain(repr(b[:40])) for b in bad)}"
             )
+            _show_ignored()
         values = [v for v in values if v in allowed]
     if multi:
         st.session_state[key] = values
@@ -127,10 +128,25 @@ def url_values(filters: dict[str, tuple[str, object]]) -> dict[str, str | None]:
 
 
 def ignored_params_notice() -> None:
-    """Say which values in the link were not recognised (call once per page, after the filters)."""
-    ignored = st.session_state.pop("_ignored_params", None)
-    if ignored:
-        st.warning("Some values in the link were not recognised and were ignored: " + "; ".join(ignored))
+    """Say which values in the link were not recognised (call once per page, after its first filters). The notice
+    is a placeholder that filters drawn later on the page add to, so it shows on the page whose link held the value
+    (before, a later filter's value waited for the next page that showed notices)."""
+    st.session_state["_ignored_notice"] = (st.empty(), [])
+    _show_ignored()
+
+
+def _show_ignored() -> None:
+    slot, shown = st.session_state.get("_ignored_notice", (None, []))
+    if slot is None:
+        return
+    shown += st.session_state.pop("_ignored_params", [])
+    if shown:
+        slot.warning("Some values in the link were not recognised and were ignored: " + "; ".join(shown))
+
+
+def new_page_run() -> None:
+    """Forget the last run's notice placeholder (dashboard.py calls this before each page runs)."""
+    st.session_state.pop("_ignored_notice", None)
 
 
 def page_link() -> str:
