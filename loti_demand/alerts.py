@@ -372,6 +372,11 @@ def challenges_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -
 def view(con: duckdb.DuckDBPyConnection, link: str) -> View:
     """The view a dashboard link shows (see parse_link), ready for `atom` and `ics`."""
     page, params = parse_link(link)
+    if params.get("q", "").strip() and not queries.search_query(con, params["q"]):
+        raise LotiDemandError(
+            f"the link's q={params['q']!r} holds no words to search for (small words such as 'the' are left out): "
+            "search for a more specific word, or leave q out"
+        )
     return (calendar_view if page == "calendar" else challenges_view)(con, params)
 
 

@@ -47,7 +47,7 @@ with cols[2]:
     )
 ui.ignored_params_notice()
 searched = ui.search_query(search)
-ui.search_note(searched)
+ui.search_note(searched, search)
 
 as_of = ui.as_of()
 date_from, date_to = periods.months_from(as_of, ahead)

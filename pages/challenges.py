@@ -87,7 +87,7 @@ with cols[4]:
     )
 ui.ignored_params_notice()
 searched = ui.search_query(search)
-ui.search_note(searched)
+ui.search_note(searched, search)
 
 found = ui.query(
     "challenges_list",

@@ -185,6 +185,9 @@ def test_an_empty_view_is_still_a_valid_feed_to_follow(search_warehouse: Path) -
         ("calendar?months=99", "the link's months='99' is not one of the choices"),
         ("calendar?borough=Gotham", "the link's borough has 'Gotham', not among the choices"),
         ("challenges?status=pending", "the link's status='pending' is not one of the choices"),
+        # found by a review: a search of small words only was dropped, and the feed held everything
+        ("calendar?q=the", "the link's q='the' holds no words to search for"),
+        ("challenges?q=of+and", "the link's q='of and' holds no words to search for"),
     ],
 )
 def test_a_link_the_pages_would_not_show_is_an_error_naming_the_filter(search_warehouse, link, message) -> None:

@@ -157,6 +157,14 @@ def test_search_narrows_the_list(app: AppTest, words: str, expected: list[str]) 
     assert app.query_params["q"] == words
 
 
+def test_a_search_of_small_words_only_says_nothing_was_searched_for(app: AppTest) -> None:
+    """Found by a review: 'the' was dropped without a word, and every challenge was shown as if it matched."""
+    app.run()
+    app.text_input(key="q").input("the").run()
+    assert len(shown(app)) == 6
+    assert "“the” holds no words to search for" in app.warning[0].value
+
+
 def test_a_search_with_no_match_says_what_to_do(app: AppTest) -> None:
     app.run()
     app.text_input(key="q").input("damp cyber").run()

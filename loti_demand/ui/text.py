@@ -74,8 +74,16 @@ def highlighted(text: object, found) -> str:
     )
 
 
-def search_note(found) -> None:
-    """Say what a search looked for (its words, phrases and synonyms), so a synonym match is never a surprise."""
+def search_note(found, typed: str = "") -> None:
+    """Say what a search looked for (its words, phrases and synonyms), so a synonym match is never a surprise; or,
+    when the words typed hold none to search for ('the'), that nothing was searched for."""
+    if typed.strip() and not found:
+        st.warning(
+            f"“{plain(typed.strip()[:80])}” holds no words to search for (small words such as “the” and “and” are "
+            "left out), so nothing is searched for and the list below is not narrowed by it. Search for a more "
+            "specific word.",
+            icon=":material/search_off:",
+        )
     if found:
         st.caption(
             f"Searching for {plain(found.describe())}: whole words in any form (sensor, sensors). "
