@@ -73,7 +73,13 @@ undated_count = int(undated["items"].sum())
 st.caption(
     f"From {date_from:%B %Y}, the month of the data-as-of date ({as_of:%-d %B %Y}), to {date_to:%B %Y}. {area_name} "
     "buyers and technology categories only. "
-    + ui.cached(sentences.calendar_measures_sentence, items, date_from, date_to)
+    + ui.cached(
+        sentences.calendar_measures_sentence,
+        items,
+        date_from,
+        date_to,
+        filtered=bool(categories or areas or bands or searched) or sme != "any" or evidence != "any",
+    )
     + (
         f" {undated_count:,} {area_name} tech procurements give no date at all and cannot be placed on the calendar."
         if undated_count
@@ -99,8 +105,10 @@ with st.expander("How the dates and the confidence are worked out"):
         "contract was awarded to, as published, and *Current contract ends* is its end date.\n"
         f"- **Incumbents of a notice**: {REPLACEMENT.explain()} *New contract would end* is the end the notice "
         "plans for the contract it offers, not the current one's.\n"
-        "- A contract whose estimated date has already passed but which has not yet ended is **already due**: it "
-        "is counted in the first month.\n"
+        "- The calendar counts whole months, from the first day of the data-as-of month: a tender whose deadline "
+        "fell earlier in that month is still counted in it.\n"
+        "- A contract whose estimated date came before that first day but which had not ended by then is **already "
+        "due**: it is counted in the first month.\n"
         "- A replacement tender and the contract it replaces can both appear when they have different OCDS IDs.\n"
         "- Cancelled and withdrawn procurements are left out. Buyers that are not boroughs, such as the GLA and "
         "TfL, are shown as *London-wide body*."
@@ -108,7 +116,11 @@ with st.expander("How the dates and the confidence are worked out"):
 
 st.header("Procurements in the calendar")
 if items.empty:
-    ui.no_data("No procurements match these filters. Try more months ahead, or fewer filters.")
+    ui.no_data(
+        "No procurements match these words and filters. Try other words, more months ahead, or fewer filters."
+        if searched
+        else "No procurements match these filters. Try more months ahead, or fewer filters."
+    )
 else:
     ui.table(
         items,

@@ -287,6 +287,17 @@ def test_no_match_says_so(demand_warehouse: Path, monkeypatch) -> None:
     assert not at.dataframe
     assert any("No procurements match" in i.value for i in at.info)
     assert at.get("plotly_chart")[0].proto.alt.startswith("No procurements are expected")
+    # filtered, the summary no longer says the other pages count the same items (found by a review)
+    summary = next(c.value for c in at.caption if "statutory notices are the pipeline" in c.value)
+    assert "Without the filters and search chosen here, the Overview" in summary
+
+
+def test_no_match_for_words_says_to_try_other_words(demand_warehouse: Path, monkeypatch) -> None:
+    at = _app(demand_warehouse, monkeypatch, q="zzzqqq")
+    assert any("No procurements match these words and filters. Try other words" in i.value for i in at.info)
+    at = _app(demand_warehouse, monkeypatch)
+    summary = next(c.value for c in at.caption if "statutory notices are the pipeline" in c.value)
+    assert "The Overview, the Borough map, the borough profiles and the export count the same items" in summary
 
 
 def test_overview_pipeline_equals_the_calendars_statutory_notices(

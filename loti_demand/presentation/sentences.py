@@ -102,9 +102,10 @@ def items_total_sentence(df: pd.DataFrame, value: str, one: str, many: str) -> s
     return text + "."
 
 
-def calendar_measures_sentence(items: pd.DataFrame, date_from, date_to) -> str:
+def calendar_measures_sentence(items: pd.DataFrame, date_from, date_to, *, filtered: bool = False) -> str:
     """The Demand calendar's items as the other pages count them: its statutory notices are the pipeline, and its
-    inferred items whose contract ends in the window are the contracts expiring."""
+    inferred items whose contract ends in the window are the contracts expiring (the other pages' figures are the
+    calendar's with no filter or search)."""
     from loti_demand.metrics import INFERRED, STATUTORY
 
     fmt = MEASURES["pipeline_value_gbp"].format
@@ -117,8 +118,14 @@ def calendar_measures_sentence(items: pd.DataFrame, date_from, date_to) -> str:
         f"The {plural(len(statutory), 'statutory notice is', 'statutory notices are')} the pipeline "
         f"({fmt(statutory['value_gbp'].sum())}); {plural(len(ending), 'contract', 'contracts')} of those "
         f"inferred from contract end dates {'ends' if len(ending) == 1 else 'end'} in this period "
-        f"({fmt(ending['value_gbp'].sum())}), the others later. The Overview, the Borough map, the borough "
-        "profiles and the export count the same items for the same months."
+        f"({fmt(ending['value_gbp'].sum())}), the others later. "
+        + (
+            "Without the filters and search chosen here, the Overview, the Borough map, the borough profiles and "
+            "the export count the same items for the same months."
+            if filtered
+            else "The Overview, the Borough map, the borough profiles and the export count the same items for the "
+            "same months."
+        )
     )
 
 
