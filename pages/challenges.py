@@ -103,10 +103,22 @@ ui.alert_downloads("challenges", found, key="challenges_alerts")
 named = int((found["led_to_procurement"] == "Named by the borough").sum())
 suggested = int((found["led_to_procurement"] == "Suggested (unconfirmed)").sum())
 st.header(f"{len(found):,} of {total:,} challenges")
-st.write(
-    f"{named + suggested} of these {len(found):,} challenges led to a procurement: {named} named by the "
-    f"borough that set it, and {suggested} more suggested by matching procurement notices (not confirmed)."
+covered = ui.query("challenge_coverage").iloc[0]
+opened = (
+    f", opened from {covered['first_opened']:%B %Y} to {covered['last_opened']:%B %Y}"
+    if not ui.is_missing(covered["first_opened"])
+    else ""
 )
+st.caption(
+    f"Statements set by {int(covered['boroughs_with_challenges'])} of the {int(covered['boroughs'])} boroughs"
+    f"{opened}; a borough that has set none here may publish its problems elsewhere. Open and closing are as of "
+    f"{today:%-d %B %Y}."
+)
+if not found.empty:
+    st.write(
+        f"{named + suggested} of these {len(found):,} challenges led to a procurement: {named} named by the "
+        f"borough that set it, and {suggested} more suggested by matching procurement notices (not confirmed)."
+    )
 if found.empty:
     st.warning(
         "No challenges match this search and these filters. Remove a word or set a filter back to “All” to see more."

@@ -170,6 +170,10 @@ def test_a_search_with_no_match_says_what_to_do(app: AppTest) -> None:
     app.text_input(key="q").input("damp cyber").run()
     assert shown(app) == []
     assert "No challenges match" in app.warning[0].value
+    # no "0 of these 0 challenges led to a procurement"; the coverage beside the totals is still said (review)
+    assert not [m.value for m in app.markdown if "of these 0 challenges" in m.value]
+    covered = [c.value for c in app.caption if c.value.startswith("Statements set by")]
+    assert len(covered) == 1 and covered[0].startswith("Statements set by 5 of the 33 boroughs, opened from January")
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,12 @@ loti_demand.periods.
 """
 
 from loti_demand.queries import examples, export_summary
-from loti_demand.queries.challenges import borough_challenges, challenge_filter_options, challenges_list
+from loti_demand.queries.challenges import (
+    borough_challenges,
+    challenge_coverage,
+    challenge_filter_options,
+    challenges_list,
+)
 from loti_demand.queries.core import (
     QUERIES,
     QUERIES_DIR,
@@ -85,6 +90,7 @@ __all__ = [
     "borough_pipeline",
     "build_info",
     "category_growth",
+    "challenge_coverage",
     "challenge_filter_options",
     "challenges_list",
     "collaboration_evidence",

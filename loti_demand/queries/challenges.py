@@ -46,6 +46,12 @@ def challenges_list(
     return with_search_match(rows, found)
 
 
+@query()
+def challenge_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """How many boroughs have set a challenge statement, of how many, and when the statements opened."""
+    return run(con, "challenge_coverage")
+
+
 @query(_challenges_example)
 def challenge_filter_options(
     con: duckdb.DuckDBPyConnection,
