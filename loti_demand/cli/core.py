@@ -141,6 +141,8 @@ def print_report(report) -> None:
         echo(f"  {name}: {value:,}")
     for path, ingested_at in report.replaced:
         echo(f"  replaced: {path}, as ingested {ingested_at:%Y-%m-%d %H:%M} UTC, by the file now read from its path")
+    for warning in getattr(report, "warnings", ()):
+        secho(f"  warning: {warning}", fg="yellow")
     from loti_demand.load_report import file_table
 
     table = file_table(report.spend_files)
