@@ -3,6 +3,7 @@ exit codes, the shared options, and the `cli` group the command modules add to."
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -73,7 +74,7 @@ class HandlesErrors:
         except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
-            if config.get("debug"):
+            if os.environ.get(config.ENV_PREFIX + "DEBUG", "").strip().lower() in config.TRUE:  # even if mistyped
                 raise
             from loti_demand.storage import explain
 
