@@ -9,6 +9,7 @@ expected date and its bid deadline, a challenge's closing date. Written with fee
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -239,21 +240,30 @@ def atom(entries: list[Entry], *, title: str, link: str | None, updated: dt.date
 
     feed = FeedGenerator()
     feed.id(f"urn:uuid:{_uid('feed:' + title)}")
-    feed.title(title)
+    feed.title(_xml(title))
     feed.author({"name": "loti-demand"})
     feed.generator("loti-demand")
     feed.updated(updated)
     if _http(link):
-        feed.link(href=link, rel="alternate", type="text/html")
+        feed.link(href=_xml(link), rel="alternate", type="text/html")
     for item in entries:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:uuid:{_uid(item.key)}")
-        entry.title(item.title)
+        entry.title(_xml(item.title))
         entry.updated(item.updated)
-        entry.content(item.summary, type="text")
+        entry.content(_xml(item.summary), type="text")
         if item.link:
-            entry.link(href=item.link, rel="alternate")
+            entry.link(href=_xml(item.link), rel="alternate")
     return feed.atom_str(pretty=True)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text without the control characters XML 1.0 cannot hold (a link's `q=%1b` decoded, a cell's stray byte):
+    feedgen refuses them ("All strings must be XML compatible"), so they are dropped, not the feed."""
+    return _NOT_XML.sub("", text) if isinstance(text, str) else text
 
 
 def ics(events: list[Event], *, name: str, stamp: dt.datetime) -> bytes:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from loti_demand.exceptions import LotiDemandError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
@@ -19,12 +21,17 @@ BOUNDARIES_URL = (
 )
 
 
+class SettingError(LotiDemandError):
+    """An environment override a setting cannot take (not a number, a negative size, a boolean misspelt)."""
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
     default: str | int | bool | None
     help: str
     type: type = str
+    minimum: int = 1  # the least value of an int setting
 
     @property
     def env_var(self) -> str:
@@ -55,7 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
         "https://www.contractsfinder.service.gov.uk",
         "Base URL of the Contracts Finder API (`fetch contracts-finder`).",
     ),
-    Setting("fetch_rate_limit_wait", 300, "Seconds to wait after Contracts Finder's rate-limit page (HTTP 403).", int),
+    Setting(
+        "fetch_rate_limit_wait", 300, "Seconds to wait after Contracts Finder's rate-limit page (HTTP 403).", int, 0
+    ),
     Setting("fetch_timeout", 30, "Seconds to wait for an API answer before retrying.", int),
     Setting(
         "fetch_max_file_mb",
@@ -75,6 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Worker processes for the build's Python work over many rows (compiling procurements' notices, classifying "
         "descriptions, indexing for search): 0 for one per core, 1 for none.",
         int,
+        0,
     ),
     Setting(
         "spark_partitions",
@@ -91,6 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the old one (at most 128; pages show the old file meanwhile), for at most this many seconds; 0 serves a new "
         "file at once.",
         int,
+        0,
     ),
     # Input limits (sources/limits.py; docs/building.md, "Input limits"): a file beyond one is refused by name.
     Setting(
@@ -135,12 +146,24 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+TRUE, FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
 def _convert(setting: Setting, raw: str) -> str | int | bool:
+    """The value of an environment override, or a SettingError naming the variable, the value and what it accepts
+    (before, LOTI_DEMAND_MAX_FILE_MB=abc ended every command in a traceback, =-5 was taken, STRICT=ture was false)."""
+    text = raw.strip()
     if setting.type is bool:
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if setting.type is int:
-        return int(raw)
-    return raw
+        if text.lower() in TRUE | FALSE:
+            return text.lower() in TRUE
+        accepted = "true or false (also 1 or 0, yes or no, on or off)"
+    elif setting.type is int:
+        if text.lstrip("+-").isdigit() and int(text) >= setting.minimum:
+            return int(text)
+        accepted = f"a whole number of at least {setting.minimum}, such as {setting.default}"
+    else:
+        return raw
+    raise SettingError(f"{setting.env_var}={raw[:80]!r} is not a value it accepts: give {accepted}, or unset it")
 
 
 def get(name: str) -> str | int | bool | None:

@@ -6,7 +6,6 @@ top of the reference folder, any other region in regions/<region>/ beside a regi
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,25 +15,7 @@ from pathlib import Path
 from loti_demand import config
 from loti_demand.exceptions import ReferenceDataError
 from loti_demand.normalise.organisations import build_alias_index, match_borough
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    """A reference file's rows; a row with more values than the header has columns (a value holding a comma
-    without quotes) is refused, not read with its values a column out of place."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        rows = []
-        for row in reader:
-            extra = row.pop(None, None)
-            if extra and any(value.strip() for value in extra):
-                raise ReferenceDataError(
-                    f"{path}: line {reader.line_num} has {len(reader.fieldnames or []) + len(extra)} values where the"
-                    f" header has {len(reader.fieldnames or [])} columns; put the value that holds a comma in"
-                    ' double quotes ("like, this")'
-                )
-            rows.append(row)
-        return rows
-
+from loti_demand.reference_files import read_table
 
 DEFAULT_REGION = "london"
 # A region's own files: {name: (columns every such file has, optional columns)}; a file in OPTIONAL_FILES may be left
@@ -51,6 +32,13 @@ REGION_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("publisher", "publisher_code", "listing_type", "landing_page_url", "catalogue_url", "file_pattern"),
         ("page_pattern", "licence", "found_on_date", "found_on_page", "notes"),
     ),
+}
+# The columns the build reads of the shared files (every region's), checked when they are read.
+SHARED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tech_categories": ("tech_category", "label"),
+    "tech_rules": ("tech_category", "rule_type", "pattern"),
+    "tech_suppliers": ("supplier", "match", "tech_category"),
+    "technology_terms": ("term",),
 }
 OPTIONAL_FILES = frozenset({"borough_neighbours", "london_bodies", "spend_sources"})
 LONDON = {"name": "London", "itl": ["UKI", "TLI"], "places": ["London", "Greater London"]}  # no region.toml
@@ -156,15 +144,19 @@ class Reference:
             if name in OPTIONAL_FILES:
                 return required + optional
             raise ReferenceDataError(f"{path}: missing; every region needs {name}.csv (see docs/regions.md)")
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), [])
-        if missing := [c for c in required if c not in header]:
-            raise ReferenceDataError(f"{path}: the header has no {', '.join(missing)} column; add it (row 1)")
+        header = self.numbered(name)[0] if path.is_file() else ()
         return tuple(c for c in optional if c not in header)
+
+    def numbered(self, name: str) -> tuple[tuple[str, ...], list[tuple[int, dict[str, str]]]]:
+        """(the header, (row number, row) of each row) of a reference table's file, its required columns checked
+        (a region file's, or SHARED_COLUMNS')."""
+        path = self.path(name)
+        required = REGION_FILES[name][0] if name in REGION_FILES else SHARED_COLUMNS.get(name, ())
+        return read_table(path, required)
 
     def table(self, name: str) -> list[dict[str, str]]:
         absent = self.absent_columns(name)
-        rows = _rows(self.path(name)) if self.path(name).is_file() else []
+        rows = [row for _, row in self.numbered(name)[1]] if self.path(name).is_file() else []
         return [{**row, **dict.fromkeys(absent, "")} for row in rows]
 
     @cached_property

@@ -242,3 +242,16 @@ def test_the_challenges_page_marks_the_words_and_its_feed_matches_the_list(
     assert csv.columns[2] == "Search match" and csv["Search match"].str.contains("«").all()
     at.text_input(key="q").input("").run()  # no search: no Search match column
     assert "search_match" not in at.dataframe[0].value.columns and len(at.dataframe[0].value) == 6
+
+
+@pytest.mark.parametrize("code", ["%1b", "%00", "%0c"])
+def test_a_feed_of_a_link_holding_a_control_character_is_written_without_it(sample_warehouse, tmp_path, code) -> None:
+    """Before, `export feed --link 'calendar?q=%1b'` ended in exit 70: "All strings must be XML compatible"."""
+    from loti_demand.cli import cli
+
+    out = tmp_path / "f.atom"
+    link = f"calendar?q=a{code}b"
+    args = ["export", "feed", "--warehouse", str(sample_warehouse), "--link", link, "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert not feedparser.parse(out.read_bytes()).bozo

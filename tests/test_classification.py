@@ -1287,3 +1287,110 @@ def test_every_extra_labelled_file_is_listed_with_the_commit_it_is_read_from() -
     for file, (repository, commit, path, size) in rows.items():
         assert repository.count("/") == 1 and len(commit) == 40 and path and not path.startswith("`"), file
         assert size is None or size > 0, file
+
+
+CORRECTIONS_HEADER = "kind,match,tech_category,note\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CORRECTIONS_HEADER + "suppliers,Hawksmoor Advisory LLP,it_services,\n", r"row 2: kind 'suppliers' is not one"),
+        ("type,supplier,category,note\nsupplier,Hawksmoor,it_services,\n", r"row 1 \(the header\) has no kind, match"),
+        ("kind;match;tech_category;note\nsupplier;Hawksmoor;it_services;\n", r"row 1: .*separated by semicolons"),
+        (CORRECTIONS_HEADER + "supplier,Hawksmoor,it_service,\n", r"row 2: tech_category 'it_service' is not a categ"),
+        (CORRECTIONS_HEADER + "line,spend/barnet/a.csv:row17,software,\n", r"row 2: match 'spend/barnet/a.csv:row17'"),
+        (CORRECTIONS_HEADER + "supplier,,software,\n", r"row 2: no match"),
+        (CORRECTIONS_HEADER + "text," + "x" * 200_000 + ",software,\n", r"row 2 has a value longer than 131,072"),
+        (
+            CORRECTIONS_HEADER
+            + "supplier,Hawksmoor Advisory LLP,software,\nsupplier,HAWKSMOOR ADVISORY LIMITED,none,\n",
+            r"row 3 corrects supplier 'HAWKSMOOR ADVISORY LIMITED' to none, but row 2 corrects the same supplier",
+        ),
+    ],
+)
+def test_a_corrections_file_that_would_apply_nothing_is_refused_naming_the_row(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """Before, each of these built with exit 0 and applied nothing (or crashed with a traceback naming no file)."""
+    from loti_demand.exceptions import ReferenceDataError
+    from loti_demand.warehouse.reference_checks import check_reference
+
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    (reference / "classification_corrections.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="classification_corrections.csv: " + message):
+        check_reference(Reference(reference))
+
+
+def test_a_corrections_file_saved_by_excel_in_cp1252_is_read(tmp_path: Path) -> None:
+    from loti_demand.warehouse.enrich import load_corrections
+
+    (tmp_path / "classification_corrections.csv").write_bytes(
+        b"kind,match,tech_category,note\r\nsupplier,Caf\xe9 Ltd,none,caf\xe9\r\n"
+    )
+    assert load_corrections(tmp_path).for_supplier("Caf\u00e9 Limited")[1].endswith("not technology; caf\u00e9")
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "message"),
+    [
+        ("tech_rules", lambda t: t + "quantum,keyword,\\bqubits?\\b,30,\n", r"tech_category 'quantum' is not a cat"),
+        ("tech_rules", lambda t: t + "software,keyword,\\bfoo(,35,broken\n", r"pattern '\\\\bfoo\(' is not a regular"),
+        ("tech_categories", lambda t: t + t.splitlines()[3] + "\n", r"tech_category 'it_services' is already on row 4"),
+        ("boroughs", lambda t: t + t.splitlines()[2] + "\n", r"borough_code 'E09000002' is already on row 3"),
+        ("tech_categories", lambda t: t.replace(",", ";"), r"row 1: the columns are separated by semicolons"),
+    ],
+)
+def test_a_reference_value_or_key_mistyped_is_refused_naming_file_and_row(
+    tmp_path: Path, name: str, edit, message: str
+) -> None:
+    """Before, these failed the build with a model check's dump naming no file, or exit 70 (a KeyError, re.error)."""
+    from loti_demand.exceptions import ReferenceDataError
+    from loti_demand.warehouse.reference_checks import check_reference
+
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    path = reference / f"{name}.csv"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=f"{name}.csv: row .*{message}" if "row" not in message else message):
+        check_reference(Reference(reference))
+
+
+def test_reference_files_saved_by_excel_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    from loti_demand.warehouse.reference_checks import check_reference
+
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    for name in ("tech_categories", "boroughs"):
+        path = reference / f"{name}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    check_reference(Reference(reference))
+    assert Reference(reference).borough_names == Reference().borough_names
+    assert Reference(reference).table("tech_categories") == Reference().table("tech_categories")
+
+
+def test_a_bad_corrections_file_keeps_the_warehouse_and_a_line_correcting_nothing_is_reported(tmp_path: Path) -> None:
+    from loti_demand.exceptions import ReferenceDataError
+
+    data = _data_with(tmp_path, ["01/04/2025,Brightwater Ltd,3000.00,Software licences,ICT"], [])
+    con = _build_with_corrections(tmp_path, data, "")
+    con.close()
+    before = (tmp_path / "w.duckdb").read_bytes()
+    corrections = tmp_path / "reference" / "classification_corrections.csv"
+    corrections.write_text(CORRECTIONS_HEADER + "suppliers,Brightwater Ltd,none,\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=r"row 2: kind 'suppliers'"):
+        build(data, tmp_path / "w.duckdb", reference=Reference(tmp_path / "reference"))
+    assert (tmp_path / "w.duckdb").read_bytes() == before
+    corrections.write_text(
+        CORRECTIONS_HEADER + "line,spend/camden/2025-04.csv:2,none,\nline,spend/camden/2025-04.csv:99,none,\n"
+        "line,spend/camden/nope.csv:2,none,\n",
+        encoding="utf-8",
+    )
+    report = build(data, tmp_path / "w.duckdb", reference=Reference(tmp_path / "reference"))
+    assert [w.split("classification_corrections.csv ")[1] for w in report.warnings] == [
+        "row 3: no loaded spend line is spend/camden/2025-04.csv:99, so it corrects nothing; that file has 1 loaded "
+        "lines, check the row number",
+        "row 4: no loaded spend line is spend/camden/nope.csv:2, so it corrects nothing; no loaded file has that path "
+        "(as source_files.path gives it): check the path",
+    ]

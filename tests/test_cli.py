@@ -162,3 +162,26 @@ def test_every_command_has_help_with_an_example(path, command) -> None:
     assert command.help, f"{' '.join(path)} has no help"
     if not isinstance(command, click.Group):
         assert "Example:" in result.output, f"{' '.join(path)} help has no example"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("LOTI_DEMAND_MAX_FILE_MB", "abc", "a whole number of at least 1, such as 128"),
+        ("LOTI_DEMAND_MAX_FILE_MB", "1e3", "a whole number of at least 1"),
+        ("LOTI_DEMAND_MAX_FILE_MB", "-5", "a whole number of at least 1"),
+        ("LOTI_DEMAND_BUILD_WORKERS", "-1", "a whole number of at least 0, such as 0"),
+        ("LOTI_DEMAND_STRICT", "ture", "true or false"),
+        ("LOTI_DEMAND_DEBUG", "maybe", "true or false"),
+    ],
+)
+def test_a_setting_it_cannot_take_is_one_line_naming_it_from_every_command(
+    monkeypatch, variable: str, value: str, accepted: str
+) -> None:
+    """Before, MAX_FILE_MB=abc or 1e3 ended every command, even `settings`, in exit 70 (ValueError); -5 was taken
+    ("over the limit of -5,000.0 kB"); STRICT=ture was silently false."""
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(cli, ["settings"])
+    assert result.exit_code == 1, result.output
+    assert f"Error: {variable}='{value}' is not a value it accepts: give {accepted}" in result.output
+    assert "Unexpected" not in result.output

@@ -388,3 +388,18 @@ def test_csv_keeps_negative_amounts_numeric_and_quotes_text_formulas() -> None:
 def test_csv_cap_is_a_clear_error() -> None:
     with pytest.raises(LotiDemandError, match="3 rows, more than the limit of 2; narrow the filters"):
         to_csv_bytes(pd.DataFrame({"a": [1, 2, 3]}), max_rows=2)
+
+
+def test_export_edges_are_refused_before_anything_is_written(sample_warehouse, tmp_path) -> None:
+    """Before, --from 0000-01 ended in exit 70 (year 0 is out of range), and --notes into a folder that does not
+    exist failed only after the CSV was written beside it."""
+    from click.testing import CliRunner
+
+    from loti_demand.cli import cli
+
+    base = ["export", "summary", "--warehouse", str(sample_warehouse), "--out", str(tmp_path / "s.csv")]
+    result = CliRunner().invoke(cli, [*base, "--from", "0000-01"])
+    assert result.exit_code == 2 and "'0000-01' is not a month" in result.output
+    result = CliRunner().invoke(cli, [*base, "--notes", str(tmp_path / "nope" / "n.md")])
+    assert result.exit_code == 1 and "nope does not exist; create it or choose another" in result.output
+    assert list(tmp_path.iterdir()) == []

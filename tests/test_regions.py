@@ -106,7 +106,7 @@ def test_a_region_file_without_a_needed_column_names_it(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "region.toml").write_text('name = "Somewhere"\n', encoding="utf-8")
     (folder / "boroughs.csv").write_text("borough_code,borough_name,population_year\nE1,A,2020\n", encoding="utf-8")
-    with pytest.raises(ReferenceDataError, match=r"boroughs\.csv: the header has no population column"):
+    with pytest.raises(ReferenceDataError, match=r"boroughs\.csv: row 1 \(the header\) has no population column"):
         Reference(tmp_path, "somewhere").boroughs  # noqa: B018
 
 
@@ -121,7 +121,7 @@ def test_a_reference_row_with_an_unquoted_comma_is_refused_not_read_out_of_place
         "E3,Cee, South,300,2020\n",
         encoding="utf-8",
     )
-    with pytest.raises(ReferenceDataError, match=r"boroughs\.csv: line 4 has 5 values where the header has 4 columns"):
+    with pytest.raises(ReferenceDataError, match=r"boroughs\.csv: row 4 has 5 values where the header has 4 columns"):
         Reference(tmp_path, "somewhere").boroughs  # noqa: B018
     (folder / "boroughs.csv").write_text(
         'borough_code,borough_name,population,population_year\nE1,"Ayr, North",100,2020\nE2,B,200,2020,,\n',

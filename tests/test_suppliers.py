@@ -380,3 +380,37 @@ def test_resolving_each_connected_set_of_links_gives_what_resolving_all_names_gi
     # Within its set the sundry id has two names: only the count over all names tells it is to be ignored.
     alone = table([r for group in sets.values() for r in model.create_component(group, ref, ())])
     assert {row[0]: row for row in alone}["ALPHA CARE HOMES LTD"][3] == "supplier id"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("published,canonical,note\nHawksmoor Advisory LLP,Brightline Software Ltd,\n", r"row 1 \(the header\) has no"),
+        (
+            "supplier_name,canonical_name,note\nBrightline Software Ltd,Brightline Software,one\n"
+            "Brightline Software Limited,Brightline Group,two\n",
+            r"row 3 makes 'Brightline Software Limited' 'Brightline Group', but row 2 makes the same supplier "
+            r"'Brightline Software'",
+        ),
+        ("supplier_name,canonical_name,note\nBrightline Software Ltd,,\n", r"row 2: canonical_name '' names no"),
+    ],
+)
+def test_an_overrides_file_that_would_apply_nothing_or_conflicts_is_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """Before, a wrong header built with exit 0 and no override, and of two conflicting rows the later won unsaid."""
+    from loti_demand.exceptions import ReferenceDataError
+    from loti_demand.warehouse.enrich import load_overrides
+
+    (tmp_path / "supplier_overrides.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="supplier_overrides.csv: " + message):
+        load_overrides(tmp_path)
+
+
+def test_an_overrides_file_saved_by_excel_in_cp1252_is_read(tmp_path: Path) -> None:
+    from loti_demand.warehouse.enrich import load_overrides
+
+    (tmp_path / "supplier_overrides.csv").write_bytes(
+        b"supplier_name,canonical_name,note\r\nHawksmoor Advisory LLP,Hawksmoor Advisory,caf\xe9\r\n"
+    )
+    assert [o.note for o in load_overrides(tmp_path)] == ["caf\u00e9"]

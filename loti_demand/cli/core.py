@@ -3,6 +3,7 @@ exit codes, the shared options, and the `cli` group the command modules add to."
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -73,7 +74,7 @@ class HandlesErrors:
         except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
-            if config.get("debug"):
+            if os.environ.get(config.ENV_PREFIX + "DEBUG", "").strip().lower() in config.TRUE:  # even if mistyped
                 raise
             from loti_demand.storage import explain
 
@@ -141,6 +142,8 @@ def print_report(report) -> None:
         echo(f"  {name}: {value:,}")
     for path, ingested_at in report.replaced:
         echo(f"  replaced: {path}, as ingested {ingested_at:%Y-%m-%d %H:%M} UTC, by the file now read from its path")
+    for warning in getattr(report, "warnings", ()):
+        secho(f"  warning: {warning}", fg="yellow")
     from loti_demand.load_report import file_table
 
     table = file_table(report.spend_files)

@@ -77,12 +77,18 @@ def export_summary(
     data = to_csv_bytes(df, bom=bom)
     text = summary_notes(con, by=by, month_from=first, month_to=last, rows=len(df))
     con.close()
+    if out != "-":
+        notes_path = notes_path or Path(out).with_suffix(".notes.md")
+    for target in [Path(out)] * (out != "-") + [notes_path] * bool(notes_path):
+        if not target.parent.is_dir():  # checked before either is written, so neither is left alone
+            raise LotiDemandError(
+                f"could not write {target}: the folder {target.parent} does not exist; create it or choose another"
+            )
     try:
         if out == "-":
             write_data(data)
         else:
             Path(out).write_bytes(data)
-            notes_path = notes_path or Path(out).with_suffix(".notes.md")
             echo(f"Wrote {len(df):,} rows to {out}", err=True)
         if notes_path:
             notes_path.write_text(text, encoding="utf-8")

@@ -56,7 +56,7 @@ def parse_month(text: str | None, option: str) -> dt.date | None:
     if text is None or text == "":
         return None
     match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:  # year 0 is no date
         raise LotiDemandError(f"{option}: {text!r} is not a month; write it as YYYY-MM, e.g. 2025-04")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

@@ -31,11 +31,13 @@ from loti_demand.reference import Publisher, Reference
 from loti_demand.sources import fetch_log
 from loti_demand.storage import explain
 from loti_demand.warehouse.db import CHECKS_DIR, MODELS_DIR, connect, run_sql_file, scalar, step_sql
+from loti_demand.warehouse.enrich import load_corrections
 from loti_demand.warehouse.ingest import FileResult, ingest_file, reject_file
 from loti_demand.warehouse.inputs import SAMPLE_MARKER, input_folders, resolve_publisher, spend_folders
 from loti_demand.warehouse.order import REFERENCE_TABLES, models
 from loti_demand.warehouse.raw_writer import RawWriter
 from loti_demand.warehouse.read_ahead import read_ahead, read_spend_now
+from loti_demand.warehouse.reference_checks import check_reference
 
 KINDS = ("spend", "procurement", "challenges")
 Progress = Callable[[str], None]
@@ -51,6 +53,7 @@ class BuildReport:
     spend_files: list[dict] = field(default_factory=list)  # source_files rows of the spend files just read
     # (path, when it was ingested) of each spend file that a file ingested again from its path replaced
     replaced: list[tuple[str, dt.datetime]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the build did but an officer should know of
 
     def summary_rows(self) -> list[tuple[str, int]]:
         return list(self.counts.items())
@@ -265,6 +268,28 @@ def _finish(con, ref: Reference, *, strict: bool, is_sample: bool, progress: Pro
     return verify(con, strict=strict)
 
 
+def unmatched_line_corrections(con: duckdb.DuckDBPyConnection, ref: Reference) -> list[str]:
+    """A warning for each line correction (classification_corrections.csv, kind line) that names no loaded spend line:
+    the build goes on (a file renamed or not yet ingested should not stop it), but says which row corrected nothing."""
+    lines = load_corrections(ref.folder).lines
+    if not lines:
+        return []
+    params = {k: [line[c] for line in lines] for k, c in _LINE_COLUMNS.items()}
+    name = ref.folder / "classification_corrections.csv"
+    return [
+        f"{name} row {number}: no loaded spend line is {file}:{row}, so it corrects nothing; "
+        + (
+            f"that file has {count:,} loaded lines, check the row number"
+            if count
+            else "no loaded file has that path (as source_files.path gives it): check the path"
+        )
+        for number, file, row, count in con.execute(step_sql("unmatched_line_corrections"), params).fetchall()
+    ]
+
+
+_LINE_COLUMNS = {"correction_rows": "correction_row", "files": "source_file", "rows": "source_row"}
+
+
 def verify(con: duckdb.DuckDBPyConnection, *, strict: bool) -> dict[str, int]:
     """Run the checks on a built warehouse (BuildCheckError when any fails) and return the build's counts;
     with `strict`, a quarantined line or file is a StrictModeError. Both engines' builds end here."""
@@ -305,6 +330,7 @@ def build(
         raise LotiDemandError(f"{data_dir}: no such data folder (expected spend/, procurement/, challenges/)")
     ref = reference or Reference()
     models()  # models that cannot be put in order fail before any file is read
+    check_reference(ref)  # and reference files an officer mistyped
     report = BuildReport(warehouse)
     with new_version(warehouse, start_from_existing=False) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")
@@ -313,6 +339,7 @@ def build(
         report.files = ingest_folder(con, data_dir, ref, skip_bad_files=skip_bad_files, progress=progress)
         is_sample = (data_dir / SAMPLE_MARKER).is_file()
         report.counts = _finish(con, ref, strict=strict, is_sample=is_sample, progress=progress)
+        report.warnings = unmatched_line_corrections(con, ref)
         report.spend_files = file_summaries(con, report.files)
     return report
 
@@ -339,6 +366,7 @@ def add_files(
     if isinstance(publisher, str):
         publisher = resolve_publisher(ref, publisher)
     models()  # models that cannot be put in order fail before any file is read
+    check_reference(ref)  # and reference files an officer mistyped
     report = BuildReport(warehouse)
     with new_version(warehouse, start_from_existing=warehouse.exists()) as con:
         run_sql_file(con, MODELS_DIR / "raw.sql")
@@ -366,6 +394,7 @@ def add_files(
         if before_models:
             before_models(con)
         report.counts = _finish(con, ref, strict=strict, is_sample=was_sample, progress=progress)
+        report.warnings = unmatched_line_corrections(con, ref)
         report.file_rows = con.execute(
             "select path, detected_format, lines_read, rows_loaded, rows_duplicate, rows_quarantined, status, problem "
             "from source_files where ingested_at = $now",

@@ -4,11 +4,10 @@ overrides and the officer's classification corrections."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -25,6 +24,7 @@ from loti_demand.normalise.suppliers import supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
+from loti_demand.reference_files import numbered_rows, refuse
 from loti_demand.warehouse.db import create_from_arrow
 
 DEC = pa.decimal128(18, 2)
@@ -36,16 +36,32 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: Iterable[dict
 
 
 def load_overrides(folder: Path) -> list[Override]:
-    """data/reference/supplier_overrides.csv: supplier_name, canonical_name, note (absent file = none)."""
+    """data/reference/supplier_overrides.csv: supplier_name, canonical_name, note (absent file = none).
+
+    A row that names one name and not the other, a name that is only a company suffix, or two rows whose names are one
+    supplier (compared by supplier_key) made two different ones are refused, naming the rows."""
     path = folder / "supplier_overrides.csv"
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            Override(r["supplier_name"].strip(), r["canonical_name"].strip(), (r.get("note") or "").strip())
-            for r in csv.DictReader(fh)
-            if (r.get("supplier_name") or "").strip() and (r.get("canonical_name") or "").strip()
-        ]
+    found, problems, seen = [], [], {}
+    for number, row in numbered_rows(path, ("supplier_name", "canonical_name"), cp1252=True):
+        name, canonical = (row["supplier_name"] or "").strip(), (row["canonical_name"] or "").strip()
+        key, target = supplier_key(name), supplier_key(canonical)
+        if not (key and target):
+            column, value = ("supplier_name", name) if not key else ("canonical_name", canonical)
+            problems.append(f"row {number}: {column} {value!r} names no supplier; fill it in or delete the row")
+            continue
+        if key in seen and seen[key][1] != target:
+            earlier, other = seen[key][0], seen[key][2]
+            problems.append(
+                f"row {number} makes {name!r} {canonical!r}, but row {earlier} makes the same supplier {other!r}; "
+                "delete one of the two rows"
+            )
+            continue
+        seen[key] = (number, target, canonical)
+        found.append(Override(name, canonical, (row.get("note") or "").strip()))
+    refuse(path, problems)
+    return found
 
 
 @dataclass
@@ -71,39 +87,80 @@ class Corrections:
         return next((self.texts[k] for _, v in description_parts(descriptions) if (k := fold(v)) in self.texts), None)
 
 
-def load_corrections(folder: Path) -> Corrections:
-    """Read classification_corrections.csv (columns kind, match, tech_category, note); an absent file = none."""
+CORRECTION_KINDS = ("supplier", "text", "line")
+NOT_TECHNOLOGY = "none"
+
+
+def load_corrections(folder: Path, categories: Collection[str] | None = None) -> Corrections:
+    """Read classification_corrections.csv (columns kind, match, tech_category, note); an absent file = none.
+
+    Nothing in it is passed over: a row with an unknown kind, a blank kind, match or tech_category, a line match
+    that is not path:row, a tech_category not in `categories` (when given) or 'none', or one correcting what an
+    earlier row corrected to another category, is refused (ReferenceDataError naming the rows)."""
     path = folder / "classification_corrections.csv"
     found = Corrections()
     if not path.is_file():
         return found
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        for number, row in enumerate(csv.DictReader(fh), start=2):
-            kind, match = (row.get("kind") or "").strip().lower(), (row.get("match") or "").strip()
-            category = (row.get("tech_category") or "").strip()
-            if not (kind and match and category):
-                continue
-            value = None if category == "none" else category
-            reason = (
-                f"corrected by an officer ({path.name} line {number}): "
-                f"{'not technology' if value is None else category}"
-                + (f"; {row['note'].strip()}" if (row.get("note") or "").strip() else "")
+    problems: list[str] = []
+    seen: dict[tuple, tuple[int, str, str]] = {}
+    for number, row in numbered_rows(path, ("kind", "match", "tech_category"), cp1252=True):
+        kind, match = (row["kind"] or "").strip().lower(), (row["match"] or "").strip()
+        category = (row["tech_category"] or "").strip()
+        key = _correction_key(kind, match, category, categories)
+        if isinstance(key, str):
+            problems.append(f"row {number}: {key}")
+            continue
+        if key in seen and seen[key][1] != category:
+            earlier, _, other = seen[key]
+            problems.append(
+                f"row {number} corrects {kind} {match!r} to {category}, but row {earlier} corrects the same {kind} "
+                f"({other!r}) to {seen[key][1]}; delete one of the two rows"
             )
-            if kind == "supplier":
-                found.suppliers[supplier_key(match)] = (value, reason)
-            elif kind == "text":
-                found.texts[fold(match)] = (value, reason)
-            elif kind == "line":
-                source_file, _, source_row = match.rpartition(":")
-                found.lines.append(
-                    {
-                        "source_file": source_file,
-                        "source_row": int(source_row),
-                        "tech_category": value,
-                        "classification_reason": reason,
-                    }
-                )
+            continue
+        seen[key] = (number, category, match)
+        value = None if category == NOT_TECHNOLOGY else category
+        note = (row.get("note") or "").strip()
+        reason = (
+            f"corrected by an officer ({path.name} line {number}): "
+            f"{'not technology' if value is None else category}" + (f"; {note}" if note else "")
+        )
+        if kind == "supplier":
+            found.suppliers[key[1]] = (value, reason)
+        elif kind == "text":
+            found.texts[key[1]] = (value, reason)
+        else:
+            where = {"source_file": key[1], "source_row": key[2], "correction_row": number}
+            found.lines.append({**where, "tech_category": value, "classification_reason": reason})
+    refuse(path, problems)
     return found
+
+
+def _correction_key(kind: str, match: str, category: str, categories: Collection[str] | None) -> tuple | str:
+    """What a correction corrects, (kind, key...), or the problem of its row."""
+    if kind not in CORRECTION_KINDS:
+        return (
+            f"kind {kind!r} is not one of {', '.join(CORRECTION_KINDS)}; correct it" if kind else "no kind; fill it in"
+        )
+    if not match:
+        return "no match (what to correct); fill it in or delete the row"
+    if not category:
+        return f"no tech_category; fill it in (a category of tech_categories.csv, or {NOT_TECHNOLOGY})"
+    if categories is not None and category != NOT_TECHNOLOGY and category not in categories:
+        return (
+            f"tech_category {category!r} is not a category of tech_categories.csv; use one of "
+            f"{', '.join(categories)}, or {NOT_TECHNOLOGY} (not technology)"
+        )
+    if kind == "supplier":
+        return ("supplier", key) if (key := supplier_key(match)) else f"match {match!r} names no supplier"
+    if kind == "text":
+        return ("text", fold(match))
+    source_file, _, source_row = match.rpartition(":")
+    if not (source_file and source_row.strip().isdigit() and int(source_row) > 0):
+        return (
+            f"match {match!r} is not a line as path:row (the file's path in the data folder, a colon, then its line "
+            "number: spend/barnet/file.csv:17)"
+        )
+    return ("line", source_file, int(source_row))
 
 
 _S, _B, _D, _TS = pa.string(), pa.bool_(), pa.date32(), pa.timestamp("us")

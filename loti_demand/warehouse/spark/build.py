@@ -45,12 +45,14 @@ from loti_demand.warehouse.build import (
     load_reference,
     new_version,
     record_build,
+    unmatched_line_corrections,
     verify,
 )
 from loti_demand.warehouse.db import MODELS_DIR, run_sql_file
 from loti_demand.warehouse.ingest import FileResult
 from loti_demand.warehouse.inputs import SAMPLE_MARKER
 from loti_demand.warehouse.order import RAW_FILE, Macros, Py, Sql, models, reads, sources
+from loti_demand.warehouse.reference_checks import check_reference
 from loti_demand.warehouse.spark import staging
 from loti_demand.warehouse.spark.components import connected_components
 from loti_demand.warehouse.spark.storage import Store, new_prefix
@@ -351,6 +353,7 @@ def build(
         raise LotiDemandError(f"{data_dir}: no such data folder (expected spend/, procurement/, challenges/)")
     ref = reference or Reference()
     models()  # models that cannot be put in order fail before any file is read
+    check_reference(ref)  # and reference files an officer mistyped
     for model in models():  # and models that cannot be written as Spark SQL, before Spark starts
         for query in [] if isinstance(model, Macros) else model.queries():
             to_spark(query, f"models/{model.path}")
@@ -374,6 +377,7 @@ def build(
                     progress("serving file from the Parquet")
                 serve(con, store, ref)
                 report.counts = verify(con, strict=strict)
+                report.warnings = unmatched_line_corrections(con, ref)
                 report.spend_files = file_summaries(con, report.files)
     finally:
         spark.stop()
