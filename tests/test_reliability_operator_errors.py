@@ -225,6 +225,21 @@ def test_a_second_build_or_ingest_at_once_is_refused_and_loses_nothing(sample_wa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"], "no lock file is left behind"
 
 
+def test_check_names_a_warehouse_an_older_version_built(sample_warehouse: Path, tmp_path: Path) -> None:
+    """Found by a review: `check` of a warehouse built by older code was an "Unexpected error" (a table its checks
+    read did not exist). It now names what is missing and how to bring the warehouse up to date."""
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("drop table agg_supplier_shares_by_period")
+    con.execute("alter table agg_classification_by_publisher drop column payment_month")
+    con.close()
+    line = one_error_line(CliRunner().invoke(cli, ["check", "-w", str(warehouse)]))
+    assert f"{warehouse}: built by an older version of loti-demand (it has no " in line
+    assert "agg_classification_by_publisher.payment_month" in line and "agg_supplier_shares_by_period" in line
+    assert "rebuild it with `python -m loti_demand build" in line
+
+
 def test_build_replaces_a_damaged_warehouse(sample_warehouse: Path, tmp_path: Path) -> None:
     warehouse = damaged("truncated", sample_warehouse, tmp_path)
     result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES), "-w", str(warehouse), "-q"])

@@ -88,11 +88,19 @@ def check(warehouse: Path) -> None:
     Example:
       python -m loti_demand check --warehouse data/warehouse.duckdb
     """
+    from loti_demand.warehouse import contract
     from loti_demand.warehouse.build import check_names, run_checks
     from loti_demand.warehouse.db import connect, read_every_table
 
     con = connect(warehouse, read_only=True)
     echo(f"  ok   every block of the {read_every_table(con)} tables reads back")
+    if absent := contract.missing(con):
+        raise LotiDemandError(
+            f"{warehouse}: built by an older version of loti-demand (it has no {', '.join(absent[:5])}"
+            f"{f' and {len(absent) - 5} more' if len(absent) > 5 else ''}); rebuild it with `python -m loti_demand "
+            f"build --warehouse {warehouse}`, or add a file with `python -m loti_demand ingest`, which brings it up "
+            "to date"
+        )
     failures = run_checks(con)
     failed = {f.check for f in failures}
     for name in check_names():

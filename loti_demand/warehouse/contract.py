@@ -24,6 +24,23 @@ def columns(table: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def missing(con) -> list[str]:
+    """The contract's tables and columns the warehouse on `con` lacks ('table', or 'table.column'): none for a
+    warehouse this version built; some for one an older version built."""
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from duckdb_columns() where database_name = current_database()"
+    ).fetchall():
+        have.setdefault(table, set()).add(column)
+    absent = []
+    for table, _ in tables():
+        if table not in have:
+            absent.append(table)
+        else:
+            absent += [f"{table}.{c['column']}" for c in columns(table) if c["column"] not in have[table]]
+    return absent
+
+
 def markdown() -> str:
     parts = [BEGIN]
     for table, description in tables():
