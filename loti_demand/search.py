@@ -70,6 +70,9 @@ def index_text(*fields: str | None) -> str:
     return f" {f' {FIELD_BREAK} '.join(parts)} " if parts else " "
 
 
+EXCLUDED = "-"  # the first element of an excluded clause's patterns (a pattern is never a lone minus)
+
+
 def pattern(phrase: Sequence[str]) -> str:
     """What a phrase's stems look like inside index_text: ' machin learn '."""
     return f" {' '.join(phrase)} "
@@ -160,10 +163,12 @@ class Clause:
     """One part of a search: found when any of its phrases is (the typed one, then its synonyms)."""
 
     phrases: tuple[tuple[str, tuple[str, ...]], ...]  # (as typed, stems)
+    excluded: bool = False  # typed with a minus ('-parking'): found when none of its phrases is
 
     def describe(self) -> str:
         shown = [f'"{t}"' if len(s) > 1 else t for t, s in self.phrases]
-        return shown[0] + (f" (or {', '.join(shown[1:])})" if len(shown) > 1 else "")
+        said = shown[0] + (f" (or {', '.join(shown[1:])})" if len(shown) > 1 else "")
+        return f"not {said}" if self.excluded else said
 
 
 @dataclass(frozen=True)
@@ -174,12 +179,13 @@ class SearchQuery:
         return bool(self.clauses)
 
     def patterns(self) -> list[list[str]]:
-        """The clauses as the SQL macro search_match takes them: every clause must match one of its patterns."""
-        return [[pattern(s) for _, s in c.phrases] for c in self.clauses]
+        """The clauses as the SQL macro search_match takes them: every clause must match one of its patterns, but an
+        excluded clause, marked by a first element EXCLUDED, must match none."""
+        return [[*([EXCLUDED] if c.excluded else []), *(pattern(s) for _, s in c.phrases)] for c in self.clauses]
 
     def phrases(self) -> list[tuple[str, ...]]:
-        """Every phrase any clause accepts, longest first (for marking matches)."""
-        found = {s for c in self.clauses for _, s in c.phrases}
+        """Every phrase any clause accepts, longest first (for marking matches; not those a search excludes)."""
+        found = {s for c in self.clauses if not c.excluded for _, s in c.phrases}
         return sorted(found, key=lambda s: (-len(s), s))
 
     def describe(self) -> str:
@@ -189,43 +195,52 @@ class SearchQuery:
 
 def found_in(index: str, clauses: Sequence[Sequence[str]]) -> bool:
     """The SQL macro search_match in Python: whether a document's index_text holds, for every clause of
-    SearchQuery.patterns(), one of its patterns. No clauses: everything matches."""
-    return all(any(p in index for p in alternatives) for alternatives in clauses)
+    SearchQuery.patterns(), one of its patterns (none, for an excluded clause). No clauses: everything matches."""
+    return all(
+        not any(p in index for p in alternatives[1:])
+        if alternatives and alternatives[0] == EXCLUDED
+        else any(p in index for p in alternatives)
+        for alternatives in clauses
+    )
 
 
-def _units(text: str) -> list[tuple[bool, str, tuple[str, ...]]]:
-    """The parts of a search box: (quoted, as typed, stems) for each quoted phrase and each unquoted word (a
-    hyphenated word such as 'e-learning' is one part: a phrase of its words)."""
+def _units(text: str) -> list[tuple[bool, str, tuple[str, ...], bool]]:
+    """The parts of a search box: (quoted, as typed, stems, excluded) for each quoted phrase and each unquoted word (a
+    hyphenated word such as 'e-learning' is one part: a phrase of its words; one typed after a minus, '-parking' or
+    '-"machine learning"', is excluded)."""
     units, last = [], 0
     for m in [*_QUOTED.finditer(text), None]:
         before = text[last : m.start() if m else len(text)]
         for chunk in before.split():
+            excluded = len(chunk) > 1 and chunk[0] == "-" and chunk[1].isalpha()
             found = stems(chunk)
             if found and not (len(found) == 1 and found[0] in STOP_WORDS):
-                units.append((False, chunk.strip("'\u2019.,;:!?()"), found))
+                units.append((False, chunk.lstrip("-").strip("'\u2019.,;:!?()"), found, excluded))
         if m:
+            excluded = text[max(0, m.start() - 2) : m.start()].strip() == "-"  # -"machine learning"
             if found := stems(m.group(1)):
-                units.append((True, " ".join(m.group(1).split()), found))
+                units.append((True, " ".join(m.group(1).split()), found, excluded))
             last = m.end()
     return units
 
 
 def parse(text: str | None, synonyms: Synonyms = Synonyms()) -> SearchQuery:
-    """A search box as clauses: each quoted phrase and each unquoted word must be found; a run of unquoted words
-    that is a synonym term (artificial intelligence) is one clause, found by any term of its group."""
+    """A search box as clauses: each quoted phrase and each unquoted word must be found, and a word typed after a
+    minus ('-parking') must not be; a run of unquoted words that is a synonym term (artificial intelligence) is one
+    clause, found by any term of its group (and excluded with all of them)."""
     units = _units(text or "")
     clauses: list[Clause] = []
     i = 0
     while i < len(units) and len(clauses) < MAX_CLAUSES:
-        quoted, typed, found = units[i]
+        quoted, typed, found, excluded = units[i]
         n = 1
-        if not quoted:
-            run_end = next((j for j in range(i, len(units)) if units[j][0]), len(units))
+        if not quoted and not excluded:
+            run_end = next((j for j in range(i, len(units)) if units[j][0] or units[j][3]), len(units))
             n = max(1, synonyms.longest_at([u[2] for u in units[i:run_end]]))
             if n > 1:
                 typed = " ".join(u[1] for u in units[i : i + n])
                 found = tuple(x for u in units[i : i + n] for x in u[2])
-        clauses.append(Clause(tuple(synonyms.alternatives(found)) or ((typed, found),)))
+        clauses.append(Clause(tuple(synonyms.alternatives(found)) or ((typed, found),), excluded))
         i += n
     return SearchQuery(tuple(dict.fromkeys(clauses)))
 

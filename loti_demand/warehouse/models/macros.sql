@@ -177,11 +177,16 @@ create or replace macro expires_in(confidence, contract_end, date_from, date_to)
     confidence = 'inferred from contract end date' and contract_end between date_from and date_to;
 
 -- The word search (loti_demand.search): true when `stems` (search_documents.stems) holds, for every clause of
--- `clauses` (SearchQuery.patterns()), one of its phrases as whole words. No clauses: everything matches.
+-- `clauses` (SearchQuery.patterns()), one of its phrases as whole words, and none of an excluded clause's. No clauses:
+-- everything matches.
 create or replace macro search_match(stems, clauses) as
     len(clauses) = 0 or list_bool_and(list_transform(
         cast(clauses as varchar[][]),
-        lambda alternatives: list_bool_or(list_transform(alternatives, lambda p: contains(cast(stems as varchar), p)))
+        lambda alternatives: case
+            when alternatives[1] = '-'  -- an excluded word (search.EXCLUDED): none of its patterns may be found
+                then not list_bool_or(list_transform(alternatives[2:], lambda p: contains(cast(stems as varchar), p)))
+            else list_bool_or(list_transform(alternatives, lambda p: contains(cast(stems as varchar), p)))
+        end
     ));
 
 -- The ranks agg_suppliers_by_period keeps of each window: the Spend page shows at most 50 suppliers, and one more
