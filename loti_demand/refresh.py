@@ -50,10 +50,13 @@ class RefreshReport:
 
 
 def policy() -> FetchPolicy:
+    """The fetch policy the settings give (refresh, fetch spend, fetch fts and fetch contracts-finder)."""
     return FetchPolicy(
         timeout=float(config.get("fetch_timeout")),
         rate_limit_wait=float(config.get("fetch_rate_limit_wait")),
         max_bytes=int(config.get("fetch_max_file_mb")) * 1024 * 1024,
+        max_page_bytes=int(config.get("fetch_max_page_mb")) * 1024 * 1024,
+        max_seconds=float(config.get("fetch_max_seconds")),
     )
 
 

@@ -114,9 +114,9 @@ def _fetch(source: str, warehouse: Path, since: str | None, until: str | None, s
     if start is None:
         raise LotiDemandError(f"no earlier {source} fetch is recorded in {warehouse}: give --since YYYY-MM-DD")
     api = connectors.APIS[source]
-    policy = connectors.FetchPolicy(
-        timeout=float(config.get("fetch_timeout")), rate_limit_wait=float(config.get("fetch_rate_limit_wait"))
-    )
+    from loti_demand.refresh import policy as settings_policy
+
+    policy = settings_policy()
     echo(f"Fetching {api.label} from {start:%Y-%m-%d %H:%M:%S}", err=True)
     result = connectors.fetch(
         source,

@@ -27,7 +27,17 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from loti_demand.exceptions import FetchError
-from loti_demand.sources.http import USER_AGENT, FetchPolicy, retry_wait, unreachable_reason
+from loti_demand.sources.http import (
+    USER_AGENT,
+    BodyProblem,
+    FetchPolicy,
+    ReadTimedOut,
+    TooLarge,
+    TooSlow,
+    read_body,
+    retry_wait,
+    unreachable_reason,
+)
 
 PAGE_LIMIT = 100
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the APIs take 19-character date-times
@@ -188,7 +198,8 @@ class _Client:
         self.api, self.base_url, self.session, self.policy, self.result = api, base_url, session, policy, result
 
     def get(self, params: dict, number: int) -> bytes:
-        """One page's body, waiting and retrying as the API asks; raises _Stop or FetchError when it cannot."""
+        """One page's body, waiting and retrying as the API asks; raises _Stop or FetchError when it cannot.
+        The body is streamed within max_page_bytes (once decompressed) and max_seconds."""
         url = self.base_url + self.api.path
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
@@ -197,6 +208,7 @@ class _Client:
                     params=params,
                     timeout=self.policy.timeout,
                     headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+                    stream=True,
                 )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
                 self._unreachable(exc, number)
@@ -204,14 +216,27 @@ class _Client:
                 self._wait(self.policy.backoff**attempt, number, "timed out")
                 continue
             if response.status_code == 200:
-                return response.content
+                try:
+                    return b"".join(read_body(response, self.policy.max_page_bytes, self.policy))
+                except ReadTimedOut as exc:
+                    self._wait(self.policy.backoff**attempt, number, f"the API {exc}")
+                    continue
+                except BodyProblem as exc:
+                    raise self._failed(f"page {number}: the answer {exc}; abandoned{_hint(exc)}", number) from exc
+                finally:
+                    response.close()
             wait = retry_wait(
                 response, attempt, self.policy, forbidden_means_rate_limit=self.api.forbidden_means_rate_limit
             )
             if wait is None:
                 raise self._refused(response, number)
+            response.close()
             self._wait(wait, number, f"HTTP {response.status_code}")
         raise _Stop(f"page {number}: gave up after {self.policy.max_attempts} attempts (the API kept refusing)")
+
+    def _failed(self, message: str, number: int) -> Exception:
+        """The error for a page that cannot be had: nothing fetched on page 1, else the fetch stops there."""
+        return FetchError(f"{self.api.label}: {message}") if number == 1 else _Stop(message)
 
     def _wait(self, seconds: float, number: int, why: str) -> None:
         if seconds > self.policy.max_wait:
@@ -220,7 +245,13 @@ class _Client:
         self.policy.sleep(seconds)
 
     def _refused(self, response: requests.Response, number: int) -> Exception:
-        text = re.sub(r"<[^>]+>|\s+", " ", response.text[:300]).strip()
+        try:
+            head = b"".join(read_body(response, 2000, self.policy, truncate=True))
+        except BodyProblem:
+            head = b""
+        finally:
+            response.close()
+        text = re.sub(r"<[^>]+>|\s+", " ", head.decode("utf-8", "replace")[:300]).strip()
         message = f"{self.api.label} answered HTTP {response.status_code} for page {number}: {text[:200]}"
         return FetchError(message) if number == 1 else _Stop(message)
 
@@ -233,6 +264,14 @@ class _Client:
         if number == 1:
             raise FetchError(message + "; nothing was fetched") from exc
         raise _Stop(f"page {number}: {message}")
+
+
+def _hint(problem: BodyProblem) -> str:
+    if isinstance(problem, TooLarge):
+        return "; if the API's pages really are this large, raise LOTI_DEMAND_FETCH_MAX_PAGE_MB"
+    if isinstance(problem, TooSlow):
+        return "; try again later, or raise LOTI_DEMAND_FETCH_MAX_SECONDS"
+    return "; try again later"
 
 
 def _package(body: bytes, number: int, folder: Path) -> dict:

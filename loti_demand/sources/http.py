@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import hashlib
+import http.client
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import urllib3
 
 from loti_demand import __version__
 from loti_demand.exceptions import FetchError
@@ -35,6 +37,7 @@ USER_AGENT = f"{ROBOTS_TOKEN}/{__version__} (the London tech demand picture; ope
 MAX_REDIRECTS = 5
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB; more is ignored
 CHUNK = 64 * 1024
+READ_SIZE = 16 * 1024  # one read gives what has arrived, up to this: the clock is looked at between reads
 
 
 @dataclass
@@ -48,7 +51,7 @@ class FetchPolicy:
     max_wait: float = 900.0  # a longer Retry-After gives up instead
     min_interval: float = 1.0  # seconds between two requests to one host
     max_bytes: int = 200 * 1024 * 1024  # the largest body a download may have
-    max_page_bytes: int = 5 * 1024 * 1024  # the largest listing page or API answer
+    max_page_bytes: int = 50 * 1024 * 1024  # the largest listing page or API answer (once decompressed)
     max_seconds: float = 600.0  # the longest one download may take
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
@@ -289,6 +292,88 @@ class Client:
 
 class _TooLarge(Exception):
     pass
+
+
+class BodyProblem(Exception):
+    """An answer's body could not be read whole; the text says why in a few plain words ("broke off ...")."""
+
+
+class TooLarge(BodyProblem, _TooLarge):
+    pass
+
+
+class TooSlow(BodyProblem):
+    pass
+
+
+class ReadTimedOut(BodyProblem):
+    """The server went quiet for longer than the timeout part-way through its answer (asking again may help)."""
+
+
+def read_body(
+    response: requests.Response, limit: int, policy: FetchPolicy, *, truncate: bool = False
+) -> Iterator[bytes]:
+    """An answer's body (decompressed as its Content-Encoding says) in pieces as they arrive, within `limit`
+    bytes and policy.max_seconds. Each read returns what has arrived (at most READ_SIZE bytes, decompressed a
+    little at a time), so neither a gzip bomb nor a server dripping a byte a second can outlast the checks
+    between reads. Raises a BodyProblem saying what went wrong; past `limit` stops quietly when `truncate`."""
+    stated = response.headers.get("Content-Length", "")
+    if stated.isdigit() and int(stated) > limit and not truncate:
+        raise TooLarge(f"is larger than {limit:,} bytes")
+    started, seen = policy.clock(), 0
+    while True:
+        if policy.clock() - started > policy.max_seconds:
+            raise TooSlow(f"took longer than {policy.max_seconds:g} s")
+        try:
+            piece = response.raw.read1(READ_SIZE, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise ReadTimedOut(f"sent nothing for {policy.timeout:g} s part-way through its answer") from exc
+        except urllib3.exceptions.DecodeError as exc:
+            encoding = response.headers.get("Content-Encoding", "")
+            raise BodyProblem(f"could not be decompressed (it says it is {encoding} but is not)") from exc
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+            raise BodyProblem(f"broke off part-way ({_protocol_reason(exc)})") from exc
+        if not piece:
+            return
+        seen += len(piece)
+        if seen > limit:
+            if truncate:
+                yield piece[: len(piece) - (seen - limit)]
+                return
+            raise TooLarge(f"is larger than {limit:,} bytes")
+        yield piece
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, what it wraps (urllib3's reason, Python's cause and context, exceptions in its args)."""
+    stack, seen = [exc], set()
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack += [getattr(item, "reason", None), item.__cause__, item.__context__]
+        stack += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
+
+
+def _protocol_reason(exc: BaseException) -> str:
+    """What a server that answered did wrong, in a few plain words."""
+    for item in _causes(exc):
+        text = str(item)
+        if isinstance(item, http.client.LineTooLong) or "line too long" in text.lower():
+            return "it sent a line longer than 65,536 bytes in its headers"
+        if "more than 100 headers" in text:
+            return "it sent more than 100 headers"
+        if isinstance(item, http.client.IncompleteRead) or "IncompleteRead" in text:
+            return "it sent less than the Content-Length it stated"
+        if isinstance(item, http.client.RemoteDisconnected):
+            return "it closed the connection without answering"
+        if isinstance(item, ConnectionResetError):
+            return "it reset the connection"
+        if "chunk" in text.lower():
+            return "its chunked encoding is broken"
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
 def _capped(response: requests.Response, limit: int, *, truncate: bool = False) -> Iterator[bytes]:

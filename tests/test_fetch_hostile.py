@@ -1,0 +1,61 @@
+"""Fetching from servers that misbehave: every answer is bounded in bytes and time, every failure is one plain
+line naming the source, and one failure never stops the other sources or publishers.
+
+Against tests/hostile_http.py on 127.0.0.1; small limits make the bounds observable without waiting long.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from loti_demand.exceptions import FetchError
+from loti_demand.sources import connectors
+from loti_demand.sources.http import FetchPolicy
+from tests.hostile_http import drip, endless, gzip_bomb, hostile
+
+SINCE = dt.datetime(2025, 4, 1)
+FTS = connectors.APIS["fts"].path
+PAGE = {"releases": [{"ocid": "ocds-x-1", "id": "r1", "date": "2025-04-02T00:00:00Z", "tag": ["tender"]}]}
+
+
+class Sleeps(list):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def policy(**kwargs) -> FetchPolicy:
+    return FetchPolicy(**{"timeout": 5, "sleep": Sleeps(), "min_interval": 0, **kwargs})
+
+
+def fts(url: str, raw: Path, **kwargs) -> connectors.FetchResult:
+    return connectors.fetch("fts", SINCE, base_url=url, raw_dir=raw, policy=policy(**kwargs))
+
+
+# --- OCDS answers are streamed within a byte cap and a time limit ------------------------------------------------
+
+
+def test_an_ocds_gzip_bomb_is_abandoned_at_the_cap(tmp_path: Path) -> None:
+    with hostile() as server:
+        server.routes[FTS] = gzip_bomb(4 << 20)
+        with pytest.raises(FetchError, match=r"Find a Tender: page 1: the answer is larger than 65,536 bytes"):
+            fts(server.url, tmp_path, max_page_bytes=64 << 10)
+    assert not list(tmp_path.rglob("*.malformed"))  # nothing over the cap is kept
+
+
+def test_an_endless_ocds_answer_is_abandoned_at_the_cap(tmp_path: Path) -> None:
+    with hostile() as server:
+        server.routes[FTS] = endless(b'"a": 1, ' * 1000, 8 << 20)
+        with pytest.raises(FetchError, match=r"the answer is larger than 65,536 bytes; abandoned"):
+            fts(server.url, tmp_path, max_page_bytes=64 << 10)
+
+
+def test_an_ocds_answer_dripping_slowly_is_abandoned_at_the_time_limit(tmp_path: Path) -> None:
+    body = json.dumps(PAGE).encode()
+    with hostile() as server:
+        server.routes[FTS] = drip(body, 2.0 / len(body))  # the whole answer would take 2 s
+        with pytest.raises(FetchError, match=r"the answer took longer than 0.3 s; abandoned"):
+            fts(server.url, tmp_path, max_seconds=0.3)
