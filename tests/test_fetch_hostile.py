@@ -15,7 +15,7 @@ import pytest
 from loti_demand.exceptions import FetchError
 from loti_demand.sources import connectors
 from loti_demand.sources.http import FetchPolicy
-from tests.hostile_http import drip, endless, gzip_bomb, hostile
+from tests.hostile_http import answer, drip, endless, gzip_bomb, hostile
 
 SINCE = dt.datetime(2025, 4, 1)
 FTS = connectors.APIS["fts"].path
@@ -59,3 +59,58 @@ def test_an_ocds_answer_dripping_slowly_is_abandoned_at_the_time_limit(tmp_path:
         server.routes[FTS] = drip(body, 2.0 / len(body))  # the whole answer would take 2 s
         with pytest.raises(FetchError, match=r"the answer took longer than 0.3 s; abandoned"):
             fts(server.url, tmp_path, max_seconds=0.3)
+
+
+# --- The spend harvester: the same bounds, and one publisher's failure never stops the others ------------------
+
+CSV = b"Date,Supplier Name,Amount,Expense Type,Transaction Number\n01/04/2025,Northwind Cloud Ltd,2000.00,Hosting,A1\n"
+
+
+def spend_source(url: str, publisher: str = "Camden"):
+    from tests.test_spend_fetch import source
+
+    return source(url, publisher=publisher)
+
+
+def listing(*hrefs: str) -> bytes:
+    return ("<html><body>" + "".join(f'<a href="{h}">{h}</a>' for h in hrefs) + "</body></html>").encode()
+
+
+def test_a_spend_file_dripping_slowly_is_abandoned_at_the_time_limit(tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+
+    with hostile() as server:
+        server.routes["/spend"] = answer(listing("/files/april.csv"), headers={"Content-Type": "text/html"})
+        server.routes["/files/april.csv"] = drip(CSV, 2.0 / len(CSV), {"Content-Type": "text/csv"})
+        result = harvest(tmp_path / "data", [spend_source(server.url + "/spend")], policy=policy(max_seconds=0.3))
+    [outcome] = result.publishers[0].files
+    assert outcome.status == "failed"
+    assert outcome.problem == (
+        f"{server.url}/files/april.csv: the answer took longer than 0.3 s; abandoned; try again later, "
+        "or raise LOTI_DEMAND_FETCH_MAX_SECONDS"
+    )
+
+
+@pytest.mark.parametrize(
+    "robots",
+    [
+        {"Content-Length": "5000"},  # states more than it sends, then closes
+        {"Content-Encoding": "gzip"},  # says gzip, is not
+    ],
+)
+def test_an_unreadable_robots_txt_fails_that_publisher_only(robots: dict, tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+
+    with hostile() as bad, hostile() as good:
+        rules = b"User-agent: *\nAllow: /\n"
+        bad.routes["/robots.txt"] = answer(rules, headers={"Content-Type": "text/plain", **robots})
+        for server in (bad, good):
+            server.routes["/spend"] = answer(listing("/files/april.csv"), headers={"Content-Type": "text/html"})
+            server.routes["/files/april.csv"] = answer(CSV, headers={"Content-Type": "text/csv"})
+        sources = [spend_source(bad.url + "/spend"), spend_source(good.url + "/spend", "Lambeth")]
+        result = harvest(tmp_path / "data", sources, policy=policy())
+    camden, lambeth = result.publishers
+    assert camden.status == "failed" and camden.problem.startswith(f"{bad.url}/robots.txt ")
+    assert camden.problem.endswith(", so its rules are unknown; nothing fetched there"), camden.problem
+    assert lambeth.status == "ok" and [f.status for f in lambeth.files] == ["new"]
+    assert "/spend" not in bad.paths

@@ -32,8 +32,7 @@ from loti_demand.sources.http import (
     BodyProblem,
     FetchPolicy,
     ReadTimedOut,
-    TooLarge,
-    TooSlow,
+    body_hint,
     read_body,
     retry_wait,
     unreachable_reason,
@@ -222,7 +221,7 @@ class _Client:
                     self._wait(self.policy.backoff**attempt, number, f"the API {exc}")
                     continue
                 except BodyProblem as exc:
-                    raise self._failed(f"page {number}: the answer {exc}; abandoned{_hint(exc)}", number) from exc
+                    raise self._failed(f"page {number}: the answer {exc}; abandoned{body_hint(exc)}", number) from exc
                 finally:
                     response.close()
             wait = retry_wait(
@@ -264,14 +263,6 @@ class _Client:
         if number == 1:
             raise FetchError(message + "; nothing was fetched") from exc
         raise _Stop(f"page {number}: {message}")
-
-
-def _hint(problem: BodyProblem) -> str:
-    if isinstance(problem, TooLarge):
-        return "; if the API's pages really are this large, raise LOTI_DEMAND_FETCH_MAX_PAGE_MB"
-    if isinstance(problem, TooSlow):
-        return "; try again later, or raise LOTI_DEMAND_FETCH_MAX_SECONDS"
-    return "; try again later"
 
 
 def _package(body: bytes, number: int, folder: Path) -> dict:

@@ -36,7 +36,6 @@ ROBOTS_TOKEN = "loti-demand"
 USER_AGENT = f"{ROBOTS_TOKEN}/{__version__} (the London tech demand picture; open-data harvester; obeys robots.txt)"
 MAX_REDIRECTS = 5
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB; more is ignored
-CHUNK = 64 * 1024
 READ_SIZE = 16 * 1024  # one read gives what has arrived, up to this: the clock is looked at between reads
 
 
@@ -151,6 +150,7 @@ class Client:
     _last: dict[str, float] = field(default_factory=dict)  # when each host was last asked
     _delay: dict[str, float] = field(default_factory=dict)  # each host's Crawl-delay
     _down: dict[str, str] = field(default_factory=dict)  # hosts found unreachable: not asked again this run
+    _robots_problem: dict[str, str] = field(default_factory=dict)  # hosts whose robots.txt could not be read
 
     def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
         """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
@@ -186,6 +186,8 @@ class Client:
 
     def _check_robots(self, url: str) -> None:
         if not self.allowed(url):
+            if host_of(url) in self._robots_problem:
+                raise HttpFailure(self._robots_problem[host_of(url)])
             raise Disallowed(f"{url}: robots.txt of {host_of(url)} does not allow it; not fetched")
 
     def _fetch_robots(self, host: str) -> RobotFileParser | None:
@@ -206,9 +208,14 @@ class Client:
                 return rules
             if response.status_code != 200:
                 return None
-            text = b"".join(_capped(response, MAX_ROBOTS_BYTES, truncate=True)).decode("utf-8", "replace")
+            text = b"".join(read_body(response, MAX_ROBOTS_BYTES, self.policy, truncate=True))
+        except BodyProblem as exc:  # unreadable rules: nothing on the host is fetched (RFC 9309 section 2.3.1.4)
+            self._robots_problem[host] = f"{host}/robots.txt {exc}, so its rules are unknown; nothing fetched there"
+            rules.disallow_all = True
+            return rules
         finally:
             response.close()
+        text = text.decode("utf-8", "replace")
         rules.parse(text.splitlines())
         delay = rules.crawl_delay(ROBOTS_TOKEN)
         if delay:
@@ -266,23 +273,20 @@ class Client:
         body = Body(url, 200, response.headers)
         digest = hashlib.sha256()
         limit = self.policy.max_bytes if to_file else self.policy.max_page_bytes
-        started = self.policy.clock()
         try:
             with to_file.open("wb") if to_file else contextlib.nullcontext() as out:
                 parts = []
-                for chunk in _capped(response, limit):
-                    if self.policy.clock() - started > self.policy.max_seconds:
-                        raise HttpFailure(f"{url}: took longer than {self.policy.max_seconds:.0f} s; abandoned")
+                for chunk in read_body(response, limit, self.policy):
                     digest.update(chunk)
                     body.size += len(chunk)
                     if to_file:
                         out.write(chunk)
                     else:
                         parts.append(chunk)
-        except (requests.RequestException, OSError) as exc:
-            raise HttpFailure(f"{url}: the download broke off ({type(exc).__name__}); try again later") from exc
-        except _TooLarge as exc:
-            raise HttpFailure(f"{url}: larger than {limit:,} bytes; abandoned") from exc
+        except BodyProblem as exc:
+            raise HttpFailure(f"{url}: the answer {exc}; abandoned{body_hint(exc, bool(to_file))}") from exc
+        except OSError as exc:
+            raise HttpFailure(f"{url}: could not be saved ({exc.strerror or exc})") from exc
         finally:
             response.close()
         body.sha256, body.path = digest.hexdigest(), to_file
@@ -290,15 +294,11 @@ class Client:
         return body
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodyProblem(Exception):
     """An answer's body could not be read whole; the text says why in a few plain words ("broke off ...")."""
 
 
-class TooLarge(BodyProblem, _TooLarge):
+class TooLarge(BodyProblem):
     pass
 
 
@@ -344,6 +344,16 @@ def read_body(
         yield piece
 
 
+def body_hint(problem: BodyProblem, file: bool = False) -> str:
+    """What to do about an answer abandoned part-way, naming the setting that raises the limit it hit."""
+    if isinstance(problem, TooLarge):
+        setting = "LOTI_DEMAND_FETCH_MAX_FILE_MB" if file else "LOTI_DEMAND_FETCH_MAX_PAGE_MB"
+        return f"; if it really is this large, raise {setting}"
+    if isinstance(problem, TooSlow):
+        return "; try again later, or raise LOTI_DEMAND_FETCH_MAX_SECONDS"
+    return "; try again later"
+
+
 def _causes(exc: BaseException) -> Iterator[BaseException]:
     """The exception, what it wraps (urllib3's reason, Python's cause and context, exceptions in its args)."""
     stack, seen = [exc], set()
@@ -374,19 +384,3 @@ def _protocol_reason(exc: BaseException) -> str:
         if "chunk" in text.lower():
             return "its chunked encoding is broken"
     return f"{type(exc).__name__}: {str(exc)[:120]}"
-
-
-def _capped(response: requests.Response, limit: int, *, truncate: bool = False) -> Iterator[bytes]:
-    """The body in chunks, stopping at `limit` bytes (raising _TooLarge unless `truncate`)."""
-    stated = response.headers.get("Content-Length", "")
-    if stated.isdigit() and int(stated) > limit and not truncate:
-        raise _TooLarge
-    seen = 0
-    for chunk in response.iter_content(CHUNK):
-        seen += len(chunk)
-        if seen > limit:
-            if truncate:
-                yield chunk[: len(chunk) - (seen - limit)]
-                return
-            raise _TooLarge
-        yield chunk
