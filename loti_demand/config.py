@@ -78,6 +78,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "fetch_max_pages",
+        10_000,
+        "Most pages one Find a Tender or Contracts Finder fetch asks for (100 notices a page); beyond it the fetch "
+        "stops, keeps its pages and says so.",
+        int,
+    ),
+    Setting(
         "build_memory_limit",
         "1GB",
         "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "

@@ -57,6 +57,7 @@ def policy() -> FetchPolicy:
         max_bytes=int(config.get("fetch_max_file_mb")) * 1024 * 1024,
         max_page_bytes=int(config.get("fetch_max_page_mb")) * 1024 * 1024,
         max_seconds=float(config.get("fetch_max_seconds")),
+        max_pages=int(config.get("fetch_max_pages")),
     )
 
 

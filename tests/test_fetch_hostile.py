@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from loti_demand.exceptions import FetchError
 from loti_demand.sources import connectors
 from loti_demand.sources.http import FetchPolicy
-from tests.hostile_http import answer, drip, endless, gzip_bomb, hostile
+from tests.hostile_http import answer, drip, endless, gzip_bomb, hostile, send
 
 SINCE = dt.datetime(2025, 4, 1)
 FTS = connectors.APIS["fts"].path
@@ -28,6 +29,7 @@ class Sleeps(list):
 
 
 def policy(**kwargs) -> FetchPolicy:
+    """A policy that never waits: no pacing (the pacing test sets its own clock) and sleeps only recorded."""
     return FetchPolicy(**{"timeout": 5, "sleep": Sleeps(), "min_interval": 0, **kwargs})
 
 
@@ -114,3 +116,32 @@ def test_an_unreadable_robots_txt_fails_that_publisher_only(robots: dict, tmp_pa
     assert camden.problem.endswith(", so its rules are unknown; nothing fetched there"), camden.problem
     assert lambeth.status == "ok" and [f.status for f in lambeth.files] == ["new"]
     assert "/spend" not in bad.paths
+
+
+# --- OCDS paging ends and is paced -------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now, self.sleeps = 100.0, []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_an_api_giving_a_new_cursor_every_time_is_stopped_at_the_page_cap_and_paced(tmp_path: Path) -> None:
+    def forever(handler) -> None:
+        cursor = int(parse_qs(urlsplit(handler.path).query).get("cursor", ["0"])[0])
+        page = {**PAGE, "links": {"next": f"http://elsewhere/?cursor={cursor + 1}"}}
+        send(handler, 200, json.dumps(page).encode())
+
+    clock = FakeClock()
+    with hostile() as server:
+        server.routes[FTS] = forever
+        result = fts(server.url, tmp_path, max_pages=5, min_interval=1, sleep=clock.sleep, clock=lambda: clock.now)
+    assert len(server.paths) == 5 and len(result.pages) == 5
+    assert result.status == "failed" and result.last_date_fetched is None  # the next fetch starts where this did
+    assert result.problem.startswith("stopped after 5 pages, the most one fetch asks for, though the API offered more")
+    assert "LOTI_DEMAND_FETCH_MAX_PAGES" in result.problem
+    assert clock.sleeps == [1.0] * 4  # one request a second: a wait before each page after the first

@@ -5,7 +5,8 @@ fetch that stops part-way keeps what it got. Harvesters of these APIs are known 
 the result counts pages and releases, keeps any total the API states, and says why it stopped.
 
 - Paging: the OCDS pagination extension. The next cursor is read from the package's `links.next` URL and sent
-  with the same query to our configured base URL (so a test server or a mirror works the same way).
+  with the same query to our configured base URL (so a test server or a mirror works the same way). At most
+  one request a second, and at most policy.max_pages pages (a server giving a new cursor every time stops).
 - Waits (the rules shared with the spend harvester, in http.py): 429 and 503 carry Retry-After (seconds or an
   HTTP date), which is obeyed; Contracts Finder's rate limit is an HTTP 403 HTML page, after which no request
   may be made for 5 minutes (setting fetch_rate_limit_wait); other 5xx answers and read timeouts back off 2, 4,
@@ -177,6 +178,12 @@ def fetch(
             cursor = next_cursor(package)
             if cursor is None:
                 break
+            if len(result.pages) >= policy.max_pages:
+                raise _Stop(
+                    f"stopped after {len(result.pages):,} pages, the most one fetch asks for, though the API offered "
+                    "more; the pages fetched are kept. Fetch a shorter window (--since / --until) or raise "
+                    "LOTI_DEMAND_FETCH_MAX_PAGES"
+                )
             if cursor in seen:
                 raise _Stop(f"the API gave cursor {cursor!r} twice; stopped to avoid a loop")
             seen.add(cursor)
@@ -195,12 +202,22 @@ class _Client:
         self, api: Api, base_url: str, session: requests.Session, policy: FetchPolicy, result: FetchResult
     ) -> None:
         self.api, self.base_url, self.session, self.policy, self.result = api, base_url, session, policy, result
+        self._last: float | None = None  # when the API was last asked
+
+    def _pace(self) -> None:
+        """At most one request a second (policy.min_interval) to the API, as docs/fetching.md promises."""
+        if self._last is not None:
+            wait = self._last + self.policy.min_interval - self.policy.clock()
+            if wait > 0:
+                self.policy.sleep(wait)
+        self._last = self.policy.clock()
 
     def get(self, params: dict, number: int) -> bytes:
         """One page's body, waiting and retrying as the API asks; raises _Stop or FetchError when it cannot.
         The body is streamed within max_page_bytes (once decompressed) and max_seconds."""
         url = self.base_url + self.api.path
         for attempt in range(1, self.policy.max_attempts + 1):
+            self._pace()
             try:
                 response = self.session.get(
                     url,

@@ -51,7 +51,8 @@ class FetchPolicy:
     min_interval: float = 1.0  # seconds between two requests to one host
     max_bytes: int = 200 * 1024 * 1024  # the largest body a download may have
     max_page_bytes: int = 50 * 1024 * 1024  # the largest listing page or API answer (once decompressed)
-    max_seconds: float = 600.0  # the longest one download may take
+    max_seconds: float = 600.0  # the longest one download, page or API answer may take
+    max_pages: int = 10_000  # the most pages one API fetch asks for
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
