@@ -78,10 +78,14 @@ def refresh(
     refuse_sample(data_dir)
     report = RefreshReport()
     for source in only:
-        if source == "spend":
-            report.outcomes.append(fetch_spend(data_dir, sources, fetch_policy, bar))
-        else:
-            report.outcomes.append(fetch_api(source, data_dir, since, until, fetch_policy, bar))
+        try:
+            if source == "spend":
+                report.outcomes.append(fetch_spend(data_dir, sources, fetch_policy, bar))
+            else:
+                report.outcomes.append(fetch_api(source, data_dir, since, until, fetch_policy, bar))
+        except Exception as exc:  # one source failing never stops the others
+            label = "Council spend" if source == "spend" else connectors.APIS[source].label
+            report.outcomes.append(SourceOutcome(label, False, unexpected(exc)))
     if Path(warehouse).exists() and not any(o.new_paths for o in report.outcomes):
         report.skipped_build = "nothing new was fetched, so the warehouse was not rebuilt (it is as it was)"
         return report
@@ -94,6 +98,14 @@ def refresh(
         return report
     report.new_rows = new_rows(warehouse, [p for o in report.outcomes for p in o.new_paths])
     return report
+
+
+def unexpected(exc: BaseException) -> str:
+    """One line for a failure no check foresaw (a bug): the other sources still run."""
+    return (
+        f"failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]}); this is a bug, please report it "
+        "(LOTI_DEMAND_DEBUG=1 shows where). The other sources were still fetched"
+    )
 
 
 def fetch_spend(data_dir: Path, sources: list[SpendSource], fetch_policy: FetchPolicy, bar: Bar) -> SourceOutcome:

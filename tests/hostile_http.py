@@ -46,7 +46,7 @@ class Hostile:
 @contextmanager
 def hostile() -> Iterator[Hostile]:
     server = Hostile()
-    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield server
     finally:
@@ -55,7 +55,7 @@ def hostile() -> Iterator[Hostile]:
 
 
 def send(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict | None = None) -> None:
-    headers = {"Content-Type": "application/json", **(headers or {})}
+    headers = {"Content-Type": "application/json", "Connection": "close", **(headers or {})}
     handler.send_response(status)
     for name, value in headers.items():
         handler.send_header(name, value)

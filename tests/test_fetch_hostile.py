@@ -145,3 +145,121 @@ def test_an_api_giving_a_new_cursor_every_time_is_stopped_at_the_page_cap_and_pa
     assert result.problem.startswith("stopped after 5 pages, the most one fetch asks for, though the API offered more")
     assert "LOTI_DEMAND_FETCH_MAX_PAGES" in result.problem
     assert clock.sleeps == [1.0] * 4  # one request a second: a wait before each page after the first
+
+
+# --- A bad answer is that source's failure, in one line, and the others go on ------------------------------------
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+BIG_NUMBER = b'{"releases": [], "total": ' + b"9" * 5000 + b"}"
+
+
+def test_an_ocds_page_nested_too_deeply_stops_the_fetch_and_keeps_the_pages_before_it(tmp_path: Path) -> None:
+    def pages(handler) -> None:
+        if "cursor=" in handler.path:
+            return send(handler, 200, b'{"releases": [' + DEEP + b"]}")
+        send(handler, 200, json.dumps({**PAGE, "links": {"next": "http://x/?cursor=2"}}).encode())
+
+    with hostile() as server:
+        server.routes[FTS] = pages
+        result = fts(server.url, tmp_path)
+    assert result.status == "failed" and len(result.pages) == 1
+    assert result.problem.startswith("page 2 is nested too deeply to read (JSON deeper than about 1,000 levels")
+
+
+@pytest.mark.parametrize(
+    ("route", "problem"),
+    [
+        (answer(BIG_NUMBER), "page 1 is not valid JSON (Exceeds the limit (4300 digits)"),
+        (answer(b"", 302, {"Location": FTS}), "page 1: the server redirected more than 30 times (a redirect loop)"),
+        (
+            answer(b"", 302, {"Location": "file:///etc/passwd"}),
+            "page 1: the server redirected to an address that is not http or https; not fetched",
+        ),
+        (answer(b"{}", headers={"Content-Length": "5000"}), "page 1: the answer broke off part-way"),
+        (answer(b"not gzip", headers={"Content-Encoding": "gzip"}), "page 1: the answer could not be decompressed"),
+    ],
+)
+def test_a_bad_first_ocds_answer_is_one_line(route, problem: str, tmp_path: Path) -> None:
+    with hostile() as server:
+        server.routes[FTS] = route
+        try:
+            result = fts(server.url, tmp_path)
+        except FetchError as exc:
+            message = str(exc)
+        else:
+            assert result.status == "failed" and not result.pages
+            message = f"Find a Tender: {result.problem}"
+    assert message.startswith(f"Find a Tender: {problem}"), message
+
+
+def test_refresh_goes_on_to_the_next_source_after_a_bad_answer(tmp_path: Path, monkeypatch) -> None:
+    from contextlib import nullcontext
+
+    from loti_demand import refresh
+
+    with hostile() as bad, hostile() as good:
+        bad.routes[FTS] = answer(DEEP)
+        good.routes[connectors.APIS["contracts-finder"].path] = answer(PAGE)
+        monkeypatch.setenv("LOTI_DEMAND_FTS_URL", bad.url)
+        monkeypatch.setenv("LOTI_DEMAND_CONTRACTS_FINDER_URL", good.url)
+        report = refresh.refresh(
+            tmp_path / "data",
+            tmp_path / "w.duckdb",
+            sources=[],
+            since=SINCE,
+            until=None,
+            bar=lambda label, length: nullcontext(lambda item: None),
+            fetch_policy=policy(),
+            only=("fts", "contracts-finder"),
+        )
+    fts_outcome, cf_outcome = report.outcomes
+    assert not fts_outcome.ok and "page 1 is nested too deeply to read" in fts_outcome.line
+    assert cf_outcome.ok and len(cf_outcome.new_paths) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [(DEEP, "the answer is nested too deeply to read"), (BIG_NUMBER, "the answer is not valid JSON (Exceeds")],
+)
+def test_a_ckan_answer_that_cannot_be_read_fails_that_publisher_only(body: bytes, problem: str, tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+    from tests.test_spend_fetch import source
+
+    with hostile() as bad, hostile() as good:
+        bad.routes["/api/action/package_show"] = answer(body)
+        good.routes["/spend"] = answer(listing("/files/april.csv"), headers={"Content-Type": "text/html"})
+        good.routes["/files/april.csv"] = answer(CSV, headers={"Content-Type": "text/csv"})
+        ckan = source(bad.url + "/dataset/spend", publisher="Barnet", listing_type="ckan")
+        result = harvest(tmp_path / "data", [ckan, spend_source(good.url + "/spend")], policy=policy())
+    barnet, camden = result.publishers
+    assert barnet.status == "failed" and barnet.problem.startswith(f"{bad.url}/api/action/package_show: {problem}")
+    assert camden.status == "ok" and [f.status for f in camden.files] == ["new"]
+
+
+def test_a_failure_no_check_foresaw_is_one_line_and_the_other_sources_still_run(tmp_path: Path, monkeypatch) -> None:
+    from contextlib import nullcontext
+
+    from loti_demand import refresh
+
+    asked = []
+
+    def fetch_api(source: str, *args):
+        asked.append(source)
+        if source == "fts":
+            raise RuntimeError("a bug")
+        return refresh.SourceOutcome("Contracts Finder", True, "fine")
+
+    monkeypatch.setattr(refresh, "fetch_api", fetch_api)
+    report = refresh.refresh(
+        tmp_path / "data",
+        tmp_path / "w.duckdb",
+        sources=[],
+        since=SINCE,
+        until=None,
+        bar=lambda label, length: nullcontext(lambda item: None),
+        fetch_policy=policy(),
+        only=("fts", "contracts-finder"),
+    )
+    assert asked == ["fts", "contracts-finder"]
+    assert report.outcomes[0].line.startswith("failed unexpectedly (RuntimeError: a bug); this is a bug")
+    assert report.outcomes[1].ok

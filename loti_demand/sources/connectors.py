@@ -35,9 +35,11 @@ from loti_demand.sources.http import (
     ReadTimedOut,
     body_hint,
     read_body,
+    request_problem,
     retry_wait,
     unreachable_reason,
 )
+from loti_demand.sources.limits import TOO_DEEP
 
 PAGE_LIMIT = 100
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the APIs take 19-character date-times
@@ -231,6 +233,8 @@ class _Client:
             except requests.Timeout:
                 self._wait(self.policy.backoff**attempt, number, "timed out")
                 continue
+            except requests.RequestException as exc:  # redirected in a loop, or to file:, ftp: ...
+                raise self._failed(f"page {number}: {request_problem(exc)}; not fetched", number) from exc
             if response.status_code == 200:
                 try:
                     return b"".join(read_body(response, self.policy.max_page_bytes, self.policy))
@@ -286,10 +290,14 @@ def _package(body: bytes, number: int, folder: Path) -> dict:
     """The page as a release package; a page that is not one stops the fetch (its bytes are kept aside)."""
     try:
         package = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+    except RecursionError as exc:
         kept = _keep_bad(folder, number, body)
-        raise _Stop(f"page {number} is not valid JSON{where} ({getattr(exc, 'msg', exc)}); kept as {kept}") from exc
+        raise _Stop(f"page {number} {TOO_DEEP}; kept as {kept}") from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or a number too long to convert (more than 4,300 digits)
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        why = getattr(exc, "msg", None) or str(exc)[:100]
+        kept = _keep_bad(folder, number, body)
+        raise _Stop(f"page {number} is not valid JSON{where} ({why}); kept as {kept}") from exc
     if not isinstance(package, dict) or not isinstance(package.get("releases"), list):
         kept = _keep_bad(folder, number, body)
         raise _Stop(f"page {number} is JSON but not an OCDS release package; kept as {kept}")

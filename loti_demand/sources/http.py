@@ -355,6 +355,17 @@ def body_hint(problem: BodyProblem, file: bool = False) -> str:
     return "; try again later"
 
 
+def request_problem(exc: requests.RequestException) -> str:
+    """Why a request that got no usable answer failed, in a few plain words (redirects, bad addresses)."""
+    if isinstance(exc, requests.TooManyRedirects):
+        return "the server redirected more than 30 times (a redirect loop)"
+    if isinstance(exc, requests.exceptions.InvalidSchema | requests.exceptions.MissingSchema):
+        return "the server redirected to an address that is not http or https"
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidHeader):
+        return f"the server redirected to an address that is not valid ({str(exc)[:120]})"
+    return f"the request failed ({type(exc).__name__}: {str(exc)[:120]})"
+
+
 def _causes(exc: BaseException) -> Iterator[BaseException]:
     """The exception, what it wraps (urllib3's reason, Python's cause and context, exceptions in its args)."""
     stack, seen = [exc], set()

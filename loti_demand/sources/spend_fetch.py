@@ -123,7 +123,11 @@ def harvest(
     state = _State(data_dir)
     result = HarvestResult()
     for source in sources:
-        outcome = _harvest_one(client, state, source)
+        try:
+            outcome = _harvest_one(client, state, source)
+        except Exception as exc:  # one publisher failing never stops the others
+            outcome = PublisherResult(source, "failed", f"failed unexpectedly ({type(exc).__name__}: {exc}"[:300])
+            outcome.problem += "); this is a bug, please report it. The other publishers were still fetched"
         result.publishers.append(outcome)
         if progress:
             progress(outcome)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urldefrag, urlencode, urljoin, urlsplit
 
 from loti_demand.exceptions import FetchError
 from loti_demand.sources.http import Client, host_of, is_web_url
+from loti_demand.sources.limits import TOO_DEEP
 from loti_demand.sources.spend_sources import SpendSource
 
 MAX_PAGES = 50
@@ -160,8 +161,10 @@ def _api_json(client: Client, url: str, params: dict[str, str] | None = None) ->
     body = client.get(url + (f"?{urlencode(params)}" if params else ""), headers={"Accept": "application/json"})
     try:
         return json.loads(body.content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FetchError(f"{url}: the answer is not JSON ({str(exc)[:80]})") from exc
+    except RecursionError as exc:
+        raise FetchError(f"{url}: the answer {TOO_DEEP}") from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or a number too long to convert (more than 4,300 digits)
+        raise FetchError(f"{url}: the answer is not valid JSON ({str(exc)[:80]})") from exc
 
 
 def _ckan_files(client: Client, source: SpendSource, listing: Listing) -> Iterator[Link]:
