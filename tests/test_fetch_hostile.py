@@ -263,3 +263,27 @@ def test_a_failure_no_check_foresaw_is_one_line_and_the_other_sources_still_run(
     assert asked == ["fts", "contracts-finder"]
     assert report.outcomes[0].line.startswith("failed unexpectedly (RuntimeError: a bug); this is a bug")
     assert report.outcomes[1].ok
+
+
+# --- A 304 to a plain request is a bad answer, not "nothing new" -------------------------------------------------
+
+
+def test_a_304_to_a_plain_request_fails_that_file_even_when_its_kept_copy_was_deleted(tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+
+    data = tmp_path / "data"
+    with hostile() as server:
+        server.routes["/spend"] = answer(
+            listing("/files/april.csv", "/files/may.csv"), headers={"Content-Type": "text/html"}
+        )
+        server.routes["/files/april.csv"] = answer(b"", 304)
+        server.routes["/files/may.csv"] = answer(CSV, headers={"Content-Type": "text/csv", "ETag": '"m1"'})
+        first = harvest(data, [spend_source(server.url + "/spend")], policy=policy())
+        (data / "spend" / "camden" / "may.csv").unlink()  # the kept copy is deleted; the server says 'not modified'
+        server.routes["/files/may.csv"] = answer(b"", 304, {"ETag": '"m1"'})
+        second = harvest(data, [spend_source(server.url + "/spend")], policy=policy())
+    april, may = first.publishers[0].files
+    assert april.status == "failed" and "answered 304 Not Modified to a plain request" in april.problem
+    assert may.status == "new"
+    assert [f.status for f in second.publishers[0].files] == ["failed", "failed"]
+    assert "nothing new" not in second.publishers[0].line()

@@ -190,6 +190,12 @@ def _fetch_file(client: Client, state: _State, source: SpendSource, folder: Path
         partial.unlink(missing_ok=True)
         status = "disallowed" if isinstance(exc, Disallowed) else "failed"
         return state.record(source, FileOutcome(link.url, status, problem=str(exc)))
+    if body.status == 304 and not headers:  # "not modified" since... nothing: we asked for the file, not a check
+        problem = (
+            f"{link.url}: the server answered 304 Not Modified to a plain request (no copy of the file is kept "
+            "to compare with), so nothing was downloaded; try again later, or tell the publisher"
+        )
+        return state.record(source, FileOutcome(link.url, "failed", problem=problem))
     if body.status == 304:
         return FileOutcome(link.url, "unchanged", known["path"], known["sha256"])
     suffix, problem = sniff(partial)
