@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +17,7 @@ import pytest
 from loti_demand.exceptions import FetchError
 from loti_demand.sources import connectors
 from loti_demand.sources.http import FetchPolicy
-from tests.hostile_http import answer, drip, endless, gzip_bomb, hostile, send
+from tests.hostile_http import answer, drip, endless, gzip_bomb, hostile, raw, send
 
 SINCE = dt.datetime(2025, 4, 1)
 FTS = connectors.APIS["fts"].path
@@ -287,3 +288,76 @@ def test_a_304_to_a_plain_request_fails_that_file_even_when_its_kept_copy_was_de
     assert may.status == "new"
     assert [f.status for f in second.publishers[0].files] == ["failed", "failed"]
     assert "nothing new" not in second.publishers[0].line()
+
+
+# --- A server that answered badly is not 'unreachable' -----------------------------------------------------------
+
+MANY_HEADERS = (
+    b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-H%d: a\r\n" % i for i in range(150)) + b"Content-Length: 2\r\n\r\n{}"
+)
+LONG_HEADER = b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 100_000 + b"\r\nContent-Length: 2\r\n\r\n{}"
+
+
+def silent_after_headers(handler) -> None:
+    send(handler, 200, b"", {"Content-Length": "100", "Content-Type": "text/csv"})
+    handler.wfile.flush()
+    time.sleep(0.6)
+
+
+@pytest.mark.parametrize(
+    ("route", "problem"),
+    [
+        (
+            raw(MANY_HEADERS),
+            "the server answered but broke the HTTP protocol (it sent more than 100 headers); not fetched",
+        ),
+        (raw(LONG_HEADER), "the server answered but broke the HTTP protocol (it sent a line longer than 65,536 bytes"),
+    ],
+)
+def test_a_protocol_error_fails_that_file_and_the_host_is_asked_again(route, problem: str, tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+
+    with hostile() as server:
+        server.routes["/spend"] = answer(
+            listing("/files/april.csv", "/files/may.csv"), headers={"Content-Type": "text/html"}
+        )
+        server.routes["/files/april.csv"] = route
+        server.routes["/files/may.csv"] = answer(CSV, headers={"Content-Type": "text/csv"})
+        result = harvest(tmp_path / "data", [spend_source(server.url + "/spend")], policy=policy())
+    april, may = result.publishers[0].files
+    assert april.status == "failed" and april.problem.startswith(f"{server.url}/files/april.csv: {problem}")
+    assert may.status == "new" and not result.publishers[0].unreachable
+
+
+def test_a_server_quiet_after_its_headers_is_asked_again_after_a_back_off(tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+
+    sleeps = Sleeps()
+    with hostile() as server:
+        server.routes["/spend"] = answer(
+            listing("/files/april.csv", "/files/may.csv"), headers={"Content-Type": "text/html"}
+        )
+        server.routes["/files/april.csv"] = silent_after_headers
+        server.routes["/files/may.csv"] = answer(CSV, headers={"Content-Type": "text/csv"})
+        result = harvest(
+            tmp_path / "data",
+            [spend_source(server.url + "/spend")],
+            policy=policy(timeout=0.2, max_attempts=2, sleep=sleeps),
+        )
+    april, may = result.publishers[0].files
+    assert server.paths.count("/files/april.csv") == 2 and 2.0 in sleeps
+    assert (
+        april.status == "failed" and "gave up after 2 attempts (the server kept going quiet part-way)" in april.problem
+    )
+    assert may.status == "new"
+
+
+def test_an_api_breaking_the_protocol_is_not_reported_as_offline(tmp_path: Path) -> None:
+    with hostile() as server:
+        server.routes[FTS] = raw(MANY_HEADERS)
+        with pytest.raises(FetchError) as caught:
+            fts(server.url, tmp_path)
+    assert str(caught.value) == (
+        "Find a Tender: page 1: the server answered but broke the HTTP protocol (it sent more than 100 headers); "
+        "not fetched"
+    )

@@ -34,6 +34,8 @@ from loti_demand.sources.http import (
     FetchPolicy,
     ReadTimedOut,
     body_hint,
+    broke_protocol,
+    is_connection_failure,
     read_body,
     request_problem,
     retry_wait,
@@ -229,6 +231,8 @@ class _Client:
                     stream=True,
                 )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
+                if not is_connection_failure(exc):  # it answered, in something that is not HTTP
+                    raise self._failed(f"page {number}: {broke_protocol(exc)}; not fetched", number) from exc
                 self._unreachable(exc, number)
             except requests.Timeout:
                 self._wait(self.policy.backoff**attempt, number, "timed out")

@@ -19,6 +19,7 @@ import email.utils
 import hashlib
 import http.client
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -156,6 +157,16 @@ class Client:
     def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
         """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
         (capped at max_bytes). A 304 answer comes back as it is; other non-200 answers raise HttpFailure."""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                return self._get(url, headers, to_file)
+            except ReadTimedOut as exc:  # went quiet part-way: back off and ask again, as for a timeout
+                self._wait(self.policy.backoff**attempt, url, f"the server {exc}")
+        raise HttpFailure(
+            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept going quiet part-way)"
+        )
+
+    def _get(self, url: str, headers: dict[str, str] | None, to_file: Path | None) -> Body:
         for _ in range(MAX_REDIRECTS + 1):
             if not is_web_url(url):
                 raise HttpFailure(f"{url}: not an http or https address; not followed")
@@ -249,6 +260,8 @@ class Client:
                     allow_redirects=False,
                 )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
+                if not is_connection_failure(exc):  # it answered: this URL fails, the host is asked again
+                    raise HttpFailure(f"{url}: {broke_protocol(exc)}; not fetched") from exc
                 self._down[host] = f"cannot reach {host} ({unreachable_reason(exc)}). Are you offline?"
                 raise Unreachable(self._down[host]) from exc
             except requests.Timeout:
@@ -284,6 +297,8 @@ class Client:
                         out.write(chunk)
                     else:
                         parts.append(chunk)
+        except ReadTimedOut:
+            raise
         except BodyProblem as exc:
             raise HttpFailure(f"{url}: the answer {exc}; abandoned{body_hint(exc, bool(to_file))}") from exc
         except OSError as exc:
@@ -396,3 +411,25 @@ def _protocol_reason(exc: BaseException) -> str:
         if "chunk" in text.lower():
             return "its chunked encoding is broken"
     return f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+def is_connection_failure(exc: BaseException) -> bool:
+    """True when no connection was made at all (host name not found, refused, connecting timed out): the host is
+    unreachable. False when the server answered but broke the protocol (too many headers, a header line too
+    long, closing part-way)."""
+    return any(
+        isinstance(
+            item,
+            urllib3.exceptions.NewConnectionError
+            | urllib3.exceptions.ConnectTimeoutError
+            | requests.exceptions.ConnectTimeout
+            | socket.gaierror
+            | ConnectionRefusedError,
+        )
+        for item in _causes(exc)
+    )
+
+
+def broke_protocol(exc: BaseException) -> str:
+    """One line for a server that answered but not in HTTP we can read."""
+    return f"the server answered but broke the HTTP protocol ({_protocol_reason(exc)})"
