@@ -361,3 +361,25 @@ def test_an_api_breaking_the_protocol_is_not_reported_as_offline(tmp_path: Path)
         "Find a Tender: page 1: the server answered but broke the HTTP protocol (it sent more than 100 headers); "
         "not fetched"
     )
+
+
+def test_a_crawl_delay_longer_than_we_wait_skips_that_host_with_a_line(tmp_path: Path) -> None:
+    from loti_demand.sources.spend_fetch import harvest
+
+    sleeps = Sleeps()
+    with hostile() as slow, hostile() as good:
+        slow.routes["/robots.txt"] = answer(
+            "User-agent: *\nCrawl-delay: 86400\n", headers={"Content-Type": "text/plain"}
+        )
+        good.routes["/robots.txt"] = answer("User-agent: *\nCrawl-delay: 3\n", headers={"Content-Type": "text/plain"})
+        for server in (slow, good):
+            server.routes["/spend"] = answer(listing("/files/april.csv"), headers={"Content-Type": "text/html"})
+            server.routes["/files/april.csv"] = answer(CSV, headers={"Content-Type": "text/csv"})
+        sources = [spend_source(slow.url + "/spend"), spend_source(good.url + "/spend", "Lambeth")]
+        result = harvest(tmp_path / "data", sources, policy=policy(sleep=sleeps, max_wait=900))
+    camden, lambeth = result.publishers
+    assert camden.status == "failed" and camden.problem == (
+        f"{slow.url}/robots.txt asks for 86,400 s between requests (Crawl-delay), more than the 900 s we wait; "
+        "nothing fetched there"
+    )
+    assert lambeth.files[0].status == "new" and max(sleeps) <= 3  # a modest Crawl-delay is still obeyed

@@ -230,7 +230,13 @@ class Client:
         text = text.decode("utf-8", "replace")
         rules.parse(text.splitlines())
         delay = rules.crawl_delay(ROBOTS_TOKEN)
-        if delay:
+        if delay and float(delay) > self.policy.max_wait:  # a day between requests is a refusal in effect
+            self._robots_problem[host] = (
+                f"{host}/robots.txt asks for {float(delay):,.0f} s between requests (Crawl-delay), more than the "
+                f"{self.policy.max_wait:,.0f} s we wait; nothing fetched there"
+            )
+            rules.disallow_all = True
+        elif delay:
             self._delay[host] = float(delay)
         return rules
 
