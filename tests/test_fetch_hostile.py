@@ -383,3 +383,37 @@ def test_a_crawl_delay_longer_than_we_wait_skips_that_host_with_a_line(tmp_path:
         "nothing fetched there"
     )
     assert lambeth.files[0].status == "new" and max(sleeps) <= 3  # a modest Crawl-delay is still obeyed
+
+
+# --- Listing pages parse in time proportional to their size --------------------------------------------------------
+
+
+@pytest.mark.parametrize("markup", ["<a ", "</", "<!", '<a href="x.csv">x'])
+def test_a_listing_page_of_pathological_markup_parses_quickly(markup: str) -> None:
+    from loti_demand.sources.spend_listing import page_links
+
+    html = "<html><body>" + markup * (60_000 // len(markup))
+    started = time.monotonic()
+    page_links(html, "https://council.example/spend")
+    assert time.monotonic() - started < 5  # generous: linear parsing takes milliseconds; the old parser, ~25 s
+
+
+def test_listing_links_keep_their_text_entities_and_next_markers() -> None:
+    from loti_demand.sources.spend_listing import Link, page_links
+
+    html = (
+        '<html><head><base href="https://c.example/files/"><link rel="next" href="/spend?page=2"></head><body>'
+        '<a href="april.csv">April &amp; May <b>2025</b></a><map><area href="june.csv" alt="June"></map>'
+        '<a href="/spend?page=3">Next &raquo;</a><a href="mailto:x@c.example">mail</a></body></html>'
+    )
+    links, nexts = page_links(html, "https://c.example/spend")
+    assert links == [
+        Link("https://c.example/spend?page=2", ""),
+        Link("https://c.example/files/april.csv", "April & May 2025"),
+        Link("https://c.example/files/june.csv", "June"),
+        Link("https://c.example/spend?page=3", "Next \u00bb"),
+    ]
+    assert nexts == ["https://c.example/spend?page=2", "https://c.example/spend?page=3"]
+    assert (
+        page_links("", "https://c.example/") == ([], []) and page_links("  <!-- x -->", "https://c.example/")[0] == []
+    )
