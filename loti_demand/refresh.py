@@ -114,6 +114,9 @@ def fetch_spend(data_dir: Path, sources: list[SpendSource], fetch_policy: FetchP
     failed = [p for p in result.attempted if p.status == "failed"]
     details = [f"{p.source.publisher}: {p.problem}" for p in failed]
     details += [
+        f"{p.source.publisher}, listing: {p.problem}" for p in result.attempted if p.status == "ok" and p.problem
+    ]
+    details += [
         f"{p.source.publisher}, {f.url}: {f.status}: {f.problem}"
         for p in result.publishers
         for f in p.files

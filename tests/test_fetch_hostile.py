@@ -417,3 +417,30 @@ def test_listing_links_keep_their_text_entities_and_next_markers() -> None:
     assert (
         page_links("", "https://c.example/") == ([], []) and page_links("  <!-- x -->", "https://c.example/")[0] == []
     )
+
+
+# --- Listing caps are said, not silent -------------------------------------------------------------------------------
+
+
+def test_listing_caps_on_pages_and_files_are_reported(tmp_path: Path, monkeypatch) -> None:
+    from loti_demand.sources import spend_listing
+    from loti_demand.sources.http import Client
+
+    monkeypatch.setattr(spend_listing, "MAX_PAGES", 3)
+    with hostile() as server:
+        for n in range(1, 6):
+            page = f'<a href="/f/{n}a.csv">a</a><a href="/f/{n}b.csv">b</a><a rel="next" href="/page/{n + 1}">Next</a>'
+            server.routes[f"/page/{n}"] = answer(page, headers={"Content-Type": "text/html"})
+        listing = spend_listing.list_files(Client(policy()), spend_source(server.url + "/page/1"))
+        assert listing.pages == 3 and len(listing.files) == 6
+        assert listing.problems == [
+            f"{server.url}/page/1: the listing goes on past 3 pages; the 1 page(s) found after them were not read "
+            "(check the registry's page_pattern)"
+        ]
+        monkeypatch.setattr(spend_listing, "MAX_FILES", 4)
+        listing = spend_listing.list_files(Client(policy()), spend_source(server.url + "/page/1"))
+    assert len(listing.files) == 4
+    assert listing.problems == [
+        f"{server.url}/page/1: the listing names more than 4 files, far more than any council publishes; only the "
+        "first 4 were fetched (check the registry's file_pattern)",
+    ]

@@ -24,6 +24,7 @@ from loti_demand.sources.limits import TOO_DEEP
 from loti_demand.sources.spend_sources import SpendSource
 
 MAX_PAGES = 50
+MAX_FILES = 5000  # a council's listing names a few hundred files at most (monthly files for decades)
 NEXT_WORDS = {"next", "next page", "next >", "next >>", "next \u203a", "next \u00bb", "\u203a", "\u00bb", ">", ">>"}
 
 
@@ -96,6 +97,12 @@ def list_files(client: Client, source: SpendSource) -> Listing:
     seen = set()
     for link in found:
         if link.url not in seen and source.is_file(link.url):
+            if len(listing.files) == MAX_FILES:
+                listing.problems.append(
+                    f"{source.listing_url}: the listing names more than {MAX_FILES:,} files, far more than any "
+                    f"council publishes; only the first {MAX_FILES:,} were fetched (check the registry's file_pattern)"
+                )
+                break
             seen.add(link.url)
             listing.files.append(link)
     return listing
@@ -122,6 +129,11 @@ def _html_files(client: Client, source: SpendSource, listing: Listing) -> Iterat
                 queue.append(link.url)
             else:
                 yield link
+    if queue:
+        listing.problems.append(
+            f"{start}: the listing goes on past {MAX_PAGES} pages; the {len(queue)} page(s) found after them were not "
+            "read (check the registry's page_pattern)"
+        )
 
 
 def _text(content: bytes, headers: Mapping[str, str]) -> str:
