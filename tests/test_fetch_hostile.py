@@ -444,3 +444,30 @@ def test_listing_caps_on_pages_and_files_are_reported(tmp_path: Path, monkeypatc
         f"{server.url}/page/1: the listing names more than 4 files, far more than any council publishes; only the "
         "first 4 were fetched (check the registry's file_pattern)",
     ]
+
+
+# --- boundaries fetch ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (answer(DEEP), "{host} returned JSON nested too deeply to be boundaries. Check the boundaries_url setting."),
+        (
+            answer(b"", 302, {"Location": "ftp://127.0.0.1:1/x"}),
+            "{host} redirected the boundaries query to ftp://127.0.0.1:1/x, which is not an http or https address",
+        ),
+        (drip(b"{" + b" " * 200 + b"}", 0.01), "{host} took longer than 0.3 s to send the boundaries; try again later"),
+    ],
+)
+def test_boundaries_fetch_refuses_hostile_answers_with_one_line(route, message: str, tmp_path: Path) -> None:
+    from loti_demand.geo import fetch_boundaries
+
+    out = tmp_path / "london.geojson"
+    with hostile() as server:
+        server.routes["/geo"] = route
+        with pytest.raises(FetchError) as caught:
+            fetch_boundaries(server.url + "/geo", out, timeout=5, max_seconds=0.3)
+    host = server.url.removeprefix("http://")
+    assert str(caught.value).startswith(message.format(host=host)), str(caught.value)
+    assert not out.exists()
