@@ -83,6 +83,8 @@ def refresh(
                 report.outcomes.append(fetch_spend(data_dir, sources, fetch_policy, bar))
             else:
                 report.outcomes.append(fetch_api(source, data_dir, since, until, fetch_policy, bar))
+        except OSError:  # the data folder cannot be written (a file in its path, a full disk): one line from the CLI
+            raise
         except Exception as exc:  # one source failing never stops the others
             label = "Council spend" if source == "spend" else connectors.APIS[source].label
             report.outcomes.append(SourceOutcome(label, False, unexpected(exc)))

@@ -125,6 +125,8 @@ def harvest(
     for source in sources:
         try:
             outcome = _harvest_one(client, state, source)
+        except OSError:  # the data folder cannot be written (a file in its path, a full disk): one line from the CLI
+            raise
         except Exception as exc:  # one publisher failing never stops the others
             outcome = PublisherResult(source, "failed", f"failed unexpectedly ({type(exc).__name__}: {exc}"[:300])
             outcome.problem += "); this is a bug, please report it. The other publishers were still fetched"
