@@ -471,3 +471,18 @@ def test_boundaries_fetch_refuses_hostile_answers_with_one_line(route, message: 
     host = server.url.removeprefix("http://")
     assert str(caught.value).startswith(message.format(host=host)), str(caught.value)
     assert not out.exists()
+
+
+def test_a_zip_of_too_many_members_is_refused_from_its_end_record(tmp_path: Path, monkeypatch) -> None:
+    import zipfile
+
+    from loti_demand.sources import spend_fetch
+
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for n in range(1001):
+            archive.writestr(f"{n}.csv", "")
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "namelist", lambda self: opened.append(1) or [])
+    assert spend_fetch.sniff(path) == ("", "an archive of 1,001 members, more than the 1,000 the build reads")
+    assert not opened  # judged before listing the members
