@@ -73,6 +73,27 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "fetch_max_page_mb",
+        50,
+        "Largest listing page or API answer (a page of notices) a fetch reads, in MB once decompressed; a larger "
+        "one is abandoned part-way with a message.",
+        int,
+    ),
+    Setting(
+        "fetch_max_seconds",
+        600,
+        "Longest one download, listing page or API answer may take, in seconds, however slowly its bytes come; "
+        "a slower one is abandoned part-way with a message.",
+        int,
+    ),
+    Setting(
+        "fetch_max_pages",
+        10_000,
+        "Most pages one Find a Tender or Contracts Finder fetch asks for (100 notices a page); beyond it the fetch "
+        "stops, keeps its pages and says so.",
+        int,
+    ),
+    Setting(
         "build_memory_limit",
         "1GB",
         "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "

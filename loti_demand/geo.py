@@ -9,11 +9,13 @@ column holds E09 codes (GSS_CODE, LAD22CD, LAD24CD, ...), and simplified so the 
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import json
 import os
 import re
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -166,33 +168,67 @@ def validate_feature_collection(data: object, source: str) -> list[str]:
     return codes
 
 
-def fetch_boundaries(url: str, out: Path, *, timeout: float = 60) -> list[str]:
+class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another http or https address (urllib would follow one to ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
+            fp.close()
+            raise FetchError(
+                f"{urllib.parse.urlsplit(req.full_url).netloc} redirected the boundaries query to {target}, which "
+                f"is not an http or https address; not followed. Check the boundaries_url setting.\n  Or {MANUAL}."
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _read_within(response, host: str, max_seconds: float) -> bytes:
+    """The body, read as it arrives, abandoned past MAX_DOWNLOAD_BYTES or `max_seconds` however slowly it comes."""
+    started, parts, size = time.monotonic(), [], 0
+    while piece := response.read1(64 * 1024):
+        size += len(piece)
+        if size > MAX_DOWNLOAD_BYTES:
+            raise FetchError(f"{host} returned more than {MAX_DOWNLOAD_BYTES:,} bytes; that is not a London query.")
+        if time.monotonic() - started > max_seconds:
+            raise FetchError(
+                f"{host} took longer than {max_seconds:g} s to send the boundaries; try again later.\n  Or {MANUAL}."
+            )
+        parts.append(piece)
+    return b"".join(parts)
+
+
+def fetch_boundaries(url: str, out: Path, *, timeout: float = 60, max_seconds: float = 600) -> list[str]:
     """Download London borough boundaries as GeoJSON from `url`, check all 33 are there, save them to `out`.
 
-    The file is written only when it is valid (via a temporary file), so a failed fetch leaves any earlier
+    `timeout` is how long the server may stay silent; `max_seconds` how long the whole download may take. The
+    file is written only when it is valid (via a temporary file), so a failed fetch leaves any earlier
     download in place. Returns the borough codes saved.
     """
     host = urllib.parse.urlsplit(url).netloc or url
     request = urllib.request.Request(url, headers={"User-Agent": "loti-demand (boundaries fetch)"})
+    opener = urllib.request.build_opener(_WebOnlyRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(MAX_DOWNLOAD_BYTES + 1)
+        with opener.open(request, timeout=timeout) as response:
+            host = urllib.parse.urlsplit(response.geturl()).netloc or host
+            body = _read_within(response, host, max_seconds)
     except urllib.error.HTTPError as exc:
         exc.close()
         raise FetchError(
             f"{host} answered HTTP {exc.code} ({exc.reason}) for the boundaries query. Check the "
             f"boundaries_url setting.\n  Or {MANUAL}."
         ) from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(
             f"could not reach {host} to download the boundaries ({reason}). This needs an internet "
             f"connection; are you offline?\n  Or {MANUAL}."
         ) from exc
-    if len(body) > MAX_DOWNLOAD_BYTES:
-        raise FetchError(f"{host} returned more than {MAX_DOWNLOAD_BYTES:,} bytes; that is not a London query.")
     try:
         data = json.loads(body)
+    except RecursionError as exc:
+        raise FetchError(
+            f"{host} returned JSON nested too deeply to be boundaries. Check the boundaries_url setting."
+        ) from exc
     except ValueError as exc:
         raise FetchError(
             f"{host} did not return JSON (it began {body[:80]!r}). Check the boundaries_url setting."

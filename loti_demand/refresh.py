@@ -50,10 +50,14 @@ class RefreshReport:
 
 
 def policy() -> FetchPolicy:
+    """The fetch policy the settings give (refresh, fetch spend, fetch fts and fetch contracts-finder)."""
     return FetchPolicy(
         timeout=float(config.get("fetch_timeout")),
         rate_limit_wait=float(config.get("fetch_rate_limit_wait")),
         max_bytes=int(config.get("fetch_max_file_mb")) * 1024 * 1024,
+        max_page_bytes=int(config.get("fetch_max_page_mb")) * 1024 * 1024,
+        max_seconds=float(config.get("fetch_max_seconds")),
+        max_pages=int(config.get("fetch_max_pages")),
     )
 
 
@@ -74,10 +78,16 @@ def refresh(
     refuse_sample(data_dir)
     report = RefreshReport()
     for source in only:
-        if source == "spend":
-            report.outcomes.append(fetch_spend(data_dir, sources, fetch_policy, bar))
-        else:
-            report.outcomes.append(fetch_api(source, data_dir, since, until, fetch_policy, bar))
+        try:
+            if source == "spend":
+                report.outcomes.append(fetch_spend(data_dir, sources, fetch_policy, bar))
+            else:
+                report.outcomes.append(fetch_api(source, data_dir, since, until, fetch_policy, bar))
+        except OSError:  # the data folder cannot be written (a file in its path, a full disk): one line from the CLI
+            raise
+        except Exception as exc:  # one source failing never stops the others
+            label = "Council spend" if source == "spend" else connectors.APIS[source].label
+            report.outcomes.append(SourceOutcome(label, False, unexpected(exc)))
     if Path(warehouse).exists() and not any(o.new_paths for o in report.outcomes):
         report.skipped_build = "nothing new was fetched, so the warehouse was not rebuilt (it is as it was)"
         return report
@@ -92,11 +102,22 @@ def refresh(
     return report
 
 
+def unexpected(exc: BaseException) -> str:
+    """One line for a failure no check foresaw (a bug): the other sources still run."""
+    return (
+        f"failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]}); this is a bug, please report it "
+        "(LOTI_DEMAND_DEBUG=1 shows where). The other sources were still fetched"
+    )
+
+
 def fetch_spend(data_dir: Path, sources: list[SpendSource], fetch_policy: FetchPolicy, bar: Bar) -> SourceOutcome:
     with bar("Council spend", len(sources)) as step:
         result = harvest(data_dir, sources, policy=fetch_policy, progress=lambda p: step(p.source.publisher))
     failed = [p for p in result.attempted if p.status == "failed"]
     details = [f"{p.source.publisher}: {p.problem}" for p in failed]
+    details += [
+        f"{p.source.publisher}, listing: {p.problem}" for p in result.attempted if p.status == "ok" and p.problem
+    ]
     details += [
         f"{p.source.publisher}, {f.url}: {f.status}: {f.problem}"
         for p in result.publishers

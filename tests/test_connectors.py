@@ -93,7 +93,7 @@ class Sleeps(list):
 
 
 def policy(sleeps: Sleeps, **kwargs: float) -> connectors.FetchPolicy:
-    return connectors.FetchPolicy(timeout=5, sleep=sleeps, **kwargs)
+    return connectors.FetchPolicy(**{"timeout": 5, "sleep": sleeps, "min_interval": 0, **kwargs})
 
 
 def test_fts_pages_through_three_pages_obeying_retry_after(replay, tmp_path: Path) -> None:

@@ -594,7 +594,7 @@ def test_an_interrupted_harvest_resumes_without_fetching_twice(site: Site, clock
     (data / "spend" / "camden").mkdir(parents=True)
     (data / "spend" / "camden" / ".partial-0123456789ab").write_bytes(b"half a file")  # an earlier crash
 
-    class Interrupt(Exception):
+    class Interrupt(BaseException):  # as Ctrl-C (KeyboardInterrupt) or a kill: not a publisher's failure
         pass
 
     def sleep(seconds: float) -> None:  # stopped while pacing before the third file

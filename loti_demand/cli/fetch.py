@@ -114,9 +114,9 @@ def _fetch(source: str, warehouse: Path, since: str | None, until: str | None, s
     if start is None:
         raise LotiDemandError(f"no earlier {source} fetch is recorded in {warehouse}: give --since YYYY-MM-DD")
     api = connectors.APIS[source]
-    policy = connectors.FetchPolicy(
-        timeout=float(config.get("fetch_timeout")), rate_limit_wait=float(config.get("fetch_rate_limit_wait"))
-    )
+    from loti_demand.refresh import policy as settings_policy
+
+    policy = settings_policy()
     echo(f"Fetching {api.label} from {start:%Y-%m-%d %H:%M:%S}", err=True)
     result = connectors.fetch(
         source,
@@ -292,7 +292,13 @@ def boundaries() -> None:
     show_default="$LOTI_DEMAND_BOUNDARIES_URL",
     help="ArcGIS REST query returning GeoJSON (defaults to the ONS Open Geography Portal).",
 )
-@click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for the server.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=60,
+    show_default=True,
+    help="Seconds the server may stay silent; the whole download may take LOTI_DEMAND_FETCH_MAX_SECONDS.",
+)
 def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
     """Download London borough boundaries from the ONS Open Geography Portal (needs internet).
 
@@ -305,7 +311,7 @@ def boundaries_fetch(out: Path, url: str, timeout: float) -> None:
     from loti_demand.geo import fetch_boundaries
 
     echo(f"Downloading London borough boundaries from {url.split('?', maxsplit=1)[0]} ...", err=True)
-    codes = fetch_boundaries(url, out, timeout=timeout)
+    codes = fetch_boundaries(url, out, timeout=timeout, max_seconds=float(config.get("fetch_max_seconds")))
     echo(f"Saved {len(codes)} London borough boundaries to {out}")
     echo("To use them on the Borough map page, set the boundaries setting before starting the dashboard:")
     echo(f"  export LOTI_DEMAND_BOUNDARIES={out}")

@@ -5,7 +5,8 @@ fetch that stops part-way keeps what it got. Harvesters of these APIs are known 
 the result counts pages and releases, keeps any total the API states, and says why it stopped.
 
 - Paging: the OCDS pagination extension. The next cursor is read from the package's `links.next` URL and sent
-  with the same query to our configured base URL (so a test server or a mirror works the same way).
+  with the same query to our configured base URL (so a test server or a mirror works the same way). At most
+  one request a second, and at most policy.max_pages pages (a server giving a new cursor every time stops).
 - Waits (the rules shared with the spend harvester, in http.py): 429 and 503 carry Retry-After (seconds or an
   HTTP date), which is obeyed; Contracts Finder's rate limit is an HTTP 403 HTML page, after which no request
   may be made for 5 minutes (setting fetch_rate_limit_wait); other 5xx answers and read timeouts back off 2, 4,
@@ -27,7 +28,20 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from loti_demand.exceptions import FetchError
-from loti_demand.sources.http import USER_AGENT, FetchPolicy, retry_wait, unreachable_reason
+from loti_demand.sources.http import (
+    USER_AGENT,
+    BodyProblem,
+    FetchPolicy,
+    ReadTimedOut,
+    body_hint,
+    broke_protocol,
+    is_connection_failure,
+    read_body,
+    request_problem,
+    retry_wait,
+    unreachable_reason,
+)
+from loti_demand.sources.limits import TOO_DEEP
 
 PAGE_LIMIT = 100
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # the APIs take 19-character date-times
@@ -168,6 +182,12 @@ def fetch(
             cursor = next_cursor(package)
             if cursor is None:
                 break
+            if len(result.pages) >= policy.max_pages:
+                raise _Stop(
+                    f"stopped after {len(result.pages):,} pages, the most one fetch asks for, though the API offered "
+                    "more; the pages fetched are kept. Fetch a shorter window (--since / --until) or raise "
+                    "LOTI_DEMAND_FETCH_MAX_PAGES"
+                )
             if cursor in seen:
                 raise _Stop(f"the API gave cursor {cursor!r} twice; stopped to avoid a loop")
             seen.add(cursor)
@@ -186,32 +206,61 @@ class _Client:
         self, api: Api, base_url: str, session: requests.Session, policy: FetchPolicy, result: FetchResult
     ) -> None:
         self.api, self.base_url, self.session, self.policy, self.result = api, base_url, session, policy, result
+        self._last: float | None = None  # when the API was last asked
+
+    def _pace(self) -> None:
+        """At most one request a second (policy.min_interval) to the API, as docs/fetching.md promises."""
+        if self._last is not None:
+            wait = self._last + self.policy.min_interval - self.policy.clock()
+            if wait > 0:
+                self.policy.sleep(wait)
+        self._last = self.policy.clock()
 
     def get(self, params: dict, number: int) -> bytes:
-        """One page's body, waiting and retrying as the API asks; raises _Stop or FetchError when it cannot."""
+        """One page's body, waiting and retrying as the API asks; raises _Stop or FetchError when it cannot.
+        The body is streamed within max_page_bytes (once decompressed) and max_seconds."""
         url = self.base_url + self.api.path
         for attempt in range(1, self.policy.max_attempts + 1):
+            self._pace()
             try:
                 response = self.session.get(
                     url,
                     params=params,
                     timeout=self.policy.timeout,
                     headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+                    stream=True,
                 )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
+                if not is_connection_failure(exc):  # it answered, in something that is not HTTP
+                    raise self._failed(f"page {number}: {broke_protocol(exc)}; not fetched", number) from exc
                 self._unreachable(exc, number)
             except requests.Timeout:
                 self._wait(self.policy.backoff**attempt, number, "timed out")
                 continue
+            except requests.RequestException as exc:  # redirected in a loop, or to file:, ftp: ...
+                raise self._failed(f"page {number}: {request_problem(exc)}; not fetched", number) from exc
             if response.status_code == 200:
-                return response.content
+                try:
+                    return b"".join(read_body(response, self.policy.max_page_bytes, self.policy))
+                except ReadTimedOut as exc:
+                    self._wait(self.policy.backoff**attempt, number, f"the API {exc}")
+                    continue
+                except BodyProblem as exc:
+                    raise self._failed(f"page {number}: the answer {exc}; abandoned{body_hint(exc)}", number) from exc
+                finally:
+                    response.close()
             wait = retry_wait(
                 response, attempt, self.policy, forbidden_means_rate_limit=self.api.forbidden_means_rate_limit
             )
             if wait is None:
                 raise self._refused(response, number)
+            response.close()
             self._wait(wait, number, f"HTTP {response.status_code}")
         raise _Stop(f"page {number}: gave up after {self.policy.max_attempts} attempts (the API kept refusing)")
+
+    def _failed(self, message: str, number: int) -> Exception:
+        """The error for a page that cannot be had: nothing fetched on page 1, else the fetch stops there."""
+        return FetchError(f"{self.api.label}: {message}") if number == 1 else _Stop(message)
 
     def _wait(self, seconds: float, number: int, why: str) -> None:
         if seconds > self.policy.max_wait:
@@ -220,7 +269,13 @@ class _Client:
         self.policy.sleep(seconds)
 
     def _refused(self, response: requests.Response, number: int) -> Exception:
-        text = re.sub(r"<[^>]+>|\s+", " ", response.text[:300]).strip()
+        try:
+            head = b"".join(read_body(response, 2000, self.policy, truncate=True))
+        except BodyProblem:
+            head = b""
+        finally:
+            response.close()
+        text = re.sub(r"<[^>]+>|\s+", " ", head.decode("utf-8", "replace")[:300]).strip()
         message = f"{self.api.label} answered HTTP {response.status_code} for page {number}: {text[:200]}"
         return FetchError(message) if number == 1 else _Stop(message)
 
@@ -239,10 +294,14 @@ def _package(body: bytes, number: int, folder: Path) -> dict:
     """The page as a release package; a page that is not one stops the fetch (its bytes are kept aside)."""
     try:
         package = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+    except RecursionError as exc:
         kept = _keep_bad(folder, number, body)
-        raise _Stop(f"page {number} is not valid JSON{where} ({getattr(exc, 'msg', exc)}); kept as {kept}") from exc
+        raise _Stop(f"page {number} {TOO_DEEP}; kept as {kept}") from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or a number too long to convert (more than 4,300 digits)
+        where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        why = getattr(exc, "msg", None) or str(exc)[:100]
+        kept = _keep_bad(folder, number, body)
+        raise _Stop(f"page {number} is not valid JSON{where} ({why}); kept as {kept}") from exc
     if not isinstance(package, dict) or not isinstance(package.get("releases"), list):
         kept = _keep_bad(folder, number, body)
         raise _Stop(f"page {number} is JSON but not an OCDS release package; kept as {kept}")

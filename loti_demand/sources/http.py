@@ -17,7 +17,9 @@ import contextlib
 import datetime as dt
 import email.utils
 import hashlib
+import http.client
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import urllib3
 
 from loti_demand import __version__
 from loti_demand.exceptions import FetchError
@@ -34,7 +37,7 @@ ROBOTS_TOKEN = "loti-demand"
 USER_AGENT = f"{ROBOTS_TOKEN}/{__version__} (the London tech demand picture; open-data harvester; obeys robots.txt)"
 MAX_REDIRECTS = 5
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB; more is ignored
-CHUNK = 64 * 1024
+READ_SIZE = 16 * 1024  # one read gives what has arrived, up to this: the clock is looked at between reads
 
 
 @dataclass
@@ -48,8 +51,9 @@ class FetchPolicy:
     max_wait: float = 900.0  # a longer Retry-After gives up instead
     min_interval: float = 1.0  # seconds between two requests to one host
     max_bytes: int = 200 * 1024 * 1024  # the largest body a download may have
-    max_page_bytes: int = 5 * 1024 * 1024  # the largest listing page or API answer
-    max_seconds: float = 600.0  # the longest one download may take
+    max_page_bytes: int = 50 * 1024 * 1024  # the largest listing page or API answer (once decompressed)
+    max_seconds: float = 600.0  # the longest one download, page or API answer may take
+    max_pages: int = 10_000  # the most pages one API fetch asks for
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -148,10 +152,21 @@ class Client:
     _last: dict[str, float] = field(default_factory=dict)  # when each host was last asked
     _delay: dict[str, float] = field(default_factory=dict)  # each host's Crawl-delay
     _down: dict[str, str] = field(default_factory=dict)  # hosts found unreachable: not asked again this run
+    _robots_problem: dict[str, str] = field(default_factory=dict)  # hosts whose robots.txt could not be read
 
     def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
         """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
         (capped at max_bytes). A 304 answer comes back as it is; other non-200 answers raise HttpFailure."""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                return self._get(url, headers, to_file)
+            except ReadTimedOut as exc:  # went quiet part-way: back off and ask again, as for a timeout
+                self._wait(self.policy.backoff**attempt, url, f"the server {exc}")
+        raise HttpFailure(
+            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept going quiet part-way)"
+        )
+
+    def _get(self, url: str, headers: dict[str, str] | None, to_file: Path | None) -> Body:
         for _ in range(MAX_REDIRECTS + 1):
             if not is_web_url(url):
                 raise HttpFailure(f"{url}: not an http or https address; not followed")
@@ -183,6 +198,8 @@ class Client:
 
     def _check_robots(self, url: str) -> None:
         if not self.allowed(url):
+            if host_of(url) in self._robots_problem:
+                raise HttpFailure(self._robots_problem[host_of(url)])
             raise Disallowed(f"{url}: robots.txt of {host_of(url)} does not allow it; not fetched")
 
     def _fetch_robots(self, host: str) -> RobotFileParser | None:
@@ -203,12 +220,23 @@ class Client:
                 return rules
             if response.status_code != 200:
                 return None
-            text = b"".join(_capped(response, MAX_ROBOTS_BYTES, truncate=True)).decode("utf-8", "replace")
+            text = b"".join(read_body(response, MAX_ROBOTS_BYTES, self.policy, truncate=True))
+        except BodyProblem as exc:  # unreadable rules: nothing on the host is fetched (RFC 9309 section 2.3.1.4)
+            self._robots_problem[host] = f"{host}/robots.txt {exc}, so its rules are unknown; nothing fetched there"
+            rules.disallow_all = True
+            return rules
         finally:
             response.close()
+        text = text.decode("utf-8", "replace")
         rules.parse(text.splitlines())
         delay = rules.crawl_delay(ROBOTS_TOKEN)
-        if delay:
+        if delay and float(delay) > self.policy.max_wait:  # a day between requests is a refusal in effect
+            self._robots_problem[host] = (
+                f"{host}/robots.txt asks for {float(delay):,.0f} s between requests (Crawl-delay), more than the "
+                f"{self.policy.max_wait:,.0f} s we wait; nothing fetched there"
+            )
+            rules.disallow_all = True
+        elif delay:
             self._delay[host] = float(delay)
         return rules
 
@@ -238,6 +266,8 @@ class Client:
                     allow_redirects=False,
                 )
             except (requests.ConnectionError, requests.exceptions.ConnectTimeout) as exc:
+                if not is_connection_failure(exc):  # it answered: this URL fails, the host is asked again
+                    raise HttpFailure(f"{url}: {broke_protocol(exc)}; not fetched") from exc
                 self._down[host] = f"cannot reach {host} ({unreachable_reason(exc)}). Are you offline?"
                 raise Unreachable(self._down[host]) from exc
             except requests.Timeout:
@@ -263,23 +293,22 @@ class Client:
         body = Body(url, 200, response.headers)
         digest = hashlib.sha256()
         limit = self.policy.max_bytes if to_file else self.policy.max_page_bytes
-        started = self.policy.clock()
         try:
             with to_file.open("wb") if to_file else contextlib.nullcontext() as out:
                 parts = []
-                for chunk in _capped(response, limit):
-                    if self.policy.clock() - started > self.policy.max_seconds:
-                        raise HttpFailure(f"{url}: took longer than {self.policy.max_seconds:.0f} s; abandoned")
+                for chunk in read_body(response, limit, self.policy):
                     digest.update(chunk)
                     body.size += len(chunk)
                     if to_file:
                         out.write(chunk)
                     else:
                         parts.append(chunk)
-        except (requests.RequestException, OSError) as exc:
-            raise HttpFailure(f"{url}: the download broke off ({type(exc).__name__}); try again later") from exc
-        except _TooLarge as exc:
-            raise HttpFailure(f"{url}: larger than {limit:,} bytes; abandoned") from exc
+        except ReadTimedOut:
+            raise
+        except BodyProblem as exc:
+            raise HttpFailure(f"{url}: the answer {exc}; abandoned{body_hint(exc, bool(to_file))}") from exc
+        except OSError as exc:
+            raise HttpFailure(f"{url}: could not be saved ({exc.strerror or exc})") from exc
         finally:
             response.close()
         body.sha256, body.path = digest.hexdigest(), to_file
@@ -287,21 +316,126 @@ class Client:
         return body
 
 
-class _TooLarge(Exception):
+class BodyProblem(Exception):
+    """An answer's body could not be read whole; the text says why in a few plain words ("broke off ...")."""
+
+
+class TooLarge(BodyProblem):
     pass
 
 
-def _capped(response: requests.Response, limit: int, *, truncate: bool = False) -> Iterator[bytes]:
-    """The body in chunks, stopping at `limit` bytes (raising _TooLarge unless `truncate`)."""
+class TooSlow(BodyProblem):
+    pass
+
+
+class ReadTimedOut(BodyProblem):
+    """The server went quiet for longer than the timeout part-way through its answer (asking again may help)."""
+
+
+def read_body(
+    response: requests.Response, limit: int, policy: FetchPolicy, *, truncate: bool = False
+) -> Iterator[bytes]:
+    """An answer's body (decompressed as its Content-Encoding says) in pieces as they arrive, within `limit`
+    bytes and policy.max_seconds. Each read returns what has arrived (at most READ_SIZE bytes, decompressed a
+    little at a time), so neither a gzip bomb nor a server dripping a byte a second can outlast the checks
+    between reads. Raises a BodyProblem saying what went wrong; past `limit` stops quietly when `truncate`."""
     stated = response.headers.get("Content-Length", "")
     if stated.isdigit() and int(stated) > limit and not truncate:
-        raise _TooLarge
-    seen = 0
-    for chunk in response.iter_content(CHUNK):
-        seen += len(chunk)
+        raise TooLarge(f"is larger than {limit:,} bytes")
+    started, seen = policy.clock(), 0
+    while True:
+        if policy.clock() - started > policy.max_seconds:
+            raise TooSlow(f"took longer than {policy.max_seconds:g} s")
+        try:
+            piece = response.raw.read1(READ_SIZE, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise ReadTimedOut(f"sent nothing for {policy.timeout:g} s part-way through its answer") from exc
+        except urllib3.exceptions.DecodeError as exc:
+            encoding = response.headers.get("Content-Encoding", "")
+            raise BodyProblem(f"could not be decompressed (it says it is {encoding} but is not)") from exc
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+            raise BodyProblem(f"broke off part-way ({_protocol_reason(exc)})") from exc
+        if not piece:
+            return
+        seen += len(piece)
         if seen > limit:
             if truncate:
-                yield chunk[: len(chunk) - (seen - limit)]
+                yield piece[: len(piece) - (seen - limit)]
                 return
-            raise _TooLarge
-        yield chunk
+            raise TooLarge(f"is larger than {limit:,} bytes")
+        yield piece
+
+
+def body_hint(problem: BodyProblem, file: bool = False) -> str:
+    """What to do about an answer abandoned part-way, naming the setting that raises the limit it hit."""
+    if isinstance(problem, TooLarge):
+        setting = "LOTI_DEMAND_FETCH_MAX_FILE_MB" if file else "LOTI_DEMAND_FETCH_MAX_PAGE_MB"
+        return f"; if it really is this large, raise {setting}"
+    if isinstance(problem, TooSlow):
+        return "; try again later, or raise LOTI_DEMAND_FETCH_MAX_SECONDS"
+    return "; try again later"
+
+
+def request_problem(exc: requests.RequestException) -> str:
+    """Why a request that got no usable answer failed, in a few plain words (redirects, bad addresses)."""
+    if isinstance(exc, requests.TooManyRedirects):
+        return "the server redirected more than 30 times (a redirect loop)"
+    if isinstance(exc, requests.exceptions.InvalidSchema | requests.exceptions.MissingSchema):
+        return "the server redirected to an address that is not http or https"
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidHeader):
+        return f"the server redirected to an address that is not valid ({str(exc)[:120]})"
+    return f"the request failed ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, what it wraps (urllib3's reason, Python's cause and context, exceptions in its args)."""
+    stack, seen = [exc], set()
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack += [getattr(item, "reason", None), item.__cause__, item.__context__]
+        stack += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
+
+
+def _protocol_reason(exc: BaseException) -> str:
+    """What a server that answered did wrong, in a few plain words."""
+    for item in _causes(exc):
+        text = str(item)
+        if isinstance(item, http.client.LineTooLong) or "line too long" in text.lower():
+            return "it sent a line longer than 65,536 bytes in its headers"
+        if "more than 100 headers" in text:
+            return "it sent more than 100 headers"
+        if isinstance(item, http.client.IncompleteRead) or "IncompleteRead" in text:
+            return "it sent less than the Content-Length it stated"
+        if isinstance(item, http.client.RemoteDisconnected):
+            return "it closed the connection without answering"
+        if isinstance(item, ConnectionResetError):
+            return "it reset the connection"
+        if "chunk" in text.lower():
+            return "its chunked encoding is broken"
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+def is_connection_failure(exc: BaseException) -> bool:
+    """True when no connection was made at all (host name not found, refused, connecting timed out): the host is
+    unreachable. False when the server answered but broke the protocol (too many headers, a header line too
+    long, closing part-way)."""
+    return any(
+        isinstance(
+            item,
+            urllib3.exceptions.NewConnectionError
+            | urllib3.exceptions.ConnectTimeoutError
+            | requests.exceptions.ConnectTimeout
+            | socket.gaierror
+            | ConnectionRefusedError,
+        )
+        for item in _causes(exc)
+    )
+
+
+def broke_protocol(exc: BaseException) -> str:
+    """One line for a server that answered but not in HTTP we can read."""
+    return f"the server answered but broke the HTTP protocol ({_protocol_reason(exc)})"

@@ -24,6 +24,7 @@ from loti_demand.exceptions import FetchError
 from loti_demand.sources import fetch_log
 from loti_demand.sources.detect import looks_html
 from loti_demand.sources.http import Body, Client, Disallowed, FetchPolicy, Unreachable
+from loti_demand.sources.limits import MAX_ARCHIVE_MEMBERS
 from loti_demand.sources.spend_listing import Link, list_files
 from loti_demand.sources.spend_sources import SpendSource
 from loti_demand.sources.spreadsheets import odf_kind
@@ -123,7 +124,13 @@ def harvest(
     state = _State(data_dir)
     result = HarvestResult()
     for source in sources:
-        outcome = _harvest_one(client, state, source)
+        try:
+            outcome = _harvest_one(client, state, source)
+        except OSError:  # the data folder cannot be written (a file in its path, a full disk): one line from the CLI
+            raise
+        except Exception as exc:  # one publisher failing never stops the others
+            outcome = PublisherResult(source, "failed", f"failed unexpectedly ({type(exc).__name__}: {exc}"[:300])
+            outcome.problem += "); this is a bug, please report it. The other publishers were still fetched"
         result.publishers.append(outcome)
         if progress:
             progress(outcome)
@@ -186,6 +193,12 @@ def _fetch_file(client: Client, state: _State, source: SpendSource, folder: Path
         partial.unlink(missing_ok=True)
         status = "disallowed" if isinstance(exc, Disallowed) else "failed"
         return state.record(source, FileOutcome(link.url, status, problem=str(exc)))
+    if body.status == 304 and not headers:  # "not modified" since... nothing: we asked for the file, not a check
+        problem = (
+            f"{link.url}: the server answered 304 Not Modified to a plain request (no copy of the file is kept "
+            "to compare with), so nothing was downloaded; try again later, or tell the publisher"
+        )
+        return state.record(source, FileOutcome(link.url, "failed", problem=problem))
     if body.status == 304:
         return FileOutcome(link.url, "unchanged", known["path"], known["sha256"])
     suffix, problem = sniff(partial)
@@ -289,6 +302,11 @@ def sniff(path: Path) -> tuple[str, str | None]:
         return "", "the file is empty"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         try:
+            with path.open("rb") as fh:  # the end record's member count, before ZipFile builds one object a member
+                end = zipfile._EndRecData(fh)
+            if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ARCHIVE_MEMBERS:
+                members = end[zipfile._ECD_ENTRIES_TOTAL]
+                return "", f"an archive of {members:,} members, more than the {MAX_ARCHIVE_MEMBERS:,} the build reads"
             with zipfile.ZipFile(path) as archive:
                 names, odf = archive.namelist(), odf_kind(archive)
         except (zipfile.BadZipFile, OSError, ValueError):
