@@ -70,6 +70,9 @@ def matches(text: str, q: str, synonyms: search.Synonyms = SYNONYMS) -> bool:
         ("Annual penetration testing", "cyber", True),
         ("Security guards for the depot", "cyber", False),  # plain "security" is not in the cyber group
         ("A CRM for the contact centre", "customer relationship management", True),
+        ("Free Wi-Fi in libraries", "wifi", True),  # a joined spelling finds the hyphenated one (review)
+        ("Free wifi in libraries", "Wi-Fi", True),
+        ("Replies by e-mail", "email", True),
         # a word or phrase typed after a minus must not be found (with its synonyms); a hyphen inside a word is not one
         ("Air quality sensors in schools", "sensor -parking", True),
         ("Air quality sensors in car parks", "sensor -parking", False),  # by stem, as every word is found
