@@ -268,7 +268,7 @@ def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch, do
     for link, name in zip(shown.loc[named, "incumbent_suppliers"], got.loc[named, "Current supplier(s)"], strict=True):
         assert link.startswith("supplier?supplier=") and urllib.parse.unquote(link.split("#", 1)[1]) == name
     assert got["Title"].tolist() == shown["title"].tolist()
-    assert got["OCDS ID"].tolist() == shown["ocid"].tolist()
+    assert got["Procurement ID (OCDS)"].tolist() == shown["ocid"].tolist()
     assert got["Expected date"].tolist() == [f"{d:%Y-%m-%d}" for d in shown["expected_date"]]
     assert got["Value (£)"].round(2).tolist() == shown["value_gbp"].astype(float).round(2).tolist()
 

@@ -194,7 +194,7 @@ def test_choosing_a_group_shows_its_procurements_alone_and_the_link_keeps_it(
     assert _shown_groups(at) < every and frozenset(items["ocid"]) in every
     assert len(at.dataframe[0].value) == len(groups)  # the groups table and the metrics still count every group
     got = pd.read_csv(io.BytesIO(downloads["collaboration_evidence_group_2.csv"]), encoding="utf-8-sig")
-    assert got["OCDS ID"].tolist() == items["ocid"].tolist()
+    assert got["Procurement ID (OCDS)"].tolist() == items["ocid"].tolist()
 
     again = _app(sample_warehouse, monkeypatch, group="Group 2")  # the copied link
     assert set(again.dataframe[1].value["group_id"]) == {"Group 2"}
@@ -224,7 +224,7 @@ def test_downloads_equal_the_tables_shown(sample_warehouse: Path, monkeypatch, d
     values = groups["group_value_gbp"].astype(float).round(2).tolist()
     assert got_groups["Combined value (£)"].round(2).tolist() == values
     assert got_items["Title"].tolist() == items["title"].tolist()
-    assert got_items["OCDS ID"].tolist() == items["ocid"].tolist()
+    assert got_items["Procurement ID (OCDS)"].tolist() == items["ocid"].tolist()
     assert got_items["Group"].tolist() == items["group_id"].tolist()
 
 

@@ -17,12 +17,14 @@ def how_figures_are_computed(taxonomy_version: str) -> str:
   loaded, or quarantined with a reason (listed above), and those counts add up for every file.
 - **What "tech" means**: a payment, notice or challenge is technology when the tech taxonomy (version
   **{taxonomy_version}**) places it in one of the categories listed below. Spend lines are classified by their
-  ProClass code, words in their expense type or description, or a known technology supplier (where a line says
-  nothing of what was bought, also by what the supplier's other payments say where theirs do); notices by their CPV
-  code; challenges by the category their publisher gives or words in their text. Anything the taxonomy does not
-  place is not counted as tech.
-- **Notices and procurements** come from Find a Tender and Contracts Finder (OCDS). A procurement is one OCDS
-  process, compiled from all its notices.
+  ProClass code (the procurement classification many councils' ledgers use), words in their expense type or
+  description, or a known technology supplier (where a line says nothing of what was bought, also by what the
+  supplier's other payments say where theirs do); notices by their CPV code (the Common Procurement Vocabulary every
+  notice is classified by); challenges by the category their publisher gives or words in their text. Anything the
+  taxonomy does not place is not counted as tech.
+- **Notices and procurements** come from Find a Tender and Contracts Finder, published in the Open Contracting
+  Data Standard (OCDS). A procurement is one OCDS process, compiled from all its notices; its OCDS ID names it on
+  both sites.
 - **Inferred re-procurement dates**: {REPROCUREMENT.explain()}
 - **Data as of** is the later of the latest payment date and the latest notice date.
 """
