@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
 
 from loti_demand.cli.core import cli, echo, warehouse_option, write_data
 from loti_demand.exceptions import LotiDemandError
+from loti_demand.storage import cannot_use
 
 
 @cli.group()
@@ -81,6 +83,8 @@ def export_summary(
         notes_path = notes_path or Path(out).with_suffix(".notes.md")
     for target in [Path(out)] * (out != "-") + [notes_path] * bool(notes_path):
         if not target.parent.is_dir():  # checked before either is written, so neither is left alone
+            if any(p.exists() and not p.is_dir() for p in target.parents):
+                raise cannot_use(str(target), errno.ENOTDIR)
             raise LotiDemandError(
                 f"could not write {target}: the folder {target.parent} does not exist; create it or choose another"
             )
