@@ -86,6 +86,8 @@ def refresh(
         except OSError:  # the data folder cannot be written (a file in its path, a full disk): one line from the CLI
             raise
         except Exception as exc:  # one source failing never stops the others
+            if config.get("debug"):  # LOTI_DEMAND_DEBUG=1: the traceback, for a bug report
+                raise
             label = "Council spend" if source == "spend" else connectors.APIS[source].label
             report.outcomes.append(SourceOutcome(label, False, unexpected(exc)))
     if Path(warehouse).exists() and not any(o.new_paths for o in report.outcomes):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from loti_demand import config
 from loti_demand.exceptions import FetchError
 from loti_demand.sources import fetch_log
 from loti_demand.sources.detect import looks_html
@@ -129,8 +130,13 @@ def harvest(
         except OSError:  # the data folder cannot be written (a file in its path, a full disk): one line from the CLI
             raise
         except Exception as exc:  # one publisher failing never stops the others
+            if config.get("debug"):  # LOTI_DEMAND_DEBUG=1: the traceback, for a bug report
+                raise
             outcome = PublisherResult(source, "failed", f"failed unexpectedly ({type(exc).__name__}: {exc}"[:300])
-            outcome.problem += "); this is a bug, please report it. The other publishers were still fetched"
+            outcome.problem += (
+                "); this is a bug, please report it (LOTI_DEMAND_DEBUG=1 shows where). The other publishers were "
+                "still fetched"
+            )
         result.publishers.append(outcome)
         if progress:
             progress(outcome)
