@@ -419,6 +419,27 @@ def test_listing_links_keep_their_text_entities_and_next_markers() -> None:
     )
 
 
+def test_listing_links_nested_deep_or_not_addresses_do_not_lose_the_others() -> None:
+    """Found by a review of the lxml parser: links nested past libxml2's 255 levels (rows each leaving a <div> open)
+    were dropped without a word, and one link that is no address ('http://[::1/x') failed the whole publisher."""
+    from loti_demand.sources.spend_listing import page_links
+
+    html = "".join(f'<div><a href="/f{i}.csv">f{i}</a>' for i in range(400))
+    assert len(page_links(html, "https://c.example/")[0]) == 400
+    links, _ = page_links('<a href="http://[::1/x.csv">x</a><a href="/ok.csv">ok</a>', "https://c.example/")
+    assert [link.url for link in links] == ["https://c.example/ok.csv"]
+
+
+def test_a_secure_connection_that_fails_is_one_line(tmp_path: Path) -> None:
+    """Found by a review: a TLS failure (a proxy inspecting traffic, a certificate out of date) was an
+    AttributeError, "this is a bug", as ssl.SSLError's reason is text. Here https:// meets a plain-HTTP server."""
+    with hostile() as server:
+        server.routes[FTS] = answer(json.dumps(PAGE).encode())
+        with pytest.raises(FetchError) as caught:
+            fts(server.url.replace("http://", "https://"), tmp_path)
+    assert str(caught.value).startswith("Find a Tender: page 1: the secure connection (TLS) to the server failed (")
+
+
 # --- Listing caps are said, not silent -------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ import hashlib
 import http.client
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -396,7 +397,8 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(item))
         yield item
-        stack += [getattr(item, "reason", None), item.__cause__, item.__context__]
+        reason = getattr(item, "reason", None)  # urllib3's wrapped error; ssl.SSLError's reason is a string
+        stack += [reason if isinstance(reason, BaseException) else None, item.__cause__, item.__context__]
         stack += [a for a in getattr(item, "args", ()) if isinstance(a, BaseException)]
 
 
@@ -437,5 +439,10 @@ def is_connection_failure(exc: BaseException) -> bool:
 
 
 def broke_protocol(exc: BaseException) -> str:
-    """One line for a server that answered but not in HTTP we can read."""
+    """One line for a server that answered but not in HTTP we can read, or whose secure connection failed."""
+    if tls := next((item for item in _causes(exc) if isinstance(item, ssl.SSLError)), None):
+        return (
+            f"the secure connection (TLS) to the server failed ({str(tls)[:160]}); check the address, and whether a "
+            "proxy or an out-of-date certificate store sits between you and the site"
+        )
     return f"the server answered but broke the HTTP protocol ({_protocol_reason(exc)})"

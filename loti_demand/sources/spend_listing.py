@@ -47,7 +47,8 @@ def _links(html: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
     Parsed with lxml (libxml2's HTML parser), which takes time in proportion to the page, however it is built (the
     standard library's parser took minutes over 120 KB of unclosed "<a "). Links do not nest: a new <a> closes
     an open one, as in a browser."""
-    parser = lxml.html.HTMLParser(encoding="utf-8", recover=True, no_network=True)
+    # huge_tree: libxml2 otherwise drops what is nested past 255 elements (a page of rows each leaving a <div> open)
+    parser = lxml.html.HTMLParser(encoding="utf-8", recover=True, no_network=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError):  # empty, or nothing but whitespace and comments
@@ -73,16 +74,26 @@ def _links(html: str) -> tuple[str | None, list[tuple[str, str, bool]]]:
 def page_links(html: str, page_url: str) -> tuple[list[Link], list[str]]:
     """(every http(s) link on the page, the links to its next page), as absolute URLs without fragments."""
     found_base, found = _links(html)
-    base = urljoin(page_url, found_base) if found_base else page_url
+    base = (_joined(page_url, found_base) or page_url) if found_base else page_url
     links, nexts = [], []
     for href, text, is_next in found:
-        url = urldefrag(urljoin(base, href)).url
+        url = _joined(base, href)
+        if url is None:
+            continue  # not an address at all ('http://[::1/x'): the page's other links are still read
         if not is_web_url(url):
             continue  # mailto:, javascript:, file:, ftp:, data: ... are never followed
         links.append(Link(url, text))
         if is_next:
             nexts.append(url)
     return links, nexts
+
+
+def _joined(base: str, href: str) -> str | None:
+    """href made absolute against base, without its fragment; None when it cannot be read as an address."""
+    try:
+        return urldefrag(urljoin(base, href)).url
+    except ValueError:
+        return None
 
 
 def list_files(client: Client, source: SpendSource) -> Listing:
