@@ -1,6 +1,7 @@
 """Read a reference CSV an officer may have edited in Excel, refusing what cannot be read as meant in one line that
 names the file, the row and what to do: a file not in UTF-8, values separated by semicolons, a header without the
-columns the file needs, a row with more values than the header, a value over the csv module's field limit.
+columns the file needs, a row with more values than the header, a value over several lines (a quote left open) or
+over the csv module's field limit.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first value row 2."""
 
@@ -35,6 +36,11 @@ def read_table(
     _check_header(path, header, required)
     rows = []
     for number, values in enumerate(_rest(reader, path), start=2):
+        if any("\n" in v or "\r" in v for v in values):  # DuckDB's read_csv of the same file would read other rows
+            raise ReferenceDataError(
+                f"{path}: row {number} holds a value over several lines (a double quote left open runs on to the "
+                "lines after it); close the quote, or put the value on one line"
+            )
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             raise ReferenceDataError(
                 f"{path}: row {number} has {len(values)} values where the header has {len(header)} columns; put the "

@@ -10,7 +10,6 @@ but "AI" never finds "air" or "repairs".
 
 from __future__ import annotations
 
-import csv
 import re
 import threading
 import unicodedata
@@ -22,6 +21,7 @@ from pathlib import Path
 import snowballstemmer
 
 from loti_demand.exceptions import InputFileError
+from loti_demand.reference_files import read_table
 
 MAX_CLAUSES = 10
 FIELD_BREAK = "|"  # between fields in the index, so a phrase never runs from a title into a description
@@ -133,25 +133,22 @@ SYNONYMS_FILE = "search_synonyms.csv"
 
 def read_synonyms(path: Path) -> list[tuple[str, ...]]:
     """data/reference/search_synonyms.csv: one group a row, its terms in `terms` separated by ';'. No file, no
-    synonyms. A row with fewer than two usable terms is an error naming the row."""
+    synonyms. A row with fewer than two usable terms is an error naming the row (as is a file that cannot be read
+    as meant: reference_files.read_table)."""
     if not path.is_file():
         return []
     groups = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if "terms" not in (reader.fieldnames or []):
-            raise InputFileError(str(path), "no 'terms' column", "make the header: terms,note")
-        for row_number, row in enumerate(reader, start=2):
-            terms = tuple(t.strip() for t in (row.get("terms") or "").split(";") if t.strip())
-            if not terms:
-                continue
-            if len([t for t in terms if stems(t)]) < 2:
-                raise InputFileError(
-                    str(path),
-                    f"row {row_number}, column terms: {row['terms']!r} is not a group of synonyms",
-                    "give two or more terms with letters or digits, separated by ';' (AI; artificial intelligence)",
-                )
-            groups.append(terms)
+    for row_number, row in read_table(path, ("terms",))[1]:
+        terms = tuple(t.strip() for t in (row.get("terms") or "").split(";") if t.strip())
+        if not terms:
+            continue
+        if len([t for t in terms if stems(t)]) < 2:
+            raise InputFileError(
+                str(path),
+                f"row {row_number}, column terms: {row['terms']!r} is not a group of synonyms",
+                "give two or more terms with letters or digits, separated by ';' (AI; artificial intelligence)",
+            )
+        groups.append(terms)
     return groups
 
 

@@ -1340,6 +1340,11 @@ def test_a_corrections_file_saved_by_excel_in_cp1252_is_read(tmp_path: Path) -> 
         ("tech_categories", lambda t: t + t.splitlines()[3] + "\n", r"tech_category 'it_services' is already on row 4"),
         ("boroughs", lambda t: t + t.splitlines()[2] + "\n", r"borough_code 'E09000002' is already on row 3"),
         ("tech_categories", lambda t: t.replace(",", ";"), r"row 1: the columns are separated by semicolons"),
+        # found by a diff review: these files were not read by the check, and failed later as "a bug"...
+        ("search_synonyms", lambda t: t.replace(",", ";"), r"search_synonyms.csv: row 1: .* semicolons"),
+        ("spend_columns", lambda t: t.replace(",", ";"), r"spend_columns.csv: row 1: .* semicolons"),
+        # ...and a quote left open ran on to the end of a small file, read one way here and another by DuckDB
+        ("borough_aliases", lambda t: t.replace("\n", '\n"', 1), r"borough_aliases.csv: row 2 holds a value over"),
     ],
 )
 def test_a_reference_value_or_key_mistyped_is_refused_naming_file_and_row(
@@ -1354,6 +1359,24 @@ def test_a_reference_value_or_key_mistyped_is_refused_naming_file_and_row(
     path = reference / f"{name}.csv"
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(ReferenceDataError, match=f"{name}.csv: row .*{message}" if "row" not in message else message):
+        check_reference(Reference(reference))
+
+
+@pytest.mark.parametrize("damage", ["not utf-8", "missing"])
+def test_the_watched_terms_file_not_utf8_or_missing_is_refused_naming_it(tmp_path: Path, damage: str) -> None:
+    """Found by a diff review: technology_terms.csv was not read by the check; DuckDB's error was "a bug"."""
+    from loti_demand.exceptions import ReferenceDataError
+    from loti_demand.warehouse.reference_checks import check_reference
+
+    reference = tmp_path / "reference"
+    shutil.copytree(Reference().folder, reference)
+    path = reference / "technology_terms.csv"
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes() + b"caf\xe9\n")
+    expected = "missing; the build needs it" if damage == "missing" else r"row \d+ is not UTF-8"
+    with pytest.raises(ReferenceDataError, match=f"technology_terms.csv: {expected}"):
         check_reference(Reference(reference))
 
 

@@ -8,7 +8,6 @@ before the synonyms, for layouts the table does not cover.
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from pathlib import Path
@@ -100,11 +99,14 @@ def load_synonyms(folder: Path | None = None) -> list[tuple[str, str]]:
     return _synonyms(folder or config.path("reference"))
 
 
+COLUMNS = ("field", "header")  # spend_columns.csv's
+
+
 @cache
 def _synonyms(folder: Path) -> list[tuple[str, str]]:
-    path = folder / "spend_columns.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["field"], header_key(r["header"])) for r in csv.DictReader(fh)]
+    from loti_demand.reference_files import read_table
+
+    return [(r["field"], header_key(r["header"])) for _, r in read_table(folder / "spend_columns.csv", COLUMNS)[1]]
 
 
 def header_variants(cell: object) -> list[str]:

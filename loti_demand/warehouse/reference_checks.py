@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 
-from loti_demand.reference import Reference
+from loti_demand.exceptions import ReferenceDataError
+from loti_demand.reference import REGION_FILES, Reference
 from loti_demand.reference_files import duplicates, refuse
+from loti_demand.search import SYNONYMS_FILE, read_synonyms
+from loti_demand.sources.spend_header import load_synonyms
 from loti_demand.warehouse.enrich import load_corrections, load_overrides
 from loti_demand.warehouse.order import REFERENCE_TABLES
 
@@ -33,9 +36,17 @@ CATEGORY_RULES = frozenset({"cpv", "proclass", "keyword", "supplier", "name_sign
 def check_reference(ref: Reference) -> None:
     """Refuse (ReferenceDataError) the first reference file with a problem: a header without its columns, a repeated
     category or borough, a rule or correction naming a category tech_categories.csv does not have, a pattern that
-    is not a regular expression, a correction or override that cannot be applied."""
-    for name in REFERENCE_TABLES:
-        ref.absent_columns(name)  # reads every file the build loads: encoding, delimiter, header
+    is not a regular expression, a correction or override that cannot be applied; and the same reading of every
+    other file the build reads (spend_columns.csv, search_synonyms.csv)."""
+    for name in REFERENCE_TABLES:  # every file the build loads: encoding, delimiter, header, quotes
+        if name in REGION_FILES:
+            ref.absent_columns(name)
+        elif not ref.path(name).is_file():
+            raise ReferenceDataError(f"{ref.path(name)}: missing; the build needs it (see docs/classification.md)")
+        else:
+            ref.numbered(name)
+    load_synonyms(ref.folder)  # spend_columns.csv, which every spend file's header is read by
+    read_synonyms(ref.folder / SYNONYMS_FILE)
     rows = ref.numbered("tech_categories")[1]
     blank = [f"row {n}: no tech_category; fill it in or delete the row" for n, r in rows if not r["tech_category"]]
     refuse(ref.path("tech_categories"), blank + duplicates(rows, "tech_category", "category"))
