@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def _convert(setting: Setting, raw: str) -> str | int | bool:
             return text.lower() in TRUE
         accepted = "true or false (also 1 or 0, yes or no, on or off)"
     elif setting.type is int:
-        if text.lstrip("+-").isdigit() and int(text) >= setting.minimum:
+        if re.fullmatch(r"[+-]?[0-9]+", text) and int(text) >= setting.minimum:  # ASCII digits ('²' is a digit)
             return int(text)
         accepted = f"a whole number of at least {setting.minimum}, such as {setting.default}"
     else:

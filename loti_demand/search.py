@@ -209,12 +209,16 @@ def _units(text: str) -> list[tuple[bool, str, tuple[str, ...], bool]]:
     for m in [*_QUOTED.finditer(text), None]:
         before = text[last : m.start() if m else len(text)]
         for chunk in before.split():
-            excluded = len(chunk) > 1 and chunk[0] == "-" and chunk[1].isalpha()
-            found = stems(chunk)
+            word = chunk.strip("'\u2019.,;:!?()")
+            excluded = len(word) > 1 and word[0] == "-" and word[1].isalnum()  # -parking, (-parking), -5G
+            found = stems(word)
             if found and not (len(found) == 1 and found[0] in STOP_WORDS):
-                units.append((False, chunk.lstrip("-").strip("'\u2019.,;:!?()"), found, excluded))
+                units.append((False, word[1:] if excluded else word, found, excluded))
         if m:
-            excluded = text[max(0, m.start() - 2) : m.start()].strip() == "-"  # -"machine learning"
+            # -"machine learning": the minus touching the quote, as it touches an excluded word
+            excluded = (
+                m.start() > 0 and text[m.start() - 1] == "-" and (m.start() == 1 or text[m.start() - 2].isspace())
+            )
             if found := stems(m.group(1)):
                 units.append((True, " ".join(m.group(1).split()), found, excluded))
             last = m.end()

@@ -1301,6 +1301,10 @@ CORRECTIONS_HEADER = "kind,match,tech_category,note\n"
         (CORRECTIONS_HEADER + "supplier,Hawksmoor,it_service,\n", r"row 2: tech_category 'it_service' is not a categ"),
         (CORRECTIONS_HEADER + "line,spend/barnet/a.csv:row17,software,\n", r"row 2: match 'spend/barnet/a.csv:row17'"),
         (CORRECTIONS_HEADER + "supplier,,software,\n", r"row 2: no match"),
+        # found by a diff review: a superscript digit was "a bug"; punctuation or a legal form alone corrected nothing
+        (CORRECTIONS_HEADER + "line,spend/barnet/a.csv:\u00b2,software,\n", r"row 2: match 'spend/barnet/a.csv:"),
+        (CORRECTIONS_HEADER + "text,---,software,\n", r"row 2: match '---' holds no words to correct"),
+        (CORRECTIONS_HEADER + "supplier,Ltd,software,\n", r"row 2: match 'Ltd' names no supplier"),
         (CORRECTIONS_HEADER + "text," + "x" * 200_000 + ",software,\n", r"row 2 has a value longer than 131,072"),
         (
             CORRECTIONS_HEADER

@@ -171,6 +171,8 @@ def test_every_command_has_help_with_an_example(path, command) -> None:
         ("LOTI_DEMAND_MAX_FILE_MB", "1e3", "a whole number of at least 1"),
         ("LOTI_DEMAND_MAX_FILE_MB", "-5", "a whole number of at least 1"),
         ("LOTI_DEMAND_BUILD_WORKERS", "-1", "a whole number of at least 0, such as 0"),
+        ("LOTI_DEMAND_FETCH_TIMEOUT", "--5", "a whole number of at least 1"),  # a diff review: these were "a bug"
+        ("LOTI_DEMAND_FETCH_TIMEOUT", "\u00b2", "a whole number of at least 1"),
         ("LOTI_DEMAND_STRICT", "ture", "true or false"),
         ("LOTI_DEMAND_DEBUG", "maybe", "true or false"),
     ],

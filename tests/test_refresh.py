@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from loti_demand import cli as cli_module
-from loti_demand import refresh
+from loti_demand import config, refresh
 from loti_demand.cli import cli
 from loti_demand.sources import fetch_log
 from loti_demand.sources.spend_sources import COLUMNS
@@ -156,8 +157,15 @@ def test_one_source_offline_does_not_stop_the_others(servers, clock: Clock, tmp_
     monkeypatch.setenv("LOTI_DEMAND_FTS_URL", f"http://127.0.0.1:{_closed_port()}")
     data, warehouse = tmp_path / "data", tmp_path / "w.duckdb"
     sources = registry(tmp_path / "spend_sources.csv", site.url + "/spend")
+    reference = tmp_path / "reference"  # with a line correction naming no line: refresh's build warns of it too
+    shutil.copytree(config.path("reference"), reference)
+    (reference / "classification_corrections.csv").write_text(
+        "kind,match,tech_category,note\nline,spend/camden/gone.csv:2,software,\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("LOTI_DEMAND_REFERENCE", str(reference))
     first = run(data, warehouse, sources, "--only", "spend", "--only", "fts", "--since", "2025-04-01")
     assert first.exit_code == 1
+    assert "  warning: " in first.output and "no loaded spend line is spend/camden/gone.csv:2" in first.output
     assert "  Council spend: 1 new file(s), 0 changed" in first.output
     assert "  Find a Tender: FAILED: cannot reach Find a Tender" in first.output
     assert f"Built {warehouse}: 2 new spend line(s) and 0 new notice(s)" in first.output

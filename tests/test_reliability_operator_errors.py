@@ -237,7 +237,7 @@ def test_check_names_a_warehouse_an_older_version_built(sample_warehouse: Path, 
     line = one_error_line(CliRunner().invoke(cli, ["check", "-w", str(warehouse)]))
     assert f"{warehouse}: built by an older version of loti-demand (it has no " in line
     assert "agg_classification_by_publisher.payment_month" in line and "agg_supplier_shares_by_period" in line
-    assert "rebuild it with `python -m loti_demand build" in line
+    assert "rebuild it from its data folder with `python -m loti_demand build --data DIR --warehouse" in line
 
 
 def test_build_replaces_a_damaged_warehouse(sample_warehouse: Path, tmp_path: Path) -> None:

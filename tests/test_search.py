@@ -83,6 +83,11 @@ def matches(text: str, q: str, synonyms: search.Synonyms = SYNONYMS) -> bool:
         ("Use sensors to answer residents", 'sensor -"machine learning"', True),
         ("Use sensors to answer residents", "-AI sensor", True),
         ("e-learning for staff", "e-learning -staff", False),
+        # the minus touches what it leaves out, wherever the word has brackets, and before digits too (diff review)
+        ("5G sensors for bins", "-5G sensor", False),
+        ("Sensors for parking bays", "(-parking) sensor", False),
+        ("Sensors for parking bays", "- parking sensor", True),  # a minus on its own leaves nothing out
+        ("Sensors in the car park", '- "car park" sensor', True),
     ],
 )
 def test_search_finds_whole_words_stems_phrases_and_synonyms(text: str, q: str, expected: bool) -> None:

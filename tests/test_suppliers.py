@@ -393,6 +393,7 @@ def test_resolving_each_connected_set_of_links_gives_what_resolving_all_names_gi
             r"'Brightline Software'",
         ),
         ("supplier_name,canonical_name,note\nBrightline Software Ltd,,\n", r"row 2: canonical_name '' names no"),
+        ("supplier_name,canonical_name,note\nLtd,Foo Ltd,\n", r"row 2: supplier_name 'Ltd' names no supplier"),
     ],
 )
 def test_an_overrides_file_that_would_apply_nothing_or_conflicts_is_refused(

@@ -97,9 +97,9 @@ def check(warehouse: Path) -> None:
     if absent := contract.missing(con):
         raise LotiDemandError(
             f"{warehouse}: built by an older version of loti-demand (it has no {', '.join(absent[:5])}"
-            f"{f' and {len(absent) - 5} more' if len(absent) > 5 else ''}); rebuild it with `python -m loti_demand "
-            f"build --warehouse {warehouse}`, or add a file with `python -m loti_demand ingest`, which brings it up "
-            "to date"
+            f"{f' and {len(absent) - 5} more' if len(absent) > 5 else ''}); rebuild it from its data folder with "
+            f"`python -m loti_demand build --data DIR --warehouse {warehouse}`, or add a file with `python -m "
+            "loti_demand ingest`, which brings it up to date"
         )
     failures = run_checks(con)
     failed = {f.check for f in failures}

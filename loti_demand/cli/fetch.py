@@ -250,6 +250,8 @@ def refresh(
         )
         for name, value in report.build.counts.items():
             echo(f"  {name}: {value:,}")
+        for warning in report.build.warnings:
+            secho(f"  warning: {warning}", fg="yellow")
     if report.skipped_build:
         echo(report.skipped_build[0].upper() + report.skipped_build[1:] + ".")
     if report.failed:

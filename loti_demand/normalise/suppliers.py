@@ -95,6 +95,12 @@ def supplier_key(name: str | None) -> str | None:
     return key or fold(legal) or None
 
 
+def only_legal_form(name: str) -> bool:
+    """Whether a name is nothing but legal-form words ('Ltd', 'The Company'): supplier_key keeps such a name whole, so
+    as a correction or override it would name whichever supplier is called just that."""
+    return not _SUFFIXES.sub(" ", fold(_TRADING_AS.sub("", name.strip()))).strip()
+
+
 def clean_identifier(value: str | None, kind: str) -> str | None:
     """Normalise a published identifier, or None when it is a placeholder ('NA', '0', 'Redacted').
 

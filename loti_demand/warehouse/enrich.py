@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import warnings
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import pyarrow as pa
 from loti_demand.normalise.line_columns import description_parts
 from loti_demand.normalise.ocds_values import calendar_date
 from loti_demand.normalise.supplier_resolution import Override
-from loti_demand.normalise.suppliers import supplier_key
+from loti_demand.normalise.suppliers import only_legal_form, supplier_key
 from loti_demand.normalise.taxonomy import Classifier
 from loti_demand.normalise.text import fold
 from loti_demand.reference import Reference
@@ -47,8 +48,10 @@ def load_overrides(folder: Path) -> list[Override]:
     for number, row in numbered_rows(path, ("supplier_name", "canonical_name"), cp1252=True):
         name, canonical = (row["supplier_name"] or "").strip(), (row["canonical_name"] or "").strip()
         key, target = supplier_key(name), supplier_key(canonical)
-        if not (key and target):
-            column, value = ("supplier_name", name) if not key else ("canonical_name", canonical)
+        if not (key and target) or only_legal_form(name) or only_legal_form(canonical):
+            column, value = (
+                ("supplier_name", name) if not key or only_legal_form(name) else ("canonical_name", canonical)
+            )
             problems.append(f"row {number}: {column} {value!r} names no supplier; fill it in or delete the row")
             continue
         if key in seen and seen[key][1] != target:
@@ -151,11 +154,12 @@ def _correction_key(kind: str, match: str, category: str, categories: Collection
             f"{', '.join(categories)}, or {NOT_TECHNOLOGY} (not technology)"
         )
     if kind == "supplier":
-        return ("supplier", key) if (key := supplier_key(match)) else f"match {match!r} names no supplier"
+        key = supplier_key(match)
+        return ("supplier", key) if key and not only_legal_form(match) else f"match {match!r} names no supplier"
     if kind == "text":
-        return ("text", fold(match))
+        return ("text", key) if (key := fold(match)) else f"match {match!r} holds no words to correct"
     source_file, _, source_row = match.rpartition(":")
-    if not (source_file and source_row.strip().isdigit() and int(source_row) > 0):
+    if not (source_file and re.fullmatch(r"[0-9]+", source_row.strip()) and int(source_row) > 0):
         return (
             f"match {match!r} is not a line as path:row (the file's path in the data folder, a colon, then its line "
             "number: spend/barnet/file.csv:17)"
