@@ -333,7 +333,7 @@ def reference_date(info: Mapping[str, object]) -> dt.date:
 def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> View:
     """The Demand calendar as a link with these filters shows it."""
     categories = queries.tech_categories(con)["tech_category"].tolist()
-    areas = [*queries.borough_list(con)["borough_code"], "london_wide"]
+    areas = [*queries.borough_list(con)["borough_code"], *queries.body_list(con)["publisher_code"], "london_wide"]
     default, least, most = MONTHS_AHEAD
     months = _one(params, "months", [str(n) for n in range(least, most + 1)], str(default))
     date_from, date_to = periods.months_from(queries.as_of(con), int(months))

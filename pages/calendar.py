@@ -13,7 +13,8 @@ ui.page_header(
     f"When {area_name}'s boroughs and {area_name}-wide bodies are expected to buy technology: dated by their published "
     "notices, or inferred from the end dates of contracts they have already let.",
 )
-areas_available = ui.borough_names(london_wide=True)
+# the boroughs, each London-wide body by name (GLA, TfL), and every buyer that is not a borough together
+areas_available = {**ui.borough_names(), **ui.buyer_body_names(), **ui.borough_names(london_wide=True)}
 search = ui.url_text(
     "Search notices",
     key="q",

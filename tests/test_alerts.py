@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from loti_demand import alerts
+from loti_demand import alerts, periods, queries
 from loti_demand.cli import cli
 from loti_demand.exceptions import LotiDemandError
 from tests.conftest import open_page
@@ -255,3 +255,18 @@ def test_a_feed_of_a_link_holding_a_control_character_is_written_without_it(samp
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert not feedparser.parse(out.read_bytes()).bozo
+
+
+def test_a_calendar_feed_can_follow_one_london_wide_body(sample_warehouse: Path) -> None:
+    """A link choosing the GLA by name (the Demand calendar's filter now offers each London-wide body) gives a feed
+    of the GLA's procurements only; before, 'GLA' was not one of the link's choices."""
+    from loti_demand.warehouse.db import connect
+
+    data = run_cli("export", "feed", "-w", str(sample_warehouse), "--link", "calendar?borough=GLA", "--out", "-")
+    con = connect(sample_warehouse, read_only=True)
+    as_of = queries.as_of(con)
+    date_from, date_to = periods.months_from(as_of, 18)
+    want = queries.demand_calendar(con, date_from=date_from, date_to=date_to, areas=("GLA",))
+    con.close()
+    assert len(want) > 0 and set(want["area_name"]) == {"Greater London Authority"}
+    assert data.count("<entry>") == len(want)

@@ -206,6 +206,8 @@ def test_page_shows_exactly_the_independent_calendar(sample_warehouse: Path, mon
     [
         ({"category": "software,it_services"}, lambda d: d["tech_category"].isin(["software", "it_services"])),
         ({"borough": "london_wide"}, lambda d: d["borough_code"].isna()),
+        # a London-wide body by name (a review found the GLA and TfL in the table but not in the filter)
+        ({"borough": "GLA,E09000022"}, lambda d: d["publisher_code"].isin(["GLA", "E09000022"])),
         ({"borough": "E09000022,E09000028"}, lambda d: d["borough_code"].isin(["E09000022", "E09000028"])),
         (
             {"value": "under_100k,unknown"},

@@ -36,6 +36,7 @@ from loti_demand.queries.core import (
     spend_periods,
 )
 from loti_demand.queries.coverage import (
+    body_list,
     borough_list,
     build_info,
     coverage_by_borough,
@@ -82,6 +83,7 @@ __all__ = [
     "Query",
     "arrow_frame",
     "as_of",
+    "body_list",
     "body_measures",
     "borough_challenges",
     "borough_expiring",

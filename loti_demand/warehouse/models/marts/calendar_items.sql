@@ -8,6 +8,7 @@ select
     d.expected_date,
     d.due_until,
     d.borough_code,
+    d.publisher_code,
     d.area_name,
     d.buyer_name,
     d.title,
