@@ -43,7 +43,7 @@ stem = export.summary_file_stem(by, month_from, month_to, ui.as_of())
 
 st.header("Demand summary")
 st.caption(
-    f"{len(table):,} rows; data as of {ui.as_of():%-d %B %Y}. Technology only. "
+    f"{len(table):,} {'row' if len(table) == 1 else 'rows'}; data as of {ui.as_of():%-d %B %Y}. Technology only. "
     f"{export.spend_coverage(ui.connection(), month_from, month_to, ui.area())} Spend is money paid; "
     "pipeline and contract values are estimates and awarded values: do not add them together. Definitions "
     "are below and in the notes file."

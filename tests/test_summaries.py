@@ -123,3 +123,50 @@ def test_a_spend_trend_gives_each_series_its_own_colour_and_folds_only_two_or_mo
         assert names == [f"Category {c:02d}" for c in range(categories)], "every category by name, largest first"
     else:
         assert names[-1] == "Other categories" and len(names) == len(charts.AREA_COLOURS) + 1
+
+
+def test_real_data_sentences_count_and_round_as_people_read_them() -> None:
+    """Found by a review on real councils' files: '£1,000k', 'rest on 1 spend files', 'by 0 boroughs and 1
+    London-wide body', '3 London-wide bodies (16 London-wide bodies)', and a fall of £2,687 named before one of
+    £68,551 when both were down 100%."""
+    from loti_demand.metrics.measures import format_gbp
+
+    assert [format_gbp(v) for v in (999_668.68, 999_499.0, 999_960_000.0, 12_345.0)] == [
+        "£1.0m",
+        "£999k",
+        "£1.00bn",
+        "£12k",
+    ]
+    one = pd.Series(
+        {
+            "spend_files": 1,
+            "months_covered": 1,
+            "first_month": "2025-02-01",
+            "last_month": "2025-02-01",
+            "lines": 1,
+            "lines_duplicate": 0,
+            "lines_quarantined": 1,
+            "latest_file": "spend/tfl/feb.csv",
+        }
+    )
+    assert coverage_sentences.coverage_summary(one, "TfL").startswith(
+        "TfL's spend figures rest on 1 spend file covering 1 month (February 2025 to February 2025): 1 payment line "
+        "loaded, 0 duplicate lines skipped and 1 line set aside"
+    )
+    buyers = pd.DataFrame({"is_london_wide": [True], "tech_spend_gbp": [100.0], "area_name": ["GLA"]})
+    assert sentences.supplier_buyers_sentence(buyers, "year").startswith(
+        "Paid £100 for technology by 1 London-wide body"
+    )
+    bodies = {f"B{i}": f"Body {i}" for i in range(16)}
+    said = coverage_sentences.bodies_sentence(3, 3_100_000, bodies)
+    assert said.startswith("Tech spend includes £3.1m paid by 3 London-wide bodies, which") and "16" not in said
+    growth = pd.DataFrame(
+        {
+            "tech_category_label": ["Cyber security", "Cloud and hosting"],
+            "spend_before_gbp": [2_687.0, 68_551.0],
+            "spend_latest_gbp": [0.0, 0.0],
+        }
+    )
+    assert sentences.growth_summary(growth, "spend").endswith(
+        "Falling most: Cloud and hosting, down 100% (£69k to £0)."
+    )

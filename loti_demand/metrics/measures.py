@@ -33,9 +33,10 @@ def format_gbp(value: float) -> str:
     """£12.3m, £450k, £900: short forms for headline figures."""
     sign = "-" if value < 0 else ""
     value = abs(value)
-    if value >= 1_000_000_000:
+    # each unit from where its rounded figure reaches the next one's (£999,668 is £1.0m, not £1,000k)
+    if round(value / 1_000_000, 1) >= 1_000:
         return f"{sign}£{value / 1_000_000_000:,.2f}bn"
-    if value >= 1_000_000:
+    if round(value / 1_000) >= 1_000:
         return f"{sign}£{value / 1_000_000:,.1f}m"
     if value >= 10_000:
         return f"{sign}£{value / 1_000:,.0f}k"
@@ -48,10 +49,11 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "tech_spend_gbp",
             "Tech spend (£)",
-            "Sum of payment lines over £500 classified as technology, net of credit notes, from the spend files of "
-            "councils and of bodies serving the whole area (a mayoral authority, transport body...): lines whose "
-            "own words say technology (high confidence) and lines whose words are silent but whose supplier is "
-            "known for technology: its record, its name or its other payments (medium).",
+            "Sum of payment lines (over £500; some publishers list smaller payments too) classified as technology, "
+            "net of credit notes, from the spend files of councils and of bodies serving the whole area (a mayoral "
+            "authority, transport body...): lines whose own words say technology (high confidence) and lines whose "
+            "words are silent but whose supplier is known for technology: its record, its name or its other "
+            "payments (medium).",
             "gbp",
         ),
         Measure(

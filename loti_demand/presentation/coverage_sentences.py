@@ -101,14 +101,14 @@ def coverage_summary(row: pd.Series, name: str) -> str:
             f"none of their lines could be loaded ({int(row['lines_quarantined']):,} set aside)."
         )
     text = (
-        f"{name}'s spend figures rest on {int(row['spend_files']):,} spend files covering "
-        f"{int(row['months_covered'])} months ({pd.Timestamp(row['first_month']):%B %Y} to "
-        f"{pd.Timestamp(row['last_month']):%B %Y}): {int(row['lines']):,} payment lines loaded, "
-        f"{int(row['lines_duplicate']):,} duplicate lines skipped and {int(row['lines_quarantined']):,} "
-        "lines set aside because a value could not be read."
+        f"{name}'s spend figures rest on {plural(int(row['spend_files']), 'spend file', 'spend files')} covering "
+        f"{plural(int(row['months_covered']), 'month', 'months')} ({pd.Timestamp(row['first_month']):%B %Y} to "
+        f"{pd.Timestamp(row['last_month']):%B %Y}): {plural(int(row['lines']), 'payment line', 'payment lines')} "
+        f"loaded, {plural(int(row['lines_duplicate']), 'duplicate line', 'duplicate lines')} skipped and "
+        f"{plural(int(row['lines_quarantined']), 'line', 'lines')} set aside because a value could not be read."
     )
     if row.get("files_rejected"):
-        text += f" {int(row['files_rejected'])} files could not be read at all."
+        text += f" {plural(int(row['files_rejected']), 'file', 'files')} could not be read at all."
     return text + f" Latest file read: {row['latest_file']}."
 
 
@@ -116,10 +116,12 @@ def bodies_sentence(count: int, amount: object, bodies: dict[str, str], *, area:
     """Whether the area's total includes its area-wide bodies' spend (London's GLA, TfL...), and how much."""
     if not count:
         return f"Tech spend includes no {area}-wide body (none has spend data in this selection)."
-    names = " and ".join(bodies.values()) if len(bodies) <= 3 else f"{len(bodies)} {area}-wide bodies"
+    # named when few; `bodies` are those the choice allows, not only those with data, so a count of them would
+    # contradict `count` (found on real data: "3 London-wide bodies (16 London-wide bodies)")
+    names = f" ({' and '.join(bodies.values())})" if len(bodies) <= 3 else ""
     return (
         f"Tech spend includes {MEASURES['tech_spend_gbp'].format(amount)} paid by "
-        f"{plural(count, f'{area}-wide body', f'{area}-wide bodies')} ({names}), which are never counted in a "
+        f"{plural(count, f'{area}-wide body', f'{area}-wide bodies')}{names}, which are never counted in a "
         "borough's or a per-resident figure."
     )
 

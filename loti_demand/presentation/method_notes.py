@@ -13,8 +13,9 @@ def score_method() -> str:
 def how_figures_are_computed(taxonomy_version: str) -> str:
     return f"""
 - **Spend** comes from the files each council publishes under the Local Government Transparency Code 2015
-  (payments over £500). Every line of every file is either loaded, counted as a duplicate of a line already
-  loaded, or quarantined with a reason (listed above), and those counts add up for every file.
+  (payments over £500; some publish every payment, and every line they publish is counted). Every line of every
+  file is either loaded, counted as a duplicate of a line already loaded, or quarantined with a reason (listed
+  above), and those counts add up for every file.
 - **What "tech" means**: a payment, notice or challenge is technology when the tech taxonomy (version
   **{taxonomy_version}**) places it in one of the categories listed below. Spend lines are classified by their
   ProClass code (the procurement classification many councils' ledgers use), words in their expense type or

@@ -251,8 +251,9 @@ def growth_summary(df: pd.DataFrame, by: str) -> str:
         if growing
         else f"No tech category grew in {r.what}."
     )
-    if falling:
-        text += f" Falling most: {part(falling[-1])}."
+    if falling:  # the steepest fall, and of equal falls (two down 100%) the larger in money or count
+        steepest = min(falling, key=lambda i: (latest[i] / before[i], latest[i] - before[i]))
+        text += f" Falling most: {part(steepest)}."
     return text
 
 
@@ -323,9 +324,10 @@ def supplier_buyers_sentence(buyers: pd.DataFrame, phrase: str) -> str:
     if buyers.empty:
         return f"No London tech payments to this supplier in the {phrase}."
     bodies = int(buyers["is_london_wide"].sum())
-    who = plural(len(buyers) - bodies, "borough", "boroughs")
-    if bodies:
-        who += f" and {plural(bodies, 'London-wide body', 'London-wide bodies')}"
+    parts = [plural(len(buyers) - bodies, "borough", "boroughs")] if len(buyers) > bodies else []
+    if bodies:  # '1 London-wide body', not 'by 0 boroughs and 1 London-wide body'
+        parts.append(plural(bodies, "London-wide body", "London-wide bodies"))
+    who = " and ".join(parts)
     fmt, top = MEASURES["tech_spend_gbp"].format, buyers.iloc[0]
     return (
         f"Paid {fmt(buyers['tech_spend_gbp'].sum())} for technology by {who} in the {phrase}; the most by "
