@@ -118,9 +118,12 @@ with st.expander("How the dates and the confidence are worked out"):
 st.header("Procurements in the calendar")
 if items.empty:
     ui.no_data(
-        "No procurements match these words and filters. Try other words, more months ahead, or fewer filters."
-        if searched
-        else "No procurements match these filters. Try more months ahead, or fewer filters."
+        ui.no_notices_loaded()
+        or (
+            "No procurements match these words and filters. Try other words, more months ahead, or fewer filters."
+            if searched
+            else "No procurements match these filters. Try more months ahead, or fewer filters."
+        )
     )
 else:
     ui.table(

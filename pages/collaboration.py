@@ -68,7 +68,8 @@ st.markdown(
 st.header("Candidate joint procurements")
 if groups.empty:
     ui.no_data(
-        "No two boroughs are buying the same tech category within this many months. Try a longer gap, "
+        ui.no_notices_loaded()
+        or "No two boroughs are buying the same tech category within this many months. Try a longer gap, "
         "more months ahead, or fewer filters."
     )
 else:

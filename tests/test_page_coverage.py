@@ -286,6 +286,28 @@ def test_pages_work_when_a_source_is_empty(
         assert any("Spend: no spend files cover these months." in c.value for c in at.caption)
 
 
+@pytest.fixture(scope="module")
+def spend_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with spend files only: no procurement notices, no challenges."""
+    root = tmp_path_factory.mktemp("spend_only") / "data"
+    shutil.copytree(FIXTURES / "data" / "spend", root / "spend")
+    path = root.parent / "warehouse.duckdb"
+    build(root, path)
+    return path
+
+
+@pytest.mark.parametrize("page", ["pages/calendar.py", "pages/collaboration.py"])
+def test_with_no_notices_loaded_the_pages_say_so_rather_than_blame_the_filters(
+    spend_only_warehouse: Path, monkeypatch, page: str
+) -> None:
+    """Found by a review on real files without notices: "No procurements match these filters. Try fewer filters",
+    and every page's caption read "notices to unknown"."""
+    at = _app(spend_only_warehouse, monkeypatch, page=page)
+    assert any(i.value.startswith("No procurement notices have been loaded, so there is nothing") for i in at.info)
+    assert not any("match these filters" in i.value for i in at.info)
+    assert "; no notices loaded; built" in at.caption[0].value
+
+
 def test_period_window_is_whole_months() -> None:
     assert periods.months_back(dt.date(2026, 3, 31), 12) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     assert periods.months_from(dt.date(2026, 3, 31), 18) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))

@@ -59,13 +59,12 @@ def page_header(title: str, intro: str) -> None:
             icon=":material/science:",
         )
 
-    def day(column: str) -> str:
-        return long_date(info[column]) or "unknown"
+    def day(column: str, what: str) -> str:
+        return f"{what} to {when}" if (when := long_date(info[column])) else f"no {what.lower()} loaded"
 
     st.caption(
-        f"{area().name} tech demand. Data as of {day('data_as_of')}. Spend to {day('spend_as_of')}; "
-        f"notices to {day('notices_as_of')}; "
-        f"built {day('built_at')}."
+        f"{area().name} tech demand. Data as of {long_date(info['data_as_of']) or 'unknown'}. "
+        f"{day('spend_as_of', 'Spend')}; {day('notices_as_of', 'notices')}; built {long_date(info['built_at'])}."
     )
 
 

@@ -57,6 +57,16 @@ def no_data(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
+def no_notices_loaded() -> str | None:
+    """What to say when the warehouse holds no procurement notices at all (so no filter is to blame), else None."""
+    if not is_missing(build_info()["notices_as_of"]):
+        return None
+    return (
+        "No procurement notices have been loaded, so there is nothing to show yet: fetch them with "
+        "`python -m loti_demand refresh` (or `fetch fts` and `fetch contracts-finder`) and build again."
+    )
+
+
 def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, empty: str | None = None) -> None:
     """Show a table with labelled headers and a CSV download of exactly the rows and columns shown; with no rows
     and an `empty` sentence, that sentence instead, and no empty download."""
