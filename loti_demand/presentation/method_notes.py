@@ -27,7 +27,9 @@ def how_figures_are_computed(taxonomy_version: str) -> str:
   Data Standard (OCDS). A procurement is one OCDS process, compiled from all its notices; its OCDS ID names it on
   both sites.
 - **Inferred re-procurement dates**: {REPROCUREMENT.explain()}
-- **Data as of** is the later of the latest payment date and the latest notice date.
+- **Data as of** is the later of the spend's and the notices' "as of" dates. Each is the date by which all but
+  one in a thousand of its payment lines or notices are dated (never after the build), so a few dated ahead by
+  mistake cannot move it; the few after it are still counted in totals.
 """
 
 
