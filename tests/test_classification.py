@@ -200,6 +200,10 @@ def test_text_rules(classifier: Classifier, category, purpose, code, expected) -
         ("Equipment", "Akhter Computers", "devices"),  # a computer seller
         ("Equipment", "Key Computer Co Ltd", "devices"),  # a computer company's equipment (kind rules, 2026.26)
         ("Licences Purchase", "CDW Ltd", "software"),  # a reseller's licences are software (2026.36)
+        # a college is no technology supplier by its name (a specialist school's "Computing"), only by its line's
+        # own words (rules 2026.37, after a review on real files)
+        ("Schools", "Cantell Maths & Computing College", None),
+        ("IT Hardware - Scanners Printers MFD's", "Launceston College", "print_document"),
         ("Licences Purchase", "Acme Ltd", None),
         ("Supplies and Services", "Key Computer Co Ltd", "ict_other"),
         # rules 2026.12: computer services firms, telecoms trade words and information systems companies by name
@@ -275,6 +279,8 @@ def test_a_generic_it_line_takes_a_specialist_suppliers_category(real_spend_con)
             ("smart_city_iot", "low"),
         ),  # not general IT
         ("Service Area: Libraries | Expense Type: Consultants Fees", (None, None)),
+        # a cost centre that pays refunds buys nothing, whatever its name holds (real-data review, rules 2026.36)
+        ("Expense Area: Computer Refunds | Expense Type: Refunds", (None, None)),
         # licences bought by an IT department are software licences; a heading of non-IT licences, or licences
         # bought by any other department, are not (rules 2026.36)
         ("Service Division: Information Technology | Expenses Type: Licences", ("software", "medium")),

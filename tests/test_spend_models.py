@@ -442,6 +442,10 @@ def test_sql_and_python_redaction_rules_agree(macros, name: str) -> None:
         ("Sensitive Cleaning Ltd", False),
         ("X", False),
         ("株式会社", False),  # a name in another script is a name
+        # a police commissioner's placeholder for a withheld payee (found on real files by a review)
+        ("THIRD PARTY SUPPLIER", True),
+        ("Third Party", True),
+        ("Third Party Solutions Ltd", False),
     ],
 )
 def test_redaction_markers(name: str, redacted: bool, macros) -> None:

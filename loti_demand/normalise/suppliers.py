@@ -20,7 +20,8 @@ _SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|compa
 REDACTED = re.compile(
     r"redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|"
     r"name removed|not disclosed|private individual|commercially sensitive|commercial in confidence|"
-    r"^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,})"
+    r"^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,}|"
+    r"third party( supplier| payee)?)"
     r"[^0-9A-Za-z]*$|^[ -/:-@\[-`{-~]+$",
     re.IGNORECASE | re.ASCII,
 )

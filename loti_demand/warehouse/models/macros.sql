@@ -154,7 +154,8 @@ create or replace macro is_redacted_name(s) as
         s,
         '(?i)redact|personal data|personal information|data protection|\bdp act\b|\bgdpr\b|withheld|'
         || 'name removed|not disclosed|private individual|commercially sensitive|commercial in confidence|'
-        || '^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,})'
+        || '^[^0-9A-Za-z]*(individual|confidential|private|personal|anonymised|anonymous|unknown|sensitive|x{3,}|'
+        || 'third party( supplier| payee)?)'
         || '[^0-9A-Za-z]*$|^[ -/:-@\[-`{-~]+$'
     );
 
