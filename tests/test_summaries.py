@@ -170,3 +170,19 @@ def test_real_data_sentences_count_and_round_as_people_read_them() -> None:
     assert sentences.growth_summary(growth, "spend").endswith(
         "Falling most: Cloud and hosting, down 100% (£69k to £0)."
     )
+
+
+def test_a_spend_trend_of_one_month_is_drawn_and_each_month_is_labelled_once() -> None:
+    """Found by a review on real files, where many publishers have a single month in a window: a stacked area of
+    one point drew nothing, and the axis labelled one month twice."""
+    one = pd.DataFrame(
+        {"period_start": [pd.Timestamp("2025-02-01")] * 2, "tech_category_label": ["A", "B"], "tech_spend_gbp": [5, 7]}
+    )
+    figure = charts.spend_trend_figure(one, title="One month")
+    assert all("markers" in trace.mode for trace in figure.data)
+    assert figure.layout.xaxis.dtick == "M1"
+    many = pd.DataFrame(
+        {"period_start": pd.date_range("2023-04-01", periods=36, freq="MS"), "tech_category_label": "A"}
+    ).assign(tech_spend_gbp=1.0)
+    figure = charts.spend_trend_figure(many, title="Three years")
+    assert all(trace.mode == "lines" for trace in figure.data) and figure.layout.xaxis.dtick == "M3"

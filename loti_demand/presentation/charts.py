@@ -147,6 +147,12 @@ AREA_COLOURS = [c for c in OKABE_ITO if c != "#F0E442"]  # yellow is too faint o
 OTHER_GREY = "#999999"
 
 
+def month_ticks(months: int) -> str:
+    """A month axis's tick spacing: each month, then each quarter or year as the months grow (plotly's own choice
+    labelled one month twice when there were few)."""
+    return "M1" if months <= 12 else "M3" if months <= 36 else "M12"
+
+
 def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") -> go.Figure:
     """Stacked areas of tech spend by category over time: the largest categories, each in a colour of its own, and
     the rest as 'Other categories' in grey (where the rest is one category, it keeps its name, in the grey)."""
@@ -160,6 +166,8 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
     )
     traces = []
     order = keep + (["Other categories"] if "Other categories" in pivot.columns else [])
+    # one period alone draws no area: it is shown as points (real publishers often have a single month in a window)
+    periods = len(pivot.index)
     for i, series in enumerate(order):
         colour = AREA_COLOURS[i] if i < most and series != "Other categories" else OTHER_GREY
         traces.append(
@@ -168,7 +176,7 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
                 y=pivot[series].astype(float),
                 name=series,
                 stackgroup="one",
-                mode="lines",
+                mode="lines+markers" if periods == 1 else "lines",
                 line={"width": 0.5, "color": colour},
                 fillcolor=colour,
                 hovertemplate=f"{series}<br>%{{x|%b %Y}}: £%{{y:,.0f}}<extra></extra>",
@@ -179,7 +187,8 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
         title,
         xaxis={
             "title": {"text": "Quarter starting" if grain == "quarter" else "Month"},
-            "dtick": "M3" if grain == "quarter" else None,
+            # a tick each month (or quarter, or year, as the months grow), never two labels for one month
+            "dtick": "M3" if grain == "quarter" else month_ticks(periods),
             "tickformat": "%b %Y",
         },
         yaxis={"title": {"text": label("tech_spend_gbp")}, "tickprefix": "£", "tickformat": "~s"},
@@ -201,7 +210,7 @@ def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend
     return figure(
         [bar],
         title,
-        xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y"},
+        xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y", "dtick": month_ticks(len(data))},
         yaxis={"title": {"text": label(value)}, "tickprefix": "£", "tickformat": "~s"},
         height=380,
     )
