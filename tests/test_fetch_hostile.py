@@ -34,6 +34,24 @@ def policy(**kwargs) -> FetchPolicy:
     return FetchPolicy(**{"timeout": 5, "sleep": Sleeps(), "min_interval": 0, **kwargs})
 
 
+def refresh_apis(tmp_path: Path):
+    """`refresh` of the two APIs alone into tmp_path, without progress bars."""
+    from contextlib import nullcontext
+
+    from loti_demand import refresh
+
+    return refresh.refresh(
+        tmp_path / "data",
+        tmp_path / "w.duckdb",
+        sources=[],
+        since=SINCE,
+        until=None,
+        bar=lambda label, length: nullcontext(lambda item: None),
+        fetch_policy=policy(),
+        only=("fts", "contracts-finder"),
+    )
+
+
 def fts(url: str, raw: Path, **kwargs) -> connectors.FetchResult:
     return connectors.fetch("fts", SINCE, base_url=url, raw_dir=raw, policy=policy(**kwargs))
 
@@ -194,25 +212,13 @@ def test_a_bad_first_ocds_answer_is_one_line(route, problem: str, tmp_path: Path
 
 
 def test_refresh_goes_on_to_the_next_source_after_a_bad_answer(tmp_path: Path, monkeypatch) -> None:
-    from contextlib import nullcontext
-
-    from loti_demand import refresh
 
     with hostile() as bad, hostile() as good:
         bad.routes[FTS] = answer(DEEP)
         good.routes[connectors.APIS["contracts-finder"].path] = answer(PAGE)
         monkeypatch.setenv("LOTI_DEMAND_FTS_URL", bad.url)
         monkeypatch.setenv("LOTI_DEMAND_CONTRACTS_FINDER_URL", good.url)
-        report = refresh.refresh(
-            tmp_path / "data",
-            tmp_path / "w.duckdb",
-            sources=[],
-            since=SINCE,
-            until=None,
-            bar=lambda label, length: nullcontext(lambda item: None),
-            fetch_policy=policy(),
-            only=("fts", "contracts-finder"),
-        )
+        report = refresh_apis(tmp_path)
     fts_outcome, cf_outcome = report.outcomes
     assert not fts_outcome.ok and "page 1 is nested too deeply to read" in fts_outcome.line
     assert cf_outcome.ok and len(cf_outcome.new_paths) == 1
@@ -238,7 +244,6 @@ def test_a_ckan_answer_that_cannot_be_read_fails_that_publisher_only(body: bytes
 
 
 def test_a_failure_no_check_foresaw_is_one_line_and_the_other_sources_still_run(tmp_path: Path, monkeypatch) -> None:
-    from contextlib import nullcontext
 
     from loti_demand import refresh
 
@@ -251,16 +256,7 @@ def test_a_failure_no_check_foresaw_is_one_line_and_the_other_sources_still_run(
         return refresh.SourceOutcome("Contracts Finder", True, "fine")
 
     monkeypatch.setattr(refresh, "fetch_api", fetch_api)
-    report = refresh.refresh(
-        tmp_path / "data",
-        tmp_path / "w.duckdb",
-        sources=[],
-        since=SINCE,
-        until=None,
-        bar=lambda label, length: nullcontext(lambda item: None),
-        fetch_policy=policy(),
-        only=("fts", "contracts-finder"),
-    )
+    report = refresh_apis(tmp_path)
     assert asked == ["fts", "contracts-finder"]
     assert report.outcomes[0].line.startswith("failed unexpectedly (RuntimeError: a bug); this is a bug")
     assert report.outcomes[1].ok

@@ -247,14 +247,19 @@ def test_fetch_log_is_shown_when_the_warehouse_has_one(sample_warehouse: Path, t
     assert not any("No fetch log" in i.value for i in at.info)
 
 
-@pytest.fixture(scope="module")
-def notices_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse with procurement notices only: no spend files, no challenges."""
-    root = tmp_path_factory.mktemp("notices_only") / "data"
-    shutil.copytree(FIXTURES / "demand" / "procurement", root / "procurement")
+def _built_from(tmp_path_factory: pytest.TempPathFactory, name: str, kind: str, fixtures: Path) -> Path:
+    """A warehouse built from one kind of input alone (the fixtures folder copied in as data/<kind>)."""
+    root = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(fixtures, root / kind)
     path = root.parent / "warehouse.duckdb"
     build(root, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def notices_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with procurement notices only: no spend files, no challenges."""
+    return _built_from(tmp_path_factory, "notices_only", "procurement", FIXTURES / "demand" / "procurement")
 
 
 @pytest.mark.parametrize(
@@ -289,11 +294,7 @@ def test_pages_work_when_a_source_is_empty(
 @pytest.fixture(scope="module")
 def spend_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse with spend files only: no procurement notices, no challenges."""
-    root = tmp_path_factory.mktemp("spend_only") / "data"
-    shutil.copytree(FIXTURES / "data" / "spend", root / "spend")
-    path = root.parent / "warehouse.duckdb"
-    build(root, path)
-    return path
+    return _built_from(tmp_path_factory, "spend_only", "spend", FIXTURES / "data" / "spend")
 
 
 @pytest.mark.parametrize("page", ["pages/calendar.py", "pages/collaboration.py"])
