@@ -186,3 +186,15 @@ def test_a_spend_trend_of_one_month_is_drawn_and_each_month_is_labelled_once() -
     ).assign(tech_spend_gbp=1.0)
     figure = charts.spend_trend_figure(many, title="Three years")
     assert all(trace.mode == "lines" for trace in figure.data) and figure.layout.xaxis.dtick == "M3"
+
+
+def test_a_fall_from_nothing_into_credit_is_named_without_dividing_by_zero() -> None:
+    """A year of credit notes alone (negative spend) after a year of none falls from £0: the steepest fall."""
+    growth = pd.DataFrame(
+        {
+            "tech_category_label": ["Devices", "Software"],
+            "spend_before_gbp": [0.0, 5_000.0],
+            "spend_latest_gbp": [-300.0, 1_000.0],
+        }
+    )
+    assert "Falling most: Devices" in sentences.growth_summary(growth, "spend")

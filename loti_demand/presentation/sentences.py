@@ -252,7 +252,12 @@ def growth_summary(df: pd.DataFrame, by: str) -> str:
         else f"No tech category grew in {r.what}."
     )
     if falling:  # the steepest fall, and of equal falls (two down 100%) the larger in money or count
-        steepest = min(falling, key=lambda i: (latest[i] / before[i], latest[i] - before[i]))
+
+        def fall(i: int) -> tuple[float, float]:  # relative change (credit notes can make a year negative)
+            change = latest[i] - before[i]
+            return (change / abs(before[i]) if before[i] else float("-inf"), change)
+
+        steepest = min(falling, key=fall)
         text += f" Falling most: {part(steepest)}."
     return text
 

@@ -1,10 +1,11 @@
--- The demand calendar: London tech procurements expected to come to market between $date_from and $date_to.
--- A notice is in the window when its date is; an inferred re-procurement when its expected date is on or before
--- $date_to and the contract has not ended by $date_from (one whose date has already passed is "already due" and
--- is placed in the first month). Filters: an empty list or 'any' means no filter; areas are boroughs' codes,
--- London-wide bodies' publisher codes (GLA, TfL) and 'london_wide' for every buyer that is not a borough. A notice that replaces a current contract names its suppliers, with the reason
--- (calendar_items: demand_items with its label and replacement, stored in this order). tender_end (the bid
--- deadline) and last_release_date (the latest notice) are for the feed and calendar file of the page's rows.
+-- The demand calendar: London tech procurements expected to come to market between $date_from and $date_to. A notice
+-- is in the window when its date is; an inferred re-procurement when its expected date is on or before $date_to and
+-- the contract has not ended by $date_from (one whose date has already passed is "already due" and is placed in the
+-- first month). Filters: an empty list or 'any' means no filter; areas are boroughs' codes, London-wide bodies'
+-- publisher codes (GLA, TfL) and 'london_wide' for every buyer that is not a borough. A notice that replaces a
+-- current contract names its suppliers, with the reason (calendar_items: demand_items with its label and
+-- replacement, stored in this order). tender_end (the bid deadline) and last_release_date (the latest notice) are
+-- for the feed and calendar file of the page's rows.
 select
     date_trunc('month', greatest(expected_date, $date_from)) as calendar_month,
     expected_date,
