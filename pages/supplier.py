@@ -25,7 +25,8 @@ with filters[0]:
     find = ui.url_text(
         "Find a supplier",
         key="find",
-        help="Part of a supplier's name: the Supplier list then offers the suppliers whose names hold it.",
+        help="Part of a supplier's name, as shown or as a council published it (Ltd or Limited alike): the "
+        "Supplier list then offers the suppliers whose names hold it.",
     )
 offered, matching = ui.supplier_choices(find)
 # A search typed on this page shows its first match, unless the supplier shown is one. Not a link (the Supplier

@@ -555,8 +555,14 @@ def supplier_choices(find: str = "") -> tuple[list[str], int]:
 
 def _supplier_choices(find: str) -> tuple[list[str], int]:
     df = query("supplier_list")  # in name order
-    if find:
-        df = df[df["supplier_name"].str.casefold().str.contains(find.casefold(), regex=False)]
+    if find:  # the name shown holds the text, or the supplier's key holds the text's ('Civica UK Limited' finds
+        # the supplier shown as CIVICA UK LTD, published under both)
+        from loti_demand.normalise.suppliers import supplier_key
+
+        holds = df["supplier_name"].str.casefold().str.contains(find.casefold(), regex=False)
+        if key := supplier_key(find):
+            holds |= df["supplier_id"].astype(str).str.contains(key, regex=False)
+        df = df[holds]
     if len(df) > SUPPLIER_CHOICES:
         largest = df["tech_spend_gbp"].astype(float).nlargest(SUPPLIER_CHOICES, keep="first").index
         return df["supplier_id"][df.index.isin(largest)].tolist(), len(df)
