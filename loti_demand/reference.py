@@ -144,8 +144,12 @@ class Reference:
             if name in OPTIONAL_FILES:
                 return required + optional
             raise ReferenceDataError(f"{path}: missing; every region needs {name}.csv (see docs/regions.md)")
-        header = self.numbered(name)[0] if path.is_file() else ()
-        return tuple(c for c in optional if c not in header)
+        return self._lacks(name, self.numbered(name)[0])
+
+    @staticmethod
+    def _lacks(name: str, header: tuple[str, ...]) -> tuple[str, ...]:
+        """A region file's optional columns not in its header (none for a shared file)."""
+        return tuple(c for c in REGION_FILES[name][1] if c not in header) if name in REGION_FILES else ()
 
     def numbered(self, name: str) -> tuple[tuple[str, ...], list[tuple[int, dict[str, str]]]]:
         """(the header, (row number, row) of each row) of a reference table's file, its required columns checked
@@ -155,9 +159,12 @@ class Reference:
         return read_table(path, required)
 
     def table(self, name: str) -> list[dict[str, str]]:
-        absent = self.absent_columns(name)
-        rows = [row for _, row in self.numbered(name)[1]] if self.path(name).is_file() else []
-        return [{**row, **dict.fromkeys(absent, "")} for row in rows]
+        if not self.path(name).is_file():
+            self.absent_columns(name)  # refuses a region's required file left out; an optional one has no rows
+            return []
+        header, rows = self.numbered(name)  # read once: its header gives the columns it lacks
+        absent = self._lacks(name, header)
+        return [{**row, **dict.fromkeys(absent, "")} for _, row in rows]
 
     @cached_property
     def boroughs(self) -> list[dict[str, str]]:
