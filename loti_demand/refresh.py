@@ -19,7 +19,7 @@ from loti_demand import config
 from loti_demand.exceptions import FetchError, LotiDemandError
 from loti_demand.sources import connectors, fetch_log
 from loti_demand.sources.http import FetchPolicy
-from loti_demand.sources.spend_fetch import harvest, refuse_sample
+from loti_demand.sources.spend_fetch import harvest, refuse_sample, unexpected
 from loti_demand.sources.spend_sources import SpendSource
 
 SOURCES = ("spend", "fts", "contracts-finder")
@@ -89,7 +89,7 @@ def refresh(
             if config.get("debug"):  # LOTI_DEMAND_DEBUG=1: the traceback, for a bug report
                 raise
             label = "Council spend" if source == "spend" else connectors.APIS[source].label
-            report.outcomes.append(SourceOutcome(label, False, unexpected(exc)))
+            report.outcomes.append(SourceOutcome(label, False, unexpected(exc, "sources")))
     if Path(warehouse).exists() and not any(o.new_paths for o in report.outcomes):
         report.skipped_build = "nothing new was fetched, so the warehouse was not rebuilt (it is as it was)"
         return report
@@ -102,14 +102,6 @@ def refresh(
         return report
     report.new_rows = new_rows(warehouse, [p for o in report.outcomes for p in o.new_paths])
     return report
-
-
-def unexpected(exc: BaseException) -> str:
-    """One line for a failure no check foresaw (a bug): the other sources still run."""
-    return (
-        f"failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]}); this is a bug, please report it "
-        "(LOTI_DEMAND_DEBUG=1 shows where). The other sources were still fetched"
-    )
 
 
 def fetch_spend(data_dir: Path, sources: list[SpendSource], fetch_policy: FetchPolicy, bar: Bar) -> SourceOutcome:

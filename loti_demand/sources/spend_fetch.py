@@ -109,6 +109,14 @@ class HarvestResult:
         )
 
 
+def unexpected(exc: BaseException, others: str) -> str:
+    """One line for a failure no check foresaw (a bug) in one publisher or source: the `others` still run."""
+    return (
+        f"failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]}); this is a bug, please report it "
+        f"(LOTI_DEMAND_DEBUG=1 shows where). The other {others} were still fetched"
+    )
+
+
 def harvest(
     data_dir: Path,
     sources: list[SpendSource],
@@ -132,11 +140,7 @@ def harvest(
         except Exception as exc:  # one publisher failing never stops the others
             if config.get("debug"):  # LOTI_DEMAND_DEBUG=1: the traceback, for a bug report
                 raise
-            outcome = PublisherResult(source, "failed", f"failed unexpectedly ({type(exc).__name__}: {exc}"[:300])
-            outcome.problem += (
-                "); this is a bug, please report it (LOTI_DEMAND_DEBUG=1 shows where). The other publishers were "
-                "still fetched"
-            )
+            outcome = PublisherResult(source, "failed", unexpected(exc, "publishers"))
         result.publishers.append(outcome)
         if progress:
             progress(outcome)
