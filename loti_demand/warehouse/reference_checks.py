@@ -38,29 +38,30 @@ def check_reference(ref: Reference) -> None:
     category or borough, a rule or correction naming a category tech_categories.csv does not have, a pattern that
     is not a regular expression, a correction or override that cannot be applied; and the same reading of every
     other file the build reads (spend_columns.csv, search_synonyms.csv)."""
-    for name in REFERENCE_TABLES:  # every file the build loads: encoding, delimiter, header, quotes
-        if name in REGION_FILES:
-            ref.absent_columns(name)
-        elif not ref.path(name).is_file():
-            raise ReferenceDataError(f"{ref.path(name)}: missing; the build needs it (see docs/classification.md)")
-        else:
-            ref.numbered(name)
+    rows = {}  # each file the build loads, read once here: encoding, delimiter, header, quotes
+    for name in REFERENCE_TABLES:
+        if not ref.path(name).is_file():
+            if name not in REGION_FILES:
+                raise ReferenceDataError(f"{ref.path(name)}: missing; the build needs it (see docs/classification.md)")
+            ref.absent_columns(name)  # refuses a region's required file left out; an optional one may be
+            continue
+        rows[name] = ref.numbered(name)[1]
     load_synonyms(ref.folder)  # spend_columns.csv, which every spend file's header is read by
     read_synonyms(ref.folder / SYNONYMS_FILE)
-    rows = ref.numbered("tech_categories")[1]
-    blank = [f"row {n}: no tech_category; fill it in or delete the row" for n, r in rows if not r["tech_category"]]
-    refuse(ref.path("tech_categories"), blank + duplicates(rows, "tech_category", "category"))
-    categories = [r["tech_category"].strip() for _, r in rows]
-    refuse(ref.path("boroughs"), duplicates(ref.numbered("boroughs")[1], "borough_code", "borough"))
-    refuse(ref.path("tech_rules"), _rule_problems(ref, categories))
+    kinds = rows["tech_categories"]
+    blank = [f"row {n}: no tech_category; fill it in or delete the row" for n, r in kinds if not r["tech_category"]]
+    refuse(ref.path("tech_categories"), blank + duplicates(kinds, "tech_category", "category"))
+    categories = [r["tech_category"].strip() for _, r in kinds]
+    refuse(ref.path("boroughs"), duplicates(rows["boroughs"], "borough_code", "borough"))
+    refuse(ref.path("tech_rules"), _rule_problems(rows["tech_rules"], categories))
     refuse(ref.path("tech_suppliers"), _supplier_problems(ref, categories))
     load_corrections(ref.folder, categories)
     load_overrides(ref.folder)
 
 
-def _rule_problems(ref: Reference, categories: list[str]) -> list[str]:
+def _rule_problems(rules: list[tuple[int, dict[str, str]]], categories: list[str]) -> list[str]:
     problems = []
-    for number, rule in ref.numbered("tech_rules")[1]:
+    for number, rule in rules:
         kind, category = rule["rule_type"].strip().lower(), rule["tech_category"].strip()
         if kind not in PREFIX_RULES | REGEX_RULES:
             choices = ", ".join(sorted(PREFIX_RULES | REGEX_RULES))
