@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from loti_demand.exceptions import ReferenceDataError
+from loti_demand.sources.limits import MAX_FIELD_CHARS
 
 SAVE_AS = 'in Excel, save it again as "CSV UTF-8 (Comma delimited) (*.csv)"'
 
@@ -81,7 +82,7 @@ def _rest(reader, path: Path):
 def _csv_problem(path: Path, number: int, exc: csv.Error) -> ReferenceDataError:
     if "field larger than field limit" in str(exc):
         return ReferenceDataError(
-            f"{path}: row {number} has a value longer than {csv.field_size_limit():,} characters (a double quote "
+            f"{path}: row {number} has a value longer than {MAX_FIELD_CHARS:,} characters (a double quote "
             "left open runs to the end of the file); close the quote or shorten the value"
         )
     return ReferenceDataError(f"{path}: row {number} cannot be read as CSV ({exc}); {SAVE_AS}")
