@@ -21,24 +21,25 @@ code = ui.url_selectbox(
     key="borough",
     format_func=lambda c: names.get(c) or f"{bodies[c]} ({area_name}-wide body)",
 )
+windows = ui.spend_periods()
+period = ui.period_selectbox(windows) if windows else None
 ui.ignored_params_notice()
 is_body = code in bodies
 name, as_of, gbp = names.get(code) or bodies[code], ui.as_of(), MEASURES["tech_spend_gbp"].format
-windows = ui.spend_periods()
 
 st.header(f"{name}: tech spend")
 if not windows:
     st.write("No spend data has been loaded yet.")
 else:
-    last12, every = windows[0], windows[-1]
-    measures = ui.query("body_measures" if is_body else "borough_measures", start=last12.start, end=last12.end)
+    every = windows[-1]
+    measures = ui.query("body_measures" if is_body else "borough_measures", start=period.start, end=period.end)
     row = measures.set_index("publisher_code" if is_body else "borough_code").reindex([code]).iloc[0]
     row = row.fillna({"months_covered": 0, "lines": 0})  # a body with no spend in the period has no row
-    st.metric(f"Tech spend, {last12.phrase}", gbp(row["tech_spend_gbp"]) if row["months_covered"] else "No data")
+    st.metric(f"Tech spend, {period.phrase}", gbp(row["tech_spend_gbp"]) if row["months_covered"] else "No data")
     if not is_body:
         st.write(sentences.per_resident_comparison(row))
     st.caption(
-        f"Coverage: {int(row['months_covered'])} of {last12.months} months of {name}'s spend files in this "
+        f"Coverage: {int(row['months_covered'])} of {period.months} months of {name}'s spend files in this "
         f"period, {int(row['lines']):,} tech payment lines."
     )
 
@@ -60,8 +61,8 @@ else:
         )
 
     if not is_body:  # a London-wide body has no residents and no neighbours
-        st.subheader(f"Beside its neighbours, {last12.phrase}")
-        peers = ui.query("borough_peers", borough=code, start=last12.start, end=last12.end)
+        st.subheader(f"Beside its neighbours, {period.phrase}")
+        peers = ui.query("borough_peers", borough=code, start=period.start, end=period.end)
         ui.chart(
             ui.cached(charts.peers_figure, peers, title=f"{name} and its neighbours: tech spend per resident"),
             key="borough_peers",
@@ -71,12 +72,12 @@ else:
             peers,
             ["peer_name", "peer_role", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
             key="borough_peers_table",
-            file_name=f"{code}_neighbours_per_resident.csv",
+            file_name=f"{code}_neighbours_per_resident_{period.key}.csv",
         )
         st.caption(sentences.PEERS_NOTE + " " + coverage_sentences.PER_RESIDENT_NOTE)
 
-    st.subheader(f"Tech categories, {last12.phrase}")
-    cats = ui.query("category_spend", start=last12.start, end=last12.end, boroughs=(code,))
+    st.subheader(f"Tech categories, {period.phrase}")
+    cats = ui.query("category_spend", start=period.start, end=period.end, boroughs=(code,))
     if not cats.empty:
         summary = charts.text_summary_of_bars(cats, value="tech_spend_gbp", name="tech_category_label")
         ui.chart(
@@ -88,13 +89,13 @@ else:
         cats,
         ["tech_category_label", "tech_spend_gbp", "lines"],
         key="borough_cats_table",
-        file_name=f"{code}_tech_spend_by_category.csv",
+        file_name=f"{code}_tech_spend_by_category_{period.key}.csv",
         empty="No tech spend in this period.",
     )
 
-    st.subheader(f"Top suppliers, {last12.phrase}")
+    st.subheader(f"Top suppliers, {period.phrase}")
     suppliers, more = ui.top_n(
-        ui.query("top_suppliers", start=last12.start, end=last12.end, boroughs=(code,), limit=10), 10
+        ui.query("top_suppliers", start=period.start, end=period.end, boroughs=(code,), limit=10), 10
     )
     if not suppliers.empty:
         whose = "this body's" if is_body else "this borough's"
@@ -103,7 +104,7 @@ else:
         suppliers,
         ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
         key="borough_suppliers",
-        file_name=f"{code}_top_suppliers.csv",
+        file_name=f"{code}_top_suppliers_{period.key}.csv",
         empty="No tech spend with named suppliers in this period.",
     )
     if more:

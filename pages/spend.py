@@ -41,7 +41,7 @@ where = {"start": period.start, "end": period.end, "boroughs": boroughs, "catego
 head = ui.query("spend_summary", **where).iloc[0]
 st.metric(
     f"Tech spend, {period.phrase}",
-    MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]),
+    MEASURES["tech_spend_gbp"].format(head["tech_spend_gbp"]) if head["months_with_data"] else "No data",
     help=MEASURES["tech_spend_gbp"].definition,
 )
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
@@ -81,7 +81,7 @@ if not suppliers.empty:
     )
 ui.table(
     suppliers,
-    ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+    ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
     key="spend_suppliers_table",
     file_name=f"top_suppliers_{period.key}.csv",
     empty="No tech spend with named suppliers in this selection.",

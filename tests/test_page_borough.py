@@ -112,6 +112,40 @@ def test_trend_categories_and_suppliers(app: AppTest, sample_con) -> None:
         assert f"More: {len(named) - 10} smaller suppliers" in text(app)
 
 
+def test_a_chosen_period_sets_every_spend_section(app: AppTest, sample_con, downloads: dict) -> None:
+    """?period= (as on the Spend page) sets the total, coverage, neighbours, categories and suppliers; the monthly
+    trend keeps every month."""
+    code = "E09000022"
+    open_profile(app, borough=code, period="fy2024")
+    assert app.selectbox(key="period").value == "fy2024"
+    lines = sample_con.execute(
+        "select * from spend where tech_category is not null and payment_month between $s and $e",
+        {"s": dt.date(2024, 4, 1), "e": dt.date(2025, 3, 31)},
+    ).df()
+    mine = lines[lines["borough_code"] == code]
+    assert app.metric[0].label == "Tech spend, 2024-25 financial year"
+    assert app.metric[0].value == metrics.format_gbp(float(mine["amount_gbp"].sum()))
+    assert f"12 of 12 months of Lambeth's spend files in this period, {len(mine):,} tech payment lines" in text(app)
+    categories = table_with(app, "tech_category_label")
+    expected = mine.groupby("tech_category")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
+    assert categories["tech_spend_gbp"].astype(float).tolist() == pytest.approx(expected.tolist())
+    named = mine[~mine["is_redacted"]].groupby("supplier_id")["amount_gbp"].sum().astype(float)
+    named = named[named > 0].sort_values(ascending=False)
+    suppliers = table_with(app, "supplier_name")
+    assert suppliers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(named.head(10).tolist())
+    peers = table_with(app, "peer_name").set_index("peer_role")
+    assert float(peers.loc["This borough", "tech_spend_gbp"]) == pytest.approx(float(mine["amount_gbp"].sum()))
+    every_month = sample_con.execute(
+        "select count(distinct payment_month) from spend where borough_code = $c and tech_category is not null",
+        {"c": code},
+    ).fetchall()[0][0]
+    assert table_with(app, "period_start")["period_start"].nunique() == every_month
+    assert f"{code}_top_suppliers_fy2024.csv" in downloads
+    app.selectbox(key="period").set_value("last12").run()
+    assert "period" not in app.query_params  # the default needs no place in the link
+    assert app.metric[0].label.startswith("Tech spend, latest 12 months")
+
+
 def test_pipeline_expiring_and_challenges(app: AppTest, sample_con) -> None:
     code = "E09000001"
     open_profile(app, borough=code)
@@ -172,7 +206,7 @@ def test_an_unknown_borough_in_the_link_is_ignored_with_a_notice(app: AppTest) -
 def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
     open_profile(app, borough="E09000007")
     categories = table_with(app, "tech_category_label")
-    csv = pd.read_csv(io.BytesIO(downloads["E09000007_tech_spend_by_category.csv"]), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(downloads["E09000007_tech_spend_by_category_last12.csv"]), encoding="utf-8-sig")
     assert list(csv.columns) == ["Tech category", "Tech spend (£)", "Payment lines"]
     assert csv["Tech category"].tolist() == categories["tech_category_label"].tolist()
     assert csv["Tech spend (£)"].tolist() == pytest.approx(categories["tech_spend_gbp"].astype(float).tolist())
@@ -284,3 +318,12 @@ def test_a_london_wide_body_has_a_buyer_profile(app: AppTest, sample_con) -> Non
     )
     files = sample_con.execute("select count(*) from source_files where kind = 'spend' and publisher_code = 'TFL'")
     assert table_with(app, "latest_file")["spend_files"].iloc[0] == files.fetchall()[0][0] > 0
+
+
+def test_a_borough_without_data_in_the_period_shows_no_data(small_warehouse, monkeypatch) -> None:
+    """The small warehouse holds Camden's spend only: Enfield's profile says "No data" for its total, not £0."""
+    app = open_profile(dashboard(small_warehouse, monkeypatch), borough="E09000010")
+    assert app.metric[0].value == "No data"
+    assert "Coverage: 0 of 12 months of Enfield's spend files in this period" in text(app)
+    app.selectbox(key="borough").set_value("E09000007").run()
+    assert app.metric[0].value.startswith("£")

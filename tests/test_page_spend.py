@@ -165,6 +165,11 @@ def test_filters_change_total_trend_and_suppliers(app: AppTest, sample_con, boro
     suppliers = table(app, "spend_suppliers_table")
     assert suppliers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(named.head(10).tolist())
     assert suppliers["share_pct"].tolist() == pytest.approx((100 * named / named.sum()).head(10).tolist())
+    # who paid each: boroughs, and London-wide bodies (a body's lines have no borough)
+    paid, top = lines[~lines["is_redacted"]], named.head(10).index
+    by_body = paid[paid["borough_code"].isna()].groupby("supplier_id")["publisher_code"].nunique()
+    assert suppliers["boroughs"].tolist() == paid.groupby("supplier_id")["borough_code"].nunique()[top].tolist()
+    assert suppliers["bodies"].tolist() == by_body.reindex(top, fill_value=0).tolist()
     concentration = table(app, "spend_concentration").set_index("tech_category_label")
     by_category = lines[~lines["is_redacted"]].groupby(["tech_category", "supplier_id"])["amount_gbp"].sum()
     assert len(concentration) == by_category.index.get_level_values(0).nunique()
@@ -265,7 +270,15 @@ def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -
     open_spend(app, category="devices")
     suppliers = table(app, "spend_suppliers_table")
     csv = pd.read_csv(io.BytesIO(downloads["top_suppliers_last12.csv"]), encoding="utf-8-sig")
-    assert list(csv.columns) == ["Rank", "Supplier", "Tech spend (£)", "Market share (%)", "Payment lines", "Boroughs"]
+    assert list(csv.columns) == [
+        "Rank",
+        "Supplier",
+        "Tech spend (£)",
+        "Market share (%)",
+        "Payment lines",
+        "Boroughs",
+        "London-wide bodies",
+    ]
     # the grid links each name to its supplier's profile (?supplier=<id>, the name after '#'); the CSV keeps the name
     names = dict(sample_con.execute("select supplier_id, canonical_name from suppliers").fetchall())
     linked = [urllib.parse.urlsplit(link) for link in suppliers["supplier_name"]]
@@ -293,3 +306,13 @@ def test_the_page_works_when_a_source_is_empty(partial_warehouses, monkeypatch, 
         assert "No spend data has been loaded yet" in text
     else:
         assert "There are no notices in the London tech pipeline" in text
+
+
+def test_a_borough_without_data_in_the_period_shows_no_data_not_nothing_spent(small_warehouse, monkeypatch) -> None:
+    """The small warehouse holds Camden's spend only: chosen alone, Enfield has no spend files in the period, which
+    is "No data", not £0 (Camden's own total is a figure)."""
+    app = open_spend(dashboard(small_warehouse, monkeypatch), boroughs="E09000010")
+    assert app.metric[0].value == "No data"
+    assert any("spend files from 0 of the 1 chosen authorities" in c.value for c in app.caption)
+    app.multiselect(key="boroughs").set_value(["E09000007"]).run()
+    assert app.metric[0].value.startswith("£")

@@ -9,6 +9,7 @@ DIMENSIONS: dict[str, str] = {
     "borough_code": "GSS code",
     "borough_name": "Borough",
     "publisher_name": "London-wide body",
+    "bodies": "London-wide bodies",
     "tech_category": "Tech category code",
     "tech_category_label": "Tech category",
     "payment_month": "Month",

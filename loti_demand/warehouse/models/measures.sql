@@ -172,8 +172,9 @@ order by t.period_start, t.period_end, t.named_spend_gbp desc, t.tech_category;
 -- Every named supplier of tech in each window for the chosen boroughs (`boroughs`, NULL = all) and the window's
 -- publisher (`publisher_code`, NULL = every publisher `boroughs` allows), ranked by spend then supplier_id, for each
 -- tech category and for all tech (tech_category NULL), with its market share: of the spend of the suppliers paid more
--- than they refunded (named_spend_gbp; one whose credits exceed its payments has no share). suppliers_total and window_spend_gbp count them all. Groups by the mart's integer supplier_key and counts
--- boroughs from its borough_bit mask (see agg_spend_by_supplier).
+-- than they refunded (named_spend_gbp; one whose credits exceed its payments has no share). suppliers_total and
+-- window_spend_gbp count them all. Groups by the mart's integer supplier_key, counts boroughs from its borough_bit mask
+-- (see agg_spend_by_supplier) and the London-wide bodies that paid the supplier by publisher.
 create or replace macro top_suppliers_in(windows, boroughs) as table
 with w as (
     select distinct
@@ -248,6 +249,24 @@ by_supplier as (
         bit_or(borough_mask) as borough_mask
     from by_category
     group by period_start, period_end, publisher_code, supplier_key
+),
+
+-- London-wide bodies that paid each supplier: a body has no borough bit, and its rows are few, so they are counted
+-- by publisher, per category and for all tech (NULL)
+body_counts as (
+    select
+        period_start,
+        period_end,
+        publisher_code,
+        tech_category,
+        supplier_key,
+        count(distinct line_publisher) as bodies
+    from in_window
+    where borough_bit = 0 and (boroughs is null or list_contains(boroughs, line_publisher))
+    group by grouping sets (
+        (period_start, period_end, publisher_code, tech_category, supplier_key),
+        (period_start, period_end, publisher_code, supplier_key)
+    )
 )
 
 select
@@ -266,11 +285,19 @@ select
     end as share_pct,
     s.lines,
     cast(bit_count(s.borough_mask) as bigint) as boroughs,
+    coalesce(b.bodies, 0) as bodies,
     count(*) over window_rows as suppliers_total,
     sum(s.tech_spend_gbp) over window_rows as window_spend_gbp,
     sum(s.tech_spend_gbp) filter (where s.tech_spend_gbp > 0) over window_rows as named_spend_gbp
 from by_supplier as s
 left join suppliers as sup on s.supplier_id = sup.supplier_id
+left join body_counts as b
+    on
+        s.period_start = b.period_start
+        and s.period_end = b.period_end
+        and s.publisher_code is not distinct from b.publisher_code
+        and s.tech_category is not distinct from b.tech_category
+        and s.supplier_key = b.supplier_key
 window window_rows as (partition by s.period_start, s.period_end, s.publisher_code, s.tech_category)
 order by s.period_start, s.period_end, s.publisher_code nulls first, s.tech_category nulls first, rank;
 
