@@ -1,6 +1,6 @@
 -- One row per borough (plus one for London-wide bodies, the GLA and TfL together, unscored): how much each
--- publishes, how cleanly, and its publication-quality score. Spend months, payee matching and redaction cover $date_from..$date_to; file line
--- counts cover every file loaded. Score rules ($grace_months, $points_per_month, $award_wait_months) come from
+-- publishes, how cleanly, and its publication-quality score. Spend months, payee matching and redaction cover
+-- $date_from..$date_to; file line counts cover every file loaded. Score rules ($grace_months, $points_per_month, $award_wait_months) come from
 -- metrics.QUALITY_RULES; components are whole numbers and the score is the average of those that apply.
 with spend_months as (
     select
@@ -48,6 +48,13 @@ procurement_counts as (
     group by borough_code
 ),
 
+-- the boroughs, and London-wide bodies together as one row (no borough code)
+publishers as (
+    select borough_code, borough_name from boroughs
+    union all
+    select null, 'London-wide body'
+),
+
 joined as (
     select
         b.borough_code,
@@ -70,16 +77,17 @@ joined as (
         coalesce(p.procurements, 0) as procurements,
         coalesce(p.tenders_due_award, 0) as tenders_due_award,
         coalesce(p.tenders_awarded, 0) as tenders_awarded
-    from boroughs as b
-    left join spend_months as s on b.borough_code = s.borough_code
-    left join files as f on b.borough_code = f.borough_code
-    left join notice_counts as n on b.borough_code = n.borough_code
-    left join procurement_counts as p on b.borough_code = p.borough_code
+    from publishers as b
+    left join spend_months as s on b.borough_code is not distinct from s.borough_code
+    left join files as f on b.borough_code is not distinct from f.borough_code
+    left join notice_counts as n on b.borough_code is not distinct from n.borough_code
+    left join procurement_counts as p on b.borough_code is not distinct from p.borough_code
 ),
 
+-- the scores, for boroughs only
 scored as (
     select
-        *,
+        borough_code,
         cast(case
             when latest_month is null then 0
             else greatest(0, 100 - $points_per_month * greatest(
@@ -93,61 +101,39 @@ scored as (
         cast(case when tenders_due_award > 0 then round(100.0 * tenders_awarded / tenders_due_award) end
             as integer) as tender_award_score
     from joined
+    where borough_code is not null
 )
 
 select
-    borough_code,
-    borough_name,
+    j.borough_code,
+    j.borough_name,
     cast(round(list_avg(list_filter(
-        [timeliness_score, completeness_score, clean_lines_score, supplier_identified_score, tender_award_score],
+        [s.timeliness_score, s.completeness_score, s.clean_lines_score, s.supplier_identified_score,
+            s.tender_award_score],
         lambda x: x is not null
     ))) as integer) as quality_score,
-    timeliness_score,
-    completeness_score,
-    clean_lines_score,
-    supplier_identified_score,
-    tender_award_score,
-    latest_month,
-    months_with_data,
-    months_expected,
-    spend_files,
-    latest_file,
-    first_month,
-    lines_read,
-    lines_loaded,
-    lines_duplicate,
-    lines_quarantined,
-    lines_in_period,
-    unresolved_lines,
-    redacted_lines,
-    notices,
-    procurements,
-    tenders_due_award,
-    tenders_awarded
-from scored
-
-union all by name
-
-select
-    null as borough_code,
-    'London-wide body' as borough_name,
-    s.latest_month,
-    coalesce(s.months_with_data, 0) as months_with_data,
-    datediff('month', $date_from, date_trunc('month', $date_to)) + 1 as months_expected,
-    coalesce(f.spend_files, 0) as spend_files,
-    s.latest_file,
-    s.first_month,
-    coalesce(f.lines_read, 0) as lines_read,
-    coalesce(f.lines_loaded, 0) as lines_loaded,
-    coalesce(f.lines_duplicate, 0) as lines_duplicate,
-    coalesce(f.lines_quarantined, 0) as lines_quarantined,
-    coalesce(s.lines_in_period, 0) as lines_in_period,
-    coalesce(s.unresolved_lines, 0) as unresolved_lines,
-    coalesce(s.redacted_lines, 0) as redacted_lines,
-    (select count(*) from notices where is_london and borough_code is null) as notices,
-    (select count(*) from procurements where is_london and borough_code is null) as procurements
-from (select 1) as one_row
-left join spend_months as s on s.borough_code is null
-left join files as f on f.borough_code is null
-
-order by borough_code nulls last
+    s.timeliness_score,
+    s.completeness_score,
+    s.clean_lines_score,
+    s.supplier_identified_score,
+    s.tender_award_score,
+    j.latest_month,
+    j.months_with_data,
+    j.months_expected,
+    j.spend_files,
+    j.latest_file,
+    j.first_month,
+    j.lines_read,
+    j.lines_loaded,
+    j.lines_duplicate,
+    j.lines_quarantined,
+    j.lines_in_period,
+    j.unresolved_lines,
+    j.redacted_lines,
+    j.notices,
+    j.procurements,
+    j.tenders_due_award,
+    j.tenders_awarded
+from joined as j
+left join scored as s on j.borough_code = s.borough_code
+order by j.borough_code nulls last
