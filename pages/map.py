@@ -46,6 +46,7 @@ if shapes is not None:
     with filters[3]:
         view = ui.url_selectbox("Map style", list(views), key="view", format_func=views.get)
 ui.ignored_params_notice()
+same_period = {"period": period.key} if measure in SPEND else {}  # a profile opened from here shows the same months
 st.caption(MEASURES[measure].definition)
 
 df = ui.query("borough_measures", start=period.start, end=period.end, category=category)
@@ -72,7 +73,7 @@ else:
 if figure is not None:
     event = ui.chart(figure, key="map_chart", summary=sentences.map_summary(df, measure), on_select="rerun")
     if code := ui.selected_borough(event):
-        st.switch_page("pages/borough.py", query_params={"borough": code})
+        st.switch_page("pages/borough.py", query_params={"borough": code, **same_period})
     st.caption("Grey: no data for this period. Select a borough on the map to open its profile.")
 if view == "geographic":
     st.caption(maps.ATTRIBUTION)
@@ -91,7 +92,7 @@ chosen = st.selectbox("Borough", list(names), format_func=names.get, key="map_op
 st.page_link(
     "pages/borough.py",
     label=f"Open the {names[chosen]} profile",
-    query_params={"borough": chosen},
+    query_params={"borough": chosen, **same_period},
     icon=":material/arrow_forward:",
 )
 

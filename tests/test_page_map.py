@@ -191,7 +191,7 @@ def test_download_equals_the_table(app: AppTest, downloads: dict) -> None:
 
 
 def test_selecting_a_borough_on_the_map_opens_its_profile(app: AppTest) -> None:
-    open_map(app)
+    open_map(app, period="fy2024")
     app.session_state["map_chart"] = {
         "selection": {
             "points": [{"customdata": ["E09000022", "Lambeth"]}],
@@ -204,14 +204,17 @@ def test_selecting_a_borough_on_the_map_opens_its_profile(app: AppTest) -> None:
     assert app.title[0].value == "Borough profile"
     assert app.query_params["borough"] == "E09000022"
     assert app.selectbox(key="borough").value == "E09000022"
+    assert app.selectbox(key="period").value == "fy2024"  # the months the map showed
 
 
 def test_the_keyboard_route_to_a_profile_is_a_link(app: AppTest) -> None:
-    open_map(app)
+    open_map(app, period="fy2024")
     app.selectbox(key="map_open_borough").set_value("E09000007").run()
     link = app.get("page_link")[0].proto
-    assert link.page == "borough" and link.query_string == "borough=E09000007"
+    assert link.page == "borough" and link.query_string == "borough=E09000007&period=fy2024"
     assert link.label == "Open the Camden profile"
+    app.selectbox(key="measure").set_value("pipeline_value_gbp").run()  # a period ahead: the profile has its own
+    assert app.get("page_link")[0].proto.query_string == "borough=E09000007"
 
 
 def test_without_boundaries_the_page_says_how_to_get_them(app: AppTest) -> None:
