@@ -45,6 +45,56 @@ def test_supplier_key(name, key) -> None:
 
 
 @pytest.mark.parametrize(
+    ("published", "plain"),
+    [
+        ("MOTOROLA LTD [229816]", "MOTOROLA LTD"),  # the council's vendor number (Lancashire's PCC)
+        ("VODAFONE LTD (215385)", "Vodafone Limited"),  # in round brackets: five digits or more
+        ("DME HANNAH ROGERS TRST(07301836)", "DME Hannah Rogers Trst"),  # a company number
+        ("BT PLC#1", "BT PLC"),  # after '#' (Walsall)
+        ("PRP Architects LLP#02", "PRP Architects LLP"),
+        ("RUNWOOD HOMES LTD&&SSARO2844", "Runwood Homes Ltd"),  # a vendor code after '&&' (Leicestershire)
+        ("HEATHCOTES M LTD&&SARO 9436", "Heathcotes M Ltd"),
+        ("FOSSE HEALTHCARE LTD&&&&ISHC3231", "FOSSE HEALTHCARE LTD"),
+        ("Civica UK Ltd_a", "Civica UK Ltd"),  # a supplier site's letter (Havering)
+        ("Marlborough Surfacing Ltd_f", "MARLBOROUGH SURFACING LIMITED"),  # (Barking and Dagenham)
+        ("Leonard Cheshire Disability_a.", "Leonard Cheshire Disability"),
+        ("Anytime Care 2020_a", "Anytime Care 2020"),
+        ("CAPITA BUSINESS SERVICES LTD.1", "Capita Business Services Ltd"),  # a spreadsheet's duplicate marker
+    ],
+)
+def test_supplier_key_ignores_what_a_publishers_export_added_at_the_end(published: str, plain: str) -> None:
+    assert supplier_key(published) == supplier_key(plain)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("3M UK PLC", "3m"),
+        ("Unit4 Business Software Ltd", "unit4 business software"),
+        ("Unit 4 Ltd", "unit 4"),
+        ("Route 1 Ltd", "route 1"),
+        ("2020 Ltd", "2020"),
+        ("COMPLIANCE 365", "compliance 365"),
+        ("Web 2.0 Ltd", "web 2 0"),
+        ("TURNAROUND HOMES 3.13", "turnaround homes 3 13"),
+        ("BT (British Telecom)", "bt british telecom"),
+        ("Acme (Europe) Ltd", "acme europe"),
+        ("Something (ICON)", "something icon"),  # parenthesised words are left to fuzzy matching and overrides
+        ("ORCHARD LEA NURSERY LTD [KEYNSHAM]", "orchard lea nursery keynsham"),
+        ("CUSTOM COVERS (1984) LIMITED", "custom covers 1984"),  # a year in a company's name
+        ("VILLAGE COMMERCIAL DEVELOPMENTS (2000)", "village commercial developments 2000"),
+        ("GATESHEAD REDHEUGH (1957)", "gateshead redheugh 1957"),
+        ("MMCG (2)", "mmcg 2"),  # a numbered company: 'MMCG (2) Ltd'
+        ("Maria Mallaband Properties (5) Ltd", "maria mallaband properties 5"),
+        ("Ward Williams Associates LLP_INS", "ward williams associates ins"),  # only a single letter is a site's
+        ("[229816]", "229816"),  # a name that is nothing but a number keeps it
+    ],
+)
+def test_supplier_key_keeps_numbers_and_words_that_are_part_of_a_name(name: str, key: str) -> None:
+    assert supplier_key(name) == key
+
+
+@pytest.mark.parametrize(
     ("value", "kind", "cleaned"),
     [
         ("GB 123 4567 89", "vat", "123456789"),
@@ -103,6 +153,7 @@ def test_near_spelling(a: str, b: str, alike: bool) -> None:
         ("HC-One Limited", "HC-One Ltd (Acorn Hollow)", True),
         ("L&Q T/A London & Quadrant Housing T", "London and Quadrant", True),
         ("O J WILLIAMS", "WILLIAMS O J", True),
+        ("MOTOROLA LTD [229816]", "Motorola Solutions UK Ltd", True),  # the vendor number is no word of the name
         ("BADGER BOOKS", "PANDORA BOOKS", False),
         ("British Telecommunications Ltd", "EE Limited (Airtime)", False),
         ("NORSE EASTERN LIMITED", "NORSE SOUTH WEST LIMITED", False),

@@ -7,7 +7,8 @@ Evidence, strongest first:
 2. identifiers published with the name: Companies House number (trusted outright), the council's own
    supplier id and the VAT number (trusted only when one name's words are all in the other's, because
    VAT group registrations cover many companies: BT and EE publish one VAT number);
-3. the normalised name (case, punctuation, Ltd/Limited/PLC/LLP and 't/a' ignored);
+3. the normalised name (case, punctuation, Ltd/Limited/PLC/LLP, 't/a' and what a publisher's export added at the
+   end, a vendor number or '_a', ignored);
 4. fuzzy matching of normalised names (rapidfuzz): same first word, same numbers, ratio >= FUZZY_MIN and
    every differing word a near spelling (normalise.suppliers.near_spelling).
 Names linked by any of these form one supplier; its canonical name is its most frequent spelling.

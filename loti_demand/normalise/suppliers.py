@@ -15,6 +15,16 @@ from rapidfuzz import fuzz
 from loti_demand.normalise.text import fold
 
 _TRADING_AS = re.compile(r"\s+(?:t/a|t/as|trading as)\s+.*$|\s*\((?:t/a|trading as)\s+[^)]*\)", re.IGNORECASE)
+# What a publisher's export adds at the end of a name, never part of it: the council's own vendor number in square
+# brackets ('MOTOROLA LTD [229816]') or in round ones with five or more digits ('VODAFONE LTD (215385)'; a shorter one
+# may be a year or a company's number, 'CUSTOM COVERS (1984)', 'MMCG (2)'), a number after '#' ('BT PLC#1'), a vendor
+# code after '&&' ('RUNWOOD HOMES LTD&&SSARO2844'), a supplier site's letter after '_' ('Civica UK Ltd_a') and a
+# spreadsheet's duplicate marker after a letter ('CAPITA BUSINESS SERVICES LTD.1'; 'Web 2.0' keeps its number).
+_EXPORT_SUFFIX = re.compile(
+    r"(?:\s*(?:\[\s*[0-9]+\s*\]|\(\s*[0-9]{5,}\s*\)|#\s*[0-9]+|&&[&\s]*[a-z]*\s*[0-9][\w/-]*)"
+    r"|(?<=[^\s_])_[a-z]|(?<=[a-z)])\.[0-9]{1,2})[\s.]*$",
+    re.IGNORECASE,
+)
 _SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|uk|gb|group|holdings|the|cic|cio)\b")
 # ASCII semantics in both Python and SQL (macros.sql is_redacted_name): the test compares them on ASCII text.
 REDACTED = re.compile(
@@ -85,12 +95,13 @@ def card_merchant(name: str) -> str | None:
 def supplier_key(name: str | None) -> str | None:
     """A matching key for a supplier name; None for blank or redacted names.
 
-    Case, punctuation, '&'/'and', legal-form words (Ltd, Limited, PLC, LLP, ...) and a trading-as part
-    are ignored: 'Brightline Software Limited' and 'BRIGHTLINE SOFTWARE LTD.' share 'brightline software'.
+    Case, punctuation, '&'/'and', legal-form words (Ltd, Limited, PLC, LLP, ...), a trading-as part and what a
+    publisher's export added at the end (a vendor number, '_a', '.1': _EXPORT_SUFFIX) are ignored: 'Brightline
+    Software Limited', 'BRIGHTLINE SOFTWARE LTD.' and 'Brightline Software Ltd [204311]' share 'brightline software'.
     """
     if not name or is_redacted(name):
         return None
-    legal = _TRADING_AS.sub("", name.strip())
+    legal = _legal_name(name)
     key = _SUFFIXES.sub(" ", fold(legal))
     key = re.sub(r"\s+", " ", key).strip()
     return key or fold(legal) or None
@@ -99,7 +110,18 @@ def supplier_key(name: str | None) -> str | None:
 def only_legal_form(name: str) -> bool:
     """Whether a name is nothing but legal-form words ('Ltd', 'The Company'): supplier_key keeps such a name whole, so
     as a correction or override it would name whichever supplier is called just that."""
-    return not _SUFFIXES.sub(" ", fold(_TRADING_AS.sub("", name.strip()))).strip()
+    return not _SUFFIXES.sub(" ", fold(_legal_name(name))).strip()
+
+
+def _legal_name(name: str) -> str:
+    """The name without its trading-as part and what the publisher's export added at its end."""
+    return _without_export_suffix(_TRADING_AS.sub("", name.strip()))
+
+
+def _without_export_suffix(name: str) -> str:
+    """The name without what the publisher's export added at its end (_EXPORT_SUFFIX), unless that is all it has."""
+    stripped = _EXPORT_SUFFIX.sub("", name)
+    return stripped if fold(stripped) else name
 
 
 def clean_identifier(value: str | None, kind: str) -> str | None:
@@ -124,8 +146,9 @@ def clean_identifier(value: str | None, kind: str) -> str | None:
 
 
 def name_tokens(name: str) -> frozenset[str]:
-    """The words of a name that identify it: folded, legal-form and trading-as words dropped, t/a part kept."""
-    return frozenset(fold(name).split()) - _NOISE_WORDS
+    """The words of a name that identify it: folded, legal-form and trading-as words and what the publisher's export
+    added at its end dropped, t/a part kept."""
+    return frozenset(fold(_without_export_suffix(name.strip())).split()) - _NOISE_WORDS
 
 
 def same_name_words(a: str, b: str) -> bool:
