@@ -133,9 +133,20 @@ def _by_supplier(raw: Raw, start: dt.date, end: dt.date, boroughs, category, key
         category,
     )
     lines = lines[~lines["is_redacted"]]
+    # the lines' publishers: boroughs, and London-wide bodies (the GLA, TfL)
+    is_borough = lines["borough_code"].isin(raw.boroughs["borough_code"])
+    lines = lines.assign(
+        borough=lines["borough_code"].astype(str).where(is_borough),
+        body=lines["borough_code"].astype(str).where(~is_borough),
+    )
     return (
         lines.groupby(keys, dropna=False, observed=True)
-        .agg(amount_gbp=("amount_gbp", "sum"), lines=("amount_gbp", "size"), boroughs=("borough_code", "nunique"))
+        .agg(
+            amount_gbp=("amount_gbp", "sum"),
+            lines=("amount_gbp", "size"),
+            boroughs=("borough", "nunique"),
+            bodies=("body", "nunique"),
+        )
         .reset_index()
     )
 

@@ -154,7 +154,10 @@ def top_suppliers(
         f"""
         with by_supplier as (
             select supplier_id, sum(amount_gbp) as tech_spend_gbp, count(*) as lines,
-                count(distinct borough_code) as boroughs
+                count(distinct case when borough_code in (select borough_code from boroughs) then borough_code end)
+                    as boroughs,
+                count(distinct case when borough_code not in (select borough_code from boroughs) then borough_code end)
+                    as bodies
             from spend
             where tech_category is not null and not is_redacted and payment_month between :start and :end
                 and {where} and (:cat is null or tech_category = :cat)
@@ -165,7 +168,7 @@ def top_suppliers(
             s.supplier_id, coalesce(sup.canonical_name, s.supplier_id) as supplier_name, s.tech_spend_gbp,
             case when s.tech_spend_gbp > 0 then 100 * s.tech_spend_gbp
                 / sum(case when s.tech_spend_gbp > 0 then s.tech_spend_gbp end) over () end as share_pct,
-            s.lines, s.boroughs, count(*) over () as suppliers_total
+            s.lines, s.boroughs, s.bodies, count(*) over () as suppliers_total
         from by_supplier as s left join suppliers as sup on s.supplier_id = sup.supplier_id
         order by rank
         limit :limit + 1

@@ -99,7 +99,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
     as_of = pd.Timestamp(queries.build_info(con).iloc[0]["data_as_of"]).date()
     dates = queries.data_dates(con).iloc[0]
     spend = {p.key: p for p in periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of)}
-    fy, last12 = spend["fy2024"], spend["last12"]
+    fy = spend["fy2024"]
     camden = dict(zip(run("borough_list")["borough_name"], run("borough_list")["borough_code"], strict=True))["Camden"]
     ahead, back = periods.months_from(as_of, 18), periods.months_back(as_of, 12)
     measure = "tech_spend_per_resident_gbp"
@@ -128,14 +128,14 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
             "top_suppliers_fy2024.csv",
             to_csv_bytes(
                 run("top_suppliers", start=fy.start, end=fy.end, boroughs=(), category="software", limit=10).head(10),
-                columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs"],
+                columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
             ),
         ),
         "borough": (
-            f"?borough={camden}",
-            f"{camden}_tech_spend_by_category.csv",
+            f"?borough={camden}&period=fy2024",
+            f"{camden}_tech_spend_by_category_fy2024.csv",
             to_csv_bytes(
-                run("category_spend", start=last12.start, end=last12.end, boroughs=(camden,)),
+                run("category_spend", start=fy.start, end=fy.end, boroughs=(camden,)),
                 columns=["tech_category_label", "tech_spend_gbp", "lines"],
             ),
         ),
