@@ -41,6 +41,13 @@ CSS = """
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"]:focus-visible {
   outline: 3px solid #244fb4 !important; outline-offset: 2px;
 }
+/* The page header (60px) covers the top of the main area, where the browser scrolled a focused element: keep it
+   below (WCAG 2.4.11). */
+[data-testid="stMain"] { scroll-padding-top: 4.5rem; }
+/* A table's toolbar buttons (show/hide columns, search, full screen) take focus but showed none. */
+[data-testid="stBaseButton-elementToolbar"]:focus-visible { outline: 3px solid #244fb4 !important; }
+/* The "x" that removes a chosen item from a list box is a 24px target (WCAG 2.5.8), not 15 by 7. */
+[data-testid="stMultiSelect"] button[aria-label^="Remove"] { min-width: 24px; min-height: 24px; }
 </style>
 """
 

@@ -1,7 +1,8 @@
 """Every page works by keyboard alone (WCAG 2.1.1, 2.4.3, 2.4.7): Tab from the top of the page reaches the skip
 link, every sidebar page link in order, and every filter widget and download button of the page; each of them
 shows a visible focus indicator (checked on the shared load of test_browser_settled.py); a selectbox can be
-changed with the arrow keys and Enter (and the URL follows); a sidebar page link opens its page with Enter."""
+changed with the arrow keys and Enter (and the URL follows); a sidebar page link opens its page with Enter; on a
+phone, focus is never hidden under the page header."""
 
 from __future__ import annotations
 
@@ -149,3 +150,43 @@ def test_a_sidebar_page_link_opens_with_enter(page, app_url: str) -> None:
     wait_for_app(page)
     assert page.url.rstrip("/").endswith(f"/{target.url_path}")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+# The focused element, where it is and whether it shows a focus outline; "covered" when it sits wholly under the page
+# header (the header's own buttons and Streamlit's skip link, drawn over the header, are not covered).
+FOCUS_PLACE = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+  const header = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+  const own = e.closest('[data-testid="stHeader"], [data-testid="stSkipToContent"]');
+  return {name: (e.getAttribute('aria-label') || e.innerText || e.tagName).trim().slice(0, 40),
+          covered: !own && r.height > 0 && r.bottom <= header.bottom,
+          toolbar: e.getAttribute('data-testid') === 'stBaseButton-elementToolbar',
+          outline: getComputedStyle(e).outlineStyle}; }"""
+
+
+@pytest.mark.browser
+def test_on_a_phone_focus_is_never_hidden_under_the_header_and_small_targets_are_24px(browser, app_url: str) -> None:
+    """WCAG 2.4.11 (focus not obscured), 2.4.7 (a table toolbar's buttons show focus) and 2.5.8 (target size): at
+    320px, going back through the Spend page by Shift+Tab scrolls each focused element into view below the page
+    header, not under it."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/spend?boroughs=E09000022%2CE09000028&period=fy2024")
+        wait_for_app(page)
+        removes = page.locator('[data-testid="stMultiSelect"] button[aria-label^="Remove"]')
+        expect(removes).to_have_count(2)
+        for box in (removes.nth(i).bounding_box() for i in range(2)):
+            assert box["width"] >= 24 and box["height"] >= 24, box
+        page.keyboard.press("End")
+        covered, toolbar = [], []
+        for _ in range(80):
+            page.keyboard.press("Shift+Tab")
+            place = page.evaluate(FOCUS_PLACE)
+            if place["covered"]:
+                covered.append(place["name"])
+            if place["toolbar"]:
+                toolbar.append(place["outline"])
+        assert covered == [], f"focused under the header: {covered}"
+        assert toolbar and set(toolbar) == {"solid"}, toolbar
+    finally:
+        context.close()
