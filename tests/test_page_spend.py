@@ -124,7 +124,24 @@ def test_coverage_of_a_london_wide_body_alone_names_the_body(app: AppTest, sampl
     ).fetchone()[0]
     assert lines > 0
     assert coverage.startswith(f"Coverage in this period: {lines:,} tech payment lines")
-    assert "of the 0" not in coverage and "1 London-wide body (Transport for London)" in coverage
+    assert "of the 0" not in coverage
+    assert "All of this tech spend was paid by 1 London-wide body (Transport for London), which is never" in coverage
+
+
+def test_coverage_of_a_borough_and_a_body_counts_each_once(app: AppTest, sample_con) -> None:
+    """Lambeth and the GLA chosen: one authority of one chosen has data, the lines are both publishers', and the
+    GLA's part is said (the sentence read "1 of the 1 chosen authorities have data" of two choices)."""
+    open_spend(app, boroughs="E09000022,GLA")
+    coverage = next(c.value for c in app.caption if c.value.startswith("Coverage"))
+    lines = sample_con.execute(
+        "select count(*) from spend where tech_category is not null and publisher_code in ('E09000022', 'GLA') "
+        "and payment_month between $start and $end",
+        dict(zip(("start", "end"), latest_12(sample_con), strict=True)),
+    ).fetchone()[0]
+    assert coverage.startswith(
+        f"Coverage: the chosen authority has spend files with data in this period. In all, {lines:,} tech payment lines"
+    )
+    assert "paid by 1 London-wide body (Greater London Authority), which is never counted" in coverage
 
 
 @pytest.mark.parametrize(
@@ -313,6 +330,6 @@ def test_a_borough_without_data_in_the_period_shows_no_data_not_nothing_spent(sm
     is "No data", not £0 (Camden's own total is a figure)."""
     app = open_spend(dashboard(small_warehouse, monkeypatch), boroughs="E09000010")
     assert app.metric[0].value == "No data"
-    assert any("spend files from 0 of the 1 chosen authorities" in c.value for c in app.caption)
+    assert any(c.value.startswith("Coverage: the chosen authority has no spend files") for c in app.caption)
     app.multiselect(key="boroughs").set_value(["E09000007"]).run()
     assert app.metric[0].value.startswith("£")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from loti_demand.metrics import MEASURES
-from loti_demand.presentation.sentences import plural
+from loti_demand.presentation.sentences import plural, possessive
 
 PER_RESIDENT_NOTE = (
     "Per resident figures divide by the ONS mid-year population estimate. The City of London has "
@@ -100,11 +100,12 @@ def coverage_summary(row: pd.Series, name: str) -> str:
             f"{plural(int(row['spend_files']), 'spend file has', 'spend files have')} been read for {name}, but "
             f"none of their lines could be loaded ({int(row['lines_quarantined']):,} set aside)."
         )
+    first, last = pd.Timestamp(row["first_month"]), pd.Timestamp(row["last_month"])
     text = (
-        f"{name}'s spend figures rest on {plural(int(row['spend_files']), 'spend file', 'spend files')} covering "
-        f"{plural(int(row['months_covered']), 'month', 'months')} ({pd.Timestamp(row['first_month']):%B %Y} to "
-        f"{pd.Timestamp(row['last_month']):%B %Y}): {plural(int(row['lines']), 'payment line', 'payment lines')} "
-        f"loaded, {plural(int(row['lines_duplicate']), 'duplicate line', 'duplicate lines')} skipped and "
+        f"{possessive(name)} spend figures rest on {plural(int(row['spend_files']), 'spend file', 'spend files')} "
+        f"covering {plural(int(row['months_covered']), 'month', 'months')} ({first:%B %Y} to {last:%B %Y}): "
+        f"{plural(int(row['lines']), 'payment line', 'payment lines')} loaded, "
+        f"{plural(int(row['lines_duplicate']), 'duplicate line', 'duplicate lines')} skipped and "
         f"{plural(int(row['lines_quarantined']), 'line', 'lines')} set aside because a value could not be read."
     )
     if row.get("files_rejected"):
@@ -112,18 +113,21 @@ def coverage_summary(row: pd.Series, name: str) -> str:
     return text + f" Latest file read: {row['latest_file']}."
 
 
-def bodies_sentence(count: int, amount: object, bodies: dict[str, str], *, area: str = "London") -> str:
-    """Whether the area's total includes its area-wide bodies' spend (London's GLA, TfL...), and how much."""
+def bodies_sentence(
+    count: int, amount: object, bodies: dict[str, str], *, area: str = "London", alone: bool = False
+) -> str:
+    """Whether the area's total includes its area-wide bodies' spend (London's GLA, TfL...), and how much; `alone`
+    when the bodies are all that was chosen, so their spend is the whole total."""
     if not count:
         return f"Tech spend includes no {area}-wide body (none has spend data in this selection)."
     # named when few; `bodies` are those the choice allows, not only those with data, so a count of them would
     # contradict `count` (found on real data: "3 London-wide bodies (16 London-wide bodies)")
     names = f" ({' and '.join(bodies.values())})" if len(bodies) <= 3 else ""
-    return (
-        f"Tech spend includes {MEASURES['tech_spend_gbp'].format(amount)} paid by "
-        f"{plural(count, f'{area}-wide body', f'{area}-wide bodies')}{names}, which are never counted in a "
-        "borough's or a per-resident figure."
-    )
+    who = plural(count, f"{area}-wide body", f"{area}-wide bodies") + names
+    never = f"{'which is' if count == 1 else 'which are'} never counted in a borough's or a per-resident figure."
+    if alone:
+        return f"All of this tech spend was paid by {who}, {never}"
+    return f"Tech spend includes {MEASURES['tech_spend_gbp'].format(amount)} paid by {who}, {never}"
 
 
 def spend_coverage_sentence(
@@ -132,20 +136,28 @@ def spend_coverage_sentence(
     """The coverage beside a spend total: authorities (and London-wide bodies) with data, lines, redactions."""
     chosen_boroughs = [c for c in chosen if c in boroughs]
     chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
-    scope = f"{len(chosen_boroughs)} chosen" if chosen else str(len(boroughs))
     lines = (
         f"{int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} have the payee "
         "redacted (they count in totals but not in supplier shares)."
     )
-    if chosen and not chosen_boroughs:  # London-wide bodies alone: the sentence on bodies says which have data
+    alone = bool(chosen) and not chosen_boroughs
+    if alone:  # London-wide bodies alone: the sentence on bodies says which have data
         text = f"Coverage in this period: {lines}"
     else:
-        text = (
-            f"Coverage: spend files from {int(head['boroughs_with_data'])} of the {scope} authorities have data in "
-            f"this period: {lines}"
+        found, of, chosen_word = (
+            int(head["boroughs_with_data"]),
+            len(chosen_boroughs or boroughs),
+            " chosen" * bool(chosen),
         )
+        if of == 1:
+            who = f"the{chosen_word} authority {'has' if found else 'has no'}"
+        else:
+            who = f"{found} of the {of}{chosen_word} authorities {'has' if found == 1 else 'have'}"
+        text = f"Coverage: {who} spend files with data in this period. In all, {lines}"
     if chosen_bodies or not chosen:
-        text += " " + bodies_sentence(int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies)
+        text += " " + bodies_sentence(
+            int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies, alone=alone
+        )
     return text
 
 
