@@ -235,6 +235,20 @@ def test_the_profile_links_below_a_table_follow_its_suppliers_in_order(app: AppT
         )
 
 
+def test_a_suppliers_profile_opens_on_the_period_the_page_shows(app: AppTest) -> None:
+    """The grid's links and the page links below it carry ?period= when the page shows another period than the
+    default (the Supplier profile takes it: test_page_supplier)."""
+    open_spend(app, period="fy2024")
+    grid = table(app, "spend_suppliers_table")["supplier_name"].tolist()
+    assert grid and all(
+        urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["period"] == ["fy2024"] for link in grid
+    )
+    below = [link.proto.query_string for link in app.get("page_link") if link.proto.page == "supplier"]
+    assert below and all(query.endswith("&period=fy2024") for query in below)
+    app.selectbox(key="period").set_value("last12").run()  # the default: the links need no period
+    assert "period" not in urllib.parse.urlsplit(table(app, "spend_suppliers_table")["supplier_name"][0]).query
+
+
 def test_sme_view_is_honest_about_what_the_data_says(app: AppTest, sample_con) -> None:
     open_spend(app)
     text = " ".join(m.value for m in app.markdown)

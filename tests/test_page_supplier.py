@@ -160,6 +160,19 @@ def test_payments_by_buyer_and_month_match_the_spend_lines(sample_warehouse: Pat
     assert by_month.tolist() == pytest.approx(monthly.tolist()) and int(table["lines"].sum()) == len(mine)
 
 
+def test_a_link_with_a_period_opens_those_months(sample_warehouse: Path, sample_con, monkeypatch) -> None:
+    """?period= (as the other pages' supplier links carry it) sets the months of every payment figure."""
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER, period="fy2024")
+    assert at.selectbox(key="period").value == "fy2024" and not at.warning
+    assert at.header[0].value.endswith("tech payments, 2024-25 financial year")
+    paid = sample_con.execute(
+        "select sum(amount_gbp) from spend where supplier_id = $s and tech_category is not null "
+        "and payment_month between '2024-04-01' and '2025-03-31'",
+        {"s": SUPPLIER},
+    ).fetchall()[0][0]
+    assert float(_frames(at)["buyers"]["tech_spend_gbp"].astype(float).sum()) == pytest.approx(float(paid))
+
+
 def _values(array) -> list[float]:
     import base64
 

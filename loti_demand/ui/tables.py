@@ -14,7 +14,7 @@ from streamlit import dataframe_util
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import build_info, cached, is_unchanged_answer, supplier_names
+from loti_demand.ui.data import build_info, cached, is_unchanged_answer, spend_periods, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -32,24 +32,34 @@ SUPPLIER_LINK_TEXT = r"#(.+)$"  # the link's text is the name carried after its 
 
 
 @lru_cache(maxsize=1 << 16)  # a long table names the same suppliers again and again, rerun after rerun
-def supplier_link(supplier_id: object, name: object) -> str | None:
-    """A relative link to the supplier's profile (?supplier=<id>), with the name to show after '#': a link in a
-    table opens the Supplier profile page beside the one it is on (also under a base URL path). A name with no
-    supplier (a withheld name in an award) keeps only the '#name' part, so it still shows but leads to no profile."""
+def supplier_link(supplier_id: object, name: object, period: str | None = None) -> str | None:
+    """A relative link to the supplier's profile (?supplier=<id>, and the spend period the page shows), with the
+    name to show after '#': a link in a table opens the Supplier profile page beside the one it is on (also under a
+    base URL path). A name with no supplier (a withheld name in an award) keeps only the '#name' part, so it still
+    shows but leads to no profile."""
     from urllib.parse import quote
 
     if is_missing(name):
         return None
     shown = f"#{quote(str(name), safe='')}"
-    return shown if is_missing(supplier_id) else f"supplier?supplier={quote(str(supplier_id), safe='')}{shown}"
+    if is_missing(supplier_id):
+        return shown
+    return f"supplier?supplier={quote(str(supplier_id), safe='')}{f'&period={period}' if period else ''}{shown}"
 
 
-def supplier_links(ids: pd.Series, names: pd.Series) -> list[str | None]:
+def supplier_links(ids: pd.Series, names: pd.Series, period: str | None = None) -> list[str | None]:
     """supplier_link of each row, made once for each distinct supplier and name (the Demand calendar names some
     900 suppliers in 12,000 rows)."""
     pairs = list(zip(ids.tolist(), names.tolist(), strict=True))
-    made = {pair: supplier_link(*pair) for pair in dict.fromkeys(pairs)}
+    made = {pair: supplier_link(*pair, period) for pair in dict.fromkeys(pairs)}
     return [made[pair] for pair in pairs]
+
+
+def shown_spend_period() -> str | None:
+    """The spend period this page's link names (?period=), when the Supplier profile offers it too, so a supplier's
+    profile opened from the page shows the same months; None for the default or a period ahead."""
+    key = st.query_params.get("period")
+    return key if key and key in {p.key for p in spend_periods()} else None
 
 
 def no_data(message: str) -> None:
@@ -78,14 +88,15 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     # than the rest of the key).
     read = [*columns, *(SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df)]
     data = df if is_unchanged_answer(df) else {c: df[c] for c in dict.fromkeys(read)}
-    shown, grid, column_config, suppliers = cached(_ready, data, tuple(columns))
+    period = shown_spend_period()
+    shown, grid, column_config, suppliers = cached(_ready, data, tuple(columns), period)
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
     # A missing value is a blank cell, as in the CSV (the grid's default writes "None").
     st.dataframe(
         grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS, placeholder=""
     )
-    supplier_shortcuts(suppliers)
+    supplier_shortcuts(suppliers, period)
     try:
         check_size(len(shown))
     except LotiDemandError as exc:
@@ -105,10 +116,11 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
 
 
 def _ready(
-    data: pd.DataFrame | dict[str, pd.Series], columns: tuple[str, ...]
+    data: pd.DataFrame | dict[str, pd.Series], columns: tuple[str, ...], period: str | None = None
 ) -> tuple[pd.DataFrame, pa.Table, dict, list[str]]:
-    """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links), the
-    grid's column headers and formats, and the ids of the suppliers it names, in the order they first appear.
+    """The table's rows as the CSV has them (`shown`), the grid's rows (`grid`: supplier names as links to profiles
+    showing `period`), the grid's column headers and formats, and the ids of the suppliers it names, in the order
+    they first appear.
 
     The grid is Arrow, converted here as st.dataframe would convert the frame (so the browser gets the same bytes),
     not on every run: up to LAZY_ROWS rows as it sends a whole table, a longer one with its index as a column, as
@@ -136,7 +148,7 @@ def _ready(
             shown[column] = screen[column] = web_urls(shown[column])  # a javascript: address: not shown, nor sent
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=LINKS[column])
         elif column in SUPPLIER_LINKS and SUPPLIER_LINKS[column] in data:
-            screen[column] = supplier_links(data[SUPPLIER_LINKS[column]], shown[column])
+            screen[column] = supplier_links(data[SUPPLIER_LINKS[column]], shown[column], period)
             column_config[column] = st.column_config.LinkColumn(label(column), display_text=SUPPLIER_LINK_TEXT)
         else:
             column_config[column] = st.column_config.Column(label(column))
@@ -154,7 +166,7 @@ def _ready(
 SUPPLIER_SHORTCUTS = 12
 
 
-def supplier_shortcuts(ids: list[str]) -> None:
+def supplier_shortcuts(ids: list[str], period: str | None = None) -> None:
     """Page links to the profiles of the suppliers a table names (`ids`: the first SUPPLIER_SHORTCUTS, in the table's
     order).
 
@@ -168,7 +180,10 @@ def supplier_shortcuts(ids: list[str]) -> None:
         st.caption("Supplier profiles:")
         for supplier_id in linked[:SUPPLIER_SHORTCUTS]:
             st.page_link(
-                "pages/supplier.py", label=plain(names[supplier_id]), icon="", query_params={"supplier": supplier_id}
+                "pages/supplier.py",
+                label=plain(names[supplier_id]),
+                icon="",
+                query_params={"supplier": supplier_id, **({"period": period} if period else {})},
             )
         if len(linked) > SUPPLIER_SHORTCUTS:
             st.caption(f"and {len(linked) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page.")
