@@ -199,3 +199,26 @@ def test_a_fall_from_nothing_into_credit_is_named_without_dividing_by_zero() -> 
         }
     )
     assert "Falling most: Devices" in sentences.growth_summary(growth, "spend")
+
+
+def test_money_axes_say_millions_and_billions_as_the_text_does() -> None:
+    """Plotly's short form wrote "£1M" beside text saying "£1.0m", and "£1.2G" for £1.2bn; the axes now use the
+    pages' own form, at round steps that form does not round (no £1.25m written "£1.2m")."""
+    trend = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01"]),
+            "tech_category_label": ["A", "B", "A"],
+            "tech_spend_gbp": [900_000.0, 1_300_000.0, -50_000.0],
+        }
+    )
+    axis = charts.spend_trend_figure(trend, title="t").layout.yaxis
+    assert list(axis.ticktext) == ["£0", "£500k", "£1.0m", "£1.5m", "£2.0m"]
+    assert list(axis.tickvals) == [0, 500_000, 1_000_000, 1_500_000, 2_000_000]  # the stack's top is £2.2m
+    cats = pd.DataFrame({"tech_category_label": ["A", "B"], "tech_spend_gbp": [1_234_000_000.0, -20_000_000.0]})
+    axis = charts.category_bar_figure(cats).layout.xaxis
+    assert list(axis.ticktext) == ["£0", "£500.0m", "£1.00bn"]
+    for value in (1_000.0, 123_456.0, 3_300_000.0, 2_750_000_000.0):
+        ticks = charts.monthly_bar_figure(
+            pd.DataFrame({"period_start": [pd.Timestamp("2025-01-01")], "tech_spend_gbp": [value]}), title="t"
+        ).layout.yaxis.ticktext
+        assert len(ticks) == len(set(ticks)) >= 3, (value, ticks)

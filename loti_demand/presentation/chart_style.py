@@ -3,9 +3,13 @@ laid out to fit a phone. Pure: no Streamlit."""
 
 from __future__ import annotations
 
+import math
 import textwrap
+from collections.abc import Iterable
 
 import plotly.graph_objects as go
+
+from loti_demand.metrics import format_gbp
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "Cividis"
@@ -88,3 +92,41 @@ def figure(
     each update_layout or update_xaxes afterwards validates it again, about 10 ms a chart."""
     axes = {"xaxis": _merged(AXIS, xaxis or {}), "yaxis": _merged(AXIS, yaxis or {})}
     return go.Figure(traces, layout=_merged(house_layout(title, top_extra=top_extra), {**axes, **layout}))
+
+
+# --- Axis ticks ---------------------------------------------------------------------------------------------------
+
+STEPS = (1, 2, 2.5, 5, 10)
+# Money ticks are written short (£1.5m), and 2.5 times a power of ten would be rounded there (£1.25m as "£1.2m").
+MONEY_STEPS = (1, 2, 5, 10)
+
+
+def nice_ticks(
+    low: float, high: float, count: int = 5, *, whole: bool = False, steps: tuple[float, ...] = STEPS
+) -> list[float]:
+    """Round tick values (`steps` times a power of ten) spanning low..high; whole numbers if `whole`."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low] if math.isfinite(low) else []
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in steps if m * power >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
+    first = math.ceil(low / step) * step
+    return [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def money_axis(low: float, high: float) -> dict:
+    """An axis's ticks written as the pages write money (£500k, £1.5m, £1.20bn) from 0 (or `low`, below it) to
+    `high`: plotly's own short form says "£1M" and, for billions, "£1G"."""
+    low, high = min(0.0, low), max(0.0, high)
+    ticks = nice_ticks(low, high, steps=MONEY_STEPS)
+    if len(ticks) < 2:
+        return {"tickprefix": "£"}
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [format_gbp(t) for t in ticks]}
+
+
+def money_range(values: Iterable[float]) -> tuple[float, float]:
+    """(lowest, highest) of the values, for money_axis; (0, 0) for none."""
+    numbers = [number for number in map(float, values) if math.isfinite(number)]
+    return (min(numbers), max(numbers)) if numbers else (0.0, 0.0)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from loti_demand.metrics import MEASURES, label
-from loti_demand.presentation.chart_style import LEGEND_BELOW, OKABE_ITO, figure
+from loti_demand.presentation.chart_style import LEGEND_BELOW, OKABE_ITO, figure, money_axis, money_range
 
 
 def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", title: str = "") -> go.Figure:
@@ -24,7 +24,7 @@ def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", titl
     return figure(
         [bar],
         title or f"{label(value)} by tech category",
-        xaxis={"tickprefix": "£", "tickformat": "~s"},
+        xaxis=money_axis(*money_range(data[value].astype(float))),
         yaxis={"automargin": True},
     )
 
@@ -191,7 +191,11 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
             "dtick": "M3" if grain == "quarter" else month_ticks(periods),
             "tickformat": "%b %Y",
         },
-        yaxis={"title": {"text": label("tech_spend_gbp")}, "tickprefix": "£", "tickformat": "~s"},
+        # the stack's top and bottom: its positive and its negative parts summed
+        yaxis={
+            "title": {"text": label("tech_spend_gbp")},
+            **money_axis(float(pivot.clip(upper=0).sum(axis=1).min()), float(pivot.clip(lower=0).sum(axis=1).max())),
+        },
         legend=LEGEND_BELOW,
         height=460,
         hovermode="x unified",
@@ -211,7 +215,7 @@ def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend
         [bar],
         title,
         xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y", "dtick": month_ticks(len(data))},
-        yaxis={"title": {"text": label(value)}, "tickprefix": "£", "tickformat": "~s"},
+        yaxis={"title": {"text": label(value)}, **money_axis(*money_range(data[value].astype(float)))},
         height=380,
     )
 
@@ -339,7 +343,10 @@ def year_on_year_figure(
         title,
         barmode="group",
         legend={**LEGEND_BELOW, "traceorder": "normal"},
-        xaxis={"rangemode": "tozero", **({"tickprefix": "£", "tickformat": "~s"} if money else {"tickformat": ",d"})},
+        xaxis={
+            "rangemode": "tozero",
+            **(money_axis(*money_range([*before, *latest])) if money else {"tickformat": ",d"}),
+        },
         yaxis={"automargin": True, "dtick": 1},
         height=max(300, 60 * len(labels) + 180),
     )

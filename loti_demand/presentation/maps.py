@@ -16,7 +16,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from loti_demand.metrics import MEASURES, label
-from loti_demand.presentation.chart_style import SEQUENTIAL, figure, house_layout
+from loti_demand.presentation.chart_style import MONEY_STEPS, SEQUENTIAL, STEPS, figure, house_layout, nice_ticks
 
 if TYPE_CHECKING:  # the boundaries come in as GeoDataFrames; drawing them needs no geopandas import
     import geopandas as gpd
@@ -101,19 +101,6 @@ def _has_value(df: pd.DataFrame, value: str) -> pd.Series:
     return df[value].notna()
 
 
-def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
-    """Round tick values (1, 2, 2.5 or 5 times a power of ten) spanning low..high; whole numbers if `whole`."""
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
-        return [low] if math.isfinite(low) else []
-    raw = (high - low) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    if whole:
-        step = max(1, math.ceil(step))
-    first = math.ceil(low / step) * step
-    return [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
-
-
 def colour_range(values: pd.Series) -> tuple[float, float, bool]:
     """(low, high, capped) for a colour scale. One value more than twice the next (the City of London per
     resident, say) would leave every other borough the same colour, so the scale then stops at the next value
@@ -147,7 +134,8 @@ def colour_bar(values: pd.Series, value: str) -> dict:
         "ypad": 10,
     }
     if measure and values.notna().any():
-        ticks = nice_ticks(low, high, whole=measure.fmt in ("count", "index"))
+        money = measure.fmt.startswith("gbp")
+        ticks = nice_ticks(low, high, whole=measure.fmt in ("count", "index"), steps=MONEY_STEPS if money else STEPS)
         text = [measure.format(t) for t in ticks]
         if capped:  # the top of the scale says "or more"; drop a round tick that would overprint it
             keep = [i for i, t in enumerate(ticks) if high - t > 0.08 * (high - low)]
