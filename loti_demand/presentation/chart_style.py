@@ -28,12 +28,12 @@ def _merged(base: dict, extra: dict) -> dict:
     return out
 
 
-# Phones: a chart on a 375 px screen is about 343 px wide, and plotly neither wraps a title nor moves it out of the
+# Phones: a chart on a 320 px screen is about 304 px wide, and plotly neither wraps a title nor moves it out of the
 # way of its toolbar (and Streamlit's full-screen button) in the chart's top-right corner. So titles are wrapped
 # here to lines a phone can show, and set below the toolbars' strip; legends and colour bars go under the chart,
 # anchored to the bottom of the figure (the margins then make room for them and the axis labels both, where a
 # legend placed relative to the plot lands on the axis title once the tick labels turn on a narrow screen).
-TITLE_LINE_CHARS = 40  # a 16 px title line of about 40 characters fits 343 px
+TITLE_LINE_CHARS = 36  # a 16 px title line of about 36 characters fits 304 px (a 320 px screen: WCAG's reflow)
 TOOLBAR_PX = 40  # the toolbars' strip at the top of a chart (28 px), and a gap
 TITLE_LINE_PX = 22
 MULTILINE_LIFT_PX = 11  # plotly sets a title of two or more lines about 11 px higher than its padding says

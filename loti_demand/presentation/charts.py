@@ -259,7 +259,8 @@ def per_resident_figure(df: pd.DataFrame, *, title: str, highlight: tuple[str, .
             line_color="#000000",
             line_width=2,
             annotation_text=f"London median £{float(median):,.2f}",
-            annotation_position="top",
+            # to the line's left, over the bars below the median: centred, a phone's narrow plot cut its end off
+            annotation_position="top left",
         )
     return fig
 

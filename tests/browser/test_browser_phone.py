@@ -1,8 +1,8 @@
-"""Every page on a phone (375 px wide) and on a laptop (1280 px), in headless Chromium: no text of a chart overlaps
-other text or runs off the chart (title, legend, axis titles and tick labels, colour bar, notes, the tile map's
-labels), the chart toolbar shown on hover never covers a title, the page never scrolls sideways, and on a phone Tab
-reaches every filter, download and link of the page, each with a visible focus (in the slow run), past a closed
-sidebar's links (these per-page checks run on the shared loads of test_browser_settled.py)."""
+"""Every page on a phone (320 px wide, WCAG's reflow width) and on a laptop (1280 px), in headless Chromium: no text
+of a chart overlaps other text or runs off the chart (title, legend, axis titles and tick labels, colour bar, notes,
+the tile map's labels), the chart toolbar shown on hover never covers a title, the page never scrolls sideways, and
+on a phone Tab reaches every filter, download and link of the page, each with a visible focus (in the slow run), past
+a closed sidebar's links (these per-page checks run on the shared loads of test_browser_settled.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import wait_for_app
 from tests.browser.test_browser_keyboard import FOCUSED, MAIN_TARGETS, TAG_TARGETS, _changed_pixels
 
-WIDTHS = (375, 1280)
+WIDTHS = (320, 1280)  # 320: the width WCAG 2.2 asks pages to reflow to (1.4.10)
 
 # The boxes (relative to the page) of every kind of text in one plotly chart, and of its toolbar.
 BOXES = r"""chart => {
@@ -141,7 +141,7 @@ PHONE_TARGETS = MAIN_TARGETS + ', [data-testid="stMain"] [data-testid="stPageLin
 
 
 def check_on_a_phone_tab_reaches_every_filter_download_and_link(tab, file: str, *, focus_ring: bool) -> None:
-    """On the settled page at 375 px (test_browser_settled.py); with `focus_ring` (the slow run), each target's
+    """On the settled page at 320 px (test_browser_settled.py); with `focus_ring` (the slow run), each target's
     focus must also show."""
     tab.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=PHONE_TARGETS, timeout=30_000)
     _settled_charts(tab)

@@ -4,11 +4,11 @@ that one load: opening a page and waiting for Streamlit to settle is most of a b
 1400 px (a desktop with the sidebar open): renders without errors, draws its charts, passes axe-core
 (test_browser_pages.py); Tab reaches the skip link, the page links, every filter and download with a visible focus
 (test_browser_keyboard.py); no request leaves the dashboard's own host (test_browser_offline.py).
-375 px (in the plain run for the pages in PHONE_PLAIN, in the slow run for the others) and (in the slow run)
+320 px (in the plain run for the pages in PHONE_PLAIN, in the slow run for the others) and (in the slow run)
 1280 px: no chart text overlaps or leaves its chart and the page never scrolls
-sideways; at 375 px Tab also reaches every filter, download and link past a closed sidebar
+sideways; at 320 px Tab also reaches every filter, download and link past a closed sidebar
 (test_browser_phone.py). The focus ring is checked by screenshots at 1400 px in the plain run; the slow run (CI)
-loads each page once more at 375 px to check it there too (two screenshots for each target Tab reaches).
+loads each page once more at 320 px to check it there too (two screenshots for each target Tab reaches).
 No console errors of the app's own at any width. Checks that change the page (clicking, typing, downloading,
 changing filters) keep their own loads in their own files.
 
