@@ -326,9 +326,9 @@ def test_the_overview_ranks_defines_and_links_to_the_searches_behind_each_term(
     at.selectbox(key="growth").set_value("procurements").run()
     assert at.query_params["growth"] == "procurements"  # the ranking is kept in the link
     chart = next(
-        json.loads(c.proto.spec)
-        for c in at.get("plotly_chart")
-        if "New tech procurements by tech category" in c.proto.spec
+        spec
+        for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+        if "New tech procurements by tech category" in spec["layout"]["title"]["text"].replace("<br>", " ")
     )
     ranked = growth.ranked(queries.category_growth(growth_con, spend_end=AS_OF, end=AS_OF), "procurements")
     drawn = [label.split("<br>")[-1] for label in reversed(chart["data"][1]["y"])]
