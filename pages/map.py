@@ -17,7 +17,7 @@ SPEND = ("tech_spend_gbp", "tech_spend_per_resident_gbp")
 FORWARD = ("pipeline_value_gbp", "contracts_expiring")
 
 shapes, problem = ui.boundaries()
-filters = st.columns(4 if shapes is not None else 3)
+filters = [*st.columns(2), *st.columns(2)]  # two rows: each box wide enough for a period's whole name
 with filters[0]:
     measure = ui.url_selectbox("Measure", list(MAP_MEASURES), key="measure", format_func=label)
 if measure in SPEND:

@@ -21,20 +21,19 @@ if not windows:
         "warehouse from council spend files."
     )
     st.stop()
-filters = st.columns([2, 1.2, 1.4])
-with filters[0]:
-    boroughs = tuple(
-        ui.url_multiselect(
-            f"Boroughs or {area_name}-wide bodies",
-            list(publishers),
-            key="boroughs",
-            format_func=publishers.get,
-            placeholder=f"All {area_name}",
-        )
+boroughs = tuple(
+    ui.url_multiselect(
+        f"Boroughs or {area_name}-wide bodies",
+        list(publishers),
+        key="boroughs",
+        format_func=publishers.get,
+        placeholder=f"All {area_name}",
     )
-with filters[1]:
+)
+filters = st.columns(2)  # wide enough for a period's whole name ("Latest 12 months (Apr 2025 to Mar 2026)")
+with filters[0]:
     category = ui.category_choice()
-with filters[2]:
+with filters[1]:
     period = ui.period_selectbox(windows)
 ui.ignored_params_notice()
 where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
