@@ -88,10 +88,30 @@ def test_supplier_key_ignores_what_a_publishers_export_added_at_the_end(publishe
         ("Maria Mallaband Properties (5) Ltd", "maria mallaband properties 5"),
         ("Ward Williams Associates LLP_INS", "ward williams associates ins"),  # only a single letter is a site's
         ("[229816]", "229816"),  # a name that is nothing but a number keeps it
+        ("LTD [229816]", "ltd 229816"),  # and one of legal-form words alone: 'LTD [999999]' is another
+        ("TAXI NO.2", "taxi no 2"),  # '.2' is a duplicate marker only after a legal form ('LTD.1')
+        ("Studio No.9", "studio no 9"),
+        ("Tom && Jerry 2", "tom and and jerry 2"),  # a vendor code follows "&&" straight away
     ],
 )
 def test_supplier_key_keeps_numbers_and_words_that_are_part_of_a_name(name: str, key: str) -> None:
     assert supplier_key(name) == key
+
+
+def test_a_hostile_name_is_keyed_as_fast_as_a_short_one() -> None:
+    """Found by review: the export-suffix pattern retried at every '&' of a run, so a 10,000-character name took 16
+    s to key (a spend file's supplier name reaches it at build), and the trading-as one at every space of a run (57 s
+    for 100,000). Only a name's tail is searched for a suffix now, and spaces are made single first."""
+    from loti_demand.normalise.suppliers import name_tokens
+
+    for hostile in (
+        "A" + "&" * 100_000 + "x",
+        "A" + "&" * 100_000 + "1",
+        "B" + " " * 100_000 + "[1]",
+        "C" + " " * 100_000 + "(t/a",
+    ):
+        assert supplier_key(hostile) is not None
+        assert isinstance(name_tokens(hostile), frozenset)
 
 
 @pytest.mark.parametrize(

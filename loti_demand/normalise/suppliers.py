@@ -18,13 +18,16 @@ _TRADING_AS = re.compile(r"\s+(?:t/a|t/as|trading as)\s+.*$|\s*\((?:t/a|trading 
 # What a publisher's export adds at the end of a name, never part of it: the council's own vendor number in square
 # brackets ('MOTOROLA LTD [229816]') or in round ones with five or more digits ('VODAFONE LTD (215385)'; a shorter one
 # may be a year or a company's number, 'CUSTOM COVERS (1984)', 'MMCG (2)'), a number after '#' ('BT PLC#1'), a vendor
-# code after '&&' ('RUNWOOD HOMES LTD&&SSARO2844'), a supplier site's letter after '_' ('Civica UK Ltd_a') and a
-# spreadsheet's duplicate marker after a letter ('CAPITA BUSINESS SERVICES LTD.1'; 'Web 2.0' keeps its number).
+# code straight after '&&' ('RUNWOOD HOMES LTD&&SSARO2844'; 'Tom && Jerry 2' is a name), a supplier site's letter after
+# '_' ('Civica UK Ltd_a') and a spreadsheet's duplicate marker after a legal form ('CAPITA BUSINESS SERVICES LTD.1';
+# 'TAXI NO.2' and 'Web 2.0' keep their numbers). Only a name's last EXPORT_SUFFIX_CHARS are searched: a suffix is
+# short, and a hostile name (a run of thousands of '&') costs no more than a short one.
 _EXPORT_SUFFIX = re.compile(
-    r"(?:\s*(?:\[\s*[0-9]+\s*\]|\(\s*[0-9]{5,}\s*\)|#\s*[0-9]+|&&[&\s]*[a-z]*\s*[0-9][\w/-]*)"
-    r"|(?<=[^\s_])_[a-z]|(?<=[a-z)])\.[0-9]{1,2})[\s.]*$",
+    r"(?:\s*(?:\[\s*[0-9]+\s*\]|\(\s*[0-9]{5,}\s*\)|#\s*[0-9]+|&{2,}[a-z]*\s?[0-9][\w/-]*)"
+    r"|(?<=[^\s_])_[a-z]|(?:(?<=ltd)|(?<=limited)|(?<=plc)|(?<=llp)|(?<=inc))\.[0-9]{1,2})[\s.]*$",
     re.IGNORECASE,
 )
+EXPORT_SUFFIX_CHARS = 64
 _SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|uk|gb|group|holdings|the|cic|cio)\b")
 # ASCII semantics in both Python and SQL (macros.sql is_redacted_name): the test compares them on ASCII text.
 REDACTED = re.compile(
@@ -102,25 +105,26 @@ def supplier_key(name: str | None) -> str | None:
     if not name or is_redacted(name):
         return None
     legal = _legal_name(name)
-    key = _SUFFIXES.sub(" ", fold(legal))
+    key = _SUFFIXES.sub(" ", fold(_without_export_suffix(legal)))
     key = re.sub(r"\s+", " ", key).strip()
-    return key or fold(legal) or None
+    return key or fold(legal) or None  # a name of legal-form words alone ('LTD [229816]') is kept whole
 
 
 def only_legal_form(name: str) -> bool:
     """Whether a name is nothing but legal-form words ('Ltd', 'The Company'): supplier_key keeps such a name whole, so
     as a correction or override it would name whichever supplier is called just that."""
-    return not _SUFFIXES.sub(" ", fold(_legal_name(name))).strip()
+    return not _SUFFIXES.sub(" ", fold(_without_export_suffix(_legal_name(name)))).strip()
 
 
 def _legal_name(name: str) -> str:
-    """The name without its trading-as part and what the publisher's export added at its end."""
-    return _without_export_suffix(_TRADING_AS.sub("", name.strip()))
+    """The name without its trading-as part, its spaces single (the pattern would retry at each of a run's)."""
+    return _TRADING_AS.sub("", " ".join(name.split()))
 
 
 def _without_export_suffix(name: str) -> str:
     """The name without what the publisher's export added at its end (_EXPORT_SUFFIX), unless that is all it has."""
-    stripped = _EXPORT_SUFFIX.sub("", name)
+    found = _EXPORT_SUFFIX.search(name, max(0, len(name) - EXPORT_SUFFIX_CHARS))
+    stripped = name[: found.start()] if found else name
     return stripped if fold(stripped) else name
 
 
