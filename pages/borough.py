@@ -105,6 +105,7 @@ else:
         ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
         key="borough_suppliers",
         file_name=f"{code}_top_suppliers_{period.key}.csv",
+        period=period.key,
         empty="No tech spend with named suppliers in this period.",
     )
     if more:

@@ -83,6 +83,7 @@ ui.table(
     ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
     key="spend_suppliers_table",
     file_name=f"top_suppliers_{period.key}.csv",
+    period=period.key,
     empty="No tech spend with named suppliers in this selection.",
 )
 if more:

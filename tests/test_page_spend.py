@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from loti_demand import metrics
 from loti_demand.queries import QUERIES_DIR
 from tests import demand_expected
-from tests.conftest import dashboard
+from tests.conftest import dashboard, open_page
 
 SMALL_TABLES = {
     "agg_spend_by_borough_month",
@@ -245,8 +245,14 @@ def test_a_suppliers_profile_opens_on_the_period_the_page_shows(app: AppTest) ->
     )
     below = [link.proto.query_string for link in app.get("page_link") if link.proto.page == "supplier"]
     assert below and all(query.endswith("&period=fy2024") for query in below)
-    app.selectbox(key="period").set_value("last12").run()  # the default: the links need no period
-    assert "period" not in urllib.parse.urlsplit(table(app, "spend_suppliers_table")["supplier_name"][0]).query
+
+
+def test_a_period_in_the_link_of_a_page_without_spend_periods_is_not_passed_on(sample_warehouse, monkeypatch) -> None:
+    """Found by review: the Demand calendar has no spend period, but a stray ?period=fy2024 in its link was carried
+    into every supplier link it draws."""
+    app = open_page(sample_warehouse, monkeypatch, "pages/calendar.py", period="fy2024")
+    below = [link.proto.query_string for link in app.get("page_link") if link.proto.page == "supplier"]
+    assert below and not [query for query in below if "period" in query]
 
 
 def test_sme_view_is_honest_about_what_the_data_says(app: AppTest, sample_con) -> None:

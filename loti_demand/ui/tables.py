@@ -14,7 +14,7 @@ from streamlit import dataframe_util
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import build_info, cached, is_unchanged_answer, spend_periods, supplier_names
+from loti_demand.ui.data import build_info, cached, is_unchanged_answer, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -55,13 +55,6 @@ def supplier_links(ids: pd.Series, names: pd.Series, period: str | None = None) 
     return [made[pair] for pair in pairs]
 
 
-def shown_spend_period() -> str | None:
-    """The spend period this page's link names (?period=), when the Supplier profile offers it too, so a supplier's
-    profile opened from the page shows the same months; None for the default or a period ahead."""
-    key = st.query_params.get("period")
-    return key if key and key in {p.key for p in spend_periods()} else None
-
-
 def no_data(message: str) -> None:
     """A notice that a whole section has nothing to show (its filters, if any, are drawn above it)."""
     st.info(message, icon=":material/info:")
@@ -77,9 +70,18 @@ def no_notices_loaded() -> str | None:
     )
 
 
-def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, empty: str | None = None) -> None:
+def table(
+    df: pd.DataFrame,
+    columns: list[str],
+    *,
+    key: str,
+    file_name: str,
+    empty: str | None = None,
+    period: str | None = None,
+) -> None:
     """Show a table with labelled headers and a CSV download of exactly the rows and columns shown; with no rows
-    and an `empty` sentence, that sentence instead, and no empty download."""
+    and an `empty` sentence, that sentence instead, and no empty download. `period`: the spend period (its key) the
+    table's figures cover, for the links to its suppliers' profiles, which then show the same months."""
     if df.empty and empty is not None:
         st.write(empty)
         return
@@ -88,7 +90,6 @@ def table(df: pd.DataFrame, columns: list[str], *, key: str, file_name: str, emp
     # than the rest of the key).
     read = [*columns, *(SUPPLIER_LINKS[c] for c in columns if SUPPLIER_LINKS.get(c) in df)]
     data = df if is_unchanged_answer(df) else {c: df[c] for c in dict.fromkeys(read)}
-    period = shown_spend_period()
     shown, grid, column_config, suppliers = cached(_ready, data, tuple(columns), period)
     # A long table sends the browser only the rows in view (and fetches more on scrolling): the Demand calendar's
     # thousands of rows otherwise cost more than a second of first paint. Shorter tables keep the grid's search.
