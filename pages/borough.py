@@ -39,14 +39,14 @@ else:
     if not is_body:
         st.write(sentences.per_resident_comparison(row))
     st.caption(
-        f"Coverage: {int(row['months_covered'])} of {period.months} months of {sentences.possessive(name)} spend "
-        f"files in this period, {int(row['lines']):,} tech payment lines."
+        f"Coverage: spend files from {name} cover {int(row['months_covered'])} of the {period.months} months of "
+        f"this period, with {int(row['lines']):,} tech payment lines."
     )
 
     st.subheader("Tech spend by month")
     trend = ui.query("spend_over_time", start=every.start, end=every.end, boroughs=(code,), grain="month")
     if trend.empty:
-        st.write(f"No tech spend found in {sentences.possessive(name)} spend files.")
+        st.write(f"No tech spend found in the spend files from {name}.")
     else:
         ui.chart(
             ui.cached(charts.monthly_bar_figure, trend, title=f"{name}: tech spend by month"),

@@ -125,7 +125,7 @@ def test_a_chosen_period_sets_every_spend_section(app: AppTest, sample_con, down
     mine = lines[lines["borough_code"] == code]
     assert app.metric[0].label == "Tech spend, 2024-25 financial year"
     assert app.metric[0].value == metrics.format_gbp(float(mine["amount_gbp"].sum()))
-    assert f"12 of 12 months of Lambeth's spend files in this period, {len(mine):,} tech payment lines" in text(app)
+    assert f"spend files from Lambeth cover 12 of the 12 months of this period, with {len(mine):,} tech" in text(app)
     categories = table_with(app, "tech_category_label")
     expected = mine.groupby("tech_category")["amount_gbp"].sum().astype(float).sort_values(ascending=False)
     assert categories["tech_spend_gbp"].astype(float).tolist() == pytest.approx(expected.tolist())
@@ -324,6 +324,6 @@ def test_a_borough_without_data_in_the_period_shows_no_data(small_warehouse, mon
     """The small warehouse holds Camden's spend only: Enfield's profile says "No data" for its total, not £0."""
     app = open_profile(dashboard(small_warehouse, monkeypatch), borough="E09000010")
     assert app.metric[0].value == "No data"
-    assert "Coverage: 0 of 12 months of Enfield's spend files in this period" in text(app)
+    assert "Coverage: spend files from Enfield cover 0 of the 12 months of this period" in text(app)
     app.selectbox(key="borough").set_value("E09000007").run()
     assert app.metric[0].value.startswith("£")

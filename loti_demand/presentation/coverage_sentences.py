@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from loti_demand.metrics import MEASURES
-from loti_demand.presentation.sentences import plural, possessive
+from loti_demand.presentation.sentences import plural
 
 PER_RESIDENT_NOTE = (
     "Per resident figures divide by the ONS mid-year population estimate. The City of London has "
@@ -102,7 +102,7 @@ def coverage_summary(row: pd.Series, name: str) -> str:
         )
     first, last = pd.Timestamp(row["first_month"]), pd.Timestamp(row["last_month"])
     text = (
-        f"{possessive(name)} spend figures rest on {plural(int(row['spend_files']), 'spend file', 'spend files')} "
+        f"The spend figures for {name} rest on {plural(int(row['spend_files']), 'spend file', 'spend files')} "
         f"covering {plural(int(row['months_covered']), 'month', 'months')} ({first:%B %Y} to {last:%B %Y}): "
         f"{plural(int(row['lines']), 'payment line', 'payment lines')} loaded, "
         f"{plural(int(row['lines_duplicate']), 'duplicate line', 'duplicate lines')} skipped and "

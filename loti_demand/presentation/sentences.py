@@ -36,11 +36,6 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
-def possessive(name: str) -> str:
-    """ "Camden's", but "London Councils'": a name ending in a plural s takes the apostrophe alone."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def trend_summary(df: pd.DataFrame, *, value: str = "tech_spend_gbp", grain: str = "month") -> str:
     """One sentence on a time series: total, highest and lowest period."""
     data = df.groupby("period_start")[value].sum()
