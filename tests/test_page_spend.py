@@ -139,7 +139,7 @@ def test_coverage_of_a_borough_and_a_body_counts_each_once(app: AppTest, sample_
         dict(zip(("start", "end"), latest_12(sample_con), strict=True)),
     ).fetchone()[0]
     assert coverage.startswith(
-        f"Coverage: the chosen authority has spend files with data in this period. In all, {lines:,} tech payment lines"
+        f"Coverage: the chosen authority has spend files with data in this period. In all: {lines:,} tech payment lines"
     )
     assert "paid by 1 London-wide body (Greater London Authority), which is never counted" in coverage
 

@@ -202,7 +202,8 @@ def test_a_fall_from_nothing_into_credit_is_named_without_dividing_by_zero() -> 
 
 def test_money_axes_say_millions_and_billions_as_the_text_does() -> None:
     """Plotly's short form wrote "£1M" beside text saying "£1.0m", and "£1.2G" for £1.2bn; the axes now use the
-    pages' own form, at round steps that form does not round (no £1.25m written "£1.2m")."""
+    pages' own form, in one unit per axis (not "£5,000" beside "£10k"), at round steps that form does not round (no
+    £1.25m written "£1.2m"), and whole pounds (no axis of "£0" ticks under £1)."""
     trend = pd.DataFrame(
         {
             "period_start": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01"]),
@@ -211,13 +212,19 @@ def test_money_axes_say_millions_and_billions_as_the_text_does() -> None:
         }
     )
     axis = charts.spend_trend_figure(trend, title="t").layout.yaxis
-    assert list(axis.ticktext) == ["£0", "£500k", "£1.0m", "£1.5m", "£2.0m"]
-    assert list(axis.tickvals) == [0, 500_000, 1_000_000, 1_500_000, 2_000_000]  # the stack's top is £2.2m
+    assert list(axis.ticktext) == ["£0", "£0.5m", "£1.0m", "£1.5m", "£2.0m"]  # the stack's top is £2.2m
+    assert list(axis.tickvals) == [0, 500_000, 1_000_000, 1_500_000, 2_000_000]
+    # the areas stack in trace order: a payment, then a credit drawn over it, span £0.5m to £10m, not down to -£9.5m
+    credit = trend.assign(tech_spend_gbp=[-9_500_000.0, 10_000_000.0, 0.0])
+    axis = charts.spend_trend_figure(credit, title="t").layout.yaxis
+    assert list(axis.ticktext) == ["£0", "£2.0m", "£4.0m", "£6.0m", "£8.0m", "£10.0m"]
     cats = pd.DataFrame({"tech_category_label": ["A", "B"], "tech_spend_gbp": [1_234_000_000.0, -20_000_000.0]})
-    axis = charts.category_bar_figure(cats).layout.xaxis
-    assert list(axis.ticktext) == ["£0", "£500.0m", "£1.00bn"]
+    assert list(charts.category_bar_figure(cats).layout.xaxis.ticktext) == ["£0", "£0.50bn", "£1.00bn"]
+    for value, ticks in ((0.5, None), (12_000.0, ["£0", "£5k", "£10k"]), (4_500.0, ["£0", "£1,000", "£2,000"])):
+        month = pd.DataFrame({"period_start": [pd.Timestamp("2025-01-01")], "tech_spend_gbp": [value]})
+        drawn = charts.monthly_bar_figure(month, title="t").layout.yaxis.ticktext
+        assert (list(drawn[:3]) if drawn else None) == ticks, (value, drawn)
     for value in (1_000.0, 123_456.0, 3_300_000.0, 2_750_000_000.0):
-        ticks = charts.monthly_bar_figure(
-            pd.DataFrame({"period_start": [pd.Timestamp("2025-01-01")], "tech_spend_gbp": [value]}), title="t"
-        ).layout.yaxis.ticktext
+        month = pd.DataFrame({"period_start": [pd.Timestamp("2025-01-01")], "tech_spend_gbp": [value]})
+        ticks = charts.monthly_bar_figure(month, title="t").layout.yaxis.ticktext
         assert len(ticks) == len(set(ticks)) >= 3, (value, ticks)

@@ -182,6 +182,7 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
                 hovertemplate=f"{series}<br>%{{x|%b %Y}}: £%{{y:,.0f}}<extra></extra>",
             )
         )
+    stacked = pivot[order].astype(float).cumsum(axis=1)
     return figure(
         traces,
         title,
@@ -191,11 +192,8 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
             "dtick": "M3" if grain == "quarter" else month_ticks(periods),
             "tickformat": "%b %Y",
         },
-        # the stack's top and bottom: its positive and its negative parts summed
-        yaxis={
-            "title": {"text": label("tech_spend_gbp")},
-            **money_axis(float(pivot.clip(upper=0).sum(axis=1).min()), float(pivot.clip(lower=0).sum(axis=1).max())),
-        },
+        # the areas stack in trace order, so the axis spans the running totals across the traces
+        yaxis={"title": {"text": label("tech_spend_gbp")}, **money_axis(*money_range(stacked.to_numpy().ravel()))},
         legend=LEGEND_BELOW,
         height=460,
         hovermode="x unified",

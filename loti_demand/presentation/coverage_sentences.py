@@ -136,9 +136,10 @@ def spend_coverage_sentence(
     """The coverage beside a spend total: authorities (and London-wide bodies) with data, lines, redactions."""
     chosen_boroughs = [c for c in chosen if c in boroughs]
     chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
+    redacted = int(head["redacted_lines"])
     lines = (
-        f"{int(head['lines']):,} tech payment lines, of which {int(head['redacted_lines']):,} have the payee "
-        "redacted (they count in totals but not in supplier shares)."
+        f"{plural(int(head['lines']), 'tech payment line', 'tech payment lines')}, of which {redacted:,} "
+        f"{'has' if redacted == 1 else 'have'} the payee redacted (they count in totals but not in supplier shares)."
     )
     alone = bool(chosen) and not chosen_boroughs
     if alone:  # London-wide bodies alone: the sentence on bodies says which have data
@@ -153,7 +154,7 @@ def spend_coverage_sentence(
             who = f"the{chosen_word} authority {'has' if found else 'has no'}"
         else:
             who = f"{found} of the {of}{chosen_word} authorities {'has' if found == 1 else 'have'}"
-        text = f"Coverage: {who} spend files with data in this period. In all, {lines}"
+        text = f"Coverage: {who} spend files with data in this period. In all: {lines}"
     if chosen_bodies or not chosen:
         text += " " + bodies_sentence(
             int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies, alone=alone

@@ -60,7 +60,7 @@ BOROUGH_ABBREVIATIONS = {
     "E09000033": "WST",
 }
 NO_DATA_COLOUR = "#d9d9d9"
-TILE_LABEL_PX = 12  # three capitals at 12 px fit a tile of a phone-width map (8 tiles across 343 px)
+TILE_LABEL_PX = 12  # three capitals at 12 px fit a tile of a phone-width map (8 tiles across 304 px)
 COLOUR_BAR_PX = 260  # fits a chart on a 320 px screen (304 px), tick labels over its ends included
 
 

@@ -1,7 +1,8 @@
 -- One row per borough (plus one for London-wide bodies, the GLA and TfL together, unscored): how much each
 -- publishes, how cleanly, and its publication-quality score. Spend months, payee matching and redaction cover
--- $date_from..$date_to; file line counts cover every file loaded. Score rules ($grace_months, $points_per_month, $award_wait_months) come from
--- metrics.QUALITY_RULES; components are whole numbers and the score is the average of those that apply.
+-- $date_from..$date_to; file line counts cover every file loaded. Score rules ($grace_months, $points_per_month,
+-- $award_wait_months) come from metrics.QUALITY_RULES; components are whole numbers and the score is the average of
+-- those that apply.
 with spend_months as (
     select
         borough_code,

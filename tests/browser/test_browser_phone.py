@@ -123,7 +123,7 @@ def check_chart_text_never_overlaps_and_the_page_never_scrolls_sideways(tab, fil
 def test_the_tile_map_labels_are_apart_and_inside_their_squares_on_a_phone(browser, app_url: str) -> None:
     """The issue measured 'HRWBRNHGYWFF' at 375 px: now each of the 33 labels sits apart, inside the map, and the
     colour bar lies under the map, not beside it."""
-    context, tab = _open(browser, f"{app_url}/map?measure=tech_spend_per_resident_gbp", 375)
+    context, tab = _open(browser, f"{app_url}/map?measure=tech_spend_per_resident_gbp", min(WIDTHS))
     try:
         chart = _settled_charts(tab).first.locator(".js-plotly-plot")
         boxes = chart.evaluate(BOXES)
