@@ -125,7 +125,9 @@ def money_axis(low: float, high: float) -> dict:
     top = max(abs(t) for t in ticks)
     scale, unit, digits = next(((s, u, d) for s, u, d, least in MONEY_UNITS if top >= least), (1, "", 0))
     text = [f"{'-' if t < 0 else ''}£{abs(t) / scale:,.{digits}f}{unit}" if t else "£0" for t in ticks]
-    return {"tickmode": "array", "tickvals": ticks, "ticktext": text}
+    # the ticks are written out, so a zoom would leave it with none: the axis keeps its range (hover and the table
+    # under the chart give every figure)
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": text, "fixedrange": True}
 
 
 def money_range(values: Iterable[float]) -> tuple[float, float]:
