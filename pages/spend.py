@@ -45,7 +45,9 @@ st.metric(
 )
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
 st.caption(
-    coverage_sentences.spend_coverage_sentence(head, chosen=boroughs, boroughs=names, bodies=bodies)
+    coverage_sentences.spend_coverage_sentence(
+        head, chosen=boroughs, boroughs=names, bodies=bodies, authority=ui.area().authority
+    )
     + " "
     + coverage_sentences.possible_tech_sentence(possible)
 )

@@ -139,7 +139,7 @@ def test_coverage_of_a_borough_and_a_body_counts_each_once(app: AppTest, sample_
         dict(zip(("start", "end"), latest_12(sample_con), strict=True)),
     ).fetchone()[0]
     assert coverage.startswith(
-        f"Coverage: the chosen authority has spend files with data in this period. In all: {lines:,} tech payment lines"
+        f"Coverage: the chosen borough has spend files with data in this period. In all: {lines:,} tech payment lines"
     )
     assert "paid by 1 London-wide body (Greater London Authority), which is never counted" in coverage
 
@@ -350,6 +350,6 @@ def test_a_borough_without_data_in_the_period_shows_no_data_not_nothing_spent(sm
     is "No data", not £0 (Camden's own total is a figure)."""
     app = open_spend(dashboard(small_warehouse, monkeypatch), boroughs="E09000010")
     assert app.metric[0].value == "No data"
-    assert any(c.value.startswith("Coverage: the chosen authority has no spend files") for c in app.caption)
+    assert any(c.value.startswith("Coverage: the chosen borough has no spend files") for c in app.caption)
     app.multiselect(key="boroughs").set_value(["E09000007"]).run()
     assert app.metric[0].value.startswith("£")

@@ -131,9 +131,15 @@ def bodies_sentence(
 
 
 def spend_coverage_sentence(
-    head: pd.Series, *, chosen: tuple[str, ...], boroughs: dict[str, str], bodies: dict[str, str]
+    head: pd.Series,
+    *,
+    chosen: tuple[str, ...],
+    boroughs: dict[str, str],
+    bodies: dict[str, str],
+    authority: str = "borough",
 ) -> str:
-    """The coverage beside a spend total: authorities (and London-wide bodies) with data, lines, redactions."""
+    """The coverage beside a spend total: authorities (boroughs, for London; and London-wide bodies) with data,
+    lines, redactions."""
     chosen_boroughs = [c for c in chosen if c in boroughs]
     chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
     redacted = int(head["redacted_lines"])
@@ -151,9 +157,9 @@ def spend_coverage_sentence(
             " chosen" * bool(chosen),
         )
         if of == 1:
-            who = f"the{chosen_word} authority {'has' if found else 'has no'}"
+            who = f"the{chosen_word} {authority} {'has' if found else 'has no'}"
         else:
-            who = f"{found} of the {of}{chosen_word} authorities {'has' if found == 1 else 'have'}"
+            who = f"{found} of the {of}{chosen_word} {authority}s {'has' if found == 1 else 'have'}"
         text = f"Coverage: {who} spend files with data in this period. In all: {lines}"
     if chosen_bodies or not chosen:
         text += " " + bodies_sentence(
