@@ -160,6 +160,13 @@ def test_real_data_sentences_count_and_round_as_people_read_them() -> None:
     bodies = {f"B{i}": f"Body {i}" for i in range(16)}
     said = coverage_sentences.bodies_sentence(3, 3_100_000, bodies)
     assert said.startswith("Tech spend includes £3.1m paid by 3 London-wide bodies, which") and "16" not in said
+    two = {"GLA": "Greater London Authority", "TFL": "Transport for London"}  # chosen; one of them has data
+    said = coverage_sentences.bodies_sentence(1, 100_000, two, alone=True)
+    assert said == (
+        "All of this tech spend was paid by 1 London-wide body, which is never counted in a borough's or a "
+        "per-resident figure."
+    )
+    assert "(Greater London Authority and Transport for London)" in coverage_sentences.bodies_sentence(2, 1, two)
     growth = pd.DataFrame(
         {
             "tech_category_label": ["Cyber security", "Cloud and hosting"],

@@ -120,9 +120,10 @@ def bodies_sentence(
     when the bodies are all that was chosen, so their spend is the whole total."""
     if not count:
         return f"Tech spend includes no {area}-wide body (none has spend data in this selection)."
-    # named when few; `bodies` are those the choice allows, not only those with data, so a count of them would
-    # contradict `count` (found on real data: "3 London-wide bodies (16 London-wide bodies)")
-    names = f" ({' and '.join(bodies.values())})" if len(bodies) <= 3 else ""
+    # named when few and all of them have data; `bodies` are those the choice allows, not only those with data, so a
+    # count of them would contradict `count` (found on real data: "3 London-wide bodies (16 London-wide bodies)"), as
+    # would their names ("1 London-wide body (Greater London Authority and Transport for London)")
+    names = f" ({' and '.join(bodies.values())})" if len(bodies) <= 3 and count == len(bodies) else ""
     who = plural(count, f"{area}-wide body", f"{area}-wide bodies") + names
     never = f"{'which is' if count == 1 else 'which are'} never counted in a borough's or a per-resident figure."
     if alone:
