@@ -221,6 +221,7 @@ def test_money_axes_say_millions_and_billions_as_the_text_does() -> None:
     axis = charts.spend_trend_figure(trend, title="t").layout.yaxis
     assert list(axis.ticktext) == ["£0", "£0.5m", "£1.0m", "£1.5m", "£2.0m"]  # the stack's top is £2.2m
     assert list(axis.tickvals) == [0, 500_000, 1_000_000, 1_500_000, 2_000_000]
+    assert axis.fixedrange  # its ticks are written out: a zoom would leave it with none
     # the areas stack in trace order: a payment, then a credit drawn over it, span £0.5m to £10m, not down to -£9.5m
     credit = trend.assign(tech_spend_gbp=[-9_500_000.0, 10_000_000.0, 0.0])
     axis = charts.spend_trend_figure(credit, title="t").layout.yaxis
