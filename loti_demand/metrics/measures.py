@@ -29,18 +29,24 @@ class Measure:
         return f"{round(number):,}"
 
 
-def format_gbp(value: float) -> str:
-    """£12.3m, £450k, £900: short forms for headline figures."""
-    sign = "-" if value < 0 else ""
+def gbp_unit(value: float) -> tuple[float, str, int]:
+    """(scale, suffix, decimals) of the short form for `value`: bn, m, k or whole pounds."""
     value = abs(value)
     # each unit from where its rounded figure reaches the next one's (£999,668 is £1.0m, not £1,000k)
     if round(value / 1_000_000, 1) >= 1_000:
-        return f"{sign}£{value / 1_000_000_000:,.2f}bn"
+        return 1_000_000_000, "bn", 2
     if round(value / 1_000) >= 1_000:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
+        return 1_000_000, "m", 1
     if value >= 10_000:
-        return f"{sign}£{value / 1_000:,.0f}k"
-    return f"{sign}£{value:,.0f}"
+        return 1_000, "k", 0
+    return 1, "", 0
+
+
+def format_gbp(value: float, unit: tuple[float, str, int] | None = None) -> str:
+    """£12.3m, £450k, £900: short forms for headline figures; in `unit` (a gbp_unit) rather than its own if given
+    (an axis writes every tick in its largest's)."""
+    scale, suffix, decimals = unit or gbp_unit(value)
+    return f"{'-' if value < 0 else ''}£{abs(value) / scale:,.{decimals}f}{suffix}"
 
 
 MEASURES: dict[str, Measure] = {

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
+from loti_demand.metrics.measures import format_gbp, gbp_unit
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEQUENTIAL = "Cividis"
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 14, "color": "#1f1f1f"}
@@ -97,8 +99,6 @@ def figure(
 STEPS = (1, 2, 2.5, 5, 10)
 # Money ticks are written short (£1.5m), and 2.5 times a power of ten would be rounded there (£1.25m as "£1.2m").
 MONEY_STEPS = (1, 2, 5, 10)
-# format_gbp's units for round figures: (scale, unit, decimals, the least figure written in it)
-MONEY_UNITS = ((1e9, "bn", 2, 1e9), (1e6, "m", 1, 1e6), (1e3, "k", 0, 1e4))
 
 
 def nice_ticks(
@@ -116,21 +116,16 @@ def nice_ticks(
     return [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
-def money_axis(low: float, high: float) -> dict:
-    """An axis's ticks from 0 (or `low`, below it) to `high`, written in the pages' short form and in one unit, the
-    largest tick's (£500k and £1.0m would mix two): plotly's own short form says "£1M" and, for billions, "£1G"."""
-    ticks = nice_ticks(min(0.0, low), max(0.0, high), whole=True, steps=MONEY_STEPS)
+def money_axis(values: Iterable[float]) -> dict:
+    """An axis's ticks from 0 (or below it) across `values`, written in the pages' short form (format_gbp) and in one
+    unit, the largest tick's (£500k and £1.0m would mix two): plotly's own short form says "£1M" and, for billions,
+    "£1G"."""
+    numbers = [number for number in map(float, values) if math.isfinite(number)]
+    ticks = nice_ticks(min([0.0, *numbers]), max([0.0, *numbers]), whole=True, steps=MONEY_STEPS)
     if len(ticks) < 2:
         return {"tickprefix": "£"}
-    top = max(abs(t) for t in ticks)
-    scale, unit, digits = next(((s, u, d) for s, u, d, least in MONEY_UNITS if top >= least), (1, "", 0))
-    text = [f"{'-' if t < 0 else ''}£{abs(t) / scale:,.{digits}f}{unit}" if t else "£0" for t in ticks]
+    unit = gbp_unit(max(abs(t) for t in ticks))
+    text = [format_gbp(t, unit) if t else "£0" for t in ticks]
     # the ticks are written out, so a zoom would leave it with none: the axis keeps its range (hover and the table
     # under the chart give every figure)
     return {"tickmode": "array", "tickvals": ticks, "ticktext": text, "fixedrange": True}
-
-
-def money_range(values: Iterable[float]) -> tuple[float, float]:
-    """(lowest, highest) of the values, for money_axis; (0, 0) for none."""
-    numbers = [number for number in map(float, values) if math.isfinite(number)]
-    return (min(numbers), max(numbers)) if numbers else (0.0, 0.0)

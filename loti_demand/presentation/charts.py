@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from loti_demand.metrics import MEASURES, label
-from loti_demand.presentation.chart_style import LEGEND_BELOW, OKABE_ITO, figure, money_axis, money_range
+from loti_demand.presentation.chart_style import LEGEND_BELOW, OKABE_ITO, figure, money_axis
 
 
 def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", title: str = "") -> go.Figure:
@@ -24,7 +24,7 @@ def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", titl
     return figure(
         [bar],
         title or f"{label(value)} by tech category",
-        xaxis=money_axis(*money_range(data[value].astype(float))),
+        xaxis=money_axis(data[value].astype(float)),
         yaxis={"automargin": True},
     )
 
@@ -193,7 +193,7 @@ def spend_trend_figure(df: pd.DataFrame, *, title: str, grain: str = "month") ->
             "tickformat": "%b %Y",
         },
         # the areas stack in trace order, so the axis spans the running totals across the traces
-        yaxis={"title": {"text": label("tech_spend_gbp")}, **money_axis(*money_range(stacked.to_numpy().ravel()))},
+        yaxis={"title": {"text": label("tech_spend_gbp")}, **money_axis(stacked.to_numpy().ravel())},
         legend=LEGEND_BELOW,
         height=460,
         hovermode="x unified",
@@ -213,7 +213,7 @@ def monthly_bar_figure(df: pd.DataFrame, *, title: str, value: str = "tech_spend
         [bar],
         title,
         xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y", "dtick": month_ticks(len(data))},
-        yaxis={"title": {"text": label(value)}, **money_axis(*money_range(data[value].astype(float)))},
+        yaxis={"title": {"text": label(value)}, **money_axis(data[value].astype(float))},
         height=380,
     )
 
@@ -344,7 +344,7 @@ def year_on_year_figure(
         legend={**LEGEND_BELOW, "traceorder": "normal"},
         xaxis={
             "rangemode": "tozero",
-            **(money_axis(*money_range([*before, *latest])) if money else {"tickformat": ",d"}),
+            **(money_axis([*before, *latest]) if money else {"tickformat": ",d"}),
         },
         yaxis={"automargin": True, "dtick": 1},
         height=max(300, 60 * len(labels) + 180),
