@@ -134,11 +134,9 @@ def _by_supplier(raw: Raw, start: dt.date, end: dt.date, boroughs, category, key
     )
     lines = lines[~lines["is_redacted"]]
     # the lines' publishers: boroughs, and London-wide bodies (the GLA, TfL)
-    is_borough = lines["borough_code"].isin(raw.boroughs["borough_code"])
-    lines = lines.assign(
-        borough=lines["borough_code"].astype(str).where(is_borough),
-        body=lines["borough_code"].astype(str).where(~is_borough),
-    )
+    code = lines["borough_code"].astype(str)
+    is_borough = code.isin(raw.boroughs["borough_code"])
+    lines = lines.assign(borough=code.where(is_borough), body=code.where(~is_borough))
     return (
         lines.groupby(keys, dropna=False, observed=True)
         .agg(
