@@ -58,7 +58,8 @@ search = ui.url_text(
     'finds sensors); put a phrase in quotes ("council homes"). Synonyms count: AI also finds '
     '"machine learning".',
 )
-cols = st.columns(5)
+# Rows of two, the category a row of its own: five in a row cut a chosen borough's or category's name off.
+cols = st.columns(2)
 with cols[0]:
     borough = ui.url_facet(
         "Borough",
@@ -68,16 +69,16 @@ with cols[0]:
     )
 with cols[1]:
     theme = ui.url_facet("Theme", facets.get("theme", {}), key="theme")
-with cols[2]:
-    category = ui.url_facet(
-        "Tech category",
-        facets.get("tech_category", {}),
-        key="category",
-        help="Given by the borough, or inferred from the title and statement.",
-    )
-with cols[3]:
+category = ui.url_facet(
+    "Tech category",
+    facets.get("tech_category", {}),
+    key="category",
+    help="Given by the borough, or inferred from the title and statement.",
+)
+cols = st.columns(2)
+with cols[0]:
     status = ui.url_facet("Status", facets.get("status", {}), key="status")
-with cols[4]:
+with cols[1]:
     closing = ui.url_facet(
         "Closing within",
         CLOSING,

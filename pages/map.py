@@ -17,7 +17,9 @@ SPEND = ("tech_spend_gbp", "tech_spend_per_resident_gbp")
 FORWARD = ("pipeline_value_gbp", "contracts_expiring")
 
 shapes, problem = ui.boundaries()
-filters = [*st.columns(2), *st.columns(2)]  # two rows: each box wide enough for a period's whole name
+# The measure and map style side by side; the period and the category each a row of its own, so that their whole
+# names ("Latest 12 months (Apr 2025 to Mar 2026)", "Smart places and connected sensors") fit a small laptop's page.
+filters = st.columns(2)
 with filters[0]:
     measure = ui.url_selectbox("Measure", list(MAP_MEASURES), key="measure", format_func=label)
 if measure in SPEND:
@@ -32,19 +34,17 @@ if not windows:
         "spend files and procurement notices: see docs/building.md."
     )
     st.stop()
-with filters[1]:
-    period = ui.period_selectbox(
-        windows,
-        help="Spend measures look back; pipeline and expiring contracts look "
-        "ahead from the data-as-of date; open challenges are as they stand.",
-    )
-with filters[2]:
-    category = ui.category_choice()
 views = {"tiles": "Tile map (equal squares)", "geographic": "Geographic map (boundaries)"}
 view = "tiles"
 if shapes is not None:
-    with filters[3]:
+    with filters[1]:
         view = ui.url_selectbox("Map style", list(views), key="view", format_func=views.get)
+period = ui.period_selectbox(
+    windows,
+    help="Spend measures look back; pipeline and expiring contracts look "
+    "ahead from the data-as-of date; open challenges are as they stand.",
+)
+category = ui.category_choice()
 ui.ignored_params_notice()
 same_period = {"period": period.key} if measure in SPEND else {}  # a profile opened from here shows the same months
 st.caption(MEASURES[measure].definition)

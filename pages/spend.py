@@ -30,11 +30,10 @@ boroughs = tuple(
         placeholder=f"All {area_name}",
     )
 )
-filters = st.columns(2)  # wide enough for a period's whole name ("Latest 12 months (Apr 2025 to Mar 2026)")
-with filters[0]:
-    category = ui.category_choice()
-with filters[1]:
-    period = ui.period_selectbox(windows)
+# One filter a row: side by side, a small laptop's boxes cut off a period's name ("Latest 12 months (Apr 2025 to
+# Mar 2026)") or a category's ("Smart places and connected sensors").
+category = ui.category_choice()
+period = ui.period_selectbox(windows)
 ui.ignored_params_notice()
 where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
 head = ui.query("spend_summary", **where).iloc[0]

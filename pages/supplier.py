@@ -20,7 +20,7 @@ if not names:
     ui.no_data("No suppliers yet: build the warehouse from spend files or award notices (see docs/building.md).")
     st.stop()
 windows = ui.spend_periods()
-filters = st.columns([1, 2, 2])
+filters = st.columns([2, 3])  # the period below, a row of its own: its whole name fits a small laptop's page
 with filters[0]:
     find = ui.url_text(
         "Find a supplier",
@@ -37,8 +37,7 @@ if typed and offered and st.session_state["supplier"] not in offered:
     st.session_state["supplier"] = offered[0]
 with filters[1]:
     code = ui.url_selectbox("Supplier", offered, key="supplier", default=largest, format_func=names.get, allowed=names)
-with filters[2]:
-    period = ui.period_selectbox(windows) if windows else None
+period = ui.period_selectbox(windows) if windows else None
 if choosing := sentences.supplier_choices_sentence(find, len(offered), matching):
     st.caption(ui.plain(choosing))
 ui.ignored_params_notice()
