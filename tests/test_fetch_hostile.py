@@ -503,3 +503,26 @@ def test_a_zip_of_too_many_members_is_refused_from_its_end_record(tmp_path: Path
     monkeypatch.setattr(zipfile.ZipFile, "namelist", lambda self: opened.append(1) or [])
     assert spend_fetch.sniff(path) == ("", "an archive of 1,001 members, more than the 1,000 the build reads")
     assert not opened  # judged before listing the members
+
+
+def test_without_zipfiles_own_end_record_reader_an_archive_of_too_many_members_is_still_refused(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The member count is read before opening by zipfile's own end-record reader, which is not public: on a Python
+    without it, the archive is opened and its members counted (check_archive), and refused all the same."""
+    import io
+    import zipfile
+
+    from loti_demand.exceptions import InputLimitError
+    from loti_demand.sources import limits
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for n in range(1001):
+            archive.writestr(f"{n}.csv", "")
+    assert limits.declared_members(io.BytesIO(data.getvalue())) == 1001
+    monkeypatch.delattr(zipfile, "_ECD_ENTRIES_TOTAL")  # ZipFile itself still needs _EndRecData
+    assert limits.declared_members(io.BytesIO(data.getvalue())) is None
+    budget = limits.Budget("many.zip")
+    with pytest.raises(InputLimitError, match="archive of 1,001 members, over the limit of 1,000"):
+        limits.check_archive(limits.open_archive(data.getvalue(), budget), budget)

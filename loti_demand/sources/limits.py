@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from loti_demand import config
 from loti_demand.exceptions import InputFileError, InputLimitError
@@ -155,15 +156,24 @@ class Budget:
             )
 
 
+def declared_members(fh: BinaryIO) -> int | None:
+    """How many members a ZIP's end record says it holds, read as ZipFile reads it (zip64 included), before
+    ZipFile builds an object per member; None when there is no end record to read. The reader is zipfile's own
+    (not public): on a Python without it, None, and check_archive counts the members once opened."""
+    read_end = getattr(zipfile, "_EndRecData", None)
+    entries = getattr(zipfile, "_ECD_ENTRIES_TOTAL", None)
+    if read_end is None or entries is None:
+        return None
+    end = read_end(fh)
+    return end[entries] if end else None
+
+
 def open_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
     """Open a ZIP held in memory, once its declared member count is within the budget (ZipFile itself builds an
     object per member before anything can be checked). Raises zipfile.BadZipFile for a damaged archive."""
-    end = zipfile._EndRecData(io.BytesIO(data))  # the end record, read as ZipFile reads it (zip64 included)
-    if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ARCHIVE_MEMBERS:
-        raise refuse(
-            budget.name,
-            f"is an archive of {end[zipfile._ECD_ENTRIES_TOTAL]:,} members, over the limit of {MAX_ARCHIVE_MEMBERS:,}",
-        )
+    members = declared_members(io.BytesIO(data))
+    if members is not None and members > MAX_ARCHIVE_MEMBERS:
+        raise refuse(budget.name, f"is an archive of {members:,} members, over the limit of {MAX_ARCHIVE_MEMBERS:,}")
     return zipfile.ZipFile(io.BytesIO(data))
 
 

@@ -25,7 +25,7 @@ from loti_demand.exceptions import FetchError
 from loti_demand.sources import fetch_log
 from loti_demand.sources.detect import looks_html
 from loti_demand.sources.http import Body, Client, Disallowed, FetchPolicy, Unreachable
-from loti_demand.sources.limits import MAX_ARCHIVE_MEMBERS
+from loti_demand.sources.limits import MAX_ARCHIVE_MEMBERS, declared_members
 from loti_demand.sources.spend_listing import Link, list_files
 from loti_demand.sources.spend_sources import SpendSource
 from loti_demand.sources.spreadsheets import odf_kind
@@ -312,10 +312,9 @@ def sniff(path: Path) -> tuple[str, str | None]:
         return "", "the file is empty"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         try:
-            with path.open("rb") as fh:  # the end record's member count, before ZipFile builds one object a member
-                end = zipfile._EndRecData(fh)
-            if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ARCHIVE_MEMBERS:
-                members = end[zipfile._ECD_ENTRIES_TOTAL]
+            with path.open("rb") as fh:
+                members = declared_members(fh)
+            if members is not None and members > MAX_ARCHIVE_MEMBERS:
                 return "", f"an archive of {members:,} members, more than the {MAX_ARCHIVE_MEMBERS:,} the build reads"
             with zipfile.ZipFile(path) as archive:
                 names, odf = archive.namelist(), odf_kind(archive)
