@@ -35,5 +35,5 @@ PAGES = [copy.copy(page) for page in ui.made_once("pages", registry)]
 page = st.navigation(PAGES + ui.page_not_found(PAGES))
 ui.ensure_warehouse()
 st.set_page_config(page_title=f"loti-demand: {ui.area().name} tech demand")  # the area the warehouse covers
-ui.new_page_run()
+ui.new_page_run(page.url_path)
 page.run()

@@ -41,7 +41,7 @@ period = ui.period_selectbox(windows) if windows else None
 if choosing := sentences.supplier_choices_sentence(find, len(offered), matching):
     st.caption(ui.plain(choosing))
 ui.ignored_params_notice()
-st.query_params["supplier"] = code  # a profile's address always names its supplier, even the one it opens on
+ui.keep_in_url("supplier", code)  # a profile's address always names its supplier, even the one it opens on
 name = ui.plain(names[code])  # a publisher's text: shown as typed, never as markdown
 st.caption(ui.plain(sentences.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
 

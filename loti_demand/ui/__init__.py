@@ -58,6 +58,7 @@ from loti_demand.ui.tables import (
 from loti_demand.ui.text import facts, highlighted, is_missing, link, long_date, plain, search_note, web_url, web_urls
 from loti_demand.ui.url_state import (
     ignored_params_notice,
+    keep_in_url,
     new_page_run,
     page_link,
     url_facet,
@@ -94,6 +95,7 @@ __all__ = [
     "highlighted",
     "ignored_params_notice",
     "is_missing",
+    "keep_in_url",
     "link",
     "long_date",
     "made_once",

@@ -1,8 +1,10 @@
 """Filters kept in the URL, so a copied link reopens the same view.
 
-Each widget is seeded once per session from st.query_params (validated against an allow-list: an unknown value is
-ignored with a notice), and writes its value back to the URL on every run. Defaults are left out of the URL to
-keep links short.
+Each widget is seeded from st.query_params (validated against an allow-list: an unknown value is ignored with a
+notice) when a page opens, and writes its value back to the URL on every run. Defaults are left out of the URL to
+keep links short. The page opens anew whenever the address is not the one the last run left: the browser's Back or
+Forward, a link from another page, an address typed or pasted. Its filters are then read from the address, not
+from what the widgets last held (which would write the old view back over the address).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from loti_demand.ui.text import plain
 
 
 def _seed(key: str, allowed: Collection[str] | None, label: str, multi: bool = False) -> None:
+    st.session_state.setdefault("_url_keys", set()).add(key)
     if key in st.session_state or key not in st.query_params:
         return
     raw = st.query_params.get_all(key) if multi else [st.query_params[key]]
@@ -40,6 +43,13 @@ def _write(key: str, value: object, default: object) -> None:
         st.query_params[key] = ",".join(str(v) for v in value)
     else:
         st.query_params[key] = str(value)
+    _left_address()
+
+
+def keep_in_url(key: str, value: str) -> None:
+    """Put a value in the address that no widget writes (the Supplier profile names its supplier even when it opens
+    on the default one), noting the address as a widget's change does."""
+    _write(key, value, None)
 
 
 def url_selectbox(
@@ -144,9 +154,24 @@ def _show_ignored() -> None:
         slot.warning("Some values in the link were not recognised and were ignored: " + "; ".join(shown))
 
 
-def new_page_run() -> None:
-    """Forget the last run's notice placeholder (dashboard.py calls this before each page runs)."""
+def _address() -> tuple:
+    return st.session_state.get("_page"), tuple(sorted(st.query_params.to_dict().items()))
+
+
+def _left_address() -> None:
+    """Note the address as this run leaves it (so far), for the next run's new_page_run to compare."""
+    st.session_state["_address"] = _address()
+
+
+def new_page_run(page: str) -> None:
+    """Before each run of `page` (dashboard.py): forget the last run's notice placeholder, and if the address is
+    not the one the last run left, forget every filter's value, so that each is read from the address again."""
     st.session_state.pop("_ignored_notice", None)
+    st.session_state["_page"] = page
+    if st.session_state.get("_address") != _address():
+        for key in st.session_state.get("_url_keys", ()):
+            st.session_state.pop(key, None)
+    _left_address()
 
 
 def page_link() -> str:

@@ -244,3 +244,43 @@ def test_a_copied_url_restores_the_view(page, browser, app_url: str, sample_con,
         assert restored == after, f"{copied} did not restore the view"
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_back_and_forward_return_to_the_filters_of_that_address(page, app_url: str) -> None:
+    """The supplier's review: after two searches, Back left the address and the list on the second (the widgets'
+    last values were written back over the address). Each step back now shows what its address says."""
+    page.goto(f"{app_url}/challenges")
+    wait_for_app(page)
+    search = page.get_by_test_id("stTextInputField").and_(page.get_by_label("Search titles and statements", exact=True))
+    for words in ("parking", "data platform"):
+        search.fill(words)
+        search.press("Enter")
+        page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=words)
+        wait_for_app(page)
+    for step, words in ((page.go_back, "parking"), (page.go_back, ""), (page.go_forward, "parking")):
+        step()
+        expect(search).to_have_value(words, timeout=30_000)
+        wait_for_app(page)
+        page.wait_for_timeout(1_000)  # a run writing the widget's old value back would change the address now
+        assert _params(page.url).get("q", "") == words
+        expect(search).to_have_value(words)
+
+
+@pytest.mark.browser
+def test_a_supplier_link_opens_the_profile_on_the_pages_period(page, app_url: str, sample_con) -> None:
+    """The supplier's review: a supplier link on Spend and suppliers named the chosen period, but the profile showed
+    the latest 12 months (the Spend page's period box had left its value in the session, which the profile's own
+    box then ignored) and dropped the period from its address."""
+    dates = queries.data_dates(sample_con).iloc[0]
+    offered = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], queries.as_of(sample_con))
+    chosen = offered[-1]  # the earliest, never the default
+    page.goto(f"{app_url}/spend?period={chosen.key}")
+    wait_for_app(page)
+    link = page.locator('[data-testid="stMain"] a[href*="supplier?supplier="]').first
+    assert _params(link.get_attribute("href"))["period"] == chosen.key
+    link.click()
+    page.wait_for_url(re.compile(r"/supplier\?"))
+    wait_for_app(page)
+    expect(page.get_by_label("Period", exact=True)).to_have_value(chosen.label, timeout=30_000)
+    assert _params(page.url)["period"] == chosen.key
