@@ -15,7 +15,8 @@ ui.page_header(
 )
 as_of = ui.as_of()
 head = ui.query("headline", as_of=as_of).iloc[0]
-last12 = periods.months_back(as_of, 12)  # the headline's 12 months to the data-as-of date
+spend_windows = ui.spend_periods()  # the first: the latest 12 months of spend data, the headline's (and Spend's)
+last12 = (spend_windows[0].start, spend_windows[0].end) if spend_windows else periods.months_back(as_of, 12)
 ahead = periods.months_from(as_of, queries.PIPELINE_MONTHS)  # the headline's pipeline window
 
 cols = st.columns(3)
@@ -36,7 +37,8 @@ cols[2].metric(
 )
 st.caption(
     f"Coverage: tech spend from {int(head['boroughs_with_spend'])} of {authorities} authorities' spend files "
-    f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) in the 12 months to {as_of:%-d %B %Y}; "
+    f"({0 if pd.isna(head['lines']) else int(head['lines']):,} payment lines) from {last12[0]:%B %Y} to "
+    f"{last12[1]:%B %Y}; "
     f"pipeline from {int(head['pipeline_count'])} {area.name} tech procurement notices expected to come to market "
     f"from {ahead[0]:%B %Y} to {ahead[1]:%B %Y} (see the Demand calendar). "
     + coverage_sentences.bodies_sentence(
@@ -67,7 +69,7 @@ st.write(
     f"The technology {area.name}'s councils are buying and asking for more of: tech categories and technology terms, "
     "the latest year against the year before."
 )
-spend_windows, years = ui.spend_periods(), periods.growth_years(as_of)  # spend: to its latest month of data
+years = periods.growth_years(as_of)  # spend: to its latest month of data
 spend_years = periods.growth_years(spend_windows[0].end) if spend_windows else years
 with st.expander("How growth is measured"):
     st.markdown(growth.definition(spend_years, years, area.name))

@@ -401,6 +401,17 @@ def test_every_page_states_the_same_london_figures(warehouse: Path, monkeypatch)
     assert {m.label: m.value for m in at.metric}["Pipeline value, next 18 months"] == value
     assert _number(r"pipeline from (\d+) London tech procurement notices", _text(at)) == str(count)
     assert f"from {period.start:%B %Y} to {period.end:%B %Y}" in _text(at)
+    # the spend headline is the Spend page's default period, the latest 12 months of spend data: the straddling
+    # warehouse's notices (to 15 December 2025) are newer than its spend (April 2025)
+    spent = {m.label: m.value for m in at.metric}["Tech spend, last 12 months"]
+    con = connect(warehouse, read_only=True)
+    dates = queries.data_dates(con).iloc[0]
+    latest = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of)[0]
+    con.close()
+    assert f"payment lines) from {latest.start:%B %Y} to {latest.end:%B %Y};" in _text(at)
+    at.switch_page("pages/spend.py").run()
+    assert {m.label: m.value for m in at.metric}[f"Tech spend, {latest.phrase}"] == spent
+    at.switch_page("pages/overview.py").run()
 
     at.switch_page("pages/map.py").run()
     at.selectbox(key="measure").set_value("pipeline_value_gbp").run()

@@ -1,5 +1,6 @@
--- Overview headline figures for the 12 months to $as_of (spend: the boroughs' and London-wide bodies', with the
--- bodies' part) and the tech pipeline of the window $pipeline_from..$pipeline_to (every London buyer).
+-- Overview headline figures: spend in $spend_start..$spend_end (the latest 12 months of spend data; the boroughs'
+-- and London-wide bodies', with the bodies' part) and the tech pipeline of the window $pipeline_from..$pipeline_to
+-- (every London buyer).
 -- One pass over each table, each figure a filtered aggregate (six scalar subqueries cost a quarter more).
 with spend_window as (
     select
@@ -10,7 +11,7 @@ with spend_window as (
             as bodies_tech_spend_gbp,
         sum(lines) filter (where tech_category is not null) as lines
     from agg_spend_by_borough_month
-    where payment_month > $as_of - interval 12 month and payment_month <= $as_of
+    where payment_month between $spend_start and $spend_end
 ),
 
 pipeline as (

@@ -16,16 +16,36 @@ from loti_demand.queries.examples import a_borough, as_of_example, last12
 PIPELINE_MONTHS = 18  # the Overview's pipeline: the default forward period of every page (periods.forward_periods)
 
 
+def latest_spend_window(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The latest 12 months of spend data to as_of: the Spend page's default period (periods.spend_periods), which
+    the Overview's spend figures share. Not simply the 12 months to as_of: the data-as-of date is that of the
+    newest source, and notices are often newer than the spend files (published a month or three late)."""
+    dates = run(con, "data_dates").iloc[0]
+    windows = periods.spend_periods(dates["first_spend_month"], dates["last_spend_month"], as_of)
+    return (windows[0].start, windows[0].end) if windows else periods.months_back(as_of, 12)
+
+
 @query(as_of_example)
 def headline(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    """Tech spend in the 12 months to as_of; the pipeline of the PIPELINE_MONTHS months from as_of's month."""
+    """Tech spend in the latest 12 months of spend data (latest_spend_window); the pipeline of the PIPELINE_MONTHS
+    months from as_of's month."""
+    spend_start, spend_end = latest_spend_window(con, as_of)
     pipeline_from, pipeline_to = periods.months_from(as_of, PIPELINE_MONTHS)
-    return run(con, "headline", as_of=as_of, pipeline_from=pipeline_from, pipeline_to=pipeline_to)
+    return run(
+        con,
+        "headline",
+        spend_start=spend_start,
+        spend_end=spend_end,
+        pipeline_from=pipeline_from,
+        pipeline_to=pipeline_to,
+    )
 
 
 @query(as_of_example)
 def tech_spend_by_category(con: duckdb.DuckDBPyConnection, *, as_of: dt.date) -> pd.DataFrame:
-    return run(con, "tech_spend_by_category", as_of=as_of)
+    """Tech spend by category in the latest 12 months of spend data, London-wide (as the headline)."""
+    spend_start, spend_end = latest_spend_window(con, as_of)
+    return run(con, "tech_spend_by_category", spend_start=spend_start, spend_end=spend_end)
 
 
 def _busiest_borough_month(con: duckdb.DuckDBPyConnection) -> dict:

@@ -1,4 +1,4 @@
--- Tech spend by category for the 12 months to $as_of, London-wide.
+-- Tech spend by category in $spend_start..$spend_end (the latest 12 months of spend data), London-wide.
 select
     c.tech_category,
     c.label as tech_category_label,
@@ -7,6 +7,6 @@ select
 from ref_tech_categories as c
 left join agg_spend_by_borough_month as a
     on a.tech_category = c.tech_category
-    and a.payment_month > $as_of - interval 12 month and a.payment_month <= $as_of
+    and a.payment_month between $spend_start and $spend_end
 group by c.tech_category, c.label, c.sort_order
 order by tech_spend_gbp desc, c.sort_order
