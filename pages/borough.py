@@ -37,7 +37,7 @@ else:
     row = row.fillna({"months_covered": 0, "lines": 0})  # a body with no spend in the period has no row
     st.metric(f"Tech spend, {period.phrase}", gbp(row["tech_spend_gbp"]) if row["months_covered"] else "No data")
     if not is_body:
-        st.write(sentences.per_resident_comparison(row))
+        st.write(sentences.per_resident_comparison(row, area=area_name, authority=ui.area().authority))
     st.caption(
         f"Coverage: spend files from {name} cover {int(row['months_covered'])} of the {period.months} months of "
         f"this period, with {int(row['lines']):,} tech payment lines."
@@ -74,7 +74,7 @@ else:
             key="borough_peers_table",
             file_name=f"{code}_neighbours_per_resident_{period.key}.csv",
         )
-        st.caption(sentences.PEERS_NOTE + " " + coverage_sentences.PER_RESIDENT_NOTE)
+        st.caption(sentences.PEERS_NOTE + " " + coverage_sentences.per_resident_note(peers["borough_code"]))
 
     st.subheader(f"Tech categories, {period.phrase}")
     cats = ui.query("category_spend", start=period.start, end=period.end, boroughs=(code,))

@@ -45,7 +45,7 @@ st.metric(
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
 st.caption(
     coverage_sentences.spend_coverage_sentence(
-        head, chosen=boroughs, boroughs=names, bodies=bodies, authority=ui.area().authority
+        head, chosen=boroughs, boroughs=names, bodies=bodies, authority=ui.area().authority, area=area_name
     )
     + " "
     + coverage_sentences.possible_tech_sentence(possible)
@@ -119,7 +119,7 @@ st.write(
 ahead = periods.forward_periods(ui.as_of())
 if ahead:
     sme = ui.query("sme_pipeline", start=ahead[0].start, end=ahead[0].end, boroughs=boroughs, category=category)
-    st.write(sentences.sme_sentence(sme.iloc[0], ahead[0].phrase))
+    st.write(sentences.sme_sentence(sme.iloc[0], ahead[0].phrase, area=area_name))
 
 st.header("Boroughs compared per resident")
 per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
@@ -128,12 +128,12 @@ ui.chart(
         charts.per_resident_figure, per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs
     ),
     key="spend_per_resident",
-    summary=sentences.per_resident_summary(per_head),
+    summary=sentences.per_resident_summary(per_head, area=area_name, authority=ui.area().authority),
 )
 st.caption(
     ("Your chosen boroughs are highlighted: orange-red with white hatching. " if boroughs else "")
     + f"The dashed line is the {area_name} median. "
-    + coverage_sentences.PER_RESIDENT_NOTE
+    + coverage_sentences.per_resident_note(per_head["borough_code"])
 )
 ui.table(
     per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),

@@ -3,15 +3,24 @@ London-wide bodies, possibly-tech spend), in plain English. Pure: no Streamlit."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from loti_demand.metrics import MEASURES
-from loti_demand.presentation.sentences import plural
+from loti_demand.presentation.sentences import CITY_OF_LONDON, plural
 
-PER_RESIDENT_NOTE = (
-    "Per resident figures divide by the ONS mid-year population estimate. The City of London has "
-    "few residents (about 11,000) but a large working population, so its figure is not comparable."
-)
+
+def per_resident_note(codes: Iterable[str]) -> str:
+    """How per resident figures are made, with a warning about the City of London where it is among `codes` (the
+    authorities shown): another region's pages have no such authority."""
+    note = "Per resident figures divide by the ONS mid-year population estimate."
+    if CITY_OF_LONDON in set(codes):
+        note += (
+            " The City of London has few residents (about 11,000) but a large working population, so its figure "
+            "is not comparable."
+        )
+    return note
 
 
 # The coverage column shown beside each map measure: what the figure rests on.
@@ -42,7 +51,7 @@ def map_coverage_sentence(
                 "those totals cover part of the period only (see the months column in the table)."
             )
         if value == "tech_spend_per_resident_gbp":
-            text += " " + PER_RESIDENT_NOTE
+            text += " " + per_resident_note(df["borough_code"])
         return text
     if value == "pipeline_value_gbp":
         return "Coverage: " + london_demand_sentence(
@@ -138,6 +147,7 @@ def spend_coverage_sentence(
     boroughs: dict[str, str],
     bodies: dict[str, str],
     authority: str = "borough",
+    area: str = "London",
 ) -> str:
     """The coverage beside a spend total: authorities (boroughs, for London; and London-wide bodies) with data,
     lines, redactions."""
@@ -164,7 +174,7 @@ def spend_coverage_sentence(
         text = f"Coverage: {who} spend files with data in this period. In all: {lines}"
     if chosen_bodies or not chosen:
         text += " " + bodies_sentence(
-            int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies, alone=alone
+            int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies, area=area, alone=alone
         )
     return text
 

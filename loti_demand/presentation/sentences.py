@@ -52,20 +52,22 @@ def trend_summary(df: pd.DataFrame, *, value: str = "tech_spend_gbp", grain: str
     )
 
 
-def per_resident_summary(df: pd.DataFrame) -> str:
+def per_resident_summary(df: pd.DataFrame, *, area: str = "London", authority: str = "borough") -> str:
+    """The per resident chart in words: its highest and lowest authorities (`authority`: what the area calls them)
+    and the area's median."""
     value = "tech_spend_per_resident_gbp"
     data = df[df[value].notna()].sort_values(value, ascending=False)
     if data.empty:
-        return "No borough has tech spend data in this selection."
+        return f"No {authority} has tech spend data in this selection."
     fmt = MEASURES[value].format
     boroughs = data[data["borough_code"] != CITY_OF_LONDON]
     text = (
-        f"London median {fmt(data.iloc[0]['london_median_per_resident_gbp'])} across "
+        f"{area} median {fmt(data.iloc[0]['london_median_per_resident_gbp'])} across "
         f"{plural(len(data), 'authority', 'authorities')} with data."
     )
     if len(boroughs) > 1:
         text = (
-            f"Highest tech spend per resident among the boroughs: {boroughs.iloc[0]['borough_name']} "
+            f"Highest tech spend per resident among the {authority}s: {boroughs.iloc[0]['borough_name']} "
             f"({fmt(boroughs.iloc[0][value])}); lowest: {boroughs.iloc[-1]['borough_name']} "
             f"({fmt(boroughs.iloc[-1][value])}). " + text
         )
@@ -129,29 +131,29 @@ def calendar_measures_sentence(items: pd.DataFrame, date_from, date_to, *, filte
     )
 
 
-def per_resident_comparison(row: pd.Series) -> str:
+def per_resident_comparison(row: pd.Series, *, area: str = "London", authority: str = "borough") -> str:
     """'£52.14 per resident, 26% above the London median of £41.35 ...' for one borough_measures row."""
     value, median = row["tech_spend_per_resident_gbp"], row["london_median_per_resident_gbp"]
     if pd.isna(value):
-        return "No per-resident figure: the borough has no spend data in this period."
+        return f"No per-resident figure: the {authority} has no spend data in this period."
     fmt = MEASURES["tech_spend_per_resident_gbp"].format
     text = f"{fmt(value)} of tech spend per resident"
     if pd.notna(median) and float(median):
         diff = 100 * (float(value) - float(median)) / float(median)
         side = "above" if diff > 0.05 else "below" if diff < -0.05 else "the same as"
         text += (
-            f", {abs(diff):.0f}% {side} the London median of {fmt(median)}"
+            f", {abs(diff):.0f}% {side} the {area} median of {fmt(median)}"
             if side != "the same as"
-            else f", the same as the London median of {fmt(median)}"
+            else f", the same as the {area} median of {fmt(median)}"
         )
     return text + f" (population {int(row['population']):,}, ONS mid-{int(row['population_year'])} estimate)."
 
 
-def sme_sentence(row: pd.Series, window: str) -> str:
+def sme_sentence(row: pd.Series, window: str, *, area: str = "London") -> str:
     """What the pipeline notices say about SME suitability (sme_pipeline row), honest about notices that say nothing."""
     fmt = MEASURES["pipeline_value_gbp"].format
     count, saying = int(row["pipeline_count"]), int(row["notices_saying"])
-    where = f"the London tech pipeline for this selection over the {window}"
+    where = f"the {area} tech pipeline for this selection over the {window}"
     if count == 0:
         return f"There are no notices in {where}, so nothing can be said about SME suitability."
     notices = f"{plural(count, 'notice', 'notices')} ({fmt(row['pipeline_value_gbp'])})"
