@@ -1227,3 +1227,24 @@ def test_a_required_column_left_empty_is_passed_over_for_another_that_names_the_
     assert read_text(filled, name="spend/kensington-and-chelsea/q2.csv")[0][0].mapping["payment_date"] == (
         "Effective date"
     )
+
+
+def test_a_line_wider_than_the_others_by_an_unquoted_amount_is_a_problem_even_with_its_last_column_empty() -> None:
+    """The hostile-input review: an amount written 1,234.50 without quotes, on a line whose last column is blank,
+    gives an empty value past the header, which was taken for a trailing delimiter: the line loaded at £1.00 with
+    every later column moved right. A line wider than most of the file's lines is now quarantined; a file whose
+    lines all end in a delimiter is read as before."""
+    lines = [
+        "Camden,Digital,Brightline Software Ltd,02/04/2025,T1,500.00,",
+        "Camden,Digital,Northwind Ltd,03/04/2025,T2,600.00,",
+        "Camden,Housing,Acme Repairs Ltd,04/04/2025,T3,1,234.50,",
+        "Camden,Digital,Northwind Ltd,05/04/2025,T4,700.00,",
+    ]
+    _, rows = read_text(HEADER + "\n" + "\n".join(lines) + "\n")
+    assert [r["source_row"] for r in rows] == [2, 3, 4, 5]
+    assert [r["read_problem"] is None for r in rows] == [True, True, False, True]
+    assert rows[2]["read_problem"].startswith("the line has 8 values where the header has 7 columns")
+    # every line ending in a delimiter: the empty value past the header is that delimiter's
+    _, rows = read_text(HEADER + "\n" + "\n".join(line + "," for line in (lines[0], lines[1], lines[3])) + "\n")
+    assert [r["read_problem"] for r in rows] == [None, None, None]
+    assert [r["amount"] for r in rows] == ["500.00", "600.00", "700.00"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import zipfile
 import zlib
@@ -247,7 +248,7 @@ def _read_text(
             raise NotFastPath("lone carriage returns: the csv module and a byte scan count lines differently")
         numbers, parsed = read_fast(split_after_line(utf8, header_end)[1], header_end + 1, len(cells), delimiter)
     except NotFastPath:
-        problem = _line_problem(misencoded, cells, delimiter, unclosed)
+        problem = _line_problem(misencoded, cells, delimiter, unclosed, lambda: _usual_width(python_rows()))
         table.expected_lines = max(0, data.count(b"\n") - header_end)
         table.produce = lambda: python_batches(
             python_rows(), positions, cells, budget, table.described, problem, controls=controls
@@ -259,17 +260,32 @@ def _read_text(
     return table
 
 
+def _usual_width(rows: Rows) -> float:
+    """How many values most of a file's lines have (more than half of them); infinite when no width is that usual
+    (a spreadsheet's export whose lines end in a varying number of delimiters)."""
+    counts = Counter(len(cells) for _, cells in rows)
+    width, lines = counts.most_common(1)[0] if counts else (0, 0)
+    return width if 2 * lines > counts.total() else float("inf")
+
+
 def _line_problem(
-    misencoded: dict[int, str], header: list[str], delimiter: str, unclosed: set[int]
+    misencoded: dict[int, str],
+    header: list[str],
+    delimiter: str,
+    unclosed: set[int],
+    usual_width: Callable[[], float],
 ) -> Callable[[int, list[str]], str | None]:
     """A line's problem: not in the file's encoding (see `_spanned`), a quote mark never closed (`unclosed`, see
     `read_python`), or more values than the header has columns. The last is a value holding the delimiter unquoted
-    ("Smith, J"): every value after it sits one column to the right, so the line cannot be read by its header,
-    whatever its amount column happens to hold. (The fast path refuses such a file, so only this path meets them.)
-    Empty values past the header (trailing delimiters) are harmless."""
+    ("Smith, J"; "1,234.50"): every value after it sits one column to the right, so the line cannot be read by its
+    header, whatever its amount column happens to hold. (The fast path refuses such a file, so only this path meets
+    them.) Empty values past the header are harmless when the file's lines usually have them (a delimiter ending
+    every line), not on a line wider than most: there the empty value is the last column's, moved right.
+    `usual_width` counts the lines' values, worked out (once) only when a line has empty values past the header."""
     spanned = _spanned(misencoded) if misencoded else None
     named = "a tab" if delimiter == "\t" else f"'{delimiter}'"
     width = len(header)
+    usual = functools.cache(usual_width)
 
     def problem(number: int, cells: list[str]) -> str | None:
         if spanned and (found := spanned(number, cells)):
@@ -281,7 +297,7 @@ def _line_problem(
                 f"a quote mark{column} opens a value that is never closed, so the lines after it would be read as"
                 " part of it (they are read as lines of their own); close or remove the quote mark"
             )
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        if len(cells) > width and (any(cell.strip() for cell in cells[width:]) or len(cells) > usual()):
             return (
                 f"the line has {len(cells)} values where the header has {width} columns: a value probably holds"
                 f" {named} without quotes, so the values after it are in the wrong columns; put that value in"
