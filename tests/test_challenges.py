@@ -711,3 +711,11 @@ def test_tech_category_inference_on_real_challenge_texts(rules) -> None:
     assert ncsc_cyber >= 6, "the National Cyber Security Centre's challenges are mostly cyber security"
     # Innovate UK KTN calls are mostly not IT: long texts must not be pulled into a category by stray words.
     assert sum(r[2] is not None for r in results["ktn"]) / len(ktn) < 0.10
+
+
+def test_a_nul_byte_in_a_challenges_file_is_named_by_its_line(tmp_path: Path) -> None:
+    """The hostile-input review: a challenges CSV holding one NUL byte was 'not a text CSV file', with no line."""
+    path = tmp_path / "challenges.csv"
+    path.write_bytes(",".join(CHALLENGE_FIELDS).encode() + b"\nc-1,Damp\x00 sensors\n")
+    with pytest.raises(InputFileError, match="NUL byte at line 2, character 9"):
+        read_challenges(path)

@@ -552,6 +552,15 @@ def test_an_opendocument_file_that_is_not_a_spreadsheet_is_named_with_what_to_do
             "web page",
         ),
         ("\ufeff\n<html><body><h1>Sign in</h1></body></html>".encode("utf-16"), "web page"),
+        # text after all (the hostile-input review: both were called binary): a NUL byte's line is named, and
+        # UTF-16 without a byte-order mark is said to be that, with the way to save it
+        (
+            f"{HEADER}\nCamden,IT,A Ltd,02/04/2025,T1,500.00,Software\n"
+            "Camden,IT,B\x00 Ltd,02/04/2025,T2,600.00,IT\n".encode(),
+            "NUL byte at line 3, character 12",
+        ),
+        (f"{HEADER}\nCamden,IT,A Ltd,02/04/2025,T1,500.00,Software\n".encode("utf-16-le"), "UTF-16 text without a"),
+        (f"{HEADER}\nCamden,IT,A Ltd,02/04/2025,T1,500.00,Software\n".encode("utf-16-be"), "UTF-16 text without a"),
     ],
 )
 def test_unreadable_files_are_refused_with_the_file_named(data: bytes, problem: str) -> None:

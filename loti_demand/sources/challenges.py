@@ -22,7 +22,13 @@ from pathlib import Path
 from loti_demand import config
 from loti_demand.exceptions import InputFileError
 from loti_demand.normalise.challenges import HINT, ROW_SHAPE
-from loti_demand.sources.detect import control_problem, detect_encoding, looks_binary, refuse_nul
+from loti_demand.sources.detect import (
+    control_problem,
+    detect_encoding,
+    looks_binary,
+    refuse_binary_looking_text,
+    refuse_nul,
+)
 from loti_demand.sources.limits import TIME_CHECK_EVERY, TOO_DEEP, TOO_DEEP_HINT, Budget
 from loti_demand.sources.spreadsheets import xlsx_sheets
 
@@ -80,6 +86,7 @@ def read_challenges(path: Path, *, name: str | None = None) -> list[ChallengeFil
             f"save it as CSV UTF-8, JSON or XLSX; {TEMPLATE_HINT}",
         )
     if looks_binary(data[:4096]):
+        refuse_binary_looking_text(data, data[:4096], name)
         raise InputFileError(name, "is not a text CSV file", f"save it as CSV UTF-8; {TEMPLATE_HINT}")
     encoding = detect_encoding(data)
     try:

@@ -39,6 +39,7 @@ from loti_demand.sources.detect import (
     has_controls,
     looks_binary,
     looks_html,
+    refuse_binary_looking_text,
     refuse_nul,
 )
 from loti_demand.sources.limits import (
@@ -164,6 +165,7 @@ def read_spend_bytes(
     if not data[:65536].strip() and not data.strip():
         raise InputFileError(name, "is empty", "check the download finished; a spend file needs a header row")
     if data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and looks_binary(data[:65536]):
+        refuse_binary_looking_text(data, data[:65536], name)
         raise InputFileError(
             name,
             "is not a CSV or Excel file (it looks binary)",

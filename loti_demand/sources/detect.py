@@ -69,6 +69,21 @@ def has_controls(data: bytes, chunk: int = 4 << 20) -> bool:
     )
 
 
+def refuse_binary_looking_text(data: bytes, sample: bytes, name: str) -> None:
+    """Before a file that looks binary (looks_binary(sample)) is called so: say what it is when it is text after
+    all. UTF-16 without a byte-order mark (every other byte NUL: it cannot be told from other encodings for sure),
+    or text holding a NUL byte (refuse_nul names its line)."""
+    pairs = sample[: len(sample) // 2 * 2]
+    if len(pairs) >= 4 and any(pairs[i::2].count(0) * 10 >= len(pairs) // 2 * 9 for i in (0, 1)):
+        raise InputFileError(
+            name,
+            "is UTF-16 text without a byte-order mark (every other byte is zero), which cannot be read for sure",
+            "save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')",
+        )
+    if b"\x00" in sample and not looks_binary(sample.replace(b"\x00", b"")):
+        refuse_nul(data, name)
+
+
 def refuse_nul(data: bytes, name: str) -> None:
     """A NUL byte anywhere refuses the file: no text export holds one, and it would end up inside a value."""
     at = data.find(b"\x00")

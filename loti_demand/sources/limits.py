@@ -66,9 +66,19 @@ def _setting(name: str) -> str:
     return config.ENV_PREFIX + name.upper()
 
 
+FIXED_HINT = (
+    "check the file is what it claims to be (a spend, OCDS or challenges export, not a damaged download or a file "
+    "built to exhaust the machine); if it is genuine, unpack or split it and ingest the parts (this limit has no "
+    "setting: see 'Input limits' in docs/building.md)"
+)
+
+
 def refuse(name: str, problem: str, setting: str | None = None) -> InputLimitError:
-    """The error for a file over a budget: what was found, the limit, and the setting that raises it."""
-    return InputLimitError(name, f"{problem} ({_setting(setting)})" if setting else problem, HINT)
+    """The error for a file over a budget: what was found, the limit, and the setting that raises it (a fixed limit,
+    with no setting, says to unpack or split the file instead)."""
+    if setting is None:
+        return InputLimitError(name, problem, FIXED_HINT)
+    return InputLimitError(name, f"{problem} ({_setting(setting)})", HINT)
 
 
 @dataclass
