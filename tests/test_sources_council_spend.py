@@ -1257,3 +1257,18 @@ def test_a_line_wider_than_the_others_by_an_unquoted_amount_is_a_problem_even_wi
     _, rows = read_text(HEADER + "\n" + "\n".join(line + "," for line in (lines[0], lines[1], lines[3])) + "\n")
     assert [r["read_problem"] for r in rows] == [None, None, None]
     assert [r["amount"] for r in rows] == ["500.00", "600.00", "700.00"]
+
+
+def test_a_password_protected_zip_member_says_so() -> None:
+    """The hostile-input review: an encrypted member 'cannot be extracted (... password required ...)', to be fixed
+    by re-downloading; now it says the member is password-protected and what to do."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("jan.csv", f"{HEADER}\nCamden,IT,A Ltd,02/04/2025,T1,500.00,Software\n")
+    data = bytearray(buf.getvalue())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the flag bit that marks encryption
+        at = data.find(signature)
+        data[at + offset] |= 0x1
+    with pytest.raises(InputFileError, match=r"spend\.zip!jan\.csv: is password-protected") as caught:
+        read_spend_bytes(bytes(data), name="spend.zip")
+    assert "extract it with its password" in caught.value.hint

@@ -141,6 +141,8 @@ def test_items_that_are_not_releases_are_quarantined_with_a_reason(tmp_path: Pat
         ('{"releases": [ {"ocid": "x", ', "is not valid JSON at line 1"),
         ("", "is empty"),
         ('{"hello": "world"}', "is JSON but has no 'releases', 'records' or 'ocid'"),
+        # the key is there, but not as a list (the hostile-input review: the message said it was missing)
+        ('{"releases": {"ocid": "a"}}', "has no 'releases', 'records' or 'ocid' ('releases' is an object, not a list)"),
         ("42", "is JSON (item is a number, not an OCDS release object)"),
         # an integer Python will not convert (over 4,300 digits) is named, not an internal error
         (

@@ -262,6 +262,9 @@ def _read_text(
     return table
 
 
+AES_COMPRESSION = 99  # a ZIP member encrypted with AES (WinZip's method number)
+
+
 def _usual_width(rows: Rows) -> float:
     """How many values most of a file's lines have (more than half of them); infinite when no width is that usual
     (a spreadsheet's export whose lines end in a varying number of delimiters)."""
@@ -459,6 +462,13 @@ def _read_zip(data: bytes, name: str, mapping: dict[str, str] | None, budget: Bu
         if why := _not_spend(shown):
             units.append(SkippedMember(unit_name, why))
             continue
+        if member.flag_bits & 0x1 or member.compress_type == AES_COMPRESSION:  # encrypted (ZipCrypto or AES)
+            raise InputFileError(
+                unit_name,
+                "is password-protected, so it cannot be read",
+                "extract it with its password and ingest the extracted file, or ask the publisher for an "
+                "unprotected copy",
+            )
         try:
             content = archive.read(member)
         except (zipfile.BadZipFile, OSError, RuntimeError, zlib.error, EOFError, ValueError) as exc:

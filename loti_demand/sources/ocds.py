@@ -172,7 +172,10 @@ class _Walker:
             return
         end = s.pos
         if "ocid" not in meta:
-            self._not_ocds_if_alone("is JSON but has no 'releases', 'records' or 'ocid'")
+            wrong = [f"'{key}' is {_kind(meta[key])}, not a list" for key in _SHAPES if key in meta]
+            self._not_ocds_if_alone(
+                "is JSON but has no 'releases', 'records' or 'ocid'" + (f" ({'; '.join(wrong)})" if wrong else "")
+            )
         self.shapes.append("release")
         yield self._item(start, s.buf[start:end], meta)
 
@@ -220,3 +223,9 @@ class _Walker:
             yield self._item(
                 start, self.s.buf[start:end], record, "record has no embedded releases and no compiledRelease"
             )
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words ('an object', 'a string')."""
+    kinds = {dict: "an object", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(value), "a number")
