@@ -35,6 +35,11 @@ searched, st.session_state["_find_shown"] = st.session_state.get("_find_shown"),
 typed = find and searched not in (None, find) and "supplier" in st.session_state
 if typed and offered and st.session_state["supplier"] not in offered:
     st.session_state["supplier"] = offered[0]
+# A link with a search but no supplier (?find=networks) opens on the search's first match, not on the largest
+# supplier, whose name may not hold it.
+linked = find and "supplier" not in st.session_state and "supplier" not in st.query_params
+if linked and offered and largest not in offered:
+    st.session_state["supplier"] = offered[0]
 with filters[1]:
     code = ui.url_selectbox("Supplier", offered, key="supplier", default=largest, format_func=names.get, allowed=names)
 period = ui.period_selectbox(windows) if windows else None

@@ -379,3 +379,20 @@ def test_supplier_names_elsewhere_link_to_their_profile(
         parts = urllib.parse.urlsplit(link)
         assert parts.path == "supplier" and urllib.parse.parse_qs(parts.query)["supplier"][0] in listed, link
         assert parts.fragment
+
+
+def test_a_link_with_a_search_but_no_supplier_opens_on_its_first_match(
+    sample_warehouse: Path, sample_con, monkeypatch
+) -> None:
+    """The supplier's review: supplier?find=networks opened on the largest supplier, whose name does not hold the
+    search, under a caption saying two names hold it. It opens on the first match; a supplier named too wins."""
+    listed = queries.supplier_list(sample_con)
+    holding = listed[listed["supplier_name"].str.contains("networks", case=False)]
+    largest = queries.supplier_list(sample_con).astype({"tech_spend_gbp": float}).nlargest(1, "tech_spend_gbp")
+    assert len(holding) and largest["supplier_id"].iloc[0] not in set(holding["supplier_id"])
+    first = holding.sort_values("supplier_name", key=lambda n: n.str.lower())["supplier_id"].iloc[0]
+    at = open_page(sample_warehouse, monkeypatch, PAGE, find="networks")
+    assert at.selectbox(key="supplier").value == first and at.query_params["supplier"] == first
+    named = holding["supplier_id"].iloc[-1]
+    at = open_page(sample_warehouse, monkeypatch, PAGE, find="networks", supplier=named)
+    assert at.selectbox(key="supplier").value == named
