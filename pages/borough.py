@@ -178,3 +178,5 @@ if int(cover["spend_files"].iloc[0]):
         key="borough_coverage",
         file_name=f"{code}_coverage.csv",
     )
+
+ui.glossary("ocds", "notice_types", "cpv", "sme")

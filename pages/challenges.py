@@ -188,3 +188,5 @@ if chosen:
         title = ui.link(row.title if not ui.is_missing(row.title) else "title not known", row.url)
         reason = row.reason[:1].upper() + row.reason[1:]
         st.markdown(f"- **{kind}:** {title} ({ui.plain(row.ocid)}). {ui.plain(reason)}.")
+
+ui.glossary("ocds", "notice_types")

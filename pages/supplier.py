@@ -138,3 +138,5 @@ ui.table(
     file_name="supplier_notices_won.csv",
     empty=f"No {area_name} award notice names it.",
 )
+
+ui.glossary("ocds", "notice_types", "cpv", "proclass")

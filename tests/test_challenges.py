@@ -612,7 +612,9 @@ def test_challenge_outcomes_are_explicit_or_suggested_with_reasons(data_dir: Pat
     assert suggested[3] >= matching.THRESHOLD
     assert suggested[4].startswith("same borough (Camden), same category (Software and licences), ")
     assert suggested[4].endswith("first notice published 2 months after the challenge opened")
-    assert outcomes[1][4] == "named by the publisher as outcome_ocid; procurement not in the warehouse"
+    assert outcomes[1][4] == (
+        "named by the borough in its challenge statement; the procurement is not in the warehouse"
+    )
     assert run_checks(con) == []
 
 

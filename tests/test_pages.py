@@ -79,3 +79,15 @@ def test_overview_table_matches_its_download(app: AppTest, monkeypatch, download
     assert [round(float(v), 2) for v in downloaded["Tech spend (£)"]] == [
         round(float(v), 2) for v in shown["tech_spend_gbp"]
     ]
+
+
+@pytest.mark.parametrize("page", ["pages/borough.py", "pages/supplier.py", "pages/challenges.py"])
+def test_pages_showing_notices_explain_the_words_of_procurement(app: AppTest, page: str) -> None:
+    """The supplier's review: 'Procurement ID (OCDS)', 'UK1 pipeline notice' and CPV were not explained on the
+    pages that show them (only Data and coverage said what CPV and ProClass are)."""
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    (words,) = [e for e in app.expander if e.label == "Words used on this page"]
+    text = " ".join(m.value for m in words.markdown)
+    assert "Open Contracting Data Standard" in text and "UK1 is a pipeline notice" in text

@@ -43,3 +43,27 @@ LIMITATIONS = """
 - The tech classification is rule-based. It misses tech bought under vague descriptions and can catch some
   non-tech lines; the category *Other or unspecified IT* holds lines that are clearly IT but not specific.
 """
+
+
+# Words of public procurement a supplier new to it meets on the pages, each in one plain sentence (pages show the
+# ones they use, under "Words used on this page").
+GLOSSARY = {
+    "ocds": "**OCDS** (Open Contracting Data Standard): the format Find a Tender and Contracts Finder publish "
+    "notices in. A *Procurement ID (OCDS)*, such as ocds-h6vhtk-04df2b, names one procurement through all its "
+    "notices, from pipeline to award.",
+    "notice_types": "**Notice types**: UK1 is a pipeline notice (a buyer's plan for the coming months), UK2 a "
+    "preliminary market engagement (the buyer asks suppliers' views before buying), UK3 a planned procurement "
+    "(it will go to market soon), UK4 a tender notice (bids are invited, with a deadline). Awards and contracts "
+    "follow.",
+    "cpv": "**CPV** (Common Procurement Vocabulary): the codes every notice uses to say what is bought; 48 is "
+    "software, 72 IT services, 32 networks and telecoms equipment.",
+    "proclass": "**ProClass**: the procurement classification many councils' ledgers use for what a payment "
+    "bought (271 is information and communication technology).",
+    "sme": "**SME**: a small or medium-sized enterprise (under 250 staff). A notice may say whether its "
+    "opportunity suits one.",
+}
+
+
+def glossary(*terms: str) -> str:
+    """The GLOSSARY entries for `terms`, as a markdown list."""
+    return "\n".join(f"- {GLOSSARY[term]}" for term in terms)

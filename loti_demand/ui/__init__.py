@@ -36,6 +36,7 @@ from loti_demand.ui.data import (
 from loti_demand.ui.page import (
     FAVICON,
     chart,
+    glossary,
     made_once,
     page_header,
     page_not_found,
@@ -92,6 +93,7 @@ __all__ = [
     "ensure_warehouse",
     "facet_options",
     "facts",
+    "glossary",
     "highlighted",
     "ignored_params_notice",
     "is_missing",

@@ -79,6 +79,14 @@ T = TypeVar("T")
 _ONCE = Kept(16)  # values made once per server process, by name
 
 
+def glossary(*terms: str) -> None:
+    """The procurement words a page uses, explained in plain English (method_notes.GLOSSARY), in an expander."""
+    from loti_demand.presentation.method_notes import glossary as entries
+
+    with st.expander("Words used on this page"):
+        st.markdown(entries(*terms))
+
+
 def made_once(name: str, make: Callable[[], T]) -> T:
     """make()'s value, made the first time `name` is asked for in this server process (by the first run to ask; any
     other run asking meanwhile waits for it) and the same object after."""

@@ -8,8 +8,9 @@ with explicit as (
         'explicit' as match_type,
         cast(null as integer) as score,
         case
-            when p.ocid is null then 'named by the publisher as outcome_ocid; procurement not in the warehouse'
-            else 'named by the publisher as outcome_ocid'
+            when p.ocid is null
+                then 'named by the borough in its challenge statement; the procurement is not in the warehouse'
+            else 'named by the borough in its challenge statement'
         end as reason,
         p.ocid is not null as is_in_warehouse
     from challenges as c
