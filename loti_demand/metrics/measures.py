@@ -230,9 +230,19 @@ MEASURES: dict[str, Measure] = {
             "count",
         ),
         Measure(
-            "notices", "Procurement notices", "Procurement processes published by the borough (any stage).", "count"
+            "notices",
+            "Tech procurements published (any stage or date)",
+            "Tech procurement processes the borough has published, at any stage and on any date: what the map's "
+            "pipeline and contracts rest on, not the pipeline itself.",
+            "count",
         ),
-        Measure("challenge_statements", "Challenge statements", "Challenge statements the borough has set.", "count"),
+        Measure(
+            "challenge_statements",
+            "Challenge statements set (any status)",
+            "Challenge statements the borough has set, open or not; a statement set jointly counts for each of its "
+            "boroughs.",
+            "count",
+        ),
         Measure("spend_files", "Spend files", "Spend files read for the borough.", "count"),
         Measure(
             "lines_quarantined",
