@@ -19,6 +19,7 @@ spend_windows = ui.spend_periods()  # the first: the latest 12 months of spend d
 last12 = (spend_windows[0].start, spend_windows[0].end) if spend_windows else periods.months_back(as_of, 12)
 ahead = periods.months_from(as_of, queries.PIPELINE_MONTHS)  # the headline's pipeline window
 
+months_covered = ui.query("borough_measures", start=last12[0], end=last12[1])["months_covered"]
 cols = st.columns(3)
 cols[0].metric(
     "Tech spend, last 12 months",
@@ -46,6 +47,7 @@ st.caption(
     )
     + " "
     + coverage_sentences.possible_tech_sentence(ui.query("possible_tech", start=last12[0], end=last12[1]).iloc[0])
+    + coverage_sentences.partial_authorities_sentence(coverage_sentences.partial_authorities(months_covered, 12), 12)
 )
 
 by_category = ui.query("tech_spend_by_category", as_of=as_of)

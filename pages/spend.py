@@ -43,9 +43,18 @@ st.metric(
     help=MEASURES["tech_spend_gbp"].definition,
 )
 possible = ui.query("possible_tech", start=period.start, end=period.end, boroughs=boroughs).iloc[0]
+per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
+covered = per_head[per_head["borough_code"].isin(boroughs)] if boroughs else per_head
 st.caption(
     coverage_sentences.spend_coverage_sentence(
-        head, chosen=boroughs, boroughs=names, bodies=bodies, authority=ui.area().authority, area=area_name
+        head,
+        chosen=boroughs,
+        boroughs=names,
+        bodies=bodies,
+        authority=ui.area().authority,
+        area=area_name,
+        partial=coverage_sentences.partial_authorities(covered["months_covered"], period.months),
+        period_months=period.months,
     )
     + " "
     + coverage_sentences.possible_tech_sentence(possible)
@@ -122,7 +131,6 @@ if ahead:
     st.write(sentences.sme_sentence(sme.iloc[0], ahead[0].phrase, area=area_name))
 
 st.header("Boroughs compared per resident")
-per_head = ui.query("borough_measures", start=period.start, end=period.end, category=category)
 ui.chart(
     ui.cached(
         charts.per_resident_figure, per_head, title=f"Tech spend per resident, {period.phrase}", highlight=boroughs

@@ -176,6 +176,11 @@ def test_pages_name_the_area_of_the_warehouse(gm_warehouse: Path, monkeypatch, p
     assert "Greater Manchester tech demand" in text and "London" not in text
     if page != "pages/spend.py":
         assert "10 local authorities" in text  # the page's purpose counts the area's authorities
+    # each council's files cover 1 of the 12 months: the totals say so (the GLA officer's review), as the map did
+    if page == "pages/overview.py":
+        assert "2 of the authorities with spend data have files for fewer than 12 of these months" in text
+    if page == "pages/spend.py":
+        assert "2 of them cover fewer than 12 months, so those totals cover part of the period only." in text
     if page == "pages/map.py":
         assert "No tile layout exists for Greater Manchester" in text
         assert not at.get("plotly_chart"), "no tile map without tile positions"

@@ -33,6 +33,30 @@ MAP_COVERAGE = {
 }
 
 
+def partial_months_sentence(partial: int, period_months: int) -> str:
+    """'2 of them cover fewer than 12 months, so those totals cover part of the period only' (no full stop)."""
+    return (
+        f"{plural(partial, 'of them covers', 'of them cover')} fewer than {period_months} months, so those totals "
+        "cover part of the period only"
+    )
+
+
+def partial_authorities_sentence(partial: int, period_months: int) -> str:
+    """' 2 of the authorities with spend data have files for fewer than 12 of these months, ...' ('' for none)."""
+    if not partial:
+        return ""
+    return (
+        f" {plural(partial, 'of the authorities with spend data has', 'of the authorities with spend data have')} "
+        f"files for fewer than {period_months} of these months, so the total covers part of the period for "
+        f"{'it' if partial == 1 else 'them'}."
+    )
+
+
+def partial_authorities(months_covered: pd.Series, period_months: int) -> int:
+    """How many authorities' spend files cover some but not all of a period's months (borough_measures rows)."""
+    return int(((months_covered > 0) & (months_covered < period_months)).sum())
+
+
 def map_coverage_sentence(
     df: pd.DataFrame, value: str, *, period_months: int, london: pd.DataFrame, area: str = "London"
 ) -> str:
@@ -40,16 +64,13 @@ def map_coverage_sentence(
     expiring, `london` (london_demand rows) gives the area's total and how it splits between the map and the rest."""
     if MAP_COVERAGE.get(value) == "months_covered":
         with_data = int((df["months_covered"] > 0).sum())
-        partial = int(((df["months_covered"] > 0) & (df["months_covered"] < period_months)).sum())
+        partial = partial_authorities(df["months_covered"], period_months)
         text = (
             f"Coverage: spend files from {with_data} of {len(df)} authorities have data in this period "
             f"({int(df['lines'].sum()):,} tech payment lines)."
         )
         if partial:
-            text += (
-                f" {plural(partial, 'of them covers', 'of them cover')} fewer than {period_months} months, so "
-                "those totals cover part of the period only (see the months column in the table)."
-            )
+            text += " " + partial_months_sentence(partial, period_months) + " (see the months column in the table)."
         if value == "tech_spend_per_resident_gbp":
             text += " " + per_resident_note(df["borough_code"])
         return text
@@ -148,9 +169,11 @@ def spend_coverage_sentence(
     bodies: dict[str, str],
     authority: str = "borough",
     area: str = "London",
+    partial: int = 0,
+    period_months: int = 12,
 ) -> str:
     """The coverage beside a spend total: authorities (boroughs, for London; and London-wide bodies) with data,
-    lines, redactions."""
+    `partial` of them with data for only some of the period's `period_months` months, lines, redactions."""
     chosen_boroughs = [c for c in chosen if c in boroughs]
     chosen_bodies = {c: bodies[c] for c in chosen if c in bodies} if chosen else bodies
     redacted = int(head["redacted_lines"])
@@ -171,7 +194,10 @@ def spend_coverage_sentence(
             who = f"the{chosen_word} {authority} {'has' if found else 'has no'}"
         else:
             who = f"{found} of the {of}{chosen_word} {authority}s {'has' if found == 1 else 'have'}"
-        text = f"Coverage: {who} spend files with data in this period. In all: {lines}"
+        text = f"Coverage: {who} spend files with data in this period."
+        if partial:
+            text += " " + partial_months_sentence(partial, period_months) + "."
+        text += f" In all: {lines}"
     if chosen_bodies or not chosen:
         text += " " + bodies_sentence(
             int(head["bodies_with_data"]), head["bodies_tech_spend_gbp"], chosen_bodies, area=area, alone=alone
