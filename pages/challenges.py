@@ -174,6 +174,8 @@ if chosen:
             "Challenge id": detail["challenge_id"],
         }
     )
+    its_category = None if ui.is_missing(detail["tech_category"]) else detail["tech_category"]
+    ui.borough_shortcuts(list(detail["borough_codes"]), category=its_category)
     if address := ui.web_url(detail["url"]):
         st.link_button("Read and respond on the publisher's website", address, icon=":material/open_in_new:")
     outcomes = ui.query("challenge_outcomes_for", challenge_id=chosen)

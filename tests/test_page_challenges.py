@@ -329,3 +329,16 @@ def test_on_the_sample_closing_dates_count_from_its_as_of_date(sample_warehouse:
     at.selectbox(key="closing").set_value("90").run()
     closes = pd.to_datetime(at.dataframe[0].value["closes_on"]).dt.date
     assert len(closes) and all(as_of <= d <= as_of + dt.timedelta(days=90) for d in closes)
+
+
+def test_a_challenge_links_to_its_boroughs_profiles_and_their_plans(app: AppTest) -> None:
+    """The supplier's review: a challenge's boroughs were plain text, with no way on to what they spend and plan to
+    buy. Each is a link to its profile and to its Demand calendar in the challenge's category."""
+    app.query_params.update({"challenge": "c-damp"})
+    app.run()
+    links = {
+        (link.proto.label, link.proto.page.rsplit("/", 1)[-1], link.proto.query_string) for link in app.get("page_link")
+    }
+    assert {("Camden", "borough", "borough=E09000007"), ("Merton", "borough", "borough=E09000024")} <= links
+    # its category, inferred from "air quality sensors"
+    assert ("Merton in the Demand calendar", "calendar", "borough=E09000024&category=smart_city_iot") in links

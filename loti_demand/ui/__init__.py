@@ -46,6 +46,7 @@ from loti_demand.ui.page import (
 from loti_demand.ui.tables import (
     LAZY_ROWS,
     alert_downloads,
+    borough_shortcuts,
     copy_link,
     no_data,
     no_notices_loaded,
@@ -80,6 +81,7 @@ __all__ = [
     "body_names",
     "borough_choice",
     "borough_names",
+    "borough_shortcuts",
     "boundaries",
     "build_info",
     "buyer_body_names",

@@ -14,7 +14,7 @@ from streamlit import dataframe_util
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.export import check_size, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import build_info, cached, is_unchanged_answer, supplier_names
+from loti_demand.ui.data import borough_names, build_info, cached, is_unchanged_answer, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -188,6 +188,28 @@ def supplier_shortcuts(ids: list[str], period: str | None = None) -> None:
             )
         if len(linked) > SUPPLIER_SHORTCUTS:
             st.caption(f"and {len(linked) - SUPPLIER_SHORTCUTS:,} more: choose them on the Supplier profile page.")
+
+
+def borough_shortcuts(codes: list[str], *, category: str | None = None) -> None:
+    """Page links from a challenge to its boroughs' profiles, and to the Demand calendar of each borough (in the
+    challenge's tech category, where it has one): what they spend and plan to buy. In the page, reachable by Tab."""
+    names = borough_names()
+    linked = [code for code in codes if code in names]
+    if not linked:
+        return
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("Borough profiles:")
+        for code in linked:
+            st.page_link("pages/borough.py", label=plain(names[code]), icon="", query_params={"borough": code})
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("What they plan to buy" + (" in this category" if category else "") + ":")
+        for code in linked:
+            st.page_link(
+                "pages/calendar.py",
+                label=f"{plain(names[code])} in the Demand calendar",
+                icon="",
+                query_params={"borough": code, **({"category": category} if category else {})},
+            )
 
 
 def top_n(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, bool]:
