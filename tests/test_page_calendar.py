@@ -333,3 +333,21 @@ def test_the_timeline_summary_says_when_months_tie(months_of_items: list[int], p
         }
     )
     assert demand_timeline_summary(items, months).endswith(". " + peak)
+
+
+def test_the_timeline_summary_says_one_in_the_singular() -> None:
+    """'1 procurement expected ... 1 from a statutory notice' (a review found '1 procurements ... 1 from statutory
+    notices' on a search that found one)."""
+    from loti_demand.presentation.charts import demand_timeline_summary
+
+    months = [D(2026, m, 1) for m in range(3, 9)]
+    one = pd.DataFrame({"calendar_month": [pd.Timestamp(2026, 3, 1)], "confidence": STATUTORY, "is_due_now": True})
+    assert demand_timeline_summary(one, months) == (
+        "1 procurement expected from March 2026 to August 2026: 1 from a statutory notice and 0 inferred from "
+        "contract end dates (already due, shown in March 2026). The busiest month is March 2026 with 1."
+    )
+    two = pd.concat([one, one.assign(confidence=INFERRED, is_due_now=False)])
+    assert demand_timeline_summary(two, months).startswith(
+        "2 procurements expected from March 2026 to August 2026: 1 from a statutory notice and 1 inferred from a "
+        "contract end date (1 of them already due, shown in March 2026)."
+    )
