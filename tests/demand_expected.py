@@ -38,7 +38,10 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             value = _first(p.award_value_gbp, p.value_gbp)
             lead = 12 if value is not None and value >= 2_000_000 else 6
             end = None if pd.isna(p.contract_end) else pd.Timestamp(p.contract_end)
+            start = None if pd.isna(p.contract_start) else pd.Timestamp(p.contract_start)
             expected = None if end is None else end - pd.DateOffset(months=lead)
+            if expected is not None and start is not None and expected < start <= end:
+                expected = start  # never before the contract starts
             confidence, due_until = "inferred from contract end date", end
         elif p.stage in ("planning", "tender") and status != "complete":
             planning = p.notice_type in PLANNING_NOTICES or status in ("planning", "planned") or p.stage == "planning"

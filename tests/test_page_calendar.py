@@ -82,6 +82,23 @@ def test_demand_items_agree_with_the_independent_implementation(sample_con) -> N
     assert pd.to_datetime(got["expected_date"]).tolist() == pd.to_datetime(want["expected_date"]).tolist()
 
 
+def test_a_reprocurement_is_never_expected_before_its_contract_starts(sample_con) -> None:
+    """A contract that runs for less than its lead time is expected from its start, not before it was let (a review
+    found Wandsworth's £2.48m library system, 19 April 2025 to 10 March 2026, expected on 10 March 2025)."""
+    rows = sample_con.execute(
+        "select d.title, d.area_name, d.expected_date, d.date_basis, p.contract_start, d.contract_end "
+        "from demand_items as d join procurements as p using (ocid) where d.confidence = $c",
+        {"c": INFERRED},
+    ).df()
+    started = rows[rows["contract_start"].notna() & (rows["contract_start"] <= rows["contract_end"])]
+    assert (started["expected_date"] >= started["contract_start"]).all()
+    library = rows[(rows["area_name"] == "Wandsworth") & (rows["title"] == "Library management system")].iloc[0]
+    assert pd.Timestamp(library["expected_date"]) == pd.Timestamp("2025-04-19")
+    assert library["date_basis"] == "contract start (it runs less than 12 months)"
+    floored = started[started["date_basis"].str.startswith("contract start")]
+    assert (floored["expected_date"] == floored["contract_start"]).all() and len(floored) >= 4
+
+
 def _calendar(con, months: int = MONTHS, **filters) -> set[str]:
     date_from, date_to = periods.months_from(AS_OF, months)
     return set(queries.demand_calendar(con, date_from=date_from, date_to=date_to, **filters)["ocid"])

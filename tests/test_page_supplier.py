@@ -244,6 +244,16 @@ def test_contracts_held_and_notices_won(sample_warehouse: Path, sample_con, monk
     assert f"London contracts awarded to {name}" in _text(at)
 
 
+def test_a_contract_is_not_expected_back_on_the_market_before_it_starts(sample_warehouse: Path, monkeypatch) -> None:
+    """Brightline's Wandsworth library system runs from 19 April 2025 to 10 March 2026: its re-procurement is
+    expected from its start, not 12 months before its end (10 March 2025, as a review found)."""
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier="brightline software")
+    contracts = _frames(at)["contracts"].set_index(["area_name", "title"])
+    library = contracts.loc[("Wandsworth", "Library management system")]
+    assert pd.Timestamp(library["reprocurement_date"]) == pd.Timestamp("2025-04-19")
+    assert pd.Timestamp(library["contract_end"]) == pd.Timestamp("2026-03-10")
+
+
 def test_downloads_name_the_supplier_and_equal_the_tables(sample_warehouse: Path, monkeypatch, downloads) -> None:
     at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
     frames = _frames(at)
