@@ -347,6 +347,7 @@ def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> 
         sme=_one(params, "sme", list(SME), "any"),
         confidence=CONFIDENCE[_one(params, "evidence", list(EVIDENCE), "any")],
         q=params.get("q", ""),
+        as_of=queries.as_of(con),
     )
     return calendar_alerts(items, title=title("calendar", params), built=built_at(con))
 

@@ -73,8 +73,12 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def calendar(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
-    """Tech items live in the window: expected on or before date_to and still live on date_from."""
+def calendar(
+    con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """Tech items live in the window: expected on or before date_to and still live on date_from; already due when
+    dated before the data-as-of date (build_info's unless given)."""
+    as_of = as_of or con.execute("select data_as_of from build_info").fetchall()[0][0]
     items = demand_items(con)
     live = (
         items["expected_date"].notna()
@@ -82,7 +86,7 @@ def calendar(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.dat
         & (items["expected_date"] <= pd.Timestamp(date_to))
         & (items["due_until"] >= pd.Timestamp(date_from))
     )
-    return items[live].assign(is_due_now=lambda d: d["expected_date"] < pd.Timestamp(date_from))
+    return items[live].assign(is_due_now=lambda d: d["expected_date"] < pd.Timestamp(as_of))
 
 
 def collaboration_groups(

@@ -137,6 +137,23 @@ def test_calendar_window_edges_and_due_now(demand_con) -> None:
     assert undated == {STATUTORY: 1, INFERRED: 1}
 
 
+def test_an_item_dated_before_the_data_as_of_date_is_already_due(demand_con, sample_con) -> None:
+    """Already due means dated before the data-as-of date, not before the first day of its month: a tender whose
+    deadline passed earlier in the as-of month stays in that month, marked (a review found seven March 2026 tenders
+    on the sample, as of 31 March, shown as not due)."""
+    date_from, date_to = periods.months_from(AS_OF, MONTHS)
+    df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to, as_of=D(2026, 3, 1))
+    assert set(df.loc[df["is_due_now"], "ocid"]) == {"dd-i3", "dd-s3", "dd-i2"}  # before 1 March 2026
+    as_of = queries.as_of(sample_con)
+    date_from, date_to = periods.months_from(as_of, 18)
+    df = queries.demand_calendar(sample_con, date_from=date_from, date_to=date_to)
+    assert df["is_due_now"].tolist() == (df["expected_date"] < pd.Timestamp(as_of)).tolist()
+    passed = df[(df["date_basis"] == "tender deadline") & (df["expected_date"] >= pd.Timestamp(date_from))]
+    passed = passed[passed["expected_date"] < pd.Timestamp(as_of)]
+    assert len(passed) == 7 and passed["is_due_now"].all()
+    assert (pd.to_datetime(passed["calendar_month"]) == pd.Timestamp(date_from)).all()
+
+
 def test_calendar_rows_are_in_month_date_area_title_order(sample_con) -> None:
     """Rows come by month, then date, area, title and ocid, already-due items (placed in the first month) too."""
     as_of = queries.as_of(sample_con)

@@ -389,3 +389,14 @@ def test_supplier_names_elsewhere_link_to_their_profile(
         parts = urllib.parse.urlsplit(link)
         assert parts.path == "supplier" and urllib.parse.parse_qs(parts.query)["supplier"][0] in listed, link
         assert parts.fragment
+
+
+def test_a_contract_dated_before_the_data_as_of_date_is_already_due(sample_warehouse: Path, monkeypatch) -> None:
+    """Already due as the Demand calendar says it: dated before the data-as-of date (31 March 2026), not before
+    the first of its month; Lambeth's service desk, expected on 8 March 2026, is due."""
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier="kilnworth it")
+    contracts = _frames(at)["contracts"].set_index(["area_name", "title"])
+    desk = contracts.loc[("Lambeth", "IT service desk and end-user support")]
+    assert pd.Timestamp(desk["reprocurement_date"]) == pd.Timestamp("2026-03-08") and bool(desk["is_due_now"])
+    due = pd.to_datetime(contracts["reprocurement_date"]) < pd.Timestamp("2026-03-31")
+    assert contracts["is_due_now"].astype(bool).tolist() == due.tolist()
