@@ -103,19 +103,37 @@ def _lines(pairs: list[tuple[str, object]]) -> str:
 # --- Demand calendar ----------------------------------------------------------------------------------------------
 
 
+def _expected(row: object) -> str:
+    """'15 May 2026 (tender deadline)'; for an item already due (dated before the data-as-of date), 'already due
+    (expected 10 March 2025, contract end minus 12 months)', saying when a tender's deadline for bids has passed."""
+    expected = _day(row.expected_date)
+    if not expected:
+        return ""
+    if not row.is_due_now:
+        return f"{expected:%-d %B %Y} ({row.date_basis})"
+    passed = "; the deadline for bids has passed" if row.date_basis == "tender deadline" else ""
+    return f"already due (expected {expected:%-d %B %Y}, {row.date_basis}{passed})"
+
+
+def _shown_on(row: object) -> dt.date | None:
+    """The day the page counts an item on: its expected date, or the window's first day (its calendar_month) when
+    that came before it (a contract already due is shown in the first month, not in the past)."""
+    expected, month = _day(row.expected_date), _day(row.calendar_month)
+    return max(expected, month) if expected and month else expected
+
+
 def calendar_entries(items: pd.DataFrame, built: dt.datetime) -> list[Entry]:
     """One feed entry per procurement of the calendar (queries.demand_calendar), updated when its latest notice
     was published (inferred re-procurements: when the warehouse was built)."""
     entries = []
     for row in items.itertuples(index=False):
-        expected = _day(row.expected_date)
         entries.append(
             Entry(
                 key=f"notice:{row.ocid}",
                 title=f"{row.title} ({row.area_name})",
                 summary=_lines(
                     [
-                        ("Expected", f"{expected:%-d %B %Y} ({row.date_basis})" if expected else ""),
+                        ("Expected", _expected(row)),
                         ("Buyer", row.buyer_name),
                         ("Tech category", row.tech_category_label),
                         ("Value", _money(row.value_gbp)),
@@ -138,7 +156,8 @@ def calendar_entries(items: pd.DataFrame, built: dt.datetime) -> list[Entry]:
 
 def calendar_events(items: pd.DataFrame) -> list[Event]:
     """Each procurement's expected date, and (for an upcoming notice) its bid deadline (tender_end) when that is
-    another day, as events. An inferred re-procurement's deadline would be the old contract's, so it has none."""
+    another day, as events. An inferred re-procurement's deadline would be the old contract's, so it has none. An
+    item already due is on the day the page counts it (_shown_on), and its summary says it is already due."""
     events = []
     for row in items.itertuples(index=False):
         about = _lines(
@@ -154,12 +173,20 @@ def calendar_events(items: pd.DataFrame) -> list[Event]:
         expected, deadline = _day(row.expected_date), _day(row.tender_end)
         if expected:
             what = "Re-procurement expected" if row.confidence == INFERRED else f"Expected ({row.date_basis})"
+            if row.is_due_now:
+                what = (
+                    "Deadline for bids passed"
+                    if row.date_basis == "tender deadline"
+                    else f"Re-procurement already due (expected {expected:%-d %B %Y})"
+                    if row.confidence == INFERRED
+                    else f"Already due (expected {expected:%-d %B %Y}, {row.date_basis})"
+                )
             events.append(
                 Event(
                     f"notice:{row.ocid}:expected",
-                    expected,
+                    _shown_on(row),
                     f"{what}: {row.title} ({row.area_name})",
-                    about,
+                    _lines([("Expected", _expected(row))]) + "\n" + about if row.is_due_now else about,
                     _http(row.notice_url),
                 )
             )
@@ -347,6 +374,7 @@ def calendar_view(con: duckdb.DuckDBPyConnection, params: Mapping[str, str]) -> 
         sme=_one(params, "sme", list(SME), "any"),
         confidence=CONFIDENCE[_one(params, "evidence", list(EVIDENCE), "any")],
         q=params.get("q", ""),
+        as_of=queries.as_of(con),
     )
     return calendar_alerts(items, title=title("calendar", params), built=built_at(con))
 

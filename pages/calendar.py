@@ -62,6 +62,7 @@ items = ui.query(
     sme=sme,
     confidence=CONFIDENCE[evidence],
     q=search,
+    as_of=as_of,
 )
 ui.alert_downloads("calendar", items, key="calendar_alerts")
 undated = ui.query("demand_undated")
@@ -108,8 +109,9 @@ with st.expander("How the dates and the confidence are worked out"):
         "plans for the contract it offers, not the current one's.\n"
         "- The calendar counts whole months, from the first day of the data-as-of month: a tender whose deadline "
         "fell earlier in that month is still counted in it.\n"
-        "- A contract whose estimated date came before that first day but which had not ended by then is **already "
-        "due**: it is counted in the first month.\n"
+        "- A procurement dated before the data-as-of date is **already due**: a tender whose deadline for bids has "
+        "passed, or a contract whose estimated re-procurement date has gone by. A contract whose estimated date came "
+        "before the first day of the month but which had not ended by then is counted in the first month.\n"
         "- A replacement tender and the contract it replaces can both appear when they have different OCDS IDs.\n"
         "- Cancelled and withdrawn procurements are left out. Buyers that are not boroughs, such as the GLA and "
         "TfL, are shown as *London-wide body*."

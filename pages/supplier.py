@@ -92,7 +92,7 @@ if period is not None:
 
 st.header("Contracts it holds")
 month = periods.months_from(ui.as_of(), 1)[0]
-contracts = ui.query("supplier_contracts", supplier=code, date_from=month)
+contracts = ui.query("supplier_contracts", supplier=code, date_from=month, as_of=ui.as_of())
 st.write(
     f"{area_name} contracts awarded to {name} that had not ended by {month:%B %Y}, soonest ending first. "
     f"{REPROCUREMENT.explain()} Where an upcoming notice looks like a contract's re-procurement (see the Demand "

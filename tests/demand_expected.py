@@ -38,7 +38,10 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             value = _first(p.award_value_gbp, p.value_gbp)
             lead = 12 if value is not None and value >= 2_000_000 else 6
             end = None if pd.isna(p.contract_end) else pd.Timestamp(p.contract_end)
+            start = None if pd.isna(p.contract_start) else pd.Timestamp(p.contract_start)
             expected = None if end is None else end - pd.DateOffset(months=lead)
+            if expected is not None and start is not None and expected < start <= end:
+                expected = start  # never before the contract starts
             confidence, due_until = "inferred from contract end date", end
         elif p.stage in ("planning", "tender") and status != "complete":
             planning = p.notice_type in PLANNING_NOTICES or status in ("planning", "planned") or p.stage == "planning"
@@ -70,8 +73,12 @@ def demand_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def calendar(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
-    """Tech items live in the window: expected on or before date_to and still live on date_from."""
+def calendar(
+    con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """Tech items live in the window: expected on or before date_to and still live on date_from; already due when
+    dated before the data-as-of date (build_info's unless given)."""
+    as_of = as_of or con.execute("select data_as_of from build_info").fetchall()[0][0]
     items = demand_items(con)
     live = (
         items["expected_date"].notna()
@@ -79,7 +86,7 @@ def calendar(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.dat
         & (items["expected_date"] <= pd.Timestamp(date_to))
         & (items["due_until"] >= pd.Timestamp(date_from))
     )
-    return items[live].assign(is_due_now=lambda d: d["expected_date"] < pd.Timestamp(date_from))
+    return items[live].assign(is_due_now=lambda d: d["expected_date"] < pd.Timestamp(as_of))
 
 
 def collaboration_groups(

@@ -128,6 +128,8 @@ def test_a_planning_notice_has_its_market_date_and_its_deadline() -> None:
                 "notice_url": "javascript:alert(1)",
                 "tender_end": pd.Timestamp("2026-04-15"),
                 "last_release_date": pd.NaT,
+                "calendar_month": pd.Timestamp("2026-03-01"),
+                "is_due_now": False,
             }
         ]
     )
@@ -270,3 +272,20 @@ def test_a_calendar_feed_can_follow_one_london_wide_body(sample_warehouse: Path)
     con.close()
     assert len(want) > 0 and set(want["area_name"]) == {"Greater London Authority"}
     assert data.count("<entry>") == len(want)
+
+
+def test_an_item_already_due_is_on_the_day_the_page_counts_it_and_says_so(sample_con) -> None:
+    """A contract whose re-procurement date came before the window is on its first day in the calendar file, not in
+    the past (Wandsworth's library system was on 10 March 2025 while the page showed it in March 2026); a tender
+    whose deadline passed earlier in the as-of month keeps its day; both say they are already due, in the feed too."""
+    shown = alerts.view(sample_con, "calendar?borough=E09000032,E09000003")
+    events = {e.summary: e for e in shown.events}
+    library = events["Re-procurement already due (expected 19 April 2025): Library management system (Wandsworth)"]
+    assert library.day == dt.date(2026, 3, 1)
+    assert "Expected: already due (expected 19 April 2025, contract start" in library.description
+    deadlines = [e for e in shown.events if e.summary.startswith("Deadline for bids passed: ")]
+    assert deadlines and all(dt.date(2026, 3, 1) <= e.day < dt.date(2026, 3, 31) for e in deadlines)
+    assert all(e.day >= dt.date(2026, 3, 1) for e in shown.events)
+    summaries = {e.title: e.summary for e in shown.entries}
+    assert "Expected: already due (expected 19 April 2025" in summaries["Library management system (Wandsworth)"]
+    assert any("the deadline for bids has passed" in s for s in summaries.values())

@@ -82,6 +82,23 @@ def test_demand_items_agree_with_the_independent_implementation(sample_con) -> N
     assert pd.to_datetime(got["expected_date"]).tolist() == pd.to_datetime(want["expected_date"]).tolist()
 
 
+def test_a_reprocurement_is_never_expected_before_its_contract_starts(sample_con) -> None:
+    """A contract that runs for less than its lead time is expected from its start, not before it was let (a review
+    found Wandsworth's £2.48m library system, 19 April 2025 to 10 March 2026, expected on 10 March 2025)."""
+    rows = sample_con.execute(
+        "select d.title, d.area_name, d.expected_date, d.date_basis, p.contract_start, d.contract_end "
+        "from demand_items as d join procurements as p using (ocid) where d.confidence = $c",
+        {"c": INFERRED},
+    ).df()
+    started = rows[rows["contract_start"].notna() & (rows["contract_start"] <= rows["contract_end"])]
+    assert (started["expected_date"] >= started["contract_start"]).all()
+    library = rows[(rows["area_name"] == "Wandsworth") & (rows["title"] == "Library management system")].iloc[0]
+    assert pd.Timestamp(library["expected_date"]) == pd.Timestamp("2025-04-19")
+    assert library["date_basis"] == "contract start (it runs less than 12 months)"
+    floored = started[started["date_basis"].str.startswith("contract start")]
+    assert (floored["expected_date"] == floored["contract_start"]).all() and len(floored) >= 4
+
+
 def _calendar(con, months: int = MONTHS, **filters) -> set[str]:
     date_from, date_to = periods.months_from(AS_OF, months)
     return set(queries.demand_calendar(con, date_from=date_from, date_to=date_to, **filters)["ocid"])
@@ -118,6 +135,23 @@ def test_calendar_window_edges_and_due_now(demand_con) -> None:
     assert pd.Timestamp(df.loc["dd-i3", "calendar_month"]) == pd.Timestamp("2025-12-01")  # placed in the first month
     undated = dict(queries.demand_undated(demand_con).itertuples(index=False, name=None))
     assert undated == {STATUTORY: 1, INFERRED: 1}
+
+
+def test_an_item_dated_before_the_data_as_of_date_is_already_due(demand_con, sample_con) -> None:
+    """Already due means dated before the data-as-of date, not before the first day of its month: a tender whose
+    deadline passed earlier in the as-of month stays in that month, marked (a review found seven March 2026 tenders
+    on the sample, as of 31 March, shown as not due)."""
+    date_from, date_to = periods.months_from(AS_OF, MONTHS)
+    df = queries.demand_calendar(demand_con, date_from=date_from, date_to=date_to, as_of=D(2026, 3, 1))
+    assert set(df.loc[df["is_due_now"], "ocid"]) == {"dd-i3", "dd-s3", "dd-i2"}  # before 1 March 2026
+    as_of = queries.as_of(sample_con)
+    date_from, date_to = periods.months_from(as_of, 18)
+    df = queries.demand_calendar(sample_con, date_from=date_from, date_to=date_to)
+    assert df["is_due_now"].tolist() == (df["expected_date"] < pd.Timestamp(as_of)).tolist()
+    passed = df[(df["date_basis"] == "tender deadline") & (df["expected_date"] >= pd.Timestamp(date_from))]
+    passed = passed[passed["expected_date"] < pd.Timestamp(as_of)]
+    assert len(passed) == 7 and passed["is_due_now"].all()
+    assert (pd.to_datetime(passed["calendar_month"]) == pd.Timestamp(date_from)).all()
 
 
 def test_calendar_rows_are_in_month_date_area_title_order(sample_con) -> None:
@@ -333,3 +367,21 @@ def test_the_timeline_summary_says_when_months_tie(months_of_items: list[int], p
         }
     )
     assert demand_timeline_summary(items, months).endswith(". " + peak)
+
+
+def test_the_timeline_summary_says_one_in_the_singular() -> None:
+    """'1 procurement expected ... 1 from a statutory notice' (a review found '1 procurements ... 1 from statutory
+    notices' on a search that found one)."""
+    from loti_demand.presentation.charts import demand_timeline_summary
+
+    months = [D(2026, m, 1) for m in range(3, 9)]
+    one = pd.DataFrame({"calendar_month": [pd.Timestamp(2026, 3, 1)], "confidence": STATUTORY, "is_due_now": True})
+    assert demand_timeline_summary(one, months) == (
+        "1 procurement expected from March 2026 to August 2026: 1 from a statutory notice and 0 inferred from "
+        "contract end dates (already due, shown in March 2026). The busiest month is March 2026 with 1."
+    )
+    two = pd.concat([one, one.assign(confidence=INFERRED, is_due_now=False)])
+    assert demand_timeline_summary(two, months).startswith(
+        "2 procurements expected from March 2026 to August 2026: 1 from a statutory notice and 1 inferred from a "
+        "contract end date (1 of them already due, shown in March 2026)."
+    )

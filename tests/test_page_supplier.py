@@ -244,6 +244,16 @@ def test_contracts_held_and_notices_won(sample_warehouse: Path, sample_con, monk
     assert f"London contracts awarded to {name}" in _text(at)
 
 
+def test_a_contract_is_not_expected_back_on_the_market_before_it_starts(sample_warehouse: Path, monkeypatch) -> None:
+    """Brightline's Wandsworth library system runs from 19 April 2025 to 10 March 2026: its re-procurement is
+    expected from its start, not 12 months before its end (10 March 2025, as a review found)."""
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier="brightline software")
+    contracts = _frames(at)["contracts"].set_index(["area_name", "title"])
+    library = contracts.loc[("Wandsworth", "Library management system")]
+    assert pd.Timestamp(library["reprocurement_date"]) == pd.Timestamp("2025-04-19")
+    assert pd.Timestamp(library["contract_end"]) == pd.Timestamp("2026-03-10")
+
+
 def test_downloads_name_the_supplier_and_equal_the_tables(sample_warehouse: Path, monkeypatch, downloads) -> None:
     at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
     frames = _frames(at)
@@ -396,3 +406,14 @@ def test_a_link_with_a_search_but_no_supplier_opens_on_its_first_match(
     named = holding["supplier_id"].iloc[-1]
     at = open_page(sample_warehouse, monkeypatch, PAGE, find="networks", supplier=named)
     assert at.selectbox(key="supplier").value == named
+
+
+def test_a_contract_dated_before_the_data_as_of_date_is_already_due(sample_warehouse: Path, monkeypatch) -> None:
+    """Already due as the Demand calendar says it: dated before the data-as-of date (31 March 2026), not before
+    the first of its month; Lambeth's service desk, expected on 8 March 2026, is due."""
+    at = open_page(sample_warehouse, monkeypatch, PAGE, supplier="kilnworth it")
+    contracts = _frames(at)["contracts"].set_index(["area_name", "title"])
+    desk = contracts.loc[("Lambeth", "IT service desk and end-user support")]
+    assert pd.Timestamp(desk["reprocurement_date"]) == pd.Timestamp("2026-03-08") and bool(desk["is_due_now"])
+    due = pd.to_datetime(contracts["reprocurement_date"]) < pd.Timestamp("2026-03-31")
+    assert contracts["is_due_now"].astype(bool).tolist() == due.tolist()

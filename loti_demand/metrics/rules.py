@@ -17,7 +17,9 @@ LONDON_WIDE = "London-wide body"  # a London buyer that is not a borough (GLA, T
 
 @dataclass(frozen=True)
 class ReprocurementRule:
-    """When a buyer is expected to go back to market for a contract that is ending (an inference, not a notice).
+    """When a buyer is expected to go back to market for a contract that is ending (an inference, not a notice):
+    the lead time before its end date, but not before its start date (a short contract is not re-procured before it
+    has begun; the award date is not published apart from the start).
 
     Mirrored in warehouse/models/marts/demand_items.sql; tests/test_page_calendar.py checks they agree.
     """
@@ -35,7 +37,8 @@ class ReprocurementRule:
             f"For a contract that is ending we expect the buyer to go back to market "
             f"{self.lead_months_large} months before its end date when it is worth "
             f"{format_gbp(self.threshold_gbp)} or more (the size of contract a UK1 pipeline notice must list), "
-            f"and {self.lead_months_small} months before otherwise, including when no value is published."
+            f"and {self.lead_months_small} months before otherwise, including when no value is published; "
+            "but never before the contract starts: a contract that runs for less than that is expected from its start."
         )
 
 

@@ -80,6 +80,7 @@ def demand_timeline_figure(df: pd.DataFrame, months: list, *, title: str = "") -
 def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
     """The timeline chart in words (for the alt text and the page)."""
     from loti_demand.metrics import INFERRED, STATUTORY
+    from loti_demand.presentation.sentences import plural
 
     if df.empty:
         return "No procurements are expected in this period for the filters chosen."
@@ -92,7 +93,13 @@ def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
     order = {f"{m:%B %Y}": i for i, m in enumerate(months)}
     most = int(per_month.max())
     busiest = sorted((m for m in per_month.index if per_month[m] == most), key=lambda m: order.get(m, 0))
-    due_text = f" ({due} of them already due, shown in {first})" if due else ""
+    due_text = (
+        ""
+        if not due
+        else f" (already due, shown in {first})"
+        if len(df) == 1
+        else f" ({due:,} of them already due, shown in {first})"
+    )
     if len(busiest) == 1:
         peak = f"The busiest month is {busiest[0]} with {most}."
     elif len(busiest) <= 4:
@@ -100,8 +107,9 @@ def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
     else:
         peak = f"{len(busiest)} months tie as the busiest, with {most} each, from {busiest[0]} to {busiest[-1]}."
     return (
-        f"{len(df)} procurements expected from {first} to {last}: {statutory} from statutory notices and "
-        f"{inferred} inferred from contract end dates{due_text}. {peak}"
+        f"{plural(len(df), 'procurement', 'procurements')} expected from {first} to {last}: "
+        f"{plural(statutory, 'from a statutory notice', 'from statutory notices')} and "
+        f"{plural(inferred, 'inferred from a contract end date', 'inferred from contract end dates')}{due_text}. {peak}"
     )
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from loti_demand import periods
+from loti_demand.queries import core
 from loti_demand.queries.core import as_of, codes, query, run, run_long, spend_periods
 from loti_demand.queries.examples import a_borough, calendar_window, next18
 from loti_demand.queries.word_search import (
@@ -46,12 +47,14 @@ def demand_calendar(
     sme: str = "any",
     confidence: str = "any",
     q: str = "",
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
     """Upcoming London tech procurements and expected re-procurements in the window, one row per procurement.
 
     Empty tuples and 'any' mean no filter; areas hold GSS codes and 'london_wide'; sme is any, yes, no or unknown;
     confidence is any or one of metrics.STATUTORY / metrics.INFERRED. q is a word search (loti_demand.search)
     over the notices' title, description, buyer, suppliers and CPV label; with it, search_match marks the words.
+    is_due_now (already due) is true for an item dated before as_of: the warehouse's data-as-of date unless given.
     """
     df = _with_label(
         run_long(
@@ -64,6 +67,7 @@ def demand_calendar(
             value_bands=list(value_bands),
             sme=sme,
             confidence=confidence,
+            as_of=as_of or core.as_of(con),
         )
     )
     return searched(con, df, "notice", "ocid", q) if q else df

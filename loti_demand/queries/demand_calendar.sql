@@ -1,7 +1,8 @@
 -- The demand calendar: London tech procurements expected to come to market between $date_from and $date_to. A notice
 -- is in the window when its date is; an inferred re-procurement when its expected date is on or before $date_to and
--- the contract has not ended by $date_from (one whose date has already passed is "already due" and is placed in the
--- first month). Filters: an empty list or 'any' means no filter; areas are boroughs' codes, London-wide bodies'
+-- the contract has not ended by $date_from (one dated before $date_from is placed in the first month). An item
+-- dated before $as_of, the data-as-of date, is "already due": a tender whose deadline has passed, or a contract
+-- whose re-procurement date has gone by. Filters: an empty list or 'any' means no filter; areas are boroughs' codes, London-wide bodies'
 -- publisher codes (GLA, TfL) and 'london_wide' for every buyer that is not a borough. A notice that replaces a
 -- current contract names its suppliers, with the reason (calendar_items: demand_items with its label and
 -- replacement, stored in this order). tender_end (the bid deadline) and last_release_date (the latest notice) are
@@ -9,7 +10,7 @@
 select
     date_trunc('month', greatest(expected_date, $date_from)) as calendar_month,
     expected_date,
-    expected_date < $date_from as is_due_now,
+    expected_date < $as_of as is_due_now,
     area_name,
     buyer_name,
     title,

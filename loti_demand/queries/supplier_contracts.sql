@@ -1,6 +1,6 @@
 -- The London contracts the supplier $supplier holds (awarded contracts of demand_items naming it) that had not
 -- ended by $date_from (or give no end date), soonest ending first: when each ends, when the buyer is expected to go
--- back to market (the Demand calendar's rule), and the upcoming notice that looks like its re-procurement
+-- back to market (the Demand calendar's rule; already due when that is before $as_of, the data-as-of date), and the upcoming notice that looks like its re-procurement
 -- (contract_replacements), if any: looked up for the supplier's contracts alone.
 with held as (
     select distinct ocid from procurement_suppliers where supplier_id = $supplier
@@ -21,7 +21,7 @@ replacements as (
 select
     d.contract_end,
     d.expected_date as reprocurement_date,
-    d.expected_date < $date_from as is_due_now,
+    d.expected_date < $as_of as is_due_now,
     d.area_name,
     d.title,
     coalesce(c.label, 'Not technology') as tech_category_label,

@@ -8,6 +8,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from loti_demand.queries import core
 from loti_demand.queries.core import as_of, query, run
 from loti_demand.queries.examples import last12
 
@@ -65,10 +66,13 @@ def _an_incumbent(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 @query(_an_incumbent)
-def supplier_contracts(con: duckdb.DuckDBPyConnection, *, supplier: str, date_from: dt.date) -> pd.DataFrame:
+def supplier_contracts(
+    con: duckdb.DuckDBPyConnection, *, supplier: str, date_from: dt.date, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """The contracts it holds that had not ended by date_from (the first day of the data-as-of month on the page),
-    with the expected re-procurement date and any notice that looks like its re-procurement."""
-    return run(con, "supplier_contracts", supplier=supplier, date_from=date_from)
+    with the expected re-procurement date, already due when before as_of (the warehouse's data-as-of date unless
+    given), and any notice that looks like its re-procurement."""
+    return run(con, "supplier_contracts", supplier=supplier, date_from=date_from, as_of=as_of or core.as_of(con))
 
 
 @query(lambda con: {"supplier": _an_incumbent(con)["supplier"]})

@@ -3,7 +3,9 @@
 -- Source: procurements. Written by stage, notice type and status together, because stage detection varies by
 -- publisher (a compiled pipeline notice may report stage 'tender'). Cancelled and withdrawn processes are left
 -- out; so are tenders marked complete without an award. The lead-time rule and value bands mirror
--- metrics.REPROCUREMENT and metrics.VALUE_BANDS (tests check they agree). Current suppliers are shown as
+-- metrics.REPROCUREMENT and metrics.VALUE_BANDS (tests check they agree). A re-procurement is never expected before
+-- its contract starts: a contract that runs for less than its lead time is expected from its start date (the
+-- award date is not published apart from it). Current suppliers are shown as
 -- procurement_suppliers names them (the suppliers mart's canonical name where they are paid).
 with incumbents as (
     select
@@ -69,6 +71,16 @@ ruled as (
             else 6
         end as lead_months
     from dated
+),
+
+-- contract end minus the lead time, and the contract's start when it comes no later than its end (a start after
+-- the end is a publishing error, and sets no floor)
+leads as (
+    select
+        *,
+        cast(contract_end - to_months(lead_months) as date) as end_minus_lead,
+        case when contract_start <= contract_end then contract_start end as floor_date
+    from ruled
 )
 
 select
@@ -87,14 +99,15 @@ select
     -- evidence and dates
     r.confidence,
     case
-        when r.lead_months is not null and r.contract_end is not null
-            then 'contract end minus ' || r.lead_months || ' months'
+        when r.end_minus_lead < r.floor_date
+            then 'contract start (it runs less than ' || r.lead_months || ' months)'
+        when r.end_minus_lead is not null then 'contract end minus ' || r.lead_months || ' months'
         else r.notice_date_basis
     end as date_basis,
     r.lead_months,
     case
-        when r.lead_months is not null then cast(r.contract_end - to_months(r.lead_months) as date)
-        else r.notice_date
+        when r.lead_months is null then r.notice_date
+        when r.end_minus_lead is not null then greatest(r.end_minus_lead, r.floor_date)
     end as expected_date,
     case
         when r.lead_months is not null then r.contract_end
@@ -115,7 +128,7 @@ select
     end as value_band,
     r.is_sme_suitable,
     case when regexp_matches(r.url, '^https?://') then r.url end as url
-from ruled as r
+from leads as r
 left join boroughs as b on r.borough_code = b.borough_code
 left join publishers as pub on r.publisher_code = pub.publisher_code
 left join incumbents as i on r.ocid = i.ocid
