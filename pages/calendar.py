@@ -183,3 +183,5 @@ if searched:
         file_name="notice_search.csv",
         empty=f"No {area_name} notice has these words.",
     )
+
+ui.glossary("ocds", "notice_types", "cpv", "sme")

@@ -81,7 +81,7 @@ def test_overview_table_matches_its_download(app: AppTest, monkeypatch, download
     ]
 
 
-@pytest.mark.parametrize("page", ["pages/borough.py", "pages/supplier.py", "pages/challenges.py"])
+@pytest.mark.parametrize("page", ["pages/borough.py", "pages/supplier.py", "pages/challenges.py", "pages/calendar.py"])
 def test_pages_showing_notices_explain_the_words_of_procurement(app: AppTest, page: str) -> None:
     """The supplier's review: 'Procurement ID (OCDS)', 'UK1 pipeline notice' and CPV were not explained on the
     pages that show them (only Data and coverage said what CPV and ProClass are)."""
