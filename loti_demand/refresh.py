@@ -58,6 +58,7 @@ def policy() -> FetchPolicy:
         max_page_bytes=int(config.get("fetch_max_page_mb")) * 1024 * 1024,
         max_seconds=float(config.get("fetch_max_seconds")),
         max_pages=int(config.get("fetch_max_pages")),
+        max_publisher_minutes=float(config.get("fetch_max_minutes_per_publisher")),
     )
 
 

@@ -55,6 +55,8 @@ class FetchPolicy:
     max_page_bytes: int = 50 * 1024 * 1024  # the largest listing page or API answer (once decompressed)
     max_seconds: float = 600.0  # the longest one download, page or API answer may take
     max_pages: int = 10_000  # the most pages one API fetch asks for
+    max_publisher_minutes: float = 30.0  # fetch spend: the longest one publisher's listing and files may take
+    max_host_failures: int = 10  # fetch spend: consecutive failed files after which a host is asked for no more
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -154,6 +156,11 @@ class Client:
     _delay: dict[str, float] = field(default_factory=dict)  # each host's Crawl-delay
     _down: dict[str, str] = field(default_factory=dict)  # hosts found unreachable: not asked again this run
     _robots_problem: dict[str, str] = field(default_factory=dict)  # hosts whose robots.txt could not be read
+    # A clock time no wait (Retry-After, backing off) may go past, and what it is, for the message: the spend
+    # harvester sets it to each publisher's time limit, so no server can hold a harvest by asking it to wait.
+    deadline: float | None = None
+    deadline_reason: str = ""
+    deadline_reached: bool = False  # a wait was not waited because of the deadline: its time is up in effect
 
     def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
         """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
@@ -288,6 +295,12 @@ class Client:
     def _wait(self, seconds: float, url: str, why: str) -> None:
         if seconds > self.policy.max_wait:
             raise HttpFailure(f"{url}: {why}, and the server asked us to wait {seconds:.0f} s; try again later")
+        if self.deadline is not None and self.policy.clock() + seconds > self.deadline:
+            self.deadline_reached = True
+            raise HttpFailure(
+                f"{url}: {why}; waiting {seconds:,.0f} s more to ask again would pass {self.deadline_reason}, "
+                "so it was not asked again; try again later"
+            )
         self.policy.sleep(seconds)
 
     def _read(self, url: str, response: requests.Response, to_file: Path | None) -> Body:

@@ -1,0 +1,103 @@
+"""`fetch spend` against hostile hosts: a publisher's time limit, and a host that fails file after file. Local
+servers only; waits move a fake clock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loti_demand.sources.spend_fetch import harvest
+from tests.test_spend_fetch import APRIL, MAY, Clock, Site, log_rows, source
+
+
+def serve(server: Site) -> Iterator[Site]:
+    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    yield server
+    server.release.set()
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    yield from serve(Site())
+
+
+@pytest.fixture
+def other_site() -> Iterator[Site]:
+    """A second host: localhost, where `site` is 127.0.0.1."""
+    server = Site()
+    server.url = server.url.replace("127.0.0.1", "localhost")
+    yield from serve(server)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def test_a_publisher_past_its_time_limit_leaves_its_other_files_for_the_next_harvest(
+    site: Site, clock: Clock, tmp_path: Path
+) -> None:
+    """A server answering 503 with Retry-After: 60 to every file held one publisher for minutes a file (up to
+    75 minutes with a Retry-After of 900 s), and a listing of thousands of such files for days."""
+    site.page("/spend", *[f"/files/busy{i}.csv" for i in range(4)])
+    for i in range(4):
+        site.route(f"/files/busy{i}.csv", {"status": 503, "headers": {"Retry-After": "60"}})
+    site.page("/lambeth", "/lambeth/april.csv")
+    site.route("/lambeth/april.csv", {"body": APRIL})
+    data = tmp_path / "data"
+    policy = clock.policy(max_publisher_minutes=3.5, max_host_failures=100)
+    result = harvest(
+        data, [source(site.url + "/spend"), source(site.url + "/lambeth", publisher="Lambeth")], policy=policy
+    )
+    camden, lambeth = result.publishers
+    assert [f.status for f in camden.files] == ["failed", "not tried", "not tried", "not tried"]
+    assert camden.files[0].problem == (
+        f"{site.url}/files/busy0.csv: HTTP 503; waiting 60 s more to ask again would pass the publisher's time "
+        "limit of 3.5 minutes, so it was not asked again; try again later"
+    )
+    assert sum(s for s in clock.sleeps if s == 60) == 180  # three waits, then none past the limit
+    assert clock.now < 210
+    assert site.paths().count("/files/busy1.csv") == 0
+    limit = "not tried: the publisher's time limit of 3.5 minutes was reached"
+    assert {f.problem for f in camden.files[1:]} == {limit}
+    assert camden.line() == "Camden: 4 file(s) listed on 1 page(s); 1 failed, 3 not tried"
+    assert lambeth.files[0].status == "new"  # the next publisher has its own time
+    rows = {r["url"]: r for r in log_rows(data)}
+    assert rows[f"{site.url}/files/busy3.csv"]["status"] == "not tried"
+    assert rows[f"{site.url}/files/busy3.csv"]["problem"] == limit
+    assert rows[f"{site.url}/spend"]["problem"] == "3 file(s) " + limit
+    assert "1 not kept, 3 not tried" in result.summary()
+
+
+def test_a_host_that_fails_ten_files_in_a_row_is_asked_for_no_more(
+    site: Site, other_site: Site, clock: Clock, tmp_path: Path
+) -> None:
+    """A listing of 3,000 links that all answer 404 took about a second each: some 50 minutes."""
+    gone = [f"/files/gone{i}.csv" for i in range(20)]
+    # 9 fail, one comes (the count starts again), 10 fail, and the host is asked for no more.
+    site.page(
+        "/spend", *gone[:9], "/files/april.csv", *gone[9:19], "/files/may.csv", gone[19], other_site.url + "/m.csv"
+    )
+    site.route("/files/april.csv", {"body": APRIL})
+    site.route("/files/may.csv", {"body": MAY})
+    other_site.route("/m.csv", {"body": MAY})
+    other_site.page("/lambeth", site.url + "/files/may.csv")
+    data = tmp_path / "data"
+    result = harvest(
+        data,
+        [source(site.url + "/spend"), source(other_site.url + "/lambeth", publisher="Lambeth")],
+        policy=clock.policy(),
+    )
+    camden, lambeth = result.publishers
+    statuses = [f.status for f in camden.files]
+    assert statuses == ["failed"] * 9 + ["new"] + ["failed"] * 10 + ["not tried"] * 2 + ["new"]
+    host = site.url.split("//")[1]
+    assert camden.files[-2].problem == f"not tried: {host} failed the last 10 files"
+    assert "/files/may.csv" not in site.paths() and f"/files/{gone[19]}" not in site.paths()
+    assert [f.status for f in lambeth.files] == ["not tried"]  # the host is not asked again in this run
+    assert camden.not_tried() == [f"2 file(s) not tried: {host} failed the last 10 files"]
