@@ -1,5 +1,5 @@
-"""`fetch spend` against hostile hosts: a publisher's time limit, and a host that fails file after file. Local
-servers only; waits move a fake clock."""
+"""`fetch spend` against hostile hosts: a publisher's time limit, a host that fails file after file, and the
+command's lines and exit code when nothing could be kept. Local servers only; waits move a fake clock."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from loti_demand import refresh
+from loti_demand.cli import cli
 from loti_demand.sources.spend_fetch import harvest
-from tests.test_spend_fetch import APRIL, MAY, Clock, Site, log_rows, source
+from tests.test_refresh import registry
+from tests.test_spend_fetch import APRIL, ERROR_PAGE, MAY, Clock, Site, log_rows, source
 
 
 def serve(server: Site) -> Iterator[Site]:
@@ -101,3 +105,44 @@ def test_a_host_that_fails_ten_files_in_a_row_is_asked_for_no_more(
     assert "/files/may.csv" not in site.paths() and f"/files/{gone[19]}" not in site.paths()
     assert [f.status for f in lambeth.files] == ["not tried"]  # the host is not asked again in this run
     assert camden.not_tried() == [f"2 file(s) not tried: {host} failed the last 10 files"]
+
+
+def fetch_spend(data: Path, sources: Path):
+    return CliRunner().invoke(cli, ["fetch", "spend", "--data", str(data), "--sources", str(sources)])
+
+
+def test_fetch_spend_shows_why_each_file_failed_and_fails_when_none_could_be_kept(
+    site: Site, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, the console said only "Camden: 7 file(s) listed on 1 page(s); 1 refused, 6 failed" and exited 0:
+    the reasons were only in the fetch log."""
+    monkeypatch.setattr(refresh, "policy", clock.policy)
+    gone = [f"/files/gone{i}.csv" for i in range(6)]
+    site.page("/spend", "/files/login.csv", *gone)
+    site.route("/files/login.csv", {"body": ERROR_PAGE, "headers": {"Content-Type": "text/csv"}})
+    data = tmp_path / "data"
+    sources = registry(tmp_path / "spend_sources.csv", site.url + "/spend")
+    result = fetch_spend(data, sources)
+    log = data / "spend" / "fetch_log.csv"
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    at = lines.index("  Camden: 7 file(s) listed on 1 page(s); 1 refused, 6 failed")
+    assert lines[at + 1 : at + 7] == [
+        f"    {site.url}/files/login.csv: refused: served as .csv but an HTML page (often an error, login or "
+        "'not found' page), not a data file; not kept",
+        *[f"    {site.url}{path}: failed: HTTP 404 Not Found" for path in gone[:4]],
+        f"    and 2 more: see {log}",
+    ]
+    assert f"Error: none of the 7 file(s) listed could be kept; the lines above say why, and {log} has every" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    # One file kept: the others still show, and the command succeeds.
+    site.page("/spend", "/files/login.csv", "/files/april.csv")
+    site.route("/files/april.csv", {"body": APRIL})
+    again = fetch_spend(data, sources)
+    assert again.exit_code == 0, again.output
+    assert "  Camden: 2 file(s) listed on 1 page(s); 1 new, 1 refused" in again.output
+    assert f"    {site.url}/files/login.csv: refused: served as .csv" in again.output
+    # Nothing new but a file already kept (unchanged) is not a failure either.
+    assert fetch_spend(data, sources).exit_code == 0

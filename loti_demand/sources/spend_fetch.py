@@ -40,7 +40,7 @@ SUPERSEDED = ".superseded"
 PARTIAL = ".partial-"
 KEPT = ("new", "changed", "renamed", "unchanged")  # file rows that describe what a URL now holds
 NOT_TRIED = "not tried"  # a file left for the next harvest: its publisher's time was up, or its host kept failing
-NOT_KEPT = ("refused", "disallowed", "failed")  # files tried and not kept
+NOT_KEPT = ("refused", "disallowed", "failed")  # files tried and not kept: each is shown with its problem
 SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".zip")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Names the build reads as something other than a spend file: a download never takes them.
@@ -89,6 +89,14 @@ class PublisherResult:
         reasons = Counter(f.problem for f in self.files if f.status == NOT_TRIED)
         return [f"{n:,} file(s) {reason}" for reason, n in reasons.items()]
 
+    def problem_lines(self, log: Path | str, most: int = 5) -> list[str]:
+        """One line per file not kept, with its URL and problem, at most `most` of them (then how many more and
+        where the fetch log is), then the files not tried, a line per reason."""
+        lines = [f"{f.url}: {f.status}: {_without_url(f.problem, f.url)}" for f in self.files if f.status in NOT_KEPT]
+        if len(lines) > most:
+            lines[most:] = [f"and {len(lines) - most:,} more: see {log}"]
+        return lines + self.not_tried()
+
 
 @dataclass
 class HarvestResult:
@@ -121,6 +129,12 @@ class HarvestResult:
             f"{len(self.attempted)} publisher(s) listed"
             + (f", {skipped} with no listing in the registry" if skipped else "")
         )
+
+
+def _without_url(problem: str | None, url: str) -> str:
+    """A file's problem without the URL most problems start with (the line shows it already)."""
+    problem = problem or "no reason recorded"
+    return problem[len(url) + 2 :] if problem.startswith(f"{url}: ") else problem
 
 
 def unexpected(exc: BaseException, others: str) -> str:
