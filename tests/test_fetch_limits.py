@@ -3,6 +3,7 @@ command's lines and exit code when nothing could be kept. Local servers only; wa
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,3 +147,25 @@ def test_fetch_spend_shows_why_each_file_failed_and_fails_when_none_could_be_kep
     assert f"    {site.url}/files/login.csv: refused: served as .csv" in again.output
     # Nothing new but a file already kept (unchanged) is not a failure either.
     assert fetch_spend(data, sources).exit_code == 0
+
+
+def test_refresh_shows_five_files_not_kept_a_publisher_and_why_the_rest_were_not_tried(
+    site: Site, clock: Clock, tmp_path: Path
+) -> None:
+    """Before, `refresh` printed a line for every file not kept (3,000 for a listing of dead links), and nothing
+    for the files a time limit left."""
+    gone = [f"/files/gone{i}.csv" for i in range(12)]
+    site.page("/spend", *gone)
+
+    @contextlib.contextmanager
+    def bar(label: str, length: int | None):
+        yield lambda item: None
+
+    data = tmp_path / "data"
+    outcome = refresh.fetch_spend(data, [source(site.url + "/spend")], clock.policy(), bar)
+    host = site.url.split("//")[1]
+    assert outcome.details == [
+        *[f"Camden, {site.url}{path}: failed: HTTP 404 Not Found" for path in gone[:5]],
+        f"Camden, and 5 more: see {data / 'spend' / 'fetch_log.csv'}",
+        f"Camden, 2 file(s) not tried: {host} failed the last 10 files",
+    ]
