@@ -169,3 +169,14 @@ def test_refresh_shows_five_files_not_kept_a_publisher_and_why_the_rest_were_not
         f"Camden, and 5 more: see {data / 'spend' / 'fetch_log.csv'}",
         f"Camden, 2 file(s) not tried: {host} failed the last 10 files",
     ]
+
+
+def test_a_file_given_up_on_says_what_the_server_last_answered(site: Site, clock: Clock, tmp_path: Path) -> None:
+    """Before: "gave up after 5 attempts (the server kept refusing or timing out)", the HTTP status unsaid."""
+    site.page("/spend", "/files/error.csv")
+    site.route("/files/error.csv", {"status": 500, "body": "boom"})
+    result = harvest(tmp_path / "data", [source(site.url + "/spend")], policy=clock.policy(max_attempts=2))
+    assert result.publishers[0].files[0].problem == (
+        f"{site.url}/files/error.csv: gave up after 2 attempts (the server kept refusing or timing out; the last "
+        "answer: HTTP 500 Internal Server Error)"
+    )

@@ -260,7 +260,7 @@ class Client:
     def _request(self, url: str, headers: dict[str, str], *, retry: bool = True) -> requests.Response:
         """One answer (a redirect included), retrying 429/5xx and read timeouts as the policy says (unless not
         `retry`: then the first answer, whatever it is)."""
-        host = host_of(url)
+        host, last = host_of(url), ""
         for attempt in range(1, self.policy.max_attempts + 1):
             if host in self._down:
                 raise Unreachable(self._down[host])
@@ -279,6 +279,7 @@ class Client:
                 self._down[host] = f"cannot reach {host} ({unreachable_reason(exc)}). Are you offline?"
                 raise Unreachable(self._down[host]) from exc
             except requests.Timeout:
+                last = f"no answer within {self.policy.timeout:g} s"
                 self._wait(self.policy.backoff**attempt, url, "timed out")
                 continue
             except requests.RequestException as exc:
@@ -287,9 +288,11 @@ class Client:
             if wait is None:
                 return response
             response.close()
+            last = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
             self._wait(wait, url, f"HTTP {response.status_code}")
         raise HttpFailure(
-            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing or timing out)"
+            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing or timing out; "
+            f"the last answer: {last})"
         )
 
     def _wait(self, seconds: float, url: str, why: str) -> None:
