@@ -4,7 +4,8 @@
 - Obey robots.txt (RFC 9309: a missing file allows everything, a server error forbids everything) and its
   Crawl-delay; ask one host at most once a second.
 - Wait as asked: 429 and 503 carry Retry-After (seconds or an HTTP date); other 5xx answers and read timeouts
-  back off 2, 4, 8... seconds, a bounded number of times.
+  back off 2, 4, 8... seconds, a bounded number of times; never past the client's deadline, when it has one
+  (the spend harvester's time limit for each publisher).
 - Offline (DNS failure, refused or timed-out connection): fail at once with a clear message, no retries.
 - Bound what is read: a body larger than the cap, or slower than the deadline, is abandoned part-way.
 - Follow redirects by hand, so each hop is checked (http or https only, robots.txt, pacing).
