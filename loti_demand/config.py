@@ -95,6 +95,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "fetch_max_minutes_per_publisher",
+        30,
+        "Longest `fetch spend` (and `refresh`) spends on one publisher's listing and files, in minutes, waits asked "
+        "for by its servers included; past it the files not yet tried are logged as not tried and the next "
+        "publisher is fetched.",
+        int,
+    ),
+    Setting(
         "build_memory_limit",
         "1GB",
         "Most memory DuckDB may use while building (it spills to a temporary folder beside the warehouse "

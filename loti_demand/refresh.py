@@ -19,7 +19,7 @@ from loti_demand import config
 from loti_demand.exceptions import FetchError, LotiDemandError
 from loti_demand.sources import connectors, fetch_log
 from loti_demand.sources.http import FetchPolicy
-from loti_demand.sources.spend_fetch import harvest, refuse_sample, unexpected
+from loti_demand.sources.spend_fetch import LOG, harvest, refuse_sample, unexpected
 from loti_demand.sources.spend_sources import SpendSource
 
 SOURCES = ("spend", "fts", "contracts-finder")
@@ -58,6 +58,7 @@ def policy() -> FetchPolicy:
         max_page_bytes=int(config.get("fetch_max_page_mb")) * 1024 * 1024,
         max_seconds=float(config.get("fetch_max_seconds")),
         max_pages=int(config.get("fetch_max_pages")),
+        max_publisher_minutes=float(config.get("fetch_max_minutes_per_publisher")),
     )
 
 
@@ -112,12 +113,7 @@ def fetch_spend(data_dir: Path, sources: list[SpendSource], fetch_policy: FetchP
     details += [
         f"{p.source.publisher}, listing: {p.problem}" for p in result.attempted if p.status == "ok" and p.problem
     ]
-    details += [
-        f"{p.source.publisher}, {f.url}: {f.status}: {f.problem}"
-        for p in result.publishers
-        for f in p.files
-        if f.status in ("refused", "disallowed", "failed")
-    ]
+    details += [f"{p.source.publisher}, {line}" for p in result.publishers for line in p.problem_lines(data_dir / LOG)]
     if result.offline:
         return SourceOutcome(
             "Council spend",

@@ -63,23 +63,37 @@ def fetch_spend(data_dir: Path, registry: Path, publishers: tuple[str, ...]) -> 
     Lists each publisher's files (links on its page, CKAN or London Datastore API), obeys robots.txt, asks each
     host at most once a second, and keeps every file's URL, time and sha256 in DIR/spend/fetch_log.csv. A file
     that changed upstream is saved after its old version is moved to DIR/spend/.superseded/; nothing is deleted.
+    Each file not kept is shown with its problem (5 a publisher; the rest are in the log). Exits 1 when files
+    were listed but none of them could be kept, or no listing could be read.
 
     \b
     Example:
       python -m loti_demand fetch spend --data data/real --publisher Camden --publisher Lambeth
     """
     from loti_demand.refresh import policy
-    from loti_demand.sources.spend_fetch import harvest
+    from loti_demand.sources.spend_fetch import KEPT, LOG, harvest
     from loti_demand.sources.spend_sources import choose, read_sources
+
+    log = data_dir / LOG
+
+    def publisher_done(result) -> None:
+        progress(result.line())
+        for line in result.problem_lines(log):
+            progress(f"  {line}")
 
     chosen = choose(read_sources(registry), publishers)
     echo(f"Fetching spend files of {len(chosen)} publisher(s) into {data_dir / 'spend'}", err=True)
-    result = harvest(data_dir, chosen, policy=policy(), progress=lambda p: progress(p.line()))
+    result = harvest(data_dir, chosen, policy=policy(), progress=publisher_done)
     echo(result.summary())
     if result.offline:
         raise LotiDemandError(f"no publisher could be reached ({result.attempted[0].problem}); nothing was fetched")
     if result.attempted and all(p.status == "failed" for p in result.attempted):
         raise LotiDemandError("no publisher's listing could be read; see the lines above")
+    listed = sum(p.listed for p in result.attempted)
+    if listed and not result.count(*KEPT):
+        raise LotiDemandError(
+            f"none of the {listed:,} file(s) listed could be kept; the lines above say why, and {log} has every file"
+        )
 
 
 def fetch_options(function):

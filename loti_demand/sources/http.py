@@ -4,7 +4,8 @@
 - Obey robots.txt (RFC 9309: a missing file allows everything, a server error forbids everything) and its
   Crawl-delay; ask one host at most once a second.
 - Wait as asked: 429 and 503 carry Retry-After (seconds or an HTTP date); other 5xx answers and read timeouts
-  back off 2, 4, 8... seconds, a bounded number of times.
+  back off 2, 4, 8... seconds, a bounded number of times; never past the client's deadline, when it has one
+  (the spend harvester's time limit for each publisher).
 - Offline (DNS failure, refused or timed-out connection): fail at once with a clear message, no retries.
 - Bound what is read: a body larger than the cap, or slower than the deadline, is abandoned part-way.
 - Follow redirects by hand, so each hop is checked (http or https only, robots.txt, pacing).
@@ -55,6 +56,8 @@ class FetchPolicy:
     max_page_bytes: int = 50 * 1024 * 1024  # the largest listing page or API answer (once decompressed)
     max_seconds: float = 600.0  # the longest one download, page or API answer may take
     max_pages: int = 10_000  # the most pages one API fetch asks for
+    max_publisher_minutes: float = 30.0  # fetch spend: the longest one publisher's listing and files may take
+    max_host_failures: int = 10  # fetch spend: consecutive failed files after which a host is asked for no more
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -154,6 +157,11 @@ class Client:
     _delay: dict[str, float] = field(default_factory=dict)  # each host's Crawl-delay
     _down: dict[str, str] = field(default_factory=dict)  # hosts found unreachable: not asked again this run
     _robots_problem: dict[str, str] = field(default_factory=dict)  # hosts whose robots.txt could not be read
+    # A clock time no wait (Retry-After, backing off) may go past, and what it is, for the message: the spend
+    # harvester sets it to each publisher's time limit, so no server can hold a harvest by asking it to wait.
+    deadline: float | None = None
+    deadline_reason: str = ""
+    deadline_reached: bool = False  # a wait was not waited because of the deadline: its time is up in effect
 
     def get(self, url: str, *, headers: dict[str, str] | None = None, to_file: Path | None = None) -> Body:
         """GET a URL politely. The body is kept in memory (capped at max_page_bytes), or streamed to `to_file`
@@ -253,7 +261,7 @@ class Client:
     def _request(self, url: str, headers: dict[str, str], *, retry: bool = True) -> requests.Response:
         """One answer (a redirect included), retrying 429/5xx and read timeouts as the policy says (unless not
         `retry`: then the first answer, whatever it is)."""
-        host = host_of(url)
+        host, last = host_of(url), ""
         for attempt in range(1, self.policy.max_attempts + 1):
             if host in self._down:
                 raise Unreachable(self._down[host])
@@ -272,6 +280,7 @@ class Client:
                 self._down[host] = f"cannot reach {host} ({unreachable_reason(exc)}). Are you offline?"
                 raise Unreachable(self._down[host]) from exc
             except requests.Timeout:
+                last = f"no answer within {self.policy.timeout:g} s"
                 self._wait(self.policy.backoff**attempt, url, "timed out")
                 continue
             except requests.RequestException as exc:
@@ -280,14 +289,22 @@ class Client:
             if wait is None:
                 return response
             response.close()
+            last = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
             self._wait(wait, url, f"HTTP {response.status_code}")
         raise HttpFailure(
-            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing or timing out)"
+            f"{url}: gave up after {self.policy.max_attempts} attempts (the server kept refusing or timing out; "
+            f"the last answer: {last})"
         )
 
     def _wait(self, seconds: float, url: str, why: str) -> None:
         if seconds > self.policy.max_wait:
             raise HttpFailure(f"{url}: {why}, and the server asked us to wait {seconds:.0f} s; try again later")
+        if self.deadline is not None and self.policy.clock() + seconds > self.deadline:
+            self.deadline_reached = True
+            raise HttpFailure(
+                f"{url}: {why}; waiting {seconds:,.0f} s more to ask again would pass {self.deadline_reason}, "
+                "so it was not asked again; try again later"
+            )
         self.policy.sleep(seconds)
 
     def _read(self, url: str, response: requests.Response, to_file: Path | None) -> Body:

@@ -5,6 +5,10 @@ what it is (an HTML error page served as .csv is refused). A file that changed u
 after the old one is moved to DIR/spend/.superseded/<publisher>/ (the build skips folders starting with a dot);
 nothing is ever deleted. Each file's URL, time and sha256 go in DIR/spend/fetch_log.csv, which also holds the
 ETag and Last-Modified for the next conditional GET, so a harvest interrupted anywhere resumes where it stopped.
+
+No publisher can hold a harvest for long: past its time limit (FetchPolicy.max_publisher_minutes, the setting
+fetch_max_minutes_per_publisher) its files not yet tried are logged as not tried, and so are the files of a host
+whose last max_host_failures files all failed; the next harvest tries them again.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import re
 import shutil
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +39,8 @@ LOG = fetch_log.LOGS[0]
 SUPERSEDED = ".superseded"
 PARTIAL = ".partial-"
 KEPT = ("new", "changed", "renamed", "unchanged")  # file rows that describe what a URL now holds
+NOT_TRIED = "not tried"  # a file left for the next harvest: its publisher's time was up, or its host kept failing
+NOT_KEPT = ("refused", "disallowed", "failed")  # files tried and not kept: each is shown with its problem
 SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".zip")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Names the build reads as something other than a spend file: a download never takes them.
@@ -44,7 +51,7 @@ GENERIC_NAME = re.compile(r"(?i)^((download|file|view|get|content|data|index|res
 @dataclass
 class FileOutcome:
     url: str
-    status: str  # new | changed | renamed | unchanged | refused | disallowed | failed
+    status: str  # new | changed | renamed | unchanged | refused | disallowed | failed | not tried
     path: str | None = None  # relative to the data folder
     sha256: str | None = None
     size: int | None = None
@@ -70,11 +77,25 @@ class PublisherResult:
             return f"{name}: {self.status}: {self.problem}"
         counts = ", ".join(
             f"{self.count(s)} {s}"
-            for s in ("new", "changed", "renamed", "refused", "disallowed", "failed")
+            for s in ("new", "changed", "renamed", "refused", "disallowed", "failed", NOT_TRIED)
             if self.count(s)
         )
         problem = f" (listing: {self.problem})" if self.problem else ""
         return f"{name}: {self.listed} file(s) listed on {self.pages} page(s); {counts or 'nothing new'}{problem}"
+
+    def not_tried(self) -> list[str]:
+        """Why files were left for the next harvest, a line per reason with how many ("2,990 file(s) not tried:
+        the publisher's time limit of 30 minutes was reached")."""
+        reasons = Counter(f.problem for f in self.files if f.status == NOT_TRIED)
+        return [f"{n:,} file(s) {reason}" for reason, n in reasons.items()]
+
+    def problem_lines(self, log: Path | str, most: int = 5) -> list[str]:
+        """One line per file not kept, with its URL and problem, at most `most` of them (then how many more and
+        where the fetch log is), then the files not tried, a line per reason."""
+        lines = [f"{f.url}: {f.status}: {_without_url(f.problem, f.url)}" for f in self.files if f.status in NOT_KEPT]
+        if len(lines) > most:
+            lines[most:] = [f"and {len(lines) - most:,} more: see {log}"]
+        return lines + self.not_tried()
 
 
 @dataclass
@@ -100,13 +121,20 @@ class HarvestResult:
     def summary(self) -> str:
         failed = [p for p in self.attempted if p.status == "failed"]
         skipped = len(self.publishers) - len(self.attempted)
-        problems = self.count("refused", "disallowed", "failed")
+        problems = self.count(*NOT_KEPT)
+        not_tried = f", {self.count(NOT_TRIED)} not tried" if self.count(NOT_TRIED) else ""
         return (
             f"{self.count('new')} new file(s), {self.count('changed')} changed, {self.count('renamed')} renamed "
-            f"(same content as a file kept), {problems} not kept; {len(self.attempted) - len(failed)} of "
+            f"(same content as a file kept), {problems} not kept{not_tried}; {len(self.attempted) - len(failed)} of "
             f"{len(self.attempted)} publisher(s) listed"
             + (f", {skipped} with no listing in the registry" if skipped else "")
         )
+
+
+def _without_url(problem: str | None, url: str) -> str:
+    """A file's problem without the URL most problems start with (the line shows it already)."""
+    problem = problem or "no reason recorded"
+    return problem[len(url) + 2 :] if problem.startswith(f"{url}: ") else problem
 
 
 def unexpected(exc: BaseException, others: str) -> str:
@@ -164,6 +192,10 @@ def _harvest_one(client: Client, state: _State, source: SpendSource) -> Publishe
     for leftover in folder.glob(PARTIAL + "*"):  # downloads an interruption cut short
         leftover.unlink()
     started = fetch_log.now()
+    minutes = client.policy.max_publisher_minutes
+    deadline = client.policy.clock() + minutes * 60
+    client.deadline, client.deadline_reason = deadline, f"the publisher's time limit of {minutes:g} minutes"
+    client.deadline_reached = False
     try:
         listing = list_files(client, source)
     except FetchError as exc:
@@ -172,7 +204,18 @@ def _harvest_one(client: Client, state: _State, source: SpendSource) -> Publishe
         result.pages, result.listed = listing.pages, len(listing.files)
         result.problem = "; ".join(listing.problems)[:1000] or None
         for link in listing.files:
-            result.files.append(_fetch_file(client, state, source, folder, link))
+            if client.deadline_reached or client.policy.clock() >= deadline:
+                reason = f"the publisher's time limit of {minutes:g} minutes was reached"
+            else:
+                reason = state.failing(link.url, client.policy.max_host_failures)
+            if reason:
+                outcome = state.record(source, FileOutcome(link.url, NOT_TRIED, problem=f"not tried: {reason}"))
+            else:
+                outcome = _fetch_file(client, state, source, folder, link)
+                state.tried(link.url, outcome.status)
+            result.files.append(outcome)
+    finally:
+        client.deadline, client.deadline_reason, client.deadline_reached = None, "", False
     state.log(
         {
             "source": "spend",
@@ -182,7 +225,7 @@ def _harvest_one(client: Client, state: _State, source: SpendSource) -> Publishe
             "pages": result.pages,
             "files": result.listed,
             "status": result.status,
-            "problem": result.problem,
+            "problem": "; ".join(filter(None, [result.problem, *result.not_tried()])) or None,
         }
     )
     return result
@@ -361,6 +404,7 @@ class _State:
         self.by_url: dict[str, dict[str, str]] = {}
         self.kept: dict[tuple[str, str], str] = {}  # (publisher folder, sha256) -> path
         self.owners: dict[str, str] = {}  # path -> the URL whose file it is
+        self.failures: dict[str, int] = {}  # host -> how many of its files failed in a row, this harvest
         for row in fetch_log.read(self.path):
             if row["source"] == "spend" and row["status"] in KEPT and row["path"]:
                 self._remember(row)
@@ -370,6 +414,19 @@ class _State:
         if row["status"] in ("new", "changed"):
             self.owners[row["path"]] = row["url"]
             self.kept[(Path(row["path"]).parent.name, row["sha256"])] = row["path"]
+
+    def tried(self, url: str, status: str) -> None:
+        """Count a host's files failing in a row: any answer kept or refused shows it works."""
+        host = urlsplit(url).netloc.lower()
+        if status == "failed":
+            self.failures[host] = self.failures.get(host, 0) + 1
+        elif status != "disallowed":
+            self.failures[host] = 0
+
+    def failing(self, url: str, most: int) -> str | None:
+        """Why the URL's host is asked for no more files this harvest (its last `most` files failed), or None."""
+        host = urlsplit(url).netloc.lower()
+        return f"{host} failed the last {most} files" if self.failures.get(host, 0) >= most else None
 
     def latest(self, url: str) -> dict[str, str] | None:
         return self.by_url.get(url)
