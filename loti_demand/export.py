@@ -17,7 +17,9 @@ import datetime as dt
 import io
 import math
 import numbers
+import shlex
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -137,12 +139,20 @@ def summary_file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to:
 
 
 def summary_command_line(
-    by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, out: str = "FILE"
+    by: tuple[str, ...],
+    month_from: dt.date | None,
+    month_to: dt.date | None,
+    out: str = "FILE",
+    warehouse: Path | None = None,
 ) -> str:
-    """The CLI command that writes the same CSV."""
+    """The CLI command that writes the same CSV: from `warehouse`, named with --warehouse unless it is the default
+    one (the command would otherwise read the default warehouse, not this one)."""
     by_text = ",".join(by) or '""'
+    other = warehouse is not None and Path(warehouse).resolve() != config.path("warehouse", default=True).resolve()
     return (
-        f"python -m loti_demand export summary --by {by_text}"
+        "python -m loti_demand export summary"
+        + (f" --warehouse {shlex.quote(str(warehouse))}" if other else "")
+        + f" --by {by_text}"
         + (f" --from {month_from:%Y-%m}" if month_from else "")
         + (f" --to {month_to:%Y-%m}" if month_to else "")
         + f" --out {out}"
@@ -176,8 +186,10 @@ def summary_notes(
     month_from: dt.date | None,
     month_to: dt.date | None,
     rows: int,
+    warehouse: Path | None = None,
 ) -> str:
-    """The companion notes: data as of, what was asked for, and each column's definition."""
+    """The companion notes: data as of, what was asked for (and the command that writes the same file from
+    `warehouse`), and each column's definition."""
     info = run(con, "build_info").iloc[0]
 
     def day(value: object) -> str:
@@ -193,8 +205,9 @@ def summary_notes(
         f"{day(info['notices_as_of'])}); warehouse built {day(info['built_at'])} by loti-demand "
         f"{info['loti_demand_version']}, tech taxonomy version {info['taxonomy_version']}.",
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
-        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
-        f"- Same file from the command line: `{summary_command_line(by, month_from, month_to)}`.",
+        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; "
+        f"{rows:,} {'row' if rows == 1 else 'rows'}.",
+        f"- Same file from the command line: `{summary_command_line(by, month_from, month_to, warehouse=warehouse)}`.",
         f"- {spend_coverage(con, month_from, month_to, Region.of_build(info))}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
         "- A row appears for each combination with at least one payment, notice, contract or challenge.",
