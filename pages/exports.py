@@ -53,7 +53,13 @@ st.caption(
 if table.empty:
     ui.no_data("No data for these months.")
 else:
-    ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv")
+    ui.table(
+        table,
+        list(table.columns),
+        key="summary_table",
+        name=export.summary_name(by),
+        months=(month_from, month_to),
+    )
 ui.text_download(
     "Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md", key="summary_notes"
 )

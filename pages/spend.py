@@ -4,6 +4,7 @@ be said about SMEs, and boroughs compared per resident."""
 import streamlit as st
 
 from loti_demand import metrics, periods, ui
+from loti_demand.export import chosen_part, file_part
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
@@ -36,6 +37,8 @@ category = ui.category_choice()
 period = ui.period_selectbox(windows)
 ui.ignored_params_notice()
 where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
+# what a download's file name says of these filters (the areas and category chosen) and months
+named = {"filters": (chosen_part(boroughs, "areas"), file_part(category)), "months": (period.start, period.end)}
 head = ui.query("spend_summary", **where).iloc[0]
 st.metric(
     f"Tech spend, {period.phrase}",
@@ -67,7 +70,8 @@ else:
         trend,
         ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
         key="spend_trend_table",
-        file_name=f"tech_spend_over_time_{period.key}.csv",
+        name="tech_spend_over_time",
+        **named,
     )
 
 st.header("Top suppliers")
@@ -83,7 +87,8 @@ ui.table(
     suppliers,
     ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
     key="spend_suppliers_table",
-    file_name=f"top_suppliers_{period.key}.csv",
+    name="top_suppliers",
+    **named,
     period=period.key,
     empty="No tech spend with named suppliers in this selection.",
 )
@@ -107,7 +112,8 @@ ui.table(
     concentration,
     ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi", "concentration"],
     key="spend_concentration",
-    file_name=f"supplier_concentration_{period.key}.csv",
+    name="supplier_concentration",
+    **named,
     empty="No named-supplier spend to measure.",
 )
 
@@ -139,5 +145,7 @@ ui.table(
     per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
     ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
     key="spend_per_resident_table",
-    file_name=f"tech_spend_per_resident_{period.key}.csv",
+    name="tech_spend_per_resident",
+    filters=(file_part(category),),  # the boroughs chosen are only highlighted
+    months=(period.start, period.end),
 )

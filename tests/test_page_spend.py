@@ -304,7 +304,9 @@ def test_a_link_reopens_the_same_view(app: AppTest) -> None:
 def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -> None:
     open_spend(app, category="devices")
     suppliers = table(app, "spend_suppliers_table")
-    csv = pd.read_csv(io.BytesIO(downloads["top_suppliers_last12.csv"]), encoding="utf-8-sig")
+    csv = pd.read_csv(
+        io.BytesIO(downloads["top_suppliers_devices_2025-04_to_2026-03_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
+    )
     assert list(csv.columns) == [
         "Rank",
         "Supplier",
@@ -322,7 +324,10 @@ def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -
     shown = [urllib.parse.unquote(link.fragment) for link in linked]
     assert csv["Supplier"].tolist() == [names[i] for i in ids] == shown
     assert csv["Market share (%)"].tolist() == pytest.approx(suppliers["share_pct"].tolist())
-    concentration = pd.read_csv(io.BytesIO(downloads["supplier_concentration_last12.csv"]), encoding="utf-8-sig")
+    concentration = pd.read_csv(
+        io.BytesIO(downloads["supplier_concentration_devices_2025-04_to_2026-03_as_of_2026-03-31.csv"]),
+        encoding="utf-8-sig",
+    )
     assert list(concentration.columns) == [
         "Tech category",
         "Named-supplier spend (£)",
@@ -351,3 +356,26 @@ def test_a_borough_without_data_in_the_period_shows_no_data_not_nothing_spent(sm
     assert any(c.value.startswith("Coverage: the chosen borough has no spend files") for c in app.caption)
     app.multiselect(key="boroughs").set_value(["E09000007"]).run()
     assert app.metric[0].value.startswith("£")
+
+
+def test_downloads_of_different_views_have_different_names(sample_warehouse, monkeypatch, downloads: dict) -> None:
+    """A review found /spend?boroughs=E09000007,GLA&category=software&period=fy2024 (£8.2m) and /spend?period=fy2024
+    (£465m) both saved as tech_spend_over_time_fy2024.csv: each name now says the areas, category and months."""
+    year = "2024-04_to_2025-03_as_of_2026-03-31"
+    open_page(
+        sample_warehouse, monkeypatch, "pages/spend.py", boroughs="E09000007,GLA", category="software", period="fy2024"
+    )
+    chosen = set(downloads)
+    assert {
+        f"tech_spend_over_time_E09000007+GLA_software_{year}.csv",
+        f"supplier_concentration_E09000007+GLA_software_{year}.csv",
+        f"tech_spend_per_resident_software_{year}.csv",  # the boroughs chosen are only highlighted in it
+    } <= chosen
+    downloads.clear()
+    open_page(sample_warehouse, monkeypatch, "pages/spend.py", period="fy2024")
+    assert {f"tech_spend_over_time_{year}.csv", f"tech_spend_per_resident_{year}.csv"} <= set(downloads)
+    spend = ("tech_spend_over_time", "top_suppliers", "supplier_concentration", "tech_spend_per_resident")
+    assert not {n for n in chosen & set(downloads) if n.startswith(spend)}  # (the Overview's opened first)
+    downloads.clear()
+    open_page(sample_warehouse, monkeypatch, "pages/spend.py")  # the latest 12 months: named as months, not last12
+    assert "tech_spend_over_time_2025-04_to_2026-03_as_of_2026-03-31.csv" in downloads
