@@ -107,15 +107,22 @@ else:
         suppliers,
         ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
         key="borough_suppliers",
-        name=f"{code}_top_suppliers",
+        name=f"{code}_top_10_suppliers",
         months=(period.start, period.end),
         period=period.key,
         empty="No tech spend with named suppliers in this period.",
     )
-    if more:
-        st.write(
-            f"More: {int(suppliers['suppliers_total'].iloc[0]) - 10} smaller suppliers are not shown. See "
-            "Spend and suppliers for the full list."
+    if more:  # the rest: the same query, as long as the list
+        total = int(suppliers["suppliers_total"].iloc[0])
+        st.write(sentences.more_suppliers_sentence(10, total))
+        ui.all_rows_download(
+            total,
+            ui.query_later("top_suppliers", start=period.start, end=period.end, boroughs=(code,), limit=total),
+            ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
+            noun="suppliers",
+            key="borough_all_suppliers",
+            name=f"{code}_all_suppliers",
+            months=(period.start, period.end),
         )
 
 ahead = periods.forward_periods(as_of)

@@ -75,7 +75,8 @@ else:
     )
 
 st.header("Top suppliers")
-n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_value=50)
+most = 50  # the most suppliers the table shows; a download holds them all
+n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_value=most)
 suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
 if not suppliers.empty:
     ui.chart(
@@ -83,19 +84,22 @@ if not suppliers.empty:
         key="spend_suppliers",
         summary=sentences.supplier_summary(suppliers),
     )
+columns = ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"]
 ui.table(
     suppliers,
-    ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
+    columns,
     key="spend_suppliers_table",
-    name="top_suppliers",
+    name=f"top_{n}_suppliers",
     **named,
     period=period.key,
     empty="No tech spend with named suppliers in this selection.",
 )
-if more:
-    st.write(
-        f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
-        "'Suppliers to show' to see more."
+if more:  # the rest, beside the table: the same query, as long as the list
+    total = int(suppliers["suppliers_total"].iloc[0])
+    st.write(sentences.more_suppliers_sentence(n, total, most))
+    every = ui.query_later("top_suppliers", **where, limit=total)
+    ui.all_rows_download(
+        total, every, columns, noun="suppliers", key="spend_all_suppliers", name="all_suppliers", **named
     )
 
 st.header("How concentrated is each category?")

@@ -109,7 +109,10 @@ def test_trend_categories_and_suppliers(app: AppTest, sample_con) -> None:
     assert suppliers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(named.head(10).tolist())
     assert suppliers["share_pct"].tolist() == pytest.approx((100 * named / named.sum()).head(10).tolist())
     if len(named) > 10:
-        assert f"More: {len(named) - 10} smaller suppliers" in text(app)
+        assert f"More: {len(named) - 10} smaller suppliers are not shown. Download all {len(named)} suppliers" in text(
+            app
+        )
+        assert app.download_button(key="borough_all_suppliers").label == f"Download all {len(named)} suppliers (CSV)"
 
 
 def test_a_chosen_period_sets_every_spend_section(app: AppTest, sample_con, downloads: dict) -> None:
@@ -140,7 +143,7 @@ def test_a_chosen_period_sets_every_spend_section(app: AppTest, sample_con, down
         {"c": code},
     ).fetchall()[0][0]
     assert table_with(app, "period_start")["period_start"].nunique() == every_month
-    assert f"{code}_top_suppliers_2024-04_to_2025-03_as_of_2026-03-31.csv" in downloads  # the year's months
+    assert f"{code}_top_10_suppliers_2024-04_to_2025-03_as_of_2026-03-31.csv" in downloads  # the year's months
     app.selectbox(key="period").set_value("last12").run()
     assert "period" not in app.query_params  # the default needs no place in the link
     assert app.metric[0].label.startswith("Tech spend, latest 12 months")

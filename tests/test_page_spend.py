@@ -195,22 +195,35 @@ def test_filters_change_total_trend_and_suppliers(app: AppTest, sample_con, boro
         assert row["concentration"] == metrics.concentration_band(metrics.hhi(amounts))
 
 
-def test_top_n_says_when_there_are_more(app: AppTest, sample_con) -> None:
+def test_top_n_says_when_there_are_more_and_downloads_them_all(app: AppTest, sample_con, downloads: dict) -> None:
+    """A review found 61 suppliers in the latest 12 months, the page saying "Raise 'Suppliers to show' to see more"
+    at its most (50), and no way to download the other 11: the whole list is now a download beside the table."""
     open_spend(app, top="5")
     assert app.number_input(key="top").value == 5
     assert len(table(app, "spend_suppliers_table")) == 5
     start, end = latest_12(sample_con)
     lines = tech_lines(sample_con, start, end)
-    total = lines[~lines["is_redacted"]]["supplier_id"].nunique()
-    assert any(m.value.startswith(f"More: {total - 5} smaller suppliers") for m in app.markdown)
-    app.number_input(key="top").set_value(50).run()
-    assert len(table(app, "spend_suppliers_table")) == min(50, total)
+    named = lines[~lines["is_redacted"]].groupby("supplier_id")["amount_gbp"].sum().astype(float)
+    total = len(named)
+    assert total > 50, "the sample has more suppliers than the table can show"
     more = [m.value for m in app.markdown if m.value.startswith("More:")]
-    assert more == (
-        [f"More: {total - 50} smaller suppliers are not shown. Raise 'Suppliers to show' to see more."]
-        if total > 50
-        else []
-    )
+    assert more == [
+        f"More: {total - 5} smaller suppliers are not shown. Raise 'Suppliers to show' (up to 50) to see more, "
+        f"or download all {total} suppliers below."
+    ]
+    app.number_input(key="top").set_value(50).run()
+    assert len(table(app, "spend_suppliers_table")) == 50
+    more = [m.value for m in app.markdown if m.value.startswith("More:")]
+    assert more == [f"More: {total - 50} smaller suppliers are not shown. Download all {total} suppliers below."]
+    assert app.download_button(key="spend_all_suppliers").label == f"Download all {total} suppliers (CSV)"
+    months = "2025-04_to_2026-03_as_of_2026-03-31"
+    top = pd.read_csv(io.BytesIO(downloads[f"top_50_suppliers_{months}.csv"]), encoding="utf-8-sig")
+    every = pd.read_csv(io.BytesIO(downloads[f"all_suppliers_{months}.csv"]), encoding="utf-8-sig")
+    assert list(every.columns) == list(top.columns) and len(top) == 50
+    assert every["Rank"].tolist() == list(range(1, total + 1))
+    assert every.head(50).equals(top)  # the table's rows first, as it shows them
+    assert sorted(every["Tech spend (£)"], reverse=True) == pytest.approx(sorted(named, reverse=True))
+    assert every["Market share (%)"].sum() == pytest.approx(100)
 
 
 def test_the_profile_links_below_a_table_follow_its_suppliers_in_order(app: AppTest) -> None:
@@ -305,7 +318,7 @@ def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -
     open_spend(app, category="devices")
     suppliers = table(app, "spend_suppliers_table")
     csv = pd.read_csv(
-        io.BytesIO(downloads["top_suppliers_devices_2025-04_to_2026-03_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
+        io.BytesIO(downloads["top_10_suppliers_devices_2025-04_to_2026-03_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
     )
     assert list(csv.columns) == [
         "Rank",

@@ -5,7 +5,7 @@ Atom feed and calendar file of a list of alerts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import pandas as pd
@@ -106,19 +106,53 @@ def table(
         grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS, placeholder=""
     )
     supplier_shortcuts(suppliers, period)
+    _csv_download(
+        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
+        len(shown),
+        lambda: to_csv_bytes(shown),
+        key=f"{key}_download",
+        file_name=download_name(name, filters, months),
+    )
+
+
+def all_rows_download(
+    rows: int,
+    fetch: Callable[[], pd.DataFrame],
+    columns: list[str],
+    *,
+    noun: str,
+    key: str,
+    name: str,
+    filters: Sequence[str | None] = (),
+    months: tuple[dt.date | None, dt.date | None] | None = None,
+) -> None:
+    """A "Download all N <noun> (CSV)" button: all `rows` rows of a list whose table shows only its first ones (the
+    largest suppliers), with the table's columns, headers and CSV, named as `table` names its download. The rows
+    are fetched (`fetch`, e.g. data.query_later) and written only when the button is pressed."""
+    _csv_download(
+        f"Download all {rows:,} {noun} (CSV)",
+        rows,
+        lambda: to_csv_bytes(_ready(fetch(), tuple(columns))[0]),
+        key=key,
+        file_name=download_name(name, filters, months),
+    )
+
+
+def _csv_download(label: str, rows: int, data: Callable[[], bytes], *, key: str, file_name: str) -> None:
+    """A CSV download button, or a warning when the CSV would hold more rows than an export may."""
     try:
-        check_size(len(shown))
+        check_size(rows)
     except LotiDemandError as exc:
         st.warning(str(exc))
         return
     # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
     # than the page takes to draw.
     st.download_button(
-        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
-        data=lambda: to_csv_bytes(shown),
-        file_name=download_name(name, filters, months),
+        label,
+        data=data,
+        file_name=file_name,
         mime="text/csv",
-        key=f"{key}_download",
+        key=key,
         on_click="ignore",
         icon=":material/download:",
     )

@@ -128,7 +128,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "spend": (
             "?period=fy2024&category=software",
-            f"top_suppliers_software_{year}.csv",
+            f"top_10_suppliers_software_{year}.csv",
             to_csv_bytes(
                 run("top_suppliers", start=fy.start, end=fy.end, boroughs=(), category="software", limit=10).head(10),
                 columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
