@@ -211,9 +211,10 @@ def get(name: str) -> str | int | bool | None:
     return _convert(setting, raw)
 
 
-def path(name: str) -> Path | None:
-    """Return a path setting resolved against the project folder when relative."""
-    value = get(name)
+def path(name: str, *, default: bool = False) -> Path | None:
+    """Return a path setting resolved against the project folder when relative (`default`: the path it has when no
+    environment variable overrides it)."""
+    value = _BY_NAME[name].default if default else get(name)
     if value is None:
         return None
     p = Path(str(value))

@@ -17,7 +17,11 @@ import datetime as dt
 import io
 import math
 import numbers
+import re
+import shlex
+import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -130,19 +134,94 @@ DIMENSION_NOTES = {
 }
 
 
-def summary_file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:
+# --- Download file names ------------------------------------------------------------------------------------------
+
+FILTER_CHARS = 30  # the most characters one filter's part of a file name takes (a search, a supplier id)
+FILTERS_CHARS = 90  # and all the filters' parts together, so a name stays short whatever is chosen
+MANY = 2  # more values chosen than this are counted in a file name ('3_boroughs'), not listed
+
+
+def _cut(part: str, most: int) -> str:
+    """A file name's part cut at a word ('-') to at most `most` characters."""
+    if len(part) <= most:
+        return part
+    cut = part[: most + 1]
+    return (cut.rsplit("-", 1)[0] if "-" in cut[1:] else cut[:most]).rstrip("-+_")
+
+
+def file_part(value: object, most: int = FILTER_CHARS) -> str:
+    """A value chosen in a filter as a piece of a file name: its letters and digits (accents dropped), any other
+    run of characters one '-' (an underscore too: '_' parts a file name), cut at a word to at most `most`
+    characters; '' for no value."""
+    if value is None or value == "":
+        return ""
+    ascii_text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return _cut(re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-"), most)
+
+
+def chosen_part(values: Sequence[object], noun: str) -> str | None:
+    """The values chosen in a filter as a file name's part: one or two listed ('E09000007+GLA'), more counted
+    ('3_boroughs'); None when none is chosen (all)."""
+    values = [v for v in values if v]
+    if not values:
+        return None
+    if len(values) > MANY:
+        return f"{len(values)}_{noun}"
+    return "+".join(file_part(v) for v in values)
+
+
+def search_part(words: str | None) -> str | None:
+    """Search words as a file name's part ('search-cloud-hosting'); None for no search."""
+    words = file_part(str(words or "").lower(), FILTER_CHARS - len("search-"))
+    return f"search-{words}" if words else None
+
+
+def file_stem(
+    table: str,
+    *filters: str | None,
+    month_from: dt.date | None = None,
+    month_to: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> str:
+    """A download's file name (without .csv): what it holds, the filters chosen that change its rows (each a
+    part made by file_part, chosen_part or search_part; None: not chosen), the months it covers as months (not as a
+    relative key such as last12, which names other months next quarter) and the data-as-of date:
+    `top_10_suppliers_E09000007+GLA_software_2025-04_to_2026-03_as_of_2026-03-31`. The filters' parts together
+    take at most FILTERS_CHARS (the longest shortened first)."""
+    parts = [_cut(re.sub(r"[^A-Za-z0-9+_-]+", "-", f), FILTER_CHARS) for f in filters if f]
+    while sum(len(p) + 1 for p in parts) > FILTERS_CHARS:
+        longest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        parts[longest] = _cut(parts[longest], len(parts[longest]) - 1)
+        parts = [p for p in parts if p]
     span = f"_{month_from:%Y-%m}" if month_from else ""
     span += f"_to_{month_to:%Y-%m}" if month_to else ""
-    return f"demand_summary_by_{'_'.join(by) or 'total'}{span}_as_of_{as_of:%Y-%m-%d}"
+    return "_".join([table, *parts]) + span + (f"_as_of_{as_of:%Y-%m-%d}" if as_of else "")
+
+
+def summary_name(by: tuple[str, ...]) -> str:
+    """The demand summary's name in its file names: what it is grouped by."""
+    return f"demand_summary_by_{'_'.join(by) or 'total'}"
+
+
+def summary_file_stem(by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, as_of: dt.date) -> str:
+    return file_stem(summary_name(by), month_from=month_from, month_to=month_to, as_of=as_of)
 
 
 def summary_command_line(
-    by: tuple[str, ...], month_from: dt.date | None, month_to: dt.date | None, out: str = "FILE"
+    by: tuple[str, ...],
+    month_from: dt.date | None,
+    month_to: dt.date | None,
+    out: str = "FILE",
+    warehouse: Path | None = None,
 ) -> str:
-    """The CLI command that writes the same CSV."""
+    """The CLI command that writes the same CSV: from `warehouse`, named with --warehouse unless it is the default
+    one (the command would otherwise read the default warehouse, not this one)."""
     by_text = ",".join(by) or '""'
+    other = warehouse is not None and Path(warehouse).resolve() != config.path("warehouse", default=True).resolve()
     return (
-        f"python -m loti_demand export summary --by {by_text}"
+        "python -m loti_demand export summary"
+        + (f" --warehouse {shlex.quote(str(warehouse))}" if other else "")
+        + f" --by {by_text}"
         + (f" --from {month_from:%Y-%m}" if month_from else "")
         + (f" --to {month_to:%Y-%m}" if month_to else "")
         + f" --out {out}"
@@ -176,8 +255,10 @@ def summary_notes(
     month_from: dt.date | None,
     month_to: dt.date | None,
     rows: int,
+    warehouse: Path | None = None,
 ) -> str:
-    """The companion notes: data as of, what was asked for, and each column's definition."""
+    """The companion notes: data as of, what was asked for (and the command that writes the same file from
+    `warehouse`), and each column's definition."""
     info = run(con, "build_info").iloc[0]
 
     def day(value: object) -> str:
@@ -193,8 +274,9 @@ def summary_notes(
         f"{day(info['notices_as_of'])}); warehouse built {day(info['built_at'])} by loti-demand "
         f"{info['loti_demand_version']}, tech taxonomy version {info['taxonomy_version']}.",
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
-        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; {rows:,} rows.",
-        f"- Same file from the command line: `{summary_command_line(by, month_from, month_to)}`.",
+        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; "
+        f"{rows:,} {'row' if rows == 1 else 'rows'}.",
+        f"- Same file from the command line: `{summary_command_line(by, month_from, month_to, warehouse=warehouse)}`.",
         f"- {spend_coverage(con, month_from, month_to, Region.of_build(info))}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
         "- A row appears for each combination with at least one payment, notice, contract or challenge.",

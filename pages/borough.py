@@ -57,7 +57,8 @@ else:
             trend,
             ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
             key="borough_trend_table",
-            file_name=f"{code}_tech_spend_by_month.csv",
+            name=f"{code}_tech_spend_by_month",
+            months=(every.start, every.end),
         )
 
     if not is_body:  # a London-wide body has no residents and no neighbours
@@ -72,7 +73,8 @@ else:
             peers,
             ["peer_name", "peer_role", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
             key="borough_peers_table",
-            file_name=f"{code}_neighbours_per_resident_{period.key}.csv",
+            name=f"{code}_neighbours_per_resident",
+            months=(period.start, period.end),
         )
         st.caption(sentences.PEERS_NOTE + " " + coverage_sentences.per_resident_note(peers["borough_code"]))
 
@@ -89,7 +91,8 @@ else:
         cats,
         ["tech_category_label", "tech_spend_gbp", "lines"],
         key="borough_cats_table",
-        file_name=f"{code}_tech_spend_by_category_{period.key}.csv",
+        name=f"{code}_tech_spend_by_category",
+        months=(period.start, period.end),
         empty="No tech spend in this period.",
     )
 
@@ -104,14 +107,22 @@ else:
         suppliers,
         ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
         key="borough_suppliers",
-        file_name=f"{code}_top_suppliers_{period.key}.csv",
+        name=f"{code}_top_10_suppliers",
+        months=(period.start, period.end),
         period=period.key,
         empty="No tech spend with named suppliers in this period.",
     )
-    if more:
-        st.write(
-            f"More: {int(suppliers['suppliers_total'].iloc[0]) - 10} smaller suppliers are not shown. See "
-            "Spend and suppliers for the full list."
+    if more:  # the rest: the same query, as long as the list
+        total = int(suppliers["suppliers_total"].iloc[0])
+        st.write(sentences.more_suppliers_sentence(10, total))
+        ui.all_rows_download(
+            total,
+            ui.query_later("top_suppliers", start=period.start, end=period.end, boroughs=(code,), limit=total),
+            ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines"],
+            noun="suppliers",
+            key="borough_all_suppliers",
+            name=f"{code}_all_suppliers",
+            months=(period.start, period.end),
         )
 
 ahead = periods.forward_periods(as_of)
@@ -134,7 +145,8 @@ if ahead:
             "url",
         ],
         key="borough_pipeline",
-        file_name=f"{code}_pipeline.csv",
+        name=f"{code}_pipeline",
+        months=(window.start, window.end),
         empty=f"No tech procurement notices from {name} are expected to come to market in this period.",
     )
     st.header(f"Tech contracts ending in the {window.phrase}")
@@ -145,7 +157,8 @@ if ahead:
         expiring,
         ["contract_end", "incumbent_suppliers", "value_gbp", "title", "tech_category_label", "url"],
         key="borough_expiring",
-        file_name=f"{code}_contracts_ending.csv",
+        name=f"{code}_contracts_ending",
+        months=(window.start, window.end),
         empty=f"No awarded tech contracts of {name} end in this period, as far as published notices say.",
     )
 
@@ -155,7 +168,7 @@ if not is_body:  # challenge statements are set by boroughs
         ui.query("borough_challenges", borough=code),
         ["title", "theme", "tech_category_label", "closes_on", "budget_gbp", "url"],
         key="borough_challenges",
-        file_name=f"{code}_open_challenges.csv",
+        name=f"{code}_open_challenges",
         empty=f"{name} has no open challenge statements.",
     )
 
@@ -176,7 +189,7 @@ if int(cover["spend_files"].iloc[0]):
             "latest_file",
         ],
         key="borough_coverage",
-        file_name=f"{code}_coverage.csv",
+        name=f"{code}_coverage",
     )
 
 ui.glossary("ocds", "notice_types", "cpv", "sme")

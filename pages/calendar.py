@@ -4,6 +4,7 @@ import streamlit as st
 
 from loti_demand import periods, ui
 from loti_demand.alerts import CONFIDENCE, EVIDENCE, MONTHS_AHEAD, SME
+from loti_demand.export import chosen_part, file_part, search_part
 from loti_demand.metrics import INFERRED, REPLACEMENT, REPROCUREMENT, STATUTORY, VALUE_BAND_LABELS
 from loti_demand.presentation import charts, sentences
 
@@ -152,7 +153,16 @@ else:
             "ocid",
         ],
         key="calendar_table",
-        file_name="demand_calendar.csv",
+        name="demand_calendar",
+        filters=(
+            search_part(search),
+            chosen_part(categories, "categories"),
+            chosen_part(areas, "areas"),
+            chosen_part(bands, "value_bands"),
+            f"sme-{file_part(SME[sme].lower())}" if sme != "any" else None,
+            f"{evidence}-only" if evidence != "any" else None,
+        ),
+        months=(date_from, date_to),
     )
 
 if searched:
@@ -180,7 +190,8 @@ if searched:
             "ocid",
         ],
         key="notice_search_table",
-        file_name="notice_search.csv",
+        name="notice_search",
+        filters=(search_part(search),),
         empty=f"No {area_name} notice has these words.",
     )
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from loti_demand import ui
 from loti_demand.alerts import CLOSING_DAYS
+from loti_demand.export import file_part, search_part
 
 CLOSING = {d: f"{d} days" for d in CLOSING_DAYS}
 area_name = ui.area().name  # the area the warehouse covers
@@ -142,7 +143,12 @@ ui.table(
         "url",
     ],
     key="challenges_table",
-    file_name="challenges.csv",
+    name="challenges",
+    filters=(
+        search_part(search),
+        *(file_part(value) for value in (borough, theme, category, status)),
+        f"closing-within-{closing}-days" if closing else None,
+    ),
 )
 
 st.header("Read a challenge in full")

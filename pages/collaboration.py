@@ -3,6 +3,7 @@
 import streamlit as st
 
 from loti_demand import periods, queries, ui
+from loti_demand.export import chosen_part, file_part
 from loti_demand.metrics import MEASURES
 
 area_name = ui.area().name  # the area the warehouse covers
@@ -40,6 +41,8 @@ groups = ui.query(
     categories=tuple(categories),
     area=borough,
 )
+# what the downloads' file names say of the filters (the months ahead are the months they name)
+named = (chosen_part(categories, "categories"), file_part(borough), f"within-{within}-months")
 
 cols = st.columns(3)
 cols[0].metric("Candidate groups", f"{len(groups):,}")
@@ -86,7 +89,9 @@ else:
             "group_boroughs",
         ],
         key="collaboration_groups",
-        file_name="collaboration_candidates.csv",
+        name="collaboration_candidates",
+        filters=named,
+        months=(date_from, date_to),
     )
     st.header("The evidence: procurements in each group")
     names = {
@@ -118,5 +123,7 @@ else:
             "ocid",
         ],
         key="collaboration_items",
-        file_name=f"collaboration_evidence{'_' + shown.replace(' ', '_').lower() if shown else ''}.csv",
+        name="collaboration_evidence",
+        filters=(*named, file_part(shown.lower())),
+        months=(date_from, date_to),
     )

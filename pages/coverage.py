@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from loti_demand import periods, ui
+from loti_demand.export import file_part
 from loti_demand.presentation import charts, method_notes
 
 ui.page_header(
@@ -52,7 +53,8 @@ ui.table(
     coverage,
     [c for c in coverage.columns if c not in ("borough_code",)],
     key="coverage_table",
-    file_name=f"coverage_by_borough_{date_from:%Y-%m}_to_{date_to:%Y-%m}.csv",
+    name="coverage_by_borough",
+    months=(date_from, date_to),
 )
 
 st.header("How tech spend was identified")
@@ -71,7 +73,8 @@ ui.table(
     identified,
     [c for c in identified.columns if c != "borough_code"],
     key="coverage_classification",
-    file_name="tech_spend_identification.csv",
+    name="tech_spend_identification",
+    months=(date_from, date_to),
     empty="No spend lines have been loaded.",
 )
 
@@ -85,7 +88,7 @@ files = ui.query("coverage_source_files", kind=kind, area=area)
 if files.empty:
     ui.no_data("No files of this kind have been loaded.")
 else:
-    ui.table(files, list(files.columns), key="coverage_files", file_name="source_files.csv")
+    ui.table(files, list(files.columns), key="coverage_files", name="source_files", filters=(kind, area))
 
 st.header("Quarantined lines and rejected files")
 issue_files = ui.query("load_issue_files")
@@ -101,7 +104,7 @@ else:
     }
     chosen = ui.url_selectbox("File", list(labels), key="file", format_func=labels.get)
     issues = ui.query("load_issues_list", source_file=chosen)
-    ui.table(issues, list(issues.columns), key="coverage_issues", file_name="load_issues.csv")
+    ui.table(issues, list(issues.columns), key="coverage_issues", name="load_issues", filters=(file_part(chosen),))
 
 st.header("Fetch log")
 fetches = ui.query("fetch_log")
@@ -111,7 +114,7 @@ if fetches.empty:
         "Find a Tender or Contracts Finder APIs."
     )
 else:
-    ui.table(fetches, list(fetches.columns), key="coverage_fetches", file_name="fetch_log.csv")
+    ui.table(fetches, list(fetches.columns), key="coverage_fetches", name="fetch_log")
 
 st.header("Publication timeliness")
 today = ui.reference_date()
@@ -128,7 +131,7 @@ ui.table(
     timeliness,
     [c for c in timeliness.columns if c != "publisher_code"],
     key="coverage_timeliness",
-    file_name="publication_timeliness.csv",
+    name="publication_timeliness",
 )
 
 st.header("Method notes")
@@ -137,6 +140,6 @@ st.subheader("How the figures are computed")
 st.markdown(method_notes.how_figures_are_computed(str(info["taxonomy_version"])))
 st.subheader(f"Tech categories (taxonomy version {info['taxonomy_version']})")
 categories = ui.query("tech_categories")
-ui.table(categories, ["tech_category_label", "description"], key="coverage_categories", file_name="tech_categories.csv")
+ui.table(categories, ["tech_category_label", "description"], key="coverage_categories", name="tech_categories")
 st.subheader("Known limitations")
 st.markdown(method_notes.LIMITATIONS)

@@ -38,7 +38,9 @@ if month_from and month_to and month_from > month_to:
     st.warning("The 'From month' is after the 'To month': choose an earlier 'From month'.")
     st.stop()
 table = ui.query("demand_summary", by=by, month_from=month_from, month_to=month_to)
-notes = export.summary_notes(ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table))
+notes = export.summary_notes(
+    ui.connection(), by=by, month_from=month_from, month_to=month_to, rows=len(table), warehouse=ui.warehouse_path()
+)
 stem = export.summary_file_stem(by, month_from, month_to, ui.as_of())
 
 st.header("Demand summary")
@@ -51,7 +53,13 @@ st.caption(
 if table.empty:
     ui.no_data("No data for these months.")
 else:
-    ui.table(table, list(table.columns), key="summary_table", file_name=f"{stem}.csv")
+    ui.table(
+        table,
+        list(table.columns),
+        key="summary_table",
+        name=export.summary_name(by),
+        months=(month_from, month_to),
+    )
 ui.text_download(
     "Download the notes (definitions and data as of)", notes, file_name=f"{stem}.notes.md", key="summary_notes"
 )
@@ -63,4 +71,8 @@ st.markdown(
 )
 st.markdown("\n".join(notes.splitlines()[2:]).replace("## Columns", "### Columns"))
 st.subheader("The same file from the command line")
-st.code(export.summary_command_line(by, month_from, month_to, f"{stem}.csv"), language="bash", wrap_lines=True)
+st.code(
+    export.summary_command_line(by, month_from, month_to, f"{stem}.csv", warehouse=ui.warehouse_path()),
+    language="bash",
+    wrap_lines=True,
+)

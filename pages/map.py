@@ -3,6 +3,7 @@
 import streamlit as st
 
 from loti_demand import periods, ui
+from loti_demand.export import file_part
 from loti_demand.metrics import MAP_MEASURES, MEASURES, label
 from loti_demand.presentation import coverage_sentences, maps, sentences
 
@@ -101,7 +102,9 @@ ui.table(
     df,
     ["borough_name", measure, "population", coverage],
     key="map_table",
-    file_name=f"borough_map_{measure}_{period.key}{'_' + category if category else ''}.csv",
+    name=f"borough_map_{measure}",
+    filters=(file_part(category),),
+    months=(period.start, period.end),
 )
 
 st.header(f"{area.name}-wide bodies")
@@ -119,6 +122,8 @@ else:
         bodies,
         ["publisher_name", body_measure, coverage],
         key="map_bodies_table",
-        file_name=f"london_bodies_{body_measure}_{period.key}{'_' + category if category else ''}.csv",
+        name=f"london_bodies_{body_measure}",
+        filters=(file_part(category),),
+        months=(period.start, period.end),
         empty=f"No {area.name}-wide body has data for this measure in the warehouse.",
     )

@@ -63,7 +63,8 @@ ui.table(
     by_category,
     ["tech_category_label", "tech_spend_gbp", "lines"],
     key="overview_categories_table",
-    file_name="tech_spend_by_category.csv",
+    name="tech_spend_by_category",
+    months=last12,
 )
 
 st.header("What is growing")
@@ -86,7 +87,7 @@ ui.chart(
     summary=sentences.growth_summary(rising, by),
 )
 st.caption(coverage_sentences.growth_coverage_sentence(rising.iloc[0], years[0].start))
-ui.table(rising, growth.CATEGORY_COLUMNS, key="growth_table", file_name=f"growth_by_category_{by}.csv")
+ui.table(rising, growth.CATEGORY_COLUMNS, key="growth_table", name="growth_by_category", filters=(by,))
 
 st.subheader("Technology terms newly frequent in notices and challenges")
 terms = ui.query("term_growth", end=as_of)
@@ -112,5 +113,5 @@ else:
             "search_text",
         ],
         key="growth_terms_table",
-        file_name="growth_terms.csv",
+        name="growth_terms",
     )

@@ -4,6 +4,7 @@ be said about SMEs, and boroughs compared per resident."""
 import streamlit as st
 
 from loti_demand import metrics, periods, ui
+from loti_demand.export import chosen_part, file_part
 from loti_demand.metrics import MEASURES
 from loti_demand.presentation import charts, coverage_sentences, sentences
 
@@ -36,6 +37,8 @@ category = ui.category_choice()
 period = ui.period_selectbox(windows)
 ui.ignored_params_notice()
 where = {"start": period.start, "end": period.end, "boroughs": boroughs, "category": category}
+# what a download's file name says of these filters (the areas and category chosen) and months
+named = {"filters": (chosen_part(boroughs, "areas"), file_part(category)), "months": (period.start, period.end)}
 head = ui.query("spend_summary", **where).iloc[0]
 st.metric(
     f"Tech spend, {period.phrase}",
@@ -76,11 +79,13 @@ else:
         trend,
         ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
         key="spend_trend_table",
-        file_name=f"tech_spend_over_time_{period.key}.csv",
+        name="tech_spend_over_time",
+        **named,
     )
 
 st.header("Top suppliers")
-n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_value=50)
+most = 50  # the most suppliers the table shows; a download holds them all
+n = ui.url_number("Suppliers to show", key="top", default=10, min_value=5, max_value=most)
 suppliers, more = ui.top_n(ui.query("top_suppliers", **where, limit=n), n)
 if not suppliers.empty:
     ui.chart(
@@ -88,18 +93,22 @@ if not suppliers.empty:
         key="spend_suppliers",
         summary=sentences.supplier_summary(suppliers),
     )
+columns = ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"]
 ui.table(
     suppliers,
-    ["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
+    columns,
     key="spend_suppliers_table",
-    file_name=f"top_suppliers_{period.key}.csv",
+    name=f"top_{n}_suppliers",
+    **named,
     period=period.key,
     empty="No tech spend with named suppliers in this selection.",
 )
-if more:
-    st.write(
-        f"More: {int(suppliers['suppliers_total'].iloc[0]) - n} smaller suppliers are not shown. Raise "
-        "'Suppliers to show' to see more."
+if more:  # the rest, beside the table: the same query, as long as the list
+    total = int(suppliers["suppliers_total"].iloc[0])
+    st.write(sentences.more_suppliers_sentence(n, total, most))
+    every = ui.query_later("top_suppliers", **where, limit=total)
+    ui.all_rows_download(
+        total, every, columns, noun="suppliers", key="spend_all_suppliers", name="all_suppliers", **named
     )
 
 st.header("How concentrated is each category?")
@@ -116,7 +125,8 @@ ui.table(
     concentration,
     ["tech_category_label", "named_spend_gbp", "suppliers", "top3_share_pct", "hhi", "concentration"],
     key="spend_concentration",
-    file_name=f"supplier_concentration_{period.key}.csv",
+    name="supplier_concentration",
+    **named,
     empty="No named-supplier spend to measure.",
 )
 
@@ -147,5 +157,7 @@ ui.table(
     per_head.sort_values("tech_spend_per_resident_gbp", ascending=False),
     ["borough_name", "tech_spend_gbp", "population", "tech_spend_per_resident_gbp", "months_covered"],
     key="spend_per_resident_table",
-    file_name=f"tech_spend_per_resident_{period.key}.csv",
+    name="tech_spend_per_resident",
+    filters=(file_part(category),),  # the boroughs chosen are only highlighted
+    months=(period.start, period.end),
 )

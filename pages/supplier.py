@@ -5,6 +5,7 @@ notices it has won. Every supplier name in the dashboard's tables links here."""
 import streamlit as st
 
 from loti_demand import periods, ui
+from loti_demand.export import file_part
 from loti_demand.metrics import REPROCUREMENT
 from loti_demand.presentation import charts, sentences
 
@@ -48,6 +49,7 @@ if choosing := sentences.supplier_choices_sentence(find, len(offered), matching)
 ui.ignored_params_notice()
 ui.keep_in_url("supplier", code)  # a profile's address always names its supplier, even the one it opens on
 name = ui.plain(names[code])  # a publisher's text: shown as typed, never as markdown
+supplier = (file_part(code),)  # its id in the downloads' file names: the tables have no supplier column
 st.caption(ui.plain(sentences.supplier_identity_sentence(ui.query("supplier_detail", supplier=code).iloc[0])))
 
 if period is not None:
@@ -66,14 +68,18 @@ if period is not None:
             trend,
             ["period_start", "tech_category_label", "tech_spend_gbp", "lines"],
             key="supplier_trend_table",
-            file_name=f"supplier_payments_by_month_{period.key}.csv",
+            name="supplier_payments_by_month",
+            filters=supplier,
+            months=(period.start, period.end),
         )
     if not buyers.empty:
         ui.table(
             buyers,
             ["area_name", "tech_spend_gbp", "lines", "months_paid"],
             key="supplier_buyers",
-            file_name=f"supplier_payments_by_buyer_{period.key}.csv",
+            name="supplier_payments_by_buyer",
+            filters=supplier,
+            months=(period.start, period.end),
         )
 
     st.subheader(f"Share of each category's market, {period.phrase}")
@@ -86,7 +92,9 @@ if period is not None:
         ui.query("supplier_category_share", **where),
         ["tech_category_label", "tech_spend_gbp", "share_pct", "rank", "suppliers", "named_spend_gbp"],
         key="supplier_shares",
-        file_name=f"supplier_market_shares_{period.key}.csv",
+        name="supplier_market_shares",
+        filters=supplier,
+        months=(period.start, period.end),
         empty="No tech spend to measure a share of in this period.",
     )
 
@@ -115,7 +123,8 @@ ui.table(
         "notice_url",
     ],
     key="supplier_contracts",
-    file_name="supplier_contracts_held.csv",
+    name="supplier_contracts_held",
+    filters=supplier,
     empty=f"No current {area_name} contracts are published for it.",
 )
 
@@ -135,7 +144,8 @@ ui.table(
         "notice_url",
     ],
     key="supplier_won",
-    file_name="supplier_notices_won.csv",
+    name="supplier_notices_won",
+    filters=supplier,
     empty=f"No {area_name} award notice names it.",
 )
 

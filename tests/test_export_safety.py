@@ -98,3 +98,57 @@ def test_no_text_cell_can_start_a_formula(df: pd.DataFrame) -> None:
         # numbers are written to 15 significant digits, as a spreadsheet keeps them
         assert amount_cell == "" if math.isnan(amount) else math.isclose(float(amount_cell), amount, rel_tol=1e-14)
         assert int(count_cell) == count
+
+
+# --- Download file names ------------------------------------------------------------------------------------------
+
+
+def test_a_file_name_says_the_table_its_filters_its_months_and_the_data_as_of_date() -> None:
+    import datetime as dt
+
+    from loti_demand.export import chosen_part, file_part, file_stem, search_part, summary_file_stem
+
+    as_of = dt.date(2026, 3, 31)
+    year = {"month_from": dt.date(2024, 4, 1), "month_to": dt.date(2025, 3, 31), "as_of": as_of}
+    # a choice of boroughs and a category are named; none chosen (all) adds nothing, so the two differ
+    chosen = file_stem(
+        "tech_spend_over_time", chosen_part(["E09000007", "GLA"], "areas"), file_part("software"), **year
+    )
+    every = file_stem("tech_spend_over_time", chosen_part([], "areas"), file_part(None), **year)
+    assert chosen == "tech_spend_over_time_E09000007+GLA_software_2024-04_to_2025-03_as_of_2026-03-31"
+    assert every == "tech_spend_over_time_2024-04_to_2025-03_as_of_2026-03-31"
+    # many values are counted; keys and words are file-name safe ('_' parts the name, so a key's becomes '-')
+    assert chosen_part(["E09000007", "E09000033", "GLA"], "boroughs") == "3_boroughs"
+    assert chosen_part(["under_100k"], "value_bands") == "under-100k"
+    assert search_part(' "Case management" / AI? ') == "search-case-management-ai"
+    assert search_part("") is None and file_part("Crème brûlée Ltd.") == "Creme-brulee-Ltd"
+    # the summary export's names are made the same way
+    assert summary_file_stem(("borough",), dt.date(2025, 4, 1), None, as_of) == (
+        "demand_summary_by_borough_2025-04_as_of_2026-03-31"
+    )
+
+
+def test_a_file_name_stays_short_whatever_is_chosen() -> None:
+    import datetime as dt
+
+    from loti_demand.export import FILTER_CHARS, FILTERS_CHARS, chosen_part, file_part, file_stem, search_part
+
+    words = "cloud hosting for the social care case management system replacement " * 5
+    assert len(search_part(words)) <= FILTER_CHARS and search_part(words).startswith("search-cloud-hosting")
+    assert len(file_part("x" * 200)) == FILTER_CHARS
+    stem = file_stem(
+        "demand_calendar",
+        search_part(words),
+        chosen_part(["software", "cloud_hosting"], "categories"),
+        chosen_part(["E09000007", "GLA"], "areas"),
+        chosen_part(["under_100k", "100k_500k"], "value_bands"),
+        "sme-not-stated",
+        "statutory-only",
+        month_from=dt.date(2026, 3, 1),
+        month_to=dt.date(2027, 8, 31),
+        as_of=dt.date(2026, 3, 31),
+    )
+    filters = stem.removeprefix("demand_calendar_").removesuffix("_2026-03_to_2027-08_as_of_2026-03-31")
+    assert len(filters) <= FILTERS_CHARS and len(stem) < 160, stem
+    assert "statutory-only" in filters and "E09000007+GLA" in filters and filters.startswith("search-cloud")
+    assert all(c.isalnum() or c in "+_-" for c in stem)

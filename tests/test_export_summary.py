@@ -222,7 +222,7 @@ def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp
     for column in export_summary.columns_for(("category", "financial_year")):
         if column in MEASURES:
             assert f"| {MEASURES[column].label} | {MEASURES[column].definition} |" in notes
-    assert "--by category,financial_year --from 2025-04 --to 2026-03" in notes
+    assert f"--warehouse {sample_warehouse} --by category,financial_year --from 2025-04 --to 2026-03" in notes
     assert "months 2025-04 to 2026-03;" in notes
     # what the spend rests on, counted from the warehouse: its boroughs and bodies with spend in those months
     boroughs, bodies = sample_con.execute(
@@ -234,8 +234,29 @@ def test_cli_writes_a_file_and_its_notes(sample_warehouse: Path, sample_con, tmp
     assert "paid April 2025 to March 2026" in notes and "missing, not zero" in notes
     # with no months chosen, the notes name the first and last month the summary holds
     open_ended = summary_notes(sample_con, by=("category",), month_from=None, month_to=None, rows=1)
+    assert "; 1 row." in open_ended and "1 rows" not in open_ended
     first = sample_con.execute("select min(payment_month) from spend where tech_category is not null").fetchone()[0]
     assert re.search(rf"months {first:%Y-%m} to \d{{4}}-\d{{2}};", open_ended), open_ended
+
+
+def test_the_command_line_names_a_warehouse_other_than_the_default(tmp_path: Path, monkeypatch) -> None:
+    from loti_demand import config
+    from loti_demand.export import summary_command_line
+
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(tmp_path / "elsewhere.duckdb"))
+    default = config.path("warehouse", default=True)
+    assert default == config.PROJECT_DIR / "data" / "warehouse.duckdb"
+    by = ("borough",)
+    assert summary_command_line(by, None, None, "s.csv", warehouse=default) == (
+        "python -m loti_demand export summary --by borough --out s.csv"
+    )
+    assert (
+        summary_command_line(by, None, None, "s.csv") == "python -m loti_demand export summary --by borough --out s.csv"
+    )
+    other = tmp_path / "my warehouse.duckdb"  # quoted for the shell
+    assert summary_command_line(by, dt.date(2025, 4, 1), None, "s.csv", warehouse=other) == (
+        f"python -m loti_demand export summary --warehouse '{other}' --by borough --from 2025-04 --out s.csv"
+    )
 
 
 @pytest.mark.parametrize(
@@ -289,7 +310,10 @@ def test_page_download_is_byte_for_byte_the_cli_file(
     assert len(shown) == len(pd.read_csv(io.BytesIO(cli_bytes), encoding="utf-8-sig"))
     notes = downloads[f"{stem}.notes.md"].decode()
     assert f"Data as of: {as_of:%Y-%m-%d}" in notes and "| Tech spend (£) |" in notes
-    assert "python -m loti_demand export summary --by borough,category,quarter --out" in at.code[0].value
+    # the page reads a warehouse other than the default: the command that writes the same file names it (without
+    # --warehouse it would export the default one)
+    command = f"python -m loti_demand export summary --warehouse {sample_warehouse} --by borough,category,quarter --out"
+    assert command in at.code[0].value and command in notes
 
 
 def test_page_link_round_trip(sample_warehouse: Path, sample_con, monkeypatch, downloads: dict) -> None:

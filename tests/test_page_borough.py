@@ -109,7 +109,10 @@ def test_trend_categories_and_suppliers(app: AppTest, sample_con) -> None:
     assert suppliers["tech_spend_gbp"].astype(float).tolist() == pytest.approx(named.head(10).tolist())
     assert suppliers["share_pct"].tolist() == pytest.approx((100 * named / named.sum()).head(10).tolist())
     if len(named) > 10:
-        assert f"More: {len(named) - 10} smaller suppliers" in text(app)
+        assert f"More: {len(named) - 10} smaller suppliers are not shown. Download all {len(named)} suppliers" in text(
+            app
+        )
+        assert app.download_button(key="borough_all_suppliers").label == f"Download all {len(named)} suppliers (CSV)"
 
 
 def test_a_chosen_period_sets_every_spend_section(app: AppTest, sample_con, downloads: dict) -> None:
@@ -140,7 +143,7 @@ def test_a_chosen_period_sets_every_spend_section(app: AppTest, sample_con, down
         {"c": code},
     ).fetchall()[0][0]
     assert table_with(app, "period_start")["period_start"].nunique() == every_month
-    assert f"{code}_top_suppliers_fy2024.csv" in downloads
+    assert f"{code}_top_10_suppliers_2024-04_to_2025-03_as_of_2026-03-31.csv" in downloads  # the year's months
     app.selectbox(key="period").set_value("last12").run()
     assert "period" not in app.query_params  # the default needs no place in the link
     assert app.metric[0].label.startswith("Tech spend, latest 12 months")
@@ -206,11 +209,14 @@ def test_an_unknown_borough_in_the_link_is_ignored_with_a_notice(app: AppTest) -
 def test_downloads_equal_the_tables(app: AppTest, downloads: dict) -> None:
     open_profile(app, borough="E09000007")
     categories = table_with(app, "tech_category_label")
-    csv = pd.read_csv(io.BytesIO(downloads["E09000007_tech_spend_by_category_last12.csv"]), encoding="utf-8-sig")
+    csv = pd.read_csv(
+        io.BytesIO(downloads["E09000007_tech_spend_by_category_2025-04_to_2026-03_as_of_2026-03-31.csv"]),
+        encoding="utf-8-sig",
+    )
     assert list(csv.columns) == ["Tech category", "Tech spend (£)", "Payment lines"]
     assert csv["Tech category"].tolist() == categories["tech_category_label"].tolist()
     assert csv["Tech spend (£)"].tolist() == pytest.approx(categories["tech_spend_gbp"].astype(float).tolist())
-    coverage = pd.read_csv(io.BytesIO(downloads["E09000007_coverage.csv"]), encoding="utf-8-sig")
+    coverage = pd.read_csv(io.BytesIO(downloads["E09000007_coverage_as_of_2026-03-31.csv"]), encoding="utf-8-sig")
     assert coverage["First month"].tolist() == [str(table_with(app, "latest_file")["first_month"].iloc[0])]
     # each button says how many rows its file holds, in plain English for one
     assert app.download_button(key="borough_coverage_download").label == "Download this table as CSV (1 row)"
@@ -221,10 +227,18 @@ def test_yes_and_no_in_every_csv(app: AppTest, sample_warehouse: Path, monkeypat
     """The profile's pipeline CSV and the Demand calendar's CSV say SME suitability the same way, and a true/false
     column (the calendar's 'Already due') is Yes/No too, never True/False."""
     open_profile(app, borough="E09000033")
-    pipeline = pd.read_csv(io.BytesIO(downloads["E09000033_pipeline.csv"]), encoding="utf-8-sig", dtype=str)
+    pipeline = pd.read_csv(
+        io.BytesIO(downloads["E09000033_pipeline_2026-03_to_2027-08_as_of_2026-03-31.csv"]),
+        encoding="utf-8-sig",
+        dtype=str,
+    )
     app.query_params.clear()  # the sidebar's link to the calendar carries no filters
     app.switch_page("pages/calendar.py").run()
-    calendar = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig", dtype=str)
+    calendar = pd.read_csv(
+        io.BytesIO(downloads["demand_calendar_2026-03_to_2027-08_as_of_2026-03-31.csv"]),
+        encoding="utf-8-sig",
+        dtype=str,
+    )
     for csv in (pipeline, calendar):
         assert set(csv["Suitable for SMEs"]) <= {"Yes", "No", "Not stated"} and "Yes" in set(csv["Suitable for SMEs"])
     assert set(calendar["Already due"]) == {"Yes", "No"}

@@ -285,7 +285,9 @@ def test_unknown_link_values_are_ignored_with_a_notice(sample_warehouse: Path, m
 def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
     at = _app(sample_warehouse, monkeypatch, category="software")
     shown = _shown(at)
-    got = pd.read_csv(io.BytesIO(downloads["demand_calendar.csv"]), encoding="utf-8-sig")
+    # named by its category and its months (the 18 from the data-as-of month), not only as the calendar
+    name = "demand_calendar_software_2026-03_to_2027-08_as_of_2026-03-31.csv"
+    got = pd.read_csv(io.BytesIO(downloads[name]), encoding="utf-8-sig")
     assert len(got) == len(shown)
     # who holds the work now, when that contract ends and what it is worth come first (issue 21)
     assert got.columns[:7].tolist() == [
@@ -311,7 +313,8 @@ def test_download_equals_the_table_shown(sample_warehouse: Path, monkeypatch, do
 
 def test_download_neutralises_formulas_but_keeps_numbers(demand_warehouse: Path, monkeypatch, downloads: dict) -> None:
     _app(demand_warehouse, monkeypatch)
-    text = downloads["demand_calendar.csv"].decode("utf-8-sig")
+    (name,) = [n for n in downloads if n.startswith("demand_calendar_")]
+    text = downloads[name].decode("utf-8-sig")
     assert "'=SUM(A1) Electoral software" in text and "'-Hardware support" in text
     got = pd.read_csv(io.StringIO(text))
     assert got.loc[got["Title"] == "'=SUM(A1) Electoral software", "Value (£)"].item() == 100000
@@ -385,3 +388,19 @@ def test_the_timeline_summary_says_one_in_the_singular() -> None:
         "2 procurements expected from March 2026 to August 2026: 1 from a statutory notice and 1 inferred from a "
         "contract end date (1 of them already due, shown in March 2026)."
     )
+
+
+def test_the_download_names_the_search_filters_and_months(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
+    """Each view's file has its own name (before, every view's was demand_calendar.csv): the filters chosen, and the
+    months as months, not as a number of months ahead (next quarter's file names other months)."""
+    _app(sample_warehouse, monkeypatch, borough="GLA,E09000022", value="under_100k,unknown", months="24")
+    months = "2026-03_to_2028-02_as_of_2026-03-31"
+    names = [n for n in downloads if n.startswith("demand_calendar")]
+    assert names == [f"demand_calendar_GLA+E09000022_under-100k+unknown_{months}.csv"]
+    downloads.clear()
+    _app(sample_warehouse, monkeypatch, q="Software", sme="unknown", evidence="statutory")
+    assert "notice_search_search-software_as_of_2026-03-31.csv" in downloads
+    names = [n for n in downloads if n.startswith("demand_calendar")]
+    assert names == [
+        "demand_calendar_search-software_sme-not-stated_statutory-only_2026-03_to_2027-08_as_of_2026-03-31.csv"
+    ]

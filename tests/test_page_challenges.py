@@ -296,8 +296,13 @@ def test_the_export_equals_the_filtered_table(app: AppTest, monkeypatch, downloa
     app.query_params["borough"] = "E09000007"
     app.run()
     table = app.dataframe[0].value
+    (name,) = [n for n in downloads if n.startswith("challenges_")]
+    assert name.startswith("challenges_E09000007_as_of_")  # the borough chosen is in its name
     downloaded = pd.read_csv(
-        io.BytesIO(downloads["challenges.csv"]), encoding="utf-8-sig", dtype=str, keep_default_na=False
+        io.BytesIO(downloads[name]),
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
     )
     assert list(downloaded.columns) == [
         "Challenge id",

@@ -18,6 +18,7 @@ from tests.conftest import open_page
 
 PAGE = "pages/collaboration.py"
 AS_OF = dt.date(2025, 12, 31)
+MONTHS = "2026-03_to_2027-08_as_of_2026-03-31"  # in the downloads' names: the sample's 18 months ahead
 
 
 def _candidates(con, date_from: dt.date, date_to: dt.date, **params) -> pd.DataFrame:
@@ -193,7 +194,9 @@ def test_choosing_a_group_shows_its_procurements_alone_and_the_link_keeps_it(
     assert set(items["group_id"]) == {"Group 2"} and len(items) == second["items"]
     assert _shown_groups(at) < every and frozenset(items["ocid"]) in every
     assert len(at.dataframe[0].value) == len(groups)  # the groups table and the metrics still count every group
-    got = pd.read_csv(io.BytesIO(downloads["collaboration_evidence_group_2.csv"]), encoding="utf-8-sig")
+    got = pd.read_csv(
+        io.BytesIO(downloads[f"collaboration_evidence_within-6-months_group-2_{MONTHS}.csv"]), encoding="utf-8-sig"
+    )
     assert got["Procurement ID (OCDS)"].tolist() == items["ocid"].tolist()
 
     again = _app(sample_warehouse, monkeypatch, group="Group 2")  # the copied link
@@ -217,8 +220,12 @@ def test_a_group_the_filters_no_longer_offer_falls_back_to_all(sample_warehouse:
 def test_downloads_equal_the_tables_shown(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
     at = _app(sample_warehouse, monkeypatch)
     groups, items = at.dataframe[0].value, at.dataframe[1].value
-    got_groups = pd.read_csv(io.BytesIO(downloads["collaboration_candidates.csv"]), encoding="utf-8-sig")
-    got_items = pd.read_csv(io.BytesIO(downloads["collaboration_evidence.csv"]), encoding="utf-8-sig")
+    got_groups = pd.read_csv(
+        io.BytesIO(downloads[f"collaboration_candidates_within-6-months_{MONTHS}.csv"]), encoding="utf-8-sig"
+    )
+    got_items = pd.read_csv(
+        io.BytesIO(downloads[f"collaboration_evidence_within-6-months_{MONTHS}.csv"]), encoding="utf-8-sig"
+    )
     assert got_groups["Group"].tolist() == groups["group_id"].tolist()
     assert got_groups["Boroughs in the group"].tolist() == groups["group_boroughs"].tolist()
     values = groups["group_value_gbp"].astype(float).round(2).tolist()

@@ -186,13 +186,15 @@ def test_page_tables_chart_and_downloads(
     alt = at.get("plotly_chart")[0].proto.alt
     assert alt.startswith("Scores for 33 boroughs range from")
     assert any("No fetch log" in i.value for i in at.info)
-    got = pd.read_csv(io.BytesIO(downloads["coverage_by_borough_2025-04_to_2026-03.csv"]), encoding="utf-8-sig")
+    got = pd.read_csv(
+        io.BytesIO(downloads["coverage_by_borough_2025-04_to_2026-03_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
+    )
     assert got["Borough"].tolist() == coverage["borough_name"].tolist()
     assert got["Publication-quality score (0-100)"].fillna(-1).astype(int).tolist() == (
         coverage["quality_score"].fillna(-1).astype(int).tolist()
     )
     assert got["Latest month"].iloc[0] == f"{coverage['latest_month'].iloc[0]:%Y-%m-%d}"
-    got_issues = pd.read_csv(io.BytesIO(downloads["load_issues.csv"]), encoding="utf-8-sig", dtype=str)
+    got_issues = pd.read_csv(io.BytesIO(downloads["load_issues_as_of_2026-03-31.csv"]), encoding="utf-8-sig", dtype=str)
     assert got_issues["File"].tolist() == issues["source_file"].tolist()
     assert got_issues["Problem"].tolist() == issues["problem"].tolist()
 
@@ -336,3 +338,11 @@ def test_a_file_that_loaded_nothing_is_named_with_its_commonest_reason(tmp_path:
     ]
     choices = next(s for s in at.selectbox if s.label == "File")
     assert choices.options == ["All files (3)", f"{path} (3, nothing loaded)"]
+
+
+def test_the_identification_download_names_its_months(sample_warehouse: Path, monkeypatch, downloads: dict) -> None:
+    _app(sample_warehouse, monkeypatch)
+    assert "tech_spend_identification_2025-04_to_2026-03_as_of_2026-03-31.csv" in downloads
+    _app(sample_warehouse, monkeypatch, months_back="24", source="spend", files_borough="E09000007")
+    assert "tech_spend_identification_2024-04_to_2026-03_as_of_2026-03-31.csv" in downloads
+    assert "source_files_spend_E09000007_as_of_2026-03-31.csv" in downloads

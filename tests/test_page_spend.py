@@ -195,22 +195,35 @@ def test_filters_change_total_trend_and_suppliers(app: AppTest, sample_con, boro
         assert row["concentration"] == metrics.concentration_band(metrics.hhi(amounts))
 
 
-def test_top_n_says_when_there_are_more(app: AppTest, sample_con) -> None:
+def test_top_n_says_when_there_are_more_and_downloads_them_all(app: AppTest, sample_con, downloads: dict) -> None:
+    """A review found 61 suppliers in the latest 12 months, the page saying "Raise 'Suppliers to show' to see more"
+    at its most (50), and no way to download the other 11: the whole list is now a download beside the table."""
     open_spend(app, top="5")
     assert app.number_input(key="top").value == 5
     assert len(table(app, "spend_suppliers_table")) == 5
     start, end = latest_12(sample_con)
     lines = tech_lines(sample_con, start, end)
-    total = lines[~lines["is_redacted"]]["supplier_id"].nunique()
-    assert any(m.value.startswith(f"More: {total - 5} smaller suppliers") for m in app.markdown)
-    app.number_input(key="top").set_value(50).run()
-    assert len(table(app, "spend_suppliers_table")) == min(50, total)
+    named = lines[~lines["is_redacted"]].groupby("supplier_id")["amount_gbp"].sum().astype(float)
+    total = len(named)
+    assert total > 50, "the sample has more suppliers than the table can show"
     more = [m.value for m in app.markdown if m.value.startswith("More:")]
-    assert more == (
-        [f"More: {total - 50} smaller suppliers are not shown. Raise 'Suppliers to show' to see more."]
-        if total > 50
-        else []
-    )
+    assert more == [
+        f"More: {total - 5} smaller suppliers are not shown. Raise 'Suppliers to show' (up to 50) to see more, "
+        f"or download all {total} suppliers below."
+    ]
+    app.number_input(key="top").set_value(50).run()
+    assert len(table(app, "spend_suppliers_table")) == 50
+    more = [m.value for m in app.markdown if m.value.startswith("More:")]
+    assert more == [f"More: {total - 50} smaller suppliers are not shown. Download all {total} suppliers below."]
+    assert app.download_button(key="spend_all_suppliers").label == f"Download all {total} suppliers (CSV)"
+    months = "2025-04_to_2026-03_as_of_2026-03-31"
+    top = pd.read_csv(io.BytesIO(downloads[f"top_50_suppliers_{months}.csv"]), encoding="utf-8-sig")
+    every = pd.read_csv(io.BytesIO(downloads[f"all_suppliers_{months}.csv"]), encoding="utf-8-sig")
+    assert list(every.columns) == list(top.columns) and len(top) == 50
+    assert every["Rank"].tolist() == list(range(1, total + 1))
+    assert every.head(50).equals(top)  # the table's rows first, as it shows them
+    assert sorted(every["Tech spend (£)"], reverse=True) == pytest.approx(sorted(named, reverse=True))
+    assert every["Market share (%)"].sum() == pytest.approx(100)
 
 
 def test_the_profile_links_below_a_table_follow_its_suppliers_in_order(app: AppTest) -> None:
@@ -304,7 +317,9 @@ def test_a_link_reopens_the_same_view(app: AppTest) -> None:
 def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -> None:
     open_spend(app, category="devices")
     suppliers = table(app, "spend_suppliers_table")
-    csv = pd.read_csv(io.BytesIO(downloads["top_suppliers_last12.csv"]), encoding="utf-8-sig")
+    csv = pd.read_csv(
+        io.BytesIO(downloads["top_10_suppliers_devices_2025-04_to_2026-03_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
+    )
     assert list(csv.columns) == [
         "Rank",
         "Supplier",
@@ -322,7 +337,10 @@ def test_downloads_equal_the_tables(app: AppTest, sample_con, downloads: dict) -
     shown = [urllib.parse.unquote(link.fragment) for link in linked]
     assert csv["Supplier"].tolist() == [names[i] for i in ids] == shown
     assert csv["Market share (%)"].tolist() == pytest.approx(suppliers["share_pct"].tolist())
-    concentration = pd.read_csv(io.BytesIO(downloads["supplier_concentration_last12.csv"]), encoding="utf-8-sig")
+    concentration = pd.read_csv(
+        io.BytesIO(downloads["supplier_concentration_devices_2025-04_to_2026-03_as_of_2026-03-31.csv"]),
+        encoding="utf-8-sig",
+    )
     assert list(concentration.columns) == [
         "Tech category",
         "Named-supplier spend (£)",
@@ -351,3 +369,26 @@ def test_a_borough_without_data_in_the_period_shows_no_data_not_nothing_spent(sm
     assert any(c.value.startswith("Coverage: the chosen borough has no spend files") for c in app.caption)
     app.multiselect(key="boroughs").set_value(["E09000007"]).run()
     assert app.metric[0].value.startswith("£")
+
+
+def test_downloads_of_different_views_have_different_names(sample_warehouse, monkeypatch, downloads: dict) -> None:
+    """A review found /spend?boroughs=E09000007,GLA&category=software&period=fy2024 (£8.2m) and /spend?period=fy2024
+    (£465m) both saved as tech_spend_over_time_fy2024.csv: each name now says the areas, category and months."""
+    year = "2024-04_to_2025-03_as_of_2026-03-31"
+    open_page(
+        sample_warehouse, monkeypatch, "pages/spend.py", boroughs="E09000007,GLA", category="software", period="fy2024"
+    )
+    chosen = set(downloads)
+    assert {
+        f"tech_spend_over_time_E09000007+GLA_software_{year}.csv",
+        f"supplier_concentration_E09000007+GLA_software_{year}.csv",
+        f"tech_spend_per_resident_software_{year}.csv",  # the boroughs chosen are only highlighted in it
+    } <= chosen
+    downloads.clear()
+    open_page(sample_warehouse, monkeypatch, "pages/spend.py", period="fy2024")
+    assert {f"tech_spend_over_time_{year}.csv", f"tech_spend_per_resident_{year}.csv"} <= set(downloads)
+    spend = ("tech_spend_over_time", "top_suppliers", "supplier_concentration", "tech_spend_per_resident")
+    assert not {n for n in chosen & set(downloads) if n.startswith(spend)}  # (the Overview's opened first)
+    downloads.clear()
+    open_page(sample_warehouse, monkeypatch, "pages/spend.py")  # the latest 12 months: named as months, not last12
+    assert "tech_spend_over_time_2025-04_to_2026-03_as_of_2026-03-31.csv" in downloads

@@ -257,11 +257,19 @@ def test_a_contract_is_not_expected_back_on_the_market_before_it_starts(sample_w
 def test_downloads_name_the_supplier_and_equal_the_tables(sample_warehouse: Path, monkeypatch, downloads) -> None:
     at = open_page(sample_warehouse, monkeypatch, PAGE, supplier=SUPPLIER)
     frames = _frames(at)
-    period = "last12"
-    buyers = pd.read_csv(io.BytesIO(downloads[f"supplier_payments_by_buyer_{period}.csv"]), encoding="utf-8-sig")
+    # each file names the supplier (its id: the tables have no supplier column), the months and the data-as-of date
+    mine, months = "thamesgate-it-services", "2025-04_to_2026-03_as_of_2026-03-31"
+    assert {
+        f"supplier_payments_by_month_{mine}_{months}.csv",
+        f"supplier_market_shares_{mine}_{months}.csv",
+        f"supplier_notices_won_{mine}_as_of_2026-03-31.csv",
+    } <= set(downloads)
+    buyers = pd.read_csv(io.BytesIO(downloads[f"supplier_payments_by_buyer_{mine}_{months}.csv"]), encoding="utf-8-sig")
     assert list(buyers.columns) == ["Borough or body", "Tech spend (£)", "Payment lines", "Months paid"]
     assert buyers["Tech spend (£)"].tolist() == pytest.approx(frames["buyers"]["tech_spend_gbp"].astype(float).tolist())
-    contracts = pd.read_csv(io.BytesIO(downloads["supplier_contracts_held.csv"]), encoding="utf-8-sig")
+    contracts = pd.read_csv(
+        io.BytesIO(downloads[f"supplier_contracts_held_{mine}_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
+    )
     assert contracts.columns[:2].tolist() == ["Contract end", "Re-procurement expected"]
     assert contracts["Title"].tolist() == frames["contracts"]["title"].tolist()
     assert "Thamesgate IT Services Ltd" in set(contracts["Suppliers"])

@@ -73,7 +73,9 @@ def test_overview_table_matches_its_download(app: AppTest, monkeypatch, download
 
     app.run()
     shown = app.dataframe[0].value
-    downloaded = pd.read_csv(io.BytesIO(downloads["tech_spend_by_category.csv"]), encoding="utf-8-sig")
+    downloaded = pd.read_csv(
+        io.BytesIO(downloads["tech_spend_by_category_2025-04_to_2026-03_as_of_2026-03-31.csv"]), encoding="utf-8-sig"
+    )
     assert list(downloaded.columns) == ["Tech category", "Tech spend (£)", "Payment lines"]
     assert downloaded["Tech category"].tolist() == shown["tech_category_label"].tolist()
     assert [round(float(v), 2) for v in downloaded["Tech spend (£)"]] == [

@@ -100,17 +100,19 @@ def _table_app() -> None:
         pd.DataFrame({"title": [f"n{i}" for i in range(len(urls))], "notice_url": urls, "url": urls}),
         ["title", "notice_url", "url"],
         key="links",
-        file_name="links.csv",
+        name="links",
     )
 
 
-def test_link_columns_show_and_download_only_http_addresses(downloads: dict) -> None:
+def test_link_columns_show_and_download_only_http_addresses(sample_warehouse, monkeypatch, downloads: dict) -> None:
+    monkeypatch.setenv("LOTI_DEMAND_WAREHOUSE", str(sample_warehouse))  # the data-as-of date in the file's name
     app = AppTest.from_function(_table_app).run()
     assert not app.exception, app.exception
     shown = app.dataframe[0].value
     for column in ("notice_url", "url"):
         assert shown[column].dropna().tolist() == ["https://example.org/notice/ok"], column
-    assert b"javascript" not in downloads["links.csv"].lower()
+    (name,) = downloads
+    assert name.startswith("links_as_of_") and b"javascript" not in downloads[name].lower()
 
 
 def _hostile_release(ocid: str, url: str, market: dt.date) -> dict:

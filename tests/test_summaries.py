@@ -236,3 +236,17 @@ def test_money_axes_say_millions_and_billions_as_the_text_does() -> None:
         month = pd.DataFrame({"period_start": [pd.Timestamp("2025-01-01")], "tech_spend_gbp": [value]})
         ticks = charts.monthly_bar_figure(month, title="t").layout.yaxis.ticktext
         assert len(ticks) == len(set(ticks)) >= 3, (value, ticks)
+
+
+def test_more_suppliers_says_how_to_see_them_truly() -> None:
+    assert sentences.more_suppliers_sentence(10, 61, 50) == (
+        "More: 51 smaller suppliers are not shown. Raise 'Suppliers to show' (up to 50) to see more, "
+        "or download all 61 suppliers below."
+    )
+    # at the most the table shows, raising it cannot show more: only the download can
+    assert sentences.more_suppliers_sentence(50, 61, 50) == (
+        "More: 11 smaller suppliers are not shown. Download all 61 suppliers below."
+    )
+    assert sentences.more_suppliers_sentence(10, 11) == (
+        "More: 1 smaller supplier is not shown. Download all 11 suppliers below."
+    )

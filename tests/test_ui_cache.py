@@ -471,7 +471,7 @@ def _kept_table_app() -> None:
             "tech_spend_gbp": st.session_state.get("spend", [1500.0, 2500.0]),
         }
     )
-    ui.table(rows, ["supplier_name", "tech_spend_gbp"], key="kept", file_name="kept.csv")
+    ui.table(rows, ["supplier_name", "tech_spend_gbp"], key="kept", name="kept")
     rows.loc[0, "tech_spend_gbp"] = -1.0  # the page changing its frame afterwards reaches nothing kept
 
 
@@ -493,7 +493,8 @@ def test_a_kept_table_is_shown_only_for_the_same_rows(sample_warehouse: Path, mo
         )
         assert grid["tech_spend_gbp"].tolist() == spend
         assert grid["supplier_name"].tolist() == LINKED
-        assert downloads["kept.csv"].decode("utf-8-sig").splitlines()[1:] == [
+        (kept,) = downloads  # kept_as_of_<the sample's data-as-of date>.csv
+        assert downloads[kept].decode("utf-8-sig").splitlines()[1:] == [
             f"Acme Systems,{spend[0]:g}",  # whole pounds without '.0', as the screen shows them
             f"Bolt Digital,{spend[1]:g}",
         ]

@@ -77,7 +77,7 @@ def export_summary(
     con = connect(warehouse, read_only=True)
     df = demand_summary(con, by=by, month_from=first, month_to=last)
     data = to_csv_bytes(df, bom=bom)
-    text = summary_notes(con, by=by, month_from=first, month_to=last, rows=len(df))
+    text = summary_notes(con, by=by, month_from=first, month_to=last, rows=len(df), warehouse=warehouse)
     con.close()
     if out != "-":
         notes_path = notes_path or Path(out).with_suffix(".notes.md")

@@ -80,6 +80,18 @@ def per_resident_summary(df: pd.DataFrame, *, area: str = "London", authority: s
     return text
 
 
+def more_suppliers_sentence(shown: int, total: int, most: int | None = None) -> str:
+    """Said below a table of the `shown` largest of `total` suppliers, above the download of them all: what is left
+    out, and how to see it (raising the number shown, when the page can show up to `most`, and at least one more)."""
+    left = total - shown
+    text = f"More: {left:,} smaller {'supplier is' if left == 1 else 'suppliers are'} not shown."
+    if most is not None and shown < most:
+        text += f" Raise 'Suppliers to show' (up to {most}) to see more, or download"
+    else:
+        text += " Download"
+    return text + f" all {total:,} suppliers below."
+
+
 def supplier_summary(df: pd.DataFrame) -> str:
     data = df[df["share_pct"].notna()]
     if data.empty:

@@ -335,6 +335,29 @@ def _run(name: str, path: str, version: tuple[int, int], params: tuple[tuple[str
         cur.close()
 
 
+def query_later(name: str, **params: object) -> Callable[[], pd.DataFrame]:
+    """A registered query asked only when called, not kept: the rows of a download that only a press of its button
+    needs (the whole supplier list beside its top ten), so a page run does not work them out. Of the warehouse
+    version this run reads; of the one served then if that one has been closed since (a rebuild swapped in)."""
+    from loti_demand.warehouse.db import cursor
+
+    path = warehouse_path()
+    version = _served_version(path)
+    con = _connection(str(path), version)  # taken now: the press is answered outside the page's run
+
+    def ask() -> pd.DataFrame:
+        try:
+            cur = cursor(con)
+        except duckdb.ConnectionException:
+            return _run(name, str(path), _warehouse_version(path), tuple(params.items()))
+        try:
+            return queries.QUERIES[name].function(cur, **params)
+        finally:
+            cur.close()
+
+    return ask
+
+
 def cached(make: Callable[..., T], *args: object, **kwargs: object) -> T:
     """make(*args, **kwargs), worked out once for the same arguments and then kept: for pure functions whose
     answer the caller only reads (a chart, a table made ready to show).

@@ -4,6 +4,8 @@ Atom feed and calendar file of a list of alerts."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import pandas as pd
@@ -12,9 +14,9 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from loti_demand.exceptions import LotiDemandError
-from loti_demand.export import check_size, to_csv_bytes
+from loti_demand.export import check_size, file_stem, to_csv_bytes
 from loti_demand.metrics import MEASURES, label
-from loti_demand.ui.data import borough_names, build_info, cached, is_unchanged_answer, supplier_names
+from loti_demand.ui.data import as_of, borough_names, build_info, cached, is_unchanged_answer, supplier_names
 from loti_demand.ui.text import is_missing, plain, web_urls
 from loti_demand.ui.url_state import page_link
 
@@ -75,13 +77,19 @@ def table(
     columns: list[str],
     *,
     key: str,
-    file_name: str,
+    name: str,
+    filters: Sequence[str | None] = (),
+    months: tuple[dt.date | None, dt.date | None] | None = None,
     empty: str | None = None,
     period: str | None = None,
 ) -> None:
     """Show a table with labelled headers and a CSV download of exactly the rows and columns shown; with no rows
     and an `empty` sentence, that sentence instead, and no empty download. `period`: the spend period (its key) the
-    table's figures cover, for the links to its suppliers' profiles, which then show the same months."""
+    table's figures cover, for the links to its suppliers' profiles, which then show the same months.
+
+    The download's file name (download_name) says what it holds: `name` (the table), the `filters` chosen that
+    change its rows (parts made by export.file_part, chosen_part or search_part), the `months` it covers and the
+    data-as-of date, so two different tables never share a name."""
     if df.empty and empty is not None:
         st.write(empty)
         return
@@ -98,22 +106,64 @@ def table(
         grid, hide_index=True, column_config=column_config, key=key, lazy=len(shown) > LAZY_ROWS, placeholder=""
     )
     supplier_shortcuts(suppliers, period)
+    _csv_download(
+        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
+        len(shown),
+        lambda: to_csv_bytes(shown),
+        key=f"{key}_download",
+        file_name=download_name(name, filters, months),
+    )
+
+
+def all_rows_download(
+    rows: int,
+    fetch: Callable[[], pd.DataFrame],
+    columns: list[str],
+    *,
+    noun: str,
+    key: str,
+    name: str,
+    filters: Sequence[str | None] = (),
+    months: tuple[dt.date | None, dt.date | None] | None = None,
+) -> None:
+    """A "Download all N <noun> (CSV)" button: all `rows` rows of a list whose table shows only its first ones (the
+    largest suppliers), with the table's columns, headers and CSV, named as `table` names its download. The rows
+    are fetched (`fetch`, e.g. data.query_later) and written only when the button is pressed."""
+    _csv_download(
+        f"Download all {rows:,} {noun} (CSV)",
+        rows,
+        lambda: to_csv_bytes(_ready(fetch(), tuple(columns))[0]),
+        key=key,
+        file_name=download_name(name, filters, months),
+    )
+
+
+def _csv_download(label: str, rows: int, data: Callable[[], bytes], *, key: str, file_name: str) -> None:
+    """A CSV download button, or a warning when the CSV would hold more rows than an export may."""
     try:
-        check_size(len(shown))
+        check_size(rows)
     except LotiDemandError as exc:
         st.warning(str(exc))
         return
     # The CSV is written when the button is pressed, not on every run: a large table's CSV takes longer to write
     # than the page takes to draw.
     st.download_button(
-        f"Download this table as CSV ({len(shown):,} {'row' if len(shown) == 1 else 'rows'})",
-        data=lambda: to_csv_bytes(shown),
+        label,
+        data=data,
         file_name=file_name,
         mime="text/csv",
-        key=f"{key}_download",
+        key=key,
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def download_name(
+    name: str, filters: Sequence[str | None] = (), months: tuple[dt.date | None, dt.date | None] | None = None
+) -> str:
+    """A table's CSV file name: export.file_stem of the table, its filters, its months and the data-as-of date."""
+    first, last = months or (None, None)
+    return f"{file_stem(name, *filters, month_from=first, month_to=last, as_of=as_of())}.csv"
 
 
 def _ready(

@@ -107,17 +107,20 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         "collaboration_groups", date_from=ahead[0], date_to=ahead[1], window_months=6, categories=(), area=""
     )
     coverage = run("coverage_by_borough", date_from=back[0], date_to=back[1], as_of=as_of)
+    # each file's name: its table, the filters chosen, its months and the data-as-of date
+    dated = f"as_of_{as_of:%Y-%m-%d}"
+    year, forward, last12 = (f"{a:%Y-%m}_to_{b:%Y-%m}_{dated}" for a, b in ((fy.start, fy.end), ahead, back))
     return {
         "": (
             "",
-            "tech_spend_by_category.csv",
+            f"tech_spend_by_category_{last12}.csv",
             to_csv_bytes(
                 run("tech_spend_by_category", as_of=as_of), columns=["tech_category_label", "tech_spend_gbp", "lines"]
             ),
         ),
         "map": (
             f"?measure={measure}&period=fy2024",
-            f"borough_map_{measure}_fy2024.csv",
+            f"borough_map_{measure}_{year}.csv",
             to_csv_bytes(
                 run("borough_measures", start=fy.start, end=fy.end, category=None),
                 columns=["borough_name", measure, "population", coverage_sentences.MAP_COVERAGE[measure]],
@@ -125,7 +128,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "spend": (
             "?period=fy2024&category=software",
-            "top_suppliers_fy2024.csv",
+            f"top_10_suppliers_software_{year}.csv",
             to_csv_bytes(
                 run("top_suppliers", start=fy.start, end=fy.end, boroughs=(), category="software", limit=10).head(10),
                 columns=["rank", "supplier_name", "tech_spend_gbp", "share_pct", "lines", "boroughs", "bodies"],
@@ -133,7 +136,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "borough": (
             f"?borough={camden}&period=fy2024",
-            f"{camden}_tech_spend_by_category_fy2024.csv",
+            f"{camden}_tech_spend_by_category_{year}.csv",
             to_csv_bytes(
                 run("category_spend", start=fy.start, end=fy.end, boroughs=(camden,)),
                 columns=["tech_category_label", "tech_spend_gbp", "lines"],
@@ -141,7 +144,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "supplier": (
             f"?supplier={urllib.parse.quote(SUPPLIER)}&period=fy2024",
-            "supplier_payments_by_buyer_fy2024.csv",
+            f"supplier_payments_by_buyer_{SUPPLIER.replace(' ', '-')}_{year}.csv",
             to_csv_bytes(
                 run("supplier_spend_by_buyer", supplier=SUPPLIER, start=fy.start, end=fy.end),
                 columns=["area_name", "tech_spend_gbp", "lines", "months_paid"],
@@ -149,7 +152,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "calendar": (
             "",
-            "demand_calendar.csv",
+            f"demand_calendar_{forward}.csv",
             to_csv_bytes(
                 run(
                     "demand_calendar",
@@ -166,7 +169,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "collaboration": (
             "",
-            "collaboration_candidates.csv",
+            f"collaboration_candidates_within-6-months_{forward}.csv",
             to_csv_bytes(
                 collaboration,
                 columns=[
@@ -183,7 +186,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "challenges": (
             "",
-            "challenges.csv",
+            f"challenges_{dated}.csv",
             to_csv_bytes(
                 run(
                     "challenges_list",
@@ -212,7 +215,7 @@ def _main_tables(con) -> dict[str, tuple[str, str, bytes]]:
         ),
         "coverage": (
             "",
-            f"coverage_by_borough_{back[0]:%Y-%m}_to_{back[1]:%Y-%m}.csv",
+            f"coverage_by_borough_{last12}.csv",
             to_csv_bytes(coverage, columns=[c for c in coverage.columns if c != "borough_code"]),
         ),
     }
@@ -275,12 +278,14 @@ def test_exports_download_equals_the_cli_export(page, app_url: str, sample_wareh
     page.goto(f"{app_url}/exports?area=london&period=financial_year&from=2024-04&to=2025-03")
     wait_for_app(page)
     command = page.get_by_test_id("stCode").inner_text().strip()  # the page's own "same file from the CLI" line
+    # the dashboard reads a warehouse other than the default: the command names it, so it exports the same one
     assert command.startswith(
-        "python -m loti_demand export summary --by category,financial_year --from 2024-04 --to 2025-03 --out "
+        f"python -m loti_demand export summary --warehouse {sample_warehouse} --by category,financial_year "
+        "--from 2024-04 --to 2025-03 --out "
     ), command
     stem = shlex.split(command)[-1].removesuffix(".csv")
     files = _downloads(page)
-    args = [*shlex.split(command)[3:-1], str(tmp_path / "cli.csv"), "--warehouse", str(sample_warehouse)]
+    args = [*shlex.split(command)[3:-1], str(tmp_path / "cli.csv")]  # the command as the page gives it
     subprocess.run([sys.executable, "-m", "loti_demand", *args], check=True, capture_output=True, cwd=PROJECT)
     assert files[f"{stem}.csv"] == (tmp_path / "cli.csv").read_bytes()
     assert files[f"{stem}.notes.md"] == (tmp_path / "cli.notes.md").read_bytes()
