@@ -72,15 +72,22 @@ def has_controls(data: bytes, chunk: int = 4 << 20) -> bool:
 def refuse_binary_looking_text(data: bytes, sample: bytes, name: str) -> None:
     """Before a file that looks binary (looks_binary(sample)) is called so: say what it is when it is text after
     all. UTF-16 without a byte-order mark (every other byte NUL: it cannot be told from other encodings for sure),
-    or text holding a NUL byte (refuse_nul names its line)."""
+    or text holding a stray NUL byte (refuse_nul names its line)."""
     pairs = sample[: len(sample) // 2 * 2]
-    if len(pairs) >= 4 and any(pairs[i::2].count(0) * 10 >= len(pairs) // 2 * 9 for i in (0, 1)):
+    half = len(pairs) // 2
+
+    def utf16(zeros: bytes, text: bytes) -> bool:  # one byte of each pair zero, the other printable ASCII
+        printable = sum(b in (9, 10, 13) or 32 <= b < 127 for b in text)
+        return half >= 2 and zeros.count(0) * 10 >= half * 9 and printable * 10 >= half * 9
+
+    if utf16(pairs[1::2], pairs[0::2]) or utf16(pairs[0::2], pairs[1::2]):
         raise InputFileError(
             name,
             "is UTF-16 text without a byte-order mark (every other byte is zero), which cannot be read for sure",
             "save it as CSV UTF-8 (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')",
         )
-    if b"\x00" in sample and not looks_binary(sample.replace(b"\x00", b"")):
+    nuls = sample.count(0)
+    if 0 < nuls * 100 <= len(sample) and not looks_binary(sample.replace(b"\x00", b"")):  # a stray NUL or two
         refuse_nul(data, name)
 
 
