@@ -1,8 +1,9 @@
 """Incumbents of upcoming notices (contract_replacements, metrics.REPLACEMENT): on notices and contracts we control,
 each rule matches where it should and not a day beyond its window, the strongest match wins, the reason says why,
 and the Demand calendar shows the current contract's end apart from the new contract's. Titles that share only
-words any title may say ("re-procurement", "system", "software") are not alike (a supplier's review of the sample:
-Brightline named the incumbent of a revenues and benefits system for licensing a productivity suite)."""
+words any title may say ("re-procurement", "system", "software") are not alike, and a contract that began after the
+notice or outlasts the new contract is never its current one (a supplier's review of the sample: Brightline named
+the incumbent of a revenues and benefits system for licensing a productivity suite)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ BUYERS = {
     "city": ("GB-LAC-E09000001", "City of London Corporation"),
     "croydon": ("GB-LAC-E09000008", "London Borough of Croydon"),
     "ealing": ("GB-LAC-E09000009", "London Borough of Ealing"),
+    "havering": ("GB-LAC-E09000016", "London Borough of Havering"),
+    "lewisham": ("GB-LAC-E09000023", "London Borough of Lewisham"),
     "merton": ("GB-LAC-E09000024", "London Borough of Merton"),
+    "barnet": ("GB-LAC-E09000003", "London Borough of Barnet"),
 }
 SOFTWARE, DEVICES, NETWORKS, IT_SERVICES = "48000000", "30213000", "32412000", "72500000"
 START = dt.date(2026, 6, 1)  # the new contracts' planned start
@@ -53,8 +57,10 @@ def _release(
     start: dt.date | None = None,
     end: dt.date | None = None,
     deadline: dt.date = dt.date(2026, 2, 1),
+    began: dt.date = dt.date(2022, 1, 1),
 ) -> dict:
-    """A UK4 tender (kind 'notice', its planned contract from `start` to `end`) or an award ending on `end`."""
+    """A UK4 tender (kind 'notice', published 15 January 2026, its planned contract from `start` to `end`) or an
+    award of a contract from `began` to `end`."""
     code, name = BUYERS[buyer]
     tender: dict = {
         "id": "t",
@@ -89,7 +95,7 @@ def _release(
                 "status": "active",
                 "suppliers": [{"name": f"{ocid.upper()} Systems Ltd"}],
                 "value": {"amount": 400_000, "currency": "GBP"},
-                "contractPeriod": {"startDate": "2022-01-01T00:00:00Z", "endDate": f"{end}T00:00:00Z"},
+                "contractPeriod": {"startDate": f"{began}T00:00:00Z", "endDate": f"{end}T00:00:00Z"},
             }
         ]
     release["tender"] = tender
@@ -166,6 +172,39 @@ RELEASES = [
     # ... while timing in a narrow category needs no word in common (networks: a buyer has few such contracts)
     notice("n-narrow-timing", "merton", title="Mobile voice and data", cpv=NETWORKS),
     contract("c-narrow-timing", "merton", months(START, 2), title="Telephony lines", cpv=NETWORKS),
+    # the same title, but the "current" contract outlasts the new one by a day (Havering's 04fc50 and 04df9b), or
+    # began after the notice was published (15 January 2026): it cannot be the one the notice replaces
+    notice(
+        "n-outlasted",
+        "havering",
+        title="Revenues and benefits system re-procurement",
+        start=dt.date(2026, 7, 7),
+        end=dt.date(2028, 7, 6),
+    ),
+    contract("c-outlasted", "havering", dt.date(2028, 7, 7), title="Revenues and benefits system re-procurement"),
+    notice("n-began-after", "lewisham", title="Revenues and benefits system re-procurement"),
+    contract(
+        "c-began-after",
+        "lewisham",
+        months(START, 3),
+        title="Revenues and benefits system",
+        began=dt.date(2026, 1, 16),
+    ),
+    # ... and the edges: one that began the day the notice was published and ends the day the new one would is
+    notice(
+        "n-dates-edge",
+        "barnet",
+        title="Revenues and benefits system re-procurement",
+        start=dt.date(2026, 7, 7),
+        end=dt.date(2028, 7, 6),
+    ),
+    contract(
+        "c-dates-edge",
+        "barnet",
+        dt.date(2028, 7, 6),
+        title="Revenues and benefits system re-procurement",
+        began=dt.date(2026, 1, 15),
+    ),
 ]
 
 
@@ -204,8 +243,9 @@ def test_each_notice_names_the_contract_the_rules_choose(found: pd.DataFrame) ->
         "n-priority": "c-priority-title",
         "n-gla": "c-gla",
         "n-narrow-timing": "c-narrow-timing",
+        "n-dates-edge": "c-dates-edge",
     }  # n-edge-out, n-wording-late, n-short and the sample's false incumbents (n-generic-wording, n-broad-timing,
-    # n-broad-services) have none
+    # n-broad-services, n-outlasted, n-began-after) have none
     assert found["matched_by"].to_dict() == {
         "n-timing": "timing",
         "n-edge-in": "timing",
@@ -214,6 +254,7 @@ def test_each_notice_names_the_contract_the_rules_choose(found: pd.DataFrame) ->
         "n-priority": "title, wording",
         "n-gla": "timing",
         "n-narrow-timing": "timing",
+        "n-dates-edge": "title, wording",
     }
 
 
@@ -229,6 +270,7 @@ def test_the_reason_and_the_incumbent_are_what_a_person_can_check(found: pd.Data
         "Same buyer; the notice repeats the current contract's title; "
         'same category, and the notice says "re-procurement"; both titles name library'
     )
+    assert found.loc["n-dates-edge", "match_reason"].endswith("; both titles name benefit, revenue")
     assert found.loc["n-narrow-timing", "match_reason"].endswith("near the new contract's start (1 June 2026)")
     assert found.loc["n-title", "incumbent_suppliers"] == "C-TITLE Systems Ltd"
     assert found.loc["n-title", "incumbent_supplier_id"] == "c title systems"  # never paid: its matching key
@@ -278,10 +320,11 @@ def test_the_rule_explained_on_the_page_states_the_windows_the_sql_applies() -> 
     body = sql.read_text(encoding="utf-8")
     for number in (R.near_before_months, R.near_after_months, R.said_before_months, R.said_after_months):
         assert f"interval {number} month" in body
-    assert f"length(title) >= {R.min_title_chars}" in body
+    assert f"length(d.title) >= {R.min_title_chars}" in body
     assert body.count(f"p.description)), {R.max_text_chars})") == 2  # the words read: the notice's text and wording
     assert f"c_category not in ({', '.join(repr(c) for c in R.broad_categories)})" in body
-    assert "in software, IT support or other IT only when their titles share a word" in text
+    for phrase in ("in software, IT support or other IT only when their titles share a word", "began after the notice"):
+        assert phrase in text
 
 
 # What title_words keeps of the sample's titles: what is bought, not how (generic_title_words)
@@ -313,7 +356,7 @@ def test_title_words_are_what_a_title_says_is_bought() -> None:
 def test_the_model_on_spark_names_the_same_incumbents(replacements_warehouse: Path, tmp_path: Path) -> None:
     """The model transpiled as the Spark build runs it, on the tables it reads: the same rows, and title_words the
     same words, on notices made to test each rule (the Spark parity of the whole build reaches few of them: the
-    generated data's titles are "Procurement 000123", and the sample's rarely share a word)."""
+    generated data's titles are "Procurement 000123", and the sample names no incumbent)."""
     pytest.importorskip("pyspark", reason="pip install -r requirements-spark.txt")
     from loti_demand.warehouse.spark.build import session
     from loti_demand.warehouse.spark.transpile import to_spark
@@ -334,5 +377,5 @@ def test_the_model_on_spark_names_the_same_incumbents(replacements_warehouse: Pa
         words = {row["t"]: sorted(row["words"]) for row in spark.sql(query).collect()}
     finally:
         spark.stop()
-    assert got == want and len(want) == 7
+    assert got == want and len(want) == 8
     assert words == TITLE_WORDS

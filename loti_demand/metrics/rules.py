@@ -71,8 +71,9 @@ class ReplacementRule:
             f"contract\"...) and their titles share such a word, or it repeats the contract's title, and the "
             f"contract ends between {self.said_before_months} months before and {self.said_after_months} months "
             f'after that start. Words any title may say ("system", "software", "services", "re-procurement"...) '
-            f"do not count. The contract's suppliers are then the notice's *current suppliers*, with the reason "
-            f"beside them."
+            f"do not count. A contract that began after the notice was published, or that ends after the new "
+            f"contract would, is never the one it replaces. The contract's suppliers are then the notice's "
+            f"*current suppliers*, with the reason beside them."
         )
 
 

@@ -10,7 +10,8 @@
 --            after that start;
 --   title:   the notice repeats its title (12 characters or more), any category, in that same wider window.
 -- A word that says what is bought is one of title_words (macros.sql): not "re-procurement", "system", "software",
--- "services" and the like (generic_title_words), which any two titles may share.
+-- "services" and the like (generic_title_words), which any two titles may share. A contract that began after the
+-- notice was first published, or that ends after the new contract would end, is never the one it replaces.
 -- The strongest match wins (title, then wording, then timing; then the end date nearest the start, then ocid).
 with notices as (
     select
@@ -18,6 +19,8 @@ with notices as (
         coalesce(d.publisher_code, lower(d.buyer_name)) as buyer_key,
         d.tech_category,
         coalesce(p.contract_start, d.expected_date) as new_start,
+        p.contract_end as new_end,
+        cast(p.first_release_date as date) as published,
         title_words(p.title) as notice_words,
         -- its title and description's first 20,000 characters: no contract's title or replacement word is read
         -- deeper, and the text is copied once per month of the window below (a 16 MB description ran out of memory)
@@ -54,18 +57,20 @@ windows as (
 
 contracts as (
     select
-        ocid as c_ocid,
-        coalesce(publisher_code, lower(buyer_name)) as c_buyer_key,
-        tech_category as c_category,
-        title,
-        contract_end,
-        incumbent_suppliers,
-        incumbent_supplier_id,
-        cast(date_trunc('month', contract_end) as date) as c_end_month,
-        case when length(title) >= 12 then lower(title) end as title_key,
-        title_words(title) as c_words
-    from demand_items
-    where confidence = 'inferred from contract end date' and contract_end is not null
+        d.ocid as c_ocid,
+        coalesce(d.publisher_code, lower(d.buyer_name)) as c_buyer_key,
+        d.tech_category as c_category,
+        d.title,
+        p.contract_start as c_start,
+        d.contract_end,
+        d.incumbent_suppliers,
+        d.incumbent_supplier_id,
+        cast(date_trunc('month', d.contract_end) as date) as c_end_month,
+        case when length(d.title) >= 12 then lower(d.title) end as title_key,
+        title_words(d.title) as c_words
+    from demand_items as d
+    inner join procurements as p on d.ocid = p.ocid
+    where d.confidence = 'inferred from contract end date' and d.contract_end is not null
 ),
 
 -- each notice with its buyer's contracts ending in its wider window: those of its category (timing, wording),
@@ -92,6 +97,8 @@ shared as (
         coalesce(array_to_string(list_sort(list_filter(notice_words, lambda w: list_contains(c_words, w))), ', '), '')
             as shared_words
     from pairs
+    -- the contract the notice replaces is current when it is published, and ends before the new one would
+    where coalesce(c_start <= published, true) and coalesce(contract_end <= new_end, true)
 ),
 
 candidates as (
