@@ -92,10 +92,20 @@ def builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return _build_both(folder / "data", folder)
 
 
+# Tables the sample leaves empty: no notice of the sample replaces one of its contracts (its notices and contracts are
+# drawn independently); the generated data's do, and tests/test_replacements.py runs the model on Spark on its own.
+EMPTY_ON_THE_SAMPLE = {"contract_replacements"}
+
+
 @pytest.mark.parametrize("table", [name for name, _ in contract.tables()])
-def test_every_contract_table_equals_the_duckdb_build(builds: tuple[Path, Path], table: str) -> None:
+def test_every_contract_table_equals_the_duckdb_build(
+    builds: tuple[Path, Path], table: str, request: pytest.FixtureRequest
+) -> None:
     rows, spark_rows, missing, extra = differences(*builds, table)
-    assert rows > 0 or table == "fetch_log", f"{table} is empty: the comparison would prove nothing"
+    on_sample = request.node.callspec.params["builds"] == "sample"
+    assert rows > 0 or table == "fetch_log" or (on_sample and table in EMPTY_ON_THE_SAMPLE), (
+        f"{table} is empty: the comparison would prove nothing"
+    )
     assert (spark_rows, missing, extra) == (rows, 0, 0), (
         f"{table}: DuckDB {rows} rows, Spark {spark_rows}; {missing} of DuckDB's rows not in Spark's, "
         f"{extra} of Spark's not in DuckDB's"

@@ -59,16 +59,24 @@ class ReplacementRule:
     said_after_months: int = 24
     min_title_chars: int = 12  # a repeated title this short ("IT support") says too little
     max_text_chars: int = 20_000  # the notice's title and description are read this far for wording and titles
+    # Categories so broad that two of a buyer's contracts in one of them ending near each other say nothing: timing
+    # matches in them only when the titles also share a word that says what is bought (title_words in macros.sql,
+    # which leaves out the words any title may say: generic_title_words)
+    broad_categories: tuple[str, ...] = ("software", "it_services", "ict_other")
 
     def explain(self) -> str:
         return (
             f"An upcoming notice is taken to replace a current contract of the same buyer when they are in the "
             f"same category and the contract ends between {self.near_before_months} months before and "
             f"{self.near_after_months} months after the new contract would start (its planned start, or the "
-            f'notice\'s date); or when the notice says so ("re-procurement", "replacement of", "existing '
-            f"contract\"...) or repeats the contract's title, and the contract ends between "
-            f"{self.said_before_months} months before and {self.said_after_months} months after that start. "
-            f"The contract's suppliers are then the notice's *current suppliers*, with the reason beside them."
+            f"notice's date), in software, IT support or other IT only when their titles share a word that says "
+            f'what is bought; or when the notice says so ("re-procurement", "replacement of", "existing '
+            f"contract\"...) and their titles share such a word, or it repeats the contract's title, and the "
+            f"contract ends between {self.said_before_months} months before and {self.said_after_months} months "
+            f'after that start. Words any title may say ("system", "software", "services", "re-procurement"...) '
+            f"do not count. A contract that began after the notice was published, or that ends after the new "
+            f"contract would, is never the one it replaces. The contract's suppliers are then the notice's "
+            f"*current suppliers*, with the reason beside them."
         )
 
 

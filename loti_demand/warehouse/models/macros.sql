@@ -207,3 +207,42 @@ create or replace macro supplier_names(supplier_name, position) as
 
 create or replace macro first_supplier_id(supplier_id, position) as
     arg_min(supplier_id, position) filter (where supplier_id is not null);
+
+-- Words (as title_words makes them: singular) that say how a thing is bought, or that any council's technology
+-- title may say, not what is bought: two titles sharing only these ('Revenues and benefits system re-procurement',
+-- 'Corporate productivity suite licensing'; 'Electoral management software', 'Parking permits and enforcement
+-- software') are not alike. English function words; procurement's own (re-procurement is 're' and 'procurement');
+-- the kinds of technology contract every category has (system, software, platform, support, managed service...);
+-- and who buys (council, borough, resident).
+create or replace macro generic_title_words() as [
+    'about', 'across', 'all', 'and', 'any', 'are', 'both', 'but', 'each', 'for', 'from', 'has', 'have', 'including',
+    'into', 'its', 'new', 'not', 'other', 'our', 'per', 'such', 'than', 'that', 'the', 'their', 'these', 'this',
+    'those', 'under', 'upon', 'via', 'which', 'will', 'with', 'within',
+    'agreement', 'award', 'call', 'commission', 'commissioning', 'contract', 'continuation', 'current', 'dps',
+    'dynamic', 'end', 'existing', 'extension', 'framework', 'incumbent', 'let', 'lot', 'lots', 'notice', 'off',
+    'opportunity', 'procure', 'procurement', 'provider', 'provision', 'purchase', 'purchasing', 'recommission', 'relet',
+    'reletting', 'renew', 'renewal', 'replace', 'replacement', 'replacing', 'reprocure', 'reprocurement', 'requirement',
+    'retender', 'successor', 'supplier', 'supply', 'tender', 'tendering', 'term', 'year',
+    'application', 'corporate', 'data', 'delivery', 'development', 'digital', 'electronic', 'ict', 'implementation',
+    'information', 'integrated', 'licence', 'license', 'licensing', 'maintenance', 'managed', 'management', 'online',
+    'package', 'partner', 'partnership', 'phase', 'platform', 'product', 'programme', 'project', 'refresh', 'service',
+    'software', 'solution', 'strategic', 'subscription', 'suite', 'support', 'system', 'technology', 'tool', 'upgrade',
+    'authority', 'borough', 'council', 'london', 'resident'
+];
+
+-- What a title says is bought, for comparing two titles (contract_replacements: does a notice re-procure this
+-- contract?): its distinct words of 3 letters or more, lower case, naively singular ('revenues' and 'revenue',
+-- 'libraries' and 'library' agree), less generic_title_words. A list, in no order.
+create or replace macro title_words(s) as
+    list_distinct(list_filter(
+        list_transform(
+            regexp_extract_all(lower(s), '[a-z][a-z0-9]*'),
+            lambda w: case
+                when length(w) > 4 and w like '%ies' then substring(w, 1, length(w) - 3) || 'y'
+                when length(w) > 4 and w like '%s' and not (w like '%ss' or w like '%us' or w like '%is')
+                    then substring(w, 1, length(w) - 1)
+                else w
+            end
+        ),
+        lambda w: length(w) >= 3 and not list_contains(generic_title_words(), w)
+    ));

@@ -3,10 +3,15 @@
 -- whose suppliers are then the notice's incumbents, and why. Mirrors metrics.REPLACEMENT (tests check they agree).
 -- A contract matches when, for the same buyer (publisher, or the same buyer name for other London buyers):
 --   timing:  same tech category, and it ends from 6 months before to 12 months after the new contract would start
---            (its planned start, or the notice's date when none is given);
+--            (its planned start, or the notice's date when none is given); in a broad category (software, IT
+--            services, other IT), only when the two titles also share a word that says what is bought;
 --   wording: same tech category, the notice says it replaces something ("re-procurement", "replacement of"...),
---            and it ends from 12 months before to 24 months after that start;
+--            the two titles share a word that says what is bought, and it ends from 12 months before to 24 months
+--            after that start;
 --   title:   the notice repeats its title (12 characters or more), any category, in that same wider window.
+-- A word that says what is bought is one of title_words (macros.sql): not "re-procurement", "system", "software",
+-- "services" and the like (generic_title_words), which any two titles may share. A contract that began after the
+-- notice was first published, or that ends after the new contract would end, is never the one it replaces.
 -- The strongest match wins (title, then wording, then timing; then the end date nearest the start, then ocid).
 with notices as (
     select
@@ -14,6 +19,9 @@ with notices as (
         coalesce(d.publisher_code, lower(d.buyer_name)) as buyer_key,
         d.tech_category,
         coalesce(p.contract_start, d.expected_date) as new_start,
+        p.contract_end as new_end,
+        cast(p.first_release_date as date) as published,
+        title_words(p.title) as notice_words,
         -- its title and description's first 20,000 characters: no contract's title or replacement word is read
         -- deeper, and the text is copied once per month of the window below (a 16 MB description ran out of memory)
         left(lower(concat_ws(' ', p.title, p.description)), 20000) as notice_text,
@@ -49,17 +57,20 @@ windows as (
 
 contracts as (
     select
-        ocid as c_ocid,
-        coalesce(publisher_code, lower(buyer_name)) as c_buyer_key,
-        tech_category as c_category,
-        title,
-        contract_end,
-        incumbent_suppliers,
-        incumbent_supplier_id,
-        cast(date_trunc('month', contract_end) as date) as c_end_month,
-        case when length(title) >= 12 then lower(title) end as title_key
-    from demand_items
-    where confidence = 'inferred from contract end date' and contract_end is not null
+        d.ocid as c_ocid,
+        coalesce(d.publisher_code, lower(d.buyer_name)) as c_buyer_key,
+        d.tech_category as c_category,
+        d.title,
+        p.contract_start as c_start,
+        d.contract_end,
+        d.incumbent_suppliers,
+        d.incumbent_supplier_id,
+        cast(date_trunc('month', d.contract_end) as date) as c_end_month,
+        case when length(d.title) >= 12 then lower(d.title) end as title_key,
+        title_words(d.title) as c_words
+    from demand_items as d
+    inner join procurements as p on d.ocid = p.ocid
+    where d.confidence = 'inferred from contract end date' and d.contract_end is not null
 ),
 
 -- each notice with its buyer's contracts ending in its wider window: those of its category (timing, wording),
@@ -79,6 +90,17 @@ pairs as (
         and not coalesce(n.tech_category = c.c_category, false) and contains(n.notice_text, c.title_key)
 ),
 
+-- the words both titles say are bought, in order ('' when none)
+shared as (
+    select
+        *,
+        coalesce(array_to_string(list_sort(list_filter(notice_words, lambda w: list_contains(c_words, w))), ', '), '')
+            as shared_words
+    from pairs
+    -- the contract the notice replaces is current when it is published, and ends before the new one would
+    where coalesce(c_start <= published, true) and coalesce(contract_end <= new_end, true)
+),
+
 candidates as (
     select
         ocid,
@@ -89,10 +111,12 @@ candidates as (
         contract_end as current_contract_end,
         incumbent_suppliers,
         incumbent_supplier_id,
+        shared_words,
         coalesce(contains(notice_text, title_key), false) as by_title,
-        tech_category = c_category and replacement_word <> '' as by_wording,
-        tech_category = c_category and contract_end between timing_from and timing_to as by_timing
-    from pairs
+        tech_category = c_category and replacement_word <> '' and shared_words <> '' as by_wording,
+        tech_category = c_category and contract_end between timing_from and timing_to
+        and (shared_words <> '' or c_category not in ('software', 'it_services', 'ict_other')) as by_timing
+    from shared
 ),
 
 ranked as (
@@ -128,7 +152,8 @@ select
         case when by_wording
             then 'same category, and the notice says "' || replacement_word || '"' end,
         case when by_timing then 'same category, and the current contract ends on ' || strftime(current_contract_end,
-            '%-d %B %Y') || ', near the new contract''s start (' || strftime(new_start, '%-d %B %Y') || ')' end
+            '%-d %B %Y') || ', near the new contract''s start (' || strftime(new_start, '%-d %B %Y') || ')' end,
+        case when (by_wording or by_timing) and shared_words <> '' then 'both titles name ' || shared_words end
     ) as match_reason
 from ranked
 where choice = 1
