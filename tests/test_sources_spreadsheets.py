@@ -90,3 +90,31 @@ def test_a_shared_string_table_too_big_to_hold_is_refused_as_it_is_read() -> Non
 
     with pytest.raises(InputLimitError, match=r"took more than 0 seconds to read \(stopped at shared string 1\)"):
         rows(data, Budget(NAME, max_seconds=0))
+
+
+def cells(row: int, *written: tuple[str, str]) -> str:
+    """A row of (column letters, inner XML) cells: '<v>1</v>' a number, '' an empty (formatted) cell."""
+    return f'<row r="{row}">' + "".join(f'<c r="{c}{row}" s="1">{inner}</c>' for c, inner in written) + "</row>"
+
+
+def test_a_value_far_to_the_right_is_refused_with_its_row_and_empty_cells_there_cost_nothing() -> None:
+    """A row is read as a list as wide as its last cell: one cell at column XFD made each of 200,000 rows a list of
+    16,384 (a 1 MB file took 4 minutes). A value past the columns limit refuses the file, as a CSV line that wide
+    does; empty cells past it (formatting) are left out; a row within it reads as before, blank cells and all."""
+    header = cells(1, ("A", "<v>1</v>"), ("B", "<v>2</v>"), ("D", ""))
+    far_value = book(header + cells(2, ("A", "<v>3</v>"), ("XFD", "<v>4</v>")))
+    with pytest.raises(InputLimitError) as refused:
+        rows(far_value, Budget(NAME))
+    message = str(refused.value)
+    assert message.startswith(f"{NAME}: row 2 of sheet 'Spend' has 16,384 cells, over the limit of 1,000 a line")
+    assert "(LOTI_DEMAND_MAX_COLUMNS)" in message
+
+    far_blank = book(header + cells(2, ("A", "<v>3</v>"), ("XFD", "")) + cells(3, ("XFD", "<v></v>")))
+    assert rows(far_blank, Budget(NAME)) == [(1, ["1", "2", "", ""]), (2, ["3"]), (3, [])]
+
+
+def test_the_empty_cells_before_a_rows_last_are_counted_against_the_cells_limit() -> None:
+    sparse = book("".join(cells(n, ("A", "<v>1</v>"), ("ALL", "<v>2</v>")) for n in range(1, 11)))  # column 1,000
+    assert [len(texts) for _, texts in rows(sparse, Budget(NAME))] == [1000] * 10
+    with pytest.raises(InputLimitError, match=r"holds more than 5,000 cells \(stopped at row 5 of sheet 'Spend'\)"):
+        rows(sparse, Budget(NAME, max_cells=5_000))

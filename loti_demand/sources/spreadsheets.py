@@ -181,19 +181,24 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
             for _, row in _row_elements(source):
                 r = row.get("r")
                 number = int(float(r)) if r else number + 1
-                budget.check_columns(len(row), f"row {number} of {where}")
-                budget.add_cells(len(row) + 1, f"row {number} of {where}")
-                budget.check_time(f"row {number} of {where}")
+                at = f"row {number} of {where}"
+                budget.check_columns(len(row), at)
+                budget.add_cells(len(row) + 1, at)
+                budget.check_time(at)
                 parser.row_counter, parser.col_counter = number, 0
-                cells = [(element, parser.parse_cell(element)) for element in row]
-                texts = [""] * max((cell["column"] for _, cell in cells), default=0)
+                values: dict[int, str] = {}  # column (from 1) -> text, for the cells present
                 unsaved = []
-                for element, cell in cells:
+                for element in row:
+                    cell = parser.parse_cell(element)
                     text = cell_text(cell["value"])
                     if cell["value"] is None and element.find(FORMULA_TAG) is not None and _unsaved(element, VALUE_TAG):
                         text = "=" + (element.findtext(FORMULA_TAG) or "(shared formula)")
                         unsaved.append(element.get("r") or f"{get_column_letter(cell['column'])}{number}")
-                    texts[cell["column"] - 1] = text
+                    values[cell["column"]] = text
+                texts = [""] * _width(values, len(row), at, budget)
+                for column, text in values.items():
+                    if 0 < column <= len(texts):
+                        texts[column - 1] = text
                 if unsaved:
                     problems[number] = (
                         f"formula with no saved value in cell {', '.join(unsaved[:5])} of {where}: the program that "
@@ -204,6 +209,21 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
         raise
     except Exception as exc:  # a damaged sheet: bad XML, a cell reference out of range, a bad shared string
         raise InputFileError(name, f"is a damaged workbook ({where}, near row {number}: {exc})", REEXPORT) from exc
+
+
+def _width(values: dict[int, str], present: int, at: str, budget: Budget) -> int:
+    """How many cells a row is read as: up to its last cell, empty ones too (a header's blank last columns), unless
+    its cells go past the columns limit: then up to its last value (the empty cells after it are formatting, as
+    LibreOffice writes them to column 16,384), and a value past the limit refuses the file as a line that wide does.
+    The empty cells before its last are counted against the cells budget, as those present are: a cell at column
+    1,000 makes the row a list of 1,000 (the sheet's XML holds only the cells present, a few bytes each)."""
+    width = max(values, default=0)
+    if width > budget.max_columns:
+        width = max((column for column, text in values.items() if text), default=0)
+        budget.check_columns(width, at)
+    if width > present:
+        budget.add_cells(width - present, at)
+    return width
 
 
 def _unsaved(cell: Element, value_tag: str) -> bool:
