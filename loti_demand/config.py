@@ -165,7 +165,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_sheet_cells",
         20_000_000,
-        "Most cells read from one spreadsheet (the cells really present, not the size the sheet claims).",
+        "Most cells read from one spreadsheet (the cells really present and the empty ones before a row's last, not "
+        "the size the sheet claims).",
         int,
     ),
     Setting(

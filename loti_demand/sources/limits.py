@@ -13,10 +13,10 @@ Two kinds (docs/building.md, "Input limits"):
 - Budgets, checked by every reader while it streams (`Budget`, one per file): decompressed bytes per file (a ZIP's
   members together, a gzip as it expands) and the compression ratio of each member, members per archive and how
   deeply archives nest, cells per line or row, cells per spreadsheet (those really present: a sheet's claimed
-  `dimension` is never trusted) and the text they give, the length of one JSON value read whole, and the wall time
-  per file. The main ones are settings (config.py, LOTI_DEMAND_MAX_*). Exceeding one raises InputLimitError (an
-  InputFileError) naming the file, the limit and the setting that raises it, so with --skip-bad-files the file is
-  recorded as rejected.
+  `dimension` is never trusted) and the text they give, the memory an XLSX's shared strings take, the length of
+  one JSON value read whole, and the wall time per file. The main ones are settings (config.py, LOTI_DEMAND_MAX_*).
+  Exceeding one raises InputLimitError (an InputFileError) naming the file, the limit and the setting that raises
+  it, so with --skip-bad-files the file is recorded as rejected.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ class Budget:
     expanded: int = 0  # decompressed bytes so far
     cells: int = 0  # spreadsheet cells read so far
     text: int = 0  # characters of spreadsheet cell text given so far (ODS rows written with a repeat count)
+    held: int = 0  # bytes of memory kept while the file is read (an XLSX's shared strings)
 
     def check_time(self, where: str) -> None:
         if time.monotonic() - self.started > self.max_seconds:
@@ -148,6 +149,18 @@ class Budget:
             raise refuse(
                 self.name,
                 f"holds more than {_mb(self.max_bytes * SPREADSHEET_EXPANSION)} of cell text (stopped at {where})",
+                self.setting,
+            )
+
+    def hold(self, nbytes: int, what: str, where: str) -> None:
+        """Count memory kept while the file is read (`what`: an XLSX's shared strings, which any cell may refer to):
+        at most as much as the workbook's XML may expand to, whatever its parts compress to."""
+        self.held += nbytes
+        if self.held > self.max_bytes * SPREADSHEET_EXPANSION:
+            raise refuse(
+                self.name,
+                f"holds {what} taking more than {_mb(self.max_bytes * SPREADSHEET_EXPANSION)} of memory once read "
+                f"(stopped at {where})",
                 self.setting,
             )
 

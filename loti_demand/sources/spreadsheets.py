@@ -7,7 +7,9 @@ XLSX sheets are parsed here, row by row, rather than through openpyxl's read-onl
   each row's formatting, and an empty element per row);
 - a formula cell with no saved value (a workbook written by a program, never opened in Excel) reads as nothing
   with openpyxl's `data_only`; here its formula text is kept and the row is reported, never loaded as blank.
-Cell values are still converted by openpyxl's own cell parser (shared strings, dates, numbers).
+The workbook's shared strings (the text its cells refer to) are read here too, each counted against the budget as
+it is read (openpyxl would hold every element of the table until its end, 4 GB for a 500 MB table). Cell values are
+still converted by openpyxl's own cell parser (shared strings, dates, numbers).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import io
 import math
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -70,19 +73,68 @@ _TRANSITIONAL = (
 
 
 def open_xlsx(data: bytes, name: str, budget: Budget, **options):
-    """Open an XLSX workbook with openpyxl once its parts are within the budget (members, expanded size)."""
-    import openpyxl
+    """Open an XLSX workbook with openpyxl once its parts are within the budget (members, expanded size), its shared
+    strings read within the budget too (_shared_strings)."""
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):
+        def read_strings(self) -> None:  # as openpyxl finds the part, read by _shared_strings
+            from openpyxl.xml.constants import SHARED_STRINGS
+
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as source:
+                    self.shared_strings = _shared_strings(source, budget)
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_archive(archive, budget, scale=SPREADSHEET_EXPANSION)
             if _STRICT in _part(archive, "xl/workbook.xml"):
                 data = _transitional(archive)
-        return openpyxl.load_workbook(io.BytesIO(data), **options)
+        reader = Reader(io.BytesIO(data), **options)  # what openpyxl.load_workbook does
+        reader.read()
+        return reader.wb
     except InputFileError:
         raise
     except Exception as exc:  # openpyxl and zipfile raise many types for damaged files
         raise InputFileError(name, f"is not a readable XLSX workbook ({exc})", REEXPORT) from exc
+
+
+SHARED_STRINGS = "shared strings (xl/sharedStrings.xml)"
+
+
+def _shared_strings(source, budget: Budget) -> list[str]:
+    """A workbook's shared strings as openpyxl reads them (reader.strings.read_string_table): each <si>'s text, then
+    its rich-text runs' text, not its phonetic runs (<rPh>). Each element is dropped once read, each string's memory
+    counted against the budget as the list grows (a list's pointer and the string: 60 bytes for 'abc'), and the clock
+    looked at every TIME_CHECK_EVERY elements, so a table of 500 MB is refused by name within seconds."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    strings: list[str] = []
+    tick = lambda: budget.check_time(f"shared string {len(strings) + 1:,}")  # noqa: E731
+    for _, element in _row_elements(source, f"{{{SHEET_MAIN_NS}}}si", tick=tick):
+        text = _string_text(element)
+        budget.hold(sys.getsizeof(text) + 8, SHARED_STRINGS, f"string {len(strings) + 1:,}")
+        strings.append(text)
+    return strings
+
+
+def _string_text(element: Element) -> str:
+    """A shared string's text: its <t>'s, then each rich-text run's (<r><t>), as openpyxl's Text.content (its
+    children known by their local name, the last <t> of each winning) with its 'x005F_' removed."""
+    plain, runs = None, []
+    for child in element:
+        tag = child.tag.rpartition("}")[2]
+        if tag == "t":
+            plain = child.text
+        elif tag == "r":
+            run = None
+            for part in child:
+                if part.tag.rpartition("}")[2] == "t":
+                    run = part.text
+            if run is not None:
+                runs.append(run)
+    return "".join([plain or "", *runs]).replace("x005F_", "")
 
 
 def _part(archive: zipfile.ZipFile, member: str) -> bytes:
@@ -116,7 +168,7 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
 
     parser = WorkSheetParser(
         None,
-        sheet._shared_strings,  # the reader's table (the workbook's own list is empty in read-only mode)
+        sheet._shared_strings,  # the table _shared_strings read (the workbook's own list is empty in read-only mode)
         data_only=True,
         epoch=book.epoch,
         date_formats=book._date_formats,
@@ -129,19 +181,24 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
             for _, row in _row_elements(source):
                 r = row.get("r")
                 number = int(float(r)) if r else number + 1
-                budget.check_columns(len(row), f"row {number} of {where}")
-                budget.add_cells(len(row) + 1, f"row {number} of {where}")
-                budget.check_time(f"row {number} of {where}")
+                at = f"row {number} of {where}"
+                budget.check_columns(len(row), at)
+                budget.add_cells(len(row) + 1, at)
+                budget.check_time(at)
                 parser.row_counter, parser.col_counter = number, 0
-                cells = [(element, parser.parse_cell(element)) for element in row]
-                texts = [""] * max((cell["column"] for _, cell in cells), default=0)
+                values: dict[int, str] = {}  # column (from 1) -> text, for the cells present
                 unsaved = []
-                for element, cell in cells:
+                for element in row:
+                    cell = parser.parse_cell(element)
                     text = cell_text(cell["value"])
                     if cell["value"] is None and element.find(FORMULA_TAG) is not None and _unsaved(element, VALUE_TAG):
                         text = "=" + (element.findtext(FORMULA_TAG) or "(shared formula)")
                         unsaved.append(element.get("r") or f"{get_column_letter(cell['column'])}{number}")
-                    texts[cell["column"] - 1] = text
+                    values[cell["column"]] = text
+                texts = [""] * _width(values, len(row), at, budget)
+                for column, text in values.items():
+                    if 0 < column <= len(texts):
+                        texts[column - 1] = text
                 if unsaved:
                     problems[number] = (
                         f"formula with no saved value in cell {', '.join(unsaved[:5])} of {where}: the program that "
@@ -152,6 +209,21 @@ def _xlsx_rows(book, sheet, name: str, budget: Budget, problems: dict[int, str])
         raise
     except Exception as exc:  # a damaged sheet: bad XML, a cell reference out of range, a bad shared string
         raise InputFileError(name, f"is a damaged workbook ({where}, near row {number}: {exc})", REEXPORT) from exc
+
+
+def _width(values: dict[int, str], present: int, at: str, budget: Budget) -> int:
+    """How many cells a row is read as: up to its last cell, empty ones too (a header's blank last columns), unless
+    its cells go past the columns limit: then up to its last value (the empty cells after it are formatting, as
+    LibreOffice writes them to column 16,384), and a value past the limit refuses the file as a line that wide does.
+    The empty cells before its last are counted against the cells budget, as those present are: a cell at column
+    1,000 makes the row a list of 1,000 (the sheet's XML holds only the cells present, a few bytes each)."""
+    width = max(values, default=0)
+    if width > budget.max_columns:
+        width = max((column for column, text in values.items() if text), default=0)
+        budget.check_columns(width, at)
+    if width > present:
+        budget.add_cells(width - present, at)
+    return width
 
 
 def _unsaved(cell: Element, value_tag: str) -> bool:
