@@ -267,17 +267,19 @@ def summary_notes(
     span = run(con, "summary_months").iloc[0]
     first, last = month_from or _month(span["first_month"]), month_to or _month(span["last_month"])
     months = f"{first:%Y-%m} to {last:%Y-%m}" if first and last else "all (there are none)"
+    region = Region.of_build(info)
+    area = region.name
     lines = [
-        "# London tech demand summary: notes",
+        f"# {area} tech demand summary: notes",
         "",
         f"- Data as of: {day(info['data_as_of'])} (spend to {day(info['spend_as_of'])}, notices to "
         f"{day(info['notices_as_of'])}); warehouse built {day(info['built_at'])} by loti-demand "
         f"{info['loti_demand_version']}, tech taxonomy version {info['taxonomy_version']}.",
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
-        f"- Grouped by: {', '.join(by) or 'nothing (one London-wide total)'}; months {months}; "
+        f"- Grouped by: {', '.join(by) or f'nothing (one {area}-wide total)'}; months {months}; "
         f"{rows:,} {'row' if rows == 1 else 'rows'}.",
         f"- Same file from the command line: `{summary_command_line(by, month_from, month_to, warehouse=warehouse)}`.",
-        f"- {spend_coverage(con, month_from, month_to, Region.of_build(info))}",
+        f"- {spend_coverage(con, month_from, month_to, region)}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
         "- A row appears for each combination with at least one payment, notice, contract or challenge.",
         "- Spend is money paid; pipeline and contract values are buyers' estimates and awarded values, not spend. "

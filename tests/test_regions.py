@@ -209,3 +209,17 @@ def test_files_are_added_only_under_the_warehouses_own_region(gm_warehouse: Path
     add_files(warehouse, "spend", [extra], publisher="Trafford")
     con = connect(warehouse, read_only=True)
     assert con.execute("select count(*) from spend where borough_code = $c", {"c": TRAFFORD}).fetchone()[0] == 4
+
+
+def test_the_exports_notes_name_the_area_of_the_warehouse(gm_warehouse: Path) -> None:
+    """The GLA officer's review: another region's notes were headed "London tech demand summary", and a summary
+    grouped by nothing was "one London-wide total"."""
+    from loti_demand.export import summary_notes
+
+    con = connect(gm_warehouse, read_only=True)
+    try:
+        notes = summary_notes(con, by=(), month_from=None, month_to=None, rows=1)
+    finally:
+        con.close()
+    assert notes.startswith("# Greater Manchester tech demand summary: notes")
+    assert "nothing (one Greater Manchester-wide total)" in notes and "London tech demand" not in notes
