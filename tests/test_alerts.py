@@ -240,7 +240,9 @@ def test_the_challenges_page_marks_the_words_and_its_feed_matches_the_list(
     assert "**:orange-background[machine learning]**" in statement
     feed = valid_atom(downloads["challenges.atom"])
     assert [e.link.rsplit("/", 1)[-1] for e in feed.entries] == ["c-ai", "c-ml", "c-art"]
-    csv = pd.read_csv(io.BytesIO(downloads["challenges.csv"]), encoding="utf-8-sig")
+    (name,) = [n for n in downloads if n.startswith("challenges_") and n.endswith(".csv")]
+    assert name.startswith("challenges_search-machine-learning_as_of_")  # the file says what it holds
+    csv = pd.read_csv(io.BytesIO(downloads[name]), encoding="utf-8-sig")
     assert csv.columns[2] == "Search match" and csv["Search match"].str.contains("«").all()
     at.text_input(key="q").input("").run()  # no search: no Search match column
     assert "search_match" not in at.dataframe[0].value.columns and len(at.dataframe[0].value) == 6

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from loti_demand.metrics import MEASURES, label
 from loti_demand.presentation.chart_style import LEGEND_BELOW, OKABE_ITO, figure, money_axis
+from loti_demand.presentation.words import plural
 
 
 def category_bar_figure(df: pd.DataFrame, *, value: str = "tech_spend_gbp", title: str = "") -> go.Figure:
@@ -80,7 +81,6 @@ def demand_timeline_figure(df: pd.DataFrame, months: list, *, title: str = "") -
 def demand_timeline_summary(df: pd.DataFrame, months: list) -> str:
     """The timeline chart in words (for the alt text and the page)."""
     from loti_demand.metrics import INFERRED, STATUTORY
-    from loti_demand.presentation.sentences import plural
 
     if df.empty:
         return "No procurements are expected in this period for the filters chosen."

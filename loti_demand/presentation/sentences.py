@@ -8,6 +8,7 @@ import pandas as pd
 
 from loti_demand.metrics import MEASURES, label
 from loti_demand.presentation.charts import CITY_OF_LONDON
+from loti_demand.presentation.words import plural
 
 
 def map_summary(df: pd.DataFrame, value: str, *, name: str = "borough_name") -> str:
@@ -29,11 +30,6 @@ def map_summary(df: pd.DataFrame, value: str, *, name: str = "borough_name") -> 
     if missing:
         text += f"; {plural(missing, 'other borough has', 'other boroughs have')} no data"
     return text + "."
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 month', '3 months': the count and the right form of the words after it."""
-    return f"{count:,} {one if count == 1 else many}"
 
 
 def trend_summary(df: pd.DataFrame, *, value: str = "tech_spend_gbp", grain: str = "month") -> str:

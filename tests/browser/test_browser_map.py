@@ -27,6 +27,7 @@ def test_tile_map_draws_33_labelled_squares_and_a_click_opens_the_profile(page, 
     assert "Tech spend per resident" in chart.locator("g.colorbar").text_content()
     assert own_console_errors(page) == []
     camden = chart.locator("g.scatterlayer g.textpoint text", has_text="CMD")
+    camden.scroll_into_view_if_needed()  # the filters above the map can put it below the first screen
     box = camden.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_role("heading", name="Camden: tech spend")).to_be_visible(timeout=30_000)
