@@ -67,8 +67,7 @@ def create_by_group(
         create_from_arrow(con, table, schema.empty_table())
     relation = con.sql(sql_beside(model_file), params=params)
     column = relation.columns.index(key)
-    relation.order(key).create_view("_group_rows")
-    count = _stage(con, "select * from _group_rows")
+    count = _stage(con, relation.order(key))
     batches = _whole_groups(
         (list(group) for _, group in groupby(_staged(con, count), key=itemgetter(column))), PAGE_ROWS
     )
@@ -76,7 +75,6 @@ def create_by_group(
         for table, arrow in tables.items():
             insert_arrow(con, table, arrow)
     con.execute("drop table _staged")
-    con.execute("drop view _group_rows")
 
 
 def create_by_rows(
@@ -91,7 +89,7 @@ def create_by_rows(
     are staged once and read a page at a time, each batch's rows appended as they come (fetching every row at once
     held them all, and every row made, in memory: about a kilobyte per notice)."""
     create_from_arrow(con, table, schema.empty_table())
-    count = _stage(con, sql_beside(model_file))
+    count = _stage(con, con.sql(sql_beside(model_file)))
     workers = _workers(count)
     # Here, batches of up to SOLO_ROWS: the model starts (loads its classifier) once per batch, and each is held whole.
     size = PAGE_ROWS if workers > 1 else max(1, min(count, SOLO_ROWS))
@@ -100,9 +98,11 @@ def create_by_rows(
     con.execute("drop table _staged")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    """Put the rows of `sql` in a temp table (_staged) in their order, for _staged(); how many there are."""
-    con.execute(f"create or replace temp table _staged as {sql}")
+def _stage(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation) -> int:
+    """Put the rows of `relation` in a temp table (_staged) in their order, for _staged(); how many there are."""
+    relation.create_view("_stage_rows")
+    con.execute("create or replace temp table _staged as select * from _stage_rows")
+    con.execute("drop view _stage_rows")
     return int(con.execute("select count(*) from _staged").fetchall()[0][0])
 
 
