@@ -112,3 +112,89 @@ def _differences(con, table: str, other: str) -> tuple[int, int, int]:
         f"select (select count(*) from {table}), (select count(*) from ({ours} except all {theirs})), "
         f"(select count(*) from ({theirs} except all {ours}))"
     ).fetchall()[0]
+
+
+def test_a_build_reading_row_models_a_page_at_a_time_makes_the_same_tables(
+    sample_warehouse: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The sample built again with pages of 7 rows and no workers (batches of 5 rows): each table the row models
+    make, and the marts over them, equal the build's, row for row (their rows are read a page at a time from a
+    staged table and appended batch by batch, not fetched all at once)."""
+    monkeypatch.setattr(build_workers, "PAGE_ROWS", 7)
+    monkeypatch.setattr(build_workers, "SOLO_ROWS", 5)
+    monkeypatch.setenv("LOTI_DEMAND_BUILD_WORKERS", "1")
+    again = tmp_path / "warehouse.duckdb"
+    build(SAMPLE, again)
+    made = {table for model in BATCHED for table in model.makes}
+    con = connect(again, read_only=True)
+    try:
+        con.execute(f"attach '{sample_warehouse}' as built (read_only)")
+        for table in sorted(made | {"spend", "agg_term_documents"}):
+            counts = _differences(con, table, f"built.{table}")
+            assert counts[0] > 0 and counts[1:] == (0, 0), f"{table}: {counts}"
+    finally:
+        con.close()
+
+
+def test_arrow_tables_appended_in_a_transaction_are_not_kept(tmp_path: Path) -> None:
+    """A build runs its models in one transaction: an Arrow table appended (insert_arrow) or made a table
+    (create_from_arrow) is let go at once, not kept until commit (con.register kept every batch a model appended:
+    about a kilobyte per OCDS release)."""
+    import sys
+
+    import pyarrow as pa
+
+    from loti_demand.warehouse.db import create_from_arrow, insert_arrow
+
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        con.execute('create table t (a varchar, "select" integer, c varchar)')
+        con.execute("begin transaction")
+        rows = pa.table({"c": ["x", "y"], "a": ["p", "q"]})
+        held = sys.getrefcount(rows)
+        insert_arrow(con, "t", rows)
+        create_from_arrow(con, "u", rows)
+        create_from_arrow(con, "u", rows)  # replaced
+        assert sys.getrefcount(rows) == held
+        assert con.execute('select a, "select", c from t order by a').fetchall() == [("p", None, "x"), ("q", None, "y")]
+        assert con.execute("select c, a from u order by a").fetchall() == [("x", "p"), ("y", "q")]
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_a_row_model_over_a_million_rows_holds_a_page_of_them(tmp_path: Path, monkeypatch) -> None:
+    """create_by_rows over a million rows holds a batch of them and of the rows made, not all of them (it fetched
+    every row and kept every row made: search_documents held all of a file's London notices, twice)."""
+    import tracemalloc
+
+    import pyarrow as pa
+
+    schema = pa.schema([("doc_id", pa.string()), ("text", pa.string())])
+    model = tmp_path / "many.py"
+    model.with_suffix(".sql").write_text(
+        "select 'document ' || i as doc_id, repeat('word ', 20) as text from range(1000000) as t(i) order by i"
+    )
+    monkeypatch.setenv("LOTI_DEMAND_BUILD_WORKERS", "1")
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        con.execute("begin transaction")
+        tracemalloc.start()
+        try:
+            build_workers.create_by_rows(
+                con,
+                Reference(),
+                str(model),
+                lambda rows, ref: [{"doc_id": r[0], "text": r[1]} for r in rows],
+                "many",
+                schema,
+            )
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert con.execute("select count(*), count(distinct doc_id) from many").fetchall() == [(1_000_000, 1_000_000)]
+        con.execute("commit")
+    finally:
+        con.close()
+    assert peak < 100 << 20, f"peak {peak:,} bytes of Python objects for a million rows"

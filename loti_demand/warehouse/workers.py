@@ -37,6 +37,7 @@ Tables = dict[str, pa.Table]
 PAGE_ROWS = 5_000  # the rows read back from DuckDB at a time, and about the rows of a batch
 # Below this many rows the work takes a second or two at most, and sending it to workers saves little.
 PARALLEL_MIN_ROWS = 20_000
+SOLO_ROWS = 50_000  # the rows of a create_by_rows batch worked here (no workers): at most a few tens of MB
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
@@ -66,24 +67,14 @@ def create_by_group(
         create_from_arrow(con, table, schema.empty_table())
     relation = con.sql(sql_beside(model_file), params=params)
     column = relation.columns.index(key)
-    relation.order(key).create_view("_group_rows")
-    con.execute("create or replace temp table _groups as select * from _group_rows")
-    # rowid numbers the rows in the order inserted, from an offset inside a transaction.
-    first, count = con.execute("select coalesce(min(rowid), 0), count(*) from _groups").fetchall()[0]
-
-    def rows() -> Iterator[tuple]:  # each page read whole before its rows are used: the tables are appended between
-        for start in range(first, first + count, PAGE_ROWS):
-            yield from con.execute(
-                "select * from _groups where rowid >= $a and rowid < $b order by rowid",
-                {"a": start, "b": start + PAGE_ROWS},
-            ).fetchall()
-
-    batches = _whole_groups((list(group) for _, group in groupby(rows(), key=itemgetter(column))), PAGE_ROWS)
+    count = _stage(con, relation.order(key))
+    batches = _whole_groups(
+        (list(group) for _, group in groupby(_staged(con, count), key=itemgetter(column))), PAGE_ROWS
+    )
     for tables in _run(batches, partial(_group_tables, create_group, ref, schemas), _workers(count)):
         for table, arrow in tables.items():
             insert_arrow(con, table, arrow)
-    con.execute("drop table _groups")
-    con.execute("drop view _group_rows")
+    con.execute("drop table _staged")
 
 
 def create_by_rows(
@@ -94,13 +85,48 @@ def create_by_rows(
     table: str,
     schema: pa.Schema,
 ) -> None:
-    """Make `table` from create_rows over batches of the rows of the SQL beside `model_file`."""
-    rows = con.execute(sql_beside(model_file)).fetchall()
-    workers = _workers(len(rows))
-    size = PAGE_ROWS if workers > 1 else max(1, len(rows))  # here, one batch: the model starts once
-    batches = (rows[start : start + size] for start in range(0, len(rows), size))
-    made = _run(batches, partial(_row_tables, create_rows, ref, table, schema), workers)
-    create_from_arrow(con, table, pa.concat_tables([schema.empty_table(), *(found[table] for found in made)]))
+    """Make `table` from create_rows over batches of the rows of the SQL beside `model_file`, in their order. The rows
+    are staged once and read a page at a time, each batch's rows appended as they come (fetching every row at once
+    held them all, and every row made, in memory: about a kilobyte per notice)."""
+    create_from_arrow(con, table, schema.empty_table())
+    count = _stage(con, con.sql(sql_beside(model_file)))
+    workers = _workers(count)
+    # Here, batches of up to SOLO_ROWS: the model starts (loads its classifier) once per batch, and each is held whole.
+    size = PAGE_ROWS if workers > 1 else max(1, min(count, SOLO_ROWS))
+    for made in _run(_pages(_staged(con, count), size), partial(_row_tables, create_rows, ref, table, schema), workers):
+        insert_arrow(con, table, made[table])
+    con.execute("drop table _staged")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation) -> int:
+    """Put the rows of `relation` in a temp table (_staged) in their order, for _staged(); how many there are."""
+    relation.create_view("_stage_rows")
+    con.execute("create or replace temp table _staged as select * from _stage_rows")
+    con.execute("drop view _stage_rows")
+    return int(con.execute("select count(*) from _staged").fetchall()[0][0])
+
+
+def _staged(con: duckdb.DuckDBPyConnection, count: int) -> Iterator[tuple]:
+    """The rows of _staged in order, read a page at a time (each page read whole before its rows are used: tables
+    are appended between pages). rowid numbers the rows in the order inserted, from an offset inside a transaction."""
+    first = con.execute("select coalesce(min(rowid), 0) from _staged").fetchall()[0][0]
+    for start in range(first, first + count, PAGE_ROWS):
+        yield from con.execute(
+            "select * from _staged where rowid >= $a and rowid < $b order by rowid",
+            {"a": start, "b": start + PAGE_ROWS},
+        ).fetchall()
+
+
+def _pages(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    """Lists of `size` rows (the last may be shorter)."""
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _whole_groups(groups: Iterable[list[tuple]], size: int) -> Iterator[list[list[tuple]]]:
