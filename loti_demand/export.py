@@ -30,6 +30,7 @@ import pandas as pd
 from loti_demand import config
 from loti_demand.exceptions import LotiDemandError
 from loti_demand.metrics import MEASURES, label
+from loti_demand.presentation.words import plural
 from loti_demand.queries.core import run
 from loti_demand.queries.export_summary import columns_for, summary_coverage
 from loti_demand.reference import Region
@@ -277,7 +278,7 @@ def summary_notes(
         f"{info['loti_demand_version']}, tech taxonomy version {info['taxonomy_version']}.",
         "- Synthetic sample data, not real council data." if bool(info["is_sample"]) else "- Built from real data.",
         f"- Grouped by: {', '.join(by) or f'nothing (one {area}-wide total)'}; months {months}; "
-        f"{rows:,} {'row' if rows == 1 else 'rows'}.",
+        f"{plural(rows, 'row', 'rows')}.",
         f"- Same file from the command line: `{summary_command_line(by, month_from, month_to, warehouse=warehouse)}`.",
         f"- {spend_coverage(con, month_from, month_to, region)}",
         "- Only technology is counted: spend lines, notices, contracts and challenges classified into a tech category.",
